@@ -1,0 +1,95 @@
+//! Binary data, written as base64 in JSON.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use serde::de::{self, Deserializer, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+
+/// A Smithy `blob`: bytes, sent as a base64 string (RFC 4648, padded).
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Blob(Vec<u8>);
+
+impl Blob {
+    /// Wraps bytes.
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Blob(bytes.into())
+    }
+
+    /// The bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+
+    /// Unwraps the bytes.
+    pub fn into_inner(self) -> Vec<u8> {
+        self.0
+    }
+
+    /// Decodes base64 text.
+    pub fn from_base64(text: &str) -> Result<Self, DecodeBlobError> {
+        STANDARD.decode(text).map(Blob).map_err(|e| DecodeBlobError(e.to_string()))
+    }
+
+    /// Encodes the bytes as base64 text.
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(&self.0)
+    }
+}
+
+impl fmt::Debug for Blob {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Blob({} bytes)", self.0.len())
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(bytes: Vec<u8>) -> Self {
+        Blob(bytes)
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Text that is not valid base64.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DecodeBlobError(String);
+
+impl fmt::Display for DecodeBlobError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid base64: {}", self.0)
+    }
+}
+
+impl std::error::Error for DecodeBlobError {}
+
+impl Serialize for Blob {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_base64())
+    }
+}
+
+impl<'de> Deserialize<'de> for Blob {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct BlobVisitor;
+
+        impl Visitor<'_> for BlobVisitor {
+            type Value = Blob;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a base64 string")
+            }
+
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Blob, E> {
+                Blob::from_base64(text).map_err(E::custom)
+            }
+        }
+
+        deserializer.deserialize_str(BlobVisitor)
+    }
+}

@@ -1,0 +1,78 @@
+//! Support code shared by every generated service: wire types, the traits
+//! that describe operations and errors, and helpers for `Debug` output.
+
+mod blob;
+mod timestamp;
+
+use std::fmt;
+
+pub use blob::{Blob, DecodeBlobError};
+pub use timestamp::{ParseTimestampError, Timestamp};
+
+/// A Smithy `document`: untyped JSON.
+pub type Document = serde_json::Value;
+
+/// The Smithy unit type: "no value", as an operation's input or output or a
+/// union member. It is written as `{}`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+pub struct Unit {}
+
+/// Stands in for a `@sensitive` value in `Debug` output.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct Redacted;
+
+impl fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("*** Sensitive Data Redacted ***")
+    }
+}
+
+/// A Smithy operation: its wire name and Rust types.
+pub trait Operation {
+    /// The operation's name, as it appears in `X-Amz-Target`.
+    const NAME: &'static str;
+    /// The input structure ([`Unit`] when the operation takes none).
+    type Input;
+    /// The output structure ([`Unit`] when the operation returns none).
+    type Output;
+    /// The operation's modelled errors.
+    type Error: std::error::Error;
+}
+
+/// Who is at fault for an error: the caller or the service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Fault {
+    /// A `@error("client")` error.
+    Client,
+    /// A `@error("server")` error.
+    Server,
+}
+
+/// A modelled error structure.
+pub trait ErrorShape: std::error::Error {
+    /// The error's shape name, sent as `__type` on the wire.
+    const NAME: &'static str;
+    /// Whether the caller or the service is at fault.
+    const FAULT: Fault;
+    /// The HTTP status the error is sent with.
+    const HTTP_STATUS: u16;
+    /// The error's message member, if it has one and it is set.
+    fn message(&self) -> Option<&str>;
+}
+
+/// A string that is not one of an enum's values.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownEnumValue {
+    /// The enum's shape name.
+    pub enum_name: &'static str,
+    /// The value that was given.
+    pub value: String,
+}
+
+impl fmt::Display for UnknownEnumValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} is not a value of {}", self.value, self.enum_name)
+    }
+}
+
+impl std::error::Error for UnknownEnumValue {}

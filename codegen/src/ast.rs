@@ -1,0 +1,142 @@
+//! The Smithy 2.0 JSON AST as it is written in a spec file, before any checks.
+//!
+//! Maps whose order reaches the output (members) keep the order of the file,
+//! and every map rejects duplicate keys instead of keeping the last one.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, MapAccess, Visitor};
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+/// One spec file: `{"smithy": "2.0", "metadata": {...}, "shapes": {...}}`.
+///
+/// Shapes stay raw JSON here so that each can be parsed on its own and an
+/// error can name the shape it is in.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelFile<'a> {
+    pub smithy: String,
+    #[serde(default)]
+    pub metadata: BTreeMap<String, Value>,
+    #[serde(default, borrow)]
+    pub shapes: OrderedMap<&'a RawValue>,
+}
+
+/// A shape as written. Which fields are allowed depends on `type`; the
+/// checker reports fields that do not belong.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Shape {
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub traits: Traits,
+    pub members: Option<OrderedMap<Member>>,
+    pub member: Option<Member>,
+    pub key: Option<Member>,
+    pub value: Option<Member>,
+    pub input: Option<Target>,
+    pub output: Option<Target>,
+    #[serde(default)]
+    pub errors: Vec<Target>,
+    #[serde(default)]
+    pub operations: Vec<Target>,
+    #[serde(default)]
+    pub resources: Vec<Target>,
+    #[serde(default)]
+    pub mixins: Vec<Target>,
+    pub version: Option<String>,
+    pub rename: Option<BTreeMap<String, String>>,
+    // Resource lifecycle fields: accepted so that a model with resources
+    // loads; the checker refuses resources it would have to generate.
+    pub identifiers: Option<BTreeMap<String, Target>>,
+    pub properties: Option<BTreeMap<String, Target>>,
+    pub create: Option<Target>,
+    pub put: Option<Target>,
+    pub read: Option<Target>,
+    pub update: Option<Target>,
+    pub delete: Option<Target>,
+    pub list: Option<Target>,
+    #[serde(default, rename = "collectionOperations")]
+    pub collection_operations: Vec<Target>,
+}
+
+/// A member of a structure, union, enum, list or map.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub target: String,
+    #[serde(default)]
+    pub traits: Traits,
+}
+
+/// A reference to another shape: `{"target": "ns#Name"}`.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub target: String,
+}
+
+/// Trait values by absolute trait id. Order does not reach the output.
+pub type Traits = BTreeMap<String, Value>;
+
+/// A JSON object read in file order that refuses duplicate keys.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OrderedMap<V>(pub Vec<(String, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<V> OrderedMap<V> {
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &V)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&V> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: de::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OrderedMapVisitor<V>(PhantomData<V>);
+
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for OrderedMapVisitor<V> {
+            type Value = OrderedMap<V>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(String, V)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, V>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(de::Error::custom(format_args!(
+                            "duplicate key `{key}`: each name may appear once"
+                        )));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(OrderedMap(entries))
+            }
+        }
+
+        deserializer.deserialize_map(OrderedMapVisitor(PhantomData))
+    }
+}

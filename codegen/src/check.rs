@@ -1,0 +1,500 @@
+//! Checks a loaded model before anything is lowered or emitted.
+//!
+//! Every problem found is reported, each with its file and shape id, what is
+//! wrong and how to fix it. Lowering may then assume a well-formed model.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::ast;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::kind::{Kind, UNIT, prelude_shape};
+use crate::load::LoadedModel;
+use crate::pattern::Pattern;
+use crate::shape_id;
+use crate::traits::{self, Rule};
+
+/// Runs every check; the result holds errors and warnings.
+pub fn check(model: &LoadedModel) -> Diagnostics {
+    let mut checker = Checker { model, out: Diagnostics::default(), trait_shapes: BTreeSet::new() };
+    checker.trait_shapes = model
+        .shapes
+        .iter()
+        .filter(|(_, s)| s.shape.traits.contains_key("smithy.api#trait"))
+        .map(|(id, _)| id.clone())
+        .collect();
+    checker.check_services();
+    for (id, loaded) in &model.shapes {
+        checker.check_shape(id, &loaded.file, &loaded.shape);
+    }
+    checker.out.sort();
+    checker.out
+}
+
+struct Checker<'a> {
+    model: &'a LoadedModel,
+    out: Diagnostics,
+    /// Shapes marked `@trait`: custom traits the model defines for itself.
+    trait_shapes: BTreeSet<String>,
+}
+
+/// Where a finding is: the file and the shape (or member) id.
+#[derive(Clone, Copy)]
+struct Site<'a> {
+    file: &'a Path,
+    id: &'a str,
+    member: Option<&'a str>,
+}
+
+impl Site<'_> {
+    fn error(&self, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+        let shape = match self.member {
+            Some(member) => format!("{}${}", self.id, member),
+            None => self.id.to_string(),
+        };
+        Diagnostic::error(message).in_file(self.file).at_shape(shape).help(help)
+    }
+}
+
+impl<'a> Checker<'a> {
+    /// The kind of the shape `id` names, from the model or the prelude.
+    fn kind_of(&self, id: &str) -> Option<Kind> {
+        match self.model.shapes.get(id) {
+            Some(loaded) => Kind::parse(&loaded.shape.kind),
+            None => prelude_shape(id).map(|(kind, _)| kind),
+        }
+    }
+
+    fn check_services(&mut self) {
+        let services: Vec<_> = self.model.shapes.iter().filter(|(_, s)| s.shape.kind == "service").collect();
+        match services.len() {
+            0 => self.out.push(
+                Diagnostic::error("the spec defines no service shape")
+                    .in_file(&self.model.dir)
+                    .help("add the service shape (type \"service\") that lists the operations to generate"),
+            ),
+            1 => {}
+            _ => {
+                for (id, loaded) in &services[1..] {
+                    self.out.push(
+                        Diagnostic::error(format!("a second service shape; {} is already defined", services[0].0))
+                            .in_file(&loaded.file)
+                            .at_shape(id.as_str())
+                            .help("put each service in a spec directory of its own"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn check_shape(&mut self, id: &str, file: &Path, shape: &ast::Shape) {
+        let site = Site { file, id, member: None };
+        if let Err(why) = shape_id::check(id) {
+            self.out
+                .push(site.error(format!("invalid shape id: {why}"), "shape ids look like `com.example#ShapeName`"));
+            return;
+        }
+        let Some(kind) = Kind::parse(&shape.kind) else {
+            self.out.push(site.error(
+                format!("unknown shape type \"{}\"", shape.kind),
+                "use a Smithy 2.0 shape type: structure, union, enum, list, map, string, integer, ...",
+            ));
+            return;
+        };
+        if self.trait_shapes.contains(id) {
+            // A trait definition is never generated; only its use is checked.
+            return;
+        }
+        match kind {
+            Kind::Set => self.out.push(site.error("`set` is a Smithy 1.0 type", "use a list with @uniqueItems")),
+            Kind::IntEnum => self.out.push(site.error(
+                "intEnum shapes are not supported yet",
+                "model the values as an integer with @range, or as an enum",
+            )),
+            Kind::BigInteger | Kind::BigDecimal => self
+                .out
+                .push(site.error(format!("{kind} shapes are not supported"), "use long or double if the values fit")),
+            Kind::Resource => {
+                self.out.push(site.error(
+                    "resource shapes are not supported",
+                    "bind the resource's operations to the service directly",
+                ))
+            }
+            _ => {}
+        }
+        if !shape.mixins.is_empty() {
+            self.out.push(site.error(
+                "mixins are not supported",
+                "flatten the mixins into the shape (Smithy's build does this when it writes the JSON AST)",
+            ));
+        }
+        self.check_fields(site, kind, shape);
+        self.check_traits(site, kind, None, &shape.traits);
+
+        for (name, member) in members_of(shape) {
+            let member_site = Site { member: Some(name), ..site };
+            if let Err(why) = shape_id::check_member_name(name) {
+                self.out.push(member_site.error(format!("invalid member name: {why}"), "member names are identifiers"));
+            }
+            self.check_member(member_site, kind, member);
+        }
+        match kind {
+            Kind::Enum => self.check_enum(site, shape),
+            Kind::Map => {
+                if let Some(key) = &shape.key {
+                    let key_kind = self.kind_of(&key.target);
+                    if key_kind.is_some() && !matches!(key_kind, Some(Kind::String | Kind::Enum)) {
+                        self.out.push(
+                            Site { member: Some("key"), ..site }
+                                .error("map keys must be strings", "target a string or enum shape from the map's key"),
+                        );
+                    }
+                }
+            }
+            Kind::Operation => self.check_operation(site, shape),
+            Kind::Service => {
+                for op in &shape.operations {
+                    self.check_target(site, &op.target, "an operation", |k| k == Kind::Operation);
+                }
+                if !shape.resources.is_empty() {
+                    self.out.push(site.error(
+                        "services with resources are not supported",
+                        "list the resource's operations in the service's `operations`",
+                    ));
+                }
+            }
+            Kind::Union if shape.members.as_ref().is_none_or(|m| m.is_empty()) => {
+                self.out.push(site.error("a union needs at least one member", "add the union's members"));
+            }
+            _ => {}
+        }
+    }
+
+    /// Each shape type takes certain fields: `member` for lists, `key` and
+    /// `value` for maps, and so on.
+    fn check_fields(&mut self, site: Site<'_>, kind: Kind, shape: &ast::Shape) {
+        let has = |present: bool, field: &str, wanted: bool, out: &mut Diagnostics| {
+            if present && !wanted {
+                out.push(site.error(format!("a {kind} shape has no `{field}` field"), format!("remove `{field}`")));
+            } else if !present && wanted {
+                out.push(site.error(format!("a {kind} shape needs a `{field}` field"), format!("add `{field}`")));
+            }
+        };
+        let with_members = matches!(kind, Kind::Structure | Kind::Union | Kind::Enum | Kind::IntEnum);
+        if shape.members.is_some() && !with_members {
+            has(true, "members", false, &mut self.out);
+        }
+        if matches!(kind, Kind::Enum | Kind::IntEnum) && shape.members.as_ref().is_none_or(|m| m.is_empty()) {
+            has(false, "members", true, &mut self.out);
+        }
+        has(shape.member.is_some(), "member", matches!(kind, Kind::List | Kind::Set), &mut self.out);
+        has(shape.key.is_some(), "key", kind == Kind::Map, &mut self.out);
+        has(shape.value.is_some(), "value", kind == Kind::Map, &mut self.out);
+        if kind != Kind::Operation {
+            has(shape.input.is_some(), "input", false, &mut self.out);
+            has(shape.output.is_some(), "output", false, &mut self.out);
+            // Services may list errors common to all their operations.
+            if kind != Kind::Service {
+                has(!shape.errors.is_empty(), "errors", false, &mut self.out);
+            }
+        }
+        if kind != Kind::Service {
+            has(!shape.operations.is_empty(), "operations", false, &mut self.out);
+            has(shape.version.is_some(), "version", false, &mut self.out);
+            has(shape.rename.is_some(), "rename", false, &mut self.out);
+        }
+    }
+
+    fn check_member(&mut self, site: Site<'_>, container: Kind, member: &ast::Member) {
+        let target_kind = if matches!(container, Kind::Enum | Kind::IntEnum) {
+            if member.target != UNIT {
+                self.out.push(site.error(
+                    format!("enum members must target {UNIT}, not {}", member.target),
+                    format!("set the member's target to {UNIT} and its value with @enumValue"),
+                ));
+            }
+            Some(container)
+        } else {
+            self.check_target(site, &member.target, "a data shape", Kind::is_data)
+        };
+        if let Some(target_kind) = target_kind {
+            self.check_traits(site, target_kind, Some(container), &member.traits);
+        }
+    }
+
+    /// Checks that `target` exists and is of an allowed kind; returns its kind.
+    fn check_target(
+        &mut self,
+        site: Site<'_>,
+        target: &str,
+        wanted: &str,
+        allowed: impl Fn(Kind) -> bool,
+    ) -> Option<Kind> {
+        let Some(kind) = self.kind_of(target) else {
+            let suggestion = self.closest_shape(target).map(|s| format!(" (did you mean {s}?)")).unwrap_or_default();
+            self.out.push(site.error(
+                format!("targets {target}, which does not exist{suggestion}"),
+                "define the target shape in a spec file of this directory, or fix the shape id",
+            ));
+            return None;
+        };
+        if !allowed(kind) {
+            self.out.push(site.error(
+                format!("targets {target}, a {kind} shape; it must be {wanted}"),
+                "target a shape of the right type",
+            ));
+            return None;
+        }
+        Some(kind)
+    }
+
+    /// A defined shape whose name differs from `target` only in case or
+    /// namespace, to help with typos.
+    fn closest_shape(&self, target: &str) -> Option<&str> {
+        let name = target.rsplit('#').next()?.to_ascii_lowercase();
+        self.model
+            .shapes
+            .keys()
+            .find(|id| id.rsplit('#').next().is_some_and(|n| n.to_ascii_lowercase() == name))
+            .map(String::as_str)
+    }
+
+    fn check_operation(&mut self, site: Site<'_>, shape: &ast::Shape) {
+        for (field, target) in [("input", &shape.input), ("output", &shape.output)] {
+            if let Some(target) = target {
+                self.check_target(Site { member: Some(field), ..site }, &target.target, "a structure", |k| {
+                    k == Kind::Structure
+                });
+            }
+        }
+        for error in &shape.errors {
+            let error_site = Site { member: Some("errors"), ..site };
+            if self.check_target(error_site, &error.target, "a structure", |k| k == Kind::Structure).is_some() {
+                let is_error = self
+                    .model
+                    .shapes
+                    .get(&error.target)
+                    .is_some_and(|s| s.shape.traits.contains_key("smithy.api#error"));
+                if !is_error {
+                    self.out.push(error_site.error(
+                        format!("lists {} as an error, but that structure has no @error trait", error.target),
+                        "add @error(\"client\") or @error(\"server\") to the error structure",
+                    ));
+                }
+            }
+        }
+    }
+
+    fn check_enum(&mut self, site: Site<'_>, shape: &ast::Shape) {
+        let mut seen: BTreeMap<String, &str> = BTreeMap::new();
+        for (name, member) in members_of(shape) {
+            let value = match member.traits.get("smithy.api#enumValue") {
+                Some(Value::String(value)) => value.clone(),
+                Some(_) => continue, // reported by check_trait_value
+                None => name.to_string(),
+            };
+            if value.is_empty() {
+                self.out.push(
+                    Site { member: Some(name), ..site }
+                        .error("enum values may not be empty", "give the member a non-empty @enumValue"),
+                );
+            }
+            if let Some(first) = seen.insert(value.clone(), name) {
+                self.out.push(Site { member: Some(name), ..site }.error(
+                    format!("enum value \"{value}\" is already used by member {first}"),
+                    "give every enum member a distinct value",
+                ));
+            }
+        }
+    }
+
+    fn check_traits(&mut self, site: Site<'_>, kind: Kind, member_of: Option<Kind>, traits: &ast::Traits) {
+        for (trait_id, value) in traits {
+            match traits::rule(trait_id) {
+                Some(Rule::Supported(applies)) => {
+                    if !traits::applies(applies, kind, member_of) {
+                        let on = match member_of {
+                            Some(container) => format!("a member of a {container} (targeting a {kind})"),
+                            None => format!("a {kind} shape"),
+                        };
+                        self.out.push(site.error(
+                            format!("trait {trait_id} cannot be applied to {on}"),
+                            format!("{trait_id} applies to {}; remove it or move it", traits::describe(applies)),
+                        ));
+                    } else {
+                        self.check_trait_value(site, kind, member_of, trait_id, value);
+                    }
+                }
+                Some(Rule::Ignored(_)) => {}
+                Some(Rule::Unsupported(why)) => self.out.push(site.error(
+                    format!("trait {trait_id} is not supported: {why}"),
+                    "remove the trait or change the model as described",
+                )),
+                None if self.trait_shapes.contains(trait_id) => {}
+                None => self.out.push(site.error(
+                    format!("unknown trait {trait_id}"),
+                    "if it does not change validation or the wire format, list it as ignored in codegen/src/traits.rs; otherwise the generator must learn it",
+                )),
+            }
+        }
+    }
+
+    fn check_trait_value(
+        &mut self,
+        site: Site<'_>,
+        kind: Kind,
+        member_of: Option<Kind>,
+        trait_id: &str,
+        value: &Value,
+    ) {
+        let bad = |what: &str| {
+            site.error(format!("{trait_id} {what}"), format!("see the Smithy 2.0 specification of {trait_id}"))
+        };
+        match trait_id {
+            "smithy.api#length" => self.check_bounds(site, trait_id, value, true),
+            "smithy.api#range" => {
+                self.check_bounds(site, trait_id, value, kind.is_integer());
+                if let Some((lo, hi)) = kind.integer_bounds() {
+                    for key in ["min", "max"] {
+                        if let Some(n) = value.get(key).and_then(Value::as_i64) {
+                            if i128::from(n) < lo || i128::from(n) > hi {
+                                self.out.push(site.error(
+                                    format!("{trait_id} {key} {n} is outside the {kind} type"),
+                                    format!("use a bound between {lo} and {hi}"),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            "smithy.api#pattern" => match value.as_str() {
+                Some(source) => {
+                    if let Err(e) = Pattern::parse(source) {
+                        self.out.push(site.error(
+                            format!("pattern {source:?} {e}"),
+                            "Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression",
+                        ));
+                    }
+                }
+                None => self.out.push(bad("must be a string")),
+            },
+            "smithy.api#enumValue" if kind == Kind::Enum && !value.is_string() => {
+                self.out.push(bad("must be a string on enum members"));
+            }
+            "smithy.api#error" if !matches!(value.as_str(), Some("client" | "server")) => {
+                self.out.push(bad("must be \"client\" or \"server\""));
+            }
+            "smithy.api#httpError" if !value.as_u64().is_some_and(|code| (200..=599).contains(&code)) => {
+                self.out.push(bad("must be an HTTP status code"));
+            }
+            "smithy.api#timestampFormat" => match value.as_str() {
+                Some("epoch-seconds") => {}
+                Some("date-time" | "http-date") => self.out.push(site.error(
+                    format!("{trait_id} {value} is not supported yet"),
+                    "awsJson uses epoch-seconds; remove the trait",
+                )),
+                _ => self.out.push(bad("must be \"epoch-seconds\", \"date-time\" or \"http-date\"")),
+            },
+            "smithy.api#documentation" if !value.is_string() => self.out.push(bad("must be a string")),
+            "smithy.api#default" => self.check_default(site, kind, member_of, value),
+            _ => {}
+        }
+    }
+
+    /// `@length` and `@range`: numbers, `min <= max`, and for lengths and
+    /// integer ranges, whole numbers.
+    fn check_bounds(&mut self, site: Site<'_>, trait_id: &str, value: &Value, whole: bool) {
+        let Some(object) = value.as_object() else {
+            self.out.push(site.error(
+                format!("{trait_id} must be an object with `min` and/or `max`"),
+                "write e.g. {\"min\": 1, \"max\": 10}",
+            ));
+            return;
+        };
+        let mut bounds = [None, None];
+        for (key, bound) in object {
+            let slot =
+                match key.as_str() {
+                    "min" => 0,
+                    "max" => 1,
+                    _ => {
+                        self.out.push(site.error(
+                            format!("{trait_id} has an unknown key `{key}`"),
+                            "only `min` and `max` are allowed",
+                        ));
+                        continue;
+                    }
+                };
+            let Some(number) = bound.as_f64() else {
+                self.out
+                    .push(site.error(format!("{trait_id} {key} must be a number"), "write the bound as a JSON number"));
+                continue;
+            };
+            if whole && !(bound.is_i64() || bound.is_u64()) {
+                self.out.push(site.error(
+                    format!("{trait_id} {key} must be a whole number"),
+                    "integer types and lengths take whole-number bounds",
+                ));
+                continue;
+            }
+            if trait_id == "smithy.api#length" && number < 0.0 {
+                self.out.push(site.error(format!("{trait_id} {key} is negative"), "lengths start at 0"));
+                continue;
+            }
+            bounds[slot] = Some(number);
+        }
+        if let [Some(min), Some(max)] = bounds {
+            if min > max {
+                self.out.push(site.error(
+                    format!("{trait_id} min ({}) is greater than max ({})", object["min"], object["max"]),
+                    "swap the bounds or fix the one that is wrong",
+                ));
+            }
+        }
+    }
+
+    fn check_default(&mut self, site: Site<'_>, kind: Kind, member_of: Option<Kind>, value: &Value) {
+        let fits = match value {
+            // `@default(null)` on a member cancels the target's default.
+            Value::Null => member_of.is_some(),
+            Value::Bool(_) => kind == Kind::Boolean,
+            Value::Number(n) => match kind.integer_bounds() {
+                Some((lo, hi)) => n.as_i64().is_some_and(|n| (lo..=hi).contains(&i128::from(n))),
+                None => matches!(kind, Kind::Float | Kind::Double),
+            },
+            Value::String(s) => match kind {
+                Kind::String => true,
+                Kind::Enum => true, // the value is checked against the enum when lowering
+                Kind::Blob | Kind::Timestamp => {
+                    self.out.push(site.error(
+                        format!("a @default of \"{s}\" on a {kind} is not supported yet"),
+                        "remove the default",
+                    ));
+                    return;
+                }
+                _ => false,
+            },
+            Value::Array(items) => kind == Kind::List && items.is_empty(),
+            Value::Object(entries) => (kind == Kind::Map && entries.is_empty()) || kind == Kind::Document,
+        };
+        if !fits {
+            self.out.push(site.error(
+                format!("@default {value} does not fit a {kind}"),
+                "use a value of the target's type (lists and maps may only default to empty)",
+            ));
+        }
+    }
+}
+
+/// The members of a shape, whichever fields hold them, in model order.
+pub fn members_of(shape: &ast::Shape) -> Vec<(&str, &ast::Member)> {
+    let mut members: Vec<(&str, &ast::Member)> = shape.members.iter().flat_map(|m| m.iter()).collect();
+    for (name, member) in [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)] {
+        if let Some(member) = member {
+            members.push((name, member));
+        }
+    }
+    members
+}

@@ -1,0 +1,105 @@
+//! Doc comments: the model's documentation plus what the type system does
+//! not show (constraints, defaults, sensitivity).
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use crate::ir::{Bounds, Default, Member, Type, TypeRef};
+
+/// `///` lines for Markdown `lines`.
+pub fn outer(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #[doc = #lines] )* }
+}
+
+/// `//!` lines for Markdown `lines`.
+pub fn inner(lines: &[String]) -> TokenStream {
+    let lines = lines.iter().map(|l| if l.is_empty() { String::new() } else { format!(" {l}") });
+    quote! { #( #![doc = #lines] )* }
+}
+
+/// Appends a paragraph, with a blank line before it when needed.
+pub fn push_paragraph(lines: &mut Vec<String>, paragraph: String) {
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(paragraph);
+}
+
+/// A Markdown code span that survives backticks inside `text`.
+pub fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// A member's docs: the model's text, then its constraints and default.
+pub fn member(member: &Member) -> Vec<String> {
+    let mut lines = member.docs.clone();
+    if member.deprecated {
+        push_paragraph(&mut lines, "**Deprecated.**".to_string());
+    }
+    let mut facts = constraint_facts(&member.ty);
+    if let Some(default) = &member.default {
+        facts.push(format!("Defaults to {}.", code(&default_text(default))));
+    }
+    if member.sensitive {
+        facts.push("Sensitive: `Debug` never prints it.".to_string());
+    }
+    if member.idempotency_token {
+        facts.push(
+            "An idempotency token: repeating a request with the same token must not repeat its effect.".to_string(),
+        );
+    }
+    if !facts.is_empty() {
+        push_paragraph(&mut lines, facts.join(" "));
+    }
+    lines
+}
+
+/// Constraints as sentences for docs (`Length: exactly 36.`).
+pub fn constraint_facts(ty: &TypeRef) -> Vec<String> {
+    let c = &ty.constraints;
+    let mut facts = Vec::new();
+    if let Some(length) = &c.length {
+        let what = match ty.ty {
+            Type::List(_) => "Items",
+            Type::Map(..) => "Entries",
+            Type::Blob => "Length in bytes",
+            _ => "Length",
+        };
+        facts.push(format!("{what}: {}.", bounds_text(length)));
+    }
+    if let Some(range) = &c.range {
+        facts.push(format!("Range: {}.", bounds_text(range)));
+    }
+    if let Some(pattern) = &c.pattern {
+        facts.push(format!("Pattern: {}.", code(&pattern.source)));
+    }
+    if c.unique_items {
+        facts.push("Items are unique.".to_string());
+    }
+    facts
+}
+
+fn bounds_text(b: &Bounds) -> String {
+    match (&b.min, &b.max) {
+        (Some(min), Some(max)) if min == max => format!("exactly {min}"),
+        (Some(min), Some(max)) => format!("{min} to {max}"),
+        (Some(min), None) => format!("at least {min}"),
+        (None, Some(max)) => format!("at most {max}"),
+        (None, None) => "any".to_string(),
+    }
+}
+
+fn default_text(default: &Default) -> String {
+    match default {
+        Default::Boolean(b) => b.to_string(),
+        Default::Number(n) => n.to_string(),
+        Default::String(s) | Default::EnumValue(s) => format!("{s:?}"),
+        Default::EmptyList => "[]".to_string(),
+        Default::EmptyMap => "{}".to_string(),
+        Default::Document(v) => v.to_string(),
+    }
+}

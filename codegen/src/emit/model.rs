@@ -1,0 +1,368 @@
+//! Structures, unions and enums: the `types` and `error` modules, and the
+//! inputs and outputs in operation modules.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc;
+use super::rust::{FileCx, ident};
+use crate::ir::{Default, Member, Placement, Service, Shape, ShapeKind, Structure, Type};
+
+/// The `types.rs` and `error.rs` files of a service, when it has such shapes.
+pub fn modules(service: &Service) -> Vec<(&'static str, TokenStream)> {
+    let mut out = Vec::new();
+    for (file, placement, title) in [
+        ("types.rs", Placement::Types, "Structures, unions and enums shared by the operations."),
+        ("error.rs", Placement::Errors, "The errors the operations can return."),
+    ] {
+        let cx = FileCx::new(service, placement.clone());
+        let items: Vec<TokenStream> =
+            service.shapes.values().filter(|s| s.placement == placement).map(|s| shape(&cx, s)).collect();
+        if items.is_empty() {
+            continue;
+        }
+        let docs = doc::inner(&[title.to_string()]);
+        let uses = cx.uses();
+        out.push((file, quote! { #docs #uses #(#items)* }));
+    }
+    out
+}
+
+/// The Rust items of one shape.
+pub fn shape(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+    match &shape.kind {
+        ShapeKind::Structure(s) => structure(cx, shape, s),
+        ShapeKind::Union(members) => union(cx, shape, members),
+        ShapeKind::Enum(_) => enumeration(cx, shape),
+    }
+}
+
+fn shape_docs(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+    let mut lines = shape.docs.clone();
+    if lines.is_empty() {
+        let role = cx.service.operations.iter().find_map(|op| {
+            if op.input.as_deref() == Some(shape.id.as_str()) {
+                Some(format!("The input of the {} operation.", doc::code(&op.name)))
+            } else if op.output.as_deref() == Some(shape.id.as_str()) {
+                Some(format!("The output of the {} operation.", doc::code(&op.name)))
+            } else {
+                None
+            }
+        });
+        lines.push(role.unwrap_or_else(|| format!("The {} shape.", doc::code(&shape.name))));
+    }
+    if shape.deprecated {
+        doc::push_paragraph(&mut lines, "**Deprecated.**".to_string());
+    }
+    if shape.sensitive {
+        doc::push_paragraph(&mut lines, "Sensitive: `Debug` never prints its contents.".to_string());
+    }
+    doc::outer(&lines)
+}
+
+fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
+    cx.import("serde", "Deserialize");
+    cx.import("serde", "Serialize");
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(cx, shape);
+    let redact = |m: &Member| shape.sensitive || m.sensitive;
+    let derive_debug = !s.members.iter().any(redact);
+    let derive_default = s.members.iter().all(|m| m.is_optional() || m.default.as_ref().is_some_and(is_rust_default));
+
+    let mut default_fns = Vec::new();
+    let fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        let wire = &m.name;
+        let docs = doc::outer(&doc::member(m));
+        let mut ty = cx.ty(&m.ty);
+        if m.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        let serde = if m.is_optional() {
+            ty = quote! { Option<#ty> };
+            quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")] }
+        } else if let Some(default) = &m.default {
+            if is_rust_default(default) {
+                quote! { #[serde(rename = #wire, default)] }
+            } else {
+                let fn_name = format!(
+                    "default_{}_{}",
+                    crate::names::snake_case(&shape.name),
+                    m.rust_name.trim_start_matches("r#")
+                );
+                let fn_ident = ident(&fn_name);
+                let value = default_expr(cx, m, default);
+                default_fns.push(quote! {
+                    fn #fn_ident() -> #ty { #value }
+                });
+                quote! { #[serde(rename = #wire, default = #fn_name)] }
+            }
+        } else {
+            quote! { #[serde(rename = #wire)] }
+        };
+        quote! { #docs #serde pub #field: #ty }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+
+    let derives = match (derive_debug, derive_default) {
+        (true, true) => quote! { #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)] },
+        (true, false) => quote! { #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)] },
+        (false, true) => quote! { #[derive(Clone, Default, PartialEq, Serialize, Deserialize)] },
+        (false, false) => quote! { #[derive(Clone, PartialEq, Serialize, Deserialize)] },
+    };
+    let debug_impl = (!derive_debug).then(|| {
+        cx.import("std", "fmt");
+        let redacted = cx.runtime("Redacted");
+        let wire_name = &shape.rust_name;
+        let entries = s.members.iter().map(|m| {
+            let field = ident(&m.rust_name);
+            let label = m.rust_name.trim_start_matches("r#");
+            if redact(m) {
+                quote! { .field(#label, &#redacted) }
+            } else {
+                quote! { .field(#label, &self.#field) }
+            }
+        });
+        quote! {
+            impl fmt::Debug for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.debug_struct(#wire_name) #(#entries)* .finish()
+                }
+            }
+        }
+    });
+    let error_impls = s.error.map(|info| {
+        cx.import("std", "fmt");
+        let (error_shape, fault) = (cx.runtime("ErrorShape"), cx.runtime("Fault"));
+        let wire_name = &shape.name;
+        let status = proc_macro2::Literal::u16_unsuffixed(info.http_status);
+        let fault_variant = match info.fault {
+            crate::ir::Fault::Client => quote! { Client },
+            crate::ir::Fault::Server => quote! { Server },
+        };
+        let message = s.members.iter().find(|m| m.name.eq_ignore_ascii_case("message") && m.ty.ty == Type::String);
+        let message_expr = match message {
+            Some(m) if m.is_optional() => {
+                let field = ident(&m.rust_name);
+                quote! { self.#field.as_deref() }
+            }
+            Some(m) => {
+                let field = ident(&m.rust_name);
+                quote! { Some(&self.#field) }
+            }
+            None => quote! { None },
+        };
+        // A sensitive message is never shown, not even by Display.
+        let display = if message.is_some_and(|m| !redact(m)) {
+            let with_message = format!("{wire_name}: {{message}}");
+            quote! {
+                match #error_shape::message(self) {
+                    Some(message) => write!(f, #with_message),
+                    None => f.write_str(#wire_name),
+                }
+            }
+        } else {
+            quote! { f.write_str(#wire_name) }
+        };
+        quote! {
+            impl fmt::Display for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    #display
+                }
+            }
+
+            impl std::error::Error for #name {}
+
+            impl #error_shape for #name {
+                const NAME: &'static str = #wire_name;
+                const FAULT: #fault = #fault::#fault_variant;
+                const HTTP_STATUS: u16 = #status;
+
+                fn message(&self) -> Option<&str> {
+                    #message_expr
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#fields,)*
+        }
+        #debug_impl
+        #error_impls
+        #(#default_fns)*
+    }
+}
+
+/// Whether a default equals what `Default::default()` gives the Rust type.
+fn is_rust_default(default: &Default) -> bool {
+    match default {
+        Default::Boolean(b) => !b,
+        Default::Number(n) => n.as_f64() == Some(0.0),
+        Default::String(s) => s.is_empty(),
+        Default::EmptyList | Default::EmptyMap => true,
+        Default::EnumValue(_) | Default::Document(_) => false,
+    }
+}
+
+/// An expression for a non-zero default value.
+fn default_expr(cx: &FileCx<'_>, m: &Member, default: &Default) -> TokenStream {
+    match default {
+        Default::Boolean(b) => quote! { #b },
+        Default::Number(n) => {
+            let literal: TokenStream = match &m.ty.ty {
+                Type::Float | Type::Double if !n.to_string().contains('.') => format!("{n}.0"),
+                _ => n.to_string(),
+            }
+            .parse()
+            .expect("a number literal");
+            quote! { #literal }
+        }
+        Default::String(s) => quote! { #s.to_string() },
+        Default::EnumValue(value) => {
+            let Type::Named(id) = &m.ty.ty else { unreachable!("enum defaults are on enum members") };
+            let ShapeKind::Enum(values) = &cx.service.shapes[id].kind else { unreachable!() };
+            let variant = ident(&values.iter().find(|v| v.value == *value).expect("checked by resolve").rust_name);
+            let ty = cx.named(id);
+            quote! { #ty::#variant }
+        }
+        Default::Document(value) => {
+            let json = value.to_string();
+            quote! { serde_json::from_str(#json).expect("a JSON literal") }
+        }
+        Default::EmptyList | Default::EmptyMap => quote! { Default::default() },
+    }
+}
+
+fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
+    cx.import("serde", "Deserialize");
+    cx.import("serde", "Serialize");
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(cx, shape);
+    let redact = shape.sensitive || members.iter().any(|m| m.sensitive);
+    let variants = members.iter().map(|m| {
+        let variant = ident(&m.rust_name);
+        let wire = &m.name;
+        let docs = doc::outer(&doc::member(m));
+        let mut ty = cx.ty(&m.ty);
+        if m.boxed {
+            ty = quote! { Box<#ty> };
+        }
+        quote! { #docs #[serde(rename = #wire)] #variant(#ty) }
+    });
+    let variants: Vec<TokenStream> = variants.collect();
+    let debug_impl = redact.then(|| {
+        cx.import("std", "fmt");
+        let redacted = cx.runtime("Redacted");
+        let arms = members.iter().map(|m| {
+            let variant = ident(&m.rust_name);
+            let label = &m.rust_name;
+            if shape.sensitive || m.sensitive {
+                quote! { Self::#variant(_) => f.debug_tuple(#label).field(&#redacted).finish() }
+            } else {
+                quote! { Self::#variant(value) => f.debug_tuple(#label).field(value).finish() }
+            }
+        });
+        quote! {
+            impl fmt::Debug for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    match self { #(#arms,)* }
+                }
+            }
+        }
+    });
+    let derives = if redact {
+        quote! { #[derive(Clone, PartialEq, Serialize, Deserialize)] }
+    } else {
+        quote! { #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)] }
+    };
+    quote! {
+        #docs
+        #derives
+        pub enum #name {
+            #(#variants,)*
+        }
+        #debug_impl
+    }
+}
+
+fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
+    let ShapeKind::Enum(values) = &shape.kind else { unreachable!() };
+    cx.import("serde", "Deserialize");
+    cx.import("serde", "Serialize");
+    cx.import("std", "fmt");
+    cx.import("std::str", "FromStr");
+    let unknown = cx.runtime("UnknownEnumValue");
+    let name = ident(&shape.rust_name);
+    let docs = shape_docs(cx, shape);
+    let wire_name = &shape.name;
+    let variants: Vec<_> = values.iter().map(|v| ident(&v.rust_name)).collect();
+    let wire_values: Vec<&String> = values.iter().map(|v| &v.value).collect();
+    let variant_docs = values.iter().map(|v| {
+        let mut lines = vec![format!("{}.", doc::code(&v.value))];
+        if !v.docs.is_empty() {
+            lines.push(String::new());
+            lines.extend(v.docs.iter().cloned());
+        }
+        if v.deprecated {
+            doc::push_paragraph(&mut lines, "**Deprecated.**".to_string());
+        }
+        doc::outer(&lines)
+    });
+    let debug = if shape.sensitive {
+        quote! {}
+    } else {
+        quote! { Debug, }
+    };
+    let debug_impl = shape.sensitive.then(|| {
+        let redacted = cx.runtime("Redacted");
+        quote! {
+            impl fmt::Debug for #name {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    fmt::Debug::fmt(&#redacted, f)
+                }
+            }
+        }
+    });
+    quote! {
+        #docs
+        #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[derive(Serialize, Deserialize)]
+        pub enum #name {
+            #( #variant_docs #[serde(rename = #wire_values)] #variants, )*
+        }
+
+        impl #name {
+            /// Every value, in model order.
+            pub const VALUES: &'static [#name] = &[#(Self::#variants),*];
+
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &'static str {
+                match self {
+                    #(Self::#variants => #wire_values,)*
+                }
+            }
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl FromStr for #name {
+            type Err = #unknown;
+
+            fn from_str(value: &str) -> Result<Self, Self::Err> {
+                match value {
+                    #(#wire_values => Ok(Self::#variants),)*
+                    _ => Err(#unknown { enum_name: #wire_name, value: value.to_string() }),
+                }
+            }
+        }
+
+        #debug_impl
+    }
+}

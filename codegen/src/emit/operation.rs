@@ -1,0 +1,127 @@
+//! One module per operation: a marker type implementing `Operation`, the
+//! input and output structures it owns, and the enum of its errors.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::doc;
+use super::model;
+use super::rust::{FileCx, ident};
+use crate::ir::{Operation, Placement, Service};
+use crate::names::variant_name;
+
+/// `operation/mod.rs`: the list of operation modules.
+pub fn index(service: &Service) -> TokenStream {
+    let docs = doc::inner(&["One module per operation: its input, output and errors.".to_string()]);
+    let modules = service.operations.iter().map(|op| {
+        let module = ident(&op.module);
+        let summary = first_sentence(&op.docs).unwrap_or_else(|| format!("The `{}` operation.", op.name));
+        let docs = doc::outer(&[summary]);
+        quote! { #docs pub mod #module; }
+    });
+    quote! { #docs #(#modules)* }
+}
+
+/// `operation/<name>.rs`.
+pub fn module(service: &Service, op: &Operation) -> TokenStream {
+    let cx = FileCx::new(service, Placement::Operation(op.name.clone()));
+    let mut module_docs = vec![format!("The {} operation.", doc::code(&op.name))];
+    if !op.docs.is_empty() {
+        module_docs.push(String::new());
+        module_docs.extend(op.docs.iter().cloned());
+    }
+    let module_docs = doc::inner(&module_docs);
+
+    let marker = ident(&op.rust_name);
+    let mut marker_docs = op.docs.clone();
+    if marker_docs.is_empty() {
+        marker_docs.push(format!("The `{}` operation.", op.name));
+    }
+    if op.deprecated {
+        doc::push_paragraph(&mut marker_docs, "**Deprecated.**".to_string());
+    }
+    let marker_docs = doc::outer(&marker_docs);
+    let operation_trait = cx.runtime("Operation");
+    let io_type = |id: &Option<String>| match id {
+        Some(id) => cx.named(id),
+        None => cx.runtime("Unit"),
+    };
+    let (input, output) = (io_type(&op.input), io_type(&op.output));
+    let error_enum = ident(&op.error_enum);
+    let wire_name = &op.name;
+
+    let owned = service.shapes.values().filter(|s| s.placement == Placement::Operation(op.name.clone()));
+    let owned: Vec<TokenStream> = owned.map(|s| model::shape(&cx, s)).collect();
+    let errors = error_enum_items(&cx, op);
+    let uses = cx.uses();
+    quote! {
+        #module_docs
+        #uses
+
+        #marker_docs
+        #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+        pub struct #marker;
+
+        impl #operation_trait for #marker {
+            const NAME: &'static str = #wire_name;
+            type Input = #input;
+            type Output = #output;
+            type Error = #error_enum;
+        }
+
+        #(#owned)*
+        #errors
+    }
+}
+
+fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
+    cx.import("std", "fmt");
+    let name = ident(&op.error_enum);
+    let docs = doc::outer(&[format!("The errors {} can return.", doc::code(&op.name))]);
+    let variants: Vec<_> = op.errors.iter().map(|id| ident(&variant_name(&cx.service.shapes[id].rust_name))).collect();
+    let types: Vec<_> = op.errors.iter().map(|id| cx.named(id)).collect();
+    let variant_docs = op.errors.iter().map(|id| {
+        let shape = &cx.service.shapes[id];
+        let line = first_sentence(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
+        doc::outer(&[line])
+    });
+    let display = if variants.is_empty() {
+        quote! { match *self {} }
+    } else {
+        quote! { match self { #(Self::#variants(error) => fmt::Display::fmt(error, f),)* } }
+    };
+    quote! {
+        #docs
+        #[derive(Clone, Debug, PartialEq)]
+        pub enum #name {
+            #( #variant_docs #variants(#types), )*
+        }
+
+        impl fmt::Display for #name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                #display
+            }
+        }
+
+        impl std::error::Error for #name {}
+
+        #(
+            impl From<#types> for #name {
+                fn from(error: #types) -> Self {
+                    Self::#variants(error)
+                }
+            }
+        )*
+    }
+}
+
+/// The first sentence of the first paragraph, for one-line summaries.
+fn first_sentence(docs: &[String]) -> Option<String> {
+    let paragraph: Vec<&str> = docs.iter().take_while(|l| !l.is_empty()).map(String::as_str).collect();
+    if paragraph.is_empty() || paragraph[0].starts_with(['>', '-', '`']) {
+        return None;
+    }
+    let text = paragraph.join(" ");
+    let end = text.find(". ").map_or(text.len(), |i| i + 1);
+    Some(text[..end].to_string())
+}

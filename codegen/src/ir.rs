@@ -1,0 +1,255 @@
+//! The intermediate representation that emitters read.
+//!
+//! [`crate::lower`] builds it from a checked model; the passes in
+//! [`crate::passes`] fill in types, Rust names and boxing. Emitters only
+//! read a finished IR and never look at the Smithy model.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::{Number, Value};
+
+use crate::ast::Traits;
+use crate::pattern::Pattern;
+
+/// One service: a Smithy service shape and everything its operations reach.
+#[derive(Clone, Debug)]
+pub struct Service {
+    /// Absolute shape id of the service.
+    pub id: String,
+    /// The Smithy name (`AmazonSSM`); awsJson targets are `<name>.<Operation>`.
+    pub name: String,
+    /// The Rust module the service is generated into (`ssm`).
+    pub module: String,
+    /// The file the service shape is in.
+    pub file: PathBuf,
+    pub title: Option<String>,
+    pub sdk_id: Option<String>,
+    pub version: Option<String>,
+    pub protocol: Option<Protocol>,
+    pub docs: Docs,
+    /// Operations in name order.
+    pub operations: Vec<Operation>,
+    /// Shapes that become Rust types (structures, unions, enums), by id.
+    pub shapes: BTreeMap<String, Shape>,
+    /// Simple, list and map shapes by id: read by the resolve pass only.
+    pub targets: BTreeMap<String, Target>,
+}
+
+/// The wire protocol a service declares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+    RestJson1,
+    RestXml,
+    AwsQuery,
+    Ec2Query,
+}
+
+/// Documentation as Markdown lines.
+pub type Docs = Vec<String>;
+
+#[derive(Clone, Debug)]
+pub struct Operation {
+    pub id: String,
+    /// The Smithy name, also the wire name.
+    pub name: String,
+    pub file: PathBuf,
+    pub docs: Docs,
+    pub input: Option<String>,
+    pub output: Option<String>,
+    pub errors: Vec<String>,
+    /// Module (`get_maintenance_window_execution_task`), set by the name pass.
+    pub module: String,
+    /// Marker type (`GetMaintenanceWindowExecutionTask`), set by the name pass.
+    pub rust_name: String,
+    /// The enum of the operation's errors, set by the name pass.
+    pub error_enum: String,
+    pub deprecated: bool,
+}
+
+/// Where a shape's Rust type is emitted.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Placement {
+    /// The input or output of one operation (by Smithy name): that
+    /// operation's module.
+    Operation(String),
+    /// An error structure: the service's `error` module.
+    Errors,
+    /// Everything else: the service's `types` module.
+    Types,
+}
+
+/// A shape that becomes a Rust type.
+#[derive(Clone, Debug)]
+pub struct Shape {
+    pub id: String,
+    /// The Smithy name.
+    pub name: String,
+    /// Set by the name pass.
+    pub rust_name: String,
+    pub file: PathBuf,
+    pub docs: Docs,
+    pub sensitive: bool,
+    pub deprecated: bool,
+    pub placement: Placement,
+    pub kind: ShapeKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum ShapeKind {
+    Structure(Structure),
+    Union(Vec<Member>),
+    Enum(Vec<EnumValue>),
+}
+
+#[derive(Clone, Debug)]
+pub struct Structure {
+    pub members: Vec<Member>,
+    /// Set for `@error` structures.
+    pub error: Option<ErrorInfo>,
+}
+
+/// How an error structure is reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ErrorInfo {
+    pub fault: Fault,
+    /// `@httpError`, or 400 for client and 500 for server errors.
+    pub http_status: u16,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    Client,
+    Server,
+}
+
+#[derive(Clone, Debug)]
+pub struct EnumValue {
+    /// The Smithy member name.
+    pub name: String,
+    /// Set by the name pass.
+    pub rust_name: String,
+    /// The wire value.
+    pub value: String,
+    pub docs: Docs,
+    pub deprecated: bool,
+}
+
+/// A member of a structure or union.
+#[derive(Clone, Debug)]
+pub struct Member {
+    /// The wire name, exactly as in the model.
+    pub name: String,
+    /// Set by the name pass.
+    pub rust_name: String,
+    pub docs: Docs,
+    /// The member's own traits; the resolve pass reads them.
+    pub traits: Traits,
+    /// The value type with its constraints; set by the resolve pass.
+    pub ty: TypeRef,
+    pub required: bool,
+    /// The default when absent (member `@default`, else the target's).
+    pub default: Option<Default>,
+    /// Whether the member holds sensitive data anywhere inside its value
+    /// (through lists and maps): its value is never printed.
+    pub sensitive: bool,
+    /// Set by the recursion pass where the type contains itself directly.
+    pub boxed: bool,
+    pub idempotency_token: bool,
+    pub deprecated: bool,
+}
+
+impl Member {
+    /// Whether the Rust field is an `Option`: neither required nor defaulted.
+    pub fn is_optional(&self) -> bool {
+        !self.required && self.default.is_none()
+    }
+}
+
+/// A value type and the constraints that apply to it at this place.
+#[derive(Clone, Debug)]
+pub struct TypeRef {
+    /// The shape id as written (a prelude id for built-in types).
+    pub target: String,
+    pub ty: Type,
+    pub constraints: Constraints,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Type {
+    /// Not resolved yet (only between lowering and the resolve pass).
+    Unresolved,
+    String,
+    Boolean,
+    Byte,
+    Short,
+    Integer,
+    Long,
+    Float,
+    Double,
+    Timestamp,
+    Blob,
+    Document,
+    /// `smithy.api#Unit`: no value (union members only).
+    Unit,
+    /// A structure, union or enum, by shape id.
+    Named(String),
+    List(Box<TypeRef>),
+    Map(Box<TypeRef>, Box<TypeRef>),
+}
+
+impl PartialEq for TypeRef {
+    fn eq(&self, other: &Self) -> bool {
+        self.target == other.target && self.ty == other.ty
+    }
+}
+
+/// Constraint traits in force at one place: a member's own trait replaces
+/// the same trait on its target.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub length: Option<Bounds>,
+    pub range: Option<Bounds>,
+    pub pattern: Option<Pattern>,
+    pub unique_items: bool,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+/// `@length` or `@range` bounds, kept as written in the model (messages
+/// print them that way: `2.2`, not `2.2000000476837`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bounds {
+    pub min: Option<Number>,
+    pub max: Option<Number>,
+}
+
+/// A member's default value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Default {
+    Boolean(bool),
+    Number(Number),
+    String(String),
+    /// An enum default, by wire value.
+    EnumValue(String),
+    EmptyList,
+    EmptyMap,
+    Document(Value),
+}
+
+/// A simple, list or map shape, as the resolve pass needs it.
+#[derive(Clone, Debug)]
+pub struct Target {
+    pub kind: crate::kind::Kind,
+    pub traits: Traits,
+    /// The `member` of a list, or `key` and `value` of a map: (target, traits).
+    pub member: Option<(String, Traits)>,
+    pub key: Option<(String, Traits)>,
+    pub value: Option<(String, Traits)>,
+}

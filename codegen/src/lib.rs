@@ -1,0 +1,118 @@
+//! A generator of Rust crates from Smithy 2.0 JSON AST specs.
+//!
+//! The pipeline: [`load`] reads a spec directory, [`check`] refuses bad
+//! models with errors that name the file and shape, [`lower`] builds the
+//! [`ir`], the [`passes`] resolve types, name things and box recursion, and
+//! [`emit`] writes the crate's files. Nothing touches the disk but `load`:
+//! [`generate`] returns the files, and the caller writes them.
+
+pub mod ast;
+pub mod check;
+pub mod diagnostic;
+pub mod docs;
+pub mod emit;
+pub mod ir;
+pub mod kind;
+pub mod load;
+pub mod lower;
+pub mod names;
+pub mod passes;
+pub mod pattern;
+pub mod shape_id;
+pub mod stale;
+pub mod traits;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+
+/// How to generate a crate.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// The package name in the generated `Cargo.toml`.
+    pub crate_name: String,
+    /// Whether the crate is its own workspace root (for `--out` outside this
+    /// workspace) rather than a member of an enclosing workspace.
+    pub standalone: bool,
+}
+
+/// The files of a generated crate, and the warnings found on the way.
+#[derive(Debug)]
+pub struct Generated {
+    /// File contents by path relative to the crate root.
+    pub files: BTreeMap<PathBuf, String>,
+    pub warnings: Diagnostics,
+}
+
+/// The spec directories under `spec`: `spec` itself when it holds `*.json`
+/// files (one service), otherwise each subdirectory that does, by name.
+pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
+    if !load::spec_files(spec)?.is_empty() {
+        return Ok(vec![spec.to_path_buf()]);
+    }
+    let entries = std::fs::read_dir(spec)
+        .map_err(|e| Diagnostic::error(format!("cannot read the spec directory: {e}")).in_file(spec))?;
+    let mut dirs = Vec::new();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() && !load::spec_files(&path)?.is_empty() {
+            dirs.push(path);
+        }
+    }
+    dirs.sort();
+    if dirs.is_empty() {
+        return Err(Diagnostic::error("no spec found: neither the directory nor its subdirectories hold *.json files")
+            .in_file(spec)
+            .help("pass a service's spec directory (e.g. specs/ssm) or a directory of them (specs)")
+            .into());
+    }
+    Ok(dirs)
+}
+
+/// Loads, checks and lowers one service's spec directory into finished IR.
+/// Returns the IR and any warnings, or every error found.
+pub fn load_service(dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostics> {
+    let model = load::load_dir(dir)?;
+    let diagnostics = check::check(&model);
+    if diagnostics.has_errors() {
+        return Err(diagnostics);
+    }
+    let module = dir.file_name().map(|n| names::field_name(&n.to_string_lossy())).unwrap_or_default();
+    let mut service = lower::lower(&model, &module)?;
+    passes::run(&mut service)?;
+    Ok((service, diagnostics))
+}
+
+/// Generates a crate from every service under `spec` (see [`service_dirs`]).
+/// Either every service is fine and all files are returned, or nothing is.
+pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnostics> {
+    let mut services = Vec::new();
+    let mut warnings = Diagnostics::default();
+    let mut errors = Diagnostics::default();
+    for dir in service_dirs(spec)? {
+        match load_service(&dir) {
+            Ok((service, found)) => {
+                warnings.extend(found);
+                services.push(service);
+            }
+            Err(found) => errors.extend(found),
+        }
+    }
+    if errors.has_errors() {
+        return Err(errors);
+    }
+    let mut modules: BTreeMap<&str, &Path> = BTreeMap::new();
+    for service in &services {
+        if let Some(other) = modules.insert(&service.module, &service.file) {
+            return Err(Diagnostic::error(format!(
+                "two services would both be generated into module `{}`",
+                service.module
+            ))
+            .in_file(&service.file)
+            .help(format!("rename one of the spec directories (the other is {})", other.display()))
+            .into());
+        }
+    }
+    Ok(Generated { files: emit::emit_crate(&services, settings), warnings })
+}

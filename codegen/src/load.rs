@@ -1,0 +1,225 @@
+//! Reads a spec directory: every `*.json` file in it, in file-name order,
+//! merged into one set of shapes that remembers which file each came from.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use crate::ast::{self, ModelFile};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+/// The shapes of one spec directory, before checks.
+#[derive(Debug)]
+pub struct LoadedModel {
+    /// The directory the spec was read from.
+    pub dir: PathBuf,
+    /// The files read, in the order they were read.
+    pub files: Vec<PathBuf>,
+    /// Metadata merged across files (later files may not redefine a key).
+    pub metadata: BTreeMap<String, Value>,
+    /// Every shape by absolute shape id.
+    pub shapes: BTreeMap<String, LoadedShape>,
+}
+
+/// A shape and the file that defines it.
+#[derive(Debug)]
+pub struct LoadedShape {
+    pub file: PathBuf,
+    pub shape: ast::Shape,
+}
+
+/// Lists the `*.json` files of a spec directory, sorted by name so that the
+/// result never depends on the order the file system lists them in.
+pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let entries = fs::read_dir(dir).map_err(|e| {
+        Diagnostic::error(format!("cannot read the spec directory: {e}"))
+            .in_file(dir)
+            .help("pass a directory that holds Smithy JSON AST files (*.json)")
+    })?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry =
+            entry.map_err(|e| Diagnostic::error(format!("cannot list the spec directory: {e}")).in_file(dir))?;
+        let path = entry.path();
+        if path.is_file() && path.extension().is_some_and(|ext| ext == "json") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Reads and merges every spec file of `dir`. Reports every problem it can
+/// find, not only the first.
+pub fn load_dir(dir: &Path) -> Result<LoadedModel, Diagnostics> {
+    let files = spec_files(dir)?;
+    if files.is_empty() {
+        return Err(Diagnostic::error("the spec directory holds no *.json files")
+            .in_file(dir)
+            .help("put the service's Smithy 2.0 JSON AST files in this directory")
+            .into());
+    }
+    let mut model =
+        LoadedModel { dir: dir.to_path_buf(), files: Vec::new(), metadata: BTreeMap::new(), shapes: BTreeMap::new() };
+    let mut diagnostics = Diagnostics::default();
+    for file in files {
+        let text = match fs::read_to_string(&file) {
+            Ok(text) => text,
+            Err(e) => {
+                diagnostics.push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file));
+                continue;
+            }
+        };
+        load_file(&file, &text, &mut model, &mut diagnostics);
+        model.files.push(file);
+    }
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+    Ok(model)
+}
+
+/// Parses one file into `model`, recording problems in `diagnostics`.
+pub fn load_file(file: &Path, text: &str, model: &mut LoadedModel, diagnostics: &mut Diagnostics) {
+    let parsed: ModelFile = match serde_json::from_str(text) {
+        Ok(parsed) => parsed,
+        Err(e) => {
+            diagnostics.push(
+                Diagnostic::error(format!(
+                    "invalid JSON at line {}, column {}: {}",
+                    e.line(),
+                    e.column(),
+                    strip_position(&e)
+                ))
+                .in_file(file)
+                .help("a spec file must be a Smithy JSON AST object: {\"smithy\": \"2.0\", \"shapes\": {...}}"),
+            );
+            return;
+        }
+    };
+    if parsed.smithy != "2.0" && parsed.smithy != "2" {
+        diagnostics.push(
+            Diagnostic::error(format!("unsupported Smithy version \"{}\"", parsed.smithy)).in_file(file).help(
+                "write models in Smithy 2.0 (\"smithy\": \"2.0\"); convert 1.0 models with Smithy's own tooling first",
+            ),
+        );
+        return;
+    }
+    for (key, value) in parsed.metadata {
+        if model.metadata.contains_key(&key) {
+            // Smithy merges some metadata (lists); the generator reads none of
+            // it, so keeping the first value is enough to stay deterministic.
+            continue;
+        }
+        model.metadata.insert(key, value);
+    }
+    for (id, raw) in parsed.shapes.0 {
+        let shape: ast::Shape = match serde_json::from_str(raw.get()) {
+            Ok(shape) => shape,
+            Err(e) => {
+                let (line, column) = position_in(text, raw.get(), e.line(), e.column());
+                diagnostics.push(
+                    Diagnostic::error(format!(
+                        "malformed shape at line {line}, column {column}: {}",
+                        strip_position(&e)
+                    ))
+                    .in_file(file)
+                    .at_shape(&id)
+                    .help("see the Smithy 2.0 JSON AST specification for the fields each shape type takes"),
+                );
+                continue;
+            }
+        };
+        if let Some(existing) = model.shapes.get(&id) {
+            diagnostics.push(
+                Diagnostic::error(format!("shape is defined twice, here and in {}", existing.file.display()))
+                    .in_file(file)
+                    .at_shape(&id)
+                    .help("keep one definition and delete the other"),
+            );
+            continue;
+        }
+        model.shapes.insert(id, LoadedShape { file: file.to_path_buf(), shape });
+    }
+}
+
+/// serde_json appends " at line L column C" to its messages; we print the
+/// position ourselves, relative to the whole file.
+fn strip_position(e: &serde_json::Error) -> String {
+    let text = e.to_string();
+    match text.rfind(" at line ") {
+        Some(at) => text[..at].to_string(),
+        None => text,
+    }
+}
+
+/// Turns a line and column inside `inner` (a slice of `text`) into a line
+/// and column of `text`.
+fn position_in(text: &str, inner: &str, line: usize, column: usize) -> (usize, usize) {
+    let offset = (inner.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    if offset > text.len() {
+        return (line, column);
+    }
+    let before = &text[..offset];
+    let start_line = before.matches('\n').count() + 1;
+    let start_column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    if line <= 1 { (start_line, start_column + column.saturating_sub(1)) } else { (start_line + line - 1, column) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(text: &str) -> Result<LoadedModel, Diagnostics> {
+        let mut model = LoadedModel {
+            dir: PathBuf::from("spec"),
+            files: vec![],
+            metadata: BTreeMap::new(),
+            shapes: BTreeMap::new(),
+        };
+        let mut diagnostics = Diagnostics::default();
+        load_file(Path::new("spec/a.json"), text, &mut model, &mut diagnostics);
+        if diagnostics.has_errors() { Err(diagnostics) } else { Ok(model) }
+    }
+
+    #[test]
+    fn invalid_json_names_line_and_column() {
+        let err = load("{\n  \"smithy\": \"2.0\",\n  \"shapes\": {\n    \"a#B\": {\"type\": \"string\",}\n  }\n}")
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "error: spec/a.json: invalid JSON at line 4, column 30: key must be a string\n  help: a spec file must be a Smithy JSON AST object: {\"smithy\": \"2.0\", \"shapes\": {...}}"
+        );
+    }
+
+    #[test]
+    fn malformed_shape_names_the_shape_and_file_position() {
+        let err = load("{\"smithy\": \"2.0\", \"shapes\": {\n  \"a#B\": {\"type\": \"string\"},\n  \"a#C\": {\"type\": \"list\", \"membr\": {}}\n}}").unwrap_err();
+        let text = err.to_string();
+        assert!(text.starts_with("error: spec/a.json: a#C: malformed shape at line 3, column "), "{text}");
+        assert!(text.contains("unknown field `membr`"), "{text}");
+    }
+
+    #[test]
+    fn duplicate_members_are_refused() {
+        let err = load(r#"{"smithy": "2.0", "shapes": {"a#S": {"type": "structure", "members": {"x": {"target": "smithy.api#String"}, "x": {"target": "smithy.api#String"}}}}}"#).unwrap_err();
+        assert!(err.to_string().contains("a#S: malformed shape"), "{err}");
+        assert!(err.to_string().contains("duplicate key `x`"), "{err}");
+    }
+
+    #[test]
+    fn members_keep_file_order() {
+        let model = load(r#"{"smithy": "2.0", "shapes": {"a#S": {"type": "structure", "members": {"z": {"target": "smithy.api#String"}, "a": {"target": "smithy.api#String"}}}}}"#).unwrap();
+        let members = model.shapes["a#S"].shape.members.as_ref().unwrap();
+        assert_eq!(members.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["z", "a"]);
+    }
+
+    #[test]
+    fn smithy_1_is_refused() {
+        let err = load(r#"{"smithy": "1.0", "shapes": {}}"#).unwrap_err();
+        assert!(err.to_string().contains("unsupported Smithy version \"1.0\""), "{err}");
+    }
+}

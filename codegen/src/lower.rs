@@ -1,0 +1,239 @@
+//! Lowers a checked model into the IR: the service, its operations, and
+//! every shape they reach. Types, names and boxing are left to the passes.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::ast;
+use crate::check::members_of;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::docs;
+use crate::ir::{self, Constraints, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef};
+use crate::kind::{Kind, UNIT};
+use crate::load::LoadedModel;
+use crate::shape_id;
+
+/// Builds the IR of the model's service, to be generated into `module`.
+pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnostics> {
+    let Some((service_id, service)) = model.shapes.iter().find(|(_, s)| s.shape.kind == "service") else {
+        return Err(Diagnostic::error("the spec defines no service shape").in_file(&model.dir).into());
+    };
+    let shape = &service.shape;
+    let traits = &shape.traits;
+    let common_errors: Vec<String> = shape.errors.iter().map(|t| t.target.clone()).collect();
+
+    let mut operations = Vec::new();
+    for op_ref in &shape.operations {
+        let op = &model.shapes[&op_ref.target];
+        let io = |t: &Option<ast::Target>| t.as_ref().map(|t| t.target.clone()).filter(|t| t != UNIT);
+        let mut errors: Vec<String> = op.shape.errors.iter().map(|t| t.target.clone()).collect();
+        errors.extend(common_errors.iter().filter(|e| !errors.contains(e)).cloned().collect::<Vec<_>>());
+        operations.push(ir::Operation {
+            id: op_ref.target.clone(),
+            name: shape_id::name(&op_ref.target).to_string(),
+            file: op.file.clone(),
+            docs: docs_of(&op.shape.traits),
+            input: io(&op.shape.input),
+            output: io(&op.shape.output),
+            errors,
+            module: String::new(),
+            rust_name: String::new(),
+            error_enum: String::new(),
+            deprecated: op.shape.traits.contains_key("smithy.api#deprecated"),
+        });
+    }
+    operations.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let mut lowering =
+        Lowering { model, shapes: BTreeMap::new(), targets: BTreeMap::new(), member_uses: BTreeSet::new() };
+    for op in &operations {
+        for id in op.input.iter().chain(&op.output).chain(&op.errors) {
+            lowering.visit(id);
+        }
+    }
+    let placements = placements(&operations, &lowering.member_uses, &lowering.shapes);
+    for (id, placement) in placements {
+        if let Some(shape) = lowering.shapes.get_mut(&id) {
+            shape.placement = placement;
+        }
+    }
+
+    Ok(ir::Service {
+        id: service_id.clone(),
+        name: shape_id::name(service_id).to_string(),
+        module: module.to_string(),
+        file: service.file.clone(),
+        title: traits.get("smithy.api#title").and_then(Value::as_str).map(str::to_string),
+        sdk_id: traits.get("aws.api#service").and_then(|s| s.get("sdkId")).and_then(Value::as_str).map(str::to_string),
+        version: shape.version.clone(),
+        protocol: protocol(traits),
+        docs: docs_of(traits),
+        operations,
+        shapes: lowering.shapes,
+        targets: lowering.targets,
+    })
+}
+
+fn protocol(traits: &ast::Traits) -> Option<Protocol> {
+    [
+        ("aws.protocols#awsJson1_1", Protocol::AwsJson1_1),
+        ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
+        ("aws.protocols#restJson1", Protocol::RestJson1),
+        ("aws.protocols#restXml", Protocol::RestXml),
+        ("aws.protocols#awsQuery", Protocol::AwsQuery),
+        ("aws.protocols#ec2Query", Protocol::Ec2Query),
+    ]
+    .into_iter()
+    .find(|(id, _)| traits.contains_key(*id))
+    .map(|(_, p)| p)
+}
+
+pub(crate) fn docs_of(traits: &ast::Traits) -> ir::Docs {
+    traits.get("smithy.api#documentation").and_then(Value::as_str).map(docs::to_markdown).unwrap_or_default()
+}
+
+struct Lowering<'a> {
+    model: &'a LoadedModel,
+    shapes: BTreeMap<String, Shape>,
+    targets: BTreeMap<String, ir::Target>,
+    /// Shapes that some member targets (not only an operation).
+    member_uses: BTreeSet<String>,
+}
+
+impl Lowering<'_> {
+    fn visit(&mut self, id: &str) {
+        if self.shapes.contains_key(id) || self.targets.contains_key(id) {
+            return;
+        }
+        let Some(loaded) = self.model.shapes.get(id) else {
+            return; // a prelude shape: resolved by the resolve pass
+        };
+        let shape = &loaded.shape;
+        let kind = Kind::parse(&shape.kind).expect("checked");
+        let sensitive = shape.traits.contains_key("smithy.api#sensitive");
+        let deprecated = shape.traits.contains_key("smithy.api#deprecated");
+        let new_shape = |kind: ShapeKind| Shape {
+            id: id.to_string(),
+            name: shape_id::name(id).to_string(),
+            rust_name: String::new(),
+            file: loaded.file.clone(),
+            docs: docs_of(&shape.traits),
+            sensitive,
+            deprecated,
+            placement: Placement::Types,
+            kind,
+        };
+        match kind {
+            Kind::Structure | Kind::Union => {
+                let members = members_of(shape).into_iter().map(|(name, m)| self.member(name, m)).collect();
+                let lowered = if kind == Kind::Structure {
+                    ShapeKind::Structure(ir::Structure { members, error: error_info(&shape.traits) })
+                } else {
+                    ShapeKind::Union(members)
+                };
+                self.shapes.insert(id.to_string(), new_shape(lowered));
+                for (_, member) in members_of(shape) {
+                    self.member_uses.insert(member.target.clone());
+                    self.visit(&member.target);
+                }
+            }
+            Kind::Enum => {
+                let values = members_of(shape)
+                    .into_iter()
+                    .map(|(name, m)| ir::EnumValue {
+                        name: name.to_string(),
+                        rust_name: String::new(),
+                        value: m.traits.get("smithy.api#enumValue").and_then(Value::as_str).unwrap_or(name).to_string(),
+                        docs: docs_of(&m.traits),
+                        deprecated: m.traits.contains_key("smithy.api#deprecated"),
+                    })
+                    .collect();
+                self.shapes.insert(id.to_string(), new_shape(ShapeKind::Enum(values)));
+            }
+            _ => {
+                let part = |m: &Option<ast::Member>| m.as_ref().map(|m| (m.target.clone(), m.traits.clone()));
+                self.targets.insert(
+                    id.to_string(),
+                    ir::Target {
+                        kind,
+                        traits: shape.traits.clone(),
+                        member: part(&shape.member),
+                        key: part(&shape.key),
+                        value: part(&shape.value),
+                    },
+                );
+                for (_, member) in members_of(shape) {
+                    self.member_uses.insert(member.target.clone());
+                    self.visit(&member.target);
+                }
+            }
+        }
+    }
+
+    fn member(&self, name: &str, member: &ast::Member) -> ir::Member {
+        // A member without docs of its own shows its target's.
+        let mut docs = docs_of(&member.traits);
+        if docs.is_empty() {
+            if let Some(target) = self.model.shapes.get(&member.target) {
+                docs = docs_of(&target.shape.traits);
+            }
+        }
+        ir::Member {
+            name: name.to_string(),
+            rust_name: String::new(),
+            docs,
+            traits: member.traits.clone(),
+            ty: TypeRef { target: member.target.clone(), ty: Type::Unresolved, constraints: Constraints::default() },
+            required: member.traits.contains_key("smithy.api#required"),
+            default: None,
+            sensitive: false,
+            boxed: false,
+            idempotency_token: member.traits.contains_key("smithy.api#idempotencyToken"),
+            deprecated: member.traits.contains_key("smithy.api#deprecated"),
+        }
+    }
+}
+
+fn error_info(traits: &ast::Traits) -> Option<ErrorInfo> {
+    let fault = match traits.get("smithy.api#error")?.as_str()? {
+        "server" => Fault::Server,
+        _ => Fault::Client,
+    };
+    let default_status = if fault == Fault::Server { 500 } else { 400 };
+    let http_status = traits
+        .get("smithy.api#httpError")
+        .and_then(Value::as_u64)
+        .and_then(|s| u16::try_from(s).ok())
+        .unwrap_or(default_status);
+    Some(ErrorInfo { fault, http_status })
+}
+
+/// An operation's input or output goes into the operation's module when no
+/// other operation and no member uses it; errors go into the error module.
+fn placements(
+    operations: &[ir::Operation],
+    member_uses: &BTreeSet<String>,
+    shapes: &BTreeMap<String, Shape>,
+) -> BTreeMap<String, Placement> {
+    let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for op in operations {
+        for id in op.input.iter().chain(&op.output) {
+            users.entry(id).or_default().insert(&op.name);
+        }
+    }
+    let mut out = BTreeMap::new();
+    for (id, shape) in shapes {
+        let placement = match &shape.kind {
+            ShapeKind::Structure(s) if s.error.is_some() => Placement::Errors,
+            _ => match users.get(id.as_str()) {
+                Some(ops) if ops.len() == 1 && !member_uses.contains(id) => {
+                    Placement::Operation(ops.iter().next().unwrap().to_string())
+                }
+                _ => Placement::Types,
+            },
+        };
+        out.insert(id.clone(), placement);
+    }
+    out
+}

@@ -1,0 +1,158 @@
+//! The resolve pass: gives every member its Rust-level type, the
+//! constraints in force at each place, its default and sensitivity.
+
+use serde_json::Value;
+
+use crate::ast::Traits;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::{Bounds, Constraints, Default, Member, Service, ShapeKind, Type, TypeRef};
+use crate::kind::{Kind, UNIT, prelude_shape};
+use crate::pattern::Pattern;
+
+pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
+    let mut diagnostics = Diagnostics::default();
+    let ids: Vec<String> = service.shapes.keys().cloned().collect();
+    for id in ids {
+        let mut shape = service.shapes.remove(&id).unwrap();
+        let members = match &mut shape.kind {
+            ShapeKind::Structure(s) => &mut s.members,
+            ShapeKind::Union(members) => members,
+            ShapeKind::Enum(_) => {
+                service.shapes.insert(id, shape);
+                continue;
+            }
+        };
+        for member in members.iter_mut() {
+            if let Err(message) = resolve_member(service, member) {
+                diagnostics.push(
+                    Diagnostic::error(message)
+                        .in_file(&shape.file)
+                        .at_shape(format!("{}${}", shape.id, member.name))
+                        .help("give the member a default of its target's type"),
+                );
+            }
+        }
+        service.shapes.insert(id, shape);
+    }
+    if diagnostics.has_errors() { Err(diagnostics) } else { Ok(()) }
+}
+
+fn resolve_member(service: &Service, member: &mut Member) -> Result<(), String> {
+    member.ty = type_ref(service, &member.ty.target, &member.traits);
+    member.sensitive = member.traits.contains_key("smithy.api#sensitive") || is_sensitive(service, &member.ty);
+    let default = match member.traits.get("smithy.api#default") {
+        Some(Value::Null) => None,
+        Some(value) => Some(value.clone()),
+        None => target_default(service, &member.ty.target),
+    };
+    member.default = default.map(|value| default_value(service, &member.ty, &value)).transpose()?;
+    Ok(())
+}
+
+/// The type at a place that targets `target`, with `traits` (the place's own
+/// traits) overriding the target's constraint traits.
+fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
+    let (ty, target_traits) = if service.shapes.contains_key(target) {
+        (Type::Named(target.to_string()), None)
+    } else if let Some(shape) = service.targets.get(target) {
+        let ty = match shape.kind {
+            Kind::List => {
+                let (member, member_traits) = shape.member.as_ref().expect("checked");
+                Type::List(Box::new(type_ref(service, member, member_traits)))
+            }
+            Kind::Map => {
+                let (key, key_traits) = shape.key.as_ref().expect("checked");
+                let (value, value_traits) = shape.value.as_ref().expect("checked");
+                Type::Map(
+                    Box::new(type_ref(service, key, key_traits)),
+                    Box::new(type_ref(service, value, value_traits)),
+                )
+            }
+            kind => simple_type(kind),
+        };
+        (ty, Some(&shape.traits))
+    } else if target == UNIT {
+        (Type::Unit, None)
+    } else {
+        let (kind, _) = prelude_shape(target).expect("checked");
+        (simple_type(kind), None)
+    };
+    let constraints = constraints(traits, target_traits);
+    TypeRef { target: target.to_string(), ty, constraints }
+}
+
+fn simple_type(kind: Kind) -> Type {
+    match kind {
+        Kind::String => Type::String,
+        Kind::Boolean => Type::Boolean,
+        Kind::Byte => Type::Byte,
+        Kind::Short => Type::Short,
+        Kind::Integer => Type::Integer,
+        Kind::Long => Type::Long,
+        Kind::Float => Type::Float,
+        Kind::Double => Type::Double,
+        Kind::Timestamp => Type::Timestamp,
+        Kind::Blob => Type::Blob,
+        Kind::Document => Type::Document,
+        other => unreachable!("the checker refuses {other} targets"),
+    }
+}
+
+/// The constraints at a place: each of the place's own constraint traits
+/// replaces the target's trait of the same name.
+fn constraints(own: &Traits, target: Option<&Traits>) -> Constraints {
+    let get = |id: &str| own.get(id).or_else(|| target.and_then(|t| t.get(id)));
+    let bounds = |value: &Value| Bounds {
+        min: value.get("min").and_then(|v| v.as_number().cloned()),
+        max: value.get("max").and_then(|v| v.as_number().cloned()),
+    };
+    Constraints {
+        length: get("smithy.api#length").map(bounds),
+        range: get("smithy.api#range").map(bounds),
+        pattern: get("smithy.api#pattern").and_then(Value::as_str).map(|p| Pattern::parse(p).expect("checked")),
+        unique_items: get("smithy.api#uniqueItems").is_some(),
+    }
+}
+
+/// Whether a value of this type can hold data marked `@sensitive` that a
+/// derived `Debug` would print (named types redact their own).
+fn is_sensitive(service: &Service, ty: &TypeRef) -> bool {
+    let marked = match service.targets.get(&ty.target) {
+        Some(target) => target.traits.contains_key("smithy.api#sensitive"),
+        None => service.shapes.get(&ty.target).is_some_and(|s| s.sensitive),
+    };
+    marked
+        || match &ty.ty {
+            Type::List(member) => is_sensitive(service, member),
+            Type::Map(key, value) => is_sensitive(service, key) || is_sensitive(service, value),
+            _ => false,
+        }
+}
+
+fn target_default(service: &Service, target: &str) -> Option<Value> {
+    match service.targets.get(target) {
+        Some(shape) => shape.traits.get("smithy.api#default").cloned(),
+        None => prelude_shape(target).and_then(|(_, default)| default),
+    }
+    .filter(|v| !v.is_null())
+}
+
+fn default_value(service: &Service, ty: &TypeRef, value: &Value) -> Result<Default, String> {
+    Ok(match (&ty.ty, value) {
+        (Type::Boolean, Value::Bool(b)) => Default::Boolean(*b),
+        (_, Value::Number(n)) => Default::Number(n.clone()),
+        (Type::String, Value::String(s)) => Default::String(s.clone()),
+        (Type::Named(id), Value::String(s)) => {
+            let known =
+                matches!(&service.shapes[id].kind, ShapeKind::Enum(values) if values.iter().any(|v| v.value == *s));
+            if !known {
+                return Err(format!("@default \"{s}\" is not a value of {id}"));
+            }
+            Default::EnumValue(s.clone())
+        }
+        (Type::List(_), Value::Array(_)) => Default::EmptyList,
+        (Type::Map(..), Value::Object(_)) => Default::EmptyMap,
+        (Type::Document, value) => Default::Document(value.clone()),
+        (_, value) => return Err(format!("@default {value} does not fit the member's type")),
+    })
+}
