@@ -83,6 +83,9 @@ fn needs_blank_line(prev: &str, line: &str) -> bool {
         // The end of the `use` block (possibly a multi-line import).
         return !line.starts_with("use ") && !line.starts_with(' ');
     }
+    if prev == "};" && line.starts_with("use ") {
+        return false; // after a multi-line import, still in the `use` block
+    }
     let top_level_end = !prev.starts_with(' ') && (prev == "}" || prev.ends_with(';') || prev.ends_with("{}"));
     if top_level_end {
         return !line.starts_with(' ') && !line.starts_with('}');

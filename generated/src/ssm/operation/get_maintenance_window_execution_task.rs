@@ -9,7 +9,6 @@ use crate::ssm::types::{
     AlarmConfiguration, AlarmStateInformation, MaintenanceWindowExecutionStatus,
     MaintenanceWindowTaskParameterValueExpression, MaintenanceWindowTaskType,
 };
-
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

@@ -1,0 +1,185 @@
+//! A bad spec is refused with every problem named: file, shape id, what is
+//! wrong and how to fix it.
+
+mod common;
+
+use common::{TempDir, workspace_settings};
+use serde_json::{Value, json};
+
+/// A small valid service; each test breaks one thing.
+fn valid() -> Value {
+    json!({
+        "smithy": "2.0",
+        "shapes": {
+            "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Op"}],
+                       "traits": {"aws.protocols#awsJson1_1": {}}},
+            "ex#Op": {"type": "operation", "input": {"target": "ex#OpInput"}, "errors": [{"target": "ex#Oops"}]},
+            "ex#OpInput": {"type": "structure", "traits": {"smithy.api#input": {}},
+                           "members": {"Id": {"target": "ex#Id", "traits": {"smithy.api#required": {}}}}},
+            "ex#Id": {"type": "string", "traits": {"smithy.api#length": {"min": 1, "max": 5}}},
+            "ex#Oops": {"type": "structure", "traits": {"smithy.api#error": "client"}, "members": {}}
+        }
+    })
+}
+
+/// Generates `spec` (written as `ex/spec.json`) and returns the error report
+/// with the temporary directory replaced by `<dir>`.
+fn refuse(spec: &str) -> String {
+    let dir = TempDir::with_files("ex", &[("spec.json", spec.to_string())]);
+    let report = match codegen::generate(dir.path(), &workspace_settings()) {
+        Ok(_) => panic!("the spec was accepted:\n{spec}"),
+        Err(diagnostics) => diagnostics.to_string(),
+    };
+    report.replace(&dir.path().display().to_string(), "<dir>")
+}
+
+fn refuse_value(spec: Value) -> String {
+    refuse(&serde_json::to_string_pretty(&spec).unwrap())
+}
+
+#[test]
+fn the_valid_spec_is_accepted() {
+    let dir = TempDir::with_files("ex", &[("spec.json", valid().to_string())]);
+    codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn invalid_json_names_file_line_and_column() {
+    let report = refuse("{\n  \"smithy\": \"2.0\",\n  \"shapes\": {\n    \"ex#A\": {\"type\": \"string\"\n  }\n");
+    assert!(report.starts_with("error: <dir>/spec.json: invalid JSON at line 6, column 0: EOF while parsing"), "{report}");
+}
+
+#[test]
+fn dangling_target() {
+    let mut spec = valid();
+    spec["shapes"]["ex#OpInput"]["members"]["Id"]["target"] = json!("ex#ID");
+    assert_eq!(
+        refuse_value(spec),
+        "error: <dir>/spec.json: ex#OpInput$Id: targets ex#ID, which does not exist (did you mean ex#Id?)\n  \
+         help: define the target shape in a spec file of this directory, or fix the shape id"
+    );
+}
+
+#[test]
+fn invalid_pattern() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#pattern"] = json!("^[a-$");
+    assert_eq!(
+        refuse_value(spec),
+        "error: <dir>/spec.json: ex#Id: pattern \"^[a-$\" is not a valid ECMA-262 regular expression: \
+         Range values reversed, start char code is greater than end char code.\n  \
+         help: Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression"
+    );
+}
+
+#[test]
+fn min_greater_than_max() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#length"] = json!({"min": 10, "max": 5});
+    assert_eq!(
+        refuse_value(spec),
+        "error: <dir>/spec.json: ex#Id: smithy.api#length min (10) is greater than max (5)\n  \
+         help: swap the bounds or fix the one that is wrong"
+    );
+}
+
+#[test]
+fn member_range_bounds_are_checked_too() {
+    let mut spec = valid();
+    spec["shapes"]["ex#OpInput"]["members"]["Count"] =
+        json!({"target": "smithy.api#Integer", "traits": {"smithy.api#range": {"min": 3, "max": 1}}});
+    assert!(refuse_value(spec).contains("ex#OpInput$Count: smithy.api#range min (3) is greater than max (1)"));
+}
+
+#[test]
+fn trait_on_the_wrong_shape_type() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#range"] = json!({"min": 1});
+    assert_eq!(
+        refuse_value(spec),
+        "error: <dir>/spec.json: ex#Id: trait smithy.api#range cannot be applied to a string shape\n  \
+         help: smithy.api#range applies to byte, short, integer, long, float, double, bigInteger, bigDecimal shapes \
+         and members that target them; remove it or move it"
+    );
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#required"] = json!({});
+    assert!(refuse_value(spec).contains("ex#Id: trait smithy.api#required cannot be applied to a string shape"));
+}
+
+#[test]
+fn unsupported_shape_types_and_traits_are_refused_not_ignored() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["type"] = json!("bigDecimal");
+    spec["shapes"]["ex#Id"]["traits"] = json!({});
+    assert!(refuse_value(spec).contains("ex#Id: bigDecimal shapes are not supported"));
+
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#enum"] = json!([{"value": "a"}]);
+    assert!(refuse_value(spec).contains("ex#Id: trait smithy.api#enum is not supported: the legacy @enum trait"));
+
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["acme.custom#checksum"] = json!({});
+    let report = refuse_value(spec);
+    assert!(report.contains("ex#Id: unknown trait acme.custom#checksum"), "{report}");
+}
+
+#[test]
+fn traits_defined_in_the_model_are_metadata() {
+    let mut spec = valid();
+    spec["shapes"]["acme.custom#note"] = json!({"type": "string", "traits": {"smithy.api#trait": {}}});
+    spec["shapes"]["ex#Id"]["traits"]["acme.custom#note"] = json!("hello");
+    let dir = TempDir::with_files("ex", &[("spec.json", spec.to_string())]);
+    codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
+}
+
+#[test]
+fn rust_name_collisions_are_errors() {
+    let mut spec = valid();
+    spec["shapes"]["ex#OpInput"]["members"]["IPAddress"] = json!({"target": "smithy.api#String"});
+    spec["shapes"]["ex#OpInput"]["members"]["IpAddress"] = json!({"target": "smithy.api#String"});
+    let report = refuse_value(spec);
+    assert!(
+        report.contains("ex#OpInput$IpAddress: its Rust field name `ip_address` collides with that of ex#OpInput$IPAddress"),
+        "{report}"
+    );
+
+    let mut spec = valid();
+    spec["shapes"]["ex#OpError"] = json!({"type": "structure", "members": {}});
+    spec["shapes"]["ex#OpInput"]["members"]["E"] = json!({"target": "ex#OpError"});
+    let report = refuse_value(spec);
+    assert!(report.contains("its Rust type name `OpError` collides with that of"), "{report}");
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#length"] = json!({"min": 10, "max": 5});
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#pattern"] = json!("(");
+    spec["shapes"]["ex#OpInput"]["members"]["Other"] = json!({"target": "ex#Missing"});
+    let report = refuse_value(spec);
+    assert_eq!(report.matches("error: ").count(), 3, "{report}");
+}
+
+#[test]
+fn errors_name_the_file_that_holds_the_shape() {
+    let mut spec = valid();
+    let id = spec["shapes"].as_object_mut().unwrap().remove("ex#Id").unwrap();
+    let mut bad_id = id.clone();
+    bad_id["traits"]["smithy.api#length"] = json!({"min": 9, "max": 1});
+    let other = json!({"smithy": "2.0", "shapes": {"ex#Id": bad_id}});
+    let dir = TempDir::with_files("ex", &[("a.json", spec.to_string()), ("b.json", other.to_string())]);
+    let report = codegen::generate(dir.path(), &workspace_settings()).unwrap_err().to_string();
+    assert!(report.contains("b.json: ex#Id: smithy.api#length min (9)"), "{report}");
+
+    let duplicate = json!({"smithy": "2.0", "shapes": {"ex#Id": id}});
+    let dir = TempDir::with_files("ex", &[("a.json", valid().to_string()), ("b.json", duplicate.to_string())]);
+    let report = codegen::generate(dir.path(), &workspace_settings()).unwrap_err().to_string();
+    assert!(report.contains("b.json: ex#Id: shape is defined twice, here and in"), "{report}");
+}
+
+#[test]
+fn operation_errors_must_be_error_structures() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Oops"]["traits"] = json!({});
+    assert!(refuse_value(spec).contains("ex#Op$errors: lists ex#Oops as an error, but that structure has no @error trait"));
+}

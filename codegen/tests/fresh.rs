@@ -1,0 +1,58 @@
+//! `generated/` must be exactly what the generator makes of `specs/`, and
+//! the generator must make the same bytes however the specs are laid out.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use codegen::stale::stale_files;
+use common::{TempDir, assert_same_files, root, workspace_settings};
+use serde_json::value::RawValue;
+
+#[test]
+fn generated_crate_is_up_to_date() {
+    let generated = codegen::generate(&root().join("specs"), &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
+    let stale = stale_files(&generated.files, &root().join("generated"));
+    let report: Vec<String> = stale.iter().map(ToString::to_string).collect();
+    assert!(stale.is_empty(), "generated/ is stale; run `cargo xtask codegen` and commit:\n{}", report.join("\n"));
+}
+
+#[test]
+fn output_is_the_same_whatever_the_file_layout_and_order() {
+    let spec = root().join("specs/ssm");
+    let expected = codegen::generate(&spec, &workspace_settings()).unwrap().files;
+    assert_same_files(&codegen::generate(&spec, &workspace_settings()).unwrap().files, &expected, "two runs");
+
+    // The same shapes, written in reverse file order under other names.
+    let mut files: Vec<(String, String)> = std::fs::read_dir(&spec)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), std::fs::read_to_string(&p).unwrap()))
+        .collect();
+    files.sort();
+    files.reverse();
+    let renamed: Vec<(String, String)> =
+        files.iter().enumerate().map(|(i, (_, text))| (format!("{i:02}-z.json"), text.clone())).collect();
+    let renamed_refs: Vec<(&str, String)> = renamed.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
+    let reordered = TempDir::with_files("ssm", &renamed_refs);
+    assert_same_files(&codegen::generate(reordered.path(), &workspace_settings()).unwrap().files, &expected, "renamed, reversed files");
+
+    // All shapes in one file, in reverse order, each exactly as written.
+    let mut shapes: Vec<(String, String)> = Vec::new();
+    for (_, text) in &files {
+        let model: RawModel = serde_json::from_str(text).unwrap();
+        shapes.extend(model.shapes.into_iter().map(|(id, raw)| (id, raw.get().to_string())));
+    }
+    shapes.reverse();
+    let entries: Vec<String> = shapes.iter().map(|(id, raw)| format!("{:?}: {raw}", id)).collect();
+    let merged = format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(",\n"));
+    let single = TempDir::with_files("ssm", &[("all.json", merged)]);
+    assert_same_files(&codegen::generate(single.path(), &workspace_settings()).unwrap().files, &expected, "one file");
+}
+
+/// A spec file with each shape kept as the JSON text it was written as.
+#[derive(serde::Deserialize)]
+struct RawModel {
+    shapes: BTreeMap<String, Box<RawValue>>,
+}
