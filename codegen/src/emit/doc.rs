@@ -80,6 +80,21 @@ pub fn constraint_facts(ty: &TypeRef) -> Vec<String> {
     if c.unique_items {
         facts.push("Items are unique.".to_string());
     }
+    // Constraints inside collections, one level down per level.
+    let mut inner = |label: &str, t: &TypeRef| {
+        let nested = constraint_facts(t);
+        if !nested.is_empty() {
+            facts.push(format!("{label}: {}", nested.join(" ")));
+        }
+    };
+    match &ty.ty {
+        Type::List(member) => inner("Each item", member),
+        Type::Map(key, value) => {
+            inner("Each key", key);
+            inner("Each value", value);
+        }
+        _ => {}
+    }
     facts
 }
 

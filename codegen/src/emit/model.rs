@@ -153,13 +153,18 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             None => quote! { None },
         };
         // A sensitive message is never shown, not even by Display.
-        let display = if message.is_some_and(|m| !redact(m)) {
-            let with_message = format!("{wire_name}: {{message}}");
-            quote! {
-                match #error_shape::message(self) {
-                    Some(message) => write!(f, #with_message),
-                    None => f.write_str(#wire_name),
+        let display = if let Some(m) = message.filter(|m| !redact(m)) {
+            let with_message = format!("{wire_name}: {{}}");
+            let field = ident(&m.rust_name);
+            if m.is_optional() {
+                quote! {
+                    match &self.#field {
+                        Some(message) => write!(f, #with_message, message),
+                        None => f.write_str(#wire_name),
+                    }
                 }
+            } else {
+                quote! { write!(f, #with_message, self.#field) }
             }
         } else {
             quote! { f.write_str(#wire_name) }

@@ -85,10 +85,19 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         let line = first_sentence(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
         doc::outer(&[line])
     });
+    // An operation without errors gets an enum with no values.
     let display = if variants.is_empty() {
-        quote! { match *self {} }
+        quote! {
+            fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match *self {}
+            }
+        }
     } else {
-        quote! { match self { #(Self::#variants(error) => fmt::Display::fmt(error, f),)* } }
+        quote! {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self { #(Self::#variants(error) => fmt::Display::fmt(error, f),)* }
+            }
+        }
     };
     quote! {
         #docs
@@ -98,9 +107,7 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         }
 
         impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                #display
-            }
+            #display
         }
 
         impl std::error::Error for #name {}

@@ -11,18 +11,17 @@ use crate::pattern::Pattern;
 
 pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    let ids: Vec<String> = service.shapes.keys().cloned().collect();
-    for id in ids {
-        let mut shape = service.shapes.remove(&id).unwrap();
-        let members = match &mut shape.kind {
-            ShapeKind::Structure(s) => &mut s.members,
+    // Resolve against the unchanged service first (shapes may refer to
+    // themselves), then store the results.
+    let mut resolved: Vec<(String, Vec<Member>)> = Vec::new();
+    for (id, shape) in &service.shapes {
+        let members = match &shape.kind {
+            ShapeKind::Structure(s) => &s.members,
             ShapeKind::Union(members) => members,
-            ShapeKind::Enum(_) => {
-                service.shapes.insert(id, shape);
-                continue;
-            }
+            ShapeKind::Enum(_) => continue,
         };
-        for member in members.iter_mut() {
+        let mut members = members.clone();
+        for member in &mut members {
             if let Err(message) = resolve_member(service, member) {
                 diagnostics.push(
                     Diagnostic::error(message)
@@ -32,7 +31,14 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
                 );
             }
         }
-        service.shapes.insert(id, shape);
+        resolved.push((id.clone(), members));
+    }
+    for (id, members) in resolved {
+        match &mut service.shapes.get_mut(&id).expect("resolved above").kind {
+            ShapeKind::Structure(s) => s.members = members,
+            ShapeKind::Union(union_members) => *union_members = members,
+            ShapeKind::Enum(_) => unreachable!(),
+        }
     }
     if diagnostics.has_errors() { Err(diagnostics) } else { Ok(()) }
 }
@@ -41,6 +47,7 @@ fn resolve_member(service: &Service, member: &mut Member) -> Result<(), String> 
     member.ty = type_ref(service, &member.ty.target, &member.traits);
     member.sensitive = member.traits.contains_key("smithy.api#sensitive") || is_sensitive(service, &member.ty);
     let default = match member.traits.get("smithy.api#default") {
+        // `@default(null)` cancels the target's default.
         Some(Value::Null) => None,
         Some(value) => Some(value.clone()),
         None => target_default(service, &member.ty.target),
@@ -74,7 +81,7 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
     } else if target == UNIT {
         (Type::Unit, None)
     } else {
-        let (kind, _) = prelude_shape(target).expect("checked");
+        let (kind, _) = prelude_shape(target).expect("the checker refuses dangling targets");
         (simple_type(kind), None)
     };
     let constraints = constraints(traits, target_traits);

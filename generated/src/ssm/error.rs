@@ -18,8 +18,8 @@ pub struct DoesNotExistException {
 
 impl fmt::Display for DoesNotExistException {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match ErrorShape::message(self) {
-            Some(message) => write!(f, "DoesNotExistException: {message}"),
+        match &self.message {
+            Some(message) => write!(f, "DoesNotExistException: {}", message),
             None => f.write_str("DoesNotExistException"),
         }
     }
@@ -46,8 +46,8 @@ pub struct InternalServerError {
 
 impl fmt::Display for InternalServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match ErrorShape::message(self) {
-            Some(message) => write!(f, "InternalServerError: {message}"),
+        match &self.message {
+            Some(message) => write!(f, "InternalServerError: {}", message),
             None => f.write_str("InternalServerError"),
         }
     }

@@ -189,7 +189,7 @@ impl FromStr for MaintenanceWindowExecutionStatus {
 pub struct MaintenanceWindowTaskParameterValueExpression {
     /// This field contains an array of 0 or more strings, each 1 to 255 characters in length.
     ///
-    /// Sensitive: `Debug` never prints it.
+    /// Each item: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "Values", default, skip_serializing_if = "Option::is_none")]
     pub values: Option<Vec<String>>,
 }

@@ -83,7 +83,7 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     /// - `Key`: string, between 1 and 255 characters
     /// - `Value`: an array of strings, each between 1 and 255 characters
     ///
-    /// Sensitive: `Debug` never prints it.
+    /// Each item: Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
     pub task_parameters: Option<
         Vec<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
