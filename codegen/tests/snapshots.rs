@@ -1,0 +1,35 @@
+//! The generated source, snapshotted file by file: a change to the
+//! generator shows up as a reviewable diff (`cargo insta review`).
+
+mod common;
+
+use std::path::Path;
+
+use common::{root, workspace_settings};
+
+/// Snapshots every file of `service`'s module (one snapshot per operation
+/// and per shape group), named `<prefix>__<path>`.
+fn snapshot_service(spec: &Path, service: &str, prefix: &str) {
+    let generated = codegen::generate(spec, &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
+    let dir = Path::new("src").join(service);
+    let mut count = 0;
+    for (path, contents) in &generated.files {
+        let Ok(relative) = path.strip_prefix(&dir) else { continue };
+        let name = format!("{prefix}__{}", relative.with_extension("").display()).replace('/', "__");
+        insta::with_settings!({ snapshot_path => "snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!(name, contents);
+        });
+        count += 1;
+    }
+    assert!(count > 0, "no files for {service}");
+}
+
+#[test]
+fn ssm_seed_operations() {
+    snapshot_service(&root().join("specs/ssm"), "ssm", "ssm");
+}
+
+#[test]
+fn feature_fixture() {
+    snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "features", "features");
+}

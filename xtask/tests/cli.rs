@@ -1,0 +1,148 @@
+//! `cargo xtask codegen` as users run it.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+fn xtask(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask")).args(args).current_dir(root()).output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A scratch directory under target/, removed first so each run is fresh.
+fn scratch(name: &str) -> PathBuf {
+    let dir = root().join("target/xtask-tests").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Every file under `dir` with its bytes, for before/after comparisons.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> = codegen::stale::files_under(dir).into_iter().map(|p| {
+        let bytes = std::fs::read(&p).unwrap();
+        (p, bytes)
+    }).collect();
+    files.sort();
+    files
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_bad_spec_writes_nothing() {
+    let dir = scratch("bad-spec");
+    let spec = dir.join("spec/ssm");
+    copy_dir(&root().join("specs/ssm"), &spec);
+    let out = dir.join("out");
+    let first = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    std::fs::write(out.join("src/ssm/types.rs"), "// edited by hand\n").unwrap();
+    let before = snapshot(&out);
+
+    let file = spec.join("GetMaintenanceWindowExecutionTask.json");
+    let original = std::fs::read_to_string(&file).unwrap();
+    for (what, from, to, expected) in [
+        ("dangling target", "\"target\": \"com.amazonaws.ssm#AlarmName\"", "\"target\": \"com.amazonaws.ssm#AlarmNam\"", "com.amazonaws.ssm#Alarm$Name: targets com.amazonaws.ssm#AlarmNam, which does not exist"),
+        ("invalid pattern", "^(?!\\\\s*$).+$", "^(?!\\\\s*$.+$", "com.amazonaws.ssm#AlarmName: pattern \"^(?!\\\\s*$.+$\" is not a valid ECMA-262 regular expression"),
+        ("min > max", "\"min\": 1,\n                    \"max\": 1600", "\"min\": 1601,\n                    \"max\": 1600", "com.amazonaws.ssm#MaintenanceWindowTaskArn: smithy.api#length min (1601) is greater than max (1600)"),
+    ] {
+        assert!(original.contains(from), "{what}: the spec no longer contains {from}");
+        std::fs::write(&file, original.replacen(from, to, 1)).unwrap();
+        let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+        let stderr = text(&run.stderr);
+        assert_eq!(run.status.code(), Some(1), "{what}: {stderr}");
+        assert!(stderr.contains("GetMaintenanceWindowExecutionTask.json: "), "{what}: names the file: {stderr}");
+        assert!(stderr.contains(expected), "{what}: {stderr}");
+        assert!(stderr.contains("nothing was written to"), "{what}: {stderr}");
+        assert_eq!(snapshot(&out), before, "{what}: the output directory changed");
+    }
+    std::fs::write(&file, original).unwrap();
+}
+
+#[test]
+fn check_names_stale_files_and_codegen_repairs_them() {
+    let dir = scratch("check");
+    let out = dir.join("out");
+    let spec = root().join("specs/ssm");
+    let args = |check: bool| {
+        let mut a = vec!["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()];
+        if check {
+            a.push("--check");
+        }
+        a.into_iter().map(String::from).collect::<Vec<_>>()
+    };
+    let run = |check: bool| {
+        let a = args(check);
+        xtask(&a.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let missing = run(true);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(text(&missing.stderr).contains("missing: src/ssm/types.rs"), "{}", text(&missing.stderr));
+    assert!(!out.exists(), "--check wrote files");
+
+    assert!(run(false).status.success());
+    assert!(run(true).status.success());
+    std::fs::write(out.join("src/ssm/types.rs"), "// stale\n").unwrap();
+    std::fs::write(out.join("src/ssm/leftover.rs"), "// no longer generated\n").unwrap();
+    let stale = text(&run(true).stderr);
+    assert!(stale.contains("out of date: src/ssm/types.rs"), "{stale}");
+    assert!(stale.contains("not generated, should be removed: src/ssm/leftover.rs"), "{stale}");
+    let repaired = run(false);
+    assert!(text(&repaired.stdout).contains("1 written, 1 removed"), "{}", text(&repaired.stdout));
+    assert!(run(true).status.success());
+    assert!(!out.join("src/ssm/leftover.rs").exists());
+}
+
+#[test]
+fn workspace_crate_is_up_to_date() {
+    let check = xtask(&["codegen", "--check"]);
+    assert!(check.status.success(), "{}{}", text(&check.stdout), text(&check.stderr));
+}
+
+/// `--spec DIR --out DIR` makes a crate that builds on its own: the feature
+/// fixture (unions, recursion, defaults, sensitive data, odd names) must
+/// compile, pass clippy and rustdoc with warnings denied, and behave.
+#[test]
+fn standalone_crate_builds_lints_documents_and_behaves() {
+    let dir = scratch("standalone");
+    let out = dir.join("features-crate");
+    let spec = root().join("codegen/tests/fixtures/features");
+    let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("name = \"features-crate\"") && manifest.contains("[workspace]"), "{manifest}");
+
+    std::fs::create_dir_all(out.join("tests")).unwrap();
+    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standalone/behaviour.rs"), out.join("tests/behaviour.rs")).unwrap();
+    // Share compiled dependencies between runs, apart from the workspace's.
+    let target = root().join("target/standalone");
+    let cargo = |args: &[&str], rustdocflags: Option<&str>| {
+        let mut command = Command::new(env!("CARGO"));
+        command.args(args).current_dir(&out).env("CARGO_TARGET_DIR", &target).env("RUSTFLAGS", "-Dwarnings");
+        if let Some(flags) = rustdocflags {
+            command.env("RUSTDOCFLAGS", flags);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "cargo {args:?} failed:\n{}", text(&output.stderr));
+        output
+    };
+    cargo(&["clippy", "--all-targets", "--", "-D", "warnings"], None);
+    cargo(&["doc", "--no-deps"], Some("-Dwarnings"));
+    let tests = cargo(&["test"], None);
+    assert!(text(&tests.stdout).contains("7 passed"), "{}", text(&tests.stdout));
+}
