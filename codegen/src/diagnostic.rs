@@ -110,8 +110,11 @@ impl Diagnostics {
     /// Sorts by file, shape and message so the report does not depend on
     /// the order in which checks happened to run.
     pub fn sort(&mut self) {
+        // Errors first, then by place.
         self.0.sort_by(|a, b| {
-            (b.severity, &a.file, &a.shape, &a.message).cmp(&(a.severity, &b.file, &b.shape, &b.message))
+            b.severity
+                .cmp(&a.severity)
+                .then_with(|| (&a.file, &a.shape, &a.message).cmp(&(&b.file, &b.shape, &b.message)))
         });
         self.0.dedup();
     }

@@ -27,59 +27,16 @@ enum Node {
 }
 
 /// Tags read as HTML; anything else that looks like a tag (`<region>`) is text.
+#[rustfmt::skip]
 const KNOWN_TAGS: &[&str] = &[
-    "a",
-    "b",
-    "br",
-    "code",
-    "dd",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "fullname",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "i",
-    "important",
-    "li",
-    "note",
-    "ol",
-    "p",
-    "pre",
-    "span",
-    "strong",
-    "sub",
-    "sup",
-    "tt",
-    "u",
-    "ul",
+    "a", "b", "br", "code", "dd", "div", "dl", "dt", "em", "fullname", "h1", "h2", "h3", "h4", "h5", "h6", "i",
+    "important", "li", "note", "ol", "p", "pre", "span", "strong", "sub", "sup", "tt", "u", "ul",
 ];
 const VOID_TAGS: &[&str] = &["br"];
+#[rustfmt::skip]
 const BLOCK_TAGS: &[&str] = &[
-    "p",
-    "div",
-    "ul",
-    "ol",
-    "li",
-    "dl",
-    "dt",
-    "dd",
-    "note",
-    "important",
-    "pre",
-    "br",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "fullname",
+    "p", "div", "ul", "ol", "li", "dl", "dt", "dd", "note", "important", "pre", "br", "h1", "h2", "h3", "h4", "h5",
+    "h6", "fullname",
 ];
 
 /// A tolerant HTML parser: unknown or unbalanced tags never fail, they

@@ -46,7 +46,10 @@ fn the_valid_spec_is_accepted() {
 #[test]
 fn invalid_json_names_file_line_and_column() {
     let report = refuse("{\n  \"smithy\": \"2.0\",\n  \"shapes\": {\n    \"ex#A\": {\"type\": \"string\"\n  }\n");
-    assert!(report.starts_with("error: <dir>/spec.json: invalid JSON at line 6, column 0: EOF while parsing"), "{report}");
+    assert!(
+        report.starts_with("error: <dir>/spec.json: invalid JSON at line 6, column 0: EOF while parsing"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -139,7 +142,9 @@ fn rust_name_collisions_are_errors() {
     spec["shapes"]["ex#OpInput"]["members"]["IpAddress"] = json!({"target": "smithy.api#String"});
     let report = refuse_value(spec);
     assert!(
-        report.contains("ex#OpInput$IpAddress: its Rust field name `ip_address` collides with that of ex#OpInput$IPAddress"),
+        report.contains(
+            "ex#OpInput$IpAddress: its Rust field name `ip_address` collides with that of ex#OpInput$IPAddress"
+        ),
         "{report}"
     );
 
@@ -181,5 +186,7 @@ fn errors_name_the_file_that_holds_the_shape() {
 fn operation_errors_must_be_error_structures() {
     let mut spec = valid();
     spec["shapes"]["ex#Oops"]["traits"] = json!({});
-    assert!(refuse_value(spec).contains("ex#Op$errors: lists ex#Oops as an error, but that structure has no @error trait"));
+    assert!(
+        refuse_value(spec).contains("ex#Op$errors: lists ex#Oops as an error, but that structure has no @error trait")
+    );
 }

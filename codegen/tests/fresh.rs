@@ -36,7 +36,11 @@ fn output_is_the_same_whatever_the_file_layout_and_order() {
         files.iter().enumerate().map(|(i, (_, text))| (format!("{i:02}-z.json"), text.clone())).collect();
     let renamed_refs: Vec<(&str, String)> = renamed.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();
     let reordered = TempDir::with_files("ssm", &renamed_refs);
-    assert_same_files(&codegen::generate(reordered.path(), &workspace_settings()).unwrap().files, &expected, "renamed, reversed files");
+    assert_same_files(
+        &codegen::generate(reordered.path(), &workspace_settings()).unwrap().files,
+        &expected,
+        "renamed, reversed files",
+    );
 
     // All shapes in one file, in reverse order, each exactly as written.
     let mut shapes: Vec<(String, String)> = Vec::new();

@@ -142,7 +142,12 @@ fn specs_hold_the_whole_closure_of_their_operations() {
     let official = official();
     let ours = ours();
     let mut missing = BTreeSet::new();
-    let mut stack: Vec<String> = ours[SERVICE]["operations"].as_array().unwrap().iter().map(|o| o["target"].as_str().unwrap().to_string()).collect();
+    let mut stack: Vec<String> = ours[SERVICE]["operations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["target"].as_str().unwrap().to_string())
+        .collect();
     let mut seen = BTreeSet::new();
     while let Some(id) = stack.pop() {
         if !id.starts_with("com.amazonaws.ssm#") || !seen.insert(id.clone()) {
@@ -161,5 +166,8 @@ fn specs_hold_the_whole_closure_of_their_operations() {
         stack.extend(targets.iter().filter_map(|t| t["target"].as_str()).map(str::to_string));
     }
     assert!(missing.is_empty(), "specs/ssm lacks shapes its operations reach: {missing:?}");
-    assert!(seen.contains("com.amazonaws.ssm#AlarmConfiguration") && seen.contains("com.amazonaws.ssm#DoesNotExistException"));
+    assert!(
+        seen.contains("com.amazonaws.ssm#AlarmConfiguration")
+            && seen.contains("com.amazonaws.ssm#DoesNotExistException")
+    );
 }

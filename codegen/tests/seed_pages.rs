@@ -28,7 +28,8 @@ fn page_members(page: &str, section: &str, end: &str) -> Vec<PageMember> {
         // A member starts with "- Name" followed by a line "-".
         if let Some(name) = lines[i].strip_prefix("- ") {
             if lines.get(i + 1) == Some(&"-") {
-                let mut member = PageMember { name: name.to_string(), description: lines[i + 2].to_string(), ..Default::default() };
+                let mut member =
+                    PageMember { name: name.to_string(), description: lines[i + 2].to_string(), ..Default::default() };
                 i += 3;
                 while i < lines.len() && !(lines[i].starts_with("- ") && lines.get(i + 1) == Some(&"-")) {
                     member.lines.push(lines[i].to_string());
@@ -56,7 +57,10 @@ fn parse_length(text: &str) -> Option<Bounds> {
     if let Some(fixed) = number("Fixed length of").or_else(|| number("Fixed number of")) {
         return bounds(Some(fixed), Some(fixed));
     }
-    bounds(number("Minimum length of").or_else(|| number("Minimum value of")), number("Maximum length of").or_else(|| number("Maximum value of")))
+    bounds(
+        number("Minimum length of").or_else(|| number("Minimum value of")),
+        number("Maximum length of").or_else(|| number("Maximum value of")),
+    )
 }
 
 fn value_after(lines: &[String], label: &str) -> Option<String> {
@@ -185,7 +189,11 @@ fn check_page(operation: &str) {
     let errors = &page[page.find("\nErrors\n").unwrap()..page.find("\nExamples\n").unwrap()];
     for (error, status) in [("DoesNotExistException", 400), ("InternalServerError", 500)] {
         assert!(errors.contains(&format!("- {error}")), "{operation}: the page lists {error}");
-        let id = op.errors.iter().find(|e| e.ends_with(&format!("#{error}"))).unwrap_or_else(|| panic!("{operation} lacks {error}"));
+        let id = op
+            .errors
+            .iter()
+            .find(|e| e.ends_with(&format!("#{error}")))
+            .unwrap_or_else(|| panic!("{operation} lacks {error}"));
         let ShapeKind::Structure(s) = &service.shapes[id].kind else { panic!() };
         assert_eq!(s.error.unwrap().http_status, status, "{error}");
     }

@@ -25,10 +25,13 @@ fn scratch(name: &str) -> PathBuf {
 
 /// Every file under `dir` with its bytes, for before/after comparisons.
 fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
-    let mut files: Vec<_> = codegen::stale::files_under(dir).into_iter().map(|p| {
-        let bytes = std::fs::read(&p).unwrap();
-        (p, bytes)
-    }).collect();
+    let mut files: Vec<_> = codegen::stale::files_under(dir)
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p, bytes)
+        })
+        .collect();
     files.sort();
     files
 }
@@ -57,9 +60,24 @@ fn a_bad_spec_writes_nothing() {
     let file = spec.join("GetMaintenanceWindowExecutionTask.json");
     let original = std::fs::read_to_string(&file).unwrap();
     for (what, from, to, expected) in [
-        ("dangling target", "\"target\": \"com.amazonaws.ssm#AlarmName\"", "\"target\": \"com.amazonaws.ssm#AlarmNam\"", "com.amazonaws.ssm#Alarm$Name: targets com.amazonaws.ssm#AlarmNam, which does not exist"),
-        ("invalid pattern", "^(?!\\\\s*$).+$", "^(?!\\\\s*$.+$", "com.amazonaws.ssm#AlarmName: pattern \"^(?!\\\\s*$.+$\" is not a valid ECMA-262 regular expression"),
-        ("min > max", "\"min\": 1,\n                    \"max\": 1600", "\"min\": 1601,\n                    \"max\": 1600", "com.amazonaws.ssm#MaintenanceWindowTaskArn: smithy.api#length min (1601) is greater than max (1600)"),
+        (
+            "dangling target",
+            "\"target\": \"com.amazonaws.ssm#AlarmName\"",
+            "\"target\": \"com.amazonaws.ssm#AlarmNam\"",
+            "com.amazonaws.ssm#Alarm$Name: targets com.amazonaws.ssm#AlarmNam, which does not exist",
+        ),
+        (
+            "invalid pattern",
+            "^(?!\\\\s*$).+$",
+            "^(?!\\\\s*$.+$",
+            "com.amazonaws.ssm#AlarmName: pattern \"^(?!\\\\s*$.+$\" is not a valid ECMA-262 regular expression",
+        ),
+        (
+            "min > max",
+            "\"min\": 1,\n                    \"max\": 1600",
+            "\"min\": 1601,\n                    \"max\": 1600",
+            "com.amazonaws.ssm#MaintenanceWindowTaskArn: smithy.api#length min (1601) is greater than max (1600)",
+        ),
     ] {
         assert!(original.contains(from), "{what}: the spec no longer contains {from}");
         std::fs::write(&file, original.replacen(from, to, 1)).unwrap();
@@ -128,7 +146,11 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     assert!(manifest.contains("name = \"features-crate\"") && manifest.contains("[workspace]"), "{manifest}");
 
     std::fs::create_dir_all(out.join("tests")).unwrap();
-    std::fs::copy(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standalone/behaviour.rs"), out.join("tests/behaviour.rs")).unwrap();
+    std::fs::copy(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/standalone/behaviour.rs"),
+        out.join("tests/behaviour.rs"),
+    )
+    .unwrap();
     // Share compiled dependencies between runs, apart from the workspace's.
     let target = root().join("target/standalone");
     let cargo = |args: &[&str], rustdocflags: Option<&str>| {

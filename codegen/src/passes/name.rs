@@ -26,8 +26,8 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 
 pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
-    // Every type of the service shares one namespace (the service module
-    // re-exports them), so they are checked together.
+    // Every type of the service shares one namespace: the modules of a
+    // service import each other's types by name.
     let mut types = Scope::new("type");
     let mut modules = Scope::new("operation module");
     for op in &mut service.operations {
