@@ -155,6 +155,7 @@ impl<'a> Checker<'a> {
             }
             Kind::Operation => self.check_operation(site, shape),
             Kind::Service => {
+                self.check_errors(site, &shape.errors);
                 for op in &shape.operations {
                     self.check_target(site, &op.target, "an operation", |k| k == Kind::Operation);
                 }
@@ -269,7 +270,12 @@ impl<'a> Checker<'a> {
                 });
             }
         }
-        for error in &shape.errors {
+        self.check_errors(site, &shape.errors);
+    }
+
+    /// An operation's or service's `errors`: structures marked `@error`.
+    fn check_errors(&mut self, site: Site<'_>, errors: &[ast::Target]) {
+        for error in errors {
             let error_site = Site { member: Some("errors"), ..site };
             if self.check_target(error_site, &error.target, "a structure", |k| k == Kind::Structure).is_some() {
                 let is_error = self

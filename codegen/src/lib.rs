@@ -78,10 +78,25 @@ pub fn load_service(dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostic
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let module = dir.file_name().map(|n| names::field_name(&n.to_string_lossy())).unwrap_or_default();
+    let module = module_name(dir)?;
     let mut service = lower::lower(&model, &module)?;
     passes::run(&mut service)?;
     Ok((service, diagnostics))
+}
+
+/// The module a spec directory is generated into: its name in snake case.
+fn module_name(dir: &Path) -> Result<String, Diagnostics> {
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let module = names::field_name(&name);
+    // The module is also a directory name, so it cannot be a raw identifier;
+    // `runtime` is taken by the support code.
+    if module.is_empty() || module.starts_with("r#") || module.ends_with('_') || module == "runtime" {
+        return Err(Diagnostic::error(format!("the spec directory's name `{name}` cannot be a Rust module name"))
+            .in_file(dir)
+            .help("rename the directory, e.g. after the service (`ssm`, `kms`)")
+            .into());
+    }
+    Ok(module)
 }
 
 /// Generates a crate from every service under `spec` (see [`service_dirs`]).

@@ -190,3 +190,22 @@ fn operation_errors_must_be_error_structures() {
         refuse_value(spec).contains("ex#Op$errors: lists ex#Oops as an error, but that structure has no @error trait")
     );
 }
+
+#[test]
+fn service_errors_are_checked() {
+    let mut spec = valid();
+    spec["shapes"]["ex#Svc"]["errors"] = json!([{"target": "ex#Nope"}]);
+    assert!(refuse_value(spec).contains("ex#Svc$errors: targets ex#Nope, which does not exist"));
+}
+
+#[test]
+fn spec_directories_must_make_module_names() {
+    for name in ["runtime", "type", "self"] {
+        let dir = TempDir::with_files(name, &[("spec.json", valid().to_string())]);
+        let report = codegen::generate(dir.path(), &workspace_settings()).unwrap_err().to_string();
+        assert!(
+            report.contains(&format!("the spec directory's name `{name}` cannot be a Rust module name")),
+            "{report}"
+        );
+    }
+}
