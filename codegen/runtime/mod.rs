@@ -7,7 +7,7 @@ mod timestamp;
 use std::fmt;
 
 pub use blob::{Blob, DecodeBlobError};
-pub use timestamp::{ParseTimestampError, Timestamp};
+pub use timestamp::{DateTime, HttpDate, ParseTimestampError, Timestamp};
 
 /// A Smithy `document`: untyped JSON.
 pub type Document = serde_json::Value;

@@ -109,10 +109,6 @@ impl<'a> Checker<'a> {
         }
         match kind {
             Kind::Set => self.out.push(site.error("`set` is a Smithy 1.0 type", "use a list with @uniqueItems")),
-            Kind::IntEnum => self.out.push(site.error(
-                "intEnum shapes are not supported yet",
-                "model the values as an integer with @range, or as an enum",
-            )),
             Kind::BigInteger | Kind::BigDecimal => self
                 .out
                 .push(site.error(format!("{kind} shapes are not supported"), "use long or double if the values fit")),
@@ -141,7 +137,7 @@ impl<'a> Checker<'a> {
             self.check_member(member_site, kind, member);
         }
         match kind {
-            Kind::Enum => self.check_enum(site, shape),
+            Kind::Enum | Kind::IntEnum => self.check_enum(site, shape),
             Kind::Map => {
                 if let Some(key) = &shape.key {
                     let key_kind = self.kind_of(&key.target);
@@ -298,7 +294,15 @@ impl<'a> Checker<'a> {
         for (name, member) in members_of(shape) {
             let value = match member.traits.get("smithy.api#enumValue") {
                 Some(Value::String(value)) => value.clone(),
+                Some(Value::Number(n)) => n.to_string(),
                 Some(_) => continue, // reported by check_trait_value
+                None if shape.kind == "intEnum" => {
+                    self.out.push(
+                        Site { member: Some(name), ..site }
+                            .error("intEnum members need an @enumValue", "give the member an integer @enumValue"),
+                    );
+                    continue;
+                }
                 None => name.to_string(),
             };
             if value.is_empty() {
@@ -389,20 +393,25 @@ impl<'a> Checker<'a> {
             "smithy.api#enumValue" if kind == Kind::Enum && !value.is_string() => {
                 self.out.push(bad("must be a string on enum members"));
             }
+            "smithy.api#enumValue" if kind == Kind::IntEnum && !value.as_i64().is_some_and(|v| i32::try_from(v).is_ok()) => {
+                self.out.push(bad("must be a 32-bit integer on intEnum members"));
+            }
+            "smithy.api#enum" => {
+                let entries = value.as_array().filter(|entries| !entries.is_empty());
+                let valid = entries.is_some_and(|entries| entries.iter().all(|e| e.get("value").is_some_and(Value::is_string)));
+                if !valid {
+                    self.out.push(bad("must be a non-empty list of {\"value\": \"...\"} entries"));
+                }
+            }
             "smithy.api#error" if !matches!(value.as_str(), Some("client" | "server")) => {
                 self.out.push(bad("must be \"client\" or \"server\""));
             }
             "smithy.api#httpError" if !value.as_u64().is_some_and(|code| (200..=599).contains(&code)) => {
                 self.out.push(bad("must be an HTTP status code"));
             }
-            "smithy.api#timestampFormat" => match value.as_str() {
-                Some("epoch-seconds") => {}
-                Some("date-time" | "http-date") => self.out.push(site.error(
-                    format!("{trait_id} {value} is not supported yet"),
-                    "awsJson uses epoch-seconds; remove the trait",
-                )),
-                _ => self.out.push(bad("must be \"epoch-seconds\", \"date-time\" or \"http-date\"")),
-            },
+            "smithy.api#timestampFormat" if !matches!(value.as_str(), Some("epoch-seconds" | "date-time" | "http-date")) => {
+                self.out.push(bad("must be \"epoch-seconds\", \"date-time\" or \"http-date\""));
+            }
             "smithy.api#documentation" if !value.is_string() => self.out.push(bad("must be a string")),
             "smithy.api#default" => self.check_default(site, kind, member_of, value),
             _ => {}

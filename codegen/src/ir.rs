@@ -135,6 +135,9 @@ pub struct EnumValue {
     pub value: String,
     pub docs: Docs,
     pub deprecated: bool,
+    /// `@internal`: accepted, but left out of the values listed in
+    /// validation messages.
+    pub internal: bool,
 }
 
 /// A member of a structure or union.
@@ -189,7 +192,7 @@ pub enum Type {
     Long,
     Float,
     Double,
-    Timestamp,
+    Timestamp(TimestampFormat),
     Blob,
     Document,
     /// `smithy.api#Unit`: no value (union members only).
@@ -206,6 +209,27 @@ impl PartialEq for TypeRef {
     }
 }
 
+/// How a timestamp is written on the wire (`@timestampFormat`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TimestampFormat {
+    /// Seconds since the Unix epoch, a JSON number (the awsJson default).
+    EpochSeconds,
+    /// RFC 3339 text.
+    DateTime,
+    /// RFC 7231 IMF-fixdate text.
+    HttpDate,
+}
+
+/// One value a string with the legacy `@enum` trait, or an `intEnum`, may take.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AllowedValue {
+    /// The wire value (an integer's decimal digits for `intEnum`).
+    pub value: String,
+    /// Whether validation messages list it (internal values are accepted
+    /// but not advertised).
+    pub listed: bool,
+}
+
 /// Constraint traits in force at one place: a member's own trait replaces
 /// the same trait on its target.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -214,6 +238,8 @@ pub struct Constraints {
     pub range: Option<Bounds>,
     pub pattern: Option<Pattern>,
     pub unique_items: bool,
+    /// The values of a legacy `@enum` string or an `intEnum`.
+    pub values: Option<Vec<AllowedValue>>,
 }
 
 impl Constraints {
@@ -252,4 +278,6 @@ pub struct Target {
     pub member: Option<(String, Traits)>,
     pub key: Option<(String, Traits)>,
     pub value: Option<(String, Traits)>,
+    /// The values of an `intEnum`, or of a string with the legacy `@enum`.
+    pub values: Option<Vec<AllowedValue>>,
 }

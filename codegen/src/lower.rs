@@ -147,6 +147,7 @@ impl Lowering<'_> {
                         value: m.traits.get("smithy.api#enumValue").and_then(Value::as_str).unwrap_or(name).to_string(),
                         docs: docs_of(&m.traits),
                         deprecated: m.traits.contains_key("smithy.api#deprecated"),
+                        internal: m.traits.contains_key("smithy.api#internal"),
                     })
                     .collect();
                 self.shapes.insert(id.to_string(), new_shape(ShapeKind::Enum(values)));
@@ -161,6 +162,7 @@ impl Lowering<'_> {
                         member: part(&shape.member),
                         key: part(&shape.key),
                         value: part(&shape.value),
+                        values: allowed_values(kind, shape),
                     },
                 );
                 for (_, member) in members_of(shape) {
@@ -193,6 +195,27 @@ impl Lowering<'_> {
             deprecated: member.traits.contains_key("smithy.api#deprecated"),
         }
     }
+}
+
+/// The values of an `intEnum`, or of a string with the legacy `@enum` trait
+/// (whose entries tagged `internal` are not listed in messages).
+fn allowed_values(kind: Kind, shape: &ast::Shape) -> Option<Vec<ir::AllowedValue>> {
+    if kind == Kind::IntEnum {
+        let values = members_of(shape).into_iter().map(|(_, m)| ir::AllowedValue {
+            value: m.traits.get("smithy.api#enumValue").map(Value::to_string).unwrap_or_default(),
+            listed: !m.traits.contains_key("smithy.api#internal"),
+        });
+        return Some(values.collect());
+    }
+    let entries = shape.traits.get("smithy.api#enum")?.as_array()?;
+    let values = entries.iter().map(|entry| {
+        let tags = entry.get("tags").and_then(Value::as_array);
+        ir::AllowedValue {
+            value: entry.get("value").and_then(Value::as_str).unwrap_or_default().to_string(),
+            listed: !tags.is_some_and(|tags| tags.iter().any(|t| t == "internal")),
+        }
+    });
+    Some(values.collect())
 }
 
 fn error_info(traits: &ast::Traits) -> Option<ErrorInfo> {

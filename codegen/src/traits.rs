@@ -36,6 +36,7 @@ pub enum Rule {
 const STRINGS: &[Kind] = &[Kind::String];
 const LENGTHS: &[Kind] = &[Kind::List, Kind::Map, Kind::String, Kind::Blob];
 const NUMBERS: &[Kind] = &[
+    Kind::IntEnum,
     Kind::Byte,
     Kind::Short,
     Kind::Integer,
@@ -75,6 +76,7 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#input" => Supported(ShapesOf(STRUCTURES)),
         "smithy.api#output" => Supported(ShapesOf(STRUCTURES)),
         "smithy.api#timestampFormat" => Supported(Kinds(TIMESTAMPS)),
+        "smithy.api#enum" => Supported(Kinds(STRINGS)),
         "smithy.api#idempotencyToken" => Supported(MembersOf(STRUCTURES)),
         "smithy.api#deprecated" => Supported(Anywhere),
         "smithy.api#title" => Supported(ShapesOf(SERVICES)),
@@ -87,9 +89,6 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "aws.protocols#ec2Query" => Supported(ShapesOf(SERVICES)),
 
         // Known and not implemented: refusing beats generating wrong code.
-        "smithy.api#enum" => {
-            Unsupported("the legacy @enum trait is not supported yet; model the string as an `enum` shape")
-        }
         "smithy.api#sparse" => Unsupported("sparse lists and maps (null entries) are not supported yet"),
         "smithy.api#streaming" => Unsupported("streaming blobs and event streams are not supported"),
         "smithy.api#eventHeader" | "smithy.api#eventPayload" => Unsupported("event streams are not supported"),

@@ -5,7 +5,7 @@
 
 mod common;
 
-use codegen::ir::{Bounds, Member, Service, ShapeKind, Type};
+use codegen::ir::{Bounds, Member, Service, ShapeKind, TimestampFormat, Type};
 use common::root;
 
 /// One member as a page describes it.
@@ -89,7 +89,7 @@ fn check_member(service: &Service, page: &PageMember, member: &Member) -> Vec<St
     let type_ok = match (ty.as_str(), &member.ty.ty) {
         ("String", Type::String) => true,
         ("String", Type::Named(id)) => matches!(service.shapes[id].kind, ShapeKind::Enum(_)),
-        ("Integer", Type::Integer) | ("Timestamp", Type::Timestamp) => true,
+        ("Integer", Type::Integer) | ("Timestamp", Type::Timestamp(TimestampFormat::EpochSeconds)) => true,
         (t, Type::Named(id)) if t.ends_with(" object") => t == format!("{} object", service.shapes[id].name),
         (t, Type::List(item)) if t.starts_with("Array of ") && t.ends_with(" objects") => {
             matches!(&item.ty, Type::Named(id) if t == format!("Array of {} objects", service.shapes[id].name))

@@ -69,3 +69,16 @@ fn blobs_are_base64() {
     assert!(serde_json::from_value::<Blob>(json!("not base64!")).is_err());
     assert_eq!(format!("{blob:?}"), "Blob(12 bytes)");
 }
+
+#[test]
+fn text_timestamp_formats() {
+    use generated::runtime::{DateTime, HttpDate};
+    let http: HttpDate = serde_json::from_value(json!("Tue, 29 Apr 2014 18:30:38 GMT")).unwrap();
+    assert_eq!(http.0.epoch_seconds(), 1398796238);
+    assert_eq!(serde_json::to_value(http).unwrap(), json!("Tue, 29 Apr 2014 18:30:38 GMT"));
+    assert!(serde_json::from_value::<HttpDate>(json!("Wed, 29 Apr 2014 18:30:38 GMT")).is_err(), "wrong weekday");
+    assert!(serde_json::from_value::<HttpDate>(json!("Tue, 29 Apr 2014 18:30:38 UTC")).is_err());
+    assert_eq!(Timestamp::from_epoch_seconds(0).unwrap().to_http_date(), "Thu, 01 Jan 1970 00:00:00 GMT");
+    let date_time: DateTime = serde_json::from_value(json!("1985-04-12T23:20:50.52Z")).unwrap();
+    assert_eq!(serde_json::to_value(date_time).unwrap(), json!("1985-04-12T23:20:50.520Z"));
+}

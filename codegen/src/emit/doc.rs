@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use crate::ir::{Bounds, Default, Member, Type, TypeRef};
+use crate::ir::{Bounds, Default, Member, TimestampFormat, Type, TypeRef};
 
 /// `///` lines for Markdown `lines`.
 pub fn outer(lines: &[String]) -> TokenStream {
@@ -79,6 +79,15 @@ pub fn constraint_facts(ty: &TypeRef) -> Vec<String> {
     }
     if c.unique_items {
         facts.push("Items are unique.".to_string());
+    }
+    if let Some(values) = &c.values {
+        let listed: Vec<String> = values.iter().map(|v| code(&v.value)).collect();
+        facts.push(format!("One of {}.", listed.join(", ")));
+    }
+    match ty.ty {
+        Type::Timestamp(TimestampFormat::DateTime) => facts.push("Written as RFC 3339 text.".to_string()),
+        Type::Timestamp(TimestampFormat::HttpDate) => facts.push("Written as an HTTP date.".to_string()),
+        _ => {}
     }
     // Constraints inside collections, one level down per level.
     let mut inner = |label: &str, t: &TypeRef| {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::{Placement, Service, Type, TypeRef};
+use crate::ir::{Placement, Service, TimestampFormat, Type, TypeRef};
 
 /// An identifier token; `r#type` becomes a raw identifier.
 pub fn ident(name: &str) -> Ident {
@@ -69,7 +69,9 @@ impl<'a> FileCx<'a> {
             Type::Long => quote! { i64 },
             Type::Float => quote! { f32 },
             Type::Double => quote! { f64 },
-            Type::Timestamp => self.runtime("Timestamp"),
+            Type::Timestamp(TimestampFormat::EpochSeconds) => self.runtime("Timestamp"),
+            Type::Timestamp(TimestampFormat::DateTime) => self.runtime("DateTime"),
+            Type::Timestamp(TimestampFormat::HttpDate) => self.runtime("HttpDate"),
             Type::Blob => self.runtime("Blob"),
             Type::Document => self.runtime("Document"),
             Type::Unit => self.runtime("Unit"),

@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::ast::Traits;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{Bounds, Constraints, Default, Member, Service, ShapeKind, Type, TypeRef};
+use crate::ir::{Bounds, Constraints, Default, Member, Service, ShapeKind, TimestampFormat, Type, TypeRef};
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::pattern::Pattern;
 
@@ -84,7 +84,22 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
         let (kind, _) = prelude_shape(target).expect("the checker refuses dangling targets");
         (simple_type(kind), None)
     };
-    let constraints = constraints(traits, target_traits);
+    let mut constraints = constraints(traits, target_traits);
+    constraints.values = service.targets.get(target).and_then(|t| t.values.clone());
+    // A member's @timestampFormat replaces its target's.
+    let ty = match ty {
+        Type::Timestamp(_) => {
+            let format = traits
+                .get("smithy.api#timestampFormat")
+                .or_else(|| target_traits.and_then(|t| t.get("smithy.api#timestampFormat")));
+            Type::Timestamp(match format.and_then(Value::as_str) {
+                Some("date-time") => TimestampFormat::DateTime,
+                Some("http-date") => TimestampFormat::HttpDate,
+                _ => TimestampFormat::EpochSeconds,
+            })
+        }
+        ty => ty,
+    };
     TypeRef { target: target.to_string(), ty, constraints }
 }
 
@@ -94,11 +109,11 @@ fn simple_type(kind: Kind) -> Type {
         Kind::Boolean => Type::Boolean,
         Kind::Byte => Type::Byte,
         Kind::Short => Type::Short,
-        Kind::Integer => Type::Integer,
+        Kind::Integer | Kind::IntEnum => Type::Integer,
         Kind::Long => Type::Long,
         Kind::Float => Type::Float,
         Kind::Double => Type::Double,
-        Kind::Timestamp => Type::Timestamp,
+        Kind::Timestamp => Type::Timestamp(TimestampFormat::EpochSeconds),
         Kind::Blob => Type::Blob,
         Kind::Document => Type::Document,
         other => unreachable!("the checker refuses {other} targets"),
@@ -118,6 +133,7 @@ fn constraints(own: &Traits, target: Option<&Traits>) -> Constraints {
         range: get("smithy.api#range").map(bounds),
         pattern: get("smithy.api#pattern").and_then(Value::as_str).map(|p| Pattern::parse(p).expect("checked")),
         unique_items: get("smithy.api#uniqueItems").is_some(),
+        values: None,
     }
 }
 

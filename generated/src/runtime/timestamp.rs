@@ -271,3 +271,100 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
+
+/// A timestamp written as RFC 3339 text (`@timestampFormat("date-time")`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(pub Timestamp);
+
+/// A timestamp written as an HTTP date, RFC 7231's IMF-fixdate
+/// (`Tue, 29 Apr 2014 18:30:38 GMT`; `@timestampFormat("http-date")`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HttpDate(pub Timestamp);
+
+const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+impl Timestamp {
+    /// Parses an IMF-fixdate (`Tue, 29 Apr 2014 18:30:38 GMT`).
+    pub fn parse_http_date(text: &str) -> Result<Self, ParseTimestampError> {
+        let error = |why: &'static str| ParseTimestampError { text: text.to_string(), why };
+        let parts: Vec<&str> = text.split(' ').collect();
+        let [weekday, day, month, year, time, "GMT"] = parts.as_slice() else {
+            return Err(error("it is not in the form `Tue, 29 Apr 2014 18:30:38 GMT`"));
+        };
+        let weekday = weekday.strip_suffix(',').ok_or_else(|| error("the weekday must end in a comma"))?;
+        let month = MONTHS.iter().position(|m| m == month).ok_or_else(|| error("the month is not a month"))? as i64 + 1;
+        let iso = format!("{year:0>4}-{month:02}-{day:0>2}T{time}Z");
+        if day.len() != 2 || year.len() != 4 || time.len() != 8 {
+            return Err(error("it is not in the form `Tue, 29 Apr 2014 18:30:38 GMT`"));
+        }
+        let timestamp = Timestamp::parse_rfc3339(&iso).map_err(|e| ParseTimestampError { text: text.to_string(), why: e.why })?;
+        if WEEKDAYS[timestamp.seconds.div_euclid(86_400).rem_euclid(7) as usize] != weekday {
+            return Err(error("the weekday does not match the date"));
+        }
+        Ok(timestamp)
+    }
+
+    /// Formats as an IMF-fixdate; the fraction of a second is dropped.
+    pub fn to_http_date(&self) -> String {
+        let days = self.seconds.div_euclid(86_400);
+        let second_of_day = self.seconds.rem_euclid(86_400);
+        let (year, month, day) = civil_from_days(days);
+        format!(
+            "{}, {day:02} {} {year:04} {:02}:{:02}:{:02} GMT",
+            WEEKDAYS[days.rem_euclid(7) as usize],
+            MONTHS[(month - 1) as usize],
+            second_of_day / 3600,
+            second_of_day / 60 % 60,
+            second_of_day % 60
+        )
+    }
+}
+
+/// Serde for the text formats: write `to_text`, read with `parse`.
+macro_rules! text_timestamp {
+    ($name:ident, $expecting:literal, $parse:expr, $to_text:expr) => {
+        impl Serialize for $name {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let to_text: fn(&Timestamp) -> String = $to_text;
+                serializer.serialize_str(&to_text(&self.0))
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct TextVisitor;
+
+                impl Visitor<'_> for TextVisitor {
+                    type Value = $name;
+
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str($expecting)
+                    }
+
+                    fn visit_str<E: de::Error>(self, text: &str) -> Result<$name, E> {
+                        let parse: fn(&str) -> Result<Timestamp, ParseTimestampError> = $parse;
+                        parse(text).map($name).map_err(E::custom)
+                    }
+                }
+
+                deserializer.deserialize_str(TextVisitor)
+            }
+        }
+
+        impl From<Timestamp> for $name {
+            fn from(timestamp: Timestamp) -> Self {
+                $name(timestamp)
+            }
+        }
+
+        impl From<$name> for Timestamp {
+            fn from(value: $name) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
+text_timestamp!(DateTime, "an RFC 3339 timestamp", Timestamp::parse_rfc3339, |t| t.to_string());
+text_timestamp!(HttpDate, "an HTTP date", Timestamp::parse_http_date, Timestamp::to_http_date);
