@@ -380,25 +380,39 @@ impl<'a> Checker<'a> {
                 }
             }
             "smithy.api#pattern" => match value.as_str() {
-                Some(source) => {
-                    if let Err(e) = Pattern::parse(source) {
-                        self.out.push(site.error(
-                            format!("pattern {source:?} {e}"),
-                            "Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression",
-                        ));
+                Some(source) => match Pattern::parse(source) {
+                    Ok(pattern) => {
+                        for warning in pattern.warnings {
+                            let shape = match site.member {
+                                Some(member) => format!("{}${member}", site.id),
+                                None => site.id.to_string(),
+                            };
+                            self.out.push(
+                                Diagnostic::warning(format!("pattern {source:?} {warning}"))
+                                    .in_file(site.file)
+                                    .at_shape(shape),
+                            );
+                        }
                     }
-                }
+                    Err(e) => self.out.push(site.error(
+                        format!("pattern {source:?} {e}"),
+                        "Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression",
+                    )),
+                },
                 None => self.out.push(bad("must be a string")),
             },
             "smithy.api#enumValue" if kind == Kind::Enum && !value.is_string() => {
                 self.out.push(bad("must be a string on enum members"));
             }
-            "smithy.api#enumValue" if kind == Kind::IntEnum && !value.as_i64().is_some_and(|v| i32::try_from(v).is_ok()) => {
+            "smithy.api#enumValue"
+                if kind == Kind::IntEnum && value.as_i64().is_none_or(|v| i32::try_from(v).is_err()) =>
+            {
                 self.out.push(bad("must be a 32-bit integer on intEnum members"));
             }
             "smithy.api#enum" => {
                 let entries = value.as_array().filter(|entries| !entries.is_empty());
-                let valid = entries.is_some_and(|entries| entries.iter().all(|e| e.get("value").is_some_and(Value::is_string)));
+                let valid =
+                    entries.is_some_and(|entries| entries.iter().all(|e| e.get("value").is_some_and(Value::is_string)));
                 if !valid {
                     self.out.push(bad("must be a non-empty list of {\"value\": \"...\"} entries"));
                 }
@@ -409,7 +423,9 @@ impl<'a> Checker<'a> {
             "smithy.api#httpError" if !value.as_u64().is_some_and(|code| (200..=599).contains(&code)) => {
                 self.out.push(bad("must be an HTTP status code"));
             }
-            "smithy.api#timestampFormat" if !matches!(value.as_str(), Some("epoch-seconds" | "date-time" | "http-date")) => {
+            "smithy.api#timestampFormat"
+                if !matches!(value.as_str(), Some("epoch-seconds" | "date-time" | "http-date")) =>
+            {
                 self.out.push(bad("must be \"epoch-seconds\", \"date-time\" or \"http-date\""));
             }
             "smithy.api#documentation" if !value.is_string() => self.out.push(bad("must be a string")),
