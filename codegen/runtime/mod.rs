@@ -2,7 +2,9 @@
 //! that describe operations and errors, and helpers for `Debug` output.
 
 mod blob;
+mod pattern;
 mod timestamp;
+pub mod validate;
 
 use std::fmt;
 
@@ -37,6 +39,10 @@ pub trait Operation {
     type Output;
     /// The operation's modelled errors.
     type Error: std::error::Error;
+    /// The constraints of the input, for [`validate::validate`].
+    const INPUT_SCHEMA: &'static validate::Structure;
+    /// The constraints of the output, for checking responses.
+    const OUTPUT_SCHEMA: &'static validate::Structure;
 }
 
 /// Who is at fault for an error: the caller or the service.

@@ -45,6 +45,34 @@ pub struct Generated {
     pub warnings: Diagnostics,
 }
 
+/// One crate that `cargo xtask codegen` keeps up to date in this workspace.
+#[derive(Clone, Debug)]
+pub struct WorkspaceTarget {
+    /// The spec directory, relative to the workspace root.
+    pub spec: PathBuf,
+    /// The crate directory, relative to the workspace root.
+    pub out: PathBuf,
+    pub settings: Settings,
+}
+
+/// The crates generated in this workspace: the product's own (`specs/` to
+/// `generated/`), and the crate Smithy's validation suite runs against.
+pub fn workspace_targets() -> Vec<WorkspaceTarget> {
+    let target = |spec: &str, out: &str, crate_name: &str| WorkspaceTarget {
+        spec: PathBuf::from(spec),
+        out: PathBuf::from(out),
+        settings: Settings { crate_name: crate_name.to_string(), standalone: false },
+    };
+    vec![
+        target("specs", "generated", "generated"),
+        target(
+            "conformance/smithy-validation/rest_json_validation",
+            "conformance/validation-suite",
+            "validation-suite",
+        ),
+    ]
+}
+
 /// The spec directories under `spec`: `spec` itself when it holds `*.json`
 /// files (one service), otherwise each subdirectory that does, by name.
 pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {

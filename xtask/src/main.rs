@@ -1,28 +1,32 @@
 //! `cargo xtask`: the command line over the `codegen` library. It parses
 //! arguments and writes files; everything else happens in the library.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 use std::{env, fs, io};
 
-use codegen::Settings;
 use codegen::stale::{OWNED_DIRS, Stale, stale_files};
+use codegen::{Generated, Settings};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec DIR] [--out DIR] [--crate-name NAME]
+usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
+       cargo xtask conformance
 
-Generates a Rust crate from Smithy 2.0 JSON AST specs.
-
-  --spec DIR         a service's spec directory, or a directory of them (default: specs)
-  --out DIR          where to write the crate (default: generated); any other
-                     directory gets a standalone crate with its own workspace
-  --crate-name NAME  the package name (default: generated, or the --out directory's name)
-  --check            write nothing; fail and list the files that are out of date";
+codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
+             --spec/--out it regenerates this workspace's crates (specs/ into
+             generated/, and the validation suite's crate).
+  --spec DIR         a service's spec directory, or a directory of them
+  --out DIR          where to write a standalone crate (its own workspace)
+  --crate-name NAME  the package name (default: the --out directory's name)
+  --check            write nothing; fail and list the files that are out of date
+conformance  runs Smithy's validation suite against the generated validators
+             and prints the results by file";
 
 struct Args {
     check: bool,
-    spec: PathBuf,
-    out: PathBuf,
+    /// `--spec` with `--out`; `None` means the workspace's own crates.
+    target: Option<(PathBuf, PathBuf)>,
     crate_name: Option<String>,
 }
 
@@ -36,6 +40,7 @@ fn main() -> ExitCode {
                 ExitCode::from(2)
             }
         },
+        Some("conformance") => conformance(),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -47,25 +52,30 @@ fn main() -> ExitCode {
     }
 }
 
-/// The workspace root, where `specs/` and `generated/` live.
+/// The workspace root.
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask is in the workspace").to_path_buf()
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let mut parsed = Args { check: false, spec: root().join("specs"), out: root().join("generated"), crate_name: None };
+    let (mut check, mut spec, mut out, mut crate_name) = (false, None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
         match arg.as_str() {
-            "--check" => parsed.check = true,
-            "--spec" => parsed.spec = PathBuf::from(value("--spec")?),
-            "--out" => parsed.out = PathBuf::from(value("--out")?),
-            "--crate-name" => parsed.crate_name = Some(value("--crate-name")?),
+            "--check" => check = true,
+            "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
+            "--out" => out = Some(PathBuf::from(value("--out")?)),
+            "--crate-name" => crate_name = Some(value("--crate-name")?),
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
-    Ok(parsed)
+    let target = match (spec, out) {
+        (Some(spec), Some(out)) => Some((spec, out)),
+        (None, None) if crate_name.is_none() => None,
+        _ => return Err("--spec, --out and --crate-name go together".to_string()),
+    };
+    Ok(Args { check, target, crate_name })
 }
 
 /// Shows paths relative to the current directory where possible.
@@ -76,51 +86,64 @@ fn shown(path: &Path) -> PathBuf {
 }
 
 fn codegen(args: &Args) -> ExitCode {
-    let workspace_crate = shown(&args.out) == shown(&root().join("generated"));
-    let crate_name = args
-        .crate_name
-        .clone()
-        .unwrap_or_else(|| if workspace_crate { "generated".to_string() } else { crate_name_for(&args.out) });
-    let settings = Settings { crate_name, standalone: !workspace_crate };
-    let out = shown(&args.out);
-    let generated = match codegen::generate(&shown(&args.spec), &settings) {
-        Ok(generated) => generated,
-        Err(diagnostics) => {
-            eprintln!("{diagnostics}");
-            let count = diagnostics.errors().count();
-            eprintln!("\n{count} error{} in the spec; nothing was written to {}", plural(count), out.display());
-            return ExitCode::FAILURE;
+    let targets: Vec<(PathBuf, PathBuf, Settings)> = match &args.target {
+        Some((spec, out)) => {
+            let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_for(out));
+            vec![(spec.clone(), out.clone(), Settings { crate_name, standalone: true })]
         }
+        None => codegen::workspace_targets()
+            .into_iter()
+            .map(|t| (root().join(t.spec), root().join(t.out), t.settings))
+            .collect(),
     };
+    // Generate everything before writing anything: one bad spec, no writes.
+    let mut planned = Vec::new();
+    for (spec, out, settings) in &targets {
+        match codegen::generate(&shown(spec), settings) {
+            Ok(generated) => planned.push((shown(out), generated)),
+            Err(diagnostics) => {
+                eprintln!("{diagnostics}");
+                let count = diagnostics.errors().count();
+                eprintln!("\n{count} error{} in the spec; nothing was written", plural(count));
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+    let mut ok = true;
+    for (out, generated) in &planned {
+        ok &= write_or_check(args.check, out, generated);
+    }
+    if ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+}
+
+/// Writes one crate, or with `check` compares it; false on failure.
+fn write_or_check(check: bool, out: &Path, generated: &Generated) -> bool {
     for warning in generated.warnings.iter() {
         eprintln!("{warning}");
     }
-    let stale = stale_files(&generated.files, &out);
-    if args.check {
+    let stale = stale_files(&generated.files, out);
+    if check {
         if stale.is_empty() {
             println!("{} is up to date ({} files)", out.display(), generated.files.len());
-            return ExitCode::SUCCESS;
+            return true;
         }
         for s in &stale {
-            eprintln!("{s}");
+            eprintln!("{}: {s}", out.display());
         }
         eprintln!("\n{} is stale: run `cargo xtask codegen` and commit the result", out.display());
-        return ExitCode::FAILURE;
+        return false;
     }
-    match write(&out, &generated.files, &stale) {
+    let removed = stale.iter().filter(|s| matches!(s, Stale::Extra(_))).count();
+    let written = stale.len() - removed;
+    match write(out, &generated.files, &stale) {
         Ok(()) => {
-            let unchanged = generated.files.len() - stale.iter().filter(|s| !matches!(s, Stale::Extra(_))).count();
-            println!(
-                "{}: {} written, {} removed, {unchanged} unchanged",
-                out.display(),
-                stale.iter().filter(|s| !matches!(s, Stale::Extra(_))).count(),
-                stale.iter().filter(|s| matches!(s, Stale::Extra(_))).count()
-            );
-            ExitCode::SUCCESS
+            let unchanged = generated.files.len() - written;
+            println!("{}: {written} written, {removed} removed, {unchanged} unchanged", out.display());
+            true
         }
         Err(e) => {
             eprintln!("error: writing {}: {e}", out.display());
-            ExitCode::FAILURE
+            false
         }
     }
 }
@@ -147,7 +170,7 @@ fn crate_name_for(out: &Path) -> String {
 /// Writes only what changed, each file through a temporary file renamed
 /// into place (so no reader sees half a file), then removes files the
 /// generator no longer produces.
-fn write(out: &Path, files: &std::collections::BTreeMap<PathBuf, String>, stale: &[Stale]) -> io::Result<()> {
+fn write(out: &Path, files: &BTreeMap<PathBuf, String>, stale: &[Stale]) -> io::Result<()> {
     for s in stale {
         match s {
             Stale::Missing(path) | Stale::Changed(path) => {
@@ -178,4 +201,19 @@ fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Runs the suite's report (a binary of the `conformance` crate, so that
+/// this xtask never depends on generated code it may need to regenerate).
+fn conformance() -> ExitCode {
+    let cargo = env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let status = Command::new(cargo).args(["run", "--quiet", "--package", "conformance"]).current_dir(root()).status();
+    match status {
+        Ok(status) if status.success() => ExitCode::SUCCESS,
+        Ok(_) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("error: cannot run cargo: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }

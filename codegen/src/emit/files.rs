@@ -14,7 +14,9 @@ use crate::ir::{Placement, Protocol, Service};
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("blob.rs", include_str!("../../runtime/blob.rs")),
+    ("pattern.rs", include_str!("../../runtime/pattern.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
+    ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
 
 pub fn cargo_toml(settings: &Settings) -> String {
@@ -31,6 +33,8 @@ publish = false
 
 [dependencies]
 base64 = "0.22.1"
+regex = "1.11.1"
+regress = "0.12.0"
 serde = {{ version = "1.0.219", features = ["derive"] }}
 serde_json = "1.0.140"
 {workspace}"#,
@@ -109,6 +113,7 @@ pub fn service_mod(service: &Service) -> TokenStream {
         #error_mod
         pub mod operation;
         #types_mod
+        pub mod validation;
 
         /// The service's Smithy name; awsJson requests name an operation as
         /// `<SERVICE_NAME>.<Operation>` in the `X-Amz-Target` header.

@@ -6,6 +6,7 @@ mod files;
 mod model;
 mod operation;
 mod rust;
+mod validation;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ pub fn emit_crate(services: &[Service], settings: &Settings) -> BTreeMap<PathBuf
         for (file, tokens) in model::modules(service) {
             out.insert(dir.join(file), format_file(tokens));
         }
+        out.insert(dir.join("validation.rs"), format_file(validation::module(service)));
         out.insert(dir.join("operation/mod.rs"), format_file(operation::index(service)));
         for op in &service.operations {
             out.insert(dir.join(format!("operation/{}.rs", op.module)), format_file(operation::module(service, op)));

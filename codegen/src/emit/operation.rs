@@ -47,6 +47,20 @@ pub fn module(service: &Service, op: &Operation) -> TokenStream {
         None => cx.runtime("Unit"),
     };
     let (input, output) = (io_type(&op.input), io_type(&op.output));
+    let schema = |id: &Option<String>| match id {
+        Some(id) => {
+            let name = super::validation::static_name(service, id);
+            cx.import(&format!("crate::{}::validation", service.module), &name);
+            let name = ident(&name);
+            quote! { &#name }
+        }
+        None => {
+            cx.import("crate::runtime::validate", "UNIT");
+            quote! { &UNIT }
+        }
+    };
+    let (input_schema, output_schema) = (schema(&op.input), schema(&op.output));
+    cx.import("crate::runtime::validate", "Structure");
     let error_enum = ident(&op.error_enum);
     let wire_name = &op.name;
 
@@ -67,6 +81,8 @@ pub fn module(service: &Service, op: &Operation) -> TokenStream {
             type Input = #input;
             type Output = #output;
             type Error = #error_enum;
+            const INPUT_SCHEMA: &'static Structure = #input_schema;
+            const OUTPUT_SCHEMA: &'static Structure = #output_schema;
         }
 
         #(#owned)*

@@ -25,6 +25,8 @@ pub mod operation;
 
 pub mod types;
 
+pub mod validation;
+
 /// The service's Smithy name; awsJson requests name an operation as
 /// `<SERVICE_NAME>.<Operation>` in the `X-Amz-Target` header.
 pub const SERVICE_NAME: &str = "AmazonSSM";

@@ -4,7 +4,12 @@
 //! Removes a task from a maintenance window.
 
 use crate::runtime::Operation;
+use crate::runtime::validate::Structure;
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
+use crate::ssm::validation::{
+    DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
+    DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -17,6 +22,8 @@ impl Operation for DeregisterTaskFromMaintenanceWindow {
     type Input = DeregisterTaskFromMaintenanceWindowRequest;
     type Output = DeregisterTaskFromMaintenanceWindowResult;
     type Error = DeregisterTaskFromMaintenanceWindowError;
+    const INPUT_SCHEMA: &'static Structure = &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST;
+    const OUTPUT_SCHEMA: &'static Structure = &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT;
 }
 
 /// The input of the `DeregisterTaskFromMaintenanceWindow` operation.

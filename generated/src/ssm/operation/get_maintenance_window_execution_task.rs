@@ -3,11 +3,16 @@
 //!
 //! Retrieves the details about a specific task run as part of a maintenance window execution.
 
+use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, Timestamp};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     AlarmConfiguration, AlarmStateInformation, MaintenanceWindowExecutionStatus,
     MaintenanceWindowTaskParameterValueExpression, MaintenanceWindowTaskType,
+};
+use crate::ssm::validation::{
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -22,6 +27,8 @@ impl Operation for GetMaintenanceWindowExecutionTask {
     type Input = GetMaintenanceWindowExecutionTaskRequest;
     type Output = GetMaintenanceWindowExecutionTaskResult;
     type Error = GetMaintenanceWindowExecutionTaskError;
+    const INPUT_SCHEMA: &'static Structure = &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST;
+    const OUTPUT_SCHEMA: &'static Structure = &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT;
 }
 
 /// The input of the `GetMaintenanceWindowExecutionTask` operation.

@@ -1,0 +1,65 @@
+//! `@pattern` matchers. Each pattern was parsed and checked when the crate
+//! was generated, and given the engine that runs it safely; it is compiled
+//! on first use.
+
+use std::sync::OnceLock;
+
+/// A compiled-on-demand `@pattern`, matched with search semantics (Smithy
+/// patterns are not anchored implicitly).
+pub struct Pattern {
+    source: &'static str,
+    engine: Engine,
+    compiled: OnceLock<Compiled>,
+}
+
+enum Engine {
+    /// A translation for the `regex` crate: linear time on any input.
+    Linear(&'static str),
+    /// The ECMA-262 pattern and flags for `regress`, for look-around and
+    /// back-references; it only sees input that passed the length limit.
+    Backtracking(&'static str, &'static str),
+}
+
+enum Compiled {
+    Linear(regex::Regex),
+    Backtracking(regress::Regex),
+}
+
+impl Pattern {
+    /// A pattern that runs as `translated` on the `regex` crate.
+    pub const fn linear(source: &'static str, translated: &'static str) -> Self {
+        Pattern { source, engine: Engine::Linear(translated), compiled: OnceLock::new() }
+    }
+
+    /// A pattern that runs as `ecma` with `flags` on `regress`.
+    pub const fn backtracking(source: &'static str, ecma: &'static str, flags: &'static str) -> Self {
+        Pattern { source, engine: Engine::Backtracking(ecma, flags), compiled: OnceLock::new() }
+    }
+
+    /// The pattern as written in the model.
+    pub fn source(&self) -> &'static str {
+        self.source
+    }
+
+    /// Whether `text` contains a match.
+    pub fn is_match(&self, text: &str) -> bool {
+        let compiled = self.compiled.get_or_init(|| match self.engine {
+            Engine::Linear(translated) => {
+                Compiled::Linear(regex::Regex::new(translated).expect("checked when the crate was generated"))
+            }
+            Engine::Backtracking(ecma, flags) => Compiled::Backtracking(
+                regress::Regex::with_flags(ecma, flags).expect("checked when the crate was generated"),
+            ),
+        });
+        match compiled {
+            Compiled::Linear(regex) => regex.is_match(text),
+            Compiled::Backtracking(regex) => regex.find(text).is_some(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Pattern {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Pattern").field(&self.source).finish()
+    }
+}

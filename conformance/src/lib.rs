@@ -1,0 +1,162 @@
+//! Smithy's malformed-request validation suite, run against the validators
+//! generated from its model (`validation-suite`, from
+//! `smithy-validation/rest_json_validation`).
+//!
+//! Each case sends one request body and expects one exact
+//! `ValidationException`; the comparison is of JSON values. Cases whose
+//! failing member is bound to the query string or a header, or whose
+//! operation also needs such members, cannot run against a generator for
+//! awsJson, which reads only the body: they are listed as skipped, with why.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use validation_suite::rest_json_validation::operation::recursive_structures::RecursiveStructuresInput;
+use validation_suite::rest_json_validation::validation::input_schema;
+use validation_suite::runtime::validate::{self, Rejection};
+
+/// How one case went.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Passed,
+    Failed(String),
+    Skipped(String),
+}
+
+/// One case and its outcome.
+#[derive(Clone, Debug)]
+pub struct CaseResult {
+    /// The case file's name without `.json` (`malformed-length`).
+    pub file: String,
+    pub id: String,
+    pub outcome: Outcome,
+}
+
+/// The folder of case files.
+pub fn cases_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("smithy-validation/cases")
+}
+
+/// Runs every case (negative and positive) of every file in `dir`.
+pub fn run(dir: &Path) -> Vec<CaseResult> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    let mut results = Vec::new();
+    for path in files {
+        let file = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let suite: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        for case in suite["cases"].as_array().into_iter().flatten() {
+            let id = case["id"].as_str().unwrap().to_string();
+            results.push(CaseResult { file: file.clone(), id, outcome: run_case(case) });
+        }
+        for case in suite["positive_cases"].as_array().into_iter().flatten() {
+            let id = case["id"].as_str().unwrap().to_string();
+            results.push(CaseResult { file: file.clone(), id, outcome: run_positive_case(case) });
+        }
+    }
+    results
+}
+
+fn operation_name(case: &Value) -> &str {
+    case["operation"].as_str().unwrap().rsplit('#').next().unwrap()
+}
+
+fn run_case(case: &Value) -> Outcome {
+    let binding = case["binding"].as_str().unwrap_or("body");
+    if binding != "body" {
+        let place = match binding {
+            "query" => "the query string",
+            "header" => "an HTTP header",
+            other => other,
+        };
+        return Outcome::Skipped(format!(
+            "the failing member is bound to {place}; awsJson sends every member in the body"
+        ));
+    }
+    if case["body_only_generator_can_run"] != Value::Bool(true) {
+        return Outcome::Skipped(
+            "the operation's input also binds members to the query string and a header, which an awsJson body never carries"
+                .to_string(),
+        );
+    }
+    let operation = operation_name(case);
+    let Some(schema) = input_schema(operation) else {
+        return Outcome::Failed(format!("no operation {operation} in the generated crate"));
+    };
+    let expected = &case["expected_validation_exception"];
+    match validate::validate(schema, &case["request"]["body_json"]) {
+        Ok(()) => Outcome::Failed("the request was accepted".to_string()),
+        Err(Rejection::Malformed(e)) => Outcome::Failed(format!("refused as malformed, not invalid: {e}")),
+        Err(Rejection::Invalid(exception)) => {
+            let actual = serde_json::to_value(&exception).unwrap();
+            if &actual == expected {
+                Outcome::Passed
+            } else {
+                Outcome::Failed(format!("expected {expected}\n     got {actual}"))
+            }
+        }
+    }
+}
+
+fn run_positive_case(case: &Value) -> Outcome {
+    let operation = operation_name(case);
+    let schema = input_schema(operation).expect("the operation is generated");
+    let body = serde_json::to_vec(&case["body_json"]).unwrap();
+    let params = &case["params"];
+    let accepted = match operation {
+        "RecursiveStructures" => {
+            validate::parse::<RecursiveStructuresInput>(schema, &body).map(|input| serde_json::to_value(input).unwrap())
+        }
+        other => return Outcome::Failed(format!("no typed input known for {other}")),
+    };
+    match accepted {
+        Ok(value) if &value == params => Outcome::Passed,
+        Ok(value) => Outcome::Failed(format!("deserialised to {value}, expected {params}")),
+        Err(e) => Outcome::Failed(format!("refused: {e}")),
+    }
+}
+
+/// Counts by file: (passed, run, skipped), where `run` excludes skipped.
+pub fn by_file(results: &[CaseResult]) -> BTreeMap<&str, (usize, usize, usize)> {
+    let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for result in results {
+        let entry = counts.entry(result.file.as_str()).or_default();
+        match result.outcome {
+            Outcome::Passed => {
+                entry.0 += 1;
+                entry.1 += 1;
+            }
+            Outcome::Failed(_) => entry.1 += 1,
+            Outcome::Skipped(_) => entry.2 += 1,
+        }
+    }
+    counts
+}
+
+/// The report `cargo xtask conformance` prints.
+pub fn report(results: &[CaseResult]) -> String {
+    let mut out = String::from("Smithy validation suite: JSON-body cases against the generated validators\n\n");
+    out.push_str(&format!("{:<24} {:>8} {:>8}\n", "file", "passed", "skipped"));
+    let (mut passed, mut run, mut skipped) = (0, 0, 0);
+    for (file, (p, r, s)) in by_file(results) {
+        out.push_str(&format!("{file:<24} {:>8} {s:>8}\n", format!("{p}/{r}")));
+        passed += p;
+        run += r;
+        skipped += s;
+    }
+    out.push_str(&format!("{:<24} {:>8} {skipped:>8}\n", "total", format!("{passed}/{run}")));
+    for result in results {
+        match &result.outcome {
+            Outcome::Skipped(why) => out.push_str(&format!("\nskipped {} ({}): {why}", result.id, result.file)),
+            Outcome::Failed(why) => out.push_str(&format!("\nFAILED {} ({}): {why}", result.id, result.file)),
+            Outcome::Passed => {}
+        }
+    }
+    out.push('\n');
+    out
+}
