@@ -35,6 +35,9 @@ pub struct Settings {
     /// Whether the crate is its own workspace root (for `--out` outside this
     /// workspace) rather than a member of an enclosing workspace.
     pub standalone: bool,
+    /// `[dev-dependencies]` entries (name, version requirement) for the
+    /// crate's hand-written tests.
+    pub dev_dependencies: Vec<(String, String)>,
 }
 
 /// The files of a generated crate, and the warnings found on the way.
@@ -58,18 +61,19 @@ pub struct WorkspaceTarget {
 /// The crates generated in this workspace: the product's own (`specs/` to
 /// `generated/`), and the crate Smithy's validation suite runs against.
 pub fn workspace_targets() -> Vec<WorkspaceTarget> {
-    let target = |spec: &str, out: &str, crate_name: &str| WorkspaceTarget {
+    let target = |spec: &str, out: &str, crate_name: &str, dev_dependencies: &[(&str, &str)]| WorkspaceTarget {
         spec: PathBuf::from(spec),
         out: PathBuf::from(out),
-        settings: Settings { crate_name: crate_name.to_string(), standalone: false },
+        settings: Settings {
+            crate_name: crate_name.to_string(),
+            standalone: false,
+            dev_dependencies: dev_dependencies.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+        },
     };
     vec![
-        target("specs", "generated", "generated"),
-        target(
-            "conformance/smithy-validation/rest_json_validation",
-            "conformance/validation-suite",
-            "validation-suite",
-        ),
+        // generated/tests snapshot validation bodies with insta.
+        target("specs", "generated", "generated", &[("insta", "1.43.1")]),
+        target("conformance/smithy-validation/rest_json_validation", "conformance/validation-suite", "validation-suite", &[]),
     ]
 }
 

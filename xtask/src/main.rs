@@ -89,7 +89,7 @@ fn codegen(args: &Args) -> ExitCode {
     let targets: Vec<(PathBuf, PathBuf, Settings)> = match &args.target {
         Some((spec, out)) => {
             let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_for(out));
-            vec![(spec.clone(), out.clone(), Settings { crate_name, standalone: true })]
+            vec![(spec.clone(), out.clone(), Settings { crate_name, standalone: true, dev_dependencies: Vec::new() })]
         }
         None => codegen::workspace_targets()
             .into_iter()

@@ -14,7 +14,7 @@ pub fn root() -> PathBuf {
 
 /// The settings `cargo xtask codegen` uses for `generated/`.
 pub fn workspace_settings() -> Settings {
-    Settings { crate_name: "generated".to_string(), standalone: false }
+    codegen::workspace_targets().into_iter().find(|t| t.out.as_os_str() == "generated").unwrap().settings
 }
 
 /// A fresh directory `<tmp>/<unique>/<name>` for one test (the generator
