@@ -73,7 +73,12 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
     vec![
         // generated/tests snapshot validation bodies with insta.
         target("specs", "generated", "generated", &[("insta", "1.43.1")]),
-        target("conformance/smithy-validation/rest_json_validation", "conformance/validation-suite", "validation-suite", &[]),
+        target(
+            "conformance/smithy-validation/rest_json_validation",
+            "conformance/validation-suite",
+            "validation-suite",
+            &[],
+        ),
     ]
 }
 

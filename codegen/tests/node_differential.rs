@@ -91,7 +91,8 @@ fn sample_set(set: &Set, rng: &mut Rng) -> char {
 /// skipped, so not every string matches; mutations cover the rest).
 fn generate(node: &Node, rng: &mut Rng, out: &mut String) {
     match node {
-        Node::Empty | Node::Start | Node::End | Node::WordBoundary { .. } | Node::Look { .. } | Node::Backreference => {}
+        Node::Empty | Node::Start | Node::End | Node::WordBoundary { .. } | Node::Look { .. } | Node::Backreference => {
+        }
         Node::Literal(c) => out.push(*c),
         Node::Any => out.push(*rng.pick(&['a', 'Q', '7', ' ', '-', 'é', '\u{a0}'])),
         Node::Set(set) => out.push(sample_set(set, rng)),
@@ -137,7 +138,8 @@ fn mutate(text: &str, rng: &mut Rng) -> String {
 fn inputs_for(pattern: &Pattern, seed: u64) -> Vec<String> {
     let parsed = codegen::pattern::parse::parse(&pattern.ecma).unwrap();
     let mut rng = Rng(seed | 1);
-    let mut inputs: Vec<String> = ["", " ", "a", "\n", "\u{a0}", "ALL", "all", "allow-anything"].map(String::from).to_vec();
+    let mut inputs: Vec<String> =
+        ["", " ", "a", "\n", "\u{a0}", "ALL", "all", "allow-anything"].map(String::from).to_vec();
     for _ in 0..40 {
         let mut text = String::new();
         generate(&parsed.node, &mut rng, &mut text);
@@ -154,7 +156,11 @@ fn ours(pattern: &Pattern, inputs: &[String]) -> Vec<bool> {
     let matcher = match &pattern.engine {
         Engine::Linear(translated) => runtime_pattern::Pattern::linear(leak(&pattern.source), leak(translated)),
         Engine::Backtracking => {
-            let flags = format!("{}{}", if pattern.case_insensitive { "i" } else { "" }, if pattern.unicode_properties { "u" } else { "" });
+            let flags = format!(
+                "{}{}",
+                if pattern.case_insensitive { "i" } else { "" },
+                if pattern.unicode_properties { "u" } else { "" }
+            );
             runtime_pattern::Pattern::backtracking(leak(&pattern.source), leak(&pattern.ecma), leak(&flags))
         }
     };
@@ -197,7 +203,10 @@ fn our_matcher_agrees_with_node_regexp() {
     patterns_in(&read_json(&common::root().join("../shared/models/ssm/smithy-ssm-2014-11-06.json")), &mut sources);
     let ssm = sources.len();
     let mut suite = BTreeSet::new();
-    patterns_in(&read_json(&common::root().join("conformance/smithy-validation/rest_json_validation/model.json")), &mut suite);
+    patterns_in(
+        &read_json(&common::root().join("conformance/smithy-validation/rest_json_validation/model.json")),
+        &mut suite,
+    );
     let suite_count = suite.len();
     sources.extend(suite);
     assert_eq!(ssm, 53, "the SSM model has 53 distinct patterns");
@@ -208,7 +217,11 @@ fn our_matcher_agrees_with_node_regexp() {
     for (i, source) in sources.iter().enumerate() {
         let pattern = Pattern::parse(source).unwrap_or_else(|e| panic!("{source}: {e}"));
         let inputs = inputs_for(&pattern, 0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));
-        let flags = format!("{}{}", if pattern.case_insensitive { "i" } else { "" }, if pattern.unicode_properties { "u" } else { "" });
+        let flags = format!(
+            "{}{}",
+            if pattern.case_insensitive { "i" } else { "" },
+            if pattern.unicode_properties { "u" } else { "" }
+        );
         ours_all.push(ours(&pattern, &inputs));
         batches.push(json!({"source": source, "ecma": pattern.ecma, "flags": flags, "inputs": inputs}));
     }

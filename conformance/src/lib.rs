@@ -30,6 +30,8 @@ pub struct CaseResult {
     /// The case file's name without `.json` (`malformed-length`).
     pub file: String,
     pub id: String,
+    /// A request that must be accepted, rather than a malformed one.
+    pub positive: bool,
     pub outcome: Outcome,
 }
 
@@ -52,11 +54,11 @@ pub fn run(dir: &Path) -> Vec<CaseResult> {
         let suite: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         for case in suite["cases"].as_array().into_iter().flatten() {
             let id = case["id"].as_str().unwrap().to_string();
-            results.push(CaseResult { file: file.clone(), id, outcome: run_case(case) });
+            results.push(CaseResult { file: file.clone(), id, positive: false, outcome: run_case(case) });
         }
         for case in suite["positive_cases"].as_array().into_iter().flatten() {
             let id = case["id"].as_str().unwrap().to_string();
-            results.push(CaseResult { file: file.clone(), id, outcome: run_positive_case(case) });
+            results.push(CaseResult { file: file.clone(), id, positive: true, outcome: run_positive_case(case) });
         }
     }
     results
@@ -121,10 +123,11 @@ fn run_positive_case(case: &Value) -> Outcome {
     }
 }
 
-/// Counts by file: (passed, run, skipped), where `run` excludes skipped.
+/// Malformed-request counts by file: (passed, run, skipped), where `run`
+/// excludes skipped cases.
 pub fn by_file(results: &[CaseResult]) -> BTreeMap<&str, (usize, usize, usize)> {
     let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for result in results {
+    for result in results.iter().filter(|r| !r.positive) {
         let entry = counts.entry(result.file.as_str()).or_default();
         match result.outcome {
             Outcome::Passed => {
@@ -150,6 +153,9 @@ pub fn report(results: &[CaseResult]) -> String {
         skipped += s;
     }
     out.push_str(&format!("{:<24} {:>8} {skipped:>8}\n", "total", format!("{passed}/{run}")));
+    let positive: Vec<&CaseResult> = results.iter().filter(|r| r.positive).collect();
+    let accepted = positive.iter().filter(|r| r.outcome == Outcome::Passed).count();
+    out.push_str(&format!("\nvalid requests accepted: {accepted}/{}\n", positive.len()));
     for result in results {
         match &result.outcome {
             Outcome::Skipped(why) => out.push_str(&format!("\nskipped {} ({}): {why}", result.id, result.file)),

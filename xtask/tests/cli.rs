@@ -142,6 +142,18 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     let spec = root().join("codegen/tests/fixtures/features");
     let run = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
     assert!(run.status.success(), "{}", text(&run.stderr));
+    // Pattern lints are warnings that name the file and member.
+    let warnings = text(&run.stderr);
+    assert!(
+        warnings.contains("features.json: example.features#PutThingInput$Account: pattern \"^(?i)all|[0-9]{12}$\" anchors only some of its alternatives"),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains(
+            "example.features#PutThingInput$Account: pattern \"^(?i)all|[0-9]{12}$\" uses Java's inline flag"
+        ),
+        "{warnings}"
+    );
     let manifest = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("name = \"features-crate\"") && manifest.contains("[workspace]"), "{manifest}");
 
@@ -166,5 +178,5 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     cargo(&["clippy", "--all-targets", "--", "-D", "warnings"], None);
     cargo(&["doc", "--no-deps"], Some("-Dwarnings"));
     let tests = cargo(&["test"], None);
-    assert!(text(&tests.stdout).contains("7 passed"), "{}", text(&tests.stdout));
+    assert!(text(&tests.stdout).contains("8 passed"), "{}", text(&tests.stdout));
 }

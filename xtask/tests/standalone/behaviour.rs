@@ -72,6 +72,33 @@ fn enum_values_that_are_not_identifiers() {
 }
 
 #[test]
+fn validation_reads_the_model_constraints() {
+    use features_crate::features::operation::put_thing::PutThing;
+    use features_crate::runtime::Operation;
+    use features_crate::runtime::validate::{Rejection, validate};
+    let body = json!({"Type": "1.0", "Account": "ALL-of-them", "Level": 5, "Color": "clear", "Stamps": ["Tue, 29 Apr 2014 18:30:38 GMT"],
+                      "NotificationARNs": ["arn:aws:sns:x:1:abcdefgh", "arn:aws:sns:x:1:abcdefgh"], "Ratio": 2.6});
+    let Err(Rejection::Invalid(e)) = validate(PutThing::INPUT_SCHEMA, &body) else { panic!("accepted") };
+    let messages: Vec<&str> = e.field_list.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "Value at '/NotificationARNs' failed to satisfy constraint: Member must have unique values",
+            "Value at '/Ratio' failed to satisfy constraint: Member must be between 0.5 and 2.5, inclusive",
+            "Value at '/Level' failed to satisfy constraint: Member must satisfy enum value set: [1, 9]",
+        ]
+    );
+    // `(?i)` is case-insensitive, and the pattern's first alternative is
+    // not anchored at its end (the lint's point): "ALL-of-them" passes.
+    // The internal legacy enum value "clear" is accepted, though not listed.
+    let bad_color = json!({"Type": "self", "Color": "green"});
+    let Err(Rejection::Invalid(e)) = validate(PutThing::INPUT_SCHEMA, &bad_color) else { panic!("accepted") };
+    assert_eq!(e.field_list[0].message, "Value at '/Color' failed to satisfy constraint: Member must satisfy enum value set: [red, blue]");
+    let input: PutThingInput = serde_json::from_value(json!({"Type": "self", "Stamps": ["Tue, 29 Apr 2014 18:30:38 GMT"]})).unwrap();
+    assert_eq!(input.stamps.unwrap()[0].0.epoch_seconds(), 1398796238);
+}
+
+#[test]
 fn errors_display_their_message() {
     assert_eq!(Throttled { message: "slow down".into() }.to_string(), "Throttled: slow down");
 }
