@@ -146,6 +146,15 @@ fn inputs_for(pattern: &Pattern, seed: u64) -> Vec<String> {
         inputs.push(mutate(&text, &mut rng));
         inputs.push(text);
     }
+    // Counted patterns: the repetition's bounds, and a line terminator at the end.
+    if let Engine::Counted { min, max, .. } = &pattern.engine {
+        let (min, max) = (*min as usize, *max as usize);
+        for n in [min.saturating_sub(1), min, max, max + 1] {
+            inputs.push("é".repeat(n));
+        }
+        inputs.push(format!("{}\n", "a".repeat(max - 1)));
+        inputs.push(format!("{}\u{2028}", "a".repeat(min)));
+    }
     inputs.sort();
     inputs.dedup();
     inputs
@@ -155,6 +164,9 @@ fn inputs_for(pattern: &Pattern, seed: u64) -> Vec<String> {
 fn ours(pattern: &Pattern, inputs: &[String]) -> Vec<bool> {
     let matcher = match &pattern.engine {
         Engine::Linear(translated) => runtime_pattern::Pattern::linear(leak(&pattern.source), leak(translated)),
+        Engine::Counted { each, min, max } => {
+            runtime_pattern::Pattern::counted(leak(&pattern.source), leak(each), *min as usize, *max as usize)
+        }
         Engine::Backtracking => {
             let flags = format!(
                 "{}{}",

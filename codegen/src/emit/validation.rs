@@ -134,6 +134,10 @@ pub fn module(service: &Service) -> TokenStream {
         let docs = doc::outer(&[format!("{}.", doc::code(source))]);
         let constructor = match &pattern.engine {
             Engine::Linear(translated) => quote! { #ty::linear(#source, #translated) },
+            Engine::Counted { each, min, max } => {
+                let (min, max) = (*min as usize, *max as usize);
+                quote! { #ty::counted(#source, #each, #min, #max) }
+            }
             Engine::Backtracking => {
                 let ecma = &pattern.ecma;
                 let flags = format!(

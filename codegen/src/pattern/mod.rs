@@ -36,6 +36,10 @@ pub struct Pattern {
 pub enum Engine {
     /// The `regex` crate, with this translated pattern: linear time.
     Linear(String),
+    /// `^C{min,max}$` with `C` one character from a set, too large for an
+    /// automaton as written: the `regex` pattern `^C*$` (linear time) and a
+    /// count of characters between `min` and `max`.
+    Counted { each: String, min: u32, max: u32 },
     /// `regress`, with the ECMA pattern: look-around and back-references,
     /// or a bounded repetition too large for an automaton.
     Backtracking,
@@ -100,7 +104,17 @@ impl Pattern {
             let translated = translate::to_regex(&parsed.node, case_insensitive);
             match regex::Regex::new(&translated) {
                 Ok(_) => Engine::Linear(translated),
-                Err(regex::Error::CompiledTooBig(_)) => Engine::Backtracking,
+                Err(regex::Error::CompiledTooBig(_)) => match counted(&parsed.node, case_insensitive) {
+                    Some(engine) => engine,
+                    None => {
+                        warnings.push(
+                            "is too large for a linear-time automaton; it runs on a backtracking engine, after the \
+                             member's length limit"
+                                .to_string(),
+                        );
+                        Engine::Backtracking
+                    }
+                },
                 Err(e) => {
                     return Err(PatternError {
                         message: format!("cannot be translated for the regex crate ({e}); please report this"),
@@ -119,6 +133,24 @@ impl Pattern {
     }
 }
 
+/// [`Engine::Counted`] for `^C{min,max}$`, where `C` matches one character.
+fn counted(node: &parse::Node, case_insensitive: bool) -> Option<Engine> {
+    use parse::Node;
+    let Node::Concat(nodes) = node else { return None };
+    let [Node::Start, Node::Repeat { node: each, min, max: Some(max), .. }, Node::End] = nodes.as_slice() else {
+        return None;
+    };
+    if !matches!(**each, Node::Any | Node::Class(_) | Node::Set(_) | Node::Literal(_)) {
+        return None;
+    }
+    let star = Node::Concat(vec![
+        Node::Start,
+        Node::Repeat { node: each.clone(), min: 0, max: None, greedy: true },
+        Node::End,
+    ]);
+    Some(Engine::Counted { each: translate::to_regex(&star, case_insensitive), min: *min, max: *max })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,7 +160,10 @@ mod tests {
         let look_ahead = Pattern::parse(r"^(?!\s*$).+$").unwrap();
         assert_eq!(look_ahead.engine, Engine::Backtracking);
         assert_eq!(Pattern::parse(r"^(a)\1$").unwrap().engine, Engine::Backtracking);
-        assert_eq!(Pattern::parse(r"^.{1,100000}$").unwrap().engine, Engine::Backtracking);
+        assert_eq!(
+            Pattern::parse(r"^.{1,100000}$").unwrap().engine,
+            Engine::Counted { each: r"^[^\n\r\u{2028}\u{2029}]*$".to_string(), min: 1, max: 100000 }
+        );
         assert_eq!(Pattern::parse(r"^([0-9]+)+$").unwrap().engine, Engine::Linear("^(?:[0-9]+)+$".to_string()));
         assert_eq!(
             Pattern::parse(r"^mw-[0-9a-f]{17}$").unwrap().engine,

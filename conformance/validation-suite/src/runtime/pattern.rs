@@ -16,6 +16,9 @@ pub struct Pattern {
 enum Engine {
     /// A translation for the `regex` crate: linear time on any input.
     Linear(&'static str),
+    /// `^C*$` for the `regex` crate and a count of characters: `^C{min,max}$`
+    /// where the repetition is too large to compile as written.
+    Counted(&'static str, usize, usize),
     /// The ECMA-262 pattern and flags for `regress`, for look-around and
     /// back-references; it only sees input that passed the length limit.
     Backtracking(&'static str, &'static str),
@@ -32,6 +35,12 @@ impl Pattern {
         Pattern { source, engine: Engine::Linear(translated), compiled: OnceLock::new() }
     }
 
+    /// A pattern that matches when `each` (`^C*$`) does and the text has
+    /// `min..=max` characters.
+    pub const fn counted(source: &'static str, each: &'static str, min: usize, max: usize) -> Self {
+        Pattern { source, engine: Engine::Counted(each, min, max), compiled: OnceLock::new() }
+    }
+
     /// A pattern that runs as `ecma` with `flags` on `regress`.
     pub const fn backtracking(source: &'static str, ecma: &'static str, flags: &'static str) -> Self {
         Pattern { source, engine: Engine::Backtracking(ecma, flags), compiled: OnceLock::new() }
@@ -45,13 +54,20 @@ impl Pattern {
     /// Whether `text` contains a match.
     pub fn is_match(&self, text: &str) -> bool {
         let compiled = self.compiled.get_or_init(|| match self.engine {
-            Engine::Linear(translated) => {
+            Engine::Linear(translated) | Engine::Counted(translated, ..) => {
                 Compiled::Linear(regex::Regex::new(translated).expect("checked when the crate was generated"))
             }
             Engine::Backtracking(ecma, flags) => Compiled::Backtracking(
                 regress::Regex::with_flags(ecma, flags).expect("checked when the crate was generated"),
             ),
         });
+        if let Engine::Counted(_, min, max) = self.engine {
+            // Count no further than needed: a long text costs at most max + 1 steps.
+            let count = text.chars().take(max + 1).count();
+            if count < min || count > max {
+                return false;
+            }
+        }
         match compiled {
             Compiled::Linear(regex) => regex.is_match(text),
             Compiled::Backtracking(regex) => regex.find(text).is_some(),
