@@ -37,6 +37,64 @@ impl ErrorShape for DoesNotExistException {
     }
 }
 
+/// You attempted to register a `LAMBDA` or `STEP_FUNCTIONS` task in a region where the
+/// corresponding service isn't available.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct FeatureNotAvailableException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for FeatureNotAvailableException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "FeatureNotAvailableException: {}", message),
+            None => f.write_str("FeatureNotAvailableException"),
+        }
+    }
+}
+
+impl std::error::Error for FeatureNotAvailableException {}
+
+impl ErrorShape for FeatureNotAvailableException {
+    const NAME: &'static str = "FeatureNotAvailableException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Error returned when an idempotent operation is retried and the parameters don't match the
+/// original call to the API with the same idempotency token.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IdempotentParameterMismatch {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for IdempotentParameterMismatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "IdempotentParameterMismatch: {}", message),
+            None => f.write_str("IdempotentParameterMismatch"),
+        }
+    }
+}
+
+impl std::error::Error for IdempotentParameterMismatch {}
+
+impl ErrorShape for IdempotentParameterMismatch {
+    const NAME: &'static str = "IdempotentParameterMismatch";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
 /// An error occurred on the server side.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InternalServerError {
@@ -59,6 +117,38 @@ impl ErrorShape for InternalServerError {
     const NAME: &'static str = "InternalServerError";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Error returned when the caller has exceeded the default resource quotas. For example, too many
+/// maintenance windows or patch baselines have been created.
+///
+/// For information about resource quotas in Systems Manager, see [Systems Manager service quotas](<https://docs.aws.amazon.com/general/latest/gr/ssm.html#limits_ssm>)
+/// in the *Amazon Web Services General Reference*.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceLimitExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceLimitExceededException: {}", message),
+            None => f.write_str("ResourceLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceLimitExceededException {}
+
+impl ErrorShape for ResourceLimitExceededException {
+    const NAME: &'static str = "ResourceLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()

@@ -66,6 +66,165 @@ pub static ALARM_STATE_INFORMATION: Structure = Structure {
     ],
 };
 
+/// The constraints of `CloudWatchOutputConfig`.
+pub static CLOUD_WATCH_OUTPUT_CONFIG: Structure = Structure {
+    name: "CloudWatchOutputConfig",
+    members: &[
+        Member {
+            name: "CloudWatchLogGroupName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CloudWatchOutputEnabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `CreateMaintenanceWindowRequest`.
+pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "CreateMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Schedule",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleTimezone",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: true,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Cutoff",
+            required: true,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: Some(Bound { value: 23.0, text: "23" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: true,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CreateMaintenanceWindowResult`.
+pub static CREATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "CreateMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `DeregisterTaskFromMaintenanceWindowRequest`.
 pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     name: "DeregisterTaskFromMaintenanceWindowRequest",
@@ -114,6 +273,13 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structure
             }),
         },
     ],
+};
+
+/// The constraints of `DocumentHashType`.
+pub static DOCUMENT_HASH_TYPE: Enum = Enum {
+    name: "DocumentHashType",
+    values: &["Sha256", "Sha1"],
+    listed: "[Sha256, Sha1]",
 };
 
 /// The constraints of `ExternalAlarmState`.
@@ -289,6 +455,81 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
     ],
 };
 
+/// The constraints of `LoggingInfo`.
+pub static LOGGING_INFO: Structure = Structure {
+    name: "LoggingInfo",
+    members: &[
+        Member {
+            name: "S3BucketName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "S3KeyPrefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "S3Region",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowAutomationParameters`.
+pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Structure = Structure {
+    name: "MaintenanceWindowAutomationParameters",
+    members: &[
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                },
+            ),
+        },
+    ],
+};
+
 /// The constraints of `MaintenanceWindowExecutionStatus`.
 pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Enum = Enum {
     name: "MaintenanceWindowExecutionStatus",
@@ -303,6 +544,211 @@ pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Enum = Enum {
         "SKIPPED_OVERLAPPING",
     ],
     listed: "[PENDING, IN_PROGRESS, SUCCESS, FAILED, TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING]",
+};
+
+/// The constraints of `MaintenanceWindowLambdaParameters`.
+pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Structure = Structure {
+    name: "MaintenanceWindowLambdaParameters",
+    members: &[
+        Member {
+            name: "ClientContext",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 8000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Qualifier",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Payload",
+            required: false,
+            schema: Schema::Blob(Some(Length::between(0, 4096))),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowRunCommandParameters`.
+pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
+    name: "MaintenanceWindowRunCommandParameters",
+    members: &[
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CloudWatchOutputConfig",
+            required: false,
+            schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
+        },
+        Member {
+            name: "DocumentHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentHashType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
+        Member {
+            name: "OutputS3BucketName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3KeyPrefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                        },
+                    ),
+                    length: None,
+                },
+            ),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TimeoutSeconds",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 30.0, text: "30" }),
+                    max: Some(Bound {
+                        value: 2592000.0,
+                        text: "2592000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowStepFunctionsParameters`.
+pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Structure = Structure {
+    name: "MaintenanceWindowStepFunctionsParameters",
+    members: &[
+        Member {
+            name: "Input",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 4096)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 80)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowTaskCutoffBehavior`.
+pub static MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR: Enum = Enum {
+    name: "MaintenanceWindowTaskCutoffBehavior",
+    values: &["CONTINUE_TASK", "CANCEL_TASK"],
+    listed: "[CONTINUE_TASK, CANCEL_TASK]",
+};
+
+/// The constraints of `MaintenanceWindowTaskInvocationParameters`.
+pub static MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS: Structure = Structure {
+    name: "MaintenanceWindowTaskInvocationParameters",
+    members: &[
+        Member {
+            name: "RunCommand",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS),
+        },
+        Member {
+            name: "Automation",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS),
+        },
+        Member {
+            name: "StepFunctions",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS),
+        },
+        Member {
+            name: "Lambda",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_LAMBDA_PARAMETERS),
+        },
+    ],
 };
 
 /// The constraints of `MaintenanceWindowTaskParameterValueExpression`.
@@ -334,11 +780,279 @@ pub static MAINTENANCE_WINDOW_TASK_TYPE: Enum = Enum {
     listed: "[RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA]",
 };
 
+/// The constraints of `NotificationConfig`.
+pub static NOTIFICATION_CONFIG: Structure = Structure {
+    name: "NotificationConfig",
+    members: &[
+        Member {
+            name: "NotificationArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NotificationEvents",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Enum(&NOTIFICATION_EVENT),
+                    length: None,
+                    unique: false,
+                },
+            ),
+        },
+        Member {
+            name: "NotificationType",
+            required: false,
+            schema: Schema::Enum(&NOTIFICATION_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `NotificationEvent`.
+pub static NOTIFICATION_EVENT: Enum = Enum {
+    name: "NotificationEvent",
+    values: &["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"],
+    listed: "[All, InProgress, Success, TimedOut, Cancelled, Failed]",
+};
+
+/// The constraints of `NotificationType`.
+pub static NOTIFICATION_TYPE: Enum = Enum {
+    name: "NotificationType",
+    values: &["Command", "Invocation"],
+    listed: "[Command, Invocation]",
+};
+
+/// The constraints of `RegisterTaskWithMaintenanceWindowRequest`.
+pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "RegisterTaskWithMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskType",
+            required: true,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 255)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(
+                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
+                    ),
+                    length: None,
+                },
+            ),
+        },
+        Member {
+            name: "TaskInvocationParameters",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CutoffBehavior",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
+/// The constraints of `RegisterTaskWithMaintenanceWindowResult`.
+pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "RegisterTaskWithMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowTaskId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Tag`.
+pub static TAG: Structure = Structure {
+    name: "Tag",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&TAG_KEY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: Some(&TAG_KEY_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Target`.
+pub static TARGET: Structure = Structure {
+    name: "Target",
+    members: &[
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 163)),
+                pattern: Some(&TARGET_KEY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                },
+            ),
+        },
+    ],
+};
+
 /// `^(?!\s*$).+$`.
 pub static ALARM_NAME_PATTERN: Pattern = Pattern::backtracking(
     "^(?!\\s*$).+$",
     "^(?!\\s*$).+$",
     "",
+);
+
+/// `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
+pub static DOCUMENT_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$",
+    "^(?:[\\$]LATEST|[\\$]DEFAULT|^[1-9][0-9]*$)$",
 );
 
 /// `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
@@ -353,10 +1067,28 @@ pub static MAX_CONCURRENCY_PATTERN: Pattern = Pattern::linear(
     "^(?:[1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
 );
 
+/// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
+pub static TAG_KEY_PATTERN: Pattern = Pattern::linear(
+    "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+    "^(?:[\\p{L}\\p{Z}\\p{N}_\\.:/=\\+\\-@]*)$",
+);
+
 /// `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
 pub static MAINTENANCE_WINDOW_TASK_ID_PATTERN: Pattern = Pattern::linear(
     "^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$",
     "^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$",
+);
+
+/// `^[\p{L}\p{Z}\p{N}_.:/=\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$`.
+pub static TARGET_KEY_PATTERN: Pattern = Pattern::linear(
+    "^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$",
+    "^[\\p{L}\\p{Z}\\p{N}_\\.:/=\\-@]*$|resource\\-groups:ResourceTypeFilters|resource\\-groups:Name$",
+);
+
+/// `^[a-zA-Z0-9_\-.]{3,128}$`.
+pub static MAINTENANCE_WINDOW_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.]{3,128}$",
+    "^[a-zA-Z0-9_\\-\\.]{3,128}$",
 );
 
 /// `^mw-[0-9a-f]{17}$`.
@@ -368,11 +1100,15 @@ pub static MAINTENANCE_WINDOW_ID_PATTERN: Pattern = Pattern::linear(
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "CreateMaintenanceWindow" => Some(&CREATE_MAINTENANCE_WINDOW_REQUEST),
         "DeregisterTaskFromMaintenanceWindow" => {
             Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST)
         }
         "GetMaintenanceWindowExecutionTask" => {
             Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST)
+        }
+        "RegisterTaskWithMaintenanceWindow" => {
+            Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST)
         }
         _ => None,
     }
@@ -381,11 +1117,15 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
 /// The constraints of an operation's output, by operation name.
 pub fn output_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "CreateMaintenanceWindow" => Some(&CREATE_MAINTENANCE_WINDOW_RESULT),
         "DeregisterTaskFromMaintenanceWindow" => {
             Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT)
         }
         "GetMaintenanceWindowExecutionTask" => {
             Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT)
+        }
+        "RegisterTaskWithMaintenanceWindow" => {
+            Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT)
         }
         _ => None,
     }
