@@ -3,6 +3,9 @@
 
 mod blob;
 mod pattern;
+#[cfg(feature = "server")]
+pub mod server;
+pub mod service;
 mod timestamp;
 pub mod validate;
 

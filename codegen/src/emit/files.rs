@@ -15,6 +15,8 @@ pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("blob.rs", include_str!("../../runtime/blob.rs")),
     ("pattern.rs", include_str!("../../runtime/pattern.rs")),
+    ("server.rs", include_str!("../../runtime/server.rs")),
+    ("service.rs", include_str!("../../runtime/service.rs")),
     ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
     ("validate.rs", include_str!("../../runtime/validate.rs")),
 ];
@@ -44,6 +46,15 @@ regex = "1.11.1"
 regress = "0.12.0"
 serde = {{ version = "1.0.219", features = ["derive"] }}
 serde_json = "1.0.140"
+# The HTTP server (feature `server`).
+http-body-util = {{ version = "0.1.3", optional = true }}
+hyper = {{ version = "1.6.0", features = ["server", "http1"], optional = true }}
+hyper-util = {{ version = "0.1.14", features = ["tokio", "server", "server-graceful", "http1"], optional = true }}
+tokio = {{ version = "1.45.1", features = ["net", "rt", "macros"], optional = true }}
+
+[features]
+# runtime::server: serve a generated router over HTTP with hyper and tokio.
+server = ["dep:http-body-util", "dep:hyper", "dep:hyper-util", "dep:tokio"]
 {dev_dependencies}{workspace}"#,
         name = settings.crate_name
     )
@@ -92,6 +103,7 @@ pub fn service_mod(service: &Service) -> TokenStream {
     let has = |placement: Placement| service.shapes.values().any(|s| s.placement == placement);
     let error_mod = has(Placement::Errors).then(|| quote! { pub mod error; });
     let types_mod = has(Placement::Types).then(|| quote! { pub mod types; });
+    let service_mod = (service.protocol == Some(Protocol::AwsJson1_1)).then(|| quote! { pub mod service; });
     let name = &service.name;
     let version = service.version.as_ref().map(|v| {
         quote! {
@@ -119,6 +131,7 @@ pub fn service_mod(service: &Service) -> TokenStream {
 
         #error_mod
         pub mod operation;
+        #service_mod
         #types_mod
         pub mod validation;
 

@@ -6,6 +6,7 @@ mod files;
 mod model;
 mod operation;
 mod rust;
+mod service;
 mod validation;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,9 @@ pub fn emit_crate(services: &[Service], settings: &Settings) -> BTreeMap<PathBuf
             out.insert(dir.join(file), format_file(tokens));
         }
         out.insert(dir.join("validation.rs"), format_file(validation::module(service)));
+        if service.protocol == Some(crate::ir::Protocol::AwsJson1_1) {
+            out.insert(dir.join("service.rs"), format_file(service::module(service)));
+        }
         out.insert(dir.join("operation/mod.rs"), format_file(operation::index(service)));
         for op in &service.operations {
             out.insert(dir.join(format!("operation/{}.rs", op.module)), format_file(operation::module(service, op)));

@@ -115,11 +115,25 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
             }
         }
     };
+    let response = cx.import_and_name("crate::runtime::service", "Response");
+    let modelled_error = cx.import_and_name("crate::runtime::service", "modelled_error");
+    let response_body = if variants.is_empty() {
+        quote! { match *self {} }
+    } else {
+        quote! { match self { #(Self::#variants(error) => #modelled_error(error),)* } }
+    };
     quote! {
         #docs
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #( #variant_docs #variants(#types), )*
+        }
+
+        impl #name {
+            /// The error as an awsJson response: its members, `__type` and status.
+            pub fn response(&self) -> #response {
+                #response_body
+            }
         }
 
         impl fmt::Display for #name {

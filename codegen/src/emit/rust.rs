@@ -88,6 +88,13 @@ impl<'a> FileCx<'a> {
         }
     }
 
+    /// `name` from `path`, imported.
+    pub fn import_and_name(&self, path: &str, name: &str) -> TokenStream {
+        self.import(path, name);
+        let name = ident(name);
+        quote! { #name }
+    }
+
     /// A runtime type, imported.
     pub fn runtime(&self, name: &str) -> TokenStream {
         self.import("crate::runtime", name);

@@ -38,6 +38,10 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
         types.add(&op.rust_name, &op.id, &op.file);
         types.add(&op.error_enum, &format!("{} (its error enum)", op.id), &op.file);
     }
+    // The service trait and its router share the namespace too.
+    let trait_name = type_name(&service.name);
+    types.add(&trait_name, &service.id, &service.file);
+    types.add(&format!("{trait_name}Router"), &format!("{} (its router)", service.id), &service.file);
     for shape in service.shapes.values_mut() {
         shape.rust_name = type_name(&shape.name);
         types.add(&shape.rust_name, &shape.id, &shape.file);

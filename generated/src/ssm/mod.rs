@@ -23,6 +23,8 @@ pub mod error;
 
 pub mod operation;
 
+pub mod service;
+
 pub mod types;
 
 pub mod validation;

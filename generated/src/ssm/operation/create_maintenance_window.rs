@@ -9,6 +9,7 @@
 //! > maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff`
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -175,6 +176,17 @@ pub enum CreateMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+}
+
+impl CreateMaintenanceWindowError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::IdempotentParameterMismatch(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(error),
+            Self::ResourceLimitExceededException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for CreateMaintenanceWindowError {

@@ -4,6 +4,7 @@
 //! Removes a task from a maintenance window.
 
 use crate::runtime::Operation;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
@@ -63,6 +64,16 @@ pub enum DeregisterTaskFromMaintenanceWindowError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+}
+
+impl DeregisterTaskFromMaintenanceWindowError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::DoesNotExistException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for DeregisterTaskFromMaintenanceWindowError {

@@ -3,6 +3,7 @@
 //!
 //! Retrieves the details about a specific task run as part of a maintenance window execution.
 
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, Timestamp};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -172,6 +173,16 @@ pub enum GetMaintenanceWindowExecutionTaskError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+}
+
+impl GetMaintenanceWindowExecutionTaskError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::DoesNotExistException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for GetMaintenanceWindowExecutionTaskError {

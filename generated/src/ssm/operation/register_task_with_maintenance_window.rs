@@ -3,6 +3,7 @@
 //!
 //! Adds a new task to a maintenance window.
 
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -230,6 +231,19 @@ pub enum RegisterTaskWithMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+}
+
+impl RegisterTaskWithMaintenanceWindowError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::DoesNotExistException(error) => modelled_error(error),
+            Self::FeatureNotAvailableException(error) => modelled_error(error),
+            Self::IdempotentParameterMismatch(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(error),
+            Self::ResourceLimitExceededException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for RegisterTaskWithMaintenanceWindowError {

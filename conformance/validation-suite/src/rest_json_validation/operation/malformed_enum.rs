@@ -4,6 +4,7 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::{EnumString, EnumUnion};
 use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -48,6 +49,15 @@ pub struct MalformedEnumInput {
 pub enum MalformedEnumError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl MalformedEnumError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for MalformedEnumError {

@@ -3,6 +3,7 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_LENGTH_OVERRIDE_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -50,6 +51,15 @@ pub struct MalformedLengthOverrideInput {
 pub enum MalformedLengthOverrideError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl MalformedLengthOverrideError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for MalformedLengthOverrideError {

@@ -3,6 +3,7 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_LENGTH_QUERY_STRING_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,15 @@ pub struct MalformedLengthQueryStringInput {
 pub enum MalformedLengthQueryStringError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl MalformedLengthQueryStringError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for MalformedLengthQueryStringError {

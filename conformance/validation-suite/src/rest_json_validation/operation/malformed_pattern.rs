@@ -4,6 +4,7 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::PatternUnion;
 use crate::rest_json_validation::validation::MALFORMED_PATTERN_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -47,6 +48,15 @@ pub struct MalformedPatternInput {
 pub enum MalformedPatternError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl MalformedPatternError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for MalformedPatternError {

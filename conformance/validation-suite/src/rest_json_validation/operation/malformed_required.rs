@@ -3,6 +3,7 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_REQUIRED_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -37,6 +38,15 @@ pub struct MalformedRequiredInput {
 pub enum MalformedRequiredError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl MalformedRequiredError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for MalformedRequiredError {

@@ -6,6 +6,7 @@ use crate::rest_json_validation::types::{
     FooEnum, FooUnion, GreetingStruct, MissingKeyStructure,
 };
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, DateTime, HttpDate, Operation, Timestamp, Unit};
 use serde::{Deserialize, Serialize};
@@ -86,6 +87,15 @@ pub struct MalformedUniqueItemsInput {
 pub enum MalformedUniqueItemsError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl MalformedUniqueItemsError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for MalformedUniqueItemsError {

@@ -3,6 +3,7 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::SENSITIVE_VALIDATION_INPUT;
+use crate::runtime::service::{Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Redacted, Unit};
 use serde::{Deserialize, Serialize};
@@ -40,6 +41,15 @@ impl fmt::Debug for SensitiveValidationInput {
 pub enum SensitiveValidationError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+}
+
+impl SensitiveValidationError {
+    /// The error as an awsJson response: its members, `__type` and status.
+    pub fn response(&self) -> Response {
+        match self {
+            Self::ValidationException(error) => modelled_error(error),
+        }
+    }
 }
 
 impl fmt::Display for SensitiveValidationError {
