@@ -1,6 +1,6 @@
 //! awsJson1.1 request handling that every generated service shares:
 //! responses, errors in the protocol's form, and panic containment. It
-//! knows nothing of HTTP libraries; [`crate::runtime::server`] (feature
+//! knows nothing of HTTP libraries; `runtime::server` (feature
 //! `server`) puts it behind hyper.
 
 use std::any::Any;

@@ -116,10 +116,10 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         }
     };
     let response = cx.import_and_name("crate::runtime::service", "Response");
-    let modelled_error = cx.import_and_name("crate::runtime::service", "modelled_error");
     let response_body = if variants.is_empty() {
         quote! { match *self {} }
     } else {
+        let modelled_error = cx.import_and_name("crate::runtime::service", "modelled_error");
         quote! { match self { #(Self::#variants(error) => #modelled_error(error),)* } }
     };
     quote! {
