@@ -1,0 +1,74 @@
+//! `cargo run -p ssm-server -- --port 4566`: an AWS Systems Manager server
+//! on loopback for the maintenance-window task life cycle, in memory.
+
+mod store;
+
+use std::process::ExitCode;
+
+use generated::runtime::server::{ServerConfig, serve};
+use generated::ssm::service::AmazonSsmRouter;
+use tokio::net::TcpListener;
+
+const USAGE: &str = "\
+usage: ssm-server [--port PORT] [--host HOST] [--executions FILE]
+
+  --port PORT        the port to listen on (default 4566; 0 picks a free one)
+  --host HOST        the address to listen on (default 127.0.0.1)
+  --executions FILE  a JSON list of GetMaintenanceWindowExecutionTask responses to
+                     serve (default: fixtures/executions.json, built in)";
+
+const DEFAULT_EXECUTIONS: &str = include_str!("../fixtures/executions.json");
+
+fn main() -> ExitCode {
+    let mut port = "4566".to_string();
+    let mut host = "127.0.0.1".to_string();
+    let mut executions = DEFAULT_EXECUTIONS.to_string();
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let value = args.next();
+        match (arg.as_str(), value) {
+            ("--port", Some(value)) => port = value,
+            ("--host", Some(value)) => host = value,
+            ("--executions", Some(path)) => match std::fs::read_to_string(&path) {
+                Ok(text) => executions = text,
+                Err(e) => {
+                    eprintln!("error: {path}: {e}");
+                    return ExitCode::FAILURE;
+                }
+            },
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let service = match store::InMemorySsm::new(&executions) {
+        Ok(service) => service,
+        Err(e) => {
+            eprintln!("error: the executions fixture: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("a tokio runtime");
+    runtime.block_on(async {
+        let listener = match TcpListener::bind(format!("{host}:{port}")).await {
+            Ok(listener) => listener,
+            Err(e) => {
+                eprintln!("error: cannot listen on {host}:{port}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        let address = listener.local_addr().expect("a bound listener has an address");
+        println!("ssm-server listening on http://{address}");
+        let shutdown = async {
+            let _ = tokio::signal::ctrl_c().await;
+        };
+        match serve(AmazonSsmRouter::new(service), listener, ServerConfig::default(), shutdown).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        }
+    })
+}
