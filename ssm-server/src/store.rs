@@ -16,8 +16,8 @@ use generated::ssm::operation::deregister_task_from_maintenance_window::{
     DeregisterTaskFromMaintenanceWindowResult,
 };
 use generated::ssm::operation::get_maintenance_window_execution_task::{
-    GetMaintenanceWindowExecutionTask, GetMaintenanceWindowExecutionTaskError, GetMaintenanceWindowExecutionTaskRequest,
-    GetMaintenanceWindowExecutionTaskResult,
+    GetMaintenanceWindowExecutionTask, GetMaintenanceWindowExecutionTaskError,
+    GetMaintenanceWindowExecutionTaskRequest, GetMaintenanceWindowExecutionTaskResult,
 };
 use generated::ssm::operation::register_task_with_maintenance_window::{
     RegisterTaskWithMaintenanceWindowError, RegisterTaskWithMaintenanceWindowRequest,
@@ -54,7 +54,8 @@ impl InMemorySsm {
     /// sends such values (the reference page's sample has empty task
     /// parameter values, which the model's length of 1 to 255 forbids).
     pub fn new(executions: &str) -> Result<Self, String> {
-        let list: Vec<serde_json::Value> = serde_json::from_str(executions).map_err(|e| format!("not a JSON list: {e}"))?;
+        let list: Vec<serde_json::Value> =
+            serde_json::from_str(executions).map_err(|e| format!("not a JSON list: {e}"))?;
         let mut by_id = BTreeMap::new();
         for (i, value) in list.into_iter().enumerate() {
             match validate::validate(GetMaintenanceWindowExecutionTask::OUTPUT_SCHEMA, &value) {
@@ -64,7 +65,8 @@ impl InMemorySsm {
             }
             let result: GetMaintenanceWindowExecutionTaskResult =
                 serde_json::from_value(value).map_err(|e| format!("execution {i}: {e}"))?;
-            let (Some(window), Some(task)) = (result.window_execution_id.clone(), result.task_execution_id.clone()) else {
+            let (Some(window), Some(task)) = (result.window_execution_id.clone(), result.task_execution_id.clone())
+            else {
                 return Err(format!("execution {i} needs WindowExecutionId and TaskExecutionId"));
             };
             by_id.insert((window, task), result);

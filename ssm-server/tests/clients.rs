@@ -1,0 +1,205 @@
+//! Real AWS clients against the example server on a free loopback port:
+//! awscli and boto3 (installed by `.ci/run`), and raw HTTP for what no
+//! client sends.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+
+use serde_json::Value;
+
+struct Server {
+    child: Child,
+    url: String,
+    address: String,
+}
+
+impl Server {
+    fn start() -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-server"))
+            .args(["--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the server starts");
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("ssm-server listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        let address = url.trim_start_matches("http://").to_string();
+        Server { child, url, address }
+    }
+
+    fn aws(&self, args: &[&str]) -> Output {
+        Command::new("aws")
+            .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json", "ssm"])
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("AWS_PAGER", "")
+            .output()
+            .expect("awscli is installed (.ci/run installs it)")
+    }
+
+    /// One raw HTTP/1.1 request: (status, JSON body).
+    fn raw(&self, method: &str, target: Option<&str>, body: &[u8]) -> (u16, Value) {
+        let mut stream = TcpStream::connect(&self.address).unwrap();
+        let target = target.map(|t| format!("X-Amz-Target: {t}\r\n")).unwrap_or_default();
+        let head = format!(
+            "{method} / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.1; charset=utf-8\r\n{target}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            self.address,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let _ = stream.write_all(body);
+        let mut response = Vec::new();
+        let _ = stream.read_to_end(&mut response);
+        let text = String::from_utf8_lossy(&response);
+        let status = text.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{text}"));
+        let body = text.split("\r\n\r\n").nth(1).unwrap_or("");
+        (status, serde_json::from_str(body).unwrap_or(Value::Null))
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn stdout(output: &Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn stderr(output: &Output) -> String {
+    assert!(!output.status.success(), "expected a failure: {}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stderr).trim().to_string()
+}
+
+#[test]
+fn awscli_life_cycle_and_errors() {
+    let server = Server::start();
+    let created = stdout(&server.aws(&[
+        "create-maintenance-window",
+        "--name",
+        "nightly",
+        "--schedule",
+        "cron(0 2 ? * SUN *)",
+        "--duration",
+        "2",
+        "--cutoff",
+        "1",
+        "--allow-unassociated-targets",
+    ]));
+    let window = created["WindowId"].as_str().unwrap().to_string();
+    let registered = stdout(&server.aws(&[
+        "register-task-with-maintenance-window",
+        "--window-id",
+        &window,
+        "--task-arn",
+        "AWS-RunPatchBaseline",
+        "--task-type",
+        "RUN_COMMAND",
+    ]));
+    let task = registered["WindowTaskId"].as_str().unwrap().to_string();
+    let deregister = ["deregister-task-from-maintenance-window", "--window-id", &window, "--window-task-id", &task];
+    assert_eq!(stdout(&server.aws(&deregister)), serde_json::json!({"WindowId": window, "WindowTaskId": task}));
+    assert_eq!(
+        stderr(&server.aws(&deregister)),
+        format!(
+            "An error occurred (DoesNotExistException) when calling the DeregisterTaskFromMaintenanceWindow operation: Task {task} does not exist in maintenance window {window}"
+        )
+    );
+
+    // Values botocore does not check client-side: a pattern and a maximum length.
+    assert_eq!(
+        stderr(&server.aws(&[
+            "deregister-task-from-maintenance-window",
+            "--window-id",
+            "mw-0c50858d01EXAMPLE",
+            "--window-task-id",
+            &task
+        ])),
+        "An error occurred (ValidationException) when calling the DeregisterTaskFromMaintenanceWindow operation: 1 validation error detected. \
+         Value at '/WindowId' failed to satisfy constraint: Member must satisfy regular expression pattern: ^mw-[0-9a-f]{17}$"
+    );
+    assert_eq!(
+        stderr(&server.aws(&[
+            "deregister-task-from-maintenance-window",
+            "--window-id",
+            "mw-0c50858d01abcdef012",
+            "--window-task-id",
+            &task
+        ])),
+        "An error occurred (ValidationException) when calling the DeregisterTaskFromMaintenanceWindow operation: 1 validation error detected. \
+         Value with length 22 at '/WindowId' failed to satisfy constraint: Member must have length between 20 and 20, inclusive"
+    );
+
+    let execution = stdout(&server.aws(&[
+        "get-maintenance-window-execution-task",
+        "--window-execution-id",
+        "b40a588d-32a7-4ea7-9a6b-b4ef436a1b2c",
+        "--task-id",
+        "0c9ac961-dafd-4a94-b6c7-1bef3a1b2c3d",
+    ]));
+    assert_eq!(execution["TaskArn"], "AWS-RunPatchBaseline");
+    assert_eq!(execution["Status"], "SUCCESS");
+    assert_eq!(execution["TaskParameters"][0]["Operation"]["Values"][0], "Scan");
+    assert_eq!(execution.as_object().unwrap().len(), 15, "every member of the seed response: {execution}");
+    let missing = stderr(&server.aws(&[
+        "get-maintenance-window-execution-task",
+        "--window-execution-id",
+        "b40a588d-32a7-4ea7-9a6b-b4ef436a1b2d",
+        "--task-id",
+        "0c9ac961-dafd-4a94-b6c7-1bef3a1b2c3d",
+    ]));
+    assert!(
+        missing.starts_with(
+            "An error occurred (DoesNotExistException) when calling the GetMaintenanceWindowExecutionTask operation"
+        ),
+        "{missing}"
+    );
+}
+
+#[test]
+fn boto3_session() {
+    let server = Server::start();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_session.py");
+    let output = Command::new("python3").arg(script).arg(&server.url).output().expect("python3 is installed");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "boto3 session: ok");
+}
+
+#[test]
+fn what_no_client_sends() {
+    let server = Server::start();
+    let (status, body) = server.raw("POST", Some("AmazonSSM.NoSuchThing"), b"{}");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
+    let (status, body) = server.raw("POST", None, b"{}");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
+    let (status, body) = server.raw("POST", Some("AmazonSSM.CreateMaintenanceWindow"), b"{\"Name\": ");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")), "{body}");
+    let (status, body) =
+        server.raw("POST", Some("AmazonSSM.CreateMaintenanceWindow"), br#"{"Name": "nightly", "Duration": "two"}"#);
+    assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")), "{body}");
+    let (status, body) = server.raw("GET", None, b"");
+    assert_eq!((status, body["__type"].as_str()), (405, Some("MethodNotAllowedException")));
+    let (status, body) = server.raw("POST", Some("AmazonSSM.CreateMaintenanceWindow"), &vec![b' '; 9 << 20]);
+    assert_eq!((status, body["__type"].as_str()), (413, Some("RequestEntityTooLargeException")));
+    // Still serving.
+    let (status, body) = server.raw(
+        "POST",
+        Some("AmazonSSM.CreateMaintenanceWindow"),
+        br#"{"Name": "after", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true}"#,
+    );
+    assert_eq!(status, 200, "{body}");
+}
