@@ -156,6 +156,8 @@ pub struct List {
     pub member: Schema,
     pub length: Option<Length>,
     pub unique: bool,
+    /// `@sparse`: items may be null.
+    pub sparse: bool,
 }
 
 #[derive(Debug)]
@@ -163,6 +165,8 @@ pub struct Map {
     pub key: Schema,
     pub value: Schema,
     pub length: Option<Length>,
+    /// `@sparse`: values may be null.
+    pub sparse: bool,
 }
 
 /// The input of an operation that takes none.
@@ -514,10 +518,11 @@ impl Validator {
             index.clear();
             write!(index, "{i}").unwrap();
             self.at(&index, |v| {
-                if item.is_null() {
-                    return Err(v.malformed("null is not allowed in this list"));
+                match item {
+                    Value::Null if schema.sparse => Ok(()),
+                    Value::Null => Err(v.malformed("null is not allowed in this list")),
+                    item => v.value(&schema.member, item),
                 }
-                v.value(&schema.member, item)
             })?;
         }
         Ok(())
@@ -539,10 +544,11 @@ impl Validator {
                 _ => {}
             }
             self.at(key, |v| {
-                if entry.is_null() {
-                    return Err(v.malformed("null is not allowed in this map"));
+                match entry {
+                    Value::Null if schema.sparse => Ok(()),
+                    Value::Null => Err(v.malformed("null is not allowed in this map")),
+                    entry => v.value(&schema.value, entry),
                 }
-                v.value(&schema.value, entry)
             })?;
         }
         Ok(())

@@ -247,6 +247,15 @@ impl<'a> Checker<'a> {
         Some(kind)
     }
 
+    /// Whether the service speaks awsJson1.0 or 1.1, which ignore `@jsonName`.
+    fn is_aws_json(&self) -> bool {
+        self.model.shapes.values().any(|s| {
+            s.shape.kind == "service"
+                && (s.shape.traits.contains_key("aws.protocols#awsJson1_1")
+                    || s.shape.traits.contains_key("aws.protocols#awsJson1_0"))
+        })
+    }
+
     /// A defined shape whose name differs from `target` only in case or
     /// namespace, to help with typos.
     fn closest_shape(&self, target: &str) -> Option<&str> {
@@ -429,6 +438,10 @@ impl<'a> Checker<'a> {
                 self.out.push(bad("must be \"epoch-seconds\", \"date-time\" or \"http-date\""));
             }
             "smithy.api#documentation" if !value.is_string() => self.out.push(bad("must be a string")),
+            "smithy.api#jsonName" if !self.is_aws_json() => self.out.push(site.error(
+                "@jsonName renames members on the wire, which is supported only for awsJson services (they ignore it)",
+                "remove the trait, or generate the service with an awsJson protocol",
+            )),
             "smithy.api#default" => self.check_default(site, kind, member_of, value),
             _ => {}
         }

@@ -178,6 +178,8 @@ pub struct TypeRef {
     pub target: String,
     pub ty: Type,
     pub constraints: Constraints,
+    /// For lists and maps: `@sparse`, so entries may be null.
+    pub sparse: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

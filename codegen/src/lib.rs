@@ -59,7 +59,8 @@ pub struct WorkspaceTarget {
 }
 
 /// The crates generated in this workspace: the product's own (`specs/` to
-/// `generated/`), and the crate Smithy's validation suite runs against.
+/// `generated/`), and the crates Smithy's validation suite and awsJson1.1
+/// protocol tests run against.
 pub fn workspace_targets() -> Vec<WorkspaceTarget> {
     let target = |spec: &str, out: &str, crate_name: &str, dev_dependencies: &[(&str, &str)]| WorkspaceTarget {
         spec: PathBuf::from(spec),
@@ -79,6 +80,7 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
             "validation-suite",
             &[],
         ),
+        target("conformance/smithy-awsjson1_1/services", "conformance/protocol-tests", "protocol-tests", &[]),
     ]
 }
 

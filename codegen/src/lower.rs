@@ -186,7 +186,12 @@ impl Lowering<'_> {
             rust_name: String::new(),
             docs,
             traits: member.traits.clone(),
-            ty: TypeRef { target: member.target.clone(), ty: Type::Unresolved, constraints: Constraints::default() },
+            ty: TypeRef {
+                target: member.target.clone(),
+                ty: Type::Unresolved,
+                constraints: Constraints::default(),
+                sparse: false,
+            },
             required: member.traits.contains_key("smithy.api#required"),
             default: None,
             sensitive: false,

@@ -49,6 +49,7 @@ const NUMBERS: &[Kind] = &[
 const STRUCTURES: &[Kind] = &[Kind::Structure];
 const SERVICES: &[Kind] = &[Kind::Service];
 const LISTS: &[Kind] = &[Kind::List];
+const COLLECTIONS: &[Kind] = &[Kind::List, Kind::Map];
 const ENUMS: &[Kind] = &[Kind::Enum, Kind::IntEnum];
 const TIMESTAMPS: &[Kind] = &[Kind::Timestamp];
 
@@ -77,6 +78,9 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#output" => Supported(ShapesOf(STRUCTURES)),
         "smithy.api#timestampFormat" => Supported(Kinds(TIMESTAMPS)),
         "smithy.api#enum" => Supported(Kinds(STRINGS)),
+        "smithy.api#sparse" => Supported(ShapesOf(COLLECTIONS)),
+        // awsJson protocols ignore it; the checker refuses it for others.
+        "smithy.api#jsonName" => Supported(MembersOf(STRUCTURES)),
         "smithy.api#idempotencyToken" => Supported(MembersOf(STRUCTURES)),
         "smithy.api#deprecated" => Supported(Anywhere),
         "smithy.api#title" => Supported(ShapesOf(SERVICES)),
@@ -89,14 +93,12 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "aws.protocols#ec2Query" => Supported(ShapesOf(SERVICES)),
 
         // Known and not implemented: refusing beats generating wrong code.
-        "smithy.api#sparse" => Unsupported("sparse lists and maps (null entries) are not supported yet"),
         "smithy.api#streaming" => Unsupported("streaming blobs and event streams are not supported"),
         "smithy.api#eventHeader" | "smithy.api#eventPayload" => Unsupported("event streams are not supported"),
         "smithy.api#mixin" => Unsupported("mixins must be flattened into the shapes that use them"),
         "aws.protocols#awsQueryCompatible" => {
             Unsupported("awsQuery-compatible error codes (x-amzn-query-error) are not supported yet")
         }
-        "smithy.api#jsonName" => Unsupported("@jsonName renames members on the wire and is not supported yet"),
 
         // Known not to change what is generated.
         "aws.protocols#awsQueryError" => Ignored("only read for awsQuery-compatible services"),

@@ -80,6 +80,9 @@ pub fn constraint_facts(ty: &TypeRef) -> Vec<String> {
     if c.unique_items {
         facts.push("Items are unique.".to_string());
     }
+    if ty.sparse {
+        facts.push("Entries may be null.".to_string());
+    }
     if let Some(values) = &c.values {
         let listed: Vec<String> = values.iter().map(|v| code(&v.value)).collect();
         facts.push(format!("One of {}.", listed.join(", ")));

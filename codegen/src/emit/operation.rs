@@ -124,6 +124,9 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
     };
     quote! {
         #docs
+        // Errors are the rare path, and boxing them would burden every
+        // handler that returns one; size differences are accepted.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #( #variant_docs #variants(#types), )*

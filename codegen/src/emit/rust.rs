@@ -19,14 +19,21 @@ pub fn ident(name: &str) -> Ident {
 /// Emission context of one file: where it is, and what it must import.
 pub struct FileCx<'a> {
     pub service: &'a Service,
-    here: Placement,
+    /// Where the file's own shapes are placed; `None` for a module that
+    /// holds no shapes, which imports every one it names.
+    here: Option<Placement>,
     /// Module path -> names imported from it.
     imports: RefCell<BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl<'a> FileCx<'a> {
     pub fn new(service: &'a Service, here: Placement) -> Self {
-        FileCx { service, here, imports: RefCell::new(BTreeMap::new()) }
+        FileCx { service, here: Some(here), imports: RefCell::new(BTreeMap::new()) }
+    }
+
+    /// A context for a module that holds no shapes (`service.rs`, `validation.rs`).
+    pub fn without_shapes(service: &'a Service) -> Self {
+        FileCx { service, here: None, imports: RefCell::new(BTreeMap::new()) }
     }
 
     /// Records that the file uses `name` from `path`.
@@ -50,7 +57,7 @@ impl<'a> FileCx<'a> {
     /// The Rust type of a named shape, imported when it lives elsewhere.
     pub fn named(&self, id: &str) -> TokenStream {
         let shape = &self.service.shapes[id];
-        if shape.placement != self.here {
+        if self.here.as_ref() != Some(&shape.placement) {
             self.import(&self.module_path(&shape.placement), &shape.rust_name);
         }
         let name = ident(&shape.rust_name);
@@ -77,12 +84,18 @@ impl<'a> FileCx<'a> {
             Type::Unit => self.runtime("Unit"),
             Type::Named(id) => self.named(id),
             Type::List(member) => {
-                let member = self.ty(member);
+                let mut member = self.ty(member);
+                if t.sparse {
+                    member = quote! { Option<#member> };
+                }
                 quote! { Vec<#member> }
             }
             Type::Map(key, value) => {
                 self.import("std::collections", "BTreeMap");
-                let (key, value) = (self.ty(key), self.ty(value));
+                let (key, mut value) = (self.ty(key), self.ty(value));
+                if t.sparse {
+                    value = quote! { Option<#value> };
+                }
                 quote! { BTreeMap<#key, #value> }
             }
         }

@@ -7,7 +7,7 @@ use quote::quote;
 use super::doc;
 use super::rust::{FileCx, ident};
 use super::validation::static_name;
-use crate::ir::{Placement, Service};
+use crate::ir::Service;
 
 /// The trait's name: the service's Rust name.
 pub fn trait_name(service: &Service) -> String {
@@ -20,7 +20,7 @@ pub fn router_name(service: &Service) -> String {
 }
 
 pub fn module(service: &Service) -> TokenStream {
-    let cx = FileCx::new(service, Placement::Types);
+    let cx = FileCx::without_shapes(service);
     let trait_ident = ident(&trait_name(service));
     let router_ident = ident(&router_name(service));
     let operation_module = |op: &crate::ir::Operation| format!("crate::{}::operation::{}", service.module, op.module);
@@ -99,7 +99,10 @@ pub fn module(service: &Service) -> TokenStream {
     ));
     let trait_docs = doc::outer(&trait_docs);
     let router_docs = doc::outer(&[
-        format!("Routes awsJson1.1 requests (`X-Amz-Target: {prefix}<Operation>`) to an implementation of [`{}`].", trait_name(service)),
+        format!(
+            "Routes awsJson1.1 requests (`X-Amz-Target: {prefix}<Operation>`) to an implementation of [`{}`].",
+            trait_name(service)
+        ),
         String::new(),
         "It parses the body (empty counts as `{}`), validates it against the model, calls the method and \
          serialises the result; a malformed body is a `SerializationException`, an invalid one a \
@@ -107,7 +110,8 @@ pub fn module(service: &Service) -> TokenStream {
          `InternalFailure`."
             .to_string(),
     ]);
-    let module_docs = doc::inner(&[format!("The {} service as a trait, and its awsJson1.1 router.", doc::code(&service.name))]);
+    let module_docs =
+        doc::inner(&[format!("The {} service as a trait, and its awsJson1.1 router.", doc::code(&service.name))]);
     let uses = cx.uses();
     quote! {
         #module_docs

@@ -10,7 +10,7 @@ use serde_json::Number;
 
 use super::doc;
 use super::rust::{FileCx, ident};
-use crate::ir::{Bounds, Placement, Service, ShapeKind, TimestampFormat, Type, TypeRef};
+use crate::ir::{Bounds, Service, ShapeKind, TimestampFormat, Type, TypeRef};
 use crate::names::snake_case;
 use crate::pattern::{Engine, Pattern};
 
@@ -98,7 +98,7 @@ fn patterns(service: &Service, shapes: &BTreeSet<String>) -> BTreeMap<String, (S
 
 /// The `validation.rs` file of a service.
 pub fn module(service: &Service) -> TokenStream {
-    let cx = FileCx::new(service, Placement::Types);
+    let cx = FileCx::without_shapes(service);
     let shapes = reachable(service);
     let patterns = patterns(service, &shapes);
     let emitter = Emitter { cx: &cx, patterns: &patterns };
@@ -271,14 +271,15 @@ impl Emitter<'_> {
                 let list = self.validate_type("List");
                 let member = self.schema(member);
                 let length = self.length(&c.length);
-                let unique = c.unique_items;
-                quote! { #schema::List(&#list { member: #member, length: #length, unique: #unique }) }
+                let (unique, sparse) = (c.unique_items, t.sparse);
+                quote! { #schema::List(&#list { member: #member, length: #length, unique: #unique, sparse: #sparse }) }
             }
             Type::Map(key, value) => {
                 let map = self.validate_type("Map");
                 let (key, value) = (self.schema(key), self.schema(value));
                 let length = self.length(&c.length);
-                quote! { #schema::Map(&#map { key: #key, value: #value, length: #length }) }
+                let sparse = t.sparse;
+                quote! { #schema::Map(&#map { key: #key, value: #value, length: #length, sparse: #sparse }) }
             }
         }
     }

@@ -100,7 +100,8 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
         }
         ty => ty,
     };
-    TypeRef { target: target.to_string(), ty, constraints }
+    let sparse = service.targets.get(target).is_some_and(|t| t.traits.contains_key("smithy.api#sparse"));
+    TypeRef { target: target.to_string(), ty, constraints, sparse }
 }
 
 fn simple_type(kind: Kind) -> Type {

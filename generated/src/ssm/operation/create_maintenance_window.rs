@@ -168,6 +168,7 @@ pub struct CreateMaintenanceWindowResult {
 }
 
 /// The errors `CreateMaintenanceWindow` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum CreateMaintenanceWindowError {
     /// Error returned when an idempotent operation is retried and the parameters don't match the original call to the API with the same idempotency token.

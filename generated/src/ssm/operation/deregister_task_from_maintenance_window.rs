@@ -58,6 +58,7 @@ pub struct DeregisterTaskFromMaintenanceWindowResult {
 }
 
 /// The errors `DeregisterTaskFromMaintenanceWindow` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum DeregisterTaskFromMaintenanceWindowError {
     /// Error returned when the ID specified for a resource, such as a maintenance window or patch baseline, doesn't exist.

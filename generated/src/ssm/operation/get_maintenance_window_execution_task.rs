@@ -167,6 +167,7 @@ impl fmt::Debug for GetMaintenanceWindowExecutionTaskResult {
 }
 
 /// The errors `GetMaintenanceWindowExecutionTask` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum GetMaintenanceWindowExecutionTaskError {
     /// Error returned when the ID specified for a resource, such as a maintenance window or patch baseline, doesn't exist.

@@ -219,6 +219,7 @@ pub struct RegisterTaskWithMaintenanceWindowResult {
 }
 
 /// The errors `RegisterTaskWithMaintenanceWindow` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RegisterTaskWithMaintenanceWindowError {
     /// Error returned when the ID specified for a resource, such as a maintenance window or patch baseline, doesn't exist.

@@ -45,6 +45,7 @@ pub struct MalformedEnumInput {
 }
 
 /// The errors `MalformedEnum` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedEnumError {
     /// A standard error for input validation failures.

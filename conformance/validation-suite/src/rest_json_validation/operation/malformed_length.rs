@@ -47,6 +47,7 @@ pub struct MalformedLengthInput {
 }
 
 /// The errors `MalformedLength` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedLengthError {
     /// A standard error for input validation failures.

@@ -47,6 +47,7 @@ pub struct MalformedLengthOverrideInput {
 }
 
 /// The errors `MalformedLengthOverride` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedLengthOverrideError {
     /// A standard error for input validation failures.

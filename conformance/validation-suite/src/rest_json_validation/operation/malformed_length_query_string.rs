@@ -31,6 +31,7 @@ pub struct MalformedLengthQueryStringInput {
 }
 
 /// The errors `MalformedLengthQueryString` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedLengthQueryStringError {
     /// A standard error for input validation failures.

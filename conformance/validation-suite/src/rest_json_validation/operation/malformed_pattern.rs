@@ -44,6 +44,7 @@ pub struct MalformedPatternInput {
 }
 
 /// The errors `MalformedPattern` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedPatternError {
     /// A standard error for input validation failures.

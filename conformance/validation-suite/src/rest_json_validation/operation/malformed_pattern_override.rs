@@ -41,6 +41,7 @@ pub struct MalformedPatternOverrideInput {
 }
 
 /// The errors `MalformedPatternOverride` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedPatternOverrideError {
     /// A standard error for input validation failures.

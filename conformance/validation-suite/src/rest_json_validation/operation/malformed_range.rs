@@ -73,6 +73,7 @@ pub struct MalformedRangeInput {
 }
 
 /// The errors `MalformedRange` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedRangeError {
     /// A standard error for input validation failures.

@@ -73,6 +73,7 @@ pub struct MalformedRangeOverrideInput {
 }
 
 /// The errors `MalformedRangeOverride` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedRangeOverrideError {
     /// A standard error for input validation failures.

@@ -34,6 +34,7 @@ pub struct MalformedRequiredInput {
 }
 
 /// The errors `MalformedRequired` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedRequiredError {
     /// A standard error for input validation failures.

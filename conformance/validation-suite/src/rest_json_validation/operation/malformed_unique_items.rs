@@ -83,6 +83,7 @@ pub struct MalformedUniqueItemsInput {
 }
 
 /// The errors `MalformedUniqueItems` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum MalformedUniqueItemsError {
     /// A standard error for input validation failures.

@@ -31,6 +31,7 @@ pub struct RecursiveStructuresInput {
 }
 
 /// The errors `RecursiveStructures` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum RecursiveStructuresError {
     /// A standard error for input validation failures.

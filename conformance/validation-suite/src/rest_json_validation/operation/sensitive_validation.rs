@@ -37,6 +37,7 @@ impl fmt::Debug for SensitiveValidationInput {
 }
 
 /// The errors `SensitiveValidation` can return.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum SensitiveValidationError {
     /// A standard error for input validation failures.
