@@ -82,6 +82,21 @@ async fn handle<R: Router>(
     Ok(http(router.route(target.as_deref(), &body).await))
 }
 
+/// A request id for `x-amzn-requestid`, which AWS clients read into their
+/// response metadata: unique per request, shaped like a UUID.
+fn request_id() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    use std::sync::OnceLock;
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static SEED: OnceLock<std::collections::hash_map::RandomState> = OnceLock::new();
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let count = COUNTER.fetch_add(1, Ordering::Relaxed);
+    let mut hasher = SEED.get_or_init(Default::default).build_hasher();
+    hasher.write_u64(count);
+    let high = hasher.finish();
+    format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff, high & 0xfff, 0x8000 | (count >> 48) & 0x3fff, count & 0xffff_ffff_ffff)
+}
+
 fn too_large(limit: usize) -> Response {
     error_response(413, "RequestEntityTooLargeException", message(&format!("request bodies are limited to {limit} bytes")))
 }
@@ -95,6 +110,9 @@ fn message(text: &str) -> Map<String, Value> {
 fn http(response: Response) -> hyper::Response<Full<Bytes>> {
     let mut http = hyper::Response::new(Full::new(Bytes::from(response.body)));
     *http.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    if let Ok(id) = request_id().parse() {
+        http.headers_mut().insert("x-amzn-requestid", id);
+    }
     for (name, value) in response.headers {
         if let Ok(value) = value.parse() {
             http.headers_mut().insert(name, value);

@@ -8,6 +8,8 @@
 //! operation also needs such members, cannot run against a generator for
 //! awsJson, which reads only the body: they are listed as skipped, with why.
 
+pub mod protocol;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 

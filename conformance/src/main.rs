@@ -1,13 +1,17 @@
-//! Prints the validation suite's results by file; exits 1 if any case fails.
+//! `cargo xtask conformance`: Smithy's validation suite and awsJson1.1
+//! protocol tests, by file and kind; exits 1 if any case fails.
 
 use std::process::ExitCode;
 
+use conformance::Outcome;
+
 fn main() -> ExitCode {
-    let results = conformance::run(&conformance::cases_dir());
-    print!("{}", conformance::report(&results));
-    if results.iter().any(|r| matches!(r.outcome, conformance::Outcome::Failed(_))) {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    let validation = conformance::run(&conformance::cases_dir());
+    print!("{}", conformance::report(&validation));
+    println!();
+    let protocol = conformance::protocol::run(&conformance::protocol::cases_file());
+    print!("{}", conformance::protocol::report(&protocol));
+    let failed = validation.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)))
+        || protocol.iter().any(|r| matches!(r.outcome, Outcome::Failed(_)));
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

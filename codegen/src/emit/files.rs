@@ -14,6 +14,7 @@ use crate::ir::{Placement, Protocol, Service};
 pub const RUNTIME: &[(&str, &str)] = &[
     ("mod.rs", include_str!("../../runtime/mod.rs")),
     ("blob.rs", include_str!("../../runtime/blob.rs")),
+    ("float.rs", include_str!("../../runtime/float.rs")),
     ("pattern.rs", include_str!("../../runtime/pattern.rs")),
     ("server.rs", include_str!("../../runtime/server.rs")),
     ("service.rs", include_str!("../../runtime/service.rs")),

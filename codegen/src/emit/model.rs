@@ -78,12 +78,15 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         if m.boxed {
             ty = quote! { Box<#ty> };
         }
-        let serde = if m.is_optional() {
+        // The serde attribute, built from its parts.
+        let mut parts = vec![quote! { rename = #wire }];
+        if m.is_optional() {
             ty = quote! { Option<#ty> };
-            quote! { #[serde(rename = #wire, default, skip_serializing_if = "Option::is_none")] }
+            parts.push(quote! { default });
+            parts.push(quote! { skip_serializing_if = "Option::is_none" });
         } else if let Some(default) = &m.default {
             if is_rust_default(default) {
-                quote! { #[serde(rename = #wire, default)] }
+                parts.push(quote! { default });
             } else {
                 let fn_name = format!(
                     "default_{}_{}",
@@ -95,11 +98,15 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
                 default_fns.push(quote! {
                     fn #fn_ident() -> #ty { #value }
                 });
-                quote! { #[serde(rename = #wire, default = #fn_name)] }
+                parts.push(quote! { default = #fn_name });
             }
-        } else {
-            quote! { #[serde(rename = #wire)] }
-        };
+        }
+        // Floats need awsJson's strings for NaN and the infinities.
+        if matches!(m.ty.ty, Type::Float | Type::Double) {
+            let with = if m.is_optional() { "crate::runtime::float::option" } else { "crate::runtime::float" };
+            parts.push(quote! { with = #with });
+        }
+        let serde = quote! { #[serde(#(#parts),*)] };
         quote! { #docs #serde pub #field: #ty }
     });
     let fields: Vec<TokenStream> = fields.collect();
@@ -255,7 +262,11 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
         if m.boxed {
             ty = quote! { Box<#ty> };
         }
-        quote! { #docs #[serde(rename = #wire)] #variant(#ty) }
+        if matches!(m.ty.ty, Type::Float | Type::Double) {
+            quote! { #docs #[serde(rename = #wire, with = "crate::runtime::float")] #variant(#ty) }
+        } else {
+            quote! { #docs #[serde(rename = #wire)] #variant(#ty) }
+        }
     });
     let variants: Vec<TokenStream> = variants.collect();
     let debug_impl = redact.then(|| {

@@ -3,6 +3,7 @@
 //! that describe operations and errors, and helpers for `Debug` output.
 
 mod blob;
+pub mod float;
 mod pattern;
 #[cfg(feature = "server")]
 pub mod server;

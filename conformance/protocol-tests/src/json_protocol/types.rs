@@ -25,11 +25,21 @@ pub struct KitchenSink {
     pub blob: Option<Blob>,
     #[serde(rename = "Boolean", default, skip_serializing_if = "Option::is_none")]
     pub boolean: Option<bool>,
-    #[serde(rename = "Double", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Double",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub double: Option<f64>,
     #[serde(rename = "EmptyStruct", default, skip_serializing_if = "Option::is_none")]
     pub empty_struct: Option<EmptyStruct>,
-    #[serde(rename = "Float", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Float",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub float: Option<f32>,
     /// Written as an HTTP date.
     #[serde(

@@ -64,7 +64,12 @@ pub struct Prediction {
     /// Length: at least 1.
     #[serde(rename = "predictedLabel", default, skip_serializing_if = "Option::is_none")]
     pub predicted_label: Option<String>,
-    #[serde(rename = "predictedValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "predictedValue",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub predicted_value: Option<f32>,
     /// Each key: Length: at least 1.
     #[serde(

@@ -373,7 +373,11 @@ impl Validator {
             }
             Schema::Integer(rules) => self.integer(rules, value)?,
             Schema::Float(rules) => {
-                let number = value.as_f64().ok_or_else(|| self.malformed("expected a number"))?;
+                let number = match value {
+                    Value::String(text) => super::float::non_finite(text),
+                    value => value.as_f64(),
+                }
+                .ok_or_else(|| self.malformed("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\""))?;
                 if let Some(range) = &rules.range {
                     self.range(range, number);
                 }

@@ -24,9 +24,19 @@ impl Operation for SimpleScalarProperties {
 /// The input of the `SimpleScalarProperties` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SimpleScalarPropertiesInputOutput {
-    #[serde(rename = "floatValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "floatValue",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub float_value: Option<f32>,
-    #[serde(rename = "doubleValue", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "doubleValue",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub double_value: Option<f64>,
 }
 

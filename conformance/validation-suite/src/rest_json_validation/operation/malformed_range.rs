@@ -62,13 +62,28 @@ pub struct MalformedRangeInput {
     #[serde(rename = "maxLong", default, skip_serializing_if = "Option::is_none")]
     pub max_long: Option<i64>,
     /// Range: 2.2 to 8.8.
-    #[serde(rename = "float", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "float",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub float: Option<f32>,
     /// Range: at least 2.2.
-    #[serde(rename = "minFloat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "minFloat",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub min_float: Option<f32>,
     /// Range: at most 8.8.
-    #[serde(rename = "maxFloat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "maxFloat",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub max_float: Option<f32>,
 }
 

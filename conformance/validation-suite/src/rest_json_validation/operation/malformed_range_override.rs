@@ -62,13 +62,28 @@ pub struct MalformedRangeOverrideInput {
     #[serde(rename = "maxLong", default, skip_serializing_if = "Option::is_none")]
     pub max_long: Option<i64>,
     /// Range: 4.4 to 6.6.
-    #[serde(rename = "float", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "float",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub float: Option<f32>,
     /// Range: at least 4.4.
-    #[serde(rename = "minFloat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "minFloat",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub min_float: Option<f32>,
     /// Range: at most 6.6.
-    #[serde(rename = "maxFloat", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "maxFloat",
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::runtime::float::option"
+    )]
     pub max_float: Option<f32>,
 }
 

@@ -1,0 +1,418 @@
+//! Smithy's awsJson1.1 protocol tests, run as a server: requests are
+//! routed by the generated router into a recording implementation of the
+//! generated service trait, whose typed input must equal the test's
+//! parameters; responses are produced by the router from the test's
+//! parameters and must equal the test's body, status and headers.
+//!
+//! Parameters are modelled values (blobs as text, timestamps as epoch
+//! seconds); they are put in wire form by walking the operation's
+//! validation tables, which know every blob and timestamp format.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use protocol_tests::json_protocol::error::{
+    ComplexError, ErrorWithMembers, ErrorWithoutMembers, FooError, InvalidGreeting,
+};
+use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
+use protocol_tests::machine_learning::service::{AmazonMl20141212, AmazonMl20141212Router};
+use protocol_tests::runtime::service::{Response, Router, modelled_error, not_implemented};
+use protocol_tests::runtime::validate::{Schema, Structure, TimestampFormat};
+use protocol_tests::runtime::{Blob, Timestamp};
+use serde_json::{Map, Value};
+
+use crate::Outcome;
+
+/// One protocol test and its outcome.
+#[derive(Clone, Debug)]
+pub struct ProtocolResult {
+    /// `request`, `response` or `error`.
+    pub kind: &'static str,
+    pub id: String,
+    pub outcome: Outcome,
+}
+
+/// The protocol test file.
+pub fn cases_file() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("smithy-awsjson1_1/cases.json")
+}
+
+/// An implementation of a generated service trait that records the input it
+/// is handed and answers a scripted output.
+#[derive(Default)]
+pub struct Recorder {
+    input: Mutex<Option<Value>>,
+    output: Mutex<Option<Value>>,
+}
+
+impl Recorder {
+    fn handle<I: serde::Serialize, O: serde::de::DeserializeOwned, E>(
+        &self,
+        operation: &'static str,
+        input: &I,
+    ) -> Result<O, E> {
+        *self.input.lock().unwrap() = Some(serde_json::to_value(input).expect("inputs serialise"));
+        match self.output.lock().unwrap().take() {
+            Some(output) => Ok(serde_json::from_value(output)
+                .unwrap_or_else(|e| panic!("the scripted output does not fit {operation}: {e}"))),
+            None => not_implemented(operation),
+        }
+    }
+}
+
+macro_rules! recording {
+    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty;)* }) => {
+        impl $trait for Recorder {
+            $(
+                async fn $method(&self, input: $input) -> Result<$output, $error> {
+                    self.handle(stringify!($method), &input)
+                }
+            )*
+        }
+    };
+}
+
+use protocol_tests::json_protocol::operation as json;
+use protocol_tests::json_protocol::types::KitchenSink;
+use protocol_tests::machine_learning::operation as ml;
+use protocol_tests::runtime::Unit;
+
+recording!(JsonProtocol {
+    content_type_parameters(json::content_type_parameters::ContentTypeParametersInput) -> json::content_type_parameters::ContentTypeParametersOutput, json::content_type_parameters::ContentTypeParametersError;
+    datetime_offsets(Unit) -> json::datetime_offsets::DatetimeOffsetsOutput, json::datetime_offsets::DatetimeOffsetsError;
+    empty_operation(Unit) -> Unit, json::empty_operation::EmptyOperationError;
+    endpoint_operation(Unit) -> Unit, json::endpoint_operation::EndpointOperationError;
+    endpoint_with_host_label_operation(json::endpoint_with_host_label_operation::HostLabelInput) -> Unit, json::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
+    fractional_seconds(Unit) -> json::fractional_seconds::FractionalSecondsOutput, json::fractional_seconds::FractionalSecondsError;
+    greeting_with_errors(Unit) -> json::greeting_with_errors::GreetingWithErrorsOutput, json::greeting_with_errors::GreetingWithErrorsError;
+    host_with_path_operation(Unit) -> Unit, json::host_with_path_operation::HostWithPathOperationError;
+    json_enums(json::json_enums::JsonEnumsInputOutput) -> json::json_enums::JsonEnumsInputOutput, json::json_enums::JsonEnumsError;
+    json_int_enums(json::json_int_enums::JsonIntEnumsInputOutput) -> json::json_int_enums::JsonIntEnumsInputOutput, json::json_int_enums::JsonIntEnumsError;
+    json_unions(json::json_unions::UnionInputOutput) -> json::json_unions::UnionInputOutput, json::json_unions::JsonUnionsError;
+    kitchen_sink_operation(KitchenSink) -> KitchenSink, json::kitchen_sink_operation::KitchenSinkOperationError;
+    null_operation(json::null_operation::NullOperationInputOutput) -> json::null_operation::NullOperationInputOutput, json::null_operation::NullOperationError;
+    operation_with_optional_input_output(json::operation_with_optional_input_output::OperationWithOptionalInputOutputInput) -> json::operation_with_optional_input_output::OperationWithOptionalInputOutputOutput, json::operation_with_optional_input_output::OperationWithOptionalInputOutputError;
+    put_and_get_inline_documents(json::put_and_get_inline_documents::PutAndGetInlineDocumentsInputOutput) -> json::put_and_get_inline_documents::PutAndGetInlineDocumentsInputOutput, json::put_and_get_inline_documents::PutAndGetInlineDocumentsError;
+    put_with_content_encoding(json::put_with_content_encoding::PutWithContentEncodingInput) -> Unit, json::put_with_content_encoding::PutWithContentEncodingError;
+    simple_scalar_properties(json::simple_scalar_properties::SimpleScalarPropertiesInputOutput) -> json::simple_scalar_properties::SimpleScalarPropertiesInputOutput, json::simple_scalar_properties::SimpleScalarPropertiesError;
+    sparse_nulls_operation(json::sparse_nulls_operation::SparseNullsOperationInputOutput) -> json::sparse_nulls_operation::SparseNullsOperationInputOutput, json::sparse_nulls_operation::SparseNullsOperationError;
+});
+
+recording!(AmazonMl20141212 {
+    predict(ml::predict::PredictInput) -> ml::predict::PredictOutput, ml::predict::PredictError;
+});
+
+/// A minimal executor: routing never waits on I/O.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+/// Puts modelled parameters in wire form, following `schema`.
+pub fn wire(schema: &Schema, value: &Value) -> Value {
+    match (schema, value) {
+        (_, Value::Null) => Value::Null,
+        (Schema::Blob(_), Value::String(text)) => Value::String(Blob::new(text.as_bytes()).to_base64()),
+        (Schema::Timestamp(format), Value::Number(n)) => {
+            let t = n
+                .as_i64()
+                .and_then(Timestamp::from_epoch_seconds)
+                .or_else(|| n.as_f64().and_then(Timestamp::from_epoch_seconds_f64));
+            match (format, t) {
+                (TimestampFormat::DateTime, Some(t)) => Value::String(t.to_string()),
+                (TimestampFormat::HttpDate, Some(t)) => Value::String(t.to_http_date()),
+                _ => value.clone(),
+            }
+        }
+        (Schema::List(list), Value::Array(items)) => {
+            Value::Array(items.iter().map(|i| wire(&list.member, i)).collect())
+        }
+        (Schema::Map(map), Value::Object(entries)) => {
+            Value::Object(entries.iter().map(|(k, v)| (k.clone(), wire(&map.value, v))).collect())
+        }
+        (Schema::Structure(s), Value::Object(_)) => structure(s, value),
+        (Schema::Union(u), Value::Object(entries)) => Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| {
+                    let member = u.members.iter().find(|m| m.name == k);
+                    (k.clone(), member.map_or(v.clone(), |m| wire(&m.schema, v)))
+                })
+                .collect(),
+        ),
+        _ => value.clone(),
+    }
+}
+
+fn structure(schema: &Structure, value: &Value) -> Value {
+    let Value::Object(entries) = value else { return value.clone() };
+    Value::Object(
+        entries
+            .iter()
+            .map(|(k, v)| {
+                let member = schema.members.iter().find(|m| m.name == k);
+                (k.clone(), member.map_or(v.clone(), |m| wire(&m.schema, v)))
+            })
+            .collect(),
+    )
+}
+
+/// Whether `actual` carries `expected`: equal JSON values, numbers compared
+/// as numbers, and members `expected` leaves out allowed in `actual` only at
+/// their zero default (servers write defaulted members).
+pub fn carries(expected: &Value, actual: &Value) -> bool {
+    match (expected, actual) {
+        (Value::Object(e), Value::Object(a)) => {
+            e.iter().all(|(k, v)| {
+                a.get(k).is_some_and(|x| carries(v, x)) || (v.is_null() && a.get(k).is_none_or(Value::is_null))
+            }) && a.iter().all(|(k, v)| e.contains_key(k) || is_zero(v))
+        }
+        (Value::Array(e), Value::Array(a)) => e.len() == a.len() && e.iter().zip(a).all(|(x, y)| carries(x, y)),
+        (Value::Number(e), Value::Number(a)) => e.as_f64() == a.as_f64(),
+        _ => expected == actual,
+    }
+}
+
+fn is_zero(value: &Value) -> bool {
+    match value {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty(),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Null => true,
+    }
+}
+
+fn header<'a>(case: &'a Value, name: &str) -> Option<&'a str> {
+    case["headers"].as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
+}
+
+enum Service {
+    Json(JsonProtocolRouter<Recorder>),
+    Ml(AmazonMl20141212Router<Recorder>),
+}
+
+impl Service {
+    fn for_case(case: &Value) -> Option<Service> {
+        match case["service"].as_str()? {
+            "aws.protocoltests.json#JsonProtocol" => Some(Service::Json(JsonProtocolRouter::new(Recorder::default()))),
+            "com.amazonaws.machinelearning#AmazonML_20141212" => {
+                Some(Service::Ml(AmazonMl20141212Router::new(Recorder::default())))
+            }
+            _ => None,
+        }
+    }
+
+    fn recorder(&self) -> &Recorder {
+        match self {
+            Service::Json(r) => r.service(),
+            Service::Ml(r) => r.service(),
+        }
+    }
+
+    fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
+        match self {
+            Service::Json(r) => block_on(r.route(target, body)),
+            Service::Ml(r) => block_on(r.route(target, body)),
+        }
+    }
+
+    fn schemas(&self, operation: &str) -> Option<(&'static Structure, &'static Structure)> {
+        match self {
+            Service::Json(_) => Some((
+                protocol_tests::json_protocol::validation::input_schema(operation)?,
+                protocol_tests::json_protocol::validation::output_schema(operation)?,
+            )),
+            Service::Ml(_) => Some((
+                protocol_tests::machine_learning::validation::input_schema(operation)?,
+                protocol_tests::machine_learning::validation::output_schema(operation)?,
+            )),
+        }
+    }
+}
+
+fn run_request(case: &Value) -> Outcome {
+    let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
+    let operation = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
+    let Some((input_schema, _)) = service.schemas(operation) else {
+        return Outcome::Failed(format!("no operation {operation}"));
+    };
+    let body = case["body"].as_str().unwrap_or("");
+    let response = service.route(header(case, "X-Amz-Target"), body.as_bytes());
+    let Some(recorded) = service.recorder().input.lock().unwrap().take() else {
+        return Outcome::Failed(format!(
+            "the handler was not called: {} {}",
+            response.status,
+            String::from_utf8_lossy(&response.body)
+        ));
+    };
+    let expected = structure(input_schema, case.get("params").unwrap_or(&Value::Object(Map::new())));
+    if carries(&expected, &recorded) {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(format!("parsed {recorded}, expected {expected}"))
+    }
+}
+
+fn check_response(case: &Value, response: &Response) -> Outcome {
+    let expected_status = case["code"].as_u64().unwrap_or(200);
+    if u64::from(response.status) != expected_status {
+        return Outcome::Failed(format!(
+            "status {}, expected {expected_status}: {}",
+            response.status,
+            String::from_utf8_lossy(&response.body)
+        ));
+    }
+    // X-Amz-Target is a request header; one vector lists it for a response.
+    for (name, value) in
+        case["headers"].as_object().into_iter().flatten().filter(|(n, _)| !n.eq_ignore_ascii_case("X-Amz-Target"))
+    {
+        let actual = response.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        if actual != value.as_str() {
+            return Outcome::Failed(format!("header {name}: {actual:?}, expected {value}"));
+        }
+    }
+    let actual: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    let expected = case.get("body_json").cloned().unwrap_or(Value::Object(Map::new()));
+    if carries(&expected, &actual) {
+        Outcome::Passed
+    } else {
+        Outcome::Failed(format!("body {actual}, expected {expected}"))
+    }
+}
+
+fn run_response(case: &Value) -> Outcome {
+    let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
+    let operation = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
+    let Some((input_schema, output_schema)) = service.schemas(operation) else {
+        return Outcome::Failed(format!("no operation {operation}"));
+    };
+    let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
+    let output = structure(output_schema, &params);
+    *service.recorder().output.lock().unwrap() = Some(output.clone());
+    // A request the operation accepts: the output itself where input and
+    // output share a shape, otherwise an empty input.
+    let request = if std::ptr::eq(input_schema, output_schema) { output } else { Value::Object(Map::new()) };
+    let prefix = match service {
+        Service::Json(_) => "JsonProtocol",
+        Service::Ml(_) => "AmazonML_20141212",
+    };
+    let response = service.route(Some(&format!("{prefix}.{operation}")), request.to_string().as_bytes());
+    check_response(case, &response)
+}
+
+fn run_error(case: &Value) -> Outcome {
+    let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
+    let name = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
+    fn respond<E: protocol_tests::runtime::ErrorShape + serde::Serialize + serde::de::DeserializeOwned>(
+        params: Value,
+    ) -> Response {
+        modelled_error(&serde_json::from_value::<E>(params).expect("the error's parameters fit it"))
+    }
+    let response = match name {
+        "ComplexError" => respond::<ComplexError>(params),
+        "ErrorWithMembers" => respond::<ErrorWithMembers>(params),
+        "ErrorWithoutMembers" => respond::<ErrorWithoutMembers>(params),
+        "FooError" => respond::<FooError>(params),
+        "InvalidGreeting" => respond::<InvalidGreeting>(params),
+        other => return Outcome::Failed(format!("no error type {other}")),
+    };
+    check_response(case, &response)
+}
+
+/// Tests that do not say `appliesTo: client` but test what only a client does.
+const CLIENT_ONLY: &[(&str, &str)] = &[
+    (
+        "SDKAppliedContentEncoding_awsJson1_1",
+        "tests that an SDK gzips request bodies (@requestCompression); its request has no X-Amz-Target",
+    ),
+    (
+        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1",
+        "tests that an SDK gzips request bodies (@requestCompression); its request has no X-Amz-Target",
+    ),
+    ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
+    (
+        "parses_the_request_id_from_the_response",
+        "tests that a client reads x-amzn-requestid; a server makes its own (runtime::server does)",
+    ),
+];
+
+/// Runs every test in `file`.
+pub fn run(file: &Path) -> Vec<ProtocolResult> {
+    let suite: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    let mut results = Vec::new();
+    for case in suite["cases"].as_array().unwrap() {
+        let kind = match (case["kind"].as_str(), case["shape_type"].as_str()) {
+            (Some("httpRequestTests"), _) => "request",
+            (_, Some("error")) => "error",
+            _ => "response",
+        };
+        let id = case["id"].as_str().unwrap().to_string();
+        let outcome = if case["appliesTo"] == "client" {
+            Outcome::Skipped("marked as a client test (how a client writes or parses)".to_string())
+        } else if let Some((_, why)) = CLIENT_ONLY.iter().find(|(skip, _)| *skip == id) {
+            Outcome::Skipped(why.to_string())
+        } else {
+            let run = || match kind {
+                "request" => run_request(case),
+                "error" => run_error(case),
+                _ => run_response(case),
+            };
+            // A harness panic is a failed case, not a crash of the run.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+                .unwrap_or_else(|_| Outcome::Failed("the harness panicked".to_string()))
+        };
+        results.push(ProtocolResult { kind, id, outcome });
+    }
+    results
+}
+
+/// The table `cargo xtask conformance` and the test print.
+pub fn report(results: &[ProtocolResult]) -> String {
+    let mut out = String::from("Smithy awsJson1.1 protocol tests, run as a server\n\n");
+    out.push_str(&format!("{:<24} {:>8} {:>8}\n", "kind", "passed", "skipped"));
+    let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
+    for r in results {
+        let entry = counts.entry(r.kind).or_default();
+        match r.outcome {
+            Outcome::Passed => {
+                entry.0 += 1;
+                entry.1 += 1;
+            }
+            Outcome::Failed(_) => entry.1 += 1,
+            Outcome::Skipped(_) => entry.2 += 1,
+        }
+    }
+    let (mut p, mut r, mut s) = (0, 0, 0);
+    for (kind, (passed, run, skipped)) in &counts {
+        out.push_str(&format!("{kind:<24} {:>8} {skipped:>8}\n", format!("{passed}/{run}")));
+        p += passed;
+        r += run;
+        s += skipped;
+    }
+    out.push_str(&format!("{:<24} {:>8} {s:>8}\n", "total", format!("{p}/{r}")));
+    let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for result in results {
+        if let Outcome::Skipped(why) = &result.outcome {
+            by_reason.entry(why).or_default().push(&result.id);
+        }
+    }
+    for (why, ids) in by_reason {
+        out.push_str(&format!("\nskipped ({why}): {}\n", ids.join(", ")));
+    }
+    for result in results {
+        if let Outcome::Failed(why) = &result.outcome {
+            out.push_str(&format!("\nFAILED {} ({}): {why}", result.id, result.kind));
+        }
+    }
+    out.push('\n');
+    out
+}
