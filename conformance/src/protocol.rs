@@ -18,7 +18,7 @@ use protocol_tests::json_protocol::error::{
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::machine_learning::service::{AmazonMl20141212, AmazonMl20141212Router};
 use protocol_tests::runtime::service::{Response, Router, modelled_error, not_implemented};
-use protocol_tests::runtime::validate::{Schema, Structure, TimestampFormat};
+use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
 use protocol_tests::runtime::{Blob, Timestamp};
 use serde_json::{Map, Value};
 
@@ -137,31 +137,25 @@ pub fn wire(schema: &Schema, value: &Value) -> Value {
         (Schema::Map(map), Value::Object(entries)) => {
             Value::Object(entries.iter().map(|(k, v)| (k.clone(), wire(&map.value, v))).collect())
         }
-        (Schema::Structure(s), Value::Object(_)) => structure(s, value),
-        (Schema::Union(u), Value::Object(entries)) => Value::Object(
-            entries
-                .iter()
-                .map(|(k, v)| {
-                    let member = u.members.iter().find(|m| m.name == k);
-                    (k.clone(), member.map_or(v.clone(), |m| wire(&m.schema, v)))
-                })
-                .collect(),
-        ),
+        (Schema::Structure(s), Value::Object(entries)) => members(s.members, entries),
+        (Schema::Union(u), Value::Object(entries)) => members(u.members, entries),
         _ => value.clone(),
     }
 }
 
-fn structure(schema: &Structure, value: &Value) -> Value {
-    let Value::Object(entries) = value else { return value.clone() };
+/// A structure's or union's members in wire form.
+fn members(schema: &[Member], entries: &Map<String, Value>) -> Value {
+    let member = |name: &str| schema.iter().find(|m| m.name == name);
     Value::Object(
-        entries
-            .iter()
-            .map(|(k, v)| {
-                let member = schema.members.iter().find(|m| m.name == k);
-                (k.clone(), member.map_or(v.clone(), |m| wire(&m.schema, v)))
-            })
-            .collect(),
+        entries.iter().map(|(k, v)| (k.clone(), member(k).map_or(v.clone(), |m| wire(&m.schema, v)))).collect(),
     )
+}
+
+fn structure(schema: &Structure, value: &Value) -> Value {
+    match value {
+        Value::Object(entries) => members(schema.members, entries),
+        _ => value.clone(),
+    }
 }
 
 /// Whether `actual` carries `expected`: equal JSON values, numbers compared
