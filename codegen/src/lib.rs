@@ -11,6 +11,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
+pub mod import;
 pub mod ir;
 pub mod kind;
 pub mod load;

@@ -11,6 +11,7 @@ use codegen::{Generated, Settings};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
+       cargo xtask import --smithy FILE [--operations A,B] [--out DIR]
        cargo xtask conformance
 
 codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
@@ -20,8 +21,12 @@ codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
   --out DIR          where to write a standalone crate (its own workspace)
   --crate-name NAME  the package name (default: the --out directory's name)
   --check            write nothing; fail and list the files that are out of date
-conformance  runs Smithy's validation suite against the generated validators
-             and prints the results by file";
+import       brings a Smithy JSON AST model into a spec directory: the service,
+             the operations (all, or those named) and every shape they reach,
+             one file per operation plus shared.json
+  --out DIR          the spec directory (default: specs/<the service's sdkId>)
+conformance  runs Smithy's validation suite and awsJson1.1 protocol tests
+             against generated crates and prints the results";
 
 struct Args {
     check: bool,
@@ -41,6 +46,7 @@ fn main() -> ExitCode {
             }
         },
         Some("conformance") => conformance(),
+        Some("import") => import(&args[1..]),
         Some("-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -201,6 +207,61 @@ fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
         }
     }
     Ok(())
+}
+
+/// `cargo xtask import`: writes the sliced spec files, only those that changed.
+fn import(args: &[String]) -> ExitCode {
+    let (mut smithy, mut operations, mut out) = (None, None, None);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--smithy", Some(file)) => smithy = Some(PathBuf::from(file)),
+            ("--operations", Some(list)) => operations = Some(list.split(',').map(str::to_string).collect::<Vec<_>>()),
+            ("--out", Some(dir)) => out = Some(PathBuf::from(dir)),
+            _ => {
+                eprintln!("{USAGE}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let Some(smithy) = smithy else {
+        eprintln!("error: --smithy FILE is required\n\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let text = match fs::read_to_string(&smithy) {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {}: {e}", smithy.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    let files = match codegen::import::slice_smithy(&shown(&smithy).display().to_string(), &text, operations.as_deref())
+    {
+        Ok(files) => files,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let out = out.unwrap_or_else(|| root().join("specs").join(codegen::import::service_dir_name(&text)));
+    let mut written = 0;
+    for (name, contents) in &files {
+        let path = out.join(name);
+        if fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        let temporary = out.join(format!(".{name}.tmp"));
+        let result = fs::create_dir_all(&out)
+            .and_then(|()| fs::write(&temporary, contents))
+            .and_then(|()| fs::rename(&temporary, &path));
+        if let Err(e) = result {
+            eprintln!("error: writing {}: {e}", path.display());
+            return ExitCode::FAILURE;
+        }
+        written += 1;
+    }
+    println!("{}: {written} written, {} unchanged", shown(&out).display(), files.len() - written);
+    ExitCode::SUCCESS
 }
 
 /// Runs the suite's report (a binary of the `conformance` crate, so that
