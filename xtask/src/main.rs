@@ -24,7 +24,8 @@ codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
 import       brings a Smithy JSON AST model into a spec directory: the service,
              the operations (all, or those named) and every shape they reach,
              one file per operation plus shared.json
-  --out DIR          the spec directory (default: specs/<the service's sdkId>)
+  --out DIR          the spec directory (default: specs/<the service's sdkId>); its
+                     *.json files belong to the import, and stale ones are removed
 conformance  runs Smithy's validation suite and awsJson1.1 protocol tests
              against generated crates and prints the results";
 
@@ -260,7 +261,19 @@ fn import(args: &[String]) -> ExitCode {
         }
         written += 1;
     }
-    println!("{}: {written} written, {} unchanged", shown(&out).display(), files.len() - written);
+    // The directory belongs to the import: spec files it no longer makes go.
+    let mut removed = 0;
+    for stale in codegen::load::spec_files(&out).unwrap_or_default() {
+        let name = stale.file_name().unwrap().to_string_lossy().into_owned();
+        if !files.contains_key(&name) {
+            if let Err(e) = fs::remove_file(&stale) {
+                eprintln!("error: removing {}: {e}", stale.display());
+                return ExitCode::FAILURE;
+            }
+            removed += 1;
+        }
+    }
+    println!("{}: {written} written, {removed} removed, {} unchanged", shown(&out).display(), files.len() - written);
     ExitCode::SUCCESS
 }
 

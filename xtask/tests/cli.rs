@@ -68,7 +68,7 @@ fn a_bad_spec_writes_nothing() {
             "invalid pattern",
             "^(?!\\\\s*$).+$",
             "^(?!\\\\s*$.+$",
-            "com.amazonaws.ssm#AlarmName: pattern \"^(?!\\\\s*$.+$\" is not a valid ECMA-262 regular expression",
+            ": pattern \"^(?!\\\\s*$.+$\" is not a valid ECMA-262 regular expression",
         ),
         (
             "min > max",

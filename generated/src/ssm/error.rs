@@ -5,6 +5,569 @@ use crate::runtime::{ErrorShape, Fault};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// The requester doesn't have permissions to perform the requested operation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AccessDeniedException {
+    #[serde(rename = "Message")]
+    pub message: String,
+}
+
+impl fmt::Display for AccessDeniedException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "AccessDeniedException: {}", self.message)
+    }
+}
+
+impl std::error::Error for AccessDeniedException {}
+
+impl ErrorShape for AccessDeniedException {
+    const NAME: &'static str = "AccessDeniedException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        Some(&self.message)
+    }
+}
+
+/// Error returned if an attempt is made to register a patch group with a patch baseline that is
+/// already registered with a different patch baseline.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AlreadyExistsException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AlreadyExistsException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "AlreadyExistsException: {}", message),
+            None => f.write_str("AlreadyExistsException"),
+        }
+    }
+}
+
+impl std::error::Error for AlreadyExistsException {}
+
+impl ErrorShape for AlreadyExistsException {
+    const NAME: &'static str = "AlreadyExistsException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You must disassociate a document from all managed nodes before you can delete it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociatedInstances {}
+
+impl fmt::Display for AssociatedInstances {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AssociatedInstances")
+    }
+}
+
+impl std::error::Error for AssociatedInstances {}
+
+impl ErrorShape for AssociatedInstances {
+    const NAME: &'static str = "AssociatedInstances";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The specified association already exists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociationAlreadyExists {}
+
+impl fmt::Display for AssociationAlreadyExists {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AssociationAlreadyExists")
+    }
+}
+
+impl std::error::Error for AssociationAlreadyExists {}
+
+impl ErrorShape for AssociationAlreadyExists {
+    const NAME: &'static str = "AssociationAlreadyExists";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The specified association doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociationDoesNotExist {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AssociationDoesNotExist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "AssociationDoesNotExist: {}", message),
+            None => f.write_str("AssociationDoesNotExist"),
+        }
+    }
+}
+
+impl std::error::Error for AssociationDoesNotExist {}
+
+impl ErrorShape for AssociationDoesNotExist {
+    const NAME: &'static str = "AssociationDoesNotExist";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified execution ID doesn't exist. Verify the ID number and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociationExecutionDoesNotExist {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AssociationExecutionDoesNotExist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "AssociationExecutionDoesNotExist: {}", message),
+            None => f.write_str("AssociationExecutionDoesNotExist"),
+        }
+    }
+}
+
+impl std::error::Error for AssociationExecutionDoesNotExist {}
+
+impl ErrorShape for AssociationExecutionDoesNotExist {
+    const NAME: &'static str = "AssociationExecutionDoesNotExist";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You can have at most 2,000 active associations.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociationLimitExceeded {}
+
+impl fmt::Display for AssociationLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("AssociationLimitExceeded")
+    }
+}
+
+impl std::error::Error for AssociationLimitExceeded {}
+
+impl ErrorShape for AssociationLimitExceeded {
+    const NAME: &'static str = "AssociationLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// You have reached the maximum number versions allowed for an association. Each association has a
+/// limit of 1,000 versions.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AssociationVersionLimitExceeded {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AssociationVersionLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "AssociationVersionLimitExceeded: {}", message),
+            None => f.write_str("AssociationVersionLimitExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for AssociationVersionLimitExceeded {}
+
+impl ErrorShape for AssociationVersionLimitExceeded {
+    const NAME: &'static str = "AssociationVersionLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Indicates that the Change Manager change template used in the change request was rejected or is
+/// still in a pending state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutomationDefinitionNotApprovedException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AutomationDefinitionNotApprovedException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "AutomationDefinitionNotApprovedException: {}", message)
+            }
+            None => f.write_str("AutomationDefinitionNotApprovedException"),
+        }
+    }
+}
+
+impl std::error::Error for AutomationDefinitionNotApprovedException {}
+
+impl ErrorShape for AutomationDefinitionNotApprovedException {
+    const NAME: &'static str = "AutomationDefinitionNotApprovedException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// An Automation runbook with the specified name couldn't be found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutomationDefinitionNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AutomationDefinitionNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "AutomationDefinitionNotFoundException: {}", message)
+            }
+            None => f.write_str("AutomationDefinitionNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for AutomationDefinitionNotFoundException {}
+
+impl ErrorShape for AutomationDefinitionNotFoundException {
+    const NAME: &'static str = "AutomationDefinitionNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// An Automation runbook with the specified name and version couldn't be found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutomationDefinitionVersionNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AutomationDefinitionVersionNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "AutomationDefinitionVersionNotFoundException: {}", message)
+            }
+            None => f.write_str("AutomationDefinitionVersionNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for AutomationDefinitionVersionNotFoundException {}
+
+impl ErrorShape for AutomationDefinitionVersionNotFoundException {
+    const NAME: &'static str = "AutomationDefinitionVersionNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The number of simultaneously running Automation executions exceeded the allowable limit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutomationExecutionLimitExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AutomationExecutionLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "AutomationExecutionLimitExceededException: {}", message)
+            }
+            None => f.write_str("AutomationExecutionLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for AutomationExecutionLimitExceededException {}
+
+impl ErrorShape for AutomationExecutionLimitExceededException {
+    const NAME: &'static str = "AutomationExecutionLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// There is no automation execution information for the requested automation execution ID.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutomationExecutionNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AutomationExecutionNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "AutomationExecutionNotFoundException: {}", message)
+            }
+            None => f.write_str("AutomationExecutionNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for AutomationExecutionNotFoundException {}
+
+impl ErrorShape for AutomationExecutionNotFoundException {
+    const NAME: &'static str = "AutomationExecutionNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified step name and execution ID don't exist. Verify the information and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AutomationStepNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for AutomationStepNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "AutomationStepNotFoundException: {}", message),
+            None => f.write_str("AutomationStepNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for AutomationStepNotFoundException {}
+
+impl ErrorShape for AutomationStepNotFoundException {
+    const NAME: &'static str = "AutomationStepNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You specified too many custom compliance types. You can specify a maximum of 10 different types.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ComplianceTypeCountLimitExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ComplianceTypeCountLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "ComplianceTypeCountLimitExceededException: {}", message)
+            }
+            None => f.write_str("ComplianceTypeCountLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for ComplianceTypeCountLimitExceededException {}
+
+impl ErrorShape for ComplianceTypeCountLimitExceededException {
+    const NAME: &'static str = "ComplianceTypeCountLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You have exceeded the limit for custom schemas. Delete one or more custom schemas and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct CustomSchemaCountLimitExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for CustomSchemaCountLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "CustomSchemaCountLimitExceededException: {}", message)
+            }
+            None => f.write_str("CustomSchemaCountLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for CustomSchemaCountLimitExceededException {}
+
+impl ErrorShape for CustomSchemaCountLimitExceededException {
+    const NAME: &'static str = "CustomSchemaCountLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified document already exists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentAlreadyExists {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for DocumentAlreadyExists {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "DocumentAlreadyExists: {}", message),
+            None => f.write_str("DocumentAlreadyExists"),
+        }
+    }
+}
+
+impl std::error::Error for DocumentAlreadyExists {}
+
+impl ErrorShape for DocumentAlreadyExists {
+    const NAME: &'static str = "DocumentAlreadyExists";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You can have at most 500 active SSM documents.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentLimitExceeded {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for DocumentLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "DocumentLimitExceeded: {}", message),
+            None => f.write_str("DocumentLimitExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for DocumentLimitExceeded {}
+
+impl ErrorShape for DocumentLimitExceeded {
+    const NAME: &'static str = "DocumentLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The document can't be shared with more Amazon Web Services accounts. You can specify a maximum
+/// of 20 accounts per API operation to share a private document.
+///
+/// By default, you can share a private document with a maximum of 1,000 accounts and publicly share
+/// up to five documents.
+///
+/// If you need to increase the quota for privately or publicly shared Systems Manager documents,
+/// contact Amazon Web Services Support.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentPermissionLimit {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for DocumentPermissionLimit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "DocumentPermissionLimit: {}", message),
+            None => f.write_str("DocumentPermissionLimit"),
+        }
+    }
+}
+
+impl std::error::Error for DocumentPermissionLimit {}
+
+impl ErrorShape for DocumentPermissionLimit {
+    const NAME: &'static str = "DocumentPermissionLimit";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The document has too many versions. Delete one or more document versions and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DocumentVersionLimitExceeded {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for DocumentVersionLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "DocumentVersionLimitExceeded: {}", message),
+            None => f.write_str("DocumentVersionLimitExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for DocumentVersionLimitExceeded {}
+
+impl ErrorShape for DocumentVersionLimitExceeded {
+    const NAME: &'static str = "DocumentVersionLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
 /// Error returned when the ID specified for a resource, such as a maintenance window or patch
 /// baseline, doesn't exist.
 ///
@@ -37,6 +600,86 @@ impl ErrorShape for DoesNotExistException {
     }
 }
 
+/// The content of the association document matches another document. Change the content of the
+/// document and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateDocumentContent {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for DuplicateDocumentContent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "DuplicateDocumentContent: {}", message),
+            None => f.write_str("DuplicateDocumentContent"),
+        }
+    }
+}
+
+impl std::error::Error for DuplicateDocumentContent {}
+
+impl ErrorShape for DuplicateDocumentContent {
+    const NAME: &'static str = "DuplicateDocumentContent";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The version name has already been used in this document. Specify a different version name, and
+/// then try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateDocumentVersionName {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for DuplicateDocumentVersionName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "DuplicateDocumentVersionName: {}", message),
+            None => f.write_str("DuplicateDocumentVersionName"),
+        }
+    }
+}
+
+impl std::error::Error for DuplicateDocumentVersionName {}
+
+impl ErrorShape for DuplicateDocumentVersionName {
+    const NAME: &'static str = "DuplicateDocumentVersionName";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You can't specify a managed node ID in more than one association.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DuplicateInstanceId {}
+
+impl fmt::Display for DuplicateInstanceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DuplicateInstanceId")
+    }
+}
+
+impl std::error::Error for DuplicateInstanceId {}
+
+impl ErrorShape for DuplicateInstanceId {
+    const NAME: &'static str = "DuplicateInstanceId";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
 /// You attempted to register a `LAMBDA` or `STEP_FUNCTIONS` task in a region where the
 /// corresponding service isn't available.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -58,6 +701,72 @@ impl std::error::Error for FeatureNotAvailableException {}
 
 impl ErrorShape for FeatureNotAvailableException {
     const NAME: &'static str = "FeatureNotAvailableException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// A hierarchy can have a maximum of 15 levels. For more information, see [Requirements and constraints for parameter names](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html>)
+/// in the *Amazon Web Services Systems Manager User Guide*.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HierarchyLevelLimitExceededException {
+    /// A hierarchy can have a maximum of 15 levels. For more information, see [About requirements and constraints for parameter names](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html#sysman-parameter-name-constraints>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for HierarchyLevelLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "HierarchyLevelLimitExceededException: {}", message)
+            }
+            None => f.write_str("HierarchyLevelLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for HierarchyLevelLimitExceededException {}
+
+impl ErrorShape for HierarchyLevelLimitExceededException {
+    const NAME: &'static str = "HierarchyLevelLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't
+/// change a parameter from a `String` type to a `SecureString` type. You must create a new, unique
+/// parameter.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct HierarchyTypeMismatchException {
+    /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't
+    /// change a parameter from a `String` type to a `SecureString` type. You must create a new, unique
+    /// parameter.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for HierarchyTypeMismatchException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "HierarchyTypeMismatchException: {}", message),
+            None => f.write_str("HierarchyTypeMismatchException"),
+        }
+    }
+}
+
+impl std::error::Error for HierarchyTypeMismatchException {}
+
+impl ErrorShape for HierarchyTypeMismatchException {
+    const NAME: &'static str = "HierarchyTypeMismatchException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -95,6 +804,35 @@ impl ErrorShape for IdempotentParameterMismatch {
     }
 }
 
+/// There is a conflict in the policies specified for this parameter. You can't, for example,
+/// specify two Expiration policies for a parameter. Review your policies, and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct IncompatiblePolicyException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for IncompatiblePolicyException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "IncompatiblePolicyException: {}", message),
+            None => f.write_str("IncompatiblePolicyException"),
+        }
+    }
+}
+
+impl std::error::Error for IncompatiblePolicyException {}
+
+impl ErrorShape for IncompatiblePolicyException {
+    const NAME: &'static str = "IncompatiblePolicyException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
 /// An error occurred on the server side.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct InternalServerError {
@@ -117,6 +855,2423 @@ impl ErrorShape for InternalServerError {
     const NAME: &'static str = "InternalServerError";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The activation isn't valid. The activation might have been deleted, or the ActivationId and the
+/// ActivationCode don't match.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidActivation {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidActivation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidActivation: {}", message),
+            None => f.write_str("InvalidActivation"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidActivation {}
+
+impl ErrorShape for InvalidActivation {
+    const NAME: &'static str = "InvalidActivation";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The activation ID isn't valid. Verify that you entered the correct ActivationId or
+/// ActivationCode and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidActivationId {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidActivationId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidActivationId: {}", message),
+            None => f.write_str("InvalidActivationId"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidActivationId {}
+
+impl ErrorShape for InvalidActivationId {
+    const NAME: &'static str = "InvalidActivationId";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified aggregator isn't valid for the group type. Verify that the aggregator you provided
+/// is supported.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAggregatorException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAggregatorException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidAggregatorException: {}", message),
+            None => f.write_str("InvalidAggregatorException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAggregatorException {}
+
+impl ErrorShape for InvalidAggregatorException {
+    const NAME: &'static str = "InvalidAggregatorException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The request doesn't meet the regular expression requirement.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAllowedPatternException {
+    /// The request doesn't meet the regular expression requirement.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAllowedPatternException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidAllowedPatternException: {}", message),
+            None => f.write_str("InvalidAllowedPatternException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAllowedPatternException {}
+
+impl ErrorShape for InvalidAllowedPatternException {
+    const NAME: &'static str = "InvalidAllowedPatternException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The association isn't valid or doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAssociation {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAssociation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidAssociation: {}", message),
+            None => f.write_str("InvalidAssociation"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAssociation {}
+
+impl ErrorShape for InvalidAssociation {
+    const NAME: &'static str = "InvalidAssociation";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The version you specified isn't valid. Use ListAssociationVersions to view all versions of an
+/// association according to the association ID. Or, use the `$LATEST` parameter to view the latest
+/// version of the association.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAssociationVersion {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAssociationVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidAssociationVersion: {}", message),
+            None => f.write_str("InvalidAssociationVersion"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAssociationVersion {}
+
+impl ErrorShape for InvalidAssociationVersion {
+    const NAME: &'static str = "InvalidAssociationVersion";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The supplied parameters for invoking the specified Automation runbook are incorrect. For
+/// example, they may not match the set of parameters permitted for the specified Automation
+/// document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAutomationExecutionParametersException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAutomationExecutionParametersException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "InvalidAutomationExecutionParametersException: {}", message)
+            }
+            None => f.write_str("InvalidAutomationExecutionParametersException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAutomationExecutionParametersException {}
+
+impl ErrorShape for InvalidAutomationExecutionParametersException {
+    const NAME: &'static str = "InvalidAutomationExecutionParametersException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The signal isn't valid for the current Automation execution.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAutomationSignalException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAutomationSignalException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidAutomationSignalException: {}", message),
+            None => f.write_str("InvalidAutomationSignalException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAutomationSignalException {}
+
+impl ErrorShape for InvalidAutomationSignalException {
+    const NAME: &'static str = "InvalidAutomationSignalException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified update status operation isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidAutomationStatusUpdateException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidAutomationStatusUpdateException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "InvalidAutomationStatusUpdateException: {}", message)
+            }
+            None => f.write_str("InvalidAutomationStatusUpdateException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidAutomationStatusUpdateException {}
+
+impl ErrorShape for InvalidAutomationStatusUpdateException {
+    const NAME: &'static str = "InvalidAutomationStatusUpdateException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified command ID isn't valid. Verify the ID and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidCommandId {}
+
+impl fmt::Display for InvalidCommandId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidCommandId")
+    }
+}
+
+impl std::error::Error for InvalidCommandId {}
+
+impl ErrorShape for InvalidCommandId {
+    const NAME: &'static str = "InvalidCommandId";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// One or more of the parameters specified for the delete operation isn't valid. Verify all
+/// parameters and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDeleteInventoryParametersException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDeleteInventoryParametersException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "InvalidDeleteInventoryParametersException: {}", message)
+            }
+            None => f.write_str("InvalidDeleteInventoryParametersException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDeleteInventoryParametersException {}
+
+impl ErrorShape for InvalidDeleteInventoryParametersException {
+    const NAME: &'static str = "InvalidDeleteInventoryParametersException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The ID specified for the delete operation doesn't exist or isn't valid. Verify the ID and try
+/// again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDeletionIdException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDeletionIdException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDeletionIdException: {}", message),
+            None => f.write_str("InvalidDeletionIdException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDeletionIdException {}
+
+impl ErrorShape for InvalidDeletionIdException {
+    const NAME: &'static str = "InvalidDeletionIdException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified SSM document doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDocument {
+    /// The SSM document doesn't exist or the document isn't available to the user. This exception can
+    /// be issued by various API operations.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDocument {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDocument: {}", message),
+            None => f.write_str("InvalidDocument"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDocument {}
+
+impl ErrorShape for InvalidDocument {
+    const NAME: &'static str = "InvalidDocument";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The content for the document isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDocumentContent {
+    /// A description of the validation error.
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDocumentContent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDocumentContent: {}", message),
+            None => f.write_str("InvalidDocumentContent"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDocumentContent {}
+
+impl ErrorShape for InvalidDocumentContent {
+    const NAME: &'static str = "InvalidDocumentContent";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You attempted to delete a document while it is still shared. You must stop sharing the document
+/// before you can delete it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDocumentOperation {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDocumentOperation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDocumentOperation: {}", message),
+            None => f.write_str("InvalidDocumentOperation"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDocumentOperation {}
+
+impl ErrorShape for InvalidDocumentOperation {
+    const NAME: &'static str = "InvalidDocumentOperation";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The version of the document schema isn't supported.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDocumentSchemaVersion {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDocumentSchemaVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDocumentSchemaVersion: {}", message),
+            None => f.write_str("InvalidDocumentSchemaVersion"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDocumentSchemaVersion {}
+
+impl ErrorShape for InvalidDocumentSchemaVersion {
+    const NAME: &'static str = "InvalidDocumentSchemaVersion";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The SSM document type isn't valid. Valid document types are described in the `DocumentType`
+/// property.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDocumentType {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDocumentType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDocumentType: {}", message),
+            None => f.write_str("InvalidDocumentType"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDocumentType {}
+
+impl ErrorShape for InvalidDocumentType {
+    const NAME: &'static str = "InvalidDocumentType";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The document version isn't valid or doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidDocumentVersion {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidDocumentVersion {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidDocumentVersion: {}", message),
+            None => f.write_str("InvalidDocumentVersion"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidDocumentVersion {}
+
+impl ErrorShape for InvalidDocumentVersion {
+    const NAME: &'static str = "InvalidDocumentVersion";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The filter name isn't valid. Verify that you entered the correct name and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidFilter {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidFilter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidFilter: {}", message),
+            None => f.write_str("InvalidFilter"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidFilter {}
+
+impl ErrorShape for InvalidFilter {
+    const NAME: &'static str = "InvalidFilter";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified key isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidFilterKey {}
+
+impl fmt::Display for InvalidFilterKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidFilterKey")
+    }
+}
+
+impl std::error::Error for InvalidFilterKey {}
+
+impl ErrorShape for InvalidFilterKey {
+    const NAME: &'static str = "InvalidFilterKey";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path
+/// filter, valid options are Recursive and OneLevel.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidFilterOption {
+    /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path
+    /// filter, valid options are Recursive and OneLevel.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidFilterOption {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidFilterOption: {}", message),
+            None => f.write_str("InvalidFilterOption"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidFilterOption {}
+
+impl ErrorShape for InvalidFilterOption {
+    const NAME: &'static str = "InvalidFilterOption";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The filter value isn't valid. Verify the value and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidFilterValue {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidFilterValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidFilterValue: {}", message),
+            None => f.write_str("InvalidFilterValue"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidFilterValue {}
+
+impl ErrorShape for InvalidFilterValue {
+    const NAME: &'static str = "InvalidFilterValue";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The following problems can cause this exception:
+///
+/// - You don't have permission to access the managed node.
+/// - Amazon Web Services Systems Manager Agent (SSM Agent) isn't running. Verify that SSM Agent is
+///   running.
+/// - SSM Agent isn't registered with the SSM endpoint. Try reinstalling SSM Agent.
+/// - The managed node isn't in a valid state. Valid states are: `Running`, `Pending`, `Stopped`, and `Stopping`.
+///   Invalid states are: `Shutting-down` and `Terminated`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidInstanceId {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidInstanceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidInstanceId: {}", message),
+            None => f.write_str("InvalidInstanceId"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInstanceId {}
+
+impl ErrorShape for InvalidInstanceId {
+    const NAME: &'static str = "InvalidInstanceId";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified filter value isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidInstanceInformationFilterValue {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidInstanceInformationFilterValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "InvalidInstanceInformationFilterValue: {}", message)
+            }
+            None => f.write_str("InvalidInstanceInformationFilterValue"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInstanceInformationFilterValue {}
+
+impl ErrorShape for InvalidInstanceInformationFilterValue {
+    const NAME: &'static str = "InvalidInstanceInformationFilterValue";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified filter value isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidInstancePropertyFilterValue {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidInstancePropertyFilterValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidInstancePropertyFilterValue: {}", message),
+            None => f.write_str("InvalidInstancePropertyFilterValue"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInstancePropertyFilterValue {}
+
+impl ErrorShape for InvalidInstancePropertyFilterValue {
+    const NAME: &'static str = "InvalidInstancePropertyFilterValue";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified inventory group isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidInventoryGroupException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidInventoryGroupException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidInventoryGroupException: {}", message),
+            None => f.write_str("InvalidInventoryGroupException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInventoryGroupException {}
+
+impl ErrorShape for InvalidInventoryGroupException {
+    const NAME: &'static str = "InvalidInventoryGroupException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You specified invalid keys or values in the `Context` attribute for `InventoryItem`. Verify the
+/// keys and values, and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidInventoryItemContextException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidInventoryItemContextException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "InvalidInventoryItemContextException: {}", message)
+            }
+            None => f.write_str("InvalidInventoryItemContextException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInventoryItemContextException {}
+
+impl ErrorShape for InvalidInventoryItemContextException {
+    const NAME: &'static str = "InvalidInventoryItemContextException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The request isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidInventoryRequestException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidInventoryRequestException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidInventoryRequestException: {}", message),
+            None => f.write_str("InvalidInventoryRequestException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidInventoryRequestException {}
+
+impl ErrorShape for InvalidInventoryRequestException {
+    const NAME: &'static str = "InvalidInventoryRequestException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// One or more content items isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidItemContentException {
+    /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
+    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidItemContentException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidItemContentException: {}", message),
+            None => f.write_str("InvalidItemContentException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidItemContentException {}
+
+impl ErrorShape for InvalidItemContentException {
+    const NAME: &'static str = "InvalidItemContentException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The query key ID isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidKeyId {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidKeyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidKeyId: {}", message),
+            None => f.write_str("InvalidKeyId"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidKeyId {}
+
+impl ErrorShape for InvalidKeyId {
+    const NAME: &'static str = "InvalidKeyId";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified token isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidNextToken {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidNextToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidNextToken: {}", message),
+            None => f.write_str("InvalidNextToken"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidNextToken {}
+
+impl ErrorShape for InvalidNextToken {
+    const NAME: &'static str = "InvalidNextToken";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// One or more configuration items isn't valid. Verify that a valid Amazon Resource Name (ARN) was
+/// provided for an Amazon Simple Notification Service topic.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidNotificationConfig {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidNotificationConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidNotificationConfig: {}", message),
+            None => f.write_str("InvalidNotificationConfig"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidNotificationConfig {}
+
+impl ErrorShape for InvalidNotificationConfig {
+    const NAME: &'static str = "InvalidNotificationConfig";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The delete inventory option specified isn't valid. Verify the option and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidOptionException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidOptionException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidOptionException: {}", message),
+            None => f.write_str("InvalidOptionException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidOptionException {}
+
+impl ErrorShape for InvalidOptionException {
+    const NAME: &'static str = "InvalidOptionException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The S3 bucket doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidOutputFolder {}
+
+impl fmt::Display for InvalidOutputFolder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidOutputFolder")
+    }
+}
+
+impl std::error::Error for InvalidOutputFolder {}
+
+impl ErrorShape for InvalidOutputFolder {
+    const NAME: &'static str = "InvalidOutputFolder";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The output location isn't valid or doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidOutputLocation {}
+
+impl fmt::Display for InvalidOutputLocation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidOutputLocation")
+    }
+}
+
+impl std::error::Error for InvalidOutputLocation {}
+
+impl ErrorShape for InvalidOutputLocation {
+    const NAME: &'static str = "InvalidOutputLocation";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// You must specify values for all required parameters in the Amazon Web Services Systems Manager
+/// document (SSM document). You can only supply values to parameters defined in the SSM document.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidParameters {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidParameters {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidParameters: {}", message),
+            None => f.write_str("InvalidParameters"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidParameters {}
+
+impl ErrorShape for InvalidParameters {
+    const NAME: &'static str = "InvalidParameters";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The permission type isn't supported. *Share* is the only supported permission type.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidPermissionType {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidPermissionType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidPermissionType: {}", message),
+            None => f.write_str("InvalidPermissionType"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidPermissionType {}
+
+impl ErrorShape for InvalidPermissionType {
+    const NAME: &'static str = "InvalidPermissionType";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The plugin name isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidPluginName {}
+
+impl fmt::Display for InvalidPluginName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidPluginName")
+    }
+}
+
+impl std::error::Error for InvalidPluginName {}
+
+impl ErrorShape for InvalidPluginName {
+    const NAME: &'static str = "InvalidPluginName";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// A policy attribute or its value is invalid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidPolicyAttributeException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidPolicyAttributeException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidPolicyAttributeException: {}", message),
+            None => f.write_str("InvalidPolicyAttributeException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidPolicyAttributeException {}
+
+impl ErrorShape for InvalidPolicyAttributeException {
+    const NAME: &'static str = "InvalidPolicyAttributeException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The policy type isn't supported. Parameter Store supports the following policy types:
+/// Expiration, ExpirationNotification, and NoChangeNotification.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidPolicyTypeException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidPolicyTypeException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidPolicyTypeException: {}", message),
+            None => f.write_str("InvalidPolicyTypeException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidPolicyTypeException {}
+
+impl ErrorShape for InvalidPolicyTypeException {
+    const NAME: &'static str = "InvalidPolicyTypeException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The resource ID isn't valid. Verify that you entered the correct ID and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidResourceId {}
+
+impl fmt::Display for InvalidResourceId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidResourceId")
+    }
+}
+
+impl std::error::Error for InvalidResourceId {}
+
+impl ErrorShape for InvalidResourceId {
+    const NAME: &'static str = "InvalidResourceId";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The resource type isn't valid. For example, if you are attempting to tag an EC2 instance, the
+/// instance must be a registered managed node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidResourceType {}
+
+impl fmt::Display for InvalidResourceType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvalidResourceType")
+    }
+}
+
+impl std::error::Error for InvalidResourceType {}
+
+impl ErrorShape for InvalidResourceType {
+    const NAME: &'static str = "InvalidResourceType";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The specified inventory item result attribute isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidResultAttributeException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidResultAttributeException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidResultAttributeException: {}", message),
+            None => f.write_str("InvalidResultAttributeException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidResultAttributeException {}
+
+impl ErrorShape for InvalidResultAttributeException {
+    const NAME: &'static str = "InvalidResultAttributeException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The role name can't contain invalid characters. Also verify that you specified an IAM role for
+/// notifications that includes the required trust policy. For information about configuring the IAM
+/// role for Run Command notifications, see [Monitoring Systems Manager status changes using Amazon SNS notifications](<https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html>)
+/// in the *Amazon Web Services Systems Manager User Guide*.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidRole {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidRole: {}", message),
+            None => f.write_str("InvalidRole"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidRole {}
+
+impl ErrorShape for InvalidRole {
+    const NAME: &'static str = "InvalidRole";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The schedule is invalid. Verify your cron or rate expression and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidSchedule {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidSchedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidSchedule: {}", message),
+            None => f.write_str("InvalidSchedule"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidSchedule {}
+
+impl ErrorShape for InvalidSchedule {
+    const NAME: &'static str = "InvalidSchedule";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified tag key or value isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidTag {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidTag {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidTag: {}", message),
+            None => f.write_str("InvalidTag"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidTag {}
+
+impl ErrorShape for InvalidTag {
+    const NAME: &'static str = "InvalidTag";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The target isn't valid or doesn't exist. It might not be configured for Systems Manager or you
+/// might not have permission to perform the operation.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidTarget {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidTarget: {}", message),
+            None => f.write_str("InvalidTarget"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidTarget {}
+
+impl ErrorShape for InvalidTarget {
+    const NAME: &'static str = "InvalidTarget";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// TargetMap parameter isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidTargetMaps {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidTargetMaps {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidTargetMaps: {}", message),
+            None => f.write_str("InvalidTargetMaps"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidTargetMaps {}
+
+impl ErrorShape for InvalidTargetMaps {
+    const NAME: &'static str = "InvalidTargetMaps";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The parameter type name isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidTypeNameException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidTypeNameException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidTypeNameException: {}", message),
+            None => f.write_str("InvalidTypeNameException"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidTypeNameException {}
+
+impl ErrorShape for InvalidTypeNameException {
+    const NAME: &'static str = "InvalidTypeNameException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The update isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvalidUpdate {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for InvalidUpdate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "InvalidUpdate: {}", message),
+            None => f.write_str("InvalidUpdate"),
+        }
+    }
+}
+
+impl std::error::Error for InvalidUpdate {}
+
+impl ErrorShape for InvalidUpdate {
+    const NAME: &'static str = "InvalidUpdate";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The command ID and managed node ID you specified didn't match any invocations. Verify the
+/// command ID and the managed node ID and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct InvocationDoesNotExist {}
+
+impl fmt::Display for InvocationDoesNotExist {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("InvocationDoesNotExist")
+    }
+}
+
+impl std::error::Error for InvocationDoesNotExist {}
+
+impl ErrorShape for InvocationDoesNotExist {
+    const NAME: &'static str = "InvocationDoesNotExist";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The inventory item has invalid content.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemContentMismatchException {
+    /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
+    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ItemContentMismatchException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ItemContentMismatchException: {}", message),
+            None => f.write_str("ItemContentMismatchException"),
+        }
+    }
+}
+
+impl std::error::Error for ItemContentMismatchException {}
+
+impl ErrorShape for ItemContentMismatchException {
+    const NAME: &'static str = "ItemContentMismatchException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The inventory item size has exceeded the size limit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ItemSizeLimitExceededException {
+    /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
+    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ItemSizeLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ItemSizeLimitExceededException: {}", message),
+            None => f.write_str("ItemSizeLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for ItemSizeLimitExceededException {}
+
+impl ErrorShape for ItemSizeLimitExceededException {
+    const NAME: &'static str = "ItemSizeLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified policy document is malformed or invalid, or excessive `PutResourcePolicy` or `DeleteResourcePolicy`
+/// calls have been made.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MalformedResourcePolicyDocumentException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for MalformedResourcePolicyDocumentException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "MalformedResourcePolicyDocumentException: {}", message)
+            }
+            None => f.write_str("MalformedResourcePolicyDocumentException"),
+        }
+    }
+}
+
+impl std::error::Error for MalformedResourcePolicyDocumentException {}
+
+impl ErrorShape for MalformedResourcePolicyDocumentException {
+    const NAME: &'static str = "MalformedResourcePolicyDocumentException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The size limit of a document is 64 KB.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct MaxDocumentSizeExceeded {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for MaxDocumentSizeExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "MaxDocumentSizeExceeded: {}", message),
+            None => f.write_str("MaxDocumentSizeExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for MaxDocumentSizeExceeded {}
+
+impl ErrorShape for MaxDocumentSizeExceeded {
+    const NAME: &'static str = "MaxDocumentSizeExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The requested operation is no longer supported by Systems Manager.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct NoLongerSupportedException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for NoLongerSupportedException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "NoLongerSupportedException: {}", message),
+            None => f.write_str("NoLongerSupportedException"),
+        }
+    }
+}
+
+impl std::error::Error for NoLongerSupportedException {}
+
+impl ErrorShape for NoLongerSupportedException {
+    const NAME: &'static str = "NoLongerSupportedException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You don't have permission to view OpsItems in the specified account. Verify that your account is
+/// configured either as a Systems Manager delegated administrator or that you are logged into the
+/// Organizations management account.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemAccessDeniedException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsItemAccessDeniedException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsItemAccessDeniedException: {}", message),
+            None => f.write_str("OpsItemAccessDeniedException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemAccessDeniedException {}
+
+impl ErrorShape for OpsItemAccessDeniedException {
+    const NAME: &'static str = "OpsItemAccessDeniedException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The OpsItem already exists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemAlreadyExistsException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]
+    pub ops_item_id: Option<String>,
+}
+
+impl fmt::Display for OpsItemAlreadyExistsException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsItemAlreadyExistsException: {}", message),
+            None => f.write_str("OpsItemAlreadyExistsException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemAlreadyExistsException {}
+
+impl ErrorShape for OpsItemAlreadyExistsException {
+    const NAME: &'static str = "OpsItemAlreadyExistsException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified OpsItem is in the process of being deleted.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemConflictException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsItemConflictException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsItemConflictException: {}", message),
+            None => f.write_str("OpsItemConflictException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemConflictException {}
+
+impl ErrorShape for OpsItemConflictException {
+    const NAME: &'static str = "OpsItemConflictException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// A specified parameter argument isn't valid. Verify the available arguments and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemInvalidParameterException {
+    #[serde(rename = "ParameterNames", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_names: Option<Vec<String>>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsItemInvalidParameterException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsItemInvalidParameterException: {}", message),
+            None => f.write_str("OpsItemInvalidParameterException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemInvalidParameterException {}
+
+impl ErrorShape for OpsItemInvalidParameterException {
+    const NAME: &'static str = "OpsItemInvalidParameterException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The request caused OpsItems to exceed one or more quotas.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemLimitExceededException {
+    #[serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")]
+    pub resource_types: Option<Vec<String>>,
+    /// Defaults to `0`.
+    #[serde(rename = "Limit", default)]
+    pub limit: i32,
+    #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
+    pub limit_type: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsItemLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsItemLimitExceededException: {}", message),
+            None => f.write_str("OpsItemLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemLimitExceededException {}
+
+impl ErrorShape for OpsItemLimitExceededException {
+    const NAME: &'static str = "OpsItemLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified OpsItem ID doesn't exist. Verify the ID and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsItemNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsItemNotFoundException: {}", message),
+            None => f.write_str("OpsItemNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemNotFoundException {}
+
+impl ErrorShape for OpsItemNotFoundException {
+    const NAME: &'static str = "OpsItemNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The Amazon Resource Name (ARN) is already associated with the OpsItem.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemRelatedItemAlreadyExistsException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(rename = "ResourceUri", default, skip_serializing_if = "Option::is_none")]
+    pub resource_uri: Option<String>,
+    /// Pattern: `^(oi)-[0-9a-f]{12}$`.
+    #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]
+    pub ops_item_id: Option<String>,
+}
+
+impl fmt::Display for OpsItemRelatedItemAlreadyExistsException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "OpsItemRelatedItemAlreadyExistsException: {}", message)
+            }
+            None => f.write_str("OpsItemRelatedItemAlreadyExistsException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemRelatedItemAlreadyExistsException {}
+
+impl ErrorShape for OpsItemRelatedItemAlreadyExistsException {
+    const NAME: &'static str = "OpsItemRelatedItemAlreadyExistsException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The association wasn't found using the parameters you specified in the call. Verify the
+/// information and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsItemRelatedItemAssociationNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsItemRelatedItemAssociationNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "OpsItemRelatedItemAssociationNotFoundException: {}", message)
+            }
+            None => f.write_str("OpsItemRelatedItemAssociationNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsItemRelatedItemAssociationNotFoundException {}
+
+impl ErrorShape for OpsItemRelatedItemAssociationNotFoundException {
+    const NAME: &'static str = "OpsItemRelatedItemAssociationNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// An OpsMetadata object already exists for the selected resource.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsMetadataAlreadyExistsException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsMetadataAlreadyExistsException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsMetadataAlreadyExistsException: {}", message),
+            None => f.write_str("OpsMetadataAlreadyExistsException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsMetadataAlreadyExistsException {}
+
+impl ErrorShape for OpsMetadataAlreadyExistsException {
+    const NAME: &'static str = "OpsMetadataAlreadyExistsException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// One of the arguments passed is invalid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsMetadataInvalidArgumentException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsMetadataInvalidArgumentException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "OpsMetadataInvalidArgumentException: {}", message)
+            }
+            None => f.write_str("OpsMetadataInvalidArgumentException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsMetadataInvalidArgumentException {}
+
+impl ErrorShape for OpsMetadataInvalidArgumentException {
+    const NAME: &'static str = "OpsMetadataInvalidArgumentException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The OpsMetadata object exceeds the maximum number of OpsMetadata keys that you can assign to an
+/// application in Application Manager.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsMetadataKeyLimitExceededException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsMetadataKeyLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "OpsMetadataKeyLimitExceededException: {}", message)
+            }
+            None => f.write_str("OpsMetadataKeyLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsMetadataKeyLimitExceededException {}
+
+impl ErrorShape for OpsMetadataKeyLimitExceededException {
+    const NAME: &'static str = "OpsMetadataKeyLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Your account reached the maximum number of OpsMetadata objects allowed by Application Manager.
+/// The maximum is 200 OpsMetadata objects. Delete one or more OpsMetadata object and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsMetadataLimitExceededException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsMetadataLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsMetadataLimitExceededException: {}", message),
+            None => f.write_str("OpsMetadataLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsMetadataLimitExceededException {}
+
+impl ErrorShape for OpsMetadataLimitExceededException {
+    const NAME: &'static str = "OpsMetadataLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The OpsMetadata object doesn't exist.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsMetadataNotFoundException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsMetadataNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsMetadataNotFoundException: {}", message),
+            None => f.write_str("OpsMetadataNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsMetadataNotFoundException {}
+
+impl ErrorShape for OpsMetadataNotFoundException {
+    const NAME: &'static str = "OpsMetadataNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The system is processing too many concurrent updates. Wait a few moments and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct OpsMetadataTooManyUpdatesException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for OpsMetadataTooManyUpdatesException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "OpsMetadataTooManyUpdatesException: {}", message),
+            None => f.write_str("OpsMetadataTooManyUpdatesException"),
+        }
+    }
+}
+
+impl std::error::Error for OpsMetadataTooManyUpdatesException {}
+
+impl ErrorShape for OpsMetadataTooManyUpdatesException {
+    const NAME: &'static str = "OpsMetadataTooManyUpdatesException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The parameter already exists. You can't create duplicate parameters.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterAlreadyExists {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterAlreadyExists {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterAlreadyExists: {}", message),
+            None => f.write_str("ParameterAlreadyExists"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterAlreadyExists {}
+
+impl ErrorShape for ParameterAlreadyExists {
+    const NAME: &'static str = "ParameterAlreadyExists";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You have exceeded the number of parameters for this Amazon Web Services account. Delete one or
+/// more parameters and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterLimitExceeded {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterLimitExceeded: {}", message),
+            None => f.write_str("ParameterLimitExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterLimitExceeded {}
+
+impl ErrorShape for ParameterLimitExceeded {
+    const NAME: &'static str = "ParameterLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Parameter Store retains the 100 most recently created versions of a parameter. After this number
+/// of versions has been created, Parameter Store deletes the oldest version when a new one is
+/// created. However, if the oldest version has a *label* attached to it, Parameter Store won't
+/// delete the version and instead presents this error message:
+///
+/// `An error occurred (ParameterMaxVersionLimitExceeded) when calling the PutParameter operation: You attempted to create a new version of parameter-name by calling the PutParameter API with the overwrite flag. Version version-number, the oldest version, can't be deleted because it has a label associated with it. Move the label to another version of the parameter, and try again.`
+///
+/// This safeguard is to prevent parameter versions with mission critical labels assigned to them
+/// from being deleted. To continue creating new parameters, first move the label from the oldest
+/// version of the parameter to a newer one for use in your operations. For information about moving
+/// parameter labels, see [Move a parameter label (console)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html#sysman-paramstore-labels-console-move>)
+/// or [Move a parameter label (CLI)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html#sysman-paramstore-labels-cli-move>)
+/// in the *Amazon Web Services Systems Manager User Guide*.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterMaxVersionLimitExceeded {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterMaxVersionLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterMaxVersionLimitExceeded: {}", message),
+            None => f.write_str("ParameterMaxVersionLimitExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterMaxVersionLimitExceeded {}
+
+impl ErrorShape for ParameterMaxVersionLimitExceeded {
+    const NAME: &'static str = "ParameterMaxVersionLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The parameter couldn't be found. Verify the name and try again.
+///
+/// > **Note:** For the `DeleteParameter` and `GetParameter` actions, if the specified parameter doesn't exist,
+/// > the `ParameterNotFound` exception is *not* recorded in CloudTrail event logs.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterNotFound {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterNotFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterNotFound: {}", message),
+            None => f.write_str("ParameterNotFound"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterNotFound {}
+
+impl ErrorShape for ParameterNotFound {
+    const NAME: &'static str = "ParameterNotFound";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The parameter name isn't valid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterPatternMismatchException {
+    /// The parameter name isn't valid.
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterPatternMismatchException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterPatternMismatchException: {}", message),
+            None => f.write_str("ParameterPatternMismatchException"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterPatternMismatchException {}
+
+impl ErrorShape for ParameterPatternMismatchException {
+    const NAME: &'static str = "ParameterPatternMismatchException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// A parameter version can have a maximum of ten labels.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterVersionLabelLimitExceeded {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterVersionLabelLimitExceeded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterVersionLabelLimitExceeded: {}", message),
+            None => f.write_str("ParameterVersionLabelLimitExceeded"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterVersionLabelLimitExceeded {}
+
+impl ErrorShape for ParameterVersionLabelLimitExceeded {
+    const NAME: &'static str = "ParameterVersionLabelLimitExceeded";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified parameter version wasn't found. Verify the parameter name and version, and try
+/// again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ParameterVersionNotFound {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ParameterVersionNotFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ParameterVersionNotFound: {}", message),
+            None => f.write_str("ParameterVersionNotFound"),
+        }
+    }
+}
+
+impl std::error::Error for ParameterVersionNotFound {}
+
+impl ErrorShape for ParameterVersionNotFound {
+    const NAME: &'static str = "ParameterVersionNotFound";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You specified more than the maximum number of allowed policies for the parameter. The maximum is 10.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PoliciesLimitExceededException {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for PoliciesLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "PoliciesLimitExceededException: {}", message),
+            None => f.write_str("PoliciesLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for PoliciesLimitExceededException {}
+
+impl ErrorShape for PoliciesLimitExceededException {
+    const NAME: &'static str = "PoliciesLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// A sync configuration with the same name already exists.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceDataSyncAlreadyExistsException {
+    /// Length: 1 to 64.
+    #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
+    pub sync_name: Option<String>,
+}
+
+impl fmt::Display for ResourceDataSyncAlreadyExistsException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ResourceDataSyncAlreadyExistsException")
+    }
+}
+
+impl std::error::Error for ResourceDataSyncAlreadyExistsException {}
+
+impl ErrorShape for ResourceDataSyncAlreadyExistsException {
+    const NAME: &'static str = "ResourceDataSyncAlreadyExistsException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// Another `UpdateResourceDataSync` request is being processed. Wait a few minutes and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceDataSyncConflictException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceDataSyncConflictException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceDataSyncConflictException: {}", message),
+            None => f.write_str("ResourceDataSyncConflictException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceDataSyncConflictException {}
+
+impl ErrorShape for ResourceDataSyncConflictException {
+    const NAME: &'static str = "ResourceDataSyncConflictException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You have exceeded the allowed maximum sync configurations.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceDataSyncCountExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceDataSyncCountExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "ResourceDataSyncCountExceededException: {}", message)
+            }
+            None => f.write_str("ResourceDataSyncCountExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceDataSyncCountExceededException {}
+
+impl ErrorShape for ResourceDataSyncCountExceededException {
+    const NAME: &'static str = "ResourceDataSyncCountExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified sync configuration is invalid.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceDataSyncInvalidConfigurationException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceDataSyncInvalidConfigurationException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "ResourceDataSyncInvalidConfigurationException: {}", message)
+            }
+            None => f.write_str("ResourceDataSyncInvalidConfigurationException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceDataSyncInvalidConfigurationException {}
+
+impl ErrorShape for ResourceDataSyncInvalidConfigurationException {
+    const NAME: &'static str = "ResourceDataSyncInvalidConfigurationException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified sync name wasn't found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceDataSyncNotFoundException {
+    /// Length: 1 to 64.
+    #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
+    pub sync_name: Option<String>,
+    /// Length: 1 to 64.
+    #[serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")]
+    pub sync_type: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceDataSyncNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceDataSyncNotFoundException: {}", message),
+            None => f.write_str("ResourceDataSyncNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceDataSyncNotFoundException {}
+
+impl ErrorShape for ResourceDataSyncNotFoundException {
+    const NAME: &'static str = "ResourceDataSyncNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Error returned if an attempt is made to delete a patch baseline that is registered for a patch
+/// group.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceInUseException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceInUseException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceInUseException: {}", message),
+            None => f.write_str("ResourceInUseException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceInUseException {}
+
+impl ErrorShape for ResourceInUseException {
+    const NAME: &'static str = "ResourceInUseException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -147,6 +3302,721 @@ impl std::error::Error for ResourceLimitExceededException {}
 
 impl ErrorShape for ResourceLimitExceededException {
     const NAME: &'static str = "ResourceLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified parameter to be shared could not be found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourceNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourceNotFoundException: {}", message),
+            None => f.write_str("ResourceNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourceNotFoundException {}
+
+impl ErrorShape for ResourceNotFoundException {
+    const NAME: &'static str = "ResourceNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The hash provided in the call doesn't match the stored hash. This exception is thrown when
+/// trying to update an obsolete policy version or when multiple requests to update a policy are
+/// sent.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePolicyConflictException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourcePolicyConflictException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourcePolicyConflictException: {}", message),
+            None => f.write_str("ResourcePolicyConflictException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourcePolicyConflictException {}
+
+impl ErrorShape for ResourcePolicyConflictException {
+    const NAME: &'static str = "ResourcePolicyConflictException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// One or more parameters specified for the call aren't valid. Verify the parameters and their
+/// values and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePolicyInvalidParameterException {
+    #[serde(rename = "ParameterNames", default, skip_serializing_if = "Option::is_none")]
+    pub parameter_names: Option<Vec<String>>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourcePolicyInvalidParameterException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "ResourcePolicyInvalidParameterException: {}", message)
+            }
+            None => f.write_str("ResourcePolicyInvalidParameterException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourcePolicyInvalidParameterException {}
+
+impl ErrorShape for ResourcePolicyInvalidParameterException {
+    const NAME: &'static str = "ResourcePolicyInvalidParameterException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The PutResourcePolicy API action enforces two limits. A policy can't be greater than 1024 bytes
+/// in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try
+/// again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePolicyLimitExceededException {
+    /// Defaults to `0`.
+    #[serde(rename = "Limit", default)]
+    pub limit: i32,
+    #[serde(rename = "LimitType", default, skip_serializing_if = "Option::is_none")]
+    pub limit_type: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourcePolicyLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "ResourcePolicyLimitExceededException: {}", message)
+            }
+            None => f.write_str("ResourcePolicyLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourcePolicyLimitExceededException {}
+
+impl ErrorShape for ResourcePolicyLimitExceededException {
+    const NAME: &'static str = "ResourcePolicyLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// No policies with the specified policy ID and hash could be found.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourcePolicyNotFoundException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ResourcePolicyNotFoundException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ResourcePolicyNotFoundException: {}", message),
+            None => f.write_str("ResourcePolicyNotFoundException"),
+        }
+    }
+}
+
+impl std::error::Error for ResourcePolicyNotFoundException {}
+
+impl ErrorShape for ResourcePolicyNotFoundException {
+    const NAME: &'static str = "ResourcePolicyNotFoundException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The request exceeds the service quota. Service quotas, also referred to as limits, are the
+/// maximum number of service resources or operations for your Amazon Web Services account.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ServiceQuotaExceededException {
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The unique ID of the resource referenced in the failed request.
+    #[serde(rename = "ResourceId", default, skip_serializing_if = "Option::is_none")]
+    pub resource_id: Option<String>,
+    /// The resource type of the resource referenced in the failed request.
+    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    pub resource_type: Option<String>,
+    /// The quota code recognized by the Amazon Web Services Service Quotas service.
+    #[serde(rename = "QuotaCode")]
+    pub quota_code: String,
+    /// The code for the Amazon Web Services service that owns the quota.
+    #[serde(rename = "ServiceCode")]
+    pub service_code: String,
+}
+
+impl fmt::Display for ServiceQuotaExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ServiceQuotaExceededException: {}", self.message)
+    }
+}
+
+impl std::error::Error for ServiceQuotaExceededException {}
+
+impl ErrorShape for ServiceQuotaExceededException {
+    const NAME: &'static str = "ServiceQuotaExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        Some(&self.message)
+    }
+}
+
+/// The specified service setting wasn't found. Either the service name or the setting hasn't been
+/// provisioned by the Amazon Web Services service team.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceSettingNotFound {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for ServiceSettingNotFound {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ServiceSettingNotFound: {}", message),
+            None => f.write_str("ServiceSettingNotFound"),
+        }
+    }
+}
+
+impl std::error::Error for ServiceSettingNotFound {}
+
+impl ErrorShape for ServiceSettingNotFound {
+    const NAME: &'static str = "ServiceSettingNotFound";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The updated status is the same as the current status.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct StatusUnchanged {}
+
+impl fmt::Display for StatusUnchanged {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("StatusUnchanged")
+    }
+}
+
+impl std::error::Error for StatusUnchanged {}
+
+impl ErrorShape for StatusUnchanged {
+    const NAME: &'static str = "StatusUnchanged";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// The sub-type count exceeded the limit for the inventory type.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SubTypeCountLimitExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for SubTypeCountLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "SubTypeCountLimitExceededException: {}", message),
+            None => f.write_str("SubTypeCountLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for SubTypeCountLimitExceededException {}
+
+impl ErrorShape for SubTypeCountLimitExceededException {
+    const NAME: &'static str = "SubTypeCountLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// You specified the `Safe` option for the DeregisterTargetFromMaintenanceWindow operation, but the
+/// target is still referenced in a task.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetInUseException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for TargetInUseException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "TargetInUseException: {}", message),
+            None => f.write_str("TargetInUseException"),
+        }
+    }
+}
+
+impl std::error::Error for TargetInUseException {}
+
+impl ErrorShape for TargetInUseException {
+    const NAME: &'static str = "TargetInUseException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The specified target managed node for the session isn't fully configured for use with Session
+/// Manager. For more information, see [Setting up Session Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started.html>)
+/// in the *Amazon Web Services Systems Manager User Guide*. This error is also returned if you
+/// attempt to start a session on a managed node that is located in a different account or Region
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetNotConnected {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for TargetNotConnected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "TargetNotConnected: {}", message),
+            None => f.write_str("TargetNotConnected"),
+        }
+    }
+}
+
+impl std::error::Error for TargetNotConnected {}
+
+impl ErrorShape for TargetNotConnected {
+    const NAME: &'static str = "TargetNotConnected";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The request or operation couldn't be performed because the service is throttling requests.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ThrottlingException {
+    #[serde(rename = "Message")]
+    pub message: String,
+    /// The quota code recognized by the Amazon Web Services Service Quotas service.
+    #[serde(rename = "QuotaCode", default, skip_serializing_if = "Option::is_none")]
+    pub quota_code: Option<String>,
+    /// The code for the Amazon Web Services service that owns the quota.
+    #[serde(rename = "ServiceCode", default, skip_serializing_if = "Option::is_none")]
+    pub service_code: Option<String>,
+}
+
+impl fmt::Display for ThrottlingException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ThrottlingException: {}", self.message)
+    }
+}
+
+impl std::error::Error for ThrottlingException {}
+
+impl ErrorShape for ThrottlingException {
+    const NAME: &'static str = "ThrottlingException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        Some(&self.message)
+    }
+}
+
+/// The `Targets` parameter includes too many tags. Remove one or more tags and try the command
+/// again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TooManyTagsError {}
+
+impl fmt::Display for TooManyTagsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("TooManyTagsError")
+    }
+}
+
+impl std::error::Error for TooManyTagsError {}
+
+impl ErrorShape for TooManyTagsError {
+    const NAME: &'static str = "TooManyTagsError";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+/// There are concurrent updates for a resource that supports one update at a time.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TooManyUpdates {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for TooManyUpdates {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "TooManyUpdates: {}", message),
+            None => f.write_str("TooManyUpdates"),
+        }
+    }
+}
+
+impl std::error::Error for TooManyUpdates {}
+
+impl ErrorShape for TooManyUpdates {
+    const NAME: &'static str = "TooManyUpdates";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The size of inventory data has exceeded the total size limit for the resource.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TotalSizeLimitExceededException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for TotalSizeLimitExceededException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "TotalSizeLimitExceededException: {}", message),
+            None => f.write_str("TotalSizeLimitExceededException"),
+        }
+    }
+}
+
+impl std::error::Error for TotalSizeLimitExceededException {}
+
+impl ErrorShape for TotalSizeLimitExceededException {
+    const NAME: &'static str = "TotalSizeLimitExceededException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The calendar entry contained in the specified SSM document isn't supported.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedCalendarException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedCalendarException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "UnsupportedCalendarException: {}", message),
+            None => f.write_str("UnsupportedCalendarException"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedCalendarException {}
+
+impl ErrorShape for UnsupportedCalendarException {
+    const NAME: &'static str = "UnsupportedCalendarException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Patching for applications released by Microsoft is only available on EC2 instances and advanced
+/// instances. To patch applications released by Microsoft on on-premises servers and VMs, you must
+/// enable advanced instances. For more information, see [Turning on the advanced-instances tier](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-managedinstances-advanced.html>)
+/// in the *Amazon Web Services Systems Manager User Guide*.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedFeatureRequiredException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedFeatureRequiredException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "UnsupportedFeatureRequiredException: {}", message)
+            }
+            None => f.write_str("UnsupportedFeatureRequiredException"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedFeatureRequiredException {}
+
+impl ErrorShape for UnsupportedFeatureRequiredException {
+    const NAME: &'static str = "UnsupportedFeatureRequiredException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The `Context` attribute that you specified for the `InventoryItem` isn't allowed for this
+/// inventory type. You can only use the `Context` attribute with inventory types like `AWS:ComplianceItem`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedInventoryItemContextException {
+    /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
+    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    pub type_name: Option<String>,
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedInventoryItemContextException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "UnsupportedInventoryItemContextException: {}", message)
+            }
+            None => f.write_str("UnsupportedInventoryItemContextException"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedInventoryItemContextException {}
+
+impl ErrorShape for UnsupportedInventoryItemContextException {
+    const NAME: &'static str = "UnsupportedInventoryItemContextException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// Inventory item type schema version has to match supported versions in the service. Check output
+/// of GetInventorySchema to see the available schema version for each type.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedInventorySchemaVersionException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedInventorySchemaVersionException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => {
+                write!(f, "UnsupportedInventorySchemaVersionException: {}", message)
+            }
+            None => f.write_str("UnsupportedInventorySchemaVersionException"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedInventorySchemaVersionException {}
+
+impl ErrorShape for UnsupportedInventorySchemaVersionException {
+    const NAME: &'static str = "UnsupportedInventorySchemaVersionException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The operating systems you specified isn't supported, or the operation isn't supported for the
+/// operating system.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedOperatingSystem {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedOperatingSystem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "UnsupportedOperatingSystem: {}", message),
+            None => f.write_str("UnsupportedOperatingSystem"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedOperatingSystem {}
+
+impl ErrorShape for UnsupportedOperatingSystem {
+    const NAME: &'static str = "UnsupportedOperatingSystem";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// This operation is not supported for the current account. You must first enable the Systems
+/// Manager integrated experience in your account.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedOperationException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedOperationException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "UnsupportedOperationException: {}", message),
+            None => f.write_str("UnsupportedOperationException"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedOperationException {}
+
+impl ErrorShape for UnsupportedOperationException {
+    const NAME: &'static str = "UnsupportedOperationException";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The parameter type isn't supported.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedParameterType {
+    #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedParameterType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "UnsupportedParameterType: {}", message),
+            None => f.write_str("UnsupportedParameterType"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedParameterType {}
+
+impl ErrorShape for UnsupportedParameterType {
+    const NAME: &'static str = "UnsupportedParameterType";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The document doesn't support the platform type of the given managed node IDs. For example, you
+/// sent an document for a Windows managed node to a Linux node.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct UnsupportedPlatformType {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+}
+
+impl fmt::Display for UnsupportedPlatformType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "UnsupportedPlatformType: {}", message),
+            None => f.write_str("UnsupportedPlatformType"),
+        }
+    }
+}
+
+impl std::error::Error for UnsupportedPlatformType {}
+
+impl ErrorShape for UnsupportedPlatformType {
+    const NAME: &'static str = "UnsupportedPlatformType";
+    const FAULT: Fault = Fault::Client;
+    const HTTP_STATUS: u16 = 400;
+
+    fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+}
+
+/// The request isn't valid. Verify that you entered valid contents for the command and try again.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ValidationException {
+    #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    /// The reason code for the invalid request.
+    #[serde(rename = "ReasonCode", default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<String>,
+}
+
+impl fmt::Display for ValidationException {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "ValidationException: {}", message),
+            None => f.write_str("ValidationException"),
+        }
+    }
+}
+
+impl std::error::Error for ValidationException {}
+
+impl ErrorShape for ValidationException {
+    const NAME: &'static str = "ValidationException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 

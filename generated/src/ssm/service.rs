@@ -6,26 +6,602 @@ use crate::runtime::service::{
     rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
+use crate::ssm::operation::add_tags_to_resource::{
+    AddTagsToResourceError, AddTagsToResourceRequest, AddTagsToResourceResult,
+};
+use crate::ssm::operation::associate_ops_item_related_item::{
+    AssociateOpsItemRelatedItemError, AssociateOpsItemRelatedItemRequest,
+    AssociateOpsItemRelatedItemResponse,
+};
+use crate::ssm::operation::cancel_command::{
+    CancelCommandError, CancelCommandRequest, CancelCommandResult,
+};
+use crate::ssm::operation::cancel_maintenance_window_execution::{
+    CancelMaintenanceWindowExecutionError, CancelMaintenanceWindowExecutionRequest,
+    CancelMaintenanceWindowExecutionResult,
+};
+use crate::ssm::operation::create_activation::{
+    CreateActivationError, CreateActivationRequest, CreateActivationResult,
+};
+use crate::ssm::operation::create_association::{
+    CreateAssociationError, CreateAssociationRequest, CreateAssociationResult,
+};
+use crate::ssm::operation::create_association_batch::{
+    CreateAssociationBatchError, CreateAssociationBatchRequest,
+    CreateAssociationBatchResult,
+};
+use crate::ssm::operation::create_document::{
+    CreateDocumentError, CreateDocumentRequest, CreateDocumentResult,
+};
 use crate::ssm::operation::create_maintenance_window::{
     CreateMaintenanceWindowError, CreateMaintenanceWindowRequest,
     CreateMaintenanceWindowResult,
+};
+use crate::ssm::operation::create_ops_item::{
+    CreateOpsItemError, CreateOpsItemRequest, CreateOpsItemResponse,
+};
+use crate::ssm::operation::create_ops_metadata::{
+    CreateOpsMetadataError, CreateOpsMetadataRequest, CreateOpsMetadataResult,
+};
+use crate::ssm::operation::create_patch_baseline::{
+    CreatePatchBaselineError, CreatePatchBaselineRequest, CreatePatchBaselineResult,
+};
+use crate::ssm::operation::create_resource_data_sync::{
+    CreateResourceDataSyncError, CreateResourceDataSyncRequest,
+    CreateResourceDataSyncResult,
+};
+use crate::ssm::operation::delete_activation::{
+    DeleteActivationError, DeleteActivationRequest, DeleteActivationResult,
+};
+use crate::ssm::operation::delete_association::{
+    DeleteAssociationError, DeleteAssociationRequest, DeleteAssociationResult,
+};
+use crate::ssm::operation::delete_document::{
+    DeleteDocumentError, DeleteDocumentRequest, DeleteDocumentResult,
+};
+use crate::ssm::operation::delete_inventory::{
+    DeleteInventoryError, DeleteInventoryRequest, DeleteInventoryResult,
+};
+use crate::ssm::operation::delete_maintenance_window::{
+    DeleteMaintenanceWindowError, DeleteMaintenanceWindowRequest,
+    DeleteMaintenanceWindowResult,
+};
+use crate::ssm::operation::delete_ops_item::{
+    DeleteOpsItemError, DeleteOpsItemRequest, DeleteOpsItemResponse,
+};
+use crate::ssm::operation::delete_ops_metadata::{
+    DeleteOpsMetadataError, DeleteOpsMetadataRequest, DeleteOpsMetadataResult,
+};
+use crate::ssm::operation::delete_parameter::{
+    DeleteParameterError, DeleteParameterRequest, DeleteParameterResult,
+};
+use crate::ssm::operation::delete_parameters::{
+    DeleteParametersError, DeleteParametersRequest, DeleteParametersResult,
+};
+use crate::ssm::operation::delete_patch_baseline::{
+    DeletePatchBaselineError, DeletePatchBaselineRequest, DeletePatchBaselineResult,
+};
+use crate::ssm::operation::delete_resource_data_sync::{
+    DeleteResourceDataSyncError, DeleteResourceDataSyncRequest,
+    DeleteResourceDataSyncResult,
+};
+use crate::ssm::operation::delete_resource_policy::{
+    DeleteResourcePolicyError, DeleteResourcePolicyRequest, DeleteResourcePolicyResponse,
+};
+use crate::ssm::operation::deregister_managed_instance::{
+    DeregisterManagedInstanceError, DeregisterManagedInstanceRequest,
+    DeregisterManagedInstanceResult,
+};
+use crate::ssm::operation::deregister_patch_baseline_for_patch_group::{
+    DeregisterPatchBaselineForPatchGroupError,
+    DeregisterPatchBaselineForPatchGroupRequest,
+    DeregisterPatchBaselineForPatchGroupResult,
+};
+use crate::ssm::operation::deregister_target_from_maintenance_window::{
+    DeregisterTargetFromMaintenanceWindowError,
+    DeregisterTargetFromMaintenanceWindowRequest,
+    DeregisterTargetFromMaintenanceWindowResult,
 };
 use crate::ssm::operation::deregister_task_from_maintenance_window::{
     DeregisterTaskFromMaintenanceWindowError, DeregisterTaskFromMaintenanceWindowRequest,
     DeregisterTaskFromMaintenanceWindowResult,
 };
+use crate::ssm::operation::describe_activations::{
+    DescribeActivationsError, DescribeActivationsRequest, DescribeActivationsResult,
+};
+use crate::ssm::operation::describe_association::{
+    DescribeAssociationError, DescribeAssociationRequest, DescribeAssociationResult,
+};
+use crate::ssm::operation::describe_association_execution_targets::{
+    DescribeAssociationExecutionTargetsError, DescribeAssociationExecutionTargetsRequest,
+    DescribeAssociationExecutionTargetsResult,
+};
+use crate::ssm::operation::describe_association_executions::{
+    DescribeAssociationExecutionsError, DescribeAssociationExecutionsRequest,
+    DescribeAssociationExecutionsResult,
+};
+use crate::ssm::operation::describe_automation_executions::{
+    DescribeAutomationExecutionsError, DescribeAutomationExecutionsRequest,
+    DescribeAutomationExecutionsResult,
+};
+use crate::ssm::operation::describe_automation_step_executions::{
+    DescribeAutomationStepExecutionsError, DescribeAutomationStepExecutionsRequest,
+    DescribeAutomationStepExecutionsResult,
+};
+use crate::ssm::operation::describe_available_patches::{
+    DescribeAvailablePatchesError, DescribeAvailablePatchesRequest,
+    DescribeAvailablePatchesResult,
+};
+use crate::ssm::operation::describe_document::{
+    DescribeDocumentError, DescribeDocumentRequest, DescribeDocumentResult,
+};
+use crate::ssm::operation::describe_document_permission::{
+    DescribeDocumentPermissionError, DescribeDocumentPermissionRequest,
+    DescribeDocumentPermissionResponse,
+};
+use crate::ssm::operation::describe_effective_instance_associations::{
+    DescribeEffectiveInstanceAssociationsError,
+    DescribeEffectiveInstanceAssociationsRequest,
+    DescribeEffectiveInstanceAssociationsResult,
+};
+use crate::ssm::operation::describe_effective_patches_for_patch_baseline::{
+    DescribeEffectivePatchesForPatchBaselineError,
+    DescribeEffectivePatchesForPatchBaselineRequest,
+    DescribeEffectivePatchesForPatchBaselineResult,
+};
+use crate::ssm::operation::describe_instance_associations_status::{
+    DescribeInstanceAssociationsStatusError, DescribeInstanceAssociationsStatusRequest,
+    DescribeInstanceAssociationsStatusResult,
+};
+use crate::ssm::operation::describe_instance_information::{
+    DescribeInstanceInformationError, DescribeInstanceInformationRequest,
+    DescribeInstanceInformationResult,
+};
+use crate::ssm::operation::describe_instance_patch_states::{
+    DescribeInstancePatchStatesError, DescribeInstancePatchStatesRequest,
+    DescribeInstancePatchStatesResult,
+};
+use crate::ssm::operation::describe_instance_patch_states_for_patch_group::{
+    DescribeInstancePatchStatesForPatchGroupError,
+    DescribeInstancePatchStatesForPatchGroupRequest,
+    DescribeInstancePatchStatesForPatchGroupResult,
+};
+use crate::ssm::operation::describe_instance_patches::{
+    DescribeInstancePatchesError, DescribeInstancePatchesRequest,
+    DescribeInstancePatchesResult,
+};
+use crate::ssm::operation::describe_instance_properties::{
+    DescribeInstancePropertiesError, DescribeInstancePropertiesRequest,
+    DescribeInstancePropertiesResult,
+};
+use crate::ssm::operation::describe_inventory_deletions::{
+    DescribeInventoryDeletionsError, DescribeInventoryDeletionsRequest,
+    DescribeInventoryDeletionsResult,
+};
+use crate::ssm::operation::describe_maintenance_window_execution_task_invocations::{
+    DescribeMaintenanceWindowExecutionTaskInvocationsError,
+    DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+    DescribeMaintenanceWindowExecutionTaskInvocationsResult,
+};
+use crate::ssm::operation::describe_maintenance_window_execution_tasks::{
+    DescribeMaintenanceWindowExecutionTasksError,
+    DescribeMaintenanceWindowExecutionTasksRequest,
+    DescribeMaintenanceWindowExecutionTasksResult,
+};
+use crate::ssm::operation::describe_maintenance_window_executions::{
+    DescribeMaintenanceWindowExecutionsError, DescribeMaintenanceWindowExecutionsRequest,
+    DescribeMaintenanceWindowExecutionsResult,
+};
+use crate::ssm::operation::describe_maintenance_window_schedule::{
+    DescribeMaintenanceWindowScheduleError, DescribeMaintenanceWindowScheduleRequest,
+    DescribeMaintenanceWindowScheduleResult,
+};
+use crate::ssm::operation::describe_maintenance_window_targets::{
+    DescribeMaintenanceWindowTargetsError, DescribeMaintenanceWindowTargetsRequest,
+    DescribeMaintenanceWindowTargetsResult,
+};
+use crate::ssm::operation::describe_maintenance_window_tasks::{
+    DescribeMaintenanceWindowTasksError, DescribeMaintenanceWindowTasksRequest,
+    DescribeMaintenanceWindowTasksResult,
+};
+use crate::ssm::operation::describe_maintenance_windows::{
+    DescribeMaintenanceWindowsError, DescribeMaintenanceWindowsRequest,
+    DescribeMaintenanceWindowsResult,
+};
+use crate::ssm::operation::describe_maintenance_windows_for_target::{
+    DescribeMaintenanceWindowsForTargetError, DescribeMaintenanceWindowsForTargetRequest,
+    DescribeMaintenanceWindowsForTargetResult,
+};
+use crate::ssm::operation::describe_ops_items::{
+    DescribeOpsItemsError, DescribeOpsItemsRequest, DescribeOpsItemsResponse,
+};
+use crate::ssm::operation::describe_parameters::{
+    DescribeParametersError, DescribeParametersRequest, DescribeParametersResult,
+};
+use crate::ssm::operation::describe_patch_baselines::{
+    DescribePatchBaselinesError, DescribePatchBaselinesRequest,
+    DescribePatchBaselinesResult,
+};
+use crate::ssm::operation::describe_patch_group_state::{
+    DescribePatchGroupStateError, DescribePatchGroupStateRequest,
+    DescribePatchGroupStateResult,
+};
+use crate::ssm::operation::describe_patch_groups::{
+    DescribePatchGroupsError, DescribePatchGroupsRequest, DescribePatchGroupsResult,
+};
+use crate::ssm::operation::describe_patch_properties::{
+    DescribePatchPropertiesError, DescribePatchPropertiesRequest,
+    DescribePatchPropertiesResult,
+};
+use crate::ssm::operation::describe_sessions::{
+    DescribeSessionsError, DescribeSessionsRequest, DescribeSessionsResponse,
+};
+use crate::ssm::operation::disassociate_ops_item_related_item::{
+    DisassociateOpsItemRelatedItemError, DisassociateOpsItemRelatedItemRequest,
+    DisassociateOpsItemRelatedItemResponse,
+};
+use crate::ssm::operation::get_access_token::{
+    GetAccessTokenError, GetAccessTokenRequest, GetAccessTokenResponse,
+};
+use crate::ssm::operation::get_automation_execution::{
+    GetAutomationExecutionError, GetAutomationExecutionRequest,
+    GetAutomationExecutionResult,
+};
+use crate::ssm::operation::get_calendar_state::{
+    GetCalendarStateError, GetCalendarStateRequest, GetCalendarStateResponse,
+};
+use crate::ssm::operation::get_command_invocation::{
+    GetCommandInvocationError, GetCommandInvocationRequest, GetCommandInvocationResult,
+};
+use crate::ssm::operation::get_connection_status::{
+    GetConnectionStatusError, GetConnectionStatusRequest, GetConnectionStatusResponse,
+};
+use crate::ssm::operation::get_default_patch_baseline::{
+    GetDefaultPatchBaselineError, GetDefaultPatchBaselineRequest,
+    GetDefaultPatchBaselineResult,
+};
+use crate::ssm::operation::get_deployable_patch_snapshot_for_instance::{
+    GetDeployablePatchSnapshotForInstanceError,
+    GetDeployablePatchSnapshotForInstanceRequest,
+    GetDeployablePatchSnapshotForInstanceResult,
+};
+use crate::ssm::operation::get_document::{
+    GetDocumentError, GetDocumentRequest, GetDocumentResult,
+};
+use crate::ssm::operation::get_execution_preview::{
+    GetExecutionPreviewError, GetExecutionPreviewRequest, GetExecutionPreviewResponse,
+};
+use crate::ssm::operation::get_inventory::{
+    GetInventoryError, GetInventoryRequest, GetInventoryResult,
+};
+use crate::ssm::operation::get_inventory_schema::{
+    GetInventorySchemaError, GetInventorySchemaRequest, GetInventorySchemaResult,
+};
+use crate::ssm::operation::get_maintenance_window::{
+    GetMaintenanceWindowError, GetMaintenanceWindowRequest, GetMaintenanceWindowResult,
+};
+use crate::ssm::operation::get_maintenance_window_execution::{
+    GetMaintenanceWindowExecutionError, GetMaintenanceWindowExecutionRequest,
+    GetMaintenanceWindowExecutionResult,
+};
 use crate::ssm::operation::get_maintenance_window_execution_task::{
     GetMaintenanceWindowExecutionTaskError, GetMaintenanceWindowExecutionTaskRequest,
     GetMaintenanceWindowExecutionTaskResult,
+};
+use crate::ssm::operation::get_maintenance_window_execution_task_invocation::{
+    GetMaintenanceWindowExecutionTaskInvocationError,
+    GetMaintenanceWindowExecutionTaskInvocationRequest,
+    GetMaintenanceWindowExecutionTaskInvocationResult,
+};
+use crate::ssm::operation::get_maintenance_window_task::{
+    GetMaintenanceWindowTaskError, GetMaintenanceWindowTaskRequest,
+    GetMaintenanceWindowTaskResult,
+};
+use crate::ssm::operation::get_ops_item::{
+    GetOpsItemError, GetOpsItemRequest, GetOpsItemResponse,
+};
+use crate::ssm::operation::get_ops_metadata::{
+    GetOpsMetadataError, GetOpsMetadataRequest, GetOpsMetadataResult,
+};
+use crate::ssm::operation::get_ops_summary::{
+    GetOpsSummaryError, GetOpsSummaryRequest, GetOpsSummaryResult,
+};
+use crate::ssm::operation::get_parameter::{
+    GetParameterError, GetParameterRequest, GetParameterResult,
+};
+use crate::ssm::operation::get_parameter_history::{
+    GetParameterHistoryError, GetParameterHistoryRequest, GetParameterHistoryResult,
+};
+use crate::ssm::operation::get_parameters::{
+    GetParametersError, GetParametersRequest, GetParametersResult,
+};
+use crate::ssm::operation::get_parameters_by_path::{
+    GetParametersByPathError, GetParametersByPathRequest, GetParametersByPathResult,
+};
+use crate::ssm::operation::get_patch_baseline::{
+    GetPatchBaselineError, GetPatchBaselineRequest, GetPatchBaselineResult,
+};
+use crate::ssm::operation::get_patch_baseline_for_patch_group::{
+    GetPatchBaselineForPatchGroupError, GetPatchBaselineForPatchGroupRequest,
+    GetPatchBaselineForPatchGroupResult,
+};
+use crate::ssm::operation::get_resource_policies::{
+    GetResourcePoliciesError, GetResourcePoliciesRequest, GetResourcePoliciesResponse,
+};
+use crate::ssm::operation::get_service_setting::{
+    GetServiceSettingError, GetServiceSettingRequest, GetServiceSettingResult,
+};
+use crate::ssm::operation::label_parameter_version::{
+    LabelParameterVersionError, LabelParameterVersionRequest, LabelParameterVersionResult,
+};
+use crate::ssm::operation::list_association_versions::{
+    ListAssociationVersionsError, ListAssociationVersionsRequest,
+    ListAssociationVersionsResult,
+};
+use crate::ssm::operation::list_associations::{
+    ListAssociationsError, ListAssociationsRequest, ListAssociationsResult,
+};
+use crate::ssm::operation::list_command_invocations::{
+    ListCommandInvocationsError, ListCommandInvocationsRequest,
+    ListCommandInvocationsResult,
+};
+use crate::ssm::operation::list_commands::{
+    ListCommandsError, ListCommandsRequest, ListCommandsResult,
+};
+use crate::ssm::operation::list_compliance_items::{
+    ListComplianceItemsError, ListComplianceItemsRequest, ListComplianceItemsResult,
+};
+use crate::ssm::operation::list_compliance_summaries::{
+    ListComplianceSummariesError, ListComplianceSummariesRequest,
+    ListComplianceSummariesResult,
+};
+use crate::ssm::operation::list_document_metadata_history::{
+    ListDocumentMetadataHistoryError, ListDocumentMetadataHistoryRequest,
+    ListDocumentMetadataHistoryResponse,
+};
+use crate::ssm::operation::list_document_versions::{
+    ListDocumentVersionsError, ListDocumentVersionsRequest, ListDocumentVersionsResult,
+};
+use crate::ssm::operation::list_documents::{
+    ListDocumentsError, ListDocumentsRequest, ListDocumentsResult,
+};
+use crate::ssm::operation::list_inventory_entries::{
+    ListInventoryEntriesError, ListInventoryEntriesRequest, ListInventoryEntriesResult,
+};
+use crate::ssm::operation::list_nodes::{
+    ListNodesError, ListNodesRequest, ListNodesResult,
+};
+use crate::ssm::operation::list_nodes_summary::{
+    ListNodesSummaryError, ListNodesSummaryRequest, ListNodesSummaryResult,
+};
+use crate::ssm::operation::list_ops_item_events::{
+    ListOpsItemEventsError, ListOpsItemEventsRequest, ListOpsItemEventsResponse,
+};
+use crate::ssm::operation::list_ops_item_related_items::{
+    ListOpsItemRelatedItemsError, ListOpsItemRelatedItemsRequest,
+    ListOpsItemRelatedItemsResponse,
+};
+use crate::ssm::operation::list_ops_metadata::{
+    ListOpsMetadataError, ListOpsMetadataRequest, ListOpsMetadataResult,
+};
+use crate::ssm::operation::list_resource_compliance_summaries::{
+    ListResourceComplianceSummariesError, ListResourceComplianceSummariesRequest,
+    ListResourceComplianceSummariesResult,
+};
+use crate::ssm::operation::list_resource_data_sync::{
+    ListResourceDataSyncError, ListResourceDataSyncRequest, ListResourceDataSyncResult,
+};
+use crate::ssm::operation::list_tags_for_resource::{
+    ListTagsForResourceError, ListTagsForResourceRequest, ListTagsForResourceResult,
+};
+use crate::ssm::operation::modify_document_permission::{
+    ModifyDocumentPermissionError, ModifyDocumentPermissionRequest,
+    ModifyDocumentPermissionResponse,
+};
+use crate::ssm::operation::put_compliance_items::{
+    PutComplianceItemsError, PutComplianceItemsRequest, PutComplianceItemsResult,
+};
+use crate::ssm::operation::put_inventory::{
+    PutInventoryError, PutInventoryRequest, PutInventoryResult,
+};
+use crate::ssm::operation::put_parameter::{
+    PutParameterError, PutParameterRequest, PutParameterResult,
+};
+use crate::ssm::operation::put_resource_policy::{
+    PutResourcePolicyError, PutResourcePolicyRequest, PutResourcePolicyResponse,
+};
+use crate::ssm::operation::register_default_patch_baseline::{
+    RegisterDefaultPatchBaselineError, RegisterDefaultPatchBaselineRequest,
+    RegisterDefaultPatchBaselineResult,
+};
+use crate::ssm::operation::register_patch_baseline_for_patch_group::{
+    RegisterPatchBaselineForPatchGroupError, RegisterPatchBaselineForPatchGroupRequest,
+    RegisterPatchBaselineForPatchGroupResult,
+};
+use crate::ssm::operation::register_target_with_maintenance_window::{
+    RegisterTargetWithMaintenanceWindowError, RegisterTargetWithMaintenanceWindowRequest,
+    RegisterTargetWithMaintenanceWindowResult,
 };
 use crate::ssm::operation::register_task_with_maintenance_window::{
     RegisterTaskWithMaintenanceWindowError, RegisterTaskWithMaintenanceWindowRequest,
     RegisterTaskWithMaintenanceWindowResult,
 };
+use crate::ssm::operation::remove_tags_from_resource::{
+    RemoveTagsFromResourceError, RemoveTagsFromResourceRequest,
+    RemoveTagsFromResourceResult,
+};
+use crate::ssm::operation::reset_service_setting::{
+    ResetServiceSettingError, ResetServiceSettingRequest, ResetServiceSettingResult,
+};
+use crate::ssm::operation::resume_session::{
+    ResumeSessionError, ResumeSessionRequest, ResumeSessionResponse,
+};
+use crate::ssm::operation::send_automation_signal::{
+    SendAutomationSignalError, SendAutomationSignalRequest, SendAutomationSignalResult,
+};
+use crate::ssm::operation::send_command::{
+    SendCommandError, SendCommandRequest, SendCommandResult,
+};
+use crate::ssm::operation::start_access_request::{
+    StartAccessRequestError, StartAccessRequestRequest, StartAccessRequestResponse,
+};
+use crate::ssm::operation::start_associations_once::{
+    StartAssociationsOnceError, StartAssociationsOnceRequest, StartAssociationsOnceResult,
+};
+use crate::ssm::operation::start_automation_execution::{
+    StartAutomationExecutionError, StartAutomationExecutionRequest,
+    StartAutomationExecutionResult,
+};
+use crate::ssm::operation::start_change_request_execution::{
+    StartChangeRequestExecutionError, StartChangeRequestExecutionRequest,
+    StartChangeRequestExecutionResult,
+};
+use crate::ssm::operation::start_execution_preview::{
+    StartExecutionPreviewError, StartExecutionPreviewRequest,
+    StartExecutionPreviewResponse,
+};
+use crate::ssm::operation::start_session::{
+    StartSessionError, StartSessionRequest, StartSessionResponse,
+};
+use crate::ssm::operation::stop_automation_execution::{
+    StopAutomationExecutionError, StopAutomationExecutionRequest,
+    StopAutomationExecutionResult,
+};
+use crate::ssm::operation::terminate_session::{
+    TerminateSessionError, TerminateSessionRequest, TerminateSessionResponse,
+};
+use crate::ssm::operation::unlabel_parameter_version::{
+    UnlabelParameterVersionError, UnlabelParameterVersionRequest,
+    UnlabelParameterVersionResult,
+};
+use crate::ssm::operation::update_association::{
+    UpdateAssociationError, UpdateAssociationRequest, UpdateAssociationResult,
+};
+use crate::ssm::operation::update_association_status::{
+    UpdateAssociationStatusError, UpdateAssociationStatusRequest,
+    UpdateAssociationStatusResult,
+};
+use crate::ssm::operation::update_document::{
+    UpdateDocumentError, UpdateDocumentRequest, UpdateDocumentResult,
+};
+use crate::ssm::operation::update_document_default_version::{
+    UpdateDocumentDefaultVersionError, UpdateDocumentDefaultVersionRequest,
+    UpdateDocumentDefaultVersionResult,
+};
+use crate::ssm::operation::update_document_metadata::{
+    UpdateDocumentMetadataError, UpdateDocumentMetadataRequest,
+    UpdateDocumentMetadataResponse,
+};
+use crate::ssm::operation::update_maintenance_window::{
+    UpdateMaintenanceWindowError, UpdateMaintenanceWindowRequest,
+    UpdateMaintenanceWindowResult,
+};
+use crate::ssm::operation::update_maintenance_window_target::{
+    UpdateMaintenanceWindowTargetError, UpdateMaintenanceWindowTargetRequest,
+    UpdateMaintenanceWindowTargetResult,
+};
+use crate::ssm::operation::update_maintenance_window_task::{
+    UpdateMaintenanceWindowTaskError, UpdateMaintenanceWindowTaskRequest,
+    UpdateMaintenanceWindowTaskResult,
+};
+use crate::ssm::operation::update_managed_instance_role::{
+    UpdateManagedInstanceRoleError, UpdateManagedInstanceRoleRequest,
+    UpdateManagedInstanceRoleResult,
+};
+use crate::ssm::operation::update_ops_item::{
+    UpdateOpsItemError, UpdateOpsItemRequest, UpdateOpsItemResponse,
+};
+use crate::ssm::operation::update_ops_metadata::{
+    UpdateOpsMetadataError, UpdateOpsMetadataRequest, UpdateOpsMetadataResult,
+};
+use crate::ssm::operation::update_patch_baseline::{
+    UpdatePatchBaselineError, UpdatePatchBaselineRequest, UpdatePatchBaselineResult,
+};
+use crate::ssm::operation::update_resource_data_sync::{
+    UpdateResourceDataSyncError, UpdateResourceDataSyncRequest,
+    UpdateResourceDataSyncResult,
+};
+use crate::ssm::operation::update_service_setting::{
+    UpdateServiceSettingError, UpdateServiceSettingRequest, UpdateServiceSettingResult,
+};
 use crate::ssm::validation::{
-    CREATE_MAINTENANCE_WINDOW_REQUEST, DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
-    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
-    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
+    ADD_TAGS_TO_RESOURCE_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+    CANCEL_COMMAND_REQUEST, CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+    CREATE_ACTIVATION_REQUEST, CREATE_ASSOCIATION_BATCH_REQUEST,
+    CREATE_ASSOCIATION_REQUEST, CREATE_DOCUMENT_REQUEST,
+    CREATE_MAINTENANCE_WINDOW_REQUEST, CREATE_OPS_ITEM_REQUEST,
+    CREATE_OPS_METADATA_REQUEST, CREATE_PATCH_BASELINE_REQUEST,
+    CREATE_RESOURCE_DATA_SYNC_REQUEST, DELETE_ACTIVATION_REQUEST,
+    DELETE_ASSOCIATION_REQUEST, DELETE_DOCUMENT_REQUEST, DELETE_INVENTORY_REQUEST,
+    DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_OPS_ITEM_REQUEST,
+    DELETE_OPS_METADATA_REQUEST, DELETE_PARAMETERS_REQUEST, DELETE_PARAMETER_REQUEST,
+    DELETE_PATCH_BASELINE_REQUEST, DELETE_RESOURCE_DATA_SYNC_REQUEST,
+    DELETE_RESOURCE_POLICY_REQUEST, DEREGISTER_MANAGED_INSTANCE_REQUEST,
+    DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+    DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+    DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST, DESCRIBE_ACTIVATIONS_REQUEST,
+    DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST,
+    DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST, DESCRIBE_ASSOCIATION_REQUEST,
+    DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+    DESCRIBE_AVAILABLE_PATCHES_REQUEST, DESCRIBE_DOCUMENT_PERMISSION_REQUEST,
+    DESCRIBE_DOCUMENT_REQUEST, DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+    DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+    DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST, DESCRIBE_INSTANCE_INFORMATION_REQUEST,
+    DESCRIBE_INSTANCE_PATCHES_REQUEST,
+    DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+    DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, DESCRIBE_INSTANCE_PROPERTIES_REQUEST,
+    DESCRIBE_INVENTORY_DELETIONS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, DESCRIBE_OPS_ITEMS_REQUEST,
+    DESCRIBE_PARAMETERS_REQUEST, DESCRIBE_PATCH_BASELINES_REQUEST,
+    DESCRIBE_PATCH_GROUPS_REQUEST, DESCRIBE_PATCH_GROUP_STATE_REQUEST,
+    DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_SESSIONS_REQUEST,
+    DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, GET_ACCESS_TOKEN_REQUEST,
+    GET_AUTOMATION_EXECUTION_REQUEST, GET_CALENDAR_STATE_REQUEST,
+    GET_COMMAND_INVOCATION_REQUEST, GET_CONNECTION_STATUS_REQUEST,
+    GET_DEFAULT_PATCH_BASELINE_REQUEST,
+    GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST, GET_DOCUMENT_REQUEST,
+    GET_EXECUTION_PREVIEW_REQUEST, GET_INVENTORY_REQUEST, GET_INVENTORY_SCHEMA_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST, GET_MAINTENANCE_WINDOW_REQUEST,
+    GET_MAINTENANCE_WINDOW_TASK_REQUEST, GET_OPS_ITEM_REQUEST, GET_OPS_METADATA_REQUEST,
+    GET_OPS_SUMMARY_REQUEST, GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_REQUEST,
+    GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_REQUEST,
+    GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, GET_PATCH_BASELINE_REQUEST,
+    GET_RESOURCE_POLICIES_REQUEST, GET_SERVICE_SETTING_REQUEST,
+    LABEL_PARAMETER_VERSION_REQUEST, LIST_ASSOCIATIONS_REQUEST,
+    LIST_ASSOCIATION_VERSIONS_REQUEST, LIST_COMMANDS_REQUEST,
+    LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMPLIANCE_ITEMS_REQUEST,
+    LIST_COMPLIANCE_SUMMARIES_REQUEST, LIST_DOCUMENTS_REQUEST,
+    LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_VERSIONS_REQUEST,
+    LIST_INVENTORY_ENTRIES_REQUEST, LIST_NODES_REQUEST, LIST_NODES_SUMMARY_REQUEST,
+    LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_RELATED_ITEMS_REQUEST,
+    LIST_OPS_METADATA_REQUEST, LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
+    LIST_RESOURCE_DATA_SYNC_REQUEST, LIST_TAGS_FOR_RESOURCE_REQUEST,
+    MODIFY_DOCUMENT_PERMISSION_REQUEST, PUT_COMPLIANCE_ITEMS_REQUEST,
+    PUT_INVENTORY_REQUEST, PUT_PARAMETER_REQUEST, PUT_RESOURCE_POLICY_REQUEST,
+    REGISTER_DEFAULT_PATCH_BASELINE_REQUEST,
+    REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+    REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST, REMOVE_TAGS_FROM_RESOURCE_REQUEST,
+    RESET_SERVICE_SETTING_REQUEST, RESUME_SESSION_REQUEST,
+    SEND_AUTOMATION_SIGNAL_REQUEST, SEND_COMMAND_REQUEST, START_ACCESS_REQUEST_REQUEST,
+    START_ASSOCIATIONS_ONCE_REQUEST, START_AUTOMATION_EXECUTION_REQUEST,
+    START_CHANGE_REQUEST_EXECUTION_REQUEST, START_EXECUTION_PREVIEW_REQUEST,
+    START_SESSION_REQUEST, STOP_AUTOMATION_EXECUTION_REQUEST, TERMINATE_SESSION_REQUEST,
+    UNLABEL_PARAMETER_VERSION_REQUEST, UPDATE_ASSOCIATION_REQUEST,
+    UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST,
+    UPDATE_DOCUMENT_METADATA_REQUEST, UPDATE_DOCUMENT_REQUEST,
+    UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+    UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_REQUEST,
+    UPDATE_OPS_ITEM_REQUEST, UPDATE_OPS_METADATA_REQUEST, UPDATE_PATCH_BASELINE_REQUEST,
+    UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_SERVICE_SETTING_REQUEST,
 };
 use std::future::Future;
 
@@ -33,6 +609,161 @@ use std::future::Future;
 ///
 /// Each method takes the validated input; [`AmazonSsmRouter`] routes awsJson1.1 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait AmazonSsm: Send + Sync + 'static {
+    /// Adds or overwrites one or more tags for the specified resource. *Tags* are metadata that you can
+    /// assign to your automations, documents, managed nodes, maintenance windows, Parameter Store
+    /// parameters, and patch baselines. Tags enable you to categorize your resources in different ways,
+    /// for example, by purpose, owner, or environment. Each tag consists of a key and an optional
+    /// value, both of which you define. For example, you could define a set of tags for your account's
+    /// managed nodes that helps you track each node's owner and stack level. For example:
+    ///
+    /// - `Key=Owner,Value=DbAdmin`
+    /// - `Key=Owner,Value=SysAdmin`
+    /// - `Key=Owner,Value=Dev`
+    /// - `Key=Stack,Value=Production`
+    /// - `Key=Stack,Value=Pre-Production`
+    /// - `Key=Stack,Value=Test`
+    ///
+    /// Most resources can have a maximum of 50 tags. Automations can have a maximum of 5 tags.
+    ///
+    /// We recommend that you devise a set of tag keys that meets your needs for each resource type.
+    /// Using a consistent set of tag keys makes it easier for you to manage your resources. You can
+    /// search and filter the resources based on the tags you add. Tags don't have any semantic meaning
+    /// to and are interpreted strictly as a string of characters.
+    ///
+    /// For more information about using tags with Amazon Elastic Compute Cloud (Amazon EC2) instances,
+    /// see [Tag your Amazon EC2 resources](<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html>)
+    /// in the *Amazon EC2 User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn add_tags_to_resource(
+        &self,
+        _input: AddTagsToResourceRequest,
+    ) -> impl Future<
+        Output = Result<AddTagsToResourceResult, AddTagsToResourceError>,
+    > + Send {
+        async { not_implemented("AddTagsToResource") }
+    }
+
+    /// Associates a related item to a Systems Manager OpsCenter OpsItem. For example, you can associate
+    /// an Incident Manager incident or analysis with an OpsItem. Incident Manager and OpsCenter are
+    /// tools in Amazon Web Services Systems Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn associate_ops_item_related_item(
+        &self,
+        _input: AssociateOpsItemRelatedItemRequest,
+    ) -> impl Future<
+        Output = Result<
+            AssociateOpsItemRelatedItemResponse,
+            AssociateOpsItemRelatedItemError,
+        >,
+    > + Send {
+        async { not_implemented("AssociateOpsItemRelatedItem") }
+    }
+
+    /// Attempts to cancel the command specified by the Command ID. There is no guarantee that the
+    /// command will be terminated and the underlying process stopped.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn cancel_command(
+        &self,
+        _input: CancelCommandRequest,
+    ) -> impl Future<Output = Result<CancelCommandResult, CancelCommandError>> + Send {
+        async { not_implemented("CancelCommand") }
+    }
+
+    /// Stops a maintenance window execution that is already in progress and cancels any tasks in the
+    /// window that haven't already starting running. Tasks already in progress will continue to
+    /// completion.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn cancel_maintenance_window_execution(
+        &self,
+        _input: CancelMaintenanceWindowExecutionRequest,
+    ) -> impl Future<
+        Output = Result<
+            CancelMaintenanceWindowExecutionResult,
+            CancelMaintenanceWindowExecutionError,
+        >,
+    > + Send {
+        async { not_implemented("CancelMaintenanceWindowExecution") }
+    }
+
+    /// Generates an activation code and activation ID you can use to register your on-premises servers,
+    /// edge devices, or virtual machine (VM) with Amazon Web Services Systems Manager. Registering
+    /// these machines with Systems Manager makes it possible to manage them using Systems Manager
+    /// tools. You use the activation code and ID when installing SSM Agent on machines in your hybrid
+    /// environment. For more information about requirements for managing on-premises machines using
+    /// Systems Manager, see [Using Amazon Web Services Systems Manager in hybrid and multicloud environments](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-hybrid-multicloud.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// > **Note:** Amazon Elastic Compute Cloud (Amazon EC2) instances, edge devices, and on-premises servers and
+    /// > VMs that are configured for Systems Manager are all called *managed nodes*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_activation(
+        &self,
+        _input: CreateActivationRequest,
+    ) -> impl Future<
+        Output = Result<CreateActivationResult, CreateActivationError>,
+    > + Send {
+        async { not_implemented("CreateActivation") }
+    }
+
+    /// A State Manager association defines the state that you want to maintain on your managed nodes.
+    /// For example, an association can specify that anti-virus software must be installed and running
+    /// on your managed nodes, or that certain ports must be closed. For static targets, the association
+    /// specifies a schedule for when the configuration is reapplied. For dynamic targets, such as an
+    /// Amazon Web Services resource group or an Amazon Web Services autoscaling group, State Manager, a
+    /// tool in Amazon Web Services Systems Manager applies the configuration when new managed nodes are
+    /// added to the group. The association also specifies actions to take when applying the
+    /// configuration. For example, an association for anti-virus software might run once a day. If the
+    /// software isn't installed, then State Manager installs it. If the software is installed, but the
+    /// service isn't running, then the association might instruct State Manager to start the service.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_association(
+        &self,
+        _input: CreateAssociationRequest,
+    ) -> impl Future<
+        Output = Result<CreateAssociationResult, CreateAssociationError>,
+    > + Send {
+        async { not_implemented("CreateAssociation") }
+    }
+
+    /// Associates the specified Amazon Web Services Systems Manager document (SSM document) with the
+    /// specified managed nodes or targets.
+    ///
+    /// When you associate a document with one or more managed nodes using IDs or tags, Amazon Web
+    /// Services Systems Manager Agent (SSM Agent) running on the managed node processes the document
+    /// and configures the node as specified.
+    ///
+    /// If you associate a document with a managed node that already has an associated document, the
+    /// system returns the AssociationAlreadyExists exception.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_association_batch(
+        &self,
+        _input: CreateAssociationBatchRequest,
+    ) -> impl Future<
+        Output = Result<CreateAssociationBatchResult, CreateAssociationBatchError>,
+    > + Send {
+        async { not_implemented("CreateAssociationBatch") }
+    }
+
+    /// Creates a Amazon Web Services Systems Manager (SSM document). An SSM document defines the
+    /// actions that Systems Manager performs on your managed nodes. For more information about SSM
+    /// documents, including information about supported schemas, features, and syntax, see [Amazon Web Services Systems Manager Documents](<https://docs.aws.amazon.com/systems-manager/latest/userguide/documents.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_document(
+        &self,
+        _input: CreateDocumentRequest,
+    ) -> impl Future<Output = Result<CreateDocumentResult, CreateDocumentError>> + Send {
+        async { not_implemented("CreateDocument") }
+    }
+
     /// Creates a new maintenance window.
     ///
     /// > **Note:** The value you specify for `Duration` determines the specific end time for the maintenance window
@@ -51,6 +782,314 @@ pub trait AmazonSsm: Send + Sync + 'static {
         async { not_implemented("CreateMaintenanceWindow") }
     }
 
+    /// Creates a new OpsItem. You must have permission in Identity and Access Management (IAM) to
+    /// create a new OpsItem. For more information, see [Set up OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to
+    /// view, investigate, and remediate operational issues impacting the performance and health of
+    /// their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_ops_item(
+        &self,
+        _input: CreateOpsItemRequest,
+    ) -> impl Future<Output = Result<CreateOpsItemResponse, CreateOpsItemError>> + Send {
+        async { not_implemented("CreateOpsItem") }
+    }
+
+    /// If you create a new application in Application Manager, Amazon Web Services Systems Manager
+    /// calls this API operation to specify information about the new application, including the
+    /// application type.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_ops_metadata(
+        &self,
+        _input: CreateOpsMetadataRequest,
+    ) -> impl Future<
+        Output = Result<CreateOpsMetadataResult, CreateOpsMetadataError>,
+    > + Send {
+        async { not_implemented("CreateOpsMetadata") }
+    }
+
+    /// Creates a patch baseline.
+    ///
+    /// > **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating
+    /// > system type, see PatchFilter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_patch_baseline(
+        &self,
+        _input: CreatePatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<CreatePatchBaselineResult, CreatePatchBaselineError>,
+    > + Send {
+        async { not_implemented("CreatePatchBaseline") }
+    }
+
+    /// A resource data sync helps you view data from multiple sources in a single location. Amazon Web
+    /// Services Systems Manager offers two types of resource data sync: `SyncToDestination` and `SyncFromSource`.
+    ///
+    /// You can configure Systems Manager Inventory to use the `SyncToDestination` type to synchronize
+    /// Inventory data from multiple Amazon Web Services Regions to a single Amazon Simple Storage
+    /// Service (Amazon S3) bucket. For more information, see [Creating a resource data sync for Inventory](<https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-create-resource-data-sync.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// You can configure Systems Manager Explorer to use the `SyncFromSource` type to synchronize
+    /// operational work items (OpsItems) and operational data (OpsData) from multiple Amazon Web
+    /// Services Regions to a single Amazon S3 bucket. This type can synchronize OpsItems and OpsData
+    /// from multiple Amazon Web Services accounts and Amazon Web Services Regions or `EntireOrganization`
+    /// by using Organizations. For more information, see [Setting up Systems Manager Explorer to display data from multiple accounts and Regions](<https://docs.aws.amazon.com/systems-manager/latest/userguide/Explorer-resource-data-sync.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// A resource data sync is an asynchronous operation that returns immediately. After a successful
+    /// initial sync is completed, the system continuously syncs data. To check the status of a sync,
+    /// use the ListResourceDataSync.
+    ///
+    /// > **Note:** By default, data isn't encrypted in Amazon S3. We strongly recommend that you enable encryption
+    /// > in Amazon S3 to ensure secure data storage. We also recommend that you secure access to the
+    /// > Amazon S3 bucket by creating a restrictive bucket policy.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn create_resource_data_sync(
+        &self,
+        _input: CreateResourceDataSyncRequest,
+    ) -> impl Future<
+        Output = Result<CreateResourceDataSyncResult, CreateResourceDataSyncError>,
+    > + Send {
+        async { not_implemented("CreateResourceDataSync") }
+    }
+
+    /// Deletes an activation. You aren't required to delete an activation. If you delete an activation,
+    /// you can no longer use it to register additional managed nodes. Deleting an activation doesn't
+    /// de-register managed nodes. You must manually de-register managed nodes.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_activation(
+        &self,
+        _input: DeleteActivationRequest,
+    ) -> impl Future<
+        Output = Result<DeleteActivationResult, DeleteActivationError>,
+    > + Send {
+        async { not_implemented("DeleteActivation") }
+    }
+
+    /// Disassociates the specified Amazon Web Services Systems Manager document (SSM document) from the
+    /// specified managed node. If you created the association by using the `Targets` parameter, then
+    /// you must delete the association by using the association ID.
+    ///
+    /// When you disassociate a document from a managed node, it doesn't change the configuration of the
+    /// node. To change the configuration state of a managed node after you disassociate a document, you
+    /// must create a new document with the desired configuration and associate it with the node.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_association(
+        &self,
+        _input: DeleteAssociationRequest,
+    ) -> impl Future<
+        Output = Result<DeleteAssociationResult, DeleteAssociationError>,
+    > + Send {
+        async { not_implemented("DeleteAssociation") }
+    }
+
+    /// Deletes the Amazon Web Services Systems Manager document (SSM document) and all managed node
+    /// associations to the document.
+    ///
+    /// Before you delete the document, we recommend that you use DeleteAssociation to disassociate all
+    /// managed nodes that are associated with the document.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_document(
+        &self,
+        _input: DeleteDocumentRequest,
+    ) -> impl Future<Output = Result<DeleteDocumentResult, DeleteDocumentError>> + Send {
+        async { not_implemented("DeleteDocument") }
+    }
+
+    /// Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a
+    /// custom inventory type is also referred to as deleting a custom inventory schema.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_inventory(
+        &self,
+        _input: DeleteInventoryRequest,
+    ) -> impl Future<
+        Output = Result<DeleteInventoryResult, DeleteInventoryError>,
+    > + Send {
+        async { not_implemented("DeleteInventory") }
+    }
+
+    /// Deletes a maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_maintenance_window(
+        &self,
+        _input: DeleteMaintenanceWindowRequest,
+    ) -> impl Future<
+        Output = Result<DeleteMaintenanceWindowResult, DeleteMaintenanceWindowError>,
+    > + Send {
+        async { not_implemented("DeleteMaintenanceWindow") }
+    }
+
+    /// Delete an OpsItem. You must have permission in Identity and Access Management (IAM) to delete an
+    /// OpsItem.
+    ///
+    /// > **Important:** Note the following important information about this operation.
+    /// >
+    /// > - Deleting an OpsItem is irreversible. You can't restore a deleted OpsItem.
+    /// > - This operation uses an *eventual consistency model*, which means the system can take a few
+    /// >   minutes to complete this operation. If you delete an OpsItem and immediately call, for example,
+    /// >   GetOpsItem, the deleted OpsItem might still appear in the response.
+    /// > - This operation is idempotent. The system doesn't throw an exception if you repeatedly call this
+    /// >   operation for the same OpsItem. If the first call is successful, all additional calls return the
+    /// >   same successful response as the first call.
+    /// > - This operation doesn't support cross-account calls. A delegated administrator or management
+    /// >   account can't delete OpsItems in other accounts, even if OpsCenter has been set up for
+    /// >   cross-account administration. For more information about cross-account administration, see [Setting up OpsCenter to centrally manage OpsItems across accounts](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setting-up-cross-account.html>)
+    /// >   in the *Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_ops_item(
+        &self,
+        _input: DeleteOpsItemRequest,
+    ) -> impl Future<Output = Result<DeleteOpsItemResponse, DeleteOpsItemError>> + Send {
+        async { not_implemented("DeleteOpsItem") }
+    }
+
+    /// Delete OpsMetadata related to an application.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_ops_metadata(
+        &self,
+        _input: DeleteOpsMetadataRequest,
+    ) -> impl Future<
+        Output = Result<DeleteOpsMetadataResult, DeleteOpsMetadataError>,
+    > + Send {
+        async { not_implemented("DeleteOpsMetadata") }
+    }
+
+    /// Delete a parameter from the system. After deleting a parameter, wait for at least 30 seconds to
+    /// create a parameter with the same name.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_parameter(
+        &self,
+        _input: DeleteParameterRequest,
+    ) -> impl Future<
+        Output = Result<DeleteParameterResult, DeleteParameterError>,
+    > + Send {
+        async { not_implemented("DeleteParameter") }
+    }
+
+    /// Delete a list of parameters. After deleting a parameter, wait for at least 30 seconds to create
+    /// a parameter with the same name.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_parameters(
+        &self,
+        _input: DeleteParametersRequest,
+    ) -> impl Future<
+        Output = Result<DeleteParametersResult, DeleteParametersError>,
+    > + Send {
+        async { not_implemented("DeleteParameters") }
+    }
+
+    /// Deletes a patch baseline.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_patch_baseline(
+        &self,
+        _input: DeletePatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<DeletePatchBaselineResult, DeletePatchBaselineError>,
+    > + Send {
+        async { not_implemented("DeletePatchBaseline") }
+    }
+
+    /// Deletes a resource data sync configuration. After the configuration is deleted, changes to data
+    /// on managed nodes are no longer synced to or from the target. Deleting a sync configuration
+    /// doesn't delete data.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_resource_data_sync(
+        &self,
+        _input: DeleteResourceDataSyncRequest,
+    ) -> impl Future<
+        Output = Result<DeleteResourceDataSyncResult, DeleteResourceDataSyncError>,
+    > + Send {
+        async { not_implemented("DeleteResourceDataSync") }
+    }
+
+    /// Deletes a Systems Manager resource policy. A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account)
+    /// that can manage your Systems Manager resources. The following resources support Systems Manager
+    /// resource policies.
+    ///
+    /// - `OpsItemGroup` - The resource policy for `OpsItemGroup` enables Amazon Web Services accounts to
+    ///   view and interact with OpsCenter operational work items (OpsItems).
+    /// - `Parameter` - The resource policy is used to share a parameter with other accounts using
+    ///   Resource Access Manager (RAM). For more information about cross-account sharing of parameters,
+    ///   see [Working with shared parameters](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html>)
+    ///   in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn delete_resource_policy(
+        &self,
+        _input: DeleteResourcePolicyRequest,
+    ) -> impl Future<
+        Output = Result<DeleteResourcePolicyResponse, DeleteResourcePolicyError>,
+    > + Send {
+        async { not_implemented("DeleteResourcePolicy") }
+    }
+
+    /// Removes the server or virtual machine from the list of registered servers.
+    ///
+    /// If you want to reregister an on-premises server, edge device, or VM, you must use a different
+    /// Activation Code and Activation ID than used to register the machine previously. The Activation
+    /// Code and Activation ID must not have already been used on the maximum number of activations
+    /// specified when they were created. For more information, see [Deregistering managed nodes in a hybrid and multicloud environment](<https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-deregister-hybrid-nodes.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn deregister_managed_instance(
+        &self,
+        _input: DeregisterManagedInstanceRequest,
+    ) -> impl Future<
+        Output = Result<DeregisterManagedInstanceResult, DeregisterManagedInstanceError>,
+    > + Send {
+        async { not_implemented("DeregisterManagedInstance") }
+    }
+
+    /// Removes a patch group from a patch baseline.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn deregister_patch_baseline_for_patch_group(
+        &self,
+        _input: DeregisterPatchBaselineForPatchGroupRequest,
+    ) -> impl Future<
+        Output = Result<
+            DeregisterPatchBaselineForPatchGroupResult,
+            DeregisterPatchBaselineForPatchGroupError,
+        >,
+    > + Send {
+        async { not_implemented("DeregisterPatchBaselineForPatchGroup") }
+    }
+
+    /// Removes a target from a maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn deregister_target_from_maintenance_window(
+        &self,
+        _input: DeregisterTargetFromMaintenanceWindowRequest,
+    ) -> impl Future<
+        Output = Result<
+            DeregisterTargetFromMaintenanceWindowResult,
+            DeregisterTargetFromMaintenanceWindowError,
+        >,
+    > + Send {
+        async { not_implemented("DeregisterTargetFromMaintenanceWindow") }
+    }
+
     /// Removes a task from a maintenance window.
     ///
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
@@ -64,6 +1103,771 @@ pub trait AmazonSsm: Send + Sync + 'static {
         >,
     > + Send {
         async { not_implemented("DeregisterTaskFromMaintenanceWindow") }
+    }
+
+    /// Describes details about the activation, such as the date and time the activation was created,
+    /// its expiration date, the Identity and Access Management (IAM) role assigned to the managed nodes
+    /// in the activation, and the number of nodes registered by using this activation.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_activations(
+        &self,
+        _input: DescribeActivationsRequest,
+    ) -> impl Future<
+        Output = Result<DescribeActivationsResult, DescribeActivationsError>,
+    > + Send {
+        async { not_implemented("DescribeActivations") }
+    }
+
+    /// Describes the association for the specified target or managed node. If you created the
+    /// association by using the `Targets` parameter, then you must retrieve the association by using
+    /// the association ID.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_association(
+        &self,
+        _input: DescribeAssociationRequest,
+    ) -> impl Future<
+        Output = Result<DescribeAssociationResult, DescribeAssociationError>,
+    > + Send {
+        async { not_implemented("DescribeAssociation") }
+    }
+
+    /// Views information about a specific execution of a specific association.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_association_execution_targets(
+        &self,
+        _input: DescribeAssociationExecutionTargetsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeAssociationExecutionTargetsResult,
+            DescribeAssociationExecutionTargetsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeAssociationExecutionTargets") }
+    }
+
+    /// Views all executions for a specific association ID.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_association_executions(
+        &self,
+        _input: DescribeAssociationExecutionsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeAssociationExecutionsResult,
+            DescribeAssociationExecutionsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeAssociationExecutions") }
+    }
+
+    /// Provides details about all active and terminated Automation executions.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_automation_executions(
+        &self,
+        _input: DescribeAutomationExecutionsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeAutomationExecutionsResult,
+            DescribeAutomationExecutionsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeAutomationExecutions") }
+    }
+
+    /// Information about all active and terminated step executions in an Automation workflow.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_automation_step_executions(
+        &self,
+        _input: DescribeAutomationStepExecutionsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeAutomationStepExecutionsResult,
+            DescribeAutomationStepExecutionsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeAutomationStepExecutions") }
+    }
+
+    /// Lists all patches eligible to be included in a patch baseline.
+    ///
+    /// > **Note:** Currently, `DescribeAvailablePatches` supports only the Amazon Linux 1, Amazon Linux 2, and
+    /// > Windows Server operating systems.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_available_patches(
+        &self,
+        _input: DescribeAvailablePatchesRequest,
+    ) -> impl Future<
+        Output = Result<DescribeAvailablePatchesResult, DescribeAvailablePatchesError>,
+    > + Send {
+        async { not_implemented("DescribeAvailablePatches") }
+    }
+
+    /// Describes the specified Amazon Web Services Systems Manager document (SSM document).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_document(
+        &self,
+        _input: DescribeDocumentRequest,
+    ) -> impl Future<
+        Output = Result<DescribeDocumentResult, DescribeDocumentError>,
+    > + Send {
+        async { not_implemented("DescribeDocument") }
+    }
+
+    /// Describes the permissions for a Amazon Web Services Systems Manager document (SSM document). If
+    /// you created the document, you are the owner. If a document is shared, it can either be shared
+    /// privately (by specifying a user's Amazon Web Services account ID) or publicly (*All*).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_document_permission(
+        &self,
+        _input: DescribeDocumentPermissionRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeDocumentPermissionResponse,
+            DescribeDocumentPermissionError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeDocumentPermission") }
+    }
+
+    /// All associations for the managed nodes.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_effective_instance_associations(
+        &self,
+        _input: DescribeEffectiveInstanceAssociationsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeEffectiveInstanceAssociationsResult,
+            DescribeEffectiveInstanceAssociationsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeEffectiveInstanceAssociations") }
+    }
+
+    /// Retrieves the current effective patches (the patch and the approval state) for the specified
+    /// patch baseline. Applies to patch baselines for Windows only.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_effective_patches_for_patch_baseline(
+        &self,
+        _input: DescribeEffectivePatchesForPatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeEffectivePatchesForPatchBaselineResult,
+            DescribeEffectivePatchesForPatchBaselineError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeEffectivePatchesForPatchBaseline") }
+    }
+
+    /// The status of the associations for the managed nodes.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_instance_associations_status(
+        &self,
+        _input: DescribeInstanceAssociationsStatusRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstanceAssociationsStatusResult,
+            DescribeInstanceAssociationsStatusError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeInstanceAssociationsStatus") }
+    }
+
+    /// Provides information about one or more of your managed nodes, including the operating system
+    /// platform, SSM Agent version, association status, and IP address. This operation does not return
+    /// information for nodes that are either Stopped or Terminated.
+    ///
+    /// If you specify one or more node IDs, the operation returns information for those managed nodes.
+    /// If you don't specify node IDs, it returns information for all your managed nodes. If you specify
+    /// a node ID that isn't valid or a node that you don't own, you receive an error.
+    ///
+    /// > **Note:** The `IamRole` field returned for this API operation is the role assigned to an Amazon EC2
+    /// > instance configured with a Systems Manager Quick Setup host management configuration or the role
+    /// > assigned to an on-premises managed node.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_instance_information(
+        &self,
+        _input: DescribeInstanceInformationRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstanceInformationResult,
+            DescribeInstanceInformationError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeInstanceInformation") }
+    }
+
+    /// Retrieves the high-level patch state of one or more managed nodes.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_instance_patch_states(
+        &self,
+        _input: DescribeInstancePatchStatesRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstancePatchStatesResult,
+            DescribeInstancePatchStatesError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeInstancePatchStates") }
+    }
+
+    /// Retrieves the high-level patch state for the managed nodes in the specified patch group.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_instance_patch_states_for_patch_group(
+        &self,
+        _input: DescribeInstancePatchStatesForPatchGroupRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstancePatchStatesForPatchGroupResult,
+            DescribeInstancePatchStatesForPatchGroupError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeInstancePatchStatesForPatchGroup") }
+    }
+
+    /// Retrieves information about the patches on the specified managed node and their state relative
+    /// to the patch baseline being used for the node.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_instance_patches(
+        &self,
+        _input: DescribeInstancePatchesRequest,
+    ) -> impl Future<
+        Output = Result<DescribeInstancePatchesResult, DescribeInstancePatchesError>,
+    > + Send {
+        async { not_implemented("DescribeInstancePatches") }
+    }
+
+    /// An API operation used by the Systems Manager console to display information about Systems
+    /// Manager managed nodes.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_instance_properties(
+        &self,
+        _input: DescribeInstancePropertiesRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstancePropertiesResult,
+            DescribeInstancePropertiesError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeInstanceProperties") }
+    }
+
+    /// Describes a specific delete inventory operation.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_inventory_deletions(
+        &self,
+        _input: DescribeInventoryDeletionsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeInventoryDeletionsResult,
+            DescribeInventoryDeletionsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeInventoryDeletions") }
+    }
+
+    /// Retrieves the individual task executions (one per target) for a particular task run as part of a
+    /// maintenance window execution.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_window_execution_task_invocations(
+        &self,
+        _input: DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowExecutionTaskInvocationsResult,
+            DescribeMaintenanceWindowExecutionTaskInvocationsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowExecutionTaskInvocations") }
+    }
+
+    /// For a given maintenance window execution, lists the tasks that were run.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_window_execution_tasks(
+        &self,
+        _input: DescribeMaintenanceWindowExecutionTasksRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowExecutionTasksResult,
+            DescribeMaintenanceWindowExecutionTasksError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowExecutionTasks") }
+    }
+
+    /// Lists the executions of a maintenance window. This includes information about when the
+    /// maintenance window was scheduled to be active, and information about tasks registered and run
+    /// with the maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_window_executions(
+        &self,
+        _input: DescribeMaintenanceWindowExecutionsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowExecutionsResult,
+            DescribeMaintenanceWindowExecutionsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowExecutions") }
+    }
+
+    /// Retrieves information about upcoming executions of a maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_window_schedule(
+        &self,
+        _input: DescribeMaintenanceWindowScheduleRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowScheduleResult,
+            DescribeMaintenanceWindowScheduleError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowSchedule") }
+    }
+
+    /// Lists the targets registered with the maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_window_targets(
+        &self,
+        _input: DescribeMaintenanceWindowTargetsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowTargetsResult,
+            DescribeMaintenanceWindowTargetsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowTargets") }
+    }
+
+    /// Lists the tasks in a maintenance window.
+    ///
+    /// > **Note:** For maintenance window tasks without a specified target, you can't supply values for `--max-errors`
+    /// > and `--max-concurrency`. Instead, the system inserts a placeholder value of `1`, which may be
+    /// > reported in the response to this command. These values don't affect the running of your task and
+    /// > can be ignored.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_window_tasks(
+        &self,
+        _input: DescribeMaintenanceWindowTasksRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowTasksResult,
+            DescribeMaintenanceWindowTasksError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowTasks") }
+    }
+
+    /// Retrieves the maintenance windows in an Amazon Web Services account.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_windows(
+        &self,
+        _input: DescribeMaintenanceWindowsRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowsResult,
+            DescribeMaintenanceWindowsError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindows") }
+    }
+
+    /// Retrieves information about the maintenance window targets or tasks that a managed node is
+    /// associated with.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_maintenance_windows_for_target(
+        &self,
+        _input: DescribeMaintenanceWindowsForTargetRequest,
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowsForTargetResult,
+            DescribeMaintenanceWindowsForTargetError,
+        >,
+    > + Send {
+        async { not_implemented("DescribeMaintenanceWindowsForTarget") }
+    }
+
+    /// Query a set of OpsItems. You must have permission in Identity and Access Management (IAM) to
+    /// query a list of OpsItems. For more information, see [Set up OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to
+    /// view, investigate, and remediate operational issues impacting the performance and health of
+    /// their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_ops_items(
+        &self,
+        _input: DescribeOpsItemsRequest,
+    ) -> impl Future<
+        Output = Result<DescribeOpsItemsResponse, DescribeOpsItemsError>,
+    > + Send {
+        async { not_implemented("DescribeOpsItems") }
+    }
+
+    /// Lists the parameters in your Amazon Web Services account or the parameters shared with you when
+    /// you enable the [Shared](<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeParameters.html#systemsmanager-DescribeParameters-request-Shared>)
+    /// option.
+    ///
+    /// Request results are returned on a best-effort basis. If you specify `MaxResults` in the request,
+    /// the response includes information up to the limit specified. The number of items returned,
+    /// however, can be between zero and the value of `MaxResults`. If the service reaches an internal
+    /// limit while processing the results, it stops the operation and returns the matching values up to
+    /// that point and a `NextToken`. You can specify the `NextToken` in a subsequent call to get the
+    /// next set of results.
+    ///
+    /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    /// or end of a parameter name. If the specified name for a parameter contains spaces between
+    /// characters, the request fails with a `ValidationException` error.
+    ///
+    /// > **Important:** If you change the KMS key alias for the KMS key used to encrypt a parameter, then you must also
+    /// > update the key alias the parameter uses to reference KMS. Otherwise, `DescribeParameters`
+    /// > retrieves whatever the original key alias was referencing.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_parameters(
+        &self,
+        _input: DescribeParametersRequest,
+    ) -> impl Future<
+        Output = Result<DescribeParametersResult, DescribeParametersError>,
+    > + Send {
+        async { not_implemented("DescribeParameters") }
+    }
+
+    /// Lists the patch baselines in your Amazon Web Services account.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_patch_baselines(
+        &self,
+        _input: DescribePatchBaselinesRequest,
+    ) -> impl Future<
+        Output = Result<DescribePatchBaselinesResult, DescribePatchBaselinesError>,
+    > + Send {
+        async { not_implemented("DescribePatchBaselines") }
+    }
+
+    /// Returns high-level aggregated patch compliance state information for a patch group.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_patch_group_state(
+        &self,
+        _input: DescribePatchGroupStateRequest,
+    ) -> impl Future<
+        Output = Result<DescribePatchGroupStateResult, DescribePatchGroupStateError>,
+    > + Send {
+        async { not_implemented("DescribePatchGroupState") }
+    }
+
+    /// Lists all patch groups that have been registered with patch baselines.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_patch_groups(
+        &self,
+        _input: DescribePatchGroupsRequest,
+    ) -> impl Future<
+        Output = Result<DescribePatchGroupsResult, DescribePatchGroupsError>,
+    > + Send {
+        async { not_implemented("DescribePatchGroups") }
+    }
+
+    /// Lists the properties of available patches organized by product, product family, classification,
+    /// severity, and other properties of available patches. You can use the reported properties in the
+    /// filters you specify in requests for operations such as CreatePatchBaseline, UpdatePatchBaseline,
+    /// DescribeAvailablePatches, and DescribePatchBaselines.
+    ///
+    /// The following section lists the properties that can be used in filters for each major operating
+    /// system type:
+    ///
+    /// - **AMAZON_LINUX**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **AMAZON_LINUX_2**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **AMAZON_LINUX_2023**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **CENTOS**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **DEBIAN**
+    ///
+    ///   Valid properties: `PRODUCT` \| `PRIORITY`
+    /// - **MACOS**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION`
+    /// - **ORACLE_LINUX**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **REDHAT_ENTERPRISE_LINUX**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **SUSE**
+    ///
+    ///   Valid properties: `PRODUCT` \| `CLASSIFICATION` \| `SEVERITY`
+    /// - **UBUNTU**
+    ///
+    ///   Valid properties: `PRODUCT` \| `PRIORITY`
+    /// - **WINDOWS**
+    ///
+    ///   Valid properties: `PRODUCT` \| `PRODUCT_FAMILY` \| `CLASSIFICATION` \| `MSRC_SEVERITY`
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_patch_properties(
+        &self,
+        _input: DescribePatchPropertiesRequest,
+    ) -> impl Future<
+        Output = Result<DescribePatchPropertiesResult, DescribePatchPropertiesError>,
+    > + Send {
+        async { not_implemented("DescribePatchProperties") }
+    }
+
+    /// Retrieves a list of all active sessions (both connected and disconnected) or terminated sessions
+    /// from the past 30 days.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn describe_sessions(
+        &self,
+        _input: DescribeSessionsRequest,
+    ) -> impl Future<
+        Output = Result<DescribeSessionsResponse, DescribeSessionsError>,
+    > + Send {
+        async { not_implemented("DescribeSessions") }
+    }
+
+    /// Deletes the association between an OpsItem and a related item. For example, this API operation
+    /// can delete an Incident Manager incident from an OpsItem. Incident Manager is a tool in Amazon
+    /// Web Services Systems Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn disassociate_ops_item_related_item(
+        &self,
+        _input: DisassociateOpsItemRelatedItemRequest,
+    ) -> impl Future<
+        Output = Result<
+            DisassociateOpsItemRelatedItemResponse,
+            DisassociateOpsItemRelatedItemError,
+        >,
+    > + Send {
+        async { not_implemented("DisassociateOpsItemRelatedItem") }
+    }
+
+    /// Returns a credentials set to be used with just-in-time node access.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_access_token(
+        &self,
+        _input: GetAccessTokenRequest,
+    ) -> impl Future<
+        Output = Result<GetAccessTokenResponse, GetAccessTokenError>,
+    > + Send {
+        async { not_implemented("GetAccessToken") }
+    }
+
+    /// Get detailed information about a particular Automation execution.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_automation_execution(
+        &self,
+        _input: GetAutomationExecutionRequest,
+    ) -> impl Future<
+        Output = Result<GetAutomationExecutionResult, GetAutomationExecutionError>,
+    > + Send {
+        async { not_implemented("GetAutomationExecution") }
+    }
+
+    /// Gets the state of a Amazon Web Services Systems Manager change calendar at the current time or a
+    /// specified time. If you specify a time, `GetCalendarState` returns the state of the calendar at
+    /// that specific time, and returns the next time that the change calendar state will transition. If
+    /// you don't specify a time, `GetCalendarState` uses the current time. Change Calendar entries have
+    /// two possible states: `OPEN` or `CLOSED`.
+    ///
+    /// If you specify more than one calendar in a request, the command returns the status of `OPEN`
+    /// only if all calendars in the request are open. If one or more calendars in the request are
+    /// closed, the status returned is `CLOSED`.
+    ///
+    /// For more information about Change Calendar, a tool in Amazon Web Services Systems Manager, see [Amazon Web Services Systems Manager Change Calendar](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_calendar_state(
+        &self,
+        _input: GetCalendarStateRequest,
+    ) -> impl Future<
+        Output = Result<GetCalendarStateResponse, GetCalendarStateError>,
+    > + Send {
+        async { not_implemented("GetCalendarState") }
+    }
+
+    /// Returns detailed information about command execution for an invocation or plugin. The Run
+    /// Command API follows an eventual consistency model, due to the distributed nature of the system
+    /// supporting the API. This means that the result of an API command you run that affects your
+    /// resources might not be immediately visible to all subsequent commands you run. You should keep
+    /// this in mind when you carry out an API command that immediately follows a previous API command.
+    ///
+    /// `GetCommandInvocation` only gives the execution status of a plugin in a document. To get the
+    /// command execution status on a specific managed node, use ListCommandInvocations. To get the
+    /// command execution status across managed nodes, use ListCommands.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_command_invocation(
+        &self,
+        _input: GetCommandInvocationRequest,
+    ) -> impl Future<
+        Output = Result<GetCommandInvocationResult, GetCommandInvocationError>,
+    > + Send {
+        async { not_implemented("GetCommandInvocation") }
+    }
+
+    /// Retrieves the Session Manager connection status for a managed node to determine whether it is
+    /// running and ready to receive Session Manager connections.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_connection_status(
+        &self,
+        _input: GetConnectionStatusRequest,
+    ) -> impl Future<
+        Output = Result<GetConnectionStatusResponse, GetConnectionStatusError>,
+    > + Send {
+        async { not_implemented("GetConnectionStatus") }
+    }
+
+    /// Retrieves the default patch baseline. Amazon Web Services Systems Manager supports creating
+    /// multiple default patch baselines. For example, you can create a default patch baseline for each
+    /// operating system.
+    ///
+    /// If you don't specify an operating system value, the default patch baseline for Windows is
+    /// returned.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_default_patch_baseline(
+        &self,
+        _input: GetDefaultPatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<GetDefaultPatchBaselineResult, GetDefaultPatchBaselineError>,
+    > + Send {
+        async { not_implemented("GetDefaultPatchBaseline") }
+    }
+
+    /// Retrieves the current snapshot for the patch baseline the managed node uses. This API is
+    /// primarily used by the `AWS-RunPatchBaseline` Systems Manager document (SSM document).
+    ///
+    /// > **Note:** If you run the command locally, such as with the Command Line Interface (CLI), the system
+    /// > attempts to use your local Amazon Web Services credentials and the operation fails. To avoid
+    /// > this, you can run the command in the Amazon Web Services Systems Manager console. Use Run
+    /// > Command, a tool in Amazon Web Services Systems Manager, with an SSM document that enables you to
+    /// > target a managed node with a script or command. For example, run the command using the `AWS-RunShellScript`
+    /// > document or the `AWS-RunPowerShellScript` document.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_deployable_patch_snapshot_for_instance(
+        &self,
+        _input: GetDeployablePatchSnapshotForInstanceRequest,
+    ) -> impl Future<
+        Output = Result<
+            GetDeployablePatchSnapshotForInstanceResult,
+            GetDeployablePatchSnapshotForInstanceError,
+        >,
+    > + Send {
+        async { not_implemented("GetDeployablePatchSnapshotForInstance") }
+    }
+
+    /// Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_document(
+        &self,
+        _input: GetDocumentRequest,
+    ) -> impl Future<Output = Result<GetDocumentResult, GetDocumentError>> + Send {
+        async { not_implemented("GetDocument") }
+    }
+
+    /// Initiates the process of retrieving an existing preview that shows the effects that running a
+    /// specified Automation runbook would have on the targeted resources.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_execution_preview(
+        &self,
+        _input: GetExecutionPreviewRequest,
+    ) -> impl Future<
+        Output = Result<GetExecutionPreviewResponse, GetExecutionPreviewError>,
+    > + Send {
+        async { not_implemented("GetExecutionPreview") }
+    }
+
+    /// Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_inventory(
+        &self,
+        _input: GetInventoryRequest,
+    ) -> impl Future<Output = Result<GetInventoryResult, GetInventoryError>> + Send {
+        async { not_implemented("GetInventory") }
+    }
+
+    /// Return a list of inventory type names for the account, or return a list of attribute names for a
+    /// specific Inventory item type.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_inventory_schema(
+        &self,
+        _input: GetInventorySchemaRequest,
+    ) -> impl Future<
+        Output = Result<GetInventorySchemaResult, GetInventorySchemaError>,
+    > + Send {
+        async { not_implemented("GetInventorySchema") }
+    }
+
+    /// Retrieves a maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_maintenance_window(
+        &self,
+        _input: GetMaintenanceWindowRequest,
+    ) -> impl Future<
+        Output = Result<GetMaintenanceWindowResult, GetMaintenanceWindowError>,
+    > + Send {
+        async { not_implemented("GetMaintenanceWindow") }
+    }
+
+    /// Retrieves details about a specific a maintenance window execution.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_maintenance_window_execution(
+        &self,
+        _input: GetMaintenanceWindowExecutionRequest,
+    ) -> impl Future<
+        Output = Result<
+            GetMaintenanceWindowExecutionResult,
+            GetMaintenanceWindowExecutionError,
+        >,
+    > + Send {
+        async { not_implemented("GetMaintenanceWindowExecution") }
     }
 
     /// Retrieves the details about a specific task run as part of a maintenance window execution.
@@ -81,6 +1885,667 @@ pub trait AmazonSsm: Send + Sync + 'static {
         async { not_implemented("GetMaintenanceWindowExecutionTask") }
     }
 
+    /// Retrieves information about a specific task running on a specific target.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_maintenance_window_execution_task_invocation(
+        &self,
+        _input: GetMaintenanceWindowExecutionTaskInvocationRequest,
+    ) -> impl Future<
+        Output = Result<
+            GetMaintenanceWindowExecutionTaskInvocationResult,
+            GetMaintenanceWindowExecutionTaskInvocationError,
+        >,
+    > + Send {
+        async { not_implemented("GetMaintenanceWindowExecutionTaskInvocation") }
+    }
+
+    /// Retrieves the details of a maintenance window task.
+    ///
+    /// > **Note:** For maintenance window tasks without a specified target, you can't supply values for `--max-errors`
+    /// > and `--max-concurrency`. Instead, the system inserts a placeholder value of `1`, which may be
+    /// > reported in the response to this command. These values don't affect the running of your task and
+    /// > can be ignored.
+    ///
+    /// To retrieve a list of tasks in a maintenance window, instead use the
+    /// DescribeMaintenanceWindowTasks command.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_maintenance_window_task(
+        &self,
+        _input: GetMaintenanceWindowTaskRequest,
+    ) -> impl Future<
+        Output = Result<GetMaintenanceWindowTaskResult, GetMaintenanceWindowTaskError>,
+    > + Send {
+        async { not_implemented("GetMaintenanceWindowTask") }
+    }
+
+    /// Get information about an OpsItem by using the ID. You must have permission in Identity and
+    /// Access Management (IAM) to view information about an OpsItem. For more information, see [Set up OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to
+    /// view, investigate, and remediate operational issues impacting the performance and health of
+    /// their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_ops_item(
+        &self,
+        _input: GetOpsItemRequest,
+    ) -> impl Future<Output = Result<GetOpsItemResponse, GetOpsItemError>> + Send {
+        async { not_implemented("GetOpsItem") }
+    }
+
+    /// View operational metadata related to an application in Application Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_ops_metadata(
+        &self,
+        _input: GetOpsMetadataRequest,
+    ) -> impl Future<Output = Result<GetOpsMetadataResult, GetOpsMetadataError>> + Send {
+        async { not_implemented("GetOpsMetadata") }
+    }
+
+    /// View a summary of operations metadata (OpsData) based on specified filters and aggregators.
+    /// OpsData can include information about Amazon Web Services Systems Manager OpsCenter operational
+    /// workitems (OpsItems) as well as information about any Amazon Web Services resource or service
+    /// configured to report OpsData to Amazon Web Services Systems Manager Explorer.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_ops_summary(
+        &self,
+        _input: GetOpsSummaryRequest,
+    ) -> impl Future<Output = Result<GetOpsSummaryResult, GetOpsSummaryError>> + Send {
+        async { not_implemented("GetOpsSummary") }
+    }
+
+    /// Get information about a single parameter by specifying the parameter name.
+    ///
+    /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    /// or end of a parameter name. If the specified name for a parameter contains spaces between
+    /// characters, the request fails with a `ValidationException` error.
+    ///
+    /// > **Note:** To get information about more than one parameter at a time, use the GetParameters operation.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_parameter(
+        &self,
+        _input: GetParameterRequest,
+    ) -> impl Future<Output = Result<GetParameterResult, GetParameterError>> + Send {
+        async { not_implemented("GetParameter") }
+    }
+
+    /// Retrieves the history of all changes to a parameter.
+    ///
+    /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    /// or end of a parameter name. If the specified name for a parameter contains spaces between
+    /// characters, the request fails with a `ValidationException` error.
+    ///
+    /// > **Important:** If you change the KMS key alias for the KMS key used to encrypt a parameter, then you must also
+    /// > update the key alias the parameter uses to reference KMS. Otherwise, `GetParameterHistory`
+    /// > retrieves whatever the original key alias was referencing.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_parameter_history(
+        &self,
+        _input: GetParameterHistoryRequest,
+    ) -> impl Future<
+        Output = Result<GetParameterHistoryResult, GetParameterHistoryError>,
+    > + Send {
+        async { not_implemented("GetParameterHistory") }
+    }
+
+    /// Get information about one or more parameters by specifying multiple parameter names.
+    ///
+    /// > **Note:** To get information about a single parameter, you can use the GetParameter operation instead.
+    ///
+    /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    /// or end of a parameter name. If the specified name for a parameter contains spaces between
+    /// characters, the request fails with a `ValidationException` error.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_parameters(
+        &self,
+        _input: GetParametersRequest,
+    ) -> impl Future<Output = Result<GetParametersResult, GetParametersError>> + Send {
+        async { not_implemented("GetParameters") }
+    }
+
+    /// Retrieve information about one or more parameters under a specified level in a hierarchy.
+    ///
+    /// Request results are returned on a best-effort basis. If you specify `MaxResults` in the request,
+    /// the response includes information up to the limit specified. The number of items returned,
+    /// however, can be between zero and the value of `MaxResults`. If the service reaches an internal
+    /// limit while processing the results, it stops the operation and returns the matching values up to
+    /// that point and a `NextToken`. You can specify the `NextToken` in a subsequent call to get the
+    /// next set of results.
+    ///
+    /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    /// or end of a parameter name. If the specified name for a parameter contains spaces between
+    /// characters, the request fails with a `ValidationException` error.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_parameters_by_path(
+        &self,
+        _input: GetParametersByPathRequest,
+    ) -> impl Future<
+        Output = Result<GetParametersByPathResult, GetParametersByPathError>,
+    > + Send {
+        async { not_implemented("GetParametersByPath") }
+    }
+
+    /// Retrieves information about a patch baseline.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_patch_baseline(
+        &self,
+        _input: GetPatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<GetPatchBaselineResult, GetPatchBaselineError>,
+    > + Send {
+        async { not_implemented("GetPatchBaseline") }
+    }
+
+    /// Retrieves the patch baseline that should be used for the specified patch group.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_patch_baseline_for_patch_group(
+        &self,
+        _input: GetPatchBaselineForPatchGroupRequest,
+    ) -> impl Future<
+        Output = Result<
+            GetPatchBaselineForPatchGroupResult,
+            GetPatchBaselineForPatchGroupError,
+        >,
+    > + Send {
+        async { not_implemented("GetPatchBaselineForPatchGroup") }
+    }
+
+    /// Returns an array of the `Policy` object.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_resource_policies(
+        &self,
+        _input: GetResourcePoliciesRequest,
+    ) -> impl Future<
+        Output = Result<GetResourcePoliciesResponse, GetResourcePoliciesError>,
+    > + Send {
+        async { not_implemented("GetResourcePolicies") }
+    }
+
+    /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
+    /// defines how a user interacts with or uses a service or a feature of a service. For example, if
+    /// an Amazon Web Services service charges money to the account based on feature or service usage,
+    /// then the Amazon Web Services service team might create a default setting of `false`. This means
+    /// the user can't use this feature unless they change the setting to `true` and intentionally opt
+    /// in for a paid feature.
+    ///
+    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define
+    /// the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite
+    /// the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the
+    /// UpdateServiceSetting API operation to change the default setting. Or use the ResetServiceSetting
+    /// to change the value back to the original value defined by the Amazon Web Services service team.
+    ///
+    /// Query the current service setting for the Amazon Web Services account.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn get_service_setting(
+        &self,
+        _input: GetServiceSettingRequest,
+    ) -> impl Future<
+        Output = Result<GetServiceSettingResult, GetServiceSettingError>,
+    > + Send {
+        async { not_implemented("GetServiceSetting") }
+    }
+
+    /// A parameter label is a user-defined alias to help you manage different versions of a parameter.
+    /// When you modify a parameter, Amazon Web Services Systems Manager automatically saves a new
+    /// version and increments the version number by one. A label can help you remember the purpose of a
+    /// parameter when there are multiple versions.
+    ///
+    /// Parameter labels have the following requirements and restrictions.
+    ///
+    /// - A version of a parameter can have a maximum of 10 labels.
+    /// - You can't attach the same label to different versions of the same parameter. For example, if
+    ///   version 1 has the label Production, then you can't attach Production to version 2.
+    /// - You can move a label from one version of a parameter to another.
+    /// - You can't create a label when you create a new parameter. You must attach a label to a specific
+    ///   version of a parameter.
+    /// - If you no longer want to use a parameter label, then you can either delete it or move it to a
+    ///   different version of a parameter.
+    /// - A label can have a maximum of 100 characters.
+    /// - Labels can contain letters (case sensitive), numbers, periods (.), hyphens (-), or underscores (\_).
+    /// - Labels can't begin with a number, "`aws`" or "`ssm`" (not case sensitive). If a label fails to
+    ///   meet these requirements, then the label isn't associated with a parameter and the system
+    ///   displays it in the list of InvalidLabels.
+    /// - Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    ///   or end of a parameter name. If the specified name for a parameter contains spaces between
+    ///   characters, the request fails with a `ValidationException` error.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn label_parameter_version(
+        &self,
+        _input: LabelParameterVersionRequest,
+    ) -> impl Future<
+        Output = Result<LabelParameterVersionResult, LabelParameterVersionError>,
+    > + Send {
+        async { not_implemented("LabelParameterVersion") }
+    }
+
+    /// Retrieves all versions of an association for a specific association ID.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_association_versions(
+        &self,
+        _input: ListAssociationVersionsRequest,
+    ) -> impl Future<
+        Output = Result<ListAssociationVersionsResult, ListAssociationVersionsError>,
+    > + Send {
+        async { not_implemented("ListAssociationVersions") }
+    }
+
+    /// Returns all State Manager associations in the current Amazon Web Services account and Amazon Web
+    /// Services Region. You can limit the results to a specific State Manager association document or
+    /// managed node by specifying a filter. State Manager is a tool in Amazon Web Services Systems
+    /// Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_associations(
+        &self,
+        _input: ListAssociationsRequest,
+    ) -> impl Future<
+        Output = Result<ListAssociationsResult, ListAssociationsError>,
+    > + Send {
+        async { not_implemented("ListAssociations") }
+    }
+
+    /// An invocation is copy of a command sent to a specific managed node. A command can apply to one
+    /// or more managed nodes. A command invocation applies to one managed node. For example, if a user
+    /// runs `SendCommand` against three managed nodes, then a command invocation is created for each
+    /// requested managed node ID. `ListCommandInvocations` provide status about command execution.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_command_invocations(
+        &self,
+        _input: ListCommandInvocationsRequest,
+    ) -> impl Future<
+        Output = Result<ListCommandInvocationsResult, ListCommandInvocationsError>,
+    > + Send {
+        async { not_implemented("ListCommandInvocations") }
+    }
+
+    /// Lists the commands requested by users of the Amazon Web Services account.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_commands(
+        &self,
+        _input: ListCommandsRequest,
+    ) -> impl Future<Output = Result<ListCommandsResult, ListCommandsError>> + Send {
+        async { not_implemented("ListCommands") }
+    }
+
+    /// For a specified resource ID, this API operation returns a list of compliance statuses for
+    /// different resource types. Currently, you can only specify one resource ID per call. List results
+    /// depend on the criteria specified in the filter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_compliance_items(
+        &self,
+        _input: ListComplianceItemsRequest,
+    ) -> impl Future<
+        Output = Result<ListComplianceItemsResult, ListComplianceItemsError>,
+    > + Send {
+        async { not_implemented("ListComplianceItems") }
+    }
+
+    /// Returns a summary count of compliant and non-compliant resources for a compliance type. For
+    /// example, this call can return State Manager associations, patches, or custom compliance types
+    /// according to the filter criteria that you specify.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_compliance_summaries(
+        &self,
+        _input: ListComplianceSummariesRequest,
+    ) -> impl Future<
+        Output = Result<ListComplianceSummariesResult, ListComplianceSummariesError>,
+    > + Send {
+        async { not_implemented("ListComplianceSummaries") }
+    }
+
+    /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
+    /// > customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](<https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html>).
+    ///
+    /// Information about approval reviews for a version of a change template in Change Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_document_metadata_history(
+        &self,
+        _input: ListDocumentMetadataHistoryRequest,
+    ) -> impl Future<
+        Output = Result<
+            ListDocumentMetadataHistoryResponse,
+            ListDocumentMetadataHistoryError,
+        >,
+    > + Send {
+        async { not_implemented("ListDocumentMetadataHistory") }
+    }
+
+    /// List all versions for a document.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_document_versions(
+        &self,
+        _input: ListDocumentVersionsRequest,
+    ) -> impl Future<
+        Output = Result<ListDocumentVersionsResult, ListDocumentVersionsError>,
+    > + Send {
+        async { not_implemented("ListDocumentVersions") }
+    }
+
+    /// Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and
+    /// Amazon Web Services Region. You can limit the results of this request by using a filter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_documents(
+        &self,
+        _input: ListDocumentsRequest,
+    ) -> impl Future<Output = Result<ListDocumentsResult, ListDocumentsError>> + Send {
+        async { not_implemented("ListDocuments") }
+    }
+
+    /// A list of inventory items returned by the request.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_inventory_entries(
+        &self,
+        _input: ListInventoryEntriesRequest,
+    ) -> impl Future<
+        Output = Result<ListInventoryEntriesResult, ListInventoryEntriesError>,
+    > + Send {
+        async { not_implemented("ListInventoryEntries") }
+    }
+
+    /// Takes in filters and returns a list of managed nodes matching the filter criteria.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_nodes(
+        &self,
+        _input: ListNodesRequest,
+    ) -> impl Future<Output = Result<ListNodesResult, ListNodesError>> + Send {
+        async { not_implemented("ListNodes") }
+    }
+
+    /// Generates a summary of managed instance/node metadata based on the filters and aggregators you
+    /// specify. Results are grouped by the input aggregator you specify.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_nodes_summary(
+        &self,
+        _input: ListNodesSummaryRequest,
+    ) -> impl Future<
+        Output = Result<ListNodesSummaryResult, ListNodesSummaryError>,
+    > + Send {
+        async { not_implemented("ListNodesSummary") }
+    }
+
+    /// Returns a list of all OpsItem events in the current Amazon Web Services Region and Amazon Web
+    /// Services account. You can limit the results to events associated with specific OpsItems by
+    /// specifying a filter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_ops_item_events(
+        &self,
+        _input: ListOpsItemEventsRequest,
+    ) -> impl Future<
+        Output = Result<ListOpsItemEventsResponse, ListOpsItemEventsError>,
+    > + Send {
+        async { not_implemented("ListOpsItemEvents") }
+    }
+
+    /// Lists all related-item resources associated with a Systems Manager OpsCenter OpsItem. OpsCenter
+    /// is a tool in Amazon Web Services Systems Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_ops_item_related_items(
+        &self,
+        _input: ListOpsItemRelatedItemsRequest,
+    ) -> impl Future<
+        Output = Result<ListOpsItemRelatedItemsResponse, ListOpsItemRelatedItemsError>,
+    > + Send {
+        async { not_implemented("ListOpsItemRelatedItems") }
+    }
+
+    /// Amazon Web Services Systems Manager calls this API operation when displaying all Application
+    /// Manager OpsMetadata objects or blobs.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_ops_metadata(
+        &self,
+        _input: ListOpsMetadataRequest,
+    ) -> impl Future<
+        Output = Result<ListOpsMetadataResult, ListOpsMetadataError>,
+    > + Send {
+        async { not_implemented("ListOpsMetadata") }
+    }
+
+    /// Returns a resource-level summary count. The summary includes information about compliant and
+    /// non-compliant statuses and detailed compliance-item severity counts, according to the filter
+    /// criteria you specify.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_resource_compliance_summaries(
+        &self,
+        _input: ListResourceComplianceSummariesRequest,
+    ) -> impl Future<
+        Output = Result<
+            ListResourceComplianceSummariesResult,
+            ListResourceComplianceSummariesError,
+        >,
+    > + Send {
+        async { not_implemented("ListResourceComplianceSummaries") }
+    }
+
+    /// Lists your resource data sync configurations. Includes information about the last time a sync
+    /// attempted to start, the last sync status, and the last time a sync successfully completed.
+    ///
+    /// The number of sync configurations might be too large to return using a single call to `ListResourceDataSync`.
+    /// You can limit the number of sync configurations returned by using the `MaxResults` parameter. To
+    /// determine whether there are more sync configurations to list, check the value of `NextToken` in
+    /// the output. If there are more sync configurations to list, you can request them by specifying
+    /// the `NextToken` returned in the call to the parameter of a subsequent call.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_resource_data_sync(
+        &self,
+        _input: ListResourceDataSyncRequest,
+    ) -> impl Future<
+        Output = Result<ListResourceDataSyncResult, ListResourceDataSyncError>,
+    > + Send {
+        async { not_implemented("ListResourceDataSync") }
+    }
+
+    /// Returns a list of the tags assigned to the specified resource.
+    ///
+    /// For information about the ID format for each supported resource type, see AddTagsToResource.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn list_tags_for_resource(
+        &self,
+        _input: ListTagsForResourceRequest,
+    ) -> impl Future<
+        Output = Result<ListTagsForResourceResult, ListTagsForResourceError>,
+    > + Send {
+        async { not_implemented("ListTagsForResource") }
+    }
+
+    /// Shares a Amazon Web Services Systems Manager document (SSM document)publicly or privately. If
+    /// you share a document privately, you must specify the Amazon Web Services user IDs for those
+    /// people who can use the document. If you share a document publicly, you must specify *All* as the
+    /// account ID.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn modify_document_permission(
+        &self,
+        _input: ModifyDocumentPermissionRequest,
+    ) -> impl Future<
+        Output = Result<ModifyDocumentPermissionResponse, ModifyDocumentPermissionError>,
+    > + Send {
+        async { not_implemented("ModifyDocumentPermission") }
+    }
+
+    /// Registers a compliance type and other compliance details on a designated resource. This
+    /// operation lets you register custom compliance details with a resource. This call overwrites
+    /// existing compliance information on the resource, so you must provide a full list of compliance
+    /// items each time that you send the request.
+    ///
+    /// ComplianceType can be one of the following:
+    ///
+    /// - ExecutionId: The execution ID when the patch, association, or custom compliance item was
+    ///   applied.
+    /// - ExecutionType: Specify patch, association, or Custom:`string`.
+    /// - ExecutionTime. The time the patch, association, or custom compliance item was applied to the
+    ///   managed node.
+    ///
+    ///   > **Important:** For State Manager associations, this represents the time when compliance status was captured by
+    ///   > the Systems Manager service during its internal compliance aggregation workflow, not necessarily
+    ///   > when the association was executed on the managed node. State Manager updates compliance
+    ///   > information for all associations on an instance whenever any association executes, which may
+    ///   > result in multiple associations showing the same execution time.
+    /// - Id: The patch, association, or custom compliance ID.
+    /// - Title: A title.
+    /// - Status: The status of the compliance item. For example, `approved` for patches, or `Failed` for
+    ///   associations.
+    /// - Severity: A patch severity. For example, `Critical`.
+    /// - DocumentName: An SSM document name. For example, `AWS-RunPatchBaseline`.
+    /// - DocumentVersion: An SSM document version number. For example, 4.
+    /// - Classification: A patch classification. For example, `security updates`.
+    /// - PatchBaselineId: A patch baseline ID.
+    /// - PatchSeverity: A patch severity. For example, `Critical`.
+    /// - PatchState: A patch state. For example, `InstancesWithFailedPatches`.
+    /// - PatchGroup: The name of a patch group.
+    /// - InstalledTime: The time the association, patch, or custom compliance item was applied to the
+    ///   resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_compliance_items(
+        &self,
+        _input: PutComplianceItemsRequest,
+    ) -> impl Future<
+        Output = Result<PutComplianceItemsResult, PutComplianceItemsError>,
+    > + Send {
+        async { not_implemented("PutComplianceItems") }
+    }
+
+    /// Bulk update custom inventory items on one or more managed nodes. The request adds an inventory
+    /// item, if it doesn't already exist, or updates an inventory item, if it does exist.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_inventory(
+        &self,
+        _input: PutInventoryRequest,
+    ) -> impl Future<Output = Result<PutInventoryResult, PutInventoryError>> + Send {
+        async { not_implemented("PutInventory") }
+    }
+
+    /// Create or update a parameter in Parameter Store.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_parameter(
+        &self,
+        _input: PutParameterRequest,
+    ) -> impl Future<Output = Result<PutParameterResult, PutParameterError>> + Send {
+        async { not_implemented("PutParameter") }
+    }
+
+    /// Creates or updates a Systems Manager resource policy. A resource policy helps you to define the
+    /// IAM entity (for example, an Amazon Web Services account) that can manage your Systems Manager
+    /// resources. The following resources support Systems Manager resource policies.
+    ///
+    /// - `OpsItemGroup` - The resource policy for `OpsItemGroup` enables Amazon Web Services accounts to
+    ///   view and interact with OpsCenter operational work items (OpsItems).
+    /// - `Parameter` - The resource policy is used to share a parameter with other accounts using
+    ///   Resource Access Manager (RAM).
+    ///
+    ///   To share a parameter, it must be in the advanced parameter tier. For information about parameter
+    ///   tiers, see [Managing parameter tiers](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html>).
+    ///   For information about changing an existing standard parameter to an advanced parameter, see [Changing a standard parameter to an advanced parameter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html#parameter-store-advanced-parameters-enabling>).
+    ///
+    ///   To share a `SecureString` parameter, it must be encrypted with a customer managed key, and you
+    ///   must share the key separately through Key Management Service. Amazon Web Services managed keys
+    ///   cannot be shared. Parameters encrypted with the default Amazon Web Services managed key can be
+    ///   updated to use a customer managed key instead. For KMS key definitions, see [KMS concepts](<https://docs.aws.amazon.com/kms/latest/developerguide/concepts.html>)
+    ///   in the *Key Management Service Developer Guide*.
+    ///
+    ///   > **Important:** While you can share a parameter using the Systems Manager `PutResourcePolicy` operation, we
+    ///   > recommend using Resource Access Manager (RAM) instead. This is because using `PutResourcePolicy`
+    ///   > requires the extra step of promoting the parameter to a standard RAM Resource Share using the
+    ///   > RAM [PromoteResourceShareCreatedFromPolicy](<https://docs.aws.amazon.com/ram/latest/APIReference/API_PromoteResourceShareCreatedFromPolicy.html>)
+    ///   > API operation. Otherwise, the parameter won't be returned by the Systems Manager [DescribeParameters](<https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_DescribeParameters.html>)
+    ///   > API operation using the `--shared` option.
+    ///   >
+    ///   > For more information, see [Sharing a parameter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html#share>)
+    ///   > in the *Amazon Web Services Systems Manager User Guide*
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn put_resource_policy(
+        &self,
+        _input: PutResourcePolicyRequest,
+    ) -> impl Future<
+        Output = Result<PutResourcePolicyResponse, PutResourcePolicyError>,
+    > + Send {
+        async { not_implemented("PutResourcePolicy") }
+    }
+
+    /// Defines the default patch baseline for the relevant operating system.
+    ///
+    /// To reset the Amazon Web Services-predefined patch baseline as the default, specify the full
+    /// patch baseline Amazon Resource Name (ARN) as the baseline ID value. For example, for CentOS,
+    /// specify `arn:aws:ssm:us-east-2:733109147000:patchbaseline/pb-0574b43a65ea646ed` instead of `pb-0574b43a65ea646ed`.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn register_default_patch_baseline(
+        &self,
+        _input: RegisterDefaultPatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<
+            RegisterDefaultPatchBaselineResult,
+            RegisterDefaultPatchBaselineError,
+        >,
+    > + Send {
+        async { not_implemented("RegisterDefaultPatchBaseline") }
+    }
+
+    /// Registers a patch baseline for a patch group.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn register_patch_baseline_for_patch_group(
+        &self,
+        _input: RegisterPatchBaselineForPatchGroupRequest,
+    ) -> impl Future<
+        Output = Result<
+            RegisterPatchBaselineForPatchGroupResult,
+            RegisterPatchBaselineForPatchGroupError,
+        >,
+    > + Send {
+        async { not_implemented("RegisterPatchBaselineForPatchGroup") }
+    }
+
+    /// Registers a target with a maintenance window.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn register_target_with_maintenance_window(
+        &self,
+        _input: RegisterTargetWithMaintenanceWindowRequest,
+    ) -> impl Future<
+        Output = Result<
+            RegisterTargetWithMaintenanceWindowResult,
+            RegisterTargetWithMaintenanceWindowError,
+        >,
+    > + Send {
+        async { not_implemented("RegisterTargetWithMaintenanceWindow") }
+    }
+
     /// Adds a new task to a maintenance window.
     ///
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
@@ -94,6 +2559,483 @@ pub trait AmazonSsm: Send + Sync + 'static {
         >,
     > + Send {
         async { not_implemented("RegisterTaskWithMaintenanceWindow") }
+    }
+
+    /// Removes tag keys from the specified resource.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn remove_tags_from_resource(
+        &self,
+        _input: RemoveTagsFromResourceRequest,
+    ) -> impl Future<
+        Output = Result<RemoveTagsFromResourceResult, RemoveTagsFromResourceError>,
+    > + Send {
+        async { not_implemented("RemoveTagsFromResource") }
+    }
+
+    /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
+    /// defines how a user interacts with or uses a service or a feature of a service. For example, if
+    /// an Amazon Web Services service charges money to the account based on feature or service usage,
+    /// then the Amazon Web Services service team might create a default setting of "false". This means
+    /// the user can't use this feature unless they change the setting to "true" and intentionally opt
+    /// in for a paid feature.
+    ///
+    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define
+    /// the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite
+    /// the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the
+    /// GetServiceSetting API operation to view the current value. Use the UpdateServiceSetting API
+    /// operation to change the default setting.
+    ///
+    /// Reset the service setting for the account to the default value as provisioned by the Amazon Web
+    /// Services service team.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn reset_service_setting(
+        &self,
+        _input: ResetServiceSettingRequest,
+    ) -> impl Future<
+        Output = Result<ResetServiceSettingResult, ResetServiceSettingError>,
+    > + Send {
+        async { not_implemented("ResetServiceSetting") }
+    }
+
+    /// Reconnects a session to a managed node after it has been disconnected. Connections can be
+    /// resumed for disconnected sessions, but not terminated sessions.
+    ///
+    /// > **Note:** This command is primarily for use by client machines to automatically reconnect during
+    /// > intermittent network issues. It isn't intended for any other use.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn resume_session(
+        &self,
+        _input: ResumeSessionRequest,
+    ) -> impl Future<Output = Result<ResumeSessionResponse, ResumeSessionError>> + Send {
+        async { not_implemented("ResumeSession") }
+    }
+
+    /// Sends a signal to an Automation execution to change the current behavior or status of the
+    /// execution.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn send_automation_signal(
+        &self,
+        _input: SendAutomationSignalRequest,
+    ) -> impl Future<
+        Output = Result<SendAutomationSignalResult, SendAutomationSignalError>,
+    > + Send {
+        async { not_implemented("SendAutomationSignal") }
+    }
+
+    /// Runs commands on one or more managed nodes.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn send_command(
+        &self,
+        _input: SendCommandRequest,
+    ) -> impl Future<Output = Result<SendCommandResult, SendCommandError>> + Send {
+        async { not_implemented("SendCommand") }
+    }
+
+    /// Starts the workflow for just-in-time node access sessions.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn start_access_request(
+        &self,
+        _input: StartAccessRequestRequest,
+    ) -> impl Future<
+        Output = Result<StartAccessRequestResponse, StartAccessRequestError>,
+    > + Send {
+        async { not_implemented("StartAccessRequest") }
+    }
+
+    /// Runs an association immediately and only one time. This operation can be helpful when
+    /// troubleshooting associations.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn start_associations_once(
+        &self,
+        _input: StartAssociationsOnceRequest,
+    ) -> impl Future<
+        Output = Result<StartAssociationsOnceResult, StartAssociationsOnceError>,
+    > + Send {
+        async { not_implemented("StartAssociationsOnce") }
+    }
+
+    /// Initiates execution of an Automation runbook.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn start_automation_execution(
+        &self,
+        _input: StartAutomationExecutionRequest,
+    ) -> impl Future<
+        Output = Result<StartAutomationExecutionResult, StartAutomationExecutionError>,
+    > + Send {
+        async { not_implemented("StartAutomationExecution") }
+    }
+
+    /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
+    /// > customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](<https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html>).
+    ///
+    /// Creates a change request for Change Manager. The Automation runbooks specified in the change
+    /// request run only after all required approvals for the change request have been received.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn start_change_request_execution(
+        &self,
+        _input: StartChangeRequestExecutionRequest,
+    ) -> impl Future<
+        Output = Result<
+            StartChangeRequestExecutionResult,
+            StartChangeRequestExecutionError,
+        >,
+    > + Send {
+        async { not_implemented("StartChangeRequestExecution") }
+    }
+
+    /// Initiates the process of creating a preview showing the effects that running a specified
+    /// Automation runbook would have on the targeted resources.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn start_execution_preview(
+        &self,
+        _input: StartExecutionPreviewRequest,
+    ) -> impl Future<
+        Output = Result<StartExecutionPreviewResponse, StartExecutionPreviewError>,
+    > + Send {
+        async { not_implemented("StartExecutionPreview") }
+    }
+
+    /// Initiates a connection to a target (for example, a managed node) for a Session Manager session.
+    /// Returns a URL and token that can be used to open a WebSocket connection for sending input and
+    /// receiving outputs.
+    ///
+    /// > **Note:** Amazon Web Services CLI usage: `start-session` is an interactive command that requires the
+    /// > Session Manager plugin to be installed on the client machine making the call. For information,
+    /// > see [Install the Session Manager plugin for the Amazon Web Services CLI](<https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-working-with-install-plugin.html>)
+    /// > in the *Amazon Web Services Systems Manager User Guide*.
+    /// >
+    /// > Amazon Web Services Tools for PowerShell usage: Start-SSMSession isn't currently supported by
+    /// > Amazon Web Services Tools for PowerShell on Windows local machines.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn start_session(
+        &self,
+        _input: StartSessionRequest,
+    ) -> impl Future<Output = Result<StartSessionResponse, StartSessionError>> + Send {
+        async { not_implemented("StartSession") }
+    }
+
+    /// Stop an Automation that is currently running.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn stop_automation_execution(
+        &self,
+        _input: StopAutomationExecutionRequest,
+    ) -> impl Future<
+        Output = Result<StopAutomationExecutionResult, StopAutomationExecutionError>,
+    > + Send {
+        async { not_implemented("StopAutomationExecution") }
+    }
+
+    /// Permanently ends a session and closes the data connection between the Session Manager client and
+    /// SSM Agent on the managed node. A terminated session can't be resumed.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn terminate_session(
+        &self,
+        _input: TerminateSessionRequest,
+    ) -> impl Future<
+        Output = Result<TerminateSessionResponse, TerminateSessionError>,
+    > + Send {
+        async { not_implemented("TerminateSession") }
+    }
+
+    /// Remove a label or labels from a parameter.
+    ///
+    /// Parameter names can't contain spaces. The service removes any spaces specified for the beginning
+    /// or end of a parameter name. If the specified name for a parameter contains spaces between
+    /// characters, the request fails with a `ValidationException` error.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn unlabel_parameter_version(
+        &self,
+        _input: UnlabelParameterVersionRequest,
+    ) -> impl Future<
+        Output = Result<UnlabelParameterVersionResult, UnlabelParameterVersionError>,
+    > + Send {
+        async { not_implemented("UnlabelParameterVersion") }
+    }
+
+    /// Updates an association. You can update the association name and version, the document version,
+    /// schedule, parameters, and Amazon Simple Storage Service (Amazon S3) output. When you call `UpdateAssociation`,
+    /// the system removes all optional parameters from the request and overwrites the association with
+    /// null values for those parameters. This is by design. You must specify all optional parameters in
+    /// the call, even if you are not changing the parameters. This includes the `Name` parameter.
+    /// Before calling this API action, we recommend that you call the DescribeAssociation API operation
+    /// and make a note of all optional parameters required for your `UpdateAssociation` call.
+    ///
+    /// In order to call this API operation, a user, group, or role must be granted permission to call
+    /// the DescribeAssociation API operation. If you don't have permission to call `DescribeAssociation`,
+    /// then you receive the following error: `An error occurred (AccessDeniedException) when calling the UpdateAssociation operation: User: <user_arn> isn't authorized to perform: ssm:DescribeAssociation on resource: <resource_arn>`
+    ///
+    /// > **Important:** When you update an association, the association immediately runs against the specified targets.
+    /// > You can add the `ApplyOnlyAtCronInterval` parameter to run the association during the next
+    /// > schedule run.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_association(
+        &self,
+        _input: UpdateAssociationRequest,
+    ) -> impl Future<
+        Output = Result<UpdateAssociationResult, UpdateAssociationError>,
+    > + Send {
+        async { not_implemented("UpdateAssociation") }
+    }
+
+    /// Updates the status of the Amazon Web Services Systems Manager document (SSM document) associated
+    /// with the specified managed node.
+    ///
+    /// `UpdateAssociationStatus` is primarily used by the Amazon Web Services Systems Manager Agent (SSM Agent)
+    /// to report status updates about your associations and is only used for associations created with
+    /// the `InstanceId` legacy parameter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_association_status(
+        &self,
+        _input: UpdateAssociationStatusRequest,
+    ) -> impl Future<
+        Output = Result<UpdateAssociationStatusResult, UpdateAssociationStatusError>,
+    > + Send {
+        async { not_implemented("UpdateAssociationStatus") }
+    }
+
+    /// Updates one or more values for an SSM document.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_document(
+        &self,
+        _input: UpdateDocumentRequest,
+    ) -> impl Future<Output = Result<UpdateDocumentResult, UpdateDocumentError>> + Send {
+        async { not_implemented("UpdateDocument") }
+    }
+
+    /// Set the default version of a document.
+    ///
+    /// > **Note:** If you change a document version for a State Manager association, Systems Manager immediately
+    /// > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_document_default_version(
+        &self,
+        _input: UpdateDocumentDefaultVersionRequest,
+    ) -> impl Future<
+        Output = Result<
+            UpdateDocumentDefaultVersionResult,
+            UpdateDocumentDefaultVersionError,
+        >,
+    > + Send {
+        async { not_implemented("UpdateDocumentDefaultVersion") }
+    }
+
+    /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
+    /// > customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](<https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html>).
+    ///
+    /// Updates information related to approval reviews for a specific version of a change template in
+    /// Change Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_document_metadata(
+        &self,
+        _input: UpdateDocumentMetadataRequest,
+    ) -> impl Future<
+        Output = Result<UpdateDocumentMetadataResponse, UpdateDocumentMetadataError>,
+    > + Send {
+        async { not_implemented("UpdateDocumentMetadata") }
+    }
+
+    /// Updates an existing maintenance window. Only specified parameters are modified.
+    ///
+    /// > **Note:** The value you specify for `Duration` determines the specific end time for the maintenance window
+    /// > based on the time it begins. No maintenance window tasks are permitted to start after the
+    /// > resulting endtime minus the number of hours you specify for `Cutoff`. For example, if the
+    /// > maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff`
+    /// > is one hour, no maintenance window tasks can start after 5 PM.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_maintenance_window(
+        &self,
+        _input: UpdateMaintenanceWindowRequest,
+    ) -> impl Future<
+        Output = Result<UpdateMaintenanceWindowResult, UpdateMaintenanceWindowError>,
+    > + Send {
+        async { not_implemented("UpdateMaintenanceWindow") }
+    }
+
+    /// Modifies the target of an existing maintenance window. You can change the following:
+    ///
+    /// - Name
+    /// - Description
+    /// - Owner
+    /// - IDs for an ID target
+    /// - Tags for a Tag target
+    /// - From any supported tag type to another. The three supported tag types are ID target, Tag target,
+    ///   and resource group. For more information, see Target.
+    ///
+    /// > **Note:** If a parameter is null, then the corresponding field isn't modified.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_maintenance_window_target(
+        &self,
+        _input: UpdateMaintenanceWindowTargetRequest,
+    ) -> impl Future<
+        Output = Result<
+            UpdateMaintenanceWindowTargetResult,
+            UpdateMaintenanceWindowTargetError,
+        >,
+    > + Send {
+        async { not_implemented("UpdateMaintenanceWindowTarget") }
+    }
+
+    /// Modifies a task assigned to a maintenance window. You can't change the task type, but you can
+    /// change the following values:
+    ///
+    /// - `TaskARN`. For example, you can change a `RUN_COMMAND` task from `AWS-RunPowerShellScript` to `AWS-RunShellScript`.
+    /// - `ServiceRoleArn`
+    /// - `TaskInvocationParameters`
+    /// - `Priority`
+    /// - `MaxConcurrency`
+    /// - `MaxErrors`
+    ///
+    /// > **Note:** One or more targets must be specified for maintenance window Run Command-type tasks. Depending
+    /// > on the task, targets are optional for other maintenance window task types (Automation, Lambda, and Step Functions).
+    /// > For more information about running tasks that don't specify targets, see [Registering maintenance window tasks without targets](<https://docs.aws.amazon.com/systems-manager/latest/userguide/maintenance-windows-targetless-tasks.html>)
+    /// > in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// If the value for a parameter in `UpdateMaintenanceWindowTask` is null, then the corresponding
+    /// field isn't modified. If you set `Replace` to true, then all fields required by the
+    /// RegisterTaskWithMaintenanceWindow operation are required for this request. Optional fields that
+    /// aren't specified are set to null.
+    ///
+    /// > **Important:** When you update a maintenance window task that has options specified in `TaskInvocationParameters`,
+    /// > you must provide again all the `TaskInvocationParameters` values that you want to retain. The
+    /// > values you don't specify again are removed. For example, suppose that when you registered a Run
+    /// > Command task, you specified `TaskInvocationParameters` values for `Comment`, `NotificationConfig`,
+    /// > and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName`
+    /// > value, the values for `Comment` and `NotificationConfig` are removed.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_maintenance_window_task(
+        &self,
+        _input: UpdateMaintenanceWindowTaskRequest,
+    ) -> impl Future<
+        Output = Result<
+            UpdateMaintenanceWindowTaskResult,
+            UpdateMaintenanceWindowTaskError,
+        >,
+    > + Send {
+        async { not_implemented("UpdateMaintenanceWindowTask") }
+    }
+
+    /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises
+    /// server, edge device, or virtual machines (VM). IAM roles are first assigned to these hybrid
+    /// nodes during the activation process. For more information, see CreateActivation.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_managed_instance_role(
+        &self,
+        _input: UpdateManagedInstanceRoleRequest,
+    ) -> impl Future<
+        Output = Result<UpdateManagedInstanceRoleResult, UpdateManagedInstanceRoleError>,
+    > + Send {
+        async { not_implemented("UpdateManagedInstanceRole") }
+    }
+
+    /// Edit or change an OpsItem. You must have permission in Identity and Access Management (IAM) to
+    /// update an OpsItem. For more information, see [Set up OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Operations engineers and IT professionals use Amazon Web Services Systems Manager OpsCenter to
+    /// view, investigate, and remediate operational issues impacting the performance and health of
+    /// their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
+    /// in the *Amazon Web Services Systems Manager User Guide*.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_ops_item(
+        &self,
+        _input: UpdateOpsItemRequest,
+    ) -> impl Future<Output = Result<UpdateOpsItemResponse, UpdateOpsItemError>> + Send {
+        async { not_implemented("UpdateOpsItem") }
+    }
+
+    /// Amazon Web Services Systems Manager calls this API operation when you edit OpsMetadata in
+    /// Application Manager.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_ops_metadata(
+        &self,
+        _input: UpdateOpsMetadataRequest,
+    ) -> impl Future<
+        Output = Result<UpdateOpsMetadataResult, UpdateOpsMetadataError>,
+    > + Send {
+        async { not_implemented("UpdateOpsMetadata") }
+    }
+
+    /// Modifies an existing patch baseline. Fields not specified in the request are left unchanged.
+    ///
+    /// > **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating
+    /// > system type, see PatchFilter.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_patch_baseline(
+        &self,
+        _input: UpdatePatchBaselineRequest,
+    ) -> impl Future<
+        Output = Result<UpdatePatchBaselineResult, UpdatePatchBaselineError>,
+    > + Send {
+        async { not_implemented("UpdatePatchBaseline") }
+    }
+
+    /// Update a resource data sync. After you create a resource data sync for a Region, you can't
+    /// change the account options for that sync. For example, if you create a sync in the us-east-2 (Ohio)
+    /// Region and you choose the `Include only the current account` option, you can't edit that sync
+    /// later and choose the `Include all accounts from my Organizations configuration` option. Instead,
+    /// you must delete the first resource data sync, and create a new one.
+    ///
+    /// > **Note:** This API operation only supports a resource data sync that was created with a SyncFromSource `SyncType`.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_resource_data_sync(
+        &self,
+        _input: UpdateResourceDataSyncRequest,
+    ) -> impl Future<
+        Output = Result<UpdateResourceDataSyncResult, UpdateResourceDataSyncError>,
+    > + Send {
+        async { not_implemented("UpdateResourceDataSync") }
+    }
+
+    /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
+    /// defines how a user interacts with or uses a service or a feature of a service. For example, if
+    /// an Amazon Web Services service charges money to the account based on feature or service usage,
+    /// then the Amazon Web Services service team might create a default setting of "false". This means
+    /// the user can't use this feature unless they change the setting to "true" and intentionally opt
+    /// in for a paid feature.
+    ///
+    /// Services map a `SettingId` object to a setting value. Amazon Web Services services teams define
+    /// the default value for a `SettingId`. You can't create a new `SettingId`, but you can overwrite
+    /// the default value if you have the `ssm:UpdateServiceSetting` permission for the setting. Use the
+    /// GetServiceSetting API operation to view the current value. Or, use the ResetServiceSetting to
+    /// change the value back to the original value defined by the Amazon Web Services service team.
+    ///
+    /// Update the service setting for the account.
+    ///
+    /// Unless implemented, it answers `NotImplemented` (HTTP 501).
+    fn update_service_setting(
+        &self,
+        _input: UpdateServiceSettingRequest,
+    ) -> impl Future<
+        Output = Result<UpdateServiceSettingResult, UpdateServiceSettingError>,
+    > + Send {
+        async { not_implemented("UpdateServiceSetting") }
     }
 }
 
@@ -124,6 +3066,99 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
         };
         contain_panics(async {
                 match operation {
+                    "AddTagsToResource" => {
+                        let input = match parse(&ADD_TAGS_TO_RESOURCE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.add_tags_to_resource(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "AssociateOpsItemRelatedItem" => {
+                        let input = match parse(
+                            &ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.associate_ops_item_related_item(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CancelCommand" => {
+                        let input = match parse(&CANCEL_COMMAND_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.cancel_command(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CancelMaintenanceWindowExecution" => {
+                        let input = match parse(
+                            &CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .cancel_maintenance_window_execution(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateActivation" => {
+                        let input = match parse(&CREATE_ACTIVATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_activation(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateAssociation" => {
+                        let input = match parse(&CREATE_ASSOCIATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_association(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateAssociationBatch" => {
+                        let input = match parse(
+                            &CREATE_ASSOCIATION_BATCH_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_association_batch(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateDocument" => {
+                        let input = match parse(&CREATE_DOCUMENT_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_document(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
                     "CreateMaintenanceWindow" => {
                         let input = match parse(
                             &CREATE_MAINTENANCE_WINDOW_REQUEST,
@@ -133,6 +3168,222 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
                             Err(rejection) => return rejection_response(rejection),
                         };
                         match self.service.create_maintenance_window(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateOpsItem" => {
+                        let input = match parse(&CREATE_OPS_ITEM_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_ops_item(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateOpsMetadata" => {
+                        let input = match parse(&CREATE_OPS_METADATA_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_ops_metadata(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreatePatchBaseline" => {
+                        let input = match parse(&CREATE_PATCH_BASELINE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_patch_baseline(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "CreateResourceDataSync" => {
+                        let input = match parse(
+                            &CREATE_RESOURCE_DATA_SYNC_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.create_resource_data_sync(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteActivation" => {
+                        let input = match parse(&DELETE_ACTIVATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_activation(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteAssociation" => {
+                        let input = match parse(&DELETE_ASSOCIATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_association(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteDocument" => {
+                        let input = match parse(&DELETE_DOCUMENT_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_document(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteInventory" => {
+                        let input = match parse(&DELETE_INVENTORY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_inventory(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteMaintenanceWindow" => {
+                        let input = match parse(
+                            &DELETE_MAINTENANCE_WINDOW_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_maintenance_window(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteOpsItem" => {
+                        let input = match parse(&DELETE_OPS_ITEM_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_ops_item(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteOpsMetadata" => {
+                        let input = match parse(&DELETE_OPS_METADATA_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_ops_metadata(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteParameter" => {
+                        let input = match parse(&DELETE_PARAMETER_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_parameter(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteParameters" => {
+                        let input = match parse(&DELETE_PARAMETERS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_parameters(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeletePatchBaseline" => {
+                        let input = match parse(&DELETE_PATCH_BASELINE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_patch_baseline(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteResourceDataSync" => {
+                        let input = match parse(
+                            &DELETE_RESOURCE_DATA_SYNC_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_resource_data_sync(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeleteResourcePolicy" => {
+                        let input = match parse(&DELETE_RESOURCE_POLICY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.delete_resource_policy(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeregisterManagedInstance" => {
+                        let input = match parse(
+                            &DEREGISTER_MANAGED_INSTANCE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.deregister_managed_instance(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeregisterPatchBaselineForPatchGroup" => {
+                        let input = match parse(
+                            &DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .deregister_patch_baseline_for_patch_group(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DeregisterTargetFromMaintenanceWindow" => {
+                        let input = match parse(
+                            &DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .deregister_target_from_maintenance_window(input)
+                            .await
+                        {
                             Ok(output) => output_response(&output),
                             Err(error) => error.response(),
                         }
@@ -149,6 +3400,629 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
                             .service
                             .deregister_task_from_maintenance_window(input)
                             .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeActivations" => {
+                        let input = match parse(&DESCRIBE_ACTIVATIONS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_activations(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeAssociation" => {
+                        let input = match parse(&DESCRIBE_ASSOCIATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_association(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeAssociationExecutionTargets" => {
+                        let input = match parse(
+                            &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_association_execution_targets(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeAssociationExecutions" => {
+                        let input = match parse(
+                            &DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_association_executions(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeAutomationExecutions" => {
+                        let input = match parse(
+                            &DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_automation_executions(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeAutomationStepExecutions" => {
+                        let input = match parse(
+                            &DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_automation_step_executions(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeAvailablePatches" => {
+                        let input = match parse(
+                            &DESCRIBE_AVAILABLE_PATCHES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_available_patches(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeDocument" => {
+                        let input = match parse(&DESCRIBE_DOCUMENT_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_document(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeDocumentPermission" => {
+                        let input = match parse(
+                            &DESCRIBE_DOCUMENT_PERMISSION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_document_permission(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeEffectiveInstanceAssociations" => {
+                        let input = match parse(
+                            &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_effective_instance_associations(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeEffectivePatchesForPatchBaseline" => {
+                        let input = match parse(
+                            &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_effective_patches_for_patch_baseline(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInstanceAssociationsStatus" => {
+                        let input = match parse(
+                            &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_instance_associations_status(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInstanceInformation" => {
+                        let input = match parse(
+                            &DESCRIBE_INSTANCE_INFORMATION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_instance_information(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInstancePatchStates" => {
+                        let input = match parse(
+                            &DESCRIBE_INSTANCE_PATCH_STATES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_instance_patch_states(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInstancePatchStatesForPatchGroup" => {
+                        let input = match parse(
+                            &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_instance_patch_states_for_patch_group(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInstancePatches" => {
+                        let input = match parse(
+                            &DESCRIBE_INSTANCE_PATCHES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_instance_patches(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInstanceProperties" => {
+                        let input = match parse(
+                            &DESCRIBE_INSTANCE_PROPERTIES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_instance_properties(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeInventoryDeletions" => {
+                        let input = match parse(
+                            &DESCRIBE_INVENTORY_DELETIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_inventory_deletions(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_maintenance_window_execution_task_invocations(
+                                input,
+                            )
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowExecutionTasks" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_maintenance_window_execution_tasks(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowExecutions" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_maintenance_window_executions(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowSchedule" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_maintenance_window_schedule(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowTargets" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_maintenance_window_targets(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowTasks" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_maintenance_window_tasks(input).await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindows" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_maintenance_windows(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeMaintenanceWindowsForTarget" => {
+                        let input = match parse(
+                            &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .describe_maintenance_windows_for_target(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeOpsItems" => {
+                        let input = match parse(&DESCRIBE_OPS_ITEMS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_ops_items(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeParameters" => {
+                        let input = match parse(&DESCRIBE_PARAMETERS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_parameters(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribePatchBaselines" => {
+                        let input = match parse(
+                            &DESCRIBE_PATCH_BASELINES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_patch_baselines(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribePatchGroupState" => {
+                        let input = match parse(
+                            &DESCRIBE_PATCH_GROUP_STATE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_patch_group_state(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribePatchGroups" => {
+                        let input = match parse(&DESCRIBE_PATCH_GROUPS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_patch_groups(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribePatchProperties" => {
+                        let input = match parse(
+                            &DESCRIBE_PATCH_PROPERTIES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_patch_properties(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DescribeSessions" => {
+                        let input = match parse(&DESCRIBE_SESSIONS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.describe_sessions(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "DisassociateOpsItemRelatedItem" => {
+                        let input = match parse(
+                            &DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .disassociate_ops_item_related_item(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetAccessToken" => {
+                        let input = match parse(&GET_ACCESS_TOKEN_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_access_token(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetAutomationExecution" => {
+                        let input = match parse(
+                            &GET_AUTOMATION_EXECUTION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_automation_execution(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetCalendarState" => {
+                        let input = match parse(&GET_CALENDAR_STATE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_calendar_state(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetCommandInvocation" => {
+                        let input = match parse(&GET_COMMAND_INVOCATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_command_invocation(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetConnectionStatus" => {
+                        let input = match parse(&GET_CONNECTION_STATUS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_connection_status(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetDefaultPatchBaseline" => {
+                        let input = match parse(
+                            &GET_DEFAULT_PATCH_BASELINE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_default_patch_baseline(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetDeployablePatchSnapshotForInstance" => {
+                        let input = match parse(
+                            &GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .get_deployable_patch_snapshot_for_instance(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetDocument" => {
+                        let input = match parse(&GET_DOCUMENT_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_document(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetExecutionPreview" => {
+                        let input = match parse(&GET_EXECUTION_PREVIEW_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_execution_preview(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetInventory" => {
+                        let input = match parse(&GET_INVENTORY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_inventory(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetInventorySchema" => {
+                        let input = match parse(&GET_INVENTORY_SCHEMA_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_inventory_schema(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetMaintenanceWindow" => {
+                        let input = match parse(&GET_MAINTENANCE_WINDOW_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_maintenance_window(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetMaintenanceWindowExecution" => {
+                        let input = match parse(
+                            &GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_maintenance_window_execution(input).await
                         {
                             Ok(output) => output_response(&output),
                             Err(error) => error.response(),
@@ -171,6 +4045,465 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
                             Err(error) => error.response(),
                         }
                     }
+                    "GetMaintenanceWindowExecutionTaskInvocation" => {
+                        let input = match parse(
+                            &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .get_maintenance_window_execution_task_invocation(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetMaintenanceWindowTask" => {
+                        let input = match parse(
+                            &GET_MAINTENANCE_WINDOW_TASK_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_maintenance_window_task(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetOpsItem" => {
+                        let input = match parse(&GET_OPS_ITEM_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_ops_item(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetOpsMetadata" => {
+                        let input = match parse(&GET_OPS_METADATA_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_ops_metadata(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetOpsSummary" => {
+                        let input = match parse(&GET_OPS_SUMMARY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_ops_summary(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetParameter" => {
+                        let input = match parse(&GET_PARAMETER_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_parameter(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetParameterHistory" => {
+                        let input = match parse(&GET_PARAMETER_HISTORY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_parameter_history(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetParameters" => {
+                        let input = match parse(&GET_PARAMETERS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_parameters(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetParametersByPath" => {
+                        let input = match parse(&GET_PARAMETERS_BY_PATH_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_parameters_by_path(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetPatchBaseline" => {
+                        let input = match parse(&GET_PATCH_BASELINE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_patch_baseline(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetPatchBaselineForPatchGroup" => {
+                        let input = match parse(
+                            &GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .get_patch_baseline_for_patch_group(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetResourcePolicies" => {
+                        let input = match parse(&GET_RESOURCE_POLICIES_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_resource_policies(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "GetServiceSetting" => {
+                        let input = match parse(&GET_SERVICE_SETTING_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.get_service_setting(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "LabelParameterVersion" => {
+                        let input = match parse(&LABEL_PARAMETER_VERSION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.label_parameter_version(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListAssociationVersions" => {
+                        let input = match parse(
+                            &LIST_ASSOCIATION_VERSIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_association_versions(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListAssociations" => {
+                        let input = match parse(&LIST_ASSOCIATIONS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_associations(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListCommandInvocations" => {
+                        let input = match parse(
+                            &LIST_COMMAND_INVOCATIONS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_command_invocations(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListCommands" => {
+                        let input = match parse(&LIST_COMMANDS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_commands(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListComplianceItems" => {
+                        let input = match parse(&LIST_COMPLIANCE_ITEMS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_compliance_items(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListComplianceSummaries" => {
+                        let input = match parse(
+                            &LIST_COMPLIANCE_SUMMARIES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_compliance_summaries(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListDocumentMetadataHistory" => {
+                        let input = match parse(
+                            &LIST_DOCUMENT_METADATA_HISTORY_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_document_metadata_history(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListDocumentVersions" => {
+                        let input = match parse(&LIST_DOCUMENT_VERSIONS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_document_versions(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListDocuments" => {
+                        let input = match parse(&LIST_DOCUMENTS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_documents(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListInventoryEntries" => {
+                        let input = match parse(&LIST_INVENTORY_ENTRIES_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_inventory_entries(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListNodes" => {
+                        let input = match parse(&LIST_NODES_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_nodes(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListNodesSummary" => {
+                        let input = match parse(&LIST_NODES_SUMMARY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_nodes_summary(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListOpsItemEvents" => {
+                        let input = match parse(&LIST_OPS_ITEM_EVENTS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_ops_item_events(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListOpsItemRelatedItems" => {
+                        let input = match parse(
+                            &LIST_OPS_ITEM_RELATED_ITEMS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_ops_item_related_items(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListOpsMetadata" => {
+                        let input = match parse(&LIST_OPS_METADATA_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_ops_metadata(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListResourceComplianceSummaries" => {
+                        let input = match parse(
+                            &LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .list_resource_compliance_summaries(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListResourceDataSync" => {
+                        let input = match parse(&LIST_RESOURCE_DATA_SYNC_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_resource_data_sync(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ListTagsForResource" => {
+                        let input = match parse(&LIST_TAGS_FOR_RESOURCE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.list_tags_for_resource(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ModifyDocumentPermission" => {
+                        let input = match parse(
+                            &MODIFY_DOCUMENT_PERMISSION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.modify_document_permission(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "PutComplianceItems" => {
+                        let input = match parse(&PUT_COMPLIANCE_ITEMS_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.put_compliance_items(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "PutInventory" => {
+                        let input = match parse(&PUT_INVENTORY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.put_inventory(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "PutParameter" => {
+                        let input = match parse(&PUT_PARAMETER_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.put_parameter(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "PutResourcePolicy" => {
+                        let input = match parse(&PUT_RESOURCE_POLICY_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.put_resource_policy(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "RegisterDefaultPatchBaseline" => {
+                        let input = match parse(
+                            &REGISTER_DEFAULT_PATCH_BASELINE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.register_default_patch_baseline(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "RegisterPatchBaselineForPatchGroup" => {
+                        let input = match parse(
+                            &REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .register_patch_baseline_for_patch_group(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "RegisterTargetWithMaintenanceWindow" => {
+                        let input = match parse(
+                            &REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self
+                            .service
+                            .register_target_with_maintenance_window(input)
+                            .await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
                     "RegisterTaskWithMaintenanceWindow" => {
                         let input = match parse(
                             &REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
@@ -184,6 +4517,326 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
                             .register_task_with_maintenance_window(input)
                             .await
                         {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "RemoveTagsFromResource" => {
+                        let input = match parse(
+                            &REMOVE_TAGS_FROM_RESOURCE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.remove_tags_from_resource(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ResetServiceSetting" => {
+                        let input = match parse(&RESET_SERVICE_SETTING_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.reset_service_setting(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "ResumeSession" => {
+                        let input = match parse(&RESUME_SESSION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.resume_session(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "SendAutomationSignal" => {
+                        let input = match parse(&SEND_AUTOMATION_SIGNAL_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.send_automation_signal(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "SendCommand" => {
+                        let input = match parse(&SEND_COMMAND_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.send_command(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StartAccessRequest" => {
+                        let input = match parse(&START_ACCESS_REQUEST_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.start_access_request(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StartAssociationsOnce" => {
+                        let input = match parse(&START_ASSOCIATIONS_ONCE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.start_associations_once(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StartAutomationExecution" => {
+                        let input = match parse(
+                            &START_AUTOMATION_EXECUTION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.start_automation_execution(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StartChangeRequestExecution" => {
+                        let input = match parse(
+                            &START_CHANGE_REQUEST_EXECUTION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.start_change_request_execution(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StartExecutionPreview" => {
+                        let input = match parse(&START_EXECUTION_PREVIEW_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.start_execution_preview(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StartSession" => {
+                        let input = match parse(&START_SESSION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.start_session(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "StopAutomationExecution" => {
+                        let input = match parse(
+                            &STOP_AUTOMATION_EXECUTION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.stop_automation_execution(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "TerminateSession" => {
+                        let input = match parse(&TERMINATE_SESSION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.terminate_session(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UnlabelParameterVersion" => {
+                        let input = match parse(
+                            &UNLABEL_PARAMETER_VERSION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.unlabel_parameter_version(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateAssociation" => {
+                        let input = match parse(&UPDATE_ASSOCIATION_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_association(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateAssociationStatus" => {
+                        let input = match parse(
+                            &UPDATE_ASSOCIATION_STATUS_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_association_status(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateDocument" => {
+                        let input = match parse(&UPDATE_DOCUMENT_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_document(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateDocumentDefaultVersion" => {
+                        let input = match parse(
+                            &UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_document_default_version(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateDocumentMetadata" => {
+                        let input = match parse(
+                            &UPDATE_DOCUMENT_METADATA_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_document_metadata(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateMaintenanceWindow" => {
+                        let input = match parse(
+                            &UPDATE_MAINTENANCE_WINDOW_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_maintenance_window(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateMaintenanceWindowTarget" => {
+                        let input = match parse(
+                            &UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_maintenance_window_target(input).await
+                        {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateMaintenanceWindowTask" => {
+                        let input = match parse(
+                            &UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_maintenance_window_task(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateManagedInstanceRole" => {
+                        let input = match parse(
+                            &UPDATE_MANAGED_INSTANCE_ROLE_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_managed_instance_role(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateOpsItem" => {
+                        let input = match parse(&UPDATE_OPS_ITEM_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_ops_item(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateOpsMetadata" => {
+                        let input = match parse(&UPDATE_OPS_METADATA_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_ops_metadata(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdatePatchBaseline" => {
+                        let input = match parse(&UPDATE_PATCH_BASELINE_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_patch_baseline(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateResourceDataSync" => {
+                        let input = match parse(
+                            &UPDATE_RESOURCE_DATA_SYNC_REQUEST,
+                            body,
+                        ) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_resource_data_sync(input).await {
+                            Ok(output) => output_response(&output),
+                            Err(error) => error.response(),
+                        }
+                    }
+                    "UpdateServiceSetting" => {
+                        let input = match parse(&UPDATE_SERVICE_SETTING_REQUEST, body) {
+                            Ok(input) => input,
+                            Err(rejection) => return rejection_response(rejection),
+                        };
+                        match self.service.update_service_setting(input).await {
                             Ok(output) => output_response(&output),
                             Err(error) => error.response(),
                         }

@@ -3,7 +3,185 @@
 
 use crate::runtime::validate::{
     Bound, Enum, IntegerKind, IntegerRules, Length, List, Map, Member, Pattern, Range,
-    Schema, StringRules, Structure, TimestampFormat,
+    Schema, StringRules, Structure, TimestampFormat, Union,
+};
+
+/// The constraints of `AccessRequestStatus`.
+pub static ACCESS_REQUEST_STATUS: Enum = Enum {
+    name: "AccessRequestStatus",
+    values: &["Approved", "Rejected", "Revoked", "Expired", "Pending"],
+    listed: "[Approved, Rejected, Revoked, Expired, Pending]",
+};
+
+/// The constraints of `AccessType`.
+pub static ACCESS_TYPE: Enum = Enum {
+    name: "AccessType",
+    values: &["Standard", "JustInTime"],
+    listed: "[Standard, JustInTime]",
+};
+
+/// The constraints of `AccountSharingInfo`.
+pub static ACCOUNT_SHARING_INFO: Structure = Structure {
+    name: "AccountSharingInfo",
+    members: &[
+        Member {
+            name: "AccountId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACCOUNT_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SharedDocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 8)),
+                pattern: Some(&SHARED_DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Activation`.
+pub static ACTIVATION: Structure = Structure {
+    name: "Activation",
+    members: &[
+        Member {
+            name: "ActivationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultInstanceName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "IamRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RegistrationLimit",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "RegistrationsCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpirationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Expired",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AddTagsToResourceRequest`.
+pub static ADD_TAGS_TO_RESOURCE_REQUEST: Structure = Structure {
+    name: "AddTagsToResourceRequest",
+    members: &[
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
+        },
+        Member {
+            name: "ResourceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AddTagsToResourceResult`.
+pub static ADD_TAGS_TO_RESOURCE_RESULT: Structure = Structure {
+    name: "AddTagsToResourceResult",
+    members: &[],
 };
 
 /// The constraints of `Alarm`.
@@ -67,6 +245,2340 @@ pub static ALARM_STATE_INFORMATION: Structure = Structure {
     ],
 };
 
+/// The constraints of `AssociateOpsItemRelatedItemRequest`.
+pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
+    name: "AssociateOpsItemRelatedItemRequest",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceUri",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AssociateOpsItemRelatedItemResponse`.
+pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE: Structure = Structure {
+    name: "AssociateOpsItemRelatedItemResponse",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Association`.
+pub static ASSOCIATION: Structure = Structure {
+    name: "Association",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Overview",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_OVERVIEW),
+        },
+        Member {
+            name: "ScheduleExpression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AssociationComplianceSeverity`.
+pub static ASSOCIATION_COMPLIANCE_SEVERITY: Enum = Enum {
+    name: "AssociationComplianceSeverity",
+    values: &["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"],
+    listed: "[CRITICAL, HIGH, MEDIUM, LOW, UNSPECIFIED]",
+};
+
+/// The constraints of `AssociationDescription`.
+pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
+    name: "AssociationDescription",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Date",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastUpdateAssociationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_STATUS),
+        },
+        Member {
+            name: "Overview",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_OVERVIEW),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationTargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleExpression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputLocation",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
+        },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastSuccessfulExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AssociationDispatchAssumeRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AssociationExecution`.
+pub static ASSOCIATION_EXECUTION: Structure = Structure {
+    name: "AssociationExecution",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DetailedStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ResourceCountByStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AssociationExecutionFilter`.
+pub static ASSOCIATION_EXECUTION_FILTER: Structure = Structure {
+    name: "AssociationExecutionFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_EXECUTION_FILTER_KEY),
+        },
+        Member {
+            name: "Value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_FILTER_OPERATOR_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `AssociationExecutionFilterKey`.
+pub static ASSOCIATION_EXECUTION_FILTER_KEY: Enum = Enum {
+    name: "AssociationExecutionFilterKey",
+    values: &["ExecutionId", "Status", "CreatedTime"],
+    listed: "[ExecutionId, Status, CreatedTime]",
+};
+
+/// The constraints of `AssociationExecutionTarget`.
+pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
+    name: "AssociationExecutionTarget",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DetailedStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OutputSource",
+            required: false,
+            schema: Schema::Structure(&OUTPUT_SOURCE),
+        },
+    ],
+};
+
+/// The constraints of `AssociationExecutionTargetsFilter`.
+pub static ASSOCIATION_EXECUTION_TARGETS_FILTER: Structure = Structure {
+    name: "AssociationExecutionTargetsFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY),
+        },
+        Member {
+            name: "Value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AssociationExecutionTargetsFilterKey`.
+pub static ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY: Enum = Enum {
+    name: "AssociationExecutionTargetsFilterKey",
+    values: &["Status", "ResourceId", "ResourceType"],
+    listed: "[Status, ResourceId, ResourceType]",
+};
+
+/// The constraints of `AssociationFilter`.
+pub static ASSOCIATION_FILTER: Structure = Structure {
+    name: "AssociationFilter",
+    members: &[
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_FILTER_KEY),
+        },
+        Member {
+            name: "value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AssociationFilterKey`.
+pub static ASSOCIATION_FILTER_KEY: Enum = Enum {
+    name: "AssociationFilterKey",
+    values: &[
+        "InstanceId",
+        "Name",
+        "AssociationId",
+        "AssociationStatusName",
+        "LastExecutedBefore",
+        "LastExecutedAfter",
+        "AssociationName",
+        "ResourceGroupName",
+    ],
+    listed: "[InstanceId, Name, AssociationId, AssociationStatusName, LastExecutedBefore, LastExecutedAfter, AssociationName, ResourceGroupName]",
+};
+
+/// The constraints of `AssociationFilterOperatorType`.
+pub static ASSOCIATION_FILTER_OPERATOR_TYPE: Enum = Enum {
+    name: "AssociationFilterOperatorType",
+    values: &["EQUAL", "LESS_THAN", "GREATER_THAN"],
+    listed: "[EQUAL, LESS_THAN, GREATER_THAN]",
+};
+
+/// The constraints of `AssociationOverview`.
+pub static ASSOCIATION_OVERVIEW: Structure = Structure {
+    name: "AssociationOverview",
+    members: &[
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DetailedStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationStatusAggregatedCount",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Integer(IntegerRules {
+                        kind: IntegerKind::Integer,
+                        range: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AssociationStatus`.
+pub static ASSOCIATION_STATUS: Structure = Structure {
+    name: "AssociationStatus",
+    members: &[
+        Member {
+            name: "Date",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_STATUS_NAME),
+        },
+        Member {
+            name: "Message",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AdditionalInfo",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AssociationStatusName`.
+pub static ASSOCIATION_STATUS_NAME: Enum = Enum {
+    name: "AssociationStatusName",
+    values: &["Pending", "Success", "Failed"],
+    listed: "[Pending, Success, Failed]",
+};
+
+/// The constraints of `AssociationSyncCompliance`.
+pub static ASSOCIATION_SYNC_COMPLIANCE: Enum = Enum {
+    name: "AssociationSyncCompliance",
+    values: &["AUTO", "MANUAL"],
+    listed: "[AUTO, MANUAL]",
+};
+
+/// The constraints of `AssociationVersionInfo`.
+pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
+    name: "AssociationVersionInfo",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleExpression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputLocation",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AssociationDispatchAssumeRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AttachmentContent`.
+pub static ATTACHMENT_CONTENT: Structure = Structure {
+    name: "AttachmentContent",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Size",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Hash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "HashType",
+            required: false,
+            schema: Schema::Enum(&ATTACHMENT_HASH_TYPE),
+        },
+        Member {
+            name: "Url",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AttachmentHashType`.
+pub static ATTACHMENT_HASH_TYPE: Enum = Enum {
+    name: "AttachmentHashType",
+    values: &["Sha256"],
+    listed: "[Sha256]",
+};
+
+/// The constraints of `AttachmentInformation`.
+pub static ATTACHMENT_INFORMATION: Structure = Structure {
+    name: "AttachmentInformation",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AttachmentsSource`.
+pub static ATTACHMENTS_SOURCE: Structure = Structure {
+    name: "AttachmentsSource",
+    members: &[
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::Enum(&ATTACHMENTS_SOURCE_KEY),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 1024)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AttachmentsSourceKey`.
+pub static ATTACHMENTS_SOURCE_KEY: Enum = Enum {
+    name: "AttachmentsSourceKey",
+    values: &["SourceUrl", "S3FileUrl", "AttachmentReference"],
+    listed: "[SourceUrl, S3FileUrl, AttachmentReference]",
+};
+
+/// The constraints of `AutomationExecution`.
+pub static AUTOMATION_EXECUTION: Structure = Structure {
+    name: "AutomationExecution",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExecutionEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AutomationExecutionStatus",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
+        },
+        Member {
+            name: "StepExecutions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&STEP_EXECUTION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "StepExecutionsTruncated",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Outputs",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "FailureMessage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Mode",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_MODE),
+        },
+        Member {
+            name: "ParentAutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutedBy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CurrentStepName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CurrentAction",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResolvedTargets",
+            required: false,
+            schema: Schema::Structure(&RESOLVED_TARGETS),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Target",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ProgressCounters",
+            required: false,
+            schema: Schema::Structure(&PROGRESS_COUNTERS),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocationsURL",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TARGET_LOCATIONS_URL_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationSubtype",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_SUBTYPE),
+        },
+        Member {
+            name: "ScheduledTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Runbooks",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RUNBOOK),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChangeRequestName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Variables",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AutomationExecutionFilter`.
+pub static AUTOMATION_EXECUTION_FILTER: Structure = Structure {
+    name: "AutomationExecutionFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&AUTOMATION_EXECUTION_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 150)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `AutomationExecutionFilterKey`.
+pub static AUTOMATION_EXECUTION_FILTER_KEY: Enum = Enum {
+    name: "AutomationExecutionFilterKey",
+    values: &[
+        "DocumentNamePrefix",
+        "ExecutionStatus",
+        "ExecutionId",
+        "ParentExecutionId",
+        "CurrentAction",
+        "StartTimeBefore",
+        "StartTimeAfter",
+        "AutomationType",
+        "TagKey",
+        "TargetResourceGroup",
+        "AutomationSubtype",
+        "OpsItemId",
+    ],
+    listed: "[DocumentNamePrefix, ExecutionStatus, ExecutionId, ParentExecutionId, CurrentAction, StartTimeBefore, StartTimeAfter, AutomationType, TagKey, TargetResourceGroup, AutomationSubtype, OpsItemId]",
+};
+
+/// The constraints of `AutomationExecutionInputs`.
+pub static AUTOMATION_EXECUTION_INPUTS: Structure = Structure {
+    name: "AutomationExecutionInputs",
+    members: &[
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocationsURL",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TARGET_LOCATIONS_URL_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AutomationExecutionMetadata`.
+pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
+    name: "AutomationExecutionMetadata",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationExecutionStatus",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
+        },
+        Member {
+            name: "ExecutionStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExecutionEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExecutedBy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LogFile",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Outputs",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Mode",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_MODE),
+        },
+        Member {
+            name: "ParentAutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CurrentStepName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CurrentAction",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FailureMessage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResolvedTargets",
+            required: false,
+            schema: Schema::Structure(&RESOLVED_TARGETS),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Target",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationType",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_TYPE),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocationsURL",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TARGET_LOCATIONS_URL_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationSubtype",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_SUBTYPE),
+        },
+        Member {
+            name: "ScheduledTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Runbooks",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RUNBOOK),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ChangeRequestName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AutomationExecutionPreview`.
+pub static AUTOMATION_EXECUTION_PREVIEW: Structure = Structure {
+    name: "AutomationExecutionPreview",
+    members: &[
+        Member {
+            name: "StepPreviews",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::Enum(&IMPACT_TYPE),
+                    value: Schema::Integer(IntegerRules {
+                        kind: IntegerKind::Integer,
+                        range: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Regions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetPreviews",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_PREVIEW),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TotalAccounts",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `AutomationExecutionStatus`.
+pub static AUTOMATION_EXECUTION_STATUS: Enum = Enum {
+    name: "AutomationExecutionStatus",
+    values: &[
+        "Pending",
+        "InProgress",
+        "Waiting",
+        "Success",
+        "TimedOut",
+        "Cancelling",
+        "Cancelled",
+        "Failed",
+        "PendingApproval",
+        "Approved",
+        "Rejected",
+        "Scheduled",
+        "RunbookInProgress",
+        "PendingChangeCalendarOverride",
+        "ChangeCalendarOverrideApproved",
+        "ChangeCalendarOverrideRejected",
+        "CompletedWithSuccess",
+        "CompletedWithFailure",
+        "Exited",
+    ],
+    listed: "[Pending, InProgress, Waiting, Success, TimedOut, Cancelling, Cancelled, Failed, PendingApproval, Approved, Rejected, Scheduled, RunbookInProgress, PendingChangeCalendarOverride, ChangeCalendarOverrideApproved, ChangeCalendarOverrideRejected, CompletedWithSuccess, CompletedWithFailure, Exited]",
+};
+
+/// The constraints of `AutomationSubtype`.
+pub static AUTOMATION_SUBTYPE: Enum = Enum {
+    name: "AutomationSubtype",
+    values: &["ChangeRequest", "AccessRequest"],
+    listed: "[ChangeRequest, AccessRequest]",
+};
+
+/// The constraints of `AutomationType`.
+pub static AUTOMATION_TYPE: Enum = Enum {
+    name: "AutomationType",
+    values: &["CrossAccount", "Local"],
+    listed: "[CrossAccount, Local]",
+};
+
+/// The constraints of `BaselineOverride`.
+pub static BASELINE_OVERRIDE: Structure = Structure {
+    name: "BaselineOverride",
+    members: &[
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ApprovedPatchesComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AvailableSecurityUpdatesComplianceStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `CalendarState`.
+pub static CALENDAR_STATE: Enum = Enum {
+    name: "CalendarState",
+    values: &["OPEN", "CLOSED"],
+    listed: "[OPEN, CLOSED]",
+};
+
+/// The constraints of `CancelCommandRequest`.
+pub static CANCEL_COMMAND_REQUEST: Structure = Structure {
+    name: "CancelCommandRequest",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&INSTANCE_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CancelCommandResult`.
+pub static CANCEL_COMMAND_RESULT: Structure = Structure {
+    name: "CancelCommandResult",
+    members: &[],
+};
+
+/// The constraints of `CancelMaintenanceWindowExecutionRequest`.
+pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Structure = Structure {
+    name: "CancelMaintenanceWindowExecutionRequest",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CancelMaintenanceWindowExecutionResult`.
+pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
+    name: "CancelMaintenanceWindowExecutionResult",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `CloudWatchOutputConfig`.
 pub static CLOUD_WATCH_OUTPUT_CONFIG: Structure = Structure {
     name: "CloudWatchOutputConfig",
@@ -88,6 +2600,1627 @@ pub static CLOUD_WATCH_OUTPUT_CONFIG: Structure = Structure {
     ],
 };
 
+/// The constraints of `Command`.
+pub static COMMAND: Structure = Structure {
+    name: "Command",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpiresAfter",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "InstanceIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&INSTANCE_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RequestedDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3Region",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3BucketName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3KeyPrefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CompletedCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ErrorCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DeliveryTimedOutCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServiceRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
+        Member {
+            name: "CloudWatchOutputConfig",
+            required: false,
+            schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
+        },
+        Member {
+            name: "TimeoutSeconds",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 30.0, text: "30" }),
+                    max: Some(Bound {
+                        value: 2592000.0,
+                        text: "2592000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CommandFilter`.
+pub static COMMAND_FILTER: Structure = Structure {
+    name: "CommandFilter",
+    members: &[
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&COMMAND_FILTER_KEY),
+        },
+        Member {
+            name: "value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CommandFilterKey`.
+pub static COMMAND_FILTER_KEY: Enum = Enum {
+    name: "CommandFilterKey",
+    values: &[
+        "InvokedAfter",
+        "InvokedBefore",
+        "Status",
+        "ExecutionStage",
+        "DocumentName",
+    ],
+    listed: "[InvokedAfter, InvokedBefore, Status, ExecutionStage, DocumentName]",
+};
+
+/// The constraints of `CommandInvocation`.
+pub static COMMAND_INVOCATION: Structure = Structure {
+    name: "CommandInvocation",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequestedDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_INVOCATION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TraceOutput",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 2500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardOutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardErrorUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CommandPlugins",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMAND_PLUGIN),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ServiceRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
+        Member {
+            name: "CloudWatchOutputConfig",
+            required: false,
+            schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
+        },
+    ],
+};
+
+/// The constraints of `CommandInvocationStatus`.
+pub static COMMAND_INVOCATION_STATUS: Enum = Enum {
+    name: "CommandInvocationStatus",
+    values: &[
+        "Pending",
+        "InProgress",
+        "Delayed",
+        "Success",
+        "Cancelled",
+        "TimedOut",
+        "Failed",
+        "Cancelling",
+    ],
+    listed: "[Pending, InProgress, Delayed, Success, Cancelled, TimedOut, Failed, Cancelling]",
+};
+
+/// The constraints of `CommandPlugin`.
+pub static COMMAND_PLUGIN: Structure = Structure {
+    name: "CommandPlugin",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_PLUGIN_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResponseCode",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResponseStartDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ResponseFinishDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Output",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 2500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardOutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardErrorUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3Region",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3BucketName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3KeyPrefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CommandPluginStatus`.
+pub static COMMAND_PLUGIN_STATUS: Enum = Enum {
+    name: "CommandPluginStatus",
+    values: &["Pending", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"],
+    listed: "[Pending, InProgress, Success, TimedOut, Cancelled, Failed]",
+};
+
+/// The constraints of `CommandStatus`.
+pub static COMMAND_STATUS: Enum = Enum {
+    name: "CommandStatus",
+    values: &[
+        "Pending",
+        "InProgress",
+        "Success",
+        "Cancelled",
+        "Failed",
+        "TimedOut",
+        "Cancelling",
+    ],
+    listed: "[Pending, InProgress, Success, Cancelled, Failed, TimedOut, Cancelling]",
+};
+
+/// The constraints of `ComplianceExecutionSummary`.
+pub static COMPLIANCE_EXECUTION_SUMMARY: Structure = Structure {
+    name: "ComplianceExecutionSummary",
+    members: &[
+        Member {
+            name: "ExecutionTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ComplianceItem`.
+pub static COMPLIANCE_ITEM: Structure = Structure {
+    name: "ComplianceItem",
+    members: &[
+        Member {
+            name: "ComplianceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&COMPLIANCE_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Id",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Title",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "ExecutionSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 64)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: Some(Length::between(0, 4096)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ComplianceItemEntry`.
+pub static COMPLIANCE_ITEM_ENTRY: Structure = Structure {
+    name: "ComplianceItemEntry",
+    members: &[
+        Member {
+            name: "Id",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Title",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: true,
+            schema: Schema::Enum(&COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "Status",
+            required: true,
+            schema: Schema::Enum(&COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 64)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: Some(Length::between(0, 4096)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ComplianceQueryOperatorType`.
+pub static COMPLIANCE_QUERY_OPERATOR_TYPE: Enum = Enum {
+    name: "ComplianceQueryOperatorType",
+    values: &["EQUAL", "NOT_EQUAL", "BEGIN_WITH", "LESS_THAN", "GREATER_THAN"],
+    listed: "[EQUAL, NOT_EQUAL, BEGIN_WITH, LESS_THAN, GREATER_THAN]",
+};
+
+/// The constraints of `ComplianceSeverity`.
+pub static COMPLIANCE_SEVERITY: Enum = Enum {
+    name: "ComplianceSeverity",
+    values: &["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"],
+    listed: "[CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED]",
+};
+
+/// The constraints of `ComplianceStatus`.
+pub static COMPLIANCE_STATUS: Enum = Enum {
+    name: "ComplianceStatus",
+    values: &["COMPLIANT", "NON_COMPLIANT"],
+    listed: "[COMPLIANT, NON_COMPLIANT]",
+};
+
+/// The constraints of `ComplianceStringFilter`.
+pub static COMPLIANCE_STRING_FILTER: Structure = Structure {
+    name: "ComplianceStringFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_QUERY_OPERATOR_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `ComplianceSummaryItem`.
+pub static COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
+    name: "ComplianceSummaryItem",
+    members: &[
+        Member {
+            name: "ComplianceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&COMPLIANCE_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CompliantSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANT_SUMMARY),
+        },
+        Member {
+            name: "NonCompliantSummary",
+            required: false,
+            schema: Schema::Structure(&NON_COMPLIANT_SUMMARY),
+        },
+    ],
+};
+
+/// The constraints of `ComplianceUploadType`.
+pub static COMPLIANCE_UPLOAD_TYPE: Enum = Enum {
+    name: "ComplianceUploadType",
+    values: &["COMPLETE", "PARTIAL"],
+    listed: "[COMPLETE, PARTIAL]",
+};
+
+/// The constraints of `CompliantSummary`.
+pub static COMPLIANT_SUMMARY: Structure = Structure {
+    name: "CompliantSummary",
+    members: &[
+        Member {
+            name: "CompliantCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SeveritySummary",
+            required: false,
+            schema: Schema::Structure(&SEVERITY_SUMMARY),
+        },
+    ],
+};
+
+/// The constraints of `ConnectionStatus`.
+pub static CONNECTION_STATUS: Enum = Enum {
+    name: "ConnectionStatus",
+    values: &["connected", "notconnected"],
+    listed: "[connected, notconnected]",
+};
+
+/// The constraints of `CreateActivationRequest`.
+pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
+    name: "CreateActivationRequest",
+    members: &[
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultInstanceName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "IamRole",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RegistrationLimit",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpirationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RegistrationMetadata",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&REGISTRATION_METADATA_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CreateActivationResult`.
+pub static CREATE_ACTIVATION_RESULT: Structure = Structure {
+    name: "CreateActivationResult",
+    members: &[
+        Member {
+            name: "ActivationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActivationCode",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 250)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreateAssociationBatchRequest`.
+pub static CREATE_ASSOCIATION_BATCH_REQUEST: Structure = Structure {
+    name: "CreateAssociationBatchRequest",
+    members: &[
+        Member {
+            name: "Entries",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AssociationDispatchAssumeRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreateAssociationBatchRequestEntry`.
+pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
+    name: "CreateAssociationBatchRequestEntry",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AutomationTargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleExpression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputLocation",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
+/// The constraints of `CreateAssociationBatchResult`.
+pub static CREATE_ASSOCIATION_BATCH_RESULT: Structure = Structure {
+    name: "CreateAssociationBatchResult",
+    members: &[
+        Member {
+            name: "Successful",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Failed",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&FAILED_CREATE_ASSOCIATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CreateAssociationRequest`.
+pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
+    name: "CreateAssociationRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleExpression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputLocation",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationTargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "AssociationDispatchAssumeRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreateAssociationResult`.
+pub static CREATE_ASSOCIATION_RESULT: Structure = Structure {
+    name: "CreateAssociationResult",
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `CreateDocumentRequest`.
+pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
+    name: "CreateDocumentRequest",
+    members: &[
+        Member {
+            name: "Content",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REQUIRES),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Attachments",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ATTACHMENTS_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: Some(&DOCUMENT_DISPLAY_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "TargetType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 200)),
+                pattern: Some(&TARGET_TYPE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CreateDocumentResult`.
+pub static CREATE_DOCUMENT_RESULT: Structure = Structure {
+    name: "CreateDocumentResult",
+    members: &[
+        Member {
+            name: "DocumentDescription",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
+        },
+    ],
+};
+
 /// The constraints of `CreateMaintenanceWindowRequest`.
 pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     name: "CreateMaintenanceWindowRequest",
@@ -97,7 +4230,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
                 values: None,
             }),
         },
@@ -227,6 +4360,1028 @@ pub static CREATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     ],
 };
 
+/// The constraints of `CreateOpsItemRequest`.
+pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
+    name: "CreateOpsItemRequest",
+    members: &[
+        Member {
+            name: "Description",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: Some(&OPS_ITEM_DESCRIPTION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsItemType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 128)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Notifications",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 5.0, text: "5" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "RelatedOpsItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RELATED_OPS_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Source",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Title",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Category",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AccountId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ACCOUNT_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreateOpsItemResponse`.
+pub static CREATE_OPS_ITEM_RESPONSE: Structure = Structure {
+    name: "CreateOpsItemResponse",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsItemArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: Some(&OPS_ITEM_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreateOpsMetadataRequest`.
+pub static CREATE_OPS_METADATA_REQUEST: Structure = Structure {
+    name: "CreateOpsMetadataRequest",
+    members: &[
+        Member {
+            name: "ResourceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Metadata",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&METADATA_VALUE),
+                    length: Some(Length::between(1, 5)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CreateOpsMetadataResult`.
+pub static CREATE_OPS_METADATA_RESULT: Structure = Structure {
+    name: "CreateOpsMetadataResult",
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreatePatchBaselineRequest`.
+pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "CreatePatchBaselineRequest",
+    members: &[
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ApprovedPatchesComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AvailableSecurityUpdatesComplianceStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `CreatePatchBaselineResult`.
+pub static CREATE_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "CreatePatchBaselineResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `CreateResourceDataSyncRequest`.
+pub static CREATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
+    name: "CreateResourceDataSyncRequest",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "S3Destination",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_S3_DESTINATION),
+        },
+        Member {
+            name: "SyncType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncSource",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE),
+        },
+    ],
+};
+
+/// The constraints of `CreateResourceDataSyncResult`.
+pub static CREATE_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "CreateResourceDataSyncResult",
+    members: &[],
+};
+
+/// The constraints of `Credentials`.
+pub static CREDENTIALS: Structure = Structure {
+    name: "Credentials",
+    members: &[
+        Member {
+            name: "AccessKeyId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACCESS_KEY_ID_TYPE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SecretAccessKey",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SessionToken",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExpirationTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `DeleteActivationRequest`.
+pub static DELETE_ACTIVATION_REQUEST: Structure = Structure {
+    name: "DeleteActivationRequest",
+    members: &[
+        Member {
+            name: "ActivationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteActivationResult`.
+pub static DELETE_ACTIVATION_RESULT: Structure = Structure {
+    name: "DeleteActivationResult",
+    members: &[],
+};
+
+/// The constraints of `DeleteAssociationRequest`.
+pub static DELETE_ASSOCIATION_REQUEST: Structure = Structure {
+    name: "DeleteAssociationRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteAssociationResult`.
+pub static DELETE_ASSOCIATION_RESULT: Structure = Structure {
+    name: "DeleteAssociationResult",
+    members: &[],
+};
+
+/// The constraints of `DeleteDocumentRequest`.
+pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
+    name: "DeleteDocumentRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Force",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `DeleteDocumentResult`.
+pub static DELETE_DOCUMENT_RESULT: Structure = Structure {
+    name: "DeleteDocumentResult",
+    members: &[],
+};
+
+/// The constraints of `DeleteInventoryRequest`.
+pub static DELETE_INVENTORY_REQUEST: Structure = Structure {
+    name: "DeleteInventoryRequest",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SchemaDeleteOption",
+            required: false,
+            schema: Schema::Enum(&INVENTORY_SCHEMA_DELETE_OPTION),
+        },
+        Member {
+            name: "DryRun",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteInventoryResult`.
+pub static DELETE_INVENTORY_RESULT: Structure = Structure {
+    name: "DeleteInventoryResult",
+    members: &[
+        Member {
+            name: "DeletionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TypeName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DeletionSummary",
+            required: false,
+            schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY),
+        },
+    ],
+};
+
+/// The constraints of `DeleteMaintenanceWindowRequest`.
+pub static DELETE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "DeleteMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteMaintenanceWindowResult`.
+pub static DELETE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "DeleteMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteOpsItemRequest`.
+pub static DELETE_OPS_ITEM_REQUEST: Structure = Structure {
+    name: "DeleteOpsItemRequest",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteOpsItemResponse`.
+pub static DELETE_OPS_ITEM_RESPONSE: Structure = Structure {
+    name: "DeleteOpsItemResponse",
+    members: &[],
+};
+
+/// The constraints of `DeleteOpsMetadataRequest`.
+pub static DELETE_OPS_METADATA_REQUEST: Structure = Structure {
+    name: "DeleteOpsMetadataRequest",
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteOpsMetadataResult`.
+pub static DELETE_OPS_METADATA_RESULT: Structure = Structure {
+    name: "DeleteOpsMetadataResult",
+    members: &[],
+};
+
+/// The constraints of `DeleteParameterRequest`.
+pub static DELETE_PARAMETER_REQUEST: Structure = Structure {
+    name: "DeleteParameterRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteParameterResult`.
+pub static DELETE_PARAMETER_RESULT: Structure = Structure {
+    name: "DeleteParameterResult",
+    members: &[],
+};
+
+/// The constraints of `DeleteParametersRequest`.
+pub static DELETE_PARAMETERS_REQUEST: Structure = Structure {
+    name: "DeleteParametersRequest",
+    members: &[
+        Member {
+            name: "Names",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 2048)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DeleteParametersResult`.
+pub static DELETE_PARAMETERS_RESULT: Structure = Structure {
+    name: "DeleteParametersResult",
+    members: &[
+        Member {
+            name: "DeletedParameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 2048)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "InvalidParameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 2048)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DeletePatchBaselineRequest`.
+pub static DELETE_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "DeletePatchBaselineRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeletePatchBaselineResult`.
+pub static DELETE_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "DeletePatchBaselineResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteResourceDataSyncRequest`.
+pub static DELETE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
+    name: "DeleteResourceDataSyncRequest",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteResourceDataSyncResult`.
+pub static DELETE_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "DeleteResourceDataSyncResult",
+    members: &[],
+};
+
+/// The constraints of `DeleteResourcePolicyRequest`.
+pub static DELETE_RESOURCE_POLICY_REQUEST: Structure = Structure {
+    name: "DeleteResourcePolicyRequest",
+    members: &[
+        Member {
+            name: "ResourceArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyHash",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeleteResourcePolicyResponse`.
+pub static DELETE_RESOURCE_POLICY_RESPONSE: Structure = Structure {
+    name: "DeleteResourcePolicyResponse",
+    members: &[],
+};
+
+/// The constraints of `DeregisterManagedInstanceRequest`.
+pub static DEREGISTER_MANAGED_INSTANCE_REQUEST: Structure = Structure {
+    name: "DeregisterManagedInstanceRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 124)),
+                pattern: Some(&MANAGED_INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeregisterManagedInstanceResult`.
+pub static DEREGISTER_MANAGED_INSTANCE_RESULT: Structure = Structure {
+    name: "DeregisterManagedInstanceResult",
+    members: &[],
+};
+
+/// The constraints of `DeregisterPatchBaselineForPatchGroupRequest`.
+pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
+    name: "DeregisterPatchBaselineForPatchGroupRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeregisterPatchBaselineForPatchGroupResult`.
+pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
+    name: "DeregisterPatchBaselineForPatchGroupResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PatchGroup",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DeregisterTargetFromMaintenanceWindowRequest`.
+pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "DeregisterTargetFromMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Safe",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `DeregisterTargetFromMaintenanceWindowResult`.
+pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "DeregisterTargetFromMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
 /// The constraints of `DeregisterTaskFromMaintenanceWindowRequest`.
 pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     name: "DeregisterTaskFromMaintenanceWindowRequest",
@@ -245,7 +5400,7 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
@@ -270,11 +5425,2937 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structure
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
     ],
+};
+
+/// The constraints of `DescribeActivationsFilter`.
+pub static DESCRIBE_ACTIVATIONS_FILTER: Structure = Structure {
+    name: "DescribeActivationsFilter",
+    members: &[
+        Member {
+            name: "FilterKey",
+            required: false,
+            schema: Schema::Enum(&DESCRIBE_ACTIVATIONS_FILTER_KEYS),
+        },
+        Member {
+            name: "FilterValues",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DescribeActivationsFilterKeys`.
+pub static DESCRIBE_ACTIVATIONS_FILTER_KEYS: Enum = Enum {
+    name: "DescribeActivationsFilterKeys",
+    values: &["ActivationIds", "DefaultInstanceName", "IamRole"],
+    listed: "[ActivationIds, DefaultInstanceName, IamRole]",
+};
+
+/// The constraints of `DescribeActivationsRequest`.
+pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
+    name: "DescribeActivationsRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DESCRIBE_ACTIVATIONS_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeActivationsResult`.
+pub static DESCRIBE_ACTIVATIONS_RESULT: Structure = Structure {
+    name: "DescribeActivationsResult",
+    members: &[
+        Member {
+            name: "ActivationList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ACTIVATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAssociationExecutionTargetsRequest`.
+pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure {
+    name: "DescribeAssociationExecutionTargetsRequest",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGETS_FILTER),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAssociationExecutionTargetsResult`.
+pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT: Structure = Structure {
+    name: "DescribeAssociationExecutionTargetsResult",
+    members: &[
+        Member {
+            name: "AssociationExecutionTargets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGET),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAssociationExecutionsRequest`.
+pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
+    name: "DescribeAssociationExecutionsRequest",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_EXECUTION_FILTER),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAssociationExecutionsResult`.
+pub static DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT: Structure = Structure {
+    name: "DescribeAssociationExecutionsResult",
+    members: &[
+        Member {
+            name: "AssociationExecutions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_EXECUTION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAssociationRequest`.
+pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
+    name: "DescribeAssociationRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAssociationResult`.
+pub static DESCRIBE_ASSOCIATION_RESULT: Structure = Structure {
+    name: "DescribeAssociationResult",
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAutomationExecutionsRequest`.
+pub static DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST: Structure = Structure {
+    name: "DescribeAutomationExecutionsRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&AUTOMATION_EXECUTION_FILTER),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAutomationExecutionsResult`.
+pub static DESCRIBE_AUTOMATION_EXECUTIONS_RESULT: Structure = Structure {
+    name: "DescribeAutomationExecutionsResult",
+    members: &[
+        Member {
+            name: "AutomationExecutionMetadataList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&AUTOMATION_EXECUTION_METADATA),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAutomationStepExecutionsRequest`.
+pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
+    name: "DescribeAutomationStepExecutionsRequest",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&STEP_EXECUTION_FILTER),
+                    length: Some(Length::between(1, 6)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ReverseOrder",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `DescribeAutomationStepExecutionsResult`.
+pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT: Structure = Structure {
+    name: "DescribeAutomationStepExecutionsResult",
+    members: &[
+        Member {
+            name: "StepExecutions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&STEP_EXECUTION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAvailablePatchesRequest`.
+pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
+    name: "DescribeAvailablePatchesRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeAvailablePatchesResult`.
+pub static DESCRIBE_AVAILABLE_PATCHES_RESULT: Structure = Structure {
+    name: "DescribeAvailablePatchesResult",
+    members: &[
+        Member {
+            name: "Patches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeDocumentPermissionRequest`.
+pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
+    name: "DescribeDocumentPermissionRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PermissionType",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 200.0, text: "200" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeDocumentPermissionResponse`.
+pub static DESCRIBE_DOCUMENT_PERMISSION_RESPONSE: Structure = Structure {
+    name: "DescribeDocumentPermissionResponse",
+    members: &[
+        Member {
+            name: "AccountIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&ACCOUNT_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AccountSharingInfoList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ACCOUNT_SHARING_INFO),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeDocumentRequest`.
+pub static DESCRIBE_DOCUMENT_REQUEST: Structure = Structure {
+    name: "DescribeDocumentRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeDocumentResult`.
+pub static DESCRIBE_DOCUMENT_RESULT: Structure = Structure {
+    name: "DescribeDocumentResult",
+    members: &[
+        Member {
+            name: "Document",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `DescribeEffectiveInstanceAssociationsRequest`.
+pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structure {
+    name: "DescribeEffectiveInstanceAssociationsRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 5.0, text: "5" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeEffectiveInstanceAssociationsResult`.
+pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT: Structure = Structure {
+    name: "DescribeEffectiveInstanceAssociationsResult",
+    members: &[
+        Member {
+            name: "Associations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_ASSOCIATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeEffectivePatchesForPatchBaselineRequest`.
+pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "DescribeEffectivePatchesForPatchBaselineRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeEffectivePatchesForPatchBaselineResult`.
+pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "DescribeEffectivePatchesForPatchBaselineResult",
+    members: &[
+        Member {
+            name: "EffectivePatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&EFFECTIVE_PATCH),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstanceAssociationsStatusRequest`.
+pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST: Structure = Structure {
+    name: "DescribeInstanceAssociationsStatusRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstanceAssociationsStatusResult`.
+pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT: Structure = Structure {
+    name: "DescribeInstanceAssociationsStatusResult",
+    members: &[
+        Member {
+            name: "InstanceAssociationStatusInfos",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_ASSOCIATION_STATUS_INFO),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstanceInformationRequest`.
+pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
+    name: "DescribeInstanceInformationRequest",
+    members: &[
+        Member {
+            name: "InstanceInformationFilterList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_INFORMATION_FILTER),
+                    length: Some(Length::at_least(0)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_INFORMATION_STRING_FILTER),
+                    length: Some(Length::at_least(0)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 5.0, text: "5" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstanceInformationResult`.
+pub static DESCRIBE_INSTANCE_INFORMATION_RESULT: Structure = Structure {
+    name: "DescribeInstanceInformationResult",
+    members: &[
+        Member {
+            name: "InstanceInformationList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_INFORMATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePatchStatesForPatchGroupRequest`.
+pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
+    name: "DescribeInstancePatchStatesForPatchGroupRequest",
+    members: &[
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_PATCH_STATE_FILTER),
+                    length: Some(Length::between(0, 4)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePatchStatesForPatchGroupResult`.
+pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT: Structure = Structure {
+    name: "DescribeInstancePatchStatesForPatchGroupResult",
+    members: &[
+        Member {
+            name: "InstancePatchStates",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_PATCH_STATE),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePatchStatesRequest`.
+pub static DESCRIBE_INSTANCE_PATCH_STATES_REQUEST: Structure = Structure {
+    name: "DescribeInstancePatchStatesRequest",
+    members: &[
+        Member {
+            name: "InstanceIds",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&INSTANCE_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePatchStatesResult`.
+pub static DESCRIBE_INSTANCE_PATCH_STATES_RESULT: Structure = Structure {
+    name: "DescribeInstancePatchStatesResult",
+    members: &[
+        Member {
+            name: "InstancePatchStates",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_PATCH_STATE),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePatchesRequest`.
+pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
+    name: "DescribeInstancePatchesRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePatchesResult`.
+pub static DESCRIBE_INSTANCE_PATCHES_RESULT: Structure = Structure {
+    name: "DescribeInstancePatchesResult",
+    members: &[
+        Member {
+            name: "Patches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_COMPLIANCE_DATA),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePropertiesRequest`.
+pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
+    name: "DescribeInstancePropertiesRequest",
+    members: &[
+        Member {
+            name: "InstancePropertyFilterList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_PROPERTY_FILTER),
+                    length: Some(Length::between(1, 40)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "FiltersWithOperator",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_PROPERTY_STRING_FILTER),
+                    length: Some(Length::between(1, 40)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 5.0, text: "5" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInstancePropertiesResult`.
+pub static DESCRIBE_INSTANCE_PROPERTIES_RESULT: Structure = Structure {
+    name: "DescribeInstancePropertiesResult",
+    members: &[
+        Member {
+            name: "InstanceProperties",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INSTANCE_PROPERTY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInventoryDeletionsRequest`.
+pub static DESCRIBE_INVENTORY_DELETIONS_REQUEST: Structure = Structure {
+    name: "DescribeInventoryDeletionsRequest",
+    members: &[
+        Member {
+            name: "DeletionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeInventoryDeletionsResult`.
+pub static DESCRIBE_INVENTORY_DELETIONS_RESULT: Structure = Structure {
+    name: "DescribeInventoryDeletionsResult",
+    members: &[
+        Member {
+            name: "InventoryDeletions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_DELETION_STATUS_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowExecutionTaskInvocationsRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowExecutionTaskInvocationsRequest",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowExecutionTaskInvocationsResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowExecutionTaskInvocationsResult",
+    members: &[
+        Member {
+            name: "WindowExecutionTaskInvocationIdentities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(
+                        &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY,
+                    ),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowExecutionTasksRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowExecutionTasksRequest",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowExecutionTasksResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowExecutionTasksResult",
+    members: &[
+        Member {
+            name: "WindowExecutionTaskIdentities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(
+                        &MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY,
+                    ),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowExecutionsRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowExecutionsRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowExecutionsResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowExecutionsResult",
+    members: &[
+        Member {
+            name: "WindowExecutions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowScheduleRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowScheduleRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowScheduleResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowScheduleResult",
+    members: &[
+        Member {
+            name: "ScheduledWindowExecutions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&SCHEDULED_WINDOW_EXECUTION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowTargetsRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowTargetsRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowTargetsResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowTargetsResult",
+    members: &[
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_TARGET),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowTasksRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowTasksRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowTasksResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowTasksResult",
+    members: &[
+        Member {
+            name: "Tasks",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_TASK),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowsForTargetRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowsForTargetRequest",
+    members: &[
+        Member {
+            name: "Targets",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowsForTargetResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowsForTargetResult",
+    members: &[
+        Member {
+            name: "WindowIdentities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowsRequest`.
+pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
+    name: "DescribeMaintenanceWindowsRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 10.0, text: "10" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeMaintenanceWindowsResult`.
+pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Structure = Structure {
+    name: "DescribeMaintenanceWindowsResult",
+    members: &[
+        Member {
+            name: "WindowIdentities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeOpsItemsRequest`.
+pub static DESCRIBE_OPS_ITEMS_REQUEST: Structure = Structure {
+    name: "DescribeOpsItemsRequest",
+    members: &[
+        Member {
+            name: "OpsItemFilters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeOpsItemsResponse`.
+pub static DESCRIBE_OPS_ITEMS_RESPONSE: Structure = Structure {
+    name: "DescribeOpsItemsResponse",
+    members: &[
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsItemSummaries",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_SUMMARY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DescribeParametersRequest`.
+pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
+    name: "DescribeParametersRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETERS_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ParameterFilters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER_STRING_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Shared",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `DescribeParametersResult`.
+pub static DESCRIBE_PARAMETERS_RESULT: Structure = Structure {
+    name: "DescribeParametersResult",
+    members: &[
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER_METADATA),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchBaselinesRequest`.
+pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
+    name: "DescribePatchBaselinesRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchBaselinesResult`.
+pub static DESCRIBE_PATCH_BASELINES_RESULT: Structure = Structure {
+    name: "DescribePatchBaselinesResult",
+    members: &[
+        Member {
+            name: "BaselineIdentities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_BASELINE_IDENTITY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchGroupStateRequest`.
+pub static DESCRIBE_PATCH_GROUP_STATE_REQUEST: Structure = Structure {
+    name: "DescribePatchGroupStateRequest",
+    members: &[
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchGroupStateResult`.
+pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
+    name: "DescribePatchGroupStateResult",
+    members: &[
+        Member {
+            name: "Instances",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithInstalledPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithInstalledOtherPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithInstalledPendingRebootPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithInstalledRejectedPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithMissingPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithFailedPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithNotApplicablePatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithUnreportedNotApplicablePatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithCriticalNonCompliantPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithSecurityNonCompliantPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithOtherNonCompliantPatches",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstancesWithAvailableSecurityUpdates",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchGroupsRequest`.
+pub static DESCRIBE_PATCH_GROUPS_REQUEST: Structure = Structure {
+    name: "DescribePatchGroupsRequest",
+    members: &[
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchGroupsResult`.
+pub static DESCRIBE_PATCH_GROUPS_RESULT: Structure = Structure {
+    name: "DescribePatchGroupsResult",
+    members: &[
+        Member {
+            name: "Mappings",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_GROUP_PATCH_BASELINE_MAPPING),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchPropertiesRequest`.
+pub static DESCRIBE_PATCH_PROPERTIES_REQUEST: Structure = Structure {
+    name: "DescribePatchPropertiesRequest",
+    members: &[
+        Member {
+            name: "OperatingSystem",
+            required: true,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "Property",
+            required: true,
+            schema: Schema::Enum(&PATCH_PROPERTY),
+        },
+        Member {
+            name: "PatchSet",
+            required: false,
+            schema: Schema::Enum(&PATCH_SET),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribePatchPropertiesResult`.
+pub static DESCRIBE_PATCH_PROPERTIES_RESULT: Structure = Structure {
+    name: "DescribePatchPropertiesResult",
+    members: &[
+        Member {
+            name: "Properties",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 64)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::String(StringRules {
+                                length: Some(Length::between(0, 4096)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DescribeSessionsRequest`.
+pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
+    name: "DescribeSessionsRequest",
+    members: &[
+        Member {
+            name: "State",
+            required: true,
+            schema: Schema::Enum(&SESSION_STATE),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 200.0, text: "200" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&SESSION_FILTER),
+                    length: Some(Length::between(1, 6)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DescribeSessionsResponse`.
+pub static DESCRIBE_SESSIONS_RESPONSE: Structure = Structure {
+    name: "DescribeSessionsResponse",
+    members: &[
+        Member {
+            name: "Sessions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&SESSION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DisassociateOpsItemRelatedItemRequest`.
+pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
+    name: "DisassociateOpsItemRelatedItemRequest",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DisassociateOpsItemRelatedItemResponse`.
+pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE: Structure = Structure {
+    name: "DisassociateOpsItemRelatedItemResponse",
+    members: &[],
+};
+
+/// The constraints of `DocumentDefaultVersionDescription`.
+pub static DOCUMENT_DEFAULT_VERSION_DESCRIPTION: Structure = Structure {
+    name: "DocumentDefaultVersionDescription",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultVersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentDescription`.
+pub static DOCUMENT_DESCRIPTION: Structure = Structure {
+    name: "DocumentDescription",
+    members: &[
+        Member {
+            name: "Sha1",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Hash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "HashType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: Some(&DOCUMENT_DISPLAY_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Owner",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_STATUS),
+        },
+        Member {
+            name: "StatusInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_PARAMETER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "PlatformTypes",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Enum(&PLATFORM_TYPE),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
+        Member {
+            name: "SchemaVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LatestVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "TargetType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 200)),
+                pattern: Some(&TARGET_TYPE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AttachmentsInformation",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ATTACHMENT_INFORMATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REQUIRES),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Author",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ReviewInformation",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&REVIEW_INFORMATION),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ApprovedVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PendingReviewVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+        Member {
+            name: "Category",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(0, 128)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 3)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "CategoryEnum",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(0, 128)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 3)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DocumentFilter`.
+pub static DOCUMENT_FILTER: Structure = Structure {
+    name: "DocumentFilter",
+    members: &[
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_FILTER_KEY),
+        },
+        Member {
+            name: "value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentFilterKey`.
+pub static DOCUMENT_FILTER_KEY: Enum = Enum {
+    name: "DocumentFilterKey",
+    values: &["Name", "Owner", "PlatformTypes", "DocumentType"],
+    listed: "[Name, Owner, PlatformTypes, DocumentType]",
+};
+
+/// The constraints of `DocumentFormat`.
+pub static DOCUMENT_FORMAT: Enum = Enum {
+    name: "DocumentFormat",
+    values: &["YAML", "JSON", "TEXT"],
+    listed: "[YAML, JSON, TEXT]",
 };
 
 /// The constraints of `DocumentHashType`.
@@ -284,11 +8365,1685 @@ pub static DOCUMENT_HASH_TYPE: Enum = Enum {
     listed: "[Sha256, Sha1]",
 };
 
+/// The constraints of `DocumentIdentifier`.
+pub static DOCUMENT_IDENTIFIER: Structure = Structure {
+    name: "DocumentIdentifier",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: Some(&DOCUMENT_DISPLAY_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Owner",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PlatformTypes",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Enum(&PLATFORM_TYPE),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
+        Member {
+            name: "SchemaVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "TargetType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 200)),
+                pattern: Some(&TARGET_TYPE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REQUIRES),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+        Member {
+            name: "Author",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentKeyValuesFilter`.
+pub static DOCUMENT_KEY_VALUES_FILTER: Structure = Structure {
+    name: "DocumentKeyValuesFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DocumentMetadataEnum`.
+pub static DOCUMENT_METADATA_ENUM: Enum = Enum {
+    name: "DocumentMetadataEnum",
+    values: &["DocumentReviews"],
+    listed: "[DocumentReviews]",
+};
+
+/// The constraints of `DocumentMetadataResponseInfo`.
+pub static DOCUMENT_METADATA_RESPONSE_INFO: Structure = Structure {
+    name: "DocumentMetadataResponseInfo",
+    members: &[
+        Member {
+            name: "ReviewerResponse",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REVIEWER_RESPONSE_SOURCE),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DocumentParameter`.
+pub static DOCUMENT_PARAMETER: Structure = Structure {
+    name: "DocumentParameter",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_PARAMETER_TYPE),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultValue",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentParameterType`.
+pub static DOCUMENT_PARAMETER_TYPE: Enum = Enum {
+    name: "DocumentParameterType",
+    values: &["String", "StringList"],
+    listed: "[String, StringList]",
+};
+
+/// The constraints of `DocumentPermissionType`.
+pub static DOCUMENT_PERMISSION_TYPE: Enum = Enum {
+    name: "DocumentPermissionType",
+    values: &["Share"],
+    listed: "[Share]",
+};
+
+/// The constraints of `DocumentRequires`.
+pub static DOCUMENT_REQUIRES: Structure = Structure {
+    name: "DocumentRequires",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "RequireType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentReviewAction`.
+pub static DOCUMENT_REVIEW_ACTION: Enum = Enum {
+    name: "DocumentReviewAction",
+    values: &["SendForReview", "UpdateReview", "Approve", "Reject"],
+    listed: "[SendForReview, UpdateReview, Approve, Reject]",
+};
+
+/// The constraints of `DocumentReviewCommentSource`.
+pub static DOCUMENT_REVIEW_COMMENT_SOURCE: Structure = Structure {
+    name: "DocumentReviewCommentSource",
+    members: &[
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_REVIEW_COMMENT_TYPE),
+        },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentReviewCommentType`.
+pub static DOCUMENT_REVIEW_COMMENT_TYPE: Enum = Enum {
+    name: "DocumentReviewCommentType",
+    values: &["Comment"],
+    listed: "[Comment]",
+};
+
+/// The constraints of `DocumentReviewerResponseSource`.
+pub static DOCUMENT_REVIEWER_RESPONSE_SOURCE: Structure = Structure {
+    name: "DocumentReviewerResponseSource",
+    members: &[
+        Member {
+            name: "CreateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "UpdatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REVIEW_COMMENT_SOURCE),
+                    length: Some(Length::between(0, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Reviewer",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 50)),
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `DocumentReviews`.
+pub static DOCUMENT_REVIEWS: Structure = Structure {
+    name: "DocumentReviews",
+    members: &[
+        Member {
+            name: "Action",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_REVIEW_ACTION),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REVIEW_COMMENT_SOURCE),
+                    length: Some(Length::between(0, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `DocumentStatus`.
+pub static DOCUMENT_STATUS: Enum = Enum {
+    name: "DocumentStatus",
+    values: &["Creating", "Active", "Updating", "Deleting", "Failed"],
+    listed: "[Creating, Active, Updating, Deleting, Failed]",
+};
+
+/// The constraints of `DocumentType`.
+pub static DOCUMENT_TYPE: Enum = Enum {
+    name: "DocumentType",
+    values: &[
+        "Command",
+        "Policy",
+        "Automation",
+        "Session",
+        "Package",
+        "ApplicationConfiguration",
+        "ApplicationConfigurationSchema",
+        "DeploymentStrategy",
+        "ChangeCalendar",
+        "Automation.ChangeTemplate",
+        "ProblemAnalysis",
+        "ProblemAnalysisTemplate",
+        "CloudFormation",
+        "ConformancePackTemplate",
+        "QuickSetup",
+        "ManualApprovalPolicy",
+        "AutoApprovalPolicy",
+    ],
+    listed: "[Command, Policy, Automation, Session, Package, ApplicationConfiguration, ApplicationConfigurationSchema, DeploymentStrategy, ChangeCalendar, Automation.ChangeTemplate, ProblemAnalysis, ProblemAnalysisTemplate, CloudFormation, ConformancePackTemplate, QuickSetup, ManualApprovalPolicy, AutoApprovalPolicy]",
+};
+
+/// The constraints of `DocumentVersionInfo`.
+pub static DOCUMENT_VERSION_INFO: Structure = Structure {
+    name: "DocumentVersionInfo",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: Some(&DOCUMENT_DISPLAY_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "IsDefaultVersion",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_STATUS),
+        },
+        Member {
+            name: "StatusInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `EffectivePatch`.
+pub static EFFECTIVE_PATCH: Structure = Structure {
+    name: "EffectivePatch",
+    members: &[
+        Member {
+            name: "Patch",
+            required: false,
+            schema: Schema::Structure(&PATCH),
+        },
+        Member {
+            name: "PatchStatus",
+            required: false,
+            schema: Schema::Structure(&PATCH_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `ExecutionInputs`.
+pub static EXECUTION_INPUTS: Union = Union {
+    name: "ExecutionInputs",
+    members: &[
+        Member {
+            name: "Automation",
+            required: false,
+            schema: Schema::Structure(&AUTOMATION_EXECUTION_INPUTS),
+        },
+    ],
+};
+
+/// The constraints of `ExecutionMode`.
+pub static EXECUTION_MODE: Enum = Enum {
+    name: "ExecutionMode",
+    values: &["Auto", "Interactive"],
+    listed: "[Auto, Interactive]",
+};
+
+/// The constraints of `ExecutionPreview`.
+pub static EXECUTION_PREVIEW: Union = Union {
+    name: "ExecutionPreview",
+    members: &[
+        Member {
+            name: "Automation",
+            required: false,
+            schema: Schema::Structure(&AUTOMATION_EXECUTION_PREVIEW),
+        },
+    ],
+};
+
+/// The constraints of `ExecutionPreviewStatus`.
+pub static EXECUTION_PREVIEW_STATUS: Enum = Enum {
+    name: "ExecutionPreviewStatus",
+    values: &["Pending", "InProgress", "Success", "Failed"],
+    listed: "[Pending, InProgress, Success, Failed]",
+};
+
 /// The constraints of `ExternalAlarmState`.
 pub static EXTERNAL_ALARM_STATE: Enum = Enum {
     name: "ExternalAlarmState",
     values: &["UNKNOWN", "ALARM"],
     listed: "[UNKNOWN, ALARM]",
+};
+
+/// The constraints of `FailedCreateAssociation`.
+pub static FAILED_CREATE_ASSOCIATION: Structure = Structure {
+    name: "FailedCreateAssociation",
+    members: &[
+        Member {
+            name: "Entry",
+            required: false,
+            schema: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY),
+        },
+        Member {
+            name: "Message",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Fault",
+            required: false,
+            schema: Schema::Enum(&FAULT),
+        },
+    ],
+};
+
+/// The constraints of `FailureDetails`.
+pub static FAILURE_DETAILS: Structure = Structure {
+    name: "FailureDetails",
+    members: &[
+        Member {
+            name: "FailureStage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FailureType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `Fault`.
+pub static FAULT: Enum = Enum {
+    name: "Fault",
+    values: &["Client", "Server", "Unknown"],
+    listed: "[Client, Server, Unknown]",
+};
+
+/// The constraints of `GetAccessTokenRequest`.
+pub static GET_ACCESS_TOKEN_REQUEST: Structure = Structure {
+    name: "GetAccessTokenRequest",
+    members: &[
+        Member {
+            name: "AccessRequestId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetAccessTokenResponse`.
+pub static GET_ACCESS_TOKEN_RESPONSE: Structure = Structure {
+    name: "GetAccessTokenResponse",
+    members: &[
+        Member {
+            name: "Credentials",
+            required: false,
+            schema: Schema::Structure(&CREDENTIALS),
+        },
+        Member {
+            name: "AccessRequestStatus",
+            required: false,
+            schema: Schema::Enum(&ACCESS_REQUEST_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `GetAutomationExecutionRequest`.
+pub static GET_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
+    name: "GetAutomationExecutionRequest",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetAutomationExecutionResult`.
+pub static GET_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
+    name: "GetAutomationExecutionResult",
+    members: &[
+        Member {
+            name: "AutomationExecution",
+            required: false,
+            schema: Schema::Structure(&AUTOMATION_EXECUTION),
+        },
+    ],
+};
+
+/// The constraints of `GetCalendarStateRequest`.
+pub static GET_CALENDAR_STATE_REQUEST: Structure = Structure {
+    name: "GetCalendarStateRequest",
+    members: &[
+        Member {
+            name: "CalendarNames",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AtTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetCalendarStateResponse`.
+pub static GET_CALENDAR_STATE_RESPONSE: Structure = Structure {
+    name: "GetCalendarStateResponse",
+    members: &[
+        Member {
+            name: "State",
+            required: false,
+            schema: Schema::Enum(&CALENDAR_STATE),
+        },
+        Member {
+            name: "AtTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextTransitionTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetCommandInvocationRequest`.
+pub static GET_COMMAND_INVOCATION_REQUEST: Structure = Structure {
+    name: "GetCommandInvocationRequest",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PluginName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetCommandInvocationResult`.
+pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
+    name: "GetCommandInvocationResult",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PluginName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResponseCode",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionStartDateTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&STRING_DATE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionElapsedTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&STRING_DATE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionEndDateTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&STRING_DATE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_INVOCATION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardOutputContent",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 24000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardOutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardErrorContent",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 8000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StandardErrorUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CloudWatchOutputConfig",
+            required: false,
+            schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
+        },
+    ],
+};
+
+/// The constraints of `GetConnectionStatusRequest`.
+pub static GET_CONNECTION_STATUS_REQUEST: Structure = Structure {
+    name: "GetConnectionStatusRequest",
+    members: &[
+        Member {
+            name: "Target",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetConnectionStatusResponse`.
+pub static GET_CONNECTION_STATUS_RESPONSE: Structure = Structure {
+    name: "GetConnectionStatusResponse",
+    members: &[
+        Member {
+            name: "Target",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&CONNECTION_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `GetDefaultPatchBaselineRequest`.
+pub static GET_DEFAULT_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "GetDefaultPatchBaselineRequest",
+    members: &[
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+    ],
+};
+
+/// The constraints of `GetDefaultPatchBaselineResult`.
+pub static GET_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "GetDefaultPatchBaselineResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+    ],
+};
+
+/// The constraints of `GetDeployablePatchSnapshotForInstanceRequest`.
+pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST: Structure = Structure {
+    name: "GetDeployablePatchSnapshotForInstanceRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SnapshotId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "BaselineOverride",
+            required: false,
+            schema: Schema::Structure(&BASELINE_OVERRIDE),
+        },
+        Member {
+            name: "UseS3DualStackEndpoint",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `GetDeployablePatchSnapshotForInstanceResult`.
+pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Structure {
+    name: "GetDeployablePatchSnapshotForInstanceResult",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SnapshotId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SnapshotDownloadUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Product",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetDocumentRequest`.
+pub static GET_DOCUMENT_REQUEST: Structure = Structure {
+    name: "GetDocumentRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+    ],
+};
+
+/// The constraints of `GetDocumentResult`.
+pub static GET_DOCUMENT_RESULT: Structure = Structure {
+    name: "GetDocumentResult",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: Some(&DOCUMENT_DISPLAY_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_STATUS),
+        },
+        Member {
+            name: "StatusInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_REQUIRES),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AttachmentsContent",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ATTACHMENT_CONTENT),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `GetExecutionPreviewRequest`.
+pub static GET_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
+    name: "GetExecutionPreviewRequest",
+    members: &[
+        Member {
+            name: "ExecutionPreviewId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetExecutionPreviewResponse`.
+pub static GET_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
+    name: "GetExecutionPreviewResponse",
+    members: &[
+        Member {
+            name: "ExecutionPreviewId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "EndedAt",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_PREVIEW_STATUS),
+        },
+        Member {
+            name: "StatusMessage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionPreview",
+            required: false,
+            schema: Schema::Union(&EXECUTION_PREVIEW),
+        },
+    ],
+};
+
+/// The constraints of `GetInventoryRequest`.
+pub static GET_INVENTORY_REQUEST: Structure = Structure {
+    name: "GetInventoryRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_AGGREGATOR),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResultAttributes",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RESULT_ATTRIBUTE),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetInventoryResult`.
+pub static GET_INVENTORY_RESULT: Structure = Structure {
+    name: "GetInventoryResult",
+    members: &[
+        Member {
+            name: "Entities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_RESULT_ENTITY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetInventorySchemaRequest`.
+pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
+    name: "GetInventorySchemaRequest",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 50.0, text: "50" }),
+                    max: Some(Bound { value: 200.0, text: "200" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Aggregator",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "SubType",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `GetInventorySchemaResult`.
+pub static GET_INVENTORY_SCHEMA_RESULT: Structure = Structure {
+    name: "GetInventorySchemaResult",
+    members: &[
+        Member {
+            name: "Schemas",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_ITEM_SCHEMA),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowExecutionRequest`.
+pub static GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Structure = Structure {
+    name: "GetMaintenanceWindowExecutionRequest",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowExecutionResult`.
+pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
+    name: "GetMaintenanceWindowExecutionResult",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(36, 36)),
+                        pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowExecutionTaskInvocationRequest`.
+pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST: Structure = Structure {
+    name: "GetMaintenanceWindowExecutionTaskInvocationRequest",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InvocationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowExecutionTaskInvocationResult`.
+pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = Structure {
+    name: "GetMaintenanceWindowExecutionTaskInvocationResult",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InvocationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetMaintenanceWindowExecutionTaskRequest`.
@@ -300,7 +10055,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Structure = Structure 
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
@@ -309,7 +10064,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST: Structure = Structure 
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
@@ -325,7 +10080,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
@@ -334,7 +10089,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
@@ -460,6 +10215,4219 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
     ],
 };
 
+/// The constraints of `GetMaintenanceWindowRequest`.
+pub static GET_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "GetMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowResult`.
+pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "GetMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Schedule",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleTimezone",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextExecutionTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Cutoff",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: Some(Bound { value: 23.0, text: "23" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowTaskRequest`.
+pub static GET_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
+    name: "GetMaintenanceWindowTaskRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTaskId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetMaintenanceWindowTaskResult`.
+pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
+    name: "GetMaintenanceWindowTaskResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTaskId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 255)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(
+                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskInvocationParameters",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CutoffBehavior",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
+/// The constraints of `GetOpsItemRequest`.
+pub static GET_OPS_ITEM_REQUEST: Structure = Structure {
+    name: "GetOpsItemRequest",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsItemArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: Some(&OPS_ITEM_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetOpsItemResponse`.
+pub static GET_OPS_ITEM_RESPONSE: Structure = Structure {
+    name: "GetOpsItemResponse",
+    members: &[
+        Member {
+            name: "OpsItem",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM),
+        },
+    ],
+};
+
+/// The constraints of `GetOpsMetadataRequest`.
+pub static GET_OPS_METADATA_REQUEST: Structure = Structure {
+    name: "GetOpsMetadataRequest",
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 10.0, text: "10" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetOpsMetadataResult`.
+pub static GET_OPS_METADATA_RESULT: Structure = Structure {
+    name: "GetOpsMetadataResult",
+    members: &[
+        Member {
+            name: "ResourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Metadata",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&METADATA_VALUE),
+                    length: Some(Length::between(1, 5)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetOpsSummaryRequest`.
+pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
+    name: "GetOpsSummaryRequest",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_AGGREGATOR),
+                    length: Some(Length::between(1, 12)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResultAttributes",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_RESULT_ATTRIBUTE),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetOpsSummaryResult`.
+pub static GET_OPS_SUMMARY_RESULT: Structure = Structure {
+    name: "GetOpsSummaryResult",
+    members: &[
+        Member {
+            name: "Entities",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ENTITY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetParameterHistoryRequest`.
+pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
+    name: "GetParameterHistoryRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetParameterHistoryResult`.
+pub static GET_PARAMETER_HISTORY_RESULT: Structure = Structure {
+    name: "GetParameterHistoryResult",
+    members: &[
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER_HISTORY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetParameterRequest`.
+pub static GET_PARAMETER_REQUEST: Structure = Structure {
+    name: "GetParameterRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `GetParameterResult`.
+pub static GET_PARAMETER_RESULT: Structure = Structure {
+    name: "GetParameterResult",
+    members: &[
+        Member {
+            name: "Parameter",
+            required: false,
+            schema: Schema::Structure(&PARAMETER),
+        },
+    ],
+};
+
+/// The constraints of `GetParametersByPathRequest`.
+pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
+    name: "GetParametersByPathRequest",
+    members: &[
+        Member {
+            name: "Path",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Recursive",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ParameterFilters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER_STRING_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 10.0, text: "10" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetParametersByPathResult`.
+pub static GET_PARAMETERS_BY_PATH_RESULT: Structure = Structure {
+    name: "GetParametersByPathResult",
+    members: &[
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetParametersRequest`.
+pub static GET_PARAMETERS_REQUEST: Structure = Structure {
+    name: "GetParametersRequest",
+    members: &[
+        Member {
+            name: "Names",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 2048)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `GetParametersResult`.
+pub static GET_PARAMETERS_RESULT: Structure = Structure {
+    name: "GetParametersResult",
+    members: &[
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "InvalidParameters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 2048)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `GetPatchBaselineForPatchGroupRequest`.
+pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
+    name: "GetPatchBaselineForPatchGroupRequest",
+    members: &[
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+    ],
+};
+
+/// The constraints of `GetPatchBaselineForPatchGroupResult`.
+pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
+    name: "GetPatchBaselineForPatchGroupResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PatchGroup",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+    ],
+};
+
+/// The constraints of `GetPatchBaselineRequest`.
+pub static GET_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "GetPatchBaselineRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetPatchBaselineResult`.
+pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "GetPatchBaselineResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ApprovedPatchesComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "PatchGroups",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AvailableSecurityUpdatesComplianceStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `GetResourcePoliciesRequest`.
+pub static GET_RESOURCE_POLICIES_REQUEST: Structure = Structure {
+    name: "GetResourcePoliciesRequest",
+    members: &[
+        Member {
+            name: "ResourceArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetResourcePoliciesResponse`.
+pub static GET_RESOURCE_POLICIES_RESPONSE: Structure = Structure {
+    name: "GetResourcePoliciesResponse",
+    members: &[
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&GET_RESOURCE_POLICIES_RESPONSE_ENTRY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `GetResourcePoliciesResponseEntry`.
+pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRY: Structure = Structure {
+    name: "GetResourcePoliciesResponseEntry",
+    members: &[
+        Member {
+            name: "PolicyId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Policy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetServiceSettingRequest`.
+pub static GET_SERVICE_SETTING_REQUEST: Structure = Structure {
+    name: "GetServiceSettingRequest",
+    members: &[
+        Member {
+            name: "SettingId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `GetServiceSettingResult`.
+pub static GET_SERVICE_SETTING_RESULT: Structure = Structure {
+    name: "GetServiceSettingResult",
+    members: &[
+        Member {
+            name: "ServiceSetting",
+            required: false,
+            schema: Schema::Structure(&SERVICE_SETTING),
+        },
+    ],
+};
+
+/// The constraints of `ImpactType`.
+pub static IMPACT_TYPE: Enum = Enum {
+    name: "ImpactType",
+    values: &["Mutating", "NonMutating", "Undetermined"],
+    listed: "[Mutating, NonMutating, Undetermined]",
+};
+
+/// The constraints of `InstanceAggregatedAssociationOverview`.
+pub static INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW: Structure = Structure {
+    name: "InstanceAggregatedAssociationOverview",
+    members: &[
+        Member {
+            name: "DetailedStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceAssociationStatusAggregatedCount",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Integer(IntegerRules {
+                        kind: IntegerKind::Integer,
+                        range: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InstanceAssociation`.
+pub static INSTANCE_ASSOCIATION: Structure = Structure {
+    name: "InstanceAssociation",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InstanceAssociationOutputLocation`.
+pub static INSTANCE_ASSOCIATION_OUTPUT_LOCATION: Structure = Structure {
+    name: "InstanceAssociationOutputLocation",
+    members: &[
+        Member {
+            name: "S3Location",
+            required: false,
+            schema: Schema::Structure(&S3_OUTPUT_LOCATION),
+        },
+    ],
+};
+
+/// The constraints of `InstanceAssociationOutputUrl`.
+pub static INSTANCE_ASSOCIATION_OUTPUT_URL: Structure = Structure {
+    name: "InstanceAssociationOutputUrl",
+    members: &[
+        Member {
+            name: "S3OutputUrl",
+            required: false,
+            schema: Schema::Structure(&S3_OUTPUT_URL),
+        },
+    ],
+};
+
+/// The constraints of `InstanceAssociationStatusInfo`.
+pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
+    name: "InstanceAssociationStatusInfo",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DetailedStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionSummary",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ErrorCode",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 10)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputUrl",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_URL),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InstanceInfo`.
+pub static INSTANCE_INFO: Structure = Structure {
+    name: "InstanceInfo",
+    members: &[
+        Member {
+            name: "AgentType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AgentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AGENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComputerName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IpAddress",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 46)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ManagedStatus",
+            required: false,
+            schema: Schema::Enum(&MANAGED_STATUS),
+        },
+        Member {
+            name: "PlatformType",
+            required: false,
+            schema: Schema::Enum(&PLATFORM_TYPE),
+        },
+        Member {
+            name: "PlatformName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PlatformVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&RESOURCE_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `InstanceInformation`.
+pub static INSTANCE_INFORMATION: Structure = Structure {
+    name: "InstanceInformation",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PingStatus",
+            required: false,
+            schema: Schema::Enum(&PING_STATUS),
+        },
+        Member {
+            name: "LastPingDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AgentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AGENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "IsLatestVersion",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "PlatformType",
+            required: false,
+            schema: Schema::Enum(&PLATFORM_TYPE),
+        },
+        Member {
+            name: "PlatformName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PlatformVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActivationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "IamRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RegistrationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&RESOURCE_TYPE),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IPAddress",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 46)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComputerName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastAssociationExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastSuccessfulAssociationExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AssociationOverview",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW),
+        },
+        Member {
+            name: "SourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: Some(&SOURCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SourceType",
+            required: false,
+            schema: Schema::Enum(&SOURCE_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `InstanceInformationFilter`.
+pub static INSTANCE_INFORMATION_FILTER: Structure = Structure {
+    name: "InstanceInformationFilter",
+    members: &[
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&INSTANCE_INFORMATION_FILTER_KEY),
+        },
+        Member {
+            name: "valueSet",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::at_least(1)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InstanceInformationFilterKey`.
+pub static INSTANCE_INFORMATION_FILTER_KEY: Enum = Enum {
+    name: "InstanceInformationFilterKey",
+    values: &[
+        "InstanceIds",
+        "AgentVersion",
+        "PingStatus",
+        "PlatformTypes",
+        "ActivationIds",
+        "IamRole",
+        "ResourceType",
+        "AssociationStatus",
+    ],
+    listed: "[InstanceIds, AgentVersion, PingStatus, PlatformTypes, ActivationIds, IamRole, ResourceType, AssociationStatus]",
+};
+
+/// The constraints of `InstanceInformationStringFilter`.
+pub static INSTANCE_INFORMATION_STRING_FILTER: Structure = Structure {
+    name: "InstanceInformationStringFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::at_least(1)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InstancePatchState`.
+pub static INSTANCE_PATCH_STATE: Structure = Structure {
+    name: "InstancePatchState",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SnapshotId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstallOverrideList",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&INSTALL_OVERRIDE_LIST_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstalledCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstalledOtherCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstalledPendingRebootCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstalledRejectedCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MissingCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FailedCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UnreportedNotApplicableCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NotApplicableCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AvailableSecurityUpdateCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperationStartTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OperationEndTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Operation",
+            required: true,
+            schema: Schema::Enum(&PATCH_OPERATION_TYPE),
+        },
+        Member {
+            name: "LastNoRebootInstallOperationTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "RebootOption",
+            required: false,
+            schema: Schema::Enum(&REBOOT_OPTION),
+        },
+        Member {
+            name: "CriticalNonCompliantCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SecurityNonCompliantCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OtherNonCompliantCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InstancePatchStateFilter`.
+pub static INSTANCE_PATCH_STATE_FILTER: Structure = Structure {
+    name: "InstancePatchStateFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Type",
+            required: true,
+            schema: Schema::Enum(&INSTANCE_PATCH_STATE_OPERATOR_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `InstancePatchStateOperatorType`.
+pub static INSTANCE_PATCH_STATE_OPERATOR_TYPE: Enum = Enum {
+    name: "InstancePatchStateOperatorType",
+    values: &["Equal", "NotEqual", "LessThan", "GreaterThan"],
+    listed: "[Equal, NotEqual, LessThan, GreaterThan]",
+};
+
+/// The constraints of `InstanceProperty`.
+pub static INSTANCE_PROPERTY: Structure = Structure {
+    name: "InstanceProperty",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "KeyName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceState",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Architecture",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IPAddress",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 46)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LaunchTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PingStatus",
+            required: false,
+            schema: Schema::Enum(&PING_STATUS),
+        },
+        Member {
+            name: "LastPingDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AgentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AGENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PlatformType",
+            required: false,
+            schema: Schema::Enum(&PLATFORM_TYPE),
+        },
+        Member {
+            name: "PlatformName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PlatformVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActivationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "IamRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RegistrationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComputerName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastAssociationExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastSuccessfulAssociationExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AssociationOverview",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW),
+        },
+        Member {
+            name: "SourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: Some(&SOURCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SourceType",
+            required: false,
+            schema: Schema::Enum(&SOURCE_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `InstancePropertyFilter`.
+pub static INSTANCE_PROPERTY_FILTER: Structure = Structure {
+    name: "InstancePropertyFilter",
+    members: &[
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_KEY),
+        },
+        Member {
+            name: "valueSet",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100000)),
+                        pattern: Some(&INSTANCE_PROPERTY_FILTER_VALUE_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 40)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InstancePropertyFilterKey`.
+pub static INSTANCE_PROPERTY_FILTER_KEY: Enum = Enum {
+    name: "InstancePropertyFilterKey",
+    values: &[
+        "InstanceIds",
+        "AgentVersion",
+        "PingStatus",
+        "PlatformTypes",
+        "DocumentName",
+        "ActivationIds",
+        "IamRole",
+        "ResourceType",
+        "AssociationStatus",
+    ],
+    listed: "[InstanceIds, AgentVersion, PingStatus, PlatformTypes, DocumentName, ActivationIds, IamRole, ResourceType, AssociationStatus]",
+};
+
+/// The constraints of `InstancePropertyFilterOperator`.
+pub static INSTANCE_PROPERTY_FILTER_OPERATOR: Enum = Enum {
+    name: "InstancePropertyFilterOperator",
+    values: &["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan"],
+    listed: "[Equal, NotEqual, BeginWith, LessThan, GreaterThan]",
+};
+
+/// The constraints of `InstancePropertyStringFilter`.
+pub static INSTANCE_PROPERTY_STRING_FILTER: Structure = Structure {
+    name: "InstancePropertyStringFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100000)),
+                pattern: Some(&INSTANCE_PROPERTY_FILTER_VALUE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100000)),
+                        pattern: Some(&INSTANCE_PROPERTY_FILTER_VALUE_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 40)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Operator",
+            required: false,
+            schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_OPERATOR),
+        },
+    ],
+};
+
+/// The constraints of `InventoryAggregator`.
+pub static INVENTORY_AGGREGATOR: Structure = Structure {
+    name: "InventoryAggregator",
+    members: &[
+        Member {
+            name: "Expression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_AGGREGATOR),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Groups",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_GROUP),
+                    length: Some(Length::between(1, 15)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InventoryAttributeDataType`.
+pub static INVENTORY_ATTRIBUTE_DATA_TYPE: Enum = Enum {
+    name: "InventoryAttributeDataType",
+    values: &["string", "number"],
+    listed: "[string, number]",
+};
+
+/// The constraints of `InventoryDeletionStatus`.
+pub static INVENTORY_DELETION_STATUS: Enum = Enum {
+    name: "InventoryDeletionStatus",
+    values: &["InProgress", "Complete"],
+    listed: "[InProgress, Complete]",
+};
+
+/// The constraints of `InventoryDeletionStatusItem`.
+pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
+    name: "InventoryDeletionStatusItem",
+    members: &[
+        Member {
+            name: "DeletionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TypeName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DeletionStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastStatus",
+            required: false,
+            schema: Schema::Enum(&INVENTORY_DELETION_STATUS),
+        },
+        Member {
+            name: "LastStatusMessage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DeletionSummary",
+            required: false,
+            schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY),
+        },
+        Member {
+            name: "LastStatusUpdateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `InventoryDeletionSummary`.
+pub static INVENTORY_DELETION_SUMMARY: Structure = Structure {
+    name: "InventoryDeletionSummary",
+    members: &[
+        Member {
+            name: "TotalCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RemainingCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SummaryItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_DELETION_SUMMARY_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InventoryDeletionSummaryItem`.
+pub static INVENTORY_DELETION_SUMMARY_ITEM: Structure = Structure {
+    name: "InventoryDeletionSummaryItem",
+    members: &[
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Count",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "RemainingCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InventoryFilter`.
+pub static INVENTORY_FILTER: Structure = Structure {
+    name: "InventoryFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 40)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&INVENTORY_QUERY_OPERATOR_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `InventoryGroup`.
+pub static INVENTORY_GROUP: Structure = Structure {
+    name: "InventoryGroup",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InventoryItem`.
+pub static INVENTORY_ITEM: Structure = Structure {
+    name: "InventoryItem",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SchemaVersion",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CaptureTime",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_CAPTURE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 64)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::String(StringRules {
+                                length: Some(Length::between(0, 4096)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 10000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Context",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 64)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: Some(Length::between(0, 4096)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InventoryItemAttribute`.
+pub static INVENTORY_ITEM_ATTRIBUTE: Structure = Structure {
+    name: "InventoryItemAttribute",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DataType",
+            required: true,
+            schema: Schema::Enum(&INVENTORY_ATTRIBUTE_DATA_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `InventoryItemSchema`.
+pub static INVENTORY_ITEM_SCHEMA: Structure = Structure {
+    name: "InventoryItemSchema",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Attributes",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_ITEM_ATTRIBUTE),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `InventoryQueryOperatorType`.
+pub static INVENTORY_QUERY_OPERATOR_TYPE: Enum = Enum {
+    name: "InventoryQueryOperatorType",
+    values: &["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan", "Exists"],
+    listed: "[Equal, NotEqual, BeginWith, LessThan, GreaterThan, Exists]",
+};
+
+/// The constraints of `InventoryResultEntity`.
+pub static INVENTORY_RESULT_ENTITY: Structure = Structure {
+    name: "InventoryResultEntity",
+    members: &[
+        Member {
+            name: "Id",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Data",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(&INVENTORY_RESULT_ITEM),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InventoryResultItem`.
+pub static INVENTORY_RESULT_ITEM: Structure = Structure {
+    name: "InventoryResultItem",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SchemaVersion",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CaptureTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_CAPTURE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Content",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 64)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::String(StringRules {
+                                length: Some(Length::between(0, 4096)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 10000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `InventorySchemaDeleteOption`.
+pub static INVENTORY_SCHEMA_DELETE_OPTION: Enum = Enum {
+    name: "InventorySchemaDeleteOption",
+    values: &["DisableSchema", "DeleteSchema"],
+    listed: "[DisableSchema, DeleteSchema]",
+};
+
+/// The constraints of `LabelParameterVersionRequest`.
+pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
+    name: "LabelParameterVersionRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ParameterVersion",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Labels",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `LabelParameterVersionResult`.
+pub static LABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
+    name: "LabelParameterVersionResult",
+    members: &[
+        Member {
+            name: "InvalidLabels",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ParameterVersion",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `LastResourceDataSyncStatus`.
+pub static LAST_RESOURCE_DATA_SYNC_STATUS: Enum = Enum {
+    name: "LastResourceDataSyncStatus",
+    values: &["Successful", "Failed", "InProgress"],
+    listed: "[Successful, Failed, InProgress]",
+};
+
+/// The constraints of `ListAssociationVersionsRequest`.
+pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
+    name: "ListAssociationVersionsRequest",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListAssociationVersionsResult`.
+pub static LIST_ASSOCIATION_VERSIONS_RESULT: Structure = Structure {
+    name: "ListAssociationVersionsResult",
+    members: &[
+        Member {
+            name: "AssociationVersions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_VERSION_INFO),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListAssociationsRequest`.
+pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
+    name: "ListAssociationsRequest",
+    members: &[
+        Member {
+            name: "AssociationFilterList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION_FILTER),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListAssociationsResult`.
+pub static LIST_ASSOCIATIONS_RESULT: Structure = Structure {
+    name: "ListAssociationsResult",
+    members: &[
+        Member {
+            name: "Associations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ASSOCIATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListCommandInvocationsRequest`.
+pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
+    name: "ListCommandInvocationsRequest",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMAND_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `ListCommandInvocationsResult`.
+pub static LIST_COMMAND_INVOCATIONS_RESULT: Structure = Structure {
+    name: "ListCommandInvocationsResult",
+    members: &[
+        Member {
+            name: "CommandInvocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMAND_INVOCATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListCommandsRequest`.
+pub static LIST_COMMANDS_REQUEST: Structure = Structure {
+    name: "ListCommandsRequest",
+    members: &[
+        Member {
+            name: "CommandId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMAND_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ListCommandsResult`.
+pub static LIST_COMMANDS_RESULT: Structure = Structure {
+    name: "ListCommandsResult",
+    members: &[
+        Member {
+            name: "Commands",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMMAND),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListComplianceItemsRequest`.
+pub static LIST_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
+    name: "ListComplianceItemsRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResourceIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ResourceTypes",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListComplianceItemsResult`.
+pub static LIST_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
+    name: "ListComplianceItemsResult",
+    members: &[
+        Member {
+            name: "ComplianceItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLIANCE_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListComplianceSummariesRequest`.
+pub static LIST_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
+    name: "ListComplianceSummariesRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListComplianceSummariesResult`.
+pub static LIST_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
+    name: "ListComplianceSummariesResult",
+    members: &[
+        Member {
+            name: "ComplianceSummaryItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLIANCE_SUMMARY_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListDocumentMetadataHistoryRequest`.
+pub static LIST_DOCUMENT_METADATA_HISTORY_REQUEST: Structure = Structure {
+    name: "ListDocumentMetadataHistoryRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Metadata",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_METADATA_ENUM),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListDocumentMetadataHistoryResponse`.
+pub static LIST_DOCUMENT_METADATA_HISTORY_RESPONSE: Structure = Structure {
+    name: "ListDocumentMetadataHistoryResponse",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Author",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Metadata",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_METADATA_RESPONSE_INFO),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListDocumentVersionsRequest`.
+pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
+    name: "ListDocumentVersionsRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListDocumentVersionsResult`.
+pub static LIST_DOCUMENT_VERSIONS_RESULT: Structure = Structure {
+    name: "ListDocumentVersionsResult",
+    members: &[
+        Member {
+            name: "DocumentVersions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_VERSION_INFO),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListDocumentsRequest`.
+pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
+    name: "ListDocumentsRequest",
+    members: &[
+        Member {
+            name: "DocumentFilterList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_FILTER),
+                    length: Some(Length::at_least(1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_KEY_VALUES_FILTER),
+                    length: Some(Length::between(0, 6)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListDocumentsResult`.
+pub static LIST_DOCUMENTS_RESULT: Structure = Structure {
+    name: "ListDocumentsResult",
+    members: &[
+        Member {
+            name: "DocumentIdentifiers",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&DOCUMENT_IDENTIFIER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListInventoryEntriesRequest`.
+pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
+    name: "ListInventoryEntriesRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListInventoryEntriesResult`.
+pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
+    name: "ListInventoryEntriesResult",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "SchemaVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_SCHEMA_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "CaptureTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_CAPTURE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Entries",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 64)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::String(StringRules {
+                                length: Some(Length::between(0, 4096)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 10000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListNodesRequest`.
+pub static LIST_NODES_REQUEST: Structure = Structure {
+    name: "ListNodesRequest",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&NODE_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListNodesResult`.
+pub static LIST_NODES_RESULT: Structure = Structure {
+    name: "ListNodesResult",
+    members: &[
+        Member {
+            name: "Nodes",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&NODE),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListNodesSummaryRequest`.
+pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
+    name: "ListNodesSummaryRequest",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&NODE_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Aggregators",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&NODE_AGGREGATOR),
+                    length: Some(Length::between(1, 2)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListNodesSummaryResult`.
+pub static LIST_NODES_SUMMARY_RESULT: Structure = Structure {
+    name: "ListNodesSummaryResult",
+    members: &[
+        Member {
+            name: "Summary",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 64)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::String(StringRules {
+                                length: Some(Length::between(0, 4096)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 3)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListOpsItemEventsRequest`.
+pub static LIST_OPS_ITEM_EVENTS_REQUEST: Structure = Structure {
+    name: "ListOpsItemEventsRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_EVENT_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListOpsItemEventsResponse`.
+pub static LIST_OPS_ITEM_EVENTS_RESPONSE: Structure = Structure {
+    name: "ListOpsItemEventsResponse",
+    members: &[
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Summaries",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_EVENT_SUMMARY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ListOpsItemRelatedItemsRequest`.
+pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
+    name: "ListOpsItemRelatedItemsRequest",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_RELATED_ITEMS_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListOpsItemRelatedItemsResponse`.
+pub static LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE: Structure = Structure {
+    name: "ListOpsItemRelatedItemsResponse",
+    members: &[
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Summaries",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_RELATED_ITEM_SUMMARY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ListOpsMetadataRequest`.
+pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
+    name: "ListOpsMetadataRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_METADATA_FILTER),
+                    length: Some(Length::between(0, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListOpsMetadataResult`.
+pub static LIST_OPS_METADATA_RESULT: Structure = Structure {
+    name: "ListOpsMetadataResult",
+    members: &[
+        Member {
+            name: "OpsMetadataList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_METADATA),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListResourceComplianceSummariesRequest`.
+pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
+    name: "ListResourceComplianceSummariesRequest",
+    members: &[
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListResourceComplianceSummariesResult`.
+pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
+    name: "ListResourceComplianceSummariesResult",
+    members: &[
+        Member {
+            name: "ResourceComplianceSummaryItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RESOURCE_COMPLIANCE_SUMMARY_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListResourceDataSyncRequest`.
+pub static LIST_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
+    name: "ListResourceDataSyncRequest",
+    members: &[
+        Member {
+            name: "SyncType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxResults",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 50.0, text: "50" }),
+                }),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListResourceDataSyncResult`.
+pub static LIST_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "ListResourceDataSyncResult",
+    members: &[
+        Member {
+            name: "ResourceDataSyncItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RESOURCE_DATA_SYNC_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "NextToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListTagsForResourceRequest`.
+pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Structure = Structure {
+    name: "ListTagsForResourceRequest",
+    members: &[
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
+        },
+        Member {
+            name: "ResourceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ListTagsForResourceResult`.
+pub static LIST_TAGS_FOR_RESOURCE_RESULT: Structure = Structure {
+    name: "ListTagsForResourceResult",
+    members: &[
+        Member {
+            name: "TagList",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
 /// The constraints of `LoggingInfo`.
 pub static LOGGING_INFO: Structure = Structure {
     name: "LoggingInfo",
@@ -537,6 +14505,55 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Structure = Structure {
     ],
 };
 
+/// The constraints of `MaintenanceWindowExecution`.
+pub static MAINTENANCE_WINDOW_EXECUTION: Structure = Structure {
+    name: "MaintenanceWindowExecution",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
 /// The constraints of `MaintenanceWindowExecutionStatus`.
 pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Enum = Enum {
     name: "MaintenanceWindowExecutionStatus",
@@ -551,6 +14568,362 @@ pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Enum = Enum {
         "SKIPPED_OVERLAPPING",
     ],
     listed: "[PENDING, IN_PROGRESS, SUCCESS, FAILED, TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING]",
+};
+
+/// The constraints of `MaintenanceWindowExecutionTaskIdentity`.
+pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
+    name: "MaintenanceWindowExecutionTaskIdentity",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "TaskArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowExecutionTaskInvocationIdentity`.
+pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = Structure {
+    name: "MaintenanceWindowExecutionTaskInvocationIdentity",
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InvocationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
+        Member {
+            name: "StatusDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowFilter`.
+pub static MAINTENANCE_WINDOW_FILTER: Structure = Structure {
+    name: "MaintenanceWindowFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowIdentity`.
+pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
+    name: "MaintenanceWindowIdentity",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Cutoff",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: Some(Bound { value: 23.0, text: "23" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Schedule",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleTimezone",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NextExecutionTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowIdentityForTarget`.
+pub static MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET: Structure = Structure {
+    name: "MaintenanceWindowIdentityForTarget",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `MaintenanceWindowLambdaParameters`.
@@ -581,6 +14954,13 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Structure = Structure {
             schema: Schema::Blob(Some(Length::between(0, 4096))),
         },
     ],
+};
+
+/// The constraints of `MaintenanceWindowResourceType`.
+pub static MAINTENANCE_WINDOW_RESOURCE_TYPE: Enum = Enum {
+    name: "MaintenanceWindowResourceType",
+    values: &["INSTANCE", "RESOURCE_GROUP"],
+    listed: "[INSTANCE, RESOURCE_GROUP]",
 };
 
 /// The constraints of `MaintenanceWindowRunCommandParameters`.
@@ -726,6 +15106,216 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Structure = Structure {
     ],
 };
 
+/// The constraints of `MaintenanceWindowTarget`.
+pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
+    name: "MaintenanceWindowTarget",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `MaintenanceWindowTask`.
+pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
+    name: "MaintenanceWindowTask",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTaskId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 255)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(
+                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CutoffBehavior",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
 /// The constraints of `MaintenanceWindowTaskCutoffBehavior`.
 pub static MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR: Enum = Enum {
     name: "MaintenanceWindowTaskCutoffBehavior",
@@ -790,6 +15380,329 @@ pub static MAINTENANCE_WINDOW_TASK_TYPE: Enum = Enum {
     listed: "[RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA]",
 };
 
+/// The constraints of `ManagedStatus`.
+pub static MANAGED_STATUS: Enum = Enum {
+    name: "ManagedStatus",
+    values: &["All", "Managed", "Unmanaged"],
+    listed: "[All, Managed, Unmanaged]",
+};
+
+/// The constraints of `MetadataValue`.
+pub static METADATA_VALUE: Structure = Structure {
+    name: "MetadataValue",
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ModifyDocumentPermissionRequest`.
+pub static MODIFY_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
+    name: "ModifyDocumentPermissionRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PermissionType",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE),
+        },
+        Member {
+            name: "AccountIdsToAdd",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&ACCOUNT_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AccountIdsToRemove",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&ACCOUNT_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "SharedDocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 8)),
+                pattern: Some(&SHARED_DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ModifyDocumentPermissionResponse`.
+pub static MODIFY_DOCUMENT_PERMISSION_RESPONSE: Structure = Structure {
+    name: "ModifyDocumentPermissionResponse",
+    members: &[],
+};
+
+/// The constraints of `Node`.
+pub static NODE: Structure = Structure {
+    name: "Node",
+    members: &[
+        Member {
+            name: "CaptureTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Id",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Owner",
+            required: false,
+            schema: Schema::Structure(&NODE_OWNER_INFO),
+        },
+        Member {
+            name: "Region",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NodeType",
+            required: false,
+            schema: Schema::Union(&NODE_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `NodeAggregator`.
+pub static NODE_AGGREGATOR: Structure = Structure {
+    name: "NodeAggregator",
+    members: &[
+        Member {
+            name: "AggregatorType",
+            required: true,
+            schema: Schema::Enum(&NODE_AGGREGATOR_TYPE),
+        },
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::Enum(&NODE_TYPE_NAME),
+        },
+        Member {
+            name: "AttributeName",
+            required: true,
+            schema: Schema::Enum(&NODE_ATTRIBUTE_NAME),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&NODE_AGGREGATOR),
+                    length: Some(Length::between(1, 2)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `NodeAggregatorType`.
+pub static NODE_AGGREGATOR_TYPE: Enum = Enum {
+    name: "NodeAggregatorType",
+    values: &["Count"],
+    listed: "[Count]",
+};
+
+/// The constraints of `NodeAttributeName`.
+pub static NODE_ATTRIBUTE_NAME: Enum = Enum {
+    name: "NodeAttributeName",
+    values: &[
+        "AgentVersion",
+        "PlatformName",
+        "PlatformType",
+        "PlatformVersion",
+        "Region",
+        "ResourceType",
+    ],
+    listed: "[AgentVersion, PlatformName, PlatformType, PlatformVersion, Region, ResourceType]",
+};
+
+/// The constraints of `NodeFilter`.
+pub static NODE_FILTER: Structure = Structure {
+    name: "NodeFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&NODE_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(0, 512)),
+                        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&NODE_FILTER_OPERATOR_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `NodeFilterKey`.
+pub static NODE_FILTER_KEY: Enum = Enum {
+    name: "NodeFilterKey",
+    values: &[
+        "AgentType",
+        "AgentVersion",
+        "ComputerName",
+        "InstanceId",
+        "InstanceStatus",
+        "IpAddress",
+        "ManagedStatus",
+        "PlatformName",
+        "PlatformType",
+        "PlatformVersion",
+        "ResourceType",
+        "OrganizationalUnitId",
+        "OrganizationalUnitPath",
+        "Region",
+        "AccountId",
+    ],
+    listed: "[AgentType, AgentVersion, ComputerName, InstanceId, InstanceStatus, IpAddress, ManagedStatus, PlatformName, PlatformType, PlatformVersion, ResourceType, OrganizationalUnitId, OrganizationalUnitPath, Region, AccountId]",
+};
+
+/// The constraints of `NodeFilterOperatorType`.
+pub static NODE_FILTER_OPERATOR_TYPE: Enum = Enum {
+    name: "NodeFilterOperatorType",
+    values: &["Equal", "NotEqual", "BeginWith"],
+    listed: "[Equal, NotEqual, BeginWith]",
+};
+
+/// The constraints of `NodeOwnerInfo`.
+pub static NODE_OWNER_INFO: Structure = Structure {
+    name: "NodeOwnerInfo",
+    members: &[
+        Member {
+            name: "AccountId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ACCOUNT_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OrganizationalUnitId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 68)),
+                pattern: Some(&NODE_ORGANIZATIONAL_UNIT_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OrganizationalUnitPath",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `NodeType`.
+pub static NODE_TYPE: Union = Union {
+    name: "NodeType",
+    members: &[
+        Member {
+            name: "Instance",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_INFO),
+        },
+    ],
+};
+
+/// The constraints of `NodeTypeName`.
+pub static NODE_TYPE_NAME: Enum = Enum {
+    name: "NodeTypeName",
+    values: &["Instance"],
+    listed: "[Instance]",
+};
+
+/// The constraints of `NonCompliantSummary`.
+pub static NON_COMPLIANT_SUMMARY: Structure = Structure {
+    name: "NonCompliantSummary",
+    members: &[
+        Member {
+            name: "NonCompliantCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SeveritySummary",
+            required: false,
+            schema: Schema::Structure(&SEVERITY_SUMMARY),
+        },
+    ],
+};
+
 /// The constraints of `NotificationConfig`.
 pub static NOTIFICATION_CONFIG: Structure = Structure {
     name: "NotificationConfig",
@@ -835,6 +15748,2765 @@ pub static NOTIFICATION_TYPE: Enum = Enum {
     name: "NotificationType",
     values: &["Command", "Invocation"],
     listed: "[Command, Invocation]",
+};
+
+/// The constraints of `OperatingSystem`.
+pub static OPERATING_SYSTEM: Enum = Enum {
+    name: "OperatingSystem",
+    values: &[
+        "WINDOWS",
+        "AMAZON_LINUX",
+        "AMAZON_LINUX_2",
+        "AMAZON_LINUX_2022",
+        "UBUNTU",
+        "REDHAT_ENTERPRISE_LINUX",
+        "SUSE",
+        "CENTOS",
+        "ORACLE_LINUX",
+        "DEBIAN",
+        "MACOS",
+        "RASPBIAN",
+        "ROCKY_LINUX",
+        "ALMA_LINUX",
+        "AMAZON_LINUX_2023",
+    ],
+    listed: "[WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS, ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]",
+};
+
+/// The constraints of `OpsAggregator`.
+pub static OPS_AGGREGATOR: Structure = Structure {
+    name: "OpsAggregator",
+    members: &[
+        Member {
+            name: "AggregatorType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 20)),
+                pattern: Some(&OPS_AGGREGATOR_TYPE_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TypeName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AttributeName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 32)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: Some(Length::between(0, 2048)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 5)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_FILTER),
+                    length: Some(Length::between(1, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_AGGREGATOR),
+                    length: Some(Length::between(1, 12)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `OpsEntity`.
+pub static OPS_ENTITY: Structure = Structure {
+    name: "OpsEntity",
+    members: &[
+        Member {
+            name: "Id",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Data",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(&OPS_ENTITY_ITEM),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `OpsEntityItem`.
+pub static OPS_ENTITY_ITEM: Structure = Structure {
+    name: "OpsEntityItem",
+    members: &[
+        Member {
+            name: "CaptureTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INVENTORY_ITEM_CAPTURE_TIME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 64)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::String(StringRules {
+                                length: Some(Length::between(0, 4096)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 10000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `OpsFilter`.
+pub static OPS_FILTER: Structure = Structure {
+    name: "OpsFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(0, 256)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 40)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&OPS_FILTER_OPERATOR_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `OpsFilterOperatorType`.
+pub static OPS_FILTER_OPERATOR_TYPE: Enum = Enum {
+    name: "OpsFilterOperatorType",
+    values: &["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan", "Exists"],
+    listed: "[Equal, NotEqual, BeginWith, LessThan, GreaterThan, Exists]",
+};
+
+/// The constraints of `OpsItem`.
+pub static OPS_ITEM: Structure = Structure {
+    name: "OpsItem",
+    members: &[
+        Member {
+            name: "CreatedBy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsItemType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: Some(&OPS_ITEM_DESCRIPTION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedBy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Notifications",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 5.0, text: "5" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "RelatedOpsItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RELATED_OPS_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_STATUS),
+        },
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Title",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Source",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 128)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Category",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OpsItemArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: Some(&OPS_ITEM_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemDataType`.
+pub static OPS_ITEM_DATA_TYPE: Enum = Enum {
+    name: "OpsItemDataType",
+    values: &["SearchableString", "String"],
+    listed: "[SearchableString, String]",
+};
+
+/// The constraints of `OpsItemDataValue`.
+pub static OPS_ITEM_DATA_VALUE: Structure = Structure {
+    name: "OpsItemDataValue",
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_DESCRIPTION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_DATA_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemEventFilter`.
+pub static OPS_ITEM_EVENT_FILTER: Structure = Structure {
+    name: "OpsItemEventFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 15)),
+                        pattern: Some(&OPS_ITEM_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Operator",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_OPERATOR),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemEventFilterKey`.
+pub static OPS_ITEM_EVENT_FILTER_KEY: Enum = Enum {
+    name: "OpsItemEventFilterKey",
+    values: &["OpsItemId"],
+    listed: "[OpsItemId]",
+};
+
+/// The constraints of `OpsItemEventFilterOperator`.
+pub static OPS_ITEM_EVENT_FILTER_OPERATOR: Enum = Enum {
+    name: "OpsItemEventFilterOperator",
+    values: &["Equal"],
+    listed: "[Equal]",
+};
+
+/// The constraints of `OpsItemEventSummary`.
+pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
+    name: "OpsItemEventSummary",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EventId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Source",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DetailType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Detail",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedBy",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM_IDENTITY),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemFilter`.
+pub static OPS_ITEM_FILTER: Structure = Structure {
+    name: "OpsItemFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Operator",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_FILTER_OPERATOR),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemFilterKey`.
+pub static OPS_ITEM_FILTER_KEY: Enum = Enum {
+    name: "OpsItemFilterKey",
+    values: &[
+        "Status",
+        "CreatedBy",
+        "Source",
+        "Priority",
+        "Title",
+        "OpsItemId",
+        "CreatedTime",
+        "LastModifiedTime",
+        "ActualStartTime",
+        "ActualEndTime",
+        "PlannedStartTime",
+        "PlannedEndTime",
+        "OperationalData",
+        "OperationalDataKey",
+        "OperationalDataValue",
+        "ResourceId",
+        "AutomationId",
+        "Category",
+        "Severity",
+        "OpsItemType",
+        "AccessRequestByRequesterArn",
+        "AccessRequestByRequesterId",
+        "AccessRequestByApproverArn",
+        "AccessRequestByApproverId",
+        "AccessRequestBySourceAccountId",
+        "AccessRequestBySourceOpsItemId",
+        "AccessRequestBySourceRegion",
+        "AccessRequestByIsReplica",
+        "AccessRequestByTargetResourceId",
+        "ChangeRequestByRequesterArn",
+        "ChangeRequestByRequesterName",
+        "ChangeRequestByApproverArn",
+        "ChangeRequestByApproverName",
+        "ChangeRequestByTemplate",
+        "ChangeRequestByTargetsResourceGroup",
+        "InsightByType",
+        "AccountId",
+    ],
+    listed: "[Status, CreatedBy, Source, Priority, Title, OpsItemId, CreatedTime, LastModifiedTime, ActualStartTime, ActualEndTime, PlannedStartTime, PlannedEndTime, OperationalData, OperationalDataKey, OperationalDataValue, ResourceId, AutomationId, Category, Severity, OpsItemType, AccessRequestByRequesterArn, AccessRequestByRequesterId, AccessRequestByApproverArn, AccessRequestByApproverId, AccessRequestBySourceAccountId, AccessRequestBySourceOpsItemId, AccessRequestBySourceRegion, AccessRequestByIsReplica, AccessRequestByTargetResourceId, ChangeRequestByRequesterArn, ChangeRequestByRequesterName, ChangeRequestByApproverArn, ChangeRequestByApproverName, ChangeRequestByTemplate, ChangeRequestByTargetsResourceGroup, InsightByType, AccountId]",
+};
+
+/// The constraints of `OpsItemFilterOperator`.
+pub static OPS_ITEM_FILTER_OPERATOR: Enum = Enum {
+    name: "OpsItemFilterOperator",
+    values: &["Equal", "Contains", "GreaterThan", "LessThan"],
+    listed: "[Equal, Contains, GreaterThan, LessThan]",
+};
+
+/// The constraints of `OpsItemIdentity`.
+pub static OPS_ITEM_IDENTITY: Structure = Structure {
+    name: "OpsItemIdentity",
+    members: &[
+        Member {
+            name: "Arn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemNotification`.
+pub static OPS_ITEM_NOTIFICATION: Structure = Structure {
+    name: "OpsItemNotification",
+    members: &[
+        Member {
+            name: "Arn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemRelatedItemSummary`.
+pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
+    name: "OpsItemRelatedItemSummary",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceUri",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedBy",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM_IDENTITY),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedBy",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM_IDENTITY),
+        },
+        Member {
+            name: "LastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemRelatedItemsFilter`.
+pub static OPS_ITEM_RELATED_ITEMS_FILTER: Structure = Structure {
+    name: "OpsItemRelatedItemsFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Operator",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_OPERATOR),
+        },
+    ],
+};
+
+/// The constraints of `OpsItemRelatedItemsFilterKey`.
+pub static OPS_ITEM_RELATED_ITEMS_FILTER_KEY: Enum = Enum {
+    name: "OpsItemRelatedItemsFilterKey",
+    values: &["ResourceType", "AssociationId", "ResourceUri"],
+    listed: "[ResourceType, AssociationId, ResourceUri]",
+};
+
+/// The constraints of `OpsItemRelatedItemsFilterOperator`.
+pub static OPS_ITEM_RELATED_ITEMS_FILTER_OPERATOR: Enum = Enum {
+    name: "OpsItemRelatedItemsFilterOperator",
+    values: &["Equal"],
+    listed: "[Equal]",
+};
+
+/// The constraints of `OpsItemStatus`.
+pub static OPS_ITEM_STATUS: Enum = Enum {
+    name: "OpsItemStatus",
+    values: &[
+        "Open",
+        "InProgress",
+        "Resolved",
+        "Pending",
+        "TimedOut",
+        "Cancelling",
+        "Cancelled",
+        "Failed",
+        "CompletedWithSuccess",
+        "CompletedWithFailure",
+        "Scheduled",
+        "RunbookInProgress",
+        "PendingChangeCalendarOverride",
+        "ChangeCalendarOverrideApproved",
+        "ChangeCalendarOverrideRejected",
+        "PendingApproval",
+        "Approved",
+        "Revoked",
+        "Rejected",
+        "Closed",
+    ],
+    listed: "[Open, InProgress, Resolved, Pending, TimedOut, Cancelling, Cancelled, Failed, CompletedWithSuccess, CompletedWithFailure, Scheduled, RunbookInProgress, PendingChangeCalendarOverride, ChangeCalendarOverrideApproved, ChangeCalendarOverrideRejected, PendingApproval, Approved, Revoked, Rejected, Closed]",
+};
+
+/// The constraints of `OpsItemSummary`.
+pub static OPS_ITEM_SUMMARY: Structure = Structure {
+    name: "OpsItemSummary",
+    members: &[
+        Member {
+            name: "CreatedBy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedBy",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 5.0, text: "5" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Source",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_STATUS),
+        },
+        Member {
+            name: "OpsItemId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Title",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 128)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Category",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsItemType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `OpsMetadata`.
+pub static OPS_METADATA: Structure = Structure {
+    name: "OpsMetadata",
+    members: &[
+        Member {
+            name: "ResourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OpsMetadataArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedUser",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CreationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `OpsMetadataFilter`.
+pub static OPS_METADATA_FILTER: Structure = Structure {
+    name: "OpsMetadataFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 1024)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `OpsResultAttribute`.
+pub static OPS_RESULT_ATTRIBUTE: Structure = Structure {
+    name: "OpsResultAttribute",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `OutputSource`.
+pub static OUTPUT_SOURCE: Structure = Structure {
+    name: "OutputSource",
+    members: &[
+        Member {
+            name: "OutputSourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputSourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Parameter`.
+pub static PARAMETER: Structure = Structure {
+    name: "Parameter",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Selector",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SourceResult",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ARN",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DataType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ParameterHistory`.
+pub static PARAMETER_HISTORY: Structure = Structure {
+    name: "ParameterHistory",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
+        Member {
+            name: "KeyId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&PARAMETER_KEY_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedUser",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowedPattern",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Labels",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER_INLINE_POLICY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DataType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ParameterInlinePolicy`.
+pub static PARAMETER_INLINE_POLICY: Structure = Structure {
+    name: "ParameterInlinePolicy",
+    members: &[
+        Member {
+            name: "PolicyText",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyStatus",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ParameterMetadata`.
+pub static PARAMETER_METADATA: Structure = Structure {
+    name: "ParameterMetadata",
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ARN",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
+        Member {
+            name: "KeyId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&PARAMETER_KEY_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedUser",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowedPattern",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PARAMETER_INLINE_POLICY),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DataType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ParameterStringFilter`.
+pub static PARAMETER_STRING_FILTER: Structure = Structure {
+    name: "ParameterStringFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 132)),
+                pattern: Some(&PARAMETER_STRING_FILTER_KEY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Option",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 10)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 1024)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ParameterTier`.
+pub static PARAMETER_TIER: Enum = Enum {
+    name: "ParameterTier",
+    values: &["Standard", "Advanced", "Intelligent-Tiering"],
+    listed: "[Standard, Advanced, Intelligent-Tiering]",
+};
+
+/// The constraints of `ParameterType`.
+pub static PARAMETER_TYPE: Enum = Enum {
+    name: "ParameterType",
+    values: &["String", "StringList", "SecureString"],
+    listed: "[String, StringList, SecureString]",
+};
+
+/// The constraints of `ParametersFilter`.
+pub static PARAMETERS_FILTER: Structure = Structure {
+    name: "ParametersFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&PARAMETERS_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 1024)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ParametersFilterKey`.
+pub static PARAMETERS_FILTER_KEY: Enum = Enum {
+    name: "ParametersFilterKey",
+    values: &["Name", "Type", "KeyId"],
+    listed: "[Name, Type, KeyId]",
+};
+
+/// The constraints of `ParentStepDetails`.
+pub static PARENT_STEP_DETAILS: Structure = Structure {
+    name: "ParentStepDetails",
+    members: &[
+        Member {
+            name: "StepExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StepName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Action",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AUTOMATION_ACTION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Iteration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IteratorValue",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Patch`.
+pub static PATCH: Structure = Structure {
+    name: "Patch",
+    members: &[
+        Member {
+            name: "Id",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ReleaseDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Title",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ContentUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Vendor",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ProductFamily",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Product",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Classification",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MsrcSeverity",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "KbNumber",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MsrcNumber",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Language",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AdvisoryIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "BugzillaIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "CVEIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Epoch",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Release",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Arch",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Repository",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PatchAction`.
+pub static PATCH_ACTION: Enum = Enum {
+    name: "PatchAction",
+    values: &["ALLOW_AS_DEPENDENCY", "BLOCK"],
+    listed: "[ALLOW_AS_DEPENDENCY, BLOCK]",
+};
+
+/// The constraints of `PatchBaselineIdentity`.
+pub static PATCH_BASELINE_IDENTITY: Structure = Structure {
+    name: "PatchBaselineIdentity",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "BaselineName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "BaselineDescription",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DefaultBaseline",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `PatchComplianceData`.
+pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
+    name: "PatchComplianceData",
+    members: &[
+        Member {
+            name: "Title",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "KBId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Classification",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "State",
+            required: true,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_DATA_STATE),
+        },
+        Member {
+            name: "InstalledTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "CVEIds",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PatchComplianceDataState`.
+pub static PATCH_COMPLIANCE_DATA_STATE: Enum = Enum {
+    name: "PatchComplianceDataState",
+    values: &[
+        "INSTALLED",
+        "INSTALLED_OTHER",
+        "INSTALLED_PENDING_REBOOT",
+        "INSTALLED_REJECTED",
+        "MISSING",
+        "NOT_APPLICABLE",
+        "FAILED",
+        "AVAILABLE_SECURITY_UPDATE",
+    ],
+    listed: "[INSTALLED, INSTALLED_OTHER, INSTALLED_PENDING_REBOOT, INSTALLED_REJECTED, MISSING, NOT_APPLICABLE, FAILED, AVAILABLE_SECURITY_UPDATE]",
+};
+
+/// The constraints of `PatchComplianceLevel`.
+pub static PATCH_COMPLIANCE_LEVEL: Enum = Enum {
+    name: "PatchComplianceLevel",
+    values: &["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"],
+    listed: "[CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED]",
+};
+
+/// The constraints of `PatchComplianceStatus`.
+pub static PATCH_COMPLIANCE_STATUS: Enum = Enum {
+    name: "PatchComplianceStatus",
+    values: &["COMPLIANT", "NON_COMPLIANT"],
+    listed: "[COMPLIANT, NON_COMPLIANT]",
+};
+
+/// The constraints of `PatchDeploymentStatus`.
+pub static PATCH_DEPLOYMENT_STATUS: Enum = Enum {
+    name: "PatchDeploymentStatus",
+    values: &["APPROVED", "PENDING_APPROVAL", "EXPLICIT_APPROVED", "EXPLICIT_REJECTED"],
+    listed: "[APPROVED, PENDING_APPROVAL, EXPLICIT_APPROVED, EXPLICIT_REJECTED]",
+};
+
+/// The constraints of `PatchFilter`.
+pub static PATCH_FILTER: Structure = Structure {
+    name: "PatchFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&PATCH_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 64)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `PatchFilterGroup`.
+pub static PATCH_FILTER_GROUP: Structure = Structure {
+    name: "PatchFilterGroup",
+    members: &[
+        Member {
+            name: "PatchFilters",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_FILTER),
+                    length: Some(Length::between(0, 4)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `PatchFilterKey`.
+pub static PATCH_FILTER_KEY: Enum = Enum {
+    name: "PatchFilterKey",
+    values: &[
+        "ARCH",
+        "ADVISORY_ID",
+        "BUGZILLA_ID",
+        "PATCH_SET",
+        "PRODUCT",
+        "PRODUCT_FAMILY",
+        "CLASSIFICATION",
+        "CVE_ID",
+        "EPOCH",
+        "MSRC_SEVERITY",
+        "NAME",
+        "PATCH_ID",
+        "SECTION",
+        "PRIORITY",
+        "REPOSITORY",
+        "RELEASE",
+        "SEVERITY",
+        "SECURITY",
+        "VERSION",
+    ],
+    listed: "[ARCH, ADVISORY_ID, BUGZILLA_ID, PATCH_SET, PRODUCT, PRODUCT_FAMILY, CLASSIFICATION, CVE_ID, EPOCH, MSRC_SEVERITY, NAME, PATCH_ID, SECTION, PRIORITY, REPOSITORY, RELEASE, SEVERITY, SECURITY, VERSION]",
+};
+
+/// The constraints of `PatchGroupPatchBaselineMapping`.
+pub static PATCH_GROUP_PATCH_BASELINE_MAPPING: Structure = Structure {
+    name: "PatchGroupPatchBaselineMapping",
+    members: &[
+        Member {
+            name: "PatchGroup",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "BaselineIdentity",
+            required: false,
+            schema: Schema::Structure(&PATCH_BASELINE_IDENTITY),
+        },
+    ],
+};
+
+/// The constraints of `PatchOperationType`.
+pub static PATCH_OPERATION_TYPE: Enum = Enum {
+    name: "PatchOperationType",
+    values: &["Scan", "Install"],
+    listed: "[Scan, Install]",
+};
+
+/// The constraints of `PatchOrchestratorFilter`.
+pub static PATCH_ORCHESTRATOR_FILTER: Structure = Structure {
+    name: "PatchOrchestratorFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `PatchProperty`.
+pub static PATCH_PROPERTY: Enum = Enum {
+    name: "PatchProperty",
+    values: &[
+        "PRODUCT",
+        "PRODUCT_FAMILY",
+        "CLASSIFICATION",
+        "MSRC_SEVERITY",
+        "PRIORITY",
+        "SEVERITY",
+    ],
+    listed: "[PRODUCT, PRODUCT_FAMILY, CLASSIFICATION, MSRC_SEVERITY, PRIORITY, SEVERITY]",
+};
+
+/// The constraints of `PatchRule`.
+pub static PATCH_RULE: Structure = Structure {
+    name: "PatchRule",
+    members: &[
+        Member {
+            name: "PatchFilterGroup",
+            required: true,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApproveAfterDays",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: Some(Bound { value: 360.0, text: "360" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ApproveUntilDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 10)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `PatchRuleGroup`.
+pub static PATCH_RULE_GROUP: Structure = Structure {
+    name: "PatchRuleGroup",
+    members: &[
+        Member {
+            name: "PatchRules",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_RULE),
+                    length: Some(Length::between(0, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `PatchSet`.
+pub static PATCH_SET: Enum = Enum {
+    name: "PatchSet",
+    values: &["OS", "APPLICATION"],
+    listed: "[OS, APPLICATION]",
+};
+
+/// The constraints of `PatchSource`.
+pub static PATCH_SOURCE: Structure = Structure {
+    name: "PatchSource",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&PATCH_SOURCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Products",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 128)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Configuration",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PatchStatus`.
+pub static PATCH_STATUS: Structure = Structure {
+    name: "PatchStatus",
+    members: &[
+        Member {
+            name: "DeploymentStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_DEPLOYMENT_STATUS),
+        },
+        Member {
+            name: "ComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApprovalDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+    ],
+};
+
+/// The constraints of `PingStatus`.
+pub static PING_STATUS: Enum = Enum {
+    name: "PingStatus",
+    values: &["Online", "ConnectionLost", "Inactive"],
+    listed: "[Online, ConnectionLost, Inactive]",
+};
+
+/// The constraints of `PlatformType`.
+pub static PLATFORM_TYPE: Enum = Enum {
+    name: "PlatformType",
+    values: &["Windows", "Linux", "MacOS"],
+    listed: "[Windows, Linux, MacOS]",
+};
+
+/// The constraints of `ProgressCounters`.
+pub static PROGRESS_COUNTERS: Structure = Structure {
+    name: "ProgressCounters",
+    members: &[
+        Member {
+            name: "TotalSteps",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SuccessSteps",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FailedSteps",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CancelledSteps",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TimedOutSteps",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutComplianceItemsRequest`.
+pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
+    name: "PutComplianceItemsRequest",
+    members: &[
+        Member {
+            name: "ResourceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComplianceType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&COMPLIANCE_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionSummary",
+            required: true,
+            schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
+        },
+        Member {
+            name: "Items",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&COMPLIANCE_ITEM_ENTRY),
+                    length: Some(Length::between(0, 10000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ItemContentHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UploadType",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_UPLOAD_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `PutComplianceItemsResult`.
+pub static PUT_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
+    name: "PutComplianceItemsResult",
+    members: &[],
+};
+
+/// The constraints of `PutInventoryRequest`.
+pub static PUT_INVENTORY_REQUEST: Structure = Structure {
+    name: "PutInventoryRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Items",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&INVENTORY_ITEM),
+                    length: Some(Length::between(1, 30)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `PutInventoryResult`.
+pub static PUT_INVENTORY_RESULT: Structure = Structure {
+    name: "PutInventoryResult",
+    members: &[
+        Member {
+            name: "Message",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutParameterRequest`.
+pub static PUT_PARAMETER_REQUEST: Structure = Structure {
+    name: "PutParameterRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
+        Member {
+            name: "KeyId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&PARAMETER_KEY_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Overwrite",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "AllowedPattern",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DataType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutParameterResult`.
+pub static PUT_PARAMETER_RESULT: Structure = Structure {
+    name: "PutParameterResult",
+    members: &[
+        Member {
+            name: "Version",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
+    ],
+};
+
+/// The constraints of `PutResourcePolicyRequest`.
+pub static PUT_RESOURCE_POLICY_REQUEST: Structure = Structure {
+    name: "PutResourcePolicyRequest",
+    members: &[
+        Member {
+            name: "ResourceArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Policy",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `PutResourcePolicyResponse`.
+pub static PUT_RESOURCE_POLICY_RESPONSE: Structure = Structure {
+    name: "PutResourcePolicyResponse",
+    members: &[
+        Member {
+            name: "PolicyId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "PolicyHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RebootOption`.
+pub static REBOOT_OPTION: Enum = Enum {
+    name: "RebootOption",
+    values: &["RebootIfNeeded", "NoReboot"],
+    listed: "[RebootIfNeeded, NoReboot]",
+};
+
+/// The constraints of `RegisterDefaultPatchBaselineRequest`.
+pub static REGISTER_DEFAULT_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "RegisterDefaultPatchBaselineRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RegisterDefaultPatchBaselineResult`.
+pub static REGISTER_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "RegisterDefaultPatchBaselineResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RegisterPatchBaselineForPatchGroupRequest`.
+pub static REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
+    name: "RegisterPatchBaselineForPatchGroupRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RegisterPatchBaselineForPatchGroupResult`.
+pub static REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
+    name: "RegisterPatchBaselineForPatchGroupResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "PatchGroup",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RegisterTargetWithMaintenanceWindowRequest`.
+pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "RegisterTargetWithMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "Targets",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RegisterTargetWithMaintenanceWindowResult`.
+pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "RegisterTargetWithMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `RegisterTaskWithMaintenanceWindowRequest`.
@@ -948,7 +18620,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(3, 128)),
-                pattern: Some(&MAINTENANCE_WINDOW_NAME_PATTERN),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
                 values: None,
             }),
         },
@@ -992,11 +18664,2291 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(36, 36)),
-                pattern: Some(&MAINTENANCE_WINDOW_TASK_ID_PATTERN),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
                 values: None,
             }),
         },
     ],
+};
+
+/// The constraints of `RegistrationMetadataItem`.
+pub static REGISTRATION_METADATA_ITEM: Structure = Structure {
+    name: "RegistrationMetadataItem",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RelatedOpsItem`.
+pub static RELATED_OPS_ITEM: Structure = Structure {
+    name: "RelatedOpsItem",
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `RemoveTagsFromResourceRequest`.
+pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Structure = Structure {
+    name: "RemoveTagsFromResourceRequest",
+    members: &[
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
+        },
+        Member {
+            name: "ResourceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TagKeys",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 128)),
+                        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `RemoveTagsFromResourceResult`.
+pub static REMOVE_TAGS_FROM_RESOURCE_RESULT: Structure = Structure {
+    name: "RemoveTagsFromResourceResult",
+    members: &[],
+};
+
+/// The constraints of `ResetServiceSettingRequest`.
+pub static RESET_SERVICE_SETTING_REQUEST: Structure = Structure {
+    name: "ResetServiceSettingRequest",
+    members: &[
+        Member {
+            name: "SettingId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ResetServiceSettingResult`.
+pub static RESET_SERVICE_SETTING_RESULT: Structure = Structure {
+    name: "ResetServiceSettingResult",
+    members: &[
+        Member {
+            name: "ServiceSetting",
+            required: false,
+            schema: Schema::Structure(&SERVICE_SETTING),
+        },
+    ],
+};
+
+/// The constraints of `ResolvedTargets`.
+pub static RESOLVED_TARGETS: Structure = Structure {
+    name: "ResolvedTargets",
+    members: &[
+        Member {
+            name: "ParameterValues",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Truncated",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `ResourceComplianceSummaryItem`.
+pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
+    name: "ResourceComplianceSummaryItem",
+    members: &[
+        Member {
+            name: "ComplianceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&COMPLIANCE_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ResourceId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "OverallSeverity",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "ExecutionSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
+        },
+        Member {
+            name: "CompliantSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANT_SUMMARY),
+        },
+        Member {
+            name: "NonCompliantSummary",
+            required: false,
+            schema: Schema::Structure(&NON_COMPLIANT_SUMMARY),
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncAwsOrganizationsSource`.
+pub static RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE: Structure = Structure {
+    name: "ResourceDataSyncAwsOrganizationsSource",
+    members: &[
+        Member {
+            name: "OrganizationSourceType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OrganizationalUnits",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT),
+                    length: Some(Length::between(1, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncDestinationDataSharing`.
+pub static RESOURCE_DATA_SYNC_DESTINATION_DATA_SHARING: Structure = Structure {
+    name: "ResourceDataSyncDestinationDataSharing",
+    members: &[
+        Member {
+            name: "DestinationDataSharingType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncItem`.
+pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
+    name: "ResourceDataSyncItem",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncSource",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE_WITH_STATE),
+        },
+        Member {
+            name: "S3Destination",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_S3_DESTINATION),
+        },
+        Member {
+            name: "LastSyncTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastSuccessfulSyncTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "SyncLastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastStatus",
+            required: false,
+            schema: Schema::Enum(&LAST_RESOURCE_DATA_SYNC_STATUS),
+        },
+        Member {
+            name: "SyncCreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastSyncStatusMessage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncOrganizationalUnit`.
+pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT: Structure = Structure {
+    name: "ResourceDataSyncOrganizationalUnit",
+    members: &[
+        Member {
+            name: "OrganizationalUnitId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&NODE_ORGANIZATIONAL_UNIT_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncS3Destination`.
+pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
+    name: "ResourceDataSyncS3Destination",
+    members: &[
+        Member {
+            name: "BucketName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Prefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncFormat",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_DATA_SYNC_S3_FORMAT),
+        },
+        Member {
+            name: "Region",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AWSKMSKeyARN",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&RESOURCE_DATA_SYNC_AWSKMS_KEY_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DestinationDataSharing",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_DESTINATION_DATA_SHARING),
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncS3Format`.
+pub static RESOURCE_DATA_SYNC_S3_FORMAT: Enum = Enum {
+    name: "ResourceDataSyncS3Format",
+    values: &["JsonSerDe"],
+    listed: "[JsonSerDe]",
+};
+
+/// The constraints of `ResourceDataSyncSource`.
+pub static RESOURCE_DATA_SYNC_SOURCE: Structure = Structure {
+    name: "ResourceDataSyncSource",
+    members: &[
+        Member {
+            name: "SourceType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AwsOrganizationsSource",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE),
+        },
+        Member {
+            name: "SourceRegions",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 64)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "IncludeFutureRegions",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "EnableAllOpsDataSources",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `ResourceDataSyncSourceWithState`.
+pub static RESOURCE_DATA_SYNC_SOURCE_WITH_STATE: Structure = Structure {
+    name: "ResourceDataSyncSourceWithState",
+    members: &[
+        Member {
+            name: "SourceType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "AwsOrganizationsSource",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE),
+        },
+        Member {
+            name: "SourceRegions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 64)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "IncludeFutureRegions",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "State",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EnableAllOpsDataSources",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `ResourceType`.
+pub static RESOURCE_TYPE: Enum = Enum {
+    name: "ResourceType",
+    values: &["ManagedInstance", "EC2Instance"],
+    listed: "[ManagedInstance, EC2Instance]",
+};
+
+/// The constraints of `ResourceTypeForTagging`.
+pub static RESOURCE_TYPE_FOR_TAGGING: Enum = Enum {
+    name: "ResourceTypeForTagging",
+    values: &[
+        "Document",
+        "ManagedInstance",
+        "MaintenanceWindow",
+        "Parameter",
+        "PatchBaseline",
+        "OpsItem",
+        "OpsMetadata",
+        "Automation",
+        "Association",
+    ],
+    listed: "[Document, ManagedInstance, MaintenanceWindow, Parameter, PatchBaseline, OpsItem, OpsMetadata, Automation, Association]",
+};
+
+/// The constraints of `ResultAttribute`.
+pub static RESULT_ATTRIBUTE: Structure = Structure {
+    name: "ResultAttribute",
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ResumeSessionRequest`.
+pub static RESUME_SESSION_REQUEST: Structure = Structure {
+    name: "ResumeSessionRequest",
+    members: &[
+        Member {
+            name: "SessionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ResumeSessionResponse`.
+pub static RESUME_SESSION_RESPONSE: Structure = Structure {
+    name: "ResumeSessionResponse",
+    members: &[
+        Member {
+            name: "SessionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TokenValue",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 300)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StreamUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ReviewInformation`.
+pub static REVIEW_INFORMATION: Structure = Structure {
+    name: "ReviewInformation",
+    members: &[
+        Member {
+            name: "ReviewedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+        Member {
+            name: "Reviewer",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 50)),
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ReviewStatus`.
+pub static REVIEW_STATUS: Enum = Enum {
+    name: "ReviewStatus",
+    values: &["APPROVED", "NOT_REVIEWED", "PENDING", "REJECTED"],
+    listed: "[APPROVED, NOT_REVIEWED, PENDING, REJECTED]",
+};
+
+/// The constraints of `Runbook`.
+pub static RUNBOOK: Structure = Structure {
+    name: "Runbook",
+    members: &[
+        Member {
+            name: "DocumentName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `S3OutputLocation`.
+pub static S3_OUTPUT_LOCATION: Structure = Structure {
+    name: "S3OutputLocation",
+    members: &[
+        Member {
+            name: "OutputS3Region",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3BucketName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3KeyPrefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `S3OutputUrl`.
+pub static S3_OUTPUT_URL: Structure = Structure {
+    name: "S3OutputUrl",
+    members: &[
+        Member {
+            name: "OutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `ScheduledWindowExecution`.
+pub static SCHEDULED_WINDOW_EXECUTION: Structure = Structure {
+    name: "ScheduledWindowExecution",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionTime",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SendAutomationSignalRequest`.
+pub static SEND_AUTOMATION_SIGNAL_REQUEST: Structure = Structure {
+    name: "SendAutomationSignalRequest",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SignalType",
+            required: true,
+            schema: Schema::Enum(&SIGNAL_TYPE),
+        },
+        Member {
+            name: "Payload",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `SendAutomationSignalResult`.
+pub static SEND_AUTOMATION_SIGNAL_RESULT: Structure = Structure {
+    name: "SendAutomationSignalResult",
+    members: &[],
+};
+
+/// The constraints of `SendCommandRequest`.
+pub static SEND_COMMAND_REQUEST: Structure = Structure {
+    name: "SendCommandRequest",
+    members: &[
+        Member {
+            name: "InstanceIds",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&INSTANCE_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DocumentName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentHash",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentHashType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
+        },
+        Member {
+            name: "TimeoutSeconds",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 30.0, text: "30" }),
+                    max: Some(Bound {
+                        value: 2592000.0,
+                        text: "2592000",
+                    }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OutputS3Region",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3BucketName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputS3KeyPrefix",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
+        Member {
+            name: "CloudWatchOutputConfig",
+            required: false,
+            schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
+/// The constraints of `SendCommandResult`.
+pub static SEND_COMMAND_RESULT: Structure = Structure {
+    name: "SendCommandResult",
+    members: &[
+        Member {
+            name: "Command",
+            required: false,
+            schema: Schema::Structure(&COMMAND),
+        },
+    ],
+};
+
+/// The constraints of `ServiceSetting`.
+pub static SERVICE_SETTING: Structure = Structure {
+    name: "ServiceSetting",
+    members: &[
+        Member {
+            name: "SettingId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SettingValue",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedUser",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ARN",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `Session`.
+pub static SESSION: Structure = Structure {
+    name: "Session",
+    members: &[
+        Member {
+            name: "SessionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Target",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&SESSION_STATUS),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Owner",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Reason",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&SESSION_REASON_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputUrl",
+            required: false,
+            schema: Schema::Structure(&SESSION_MANAGER_OUTPUT_URL),
+        },
+        Member {
+            name: "MaxSessionDuration",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4)),
+                pattern: Some(&MAX_SESSION_DURATION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AccessType",
+            required: false,
+            schema: Schema::Enum(&ACCESS_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `SessionFilter`.
+pub static SESSION_FILTER: Structure = Structure {
+    name: "SessionFilter",
+    members: &[
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&SESSION_FILTER_KEY),
+        },
+        Member {
+            name: "value",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SessionFilterKey`.
+pub static SESSION_FILTER_KEY: Enum = Enum {
+    name: "SessionFilterKey",
+    values: &[
+        "InvokedAfter",
+        "InvokedBefore",
+        "Target",
+        "Owner",
+        "Status",
+        "SessionId",
+        "AccessType",
+    ],
+    listed: "[InvokedAfter, InvokedBefore, Target, Owner, Status, SessionId, AccessType]",
+};
+
+/// The constraints of `SessionManagerOutputUrl`.
+pub static SESSION_MANAGER_OUTPUT_URL: Structure = Structure {
+    name: "SessionManagerOutputUrl",
+    members: &[
+        Member {
+            name: "S3OutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2083)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CloudWatchOutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2083)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SessionState`.
+pub static SESSION_STATE: Enum = Enum {
+    name: "SessionState",
+    values: &["Active", "History"],
+    listed: "[Active, History]",
+};
+
+/// The constraints of `SessionStatus`.
+pub static SESSION_STATUS: Enum = Enum {
+    name: "SessionStatus",
+    values: &[
+        "Connected",
+        "Connecting",
+        "Disconnected",
+        "Terminated",
+        "Terminating",
+        "Failed",
+    ],
+    listed: "[Connected, Connecting, Disconnected, Terminated, Terminating, Failed]",
+};
+
+/// The constraints of `SeveritySummary`.
+pub static SEVERITY_SUMMARY: Structure = Structure {
+    name: "SeveritySummary",
+    members: &[
+        Member {
+            name: "CriticalCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "HighCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MediumCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "LowCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "InformationalCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "UnspecifiedCount",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `SignalType`.
+pub static SIGNAL_TYPE: Enum = Enum {
+    name: "SignalType",
+    values: &["Approve", "Reject", "StartStep", "StopStep", "Resume", "Revoke"],
+    listed: "[Approve, Reject, StartStep, StopStep, Resume, Revoke]",
+};
+
+/// The constraints of `SourceType`.
+pub static SOURCE_TYPE: Enum = Enum {
+    name: "SourceType",
+    values: &["AWS::EC2::Instance", "AWS::IoT::Thing", "AWS::SSM::ManagedInstance"],
+    listed: "[AWS::EC2::Instance, AWS::IoT::Thing, AWS::SSM::ManagedInstance]",
+};
+
+/// The constraints of `StartAccessRequestRequest`.
+pub static START_ACCESS_REQUEST_REQUEST: Structure = Structure {
+    name: "StartAccessRequestRequest",
+    members: &[
+        Member {
+            name: "Reason",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `StartAccessRequestResponse`.
+pub static START_ACCESS_REQUEST_RESPONSE: Structure = Structure {
+    name: "StartAccessRequestResponse",
+    members: &[
+        Member {
+            name: "AccessRequestId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StartAssociationsOnceRequest`.
+pub static START_ASSOCIATIONS_ONCE_REQUEST: Structure = Structure {
+    name: "StartAssociationsOnceRequest",
+    members: &[
+        Member {
+            name: "AssociationIds",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: Some(&ASSOCIATION_ID_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `StartAssociationsOnceResult`.
+pub static START_ASSOCIATIONS_ONCE_RESULT: Structure = Structure {
+    name: "StartAssociationsOnceResult",
+    members: &[],
+};
+
+/// The constraints of `StartAutomationExecutionRequest`.
+pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
+    name: "StartAutomationExecutionRequest",
+    members: &[
+        Member {
+            name: "DocumentName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Mode",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_MODE),
+        },
+        Member {
+            name: "TargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TargetLocationsURL",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TARGET_LOCATIONS_URL_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StartAutomationExecutionResult`.
+pub static START_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
+    name: "StartAutomationExecutionResult",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StartChangeRequestExecutionRequest`.
+pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
+    name: "StartChangeRequestExecutionRequest",
+    members: &[
+        Member {
+            name: "ScheduledTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "DocumentName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ChangeRequestName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ClientToken",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutoApprove",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Runbooks",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RUNBOOK),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TAG),
+                    length: Some(Length::between(0, 1000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduledEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ChangeDetails",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 32768)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StartChangeRequestExecutionResult`.
+pub static START_CHANGE_REQUEST_EXECUTION_RESULT: Structure = Structure {
+    name: "StartChangeRequestExecutionResult",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StartExecutionPreviewRequest`.
+pub static START_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
+    name: "StartExecutionPreviewRequest",
+    members: &[
+        Member {
+            name: "DocumentName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionInputs",
+            required: false,
+            schema: Schema::Union(&EXECUTION_INPUTS),
+        },
+    ],
+};
+
+/// The constraints of `StartExecutionPreviewResponse`.
+pub static START_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
+    name: "StartExecutionPreviewResponse",
+    members: &[
+        Member {
+            name: "ExecutionPreviewId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StartSessionRequest`.
+pub static START_SESSION_REQUEST: Structure = Structure {
+    name: "StartSessionRequest",
+    members: &[
+        Member {
+            name: "Target",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Reason",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&SESSION_REASON_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 255)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 65535)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `StartSessionResponse`.
+pub static START_SESSION_RESPONSE: Structure = Structure {
+    name: "StartSessionResponse",
+    members: &[
+        Member {
+            name: "SessionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TokenValue",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 300)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StreamUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `StepExecution`.
+pub static STEP_EXECUTION: Structure = Structure {
+    name: "StepExecution",
+    members: &[
+        Member {
+            name: "StepName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Action",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AUTOMATION_ACTION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TimeoutSeconds",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OnFailure",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxAttempts",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExecutionEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "StepStatus",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
+        },
+        Member {
+            name: "ResponseCode",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Inputs",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Outputs",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Response",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FailureMessage",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "FailureDetails",
+            required: false,
+            schema: Schema::Structure(&FAILURE_DETAILS),
+        },
+        Member {
+            name: "StepExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OverriddenParameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 50)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: Some(Length::between(1, 512)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: Some(Length::between(0, 50)),
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(1, 200)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "IsEnd",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "NextStep",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "IsCritical",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ValidNextSteps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 65535)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocation",
+            required: false,
+            schema: Schema::Structure(&TARGET_LOCATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+                    length: Some(Length::between(1, 1)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ParentStepDetails",
+            required: false,
+            schema: Schema::Structure(&PARENT_STEP_DETAILS),
+        },
+    ],
+};
+
+/// The constraints of `StepExecutionFilter`.
+pub static STEP_EXECUTION_FILTER: Structure = Structure {
+    name: "StepExecutionFilter",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&STEP_EXECUTION_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 150)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `StepExecutionFilterKey`.
+pub static STEP_EXECUTION_FILTER_KEY: Enum = Enum {
+    name: "StepExecutionFilterKey",
+    values: &[
+        "StartTimeBefore",
+        "StartTimeAfter",
+        "StepExecutionStatus",
+        "StepExecutionId",
+        "StepName",
+        "Action",
+        "ParentStepExecutionId",
+        "ParentStepIteration",
+        "ParentStepIteratorValue",
+    ],
+    listed: "[StartTimeBefore, StartTimeAfter, StepExecutionStatus, StepExecutionId, StepName, Action, ParentStepExecutionId, ParentStepIteration, ParentStepIteratorValue]",
+};
+
+/// The constraints of `StopAutomationExecutionRequest`.
+pub static STOP_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
+    name: "StopAutomationExecutionRequest",
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&STOP_TYPE),
+        },
+    ],
+};
+
+/// The constraints of `StopAutomationExecutionResult`.
+pub static STOP_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
+    name: "StopAutomationExecutionResult",
+    members: &[],
+};
+
+/// The constraints of `StopType`.
+pub static STOP_TYPE: Enum = Enum {
+    name: "StopType",
+    values: &["Complete", "Cancel"],
+    listed: "[Complete, Cancel]",
 };
 
 /// The constraints of `Tag`.
@@ -1008,7 +20960,7 @@ pub static TAG: Structure = Structure {
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 128)),
-                pattern: Some(&TAG_KEY_PATTERN),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
                 values: None,
             }),
         },
@@ -1017,7 +20969,7 @@ pub static TAG: Structure = Structure {
             required: true,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(0, 256)),
-                pattern: Some(&TAG_KEY_PATTERN),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
                 values: None,
             }),
         },
@@ -1056,6 +21008,1950 @@ pub static TARGET: Structure = Structure {
     ],
 };
 
+/// The constraints of `TargetLocation`.
+pub static TARGET_LOCATION: Structure = Structure {
+    name: "TargetLocation",
+    members: &[
+        Member {
+            name: "Accounts",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Regions",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocationMaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetLocationMaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ExecutionRoleName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&EXECUTION_ROLE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetLocationAlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "IncludeChildOrganizationUnits",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ExcludeAccounts",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(6, 68)),
+                        pattern: Some(&EXCLUDE_ACCOUNT_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 5000)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetsMaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetsMaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `TargetPreview`.
+pub static TARGET_PREVIEW: Structure = Structure {
+    name: "TargetPreview",
+    members: &[
+        Member {
+            name: "Count",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `TerminateSessionRequest`.
+pub static TERMINATE_SESSION_REQUEST: Structure = Structure {
+    name: "TerminateSessionRequest",
+    members: &[
+        Member {
+            name: "SessionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `TerminateSessionResponse`.
+pub static TERMINATE_SESSION_RESPONSE: Structure = Structure {
+    name: "TerminateSessionResponse",
+    members: &[
+        Member {
+            name: "SessionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UnlabelParameterVersionRequest`.
+pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
+    name: "UnlabelParameterVersionRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ParameterVersion",
+            required: true,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Labels",
+            required: true,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `UnlabelParameterVersionResult`.
+pub static UNLABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
+    name: "UnlabelParameterVersionResult",
+    members: &[
+        Member {
+            name: "RemovedLabels",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "InvalidLabels",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `UpdateAssociationRequest`.
+pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
+    name: "UpdateAssociationRequest",
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(
+                        &List {
+                            member: Schema::String(StringRules {
+                                length: None,
+                                pattern: None,
+                                values: None,
+                            }),
+                            length: None,
+                            unique: false,
+                            sparse: false,
+                        },
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleExpression",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "OutputLocation",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AssociationName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AutomationTargetParameterName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET_LOCATION),
+                    length: Some(Length::between(1, 100)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Map(
+                        &Map {
+                            key: Schema::String(StringRules {
+                                length: Some(Length::between(1, 50)),
+                                pattern: None,
+                                values: None,
+                            }),
+                            value: Schema::List(
+                                &List {
+                                    member: Schema::String(StringRules {
+                                        length: Some(Length::between(1, 50)),
+                                        pattern: None,
+                                        values: None,
+                                    }),
+                                    length: Some(Length::between(0, 25)),
+                                    unique: false,
+                                    sparse: false,
+                                },
+                            ),
+                            length: Some(Length::between(1, 20)),
+                            sparse: false,
+                        },
+                    ),
+                    length: Some(Length::between(0, 300)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "AssociationDispatchAssumeRole",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: Some(&ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateAssociationResult`.
+pub static UPDATE_ASSOCIATION_RESULT: Structure = Structure {
+    name: "UpdateAssociationResult",
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `UpdateAssociationStatusRequest`.
+pub static UPDATE_ASSOCIATION_STATUS_REQUEST: Structure = Structure {
+    name: "UpdateAssociationStatusRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AssociationStatus",
+            required: true,
+            schema: Schema::Structure(&ASSOCIATION_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `UpdateAssociationStatusResult`.
+pub static UPDATE_ASSOCIATION_STATUS_RESULT: Structure = Structure {
+    name: "UpdateAssociationStatusResult",
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `UpdateDocumentDefaultVersionRequest`.
+pub static UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST: Structure = Structure {
+    name: "UpdateDocumentDefaultVersionRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NUMBER_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateDocumentDefaultVersionResult`.
+pub static UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT: Structure = Structure {
+    name: "UpdateDocumentDefaultVersionResult",
+    members: &[
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DEFAULT_VERSION_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `UpdateDocumentMetadataRequest`.
+pub static UPDATE_DOCUMENT_METADATA_REQUEST: Structure = Structure {
+    name: "UpdateDocumentMetadataRequest",
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentReviews",
+            required: true,
+            schema: Schema::Structure(&DOCUMENT_REVIEWS),
+        },
+    ],
+};
+
+/// The constraints of `UpdateDocumentMetadataResponse`.
+pub static UPDATE_DOCUMENT_METADATA_RESPONSE: Structure = Structure {
+    name: "UpdateDocumentMetadataResponse",
+    members: &[],
+};
+
+/// The constraints of `UpdateDocumentRequest`.
+pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
+    name: "UpdateDocumentRequest",
+    members: &[
+        Member {
+            name: "Content",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Attachments",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&ATTACHMENTS_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DisplayName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: Some(&DOCUMENT_DISPLAY_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "VersionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentVersion",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_VERSION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "TargetType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 200)),
+                pattern: Some(&TARGET_TYPE_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateDocumentResult`.
+pub static UPDATE_DOCUMENT_RESULT: Structure = Structure {
+    name: "UpdateDocumentResult",
+    members: &[
+        Member {
+            name: "DocumentDescription",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
+        },
+    ],
+};
+
+/// The constraints of `UpdateMaintenanceWindowRequest`.
+pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
+    name: "UpdateMaintenanceWindowRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Schedule",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleTimezone",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Cutoff",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: Some(Bound { value: 23.0, text: "23" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `UpdateMaintenanceWindowResult`.
+pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
+    name: "UpdateMaintenanceWindowResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Schedule",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleTimezone",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ScheduleOffset",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Duration",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 24.0, text: "24" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Cutoff",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: Some(Bound { value: 23.0, text: "23" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `UpdateMaintenanceWindowTargetRequest`.
+pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
+    name: "UpdateMaintenanceWindowTargetRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `UpdateMaintenanceWindowTargetResult`.
+pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
+    name: "UpdateMaintenanceWindowTargetResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OwnerInformation",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateMaintenanceWindowTaskRequest`.
+pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
+    name: "UpdateMaintenanceWindowTaskRequest",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTaskId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 255)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(
+                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskInvocationParameters",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CutoffBehavior",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
+/// The constraints of `UpdateMaintenanceWindowTaskResult`.
+pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
+    name: "UpdateMaintenanceWindowTaskResult",
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "WindowTaskId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&TARGET),
+                    length: Some(Length::between(0, 5)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "ServiceRoleArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 255)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::Structure(
+                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
+                    ),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "TaskInvocationParameters",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxConcurrency",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_CONCURRENCY_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MaxErrors",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 7)),
+                pattern: Some(&MAX_ERRORS_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "CutoffBehavior",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+    ],
+};
+
+/// The constraints of `UpdateManagedInstanceRoleRequest`.
+pub static UPDATE_MANAGED_INSTANCE_ROLE_REQUEST: Structure = Structure {
+    name: "UpdateManagedInstanceRoleRequest",
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 124)),
+                pattern: Some(&MANAGED_INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "IamRole",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateManagedInstanceRoleResult`.
+pub static UPDATE_MANAGED_INSTANCE_ROLE_RESULT: Structure = Structure {
+    name: "UpdateManagedInstanceRoleResult",
+    members: &[],
+};
+
+/// The constraints of `UpdateOpsItemRequest`.
+pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
+    name: "UpdateOpsItemRequest",
+    members: &[
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: Some(&OPS_ITEM_DESCRIPTION_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 128)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
+                    length: None,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "OperationalDataToDelete",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: None,
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Notifications",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Priority",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: Some(Bound { value: 5.0, text: "5" }),
+                }),
+                values: None,
+            }),
+        },
+        Member {
+            name: "RelatedOpsItems",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&RELATED_OPS_ITEM),
+                    length: None,
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_STATUS),
+        },
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Title",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Category",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OpsItemArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 2048)),
+                pattern: Some(&OPS_ITEM_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateOpsItemResponse`.
+pub static UPDATE_OPS_ITEM_RESPONSE: Structure = Structure {
+    name: "UpdateOpsItemResponse",
+    members: &[],
+};
+
+/// The constraints of `UpdateOpsMetadataRequest`.
+pub static UPDATE_OPS_METADATA_REQUEST: Structure = Structure {
+    name: "UpdateOpsMetadataRequest",
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "MetadataToUpdate",
+            required: false,
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    value: Schema::Structure(&METADATA_VALUE),
+                    length: Some(Length::between(1, 5)),
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "KeysToDelete",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 256)),
+                        pattern: Some(&ALARM_NAME_PATTERN),
+                        values: None,
+                    }),
+                    length: Some(Length::between(1, 10)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+    ],
+};
+
+/// The constraints of `UpdateOpsMetadataResult`.
+pub static UPDATE_OPS_METADATA_RESULT: Structure = Structure {
+    name: "UpdateOpsMetadataResult",
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdatePatchBaselineRequest`.
+pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
+    name: "UpdatePatchBaselineRequest",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ApprovedPatchesComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AvailableSecurityUpdatesComplianceStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
+    ],
+};
+
+/// The constraints of `UpdatePatchBaselineResult`.
+pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
+    name: "UpdatePatchBaselineResult",
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 128)),
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "ApprovedPatchesComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(1, 100)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(0, 50)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(
+                &List {
+                    member: Schema::Structure(&PATCH_SOURCE),
+                    length: Some(Length::between(0, 20)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
+        },
+        Member {
+            name: "AvailableSecurityUpdatesComplianceStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
+        },
+    ],
+};
+
+/// The constraints of `UpdateResourceDataSyncRequest`.
+pub static UPDATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
+    name: "UpdateResourceDataSyncRequest",
+    members: &[
+        Member {
+            name: "SyncName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncType",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SyncSource",
+            required: true,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE),
+        },
+    ],
+};
+
+/// The constraints of `UpdateResourceDataSyncResult`.
+pub static UPDATE_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "UpdateResourceDataSyncResult",
+    members: &[],
+};
+
+/// The constraints of `UpdateServiceSettingRequest`.
+pub static UPDATE_SERVICE_SETTING_REQUEST: Structure = Structure {
+    name: "UpdateServiceSettingRequest",
+    members: &[
+        Member {
+            name: "SettingId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+        Member {
+            name: "SettingValue",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
+};
+
+/// The constraints of `UpdateServiceSettingResult`.
+pub static UPDATE_SERVICE_SETTING_RESULT: Structure = Structure {
+    name: "UpdateServiceSettingResult",
+    members: &[],
+};
+
+/// `^(20)[0-9][0-9]-(0[1-9]|1[012])-([12][0-9]|3[01]|0[1-9])(T)(2[0-3]|[0-1][0-9])(:[0-5][0-9])(:[0-5][0-9])(Z)$`.
+pub static INVENTORY_ITEM_CAPTURE_TIME_PATTERN: Pattern = Pattern::linear(
+    "^(20)[0-9][0-9]-(0[1-9]|1[012])-([12][0-9]|3[01]|0[1-9])(T)(2[0-3]|[0-1][0-9])(:[0-5][0-9])(:[0-5][0-9])(Z)$",
+    "^(?:20)[0-9][0-9]\\-(?:0[1-9]|1[012])\\-(?:[12][0-9]|3[01]|0[1-9])(?:T)(?:2[0-3]|[0-1][0-9])(?::[0-5][0-9])(?::[0-5][0-9])(?:Z)$",
+);
+
 /// `^(?!\s*$).+$`.
 pub static ALARM_NAME_PATTERN: Pattern = Pattern::backtracking(
     "^(?!\\s*$).+$",
@@ -1063,10 +22959,46 @@ pub static ALARM_NAME_PATTERN: Pattern = Pattern::backtracking(
     "",
 );
 
+/// `^(?i)all|[0-9]{12}$`.
+pub static ACCOUNT_ID_PATTERN: Pattern = Pattern::linear(
+    "^(?i)all|[0-9]{12}$",
+    "^[aA][lL][lL]|[0-9]{12}$",
+);
+
+/// `^(AWS|Custom):.*$`.
+pub static INVENTORY_ITEM_TYPE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^(AWS|Custom):.*$",
+    "^(?:AWS|Custom):[^\\n\\r\\u{2028}\\u{2029}]*$",
+);
+
+/// `^([$]LATEST)|([1-9][0-9]*)$`.
+pub static ASSOCIATION_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([$]LATEST)|([1-9][0-9]*)$",
+    "^(?:[\\$]LATEST)|(?:[1-9][0-9]*)$",
+);
+
+/// `^([$]LATEST|[$]DEFAULT|[$]ALL)$`.
+pub static SHARED_DOCUMENT_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([$]LATEST|[$]DEFAULT|[$]ALL)$",
+    "^(?:[\\$]LATEST|[\\$]DEFAULT|[\\$]ALL)$",
+);
+
 /// `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
 pub static DOCUMENT_VERSION_PATTERN: Pattern = Pattern::linear(
     "^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$",
     "^(?:[\\$]LATEST|[\\$]DEFAULT|^[1-9][0-9]*$)$",
+);
+
+/// `^([0-9]+)\.([0-9]+)$`.
+pub static DOCUMENT_SCHEMA_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([0-9]+)\\.([0-9]+)$",
+    "^(?:[0-9]+)\\.(?:[0-9]+)$",
+);
+
+/// `^([0-9]{1,6})(\.[0-9]{1,6})$`.
+pub static INVENTORY_ITEM_SCHEMA_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([0-9]{1,6})(\\.[0-9]{1,6})$",
+    "^(?:[0-9]{1,6})(?:\\.[0-9]{1,6})$",
 );
 
 /// `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
@@ -1081,16 +23013,115 @@ pub static MAX_CONCURRENCY_PATTERN: Pattern = Pattern::linear(
     "^(?:[1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
 );
 
+/// `^([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)$`.
+pub static MAX_SESSION_DURATION_PATTERN: Pattern = Pattern::linear(
+    "^([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)$",
+    "^(?:[1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)$",
+);
+
+/// `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
+pub static STRING_DATE_TIME_PATTERN: Pattern = Pattern::backtracking(
+    "^([\\-]?\\d{4}(?!\\d{2}\\b))((-?)((0[1-9]|1[0-2])(\\3([12]\\d|0[1-9]|3[01]))?|W([0-4]\\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\\d|[12]\\d{2}|3([0-5]\\d|6[1-6])))([T\\s]((([01]\\d|2[0-3])((:?)[0-5]\\d)?|24\\:?00)([\\.,]\\d(?!:))?)?(\\17[0-5]\\d([\\.,]\\d)?)?([zZ]|([\\-])([01]\\d|2[0-3]):?([0-5]\\d)?)?)?)?$",
+    "^([\\-]?\\d{4}(?!\\d{2}\\b))((-?)((0[1-9]|1[0-2])(\\3([12]\\d|0[1-9]|3[01]))?|W([0-4]\\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\\d|[12]\\d{2}|3([0-5]\\d|6[1-6])))([T\\s]((([01]\\d|2[0-3])((:?)[0-5]\\d)?|24\\:?00)([\\.,]\\d(?!:))?)?(\\17[0-5]\\d([\\.,]\\d)?)?([zZ]|([\\-])([01]\\d|2[0-3]):?([0-5]\\d)?)?)?)?$",
+    "",
+);
+
 /// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-pub static TAG_KEY_PATTERN: Pattern = Pattern::linear(
+pub static DEFAULT_INSTANCE_NAME_PATTERN: Pattern = Pattern::linear(
     "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
     "^(?:[\\p{L}\\p{Z}\\p{N}_\\.:/=\\+\\-@]*)$",
 );
 
+/// `^([a-zA-Z0-9:/_-]+)$`.
+pub static PARAMETER_KEY_ID_PATTERN: Pattern = Pattern::linear(
+    "^([a-zA-Z0-9:/_-]+)$",
+    "^(?:[a-zA-Z0-9:/_\\-]+)$",
+);
+
+/// `^(^[1-9][0-9]*$)$`.
+pub static DOCUMENT_VERSION_NUMBER_PATTERN: Pattern = Pattern::linear(
+    "^(^[1-9][0-9]*$)$",
+    "^(?:^[1-9][0-9]*$)$",
+);
+
+/// `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
+pub static INSTANCE_ID_PATTERN: Pattern = Pattern::linear(
+    "^(^i-(\\w{8}|\\w{17})$)|(^mi-\\w{17}$)$",
+    "^(?:^i\\-(?:[0-9A-Za-z_]{8}|[0-9A-Za-z_]{17})$)|(?:^mi\\-[0-9A-Za-z_]{17}$)$",
+);
+
+/// `^(^mi-[0-9a-f]{17}$)|(^eks_c:[0-9A-Za-z][A-Za-z0-9\-_]{0,99}_\w{17}$)$`.
+pub static MANAGED_INSTANCE_ID_PATTERN: Pattern = Pattern::linear(
+    "^(^mi-[0-9a-f]{17}$)|(^eks_c:[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}_\\w{17}$)$",
+    "^(?:^mi\\-[0-9a-f]{17}$)|(?:^eks_c:[0-9A-Za-z][A-Za-z0-9\\-_]{0,99}_[0-9A-Za-z_]{17}$)$",
+);
+
+/// `^(oi)-[0-9a-f]{12}$`.
+pub static OPS_ITEM_ID_PATTERN: Pattern = Pattern::linear(
+    "^(oi)-[0-9a-f]{12}$",
+    "^(?:oi)\\-[0-9a-f]{12}$",
+);
+
+/// `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})|(\d{12})$`.
+pub static EXCLUDE_ACCOUNT_PATTERN: Pattern = Pattern::linear(
+    "^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})|(\\d{12})$",
+    "^(?:ou\\-[a-z0-9]{4,32}\\-[a-z0-9]{8,32})|(?:[0-9]{12})$",
+);
+
+/// `^(range|count|sum)$`.
+pub static OPS_AGGREGATOR_TYPE_PATTERN: Pattern = Pattern::linear(
+    "^(range|count|sum)$",
+    "^(?:range|count|sum)$",
+);
+
+/// `^.{1,100000}$`.
+pub static INSTANCE_PROPERTY_FILTER_VALUE_PATTERN: Pattern = Pattern::counted(
+    "^.{1,100000}$",
+    "^[^\\n\\r\\u{2028}\\u{2029}]*$",
+    1usize,
+    100000usize,
+);
+
+/// `^.{1,256}$`.
+pub static SESSION_REASON_PATTERN: Pattern = Pattern::linear(
+    "^.{1,256}$",
+    "^[^\\n\\r\\u{2028}\\u{2029}]{1,256}$",
+);
+
+/// `^[0-9]{1,6}(\.[0-9]{1,6}){2,3}$`.
+pub static AGENT_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^[0-9]{1,6}(\\.[0-9]{1,6}){2,3}$",
+    "^[0-9]{1,6}(?:\\.[0-9]{1,6}){2,3}$",
+);
+
+/// `^[0-9]{12}$`.
+pub static OPS_ITEM_ACCOUNT_ID_PATTERN: Pattern = Pattern::linear(
+    "^[0-9]{12}$",
+    "^[0-9]{12}$",
+);
+
+/// `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
+pub static ASSOCIATION_ID_PATTERN: Pattern = Pattern::linear(
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$",
+    "^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$",
+);
+
 /// `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-pub static MAINTENANCE_WINDOW_TASK_ID_PATTERN: Pattern = Pattern::linear(
+pub static MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN: Pattern = Pattern::linear(
     "^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$",
     "^[0-9a-fA-F]{8}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{4}\\-[0-9a-fA-F]{12}$",
+);
+
+/// `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+pub static ACTIVATION_ID_PATTERN: Pattern = Pattern::linear(
+    "^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    "^[0-9a-f]{8}\\-[0-9a-f]{4}\\-[0-9a-f]{4}\\-[0-9a-f]{4}\\-[0-9a-f]{12}$",
+);
+
+/// `^[A-Za-z0-9_\-]\w+|Custom:[a-zA-Z0-9_\-]\w+$`.
+pub static COMPLIANCE_TYPE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[A-Za-z0-9_\\-]\\w+|Custom:[a-zA-Z0-9_\\-]\\w+$",
+    "^[A-Za-z0-9_\\-][0-9A-Za-z_]+|Custom:[a-zA-Z0-9_\\-][0-9A-Za-z_]+$",
 );
 
 /// `^[\p{L}\p{Z}\p{N}_.:/=\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$`.
@@ -1099,10 +23130,124 @@ pub static TARGET_KEY_PATTERN: Pattern = Pattern::linear(
     "^[\\p{L}\\p{Z}\\p{N}_\\.:/=\\-@]*$|resource\\-groups:ResourceTypeFilters|resource\\-groups:Name$",
 );
 
+/// `^[\s\S]*\S[\s\S]*$`.
+pub static OPS_ITEM_DESCRIPTION_PATTERN: Pattern = Pattern::linear(
+    "^[\\s\\S]*\\S[\\s\\S]*$",
+    "^[\\t\\n\\x0B\\x0C\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}[^\\t\\n\\x0B\\x0C\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}]]*[[^\\t\\n\\x0B\\x0C\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}]][\\t\\n\\x0B\\x0C\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}[^\\t\\n\\x0B\\x0C\\r \\u{A0}\\u{1680}\\u{2000}-\\u{200A}\\u{2028}\\u{2029}\\u{202F}\\u{205F}\\u{3000}\\u{FEFF}]]*$",
+);
+
+/// `^[\w+=,.@/-]+$`.
+pub static EXECUTION_ROLE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[\\w+=,.@/-]+$",
+    "^[0-9A-Za-z_\\+=,\\.@/\\-]+$",
+);
+
+/// `^[\w\.\-\:\/ ]*$`.
+pub static DOCUMENT_DISPLAY_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[\\w\\.\\-\\:\\/ ]*$",
+    "^[0-9A-Za-z_\\.\\-:/\\u{20}]*$",
+);
+
+/// `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+pub static UUID_PATTERN: Pattern = Pattern::linear(
+    "^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$",
+    "^[a-f0-9]{8}\\-[a-f0-9]{4}\\-[a-f0-9]{4}\\-[a-f0-9]{4}\\-[a-f0-9]{12}$",
+);
+
+/// `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
+pub static EXECUTION_PREVIEW_ID_PATTERN: Pattern = Pattern::linear(
+    "^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$",
+    "^[a-fA-F0-9]{8}\\-[a-fA-F0-9]{4}\\-[a-fA-F0-9]{4}\\-[a-fA-F0-9]{4}\\-[a-fA-F0-9]{12}$",
+);
+
+/// `^[a-zA-Z0-9:_-]*$`.
+pub static SOURCE_ID_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9:_-]*$",
+    "^[a-zA-Z0-9:_\\-]*$",
+);
+
+/// `^[a-zA-Z0-9_\-.:/]{3,128}$`.
+pub static DOCUMENT_ARN_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.:/]{3,128}$",
+    "^[a-zA-Z0-9_\\-\\.:/]{3,128}$",
+);
+
+/// `^[a-zA-Z0-9_\-.]{1,128}$`.
+pub static DOCUMENT_VERSION_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.]{1,128}$",
+    "^[a-zA-Z0-9_\\-\\.]{1,128}$",
+);
+
 /// `^[a-zA-Z0-9_\-.]{3,128}$`.
-pub static MAINTENANCE_WINDOW_NAME_PATTERN: Pattern = Pattern::linear(
+pub static ASSOCIATION_NAME_PATTERN: Pattern = Pattern::linear(
     "^[a-zA-Z0-9_\\-.]{3,128}$",
     "^[a-zA-Z0-9_\\-\\.]{3,128}$",
+);
+
+/// `^[a-zA-Z0-9_\-.]{3,50}$`.
+pub static PATCH_SOURCE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.]{3,50}$",
+    "^[a-zA-Z0-9_\\-\\.]{3,50}$",
+);
+
+/// `^[a-zA-Z0-9_\-:/]{20,128}$`.
+pub static BASELINE_ID_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-:/]{20,128}$",
+    "^[a-zA-Z0-9_\\-:/]{20,128}$",
+);
+
+/// `^\/[\w\.\-\:\/]*$`.
+pub static TARGET_TYPE_PATTERN: Pattern = Pattern::linear(
+    "^\\/[\\w\\.\\-\\:\\/]*$",
+    "^/[0-9A-Za-z_\\.\\-:/]*$",
+);
+
+/// `^\w{16,128}$`.
+pub static ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern::linear(
+    "^\\w{16,128}$",
+    "^[0-9A-Za-z_]{16,128}$",
+);
+
+/// `^arn:`.
+pub static RESOURCE_DATA_SYNC_AWSKMS_KEY_ARN_PATTERN: Pattern = Pattern::linear(
+    "^arn:",
+    "^arn:",
+);
+
+/// `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[0-9]{12}:opsitem`.
+pub static OPS_ITEM_ARN_PATTERN: Pattern = Pattern::linear(
+    "^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\\.]{0,63}:[0-9]{12}:opsitem",
+    "^arn:(?:aws[a-zA-Z\\-]*)?:ssm:[a-z0-9\\-\\.]{0,63}:[0-9]{12}:opsitem",
+);
+
+/// `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
+pub static OPS_METADATA_ARN_PATTERN: Pattern = Pattern::linear(
+    "^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\\.]{0,63}:[a-z0-9-\\.]{0,63}:opsmetadata\\/([a-zA-Z0-9-_\\.\\/]*)$",
+    "^arn:(?:aws[a-zA-Z\\-]*)?:ssm:[a-z0-9\\-\\.]{0,63}:[a-z0-9\\-\\.]{0,63}:opsmetadata/(?:[a-zA-Z0-9\\-_\\./]*)$",
+);
+
+/// `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
+pub static ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN: Pattern = Pattern::linear(
+    "^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$",
+    "^arn:aws(?:\\-[^:]+)?:iam::[0-9]{12}:role/[^\\n\\r\\u{2028}\\u{2029}]+$",
+);
+
+/// `^aws:[a-zA-Z]{3,25}$`.
+pub static AUTOMATION_ACTION_NAME_PATTERN: Pattern = Pattern::linear(
+    "^aws:[a-zA-Z]{3,25}$",
+    "^aws:[a-zA-Z]{3,25}$",
+);
+
+/// `^https://.+$|^s3://([^/]+)/(.*?([^/]+))$`.
+pub static INSTALL_OVERRIDE_LIST_PATTERN: Pattern = Pattern::linear(
+    "^https://.+$|^s3://([^/]+)/(.*?([^/]+))$",
+    "^https://[^\\n\\r\\u{2028}\\u{2029}]+$|^s3://(?:[^/]+)/(?:[^\\n\\r\\u{2028}\\u{2029}]*?(?:[^/]+))$",
+);
+
+/// `^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3(\.[a-z\d-]{9,16})?\.amazonaws\.com\/.{1,2000}$`.
+pub static TARGET_LOCATIONS_URL_PATTERN: Pattern = Pattern::linear(
+    "^https:\\/\\/[-a-zA-Z0-9@:%._\\+~#=]{1,253}\\.s3(\\.[a-z\\d-]{9,16})?\\.amazonaws\\.com\\/.{1,2000}$",
+    "^https://[\\-a-zA-Z0-9@:%\\._\\+\\~\\#=]{1,253}\\.s3(?:\\.[a-z0-9\\-]{9,16})?\\.amazonaws\\.com/[^\\n\\r\\u{2028}\\u{2029}]{1,2000}$",
 );
 
 /// `^mw-[0-9a-f]{17}$`.
@@ -1111,19 +23256,223 @@ pub static MAINTENANCE_WINDOW_ID_PATTERN: Pattern = Pattern::linear(
     "^mw\\-[0-9a-f]{17}$",
 );
 
+/// `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`.
+pub static NODE_ORGANIZATIONAL_UNIT_ID_PATTERN: Pattern = Pattern::linear(
+    "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
+    "^ou\\-[0-9a-z]{4,32}\\-[a-z0-9]{8,32}$",
+);
+
+/// `^tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType$`.
+pub static PARAMETER_STRING_FILTER_KEY_PATTERN: Pattern = Pattern::linear(
+    "^tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType$",
+    "^tag:[^\\n\\r\\u{2028}\\u{2029}]+|Name|Type|KeyId|Path|Label|Tier|DataType$",
+);
+
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "AddTagsToResource" => Some(&ADD_TAGS_TO_RESOURCE_REQUEST),
+        "AssociateOpsItemRelatedItem" => Some(&ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST),
+        "CancelCommand" => Some(&CANCEL_COMMAND_REQUEST),
+        "CancelMaintenanceWindowExecution" => {
+            Some(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST)
+        }
+        "CreateActivation" => Some(&CREATE_ACTIVATION_REQUEST),
+        "CreateAssociation" => Some(&CREATE_ASSOCIATION_REQUEST),
+        "CreateAssociationBatch" => Some(&CREATE_ASSOCIATION_BATCH_REQUEST),
+        "CreateDocument" => Some(&CREATE_DOCUMENT_REQUEST),
         "CreateMaintenanceWindow" => Some(&CREATE_MAINTENANCE_WINDOW_REQUEST),
+        "CreateOpsItem" => Some(&CREATE_OPS_ITEM_REQUEST),
+        "CreateOpsMetadata" => Some(&CREATE_OPS_METADATA_REQUEST),
+        "CreatePatchBaseline" => Some(&CREATE_PATCH_BASELINE_REQUEST),
+        "CreateResourceDataSync" => Some(&CREATE_RESOURCE_DATA_SYNC_REQUEST),
+        "DeleteActivation" => Some(&DELETE_ACTIVATION_REQUEST),
+        "DeleteAssociation" => Some(&DELETE_ASSOCIATION_REQUEST),
+        "DeleteDocument" => Some(&DELETE_DOCUMENT_REQUEST),
+        "DeleteInventory" => Some(&DELETE_INVENTORY_REQUEST),
+        "DeleteMaintenanceWindow" => Some(&DELETE_MAINTENANCE_WINDOW_REQUEST),
+        "DeleteOpsItem" => Some(&DELETE_OPS_ITEM_REQUEST),
+        "DeleteOpsMetadata" => Some(&DELETE_OPS_METADATA_REQUEST),
+        "DeleteParameter" => Some(&DELETE_PARAMETER_REQUEST),
+        "DeleteParameters" => Some(&DELETE_PARAMETERS_REQUEST),
+        "DeletePatchBaseline" => Some(&DELETE_PATCH_BASELINE_REQUEST),
+        "DeleteResourceDataSync" => Some(&DELETE_RESOURCE_DATA_SYNC_REQUEST),
+        "DeleteResourcePolicy" => Some(&DELETE_RESOURCE_POLICY_REQUEST),
+        "DeregisterManagedInstance" => Some(&DEREGISTER_MANAGED_INSTANCE_REQUEST),
+        "DeregisterPatchBaselineForPatchGroup" => {
+            Some(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST)
+        }
+        "DeregisterTargetFromMaintenanceWindow" => {
+            Some(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST)
+        }
         "DeregisterTaskFromMaintenanceWindow" => {
             Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST)
+        }
+        "DescribeActivations" => Some(&DESCRIBE_ACTIVATIONS_REQUEST),
+        "DescribeAssociation" => Some(&DESCRIBE_ASSOCIATION_REQUEST),
+        "DescribeAssociationExecutionTargets" => {
+            Some(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST)
+        }
+        "DescribeAssociationExecutions" => Some(&DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST),
+        "DescribeAutomationExecutions" => Some(&DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST),
+        "DescribeAutomationStepExecutions" => {
+            Some(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST)
+        }
+        "DescribeAvailablePatches" => Some(&DESCRIBE_AVAILABLE_PATCHES_REQUEST),
+        "DescribeDocument" => Some(&DESCRIBE_DOCUMENT_REQUEST),
+        "DescribeDocumentPermission" => Some(&DESCRIBE_DOCUMENT_PERMISSION_REQUEST),
+        "DescribeEffectiveInstanceAssociations" => {
+            Some(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST)
+        }
+        "DescribeEffectivePatchesForPatchBaseline" => {
+            Some(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST)
+        }
+        "DescribeInstanceAssociationsStatus" => {
+            Some(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST)
+        }
+        "DescribeInstanceInformation" => Some(&DESCRIBE_INSTANCE_INFORMATION_REQUEST),
+        "DescribeInstancePatchStates" => Some(&DESCRIBE_INSTANCE_PATCH_STATES_REQUEST),
+        "DescribeInstancePatchStatesForPatchGroup" => {
+            Some(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST)
+        }
+        "DescribeInstancePatches" => Some(&DESCRIBE_INSTANCE_PATCHES_REQUEST),
+        "DescribeInstanceProperties" => Some(&DESCRIBE_INSTANCE_PROPERTIES_REQUEST),
+        "DescribeInventoryDeletions" => Some(&DESCRIBE_INVENTORY_DELETIONS_REQUEST),
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST)
+        }
+        "DescribeMaintenanceWindowExecutionTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST)
+        }
+        "DescribeMaintenanceWindowExecutions" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST)
+        }
+        "DescribeMaintenanceWindowSchedule" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST)
+        }
+        "DescribeMaintenanceWindowTargets" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST)
+        }
+        "DescribeMaintenanceWindowTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST)
+        }
+        "DescribeMaintenanceWindows" => Some(&DESCRIBE_MAINTENANCE_WINDOWS_REQUEST),
+        "DescribeMaintenanceWindowsForTarget" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST)
+        }
+        "DescribeOpsItems" => Some(&DESCRIBE_OPS_ITEMS_REQUEST),
+        "DescribeParameters" => Some(&DESCRIBE_PARAMETERS_REQUEST),
+        "DescribePatchBaselines" => Some(&DESCRIBE_PATCH_BASELINES_REQUEST),
+        "DescribePatchGroupState" => Some(&DESCRIBE_PATCH_GROUP_STATE_REQUEST),
+        "DescribePatchGroups" => Some(&DESCRIBE_PATCH_GROUPS_REQUEST),
+        "DescribePatchProperties" => Some(&DESCRIBE_PATCH_PROPERTIES_REQUEST),
+        "DescribeSessions" => Some(&DESCRIBE_SESSIONS_REQUEST),
+        "DisassociateOpsItemRelatedItem" => {
+            Some(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST)
+        }
+        "GetAccessToken" => Some(&GET_ACCESS_TOKEN_REQUEST),
+        "GetAutomationExecution" => Some(&GET_AUTOMATION_EXECUTION_REQUEST),
+        "GetCalendarState" => Some(&GET_CALENDAR_STATE_REQUEST),
+        "GetCommandInvocation" => Some(&GET_COMMAND_INVOCATION_REQUEST),
+        "GetConnectionStatus" => Some(&GET_CONNECTION_STATUS_REQUEST),
+        "GetDefaultPatchBaseline" => Some(&GET_DEFAULT_PATCH_BASELINE_REQUEST),
+        "GetDeployablePatchSnapshotForInstance" => {
+            Some(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST)
+        }
+        "GetDocument" => Some(&GET_DOCUMENT_REQUEST),
+        "GetExecutionPreview" => Some(&GET_EXECUTION_PREVIEW_REQUEST),
+        "GetInventory" => Some(&GET_INVENTORY_REQUEST),
+        "GetInventorySchema" => Some(&GET_INVENTORY_SCHEMA_REQUEST),
+        "GetMaintenanceWindow" => Some(&GET_MAINTENANCE_WINDOW_REQUEST),
+        "GetMaintenanceWindowExecution" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST)
         }
         "GetMaintenanceWindowExecutionTask" => {
             Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST)
         }
+        "GetMaintenanceWindowExecutionTaskInvocation" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST)
+        }
+        "GetMaintenanceWindowTask" => Some(&GET_MAINTENANCE_WINDOW_TASK_REQUEST),
+        "GetOpsItem" => Some(&GET_OPS_ITEM_REQUEST),
+        "GetOpsMetadata" => Some(&GET_OPS_METADATA_REQUEST),
+        "GetOpsSummary" => Some(&GET_OPS_SUMMARY_REQUEST),
+        "GetParameter" => Some(&GET_PARAMETER_REQUEST),
+        "GetParameterHistory" => Some(&GET_PARAMETER_HISTORY_REQUEST),
+        "GetParameters" => Some(&GET_PARAMETERS_REQUEST),
+        "GetParametersByPath" => Some(&GET_PARAMETERS_BY_PATH_REQUEST),
+        "GetPatchBaseline" => Some(&GET_PATCH_BASELINE_REQUEST),
+        "GetPatchBaselineForPatchGroup" => {
+            Some(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST)
+        }
+        "GetResourcePolicies" => Some(&GET_RESOURCE_POLICIES_REQUEST),
+        "GetServiceSetting" => Some(&GET_SERVICE_SETTING_REQUEST),
+        "LabelParameterVersion" => Some(&LABEL_PARAMETER_VERSION_REQUEST),
+        "ListAssociationVersions" => Some(&LIST_ASSOCIATION_VERSIONS_REQUEST),
+        "ListAssociations" => Some(&LIST_ASSOCIATIONS_REQUEST),
+        "ListCommandInvocations" => Some(&LIST_COMMAND_INVOCATIONS_REQUEST),
+        "ListCommands" => Some(&LIST_COMMANDS_REQUEST),
+        "ListComplianceItems" => Some(&LIST_COMPLIANCE_ITEMS_REQUEST),
+        "ListComplianceSummaries" => Some(&LIST_COMPLIANCE_SUMMARIES_REQUEST),
+        "ListDocumentMetadataHistory" => Some(&LIST_DOCUMENT_METADATA_HISTORY_REQUEST),
+        "ListDocumentVersions" => Some(&LIST_DOCUMENT_VERSIONS_REQUEST),
+        "ListDocuments" => Some(&LIST_DOCUMENTS_REQUEST),
+        "ListInventoryEntries" => Some(&LIST_INVENTORY_ENTRIES_REQUEST),
+        "ListNodes" => Some(&LIST_NODES_REQUEST),
+        "ListNodesSummary" => Some(&LIST_NODES_SUMMARY_REQUEST),
+        "ListOpsItemEvents" => Some(&LIST_OPS_ITEM_EVENTS_REQUEST),
+        "ListOpsItemRelatedItems" => Some(&LIST_OPS_ITEM_RELATED_ITEMS_REQUEST),
+        "ListOpsMetadata" => Some(&LIST_OPS_METADATA_REQUEST),
+        "ListResourceComplianceSummaries" => {
+            Some(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST)
+        }
+        "ListResourceDataSync" => Some(&LIST_RESOURCE_DATA_SYNC_REQUEST),
+        "ListTagsForResource" => Some(&LIST_TAGS_FOR_RESOURCE_REQUEST),
+        "ModifyDocumentPermission" => Some(&MODIFY_DOCUMENT_PERMISSION_REQUEST),
+        "PutComplianceItems" => Some(&PUT_COMPLIANCE_ITEMS_REQUEST),
+        "PutInventory" => Some(&PUT_INVENTORY_REQUEST),
+        "PutParameter" => Some(&PUT_PARAMETER_REQUEST),
+        "PutResourcePolicy" => Some(&PUT_RESOURCE_POLICY_REQUEST),
+        "RegisterDefaultPatchBaseline" => Some(&REGISTER_DEFAULT_PATCH_BASELINE_REQUEST),
+        "RegisterPatchBaselineForPatchGroup" => {
+            Some(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST)
+        }
+        "RegisterTargetWithMaintenanceWindow" => {
+            Some(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST)
+        }
         "RegisterTaskWithMaintenanceWindow" => {
             Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST)
         }
+        "RemoveTagsFromResource" => Some(&REMOVE_TAGS_FROM_RESOURCE_REQUEST),
+        "ResetServiceSetting" => Some(&RESET_SERVICE_SETTING_REQUEST),
+        "ResumeSession" => Some(&RESUME_SESSION_REQUEST),
+        "SendAutomationSignal" => Some(&SEND_AUTOMATION_SIGNAL_REQUEST),
+        "SendCommand" => Some(&SEND_COMMAND_REQUEST),
+        "StartAccessRequest" => Some(&START_ACCESS_REQUEST_REQUEST),
+        "StartAssociationsOnce" => Some(&START_ASSOCIATIONS_ONCE_REQUEST),
+        "StartAutomationExecution" => Some(&START_AUTOMATION_EXECUTION_REQUEST),
+        "StartChangeRequestExecution" => Some(&START_CHANGE_REQUEST_EXECUTION_REQUEST),
+        "StartExecutionPreview" => Some(&START_EXECUTION_PREVIEW_REQUEST),
+        "StartSession" => Some(&START_SESSION_REQUEST),
+        "StopAutomationExecution" => Some(&STOP_AUTOMATION_EXECUTION_REQUEST),
+        "TerminateSession" => Some(&TERMINATE_SESSION_REQUEST),
+        "UnlabelParameterVersion" => Some(&UNLABEL_PARAMETER_VERSION_REQUEST),
+        "UpdateAssociation" => Some(&UPDATE_ASSOCIATION_REQUEST),
+        "UpdateAssociationStatus" => Some(&UPDATE_ASSOCIATION_STATUS_REQUEST),
+        "UpdateDocument" => Some(&UPDATE_DOCUMENT_REQUEST),
+        "UpdateDocumentDefaultVersion" => Some(&UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST),
+        "UpdateDocumentMetadata" => Some(&UPDATE_DOCUMENT_METADATA_REQUEST),
+        "UpdateMaintenanceWindow" => Some(&UPDATE_MAINTENANCE_WINDOW_REQUEST),
+        "UpdateMaintenanceWindowTarget" => {
+            Some(&UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST)
+        }
+        "UpdateMaintenanceWindowTask" => Some(&UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST),
+        "UpdateManagedInstanceRole" => Some(&UPDATE_MANAGED_INSTANCE_ROLE_REQUEST),
+        "UpdateOpsItem" => Some(&UPDATE_OPS_ITEM_REQUEST),
+        "UpdateOpsMetadata" => Some(&UPDATE_OPS_METADATA_REQUEST),
+        "UpdatePatchBaseline" => Some(&UPDATE_PATCH_BASELINE_REQUEST),
+        "UpdateResourceDataSync" => Some(&UPDATE_RESOURCE_DATA_SYNC_REQUEST),
+        "UpdateServiceSetting" => Some(&UPDATE_SERVICE_SETTING_REQUEST),
         _ => None,
     }
 }
@@ -1131,16 +23480,204 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
 /// The constraints of an operation's output, by operation name.
 pub fn output_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
+        "AddTagsToResource" => Some(&ADD_TAGS_TO_RESOURCE_RESULT),
+        "AssociateOpsItemRelatedItem" => Some(&ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE),
+        "CancelCommand" => Some(&CANCEL_COMMAND_RESULT),
+        "CancelMaintenanceWindowExecution" => {
+            Some(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT)
+        }
+        "CreateActivation" => Some(&CREATE_ACTIVATION_RESULT),
+        "CreateAssociation" => Some(&CREATE_ASSOCIATION_RESULT),
+        "CreateAssociationBatch" => Some(&CREATE_ASSOCIATION_BATCH_RESULT),
+        "CreateDocument" => Some(&CREATE_DOCUMENT_RESULT),
         "CreateMaintenanceWindow" => Some(&CREATE_MAINTENANCE_WINDOW_RESULT),
+        "CreateOpsItem" => Some(&CREATE_OPS_ITEM_RESPONSE),
+        "CreateOpsMetadata" => Some(&CREATE_OPS_METADATA_RESULT),
+        "CreatePatchBaseline" => Some(&CREATE_PATCH_BASELINE_RESULT),
+        "CreateResourceDataSync" => Some(&CREATE_RESOURCE_DATA_SYNC_RESULT),
+        "DeleteActivation" => Some(&DELETE_ACTIVATION_RESULT),
+        "DeleteAssociation" => Some(&DELETE_ASSOCIATION_RESULT),
+        "DeleteDocument" => Some(&DELETE_DOCUMENT_RESULT),
+        "DeleteInventory" => Some(&DELETE_INVENTORY_RESULT),
+        "DeleteMaintenanceWindow" => Some(&DELETE_MAINTENANCE_WINDOW_RESULT),
+        "DeleteOpsItem" => Some(&DELETE_OPS_ITEM_RESPONSE),
+        "DeleteOpsMetadata" => Some(&DELETE_OPS_METADATA_RESULT),
+        "DeleteParameter" => Some(&DELETE_PARAMETER_RESULT),
+        "DeleteParameters" => Some(&DELETE_PARAMETERS_RESULT),
+        "DeletePatchBaseline" => Some(&DELETE_PATCH_BASELINE_RESULT),
+        "DeleteResourceDataSync" => Some(&DELETE_RESOURCE_DATA_SYNC_RESULT),
+        "DeleteResourcePolicy" => Some(&DELETE_RESOURCE_POLICY_RESPONSE),
+        "DeregisterManagedInstance" => Some(&DEREGISTER_MANAGED_INSTANCE_RESULT),
+        "DeregisterPatchBaselineForPatchGroup" => {
+            Some(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT)
+        }
+        "DeregisterTargetFromMaintenanceWindow" => {
+            Some(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT)
+        }
         "DeregisterTaskFromMaintenanceWindow" => {
             Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT)
         }
+        "DescribeActivations" => Some(&DESCRIBE_ACTIVATIONS_RESULT),
+        "DescribeAssociation" => Some(&DESCRIBE_ASSOCIATION_RESULT),
+        "DescribeAssociationExecutionTargets" => {
+            Some(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT)
+        }
+        "DescribeAssociationExecutions" => Some(&DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT),
+        "DescribeAutomationExecutions" => Some(&DESCRIBE_AUTOMATION_EXECUTIONS_RESULT),
+        "DescribeAutomationStepExecutions" => {
+            Some(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT)
+        }
+        "DescribeAvailablePatches" => Some(&DESCRIBE_AVAILABLE_PATCHES_RESULT),
+        "DescribeDocument" => Some(&DESCRIBE_DOCUMENT_RESULT),
+        "DescribeDocumentPermission" => Some(&DESCRIBE_DOCUMENT_PERMISSION_RESPONSE),
+        "DescribeEffectiveInstanceAssociations" => {
+            Some(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT)
+        }
+        "DescribeEffectivePatchesForPatchBaseline" => {
+            Some(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT)
+        }
+        "DescribeInstanceAssociationsStatus" => {
+            Some(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT)
+        }
+        "DescribeInstanceInformation" => Some(&DESCRIBE_INSTANCE_INFORMATION_RESULT),
+        "DescribeInstancePatchStates" => Some(&DESCRIBE_INSTANCE_PATCH_STATES_RESULT),
+        "DescribeInstancePatchStatesForPatchGroup" => {
+            Some(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT)
+        }
+        "DescribeInstancePatches" => Some(&DESCRIBE_INSTANCE_PATCHES_RESULT),
+        "DescribeInstanceProperties" => Some(&DESCRIBE_INSTANCE_PROPERTIES_RESULT),
+        "DescribeInventoryDeletions" => Some(&DESCRIBE_INVENTORY_DELETIONS_RESULT),
+        "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT)
+        }
+        "DescribeMaintenanceWindowExecutionTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT)
+        }
+        "DescribeMaintenanceWindowExecutions" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT)
+        }
+        "DescribeMaintenanceWindowSchedule" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT)
+        }
+        "DescribeMaintenanceWindowTargets" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT)
+        }
+        "DescribeMaintenanceWindowTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT)
+        }
+        "DescribeMaintenanceWindows" => Some(&DESCRIBE_MAINTENANCE_WINDOWS_RESULT),
+        "DescribeMaintenanceWindowsForTarget" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT)
+        }
+        "DescribeOpsItems" => Some(&DESCRIBE_OPS_ITEMS_RESPONSE),
+        "DescribeParameters" => Some(&DESCRIBE_PARAMETERS_RESULT),
+        "DescribePatchBaselines" => Some(&DESCRIBE_PATCH_BASELINES_RESULT),
+        "DescribePatchGroupState" => Some(&DESCRIBE_PATCH_GROUP_STATE_RESULT),
+        "DescribePatchGroups" => Some(&DESCRIBE_PATCH_GROUPS_RESULT),
+        "DescribePatchProperties" => Some(&DESCRIBE_PATCH_PROPERTIES_RESULT),
+        "DescribeSessions" => Some(&DESCRIBE_SESSIONS_RESPONSE),
+        "DisassociateOpsItemRelatedItem" => {
+            Some(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE)
+        }
+        "GetAccessToken" => Some(&GET_ACCESS_TOKEN_RESPONSE),
+        "GetAutomationExecution" => Some(&GET_AUTOMATION_EXECUTION_RESULT),
+        "GetCalendarState" => Some(&GET_CALENDAR_STATE_RESPONSE),
+        "GetCommandInvocation" => Some(&GET_COMMAND_INVOCATION_RESULT),
+        "GetConnectionStatus" => Some(&GET_CONNECTION_STATUS_RESPONSE),
+        "GetDefaultPatchBaseline" => Some(&GET_DEFAULT_PATCH_BASELINE_RESULT),
+        "GetDeployablePatchSnapshotForInstance" => {
+            Some(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT)
+        }
+        "GetDocument" => Some(&GET_DOCUMENT_RESULT),
+        "GetExecutionPreview" => Some(&GET_EXECUTION_PREVIEW_RESPONSE),
+        "GetInventory" => Some(&GET_INVENTORY_RESULT),
+        "GetInventorySchema" => Some(&GET_INVENTORY_SCHEMA_RESULT),
+        "GetMaintenanceWindow" => Some(&GET_MAINTENANCE_WINDOW_RESULT),
+        "GetMaintenanceWindowExecution" => Some(&GET_MAINTENANCE_WINDOW_EXECUTION_RESULT),
         "GetMaintenanceWindowExecutionTask" => {
             Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT)
+        }
+        "GetMaintenanceWindowExecutionTaskInvocation" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT)
+        }
+        "GetMaintenanceWindowTask" => Some(&GET_MAINTENANCE_WINDOW_TASK_RESULT),
+        "GetOpsItem" => Some(&GET_OPS_ITEM_RESPONSE),
+        "GetOpsMetadata" => Some(&GET_OPS_METADATA_RESULT),
+        "GetOpsSummary" => Some(&GET_OPS_SUMMARY_RESULT),
+        "GetParameter" => Some(&GET_PARAMETER_RESULT),
+        "GetParameterHistory" => Some(&GET_PARAMETER_HISTORY_RESULT),
+        "GetParameters" => Some(&GET_PARAMETERS_RESULT),
+        "GetParametersByPath" => Some(&GET_PARAMETERS_BY_PATH_RESULT),
+        "GetPatchBaseline" => Some(&GET_PATCH_BASELINE_RESULT),
+        "GetPatchBaselineForPatchGroup" => {
+            Some(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT)
+        }
+        "GetResourcePolicies" => Some(&GET_RESOURCE_POLICIES_RESPONSE),
+        "GetServiceSetting" => Some(&GET_SERVICE_SETTING_RESULT),
+        "LabelParameterVersion" => Some(&LABEL_PARAMETER_VERSION_RESULT),
+        "ListAssociationVersions" => Some(&LIST_ASSOCIATION_VERSIONS_RESULT),
+        "ListAssociations" => Some(&LIST_ASSOCIATIONS_RESULT),
+        "ListCommandInvocations" => Some(&LIST_COMMAND_INVOCATIONS_RESULT),
+        "ListCommands" => Some(&LIST_COMMANDS_RESULT),
+        "ListComplianceItems" => Some(&LIST_COMPLIANCE_ITEMS_RESULT),
+        "ListComplianceSummaries" => Some(&LIST_COMPLIANCE_SUMMARIES_RESULT),
+        "ListDocumentMetadataHistory" => Some(&LIST_DOCUMENT_METADATA_HISTORY_RESPONSE),
+        "ListDocumentVersions" => Some(&LIST_DOCUMENT_VERSIONS_RESULT),
+        "ListDocuments" => Some(&LIST_DOCUMENTS_RESULT),
+        "ListInventoryEntries" => Some(&LIST_INVENTORY_ENTRIES_RESULT),
+        "ListNodes" => Some(&LIST_NODES_RESULT),
+        "ListNodesSummary" => Some(&LIST_NODES_SUMMARY_RESULT),
+        "ListOpsItemEvents" => Some(&LIST_OPS_ITEM_EVENTS_RESPONSE),
+        "ListOpsItemRelatedItems" => Some(&LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE),
+        "ListOpsMetadata" => Some(&LIST_OPS_METADATA_RESULT),
+        "ListResourceComplianceSummaries" => {
+            Some(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT)
+        }
+        "ListResourceDataSync" => Some(&LIST_RESOURCE_DATA_SYNC_RESULT),
+        "ListTagsForResource" => Some(&LIST_TAGS_FOR_RESOURCE_RESULT),
+        "ModifyDocumentPermission" => Some(&MODIFY_DOCUMENT_PERMISSION_RESPONSE),
+        "PutComplianceItems" => Some(&PUT_COMPLIANCE_ITEMS_RESULT),
+        "PutInventory" => Some(&PUT_INVENTORY_RESULT),
+        "PutParameter" => Some(&PUT_PARAMETER_RESULT),
+        "PutResourcePolicy" => Some(&PUT_RESOURCE_POLICY_RESPONSE),
+        "RegisterDefaultPatchBaseline" => Some(&REGISTER_DEFAULT_PATCH_BASELINE_RESULT),
+        "RegisterPatchBaselineForPatchGroup" => {
+            Some(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT)
+        }
+        "RegisterTargetWithMaintenanceWindow" => {
+            Some(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT)
         }
         "RegisterTaskWithMaintenanceWindow" => {
             Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT)
         }
+        "RemoveTagsFromResource" => Some(&REMOVE_TAGS_FROM_RESOURCE_RESULT),
+        "ResetServiceSetting" => Some(&RESET_SERVICE_SETTING_RESULT),
+        "ResumeSession" => Some(&RESUME_SESSION_RESPONSE),
+        "SendAutomationSignal" => Some(&SEND_AUTOMATION_SIGNAL_RESULT),
+        "SendCommand" => Some(&SEND_COMMAND_RESULT),
+        "StartAccessRequest" => Some(&START_ACCESS_REQUEST_RESPONSE),
+        "StartAssociationsOnce" => Some(&START_ASSOCIATIONS_ONCE_RESULT),
+        "StartAutomationExecution" => Some(&START_AUTOMATION_EXECUTION_RESULT),
+        "StartChangeRequestExecution" => Some(&START_CHANGE_REQUEST_EXECUTION_RESULT),
+        "StartExecutionPreview" => Some(&START_EXECUTION_PREVIEW_RESPONSE),
+        "StartSession" => Some(&START_SESSION_RESPONSE),
+        "StopAutomationExecution" => Some(&STOP_AUTOMATION_EXECUTION_RESULT),
+        "TerminateSession" => Some(&TERMINATE_SESSION_RESPONSE),
+        "UnlabelParameterVersion" => Some(&UNLABEL_PARAMETER_VERSION_RESULT),
+        "UpdateAssociation" => Some(&UPDATE_ASSOCIATION_RESULT),
+        "UpdateAssociationStatus" => Some(&UPDATE_ASSOCIATION_STATUS_RESULT),
+        "UpdateDocument" => Some(&UPDATE_DOCUMENT_RESULT),
+        "UpdateDocumentDefaultVersion" => Some(&UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT),
+        "UpdateDocumentMetadata" => Some(&UPDATE_DOCUMENT_METADATA_RESPONSE),
+        "UpdateMaintenanceWindow" => Some(&UPDATE_MAINTENANCE_WINDOW_RESULT),
+        "UpdateMaintenanceWindowTarget" => Some(&UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT),
+        "UpdateMaintenanceWindowTask" => Some(&UPDATE_MAINTENANCE_WINDOW_TASK_RESULT),
+        "UpdateManagedInstanceRole" => Some(&UPDATE_MANAGED_INSTANCE_ROLE_RESULT),
+        "UpdateOpsItem" => Some(&UPDATE_OPS_ITEM_RESPONSE),
+        "UpdateOpsMetadata" => Some(&UPDATE_OPS_METADATA_RESULT),
+        "UpdatePatchBaseline" => Some(&UPDATE_PATCH_BASELINE_RESULT),
+        "UpdateResourceDataSync" => Some(&UPDATE_RESOURCE_DATA_SYNC_RESULT),
+        "UpdateServiceSetting" => Some(&UPDATE_SERVICE_SETTING_RESULT),
         _ => None,
     }
 }
