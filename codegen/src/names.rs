@@ -7,8 +7,41 @@
 //! (`ARNs`, `IDs`) and stays one word; general-purpose converters split it
 //! into `AR` `Ns`, which gives names like `notification_ar_ns`.
 
+/// Acronyms that run together in AWS names (`AWSKMSKeyARN`); a run of
+/// capitals made only of these is split into them.
+const ACRONYMS: &[&str] = &[
+    "ACL", "API", "ARN", "AWS", "CIDR", "CPU", "DNS", "EBS", "ECR", "ECS", "EKS", "IAM", "KMS", "MFA", "RDS", "SES",
+    "SNS", "SQS", "SSM", "TLS", "URL", "UTC", "VPC",
+];
+
+/// `AWSKMS` as `AWS` `KMS`, when the run is made only of [`ACRONYMS`].
+fn split_acronyms(word: &str) -> Option<Vec<String>> {
+    if word.len() < 6 || !word.chars().all(|c| c.is_ascii_uppercase()) {
+        return None;
+    }
+    let mut parts = Vec::new();
+    let mut rest = word;
+    while !rest.is_empty() {
+        let known = ACRONYMS.iter().filter(|a| rest.starts_with(*a)).max_by_key(|a| a.len())?;
+        parts.push(known.to_string());
+        rest = &rest[known.len()..];
+    }
+    Some(parts)
+}
+
 /// Splits a name into words (see the module docs).
 pub fn words(name: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in raw_words(name) {
+        match split_acronyms(&word) {
+            Some(parts) => out.extend(parts),
+            None => out.push(word),
+        }
+    }
+    out
+}
+
+fn raw_words(name: &str) -> Vec<String> {
     let mut words = Vec::new();
     for part in name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|p| !p.is_empty()) {
         let chars: Vec<char> = part.chars().collect();
@@ -102,6 +135,19 @@ pub fn type_name(name: &str) -> String {
     escape(&pascal_case(name))
 }
 
+/// The variant for an enum member: from its name, or from its value when
+/// the two spell the same letters and the value shows more word breaks
+/// (`AWS_SSM_MANAGEDINSTANCE` with value `AWS::SSM::ManagedInstance`).
+pub fn enum_variant_name(member: &str, value: &str) -> String {
+    let letters =
+        |s: &str| s.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()).collect::<String>();
+    if letters(member) == letters(value) && words(value).len() > words(member).len() {
+        variant_name(value)
+    } else {
+        variant_name(member)
+    }
+}
+
 /// An enum variant for an enum member name or, where there is none, a wire
 /// value such as `AWS::EC2::Instance` or `Intelligent-Tiering`.
 pub fn variant_name(name: &str) -> String {
@@ -138,7 +184,9 @@ mod tests {
     fn acronyms_stay_whole() {
         assert_eq!(snake_case("NotificationARNs"), "notification_arns");
         assert_eq!(snake_case("IPAddress"), "ip_address");
-        assert_eq!(snake_case("AWSKMSKeyARN"), "awskms_key_arn");
+        assert_eq!(snake_case("AWSKMSKeyARN"), "aws_kms_key_arn");
+        assert_eq!(snake_case("AWSKMSX"), "awskmsx");
+        assert_eq!(snake_case("SSMTARGETS"), "ssmtargets");
         assert_eq!(snake_case("InstanceIds"), "instance_ids");
         assert_eq!(snake_case("ResourceIDsFilter"), "resource_ids_filter");
         assert_eq!(snake_case("WindowExecutionId"), "window_execution_id");
@@ -161,6 +209,14 @@ mod tests {
         assert_eq!(field_name("Async"), "r#async");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(field_name("3Days"), "_3_days");
+    }
+
+    #[test]
+    fn enum_variants_take_the_better_spelled_of_name_and_value() {
+        assert_eq!(enum_variant_name("AWS_SSM_MANAGEDINSTANCE", "AWS::SSM::ManagedInstance"), "AwsSsmManagedInstance");
+        assert_eq!(enum_variant_name("ManagedInstance", "managedinstance"), "ManagedInstance");
+        assert_eq!(enum_variant_name("IN_PROGRESS", "InProgress"), "InProgress");
+        assert_eq!(enum_variant_name("V1", "Version One"), "V1");
     }
 
     #[test]

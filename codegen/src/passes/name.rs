@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{Service, ShapeKind};
-use crate::names::{field_name, type_name, variant_name};
+use crate::names::{enum_variant_name, field_name, type_name, variant_name};
 
 /// Names the generated code itself uses unqualified; a shape may not take
 /// one of them.
@@ -64,7 +64,7 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
             }
             ShapeKind::Enum(values) => {
                 for value in values {
-                    value.rust_name = variant_name(&value.name);
+                    value.rust_name = enum_variant_name(&value.name, &value.value);
                     inner.add(&value.rust_name, &format!("{}${}", shape.id, value.name), &shape.file);
                 }
             }

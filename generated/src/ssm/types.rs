@@ -85,18 +85,18 @@ pub enum AccessType {
     Standard,
     /// `JustInTime`.
     #[serde(rename = "JustInTime")]
-    Justintime,
+    JustInTime,
 }
 
 impl AccessType {
     /// Every value, in model order.
-    pub const VALUES: &'static [AccessType] = &[Self::Standard, Self::Justintime];
+    pub const VALUES: &'static [AccessType] = &[Self::Standard, Self::JustInTime];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Standard => "Standard",
-            Self::Justintime => "JustInTime",
+            Self::JustInTime => "JustInTime",
         }
     }
 }
@@ -113,7 +113,7 @@ impl FromStr for AccessType {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Standard" => Ok(Self::Standard),
-            "JustInTime" => Ok(Self::Justintime),
+            "JustInTime" => Ok(Self::JustInTime),
             _ => {
                 Err(UnknownEnumValue {
                     enum_name: "AccessType",
@@ -2258,7 +2258,7 @@ pub enum AutomationExecutionStatus {
     Pending,
     /// `InProgress`.
     #[serde(rename = "InProgress")]
-    Inprogress,
+    InProgress,
     /// `Waiting`.
     #[serde(rename = "Waiting")]
     Waiting,
@@ -2267,7 +2267,7 @@ pub enum AutomationExecutionStatus {
     Success,
     /// `TimedOut`.
     #[serde(rename = "TimedOut")]
-    Timedout,
+    TimedOut,
     /// `Cancelling`.
     #[serde(rename = "Cancelling")]
     Cancelling,
@@ -2291,7 +2291,7 @@ pub enum AutomationExecutionStatus {
     Scheduled,
     /// `RunbookInProgress`.
     #[serde(rename = "RunbookInProgress")]
-    RunbookInprogress,
+    RunbookInProgress,
     /// `PendingChangeCalendarOverride`.
     #[serde(rename = "PendingChangeCalendarOverride")]
     PendingChangeCalendarOverride,
@@ -2316,10 +2316,10 @@ impl AutomationExecutionStatus {
     /// Every value, in model order.
     pub const VALUES: &'static [AutomationExecutionStatus] = &[
         Self::Pending,
-        Self::Inprogress,
+        Self::InProgress,
         Self::Waiting,
         Self::Success,
-        Self::Timedout,
+        Self::TimedOut,
         Self::Cancelling,
         Self::Cancelled,
         Self::Failed,
@@ -2327,7 +2327,7 @@ impl AutomationExecutionStatus {
         Self::Approved,
         Self::Rejected,
         Self::Scheduled,
-        Self::RunbookInprogress,
+        Self::RunbookInProgress,
         Self::PendingChangeCalendarOverride,
         Self::ChangeCalendarOverrideApproved,
         Self::ChangeCalendarOverrideRejected,
@@ -2340,10 +2340,10 @@ impl AutomationExecutionStatus {
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::Pending => "Pending",
-            Self::Inprogress => "InProgress",
+            Self::InProgress => "InProgress",
             Self::Waiting => "Waiting",
             Self::Success => "Success",
-            Self::Timedout => "TimedOut",
+            Self::TimedOut => "TimedOut",
             Self::Cancelling => "Cancelling",
             Self::Cancelled => "Cancelled",
             Self::Failed => "Failed",
@@ -2351,7 +2351,7 @@ impl AutomationExecutionStatus {
             Self::Approved => "Approved",
             Self::Rejected => "Rejected",
             Self::Scheduled => "Scheduled",
-            Self::RunbookInprogress => "RunbookInProgress",
+            Self::RunbookInProgress => "RunbookInProgress",
             Self::PendingChangeCalendarOverride => "PendingChangeCalendarOverride",
             Self::ChangeCalendarOverrideApproved => "ChangeCalendarOverrideApproved",
             Self::ChangeCalendarOverrideRejected => "ChangeCalendarOverrideRejected",
@@ -2374,10 +2374,10 @@ impl FromStr for AutomationExecutionStatus {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Pending" => Ok(Self::Pending),
-            "InProgress" => Ok(Self::Inprogress),
+            "InProgress" => Ok(Self::InProgress),
             "Waiting" => Ok(Self::Waiting),
             "Success" => Ok(Self::Success),
-            "TimedOut" => Ok(Self::Timedout),
+            "TimedOut" => Ok(Self::TimedOut),
             "Cancelling" => Ok(Self::Cancelling),
             "Cancelled" => Ok(Self::Cancelled),
             "Failed" => Ok(Self::Failed),
@@ -2385,7 +2385,7 @@ impl FromStr for AutomationExecutionStatus {
             "Approved" => Ok(Self::Approved),
             "Rejected" => Ok(Self::Rejected),
             "Scheduled" => Ok(Self::Scheduled),
-            "RunbookInProgress" => Ok(Self::RunbookInprogress),
+            "RunbookInProgress" => Ok(Self::RunbookInProgress),
             "PendingChangeCalendarOverride" => Ok(Self::PendingChangeCalendarOverride),
             "ChangeCalendarOverrideApproved" => Ok(Self::ChangeCalendarOverrideApproved),
             "ChangeCalendarOverrideRejected" => Ok(Self::ChangeCalendarOverrideRejected),
@@ -7559,7 +7559,7 @@ pub enum LastResourceDataSyncStatus {
     Failed,
     /// `InProgress`.
     #[serde(rename = "InProgress")]
-    Inprogress,
+    InProgress,
 }
 
 impl LastResourceDataSyncStatus {
@@ -7567,7 +7567,7 @@ impl LastResourceDataSyncStatus {
     pub const VALUES: &'static [LastResourceDataSyncStatus] = &[
         Self::Successful,
         Self::Failed,
-        Self::Inprogress,
+        Self::InProgress,
     ];
 
     /// The value as it is written on the wire.
@@ -7575,7 +7575,7 @@ impl LastResourceDataSyncStatus {
         match self {
             Self::Successful => "Successful",
             Self::Failed => "Failed",
-            Self::Inprogress => "InProgress",
+            Self::InProgress => "InProgress",
         }
     }
 }
@@ -7593,7 +7593,7 @@ impl FromStr for LastResourceDataSyncStatus {
         match value {
             "Successful" => Ok(Self::Successful),
             "Failed" => Ok(Self::Failed),
-            "InProgress" => Ok(Self::Inprogress),
+            "InProgress" => Ok(Self::InProgress),
             _ => {
                 Err(UnknownEnumValue {
                     enum_name: "LastResourceDataSyncStatus",
@@ -9914,17 +9914,17 @@ pub struct OpsItemEventFilter {
 pub enum OpsItemEventFilterKey {
     /// `OpsItemId`.
     #[serde(rename = "OpsItemId")]
-    OpsitemId,
+    OpsItemId,
 }
 
 impl OpsItemEventFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [OpsItemEventFilterKey] = &[Self::OpsitemId];
+    pub const VALUES: &'static [OpsItemEventFilterKey] = &[Self::OpsItemId];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::OpsitemId => "OpsItemId",
+            Self::OpsItemId => "OpsItemId",
         }
     }
 }
@@ -9940,7 +9940,7 @@ impl FromStr for OpsItemEventFilterKey {
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
-            "OpsItemId" => Ok(Self::OpsitemId),
+            "OpsItemId" => Ok(Self::OpsItemId),
             _ => {
                 Err(UnknownEnumValue {
                     enum_name: "OpsItemEventFilterKey",
@@ -10055,7 +10055,7 @@ pub enum OpsItemFilterKey {
     Title,
     /// `OpsItemId`.
     #[serde(rename = "OpsItemId")]
-    OpsitemId,
+    OpsItemId,
     /// `CreatedTime`.
     #[serde(rename = "CreatedTime")]
     CreatedTime,
@@ -10097,7 +10097,7 @@ pub enum OpsItemFilterKey {
     Severity,
     /// `OpsItemType`.
     #[serde(rename = "OpsItemType")]
-    OpsitemType,
+    OpsItemType,
     /// `AccessRequestByRequesterArn`.
     #[serde(rename = "AccessRequestByRequesterArn")]
     AccessRequestRequesterArn,
@@ -10159,7 +10159,7 @@ impl OpsItemFilterKey {
         Self::Source,
         Self::Priority,
         Self::Title,
-        Self::OpsitemId,
+        Self::OpsItemId,
         Self::CreatedTime,
         Self::LastModifiedTime,
         Self::ActualStartTime,
@@ -10173,7 +10173,7 @@ impl OpsItemFilterKey {
         Self::AutomationId,
         Self::Category,
         Self::Severity,
-        Self::OpsitemType,
+        Self::OpsItemType,
         Self::AccessRequestRequesterArn,
         Self::AccessRequestRequesterId,
         Self::AccessRequestApproverArn,
@@ -10201,7 +10201,7 @@ impl OpsItemFilterKey {
             Self::Source => "Source",
             Self::Priority => "Priority",
             Self::Title => "Title",
-            Self::OpsitemId => "OpsItemId",
+            Self::OpsItemId => "OpsItemId",
             Self::CreatedTime => "CreatedTime",
             Self::LastModifiedTime => "LastModifiedTime",
             Self::ActualStartTime => "ActualStartTime",
@@ -10215,7 +10215,7 @@ impl OpsItemFilterKey {
             Self::AutomationId => "AutomationId",
             Self::Category => "Category",
             Self::Severity => "Severity",
-            Self::OpsitemType => "OpsItemType",
+            Self::OpsItemType => "OpsItemType",
             Self::AccessRequestRequesterArn => "AccessRequestByRequesterArn",
             Self::AccessRequestRequesterId => "AccessRequestByRequesterId",
             Self::AccessRequestApproverArn => "AccessRequestByApproverArn",
@@ -10255,7 +10255,7 @@ impl FromStr for OpsItemFilterKey {
             "Source" => Ok(Self::Source),
             "Priority" => Ok(Self::Priority),
             "Title" => Ok(Self::Title),
-            "OpsItemId" => Ok(Self::OpsitemId),
+            "OpsItemId" => Ok(Self::OpsItemId),
             "CreatedTime" => Ok(Self::CreatedTime),
             "LastModifiedTime" => Ok(Self::LastModifiedTime),
             "ActualStartTime" => Ok(Self::ActualStartTime),
@@ -10269,7 +10269,7 @@ impl FromStr for OpsItemFilterKey {
             "AutomationId" => Ok(Self::AutomationId),
             "Category" => Ok(Self::Category),
             "Severity" => Ok(Self::Severity),
-            "OpsItemType" => Ok(Self::OpsitemType),
+            "OpsItemType" => Ok(Self::OpsItemType),
             "AccessRequestByRequesterArn" => Ok(Self::AccessRequestRequesterArn),
             "AccessRequestByRequesterId" => Ok(Self::AccessRequestRequesterId),
             "AccessRequestByApproverArn" => Ok(Self::AccessRequestApproverArn),
@@ -12489,7 +12489,7 @@ pub enum PlatformType {
     Linux,
     /// `MacOS`.
     #[serde(rename = "MacOS")]
-    Macos,
+    MacOs,
 }
 
 impl PlatformType {
@@ -12497,7 +12497,7 @@ impl PlatformType {
     pub const VALUES: &'static [PlatformType] = &[
         Self::Windows,
         Self::Linux,
-        Self::Macos,
+        Self::MacOs,
     ];
 
     /// The value as it is written on the wire.
@@ -12505,7 +12505,7 @@ impl PlatformType {
         match self {
             Self::Windows => "Windows",
             Self::Linux => "Linux",
-            Self::Macos => "MacOS",
+            Self::MacOs => "MacOS",
         }
     }
 }
@@ -12523,7 +12523,7 @@ impl FromStr for PlatformType {
         match value {
             "Windows" => Ok(Self::Windows),
             "Linux" => Ok(Self::Linux),
-            "MacOS" => Ok(Self::Macos),
+            "MacOS" => Ok(Self::MacOs),
             _ => {
                 Err(UnknownEnumValue {
                     enum_name: "PlatformType",
@@ -12849,7 +12849,7 @@ pub struct ResourceDataSyncS3Destination {
     ///
     /// Length: 1 to 512. Pattern: `^arn:`.
     #[serde(rename = "AWSKMSKeyARN", default, skip_serializing_if = "Option::is_none")]
-    pub awskms_key_arn: Option<String>,
+    pub aws_kms_key_arn: Option<String>,
     /// Enables destination data sharing. By default, this field is `null`.
     #[serde(
         rename = "DestinationDataSharing",
@@ -12865,17 +12865,17 @@ pub struct ResourceDataSyncS3Destination {
 pub enum ResourceDataSyncS3Format {
     /// `JsonSerDe`.
     #[serde(rename = "JsonSerDe")]
-    JsonSerde,
+    JsonSerDe,
 }
 
 impl ResourceDataSyncS3Format {
     /// Every value, in model order.
-    pub const VALUES: &'static [ResourceDataSyncS3Format] = &[Self::JsonSerde];
+    pub const VALUES: &'static [ResourceDataSyncS3Format] = &[Self::JsonSerDe];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
-            Self::JsonSerde => "JsonSerDe",
+            Self::JsonSerDe => "JsonSerDe",
         }
     }
 }
@@ -12891,7 +12891,7 @@ impl FromStr for ResourceDataSyncS3Format {
 
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
-            "JsonSerDe" => Ok(Self::JsonSerde),
+            "JsonSerDe" => Ok(Self::JsonSerDe),
             _ => {
                 Err(UnknownEnumValue {
                     enum_name: "ResourceDataSyncS3Format",
@@ -13078,7 +13078,7 @@ pub enum ResourceTypeForTagging {
     OpsItem,
     /// `OpsMetadata`.
     #[serde(rename = "OpsMetadata")]
-    Opsmetadata,
+    OpsMetadata,
     /// `Automation`.
     #[serde(rename = "Automation")]
     Automation,
@@ -13096,7 +13096,7 @@ impl ResourceTypeForTagging {
         Self::Parameter,
         Self::PatchBaseline,
         Self::OpsItem,
-        Self::Opsmetadata,
+        Self::OpsMetadata,
         Self::Automation,
         Self::Association,
     ];
@@ -13110,7 +13110,7 @@ impl ResourceTypeForTagging {
             Self::Parameter => "Parameter",
             Self::PatchBaseline => "PatchBaseline",
             Self::OpsItem => "OpsItem",
-            Self::Opsmetadata => "OpsMetadata",
+            Self::OpsMetadata => "OpsMetadata",
             Self::Automation => "Automation",
             Self::Association => "Association",
         }
@@ -13134,7 +13134,7 @@ impl FromStr for ResourceTypeForTagging {
             "Parameter" => Ok(Self::Parameter),
             "PatchBaseline" => Ok(Self::PatchBaseline),
             "OpsItem" => Ok(Self::OpsItem),
-            "OpsMetadata" => Ok(Self::Opsmetadata),
+            "OpsMetadata" => Ok(Self::OpsMetadata),
             "Automation" => Ok(Self::Automation),
             "Association" => Ok(Self::Association),
             _ => {
@@ -13858,26 +13858,26 @@ pub enum SourceType {
     AwsEc2Instance,
     /// `AWS::IoT::Thing`.
     #[serde(rename = "AWS::IoT::Thing")]
-    AwsIotThing,
+    AwsIoTThing,
     /// `AWS::SSM::ManagedInstance`.
     #[serde(rename = "AWS::SSM::ManagedInstance")]
-    AwsSsmManagedinstance,
+    AwsSsmManagedInstance,
 }
 
 impl SourceType {
     /// Every value, in model order.
     pub const VALUES: &'static [SourceType] = &[
         Self::AwsEc2Instance,
-        Self::AwsIotThing,
-        Self::AwsSsmManagedinstance,
+        Self::AwsIoTThing,
+        Self::AwsSsmManagedInstance,
     ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
         match self {
             Self::AwsEc2Instance => "AWS::EC2::Instance",
-            Self::AwsIotThing => "AWS::IoT::Thing",
-            Self::AwsSsmManagedinstance => "AWS::SSM::ManagedInstance",
+            Self::AwsIoTThing => "AWS::IoT::Thing",
+            Self::AwsSsmManagedInstance => "AWS::SSM::ManagedInstance",
         }
     }
 }
@@ -13894,8 +13894,8 @@ impl FromStr for SourceType {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "AWS::EC2::Instance" => Ok(Self::AwsEc2Instance),
-            "AWS::IoT::Thing" => Ok(Self::AwsIotThing),
-            "AWS::SSM::ManagedInstance" => Ok(Self::AwsSsmManagedinstance),
+            "AWS::IoT::Thing" => Ok(Self::AwsIoTThing),
+            "AWS::SSM::ManagedInstance" => Ok(Self::AwsSsmManagedInstance),
             _ => {
                 Err(UnknownEnumValue {
                     enum_name: "SourceType",

@@ -19040,7 +19040,7 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
             required: false,
             schema: Schema::String(StringRules {
                 length: Some(Length::between(1, 512)),
-                pattern: Some(&RESOURCE_DATA_SYNC_AWSKMS_KEY_ARN_PATTERN),
+                pattern: Some(&RESOURCE_DATA_SYNC_AWS_KMS_KEY_ARN_PATTERN),
                 values: None,
             }),
         },
@@ -23209,7 +23209,7 @@ pub static ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^arn:`.
-pub static RESOURCE_DATA_SYNC_AWSKMS_KEY_ARN_PATTERN: Pattern = Pattern::linear(
+pub static RESOURCE_DATA_SYNC_AWS_KMS_KEY_ARN_PATTERN: Pattern = Pattern::linear(
     "^arn:",
     "^arn:",
 );
