@@ -1,6 +1,8 @@
 //! `cargo xtask`: the command line over the `codegen` library. It parses
 //! arguments and writes files; everything else happens in the library.
 
+mod measure;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -13,6 +15,7 @@ const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
        cargo xtask import --smithy FILE [--operations A,B] [--out DIR]
        cargo xtask conformance
+       cargo xtask measure
 
 codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
              --spec/--out it regenerates this workspace's crates (specs/ into
@@ -27,7 +30,9 @@ import       brings a Smithy JSON AST model into a spec directory: the service,
   --out DIR          the spec directory (default: specs/<the service's sdkId>); its
                      *.json files belong to the import, and stale ones are removed
 conformance  runs Smithy's validation suite and awsJson1.1 protocol tests
-             against generated crates and prints the results";
+             against generated crates and prints the results
+measure      times the generated crate's build (debug and release, its
+             dependencies built) and codegen, next to aws-sdk-ssm's";
 
 struct Args {
     check: bool,
@@ -48,6 +53,16 @@ fn main() -> ExitCode {
         },
         Some("conformance") => conformance(),
         Some("import") => import(&args[1..]),
+        Some("measure") => match measure::measure(&root()) {
+            Ok(table) => {
+                print!("{table}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        },
         Some("-h" | "--help") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
