@@ -29,6 +29,10 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
         let io = |t: &Option<ast::Target>| t.as_ref().map(|t| t.target.clone()).filter(|t| t != UNIT);
         let mut errors: Vec<String> = op.shape.errors.iter().map(|t| t.target.clone()).collect();
         errors.extend(common_errors.iter().filter(|e| !errors.contains(e)).cloned().collect::<Vec<_>>());
+        // Sources list errors in different orders (botocore and Smithy do
+        // for SSM); the error enum should not depend on it.
+        errors.sort();
+        errors.dedup();
         operations.push(ir::Operation {
             id: op_ref.target.clone(),
             name: shape_id::name(&op_ref.target).to_string(),

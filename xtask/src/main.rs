@@ -13,7 +13,7 @@ use codegen::{Generated, Settings};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
-       cargo xtask import --smithy FILE [--operations A,B] [--out DIR]
+       cargo xtask import (--smithy FILE | --botocore FILE) [--operations A,B] [--out DIR]
        cargo xtask conformance
        cargo xtask measure
 
@@ -24,9 +24,10 @@ codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
   --out DIR          where to write a standalone crate (its own workspace)
   --crate-name NAME  the package name (default: the --out directory's name)
   --check            write nothing; fail and list the files that are out of date
-import       brings a Smithy JSON AST model into a spec directory: the service,
-             the operations (all, or those named) and every shape they reach,
-             one file per operation plus shared.json
+import       brings a service model into a spec directory: a Smithy JSON AST
+             file, or a botocore service-2.json (plain or .gz) converted to
+             Smithy; the service, the operations (all, or those named) and every
+             shape they reach, one file per operation plus shared.json
   --out DIR          the spec directory (default: specs/<the service's sdkId>); its
                      *.json files belong to the import, and stale ones are removed
 conformance  runs Smithy's validation suite and awsJson1.1 protocol tests
@@ -227,11 +228,12 @@ fn remove_empty_dirs(dir: &Path) -> io::Result<()> {
 
 /// `cargo xtask import`: writes the sliced spec files, only those that changed.
 fn import(args: &[String]) -> ExitCode {
-    let (mut smithy, mut operations, mut out) = (None, None, None);
+    let (mut smithy, mut botocore, mut operations, mut out) = (None, None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--smithy", Some(file)) => smithy = Some(PathBuf::from(file)),
+            ("--botocore", Some(file)) => botocore = Some(PathBuf::from(file)),
             ("--operations", Some(list)) => operations = Some(list.split(',').map(str::to_string).collect::<Vec<_>>()),
             ("--out", Some(dir)) => out = Some(PathBuf::from(dir)),
             _ => {
@@ -240,18 +242,38 @@ fn import(args: &[String]) -> ExitCode {
             }
         }
     }
-    let Some(smithy) = smithy else {
-        eprintln!("error: --smithy FILE is required\n\n{USAGE}");
-        return ExitCode::from(2);
-    };
-    let text = match fs::read_to_string(&smithy) {
-        Ok(text) => text,
-        Err(e) => {
-            eprintln!("error: {}: {e}", smithy.display());
-            return ExitCode::FAILURE;
+    let (source, text) = match (smithy, botocore) {
+        (Some(file), None) => match read_model(&file) {
+            Ok(text) => (file, text),
+            Err(e) => {
+                eprintln!("error: {}: {e}", file.display());
+                return ExitCode::FAILURE;
+            }
+        },
+        (None, Some(file)) => {
+            let name = shown(&file).display().to_string();
+            let converted = read_model(&file)
+                .map_err(|e| format!("error: {name}: {e}"))
+                .and_then(|text| codegen::import::botocore::to_smithy(&name, &text).map_err(|d| d.to_string()));
+            match converted {
+                Ok((text, warnings)) => {
+                    for warning in warnings.iter() {
+                        eprintln!("{warning}");
+                    }
+                    (file, text)
+                }
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::FAILURE;
+                }
+            }
+        }
+        _ => {
+            eprintln!("error: give one of --smithy FILE and --botocore FILE\n\n{USAGE}");
+            return ExitCode::from(2);
         }
     };
-    let files = match codegen::import::slice_smithy(&shown(&smithy).display().to_string(), &text, operations.as_deref())
+    let files = match codegen::import::slice_smithy(&shown(&source).display().to_string(), &text, operations.as_deref())
     {
         Ok(files) => files,
         Err(diagnostics) => {
@@ -290,6 +312,18 @@ fn import(args: &[String]) -> ExitCode {
     }
     println!("{}: {written} written, {removed} removed, {} unchanged", shown(&out).display(), files.len() - written);
     ExitCode::SUCCESS
+}
+
+/// A model file's text; `.gz` files (as botocore ships them) are inflated.
+fn read_model(path: &Path) -> io::Result<String> {
+    let bytes = fs::read(path)?;
+    if path.extension().is_some_and(|e| e == "gz") {
+        let mut text = String::new();
+        io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)?;
+        Ok(text)
+    } else {
+        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
 }
 
 /// Runs the suite's report (a binary of the `conformance` crate, so that

@@ -185,3 +185,45 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
     let tests = cargo(&["test"], None);
     assert!(text(&tests.stdout).contains("8 passed"), "{}", text(&tests.stdout));
 }
+
+/// A second service proves generality: KMS from the botocore that pip
+/// installed (with boto3; `.ci/run` makes sure), imported, generated as a
+/// standalone crate, and built with clippy and rustdoc denying warnings,
+/// with no hand edits.
+#[test]
+fn a_second_service_from_installed_botocore() {
+    let locate = Command::new("python3")
+        .args(["-c", "import botocore, os; print(os.path.dirname(botocore.__file__))"])
+        .output()
+        .expect("python3 is installed");
+    assert!(locate.status.success(), "botocore is installed (.ci/run installs boto3): {}", text(&locate.stderr));
+    let model = PathBuf::from(text(&locate.stdout).trim()).join("data/kms/2014-11-01/service-2.json.gz");
+    let dir = scratch("kms");
+    let spec = dir.join("spec/kms");
+    let out = dir.join("kms-crate");
+    let import = xtask(&["import", "--botocore", model.to_str().unwrap(), "--out", spec.to_str().unwrap()]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let again = xtask(&["import", "--botocore", model.to_str().unwrap(), "--out", spec.to_str().unwrap()]);
+    assert!(
+        text(&again.stdout).contains(" 0 written, 0 removed"),
+        "a second import changes nothing: {}",
+        text(&again.stdout)
+    );
+    let generate = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    let service = std::fs::read_to_string(out.join("src/kms/service.rs")).unwrap();
+    assert!(service.contains("pub trait TrentService") && service.contains("fn encrypt("), "the KMS trait");
+    let target = root().join("target/standalone");
+    for (args, rustdocflags) in [
+        (&["clippy", "--all-targets", "--", "-D", "warnings"][..], None),
+        (&["doc", "--no-deps"][..], Some("-Dwarnings")),
+    ] {
+        let mut command = Command::new(env!("CARGO"));
+        command.args(args).current_dir(&out).env("CARGO_TARGET_DIR", &target).env("RUSTFLAGS", "-Dwarnings");
+        if let Some(flags) = rustdocflags {
+            command.env("RUSTDOCFLAGS", flags);
+        }
+        let output = command.output().unwrap();
+        assert!(output.status.success(), "cargo {args:?}: {}", text(&output.stderr));
+    }
+}

@@ -41,21 +41,21 @@ pub struct GreetingWithErrorsOutput {
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum GreetingWithErrorsError {
-    /// This error is thrown when an invalid greeting value is provided.
-    InvalidGreeting(InvalidGreeting),
     /// This error is thrown when a request is invalid.
     ComplexError(ComplexError),
     /// This error has test cases that test some of the dark corners of Amazon service framework history.
     FooError(FooError),
+    /// This error is thrown when an invalid greeting value is provided.
+    InvalidGreeting(InvalidGreeting),
 }
 
 impl GreetingWithErrorsError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self) -> Response {
         match self {
-            Self::InvalidGreeting(error) => modelled_error(error),
             Self::ComplexError(error) => modelled_error(error),
             Self::FooError(error) => modelled_error(error),
+            Self::InvalidGreeting(error) => modelled_error(error),
         }
     }
 }
@@ -63,20 +63,14 @@ impl GreetingWithErrorsError {
 impl fmt::Display for GreetingWithErrorsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::InvalidGreeting(error) => fmt::Display::fmt(error, f),
             Self::ComplexError(error) => fmt::Display::fmt(error, f),
             Self::FooError(error) => fmt::Display::fmt(error, f),
+            Self::InvalidGreeting(error) => fmt::Display::fmt(error, f),
         }
     }
 }
 
 impl std::error::Error for GreetingWithErrorsError {}
-
-impl From<InvalidGreeting> for GreetingWithErrorsError {
-    fn from(error: InvalidGreeting) -> Self {
-        Self::InvalidGreeting(error)
-    }
-}
 
 impl From<ComplexError> for GreetingWithErrorsError {
     fn from(error: ComplexError) -> Self {
@@ -87,5 +81,11 @@ impl From<ComplexError> for GreetingWithErrorsError {
 impl From<FooError> for GreetingWithErrorsError {
     fn from(error: FooError) -> Self {
         Self::FooError(error)
+    }
+}
+
+impl From<InvalidGreeting> for GreetingWithErrorsError {
+    fn from(error: InvalidGreeting) -> Self {
+        Self::InvalidGreeting(error)
     }
 }

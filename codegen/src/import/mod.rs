@@ -16,6 +16,8 @@ use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::shape_id;
 
+pub mod botocore;
+
 /// Spec files by file name.
 pub type SpecFiles = BTreeMap<String, String>;
 

@@ -1,0 +1,450 @@
+//! botocore's JSON service models (`service-2.json`, as shipped in
+//! botocore's data directory) converted to Smithy 2.0 JSON AST, faithfully:
+//! every field botocore gives is either converted or known to carry nothing
+//! a server needs; any other field is an error, never dropped in silence.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Deserialize;
+use serde_json::{Number, Value, json};
+
+use crate::ast::OrderedMap;
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+#[derive(Deserialize)]
+struct Model {
+    metadata: Metadata,
+    operations: OrderedMap<Operation>,
+    shapes: OrderedMap<Shape>,
+    documentation: Option<String>,
+    #[allow(dead_code)]
+    version: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Metadata {
+    api_version: String,
+    endpoint_prefix: String,
+    json_version: Option<String>,
+    protocol: String,
+    service_full_name: Option<String>,
+    service_id: Option<String>,
+    signing_name: Option<String>,
+    target_prefix: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Ref {
+    shape: String,
+}
+
+#[derive(Deserialize)]
+struct Operation {
+    input: Option<Ref>,
+    output: Option<Ref>,
+    #[serde(default)]
+    errors: Vec<Ref>,
+    documentation: Option<String>,
+    #[serde(default)]
+    deprecated: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Member {
+    shape: String,
+    documentation: Option<String>,
+    #[serde(default, rename = "box")]
+    boxed: bool,
+    #[serde(default)]
+    idempotency_token: bool,
+    #[serde(default)]
+    deprecated: bool,
+    timestamp_format: Option<String>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Shape {
+    #[serde(rename = "type")]
+    kind: String,
+    members: Option<OrderedMap<Member>>,
+    member: Option<Member>,
+    key: Option<Member>,
+    value: Option<Member>,
+    #[serde(default)]
+    required: Vec<String>,
+    min: Option<Number>,
+    max: Option<Number>,
+    pattern: Option<String>,
+    #[serde(rename = "enum")]
+    values: Option<Vec<String>>,
+    #[serde(default)]
+    sensitive: bool,
+    documentation: Option<String>,
+    #[serde(default)]
+    exception: bool,
+    #[serde(default)]
+    fault: bool,
+    error: Option<ErrorInfo>,
+    #[serde(default, rename = "box")]
+    boxed: bool,
+    #[serde(default)]
+    union: bool,
+    timestamp_format: Option<String>,
+    #[serde(default)]
+    deprecated: bool,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ErrorInfo {
+    http_status_code: Option<u16>,
+}
+
+/// Fields that carry nothing the generated code needs.
+const IGNORED: &[&str] = &["deprecatedMessage", "flattened", "locationName", "xmlNamespace", "wrapper"];
+
+/// Converts `text`, a botocore `service-2.json` named `source` in messages,
+/// to a Smithy JSON AST model; also returns the renames it had to make.
+pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diagnostics> {
+    let error = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).into() };
+    let model: Model = serde_json::from_str(text)
+        .map_err(|e| error(format!("not a botocore service model (line {}, column {}): {e}", e.line(), e.column())))?;
+    let meta = &model.metadata;
+    let protocol = match (meta.protocol.as_str(), meta.json_version.as_deref()) {
+        ("json", Some("1.0")) => "aws.protocols#awsJson1_0",
+        ("json", _) => "aws.protocols#awsJson1_1",
+        (other, _) => return Err(error(format!("protocol {other:?} is not supported; awsJson (\"json\") models are"))),
+    };
+    let namespace = format!("com.amazonaws.{}", meta.endpoint_prefix.to_ascii_lowercase().replace(['-', '.'], ""));
+    let mut warnings = Diagnostics::default();
+
+    // Smithy shape ids are unique ignoring case; botocore names are not.
+    // Shapes that collide and are defined alike are merged into the first
+    // (in byte order); others are renamed. Either way it is reported.
+    let raw: Value = serde_json::from_str(text).expect("parsed above");
+    let mut names: BTreeMap<String, String> = BTreeMap::new();
+    let mut merged: BTreeSet<String> = BTreeSet::new();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
+    let mut sorted: Vec<&str> = model.shapes.iter().map(|(n, _)| n).collect();
+    sorted.sort();
+    for name in sorted {
+        if let Some(first) = taken.get(&name.to_ascii_lowercase()) {
+            if raw["shapes"][name] == raw["shapes"][first.as_str()] {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "shape {name} differs from {first} only in case and is defined alike; merged into {first}"
+                    ))
+                    .in_file(source),
+                );
+                names.insert(name.to_string(), first.clone());
+                merged.insert(name.to_string());
+                continue;
+            }
+        }
+        let mut smithy = name.to_string();
+        let mut n = 2;
+        while taken.contains_key(&smithy.to_ascii_lowercase()) {
+            smithy = format!("{name}{n}");
+            n += 1;
+        }
+        if smithy != name {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "shape {name} collides with another name ignoring case; imported as {smithy}"
+                ))
+                .in_file(source),
+            );
+        }
+        taken.insert(smithy.to_ascii_lowercase(), name.to_string());
+        names.insert(name.to_string(), smithy);
+    }
+    let id = |name: &str| -> String { format!("{namespace}#{}", names.get(name).map_or(name, String::as_str)) };
+    let shape_of = |name: &str| model.shapes.get(name);
+
+    // (shape id, JSON text): text is built here so that member order stays
+    // botocore's (serde_json's maps would sort it).
+    let mut shapes: Vec<(String, String)> = Vec::new();
+    let mut inputs: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut outputs: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, op) in model.operations.iter() {
+        if let Some(r) = &op.input {
+            *inputs.entry(r.shape.as_str()).or_default() += 1;
+        }
+        if let Some(r) = &op.output {
+            *outputs.entry(r.shape.as_str()).or_default() += 1;
+        }
+    }
+    let used_as_member: BTreeSet<&str> = model
+        .shapes
+        .iter()
+        .flat_map(|(_, s)| {
+            s.members
+                .iter()
+                .flat_map(|m| m.iter().map(|(_, m)| m.shape.as_str()))
+                .chain([&s.member, &s.key, &s.value].into_iter().flatten().map(|m| m.shape.as_str()))
+        })
+        .collect();
+
+    // The service.
+    let service_name = meta
+        .target_prefix
+        .clone()
+        .unwrap_or_else(|| meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()).replace(' ', ""));
+    let mut service_traits = serde_json::Map::new();
+    service_traits.insert("aws.api#service".into(), json!({"sdkId": meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()), "endpointPrefix": meta.endpoint_prefix}));
+    service_traits.insert(
+        "aws.auth#sigv4".into(),
+        json!({"name": meta.signing_name.clone().unwrap_or(meta.endpoint_prefix.clone())}),
+    );
+    service_traits.insert(protocol.into(), json!({}));
+    if let Some(title) = &meta.service_full_name {
+        service_traits.insert("smithy.api#title".into(), json!(title));
+    }
+    if let Some(docs) = &model.documentation {
+        service_traits.insert("smithy.api#documentation".into(), json!(docs));
+    }
+    let operation_ids: Vec<Value> =
+        model.operations.iter().map(|(name, _)| json!({"target": format!("{namespace}#{name}")})).collect();
+    shapes.push((
+        format!("{namespace}#{service_name}"),
+        json!({"type": "service", "version": meta.api_version, "operations": operation_ids, "traits": service_traits})
+            .to_string(),
+    ));
+
+    for (name, op) in model.operations.iter() {
+        let mut shape = serde_json::Map::new();
+        shape.insert("type".into(), json!("operation"));
+        shape.insert(
+            "input".into(),
+            json!({"target": op.input.as_ref().map_or("smithy.api#Unit".to_string(), |r| id(&r.shape))}),
+        );
+        shape.insert(
+            "output".into(),
+            json!({"target": op.output.as_ref().map_or("smithy.api#Unit".to_string(), |r| id(&r.shape))}),
+        );
+        if !op.errors.is_empty() {
+            shape.insert(
+                "errors".into(),
+                Value::Array(op.errors.iter().map(|r| json!({"target": id(&r.shape)})).collect()),
+            );
+        }
+        let mut traits = serde_json::Map::new();
+        if let Some(docs) = &op.documentation {
+            traits.insert("smithy.api#documentation".into(), json!(docs));
+        }
+        if op.deprecated {
+            traits.insert("smithy.api#deprecated".into(), json!({}));
+        }
+        if !traits.is_empty() {
+            shape.insert("traits".into(), Value::Object(traits));
+        }
+        shapes.push((format!("{namespace}#{name}"), Value::Object(shape).to_string()));
+    }
+
+    for (name, shape) in model.shapes.iter().filter(|(name, _)| !merged.contains(*name)) {
+        let at = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).at_shape(name).into() };
+        if let Some(key) = shape.rest.keys().find(|k| !IGNORED.contains(&k.as_str())) {
+            return Err(at(format!("botocore field `{key}` is not understood; the converter must learn it")));
+        }
+        let numeric = matches!(shape.kind.as_str(), "integer" | "long" | "float" | "double");
+        let mut traits = serde_json::Map::new();
+        if let Some(docs) = &shape.documentation {
+            traits.insert("smithy.api#documentation".into(), json!(docs));
+        }
+        if shape.min.is_some() || shape.max.is_some() {
+            let bounds = json!({"min": shape.min, "max": shape.max});
+            let bounds: serde_json::Map<String, Value> = bounds
+                .as_object()
+                .unwrap()
+                .iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect();
+            let trait_id = if numeric { "smithy.api#range" } else { "smithy.api#length" };
+            traits.insert(trait_id.into(), Value::Object(bounds));
+        }
+        if let Some(pattern) = &shape.pattern {
+            traits.insert("smithy.api#pattern".into(), json!(pattern));
+        }
+        if shape.sensitive {
+            traits.insert("smithy.api#sensitive".into(), json!({}));
+        }
+        if shape.deprecated {
+            traits.insert("smithy.api#deprecated".into(), json!({}));
+        }
+        if let Some(format) = &shape.timestamp_format {
+            traits.insert(
+                "smithy.api#timestampFormat".into(),
+                json!(timestamp_format(format).ok_or_else(|| at(format!("unknown timestampFormat {format}")))?),
+            );
+        }
+        if shape.exception {
+            traits.insert("smithy.api#error".into(), json!(if shape.fault { "server" } else { "client" }));
+            if let Some(status) = shape.error.as_ref().and_then(|e| e.http_status_code) {
+                traits.insert("smithy.api#httpError".into(), json!(status));
+            }
+        }
+        // Unboxed primitives have a zero default, as botocore clients assume.
+        if default_of(shape).is_some() {
+            traits.insert("smithy.api#default".into(), default_of(shape).unwrap());
+        }
+        if shape.kind == "structure" && !shape.exception && !used_as_member.contains(name) {
+            if inputs.get(name) == Some(&1) && !outputs.contains_key(name) {
+                traits.insert("smithy.api#input".into(), json!({}));
+            } else if outputs.get(name) == Some(&1) && !inputs.contains_key(name) {
+                traits.insert("smithy.api#output".into(), json!({}));
+            }
+        }
+
+        // `in_structure`: only structure members take `@default`.
+        let member =
+            |m: &Member, member_name: &str, required: bool, in_structure: bool| -> Result<Value, Diagnostics> {
+                if let Some(key) = m.rest.keys().find(|k| !IGNORED.contains(&k.as_str())) {
+                    return Err(at(format!("botocore member field `{key}` (on {member_name}) is not understood")));
+                }
+                let mut traits = serde_json::Map::new();
+                if let Some(docs) = &m.documentation {
+                    traits.insert("smithy.api#documentation".into(), json!(docs));
+                }
+                if required {
+                    traits.insert("smithy.api#required".into(), json!({}));
+                }
+                if m.idempotency_token {
+                    traits.insert("smithy.api#idempotencyToken".into(), json!({}));
+                }
+                if m.deprecated {
+                    traits.insert("smithy.api#deprecated".into(), json!({}));
+                }
+                if let Some(format) = &m.timestamp_format {
+                    traits.insert(
+                        "smithy.api#timestampFormat".into(),
+                        json!(timestamp_format(format).ok_or_else(|| at(format!("unknown timestampFormat {format}")))?),
+                    );
+                }
+                if let Some(target) = shape_of(&m.shape).filter(|_| in_structure) {
+                    match default_of(target) {
+                        // A boxed member of a defaulted target cancels the default.
+                        Some(_) if m.boxed => {
+                            traits.insert("smithy.api#default".into(), Value::Null);
+                        }
+                        Some(default) => {
+                            traits.insert("smithy.api#default".into(), default);
+                        }
+                        None => {}
+                    }
+                }
+                let mut out = serde_json::Map::new();
+                out.insert("target".into(), json!(id(&m.shape)));
+                if !traits.is_empty() {
+                    out.insert("traits".into(), Value::Object(traits));
+                }
+                Ok(Value::Object(out))
+            };
+
+        let mut out: Vec<(&str, String)> = Vec::new();
+        match (shape.kind.as_str(), &shape.values) {
+            ("string", Some(values)) => {
+                out.push(("type", json!("enum").to_string()));
+                let mut members = Vec::new();
+                let mut used = BTreeSet::new();
+                for value in values {
+                    let mut member_name = enum_member_name(value);
+                    while !used.insert(member_name.clone()) {
+                        member_name.push('_');
+                    }
+                    members.push((
+                        member_name,
+                        json!({"target": "smithy.api#Unit", "traits": {"smithy.api#enumValue": value}}),
+                    ));
+                }
+                out.push(("members", object(&members)));
+            }
+            ("structure", _) => {
+                out.push(("type", json!(if shape.union { "union" } else { "structure" }).to_string()));
+                let mut members = Vec::new();
+                for (member_name, m) in shape.members.iter().flat_map(|m| m.iter()) {
+                    let required = shape.required.iter().any(|r| r == member_name);
+                    members.push((member_name.to_string(), member(m, member_name, required, !shape.union)?));
+                }
+                out.push(("members", object(&members)));
+            }
+            ("list", _) => {
+                out.push(("type", json!("list").to_string()));
+                let m = shape.member.as_ref().ok_or_else(|| at("a list without `member`".into()))?;
+                out.push(("member", member(m, "member", false, false)?.to_string()));
+            }
+            ("map", _) => {
+                out.push(("type", json!("map").to_string()));
+                let key = shape.key.as_ref().ok_or_else(|| at("a map without `key`".into()))?;
+                let value = shape.value.as_ref().ok_or_else(|| at("a map without `value`".into()))?;
+                out.push(("key", member(key, "key", false, false)?.to_string()));
+                out.push(("value", member(value, "value", false, false)?.to_string()));
+            }
+            (kind @ ("string" | "integer" | "long" | "boolean" | "timestamp" | "blob" | "float" | "double"), _) => {
+                out.push(("type", json!(kind).to_string()));
+            }
+            (other, _) => return Err(at(format!("botocore type {other:?} is not supported"))),
+        }
+        if !traits.is_empty() {
+            out.push(("traits", Value::Object(traits).to_string()));
+        }
+        let fields: Vec<String> = out.iter().map(|(k, v)| format!("{}: {v}", json!(k))).collect();
+        shapes.push((id(name), format!("{{{}}}", fields.join(", "))));
+    }
+
+    let entries: Vec<String> = shapes.iter().map(|(id, shape)| format!("{}: {shape}", json!(id))).collect();
+    let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
+    Ok((text, warnings))
+}
+
+/// A JSON object's text with its members in the given order.
+fn object(members: &[(String, Value)]) -> String {
+    let entries: Vec<String> = members.iter().map(|(name, value)| format!("{}: {value}", json!(name))).collect();
+    format!("{{{}}}", entries.join(", "))
+}
+
+/// The zero default of an unboxed primitive; none when zero is outside
+/// the shape's own range (such shapes are nullable, as in Smithy).
+fn default_of(shape: &Shape) -> Option<Value> {
+    let outside = |bound: &Option<Number>, zero_outside: fn(f64) -> bool| {
+        bound.as_ref().and_then(Number::as_f64).is_some_and(zero_outside)
+    };
+    if shape.boxed || outside(&shape.min, |min| min > 0.0) || outside(&shape.max, |max| max < 0.0) {
+        return None;
+    }
+    match shape.kind.as_str() {
+        "boolean" => Some(json!(false)),
+        "integer" | "long" | "float" | "double" => Some(json!(0)),
+        _ => None,
+    }
+}
+
+fn timestamp_format(botocore: &str) -> Option<&'static str> {
+    Some(match botocore {
+        "iso8601" => "date-time",
+        "rfc822" => "http-date",
+        "unixTimestamp" => "epoch-seconds",
+        _ => return None,
+    })
+}
+
+/// A Smithy member name for an enum value (`AWS::EC2::Instance` gives
+/// `AWS_EC2_Instance`); the value itself stays in `@enumValue`.
+fn enum_member_name(value: &str) -> String {
+    let mut name: String = value.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }).collect();
+    name = name.trim_matches('_').to_string();
+    while name.contains("__") {
+        name = name.replace("__", "_");
+    }
+    if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
+        name = format!("V{name}");
+    }
+    name
+}
