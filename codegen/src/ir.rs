@@ -180,6 +180,10 @@ pub struct TypeRef {
     pub constraints: Constraints,
     /// For lists and maps: `@sparse`, so entries may be null.
     pub sparse: bool,
+    /// Whether the place adds no constraint trait of its own, so that the
+    /// constraints are exactly its target's (and can be shared with every
+    /// other such place).
+    pub target_constraints: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]

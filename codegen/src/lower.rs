@@ -195,6 +195,7 @@ impl Lowering<'_> {
                 ty: Type::Unresolved,
                 constraints: Constraints::default(),
                 sparse: false,
+                target_constraints: false,
             },
             required: member.traits.contains_key("smithy.api#required"),
             default: None,

@@ -101,7 +101,7 @@ pub fn module(service: &Service) -> TokenStream {
     let cx = FileCx::without_shapes(service);
     let shapes = reachable(service);
     let patterns = patterns(service, &shapes);
-    let emitter = Emitter { cx: &cx, patterns: &patterns };
+    let emitter = Emitter { cx: &cx, patterns: &patterns, collections: Default::default() };
 
     let mut items = Vec::new();
     for id in &shapes {
@@ -127,6 +127,24 @@ pub fn module(service: &Service) -> TokenStream {
                 quote! { #docs pub static #name: #ty = #ty { name: #wire, values: &[#(#all),*], listed: #listed }; }
             }
         });
+    }
+    // List and map statics; emitting one may register more (nested ones).
+    let mut emitted = BTreeSet::new();
+    loop {
+        let pending: Vec<TypeRef> = emitter
+            .collections
+            .borrow()
+            .iter()
+            .filter(|(id, _)| !emitted.contains(*id))
+            .map(|(_, t)| t.clone())
+            .collect();
+        if pending.is_empty() {
+            break;
+        }
+        for t in pending {
+            emitted.insert(t.target.clone());
+            items.push(emitter.collection_static(&t));
+        }
     }
     for (source, (name, pattern)) in &patterns {
         let ty = emitter.validate_type("Pattern");
@@ -191,6 +209,9 @@ pub fn module(service: &Service) -> TokenStream {
 struct Emitter<'a> {
     cx: &'a FileCx<'a>,
     patterns: &'a BTreeMap<String, (String, Pattern)>,
+    /// List and map shapes used with their own constraints, by id: each
+    /// gets one static that every such use refers to.
+    collections: std::cell::RefCell<BTreeMap<String, TypeRef>>,
 }
 
 impl Emitter<'_> {
@@ -267,6 +288,12 @@ impl Emitter<'_> {
                 });
                 quote! { #schema::#variant(&#name) }
             }
+            Type::List(_) | Type::Map(..) if self.shared(t) => {
+                let name = ident(&collection_static_name(&t.target));
+                let variant = ident(if matches!(t.ty, Type::List(_)) { "List" } else { "Map" });
+                self.collections.borrow_mut().entry(t.target.clone()).or_insert_with(|| t.clone());
+                quote! { #schema::#variant(&#name) }
+            }
             Type::List(member) => {
                 let list = self.validate_type("List");
                 let member = self.schema(member);
@@ -281,6 +308,34 @@ impl Emitter<'_> {
                 let sparse = t.sparse;
                 quote! { #schema::Map(&#map { key: #key, value: #value, length: #length, sparse: #sparse }) }
             }
+        }
+    }
+
+    /// Whether a list or map place can refer to its shape's shared static.
+    fn shared(&self, t: &TypeRef) -> bool {
+        t.target_constraints && !t.target.starts_with("smithy.api#")
+    }
+
+    /// The static for a list or map shape: its table, built as if inline.
+    fn collection_static(&self, t: &TypeRef) -> TokenStream {
+        let name = ident(&collection_static_name(&t.target));
+        let docs = doc::outer(&[format!("The constraints of {}.", doc::code(crate::shape_id::name(&t.target)))]);
+        let c = &t.constraints;
+        let length = self.length(&c.length);
+        match &t.ty {
+            Type::List(member) => {
+                let list = self.validate_type("List");
+                let member = self.schema(member);
+                let (unique, sparse) = (c.unique_items, t.sparse);
+                quote! { #docs pub static #name: #list = #list { member: #member, length: #length, unique: #unique, sparse: #sparse }; }
+            }
+            Type::Map(key, value) => {
+                let map = self.validate_type("Map");
+                let (key, value) = (self.schema(key), self.schema(value));
+                let sparse = t.sparse;
+                quote! { #docs pub static #name: #map = #map { key: #key, value: #value, length: #length, sparse: #sparse }; }
+            }
+            _ => unreachable!("only lists and maps are shared"),
         }
     }
 
@@ -318,6 +373,13 @@ impl Emitter<'_> {
         let listed = listed(values.iter().filter(|v| v.listed).map(|v| v.value.as_str()));
         quote! { Some(&#ty { values: &[#(#all),*], listed: #listed }) }
     }
+}
+
+/// The static for a list or map shape (`TAG_LIST`); `_ITEMS` keeps it apart
+/// from a pattern static of the same stem (`X_PATTERN` from shape `X`).
+fn collection_static_name(target: &str) -> String {
+    let name = snake_case(crate::shape_id::name(target)).to_uppercase();
+    if name.ends_with("_PATTERN") { format!("{name}_ITEMS") } else { name }
 }
 
 /// `[a, b, c]`, as validation messages list enum values.

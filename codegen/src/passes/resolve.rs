@@ -101,7 +101,8 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
         ty => ty,
     };
     let sparse = service.targets.get(target).is_some_and(|t| t.traits.contains_key("smithy.api#sparse"));
-    TypeRef { target: target.to_string(), ty, constraints, sparse }
+    let target_constraints = !CONSTRAINT_TRAITS.iter().any(|id| traits.contains_key(*id));
+    TypeRef { target: target.to_string(), ty, constraints, sparse, target_constraints }
 }
 
 fn simple_type(kind: Kind) -> Type {
@@ -120,6 +121,10 @@ fn simple_type(kind: Kind) -> Type {
         other => unreachable!("the checker refuses {other} targets"),
     }
 }
+
+/// The traits a place may override its target's with.
+const CONSTRAINT_TRAITS: &[&str] =
+    &["smithy.api#length", "smithy.api#range", "smithy.api#pattern", "smithy.api#uniqueItems"];
 
 /// The constraints at a place: each of the place's own constraint traits
 /// replaces the target's trait of the same name.

@@ -133,14 +133,7 @@ pub static ACTIVATION: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -166,14 +159,7 @@ pub static ADD_TAGS_TO_RESOURCE_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -212,14 +198,7 @@ pub static ALARM_CONFIGURATION: Structure = Structure {
         Member {
             name: "Alarms",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_LIST),
         },
     ],
 };
@@ -356,14 +335,7 @@ pub static ASSOCIATION: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "LastExecutionDate",
@@ -420,36 +392,7 @@ pub static ASSOCIATION: Structure = Structure {
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
     ],
 };
@@ -533,29 +476,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "AssociationId",
@@ -569,14 +490,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
@@ -647,30 +561,12 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "CalendarNames",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
@@ -699,36 +595,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AlarmConfiguration",
@@ -738,14 +605,7 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
@@ -835,14 +695,7 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
     ],
 };
@@ -1057,22 +910,7 @@ pub static ASSOCIATION_OVERVIEW: Structure = Structure {
         Member {
             name: "AssociationStatusAggregatedCount",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&ASSOCIATION_STATUS_AGGREGATED_COUNT),
         },
     ],
 };
@@ -1174,41 +1012,12 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
@@ -1269,30 +1078,12 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         Member {
             name: "CalendarNames",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
@@ -1321,36 +1112,7 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
@@ -1447,18 +1209,7 @@ pub static ATTACHMENTS_SOURCE: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 1024)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ATTACHMENTS_SOURCE_VALUES),
         },
         Member {
             name: "Name",
@@ -1528,14 +1279,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "StepExecutions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&STEP_EXECUTION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STEP_EXECUTION_LIST),
         },
         Member {
             name: "StepExecutionsTruncated",
@@ -1545,56 +1289,12 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "Outputs",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "FailureMessage",
@@ -1658,48 +1358,12 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "ResolvedTargets",
@@ -1736,14 +1400,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ProgressCounters",
@@ -1758,14 +1415,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "TargetLocationsURL",
@@ -1789,14 +1439,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "Runbooks",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RUNBOOK),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RUNBOOKS),
         },
         Member {
             name: "OpsItemId",
@@ -1828,29 +1471,7 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "Variables",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
     ],
 };
@@ -1867,18 +1488,7 @@ pub static AUTOMATION_EXECUTION_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 150)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_VALUE_LIST),
         },
     ],
 };
@@ -1910,29 +1520,7 @@ pub static AUTOMATION_EXECUTION_INPUTS: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "TargetParameterName",
@@ -1946,60 +1534,17 @@ pub static AUTOMATION_EXECUTION_INPUTS: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "TargetLocationsURL",
@@ -2080,29 +1625,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         Member {
             name: "Outputs",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "Mode",
@@ -2157,48 +1680,12 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "ResolvedTargets",
@@ -2245,14 +1732,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "TargetLocationsURL",
@@ -2276,14 +1756,7 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         Member {
             name: "Runbooks",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RUNBOOK),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RUNBOOKS),
         },
         Member {
             name: "OpsItemId",
@@ -2322,46 +1795,17 @@ pub static AUTOMATION_EXECUTION_PREVIEW: Structure = Structure {
         Member {
             name: "StepPreviews",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::Enum(&IMPACT_TYPE),
-                    value: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&STEP_PREVIEW_MAP),
         },
         Member {
             name: "Regions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&REGION_LIST),
         },
         Member {
             name: "TargetPreviews",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_PREVIEW),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_PREVIEW_LIST),
         },
         Member {
             name: "TotalAccounts",
@@ -2438,18 +1882,7 @@ pub static BASELINE_OVERRIDE: Structure = Structure {
         Member {
             name: "ApprovedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
@@ -2459,18 +1892,7 @@ pub static BASELINE_OVERRIDE: Structure = Structure {
         Member {
             name: "RejectedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
@@ -2485,14 +1907,7 @@ pub static BASELINE_OVERRIDE: Structure = Structure {
         Member {
             name: "Sources",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
@@ -2525,18 +1940,7 @@ pub static CANCEL_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "InstanceIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&INSTANCE_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_ID_LIST),
         },
     ],
 };
@@ -2648,57 +2052,17 @@ pub static COMMAND: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "InstanceIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&INSTANCE_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_ID_LIST),
         },
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "RequestedDateTime",
@@ -2842,14 +2206,7 @@ pub static COMMAND: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
     ],
 };
@@ -2995,14 +2352,7 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         Member {
             name: "CommandPlugins",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMMAND_PLUGIN),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMMAND_PLUGIN_LIST),
         },
         Member {
             name: "ServiceRole",
@@ -3264,22 +2614,7 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         Member {
             name: "Details",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 64)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: Some(Length::between(0, 4096)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS),
         },
     ],
 };
@@ -3319,22 +2654,7 @@ pub static COMPLIANCE_ITEM_ENTRY: Structure = Structure {
         Member {
             name: "Details",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 64)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: Some(Length::between(0, 4096)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS),
         },
     ],
 };
@@ -3376,18 +2696,7 @@ pub static COMPLIANCE_STRING_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
@@ -3512,26 +2821,12 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "RegistrationMetadata",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&REGISTRATION_METADATA_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&REGISTRATION_METADATA_LIST),
         },
     ],
 };
@@ -3568,14 +2863,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST: Structure = Structure {
         Member {
             name: "Entries",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES),
         },
         Member {
             name: "AssociationDispatchAssumeRole",
@@ -3614,29 +2902,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "AutomationTargetParameterName",
@@ -3659,14 +2925,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
@@ -3727,30 +2986,12 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "CalendarNames",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
@@ -3779,36 +3020,7 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AlarmConfiguration",
@@ -3825,26 +3037,12 @@ pub static CREATE_ASSOCIATION_BATCH_RESULT: Structure = Structure {
         Member {
             name: "Successful",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_DESCRIPTION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_DESCRIPTION_LIST),
         },
         Member {
             name: "Failed",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&FAILED_CREATE_ASSOCIATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&FAILED_CREATE_ASSOCIATION_LIST),
         },
     ],
 };
@@ -3883,41 +3081,12 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ScheduleExpression",
@@ -3987,30 +3156,12 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "CalendarNames",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
@@ -4039,48 +3190,12 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "AlarmConfiguration",
@@ -4127,26 +3242,12 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Requires",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REQUIRES),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "Attachments",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ATTACHMENTS_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ATTACHMENTS_SOURCE_LIST),
         },
         Member {
             name: "Name",
@@ -4197,14 +3298,7 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -4332,14 +3426,7 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -4385,30 +3472,12 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "OperationalData",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 128)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "Notifications",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
         },
         Member {
             name: "Priority",
@@ -4425,14 +3494,7 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "RelatedOpsItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RELATED_OPS_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RELATED_OPS_ITEMS),
         },
         Member {
             name: "Source",
@@ -4455,14 +3517,7 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "Category",
@@ -4555,30 +3610,12 @@ pub static CREATE_OPS_METADATA_REQUEST: Structure = Structure {
         Member {
             name: "Metadata",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&METADATA_VALUE),
-                    length: Some(Length::between(1, 5)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&METADATA_MAP),
         },
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -4630,18 +3667,7 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "ApprovedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
@@ -4656,18 +3682,7 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "RejectedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
@@ -4686,14 +3701,7 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "Sources",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
@@ -4712,14 +3720,7 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -5097,18 +4098,7 @@ pub static DELETE_PARAMETERS_REQUEST: Structure = Structure {
         Member {
             name: "Names",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 2048)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_NAME_LIST),
         },
     ],
 };
@@ -5120,34 +4110,12 @@ pub static DELETE_PARAMETERS_RESULT: Structure = Structure {
         Member {
             name: "DeletedParameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 2048)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_NAME_LIST),
         },
         Member {
             name: "InvalidParameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 2048)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_NAME_LIST),
         },
     ],
 };
@@ -5444,18 +4412,7 @@ pub static DESCRIBE_ACTIVATIONS_FILTER: Structure = Structure {
         Member {
             name: "FilterValues",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STRING_LIST),
         },
     ],
 };
@@ -5474,14 +4431,7 @@ pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DESCRIBE_ACTIVATIONS_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DESCRIBE_ACTIVATIONS_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -5514,14 +4464,7 @@ pub static DESCRIBE_ACTIVATIONS_RESULT: Structure = Structure {
         Member {
             name: "ActivationList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ACTIVATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ACTIVATION_LIST),
         },
         Member {
             name: "NextToken",
@@ -5560,14 +4503,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGETS_FILTER),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -5600,14 +4536,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT: Structure = Structure 
         Member {
             name: "AssociationExecutionTargets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGET),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_EXECUTION_TARGETS_LIST),
         },
         Member {
             name: "NextToken",
@@ -5637,14 +4566,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_EXECUTION_FILTER),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_EXECUTION_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -5677,14 +4599,7 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT: Structure = Structure {
         Member {
             name: "AssociationExecutions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_EXECUTION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_EXECUTIONS_LIST),
         },
         Member {
             name: "NextToken",
@@ -5760,14 +4675,7 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&AUTOMATION_EXECUTION_FILTER),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -5800,14 +4708,7 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_RESULT: Structure = Structure {
         Member {
             name: "AutomationExecutionMetadataList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&AUTOMATION_EXECUTION_METADATA),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&AUTOMATION_EXECUTION_METADATA_LIST),
         },
         Member {
             name: "NextToken",
@@ -5837,14 +4738,7 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&STEP_EXECUTION_FILTER),
-                    length: Some(Length::between(1, 6)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STEP_EXECUTION_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -5882,14 +4776,7 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT: Structure = Structure {
         Member {
             name: "StepExecutions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&STEP_EXECUTION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STEP_EXECUTION_LIST),
         },
         Member {
             name: "NextToken",
@@ -5910,14 +4797,7 @@ pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -5950,14 +4830,7 @@ pub static DESCRIBE_AVAILABLE_PATCHES_RESULT: Structure = Structure {
         Member {
             name: "Patches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_LIST),
         },
         Member {
             name: "NextToken",
@@ -6020,30 +4893,12 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_RESPONSE: Structure = Structure {
         Member {
             name: "AccountIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&ACCOUNT_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ACCOUNT_ID_LIST),
         },
         Member {
             name: "AccountSharingInfoList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ACCOUNT_SHARING_INFO),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ACCOUNT_SHARING_INFO_LIST),
         },
         Member {
             name: "NextToken",
@@ -6147,14 +5002,7 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT: Structure = Structur
         Member {
             name: "Associations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_ASSOCIATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_ASSOCIATION_LIST),
         },
         Member {
             name: "NextToken",
@@ -6212,14 +5060,7 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT: Structure = Str
         Member {
             name: "EffectivePatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&EFFECTIVE_PATCH),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&EFFECTIVE_PATCH_LIST),
         },
         Member {
             name: "NextToken",
@@ -6277,14 +5118,7 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT: Structure = Structure {
         Member {
             name: "InstanceAssociationStatusInfos",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_ASSOCIATION_STATUS_INFO),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_ASSOCIATION_STATUS_INFOS),
         },
         Member {
             name: "NextToken",
@@ -6305,26 +5139,12 @@ pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
         Member {
             name: "InstanceInformationFilterList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_INFORMATION_FILTER),
-                    length: Some(Length::at_least(0)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_INFORMATION_FILTER_LIST),
         },
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_INFORMATION_STRING_FILTER),
-                    length: Some(Length::at_least(0)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_INFORMATION_STRING_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -6357,14 +5177,7 @@ pub static DESCRIBE_INSTANCE_INFORMATION_RESULT: Structure = Structure {
         Member {
             name: "InstanceInformationList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_INFORMATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_INFORMATION_LIST),
         },
         Member {
             name: "NextToken",
@@ -6394,14 +5207,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = S
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_PATCH_STATE_FILTER),
-                    length: Some(Length::between(0, 4)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -6434,14 +5240,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT: Structure = St
         Member {
             name: "InstancePatchStates",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_PATCH_STATE),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PATCH_STATES_LIST),
         },
         Member {
             name: "NextToken",
@@ -6462,18 +5261,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_REQUEST: Structure = Structure {
         Member {
             name: "InstanceIds",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&INSTANCE_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_ID_LIST),
         },
         Member {
             name: "NextToken",
@@ -6506,14 +5294,7 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_RESULT: Structure = Structure {
         Member {
             name: "InstancePatchStates",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_PATCH_STATE),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PATCH_STATE_LIST),
         },
         Member {
             name: "NextToken",
@@ -6543,14 +5324,7 @@ pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -6583,14 +5357,7 @@ pub static DESCRIBE_INSTANCE_PATCHES_RESULT: Structure = Structure {
         Member {
             name: "Patches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_COMPLIANCE_DATA),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_COMPLIANCE_DATA_LIST),
         },
         Member {
             name: "NextToken",
@@ -6611,26 +5378,12 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
         Member {
             name: "InstancePropertyFilterList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_PROPERTY_FILTER),
-                    length: Some(Length::between(1, 40)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PROPERTY_FILTER_LIST),
         },
         Member {
             name: "FiltersWithOperator",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_PROPERTY_STRING_FILTER),
-                    length: Some(Length::between(1, 40)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PROPERTY_STRING_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -6666,14 +5419,7 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_RESULT: Structure = Structure {
         Member {
             name: "InstanceProperties",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INSTANCE_PROPERTY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PROPERTIES),
         },
         Member {
             name: "NextToken",
@@ -6731,14 +5477,7 @@ pub static DESCRIBE_INVENTORY_DELETIONS_RESULT: Structure = Structure {
         Member {
             name: "InventoryDeletions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_DELETION_STATUS_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_DELETIONS_LIST),
         },
         Member {
             name: "NextToken",
@@ -6777,14 +5516,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -6818,14 +5550,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Struct
             name: "WindowExecutionTaskInvocationIdentities",
             required: false,
             schema: Schema::List(
-                &List {
-                    member: Schema::Structure(
-                        &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY,
-                    ),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
+                &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST,
             ),
         },
         Member {
@@ -6856,14 +5581,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Stru
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -6896,16 +5614,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Structure = Struc
         Member {
             name: "WindowExecutionTaskIdentities",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(
-                        &MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY,
-                    ),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST),
         },
         Member {
             name: "NextToken",
@@ -6935,14 +5644,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -6975,14 +5677,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Structure = Structure 
         Member {
             name: "WindowExecutions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_LIST),
         },
         Member {
             name: "NextToken",
@@ -7012,14 +5707,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ResourceType",
@@ -7029,14 +5717,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -7069,14 +5750,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Structure = Structure {
         Member {
             name: "ScheduledWindowExecutions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&SCHEDULED_WINDOW_EXECUTION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&SCHEDULED_WINDOW_EXECUTION_LIST),
         },
         Member {
             name: "NextToken",
@@ -7106,14 +5780,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -7146,14 +5813,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_TARGET),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_TARGET_LIST),
         },
         Member {
             name: "NextToken",
@@ -7183,14 +5843,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -7223,14 +5876,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Structure = Structure {
         Member {
             name: "Tasks",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_TASK),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_TASK_LIST),
         },
         Member {
             name: "NextToken",
@@ -7251,14 +5897,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Structure = Structur
         Member {
             name: "Targets",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "ResourceType",
@@ -7296,14 +5935,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Structure = Structure
         Member {
             name: "WindowIdentities",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOWS_FOR_TARGET_LIST),
         },
         Member {
             name: "NextToken",
@@ -7324,14 +5956,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -7364,14 +5989,7 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Structure = Structure {
         Member {
             name: "WindowIdentities",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_IDENTITY_LIST),
         },
         Member {
             name: "NextToken",
@@ -7392,14 +6010,7 @@ pub static DESCRIBE_OPS_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "OpsItemFilters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_FILTERS),
         },
         Member {
             name: "MaxResults",
@@ -7441,14 +6052,7 @@ pub static DESCRIBE_OPS_ITEMS_RESPONSE: Structure = Structure {
         Member {
             name: "OpsItemSummaries",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_SUMMARY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_SUMMARIES),
         },
     ],
 };
@@ -7460,26 +6064,12 @@ pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETERS_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETERS_FILTER_LIST),
         },
         Member {
             name: "ParameterFilters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER_STRING_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_STRING_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -7517,14 +6107,7 @@ pub static DESCRIBE_PARAMETERS_RESULT: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER_METADATA),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_METADATA_LIST),
         },
         Member {
             name: "NextToken",
@@ -7545,14 +6128,7 @@ pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -7585,14 +6161,7 @@ pub static DESCRIBE_PATCH_BASELINES_RESULT: Structure = Structure {
         Member {
             name: "BaselineIdentities",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_BASELINE_IDENTITY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_BASELINE_IDENTITY_LIST),
         },
         Member {
             name: "NextToken",
@@ -7765,14 +6334,7 @@ pub static DESCRIBE_PATCH_GROUPS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -7793,14 +6355,7 @@ pub static DESCRIBE_PATCH_GROUPS_RESULT: Structure = Structure {
         Member {
             name: "Mappings",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_GROUP_PATCH_BASELINE_MAPPING),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST),
         },
         Member {
             name: "NextToken",
@@ -7864,29 +6419,7 @@ pub static DESCRIBE_PATCH_PROPERTIES_RESULT: Structure = Structure {
         Member {
             name: "Properties",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 64)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: Some(Length::between(0, 4096)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_PROPERTIES_LIST),
         },
         Member {
             name: "NextToken",
@@ -7933,14 +6466,7 @@ pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&SESSION_FILTER),
-                    length: Some(Length::between(1, 6)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&SESSION_FILTER_LIST),
         },
     ],
 };
@@ -7952,14 +6478,7 @@ pub static DESCRIBE_SESSIONS_RESPONSE: Structure = Structure {
         Member {
             name: "Sessions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&SESSION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&SESSION_LIST),
         },
         Member {
             name: "NextToken",
@@ -8141,26 +6660,12 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_PARAMETER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_PARAMETER_LIST),
         },
         Member {
             name: "PlatformTypes",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&PLATFORM_TYPE),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PLATFORM_TYPE_LIST),
         },
         Member {
             name: "DocumentType",
@@ -8211,38 +6716,17 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "AttachmentsInformation",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ATTACHMENT_INFORMATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ATTACHMENT_INFORMATION_LIST),
         },
         Member {
             name: "Requires",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REQUIRES),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "Author",
@@ -8256,14 +6740,7 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "ReviewInformation",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&REVIEW_INFORMATION),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&REVIEW_INFORMATION_LIST),
         },
         Member {
             name: "ApprovedVersion",
@@ -8291,34 +6768,12 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "Category",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(0, 128)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 3)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CATEGORY_LIST),
         },
         Member {
             name: "CategoryEnum",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(0, 128)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 3)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CATEGORY_ENUM_LIST),
         },
     ],
 };
@@ -8413,14 +6868,7 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         Member {
             name: "PlatformTypes",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&PLATFORM_TYPE),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PLATFORM_TYPE_LIST),
         },
         Member {
             name: "DocumentVersion",
@@ -8462,26 +6910,12 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "Requires",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REQUIRES),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "ReviewStatus",
@@ -8516,18 +6950,7 @@ pub static DOCUMENT_KEY_VALUES_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_VALUES),
         },
     ],
 };
@@ -8546,14 +6969,7 @@ pub static DOCUMENT_METADATA_RESPONSE_INFO: Structure = Structure {
         Member {
             name: "ReviewerResponse",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REVIEWER_RESPONSE_SOURCE),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REVIEWER_RESPONSE_LIST),
         },
     ],
 };
@@ -8711,14 +7127,7 @@ pub static DOCUMENT_REVIEWER_RESPONSE_SOURCE: Structure = Structure {
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REVIEW_COMMENT_SOURCE),
-                    length: Some(Length::between(0, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST),
         },
         Member {
             name: "Reviewer",
@@ -8744,14 +7153,7 @@ pub static DOCUMENT_REVIEWS: Structure = Structure {
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REVIEW_COMMENT_SOURCE),
-                    length: Some(Length::between(0, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST),
         },
     ],
 };
@@ -8978,29 +7380,7 @@ pub static FAILURE_DETAILS: Structure = Structure {
         Member {
             name: "Details",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
     ],
 };
@@ -9080,18 +7460,7 @@ pub static GET_CALENDAR_STATE_REQUEST: Structure = Structure {
         Member {
             name: "CalendarNames",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "AtTime",
@@ -9589,26 +7958,12 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         Member {
             name: "Requires",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_REQUIRES),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
         },
         Member {
             name: "AttachmentsContent",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ATTACHMENT_CONTENT),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ATTACHMENT_CONTENT_LIST),
         },
         Member {
             name: "ReviewStatus",
@@ -9681,38 +8036,17 @@ pub static GET_INVENTORY_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_AGGREGATOR),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_AGGREGATOR_LIST),
         },
         Member {
             name: "ResultAttributes",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RESULT_ATTRIBUTE),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RESULT_ATTRIBUTE_LIST),
         },
         Member {
             name: "NextToken",
@@ -9745,14 +8079,7 @@ pub static GET_INVENTORY_RESULT: Structure = Structure {
         Member {
             name: "Entities",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_RESULT_ENTITY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_RESULT_ENTITY_LIST),
         },
         Member {
             name: "NextToken",
@@ -9820,14 +8147,7 @@ pub static GET_INVENTORY_SCHEMA_RESULT: Structure = Structure {
         Member {
             name: "Schemas",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_ITEM_SCHEMA),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_ITEM_SCHEMA_RESULT_LIST),
         },
         Member {
             name: "NextToken",
@@ -9873,18 +8193,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
         Member {
             name: "TaskIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(36, 36)),
-                        pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST),
         },
         Member {
             name: "Status",
@@ -10119,27 +8428,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         Member {
             name: "TaskParameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 255)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::Structure(
-                                &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-                            ),
-                            length: None,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST),
         },
         Member {
             name: "Priority",
@@ -10203,14 +8492,7 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
     ],
 };
@@ -10416,14 +8698,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
@@ -10451,20 +8726,7 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         Member {
             name: "TaskParameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(
-                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
@@ -10627,18 +8889,7 @@ pub static GET_OPS_METADATA_RESULT: Structure = Structure {
         Member {
             name: "Metadata",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&METADATA_VALUE),
-                    length: Some(Length::between(1, 5)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&METADATA_MAP),
         },
         Member {
             name: "NextToken",
@@ -10668,38 +8919,17 @@ pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_AGGREGATOR),
-                    length: Some(Length::between(1, 12)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_AGGREGATOR_LIST),
         },
         Member {
             name: "ResultAttributes",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_RESULT_ATTRIBUTE),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_RESULT_ATTRIBUTE_LIST),
         },
         Member {
             name: "NextToken",
@@ -10732,14 +8962,7 @@ pub static GET_OPS_SUMMARY_RESULT: Structure = Structure {
         Member {
             name: "Entities",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ENTITY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ENTITY_LIST),
         },
         Member {
             name: "NextToken",
@@ -10802,14 +9025,7 @@ pub static GET_PARAMETER_HISTORY_RESULT: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER_HISTORY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_HISTORY_LIST),
         },
         Member {
             name: "NextToken",
@@ -10877,14 +9093,7 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
         Member {
             name: "ParameterFilters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER_STRING_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_STRING_FILTER_LIST),
         },
         Member {
             name: "WithDecryption",
@@ -10922,14 +9131,7 @@ pub static GET_PARAMETERS_BY_PATH_RESULT: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LIST),
         },
         Member {
             name: "NextToken",
@@ -10950,18 +9152,7 @@ pub static GET_PARAMETERS_REQUEST: Structure = Structure {
         Member {
             name: "Names",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 2048)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_NAME_LIST),
         },
         Member {
             name: "WithDecryption",
@@ -10978,30 +9169,12 @@ pub static GET_PARAMETERS_RESULT: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LIST),
         },
         Member {
             name: "InvalidParameters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 2048)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_NAME_LIST),
         },
     ],
 };
@@ -11113,18 +9286,7 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "ApprovedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
@@ -11139,18 +9301,7 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "RejectedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
@@ -11160,18 +9311,7 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "PatchGroups",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_GROUP_LIST),
         },
         Member {
             name: "CreatedDate",
@@ -11195,14 +9335,7 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "Sources",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
@@ -11265,14 +9398,7 @@ pub static GET_RESOURCE_POLICIES_RESPONSE: Structure = Structure {
         Member {
             name: "Policies",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&GET_RESOURCE_POLICIES_RESPONSE_ENTRY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&GET_RESOURCE_POLICIES_RESPONSE_ENTRIES),
         },
     ],
 };
@@ -11362,22 +9488,7 @@ pub static INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW: Structure = Structure {
         Member {
             name: "InstanceAssociationStatusAggregatedCount",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT),
         },
     ],
 };
@@ -11809,18 +9920,7 @@ pub static INSTANCE_INFORMATION_FILTER: Structure = Structure {
         Member {
             name: "valueSet",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::at_least(1)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET),
         },
     ],
 };
@@ -11857,18 +9957,7 @@ pub static INSTANCE_INFORMATION_STRING_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::at_least(1)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET),
         },
     ],
 };
@@ -12083,18 +10172,7 @@ pub static INSTANCE_PATCH_STATE_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_VALUES),
         },
         Member {
             name: "Type",
@@ -12328,18 +10406,7 @@ pub static INSTANCE_PROPERTY_FILTER: Structure = Structure {
         Member {
             name: "valueSet",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100000)),
-                        pattern: Some(&INSTANCE_PROPERTY_FILTER_VALUE_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 40)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET),
         },
     ],
 };
@@ -12384,18 +10451,7 @@ pub static INSTANCE_PROPERTY_STRING_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100000)),
-                        pattern: Some(&INSTANCE_PROPERTY_FILTER_VALUE_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 40)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET),
         },
         Member {
             name: "Operator",
@@ -12421,26 +10477,12 @@ pub static INVENTORY_AGGREGATOR: Structure = Structure {
         Member {
             name: "Aggregators",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_AGGREGATOR),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_AGGREGATOR_LIST),
         },
         Member {
             name: "Groups",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_GROUP),
-                    length: Some(Length::between(1, 15)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_GROUP_LIST),
         },
     ],
 };
@@ -12538,14 +10580,7 @@ pub static INVENTORY_DELETION_SUMMARY: Structure = Structure {
         Member {
             name: "SummaryItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_DELETION_SUMMARY_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_DELETION_SUMMARY_ITEMS),
         },
     ],
 };
@@ -12600,18 +10635,7 @@ pub static INVENTORY_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 40)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
@@ -12637,14 +10661,7 @@ pub static INVENTORY_GROUP: Structure = Structure {
         Member {
             name: "Filters",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_FILTER_LIST),
         },
     ],
 };
@@ -12692,49 +10709,12 @@ pub static INVENTORY_ITEM: Structure = Structure {
         Member {
             name: "Content",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 64)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: Some(Length::between(0, 4096)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 10000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
         },
         Member {
             name: "Context",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 64)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: Some(Length::between(0, 4096)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&INVENTORY_ITEM_CONTENT_CONTEXT),
         },
     ],
 };
@@ -12785,14 +10765,7 @@ pub static INVENTORY_ITEM_SCHEMA: Structure = Structure {
         Member {
             name: "Attributes",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_ITEM_ATTRIBUTE),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_ITEM_ATTRIBUTE_LIST),
         },
         Member {
             name: "DisplayName",
@@ -12829,18 +10802,7 @@ pub static INVENTORY_RESULT_ENTITY: Structure = Structure {
         Member {
             name: "Data",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(&INVENTORY_RESULT_ITEM),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&INVENTORY_RESULT_ITEM_MAP),
         },
     ],
 };
@@ -12888,29 +10850,7 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
         Member {
             name: "Content",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 64)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: Some(Length::between(0, 4096)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 10000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
         },
     ],
 };
@@ -12947,18 +10887,7 @@ pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         Member {
             name: "Labels",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
     ],
 };
@@ -12970,18 +10899,7 @@ pub static LABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
         Member {
             name: "InvalidLabels",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
         Member {
             name: "ParameterVersion",
@@ -13046,14 +10964,7 @@ pub static LIST_ASSOCIATION_VERSIONS_RESULT: Structure = Structure {
         Member {
             name: "AssociationVersions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_VERSION_INFO),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_VERSION_LIST),
         },
         Member {
             name: "NextToken",
@@ -13074,14 +10985,7 @@ pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
         Member {
             name: "AssociationFilterList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION_FILTER),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -13114,14 +11018,7 @@ pub static LIST_ASSOCIATIONS_RESULT: Structure = Structure {
         Member {
             name: "Associations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ASSOCIATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_LIST),
         },
         Member {
             name: "NextToken",
@@ -13181,14 +11078,7 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMMAND_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMMAND_FILTER_LIST),
         },
         Member {
             name: "Details",
@@ -13205,14 +11095,7 @@ pub static LIST_COMMAND_INVOCATIONS_RESULT: Structure = Structure {
         Member {
             name: "CommandInvocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMMAND_INVOCATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMMAND_INVOCATION_LIST),
         },
         Member {
             name: "NextToken",
@@ -13272,14 +11155,7 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMMAND_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMMAND_FILTER_LIST),
         },
     ],
 };
@@ -13291,14 +11167,7 @@ pub static LIST_COMMANDS_RESULT: Structure = Structure {
         Member {
             name: "Commands",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMMAND),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMMAND_LIST),
         },
         Member {
             name: "NextToken",
@@ -13319,46 +11188,17 @@ pub static LIST_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
         },
         Member {
             name: "ResourceIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_RESOURCE_ID_LIST),
         },
         Member {
             name: "ResourceTypes",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_RESOURCE_TYPE_LIST),
         },
         Member {
             name: "NextToken",
@@ -13391,14 +11231,7 @@ pub static LIST_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
         Member {
             name: "ComplianceItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMPLIANCE_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_ITEM_LIST),
         },
         Member {
             name: "NextToken",
@@ -13419,14 +11252,7 @@ pub static LIST_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -13459,14 +11285,7 @@ pub static LIST_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
         Member {
             name: "ComplianceSummaryItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMPLIANCE_SUMMARY_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_SUMMARY_ITEM_LIST),
         },
         Member {
             name: "NextToken",
@@ -13623,14 +11442,7 @@ pub static LIST_DOCUMENT_VERSIONS_RESULT: Structure = Structure {
         Member {
             name: "DocumentVersions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_VERSION_INFO),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_VERSION_LIST),
         },
         Member {
             name: "NextToken",
@@ -13651,26 +11463,12 @@ pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
         Member {
             name: "DocumentFilterList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_FILTER),
-                    length: Some(Length::at_least(1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_FILTER_LIST),
         },
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_KEY_VALUES_FILTER),
-                    length: Some(Length::between(0, 6)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -13703,14 +11501,7 @@ pub static LIST_DOCUMENTS_RESULT: Structure = Structure {
         Member {
             name: "DocumentIdentifiers",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&DOCUMENT_IDENTIFIER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DOCUMENT_IDENTIFIER_LIST),
         },
         Member {
             name: "NextToken",
@@ -13749,14 +11540,7 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -13825,29 +11609,7 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
         Member {
             name: "Entries",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 64)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: Some(Length::between(0, 4096)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 10000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
         },
         Member {
             name: "NextToken",
@@ -13877,14 +11639,7 @@ pub static LIST_NODES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&NODE_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -13917,14 +11672,7 @@ pub static LIST_NODES_RESULT: Structure = Structure {
         Member {
             name: "Nodes",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&NODE),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_LIST),
         },
         Member {
             name: "NextToken",
@@ -13954,26 +11702,12 @@ pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&NODE_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&NODE_AGGREGATOR),
-                    length: Some(Length::between(1, 2)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_AGGREGATOR_LIST),
         },
         Member {
             name: "NextToken",
@@ -14006,29 +11740,7 @@ pub static LIST_NODES_SUMMARY_RESULT: Structure = Structure {
         Member {
             name: "Summary",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 64)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: Some(Length::between(0, 4096)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 3)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_SUMMARY_LIST),
         },
         Member {
             name: "NextToken",
@@ -14049,14 +11761,7 @@ pub static LIST_OPS_ITEM_EVENTS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_EVENT_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_EVENT_FILTERS),
         },
         Member {
             name: "MaxResults",
@@ -14098,14 +11803,7 @@ pub static LIST_OPS_ITEM_EVENTS_RESPONSE: Structure = Structure {
         Member {
             name: "Summaries",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_EVENT_SUMMARY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_EVENT_SUMMARIES),
         },
     ],
 };
@@ -14126,14 +11824,7 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_RELATED_ITEMS_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTERS),
         },
         Member {
             name: "MaxResults",
@@ -14175,14 +11866,7 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE: Structure = Structure {
         Member {
             name: "Summaries",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_RELATED_ITEM_SUMMARY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_RELATED_ITEM_SUMMARIES),
         },
     ],
 };
@@ -14194,14 +11878,7 @@ pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_METADATA_FILTER),
-                    length: Some(Length::between(0, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_METADATA_FILTER_LIST),
         },
         Member {
             name: "MaxResults",
@@ -14234,14 +11911,7 @@ pub static LIST_OPS_METADATA_RESULT: Structure = Structure {
         Member {
             name: "OpsMetadataList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_METADATA),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_METADATA_LIST),
         },
         Member {
             name: "NextToken",
@@ -14262,14 +11932,7 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
         },
         Member {
             name: "NextToken",
@@ -14302,14 +11965,7 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
         Member {
             name: "ResourceComplianceSummaryItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RESOURCE_COMPLIANCE_SUMMARY_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RESOURCE_COMPLIANCE_SUMMARY_ITEM_LIST),
         },
         Member {
             name: "NextToken",
@@ -14367,14 +12023,7 @@ pub static LIST_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
         Member {
             name: "ResourceDataSyncItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RESOURCE_DATA_SYNC_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RESOURCE_DATA_SYNC_ITEM_LIST),
         },
         Member {
             name: "NextToken",
@@ -14416,14 +12065,7 @@ pub static LIST_TAGS_FOR_RESOURCE_RESULT: Structure = Structure {
         Member {
             name: "TagList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -14478,29 +12120,7 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
     ],
 };
@@ -14638,14 +12258,7 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
     ],
 };
@@ -14765,18 +12378,7 @@ pub static MAINTENANCE_WINDOW_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_VALUES),
         },
     ],
 };
@@ -15030,29 +12632,7 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "ServiceRoleArn",
@@ -15136,14 +12716,7 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
@@ -15214,32 +12787,12 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskParameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(
-                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "Priority",
@@ -15357,18 +12910,7 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION: Structure = Struc
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST),
         },
     ],
 };
@@ -15424,34 +12966,12 @@ pub static MODIFY_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
         Member {
             name: "AccountIdsToAdd",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&ACCOUNT_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ACCOUNT_ID_LIST),
         },
         Member {
             name: "AccountIdsToRemove",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&ACCOUNT_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ACCOUNT_ID_LIST),
         },
         Member {
             name: "SharedDocumentVersion",
@@ -15533,14 +13053,7 @@ pub static NODE_AGGREGATOR: Structure = Structure {
         Member {
             name: "Aggregators",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&NODE_AGGREGATOR),
-                    length: Some(Length::between(1, 2)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_AGGREGATOR_LIST),
         },
     ],
 };
@@ -15578,18 +13091,7 @@ pub static NODE_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(0, 512)),
-                        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NODE_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
@@ -15719,14 +13221,7 @@ pub static NOTIFICATION_CONFIG: Structure = Structure {
         Member {
             name: "NotificationEvents",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&NOTIFICATION_EVENT),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&NOTIFICATION_EVENT_LIST),
         },
         Member {
             name: "NotificationType",
@@ -15807,46 +13302,17 @@ pub static OPS_AGGREGATOR: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 32)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: Some(Length::between(0, 2048)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 5)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&OPS_AGGREGATOR_VALUE_MAP),
         },
         Member {
             name: "Filters",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_FILTER),
-                    length: Some(Length::between(1, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_FILTER_LIST),
         },
         Member {
             name: "Aggregators",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_AGGREGATOR),
-                    length: Some(Length::between(1, 12)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_AGGREGATOR_LIST),
         },
     ],
 };
@@ -15867,18 +13333,7 @@ pub static OPS_ENTITY: Structure = Structure {
         Member {
             name: "Data",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(&OPS_ENTITY_ITEM),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&OPS_ENTITY_ITEM_MAP),
         },
     ],
 };
@@ -15899,29 +13354,7 @@ pub static OPS_ENTITY_ITEM: Structure = Structure {
         Member {
             name: "Content",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 64)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: Some(Length::between(0, 4096)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 10000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ENTITY_ITEM_ENTRY_LIST),
         },
     ],
 };
@@ -15942,18 +13375,7 @@ pub static OPS_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(0, 256)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 40)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_FILTER_VALUE_LIST),
         },
         Member {
             name: "Type",
@@ -16023,14 +13445,7 @@ pub static OPS_ITEM: Structure = Structure {
         Member {
             name: "Notifications",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
         },
         Member {
             name: "Priority",
@@ -16047,14 +13462,7 @@ pub static OPS_ITEM: Structure = Structure {
         Member {
             name: "RelatedOpsItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RELATED_OPS_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RELATED_OPS_ITEMS),
         },
         Member {
             name: "Status",
@@ -16100,18 +13508,7 @@ pub static OPS_ITEM: Structure = Structure {
         Member {
             name: "OperationalData",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 128)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "Category",
@@ -16203,18 +13600,7 @@ pub static OPS_ITEM_EVENT_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 15)),
-                        pattern: Some(&OPS_ITEM_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_EVENT_FILTER_VALUES),
         },
         Member {
             name: "Operator",
@@ -16312,18 +13698,7 @@ pub static OPS_ITEM_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_FILTER_VALUES),
         },
         Member {
             name: "Operator",
@@ -16501,18 +13876,7 @@ pub static OPS_ITEM_RELATED_ITEMS_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTER_VALUES),
         },
         Member {
             name: "Operator",
@@ -16643,18 +14007,7 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         Member {
             name: "OperationalData",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 128)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "Category",
@@ -16766,18 +14119,7 @@ pub static OPS_METADATA_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 1024)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_METADATA_FILTER_VALUE_LIST),
         },
     ],
 };
@@ -16983,18 +14325,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         Member {
             name: "Labels",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
         Member {
             name: "Tier",
@@ -17004,14 +14335,7 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         Member {
             name: "Policies",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER_INLINE_POLICY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_POLICY_LIST),
         },
         Member {
             name: "DataType",
@@ -17144,14 +14468,7 @@ pub static PARAMETER_METADATA: Structure = Structure {
         Member {
             name: "Policies",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PARAMETER_INLINE_POLICY),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_POLICY_LIST),
         },
         Member {
             name: "DataType",
@@ -17190,18 +14507,7 @@ pub static PARAMETER_STRING_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 1024)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_STRING_FILTER_VALUE_LIST),
         },
     ],
 };
@@ -17232,18 +14538,7 @@ pub static PARAMETERS_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 1024)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETERS_FILTER_VALUE_LIST),
         },
     ],
 };
@@ -17427,50 +14722,17 @@ pub static PATCH: Structure = Structure {
         Member {
             name: "AdvisoryIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ADVISORY_ID_LIST),
         },
         Member {
             name: "BugzillaIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_BUGZILLA_ID_LIST),
         },
         Member {
             name: "CVEIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_CVE_ID_LIST),
         },
         Member {
             name: "Name",
@@ -17700,18 +14962,7 @@ pub static PATCH_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 64)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_FILTER_VALUE_LIST),
         },
     ],
 };
@@ -17723,14 +14974,7 @@ pub static PATCH_FILTER_GROUP: Structure = Structure {
         Member {
             name: "PatchFilters",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_FILTER),
-                    length: Some(Length::between(0, 4)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_FILTER_LIST),
         },
     ],
 };
@@ -17806,18 +15050,7 @@ pub static PATCH_ORCHESTRATOR_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_VALUES),
         },
     ],
 };
@@ -17886,14 +15119,7 @@ pub static PATCH_RULE_GROUP: Structure = Structure {
         Member {
             name: "PatchRules",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_RULE),
-                    length: Some(Length::between(0, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_RULE_LIST),
         },
     ],
 };
@@ -17921,18 +15147,7 @@ pub static PATCH_SOURCE: Structure = Structure {
         Member {
             name: "Products",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 128)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_SOURCE_PRODUCT_LIST),
         },
         Member {
             name: "Configuration",
@@ -18073,14 +15288,7 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "Items",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&COMPLIANCE_ITEM_ENTRY),
-                    length: Some(Length::between(0, 10000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&COMPLIANCE_ITEM_ENTRY_LIST),
         },
         Member {
             name: "ItemContentHash",
@@ -18121,14 +15329,7 @@ pub static PUT_INVENTORY_REQUEST: Structure = Structure {
         Member {
             name: "Items",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&INVENTORY_ITEM),
-                    length: Some(Length::between(1, 30)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INVENTORY_ITEM_LIST),
         },
     ],
 };
@@ -18211,14 +15412,7 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "Tier",
@@ -18445,14 +15639,7 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         Member {
             name: "Targets",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
@@ -18525,14 +15712,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
@@ -18560,20 +15740,7 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         Member {
             name: "TaskParameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(
-                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
@@ -18733,18 +15900,7 @@ pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Structure = Structure {
         Member {
             name: "TagKeys",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 128)),
-                        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&KEY_LIST),
         },
     ],
 };
@@ -18790,18 +15946,7 @@ pub static RESOLVED_TARGETS: Structure = Structure {
         Member {
             name: "ParameterValues",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_PARAMETER_LIST),
         },
         Member {
             name: "Truncated",
@@ -18886,14 +16031,7 @@ pub static RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE: Structure = Structure {
         Member {
             name: "OrganizationalUnits",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT),
-                    length: Some(Length::between(1, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT_LIST),
         },
     ],
 };
@@ -19080,18 +16218,7 @@ pub static RESOURCE_DATA_SYNC_SOURCE: Structure = Structure {
         Member {
             name: "SourceRegions",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 64)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST),
         },
         Member {
             name: "IncludeFutureRegions",
@@ -19127,18 +16254,7 @@ pub static RESOURCE_DATA_SYNC_SOURCE_WITH_STATE: Structure = Structure {
         Member {
             name: "SourceRegions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 64)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST),
         },
         Member {
             name: "IncludeFutureRegions",
@@ -19310,29 +16426,7 @@ pub static RUNBOOK: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "TargetParameterName",
@@ -19346,48 +16440,12 @@ pub static RUNBOOK: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "MaxConcurrency",
@@ -19410,14 +16468,7 @@ pub static RUNBOOK: Structure = Structure {
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
     ],
 };
@@ -19527,29 +16578,7 @@ pub static SEND_AUTOMATION_SIGNAL_REQUEST: Structure = Structure {
         Member {
             name: "Payload",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
     ],
 };
@@ -19567,30 +16596,12 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "InstanceIds",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&INSTANCE_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INSTANCE_ID_LIST),
         },
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "DocumentName",
@@ -19651,29 +16662,7 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "OutputS3Region",
@@ -20084,26 +17073,12 @@ pub static START_ACCESS_REQUEST_REQUEST: Structure = Structure {
         Member {
             name: "Targets",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
     ],
 };
@@ -20131,18 +17106,7 @@ pub static START_ASSOCIATIONS_ONCE_REQUEST: Structure = Structure {
         Member {
             name: "AssociationIds",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&ASSOCIATION_ID_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ASSOCIATION_ID_LIST),
         },
     ],
 };
@@ -20178,29 +17142,7 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "ClientToken",
@@ -20228,48 +17170,12 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "MaxConcurrency",
@@ -20292,26 +17198,12 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "AlarmConfiguration",
@@ -20376,29 +17268,7 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "ChangeRequestName",
@@ -20426,26 +17296,12 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "Runbooks",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RUNBOOK),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RUNBOOKS),
         },
         Member {
             name: "Tags",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TAG),
-                    length: Some(Length::between(0, 1000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TAG_LIST),
         },
         Member {
             name: "ScheduledEndTime",
@@ -20560,29 +17416,7 @@ pub static START_SESSION_REQUEST: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 65535)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&SESSION_MANAGER_PARAMETERS),
         },
     ],
 };
@@ -20697,49 +17531,12 @@ pub static STEP_EXECUTION: Structure = Structure {
         Member {
             name: "Inputs",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&NORMAL_STRING_MAP),
         },
         Member {
             name: "Outputs",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "Response",
@@ -20776,29 +17573,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         Member {
             name: "OverriddenParameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 50)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(1, 512)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(0, 50)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(1, 200)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
         },
         Member {
             name: "IsEnd",
@@ -20822,30 +17597,12 @@ pub static STEP_EXECUTION: Structure = Structure {
         Member {
             name: "ValidNextSteps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 65535)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&VALID_NEXT_STEP_LIST),
         },
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetLocation",
@@ -20855,14 +17612,7 @@ pub static STEP_EXECUTION: Structure = Structure {
         Member {
             name: "TriggeredAlarms",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ALARM_STATE_INFORMATION),
-                    length: Some(Length::between(1, 1)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
         },
         Member {
             name: "ParentStepDetails",
@@ -20884,18 +17634,7 @@ pub static STEP_EXECUTION_FILTER: Structure = Structure {
         Member {
             name: "Values",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 150)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STEP_EXECUTION_FILTER_VALUE_LIST),
         },
     ],
 };
@@ -20992,18 +17731,7 @@ pub static TARGET: Structure = Structure {
         Member {
             name: "Values",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_VALUES),
         },
     ],
 };
@@ -21015,34 +17743,12 @@ pub static TARGET_LOCATION: Structure = Structure {
         Member {
             name: "Accounts",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ACCOUNTS),
         },
         Member {
             name: "Regions",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&REGIONS),
         },
         Member {
             name: "TargetLocationMaxConcurrency",
@@ -21084,30 +17790,12 @@ pub static TARGET_LOCATION: Structure = Structure {
         Member {
             name: "ExcludeAccounts",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(6, 68)),
-                        pattern: Some(&EXCLUDE_ACCOUNT_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 5000)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&EXCLUDE_ACCOUNTS),
         },
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TargetsMaxConcurrency",
@@ -21212,18 +17900,7 @@ pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         Member {
             name: "Labels",
             required: true,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
     ],
 };
@@ -21235,34 +17912,12 @@ pub static UNLABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
         Member {
             name: "RemovedLabels",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
         Member {
             name: "InvalidLabels",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
         },
     ],
 };
@@ -21283,29 +17938,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PARAMETERS),
         },
         Member {
             name: "DocumentVersion",
@@ -21342,14 +17975,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "AssociationName",
@@ -21414,30 +18040,12 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "CalendarNames",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
         },
         Member {
             name: "TargetLocations",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET_LOCATION),
-                    length: Some(Length::between(1, 100)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_LOCATIONS),
         },
         Member {
             name: "ScheduleOffset",
@@ -21466,36 +18074,7 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "TargetMaps",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: Some(Length::between(1, 50)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::List(
-                                &List {
-                                    member: Schema::String(StringRules {
-                                        length: Some(Length::between(1, 50)),
-                                        pattern: None,
-                                        values: None,
-                                    }),
-                                    length: Some(Length::between(0, 25)),
-                                    unique: false,
-                                    sparse: false,
-                                },
-                            ),
-                            length: Some(Length::between(1, 20)),
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(0, 300)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGET_MAPS),
         },
         Member {
             name: "AlarmConfiguration",
@@ -21657,14 +18236,7 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Attachments",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&ATTACHMENTS_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ATTACHMENTS_SOURCE_LIST),
         },
         Member {
             name: "Name",
@@ -21993,14 +18565,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
@@ -22062,14 +18627,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "OwnerInformation",
@@ -22126,14 +18684,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
@@ -22156,20 +18707,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         Member {
             name: "TaskParameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(
-                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
@@ -22272,14 +18810,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         Member {
             name: "Targets",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&TARGET),
-                    length: Some(Length::between(0, 5)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TARGETS),
         },
         Member {
             name: "TaskArn",
@@ -22302,20 +18833,7 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         Member {
             name: "TaskParameters",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 255)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(
-                        &MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION,
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
         },
         Member {
             name: "TaskInvocationParameters",
@@ -22435,46 +18953,17 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "OperationalData",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 128)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
         },
         Member {
             name: "OperationalDataToDelete",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_OPS_DATA_KEYS_LIST),
         },
         Member {
             name: "Notifications",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
         },
         Member {
             name: "Priority",
@@ -22491,14 +18980,7 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "RelatedOpsItems",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&RELATED_OPS_ITEM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&RELATED_OPS_ITEMS),
         },
         Member {
             name: "Status",
@@ -22595,34 +19077,12 @@ pub static UPDATE_OPS_METADATA_REQUEST: Structure = Structure {
         Member {
             name: "MetadataToUpdate",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::Structure(&METADATA_VALUE),
-                    length: Some(Length::between(1, 5)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&METADATA_MAP),
         },
         Member {
             name: "KeysToDelete",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 256)),
-                        pattern: Some(&ALARM_NAME_PATTERN),
-                        values: None,
-                    }),
-                    length: Some(Length::between(1, 10)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&METADATA_KEYS_TO_DELETE_LIST),
         },
     ],
 };
@@ -22678,18 +19138,7 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "ApprovedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
@@ -22704,18 +19153,7 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "RejectedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
@@ -22734,14 +19172,7 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "Sources",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
@@ -22796,18 +19227,7 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "ApprovedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "ApprovedPatchesComplianceLevel",
@@ -22822,18 +19242,7 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "RejectedPatches",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(1, 100)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(0, 50)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_ID_LIST),
         },
         Member {
             name: "RejectedPatchesAction",
@@ -22862,14 +19271,7 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
         Member {
             name: "Sources",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&PATCH_SOURCE),
-                    length: Some(Length::between(0, 20)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATCH_SOURCE_LIST),
         },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
@@ -22944,6 +19346,1902 @@ pub static UPDATE_SERVICE_SETTING_REQUEST: Structure = Structure {
 pub static UPDATE_SERVICE_SETTING_RESULT: Structure = Structure {
     name: "UpdateServiceSettingResult",
     members: &[],
+};
+
+/// The constraints of `AccountIdList`.
+pub static ACCOUNT_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&ACCOUNT_ID_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(0, 20)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AccountSharingInfoList`.
+pub static ACCOUNT_SHARING_INFO_LIST: List = List {
+    member: Schema::Structure(&ACCOUNT_SHARING_INFO),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `Accounts`.
+pub static ACCOUNTS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ActivationList`.
+pub static ACTIVATION_LIST: List = List {
+    member: Schema::Structure(&ACTIVATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AlarmList`.
+pub static ALARM_LIST: List = List {
+    member: Schema::Structure(&ALARM),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AlarmStateInformationList`.
+pub static ALARM_STATE_INFORMATION_LIST: List = List {
+    member: Schema::Structure(&ALARM_STATE_INFORMATION),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationDescriptionList`.
+pub static ASSOCIATION_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationExecutionFilterList`.
+pub static ASSOCIATION_EXECUTION_FILTER_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_EXECUTION_FILTER),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationExecutionTargetsFilterList`.
+pub static ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGETS_FILTER),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationExecutionTargetsList`.
+pub static ASSOCIATION_EXECUTION_TARGETS_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGET),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationExecutionsList`.
+pub static ASSOCIATION_EXECUTIONS_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationFilterList`.
+pub static ASSOCIATION_FILTER_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_FILTER),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationIdList`.
+pub static ASSOCIATION_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&ASSOCIATION_ID_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationList`.
+pub static ASSOCIATION_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AssociationStatusAggregatedCount`.
+pub static ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `AssociationVersionList`.
+pub static ASSOCIATION_VERSION_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_VERSION_INFO),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AttachmentContentList`.
+pub static ATTACHMENT_CONTENT_LIST: List = List {
+    member: Schema::Structure(&ATTACHMENT_CONTENT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AttachmentInformationList`.
+pub static ATTACHMENT_INFORMATION_LIST: List = List {
+    member: Schema::Structure(&ATTACHMENT_INFORMATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AttachmentsSourceList`.
+pub static ATTACHMENTS_SOURCE_LIST: List = List {
+    member: Schema::Structure(&ATTACHMENTS_SOURCE),
+    length: Some(Length::between(0, 20)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AttachmentsSourceValues`.
+pub static ATTACHMENTS_SOURCE_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AutomationExecutionFilterList`.
+pub static AUTOMATION_EXECUTION_FILTER_LIST: List = List {
+    member: Schema::Structure(&AUTOMATION_EXECUTION_FILTER),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AutomationExecutionFilterValueList`.
+pub static AUTOMATION_EXECUTION_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 150)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AutomationExecutionMetadataList`.
+pub static AUTOMATION_EXECUTION_METADATA_LIST: List = List {
+    member: Schema::Structure(&AUTOMATION_EXECUTION_METADATA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AutomationParameterMap`.
+pub static AUTOMATION_PARAMETER_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&AUTOMATION_PARAMETER_VALUE_LIST),
+    length: Some(Length::between(1, 200)),
+    sparse: false,
+};
+
+/// The constraints of `CalendarNameOrARNList`.
+pub static CALENDAR_NAME_OR_ARN_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CategoryEnumList`.
+pub static CATEGORY_ENUM_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 128)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 3)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CategoryList`.
+pub static CATEGORY_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 128)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 3)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CommandFilterList`.
+pub static COMMAND_FILTER_LIST: List = List {
+    member: Schema::Structure(&COMMAND_FILTER),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CommandInvocationList`.
+pub static COMMAND_INVOCATION_LIST: List = List {
+    member: Schema::Structure(&COMMAND_INVOCATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CommandList`.
+pub static COMMAND_LIST: List = List {
+    member: Schema::Structure(&COMMAND),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CommandPluginList`.
+pub static COMMAND_PLUGIN_LIST: List = List {
+    member: Schema::Structure(&COMMAND_PLUGIN),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceItemDetails`.
+pub static COMPLIANCE_ITEM_DETAILS: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceItemEntryList`.
+pub static COMPLIANCE_ITEM_ENTRY_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_ITEM_ENTRY),
+    length: Some(Length::between(0, 10000)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceItemList`.
+pub static COMPLIANCE_ITEM_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceResourceIdList`.
+pub static COMPLIANCE_RESOURCE_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceResourceTypeList`.
+pub static COMPLIANCE_RESOURCE_TYPE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceStringFilterList`.
+pub static COMPLIANCE_STRING_FILTER_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceStringFilterValueList`.
+pub static COMPLIANCE_STRING_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 20)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ComplianceSummaryItemList`.
+pub static COMPLIANCE_SUMMARY_ITEM_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_SUMMARY_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `CreateAssociationBatchRequestEntries`.
+pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES: List = List {
+    member: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DescribeActivationsFilterList`.
+pub static DESCRIBE_ACTIVATIONS_FILTER_LIST: List = List {
+    member: Schema::Structure(&DESCRIBE_ACTIVATIONS_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentFilterList`.
+pub static DOCUMENT_FILTER_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_FILTER),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentIdentifierList`.
+pub static DOCUMENT_IDENTIFIER_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_IDENTIFIER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentKeyValuesFilterList`.
+pub static DOCUMENT_KEY_VALUES_FILTER_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_KEY_VALUES_FILTER),
+    length: Some(Length::between(0, 6)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentKeyValuesFilterValues`.
+pub static DOCUMENT_KEY_VALUES_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentParameterList`.
+pub static DOCUMENT_PARAMETER_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_PARAMETER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentRequiresList`.
+pub static DOCUMENT_REQUIRES_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_REQUIRES),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentReviewCommentList`.
+pub static DOCUMENT_REVIEW_COMMENT_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_REVIEW_COMMENT_SOURCE),
+    length: Some(Length::between(0, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentReviewerResponseList`.
+pub static DOCUMENT_REVIEWER_RESPONSE_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_REVIEWER_RESPONSE_SOURCE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `DocumentVersionList`.
+pub static DOCUMENT_VERSION_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_VERSION_INFO),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `EffectivePatchList`.
+pub static EFFECTIVE_PATCH_LIST: List = List {
+    member: Schema::Structure(&EFFECTIVE_PATCH),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ExcludeAccounts`.
+pub static EXCLUDE_ACCOUNTS: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(6, 68)),
+        pattern: Some(&EXCLUDE_ACCOUNT_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(1, 5000)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `FailedCreateAssociationList`.
+pub static FAILED_CREATE_ASSOCIATION_LIST: List = List {
+    member: Schema::Structure(&FAILED_CREATE_ASSOCIATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `GetResourcePoliciesResponseEntries`.
+pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRIES: List = List {
+    member: Schema::Structure(&GET_RESOURCE_POLICIES_RESPONSE_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceAssociationList`.
+pub static INSTANCE_ASSOCIATION_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_ASSOCIATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceAssociationStatusAggregatedCount`.
+pub static INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `InstanceAssociationStatusInfos`.
+pub static INSTANCE_ASSOCIATION_STATUS_INFOS: List = List {
+    member: Schema::Structure(&INSTANCE_ASSOCIATION_STATUS_INFO),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceIdList`.
+pub static INSTANCE_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&INSTANCE_ID_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceInformationFilterList`.
+pub static INSTANCE_INFORMATION_FILTER_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_INFORMATION_FILTER),
+    length: Some(Length::at_least(0)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceInformationFilterValueSet`.
+pub static INSTANCE_INFORMATION_FILTER_VALUE_SET: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::at_least(1)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 100)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceInformationList`.
+pub static INSTANCE_INFORMATION_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_INFORMATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceInformationStringFilterList`.
+pub static INSTANCE_INFORMATION_STRING_FILTER_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_INFORMATION_STRING_FILTER),
+    length: Some(Length::at_least(0)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePatchStateFilterList`.
+pub static INSTANCE_PATCH_STATE_FILTER_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_PATCH_STATE_FILTER),
+    length: Some(Length::between(0, 4)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePatchStateFilterValues`.
+pub static INSTANCE_PATCH_STATE_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePatchStateList`.
+pub static INSTANCE_PATCH_STATE_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_PATCH_STATE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePatchStatesList`.
+pub static INSTANCE_PATCH_STATES_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_PATCH_STATE),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstanceProperties`.
+pub static INSTANCE_PROPERTIES: List = List {
+    member: Schema::Structure(&INSTANCE_PROPERTY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePropertyFilterList`.
+pub static INSTANCE_PROPERTY_FILTER_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_PROPERTY_FILTER),
+    length: Some(Length::between(1, 40)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePropertyFilterValueSet`.
+pub static INSTANCE_PROPERTY_FILTER_VALUE_SET: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100000)),
+        pattern: Some(&INSTANCE_PROPERTY_FILTER_VALUE_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(1, 40)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InstancePropertyStringFilterList`.
+pub static INSTANCE_PROPERTY_STRING_FILTER_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_PROPERTY_STRING_FILTER),
+    length: Some(Length::between(1, 40)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryAggregatorList`.
+pub static INVENTORY_AGGREGATOR_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_AGGREGATOR),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryDeletionSummaryItems`.
+pub static INVENTORY_DELETION_SUMMARY_ITEMS: List = List {
+    member: Schema::Structure(&INVENTORY_DELETION_SUMMARY_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryDeletionsList`.
+pub static INVENTORY_DELETIONS_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_DELETION_STATUS_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryFilterList`.
+pub static INVENTORY_FILTER_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_FILTER),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryFilterValueList`.
+pub static INVENTORY_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 40)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryGroupList`.
+pub static INVENTORY_GROUP_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_GROUP),
+    length: Some(Length::between(1, 15)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryItemAttributeList`.
+pub static INVENTORY_ITEM_ATTRIBUTE_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_ITEM_ATTRIBUTE),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryItemContentContext`.
+pub static INVENTORY_ITEM_CONTENT_CONTEXT: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    sparse: false,
+};
+
+/// The constraints of `InventoryItemEntryList`.
+pub static INVENTORY_ITEM_ENTRY_LIST: List = List {
+    member: Schema::Map(&INVENTORY_ITEM_ENTRY),
+    length: Some(Length::between(0, 10000)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryItemList`.
+pub static INVENTORY_ITEM_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_ITEM),
+    length: Some(Length::between(1, 30)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryItemSchemaResultList`.
+pub static INVENTORY_ITEM_SCHEMA_RESULT_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_ITEM_SCHEMA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryResultEntityList`.
+pub static INVENTORY_RESULT_ENTITY_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_RESULT_ENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryResultItemMap`.
+pub static INVENTORY_RESULT_ITEM_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Structure(&INVENTORY_RESULT_ITEM),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `KeyList`.
+pub static KEY_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 128)),
+        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowExecutionList`.
+pub static MAINTENANCE_WINDOW_EXECUTION_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowExecutionTaskIdList`.
+pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(36, 36)),
+        pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowExecutionTaskIdentityList`.
+pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowExecutionTaskInvocationIdentityList`.
+pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowFilterList`.
+pub static MAINTENANCE_WINDOW_FILTER_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_FILTER),
+    length: Some(Length::between(0, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowFilterValues`.
+pub static MAINTENANCE_WINDOW_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowIdentityList`.
+pub static MAINTENANCE_WINDOW_IDENTITY_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowTargetList`.
+pub static MAINTENANCE_WINDOW_TARGET_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_TARGET),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowTaskList`.
+pub static MAINTENANCE_WINDOW_TASK_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_TASK),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowTaskParameterValueList`.
+pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowTaskParameters`.
+pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Structure(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowTaskParametersList`.
+pub static MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST: List = List {
+    member: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MaintenanceWindowsForTargetList`.
+pub static MAINTENANCE_WINDOWS_FOR_TARGET_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY_FOR_TARGET),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MetadataKeysToDeleteList`.
+pub static METADATA_KEYS_TO_DELETE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: Some(&ALARM_NAME_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MetadataMap`.
+pub static METADATA_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: Some(&ALARM_NAME_PATTERN),
+        values: None,
+    }),
+    value: Schema::Structure(&METADATA_VALUE),
+    length: Some(Length::between(1, 5)),
+    sparse: false,
+};
+
+/// The constraints of `NodeAggregatorList`.
+pub static NODE_AGGREGATOR_LIST: List = List {
+    member: Schema::Structure(&NODE_AGGREGATOR),
+    length: Some(Length::between(1, 2)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `NodeFilterList`.
+pub static NODE_FILTER_LIST: List = List {
+    member: Schema::Structure(&NODE_FILTER),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `NodeFilterValueList`.
+pub static NODE_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 512)),
+        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+        values: None,
+    }),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `NodeList`.
+pub static NODE_LIST: List = List {
+    member: Schema::Structure(&NODE),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `NodeSummaryList`.
+pub static NODE_SUMMARY_LIST: List = List {
+    member: Schema::Map(&NODE_SUMMARY),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `NormalStringMap`.
+pub static NORMAL_STRING_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `NotificationEventList`.
+pub static NOTIFICATION_EVENT_LIST: List = List {
+    member: Schema::Enum(&NOTIFICATION_EVENT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsAggregatorList`.
+pub static OPS_AGGREGATOR_LIST: List = List {
+    member: Schema::Structure(&OPS_AGGREGATOR),
+    length: Some(Length::between(1, 12)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsAggregatorValueMap`.
+pub static OPS_AGGREGATOR_VALUE_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 32)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 2048)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 5)),
+    sparse: false,
+};
+
+/// The constraints of `OpsEntityItemEntryList`.
+pub static OPS_ENTITY_ITEM_ENTRY_LIST: List = List {
+    member: Schema::Map(&OPS_ENTITY_ITEM_ENTRY),
+    length: Some(Length::between(0, 10000)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsEntityItemMap`.
+pub static OPS_ENTITY_ITEM_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Structure(&OPS_ENTITY_ITEM),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `OpsEntityList`.
+pub static OPS_ENTITY_LIST: List = List {
+    member: Schema::Structure(&OPS_ENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsFilterList`.
+pub static OPS_FILTER_LIST: List = List {
+    member: Schema::Structure(&OPS_FILTER),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsFilterValueList`.
+pub static OPS_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 256)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 40)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemEventFilterValues`.
+pub static OPS_ITEM_EVENT_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 15)),
+        pattern: Some(&OPS_ITEM_ID_PATTERN),
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemEventFilters`.
+pub static OPS_ITEM_EVENT_FILTERS: List = List {
+    member: Schema::Structure(&OPS_ITEM_EVENT_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemEventSummaries`.
+pub static OPS_ITEM_EVENT_SUMMARIES: List = List {
+    member: Schema::Structure(&OPS_ITEM_EVENT_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemFilterValues`.
+pub static OPS_ITEM_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemFilters`.
+pub static OPS_ITEM_FILTERS: List = List {
+    member: Schema::Structure(&OPS_ITEM_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemNotifications`.
+pub static OPS_ITEM_NOTIFICATIONS: List = List {
+    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemOperationalData`.
+pub static OPS_ITEM_OPERATIONAL_DATA: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 128)),
+        pattern: Some(&ALARM_NAME_PATTERN),
+        values: None,
+    }),
+    value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemOpsDataKeysList`.
+pub static OPS_ITEM_OPS_DATA_KEYS_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemRelatedItemSummaries`.
+pub static OPS_ITEM_RELATED_ITEM_SUMMARIES: List = List {
+    member: Schema::Structure(&OPS_ITEM_RELATED_ITEM_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemRelatedItemsFilterValues`.
+pub static OPS_ITEM_RELATED_ITEMS_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemRelatedItemsFilters`.
+pub static OPS_ITEM_RELATED_ITEMS_FILTERS: List = List {
+    member: Schema::Structure(&OPS_ITEM_RELATED_ITEMS_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsItemSummaries`.
+pub static OPS_ITEM_SUMMARIES: List = List {
+    member: Schema::Structure(&OPS_ITEM_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsMetadataFilterList`.
+pub static OPS_METADATA_FILTER_LIST: List = List {
+    member: Schema::Structure(&OPS_METADATA_FILTER),
+    length: Some(Length::between(0, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsMetadataFilterValueList`.
+pub static OPS_METADATA_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsMetadataList`.
+pub static OPS_METADATA_LIST: List = List {
+    member: Schema::Structure(&OPS_METADATA),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `OpsResultAttributeList`.
+pub static OPS_RESULT_ATTRIBUTE_LIST: List = List {
+    member: Schema::Structure(&OPS_RESULT_ATTRIBUTE),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterHistoryList`.
+pub static PARAMETER_HISTORY_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_HISTORY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterLabelList`.
+pub static PARAMETER_LABEL_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterList`.
+pub static PARAMETER_LIST: List = List {
+    member: Schema::Structure(&PARAMETER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterMetadataList`.
+pub static PARAMETER_METADATA_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_METADATA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterNameList`.
+pub static PARAMETER_NAME_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 2048)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterPolicyList`.
+pub static PARAMETER_POLICY_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_INLINE_POLICY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterStringFilterList`.
+pub static PARAMETER_STRING_FILTER_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_STRING_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParameterStringFilterValueList`.
+pub static PARAMETER_STRING_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `Parameters`.
+pub static PARAMETERS: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&PARAMETER_VALUE_LIST),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `ParametersFilterList`.
+pub static PARAMETERS_FILTER_LIST: List = List {
+    member: Schema::Structure(&PARAMETERS_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ParametersFilterValueList`.
+pub static PARAMETERS_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchAdvisoryIdList`.
+pub static PATCH_ADVISORY_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchBaselineIdentityList`.
+pub static PATCH_BASELINE_IDENTITY_LIST: List = List {
+    member: Schema::Structure(&PATCH_BASELINE_IDENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchBugzillaIdList`.
+pub static PATCH_BUGZILLA_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchCVEIdList`.
+pub static PATCH_CVE_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchComplianceDataList`.
+pub static PATCH_COMPLIANCE_DATA_LIST: List = List {
+    member: Schema::Structure(&PATCH_COMPLIANCE_DATA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchFilterList`.
+pub static PATCH_FILTER_LIST: List = List {
+    member: Schema::Structure(&PATCH_FILTER),
+    length: Some(Length::between(0, 4)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchFilterValueList`.
+pub static PATCH_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 20)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchGroupList`.
+pub static PATCH_GROUP_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchGroupPatchBaselineMappingList`.
+pub static PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST: List = List {
+    member: Schema::Structure(&PATCH_GROUP_PATCH_BASELINE_MAPPING),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchIdList`.
+pub static PATCH_ID_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchList`.
+pub static PATCH_LIST: List = List {
+    member: Schema::Structure(&PATCH),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchOrchestratorFilterList`.
+pub static PATCH_ORCHESTRATOR_FILTER_LIST: List = List {
+    member: Schema::Structure(&PATCH_ORCHESTRATOR_FILTER),
+    length: Some(Length::between(0, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchOrchestratorFilterValues`.
+pub static PATCH_ORCHESTRATOR_FILTER_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchPropertiesList`.
+pub static PATCH_PROPERTIES_LIST: List = List {
+    member: Schema::Map(&PATCH_PROPERTY_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchRuleList`.
+pub static PATCH_RULE_LIST: List = List {
+    member: Schema::Structure(&PATCH_RULE),
+    length: Some(Length::between(0, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchSourceList`.
+pub static PATCH_SOURCE_LIST: List = List {
+    member: Schema::Structure(&PATCH_SOURCE),
+    length: Some(Length::between(0, 20)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchSourceProductList`.
+pub static PATCH_SOURCE_PRODUCT_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 128)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 20)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PlatformTypeList`.
+pub static PLATFORM_TYPE_LIST: List = List {
+    member: Schema::Enum(&PLATFORM_TYPE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `RegionList`.
+pub static REGION_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `Regions`.
+pub static REGIONS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `RegistrationMetadataList`.
+pub static REGISTRATION_METADATA_LIST: List = List {
+    member: Schema::Structure(&REGISTRATION_METADATA_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `RelatedOpsItems`.
+pub static RELATED_OPS_ITEMS: List = List {
+    member: Schema::Structure(&RELATED_OPS_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ResourceComplianceSummaryItemList`.
+pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM_LIST: List = List {
+    member: Schema::Structure(&RESOURCE_COMPLIANCE_SUMMARY_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ResourceDataSyncItemList`.
+pub static RESOURCE_DATA_SYNC_ITEM_LIST: List = List {
+    member: Schema::Structure(&RESOURCE_DATA_SYNC_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ResourceDataSyncOrganizationalUnitList`.
+pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT_LIST: List = List {
+    member: Schema::Structure(&RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT),
+    length: Some(Length::between(1, 1000)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ResourceDataSyncSourceRegionList`.
+pub static RESOURCE_DATA_SYNC_SOURCE_REGION_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ResultAttributeList`.
+pub static RESULT_ATTRIBUTE_LIST: List = List {
+    member: Schema::Structure(&RESULT_ATTRIBUTE),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ReviewInformationList`.
+pub static REVIEW_INFORMATION_LIST: List = List {
+    member: Schema::Structure(&REVIEW_INFORMATION),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `Runbooks`.
+pub static RUNBOOKS: List = List {
+    member: Schema::Structure(&RUNBOOK),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ScheduledWindowExecutionList`.
+pub static SCHEDULED_WINDOW_EXECUTION_LIST: List = List {
+    member: Schema::Structure(&SCHEDULED_WINDOW_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `SessionFilterList`.
+pub static SESSION_FILTER_LIST: List = List {
+    member: Schema::Structure(&SESSION_FILTER),
+    length: Some(Length::between(1, 6)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `SessionList`.
+pub static SESSION_LIST: List = List {
+    member: Schema::Structure(&SESSION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `SessionManagerParameters`.
+pub static SESSION_MANAGER_PARAMETERS: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&SESSION_MANAGER_PARAMETER_VALUE_LIST),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `StepExecutionFilterList`.
+pub static STEP_EXECUTION_FILTER_LIST: List = List {
+    member: Schema::Structure(&STEP_EXECUTION_FILTER),
+    length: Some(Length::between(1, 6)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `StepExecutionFilterValueList`.
+pub static STEP_EXECUTION_FILTER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 150)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(1, 10)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `StepExecutionList`.
+pub static STEP_EXECUTION_LIST: List = List {
+    member: Schema::Structure(&STEP_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `StepPreviewMap`.
+pub static STEP_PREVIEW_MAP: Map = Map {
+    key: Schema::Enum(&IMPACT_TYPE),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `StringList`.
+pub static STRING_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TagList`.
+pub static TAG_LIST: List = List {
+    member: Schema::Structure(&TAG),
+    length: Some(Length::between(0, 1000)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TargetLocations`.
+pub static TARGET_LOCATIONS: List = List {
+    member: Schema::Structure(&TARGET_LOCATION),
+    length: Some(Length::between(1, 100)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TargetMaps`.
+pub static TARGET_MAPS: List = List {
+    member: Schema::Map(&TARGET_MAP),
+    length: Some(Length::between(0, 300)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TargetParameterList`.
+pub static TARGET_PARAMETER_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TargetPreviewList`.
+pub static TARGET_PREVIEW_LIST: List = List {
+    member: Schema::Structure(&TARGET_PREVIEW),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TargetValues`.
+pub static TARGET_VALUES: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `Targets`.
+pub static TARGETS: List = List {
+    member: Schema::Structure(&TARGET),
+    length: Some(Length::between(0, 5)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ValidNextStepList`.
+pub static VALID_NEXT_STEP_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 65535)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `AutomationParameterValueList`.
+pub static AUTOMATION_PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 512)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `InventoryItemEntry`.
+pub static INVENTORY_ITEM_ENTRY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    sparse: false,
+};
+
+/// The constraints of `NodeSummary`.
+pub static NODE_SUMMARY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 3)),
+    sparse: false,
+};
+
+/// The constraints of `OpsEntityItemEntry`.
+pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    sparse: false,
+};
+
+/// The constraints of `ParameterValueList`.
+pub static PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatchPropertyEntry`.
+pub static PATCH_PROPERTY_ENTRY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `SessionManagerParameterValueList`.
+pub static SESSION_MANAGER_PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 65535)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `TargetMap`.
+pub static TARGET_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&TARGET_MAP_VALUE_LIST),
+    length: Some(Length::between(1, 20)),
+    sparse: false,
+};
+
+/// The constraints of `TargetMapValueList`.
+pub static TARGET_MAP_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 25)),
+    unique: false,
+    sparse: false,
 };
 
 /// `^(20)[0-9][0-9]-(0[1-9]|1[012])-([12][0-9]|3[01]|0[1-9])(T)(2[0-3]|[0-1][0-9])(:[0-5][0-9])(:[0-5][0-9])(Z)$`.

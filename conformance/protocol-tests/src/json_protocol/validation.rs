@@ -112,42 +112,17 @@ pub static JSON_ENUMS_INPUT_OUTPUT: Structure = Structure {
         Member {
             name: "fooEnumList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&FOO_ENUM),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&FOO_ENUM_LIST),
         },
         Member {
             name: "fooEnumSet",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&FOO_ENUM),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&FOO_ENUM_SET),
         },
         Member {
             name: "fooEnumMap",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Enum(&FOO_ENUM),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&FOO_ENUM_MAP),
         },
     ],
 };
@@ -201,69 +176,17 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
         Member {
             name: "intEnumList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: Some(
-                            &AllowedValues {
-                                values: &["1", "2", "3"],
-                                listed: "[1, 2, 3]",
-                            },
-                        ),
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INTEGER_ENUM_LIST),
         },
         Member {
             name: "intEnumSet",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: Some(
-                            &AllowedValues {
-                                values: &["1", "2", "3"],
-                                listed: "[1, 2, 3]",
-                            },
-                        ),
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INTEGER_ENUM_SET),
         },
         Member {
             name: "intEnumMap",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: Some(
-                            &AllowedValues {
-                                values: &["1", "2", "3"],
-                                listed: "[1, 2, 3]",
-                            },
-                        ),
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&INTEGER_ENUM_MAP),
         },
     ],
 };
@@ -328,80 +251,22 @@ pub static KITCHEN_SINK: Structure = Structure {
         Member {
             name: "ListOfLists",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LIST_OF_LIST_OF_STRINGS),
         },
         Member {
             name: "ListOfMapsOfStrings",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LIST_OF_MAPS_OF_STRINGS),
         },
         Member {
             name: "ListOfStrings",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LIST_OF_STRINGS),
         },
         Member {
             name: "ListOfStructs",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&SIMPLE_STRUCT),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LIST_OF_STRUCTS),
         },
         Member {
             name: "Long",
@@ -415,124 +280,32 @@ pub static KITCHEN_SINK: Structure = Structure {
         Member {
             name: "MapOfListsOfStrings",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAP_OF_LISTS_OF_STRINGS),
         },
         Member {
             name: "MapOfMaps",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Map(
-                        &Map {
-                            key: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            value: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAP_OF_MAP_OF_STRINGS),
         },
         Member {
             name: "MapOfStrings",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAP_OF_STRINGS),
         },
         Member {
             name: "MapOfStructs",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(&SIMPLE_STRUCT),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAP_OF_STRUCTS),
         },
         Member {
             name: "RecursiveList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&KITCHEN_SINK),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LIST_OF_KITCHEN_SINKS),
         },
         Member {
             name: "RecursiveMap",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Structure(&KITCHEN_SINK),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&MAP_OF_KITCHEN_SINKS),
         },
         Member {
             name: "RecursiveStruct",
@@ -616,38 +389,12 @@ pub static MY_UNION: Union = Union {
         Member {
             name: "listValue",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STRING_LIST),
         },
         Member {
             name: "mapValue",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&STRING_MAP),
         },
         Member {
             name: "structureValue",
@@ -782,38 +529,12 @@ pub static SPARSE_NULLS_OPERATION_INPUT_OUTPUT: Structure = Structure {
         Member {
             name: "sparseStringList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: true,
-                },
-            ),
+            schema: Schema::List(&SPARSE_STRING_LIST),
         },
         Member {
             name: "sparseStringMap",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: true,
-                },
-            ),
+            schema: Schema::Map(&SPARSE_STRING_MAP),
         },
     ],
 };
@@ -867,6 +588,253 @@ pub static GREETING_STRUCT: Structure = Structure {
             }),
         },
     ],
+};
+
+/// The constraints of `ListOfKitchenSinks`.
+pub static LIST_OF_KITCHEN_SINKS: List = List {
+    member: Schema::Structure(&KITCHEN_SINK),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ListOfListOfStrings`.
+pub static LIST_OF_LIST_OF_STRINGS: List = List {
+    member: Schema::List(&LIST_OF_STRINGS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ListOfMapsOfStrings`.
+pub static LIST_OF_MAPS_OF_STRINGS: List = List {
+    member: Schema::Map(&MAP_OF_STRINGS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ListOfStrings`.
+pub static LIST_OF_STRINGS: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `ListOfStructs`.
+pub static LIST_OF_STRUCTS: List = List {
+    member: Schema::Structure(&SIMPLE_STRUCT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `MapOfKitchenSinks`.
+pub static MAP_OF_KITCHEN_SINKS: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Structure(&KITCHEN_SINK),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `MapOfListsOfStrings`.
+pub static MAP_OF_LISTS_OF_STRINGS: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&LIST_OF_STRINGS),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `MapOfMapOfStrings`.
+pub static MAP_OF_MAP_OF_STRINGS: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Map(&MAP_OF_STRINGS),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `MapOfStrings`.
+pub static MAP_OF_STRINGS: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `MapOfStructs`.
+pub static MAP_OF_STRUCTS: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Structure(&SIMPLE_STRUCT),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `FooEnumList`.
+pub static FOO_ENUM_LIST: List = List {
+    member: Schema::Enum(&FOO_ENUM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `FooEnumMap`.
+pub static FOO_ENUM_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Enum(&FOO_ENUM),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `FooEnumSet`.
+pub static FOO_ENUM_SET: List = List {
+    member: Schema::Enum(&FOO_ENUM),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `IntegerEnumList`.
+pub static INTEGER_ENUM_LIST: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `IntegerEnumMap`.
+pub static INTEGER_ENUM_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `IntegerEnumSet`.
+pub static INTEGER_ENUM_SET: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `SparseStringList`.
+pub static SPARSE_STRING_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: true,
+};
+
+/// The constraints of `SparseStringMap`.
+pub static SPARSE_STRING_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: true,
+};
+
+/// The constraints of `StringList`.
+pub static STRING_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `StringMap`.
+pub static STRING_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
 };
 
 /// The constraints of an operation's input, by operation name.

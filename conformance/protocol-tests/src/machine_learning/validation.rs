@@ -28,22 +28,7 @@ pub static PREDICT_INPUT: Structure = Structure {
         Member {
             name: "Record",
             required: true,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&RECORD),
         },
         Member {
             name: "PredictEndpoint",
@@ -90,36 +75,54 @@ pub static PREDICTION: Structure = Structure {
         Member {
             name: "predictedScores",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::at_least(1)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::Float(FloatRules { range: None }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&SCORE_VALUE_PER_LABEL_MAP),
         },
         Member {
             name: "details",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::Enum(&DETAILS_ATTRIBUTES),
-                    value: Schema::String(StringRules {
-                        length: Some(Length::at_least(1)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&DETAILS_MAP),
         },
     ],
+};
+
+/// The constraints of `DetailsMap`.
+pub static DETAILS_MAP: Map = Map {
+    key: Schema::Enum(&DETAILS_ATTRIBUTES),
+    value: Schema::String(StringRules {
+        length: Some(Length::at_least(1)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `Record`.
+pub static RECORD: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `ScoreValuePerLabelMap`.
+pub static SCORE_VALUE_PER_LABEL_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::at_least(1)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Float(FloatRules { range: None }),
+    length: None,
+    sparse: false,
 };
 
 /// `^[a-zA-Z0-9_.-]+$`.

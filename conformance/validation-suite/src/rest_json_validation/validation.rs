@@ -56,26 +56,12 @@ pub static MALFORMED_ENUM_INPUT: Structure = Structure {
         Member {
             name: "list",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&ENUM_STRING),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&ENUM_LIST),
         },
         Member {
             name: "map",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::Enum(&ENUM_STRING),
-                    value: Schema::Enum(&ENUM_STRING),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&ENUM_MAP),
         },
         Member {
             name: "union",
@@ -124,45 +110,12 @@ pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
         Member {
             name: "list",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: Some(Length::between(2, 8)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: Some(Length::between(2, 8)),
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LENGTH_LIST),
         },
         Member {
             name: "map",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: Some(Length::between(2, 8)),
-                        pattern: None,
-                        values: None,
-                    }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(2, 8)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(2, 8)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: Some(Length::between(2, 8)),
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&LENGTH_MAP),
         },
     ],
 };
@@ -229,18 +182,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
                         pattern: None,
                         values: None,
                     }),
-                    value: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: Some(Length::between(2, 8)),
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: Some(Length::between(2, 8)),
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
+                    value: Schema::List(&LENGTH_LIST),
                     length: Some(Length::between(4, 6)),
                     sparse: false,
                 },
@@ -290,38 +232,12 @@ pub static MALFORMED_PATTERN_INPUT: Structure = Structure {
         Member {
             name: "list",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&PATTERN_STRING_PATTERN),
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATTERN_LIST),
         },
         Member {
             name: "map",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&PATTERN_STRING_PATTERN),
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&PATTERN_STRING_PATTERN),
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PATTERN_MAP),
         },
         Member {
             name: "union",
@@ -347,38 +263,12 @@ pub static MALFORMED_PATTERN_OVERRIDE_INPUT: Structure = Structure {
         Member {
             name: "list",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&PATTERN_STRING_PATTERN_2),
-                        values: None,
-                    }),
-                    length: None,
-                    unique: false,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&PATTERN_LIST_OVERRIDE),
         },
         Member {
             name: "map",
             required: false,
-            schema: Schema::Map(
-                &Map {
-                    key: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&PATTERN_STRING_PATTERN_2),
-                        values: None,
-                    }),
-                    value: Schema::String(StringRules {
-                        length: None,
-                        pattern: Some(&PATTERN_STRING_PATTERN_2),
-                        values: None,
-                    }),
-                    length: None,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::Map(&PATTERN_MAP_OVERRIDE),
         },
         Member {
             name: "union",
@@ -791,234 +681,82 @@ pub static MALFORMED_UNIQUE_ITEMS_INPUT: Structure = Structure {
         Member {
             name: "blobList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Blob(None),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&BLOB_SET),
         },
         Member {
             name: "booleanList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Boolean,
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&BOOLEAN_SET),
         },
         Member {
             name: "stringList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::String(StringRules {
-                        length: None,
-                        pattern: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STRING_SET),
         },
         Member {
             name: "byteList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Byte,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&BYTE_SET),
         },
         Member {
             name: "shortList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Short,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&SHORT_SET),
         },
         Member {
             name: "integerList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INTEGER_SET),
         },
         Member {
             name: "longList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Long,
-                        range: None,
-                        values: None,
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LONG_SET),
         },
         Member {
             name: "timestampList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Timestamp(TimestampFormat::EpochSeconds),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&TIMESTAMP_SET),
         },
         Member {
             name: "dateTimeList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Timestamp(TimestampFormat::DateTime),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&DATE_TIME_SET),
         },
         Member {
             name: "httpDateList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Timestamp(TimestampFormat::HttpDate),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&HTTP_DATE_SET),
         },
         Member {
             name: "enumList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Enum(&FOO_ENUM),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&FOO_ENUM_SET),
         },
         Member {
             name: "intEnumList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Integer(IntegerRules {
-                        kind: IntegerKind::Integer,
-                        range: None,
-                        values: Some(
-                            &AllowedValues {
-                                values: &["1", "2", "3"],
-                                listed: "[1, 2, 3]",
-                            },
-                        ),
-                    }),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&INTEGER_ENUM_SET),
         },
         Member {
             name: "listList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::List(
-                        &List {
-                            member: Schema::String(StringRules {
-                                length: None,
-                                pattern: None,
-                                values: None,
-                            }),
-                            length: None,
-                            unique: false,
-                            sparse: false,
-                        },
-                    ),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&LIST_SET),
         },
         Member {
             name: "structureList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&GREETING_STRUCT),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STRUCTURE_SET),
         },
         Member {
             name: "structureListWithNoKey",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Structure(&MISSING_KEY_STRUCTURE),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&STRUCTURE_SET_WITH_NO_KEY),
         },
         Member {
             name: "unionList",
             required: false,
-            schema: Schema::List(
-                &List {
-                    member: Schema::Union(&FOO_UNION),
-                    length: None,
-                    unique: true,
-                    sparse: false,
-                },
-            ),
+            schema: Schema::List(&UNION_SET),
         },
     ],
 };
@@ -1204,6 +942,271 @@ pub static GREETING_STRUCT: Structure = Structure {
             }),
         },
     ],
+};
+
+/// The constraints of `EnumList`.
+pub static ENUM_LIST: List = List {
+    member: Schema::Enum(&ENUM_STRING),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `EnumMap`.
+pub static ENUM_MAP: Map = Map {
+    key: Schema::Enum(&ENUM_STRING),
+    value: Schema::Enum(&ENUM_STRING),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `LengthList`.
+pub static LENGTH_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(2, 8)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(2, 8)),
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `LengthMap`.
+pub static LENGTH_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(2, 8)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&LENGTH_LIST),
+    length: Some(Length::between(2, 8)),
+    sparse: false,
+};
+
+/// The constraints of `PatternList`.
+pub static PATTERN_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN),
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatternListOverride`.
+pub static PATTERN_LIST_OVERRIDE: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN_2),
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
+/// The constraints of `PatternMap`.
+pub static PATTERN_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN),
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN),
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `PatternMapOverride`.
+pub static PATTERN_MAP_OVERRIDE: Map = Map {
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN_2),
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN_2),
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
+/// The constraints of `StructureSetWithNoKey`.
+pub static STRUCTURE_SET_WITH_NO_KEY: List = List {
+    member: Schema::Structure(&MISSING_KEY_STRUCTURE),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `BlobSet`.
+pub static BLOB_SET: List = List {
+    member: Schema::Blob(None),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `BooleanSet`.
+pub static BOOLEAN_SET: List = List {
+    member: Schema::Boolean,
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `ByteSet`.
+pub static BYTE_SET: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Byte,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `DateTimeSet`.
+pub static DATE_TIME_SET: List = List {
+    member: Schema::Timestamp(TimestampFormat::DateTime),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `FooEnumSet`.
+pub static FOO_ENUM_SET: List = List {
+    member: Schema::Enum(&FOO_ENUM),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `HttpDateSet`.
+pub static HTTP_DATE_SET: List = List {
+    member: Schema::Timestamp(TimestampFormat::HttpDate),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `IntegerEnumSet`.
+pub static INTEGER_ENUM_SET: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `IntegerSet`.
+pub static INTEGER_SET: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `ListSet`.
+pub static LIST_SET: List = List {
+    member: Schema::List(&STRING_LIST),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `LongSet`.
+pub static LONG_SET: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Long,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `ShortSet`.
+pub static SHORT_SET: List = List {
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Short,
+        range: None,
+        values: None,
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `StringSet`.
+pub static STRING_SET: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `StructureSet`.
+pub static STRUCTURE_SET: List = List {
+    member: Schema::Structure(&GREETING_STRUCT),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `TimestampSet`.
+pub static TIMESTAMP_SET: List = List {
+    member: Schema::Timestamp(TimestampFormat::EpochSeconds),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `UnionSet`.
+pub static UNION_SET: List = List {
+    member: Schema::Union(&FOO_UNION),
+    length: None,
+    unique: true,
+    sparse: false,
+};
+
+/// The constraints of `StringList`.
+pub static STRING_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
 };
 
 /// `^([0-9]+)+$`.
