@@ -267,9 +267,7 @@ fn render_inline(node: &Node, out: &mut String) {
                 collect_text(children, &mut code);
                 let code = collapse(&code);
                 if !code.is_empty() {
-                    let fence = "`".repeat(longest_run(&code, '`') + 1);
-                    let pad = if code.starts_with('`') || code.ends_with('`') { " " } else { "" };
-                    out.push_str(&format!("{fence}{pad}{code}{pad}{fence}"));
+                    out.push_str(&code_span(&code));
                 }
             }
             "i" | "em" | "b" | "strong" => {
@@ -331,6 +329,14 @@ fn collect_text(nodes: &[Node], out: &mut String) {
             Node::Element { children, .. } => collect_text(children, out),
         }
     }
+}
+
+/// A Markdown code span for `text`, fenced with more backticks than it
+/// holds in a row (padded when it starts or ends with one).
+pub fn code_span(text: &str) -> String {
+    let fence = "`".repeat(longest_run(text, '`') + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
+    format!("{fence}{pad}{text}{pad}{fence}")
 }
 
 fn longest_run(s: &str, c: char) -> usize {

@@ -24,7 +24,6 @@ pub struct Service {
     /// The file the service shape is in.
     pub file: PathBuf,
     pub title: Option<String>,
-    pub sdk_id: Option<String>,
     pub version: Option<String>,
     pub protocol: Option<Protocol>,
     pub docs: Docs,

@@ -94,18 +94,9 @@ impl Kind {
         matches!(self, Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger)
     }
 
-    pub fn is_number(self) -> bool {
-        self.is_integer() || matches!(self, Kind::Float | Kind::Double | Kind::BigDecimal)
-    }
-
     /// Shapes that members may target (not services, operations, resources).
     pub fn is_data(self) -> bool {
         !matches!(self, Kind::Service | Kind::Operation | Kind::Resource)
-    }
-
-    /// Shapes with members of their own (`members`, or `member`/`key`/`value`).
-    pub fn is_aggregate(self) -> bool {
-        matches!(self, Kind::List | Kind::Set | Kind::Map | Kind::Structure | Kind::Union)
     }
 
     /// The smallest and largest value of an integer type, for range checks

@@ -69,7 +69,6 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
         module: module.to_string(),
         file: service.file.clone(),
         title: traits.get("smithy.api#title").and_then(Value::as_str).map(str::to_string),
-        sdk_id: traits.get("aws.api#service").and_then(|s| s.get("sdkId")).and_then(Value::as_str).map(str::to_string),
         version: shape.version.clone(),
         protocol: protocol(traits),
         docs: docs_of(traits),

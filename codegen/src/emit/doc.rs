@@ -28,10 +28,7 @@ pub fn push_paragraph(lines: &mut Vec<String>, paragraph: String) {
 
 /// A Markdown code span that survives backticks inside `text`.
 pub fn code(text: &str) -> String {
-    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
-    let fence = "`".repeat(longest + 1);
-    let pad = if text.starts_with('`') || text.ends_with('`') { " " } else { "" };
-    format!("{fence}{pad}{text}{pad}{fence}")
+    crate::docs::code_span(text)
 }
 
 /// A member's docs: the model's text, then its constraints and default.

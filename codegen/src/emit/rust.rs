@@ -110,9 +110,7 @@ impl<'a> FileCx<'a> {
 
     /// A runtime type, imported.
     pub fn runtime(&self, name: &str) -> TokenStream {
-        self.import("crate::runtime", name);
-        let name = ident(name);
-        quote! { #name }
+        self.import_and_name("crate::runtime", name)
     }
 
     /// The `use` lines for everything recorded so far.
