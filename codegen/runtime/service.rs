@@ -1,4 +1,4 @@
-//! awsJson1.1 request handling that every generated service shares:
+//! awsJson request handling that every generated service shares:
 //! responses, errors in the protocol's form, and panic containment. It
 //! knows nothing of HTTP libraries; `runtime::server` (feature
 //! `server`) puts it behind hyper.
@@ -12,11 +12,47 @@ use std::task::{Context, Poll};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::ErrorShape;
+use super::{ErrorShape, Fault};
 use super::validate::Rejection;
 
-/// The awsJson1.1 media type.
-pub const CONTENT_TYPE: &str = "application/x-amz-json-1.1";
+/// The awsJson protocol a service speaks: its version (which sets the media
+/// type) and whether its errors are awsQuery-compatible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AwsJson {
+    pub version: JsonVersion,
+    /// `@awsQueryCompatible`: error responses also carry the error's awsQuery
+    /// code in `x-amzn-query-error`, where AWS SDKs read it.
+    pub query_compatible: bool,
+}
+
+/// An awsJson version.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum JsonVersion {
+    /// awsJson1.0 (`application/x-amz-json-1.0`).
+    V1_0,
+    /// awsJson1.1 (`application/x-amz-json-1.1`).
+    V1_1,
+}
+
+impl AwsJson {
+    /// awsJson1.0.
+    pub const V1_0: AwsJson = AwsJson { version: JsonVersion::V1_0, query_compatible: false };
+    /// awsJson1.1.
+    pub const V1_1: AwsJson = AwsJson { version: JsonVersion::V1_1, query_compatible: false };
+
+    /// The protocol with awsQuery-compatible errors (`@awsQueryCompatible`).
+    pub const fn with_query_errors(self) -> Self {
+        AwsJson { query_compatible: true, ..self }
+    }
+
+    /// The protocol's media type, sent as `Content-Type`.
+    pub fn content_type(self) -> &'static str {
+        match self.version {
+            JsonVersion::V1_0 => "application/x-amz-json-1.0",
+            JsonVersion::V1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
 
 /// A protocol response: status, headers and a JSON body.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -28,62 +64,95 @@ pub struct Response {
 
 /// Routes awsJson requests (`X-Amz-Target` and body) to a service.
 pub trait Router: Send + Sync + 'static {
+    /// The protocol the service speaks (for responses made outside
+    /// [`Router::route`], such as a server's own errors).
+    fn protocol(&self) -> AwsJson;
+
     /// Handles one request; never panics.
     fn route(&self, target: Option<&str>, body: &[u8]) -> impl Future<Output = Response> + Send;
 }
 
+/// The operation an `X-Amz-Target` names for the service `service`:
+/// `<service>.<Operation>`. A target whose prefix ends in `.<service>` is
+/// accepted too: botocore prefixes some services' names with a namespace
+/// (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`)
+/// that the Smithy model does not record.
+pub fn operation_name<'a>(target: Option<&'a str>, service: &str) -> Option<&'a str> {
+    let (prefix, operation) = target?.rsplit_once('.')?;
+    let named = prefix == service || prefix.strip_suffix(service).is_some_and(|rest| rest.ends_with('.'));
+    named.then_some(operation)
+}
+
 /// A successful response with `output` as its body.
-pub fn output_response<T: Serialize>(output: &T) -> Response {
+pub fn output_response<T: Serialize>(protocol: AwsJson, output: &T) -> Response {
     match serde_json::to_vec(output) {
-        Ok(body) => Response { status: 200, headers: vec![("content-type", CONTENT_TYPE.to_string())], body },
-        Err(_) => internal_failure(),
+        Ok(body) => Response { status: 200, headers: vec![("content-type", protocol.content_type().to_string())], body },
+        Err(_) => internal_failure(protocol),
     }
 }
 
 /// An error response: `__type` in the body and in `X-Amzn-Errortype`.
-pub fn error_response(status: u16, type_name: &str, mut fields: Map<String, Value>) -> Response {
+pub fn error_response(protocol: AwsJson, status: u16, type_name: &str, mut fields: Map<String, Value>) -> Response {
     fields.insert("__type".to_string(), Value::String(type_name.to_string()));
     Response {
         status,
-        headers: vec![("content-type", CONTENT_TYPE.to_string()), ("x-amzn-errortype", type_name.to_string())],
+        headers: vec![
+            ("content-type", protocol.content_type().to_string()),
+            ("x-amzn-errortype", type_name.to_string()),
+        ],
         body: serde_json::to_vec(&fields).expect("a JSON map serialises"),
     }
 }
 
-/// A modelled error, with its members and the status the model gives it.
-pub fn modelled_error<E: ErrorShape + Serialize>(error: &E) -> Response {
-    match serde_json::to_value(error) {
-        Ok(Value::Object(fields)) => error_response(E::HTTP_STATUS, E::NAME, fields),
-        _ => internal_failure(),
+/// A modelled error, with its members and the status the model gives it;
+/// for awsQuery-compatible services, with `x-amzn-query-error:
+/// <code>;Sender` (or `;Receiver` for server faults).
+pub fn modelled_error<E: ErrorShape + Serialize>(protocol: AwsJson, error: &E) -> Response {
+    let mut response = match serde_json::to_value(error) {
+        Ok(Value::Object(fields)) => error_response(protocol, E::HTTP_STATUS, E::NAME, fields),
+        _ => return internal_failure(protocol),
+    };
+    if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
+        let fault = match E::FAULT {
+            Fault::Client => "Sender",
+            Fault::Server => "Receiver",
+        };
+        response.headers.push(("x-amzn-query-error", format!("{code};{fault}")));
     }
+    response
 }
 
 /// A refused request body: `ValidationException` with every violation, or
 /// `SerializationException` when the body is not of the right shape.
-pub fn rejection_response(rejection: Rejection) -> Response {
+pub fn rejection_response(protocol: AwsJson, rejection: Rejection) -> Response {
     match rejection {
         Rejection::Invalid(exception) => match serde_json::to_value(&exception) {
-            Ok(Value::Object(fields)) => error_response(400, "ValidationException", fields),
-            _ => internal_failure(),
+            Ok(Value::Object(fields)) => error_response(protocol, 400, "ValidationException", fields),
+            _ => internal_failure(protocol),
         },
         Rejection::Malformed(malformed) => {
-            error_response(400, "SerializationException", message(&malformed.to_string()))
+            error_response(protocol, 400, "SerializationException", message(&malformed.to_string()))
         }
     }
 }
 
 /// `UnknownOperationException` for a missing or unknown `X-Amz-Target`.
-pub fn unknown_operation(target: Option<&str>) -> Response {
+pub fn unknown_operation(protocol: AwsJson, target: Option<&str>) -> Response {
     let text = match target {
         Some(target) => format!("unknown operation {target:?}"),
         None => "missing X-Amz-Target header".to_string(),
     };
-    error_response(400, "UnknownOperationException", message(&text))
+    error_response(protocol, 400, "UnknownOperationException", message(&text))
 }
 
 /// `InternalFailure`: the handler failed in a way the model does not describe.
-pub fn internal_failure() -> Response {
-    error_response(500, "InternalFailure", message("the server failed to handle the request"))
+pub fn internal_failure(protocol: AwsJson) -> Response {
+    error_response(protocol, 500, "InternalFailure", message("the server failed to handle the request"))
+}
+
+/// `NotImplemented` (501) for an operation this server does not serve.
+pub fn not_implemented_response(protocol: AwsJson, operation: &str, why: &str) -> Response {
+    error_response(protocol, 501, "NotImplemented", message(&format!("{operation} {why}")))
 }
 
 fn message(text: &str) -> Map<String, Value> {
@@ -108,16 +177,12 @@ pub fn not_implemented<T>(operation: &'static str) -> T {
 
 /// Runs `handle`; a panic becomes `InternalFailure` (or `NotImplemented`
 /// for an operation with no implementation), and the server goes on.
-pub async fn contain_panics<F: Future<Output = Response>>(handle: F) -> Response {
+pub async fn contain_panics<F: Future<Output = Response>>(protocol: AwsJson, handle: F) -> Response {
     match (CatchUnwind { inner: Box::pin(handle) }).await {
         Ok(response) => response,
         Err(payload) => match payload.downcast::<NotImplemented>() {
-            Ok(missing) => error_response(
-                501,
-                "NotImplemented",
-                message(&format!("{} is not implemented by this server", missing.operation)),
-            ),
-            Err(_) => internal_failure(),
+            Ok(missing) => not_implemented_response(protocol, missing.operation, "is not implemented by this server"),
+            Err(_) => internal_failure(protocol),
         },
     }
 }

@@ -68,13 +68,16 @@ pub struct StringRules {
     pub values: Option<&'static AllowedValues>,
 }
 
-/// An enum shape's values.
+/// An enum shape's values, and the `@length` and `@pattern` in force (enums
+/// are strings).
 #[derive(Debug)]
 pub struct Enum {
     pub name: &'static str,
     pub values: &'static [&'static str],
     /// The values listed in messages, formatted: `[a, b]` (internal values left out).
     pub listed: &'static str,
+    pub length: Option<Length>,
+    pub pattern: Option<&'static Pattern>,
 }
 
 /// The values of a legacy `@enum` string or an `intEnum`.
@@ -428,9 +431,21 @@ impl Validator {
         }
     }
 
+    /// As for strings: length, then the value set, then the pattern.
     fn enum_value(&mut self, schema: &Enum, text: &str) {
+        if let Some(length) = &schema.length {
+            if !self.length(length, text.chars().count()) {
+                return;
+            }
+        }
         if !schema.values.contains(&text) {
             self.violation(None, &format!("Member must satisfy enum value set: {}", schema.listed));
+            return;
+        }
+        if let Some(pattern) = schema.pattern {
+            if !pattern.is_match(text) {
+                self.violation(None, &format!("Member must satisfy regular expression pattern: {}", pattern.source()));
+            }
         }
     }
 

@@ -49,12 +49,16 @@ struct Site<'a> {
 }
 
 impl Site<'_> {
-    fn error(&self, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
-        let shape = match self.member {
+    /// The shape id, with `$member` when the site is a member.
+    fn shape(&self) -> String {
+        match self.member {
             Some(member) => format!("{}${}", self.id, member),
             None => self.id.to_string(),
-        };
-        Diagnostic::error(message).in_file(self.file).at_shape(shape).help(help)
+        }
+    }
+
+    fn error(&self, message: impl Into<String>, help: impl Into<String>) -> Diagnostic {
+        Diagnostic::error(message).in_file(self.file).at_shape(self.shape()).help(help)
     }
 }
 
@@ -112,12 +116,6 @@ impl<'a> Checker<'a> {
             Kind::BigInteger | Kind::BigDecimal => self
                 .out
                 .push(site.error(format!("{kind} shapes are not supported"), "use long or double if the values fit")),
-            Kind::Resource => {
-                self.out.push(site.error(
-                    "resource shapes are not supported",
-                    "bind the resource's operations to the service directly",
-                ))
-            }
             _ => {}
         }
         if !shape.mixins.is_empty() {
@@ -152,14 +150,18 @@ impl<'a> Checker<'a> {
             Kind::Operation => self.check_operation(site, shape),
             Kind::Service => {
                 self.check_errors(site, &shape.errors);
-                for op in &shape.operations {
-                    self.check_target(site, &op.target, "an operation", |k| k == Kind::Operation);
-                }
-                if !shape.resources.is_empty() {
-                    self.out.push(site.error(
-                        "services with resources are not supported",
-                        "list the resource's operations in the service's `operations`",
-                    ));
+                self.check_bindings(site, shape);
+            }
+            Kind::Resource => {
+                self.check_bindings(site, shape);
+                let named = shape.identifiers.iter().flatten().chain(shape.properties.iter().flatten());
+                for (name, target) in named {
+                    self.check_target(
+                        Site { member: Some(name), ..site },
+                        &target.target,
+                        "a data shape",
+                        Kind::is_data,
+                    );
                 }
             }
             Kind::Union if shape.members.as_ref().is_none_or(|m| m.is_empty()) => {
@@ -197,10 +199,63 @@ impl<'a> Checker<'a> {
                 has(!shape.errors.is_empty(), "errors", false, &mut self.out);
             }
         }
-        if kind != Kind::Service {
+        if !matches!(kind, Kind::Service | Kind::Resource) {
             has(!shape.operations.is_empty(), "operations", false, &mut self.out);
+            has(!shape.resources.is_empty(), "resources", false, &mut self.out);
+        }
+        if kind != Kind::Service {
             has(shape.version.is_some(), "version", false, &mut self.out);
             has(shape.rename.is_some(), "rename", false, &mut self.out);
+        }
+        if kind != Kind::Resource {
+            let lifecycle = [
+                ("identifiers", shape.identifiers.is_some()),
+                ("properties", shape.properties.is_some()),
+                ("create", shape.create.is_some()),
+                ("put", shape.put.is_some()),
+                ("read", shape.read.is_some()),
+                ("update", shape.update.is_some()),
+                ("delete", shape.delete.is_some()),
+                ("list", shape.list.is_some()),
+                ("collectionOperations", !shape.collection_operations.is_empty()),
+            ];
+            for (field, present) in lifecycle {
+                has(present, field, false, &mut self.out);
+            }
+        }
+    }
+
+    /// The operations and resources a service or resource binds: each
+    /// target exists and is of the right kind.
+    fn check_bindings(&mut self, site: Site<'_>, shape: &ast::Shape) {
+        let lifecycle = [
+            ("create", &shape.create),
+            ("put", &shape.put),
+            ("read", &shape.read),
+            ("update", &shape.update),
+            ("delete", &shape.delete),
+            ("list", &shape.list),
+        ];
+        for (field, target) in lifecycle {
+            if let Some(target) = target {
+                self.check_target(Site { member: Some(field), ..site }, &target.target, "an operation", |k| {
+                    k == Kind::Operation
+                });
+            }
+        }
+        for (field, targets) in
+            [("operations", &shape.operations), ("collectionOperations", &shape.collection_operations)]
+        {
+            for target in targets {
+                self.check_target(Site { member: Some(field), ..site }, &target.target, "an operation", |k| {
+                    k == Kind::Operation
+                });
+            }
+        }
+        for target in &shape.resources {
+            self.check_target(Site { member: Some("resources"), ..site }, &target.target, "a resource", |k| {
+                k == Kind::Resource
+            });
         }
     }
 
@@ -270,12 +325,41 @@ impl<'a> Checker<'a> {
     fn check_operation(&mut self, site: Site<'_>, shape: &ast::Shape) {
         for (field, target) in [("input", &shape.input), ("output", &shape.output)] {
             if let Some(target) = target {
-                self.check_target(Site { member: Some(field), ..site }, &target.target, "a structure", |k| {
-                    k == Kind::Structure
-                });
+                let found =
+                    self.check_target(Site { member: Some(field), ..site }, &target.target, "a structure", |k| {
+                        k == Kind::Structure
+                    });
+                if found.is_some() {
+                    self.note_event_stream(site, field, &target.target);
+                }
             }
         }
         self.check_errors(site, &shape.errors);
+    }
+
+    /// One warning per operation with an event stream: it is generated, but
+    /// not served.
+    fn note_event_stream(&mut self, site: Site<'_>, field: &str, structure: &str) {
+        let Some(loaded) = self.model.shapes.get(structure) else { return };
+        for (name, member) in members_of(&loaded.shape) {
+            let streaming = self
+                .model
+                .shapes
+                .get(&member.target)
+                .is_some_and(|t| t.shape.kind == "union" && t.shape.traits.contains_key("smithy.api#streaming"));
+            if streaming {
+                self.out.push(
+                    Diagnostic::warning(format!(
+                        "has an event stream (its {field} member `{name}` targets the @streaming union {}): its types \
+                         and service-trait method are generated, but routers answer it NotImplemented, since serving \
+                         event streams is not supported yet",
+                        member.target
+                    ))
+                    .in_file(site.file)
+                    .at_shape(site.id),
+                );
+            }
+        }
     }
 
     /// An operation's or service's `errors`: structures marked `@error`.
@@ -352,10 +436,22 @@ impl<'a> Checker<'a> {
                     "remove the trait or change the model as described",
                 )),
                 None if self.trait_shapes.contains(trait_id) => {}
-                None => self.out.push(site.error(
+                // A trait of Smithy's own namespace could constrain input or
+                // change the wire format: refuse rather than ignore it.
+                None if trait_id.starts_with("smithy.api#") => self.out.push(site.error(
                     format!("unknown trait {trait_id}"),
-                    "if it does not change validation or the wire format, list it as ignored in codegen/src/traits.rs; otherwise the generator must learn it",
+                    "check the trait's spelling; if Smithy defines it, the generator must learn it (codegen/src/traits.rs)",
                 )),
+                // Other namespaces (AWS tooling, endpoints, ...) cannot change
+                // what a Smithy server validates or sends.
+                None => self.out.push(
+                    Diagnostic::warning(format!(
+                        "unknown trait {trait_id} is ignored: traits outside smithy.api do not change validation or \
+                         the awsJson wire format"
+                    ))
+                    .in_file(site.file)
+                    .at_shape(site.shape()),
+                ),
             }
         }
     }
@@ -392,14 +488,10 @@ impl<'a> Checker<'a> {
                 Some(source) => match Pattern::parse(source) {
                     Ok(pattern) => {
                         for warning in pattern.warnings {
-                            let shape = match site.member {
-                                Some(member) => format!("{}${member}", site.id),
-                                None => site.id.to_string(),
-                            };
                             self.out.push(
                                 Diagnostic::warning(format!("pattern {source:?} {warning}"))
                                     .in_file(site.file)
-                                    .at_shape(shape),
+                                    .at_shape(site.shape()),
                             );
                         }
                     }
@@ -438,6 +530,10 @@ impl<'a> Checker<'a> {
                 self.out.push(bad("must be \"epoch-seconds\", \"date-time\" or \"http-date\""));
             }
             "smithy.api#documentation" if !value.is_string() => self.out.push(bad("must be a string")),
+            "smithy.api#streaming" if kind == Kind::Blob => self.out.push(site.error(
+                "@streaming blobs (byte streams) are not supported: awsJson has no HTTP payload to carry them",
+                "remove @streaming, or model the data as a plain blob",
+            )),
             "smithy.api#jsonName" if !self.is_aws_json() => self.out.push(site.error(
                 "@jsonName renames members on the wire, which is supported only for awsJson services (they ignore it)",
                 "remove the trait, or generate the service with an awsJson protocol",

@@ -4,7 +4,7 @@
 //! [`crate::passes`] fill in types, Rust names and boxing. Emitters only
 //! read a finished IR and never look at the Smithy model.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_json::{Number, Value};
@@ -26,6 +26,9 @@ pub struct Service {
     pub title: Option<String>,
     pub version: Option<String>,
     pub protocol: Option<Protocol>,
+    /// `@awsQueryCompatible`: errors also carry their awsQuery code in the
+    /// `x-amzn-query-error` header.
+    pub query_compatible: bool,
     pub docs: Docs,
     /// Operations in name order.
     pub operations: Vec<Operation>,
@@ -33,6 +36,61 @@ pub struct Service {
     pub shapes: BTreeMap<String, Shape>,
     /// Simple, list and map shapes by id: read by the resolve pass only.
     pub targets: BTreeMap<String, Target>,
+    /// The service trait (`AmazonSsm`), set by the name pass.
+    pub trait_name: String,
+    /// The router over the trait (`AmazonSsmRouter`), set by the name pass.
+    pub router_name: String,
+    /// Every name in the service's type scope (shapes, operation markers,
+    /// error enums, the trait and the router), set by the name pass. Where one
+    /// of them is also the short name of a std or runtime item, emitters write
+    /// that item's full path instead.
+    pub type_scope: BTreeSet<String>,
+    /// The statics of `validation.rs`, planned by the validation pass and
+    /// named by the name pass.
+    pub validation: Validation,
+}
+
+impl Service {
+    /// Whether the service gets a trait and a router: it speaks awsJson.
+    pub fn has_router(&self) -> bool {
+        matches!(self.protocol, Some(Protocol::AwsJson1_0 | Protocol::AwsJson1_1))
+    }
+}
+
+/// The static tables of a service's `validation.rs`.
+#[derive(Clone, Debug, Default)]
+pub struct Validation {
+    /// Structures, unions and enums reachable from operation inputs and
+    /// outputs, by id, with the name of each one's static.
+    pub shapes: BTreeMap<String, String>,
+    /// List and map shapes that places use with exactly their own
+    /// constraints, by id: one static each, shared by every such place.
+    pub collections: BTreeMap<String, Collection>,
+    /// Every pattern in force at a reachable place, by source: one static
+    /// each, compiled once.
+    pub patterns: BTreeMap<String, PatternStatic>,
+    /// Every name in the module's scope (the statics above and the lookup
+    /// functions), set by the name pass.
+    pub scope: BTreeSet<String>,
+}
+
+/// A list or map shape's validation static.
+#[derive(Clone, Debug)]
+pub struct Collection {
+    /// The place's type, with the shape's own constraints.
+    pub ty: TypeRef,
+    /// Set by the name pass.
+    pub static_name: String,
+}
+
+/// A pattern's validation static.
+#[derive(Clone, Debug)]
+pub struct PatternStatic {
+    pub pattern: Pattern,
+    /// The shape the static is named after (the first, by id, that uses it).
+    pub named_after: String,
+    /// Set by the name pass.
+    pub static_name: String,
 }
 
 /// The wire protocol a service declares.
@@ -58,14 +116,39 @@ pub struct Operation {
     pub docs: Docs,
     pub input: Option<String>,
     pub output: Option<String>,
-    pub errors: Vec<String>,
-    /// Module (`get_maintenance_window_execution_task`), set by the name pass.
+    /// The operation's errors and the service's common errors, by id.
+    pub errors: Vec<OperationError>,
+    /// Module (`get_maintenance_window_execution_task`), also the service
+    /// trait's method; set by the name pass.
     pub module: String,
     /// Marker type (`GetMaintenanceWindowExecutionTask`), set by the name pass.
     pub rust_name: String,
     /// The enum of the operation's errors, set by the name pass.
     pub error_enum: String,
     pub deprecated: bool,
+    /// Set when the input or output has an event stream member: such
+    /// operations get their types and a trait method, but are not served.
+    pub event_stream: Option<EventStream>,
+}
+
+/// One of an operation's errors.
+#[derive(Clone, Debug)]
+pub struct OperationError {
+    /// The error structure's shape id.
+    pub id: String,
+    /// Its variant in the operation's error enum, set by the name pass.
+    pub variant: String,
+}
+
+/// Where an operation's event stream is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EventStream {
+    /// Whether the stream is in the input (else the output).
+    pub input: bool,
+    /// The member that holds it.
+    pub member: String,
+    /// The `@streaming` union of its events.
+    pub union: String,
 }
 
 /// Where a shape's Rust type is emitted.
@@ -94,6 +177,12 @@ pub struct Shape {
     pub deprecated: bool,
     pub placement: Placement,
     pub kind: ShapeKind,
+    /// The shape's own traits: the resolve pass reads an enum's constraint
+    /// traits (`@length`, `@pattern`) from them.
+    pub traits: Traits,
+    /// An enum's own `@length` and `@pattern` (enums are strings), set by
+    /// the resolve pass; empty for other shapes.
+    pub constraints: Constraints,
 }
 
 #[derive(Clone, Debug)]
@@ -111,11 +200,14 @@ pub struct Structure {
 }
 
 /// How an error structure is reported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ErrorInfo {
     pub fault: Fault,
     /// `@httpError`, or 400 for client and 500 for server errors.
     pub http_status: u16,
+    /// `@awsQueryError`'s code: the error's name in the awsQuery protocol,
+    /// sent in `x-amzn-query-error` by awsQuery-compatible services.
+    pub query_code: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -159,6 +251,10 @@ pub struct Member {
     pub sensitive: bool,
     /// Set by the recursion pass where the type contains itself directly.
     pub boxed: bool,
+    /// The associated function that gives the default where
+    /// `Default::default()` would not (see [`Default::is_rust_default`]);
+    /// set by the name pass.
+    pub default_fn: Option<String>,
     pub idempotency_token: bool,
     pub deprecated: bool,
 }
@@ -204,6 +300,9 @@ pub enum Type {
     Unit,
     /// A structure, union or enum, by shape id.
     Named(String),
+    /// An event stream of a `@streaming` union's events, by shape id: not
+    /// part of the JSON body.
+    EventStream(String),
     List(Box<TypeRef>),
     Map(Box<TypeRef>, Box<TypeRef>),
 }
@@ -272,6 +371,20 @@ pub enum Default {
     EmptyList,
     EmptyMap,
     Document(Value),
+}
+
+impl Default {
+    /// Whether the value is what `Default::default()` gives the Rust type,
+    /// so that serde's plain `default` gives it.
+    pub fn is_rust_default(&self) -> bool {
+        match self {
+            Default::Boolean(b) => !b,
+            Default::Number(n) => n.as_f64() == Some(0.0),
+            Default::String(s) => s.is_empty(),
+            Default::EmptyList | Default::EmptyMap => true,
+            Default::EnumValue(_) | Default::Document(_) => false,
+        }
+    }
 }
 
 /// A simple, list or map shape, as the resolve pass needs it.

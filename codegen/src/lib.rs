@@ -120,7 +120,8 @@ pub fn load_service(dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostic
     }
     let module = module_name(dir)?;
     let mut service = lower::lower(&model, &module)?;
-    passes::run(&mut service)?;
+    let mut diagnostics = diagnostics;
+    diagnostics.extend(passes::run(&mut service)?);
     Ok((service, diagnostics))
 }
 

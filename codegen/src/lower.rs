@@ -24,8 +24,8 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
     let common_errors: Vec<String> = shape.errors.iter().map(|t| t.target.clone()).collect();
 
     let mut operations = Vec::new();
-    for op_ref in &shape.operations {
-        let op = &model.shapes[&op_ref.target];
+    for op_id in bound_operations(model, service_id) {
+        let op = &model.shapes[&op_id];
         let io = |t: &Option<ast::Target>| t.as_ref().map(|t| t.target.clone()).filter(|t| t != UNIT);
         let mut errors: Vec<String> = op.shape.errors.iter().map(|t| t.target.clone()).collect();
         errors.extend(common_errors.iter().filter(|e| !errors.contains(e)).cloned().collect::<Vec<_>>());
@@ -33,18 +33,23 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
         // for SSM); the error enum should not depend on it.
         errors.sort();
         errors.dedup();
+        let (input, output) = (io(&op.shape.input), io(&op.shape.output));
+        let event_stream = [(true, &input), (false, &output)]
+            .into_iter()
+            .find_map(|(is_input, id)| event_stream(model, id.as_deref()?, is_input));
         operations.push(ir::Operation {
-            id: op_ref.target.clone(),
-            name: shape_id::name(&op_ref.target).to_string(),
+            name: shape_id::name(&op_id).to_string(),
+            id: op_id,
             file: op.file.clone(),
             docs: docs_of(&op.shape.traits),
-            input: io(&op.shape.input),
-            output: io(&op.shape.output),
-            errors,
+            input,
+            output,
+            errors: errors.into_iter().map(|id| ir::OperationError { id, variant: String::new() }).collect(),
             module: String::new(),
             rust_name: String::new(),
             error_enum: String::new(),
             deprecated: op.shape.traits.contains_key("smithy.api#deprecated"),
+            event_stream,
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
@@ -52,7 +57,7 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
     let mut lowering =
         Lowering { model, shapes: BTreeMap::new(), targets: BTreeMap::new(), member_uses: BTreeSet::new() };
     for op in &operations {
-        for id in op.input.iter().chain(&op.output).chain(&op.errors) {
+        for id in op.input.iter().chain(&op.output).chain(op.errors.iter().map(|e| &e.id)) {
             lowering.visit(id);
         }
     }
@@ -71,10 +76,50 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
         title: traits.get("smithy.api#title").and_then(Value::as_str).map(str::to_string),
         version: shape.version.clone(),
         protocol: protocol(traits),
+        query_compatible: traits.contains_key("aws.protocols#awsQueryCompatible"),
         docs: docs_of(traits),
         operations,
         shapes: lowering.shapes,
         targets: lowering.targets,
+        trait_name: String::new(),
+        router_name: String::new(),
+        type_scope: BTreeSet::new(),
+        validation: ir::Validation::default(),
+    })
+}
+
+/// Every operation in the service's closure: bound to the service itself or
+/// to its resources (their lifecycle operations, `operations` and
+/// `collectionOperations`), through nested resources too; by id, each once.
+pub fn bound_operations(model: &LoadedModel, service_id: &str) -> BTreeSet<String> {
+    let mut operations = BTreeSet::new();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![service_id.to_string()];
+    while let Some(id) = stack.pop() {
+        if !seen.insert(id.clone()) {
+            continue;
+        }
+        let Some(loaded) = model.shapes.get(&id) else { continue };
+        let shape = &loaded.shape;
+        let lifecycle = [&shape.create, &shape.put, &shape.read, &shape.update, &shape.delete, &shape.list];
+        let bound = lifecycle.into_iter().flatten().chain(&shape.operations).chain(&shape.collection_operations);
+        operations.extend(bound.map(|t| t.target.clone()));
+        stack.extend(shape.resources.iter().map(|t| t.target.clone()));
+    }
+    operations
+}
+
+/// The event stream of an operation's input or output structure: a member
+/// that targets a `@streaming` union.
+fn event_stream(model: &LoadedModel, structure: &str, input: bool) -> Option<ir::EventStream> {
+    let shape = &model.shapes.get(structure)?.shape;
+    members_of(shape).into_iter().find_map(|(name, member)| {
+        let target = &model.shapes.get(&member.target)?.shape;
+        (target.kind == "union" && target.traits.contains_key("smithy.api#streaming")).then(|| ir::EventStream {
+            input,
+            member: name.to_string(),
+            union: member.target.clone(),
+        })
     })
 }
 
@@ -126,6 +171,8 @@ impl Lowering<'_> {
             deprecated,
             placement: Placement::Types,
             kind,
+            traits: shape.traits.clone(),
+            constraints: Constraints::default(),
         };
         match kind {
             Kind::Structure | Kind::Union => {
@@ -200,6 +247,7 @@ impl Lowering<'_> {
             default: None,
             sensitive: false,
             boxed: false,
+            default_fn: None,
             idempotency_token: member.traits.contains_key("smithy.api#idempotencyToken"),
             deprecated: member.traits.contains_key("smithy.api#deprecated"),
         }
@@ -238,7 +286,12 @@ fn error_info(traits: &ast::Traits) -> Option<ErrorInfo> {
         .and_then(Value::as_u64)
         .and_then(|s| u16::try_from(s).ok())
         .unwrap_or(default_status);
-    Some(ErrorInfo { fault, http_status })
+    let query_code = traits
+        .get("aws.protocols#awsQueryError")
+        .and_then(|e| e.get("code"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Some(ErrorInfo { fault, http_status, query_code })
 }
 
 /// An operation's input or output goes into the operation's module when no

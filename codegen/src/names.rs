@@ -130,9 +130,27 @@ pub fn field_name(name: &str) -> String {
     escape(&snake)
 }
 
+/// A module name (also a file name, so never a raw identifier: `type_`).
+pub fn module_name(name: &str) -> String {
+    let field = field_name(name);
+    match field.strip_prefix("r#") {
+        Some(keyword) => format!("{keyword}_"),
+        None => field,
+    }
+}
+
 /// A type name for a Smithy shape name.
 pub fn type_name(name: &str) -> String {
-    escape(&pascal_case(name))
+    let pascal = pascal_case(name);
+    // Shape names may start with `_` and a digit (`_3D`).
+    let pascal = if pascal.starts_with(|c: char| c.is_ascii_digit()) { format!("_{pascal}") } else { pascal };
+    escape(&pascal)
+}
+
+/// `SCREAMING_SNAKE_CASE`, for statics.
+pub fn screaming_snake_case(name: &str) -> String {
+    let snake = snake_case(name).to_ascii_uppercase();
+    if snake.starts_with(|c: char| c.is_ascii_digit()) { format!("_{snake}") } else { snake }
 }
 
 /// The variant for an enum member: from its name, or from its value when
@@ -209,6 +227,11 @@ mod tests {
         assert_eq!(field_name("Async"), "r#async");
         assert_eq!(type_name("Self"), "Self_");
         assert_eq!(field_name("3Days"), "_3_days");
+        assert_eq!(type_name("_3D"), "_3D");
+        assert_eq!(module_name("Type"), "type_");
+        assert_eq!(module_name("Self"), "self_");
+        assert_eq!(module_name("GetFoo"), "get_foo");
+        assert_eq!(screaming_snake_case("NotificationARNs"), "NOTIFICATION_ARNS");
     }
 
     #[test]

@@ -33,8 +33,10 @@ pub enum Rule {
     Unsupported(&'static str),
 }
 
-const STRINGS: &[Kind] = &[Kind::String];
-const LENGTHS: &[Kind] = &[Kind::List, Kind::Map, Kind::String, Kind::Blob];
+// Enums are strings: `@length` and `@pattern` apply to them too.
+const STRINGS: &[Kind] = &[Kind::String, Kind::Enum];
+const LEGACY_ENUMS: &[Kind] = &[Kind::String];
+const LENGTHS: &[Kind] = &[Kind::List, Kind::Map, Kind::String, Kind::Enum, Kind::Blob];
 const NUMBERS: &[Kind] = &[
     Kind::IntEnum,
     Kind::Byte,
@@ -48,6 +50,8 @@ const NUMBERS: &[Kind] = &[
 ];
 const STRUCTURES: &[Kind] = &[Kind::Structure];
 const SERVICES: &[Kind] = &[Kind::Service];
+/// `@streaming` on a union (an event stream) or a blob (a byte stream).
+const STREAMS: &[Kind] = &[Kind::Union, Kind::Blob];
 const LISTS: &[Kind] = &[Kind::List];
 const COLLECTIONS: &[Kind] = &[Kind::List, Kind::Map];
 const ENUMS: &[Kind] = &[Kind::Enum, Kind::IntEnum];
@@ -77,7 +81,7 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#input" => Supported(ShapesOf(STRUCTURES)),
         "smithy.api#output" => Supported(ShapesOf(STRUCTURES)),
         "smithy.api#timestampFormat" => Supported(Kinds(TIMESTAMPS)),
-        "smithy.api#enum" => Supported(Kinds(STRINGS)),
+        "smithy.api#enum" => Supported(Kinds(LEGACY_ENUMS)),
         "smithy.api#sparse" => Supported(ShapesOf(COLLECTIONS)),
         // awsJson protocols ignore it; the checker refuses it for others.
         "smithy.api#jsonName" => Supported(MembersOf(STRUCTURES)),
@@ -91,17 +95,19 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "aws.protocols#restXml" => Supported(ShapesOf(SERVICES)),
         "aws.protocols#awsQuery" => Supported(ShapesOf(SERVICES)),
         "aws.protocols#ec2Query" => Supported(ShapesOf(SERVICES)),
+        "aws.protocols#awsQueryCompatible" => Supported(ShapesOf(SERVICES)),
+        "aws.protocols#awsQueryError" => Supported(ShapesOf(STRUCTURES)),
+        // On a union: an event stream. Its operations get their types and a
+        // trait method; routers answer them `NotImplemented`.
+        "smithy.api#streaming" => Supported(ShapesOf(STREAMS)),
 
         // Known and not implemented: refusing beats generating wrong code.
-        "smithy.api#streaming" => Unsupported("streaming blobs and event streams are not supported"),
-        "smithy.api#eventHeader" | "smithy.api#eventPayload" => Unsupported("event streams are not supported"),
         "smithy.api#mixin" => Unsupported("mixins must be flattened into the shapes that use them"),
-        "aws.protocols#awsQueryCompatible" => {
-            Unsupported("awsQuery-compatible error codes (x-amzn-query-error) are not supported yet")
-        }
 
         // Known not to change what is generated.
-        "aws.protocols#awsQueryError" => Ignored("only read for awsQuery-compatible services"),
+        "smithy.api#eventHeader" | "smithy.api#eventPayload" => {
+            Ignored("they lay out events inside an event stream, which is not served yet")
+        }
         "smithy.api#http"
         | "smithy.api#httpHeader"
         | "smithy.api#httpLabel"

@@ -117,14 +117,27 @@ fn unsupported_shape_types_and_traits_are_refused_not_ignored() {
     assert!(refuse_value(spec).contains("ex#Id: bigDecimal shapes are not supported"));
 
     let mut spec = valid();
-    spec["shapes"]["ex#Id"]["traits"]["smithy.api#streaming"] = json!({});
+    spec["shapes"]["ex#Id"]["type"] = json!("blob");
+    spec["shapes"]["ex#Id"]["traits"] = json!({"smithy.api#streaming": {}});
     let report = refuse_value(spec);
-    assert!(report.contains("ex#Id: trait smithy.api#streaming is not supported: streaming blobs"), "{report}");
+    assert!(report.contains("ex#Id: @streaming blobs (byte streams) are not supported"), "{report}");
 
+    // An unknown trait of Smithy's own namespace could change validation.
+    let mut spec = valid();
+    spec["shapes"]["ex#Id"]["traits"]["smithy.api#checksum"] = json!({});
+    let report = refuse_value(spec);
+    assert!(report.contains("ex#Id: unknown trait smithy.api#checksum"), "{report}");
+}
+
+#[test]
+fn unknown_traits_of_other_namespaces_are_warnings() {
     let mut spec = valid();
     spec["shapes"]["ex#Id"]["traits"]["acme.custom#checksum"] = json!({});
-    let report = refuse_value(spec);
-    assert!(report.contains("ex#Id: unknown trait acme.custom#checksum"), "{report}");
+    let (warnings, _) = accept_value(spec);
+    assert!(
+        warnings.contains("ex#Id: unknown trait acme.custom#checksum is ignored: traits outside smithy.api"),
+        "{warnings}"
+    );
 }
 
 #[test]
@@ -136,24 +149,40 @@ fn traits_defined_in_the_model_are_metadata() {
     codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|e| panic!("{e}"));
 }
 
+/// Generates `spec`, which must be accepted; returns the warnings and the
+/// generated files.
+fn accept_value(spec: Value) -> (String, String) {
+    let dir = TempDir::with_files("ex", &[("spec.json", spec.to_string())]);
+    let generated =
+        codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|d| panic!("the spec was refused:\n{d}"));
+    let files: String = generated.files.values().cloned().collect();
+    (generated.warnings.to_string().replace(&dir.path().display().to_string(), "<dir>"), files)
+}
+
 #[test]
-fn rust_name_collisions_are_errors() {
+fn rust_name_collisions_are_renamed_with_a_warning() {
     let mut spec = valid();
     spec["shapes"]["ex#OpInput"]["members"]["IPAddress"] = json!({"target": "smithy.api#String"});
     spec["shapes"]["ex#OpInput"]["members"]["IpAddress"] = json!({"target": "smithy.api#String"});
-    let report = refuse_value(spec);
+    let (warnings, files) = accept_value(spec);
     assert!(
-        report.contains(
-            "ex#OpInput$IpAddress: its Rust field name `ip_address` collides with that of ex#OpInput$IPAddress"
+        warnings.contains(
+            "ex#OpInput$IpAddress: its Rust field name `ip_address` is already taken in its scope; it is generated as `ip_address_2`"
         ),
-        "{report}"
+        "{warnings}"
     );
+    assert!(files.contains("pub ip_address_2: Option<String>"), "{files}");
 
+    // A modelled shape keeps its name; the operation's error enum moves.
     let mut spec = valid();
     spec["shapes"]["ex#OpError"] = json!({"type": "structure", "members": {}});
     spec["shapes"]["ex#OpInput"]["members"]["E"] = json!({"target": "ex#OpError"});
-    let report = refuse_value(spec);
-    assert!(report.contains("its Rust type name `OpError` collides with that of"), "{report}");
+    let (warnings, files) = accept_value(spec);
+    assert!(
+        warnings.contains("ex#Op (its error enum): its Rust type name `OpError` is already taken in its scope; it is generated as `OpOperationError`"),
+        "{warnings}"
+    );
+    assert!(files.contains("pub struct OpError {}") && files.contains("pub enum OpOperationError {"), "{files}");
 }
 
 #[test]

@@ -35,6 +35,9 @@ fn cause(what: &str, smithy: &str, botocore: &str) -> Option<&'static str> {
             Some("botocore leaves out a length minimum of 0; the same constraint, but messages print it differently")
         }
         "variant" => Some("botocore lists enum values without member names; variants are derived from the values"),
+        "query code" if botocore.is_empty() => Some(
+            "botocore gives no awsQuery error code where the Smithy model keeps one (SSM is not awsQuery-compatible, so it is never sent)",
+        ),
         _ => None,
     }
 }
@@ -98,7 +101,7 @@ fn botocore_and_smithy_give_the_same_service() {
                     o.name,
                     o.input.as_deref().map(shape_name),
                     o.output.as_deref().map(shape_name),
-                    o.errors.iter().map(|e| shape_name(e)).collect::<Vec<_>>()
+                    o.errors.iter().map(|e| shape_name(&e.id)).collect::<Vec<_>>()
                 )
             })
             .collect::<Vec<_>>()
@@ -122,12 +125,22 @@ fn botocore_and_smithy_give_the_same_service() {
                 match (&x.kind, &y.kind) {
                     (ShapeKind::Structure(p), ShapeKind::Structure(q)) => {
                         compare_members(name, &p.members, &q.members, &mut out);
-                        if p.error != q.error {
+                        let status = |e: &Option<codegen::ir::ErrorInfo>| e.as_ref().map(|e| (e.fault, e.http_status));
+                        if status(&p.error) != status(&q.error) {
                             out.push((
                                 name.clone(),
                                 "error".into(),
-                                format!("{:?}", p.error),
-                                format!("{:?}", q.error),
+                                format!("{:?}", status(&p.error)),
+                                format!("{:?}", status(&q.error)),
+                            ));
+                        }
+                        let code = |e: &Option<codegen::ir::ErrorInfo>| e.as_ref().and_then(|e| e.query_code.clone());
+                        if code(&p.error) != code(&q.error) {
+                            out.push((
+                                name.clone(),
+                                "query code".into(),
+                                code(&p.error).unwrap_or_default(),
+                                code(&q.error).unwrap_or_default(),
                             ));
                         }
                     }

@@ -192,10 +192,11 @@ fn check_page(operation: &str) {
         let id = op
             .errors
             .iter()
-            .find(|e| e.ends_with(&format!("#{error}")))
+            .find(|e| e.id.ends_with(&format!("#{error}")))
+            .map(|e| &e.id)
             .unwrap_or_else(|| panic!("{operation} lacks {error}"));
         let ShapeKind::Structure(s) = &service.shapes[id].kind else { panic!() };
-        assert_eq!(s.error.unwrap().http_status, status, "{error}");
+        assert_eq!(s.error.as_ref().unwrap().http_status, status, "{error}");
     }
     assert_eq!(op.errors.len(), 2, "{operation}: exactly the page's errors");
     assert!(wrong.is_empty(), "{operation}:\n{}", wrong.join("\n"));

@@ -309,7 +309,8 @@ fn run_error(case: &Value) -> Outcome {
     fn respond<E: protocol_tests::runtime::ErrorShape + serde::Serialize + serde::de::DeserializeOwned>(
         params: Value,
     ) -> Response {
-        modelled_error(&serde_json::from_value::<E>(params).expect("the error's parameters fit it"))
+        let error = serde_json::from_value::<E>(params).expect("the error's parameters fit it");
+        modelled_error(protocol_tests::json_protocol::service::PROTOCOL, &error)
     }
     let response = match name {
         "ComplexError" => respond::<ComplexError>(params),

@@ -61,13 +61,12 @@ fn shape_docs(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
 }
 
 fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
-    cx.import("serde", "Deserialize");
-    cx.import("serde", "Serialize");
     let name = ident(&shape.rust_name);
     let docs = shape_docs(cx, shape);
     let redact = |m: &Member| shape.sensitive || m.sensitive;
     let derive_debug = !s.members.iter().any(redact);
-    let derive_default = s.members.iter().all(|m| m.is_optional() || m.default.as_ref().is_some_and(is_rust_default));
+    let derive_default =
+        s.members.iter().all(|m| m.is_optional() || m.default.as_ref().is_some_and(Default::is_rust_default));
 
     let mut default_fns = Vec::new();
     let fields = s.members.iter().map(|m| {
@@ -76,29 +75,31 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         let docs = doc::outer(&doc::member(m));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {
-            ty = quote! { Box<#ty> };
+            let boxed = cx.std("boxed::Box");
+            ty = quote! { #boxed<#ty> };
         }
         // The serde attribute, built from its parts.
         let mut parts = vec![quote! { rename = #wire }];
-        if m.is_optional() {
-            ty = quote! { Option<#ty> };
+        if matches!(m.ty.ty, Type::EventStream(_)) {
+            // Events travel outside the JSON document.
+            parts.push(quote! { skip });
+        } else if m.is_optional() {
+            ty = cx.option(ty);
+            let is_none = format!("{}::is_none", cx.item_path("std::option::Option"));
             parts.push(quote! { default });
-            parts.push(quote! { skip_serializing_if = "Option::is_none" });
+            parts.push(quote! { skip_serializing_if = #is_none });
         } else if let Some(default) = &m.default {
-            if is_rust_default(default) {
-                parts.push(quote! { default });
-            } else {
-                let fn_name = format!(
-                    "default_{}_{}",
-                    crate::names::snake_case(&shape.name),
-                    m.rust_name.trim_start_matches("r#")
-                );
-                let fn_ident = ident(&fn_name);
-                let value = default_expr(cx, m, default);
-                default_fns.push(quote! {
-                    fn #fn_ident() -> #ty { #value }
-                });
-                parts.push(quote! { default = #fn_name });
+            match &m.default_fn {
+                None => parts.push(quote! { default }),
+                Some(function) => {
+                    let fn_ident = ident(function);
+                    let value = default_expr(cx, m, default);
+                    default_fns.push(quote! {
+                        fn #fn_ident() -> #ty { #value }
+                    });
+                    let path = format!("{}::{function}", shape.rust_name);
+                    parts.push(quote! { default = #path });
+                }
             }
         }
         // Floats need awsJson's strings for NaN and the infinities.
@@ -111,14 +112,18 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     });
     let fields: Vec<TokenStream> = fields.collect();
 
-    let derives = match (derive_debug, derive_default) {
-        (true, true) => quote! { #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)] },
-        (true, false) => quote! { #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)] },
-        (false, true) => quote! { #[derive(Clone, Default, PartialEq, Serialize, Deserialize)] },
-        (false, false) => quote! { #[derive(Clone, PartialEq, Serialize, Deserialize)] },
-    };
+    let mut derives = vec![quote! { Clone }];
+    if derive_debug {
+        derives.push(quote! { Debug });
+    }
+    if derive_default {
+        derives.push(quote! { Default });
+    }
+    derives.push(quote! { PartialEq });
+    derives.push(cx.item("serde::Serialize"));
+    derives.push(cx.item("serde::Deserialize"));
+    let fmt = cx.std("fmt");
     let debug_impl = (!derive_debug).then(|| {
-        cx.import("std", "fmt");
         let redacted = cx.runtime("Redacted");
         let wire_name = &shape.rust_name;
         let entries = s.members.iter().map(|m| {
@@ -131,15 +136,14 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             }
         });
         quote! {
-            impl fmt::Debug for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            impl #fmt::Debug for #name {
+                fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
                     f.debug_struct(#wire_name) #(#entries)* .finish()
                 }
             }
         }
     });
-    let error_impls = s.error.map(|info| {
-        cx.import("std", "fmt");
+    let error_impls = s.error.as_ref().map(|info| {
         let (error_shape, fault) = (cx.runtime("ErrorShape"), cx.runtime("Fault"));
         let wire_name = &shape.name;
         let status = proc_macro2::Literal::u16_unsuffixed(info.http_status);
@@ -148,6 +152,8 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             crate::ir::Fault::Server => quote! { Server },
         };
         let message = s.members.iter().find(|m| m.name.eq_ignore_ascii_case("message") && m.ty.ty == Type::String);
+        let option = cx.std("option::Option");
+        let (some, none) = cx.some_none();
         let message_expr = match message {
             Some(m) if m.is_optional() => {
                 let field = ident(&m.rust_name);
@@ -155,9 +161,9 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             }
             Some(m) => {
                 let field = ident(&m.rust_name);
-                quote! { Some(&self.#field) }
+                quote! { #some(&self.#field) }
             }
-            None => quote! { None },
+            None => quote! { #none },
         };
         // A sensitive message is never shown, not even by Display.
         let display = if let Some(m) = message.filter(|m| !redact(m)) {
@@ -166,8 +172,8 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             if m.is_optional() {
                 quote! {
                     match &self.#field {
-                        Some(message) => write!(f, #with_message, message),
-                        None => f.write_str(#wire_name),
+                        #some(message) => write!(f, #with_message, message),
+                        #none => f.write_str(#wire_name),
                     }
                 }
             } else {
@@ -176,9 +182,14 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         } else {
             quote! { f.write_str(#wire_name) }
         };
+        // awsQuery-compatible services also send the error's awsQuery code.
+        let query_code = cx.service.query_compatible.then(|| {
+            let code = info.query_code.as_deref().unwrap_or(wire_name);
+            quote! { const QUERY_CODE: #option<&'static str> = #some(#code); }
+        });
         quote! {
-            impl fmt::Display for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            impl #fmt::Display for #name {
+                fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
                     #display
                 }
             }
@@ -189,33 +200,30 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
                 const NAME: &'static str = #wire_name;
                 const FAULT: #fault = #fault::#fault_variant;
                 const HTTP_STATUS: u16 = #status;
+                #query_code
 
-                fn message(&self) -> Option<&str> {
+                fn message(&self) -> #option<&str> {
                     #message_expr
                 }
             }
         }
     });
+    let default_impl = (!default_fns.is_empty()).then(|| {
+        quote! {
+            impl #name {
+                #(#default_fns)*
+            }
+        }
+    });
     quote! {
         #docs
-        #derives
+        #[derive(#(#derives),*)]
         pub struct #name {
             #(#fields,)*
         }
+        #default_impl
         #debug_impl
         #error_impls
-        #(#default_fns)*
-    }
-}
-
-/// Whether a default equals what `Default::default()` gives the Rust type.
-fn is_rust_default(default: &Default) -> bool {
-    match default {
-        Default::Boolean(b) => !b,
-        Default::Number(n) => n.as_f64() == Some(0.0),
-        Default::String(s) => s.is_empty(),
-        Default::EmptyList | Default::EmptyMap => true,
-        Default::EnumValue(_) | Default::Document(_) => false,
     }
 }
 
@@ -242,15 +250,16 @@ fn default_expr(cx: &FileCx<'_>, m: &Member, default: &Default) -> TokenStream {
         }
         Default::Document(value) => {
             let json = value.to_string();
-            quote! { serde_json::from_str(#json).expect("a JSON literal") }
+            quote! { ::serde_json::from_str(#json).expect("a JSON literal") }
         }
-        Default::EmptyList | Default::EmptyMap => quote! { Default::default() },
+        Default::EmptyList | Default::EmptyMap => {
+            let default = cx.std("default::Default");
+            quote! { #default::default() }
+        }
     }
 }
 
 fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
-    cx.import("serde", "Deserialize");
-    cx.import("serde", "Serialize");
     let name = ident(&shape.rust_name);
     let docs = shape_docs(cx, shape);
     let redact = shape.sensitive || members.iter().any(|m| m.sensitive);
@@ -260,7 +269,8 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
         let docs = doc::outer(&doc::member(m));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {
-            ty = quote! { Box<#ty> };
+            let boxed = cx.std("boxed::Box");
+            ty = quote! { #boxed<#ty> };
         }
         if matches!(m.ty.ty, Type::Float | Type::Double) {
             quote! { #docs #[serde(rename = #wire, with = "crate::runtime::float")] #variant(#ty) }
@@ -270,7 +280,7 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     });
     let variants: Vec<TokenStream> = variants.collect();
     let debug_impl = redact.then(|| {
-        cx.import("std", "fmt");
+        let fmt = cx.std("fmt");
         let redacted = cx.runtime("Redacted");
         let arms = members.iter().map(|m| {
             let variant = ident(&m.rust_name);
@@ -282,17 +292,18 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
             }
         });
         quote! {
-            impl fmt::Debug for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            impl #fmt::Debug for #name {
+                fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
                     match self { #(#arms,)* }
                 }
             }
         }
     });
+    let (serialize, deserialize) = (cx.item("serde::Serialize"), cx.item("serde::Deserialize"));
     let derives = if redact {
-        quote! { #[derive(Clone, PartialEq, Serialize, Deserialize)] }
+        quote! { #[derive(Clone, PartialEq, #serialize, #deserialize)] }
     } else {
-        quote! { #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)] }
+        quote! { #[derive(Clone, Debug, PartialEq, #serialize, #deserialize)] }
     };
     quote! {
         #docs
@@ -306,10 +317,11 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
 
 fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let ShapeKind::Enum(values) = &shape.kind else { unreachable!() };
-    cx.import("serde", "Deserialize");
-    cx.import("serde", "Serialize");
-    cx.import("std", "fmt");
-    cx.import("std::str", "FromStr");
+    let (serialize, deserialize) = (cx.item("serde::Serialize"), cx.item("serde::Deserialize"));
+    let fmt = cx.std("fmt");
+    let from_str = cx.std("str::FromStr");
+    let result = cx.std("result::Result");
+    let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
     let unknown = cx.runtime("UnknownEnumValue");
     let name = ident(&shape.rust_name);
     let docs = shape_docs(cx, shape);
@@ -335,9 +347,9 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let debug_impl = shape.sensitive.then(|| {
         let redacted = cx.runtime("Redacted");
         quote! {
-            impl fmt::Debug for #name {
-                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                    fmt::Debug::fmt(&#redacted, f)
+            impl #fmt::Debug for #name {
+                fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
+                    #fmt::Debug::fmt(&#redacted, f)
                 }
             }
         }
@@ -345,7 +357,7 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[derive(Serialize, Deserialize)]
+        #[derive(#serialize, #deserialize)]
         pub enum #name {
             #( #variant_docs #[serde(rename = #wire_values)] #variants, )*
         }
@@ -362,19 +374,19 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
             }
         }
 
-        impl fmt::Display for #name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl #fmt::Display for #name {
+            fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
                 f.write_str(self.as_str())
             }
         }
 
-        impl FromStr for #name {
+        impl #from_str for #name {
             type Err = #unknown;
 
-            fn from_str(value: &str) -> Result<Self, Self::Err> {
+            fn from_str(value: &str) -> #result<Self, Self::Err> {
                 match value {
-                    #(#wire_values => Ok(Self::#variants),)*
-                    _ => Err(#unknown { enum_name: #wire_name, value: value.to_string() }),
+                    #(#wire_values => #ok(Self::#variants),)*
+                    _ => #err(#unknown { enum_name: #wire_name, value: value.to_string() }),
                 }
             }
         }

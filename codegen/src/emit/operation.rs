@@ -8,7 +8,6 @@ use super::doc;
 use super::model;
 use super::rust::{FileCx, ident};
 use crate::ir::{Operation, Placement, Service};
-use crate::names::variant_name;
 
 /// `operation/mod.rs`: the list of operation modules.
 pub fn index(service: &Service) -> TokenStream {
@@ -47,20 +46,9 @@ pub fn module(service: &Service, op: &Operation) -> TokenStream {
         None => cx.runtime("Unit"),
     };
     let (input, output) = (io_type(&op.input), io_type(&op.output));
-    let schema = |id: &Option<String>| match id {
-        Some(id) => {
-            let name = super::validation::static_name(service, id);
-            cx.import(&format!("crate::{}::validation", service.module), &name);
-            let name = ident(&name);
-            quote! { &#name }
-        }
-        None => {
-            cx.import("crate::runtime::validate", "UNIT");
-            quote! { &UNIT }
-        }
-    };
+    let schema = |id: &Option<String>| super::validation::schema_static(&cx, id.as_deref());
     let (input_schema, output_schema) = (schema(&op.input), schema(&op.output));
-    cx.import("crate::runtime::validate", "Structure");
+    let structure = cx.runtime("validate::Structure");
     let error_enum = ident(&op.error_enum);
     let wire_name = &op.name;
 
@@ -81,8 +69,8 @@ pub fn module(service: &Service, op: &Operation) -> TokenStream {
             type Input = #input;
             type Output = #output;
             type Error = #error_enum;
-            const INPUT_SCHEMA: &'static Structure = #input_schema;
-            const OUTPUT_SCHEMA: &'static Structure = #output_schema;
+            const INPUT_SCHEMA: &'static #structure = #input_schema;
+            const OUTPUT_SCHEMA: &'static #structure = #output_schema;
         }
 
         #(#owned)*
@@ -91,36 +79,43 @@ pub fn module(service: &Service, op: &Operation) -> TokenStream {
 }
 
 fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
-    cx.import("std", "fmt");
+    let fmt = cx.std("fmt");
     let name = ident(&op.error_enum);
     let docs = doc::outer(&[format!("The errors {} can return.", doc::code(&op.name))]);
-    let variants: Vec<_> = op.errors.iter().map(|id| ident(&variant_name(&cx.service.shapes[id].rust_name))).collect();
-    let types: Vec<_> = op.errors.iter().map(|id| cx.named(id)).collect();
-    let variant_docs = op.errors.iter().map(|id| {
-        let shape = &cx.service.shapes[id];
+    let variants: Vec<_> = op.errors.iter().map(|e| ident(&e.variant)).collect();
+    let types: Vec<_> = op.errors.iter().map(|e| cx.named(&e.id)).collect();
+    let variant_docs = op.errors.iter().map(|e| {
+        let shape = &cx.service.shapes[&e.id];
         let line = first_sentence(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
         doc::outer(&[line])
     });
     // An operation without errors gets an enum with no values.
     let display = if variants.is_empty() {
         quote! {
-            fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+            fn fmt(&self, _: &mut #fmt::Formatter<'_>) -> #fmt::Result {
                 match *self {}
             }
         }
     } else {
         quote! {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { #(Self::#variants(error) => fmt::Display::fmt(error, f),)* }
+            fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
+                match self { #(Self::#variants(error) => #fmt::Display::fmt(error, f),)* }
             }
         }
     };
-    let response = cx.import_and_name("crate::runtime::service", "Response");
+    let response = cx.runtime("service::Response");
+    let protocol = cx.runtime("service::AwsJson");
+    let from = cx.std("convert::From");
     let response_body = if variants.is_empty() {
         quote! { match *self {} }
     } else {
-        let modelled_error = cx.import_and_name("crate::runtime::service", "modelled_error");
-        quote! { match self { #(Self::#variants(error) => #modelled_error(error),)* } }
+        let modelled_error = cx.runtime("service::modelled_error");
+        quote! { match self { #(Self::#variants(error) => #modelled_error(protocol, error),)* } }
+    };
+    let protocol_arg = if variants.is_empty() {
+        quote! { _protocol: #protocol }
+    } else {
+        quote! { protocol: #protocol }
     };
     quote! {
         #docs
@@ -134,19 +129,19 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
 
         impl #name {
             /// The error as an awsJson response: its members, `__type` and status.
-            pub fn response(&self) -> #response {
+            pub fn response(&self, #protocol_arg) -> #response {
                 #response_body
             }
         }
 
-        impl fmt::Display for #name {
+        impl #fmt::Display for #name {
             #display
         }
 
         impl std::error::Error for #name {}
 
         #(
-            impl From<#types> for #name {
+            impl #from<#types> for #name {
                 fn from(error: #types) -> Self {
                     Self::#variants(error)
                 }

@@ -8,6 +8,24 @@ use quote::quote;
 
 use crate::ir::{Placement, Service, TimestampFormat, Type, TypeRef};
 
+/// std items in the prelude (edition 2024): named without an import.
+const PRELUDE: &[&str] = &[
+    "std::option::Option",
+    "std::option::Option::Some",
+    "std::option::Option::None",
+    "std::result::Result",
+    "std::result::Result::Ok",
+    "std::result::Result::Err",
+    "std::string::String",
+    "std::vec::Vec",
+    "std::boxed::Box",
+    "std::default::Default",
+    "std::marker::Send",
+    "std::marker::Sync",
+    "std::future::Future",
+    "std::convert::From",
+];
+
 /// An identifier token; `r#type` becomes a raw identifier.
 pub fn ident(name: &str) -> Ident {
     match name.strip_prefix("r#") {
@@ -16,29 +34,80 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
-/// Emission context of one file: where it is, and what it must import.
+/// Emission context of one file: where it is, what it must import, and
+/// which names model items take in its scope.
 pub struct FileCx<'a> {
     pub service: &'a Service,
     /// Where the file's own shapes are placed; `None` for a module that
     /// holds no shapes, which imports every one it names.
     here: Option<Placement>,
+    /// Names model items take in the file's scope (assigned by the name
+    /// pass): a std or runtime item with one of these names is written by
+    /// its full path.
+    scope: &'a BTreeSet<String>,
     /// Module path -> names imported from it.
     imports: RefCell<BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl<'a> FileCx<'a> {
     pub fn new(service: &'a Service, here: Placement) -> Self {
-        FileCx { service, here: Some(here), imports: RefCell::new(BTreeMap::new()) }
+        FileCx { service, here: Some(here), scope: &service.type_scope, imports: RefCell::new(BTreeMap::new()) }
     }
 
-    /// A context for a module that holds no shapes (`service.rs`, `validation.rs`).
+    /// A context for a module that holds no shapes (`service.rs`).
     pub fn without_shapes(service: &'a Service) -> Self {
-        FileCx { service, here: None, imports: RefCell::new(BTreeMap::new()) }
+        FileCx { service, here: None, scope: &service.type_scope, imports: RefCell::new(BTreeMap::new()) }
+    }
+
+    /// A context for `validation.rs`, whose scope holds its statics.
+    pub fn validation(service: &'a Service) -> Self {
+        FileCx { service, here: None, scope: &service.validation.scope, imports: RefCell::new(BTreeMap::new()) }
     }
 
     /// Records that the file uses `name` from `path`.
     pub fn import(&self, path: &str, name: &str) {
         self.imports.borrow_mut().entry(path.to_string()).or_default().insert(name.to_string());
+    }
+
+    /// An item of std, serde or the runtime, by its path (`std::fmt::Display`,
+    /// `crate::runtime::Timestamp`): its short name (imported unless it is in
+    /// the prelude), or its full path where a model item takes that name.
+    pub fn item(&self, path: &str) -> TokenStream {
+        self.item_path(path).parse().expect("a path")
+    }
+
+    /// [`Self::item`] as text, for paths inside attributes
+    /// (`skip_serializing_if = "Option::is_none"`).
+    pub fn item_path(&self, path: &str) -> String {
+        let (module, name) = path.rsplit_once("::").expect("a path with a module");
+        if self.scope.contains(name) {
+            return if path.starts_with("crate::") { path.to_string() } else { format!("::{path}") };
+        }
+        if !PRELUDE.contains(&path) {
+            self.import(module, name);
+        }
+        name.to_string()
+    }
+
+    /// A std item (`cx.std("option::Option")`).
+    pub fn std(&self, path: &str) -> TokenStream {
+        self.item(&format!("std::{path}"))
+    }
+
+    /// A runtime item (`cx.runtime("Timestamp")`, `cx.runtime("validate::Schema")`).
+    pub fn runtime(&self, path: &str) -> TokenStream {
+        self.item(&format!("crate::runtime::{path}"))
+    }
+
+    /// `Some` and `None`.
+    pub fn some_none(&self) -> (TokenStream, TokenStream) {
+        (self.std("option::Option::Some"), self.std("option::Option::None"))
+    }
+
+    /// `Option<inner>`.
+    pub fn option(&self, inner: TokenStream) -> TokenStream {
+        let option = self.std("option::Option");
+        quote! { #option<#inner> }
     }
 
     /// The module path of a placement, from the crate root.
@@ -68,7 +137,7 @@ impl<'a> FileCx<'a> {
     pub fn ty(&self, t: &TypeRef) -> TokenStream {
         match &t.ty {
             Type::Unresolved => unreachable!("the resolve pass ran"),
-            Type::String => quote! { String },
+            Type::String => self.std("string::String"),
             Type::Boolean => quote! { bool },
             Type::Byte => quote! { i8 },
             Type::Short => quote! { i16 },
@@ -83,34 +152,28 @@ impl<'a> FileCx<'a> {
             Type::Document => self.runtime("Document"),
             Type::Unit => self.runtime("Unit"),
             Type::Named(id) => self.named(id),
+            Type::EventStream(id) => {
+                let stream = self.runtime("EventStream");
+                let events = self.named(id);
+                quote! { #stream<#events> }
+            }
             Type::List(member) => {
                 let mut member = self.ty(member);
                 if t.sparse {
-                    member = quote! { Option<#member> };
+                    member = self.option(member);
                 }
-                quote! { Vec<#member> }
+                let vec = self.std("vec::Vec");
+                quote! { #vec<#member> }
             }
             Type::Map(key, value) => {
-                self.import("std::collections", "BTreeMap");
+                let map = self.std("collections::BTreeMap");
                 let (key, mut value) = (self.ty(key), self.ty(value));
                 if t.sparse {
-                    value = quote! { Option<#value> };
+                    value = self.option(value);
                 }
-                quote! { BTreeMap<#key, #value> }
+                quote! { #map<#key, #value> }
             }
         }
-    }
-
-    /// `name` from `path`, imported.
-    pub fn import_and_name(&self, path: &str, name: &str) -> TokenStream {
-        self.import(path, name);
-        let name = ident(name);
-        quote! { #name }
-    }
-
-    /// A runtime type, imported.
-    pub fn runtime(&self, name: &str) -> TokenStream {
-        self.import_and_name("crate::runtime", name)
     }
 
     /// The `use` lines for everything recorded so far.

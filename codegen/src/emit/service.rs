@@ -1,29 +1,33 @@
 //! `service.rs`: the service as a trait with one async method per
-//! operation, and its awsJson1.1 router.
+//! operation, and its awsJson router.
 
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::doc;
 use super::rust::{FileCx, ident};
-use super::validation::static_name;
-use crate::ir::Service;
+use super::validation::schema_static;
+use crate::ir::{Protocol, Service};
 
-/// The trait's name: the service's Rust name.
-pub fn trait_name(service: &Service) -> String {
-    crate::names::type_name(&service.name)
-}
-
-/// The router's name.
-pub fn router_name(service: &Service) -> String {
-    format!("{}Router", trait_name(service))
+/// The awsJson version of a service, as the protocol's display name and the
+/// runtime's constant.
+fn aws_json(service: &Service) -> (&'static str, &'static str) {
+    match service.protocol {
+        Some(Protocol::AwsJson1_0) => ("awsJson1.0", "V1_0"),
+        _ => ("awsJson1.1", "V1_1"),
+    }
 }
 
 pub fn module(service: &Service) -> TokenStream {
     let cx = FileCx::without_shapes(service);
-    let trait_ident = ident(&trait_name(service));
-    let router_ident = ident(&router_name(service));
+    let (protocol_name, version) = aws_json(service);
+    let trait_ident = ident(&service.trait_name);
+    let router_ident = ident(&service.router_name);
     let operation_module = |op: &crate::ir::Operation| format!("crate::{}::operation::{}", service.module, op.module);
+    let (result, future) = (cx.std("result::Result"), cx.std("future::Future"));
+    let (send, sync) = (cx.std("marker::Send"), cx.std("marker::Sync"));
+    let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+    let not_implemented = cx.runtime("service::not_implemented");
 
     let methods = service.operations.iter().map(|op| {
         let method = ident(&op.module);
@@ -41,67 +45,84 @@ pub fn module(service: &Service) -> TokenStream {
         if lines.is_empty() {
             lines.push(format!("The {} operation.", doc::code(&op.name)));
         }
-        doc::push_paragraph(&mut lines, "Unless implemented, it answers `NotImplemented` (HTTP 501).".to_string());
+        let unserved = if op.event_stream.is_some() {
+            "It has an event stream, which the router does not serve yet: requests for it answer `NotImplemented` \
+             (HTTP 501) without calling this method."
+        } else {
+            "Unless implemented, it answers `NotImplemented` (HTTP 501)."
+        };
+        doc::push_paragraph(&mut lines, unserved.to_string());
         let docs = doc::outer(&lines);
         let name = &op.name;
         quote! {
             #docs
-            fn #method(&self, _input: #input) -> impl Future<Output = Result<#output, #error>> + Send {
-                async { not_implemented(#name) }
+            fn #method(&self, _input: #input) -> impl #future<Output = #result<#output, #error>> + #send {
+                async { #not_implemented(#name) }
             }
         }
     });
     let methods: Vec<TokenStream> = methods.collect();
-    cx.import("std::future", "Future");
-    cx.import("crate::runtime::service", "not_implemented");
 
+    let (parse, rejection_response) = (cx.runtime("validate::parse"), cx.runtime("service::rejection_response"));
+    let output_response = cx.runtime("service::output_response");
     let arms = service.operations.iter().map(|op| {
         let method = ident(&op.module);
         let name = &op.name;
-        let schema = match &op.input {
-            Some(id) => {
-                let schema = static_name(service, id);
-                cx.import(&format!("crate::{}::validation", service.module), &schema);
-                let schema = ident(&schema);
-                quote! { &#schema }
-            }
-            None => {
-                cx.import("crate::runtime::validate", "UNIT");
-                quote! { &UNIT }
-            }
-        };
+        if op.event_stream.is_some() {
+            let unsupported = cx.runtime("service::not_implemented_response");
+            let why = "has an event stream, which this server does not serve yet";
+            return quote! { #name => #unsupported(PROTOCOL, #name, #why), };
+        }
+        let schema = schema_static(&cx, op.input.as_deref());
         quote! {
             #name => {
-                let input = match parse(#schema, body) {
-                    Ok(input) => input,
-                    Err(rejection) => return rejection_response(rejection),
+                let input = match #parse(#schema, body) {
+                    #ok(input) => input,
+                    #err(rejection) => return #rejection_response(PROTOCOL, rejection),
                 };
                 match self.service.#method(input).await {
-                    Ok(output) => output_response(&output),
-                    Err(error) => error.response(),
+                    #ok(output) => #output_response(PROTOCOL, &output),
+                    #err(error) => error.response(PROTOCOL),
                 }
             }
         }
     });
     let arms: Vec<TokenStream> = arms.collect();
-    for name in ["Response", "Router", "contain_panics", "output_response", "rejection_response", "unknown_operation"] {
-        cx.import("crate::runtime::service", name);
-    }
-    cx.import("crate::runtime::validate", "parse");
+    let (response, router, aws_json) =
+        (cx.runtime("service::Response"), cx.runtime("service::Router"), cx.runtime("service::AwsJson"));
+    let (contain_panics, unknown_operation, operation_name) = (
+        cx.runtime("service::contain_panics"),
+        cx.runtime("service::unknown_operation"),
+        cx.runtime("service::operation_name"),
+    );
+    let option = cx.std("option::Option");
+    let some = cx.std("option::Option::Some");
+    let version = ident(version);
+    let query_compatible = service.query_compatible;
+    let protocol = if query_compatible {
+        quote! { #aws_json::#version.with_query_errors() }
+    } else {
+        quote! { #aws_json::#version }
+    };
+    let protocol_docs = doc::outer(&[if query_compatible {
+        format!("The service speaks {protocol_name}, with awsQuery-compatible errors (`x-amzn-query-error`).")
+    } else {
+        format!("The service speaks {protocol_name}.")
+    }]);
 
-    let prefix = format!("{}.", service.name);
-    let mut trait_docs = vec![format!("The {} service: implement the operations you serve.", doc::code(&service.name))];
+    let name = &service.name;
+    let mut trait_docs = vec![format!("The {} service: implement the operations you serve.", doc::code(name))];
     trait_docs.push(String::new());
     trait_docs.push(format!(
-        "Each method takes the validated input; [`{}`] routes awsJson1.1 requests to it. Methods left \
+        "Each method takes the validated input; [`{}`] routes {protocol_name} requests to it. Methods left \
          unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.",
-        router_name(service)
+        service.router_name
     ));
     let trait_docs = doc::outer(&trait_docs);
     let router_docs = doc::outer(&[
         format!(
-            "Routes awsJson1.1 requests (`X-Amz-Target: {prefix}<Operation>`) to an implementation of [`{}`].",
-            trait_name(service)
+            "Routes {protocol_name} requests (`X-Amz-Target: {name}.<Operation>`) to an implementation of [`{}`].",
+            service.trait_name
         ),
         String::new(),
         "It parses the body (empty counts as `{}`), validates it against the model, calls the method and \
@@ -111,14 +132,17 @@ pub fn module(service: &Service) -> TokenStream {
             .to_string(),
     ]);
     let module_docs =
-        doc::inner(&[format!("The {} service as a trait, and its awsJson1.1 router.", doc::code(&service.name))]);
+        doc::inner(&[format!("The {} service as a trait, and its {protocol_name} router.", doc::code(name))]);
     let uses = cx.uses();
     quote! {
         #module_docs
         #uses
 
+        #protocol_docs
+        pub const PROTOCOL: #aws_json = #protocol;
+
         #trait_docs
-        pub trait #trait_ident: Send + Sync + 'static {
+        pub trait #trait_ident: #send + #sync + 'static {
             #(#methods)*
         }
 
@@ -138,20 +162,27 @@ pub fn module(service: &Service) -> TokenStream {
             pub fn service(&self) -> &S {
                 &self.service
             }
+
+            /// Parses and validates the body, calls the operation's method and
+            /// serialises its result.
+            async fn dispatch(&self, operation: &str, target: #option<&str>, body: &[u8]) -> #response {
+                match operation {
+                    #(#arms)*
+                    _ => #unknown_operation(PROTOCOL, target),
+                }
+            }
         }
 
-        impl<S: #trait_ident> Router for #router_ident<S> {
-            async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-                let Some(operation) = target.and_then(|t| t.strip_prefix(#prefix)) else {
-                    return unknown_operation(target);
+        impl<S: #trait_ident> #router for #router_ident<S> {
+            fn protocol(&self) -> #aws_json {
+                PROTOCOL
+            }
+
+            async fn route(&self, target: #option<&str>, body: &[u8]) -> #response {
+                let #some(operation) = #operation_name(target, #name) else {
+                    return #unknown_operation(PROTOCOL, target);
                 };
-                contain_panics(async {
-                    match operation {
-                        #(#arms)*
-                        _ => unknown_operation(target),
-                    }
-                })
-                .await
+                #contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
             }
         }
     }

@@ -38,7 +38,7 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
         return Err(error(format!("the model must hold exactly one service shape, not {}", services.len())));
     };
     let service = &shapes[service_id].1;
-    let available: Vec<&str> = service.operations.iter().map(|t| t.target.as_str()).collect();
+    let available = bound_operations(&shapes, service_id);
     let chosen: Vec<String> = match operations {
         None => available.iter().map(|id| id.to_string()).collect(),
         Some(names) => {
@@ -52,6 +52,12 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
             chosen
         }
     };
+    let chosen_set: BTreeSet<&str> = chosen.iter().map(String::as_str).collect();
+
+    // Resources that bind a chosen operation, themselves or through nested
+    // resources, with their bindings cut down to the chosen ones.
+    let mut resources: BTreeMap<&str, String> = BTreeMap::new();
+    keep_resources(&shapes, &service.resources, &chosen_set, &mut resources);
 
     // Which operations reach each shape.
     let mut users: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
@@ -69,24 +75,41 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
             stack.extend(members_of(shape).into_iter().map(|(_, m)| m.target.as_str()));
         }
     }
-    // The service's own errors belong to every operation.
-    for error_ref in &service.errors {
-        users.entry(error_ref.target.as_str()).or_default().extend(chosen.iter().map(String::as_str));
+    // The service's own errors, and the shapes resource identifiers and
+    // properties name, belong to every operation.
+    let mut common: Vec<&str> = service.errors.iter().map(|t| t.target.as_str()).collect();
+    for id in resources.keys() {
+        let shape = &shapes[id].1;
+        let named = shape.identifiers.iter().flatten().chain(shape.properties.iter().flatten());
+        common.extend(named.map(|(_, t)| t.target.as_str()));
+    }
+    let mut stack = common;
+    let mut seen = BTreeSet::new();
+    while let Some(id) = stack.pop() {
+        let Some((_, shape)) = shapes.get(id) else { continue };
+        if !seen.insert(id) {
+            continue;
+        }
+        users.entry(id).or_default().extend(chosen.iter().map(String::as_str));
+        stack.extend(members_of(shape).into_iter().map(|(_, m)| m.target.as_str()));
     }
 
     let mut files = SpecFiles::new();
     let mut chosen_sorted = chosen.clone();
     chosen_sorted.sort();
-    let operations_json = format!(
-        "[{}]",
-        chosen_sorted
-            .iter()
-            .map(|id| format!("{{\"target\": {}}}", serde_json::to_string(id).unwrap()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    );
-    let service_raw = with_field(shapes[service_id].0.get(), "operations", &operations_json);
-    files.insert("service.json".to_string(), document(&[(service_id, &service_raw)]));
+    // The service binds the chosen operations it bound directly, and the
+    // resources kept.
+    let direct: Vec<&String> =
+        chosen_sorted.iter().filter(|id| service.operations.iter().any(|t| t.target == **id)).collect();
+    let mut service_raw = with_field(shapes[service_id].0.get(), "operations", &targets_json(&direct));
+    if !service.resources.is_empty() {
+        let kept: Vec<&String> =
+            service.resources.iter().map(|t| &t.target).filter(|id| resources.contains_key(id.as_str())).collect();
+        service_raw = with_field(&service_raw, "resources", &targets_json(&kept));
+    }
+    let mut service_file: Vec<(&str, &str)> = vec![(service_id, &service_raw)];
+    service_file.extend(resources.iter().map(|(id, raw)| (*id, raw.as_str())));
+    files.insert("service.json".to_string(), document(&service_file));
     for op in &chosen_sorted {
         let own: Vec<(&str, String)> = users
             .iter()
@@ -102,6 +125,98 @@ pub fn slice_smithy(source: &str, text: &str, operations: Option<&[String]>) -> 
         files.insert("shared.json".to_string(), document(&shared));
     }
     Ok(files)
+}
+
+type Shapes<'a> = BTreeMap<&'a str, (&'a RawValue, ast::Shape)>;
+
+/// Every operation bound to the service, directly or through (nested)
+/// resources, in the order the model binds them.
+fn bound_operations<'a>(shapes: &'a Shapes<'a>, service_id: &'a str) -> Vec<&'a str> {
+    let mut out: Vec<&str> = Vec::new();
+    let mut seen = BTreeSet::new();
+    let mut stack = vec![service_id];
+    while let Some(id) = stack.pop() {
+        let Some((_, shape)) = shapes.get(id) else { continue };
+        if !seen.insert(id) {
+            continue;
+        }
+        for target in resource_bindings(shape).into_iter().map(|(_, t)| t) {
+            if !out.contains(&target.as_str()) {
+                out.push(target.as_str());
+            }
+        }
+        stack.extend(shape.resources.iter().rev().map(|t| t.target.as_str()));
+    }
+    out
+}
+
+/// The operations a service or resource binds, with the field that binds each.
+fn resource_bindings(shape: &ast::Shape) -> Vec<(&'static str, &String)> {
+    let lifecycle = [
+        ("create", &shape.create),
+        ("put", &shape.put),
+        ("read", &shape.read),
+        ("update", &shape.update),
+        ("delete", &shape.delete),
+        ("list", &shape.list),
+    ];
+    let mut out: Vec<(&'static str, &String)> =
+        lifecycle.into_iter().filter_map(|(field, t)| t.as_ref().map(|t| (field, &t.target))).collect();
+    out.extend(shape.operations.iter().map(|t| ("operations", &t.target)));
+    out.extend(shape.collection_operations.iter().map(|t| ("collectionOperations", &t.target)));
+    out
+}
+
+/// Adds to `kept` the resources under `targets` that bind a chosen
+/// operation (directly or through nested resources), each as JSON text with
+/// only the chosen bindings; returns whether any was kept.
+fn keep_resources<'a>(
+    shapes: &'a Shapes<'a>,
+    targets: &'a [ast::Target],
+    chosen: &BTreeSet<&str>,
+    kept: &mut BTreeMap<&'a str, String>,
+) -> bool {
+    let mut any = false;
+    for target in targets {
+        let id = target.target.as_str();
+        let Some((raw, shape)) = shapes.get(id) else { continue };
+        let nested = keep_resources(shapes, &shape.resources, chosen, kept);
+        let bindings = resource_bindings(shape);
+        let binds_chosen = bindings.iter().any(|(_, op)| chosen.contains(op.as_str()));
+        if !binds_chosen && !nested {
+            continue;
+        }
+        any = true;
+        let mut text = raw.get().to_string();
+        // Cut what is not chosen; a whole import copies resources as written.
+        for field in ["create", "put", "read", "update", "delete", "list"] {
+            if bindings.iter().any(|(f, op)| *f == field && !chosen.contains(op.as_str())) {
+                text = without_field(&text, field);
+            }
+        }
+        for (field, list) in [("operations", &shape.operations), ("collectionOperations", &shape.collection_operations)]
+        {
+            if list.iter().any(|t| !chosen.contains(t.target.as_str())) {
+                let left: Vec<&String> =
+                    list.iter().map(|t| &t.target).filter(|t| chosen.contains(t.as_str())).collect();
+                text = with_field(&text, field, &targets_json(&left));
+            }
+        }
+        if shape.resources.iter().any(|t| !kept.contains_key(t.target.as_str())) {
+            let left: Vec<&String> =
+                shape.resources.iter().map(|t| &t.target).filter(|t| kept.contains_key(t.as_str())).collect();
+            text = with_field(&text, "resources", &targets_json(&left));
+        }
+        kept.insert(id, text);
+    }
+    any
+}
+
+/// `[{"target": "a#B"}, ...]`.
+fn targets_json(ids: &[&String]) -> String {
+    let items: Vec<String> =
+        ids.iter().map(|id| format!("{{\"target\": {}}}", serde_json::to_string(id).unwrap())).collect();
+    format!("[{}]", items.join(", "))
 }
 
 /// The spec directory name for a model: its service's `sdkId` in lower
@@ -120,16 +235,30 @@ pub fn service_dir_name(text: &str) -> String {
     name.to_lowercase().replace(' ', "-")
 }
 
-/// A shape's JSON text with one field's value replaced (other fields keep
-/// their order and text).
+/// A shape's JSON text with one field's value replaced, or added at the
+/// end when absent (other fields keep their order and text).
 fn with_field(shape: &str, field: &str, value: &str) -> String {
     let fields: OrderedMap<&RawValue> = serde_json::from_str(shape).expect("parsed before");
-    let parts: Vec<String> = fields
+    let mut parts: Vec<String> = fields
         .iter()
         .map(|(k, v)| {
             let v = if k == field { value } else { v.get() };
             format!("{}: {v}", serde_json::to_string(k).unwrap())
         })
+        .collect();
+    if fields.get(field).is_none() {
+        parts.push(format!("{}: {value}", serde_json::to_string(field).unwrap()));
+    }
+    format!("{{{}}}", parts.join(", "))
+}
+
+/// A shape's JSON text without one field.
+fn without_field(shape: &str, field: &str) -> String {
+    let fields: OrderedMap<&RawValue> = serde_json::from_str(shape).expect("parsed before");
+    let parts: Vec<String> = fields
+        .iter()
+        .filter(|(k, _)| *k != field)
+        .map(|(k, v)| format!("{}: {}", serde_json::to_string(k).unwrap(), v.get()))
         .collect();
     format!("{{{}}}", parts.join(", "))
 }

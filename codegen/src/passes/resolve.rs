@@ -14,11 +14,15 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
     // Resolve against the unchanged service first (shapes may refer to
     // themselves), then store the results.
     let mut resolved: Vec<(String, Vec<Member>)> = Vec::new();
+    let mut enums: Vec<(String, Constraints)> = Vec::new();
     for (id, shape) in &service.shapes {
         let members = match &shape.kind {
             ShapeKind::Structure(s) => &s.members,
             ShapeKind::Union(members) => members,
-            ShapeKind::Enum(_) => continue,
+            ShapeKind::Enum(_) => {
+                enums.push((id.clone(), constraints(&Traits::new(), Some(&shape.traits))));
+                continue;
+            }
         };
         let mut members = members.clone();
         for member in &mut members {
@@ -32,6 +36,9 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
             }
         }
         resolved.push((id.clone(), members));
+    }
+    for (id, constraints) in enums {
+        service.shapes.get_mut(&id).expect("resolved above").constraints = constraints;
     }
     for (id, members) in resolved {
         match &mut service.shapes.get_mut(&id).expect("resolved above").kind {
@@ -59,8 +66,15 @@ fn resolve_member(service: &Service, member: &mut Member) -> Result<(), String> 
 /// The type at a place that targets `target`, with `traits` (the place's own
 /// traits) overriding the target's constraint traits.
 fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
-    let (ty, target_traits) = if service.shapes.contains_key(target) {
-        (Type::Named(target.to_string()), None)
+    let (ty, target_traits) = if let Some(shape) = service.shapes.get(target) {
+        match shape.kind {
+            ShapeKind::Union(_) if shape.traits.contains_key("smithy.api#streaming") => {
+                (Type::EventStream(target.to_string()), None)
+            }
+            // Enums are strings: `@length` and `@pattern` apply to them.
+            ShapeKind::Enum(_) => (Type::Named(target.to_string()), Some(&shape.traits)),
+            _ => (Type::Named(target.to_string()), None),
+        }
     } else if let Some(shape) = service.targets.get(target) {
         let ty = match shape.kind {
             Kind::List => {

@@ -2,8 +2,8 @@
 //! The `AmazonSSM` service as a trait, and its awsJson1.1 router.
 
 use crate::runtime::service::{
-    Response, Router, contain_panics, not_implemented, output_response,
-    rejection_response, unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
 use crate::ssm::operation::add_tags_to_resource::{
@@ -603,7 +603,9 @@ use crate::ssm::validation::{
     UPDATE_OPS_ITEM_REQUEST, UPDATE_OPS_METADATA_REQUEST, UPDATE_PATCH_BASELINE_REQUEST,
     UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_SERVICE_SETTING_REQUEST,
 };
-use std::future::Future;
+
+/// The service speaks awsJson1.1.
+pub const PROTOCOL: AwsJson = AwsJson::V1_1;
 
 /// The `AmazonSSM` service: implement the operations you serve.
 ///
@@ -3057,1793 +3059,1601 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
     pub fn service(&self) -> &S {
         &self.service
     }
+
+    /// Parses and validates the body, calls the operation's method and
+    /// serialises its result.
+    async fn dispatch(
+        &self,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
+        match operation {
+            "AddTagsToResource" => {
+                let input = match parse(&ADD_TAGS_TO_RESOURCE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.add_tags_to_resource(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "AssociateOpsItemRelatedItem" => {
+                let input = match parse(&ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.associate_ops_item_related_item(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CancelCommand" => {
+                let input = match parse(&CANCEL_COMMAND_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.cancel_command(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CancelMaintenanceWindowExecution" => {
+                let input = match parse(
+                    &CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.cancel_maintenance_window_execution(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateActivation" => {
+                let input = match parse(&CREATE_ACTIVATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_activation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateAssociation" => {
+                let input = match parse(&CREATE_ASSOCIATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_association(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateAssociationBatch" => {
+                let input = match parse(&CREATE_ASSOCIATION_BATCH_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_association_batch(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateDocument" => {
+                let input = match parse(&CREATE_DOCUMENT_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_document(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateMaintenanceWindow" => {
+                let input = match parse(&CREATE_MAINTENANCE_WINDOW_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateOpsItem" => {
+                let input = match parse(&CREATE_OPS_ITEM_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_ops_item(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateOpsMetadata" => {
+                let input = match parse(&CREATE_OPS_METADATA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_ops_metadata(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreatePatchBaseline" => {
+                let input = match parse(&CREATE_PATCH_BASELINE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_patch_baseline(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "CreateResourceDataSync" => {
+                let input = match parse(&CREATE_RESOURCE_DATA_SYNC_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.create_resource_data_sync(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteActivation" => {
+                let input = match parse(&DELETE_ACTIVATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_activation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteAssociation" => {
+                let input = match parse(&DELETE_ASSOCIATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_association(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteDocument" => {
+                let input = match parse(&DELETE_DOCUMENT_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_document(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteInventory" => {
+                let input = match parse(&DELETE_INVENTORY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_inventory(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteMaintenanceWindow" => {
+                let input = match parse(&DELETE_MAINTENANCE_WINDOW_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteOpsItem" => {
+                let input = match parse(&DELETE_OPS_ITEM_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_ops_item(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteOpsMetadata" => {
+                let input = match parse(&DELETE_OPS_METADATA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_ops_metadata(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteParameter" => {
+                let input = match parse(&DELETE_PARAMETER_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_parameter(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteParameters" => {
+                let input = match parse(&DELETE_PARAMETERS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_parameters(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeletePatchBaseline" => {
+                let input = match parse(&DELETE_PATCH_BASELINE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_patch_baseline(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteResourceDataSync" => {
+                let input = match parse(&DELETE_RESOURCE_DATA_SYNC_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_resource_data_sync(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeleteResourcePolicy" => {
+                let input = match parse(&DELETE_RESOURCE_POLICY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.delete_resource_policy(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeregisterManagedInstance" => {
+                let input = match parse(&DEREGISTER_MANAGED_INSTANCE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.deregister_managed_instance(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeregisterPatchBaselineForPatchGroup" => {
+                let input = match parse(
+                    &DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.deregister_patch_baseline_for_patch_group(input).await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeregisterTargetFromMaintenanceWindow" => {
+                let input = match parse(
+                    &DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.deregister_target_from_maintenance_window(input).await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DeregisterTaskFromMaintenanceWindow" => {
+                let input = match parse(
+                    &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.deregister_task_from_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeActivations" => {
+                let input = match parse(&DESCRIBE_ACTIVATIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_activations(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeAssociation" => {
+                let input = match parse(&DESCRIBE_ASSOCIATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_association(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeAssociationExecutionTargets" => {
+                let input = match parse(
+                    &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_association_execution_targets(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeAssociationExecutions" => {
+                let input = match parse(&DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_association_executions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeAutomationExecutions" => {
+                let input = match parse(&DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_automation_executions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeAutomationStepExecutions" => {
+                let input = match parse(
+                    &DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_automation_step_executions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeAvailablePatches" => {
+                let input = match parse(&DESCRIBE_AVAILABLE_PATCHES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_available_patches(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeDocument" => {
+                let input = match parse(&DESCRIBE_DOCUMENT_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_document(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeDocumentPermission" => {
+                let input = match parse(&DESCRIBE_DOCUMENT_PERMISSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_document_permission(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeEffectiveInstanceAssociations" => {
+                let input = match parse(
+                    &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_effective_instance_associations(input).await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeEffectivePatchesForPatchBaseline" => {
+                let input = match parse(
+                    &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self
+                    .service
+                    .describe_effective_patches_for_patch_baseline(input)
+                    .await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInstanceAssociationsStatus" => {
+                let input = match parse(
+                    &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_instance_associations_status(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInstanceInformation" => {
+                let input = match parse(&DESCRIBE_INSTANCE_INFORMATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_instance_information(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInstancePatchStates" => {
+                let input = match parse(&DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_instance_patch_states(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInstancePatchStatesForPatchGroup" => {
+                let input = match parse(
+                    &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self
+                    .service
+                    .describe_instance_patch_states_for_patch_group(input)
+                    .await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInstancePatches" => {
+                let input = match parse(&DESCRIBE_INSTANCE_PATCHES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_instance_patches(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInstanceProperties" => {
+                let input = match parse(&DESCRIBE_INSTANCE_PROPERTIES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_instance_properties(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeInventoryDeletions" => {
+                let input = match parse(&DESCRIBE_INVENTORY_DELETIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_inventory_deletions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowExecutionTaskInvocations" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self
+                    .service
+                    .describe_maintenance_window_execution_task_invocations(input)
+                    .await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowExecutionTasks" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self
+                    .service
+                    .describe_maintenance_window_execution_tasks(input)
+                    .await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowExecutions" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_maintenance_window_executions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowSchedule" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_maintenance_window_schedule(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowTargets" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_maintenance_window_targets(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowTasks" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_maintenance_window_tasks(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindows" => {
+                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_maintenance_windows(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeMaintenanceWindowsForTarget" => {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_maintenance_windows_for_target(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeOpsItems" => {
+                let input = match parse(&DESCRIBE_OPS_ITEMS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_ops_items(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeParameters" => {
+                let input = match parse(&DESCRIBE_PARAMETERS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_parameters(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribePatchBaselines" => {
+                let input = match parse(&DESCRIBE_PATCH_BASELINES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_patch_baselines(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribePatchGroupState" => {
+                let input = match parse(&DESCRIBE_PATCH_GROUP_STATE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_patch_group_state(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribePatchGroups" => {
+                let input = match parse(&DESCRIBE_PATCH_GROUPS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_patch_groups(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribePatchProperties" => {
+                let input = match parse(&DESCRIBE_PATCH_PROPERTIES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_patch_properties(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DescribeSessions" => {
+                let input = match parse(&DESCRIBE_SESSIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.describe_sessions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DisassociateOpsItemRelatedItem" => {
+                let input = match parse(
+                    &DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.disassociate_ops_item_related_item(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetAccessToken" => {
+                let input = match parse(&GET_ACCESS_TOKEN_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_access_token(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetAutomationExecution" => {
+                let input = match parse(&GET_AUTOMATION_EXECUTION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_automation_execution(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetCalendarState" => {
+                let input = match parse(&GET_CALENDAR_STATE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_calendar_state(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetCommandInvocation" => {
+                let input = match parse(&GET_COMMAND_INVOCATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_command_invocation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetConnectionStatus" => {
+                let input = match parse(&GET_CONNECTION_STATUS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_connection_status(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetDefaultPatchBaseline" => {
+                let input = match parse(&GET_DEFAULT_PATCH_BASELINE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_default_patch_baseline(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetDeployablePatchSnapshotForInstance" => {
+                let input = match parse(
+                    &GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self
+                    .service
+                    .get_deployable_patch_snapshot_for_instance(input)
+                    .await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetDocument" => {
+                let input = match parse(&GET_DOCUMENT_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_document(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetExecutionPreview" => {
+                let input = match parse(&GET_EXECUTION_PREVIEW_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_execution_preview(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetInventory" => {
+                let input = match parse(&GET_INVENTORY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_inventory(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetInventorySchema" => {
+                let input = match parse(&GET_INVENTORY_SCHEMA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_inventory_schema(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetMaintenanceWindow" => {
+                let input = match parse(&GET_MAINTENANCE_WINDOW_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetMaintenanceWindowExecution" => {
+                let input = match parse(
+                    &GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_maintenance_window_execution(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetMaintenanceWindowExecutionTask" => {
+                let input = match parse(
+                    &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_maintenance_window_execution_task(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetMaintenanceWindowExecutionTaskInvocation" => {
+                let input = match parse(
+                    &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self
+                    .service
+                    .get_maintenance_window_execution_task_invocation(input)
+                    .await
+                {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetMaintenanceWindowTask" => {
+                let input = match parse(&GET_MAINTENANCE_WINDOW_TASK_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_maintenance_window_task(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetOpsItem" => {
+                let input = match parse(&GET_OPS_ITEM_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_ops_item(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetOpsMetadata" => {
+                let input = match parse(&GET_OPS_METADATA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_ops_metadata(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetOpsSummary" => {
+                let input = match parse(&GET_OPS_SUMMARY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_ops_summary(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetParameter" => {
+                let input = match parse(&GET_PARAMETER_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_parameter(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetParameterHistory" => {
+                let input = match parse(&GET_PARAMETER_HISTORY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_parameter_history(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetParameters" => {
+                let input = match parse(&GET_PARAMETERS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_parameters(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetParametersByPath" => {
+                let input = match parse(&GET_PARAMETERS_BY_PATH_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_parameters_by_path(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetPatchBaseline" => {
+                let input = match parse(&GET_PATCH_BASELINE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_patch_baseline(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetPatchBaselineForPatchGroup" => {
+                let input = match parse(
+                    &GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_patch_baseline_for_patch_group(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetResourcePolicies" => {
+                let input = match parse(&GET_RESOURCE_POLICIES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_resource_policies(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GetServiceSetting" => {
+                let input = match parse(&GET_SERVICE_SETTING_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.get_service_setting(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "LabelParameterVersion" => {
+                let input = match parse(&LABEL_PARAMETER_VERSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.label_parameter_version(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListAssociationVersions" => {
+                let input = match parse(&LIST_ASSOCIATION_VERSIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_association_versions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListAssociations" => {
+                let input = match parse(&LIST_ASSOCIATIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_associations(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListCommandInvocations" => {
+                let input = match parse(&LIST_COMMAND_INVOCATIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_command_invocations(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListCommands" => {
+                let input = match parse(&LIST_COMMANDS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_commands(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListComplianceItems" => {
+                let input = match parse(&LIST_COMPLIANCE_ITEMS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_compliance_items(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListComplianceSummaries" => {
+                let input = match parse(&LIST_COMPLIANCE_SUMMARIES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_compliance_summaries(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListDocumentMetadataHistory" => {
+                let input = match parse(&LIST_DOCUMENT_METADATA_HISTORY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_document_metadata_history(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListDocumentVersions" => {
+                let input = match parse(&LIST_DOCUMENT_VERSIONS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_document_versions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListDocuments" => {
+                let input = match parse(&LIST_DOCUMENTS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_documents(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListInventoryEntries" => {
+                let input = match parse(&LIST_INVENTORY_ENTRIES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_inventory_entries(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListNodes" => {
+                let input = match parse(&LIST_NODES_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_nodes(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListNodesSummary" => {
+                let input = match parse(&LIST_NODES_SUMMARY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_nodes_summary(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListOpsItemEvents" => {
+                let input = match parse(&LIST_OPS_ITEM_EVENTS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_ops_item_events(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListOpsItemRelatedItems" => {
+                let input = match parse(&LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_ops_item_related_items(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListOpsMetadata" => {
+                let input = match parse(&LIST_OPS_METADATA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_ops_metadata(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListResourceComplianceSummaries" => {
+                let input = match parse(
+                    &LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_resource_compliance_summaries(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListResourceDataSync" => {
+                let input = match parse(&LIST_RESOURCE_DATA_SYNC_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_resource_data_sync(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ListTagsForResource" => {
+                let input = match parse(&LIST_TAGS_FOR_RESOURCE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.list_tags_for_resource(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ModifyDocumentPermission" => {
+                let input = match parse(&MODIFY_DOCUMENT_PERMISSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.modify_document_permission(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "PutComplianceItems" => {
+                let input = match parse(&PUT_COMPLIANCE_ITEMS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.put_compliance_items(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "PutInventory" => {
+                let input = match parse(&PUT_INVENTORY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.put_inventory(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "PutParameter" => {
+                let input = match parse(&PUT_PARAMETER_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.put_parameter(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "PutResourcePolicy" => {
+                let input = match parse(&PUT_RESOURCE_POLICY_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.put_resource_policy(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "RegisterDefaultPatchBaseline" => {
+                let input = match parse(&REGISTER_DEFAULT_PATCH_BASELINE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.register_default_patch_baseline(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "RegisterPatchBaselineForPatchGroup" => {
+                let input = match parse(
+                    &REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.register_patch_baseline_for_patch_group(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "RegisterTargetWithMaintenanceWindow" => {
+                let input = match parse(
+                    &REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.register_target_with_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "RegisterTaskWithMaintenanceWindow" => {
+                let input = match parse(
+                    &REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.register_task_with_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "RemoveTagsFromResource" => {
+                let input = match parse(&REMOVE_TAGS_FROM_RESOURCE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.remove_tags_from_resource(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ResetServiceSetting" => {
+                let input = match parse(&RESET_SERVICE_SETTING_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.reset_service_setting(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "ResumeSession" => {
+                let input = match parse(&RESUME_SESSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.resume_session(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "SendAutomationSignal" => {
+                let input = match parse(&SEND_AUTOMATION_SIGNAL_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.send_automation_signal(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "SendCommand" => {
+                let input = match parse(&SEND_COMMAND_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.send_command(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StartAccessRequest" => {
+                let input = match parse(&START_ACCESS_REQUEST_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.start_access_request(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StartAssociationsOnce" => {
+                let input = match parse(&START_ASSOCIATIONS_ONCE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.start_associations_once(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StartAutomationExecution" => {
+                let input = match parse(&START_AUTOMATION_EXECUTION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.start_automation_execution(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StartChangeRequestExecution" => {
+                let input = match parse(&START_CHANGE_REQUEST_EXECUTION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.start_change_request_execution(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StartExecutionPreview" => {
+                let input = match parse(&START_EXECUTION_PREVIEW_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.start_execution_preview(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StartSession" => {
+                let input = match parse(&START_SESSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.start_session(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "StopAutomationExecution" => {
+                let input = match parse(&STOP_AUTOMATION_EXECUTION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.stop_automation_execution(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "TerminateSession" => {
+                let input = match parse(&TERMINATE_SESSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.terminate_session(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UnlabelParameterVersion" => {
+                let input = match parse(&UNLABEL_PARAMETER_VERSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.unlabel_parameter_version(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateAssociation" => {
+                let input = match parse(&UPDATE_ASSOCIATION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_association(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateAssociationStatus" => {
+                let input = match parse(&UPDATE_ASSOCIATION_STATUS_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_association_status(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateDocument" => {
+                let input = match parse(&UPDATE_DOCUMENT_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_document(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateDocumentDefaultVersion" => {
+                let input = match parse(&UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_document_default_version(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateDocumentMetadata" => {
+                let input = match parse(&UPDATE_DOCUMENT_METADATA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_document_metadata(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateMaintenanceWindow" => {
+                let input = match parse(&UPDATE_MAINTENANCE_WINDOW_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_maintenance_window(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateMaintenanceWindowTarget" => {
+                let input = match parse(
+                    &UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_maintenance_window_target(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateMaintenanceWindowTask" => {
+                let input = match parse(&UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_maintenance_window_task(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateManagedInstanceRole" => {
+                let input = match parse(&UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_managed_instance_role(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateOpsItem" => {
+                let input = match parse(&UPDATE_OPS_ITEM_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_ops_item(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateOpsMetadata" => {
+                let input = match parse(&UPDATE_OPS_METADATA_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_ops_metadata(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdatePatchBaseline" => {
+                let input = match parse(&UPDATE_PATCH_BASELINE_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_patch_baseline(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateResourceDataSync" => {
+                let input = match parse(&UPDATE_RESOURCE_DATA_SYNC_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_resource_data_sync(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "UpdateServiceSetting" => {
+                let input = match parse(&UPDATE_SERVICE_SETTING_REQUEST, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.update_service_setting(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            _ => unknown_operation(PROTOCOL, target),
+        }
+    }
 }
 
 impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
+    fn protocol(&self) -> AwsJson {
+        PROTOCOL
+    }
+
     async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-        let Some(operation) = target.and_then(|t| t.strip_prefix("AmazonSSM.")) else {
-            return unknown_operation(target);
+        let Some(operation) = operation_name(target, "AmazonSSM") else {
+            return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(async {
-                match operation {
-                    "AddTagsToResource" => {
-                        let input = match parse(&ADD_TAGS_TO_RESOURCE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.add_tags_to_resource(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "AssociateOpsItemRelatedItem" => {
-                        let input = match parse(
-                            &ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.associate_ops_item_related_item(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CancelCommand" => {
-                        let input = match parse(&CANCEL_COMMAND_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.cancel_command(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CancelMaintenanceWindowExecution" => {
-                        let input = match parse(
-                            &CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .cancel_maintenance_window_execution(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateActivation" => {
-                        let input = match parse(&CREATE_ACTIVATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_activation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateAssociation" => {
-                        let input = match parse(&CREATE_ASSOCIATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_association(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateAssociationBatch" => {
-                        let input = match parse(
-                            &CREATE_ASSOCIATION_BATCH_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_association_batch(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateDocument" => {
-                        let input = match parse(&CREATE_DOCUMENT_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_document(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateMaintenanceWindow" => {
-                        let input = match parse(
-                            &CREATE_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_maintenance_window(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateOpsItem" => {
-                        let input = match parse(&CREATE_OPS_ITEM_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_ops_item(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateOpsMetadata" => {
-                        let input = match parse(&CREATE_OPS_METADATA_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_ops_metadata(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreatePatchBaseline" => {
-                        let input = match parse(&CREATE_PATCH_BASELINE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_patch_baseline(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "CreateResourceDataSync" => {
-                        let input = match parse(
-                            &CREATE_RESOURCE_DATA_SYNC_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.create_resource_data_sync(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteActivation" => {
-                        let input = match parse(&DELETE_ACTIVATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_activation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteAssociation" => {
-                        let input = match parse(&DELETE_ASSOCIATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_association(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteDocument" => {
-                        let input = match parse(&DELETE_DOCUMENT_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_document(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteInventory" => {
-                        let input = match parse(&DELETE_INVENTORY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_inventory(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteMaintenanceWindow" => {
-                        let input = match parse(
-                            &DELETE_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_maintenance_window(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteOpsItem" => {
-                        let input = match parse(&DELETE_OPS_ITEM_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_ops_item(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteOpsMetadata" => {
-                        let input = match parse(&DELETE_OPS_METADATA_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_ops_metadata(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteParameter" => {
-                        let input = match parse(&DELETE_PARAMETER_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_parameter(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteParameters" => {
-                        let input = match parse(&DELETE_PARAMETERS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_parameters(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeletePatchBaseline" => {
-                        let input = match parse(&DELETE_PATCH_BASELINE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_patch_baseline(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteResourceDataSync" => {
-                        let input = match parse(
-                            &DELETE_RESOURCE_DATA_SYNC_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_resource_data_sync(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeleteResourcePolicy" => {
-                        let input = match parse(&DELETE_RESOURCE_POLICY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.delete_resource_policy(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeregisterManagedInstance" => {
-                        let input = match parse(
-                            &DEREGISTER_MANAGED_INSTANCE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.deregister_managed_instance(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeregisterPatchBaselineForPatchGroup" => {
-                        let input = match parse(
-                            &DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .deregister_patch_baseline_for_patch_group(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeregisterTargetFromMaintenanceWindow" => {
-                        let input = match parse(
-                            &DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .deregister_target_from_maintenance_window(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DeregisterTaskFromMaintenanceWindow" => {
-                        let input = match parse(
-                            &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .deregister_task_from_maintenance_window(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeActivations" => {
-                        let input = match parse(&DESCRIBE_ACTIVATIONS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_activations(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeAssociation" => {
-                        let input = match parse(&DESCRIBE_ASSOCIATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_association(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeAssociationExecutionTargets" => {
-                        let input = match parse(
-                            &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_association_execution_targets(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeAssociationExecutions" => {
-                        let input = match parse(
-                            &DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_association_executions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeAutomationExecutions" => {
-                        let input = match parse(
-                            &DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_automation_executions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeAutomationStepExecutions" => {
-                        let input = match parse(
-                            &DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_automation_step_executions(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeAvailablePatches" => {
-                        let input = match parse(
-                            &DESCRIBE_AVAILABLE_PATCHES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_available_patches(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeDocument" => {
-                        let input = match parse(&DESCRIBE_DOCUMENT_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_document(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeDocumentPermission" => {
-                        let input = match parse(
-                            &DESCRIBE_DOCUMENT_PERMISSION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_document_permission(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeEffectiveInstanceAssociations" => {
-                        let input = match parse(
-                            &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_effective_instance_associations(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeEffectivePatchesForPatchBaseline" => {
-                        let input = match parse(
-                            &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_effective_patches_for_patch_baseline(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInstanceAssociationsStatus" => {
-                        let input = match parse(
-                            &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_instance_associations_status(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInstanceInformation" => {
-                        let input = match parse(
-                            &DESCRIBE_INSTANCE_INFORMATION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_instance_information(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInstancePatchStates" => {
-                        let input = match parse(
-                            &DESCRIBE_INSTANCE_PATCH_STATES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_instance_patch_states(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInstancePatchStatesForPatchGroup" => {
-                        let input = match parse(
-                            &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_instance_patch_states_for_patch_group(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInstancePatches" => {
-                        let input = match parse(
-                            &DESCRIBE_INSTANCE_PATCHES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_instance_patches(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInstanceProperties" => {
-                        let input = match parse(
-                            &DESCRIBE_INSTANCE_PROPERTIES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_instance_properties(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeInventoryDeletions" => {
-                        let input = match parse(
-                            &DESCRIBE_INVENTORY_DELETIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_inventory_deletions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowExecutionTaskInvocations" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_maintenance_window_execution_task_invocations(
-                                input,
-                            )
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowExecutionTasks" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_maintenance_window_execution_tasks(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowExecutions" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_maintenance_window_executions(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowSchedule" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_maintenance_window_schedule(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowTargets" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_maintenance_window_targets(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowTasks" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_maintenance_window_tasks(input).await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindows" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOWS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_maintenance_windows(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeMaintenanceWindowsForTarget" => {
-                        let input = match parse(
-                            &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .describe_maintenance_windows_for_target(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeOpsItems" => {
-                        let input = match parse(&DESCRIBE_OPS_ITEMS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_ops_items(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeParameters" => {
-                        let input = match parse(&DESCRIBE_PARAMETERS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_parameters(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribePatchBaselines" => {
-                        let input = match parse(
-                            &DESCRIBE_PATCH_BASELINES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_patch_baselines(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribePatchGroupState" => {
-                        let input = match parse(
-                            &DESCRIBE_PATCH_GROUP_STATE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_patch_group_state(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribePatchGroups" => {
-                        let input = match parse(&DESCRIBE_PATCH_GROUPS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_patch_groups(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribePatchProperties" => {
-                        let input = match parse(
-                            &DESCRIBE_PATCH_PROPERTIES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_patch_properties(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DescribeSessions" => {
-                        let input = match parse(&DESCRIBE_SESSIONS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.describe_sessions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DisassociateOpsItemRelatedItem" => {
-                        let input = match parse(
-                            &DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .disassociate_ops_item_related_item(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetAccessToken" => {
-                        let input = match parse(&GET_ACCESS_TOKEN_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_access_token(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetAutomationExecution" => {
-                        let input = match parse(
-                            &GET_AUTOMATION_EXECUTION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_automation_execution(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetCalendarState" => {
-                        let input = match parse(&GET_CALENDAR_STATE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_calendar_state(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetCommandInvocation" => {
-                        let input = match parse(&GET_COMMAND_INVOCATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_command_invocation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetConnectionStatus" => {
-                        let input = match parse(&GET_CONNECTION_STATUS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_connection_status(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetDefaultPatchBaseline" => {
-                        let input = match parse(
-                            &GET_DEFAULT_PATCH_BASELINE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_default_patch_baseline(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetDeployablePatchSnapshotForInstance" => {
-                        let input = match parse(
-                            &GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .get_deployable_patch_snapshot_for_instance(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetDocument" => {
-                        let input = match parse(&GET_DOCUMENT_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_document(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetExecutionPreview" => {
-                        let input = match parse(&GET_EXECUTION_PREVIEW_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_execution_preview(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetInventory" => {
-                        let input = match parse(&GET_INVENTORY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_inventory(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetInventorySchema" => {
-                        let input = match parse(&GET_INVENTORY_SCHEMA_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_inventory_schema(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetMaintenanceWindow" => {
-                        let input = match parse(&GET_MAINTENANCE_WINDOW_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_maintenance_window(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetMaintenanceWindowExecution" => {
-                        let input = match parse(
-                            &GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_maintenance_window_execution(input).await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetMaintenanceWindowExecutionTask" => {
-                        let input = match parse(
-                            &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .get_maintenance_window_execution_task(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetMaintenanceWindowExecutionTaskInvocation" => {
-                        let input = match parse(
-                            &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .get_maintenance_window_execution_task_invocation(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetMaintenanceWindowTask" => {
-                        let input = match parse(
-                            &GET_MAINTENANCE_WINDOW_TASK_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_maintenance_window_task(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetOpsItem" => {
-                        let input = match parse(&GET_OPS_ITEM_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_ops_item(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetOpsMetadata" => {
-                        let input = match parse(&GET_OPS_METADATA_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_ops_metadata(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetOpsSummary" => {
-                        let input = match parse(&GET_OPS_SUMMARY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_ops_summary(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetParameter" => {
-                        let input = match parse(&GET_PARAMETER_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_parameter(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetParameterHistory" => {
-                        let input = match parse(&GET_PARAMETER_HISTORY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_parameter_history(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetParameters" => {
-                        let input = match parse(&GET_PARAMETERS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_parameters(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetParametersByPath" => {
-                        let input = match parse(&GET_PARAMETERS_BY_PATH_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_parameters_by_path(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetPatchBaseline" => {
-                        let input = match parse(&GET_PATCH_BASELINE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_patch_baseline(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetPatchBaselineForPatchGroup" => {
-                        let input = match parse(
-                            &GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .get_patch_baseline_for_patch_group(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetResourcePolicies" => {
-                        let input = match parse(&GET_RESOURCE_POLICIES_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_resource_policies(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GetServiceSetting" => {
-                        let input = match parse(&GET_SERVICE_SETTING_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.get_service_setting(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "LabelParameterVersion" => {
-                        let input = match parse(&LABEL_PARAMETER_VERSION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.label_parameter_version(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListAssociationVersions" => {
-                        let input = match parse(
-                            &LIST_ASSOCIATION_VERSIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_association_versions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListAssociations" => {
-                        let input = match parse(&LIST_ASSOCIATIONS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_associations(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListCommandInvocations" => {
-                        let input = match parse(
-                            &LIST_COMMAND_INVOCATIONS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_command_invocations(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListCommands" => {
-                        let input = match parse(&LIST_COMMANDS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_commands(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListComplianceItems" => {
-                        let input = match parse(&LIST_COMPLIANCE_ITEMS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_compliance_items(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListComplianceSummaries" => {
-                        let input = match parse(
-                            &LIST_COMPLIANCE_SUMMARIES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_compliance_summaries(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListDocumentMetadataHistory" => {
-                        let input = match parse(
-                            &LIST_DOCUMENT_METADATA_HISTORY_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_document_metadata_history(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListDocumentVersions" => {
-                        let input = match parse(&LIST_DOCUMENT_VERSIONS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_document_versions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListDocuments" => {
-                        let input = match parse(&LIST_DOCUMENTS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_documents(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListInventoryEntries" => {
-                        let input = match parse(&LIST_INVENTORY_ENTRIES_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_inventory_entries(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListNodes" => {
-                        let input = match parse(&LIST_NODES_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_nodes(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListNodesSummary" => {
-                        let input = match parse(&LIST_NODES_SUMMARY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_nodes_summary(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListOpsItemEvents" => {
-                        let input = match parse(&LIST_OPS_ITEM_EVENTS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_ops_item_events(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListOpsItemRelatedItems" => {
-                        let input = match parse(
-                            &LIST_OPS_ITEM_RELATED_ITEMS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_ops_item_related_items(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListOpsMetadata" => {
-                        let input = match parse(&LIST_OPS_METADATA_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_ops_metadata(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListResourceComplianceSummaries" => {
-                        let input = match parse(
-                            &LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .list_resource_compliance_summaries(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListResourceDataSync" => {
-                        let input = match parse(&LIST_RESOURCE_DATA_SYNC_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_resource_data_sync(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ListTagsForResource" => {
-                        let input = match parse(&LIST_TAGS_FOR_RESOURCE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.list_tags_for_resource(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ModifyDocumentPermission" => {
-                        let input = match parse(
-                            &MODIFY_DOCUMENT_PERMISSION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.modify_document_permission(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "PutComplianceItems" => {
-                        let input = match parse(&PUT_COMPLIANCE_ITEMS_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.put_compliance_items(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "PutInventory" => {
-                        let input = match parse(&PUT_INVENTORY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.put_inventory(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "PutParameter" => {
-                        let input = match parse(&PUT_PARAMETER_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.put_parameter(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "PutResourcePolicy" => {
-                        let input = match parse(&PUT_RESOURCE_POLICY_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.put_resource_policy(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "RegisterDefaultPatchBaseline" => {
-                        let input = match parse(
-                            &REGISTER_DEFAULT_PATCH_BASELINE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.register_default_patch_baseline(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "RegisterPatchBaselineForPatchGroup" => {
-                        let input = match parse(
-                            &REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .register_patch_baseline_for_patch_group(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "RegisterTargetWithMaintenanceWindow" => {
-                        let input = match parse(
-                            &REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .register_target_with_maintenance_window(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "RegisterTaskWithMaintenanceWindow" => {
-                        let input = match parse(
-                            &REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .register_task_with_maintenance_window(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "RemoveTagsFromResource" => {
-                        let input = match parse(
-                            &REMOVE_TAGS_FROM_RESOURCE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.remove_tags_from_resource(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ResetServiceSetting" => {
-                        let input = match parse(&RESET_SERVICE_SETTING_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.reset_service_setting(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "ResumeSession" => {
-                        let input = match parse(&RESUME_SESSION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.resume_session(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "SendAutomationSignal" => {
-                        let input = match parse(&SEND_AUTOMATION_SIGNAL_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.send_automation_signal(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "SendCommand" => {
-                        let input = match parse(&SEND_COMMAND_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.send_command(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StartAccessRequest" => {
-                        let input = match parse(&START_ACCESS_REQUEST_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.start_access_request(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StartAssociationsOnce" => {
-                        let input = match parse(&START_ASSOCIATIONS_ONCE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.start_associations_once(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StartAutomationExecution" => {
-                        let input = match parse(
-                            &START_AUTOMATION_EXECUTION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.start_automation_execution(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StartChangeRequestExecution" => {
-                        let input = match parse(
-                            &START_CHANGE_REQUEST_EXECUTION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.start_change_request_execution(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StartExecutionPreview" => {
-                        let input = match parse(&START_EXECUTION_PREVIEW_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.start_execution_preview(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StartSession" => {
-                        let input = match parse(&START_SESSION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.start_session(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "StopAutomationExecution" => {
-                        let input = match parse(
-                            &STOP_AUTOMATION_EXECUTION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.stop_automation_execution(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "TerminateSession" => {
-                        let input = match parse(&TERMINATE_SESSION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.terminate_session(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UnlabelParameterVersion" => {
-                        let input = match parse(
-                            &UNLABEL_PARAMETER_VERSION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.unlabel_parameter_version(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateAssociation" => {
-                        let input = match parse(&UPDATE_ASSOCIATION_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_association(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateAssociationStatus" => {
-                        let input = match parse(
-                            &UPDATE_ASSOCIATION_STATUS_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_association_status(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateDocument" => {
-                        let input = match parse(&UPDATE_DOCUMENT_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_document(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateDocumentDefaultVersion" => {
-                        let input = match parse(
-                            &UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_document_default_version(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateDocumentMetadata" => {
-                        let input = match parse(
-                            &UPDATE_DOCUMENT_METADATA_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_document_metadata(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateMaintenanceWindow" => {
-                        let input = match parse(
-                            &UPDATE_MAINTENANCE_WINDOW_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_maintenance_window(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateMaintenanceWindowTarget" => {
-                        let input = match parse(
-                            &UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_maintenance_window_target(input).await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateMaintenanceWindowTask" => {
-                        let input = match parse(
-                            &UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_maintenance_window_task(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateManagedInstanceRole" => {
-                        let input = match parse(
-                            &UPDATE_MANAGED_INSTANCE_ROLE_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_managed_instance_role(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateOpsItem" => {
-                        let input = match parse(&UPDATE_OPS_ITEM_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_ops_item(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateOpsMetadata" => {
-                        let input = match parse(&UPDATE_OPS_METADATA_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_ops_metadata(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdatePatchBaseline" => {
-                        let input = match parse(&UPDATE_PATCH_BASELINE_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_patch_baseline(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateResourceDataSync" => {
-                        let input = match parse(
-                            &UPDATE_RESOURCE_DATA_SYNC_REQUEST,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_resource_data_sync(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "UpdateServiceSetting" => {
-                        let input = match parse(&UPDATE_SERVICE_SETTING_REQUEST, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.update_service_setting(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    _ => unknown_operation(target),
-                }
-            })
-            .await
+        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
     }
 }

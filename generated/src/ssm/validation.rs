@@ -11,6 +11,8 @@ pub static ACCESS_REQUEST_STATUS: Enum = Enum {
     name: "AccessRequestStatus",
     values: &["Approved", "Rejected", "Revoked", "Expired", "Pending"],
     listed: "[Approved, Rejected, Revoked, Expired, Pending]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AccessType`.
@@ -18,6 +20,8 @@ pub static ACCESS_TYPE: Enum = Enum {
     name: "AccessType",
     values: &["Standard", "JustInTime"],
     listed: "[Standard, JustInTime]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AccountSharingInfo`.
@@ -402,6 +406,8 @@ pub static ASSOCIATION_COMPLIANCE_SEVERITY: Enum = Enum {
     name: "AssociationComplianceSeverity",
     values: &["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"],
     listed: "[CRITICAL, HIGH, MEDIUM, LOW, UNSPECIFIED]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationDescription`.
@@ -731,6 +737,8 @@ pub static ASSOCIATION_EXECUTION_FILTER_KEY: Enum = Enum {
     name: "AssociationExecutionFilterKey",
     values: &["ExecutionId", "Status", "CreatedTime"],
     listed: "[ExecutionId, Status, CreatedTime]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationExecutionTarget`.
@@ -839,6 +847,8 @@ pub static ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY: Enum = Enum {
     name: "AssociationExecutionTargetsFilterKey",
     values: &["Status", "ResourceId", "ResourceType"],
     listed: "[Status, ResourceId, ResourceType]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationFilter`.
@@ -876,6 +886,8 @@ pub static ASSOCIATION_FILTER_KEY: Enum = Enum {
         "ResourceGroupName",
     ],
     listed: "[InstanceId, Name, AssociationId, AssociationStatusName, LastExecutedBefore, LastExecutedAfter, AssociationName, ResourceGroupName]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationFilterOperatorType`.
@@ -883,6 +895,8 @@ pub static ASSOCIATION_FILTER_OPERATOR_TYPE: Enum = Enum {
     name: "AssociationFilterOperatorType",
     values: &["EQUAL", "LESS_THAN", "GREATER_THAN"],
     listed: "[EQUAL, LESS_THAN, GREATER_THAN]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationOverview`.
@@ -955,6 +969,8 @@ pub static ASSOCIATION_STATUS_NAME: Enum = Enum {
     name: "AssociationStatusName",
     values: &["Pending", "Success", "Failed"],
     listed: "[Pending, Success, Failed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationSyncCompliance`.
@@ -962,6 +978,8 @@ pub static ASSOCIATION_SYNC_COMPLIANCE: Enum = Enum {
     name: "AssociationSyncCompliance",
     values: &["AUTO", "MANUAL"],
     listed: "[AUTO, MANUAL]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AssociationVersionInfo`.
@@ -1179,6 +1197,8 @@ pub static ATTACHMENT_HASH_TYPE: Enum = Enum {
     name: "AttachmentHashType",
     values: &["Sha256"],
     listed: "[Sha256]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AttachmentInformation`.
@@ -1228,6 +1248,8 @@ pub static ATTACHMENTS_SOURCE_KEY: Enum = Enum {
     name: "AttachmentsSourceKey",
     values: &["SourceUrl", "S3FileUrl", "AttachmentReference"],
     listed: "[SourceUrl, S3FileUrl, AttachmentReference]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AutomationExecution`.
@@ -1511,6 +1533,8 @@ pub static AUTOMATION_EXECUTION_FILTER_KEY: Enum = Enum {
         "OpsItemId",
     ],
     listed: "[DocumentNamePrefix, ExecutionStatus, ExecutionId, ParentExecutionId, CurrentAction, StartTimeBefore, StartTimeAfter, AutomationType, TagKey, TargetResourceGroup, AutomationSubtype, OpsItemId]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AutomationExecutionInputs`.
@@ -1844,6 +1868,8 @@ pub static AUTOMATION_EXECUTION_STATUS: Enum = Enum {
         "Exited",
     ],
     listed: "[Pending, InProgress, Waiting, Success, TimedOut, Cancelling, Cancelled, Failed, PendingApproval, Approved, Rejected, Scheduled, RunbookInProgress, PendingChangeCalendarOverride, ChangeCalendarOverrideApproved, ChangeCalendarOverrideRejected, CompletedWithSuccess, CompletedWithFailure, Exited]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AutomationSubtype`.
@@ -1851,6 +1877,8 @@ pub static AUTOMATION_SUBTYPE: Enum = Enum {
     name: "AutomationSubtype",
     values: &["ChangeRequest", "AccessRequest"],
     listed: "[ChangeRequest, AccessRequest]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `AutomationType`.
@@ -1858,6 +1886,8 @@ pub static AUTOMATION_TYPE: Enum = Enum {
     name: "AutomationType",
     values: &["CrossAccount", "Local"],
     listed: "[CrossAccount, Local]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `BaselineOverride`.
@@ -1922,6 +1952,8 @@ pub static CALENDAR_STATE: Enum = Enum {
     name: "CalendarState",
     values: &["OPEN", "CLOSED"],
     listed: "[OPEN, CLOSED]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `CancelCommandRequest`.
@@ -2243,6 +2275,8 @@ pub static COMMAND_FILTER_KEY: Enum = Enum {
         "DocumentName",
     ],
     listed: "[InvokedAfter, InvokedBefore, Status, ExecutionStage, DocumentName]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `CommandInvocation`.
@@ -2390,6 +2424,8 @@ pub static COMMAND_INVOCATION_STATUS: Enum = Enum {
         "Cancelling",
     ],
     listed: "[Pending, InProgress, Delayed, Success, Cancelled, TimedOut, Failed, Cancelling]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `CommandPlugin`.
@@ -2500,6 +2536,8 @@ pub static COMMAND_PLUGIN_STATUS: Enum = Enum {
     name: "CommandPluginStatus",
     values: &["Pending", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"],
     listed: "[Pending, InProgress, Success, TimedOut, Cancelled, Failed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `CommandStatus`.
@@ -2515,6 +2553,8 @@ pub static COMMAND_STATUS: Enum = Enum {
         "Cancelling",
     ],
     listed: "[Pending, InProgress, Success, Cancelled, Failed, TimedOut, Cancelling]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ComplianceExecutionSummary`.
@@ -2664,6 +2704,8 @@ pub static COMPLIANCE_QUERY_OPERATOR_TYPE: Enum = Enum {
     name: "ComplianceQueryOperatorType",
     values: &["EQUAL", "NOT_EQUAL", "BEGIN_WITH", "LESS_THAN", "GREATER_THAN"],
     listed: "[EQUAL, NOT_EQUAL, BEGIN_WITH, LESS_THAN, GREATER_THAN]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ComplianceSeverity`.
@@ -2671,6 +2713,8 @@ pub static COMPLIANCE_SEVERITY: Enum = Enum {
     name: "ComplianceSeverity",
     values: &["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"],
     listed: "[CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ComplianceStatus`.
@@ -2678,6 +2722,8 @@ pub static COMPLIANCE_STATUS: Enum = Enum {
     name: "ComplianceStatus",
     values: &["COMPLIANT", "NON_COMPLIANT"],
     listed: "[COMPLIANT, NON_COMPLIANT]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ComplianceStringFilter`.
@@ -2737,6 +2783,8 @@ pub static COMPLIANCE_UPLOAD_TYPE: Enum = Enum {
     name: "ComplianceUploadType",
     values: &["COMPLETE", "PARTIAL"],
     listed: "[COMPLETE, PARTIAL]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `CompliantSummary`.
@@ -2765,6 +2813,8 @@ pub static CONNECTION_STATUS: Enum = Enum {
     name: "ConnectionStatus",
     values: &["connected", "notconnected"],
     listed: "[connected, notconnected]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `CreateActivationRequest`.
@@ -4422,6 +4472,8 @@ pub static DESCRIBE_ACTIVATIONS_FILTER_KEYS: Enum = Enum {
     name: "DescribeActivationsFilterKeys",
     values: &["ActivationIds", "DefaultInstanceName", "IamRole"],
     listed: "[ActivationIds, DefaultInstanceName, IamRole]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DescribeActivationsRequest`.
@@ -6804,6 +6856,8 @@ pub static DOCUMENT_FILTER_KEY: Enum = Enum {
     name: "DocumentFilterKey",
     values: &["Name", "Owner", "PlatformTypes", "DocumentType"],
     listed: "[Name, Owner, PlatformTypes, DocumentType]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentFormat`.
@@ -6811,6 +6865,8 @@ pub static DOCUMENT_FORMAT: Enum = Enum {
     name: "DocumentFormat",
     values: &["YAML", "JSON", "TEXT"],
     listed: "[YAML, JSON, TEXT]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentHashType`.
@@ -6818,6 +6874,8 @@ pub static DOCUMENT_HASH_TYPE: Enum = Enum {
     name: "DocumentHashType",
     values: &["Sha256", "Sha1"],
     listed: "[Sha256, Sha1]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentIdentifier`.
@@ -6960,6 +7018,8 @@ pub static DOCUMENT_METADATA_ENUM: Enum = Enum {
     name: "DocumentMetadataEnum",
     values: &["DocumentReviews"],
     listed: "[DocumentReviews]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentMetadataResponseInfo`.
@@ -7018,6 +7078,8 @@ pub static DOCUMENT_PARAMETER_TYPE: Enum = Enum {
     name: "DocumentParameterType",
     values: &["String", "StringList"],
     listed: "[String, StringList]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentPermissionType`.
@@ -7025,6 +7087,8 @@ pub static DOCUMENT_PERMISSION_TYPE: Enum = Enum {
     name: "DocumentPermissionType",
     values: &["Share"],
     listed: "[Share]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentRequires`.
@@ -7075,6 +7139,8 @@ pub static DOCUMENT_REVIEW_ACTION: Enum = Enum {
     name: "DocumentReviewAction",
     values: &["SendForReview", "UpdateReview", "Approve", "Reject"],
     listed: "[SendForReview, UpdateReview, Approve, Reject]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentReviewCommentSource`.
@@ -7103,6 +7169,8 @@ pub static DOCUMENT_REVIEW_COMMENT_TYPE: Enum = Enum {
     name: "DocumentReviewCommentType",
     values: &["Comment"],
     listed: "[Comment]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentReviewerResponseSource`.
@@ -7163,6 +7231,8 @@ pub static DOCUMENT_STATUS: Enum = Enum {
     name: "DocumentStatus",
     values: &["Creating", "Active", "Updating", "Deleting", "Failed"],
     listed: "[Creating, Active, Updating, Deleting, Failed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentType`.
@@ -7188,6 +7258,8 @@ pub static DOCUMENT_TYPE: Enum = Enum {
         "AutoApprovalPolicy",
     ],
     listed: "[Command, Policy, Automation, Session, Package, ApplicationConfiguration, ApplicationConfigurationSchema, DeploymentStrategy, ChangeCalendar, Automation.ChangeTemplate, ProblemAnalysis, ProblemAnalysisTemplate, CloudFormation, ConformancePackTemplate, QuickSetup, ManualApprovalPolicy, AutoApprovalPolicy]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `DocumentVersionInfo`.
@@ -7301,6 +7373,8 @@ pub static EXECUTION_MODE: Enum = Enum {
     name: "ExecutionMode",
     values: &["Auto", "Interactive"],
     listed: "[Auto, Interactive]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ExecutionPreview`.
@@ -7320,6 +7394,8 @@ pub static EXECUTION_PREVIEW_STATUS: Enum = Enum {
     name: "ExecutionPreviewStatus",
     values: &["Pending", "InProgress", "Success", "Failed"],
     listed: "[Pending, InProgress, Success, Failed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ExternalAlarmState`.
@@ -7327,6 +7403,8 @@ pub static EXTERNAL_ALARM_STATE: Enum = Enum {
     name: "ExternalAlarmState",
     values: &["UNKNOWN", "ALARM"],
     listed: "[UNKNOWN, ALARM]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `FailedCreateAssociation`.
@@ -7390,6 +7468,8 @@ pub static FAULT: Enum = Enum {
     name: "Fault",
     values: &["Client", "Server", "Unknown"],
     listed: "[Client, Server, Unknown]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `GetAccessTokenRequest`.
@@ -9470,6 +9550,8 @@ pub static IMPACT_TYPE: Enum = Enum {
     name: "ImpactType",
     values: &["Mutating", "NonMutating", "Undetermined"],
     listed: "[Mutating, NonMutating, Undetermined]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InstanceAggregatedAssociationOverview`.
@@ -9939,6 +10021,8 @@ pub static INSTANCE_INFORMATION_FILTER_KEY: Enum = Enum {
         "AssociationStatus",
     ],
     listed: "[InstanceIds, AgentVersion, PingStatus, PlatformTypes, ActivationIds, IamRole, ResourceType, AssociationStatus]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InstanceInformationStringFilter`.
@@ -10187,6 +10271,8 @@ pub static INSTANCE_PATCH_STATE_OPERATOR_TYPE: Enum = Enum {
     name: "InstancePatchStateOperatorType",
     values: &["Equal", "NotEqual", "LessThan", "GreaterThan"],
     listed: "[Equal, NotEqual, LessThan, GreaterThan]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InstanceProperty`.
@@ -10426,6 +10512,8 @@ pub static INSTANCE_PROPERTY_FILTER_KEY: Enum = Enum {
         "AssociationStatus",
     ],
     listed: "[InstanceIds, AgentVersion, PingStatus, PlatformTypes, DocumentName, ActivationIds, IamRole, ResourceType, AssociationStatus]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InstancePropertyFilterOperator`.
@@ -10433,6 +10521,8 @@ pub static INSTANCE_PROPERTY_FILTER_OPERATOR: Enum = Enum {
     name: "InstancePropertyFilterOperator",
     values: &["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan"],
     listed: "[Equal, NotEqual, BeginWith, LessThan, GreaterThan]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InstancePropertyStringFilter`.
@@ -10492,6 +10582,8 @@ pub static INVENTORY_ATTRIBUTE_DATA_TYPE: Enum = Enum {
     name: "InventoryAttributeDataType",
     values: &["string", "number"],
     listed: "[string, number]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InventoryDeletionStatus`.
@@ -10499,6 +10591,8 @@ pub static INVENTORY_DELETION_STATUS: Enum = Enum {
     name: "InventoryDeletionStatus",
     values: &["InProgress", "Complete"],
     listed: "[InProgress, Complete]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InventoryDeletionStatusItem`.
@@ -10784,6 +10878,8 @@ pub static INVENTORY_QUERY_OPERATOR_TYPE: Enum = Enum {
     name: "InventoryQueryOperatorType",
     values: &["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan", "Exists"],
     listed: "[Equal, NotEqual, BeginWith, LessThan, GreaterThan, Exists]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `InventoryResultEntity`.
@@ -10860,6 +10956,8 @@ pub static INVENTORY_SCHEMA_DELETE_OPTION: Enum = Enum {
     name: "InventorySchemaDeleteOption",
     values: &["DisableSchema", "DeleteSchema"],
     listed: "[DisableSchema, DeleteSchema]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `LabelParameterVersionRequest`.
@@ -10918,6 +11016,8 @@ pub static LAST_RESOURCE_DATA_SYNC_STATUS: Enum = Enum {
     name: "LastResourceDataSyncStatus",
     values: &["Successful", "Failed", "InProgress"],
     listed: "[Successful, Failed, InProgress]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ListAssociationVersionsRequest`.
@@ -12188,6 +12288,8 @@ pub static MAINTENANCE_WINDOW_EXECUTION_STATUS: Enum = Enum {
         "SKIPPED_OVERLAPPING",
     ],
     listed: "[PENDING, IN_PROGRESS, SUCCESS, FAILED, TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `MaintenanceWindowExecutionTaskIdentity`.
@@ -12563,6 +12665,8 @@ pub static MAINTENANCE_WINDOW_RESOURCE_TYPE: Enum = Enum {
     name: "MaintenanceWindowResourceType",
     values: &["INSTANCE", "RESOURCE_GROUP"],
     listed: "[INSTANCE, RESOURCE_GROUP]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `MaintenanceWindowRunCommandParameters`.
@@ -12874,6 +12978,8 @@ pub static MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR: Enum = Enum {
     name: "MaintenanceWindowTaskCutoffBehavior",
     values: &["CONTINUE_TASK", "CANCEL_TASK"],
     listed: "[CONTINUE_TASK, CANCEL_TASK]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `MaintenanceWindowTaskInvocationParameters`.
@@ -12920,6 +13026,8 @@ pub static MAINTENANCE_WINDOW_TASK_TYPE: Enum = Enum {
     name: "MaintenanceWindowTaskType",
     values: &["RUN_COMMAND", "AUTOMATION", "STEP_FUNCTIONS", "LAMBDA"],
     listed: "[RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ManagedStatus`.
@@ -12927,6 +13035,8 @@ pub static MANAGED_STATUS: Enum = Enum {
     name: "ManagedStatus",
     values: &["All", "Managed", "Unmanaged"],
     listed: "[All, Managed, Unmanaged]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `MetadataValue`.
@@ -13063,6 +13173,8 @@ pub static NODE_AGGREGATOR_TYPE: Enum = Enum {
     name: "NodeAggregatorType",
     values: &["Count"],
     listed: "[Count]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `NodeAttributeName`.
@@ -13077,6 +13189,8 @@ pub static NODE_ATTRIBUTE_NAME: Enum = Enum {
         "ResourceType",
     ],
     listed: "[AgentVersion, PlatformName, PlatformType, PlatformVersion, Region, ResourceType]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `NodeFilter`.
@@ -13122,6 +13236,8 @@ pub static NODE_FILTER_KEY: Enum = Enum {
         "AccountId",
     ],
     listed: "[AgentType, AgentVersion, ComputerName, InstanceId, InstanceStatus, IpAddress, ManagedStatus, PlatformName, PlatformType, PlatformVersion, ResourceType, OrganizationalUnitId, OrganizationalUnitPath, Region, AccountId]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `NodeFilterOperatorType`.
@@ -13129,6 +13245,8 @@ pub static NODE_FILTER_OPERATOR_TYPE: Enum = Enum {
     name: "NodeFilterOperatorType",
     values: &["Equal", "NotEqual", "BeginWith"],
     listed: "[Equal, NotEqual, BeginWith]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `NodeOwnerInfo`.
@@ -13182,6 +13300,8 @@ pub static NODE_TYPE_NAME: Enum = Enum {
     name: "NodeTypeName",
     values: &["Instance"],
     listed: "[Instance]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `NonCompliantSummary`.
@@ -13236,6 +13356,8 @@ pub static NOTIFICATION_EVENT: Enum = Enum {
     name: "NotificationEvent",
     values: &["All", "InProgress", "Success", "TimedOut", "Cancelled", "Failed"],
     listed: "[All, InProgress, Success, TimedOut, Cancelled, Failed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `NotificationType`.
@@ -13243,6 +13365,8 @@ pub static NOTIFICATION_TYPE: Enum = Enum {
     name: "NotificationType",
     values: &["Command", "Invocation"],
     listed: "[Command, Invocation]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OperatingSystem`.
@@ -13266,6 +13390,8 @@ pub static OPERATING_SYSTEM: Enum = Enum {
         "AMAZON_LINUX_2023",
     ],
     listed: "[WINDOWS, AMAZON_LINUX, AMAZON_LINUX_2, AMAZON_LINUX_2022, UBUNTU, REDHAT_ENTERPRISE_LINUX, SUSE, CENTOS, ORACLE_LINUX, DEBIAN, MACOS, RASPBIAN, ROCKY_LINUX, ALMA_LINUX, AMAZON_LINUX_2023]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsAggregator`.
@@ -13390,6 +13516,8 @@ pub static OPS_FILTER_OPERATOR_TYPE: Enum = Enum {
     name: "OpsFilterOperatorType",
     values: &["Equal", "NotEqual", "BeginWith", "LessThan", "GreaterThan", "Exists"],
     listed: "[Equal, NotEqual, BeginWith, LessThan, GreaterThan, Exists]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItem`.
@@ -13565,6 +13693,8 @@ pub static OPS_ITEM_DATA_TYPE: Enum = Enum {
     name: "OpsItemDataType",
     values: &["SearchableString", "String"],
     listed: "[SearchableString, String]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemDataValue`.
@@ -13615,6 +13745,8 @@ pub static OPS_ITEM_EVENT_FILTER_KEY: Enum = Enum {
     name: "OpsItemEventFilterKey",
     values: &["OpsItemId"],
     listed: "[OpsItemId]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemEventFilterOperator`.
@@ -13622,6 +13754,8 @@ pub static OPS_ITEM_EVENT_FILTER_OPERATOR: Enum = Enum {
     name: "OpsItemEventFilterOperator",
     values: &["Equal"],
     listed: "[Equal]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemEventSummary`.
@@ -13751,6 +13885,8 @@ pub static OPS_ITEM_FILTER_KEY: Enum = Enum {
         "AccountId",
     ],
     listed: "[Status, CreatedBy, Source, Priority, Title, OpsItemId, CreatedTime, LastModifiedTime, ActualStartTime, ActualEndTime, PlannedStartTime, PlannedEndTime, OperationalData, OperationalDataKey, OperationalDataValue, ResourceId, AutomationId, Category, Severity, OpsItemType, AccessRequestByRequesterArn, AccessRequestByRequesterId, AccessRequestByApproverArn, AccessRequestByApproverId, AccessRequestBySourceAccountId, AccessRequestBySourceOpsItemId, AccessRequestBySourceRegion, AccessRequestByIsReplica, AccessRequestByTargetResourceId, ChangeRequestByRequesterArn, ChangeRequestByRequesterName, ChangeRequestByApproverArn, ChangeRequestByApproverName, ChangeRequestByTemplate, ChangeRequestByTargetsResourceGroup, InsightByType, AccountId]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemFilterOperator`.
@@ -13758,6 +13894,8 @@ pub static OPS_ITEM_FILTER_OPERATOR: Enum = Enum {
     name: "OpsItemFilterOperator",
     values: &["Equal", "Contains", "GreaterThan", "LessThan"],
     listed: "[Equal, Contains, GreaterThan, LessThan]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemIdentity`.
@@ -13891,6 +14029,8 @@ pub static OPS_ITEM_RELATED_ITEMS_FILTER_KEY: Enum = Enum {
     name: "OpsItemRelatedItemsFilterKey",
     values: &["ResourceType", "AssociationId", "ResourceUri"],
     listed: "[ResourceType, AssociationId, ResourceUri]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemRelatedItemsFilterOperator`.
@@ -13898,6 +14038,8 @@ pub static OPS_ITEM_RELATED_ITEMS_FILTER_OPERATOR: Enum = Enum {
     name: "OpsItemRelatedItemsFilterOperator",
     values: &["Equal"],
     listed: "[Equal]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemStatus`.
@@ -13926,6 +14068,8 @@ pub static OPS_ITEM_STATUS: Enum = Enum {
         "Closed",
     ],
     listed: "[Open, InProgress, Resolved, Pending, TimedOut, Cancelling, Cancelled, Failed, CompletedWithSuccess, CompletedWithFailure, Scheduled, RunbookInProgress, PendingChangeCalendarOverride, ChangeCalendarOverrideApproved, ChangeCalendarOverrideRejected, PendingApproval, Approved, Revoked, Rejected, Closed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `OpsItemSummary`.
@@ -14517,6 +14661,8 @@ pub static PARAMETER_TIER: Enum = Enum {
     name: "ParameterTier",
     values: &["Standard", "Advanced", "Intelligent-Tiering"],
     listed: "[Standard, Advanced, Intelligent-Tiering]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ParameterType`.
@@ -14524,6 +14670,8 @@ pub static PARAMETER_TYPE: Enum = Enum {
     name: "ParameterType",
     values: &["String", "StringList", "SecureString"],
     listed: "[String, StringList, SecureString]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ParametersFilter`.
@@ -14548,6 +14696,8 @@ pub static PARAMETERS_FILTER_KEY: Enum = Enum {
     name: "ParametersFilterKey",
     values: &["Name", "Type", "KeyId"],
     listed: "[Name, Type, KeyId]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ParentStepDetails`.
@@ -14805,6 +14955,8 @@ pub static PATCH_ACTION: Enum = Enum {
     name: "PatchAction",
     values: &["ALLOW_AS_DEPENDENCY", "BLOCK"],
     listed: "[ALLOW_AS_DEPENDENCY, BLOCK]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchBaselineIdentity`.
@@ -14927,6 +15079,8 @@ pub static PATCH_COMPLIANCE_DATA_STATE: Enum = Enum {
         "AVAILABLE_SECURITY_UPDATE",
     ],
     listed: "[INSTALLED, INSTALLED_OTHER, INSTALLED_PENDING_REBOOT, INSTALLED_REJECTED, MISSING, NOT_APPLICABLE, FAILED, AVAILABLE_SECURITY_UPDATE]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchComplianceLevel`.
@@ -14934,6 +15088,8 @@ pub static PATCH_COMPLIANCE_LEVEL: Enum = Enum {
     name: "PatchComplianceLevel",
     values: &["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNSPECIFIED"],
     listed: "[CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL, UNSPECIFIED]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchComplianceStatus`.
@@ -14941,6 +15097,8 @@ pub static PATCH_COMPLIANCE_STATUS: Enum = Enum {
     name: "PatchComplianceStatus",
     values: &["COMPLIANT", "NON_COMPLIANT"],
     listed: "[COMPLIANT, NON_COMPLIANT]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchDeploymentStatus`.
@@ -14948,6 +15106,8 @@ pub static PATCH_DEPLOYMENT_STATUS: Enum = Enum {
     name: "PatchDeploymentStatus",
     values: &["APPROVED", "PENDING_APPROVAL", "EXPLICIT_APPROVED", "EXPLICIT_REJECTED"],
     listed: "[APPROVED, PENDING_APPROVAL, EXPLICIT_APPROVED, EXPLICIT_REJECTED]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchFilter`.
@@ -15004,6 +15164,8 @@ pub static PATCH_FILTER_KEY: Enum = Enum {
         "VERSION",
     ],
     listed: "[ARCH, ADVISORY_ID, BUGZILLA_ID, PATCH_SET, PRODUCT, PRODUCT_FAMILY, CLASSIFICATION, CVE_ID, EPOCH, MSRC_SEVERITY, NAME, PATCH_ID, SECTION, PRIORITY, REPOSITORY, RELEASE, SEVERITY, SECURITY, VERSION]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchGroupPatchBaselineMapping`.
@@ -15032,6 +15194,8 @@ pub static PATCH_OPERATION_TYPE: Enum = Enum {
     name: "PatchOperationType",
     values: &["Scan", "Install"],
     listed: "[Scan, Install]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchOrchestratorFilter`.
@@ -15067,6 +15231,8 @@ pub static PATCH_PROPERTY: Enum = Enum {
         "SEVERITY",
     ],
     listed: "[PRODUCT, PRODUCT_FAMILY, CLASSIFICATION, MSRC_SEVERITY, PRIORITY, SEVERITY]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchRule`.
@@ -15129,6 +15295,8 @@ pub static PATCH_SET: Enum = Enum {
     name: "PatchSet",
     values: &["OS", "APPLICATION"],
     listed: "[OS, APPLICATION]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PatchSource`.
@@ -15188,6 +15356,8 @@ pub static PING_STATUS: Enum = Enum {
     name: "PingStatus",
     values: &["Online", "ConnectionLost", "Inactive"],
     listed: "[Online, ConnectionLost, Inactive]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PlatformType`.
@@ -15195,6 +15365,8 @@ pub static PLATFORM_TYPE: Enum = Enum {
     name: "PlatformType",
     values: &["Windows", "Linux", "MacOS"],
     listed: "[Windows, Linux, MacOS]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ProgressCounters`.
@@ -15534,6 +15706,8 @@ pub static REBOOT_OPTION: Enum = Enum {
     name: "RebootOption",
     values: &["RebootIfNeeded", "NoReboot"],
     listed: "[RebootIfNeeded, NoReboot]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `RegisterDefaultPatchBaselineRequest`.
@@ -16195,6 +16369,8 @@ pub static RESOURCE_DATA_SYNC_S3_FORMAT: Enum = Enum {
     name: "ResourceDataSyncS3Format",
     values: &["JsonSerDe"],
     listed: "[JsonSerDe]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ResourceDataSyncSource`.
@@ -16283,6 +16459,8 @@ pub static RESOURCE_TYPE: Enum = Enum {
     name: "ResourceType",
     values: &["ManagedInstance", "EC2Instance"],
     listed: "[ManagedInstance, EC2Instance]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ResourceTypeForTagging`.
@@ -16300,6 +16478,8 @@ pub static RESOURCE_TYPE_FOR_TAGGING: Enum = Enum {
         "Association",
     ],
     listed: "[Document, ManagedInstance, MaintenanceWindow, Parameter, PatchBaseline, OpsItem, OpsMetadata, Automation, Association]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `ResultAttribute`.
@@ -16399,6 +16579,8 @@ pub static REVIEW_STATUS: Enum = Enum {
     name: "ReviewStatus",
     values: &["APPROVED", "NOT_REVIEWED", "PENDING", "REJECTED"],
     listed: "[APPROVED, NOT_REVIEWED, PENDING, REJECTED]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `Runbook`.
@@ -16934,6 +17116,8 @@ pub static SESSION_FILTER_KEY: Enum = Enum {
         "AccessType",
     ],
     listed: "[InvokedAfter, InvokedBefore, Target, Owner, Status, SessionId, AccessType]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `SessionManagerOutputUrl`.
@@ -16966,6 +17150,8 @@ pub static SESSION_STATE: Enum = Enum {
     name: "SessionState",
     values: &["Active", "History"],
     listed: "[Active, History]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `SessionStatus`.
@@ -16980,6 +17166,8 @@ pub static SESSION_STATUS: Enum = Enum {
         "Failed",
     ],
     listed: "[Connected, Connecting, Disconnected, Terminated, Terminating, Failed]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `SeveritySummary`.
@@ -17048,6 +17236,8 @@ pub static SIGNAL_TYPE: Enum = Enum {
     name: "SignalType",
     values: &["Approve", "Reject", "StartStep", "StopStep", "Resume", "Revoke"],
     listed: "[Approve, Reject, StartStep, StopStep, Resume, Revoke]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `SourceType`.
@@ -17055,6 +17245,8 @@ pub static SOURCE_TYPE: Enum = Enum {
     name: "SourceType",
     values: &["AWS::EC2::Instance", "AWS::IoT::Thing", "AWS::SSM::ManagedInstance"],
     listed: "[AWS::EC2::Instance, AWS::IoT::Thing, AWS::SSM::ManagedInstance]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `StartAccessRequestRequest`.
@@ -17654,6 +17846,8 @@ pub static STEP_EXECUTION_FILTER_KEY: Enum = Enum {
         "ParentStepIteratorValue",
     ],
     listed: "[StartTimeBefore, StartTimeAfter, StepExecutionStatus, StepExecutionId, StepName, Action, ParentStepExecutionId, ParentStepIteration, ParentStepIteratorValue]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `StopAutomationExecutionRequest`.
@@ -17688,6 +17882,8 @@ pub static STOP_TYPE: Enum = Enum {
     name: "StopType",
     values: &["Complete", "Cancel"],
     listed: "[Complete, Cancel]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `Tag`.
@@ -19572,6 +19768,18 @@ pub static AUTOMATION_PARAMETER_MAP: Map = Map {
     sparse: false,
 };
 
+/// The constraints of `AutomationParameterValueList`.
+pub static AUTOMATION_PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 512)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
+
 /// The constraints of `CalendarNameOrARNList`.
 pub static CALENDAR_NAME_OR_ARN_LIST: List = List {
     member: Schema::String(StringRules {
@@ -20080,6 +20288,22 @@ pub static INVENTORY_ITEM_CONTENT_CONTEXT: Map = Map {
     sparse: false,
 };
 
+/// The constraints of `InventoryItemEntry`.
+pub static INVENTORY_ITEM_ENTRY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
+    sparse: false,
+};
+
 /// The constraints of `InventoryItemEntryList`.
 pub static INVENTORY_ITEM_ENTRY_LIST: List = List {
     member: Schema::Map(&INVENTORY_ITEM_ENTRY),
@@ -20316,6 +20540,22 @@ pub static NODE_LIST: List = List {
     sparse: false,
 };
 
+/// The constraints of `NodeSummary`.
+pub static NODE_SUMMARY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 3)),
+    sparse: false,
+};
+
 /// The constraints of `NodeSummaryList`.
 pub static NODE_SUMMARY_LIST: List = List {
     member: Schema::Map(&NODE_SUMMARY),
@@ -20369,6 +20609,22 @@ pub static OPS_AGGREGATOR_VALUE_MAP: Map = Map {
         values: None,
     }),
     length: Some(Length::between(0, 5)),
+    sparse: false,
+};
+
+/// The constraints of `OpsEntityItemEntry`.
+pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 50)),
     sparse: false,
 };
 
@@ -20648,6 +20904,18 @@ pub static PARAMETER_STRING_FILTER_VALUE_LIST: List = List {
     sparse: false,
 };
 
+/// The constraints of `ParameterValueList`.
+pub static PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
 /// The constraints of `Parameters`.
 pub static PARAMETERS: Map = Map {
     key: Schema::String(StringRules {
@@ -20820,6 +21088,22 @@ pub static PATCH_PROPERTIES_LIST: List = List {
     sparse: false,
 };
 
+/// The constraints of `PatchPropertyEntry`.
+pub static PATCH_PROPERTY_ENTRY: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    sparse: false,
+};
+
 /// The constraints of `PatchRuleList`.
 pub static PATCH_RULE_LIST: List = List {
     member: Schema::Structure(&PATCH_RULE),
@@ -20980,6 +21264,18 @@ pub static SESSION_LIST: List = List {
     sparse: false,
 };
 
+/// The constraints of `SessionManagerParameterValueList`.
+pub static SESSION_MANAGER_PARAMETER_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 65535)),
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
 /// The constraints of `SessionManagerParameters`.
 pub static SESSION_MANAGER_PARAMETERS: Map = Map {
     key: Schema::String(StringRules {
@@ -21060,6 +21356,30 @@ pub static TARGET_LOCATIONS: List = List {
     sparse: false,
 };
 
+/// The constraints of `TargetMap`.
+pub static TARGET_MAP: Map = Map {
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::List(&TARGET_MAP_VALUE_LIST),
+    length: Some(Length::between(1, 20)),
+    sparse: false,
+};
+
+/// The constraints of `TargetMapValueList`.
+pub static TARGET_MAP_VALUE_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
+    length: Some(Length::between(0, 25)),
+    unique: false,
+    sparse: false,
+};
+
 /// The constraints of `TargetMaps`.
 pub static TARGET_MAPS: List = List {
     member: Schema::Map(&TARGET_MAP),
@@ -21116,130 +21436,6 @@ pub static VALID_NEXT_STEP_LIST: List = List {
         values: None,
     }),
     length: None,
-    unique: false,
-    sparse: false,
-};
-
-/// The constraints of `AutomationParameterValueList`.
-pub static AUTOMATION_PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules {
-        length: Some(Length::between(1, 512)),
-        pattern: None,
-        values: None,
-    }),
-    length: Some(Length::between(0, 50)),
-    unique: false,
-    sparse: false,
-};
-
-/// The constraints of `InventoryItemEntry`.
-pub static INVENTORY_ITEM_ENTRY: Map = Map {
-    key: Schema::String(StringRules {
-        length: Some(Length::between(1, 64)),
-        pattern: None,
-        values: None,
-    }),
-    value: Schema::String(StringRules {
-        length: Some(Length::between(0, 4096)),
-        pattern: None,
-        values: None,
-    }),
-    length: Some(Length::between(0, 50)),
-    sparse: false,
-};
-
-/// The constraints of `NodeSummary`.
-pub static NODE_SUMMARY: Map = Map {
-    key: Schema::String(StringRules {
-        length: Some(Length::between(1, 64)),
-        pattern: None,
-        values: None,
-    }),
-    value: Schema::String(StringRules {
-        length: Some(Length::between(0, 4096)),
-        pattern: None,
-        values: None,
-    }),
-    length: Some(Length::between(0, 3)),
-    sparse: false,
-};
-
-/// The constraints of `OpsEntityItemEntry`.
-pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
-    key: Schema::String(StringRules {
-        length: Some(Length::between(1, 64)),
-        pattern: None,
-        values: None,
-    }),
-    value: Schema::String(StringRules {
-        length: Some(Length::between(0, 4096)),
-        pattern: None,
-        values: None,
-    }),
-    length: Some(Length::between(0, 50)),
-    sparse: false,
-};
-
-/// The constraints of `ParameterValueList`.
-pub static PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules {
-        length: None,
-        pattern: None,
-        values: None,
-    }),
-    length: None,
-    unique: false,
-    sparse: false,
-};
-
-/// The constraints of `PatchPropertyEntry`.
-pub static PATCH_PROPERTY_ENTRY: Map = Map {
-    key: Schema::String(StringRules {
-        length: Some(Length::between(1, 64)),
-        pattern: None,
-        values: None,
-    }),
-    value: Schema::String(StringRules {
-        length: Some(Length::between(0, 4096)),
-        pattern: None,
-        values: None,
-    }),
-    length: None,
-    sparse: false,
-};
-
-/// The constraints of `SessionManagerParameterValueList`.
-pub static SESSION_MANAGER_PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules {
-        length: Some(Length::between(1, 65535)),
-        pattern: None,
-        values: None,
-    }),
-    length: None,
-    unique: false,
-    sparse: false,
-};
-
-/// The constraints of `TargetMap`.
-pub static TARGET_MAP: Map = Map {
-    key: Schema::String(StringRules {
-        length: Some(Length::between(1, 50)),
-        pattern: None,
-        values: None,
-    }),
-    value: Schema::List(&TARGET_MAP_VALUE_LIST),
-    length: Some(Length::between(1, 20)),
-    sparse: false,
-};
-
-/// The constraints of `TargetMapValueList`.
-pub static TARGET_MAP_VALUE_LIST: List = List {
-    member: Schema::String(StringRules {
-        length: Some(Length::between(1, 50)),
-        pattern: None,
-        values: None,
-    }),
-    length: Some(Length::between(0, 25)),
     unique: false,
     sparse: false,
 };

@@ -55,11 +55,13 @@ use crate::json_protocol::validation::{
 };
 use crate::runtime::Unit;
 use crate::runtime::service::{
-    Response, Router, contain_panics, not_implemented, output_response,
-    rejection_response, unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::{UNIT, parse};
-use std::future::Future;
+
+/// The service speaks awsJson1.1.
+pub const PROTOCOL: AwsJson = AwsJson::V1_1;
 
 /// The `JsonProtocol` service: implement the operations you serve.
 ///
@@ -294,218 +296,216 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
     pub fn service(&self) -> &S {
         &self.service
     }
+
+    /// Parses and validates the body, calls the operation's method and
+    /// serialises its result.
+    async fn dispatch(
+        &self,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
+        match operation {
+            "ContentTypeParameters" => {
+                let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.content_type_parameters(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "DatetimeOffsets" => {
+                let input = match parse(&UNIT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.datetime_offsets(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "EmptyOperation" => {
+                let input = match parse(&UNIT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.empty_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "EndpointOperation" => {
+                let input = match parse(&UNIT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.endpoint_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "EndpointWithHostLabelOperation" => {
+                let input = match parse(&HOST_LABEL_INPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.endpoint_with_host_label_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "FractionalSeconds" => {
+                let input = match parse(&UNIT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.fractional_seconds(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "GreetingWithErrors" => {
+                let input = match parse(&UNIT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.greeting_with_errors(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "HostWithPathOperation" => {
+                let input = match parse(&UNIT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.host_with_path_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "JsonEnums" => {
+                let input = match parse(&JSON_ENUMS_INPUT_OUTPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.json_enums(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "JsonIntEnums" => {
+                let input = match parse(&JSON_INT_ENUMS_INPUT_OUTPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.json_int_enums(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "JsonUnions" => {
+                let input = match parse(&UNION_INPUT_OUTPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.json_unions(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "KitchenSinkOperation" => {
+                let input = match parse(&KITCHEN_SINK, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.kitchen_sink_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "NullOperation" => {
+                let input = match parse(&NULL_OPERATION_INPUT_OUTPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.null_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "OperationWithOptionalInputOutput" => {
+                let input = match parse(
+                    &OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.operation_with_optional_input_output(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "PutAndGetInlineDocuments" => {
+                let input = match parse(
+                    &PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT,
+                    body,
+                ) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.put_and_get_inline_documents(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "PutWithContentEncoding" => {
+                let input = match parse(&PUT_WITH_CONTENT_ENCODING_INPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.put_with_content_encoding(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "SimpleScalarProperties" => {
+                let input = match parse(&SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.simple_scalar_properties(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            "SparseNullsOperation" => {
+                let input = match parse(&SPARSE_NULLS_OPERATION_INPUT_OUTPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.sparse_nulls_operation(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            _ => unknown_operation(PROTOCOL, target),
+        }
+    }
 }
 
 impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
+    fn protocol(&self) -> AwsJson {
+        PROTOCOL
+    }
+
     async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-        let Some(operation) = target.and_then(|t| t.strip_prefix("JsonProtocol.")) else {
-            return unknown_operation(target);
+        let Some(operation) = operation_name(target, "JsonProtocol") else {
+            return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(async {
-                match operation {
-                    "ContentTypeParameters" => {
-                        let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.content_type_parameters(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "DatetimeOffsets" => {
-                        let input = match parse(&UNIT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.datetime_offsets(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "EmptyOperation" => {
-                        let input = match parse(&UNIT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.empty_operation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "EndpointOperation" => {
-                        let input = match parse(&UNIT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.endpoint_operation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "EndpointWithHostLabelOperation" => {
-                        let input = match parse(&HOST_LABEL_INPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .endpoint_with_host_label_operation(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "FractionalSeconds" => {
-                        let input = match parse(&UNIT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.fractional_seconds(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "GreetingWithErrors" => {
-                        let input = match parse(&UNIT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.greeting_with_errors(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "HostWithPathOperation" => {
-                        let input = match parse(&UNIT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.host_with_path_operation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "JsonEnums" => {
-                        let input = match parse(&JSON_ENUMS_INPUT_OUTPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.json_enums(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "JsonIntEnums" => {
-                        let input = match parse(&JSON_INT_ENUMS_INPUT_OUTPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.json_int_enums(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "JsonUnions" => {
-                        let input = match parse(&UNION_INPUT_OUTPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.json_unions(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "KitchenSinkOperation" => {
-                        let input = match parse(&KITCHEN_SINK, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.kitchen_sink_operation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "NullOperation" => {
-                        let input = match parse(&NULL_OPERATION_INPUT_OUTPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.null_operation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "OperationWithOptionalInputOutput" => {
-                        let input = match parse(
-                            &OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self
-                            .service
-                            .operation_with_optional_input_output(input)
-                            .await
-                        {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "PutAndGetInlineDocuments" => {
-                        let input = match parse(
-                            &PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.put_and_get_inline_documents(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "PutWithContentEncoding" => {
-                        let input = match parse(&PUT_WITH_CONTENT_ENCODING_INPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.put_with_content_encoding(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "SimpleScalarProperties" => {
-                        let input = match parse(
-                            &SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.simple_scalar_properties(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    "SparseNullsOperation" => {
-                        let input = match parse(
-                            &SPARSE_NULLS_OPERATION_INPUT_OUTPUT,
-                            body,
-                        ) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.sparse_nulls_operation(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    _ => unknown_operation(target),
-                }
-            })
-            .await
+        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
     }
 }

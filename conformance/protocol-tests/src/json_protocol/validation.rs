@@ -572,6 +572,8 @@ pub static FOO_ENUM: Enum = Enum {
     name: "FooEnum",
     values: &["Foo", "Baz", "Bar", "1", "0"],
     listed: "[Foo, Baz, Bar, 1, 0]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `GreetingStruct`.

@@ -6,11 +6,13 @@ use crate::machine_learning::operation::predict::{
 };
 use crate::machine_learning::validation::PREDICT_INPUT;
 use crate::runtime::service::{
-    Response, Router, contain_panics, not_implemented, output_response,
-    rejection_response, unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
-use std::future::Future;
+
+/// The service speaks awsJson1.1.
+pub const PROTOCOL: AwsJson = AwsJson::V1_1;
 
 /// The `AmazonML_20141212` service: implement the operations you serve.
 ///
@@ -45,29 +47,40 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
     pub fn service(&self) -> &S {
         &self.service
     }
+
+    /// Parses and validates the body, calls the operation's method and
+    /// serialises its result.
+    async fn dispatch(
+        &self,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
+        match operation {
+            "Predict" => {
+                let input = match parse(&PREDICT_INPUT, body) {
+                    Ok(input) => input,
+                    Err(rejection) => return rejection_response(PROTOCOL, rejection),
+                };
+                match self.service.predict(input).await {
+                    Ok(output) => output_response(PROTOCOL, &output),
+                    Err(error) => error.response(PROTOCOL),
+                }
+            }
+            _ => unknown_operation(PROTOCOL, target),
+        }
+    }
 }
 
 impl<S: AmazonMl20141212> Router for AmazonMl20141212Router<S> {
+    fn protocol(&self) -> AwsJson {
+        PROTOCOL
+    }
+
     async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-        let Some(operation) = target.and_then(|t| t.strip_prefix("AmazonML_20141212."))
-        else {
-            return unknown_operation(target);
+        let Some(operation) = operation_name(target, "AmazonML_20141212") else {
+            return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(async {
-                match operation {
-                    "Predict" => {
-                        let input = match parse(&PREDICT_INPUT, body) {
-                            Ok(input) => input,
-                            Err(rejection) => return rejection_response(rejection),
-                        };
-                        match self.service.predict(input).await {
-                            Ok(output) => output_response(&output),
-                            Err(error) => error.response(),
-                        }
-                    }
-                    _ => unknown_operation(target),
-                }
-            })
-            .await
+        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
     }
 }

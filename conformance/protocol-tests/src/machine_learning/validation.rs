@@ -10,6 +10,8 @@ pub static DETAILS_ATTRIBUTES: Enum = Enum {
     name: "DetailsAttributes",
     values: &["PredictiveModelType", "Algorithm"],
     listed: "[PredictiveModelType, Algorithm]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `PredictInput`.

@@ -16,7 +16,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use serde_json::{Map, Value};
 use tokio::net::TcpListener;
 
-use super::service::{Response, Router, error_response};
+use super::service::{AwsJson, Response, Router, error_response};
 
 /// How the server behaves.
 #[derive(Clone, Debug)]
@@ -67,18 +67,19 @@ async fn handle<R: Router>(
     request: Request<Incoming>,
     limit: usize,
 ) -> Result<hyper::Response<Full<Bytes>>, Infallible> {
+    let protocol = router.protocol();
     if request.method() != Method::POST {
-        return Ok(http(error_response(405, "MethodNotAllowedException", message("awsJson requests are POSTs"))));
+        return Ok(http(error_response(protocol, 405, "MethodNotAllowedException", message("awsJson requests are POSTs"))));
     }
     let declared = request.headers().get(hyper::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return Ok(http(too_large(limit)));
+        return Ok(http(too_large(protocol, limit)));
     }
     let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
     let body = match Limited::new(request.into_body(), limit).collect().await {
         Ok(collected) => collected.to_bytes(),
-        Err(error) if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Ok(http(too_large(limit))),
-        Err(_) => return Ok(http(error_response(400, "SerializationException", message("the request body could not be read")))),
+        Err(error) if error.downcast_ref::<http_body_util::LengthLimitError>().is_some() => return Ok(http(too_large(protocol, limit))),
+        Err(_) => return Ok(http(error_response(protocol, 400, "SerializationException", message("the request body could not be read")))),
     };
     Ok(http(router.route(target.as_deref(), &body).await))
 }
@@ -98,8 +99,8 @@ fn request_id() -> String {
     format!("{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}", high >> 32, (high >> 16) & 0xffff, high & 0xfff, 0x8000 | (count >> 48) & 0x3fff, count & 0xffff_ffff_ffff)
 }
 
-fn too_large(limit: usize) -> Response {
-    error_response(413, "RequestEntityTooLargeException", message(&format!("request bodies are limited to {limit} bytes")))
+fn too_large(protocol: AwsJson, limit: usize) -> Response {
+    error_response(protocol, 413, "RequestEntityTooLargeException", message(&format!("request bodies are limited to {limit} bytes")))
 }
 
 fn message(text: &str) -> Map<String, Value> {

@@ -11,6 +11,8 @@ pub static ENUM_STRING: Enum = Enum {
     name: "EnumString",
     values: &["abc", "def", "ghi", "jkl"],
     listed: "[abc, def, jkl]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `EnumUnion`.
@@ -832,6 +834,8 @@ pub static RECURSIVE_ENUM_STRING: Enum = Enum {
     name: "RecursiveEnumString",
     values: &["abc", "def"],
     listed: "[abc, def]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `RecursiveStructuresInput`.
@@ -901,6 +905,8 @@ pub static FOO_ENUM: Enum = Enum {
     name: "FooEnum",
     values: &["Foo", "Baz", "Bar", "1", "0"],
     listed: "[Foo, Baz, Bar, 1, 0]",
+    length: None,
+    pattern: None,
 };
 
 /// The constraints of `FooUnion`.
@@ -1161,6 +1167,18 @@ pub static SHORT_SET: List = List {
     sparse: false,
 };
 
+/// The constraints of `StringList`.
+pub static STRING_LIST: List = List {
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
+
 /// The constraints of `StringSet`.
 pub static STRING_SET: List = List {
     member: Schema::String(StringRules {
@@ -1194,18 +1212,6 @@ pub static UNION_SET: List = List {
     member: Schema::Union(&FOO_UNION),
     length: None,
     unique: true,
-    sparse: false,
-};
-
-/// The constraints of `StringList`.
-pub static STRING_LIST: List = List {
-    member: Schema::String(StringRules {
-        length: None,
-        pattern: None,
-        values: None,
-    }),
-    length: None,
-    unique: false,
     sparse: false,
 };
 

@@ -24,6 +24,22 @@ pub type Document = serde_json::Value;
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub struct Unit {}
 
+/// The events of an event stream: a member targeting a `@streaming` union
+/// `T`. Events travel outside the JSON document, so serde skips such
+/// members; this crate does not serve event streams yet (routers answer
+/// `NotImplemented`), but their types are generated whole.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventStream<T> {
+    /// The events, in order.
+    pub events: Vec<T>,
+}
+
+impl<T> Default for EventStream<T> {
+    fn default() -> Self {
+        EventStream { events: Vec::new() }
+    }
+}
+
 /// Stands in for a `@sensitive` value in `Debug` output.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct Redacted;
@@ -67,6 +83,9 @@ pub trait ErrorShape: std::error::Error {
     const FAULT: Fault;
     /// The HTTP status the error is sent with.
     const HTTP_STATUS: u16;
+    /// The error's code in the awsQuery protocol (`@awsQueryError`, else its
+    /// name), set for errors of awsQuery-compatible services.
+    const QUERY_CODE: Option<&'static str> = None;
     /// The error's message member, if it has one and it is set.
     fn message(&self) -> Option<&str>;
 }

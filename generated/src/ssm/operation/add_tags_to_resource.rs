@@ -27,7 +27,7 @@
 //! in the *Amazon EC2 User Guide*.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidResourceId, InvalidResourceType, TooManyTagsError,
@@ -138,13 +138,13 @@ pub enum AddTagsToResourceError {
 
 impl AddTagsToResourceError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
-            Self::InvalidResourceType(error) => modelled_error(error),
-            Self::TooManyTagsError(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::InvalidResourceType(error) => modelled_error(protocol, error),
+            Self::TooManyTagsError(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

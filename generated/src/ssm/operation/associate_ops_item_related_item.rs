@@ -6,7 +6,7 @@
 //! tools in Amazon Web Services Systems Manager.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
@@ -88,15 +88,17 @@ pub enum AssociateOpsItemRelatedItemError {
 
 impl AssociateOpsItemRelatedItemError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsItemConflictException(error) => modelled_error(error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(error),
-            Self::OpsItemLimitExceededException(error) => modelled_error(error),
-            Self::OpsItemNotFoundException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsItemConflictException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
+            Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
             Self::OpsItemRelatedItemAlreadyExistsException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
         }
     }

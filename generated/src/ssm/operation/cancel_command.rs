@@ -5,7 +5,7 @@
 //! command will be terminated and the underlying process stopped.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     DuplicateInstanceId, InternalServerError, InvalidCommandId, InvalidInstanceId,
@@ -65,12 +65,12 @@ pub enum CancelCommandError {
 
 impl CancelCommandError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DuplicateInstanceId(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidCommandId(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
+            Self::DuplicateInstanceId(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidCommandId(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
         }
     }
 }

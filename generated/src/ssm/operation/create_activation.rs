@@ -12,7 +12,7 @@
 //! > **Note:** Amazon Elastic Compute Cloud (Amazon EC2) instances, edge devices, and on-premises servers and
 //! > VMs that are configured for Systems Manager are all called *managed nodes*.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{InternalServerError, InvalidParameters};
@@ -150,10 +150,10 @@ pub enum CreateActivationError {
 
 impl CreateActivationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidParameters(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidParameters(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -12,7 +12,7 @@
 //! software isn't installed, then State Manager installs it. If the software is installed, but the
 //! service isn't running, then the association might instruct State Manager to start the service.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -378,21 +378,21 @@ pub enum CreateAssociationError {
 
 impl CreateAssociationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationAlreadyExists(error) => modelled_error(error),
-            Self::AssociationLimitExceeded(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidOutputLocation(error) => modelled_error(error),
-            Self::InvalidParameters(error) => modelled_error(error),
-            Self::InvalidSchedule(error) => modelled_error(error),
-            Self::InvalidTag(error) => modelled_error(error),
-            Self::InvalidTarget(error) => modelled_error(error),
-            Self::InvalidTargetMaps(error) => modelled_error(error),
-            Self::UnsupportedPlatformType(error) => modelled_error(error),
+            Self::AssociationAlreadyExists(error) => modelled_error(protocol, error),
+            Self::AssociationLimitExceeded(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidOutputLocation(error) => modelled_error(protocol, error),
+            Self::InvalidParameters(error) => modelled_error(protocol, error),
+            Self::InvalidSchedule(error) => modelled_error(protocol, error),
+            Self::InvalidTag(error) => modelled_error(protocol, error),
+            Self::InvalidTarget(error) => modelled_error(protocol, error),
+            Self::InvalidTargetMaps(error) => modelled_error(protocol, error),
+            Self::UnsupportedPlatformType(error) => modelled_error(protocol, error),
         }
     }
 }

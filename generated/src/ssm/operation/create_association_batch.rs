@@ -12,7 +12,7 @@
 //! system returns the AssociationAlreadyExists exception.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AssociationLimitExceeded, DuplicateInstanceId, InternalServerError, InvalidDocument,
@@ -119,20 +119,20 @@ pub enum CreateAssociationBatchError {
 
 impl CreateAssociationBatchError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationLimitExceeded(error) => modelled_error(error),
-            Self::DuplicateInstanceId(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidOutputLocation(error) => modelled_error(error),
-            Self::InvalidParameters(error) => modelled_error(error),
-            Self::InvalidSchedule(error) => modelled_error(error),
-            Self::InvalidTarget(error) => modelled_error(error),
-            Self::InvalidTargetMaps(error) => modelled_error(error),
-            Self::UnsupportedPlatformType(error) => modelled_error(error),
+            Self::AssociationLimitExceeded(error) => modelled_error(protocol, error),
+            Self::DuplicateInstanceId(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidOutputLocation(error) => modelled_error(protocol, error),
+            Self::InvalidParameters(error) => modelled_error(protocol, error),
+            Self::InvalidSchedule(error) => modelled_error(protocol, error),
+            Self::InvalidTarget(error) => modelled_error(protocol, error),
+            Self::InvalidTargetMaps(error) => modelled_error(protocol, error),
+            Self::UnsupportedPlatformType(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     DocumentAlreadyExists, DocumentLimitExceeded, InternalServerError,
@@ -169,16 +169,16 @@ pub enum CreateDocumentError {
 
 impl CreateDocumentError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DocumentAlreadyExists(error) => modelled_error(error),
-            Self::DocumentLimitExceeded(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocumentContent(error) => modelled_error(error),
-            Self::InvalidDocumentSchemaVersion(error) => modelled_error(error),
-            Self::MaxDocumentSizeExceeded(error) => modelled_error(error),
-            Self::NoLongerSupportedException(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::DocumentAlreadyExists(error) => modelled_error(protocol, error),
+            Self::DocumentLimitExceeded(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentContent(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentSchemaVersion(error) => modelled_error(protocol, error),
+            Self::MaxDocumentSizeExceeded(error) => modelled_error(protocol, error),
+            Self::NoLongerSupportedException(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! > maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff`
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -181,11 +181,13 @@ pub enum CreateMaintenanceWindowError {
 
 impl CreateMaintenanceWindowError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::IdempotentParameterMismatch(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceLimitExceededException(error) => modelled_error(error),
+            Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -10,7 +10,7 @@
 //! their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{
@@ -210,13 +210,15 @@ pub enum CreateOpsItemError {
 
 impl CreateOpsItemError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsItemAccessDeniedException(error) => modelled_error(error),
-            Self::OpsItemAlreadyExistsException(error) => modelled_error(error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(error),
-            Self::OpsItemLimitExceededException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsItemAccessDeniedException(error) => modelled_error(protocol, error),
+            Self::OpsItemAlreadyExistsException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
         }
     }
 }

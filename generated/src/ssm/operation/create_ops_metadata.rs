@@ -6,7 +6,7 @@
 //! application type.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, OpsMetadataAlreadyExistsException,
@@ -89,13 +89,21 @@ pub enum CreateOpsMetadataError {
 
 impl CreateOpsMetadataError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsMetadataAlreadyExistsException(error) => modelled_error(error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(error),
-            Self::OpsMetadataLimitExceededException(error) => modelled_error(error),
-            Self::OpsMetadataTooManyUpdatesException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsMetadataAlreadyExistsException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataTooManyUpdatesException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -7,7 +7,7 @@
 //! > system type, see PatchFilter.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
@@ -205,11 +205,13 @@ pub enum CreatePatchBaselineError {
 
 impl CreatePatchBaselineError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::IdempotentParameterMismatch(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceLimitExceededException(error) => modelled_error(error),
+            Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -25,7 +25,7 @@
 //! > Amazon S3 bucket by creating a restrictive bucket policy.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncAlreadyExistsException,
@@ -122,13 +122,17 @@ pub enum CreateResourceDataSyncError {
 
 impl CreateResourceDataSyncError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceDataSyncAlreadyExistsException(error) => modelled_error(error),
-            Self::ResourceDataSyncCountExceededException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncAlreadyExistsException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncCountExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
         }
     }

@@ -6,7 +6,7 @@
 //! de-register managed nodes. You must manually de-register managed nodes.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidActivation, InvalidActivationId, TooManyUpdates,
@@ -60,12 +60,12 @@ pub enum DeleteActivationError {
 
 impl DeleteActivationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidActivation(error) => modelled_error(error),
-            Self::InvalidActivationId(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidActivation(error) => modelled_error(protocol, error),
+            Self::InvalidActivationId(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

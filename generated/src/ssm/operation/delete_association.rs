@@ -10,7 +10,7 @@
 //! must create a new document with the desired configuration and associate it with the node.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
@@ -87,13 +87,13 @@ pub enum DeleteAssociationError {
 
 impl DeleteAssociationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationDoesNotExist(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! managed nodes that are associated with the document.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AssociatedInstances, InternalServerError, InvalidDocument, InvalidDocumentOperation,
@@ -90,13 +90,13 @@ pub enum DeleteDocumentError {
 
 impl DeleteDocumentError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociatedInstances(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentOperation(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::AssociatedInstances(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentOperation(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

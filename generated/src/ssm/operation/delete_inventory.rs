@@ -5,7 +5,7 @@
 //! custom inventory type is also referred to as deleting a custom inventory schema.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidDeleteInventoryParametersException,
@@ -113,15 +113,17 @@ pub enum DeleteInventoryError {
 
 impl DeleteInventoryError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidDeleteInventoryParametersException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::InvalidInventoryRequestException(error) => modelled_error(error),
-            Self::InvalidOptionException(error) => modelled_error(error),
-            Self::InvalidTypeNameException(error) => modelled_error(error),
+            Self::InvalidInventoryRequestException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidOptionException(error) => modelled_error(protocol, error),
+            Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
         }
     }
 }

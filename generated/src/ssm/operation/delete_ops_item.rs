@@ -19,7 +19,7 @@
 //! >   in the *Systems Manager User Guide*.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::validation::{DELETE_OPS_ITEM_REQUEST, DELETE_OPS_ITEM_RESPONSE};
@@ -80,10 +80,12 @@ pub enum DeleteOpsItemError {
 
 impl DeleteOpsItemError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Delete OpsMetadata related to an application.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, OpsMetadataInvalidArgumentException,
@@ -55,11 +55,13 @@ pub enum DeleteOpsMetadataError {
 
 impl DeleteOpsMetadataError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(error),
-            Self::OpsMetadataNotFoundException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataNotFoundException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! create a parameter with the same name.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, ParameterNotFound};
 use crate::ssm::validation::{DELETE_PARAMETER_REQUEST, DELETE_PARAMETER_RESULT};
@@ -54,10 +54,10 @@ pub enum DeleteParameterError {
 
 impl DeleteParameterError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ParameterNotFound(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ParameterNotFound(error) => modelled_error(protocol, error),
         }
     }
 }

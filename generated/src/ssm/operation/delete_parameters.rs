@@ -5,7 +5,7 @@
 //! a parameter with the same name.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{DELETE_PARAMETERS_REQUEST, DELETE_PARAMETERS_RESULT};
@@ -72,9 +72,9 @@ pub enum DeleteParametersError {
 
 impl DeleteParametersError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

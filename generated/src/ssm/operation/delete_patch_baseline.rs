@@ -4,7 +4,7 @@
 //! Deletes a patch baseline.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, ResourceInUseException};
 use crate::ssm::validation::{
@@ -58,10 +58,10 @@ pub enum DeletePatchBaselineError {
 
 impl DeletePatchBaselineError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceInUseException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceInUseException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! doesn't delete data.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncInvalidConfigurationException,
@@ -68,13 +68,15 @@ pub enum DeleteResourceDataSyncError {
 
 impl DeleteResourceDataSyncError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

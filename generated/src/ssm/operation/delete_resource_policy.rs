@@ -13,7 +13,7 @@
 //!   in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, MalformedResourcePolicyDocumentException,
@@ -89,16 +89,22 @@ pub enum DeleteResourcePolicyError {
 
 impl DeleteResourcePolicyError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::MalformedResourcePolicyDocumentException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::ResourceNotFoundException(error) => modelled_error(error),
-            Self::ResourcePolicyConflictException(error) => modelled_error(error),
-            Self::ResourcePolicyInvalidParameterException(error) => modelled_error(error),
-            Self::ResourcePolicyNotFoundException(error) => modelled_error(error),
+            Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourcePolicyConflictException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Views information about a specific execution of a specific association.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AssociationDoesNotExist, AssociationExecutionDoesNotExist, InternalServerError,
@@ -97,12 +97,14 @@ pub enum DescribeAssociationExecutionTargetsError {
 
 impl DescribeAssociationExecutionTargetsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationDoesNotExist(error) => modelled_error(error),
-            Self::AssociationExecutionDoesNotExist(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::AssociationExecutionDoesNotExist(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

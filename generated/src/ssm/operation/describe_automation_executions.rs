@@ -4,7 +4,7 @@
 //! Provides details about all active and terminated Automation executions.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterValue, InvalidNextToken,
@@ -81,12 +81,12 @@ pub enum DescribeAutomationExecutionsError {
 
 impl DescribeAutomationExecutionsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilterKey(error) => modelled_error(error),
-            Self::InvalidFilterValue(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilterKey(error) => modelled_error(protocol, error),
+            Self::InvalidFilterValue(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

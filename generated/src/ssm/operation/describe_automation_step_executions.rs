@@ -4,7 +4,7 @@
 //! Information about all active and terminated step executions in an Automation workflow.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, InternalServerError, InvalidFilterKey,
@@ -88,13 +88,15 @@ pub enum DescribeAutomationStepExecutionsError {
 
 impl DescribeAutomationStepExecutionsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilterKey(error) => modelled_error(error),
-            Self::InvalidFilterValue(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilterKey(error) => modelled_error(protocol, error),
+            Self::InvalidFilterValue(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

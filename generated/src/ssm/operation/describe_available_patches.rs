@@ -7,7 +7,7 @@
 //! > Windows Server operating systems.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{Patch, PatchOrchestratorFilter};
@@ -143,9 +143,9 @@ pub enum DescribeAvailablePatchesError {
 
 impl DescribeAvailablePatchesError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

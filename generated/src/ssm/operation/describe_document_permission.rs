@@ -6,7 +6,7 @@
 //! privately (by specifying a user's Amazon Web Services account ID) or publicly (*All*).
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentOperation, InvalidNextToken,
@@ -96,13 +96,13 @@ pub enum DescribeDocumentPermissionError {
 
 impl DescribeDocumentPermissionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentOperation(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::InvalidPermissionType(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentOperation(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::InvalidPermissionType(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! patch baseline. Applies to patch baselines for Windows only.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     DoesNotExistException, InternalServerError, InvalidResourceId,
@@ -83,12 +83,12 @@ pub enum DescribeEffectivePatchesForPatchBaselineError {
 
 impl DescribeEffectivePatchesForPatchBaselineError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
-            Self::UnsupportedOperatingSystem(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::UnsupportedOperatingSystem(error) => modelled_error(protocol, error),
         }
     }
 }

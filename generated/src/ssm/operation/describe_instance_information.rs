@@ -14,7 +14,7 @@
 //! > assigned to an on-premises managed node.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidInstanceId,
@@ -121,13 +121,15 @@ pub enum DescribeInstanceInformationError {
 
 impl DescribeInstanceInformationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilterKey(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidInstanceInformationFilterValue(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilterKey(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceInformationFilterValue(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! For a given maintenance window execution, lists the tasks that were run.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowExecutionTaskIdentity, MaintenanceWindowFilter};
@@ -84,10 +84,10 @@ pub enum DescribeMaintenanceWindowExecutionTasksError {
 
 impl DescribeMaintenanceWindowExecutionTasksError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

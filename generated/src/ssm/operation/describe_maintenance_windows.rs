@@ -4,7 +4,7 @@
 //! Retrieves the maintenance windows in an Amazon Web Services account.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowIdentity};
@@ -73,9 +73,9 @@ pub enum DescribeMaintenanceWindowsError {
 
 impl DescribeMaintenanceWindowsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

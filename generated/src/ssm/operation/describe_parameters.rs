@@ -21,7 +21,7 @@
 //! > retrieves whatever the original key alias was referencing.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
@@ -127,13 +127,13 @@ pub enum DescribeParametersError {
 
 impl DescribeParametersError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilterKey(error) => modelled_error(error),
-            Self::InvalidFilterOption(error) => modelled_error(error),
-            Self::InvalidFilterValue(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilterKey(error) => modelled_error(protocol, error),
+            Self::InvalidFilterOption(error) => modelled_error(protocol, error),
+            Self::InvalidFilterValue(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

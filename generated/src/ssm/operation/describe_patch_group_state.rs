@@ -4,7 +4,7 @@
 //! Returns high-level aggregated patch compliance state information for a patch group.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::validation::{
@@ -150,10 +150,10 @@ pub enum DescribePatchGroupStateError {
 
 impl DescribePatchGroupStateError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Lists all patch groups that have been registered with patch baselines.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{PatchGroupPatchBaselineMapping, PatchOrchestratorFilter};
@@ -79,9 +79,9 @@ pub enum DescribePatchGroupsError {
 
 impl DescribePatchGroupsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

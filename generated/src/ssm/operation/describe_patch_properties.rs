@@ -44,7 +44,7 @@
 //!   Valid properties: `PRODUCT` \| `PRODUCT_FAMILY` \| `CLASSIFICATION` \| `MSRC_SEVERITY`
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{OperatingSystem, PatchProperty, PatchSet};
@@ -155,9 +155,9 @@ pub enum DescribePatchPropertiesError {
 
 impl DescribePatchPropertiesError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

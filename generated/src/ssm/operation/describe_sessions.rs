@@ -5,7 +5,7 @@
 //! from the past 30 days.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{Session, SessionFilter, SessionState};
@@ -74,11 +74,11 @@ pub enum DescribeSessionsError {
 
 impl DescribeSessionsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilterKey(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilterKey(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Get detailed information about a particular Automation execution.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{AutomationExecutionNotFoundException, InternalServerError};
 use crate::ssm::types::AutomationExecution;
@@ -62,10 +62,12 @@ pub enum GetAutomationExecutionError {
 
 impl GetAutomationExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

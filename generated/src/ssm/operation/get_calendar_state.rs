@@ -15,7 +15,7 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentType,
@@ -101,12 +101,12 @@ pub enum GetCalendarStateError {
 
 impl GetCalendarStateError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentType(error) => modelled_error(error),
-            Self::UnsupportedCalendarException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentType(error) => modelled_error(protocol, error),
+            Self::UnsupportedCalendarException(error) => modelled_error(protocol, error),
         }
     }
 }

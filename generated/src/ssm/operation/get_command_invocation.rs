@@ -12,7 +12,7 @@
 //! command execution status across managed nodes, use ListCommands.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidInstanceId, InvalidPluginName,
@@ -262,13 +262,13 @@ pub enum GetCommandInvocationError {
 
 impl GetCommandInvocationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidCommandId(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidPluginName(error) => modelled_error(error),
-            Self::InvocationDoesNotExist(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidCommandId(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidPluginName(error) => modelled_error(protocol, error),
+            Self::InvocationDoesNotExist(error) => modelled_error(protocol, error),
         }
     }
 }

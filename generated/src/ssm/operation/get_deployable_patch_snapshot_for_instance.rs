@@ -12,7 +12,7 @@
 //! > document or the `AWS-RunPowerShellScript` document.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, UnsupportedFeatureRequiredException, UnsupportedOperatingSystem,
@@ -117,11 +117,13 @@ pub enum GetDeployablePatchSnapshotForInstanceError {
 
 impl GetDeployablePatchSnapshotForInstanceError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::UnsupportedFeatureRequiredException(error) => modelled_error(error),
-            Self::UnsupportedOperatingSystem(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::UnsupportedFeatureRequiredException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::UnsupportedOperatingSystem(error) => modelled_error(protocol, error),
         }
     }
 }

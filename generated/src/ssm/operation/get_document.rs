@@ -3,7 +3,7 @@
 //!
 //! Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
@@ -150,11 +150,11 @@ pub enum GetDocumentError {
 
 impl GetDocumentError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
         }
     }
 }

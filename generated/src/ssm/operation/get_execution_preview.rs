@@ -4,7 +4,7 @@
 //! Initiates the process of retrieving an existing preview that shows the effects that running a
 //! specified Automation runbook would have on the targeted resources.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{InternalServerError, ResourceNotFoundException};
@@ -81,10 +81,10 @@ pub enum GetExecutionPreviewError {
 
 impl GetExecutionPreviewError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceNotFoundException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter,
@@ -100,15 +100,19 @@ pub enum GetInventoryError {
 
 impl GetInventoryError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAggregatorException(error) => modelled_error(error),
-            Self::InvalidFilter(error) => modelled_error(error),
-            Self::InvalidInventoryGroupException(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::InvalidResultAttributeException(error) => modelled_error(error),
-            Self::InvalidTypeNameException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAggregatorException(error) => modelled_error(protocol, error),
+            Self::InvalidFilter(error) => modelled_error(protocol, error),
+            Self::InvalidInventoryGroupException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::InvalidResultAttributeException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! specific Inventory item type.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidNextToken, InvalidTypeNameException};
 use crate::ssm::types::InventoryItemSchema;
@@ -82,11 +82,11 @@ pub enum GetInventorySchemaError {
 
 impl GetInventorySchemaError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::InvalidTypeNameException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
         }
     }
 }

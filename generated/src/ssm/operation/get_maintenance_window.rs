@@ -3,7 +3,7 @@
 //!
 //! Retrieves a maintenance window.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, Timestamp};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -155,10 +155,10 @@ pub enum GetMaintenanceWindowError {
 
 impl GetMaintenanceWindowError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Retrieves the details about a specific task run as part of a maintenance window execution.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, Timestamp};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -178,10 +178,10 @@ pub enum GetMaintenanceWindowExecutionTaskError {
 
 impl GetMaintenanceWindowExecutionTaskError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

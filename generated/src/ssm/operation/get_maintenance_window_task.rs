@@ -11,7 +11,7 @@
 //! To retrieve a list of tasks in a maintenance window, instead use the
 //! DescribeMaintenanceWindowTasks command.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -216,10 +216,10 @@ pub enum GetMaintenanceWindowTaskError {
 
 impl GetMaintenanceWindowTaskError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

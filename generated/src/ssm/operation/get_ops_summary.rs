@@ -7,7 +7,7 @@
 //! configured to report OpsData to Amazon Web Services Systems Manager Explorer.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
@@ -103,14 +103,16 @@ pub enum GetOpsSummaryError {
 
 impl GetOpsSummaryError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAggregatorException(error) => modelled_error(error),
-            Self::InvalidFilter(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::InvalidTypeNameException(error) => modelled_error(error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAggregatorException(error) => modelled_error(protocol, error),
+            Self::InvalidFilter(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

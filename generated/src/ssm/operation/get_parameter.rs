@@ -10,7 +10,7 @@
 //! > **Note:** To get information about more than one parameter at a time, use the GetParameters operation.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidKeyId, ParameterNotFound, ParameterVersionNotFound,
@@ -83,12 +83,12 @@ pub enum GetParameterError {
 
 impl GetParameterError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidKeyId(error) => modelled_error(error),
-            Self::ParameterNotFound(error) => modelled_error(error),
-            Self::ParameterVersionNotFound(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidKeyId(error) => modelled_error(protocol, error),
+            Self::ParameterNotFound(error) => modelled_error(protocol, error),
+            Self::ParameterVersionNotFound(error) => modelled_error(protocol, error),
         }
     }
 }

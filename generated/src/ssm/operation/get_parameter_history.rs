@@ -12,7 +12,7 @@
 //! > retrieves whatever the original key alias was referencing.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidKeyId, InvalidNextToken, ParameterNotFound,
@@ -97,12 +97,12 @@ pub enum GetParameterHistoryError {
 
 impl GetParameterHistoryError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidKeyId(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::ParameterNotFound(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidKeyId(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::ParameterNotFound(error) => modelled_error(protocol, error),
         }
     }
 }

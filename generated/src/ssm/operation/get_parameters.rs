@@ -10,7 +10,7 @@
 //! characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidKeyId};
 use crate::ssm::types::Parameter;
@@ -88,10 +88,10 @@ pub enum GetParametersError {
 
 impl GetParametersError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidKeyId(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidKeyId(error) => modelled_error(protocol, error),
         }
     }
 }

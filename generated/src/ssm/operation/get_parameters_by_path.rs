@@ -15,7 +15,7 @@
 //! characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
@@ -128,14 +128,14 @@ pub enum GetParametersByPathError {
 
 impl GetParametersByPathError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilterKey(error) => modelled_error(error),
-            Self::InvalidFilterOption(error) => modelled_error(error),
-            Self::InvalidFilterValue(error) => modelled_error(error),
-            Self::InvalidKeyId(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilterKey(error) => modelled_error(protocol, error),
+            Self::InvalidFilterOption(error) => modelled_error(protocol, error),
+            Self::InvalidFilterValue(error) => modelled_error(protocol, error),
+            Self::InvalidKeyId(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Retrieves information about a patch baseline.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
@@ -159,11 +159,11 @@ pub enum GetPatchBaselineError {
 
 impl GetPatchBaselineError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
         }
     }
 }

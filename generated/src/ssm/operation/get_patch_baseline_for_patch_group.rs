@@ -4,7 +4,7 @@
 //! Retrieves the patch baseline that should be used for the specified patch group.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::OperatingSystem;
@@ -76,9 +76,9 @@ pub enum GetPatchBaselineForPatchGroupError {
 
 impl GetPatchBaselineForPatchGroupError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Returns an array of the `Policy` object.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, ResourceNotFoundException,
@@ -74,11 +74,13 @@ pub enum GetResourcePoliciesError {
 
 impl GetResourcePoliciesError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceNotFoundException(error) => modelled_error(error),
-            Self::ResourcePolicyInvalidParameterException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -17,7 +17,7 @@
 //! Query the current service setting for the Amazon Web Services account.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound};
 use crate::ssm::types::ServiceSetting;
@@ -92,10 +92,10 @@ pub enum GetServiceSettingError {
 
 impl GetServiceSettingError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ServiceSettingNotFound(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ServiceSettingNotFound(error) => modelled_error(protocol, error),
         }
     }
 }

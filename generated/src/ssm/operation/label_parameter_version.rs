@@ -26,7 +26,7 @@
 //!   characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, ParameterNotFound, ParameterVersionLabelLimitExceeded,
@@ -132,13 +132,15 @@ pub enum LabelParameterVersionError {
 
 impl LabelParameterVersionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ParameterNotFound(error) => modelled_error(error),
-            Self::ParameterVersionLabelLimitExceeded(error) => modelled_error(error),
-            Self::ParameterVersionNotFound(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ParameterNotFound(error) => modelled_error(protocol, error),
+            Self::ParameterVersionLabelLimitExceeded(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ParameterVersionNotFound(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

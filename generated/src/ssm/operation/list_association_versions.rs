@@ -4,7 +4,7 @@
 //! Retrieves all versions of an association for a specific association ID.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
 use crate::ssm::types::AssociationVersionInfo;
@@ -77,11 +77,11 @@ pub enum ListAssociationVersionsError {
 
 impl ListAssociationVersionsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationDoesNotExist(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
         }
     }
 }

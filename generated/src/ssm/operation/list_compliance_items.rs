@@ -6,7 +6,7 @@
 //! depend on the criteria specified in the filter.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidNextToken, InvalidResourceId,
@@ -96,13 +96,13 @@ pub enum ListComplianceItemsError {
 
 impl ListComplianceItemsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilter(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
-            Self::InvalidResourceType(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilter(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::InvalidResourceType(error) => modelled_error(protocol, error),
         }
     }
 }

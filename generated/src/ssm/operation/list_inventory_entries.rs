@@ -4,7 +4,7 @@
 //! A list of inventory items returned by the request.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
@@ -112,13 +112,13 @@ pub enum ListInventoryEntriesError {
 
 impl ListInventoryEntriesError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilter(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::InvalidTypeNameException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilter(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
         }
     }
 }

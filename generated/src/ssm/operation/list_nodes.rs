@@ -4,7 +4,7 @@
 //! Takes in filters and returns a list of managed nodes matching the filter criteria.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidNextToken,
@@ -89,13 +89,15 @@ pub enum ListNodesError {
 
 impl ListNodesError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidFilter(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(error),
-            Self::UnsupportedOperationException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidFilter(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::UnsupportedOperationException(error) => modelled_error(protocol, error),
         }
     }
 }

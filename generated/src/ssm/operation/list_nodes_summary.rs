@@ -5,7 +5,7 @@
 //! specify. Results are grouped by the input aggregator you specify.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
@@ -104,14 +104,16 @@ pub enum ListNodesSummaryError {
 
 impl ListNodesSummaryError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAggregatorException(error) => modelled_error(error),
-            Self::InvalidFilter(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(error),
-            Self::UnsupportedOperationException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAggregatorException(error) => modelled_error(protocol, error),
+            Self::InvalidFilter(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::UnsupportedOperationException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! specifying a filter.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, OpsItemInvalidParameterException, OpsItemLimitExceededException,
@@ -78,12 +78,14 @@ pub enum ListOpsItemEventsError {
 
 impl ListOpsItemEventsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(error),
-            Self::OpsItemLimitExceededException(error) => modelled_error(error),
-            Self::OpsItemNotFoundException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
+            Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
         }
     }
 }

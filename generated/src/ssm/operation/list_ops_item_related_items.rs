@@ -5,7 +5,7 @@
 //! is a tool in Amazon Web Services Systems Manager.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::types::{OpsItemRelatedItemSummary, OpsItemRelatedItemsFilter};
@@ -74,10 +74,12 @@ pub enum ListOpsItemRelatedItemsError {
 
 impl ListOpsItemRelatedItemsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

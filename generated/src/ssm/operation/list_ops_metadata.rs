@@ -5,7 +5,7 @@
 //! Manager OpsMetadata objects or blobs.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException};
 use crate::ssm::types::{OpsMetadata, OpsMetadataFilter};
@@ -75,10 +75,12 @@ pub enum ListOpsMetadataError {
 
 impl ListOpsMetadataError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

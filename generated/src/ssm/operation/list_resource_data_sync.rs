@@ -11,7 +11,7 @@
 //! the `NextToken` returned in the call to the parameter of a subsequent call.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidNextToken, ResourceDataSyncInvalidConfigurationException,
@@ -95,12 +95,12 @@ pub enum ListResourceDataSyncError {
 
 impl ListResourceDataSyncError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidNextToken(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
         }
     }

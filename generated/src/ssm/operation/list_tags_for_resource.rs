@@ -6,7 +6,7 @@
 //! For information about the ID format for each supported resource type, see AddTagsToResource.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidResourceId, InvalidResourceType};
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
@@ -66,11 +66,11 @@ pub enum ListTagsForResourceError {
 
 impl ListTagsForResourceError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
-            Self::InvalidResourceType(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::InvalidResourceType(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! account ID.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     DocumentLimitExceeded, DocumentPermissionLimit, InternalServerError, InvalidDocument,
@@ -105,13 +105,13 @@ pub enum ModifyDocumentPermissionError {
 
 impl ModifyDocumentPermissionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DocumentLimitExceeded(error) => modelled_error(error),
-            Self::DocumentPermissionLimit(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidPermissionType(error) => modelled_error(error),
+            Self::DocumentLimitExceeded(error) => modelled_error(protocol, error),
+            Self::DocumentPermissionLimit(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidPermissionType(error) => modelled_error(protocol, error),
         }
     }
 }

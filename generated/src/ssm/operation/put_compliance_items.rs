@@ -35,7 +35,7 @@
 //!   resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     ComplianceTypeCountLimitExceededException, InternalServerError,
@@ -174,17 +174,21 @@ pub enum PutComplianceItemsError {
 
 impl PutComplianceItemsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ComplianceTypeCountLimitExceededException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidItemContentException(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
-            Self::InvalidResourceType(error) => modelled_error(error),
-            Self::ItemSizeLimitExceededException(error) => modelled_error(error),
-            Self::TotalSizeLimitExceededException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidItemContentException(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::InvalidResourceType(error) => modelled_error(protocol, error),
+            Self::ItemSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::TotalSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -5,7 +5,7 @@
 //! item, if it doesn't already exist, or updates an inventory item, if it does exist.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     CustomSchemaCountLimitExceededException, InternalServerError, InvalidInstanceId,
@@ -91,23 +91,33 @@ pub enum PutInventoryError {
 
 impl PutInventoryError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::CustomSchemaCountLimitExceededException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidInventoryItemContextException(error) => modelled_error(error),
-            Self::InvalidItemContentException(error) => modelled_error(error),
-            Self::InvalidTypeNameException(error) => modelled_error(error),
-            Self::ItemContentMismatchException(error) => modelled_error(error),
-            Self::ItemSizeLimitExceededException(error) => modelled_error(error),
-            Self::SubTypeCountLimitExceededException(error) => modelled_error(error),
-            Self::TotalSizeLimitExceededException(error) => modelled_error(error),
+            Self::CustomSchemaCountLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidInventoryItemContextException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidItemContentException(error) => modelled_error(protocol, error),
+            Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
+            Self::ItemContentMismatchException(error) => modelled_error(protocol, error),
+            Self::ItemSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::SubTypeCountLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::TotalSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::UnsupportedInventoryItemContextException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
             Self::UnsupportedInventorySchemaVersionException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
         }
     }

@@ -3,7 +3,7 @@
 //!
 //! Create or update a parameter in Parameter Store.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -311,23 +311,37 @@ pub enum PutParameterError {
 
 impl PutParameterError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::HierarchyLevelLimitExceededException(error) => modelled_error(error),
-            Self::HierarchyTypeMismatchException(error) => modelled_error(error),
-            Self::IncompatiblePolicyException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAllowedPatternException(error) => modelled_error(error),
-            Self::InvalidKeyId(error) => modelled_error(error),
-            Self::InvalidPolicyAttributeException(error) => modelled_error(error),
-            Self::InvalidPolicyTypeException(error) => modelled_error(error),
-            Self::ParameterAlreadyExists(error) => modelled_error(error),
-            Self::ParameterLimitExceeded(error) => modelled_error(error),
-            Self::ParameterMaxVersionLimitExceeded(error) => modelled_error(error),
-            Self::ParameterPatternMismatchException(error) => modelled_error(error),
-            Self::PoliciesLimitExceededException(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
-            Self::UnsupportedParameterType(error) => modelled_error(error),
+            Self::HierarchyLevelLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::HierarchyTypeMismatchException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::IncompatiblePolicyException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAllowedPatternException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidKeyId(error) => modelled_error(protocol, error),
+            Self::InvalidPolicyAttributeException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidPolicyTypeException(error) => modelled_error(protocol, error),
+            Self::ParameterAlreadyExists(error) => modelled_error(protocol, error),
+            Self::ParameterLimitExceeded(error) => modelled_error(protocol, error),
+            Self::ParameterMaxVersionLimitExceeded(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ParameterPatternMismatchException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::PoliciesLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::UnsupportedParameterType(error) => modelled_error(protocol, error),
         }
     }
 }

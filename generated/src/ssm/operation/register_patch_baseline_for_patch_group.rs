@@ -4,7 +4,7 @@
 //! Registers a patch baseline for a patch group.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AlreadyExistsException, DoesNotExistException, InternalServerError,
@@ -78,13 +78,15 @@ pub enum RegisterPatchBaselineForPatchGroupError {
 
 impl RegisterPatchBaselineForPatchGroupError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AlreadyExistsException(error) => modelled_error(error),
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidResourceId(error) => modelled_error(error),
-            Self::ResourceLimitExceededException(error) => modelled_error(error),
+            Self::AlreadyExistsException(error) => modelled_error(protocol, error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Registers a target with a maintenance window.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -149,12 +149,14 @@ pub enum RegisterTargetWithMaintenanceWindowError {
 
 impl RegisterTargetWithMaintenanceWindowError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::IdempotentParameterMismatch(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceLimitExceededException(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -18,7 +18,7 @@
 //! Services service team.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::types::ServiceSetting;
@@ -99,11 +99,11 @@ pub enum ResetServiceSettingError {
 
 impl ResetServiceSettingError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ServiceSettingNotFound(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ServiceSettingNotFound(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -8,7 +8,7 @@
 //! > intermittent network issues. It isn't intended for any other use.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{RESUME_SESSION_REQUEST, RESUME_SESSION_RESPONSE};
@@ -81,10 +81,10 @@ pub enum ResumeSessionError {
 
 impl ResumeSessionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! execution.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, AutomationStepNotFoundException,
@@ -86,12 +86,18 @@ pub enum SendAutomationSignalError {
 
 impl SendAutomationSignalError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(error),
-            Self::AutomationStepNotFoundException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAutomationSignalException(error) => modelled_error(error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationStepNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAutomationSignalException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 //!
 //! Runs commands on one or more managed nodes.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -264,19 +264,19 @@ pub enum SendCommandError {
 
 impl SendCommandError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DuplicateInstanceId(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::InvalidNotificationConfig(error) => modelled_error(error),
-            Self::InvalidOutputFolder(error) => modelled_error(error),
-            Self::InvalidParameters(error) => modelled_error(error),
-            Self::InvalidRole(error) => modelled_error(error),
-            Self::MaxDocumentSizeExceeded(error) => modelled_error(error),
-            Self::UnsupportedPlatformType(error) => modelled_error(error),
+            Self::DuplicateInstanceId(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::InvalidNotificationConfig(error) => modelled_error(protocol, error),
+            Self::InvalidOutputFolder(error) => modelled_error(protocol, error),
+            Self::InvalidParameters(error) => modelled_error(protocol, error),
+            Self::InvalidRole(error) => modelled_error(protocol, error),
+            Self::MaxDocumentSizeExceeded(error) => modelled_error(protocol, error),
+            Self::UnsupportedPlatformType(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Starts the workflow for just-in-time node access sessions.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AccessDeniedException, InternalServerError, ResourceNotFoundException,
@@ -84,14 +84,14 @@ pub enum StartAccessRequestError {
 
 impl StartAccessRequestError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AccessDeniedException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceNotFoundException(error) => modelled_error(error),
-            Self::ServiceQuotaExceededException(error) => modelled_error(error),
-            Self::ThrottlingException(error) => modelled_error(error),
-            Self::ValidationException(error) => modelled_error(error),
+            Self::AccessDeniedException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::ServiceQuotaExceededException(error) => modelled_error(protocol, error),
+            Self::ThrottlingException(error) => modelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -5,7 +5,7 @@
 //! troubleshooting associations.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{AssociationDoesNotExist, InvalidAssociation};
 use crate::ssm::validation::{
@@ -54,10 +54,10 @@ pub enum StartAssociationsOnceError {
 
 impl StartAssociationsOnceError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationDoesNotExist(error) => modelled_error(error),
-            Self::InvalidAssociation(error) => modelled_error(error),
+            Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::InvalidAssociation(error) => modelled_error(protocol, error),
         }
     }
 }

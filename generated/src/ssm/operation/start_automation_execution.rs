@@ -4,7 +4,7 @@
 //! Initiates execution of an Automation runbook.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AutomationDefinitionNotFoundException, AutomationDefinitionVersionNotFoundException,
@@ -207,21 +207,23 @@ pub enum StartAutomationExecutionError {
 
 impl StartAutomationExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationDefinitionNotFoundException(error) => modelled_error(error),
+            Self::AutomationDefinitionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::AutomationDefinitionVersionNotFoundException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
             Self::AutomationExecutionLimitExceededException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::IdempotentParameterMismatch(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidAutomationExecutionParametersException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::InvalidTarget(error) => modelled_error(error),
+            Self::InvalidTarget(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! Creates a change request for Change Manager. The Automation runbooks specified in the change
 //! request run only after all required approvals for the change request have been received.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{
@@ -182,24 +182,26 @@ pub enum StartChangeRequestExecutionError {
 
 impl StartChangeRequestExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::AutomationDefinitionNotApprovedException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::AutomationDefinitionNotFoundException(error) => modelled_error(error),
+            Self::AutomationDefinitionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::AutomationDefinitionVersionNotFoundException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
             Self::AutomationExecutionLimitExceededException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::IdempotentParameterMismatch(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidAutomationExecutionParametersException(error) => {
-                modelled_error(error)
+                modelled_error(protocol, error)
             }
-            Self::NoLongerSupportedException(error) => modelled_error(error),
+            Self::NoLongerSupportedException(error) => modelled_error(protocol, error),
         }
     }
 }

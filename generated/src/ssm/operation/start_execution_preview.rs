@@ -5,7 +5,7 @@
 //! Automation runbook would have on the targeted resources.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, ValidationException};
 use crate::ssm::types::ExecutionInputs;
@@ -82,10 +82,10 @@ pub enum StartExecutionPreviewError {
 
 impl StartExecutionPreviewError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ValidationException(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -14,7 +14,7 @@
 //! > Amazon Web Services Tools for PowerShell on Windows local machines.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidDocument, TargetNotConnected};
 use crate::ssm::validation::{START_SESSION_REQUEST, START_SESSION_RESPONSE};
@@ -120,11 +120,11 @@ pub enum StartSessionError {
 
 impl StartSessionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::TargetNotConnected(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::TargetNotConnected(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Stop an Automation that is currently running.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, InternalServerError,
@@ -62,11 +62,15 @@ pub enum StopAutomationExecutionError {
 
 impl StopAutomationExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAutomationStatusUpdateException(error) => modelled_error(error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAutomationStatusUpdateException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

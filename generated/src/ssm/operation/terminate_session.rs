@@ -5,7 +5,7 @@
 //! SSM Agent on the managed node. A terminated session can't be resumed.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{TERMINATE_SESSION_REQUEST, TERMINATE_SESSION_RESPONSE};
@@ -56,9 +56,9 @@ pub enum TerminateSessionError {
 
 impl TerminateSessionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -17,7 +17,7 @@
 //! > You can add the `ApplyOnlyAtCronInterval` parameter to run the association during the next
 //! > schedule run.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{
@@ -391,21 +391,23 @@ pub enum UpdateAssociationError {
 
 impl UpdateAssociationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationDoesNotExist(error) => modelled_error(error),
-            Self::AssociationVersionLimitExceeded(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidAssociationVersion(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
-            Self::InvalidOutputLocation(error) => modelled_error(error),
-            Self::InvalidParameters(error) => modelled_error(error),
-            Self::InvalidSchedule(error) => modelled_error(error),
-            Self::InvalidTarget(error) => modelled_error(error),
-            Self::InvalidTargetMaps(error) => modelled_error(error),
-            Self::InvalidUpdate(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::AssociationVersionLimitExceeded(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidAssociationVersion(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::InvalidOutputLocation(error) => modelled_error(protocol, error),
+            Self::InvalidParameters(error) => modelled_error(protocol, error),
+            Self::InvalidSchedule(error) => modelled_error(protocol, error),
+            Self::InvalidTarget(error) => modelled_error(protocol, error),
+            Self::InvalidTargetMaps(error) => modelled_error(protocol, error),
+            Self::InvalidUpdate(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

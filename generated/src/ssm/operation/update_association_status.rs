@@ -9,7 +9,7 @@
 //! the `InstanceId` legacy parameter.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
@@ -90,14 +90,14 @@ pub enum UpdateAssociationStatusError {
 
 impl UpdateAssociationStatusError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AssociationDoesNotExist(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
-            Self::StatusUnchanged(error) => modelled_error(error),
-            Self::TooManyUpdates(error) => modelled_error(error),
+            Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::StatusUnchanged(error) => modelled_error(protocol, error),
+            Self::TooManyUpdates(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 //! Updates one or more values for an SSM document.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     DocumentVersionLimitExceeded, DuplicateDocumentContent, DuplicateDocumentVersionName,
@@ -126,18 +126,18 @@ pub enum UpdateDocumentError {
 
 impl UpdateDocumentError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DocumentVersionLimitExceeded(error) => modelled_error(error),
-            Self::DuplicateDocumentContent(error) => modelled_error(error),
-            Self::DuplicateDocumentVersionName(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentContent(error) => modelled_error(error),
-            Self::InvalidDocumentOperation(error) => modelled_error(error),
-            Self::InvalidDocumentSchemaVersion(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
-            Self::MaxDocumentSizeExceeded(error) => modelled_error(error),
+            Self::DocumentVersionLimitExceeded(error) => modelled_error(protocol, error),
+            Self::DuplicateDocumentContent(error) => modelled_error(protocol, error),
+            Self::DuplicateDocumentVersionName(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentContent(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentOperation(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentSchemaVersion(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::MaxDocumentSizeExceeded(error) => modelled_error(protocol, error),
         }
     }
 }

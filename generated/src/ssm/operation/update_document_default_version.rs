@@ -7,7 +7,7 @@
 //! > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentSchemaVersion,
@@ -75,12 +75,12 @@ pub enum UpdateDocumentDefaultVersionError {
 
 impl UpdateDocumentDefaultVersionError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidDocument(error) => modelled_error(error),
-            Self::InvalidDocumentSchemaVersion(error) => modelled_error(error),
-            Self::InvalidDocumentVersion(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidDocument(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentSchemaVersion(error) => modelled_error(protocol, error),
+            Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
         }
     }
 }

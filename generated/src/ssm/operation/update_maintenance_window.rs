@@ -9,7 +9,7 @@
 //! > maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff`
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -247,10 +247,10 @@ pub enum UpdateMaintenanceWindowError {
 
 impl UpdateMaintenanceWindowError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

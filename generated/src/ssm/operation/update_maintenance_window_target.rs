@@ -13,7 +13,7 @@
 //!
 //! > **Note:** If a parameter is null, then the corresponding field isn't modified.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -170,10 +170,10 @@ pub enum UpdateMaintenanceWindowTargetError {
 
 impl UpdateMaintenanceWindowTargetError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -28,7 +28,7 @@
 //! > and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName`
 //! > value, the values for `Comment` and `NotificationConfig` are removed.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -396,10 +396,10 @@ pub enum UpdateMaintenanceWindowTaskError {
 
 impl UpdateMaintenanceWindowTaskError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! nodes during the activation process. For more information, see CreateActivation.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
@@ -66,10 +66,10 @@ pub enum UpdateManagedInstanceRoleError {
 
 impl UpdateManagedInstanceRoleError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::InvalidInstanceId(error) => modelled_error(error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceId(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -6,7 +6,7 @@
 //! > **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating
 //! > system type, see PatchFilter.
 
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
@@ -272,10 +272,10 @@ pub enum UpdatePatchBaselineError {
 
 impl UpdatePatchBaselineError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::DoesNotExistException(error) => modelled_error(error),
-            Self::InternalServerError(error) => modelled_error(error),
+            Self::DoesNotExistException(error) => modelled_error(protocol, error),
+            Self::InternalServerError(error) => modelled_error(protocol, error),
         }
     }
 }

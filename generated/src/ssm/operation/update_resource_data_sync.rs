@@ -10,7 +10,7 @@
 //! > **Note:** This API operation only supports a resource data sync that was created with a SyncFromSource `SyncType`.
 
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncConflictException,
@@ -82,14 +82,18 @@ pub enum UpdateResourceDataSyncError {
 
 impl UpdateResourceDataSyncError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerError(error) => modelled_error(error),
-            Self::ResourceDataSyncConflictException(error) => modelled_error(error),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => {
-                modelled_error(error)
+            Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncConflictException(error) => {
+                modelled_error(protocol, error)
             }
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(error),
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ use crate::json_protocol::validation::{
     CONTENT_TYPE_PARAMETERS_INPUT, CONTENT_TYPE_PARAMETERS_OUTPUT,
 };
 use crate::runtime::Operation;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -45,7 +45,7 @@ pub enum ContentTypeParametersError {}
 
 impl ContentTypeParametersError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

@@ -2,7 +2,7 @@
 //! The `DatetimeOffsets` operation.
 
 use crate::json_protocol::validation::DATETIME_OFFSETS_OUTPUT;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -36,7 +36,7 @@ pub enum DatetimeOffsetsError {}
 
 impl DatetimeOffsetsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

@@ -2,7 +2,7 @@
 //! The `EndpointWithHostLabelOperation` operation.
 
 use crate::json_protocol::validation::HOST_LABEL_INPUT;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -35,7 +35,7 @@ pub enum EndpointWithHostLabelOperationError {}
 
 impl EndpointWithHostLabelOperationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

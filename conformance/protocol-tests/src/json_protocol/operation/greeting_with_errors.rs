@@ -8,7 +8,7 @@
 
 use crate::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -51,11 +51,11 @@ pub enum GreetingWithErrorsError {
 
 impl GreetingWithErrorsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ComplexError(error) => modelled_error(error),
-            Self::FooError(error) => modelled_error(error),
-            Self::InvalidGreeting(error) => modelled_error(error),
+            Self::ComplexError(error) => modelled_error(protocol, error),
+            Self::FooError(error) => modelled_error(protocol, error),
+            Self::InvalidGreeting(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -6,7 +6,7 @@
 use crate::json_protocol::types::FooEnum;
 use crate::json_protocol::validation::JSON_ENUMS_INPUT_OUTPUT;
 use crate::runtime::Operation;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -50,7 +50,7 @@ pub enum JsonEnumsError {}
 
 impl JsonEnumsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::json_protocol::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
 use crate::runtime::Operation;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,7 +54,7 @@ pub enum JsonIntEnumsError {}
 
 impl JsonIntEnumsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

@@ -5,7 +5,7 @@ use crate::json_protocol::error::{ErrorWithMembers, ErrorWithoutMembers};
 use crate::json_protocol::types::KitchenSink;
 use crate::json_protocol::validation::KITCHEN_SINK;
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use std::fmt;
 
@@ -34,10 +34,10 @@ pub enum KitchenSinkOperationError {
 
 impl KitchenSinkOperationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ErrorWithMembers(error) => modelled_error(error),
-            Self::ErrorWithoutMembers(error) => modelled_error(error),
+            Self::ErrorWithMembers(error) => modelled_error(protocol, error),
+            Self::ErrorWithoutMembers(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use crate::json_protocol::validation::NULL_OPERATION_INPUT_OUTPUT;
 use crate::runtime::Operation;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -35,7 +35,7 @@ pub enum NullOperationError {}
 
 impl NullOperationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

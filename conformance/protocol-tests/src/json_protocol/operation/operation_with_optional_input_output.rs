@@ -6,7 +6,7 @@ use crate::json_protocol::validation::{
     OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT,
 };
 use crate::runtime::Operation;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -45,7 +45,7 @@ pub enum OperationWithOptionalInputOutputError {}
 
 impl OperationWithOptionalInputOutputError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

@@ -4,7 +4,7 @@
 //! This example serializes an inline document as part of the payload.
 
 use crate::json_protocol::validation::PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Document, Operation};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ pub enum PutAndGetInlineDocumentsError {}
 
 impl PutAndGetInlineDocumentsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

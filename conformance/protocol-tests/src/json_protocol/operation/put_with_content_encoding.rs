@@ -2,7 +2,7 @@
 //! The `PutWithContentEncoding` operation.
 
 use crate::json_protocol::validation::PUT_WITH_CONTENT_ENCODING_INPUT;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -37,7 +37,7 @@ pub enum PutWithContentEncodingError {}
 
 impl PutWithContentEncodingError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

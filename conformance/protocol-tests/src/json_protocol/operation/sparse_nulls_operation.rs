@@ -3,7 +3,7 @@
 
 use crate::json_protocol::validation::SPARSE_NULLS_OPERATION_INPUT_OUTPUT;
 use crate::runtime::Operation;
-use crate::runtime::service::Response;
+use crate::runtime::service::{AwsJson, Response};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -48,7 +48,7 @@ pub enum SparseNullsOperationError {}
 
 impl SparseNullsOperationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, _protocol: AwsJson) -> Response {
         match *self {}
     }
 }

@@ -8,7 +8,7 @@ use crate::machine_learning::error::{
 use crate::machine_learning::types::Prediction;
 use crate::machine_learning::validation::{PREDICT_INPUT, PREDICT_OUTPUT};
 use crate::runtime::Operation;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::Structure;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -64,13 +64,13 @@ pub enum PredictError {
 
 impl PredictError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::InternalServerException(error) => modelled_error(error),
-            Self::InvalidInputException(error) => modelled_error(error),
-            Self::LimitExceededException(error) => modelled_error(error),
-            Self::PredictorNotMountedException(error) => modelled_error(error),
-            Self::ResourceNotFoundException(error) => modelled_error(error),
+            Self::InternalServerException(error) => modelled_error(protocol, error),
+            Self::InvalidInputException(error) => modelled_error(protocol, error),
+            Self::LimitExceededException(error) => modelled_error(protocol, error),
+            Self::PredictorNotMountedException(error) => modelled_error(protocol, error),
+            Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::{EnumString, EnumUnion};
 use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -54,9 +54,9 @@ pub enum MalformedEnumError {
 
 impl MalformedEnumError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }

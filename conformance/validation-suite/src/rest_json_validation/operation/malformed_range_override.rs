@@ -3,7 +3,7 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_RANGE_OVERRIDE_INPUT;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -97,9 +97,9 @@ pub enum MalformedRangeOverrideError {
 
 impl MalformedRangeOverrideError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }

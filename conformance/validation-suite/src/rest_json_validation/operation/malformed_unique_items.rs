@@ -6,7 +6,7 @@ use crate::rest_json_validation::types::{
     FooEnum, FooUnion, GreetingStruct, MissingKeyStructure,
 };
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, DateTime, HttpDate, Operation, Timestamp, Unit};
 use serde::{Deserialize, Serialize};
@@ -92,9 +92,9 @@ pub enum MalformedUniqueItemsError {
 
 impl MalformedUniqueItemsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }

@@ -4,7 +4,7 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::RecursiveUnionOne;
 use crate::rest_json_validation::validation::RECURSIVE_STRUCTURES_INPUT;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit};
 use serde::{Deserialize, Serialize};
@@ -40,9 +40,9 @@ pub enum RecursiveStructuresError {
 
 impl RecursiveStructuresError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }

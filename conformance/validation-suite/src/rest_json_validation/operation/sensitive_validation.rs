@@ -3,7 +3,7 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::SENSITIVE_VALIDATION_INPUT;
-use crate::runtime::service::{Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Redacted, Unit};
 use serde::{Deserialize, Serialize};
@@ -46,9 +46,9 @@ pub enum SensitiveValidationError {
 
 impl SensitiveValidationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self) -> Response {
+    pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(error),
+            Self::ValidationException(error) => modelled_error(protocol, error),
         }
     }
 }
