@@ -5,7 +5,7 @@
 //! [`ir`], the [`passes`] resolve types, name things and box recursion, and
 //! [`emit`] writes the crate's files. Nothing writes to the disk: [`generate`]
 //! returns the files, and the caller writes them ([`generate_files`] does the
-//! same from spec files in memory).
+//! same from spec files in memory). [`sweep`] runs many models through it.
 
 pub mod ast;
 pub mod check;
@@ -22,6 +22,7 @@ pub mod passes;
 pub mod pattern;
 pub mod shape_id;
 pub mod stale;
+pub mod sweep;
 pub mod traits;
 
 use std::collections::BTreeMap;
