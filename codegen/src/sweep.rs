@@ -528,7 +528,10 @@ fn sweep_file(path: &Path, file: &Path, crate_name: &str, options: &Options) -> 
     let json: Value = match serde_json::from_str(&text) {
         Ok(json) => json,
         Err(e) => {
-            row.fail(Outcome::ImportFailed, format!("{shown}: invalid JSON: {e}"), 0);
+            let message = e.to_string();
+            let message = message.rfind(" at line ").map_or(&message[..], |at| &message[..at]);
+            let at = format!("line {}, column {}", e.line(), e.column());
+            row.fail(Outcome::ImportFailed, format!("{shown}: invalid JSON at {at}: {message}"), 0);
             return Found::Model(Box::new(row), None);
         }
     };
