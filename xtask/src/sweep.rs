@@ -51,7 +51,7 @@ pub fn sweep(args: &[String], root: &Path) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    eprintln!("generated in {:.1} s", start.elapsed().as_secs_f64());
+    eprintln!("imported and generated in {:.1} s", start.elapsed().as_secs_f64());
     if build {
         if let Err(e) = build_all(&root.join("target/sweep"), root, &mut result) {
             eprintln!("error: {e}");
