@@ -3,8 +3,9 @@
 //! The pipeline: [`load`] reads a spec directory, [`check`] refuses bad
 //! models with errors that name the file and shape, [`lower`] builds the
 //! [`ir`], the [`passes`] resolve types, name things and box recursion, and
-//! [`emit`] writes the crate's files. Nothing touches the disk but `load`:
-//! [`generate`] returns the files, and the caller writes them.
+//! [`emit`] writes the crate's files. Nothing writes to the disk: [`generate`]
+//! returns the files, and the caller writes them ([`generate_files`] does the
+//! same from spec files in memory). [`sweep`] runs many models through it.
 
 pub mod ast;
 pub mod check;
@@ -21,12 +22,14 @@ pub mod passes;
 pub mod pattern;
 pub mod shape_id;
 pub mod stale;
+pub mod sweep;
 pub mod traits;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use diagnostic::{Diagnostic, Diagnostics, Severity};
+pub use import::SpecFiles;
 
 /// How to generate a crate.
 #[derive(Clone, Debug)]
@@ -113,13 +116,24 @@ pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
 /// Loads, checks and lowers one service's spec directory into finished IR.
 /// Returns the IR and any warnings, or every error found.
 pub fn load_service(dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostics> {
-    let model = load::load_dir(dir)?;
-    let diagnostics = check::check(&model);
+    finish(&load::load_dir(dir)?, dir)
+}
+
+/// [`load_service`] for spec files held in memory, read as the files of a
+/// spec directory `dir` (which names the module and appears in messages;
+/// it need not exist).
+pub fn load_service_files(dir: &Path, files: &SpecFiles) -> Result<(ir::Service, Diagnostics), Diagnostics> {
+    finish(&load::load_files(dir, files)?, dir)
+}
+
+/// Checks and lowers a loaded model.
+fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostics> {
+    let diagnostics = check::check(model);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     let module = module_name(dir)?;
-    let mut service = lower::lower(&model, &module)?;
+    let mut service = lower::lower(model, &module)?;
     let mut diagnostics = diagnostics;
     diagnostics.extend(passes::run(&mut service)?);
     Ok((service, diagnostics))
@@ -171,4 +185,13 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnosti
         }
     }
     Ok(Generated { files: emit::emit_crate(&services, settings), warnings })
+}
+
+/// Generates a crate from one service's spec files held in memory (as
+/// [`import::slice_smithy`] returns them), as [`generate`] would from a
+/// spec directory `dir` holding them: `dir` names the service's module and
+/// appears in messages, but nothing is read or written.
+pub fn generate_files(dir: &Path, files: &SpecFiles, settings: &Settings) -> Result<Generated, Diagnostics> {
+    let (service, warnings) = load_service_files(dir, files)?;
+    Ok(Generated { files: emit::emit_crate(std::slice::from_ref(&service), settings), warnings })
 }

@@ -1,6 +1,8 @@
 //! Reads a spec directory: every `*.json` file in it, in file-name order,
 //! merged into one set of shapes that remembers which file each came from.
+//! [`load_files`] does the same for spec files held in memory.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -9,6 +11,7 @@ use serde_json::Value;
 
 use crate::ast::{self, ModelFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::import::SpecFiles;
 
 /// The shapes of one spec directory, before checks.
 #[derive(Debug)]
@@ -55,7 +58,30 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
 /// find, not only the first.
 pub fn load_dir(dir: &Path) -> Result<LoadedModel, Diagnostics> {
     let files = spec_files(dir)?;
-    if files.is_empty() {
+    let texts = files.into_iter().map(|file| {
+        let text = fs::read_to_string(&file)
+            .map(Cow::Owned)
+            .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file));
+        (file, text)
+    });
+    merge(dir, texts)
+}
+
+/// Merges spec files held in memory (file name to text) as [`load_dir`]
+/// merges the files of `dir`: the same checks, and messages that name
+/// `dir/<file name>`, although nothing is read from the disk.
+pub fn load_files(dir: &Path, files: &SpecFiles) -> Result<LoadedModel, Diagnostics> {
+    // `SpecFiles` is ordered by name, as `spec_files` orders a directory.
+    merge(dir, files.iter().map(|(name, text)| (dir.join(name), Ok(Cow::Borrowed(text.as_str())))))
+}
+
+/// Loads each file's text (or the error reading it) into one model, in the
+/// order given.
+fn merge<'a>(
+    dir: &Path,
+    texts: impl ExactSizeIterator<Item = (PathBuf, Result<Cow<'a, str>, Diagnostic>)>,
+) -> Result<LoadedModel, Diagnostics> {
+    if texts.len() == 0 {
         return Err(Diagnostic::error("the spec directory holds no *.json files")
             .in_file(dir)
             .help("put the service's Smithy 2.0 JSON AST files in this directory")
@@ -64,16 +90,14 @@ pub fn load_dir(dir: &Path) -> Result<LoadedModel, Diagnostics> {
     let mut model =
         LoadedModel { dir: dir.to_path_buf(), files: Vec::new(), metadata: BTreeMap::new(), shapes: BTreeMap::new() };
     let mut diagnostics = Diagnostics::default();
-    for file in files {
-        let text = match fs::read_to_string(&file) {
-            Ok(text) => text,
-            Err(e) => {
-                diagnostics.push(Diagnostic::error(format!("cannot read the file: {e}")).in_file(&file));
-                continue;
+    for (file, text) in texts {
+        match text {
+            Ok(text) => {
+                load_file(&file, &text, &mut model, &mut diagnostics);
+                model.files.push(file);
             }
-        };
-        load_file(&file, &text, &mut model, &mut diagnostics);
-        model.files.push(file);
+            Err(e) => diagnostics.push(e),
+        }
     }
     if diagnostics.has_errors() {
         diagnostics.sort();
@@ -221,5 +245,32 @@ mod tests {
     fn smithy_1_is_refused() {
         let err = load(r#"{"smithy": "1.0", "shapes": {}}"#).unwrap_err();
         assert!(err.to_string().contains("unsupported Smithy version \"1.0\""), "{err}");
+    }
+
+    #[test]
+    fn files_in_memory_load_as_the_directory_would() {
+        let dir = std::env::temp_dir().join(format!("codegen-load-files-{}", std::process::id())).join("svc");
+        fs::create_dir_all(&dir).unwrap();
+        let mut files = SpecFiles::new();
+        files.insert("b.json".into(), r#"{"smithy": "2.0", "shapes": {"a#B": {"type": "string"}}}"#.into());
+        files.insert(
+            "a.json".into(),
+            r#"{"smithy": "2.0", "shapes": {"a#A": {"type": "string"}, "a#B": {"type": "string"}}}"#.into(),
+        );
+        for (name, text) in &files {
+            fs::write(dir.join(name), text).unwrap();
+        }
+        let from_disk = load_dir(&dir).unwrap_err().to_string();
+        let _ = fs::remove_dir_all(dir.parent().unwrap());
+        assert_eq!(load_files(&dir, &files).unwrap_err().to_string(), from_disk);
+        assert!(from_disk.contains("svc/b.json: a#B: shape is defined twice, here and in "), "{from_disk}");
+
+        files.remove("b.json");
+        let model = load_files(Path::new("svc"), &files).unwrap();
+        assert_eq!(model.files, [PathBuf::from("svc/a.json")]);
+        assert_eq!(model.shapes["a#A"].file, Path::new("svc/a.json"));
+        assert!(
+            load_files(Path::new("svc"), &SpecFiles::new()).unwrap_err().to_string().contains("holds no *.json files")
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! arguments and writes files; everything else happens in the library.
 
 mod measure;
+mod sweep;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -9,11 +10,13 @@ use std::process::{Command, ExitCode};
 use std::{env, fs, io};
 
 use codegen::stale::{OWNED_DIRS, Stale, stale_files};
+use codegen::sweep::read_model;
 use codegen::{Generated, Settings};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
        cargo xtask import (--smithy FILE | --botocore FILE) [--operations A,B] [--out DIR]
+       cargo xtask sweep DIR [--build] [--protocol P[,P...]]
        cargo xtask conformance
        cargo xtask measure
 
@@ -30,6 +33,15 @@ import       brings a service model into a spec directory: a Smithy JSON AST
              shape they reach, one file per operation plus shared.json
   --out DIR          the spec directory (default: specs/<the service's sdkId>); its
                      *.json files belong to the import, and stale ones are removed
+sweep        checks every model under DIR (recursively; *.json and *.json.gz,
+             Smithy JSON AST or botocore service-2.json; other JSON is
+             skipped): imports and generates each in memory, then prints one
+             row per model (protocol, operations, result, first error) and a
+             summary; exits 1 if any failed
+  --build            also build the crates in one workspace under target/sweep/
+                     (cargo build, clippy and doc, warnings denied)
+  --protocol LIST    only models of these protocols (awsJson1_0, awsJson1_1,
+                     restJson1, ..., or awsJson for both awsJson versions)
 conformance  runs Smithy's validation suite and awsJson1.1 protocol tests
              against generated crates and prints the results
 measure      times the generated crate's build (debug and release, its
@@ -54,6 +66,7 @@ fn main() -> ExitCode {
         },
         Some("conformance") => conformance(),
         Some("import") => import(&args[1..]),
+        Some("sweep") => sweep::sweep(&args[1..], &root()),
         Some("measure") => match measure::measure(&root()) {
             Ok(table) => {
                 print!("{table}");
@@ -312,18 +325,6 @@ fn import(args: &[String]) -> ExitCode {
     }
     println!("{}: {written} written, {removed} removed, {} unchanged", shown(&out).display(), files.len() - written);
     ExitCode::SUCCESS
-}
-
-/// A model file's text; `.gz` files (as botocore ships them) are inflated.
-fn read_model(path: &Path) -> io::Result<String> {
-    let bytes = fs::read(path)?;
-    if path.extension().is_some_and(|e| e == "gz") {
-        let mut text = String::new();
-        io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)?;
-        Ok(text)
-    } else {
-        String::from_utf8(bytes).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
-    }
 }
 
 /// Runs the suite's report (a binary of the `conformance` crate, so that

@@ -1,0 +1,236 @@
+//! `cargo xtask sweep DIR [--build] [--protocol P,...]`: every model under a
+//! directory through the generator (`codegen::sweep`), and with `--build`
+//! the generated crates through cargo build, clippy and rustdoc, warnings
+//! denied, in one throwaway workspace under `target/sweep/`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{self, BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use codegen::sweep::{Options, Outcome, Progress, Sweep, parse_protocols};
+use serde_json::Value;
+
+use crate::USAGE;
+
+pub fn sweep(args: &[String], root: &Path) -> ExitCode {
+    let usage = |message: &str| {
+        eprintln!("error: {message}\n\n{USAGE}");
+        ExitCode::from(2)
+    };
+    let (mut dir, mut build, mut protocols) = (None, false, None);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--build" => build = true,
+            "--protocol" => match args.next().map(|list| parse_protocols(list)) {
+                Some(Ok(list)) => protocols = Some(list),
+                Some(Err(e)) => return usage(&e),
+                None => return usage("--protocol needs a value"),
+            },
+            flag if flag.starts_with('-') => return usage(&format!("unknown argument `{flag}`")),
+            path if dir.is_none() => dir = Some(Path::new(path).to_path_buf()),
+            _ => return usage("sweep takes one directory"),
+        }
+    }
+    let Some(dir) = dir else { return usage("sweep needs a directory") };
+
+    let start = Instant::now();
+    let options = Options { protocols, keep_files: build };
+    let progress = |p: Progress<'_>| {
+        if let Some(row) = p.row {
+            eprintln!("[{:>w$}/{}] {}: {}", p.done, p.total, row.service, row.outcome, w = p.total.to_string().len());
+        }
+    };
+    let mut result = match codegen::sweep::sweep(&dir, &options, &progress) {
+        Ok(result) => result,
+        Err(e) => {
+            eprintln!("error: {}: {e}", dir.display());
+            return ExitCode::FAILURE;
+        }
+    };
+    eprintln!("imported and generated in {:.1} s", start.elapsed().as_secs_f64());
+    if build {
+        if let Err(e) = build_all(&root.join("target/sweep"), root, &mut result) {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+        eprintln!("done in {:.1} s", start.elapsed().as_secs_f64());
+    }
+    println!("{result}");
+    if result.failed() { ExitCode::FAILURE } else { ExitCode::SUCCESS }
+}
+
+/// Writes the crates that generated into one workspace under `dir` and runs
+/// cargo build, clippy and doc over it, each once, recording in each row the
+/// first step that fails for its crate.
+fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
+    let crates = dir.join("crates");
+    let io_error = |path: &Path, e: io::Error| format!("{}: {e}", path.display());
+    if crates.exists() {
+        fs::remove_dir_all(&crates).map_err(|e| io_error(&crates, e))?;
+    }
+    let mut members = Vec::new();
+    for row in &mut sweep.rows {
+        let Some(generated) = row.generated.take() else { continue };
+        let out = crates.join(&row.crate_name);
+        for (path, contents) in &generated.files {
+            let path = out.join(path);
+            fs::create_dir_all(path.parent().expect("files are inside the crate")).map_err(|e| io_error(&path, e))?;
+            fs::write(&path, contents).map_err(|e| io_error(&path, e))?;
+        }
+        members.push(format!("    \"crates/{}\",\n", row.crate_name));
+    }
+    sweep.built = true;
+    if members.is_empty() {
+        return Ok(());
+    }
+    let manifest = dir.join("Cargo.toml");
+    let text = format!(
+        "# Written by `cargo xtask sweep --build`; thrown away by the next run.\n[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n",
+        members.concat()
+    );
+    fs::write(&manifest, text).map_err(|e| io_error(&manifest, e))?;
+    // Start from this workspace's lock file: the same dependency versions,
+    // and no registry lookup when they are already downloaded.
+    let lock = dir.join("Cargo.lock");
+    if !lock.exists() {
+        fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| io_error(&lock, e))?;
+    }
+
+    let steps: [(&str, Outcome, &[&str]); 3] = [
+        ("build", Outcome::BuildFailed, &["build", "--workspace", "--keep-going", "--message-format=json"]),
+        (
+            "clippy",
+            Outcome::ClippyFailed,
+            &["clippy", "--workspace", "--keep-going", "--message-format=json", "--", "-D", "warnings"],
+        ),
+        ("doc", Outcome::DocFailed, &["doc", "--workspace", "--no-deps", "--keep-going", "--message-format=json"]),
+    ];
+    for (step, outcome, args) in steps {
+        // Crates still in the running, by their library target's name.
+        let targets: BTreeMap<String, usize> = sweep
+            .rows
+            .iter()
+            .enumerate()
+            .filter(|(_, row)| row.outcome == Outcome::Ok)
+            .map(|(i, row)| (row.crate_name.replace('-', "_"), i))
+            .collect();
+        if targets.is_empty() {
+            break;
+        }
+        eprintln!("cargo {step}: {} crates in {}", targets.len(), dir.display());
+        // Crates that failed a step already are left out of the next.
+        let mut args: Vec<&str> = args.to_vec();
+        let flags = args.iter().position(|a| *a == "--").unwrap_or(args.len());
+        let failed = sweep.rows.iter().filter(|r| r.outcome.from_build());
+        let excluded: Vec<&str> = failed.flat_map(|r| ["--exclude", r.crate_name.as_str()]).collect();
+        args.splice(flags..flags, excluded);
+        let report = run_cargo(dir, &args)?;
+        for (target, i) in &targets {
+            let row = &mut sweep.rows[*i];
+            match report.errors.get(target) {
+                Some((first, count)) => row.fail(outcome, first.clone(), count - 1),
+                None if !report.success && !report.built.contains(target) => {
+                    row.fail(outcome, format!("cargo {step} failed before building this crate (see its output)"), 0)
+                }
+                None => {}
+            }
+        }
+    }
+    Ok(())
+}
+
+/// What one cargo run said, by target name.
+struct Report {
+    success: bool,
+    /// Targets cargo finished (`compiler-artifact`).
+    built: BTreeSet<String>,
+    /// Each target's first error (`file:line: message`) and error count.
+    errors: BTreeMap<String, (String, usize)>,
+}
+
+fn run_cargo(dir: &Path, args: &[&str]) -> Result<Report, String> {
+    let target_dir = dir.join("target");
+    let mut child = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        .args(args)
+        .current_dir(dir)
+        // The same flags for every step, so that dependencies build once.
+        .env("RUSTFLAGS", "-Dwarnings")
+        .env("RUSTDOCFLAGS", "-Dwarnings")
+        .env("CARGO_TARGET_DIR", &target_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit()) // cargo's progress
+        .spawn()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    let mut report = read_messages(BufReader::new(child.stdout.take().expect("piped")))
+        .map_err(|e| format!("reading cargo's output: {e}"))?;
+    report.success = child.wait().map_err(|e| format!("waiting for cargo: {e}"))?.success();
+    Ok(report)
+}
+
+/// Reads cargo's JSON messages (`--message-format=json`, one a line).
+fn read_messages(reader: impl BufRead) -> io::Result<Report> {
+    let mut report = Report { success: false, built: BTreeSet::new(), errors: BTreeMap::new() };
+    for line in reader.lines() {
+        let line = line?;
+        let Ok(message) = serde_json::from_str::<Value>(&line) else { continue };
+        let Some(target) = message["target"]["name"].as_str() else { continue };
+        match message["reason"].as_str() {
+            Some("compiler-artifact") => {
+                report.built.insert(target.to_string());
+            }
+            Some("compiler-message") => {
+                if let Some(error) = error_text(&message["message"]) {
+                    let entry = report.errors.entry(target.to_string()).or_insert((error, 0));
+                    entry.1 += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(report)
+}
+
+/// An error diagnostic as `file:line: <its rendered first line>`; `None`
+/// for warnings, notes and the closing "aborting due to N errors".
+fn error_text(diagnostic: &Value) -> Option<String> {
+    if diagnostic["level"] != "error" {
+        return None;
+    }
+    let spans = diagnostic["spans"].as_array()?;
+    let span = spans.iter().find(|s| s["is_primary"] == true).or(spans.first())?;
+    let rendered = diagnostic["rendered"].as_str().or(diagnostic["message"].as_str()).unwrap_or_default();
+    let first = rendered.lines().next().unwrap_or_default();
+    // Paths are relative to the sweep workspace: show them from the crate root.
+    let file = span["file_name"].as_str().unwrap_or("?");
+    let file = file.strip_prefix("crates/").and_then(|f| f.split_once('/')).map_or(file, |(_, f)| f);
+    Some(format!("{file}:{}: {first}", span["line_start"]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_attributed_to_their_crate() {
+        let lines = [
+            r#"{"reason":"compiler-artifact","package_id":"registry+https://github.com/rust-lang/crates.io-index#serde@1.0.0","target":{"name":"serde"}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///w/target/sweep/crates/sweep-a#0.1.0","target":{"name":"sweep_a"},"message":{"level":"warning","rendered":"warning: x","spans":[]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///w/target/sweep/crates/sweep-a#0.1.0","target":{"name":"sweep_a"},"message":{"level":"error","rendered":"error: unused variable: `x`\n --> crates/sweep-a/src/lib.rs:13:25\n","spans":[{"file_name":"crates/sweep-a/src/lib.rs","line_start":13,"is_primary":true}]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///w/target/sweep/crates/sweep-a#0.1.0","target":{"name":"sweep_a"},"message":{"level":"error","rendered":"error: function `f` is never used\n","spans":[{"file_name":"crates/sweep-a/src/lib.rs","line_start":13,"is_primary":true}]}}"#,
+            r#"{"reason":"compiler-message","package_id":"path+file:///w/target/sweep/crates/sweep-a#0.1.0","target":{"name":"sweep_a"},"message":{"level":"error","rendered":"error: aborting due to 2 previous errors\n","spans":[]}}"#,
+            r#"{"reason":"compiler-artifact","package_id":"path+file:///w/target/sweep/crates/sweep-b#0.1.0","target":{"name":"sweep_b"}}"#,
+            r#"{"reason":"build-finished","success":false}"#,
+            "not json",
+        ];
+        let report = read_messages(lines.join("\n").as_bytes()).unwrap();
+        assert_eq!(
+            report.errors.into_iter().collect::<Vec<_>>(),
+            [("sweep_a".to_string(), ("src/lib.rs:13: error: unused variable: `x`".to_string(), 2))]
+        );
+        assert_eq!(report.built.into_iter().collect::<Vec<_>>(), ["serde", "sweep_b"]);
+    }
+}
