@@ -192,11 +192,23 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         })
         .collect();
 
-    // The service.
-    let service_name = meta
-        .target_prefix
-        .clone()
-        .unwrap_or_else(|| meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()).replace(' ', ""));
+    // The service, named after `targetPrefix` (the `X-Amz-Target` prefix).
+    // Smithy shape names cannot contain dots: a dotted prefix (CloudTrail's
+    // `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`) names the
+    // service after its last segment and the rest stays out of the shape id.
+    // The awsJson router accepts a target whose prefix is the service name or
+    // ends in `.` and the service name, so clients that send the whole prefix
+    // (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`)
+    // still reach the operation.
+    let service_name = match &meta.target_prefix {
+        Some(prefix) => prefix.rsplit('.').next().unwrap_or(prefix).to_string(),
+        None => meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()).replace(' ', ""),
+    };
+    if !crate::shape_id::is_identifier(&service_name) {
+        return Err(error(format!(
+            "the service name {service_name:?} (from targetPrefix or serviceId) is not a Smithy identifier"
+        )));
+    }
     let mut service_traits = serde_json::Map::new();
     service_traits.insert("aws.api#service".into(), json!({"sdkId": meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()), "endpointPrefix": meta.endpoint_prefix}));
     service_traits.insert(
@@ -403,6 +415,9 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
     Ok((text, warnings))
 }
+
+#[cfg(test)]
+mod tests;
 
 /// A JSON object's text with its members in the given order.
 fn object(members: &[(String, Value)]) -> String {
