@@ -61,7 +61,11 @@ struct Member {
     idempotency_token: bool,
     #[serde(default)]
     deprecated: bool,
+    deprecated_message: Option<String>,
+    deprecated_since: Option<String>,
     timestamp_format: Option<String>,
+    /// An endpoint rule set parameter the member supplies (clients only).
+    context_param: Option<Value>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -97,6 +101,12 @@ struct Shape {
     timestamp_format: Option<String>,
     #[serde(default)]
     deprecated: bool,
+    deprecated_message: Option<String>,
+    deprecated_since: Option<String>,
+    /// A structure that is a Smithy document (untyped JSON).
+    #[serde(default)]
+    document: bool,
+    retryable: Option<Retryable>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -105,10 +115,56 @@ struct Shape {
 #[serde(rename_all = "camelCase")]
 struct ErrorInfo {
     http_status_code: Option<u16>,
+    /// The awsQuery error code, when it is not the shape's name.
+    code: Option<String>,
+    /// awsQuery's "Sender" fault type: the same as not being a `fault`.
+    sender_fault: Option<bool>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
 }
 
-/// Fields that carry nothing the generated code needs.
-const IGNORED: &[&str] = &["deprecatedMessage", "flattened", "locationName", "xmlNamespace", "wrapper"];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Retryable {
+    #[serde(default)]
+    throttling: bool,
+}
+
+/// Shape and member fields that carry nothing a server needs, and why.
+/// (`locationName` is not among them: botocore's JSON serializer sends a
+/// member under its `locationName`, which awsJson's Smithy form cannot say;
+/// no awsJson model uses it, so it is refused until one does.)
+const IGNORED: &[(&str, &str)] = &[
+    ("flattened", "how XML and query protocols write a list or map; JSON has no wrapper to leave out"),
+    ("xmlNamespace", "XML serialization only"),
+    ("wrapper", "a query-protocol result wrapper; botocore's runtime does not read it"),
+    // `synthetic: true` marks some exception shapes (throttling, invalid
+    // parameter) that AWS's model tooling added to the service's own; botocore
+    // never reads it, and AWS's Smithy models of the same shapes (MemoryDB's
+    // InvalidParameterCombinationException, License Manager's
+    // InvalidParameterValueException) are plain errors with no trait for it.
+    ("synthetic", "a marker of AWS's model tooling that no botocore code reads and Smithy has no trait for"),
+];
+
+/// The first field of `rest` that `known` does not list.
+fn unknown<'a>(rest: &'a BTreeMap<String, Value>, known: &[(&str, &str)]) -> Option<&'a str> {
+    rest.keys().map(String::as_str).find(|k| !known.iter().any(|(name, _)| name == k))
+}
+
+/// `@deprecated`, with botocore's message and date when it gives them.
+fn deprecated(flag: bool, message: &Option<String>, since: &Option<String>) -> Option<Value> {
+    if !flag && message.is_none() && since.is_none() {
+        return None;
+    }
+    let mut value = serde_json::Map::new();
+    if let Some(message) = message {
+        value.insert("message".into(), json!(message));
+    }
+    if let Some(since) = since {
+        value.insert("since".into(), json!(since));
+    }
+    Some(Value::Object(value))
+}
 
 /// Converts `text`, a botocore `service-2.json` named `source` in messages,
 /// to a Smithy JSON AST model; also returns the renames it had to make.
@@ -262,8 +318,14 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
 
     for (name, shape) in model.shapes.iter().filter(|(name, _)| !merged.contains(*name)) {
         let at = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).at_shape(name).into() };
-        if let Some(key) = shape.rest.keys().find(|k| !IGNORED.contains(&k.as_str())) {
+        if let Some(key) = unknown(&shape.rest, IGNORED) {
             return Err(at(format!("botocore field `{key}` is not understood; the converter must learn it")));
+        }
+        if let Some(key) = shape.error.as_ref().and_then(|e| unknown(&e.rest, &[])) {
+            return Err(at(format!("botocore field `error.{key}` is not understood; the converter must learn it")));
+        }
+        if shape.document && shape.kind != "structure" {
+            return Err(at(format!("a `document` of type {:?}; botocore documents are structures", shape.kind)));
         }
         let numeric = matches!(shape.kind.as_str(), "integer" | "long" | "float" | "double");
         let mut traits = serde_json::Map::new();
@@ -288,8 +350,8 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if shape.sensitive {
             traits.insert("smithy.api#sensitive".into(), json!({}));
         }
-        if shape.deprecated {
-            traits.insert("smithy.api#deprecated".into(), json!({}));
+        if let Some(value) = deprecated(shape.deprecated, &shape.deprecated_message, &shape.deprecated_since) {
+            traits.insert("smithy.api#deprecated".into(), value);
         }
         if let Some(format) = &shape.timestamp_format {
             traits.insert(
@@ -302,6 +364,23 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             if let Some(status) = shape.error.as_ref().and_then(|e| e.http_status_code) {
                 traits.insert("smithy.api#httpError".into(), json!(status));
             }
+        } else if shape.error.is_some() || shape.retryable.is_some() || shape.fault {
+            return Err(at("`error`, `retryable` or `fault` on a shape that is not an `exception`".into()));
+        }
+        if let Some(error) = &shape.error {
+            if error.sender_fault == Some(true) && shape.fault {
+                return Err(at("an exception that is both a `fault` and a `senderFault`".into()));
+            }
+            // As in AWS's Smithy models (Keyspaces' AccessDeniedException).
+            if let Some(code) = &error.code {
+                let status =
+                    error.http_status_code.ok_or_else(|| at("`error.code` without `httpStatusCode`".into()))?;
+                traits.insert("aws.protocols#awsQueryError".into(), json!({"code": code, "httpResponseCode": status}));
+            }
+        }
+        if let Some(retryable) = &shape.retryable {
+            let value = if retryable.throttling { json!({"throttling": true}) } else { json!({}) };
+            traits.insert("smithy.api#retryable".into(), value);
         }
         // Unboxed primitives have a zero default, as botocore clients assume.
         if default_of(shape).is_some() {
@@ -318,7 +397,7 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         // `in_structure`: only structure members take `@default`.
         let member =
             |m: &Member, member_name: &str, required: bool, in_structure: bool| -> Result<Value, Diagnostics> {
-                if let Some(key) = m.rest.keys().find(|k| !IGNORED.contains(&k.as_str())) {
+                if let Some(key) = unknown(&m.rest, IGNORED) {
                     return Err(at(format!("botocore member field `{key}` (on {member_name}) is not understood")));
                 }
                 let mut traits = serde_json::Map::new();
@@ -331,8 +410,11 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                 if m.idempotency_token {
                     traits.insert("smithy.api#idempotencyToken".into(), json!({}));
                 }
-                if m.deprecated {
-                    traits.insert("smithy.api#deprecated".into(), json!({}));
+                if let Some(value) = deprecated(m.deprecated, &m.deprecated_message, &m.deprecated_since) {
+                    traits.insert("smithy.api#deprecated".into(), value);
+                }
+                if let Some(param) = &m.context_param {
+                    traits.insert("smithy.rules#contextParam".into(), param.clone());
                 }
                 if let Some(format) = &m.timestamp_format {
                     traits.insert(
@@ -378,6 +460,12 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                 }
                 out.push(("members", object(&members)));
             }
+            ("structure", _) if shape.document => {
+                if shape.members.as_ref().is_some_and(|m| m.iter().next().is_some()) || shape.union {
+                    return Err(at("a `document` with members, or a union".into()));
+                }
+                out.push(("type", json!("document").to_string()));
+            }
             ("structure", _) => {
                 out.push(("type", json!(if shape.union { "union" } else { "structure" }).to_string()));
                 let mut members = Vec::new();
@@ -415,9 +503,6 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
     Ok((text, warnings))
 }
-
-#[cfg(test)]
-mod tests;
 
 /// A JSON object's text with its members in the given order.
 fn object(members: &[(String, Value)]) -> String {
@@ -463,3 +548,6 @@ fn enum_member_name(value: &str) -> String {
     }
     name
 }
+
+#[cfg(test)]
+mod tests;

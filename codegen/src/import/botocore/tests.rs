@@ -83,3 +83,203 @@ fn a_target_prefix_that_is_no_identifier_is_refused() {
     let error = refuse(&model(json!({"targetPrefix": "Example-2020"}), json!({}), json!({})));
     assert!(error.contains("\"Example-2020\"") && error.contains("not a Smithy identifier"), "{error}");
 }
+
+#[test]
+fn a_document_structure_is_a_document_shape() {
+    // glue/2017-03-31: Records, Record.
+    let shapes = json!({
+        "Records": {"type": "list", "member": {"shape": "Record"}, "sensitive": true},
+        "Record": {"type": "structure", "members": {}, "document": true, "sensitive": true}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    assert_eq!(shape(&smithy, "Record"), &json!({"type": "document", "traits": {"smithy.api#sensitive": {}}}));
+    assert_eq!(shape(&smithy, "Records")["member"], json!({"target": "com.amazonaws.example#Record"}));
+}
+
+#[test]
+fn a_document_with_members_is_refused() {
+    let shapes = json!({"Record": {"type": "structure", "members": {"A": {"shape": "Record"}}, "document": true}});
+    assert!(refuse(&model(json!({}), json!({}), shapes)).contains("a `document` with members"));
+}
+
+#[test]
+fn retryable_errors_are_retryable_and_throttling_when_botocore_says_so() {
+    // pricing/2017-10-15: ThrottlingException, InternalErrorException, errorMessage.
+    let shapes = json!({
+        "ThrottlingException": {
+            "type": "structure",
+            "members": {"Message": {"shape": "errorMessage"}},
+            "exception": true,
+            "retryable": {"throttling": true}
+        },
+        "InternalErrorException": {
+            "type": "structure",
+            "members": {"Message": {"shape": "errorMessage"}},
+            "exception": true,
+            "fault": true,
+            "retryable": {"throttling": false}
+        },
+        "errorMessage": {"type": "string"}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    assert_eq!(
+        shape(&smithy, "ThrottlingException")["traits"],
+        json!({"smithy.api#error": "client", "smithy.api#retryable": {"throttling": true}})
+    );
+    assert_eq!(
+        shape(&smithy, "InternalErrorException")["traits"],
+        json!({"smithy.api#error": "server", "smithy.api#retryable": {}})
+    );
+}
+
+#[test]
+fn retryable_is_refused_on_a_shape_that_is_no_exception() {
+    let shapes = json!({"S": {"type": "structure", "members": {}, "retryable": {"throttling": false}}});
+    assert!(refuse(&model(json!({}), json!({}), shapes)).contains("not an `exception`"));
+}
+
+#[test]
+fn deprecation_keeps_its_message_and_date_on_shapes_and_members() {
+    // ecs/2014-11-13: InferenceAccelerator, InferenceAccelerators and the
+    // member of RegisterTaskDefinitionRequest that uses them (other members
+    // left out); codedeploy/2014-10-06: InstanceIdRequiredException.
+    let shapes = json!({
+        "InferenceAccelerator": {
+            "type": "structure",
+            "required": ["deviceName", "deviceType"],
+            "members": {"deviceName": {"shape": "String"}, "deviceType": {"shape": "String"}},
+            "deprecated": true,
+            "deprecatedMessage": "This feature is no longer available.",
+            "deprecatedSince": "2023-04-15"
+        },
+        "InferenceAccelerators": {
+            "type": "list",
+            "member": {"shape": "InferenceAccelerator"},
+            "deprecated": true,
+            "deprecatedMessage": "This feature is no longer available.",
+            "deprecatedSince": "2023-04-15"
+        },
+        "RegisterTaskDefinitionRequest": {
+            "type": "structure",
+            "members": {
+                "inferenceAccelerators": {
+                    "shape": "InferenceAccelerators",
+                    "deprecated": true,
+                    "deprecatedMessage": "This feature is no longer available.",
+                    "deprecatedSince": "2023-04-15"
+                }
+            }
+        },
+        "InstanceIdRequiredException": {
+            "type": "structure",
+            "members": {},
+            "deprecated": true,
+            "deprecatedMessage": "This exception is deprecated, use DeploymentTargetIdRequiredException instead.",
+            "exception": true
+        },
+        "String": {"type": "string"}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    let full = json!({"message": "This feature is no longer available.", "since": "2023-04-15"});
+    assert_eq!(shape(&smithy, "InferenceAccelerator")["traits"]["smithy.api#deprecated"], full);
+    assert_eq!(shape(&smithy, "InferenceAccelerators")["traits"]["smithy.api#deprecated"], full);
+    let member = &shape(&smithy, "RegisterTaskDefinitionRequest")["members"]["inferenceAccelerators"];
+    assert_eq!(member["traits"]["smithy.api#deprecated"], full);
+    assert_eq!(
+        shape(&smithy, "InstanceIdRequiredException")["traits"]["smithy.api#deprecated"],
+        json!({"message": "This exception is deprecated, use DeploymentTargetIdRequiredException instead."})
+    );
+}
+
+#[test]
+fn a_context_param_is_kept_on_its_member() {
+    // dynamodb/2012-08-10: CreateBackupInput, TableArn, BackupName.
+    let shapes = json!({
+        "CreateBackupInput": {
+            "type": "structure",
+            "required": ["TableName", "BackupName"],
+            "members": {
+                "TableName": {"shape": "TableArn", "contextParam": {"name": "ResourceArn"}},
+                "BackupName": {"shape": "BackupName"}
+            }
+        },
+        "TableArn": {"type": "string", "max": 1024, "min": 1},
+        "BackupName": {"type": "string", "max": 255, "min": 3, "pattern": "[a-zA-Z0-9_.-]+"}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    assert_eq!(
+        shape(&smithy, "CreateBackupInput")["members"]["TableName"],
+        json!({
+            "target": "com.amazonaws.example#TableArn",
+            "traits": {"smithy.api#required": {}, "smithy.rules#contextParam": {"name": "ResourceArn"}}
+        })
+    );
+}
+
+#[test]
+fn a_synthetic_exception_is_a_plain_error() {
+    // dynamodb/2012-08-10: ThrottlingException (its members' shapes stubbed).
+    let shapes = json!({
+        "ThrottlingException": {
+            "type": "structure",
+            "members": {"message": {"shape": "AvailabilityErrorMessage"}},
+            "exception": true,
+            "synthetic": true
+        },
+        "AvailabilityErrorMessage": {"type": "string"}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    assert_eq!(shape(&smithy, "ThrottlingException")["traits"], json!({"smithy.api#error": "client"}));
+}
+
+#[test]
+fn an_error_code_is_an_aws_query_error() {
+    // keyspaces/2022-02-10: AccessDeniedException, InternalServerException, String.
+    let shapes = json!({
+        "AccessDeniedException": {
+            "type": "structure",
+            "members": {"message": {"shape": "String"}},
+            "error": {"code": "AccessDeniedException", "httpStatusCode": 403, "senderFault": true},
+            "exception": true
+        },
+        "InternalServerException": {
+            "type": "structure",
+            "members": {"message": {"shape": "String"}},
+            "error": {"code": "InternalServerException", "httpStatusCode": 500},
+            "exception": true,
+            "fault": true
+        },
+        "String": {"type": "string"}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    assert_eq!(
+        shape(&smithy, "AccessDeniedException")["traits"],
+        json!({
+            "smithy.api#error": "client",
+            "smithy.api#httpError": 403,
+            "aws.protocols#awsQueryError": {"code": "AccessDeniedException", "httpResponseCode": 403}
+        })
+    );
+    assert_eq!(
+        shape(&smithy, "InternalServerException")["traits"],
+        json!({
+            "smithy.api#error": "server",
+            "smithy.api#httpError": 500,
+            "aws.protocols#awsQueryError": {"code": "InternalServerException", "httpResponseCode": 500}
+        })
+    );
+}
+
+#[test]
+fn unknown_fields_are_refused_wherever_they_are() {
+    let refused = |shapes: Value| refuse(&model(json!({}), json!({}), shapes));
+    let error = refused(json!({"S": {"type": "string", "novel": true}}));
+    assert!(error.contains("botocore field `novel`"), "{error}");
+    let error = refused(json!({"S": {"type": "structure", "members": {"A": {"shape": "S", "novel": 1}}}}));
+    assert!(error.contains("botocore member field `novel` (on A)"), "{error}");
+    let error = refused(json!({"E": {"type": "structure", "members": {}, "exception": true, "error": {"novel": 1}}}));
+    assert!(error.contains("`error.novel`"), "{error}");
+    // botocore's JSON serializer would send the member as `a`.
+    let error = refused(json!({"S": {"type": "structure", "members": {"A": {"shape": "S", "locationName": "a"}}}}));
+    assert!(error.contains("`locationName`"), "{error}");
+}
