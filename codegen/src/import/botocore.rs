@@ -66,6 +66,12 @@ struct Member {
     timestamp_format: Option<String>,
     /// An endpoint rule set parameter the member supplies (clients only).
     context_param: Option<Value>,
+    /// In an event: the member is the event's payload.
+    #[serde(default)]
+    eventpayload: bool,
+    /// In an event: the member is sent as an event header.
+    #[serde(default)]
+    eventheader: bool,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -106,6 +112,12 @@ struct Shape {
     /// A structure that is a Smithy document (untyped JSON).
     #[serde(default)]
     document: bool,
+    /// A structure whose members are the events (and errors) of a stream.
+    #[serde(default)]
+    eventstream: bool,
+    /// A structure that is one kind of event in an `eventstream`.
+    #[serde(default)]
+    event: bool,
     retryable: Option<Retryable>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
@@ -327,6 +339,12 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if shape.document && shape.kind != "structure" {
             return Err(at(format!("a `document` of type {:?}; botocore documents are structures", shape.kind)));
         }
+        // An event is a structure that an event stream's union targets; Smithy
+        // has no trait for it (AWS's models of Kinesis and CloudWatch Logs
+        // write their events as plain structures).
+        if (shape.event || shape.eventstream) && (shape.kind != "structure" || shape.document) {
+            return Err(at("`event` or `eventstream` on a shape that is not a structure".into()));
+        }
         let numeric = matches!(shape.kind.as_str(), "integer" | "long" | "float" | "double");
         let mut traits = serde_json::Map::new();
         if let Some(docs) = &shape.documentation {
@@ -416,6 +434,15 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                 if let Some(param) = &m.context_param {
                     traits.insert("smithy.rules#contextParam".into(), param.clone());
                 }
+                if (m.eventpayload || m.eventheader) && !shape.event {
+                    return Err(at(format!("`eventpayload` or `eventheader` on {member_name}, outside an `event`")));
+                }
+                if m.eventpayload {
+                    traits.insert("smithy.api#eventPayload".into(), json!({}));
+                }
+                if m.eventheader {
+                    traits.insert("smithy.api#eventHeader".into(), json!({}));
+                }
                 if let Some(format) = &m.timestamp_format {
                     traits.insert(
                         "smithy.api#timestampFormat".into(),
@@ -467,11 +494,26 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                 out.push(("type", json!("document").to_string()));
             }
             ("structure", _) => {
-                out.push(("type", json!(if shape.union { "union" } else { "structure" }).to_string()));
+                // An event stream is a union with `@streaming`, as in Smithy;
+                // its members are events and the errors the stream may end
+                // with. Union members cannot be `@required` (exactly one is
+                // set): Kinesis's stream requires its event in botocore, and
+                // AWS's Smithy model of it drops that.
+                let union = shape.union || shape.eventstream;
+                out.push(("type", json!(if union { "union" } else { "structure" }).to_string()));
+                if shape.eventstream {
+                    traits.insert("smithy.api#streaming".into(), json!({}));
+                }
                 let mut members = Vec::new();
                 for (member_name, m) in shape.members.iter().flat_map(|m| m.iter()) {
-                    let required = shape.required.iter().any(|r| r == member_name);
-                    members.push((member_name.to_string(), member(m, member_name, required, !shape.union)?));
+                    if shape.eventstream && !shape_of(&m.shape).is_some_and(|t| t.event || t.exception) {
+                        return Err(at(format!(
+                            "event stream member {member_name} targets {}, which is neither an `event` nor an `exception`",
+                            m.shape
+                        )));
+                    }
+                    let required = !union && shape.required.iter().any(|r| r == member_name);
+                    members.push((member_name.to_string(), member(m, member_name, required, !union)?));
                 }
                 out.push(("members", object(&members)));
             }

@@ -283,3 +283,114 @@ fn unknown_fields_are_refused_wherever_they_are() {
     let error = refused(json!({"S": {"type": "structure", "members": {"A": {"shape": "S", "locationName": "a"}}}}));
     assert!(error.contains("`locationName`"), "{error}");
 }
+
+/// A fixture of `codegen/tests/fixtures/botocore/`, converted.
+fn fixture(text: &str) -> Value {
+    convert(&serde_json::from_str(text).unwrap())
+}
+
+#[test]
+fn an_event_stream_is_a_streaming_union_of_events_and_errors() {
+    let smithy = fixture(include_str!("../../../tests/fixtures/botocore/kinesis-subscribe-to-shard.json"));
+    let shape = |name: &str| &smithy["shapes"][format!("com.amazonaws.kinesis#{name}")];
+    let stream = shape("SubscribeToShardEventStream");
+    assert_eq!(stream["type"], "union");
+    assert_eq!(stream["traits"], json!({"smithy.api#streaming": {}}));
+    // Every member is an event or an error, and none is @required.
+    let members = stream["members"].as_object().unwrap();
+    assert_eq!(members.len(), 10);
+    for (name, member) in members {
+        assert_eq!(member, &json!({"target": format!("com.amazonaws.kinesis#{name}")}), "{name}");
+    }
+    // The event is a plain structure.
+    let event = shape("SubscribeToShardEvent");
+    assert_eq!(event["type"], "structure");
+    assert_eq!(event.get("traits"), None);
+    assert_eq!(event["members"]["Records"]["traits"], json!({"smithy.api#required": {}}));
+    // The errors stay errors.
+    assert_eq!(shape("ResourceInUseException")["traits"], json!({"smithy.api#error": "client"}));
+    // The output holds the stream.
+    assert_eq!(
+        shape("SubscribeToShardOutput")["members"]["EventStream"],
+        json!({"target": "com.amazonaws.kinesis#SubscribeToShardEventStream", "traits": {"smithy.api#required": {}}})
+    );
+}
+
+#[test]
+fn an_event_stream_without_required_members_converts_alike() {
+    let smithy = fixture(include_str!("../../../tests/fixtures/botocore/logs-start-live-tail.json"));
+    let shape = |name: &str| &smithy["shapes"][format!("com.amazonaws.logs#{name}")];
+    assert_eq!(
+        shape("StartLiveTailResponseStream"),
+        &json!({
+            "type": "union",
+            "members": {
+                "sessionStart": {"target": "com.amazonaws.logs#LiveTailSessionStart"},
+                "sessionUpdate": {"target": "com.amazonaws.logs#LiveTailSessionUpdate"},
+                "SessionTimeoutException": {"target": "com.amazonaws.logs#SessionTimeoutException"},
+                "SessionStreamingException": {"target": "com.amazonaws.logs#SessionStreamingException"}
+            },
+            "traits": {"smithy.api#streaming": {}}
+        })
+    );
+    assert_eq!(shape("LiveTailSessionUpdate")["type"], "structure");
+    assert_eq!(shape("SessionStreamingException")["traits"], json!({"smithy.api#error": "client"}));
+}
+
+/// lambda/2015-03-31 (restJson1, whose events are the only ones with an
+/// `eventpayload` member besides S3's, Polly's and SageMaker Runtime's):
+/// InvokeWithResponseStreamResponseEvent and its events. No model of
+/// botocore 1.43.11 has an `eventheader` member: `ErrorCode` is given one
+/// here.
+fn lambda_event_stream() -> Value {
+    json!({
+        "InvokeWithResponseStreamResponseEvent": {
+            "type": "structure",
+            "members": {
+                "PayloadChunk": {"shape": "InvokeResponseStreamUpdate"},
+                "InvokeComplete": {"shape": "InvokeWithResponseStreamCompleteEvent"}
+            },
+            "eventstream": true
+        },
+        "InvokeResponseStreamUpdate": {
+            "type": "structure",
+            "members": {"Payload": {"shape": "Blob", "eventpayload": true}},
+            "event": true
+        },
+        "InvokeWithResponseStreamCompleteEvent": {
+            "type": "structure",
+            "members": {
+                "ErrorCode": {"shape": "String", "eventheader": true},
+                "ErrorDetails": {"shape": "String"},
+                "LogResult": {"shape": "String"}
+            },
+            "event": true
+        },
+        "Blob": {"type": "blob", "sensitive": true},
+        "String": {"type": "string"}
+    })
+}
+
+#[test]
+fn event_payloads_and_headers_are_marked() {
+    let smithy = convert(&model(json!({}), json!({}), lambda_event_stream()));
+    assert_eq!(
+        shape(&smithy, "InvokeResponseStreamUpdate")["members"]["Payload"],
+        json!({"target": "com.amazonaws.example#Blob", "traits": {"smithy.api#eventPayload": {}}})
+    );
+    let complete = &shape(&smithy, "InvokeWithResponseStreamCompleteEvent")["members"];
+    assert_eq!(complete["ErrorCode"]["traits"], json!({"smithy.api#eventHeader": {}}));
+    assert_eq!(complete["ErrorDetails"].get("traits"), None);
+}
+
+#[test]
+fn event_stream_mistakes_are_refused() {
+    let mut shapes = lambda_event_stream();
+    shapes["InvokeResponseStreamUpdate"]["event"] = json!(false);
+    let error = refuse(&model(json!({}), json!({}), shapes));
+    assert!(error.contains("`eventpayload` or `eventheader` on Payload, outside an `event`"), "{error}");
+    let mut shapes = lambda_event_stream();
+    shapes["InvokeWithResponseStreamResponseEvent"]["members"]["Text"] = json!({"shape": "String"});
+    let error = refuse(&model(json!({}), json!({}), shapes));
+    assert!(error.contains("member Text targets String, which is neither an `event` nor an `exception`"), "{error}");
+}
