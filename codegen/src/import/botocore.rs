@@ -66,6 +66,9 @@ struct Member {
     timestamp_format: Option<String>,
     /// An endpoint rule set parameter the member supplies (clients only).
     context_param: Option<Value>,
+    /// The member's string holds JSON text.
+    #[serde(default)]
+    jsonvalue: bool,
     /// In an event: the member is the event's payload.
     #[serde(default)]
     eventpayload: bool,
@@ -236,6 +239,53 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let id = |name: &str| -> String { format!("{namespace}#{}", names.get(name).map_or(name, String::as_str)) };
     let shape_of = |name: &str| model.shapes.get(name);
 
+    // `jsonvalue`: the member's string holds JSON text (botocore's client
+    // encodes and decodes it). Smithy says so with @mediaType, which stands
+    // on string shapes, not on members; AWS's Smithy models give such a
+    // member a string of its own (Rekognition's
+    // SynthesizedJsonHumanLoopActivationConditionsEvaluationResults). So: a
+    // string that only `jsonvalue` members target gets the trait itself; one
+    // that other members target too gets a copy, `SynthesizedJson<Name>`,
+    // with the trait, and the `jsonvalue` members target that.
+    let mut json_uses: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for (holder, s) in model.shapes.iter() {
+        for (member_name, m) in members_of(s) {
+            let target = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
+            let (json, plain) = json_uses.entry(target).or_default();
+            if !m.jsonvalue {
+                *plain = true;
+            } else if shape_of(&m.shape).is_some_and(|t| t.kind == "string") {
+                *json = true;
+            } else {
+                return Err(Diagnostic::error(format!("`jsonvalue` on {member_name}, which does not target a string"))
+                    .in_file(source)
+                    .at_shape(holder)
+                    .into());
+            }
+        }
+    }
+    let mut json_copies: BTreeMap<&str, String> = BTreeMap::new();
+    for (&target, _) in json_uses.iter().filter(|(_, uses)| **uses == (true, true)) {
+        let base = format!("SynthesizedJson{target}");
+        let mut copy = base.clone();
+        let mut n = 2;
+        while taken.contains_key(&copy.to_ascii_lowercase()) {
+            copy = format!("{base}{n}");
+            n += 1;
+        }
+        if copy != base {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{base}, the JSON-text copy of {target}, collides with another name ignoring case; imported as {copy}"
+                ))
+                .in_file(source),
+            );
+        }
+        taken.insert(copy.to_ascii_lowercase(), copy.clone());
+        json_copies.insert(target, copy);
+    }
+    let json_text = |smithy_name: &str| json_uses.get(smithy_name) == Some(&(true, false));
+
     // (shape id, JSON text): text is built here so that member order stays
     // botocore's (serde_json's maps would sort it).
     let mut shapes: Vec<(String, String)> = Vec::new();
@@ -249,16 +299,8 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             *outputs.entry(r.shape.as_str()).or_default() += 1;
         }
     }
-    let used_as_member: BTreeSet<&str> = model
-        .shapes
-        .iter()
-        .flat_map(|(_, s)| {
-            s.members
-                .iter()
-                .flat_map(|m| m.iter().map(|(_, m)| m.shape.as_str()))
-                .chain([&s.member, &s.key, &s.value].into_iter().flatten().map(|m| m.shape.as_str()))
-        })
-        .collect();
+    let used_as_member: BTreeSet<&str> =
+        model.shapes.iter().flat_map(|(_, s)| members_of(s).map(|(_, m)| m.shape.as_str())).collect();
 
     // The service, named after `targetPrefix` (the `X-Amz-Target` prefix).
     // Smithy shape names cannot contain dots: a dotted prefix (CloudTrail's
@@ -462,7 +504,10 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                     }
                 }
                 let mut out = serde_json::Map::new();
-                out.insert("target".into(), json!(id(&m.shape)));
+                let target_name = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
+                let copy = json_copies.get(target_name).filter(|_| m.jsonvalue);
+                let target = copy.map_or_else(|| id(&m.shape), |copy| format!("{namespace}#{copy}"));
+                out.insert("target".into(), json!(target));
                 if !traits.is_empty() {
                     out.insert("traits".into(), Value::Object(traits));
                 }
@@ -534,16 +579,34 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             }
             (other, _) => return Err(at(format!("botocore type {other:?} is not supported"))),
         }
-        if !traits.is_empty() {
-            out.push(("traits", Value::Object(traits).to_string()));
+        let smithy_name = names.get(name).map_or(name, String::as_str);
+        if json_text(smithy_name) {
+            traits.insert("smithy.api#mediaType".into(), json!("application/json"));
         }
-        let fields: Vec<String> = out.iter().map(|(k, v)| format!("{}: {v}", json!(k))).collect();
-        shapes.push((id(name), format!("{{{}}}", fields.join(", "))));
+        let text = |traits: &serde_json::Map<String, Value>| {
+            let traits = Some(("traits", Value::Object(traits.clone()).to_string())).filter(|_| !traits.is_empty());
+            let fields: Vec<String> =
+                out.iter().cloned().chain(traits).map(|(k, v)| format!("{}: {v}", json!(k))).collect();
+            format!("{{{}}}", fields.join(", "))
+        };
+        shapes.push((id(name), text(&traits)));
+        if let Some(copy) = json_copies.get(smithy_name) {
+            traits.insert("smithy.api#mediaType".into(), json!("application/json"));
+            shapes.push((format!("{namespace}#{copy}"), text(&traits)));
+        }
     }
 
     let entries: Vec<String> = shapes.iter().map(|(id, shape)| format!("{}: {shape}", json!(id))).collect();
     let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
     Ok((text, warnings))
+}
+
+/// A shape's members with their names (`member`, `key` and `value` for
+/// lists and maps).
+fn members_of(shape: &Shape) -> impl Iterator<Item = (&str, &Member)> {
+    let named = shape.members.iter().flat_map(|m| m.iter());
+    let unnamed = [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)];
+    named.chain(unnamed.into_iter().filter_map(|(name, m)| m.as_ref().map(|m| (name, m))))
 }
 
 /// A JSON object's text with its members in the given order.

@@ -394,3 +394,96 @@ fn event_stream_mistakes_are_refused() {
     let error = refuse(&model(json!({}), json!({}), shapes));
     assert!(error.contains("member Text targets String, which is neither an `event` nor an `exception`"), "{error}");
 }
+
+#[test]
+fn a_string_only_jsonvalue_members_target_is_a_json_media_type() {
+    // rekognition/2016-06-27: HumanLoopActivationOutput (other members left
+    // out), HumanLoopActivationConditionsEvaluationResults; pricing/2017-10-15:
+    // PriceListJsonItems, SynthesizedJsonPriceListJsonItem.
+    let shapes = json!({
+        "HumanLoopActivationOutput": {
+            "type": "structure",
+            "members": {
+                "HumanLoopActivationConditionsEvaluationResults": {
+                    "shape": "HumanLoopActivationConditionsEvaluationResults",
+                    "jsonvalue": true
+                }
+            }
+        },
+        "HumanLoopActivationConditionsEvaluationResults": {"type": "string", "max": 10240},
+        "PriceListJsonItems": {"type": "list", "member": {"shape": "SynthesizedJsonPriceListJsonItem", "jsonvalue": true}},
+        "SynthesizedJsonPriceListJsonItem": {"type": "string"}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    assert_eq!(
+        shape(&smithy, "HumanLoopActivationConditionsEvaluationResults"),
+        &json!({
+            "type": "string",
+            "traits": {"smithy.api#length": {"max": 10240}, "smithy.api#mediaType": "application/json"}
+        })
+    );
+    assert_eq!(
+        shape(&smithy, "HumanLoopActivationOutput")["members"]["HumanLoopActivationConditionsEvaluationResults"],
+        json!({"target": "com.amazonaws.example#HumanLoopActivationConditionsEvaluationResults"})
+    );
+    assert_eq!(
+        shape(&smithy, "SynthesizedJsonPriceListJsonItem"),
+        &json!({"type": "string", "traits": {"smithy.api#mediaType": "application/json"}})
+    );
+}
+
+#[test]
+fn jsonvalue_members_of_a_string_others_target_too_get_a_copy() {
+    // lookoutequipment/2020-12-15: DatasetSchema, DescribeModelVersionResponse
+    // (other members left out), InlineDataSchema.
+    let shapes = json!({
+        "DatasetSchema": {
+            "type": "structure",
+            "members": {"InlineDataSchema": {"shape": "InlineDataSchema", "jsonvalue": true}}
+        },
+        "DescribeModelVersionResponse": {"type": "structure", "members": {"Schema": {"shape": "InlineDataSchema"}}},
+        "InlineDataSchema": {"type": "string", "max": 1000000, "min": 1}
+    });
+    let smithy = convert(&model(json!({}), json!({}), shapes));
+    let length = json!({"min": 1, "max": 1000000});
+    assert_eq!(shape(&smithy, "InlineDataSchema"), &json!({"type": "string", "traits": {"smithy.api#length": length}}));
+    assert_eq!(
+        shape(&smithy, "SynthesizedJsonInlineDataSchema"),
+        &json!({
+            "type": "string",
+            "traits": {"smithy.api#length": length, "smithy.api#mediaType": "application/json"}
+        })
+    );
+    assert_eq!(
+        shape(&smithy, "DatasetSchema")["members"]["InlineDataSchema"]["target"],
+        "com.amazonaws.example#SynthesizedJsonInlineDataSchema"
+    );
+    assert_eq!(
+        shape(&smithy, "DescribeModelVersionResponse")["members"]["Schema"]["target"],
+        "com.amazonaws.example#InlineDataSchema"
+    );
+}
+
+#[test]
+fn jsonvalue_on_anything_but_a_string_is_refused() {
+    let shapes = json!({
+        "S": {"type": "structure", "members": {"N": {"shape": "N", "jsonvalue": true}}},
+        "N": {"type": "integer"}
+    });
+    let error = refuse(&model(json!({}), json!({}), shapes));
+    assert!(error.contains("`jsonvalue` on N, which does not target a string"), "{error}");
+}
+
+#[test]
+fn a_json_copy_whose_name_is_taken_is_renamed_and_reported() {
+    let shapes = json!({
+        "A": {"type": "structure", "members": {"J": {"shape": "S", "jsonvalue": true}, "P": {"shape": "S"}}},
+        "S": {"type": "string"},
+        "SynthesizedJsonS": {"type": "integer"}
+    });
+    let (text, warnings) = to_smithy("test", &model(json!({}), json!({}), shapes).to_string()).unwrap();
+    let smithy: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(shape(&smithy, "A")["members"]["J"]["target"], "com.amazonaws.example#SynthesizedJsonS2");
+    assert_eq!(shape(&smithy, "SynthesizedJsonS2")["traits"], json!({"smithy.api#mediaType": "application/json"}));
+    assert!(warnings.to_string().contains("imported as SynthesizedJsonS2"), "{warnings}");
+}
