@@ -40,7 +40,11 @@ struct Ref {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Operation {
+    /// The operation's name again.
+    name: Option<String>,
+    http: Option<Http>,
     input: Option<Ref>,
     output: Option<Ref>,
     #[serde(default)]
@@ -48,6 +52,47 @@ struct Operation {
     documentation: Option<String>,
     #[serde(default)]
     deprecated: bool,
+    deprecated_message: Option<String>,
+    deprecated_since: Option<String>,
+    #[serde(default)]
+    idempotent: bool,
+    #[serde(default)]
+    readonly: bool,
+    /// The host the client sends the operation to.
+    endpoint: Option<Endpoint>,
+    /// Clients discover the operation's endpoint first (DynamoDB).
+    endpointdiscovery: Option<EndpointDiscovery>,
+    /// The operation that gives clients their discovered endpoints.
+    #[serde(default)]
+    endpointoperation: bool,
+    /// The older form of `auth`.
+    authtype: Option<String>,
+    auth: Option<Vec<String>>,
+    /// Endpoint rule set parameters the operation sets (clients only).
+    static_context_params: Option<Value>,
+    operation_context_params: Option<Value>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Http {
+    method: String,
+    request_uri: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Endpoint {
+    host_prefix: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndpointDiscovery {
+    #[serde(default)]
+    required: bool,
 }
 
 #[derive(Deserialize)]
@@ -332,6 +377,20 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     if let Some(docs) = &model.documentation {
         service_traits.insert("smithy.api#documentation".into(), json!(docs));
     }
+    // Endpoint discovery, as in AWS's Smithy model of DynamoDB (whose
+    // trait also names the error for a stale endpoint; botocore does not).
+    let discovery: Vec<&str> =
+        model.operations.iter().filter(|(_, op)| op.endpointoperation).map(|(name, _)| name).collect();
+    match discovery[..] {
+        [] => {}
+        [operation] => {
+            service_traits.insert(
+                "aws.api#clientEndpointDiscovery".into(),
+                json!({"operation": format!("{namespace}#{operation}")}),
+            );
+        }
+        _ => return Err(error(format!("more than one `endpointoperation`: {}", discovery.join(", ")))),
+    }
     let operation_ids: Vec<Value> =
         model.operations.iter().map(|(name, _)| json!({"target": format!("{namespace}#{name}")})).collect();
     shapes.push((
@@ -341,6 +400,18 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     ));
 
     for (name, op) in model.operations.iter() {
+        let at = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).at_shape(name).into() };
+        if let Some(key) = unknown(&op.rest, &[]) {
+            return Err(at(format!("botocore operation field `{key}` is not understood; the converter must learn it")));
+        }
+        if op.name.as_deref().is_some_and(|n| n != name) {
+            return Err(at(format!("the operation is named {:?} inside", op.name.as_deref().unwrap_or_default())));
+        }
+        // awsJson sends every operation as `POST /`; its Smithy form has no
+        // @http, and a router could not tell other bindings apart.
+        if let Some(http) = op.http.as_ref().filter(|h| (h.method.as_str(), h.request_uri.as_str()) != ("POST", "/")) {
+            return Err(at(format!("`http` {} {}: awsJson operations are POST /", http.method, http.request_uri)));
+        }
         let mut shape = serde_json::Map::new();
         shape.insert("type".into(), json!("operation"));
         shape.insert(
@@ -361,8 +432,34 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if let Some(docs) = &op.documentation {
             traits.insert("smithy.api#documentation".into(), json!(docs));
         }
-        if op.deprecated {
-            traits.insert("smithy.api#deprecated".into(), json!({}));
+        if let Some(value) = deprecated(op.deprecated, &op.deprecated_message, &op.deprecated_since) {
+            traits.insert("smithy.api#deprecated".into(), value);
+        }
+        if op.idempotent && op.readonly {
+            return Err(at("an operation both `idempotent` and `readonly` (Smithy forbids it)".into()));
+        }
+        if op.idempotent {
+            traits.insert("smithy.api#idempotent".into(), json!({}));
+        }
+        if op.readonly {
+            traits.insert("smithy.api#readonly".into(), json!({}));
+        }
+        if let Some(endpoint) = &op.endpoint {
+            traits.insert("smithy.api#endpoint".into(), json!({"hostPrefix": endpoint.host_prefix}));
+        }
+        if let Some(discovery) = &op.endpointdiscovery {
+            traits.insert("aws.api#clientDiscoveredEndpoint".into(), json!({"required": discovery.required}));
+        }
+        if let Some(auth) = operation_auth(op).map_err(at)? {
+            traits.insert("smithy.api#auth".into(), json!(auth));
+        }
+        for (trait_id, params) in [
+            ("smithy.rules#staticContextParams", &op.static_context_params),
+            ("smithy.rules#operationContextParams", &op.operation_context_params),
+        ] {
+            if let Some(params) = params {
+                traits.insert(trait_id.into(), params.clone());
+            }
         }
         if !traits.is_empty() {
             shape.insert("traits".into(), Value::Object(traits));
@@ -599,6 +696,38 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let entries: Vec<String> = shapes.iter().map(|(id, shape)| format!("{}: {shape}", json!(id))).collect();
     let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
     Ok((text, warnings))
+}
+
+/// The auth schemes of an operation, when it names them: `auth` lists
+/// them (`smithy.api#noAuth` alone: none, which Smithy writes `@auth([])`,
+/// as AWS's model of Cognito Identity does), and `authtype`, its older
+/// form, must agree.
+fn operation_auth(op: &Operation) -> Result<Option<Vec<&'static str>>, String> {
+    let auth = match op.auth.as_deref() {
+        None => None,
+        Some([only]) if only == "smithy.api#noAuth" => Some(Vec::new()),
+        Some(schemes) => Some(
+            schemes
+                .iter()
+                .map(|s| auth_scheme(s).ok_or_else(|| format!("auth scheme {s:?} is not understood")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    match (op.authtype.as_deref(), auth) {
+        (None, auth) => Ok(auth),
+        (Some("none"), None) => Ok(Some(Vec::new())),
+        (Some("none"), Some(auth)) if auth.is_empty() => Ok(Some(auth)),
+        (Some(authtype), auth) => Err(format!("`authtype` {authtype:?} with `auth` {auth:?} is not understood")),
+    }
+}
+
+/// The Smithy trait of a botocore auth scheme.
+fn auth_scheme(scheme: &str) -> Option<&'static str> {
+    match scheme {
+        "aws.auth#sigv4" => Some("aws.auth#sigv4"),
+        "aws.auth#sigv4a" => Some("aws.auth#sigv4a"),
+        _ => None,
+    }
 }
 
 /// A shape's members with their names (`member`, `key` and `value` for

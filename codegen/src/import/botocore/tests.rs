@@ -487,3 +487,121 @@ fn a_json_copy_whose_name_is_taken_is_renamed_and_reported() {
     assert_eq!(shape(&smithy, "SynthesizedJsonS2")["traits"], json!({"smithy.api#mediaType": "application/json"}));
     assert!(warnings.to_string().contains("imported as SynthesizedJsonS2"), "{warnings}");
 }
+
+/// The traits of the first of `operations`, converted alone. (The
+/// operations below are botocore's, with input, output and errors left out.)
+fn operation_traits(operations: Value) -> Value {
+    let smithy = convert(&model(json!({}), operations.clone(), json!({})));
+    let (name, _) = operations.as_object().unwrap().iter().next().unwrap();
+    shape(&smithy, name).get("traits").cloned().unwrap_or(json!({}))
+}
+
+/// botocore's `http` of every awsJson operation.
+fn post() -> Value {
+    json!({"method": "POST", "requestUri": "/"})
+}
+
+#[test]
+fn idempotent_and_readonly_operations_say_so() {
+    // cloudtrail/2013-11-01: GetTrail; bcm-dashboards/2025-08-18: GetDashboard.
+    let traits = operation_traits(json!({"GetTrail": {"name": "GetTrail", "http": post(), "idempotent": true}}));
+    assert_eq!(traits, json!({"smithy.api#idempotent": {}}));
+    let traits = operation_traits(json!({"GetDashboard": {"name": "GetDashboard", "http": post(), "readonly": true}}));
+    assert_eq!(traits, json!({"smithy.api#readonly": {}}));
+}
+
+#[test]
+fn a_deprecated_operation_keeps_its_message() {
+    // cloudhsm/2014-05-30: AddTagsToResource.
+    let traits = operation_traits(json!({"AddTagsToResource": {
+        "name": "AddTagsToResource",
+        "http": post(),
+        "deprecated": true,
+        "deprecatedMessage": "This API is deprecated."
+    }}));
+    assert_eq!(traits, json!({"smithy.api#deprecated": {"message": "This API is deprecated."}}));
+}
+
+#[test]
+fn a_host_prefix_is_an_endpoint_trait() {
+    // servicediscovery/2017-03-14: DiscoverInstances.
+    let traits = operation_traits(json!({"DiscoverInstances": {
+        "name": "DiscoverInstances",
+        "http": post(),
+        "endpoint": {"hostPrefix": "data-"}
+    }}));
+    assert_eq!(traits, json!({"smithy.api#endpoint": {"hostPrefix": "data-"}}));
+}
+
+#[test]
+fn endpoint_discovery_is_kept_on_the_operations_and_the_service() {
+    // dynamodb/2012-08-10: DescribeEndpoints, DescribeTable; the second is
+    // given `required`, as timestream-query/2018-11-01's operations have it.
+    let operations = json!({
+        "DescribeEndpoints": {"name": "DescribeEndpoints", "http": post(), "endpointoperation": true},
+        "DescribeTable": {"name": "DescribeTable", "http": post(), "endpointdiscovery": {}},
+        "Query": {"name": "Query", "http": post(), "endpointdiscovery": {"required": true}}
+    });
+    let smithy = convert(&model(json!({}), operations, json!({})));
+    assert_eq!(
+        shape(&smithy, "Example_20200101")["traits"]["aws.api#clientEndpointDiscovery"],
+        json!({"operation": "com.amazonaws.example#DescribeEndpoints"})
+    );
+    assert_eq!(shape(&smithy, "DescribeEndpoints").get("traits"), None);
+    assert_eq!(
+        shape(&smithy, "DescribeTable")["traits"],
+        json!({"aws.api#clientDiscoveredEndpoint": {"required": false}})
+    );
+    assert_eq!(shape(&smithy, "Query")["traits"], json!({"aws.api#clientDiscoveredEndpoint": {"required": true}}));
+}
+
+#[test]
+fn an_operation_without_auth_has_an_empty_auth_trait() {
+    // cognito-identity/2014-06-30: GetId.
+    let traits = operation_traits(json!({"GetId": {
+        "name": "GetId",
+        "http": post(),
+        "authtype": "none",
+        "auth": ["smithy.api#noAuth"]
+    }}));
+    assert_eq!(traits, json!({"smithy.api#auth": []}));
+    let error = refuse(&model(json!({}), json!({"GetId": {"authtype": "v4-unsigned-body"}}), json!({})));
+    assert!(error.contains("`authtype` \"v4-unsigned-body\""), "{error}");
+}
+
+#[test]
+fn context_params_are_kept_on_the_operation() {
+    // dynamodb/2012-08-10: BatchGetItem; kinesis/2013-12-02: AddTagsToStream.
+    let traits = operation_traits(json!({"BatchGetItem": {
+        "name": "BatchGetItem",
+        "http": post(),
+        "endpointdiscovery": {},
+        "operationContextParams": {"ResourceArnList": {"path": "keys(RequestItems)"}}
+    }}));
+    assert_eq!(
+        traits,
+        json!({
+            "aws.api#clientDiscoveredEndpoint": {"required": false},
+            "smithy.rules#operationContextParams": {"ResourceArnList": {"path": "keys(RequestItems)"}}
+        })
+    );
+    let traits = operation_traits(json!({"AddTagsToStream": {
+        "name": "AddTagsToStream",
+        "http": post(),
+        "staticContextParams": {"OperationType": {"value": "control"}}
+    }}));
+    assert_eq!(traits, json!({"smithy.rules#staticContextParams": {"OperationType": {"value": "control"}}}));
+}
+
+#[test]
+fn operation_fields_that_are_not_understood_are_refused() {
+    let refused = |operation: Value| refuse(&model(json!({}), json!({"Op": operation}), json!({})));
+    let error = refused(json!({"name": "Op", "httpChecksum": {"requestChecksumRequired": true}}));
+    assert!(error.contains("botocore operation field `httpChecksum`"), "{error}");
+    let error = refused(json!({"name": "Op", "http": {"method": "GET", "requestUri": "/x"}}));
+    assert!(error.contains("`http` GET /x: awsJson operations are POST /"), "{error}");
+    let error = refused(json!({"name": "Other"}));
+    assert!(error.contains("the operation is named \"Other\" inside"), "{error}");
+    let error = refused(json!({"auth": ["aws.auth#bearer"]}));
+    assert!(error.contains("auth scheme \"aws.auth#bearer\""), "{error}");
+}
