@@ -12,6 +12,7 @@ use crate::ast::OrderedMap;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Model {
     metadata: Metadata,
     operations: OrderedMap<Operation>,
@@ -28,13 +29,32 @@ struct Metadata {
     endpoint_prefix: String,
     json_version: Option<String>,
     protocol: String,
+    /// The protocols the service speaks, in the order clients prefer them.
+    protocols: Option<Vec<String>>,
+    /// `{"h2": "eventstream"}`: event streams need HTTP/2 (Kinesis).
+    protocol_settings: Option<BTreeMap<String, String>>,
     service_full_name: Option<String>,
     service_id: Option<String>,
     signing_name: Option<String>,
+    signature_version: Option<String>,
+    /// The service's auth schemes, in the order clients prefer them.
+    auth: Option<Vec<String>>,
     target_prefix: Option<String>,
+    /// The service answers with awsQuery error codes too (SQS).
+    aws_query_compatible: Option<BTreeMap<String, Value>>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
 }
 
+/// Metadata fields that carry nothing a server needs, and why.
+const METADATA_IGNORED: &[(&str, &str)] = &[
+    ("uid", "the model's id (`<endpointPrefix>-<apiVersion>`), for documentation links"),
+    ("serviceAbbreviation", "a short name for client documentation and class names; Smithy has no trait for it"),
+    ("ripServiceName", "an AWS-internal name of the service in region tables; Smithy has no trait for it"),
+];
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Ref {
     shape: String,
 }
@@ -233,10 +253,25 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let model: Model = serde_json::from_str(text)
         .map_err(|e| error(format!("not a botocore service model (line {}, column {}): {e}", e.line(), e.column())))?;
     let meta = &model.metadata;
+    if let Some(key) = unknown(&meta.rest, METADATA_IGNORED) {
+        return Err(error(format!("botocore metadata field `{key}` is not understood; the converter must learn it")));
+    }
     let protocol = match (meta.protocol.as_str(), meta.json_version.as_deref()) {
         ("json", Some("1.0")) => "aws.protocols#awsJson1_0",
-        ("json", _) => "aws.protocols#awsJson1_1",
+        ("json", Some("1.1")) => "aws.protocols#awsJson1_1",
+        ("json", version) => return Err(error(format!("jsonVersion {version:?}: awsJson is 1.0 or 1.1"))),
         (other, _) => return Err(error(format!("protocol {other:?} is not supported; awsJson (\"json\") models are"))),
+    };
+    if let Some(other) = meta.protocols.iter().flatten().find(|p| *p != "json") {
+        return Err(error(format!("the service speaks protocol {other:?} too; only awsJson (\"json\") is supported")));
+    }
+    // As AWS's Smithy model of Kinesis writes `{"h2": "eventstream"}`.
+    let protocol_value = match meta.protocol_settings.as_ref().map(|s| s.iter().collect::<Vec<_>>()).as_deref() {
+        None | Some([]) => json!({}),
+        Some([(h2, eventstream)]) if *h2 == "h2" && *eventstream == "eventstream" => {
+            json!({"http": ["http/1.1", "h2"], "eventStreamHttp": ["h2"]})
+        }
+        Some(settings) => return Err(error(format!("protocolSettings {settings:?} are not understood"))),
     };
     let namespace = format!("com.amazonaws.{}", meta.endpoint_prefix.to_ascii_lowercase().replace(['-', '.'], ""));
     let mut warnings = Diagnostics::default();
@@ -366,11 +401,30 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     }
     let mut service_traits = serde_json::Map::new();
     service_traits.insert("aws.api#service".into(), json!({"sdkId": meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()), "endpointPrefix": meta.endpoint_prefix}));
-    service_traits.insert(
-        "aws.auth#sigv4".into(),
-        json!({"name": meta.signing_name.clone().unwrap_or(meta.endpoint_prefix.clone())}),
-    );
-    service_traits.insert(protocol.into(), json!({}));
+    // Auth: each scheme's trait, and `@auth` when clients prefer another
+    // order than Smithy's default (the schemes' ids sorted).
+    let signing_name = meta.signing_name.clone().unwrap_or(meta.endpoint_prefix.clone());
+    let schemes: Vec<&str> = match (&meta.auth, meta.signature_version.as_deref()) {
+        (Some(auth), _) => auth
+            .iter()
+            .map(|s| auth_scheme(s).ok_or_else(|| error(format!("auth scheme {s:?} is not understood"))))
+            .collect::<Result<_, _>>()?,
+        (None, None | Some("v4")) => vec!["aws.auth#sigv4"],
+        (None, Some(other)) => return Err(error(format!("signatureVersion {other:?} is not understood"))),
+    };
+    for scheme in &schemes {
+        service_traits.insert(scheme.to_string(), json!({"name": signing_name}));
+    }
+    if !schemes.is_sorted() {
+        service_traits.insert("smithy.api#auth".into(), json!(schemes));
+    }
+    service_traits.insert(protocol.into(), protocol_value);
+    if let Some(settings) = &meta.aws_query_compatible {
+        if !settings.is_empty() {
+            return Err(error("awsQueryCompatible with settings is not understood".into()));
+        }
+        service_traits.insert("aws.protocols#awsQueryCompatible".into(), json!({}));
+    }
     if let Some(title) = &meta.service_full_name {
         service_traits.insert("smithy.api#title".into(), json!(title));
     }

@@ -26,7 +26,7 @@ fn model(metadata: Value, operations: Value, shapes: Value) -> Value {
     for (key, value) in metadata.as_object().unwrap() {
         meta[key] = value.clone();
     }
-    json!({"version": "2.0", "metadata": meta, "operations": operations, "shapes": shapes, "documentation": ""})
+    json!({"version": "2.0", "metadata": meta, "operations": operations, "shapes": shapes})
 }
 
 /// The Smithy JSON AST `to_smithy` makes of `model`.
@@ -604,4 +604,81 @@ fn operation_fields_that_are_not_understood_are_refused() {
     assert!(error.contains("the operation is named \"Other\" inside"), "{error}");
     let error = refused(json!({"auth": ["aws.auth#bearer"]}));
     assert!(error.contains("auth scheme \"aws.auth#bearer\""), "{error}");
+}
+
+/// The service shape's traits for `metadata` over the plain one's.
+fn service_traits(metadata: Value) -> Value {
+    let smithy = convert(&model(metadata, json!({}), json!({})));
+    let (_, service) = smithy["shapes"].as_object().unwrap().iter().find(|(_, s)| s["type"] == "service").unwrap();
+    service["traits"].clone()
+}
+
+#[test]
+fn http2_event_streams_are_in_the_protocol_trait() {
+    // kinesis/2013-12-02's metadata has protocolSettings.
+    let traits = service_traits(json!({"protocolSettings": {"h2": "eventstream"}}));
+    assert_eq!(traits["aws.protocols#awsJson1_1"], json!({"http": ["http/1.1", "h2"], "eventStreamHttp": ["h2"]}));
+    let plain = service_traits(json!({}));
+    assert_eq!(plain["aws.protocols#awsJson1_1"], json!({}));
+}
+
+#[test]
+fn an_aws_query_compatible_service_says_so() {
+    // sqs/2012-11-05's metadata.
+    let traits = service_traits(json!({
+        "apiVersion": "2012-11-05",
+        "awsQueryCompatible": {},
+        "endpointPrefix": "sqs",
+        "jsonVersion": "1.0",
+        "protocol": "json",
+        "protocols": ["json"],
+        "serviceAbbreviation": "Amazon SQS",
+        "serviceFullName": "Amazon Simple Queue Service",
+        "serviceId": "SQS",
+        "signatureVersion": "v4",
+        "targetPrefix": "AmazonSQS",
+        "uid": "sqs-2012-11-05",
+        "auth": ["aws.auth#sigv4"]
+    }));
+    assert_eq!(
+        traits,
+        json!({
+            "aws.api#service": {"sdkId": "SQS", "endpointPrefix": "sqs"},
+            "aws.auth#sigv4": {"name": "sqs"},
+            "aws.protocols#awsJson1_0": {},
+            "aws.protocols#awsQueryCompatible": {},
+            "smithy.api#title": "Amazon Simple Queue Service"
+        })
+    );
+}
+
+#[test]
+fn auth_schemes_keep_the_order_clients_prefer() {
+    // partnercentral-channel/2024-03-18's metadata has these auth schemes.
+    let traits =
+        service_traits(json!({"auth": ["aws.auth#sigv4a", "aws.auth#sigv4"], "signingName": "partnercentral"}));
+    assert_eq!(traits["aws.auth#sigv4a"], json!({"name": "partnercentral"}));
+    assert_eq!(traits["aws.auth#sigv4"], json!({"name": "partnercentral"}));
+    assert_eq!(traits["smithy.api#auth"], json!(["aws.auth#sigv4a", "aws.auth#sigv4"]));
+    // proton/2020-07-20's metadata has no `auth`: signatureVersion v4 says it.
+    let mut metadata = model(json!({}), json!({}), json!({}))["metadata"].clone();
+    metadata.as_object_mut().unwrap().remove("auth");
+    let traits = service_traits(metadata);
+    assert_eq!(traits["aws.auth#sigv4"], json!({"name": "example"}));
+    assert_eq!(traits.get("smithy.api#auth"), None);
+}
+
+#[test]
+fn metadata_that_is_not_understood_is_refused() {
+    let refused = |metadata: Value| refuse(&model(metadata, json!({}), json!({})));
+    let error = refused(json!({"novel": 1}));
+    assert!(error.contains("botocore metadata field `novel`"), "{error}");
+    let error = refused(json!({"protocols": ["json", "query"]}));
+    assert!(error.contains("protocol \"query\" too"), "{error}");
+    let error = refused(json!({"protocolSettings": {"h2": "required"}}));
+    assert!(error.contains("protocolSettings"), "{error}");
+    let error = refused(json!({"auth": ["smithy.api#httpBearerAuth"]}));
+    assert!(error.contains("auth scheme \"smithy.api#httpBearerAuth\""), "{error}");
+    let error = refused(json!({"jsonVersion": "2.0"}));
+    assert!(error.contains("jsonVersion Some(\"2.0\")"), "{error}");
 }
