@@ -195,7 +195,7 @@ struct Shape {
 #[serde(rename_all = "camelCase")]
 struct ErrorInfo {
     http_status_code: Option<u16>,
-    /// The awsQuery error code, when it is not the shape's name.
+    /// The error's awsQuery code, by which query-compatible clients know it.
     code: Option<String>,
     /// awsQuery's "Sender" fault type: the same as not being a `fault`.
     sender_fault: Option<bool>,
