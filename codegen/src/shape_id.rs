@@ -31,7 +31,7 @@ pub fn check_member_name(name: &str) -> Result<(), String> {
 
 /// Smithy identifiers: a letter or `_` first, then letters, digits and `_`,
 /// with at least one letter or digit.
-fn is_identifier(s: &str) -> bool {
+pub fn is_identifier(s: &str) -> bool {
     let mut chars = s.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
         && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')

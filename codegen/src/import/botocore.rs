@@ -12,6 +12,7 @@ use crate::ast::OrderedMap;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Model {
     metadata: Metadata,
     operations: OrderedMap<Operation>,
@@ -28,19 +29,42 @@ struct Metadata {
     endpoint_prefix: String,
     json_version: Option<String>,
     protocol: String,
+    /// The protocols the service speaks, in the order clients prefer them.
+    protocols: Option<Vec<String>>,
+    /// `{"h2": "eventstream"}`: event streams need HTTP/2 (Kinesis).
+    protocol_settings: Option<BTreeMap<String, String>>,
     service_full_name: Option<String>,
     service_id: Option<String>,
     signing_name: Option<String>,
+    signature_version: Option<String>,
+    /// The service's auth schemes, in the order clients prefer them.
+    auth: Option<Vec<String>>,
     target_prefix: Option<String>,
+    /// The service answers with awsQuery error codes too (SQS).
+    aws_query_compatible: Option<BTreeMap<String, Value>>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
 }
 
+/// Metadata fields that carry nothing a server needs, and why.
+const METADATA_IGNORED: &[(&str, &str)] = &[
+    ("uid", "the model's id (`<endpointPrefix>-<apiVersion>`), for documentation links"),
+    ("serviceAbbreviation", "a short name for client documentation and class names; Smithy has no trait for it"),
+    ("ripServiceName", "an AWS-internal name of the service in region tables; Smithy has no trait for it"),
+];
+
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Ref {
     shape: String,
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct Operation {
+    /// The operation's name again.
+    name: Option<String>,
+    http: Option<Http>,
     input: Option<Ref>,
     output: Option<Ref>,
     #[serde(default)]
@@ -48,6 +72,47 @@ struct Operation {
     documentation: Option<String>,
     #[serde(default)]
     deprecated: bool,
+    deprecated_message: Option<String>,
+    deprecated_since: Option<String>,
+    #[serde(default)]
+    idempotent: bool,
+    #[serde(default)]
+    readonly: bool,
+    /// The host the client sends the operation to.
+    endpoint: Option<Endpoint>,
+    /// Clients discover the operation's endpoint first (DynamoDB).
+    endpointdiscovery: Option<EndpointDiscovery>,
+    /// The operation that gives clients their discovered endpoints.
+    #[serde(default)]
+    endpointoperation: bool,
+    /// The older form of `auth`.
+    authtype: Option<String>,
+    auth: Option<Vec<String>>,
+    /// Endpoint rule set parameters the operation sets (clients only).
+    static_context_params: Option<Value>,
+    operation_context_params: Option<Value>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Http {
+    method: String,
+    request_uri: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Endpoint {
+    host_prefix: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EndpointDiscovery {
+    #[serde(default)]
+    required: bool,
 }
 
 #[derive(Deserialize)]
@@ -61,7 +126,20 @@ struct Member {
     idempotency_token: bool,
     #[serde(default)]
     deprecated: bool,
+    deprecated_message: Option<String>,
+    deprecated_since: Option<String>,
     timestamp_format: Option<String>,
+    /// An endpoint rule set parameter the member supplies (clients only).
+    context_param: Option<Value>,
+    /// The member's string holds JSON text.
+    #[serde(default)]
+    jsonvalue: bool,
+    /// In an event: the member is the event's payload.
+    #[serde(default)]
+    eventpayload: bool,
+    /// In an event: the member is sent as an event header.
+    #[serde(default)]
+    eventheader: bool,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -97,6 +175,18 @@ struct Shape {
     timestamp_format: Option<String>,
     #[serde(default)]
     deprecated: bool,
+    deprecated_message: Option<String>,
+    deprecated_since: Option<String>,
+    /// A structure that is a Smithy document (untyped JSON).
+    #[serde(default)]
+    document: bool,
+    /// A structure whose members are the events (and errors) of a stream.
+    #[serde(default)]
+    eventstream: bool,
+    /// A structure that is one kind of event in an `eventstream`.
+    #[serde(default)]
+    event: bool,
+    retryable: Option<Retryable>,
     #[serde(flatten)]
     rest: BTreeMap<String, Value>,
 }
@@ -105,10 +195,56 @@ struct Shape {
 #[serde(rename_all = "camelCase")]
 struct ErrorInfo {
     http_status_code: Option<u16>,
+    /// The error's awsQuery code, by which query-compatible clients know it.
+    code: Option<String>,
+    /// awsQuery's "Sender" fault type: the same as not being a `fault`.
+    sender_fault: Option<bool>,
+    #[serde(flatten)]
+    rest: BTreeMap<String, Value>,
 }
 
-/// Fields that carry nothing the generated code needs.
-const IGNORED: &[&str] = &["deprecatedMessage", "flattened", "locationName", "xmlNamespace", "wrapper"];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Retryable {
+    #[serde(default)]
+    throttling: bool,
+}
+
+/// Shape and member fields that carry nothing a server needs, and why.
+/// (`locationName` is not among them: botocore's JSON serializer sends a
+/// member under its `locationName`, which awsJson's Smithy form cannot say;
+/// no awsJson model uses it, so it is refused until one does.)
+const IGNORED: &[(&str, &str)] = &[
+    ("flattened", "how XML and query protocols write a list or map; JSON has no wrapper to leave out"),
+    ("xmlNamespace", "XML serialization only"),
+    ("wrapper", "a query-protocol result wrapper; botocore's runtime does not read it"),
+    // `synthetic: true` marks some exception shapes (throttling, invalid
+    // parameter) that AWS's model tooling added to the service's own; botocore
+    // never reads it, and AWS's Smithy models of the same shapes (MemoryDB's
+    // InvalidParameterCombinationException, License Manager's
+    // InvalidParameterValueException) are plain errors with no trait for it.
+    ("synthetic", "a marker of AWS's model tooling that no botocore code reads and Smithy has no trait for"),
+];
+
+/// The first field of `rest` that `known` does not list.
+fn unknown<'a>(rest: &'a BTreeMap<String, Value>, known: &[(&str, &str)]) -> Option<&'a str> {
+    rest.keys().map(String::as_str).find(|k| !known.iter().any(|(name, _)| name == k))
+}
+
+/// `@deprecated`, with botocore's message and date when it gives them.
+fn deprecated(flag: bool, message: &Option<String>, since: &Option<String>) -> Option<Value> {
+    if !flag && message.is_none() && since.is_none() {
+        return None;
+    }
+    let mut value = serde_json::Map::new();
+    if let Some(message) = message {
+        value.insert("message".into(), json!(message));
+    }
+    if let Some(since) = since {
+        value.insert("since".into(), json!(since));
+    }
+    Some(Value::Object(value))
+}
 
 /// Converts `text`, a botocore `service-2.json` named `source` in messages,
 /// to a Smithy JSON AST model; also returns the renames it had to make.
@@ -117,10 +253,25 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let model: Model = serde_json::from_str(text)
         .map_err(|e| error(format!("not a botocore service model (line {}, column {}): {e}", e.line(), e.column())))?;
     let meta = &model.metadata;
+    if let Some(key) = unknown(&meta.rest, METADATA_IGNORED) {
+        return Err(error(format!("botocore metadata field `{key}` is not understood; the converter must learn it")));
+    }
     let protocol = match (meta.protocol.as_str(), meta.json_version.as_deref()) {
         ("json", Some("1.0")) => "aws.protocols#awsJson1_0",
-        ("json", _) => "aws.protocols#awsJson1_1",
+        ("json", Some("1.1")) => "aws.protocols#awsJson1_1",
+        ("json", version) => return Err(error(format!("jsonVersion {version:?}: awsJson is 1.0 or 1.1"))),
         (other, _) => return Err(error(format!("protocol {other:?} is not supported; awsJson (\"json\") models are"))),
+    };
+    if let Some(other) = meta.protocols.iter().flatten().find(|p| *p != "json") {
+        return Err(error(format!("the service speaks protocol {other:?} too; only awsJson (\"json\") is supported")));
+    }
+    // As AWS's Smithy model of Kinesis writes `{"h2": "eventstream"}`.
+    let protocol_value = match meta.protocol_settings.as_ref().map(|s| s.iter().collect::<Vec<_>>()).as_deref() {
+        None | Some([]) => json!({}),
+        Some([(h2, eventstream)]) if *h2 == "h2" && *eventstream == "eventstream" => {
+            json!({"http": ["http/1.1", "h2"], "eventStreamHttp": ["h2"]})
+        }
+        Some(settings) => return Err(error(format!("protocolSettings {settings:?} are not understood"))),
     };
     let namespace = format!("com.amazonaws.{}", meta.endpoint_prefix.to_ascii_lowercase().replace(['-', '.'], ""));
     let mut warnings = Diagnostics::default();
@@ -168,6 +319,53 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     let id = |name: &str| -> String { format!("{namespace}#{}", names.get(name).map_or(name, String::as_str)) };
     let shape_of = |name: &str| model.shapes.get(name);
 
+    // `jsonvalue`: the member's string holds JSON text (botocore's client
+    // encodes and decodes it). Smithy says so with @mediaType, which stands
+    // on string shapes, not on members; AWS's Smithy models give such a
+    // member a string of its own (Rekognition's
+    // SynthesizedJsonHumanLoopActivationConditionsEvaluationResults). So: a
+    // string that only `jsonvalue` members target gets the trait itself; one
+    // that other members target too gets a copy, `SynthesizedJson<Name>`,
+    // with the trait, and the `jsonvalue` members target that.
+    let mut json_uses: BTreeMap<&str, (bool, bool)> = BTreeMap::new();
+    for (holder, s) in model.shapes.iter() {
+        for (member_name, m) in members_of(s) {
+            let target = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
+            let (json, plain) = json_uses.entry(target).or_default();
+            if !m.jsonvalue {
+                *plain = true;
+            } else if shape_of(&m.shape).is_some_and(|t| t.kind == "string") {
+                *json = true;
+            } else {
+                return Err(Diagnostic::error(format!("`jsonvalue` on {member_name}, which does not target a string"))
+                    .in_file(source)
+                    .at_shape(holder)
+                    .into());
+            }
+        }
+    }
+    let mut json_copies: BTreeMap<&str, String> = BTreeMap::new();
+    for (&target, _) in json_uses.iter().filter(|(_, uses)| **uses == (true, true)) {
+        let base = format!("SynthesizedJson{target}");
+        let mut copy = base.clone();
+        let mut n = 2;
+        while taken.contains_key(&copy.to_ascii_lowercase()) {
+            copy = format!("{base}{n}");
+            n += 1;
+        }
+        if copy != base {
+            warnings.push(
+                Diagnostic::warning(format!(
+                    "{base}, the JSON-text copy of {target}, collides with another name ignoring case; imported as {copy}"
+                ))
+                .in_file(source),
+            );
+        }
+        taken.insert(copy.to_ascii_lowercase(), copy.clone());
+        json_copies.insert(target, copy);
+    }
+    let json_text = |smithy_name: &str| json_uses.get(smithy_name) == Some(&(true, false));
+
     // (shape id, JSON text): text is built here so that member order stays
     // botocore's (serde_json's maps would sort it).
     let mut shapes: Vec<(String, String)> = Vec::new();
@@ -181,34 +379,71 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             *outputs.entry(r.shape.as_str()).or_default() += 1;
         }
     }
-    let used_as_member: BTreeSet<&str> = model
-        .shapes
-        .iter()
-        .flat_map(|(_, s)| {
-            s.members
-                .iter()
-                .flat_map(|m| m.iter().map(|(_, m)| m.shape.as_str()))
-                .chain([&s.member, &s.key, &s.value].into_iter().flatten().map(|m| m.shape.as_str()))
-        })
-        .collect();
+    let used_as_member: BTreeSet<&str> =
+        model.shapes.iter().flat_map(|(_, s)| members_of(s).map(|(_, m)| m.shape.as_str())).collect();
 
-    // The service.
-    let service_name = meta
-        .target_prefix
-        .clone()
-        .unwrap_or_else(|| meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()).replace(' ', ""));
+    // The service, named after `targetPrefix` (the `X-Amz-Target` prefix).
+    // Smithy shape names cannot contain dots: a dotted prefix (CloudTrail's
+    // `com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101`) names the
+    // service after its last segment and the rest stays out of the shape id.
+    // The awsJson router accepts a target whose prefix is the service name or
+    // ends in `.` and the service name, so clients that send the whole prefix
+    // (`com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.DescribeTrails`)
+    // still reach the operation.
+    let service_name = match &meta.target_prefix {
+        Some(prefix) => prefix.rsplit('.').next().unwrap_or(prefix).to_string(),
+        None => meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()).replace(' ', ""),
+    };
+    if !crate::shape_id::is_identifier(&service_name) {
+        return Err(error(format!(
+            "the service name {service_name:?} (from targetPrefix or serviceId) is not a Smithy identifier"
+        )));
+    }
     let mut service_traits = serde_json::Map::new();
     service_traits.insert("aws.api#service".into(), json!({"sdkId": meta.service_id.clone().unwrap_or(meta.endpoint_prefix.clone()), "endpointPrefix": meta.endpoint_prefix}));
-    service_traits.insert(
-        "aws.auth#sigv4".into(),
-        json!({"name": meta.signing_name.clone().unwrap_or(meta.endpoint_prefix.clone())}),
-    );
-    service_traits.insert(protocol.into(), json!({}));
+    // Auth: each scheme's trait, and `@auth` when clients prefer another
+    // order than Smithy's default (the schemes' ids sorted).
+    let signing_name = meta.signing_name.clone().unwrap_or(meta.endpoint_prefix.clone());
+    let schemes: Vec<&str> = match (&meta.auth, meta.signature_version.as_deref()) {
+        (Some(auth), _) => auth
+            .iter()
+            .map(|s| auth_scheme(s).ok_or_else(|| error(format!("auth scheme {s:?} is not understood"))))
+            .collect::<Result<_, _>>()?,
+        (None, None | Some("v4")) => vec!["aws.auth#sigv4"],
+        (None, Some(other)) => return Err(error(format!("signatureVersion {other:?} is not understood"))),
+    };
+    for scheme in &schemes {
+        service_traits.insert(scheme.to_string(), json!({"name": signing_name}));
+    }
+    if !schemes.is_sorted() {
+        service_traits.insert("smithy.api#auth".into(), json!(schemes));
+    }
+    service_traits.insert(protocol.into(), protocol_value);
+    if let Some(settings) = &meta.aws_query_compatible {
+        if !settings.is_empty() {
+            return Err(error("awsQueryCompatible with settings is not understood".into()));
+        }
+        service_traits.insert("aws.protocols#awsQueryCompatible".into(), json!({}));
+    }
     if let Some(title) = &meta.service_full_name {
         service_traits.insert("smithy.api#title".into(), json!(title));
     }
     if let Some(docs) = &model.documentation {
         service_traits.insert("smithy.api#documentation".into(), json!(docs));
+    }
+    // Endpoint discovery, as in AWS's Smithy model of DynamoDB (whose
+    // trait also names the error for a stale endpoint; botocore does not).
+    let discovery: Vec<&str> =
+        model.operations.iter().filter(|(_, op)| op.endpointoperation).map(|(name, _)| name).collect();
+    match discovery[..] {
+        [] => {}
+        [operation] => {
+            service_traits.insert(
+                "aws.api#clientEndpointDiscovery".into(),
+                json!({"operation": format!("{namespace}#{operation}")}),
+            );
+        }
+        _ => return Err(error(format!("more than one `endpointoperation`: {}", discovery.join(", ")))),
     }
     let operation_ids: Vec<Value> =
         model.operations.iter().map(|(name, _)| json!({"target": format!("{namespace}#{name}")})).collect();
@@ -219,6 +454,18 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
     ));
 
     for (name, op) in model.operations.iter() {
+        let at = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).at_shape(name).into() };
+        if let Some(key) = unknown(&op.rest, &[]) {
+            return Err(at(format!("botocore operation field `{key}` is not understood; the converter must learn it")));
+        }
+        if op.name.as_deref().is_some_and(|n| n != name) {
+            return Err(at(format!("the operation is named {:?} inside", op.name.as_deref().unwrap_or_default())));
+        }
+        // awsJson sends every operation as `POST /`; its Smithy form has no
+        // @http, and a router could not tell other bindings apart.
+        if let Some(http) = op.http.as_ref().filter(|h| (h.method.as_str(), h.request_uri.as_str()) != ("POST", "/")) {
+            return Err(at(format!("`http` {} {}: awsJson operations are POST /", http.method, http.request_uri)));
+        }
         let mut shape = serde_json::Map::new();
         shape.insert("type".into(), json!("operation"));
         shape.insert(
@@ -239,8 +486,34 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if let Some(docs) = &op.documentation {
             traits.insert("smithy.api#documentation".into(), json!(docs));
         }
-        if op.deprecated {
-            traits.insert("smithy.api#deprecated".into(), json!({}));
+        if let Some(value) = deprecated(op.deprecated, &op.deprecated_message, &op.deprecated_since) {
+            traits.insert("smithy.api#deprecated".into(), value);
+        }
+        if op.idempotent && op.readonly {
+            return Err(at("an operation both `idempotent` and `readonly` (Smithy forbids it)".into()));
+        }
+        if op.idempotent {
+            traits.insert("smithy.api#idempotent".into(), json!({}));
+        }
+        if op.readonly {
+            traits.insert("smithy.api#readonly".into(), json!({}));
+        }
+        if let Some(endpoint) = &op.endpoint {
+            traits.insert("smithy.api#endpoint".into(), json!({"hostPrefix": endpoint.host_prefix}));
+        }
+        if let Some(discovery) = &op.endpointdiscovery {
+            traits.insert("aws.api#clientDiscoveredEndpoint".into(), json!({"required": discovery.required}));
+        }
+        if let Some(auth) = operation_auth(op).map_err(at)? {
+            traits.insert("smithy.api#auth".into(), json!(auth));
+        }
+        for (trait_id, params) in [
+            ("smithy.rules#staticContextParams", &op.static_context_params),
+            ("smithy.rules#operationContextParams", &op.operation_context_params),
+        ] {
+            if let Some(params) = params {
+                traits.insert(trait_id.into(), params.clone());
+            }
         }
         if !traits.is_empty() {
             shape.insert("traits".into(), Value::Object(traits));
@@ -250,8 +523,20 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
 
     for (name, shape) in model.shapes.iter().filter(|(name, _)| !merged.contains(*name)) {
         let at = |message: String| -> Diagnostics { Diagnostic::error(message).in_file(source).at_shape(name).into() };
-        if let Some(key) = shape.rest.keys().find(|k| !IGNORED.contains(&k.as_str())) {
+        if let Some(key) = unknown(&shape.rest, IGNORED) {
             return Err(at(format!("botocore field `{key}` is not understood; the converter must learn it")));
+        }
+        if let Some(key) = shape.error.as_ref().and_then(|e| unknown(&e.rest, &[])) {
+            return Err(at(format!("botocore field `error.{key}` is not understood; the converter must learn it")));
+        }
+        if shape.document && shape.kind != "structure" {
+            return Err(at(format!("a `document` of type {:?}; botocore documents are structures", shape.kind)));
+        }
+        // An event is a structure that an event stream's union targets; Smithy
+        // has no trait for it (AWS's models of Kinesis and CloudWatch Logs
+        // write their events as plain structures).
+        if (shape.event || shape.eventstream) && (shape.kind != "structure" || shape.document) {
+            return Err(at("`event` or `eventstream` on a shape that is not a structure".into()));
         }
         let numeric = matches!(shape.kind.as_str(), "integer" | "long" | "float" | "double");
         let mut traits = serde_json::Map::new();
@@ -276,8 +561,8 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         if shape.sensitive {
             traits.insert("smithy.api#sensitive".into(), json!({}));
         }
-        if shape.deprecated {
-            traits.insert("smithy.api#deprecated".into(), json!({}));
+        if let Some(value) = deprecated(shape.deprecated, &shape.deprecated_message, &shape.deprecated_since) {
+            traits.insert("smithy.api#deprecated".into(), value);
         }
         if let Some(format) = &shape.timestamp_format {
             traits.insert(
@@ -290,6 +575,23 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             if let Some(status) = shape.error.as_ref().and_then(|e| e.http_status_code) {
                 traits.insert("smithy.api#httpError".into(), json!(status));
             }
+        } else if shape.error.is_some() || shape.retryable.is_some() || shape.fault {
+            return Err(at("`error`, `retryable` or `fault` on a shape that is not an `exception`".into()));
+        }
+        if let Some(error) = &shape.error {
+            if error.sender_fault == Some(true) && shape.fault {
+                return Err(at("an exception that is both a `fault` and a `senderFault`".into()));
+            }
+            // As in AWS's Smithy models (Keyspaces' AccessDeniedException).
+            if let Some(code) = &error.code {
+                let status =
+                    error.http_status_code.ok_or_else(|| at("`error.code` without `httpStatusCode`".into()))?;
+                traits.insert("aws.protocols#awsQueryError".into(), json!({"code": code, "httpResponseCode": status}));
+            }
+        }
+        if let Some(retryable) = &shape.retryable {
+            let value = if retryable.throttling { json!({"throttling": true}) } else { json!({}) };
+            traits.insert("smithy.api#retryable".into(), value);
         }
         // Unboxed primitives have a zero default, as botocore clients assume.
         if default_of(shape).is_some() {
@@ -306,7 +608,7 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
         // `in_structure`: only structure members take `@default`.
         let member =
             |m: &Member, member_name: &str, required: bool, in_structure: bool| -> Result<Value, Diagnostics> {
-                if let Some(key) = m.rest.keys().find(|k| !IGNORED.contains(&k.as_str())) {
+                if let Some(key) = unknown(&m.rest, IGNORED) {
                     return Err(at(format!("botocore member field `{key}` (on {member_name}) is not understood")));
                 }
                 let mut traits = serde_json::Map::new();
@@ -319,8 +621,20 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                 if m.idempotency_token {
                     traits.insert("smithy.api#idempotencyToken".into(), json!({}));
                 }
-                if m.deprecated {
-                    traits.insert("smithy.api#deprecated".into(), json!({}));
+                if let Some(value) = deprecated(m.deprecated, &m.deprecated_message, &m.deprecated_since) {
+                    traits.insert("smithy.api#deprecated".into(), value);
+                }
+                if let Some(param) = &m.context_param {
+                    traits.insert("smithy.rules#contextParam".into(), param.clone());
+                }
+                if (m.eventpayload || m.eventheader) && !shape.event {
+                    return Err(at(format!("`eventpayload` or `eventheader` on {member_name}, outside an `event`")));
+                }
+                if m.eventpayload {
+                    traits.insert("smithy.api#eventPayload".into(), json!({}));
+                }
+                if m.eventheader {
+                    traits.insert("smithy.api#eventHeader".into(), json!({}));
                 }
                 if let Some(format) = &m.timestamp_format {
                     traits.insert(
@@ -341,7 +655,10 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                     }
                 }
                 let mut out = serde_json::Map::new();
-                out.insert("target".into(), json!(id(&m.shape)));
+                let target_name = names.get(&m.shape).map_or(m.shape.as_str(), String::as_str);
+                let copy = json_copies.get(target_name).filter(|_| m.jsonvalue);
+                let target = copy.map_or_else(|| id(&m.shape), |copy| format!("{namespace}#{copy}"));
+                out.insert("target".into(), json!(target));
                 if !traits.is_empty() {
                     out.insert("traits".into(), Value::Object(traits));
                 }
@@ -366,12 +683,33 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
                 }
                 out.push(("members", object(&members)));
             }
+            ("structure", _) if shape.document => {
+                if shape.members.as_ref().is_some_and(|m| m.iter().next().is_some()) || shape.union {
+                    return Err(at("a `document` with members, or a union".into()));
+                }
+                out.push(("type", json!("document").to_string()));
+            }
             ("structure", _) => {
-                out.push(("type", json!(if shape.union { "union" } else { "structure" }).to_string()));
+                // An event stream is a union with `@streaming`, as in Smithy;
+                // its members are events and the errors the stream may end
+                // with. Union members cannot be `@required` (exactly one is
+                // set): Kinesis's stream requires its event in botocore, and
+                // AWS's Smithy model of it drops that.
+                let union = shape.union || shape.eventstream;
+                out.push(("type", json!(if union { "union" } else { "structure" }).to_string()));
+                if shape.eventstream {
+                    traits.insert("smithy.api#streaming".into(), json!({}));
+                }
                 let mut members = Vec::new();
                 for (member_name, m) in shape.members.iter().flat_map(|m| m.iter()) {
-                    let required = shape.required.iter().any(|r| r == member_name);
-                    members.push((member_name.to_string(), member(m, member_name, required, !shape.union)?));
+                    if shape.eventstream && !shape_of(&m.shape).is_some_and(|t| t.event || t.exception) {
+                        return Err(at(format!(
+                            "event stream member {member_name} targets {}, which is neither an `event` nor an `exception`",
+                            m.shape
+                        )));
+                    }
+                    let required = !union && shape.required.iter().any(|r| r == member_name);
+                    members.push((member_name.to_string(), member(m, member_name, required, !union)?));
                 }
                 out.push(("members", object(&members)));
             }
@@ -392,16 +730,66 @@ pub fn to_smithy(source: &str, text: &str) -> Result<(String, Diagnostics), Diag
             }
             (other, _) => return Err(at(format!("botocore type {other:?} is not supported"))),
         }
-        if !traits.is_empty() {
-            out.push(("traits", Value::Object(traits).to_string()));
+        let smithy_name = names.get(name).map_or(name, String::as_str);
+        if json_text(smithy_name) {
+            traits.insert("smithy.api#mediaType".into(), json!("application/json"));
         }
-        let fields: Vec<String> = out.iter().map(|(k, v)| format!("{}: {v}", json!(k))).collect();
-        shapes.push((id(name), format!("{{{}}}", fields.join(", "))));
+        let text = |traits: &serde_json::Map<String, Value>| {
+            let traits = Some(("traits", Value::Object(traits.clone()).to_string())).filter(|_| !traits.is_empty());
+            let fields: Vec<String> =
+                out.iter().cloned().chain(traits).map(|(k, v)| format!("{}: {v}", json!(k))).collect();
+            format!("{{{}}}", fields.join(", "))
+        };
+        shapes.push((id(name), text(&traits)));
+        if let Some(copy) = json_copies.get(smithy_name) {
+            traits.insert("smithy.api#mediaType".into(), json!("application/json"));
+            shapes.push((format!("{namespace}#{copy}"), text(&traits)));
+        }
     }
 
     let entries: Vec<String> = shapes.iter().map(|(id, shape)| format!("{}: {shape}", json!(id))).collect();
     let text = super::indent(&format!("{{\"smithy\": \"2.0\", \"shapes\": {{{}}}}}", entries.join(", ")));
     Ok((text, warnings))
+}
+
+/// The auth schemes of an operation, when it names them: `auth` lists
+/// them (`smithy.api#noAuth` alone: none, which Smithy writes `@auth([])`,
+/// as AWS's model of Cognito Identity does), and `authtype`, its older
+/// form, must agree.
+fn operation_auth(op: &Operation) -> Result<Option<Vec<&'static str>>, String> {
+    let auth = match op.auth.as_deref() {
+        None => None,
+        Some([only]) if only == "smithy.api#noAuth" => Some(Vec::new()),
+        Some(schemes) => Some(
+            schemes
+                .iter()
+                .map(|s| auth_scheme(s).ok_or_else(|| format!("auth scheme {s:?} is not understood")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+    };
+    match (op.authtype.as_deref(), auth) {
+        (None, auth) => Ok(auth),
+        (Some("none"), None) => Ok(Some(Vec::new())),
+        (Some("none"), Some(auth)) if auth.is_empty() => Ok(Some(auth)),
+        (Some(authtype), auth) => Err(format!("`authtype` {authtype:?} with `auth` {auth:?} is not understood")),
+    }
+}
+
+/// The Smithy trait of a botocore auth scheme.
+fn auth_scheme(scheme: &str) -> Option<&'static str> {
+    match scheme {
+        "aws.auth#sigv4" => Some("aws.auth#sigv4"),
+        "aws.auth#sigv4a" => Some("aws.auth#sigv4a"),
+        _ => None,
+    }
+}
+
+/// A shape's members with their names (`member`, `key` and `value` for
+/// lists and maps).
+fn members_of(shape: &Shape) -> impl Iterator<Item = (&str, &Member)> {
+    let named = shape.members.iter().flat_map(|m| m.iter());
+    let unnamed = [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)];
+    named.chain(unnamed.into_iter().filter_map(|(name, m)| m.as_ref().map(|m| (name, m))))
 }
 
 /// A JSON object's text with its members in the given order.
@@ -448,3 +836,6 @@ fn enum_member_name(value: &str) -> String {
     }
     name
 }
+
+#[cfg(test)]
+mod tests;
