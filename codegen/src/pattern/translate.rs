@@ -100,14 +100,15 @@ impl Translator {
     }
 
     fn class(&self, class: &Class, out: &mut String) {
-        out.push('[');
-        if class.negated {
-            out.push('^');
-        }
         if class.items.is_empty() {
             // ECMA `[]` matches nothing and `[^]` anything; `regex` has no
             // empty class, so spell both out.
-            out.push_str(if class.negated { r"\x00-\u{10FFFF}" } else { r"^\x00-\u{10FFFF}" });
+            out.push_str(if class.negated { r"[\x00-\u{10FFFF}]" } else { r"[^\x00-\u{10FFFF}]" });
+            return;
+        }
+        out.push('[');
+        if class.negated {
+            out.push('^');
         }
         for item in &class.items {
             match item {
@@ -198,6 +199,15 @@ mod tests {
     fn case_insensitive_folds_ascii_letters() {
         let node = parse("^all|[0-9a-c]{2}$").unwrap().node;
         assert_eq!(to_regex(&node, true), "^[aA][lL][lL]|[0-9a-cA-C]{2}$");
+    }
+
+    #[test]
+    fn empty_classes_match_nothing_or_anything() {
+        assert_eq!(translate("^[]$"), r"^[^\x00-\u{10FFFF}]$");
+        assert_eq!(translate("^[^]$"), r"^[\x00-\u{10FFFF}]$");
+        let any = regex::Regex::new(&translate("^[^]$")).unwrap();
+        assert!(any.is_match("\n") && any.is_match("\u{10FFFF}") && !any.is_match(""));
+        assert!(!regex::Regex::new(&translate("[]")).unwrap().is_match("a"));
     }
 
     #[test]
