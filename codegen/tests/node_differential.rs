@@ -185,6 +185,8 @@ fn leak(s: &str) -> &'static str {
 
 const NODE_SCRIPT: &str = r#"
 let data = '';
+// Decoded as a stream: a chunk may end inside a character.
+process.stdin.setEncoding('utf8');
 process.stdin.on('data', chunk => data += chunk);
 process.stdin.on('end', () => {
   const out = JSON.parse(data).map(({ecma, flags, inputs}) => {
