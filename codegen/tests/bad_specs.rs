@@ -70,7 +70,8 @@ fn invalid_pattern() {
     assert_eq!(
         refuse_value(spec),
         "error: <dir>/spec.json: ex#Id: pattern \"^[a-$\" is not a valid ECMA-262 regular expression: \
-         Range values reversed, start char code is greater than end char code.\n  \
+         Range values reversed, start char code is greater than end char code \
+         (nor as Java reads it: range out of order in character class at offset 3)\n  \
          help: Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression"
     );
 }

@@ -79,12 +79,7 @@ pub fn module(service: &Service) -> TokenStream {
                 quote! { #ty::counted(#source, #each, #min, #max) }
             }
             Engine::Backtracking => {
-                let ecma = &pattern.ecma;
-                let flags = format!(
-                    "{}{}",
-                    if pattern.case_insensitive { "i" } else { "" },
-                    if pattern.unicode_properties { "u" } else { "" }
-                );
+                let (ecma, flags) = (&pattern.ecma, &pattern.flags);
                 quote! { #ty::backtracking(#source, #ecma, #flags) }
             }
         };

@@ -37,7 +37,7 @@ fn starts_anchored(node: &Node) -> bool {
     match node {
         Node::Start => true,
         Node::Concat(nodes) => nodes.first().is_some_and(starts_anchored),
-        Node::Group(inner) => starts_anchored(inner),
+        Node::Group { node, .. } => starts_anchored(node),
         Node::Alternation(nodes) => nodes.iter().all(starts_anchored),
         _ => false,
     }
@@ -47,7 +47,7 @@ fn ends_anchored(node: &Node) -> bool {
     match node {
         Node::End => true,
         Node::Concat(nodes) => nodes.last().is_some_and(ends_anchored),
-        Node::Group(inner) => ends_anchored(inner),
+        Node::Group { node, .. } => ends_anchored(node),
         Node::Alternation(nodes) => nodes.iter().all(ends_anchored),
         _ => false,
     }

@@ -1,7 +1,9 @@
-//! Translates a parsed ECMA-262 pattern into the syntax of the `regex`
-//! crate, keeping ECMA's meaning: `\d` and `\w` are ASCII, `\b` is an ASCII
-//! word boundary, `\s` is ECMA's white space and line terminators, `.` stops
-//! only at line terminators, and `^`/`$` mean the ends of the input.
+//! Translates a parsed pattern into the syntax of the `regex` crate,
+//! keeping ECMA's meaning: `\d` and `\w` are ASCII, `\b` is an ASCII word
+//! boundary, `\s` is ECMA's white space and line terminators, `.` stops
+//! only at line terminators, and `^`/`$` mean the ends of the input. Java's
+//! readings arrive resolved into the tree (case-insensitive letters as
+//! classes, for instance); its multi-line `^` and `$` become `regex`'s.
 
 use std::fmt::Write;
 
@@ -13,132 +15,130 @@ const LINE_TERMINATORS: &str = r"\n\r\u{2028}\u{2029}";
 const DIGIT: &str = "0-9";
 const WORD: &str = "0-9A-Za-z_";
 
-/// The `regex` pattern for `node`; `case_insensitive` folds ASCII letters
-/// only, as ECMA-262 does without the `u` flag for ASCII patterns.
-pub fn to_regex(node: &Node, case_insensitive: bool) -> String {
+/// The `regex` pattern for `node`.
+pub fn to_regex(node: &Node) -> String {
     let mut out = String::new();
-    Translator { case_insensitive }.node(node, &mut out);
+    write_node(node, &mut out);
     out
 }
 
-struct Translator {
-    case_insensitive: bool,
-}
-
-impl Translator {
-    fn node(&self, node: &Node, out: &mut String) {
-        match node {
-            Node::Empty => {}
-            Node::Literal(c) => self.literal(*c, out),
-            Node::Any => write!(out, "[^{LINE_TERMINATORS}]").unwrap(),
-            Node::Class(class) => self.class(class, out),
-            Node::Set(set) => {
-                out.push('[');
-                set_in_class(set, out);
-                out.push(']');
-            }
-            Node::Start => out.push('^'),
-            Node::End => out.push('$'),
-            Node::WordBoundary { negated: false } => out.push_str(r"(?-u:\b)"),
-            Node::WordBoundary { negated: true } => out.push_str(r"(?-u:\B)"),
-            Node::Group(inner) => {
+fn write_node(node: &Node, out: &mut String) {
+    match node {
+        Node::Empty => {}
+        Node::Literal(c) => escape_into(*c, out),
+        Node::Any => write!(out, "[^{LINE_TERMINATORS}]").unwrap(),
+        Node::Class(class) => write_class(class, false, out),
+        Node::Set(set) => {
+            out.push('[');
+            set_in_class(set, out);
+            out.push(']');
+        }
+        Node::Start => out.push('^'),
+        Node::End => out.push('$'),
+        // CRLF mode: a line ends at `\r`, `\n` or `\r\n`, never between.
+        Node::LineStart => out.push_str("(?mR:^)"),
+        Node::LineEnd => out.push_str("(?mR:$)"),
+        Node::WordBoundary { negated: false } => out.push_str(r"(?-u:\b)"),
+        Node::WordBoundary { negated: true } => out.push_str(r"(?-u:\B)"),
+        Node::Group { node, .. } => {
+            out.push_str("(?:");
+            write_node(node, out);
+            out.push(')');
+        }
+        Node::Repeat { node, min, max, greedy } => {
+            let atomic =
+                matches!(**node, Node::Literal(_) | Node::Any | Node::Class(_) | Node::Set(_) | Node::Group { .. });
+            if atomic {
+                write_node(node, out);
+            } else {
                 out.push_str("(?:");
-                self.node(inner, out);
+                write_node(node, out);
                 out.push(')');
             }
-            Node::Repeat { node, min, max, greedy } => {
-                let atomic =
-                    matches!(**node, Node::Literal(_) | Node::Any | Node::Class(_) | Node::Set(_) | Node::Group(_));
-                if atomic && !(self.case_insensitive && matches!(**node, Node::Literal(_))) {
-                    self.node(node, out);
-                } else {
+            match (min, max) {
+                (0, None) => out.push('*'),
+                (1, None) => out.push('+'),
+                (0, Some(1)) => out.push('?'),
+                (min, None) => write!(out, "{{{min},}}").unwrap(),
+                (min, Some(max)) if min == max => write!(out, "{{{min}}}").unwrap(),
+                (min, Some(max)) => write!(out, "{{{min},{max}}}").unwrap(),
+            }
+            if !greedy {
+                out.push('?');
+            }
+        }
+        Node::Concat(nodes) => {
+            for node in nodes {
+                if matches!(node, Node::Alternation(_)) {
                     out.push_str("(?:");
-                    self.node(node, out);
+                    write_node(node, out);
                     out.push(')');
-                }
-                match (min, max) {
-                    (0, None) => out.push('*'),
-                    (1, None) => out.push('+'),
-                    (0, Some(1)) => out.push('?'),
-                    (min, None) => write!(out, "{{{min},}}").unwrap(),
-                    (min, Some(max)) if min == max => write!(out, "{{{min}}}").unwrap(),
-                    (min, Some(max)) => write!(out, "{{{min},{max}}}").unwrap(),
-                }
-                if !greedy {
-                    out.push('?');
+                } else {
+                    write_node(node, out);
                 }
             }
-            Node::Concat(nodes) => {
-                for node in nodes {
-                    if matches!(node, Node::Alternation(_)) {
-                        out.push_str("(?:");
-                        self.node(node, out);
-                        out.push(')');
-                    } else {
-                        self.node(node, out);
-                    }
-                }
-            }
-            Node::Alternation(nodes) => {
-                for (i, node) in nodes.iter().enumerate() {
-                    if i > 0 {
-                        out.push('|');
-                    }
-                    self.node(node, out);
-                }
-            }
-            Node::Look { .. } | Node::Backreference => unreachable!("such patterns run on the backtracking engine"),
         }
-    }
-
-    fn literal(&self, c: char, out: &mut String) {
-        if self.case_insensitive && c.is_ascii_alphabetic() {
-            write!(out, "[{}{}]", c.to_ascii_lowercase(), c.to_ascii_uppercase()).unwrap();
-        } else {
-            escape_into(c, out);
-        }
-    }
-
-    fn class(&self, class: &Class, out: &mut String) {
-        out.push('[');
-        if class.negated {
-            out.push('^');
-        }
-        if class.items.is_empty() {
-            // ECMA `[]` matches nothing and `[^]` anything; `regex` has no
-            // empty class, so spell both out.
-            out.push_str(if class.negated { r"\x00-\u{10FFFF}" } else { r"^\x00-\u{10FFFF}" });
-        }
-        for item in &class.items {
-            match item {
-                ClassItem::Char(c) => {
-                    escape_into(*c, out);
-                    if self.case_insensitive && c.is_ascii_alphabetic() {
-                        escape_into(swap_case(*c), out);
-                    }
+        Node::Alternation(nodes) => {
+            for (i, node) in nodes.iter().enumerate() {
+                if i > 0 {
+                    out.push('|');
                 }
-                ClassItem::Range(a, b) => {
-                    escape_into(*a, out);
-                    out.push('-');
-                    escape_into(*b, out);
-                    if self.case_insensitive {
-                        for (lo, hi) in [('a', 'z'), ('A', 'Z')] {
-                            let (from, to) = ((*a).max(lo), (*b).min(hi));
-                            if from <= to {
-                                write!(out, "{}-{}", swap_case(from), swap_case(to)).unwrap();
-                            }
-                        }
-                    }
-                }
-                ClassItem::Set(set) => set_in_class(set, out),
+                write_node(node, out);
             }
         }
-        out.push(']');
+        Node::Look { .. } | Node::Backreference(_) => unreachable!("such patterns run on the backtracking engine"),
     }
 }
 
-fn swap_case(c: char) -> char {
-    if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() }
+/// Writes a class; a `nested` one may not start with `:` (`regex` would
+/// read `[[:alnum:]]` as a POSIX class, which Java has not).
+fn write_class(class: &Class, nested: bool, out: &mut String) {
+    if class.items.is_empty() {
+        // ECMA `[]` matches nothing and `[^]` anything; `regex` has no
+        // empty class, so spell both out.
+        out.push_str(if class.negated { r"[\x00-\u{10FFFF}]" } else { r"[^\x00-\u{10FFFF}]" });
+        return;
+    }
+    out.push('[');
+    if class.negated {
+        out.push('^');
+    }
+    // `regex` negates an intersection as a whole, as Java does.
+    if let [ClassItem::Intersection(classes)] = class.items.as_slice() {
+        for (i, class) in classes.iter().enumerate() {
+            if i > 0 {
+                out.push_str("&&");
+            }
+            write_class(class, true, out);
+        }
+        out.push(']');
+        return;
+    }
+    for (i, item) in class.items.iter().enumerate() {
+        match item {
+            ClassItem::Char(':') if nested && i == 0 && !class.negated => out.push_str(r"\:"),
+            ClassItem::Char(c) => escape_into(*c, out),
+            ClassItem::Range(a, b) => {
+                escape_into(*a, out);
+                out.push('-');
+                escape_into(*b, out);
+            }
+            ClassItem::Set(set) => set_in_class(set, out),
+            // `regex` reads a class in a class as a union, as Java does.
+            ClassItem::Class(nested) => write_class(nested, true, out),
+            ClassItem::Intersection(classes) => {
+                out.push('[');
+                for (i, class) in classes.iter().enumerate() {
+                    if i > 0 {
+                        out.push_str("&&");
+                    }
+                    write_class(class, true, out);
+                }
+                out.push(']');
+            }
+        }
+    }
+    out.push(']');
 }
 
 /// A class escape as the contents of a `regex` class (negated ones as a
@@ -171,11 +171,11 @@ fn escape_into(c: char, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::parse::parse;
+    use super::super::parse::{Dialect, parse, parse_in};
     use super::*;
 
     fn translate(source: &str) -> String {
-        to_regex(&parse(source).unwrap().node, false)
+        to_regex(&parse(source).unwrap().node)
     }
 
     #[test]
@@ -196,8 +196,17 @@ mod tests {
 
     #[test]
     fn case_insensitive_folds_ascii_letters() {
-        let node = parse("^all|[0-9a-c]{2}$").unwrap().node;
-        assert_eq!(to_regex(&node, true), "^[aA][lL][lL]|[0-9a-cA-C]{2}$");
+        let node = parse_in("^(?i)all|[0-9a-c]{2}$", Dialect::Java).unwrap().node;
+        assert_eq!(to_regex(&node), "^[aA][lL][lL]|[0-9a-cA-C]{2}$");
+    }
+
+    #[test]
+    fn empty_classes_match_nothing_or_anything() {
+        assert_eq!(translate("^[]$"), r"^[^\x00-\u{10FFFF}]$");
+        assert_eq!(translate("^[^]$"), r"^[\x00-\u{10FFFF}]$");
+        let any = regex::Regex::new(&translate("^[^]$")).unwrap();
+        assert!(any.is_match("\n") && any.is_match("\u{10FFFF}") && !any.is_match(""));
+        assert!(!regex::Regex::new(&translate("[]")).unwrap().is_match("a"));
     }
 
     #[test]
