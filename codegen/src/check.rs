@@ -174,13 +174,20 @@ impl<'a> Checker<'a> {
     /// Each shape type takes certain fields: `member` for lists, `key` and
     /// `value` for maps, and so on.
     fn check_fields(&mut self, site: Site<'_>, kind: Kind, shape: &ast::Shape) {
-        let has = |present: bool, field: &str, wanted: bool, out: &mut Diagnostics| {
-            if present && !wanted {
-                out.push(site.error(format!("a {kind} shape has no `{field}` field"), format!("remove `{field}`")));
-            } else if !present && wanted {
-                out.push(site.error(format!("a {kind} shape needs a `{field}` field"), format!("add `{field}`")));
-            }
-        };
+        let has =
+            |present: bool, field: &str, wanted: bool, out: &mut Diagnostics| {
+                if present && !wanted {
+                    out.push(site.error(
+                        format!("{} shape has no `{field}` field", kind.with_article()),
+                        format!("remove `{field}`"),
+                    ));
+                } else if !present && wanted {
+                    out.push(site.error(
+                        format!("{} shape needs a `{field}` field", kind.with_article()),
+                        format!("add `{field}`"),
+                    ));
+                }
+            };
         let with_members = matches!(kind, Kind::Structure | Kind::Union | Kind::Enum | Kind::IntEnum);
         if shape.members.is_some() && !with_members {
             has(true, "members", false, &mut self.out);
@@ -294,7 +301,7 @@ impl<'a> Checker<'a> {
         };
         if !allowed(kind) {
             self.out.push(site.error(
-                format!("targets {target}, a {kind} shape; it must be {wanted}"),
+                format!("targets {target}, {} shape; it must be {wanted}", kind.with_article()),
                 "target a shape of the right type",
             ));
             return None;
@@ -419,8 +426,10 @@ impl<'a> Checker<'a> {
                 Some(Rule::Supported(applies)) => {
                     if !traits::applies(applies, kind, member_of) {
                         let on = match member_of {
-                            Some(container) => format!("a member of a {container} (targeting a {kind})"),
-                            None => format!("a {kind} shape"),
+                            Some(container) => {
+                                format!("a member of {} (targeting {})", container.with_article(), kind.with_article())
+                            }
+                            None => format!("{} shape", kind.with_article()),
                         };
                         self.out.push(site.error(
                             format!("trait {trait_id} cannot be applied to {on}"),

@@ -90,6 +90,13 @@ impl Kind {
         }
     }
 
+    /// The name with its indefinite article: `a structure`, `an enum`.
+    pub fn with_article(self) -> String {
+        let name = self.name();
+        let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+        format!("{article} {name}")
+    }
+
     pub fn is_integer(self) -> bool {
         matches!(self, Kind::Byte | Kind::Short | Kind::Integer | Kind::Long | Kind::BigInteger)
     }

@@ -10,7 +10,7 @@ use codegen::ir::{Member, Service, ShapeKind, TypeRef};
 use common::{TempDir, root};
 
 fn botocore_service() -> (Service, codegen::Diagnostics) {
-    let text = std::fs::read_to_string(root().join("../shared/models/ssm/botocore-1.42.54-service-2.json")).unwrap();
+    let text = common::model("ssm/botocore-1.42.54-service-2.json.gz");
     let (smithy, warnings) = codegen::import::botocore::to_smithy("botocore", &text).unwrap();
     let files = codegen::import::slice_smithy("botocore", &smithy, None).unwrap();
     let files: Vec<(&str, String)> = files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect();

@@ -17,7 +17,7 @@ const OPERATIONS: &[&str] = &[
 ];
 
 fn official() -> String {
-    std::fs::read_to_string(root().join("../shared/models/ssm/smithy-ssm-2014-11-06.json")).unwrap()
+    common::model("ssm/smithy-ssm-2014-11-06.json.gz")
 }
 
 fn assert_same(files: &SpecFiles, dir: &Path) {

@@ -1,4 +1,4 @@
-//! `specs/ssm` must agree with AWS's official SSM model (in `../shared`),
+//! `specs/ssm` must agree with AWS's official SSM model (in `models/ssm`),
 //! shape by shape and trait by trait, and hold the whole closure of the
 //! operations it lists. Any difference fails with the shape id and trait.
 
@@ -9,12 +9,11 @@ use std::collections::{BTreeMap, BTreeSet};
 use common::root;
 use serde_json::{Map, Value};
 
-const OFFICIAL: &str = "../shared/models/ssm/smithy-ssm-2014-11-06.json";
+const OFFICIAL: &str = "ssm/smithy-ssm-2014-11-06.json.gz";
 const SERVICE: &str = "com.amazonaws.ssm#AmazonSSM";
 
 fn official() -> Map<String, Value> {
-    let path = root().join(OFFICIAL);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let text = common::model(OFFICIAL);
     let model: Value = serde_json::from_str(&text).unwrap();
     model["shapes"].as_object().unwrap().clone()
 }
@@ -110,7 +109,7 @@ fn specs_agree_with_the_official_model() {
 
 #[test]
 fn members_keep_the_official_order() {
-    let official_text = std::fs::read_to_string(root().join(OFFICIAL)).unwrap();
+    let official_text = common::model(OFFICIAL);
     let dir = root().join("specs/ssm");
     let ours = codegen::load::load_dir(&dir).unwrap();
     let mut wrong = Vec::new();

@@ -1,7 +1,7 @@
 //! Every fact the two seed reference pages state about their operations
 //! (members, types, lengths, patterns, ranges, enum values, required flags,
 //! docs, errors and their status codes) holds in the IR that the generator
-//! builds from `specs/ssm`. The pages are read from `../shared/seeds`.
+//! builds from `specs/ssm`. The pages are read from `models/seeds`.
 
 mod common;
 
@@ -163,7 +163,7 @@ fn members_of<'a>(service: &'a Service, id: &str) -> &'a [Member] {
 }
 
 fn check_page(operation: &str) {
-    let page = std::fs::read_to_string(root().join(format!("../shared/seeds/{operation}.txt"))).unwrap();
+    let page = std::fs::read_to_string(root().join(format!("models/seeds/{operation}.txt"))).unwrap();
     let (service, _) = codegen::load_service(&root().join("specs/ssm")).unwrap();
     let op = service.operations.iter().find(|o| o.name == operation).expect("the operation is in the spec");
     let mut wrong = Vec::new();
@@ -214,7 +214,7 @@ fn deregister_task_from_maintenance_window_page() {
 
 #[test]
 fn the_page_parser_reads_what_the_pages_say() {
-    let page = std::fs::read_to_string(root().join("../shared/seeds/GetMaintenanceWindowExecutionTask.txt")).unwrap();
+    let page = std::fs::read_to_string(root().join("models/seeds/GetMaintenanceWindowExecutionTask.txt")).unwrap();
     let response = page_members(&page, "\nResponse Elements\n", "\nErrors\n");
     assert_eq!(response.len(), 15);
     let status = response.iter().find(|m| m.name == "Status").unwrap();

@@ -36,3 +36,10 @@ fn ssm_seed_operations() {
 fn feature_fixture() {
     snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/features"), "features", "features");
 }
+
+/// Names that collide with everything the generated code uses (see
+/// `xtask/tests/cli.rs`, which compiles it).
+#[test]
+fn obstacle_course() {
+    snapshot_service(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/obstacles"), "obstacles", "obstacles");
+}

@@ -20,6 +20,11 @@ struct Model {
     documentation: Option<String>,
     #[allow(dead_code)]
     version: Option<String>,
+    /// Request and response samples by operation (older models keep them
+    /// here rather than in `examples-1.json`): documentation only, which a
+    /// server never reads.
+    #[allow(dead_code)]
+    examples: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +62,17 @@ const METADATA_IGNORED: &[(&str, &str)] = &[
 #[serde(deny_unknown_fields)]
 struct Ref {
     shape: String,
+    // Older models (events 2014-02-03) repeat on references what the target
+    // shape itself says: its documentation and, for errors, its exception
+    // flags. The target is converted with them, so these add nothing.
+    #[allow(dead_code)]
+    documentation: Option<String>,
+    #[allow(dead_code)]
+    #[serde(default)]
+    exception: bool,
+    #[allow(dead_code)]
+    #[serde(default)]
+    fault: bool,
 }
 
 #[derive(Deserialize)]

@@ -12,6 +12,12 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
 }
 
+/// The text of a model under `models/` (inflated when it is `.gz`).
+pub fn model(path: &str) -> String {
+    let path = root().join("models").join(path);
+    codegen::sweep::read_model(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// The settings `cargo xtask codegen` uses for `generated/`.
 pub fn workspace_settings() -> Settings {
     codegen::workspace_targets().into_iter().find(|t| t.out.as_os_str() == "generated").unwrap().settings

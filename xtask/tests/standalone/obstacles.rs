@@ -1,0 +1,112 @@
+//! Behaviour of the crate generated from codegen/tests/fixtures/obstacles, a
+//! model whose names collide with everything the generated code uses;
+//! copied into the standalone crate by xtask/tests/cli.rs.
+
+use obstacles_crate::obstacles::error::Err as ErrShape;
+use obstacles_crate::obstacles::operation::get_thing::GetThingOperationError;
+use obstacles_crate::obstacles::operation::ok::OkError;
+use obstacles_crate::obstacles::operation::result::Everything;
+use obstacles_crate::obstacles::service::{Obstacles, ObstaclesServiceRouter};
+use obstacles_crate::obstacles::types::{Response as ResponseShape, Unit as UnitShape, Weird};
+use obstacles_crate::runtime::Unit;
+use obstacles_crate::runtime::service::{Response, Router};
+use serde_json::{Value, json};
+
+/// Implements two operations; the others are left to their defaults.
+struct Impl;
+
+impl Obstacles for Impl {
+    async fn ok(&self, _input: Unit) -> Result<Unit, OkError> {
+        Ok(Unit {})
+    }
+
+    async fn get_thing(&self, _input: ResponseShape) -> Result<UnitShape, GetThingOperationError> {
+        Err(ErrShape { message: Some("no thing".to_string()) }.into())
+    }
+}
+
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    use std::task::{Context, Poll, Waker};
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+fn call(operation: &str, body: Value) -> (Response, Value) {
+    let router = ObstaclesServiceRouter::new(Impl);
+    let target = format!("Obstacles.{operation}");
+    let response = block_on(router.route(Some(&target), body.to_string().as_bytes()));
+    let json = serde_json::from_slice(&response.body).expect("every response body is JSON");
+    (response, json)
+}
+
+fn header<'a>(response: &'a Response, name: &str) -> Option<&'a str> {
+    response.headers.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())
+}
+
+#[test]
+fn renamed_fields_keep_their_wire_names() {
+    let wire = json!({
+        "IPAddress": "a", "IpAddress": "b", "ip_address": "c", "Ip_Address": "d",
+        "type": "t", "Self": "s", "self": "x", "crate": "c", "fn": "f"
+    });
+    let everything: Everything = serde_json::from_value(wire).unwrap();
+    assert_eq!(
+        [&everything.ip_address, &everything.ip_address_2, &everything.ip_address_3, &everything.ip_address_4],
+        [&Some("a".to_string()), &Some("b".to_string()), &Some("c".to_string()), &Some("d".to_string())]
+    );
+    assert_eq!(everything.r#type.as_deref(), Some("t"));
+    assert_eq!((everything.self_.as_deref(), everything.self_2.as_deref()), (Some("s"), Some("x")));
+    // Defaults given by associated functions, whatever the members are called.
+    assert_eq!((everything.retries, everything.default_retries, everything.mode), (3, 5, Weird::Self_));
+    let back = serde_json::to_value(&everything).unwrap();
+    for name in ["IPAddress", "IpAddress", "ip_address", "Ip_Address", "Self", "self", "Retries", "Mode"] {
+        assert!(back.get(name).is_some(), "{name} in {back}");
+    }
+}
+
+#[test]
+fn enum_variants_that_collided_are_numbered() {
+    assert_eq!(serde_json::from_value::<Weird>(json!("a-b")).unwrap(), Weird::AB);
+    assert_eq!(serde_json::from_value::<Weird>(json!("a_b")).unwrap(), Weird::AB2);
+    assert_eq!(Weird::Option.as_str(), "Option");
+    assert_eq!(Weird::VALUES.len(), 8);
+}
+
+#[test]
+fn awsjson_1_0_routes_every_operation_by_its_name() {
+    let (ok, body) = call("Ok", json!({}));
+    assert_eq!(ok.status, 200, "{body}");
+    assert_eq!(header(&ok, "content-type"), Some("application/x-amz-json-1.0"));
+    // Left unimplemented.
+    let (missing, body) = call("Type", json!({}));
+    assert_eq!((missing.status, body["__type"].as_str()), (501, Some("NotImplemented")), "{body}");
+    // An event stream: generated, not served.
+    let (stream, body) = call("Subscribe", json!({}));
+    assert_eq!(stream.status, 501, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("event stream"), "{body}");
+}
+
+#[test]
+fn query_compatible_errors_carry_their_awsquery_code() {
+    let (response, body) = call("GetThing", json!({}));
+    assert_eq!(response.status, 400, "{body}");
+    assert_eq!(body, json!({"__type": "Err", "message": "no thing"}));
+    assert_eq!(header(&response, "x-amzn-query-error"), Some("Obstacles.Err;Sender"));
+}
+
+#[test]
+fn constraints_on_enums_and_renamed_statics_are_enforced() {
+    let (response, body) = call("Result", json!({"Short": "Self", "Weird": "nope", "Name": "ABC", "Tag_List": ["a", "b", "c", "d"]}));
+    assert_eq!(response.status, 400, "{body}");
+    let message = body["message"].as_str().unwrap();
+    assert!(message.starts_with("4 validation errors detected."), "{message}");
+    assert!(message.contains("Value with length 4 at '/Short' failed to satisfy constraint: Member must have length less than or equal to 2"), "{message}");
+    assert!(message.contains("Value at '/Weird' failed to satisfy constraint: Member must satisfy enum value set"), "{message}");
+    assert!(message.contains("Value at '/Name' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-z]+$"), "{message}");
+    assert!(message.contains("Value with length 4 at '/Tag_List' failed to satisfy constraint"), "{message}");
+}
