@@ -57,3 +57,72 @@ fn unknown_operations_are_named() {
         "error: official: com.amazonaws.ssm#AmazonSSM has no operation named NoSuchOperation"
     );
 }
+
+/// A service that binds its operations through resources: one directly, the
+/// others as a resource's lifecycle, `operations` and `collectionOperations`
+/// and a nested resource's `read`.
+fn with_resources() -> String {
+    serde_json::json!({
+        "smithy": "2.0",
+        "shapes": {
+            "ex#Svc": {"type": "service", "version": "1", "operations": [{"target": "ex#Ping"}],
+                       "resources": [{"target": "ex#Table"}], "traits": {"aws.protocols#awsJson1_0": {}}},
+            "ex#Table": {"type": "resource", "identifiers": {"TableName": {"target": "ex#Name"}},
+                         "create": {"target": "ex#CreateTable"}, "list": {"target": "ex#ListTables"},
+                         "operations": [{"target": "ex#Tag"}], "collectionOperations": [{"target": "ex#Count"}],
+                         "resources": [{"target": "ex#Item"}]},
+            "ex#Item": {"type": "resource", "identifiers": {"TableName": {"target": "ex#Name"}, "Key": {"target": "smithy.api#String"}},
+                        "read": {"target": "ex#GetItem"}},
+            "ex#Name": {"type": "string", "traits": {"smithy.api#length": {"min": 3}}},
+            "ex#Ping": {"type": "operation"},
+            "ex#CreateTable": {"type": "operation", "input": {"target": "ex#TableInput"}},
+            "ex#ListTables": {"type": "operation"},
+            "ex#Tag": {"type": "operation", "input": {"target": "ex#TableInput"}},
+            "ex#Count": {"type": "operation"},
+            "ex#GetItem": {"type": "operation", "input": {"target": "ex#ItemInput"}},
+            "ex#TableInput": {"type": "structure", "members": {"TableName": {"target": "ex#Name", "traits": {"smithy.api#required": {}}}}},
+            "ex#ItemInput": {"type": "structure", "members": {"TableName": {"target": "ex#Name"}, "Key": {"target": "smithy.api#String"}}}
+        }
+    })
+    .to_string()
+}
+
+#[test]
+fn operations_bound_through_resources_are_imported_and_generated() {
+    let files = slice_smithy("model", &with_resources(), None).unwrap();
+    let names: Vec<&str> = files.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        ["Count.json", "CreateTable.json", "GetItem.json", "ListTables.json", "Ping.json", "Tag.json", "service.json", "shared.json"]
+    );
+    // The resources travel with the service, as written.
+    let service = &files["service.json"];
+    assert!(service.contains("\"ex#Table\": {") && service.contains("\"ex#Item\": {"), "{service}");
+    assert!(service.contains("\"collectionOperations\": ["), "{service}");
+
+    let dir = common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
+    let (service, _) = codegen::load_service(dir.path()).unwrap();
+    let operations: Vec<&str> = service.operations.iter().map(|op| op.name.as_str()).collect();
+    assert_eq!(operations, ["Count", "CreateTable", "GetItem", "ListTables", "Ping", "Tag"]);
+    let generated = codegen::generate(dir.path(), &common::workspace_settings()).unwrap();
+    let router = &generated.files[std::path::Path::new("src/svc/service.rs")];
+    for operation in operations {
+        assert!(router.contains(&format!("\"{operation}\" =>")), "{operation} is routed");
+    }
+}
+
+#[test]
+fn a_slice_keeps_only_the_resources_that_bind_its_operations() {
+    let files = slice_smithy("model", &with_resources(), Some(&["GetItem".to_string()])).unwrap();
+    let service = &files["service.json"];
+    // The service keeps no direct operation, the table only its nested item,
+    // and the item its `read`.
+    assert!(service.contains("\"operations\": []"), "{service}");
+    assert!(!service.contains("ex#CreateTable") && !service.contains("ex#Count") && !service.contains("ex#Tag"), "{service}");
+    assert!(service.contains("\"read\": {") && service.contains("ex#GetItem"), "{service}");
+    // The identifiers' shapes come along.
+    assert!(files.values().any(|f| f.contains("\"ex#Name\"")), "{files:?}");
+    let dir = common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
+    let (service, _) = codegen::load_service(dir.path()).unwrap();
+    assert_eq!(service.operations.iter().map(|op| op.name.as_str()).collect::<Vec<_>>(), ["GetItem"]);
+}

@@ -115,10 +115,27 @@ fn malformed_bodies_are_serialization_exceptions() {
 #[test]
 fn unknown_targets() {
     let router = AmazonSsmRouter::new(OnlyDeregister::default());
-    for target in [None, Some("AmazonSSM.NoSuchOperation"), Some("OtherService.DeregisterTaskFromMaintenanceWindow"), Some("garbage")] {
+    for target in [
+        None,
+        Some("AmazonSSM.NoSuchOperation"),
+        Some("OtherService.DeregisterTaskFromMaintenanceWindow"),
+        Some("NotAmazonSSM.DeregisterTaskFromMaintenanceWindow"),
+        Some("garbage"),
+    ] {
         let (response, body) = call(&router, target, "{}");
         assert_eq!((response.status, body["__type"].as_str()), (400, Some("UnknownOperationException")), "{target:?}");
+        assert_eq!(header(&response, "content-type"), Some("application/x-amz-json-1.1"));
     }
+}
+
+/// botocore prefixes some services' names with a namespace the Smithy model
+/// does not record (CloudTrail's `com.amazonaws.cloudtrail.v20131101.`).
+#[test]
+fn a_namespace_before_the_service_name_routes_too() {
+    let router = AmazonSsmRouter::new(OnlyDeregister::default());
+    let target = Some("com.amazonaws.ssm.v20141106.AmazonSSM.DeregisterTaskFromMaintenanceWindow");
+    let (response, body) = call(&router, target, &deregister(TASK));
+    assert_eq!(response.status, 200, "{body}");
 }
 
 #[test]
