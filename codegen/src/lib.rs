@@ -63,8 +63,9 @@ pub struct WorkspaceTarget {
 }
 
 /// The crates generated in this workspace: the product's own (`specs/` to
-/// `generated/`), and the crates Smithy's validation suite and awsJson1.1
-/// protocol tests run against.
+/// `generated/`), the crates Smithy's validation suite and awsJson1.1
+/// protocol tests run against, and the DynamoDB and SQS crate the emulator
+/// serves (`emulator/specs/` to `emulator/generated/`).
 pub fn workspace_targets() -> Vec<WorkspaceTarget> {
     let target = |spec: &str, out: &str, crate_name: &str, dev_dependencies: &[(&str, &str)]| WorkspaceTarget {
         spec: PathBuf::from(spec),
@@ -85,6 +86,8 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
             &[],
         ),
         target("conformance/smithy-awsjson1_1/services", "conformance/protocol-tests", "protocol-tests", &[]),
+        // DynamoDB and SQS, whole, for the emulator's example server.
+        target("emulator/specs", "emulator/generated", "emulator-generated", &[]),
     ]
 }
 

@@ -1,6 +1,7 @@
 //! `cargo xtask import --smithy`: `specs/ssm` is exactly what importing the
 //! whole official model gives, so re-running the import changes nothing;
-//! the seed fixture is exactly the slice for its four operations.
+//! the seed fixture is exactly the slice for its four operations; and
+//! `emulator/specs` holds the whole DynamoDB and SQS models, imported alike.
 
 mod common;
 
@@ -40,6 +41,19 @@ fn specs_ssm_is_the_import_of_the_whole_model() {
     assert_eq!(files.len(), 146 + 2);
     assert_same(&files, &root().join("specs/ssm"));
     assert_eq!(service_dir_name(&official()), "ssm");
+}
+
+#[test]
+fn the_emulator_specs_are_the_imports_of_the_whole_models() {
+    for (model, dir, operations) in
+        [("aws/dynamodb-2012-08-10.json.gz", "dynamodb", 57), ("aws/sqs-2012-11-05.json.gz", "sqs", 23)]
+    {
+        let text = common::model(model);
+        let files = slice_smithy(model, &text, None).unwrap();
+        assert_eq!(files.len(), operations + 2, "{model}");
+        assert_same(&files, &root().join("emulator/specs").join(dir));
+        assert_eq!(service_dir_name(&text), dir);
+    }
 }
 
 #[test]

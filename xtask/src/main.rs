@@ -22,7 +22,7 @@ usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
 
 codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
              --spec/--out it regenerates this workspace's crates (specs/ into
-             generated/, and the validation suite's crate).
+             generated/, the conformance crates, and emulator/generated).
   --spec DIR         a service's spec directory, or a directory of them
   --out DIR          where to write a standalone crate (its own workspace)
   --crate-name NAME  the package name (default: the --out directory's name)

@@ -79,6 +79,11 @@ fn needs_blank_line(prev: &str, line: &str) -> bool {
     if line.is_empty() || prev.is_empty() {
         return false;
     }
+    if prev.trim_start().starts_with("///") {
+        // A doc comment belongs to what follows it, even when a line of its
+        // text ends in `;` or `}` (DynamoDB's BatchWriteItem: "... are atomic;").
+        return false;
+    }
     if prev.starts_with("//!") {
         return !line.starts_with("//!") && !line.starts_with("#![");
     }
@@ -106,4 +111,15 @@ fn needs_blank_line(prev: &str, line: &str) -> bool {
         return item.is_some_and(|l| ["fn ", "pub fn ", "///", "#["].iter().any(|start| l.starts_with(start)));
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::space_items;
+
+    #[test]
+    fn doc_lines_that_end_like_items_stay_with_their_item() {
+        let source = "/// are atomic;\n/// however\npub struct A;\nimpl A {\n    /// ends in a brace }\n    /// or a semicolon;\n    pub fn f() {}\n}\n";
+        assert_eq!(space_items(source), source.replace("pub struct A;\n", "pub struct A;\n\n"));
+    }
 }

@@ -3338,13 +3338,10 @@ pub struct CommandPlugin {
     /// `amzn-s3-demo-bucket/my-prefix/i-02573cafcfEXAMPLE/awsrunShellScript`
     ///
     /// `amzn-s3-demo-bucket` is the name of the S3 bucket;
-
     ///
     /// `my-prefix` is the name of the S3 prefix;
-
     ///
     /// `i-02573cafcfEXAMPLE` is the managed node ID;
-
     ///
     /// `awsrunShellScript` is the name of the plugin.
     ///
@@ -3361,13 +3358,10 @@ pub struct CommandPlugin {
     /// `amzn-s3-demo-bucket/my-prefix/i-02573cafcfEXAMPLE/awsrunShellScript`
     ///
     /// `amzn-s3-demo-bucket` is the name of the S3 bucket;
-
     ///
     /// `my-prefix` is the name of the S3 prefix;
-
     ///
     /// `i-02573cafcfEXAMPLE` is the managed node ID;
-
     ///
     /// `awsrunShellScript` is the name of the plugin.
     ///

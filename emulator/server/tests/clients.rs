@@ -1,0 +1,406 @@
+//! Real AWS clients against the emulator on free loopback ports: awscli and
+//! boto3 (installed by `.ci/run`), and raw HTTP for what the protocol puts
+//! in headers.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use md5::{Digest, Md5};
+use serde_json::{Value, json};
+
+struct Emulator {
+    child: Child,
+    dynamodb: String,
+    sqs: String,
+}
+
+impl Emulator {
+    fn start() -> Emulator {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_emulator"))
+            .args(["--dynamodb-port", "0", "--sqs-port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the emulator starts");
+        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut url = |service: &str| {
+            let mut line = String::new();
+            stdout.read_line(&mut line).unwrap();
+            let prefix = format!("{service} listening on ");
+            line.trim().strip_prefix(&prefix).unwrap_or_else(|| panic!("{line:?}")).to_string()
+        };
+        let dynamodb = url("dynamodb");
+        let sqs = url("sqs");
+        Emulator { child, dynamodb, sqs }
+    }
+
+    fn aws(&self, service: &str, args: &[&str]) -> Output {
+        let endpoint = if service == "dynamodb" { &self.dynamodb } else { &self.sqs };
+        Command::new("aws")
+            .args(["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", service])
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "test")
+            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_CONFIG_FILE", "/nonexistent")
+            .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
+            .env("AWS_MAX_ATTEMPTS", "1")
+            .env("AWS_PAGER", "")
+            .output()
+            .expect("awscli is installed (.ci/run installs it)")
+    }
+
+    fn dynamodb(&self, args: &[&str]) -> Output {
+        self.aws("dynamodb", args)
+    }
+
+    fn sqs(&self, args: &[&str]) -> Output {
+        self.aws("sqs", args)
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// What a successful awscli call printed, as JSON (`null` when nothing).
+fn stdout(output: &Output) -> Value {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    if output.stdout.iter().all(u8::is_ascii_whitespace) {
+        return Value::Null;
+    }
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+/// What a failed awscli call printed.
+fn stderr(output: &Output) -> String {
+    assert!(!output.status.success(), "expected a failure: {}", String::from_utf8_lossy(&output.stdout));
+    String::from_utf8_lossy(&output.stderr).trim().to_string()
+}
+
+fn md5_hex(text: &str) -> String {
+    Md5::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn awscli_dynamodb() {
+    let emulator = Emulator::start();
+    let create = [
+        "create-table",
+        "--table-name",
+        "Music",
+        "--attribute-definitions",
+        "AttributeName=Artist,AttributeType=S",
+        "AttributeName=SongTitle,AttributeType=S",
+        "--key-schema",
+        "AttributeName=Artist,KeyType=HASH",
+        "AttributeName=SongTitle,KeyType=RANGE",
+        "--billing-mode",
+        "PAY_PER_REQUEST",
+    ];
+    let created = stdout(&emulator.dynamodb(&create))["TableDescription"].take();
+    assert_eq!(created["TableName"], "Music");
+    assert_eq!(created["TableStatus"], "ACTIVE");
+    assert_eq!(created["TableArn"], "arn:aws:dynamodb:us-east-1:000000000000:table/Music");
+    assert_eq!(created["ItemCount"], 0);
+    assert_eq!(
+        created["KeySchema"],
+        json!([{"AttributeName": "Artist", "KeyType": "HASH"}, {"AttributeName": "SongTitle", "KeyType": "RANGE"}])
+    );
+    assert_eq!(
+        created["AttributeDefinitions"],
+        json!([{"AttributeName": "Artist", "AttributeType": "S"}, {"AttributeName": "SongTitle", "AttributeType": "S"}])
+    );
+    assert_eq!(created["BillingModeSummary"]["BillingMode"], "PAY_PER_REQUEST");
+    let created_at = created["CreationDateTime"].as_f64().expect("epoch seconds");
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs_f64();
+    assert!((now - created_at).abs() < 60.0, "{created_at} is now");
+    assert_eq!(
+        stderr(&emulator.dynamodb(&create)),
+        "An error occurred (ResourceInUseException) when calling the CreateTable operation: Table already exists: Music"
+    );
+
+    // Items round-trip exactly, every type but binary (awscli 1 base64-encodes
+    // binary arguments; boto3_session checks binary).
+    let item = json!({
+        "Artist": {"S": "No One You Know"},
+        "SongTitle": {"S": "Call Me Today"},
+        "Year": {"N": "2015"},
+        "Tags": {"SS": ["pop", "new"]},
+        "Ratings": {"NS": ["4.5", "5"]},
+        "Album": {"M": {"Title": {"S": "Somewhat Famous"}, "Tracks": {"L": [{"N": "1"}, {"BOOL": true}, {"NULL": true}]}}},
+    });
+    let key = json!({"Artist": {"S": "No One You Know"}, "SongTitle": {"S": "Call Me Today"}});
+    assert_eq!(
+        stdout(&emulator.dynamodb(&["put-item", "--table-name", "Music", "--item", &item.to_string()])),
+        Value::Null
+    );
+    let got = stdout(&emulator.dynamodb(&["get-item", "--table-name", "Music", "--key", &key.to_string()]));
+    assert_eq!(got, json!({ "Item": item }));
+    // The same key replaces the item.
+    let replacement =
+        json!({"Artist": {"S": "No One You Know"}, "SongTitle": {"S": "Call Me Today"}, "Year": {"N": "2016"}});
+    let put = ["put-item", "--table-name", "Music", "--item", &replacement.to_string(), "--return-values", "ALL_OLD"];
+    assert_eq!(stdout(&emulator.dynamodb(&put)), json!({ "Attributes": item }));
+    let got = stdout(&emulator.dynamodb(&["get-item", "--table-name", "Music", "--key", &key.to_string()]));
+    assert_eq!(got, json!({ "Item": replacement }));
+    let absent = json!({"Artist": {"S": "No One You Know"}, "SongTitle": {"S": "Another Song"}});
+    assert_eq!(
+        stdout(&emulator.dynamodb(&["get-item", "--table-name", "Music", "--key", &absent.to_string()])),
+        Value::Null
+    );
+
+    // Items are checked against the table's key.
+    let keyless = json!({"Artist": {"S": "No One You Know"}, "Year": {"N": "2015"}});
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["put-item", "--table-name", "Music", "--item", &keyless.to_string()])),
+        "An error occurred (ValidationException) when calling the PutItem operation: \
+         One or more parameter values were invalid: Missing the key SongTitle in the item"
+    );
+    let mistyped = json!({"Artist": {"S": "No One You Know"}, "SongTitle": {"N": "7"}});
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["put-item", "--table-name", "Music", "--item", &mistyped.to_string()])),
+        "An error occurred (ValidationException) when calling the PutItem operation: \
+         One or more parameter values were invalid: Type mismatch for key SongTitle expected: S actual: N"
+    );
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["get-item", "--table-name", "Music", "--key", r#"{"Artist": {"S": "x"}}"#])),
+        "An error occurred (ValidationException) when calling the GetItem operation: \
+         The provided key element does not match the schema"
+    );
+
+    // The modelled error, and validation errors as the client prints them:
+    // the model's (a length) and the emulator's (CreateTable's name).
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["get-item", "--table-name", "NoSuchTable", "--key", &key.to_string()])),
+        "An error occurred (ResourceNotFoundException) when calling the GetItem operation: Requested resource not found"
+    );
+    let long_name = "t".repeat(1025);
+    let mut too_long = create;
+    too_long[2] = &long_name;
+    assert_eq!(
+        stderr(&emulator.dynamodb(&too_long)),
+        "An error occurred (ValidationException) when calling the CreateTable operation: 1 validation error detected. \
+         Value with length 1025 at '/TableName' failed to satisfy constraint: Member must have length between 1 and 1024, inclusive"
+    );
+    let mut bad_name = create;
+    bad_name[2] = "bad name!";
+    assert_eq!(
+        stderr(&emulator.dynamodb(&bad_name)),
+        "An error occurred (ValidationException) when calling the CreateTable operation: 1 validation error detected. \
+         Value at '/TableName' failed to satisfy constraint: Member must satisfy regular expression pattern: ^[a-zA-Z0-9_.-]+$"
+    );
+
+    // Numeric keys compare as numbers.
+    let counters = [
+        "create-table",
+        "--table-name",
+        "Counters",
+        "--attribute-definitions",
+        "AttributeName=id,AttributeType=N",
+        "--key-schema",
+        "AttributeName=id,KeyType=HASH",
+        "--provisioned-throughput",
+        "ReadCapacityUnits=5,WriteCapacityUnits=2",
+    ];
+    let created = stdout(&emulator.dynamodb(&counters))["TableDescription"].take();
+    assert_eq!(created["ProvisionedThroughput"]["ReadCapacityUnits"], 5);
+    assert_eq!(created["ProvisionedThroughput"]["WriteCapacityUnits"], 2);
+    let counter = json!({"id": {"N": "1.0"}, "count": {"N": "3"}});
+    stdout(&emulator.dynamodb(&["put-item", "--table-name", "Counters", "--item", &counter.to_string()]));
+    let got =
+        stdout(&emulator.dynamodb(&["get-item", "--table-name", "Counters", "--key", r#"{"id": {"N": "10E-1"}}"#]));
+    assert_eq!(got, json!({ "Item": counter }));
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["get-item", "--table-name", "Counters", "--key", r#"{"id": {"N": "one"}}"#])),
+        "An error occurred (ValidationException) when calling the GetItem operation: \
+         The parameter cannot be converted to a numeric value: one"
+    );
+
+    // ListTables pages: awscli follows LastEvaluatedTableName one table at a time.
+    for name in ["Zebra", "Alpha"] {
+        let mut more = counters;
+        more[2] = name;
+        stdout(&emulator.dynamodb(&more));
+    }
+    let names = json!({"TableNames": ["Alpha", "Counters", "Music", "Zebra"]});
+    assert_eq!(stdout(&emulator.dynamodb(&["list-tables"])), names);
+    assert_eq!(stdout(&emulator.dynamodb(&["list-tables", "--page-size", "1"])), names);
+
+    let described = stdout(&emulator.dynamodb(&["describe-table", "--table-name", "Music"]))["Table"].take();
+    assert_eq!((described["TableName"].clone(), described["ItemCount"].clone()), (json!("Music"), json!(1)));
+    let deleted = stdout(&emulator.dynamodb(&["delete-table", "--table-name", "Zebra"]));
+    assert_eq!(deleted["TableDescription"]["TableStatus"], "DELETING");
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["describe-table", "--table-name", "Zebra"])),
+        "An error occurred (ResourceNotFoundException) when calling the DescribeTable operation: \
+         Requested resource not found: Table: Zebra not found"
+    );
+
+    // An operation the emulator does not implement.
+    assert_eq!(
+        stderr(&emulator.dynamodb(&["update-table", "--table-name", "Music", "--billing-mode", "PAY_PER_REQUEST"])),
+        "An error occurred (NotImplemented) when calling the UpdateTable operation: UpdateTable is not implemented by this server"
+    );
+    assert_eq!(
+        stderr(&emulator.dynamodb(&[
+            "put-item",
+            "--table-name",
+            "Music",
+            "--item",
+            &item.to_string(),
+            "--condition-expression",
+            "attribute_not_exists(Artist)"
+        ])),
+        "An error occurred (NotImplemented) when calling the PutItem operation: \
+         PutItem with conditions is not implemented by this emulator"
+    );
+}
+
+#[test]
+fn awscli_sqs() {
+    let emulator = Emulator::start();
+    let url = format!("{}/000000000000/jobs", emulator.sqs);
+    assert_eq!(stdout(&emulator.sqs(&["create-queue", "--queue-name", "jobs"])), json!({ "QueueUrl": url }));
+    // The same name and attributes: the same queue.
+    assert_eq!(stdout(&emulator.sqs(&["create-queue", "--queue-name", "jobs"])), json!({ "QueueUrl": url }));
+    assert_eq!(
+        stderr(&emulator.sqs(&["create-queue", "--queue-name", "jobs", "--attributes", "VisibilityTimeout=60"])),
+        "An error occurred (QueueAlreadyExists) when calling the CreateQueue operation: \
+         A queue already exists with the same name and a different value for attribute(s) VisibilityTimeout"
+    );
+    assert_eq!(stdout(&emulator.sqs(&["get-queue-url", "--queue-name", "jobs"])), json!({ "QueueUrl": url }));
+    assert_eq!(stdout(&emulator.sqs(&["list-queues"])), json!({ "QueueUrls": [url] }));
+
+    let body = "hello from awscli: ünïcödé ✓";
+    let sent = stdout(&emulator.sqs(&["send-message", "--queue-url", &url, "--message-body", body]));
+    assert_eq!(sent["MD5OfMessageBody"], md5_hex(body));
+    let id = sent["MessageId"].as_str().unwrap().to_string();
+    let received = stdout(&emulator.sqs(&["receive-message", "--queue-url", &url]));
+    let message = &received["Messages"][0];
+    assert_eq!(received["Messages"].as_array().map(Vec::len), Some(1));
+    assert_eq!((message["MessageId"].as_str(), message["Body"].as_str()), (Some(id.as_str()), Some(body)));
+    assert_eq!(message["MD5OfBody"], md5_hex(body));
+    let handle = message["ReceiptHandle"].as_str().unwrap().to_string();
+    // Invisible for the queue's visibility timeout (30 s), then deleted.
+    assert_eq!(stdout(&emulator.sqs(&["receive-message", "--queue-url", &url])), Value::Null);
+    assert_eq!(
+        stdout(&emulator.sqs(&["delete-message", "--queue-url", &url, "--receipt-handle", &handle])),
+        Value::Null
+    );
+
+    // The modelled error: awscli prints its awsQuery code.
+    let missing = format!("{}/000000000000/no-such-queue", emulator.sqs);
+    assert_eq!(
+        stderr(&emulator.sqs(&["receive-message", "--queue-url", &missing])),
+        "An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the ReceiveMessage operation: \
+         The specified queue does not exist."
+    );
+    // Validation: the model's (an attribute name outside its enum) and the emulator's.
+    let enum_error = stderr(&emulator.sqs(&["create-queue", "--queue-name", "q2", "--attributes", "Colour=blue"]));
+    assert!(
+        enum_error.starts_with(
+            "An error occurred (ValidationException) when calling the CreateQueue operation: 1 validation error detected. \
+             Value at '/Attributes' failed to satisfy constraint: Member must satisfy enum value set: [All, Policy, VisibilityTimeout,"
+        ),
+        "{enum_error}"
+    );
+    assert_eq!(
+        stderr(&emulator.sqs(&["receive-message", "--queue-url", &url, "--max-number-of-messages", "11"])),
+        "An error occurred (InvalidParameterValue) when calling the ReceiveMessage operation: \
+         Value 11 for parameter MaxNumberOfMessages is invalid. Reason: Must be between 1 and 10, if provided."
+    );
+    // An operation the emulator does not implement.
+    assert_eq!(
+        stderr(&emulator.sqs(&["purge-queue", "--queue-url", &url])),
+        "An error occurred (NotImplemented) when calling the PurgeQueue operation: PurgeQueue is not implemented by this server"
+    );
+}
+
+#[test]
+fn boto3_session() {
+    let emulator = Emulator::start();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_session.py");
+    let output = Command::new("python3")
+        .arg(script)
+        .args([&emulator.dynamodb, &emulator.sqs])
+        .output()
+        .expect("python3 is installed");
+    assert!(
+        output.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "boto3 session: ok");
+}
+
+/// One raw HTTP/1.1 POST: (status, headers in lower case, JSON body).
+fn post(url: &str, target: &str, body: &str) -> (u16, String, Value) {
+    let address = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(address).unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: {target}\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).unwrap();
+    stream.write_all(body.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or_else(|| panic!("{response}"));
+    let status = head.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("{head}"));
+    (status, head.to_ascii_lowercase(), serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+#[test]
+fn the_wire() {
+    let emulator = Emulator::start();
+    // awsJson 1.0, and each service answers only its own targets.
+    let (status, head, body) = post(&emulator.dynamodb, "DynamoDB_20120810.ListTables", "{}");
+    assert_eq!((status, body), (200, json!({"TableNames": []})));
+    assert!(head.contains("content-type: application/x-amz-json-1.0"), "{head}");
+    let (status, _, body) = post(&emulator.sqs, "DynamoDB_20120810.ListTables", "{}");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
+    // awsQuery-compatible errors carry their awsQuery code in a header.
+    let (status, head, body) = post(
+        &emulator.sqs,
+        "AmazonSQS.ReceiveMessage",
+        &json!({"QueueUrl": format!("{}/000000000000/none", emulator.sqs)}).to_string(),
+    );
+    assert_eq!((status, body["__type"].as_str()), (400, Some("QueueDoesNotExist")));
+    assert!(head.contains("x-amzn-query-error: aws.simplequeueservice.nonexistentqueue;sender"), "{head}");
+    // An unimplemented operation is a 501.
+    let (status, _, body) = post(&emulator.dynamodb, "DynamoDB_20120810.Scan", r#"{"TableName": "t"}"#);
+    assert_eq!((status, body["__type"].as_str()), (501, Some("NotImplemented")));
+    // A request that breaks the model is refused before any check of the emulator's.
+    let (status, _, body) = post(&emulator.dynamodb, "DynamoDB_20120810.PutItem", r#"{"TableName": "t"}"#);
+    assert_eq!((status, body["__type"].as_str()), (400, Some("ValidationException")), "{body}");
+    let (status, _, body) = post(&emulator.dynamodb, "DynamoDB_20120810.PutItem", r#"{"TableName": 7, "Item": {}}"#);
+    assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")), "{body}");
+}
+
+#[test]
+fn ctrl_c_stops_both_services() {
+    let mut emulator = Emulator::start();
+    let addresses =
+        [emulator.dynamodb.clone(), emulator.sqs.clone()].map(|url| url.trim_start_matches("http://").to_string());
+    let pid = emulator.child.id().to_string();
+    assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = emulator.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(Instant::now() < deadline, "the emulator did not stop on SIGINT");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "{status}");
+    for address in addresses {
+        assert!(TcpStream::connect(&address).is_err(), "{address} still accepts connections");
+    }
+}

@@ -1,0 +1,205 @@
+"""Drives the emulator with boto3: DynamoDB tables and items, SQS queues and
+messages, and errors as a real client sees them.
+Usage: python3 boto3_session.py DYNAMODB_URL SQS_URL"""
+
+import hashlib
+import struct
+import sys
+from datetime import datetime, timezone
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import ClientError
+
+DYNAMODB, SQS = sys.argv[1], sys.argv[2]
+CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
+
+
+def client(service, endpoint):
+    return boto3.client(
+        service, endpoint_url=endpoint, region_name="us-east-1",
+        aws_access_key_id="test", aws_secret_access_key="test", config=CONFIG,
+    )
+
+
+def error_of(call, **kwargs):
+    try:
+        call(**kwargs)
+    except ClientError as e:
+        return e.response["Error"], e.response["ResponseMetadata"]["HTTPStatusCode"]
+    raise AssertionError(f"{call.__name__} succeeded")
+
+
+# DynamoDB ---------------------------------------------------------------
+
+ddb = client("dynamodb", DYNAMODB)
+created = ddb.create_table(
+    TableName="Orders",
+    AttributeDefinitions=[{"AttributeName": "customer", "AttributeType": "S"},
+                          {"AttributeName": "number", "AttributeType": "N"}],
+    KeySchema=[{"AttributeName": "customer", "KeyType": "HASH"}, {"AttributeName": "number", "KeyType": "RANGE"}],
+    ProvisionedThroughput={"ReadCapacityUnits": 3, "WriteCapacityUnits": 4},
+)["TableDescription"]
+assert created["TableName"] == "Orders" and created["TableStatus"] == "ACTIVE", created
+assert created["TableArn"] == "arn:aws:dynamodb:us-east-1:000000000000:table/Orders", created
+assert created["ItemCount"] == 0, created
+assert created["ProvisionedThroughput"]["ReadCapacityUnits"] == 3, created
+assert created["ProvisionedThroughput"]["WriteCapacityUnits"] == 4, created
+assert abs((datetime.now(timezone.utc) - created["CreationDateTime"]).total_seconds()) < 60, created
+
+# Every attribute type round-trips exactly, binary included.
+item = {
+    "customer": {"S": "alice"},
+    "number": {"N": "17"},
+    "total": {"N": "12.50"},
+    "receipt": {"B": b"\x00\x01\xfe\xff"},
+    "scans": {"BS": [b"\x01", b"\x02\x03"]},
+    "tags": {"SS": ["gift", "express"]},
+    "weights": {"NS": ["1", "2.5"]},
+    "lines": {"L": [{"M": {"sku": {"S": "A-1"}, "qty": {"N": "2"}}}, {"NULL": True}, {"BOOL": False}]},
+    "note": {"S": "ünïcödé ✓"},
+}
+assert "Attributes" not in ddb.put_item(TableName="Orders", Item=item)
+got = ddb.get_item(TableName="Orders", Key={"customer": {"S": "alice"}, "number": {"N": "17"}})
+assert got["Item"] == item, got["Item"]
+# The key compares by value: 17 is 1.7E1.
+got = ddb.get_item(TableName="Orders", Key={"customer": {"S": "alice"}, "number": {"N": "1.7E1"}})
+assert got["Item"] == item, got
+assert "Item" not in ddb.get_item(TableName="Orders", Key={"customer": {"S": "bob"}, "number": {"N": "17"}})
+# The table's ARN names it too.
+got = ddb.get_item(TableName=created["TableArn"], Key={"customer": {"S": "alice"}, "number": {"N": "17"}})
+assert got["Item"] == item, got
+assert ddb.describe_table(TableName="Orders")["Table"]["ItemCount"] == 1
+
+# The modelled error, caught as its exception class.
+try:
+    ddb.get_item(TableName="Missing", Key={"customer": {"S": "alice"}})
+    raise AssertionError("GetItem on a missing table succeeded")
+except ddb.exceptions.ResourceNotFoundException as e:
+    assert e.response["Error"]["Message"] == "Requested resource not found", e.response
+    assert e.response["ResponseMetadata"]["HTTPStatusCode"] == 400
+    assert e.response["ResponseMetadata"]["RequestId"], e.response
+
+# A constraint botocore does not check (a pattern), checked by the server.
+error, status = error_of(ddb.list_tables, ExclusiveStartTableName="bad name!")
+assert (error["Code"], status) == ("ValidationException", 400), (error, status)
+assert error["Message"] == (
+    "1 validation error detected. Value at '/ExclusiveStartTableName' failed to satisfy constraint: "
+    "Member must satisfy regular expression pattern: ^[a-zA-Z0-9_.-]+$"), error
+error, status = error_of(ddb.put_item, TableName="Orders", Item={"customer": {"S": "alice"}})
+assert (error["Code"], status) == ("ValidationException", 400), (error, status)
+assert error["Message"] == "One or more parameter values were invalid: Missing the key number in the item", error
+
+# ListTables pages by name.
+for name in ["Tab3", "Tab1", "Tab2"]:
+    ddb.create_table(
+        TableName=name, AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "B"}],
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}], BillingMode="PAY_PER_REQUEST",
+    )
+page = ddb.list_tables(Limit=2)
+assert (page["TableNames"], page["LastEvaluatedTableName"]) == (["Orders", "Tab1"], "Tab1"), page
+page = ddb.list_tables(Limit=2, ExclusiveStartTableName="Tab1")
+assert (page["TableNames"], page.get("LastEvaluatedTableName")) == (["Tab2", "Tab3"], None), page
+names = [n for p in ddb.get_paginator("list_tables").paginate(PaginationConfig={"PageSize": 1}) for n in p["TableNames"]]
+assert names == ["Orders", "Tab1", "Tab2", "Tab3"], names
+
+# An operation the emulator does not implement.
+error, status = error_of(ddb.update_table, TableName="Orders", BillingMode="PAY_PER_REQUEST")
+assert (error["Code"], status) == ("NotImplemented", 501), (error, status)
+assert error["Message"] == "UpdateTable is not implemented by this server", error
+
+
+# SQS --------------------------------------------------------------------
+
+def md5_of_attributes(attributes):
+    """SQS's digest of message attributes, as its documentation describes it."""
+    buffer = b""
+    for name in sorted(attributes):
+        value = attributes[name]
+        data_type = value["DataType"]
+        buffer += struct.pack(">I", len(name.encode())) + name.encode()
+        buffer += struct.pack(">I", len(data_type.encode())) + data_type.encode()
+        if data_type.startswith("Binary"):
+            payload = value["BinaryValue"]
+            buffer += b"\x02"
+        else:
+            payload = value["StringValue"].encode()
+            buffer += b"\x01"
+        buffer += struct.pack(">I", len(payload)) + payload
+    return hashlib.md5(buffer).hexdigest()
+
+
+sqs = client("sqs", SQS)
+url = sqs.create_queue(QueueName="work", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
+assert url == SQS + "/000000000000/work", url
+assert sqs.create_queue(QueueName="work", Attributes={"VisibilityTimeout": "5"})["QueueUrl"] == url
+
+body = "order 17 for alice: ünïcödé ✓"
+attributes = {
+    "kind": {"DataType": "String", "StringValue": "order"},
+    "count": {"DataType": "Number", "StringValue": "3"},
+    "raw": {"DataType": "Binary", "BinaryValue": b"\x00\xff"},
+}
+sent = sqs.send_message(QueueUrl=url, MessageBody=body, MessageAttributes=attributes)
+assert sent["MD5OfMessageBody"] == hashlib.md5(body.encode()).hexdigest(), sent
+assert sent["MD5OfMessageAttributes"] == md5_of_attributes(attributes), sent
+
+received = sqs.receive_message(QueueUrl=url, MessageAttributeNames=["All"], MessageSystemAttributeNames=["All"],
+                               VisibilityTimeout=0)["Messages"]
+assert len(received) == 1, received
+message = received[0]
+assert (message["MessageId"], message["Body"]) == (sent["MessageId"], body), message
+assert message["MD5OfBody"] == hashlib.md5(body.encode()).hexdigest(), message
+assert message["MessageAttributes"] == attributes, message
+assert message["MD5OfMessageAttributes"] == sent["MD5OfMessageAttributes"], message
+assert message["Attributes"]["ApproximateReceiveCount"] == "1", message
+# A visibility timeout of 0 made it visible again at once.
+again = sqs.receive_message(QueueUrl=url, MessageSystemAttributeNames=["ApproximateReceiveCount"])["Messages"][0]
+assert again["MessageId"] == sent["MessageId"] and again["ReceiptHandle"] != message["ReceiptHandle"], again
+assert again["Attributes"] == {"ApproximateReceiveCount": "2"}, again
+assert "MessageAttributes" not in again, again
+# Now invisible for the queue's 5 seconds; deleted by its latest receipt handle.
+assert "Messages" not in sqs.receive_message(QueueUrl=url, WaitTimeSeconds=1)
+sqs.delete_message(QueueUrl=url, ReceiptHandle=again["ReceiptHandle"])
+error, status = error_of(sqs.delete_message, QueueUrl=url, ReceiptHandle=again["ReceiptHandle"])
+# The model gives ReceiptHandleIsInvalid the status 404.
+assert (error["Code"], status) == ("ReceiptHandleIsInvalid", 404), (error, status)
+
+# At most MaxNumberOfMessages (default 1), in the order they were sent.
+for i in range(12):
+    sqs.send_message(QueueUrl=url, MessageBody=f"message {i}")
+assert [m["Body"] for m in sqs.receive_message(QueueUrl=url)["Messages"]] == ["message 0"]
+bodies = [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]]
+assert bodies == [f"message {i}" for i in range(1, 11)], bodies
+assert [m["Body"] for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)["Messages"]] == ["message 11"]
+
+# The modelled error: boto3 reads its awsQuery code and raises its class.
+missing = SQS + "/000000000000/no-such-queue"
+try:
+    sqs.send_message(QueueUrl=missing, MessageBody="lost")
+    raise AssertionError("SendMessage to a missing queue succeeded")
+except sqs.exceptions.QueueDoesNotExist as e:
+    error = e.response["Error"]
+    assert error["Code"] == "AWS.SimpleQueueService.NonExistentQueue", error
+    assert (error["QueryErrorCode"], error["Type"]) == ("QueueDoesNotExist", "Sender"), error
+    assert error["Message"] == "The specified queue does not exist.", error
+try:
+    sqs.get_queue_url(QueueName="no-such-queue")
+    raise AssertionError("GetQueueUrl of a missing queue succeeded")
+except sqs.exceptions.QueueDoesNotExist:
+    pass
+
+# Validation: the model's (an attribute outside its enum) and the emulator's.
+error, status = error_of(sqs.create_queue, QueueName="other", Attributes={"Colour": "blue"})
+assert (error["Code"], status) == ("ValidationException", 400), (error, status)
+assert error["Message"].startswith("1 validation error detected. Value at '/Attributes' failed to satisfy "
+                                   "constraint: Member must satisfy enum value set: [All, Policy,"), error
+error, status = error_of(sqs.receive_message, QueueUrl=url, MaxNumberOfMessages=11)
+assert (error["Code"], status) == ("InvalidParameterValue", 400), (error, status)
+
+# An operation the emulator does not implement.
+error, status = error_of(sqs.purge_queue, QueueUrl=url)
+assert (error["Code"], status) == ("NotImplemented", 501), (error, status)
+assert error["Message"] == "PurgeQueue is not implemented by this server", error
+
+print("boto3 session: ok")
