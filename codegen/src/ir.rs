@@ -125,6 +125,9 @@ pub struct Operation {
     pub rust_name: String,
     /// The enum of the operation's errors, set by the name pass.
     pub error_enum: String,
+    /// The error enum's variant for errors the model does not list, set by
+    /// the name pass.
+    pub unmodelled_variant: String,
     pub deprecated: bool,
     /// Set when the input or output has an event stream member: such
     /// operations get their types and a trait method, but are not served.

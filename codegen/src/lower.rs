@@ -48,6 +48,7 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
             module: String::new(),
             rust_name: String::new(),
             error_enum: String::new(),
+            unmodelled_variant: String::new(),
             deprecated: op.shape.traits.contains_key("smithy.api#deprecated"),
             event_stream,
         });

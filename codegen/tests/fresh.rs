@@ -16,7 +16,8 @@ fn generated_crates_are_up_to_date() {
     // Every crate `cargo xtask codegen` keeps: generated/, the conformance
     // crates and the emulator's.
     for target in codegen::workspace_targets() {
-        let generated = codegen::generate(&root().join(&target.spec), &target.settings).unwrap_or_else(|e| panic!("{e}"));
+        let generated =
+            codegen::generate(&root().join(&target.spec), &target.settings).unwrap_or_else(|e| panic!("{e}"));
         let stale = stale_files(&generated.files, &root().join(&target.out));
         let report: Vec<String> = stale.iter().map(ToString::to_string).collect();
         assert!(

@@ -107,14 +107,24 @@ fn operations_bound_through_resources_are_imported_and_generated() {
     let names: Vec<&str> = files.keys().map(String::as_str).collect();
     assert_eq!(
         names,
-        ["Count.json", "CreateTable.json", "GetItem.json", "ListTables.json", "Ping.json", "Tag.json", "service.json", "shared.json"]
+        [
+            "Count.json",
+            "CreateTable.json",
+            "GetItem.json",
+            "ListTables.json",
+            "Ping.json",
+            "Tag.json",
+            "service.json",
+            "shared.json"
+        ]
     );
     // The resources travel with the service, as written.
     let service = &files["service.json"];
     assert!(service.contains("\"ex#Table\": {") && service.contains("\"ex#Item\": {"), "{service}");
     assert!(service.contains("\"collectionOperations\": ["), "{service}");
 
-    let dir = common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
+    let dir =
+        common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
     let (service, _) = codegen::load_service(dir.path()).unwrap();
     let operations: Vec<&str> = service.operations.iter().map(|op| op.name.as_str()).collect();
     assert_eq!(operations, ["Count", "CreateTable", "GetItem", "ListTables", "Ping", "Tag"]);
@@ -132,11 +142,15 @@ fn a_slice_keeps_only_the_resources_that_bind_its_operations() {
     // The service keeps no direct operation, the table only its nested item,
     // and the item its `read`.
     assert!(service.contains("\"operations\": []"), "{service}");
-    assert!(!service.contains("ex#CreateTable") && !service.contains("ex#Count") && !service.contains("ex#Tag"), "{service}");
+    assert!(
+        !service.contains("ex#CreateTable") && !service.contains("ex#Count") && !service.contains("ex#Tag"),
+        "{service}"
+    );
     assert!(service.contains("\"read\": {") && service.contains("ex#GetItem"), "{service}");
     // The identifiers' shapes come along.
     assert!(files.values().any(|f| f.contains("\"ex#Name\"")), "{files:?}");
-    let dir = common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
+    let dir =
+        common::TempDir::with_files("svc", &files.iter().map(|(n, t)| (n.as_str(), t.clone())).collect::<Vec<_>>());
     let (service, _) = codegen::load_service(dir.path()).unwrap();
     assert_eq!(service.operations.iter().map(|op| op.name.as_str()).collect::<Vec<_>>(), ["GetItem"]);
 }

@@ -89,34 +89,13 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         let line = first_sentence(&shape.docs).unwrap_or_else(|| format!("A `{}` error.", shape.name));
         doc::outer(&[line])
     });
-    // An operation without errors gets an enum with no values.
-    let display = if variants.is_empty() {
-        quote! {
-            fn fmt(&self, _: &mut #fmt::Formatter<'_>) -> #fmt::Result {
-                match *self {}
-            }
-        }
-    } else {
-        quote! {
-            fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
-                match self { #(Self::#variants(error) => #fmt::Display::fmt(error, f),)* }
-            }
-        }
-    };
+    let unmodelled = ident(&op.unmodelled_variant);
+    let unmodelled_type = cx.runtime("UnmodelledError");
     let response = cx.runtime("service::Response");
     let protocol = cx.runtime("service::AwsJson");
     let from = cx.std("convert::From");
-    let response_body = if variants.is_empty() {
-        quote! { match *self {} }
-    } else {
-        let modelled_error = cx.runtime("service::modelled_error");
-        quote! { match self { #(Self::#variants(error) => #modelled_error(protocol, error),)* } }
-    };
-    let protocol_arg = if variants.is_empty() {
-        quote! { _protocol: #protocol }
-    } else {
-        quote! { protocol: #protocol }
-    };
+    let modelled_error = (!variants.is_empty()).then(|| cx.runtime("service::modelled_error"));
+    let unmodelled_error = cx.runtime("service::unmodelled_error");
     quote! {
         #docs
         // Errors are the rare path, and boxing them would burden every
@@ -125,17 +104,28 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
         #[derive(Clone, Debug, PartialEq)]
         pub enum #name {
             #( #variant_docs #variants(#types), )*
+            /// An error the model does not list for this operation, such as the
+            /// `ValidationException` or `ThrottlingException` AWS services share.
+            #unmodelled(#unmodelled_type),
         }
 
         impl #name {
             /// The error as an awsJson response: its members, `__type` and status.
-            pub fn response(&self, #protocol_arg) -> #response {
-                #response_body
+            pub fn response(&self, protocol: #protocol) -> #response {
+                match self {
+                    #(Self::#variants(error) => #modelled_error(protocol, error),)*
+                    Self::#unmodelled(error) => #unmodelled_error(protocol, error),
+                }
             }
         }
 
         impl #fmt::Display for #name {
-            #display
+            fn fmt(&self, f: &mut #fmt::Formatter<'_>) -> #fmt::Result {
+                match self {
+                    #(Self::#variants(error) => #fmt::Display::fmt(error, f),)*
+                    Self::#unmodelled(error) => #fmt::Display::fmt(error, f),
+                }
+            }
         }
 
         impl std::error::Error for #name {}
@@ -147,6 +137,12 @@ fn error_enum_items(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
                 }
             }
         )*
+
+        impl #from<#unmodelled_type> for #name {
+            fn from(error: #unmodelled_type) -> Self {
+                Self::#unmodelled(error)
+            }
+        }
     }
 }
 

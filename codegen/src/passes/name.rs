@@ -157,11 +157,21 @@ fn name_types(service: &mut Service, warnings: &mut Diagnostics) {
         ),
         warnings,
     );
-    // An error enum's variants are the errors' type names, unique already.
+    // An error enum's variants: the errors' type names, then one for errors
+    // the model does not list.
     for op in &mut service.operations {
+        let mut variants = Scope::new("variant", Case::Pascal);
         for error in &mut op.errors {
-            error.variant = service.shapes[&error.id].rust_name.clone();
+            let shape = &service.shapes[&error.id];
+            error.variant =
+                variants.assign(&Claim::new(vec![shape.rust_name.clone()], &shape.id, &shape.file), warnings);
         }
+        let claim = Claim::new(
+            vec!["Unmodelled".to_string(), "UnmodelledError".to_string()],
+            format!("{} (its error enum's variant for unmodelled errors)", op.id),
+            &op.file,
+        );
+        op.unmodelled_variant = variants.assign(&claim, warnings);
     }
     service.type_scope = scope.taken;
 }

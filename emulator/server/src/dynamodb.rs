@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::SystemTime;
 
-use emulator_generated::dynamodb::SERVICE_NAME;
-use emulator_generated::dynamodb::error::{InternalServerError, ResourceInUseException, ResourceNotFoundException};
+use emulator_generated::dynamodb::error::{ResourceInUseException, ResourceNotFoundException};
 use emulator_generated::dynamodb::operation::create_table::{
     CreateTable, CreateTableError, CreateTableInput, CreateTableOutput,
 };
@@ -21,17 +20,12 @@ use emulator_generated::dynamodb::operation::describe_table::{
 use emulator_generated::dynamodb::operation::get_item::{GetItem, GetItemError, GetItemInput, GetItemOutput};
 use emulator_generated::dynamodb::operation::list_tables::{ListTablesError, ListTablesInput, ListTablesOutput};
 use emulator_generated::dynamodb::operation::put_item::{PutItem, PutItemError, PutItemInput, PutItemOutput};
-use emulator_generated::dynamodb::service::{DynamoDb20120810, DynamoDb20120810Router, PROTOCOL};
+use emulator_generated::dynamodb::service::DynamoDb20120810;
 use emulator_generated::dynamodb::types::{
     AttributeValue, BillingMode, BillingModeSummary, KeySchemaElement, KeyType, ProvisionedThroughputDescription,
     ReturnValue, ScalarAttributeType, TableDescription, TableStatus,
 };
-use emulator_generated::runtime::service::{
-    AwsJson, Response, Router, error_response, not_implemented_response, operation_name,
-};
-use emulator_generated::runtime::validate::parse;
-use emulator_generated::runtime::{Operation, Timestamp};
-use serde_json::json;
+use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
 
 use crate::ids::Ids;
 use crate::{ACCOUNT_ID, REGION};
@@ -72,26 +66,9 @@ impl DynamoDb {
         self.tables.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// The answer to a request that is valid by the model but that DynamoDB
-    /// refuses all the same, or `None` to let the generated router handle it
-    /// (including bodies that do not parse or validate: it answers those).
-    ///
-    /// These answers are checked before the generated router is called
-    /// because its trait methods cannot give them: DynamoDB answers a key of
-    /// the wrong type with `ValidationException`, which the model does not
-    /// list among any operation's errors (AWS treats it as common to all), and
-    /// a method's error type is the enum of its modelled errors.
-    fn refuse(&self, operation: &str, body: &[u8]) -> Option<Response> {
-        let refusal = match operation {
-            "CreateTable" => check_create_table(&parse(CreateTable::INPUT_SCHEMA, body).ok()?),
-            "PutItem" => self.check_put_item(&parse(PutItem::INPUT_SCHEMA, body).ok()?),
-            "GetItem" => self.check_get_item(&parse(GetItem::INPUT_SCHEMA, body).ok()?),
-            _ => Ok(()),
-        };
-        refusal.err().map(|refusal| refusal.response(operation))
-    }
-
-    fn check_put_item(&self, input: &PutItemInput) -> Result<(), Refusal> {
+    /// PutItem's checks that the model does not state and that do not need
+    /// the table (its key is checked under the table's lock).
+    fn check_put_item(input: &PutItemInput) -> Result<(), Refusal> {
         if input.condition_expression.is_some()
             || input.expected.is_some()
             || input.conditional_operator.is_some()
@@ -103,38 +80,19 @@ impl DynamoDb {
         if !matches!(input.return_values, None | Some(ReturnValue::None | ReturnValue::AllOld)) {
             return Err(Refusal::Invalid("Return values set to invalid value".to_string()));
         }
-        let tables = self.tables();
-        // An unknown table is a modelled error: the handler answers it.
-        let Some(table) = tables.get(table_name(&input.table_name)) else { return Ok(()) };
-        match table.key.key_of(&input.item) {
-            Ok(_) => Ok(()),
-            Err(KeyError::Missing(name)) => Err(Refusal::Invalid(format!(
-                "One or more parameter values were invalid: Missing the key {name} in the item"
-            ))),
-            Err(KeyError::Mismatch { name, expected, actual }) => Err(Refusal::Invalid(format!(
-                "One or more parameter values were invalid: Type mismatch for key {name} expected: {expected} actual: {actual}"
-            ))),
-            Err(error) => Err(Refusal::Invalid(error.to_string())),
-        }
+        Ok(())
     }
 
-    fn check_get_item(&self, input: &GetItemInput) -> Result<(), Refusal> {
+    /// GetItem's checks that the model does not state and that do not need
+    /// the table.
+    fn check_get_item(input: &GetItemInput) -> Result<(), Refusal> {
         if input.projection_expression.is_some()
             || input.attributes_to_get.is_some()
             || input.expression_attribute_names.is_some()
         {
             return Err(Refusal::Unsupported("projections"));
         }
-        let tables = self.tables();
-        let Some(table) = tables.get(table_name(&input.table_name)) else { return Ok(()) };
-        let extra = input.key.keys().any(|name| !table.key.is_key_attribute(name));
-        match table.key.key_of(&input.key) {
-            Ok(_) if !extra => Ok(()),
-            Ok(_) | Err(KeyError::Missing(_) | KeyError::Mismatch { .. }) => {
-                Err(Refusal::Invalid("The provided key element does not match the schema".to_string()))
-            }
-            Err(error) => Err(Refusal::Invalid(error.to_string())),
-        }
+        Ok(())
     }
 
     fn not_found(&self) -> ResourceNotFoundException {
@@ -151,12 +109,6 @@ fn table_name(name_or_arn: &str) -> &str {
     let Some(rest) = name_or_arn.strip_prefix("arn:aws:dynamodb:") else { return name_or_arn };
     let prefix = format!("{REGION}:{ACCOUNT_ID}:table/");
     rest.strip_prefix(prefix.as_str()).unwrap_or(name_or_arn)
-}
-
-/// A handler failed because the table changed between [`DynamoDb::refuse`]
-/// and the handler (deleted and made again with another key).
-fn changed_meanwhile() -> InternalServerError {
-    InternalServerError { message: Some("The table changed during the request; try again".to_string()) }
 }
 
 /// CreateTable's checks that the model does not state: a table name (its
@@ -199,7 +151,10 @@ fn check_create_table(input: &CreateTableInput) -> Result<(), Refusal> {
     }
 }
 
-/// Why a request is refused before it reaches a handler.
+/// Why DynamoDB refuses a request that the model accepts. The model lists
+/// neither answer among the operations' errors (AWS treats
+/// `ValidationException` as common to all), so handlers return them as
+/// unmodelled errors.
 enum Refusal {
     /// `ValidationException` with DynamoDB's message.
     Invalid(String),
@@ -208,17 +163,14 @@ enum Refusal {
 }
 
 impl Refusal {
-    fn response(self, operation: &str) -> Response {
+    fn into_error(self, operation: &str) -> UnmodelledError {
         match self {
-            Refusal::Invalid(message) => {
-                let fields = json!({ "message": message }).as_object().cloned().unwrap_or_default();
-                error_response(PROTOCOL, 400, "ValidationException", fields)
-            }
-            Refusal::Unsupported(feature) => not_implemented_response(
-                PROTOCOL,
-                operation,
-                &format!("with {feature} is not implemented by this emulator"),
-            ),
+            Refusal::Invalid(message) => UnmodelledError::client("ValidationException", message),
+            Refusal::Unsupported(feature) => UnmodelledError::server(
+                "NotImplemented",
+                format!("{operation} with {feature} is not implemented by this emulator"),
+            )
+            .with_status(501),
         }
     }
 }
@@ -360,6 +312,29 @@ impl std::fmt::Display for KeyError {
     }
 }
 
+/// PutItem's answer to an item whose attributes do not make its table's key.
+fn item_key_refusal(error: KeyError) -> Refusal {
+    Refusal::Invalid(match error {
+        KeyError::Missing(name) => {
+            format!("One or more parameter values were invalid: Missing the key {name} in the item")
+        }
+        KeyError::Mismatch { name, expected, actual } => format!(
+            "One or more parameter values were invalid: Type mismatch for key {name} expected: {expected} actual: {actual}"
+        ),
+        error => error.to_string(),
+    })
+}
+
+/// GetItem's answer to a `Key` that is not its table's key.
+fn key_refusal(error: KeyError) -> Refusal {
+    Refusal::Invalid(match error {
+        KeyError::Missing(_) | KeyError::Mismatch { .. } => {
+            "The provided key element does not match the schema".to_string()
+        }
+        error => error.to_string(),
+    })
+}
+
 /// A primary key's value.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct Key {
@@ -419,8 +394,9 @@ impl Number {
 
 impl DynamoDb20120810 for DynamoDb {
     async fn create_table(&self, input: CreateTableInput) -> Result<CreateTableOutput, CreateTableError> {
-        // `refuse` has checked the key schema (it depends on the input alone).
-        let key = KeySchema::declared(&input).map_err(|message| InternalServerError { message: Some(message) })?;
+        check_create_table(&input).map_err(|refusal| refusal.into_error(CreateTable::NAME))?;
+        let key =
+            KeySchema::declared(&input).map_err(|message| Refusal::Invalid(message).into_error(CreateTable::NAME))?;
         let name = table_name(&input.table_name).to_string();
         let mut tables = self.tables();
         if tables.contains_key(&name) {
@@ -491,49 +467,31 @@ impl DynamoDb20120810 for DynamoDb {
     }
 
     async fn put_item(&self, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
+        Self::check_put_item(&input).map_err(|refusal| refusal.into_error(PutItem::NAME))?;
         let mut tables = self.tables();
         let Some(table) = tables.get_mut(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
-        let key = table.key.key_of(&input.item).map_err(|_| changed_meanwhile())?;
+        let key = table.key.key_of(&input.item).map_err(|error| item_key_refusal(error).into_error(PutItem::NAME))?;
         let old = table.items.insert(key, input.item);
         let attributes = if input.return_values == Some(ReturnValue::AllOld) { old } else { None };
         Ok(PutItemOutput { attributes, ..Default::default() })
     }
 
     async fn get_item(&self, input: GetItemInput) -> Result<GetItemOutput, GetItemError> {
+        Self::check_get_item(&input).map_err(|refusal| refusal.into_error(GetItem::NAME))?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {
             return Err(self.not_found().into());
         };
-        let key = table.key.key_of(&input.key).map_err(|_| changed_meanwhile())?;
+        // A `Key` names the key attributes and nothing else.
+        let extra = input.key.keys().any(|name| !table.key.is_key_attribute(name));
+        let key = match table.key.key_of(&input.key) {
+            Ok(key) if !extra => key,
+            Ok(_) => return Err(key_refusal(KeyError::Missing(String::new())).into_error(GetItem::NAME).into()),
+            Err(error) => return Err(key_refusal(error).into_error(GetItem::NAME).into()),
+        };
         Ok(GetItemOutput { item: table.items.get(&key).cloned(), ..Default::default() })
-    }
-}
-
-/// DynamoDB's router: the generated one, behind [`DynamoDb::refuse`].
-pub struct DynamoDbRouter {
-    inner: DynamoDb20120810Router<DynamoDb>,
-}
-
-impl DynamoDbRouter {
-    pub fn new(service: DynamoDb) -> Self {
-        DynamoDbRouter { inner: DynamoDb20120810Router::new(service) }
-    }
-}
-
-impl Router for DynamoDbRouter {
-    fn protocol(&self) -> AwsJson {
-        PROTOCOL
-    }
-
-    async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-        let refusal =
-            operation_name(target, SERVICE_NAME).and_then(|operation| self.inner.service().refuse(operation, body));
-        match refusal {
-            Some(response) => response,
-            None => self.inner.route(target, body).await,
-        }
     }
 }
 

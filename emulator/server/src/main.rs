@@ -16,8 +16,10 @@ use emulator_generated::runtime::server::{ServerConfig, serve};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use dynamodb::{DynamoDb, DynamoDbRouter};
-use sqs::{Sqs, SqsRouter};
+use dynamodb::DynamoDb;
+use emulator_generated::dynamodb::service::DynamoDb20120810Router;
+use emulator_generated::sqs::service::AmazonSqsRouter;
+use sqs::Sqs;
 
 /// The account every resource belongs to.
 const ACCOUNT_ID: &str = "000000000000";
@@ -97,8 +99,8 @@ async fn run(host: &str, dynamodb_port: &str, sqs_port: &str) -> ExitCode {
     };
     let config = ServerConfig::default();
     let (dynamodb, sqs) = tokio::join!(
-        serve(DynamoDbRouter::new(DynamoDb::new()), dynamodb, config.clone(), shutdown(stopped.clone())),
-        serve(SqsRouter::new(Sqs::new(sqs_url)), sqs, config, shutdown(stopped)),
+        serve(DynamoDb20120810Router::new(DynamoDb::new()), dynamodb, config.clone(), shutdown(stopped.clone())),
+        serve(AmazonSqsRouter::new(Sqs::new(sqs_url)), sqs, config, shutdown(stopped)),
     );
     match dynamodb.and(sqs) {
         Ok(()) => ExitCode::SUCCESS,

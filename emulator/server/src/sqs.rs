@@ -10,13 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use emulator_generated::runtime::Unit;
-use emulator_generated::runtime::service::{
-    AwsJson, Response, Router, error_response, not_implemented_response, operation_name,
-};
-use emulator_generated::runtime::validate::parse;
-use emulator_generated::runtime::{Blob, Operation};
-use emulator_generated::sqs::SERVICE_NAME;
+use emulator_generated::runtime::{Blob, Operation, Unit, UnmodelledError};
 use emulator_generated::sqs::error::{
     InvalidAttributeValue, InvalidMessageContents, QueueDoesNotExist, QueueNameExists, ReceiptHandleIsInvalid,
 };
@@ -32,10 +26,9 @@ use emulator_generated::sqs::operation::receive_message::{
 use emulator_generated::sqs::operation::send_message::{
     SendMessage, SendMessageError, SendMessageRequest, SendMessageResult,
 };
-use emulator_generated::sqs::service::{AmazonSqs, AmazonSqsRouter, PROTOCOL};
+use emulator_generated::sqs::service::AmazonSqs;
 use emulator_generated::sqs::types::{Message, MessageAttributeValue, MessageSystemAttributeName, QueueAttributeName};
 use md5::{Digest, Md5};
-use serde_json::json;
 
 use crate::ACCOUNT_ID;
 use crate::ids::Ids;
@@ -88,25 +81,6 @@ impl Sqs {
     fn queues(&self) -> MutexGuard<'_, BTreeMap<String, Queue>> {
         self.queues.lock().unwrap_or_else(PoisonError::into_inner)
     }
-
-    /// The answer to a request that is valid by the model but that SQS
-    /// refuses all the same, or `None` to let the generated router handle it
-    /// (including bodies that do not parse or validate: it answers those).
-    ///
-    /// These are checked before the generated router is called because its
-    /// trait methods cannot give these answers: SQS refuses out-of-range
-    /// parameters with `InvalidParameterValue`, which the model does not
-    /// define (AWS treats it as common to all operations), and a method's
-    /// error type is the enum of its modelled errors.
-    fn refuse(&self, operation: &str, body: &[u8]) -> Option<Response> {
-        let refusal = match operation {
-            "CreateQueue" => check_create_queue(&parse(CreateQueue::INPUT_SCHEMA, body).ok()?),
-            "SendMessage" => check_send_message(&parse(SendMessage::INPUT_SCHEMA, body).ok()?),
-            "ReceiveMessage" => check_receive_message(&parse(ReceiveMessage::INPUT_SCHEMA, body).ok()?),
-            _ => Ok(()),
-        };
-        refusal.err().map(|refusal| refusal.response(operation))
-    }
 }
 
 /// The name of the queue a queue URL names: `<endpoint>/<account>/<name>`.
@@ -121,30 +95,26 @@ fn no_such_queue() -> QueueDoesNotExist {
     QueueDoesNotExist { message: Some("The specified queue does not exist.".to_string()) }
 }
 
-/// Why a request is refused before it reaches a handler.
+/// Why SQS refuses a request that the model accepts. The model does not
+/// define these errors (AWS treats `InvalidParameterValue` as common to all
+/// operations), so handlers return them as unmodelled errors; the service is
+/// awsQuery-compatible, so clients read their codes from `x-amzn-query-error`.
 enum Refusal {
-    /// An error the model does not define, by its awsQuery code
-    /// (`InvalidParameterValue`, `MissingParameter`), which clients read
-    /// from `x-amzn-query-error`.
+    /// An error by its awsQuery code (`InvalidParameterValue`, `MissingParameter`).
     Invalid(&'static str, String),
     /// `NotImplemented`: the operation is served, but not with this feature.
     Unsupported(&'static str),
 }
 
 impl Refusal {
-    fn response(self, operation: &str) -> Response {
+    fn into_error(self, operation: &str) -> UnmodelledError {
         match self {
-            Refusal::Invalid(code, message) => {
-                let fields = json!({ "message": message }).as_object().cloned().unwrap_or_default();
-                let mut response = error_response(PROTOCOL, 400, code, fields);
-                response.headers.push(("x-amzn-query-error", format!("{code};Sender")));
-                response
-            }
-            Refusal::Unsupported(feature) => not_implemented_response(
-                PROTOCOL,
-                operation,
-                &format!("with {feature} is not implemented by this emulator"),
-            ),
+            Refusal::Invalid(code, message) => UnmodelledError::client(code, message),
+            Refusal::Unsupported(feature) => UnmodelledError::server(
+                "NotImplemented",
+                format!("{operation} with {feature} is not implemented by this emulator"),
+            )
+            .with_status(501),
         }
     }
 }
@@ -288,6 +258,7 @@ fn seconds_attribute(
 
 impl AmazonSqs for Sqs {
     async fn create_queue(&self, input: CreateQueueRequest) -> Result<CreateQueueResult, CreateQueueError> {
+        check_create_queue(&input).map_err(|refusal| refusal.into_error(CreateQueue::NAME))?;
         let attributes = input.attributes.unwrap_or_default();
         let visibility_timeout = seconds_attribute(&attributes, QueueAttributeName::VisibilityTimeout, 30, 43_200)?;
         let delay = seconds_attribute(&attributes, QueueAttributeName::DelaySeconds, 0, 900)?;
@@ -350,6 +321,7 @@ impl AmazonSqs for Sqs {
     }
 
     async fn send_message(&self, input: SendMessageRequest) -> Result<SendMessageResult, SendMessageError> {
+        check_send_message(&input).map_err(|refusal| refusal.into_error(SendMessage::NAME))?;
         if !allowed_body(&input.message_body) {
             return Err(InvalidMessageContents {
                 message: Some("Invalid binary character in the message body: characters must be #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF".to_string()),
@@ -387,6 +359,7 @@ impl AmazonSqs for Sqs {
     }
 
     async fn receive_message(&self, input: ReceiveMessageRequest) -> Result<ReceiveMessageResult, ReceiveMessageError> {
+        check_receive_message(&input).map_err(|refusal| refusal.into_error(ReceiveMessage::NAME))?;
         let mut queues = self.queues();
         let Some(queue) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name)) else {
             return Err(no_such_queue().into());
@@ -486,32 +459,6 @@ impl SystemAttributes {
         ];
         let chosen: BTreeMap<_, _> = values.into_iter().filter(|(name, _)| self.wants(*name)).collect();
         (!chosen.is_empty()).then_some(chosen)
-    }
-}
-
-/// SQS's router: the generated one, behind [`Sqs::refuse`].
-pub struct SqsRouter {
-    inner: AmazonSqsRouter<Sqs>,
-}
-
-impl SqsRouter {
-    pub fn new(service: Sqs) -> Self {
-        SqsRouter { inner: AmazonSqsRouter::new(service) }
-    }
-}
-
-impl Router for SqsRouter {
-    fn protocol(&self) -> AwsJson {
-        PROTOCOL
-    }
-
-    async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-        let refusal =
-            operation_name(target, SERVICE_NAME).and_then(|operation| self.inner.service().refuse(operation, body));
-        match refusal {
-            Some(response) => response,
-            None => self.inner.route(target, body).await,
-        }
     }
 }
 

@@ -91,6 +91,19 @@ fn awsjson_1_0_routes_every_operation_by_its_name() {
     assert!(body["message"].as_str().unwrap().contains("event stream"), "{body}");
 }
 
+/// A handler may answer with an error its operation does not model.
+#[test]
+fn unmodelled_errors_keep_their_name_and_status() {
+    use obstacles_crate::runtime::UnmodelledError;
+    let error = GetThingOperationError::from(UnmodelledError::client("ThrottlingException", "slow down"));
+    assert!(matches!(error, GetThingOperationError::UnmodelledError(_)), "the modelled `Unmodelled` keeps its name");
+    let response = error.response(obstacles_crate::obstacles::service::PROTOCOL);
+    assert_eq!(response.status, 400);
+    assert_eq!(header(&response, "x-amzn-query-error"), Some("ThrottlingException;Sender"));
+    let body: Value = serde_json::from_slice(&response.body).unwrap();
+    assert_eq!(body, json!({"__type": "ThrottlingException", "message": "slow down"}));
+}
+
 #[test]
 fn query_compatible_errors_carry_their_awsquery_code() {
     let (response, body) = call("GetThing", json!({}));

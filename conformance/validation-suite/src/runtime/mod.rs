@@ -90,6 +90,50 @@ pub trait ErrorShape: std::error::Error {
     fn message(&self) -> Option<&str>;
 }
 
+/// An error the model does not list for an operation: one of the errors AWS
+/// services share without modelling them on every operation
+/// (`ValidationException`, `ThrottlingException`, `AccessDeniedException`,
+/// ...), or any other. Every operation's error enum can hold one, so a
+/// handler can answer as the real service would.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnmodelledError {
+    /// The error's name, sent as `__type` and in `X-Amzn-Errortype` (and as
+    /// its awsQuery code by awsQuery-compatible services).
+    pub type_name: String,
+    /// The HTTP status.
+    pub status: u16,
+    pub fault: Fault,
+    pub message: Option<String>,
+}
+
+impl UnmodelledError {
+    /// A client error (status 400).
+    pub fn client(type_name: impl Into<String>, message: impl Into<String>) -> Self {
+        UnmodelledError { type_name: type_name.into(), status: 400, fault: Fault::Client, message: Some(message.into()) }
+    }
+
+    /// A server error (status 500).
+    pub fn server(type_name: impl Into<String>, message: impl Into<String>) -> Self {
+        UnmodelledError { type_name: type_name.into(), status: 500, fault: Fault::Server, message: Some(message.into()) }
+    }
+
+    /// The same error with another HTTP status.
+    pub fn with_status(self, status: u16) -> Self {
+        UnmodelledError { status, ..self }
+    }
+}
+
+impl fmt::Display for UnmodelledError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.message {
+            Some(message) => write!(f, "{}: {message}", self.type_name),
+            None => f.write_str(&self.type_name),
+        }
+    }
+}
+
+impl std::error::Error for UnmodelledError {}
+
 /// A string that is not one of an enum's values.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct UnknownEnumValue {

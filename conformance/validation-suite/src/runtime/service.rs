@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use super::{ErrorShape, Fault};
+use super::{ErrorShape, Fault, UnmodelledError};
 use super::validate::Rejection;
 
 /// The awsJson protocol a service speaks: its version (which sets the media
@@ -114,13 +114,32 @@ pub fn modelled_error<E: ErrorShape + Serialize>(protocol: AwsJson, error: &E) -
         _ => return internal_failure(protocol),
     };
     if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {
-        let fault = match E::FAULT {
-            Fault::Client => "Sender",
-            Fault::Server => "Receiver",
-        };
-        response.headers.push(("x-amzn-query-error", format!("{code};{fault}")));
+        response.headers.push(("x-amzn-query-error", format!("{code};{}", query_fault(E::FAULT))));
     }
     response
+}
+
+/// An error the model does not list for the operation, with its own name,
+/// status and message; for awsQuery-compatible services with
+/// `x-amzn-query-error` (its name as the code).
+pub fn unmodelled_error(protocol: AwsJson, error: &UnmodelledError) -> Response {
+    let fields = match &error.message {
+        Some(text) => message(text),
+        None => Map::new(),
+    };
+    let mut response = error_response(protocol, error.status, &error.type_name, fields);
+    if protocol.query_compatible {
+        response.headers.push(("x-amzn-query-error", format!("{};{}", error.type_name, query_fault(error.fault))));
+    }
+    response
+}
+
+/// The fault as awsQuery names it.
+fn query_fault(fault: Fault) -> &'static str {
+    match fault {
+        Fault::Client => "Sender",
+        Fault::Server => "Receiver",
+    }
 }
 
 /// A refused request body: `ValidationException` with every violation, or

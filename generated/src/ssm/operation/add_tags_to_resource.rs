@@ -26,9 +26,9 @@
 //! see [Tag your Amazon EC2 resources](<https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/Using_Tags.html>)
 //! in the *Amazon EC2 User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidResourceId, InvalidResourceType, TooManyTagsError,
     TooManyUpdates,
@@ -134,6 +134,9 @@ pub enum AddTagsToResourceError {
     TooManyTagsError(TooManyTagsError),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl AddTagsToResourceError {
@@ -145,6 +148,7 @@ impl AddTagsToResourceError {
             Self::InvalidResourceType(error) => modelled_error(protocol, error),
             Self::TooManyTagsError(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -157,6 +161,7 @@ impl fmt::Display for AddTagsToResourceError {
             Self::InvalidResourceType(error) => fmt::Display::fmt(error, f),
             Self::TooManyTagsError(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -190,5 +195,11 @@ impl From<TooManyTagsError> for AddTagsToResourceError {
 impl From<TooManyUpdates> for AddTagsToResourceError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for AddTagsToResourceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! an Incident Manager incident or analysis with an OpsItem. Incident Manager and OpsCenter are
 //! tools in Amazon Web Services Systems Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
     OpsItemLimitExceededException, OpsItemNotFoundException,
@@ -84,6 +84,9 @@ pub enum AssociateOpsItemRelatedItemError {
     OpsItemNotFoundException(OpsItemNotFoundException),
     /// The Amazon Resource Name (ARN) is already associated with the OpsItem.
     OpsItemRelatedItemAlreadyExistsException(OpsItemRelatedItemAlreadyExistsException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl AssociateOpsItemRelatedItemError {
@@ -100,6 +103,7 @@ impl AssociateOpsItemRelatedItemError {
             Self::OpsItemRelatedItemAlreadyExistsException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -115,6 +119,7 @@ impl fmt::Display for AssociateOpsItemRelatedItemError {
             Self::OpsItemRelatedItemAlreadyExistsException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -155,5 +160,11 @@ impl From<OpsItemRelatedItemAlreadyExistsException>
 for AssociateOpsItemRelatedItemError {
     fn from(error: OpsItemRelatedItemAlreadyExistsException) -> Self {
         Self::OpsItemRelatedItemAlreadyExistsException(error)
+    }
+}
+
+impl From<UnmodelledError> for AssociateOpsItemRelatedItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Attempts to cancel the command specified by the Command ID. There is no guarantee that the
 //! command will be terminated and the underlying process stopped.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DuplicateInstanceId, InternalServerError, InvalidCommandId, InvalidInstanceId,
 };
@@ -61,6 +61,9 @@ pub enum CancelCommandError {
     InvalidCommandId(InvalidCommandId),
     /// The following problems can cause this exception:
     InvalidInstanceId(InvalidInstanceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CancelCommandError {
@@ -71,6 +74,7 @@ impl CancelCommandError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidCommandId(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -82,6 +86,7 @@ impl fmt::Display for CancelCommandError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidCommandId(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -109,5 +114,11 @@ impl From<InvalidCommandId> for CancelCommandError {
 impl From<InvalidInstanceId> for CancelCommandError {
     fn from(error: InvalidInstanceId) -> Self {
         Self::InvalidInstanceId(error)
+    }
+}
+
+impl From<UnmodelledError> for CancelCommandError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

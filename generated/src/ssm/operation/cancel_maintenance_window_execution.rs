@@ -5,9 +5,9 @@
 //! window that haven't already starting running. Tasks already in progress will continue to
 //! completion.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
     CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
@@ -63,6 +63,9 @@ pub enum CancelMaintenanceWindowExecutionError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CancelMaintenanceWindowExecutionError {
@@ -71,6 +74,7 @@ impl CancelMaintenanceWindowExecutionError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -80,6 +84,7 @@ impl fmt::Display for CancelMaintenanceWindowExecutionError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -95,5 +100,11 @@ impl From<DoesNotExistException> for CancelMaintenanceWindowExecutionError {
 impl From<InternalServerError> for CancelMaintenanceWindowExecutionError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for CancelMaintenanceWindowExecutionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -12,9 +12,9 @@
 //! > **Note:** Amazon Elastic Compute Cloud (Amazon EC2) instances, edge devices, and on-premises servers and
 //! > VMs that are configured for Systems Manager are all called *managed nodes*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidParameters};
 use crate::ssm::types::{RegistrationMetadataItem, Tag};
 use crate::ssm::validation::{CREATE_ACTIVATION_REQUEST, CREATE_ACTIVATION_RESULT};
@@ -146,6 +146,9 @@ pub enum CreateActivationError {
     InternalServerError(InternalServerError),
     /// You must specify values for all required parameters in the Amazon Web Services Systems Manager document (SSM document).
     InvalidParameters(InvalidParameters),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateActivationError {
@@ -154,6 +157,7 @@ impl CreateActivationError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidParameters(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -163,6 +167,7 @@ impl fmt::Display for CreateActivationError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidParameters(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -178,5 +183,11 @@ impl From<InternalServerError> for CreateActivationError {
 impl From<InvalidParameters> for CreateActivationError {
     fn from(error: InvalidParameters) -> Self {
         Self::InvalidParameters(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateActivationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -12,9 +12,9 @@
 //! software isn't installed, then State Manager installs it. If the software is installed, but the
 //! service isn't running, then the association might instruct State Manager to start the service.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     AssociationAlreadyExists, AssociationLimitExceeded, InternalServerError,
     InvalidDocument, InvalidDocumentVersion, InvalidInstanceId, InvalidOutputLocation,
@@ -374,6 +374,9 @@ pub enum CreateAssociationError {
     InvalidTargetMaps(InvalidTargetMaps),
     /// The document doesn't support the platform type of the given managed node IDs.
     UnsupportedPlatformType(UnsupportedPlatformType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateAssociationError {
@@ -393,6 +396,7 @@ impl CreateAssociationError {
             Self::InvalidTarget(error) => modelled_error(protocol, error),
             Self::InvalidTargetMaps(error) => modelled_error(protocol, error),
             Self::UnsupportedPlatformType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -413,6 +417,7 @@ impl fmt::Display for CreateAssociationError {
             Self::InvalidTarget(error) => fmt::Display::fmt(error, f),
             Self::InvalidTargetMaps(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedPlatformType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -494,5 +499,11 @@ impl From<InvalidTargetMaps> for CreateAssociationError {
 impl From<UnsupportedPlatformType> for CreateAssociationError {
     fn from(error: UnsupportedPlatformType) -> Self {
         Self::UnsupportedPlatformType(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateAssociationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -11,9 +11,9 @@
 //! If you associate a document with a managed node that already has an associated document, the
 //! system returns the AssociationAlreadyExists exception.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationLimitExceeded, DuplicateInstanceId, InternalServerError, InvalidDocument,
     InvalidDocumentVersion, InvalidInstanceId, InvalidOutputLocation, InvalidParameters,
@@ -115,6 +115,9 @@ pub enum CreateAssociationBatchError {
     InvalidTargetMaps(InvalidTargetMaps),
     /// The document doesn't support the platform type of the given managed node IDs.
     UnsupportedPlatformType(UnsupportedPlatformType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateAssociationBatchError {
@@ -133,6 +136,7 @@ impl CreateAssociationBatchError {
             Self::InvalidTarget(error) => modelled_error(protocol, error),
             Self::InvalidTargetMaps(error) => modelled_error(protocol, error),
             Self::UnsupportedPlatformType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -152,6 +156,7 @@ impl fmt::Display for CreateAssociationBatchError {
             Self::InvalidTarget(error) => fmt::Display::fmt(error, f),
             Self::InvalidTargetMaps(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedPlatformType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -227,5 +232,11 @@ impl From<InvalidTargetMaps> for CreateAssociationBatchError {
 impl From<UnsupportedPlatformType> for CreateAssociationBatchError {
     fn from(error: UnsupportedPlatformType) -> Self {
         Self::UnsupportedPlatformType(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateAssociationBatchError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

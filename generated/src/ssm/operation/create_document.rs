@@ -6,9 +6,9 @@
 //! documents, including information about supported schemas, features, and syntax, see [Amazon Web Services Systems Manager Documents](<https://docs.aws.amazon.com/systems-manager/latest/userguide/documents.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DocumentAlreadyExists, DocumentLimitExceeded, InternalServerError,
     InvalidDocumentContent, InvalidDocumentSchemaVersion, MaxDocumentSizeExceeded,
@@ -165,6 +165,9 @@ pub enum CreateDocumentError {
     NoLongerSupportedException(NoLongerSupportedException),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateDocumentError {
@@ -179,6 +182,7 @@ impl CreateDocumentError {
             Self::MaxDocumentSizeExceeded(error) => modelled_error(protocol, error),
             Self::NoLongerSupportedException(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -194,6 +198,7 @@ impl fmt::Display for CreateDocumentError {
             Self::MaxDocumentSizeExceeded(error) => fmt::Display::fmt(error, f),
             Self::NoLongerSupportedException(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -245,5 +250,11 @@ impl From<NoLongerSupportedException> for CreateDocumentError {
 impl From<TooManyUpdates> for CreateDocumentError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateDocumentError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -9,9 +9,9 @@
 //! > maintenance window starts at 3 PM, the duration is three hours, and the value you specify for `Cutoff`
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
 };
@@ -177,6 +177,9 @@ pub enum CreateMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateMaintenanceWindowError {
@@ -188,6 +191,7 @@ impl CreateMaintenanceWindowError {
             Self::ResourceLimitExceededException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -198,6 +202,7 @@ impl fmt::Display for CreateMaintenanceWindowError {
             Self::IdempotentParameterMismatch(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -219,5 +224,11 @@ impl From<InternalServerError> for CreateMaintenanceWindowError {
 impl From<ResourceLimitExceededException> for CreateMaintenanceWindowError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateMaintenanceWindowError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

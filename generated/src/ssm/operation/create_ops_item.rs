@@ -10,9 +10,9 @@
 //! their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException,
     OpsItemInvalidParameterException, OpsItemLimitExceededException,
@@ -206,6 +206,9 @@ pub enum CreateOpsItemError {
     OpsItemInvalidParameterException(OpsItemInvalidParameterException),
     /// The request caused OpsItems to exceed one or more quotas.
     OpsItemLimitExceededException(OpsItemLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateOpsItemError {
@@ -219,6 +222,7 @@ impl CreateOpsItemError {
                 modelled_error(protocol, error)
             }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -231,6 +235,7 @@ impl fmt::Display for CreateOpsItemError {
             Self::OpsItemAlreadyExistsException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -264,5 +269,11 @@ impl From<OpsItemInvalidParameterException> for CreateOpsItemError {
 impl From<OpsItemLimitExceededException> for CreateOpsItemError {
     fn from(error: OpsItemLimitExceededException) -> Self {
         Self::OpsItemLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateOpsItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! calls this API operation to specify information about the new application, including the
 //! application type.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataAlreadyExistsException,
     OpsMetadataInvalidArgumentException, OpsMetadataLimitExceededException,
@@ -85,6 +85,9 @@ pub enum CreateOpsMetadataError {
     OpsMetadataLimitExceededException(OpsMetadataLimitExceededException),
     /// The system is processing too many concurrent updates.
     OpsMetadataTooManyUpdatesException(OpsMetadataTooManyUpdatesException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateOpsMetadataError {
@@ -104,6 +107,7 @@ impl CreateOpsMetadataError {
             Self::OpsMetadataTooManyUpdatesException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -120,6 +124,7 @@ impl fmt::Display for CreateOpsMetadataError {
             Self::OpsMetadataTooManyUpdatesException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -153,5 +158,11 @@ impl From<OpsMetadataLimitExceededException> for CreateOpsMetadataError {
 impl From<OpsMetadataTooManyUpdatesException> for CreateOpsMetadataError {
     fn from(error: OpsMetadataTooManyUpdatesException) -> Self {
         Self::OpsMetadataTooManyUpdatesException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateOpsMetadataError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

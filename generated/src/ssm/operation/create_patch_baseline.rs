@@ -6,9 +6,9 @@
 //! > **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating
 //! > system type, see PatchFilter.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
 };
@@ -201,6 +201,9 @@ pub enum CreatePatchBaselineError {
     InternalServerError(InternalServerError),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreatePatchBaselineError {
@@ -212,6 +215,7 @@ impl CreatePatchBaselineError {
             Self::ResourceLimitExceededException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -222,6 +226,7 @@ impl fmt::Display for CreatePatchBaselineError {
             Self::IdempotentParameterMismatch(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -243,5 +248,11 @@ impl From<InternalServerError> for CreatePatchBaselineError {
 impl From<ResourceLimitExceededException> for CreatePatchBaselineError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreatePatchBaselineError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

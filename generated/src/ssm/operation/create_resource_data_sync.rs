@@ -24,9 +24,9 @@
 //! > in Amazon S3 to ensure secure data storage. We also recommend that you secure access to the
 //! > Amazon S3 bucket by creating a restrictive bucket policy.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncAlreadyExistsException,
     ResourceDataSyncCountExceededException, ResourceDataSyncInvalidConfigurationException,
@@ -118,6 +118,9 @@ pub enum CreateResourceDataSyncError {
     ResourceDataSyncInvalidConfigurationException(
         ResourceDataSyncInvalidConfigurationException,
     ),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateResourceDataSyncError {
@@ -134,6 +137,7 @@ impl CreateResourceDataSyncError {
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -151,6 +155,7 @@ impl fmt::Display for CreateResourceDataSyncError {
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -179,5 +184,11 @@ impl From<ResourceDataSyncInvalidConfigurationException>
 for CreateResourceDataSyncError {
     fn from(error: ResourceDataSyncInvalidConfigurationException) -> Self {
         Self::ResourceDataSyncInvalidConfigurationException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateResourceDataSyncError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! you can no longer use it to register additional managed nodes. Deleting an activation doesn't
 //! de-register managed nodes. You must manually de-register managed nodes.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidActivation, InvalidActivationId, TooManyUpdates,
 };
@@ -56,6 +56,9 @@ pub enum DeleteActivationError {
     InvalidActivationId(InvalidActivationId),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteActivationError {
@@ -66,6 +69,7 @@ impl DeleteActivationError {
             Self::InvalidActivation(error) => modelled_error(protocol, error),
             Self::InvalidActivationId(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -77,6 +81,7 @@ impl fmt::Display for DeleteActivationError {
             Self::InvalidActivation(error) => fmt::Display::fmt(error, f),
             Self::InvalidActivationId(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -104,5 +109,11 @@ impl From<InvalidActivationId> for DeleteActivationError {
 impl From<TooManyUpdates> for DeleteActivationError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteActivationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -9,9 +9,9 @@
 //! node. To change the configuration state of a managed node after you disassociate a document, you
 //! must create a new document with the desired configuration and associate it with the node.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
     TooManyUpdates,
@@ -83,6 +83,9 @@ pub enum DeleteAssociationError {
     InvalidInstanceId(InvalidInstanceId),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteAssociationError {
@@ -94,6 +97,7 @@ impl DeleteAssociationError {
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -106,6 +110,7 @@ impl fmt::Display for DeleteAssociationError {
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -139,5 +144,11 @@ impl From<InvalidInstanceId> for DeleteAssociationError {
 impl From<TooManyUpdates> for DeleteAssociationError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteAssociationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -7,9 +7,9 @@
 //! Before you delete the document, we recommend that you use DeleteAssociation to disassociate all
 //! managed nodes that are associated with the document.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociatedInstances, InternalServerError, InvalidDocument, InvalidDocumentOperation,
     TooManyUpdates,
@@ -86,6 +86,9 @@ pub enum DeleteDocumentError {
     InvalidDocumentOperation(InvalidDocumentOperation),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteDocumentError {
@@ -97,6 +100,7 @@ impl DeleteDocumentError {
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidDocumentOperation(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -109,6 +113,7 @@ impl fmt::Display for DeleteDocumentError {
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentOperation(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -142,5 +147,11 @@ impl From<InvalidDocumentOperation> for DeleteDocumentError {
 impl From<TooManyUpdates> for DeleteDocumentError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteDocumentError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

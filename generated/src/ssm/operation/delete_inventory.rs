@@ -4,9 +4,9 @@
 //! Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a
 //! custom inventory type is also referred to as deleting a custom inventory schema.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDeleteInventoryParametersException,
     InvalidInventoryRequestException, InvalidOptionException, InvalidTypeNameException,
@@ -109,6 +109,9 @@ pub enum DeleteInventoryError {
     InvalidOptionException(InvalidOptionException),
     /// The parameter type name isn't valid.
     InvalidTypeNameException(InvalidTypeNameException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteInventoryError {
@@ -124,6 +127,7 @@ impl DeleteInventoryError {
             }
             Self::InvalidOptionException(error) => modelled_error(protocol, error),
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -138,6 +142,7 @@ impl fmt::Display for DeleteInventoryError {
             Self::InvalidInventoryRequestException(error) => fmt::Display::fmt(error, f),
             Self::InvalidOptionException(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -171,5 +176,11 @@ impl From<InvalidOptionException> for DeleteInventoryError {
 impl From<InvalidTypeNameException> for DeleteInventoryError {
     fn from(error: InvalidTypeNameException) -> Self {
         Self::InvalidTypeNameException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteInventoryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

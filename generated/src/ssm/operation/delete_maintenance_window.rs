@@ -3,9 +3,9 @@
 //!
 //! Deletes a maintenance window.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{
     DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_MAINTENANCE_WINDOW_RESULT,
@@ -52,6 +52,9 @@ pub struct DeleteMaintenanceWindowResult {
 pub enum DeleteMaintenanceWindowError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteMaintenanceWindowError {
@@ -59,6 +62,7 @@ impl DeleteMaintenanceWindowError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -67,6 +71,7 @@ impl fmt::Display for DeleteMaintenanceWindowError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -76,5 +81,11 @@ impl std::error::Error for DeleteMaintenanceWindowError {}
 impl From<InternalServerError> for DeleteMaintenanceWindowError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteMaintenanceWindowError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -18,9 +18,9 @@
 //! >   cross-account administration. For more information about cross-account administration, see [Setting up OpsCenter to centrally manage OpsItems across accounts](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setting-up-cross-account.html>)
 //! >   in the *Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::validation::{DELETE_OPS_ITEM_REQUEST, DELETE_OPS_ITEM_RESPONSE};
 use serde::{Deserialize, Serialize};
@@ -76,6 +76,9 @@ pub enum DeleteOpsItemError {
     InternalServerError(InternalServerError),
     /// A specified parameter argument isn't valid.
     OpsItemInvalidParameterException(OpsItemInvalidParameterException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteOpsItemError {
@@ -86,6 +89,7 @@ impl DeleteOpsItemError {
             Self::OpsItemInvalidParameterException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -95,6 +99,7 @@ impl fmt::Display for DeleteOpsItemError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -110,5 +115,11 @@ impl From<InternalServerError> for DeleteOpsItemError {
 impl From<OpsItemInvalidParameterException> for DeleteOpsItemError {
     fn from(error: OpsItemInvalidParameterException) -> Self {
         Self::OpsItemInvalidParameterException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteOpsItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Delete OpsMetadata related to an application.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataInvalidArgumentException,
     OpsMetadataNotFoundException,
@@ -51,6 +51,9 @@ pub enum DeleteOpsMetadataError {
     OpsMetadataInvalidArgumentException(OpsMetadataInvalidArgumentException),
     /// The OpsMetadata object doesn't exist.
     OpsMetadataNotFoundException(OpsMetadataNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteOpsMetadataError {
@@ -62,6 +65,7 @@ impl DeleteOpsMetadataError {
                 modelled_error(protocol, error)
             }
             Self::OpsMetadataNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -74,6 +78,7 @@ impl fmt::Display for DeleteOpsMetadataError {
                 fmt::Display::fmt(error, f)
             }
             Self::OpsMetadataNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -95,5 +100,11 @@ impl From<OpsMetadataInvalidArgumentException> for DeleteOpsMetadataError {
 impl From<OpsMetadataNotFoundException> for DeleteOpsMetadataError {
     fn from(error: OpsMetadataNotFoundException) -> Self {
         Self::OpsMetadataNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteOpsMetadataError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

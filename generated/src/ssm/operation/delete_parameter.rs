@@ -4,9 +4,9 @@
 //! Delete a parameter from the system. After deleting a parameter, wait for at least 30 seconds to
 //! create a parameter with the same name.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ParameterNotFound};
 use crate::ssm::validation::{DELETE_PARAMETER_REQUEST, DELETE_PARAMETER_RESULT};
 use serde::{Deserialize, Serialize};
@@ -50,6 +50,9 @@ pub enum DeleteParameterError {
     InternalServerError(InternalServerError),
     /// The parameter couldn't be found.
     ParameterNotFound(ParameterNotFound),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteParameterError {
@@ -58,6 +61,7 @@ impl DeleteParameterError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ParameterNotFound(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -67,6 +71,7 @@ impl fmt::Display for DeleteParameterError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ParameterNotFound(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -82,5 +87,11 @@ impl From<InternalServerError> for DeleteParameterError {
 impl From<ParameterNotFound> for DeleteParameterError {
     fn from(error: ParameterNotFound) -> Self {
         Self::ParameterNotFound(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteParameterError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Delete a list of parameters. After deleting a parameter, wait for at least 30 seconds to create
 //! a parameter with the same name.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{DELETE_PARAMETERS_REQUEST, DELETE_PARAMETERS_RESULT};
 use serde::{Deserialize, Serialize};
@@ -68,6 +68,9 @@ pub struct DeleteParametersResult {
 pub enum DeleteParametersError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteParametersError {
@@ -75,6 +78,7 @@ impl DeleteParametersError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -83,6 +87,7 @@ impl fmt::Display for DeleteParametersError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -92,5 +97,11 @@ impl std::error::Error for DeleteParametersError {}
 impl From<InternalServerError> for DeleteParametersError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteParametersError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Deletes a patch baseline.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceInUseException};
 use crate::ssm::validation::{
     DELETE_PATCH_BASELINE_REQUEST, DELETE_PATCH_BASELINE_RESULT,
@@ -54,6 +54,9 @@ pub enum DeletePatchBaselineError {
     InternalServerError(InternalServerError),
     /// Error returned if an attempt is made to delete a patch baseline that is registered for a patch group.
     ResourceInUseException(ResourceInUseException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeletePatchBaselineError {
@@ -62,6 +65,7 @@ impl DeletePatchBaselineError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -71,6 +75,7 @@ impl fmt::Display for DeletePatchBaselineError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -86,5 +91,11 @@ impl From<InternalServerError> for DeletePatchBaselineError {
 impl From<ResourceInUseException> for DeletePatchBaselineError {
     fn from(error: ResourceInUseException) -> Self {
         Self::ResourceInUseException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeletePatchBaselineError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

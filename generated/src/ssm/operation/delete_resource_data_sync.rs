@@ -5,9 +5,9 @@
 //! on managed nodes are no longer synced to or from the target. Deleting a sync configuration
 //! doesn't delete data.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncInvalidConfigurationException,
     ResourceDataSyncNotFoundException,
@@ -64,6 +64,9 @@ pub enum DeleteResourceDataSyncError {
     ),
     /// The specified sync name wasn't found.
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteResourceDataSyncError {
@@ -77,6 +80,7 @@ impl DeleteResourceDataSyncError {
             Self::ResourceDataSyncNotFoundException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -89,6 +93,7 @@ impl fmt::Display for DeleteResourceDataSyncError {
                 fmt::Display::fmt(error, f)
             }
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -111,5 +116,11 @@ for DeleteResourceDataSyncError {
 impl From<ResourceDataSyncNotFoundException> for DeleteResourceDataSyncError {
     fn from(error: ResourceDataSyncNotFoundException) -> Self {
         Self::ResourceDataSyncNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteResourceDataSyncError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

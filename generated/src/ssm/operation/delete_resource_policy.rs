@@ -12,9 +12,9 @@
 //!   see [Working with shared parameters](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html>)
 //!   in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, MalformedResourcePolicyDocumentException,
     ResourceNotFoundException, ResourcePolicyConflictException,
@@ -85,6 +85,9 @@ pub enum DeleteResourcePolicyError {
     ResourcePolicyInvalidParameterException(ResourcePolicyInvalidParameterException),
     /// No policies with the specified policy ID and hash could be found.
     ResourcePolicyNotFoundException(ResourcePolicyNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteResourcePolicyError {
@@ -105,6 +108,7 @@ impl DeleteResourcePolicyError {
             Self::ResourcePolicyNotFoundException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -122,6 +126,7 @@ impl fmt::Display for DeleteResourcePolicyError {
                 fmt::Display::fmt(error, f)
             }
             Self::ResourcePolicyNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -161,5 +166,11 @@ impl From<ResourcePolicyInvalidParameterException> for DeleteResourcePolicyError
 impl From<ResourcePolicyNotFoundException> for DeleteResourcePolicyError {
     fn from(error: ResourcePolicyNotFoundException) -> Self {
         Self::ResourcePolicyNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteResourcePolicyError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

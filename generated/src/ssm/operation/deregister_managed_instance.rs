@@ -9,9 +9,9 @@
 //! specified when they were created. For more information, see [Deregistering managed nodes in a hybrid and multicloud environment](<https://docs.aws.amazon.com/systems-manager/latest/userguide/fleet-manager-deregister-hybrid-nodes.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
     DEREGISTER_MANAGED_INSTANCE_REQUEST, DEREGISTER_MANAGED_INSTANCE_RESULT,
@@ -60,6 +60,9 @@ pub enum DeregisterManagedInstanceError {
     InternalServerError(InternalServerError),
     /// The following problems can cause this exception:
     InvalidInstanceId(InvalidInstanceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeregisterManagedInstanceError {
@@ -68,6 +71,7 @@ impl DeregisterManagedInstanceError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -77,6 +81,7 @@ impl fmt::Display for DeregisterManagedInstanceError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -92,5 +97,11 @@ impl From<InternalServerError> for DeregisterManagedInstanceError {
 impl From<InvalidInstanceId> for DeregisterManagedInstanceError {
     fn from(error: InvalidInstanceId) -> Self {
         Self::InvalidInstanceId(error)
+    }
+}
+
+impl From<UnmodelledError> for DeregisterManagedInstanceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

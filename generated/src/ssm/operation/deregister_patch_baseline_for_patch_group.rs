@@ -3,9 +3,9 @@
 //!
 //! Removes a patch group from a patch baseline.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId};
 use crate::ssm::validation::{
     DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
@@ -65,6 +65,9 @@ pub enum DeregisterPatchBaselineForPatchGroupError {
     InternalServerError(InternalServerError),
     /// The resource ID isn't valid.
     InvalidResourceId(InvalidResourceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeregisterPatchBaselineForPatchGroupError {
@@ -73,6 +76,7 @@ impl DeregisterPatchBaselineForPatchGroupError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -82,6 +86,7 @@ impl fmt::Display for DeregisterPatchBaselineForPatchGroupError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -97,5 +102,11 @@ impl From<InternalServerError> for DeregisterPatchBaselineForPatchGroupError {
 impl From<InvalidResourceId> for DeregisterPatchBaselineForPatchGroupError {
     fn from(error: InvalidResourceId) -> Self {
         Self::InvalidResourceId(error)
+    }
+}
+
+impl From<UnmodelledError> for DeregisterPatchBaselineForPatchGroupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

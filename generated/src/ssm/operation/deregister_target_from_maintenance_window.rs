@@ -3,9 +3,9 @@
 //!
 //! Removes a target from a maintenance window.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, InternalServerError, TargetInUseException,
 };
@@ -74,6 +74,9 @@ pub enum DeregisterTargetFromMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// You specified the `Safe` option for the DeregisterTargetFromMaintenanceWindow operation, but the target is still referenced in a task.
     TargetInUseException(TargetInUseException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeregisterTargetFromMaintenanceWindowError {
@@ -83,6 +86,7 @@ impl DeregisterTargetFromMaintenanceWindowError {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::TargetInUseException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -93,6 +97,7 @@ impl fmt::Display for DeregisterTargetFromMaintenanceWindowError {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::TargetInUseException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -114,5 +119,11 @@ impl From<InternalServerError> for DeregisterTargetFromMaintenanceWindowError {
 impl From<TargetInUseException> for DeregisterTargetFromMaintenanceWindowError {
     fn from(error: TargetInUseException) -> Self {
         Self::TargetInUseException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeregisterTargetFromMaintenanceWindowError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

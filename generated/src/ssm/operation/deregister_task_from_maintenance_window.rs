@@ -3,9 +3,9 @@
 //!
 //! Removes a task from a maintenance window.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
     DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
@@ -65,6 +65,9 @@ pub enum DeregisterTaskFromMaintenanceWindowError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeregisterTaskFromMaintenanceWindowError {
@@ -73,6 +76,7 @@ impl DeregisterTaskFromMaintenanceWindowError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -82,6 +86,7 @@ impl fmt::Display for DeregisterTaskFromMaintenanceWindowError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -97,5 +102,11 @@ impl From<DoesNotExistException> for DeregisterTaskFromMaintenanceWindowError {
 impl From<InternalServerError> for DeregisterTaskFromMaintenanceWindowError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DeregisterTaskFromMaintenanceWindowError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! its expiration date, the Identity and Access Management (IAM) role assigned to the managed nodes
 //! in the activation, and the number of nodes registered by using this activation.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{Activation, DescribeActivationsFilter};
 use crate::ssm::validation::{DESCRIBE_ACTIVATIONS_REQUEST, DESCRIBE_ACTIVATIONS_RESULT};
@@ -67,6 +67,9 @@ pub enum DescribeActivationsError {
     InvalidFilter(InvalidFilter),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeActivationsError {
@@ -76,6 +79,7 @@ impl DescribeActivationsError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -86,6 +90,7 @@ impl fmt::Display for DescribeActivationsError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilter(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -107,5 +112,11 @@ impl From<InvalidFilter> for DescribeActivationsError {
 impl From<InvalidNextToken> for DescribeActivationsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeActivationsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

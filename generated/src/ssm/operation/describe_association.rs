@@ -5,9 +5,9 @@
 //! association by using the `Targets` parameter, then you must retrieve the association by using
 //! the association ID.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidAssociationVersion,
     InvalidDocument, InvalidInstanceId,
@@ -90,6 +90,9 @@ pub enum DescribeAssociationError {
     InvalidDocument(InvalidDocument),
     /// The following problems can cause this exception:
     InvalidInstanceId(InvalidInstanceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeAssociationError {
@@ -101,6 +104,7 @@ impl DescribeAssociationError {
             Self::InvalidAssociationVersion(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -113,6 +117,7 @@ impl fmt::Display for DescribeAssociationError {
             Self::InvalidAssociationVersion(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -146,5 +151,11 @@ impl From<InvalidDocument> for DescribeAssociationError {
 impl From<InvalidInstanceId> for DescribeAssociationError {
     fn from(error: InvalidInstanceId) -> Self {
         Self::InvalidInstanceId(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeAssociationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Views information about a specific execution of a specific association.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, AssociationExecutionDoesNotExist, InternalServerError,
     InvalidNextToken,
@@ -93,6 +93,9 @@ pub enum DescribeAssociationExecutionTargetsError {
     InternalServerError(InternalServerError),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeAssociationExecutionTargetsError {
@@ -105,6 +108,7 @@ impl DescribeAssociationExecutionTargetsError {
             }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -116,6 +120,7 @@ impl fmt::Display for DescribeAssociationExecutionTargetsError {
             Self::AssociationExecutionDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -144,5 +149,11 @@ impl From<InternalServerError> for DescribeAssociationExecutionTargetsError {
 impl From<InvalidNextToken> for DescribeAssociationExecutionTargetsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeAssociationExecutionTargetsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

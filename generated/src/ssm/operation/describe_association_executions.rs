@@ -3,9 +3,9 @@
 //!
 //! Views all executions for a specific association ID.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
 use crate::ssm::types::{AssociationExecution, AssociationExecutionFilter};
 use crate::ssm::validation::{
@@ -82,6 +82,9 @@ pub enum DescribeAssociationExecutionsError {
     InternalServerError(InternalServerError),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeAssociationExecutionsError {
@@ -91,6 +94,7 @@ impl DescribeAssociationExecutionsError {
             Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -101,6 +105,7 @@ impl fmt::Display for DescribeAssociationExecutionsError {
             Self::AssociationDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -122,5 +127,11 @@ impl From<InternalServerError> for DescribeAssociationExecutionsError {
 impl From<InvalidNextToken> for DescribeAssociationExecutionsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeAssociationExecutionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Provides details about all active and terminated Automation executions.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterValue, InvalidNextToken,
 };
@@ -77,6 +77,9 @@ pub enum DescribeAutomationExecutionsError {
     InvalidFilterValue(InvalidFilterValue),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeAutomationExecutionsError {
@@ -87,6 +90,7 @@ impl DescribeAutomationExecutionsError {
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidFilterValue(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -98,6 +102,7 @@ impl fmt::Display for DescribeAutomationExecutionsError {
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterValue(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -125,5 +130,11 @@ impl From<InvalidFilterValue> for DescribeAutomationExecutionsError {
 impl From<InvalidNextToken> for DescribeAutomationExecutionsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeAutomationExecutionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Information about all active and terminated step executions in an Automation workflow.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, InternalServerError, InvalidFilterKey,
     InvalidFilterValue, InvalidNextToken,
@@ -84,6 +84,9 @@ pub enum DescribeAutomationStepExecutionsError {
     InvalidFilterValue(InvalidFilterValue),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeAutomationStepExecutionsError {
@@ -97,6 +100,7 @@ impl DescribeAutomationStepExecutionsError {
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidFilterValue(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -111,6 +115,7 @@ impl fmt::Display for DescribeAutomationStepExecutionsError {
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterValue(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -145,5 +150,11 @@ impl From<InvalidFilterValue> for DescribeAutomationStepExecutionsError {
 impl From<InvalidNextToken> for DescribeAutomationStepExecutionsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeAutomationStepExecutionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

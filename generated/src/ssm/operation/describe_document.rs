@@ -3,9 +3,9 @@
 //!
 //! Describes the specified Amazon Web Services Systems Manager document (SSM document).
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
 use crate::ssm::types::DocumentDescription;
 use crate::ssm::validation::{DESCRIBE_DOCUMENT_REQUEST, DESCRIBE_DOCUMENT_RESULT};
@@ -72,6 +72,9 @@ pub enum DescribeDocumentError {
     InvalidDocument(InvalidDocument),
     /// The document version isn't valid or doesn't exist.
     InvalidDocumentVersion(InvalidDocumentVersion),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeDocumentError {
@@ -81,6 +84,7 @@ impl DescribeDocumentError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -91,6 +95,7 @@ impl fmt::Display for DescribeDocumentError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentVersion(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -112,5 +117,11 @@ impl From<InvalidDocument> for DescribeDocumentError {
 impl From<InvalidDocumentVersion> for DescribeDocumentError {
     fn from(error: InvalidDocumentVersion) -> Self {
         Self::InvalidDocumentVersion(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeDocumentError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

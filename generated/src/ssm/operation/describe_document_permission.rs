@@ -5,9 +5,9 @@
 //! you created the document, you are the owner. If a document is shared, it can either be shared
 //! privately (by specifying a user's Amazon Web Services account ID) or publicly (*All*).
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentOperation, InvalidNextToken,
     InvalidPermissionType,
@@ -92,6 +92,9 @@ pub enum DescribeDocumentPermissionError {
     InvalidNextToken(InvalidNextToken),
     /// The permission type isn't supported.
     InvalidPermissionType(InvalidPermissionType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeDocumentPermissionError {
@@ -103,6 +106,7 @@ impl DescribeDocumentPermissionError {
             Self::InvalidDocumentOperation(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::InvalidPermissionType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -115,6 +119,7 @@ impl fmt::Display for DescribeDocumentPermissionError {
             Self::InvalidDocumentOperation(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::InvalidPermissionType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -148,5 +153,11 @@ impl From<InvalidNextToken> for DescribeDocumentPermissionError {
 impl From<InvalidPermissionType> for DescribeDocumentPermissionError {
     fn from(error: InvalidPermissionType) -> Self {
         Self::InvalidPermissionType(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeDocumentPermissionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! All associations for the managed nodes.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId, InvalidNextToken};
 use crate::ssm::types::InstanceAssociation;
 use crate::ssm::validation::{
@@ -69,6 +69,9 @@ pub enum DescribeEffectiveInstanceAssociationsError {
     InvalidInstanceId(InvalidInstanceId),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeEffectiveInstanceAssociationsError {
@@ -78,6 +81,7 @@ impl DescribeEffectiveInstanceAssociationsError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -88,6 +92,7 @@ impl fmt::Display for DescribeEffectiveInstanceAssociationsError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -109,5 +114,11 @@ impl From<InvalidInstanceId> for DescribeEffectiveInstanceAssociationsError {
 impl From<InvalidNextToken> for DescribeEffectiveInstanceAssociationsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeEffectiveInstanceAssociationsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

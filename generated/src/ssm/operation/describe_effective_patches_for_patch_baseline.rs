@@ -4,9 +4,9 @@
 //! Retrieves the current effective patches (the patch and the approval state) for the specified
 //! patch baseline. Applies to patch baselines for Windows only.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, InternalServerError, InvalidResourceId,
     UnsupportedOperatingSystem,
@@ -79,6 +79,9 @@ pub enum DescribeEffectivePatchesForPatchBaselineError {
     InvalidResourceId(InvalidResourceId),
     /// The operating systems you specified isn't supported, or the operation isn't supported for the operating system.
     UnsupportedOperatingSystem(UnsupportedOperatingSystem),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeEffectivePatchesForPatchBaselineError {
@@ -89,6 +92,7 @@ impl DescribeEffectivePatchesForPatchBaselineError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
             Self::UnsupportedOperatingSystem(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -100,6 +104,7 @@ impl fmt::Display for DescribeEffectivePatchesForPatchBaselineError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperatingSystem(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -127,5 +132,11 @@ impl From<InvalidResourceId> for DescribeEffectivePatchesForPatchBaselineError {
 impl From<UnsupportedOperatingSystem> for DescribeEffectivePatchesForPatchBaselineError {
     fn from(error: UnsupportedOperatingSystem) -> Self {
         Self::UnsupportedOperatingSystem(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeEffectivePatchesForPatchBaselineError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

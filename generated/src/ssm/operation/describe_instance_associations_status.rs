@@ -3,9 +3,9 @@
 //!
 //! The status of the associations for the managed nodes.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId, InvalidNextToken};
 use crate::ssm::types::InstanceAssociationStatusInfo;
 use crate::ssm::validation::{
@@ -73,6 +73,9 @@ pub enum DescribeInstanceAssociationsStatusError {
     InvalidInstanceId(InvalidInstanceId),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeInstanceAssociationsStatusError {
@@ -82,6 +85,7 @@ impl DescribeInstanceAssociationsStatusError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -92,6 +96,7 @@ impl fmt::Display for DescribeInstanceAssociationsStatusError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -113,5 +118,11 @@ impl From<InvalidInstanceId> for DescribeInstanceAssociationsStatusError {
 impl From<InvalidNextToken> for DescribeInstanceAssociationsStatusError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeInstanceAssociationsStatusError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

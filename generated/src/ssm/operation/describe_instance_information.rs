@@ -13,9 +13,9 @@
 //! > instance configured with a Systems Manager Quick Setup host management configuration or the role
 //! > assigned to an on-premises managed node.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidInstanceId,
     InvalidInstanceInformationFilterValue, InvalidNextToken,
@@ -117,6 +117,9 @@ pub enum DescribeInstanceInformationError {
     InvalidInstanceInformationFilterValue(InvalidInstanceInformationFilterValue),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeInstanceInformationError {
@@ -130,6 +133,7 @@ impl DescribeInstanceInformationError {
                 modelled_error(protocol, error)
             }
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -144,6 +148,7 @@ impl fmt::Display for DescribeInstanceInformationError {
                 fmt::Display::fmt(error, f)
             }
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -177,5 +182,11 @@ impl From<InvalidInstanceInformationFilterValue> for DescribeInstanceInformation
 impl From<InvalidNextToken> for DescribeInstanceInformationError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeInstanceInformationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

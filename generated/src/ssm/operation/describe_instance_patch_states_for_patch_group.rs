@@ -3,9 +3,9 @@
 //!
 //! Retrieves the high-level patch state for the managed nodes in the specified patch group.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{InstancePatchState, InstancePatchStateFilter};
 use crate::ssm::validation::{
@@ -83,6 +83,9 @@ pub enum DescribeInstancePatchStatesForPatchGroupError {
     InvalidFilter(InvalidFilter),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeInstancePatchStatesForPatchGroupError {
@@ -92,6 +95,7 @@ impl DescribeInstancePatchStatesForPatchGroupError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -102,6 +106,7 @@ impl fmt::Display for DescribeInstancePatchStatesForPatchGroupError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilter(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -123,5 +128,11 @@ impl From<InvalidFilter> for DescribeInstancePatchStatesForPatchGroupError {
 impl From<InvalidNextToken> for DescribeInstancePatchStatesForPatchGroupError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeInstancePatchStatesForPatchGroupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

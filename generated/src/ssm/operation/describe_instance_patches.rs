@@ -4,9 +4,9 @@
 //! Retrieves information about the patches on the specified managed node and their state relative
 //! to the patch baseline being used for the node.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
 };
@@ -104,6 +104,9 @@ pub enum DescribeInstancePatchesError {
     InvalidInstanceId(InvalidInstanceId),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeInstancePatchesError {
@@ -114,6 +117,7 @@ impl DescribeInstancePatchesError {
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -125,6 +129,7 @@ impl fmt::Display for DescribeInstancePatchesError {
             Self::InvalidFilter(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -152,5 +157,11 @@ impl From<InvalidInstanceId> for DescribeInstancePatchesError {
 impl From<InvalidNextToken> for DescribeInstancePatchesError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeInstancePatchesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

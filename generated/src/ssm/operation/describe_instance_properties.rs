@@ -4,9 +4,9 @@
 //! An API operation used by the Systems Manager console to display information about Systems
 //! Manager managed nodes.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidActivationId, InvalidDocument, InvalidFilterKey,
     InvalidInstanceId, InvalidInstancePropertyFilterValue, InvalidNextToken,
@@ -100,6 +100,9 @@ pub enum DescribeInstancePropertiesError {
     InvalidInstancePropertyFilterValue(InvalidInstancePropertyFilterValue),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeInstancePropertiesError {
@@ -115,6 +118,7 @@ impl DescribeInstancePropertiesError {
                 modelled_error(protocol, error)
             }
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -131,6 +135,7 @@ impl fmt::Display for DescribeInstancePropertiesError {
                 fmt::Display::fmt(error, f)
             }
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -176,5 +181,11 @@ impl From<InvalidInstancePropertyFilterValue> for DescribeInstancePropertiesErro
 impl From<InvalidNextToken> for DescribeInstancePropertiesError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeInstancePropertiesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Retrieves the individual task executions (one per target) for a particular task run as part of a
 //! maintenance window execution.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     MaintenanceWindowExecutionTaskInvocationIdentity, MaintenanceWindowFilter,
@@ -89,6 +89,9 @@ pub enum DescribeMaintenanceWindowExecutionTaskInvocationsError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowExecutionTaskInvocationsError {
@@ -97,6 +100,7 @@ impl DescribeMaintenanceWindowExecutionTaskInvocationsError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -106,6 +110,7 @@ impl fmt::Display for DescribeMaintenanceWindowExecutionTaskInvocationsError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -123,5 +128,11 @@ impl From<InternalServerError>
 for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowExecutionTaskInvocationsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

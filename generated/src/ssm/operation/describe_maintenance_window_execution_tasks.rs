@@ -3,9 +3,9 @@
 //!
 //! For a given maintenance window execution, lists the tasks that were run.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowExecutionTaskIdentity, MaintenanceWindowFilter};
 use crate::ssm::validation::{
@@ -80,6 +80,9 @@ pub enum DescribeMaintenanceWindowExecutionTasksError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowExecutionTasksError {
@@ -88,6 +91,7 @@ impl DescribeMaintenanceWindowExecutionTasksError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -97,6 +101,7 @@ impl fmt::Display for DescribeMaintenanceWindowExecutionTasksError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -112,5 +117,11 @@ impl From<DoesNotExistException> for DescribeMaintenanceWindowExecutionTasksErro
 impl From<InternalServerError> for DescribeMaintenanceWindowExecutionTasksError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowExecutionTasksError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

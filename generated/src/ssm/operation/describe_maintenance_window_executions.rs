@@ -5,9 +5,9 @@
 //! maintenance window was scheduled to be active, and information about tasks registered and run
 //! with the maintenance window.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{MaintenanceWindowExecution, MaintenanceWindowFilter};
 use crate::ssm::validation::{
@@ -82,6 +82,9 @@ pub struct DescribeMaintenanceWindowExecutionsResult {
 pub enum DescribeMaintenanceWindowExecutionsError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowExecutionsError {
@@ -89,6 +92,7 @@ impl DescribeMaintenanceWindowExecutionsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -97,6 +101,7 @@ impl fmt::Display for DescribeMaintenanceWindowExecutionsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -106,5 +111,11 @@ impl std::error::Error for DescribeMaintenanceWindowExecutionsError {}
 impl From<InternalServerError> for DescribeMaintenanceWindowExecutionsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowExecutionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Retrieves information about upcoming executions of a maintenance window.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     MaintenanceWindowResourceType, PatchOrchestratorFilter, ScheduledWindowExecution,
@@ -87,6 +87,9 @@ pub enum DescribeMaintenanceWindowScheduleError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowScheduleError {
@@ -95,6 +98,7 @@ impl DescribeMaintenanceWindowScheduleError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -104,6 +108,7 @@ impl fmt::Display for DescribeMaintenanceWindowScheduleError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -119,5 +124,11 @@ impl From<DoesNotExistException> for DescribeMaintenanceWindowScheduleError {
 impl From<InternalServerError> for DescribeMaintenanceWindowScheduleError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowScheduleError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Lists the targets registered with the maintenance window.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowTarget};
 use crate::ssm::validation::{
@@ -73,6 +73,9 @@ pub enum DescribeMaintenanceWindowTargetsError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowTargetsError {
@@ -81,6 +84,7 @@ impl DescribeMaintenanceWindowTargetsError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -90,6 +94,7 @@ impl fmt::Display for DescribeMaintenanceWindowTargetsError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -105,5 +110,11 @@ impl From<DoesNotExistException> for DescribeMaintenanceWindowTargetsError {
 impl From<InternalServerError> for DescribeMaintenanceWindowTargetsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowTargetsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -8,9 +8,9 @@
 //! > reported in the response to this command. These values don't affect the running of your task and
 //! > can be ignored.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowTask};
 use crate::ssm::validation::{
@@ -82,6 +82,9 @@ pub enum DescribeMaintenanceWindowTasksError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowTasksError {
@@ -90,6 +93,7 @@ impl DescribeMaintenanceWindowTasksError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -99,6 +103,7 @@ impl fmt::Display for DescribeMaintenanceWindowTasksError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -114,5 +119,11 @@ impl From<DoesNotExistException> for DescribeMaintenanceWindowTasksError {
 impl From<InternalServerError> for DescribeMaintenanceWindowTasksError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowTasksError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Retrieves information about the maintenance window targets or tasks that a managed node is
 //! associated with.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{
     MaintenanceWindowIdentityForTarget, MaintenanceWindowResourceType, Target,
@@ -75,6 +75,9 @@ pub struct DescribeMaintenanceWindowsForTargetResult {
 pub enum DescribeMaintenanceWindowsForTargetError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeMaintenanceWindowsForTargetError {
@@ -82,6 +85,7 @@ impl DescribeMaintenanceWindowsForTargetError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -90,6 +94,7 @@ impl fmt::Display for DescribeMaintenanceWindowsForTargetError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -99,5 +104,11 @@ impl std::error::Error for DescribeMaintenanceWindowsForTargetError {}
 impl From<InternalServerError> for DescribeMaintenanceWindowsForTargetError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeMaintenanceWindowsForTargetError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -10,9 +10,9 @@
 //! their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{OpsItemFilter, OpsItemSummary};
 use crate::ssm::validation::{DESCRIBE_OPS_ITEMS_REQUEST, DESCRIBE_OPS_ITEMS_RESPONSE};
@@ -126,6 +126,9 @@ pub struct DescribeOpsItemsResponse {
 pub enum DescribeOpsItemsError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeOpsItemsError {
@@ -133,6 +136,7 @@ impl DescribeOpsItemsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -141,6 +145,7 @@ impl fmt::Display for DescribeOpsItemsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -150,5 +155,11 @@ impl std::error::Error for DescribeOpsItemsError {}
 impl From<InternalServerError> for DescribeOpsItemsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeOpsItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

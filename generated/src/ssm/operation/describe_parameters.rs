@@ -20,9 +20,9 @@
 //! > update the key alias the parameter uses to reference KMS. Otherwise, `DescribeParameters`
 //! > retrieves whatever the original key alias was referencing.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
     InvalidNextToken,
@@ -123,6 +123,9 @@ pub enum DescribeParametersError {
     InvalidFilterValue(InvalidFilterValue),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeParametersError {
@@ -134,6 +137,7 @@ impl DescribeParametersError {
             Self::InvalidFilterOption(error) => modelled_error(protocol, error),
             Self::InvalidFilterValue(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -146,6 +150,7 @@ impl fmt::Display for DescribeParametersError {
             Self::InvalidFilterOption(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterValue(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -179,5 +184,11 @@ impl From<InvalidFilterValue> for DescribeParametersError {
 impl From<InvalidNextToken> for DescribeParametersError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeParametersError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Lists the patch baselines in your Amazon Web Services account.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{PatchBaselineIdentity, PatchOrchestratorFilter};
 use crate::ssm::validation::{
@@ -79,6 +79,9 @@ pub struct DescribePatchBaselinesResult {
 pub enum DescribePatchBaselinesError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribePatchBaselinesError {
@@ -86,6 +89,7 @@ impl DescribePatchBaselinesError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -94,6 +98,7 @@ impl fmt::Display for DescribePatchBaselinesError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -103,5 +108,11 @@ impl std::error::Error for DescribePatchBaselinesError {}
 impl From<InternalServerError> for DescribePatchBaselinesError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribePatchBaselinesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Returns high-level aggregated patch compliance state information for a patch group.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::validation::{
     DESCRIBE_PATCH_GROUP_STATE_REQUEST, DESCRIBE_PATCH_GROUP_STATE_RESULT,
@@ -146,6 +146,9 @@ pub enum DescribePatchGroupStateError {
     InternalServerError(InternalServerError),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribePatchGroupStateError {
@@ -154,6 +157,7 @@ impl DescribePatchGroupStateError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -163,6 +167,7 @@ impl fmt::Display for DescribePatchGroupStateError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -178,5 +183,11 @@ impl From<InternalServerError> for DescribePatchGroupStateError {
 impl From<InvalidNextToken> for DescribePatchGroupStateError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribePatchGroupStateError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Retrieves a list of all active sessions (both connected and disconnected) or terminated sessions
 //! from the past 30 days.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{Session, SessionFilter, SessionState};
 use crate::ssm::validation::{DESCRIBE_SESSIONS_REQUEST, DESCRIBE_SESSIONS_RESPONSE};
@@ -70,6 +70,9 @@ pub enum DescribeSessionsError {
     InvalidFilterKey(InvalidFilterKey),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeSessionsError {
@@ -79,6 +82,7 @@ impl DescribeSessionsError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -89,6 +93,7 @@ impl fmt::Display for DescribeSessionsError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -110,5 +115,11 @@ impl From<InvalidFilterKey> for DescribeSessionsError {
 impl From<InvalidNextToken> for DescribeSessionsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeSessionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! can delete an Incident Manager incident from an OpsItem. Incident Manager is a tool in Amazon
 //! Web Services Systems Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
     OpsItemNotFoundException, OpsItemRelatedItemAssociationNotFoundException,
@@ -69,6 +69,9 @@ pub enum DisassociateOpsItemRelatedItemError {
     OpsItemRelatedItemAssociationNotFoundException(
         OpsItemRelatedItemAssociationNotFoundException,
     ),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DisassociateOpsItemRelatedItemError {
@@ -84,6 +87,7 @@ impl DisassociateOpsItemRelatedItemError {
             Self::OpsItemRelatedItemAssociationNotFoundException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -98,6 +102,7 @@ impl fmt::Display for DisassociateOpsItemRelatedItemError {
             Self::OpsItemRelatedItemAssociationNotFoundException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -132,5 +137,11 @@ impl From<OpsItemRelatedItemAssociationNotFoundException>
 for DisassociateOpsItemRelatedItemError {
     fn from(error: OpsItemRelatedItemAssociationNotFoundException) -> Self {
         Self::OpsItemRelatedItemAssociationNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DisassociateOpsItemRelatedItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Returns a credentials set to be used with just-in-time node access.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AccessDeniedException, InternalServerError, ResourceNotFoundException,
     ThrottlingException, ValidationException,
@@ -67,6 +67,9 @@ pub enum GetAccessTokenError {
     ThrottlingException(ThrottlingException),
     /// The request isn't valid.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetAccessTokenError {
@@ -78,6 +81,7 @@ impl GetAccessTokenError {
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::ThrottlingException(error) => modelled_error(protocol, error),
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -90,6 +94,7 @@ impl fmt::Display for GetAccessTokenError {
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ThrottlingException(error) => fmt::Display::fmt(error, f),
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -123,5 +128,11 @@ impl From<ThrottlingException> for GetAccessTokenError {
 impl From<ValidationException> for GetAccessTokenError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetAccessTokenError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Get detailed information about a particular Automation execution.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AutomationExecutionNotFoundException, InternalServerError};
 use crate::ssm::types::AutomationExecution;
 use crate::ssm::validation::{
@@ -58,6 +58,9 @@ pub enum GetAutomationExecutionError {
     AutomationExecutionNotFoundException(AutomationExecutionNotFoundException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetAutomationExecutionError {
@@ -68,6 +71,7 @@ impl GetAutomationExecutionError {
                 modelled_error(protocol, error)
             }
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -79,6 +83,7 @@ impl fmt::Display for GetAutomationExecutionError {
                 fmt::Display::fmt(error, f)
             }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -94,5 +99,11 @@ impl From<AutomationExecutionNotFoundException> for GetAutomationExecutionError 
 impl From<InternalServerError> for GetAutomationExecutionError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetAutomationExecutionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

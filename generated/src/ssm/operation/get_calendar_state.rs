@@ -14,9 +14,9 @@
 //! For more information about Change Calendar, a tool in Amazon Web Services Systems Manager, see [Amazon Web Services Systems Manager Change Calendar](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentType,
     UnsupportedCalendarException,
@@ -97,6 +97,9 @@ pub enum GetCalendarStateError {
     InvalidDocumentType(InvalidDocumentType),
     /// The calendar entry contained in the specified SSM document isn't supported.
     UnsupportedCalendarException(UnsupportedCalendarException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetCalendarStateError {
@@ -107,6 +110,7 @@ impl GetCalendarStateError {
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidDocumentType(error) => modelled_error(protocol, error),
             Self::UnsupportedCalendarException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -118,6 +122,7 @@ impl fmt::Display for GetCalendarStateError {
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentType(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedCalendarException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -145,5 +150,11 @@ impl From<InvalidDocumentType> for GetCalendarStateError {
 impl From<UnsupportedCalendarException> for GetCalendarStateError {
     fn from(error: UnsupportedCalendarException) -> Self {
         Self::UnsupportedCalendarException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetCalendarStateError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

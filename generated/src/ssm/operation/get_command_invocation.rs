@@ -11,9 +11,9 @@
 //! command execution status on a specific managed node, use ListCommandInvocations. To get the
 //! command execution status across managed nodes, use ListCommands.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidInstanceId, InvalidPluginName,
     InvocationDoesNotExist,
@@ -258,6 +258,9 @@ pub enum GetCommandInvocationError {
     InvalidPluginName(InvalidPluginName),
     /// The command ID and managed node ID you specified didn't match any invocations.
     InvocationDoesNotExist(InvocationDoesNotExist),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetCommandInvocationError {
@@ -269,6 +272,7 @@ impl GetCommandInvocationError {
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidPluginName(error) => modelled_error(protocol, error),
             Self::InvocationDoesNotExist(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -281,6 +285,7 @@ impl fmt::Display for GetCommandInvocationError {
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidPluginName(error) => fmt::Display::fmt(error, f),
             Self::InvocationDoesNotExist(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -314,5 +319,11 @@ impl From<InvalidPluginName> for GetCommandInvocationError {
 impl From<InvocationDoesNotExist> for GetCommandInvocationError {
     fn from(error: InvocationDoesNotExist) -> Self {
         Self::InvocationDoesNotExist(error)
+    }
+}
+
+impl From<UnmodelledError> for GetCommandInvocationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

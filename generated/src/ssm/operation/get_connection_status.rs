@@ -4,9 +4,9 @@
 //! Retrieves the Session Manager connection status for a managed node to determine whether it is
 //! running and ready to receive Session Manager connections.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::ConnectionStatus;
 use crate::ssm::validation::{
@@ -58,6 +58,9 @@ pub struct GetConnectionStatusResponse {
 pub enum GetConnectionStatusError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetConnectionStatusError {
@@ -65,6 +68,7 @@ impl GetConnectionStatusError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -73,6 +77,7 @@ impl fmt::Display for GetConnectionStatusError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -82,5 +87,11 @@ impl std::error::Error for GetConnectionStatusError {}
 impl From<InternalServerError> for GetConnectionStatusError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetConnectionStatusError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -11,9 +11,9 @@
 //! > target a managed node with a script or command. For example, run the command using the `AWS-RunShellScript`
 //! > document or the `AWS-RunPowerShellScript` document.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, UnsupportedFeatureRequiredException, UnsupportedOperatingSystem,
 };
@@ -113,6 +113,9 @@ pub enum GetDeployablePatchSnapshotForInstanceError {
     UnsupportedFeatureRequiredException(UnsupportedFeatureRequiredException),
     /// The operating systems you specified isn't supported, or the operation isn't supported for the operating system.
     UnsupportedOperatingSystem(UnsupportedOperatingSystem),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetDeployablePatchSnapshotForInstanceError {
@@ -124,6 +127,7 @@ impl GetDeployablePatchSnapshotForInstanceError {
                 modelled_error(protocol, error)
             }
             Self::UnsupportedOperatingSystem(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -136,6 +140,7 @@ impl fmt::Display for GetDeployablePatchSnapshotForInstanceError {
                 fmt::Display::fmt(error, f)
             }
             Self::UnsupportedOperatingSystem(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -158,5 +163,11 @@ for GetDeployablePatchSnapshotForInstanceError {
 impl From<UnsupportedOperatingSystem> for GetDeployablePatchSnapshotForInstanceError {
     fn from(error: UnsupportedOperatingSystem) -> Self {
         Self::UnsupportedOperatingSystem(error)
+    }
+}
+
+impl From<UnmodelledError> for GetDeployablePatchSnapshotForInstanceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
 use crate::ssm::types::{
     AttachmentContent, DocumentFormat, DocumentRequires, DocumentStatus, DocumentType,
@@ -146,6 +146,9 @@ pub enum GetDocumentError {
     InvalidDocument(InvalidDocument),
     /// The document version isn't valid or doesn't exist.
     InvalidDocumentVersion(InvalidDocumentVersion),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetDocumentError {
@@ -155,6 +158,7 @@ impl GetDocumentError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -165,6 +169,7 @@ impl fmt::Display for GetDocumentError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentVersion(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -186,5 +191,11 @@ impl From<InvalidDocument> for GetDocumentError {
 impl From<InvalidDocumentVersion> for GetDocumentError {
     fn from(error: InvalidDocumentVersion) -> Self {
         Self::InvalidDocumentVersion(error)
+    }
+}
+
+impl From<UnmodelledError> for GetDocumentError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Initiates the process of retrieving an existing preview that shows the effects that running a
 //! specified Automation runbook would have on the targeted resources.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceNotFoundException};
 use crate::ssm::types::{ExecutionPreview, ExecutionPreviewStatus};
 use crate::ssm::validation::{
@@ -77,6 +77,9 @@ pub enum GetExecutionPreviewError {
     InternalServerError(InternalServerError),
     /// The specified parameter to be shared could not be found.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetExecutionPreviewError {
@@ -85,6 +88,7 @@ impl GetExecutionPreviewError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -94,6 +98,7 @@ impl fmt::Display for GetExecutionPreviewError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -109,5 +114,11 @@ impl From<InternalServerError> for GetExecutionPreviewError {
 impl From<ResourceNotFoundException> for GetExecutionPreviewError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetExecutionPreviewError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

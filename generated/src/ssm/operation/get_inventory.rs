@@ -3,9 +3,9 @@
 //!
 //! Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter,
     InvalidInventoryGroupException, InvalidNextToken, InvalidResultAttributeException,
@@ -96,6 +96,9 @@ pub enum GetInventoryError {
     InvalidResultAttributeException(InvalidResultAttributeException),
     /// The parameter type name isn't valid.
     InvalidTypeNameException(InvalidTypeNameException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetInventoryError {
@@ -113,6 +116,7 @@ impl GetInventoryError {
                 modelled_error(protocol, error)
             }
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -127,6 +131,7 @@ impl fmt::Display for GetInventoryError {
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::InvalidResultAttributeException(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -172,5 +177,11 @@ impl From<InvalidResultAttributeException> for GetInventoryError {
 impl From<InvalidTypeNameException> for GetInventoryError {
     fn from(error: InvalidTypeNameException) -> Self {
         Self::InvalidTypeNameException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetInventoryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

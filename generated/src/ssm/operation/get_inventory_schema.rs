@@ -4,9 +4,9 @@
 //! Return a list of inventory type names for the account, or return a list of attribute names for a
 //! specific Inventory item type.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken, InvalidTypeNameException};
 use crate::ssm::types::InventoryItemSchema;
 use crate::ssm::validation::{GET_INVENTORY_SCHEMA_REQUEST, GET_INVENTORY_SCHEMA_RESULT};
@@ -78,6 +78,9 @@ pub enum GetInventorySchemaError {
     InvalidNextToken(InvalidNextToken),
     /// The parameter type name isn't valid.
     InvalidTypeNameException(InvalidTypeNameException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetInventorySchemaError {
@@ -87,6 +90,7 @@ impl GetInventorySchemaError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -97,6 +101,7 @@ impl fmt::Display for GetInventorySchemaError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -118,5 +123,11 @@ impl From<InvalidNextToken> for GetInventorySchemaError {
 impl From<InvalidTypeNameException> for GetInventorySchemaError {
     fn from(error: InvalidTypeNameException) -> Self {
         Self::InvalidTypeNameException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetInventorySchemaError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

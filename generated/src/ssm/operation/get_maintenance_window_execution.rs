@@ -3,9 +3,9 @@
 //!
 //! Retrieves details about a specific a maintenance window execution.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::MaintenanceWindowExecutionStatus;
 use crate::ssm::validation::{
@@ -78,6 +78,9 @@ pub enum GetMaintenanceWindowExecutionError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetMaintenanceWindowExecutionError {
@@ -86,6 +89,7 @@ impl GetMaintenanceWindowExecutionError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -95,6 +99,7 @@ impl fmt::Display for GetMaintenanceWindowExecutionError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -110,5 +115,11 @@ impl From<DoesNotExistException> for GetMaintenanceWindowExecutionError {
 impl From<InternalServerError> for GetMaintenanceWindowExecutionError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetMaintenanceWindowExecutionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Retrieves the details about a specific task run as part of a maintenance window execution.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted, Timestamp};
+use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     AlarmConfiguration, AlarmStateInformation, MaintenanceWindowExecutionStatus,
@@ -174,6 +174,9 @@ pub enum GetMaintenanceWindowExecutionTaskError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetMaintenanceWindowExecutionTaskError {
@@ -182,6 +185,7 @@ impl GetMaintenanceWindowExecutionTaskError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -191,6 +195,7 @@ impl fmt::Display for GetMaintenanceWindowExecutionTaskError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -206,5 +211,11 @@ impl From<DoesNotExistException> for GetMaintenanceWindowExecutionTaskError {
 impl From<InternalServerError> for GetMaintenanceWindowExecutionTaskError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetMaintenanceWindowExecutionTaskError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

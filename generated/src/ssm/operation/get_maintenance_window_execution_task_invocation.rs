@@ -3,9 +3,9 @@
 //!
 //! Retrieves information about a specific task running on a specific target.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted, Timestamp};
+use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowExecutionStatus, MaintenanceWindowTaskType};
 use crate::ssm::validation::{
@@ -143,6 +143,9 @@ pub enum GetMaintenanceWindowExecutionTaskInvocationError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetMaintenanceWindowExecutionTaskInvocationError {
@@ -151,6 +154,7 @@ impl GetMaintenanceWindowExecutionTaskInvocationError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -160,6 +164,7 @@ impl fmt::Display for GetMaintenanceWindowExecutionTaskInvocationError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -175,5 +180,11 @@ impl From<DoesNotExistException> for GetMaintenanceWindowExecutionTaskInvocation
 impl From<InternalServerError> for GetMaintenanceWindowExecutionTaskInvocationError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetMaintenanceWindowExecutionTaskInvocationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

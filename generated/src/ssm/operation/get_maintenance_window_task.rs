@@ -11,9 +11,9 @@
 //! To retrieve a list of tasks in a maintenance window, instead use the
 //! DescribeMaintenanceWindowTasks command.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior,
@@ -212,6 +212,9 @@ pub enum GetMaintenanceWindowTaskError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetMaintenanceWindowTaskError {
@@ -220,6 +223,7 @@ impl GetMaintenanceWindowTaskError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -229,6 +233,7 @@ impl fmt::Display for GetMaintenanceWindowTaskError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -244,5 +249,11 @@ impl From<DoesNotExistException> for GetMaintenanceWindowTaskError {
 impl From<InternalServerError> for GetMaintenanceWindowTaskError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetMaintenanceWindowTaskError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

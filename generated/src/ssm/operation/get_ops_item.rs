@@ -10,9 +10,9 @@
 //! their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemAccessDeniedException, OpsItemNotFoundException,
 };
@@ -74,6 +74,9 @@ pub enum GetOpsItemError {
     OpsItemAccessDeniedException(OpsItemAccessDeniedException),
     /// The specified OpsItem ID doesn't exist.
     OpsItemNotFoundException(OpsItemNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetOpsItemError {
@@ -83,6 +86,7 @@ impl GetOpsItemError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::OpsItemAccessDeniedException(error) => modelled_error(protocol, error),
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -93,6 +97,7 @@ impl fmt::Display for GetOpsItemError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::OpsItemAccessDeniedException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -114,5 +119,11 @@ impl From<OpsItemAccessDeniedException> for GetOpsItemError {
 impl From<OpsItemNotFoundException> for GetOpsItemError {
     fn from(error: OpsItemNotFoundException) -> Self {
         Self::OpsItemNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetOpsItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

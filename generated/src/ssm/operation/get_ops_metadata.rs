@@ -3,9 +3,9 @@
 //!
 //! View operational metadata related to an application in Application Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataInvalidArgumentException,
     OpsMetadataNotFoundException,
@@ -76,6 +76,9 @@ pub enum GetOpsMetadataError {
     OpsMetadataInvalidArgumentException(OpsMetadataInvalidArgumentException),
     /// The OpsMetadata object doesn't exist.
     OpsMetadataNotFoundException(OpsMetadataNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetOpsMetadataError {
@@ -87,6 +90,7 @@ impl GetOpsMetadataError {
                 modelled_error(protocol, error)
             }
             Self::OpsMetadataNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -99,6 +103,7 @@ impl fmt::Display for GetOpsMetadataError {
                 fmt::Display::fmt(error, f)
             }
             Self::OpsMetadataNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -120,5 +125,11 @@ impl From<OpsMetadataInvalidArgumentException> for GetOpsMetadataError {
 impl From<OpsMetadataNotFoundException> for GetOpsMetadataError {
     fn from(error: OpsMetadataNotFoundException) -> Self {
         Self::OpsMetadataNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetOpsMetadataError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -6,9 +6,9 @@
 //! workitems (OpsItems) as well as information about any Amazon Web Services resource or service
 //! configured to report OpsData to Amazon Web Services Systems Manager Explorer.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
     InvalidTypeNameException, ResourceDataSyncNotFoundException,
@@ -99,6 +99,9 @@ pub enum GetOpsSummaryError {
     InvalidTypeNameException(InvalidTypeNameException),
     /// The specified sync name wasn't found.
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetOpsSummaryError {
@@ -113,6 +116,7 @@ impl GetOpsSummaryError {
             Self::ResourceDataSyncNotFoundException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -126,6 +130,7 @@ impl fmt::Display for GetOpsSummaryError {
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -165,5 +170,11 @@ impl From<InvalidTypeNameException> for GetOpsSummaryError {
 impl From<ResourceDataSyncNotFoundException> for GetOpsSummaryError {
     fn from(error: ResourceDataSyncNotFoundException) -> Self {
         Self::ResourceDataSyncNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetOpsSummaryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -9,9 +9,9 @@
 //!
 //! > **Note:** To get information about more than one parameter at a time, use the GetParameters operation.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidKeyId, ParameterNotFound, ParameterVersionNotFound,
 };
@@ -79,6 +79,9 @@ pub enum GetParameterError {
     ParameterNotFound(ParameterNotFound),
     /// The specified parameter version wasn't found.
     ParameterVersionNotFound(ParameterVersionNotFound),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetParameterError {
@@ -89,6 +92,7 @@ impl GetParameterError {
             Self::InvalidKeyId(error) => modelled_error(protocol, error),
             Self::ParameterNotFound(error) => modelled_error(protocol, error),
             Self::ParameterVersionNotFound(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -100,6 +104,7 @@ impl fmt::Display for GetParameterError {
             Self::InvalidKeyId(error) => fmt::Display::fmt(error, f),
             Self::ParameterNotFound(error) => fmt::Display::fmt(error, f),
             Self::ParameterVersionNotFound(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -127,5 +132,11 @@ impl From<ParameterNotFound> for GetParameterError {
 impl From<ParameterVersionNotFound> for GetParameterError {
     fn from(error: ParameterVersionNotFound) -> Self {
         Self::ParameterVersionNotFound(error)
+    }
+}
+
+impl From<UnmodelledError> for GetParameterError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -11,9 +11,9 @@
 //! > update the key alias the parameter uses to reference KMS. Otherwise, `GetParameterHistory`
 //! > retrieves whatever the original key alias was referencing.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidKeyId, InvalidNextToken, ParameterNotFound,
 };
@@ -93,6 +93,9 @@ pub enum GetParameterHistoryError {
     InvalidNextToken(InvalidNextToken),
     /// The parameter couldn't be found.
     ParameterNotFound(ParameterNotFound),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetParameterHistoryError {
@@ -103,6 +106,7 @@ impl GetParameterHistoryError {
             Self::InvalidKeyId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::ParameterNotFound(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -114,6 +118,7 @@ impl fmt::Display for GetParameterHistoryError {
             Self::InvalidKeyId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::ParameterNotFound(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -141,5 +146,11 @@ impl From<InvalidNextToken> for GetParameterHistoryError {
 impl From<ParameterNotFound> for GetParameterHistoryError {
     fn from(error: ParameterNotFound) -> Self {
         Self::ParameterNotFound(error)
+    }
+}
+
+impl From<UnmodelledError> for GetParameterHistoryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -9,9 +9,9 @@
 //! or end of a parameter name. If the specified name for a parameter contains spaces between
 //! characters, the request fails with a `ValidationException` error.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidKeyId};
 use crate::ssm::types::Parameter;
 use crate::ssm::validation::{GET_PARAMETERS_REQUEST, GET_PARAMETERS_RESULT};
@@ -84,6 +84,9 @@ pub enum GetParametersError {
     InternalServerError(InternalServerError),
     /// The query key ID isn't valid.
     InvalidKeyId(InvalidKeyId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetParametersError {
@@ -92,6 +95,7 @@ impl GetParametersError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidKeyId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -101,6 +105,7 @@ impl fmt::Display for GetParametersError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidKeyId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -116,5 +121,11 @@ impl From<InternalServerError> for GetParametersError {
 impl From<InvalidKeyId> for GetParametersError {
     fn from(error: InvalidKeyId) -> Self {
         Self::InvalidKeyId(error)
+    }
+}
+
+impl From<UnmodelledError> for GetParametersError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -14,9 +14,9 @@
 //! or end of a parameter name. If the specified name for a parameter contains spaces between
 //! characters, the request fails with a `ValidationException` error.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
     InvalidKeyId, InvalidNextToken,
@@ -124,6 +124,9 @@ pub enum GetParametersByPathError {
     InvalidKeyId(InvalidKeyId),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetParametersByPathError {
@@ -136,6 +139,7 @@ impl GetParametersByPathError {
             Self::InvalidFilterValue(error) => modelled_error(protocol, error),
             Self::InvalidKeyId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -149,6 +153,7 @@ impl fmt::Display for GetParametersByPathError {
             Self::InvalidFilterValue(error) => fmt::Display::fmt(error, f),
             Self::InvalidKeyId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -188,5 +193,11 @@ impl From<InvalidKeyId> for GetParametersByPathError {
 impl From<InvalidNextToken> for GetParametersByPathError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for GetParametersByPathError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Retrieves information about a patch baseline.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
 use crate::ssm::types::{
     OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus,
@@ -155,6 +155,9 @@ pub enum GetPatchBaselineError {
     InternalServerError(InternalServerError),
     /// The resource ID isn't valid.
     InvalidResourceId(InvalidResourceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetPatchBaselineError {
@@ -164,6 +167,7 @@ impl GetPatchBaselineError {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -174,6 +178,7 @@ impl fmt::Display for GetPatchBaselineError {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -195,5 +200,11 @@ impl From<InternalServerError> for GetPatchBaselineError {
 impl From<InvalidResourceId> for GetPatchBaselineError {
     fn from(error: InvalidResourceId) -> Self {
         Self::InvalidResourceId(error)
+    }
+}
+
+impl From<UnmodelledError> for GetPatchBaselineError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

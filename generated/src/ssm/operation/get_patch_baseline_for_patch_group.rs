@@ -3,9 +3,9 @@
 //!
 //! Retrieves the patch baseline that should be used for the specified patch group.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::OperatingSystem;
 use crate::ssm::validation::{
@@ -72,6 +72,9 @@ pub struct GetPatchBaselineForPatchGroupResult {
 pub enum GetPatchBaselineForPatchGroupError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetPatchBaselineForPatchGroupError {
@@ -79,6 +82,7 @@ impl GetPatchBaselineForPatchGroupError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -87,6 +91,7 @@ impl fmt::Display for GetPatchBaselineForPatchGroupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -96,5 +101,11 @@ impl std::error::Error for GetPatchBaselineForPatchGroupError {}
 impl From<InternalServerError> for GetPatchBaselineForPatchGroupError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for GetPatchBaselineForPatchGroupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Returns an array of the `Policy` object.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceNotFoundException,
     ResourcePolicyInvalidParameterException,
@@ -70,6 +70,9 @@ pub enum GetResourcePoliciesError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// One or more parameters specified for the call aren't valid.
     ResourcePolicyInvalidParameterException(ResourcePolicyInvalidParameterException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetResourcePoliciesError {
@@ -81,6 +84,7 @@ impl GetResourcePoliciesError {
             Self::ResourcePolicyInvalidParameterException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -93,6 +97,7 @@ impl fmt::Display for GetResourcePoliciesError {
             Self::ResourcePolicyInvalidParameterException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -114,5 +119,11 @@ impl From<ResourceNotFoundException> for GetResourcePoliciesError {
 impl From<ResourcePolicyInvalidParameterException> for GetResourcePoliciesError {
     fn from(error: ResourcePolicyInvalidParameterException) -> Self {
         Self::ResourcePolicyInvalidParameterException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetResourcePoliciesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -16,9 +16,9 @@
 //!
 //! Query the current service setting for the Amazon Web Services account.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound};
 use crate::ssm::types::ServiceSetting;
 use crate::ssm::validation::{GET_SERVICE_SETTING_REQUEST, GET_SERVICE_SETTING_RESULT};
@@ -88,6 +88,9 @@ pub enum GetServiceSettingError {
     InternalServerError(InternalServerError),
     /// The specified service setting wasn't found.
     ServiceSettingNotFound(ServiceSettingNotFound),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetServiceSettingError {
@@ -96,6 +99,7 @@ impl GetServiceSettingError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ServiceSettingNotFound(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -105,6 +109,7 @@ impl fmt::Display for GetServiceSettingError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ServiceSettingNotFound(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -120,5 +125,11 @@ impl From<InternalServerError> for GetServiceSettingError {
 impl From<ServiceSettingNotFound> for GetServiceSettingError {
     fn from(error: ServiceSettingNotFound) -> Self {
         Self::ServiceSettingNotFound(error)
+    }
+}
+
+impl From<UnmodelledError> for GetServiceSettingError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

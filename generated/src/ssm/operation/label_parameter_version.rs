@@ -25,9 +25,9 @@
 //!   or end of a parameter name. If the specified name for a parameter contains spaces between
 //!   characters, the request fails with a `ValidationException` error.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ParameterNotFound, ParameterVersionLabelLimitExceeded,
     ParameterVersionNotFound, TooManyUpdates,
@@ -128,6 +128,9 @@ pub enum LabelParameterVersionError {
     ParameterVersionNotFound(ParameterVersionNotFound),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl LabelParameterVersionError {
@@ -141,6 +144,7 @@ impl LabelParameterVersionError {
             }
             Self::ParameterVersionNotFound(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -155,6 +159,7 @@ impl fmt::Display for LabelParameterVersionError {
             }
             Self::ParameterVersionNotFound(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -188,5 +193,11 @@ impl From<ParameterVersionNotFound> for LabelParameterVersionError {
 impl From<TooManyUpdates> for LabelParameterVersionError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for LabelParameterVersionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Retrieves all versions of an association for a specific association ID.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
 use crate::ssm::types::AssociationVersionInfo;
 use crate::ssm::validation::{
@@ -73,6 +73,9 @@ pub enum ListAssociationVersionsError {
     InternalServerError(InternalServerError),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListAssociationVersionsError {
@@ -82,6 +85,7 @@ impl ListAssociationVersionsError {
             Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -92,6 +96,7 @@ impl fmt::Display for ListAssociationVersionsError {
             Self::AssociationDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -113,5 +118,11 @@ impl From<InternalServerError> for ListAssociationVersionsError {
 impl From<InvalidNextToken> for ListAssociationVersionsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListAssociationVersionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

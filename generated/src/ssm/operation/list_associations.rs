@@ -6,9 +6,9 @@
 //! managed node by specifying a filter. State Manager is a tool in Amazon Web Services Systems
 //! Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::types::{Association, AssociationFilter};
 use crate::ssm::validation::{LIST_ASSOCIATIONS_REQUEST, LIST_ASSOCIATIONS_RESULT};
@@ -78,6 +78,9 @@ pub enum ListAssociationsError {
     InternalServerError(InternalServerError),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListAssociationsError {
@@ -86,6 +89,7 @@ impl ListAssociationsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -95,6 +99,7 @@ impl fmt::Display for ListAssociationsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -110,5 +115,11 @@ impl From<InternalServerError> for ListAssociationsError {
 impl From<InvalidNextToken> for ListAssociationsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListAssociationsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

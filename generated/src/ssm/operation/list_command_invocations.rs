@@ -6,9 +6,9 @@
 //! runs `SendCommand` against three managed nodes, then a command invocation is created for each
 //! requested managed node ID. `ListCommandInvocations` provide status about command execution.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId,
     InvalidNextToken,
@@ -100,6 +100,9 @@ pub enum ListCommandInvocationsError {
     InvalidInstanceId(InvalidInstanceId),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListCommandInvocationsError {
@@ -111,6 +114,7 @@ impl ListCommandInvocationsError {
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -123,6 +127,7 @@ impl fmt::Display for ListCommandInvocationsError {
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -156,5 +161,11 @@ impl From<InvalidInstanceId> for ListCommandInvocationsError {
 impl From<InvalidNextToken> for ListCommandInvocationsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListCommandInvocationsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

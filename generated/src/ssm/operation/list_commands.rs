@@ -3,9 +3,9 @@
 //!
 //! Lists the commands requested by users of the Amazon Web Services account.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId,
     InvalidNextToken,
@@ -85,6 +85,9 @@ pub enum ListCommandsError {
     InvalidInstanceId(InvalidInstanceId),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListCommandsError {
@@ -96,6 +99,7 @@ impl ListCommandsError {
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -108,6 +112,7 @@ impl fmt::Display for ListCommandsError {
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -141,5 +146,11 @@ impl From<InvalidInstanceId> for ListCommandsError {
 impl From<InvalidNextToken> for ListCommandsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListCommandsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

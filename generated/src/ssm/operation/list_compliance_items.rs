@@ -5,9 +5,9 @@
 //! different resource types. Currently, you can only specify one resource ID per call. List results
 //! depend on the criteria specified in the filter.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidNextToken, InvalidResourceId,
     InvalidResourceType,
@@ -92,6 +92,9 @@ pub enum ListComplianceItemsError {
     InvalidResourceId(InvalidResourceId),
     /// The resource type isn't valid.
     InvalidResourceType(InvalidResourceType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListComplianceItemsError {
@@ -103,6 +106,7 @@ impl ListComplianceItemsError {
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
             Self::InvalidResourceType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -115,6 +119,7 @@ impl fmt::Display for ListComplianceItemsError {
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -148,5 +153,11 @@ impl From<InvalidResourceId> for ListComplianceItemsError {
 impl From<InvalidResourceType> for ListComplianceItemsError {
     fn from(error: InvalidResourceType) -> Self {
         Self::InvalidResourceType(error)
+    }
+}
+
+impl From<UnmodelledError> for ListComplianceItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! example, this call can return State Manager associations, patches, or custom compliance types
 //! according to the filter criteria that you specify.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{ComplianceStringFilter, ComplianceSummaryItem};
 use crate::ssm::validation::{
@@ -77,6 +77,9 @@ pub enum ListComplianceSummariesError {
     InvalidFilter(InvalidFilter),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListComplianceSummariesError {
@@ -86,6 +89,7 @@ impl ListComplianceSummariesError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -96,6 +100,7 @@ impl fmt::Display for ListComplianceSummariesError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilter(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -117,5 +122,11 @@ impl From<InvalidFilter> for ListComplianceSummariesError {
 impl From<InvalidNextToken> for ListComplianceSummariesError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListComplianceSummariesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

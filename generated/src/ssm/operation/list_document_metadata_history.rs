@@ -6,9 +6,9 @@
 //!
 //! Information about approval reviews for a version of a change template in Change Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentVersion, InvalidNextToken,
 };
@@ -107,6 +107,9 @@ pub enum ListDocumentMetadataHistoryError {
     InvalidDocumentVersion(InvalidDocumentVersion),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListDocumentMetadataHistoryError {
@@ -117,6 +120,7 @@ impl ListDocumentMetadataHistoryError {
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -128,6 +132,7 @@ impl fmt::Display for ListDocumentMetadataHistoryError {
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentVersion(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -155,5 +160,11 @@ impl From<InvalidDocumentVersion> for ListDocumentMetadataHistoryError {
 impl From<InvalidNextToken> for ListDocumentMetadataHistoryError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListDocumentMetadataHistoryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

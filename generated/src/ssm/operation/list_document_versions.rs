@@ -3,9 +3,9 @@
 //!
 //! List all versions for a document.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidNextToken};
 use crate::ssm::types::DocumentVersionInfo;
 use crate::ssm::validation::{
@@ -74,6 +74,9 @@ pub enum ListDocumentVersionsError {
     InvalidDocument(InvalidDocument),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListDocumentVersionsError {
@@ -83,6 +86,7 @@ impl ListDocumentVersionsError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -93,6 +97,7 @@ impl fmt::Display for ListDocumentVersionsError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -114,5 +119,11 @@ impl From<InvalidDocument> for ListDocumentVersionsError {
 impl From<InvalidNextToken> for ListDocumentVersionsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListDocumentVersionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and
 //! Amazon Web Services Region. You can limit the results of this request by using a filter.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{DocumentFilter, DocumentIdentifier, DocumentKeyValuesFilter};
 use crate::ssm::validation::{LIST_DOCUMENTS_REQUEST, LIST_DOCUMENTS_RESULT};
@@ -88,6 +88,9 @@ pub enum ListDocumentsError {
     InvalidFilterKey(InvalidFilterKey),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListDocumentsError {
@@ -97,6 +100,7 @@ impl ListDocumentsError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -107,6 +111,7 @@ impl fmt::Display for ListDocumentsError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -128,5 +133,11 @@ impl From<InvalidFilterKey> for ListDocumentsError {
 impl From<InvalidNextToken> for ListDocumentsError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListDocumentsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! A list of inventory items returned by the request.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
     InvalidTypeNameException,
@@ -108,6 +108,9 @@ pub enum ListInventoryEntriesError {
     InvalidNextToken(InvalidNextToken),
     /// The parameter type name isn't valid.
     InvalidTypeNameException(InvalidTypeNameException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListInventoryEntriesError {
@@ -119,6 +122,7 @@ impl ListInventoryEntriesError {
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -131,6 +135,7 @@ impl fmt::Display for ListInventoryEntriesError {
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -164,5 +169,11 @@ impl From<InvalidNextToken> for ListInventoryEntriesError {
 impl From<InvalidTypeNameException> for ListInventoryEntriesError {
     fn from(error: InvalidTypeNameException) -> Self {
         Self::InvalidTypeNameException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListInventoryEntriesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

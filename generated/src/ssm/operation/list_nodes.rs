@@ -3,9 +3,9 @@
 //!
 //! Takes in filters and returns a list of managed nodes matching the filter criteria.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidNextToken,
     ResourceDataSyncNotFoundException, UnsupportedOperationException,
@@ -85,6 +85,9 @@ pub enum ListNodesError {
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
     /// This operation is not supported for the current account.
     UnsupportedOperationException(UnsupportedOperationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListNodesError {
@@ -98,6 +101,7 @@ impl ListNodesError {
                 modelled_error(protocol, error)
             }
             Self::UnsupportedOperationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -110,6 +114,7 @@ impl fmt::Display for ListNodesError {
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -143,5 +148,11 @@ impl From<ResourceDataSyncNotFoundException> for ListNodesError {
 impl From<UnsupportedOperationException> for ListNodesError {
     fn from(error: UnsupportedOperationException) -> Self {
         Self::UnsupportedOperationException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListNodesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

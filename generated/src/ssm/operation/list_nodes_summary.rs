@@ -4,9 +4,9 @@
 //! Generates a summary of managed instance/node metadata based on the filters and aggregators you
 //! specify. Results are grouped by the input aggregator you specify.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
     ResourceDataSyncNotFoundException, UnsupportedOperationException,
@@ -100,6 +100,9 @@ pub enum ListNodesSummaryError {
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
     /// This operation is not supported for the current account.
     UnsupportedOperationException(UnsupportedOperationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListNodesSummaryError {
@@ -114,6 +117,7 @@ impl ListNodesSummaryError {
                 modelled_error(protocol, error)
             }
             Self::UnsupportedOperationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -127,6 +131,7 @@ impl fmt::Display for ListNodesSummaryError {
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -166,5 +171,11 @@ impl From<ResourceDataSyncNotFoundException> for ListNodesSummaryError {
 impl From<UnsupportedOperationException> for ListNodesSummaryError {
     fn from(error: UnsupportedOperationException) -> Self {
         Self::UnsupportedOperationException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListNodesSummaryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

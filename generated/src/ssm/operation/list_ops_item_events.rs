@@ -5,9 +5,9 @@
 //! Services account. You can limit the results to events associated with specific OpsItems by
 //! specifying a filter.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemInvalidParameterException, OpsItemLimitExceededException,
     OpsItemNotFoundException,
@@ -74,6 +74,9 @@ pub enum ListOpsItemEventsError {
     OpsItemLimitExceededException(OpsItemLimitExceededException),
     /// The specified OpsItem ID doesn't exist.
     OpsItemNotFoundException(OpsItemNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListOpsItemEventsError {
@@ -86,6 +89,7 @@ impl ListOpsItemEventsError {
             }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -97,6 +101,7 @@ impl fmt::Display for ListOpsItemEventsError {
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemLimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -124,5 +129,11 @@ impl From<OpsItemLimitExceededException> for ListOpsItemEventsError {
 impl From<OpsItemNotFoundException> for ListOpsItemEventsError {
     fn from(error: OpsItemNotFoundException) -> Self {
         Self::OpsItemNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListOpsItemEventsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

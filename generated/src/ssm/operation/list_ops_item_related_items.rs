@@ -4,9 +4,9 @@
 //! Lists all related-item resources associated with a Systems Manager OpsCenter OpsItem. OpsCenter
 //! is a tool in Amazon Web Services Systems Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::types::{OpsItemRelatedItemSummary, OpsItemRelatedItemsFilter};
 use crate::ssm::validation::{
@@ -70,6 +70,9 @@ pub enum ListOpsItemRelatedItemsError {
     InternalServerError(InternalServerError),
     /// A specified parameter argument isn't valid.
     OpsItemInvalidParameterException(OpsItemInvalidParameterException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListOpsItemRelatedItemsError {
@@ -80,6 +83,7 @@ impl ListOpsItemRelatedItemsError {
             Self::OpsItemInvalidParameterException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -89,6 +93,7 @@ impl fmt::Display for ListOpsItemRelatedItemsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -104,5 +109,11 @@ impl From<InternalServerError> for ListOpsItemRelatedItemsError {
 impl From<OpsItemInvalidParameterException> for ListOpsItemRelatedItemsError {
     fn from(error: OpsItemInvalidParameterException) -> Self {
         Self::OpsItemInvalidParameterException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListOpsItemRelatedItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Amazon Web Services Systems Manager calls this API operation when displaying all Application
 //! Manager OpsMetadata objects or blobs.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException};
 use crate::ssm::types::{OpsMetadata, OpsMetadataFilter};
 use crate::ssm::validation::{LIST_OPS_METADATA_REQUEST, LIST_OPS_METADATA_RESULT};
@@ -71,6 +71,9 @@ pub enum ListOpsMetadataError {
     InternalServerError(InternalServerError),
     /// One of the arguments passed is invalid.
     OpsMetadataInvalidArgumentException(OpsMetadataInvalidArgumentException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListOpsMetadataError {
@@ -81,6 +84,7 @@ impl ListOpsMetadataError {
             Self::OpsMetadataInvalidArgumentException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -92,6 +96,7 @@ impl fmt::Display for ListOpsMetadataError {
             Self::OpsMetadataInvalidArgumentException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -107,5 +112,11 @@ impl From<InternalServerError> for ListOpsMetadataError {
 impl From<OpsMetadataInvalidArgumentException> for ListOpsMetadataError {
     fn from(error: OpsMetadataInvalidArgumentException) -> Self {
         Self::OpsMetadataInvalidArgumentException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListOpsMetadataError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //! non-compliant statuses and detailed compliance-item severity counts, according to the filter
 //! criteria you specify.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{ComplianceStringFilter, ResourceComplianceSummaryItem};
 use crate::ssm::validation::{
@@ -75,6 +75,9 @@ pub enum ListResourceComplianceSummariesError {
     InvalidFilter(InvalidFilter),
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListResourceComplianceSummariesError {
@@ -84,6 +87,7 @@ impl ListResourceComplianceSummariesError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -94,6 +98,7 @@ impl fmt::Display for ListResourceComplianceSummariesError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilter(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -115,5 +120,11 @@ impl From<InvalidFilter> for ListResourceComplianceSummariesError {
 impl From<InvalidNextToken> for ListResourceComplianceSummariesError {
     fn from(error: InvalidNextToken) -> Self {
         Self::InvalidNextToken(error)
+    }
+}
+
+impl From<UnmodelledError> for ListResourceComplianceSummariesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

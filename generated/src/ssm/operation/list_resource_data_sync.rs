@@ -10,9 +10,9 @@
 //! the output. If there are more sync configurations to list, you can request them by specifying
 //! the `NextToken` returned in the call to the parameter of a subsequent call.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidNextToken, ResourceDataSyncInvalidConfigurationException,
 };
@@ -91,6 +91,9 @@ pub enum ListResourceDataSyncError {
     ResourceDataSyncInvalidConfigurationException(
         ResourceDataSyncInvalidConfigurationException,
     ),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListResourceDataSyncError {
@@ -102,6 +105,7 @@ impl ListResourceDataSyncError {
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -114,6 +118,7 @@ impl fmt::Display for ListResourceDataSyncError {
             Self::ResourceDataSyncInvalidConfigurationException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -135,5 +140,11 @@ impl From<InvalidNextToken> for ListResourceDataSyncError {
 impl From<ResourceDataSyncInvalidConfigurationException> for ListResourceDataSyncError {
     fn from(error: ResourceDataSyncInvalidConfigurationException) -> Self {
         Self::ResourceDataSyncInvalidConfigurationException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListResourceDataSyncError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -5,9 +5,9 @@
 //!
 //! For information about the ID format for each supported resource type, see AddTagsToResource.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId, InvalidResourceType};
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
 use crate::ssm::validation::{
@@ -62,6 +62,9 @@ pub enum ListTagsForResourceError {
     InvalidResourceId(InvalidResourceId),
     /// The resource type isn't valid.
     InvalidResourceType(InvalidResourceType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListTagsForResourceError {
@@ -71,6 +74,7 @@ impl ListTagsForResourceError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
             Self::InvalidResourceType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -81,6 +85,7 @@ impl fmt::Display for ListTagsForResourceError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -102,5 +107,11 @@ impl From<InvalidResourceId> for ListTagsForResourceError {
 impl From<InvalidResourceType> for ListTagsForResourceError {
     fn from(error: InvalidResourceType) -> Self {
         Self::InvalidResourceType(error)
+    }
+}
+
+impl From<UnmodelledError> for ListTagsForResourceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -6,9 +6,9 @@
 //! people who can use the document. If you share a document publicly, you must specify *All* as the
 //! account ID.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DocumentLimitExceeded, DocumentPermissionLimit, InternalServerError, InvalidDocument,
     InvalidPermissionType,
@@ -101,6 +101,9 @@ pub enum ModifyDocumentPermissionError {
     InvalidDocument(InvalidDocument),
     /// The permission type isn't supported.
     InvalidPermissionType(InvalidPermissionType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ModifyDocumentPermissionError {
@@ -112,6 +115,7 @@ impl ModifyDocumentPermissionError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidPermissionType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -124,6 +128,7 @@ impl fmt::Display for ModifyDocumentPermissionError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidPermissionType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -157,5 +162,11 @@ impl From<InvalidDocument> for ModifyDocumentPermissionError {
 impl From<InvalidPermissionType> for ModifyDocumentPermissionError {
     fn from(error: InvalidPermissionType) -> Self {
         Self::InvalidPermissionType(error)
+    }
+}
+
+impl From<UnmodelledError> for ModifyDocumentPermissionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -34,9 +34,9 @@
 //! - InstalledTime: The time the association, patch, or custom compliance item was applied to the
 //!   resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     ComplianceTypeCountLimitExceededException, InternalServerError,
     InvalidItemContentException, InvalidResourceId, InvalidResourceType,
@@ -170,6 +170,9 @@ pub enum PutComplianceItemsError {
     ItemSizeLimitExceededException(ItemSizeLimitExceededException),
     /// The size of inventory data has exceeded the total size limit for the resource.
     TotalSizeLimitExceededException(TotalSizeLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PutComplianceItemsError {
@@ -189,6 +192,7 @@ impl PutComplianceItemsError {
             Self::TotalSizeLimitExceededException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -205,6 +209,7 @@ impl fmt::Display for PutComplianceItemsError {
             Self::InvalidResourceType(error) => fmt::Display::fmt(error, f),
             Self::ItemSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::TotalSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -250,5 +255,11 @@ impl From<ItemSizeLimitExceededException> for PutComplianceItemsError {
 impl From<TotalSizeLimitExceededException> for PutComplianceItemsError {
     fn from(error: TotalSizeLimitExceededException) -> Self {
         Self::TotalSizeLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for PutComplianceItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

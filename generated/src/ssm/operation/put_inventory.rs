@@ -4,9 +4,9 @@
 //! Bulk update custom inventory items on one or more managed nodes. The request adds an inventory
 //! item, if it doesn't already exist, or updates an inventory item, if it does exist.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     CustomSchemaCountLimitExceededException, InternalServerError, InvalidInstanceId,
     InvalidInventoryItemContextException, InvalidItemContentException,
@@ -87,6 +87,9 @@ pub enum PutInventoryError {
     UnsupportedInventorySchemaVersionException(
         UnsupportedInventorySchemaVersionException,
     ),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PutInventoryError {
@@ -119,6 +122,7 @@ impl PutInventoryError {
             Self::UnsupportedInventorySchemaVersionException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -148,6 +152,7 @@ impl fmt::Display for PutInventoryError {
             Self::UnsupportedInventorySchemaVersionException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -223,5 +228,11 @@ impl From<UnsupportedInventoryItemContextException> for PutInventoryError {
 impl From<UnsupportedInventorySchemaVersionException> for PutInventoryError {
     fn from(error: UnsupportedInventorySchemaVersionException) -> Self {
         Self::UnsupportedInventorySchemaVersionException(error)
+    }
+}
+
+impl From<UnmodelledError> for PutInventoryError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

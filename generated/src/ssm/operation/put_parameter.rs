@@ -3,9 +3,9 @@
 //!
 //! Create or update a parameter in Parameter Store.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     HierarchyLevelLimitExceededException, HierarchyTypeMismatchException,
     IncompatiblePolicyException, InternalServerError, InvalidAllowedPatternException,
@@ -307,6 +307,9 @@ pub enum PutParameterError {
     TooManyUpdates(TooManyUpdates),
     /// The parameter type isn't supported.
     UnsupportedParameterType(UnsupportedParameterType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PutParameterError {
@@ -342,6 +345,7 @@ impl PutParameterError {
             }
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
             Self::UnsupportedParameterType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -366,6 +370,7 @@ impl fmt::Display for PutParameterError {
             Self::PoliciesLimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedParameterType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -459,5 +464,11 @@ impl From<TooManyUpdates> for PutParameterError {
 impl From<UnsupportedParameterType> for PutParameterError {
     fn from(error: UnsupportedParameterType) -> Self {
         Self::UnsupportedParameterType(error)
+    }
+}
+
+impl From<UnmodelledError> for PutParameterError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

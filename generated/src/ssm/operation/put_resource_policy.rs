@@ -30,9 +30,9 @@
 //!   > For more information, see [Sharing a parameter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html#share>)
 //!   > in the *Amazon Web Services Systems Manager User Guide*
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, MalformedResourcePolicyDocumentException,
     ResourceNotFoundException, ResourcePolicyConflictException,
@@ -134,6 +134,9 @@ pub enum PutResourcePolicyError {
     ResourcePolicyLimitExceededException(ResourcePolicyLimitExceededException),
     /// No policies with the specified policy ID and hash could be found.
     ResourcePolicyNotFoundException(ResourcePolicyNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PutResourcePolicyError {
@@ -157,6 +160,7 @@ impl PutResourcePolicyError {
             Self::ResourcePolicyNotFoundException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -177,6 +181,7 @@ impl fmt::Display for PutResourcePolicyError {
                 fmt::Display::fmt(error, f)
             }
             Self::ResourcePolicyNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -222,5 +227,11 @@ impl From<ResourcePolicyLimitExceededException> for PutResourcePolicyError {
 impl From<ResourcePolicyNotFoundException> for PutResourcePolicyError {
     fn from(error: ResourcePolicyNotFoundException) -> Self {
         Self::ResourcePolicyNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for PutResourcePolicyError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -7,9 +7,9 @@
 //! patch baseline Amazon Resource Name (ARN) as the baseline ID value. For example, for CentOS,
 //! specify `arn:aws:ssm:us-east-2:733109147000:patchbaseline/pb-0574b43a65ea646ed` instead of `pb-0574b43a65ea646ed`.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
 use crate::ssm::validation::{
     REGISTER_DEFAULT_PATCH_BASELINE_REQUEST, REGISTER_DEFAULT_PATCH_BASELINE_RESULT,
@@ -64,6 +64,9 @@ pub enum RegisterDefaultPatchBaselineError {
     InternalServerError(InternalServerError),
     /// The resource ID isn't valid.
     InvalidResourceId(InvalidResourceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RegisterDefaultPatchBaselineError {
@@ -73,6 +76,7 @@ impl RegisterDefaultPatchBaselineError {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -83,6 +87,7 @@ impl fmt::Display for RegisterDefaultPatchBaselineError {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -104,5 +109,11 @@ impl From<InternalServerError> for RegisterDefaultPatchBaselineError {
 impl From<InvalidResourceId> for RegisterDefaultPatchBaselineError {
     fn from(error: InvalidResourceId) -> Self {
         Self::InvalidResourceId(error)
+    }
+}
+
+impl From<UnmodelledError> for RegisterDefaultPatchBaselineError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

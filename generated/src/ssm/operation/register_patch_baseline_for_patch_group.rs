@@ -3,9 +3,9 @@
 //!
 //! Registers a patch baseline for a patch group.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AlreadyExistsException, DoesNotExistException, InternalServerError,
     InvalidResourceId, ResourceLimitExceededException,
@@ -74,6 +74,9 @@ pub enum RegisterPatchBaselineForPatchGroupError {
     InvalidResourceId(InvalidResourceId),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RegisterPatchBaselineForPatchGroupError {
@@ -87,6 +90,7 @@ impl RegisterPatchBaselineForPatchGroupError {
             Self::ResourceLimitExceededException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -99,6 +103,7 @@ impl fmt::Display for RegisterPatchBaselineForPatchGroupError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
             Self::ResourceLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -132,5 +137,11 @@ impl From<InvalidResourceId> for RegisterPatchBaselineForPatchGroupError {
 impl From<ResourceLimitExceededException> for RegisterPatchBaselineForPatchGroupError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for RegisterPatchBaselineForPatchGroupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

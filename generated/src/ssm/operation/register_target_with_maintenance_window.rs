@@ -3,9 +3,9 @@
 //!
 //! Registers a target with a maintenance window.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, IdempotentParameterMismatch, InternalServerError,
     ResourceLimitExceededException,
@@ -145,6 +145,9 @@ pub enum RegisterTargetWithMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RegisterTargetWithMaintenanceWindowError {
@@ -157,6 +160,7 @@ impl RegisterTargetWithMaintenanceWindowError {
             Self::ResourceLimitExceededException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -168,6 +172,7 @@ impl fmt::Display for RegisterTargetWithMaintenanceWindowError {
             Self::IdempotentParameterMismatch(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -195,5 +200,11 @@ impl From<InternalServerError> for RegisterTargetWithMaintenanceWindowError {
 impl From<ResourceLimitExceededException> for RegisterTargetWithMaintenanceWindowError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for RegisterTargetWithMaintenanceWindowError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

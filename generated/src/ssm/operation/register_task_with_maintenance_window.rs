@@ -3,9 +3,9 @@
 //!
 //! Adds a new task to a maintenance window.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, FeatureNotAvailableException, IdempotentParameterMismatch,
     InternalServerError, ResourceLimitExceededException,
@@ -232,6 +232,9 @@ pub enum RegisterTaskWithMaintenanceWindowError {
     InternalServerError(InternalServerError),
     /// Error returned when the caller has exceeded the default resource quotas.
     ResourceLimitExceededException(ResourceLimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RegisterTaskWithMaintenanceWindowError {
@@ -245,6 +248,7 @@ impl RegisterTaskWithMaintenanceWindowError {
             Self::ResourceLimitExceededException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -257,6 +261,7 @@ impl fmt::Display for RegisterTaskWithMaintenanceWindowError {
             Self::IdempotentParameterMismatch(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -290,5 +295,11 @@ impl From<InternalServerError> for RegisterTaskWithMaintenanceWindowError {
 impl From<ResourceLimitExceededException> for RegisterTaskWithMaintenanceWindowError {
     fn from(error: ResourceLimitExceededException) -> Self {
         Self::ResourceLimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for RegisterTaskWithMaintenanceWindowError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

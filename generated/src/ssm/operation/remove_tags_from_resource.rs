@@ -3,9 +3,9 @@
 //!
 //! Removes tag keys from the specified resource.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidResourceId, InvalidResourceType, TooManyUpdates,
 };
@@ -83,6 +83,9 @@ pub enum RemoveTagsFromResourceError {
     InvalidResourceType(InvalidResourceType),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RemoveTagsFromResourceError {
@@ -93,6 +96,7 @@ impl RemoveTagsFromResourceError {
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
             Self::InvalidResourceType(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -104,6 +108,7 @@ impl fmt::Display for RemoveTagsFromResourceError {
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceType(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -131,5 +136,11 @@ impl From<InvalidResourceType> for RemoveTagsFromResourceError {
 impl From<TooManyUpdates> for RemoveTagsFromResourceError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for RemoveTagsFromResourceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -17,9 +17,9 @@
 //! Reset the service setting for the account to the default value as provisioned by the Amazon Web
 //! Services service team.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::types::ServiceSetting;
 use crate::ssm::validation::{
@@ -95,6 +95,9 @@ pub enum ResetServiceSettingError {
     ServiceSettingNotFound(ServiceSettingNotFound),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ResetServiceSettingError {
@@ -104,6 +107,7 @@ impl ResetServiceSettingError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ServiceSettingNotFound(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -114,6 +118,7 @@ impl fmt::Display for ResetServiceSettingError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ServiceSettingNotFound(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -135,5 +140,11 @@ impl From<ServiceSettingNotFound> for ResetServiceSettingError {
 impl From<TooManyUpdates> for ResetServiceSettingError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for ResetServiceSettingError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

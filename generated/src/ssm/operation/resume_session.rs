@@ -7,9 +7,9 @@
 //! > **Note:** This command is primarily for use by client machines to automatically reconnect during
 //! > intermittent network issues. It isn't intended for any other use.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{RESUME_SESSION_REQUEST, RESUME_SESSION_RESPONSE};
 use serde::{Deserialize, Serialize};
@@ -77,6 +77,9 @@ pub enum ResumeSessionError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ResumeSessionError {
@@ -85,6 +88,7 @@ impl ResumeSessionError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -94,6 +98,7 @@ impl fmt::Display for ResumeSessionError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -109,5 +114,11 @@ impl From<DoesNotExistException> for ResumeSessionError {
 impl From<InternalServerError> for ResumeSessionError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for ResumeSessionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Sends a signal to an Automation execution to change the current behavior or status of the
 //! execution.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, AutomationStepNotFoundException,
     InternalServerError, InvalidAutomationSignalException,
@@ -82,6 +82,9 @@ pub enum SendAutomationSignalError {
     InternalServerError(InternalServerError),
     /// The signal isn't valid for the current Automation execution.
     InvalidAutomationSignalException(InvalidAutomationSignalException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl SendAutomationSignalError {
@@ -98,6 +101,7 @@ impl SendAutomationSignalError {
             Self::InvalidAutomationSignalException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -111,6 +115,7 @@ impl fmt::Display for SendAutomationSignalError {
             Self::AutomationStepNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidAutomationSignalException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -138,5 +143,11 @@ impl From<InternalServerError> for SendAutomationSignalError {
 impl From<InvalidAutomationSignalException> for SendAutomationSignalError {
     fn from(error: InvalidAutomationSignalException) -> Self {
         Self::InvalidAutomationSignalException(error)
+    }
+}
+
+impl From<UnmodelledError> for SendAutomationSignalError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Runs commands on one or more managed nodes.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     DuplicateInstanceId, InternalServerError, InvalidDocument, InvalidDocumentVersion,
     InvalidInstanceId, InvalidNotificationConfig, InvalidOutputFolder, InvalidParameters,
@@ -260,6 +260,9 @@ pub enum SendCommandError {
     MaxDocumentSizeExceeded(MaxDocumentSizeExceeded),
     /// The document doesn't support the platform type of the given managed node IDs.
     UnsupportedPlatformType(UnsupportedPlatformType),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl SendCommandError {
@@ -277,6 +280,7 @@ impl SendCommandError {
             Self::InvalidRole(error) => modelled_error(protocol, error),
             Self::MaxDocumentSizeExceeded(error) => modelled_error(protocol, error),
             Self::UnsupportedPlatformType(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -295,6 +299,7 @@ impl fmt::Display for SendCommandError {
             Self::InvalidRole(error) => fmt::Display::fmt(error, f),
             Self::MaxDocumentSizeExceeded(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedPlatformType(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -364,5 +369,11 @@ impl From<MaxDocumentSizeExceeded> for SendCommandError {
 impl From<UnsupportedPlatformType> for SendCommandError {
     fn from(error: UnsupportedPlatformType) -> Self {
         Self::UnsupportedPlatformType(error)
+    }
+}
+
+impl From<UnmodelledError> for SendCommandError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

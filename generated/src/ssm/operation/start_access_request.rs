@@ -3,9 +3,9 @@
 //!
 //! Starts the workflow for just-in-time node access sessions.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AccessDeniedException, InternalServerError, ResourceNotFoundException,
     ServiceQuotaExceededException, ThrottlingException, ValidationException,
@@ -80,6 +80,9 @@ pub enum StartAccessRequestError {
     ThrottlingException(ThrottlingException),
     /// The request isn't valid.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartAccessRequestError {
@@ -92,6 +95,7 @@ impl StartAccessRequestError {
             Self::ServiceQuotaExceededException(error) => modelled_error(protocol, error),
             Self::ThrottlingException(error) => modelled_error(protocol, error),
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -105,6 +109,7 @@ impl fmt::Display for StartAccessRequestError {
             Self::ServiceQuotaExceededException(error) => fmt::Display::fmt(error, f),
             Self::ThrottlingException(error) => fmt::Display::fmt(error, f),
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -144,5 +149,11 @@ impl From<ThrottlingException> for StartAccessRequestError {
 impl From<ValidationException> for StartAccessRequestError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for StartAccessRequestError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 //! Runs an association immediately and only one time. This operation can be helpful when
 //! troubleshooting associations.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InvalidAssociation};
 use crate::ssm::validation::{
     START_ASSOCIATIONS_ONCE_REQUEST, START_ASSOCIATIONS_ONCE_RESULT,
@@ -50,6 +50,9 @@ pub enum StartAssociationsOnceError {
     AssociationDoesNotExist(AssociationDoesNotExist),
     /// The association isn't valid or doesn't exist.
     InvalidAssociation(InvalidAssociation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartAssociationsOnceError {
@@ -58,6 +61,7 @@ impl StartAssociationsOnceError {
         match self {
             Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
             Self::InvalidAssociation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -67,6 +71,7 @@ impl fmt::Display for StartAssociationsOnceError {
         match self {
             Self::AssociationDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::InvalidAssociation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -82,5 +87,11 @@ impl From<AssociationDoesNotExist> for StartAssociationsOnceError {
 impl From<InvalidAssociation> for StartAssociationsOnceError {
     fn from(error: InvalidAssociation) -> Self {
         Self::InvalidAssociation(error)
+    }
+}
+
+impl From<UnmodelledError> for StartAssociationsOnceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Initiates execution of an Automation runbook.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationDefinitionNotFoundException, AutomationDefinitionVersionNotFoundException,
     AutomationExecutionLimitExceededException, IdempotentParameterMismatch,
@@ -203,6 +203,9 @@ pub enum StartAutomationExecutionError {
     ),
     /// The target isn't valid or doesn't exist.
     InvalidTarget(InvalidTarget),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartAutomationExecutionError {
@@ -224,6 +227,7 @@ impl StartAutomationExecutionError {
                 modelled_error(protocol, error)
             }
             Self::InvalidTarget(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -246,6 +250,7 @@ impl fmt::Display for StartAutomationExecutionError {
                 fmt::Display::fmt(error, f)
             }
             Self::InvalidTarget(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -293,5 +298,11 @@ for StartAutomationExecutionError {
 impl From<InvalidTarget> for StartAutomationExecutionError {
     fn from(error: InvalidTarget) -> Self {
         Self::InvalidTarget(error)
+    }
+}
+
+impl From<UnmodelledError> for StartAutomationExecutionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

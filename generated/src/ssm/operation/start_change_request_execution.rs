@@ -7,9 +7,9 @@
 //! Creates a change request for Change Manager. The Automation runbooks specified in the change
 //! request run only after all required approvals for the change request have been received.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
     AutomationDefinitionNotApprovedException, AutomationDefinitionNotFoundException,
     AutomationDefinitionVersionNotFoundException,
@@ -178,6 +178,9 @@ pub enum StartChangeRequestExecutionError {
     ),
     /// The requested operation is no longer supported by Systems Manager.
     NoLongerSupportedException(NoLongerSupportedException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartChangeRequestExecutionError {
@@ -202,6 +205,7 @@ impl StartChangeRequestExecutionError {
                 modelled_error(protocol, error)
             }
             Self::NoLongerSupportedException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -227,6 +231,7 @@ impl fmt::Display for StartChangeRequestExecutionError {
                 fmt::Display::fmt(error, f)
             }
             Self::NoLongerSupportedException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -282,5 +287,11 @@ for StartChangeRequestExecutionError {
 impl From<NoLongerSupportedException> for StartChangeRequestExecutionError {
     fn from(error: NoLongerSupportedException) -> Self {
         Self::NoLongerSupportedException(error)
+    }
+}
+
+impl From<UnmodelledError> for StartChangeRequestExecutionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

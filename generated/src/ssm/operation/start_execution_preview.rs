@@ -4,9 +4,9 @@
 //! Initiates the process of creating a preview showing the effects that running a specified
 //! Automation runbook would have on the targeted resources.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ValidationException};
 use crate::ssm::types::ExecutionInputs;
 use crate::ssm::validation::{
@@ -78,6 +78,9 @@ pub enum StartExecutionPreviewError {
     InternalServerError(InternalServerError),
     /// The request isn't valid.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartExecutionPreviewError {
@@ -86,6 +89,7 @@ impl StartExecutionPreviewError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -95,6 +99,7 @@ impl fmt::Display for StartExecutionPreviewError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -110,5 +115,11 @@ impl From<InternalServerError> for StartExecutionPreviewError {
 impl From<ValidationException> for StartExecutionPreviewError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for StartExecutionPreviewError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -13,9 +13,9 @@
 //! > Amazon Web Services Tools for PowerShell usage: Start-SSMSession isn't currently supported by
 //! > Amazon Web Services Tools for PowerShell on Windows local machines.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, TargetNotConnected};
 use crate::ssm::validation::{START_SESSION_REQUEST, START_SESSION_RESPONSE};
 use serde::{Deserialize, Serialize};
@@ -116,6 +116,9 @@ pub enum StartSessionError {
     InvalidDocument(InvalidDocument),
     /// The specified target managed node for the session isn't fully configured for use with Session Manager.
     TargetNotConnected(TargetNotConnected),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartSessionError {
@@ -125,6 +128,7 @@ impl StartSessionError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::TargetNotConnected(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -135,6 +139,7 @@ impl fmt::Display for StartSessionError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::TargetNotConnected(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -156,5 +161,11 @@ impl From<InvalidDocument> for StartSessionError {
 impl From<TargetNotConnected> for StartSessionError {
     fn from(error: TargetNotConnected) -> Self {
         Self::TargetNotConnected(error)
+    }
+}
+
+impl From<UnmodelledError> for StartSessionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

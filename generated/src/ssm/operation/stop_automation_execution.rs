@@ -3,9 +3,9 @@
 //!
 //! Stop an Automation that is currently running.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, InternalServerError,
     InvalidAutomationStatusUpdateException,
@@ -58,6 +58,9 @@ pub enum StopAutomationExecutionError {
     InternalServerError(InternalServerError),
     /// The specified update status operation isn't valid.
     InvalidAutomationStatusUpdateException(InvalidAutomationStatusUpdateException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StopAutomationExecutionError {
@@ -71,6 +74,7 @@ impl StopAutomationExecutionError {
             Self::InvalidAutomationStatusUpdateException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -85,6 +89,7 @@ impl fmt::Display for StopAutomationExecutionError {
             Self::InvalidAutomationStatusUpdateException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -106,5 +111,11 @@ impl From<InternalServerError> for StopAutomationExecutionError {
 impl From<InvalidAutomationStatusUpdateException> for StopAutomationExecutionError {
     fn from(error: InvalidAutomationStatusUpdateException) -> Self {
         Self::InvalidAutomationStatusUpdateException(error)
+    }
+}
+
+impl From<UnmodelledError> for StopAutomationExecutionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

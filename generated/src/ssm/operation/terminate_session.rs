@@ -4,9 +4,9 @@
 //! Permanently ends a session and closes the data connection between the Session Manager client and
 //! SSM Agent on the managed node. A terminated session can't be resumed.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{TERMINATE_SESSION_REQUEST, TERMINATE_SESSION_RESPONSE};
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,9 @@ pub struct TerminateSessionResponse {
 pub enum TerminateSessionError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl TerminateSessionError {
@@ -59,6 +62,7 @@ impl TerminateSessionError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -67,6 +71,7 @@ impl fmt::Display for TerminateSessionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -76,5 +81,11 @@ impl std::error::Error for TerminateSessionError {}
 impl From<InternalServerError> for TerminateSessionError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for TerminateSessionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

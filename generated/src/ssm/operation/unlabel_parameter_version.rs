@@ -7,9 +7,9 @@
 //! or end of a parameter name. If the specified name for a parameter contains spaces between
 //! characters, the request fails with a `ValidationException` error.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ParameterNotFound, ParameterVersionNotFound, TooManyUpdates,
 };
@@ -84,6 +84,9 @@ pub enum UnlabelParameterVersionError {
     ParameterVersionNotFound(ParameterVersionNotFound),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UnlabelParameterVersionError {
@@ -94,6 +97,7 @@ impl UnlabelParameterVersionError {
             Self::ParameterNotFound(error) => modelled_error(protocol, error),
             Self::ParameterVersionNotFound(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -105,6 +109,7 @@ impl fmt::Display for UnlabelParameterVersionError {
             Self::ParameterNotFound(error) => fmt::Display::fmt(error, f),
             Self::ParameterVersionNotFound(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -132,5 +137,11 @@ impl From<ParameterVersionNotFound> for UnlabelParameterVersionError {
 impl From<TooManyUpdates> for UnlabelParameterVersionError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for UnlabelParameterVersionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

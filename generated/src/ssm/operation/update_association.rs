@@ -17,9 +17,9 @@
 //! > You can add the `ApplyOnlyAtCronInterval` parameter to run the association during the next
 //! > schedule run.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, AssociationVersionLimitExceeded, InternalServerError,
     InvalidAssociationVersion, InvalidDocument, InvalidDocumentVersion,
@@ -387,6 +387,9 @@ pub enum UpdateAssociationError {
     InvalidUpdate(InvalidUpdate),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateAssociationError {
@@ -408,6 +411,7 @@ impl UpdateAssociationError {
             Self::InvalidTargetMaps(error) => modelled_error(protocol, error),
             Self::InvalidUpdate(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -428,6 +432,7 @@ impl fmt::Display for UpdateAssociationError {
             Self::InvalidTargetMaps(error) => fmt::Display::fmt(error, f),
             Self::InvalidUpdate(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -509,5 +514,11 @@ impl From<InvalidUpdate> for UpdateAssociationError {
 impl From<TooManyUpdates> for UpdateAssociationError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateAssociationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

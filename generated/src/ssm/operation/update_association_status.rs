@@ -8,9 +8,9 @@
 //! to report status updates about your associations and is only used for associations created with
 //! the `InstanceId` legacy parameter.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
     StatusUnchanged, TooManyUpdates,
@@ -86,6 +86,9 @@ pub enum UpdateAssociationStatusError {
     StatusUnchanged(StatusUnchanged),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateAssociationStatusError {
@@ -98,6 +101,7 @@ impl UpdateAssociationStatusError {
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
             Self::StatusUnchanged(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -111,6 +115,7 @@ impl fmt::Display for UpdateAssociationStatusError {
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
             Self::StatusUnchanged(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -150,5 +155,11 @@ impl From<StatusUnchanged> for UpdateAssociationStatusError {
 impl From<TooManyUpdates> for UpdateAssociationStatusError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateAssociationStatusError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 //!
 //! Updates one or more values for an SSM document.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DocumentVersionLimitExceeded, DuplicateDocumentContent, DuplicateDocumentVersionName,
     InternalServerError, InvalidDocument, InvalidDocumentContent,
@@ -122,6 +122,9 @@ pub enum UpdateDocumentError {
     InvalidDocumentVersion(InvalidDocumentVersion),
     /// The size limit of a document is 64 KB.
     MaxDocumentSizeExceeded(MaxDocumentSizeExceeded),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateDocumentError {
@@ -138,6 +141,7 @@ impl UpdateDocumentError {
             Self::InvalidDocumentSchemaVersion(error) => modelled_error(protocol, error),
             Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
             Self::MaxDocumentSizeExceeded(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -155,6 +159,7 @@ impl fmt::Display for UpdateDocumentError {
             Self::InvalidDocumentSchemaVersion(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentVersion(error) => fmt::Display::fmt(error, f),
             Self::MaxDocumentSizeExceeded(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -218,5 +223,11 @@ impl From<InvalidDocumentVersion> for UpdateDocumentError {
 impl From<MaxDocumentSizeExceeded> for UpdateDocumentError {
     fn from(error: MaxDocumentSizeExceeded) -> Self {
         Self::MaxDocumentSizeExceeded(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateDocumentError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -6,9 +6,9 @@
 //! > **Note:** If you change a document version for a State Manager association, Systems Manager immediately
 //! > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentSchemaVersion,
     InvalidDocumentVersion,
@@ -71,6 +71,9 @@ pub enum UpdateDocumentDefaultVersionError {
     InvalidDocumentSchemaVersion(InvalidDocumentSchemaVersion),
     /// The document version isn't valid or doesn't exist.
     InvalidDocumentVersion(InvalidDocumentVersion),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateDocumentDefaultVersionError {
@@ -81,6 +84,7 @@ impl UpdateDocumentDefaultVersionError {
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidDocumentSchemaVersion(error) => modelled_error(protocol, error),
             Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -92,6 +96,7 @@ impl fmt::Display for UpdateDocumentDefaultVersionError {
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentSchemaVersion(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentVersion(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -119,5 +124,11 @@ impl From<InvalidDocumentSchemaVersion> for UpdateDocumentDefaultVersionError {
 impl From<InvalidDocumentVersion> for UpdateDocumentDefaultVersionError {
     fn from(error: InvalidDocumentVersion) -> Self {
         Self::InvalidDocumentVersion(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateDocumentDefaultVersionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

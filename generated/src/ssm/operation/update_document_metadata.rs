@@ -7,9 +7,9 @@
 //! Updates information related to approval reviews for a specific version of a change template in
 //! Change Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentOperation,
     InvalidDocumentVersion, TooManyUpdates,
@@ -78,6 +78,9 @@ pub enum UpdateDocumentMetadataError {
     InvalidDocumentVersion(InvalidDocumentVersion),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateDocumentMetadataError {
@@ -89,6 +92,7 @@ impl UpdateDocumentMetadataError {
             Self::InvalidDocumentOperation(error) => modelled_error(protocol, error),
             Self::InvalidDocumentVersion(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -101,6 +105,7 @@ impl fmt::Display for UpdateDocumentMetadataError {
             Self::InvalidDocumentOperation(error) => fmt::Display::fmt(error, f),
             Self::InvalidDocumentVersion(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -134,5 +139,11 @@ impl From<InvalidDocumentVersion> for UpdateDocumentMetadataError {
 impl From<TooManyUpdates> for UpdateDocumentMetadataError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateDocumentMetadataError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -13,9 +13,9 @@
 //!
 //! > **Note:** If a parameter is null, then the corresponding field isn't modified.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::Target;
 use crate::ssm::validation::{
@@ -166,6 +166,9 @@ pub enum UpdateMaintenanceWindowTargetError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateMaintenanceWindowTargetError {
@@ -174,6 +177,7 @@ impl UpdateMaintenanceWindowTargetError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -183,6 +187,7 @@ impl fmt::Display for UpdateMaintenanceWindowTargetError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -198,5 +203,11 @@ impl From<DoesNotExistException> for UpdateMaintenanceWindowTargetError {
 impl From<InternalServerError> for UpdateMaintenanceWindowTargetError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateMaintenanceWindowTargetError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

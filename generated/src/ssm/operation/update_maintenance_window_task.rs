@@ -28,9 +28,9 @@
 //! > and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName`
 //! > value, the values for `Comment` and `NotificationConfig` are removed.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Redacted};
+use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior,
@@ -392,6 +392,9 @@ pub enum UpdateMaintenanceWindowTaskError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateMaintenanceWindowTaskError {
@@ -400,6 +403,7 @@ impl UpdateMaintenanceWindowTaskError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -409,6 +413,7 @@ impl fmt::Display for UpdateMaintenanceWindowTaskError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -424,5 +429,11 @@ impl From<DoesNotExistException> for UpdateMaintenanceWindowTaskError {
 impl From<InternalServerError> for UpdateMaintenanceWindowTaskError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateMaintenanceWindowTaskError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

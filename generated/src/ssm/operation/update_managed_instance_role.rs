@@ -5,9 +5,9 @@
 //! server, edge device, or virtual machines (VM). IAM roles are first assigned to these hybrid
 //! nodes during the activation process. For more information, see CreateActivation.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
     UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_RESULT,
@@ -62,6 +62,9 @@ pub enum UpdateManagedInstanceRoleError {
     InternalServerError(InternalServerError),
     /// The following problems can cause this exception:
     InvalidInstanceId(InvalidInstanceId),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateManagedInstanceRoleError {
@@ -70,6 +73,7 @@ impl UpdateManagedInstanceRoleError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -79,6 +83,7 @@ impl fmt::Display for UpdateManagedInstanceRoleError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -94,5 +99,11 @@ impl From<InternalServerError> for UpdateManagedInstanceRoleError {
 impl From<InvalidInstanceId> for UpdateManagedInstanceRoleError {
     fn from(error: InvalidInstanceId) -> Self {
         Self::InvalidInstanceId(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateManagedInstanceRoleError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -10,9 +10,9 @@
 //! their Amazon Web Services resources. For more information, see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException,
     OpsItemConflictException, OpsItemInvalidParameterException,
@@ -180,6 +180,9 @@ pub enum UpdateOpsItemError {
     OpsItemLimitExceededException(OpsItemLimitExceededException),
     /// The specified OpsItem ID doesn't exist.
     OpsItemNotFoundException(OpsItemNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateOpsItemError {
@@ -195,6 +198,7 @@ impl UpdateOpsItemError {
             }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -209,6 +213,7 @@ impl fmt::Display for UpdateOpsItemError {
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemLimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -254,5 +259,11 @@ impl From<OpsItemLimitExceededException> for UpdateOpsItemError {
 impl From<OpsItemNotFoundException> for UpdateOpsItemError {
     fn from(error: OpsItemNotFoundException) -> Self {
         Self::OpsItemNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateOpsItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

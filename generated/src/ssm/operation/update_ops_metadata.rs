@@ -4,9 +4,9 @@
 //! Amazon Web Services Systems Manager calls this API operation when you edit OpsMetadata in
 //! Application Manager.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataInvalidArgumentException,
     OpsMetadataKeyLimitExceededException, OpsMetadataNotFoundException,
@@ -80,6 +80,9 @@ pub enum UpdateOpsMetadataError {
     OpsMetadataNotFoundException(OpsMetadataNotFoundException),
     /// The system is processing too many concurrent updates.
     OpsMetadataTooManyUpdatesException(OpsMetadataTooManyUpdatesException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateOpsMetadataError {
@@ -97,6 +100,7 @@ impl UpdateOpsMetadataError {
             Self::OpsMetadataTooManyUpdatesException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -115,6 +119,7 @@ impl fmt::Display for UpdateOpsMetadataError {
             Self::OpsMetadataTooManyUpdatesException(error) => {
                 fmt::Display::fmt(error, f)
             }
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -148,5 +153,11 @@ impl From<OpsMetadataNotFoundException> for UpdateOpsMetadataError {
 impl From<OpsMetadataTooManyUpdatesException> for UpdateOpsMetadataError {
     fn from(error: OpsMetadataTooManyUpdatesException) -> Self {
         Self::OpsMetadataTooManyUpdatesException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateOpsMetadataError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -6,9 +6,9 @@
 //! > **Note:** For information about valid key-value pairs in `PatchFilters` for each supported operating
 //! > system type, see PatchFilter.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
     OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus,
@@ -268,6 +268,9 @@ pub enum UpdatePatchBaselineError {
     DoesNotExistException(DoesNotExistException),
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdatePatchBaselineError {
@@ -276,6 +279,7 @@ impl UpdatePatchBaselineError {
         match self {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -285,6 +289,7 @@ impl fmt::Display for UpdatePatchBaselineError {
         match self {
             Self::DoesNotExistException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -300,5 +305,11 @@ impl From<DoesNotExistException> for UpdatePatchBaselineError {
 impl From<InternalServerError> for UpdatePatchBaselineError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdatePatchBaselineError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -9,9 +9,9 @@
 //!
 //! > **Note:** This API operation only supports a resource data sync that was created with a SyncFromSource `SyncType`.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncConflictException,
     ResourceDataSyncInvalidConfigurationException, ResourceDataSyncNotFoundException,
@@ -78,6 +78,9 @@ pub enum UpdateResourceDataSyncError {
     ),
     /// The specified sync name wasn't found.
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateResourceDataSyncError {
@@ -94,6 +97,7 @@ impl UpdateResourceDataSyncError {
             Self::ResourceDataSyncNotFoundException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -107,6 +111,7 @@ impl fmt::Display for UpdateResourceDataSyncError {
                 fmt::Display::fmt(error, f)
             }
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -135,5 +140,11 @@ for UpdateResourceDataSyncError {
 impl From<ResourceDataSyncNotFoundException> for UpdateResourceDataSyncError {
     fn from(error: ResourceDataSyncNotFoundException) -> Self {
         Self::ResourceDataSyncNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateResourceDataSyncError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

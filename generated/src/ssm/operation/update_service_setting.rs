@@ -16,9 +16,9 @@
 //!
 //! Update the service setting for the account.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::validation::{
     UPDATE_SERVICE_SETTING_REQUEST, UPDATE_SERVICE_SETTING_RESULT,
@@ -109,6 +109,9 @@ pub enum UpdateServiceSettingError {
     ServiceSettingNotFound(ServiceSettingNotFound),
     /// There are concurrent updates for a resource that supports one update at a time.
     TooManyUpdates(TooManyUpdates),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateServiceSettingError {
@@ -118,6 +121,7 @@ impl UpdateServiceSettingError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ServiceSettingNotFound(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -128,6 +132,7 @@ impl fmt::Display for UpdateServiceSettingError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ServiceSettingNotFound(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -149,5 +154,11 @@ impl From<ServiceSettingNotFound> for UpdateServiceSettingError {
 impl From<TooManyUpdates> for UpdateServiceSettingError {
     fn from(error: TooManyUpdates) -> Self {
         Self::TooManyUpdates(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateServiceSettingError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

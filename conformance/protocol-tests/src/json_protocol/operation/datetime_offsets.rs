@@ -2,9 +2,9 @@
 //! The `DatetimeOffsets` operation.
 
 use crate::json_protocol::validation::DATETIME_OFFSETS_OUTPUT;
-use crate::runtime::service::{AwsJson, Response};
+use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{DateTime, Operation, Unit};
+use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -32,19 +32,33 @@ pub struct DatetimeOffsetsOutput {
 /// The errors `DatetimeOffsets` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum DatetimeOffsetsError {}
+pub enum DatetimeOffsetsError {
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
+}
 
 impl DatetimeOffsetsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, _protocol: AwsJson) -> Response {
-        match *self {}
+    pub fn response(&self, protocol: AwsJson) -> Response {
+        match self {
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+        }
     }
 }
 
 impl fmt::Display for DatetimeOffsetsError {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
+        }
     }
 }
 
 impl std::error::Error for DatetimeOffsetsError {}
+
+impl From<UnmodelledError> for DatetimeOffsetsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
+    }
+}

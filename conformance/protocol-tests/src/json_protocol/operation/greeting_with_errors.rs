@@ -8,9 +8,9 @@
 
 use crate::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -47,6 +47,9 @@ pub enum GreetingWithErrorsError {
     FooError(FooError),
     /// This error is thrown when an invalid greeting value is provided.
     InvalidGreeting(InvalidGreeting),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GreetingWithErrorsError {
@@ -56,6 +59,7 @@ impl GreetingWithErrorsError {
             Self::ComplexError(error) => modelled_error(protocol, error),
             Self::FooError(error) => modelled_error(protocol, error),
             Self::InvalidGreeting(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -66,6 +70,7 @@ impl fmt::Display for GreetingWithErrorsError {
             Self::ComplexError(error) => fmt::Display::fmt(error, f),
             Self::FooError(error) => fmt::Display::fmt(error, f),
             Self::InvalidGreeting(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -87,5 +92,11 @@ impl From<FooError> for GreetingWithErrorsError {
 impl From<InvalidGreeting> for GreetingWithErrorsError {
     fn from(error: InvalidGreeting) -> Self {
         Self::InvalidGreeting(error)
+    }
+}
+
+impl From<UnmodelledError> for GreetingWithErrorsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

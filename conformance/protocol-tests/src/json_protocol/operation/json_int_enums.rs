@@ -4,9 +4,9 @@
 //! This example serializes intEnums as top level properties, in lists, sets, and maps.
 
 use crate::json_protocol::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response};
+use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -50,19 +50,33 @@ pub struct JsonIntEnumsInputOutput {
 /// The errors `JsonIntEnums` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum JsonIntEnumsError {}
+pub enum JsonIntEnumsError {
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
+}
 
 impl JsonIntEnumsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, _protocol: AwsJson) -> Response {
-        match *self {}
+    pub fn response(&self, protocol: AwsJson) -> Response {
+        match self {
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+        }
     }
 }
 
 impl fmt::Display for JsonIntEnumsError {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
+        }
     }
 }
 
 impl std::error::Error for JsonIntEnumsError {}
+
+impl From<UnmodelledError> for JsonIntEnumsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
+    }
+}

@@ -5,9 +5,9 @@
 
 use crate::json_protocol::types::MyUnion;
 use crate::json_protocol::validation::UNION_INPUT_OUTPUT;
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response};
+use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -35,19 +35,33 @@ pub struct UnionInputOutput {
 /// The errors `JsonUnions` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum JsonUnionsError {}
+pub enum JsonUnionsError {
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
+}
 
 impl JsonUnionsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, _protocol: AwsJson) -> Response {
-        match *self {}
+    pub fn response(&self, protocol: AwsJson) -> Response {
+        match self {
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+        }
     }
 }
 
 impl fmt::Display for JsonUnionsError {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
+        }
     }
 }
 
 impl std::error::Error for JsonUnionsError {}
+
+impl From<UnmodelledError> for JsonUnionsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
+    }
+}

@@ -4,9 +4,9 @@
 use crate::json_protocol::error::{ErrorWithMembers, ErrorWithoutMembers};
 use crate::json_protocol::types::KitchenSink;
 use crate::json_protocol::validation::KITCHEN_SINK;
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
 
 /// The `KitchenSinkOperation` operation.
@@ -30,6 +30,9 @@ pub enum KitchenSinkOperationError {
     ErrorWithMembers(ErrorWithMembers),
     /// A `ErrorWithoutMembers` error.
     ErrorWithoutMembers(ErrorWithoutMembers),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl KitchenSinkOperationError {
@@ -38,6 +41,7 @@ impl KitchenSinkOperationError {
         match self {
             Self::ErrorWithMembers(error) => modelled_error(protocol, error),
             Self::ErrorWithoutMembers(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -47,6 +51,7 @@ impl fmt::Display for KitchenSinkOperationError {
         match self {
             Self::ErrorWithMembers(error) => fmt::Display::fmt(error, f),
             Self::ErrorWithoutMembers(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -62,5 +67,11 @@ impl From<ErrorWithMembers> for KitchenSinkOperationError {
 impl From<ErrorWithoutMembers> for KitchenSinkOperationError {
     fn from(error: ErrorWithoutMembers) -> Self {
         Self::ErrorWithoutMembers(error)
+    }
+}
+
+impl From<UnmodelledError> for KitchenSinkOperationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -2,9 +2,9 @@
 //! The `NullOperation` operation.
 
 use crate::json_protocol::validation::NULL_OPERATION_INPUT_OUTPUT;
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response};
+use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -31,19 +31,33 @@ pub struct NullOperationInputOutput {
 /// The errors `NullOperation` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum NullOperationError {}
+pub enum NullOperationError {
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
+}
 
 impl NullOperationError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, _protocol: AwsJson) -> Response {
-        match *self {}
+    pub fn response(&self, protocol: AwsJson) -> Response {
+        match self {
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+        }
     }
 }
 
 impl fmt::Display for NullOperationError {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
+        }
     }
 }
 
 impl std::error::Error for NullOperationError {}
+
+impl From<UnmodelledError> for NullOperationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
+    }
+}

@@ -5,9 +5,9 @@ use crate::json_protocol::validation::{
     OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
     OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response};
+use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,19 +41,33 @@ pub struct OperationWithOptionalInputOutputOutput {
 /// The errors `OperationWithOptionalInputOutput` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum OperationWithOptionalInputOutputError {}
+pub enum OperationWithOptionalInputOutputError {
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
+}
 
 impl OperationWithOptionalInputOutputError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, _protocol: AwsJson) -> Response {
-        match *self {}
+    pub fn response(&self, protocol: AwsJson) -> Response {
+        match self {
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+        }
     }
 }
 
 impl fmt::Display for OperationWithOptionalInputOutputError {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
+        }
     }
 }
 
 impl std::error::Error for OperationWithOptionalInputOutputError {}
+
+impl From<UnmodelledError> for OperationWithOptionalInputOutputError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
+    }
+}

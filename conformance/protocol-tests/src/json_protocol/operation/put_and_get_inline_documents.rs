@@ -4,9 +4,9 @@
 //! This example serializes an inline document as part of the payload.
 
 use crate::json_protocol::validation::PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT;
-use crate::runtime::service::{AwsJson, Response};
+use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Document, Operation};
+use crate::runtime::{Document, Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -33,19 +33,33 @@ pub struct PutAndGetInlineDocumentsInputOutput {
 /// The errors `PutAndGetInlineDocuments` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
-pub enum PutAndGetInlineDocumentsError {}
+pub enum PutAndGetInlineDocumentsError {
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
+}
 
 impl PutAndGetInlineDocumentsError {
     /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, _protocol: AwsJson) -> Response {
-        match *self {}
+    pub fn response(&self, protocol: AwsJson) -> Response {
+        match self {
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+        }
     }
 }
 
 impl fmt::Display for PutAndGetInlineDocumentsError {
-    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {}
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
+        }
     }
 }
 
 impl std::error::Error for PutAndGetInlineDocumentsError {}
+
+impl From<UnmodelledError> for PutAndGetInlineDocumentsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
+    }
+}

@@ -7,9 +7,9 @@ use crate::machine_learning::error::{
 };
 use crate::machine_learning::types::Prediction;
 use crate::machine_learning::validation::{PREDICT_INPUT, PREDICT_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -60,6 +60,9 @@ pub enum PredictError {
     PredictorNotMountedException(PredictorNotMountedException),
     /// A `ResourceNotFoundException` error.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PredictError {
@@ -71,6 +74,7 @@ impl PredictError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::PredictorNotMountedException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -83,6 +87,7 @@ impl fmt::Display for PredictError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::PredictorNotMountedException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -116,5 +121,11 @@ impl From<PredictorNotMountedException> for PredictError {
 impl From<ResourceNotFoundException> for PredictError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for PredictError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::{EnumString, EnumUnion};
 use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -50,6 +50,9 @@ pub struct MalformedEnumInput {
 pub enum MalformedEnumError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl MalformedEnumError {
@@ -57,6 +60,7 @@ impl MalformedEnumError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -65,6 +69,7 @@ impl fmt::Display for MalformedEnumError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -74,5 +79,11 @@ impl std::error::Error for MalformedEnumError {}
 impl From<ValidationException> for MalformedEnumError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for MalformedEnumError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

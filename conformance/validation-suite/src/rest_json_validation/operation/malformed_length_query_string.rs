@@ -3,9 +3,9 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_LENGTH_QUERY_STRING_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -36,6 +36,9 @@ pub struct MalformedLengthQueryStringInput {
 pub enum MalformedLengthQueryStringError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl MalformedLengthQueryStringError {
@@ -43,6 +46,7 @@ impl MalformedLengthQueryStringError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -51,6 +55,7 @@ impl fmt::Display for MalformedLengthQueryStringError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -60,5 +65,11 @@ impl std::error::Error for MalformedLengthQueryStringError {}
 impl From<ValidationException> for MalformedLengthQueryStringError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for MalformedLengthQueryStringError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

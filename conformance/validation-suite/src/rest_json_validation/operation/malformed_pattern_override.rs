@@ -4,9 +4,9 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::PatternUnionOverride;
 use crate::rest_json_validation::validation::MALFORMED_PATTERN_OVERRIDE_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -46,6 +46,9 @@ pub struct MalformedPatternOverrideInput {
 pub enum MalformedPatternOverrideError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl MalformedPatternOverrideError {
@@ -53,6 +56,7 @@ impl MalformedPatternOverrideError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -61,6 +65,7 @@ impl fmt::Display for MalformedPatternOverrideError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -70,5 +75,11 @@ impl std::error::Error for MalformedPatternOverrideError {}
 impl From<ValidationException> for MalformedPatternOverrideError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for MalformedPatternOverrideError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

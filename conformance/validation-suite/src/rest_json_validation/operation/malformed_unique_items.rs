@@ -6,9 +6,11 @@ use crate::rest_json_validation::types::{
     FooEnum, FooUnion, GreetingStruct, MissingKeyStructure,
 };
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Blob, DateTime, HttpDate, Operation, Timestamp, Unit};
+use crate::runtime::{
+    Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -88,6 +90,9 @@ pub struct MalformedUniqueItemsInput {
 pub enum MalformedUniqueItemsError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl MalformedUniqueItemsError {
@@ -95,6 +100,7 @@ impl MalformedUniqueItemsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -103,6 +109,7 @@ impl fmt::Display for MalformedUniqueItemsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -112,5 +119,11 @@ impl std::error::Error for MalformedUniqueItemsError {}
 impl From<ValidationException> for MalformedUniqueItemsError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for MalformedUniqueItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -4,9 +4,9 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::RecursiveUnionOne;
 use crate::rest_json_validation::validation::RECURSIVE_STRUCTURES_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -36,6 +36,9 @@ pub struct RecursiveStructuresInput {
 pub enum RecursiveStructuresError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RecursiveStructuresError {
@@ -43,6 +46,7 @@ impl RecursiveStructuresError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -51,6 +55,7 @@ impl fmt::Display for RecursiveStructuresError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -60,5 +65,11 @@ impl std::error::Error for RecursiveStructuresError {}
 impl From<ValidationException> for RecursiveStructuresError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for RecursiveStructuresError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -3,9 +3,9 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::SENSITIVE_VALIDATION_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Redacted, Unit};
+use crate::runtime::{Operation, Redacted, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -42,6 +42,9 @@ impl fmt::Debug for SensitiveValidationInput {
 pub enum SensitiveValidationError {
     /// A standard error for input validation failures.
     ValidationException(ValidationException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl SensitiveValidationError {
@@ -49,6 +52,7 @@ impl SensitiveValidationError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ValidationException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -57,6 +61,7 @@ impl fmt::Display for SensitiveValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ValidationException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -66,5 +71,11 @@ impl std::error::Error for SensitiveValidationError {}
 impl From<ValidationException> for SensitiveValidationError {
     fn from(error: ValidationException) -> Self {
         Self::ValidationException(error)
+    }
+}
+
+impl From<UnmodelledError> for SensitiveValidationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -21,9 +21,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     BATCH_EXECUTE_STATEMENT_INPUT, BATCH_EXECUTE_STATEMENT_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -102,6 +102,9 @@ pub enum BatchExecuteStatementError {
     InternalServerError(InternalServerError),
     /// Throughput exceeds the current throughput quota for your account.
     RequestLimitExceeded(RequestLimitExceeded),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl BatchExecuteStatementError {
@@ -110,6 +113,7 @@ impl BatchExecuteStatementError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -119,6 +123,7 @@ impl fmt::Display for BatchExecuteStatementError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -134,5 +139,11 @@ impl From<InternalServerError> for BatchExecuteStatementError {
 impl From<RequestLimitExceeded> for BatchExecuteStatementError {
     fn from(error: RequestLimitExceeded) -> Self {
         Self::RequestLimitExceeded(error)
+    }
+}
+
+impl From<UnmodelledError> for BatchExecuteStatementError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -76,9 +76,9 @@ use crate::dynamodb::types::{
     ReturnItemCollectionMetrics, WriteRequest,
 };
 use crate::dynamodb::validation::{BATCH_WRITE_ITEM_INPUT, BATCH_WRITE_ITEM_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -305,6 +305,9 @@ pub enum BatchWriteItemError {
     RequestLimitExceeded(RequestLimitExceeded),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl BatchWriteItemError {
@@ -321,6 +324,7 @@ impl BatchWriteItemError {
             }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -338,6 +342,7 @@ impl fmt::Display for BatchWriteItemError {
             }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -377,5 +382,11 @@ impl From<RequestLimitExceeded> for BatchWriteItemError {
 impl From<ResourceNotFoundException> for BatchWriteItemError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for BatchWriteItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -34,9 +34,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::BackupDetails;
 use crate::dynamodb::validation::{CREATE_BACKUP_INPUT, CREATE_BACKUP_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -119,6 +119,9 @@ pub enum CreateBackupError {
     TableInUseException(TableInUseException),
     /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
     TableNotFoundException(TableNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateBackupError {
@@ -134,6 +137,7 @@ impl CreateBackupError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::TableInUseException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -150,6 +154,7 @@ impl fmt::Display for CreateBackupError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::TableInUseException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -195,5 +200,11 @@ impl From<TableInUseException> for CreateBackupError {
 impl From<TableNotFoundException> for CreateBackupError {
     fn from(error: TableNotFoundException) -> Self {
         Self::TableNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateBackupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -46,9 +46,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::{GlobalTableDescription, Replica};
 use crate::dynamodb::validation::{CREATE_GLOBAL_TABLE_INPUT, CREATE_GLOBAL_TABLE_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -141,6 +141,9 @@ pub enum CreateGlobalTableError {
     LimitExceededException(LimitExceededException),
     /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
     TableNotFoundException(TableNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateGlobalTableError {
@@ -154,6 +157,7 @@ impl CreateGlobalTableError {
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -166,6 +170,7 @@ impl fmt::Display for CreateGlobalTableError {
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -199,5 +204,11 @@ impl From<LimitExceededException> for CreateGlobalTableError {
 impl From<TableNotFoundException> for CreateGlobalTableError {
     fn from(error: TableNotFoundException) -> Self {
         Self::TableNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateGlobalTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -27,9 +27,9 @@ use crate::dynamodb::types::{
     StreamSpecification, TableClass, TableDescription, Tag, WarmThroughput,
 };
 use crate::dynamodb::validation::{CREATE_TABLE_INPUT, CREATE_TABLE_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -274,6 +274,9 @@ pub enum CreateTableError {
     LimitExceededException(LimitExceededException),
     /// The operation conflicts with the resource's availability.
     ResourceInUseException(ResourceInUseException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CreateTableError {
@@ -284,6 +287,7 @@ impl CreateTableError {
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -295,6 +299,7 @@ impl fmt::Display for CreateTableError {
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -322,5 +327,11 @@ impl From<LimitExceededException> for CreateTableError {
 impl From<ResourceInUseException> for CreateTableError {
     fn from(error: ResourceInUseException) -> Self {
         Self::ResourceInUseException(error)
+    }
+}
+
+impl From<UnmodelledError> for CreateTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

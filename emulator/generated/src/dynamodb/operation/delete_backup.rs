@@ -11,9 +11,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DELETE_BACKUP_INPUT, DELETE_BACKUP_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,6 +68,9 @@ pub enum DeleteBackupError {
     InvalidEndpointException(InvalidEndpointException),
     /// There is no limit to the number of daily on-demand backups that can be taken.
     LimitExceededException(LimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteBackupError {
@@ -79,6 +82,7 @@ impl DeleteBackupError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -91,6 +95,7 @@ impl fmt::Display for DeleteBackupError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -124,5 +129,11 @@ impl From<InvalidEndpointException> for DeleteBackupError {
 impl From<LimitExceededException> for DeleteBackupError {
     fn from(error: LimitExceededException) -> Self {
         Self::LimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteBackupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -25,9 +25,9 @@ use crate::dynamodb::types::{
     ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{DELETE_ITEM_INPUT, DELETE_ITEM_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -289,6 +289,9 @@ pub enum DeleteItemError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// Operation was rejected because there is an ongoing transaction for the item.
     TransactionConflictException(TransactionConflictException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteItemError {
@@ -312,6 +315,7 @@ impl DeleteItemError {
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionConflictException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -332,6 +336,7 @@ impl fmt::Display for DeleteItemError {
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionConflictException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -389,5 +394,11 @@ impl From<ResourceNotFoundException> for DeleteItemError {
 impl From<TransactionConflictException> for DeleteItemError {
     fn from(error: TransactionConflictException) -> Self {
         Self::TransactionConflictException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

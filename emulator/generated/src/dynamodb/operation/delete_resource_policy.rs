@@ -23,9 +23,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::validation::{
     DELETE_RESOURCE_POLICY_INPUT, DELETE_RESOURCE_POLICY_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -108,6 +108,9 @@ pub enum DeleteResourcePolicyError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteResourcePolicyError {
@@ -120,6 +123,7 @@ impl DeleteResourcePolicyError {
             Self::PolicyNotFoundException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -133,6 +137,7 @@ impl fmt::Display for DeleteResourcePolicyError {
             Self::PolicyNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -172,5 +177,11 @@ impl From<ResourceInUseException> for DeleteResourcePolicyError {
 impl From<ResourceNotFoundException> for DeleteResourcePolicyError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteResourcePolicyError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

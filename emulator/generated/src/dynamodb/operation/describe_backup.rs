@@ -10,9 +10,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DESCRIBE_BACKUP_INPUT, DESCRIBE_BACKUP_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -63,6 +63,9 @@ pub enum DescribeBackupError {
     InternalServerError(InternalServerError),
     /// A `InvalidEndpointException` error.
     InvalidEndpointException(InvalidEndpointException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeBackupError {
@@ -72,6 +75,7 @@ impl DescribeBackupError {
             Self::BackupNotFoundException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -82,6 +86,7 @@ impl fmt::Display for DescribeBackupError {
             Self::BackupNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -103,5 +108,11 @@ impl From<InternalServerError> for DescribeBackupError {
 impl From<InvalidEndpointException> for DescribeBackupError {
     fn from(error: InvalidEndpointException) -> Self {
         Self::InvalidEndpointException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeBackupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -21,9 +21,9 @@ use crate::dynamodb::types::ContinuousBackupsDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_CONTINUOUS_BACKUPS_INPUT, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -86,6 +86,9 @@ pub enum DescribeContinuousBackupsError {
     InvalidEndpointException(InvalidEndpointException),
     /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
     TableNotFoundException(TableNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeContinuousBackupsError {
@@ -95,6 +98,7 @@ impl DescribeContinuousBackupsError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -105,6 +109,7 @@ impl fmt::Display for DescribeContinuousBackupsError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -126,5 +131,11 @@ impl From<InvalidEndpointException> for DescribeContinuousBackupsError {
 impl From<TableNotFoundException> for DescribeContinuousBackupsError {
     fn from(error: TableNotFoundException) -> Self {
         Self::TableNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeContinuousBackupsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

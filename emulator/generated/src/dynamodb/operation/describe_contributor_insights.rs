@@ -8,9 +8,9 @@ use crate::dynamodb::types::{ContributorInsightsStatus, FailureException};
 use crate::dynamodb::validation::{
     DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -108,6 +108,9 @@ pub enum DescribeContributorInsightsError {
     InternalServerError(InternalServerError),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeContributorInsightsError {
@@ -116,6 +119,7 @@ impl DescribeContributorInsightsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -125,6 +129,7 @@ impl fmt::Display for DescribeContributorInsightsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -140,5 +145,11 @@ impl From<InternalServerError> for DescribeContributorInsightsError {
 impl From<ResourceNotFoundException> for DescribeContributorInsightsError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeContributorInsightsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

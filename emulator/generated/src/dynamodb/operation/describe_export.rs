@@ -8,9 +8,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::ExportDescription;
 use crate::dynamodb::validation::{DESCRIBE_EXPORT_INPUT, DESCRIBE_EXPORT_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -59,6 +59,9 @@ pub enum DescribeExportError {
     InternalServerError(InternalServerError),
     /// There is no limit to the number of daily on-demand backups that can be taken.
     LimitExceededException(LimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeExportError {
@@ -68,6 +71,7 @@ impl DescribeExportError {
             Self::ExportNotFoundException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -78,6 +82,7 @@ impl fmt::Display for DescribeExportError {
             Self::ExportNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -99,5 +104,11 @@ impl From<InternalServerError> for DescribeExportError {
 impl From<LimitExceededException> for DescribeExportError {
     fn from(error: LimitExceededException) -> Self {
         Self::LimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeExportError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -19,9 +19,9 @@ use crate::dynamodb::types::GlobalTableDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_GLOBAL_TABLE_INPUT, DESCRIBE_GLOBAL_TABLE_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -79,6 +79,9 @@ pub enum DescribeGlobalTableError {
     InternalServerError(InternalServerError),
     /// A `InvalidEndpointException` error.
     InvalidEndpointException(InvalidEndpointException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeGlobalTableError {
@@ -88,6 +91,7 @@ impl DescribeGlobalTableError {
             Self::GlobalTableNotFoundException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -98,6 +102,7 @@ impl fmt::Display for DescribeGlobalTableError {
             Self::GlobalTableNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -119,5 +124,11 @@ impl From<InternalServerError> for DescribeGlobalTableError {
 impl From<InvalidEndpointException> for DescribeGlobalTableError {
     fn from(error: InvalidEndpointException) -> Self {
         Self::InvalidEndpointException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeGlobalTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

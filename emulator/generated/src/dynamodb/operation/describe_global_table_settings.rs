@@ -19,9 +19,9 @@ use crate::dynamodb::types::ReplicaSettingsDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -88,6 +88,9 @@ pub enum DescribeGlobalTableSettingsError {
     InternalServerError(InternalServerError),
     /// A `InvalidEndpointException` error.
     InvalidEndpointException(InvalidEndpointException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeGlobalTableSettingsError {
@@ -97,6 +100,7 @@ impl DescribeGlobalTableSettingsError {
             Self::GlobalTableNotFoundException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -107,6 +111,7 @@ impl fmt::Display for DescribeGlobalTableSettingsError {
             Self::GlobalTableNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -128,5 +133,11 @@ impl From<InternalServerError> for DescribeGlobalTableSettingsError {
 impl From<InvalidEndpointException> for DescribeGlobalTableSettingsError {
     fn from(error: InvalidEndpointException) -> Self {
         Self::InvalidEndpointException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeGlobalTableSettingsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

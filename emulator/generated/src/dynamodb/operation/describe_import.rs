@@ -6,9 +6,9 @@
 use crate::dynamodb::error::ImportNotFoundException;
 use crate::dynamodb::types::ImportTableDescription;
 use crate::dynamodb::validation::{DESCRIBE_IMPORT_INPUT, DESCRIBE_IMPORT_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -51,6 +51,9 @@ pub struct DescribeImportOutput {
 pub enum DescribeImportError {
     /// The specified import was not found.
     ImportNotFoundException(ImportNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeImportError {
@@ -58,6 +61,7 @@ impl DescribeImportError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::ImportNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -66,6 +70,7 @@ impl fmt::Display for DescribeImportError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::ImportNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -75,5 +80,11 @@ impl std::error::Error for DescribeImportError {}
 impl From<ImportNotFoundException> for DescribeImportError {
     fn from(error: ImportNotFoundException) -> Self {
         Self::ImportNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeImportError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

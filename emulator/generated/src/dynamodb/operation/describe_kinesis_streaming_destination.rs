@@ -11,9 +11,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT,
     DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,6 +68,9 @@ pub enum DescribeKinesisStreamingDestinationError {
     InvalidEndpointException(InvalidEndpointException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeKinesisStreamingDestinationError {
@@ -77,6 +80,7 @@ impl DescribeKinesisStreamingDestinationError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -87,6 +91,7 @@ impl fmt::Display for DescribeKinesisStreamingDestinationError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -108,5 +113,11 @@ impl From<InvalidEndpointException> for DescribeKinesisStreamingDestinationError
 impl From<ResourceNotFoundException> for DescribeKinesisStreamingDestinationError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeKinesisStreamingDestinationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

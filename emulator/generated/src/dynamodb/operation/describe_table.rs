@@ -16,9 +16,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DESCRIBE_TABLE_INPUT, DESCRIBE_TABLE_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -72,6 +72,9 @@ pub enum DescribeTableError {
     InvalidEndpointException(InvalidEndpointException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeTableError {
@@ -81,6 +84,7 @@ impl DescribeTableError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -91,6 +95,7 @@ impl fmt::Display for DescribeTableError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -112,5 +117,11 @@ impl From<InvalidEndpointException> for DescribeTableError {
 impl From<ResourceNotFoundException> for DescribeTableError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

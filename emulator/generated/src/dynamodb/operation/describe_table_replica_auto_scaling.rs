@@ -10,9 +10,9 @@ use crate::dynamodb::types::TableAutoScalingDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -62,6 +62,9 @@ pub enum DescribeTableReplicaAutoScalingError {
     InternalServerError(InternalServerError),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeTableReplicaAutoScalingError {
@@ -70,6 +73,7 @@ impl DescribeTableReplicaAutoScalingError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -79,6 +83,7 @@ impl fmt::Display for DescribeTableReplicaAutoScalingError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -94,5 +99,11 @@ impl From<InternalServerError> for DescribeTableReplicaAutoScalingError {
 impl From<ResourceNotFoundException> for DescribeTableReplicaAutoScalingError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeTableReplicaAutoScalingError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -10,9 +10,9 @@ use crate::dynamodb::types::TimeToLiveDescription;
 use crate::dynamodb::validation::{
     DESCRIBE_TIME_TO_LIVE_INPUT, DESCRIBE_TIME_TO_LIVE_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -62,6 +62,9 @@ pub enum DescribeTimeToLiveError {
     InvalidEndpointException(InvalidEndpointException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DescribeTimeToLiveError {
@@ -71,6 +74,7 @@ impl DescribeTimeToLiveError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -81,6 +85,7 @@ impl fmt::Display for DescribeTimeToLiveError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -102,5 +107,11 @@ impl From<InvalidEndpointException> for DescribeTimeToLiveError {
 impl From<ResourceNotFoundException> for DescribeTimeToLiveError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DescribeTimeToLiveError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

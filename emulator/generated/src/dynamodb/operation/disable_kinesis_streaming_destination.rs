@@ -14,9 +14,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     KINESIS_STREAMING_DESTINATION_INPUT, KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
 
 /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without
@@ -47,6 +47,9 @@ pub enum DisableKinesisStreamingDestinationError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DisableKinesisStreamingDestinationError {
@@ -58,6 +61,7 @@ impl DisableKinesisStreamingDestinationError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -70,6 +74,7 @@ impl fmt::Display for DisableKinesisStreamingDestinationError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -103,5 +108,11 @@ impl From<ResourceInUseException> for DisableKinesisStreamingDestinationError {
 impl From<ResourceNotFoundException> for DisableKinesisStreamingDestinationError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for DisableKinesisStreamingDestinationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -15,9 +15,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     KINESIS_STREAMING_DESTINATION_INPUT, KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use std::fmt;
 
 /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during
@@ -49,6 +49,9 @@ pub enum EnableKinesisStreamingDestinationError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl EnableKinesisStreamingDestinationError {
@@ -60,6 +63,7 @@ impl EnableKinesisStreamingDestinationError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -72,6 +76,7 @@ impl fmt::Display for EnableKinesisStreamingDestinationError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -105,5 +110,11 @@ impl From<ResourceInUseException> for EnableKinesisStreamingDestinationError {
 impl From<ResourceNotFoundException> for EnableKinesisStreamingDestinationError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for EnableKinesisStreamingDestinationError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

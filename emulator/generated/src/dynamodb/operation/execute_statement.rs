@@ -24,9 +24,9 @@ use crate::dynamodb::types::{
     ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{EXECUTE_STATEMENT_INPUT, EXECUTE_STATEMENT_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -184,6 +184,9 @@ pub enum ExecuteStatementError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// Operation was rejected because there is an ongoing transaction for the item.
     TransactionConflictException(TransactionConflictException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ExecuteStatementError {
@@ -204,6 +207,7 @@ impl ExecuteStatementError {
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionConflictException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -223,6 +227,7 @@ impl fmt::Display for ExecuteStatementError {
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionConflictException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -274,5 +279,11 @@ impl From<ResourceNotFoundException> for ExecuteStatementError {
 impl From<TransactionConflictException> for ExecuteStatementError {
     fn from(error: TransactionConflictException) -> Self {
         Self::TransactionConflictException(error)
+    }
+}
+
+impl From<UnmodelledError> for ExecuteStatementError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -19,9 +19,9 @@ use crate::dynamodb::types::{
     ConsumedCapacity, ItemResponse, ParameterizedStatement, ReturnConsumedCapacity,
 };
 use crate::dynamodb::validation::{EXECUTE_TRANSACTION_INPUT, EXECUTE_TRANSACTION_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -108,6 +108,9 @@ pub enum ExecuteTransactionError {
     TransactionCanceledException(TransactionCanceledException),
     /// The transaction with the given request token is already in progress.
     TransactionInProgressException(TransactionInProgressException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ExecuteTransactionError {
@@ -127,6 +130,7 @@ impl ExecuteTransactionError {
             Self::TransactionInProgressException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -145,6 +149,7 @@ impl fmt::Display for ExecuteTransactionError {
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionCanceledException(error) => fmt::Display::fmt(error, f),
             Self::TransactionInProgressException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -190,5 +195,11 @@ impl From<TransactionCanceledException> for ExecuteTransactionError {
 impl From<TransactionInProgressException> for ExecuteTransactionError {
     fn from(error: TransactionInProgressException) -> Self {
         Self::TransactionInProgressException(error)
+    }
+}
+
+impl From<UnmodelledError> for ExecuteTransactionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

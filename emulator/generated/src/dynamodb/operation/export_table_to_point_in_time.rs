@@ -16,9 +16,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -136,6 +136,9 @@ pub enum ExportTableToPointInTimeError {
     PointInTimeRecoveryUnavailableException(PointInTimeRecoveryUnavailableException),
     /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
     TableNotFoundException(TableNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ExportTableToPointInTimeError {
@@ -150,6 +153,7 @@ impl ExportTableToPointInTimeError {
                 modelled_error(protocol, error)
             }
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -165,6 +169,7 @@ impl fmt::Display for ExportTableToPointInTimeError {
                 fmt::Display::fmt(error, f)
             }
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -204,5 +209,11 @@ impl From<PointInTimeRecoveryUnavailableException> for ExportTableToPointInTimeE
 impl From<TableNotFoundException> for ExportTableToPointInTimeError {
     fn from(error: TableNotFoundException) -> Self {
         Self::TableNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for ExportTableToPointInTimeError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -17,9 +17,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::{AttributeValue, ConsumedCapacity, ReturnConsumedCapacity};
 use crate::dynamodb::validation::{GET_ITEM_INPUT, GET_ITEM_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -181,6 +181,9 @@ pub enum GetItemError {
     RequestLimitExceeded(RequestLimitExceeded),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetItemError {
@@ -194,6 +197,7 @@ impl GetItemError {
             }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -208,6 +212,7 @@ impl fmt::Display for GetItemError {
             }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -241,5 +246,11 @@ impl From<RequestLimitExceeded> for GetItemError {
 impl From<ResourceNotFoundException> for GetItemError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

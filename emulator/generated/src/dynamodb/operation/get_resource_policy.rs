@@ -30,9 +30,9 @@ use crate::dynamodb::error::{
     ResourceNotFoundException,
 };
 use crate::dynamodb::validation::{GET_RESOURCE_POLICY_INPUT, GET_RESOURCE_POLICY_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -109,6 +109,9 @@ pub enum GetResourcePolicyError {
     PolicyNotFoundException(PolicyNotFoundException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl GetResourcePolicyError {
@@ -119,6 +122,7 @@ impl GetResourcePolicyError {
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::PolicyNotFoundException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -130,6 +134,7 @@ impl fmt::Display for GetResourcePolicyError {
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::PolicyNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -157,5 +162,11 @@ impl From<PolicyNotFoundException> for GetResourcePolicyError {
 impl From<ResourceNotFoundException> for GetResourcePolicyError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for GetResourcePolicyError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -11,9 +11,9 @@ use crate::dynamodb::types::{
     S3BucketSource, TableCreationParameters,
 };
 use crate::dynamodb::validation::{IMPORT_TABLE_INPUT, IMPORT_TABLE_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -92,6 +92,9 @@ pub enum ImportTableError {
     LimitExceededException(LimitExceededException),
     /// The operation conflicts with the resource's availability.
     ResourceInUseException(ResourceInUseException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ImportTableError {
@@ -101,6 +104,7 @@ impl ImportTableError {
             Self::ImportConflictException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -111,6 +115,7 @@ impl fmt::Display for ImportTableError {
             Self::ImportConflictException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -132,5 +137,11 @@ impl From<LimitExceededException> for ImportTableError {
 impl From<ResourceInUseException> for ImportTableError {
     fn from(error: ResourceInUseException) -> Self {
         Self::ResourceInUseException(error)
+    }
+}
+
+impl From<UnmodelledError> for ImportTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

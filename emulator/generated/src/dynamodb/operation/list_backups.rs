@@ -17,9 +17,9 @@
 use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::types::{BackupSummary, BackupTypeFilter};
 use crate::dynamodb::validation::{LIST_BACKUPS_INPUT, LIST_BACKUPS_OUTPUT};
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -136,6 +136,9 @@ pub enum ListBackupsError {
     InternalServerError(InternalServerError),
     /// A `InvalidEndpointException` error.
     InvalidEndpointException(InvalidEndpointException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListBackupsError {
@@ -144,6 +147,7 @@ impl ListBackupsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -153,6 +157,7 @@ impl fmt::Display for ListBackupsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -168,5 +173,11 @@ impl From<InternalServerError> for ListBackupsError {
 impl From<InvalidEndpointException> for ListBackupsError {
     fn from(error: InvalidEndpointException) -> Self {
         Self::InvalidEndpointException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListBackupsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

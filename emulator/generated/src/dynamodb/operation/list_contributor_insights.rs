@@ -8,9 +8,9 @@ use crate::dynamodb::types::ContributorInsightsSummary;
 use crate::dynamodb::validation::{
     LIST_CONTRIBUTOR_INSIGHTS_INPUT, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -69,6 +69,9 @@ pub enum ListContributorInsightsError {
     InternalServerError(InternalServerError),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListContributorInsightsError {
@@ -77,6 +80,7 @@ impl ListContributorInsightsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -86,6 +90,7 @@ impl fmt::Display for ListContributorInsightsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -101,5 +106,11 @@ impl From<InternalServerError> for ListContributorInsightsError {
 impl From<ResourceNotFoundException> for ListContributorInsightsError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListContributorInsightsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

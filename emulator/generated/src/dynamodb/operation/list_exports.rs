@@ -6,9 +6,9 @@
 use crate::dynamodb::error::{InternalServerError, LimitExceededException};
 use crate::dynamodb::types::ExportSummary;
 use crate::dynamodb::validation::{LIST_EXPORTS_INPUT, LIST_EXPORTS_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,6 +68,9 @@ pub enum ListExportsError {
     InternalServerError(InternalServerError),
     /// There is no limit to the number of daily on-demand backups that can be taken.
     LimitExceededException(LimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListExportsError {
@@ -76,6 +79,7 @@ impl ListExportsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -85,6 +89,7 @@ impl fmt::Display for ListExportsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -100,5 +105,11 @@ impl From<InternalServerError> for ListExportsError {
 impl From<LimitExceededException> for ListExportsError {
     fn from(error: LimitExceededException) -> Self {
         Self::LimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListExportsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -15,9 +15,9 @@
 use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::types::GlobalTable;
 use crate::dynamodb::validation::{LIST_GLOBAL_TABLES_INPUT, LIST_GLOBAL_TABLES_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -95,6 +95,9 @@ pub enum ListGlobalTablesError {
     InternalServerError(InternalServerError),
     /// A `InvalidEndpointException` error.
     InvalidEndpointException(InvalidEndpointException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListGlobalTablesError {
@@ -103,6 +106,7 @@ impl ListGlobalTablesError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -112,6 +116,7 @@ impl fmt::Display for ListGlobalTablesError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -127,5 +132,11 @@ impl From<InternalServerError> for ListGlobalTablesError {
 impl From<InvalidEndpointException> for ListGlobalTablesError {
     fn from(error: InvalidEndpointException) -> Self {
         Self::InvalidEndpointException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListGlobalTablesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -6,9 +6,9 @@
 use crate::dynamodb::error::LimitExceededException;
 use crate::dynamodb::types::ImportSummary;
 use crate::dynamodb::validation::{LIST_IMPORTS_INPUT, LIST_IMPORTS_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -70,6 +70,9 @@ pub struct ListImportsOutput {
 pub enum ListImportsError {
     /// There is no limit to the number of daily on-demand backups that can be taken.
     LimitExceededException(LimitExceededException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListImportsError {
@@ -77,6 +80,7 @@ impl ListImportsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -85,6 +89,7 @@ impl fmt::Display for ListImportsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -94,5 +99,11 @@ impl std::error::Error for ListImportsError {}
 impl From<LimitExceededException> for ListImportsError {
     fn from(error: LimitExceededException) -> Self {
         Self::LimitExceededException(error)
+    }
+}
+
+impl From<UnmodelledError> for ListImportsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -35,9 +35,9 @@ use crate::dynamodb::types::{
     ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{PUT_ITEM_INPUT, PUT_ITEM_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -324,6 +324,9 @@ pub enum PutItemError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// Operation was rejected because there is an ongoing transaction for the item.
     TransactionConflictException(TransactionConflictException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PutItemError {
@@ -347,6 +350,7 @@ impl PutItemError {
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionConflictException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -367,6 +371,7 @@ impl fmt::Display for PutItemError {
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionConflictException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -424,5 +429,11 @@ impl From<ResourceNotFoundException> for PutItemError {
 impl From<TransactionConflictException> for PutItemError {
     fn from(error: TransactionConflictException) -> Self {
         Self::TransactionConflictException(error)
+    }
+}
+
+impl From<UnmodelledError> for PutItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -20,9 +20,9 @@ use crate::dynamodb::error::{
     PolicyNotFoundException, ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::validation::{PUT_RESOURCE_POLICY_INPUT, PUT_RESOURCE_POLICY_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -129,6 +129,9 @@ pub enum PutResourcePolicyError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl PutResourcePolicyError {
@@ -141,6 +144,7 @@ impl PutResourcePolicyError {
             Self::PolicyNotFoundException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -154,6 +158,7 @@ impl fmt::Display for PutResourcePolicyError {
             Self::PolicyNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -193,5 +198,11 @@ impl From<ResourceInUseException> for PutResourcePolicyError {
 impl From<ResourceNotFoundException> for PutResourcePolicyError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for PutResourcePolicyError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -27,9 +27,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     RESTORE_TABLE_FROM_BACKUP_INPUT, RESTORE_TABLE_FROM_BACKUP_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -150,6 +150,9 @@ pub enum RestoreTableFromBackupError {
     TableAlreadyExistsException(TableAlreadyExistsException),
     /// A target table with the specified name is either being created or deleted.
     TableInUseException(TableInUseException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RestoreTableFromBackupError {
@@ -163,6 +166,7 @@ impl RestoreTableFromBackupError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::TableAlreadyExistsException(error) => modelled_error(protocol, error),
             Self::TableInUseException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -177,6 +181,7 @@ impl fmt::Display for RestoreTableFromBackupError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::TableAlreadyExistsException(error) => fmt::Display::fmt(error, f),
             Self::TableInUseException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -222,5 +227,11 @@ impl From<TableAlreadyExistsException> for RestoreTableFromBackupError {
 impl From<TableInUseException> for RestoreTableFromBackupError {
     fn from(error: TableInUseException) -> Self {
         Self::TableInUseException(error)
+    }
+}
+
+impl From<UnmodelledError> for RestoreTableFromBackupError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

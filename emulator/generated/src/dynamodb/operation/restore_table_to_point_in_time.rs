@@ -41,9 +41,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT,
 };
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
-use crate::runtime::{Operation, Timestamp};
+use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -204,6 +204,9 @@ pub enum RestoreTableToPointInTimeError {
     TableInUseException(TableInUseException),
     /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
     TableNotFoundException(TableNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl RestoreTableToPointInTimeError {
@@ -220,6 +223,7 @@ impl RestoreTableToPointInTimeError {
             Self::TableAlreadyExistsException(error) => modelled_error(protocol, error),
             Self::TableInUseException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -237,6 +241,7 @@ impl fmt::Display for RestoreTableToPointInTimeError {
             Self::TableAlreadyExistsException(error) => fmt::Display::fmt(error, f),
             Self::TableInUseException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -288,5 +293,11 @@ impl From<TableInUseException> for RestoreTableToPointInTimeError {
 impl From<TableNotFoundException> for RestoreTableToPointInTimeError {
     fn from(error: TableNotFoundException) -> Self {
         Self::TableNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for RestoreTableToPointInTimeError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -24,9 +24,9 @@ use crate::dynamodb::types::{
     ConsumedCapacity, ItemResponse, ReturnConsumedCapacity, TransactGetItem,
 };
 use crate::dynamodb::validation::{TRANSACT_GET_ITEMS_INPUT, TRANSACT_GET_ITEMS_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -116,6 +116,9 @@ pub enum TransactGetItemsError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// The entire transaction request was canceled.
     TransactionCanceledException(TransactionCanceledException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl TransactGetItemsError {
@@ -130,6 +133,7 @@ impl TransactGetItemsError {
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionCanceledException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -145,6 +149,7 @@ impl fmt::Display for TransactGetItemsError {
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionCanceledException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -184,5 +189,11 @@ impl From<ResourceNotFoundException> for TransactGetItemsError {
 impl From<TransactionCanceledException> for TransactGetItemsError {
     fn from(error: TransactionCanceledException) -> Self {
         Self::TransactionCanceledException(error)
+    }
+}
+
+impl From<UnmodelledError> for TransactGetItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -53,9 +53,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     TRANSACT_WRITE_ITEMS_INPUT, TRANSACT_WRITE_ITEMS_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -217,6 +217,9 @@ pub enum TransactWriteItemsError {
     TransactionCanceledException(TransactionCanceledException),
     /// The transaction with the given request token is already in progress.
     TransactionInProgressException(TransactionInProgressException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl TransactWriteItemsError {
@@ -237,6 +240,7 @@ impl TransactWriteItemsError {
             Self::TransactionInProgressException(error) => {
                 modelled_error(protocol, error)
             }
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -256,6 +260,7 @@ impl fmt::Display for TransactWriteItemsError {
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionCanceledException(error) => fmt::Display::fmt(error, f),
             Self::TransactionInProgressException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -307,5 +312,11 @@ impl From<TransactionCanceledException> for TransactWriteItemsError {
 impl From<TransactionInProgressException> for TransactWriteItemsError {
     fn from(error: TransactionInProgressException) -> Self {
         Self::TransactionInProgressException(error)
+    }
+}
+
+impl From<UnmodelledError> for TransactWriteItemsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

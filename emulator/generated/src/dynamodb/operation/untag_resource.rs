@@ -20,9 +20,9 @@ use crate::dynamodb::error::{
     ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::validation::UNTAG_RESOURCE_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -81,6 +81,9 @@ pub enum UntagResourceError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UntagResourceError {
@@ -92,6 +95,7 @@ impl UntagResourceError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -104,6 +108,7 @@ impl fmt::Display for UntagResourceError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -137,5 +142,11 @@ impl From<ResourceInUseException> for UntagResourceError {
 impl From<ResourceNotFoundException> for UntagResourceError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UntagResourceError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -13,9 +13,9 @@ use crate::dynamodb::types::{ContributorInsightsAction, ContributorInsightsStatu
 use crate::dynamodb::validation::{
     UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -86,6 +86,9 @@ pub enum UpdateContributorInsightsError {
     InternalServerError(InternalServerError),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateContributorInsightsError {
@@ -94,6 +97,7 @@ impl UpdateContributorInsightsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -103,6 +107,7 @@ impl fmt::Display for UpdateContributorInsightsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -118,5 +123,11 @@ impl From<InternalServerError> for UpdateContributorInsightsError {
 impl From<ResourceNotFoundException> for UpdateContributorInsightsError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateContributorInsightsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

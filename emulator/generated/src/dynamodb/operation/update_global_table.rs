@@ -36,9 +36,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::types::{GlobalTableDescription, ReplicaUpdate};
 use crate::dynamodb::validation::{UPDATE_GLOBAL_TABLE_INPUT, UPDATE_GLOBAL_TABLE_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -123,6 +123,9 @@ pub enum UpdateGlobalTableError {
     ReplicaNotFoundException(ReplicaNotFoundException),
     /// A source table with the name `TableName` does not currently exist within the subscriber's account or the subscriber is operating in the wrong Amazon Web Services Region.
     TableNotFoundException(TableNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateGlobalTableError {
@@ -135,6 +138,7 @@ impl UpdateGlobalTableError {
             Self::ReplicaAlreadyExistsException(error) => modelled_error(protocol, error),
             Self::ReplicaNotFoundException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -148,6 +152,7 @@ impl fmt::Display for UpdateGlobalTableError {
             Self::ReplicaAlreadyExistsException(error) => fmt::Display::fmt(error, f),
             Self::ReplicaNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -187,5 +192,11 @@ impl From<ReplicaNotFoundException> for UpdateGlobalTableError {
 impl From<TableNotFoundException> for UpdateGlobalTableError {
     fn from(error: TableNotFoundException) -> Self {
         Self::TableNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateGlobalTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

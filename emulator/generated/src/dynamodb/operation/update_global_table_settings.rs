@@ -25,9 +25,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -153,6 +153,9 @@ pub enum UpdateGlobalTableSettingsError {
     ReplicaNotFoundException(ReplicaNotFoundException),
     /// The operation conflicts with the resource's availability.
     ResourceInUseException(ResourceInUseException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateGlobalTableSettingsError {
@@ -166,6 +169,7 @@ impl UpdateGlobalTableSettingsError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ReplicaNotFoundException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -180,6 +184,7 @@ impl fmt::Display for UpdateGlobalTableSettingsError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ReplicaNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -225,5 +230,11 @@ impl From<ReplicaNotFoundException> for UpdateGlobalTableSettingsError {
 impl From<ResourceInUseException> for UpdateGlobalTableSettingsError {
     fn from(error: ResourceInUseException) -> Self {
         Self::ResourceInUseException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateGlobalTableSettingsError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

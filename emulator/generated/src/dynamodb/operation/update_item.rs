@@ -20,9 +20,9 @@ use crate::dynamodb::types::{
     ReturnItemCollectionMetrics, ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{UPDATE_ITEM_INPUT, UPDATE_ITEM_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -363,6 +363,9 @@ pub enum UpdateItemError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// Operation was rejected because there is an ongoing transaction for the item.
     TransactionConflictException(TransactionConflictException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateItemError {
@@ -386,6 +389,7 @@ impl UpdateItemError {
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionConflictException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -406,6 +410,7 @@ impl fmt::Display for UpdateItemError {
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionConflictException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -463,5 +468,11 @@ impl From<ResourceNotFoundException> for UpdateItemError {
 impl From<TransactionConflictException> for UpdateItemError {
     fn from(error: TransactionConflictException) -> Self {
         Self::TransactionConflictException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateItemError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

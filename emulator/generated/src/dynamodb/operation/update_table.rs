@@ -27,9 +27,9 @@ use crate::dynamodb::types::{
     StreamSpecification, TableClass, TableDescription, WarmThroughput,
 };
 use crate::dynamodb::validation::{UPDATE_TABLE_INPUT, UPDATE_TABLE_OUTPUT};
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -209,6 +209,9 @@ pub enum UpdateTableError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateTableError {
@@ -220,6 +223,7 @@ impl UpdateTableError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -232,6 +236,7 @@ impl fmt::Display for UpdateTableError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -265,5 +270,11 @@ impl From<ResourceInUseException> for UpdateTableError {
 impl From<ResourceNotFoundException> for UpdateTableError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateTableError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

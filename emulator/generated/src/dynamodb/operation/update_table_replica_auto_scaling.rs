@@ -16,9 +16,9 @@ use crate::dynamodb::types::{
 use crate::dynamodb::validation::{
     UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
 };
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -99,6 +99,9 @@ pub enum UpdateTableReplicaAutoScalingError {
     ResourceInUseException(ResourceInUseException),
     /// The operation tried to access a nonexistent table or index.
     ResourceNotFoundException(ResourceNotFoundException),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl UpdateTableReplicaAutoScalingError {
@@ -109,6 +112,7 @@ impl UpdateTableReplicaAutoScalingError {
             Self::LimitExceededException(error) => modelled_error(protocol, error),
             Self::ResourceInUseException(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -120,6 +124,7 @@ impl fmt::Display for UpdateTableReplicaAutoScalingError {
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::ResourceInUseException(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -147,5 +152,11 @@ impl From<ResourceInUseException> for UpdateTableReplicaAutoScalingError {
 impl From<ResourceNotFoundException> for UpdateTableReplicaAutoScalingError {
     fn from(error: ResourceNotFoundException) -> Self {
         Self::ResourceNotFoundException(error)
+    }
+}
+
+impl From<UnmodelledError> for UpdateTableReplicaAutoScalingError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -20,9 +20,9 @@
 //! > **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name>)
 //! > in the *Amazon SQS Developer Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, OverLimit, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
@@ -109,6 +109,9 @@ pub enum AddPermissionError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl AddPermissionError {
@@ -121,6 +124,7 @@ impl AddPermissionError {
             Self::QueueDoesNotExist(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -134,6 +138,7 @@ impl fmt::Display for AddPermissionError {
             Self::QueueDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -173,5 +178,11 @@ impl From<RequestThrottled> for AddPermissionError {
 impl From<UnsupportedOperation> for AddPermissionError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for AddPermissionError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -11,9 +11,9 @@
 //! >   or a custom destination queue.
 //! > - Only one active message movement task is supported per queue at any given time.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
     UnsupportedOperation,
@@ -77,6 +77,9 @@ pub enum CancelMessageMoveTaskError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl CancelMessageMoveTaskError {
@@ -88,6 +91,7 @@ impl CancelMessageMoveTaskError {
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -100,6 +104,7 @@ impl fmt::Display for CancelMessageMoveTaskError {
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -133,5 +138,11 @@ impl From<ResourceNotFoundException> for CancelMessageMoveTaskError {
 impl From<UnsupportedOperation> for CancelMessageMoveTaskError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for CancelMessageMoveTaskError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

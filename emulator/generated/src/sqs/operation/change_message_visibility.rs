@@ -47,9 +47,9 @@
 //! > timeout value (not to the value you set using the `ChangeMessageVisibility` action) the next
 //! > time the message is received.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, MessageNotInflight, QueueDoesNotExist,
     ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
@@ -151,6 +151,9 @@ pub enum ChangeMessageVisibilityError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ChangeMessageVisibilityError {
@@ -164,6 +167,7 @@ impl ChangeMessageVisibilityError {
             Self::ReceiptHandleIsInvalid(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -178,6 +182,7 @@ impl fmt::Display for ChangeMessageVisibilityError {
             Self::ReceiptHandleIsInvalid(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -223,5 +228,11 @@ impl From<RequestThrottled> for ChangeMessageVisibilityError {
 impl From<UnsupportedOperation> for ChangeMessageVisibilityError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for ChangeMessageVisibilityError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -8,9 +8,9 @@
 //! > **Important:** Because the batch request can result in a combination of successful and unsuccessful actions,
 //! > you should check for batch errors even when the call returns an HTTP status code of `200`.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
     InvalidSecurity, QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest,
@@ -91,6 +91,9 @@ pub enum ChangeMessageVisibilityBatchError {
     TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ChangeMessageVisibilityBatchError {
@@ -106,6 +109,7 @@ impl ChangeMessageVisibilityBatchError {
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::TooManyEntriesInBatchRequest(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -122,6 +126,7 @@ impl fmt::Display for ChangeMessageVisibilityBatchError {
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::TooManyEntriesInBatchRequest(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -179,5 +184,11 @@ impl From<TooManyEntriesInBatchRequest> for ChangeMessageVisibilityBatchError {
 impl From<UnsupportedOperation> for ChangeMessageVisibilityBatchError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for ChangeMessageVisibilityBatchError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

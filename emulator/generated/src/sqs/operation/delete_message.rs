@@ -19,9 +19,9 @@
 //! > returned to you during a subsequent receive request. You should ensure that your application is
 //! > idempotent, so that receiving a message more than once does not cause issues.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidIdFormat, InvalidSecurity, QueueDoesNotExist,
     ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
@@ -90,6 +90,9 @@ pub enum DeleteMessageError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteMessageError {
@@ -103,6 +106,7 @@ impl DeleteMessageError {
             Self::ReceiptHandleIsInvalid(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -117,6 +121,7 @@ impl fmt::Display for DeleteMessageError {
             Self::ReceiptHandleIsInvalid(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -162,5 +167,11 @@ impl From<RequestThrottled> for DeleteMessageError {
 impl From<UnsupportedOperation> for DeleteMessageError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteMessageError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -7,9 +7,9 @@
 //! > **Important:** Because the batch request can result in a combination of successful and unsuccessful actions,
 //! > you should check for batch errors even when the call returns an HTTP status code of `200`.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
     InvalidSecurity, QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest,
@@ -86,6 +86,9 @@ pub enum DeleteMessageBatchError {
     TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteMessageBatchError {
@@ -101,6 +104,7 @@ impl DeleteMessageBatchError {
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::TooManyEntriesInBatchRequest(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -117,6 +121,7 @@ impl fmt::Display for DeleteMessageBatchError {
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::TooManyEntriesInBatchRequest(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -174,5 +179,11 @@ impl From<TooManyEntriesInBatchRequest> for DeleteMessageBatchError {
 impl From<UnsupportedOperation> for DeleteMessageBatchError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteMessageBatchError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -18,9 +18,9 @@
 //! >
 //! > The delete operation uses the HTTP `GET` verb.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
@@ -81,6 +81,9 @@ pub enum DeleteQueueError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl DeleteQueueError {
@@ -92,6 +95,7 @@ impl DeleteQueueError {
             Self::QueueDoesNotExist(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -104,6 +108,7 @@ impl fmt::Display for DeleteQueueError {
             Self::QueueDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -137,5 +142,11 @@ impl From<RequestThrottled> for DeleteQueueError {
 impl From<UnsupportedOperation> for DeleteQueueError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for DeleteQueueError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -14,9 +14,9 @@
 //! For more information about using dead-letter queues, see [Using Amazon SQS Dead-Letter Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-dead-letter-queues.html>)
 //! in the *Amazon SQS Developer Guide*.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
@@ -95,6 +95,9 @@ pub enum ListDeadLetterSourceQueuesError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ListDeadLetterSourceQueuesError {
@@ -106,6 +109,7 @@ impl ListDeadLetterSourceQueuesError {
             Self::QueueDoesNotExist(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -118,6 +122,7 @@ impl fmt::Display for ListDeadLetterSourceQueuesError {
             Self::QueueDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -151,5 +156,11 @@ impl From<RequestThrottled> for ListDeadLetterSourceQueuesError {
 impl From<UnsupportedOperation> for ListDeadLetterSourceQueuesError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for ListDeadLetterSourceQueuesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -33,9 +33,9 @@
 //! > **Note:** In the future, new attributes might be added. If you write code that calls this action, we
 //! > recommend that you structure your code so that it can handle new attributes gracefully.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage,
     KmsInvalidState, KmsNotFound, KmsOptInRequired, KmsThrottled, OverLimit,
@@ -303,6 +303,9 @@ pub enum ReceiveMessageError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl ReceiveMessageError {
@@ -322,6 +325,7 @@ impl ReceiveMessageError {
             Self::QueueDoesNotExist(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -342,6 +346,7 @@ impl fmt::Display for ReceiveMessageError {
             Self::QueueDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -423,5 +428,11 @@ impl From<RequestThrottled> for ReceiveMessageError {
 impl From<UnsupportedOperation> for ReceiveMessageError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for ReceiveMessageError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

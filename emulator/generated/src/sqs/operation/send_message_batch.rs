@@ -25,9 +25,9 @@
 //! If you don't specify the `DelaySeconds` parameter for an entry, Amazon SQS uses the default
 //! value for the queue.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     BatchEntryIdsNotDistinct, BatchRequestTooLong, EmptyBatchRequest, InvalidAddress,
     InvalidBatchEntryId, InvalidSecurity, KmsAccessDenied, KmsDisabled,
@@ -141,6 +141,9 @@ pub enum SendMessageBatchError {
     TooManyEntriesInBatchRequest(TooManyEntriesInBatchRequest),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl SendMessageBatchError {
@@ -164,6 +167,7 @@ impl SendMessageBatchError {
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::TooManyEntriesInBatchRequest(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -188,6 +192,7 @@ impl fmt::Display for SendMessageBatchError {
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::TooManyEntriesInBatchRequest(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -293,5 +298,11 @@ impl From<TooManyEntriesInBatchRequest> for SendMessageBatchError {
 impl From<UnsupportedOperation> for SendMessageBatchError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for SendMessageBatchError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

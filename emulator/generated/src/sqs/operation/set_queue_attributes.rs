@@ -15,9 +15,9 @@
 //! > - To remove the ability to change queue permissions, you must deny permission to the `AddPermission`, `RemovePermission`,
 //! >   and `SetQueueAttributes` actions in your IAM policy.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity,
     OverLimit, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
@@ -198,6 +198,9 @@ pub enum SetQueueAttributesError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl SetQueueAttributesError {
@@ -212,6 +215,7 @@ impl SetQueueAttributesError {
             Self::QueueDoesNotExist(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -227,6 +231,7 @@ impl fmt::Display for SetQueueAttributesError {
             Self::QueueDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -278,5 +283,11 @@ impl From<RequestThrottled> for SetQueueAttributesError {
 impl From<UnsupportedOperation> for SetQueueAttributesError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for SetQueueAttributesError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -13,9 +13,9 @@
 //! >   or a custom destination queue.
 //! > - Only one active message movement task is supported per queue at any given time.
 
-use crate::runtime::Operation;
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
+use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
     UnsupportedOperation,
@@ -98,6 +98,9 @@ pub enum StartMessageMoveTaskError {
     ResourceNotFoundException(ResourceNotFoundException),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl StartMessageMoveTaskError {
@@ -109,6 +112,7 @@ impl StartMessageMoveTaskError {
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -121,6 +125,7 @@ impl fmt::Display for StartMessageMoveTaskError {
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -154,5 +159,11 @@ impl From<ResourceNotFoundException> for StartMessageMoveTaskError {
 impl From<UnsupportedOperation> for StartMessageMoveTaskError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for StartMessageMoveTaskError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }

@@ -17,9 +17,9 @@
 //! > **Note:** Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name>)
 //! > in the *Amazon SQS Developer Guide*.
 
-use crate::runtime::service::{AwsJson, Response, modelled_error};
+use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Operation, Unit};
+use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
@@ -81,6 +81,9 @@ pub enum TagQueueError {
     RequestThrottled(RequestThrottled),
     /// Error code 400.
     UnsupportedOperation(UnsupportedOperation),
+    /// An error the model does not list for this operation, such as the
+    /// `ValidationException` or `ThrottlingException` AWS services share.
+    Unmodelled(UnmodelledError),
 }
 
 impl TagQueueError {
@@ -92,6 +95,7 @@ impl TagQueueError {
             Self::QueueDoesNotExist(error) => modelled_error(protocol, error),
             Self::RequestThrottled(error) => modelled_error(protocol, error),
             Self::UnsupportedOperation(error) => modelled_error(protocol, error),
+            Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
 }
@@ -104,6 +108,7 @@ impl fmt::Display for TagQueueError {
             Self::QueueDoesNotExist(error) => fmt::Display::fmt(error, f),
             Self::RequestThrottled(error) => fmt::Display::fmt(error, f),
             Self::UnsupportedOperation(error) => fmt::Display::fmt(error, f),
+            Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
 }
@@ -137,5 +142,11 @@ impl From<RequestThrottled> for TagQueueError {
 impl From<UnsupportedOperation> for TagQueueError {
     fn from(error: UnsupportedOperation) -> Self {
         Self::UnsupportedOperation(error)
+    }
+}
+
+impl From<UnmodelledError> for TagQueueError {
+    fn from(error: UnmodelledError) -> Self {
+        Self::Unmodelled(error)
     }
 }
