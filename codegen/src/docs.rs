@@ -356,10 +356,17 @@ fn escape_text(text: &str) -> String {
     while !rest.is_empty() {
         let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
         let word = &rest[..word_end];
-        if word.starts_with("http://") || word.starts_with("https://") {
-            let url = word.trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+        // A URL may follow punctuation: `"https://..."`, `(https://...)`.
+        let url_start = ["http://", "https://"]
+            .iter()
+            .filter_map(|scheme| word.find(scheme))
+            .min()
+            .filter(|&at| !word[..at].chars().any(char::is_alphanumeric));
+        if let Some(at) = url_start {
+            let url = word[at..].trim_end_matches(['.', ',', ';', ':', ')', '"', '\'']);
+            out.push_str(&escape_chars(&word[..at]));
             out.push_str(&format!("<{url}>"));
-            out.push_str(&escape_chars(&word[url.len()..]));
+            out.push_str(&escape_chars(&word[at + url.len()..]));
         } else {
             out.push_str(&escape_chars(word));
         }
@@ -497,6 +504,14 @@ mod tests {
         assert_eq!(
             md(html),
             "The parameters.\n\n> **Note:** `TaskParameters` has been deprecated, see MaintenanceWindowTaskInvocationParameters.\n\n- `Key`: string\n- Value: strings"
+        );
+    }
+
+    #[test]
+    fn quoted_urls_are_links_too() {
+        assert_eq!(
+            md("<p>see \"https://docs.aws.amazon.com/a.html\" (Guide) or (https://example.com/b).</p>"),
+            "see \"<https://docs.aws.amazon.com/a.html>\" (Guide) or (<https://example.com/b>)."
         );
     }
 

@@ -122,8 +122,8 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     derives.push(quote! { PartialEq });
     derives.push(cx.item("serde::Serialize"));
     derives.push(cx.item("serde::Deserialize"));
-    let fmt = cx.std("fmt");
     let debug_impl = (!derive_debug).then(|| {
+        let fmt = cx.std("fmt");
         let redacted = cx.runtime("Redacted");
         let wire_name = &shape.rust_name;
         let entries = s.members.iter().map(|m| {
@@ -144,6 +144,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         }
     });
     let error_impls = s.error.as_ref().map(|info| {
+        let fmt = cx.std("fmt");
         let (error_shape, fault) = (cx.runtime("ErrorShape"), cx.runtime("Fault"));
         let wire_name = &shape.name;
         let status = proc_macro2::Literal::u16_unsuffixed(info.http_status);
