@@ -43,25 +43,45 @@ pub struct FileCx<'a> {
     here: Option<Placement>,
     /// Names model items take in the file's scope (assigned by the name
     /// pass): a std or runtime item with one of these names is written by
-    /// its full path.
+    /// its full path. Every file may import the statics of `validation.rs`,
+    /// so their names count too.
     scope: &'a BTreeSet<String>,
+    statics: &'a BTreeSet<String>,
     /// Module path -> names imported from it.
     imports: RefCell<BTreeMap<String, BTreeSet<String>>>,
 }
 
 impl<'a> FileCx<'a> {
     pub fn new(service: &'a Service, here: Placement) -> Self {
-        FileCx { service, here: Some(here), scope: &service.type_scope, imports: RefCell::new(BTreeMap::new()) }
+        FileCx {
+            service,
+            here: Some(here),
+            scope: &service.type_scope,
+            statics: &service.validation.scope,
+            imports: RefCell::new(BTreeMap::new()),
+        }
     }
 
     /// A context for a module that holds no shapes (`service.rs`).
     pub fn without_shapes(service: &'a Service) -> Self {
-        FileCx { service, here: None, scope: &service.type_scope, imports: RefCell::new(BTreeMap::new()) }
+        FileCx {
+            service,
+            here: None,
+            scope: &service.type_scope,
+            statics: &service.validation.scope,
+            imports: RefCell::new(BTreeMap::new()),
+        }
     }
 
     /// A context for `validation.rs`, whose scope holds its statics.
     pub fn validation(service: &'a Service) -> Self {
-        FileCx { service, here: None, scope: &service.validation.scope, imports: RefCell::new(BTreeMap::new()) }
+        FileCx {
+            service,
+            here: None,
+            scope: &service.validation.scope,
+            statics: &service.validation.scope,
+            imports: RefCell::new(BTreeMap::new()),
+        }
     }
 
     /// Records that the file uses `name` from `path`.
@@ -80,7 +100,7 @@ impl<'a> FileCx<'a> {
     /// (`skip_serializing_if = "Option::is_none"`).
     pub fn item_path(&self, path: &str) -> String {
         let (module, name) = path.rsplit_once("::").expect("a path with a module");
-        if self.scope.contains(name) {
+        if self.scope.contains(name) || self.statics.contains(name) {
             return if path.starts_with("crate::") { path.to_string() } else { format!("::{path}") };
         }
         if !PRELUDE.contains(&path) {

@@ -228,8 +228,9 @@ fn name_operation_modules(service: &mut Service, warnings: &mut Diagnostics) {
 
 fn name_statics(service: &mut Service, warnings: &mut Diagnostics) {
     let mut statics = Scope::new("static", Case::Screaming);
-    // The lookup functions share the module.
-    statics.taken.extend(["input_schema".to_string(), "output_schema".to_string()]);
+    // The lookup functions share the module; `service.rs`, which imports
+    // statics, defines `PROTOCOL`.
+    statics.taken.extend(["input_schema", "output_schema", "PROTOCOL"].map(String::from));
     let plan = &mut service.validation;
     for (id, name) in &mut plan.shapes {
         let shape = &service.shapes[id];
