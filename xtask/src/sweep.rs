@@ -88,8 +88,10 @@ fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
         return Ok(());
     }
     let manifest = dir.join("Cargo.toml");
+    // Only the diagnostics matter: without debug info and incremental state
+    // a hundred crates take a fraction of the disk (tens of GB otherwise).
     let text = format!(
-        "# Written by `cargo xtask sweep --build`; thrown away by the next run.\n[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n",
+        "# Written by `cargo xtask sweep --build`; thrown away by the next run.\n[workspace]\nresolver = \"3\"\nmembers = [\n{}]\n\n[profile.dev]\ndebug = false\nincremental = false\n",
         members.concat()
     );
     fs::write(&manifest, text).map_err(|e| io_error(&manifest, e))?;
@@ -99,6 +101,8 @@ fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
     if !lock.exists() {
         fs::copy(root.join("Cargo.lock"), &lock).map_err(|e| io_error(&lock, e))?;
     }
+
+    remove_earlier_crates(&dir.join("target")).map_err(|(path, e)| io_error(&path, e))?;
 
     let steps: [(&str, Outcome, &[&str]); 3] = [
         ("build", Outcome::BuildFailed, &["build", "--workspace", "--keep-going", "--message-format=json"]),
@@ -138,6 +142,28 @@ fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
                 }
                 None => {}
             }
+        }
+    }
+    Ok(())
+}
+
+/// Removes what earlier sweeps built for their own crates (all named
+/// `sweep-*`), keeping the dependencies: a sweep of another directory would
+/// otherwise add its crates to the last one's, run after run.
+fn remove_earlier_crates(target: &Path) -> Result<(), (std::path::PathBuf, io::Error)> {
+    let dirs = ["debug/deps", "debug/.fingerprint", "debug/build", "debug/incremental", "doc"];
+    for dir in dirs.map(|d| target.join(d)) {
+        let Ok(entries) = fs::read_dir(&dir) else { continue }; // not built yet
+        for entry in entries {
+            let entry = entry.map_err(|e| (dir.clone(), e))?;
+            let name = entry.file_name();
+            let name = name.to_string_lossy();
+            if !["sweep_", "sweep-", "libsweep_"].iter().any(|prefix| name.starts_with(prefix)) {
+                continue;
+            }
+            let path = entry.path();
+            let removed = if path.is_dir() { fs::remove_dir_all(&path) } else { fs::remove_file(&path) };
+            removed.map_err(|e| (path, e))?;
         }
     }
     Ok(())
@@ -213,6 +239,32 @@ fn error_text(diagnostic: &Value) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn earlier_sweep_crates_are_removed_and_dependencies_kept() {
+        let target = std::env::temp_dir().join(format!("xtask-sweep-clean-{}", std::process::id()));
+        let kept = ["debug/deps/libserde-1a2b.rlib", "debug/.fingerprint/serde-1a2b/lib", "doc/serde/index.html"];
+        let removed = [
+            "debug/deps/libsweep_kms-3c4d.rlib",
+            "debug/deps/sweep_kms-3c4d.d",
+            "debug/.fingerprint/sweep-kms-3c4d/lib",
+            "debug/incremental/sweep_kms-5e6f/s-1",
+            "doc/sweep_kms/index.html",
+        ];
+        for file in kept.iter().chain(&removed).map(|f| target.join(f)) {
+            fs::create_dir_all(file.parent().unwrap()).unwrap();
+            fs::write(&file, "x").unwrap();
+        }
+        remove_earlier_crates(&target).unwrap();
+        for file in kept {
+            assert!(target.join(file).exists(), "{file} was removed");
+        }
+        for file in removed {
+            assert!(!target.join(file).exists(), "{file} is still there");
+        }
+        assert!(!target.join("doc/sweep_kms").exists() && !target.join("debug/.fingerprint/sweep-kms-3c4d").exists());
+        fs::remove_dir_all(&target).unwrap();
+    }
 
     #[test]
     fn errors_are_attributed_to_their_crate() {
