@@ -42,6 +42,28 @@ pub struct Settings {
     /// `[dev-dependencies]` entries (name, version requirement) for the
     /// crate's hand-written tests.
     pub dev_dependencies: Vec<(String, String)>,
+    /// Where the crate finds the runtime crate it re-exports as `runtime`.
+    pub runtime: RuntimeSource,
+}
+
+/// The runtime crate's package name: what every generated crate depends on.
+pub const RUNTIME_CRATE: &str = "awsgen-runtime";
+
+/// The version of the runtime crate that this generator writes code for; a
+/// generated crate requires it (`awsgen-runtime = "0.1.0"`, Cargo's caret
+/// requirement).
+pub const RUNTIME_VERSION: &str = "0.1.0";
+
+/// Where a generated crate finds the runtime crate.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum RuntimeSource {
+    /// A directory, as the generated `Cargo.toml` writes it: relative to the
+    /// generated crate, or absolute.
+    Path(String),
+    /// A registry (crates.io, or the one the user's Cargo is set up for),
+    /// by version alone.
+    #[default]
+    Registry,
 }
 
 /// The files of a generated crate, and the warnings found on the way.
@@ -74,11 +96,12 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
             crate_name: crate_name.to_string(),
             standalone: false,
             dev_dependencies: dev_dependencies.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect(),
+            runtime: RuntimeSource::Path(relative_path(Path::new(out), Path::new("runtime"))),
         },
     };
     vec![
-        // generated/tests snapshot validation bodies with insta.
-        target("specs", "generated", "generated", &[("insta", "1.43.1")]),
+        // generated/tests read JSON and snapshot validation bodies with insta.
+        target("specs", "generated", "generated", &[("insta", "1.43.1"), ("serde_json", "1.0.140")]),
         target(
             "conformance/smithy-validation/rest_json_validation",
             "conformance/validation-suite",
@@ -89,6 +112,19 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
         // DynamoDB and SQS, whole, for the emulator's example server.
         target("emulator/specs", "emulator/generated", "emulator-generated", &[]),
     ]
+}
+
+/// The path from directory `from` to directory `to`, both relative to the
+/// same root and free of `..`, with `/` separators (as `Cargo.toml` writes
+/// paths): `generated` to `runtime` is `../runtime`.
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<_> = from.components().collect();
+    let to: Vec<_> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let up = std::iter::repeat_n("..".to_string(), from.len() - common);
+    let down = to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let parts: Vec<String> = up.chain(down).collect();
+    if parts.is_empty() { ".".to_string() } else { parts.join("/") }
 }
 
 /// The spec directories under `spec`: `spec` itself when it holds `*.json`

@@ -21,7 +21,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use serde_json::Value;
 
 use crate::diagnostic::Diagnostics;
-use crate::{Generated, Settings, import};
+use crate::{Generated, RuntimeSource, Settings, import};
 
 /// What a JSON file holds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +208,8 @@ pub struct Options {
     pub protocols: Option<BTreeSet<String>>,
     /// Keep each generated crate in its row, for the caller to build.
     pub keep_files: bool,
+    /// Where the generated crates find the runtime crate.
+    pub runtime: RuntimeSource,
 }
 
 /// The result of a sweep: one row per model, sorted by service.
@@ -578,7 +580,12 @@ fn sweep_file(path: &Path, file: &Path, crate_name: &str, options: &Options) -> 
     // As if imported into a spec directory named after the service; errors
     // name the model file, where the shapes really are.
     let dir = PathBuf::from(&name);
-    let settings = Settings { crate_name: crate_name.to_string(), standalone: false, dev_dependencies: Vec::new() };
+    let settings = Settings {
+        crate_name: crate_name.to_string(),
+        standalone: false,
+        dev_dependencies: Vec::new(),
+        runtime: options.runtime.clone(),
+    };
     match catch(|| crate::generate_files(&dir, &files, &settings)) {
         Ok(Ok(generated)) => {
             if options.keep_files {

@@ -9,7 +9,8 @@ use common::root;
 
 #[test]
 fn every_aws_json_model_generates() {
-    let options = Options { protocols: Some(parse_protocols("awsJson").unwrap()), keep_files: false };
+    let options =
+        Options { protocols: Some(parse_protocols("awsJson").unwrap()), keep_files: false, ..Options::default() };
     let result = sweep(&root().join("models/aws"), &options, &|_| {}).unwrap();
     println!("{}", result.summary());
     let failures: Vec<String> = result

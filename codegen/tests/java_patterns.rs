@@ -9,9 +9,8 @@ mod common;
 use codegen::pattern::parse::{ClassItem, Node, Set, parse_in};
 use codegen::pattern::{Dialect, Engine, Pattern};
 
-#[path = "../runtime/pattern.rs"]
-#[allow(dead_code)]
-mod runtime_pattern;
+// What generated crates run.
+use awsgen_runtime::validate::Pattern as Matcher;
 
 fn fixtures() -> Vec<(String, String)> {
     let path = common::root().join("codegen/tests/fixtures/java-patterns.txt");
@@ -179,13 +178,11 @@ fn the_engines_agree_with_the_ecma_form_of_the_reading() {
         let pattern = Pattern::parse(source).unwrap();
         let node = parse_in(source, Dialect::Java).unwrap().node;
         let matcher = match &pattern.engine {
-            Engine::Linear(translated) => runtime_pattern::Pattern::linear(leak(source), leak(translated)),
+            Engine::Linear(translated) => Matcher::linear(leak(source), leak(translated)),
             Engine::Counted { each, min, max } => {
-                runtime_pattern::Pattern::counted(leak(source), leak(each), *min as usize, *max as usize)
+                Matcher::counted(leak(source), leak(each), *min as usize, *max as usize)
             }
-            Engine::Backtracking => {
-                runtime_pattern::Pattern::backtracking(leak(source), leak(&pattern.ecma), leak(&pattern.flags))
-            }
+            Engine::Backtracking => Matcher::backtracking(leak(source), leak(&pattern.ecma), leak(&pattern.flags)),
         };
         let ecma = regress::Regex::with_flags(&pattern.ecma, pattern.flags.as_str()).unwrap();
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ (i as u64 + 1));

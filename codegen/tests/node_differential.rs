@@ -5,7 +5,7 @@
 //! match) and then mutated with characters chosen where ECMA-262 and other
 //! engines differ: Unicode white space, line terminators, non-ASCII
 //! letters and digits, case-folding oddities (`ſ`, the Kelvin sign). Our
-//! side is the runtime's own matcher (`runtime/pattern.rs`, compiled here)
+//! side is the runtime's own matcher (`awsgen_runtime::validate::Pattern`)
 //! fed what the generator emits; Node's side is `new RegExp(ecma, flags)`.
 //!
 //! Only what ECMA-262 defines is compared: patterns read as Java (which
@@ -26,9 +26,8 @@ use codegen::pattern::parse::{ClassItem, Node, Set};
 use codegen::pattern::{Dialect, Engine, Pattern};
 use serde_json::{Value, json};
 
-#[path = "../runtime/pattern.rs"]
-#[allow(dead_code)]
-mod runtime_pattern;
+// What generated crates run.
+use awsgen_runtime::validate::Pattern as Matcher;
 
 /// Every `smithy.api#pattern` value in a JSON AST document.
 fn patterns_in(value: &Value, out: &mut BTreeSet<String>) {
@@ -174,13 +173,11 @@ fn inputs_for(pattern: &Pattern, seed: u64) -> Vec<String> {
 /// Our verdicts, with the matcher the generated crate uses.
 fn ours(pattern: &Pattern, inputs: &[String]) -> Vec<bool> {
     let matcher = match &pattern.engine {
-        Engine::Linear(translated) => runtime_pattern::Pattern::linear(leak(&pattern.source), leak(translated)),
+        Engine::Linear(translated) => Matcher::linear(leak(&pattern.source), leak(translated)),
         Engine::Counted { each, min, max } => {
-            runtime_pattern::Pattern::counted(leak(&pattern.source), leak(each), *min as usize, *max as usize)
+            Matcher::counted(leak(&pattern.source), leak(each), *min as usize, *max as usize)
         }
-        Engine::Backtracking => {
-            runtime_pattern::Pattern::backtracking(leak(&pattern.source), leak(&pattern.ecma), leak(&pattern.flags))
-        }
+        Engine::Backtracking => Matcher::backtracking(leak(&pattern.source), leak(&pattern.ecma), leak(&pattern.flags)),
     };
     inputs.iter().map(|input| matcher.is_match(input)).collect()
 }

@@ -127,7 +127,8 @@ fn sweeps_every_model_and_reports_each() {
 #[test]
 fn protocols_filter_and_generated_crates_are_workspace_members() {
     let dir = models();
-    let options = Options { protocols: Some(parse_protocols("awsJson").unwrap()), keep_files: true };
+    let options =
+        Options { protocols: Some(parse_protocols("awsJson").unwrap()), keep_files: true, ..Options::default() };
     let result = sweep(dir.path(), &options, &|_| {}).unwrap();
     let services: Vec<&str> = result.rows.iter().map(|r| r.service.as_str()).collect();
     // The model that is not JSON cannot be told apart by protocol: it stays.

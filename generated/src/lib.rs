@@ -6,7 +6,7 @@
 //! - [`ssm`]: Amazon Simple Systems Manager (SSM) (`AmazonSSM`, version 2014-11-06).
 #![forbid(unsafe_code)]
 
-pub mod runtime;
+pub use ::awsgen_runtime as runtime;
 
 /// Amazon Simple Systems Manager (SSM) (`AmazonSSM`, version 2014-11-06).
 pub mod ssm;

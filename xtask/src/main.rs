@@ -11,10 +11,10 @@ use std::{env, fs, io};
 
 use codegen::stale::{OWNED_DIRS, Stale, stale_files};
 use codegen::sweep::read_model;
-use codegen::{Generated, Settings};
+use codegen::{Generated, RuntimeSource, Settings};
 
 const USAGE: &str = "\
-usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME]]
+usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME] [--runtime-path DIR | --runtime-registry]]
        cargo xtask import (--smithy FILE | --botocore FILE) [--operations A,B] [--out DIR]
        cargo xtask sweep DIR [--build] [--protocol P[,P...]]
        cargo xtask conformance
@@ -26,6 +26,10 @@ codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
   --spec DIR         a service's spec directory, or a directory of them
   --out DIR          where to write a standalone crate (its own workspace)
   --crate-name NAME  the package name (default: the --out directory's name)
+  --runtime-path DIR the runtime crate (awsgen-runtime) the crate depends on, as
+                     its Cargo.toml writes it (relative to the crate, or
+                     absolute); default: this workspace's runtime/, absolute
+  --runtime-registry depend on the runtime crate by version, from a registry
   --check            write nothing; fail and list the files that are out of date
 import       brings a service model into a spec directory: a Smithy JSON AST
              file, or a botocore service-2.json (plain or .gz) converted to
@@ -52,6 +56,8 @@ struct Args {
     /// `--spec` with `--out`; `None` means the workspace's own crates.
     target: Option<(PathBuf, PathBuf)>,
     crate_name: Option<String>,
+    /// Where a `--out` crate finds the runtime crate.
+    runtime: RuntimeSource,
 }
 
 fn main() -> ExitCode {
@@ -94,7 +100,7 @@ fn root() -> PathBuf {
 }
 
 fn parse(args: &[String]) -> Result<Args, String> {
-    let (mut check, mut spec, mut out, mut crate_name) = (false, None, None, None);
+    let (mut check, mut spec, mut out, mut crate_name, mut runtime) = (false, None, None, None, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         let mut value = |flag: &str| args.next().cloned().ok_or_else(|| format!("{flag} needs a value"));
@@ -103,15 +109,21 @@ fn parse(args: &[String]) -> Result<Args, String> {
             "--spec" => spec = Some(PathBuf::from(value("--spec")?)),
             "--out" => out = Some(PathBuf::from(value("--out")?)),
             "--crate-name" => crate_name = Some(value("--crate-name")?),
+            "--runtime-path" if runtime.is_none() => runtime = Some(RuntimeSource::Path(value("--runtime-path")?)),
+            "--runtime-registry" if runtime.is_none() => runtime = Some(RuntimeSource::Registry),
+            "--runtime-path" | "--runtime-registry" => {
+                return Err("--runtime-path and --runtime-registry are one choice".to_string());
+            }
             other => return Err(format!("unknown argument `{other}`")),
         }
     }
     let target = match (spec, out) {
         (Some(spec), Some(out)) => Some((spec, out)),
-        (None, None) if crate_name.is_none() => None,
-        _ => return Err("--spec, --out and --crate-name go together".to_string()),
+        (None, None) if crate_name.is_none() && runtime.is_none() => None,
+        _ => return Err("--spec, --out, --crate-name and --runtime-* go together".to_string()),
     };
-    Ok(Args { check, target, crate_name })
+    let runtime = runtime.unwrap_or_else(|| RuntimeSource::Path(root().join("runtime").display().to_string()));
+    Ok(Args { check, target, crate_name, runtime })
 }
 
 /// Shows paths relative to the current directory where possible.
@@ -125,7 +137,9 @@ fn codegen(args: &Args) -> ExitCode {
     let targets: Vec<(PathBuf, PathBuf, Settings)> = match &args.target {
         Some((spec, out)) => {
             let crate_name = args.crate_name.clone().unwrap_or_else(|| crate_name_for(out));
-            vec![(spec.clone(), out.clone(), Settings { crate_name, standalone: true, dev_dependencies: Vec::new() })]
+            let settings =
+                Settings { crate_name, standalone: true, dev_dependencies: Vec::new(), runtime: args.runtime.clone() };
+            vec![(spec.clone(), out.clone(), settings)]
         }
         None => codegen::workspace_targets()
             .into_iter()

@@ -10,6 +10,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
+use codegen::RuntimeSource;
 use codegen::sweep::{Options, Outcome, Progress, Sweep, parse_protocols};
 use serde_json::Value;
 
@@ -38,7 +39,9 @@ pub fn sweep(args: &[String], root: &Path) -> ExitCode {
     let Some(dir) = dir else { return usage("sweep needs a directory") };
 
     let start = Instant::now();
-    let options = Options { protocols, keep_files: build };
+    // The crates are built where they are written, under target/sweep/.
+    let runtime = RuntimeSource::Path(root.join("runtime").display().to_string());
+    let options = Options { protocols, keep_files: build, runtime };
     let progress = |p: Progress<'_>| {
         if let Some(row) = p.row {
             eprintln!("[{:>w$}/{}] {}: {}", p.done, p.total, row.service, row.outcome, w = p.total.to_string().len());

@@ -167,7 +167,7 @@ fn standalone_crate_builds_lints_documents_and_behaves() {
 }
 
 /// Copies `behaviour` (from `xtask/tests/standalone`) into the crate at
-/// `out` as its test, then runs clippy (with the `server` feature too) and
+/// `out` as its test (with serde_json to read JSON), then runs clippy (with the `server` feature too) and
 /// rustdoc denying warnings, and the tests; returns the tests' output.
 fn lint_document_and_test(out: &Path, behaviour: &str) -> Output {
     std::fs::create_dir_all(out.join("tests")).unwrap();
@@ -176,6 +176,11 @@ fn lint_document_and_test(out: &Path, behaviour: &str) -> Output {
         out.join("tests").join(behaviour),
     )
     .unwrap();
+    // The tests read JSON, as a user's would: their dependency, not the crate's.
+    let manifest = out.join("Cargo.toml");
+    let written = std::fs::read_to_string(&manifest).unwrap();
+    assert!(!written.contains("[dev-dependencies]"), "{written}");
+    std::fs::write(&manifest, format!("{written}\n[dev-dependencies]\nserde_json = \"1.0.140\"\n")).unwrap();
     // Share compiled dependencies between runs, apart from the workspace's.
     let target = root().join("target/standalone");
     let cargo = |args: &[&str], rustdocflags: Option<&str>| {

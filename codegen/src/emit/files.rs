@@ -6,21 +6,8 @@ use quote::quote;
 
 use super::doc;
 use super::rust::ident;
-use crate::Settings;
 use crate::ir::{Placement, Protocol, Service};
-
-/// The runtime module's files, copied verbatim into every generated crate
-/// so that a crate generated with `--out` builds on its own.
-pub const RUNTIME: &[(&str, &str)] = &[
-    ("mod.rs", include_str!("../../runtime/mod.rs")),
-    ("blob.rs", include_str!("../../runtime/blob.rs")),
-    ("float.rs", include_str!("../../runtime/float.rs")),
-    ("pattern.rs", include_str!("../../runtime/pattern.rs")),
-    ("server.rs", include_str!("../../runtime/server.rs")),
-    ("service.rs", include_str!("../../runtime/service.rs")),
-    ("timestamp.rs", include_str!("../../runtime/timestamp.rs")),
-    ("validate.rs", include_str!("../../runtime/validate.rs")),
-];
+use crate::{RUNTIME_CRATE, RUNTIME_VERSION, RuntimeSource, Settings};
 
 pub fn cargo_toml(settings: &Settings) -> String {
     let workspace = if settings.standalone { "\n# Not part of any enclosing workspace.\n[workspace]\n" } else { "" };
@@ -42,23 +29,44 @@ rust-version = "1.85"
 publish = false
 
 [dependencies]
-base64 = "0.22.1"
-regex = "1.11.1"
-regress = "0.12.0"
+# What every generated crate shares, re-exported as `runtime`.
+{runtime}
 serde = {{ version = "1.0.219", features = ["derive"] }}
-serde_json = "1.0.140"
-# The HTTP server (feature `server`).
-http-body-util = {{ version = "0.1.3", optional = true }}
-hyper = {{ version = "1.6.0", features = ["server", "http1"], optional = true }}
-hyper-util = {{ version = "0.1.14", features = ["tokio", "server", "server-graceful", "http1"], optional = true }}
-tokio = {{ version = "1.45.1", features = ["net", "rt", "macros"], optional = true }}
 
 [features]
 # runtime::server: serve a generated router over HTTP with hyper and tokio.
-server = ["dep:http-body-util", "dep:hyper", "dep:hyper-util", "dep:tokio"]
+server = ["{runtime_crate}/server"]
 {dev_dependencies}{workspace}"#,
-        name = settings.crate_name
+        name = settings.crate_name,
+        runtime = runtime_dependency(&settings.runtime),
+        runtime_crate = RUNTIME_CRATE,
     )
+}
+
+/// The `[dependencies]` line for the runtime crate: always with the version
+/// this generator emits code for, and a path when it is not from a registry.
+fn runtime_dependency(source: &RuntimeSource) -> String {
+    match source {
+        RuntimeSource::Path(path) => {
+            format!("{RUNTIME_CRATE} = {{ version = \"{RUNTIME_VERSION}\", path = {} }}", toml_string(path))
+        }
+        RuntimeSource::Registry => format!("{RUNTIME_CRATE} = \"{RUNTIME_VERSION}\""),
+    }
+}
+
+/// A TOML basic string.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
@@ -72,6 +80,7 @@ pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
         lines.push(format!("- [`{}`]: {}", service.module, service_title(service)));
     }
     let docs = doc::inner(&lines);
+    let runtime = ident(&RUNTIME_CRATE.replace('-', "_"));
     let modules = services.iter().map(|s| {
         let module = ident(&s.module);
         let summary = doc::outer(&[service_title(s)]);
@@ -81,7 +90,7 @@ pub fn lib_rs(services: &[Service], settings: &Settings) -> TokenStream {
         #docs
         #![forbid(unsafe_code)]
 
-        pub mod runtime;
+        pub use ::#runtime as runtime;
         #(#modules)*
     }
 }

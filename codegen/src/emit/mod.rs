@@ -26,9 +26,6 @@ pub fn emit_crate(services: &[Service], settings: &Settings) -> BTreeMap<PathBuf
     let mut out = BTreeMap::new();
     out.insert(PathBuf::from("Cargo.toml"), files::cargo_toml(settings));
     out.insert(PathBuf::from("src/lib.rs"), format_file(files::lib_rs(services, settings)));
-    for (name, source) in files::RUNTIME {
-        out.insert(PathBuf::from("src/runtime").join(name), format!("{HEADER}{source}"));
-    }
     for service in services {
         let dir = PathBuf::from("src").join(&service.module);
         out.insert(dir.join("mod.rs"), format_file(files::service_mod(service)));

@@ -24,12 +24,6 @@ use std::fmt;
 
 pub use parse::Dialect;
 
-/// The matcher generated crates use, compiled here for tests.
-#[cfg(test)]
-#[path = "../../runtime/pattern.rs"]
-#[allow(dead_code)]
-mod runtime;
-
 /// A checked `@pattern`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Pattern {
@@ -233,20 +227,20 @@ fn counted(node: &parse::Node) -> Option<Engine> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    // What generated crates run.
+    use awsgen_runtime::validate::Pattern as Matcher;
 
     fn leak(s: &str) -> &'static str {
         Box::leak(s.to_string().into_boxed_str())
     }
 
     /// `pattern` as a generated crate runs it (the runtime's own matcher).
-    fn compiled(pattern: &Pattern) -> runtime::Pattern {
+    fn compiled(pattern: &Pattern) -> Matcher {
         let source = leak(&pattern.source);
         match &pattern.engine {
-            Engine::Linear(translated) => runtime::Pattern::linear(source, leak(translated)),
-            Engine::Counted { each, min, max } => {
-                runtime::Pattern::counted(source, leak(each), *min as usize, *max as usize)
-            }
-            Engine::Backtracking => runtime::Pattern::backtracking(source, leak(&pattern.ecma), leak(&pattern.flags)),
+            Engine::Linear(translated) => Matcher::linear(source, leak(translated)),
+            Engine::Counted { each, min, max } => Matcher::counted(source, leak(each), *min as usize, *max as usize),
+            Engine::Backtracking => Matcher::backtracking(source, leak(&pattern.ecma), leak(&pattern.flags)),
         }
     }
 

@@ -7,7 +7,7 @@
 //! - [`machine_learning`]: Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
 #![forbid(unsafe_code)]
 
-pub mod runtime;
+pub use ::awsgen_runtime as runtime;
 
 /// Sample Json 1.1 Protocol Service (`JsonProtocol`, version 2018-01-01).
 pub mod json_protocol;

@@ -6,7 +6,7 @@
 //! - [`rest_json_validation`]: RestJsonValidation (`RestJsonValidation`, version 2021-08-19).
 #![forbid(unsafe_code)]
 
-pub mod runtime;
+pub use ::awsgen_runtime as runtime;
 
 /// RestJsonValidation (`RestJsonValidation`, version 2021-08-19).
 pub mod rest_json_validation;

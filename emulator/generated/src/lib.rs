@@ -7,7 +7,7 @@
 //! - [`sqs`]: Amazon Simple Queue Service (`AmazonSQS`, version 2012-11-05).
 #![forbid(unsafe_code)]
 
-pub mod runtime;
+pub use ::awsgen_runtime as runtime;
 
 /// Amazon DynamoDB (`DynamoDB_20120810`, version 2012-08-10).
 pub mod dynamodb;

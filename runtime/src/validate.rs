@@ -13,8 +13,8 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use super::pattern::Pattern;
-use super::{Blob, Timestamp};
+pub use crate::pattern::Pattern;
+use crate::{Blob, Timestamp};
 
 /// At most this many violations are reported; validation stops there.
 pub const MAX_VIOLATIONS: usize = 100;
@@ -226,11 +226,7 @@ pub struct MalformedInput {
 
 impl std::fmt::Display for MalformedInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        if self.path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{} at '{}'", self.message, self.path)
-        }
+        if self.path.is_empty() { f.write_str(&self.message) } else { write!(f, "{} at '{}'", self.message, self.path) }
     }
 }
 
@@ -376,7 +372,7 @@ impl Validator {
             Schema::Integer(rules) => self.integer(rules, value)?,
             Schema::Float(rules) => {
                 let number = match value {
-                    Value::String(text) => super::float::non_finite(text),
+                    Value::String(text) => crate::float::non_finite(text),
                     value => value.as_f64(),
                 }
                 .ok_or_else(|| self.malformed("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\""))?;
@@ -536,12 +532,10 @@ impl Validator {
             }
             index.clear();
             write!(index, "{i}").unwrap();
-            self.at(&index, |v| {
-                match item {
-                    Value::Null if schema.sparse => Ok(()),
-                    Value::Null => Err(v.malformed("null is not allowed in this list")),
-                    item => v.value(&schema.member, item),
-                }
+            self.at(&index, |v| match item {
+                Value::Null if schema.sparse => Ok(()),
+                Value::Null => Err(v.malformed("null is not allowed in this list")),
+                item => v.value(&schema.member, item),
             })?;
         }
         Ok(())
@@ -562,12 +556,10 @@ impl Validator {
                 Schema::Enum(schema) => self.enum_value(schema, key),
                 _ => {}
             }
-            self.at(key, |v| {
-                match entry {
-                    Value::Null if schema.sparse => Ok(()),
-                    Value::Null => Err(v.malformed("null is not allowed in this map")),
-                    entry => v.value(&schema.value, entry),
-                }
+            self.at(key, |v| match entry {
+                Value::Null if schema.sparse => Ok(()),
+                Value::Null => Err(v.malformed("null is not allowed in this map")),
+                entry => v.value(&schema.value, entry),
             })?;
         }
         Ok(())

@@ -153,7 +153,8 @@ impl TryFrom<SystemTime> for Timestamp {
     type Error = ParseTimestampError;
 
     fn try_from(time: SystemTime) -> Result<Self, Self::Error> {
-        let out_of_range = || ParseTimestampError { text: format!("{time:?}"), why: "it is outside the years 1 to 9999" };
+        let out_of_range =
+            || ParseTimestampError { text: format!("{time:?}"), why: "it is outside the years 1 to 9999" };
         let (seconds, nanos) = match time.duration_since(UNIX_EPOCH) {
             Ok(after) => (i64::try_from(after.as_secs()).map_err(|_| out_of_range())?, after.subsec_nanos()),
             Err(before) => {
@@ -217,15 +218,20 @@ impl<'de> Deserialize<'de> for Timestamp {
             }
 
             fn visit_i64<E: de::Error>(self, seconds: i64) -> Result<Timestamp, E> {
-                Timestamp::from_epoch_seconds(seconds).ok_or_else(|| E::custom(format_args!("timestamp {seconds} is outside the years 1 to 9999")))
+                Timestamp::from_epoch_seconds(seconds)
+                    .ok_or_else(|| E::custom(format_args!("timestamp {seconds} is outside the years 1 to 9999")))
             }
 
             fn visit_u64<E: de::Error>(self, seconds: u64) -> Result<Timestamp, E> {
-                i64::try_from(seconds).ok().and_then(Timestamp::from_epoch_seconds).ok_or_else(|| E::custom(format_args!("timestamp {seconds} is outside the years 1 to 9999")))
+                i64::try_from(seconds)
+                    .ok()
+                    .and_then(Timestamp::from_epoch_seconds)
+                    .ok_or_else(|| E::custom(format_args!("timestamp {seconds} is outside the years 1 to 9999")))
             }
 
             fn visit_f64<E: de::Error>(self, seconds: f64) -> Result<Timestamp, E> {
-                Timestamp::from_epoch_seconds_f64(seconds).ok_or_else(|| E::custom(format_args!("timestamp {seconds} is outside the years 1 to 9999")))
+                Timestamp::from_epoch_seconds_f64(seconds)
+                    .ok_or_else(|| E::custom(format_args!("timestamp {seconds} is outside the years 1 to 9999")))
             }
         }
 
@@ -297,7 +303,8 @@ impl Timestamp {
         if day.len() != 2 || year.len() != 4 || time.len() != 8 {
             return Err(error("it is not in the form `Tue, 29 Apr 2014 18:30:38 GMT`"));
         }
-        let timestamp = Timestamp::parse_rfc3339(&iso).map_err(|e| ParseTimestampError { text: text.to_string(), why: e.why })?;
+        let timestamp =
+            Timestamp::parse_rfc3339(&iso).map_err(|e| ParseTimestampError { text: text.to_string(), why: e.why })?;
         if WEEKDAYS[timestamp.seconds.div_euclid(86_400).rem_euclid(7) as usize] != weekday {
             return Err(error("the weekday does not match the date"));
         }

@@ -1,6 +1,6 @@
-//! The runtime module as it is emitted into generated crates.
+//! Timestamps and blobs on the wire.
 
-use generated::runtime::{Blob, Timestamp};
+use awsgen_runtime::{Blob, Timestamp};
 use serde_json::json;
 
 #[test]
@@ -72,7 +72,7 @@ fn blobs_are_base64() {
 
 #[test]
 fn text_timestamp_formats() {
-    use generated::runtime::{DateTime, HttpDate};
+    use awsgen_runtime::{DateTime, HttpDate};
     let http: HttpDate = serde_json::from_value(json!("Tue, 29 Apr 2014 18:30:38 GMT")).unwrap();
     assert_eq!(http.0.epoch_seconds(), 1398796238);
     assert_eq!(serde_json::to_value(http).unwrap(), json!("Tue, 29 Apr 2014 18:30:38 GMT"));

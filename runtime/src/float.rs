@@ -106,9 +106,11 @@ pub mod option {
         match Option::<Wire>::deserialize(deserializer)? {
             None => Ok(None),
             Some(Wire::Number(n)) => Ok(Some(T::from_f64(n))),
-            Some(Wire::Text(text)) => non_finite(&text)
-                .map(|v| Some(T::from_f64(v)))
-                .ok_or_else(|| de::Error::custom(format_args!("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\", not {text:?}"))),
+            Some(Wire::Text(text)) => non_finite(&text).map(|v| Some(T::from_f64(v))).ok_or_else(|| {
+                de::Error::custom(format_args!(
+                    "expected a number, \"NaN\", \"Infinity\" or \"-Infinity\", not {text:?}"
+                ))
+            }),
         }
     }
 }
