@@ -17,9 +17,10 @@ use protocol_tests::json_protocol::error::{
 };
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::machine_learning::service::{AmazonMl20141212, AmazonMl20141212Router};
+use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::service::{Response, Router, modelled_error, not_implemented};
 use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
-use protocol_tests::runtime::{Blob, Timestamp};
+use protocol_tests::runtime::{Blob, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};
 
 use crate::Outcome;
@@ -47,7 +48,7 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    fn handle<I: serde::Serialize, O: serde::de::DeserializeOwned, E>(
+    fn handle<I: serde::Serialize, O: serde::de::DeserializeOwned, E: From<UnmodelledError>>(
         &self,
         operation: &'static str,
         input: &I,
@@ -56,7 +57,7 @@ impl Recorder {
         match self.output.lock().unwrap().take() {
             Some(output) => Ok(serde_json::from_value(output)
                 .unwrap_or_else(|e| panic!("the scripted output does not fit {operation}: {e}"))),
-            None => not_implemented(operation),
+            None => Err(not_implemented(operation)),
         }
     }
 }
@@ -65,7 +66,7 @@ macro_rules! recording {
     ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty;)* }) => {
         impl $trait for Recorder {
             $(
-                async fn $method(&self, input: $input) -> Result<$output, $error> {
+                async fn $method(&self, _context: &RequestContext, input: $input) -> Result<$output, $error> {
                     self.handle(stringify!($method), &input)
                 }
             )*
@@ -214,8 +215,8 @@ impl Service {
 
     fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
         match self {
-            Service::Json(r) => block_on(r.route(target, body)),
-            Service::Ml(r) => block_on(r.route(target, body)),
+            Service::Json(r) => block_on(r.route(RequestContext::default(), target, body)),
+            Service::Ml(r) => block_on(r.route(RequestContext::default(), target, body)),
         }
     }
 

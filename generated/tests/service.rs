@@ -3,6 +3,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+use generated::runtime::context::RequestContext;
 use generated::runtime::service::{Response, Router};
 use generated::ssm::error::DoesNotExistException;
 use generated::ssm::operation::deregister_task_from_maintenance_window::{
@@ -24,6 +25,7 @@ struct OnlyDeregister {
 impl AmazonSsm for OnlyDeregister {
     async fn deregister_task_from_maintenance_window(
         &self,
+        _context: &RequestContext,
         input: DeregisterTaskFromMaintenanceWindowRequest,
     ) -> Result<DeregisterTaskFromMaintenanceWindowResult, DeregisterTaskFromMaintenanceWindowError> {
         self.calls.fetch_add(1, Ordering::SeqCst);
@@ -50,7 +52,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 }
 
 fn call(router: &AmazonSsmRouter<OnlyDeregister>, target: Option<&str>, body: &str) -> (Response, Value) {
-    let response = block_on(router.route(target, body.as_bytes()));
+    let response = block_on(router.route(RequestContext::default(), target, body.as_bytes()));
     let json = serde_json::from_slice(&response.body).expect("every response body is JSON");
     (response, json)
 }

@@ -14,7 +14,9 @@
 #![forbid(unsafe_code)]
 
 mod blob;
+pub mod context;
 pub mod float;
+pub mod http;
 mod pattern;
 #[cfg(feature = "server")]
 pub mod server;

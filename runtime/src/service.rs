@@ -5,13 +5,14 @@
 
 use std::any::Any;
 use std::future::Future;
-use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
+use crate::context::RequestContext;
 use crate::validate::Rejection;
 use crate::{ErrorShape, Fault, UnmodelledError};
 
@@ -62,14 +63,29 @@ pub struct Response {
     pub body: Vec<u8>,
 }
 
-/// Routes awsJson requests (`X-Amz-Target` and body) to a service.
+/// Routes awsJson requests (`X-Amz-Target` and body) to a service. Generated
+/// routers implement it; [`crate::http`] puts it behind HTTP.
 pub trait Router: Send + Sync + 'static {
     /// The protocol the service speaks (for responses made outside
     /// [`Router::route`], such as a server's own errors).
     fn protocol(&self) -> AwsJson;
 
+    /// The service's name as `X-Amz-Target` gives it, before `.<Operation>`.
+    fn target_prefix(&self) -> &'static str;
+
+    /// Whether `target` (an `X-Amz-Target`) names this service, whatever
+    /// the operation ([`operation_name`]).
+    fn serves(&self, target: &str) -> bool {
+        operation_name(Some(target), self.target_prefix()).is_some()
+    }
+
     /// Handles one request; never panics.
-    fn route(&self, target: Option<&str>, body: &[u8]) -> impl Future<Output = Response> + Send;
+    fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> impl Future<Output = Response> + Send;
 }
 
 /// The operation an `X-Amz-Target` names for the service `service`:
@@ -183,28 +199,19 @@ fn message(text: &str) -> Map<String, Value> {
     }
 }
 
-/// The payload with which an unimplemented operation unwinds.
-#[derive(Debug)]
-pub struct NotImplemented {
-    pub operation: &'static str,
+/// What a service method that has not been implemented returns:
+/// `NotImplemented` (HTTP 501), naming the operation.
+pub fn not_implemented<E: From<UnmodelledError>>(operation: &str) -> E {
+    UnmodelledError::server("NotImplemented", format!("{operation} is not implemented by this server"))
+        .with_status(501)
+        .into()
 }
 
-/// The body of a service method that has not been implemented: it unwinds
-/// (without running the panic hook, so nothing is logged) to the router,
-/// which answers `NotImplemented`.
-pub fn not_implemented<T>(operation: &'static str) -> T {
-    resume_unwind(Box::new(NotImplemented { operation }))
-}
-
-/// Runs `handle`; a panic becomes `InternalFailure` (or `NotImplemented`
-/// for an operation with no implementation), and the server goes on.
+/// Runs `handle`; a panic becomes `InternalFailure`, and the server goes on.
 pub async fn contain_panics<F: Future<Output = Response>>(protocol: AwsJson, handle: F) -> Response {
     match (CatchUnwind { inner: Box::pin(handle) }).await {
         Ok(response) => response,
-        Err(payload) => match payload.downcast::<NotImplemented>() {
-            Ok(missing) => not_implemented_response(protocol, missing.operation, "is not implemented by this server"),
-            Err(_) => internal_failure(protocol),
-        },
+        Err(_) => internal_failure(protocol),
     }
 }
 

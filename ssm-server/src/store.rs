@@ -6,6 +6,7 @@ use std::hash::{BuildHasher, Hasher};
 use std::sync::Mutex;
 
 use generated::runtime::Operation;
+use generated::runtime::context::RequestContext;
 use generated::runtime::validate::{self, Rejection};
 use generated::ssm::error::DoesNotExistException;
 use generated::ssm::operation::create_maintenance_window::{
@@ -108,6 +109,7 @@ fn does_not_exist(message: String) -> DoesNotExistException {
 impl AmazonSsm for InMemorySsm {
     async fn create_maintenance_window(
         &self,
+        _context: &RequestContext,
         input: CreateMaintenanceWindowRequest,
     ) -> Result<CreateMaintenanceWindowResult, CreateMaintenanceWindowError> {
         let mut state = self.state.lock().unwrap();
@@ -124,6 +126,7 @@ impl AmazonSsm for InMemorySsm {
 
     async fn register_task_with_maintenance_window(
         &self,
+        _context: &RequestContext,
         input: RegisterTaskWithMaintenanceWindowRequest,
     ) -> Result<RegisterTaskWithMaintenanceWindowResult, RegisterTaskWithMaintenanceWindowError> {
         let mut state = self.state.lock().unwrap();
@@ -137,6 +140,7 @@ impl AmazonSsm for InMemorySsm {
 
     async fn deregister_task_from_maintenance_window(
         &self,
+        _context: &RequestContext,
         input: DeregisterTaskFromMaintenanceWindowRequest,
     ) -> Result<DeregisterTaskFromMaintenanceWindowResult, DeregisterTaskFromMaintenanceWindowError> {
         let mut state = self.state.lock().unwrap();
@@ -158,6 +162,7 @@ impl AmazonSsm for InMemorySsm {
 
     async fn get_maintenance_window_execution_task(
         &self,
+        _context: &RequestContext,
         input: GetMaintenanceWindowExecutionTaskRequest,
     ) -> Result<GetMaintenanceWindowExecutionTaskResult, GetMaintenanceWindowExecutionTaskError> {
         let key = (input.window_execution_id, input.task_id);

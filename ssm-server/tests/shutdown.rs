@@ -3,6 +3,7 @@
 
 use std::time::Duration;
 
+use generated::runtime::context::RequestContext;
 use generated::runtime::server::{ServerConfig, serve};
 use generated::ssm::operation::create_maintenance_window::{
     CreateMaintenanceWindowError, CreateMaintenanceWindowRequest, CreateMaintenanceWindowResult,
@@ -17,6 +18,7 @@ struct Slow;
 impl AmazonSsm for Slow {
     async fn create_maintenance_window(
         &self,
+        _context: &RequestContext,
         _input: CreateMaintenanceWindowRequest,
     ) -> Result<CreateMaintenanceWindowResult, CreateMaintenanceWindowError> {
         tokio::time::sleep(Duration::from_millis(300)).await;

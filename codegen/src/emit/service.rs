@@ -28,6 +28,7 @@ pub fn module(service: &Service) -> TokenStream {
     let (send, sync) = (cx.std("marker::Send"), cx.std("marker::Sync"));
     let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
     let not_implemented = cx.runtime("service::not_implemented");
+    let context = cx.runtime("context::RequestContext");
 
     let methods = service.operations.iter().map(|op| {
         let method = ident(&op.module);
@@ -56,8 +57,12 @@ pub fn module(service: &Service) -> TokenStream {
         let name = &op.name;
         quote! {
             #docs
-            fn #method(&self, _input: #input) -> impl #future<Output = #result<#output, #error>> + #send {
-                async { #not_implemented(#name) }
+            fn #method(
+                &self,
+                _context: &#context,
+                _input: #input,
+            ) -> impl #future<Output = #result<#output, #error>> + #send {
+                async { #err(#not_implemented(#name)) }
             }
         }
     });
@@ -80,7 +85,7 @@ pub fn module(service: &Service) -> TokenStream {
                     #ok(input) => input,
                     #err(rejection) => return #rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.#method(input).await {
+                match self.service.#method(context, input).await {
                     #ok(output) => #output_response(PROTOCOL, &output),
                     #err(error) => error.response(PROTOCOL),
                 }
@@ -96,6 +101,18 @@ pub fn module(service: &Service) -> TokenStream {
         cx.runtime("service::operation_name"),
     );
     let option = cx.std("option::Option");
+    let (arc, clone) = (cx.std("sync::Arc"), cx.std("clone::Clone"));
+    let (infallible, task_context, poll) =
+        (cx.std("convert::Infallible"), cx.std("task::Context"), cx.std("task::Poll"));
+    let (tower_service, request, http_body) =
+        (cx.runtime("http::Service"), cx.runtime("http::Request"), cx.runtime("http::HttpBody"));
+    let (box_error, response_future, http_response, call, into) = (
+        cx.runtime("http::BoxError"),
+        cx.runtime("http::ResponseFuture"),
+        cx.runtime("http::HttpResponse"),
+        cx.runtime("http::call"),
+        cx.std("convert::Into"),
+    );
     let some = cx.std("option::Option::Some");
     let version = ident(version);
     let query_compatible = service.query_compatible;
@@ -114,8 +131,9 @@ pub fn module(service: &Service) -> TokenStream {
     let mut trait_docs = vec![format!("The {} service: implement the operations you serve.", doc::code(name))];
     trait_docs.push(String::new());
     trait_docs.push(format!(
-        "Each method takes the validated input; [`{}`] routes {protocol_name} requests to it. Methods left \
-         unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.",
+        "Each method takes the request's context (its id, headers and extensions) and the validated input; \
+         [`{}`] routes {protocol_name} requests to it. Methods left unimplemented answer `NotImplemented`. \
+         Implementations may hold state; they are shared by every request.",
         service.router_name
     ));
     let trait_docs = doc::outer(&trait_docs);
@@ -128,7 +146,8 @@ pub fn module(service: &Service) -> TokenStream {
         "It parses the body (empty counts as `{}`), validates it against the model, calls the method and \
          serialises the result; a malformed body is a `SerializationException`, an invalid one a \
          `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an \
-         `InternalFailure`."
+         `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share \
+         the service)."
             .to_string(),
     ]);
     let module_docs =
@@ -149,13 +168,19 @@ pub fn module(service: &Service) -> TokenStream {
         #router_docs
         #[derive(Debug)]
         pub struct #router_ident<S> {
-            service: S,
+            service: #arc<S>,
+        }
+
+        impl<S> #clone for #router_ident<S> {
+            fn clone(&self) -> Self {
+                Self { service: self.service.clone() }
+            }
         }
 
         impl<S: #trait_ident> #router_ident<S> {
             /// A router over `service`.
             pub fn new(service: S) -> Self {
-                Self { service }
+                Self { service: #arc::new(service) }
             }
 
             /// The service requests are routed to.
@@ -165,7 +190,13 @@ pub fn module(service: &Service) -> TokenStream {
 
             /// Parses and validates the body, calls the operation's method and
             /// serialises its result.
-            async fn dispatch(&self, operation: &str, target: #option<&str>, body: &[u8]) -> #response {
+            async fn dispatch(
+                &self,
+                context: &#context,
+                operation: &str,
+                target: #option<&str>,
+                body: &[u8],
+            ) -> #response {
                 match operation {
                     #(#arms)*
                     _ => #unknown_operation(PROTOCOL, target),
@@ -178,11 +209,34 @@ pub fn module(service: &Service) -> TokenStream {
                 PROTOCOL
             }
 
-            async fn route(&self, target: #option<&str>, body: &[u8]) -> #response {
+            fn target_prefix(&self) -> &'static str {
+                #name
+            }
+
+            async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
                 let #some(operation) = #operation_name(target, #name) else {
                     return #unknown_operation(PROTOCOL, target);
                 };
-                #contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
+                #contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+            }
+        }
+
+        impl<S: #trait_ident, B> #tower_service<#request<B>> for #router_ident<S>
+        where
+            B: #http_body + #send + 'static,
+            B::Data: #send,
+            B::Error: #into<#box_error>,
+        {
+            type Response = #http_response;
+            type Error = #infallible;
+            type Future = #response_future;
+
+            fn poll_ready(&mut self, _: &mut #task_context<'_>) -> #poll<#result<(), #infallible>> {
+                #poll::Ready(#ok(()))
+            }
+
+            fn call(&mut self, request: #request<B>) -> #response_future {
+                #call(self.clone(), request)
             }
         }
     }

@@ -25,6 +25,7 @@ use emulator_generated::dynamodb::types::{
     AttributeValue, BillingMode, BillingModeSummary, KeySchemaElement, KeyType, ProvisionedThroughputDescription,
     ReturnValue, ScalarAttributeType, TableDescription, TableStatus,
 };
+use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
 
 use crate::ids::Ids;
@@ -393,7 +394,11 @@ impl Number {
 }
 
 impl DynamoDb20120810 for DynamoDb {
-    async fn create_table(&self, input: CreateTableInput) -> Result<CreateTableOutput, CreateTableError> {
+    async fn create_table(
+        &self,
+        _context: &RequestContext,
+        input: CreateTableInput,
+    ) -> Result<CreateTableOutput, CreateTableError> {
         check_create_table(&input).map_err(|refusal| refusal.into_error(CreateTable::NAME))?;
         let key =
             KeySchema::declared(&input).map_err(|message| Refusal::Invalid(message).into_error(CreateTable::NAME))?;
@@ -433,7 +438,11 @@ impl DynamoDb20120810 for DynamoDb {
         Ok(CreateTableOutput { table_description: Some(described) })
     }
 
-    async fn describe_table(&self, input: DescribeTableInput) -> Result<DescribeTableOutput, DescribeTableError> {
+    async fn describe_table(
+        &self,
+        _context: &RequestContext,
+        input: DescribeTableInput,
+    ) -> Result<DescribeTableOutput, DescribeTableError> {
         let name = table_name(&input.table_name);
         match self.tables().get(name) {
             Some(table) => Ok(DescribeTableOutput { table: Some(table.describe(TableStatus::Active)) }),
@@ -441,7 +450,11 @@ impl DynamoDb20120810 for DynamoDb {
         }
     }
 
-    async fn delete_table(&self, input: DeleteTableInput) -> Result<DeleteTableOutput, DeleteTableError> {
+    async fn delete_table(
+        &self,
+        _context: &RequestContext,
+        input: DeleteTableInput,
+    ) -> Result<DeleteTableOutput, DeleteTableError> {
         let name = table_name(&input.table_name);
         match self.tables().remove(name) {
             Some(table) => Ok(DeleteTableOutput { table_description: Some(table.describe(TableStatus::Deleting)) }),
@@ -449,7 +462,11 @@ impl DynamoDb20120810 for DynamoDb {
         }
     }
 
-    async fn list_tables(&self, input: ListTablesInput) -> Result<ListTablesOutput, ListTablesError> {
+    async fn list_tables(
+        &self,
+        _context: &RequestContext,
+        input: ListTablesInput,
+    ) -> Result<ListTablesOutput, ListTablesError> {
         // The model limits `Limit` to 1..=100; 100 is DynamoDB's default.
         let limit = input.limit.and_then(|limit| usize::try_from(limit).ok()).unwrap_or(100);
         let start = input.exclusive_start_table_name.as_deref();
@@ -466,7 +483,7 @@ impl DynamoDb20120810 for DynamoDb {
         Ok(ListTablesOutput { table_names: Some(names), last_evaluated_table_name })
     }
 
-    async fn put_item(&self, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
+    async fn put_item(&self, _context: &RequestContext, input: PutItemInput) -> Result<PutItemOutput, PutItemError> {
         Self::check_put_item(&input).map_err(|refusal| refusal.into_error(PutItem::NAME))?;
         let mut tables = self.tables();
         let Some(table) = tables.get_mut(table_name(&input.table_name)) else {
@@ -478,7 +495,7 @@ impl DynamoDb20120810 for DynamoDb {
         Ok(PutItemOutput { attributes, ..Default::default() })
     }
 
-    async fn get_item(&self, input: GetItemInput) -> Result<GetItemOutput, GetItemError> {
+    async fn get_item(&self, _context: &RequestContext, input: GetItemInput) -> Result<GetItemOutput, GetItemError> {
         Self::check_get_item(&input).map_err(|refusal| refusal.into_error(GetItem::NAME))?;
         let tables = self.tables();
         let Some(table) = tables.get(table_name(&input.table_name)) else {

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use emulator_generated::runtime::context::RequestContext;
 use emulator_generated::runtime::{Blob, Operation, Unit, UnmodelledError};
 use emulator_generated::sqs::error::{
     InvalidAttributeValue, InvalidMessageContents, QueueDoesNotExist, QueueNameExists, ReceiptHandleIsInvalid,
@@ -257,7 +258,11 @@ fn seconds_attribute(
 }
 
 impl AmazonSqs for Sqs {
-    async fn create_queue(&self, input: CreateQueueRequest) -> Result<CreateQueueResult, CreateQueueError> {
+    async fn create_queue(
+        &self,
+        _context: &RequestContext,
+        input: CreateQueueRequest,
+    ) -> Result<CreateQueueResult, CreateQueueError> {
         check_create_queue(&input).map_err(|refusal| refusal.into_error(CreateQueue::NAME))?;
         let attributes = input.attributes.unwrap_or_default();
         let visibility_timeout = seconds_attribute(&attributes, QueueAttributeName::VisibilityTimeout, 30, 43_200)?;
@@ -294,14 +299,22 @@ impl AmazonSqs for Sqs {
         Ok(CreateQueueResult { queue_url: Some(url) })
     }
 
-    async fn get_queue_url(&self, input: GetQueueUrlRequest) -> Result<GetQueueUrlResult, GetQueueUrlError> {
+    async fn get_queue_url(
+        &self,
+        _context: &RequestContext,
+        input: GetQueueUrlRequest,
+    ) -> Result<GetQueueUrlResult, GetQueueUrlError> {
         match self.queues().get(&input.queue_name) {
             Some(queue) => Ok(GetQueueUrlResult { queue_url: Some(queue.url.clone()) }),
             None => Err(no_such_queue().into()),
         }
     }
 
-    async fn list_queues(&self, input: ListQueuesRequest) -> Result<ListQueuesResult, ListQueuesError> {
+    async fn list_queues(
+        &self,
+        _context: &RequestContext,
+        input: ListQueuesRequest,
+    ) -> Result<ListQueuesResult, ListQueuesError> {
         let prefix = input.queue_name_prefix.unwrap_or_default();
         // The token is the name of the last queue of the previous page.
         let after = input.next_token.unwrap_or_default();
@@ -320,7 +333,11 @@ impl AmazonSqs for Sqs {
         Ok(ListQueuesResult { queue_urls: (!urls.is_empty()).then_some(urls), next_token })
     }
 
-    async fn send_message(&self, input: SendMessageRequest) -> Result<SendMessageResult, SendMessageError> {
+    async fn send_message(
+        &self,
+        _context: &RequestContext,
+        input: SendMessageRequest,
+    ) -> Result<SendMessageResult, SendMessageError> {
         check_send_message(&input).map_err(|refusal| refusal.into_error(SendMessage::NAME))?;
         if !allowed_body(&input.message_body) {
             return Err(InvalidMessageContents {
@@ -358,7 +375,11 @@ impl AmazonSqs for Sqs {
         Ok(result)
     }
 
-    async fn receive_message(&self, input: ReceiveMessageRequest) -> Result<ReceiveMessageResult, ReceiveMessageError> {
+    async fn receive_message(
+        &self,
+        _context: &RequestContext,
+        input: ReceiveMessageRequest,
+    ) -> Result<ReceiveMessageResult, ReceiveMessageError> {
         check_receive_message(&input).map_err(|refusal| refusal.into_error(ReceiveMessage::NAME))?;
         let mut queues = self.queues();
         let Some(queue) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name)) else {
@@ -398,7 +419,11 @@ impl AmazonSqs for Sqs {
         Ok(ReceiveMessageResult { messages: (!messages.is_empty()).then_some(messages) })
     }
 
-    async fn delete_message(&self, input: DeleteMessageRequest) -> Result<Unit, DeleteMessageError> {
+    async fn delete_message(
+        &self,
+        _context: &RequestContext,
+        input: DeleteMessageRequest,
+    ) -> Result<Unit, DeleteMessageError> {
         let mut queues = self.queues();
         let Some(queue) = queue_name(&input.queue_url).and_then(|name| queues.get_mut(name)) else {
             return Err(no_such_queue().into());

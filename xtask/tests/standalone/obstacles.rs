@@ -2,6 +2,7 @@
 //! model whose names collide with everything the generated code uses;
 //! copied into the standalone crate by xtask/tests/cli.rs.
 
+use obstacles_crate::runtime::context::RequestContext;
 use obstacles_crate::obstacles::error::Err as ErrShape;
 use obstacles_crate::obstacles::operation::get_thing::GetThingOperationError;
 use obstacles_crate::obstacles::operation::ok::OkError;
@@ -16,11 +17,11 @@ use serde_json::{Value, json};
 struct Impl;
 
 impl Obstacles for Impl {
-    async fn ok(&self, _input: Unit) -> Result<Unit, OkError> {
+    async fn ok(&self, _context: &RequestContext, _input: Unit) -> Result<Unit, OkError> {
         Ok(Unit {})
     }
 
-    async fn get_thing(&self, _input: ResponseShape) -> Result<UnitShape, GetThingOperationError> {
+    async fn get_thing(&self, _context: &RequestContext, _input: ResponseShape) -> Result<UnitShape, GetThingOperationError> {
         Err(ErrShape { message: Some("no thing".to_string()) }.into())
     }
 }
@@ -39,7 +40,7 @@ fn block_on<F: std::future::Future>(future: F) -> F::Output {
 fn call(operation: &str, body: Value) -> (Response, Value) {
     let router = ObstaclesServiceRouter::new(Impl);
     let target = format!("Obstacles.{operation}");
-    let response = block_on(router.route(Some(&target), body.to_string().as_bytes()));
+    let response = block_on(router.route(RequestContext::default(), Some(&target), body.to_string().as_bytes()));
     let json = serde_json::from_slice(&response.body).expect("every response body is JSON");
     (response, json)
 }

@@ -54,18 +54,26 @@ use crate::json_protocol::validation::{
     UNION_INPUT_OUTPUT,
 };
 use crate::runtime::Unit;
+use crate::runtime::context::RequestContext;
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
     AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
     output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::{UNIT, parse};
+use std::clone::Clone;
+use std::convert::{Infallible, Into};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// The service speaks awsJson1.1.
 pub const PROTOCOL: AwsJson = AwsJson::V1_1;
 
 /// The `JsonProtocol` service: implement the operations you serve.
 ///
-/// Each method takes the validated input; [`JsonProtocolRouter`] routes awsJson1.1 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
+/// Each method takes the request's context (its id, headers and extensions) and the validated input; [`JsonProtocolRouter`] routes awsJson1.1 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait JsonProtocol: Send + Sync + 'static {
     /// The example tests how servers must support requests containing a \`Content-Type\` header with
     /// parameters.
@@ -73,11 +81,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn content_type_parameters(
         &self,
+        _context: &RequestContext,
         _input: ContentTypeParametersInput,
     ) -> impl Future<
         Output = Result<ContentTypeParametersOutput, ContentTypeParametersError>,
     > + Send {
-        async { not_implemented("ContentTypeParameters") }
+        async { Err(not_implemented("ContentTypeParameters")) }
     }
 
     /// The `DatetimeOffsets` operation.
@@ -85,11 +94,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn datetime_offsets(
         &self,
+        _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<
         Output = Result<DatetimeOffsetsOutput, DatetimeOffsetsError>,
     > + Send {
-        async { not_implemented("DatetimeOffsets") }
+        async { Err(not_implemented("DatetimeOffsets")) }
     }
 
     /// The `EmptyOperation` operation.
@@ -97,9 +107,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn empty_operation(
         &self,
+        _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<Output = Result<Unit, EmptyOperationError>> + Send {
-        async { not_implemented("EmptyOperation") }
+        async { Err(not_implemented("EmptyOperation")) }
     }
 
     /// The `EndpointOperation` operation.
@@ -107,9 +118,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn endpoint_operation(
         &self,
+        _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<Output = Result<Unit, EndpointOperationError>> + Send {
-        async { not_implemented("EndpointOperation") }
+        async { Err(not_implemented("EndpointOperation")) }
     }
 
     /// The `EndpointWithHostLabelOperation` operation.
@@ -117,9 +129,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn endpoint_with_host_label_operation(
         &self,
+        _context: &RequestContext,
         _input: HostLabelInput,
     ) -> impl Future<Output = Result<Unit, EndpointWithHostLabelOperationError>> + Send {
-        async { not_implemented("EndpointWithHostLabelOperation") }
+        async { Err(not_implemented("EndpointWithHostLabelOperation")) }
     }
 
     /// The `FractionalSeconds` operation.
@@ -127,11 +140,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn fractional_seconds(
         &self,
+        _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<
         Output = Result<FractionalSecondsOutput, FractionalSecondsError>,
     > + Send {
-        async { not_implemented("FractionalSeconds") }
+        async { Err(not_implemented("FractionalSeconds")) }
     }
 
     /// This operation has three possible return values: 1. A successful response in the form of
@@ -142,11 +156,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn greeting_with_errors(
         &self,
+        _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<
         Output = Result<GreetingWithErrorsOutput, GreetingWithErrorsError>,
     > + Send {
-        async { not_implemented("GreetingWithErrors") }
+        async { Err(not_implemented("GreetingWithErrors")) }
     }
 
     /// The `HostWithPathOperation` operation.
@@ -154,9 +169,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn host_with_path_operation(
         &self,
+        _context: &RequestContext,
         _input: Unit,
     ) -> impl Future<Output = Result<Unit, HostWithPathOperationError>> + Send {
-        async { not_implemented("HostWithPathOperation") }
+        async { Err(not_implemented("HostWithPathOperation")) }
     }
 
     /// This example serializes enums as top level properties, in lists, sets, and maps.
@@ -164,9 +180,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn json_enums(
         &self,
+        _context: &RequestContext,
         _input: JsonEnumsInputOutput,
     ) -> impl Future<Output = Result<JsonEnumsInputOutput, JsonEnumsError>> + Send {
-        async { not_implemented("JsonEnums") }
+        async { Err(not_implemented("JsonEnums")) }
     }
 
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
@@ -174,11 +191,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn json_int_enums(
         &self,
+        _context: &RequestContext,
         _input: JsonIntEnumsInputOutput,
     ) -> impl Future<
         Output = Result<JsonIntEnumsInputOutput, JsonIntEnumsError>,
     > + Send {
-        async { not_implemented("JsonIntEnums") }
+        async { Err(not_implemented("JsonIntEnums")) }
     }
 
     /// This operation uses unions for inputs and outputs.
@@ -186,9 +204,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn json_unions(
         &self,
+        _context: &RequestContext,
         _input: UnionInputOutput,
     ) -> impl Future<Output = Result<UnionInputOutput, JsonUnionsError>> + Send {
-        async { not_implemented("JsonUnions") }
+        async { Err(not_implemented("JsonUnions")) }
     }
 
     /// The `KitchenSinkOperation` operation.
@@ -196,9 +215,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn kitchen_sink_operation(
         &self,
+        _context: &RequestContext,
         _input: KitchenSink,
     ) -> impl Future<Output = Result<KitchenSink, KitchenSinkOperationError>> + Send {
-        async { not_implemented("KitchenSinkOperation") }
+        async { Err(not_implemented("KitchenSinkOperation")) }
     }
 
     /// The `NullOperation` operation.
@@ -206,11 +226,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn null_operation(
         &self,
+        _context: &RequestContext,
         _input: NullOperationInputOutput,
     ) -> impl Future<
         Output = Result<NullOperationInputOutput, NullOperationError>,
     > + Send {
-        async { not_implemented("NullOperation") }
+        async { Err(not_implemented("NullOperation")) }
     }
 
     /// The `OperationWithOptionalInputOutput` operation.
@@ -218,6 +239,7 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn operation_with_optional_input_output(
         &self,
+        _context: &RequestContext,
         _input: OperationWithOptionalInputOutputInput,
     ) -> impl Future<
         Output = Result<
@@ -225,7 +247,7 @@ pub trait JsonProtocol: Send + Sync + 'static {
             OperationWithOptionalInputOutputError,
         >,
     > + Send {
-        async { not_implemented("OperationWithOptionalInputOutput") }
+        async { Err(not_implemented("OperationWithOptionalInputOutput")) }
     }
 
     /// This example serializes an inline document as part of the payload.
@@ -233,6 +255,7 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn put_and_get_inline_documents(
         &self,
+        _context: &RequestContext,
         _input: PutAndGetInlineDocumentsInputOutput,
     ) -> impl Future<
         Output = Result<
@@ -240,7 +263,7 @@ pub trait JsonProtocol: Send + Sync + 'static {
             PutAndGetInlineDocumentsError,
         >,
     > + Send {
-        async { not_implemented("PutAndGetInlineDocuments") }
+        async { Err(not_implemented("PutAndGetInlineDocuments")) }
     }
 
     /// The `PutWithContentEncoding` operation.
@@ -248,9 +271,10 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn put_with_content_encoding(
         &self,
+        _context: &RequestContext,
         _input: PutWithContentEncodingInput,
     ) -> impl Future<Output = Result<Unit, PutWithContentEncodingError>> + Send {
-        async { not_implemented("PutWithContentEncoding") }
+        async { Err(not_implemented("PutWithContentEncoding")) }
     }
 
     /// The `SimpleScalarProperties` operation.
@@ -258,11 +282,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn simple_scalar_properties(
         &self,
+        _context: &RequestContext,
         _input: SimpleScalarPropertiesInputOutput,
     ) -> impl Future<
         Output = Result<SimpleScalarPropertiesInputOutput, SimpleScalarPropertiesError>,
     > + Send {
-        async { not_implemented("SimpleScalarProperties") }
+        async { Err(not_implemented("SimpleScalarProperties")) }
     }
 
     /// The `SparseNullsOperation` operation.
@@ -270,26 +295,35 @@ pub trait JsonProtocol: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn sparse_nulls_operation(
         &self,
+        _context: &RequestContext,
         _input: SparseNullsOperationInputOutput,
     ) -> impl Future<
         Output = Result<SparseNullsOperationInputOutput, SparseNullsOperationError>,
     > + Send {
-        async { not_implemented("SparseNullsOperation") }
+        async { Err(not_implemented("SparseNullsOperation")) }
     }
 }
 
 /// Routes awsJson1.1 requests (`X-Amz-Target: JsonProtocol.<Operation>`) to an implementation of [`JsonProtocol`].
 ///
-/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`.
+/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
 #[derive(Debug)]
 pub struct JsonProtocolRouter<S> {
-    service: S,
+    service: Arc<S>,
+}
+
+impl<S> Clone for JsonProtocolRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
 }
 
 impl<S: JsonProtocol> JsonProtocolRouter<S> {
     /// A router over `service`.
     pub fn new(service: S) -> Self {
-        Self { service }
+        Self { service: Arc::new(service) }
     }
 
     /// The service requests are routed to.
@@ -301,6 +335,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
     /// serialises its result.
     async fn dispatch(
         &self,
+        context: &RequestContext,
         operation: &str,
         target: Option<&str>,
         body: &[u8],
@@ -311,7 +346,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.content_type_parameters(input).await {
+                match self.service.content_type_parameters(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -321,7 +356,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.datetime_offsets(input).await {
+                match self.service.datetime_offsets(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -331,7 +366,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.empty_operation(input).await {
+                match self.service.empty_operation(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -341,7 +376,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.endpoint_operation(input).await {
+                match self.service.endpoint_operation(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -351,7 +386,11 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.endpoint_with_host_label_operation(input).await {
+                match self
+                    .service
+                    .endpoint_with_host_label_operation(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -361,7 +400,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.fractional_seconds(input).await {
+                match self.service.fractional_seconds(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -371,7 +410,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.greeting_with_errors(input).await {
+                match self.service.greeting_with_errors(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -381,7 +420,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.host_with_path_operation(input).await {
+                match self.service.host_with_path_operation(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -391,7 +430,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_enums(input).await {
+                match self.service.json_enums(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -401,7 +440,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_int_enums(input).await {
+                match self.service.json_int_enums(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -411,7 +450,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.json_unions(input).await {
+                match self.service.json_unions(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -421,7 +460,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.kitchen_sink_operation(input).await {
+                match self.service.kitchen_sink_operation(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -431,7 +470,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.null_operation(input).await {
+                match self.service.null_operation(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -444,7 +483,11 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.operation_with_optional_input_output(input).await {
+                match self
+                    .service
+                    .operation_with_optional_input_output(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -457,7 +500,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_and_get_inline_documents(input).await {
+                match self.service.put_and_get_inline_documents(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -467,7 +510,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_with_content_encoding(input).await {
+                match self.service.put_with_content_encoding(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -477,7 +520,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.simple_scalar_properties(input).await {
+                match self.service.simple_scalar_properties(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -487,7 +530,7 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.sparse_nulls_operation(input).await {
+                match self.service.sparse_nulls_operation(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -502,10 +545,38 @@ impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
         PROTOCOL
     }
 
-    async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
+    fn target_prefix(&self) -> &'static str {
+        "JsonProtocol"
+    }
+
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "JsonProtocol") else {
             return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
+        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: JsonProtocol, B> Service<Request<B>> for JsonProtocolRouter<S>
+where
+    B: HttpBody + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> ResponseFuture {
+        call(self.clone(), request)
     }
 }

@@ -5,42 +5,59 @@ use crate::machine_learning::operation::predict::{
     PredictError, PredictInput, PredictOutput,
 };
 use crate::machine_learning::validation::PREDICT_INPUT;
+use crate::runtime::context::RequestContext;
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
     AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
     output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
+use std::clone::Clone;
+use std::convert::{Infallible, Into};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// The service speaks awsJson1.1.
 pub const PROTOCOL: AwsJson = AwsJson::V1_1;
 
 /// The `AmazonML_20141212` service: implement the operations you serve.
 ///
-/// Each method takes the validated input; [`AmazonMl20141212Router`] routes awsJson1.1 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
+/// Each method takes the request's context (its id, headers and extensions) and the validated input; [`AmazonMl20141212Router`] routes awsJson1.1 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait AmazonMl20141212: Send + Sync + 'static {
     /// The `Predict` operation.
     ///
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn predict(
         &self,
+        _context: &RequestContext,
         _input: PredictInput,
     ) -> impl Future<Output = Result<PredictOutput, PredictError>> + Send {
-        async { not_implemented("Predict") }
+        async { Err(not_implemented("Predict")) }
     }
 }
 
 /// Routes awsJson1.1 requests (`X-Amz-Target: AmazonML_20141212.<Operation>`) to an implementation of [`AmazonMl20141212`].
 ///
-/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`.
+/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
 #[derive(Debug)]
 pub struct AmazonMl20141212Router<S> {
-    service: S,
+    service: Arc<S>,
+}
+
+impl<S> Clone for AmazonMl20141212Router<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
 }
 
 impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
     /// A router over `service`.
     pub fn new(service: S) -> Self {
-        Self { service }
+        Self { service: Arc::new(service) }
     }
 
     /// The service requests are routed to.
@@ -52,6 +69,7 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
     /// serialises its result.
     async fn dispatch(
         &self,
+        context: &RequestContext,
         operation: &str,
         target: Option<&str>,
         body: &[u8],
@@ -62,7 +80,7 @@ impl<S: AmazonMl20141212> AmazonMl20141212Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.predict(input).await {
+                match self.service.predict(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -77,10 +95,38 @@ impl<S: AmazonMl20141212> Router for AmazonMl20141212Router<S> {
         PROTOCOL
     }
 
-    async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
+    fn target_prefix(&self) -> &'static str {
+        "AmazonML_20141212"
+    }
+
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "AmazonML_20141212") else {
             return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
+        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: AmazonMl20141212, B> Service<Request<B>> for AmazonMl20141212Router<S>
+where
+    B: HttpBody + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> ResponseFuture {
+        call(self.clone(), request)
     }
 }

@@ -197,18 +197,26 @@ use crate::dynamodb::validation::{
     UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TIME_TO_LIVE_INPUT,
 };
 use crate::runtime::Unit;
+use crate::runtime::context::RequestContext;
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
     AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
     output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
+use std::clone::Clone;
+use std::convert::{Infallible, Into};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// The service speaks awsJson1.0.
 pub const PROTOCOL: AwsJson = AwsJson::V1_0;
 
 /// The `DynamoDB_20120810` service: implement the operations you serve.
 ///
-/// Each method takes the validated input; [`DynamoDb20120810Router`] routes awsJson1.0 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
+/// Each method takes the request's context (its id, headers and extensions) and the validated input; [`DynamoDb20120810Router`] routes awsJson1.0 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait DynamoDb20120810: Send + Sync + 'static {
     /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using
     /// PartiQL. Each read statement in a `BatchExecuteStatement` must specify an equality condition on
@@ -225,11 +233,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn batch_execute_statement(
         &self,
+        _context: &RequestContext,
         _input: BatchExecuteStatementInput,
     ) -> impl Future<
         Output = Result<BatchExecuteStatementOutput, BatchExecuteStatementError>,
     > + Send {
-        async { not_implemented("BatchExecuteStatement") }
+        async { Err(not_implemented("BatchExecuteStatement")) }
     }
 
     /// The `BatchGetItem` operation returns the attributes of one or more items from one or more
@@ -281,9 +290,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn batch_get_item(
         &self,
+        _context: &RequestContext,
         _input: BatchGetItemInput,
     ) -> impl Future<Output = Result<BatchGetItemOutput, BatchGetItemError>> + Send {
-        async { not_implemented("BatchGetItem") }
+        async { Err(not_implemented("BatchGetItem")) }
     }
 
     /// The `BatchWriteItem` operation puts or deletes multiple items in one or more tables. A single
@@ -354,9 +364,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn batch_write_item(
         &self,
+        _context: &RequestContext,
         _input: BatchWriteItemInput,
     ) -> impl Future<Output = Result<BatchWriteItemOutput, BatchWriteItemError>> + Send {
-        async { not_implemented("BatchWriteItem") }
+        async { Err(not_implemented("BatchWriteItem")) }
     }
 
     /// Creates a backup for an existing table.
@@ -388,9 +399,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn create_backup(
         &self,
+        _context: &RequestContext,
         _input: CreateBackupInput,
     ) -> impl Future<Output = Result<CreateBackupOutput, CreateBackupError>> + Send {
-        async { not_implemented("CreateBackup") }
+        async { Err(not_implemented("CreateBackup")) }
     }
 
     /// Creates a global table from an existing table. A global table creates a replication relationship
@@ -435,11 +447,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn create_global_table(
         &self,
+        _context: &RequestContext,
         _input: CreateGlobalTableInput,
     ) -> impl Future<
         Output = Result<CreateGlobalTableOutput, CreateGlobalTableError>,
     > + Send {
-        async { not_implemented("CreateGlobalTable") }
+        async { Err(not_implemented("CreateGlobalTable")) }
     }
 
     /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account,
@@ -461,9 +474,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn create_table(
         &self,
+        _context: &RequestContext,
         _input: CreateTableInput,
     ) -> impl Future<Output = Result<CreateTableOutput, CreateTableError>> + Send {
-        async { not_implemented("CreateTable") }
+        async { Err(not_implemented("CreateTable")) }
     }
 
     /// Deletes an existing backup of a table.
@@ -473,9 +487,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_backup(
         &self,
+        _context: &RequestContext,
         _input: DeleteBackupInput,
     ) -> impl Future<Output = Result<DeleteBackupOutput, DeleteBackupError>> + Send {
-        async { not_implemented("DeleteBackup") }
+        async { Err(not_implemented("DeleteBackup")) }
     }
 
     /// Deletes a single item in a table by primary key. You can perform a conditional delete operation
@@ -493,9 +508,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_item(
         &self,
+        _context: &RequestContext,
         _input: DeleteItemInput,
     ) -> impl Future<Output = Result<DeleteItemOutput, DeleteItemError>> + Send {
-        async { not_implemented("DeleteItem") }
+        async { Err(not_implemented("DeleteItem")) }
     }
 
     /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
@@ -516,11 +532,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_resource_policy(
         &self,
+        _context: &RequestContext,
         _input: DeleteResourcePolicyInput,
     ) -> impl Future<
         Output = Result<DeleteResourcePolicyOutput, DeleteResourcePolicyError>,
     > + Send {
-        async { not_implemented("DeleteResourcePolicy") }
+        async { Err(not_implemented("DeleteResourcePolicy")) }
     }
 
     /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request,
@@ -546,9 +563,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_table(
         &self,
+        _context: &RequestContext,
         _input: DeleteTableInput,
     ) -> impl Future<Output = Result<DeleteTableOutput, DeleteTableError>> + Send {
-        async { not_implemented("DeleteTable") }
+        async { Err(not_implemented("DeleteTable")) }
     }
 
     /// Describes an existing backup of a table.
@@ -558,9 +576,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_backup(
         &self,
+        _context: &RequestContext,
         _input: DescribeBackupInput,
     ) -> impl Future<Output = Result<DescribeBackupOutput, DescribeBackupError>> + Send {
-        async { not_implemented("DescribeBackup") }
+        async { Err(not_implemented("DescribeBackup")) }
     }
 
     /// Checks the status of continuous backups and point in time recovery on the specified table.
@@ -579,11 +598,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_continuous_backups(
         &self,
+        _context: &RequestContext,
         _input: DescribeContinuousBackupsInput,
     ) -> impl Future<
         Output = Result<DescribeContinuousBackupsOutput, DescribeContinuousBackupsError>,
     > + Send {
-        async { not_implemented("DescribeContinuousBackups") }
+        async { Err(not_implemented("DescribeContinuousBackups")) }
     }
 
     /// Returns information about contributor insights for a given table or global secondary index.
@@ -591,6 +611,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_contributor_insights(
         &self,
+        _context: &RequestContext,
         _input: DescribeContributorInsightsInput,
     ) -> impl Future<
         Output = Result<
@@ -598,7 +619,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             DescribeContributorInsightsError,
         >,
     > + Send {
-        async { not_implemented("DescribeContributorInsights") }
+        async { Err(not_implemented("DescribeContributorInsights")) }
     }
 
     /// Returns the regional endpoint information. For more information on policy permissions, please
@@ -607,11 +628,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_endpoints(
         &self,
+        _context: &RequestContext,
         _input: DescribeEndpointsRequest,
     ) -> impl Future<
         Output = Result<DescribeEndpointsResponse, DescribeEndpointsError>,
     > + Send {
-        async { not_implemented("DescribeEndpoints") }
+        async { Err(not_implemented("DescribeEndpoints")) }
     }
 
     /// Describes an existing table export.
@@ -619,9 +641,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_export(
         &self,
+        _context: &RequestContext,
         _input: DescribeExportInput,
     ) -> impl Future<Output = Result<DescribeExportOutput, DescribeExportError>> + Send {
-        async { not_implemented("DescribeExport") }
+        async { Err(not_implemented("DescribeExport")) }
     }
 
     /// Returns information about the specified global table.
@@ -638,11 +661,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_global_table(
         &self,
+        _context: &RequestContext,
         _input: DescribeGlobalTableInput,
     ) -> impl Future<
         Output = Result<DescribeGlobalTableOutput, DescribeGlobalTableError>,
     > + Send {
-        async { not_implemented("DescribeGlobalTable") }
+        async { Err(not_implemented("DescribeGlobalTable")) }
     }
 
     /// Describes Region-specific settings for a global table.
@@ -659,6 +683,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_global_table_settings(
         &self,
+        _context: &RequestContext,
         _input: DescribeGlobalTableSettingsInput,
     ) -> impl Future<
         Output = Result<
@@ -666,7 +691,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             DescribeGlobalTableSettingsError,
         >,
     > + Send {
-        async { not_implemented("DescribeGlobalTableSettings") }
+        async { Err(not_implemented("DescribeGlobalTableSettings")) }
     }
 
     /// Represents the properties of the import.
@@ -674,9 +699,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_import(
         &self,
+        _context: &RequestContext,
         _input: DescribeImportInput,
     ) -> impl Future<Output = Result<DescribeImportOutput, DescribeImportError>> + Send {
-        async { not_implemented("DescribeImport") }
+        async { Err(not_implemented("DescribeImport")) }
     }
 
     /// Returns information about the status of Kinesis streaming.
@@ -684,6 +710,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_kinesis_streaming_destination(
         &self,
+        _context: &RequestContext,
         _input: DescribeKinesisStreamingDestinationInput,
     ) -> impl Future<
         Output = Result<
@@ -691,7 +718,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             DescribeKinesisStreamingDestinationError,
         >,
     > + Send {
-        async { not_implemented("DescribeKinesisStreamingDestination") }
+        async { Err(not_implemented("DescribeKinesisStreamingDestination")) }
     }
 
     /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a
@@ -742,9 +769,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_limits(
         &self,
+        _context: &RequestContext,
         _input: DescribeLimitsInput,
     ) -> impl Future<Output = Result<DescribeLimitsOutput, DescribeLimitsError>> + Send {
-        async { not_implemented("DescribeLimits") }
+        async { Err(not_implemented("DescribeLimits")) }
     }
 
     /// Returns information about the table, including the current status of the table, when it was
@@ -760,9 +788,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_table(
         &self,
+        _context: &RequestContext,
         _input: DescribeTableInput,
     ) -> impl Future<Output = Result<DescribeTableOutput, DescribeTableError>> + Send {
-        async { not_implemented("DescribeTable") }
+        async { Err(not_implemented("DescribeTable")) }
     }
 
     /// Describes auto scaling settings across replicas of the global table at once.
@@ -772,6 +801,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_table_replica_auto_scaling(
         &self,
+        _context: &RequestContext,
         _input: DescribeTableReplicaAutoScalingInput,
     ) -> impl Future<
         Output = Result<
@@ -779,7 +809,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             DescribeTableReplicaAutoScalingError,
         >,
     > + Send {
-        async { not_implemented("DescribeTableReplicaAutoScaling") }
+        async { Err(not_implemented("DescribeTableReplicaAutoScaling")) }
     }
 
     /// Gives a description of the Time to Live (TTL) status on the specified table.
@@ -787,11 +817,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn describe_time_to_live(
         &self,
+        _context: &RequestContext,
         _input: DescribeTimeToLiveInput,
     ) -> impl Future<
         Output = Result<DescribeTimeToLiveOutput, DescribeTimeToLiveError>,
     > + Send {
-        async { not_implemented("DescribeTimeToLive") }
+        async { Err(not_implemented("DescribeTimeToLive")) }
     }
 
     /// Stops replication from the DynamoDB table to the Kinesis data stream. This is done without
@@ -800,6 +831,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn disable_kinesis_streaming_destination(
         &self,
+        _context: &RequestContext,
         _input: KinesisStreamingDestinationInput,
     ) -> impl Future<
         Output = Result<
@@ -807,7 +839,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             DisableKinesisStreamingDestinationError,
         >,
     > + Send {
-        async { not_implemented("DisableKinesisStreamingDestination") }
+        async { Err(not_implemented("DisableKinesisStreamingDestination")) }
     }
 
     /// Starts table data replication to the specified Kinesis data stream at a timestamp chosen during
@@ -817,6 +849,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn enable_kinesis_streaming_destination(
         &self,
+        _context: &RequestContext,
         _input: KinesisStreamingDestinationInput,
     ) -> impl Future<
         Output = Result<
@@ -824,7 +857,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             EnableKinesisStreamingDestinationError,
         >,
     > + Send {
-        async { not_implemented("EnableKinesisStreamingDestination") }
+        async { Err(not_implemented("EnableKinesisStreamingDestination")) }
     }
 
     /// This operation allows you to perform reads and singleton writes on data stored in DynamoDB,
@@ -843,11 +876,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn execute_statement(
         &self,
+        _context: &RequestContext,
         _input: ExecuteStatementInput,
     ) -> impl Future<
         Output = Result<ExecuteStatementOutput, ExecuteStatementError>,
     > + Send {
-        async { not_implemented("ExecuteStatement") }
+        async { Err(not_implemented("ExecuteStatement")) }
     }
 
     /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB,
@@ -861,11 +895,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn execute_transaction(
         &self,
+        _context: &RequestContext,
         _input: ExecuteTransactionInput,
     ) -> impl Future<
         Output = Result<ExecuteTransactionOutput, ExecuteTransactionError>,
     > + Send {
-        async { not_implemented("ExecuteTransaction") }
+        async { Err(not_implemented("ExecuteTransaction")) }
     }
 
     /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you
@@ -874,11 +909,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn export_table_to_point_in_time(
         &self,
+        _context: &RequestContext,
         _input: ExportTableToPointInTimeInput,
     ) -> impl Future<
         Output = Result<ExportTableToPointInTimeOutput, ExportTableToPointInTimeError>,
     > + Send {
-        async { not_implemented("ExportTableToPointInTime") }
+        async { Err(not_implemented("ExportTableToPointInTime")) }
     }
 
     /// The `GetItem` operation returns a set of attributes for the item with the given primary key. If
@@ -893,9 +929,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn get_item(
         &self,
+        _context: &RequestContext,
         _input: GetItemInput,
     ) -> impl Future<Output = Result<GetItemOutput, GetItemError>> + Send {
-        async { not_implemented("GetItem") }
+        async { Err(not_implemented("GetItem")) }
     }
 
     /// Returns the resource-based policy document attached to the resource, which can be a table or
@@ -925,11 +962,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn get_resource_policy(
         &self,
+        _context: &RequestContext,
         _input: GetResourcePolicyInput,
     ) -> impl Future<
         Output = Result<GetResourcePolicyOutput, GetResourcePolicyError>,
     > + Send {
-        async { not_implemented("GetResourcePolicy") }
+        async { Err(not_implemented("GetResourcePolicy")) }
     }
 
     /// Imports table data from an S3 bucket.
@@ -937,9 +975,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn import_table(
         &self,
+        _context: &RequestContext,
         _input: ImportTableInput,
     ) -> impl Future<Output = Result<ImportTableOutput, ImportTableError>> + Send {
-        async { not_implemented("ImportTable") }
+        async { Err(not_implemented("ImportTable")) }
     }
 
     /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made
@@ -958,9 +997,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_backups(
         &self,
+        _context: &RequestContext,
         _input: ListBackupsInput,
     ) -> impl Future<Output = Result<ListBackupsOutput, ListBackupsError>> + Send {
-        async { not_implemented("ListBackups") }
+        async { Err(not_implemented("ListBackups")) }
     }
 
     /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
@@ -968,11 +1008,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_contributor_insights(
         &self,
+        _context: &RequestContext,
         _input: ListContributorInsightsInput,
     ) -> impl Future<
         Output = Result<ListContributorInsightsOutput, ListContributorInsightsError>,
     > + Send {
-        async { not_implemented("ListContributorInsights") }
+        async { Err(not_implemented("ListContributorInsights")) }
     }
 
     /// Lists completed exports within the past 90 days.
@@ -980,9 +1021,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_exports(
         &self,
+        _context: &RequestContext,
         _input: ListExportsInput,
     ) -> impl Future<Output = Result<ListExportsOutput, ListExportsError>> + Send {
-        async { not_implemented("ListExports") }
+        async { Err(not_implemented("ListExports")) }
     }
 
     /// Lists all global tables that have a replica in the specified Region.
@@ -999,11 +1041,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_global_tables(
         &self,
+        _context: &RequestContext,
         _input: ListGlobalTablesInput,
     ) -> impl Future<
         Output = Result<ListGlobalTablesOutput, ListGlobalTablesError>,
     > + Send {
-        async { not_implemented("ListGlobalTables") }
+        async { Err(not_implemented("ListGlobalTables")) }
     }
 
     /// Lists completed imports within the past 90 days.
@@ -1011,9 +1054,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_imports(
         &self,
+        _context: &RequestContext,
         _input: ListImportsInput,
     ) -> impl Future<Output = Result<ListImportsOutput, ListImportsError>> + Send {
-        async { not_implemented("ListImports") }
+        async { Err(not_implemented("ListImports")) }
     }
 
     /// Returns an array of table names associated with the current account and endpoint. The output
@@ -1022,9 +1066,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_tables(
         &self,
+        _context: &RequestContext,
         _input: ListTablesInput,
     ) -> impl Future<Output = Result<ListTablesOutput, ListTablesError>> + Send {
-        async { not_implemented("ListTables") }
+        async { Err(not_implemented("ListTables")) }
     }
 
     /// List all tags on an Amazon DynamoDB resource. You can call ListTagsOfResource up to 10 times per
@@ -1036,11 +1081,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_tags_of_resource(
         &self,
+        _context: &RequestContext,
         _input: ListTagsOfResourceInput,
     ) -> impl Future<
         Output = Result<ListTagsOfResourceOutput, ListTagsOfResourceError>,
     > + Send {
-        async { not_implemented("ListTagsOfResource") }
+        async { Err(not_implemented("ListTagsOfResource")) }
     }
 
     /// Creates a new item, or replaces an old item with a new item. If an item that has the same
@@ -1068,9 +1114,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn put_item(
         &self,
+        _context: &RequestContext,
         _input: PutItemInput,
     ) -> impl Future<Output = Result<PutItemOutput, PutItemError>> + Send {
-        async { not_implemented("PutItem") }
+        async { Err(not_implemented("PutItem")) }
     }
 
     /// Attaches a resource-based policy document to the resource, which can be a table or stream. When
@@ -1090,11 +1137,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn put_resource_policy(
         &self,
+        _context: &RequestContext,
         _input: PutResourcePolicyInput,
     ) -> impl Future<
         Output = Result<PutResourcePolicyOutput, PutResourcePolicyError>,
     > + Send {
-        async { not_implemented("PutResourcePolicy") }
+        async { Err(not_implemented("PutResourcePolicy")) }
     }
 
     /// You must provide the name of the partition key attribute and a single value for that attribute. `Query`
@@ -1142,9 +1190,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn query(
         &self,
+        _context: &RequestContext,
         _input: QueryInput,
     ) -> impl Future<Output = Result<QueryOutput, QueryError>> + Send {
-        async { not_implemented("Query") }
+        async { Err(not_implemented("Query")) }
     }
 
     /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent
@@ -1164,11 +1213,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn restore_table_from_backup(
         &self,
+        _context: &RequestContext,
         _input: RestoreTableFromBackupInput,
     ) -> impl Future<
         Output = Result<RestoreTableFromBackupOutput, RestoreTableFromBackupError>,
     > + Send {
-        async { not_implemented("RestoreTableFromBackup") }
+        async { Err(not_implemented("RestoreTableFromBackup")) }
     }
 
     /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime`
@@ -1202,11 +1252,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn restore_table_to_point_in_time(
         &self,
+        _context: &RequestContext,
         _input: RestoreTableToPointInTimeInput,
     ) -> impl Future<
         Output = Result<RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError>,
     > + Send {
-        async { not_implemented("RestoreTableToPointInTime") }
+        async { Err(not_implemented("RestoreTableToPointInTime")) }
     }
 
     /// The `Scan` operation returns one or more items and item attributes by accessing every item in a
@@ -1249,9 +1300,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn scan(
         &self,
+        _context: &RequestContext,
         _input: ScanInput,
     ) -> impl Future<Output = Result<ScanOutput, ScanError>> + Send {
-        async { not_implemented("Scan") }
+        async { Err(not_implemented("Scan")) }
     }
 
     /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these
@@ -1272,9 +1324,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn tag_resource(
         &self,
+        _context: &RequestContext,
         _input: TagResourceInput,
     ) -> impl Future<Output = Result<Unit, TagResourceError>> + Send {
-        async { not_implemented("TagResource") }
+        async { Err(not_implemented("TagResource")) }
     }
 
     /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one
@@ -1294,11 +1347,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn transact_get_items(
         &self,
+        _context: &RequestContext,
         _input: TransactGetItemsInput,
     ) -> impl Future<
         Output = Result<TransactGetItemsOutput, TransactGetItemsError>,
     > + Send {
-        async { not_implemented("TransactGetItems") }
+        async { Err(not_implemented("TransactGetItems")) }
     }
 
     /// `TransactWriteItems` is a synchronous write operation that groups up to 100 action requests.
@@ -1343,11 +1397,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn transact_write_items(
         &self,
+        _context: &RequestContext,
         _input: TransactWriteItemsInput,
     ) -> impl Future<
         Output = Result<TransactWriteItemsOutput, TransactWriteItemsError>,
     > + Send {
-        async { not_implemented("TransactWriteItems") }
+        async { Err(not_implemented("TransactWriteItems")) }
     }
 
     /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource`
@@ -1367,9 +1422,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn untag_resource(
         &self,
+        _context: &RequestContext,
         _input: UntagResourceInput,
     ) -> impl Future<Output = Result<Unit, UntagResourceError>> + Send {
-        async { not_implemented("UntagResource") }
+        async { Err(not_implemented("UntagResource")) }
     }
 
     /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A
@@ -1387,11 +1443,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_continuous_backups(
         &self,
+        _context: &RequestContext,
         _input: UpdateContinuousBackupsInput,
     ) -> impl Future<
         Output = Result<UpdateContinuousBackupsOutput, UpdateContinuousBackupsError>,
     > + Send {
-        async { not_implemented("UpdateContinuousBackups") }
+        async { Err(not_implemented("UpdateContinuousBackups")) }
     }
 
     /// Updates the status for contributor insights for a specific table or index. CloudWatch
@@ -1404,11 +1461,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_contributor_insights(
         &self,
+        _context: &RequestContext,
         _input: UpdateContributorInsightsInput,
     ) -> impl Future<
         Output = Result<UpdateContributorInsightsOutput, UpdateContributorInsightsError>,
     > + Send {
-        async { not_implemented("UpdateContributorInsights") }
+        async { Err(not_implemented("UpdateContributorInsights")) }
     }
 
     /// Adds or removes replicas in the specified global table. The global table must already exist to
@@ -1443,11 +1501,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_global_table(
         &self,
+        _context: &RequestContext,
         _input: UpdateGlobalTableInput,
     ) -> impl Future<
         Output = Result<UpdateGlobalTableOutput, UpdateGlobalTableError>,
     > + Send {
-        async { not_implemented("UpdateGlobalTable") }
+        async { Err(not_implemented("UpdateGlobalTable")) }
     }
 
     /// Updates settings for a global table.
@@ -1464,11 +1523,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_global_table_settings(
         &self,
+        _context: &RequestContext,
         _input: UpdateGlobalTableSettingsInput,
     ) -> impl Future<
         Output = Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError>,
     > + Send {
-        async { not_implemented("UpdateGlobalTableSettings") }
+        async { Err(not_implemented("UpdateGlobalTableSettings")) }
     }
 
     /// Edits an existing item's attributes, or adds a new item to the table if it does not already
@@ -1481,9 +1541,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_item(
         &self,
+        _context: &RequestContext,
         _input: UpdateItemInput,
     ) -> impl Future<Output = Result<UpdateItemOutput, UpdateItemError>> + Send {
-        async { not_implemented("UpdateItem") }
+        async { Err(not_implemented("UpdateItem")) }
     }
 
     /// The command to update the Kinesis stream destination.
@@ -1491,6 +1552,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_kinesis_streaming_destination(
         &self,
+        _context: &RequestContext,
         _input: UpdateKinesisStreamingDestinationInput,
     ) -> impl Future<
         Output = Result<
@@ -1498,7 +1560,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             UpdateKinesisStreamingDestinationError,
         >,
     > + Send {
-        async { not_implemented("UpdateKinesisStreamingDestination") }
+        async { Err(not_implemented("UpdateKinesisStreamingDestination")) }
     }
 
     /// Modifies the provisioned throughput settings, global secondary indexes, or DynamoDB Streams
@@ -1520,9 +1582,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_table(
         &self,
+        _context: &RequestContext,
         _input: UpdateTableInput,
     ) -> impl Future<Output = Result<UpdateTableOutput, UpdateTableError>> + Send {
-        async { not_implemented("UpdateTable") }
+        async { Err(not_implemented("UpdateTable")) }
     }
 
     /// Updates auto scaling settings on your global tables at once.
@@ -1532,6 +1595,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_table_replica_auto_scaling(
         &self,
+        _context: &RequestContext,
         _input: UpdateTableReplicaAutoScalingInput,
     ) -> impl Future<
         Output = Result<
@@ -1539,7 +1603,7 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
             UpdateTableReplicaAutoScalingError,
         >,
     > + Send {
-        async { not_implemented("UpdateTableReplicaAutoScaling") }
+        async { Err(not_implemented("UpdateTableReplicaAutoScaling")) }
     }
 
     /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A
@@ -1569,26 +1633,35 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn update_time_to_live(
         &self,
+        _context: &RequestContext,
         _input: UpdateTimeToLiveInput,
     ) -> impl Future<
         Output = Result<UpdateTimeToLiveOutput, UpdateTimeToLiveError>,
     > + Send {
-        async { not_implemented("UpdateTimeToLive") }
+        async { Err(not_implemented("UpdateTimeToLive")) }
     }
 }
 
 /// Routes awsJson1.0 requests (`X-Amz-Target: DynamoDB_20120810.<Operation>`) to an implementation of [`DynamoDb20120810`].
 ///
-/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`.
+/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
 #[derive(Debug)]
 pub struct DynamoDb20120810Router<S> {
-    service: S,
+    service: Arc<S>,
+}
+
+impl<S> Clone for DynamoDb20120810Router<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
 }
 
 impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
     /// A router over `service`.
     pub fn new(service: S) -> Self {
-        Self { service }
+        Self { service: Arc::new(service) }
     }
 
     /// The service requests are routed to.
@@ -1600,6 +1673,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
     /// serialises its result.
     async fn dispatch(
         &self,
+        context: &RequestContext,
         operation: &str,
         target: Option<&str>,
         body: &[u8],
@@ -1610,7 +1684,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.batch_execute_statement(input).await {
+                match self.service.batch_execute_statement(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1620,7 +1694,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.batch_get_item(input).await {
+                match self.service.batch_get_item(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1630,7 +1704,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.batch_write_item(input).await {
+                match self.service.batch_write_item(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1640,7 +1714,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_backup(input).await {
+                match self.service.create_backup(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1650,7 +1724,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_global_table(input).await {
+                match self.service.create_global_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1660,7 +1734,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_table(input).await {
+                match self.service.create_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1670,7 +1744,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_backup(input).await {
+                match self.service.delete_backup(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1680,7 +1754,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_item(input).await {
+                match self.service.delete_item(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1690,7 +1764,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_resource_policy(input).await {
+                match self.service.delete_resource_policy(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1700,7 +1774,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_table(input).await {
+                match self.service.delete_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1710,7 +1784,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_backup(input).await {
+                match self.service.describe_backup(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1720,7 +1794,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_continuous_backups(input).await {
+                match self.service.describe_continuous_backups(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1730,7 +1804,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_contributor_insights(input).await {
+                match self.service.describe_contributor_insights(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1740,7 +1814,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_endpoints(input).await {
+                match self.service.describe_endpoints(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1750,7 +1824,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_export(input).await {
+                match self.service.describe_export(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1760,7 +1834,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_global_table(input).await {
+                match self.service.describe_global_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1770,7 +1844,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_global_table_settings(input).await {
+                match self.service.describe_global_table_settings(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1780,7 +1854,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_import(input).await {
+                match self.service.describe_import(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1793,7 +1867,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_kinesis_streaming_destination(input).await {
+                match self
+                    .service
+                    .describe_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1803,7 +1881,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_limits(input).await {
+                match self.service.describe_limits(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1813,7 +1891,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_table(input).await {
+                match self.service.describe_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1826,7 +1904,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_table_replica_auto_scaling(input).await {
+                match self
+                    .service
+                    .describe_table_replica_auto_scaling(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1836,7 +1918,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_time_to_live(input).await {
+                match self.service.describe_time_to_live(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1846,7 +1928,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.disable_kinesis_streaming_destination(input).await {
+                match self
+                    .service
+                    .disable_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1856,7 +1942,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.enable_kinesis_streaming_destination(input).await {
+                match self
+                    .service
+                    .enable_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1866,7 +1956,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.execute_statement(input).await {
+                match self.service.execute_statement(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1876,7 +1966,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.execute_transaction(input).await {
+                match self.service.execute_transaction(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1886,7 +1976,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.export_table_to_point_in_time(input).await {
+                match self.service.export_table_to_point_in_time(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1896,7 +1986,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_item(input).await {
+                match self.service.get_item(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1906,7 +1996,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_resource_policy(input).await {
+                match self.service.get_resource_policy(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1916,7 +2006,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.import_table(input).await {
+                match self.service.import_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1926,7 +2016,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_backups(input).await {
+                match self.service.list_backups(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1936,7 +2026,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_contributor_insights(input).await {
+                match self.service.list_contributor_insights(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1946,7 +2036,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_exports(input).await {
+                match self.service.list_exports(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1956,7 +2046,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_global_tables(input).await {
+                match self.service.list_global_tables(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1966,7 +2056,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_imports(input).await {
+                match self.service.list_imports(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1976,7 +2066,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_tables(input).await {
+                match self.service.list_tables(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1986,7 +2076,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_tags_of_resource(input).await {
+                match self.service.list_tags_of_resource(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1996,7 +2086,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_item(input).await {
+                match self.service.put_item(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2006,7 +2096,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.put_resource_policy(input).await {
+                match self.service.put_resource_policy(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2016,7 +2106,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.query(input).await {
+                match self.service.query(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2026,7 +2116,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.restore_table_from_backup(input).await {
+                match self.service.restore_table_from_backup(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2036,7 +2126,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.restore_table_to_point_in_time(input).await {
+                match self.service.restore_table_to_point_in_time(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2046,7 +2136,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.scan(input).await {
+                match self.service.scan(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2056,7 +2146,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.tag_resource(input).await {
+                match self.service.tag_resource(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2066,7 +2156,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.transact_get_items(input).await {
+                match self.service.transact_get_items(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2076,7 +2166,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.transact_write_items(input).await {
+                match self.service.transact_write_items(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2086,7 +2176,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.untag_resource(input).await {
+                match self.service.untag_resource(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2096,7 +2186,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_continuous_backups(input).await {
+                match self.service.update_continuous_backups(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2106,7 +2196,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_contributor_insights(input).await {
+                match self.service.update_contributor_insights(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2116,7 +2206,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_global_table(input).await {
+                match self.service.update_global_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2126,7 +2216,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_global_table_settings(input).await {
+                match self.service.update_global_table_settings(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2136,7 +2226,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_item(input).await {
+                match self.service.update_item(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2149,7 +2239,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_kinesis_streaming_destination(input).await {
+                match self
+                    .service
+                    .update_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2159,7 +2253,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_table(input).await {
+                match self.service.update_table(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2169,7 +2263,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_table_replica_auto_scaling(input).await {
+                match self
+                    .service
+                    .update_table_replica_auto_scaling(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2179,7 +2277,7 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_time_to_live(input).await {
+                match self.service.update_time_to_live(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2194,10 +2292,38 @@ impl<S: DynamoDb20120810> Router for DynamoDb20120810Router<S> {
         PROTOCOL
     }
 
-    async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
+    fn target_prefix(&self) -> &'static str {
+        "DynamoDB_20120810"
+    }
+
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "DynamoDB_20120810") else {
             return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
+        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: DynamoDb20120810, B> Service<Request<B>> for DynamoDb20120810Router<S>
+where
+    B: HttpBody + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> ResponseFuture {
+        call(self.clone(), request)
     }
 }

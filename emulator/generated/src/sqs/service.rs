@@ -2,6 +2,10 @@
 //! The `AmazonSQS` service as a trait, and its awsJson1.0 router.
 
 use crate::runtime::Unit;
+use crate::runtime::context::RequestContext;
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
     AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
     output_response, rejection_response, unknown_operation,
@@ -77,13 +81,17 @@ use crate::sqs::validation::{
     SEND_MESSAGE_REQUEST, SET_QUEUE_ATTRIBUTES_REQUEST, START_MESSAGE_MOVE_TASK_REQUEST,
     TAG_QUEUE_REQUEST, UNTAG_QUEUE_REQUEST,
 };
+use std::clone::Clone;
+use std::convert::{Infallible, Into};
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 /// The service speaks awsJson1.0, with awsQuery-compatible errors (`x-amzn-query-error`).
 pub const PROTOCOL: AwsJson = AwsJson::V1_0.with_query_errors();
 
 /// The `AmazonSQS` service: implement the operations you serve.
 ///
-/// Each method takes the validated input; [`AmazonSqsRouter`] routes awsJson1.0 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
+/// Each method takes the request's context (its id, headers and extensions) and the validated input; [`AmazonSqsRouter`] routes awsJson1.0 requests to it. Methods left unimplemented answer `NotImplemented`. Implementations may hold state; they are shared by every request.
 pub trait AmazonSqs: Send + Sync + 'static {
     /// Adds a permission to a queue for a specific [principal](<https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P>).
     /// This allows sharing access to the queue.
@@ -107,9 +115,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn add_permission(
         &self,
+        _context: &RequestContext,
         _input: AddPermissionRequest,
     ) -> impl Future<Output = Result<Unit, AddPermissionError>> + Send {
-        async { not_implemented("AddPermission") }
+        async { Err(not_implemented("AddPermission")) }
     }
 
     /// Cancels a specified message movement task. A message movement can only be cancelled when the
@@ -125,11 +134,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn cancel_message_move_task(
         &self,
+        _context: &RequestContext,
         _input: CancelMessageMoveTaskRequest,
     ) -> impl Future<
         Output = Result<CancelMessageMoveTaskResult, CancelMessageMoveTaskError>,
     > + Send {
-        async { not_implemented("CancelMessageMoveTask") }
+        async { Err(not_implemented("CancelMessageMoveTask")) }
     }
 
     /// Changes the visibility timeout of a specified message in a queue to a new value. The default
@@ -181,9 +191,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn change_message_visibility(
         &self,
+        _context: &RequestContext,
         _input: ChangeMessageVisibilityRequest,
     ) -> impl Future<Output = Result<Unit, ChangeMessageVisibilityError>> + Send {
-        async { not_implemented("ChangeMessageVisibility") }
+        async { Err(not_implemented("ChangeMessageVisibility")) }
     }
 
     /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.`
@@ -196,6 +207,7 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn change_message_visibility_batch(
         &self,
+        _context: &RequestContext,
         _input: ChangeMessageVisibilityBatchRequest,
     ) -> impl Future<
         Output = Result<
@@ -203,7 +215,7 @@ pub trait AmazonSqs: Send + Sync + 'static {
             ChangeMessageVisibilityBatchError,
         >,
     > + Send {
-        async { not_implemented("ChangeMessageVisibilityBatch") }
+        async { Err(not_implemented("ChangeMessageVisibilityBatch")) }
     }
 
     /// Creates a new standard or FIFO queue. You can pass one or more attributes in the request. Keep
@@ -245,9 +257,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn create_queue(
         &self,
+        _context: &RequestContext,
         _input: CreateQueueRequest,
     ) -> impl Future<Output = Result<CreateQueueResult, CreateQueueError>> + Send {
-        async { not_implemented("CreateQueue") }
+        async { Err(not_implemented("CreateQueue")) }
     }
 
     /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle`
@@ -271,9 +284,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_message(
         &self,
+        _context: &RequestContext,
         _input: DeleteMessageRequest,
     ) -> impl Future<Output = Result<Unit, DeleteMessageError>> + Send {
-        async { not_implemented("DeleteMessage") }
+        async { Err(not_implemented("DeleteMessage")) }
     }
 
     /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.`
@@ -285,11 +299,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_message_batch(
         &self,
+        _context: &RequestContext,
         _input: DeleteMessageBatchRequest,
     ) -> impl Future<
         Output = Result<DeleteMessageBatchResult, DeleteMessageBatchError>,
     > + Send {
-        async { not_implemented("DeleteMessageBatch") }
+        async { Err(not_implemented("DeleteMessageBatch")) }
     }
 
     /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
@@ -312,9 +327,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn delete_queue(
         &self,
+        _context: &RequestContext,
         _input: DeleteQueueRequest,
     ) -> impl Future<Output = Result<Unit, DeleteQueueError>> + Send {
-        async { not_implemented("DeleteQueue") }
+        async { Err(not_implemented("DeleteQueue")) }
     }
 
     /// Gets attributes for the specified queue.
@@ -325,11 +341,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn get_queue_attributes(
         &self,
+        _context: &RequestContext,
         _input: GetQueueAttributesRequest,
     ) -> impl Future<
         Output = Result<GetQueueAttributesResult, GetQueueAttributesError>,
     > + Send {
-        async { not_implemented("GetQueueAttributes") }
+        async { Err(not_implemented("GetQueueAttributes")) }
     }
 
     /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you
@@ -344,9 +361,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn get_queue_url(
         &self,
+        _context: &RequestContext,
         _input: GetQueueUrlRequest,
     ) -> impl Future<Output = Result<GetQueueUrlResult, GetQueueUrlError>> + Send {
-        async { not_implemented("GetQueueUrl") }
+        async { Err(not_implemented("GetQueueUrl")) }
     }
 
     /// Returns a list of your queues that have the `RedrivePolicy` queue attribute configured with a
@@ -365,6 +383,7 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_dead_letter_source_queues(
         &self,
+        _context: &RequestContext,
         _input: ListDeadLetterSourceQueuesRequest,
     ) -> impl Future<
         Output = Result<
@@ -372,7 +391,7 @@ pub trait AmazonSqs: Send + Sync + 'static {
             ListDeadLetterSourceQueuesError,
         >,
     > + Send {
-        async { not_implemented("ListDeadLetterSourceQueues") }
+        async { Err(not_implemented("ListDeadLetterSourceQueues")) }
     }
 
     /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
@@ -386,11 +405,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_message_move_tasks(
         &self,
+        _context: &RequestContext,
         _input: ListMessageMoveTasksRequest,
     ) -> impl Future<
         Output = Result<ListMessageMoveTasksResult, ListMessageMoveTasksError>,
     > + Send {
-        async { not_implemented("ListMessageMoveTasks") }
+        async { Err(not_implemented("ListMessageMoveTasks")) }
     }
 
     /// List all cost allocation tags added to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html>)
@@ -402,9 +422,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_queue_tags(
         &self,
+        _context: &RequestContext,
         _input: ListQueueTagsRequest,
     ) -> impl Future<Output = Result<ListQueueTagsResult, ListQueueTagsError>> + Send {
-        async { not_implemented("ListQueueTags") }
+        async { Err(not_implemented("ListQueueTags")) }
     }
 
     /// Returns a list of your queues in the current region. The response includes a maximum of 1,000
@@ -423,9 +444,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn list_queues(
         &self,
+        _context: &RequestContext,
         _input: ListQueuesRequest,
     ) -> impl Future<Output = Result<ListQueuesResult, ListQueuesError>> + Send {
-        async { not_implemented("ListQueues") }
+        async { Err(not_implemented("ListQueues")) }
     }
 
     /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL`
@@ -445,9 +467,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn purge_queue(
         &self,
+        _context: &RequestContext,
         _input: PurgeQueueRequest,
     ) -> impl Future<Output = Result<Unit, PurgeQueueError>> + Send {
-        async { not_implemented("PurgeQueue") }
+        async { Err(not_implemented("PurgeQueue")) }
     }
 
     /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds`
@@ -485,9 +508,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn receive_message(
         &self,
+        _context: &RequestContext,
         _input: ReceiveMessageRequest,
     ) -> impl Future<Output = Result<ReceiveMessageResult, ReceiveMessageError>> + Send {
-        async { not_implemented("ReceiveMessage") }
+        async { Err(not_implemented("ReceiveMessage")) }
     }
 
     /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
@@ -501,9 +525,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn remove_permission(
         &self,
+        _context: &RequestContext,
         _input: RemovePermissionRequest,
     ) -> impl Future<Output = Result<Unit, RemovePermissionError>> + Send {
-        async { not_implemented("RemovePermission") }
+        async { Err(not_implemented("RemovePermission")) }
     }
 
     /// Delivers a message to the specified queue.
@@ -520,9 +545,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn send_message(
         &self,
+        _context: &RequestContext,
         _input: SendMessageRequest,
     ) -> impl Future<Output = Result<SendMessageResult, SendMessageError>> + Send {
-        async { not_implemented("SendMessage") }
+        async { Err(not_implemented("SendMessage")) }
     }
 
     /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning
@@ -552,11 +578,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn send_message_batch(
         &self,
+        _context: &RequestContext,
         _input: SendMessageBatchRequest,
     ) -> impl Future<
         Output = Result<SendMessageBatchResult, SendMessageBatchError>,
     > + Send {
-        async { not_implemented("SendMessageBatch") }
+        async { Err(not_implemented("SendMessageBatch")) }
     }
 
     /// Sets the value of one or more queue attributes, like a policy. When you change a queue's
@@ -576,9 +603,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn set_queue_attributes(
         &self,
+        _context: &RequestContext,
         _input: SetQueueAttributesRequest,
     ) -> impl Future<Output = Result<Unit, SetQueueAttributesError>> + Send {
-        async { not_implemented("SetQueueAttributes") }
+        async { Err(not_implemented("SetQueueAttributes")) }
     }
 
     /// Starts an asynchronous task to move messages from a specified source queue to a specified
@@ -596,11 +624,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn start_message_move_task(
         &self,
+        _context: &RequestContext,
         _input: StartMessageMoveTaskRequest,
     ) -> impl Future<
         Output = Result<StartMessageMoveTaskResult, StartMessageMoveTaskError>,
     > + Send {
-        async { not_implemented("StartMessageMoveTask") }
+        async { Err(not_implemented("StartMessageMoveTask")) }
     }
 
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html>)
@@ -622,9 +651,10 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn tag_queue(
         &self,
+        _context: &RequestContext,
         _input: TagQueueRequest,
     ) -> impl Future<Output = Result<Unit, TagQueueError>> + Send {
-        async { not_implemented("TagQueue") }
+        async { Err(not_implemented("TagQueue")) }
     }
 
     /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html>)
@@ -636,24 +666,33 @@ pub trait AmazonSqs: Send + Sync + 'static {
     /// Unless implemented, it answers `NotImplemented` (HTTP 501).
     fn untag_queue(
         &self,
+        _context: &RequestContext,
         _input: UntagQueueRequest,
     ) -> impl Future<Output = Result<Unit, UntagQueueError>> + Send {
-        async { not_implemented("UntagQueue") }
+        async { Err(not_implemented("UntagQueue")) }
     }
 }
 
 /// Routes awsJson1.0 requests (`X-Amz-Target: AmazonSQS.<Operation>`) to an implementation of [`AmazonSqs`].
 ///
-/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`.
+/// It parses the body (empty counts as `{}`), validates it against the model, calls the method and serialises the result; a malformed body is a `SerializationException`, an invalid one a `ValidationException`, an unknown target an `UnknownOperationException`, and a panicking method an `InternalFailure`. It is a `tower::Service` over `http::Request`s, cheap to clone (clones share the service).
 #[derive(Debug)]
 pub struct AmazonSqsRouter<S> {
-    service: S,
+    service: Arc<S>,
+}
+
+impl<S> Clone for AmazonSqsRouter<S> {
+    fn clone(&self) -> Self {
+        Self {
+            service: self.service.clone(),
+        }
+    }
 }
 
 impl<S: AmazonSqs> AmazonSqsRouter<S> {
     /// A router over `service`.
     pub fn new(service: S) -> Self {
-        Self { service }
+        Self { service: Arc::new(service) }
     }
 
     /// The service requests are routed to.
@@ -665,6 +704,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
     /// serialises its result.
     async fn dispatch(
         &self,
+        context: &RequestContext,
         operation: &str,
         target: Option<&str>,
         body: &[u8],
@@ -675,7 +715,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.add_permission(input).await {
+                match self.service.add_permission(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -685,7 +725,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.cancel_message_move_task(input).await {
+                match self.service.cancel_message_move_task(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -695,7 +735,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.change_message_visibility(input).await {
+                match self.service.change_message_visibility(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -705,7 +745,8 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.change_message_visibility_batch(input).await {
+                match self.service.change_message_visibility_batch(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -715,7 +756,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.create_queue(input).await {
+                match self.service.create_queue(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -725,7 +766,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_message(input).await {
+                match self.service.delete_message(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -735,7 +776,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_message_batch(input).await {
+                match self.service.delete_message_batch(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -745,7 +786,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.delete_queue(input).await {
+                match self.service.delete_queue(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -755,7 +796,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_queue_attributes(input).await {
+                match self.service.get_queue_attributes(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -765,7 +806,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_queue_url(input).await {
+                match self.service.get_queue_url(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -775,7 +816,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_dead_letter_source_queues(input).await {
+                match self.service.list_dead_letter_source_queues(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -785,7 +826,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_message_move_tasks(input).await {
+                match self.service.list_message_move_tasks(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -795,7 +836,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_queue_tags(input).await {
+                match self.service.list_queue_tags(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -805,7 +846,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_queues(input).await {
+                match self.service.list_queues(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -815,7 +856,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.purge_queue(input).await {
+                match self.service.purge_queue(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -825,7 +866,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.receive_message(input).await {
+                match self.service.receive_message(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -835,7 +876,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.remove_permission(input).await {
+                match self.service.remove_permission(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -845,7 +886,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.send_message(input).await {
+                match self.service.send_message(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -855,7 +896,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.send_message_batch(input).await {
+                match self.service.send_message_batch(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -865,7 +906,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.set_queue_attributes(input).await {
+                match self.service.set_queue_attributes(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -875,7 +916,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.start_message_move_task(input).await {
+                match self.service.start_message_move_task(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -885,7 +926,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.tag_queue(input).await {
+                match self.service.tag_queue(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -895,7 +936,7 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.untag_queue(input).await {
+                match self.service.untag_queue(context, input).await {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -910,10 +951,38 @@ impl<S: AmazonSqs> Router for AmazonSqsRouter<S> {
         PROTOCOL
     }
 
-    async fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
+    fn target_prefix(&self) -> &'static str {
+        "AmazonSQS"
+    }
+
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "AmazonSQS") else {
             return unknown_operation(PROTOCOL, target);
         };
-        contain_panics(PROTOCOL, self.dispatch(operation, target, body)).await
+        contain_panics(PROTOCOL, self.dispatch(&context, operation, target, body)).await
+    }
+}
+
+impl<S: AmazonSqs, B> Service<Request<B>> for AmazonSqsRouter<S>
+where
+    B: HttpBody + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request<B>) -> ResponseFuture {
+        call(self.clone(), request)
     }
 }

@@ -1,0 +1,232 @@
+//! The protocol core ([`Router`]) behind HTTP: [`handle`] turns an
+//! `http::Request` into an `http::Response`, which is all a generated
+//! router's `tower::Service` implementation does; [`Services`] puts several
+//! services behind one `tower::Service`, routed by `X-Amz-Target`.
+//!
+//! Every response carries `x-amzn-requestid`: the [`RequestId`] a layer in
+//! front put in the request's extensions, or a new one. Each request runs
+//! in a `tracing` span, `request`, with the request id and the target.
+
+use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http::{HeaderValue, Method, StatusCode};
+use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use serde_json::{Map, Value};
+use tracing::Instrument;
+
+use crate::context::{RequestContext, RequestId};
+use crate::service::{AwsJson, Response, Router, error_response, unknown_operation};
+
+pub use ::http::Request;
+pub use http_body::Body as HttpBody;
+pub use tower_service::Service;
+
+/// The body of every response.
+pub type ResponseBody = Full<Bytes>;
+
+/// What routers answer.
+pub type HttpResponse = http::Response<ResponseBody>;
+
+/// An error a request body may fail with.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// The future of a router's `tower::Service::call`.
+pub type ResponseFuture = Pin<Box<dyn Future<Output = Result<HttpResponse, Infallible>> + Send>>;
+
+/// The largest request body read when no [`BodyLimit`] says otherwise: 8 MiB.
+pub const DEFAULT_BODY_LIMIT: usize = 8 << 20;
+
+/// A request extension that sets the largest request body [`handle`]
+/// reads; longer bodies are refused with 413 before they are read whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLimit(pub usize);
+
+/// Handles one awsJson request with `router`: checks the method and the
+/// body's size, reads the body, routes it with a [`RequestContext`] and
+/// returns the response, with `x-amzn-requestid`. Never panics.
+pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
+where
+    R: Router + ?Sized,
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    let (parts, body) = request.into_parts();
+    let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
+    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let span = tracing::info_span!("request", request_id = %request_id, target = target.as_deref().unwrap_or(""));
+    let protocol = router.protocol();
+    let response = async {
+        if parts.method != Method::POST {
+            return error(protocol, 405, "MethodNotAllowedException", "awsJson requests are POSTs");
+        }
+        let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+        let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+        if declared.is_some_and(|length: u64| length > limit as u64) {
+            return too_large(protocol, limit);
+        }
+        let body = match Limited::new(body, limit).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return too_large(protocol, limit),
+            Err(_) => return error(protocol, 400, "SerializationException", "the request body could not be read"),
+        };
+        let context = RequestContext::new(request_id.clone(), parts.headers, parts.extensions);
+        let response = router.route(context, target.as_deref(), &body).await;
+        tracing::debug!(status = response.status, "answered");
+        response
+    }
+    .instrument(span)
+    .await;
+    into_http(response, &request_id)
+}
+
+/// [`handle`] as a `tower::Service::call` future, for generated routers.
+pub fn call<R, B>(router: R, request: http::Request<B>) -> ResponseFuture
+where
+    R: Router,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    Box::pin(async move { Ok(handle(&router, request).await) })
+}
+
+fn error(protocol: AwsJson, status: u16, type_name: &str, text: &str) -> Response {
+    let mut fields = Map::new();
+    fields.insert("message".to_string(), Value::String(text.to_string()));
+    error_response(protocol, status, type_name, fields)
+}
+
+fn too_large(protocol: AwsJson, limit: usize) -> Response {
+    let text = format!("request bodies are limited to {limit} bytes");
+    error(protocol, 413, "RequestEntityTooLargeException", &text)
+}
+
+/// The protocol's response as HTTP, with the request id.
+pub fn into_http(response: Response, request_id: &RequestId) -> HttpResponse {
+    let mut http = http::Response::new(Full::new(Bytes::from(response.body)));
+    *http.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = http.headers_mut();
+    for (name, value) in response.headers {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(name, value);
+        }
+    }
+    if let Ok(id) = HeaderValue::try_from(request_id.as_str()) {
+        headers.insert("x-amzn-requestid", id);
+    }
+    http
+}
+
+/// Several services behind one `tower::Service` (and one [`Router`]): each
+/// request goes to the first service whose `X-Amz-Target` prefix it names;
+/// a target none of them serves is an `UnknownOperationException`, in the
+/// protocol of the first service.
+#[derive(Clone, Default)]
+pub struct Services {
+    routers: Vec<Arc<dyn DynRouter>>,
+}
+
+impl Services {
+    /// No services yet: every request is an unknown operation.
+    pub fn new() -> Self {
+        Services::default()
+    }
+
+    /// These services and `router`.
+    pub fn with<R: Router>(mut self, router: R) -> Self {
+        self.routers.push(Arc::new(router));
+        self
+    }
+
+    fn find(&self, target: &str) -> Option<&dyn DynRouter> {
+        self.routers.iter().map(|router| &**router).find(|router| router.serves_target(target))
+    }
+}
+
+impl std::fmt::Debug for Services {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.routers.iter().map(|router| router.prefix())).finish()
+    }
+}
+
+impl Router for Services {
+    fn protocol(&self) -> AwsJson {
+        self.routers.first().map_or(AwsJson::V1_1, |router| router.aws_json())
+    }
+
+    fn target_prefix(&self) -> &'static str {
+        ""
+    }
+
+    fn serves(&self, target: &str) -> bool {
+        self.find(target).is_some()
+    }
+
+    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+        match target.and_then(|target| self.find(target)) {
+            Some(router) => router.route_boxed(context, target, body).await,
+            None => unknown_operation(self.protocol(), target),
+        }
+    }
+}
+
+impl<B> tower_service::Service<http::Request<B>> for Services
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    type Response = HttpResponse;
+    type Error = Infallible;
+    type Future = ResponseFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
+        call(self.clone(), request)
+    }
+}
+
+/// [`Router`] with boxed futures, so that services of different types can
+/// share a list.
+trait DynRouter: Send + Sync + 'static {
+    fn aws_json(&self) -> AwsJson;
+    fn prefix(&self) -> &'static str;
+    fn serves_target(&self, target: &str) -> bool;
+    fn route_boxed<'a>(
+        &'a self,
+        context: RequestContext,
+        target: Option<&'a str>,
+        body: &'a [u8],
+    ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>>;
+}
+
+impl<R: Router> DynRouter for R {
+    fn aws_json(&self) -> AwsJson {
+        self.protocol()
+    }
+
+    fn prefix(&self) -> &'static str {
+        self.target_prefix()
+    }
+
+    fn serves_target(&self, target: &str) -> bool {
+        self.serves(target)
+    }
+
+    fn route_boxed<'a>(
+        &'a self,
+        context: RequestContext,
+        target: Option<&'a str>,
+        body: &'a [u8],
+    ) -> Pin<Box<dyn Future<Output = Response> + Send + 'a>> {
+        Box::pin(self.route(context, target, body))
+    }
+}
