@@ -21,6 +21,8 @@ mod pattern;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod service;
+#[cfg(feature = "sigv4")]
+pub mod sigv4;
 mod timestamp;
 pub mod validate;
 
