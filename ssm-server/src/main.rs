@@ -3,19 +3,24 @@
 
 mod store;
 
+use std::collections::BTreeMap;
 use std::process::ExitCode;
 
 use generated::runtime::server::{ServerConfig, serve};
+use generated::runtime::sigv4::SigV4Layer;
 use generated::ssm::service::AmazonSsmRouter;
 use tokio::net::TcpListener;
 
 const USAGE: &str = "\
-usage: ssm-server [--port PORT] [--host HOST] [--executions FILE]
+usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials KEY_ID:SECRET ...]
 
   --port PORT        the port to listen on (default 4566; 0 picks a free one)
   --host HOST        the address to listen on (default 127.0.0.1)
   --executions FILE  a JSON list of GetMaintenanceWindowExecutionTask responses to
-                     serve (default: fixtures/executions.json, built in)";
+                     serve (default: fixtures/executions.json, built in)
+  --credentials KEY_ID:SECRET
+                     verify requests' SigV4 signatures, accepting this access key
+                     (repeatable); without it, any caller is accepted";
 
 const DEFAULT_EXECUTIONS: &str = include_str!("../fixtures/executions.json");
 
@@ -23,12 +28,22 @@ fn main() -> ExitCode {
     let mut port = "4566".to_string();
     let mut host = "127.0.0.1".to_string();
     let mut executions = DEFAULT_EXECUTIONS.to_string();
+    let mut credentials = BTreeMap::new();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
         match (arg.as_str(), value) {
             ("--port", Some(value)) => port = value,
             ("--host", Some(value)) => host = value,
+            ("--credentials", Some(pair)) => match pair.split_once(':') {
+                Some((key, secret)) if !key.is_empty() && !secret.is_empty() => {
+                    credentials.insert(key.to_string(), secret.to_string());
+                }
+                _ => {
+                    eprintln!("error: --credentials takes ACCESS_KEY_ID:SECRET, not {pair:?}");
+                    return ExitCode::from(2);
+                }
+            },
             ("--executions", Some(path)) => match std::fs::read_to_string(&path) {
                 Ok(text) => executions = text,
                 Err(e) => {
@@ -63,7 +78,16 @@ fn main() -> ExitCode {
         let shutdown = async {
             let _ = tokio::signal::ctrl_c().await;
         };
-        match serve(AmazonSsmRouter::new(service), listener, ServerConfig::default(), shutdown).await {
+        let router = AmazonSsmRouter::new(service);
+        let served = if credentials.is_empty() {
+            eprintln!("accepting any caller: requests are not authenticated (--credentials turns SigV4 on)");
+            serve(router, listener, ServerConfig::default(), shutdown).await
+        } else {
+            eprintln!("verifying SigV4 signatures for {} access key(s)", credentials.len());
+            let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials), router);
+            serve(verified, listener, ServerConfig::default(), shutdown).await
+        };
+        match served {
             Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("error: {e}");

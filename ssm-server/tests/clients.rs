@@ -16,8 +16,13 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[])
+    }
+
+    fn start_with(args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-server"))
             .args(["--port", "0"])
+            .args(args)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -30,11 +35,16 @@ impl Server {
     }
 
     fn aws(&self, args: &[&str]) -> Output {
+        self.aws_as(("test", "test"), args)
+    }
+
+    /// awscli signing with this access key id and secret.
+    fn aws_as(&self, (key, secret): (&str, &str), args: &[&str]) -> Output {
         Command::new("aws")
             .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json", "ssm"])
             .args(args)
-            .env("AWS_ACCESS_KEY_ID", "test")
-            .env("AWS_SECRET_ACCESS_KEY", "test")
+            .env("AWS_ACCESS_KEY_ID", key)
+            .env("AWS_SECRET_ACCESS_KEY", secret)
             .env("AWS_CONFIG_FILE", "/nonexistent")
             .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent")
             .env("AWS_MAX_ATTEMPTS", "1")
@@ -163,6 +173,44 @@ fn awscli_life_cycle_and_errors() {
         ),
         "{missing}"
     );
+}
+
+/// With `--credentials`, requests must be signed with a known key and its
+/// secret; refusals are AWS's errors, as awscli and boto3 report them.
+#[test]
+fn sigv4_with_awscli_and_boto3() {
+    let server = Server::start_with(&["--credentials", "AKIDSSMTEST:s3cret/KEY", "--credentials", "AKIDOTHER:x"]);
+    let create = [
+        "create-maintenance-window",
+        "--name",
+        "signed",
+        "--schedule",
+        "rate(1 day)",
+        "--duration",
+        "1",
+        "--cutoff",
+        "0",
+        "--allow-unassociated-targets",
+    ];
+    let created = stdout(&server.aws_as(("AKIDSSMTEST", "s3cret/KEY"), &create));
+    assert!(created["WindowId"].as_str().is_some_and(|id| id.starts_with("mw-")), "{created}");
+
+    let wrong = stderr(&server.aws_as(("AKIDSSMTEST", "not-the-secret"), &create));
+    assert!(wrong.contains("An error occurred (InvalidSignatureException) when calling the CreateMaintenanceWindow operation: The request signature we calculated does not match"), "{wrong}");
+    let unknown = stderr(&server.aws_as(("AKIDNOBODY", "s3cret/KEY"), &create));
+    assert!(unknown.contains("(UnrecognizedClientException) when calling the CreateMaintenanceWindow operation: The security token included in the request is invalid."), "{unknown}");
+    let mut unsigned = create.to_vec();
+    unsigned.push("--no-sign-request");
+    let unsigned = stderr(&server.aws_as(("AKIDSSMTEST", "s3cret/KEY"), &unsigned));
+    assert!(unsigned.contains("(MissingAuthenticationTokenException) when calling the CreateMaintenanceWindow operation: Missing Authentication Token"), "{unsigned}");
+    let (status, body) = server.raw("POST", Some("AmazonSSM.CreateMaintenanceWindow"), b"{}");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("MissingAuthenticationTokenException")));
+
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_sigv4.py");
+    let output = Command::new("python3").arg(script).arg(&server.url).output().expect("python3 is installed");
+    let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert!(output.status.success(), "{text}");
+    assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "boto3 sigv4: ok", "{text}");
 }
 
 #[test]

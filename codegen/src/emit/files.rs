@@ -36,6 +36,8 @@ serde = {{ version = "1.0.219", features = ["derive"] }}
 [features]
 # runtime::server: serve a generated router over HTTP with hyper and tokio.
 server = ["{runtime_crate}/server"]
+# runtime::sigv4: verify AWS Signature Version 4 in front of a router.
+sigv4 = ["{runtime_crate}/sigv4"]
 {dev_dependencies}{workspace}"#,
         name = settings.crate_name,
         runtime = runtime_dependency(&settings.runtime),
