@@ -308,6 +308,10 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     };
     quote! {
         #docs
+        // A union holds one member by value, as the model has it; boxing the
+        // large ones would cost an allocation per value and a `Box` in every
+        // match, so size differences between members are accepted.
+        #[allow(clippy::large_enum_variant)]
         #derives
         pub enum #name {
             #(#variants,)*

@@ -5478,6 +5478,7 @@ pub struct EffectivePatch {
 }
 
 /// Information about the inputs for an execution preview.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ExecutionInputs {
     /// Information about the optional inputs that can be specified for an automation execution preview.
@@ -5534,6 +5535,7 @@ impl FromStr for ExecutionMode {
 }
 
 /// Information about the changes that would be made if an execution were run.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum ExecutionPreview {
     /// Information about the changes that would be made if an Automation workflow were run.
@@ -9154,6 +9156,7 @@ pub struct NodeOwnerInfo {
 }
 
 /// Information about a managed node's type.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum NodeType {
     /// Information about a specific managed node.

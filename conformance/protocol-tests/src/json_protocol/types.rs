@@ -112,6 +112,7 @@ pub struct KitchenSink {
 }
 
 /// A union with a representative set of types for members.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum MyUnion {
     #[serde(rename = "stringValue")]

@@ -70,6 +70,7 @@ impl FromStr for EnumString {
 }
 
 /// The `EnumUnion` shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum EnumUnion {
     #[serde(rename = "first")]
@@ -86,6 +87,7 @@ pub struct MissingKeyStructure {
 }
 
 /// The `PatternUnion` shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum PatternUnion {
     /// Pattern: `^[a-m]+$`.
@@ -97,6 +99,7 @@ pub enum PatternUnion {
 }
 
 /// The `PatternUnionOverride` shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum PatternUnionOverride {
     /// Pattern: `^[g-m]+$`.
@@ -156,6 +159,7 @@ impl FromStr for RecursiveEnumString {
 }
 
 /// The `RecursiveUnionOne` shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RecursiveUnionOne {
     #[serde(rename = "string")]
@@ -165,6 +169,7 @@ pub enum RecursiveUnionOne {
 }
 
 /// The `RecursiveUnionTwo` shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum RecursiveUnionTwo {
     #[serde(rename = "string")]
@@ -243,6 +248,7 @@ impl FromStr for FooEnum {
 }
 
 /// The `FooUnion` shape.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum FooUnion {
     #[serde(rename = "string")]

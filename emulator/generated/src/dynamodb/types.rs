@@ -164,6 +164,7 @@ pub struct AttributeDefinition {
 ///
 /// For more information, see [Data Types](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/HowItWorks.NamingRulesDataTypes.html#HowItWorks.DataTypes>)
 /// in the *Amazon DynamoDB Developer Guide*.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum AttributeValue {
     /// An attribute of type String. For example:
