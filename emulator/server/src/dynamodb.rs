@@ -7,7 +7,6 @@
 
 use std::collections::BTreeMap;
 use std::sync::{Mutex, MutexGuard, PoisonError};
-use std::time::SystemTime;
 
 use emulator_generated::dynamodb::error::{ResourceInUseException, ResourceNotFoundException};
 use emulator_generated::dynamodb::operation::create_table::{
@@ -26,10 +25,10 @@ use emulator_generated::dynamodb::types::{
     ReturnValue, ScalarAttributeType, TableDescription, TableStatus,
 };
 use emulator_generated::runtime::context::RequestContext;
-use emulator_generated::runtime::{Operation, Timestamp, UnmodelledError};
+use emulator_generated::runtime::{Operation, UnmodelledError};
 
 use crate::ids::Ids;
-use crate::{ACCOUNT_ID, REGION};
+use crate::{ACCOUNT_ID, REGION, now};
 
 /// The DynamoDB service: tables by name.
 pub struct DynamoDb {
@@ -407,7 +406,7 @@ impl DynamoDb20120810 for DynamoDb {
         if tables.contains_key(&name) {
             return Err(ResourceInUseException { message: Some(format!("Table already exists: {name}")) }.into());
         }
-        let now = Timestamp::try_from(SystemTime::now()).ok();
+        let now = now();
         let capacity = input.provisioned_throughput.as_ref();
         let description = TableDescription {
             table_name: Some(name.clone()),

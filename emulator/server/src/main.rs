@@ -1,25 +1,32 @@
-//! `cargo run -p emulator -- --dynamodb-port 8000 --sqs-port 9324`: DynamoDB
-//! and SQS on loopback, in memory, a few operations of each, served by the
-//! crate generated from AWS's own models.
+//! `cargo run -p emulator -- --port 4566`: DynamoDB, SQS and Systems
+//! Manager's Parameter Store on one port of loopback, in memory, a few
+//! operations of each.
 //!
-//! Each service has a port of its own: the generated server serves one
-//! router, and telling services apart on one port (by `X-Amz-Target`'s
-//! prefix) is a later issue.
+//! DynamoDB and SQS come from one crate generated from AWS's models
+//! (`emulator-generated`), SSM from another generated separately (the
+//! repository's `generated`). All three share the runtime crate's types and
+//! server; `runtime::http::Services` routes each request by its
+//! `X-Amz-Target` prefix, as LocalStack does on its one port.
 
 mod dynamodb;
 mod ids;
 mod sqs;
+mod ssm;
 
 use std::process::ExitCode;
+use std::time::SystemTime;
 
+use emulator_generated::runtime::Timestamp;
+use emulator_generated::runtime::http::Services;
 use emulator_generated::runtime::server::{ServerConfig, serve};
 use tokio::net::TcpListener;
-use tokio::sync::watch;
 
 use dynamodb::DynamoDb;
 use emulator_generated::dynamodb::service::DynamoDb20120810Router;
 use emulator_generated::sqs::service::AmazonSqsRouter;
+use generated::ssm::service::AmazonSsmRouter;
 use sqs::Sqs;
+use ssm::Ssm;
 
 /// The account every resource belongs to.
 const ACCOUNT_ID: &str = "000000000000";
@@ -27,24 +34,21 @@ const ACCOUNT_ID: &str = "000000000000";
 const REGION: &str = "us-east-1";
 
 const USAGE: &str = "\
-usage: emulator [--dynamodb-port PORT] [--sqs-port PORT] [--host HOST]
+usage: emulator [--port PORT] [--host HOST]
 
-  --dynamodb-port PORT  the port DynamoDB listens on (default 8000; 0 picks a free one)
-  --sqs-port PORT       the port SQS listens on (default 9324; 0 picks a free one)
-  --host HOST           the address both listen on (default 127.0.0.1)
+  --port PORT  the port to listen on (default 4566; 0 picks a free one)
+  --host HOST  the address to listen on (default 127.0.0.1)
 
-Prints `<service> listening on http://<address>` for each service, then
-serves until Ctrl-C.";
+Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS
+and SSM there until Ctrl-C.";
 
 fn main() -> ExitCode {
-    let mut dynamodb_port = "8000".to_string();
-    let mut sqs_port = "9324".to_string();
+    let mut port = "4566".to_string();
     let mut host = "127.0.0.1".to_string();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
-            ("--dynamodb-port", Some(value)) => dynamodb_port = value,
-            ("--sqs-port", Some(value)) => sqs_port = value,
+            ("--port", Some(value)) => port = value,
             ("--host", Some(value)) => host = value,
             _ => {
                 eprintln!("{USAGE}");
@@ -59,27 +63,26 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(&host, &dynamodb_port, &sqs_port))
+    runtime.block_on(run(&host, &port))
 }
 
-async fn run(host: &str, dynamodb_port: &str, sqs_port: &str) -> ExitCode {
-    let (dynamodb, sqs) = match (bind(host, dynamodb_port).await, bind(host, sqs_port).await) {
-        (Ok(dynamodb), Ok(sqs)) => (dynamodb, sqs),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+async fn run(host: &str, port: &str) -> ExitCode {
+    let listener = match TcpListener::bind(format!("{host}:{port}")).await {
+        Ok(listener) => listener,
+        Err(e) => {
+            eprintln!("error: cannot listen on {host}:{port}: {e}");
             return ExitCode::FAILURE;
         }
     };
-    let (dynamodb_url, sqs_url) = match (url(&dynamodb), url(&sqs)) {
-        (Ok(dynamodb), Ok(sqs)) => (dynamodb, sqs),
-        (Err(e), _) | (_, Err(e)) => {
-            eprintln!("error: {e}");
+    let url = match listener.local_addr() {
+        Ok(address) => format!("http://{address}"),
+        Err(e) => {
+            eprintln!("error: the listening address: {e}");
             return ExitCode::FAILURE;
         }
     };
-    // Ctrl-C stops both servers; each finishes the requests in flight. The
-    // handler is in place before the URLs are printed, so a client that
-    // reads them can stop the emulator at once.
+    // The handler is in place before the URL is printed, so a client that
+    // reads it can stop the emulator at once.
     let interrupted = match interrupt() {
         Ok(interrupted) => interrupted,
         Err(e) => {
@@ -87,28 +90,26 @@ async fn run(host: &str, dynamodb_port: &str, sqs_port: &str) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let (stop, stopped) = watch::channel(false);
-    tokio::spawn(async move {
-        interrupted.await;
-        let _ = stop.send(true);
-    });
-    println!("dynamodb listening on {dynamodb_url}");
-    println!("sqs listening on {sqs_url}");
-    let shutdown = |mut stopped: watch::Receiver<bool>| async move {
-        let _ = stopped.wait_for(|stop| *stop).await;
-    };
-    let config = ServerConfig::default();
-    let (dynamodb, sqs) = tokio::join!(
-        serve(DynamoDb20120810Router::new(DynamoDb::new()), dynamodb, config.clone(), shutdown(stopped.clone())),
-        serve(AmazonSqsRouter::new(Sqs::new(sqs_url)), sqs, config, shutdown(stopped)),
-    );
-    match dynamodb.and(sqs) {
+    let services = Services::new()
+        .with(DynamoDb20120810Router::new(DynamoDb::new()))
+        .with(AmazonSqsRouter::new(Sqs::new(url.clone())))
+        .with(AmazonSsmRouter::new(Ssm::new()));
+    println!("emulator listening on {url}");
+    // Ctrl-C stops the server once the requests in flight are answered.
+    match serve(services, listener, ServerConfig::default(), interrupted).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
     }
+}
+
+/// Now, for the timestamps of every service: DynamoDB's (from
+/// `emulator-generated`) and SSM's (from `generated`) are the runtime's one
+/// `Timestamp` type.
+fn now() -> Option<Timestamp> {
+    Timestamp::try_from(SystemTime::now()).ok()
 }
 
 /// Completes on Ctrl-C (SIGINT), listening from the moment it is called:
@@ -129,11 +130,25 @@ fn interrupt() -> std::io::Result<impl Future<Output = ()>> {
     })
 }
 
-async fn bind(host: &str, port: &str) -> Result<TcpListener, String> {
-    TcpListener::bind(format!("{host}:{port}")).await.map_err(|e| format!("cannot listen on {host}:{port}: {e}"))
-}
+#[cfg(test)]
+mod tests {
+    use std::any::TypeId;
 
-fn url(listener: &TcpListener) -> Result<String, String> {
-    let address = listener.local_addr().map_err(|e| format!("the listening address: {e}"))?;
-    Ok(format!("http://{address}"))
+    /// The two generated crates re-export one runtime: a value made with one
+    /// crate's types is the other's, so one server and one handler can serve
+    /// both (`now` above already relies on it at compile time).
+    #[test]
+    fn separately_generated_crates_share_the_runtime_types() {
+        use emulator_generated::runtime as emulator;
+        use generated::runtime as ssm;
+        assert_eq!(TypeId::of::<ssm::Timestamp>(), TypeId::of::<emulator::Timestamp>());
+        assert_eq!(TypeId::of::<ssm::Blob>(), TypeId::of::<emulator::Blob>());
+        assert_eq!(TypeId::of::<ssm::UnmodelledError>(), TypeId::of::<emulator::UnmodelledError>());
+        assert_eq!(
+            TypeId::of::<ssm::validate::ValidationException>(),
+            TypeId::of::<emulator::validate::ValidationException>()
+        );
+        assert_eq!(TypeId::of::<ssm::context::RequestContext>(), TypeId::of::<emulator::context::RequestContext>());
+        assert_eq!(TypeId::of::<ssm::http::Services>(), TypeId::of::<emulator::http::Services>());
+    }
 }

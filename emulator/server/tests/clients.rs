@@ -12,34 +12,27 @@ use serde_json::{Value, json};
 
 struct Emulator {
     child: Child,
-    dynamodb: String,
-    sqs: String,
+    /// Where all three services listen.
+    url: String,
 }
 
 impl Emulator {
     fn start() -> Emulator {
         let mut child = Command::new(env!("CARGO_BIN_EXE_emulator"))
-            .args(["--dynamodb-port", "0", "--sqs-port", "0"])
+            .args(["--port", "0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .expect("the emulator starts");
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
-        let mut url = |service: &str| {
-            let mut line = String::new();
-            stdout.read_line(&mut line).unwrap();
-            let prefix = format!("{service} listening on ");
-            line.trim().strip_prefix(&prefix).unwrap_or_else(|| panic!("{line:?}")).to_string()
-        };
-        let dynamodb = url("dynamodb");
-        let sqs = url("sqs");
-        Emulator { child, dynamodb, sqs }
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().strip_prefix("emulator listening on ").unwrap_or_else(|| panic!("{line:?}")).to_string();
+        Emulator { child, url }
     }
 
     fn aws(&self, service: &str, args: &[&str]) -> Output {
-        let endpoint = if service == "dynamodb" { &self.dynamodb } else { &self.sqs };
         Command::new("aws")
-            .args(["--endpoint-url", endpoint, "--region", "us-east-1", "--output", "json", service])
+            .args(["--endpoint-url", &self.url, "--region", "us-east-1", "--output", "json", service])
             .args(args)
             .env("AWS_ACCESS_KEY_ID", "test")
             .env("AWS_SECRET_ACCESS_KEY", "test")
@@ -57,6 +50,10 @@ impl Emulator {
 
     fn sqs(&self, args: &[&str]) -> Output {
         self.aws("sqs", args)
+    }
+
+    fn ssm(&self, args: &[&str]) -> Output {
+        self.aws("ssm", args)
     }
 }
 
@@ -264,7 +261,7 @@ fn awscli_dynamodb() {
 #[test]
 fn awscli_sqs() {
     let emulator = Emulator::start();
-    let url = format!("{}/000000000000/jobs", emulator.sqs);
+    let url = format!("{}/000000000000/jobs", emulator.url);
     assert_eq!(stdout(&emulator.sqs(&["create-queue", "--queue-name", "jobs"])), json!({ "QueueUrl": url }));
     // The same name and attributes: the same queue.
     assert_eq!(stdout(&emulator.sqs(&["create-queue", "--queue-name", "jobs"])), json!({ "QueueUrl": url }));
@@ -294,7 +291,7 @@ fn awscli_sqs() {
     );
 
     // The modelled error: awscli prints its awsQuery code.
-    let missing = format!("{}/000000000000/no-such-queue", emulator.sqs);
+    let missing = format!("{}/000000000000/no-such-queue", emulator.url);
     assert_eq!(
         stderr(&emulator.sqs(&["receive-message", "--queue-url", &missing])),
         "An error occurred (AWS.SimpleQueueService.NonExistentQueue) when calling the ReceiveMessage operation: \
@@ -322,12 +319,95 @@ fn awscli_sqs() {
 }
 
 #[test]
+fn awscli_ssm() {
+    let emulator = Emulator::start();
+    let put = ["put-parameter", "--name", "/app/db/host", "--value", "db.local", "--type", "String"];
+    assert_eq!(stdout(&emulator.ssm(&put)), json!({ "Version": 1, "Tier": "Standard" }));
+    assert_eq!(
+        stderr(&emulator.ssm(&put)),
+        "An error occurred (ParameterAlreadyExists) when calling the PutParameter operation: \
+         The parameter already exists. To overwrite this value, set the overwrite option in the request to true."
+    );
+    let overwrite = ["put-parameter", "--name", "/app/db/host", "--value", "db2.local", "--overwrite"];
+    assert_eq!(stdout(&emulator.ssm(&overwrite)), json!({ "Version": 2, "Tier": "Standard" }));
+    let mut got = stdout(&emulator.ssm(&["get-parameter", "--name", "/app/db/host"]))["Parameter"].take();
+    assert!(got["LastModifiedDate"].as_f64().is_some_and(|seconds| seconds > 1.7e9), "{got}");
+    got.as_object_mut().unwrap().remove("LastModifiedDate");
+    assert_eq!(
+        got,
+        json!({
+            "Name": "/app/db/host",
+            "Type": "String",
+            "Value": "db2.local",
+            "Version": 2,
+            "ARN": "arn:aws:ssm:us-east-1:000000000000:parameter/app/db/host",
+            "DataType": "text",
+        })
+    );
+    let both = stdout(&emulator.ssm(&["get-parameters", "--names", "/app/db/host", "/app/absent"]));
+    assert_eq!(both["Parameters"][0]["Value"], "db2.local");
+    assert_eq!(both["InvalidParameters"], json!(["/app/absent"]));
+    assert_eq!(
+        stderr(&emulator.ssm(&["put-parameter", "--name", "fresh", "--value", "v"])),
+        "An error occurred (ValidationException) when calling the PutParameter operation: \
+         A parameter type is required when you create a parameter."
+    );
+    // The model's constraints hold here too: a name of 2,049 characters.
+    let long = "n".repeat(2049);
+    assert!(
+        stderr(&emulator.ssm(&["get-parameter", "--name", &long])).starts_with(
+            "An error occurred (ValidationException) when calling the GetParameter operation: 1 validation error detected."
+        )
+    );
+    assert_eq!(stdout(&emulator.ssm(&["delete-parameter", "--name", "/app/db/host"])), Value::Null);
+    assert_eq!(
+        stderr(&emulator.ssm(&["get-parameter", "--name", "/app/db/host"])),
+        "An error occurred (ParameterNotFound) when calling the GetParameter operation:"
+    );
+    assert_eq!(
+        stderr(&emulator.ssm(&["put-parameter", "--name", "s", "--value", "v", "--type", "SecureString"])),
+        "An error occurred (NotImplemented) when calling the PutParameter operation: \
+         PutParameter with SecureString is not implemented by this emulator"
+    );
+}
+
+/// Three services from two separately generated crates on one port, driven
+/// by one awscli endpoint, and a target that none of them has.
+#[test]
+fn one_port_for_every_service() {
+    let emulator = Emulator::start();
+    stdout(&emulator.ssm(&["put-parameter", "--name", "table", "--value", "Music", "--type", "String"]));
+    let table = stdout(&emulator.ssm(&["get-parameter", "--name", "table"]))["Parameter"]["Value"].take();
+    let create = [
+        "create-table",
+        "--table-name",
+        table.as_str().unwrap(),
+        "--attribute-definitions",
+        "AttributeName=Artist,AttributeType=S",
+        "--key-schema",
+        "AttributeName=Artist,KeyType=HASH",
+        "--billing-mode",
+        "PAY_PER_REQUEST",
+    ];
+    stdout(&emulator.dynamodb(&create));
+    let queue = stdout(&emulator.sqs(&["create-queue", "--queue-name", "jobs"]))["QueueUrl"].take();
+    assert_eq!(queue, json!(format!("{}/000000000000/jobs", emulator.url)));
+    assert_eq!(stdout(&emulator.dynamodb(&["list-tables"])), json!({ "TableNames": ["Music"] }));
+    assert_eq!(stdout(&emulator.sqs(&["list-queues"])), json!({ "QueueUrls": [queue] }));
+    let kms = stderr(&emulator.aws("kms", &["list-keys"]));
+    assert!(
+        kms.starts_with("An error occurred (UnknownOperationException) when calling the ListKeys operation"),
+        "{kms}"
+    );
+}
+
+#[test]
 fn boto3_session() {
     let emulator = Emulator::start();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_session.py");
     let output = Command::new("python3")
         .arg(script)
-        .args([&emulator.dynamodb, &emulator.sqs])
+        .arg(&emulator.url)
         .output()
         .expect("python3 is installed");
     assert!(
@@ -339,12 +419,13 @@ fn boto3_session() {
     assert_eq!(String::from_utf8_lossy(&output.stdout).trim(), "boto3 session: ok");
 }
 
-/// One raw HTTP/1.1 POST: (status, headers in lower case, JSON body).
-fn post(url: &str, target: &str, body: &str) -> (u16, String, Value) {
+/// One raw HTTP/1.1 POST in awsJson `version` (`1.0`, `1.1`): (status,
+/// headers in lower case, JSON body).
+fn post(url: &str, version: &str, target: &str, body: &str) -> (u16, String, Value) {
     let address = url.trim_start_matches("http://");
     let mut stream = TcpStream::connect(address).unwrap();
     let head = format!(
-        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.0\r\nX-Amz-Target: {target}\r\n\
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-{version}\r\nX-Amz-Target: {target}\r\n\
          Content-Length: {}\r\nConnection: close\r\n\r\n",
         body.len()
     );
@@ -360,35 +441,41 @@ fn post(url: &str, target: &str, body: &str) -> (u16, String, Value) {
 #[test]
 fn the_wire() {
     let emulator = Emulator::start();
-    // awsJson 1.0, and each service answers only its own targets.
-    let (status, head, body) = post(&emulator.dynamodb, "DynamoDB_20120810.ListTables", "{}");
+    // DynamoDB in awsJson 1.0.
+    let (status, head, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.ListTables", "{}");
     assert_eq!((status, body), (200, json!({"TableNames": []})));
     assert!(head.contains("content-type: application/x-amz-json-1.0"), "{head}");
-    let (status, _, body) = post(&emulator.sqs, "DynamoDB_20120810.ListTables", "{}");
+    // SSM, from the other generated crate, on the same port in awsJson 1.1.
+    let (status, head, body) = post(&emulator.url, "1.1", "AmazonSSM.GetParameter", r#"{"Name": "absent"}"#);
+    assert_eq!((status, body), (400, json!({"__type": "ParameterNotFound"})));
+    assert!(head.contains("content-type: application/x-amz-json-1.1"), "{head}");
+    assert!(head.contains("x-amzn-requestid: "), "{head}");
+    // A target no service has.
+    let (status, _, body) = post(&emulator.url, "1.0", "TrentService.ListKeys", "{}");
     assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
     // awsQuery-compatible errors carry their awsQuery code in a header.
     let (status, head, body) = post(
-        &emulator.sqs,
+        &emulator.url,
+        "1.0",
         "AmazonSQS.ReceiveMessage",
-        &json!({"QueueUrl": format!("{}/000000000000/none", emulator.sqs)}).to_string(),
+        &json!({"QueueUrl": format!("{}/000000000000/none", emulator.url)}).to_string(),
     );
     assert_eq!((status, body["__type"].as_str()), (400, Some("QueueDoesNotExist")));
     assert!(head.contains("x-amzn-query-error: aws.simplequeueservice.nonexistentqueue;sender"), "{head}");
     // An unimplemented operation is a 501.
-    let (status, _, body) = post(&emulator.dynamodb, "DynamoDB_20120810.Scan", r#"{"TableName": "t"}"#);
+    let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.Scan", r#"{"TableName": "t"}"#);
     assert_eq!((status, body["__type"].as_str()), (501, Some("NotImplemented")));
     // A request that breaks the model is refused before any check of the emulator's.
-    let (status, _, body) = post(&emulator.dynamodb, "DynamoDB_20120810.PutItem", r#"{"TableName": "t"}"#);
+    let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.PutItem", r#"{"TableName": "t"}"#);
     assert_eq!((status, body["__type"].as_str()), (400, Some("ValidationException")), "{body}");
-    let (status, _, body) = post(&emulator.dynamodb, "DynamoDB_20120810.PutItem", r#"{"TableName": 7, "Item": {}}"#);
+    let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.PutItem", r#"{"TableName": 7, "Item": {}}"#);
     assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")), "{body}");
 }
 
 #[test]
-fn ctrl_c_stops_both_services() {
+fn ctrl_c_stops_the_emulator() {
     let mut emulator = Emulator::start();
-    let addresses =
-        [emulator.dynamodb.clone(), emulator.sqs.clone()].map(|url| url.trim_start_matches("http://").to_string());
+    let address = emulator.url.trim_start_matches("http://").to_string();
     let pid = emulator.child.id().to_string();
     assert!(Command::new("kill").args(["-INT", &pid]).status().unwrap().success());
     let deadline = Instant::now() + Duration::from_secs(10);
@@ -400,7 +487,5 @@ fn ctrl_c_stops_both_services() {
         std::thread::sleep(Duration::from_millis(50));
     };
     assert!(status.success(), "{status}");
-    for address in addresses {
-        assert!(TcpStream::connect(&address).is_err(), "{address} still accepts connections");
-    }
+    assert!(TcpStream::connect(&address).is_err(), "{address} still accepts connections");
 }

@@ -1,6 +1,7 @@
 """Drives the emulator with boto3: DynamoDB tables and items, SQS queues and
-messages, and errors as a real client sees them.
-Usage: python3 boto3_session.py DYNAMODB_URL SQS_URL"""
+messages, SSM parameters, all on one endpoint, and errors as a real client
+sees them.
+Usage: python3 boto3_session.py URL"""
 
 import hashlib
 import struct
@@ -11,7 +12,8 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-DYNAMODB, SQS = sys.argv[1], sys.argv[2]
+# One endpoint for every service, as with LocalStack.
+DYNAMODB = SQS = SSM = sys.argv[1]
 CONFIG = Config(retries={"max_attempts": 1, "mode": "standard"})
 
 
@@ -201,5 +203,33 @@ assert (error["Code"], status) == ("InvalidParameterValue", 400), (error, status
 error, status = error_of(sqs.purge_queue, QueueUrl=url)
 assert (error["Code"], status) == ("NotImplemented", 501), (error, status)
 assert error["Message"] == "PurgeQueue is not implemented by this server", error
+
+# SSM Parameter Store ----------------------------------------------------
+
+ssm = client("ssm", SSM)
+assert ssm.put_parameter(Name="/app/db/hosts", Value="a,b", Type="StringList")["Version"] == 1
+assert ssm.put_parameter(Name="/app/db/hosts", Value="a,b,c", Overwrite=True)["Version"] == 2
+parameter = ssm.get_parameter(Name="/app/db/hosts")["Parameter"]
+assert (parameter["Value"], parameter["Type"], parameter["Version"]) == ("a,b,c", "StringList", 2), parameter
+assert parameter["ARN"] == "arn:aws:ssm:us-east-1:000000000000:parameter/app/db/hosts", parameter
+# The same clock as DynamoDB's CreationDateTime above, through the one
+# runtime Timestamp both generated crates use.
+assert abs((datetime.now(timezone.utc) - parameter["LastModifiedDate"]).total_seconds()) < 60, parameter
+try:
+    ssm.get_parameter(Name="/app/absent")
+    raise AssertionError("GetParameter of a missing parameter succeeded")
+except ssm.exceptions.ParameterNotFound:
+    pass
+try:
+    ssm.put_parameter(Name="/app/db/hosts", Value="d", Type="StringList")
+    raise AssertionError("PutParameter over an existing parameter without Overwrite succeeded")
+except ssm.exceptions.ParameterAlreadyExists:
+    pass
+found = ssm.get_parameters(Names=["/app/db/hosts", "/app/absent"])
+assert [p["Name"] for p in found["Parameters"]] == ["/app/db/hosts"], found
+assert found["InvalidParameters"] == ["/app/absent"], found
+ssm.delete_parameter(Name="/app/db/hosts")
+error, status = error_of(ssm.delete_parameter, Name="/app/db/hosts")
+assert (error["Code"], status) == ("ParameterNotFound", 400), (error, status)
 
 print("boto3 session: ok")
