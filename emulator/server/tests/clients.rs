@@ -354,11 +354,9 @@ fn awscli_ssm() {
     );
     // The model's constraints hold here too: a name of 2,049 characters.
     let long = "n".repeat(2049);
-    assert!(
-        stderr(&emulator.ssm(&["get-parameter", "--name", &long])).starts_with(
-            "An error occurred (ValidationException) when calling the GetParameter operation: 1 validation error detected."
-        )
-    );
+    assert!(stderr(&emulator.ssm(&["get-parameter", "--name", &long])).starts_with(
+        "An error occurred (ValidationException) when calling the GetParameter operation: 1 validation error detected."
+    ));
     assert_eq!(stdout(&emulator.ssm(&["delete-parameter", "--name", "/app/db/host"])), Value::Null);
     assert_eq!(
         stderr(&emulator.ssm(&["get-parameter", "--name", "/app/db/host"])),
@@ -405,11 +403,7 @@ fn one_port_for_every_service() {
 fn boto3_session() {
     let emulator = Emulator::start();
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_session.py");
-    let output = Command::new("python3")
-        .arg(script)
-        .arg(&emulator.url)
-        .output()
-        .expect("python3 is installed");
+    let output = Command::new("python3").arg(script).arg(&emulator.url).output().expect("python3 is installed");
     assert!(
         output.status.success(),
         "{}{}",
