@@ -1,8 +1,10 @@
-//! Smithy's awsJson1.1 protocol tests, run as a server: requests are
-//! routed by the generated router into a recording implementation of the
-//! generated service trait, whose typed input must equal the test's
-//! parameters; responses are produced by the router from the test's
-//! parameters and must equal the test's body, status and headers.
+//! Smithy's awsJson1.1 protocol tests, run as a server: each test is an
+//! `http::Request` handed to the generated router as a `tower::Service`,
+//! the surface a server, axum or a tower layer uses. Requests are routed
+//! into a recording implementation of the generated service trait, whose
+//! typed input must equal the test's parameters; for responses and errors
+//! the implementation answers the test's parameters, and the router's
+//! `http::Response` must carry the test's body, status and headers.
 //!
 //! Parameters are modelled values (blobs as text, timestamps as epoch
 //! seconds); they are put in wire form by walking the operation's
@@ -12,15 +14,16 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-use protocol_tests::json_protocol::error::{
-    ComplexError, ErrorWithMembers, ErrorWithoutMembers, FooError, InvalidGreeting,
-};
+use http_body_util::BodyExt;
+use protocol_tests::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
+use protocol_tests::json_protocol::operation::greeting_with_errors::GreetingWithErrors;
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::machine_learning::service::{AmazonMl20141212, AmazonMl20141212Router};
 use protocol_tests::runtime::context::RequestContext;
-use protocol_tests::runtime::service::{Response, Router, modelled_error, not_implemented};
+use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
+use protocol_tests::runtime::service::not_implemented;
 use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
-use protocol_tests::runtime::{Blob, Timestamp, UnmodelledError};
+use protocol_tests::runtime::{Blob, Operation, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};
 
 use crate::Outcome;
@@ -40,34 +43,57 @@ pub fn cases_file() -> PathBuf {
 }
 
 /// An implementation of a generated service trait that records the input it
-/// is handed and answers a scripted output.
+/// is handed and answers what the test scripted.
 #[derive(Default)]
 pub struct Recorder {
     input: Mutex<Option<Value>>,
-    output: Mutex<Option<Value>>,
+    answer: Mutex<Option<Answer>>,
+}
+
+/// What a [`Recorder`] answers.
+enum Answer {
+    /// The operation's output, in wire form.
+    Output(Value),
+    /// A modelled error by shape name, with its members in wire form.
+    Error(String, Value),
 }
 
 impl Recorder {
+    /// Records `input` and answers the scripted output, or the scripted
+    /// error if `error` makes one of `E` from it.
     fn handle<I: serde::Serialize, O: serde::de::DeserializeOwned, E: From<UnmodelledError>>(
         &self,
         operation: &'static str,
         input: &I,
+        error: impl FnOnce(&str, Value) -> Option<E>,
     ) -> Result<O, E> {
         *self.input.lock().unwrap() = Some(serde_json::to_value(input).expect("inputs serialise"));
-        match self.output.lock().unwrap().take() {
-            Some(output) => Ok(serde_json::from_value(output)
+        match self.answer.lock().unwrap().take() {
+            Some(Answer::Output(output)) => Ok(serde_json::from_value(output)
                 .unwrap_or_else(|e| panic!("the scripted output does not fit {operation}: {e}"))),
+            Some(Answer::Error(name, members)) => {
+                Err(error(&name, members).unwrap_or_else(|| panic!("{operation} has no error {name}")))
+            }
             None => Err(not_implemented(operation)),
         }
     }
 }
 
+/// Implements a service trait with a [`Recorder`]; an operation may list
+/// the modelled errors (their shape names) the error tests make it answer.
 macro_rules! recording {
-    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty;)* }) => {
+    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty $(, errors [$($modelled:ident),*])?;)* }) => {
         impl $trait for Recorder {
             $(
                 async fn $method(&self, _context: &RequestContext, input: $input) -> Result<$output, $error> {
-                    self.handle(stringify!($method), &input)
+                    self.handle(stringify!($method), &input, |_name: &str, _members: Value| -> Option<$error> {
+                        $($(
+                            if _name == stringify!($modelled) {
+                                return Some(serde_json::from_value::<$modelled>(_members).ok()?.into());
+                            }
+                        )*)?
+                        None
+                    })
                 }
             )*
         }
@@ -86,7 +112,7 @@ recording!(JsonProtocol {
     endpoint_operation(Unit) -> Unit, json::endpoint_operation::EndpointOperationError;
     endpoint_with_host_label_operation(json::endpoint_with_host_label_operation::HostLabelInput) -> Unit, json::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
     fractional_seconds(Unit) -> json::fractional_seconds::FractionalSecondsOutput, json::fractional_seconds::FractionalSecondsError;
-    greeting_with_errors(Unit) -> json::greeting_with_errors::GreetingWithErrorsOutput, json::greeting_with_errors::GreetingWithErrorsError;
+    greeting_with_errors(Unit) -> json::greeting_with_errors::GreetingWithErrorsOutput, json::greeting_with_errors::GreetingWithErrorsError, errors [ComplexError, FooError, InvalidGreeting];
     host_with_path_operation(Unit) -> Unit, json::host_with_path_operation::HostWithPathOperationError;
     json_enums(json::json_enums::JsonEnumsInputOutput) -> json::json_enums::JsonEnumsInputOutput, json::json_enums::JsonEnumsError;
     json_int_enums(json::json_int_enums::JsonIntEnumsInputOutput) -> json::json_int_enums::JsonIntEnumsInputOutput, json::json_int_enums::JsonIntEnumsError;
@@ -103,6 +129,14 @@ recording!(JsonProtocol {
 recording!(AmazonMl20141212 {
     predict(ml::predict::PredictInput) -> ml::predict::PredictOutput, ml::predict::PredictError;
 });
+
+/// The operation whose modelled errors include each error the error tests
+/// serialise: the tests name only the error.
+const OPERATION_OF_ERROR: &[(&str, &str)] = &[
+    ("ComplexError", GreetingWithErrors::NAME),
+    ("FooError", GreetingWithErrors::NAME),
+    ("InvalidGreeting", GreetingWithErrors::NAME),
+];
 
 /// A minimal executor: routing never waits on I/O.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -186,10 +220,6 @@ fn is_zero(value: &Value) -> bool {
     }
 }
 
-fn header<'a>(case: &'a Value, name: &str) -> Option<&'a str> {
-    case["headers"].as_object()?.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).and_then(|(_, v)| v.as_str())
-}
-
 enum Service {
     Json(JsonProtocolRouter<Recorder>),
     Ml(AmazonMl20141212Router<Recorder>),
@@ -213,11 +243,35 @@ impl Service {
         }
     }
 
-    fn route(&self, target: Option<&str>, body: &[u8]) -> Response {
-        match self {
-            Service::Json(r) => block_on(r.route(RequestContext::default(), target, body)),
-            Service::Ml(r) => block_on(r.route(RequestContext::default(), target, body)),
+    /// Hands `request` to the router as a `tower::Service`.
+    fn call(&self, request: Request<ResponseBody>) -> HttpResponse {
+        let response = match self {
+            Service::Json(router) => block_on(router.clone().call(request)),
+            Service::Ml(router) => block_on(router.clone().call(request)),
+        };
+        match response {
+            Ok(response) => response,
+            Err(never) => match never {},
         }
+    }
+
+    /// The `X-Amz-Target` prefix of the service.
+    fn prefix(&self) -> &'static str {
+        match self {
+            Service::Json(_) => "JsonProtocol",
+            Service::Ml(_) => "AmazonML_20141212",
+        }
+    }
+
+    /// An awsJson1.1 request for `operation` with `body`, as a client sends it.
+    fn request(&self, operation: &str, body: &Value) -> Request<ResponseBody> {
+        Request::builder()
+            .method("POST")
+            .uri("/")
+            .header("Content-Type", "application/x-amz-json-1.1")
+            .header("X-Amz-Target", format!("{}.{operation}", self.prefix()))
+            .body(ResponseBody::from(body.to_string()))
+            .expect("a valid request")
     }
 
     fn schemas(&self, operation: &str) -> Option<(&'static Structure, &'static Structure)> {
@@ -234,20 +288,36 @@ impl Service {
     }
 }
 
+/// The test's request: its method, URI, headers and body.
+fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
+    let mut request =
+        Request::builder().method(case["method"].as_str().unwrap_or("POST")).uri(case["uri"].as_str().unwrap_or("/"));
+    for (name, value) in case["headers"].as_object().into_iter().flatten() {
+        request = request.header(name, value.as_str().unwrap_or_default());
+    }
+    let body = case["body"].as_str().unwrap_or("").to_string();
+    request.body(ResponseBody::from(body)).map_err(|e| format!("the test's request: {e}"))
+}
+
+/// A response's status and body, for messages.
+fn describe(status: u16, body: &[u8]) -> String {
+    format!("{status} {}", String::from_utf8_lossy(body))
+}
+
 fn run_request(case: &Value) -> Outcome {
     let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
     let operation = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
     let Some((input_schema, _)) = service.schemas(operation) else {
         return Outcome::Failed(format!("no operation {operation}"));
     };
-    let body = case["body"].as_str().unwrap_or("");
-    let response = service.route(header(case, "X-Amz-Target"), body.as_bytes());
+    let request = match case_request(case) {
+        Ok(request) => request,
+        Err(e) => return Outcome::Failed(e),
+    };
+    let response = service.call(request);
     let Some(recorded) = service.recorder().input.lock().unwrap().take() else {
-        return Outcome::Failed(format!(
-            "the handler was not called: {} {}",
-            response.status,
-            String::from_utf8_lossy(&response.body)
-        ));
+        let status = response.status().as_u16();
+        return Outcome::Failed(format!("the handler was not called: {}", describe(status, &body_of(response))));
     };
     let expected = structure(input_schema, case.get("params").unwrap_or(&Value::Object(Map::new())));
     if carries(&expected, &recorded) {
@@ -257,25 +327,34 @@ fn run_request(case: &Value) -> Outcome {
     }
 }
 
-fn check_response(case: &Value, response: &Response) -> Outcome {
+fn body_of(response: HttpResponse) -> Vec<u8> {
+    match block_on(response.into_body().collect()) {
+        Ok(collected) => collected.to_bytes().to_vec(),
+        Err(never) => match never {},
+    }
+}
+
+fn check_response(case: &Value, response: HttpResponse) -> Outcome {
     let expected_status = case["code"].as_u64().unwrap_or(200);
-    if u64::from(response.status) != expected_status {
-        return Outcome::Failed(format!(
-            "status {}, expected {expected_status}: {}",
-            response.status,
-            String::from_utf8_lossy(&response.body)
-        ));
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let body = body_of(response);
+    if u64::from(status) != expected_status {
+        return Outcome::Failed(format!("status {}, expected {expected_status}", describe(status, &body)));
     }
     // X-Amz-Target is a request header; one vector lists it for a response.
     for (name, value) in
         case["headers"].as_object().into_iter().flatten().filter(|(n, _)| !n.eq_ignore_ascii_case("X-Amz-Target"))
     {
-        let actual = response.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+        let actual = headers.get(name.as_str()).and_then(|v| v.to_str().ok());
         if actual != value.as_str() {
             return Outcome::Failed(format!("header {name}: {actual:?}, expected {value}"));
         }
     }
-    let actual: Value = serde_json::from_slice(&response.body).unwrap_or(Value::Null);
+    if !headers.contains_key("x-amzn-requestid") {
+        return Outcome::Failed("no x-amzn-requestid".to_string());
+    }
+    let actual: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
     let expected = case.get("body_json").cloned().unwrap_or(Value::Object(Map::new()));
     if carries(&expected, &actual) {
         Outcome::Passed
@@ -292,36 +371,22 @@ fn run_response(case: &Value) -> Outcome {
     };
     let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
     let output = structure(output_schema, &params);
-    *service.recorder().output.lock().unwrap() = Some(output.clone());
+    *service.recorder().answer.lock().unwrap() = Some(Answer::Output(output.clone()));
     // A request the operation accepts: the output itself where input and
     // output share a shape, otherwise an empty input.
     let request = if std::ptr::eq(input_schema, output_schema) { output } else { Value::Object(Map::new()) };
-    let prefix = match service {
-        Service::Json(_) => "JsonProtocol",
-        Service::Ml(_) => "AmazonML_20141212",
-    };
-    let response = service.route(Some(&format!("{prefix}.{operation}")), request.to_string().as_bytes());
-    check_response(case, &response)
+    check_response(case, service.call(service.request(operation, &request)))
 }
 
 fn run_error(case: &Value) -> Outcome {
-    let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
+    let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
     let name = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
-    fn respond<E: protocol_tests::runtime::ErrorShape + serde::Serialize + serde::de::DeserializeOwned>(
-        params: Value,
-    ) -> Response {
-        let error = serde_json::from_value::<E>(params).expect("the error's parameters fit it");
-        modelled_error(protocol_tests::json_protocol::service::PROTOCOL, &error)
-    }
-    let response = match name {
-        "ComplexError" => respond::<ComplexError>(params),
-        "ErrorWithMembers" => respond::<ErrorWithMembers>(params),
-        "ErrorWithoutMembers" => respond::<ErrorWithoutMembers>(params),
-        "FooError" => respond::<FooError>(params),
-        "InvalidGreeting" => respond::<InvalidGreeting>(params),
-        other => return Outcome::Failed(format!("no error type {other}")),
+    let Some((_, operation)) = OPERATION_OF_ERROR.iter().find(|(error, _)| *error == name) else {
+        return Outcome::Failed(format!("no operation answers {name}"));
     };
-    check_response(case, &response)
+    let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
+    *service.recorder().answer.lock().unwrap() = Some(Answer::Error(name.to_string(), params));
+    check_response(case, service.call(service.request(operation, &Value::Object(Map::new()))))
 }
 
 /// Tests that do not say `appliesTo: client` but test what only a client does.
@@ -337,7 +402,7 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
     ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
     (
         "parses_the_request_id_from_the_response",
-        "tests that a client reads x-amzn-requestid; a server makes its own (runtime::server does)",
+        "tests that a client reads x-amzn-requestid; a server makes its own (every response here is checked for one)",
     ),
 ];
 
