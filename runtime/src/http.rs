@@ -5,7 +5,8 @@
 //!
 //! Every response carries `x-amzn-requestid`: the [`RequestId`] a layer in
 //! front put in the request's extensions, or a new one. Each request runs
-//! in a `tracing` span, `request`, with the request id and the target.
+//! in a `tracing` span, `request`, with the request id, the operation and
+//! the target; the response's status is logged in it at `debug`.
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -58,7 +59,15 @@ where
     let (parts, body) = request.into_parts();
     let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok()).map(str::to_string);
-    let span = tracing::info_span!("request", request_id = %request_id, target = target.as_deref().unwrap_or(""));
+    // The operation the target names, if it names this service; the router
+    // decides whether the service has it.
+    let operation = target.as_deref().filter(|target| router.serves(target)).and_then(|target| target.rsplit_once('.'));
+    let span = tracing::info_span!(
+        "request",
+        request_id = %request_id,
+        operation = operation.map_or("", |(_, operation)| operation),
+        target = target.as_deref().unwrap_or(""),
+    );
     let protocol = router.protocol();
     let response = async {
         if parts.method != Method::POST {

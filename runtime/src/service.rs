@@ -211,7 +211,15 @@ pub fn not_implemented<E: From<UnmodelledError>>(operation: &str) -> E {
 pub async fn contain_panics<F: Future<Output = Response>>(protocol: AwsJson, handle: F) -> Response {
     match (CatchUnwind { inner: Box::pin(handle) }).await {
         Ok(response) => response,
-        Err(_) => internal_failure(protocol),
+        Err(payload) => {
+            let what = payload
+                .downcast_ref::<&str>()
+                .copied()
+                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+                .unwrap_or("a panic without a message");
+            tracing::error!(panic = what, "the handler panicked; answered InternalFailure");
+            internal_failure(protocol)
+        }
     }
 }
 
