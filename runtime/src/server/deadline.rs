@@ -1,0 +1,212 @@
+//! Read deadlines on one connection: how long it may sit idle with no
+//! request under way, and how long a request's head may take once its
+//! first byte has arrived.
+//!
+//! hyper has one timer for both (its header-read timeout runs from the
+//! moment it waits for a request), so an idle keep-alive connection and a
+//! client trickling its headers could not be given different limits; the
+//! wrapper here keeps them apart. While a request is in flight (its body
+//! being read, its handler running, its response being written) neither
+//! applies.
+
+use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::{Instant, Sleep};
+
+/// Counts a connection's requests between the service's call and its
+/// answer; shared by the connection's I/O and its service.
+#[derive(Clone, Debug, Default)]
+pub(super) struct InFlight(Arc<Counts>);
+
+#[derive(Debug, Default)]
+struct Counts {
+    /// Requests called and not yet answered.
+    open: AtomicUsize,
+    /// Requests called so far.
+    started: AtomicUsize,
+    /// The connection's reader, parked while a request was in flight: hyper
+    /// may not read again once it has answered (it waits for the socket),
+    /// so the end of a request wakes it to start the idle deadline.
+    reader: Mutex<Option<Waker>>,
+}
+
+impl InFlight {
+    /// Marks a request in flight until the guard is dropped.
+    pub(super) fn start(&self) -> InFlightGuard {
+        self.0.started.fetch_add(1, Ordering::AcqRel);
+        self.0.open.fetch_add(1, Ordering::AcqRel);
+        InFlightGuard(self.0.clone())
+    }
+
+    /// Wakes `waker` when the requests in flight end (at once if they
+    /// ended since they were last counted).
+    fn park(&self, waker: &Waker) {
+        *self.0.reader.lock().unwrap_or_else(PoisonError::into_inner) = Some(waker.clone());
+        if self.0.open.load(Ordering::Acquire) == 0 {
+            waker.wake_by_ref();
+        }
+    }
+
+    /// Whether a request is in flight, and how many have started.
+    fn read(&self) -> (bool, usize) {
+        (self.0.open.load(Ordering::Acquire) > 0, self.0.started.load(Ordering::Acquire))
+    }
+}
+
+/// A request in flight; dropping it (answered or abandoned) ends it.
+pub(super) struct InFlightGuard(Arc<Counts>);
+
+impl Drop for InFlightGuard {
+    fn drop(&mut self) {
+        self.0.open.fetch_sub(1, Ordering::AcqRel);
+        let reader = self.0.reader.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(reader) = reader {
+            reader.wake();
+        }
+    }
+}
+
+/// Where the connection is, as its reads see it.
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    /// No request under way since this instant (the connection's start, or
+    /// the last byte written of the previous response).
+    Idle(Instant),
+    /// A request's head began arriving at this instant.
+    Head(Instant),
+    /// A request is in flight.
+    Busy,
+}
+
+/// A connection's I/O with the deadlines applied to its reads: a read that
+/// is still waiting when the deadline passes fails with `TimedOut`, and
+/// hyper closes the connection.
+pub(super) struct Deadlines<I> {
+    io: I,
+    in_flight: InFlight,
+    idle_timeout: Duration,
+    header_read_timeout: Duration,
+    phase: Phase,
+    /// How many requests had started when the phase was last brought up to
+    /// date: a request can begin and end between two reads (its body came
+    /// with its head), leaving no `Busy` phase behind.
+    started: usize,
+    timer: Pin<Box<Sleep>>,
+    armed_for: Option<Instant>,
+}
+
+impl<I> Deadlines<I> {
+    pub(super) fn new(io: I, in_flight: InFlight, idle_timeout: Duration, header_read_timeout: Duration) -> Self {
+        let now = Instant::now();
+        Deadlines {
+            io,
+            in_flight,
+            idle_timeout,
+            header_read_timeout,
+            phase: Phase::Idle(now),
+            started: 0,
+            timer: Box::pin(tokio::time::sleep_until(now + idle_timeout)),
+            armed_for: None,
+        }
+    }
+
+    /// Brings the phase up to date with the requests in flight.
+    fn observe(&mut self) {
+        let (busy, started) = self.in_flight.read();
+        let answered_since = started != self.started || matches!(self.phase, Phase::Busy);
+        self.started = started;
+        if busy {
+            self.phase = Phase::Busy;
+        } else if answered_since {
+            self.phase = Phase::Idle(Instant::now());
+        }
+    }
+
+    /// Ready when the phase's deadline has passed.
+    fn poll_deadline(&mut self, cx: &mut Context<'_>) -> Poll<io::Error> {
+        let (deadline, what) = match self.phase {
+            Phase::Idle(since) => (since + self.idle_timeout, "the connection was idle too long"),
+            Phase::Head(since) => (since + self.header_read_timeout, "the request's headers took too long"),
+            Phase::Busy => {
+                self.in_flight.park(cx.waker());
+                return Poll::Pending;
+            }
+        };
+        if self.armed_for != Some(deadline) {
+            self.timer.as_mut().reset(deadline);
+            self.armed_for = Some(deadline);
+        }
+        match self.timer.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(io::Error::new(io::ErrorKind::TimedOut, what)),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    /// Writing (the tail of a response) is activity, not idling.
+    fn wrote(&mut self, written: usize) {
+        if written > 0 && matches!(self.phase, Phase::Idle(_)) {
+            self.phase = Phase::Idle(Instant::now());
+        }
+    }
+}
+
+impl<I: AsyncRead + Unpin> AsyncRead for Deadlines<I> {
+    fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        this.observe();
+        let before = buf.filled().len();
+        match Pin::new(&mut this.io).poll_read(cx, buf) {
+            Poll::Ready(Ok(())) => {
+                if buf.filled().len() > before && matches!(this.phase, Phase::Idle(_)) {
+                    this.phase = Phase::Head(Instant::now());
+                }
+                Poll::Ready(Ok(()))
+            }
+            Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending => this.poll_deadline(cx).map(Err),
+        }
+    }
+}
+
+impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, bytes: &[u8]) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.io).poll_write(cx, bytes);
+        if let Poll::Ready(Ok(n)) = written {
+            this.wrote(n);
+        }
+        written
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let this = self.get_mut();
+        let written = Pin::new(&mut this.io).poll_write_vectored(cx, bufs);
+        if let Poll::Ready(Ok(n)) = written {
+            this.wrote(n);
+        }
+        written
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().io).poll_shutdown(cx)
+    }
+}
