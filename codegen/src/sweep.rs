@@ -200,6 +200,10 @@ impl Row {
     }
 }
 
+/// What every generated crate's package name starts with (`sweep-kms`), so
+/// that a build workspace can tell its crates from their dependencies.
+pub const CRATE_PREFIX: &str = "sweep-";
+
 /// How to sweep.
 #[derive(Clone, Debug, Default)]
 pub struct Options {
@@ -393,7 +397,7 @@ fn crate_names(files: &[PathBuf], base: &Path) -> Vec<String> {
                 .filter(|w| !w.is_empty())
                 .map(str::to_ascii_lowercase)
                 .collect();
-            let name = format!("sweep-{}", words.join("-"));
+            let name = format!("{CRATE_PREFIX}{}", words.join("-"));
             let mut unique = name.clone();
             let mut n = 2;
             while !taken.insert(unique.clone()) {
@@ -713,7 +717,7 @@ mod tests {
             outcome,
             error: error.map(str::to_string),
             more_errors: 0,
-            crate_name: format!("sweep-{service}"),
+            crate_name: format!("{CRATE_PREFIX}{service}"),
             generated: None,
         }
     }

@@ -11,7 +11,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 use codegen::RuntimeSource;
-use codegen::sweep::{Options, Outcome, Progress, Sweep, parse_protocols};
+use codegen::sweep::{CRATE_PREFIX, Options, Outcome, Progress, Sweep, parse_protocols};
 use serde_json::Value;
 
 use crate::USAGE;
@@ -151,9 +151,12 @@ fn build_all(dir: &Path, root: &Path, sweep: &mut Sweep) -> Result<(), String> {
 }
 
 /// Removes what earlier sweeps built for their own crates (all named
-/// `sweep-*`), keeping the dependencies: a sweep of another directory would
-/// otherwise add its crates to the last one's, run after run.
+/// [`CRATE_PREFIX`]`*`), keeping the dependencies: a sweep of another
+/// directory would otherwise add its crates to the last one's, run after run.
 fn remove_earlier_crates(target: &Path) -> Result<(), (std::path::PathBuf, io::Error)> {
+    // Cargo names fingerprints after the package, artifacts after the library.
+    let library = CRATE_PREFIX.replace('-', "_");
+    let prefixes = [CRATE_PREFIX.to_string(), format!("lib{library}"), library];
     let dirs = ["debug/deps", "debug/.fingerprint", "debug/build", "debug/incremental", "doc"];
     for dir in dirs.map(|d| target.join(d)) {
         let Ok(entries) = fs::read_dir(&dir) else { continue }; // not built yet
@@ -161,7 +164,7 @@ fn remove_earlier_crates(target: &Path) -> Result<(), (std::path::PathBuf, io::E
             let entry = entry.map_err(|e| (dir.clone(), e))?;
             let name = entry.file_name();
             let name = name.to_string_lossy();
-            if !["sweep_", "sweep-", "libsweep_"].iter().any(|prefix| name.starts_with(prefix)) {
+            if !prefixes.iter().any(|prefix| name.starts_with(prefix.as_str())) {
                 continue;
             }
             let path = entry.path();
