@@ -76,50 +76,6 @@ async fn the_handler_sees_headers_extensions_and_the_request_id_the_response_car
     assert!(uuid_like(id), "{id}");
 }
 
-/// What a `tracing` subscriber writes, for one test.
-#[derive(Clone, Default)]
-struct Log(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Log {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-#[tokio::test]
-async fn each_request_is_traced_with_its_operation_and_request_id() {
-    let log = Log::default();
-    let writer = log.clone();
-    let subscriber = tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::DEBUG)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish();
-    let _default = tracing::subscriber::set_default(subscriber);
-    let req = request("Echo.PutThing").body(Full::new(Bytes::from_static(b"{}"))).unwrap();
-    let (_, headers, _) = parts(handle(&echo("Echo"), req).await).await;
-    let id = headers["x-amzn-requestid"].to_str().unwrap();
-    let req = request("Other.Thing").body(Full::new(Bytes::new())).unwrap();
-    let (status, _, _) = parts(handle(&echo("Echo"), req).await).await;
-    assert_eq!(status, 400);
-    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
-    let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines.len(), 2, "{text}");
-    assert!(
-        lines[0].contains(&format!("request{{request_id={id} operation=\"PutThing\" target=\"Echo.PutThing\"}}")),
-        "{text}"
-    );
-    assert!(lines[0].ends_with("answered status=200"), "{text}");
-    // A target of another service names no operation of this one.
-    assert!(lines[1].contains(r#"operation="" target="Other.Thing"}"#), "{text}");
-    assert!(lines[1].ends_with("answered status=400"), "{text}");
-}
-
 fn uuid_like(id: &str) -> bool {
     let groups: Vec<usize> = id.split('-').map(str::len).collect();
     groups == [8, 4, 4, 4, 12] && id.chars().all(|c| c == '-' || c.is_ascii_hexdigit())
