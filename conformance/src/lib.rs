@@ -3,7 +3,11 @@
 //! `smithy-validation/rest_json_validation`).
 //!
 //! Each case sends one request body and expects one exact
-//! `ValidationException`; the comparison is of JSON values. Cases whose
+//! `ValidationException`; the comparison is of JSON values. Every case is
+//! run both ways a body is checked: read in one pass into the operation's
+//! typed input (`validate::parse`, what routers do) and walked as a parsed
+//! JSON value (`validate::validate`); both must give the expected
+//! exception. Cases whose
 //! failing member is bound to the query string or a header, or whose
 //! operation also needs such members, cannot run against a generator for
 //! awsJson, which reads only the body: they are listed as skipped, with why.
@@ -13,9 +17,18 @@ pub mod protocol;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::de::DeserializeOwned;
 use serde_json::Value;
-use validation_suite::rest_json_validation::operation::recursive_structures::RecursiveStructuresInput;
+use validation_suite::rest_json_validation::operation::{
+    malformed_enum::MalformedEnum, malformed_length::MalformedLength,
+    malformed_length_override::MalformedLengthOverride, malformed_length_query_string::MalformedLengthQueryString,
+    malformed_pattern::MalformedPattern, malformed_pattern_override::MalformedPatternOverride,
+    malformed_range::MalformedRange, malformed_range_override::MalformedRangeOverride,
+    malformed_required::MalformedRequired, malformed_unique_items::MalformedUniqueItems,
+    recursive_structures::RecursiveStructures, sensitive_validation::SensitiveValidation,
+};
 use validation_suite::rest_json_validation::validation::input_schema;
+use validation_suite::runtime::Operation;
 use validation_suite::runtime::validate::{self, Rejection};
 
 /// How one case went.
@@ -93,30 +106,65 @@ fn run_case(case: &Value) -> Outcome {
         return Outcome::Failed(format!("no operation {operation} in the generated crate"));
     };
     let expected = &case["expected_validation_exception"];
-    match validate::validate(schema, &case["request"]["body_json"]) {
-        Ok(()) => Outcome::Failed("the request was accepted".to_string()),
-        Err(Rejection::Malformed(e)) => Outcome::Failed(format!("refused as malformed, not invalid: {e}")),
-        Err(Rejection::Invalid(exception)) => {
-            let actual = serde_json::to_value(&exception).unwrap();
-            if &actual == expected {
-                Outcome::Passed
-            } else {
-                Outcome::Failed(format!("expected {expected}\n     got {actual}"))
+    let body = &case["request"]["body_json"];
+    let Some(parsed) = parse_input(operation, &serde_json::to_vec(body).unwrap()) else {
+        return Outcome::Failed(format!("no typed input known for {operation}"));
+    };
+    let walked = validate::validate(schema, body);
+    for (how, result) in [("read in one pass", parsed.map(drop)), ("walked as a value", walked)] {
+        let outcome = match result {
+            Ok(()) => Outcome::Failed(format!("{how}, the request was accepted")),
+            Err(Rejection::Malformed(e)) => Outcome::Failed(format!("{how}, refused as malformed, not invalid: {e}")),
+            Err(Rejection::Invalid(exception)) => {
+                let actual = serde_json::to_value(&exception).unwrap();
+                if &actual == expected {
+                    Outcome::Passed
+                } else {
+                    Outcome::Failed(format!("{how}, expected {expected}\n     got {actual}"))
+                }
             }
+        };
+        if outcome != Outcome::Passed {
+            return outcome;
         }
     }
+    Outcome::Passed
+}
+
+/// Reads `body` in one pass into `O`'s typed input, as routers do; the
+/// input as JSON when it is accepted.
+fn parse_as<O: Operation>(body: &[u8]) -> Result<Value, Rejection>
+where
+    O::Input: DeserializeOwned + serde::Serialize,
+{
+    validate::parse::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap())
+}
+
+/// [`parse_as`] for the operation named `operation`.
+fn parse_input(operation: &str, body: &[u8]) -> Option<Result<Value, Rejection>> {
+    Some(match operation {
+        "MalformedEnum" => parse_as::<MalformedEnum>(body),
+        "MalformedLength" => parse_as::<MalformedLength>(body),
+        "MalformedLengthOverride" => parse_as::<MalformedLengthOverride>(body),
+        "MalformedLengthQueryString" => parse_as::<MalformedLengthQueryString>(body),
+        "MalformedPattern" => parse_as::<MalformedPattern>(body),
+        "MalformedPatternOverride" => parse_as::<MalformedPatternOverride>(body),
+        "MalformedRange" => parse_as::<MalformedRange>(body),
+        "MalformedRangeOverride" => parse_as::<MalformedRangeOverride>(body),
+        "MalformedRequired" => parse_as::<MalformedRequired>(body),
+        "MalformedUniqueItems" => parse_as::<MalformedUniqueItems>(body),
+        "RecursiveStructures" => parse_as::<RecursiveStructures>(body),
+        "SensitiveValidation" => parse_as::<SensitiveValidation>(body),
+        _ => return None,
+    })
 }
 
 fn run_positive_case(case: &Value) -> Outcome {
     let operation = operation_name(case);
-    let schema = input_schema(operation).expect("the operation is generated");
     let body = serde_json::to_vec(&case["body_json"]).unwrap();
     let params = &case["params"];
-    let accepted = match operation {
-        "RecursiveStructures" => {
-            validate::parse::<RecursiveStructuresInput>(schema, &body).map(|input| serde_json::to_value(input).unwrap())
-        }
-        other => return Outcome::Failed(format!("no typed input known for {other}")),
+    let Some(accepted) = parse_input(operation, &body) else {
+        return Outcome::Failed(format!("no typed input known for {operation}"));
     };
     match accepted {
         Ok(value) if &value == params => Outcome::Passed,

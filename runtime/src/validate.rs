@@ -6,15 +6,17 @@
 //! and collects every violation, each with a JSON Pointer to the value. No
 //! input value is ever echoed in a message, so sensitive data cannot leak.
 
-use std::collections::HashSet;
-use std::fmt::Write as _;
+mod checked;
+mod placeholder;
+mod report;
+mod walk;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::pattern::Pattern;
-use crate::{Blob, Timestamp};
+use report::Report;
 
 /// At most this many violations are reported; validation stops there.
 pub const MAX_VIOLATIONS: usize = 100;
@@ -251,325 +253,74 @@ impl std::fmt::Display for Rejection {
 impl std::error::Error for Rejection {}
 
 /// Checks `input` against `schema`: every violation, or the first way in
-/// which the body is malformed.
+/// which the body is malformed. For bodies already parsed; a request body
+/// is read and checked in one pass by [`parse`].
 pub fn validate(schema: &Structure, input: &Value) -> Result<(), Rejection> {
-    let mut validator = Validator { path: String::new(), violations: Vec::new() };
-    validator.structure(schema, input).map_err(Rejection::Malformed)?;
-    if validator.violations.is_empty() {
-        Ok(())
-    } else {
-        Err(Rejection::Invalid(ValidationException::new(validator.violations)))
+    let mut report = Report::default();
+    match walk::structure(&mut report, schema, input) {
+        Err(malformed) => Err(Rejection::Malformed(malformed)),
+        Ok(()) => report.finish().map_err(Rejection::Invalid),
     }
 }
 
-/// Parses a JSON body (empty counts as `{}`), validates it against
-/// `schema`, and reads it into `T`.
-pub fn parse<T: DeserializeOwned>(schema: &Structure, body: &[u8]) -> Result<T, Rejection> {
-    let value: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        Value::Object(Default::default())
-    } else {
-        serde_json::from_slice(body).map_err(|e| malformed("", format!("the body is not valid JSON: {e}")))?
+/// Reads a JSON body (empty counts as `{}`) into `T`, checking it against
+/// `schema` as it goes: one pass, every violation collected (in model
+/// order, at most [`MAX_VIOLATIONS`]), or the first way in which the body
+/// is malformed.
+pub fn parse<T: DeserializeOwned>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let mut report = Report::default();
+    let mut de = serde_json::Deserializer::from_slice(body);
+    let checked = checked::Checked {
+        de: &mut de,
+        schema: Schema::Structure(schema),
+        report: &mut report,
+        null: checked::Null::Allowed,
     };
-    validate(schema, &value)?;
-    serde_json::from_value(value).map_err(|e| malformed("", format!("the body does not fit the input: {e}")))
+    let parsed = T::deserialize(checked).and_then(|value| de.end().map(|()| value));
+    match (report.take_malformed(), parsed) {
+        (Some(malformed), _) => Err(Rejection::Malformed(malformed)),
+        (None, Ok(value)) => report.finish().map(|()| value).map_err(Rejection::Invalid),
+        (None, Err(e)) if e.is_syntax() || e.is_eof() => Err(malformed(format!("the body is not valid JSON: {e}"))),
+        // A refusal of the type's own that no check caught (a duplicate
+        // member, say); its text may quote the input, so it is not sent.
+        (None, Err(_)) => Err(malformed("the body does not fit the input".to_string())),
+    }
 }
 
-fn malformed(path: &str, message: impl Into<String>) -> Rejection {
-    Rejection::Malformed(MalformedInput { path: path.to_string(), message: message.into() })
+fn malformed(message: String) -> Rejection {
+    Rejection::Malformed(MalformedInput { path: String::new(), message })
 }
 
-struct Validator {
-    /// The JSON Pointer of the value being checked.
-    path: String,
-    violations: Vec<ValidationExceptionField>,
-}
-
-type Checked = Result<(), MalformedInput>;
-
-impl Validator {
-    fn full(&self) -> bool {
-        self.violations.len() >= MAX_VIOLATIONS
-    }
-
-    fn violation(&mut self, length: Option<usize>, constraint: &str) {
-        if self.full() {
-            return;
+/// What a value of `schema` must be, for messages about malformed bodies.
+fn describe(schema: &Schema) -> String {
+    match schema {
+        Schema::String(_) | Schema::Enum(_) => "expected a string".to_string(),
+        Schema::Integer(rules) => {
+            let (kind, bits) = match rules.kind {
+                IntegerKind::Byte => ("byte", 8),
+                IntegerKind::Short => ("short", 16),
+                IntegerKind::Integer => ("integer", 32),
+                IntegerKind::Long => ("long", 64),
+            };
+            format!("expected a whole number that fits a {bits}-bit {kind}")
         }
-        let message = match length {
-            Some(n) => format!("Value with length {n} at '{}' failed to satisfy constraint: {constraint}", self.path),
-            None => format!("Value at '{}' failed to satisfy constraint: {constraint}", self.path),
-        };
-        self.violations.push(ValidationExceptionField { path: self.path.clone(), message });
-    }
-
-    fn malformed(&self, message: impl Into<String>) -> MalformedInput {
-        MalformedInput { path: self.path.clone(), message: message.into() }
-    }
-
-    /// Runs `check` with `segment` appended to the path.
-    fn at(&mut self, segment: &str, check: impl FnOnce(&mut Self) -> Checked) -> Checked {
-        let len = self.path.len();
-        self.path.push('/');
-        for c in segment.chars() {
-            match c {
-                '~' => self.path.push_str("~0"),
-                '/' => self.path.push_str("~1"),
-                c => self.path.push(c),
-            }
-        }
-        let result = check(self);
-        self.path.truncate(len);
-        result
-    }
-
-    fn structure(&mut self, schema: &Structure, value: &Value) -> Checked {
-        let Some(object) = value.as_object() else {
-            return Err(self.malformed(format!("expected a JSON object for {}", schema.name)));
-        };
-        for member in schema.members {
-            if self.full() {
-                break;
-            }
-            match object.get(member.name) {
-                None | Some(Value::Null) => {
-                    if member.required {
-                        self.at(member.name, |v| {
-                            v.violation(None, "Member must not be null");
-                            Ok(())
-                        })?;
-                    }
-                }
-                Some(value) => self.at(member.name, |v| v.value(&member.schema, value))?,
-            }
-        }
-        Ok(())
-    }
-
-    fn union(&mut self, schema: &Union, value: &Value) -> Checked {
-        let Some(object) = value.as_object() else {
-            return Err(self.malformed(format!("expected a JSON object for union {}", schema.name)));
-        };
-        let mut set = object.iter().filter(|(_, v)| !v.is_null());
-        let (Some((name, value)), None) = (set.next(), set.next()) else {
-            return Err(self.malformed(format!("union {} must have exactly one member set", schema.name)));
-        };
-        let Some(member) = schema.members.iter().find(|m| m.name == name) else {
-            return Err(self.malformed(format!("union {} has no member `{name}`", schema.name)));
-        };
-        self.at(name, |v| v.value(&member.schema, value))
-    }
-
-    fn value(&mut self, schema: &Schema, value: &Value) -> Checked {
-        match schema {
-            Schema::String(rules) => {
-                let text = value.as_str().ok_or_else(|| self.malformed("expected a string"))?;
-                self.string(rules, text);
-            }
-            Schema::Enum(schema) => {
-                let text = value.as_str().ok_or_else(|| self.malformed("expected a string"))?;
-                self.enum_value(schema, text);
-            }
-            Schema::Integer(rules) => self.integer(rules, value)?,
-            Schema::Float(rules) => {
-                let number = match value {
-                    Value::String(text) => crate::float::non_finite(text),
-                    value => value.as_f64(),
-                }
-                .ok_or_else(|| self.malformed("expected a number, \"NaN\", \"Infinity\" or \"-Infinity\""))?;
-                if let Some(range) = &rules.range {
-                    self.range(range, number);
-                }
-            }
-            Schema::Boolean => {
-                if !value.is_boolean() {
-                    return Err(self.malformed("expected a boolean"));
-                }
-            }
-            Schema::Timestamp(format) => self.timestamp(*format, value)?,
-            Schema::Blob(length) => {
-                let text = value.as_str().ok_or_else(|| self.malformed("expected a base64 string"))?;
-                let blob = Blob::from_base64(text).map_err(|e| self.malformed(e.to_string()))?;
-                if let Some(length) = length {
-                    self.length(length, blob.as_bytes().len());
-                }
-            }
-            Schema::Document => {}
-            Schema::Unit => {
-                if !value.as_object().is_some_and(|o| o.is_empty()) {
-                    return Err(self.malformed("expected an empty object"));
-                }
-            }
-            Schema::List(schema) => self.list(schema, value)?,
-            Schema::Map(schema) => self.map(schema, value)?,
-            Schema::Structure(schema) => self.structure(schema, value)?,
-            Schema::Union(schema) => self.union(schema, value)?,
-        }
-        Ok(())
-    }
-
-    /// Length first: a pattern only ever sees input within the length limit.
-    fn string(&mut self, rules: &StringRules, text: &str) {
-        if let Some(length) = &rules.length {
-            if !self.length(length, text.chars().count()) {
-                return;
-            }
-        }
-        if let Some(values) = rules.values {
-            if !values.values.contains(&text) {
-                self.violation(None, &format!("Member must satisfy enum value set: {}", values.listed));
-                return;
-            }
-        }
-        if let Some(pattern) = rules.pattern {
-            if !pattern.is_match(text) {
-                self.violation(None, &format!("Member must satisfy regular expression pattern: {}", pattern.source()));
-            }
-        }
-    }
-
-    /// As for strings: length, then the value set, then the pattern.
-    fn enum_value(&mut self, schema: &Enum, text: &str) {
-        if let Some(length) = &schema.length {
-            if !self.length(length, text.chars().count()) {
-                return;
-            }
-        }
-        if !schema.values.contains(&text) {
-            self.violation(None, &format!("Member must satisfy enum value set: {}", schema.listed));
-            return;
-        }
-        if let Some(pattern) = schema.pattern {
-            if !pattern.is_match(text) {
-                self.violation(None, &format!("Member must satisfy regular expression pattern: {}", pattern.source()));
-            }
-        }
-    }
-
-    /// Checks a `@length`; false when it is violated.
-    fn length(&mut self, length: &Length, n: usize) -> bool {
-        let n64 = n as u64;
-        let constraint = match (length.min, length.max) {
-            (Some(min), Some(max)) if n64 < min || n64 > max => {
-                format!("Member must have length between {min} and {max}, inclusive")
-            }
-            (Some(min), None) if n64 < min => format!("Member must have length greater than or equal to {min}"),
-            (None, Some(max)) if n64 > max => format!("Member must have length less than or equal to {max}"),
-            _ => return true,
-        };
-        self.violation(Some(n), &constraint);
-        false
-    }
-
-    fn range(&mut self, range: &Range, number: f64) {
-        let constraint = match (&range.min, &range.max) {
-            (Some(min), Some(max)) if number < min.value || number > max.value => {
-                format!("Member must be between {} and {}, inclusive", min.text, max.text)
-            }
-            (Some(min), None) if number < min.value => format!("Member must be greater than or equal to {}", min.text),
-            (None, Some(max)) if number > max.value => format!("Member must be less than or equal to {}", max.text),
-            _ => return,
-        };
-        self.violation(None, &constraint);
-    }
-
-    fn integer(&mut self, rules: &IntegerRules, value: &Value) -> Checked {
-        let (kind, bits) = match rules.kind {
-            IntegerKind::Byte => ("byte", 8),
-            IntegerKind::Short => ("short", 16),
-            IntegerKind::Integer => ("integer", 32),
-            IntegerKind::Long => ("long", 64),
-        };
-        let number = value
-            .as_i64()
-            .filter(|n| bits == 64 || (-(1i64 << (bits - 1))..(1i64 << (bits - 1))).contains(n))
-            .ok_or_else(|| self.malformed(format!("expected a whole number that fits a {bits}-bit {kind}")))?;
-        if let Some(values) = rules.values {
-            if !values.values.contains(&number.to_string().as_str()) {
-                self.violation(None, &format!("Member must satisfy enum value set: {}", values.listed));
-                return Ok(());
-            }
-        }
-        if let Some(range) = &rules.range {
-            self.range(range, number as f64);
-        }
-        Ok(())
-    }
-
-    fn timestamp(&mut self, format: TimestampFormat, value: &Value) -> Checked {
-        let valid = match (format, value) {
-            (TimestampFormat::EpochSeconds, Value::Number(n)) => {
-                n.as_i64().and_then(Timestamp::from_epoch_seconds).is_some()
-                    || n.as_f64().and_then(Timestamp::from_epoch_seconds_f64).is_some()
-            }
-            (TimestampFormat::DateTime, Value::String(text)) => Timestamp::parse_rfc3339(text).is_ok(),
-            (TimestampFormat::HttpDate, Value::String(text)) => Timestamp::parse_http_date(text).is_ok(),
-            _ => false,
-        };
-        if valid {
-            Ok(())
-        } else {
+        Schema::Float(_) => "expected a number, \"NaN\", \"Infinity\" or \"-Infinity\"".to_string(),
+        Schema::Boolean => "expected a boolean".to_string(),
+        Schema::Timestamp(format) => {
             let expected = match format {
                 TimestampFormat::EpochSeconds => "epoch seconds",
                 TimestampFormat::DateTime => "an RFC 3339 date-time",
                 TimestampFormat::HttpDate => "an HTTP date",
             };
-            Err(self.malformed(format!("expected a timestamp as {expected}")))
+            format!("expected a timestamp as {expected}")
         }
+        Schema::Blob(_) => "expected a base64 string".to_string(),
+        Schema::Document => "expected a JSON value".to_string(),
+        Schema::Unit => "expected an empty object".to_string(),
+        Schema::List(_) => "expected a JSON array".to_string(),
+        Schema::Map(_) => "expected a JSON object".to_string(),
+        Schema::Structure(structure) => format!("expected a JSON object for {}", structure.name),
+        Schema::Union(union) => format!("expected a JSON object for union {}", union.name),
     }
-
-    fn list(&mut self, schema: &List, value: &Value) -> Checked {
-        let items = value.as_array().ok_or_else(|| self.malformed("expected a JSON array"))?;
-        if let Some(length) = &schema.length {
-            self.length(length, items.len());
-        }
-        if schema.unique && !all_unique(items) {
-            self.violation(None, "Member must have unique values");
-        }
-        let mut index = String::new();
-        for (i, item) in items.iter().enumerate() {
-            if self.full() {
-                break;
-            }
-            index.clear();
-            write!(index, "{i}").unwrap();
-            self.at(&index, |v| match item {
-                Value::Null if schema.sparse => Ok(()),
-                Value::Null => Err(v.malformed("null is not allowed in this list")),
-                item => v.value(&schema.member, item),
-            })?;
-        }
-        Ok(())
-    }
-
-    fn map(&mut self, schema: &Map, value: &Value) -> Checked {
-        let entries = value.as_object().ok_or_else(|| self.malformed("expected a JSON object"))?;
-        if let Some(length) = &schema.length {
-            self.length(length, entries.len());
-        }
-        for (key, entry) in entries {
-            if self.full() {
-                break;
-            }
-            // A bad key is reported at the map's own path, as Smithy does.
-            match &schema.key {
-                Schema::String(rules) => self.string(rules, key),
-                Schema::Enum(schema) => self.enum_value(schema, key),
-                _ => {}
-            }
-            self.at(key, |v| match entry {
-                Value::Null if schema.sparse => Ok(()),
-                Value::Null => Err(v.malformed("null is not allowed in this map")),
-                entry => v.value(&schema.value, entry),
-            })?;
-        }
-        Ok(())
-    }
-}
-
-/// Whether no two items are equal as JSON values (objects compare by their
-/// members, whatever the order).
-fn all_unique(items: &[Value]) -> bool {
-    let mut seen = HashSet::with_capacity(items.len());
-    // serde_json's maps are sorted, so equal values print the same.
-    items.iter().all(|item| seen.insert(item.to_string()))
 }

@@ -1,8 +1,21 @@
 //! `@pattern` matchers. Each pattern was parsed and checked when the crate
 //! was generated, and given the engine that runs it safely; it is compiled
-//! on first use.
+//! on first use, once per process.
+//!
+//! A linear-time pattern runs, fastest first: as anchored runs of ASCII
+//! classes ([`runs`]: most AWS ids and names), as a dense DFA when one fits
+//! in [`DFA_SIZE_LIMIT`], else on the `regex` crate, whose lazy DFA handles
+//! large Unicode classes.
+
+mod runs;
 
 use std::sync::OnceLock;
+
+use regex_automata::dfa::{Automaton, dense};
+use regex_automata::{Input, MatchKind};
+
+/// The most memory one pattern's dense DFA may take.
+const DFA_SIZE_LIMIT: usize = 256 << 10;
 
 /// A compiled-on-demand `@pattern`, matched with search semantics (Smithy
 /// patterns are not anchored implicitly).
@@ -24,8 +37,20 @@ enum Engine {
 }
 
 enum Compiled {
+    Runs(runs::Runs),
+    // Boxed: the DFA's header is large, and a pattern holds one engine.
+    Dense(Box<dense::DFA<Vec<u32>>>),
     Linear(regex::Regex),
     Backtracking(regress::Regex),
+}
+
+/// `translated` as a dense DFA for unanchored searches, if it fits.
+fn dense_dfa(translated: &str) -> Option<dense::DFA<Vec<u32>>> {
+    let config = dense::Config::new()
+        .match_kind(MatchKind::All)
+        .dfa_size_limit(Some(DFA_SIZE_LIMIT))
+        .determinize_size_limit(Some(DFA_SIZE_LIMIT));
+    dense::Builder::new().configure(config).build(translated).ok()
 }
 
 impl Pattern {
@@ -51,10 +76,17 @@ impl Pattern {
     }
 
     /// Whether `text` contains a match.
+    #[inline]
     pub fn is_match(&self, text: &str) -> bool {
         let compiled = self.compiled.get_or_init(|| match self.engine {
             Engine::Linear(translated) | Engine::Counted(translated, ..) => {
-                Compiled::Linear(regex::Regex::new(translated).expect("checked when the crate was generated"))
+                if let Some(runs) = runs::Runs::of(translated) {
+                    Compiled::Runs(runs)
+                } else if let Some(dfa) = dense_dfa(translated) {
+                    Compiled::Dense(Box::new(dfa))
+                } else {
+                    Compiled::Linear(regex::Regex::new(translated).expect("checked when the crate was generated"))
+                }
             }
             Engine::Backtracking(ecma, flags) => Compiled::Backtracking(
                 regress::Regex::with_flags(ecma, flags).expect("checked when the crate was generated"),
@@ -68,6 +100,11 @@ impl Pattern {
             }
         }
         match compiled {
+            Compiled::Runs(runs) => runs.is_match(text),
+            // Any match will do: stop at the first.
+            Compiled::Dense(dfa) => {
+                matches!(dfa.try_search_fwd(&Input::new(text).earliest(true)), Ok(Some(_)))
+            }
             Compiled::Linear(regex) => regex.is_match(text),
             Compiled::Backtracking(regex) => regex.find(text).is_some(),
         }

@@ -1,0 +1,386 @@
+//! Where violations are collected: the JSON Pointer of the value being
+//! checked, the checks every value gets (shared by the one-pass parser and
+//! the walk over a parsed `Value`), and the order Smithy reports in.
+//!
+//! Violations are reported in model order (a structure's members as the
+//! model lists them, list items by index, map entries by key), whatever
+//! order the body's members came in: each carries a sort key, and the
+//! first [`MAX_VIOLATIONS`] by that key are kept.
+
+use std::fmt::{self, Write as _};
+
+use super::{
+    Enum, Length, MAX_VIOLATIONS, MalformedInput, Range, StringRules, ValidationException, ValidationExceptionField,
+};
+
+/// One step of a violation's sort key.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    /// A structure member (by its place in the model) or a list item.
+    Index(u32),
+    /// A map entry, by its key.
+    Key(Box<str>),
+}
+
+/// One step of the path to the value being checked. The JSON Pointer is
+/// only written out when a violation is found, so a valid body costs no
+/// more than pushing and popping these.
+#[derive(Clone, Copy, Debug)]
+enum Segment {
+    /// A structure or union member: its name, and its place in the model.
+    Member(&'static str, u32),
+    /// A list item.
+    Item(u32),
+    /// A map entry: its key is `keys[start..end]`.
+    Key(u32, u32),
+}
+
+/// A place in the path to return to ([`Report::pop`]).
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Mark {
+    segments: usize,
+    keys: usize,
+}
+
+struct Found {
+    order: Vec<Step>,
+    field: ValidationExceptionField,
+}
+
+/// The path's segments: the first few in place, so that checking a body
+/// of ordinary depth allocates nothing for its path.
+struct Segments {
+    inline: [Segment; Segments::INLINE],
+    len: usize,
+    spilled: Vec<Segment>,
+}
+
+impl Segments {
+    const INLINE: usize = 12;
+
+    #[inline]
+    fn push(&mut self, segment: Segment) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => *slot = segment,
+            None => self.spilled.push(segment),
+        }
+        self.len += 1;
+    }
+
+    #[inline]
+    fn truncate(&mut self, len: usize) {
+        self.spilled.truncate(len.saturating_sub(Self::INLINE));
+        self.len = len.min(self.len);
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &Segment> {
+        self.inline[..self.len.min(Self::INLINE)].iter().chain(&self.spilled)
+    }
+}
+
+impl Default for Segments {
+    fn default() -> Self {
+        Segments { inline: [Segment::Item(0); Segments::INLINE], len: 0, spilled: Vec::new() }
+    }
+}
+
+/// The violations found so far, and where the check is.
+#[derive(Default)]
+pub(super) struct Report {
+    segments: Segments,
+    /// The keys of the map entries in `segments`, one after another.
+    keys: String,
+    found: Vec<Found>,
+    /// The first way in which the body is malformed, where it was found.
+    malformed: Option<MalformedInput>,
+}
+
+impl Report {
+    /// Whether as many violations as are reported have been found (in the
+    /// order they were found).
+    pub(super) fn full(&self) -> bool {
+        self.found.len() >= MAX_VIOLATIONS
+    }
+
+    #[inline]
+    fn mark(&self) -> Mark {
+        Mark { segments: self.segments.len, keys: self.keys.len() }
+    }
+
+    /// Enters a structure or union member, `index` its place in the model.
+    #[inline]
+    pub(super) fn push_member(&mut self, name: &'static str, index: usize) -> Mark {
+        let mark = self.mark();
+        self.segments.push(Segment::Member(name, index as u32));
+        mark
+    }
+
+    /// Enters list item `index`.
+    #[inline]
+    pub(super) fn push_index(&mut self, index: usize) -> Mark {
+        let mark = self.mark();
+        self.segments.push(Segment::Item(index as u32));
+        mark
+    }
+
+    /// Enters the map entry `key`.
+    pub(super) fn push_key(&mut self, key: &str) -> Mark {
+        let mark = self.mark();
+        let start = self.keys.len() as u32;
+        self.keys.push_str(key);
+        self.segments.push(Segment::Key(start, self.keys.len() as u32));
+        mark
+    }
+
+    /// Returns to `mark`.
+    #[inline]
+    pub(super) fn pop(&mut self, mark: Mark) {
+        self.segments.truncate(mark.segments);
+        self.keys.truncate(mark.keys);
+    }
+
+    /// The JSON Pointer of the value being checked.
+    fn path(&self) -> String {
+        let mut path = String::new();
+        for segment in self.segments.iter() {
+            path.push('/');
+            match *segment {
+                Segment::Member(name, _) => escape_into(&mut path, name),
+                Segment::Item(index) => {
+                    let _ = write!(path, "{index}");
+                }
+                Segment::Key(start, end) => escape_into(&mut path, &self.keys[start as usize..end as usize]),
+            }
+        }
+        path
+    }
+
+    /// The current place's sort key, and `key` after it when given.
+    fn order(&self, key: Option<&str>) -> Vec<Step> {
+        let mut order: Vec<Step> = self
+            .segments
+            .iter()
+            .map(|segment| match *segment {
+                Segment::Member(_, index) | Segment::Item(index) => Step::Index(index),
+                Segment::Key(start, end) => Step::Key(self.keys[start as usize..end as usize].into()),
+            })
+            .collect();
+        if let Some(key) = key {
+            order.push(Step::Key(key.into()));
+        }
+        order
+    }
+
+    /// A violation of the value here; `length` is the value's length when
+    /// the constraint is a `@length`. A map key's violations are reported
+    /// at the map, and ordered with the key's entry (`key`).
+    fn violation_ordered(&mut self, key: Option<&str>, length: Option<usize>, constraint: fmt::Arguments<'_>) {
+        let path = self.path();
+        let message = match length {
+            Some(n) => format!("Value with length {n} at '{path}' failed to satisfy constraint: {constraint}"),
+            None => format!("Value at '{path}' failed to satisfy constraint: {constraint}"),
+        };
+        let order = self.order(key);
+        self.found.push(Found { order, field: ValidationExceptionField { path, message } });
+        // Keep memory bounded on a body full of violations: only the first
+        // MAX_VIOLATIONS by sort key are ever reported.
+        if self.found.len() >= 4 * MAX_VIOLATIONS {
+            self.compact();
+        }
+    }
+
+    /// A violation of the value here.
+    pub(super) fn violation(&mut self, length: Option<usize>, constraint: fmt::Arguments<'_>) {
+        self.violation_ordered(None, length, constraint);
+    }
+
+    fn compact(&mut self) {
+        self.found.sort_by(|a, b| a.order.cmp(&b.order));
+        self.found.truncate(MAX_VIOLATIONS);
+    }
+
+    /// Records that the body is malformed here, unless something already was.
+    pub(super) fn malformed(&mut self, message: impl Into<String>) -> &MalformedInput {
+        if self.malformed.is_none() {
+            self.malformed = Some(MalformedInput { path: self.path(), message: message.into() });
+        }
+        self.malformed.as_ref().expect("just set")
+    }
+
+    /// The malformation found, if any.
+    pub(super) fn take_malformed(&mut self) -> Option<MalformedInput> {
+        self.malformed.take()
+    }
+
+    /// The violations found, first MAX_VIOLATIONS in model order.
+    pub(super) fn finish(&mut self) -> Result<(), ValidationException> {
+        if self.found.is_empty() {
+            return Ok(());
+        }
+        self.compact();
+        Err(ValidationException::new(self.found.drain(..).map(|found| found.field).collect()))
+    }
+
+    // The checks every value gets, whichever way it is read.
+
+    /// A string's `@length`, legacy `@enum` values and `@pattern`: length
+    /// first, so a pattern only ever sees input within the length limit.
+    #[inline]
+    pub(super) fn check_string(&mut self, rules: &StringRules, text: &str) {
+        self.check_string_at(None, rules, text);
+    }
+
+    #[inline]
+    fn check_string_at(&mut self, key: Option<&str>, rules: &StringRules, text: &str) {
+        if let Some(length) = &rules.length {
+            if !self.check_length_at(key, length, code_points(text)) {
+                return;
+            }
+        }
+        if let Some(values) = rules.values {
+            if !values.values.contains(&text) {
+                self.violation_ordered(
+                    key,
+                    None,
+                    format_args!("Member must satisfy enum value set: {}", values.listed),
+                );
+                return;
+            }
+        }
+        if let Some(pattern) = rules.pattern {
+            if !pattern.is_match(text) {
+                self.violation_ordered(
+                    key,
+                    None,
+                    format_args!("Member must satisfy regular expression pattern: {}", pattern.source()),
+                );
+            }
+        }
+    }
+
+    /// An enum's value, as for strings: length, then the value set, then
+    /// the pattern. True when `text` is one of its values.
+    pub(super) fn check_enum(&mut self, schema: &Enum, text: &str) -> bool {
+        self.check_enum_at(None, schema, text)
+    }
+
+    fn check_enum_at(&mut self, key: Option<&str>, schema: &Enum, text: &str) -> bool {
+        if let Some(length) = &schema.length {
+            if !self.check_length_at(key, length, code_points(text)) {
+                return schema.values.contains(&text);
+            }
+        }
+        if !schema.values.contains(&text) {
+            self.violation_ordered(key, None, format_args!("Member must satisfy enum value set: {}", schema.listed));
+            return false;
+        }
+        if let Some(pattern) = schema.pattern {
+            if !pattern.is_match(text) {
+                self.violation_ordered(
+                    key,
+                    None,
+                    format_args!("Member must satisfy regular expression pattern: {}", pattern.source()),
+                );
+            }
+        }
+        true
+    }
+
+    /// A map key's checks, reported at the map and ordered with its entry.
+    pub(super) fn check_key_string(&mut self, rules: &StringRules, key: &str) {
+        self.check_string_at(Some(key), rules, key);
+    }
+
+    /// An enum-typed map key's checks; true when it is one of the values.
+    pub(super) fn check_key_enum(&mut self, schema: &Enum, key: &str) -> bool {
+        self.check_enum_at(Some(key), schema, key)
+    }
+
+    /// A `@length`; false when it is violated.
+    pub(super) fn check_length(&mut self, length: &Length, n: usize) -> bool {
+        self.check_length_at(None, length, n)
+    }
+
+    #[inline]
+    fn check_length_at(&mut self, key: Option<&str>, length: &Length, n: usize) -> bool {
+        let n64 = n as u64;
+        match (length.min, length.max) {
+            (Some(min), Some(max)) if n64 < min || n64 > max => self.violation_ordered(
+                key,
+                Some(n),
+                format_args!("Member must have length between {min} and {max}, inclusive"),
+            ),
+            (Some(min), None) if n64 < min => self.violation_ordered(
+                key,
+                Some(n),
+                format_args!("Member must have length greater than or equal to {min}"),
+            ),
+            (None, Some(max)) if n64 > max => self.violation_ordered(
+                key,
+                Some(n),
+                format_args!("Member must have length less than or equal to {max}"),
+            ),
+            _ => return true,
+        }
+        false
+    }
+
+    /// A `@range`.
+    pub(super) fn check_range(&mut self, range: &Range, number: f64) {
+        match (&range.min, &range.max) {
+            (Some(min), Some(max)) if number < min.value || number > max.value => {
+                self.violation(None, format_args!("Member must be between {} and {}, inclusive", min.text, max.text))
+            }
+            (Some(min), None) if number < min.value => {
+                self.violation(None, format_args!("Member must be greater than or equal to {}", min.text))
+            }
+            (None, Some(max)) if number > max.value => {
+                self.violation(None, format_args!("Member must be less than or equal to {}", max.text))
+            }
+            _ => {}
+        }
+    }
+
+    /// A required member that is absent or null.
+    pub(super) fn missing(&mut self) {
+        self.violation(None, format_args!("Member must not be null"));
+    }
+
+    /// Duplicate items in a `@uniqueItems` list.
+    pub(super) fn not_unique(&mut self) {
+        self.violation(None, format_args!("Member must have unique values"));
+    }
+
+    /// An `intEnum`'s value; false when it is not one.
+    pub(super) fn check_int_enum(&mut self, values: &super::AllowedValues, number: i64) -> bool {
+        if values.values.iter().any(|value| value.parse() == Ok(number)) {
+            true
+        } else {
+            self.violation(None, format_args!("Member must satisfy enum value set: {}", values.listed));
+            false
+        }
+    }
+}
+
+/// Appends `segment` to a JSON Pointer, escaped.
+fn escape_into(path: &mut String, segment: &str) {
+    if !segment.contains(['~', '/']) {
+        path.push_str(segment);
+        return;
+    }
+    for c in segment.chars() {
+        match c {
+            '~' => path.push_str("~0"),
+            '/' => path.push_str("~1"),
+            c => path.push(c),
+        }
+    }
+}
+
+/// The number of code points in `text` (what `@length` counts for
+/// strings): its bytes that do not continue a UTF-8 sequence. A plain loop
+/// the compiler vectorises; `chars().count()` costs more on short ids.
+#[inline]
+fn code_points(text: &str) -> usize {
+    text.bytes().filter(|&byte| (byte as i8) >= -0x40).count()
+}
