@@ -186,6 +186,16 @@ pub struct Shape {
     /// An enum's own `@length` and `@pattern` (enums are strings), set by
     /// the resolve pass; empty for other shapes.
     pub constraints: Constraints,
+    /// Whether a server reads or writes the type; set by the direction pass.
+    pub direction: Direction,
+}
+
+/// Which ways a server moves a type over the wire: read (`Deserialize`) as
+/// part of a request, written (`Serialize`) as part of a response or error.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Direction {
+    pub read: bool,
+    pub written: bool,
 }
 
 #[derive(Clone, Debug)]

@@ -39,8 +39,8 @@ pub struct Settings {
     /// Whether the crate is its own workspace root (for `--out` outside this
     /// workspace) rather than a member of an enclosing workspace.
     pub standalone: bool,
-    /// `[dev-dependencies]` entries (name, version requirement) for the
-    /// crate's hand-written tests.
+    /// `[dev-dependencies]` entries for the crate's hand-written tests: the
+    /// name, and the entry's TOML value (`"1.0"`, `{ path = "." }`).
     pub dev_dependencies: Vec<(String, String)>,
     /// Where the crate finds the runtime crate it re-exports as `runtime`.
     pub runtime: RuntimeSource,
@@ -100,8 +100,18 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
         },
     };
     vec![
-        // generated/tests read JSON and snapshot validation bodies with insta.
-        target("specs", "generated", "generated", &[("insta", "1.43.1"), ("serde_json", "1.0.140")]),
+        // generated/tests read JSON and snapshot validation bodies with
+        // insta, and round-trip the seeds' samples through every type.
+        target(
+            "specs",
+            "generated",
+            "generated",
+            &[
+                ("generated", r#"{ path = ".", features = ["full-serde"] }"#),
+                ("insta", r#""1.43.1""#),
+                ("serde_json", r#""1.0.140""#),
+            ],
+        ),
         target(
             "conformance/smithy-validation/rest_json_validation",
             "conformance/validation-suite",

@@ -9,7 +9,7 @@ use crate::ast;
 use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::docs;
-use crate::ir::{self, Constraints, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef};
+use crate::ir::{self, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef};
 use crate::kind::{Kind, UNIT};
 use crate::load::LoadedModel;
 use crate::shape_id;
@@ -174,6 +174,7 @@ impl Lowering<'_> {
             kind,
             traits: shape.traits.clone(),
             constraints: Constraints::default(),
+            direction: Direction::default(),
         };
         match kind {
             Kind::Structure | Kind::Union => {

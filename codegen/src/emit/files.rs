@@ -15,7 +15,7 @@ pub fn cargo_toml(settings: &Settings) -> String {
         String::new()
     } else {
         let lines: Vec<String> =
-            settings.dev_dependencies.iter().map(|(name, version)| format!("{name} = \"{version}\"\n")).collect();
+            settings.dev_dependencies.iter().map(|(name, value)| format!("{name} = {value}\n")).collect();
         format!("\n[dev-dependencies]\n{}", lines.concat())
     };
     format!(
@@ -38,10 +38,15 @@ serde = {{ version = "1.0.219", features = ["derive"] }}
 server = ["{runtime_crate}/server"]
 # runtime::sigv4: verify AWS Signature Version 4 in front of a router.
 sigv4 = ["{runtime_crate}/sigv4"]
+# Serialize and Deserialize for every type. Without it a type gets only what
+# a server needs: Deserialize where requests reach it, Serialize where
+# responses and errors do. Turn it on to build fixtures, proxies or clients.
+{full_serde} = []
 {dev_dependencies}{workspace}"#,
         name = settings.crate_name,
         runtime = runtime_dependency(&settings.runtime),
         runtime_crate = RUNTIME_CRATE,
+        full_serde = super::model::FULL_SERDE,
     )
 }
 

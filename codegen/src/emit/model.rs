@@ -8,6 +8,29 @@ use super::doc;
 use super::rust::{FileCx, ident};
 use crate::ir::{Default, Member, Placement, Service, Shape, ShapeKind, Structure, Type};
 
+/// The generated crate's feature that derives `Serialize` and `Deserialize`
+/// for every type, whichever way a server moves it.
+pub const FULL_SERDE: &str = "full-serde";
+
+/// `shape`'s serde derives: those a server needs for it (by the direction
+/// pass), and the others under [`FULL_SERDE`]. The gated ones are written
+/// by full path, so that the file imports nothing it may not use.
+fn serde_derives(cx: &FileCx<'_>, shape: &Shape) -> (Vec<TokenStream>, Option<TokenStream>) {
+    let mut derived = Vec::new();
+    let mut gated = Vec::new();
+    for (needed, item) in [(shape.direction.written, "serde::Serialize"), (shape.direction.read, "serde::Deserialize")]
+    {
+        if needed {
+            derived.push(cx.item(item));
+        } else {
+            let path: TokenStream = format!("::{item}").parse().expect("a path");
+            gated.push(path);
+        }
+    }
+    let gated = (!gated.is_empty()).then(|| quote! { #[cfg_attr(feature = #FULL_SERDE, derive(#(#gated),*))] });
+    (derived, gated)
+}
+
 /// The `types.rs` and `error.rs` files of a service, when it has such shapes.
 pub fn modules(service: &Service) -> Vec<(&'static str, TokenStream)> {
     let mut out = Vec::new();
@@ -94,7 +117,12 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
                 Some(function) => {
                     let fn_ident = ident(function);
                     let value = default_expr(cx, m, default);
+                    // Only `Deserialize` calls it.
+                    let unused = (!shape.direction.read).then(|| {
+                        quote! { #[cfg_attr(not(feature = #FULL_SERDE), allow(dead_code))] }
+                    });
                     default_fns.push(quote! {
+                        #unused
                         fn #fn_ident() -> #ty { #value }
                     });
                     let path = format!("{}::{function}", shape.rust_name);
@@ -120,8 +148,8 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         derives.push(quote! { Default });
     }
     derives.push(quote! { PartialEq });
-    derives.push(cx.item("serde::Serialize"));
-    derives.push(cx.item("serde::Deserialize"));
+    let (serde, gated_serde) = serde_derives(cx, shape);
+    derives.extend(serde);
     let debug_impl = (!derive_debug).then(|| {
         let fmt = cx.std("fmt");
         let redacted = cx.runtime("Redacted");
@@ -219,6 +247,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     quote! {
         #docs
         #[derive(#(#derives),*)]
+        #gated_serde
         pub struct #name {
             #(#fields,)*
         }
@@ -300,11 +329,11 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
             }
         }
     });
-    let (serialize, deserialize) = (cx.item("serde::Serialize"), cx.item("serde::Deserialize"));
+    let (serde, gated_serde) = serde_derives(cx, shape);
     let derives = if redact {
-        quote! { #[derive(Clone, PartialEq, #serialize, #deserialize)] }
+        quote! { #[derive(Clone, PartialEq, #(#serde),*)] #gated_serde }
     } else {
-        quote! { #[derive(Clone, Debug, PartialEq, #serialize, #deserialize)] }
+        quote! { #[derive(Clone, Debug, PartialEq, #(#serde),*)] #gated_serde }
     };
     quote! {
         #docs
@@ -322,7 +351,7 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
 
 fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let ShapeKind::Enum(values) = &shape.kind else { unreachable!() };
-    let (serialize, deserialize) = (cx.item("serde::Serialize"), cx.item("serde::Deserialize"));
+    let (serde, gated_serde) = serde_derives(cx, shape);
     let fmt = cx.std("fmt");
     let from_str = cx.std("str::FromStr");
     let result = cx.std("result::Result");
@@ -362,7 +391,8 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     quote! {
         #docs
         #[derive(Clone, Copy, #debug PartialEq, Eq, PartialOrd, Ord, Hash)]
-        #[derive(#serialize, #deserialize)]
+        #[derive(#(#serde),*)]
+        #gated_serde
         pub enum #name {
             #( #variant_docs #[serde(rename = #wire_values)] #variants, )*
         }

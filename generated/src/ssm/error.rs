@@ -2,11 +2,12 @@
 //! The errors the operations can return.
 
 use crate::runtime::ErrorShape;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The requester doesn't have permissions to perform the requested operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AccessDeniedException {
     #[serde(rename = "Message")]
     pub message: String,
@@ -32,7 +33,8 @@ impl ErrorShape for AccessDeniedException {
 
 /// Error returned if an attempt is made to register a patch group with a patch baseline that is
 /// already registered with a different patch baseline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AlreadyExistsException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -60,7 +62,8 @@ impl ErrorShape for AlreadyExistsException {
 }
 
 /// You must disassociate a document from all managed nodes before you can delete it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociatedInstances {}
 
 impl fmt::Display for AssociatedInstances {
@@ -82,7 +85,8 @@ impl ErrorShape for AssociatedInstances {
 }
 
 /// The specified association already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationAlreadyExists {}
 
 impl fmt::Display for AssociationAlreadyExists {
@@ -104,7 +108,8 @@ impl ErrorShape for AssociationAlreadyExists {
 }
 
 /// The specified association doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationDoesNotExist {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -132,7 +137,8 @@ impl ErrorShape for AssociationDoesNotExist {
 }
 
 /// The specified execution ID doesn't exist. Verify the ID number and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationExecutionDoesNotExist {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -160,7 +166,8 @@ impl ErrorShape for AssociationExecutionDoesNotExist {
 }
 
 /// You can have at most 2,000 active associations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationLimitExceeded {}
 
 impl fmt::Display for AssociationLimitExceeded {
@@ -183,7 +190,8 @@ impl ErrorShape for AssociationLimitExceeded {
 
 /// You have reached the maximum number versions allowed for an association. Each association has a
 /// limit of 1,000 versions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationVersionLimitExceeded {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -212,7 +220,8 @@ impl ErrorShape for AssociationVersionLimitExceeded {
 
 /// Indicates that the Change Manager change template used in the change request was rejected or is
 /// still in a pending state.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationDefinitionNotApprovedException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -242,7 +251,8 @@ impl ErrorShape for AutomationDefinitionNotApprovedException {
 }
 
 /// An Automation runbook with the specified name couldn't be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationDefinitionNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -272,7 +282,8 @@ impl ErrorShape for AutomationDefinitionNotFoundException {
 }
 
 /// An Automation runbook with the specified name and version couldn't be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationDefinitionVersionNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -302,7 +313,8 @@ impl ErrorShape for AutomationDefinitionVersionNotFoundException {
 }
 
 /// The number of simultaneously running Automation executions exceeded the allowable limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationExecutionLimitExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -332,7 +344,8 @@ impl ErrorShape for AutomationExecutionLimitExceededException {
 }
 
 /// There is no automation execution information for the requested automation execution ID.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationExecutionNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -362,7 +375,8 @@ impl ErrorShape for AutomationExecutionNotFoundException {
 }
 
 /// The specified step name and execution ID don't exist. Verify the information and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationStepNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -390,7 +404,8 @@ impl ErrorShape for AutomationStepNotFoundException {
 }
 
 /// You specified too many custom compliance types. You can specify a maximum of 10 different types.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ComplianceTypeCountLimitExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -420,7 +435,8 @@ impl ErrorShape for ComplianceTypeCountLimitExceededException {
 }
 
 /// You have exceeded the limit for custom schemas. Delete one or more custom schemas and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CustomSchemaCountLimitExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -450,7 +466,8 @@ impl ErrorShape for CustomSchemaCountLimitExceededException {
 }
 
 /// The specified document already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentAlreadyExists {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -478,7 +495,8 @@ impl ErrorShape for DocumentAlreadyExists {
 }
 
 /// You can have at most 500 active SSM documents.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentLimitExceeded {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -513,7 +531,8 @@ impl ErrorShape for DocumentLimitExceeded {
 ///
 /// If you need to increase the quota for privately or publicly shared Systems Manager documents,
 /// contact Amazon Web Services Support.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentPermissionLimit {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -541,7 +560,8 @@ impl ErrorShape for DocumentPermissionLimit {
 }
 
 /// The document has too many versions. Delete one or more document versions and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentVersionLimitExceeded {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -573,7 +593,8 @@ impl ErrorShape for DocumentVersionLimitExceeded {
 ///
 /// For information about resource quotas in Amazon Web Services Systems Manager, see [Systems Manager service quotas](<https://docs.aws.amazon.com/general/latest/gr/ssm.html#limits_ssm>)
 /// in the *Amazon Web Services General Reference*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DoesNotExistException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -602,7 +623,8 @@ impl ErrorShape for DoesNotExistException {
 
 /// The content of the association document matches another document. Change the content of the
 /// document and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DuplicateDocumentContent {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -631,7 +653,8 @@ impl ErrorShape for DuplicateDocumentContent {
 
 /// The version name has already been used in this document. Specify a different version name, and
 /// then try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DuplicateDocumentVersionName {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -659,7 +682,8 @@ impl ErrorShape for DuplicateDocumentVersionName {
 }
 
 /// You can't specify a managed node ID in more than one association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DuplicateInstanceId {}
 
 impl fmt::Display for DuplicateInstanceId {
@@ -682,7 +706,8 @@ impl ErrorShape for DuplicateInstanceId {
 
 /// You attempted to register a `LAMBDA` or `STEP_FUNCTIONS` task in a region where the
 /// corresponding service isn't available.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FeatureNotAvailableException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -711,7 +736,8 @@ impl ErrorShape for FeatureNotAvailableException {
 
 /// A hierarchy can have a maximum of 15 levels. For more information, see [Requirements and constraints for parameter names](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-parameter-name-constraints.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct HierarchyLevelLimitExceededException {
     /// A hierarchy can have a maximum of 15 levels. For more information, see [About requirements and constraints for parameter names](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-su-create.html#sysman-parameter-name-constraints>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
@@ -745,7 +771,8 @@ impl ErrorShape for HierarchyLevelLimitExceededException {
 /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't
 /// change a parameter from a `String` type to a `SecureString` type. You must create a new, unique
 /// parameter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct HierarchyTypeMismatchException {
     /// Parameter Store doesn't support changing a parameter type in a hierarchy. For example, you can't
     /// change a parameter from a `String` type to a `SecureString` type. You must create a new, unique
@@ -777,7 +804,8 @@ impl ErrorShape for HierarchyTypeMismatchException {
 
 /// Error returned when an idempotent operation is retried and the parameters don't match the
 /// original call to the API with the same idempotency token.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct IdempotentParameterMismatch {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -806,7 +834,8 @@ impl ErrorShape for IdempotentParameterMismatch {
 
 /// There is a conflict in the policies specified for this parameter. You can't, for example,
 /// specify two Expiration policies for a parameter. Review your policies, and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct IncompatiblePolicyException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -834,7 +863,8 @@ impl ErrorShape for IncompatiblePolicyException {
 }
 
 /// An error occurred on the server side.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InternalServerError {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -863,7 +893,8 @@ impl ErrorShape for InternalServerError {
 
 /// The activation isn't valid. The activation might have been deleted, or the ActivationId and the
 /// ActivationCode don't match.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidActivation {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -892,7 +923,8 @@ impl ErrorShape for InvalidActivation {
 
 /// The activation ID isn't valid. Verify that you entered the correct ActivationId or
 /// ActivationCode and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidActivationId {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -921,7 +953,8 @@ impl ErrorShape for InvalidActivationId {
 
 /// The specified aggregator isn't valid for the group type. Verify that the aggregator you provided
 /// is supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAggregatorException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -949,7 +982,8 @@ impl ErrorShape for InvalidAggregatorException {
 }
 
 /// The request doesn't meet the regular expression requirement.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAllowedPatternException {
     /// The request doesn't meet the regular expression requirement.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -978,7 +1012,8 @@ impl ErrorShape for InvalidAllowedPatternException {
 }
 
 /// The association isn't valid or doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAssociation {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1008,7 +1043,8 @@ impl ErrorShape for InvalidAssociation {
 /// The version you specified isn't valid. Use ListAssociationVersions to view all versions of an
 /// association according to the association ID. Or, use the `$LATEST` parameter to view the latest
 /// version of the association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAssociationVersion {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1038,7 +1074,8 @@ impl ErrorShape for InvalidAssociationVersion {
 /// The supplied parameters for invoking the specified Automation runbook are incorrect. For
 /// example, they may not match the set of parameters permitted for the specified Automation
 /// document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAutomationExecutionParametersException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1068,7 +1105,8 @@ impl ErrorShape for InvalidAutomationExecutionParametersException {
 }
 
 /// The signal isn't valid for the current Automation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAutomationSignalException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1096,7 +1134,8 @@ impl ErrorShape for InvalidAutomationSignalException {
 }
 
 /// The specified update status operation isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAutomationStatusUpdateException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1126,7 +1165,8 @@ impl ErrorShape for InvalidAutomationStatusUpdateException {
 }
 
 /// The specified command ID isn't valid. Verify the ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidCommandId {}
 
 impl fmt::Display for InvalidCommandId {
@@ -1149,7 +1189,8 @@ impl ErrorShape for InvalidCommandId {
 
 /// One or more of the parameters specified for the delete operation isn't valid. Verify all
 /// parameters and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDeleteInventoryParametersException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1180,7 +1221,8 @@ impl ErrorShape for InvalidDeleteInventoryParametersException {
 
 /// The ID specified for the delete operation doesn't exist or isn't valid. Verify the ID and try
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDeletionIdException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1208,7 +1250,8 @@ impl ErrorShape for InvalidDeletionIdException {
 }
 
 /// The specified SSM document doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDocument {
     /// The SSM document doesn't exist or the document isn't available to the user. This exception can
     /// be issued by various API operations.
@@ -1238,7 +1281,8 @@ impl ErrorShape for InvalidDocument {
 }
 
 /// The content for the document isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDocumentContent {
     /// A description of the validation error.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
@@ -1268,7 +1312,8 @@ impl ErrorShape for InvalidDocumentContent {
 
 /// You attempted to delete a document while it is still shared. You must stop sharing the document
 /// before you can delete it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDocumentOperation {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1296,7 +1341,8 @@ impl ErrorShape for InvalidDocumentOperation {
 }
 
 /// The version of the document schema isn't supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDocumentSchemaVersion {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1325,7 +1371,8 @@ impl ErrorShape for InvalidDocumentSchemaVersion {
 
 /// The SSM document type isn't valid. Valid document types are described in the `DocumentType`
 /// property.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDocumentType {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1353,7 +1400,8 @@ impl ErrorShape for InvalidDocumentType {
 }
 
 /// The document version isn't valid or doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidDocumentVersion {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1381,7 +1429,8 @@ impl ErrorShape for InvalidDocumentVersion {
 }
 
 /// The filter name isn't valid. Verify that you entered the correct name and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidFilter {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1409,7 +1458,8 @@ impl ErrorShape for InvalidFilter {
 }
 
 /// The specified key isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidFilterKey {}
 
 impl fmt::Display for InvalidFilterKey {
@@ -1432,7 +1482,8 @@ impl ErrorShape for InvalidFilterKey {
 
 /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path
 /// filter, valid options are Recursive and OneLevel.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidFilterOption {
     /// The specified filter option isn't valid. Valid options are Equals and BeginsWith. For Path
     /// filter, valid options are Recursive and OneLevel.
@@ -1462,7 +1513,8 @@ impl ErrorShape for InvalidFilterOption {
 }
 
 /// The filter value isn't valid. Verify the value and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidFilterValue {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1497,7 +1549,8 @@ impl ErrorShape for InvalidFilterValue {
 /// - SSM Agent isn't registered with the SSM endpoint. Try reinstalling SSM Agent.
 /// - The managed node isn't in a valid state. Valid states are: `Running`, `Pending`, `Stopped`, and `Stopping`.
 ///   Invalid states are: `Shutting-down` and `Terminated`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInstanceId {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1525,7 +1578,8 @@ impl ErrorShape for InvalidInstanceId {
 }
 
 /// The specified filter value isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInstanceInformationFilterValue {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1555,7 +1609,8 @@ impl ErrorShape for InvalidInstanceInformationFilterValue {
 }
 
 /// The specified filter value isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInstancePropertyFilterValue {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1583,7 +1638,8 @@ impl ErrorShape for InvalidInstancePropertyFilterValue {
 }
 
 /// The specified inventory group isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInventoryGroupException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1612,7 +1668,8 @@ impl ErrorShape for InvalidInventoryGroupException {
 
 /// You specified invalid keys or values in the `Context` attribute for `InventoryItem`. Verify the
 /// keys and values, and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInventoryItemContextException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1642,7 +1699,8 @@ impl ErrorShape for InvalidInventoryItemContextException {
 }
 
 /// The request isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInventoryRequestException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1670,7 +1728,8 @@ impl ErrorShape for InvalidInventoryRequestException {
 }
 
 /// One or more content items isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidItemContentException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
@@ -1701,7 +1760,8 @@ impl ErrorShape for InvalidItemContentException {
 }
 
 /// The query key ID isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidKeyId {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1729,7 +1789,8 @@ impl ErrorShape for InvalidKeyId {
 }
 
 /// The specified token isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidNextToken {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1758,7 +1819,8 @@ impl ErrorShape for InvalidNextToken {
 
 /// One or more configuration items isn't valid. Verify that a valid Amazon Resource Name (ARN) was
 /// provided for an Amazon Simple Notification Service topic.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidNotificationConfig {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1786,7 +1848,8 @@ impl ErrorShape for InvalidNotificationConfig {
 }
 
 /// The delete inventory option specified isn't valid. Verify the option and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidOptionException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1814,7 +1877,8 @@ impl ErrorShape for InvalidOptionException {
 }
 
 /// The S3 bucket doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidOutputFolder {}
 
 impl fmt::Display for InvalidOutputFolder {
@@ -1836,7 +1900,8 @@ impl ErrorShape for InvalidOutputFolder {
 }
 
 /// The output location isn't valid or doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidOutputLocation {}
 
 impl fmt::Display for InvalidOutputLocation {
@@ -1859,7 +1924,8 @@ impl ErrorShape for InvalidOutputLocation {
 
 /// You must specify values for all required parameters in the Amazon Web Services Systems Manager
 /// document (SSM document). You can only supply values to parameters defined in the SSM document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidParameters {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1887,7 +1953,8 @@ impl ErrorShape for InvalidParameters {
 }
 
 /// The permission type isn't supported. *Share* is the only supported permission type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidPermissionType {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1915,7 +1982,8 @@ impl ErrorShape for InvalidPermissionType {
 }
 
 /// The plugin name isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidPluginName {}
 
 impl fmt::Display for InvalidPluginName {
@@ -1937,7 +2005,8 @@ impl ErrorShape for InvalidPluginName {
 }
 
 /// A policy attribute or its value is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidPolicyAttributeException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1966,7 +2035,8 @@ impl ErrorShape for InvalidPolicyAttributeException {
 
 /// The policy type isn't supported. Parameter Store supports the following policy types:
 /// Expiration, ExpirationNotification, and NoChangeNotification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidPolicyTypeException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1994,7 +2064,8 @@ impl ErrorShape for InvalidPolicyTypeException {
 }
 
 /// The resource ID isn't valid. Verify that you entered the correct ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidResourceId {}
 
 impl fmt::Display for InvalidResourceId {
@@ -2017,7 +2088,8 @@ impl ErrorShape for InvalidResourceId {
 
 /// The resource type isn't valid. For example, if you are attempting to tag an EC2 instance, the
 /// instance must be a registered managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidResourceType {}
 
 impl fmt::Display for InvalidResourceType {
@@ -2039,7 +2111,8 @@ impl ErrorShape for InvalidResourceType {
 }
 
 /// The specified inventory item result attribute isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidResultAttributeException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2070,7 +2143,8 @@ impl ErrorShape for InvalidResultAttributeException {
 /// notifications that includes the required trust policy. For information about configuring the IAM
 /// role for Run Command notifications, see [Monitoring Systems Manager status changes using Amazon SNS notifications](<https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidRole {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2098,7 +2172,8 @@ impl ErrorShape for InvalidRole {
 }
 
 /// The schedule is invalid. Verify your cron or rate expression and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidSchedule {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2126,7 +2201,8 @@ impl ErrorShape for InvalidSchedule {
 }
 
 /// The specified tag key or value isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidTag {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2155,7 +2231,8 @@ impl ErrorShape for InvalidTag {
 
 /// The target isn't valid or doesn't exist. It might not be configured for Systems Manager or you
 /// might not have permission to perform the operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidTarget {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2183,7 +2260,8 @@ impl ErrorShape for InvalidTarget {
 }
 
 /// TargetMap parameter isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidTargetMaps {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2211,7 +2289,8 @@ impl ErrorShape for InvalidTargetMaps {
 }
 
 /// The parameter type name isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidTypeNameException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2239,7 +2318,8 @@ impl ErrorShape for InvalidTypeNameException {
 }
 
 /// The update isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidUpdate {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2268,7 +2348,8 @@ impl ErrorShape for InvalidUpdate {
 
 /// The command ID and managed node ID you specified didn't match any invocations. Verify the
 /// command ID and the managed node ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvocationDoesNotExist {}
 
 impl fmt::Display for InvocationDoesNotExist {
@@ -2290,7 +2371,8 @@ impl ErrorShape for InvocationDoesNotExist {
 }
 
 /// The inventory item has invalid content.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ItemContentMismatchException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
@@ -2321,7 +2403,8 @@ impl ErrorShape for ItemContentMismatchException {
 }
 
 /// The inventory item size has exceeded the size limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ItemSizeLimitExceededException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
@@ -2353,7 +2436,8 @@ impl ErrorShape for ItemSizeLimitExceededException {
 
 /// The specified policy document is malformed or invalid, or excessive `PutResourcePolicy` or `DeleteResourcePolicy`
 /// calls have been made.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MalformedResourcePolicyDocumentException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2383,7 +2467,8 @@ impl ErrorShape for MalformedResourcePolicyDocumentException {
 }
 
 /// The size limit of a document is 64 KB.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaxDocumentSizeExceeded {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2411,7 +2496,8 @@ impl ErrorShape for MaxDocumentSizeExceeded {
 }
 
 /// The requested operation is no longer supported by Systems Manager.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct NoLongerSupportedException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2441,7 +2527,8 @@ impl ErrorShape for NoLongerSupportedException {
 /// You don't have permission to view OpsItems in the specified account. Verify that your account is
 /// configured either as a Systems Manager delegated administrator or that you are logged into the
 /// Organizations management account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemAccessDeniedException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2469,7 +2556,8 @@ impl ErrorShape for OpsItemAccessDeniedException {
 }
 
 /// The OpsItem already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemAlreadyExistsException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2499,7 +2587,8 @@ impl ErrorShape for OpsItemAlreadyExistsException {
 }
 
 /// The specified OpsItem is in the process of being deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemConflictException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2527,7 +2616,8 @@ impl ErrorShape for OpsItemConflictException {
 }
 
 /// A specified parameter argument isn't valid. Verify the available arguments and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemInvalidParameterException {
     #[serde(rename = "ParameterNames", default, skip_serializing_if = "Option::is_none")]
     pub parameter_names: Option<Vec<String>>,
@@ -2557,7 +2647,8 @@ impl ErrorShape for OpsItemInvalidParameterException {
 }
 
 /// The request caused OpsItems to exceed one or more quotas.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemLimitExceededException {
     #[serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")]
     pub resource_types: Option<Vec<String>>,
@@ -2592,7 +2683,8 @@ impl ErrorShape for OpsItemLimitExceededException {
 }
 
 /// The specified OpsItem ID doesn't exist. Verify the ID and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2620,7 +2712,8 @@ impl ErrorShape for OpsItemNotFoundException {
 }
 
 /// The Amazon Resource Name (ARN) is already associated with the OpsItem.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemRelatedItemAlreadyExistsException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2656,7 +2749,8 @@ impl ErrorShape for OpsItemRelatedItemAlreadyExistsException {
 
 /// The association wasn't found using the parameters you specified in the call. Verify the
 /// information and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemRelatedItemAssociationNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2686,7 +2780,8 @@ impl ErrorShape for OpsItemRelatedItemAssociationNotFoundException {
 }
 
 /// An OpsMetadata object already exists for the selected resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadataAlreadyExistsException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2714,7 +2809,8 @@ impl ErrorShape for OpsMetadataAlreadyExistsException {
 }
 
 /// One of the arguments passed is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadataInvalidArgumentException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2745,7 +2841,8 @@ impl ErrorShape for OpsMetadataInvalidArgumentException {
 
 /// The OpsMetadata object exceeds the maximum number of OpsMetadata keys that you can assign to an
 /// application in Application Manager.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadataKeyLimitExceededException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2776,7 +2873,8 @@ impl ErrorShape for OpsMetadataKeyLimitExceededException {
 
 /// Your account reached the maximum number of OpsMetadata objects allowed by Application Manager.
 /// The maximum is 200 OpsMetadata objects. Delete one or more OpsMetadata object and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadataLimitExceededException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2804,7 +2902,8 @@ impl ErrorShape for OpsMetadataLimitExceededException {
 }
 
 /// The OpsMetadata object doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadataNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2832,7 +2931,8 @@ impl ErrorShape for OpsMetadataNotFoundException {
 }
 
 /// The system is processing too many concurrent updates. Wait a few moments and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadataTooManyUpdatesException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2860,7 +2960,8 @@ impl ErrorShape for OpsMetadataTooManyUpdatesException {
 }
 
 /// The parameter already exists. You can't create duplicate parameters.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterAlreadyExists {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2889,7 +2990,8 @@ impl ErrorShape for ParameterAlreadyExists {
 
 /// You have exceeded the number of parameters for this Amazon Web Services account. Delete one or
 /// more parameters and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterLimitExceeded {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2929,7 +3031,8 @@ impl ErrorShape for ParameterLimitExceeded {
 /// parameter labels, see [Move a parameter label (console)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html#sysman-paramstore-labels-console-move>)
 /// or [Move a parameter label (CLI)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html#sysman-paramstore-labels-cli-move>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterMaxVersionLimitExceeded {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2960,7 +3063,8 @@ impl ErrorShape for ParameterMaxVersionLimitExceeded {
 ///
 /// > **Note:** For the `DeleteParameter` and `GetParameter` actions, if the specified parameter doesn't exist,
 /// > the `ParameterNotFound` exception is *not* recorded in CloudTrail event logs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterNotFound {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -2988,7 +3092,8 @@ impl ErrorShape for ParameterNotFound {
 }
 
 /// The parameter name isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterPatternMismatchException {
     /// The parameter name isn't valid.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -3017,7 +3122,8 @@ impl ErrorShape for ParameterPatternMismatchException {
 }
 
 /// A parameter version can have a maximum of ten labels.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterVersionLabelLimitExceeded {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3046,7 +3152,8 @@ impl ErrorShape for ParameterVersionLabelLimitExceeded {
 
 /// The specified parameter version wasn't found. Verify the parameter name and version, and try
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterVersionNotFound {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3074,7 +3181,8 @@ impl ErrorShape for ParameterVersionNotFound {
 }
 
 /// You specified more than the maximum number of allowed policies for the parameter. The maximum is 10.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PoliciesLimitExceededException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3102,7 +3210,8 @@ impl ErrorShape for PoliciesLimitExceededException {
 }
 
 /// A sync configuration with the same name already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncAlreadyExistsException {
     /// Length: 1 to 64.
     #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
@@ -3128,7 +3237,8 @@ impl ErrorShape for ResourceDataSyncAlreadyExistsException {
 }
 
 /// Another `UpdateResourceDataSync` request is being processed. Wait a few minutes and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncConflictException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3156,7 +3266,8 @@ impl ErrorShape for ResourceDataSyncConflictException {
 }
 
 /// You have exceeded the allowed maximum sync configurations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncCountExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3186,7 +3297,8 @@ impl ErrorShape for ResourceDataSyncCountExceededException {
 }
 
 /// The specified sync configuration is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncInvalidConfigurationException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3216,7 +3328,8 @@ impl ErrorShape for ResourceDataSyncInvalidConfigurationException {
 }
 
 /// The specified sync name wasn't found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncNotFoundException {
     /// Length: 1 to 64.
     #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
@@ -3251,7 +3364,8 @@ impl ErrorShape for ResourceDataSyncNotFoundException {
 
 /// Error returned if an attempt is made to delete a patch baseline that is registered for a patch
 /// group.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceInUseException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3283,7 +3397,8 @@ impl ErrorShape for ResourceInUseException {
 ///
 /// For information about resource quotas in Systems Manager, see [Systems Manager service quotas](<https://docs.aws.amazon.com/general/latest/gr/ssm.html#limits_ssm>)
 /// in the *Amazon Web Services General Reference*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceLimitExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3311,7 +3426,8 @@ impl ErrorShape for ResourceLimitExceededException {
 }
 
 /// The specified parameter to be shared could not be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3341,7 +3457,8 @@ impl ErrorShape for ResourceNotFoundException {
 /// The hash provided in the call doesn't match the stored hash. This exception is thrown when
 /// trying to update an obsolete policy version or when multiple requests to update a policy are
 /// sent.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourcePolicyConflictException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3370,7 +3487,8 @@ impl ErrorShape for ResourcePolicyConflictException {
 
 /// One or more parameters specified for the call aren't valid. Verify the parameters and their
 /// values and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourcePolicyInvalidParameterException {
     #[serde(rename = "ParameterNames", default, skip_serializing_if = "Option::is_none")]
     pub parameter_names: Option<Vec<String>>,
@@ -3404,7 +3522,8 @@ impl ErrorShape for ResourcePolicyInvalidParameterException {
 /// The PutResourcePolicy API action enforces two limits. A policy can't be greater than 1024 bytes
 /// in size. And only one policy can be attached to `OpsItemGroup`. Verify these limits and try
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourcePolicyLimitExceededException {
     /// Defaults to `0`.
     #[serde(rename = "Limit", default)]
@@ -3439,7 +3558,8 @@ impl ErrorShape for ResourcePolicyLimitExceededException {
 }
 
 /// No policies with the specified policy ID and hash could be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourcePolicyNotFoundException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3468,7 +3588,8 @@ impl ErrorShape for ResourcePolicyNotFoundException {
 
 /// The request exceeds the service quota. Service quotas, also referred to as limits, are the
 /// maximum number of service resources or operations for your Amazon Web Services account.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ServiceQuotaExceededException {
     #[serde(rename = "Message")]
     pub message: String,
@@ -3506,7 +3627,8 @@ impl ErrorShape for ServiceQuotaExceededException {
 
 /// The specified service setting wasn't found. Either the service name or the setting hasn't been
 /// provisioned by the Amazon Web Services service team.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ServiceSettingNotFound {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3534,7 +3656,8 @@ impl ErrorShape for ServiceSettingNotFound {
 }
 
 /// The updated status is the same as the current status.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StatusUnchanged {}
 
 impl fmt::Display for StatusUnchanged {
@@ -3556,7 +3679,8 @@ impl ErrorShape for StatusUnchanged {
 }
 
 /// The sub-type count exceeded the limit for the inventory type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SubTypeCountLimitExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3585,7 +3709,8 @@ impl ErrorShape for SubTypeCountLimitExceededException {
 
 /// You specified the `Safe` option for the DeregisterTargetFromMaintenanceWindow operation, but the
 /// target is still referenced in a task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TargetInUseException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3616,7 +3741,8 @@ impl ErrorShape for TargetInUseException {
 /// Manager. For more information, see [Setting up Session Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-getting-started.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*. This error is also returned if you
 /// attempt to start a session on a managed node that is located in a different account or Region
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TargetNotConnected {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3644,7 +3770,8 @@ impl ErrorShape for TargetNotConnected {
 }
 
 /// The request or operation couldn't be performed because the service is throttling requests.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ThrottlingException {
     #[serde(rename = "Message")]
     pub message: String,
@@ -3676,7 +3803,8 @@ impl ErrorShape for ThrottlingException {
 
 /// The `Targets` parameter includes too many tags. Remove one or more tags and try the command
 /// again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TooManyTagsError {}
 
 impl fmt::Display for TooManyTagsError {
@@ -3698,7 +3826,8 @@ impl ErrorShape for TooManyTagsError {
 }
 
 /// There are concurrent updates for a resource that supports one update at a time.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TooManyUpdates {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3726,7 +3855,8 @@ impl ErrorShape for TooManyUpdates {
 }
 
 /// The size of inventory data has exceeded the total size limit for the resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TotalSizeLimitExceededException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3754,7 +3884,8 @@ impl ErrorShape for TotalSizeLimitExceededException {
 }
 
 /// The calendar entry contained in the specified SSM document isn't supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedCalendarException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3785,7 +3916,8 @@ impl ErrorShape for UnsupportedCalendarException {
 /// instances. To patch applications released by Microsoft on on-premises servers and VMs, you must
 /// enable advanced instances. For more information, see [Turning on the advanced-instances tier](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-managedinstances-advanced.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedFeatureRequiredException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3816,7 +3948,8 @@ impl ErrorShape for UnsupportedFeatureRequiredException {
 
 /// The `Context` attribute that you specified for the `InventoryItem` isn't allowed for this
 /// inventory type. You can only use the `Context` attribute with inventory types like `AWS:ComplianceItem`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedInventoryItemContextException {
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
     #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
@@ -3850,7 +3983,8 @@ impl ErrorShape for UnsupportedInventoryItemContextException {
 
 /// Inventory item type schema version has to match supported versions in the service. Check output
 /// of GetInventorySchema to see the available schema version for each type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedInventorySchemaVersionException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3881,7 +4015,8 @@ impl ErrorShape for UnsupportedInventorySchemaVersionException {
 
 /// The operating systems you specified isn't supported, or the operation isn't supported for the
 /// operating system.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedOperatingSystem {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3910,7 +4045,8 @@ impl ErrorShape for UnsupportedOperatingSystem {
 
 /// This operation is not supported for the current account. You must first enable the Systems
 /// Manager integrated experience in your account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedOperationException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3938,7 +4074,8 @@ impl ErrorShape for UnsupportedOperationException {
 }
 
 /// The parameter type isn't supported.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedParameterType {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3967,7 +4104,8 @@ impl ErrorShape for UnsupportedParameterType {
 
 /// The document doesn't support the platform type of the given managed node IDs. For example, you
 /// sent an document for a Windows managed node to a Linux node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedPlatformType {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -3995,7 +4133,8 @@ impl ErrorShape for UnsupportedPlatformType {
 }
 
 /// The request isn't valid. Verify that you entered valid contents for the command and try again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ValidationException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

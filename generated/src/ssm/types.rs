@@ -9,7 +9,8 @@ use std::str::FromStr;
 
 /// The `AccessRequestStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AccessRequestStatus {
     /// `Approved`.
     #[serde(rename = "Approved")]
@@ -78,7 +79,8 @@ impl FromStr for AccessRequestStatus {
 
 /// The `AccessType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AccessType {
     /// `Standard`.
     #[serde(rename = "Standard")]
@@ -126,7 +128,8 @@ impl FromStr for AccessType {
 
 /// Information includes the Amazon Web Services account ID where the current document is shared and
 /// the version shared with that account.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AccountSharingInfo {
     /// The Amazon Web Services account ID where the current document is shared.
     ///
@@ -147,7 +150,8 @@ pub struct AccountSharingInfo {
 /// An activation registers one or more on-premises servers or virtual machines (VMs) with Amazon
 /// Web Services so that you can configure those servers or VMs using Run Command. A server or VM
 /// that has been registered with Amazon Web Services Systems Manager is called a managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Activation {
     /// The ID created by Systems Manager when you submitted the activation.
     ///
@@ -238,7 +242,8 @@ pub struct AlarmConfiguration {
 }
 
 /// The details about the state of your CloudWatch alarm.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AlarmStateInformation {
     /// The name of your CloudWatch alarm.
     ///
@@ -252,7 +257,8 @@ pub struct AlarmStateInformation {
 
 /// Describes an association of a Amazon Web Services Systems Manager document (SSM document) and a
 /// managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Association {
     /// The name of the SSM document.
     ///
@@ -421,7 +427,8 @@ impl FromStr for AssociationComplianceSeverity {
 }
 
 /// Describes the parameters for a document.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationDescription {
     /// The name of the SSM document.
     ///
@@ -693,7 +700,8 @@ impl fmt::Debug for AssociationDescription {
 }
 
 /// Includes information about the specified association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationExecution {
     /// The association ID.
     ///
@@ -756,7 +764,8 @@ pub struct AssociationExecution {
 }
 
 /// Filters used in the request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssociationExecutionFilter {
     /// The key value used in the request.
     #[serde(rename = "Key")]
@@ -773,7 +782,8 @@ pub struct AssociationExecutionFilter {
 
 /// The `AssociationExecutionFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationExecutionFilterKey {
     /// `ExecutionId`.
     #[serde(rename = "ExecutionId")]
@@ -829,7 +839,8 @@ impl FromStr for AssociationExecutionFilterKey {
 }
 
 /// Includes information about the specified association execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationExecutionTarget {
     /// The association ID.
     ///
@@ -879,7 +890,8 @@ pub struct AssociationExecutionTarget {
 }
 
 /// Filters for the association execution.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssociationExecutionTargetsFilter {
     /// The key value used in the request.
     #[serde(rename = "Key")]
@@ -893,7 +905,8 @@ pub struct AssociationExecutionTargetsFilter {
 
 /// The `AssociationExecutionTargetsFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationExecutionTargetsFilterKey {
     /// `Status`.
     #[serde(rename = "Status")]
@@ -949,7 +962,8 @@ impl FromStr for AssociationExecutionTargetsFilterKey {
 }
 
 /// Describes a filter.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssociationFilter {
     /// The name of the filter.
     ///
@@ -965,7 +979,8 @@ pub struct AssociationFilter {
 
 /// The `AssociationFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationFilterKey {
     /// `InstanceId`.
     #[serde(rename = "InstanceId")]
@@ -1052,7 +1067,8 @@ impl FromStr for AssociationFilterKey {
 
 /// The `AssociationFilterOperatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationFilterOperatorType {
     /// `EQUAL`.
     #[serde(rename = "EQUAL")]
@@ -1108,7 +1124,8 @@ impl FromStr for AssociationFilterOperatorType {
 }
 
 /// Information about the association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationOverview {
     /// The status of the association. Status can be: Pending, Success, or Failed.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -1254,7 +1271,8 @@ impl FromStr for AssociationSyncCompliance {
 }
 
 /// Information about the association version.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociationVersionInfo {
     /// The ID created by the system when the association was created.
     ///
@@ -1455,7 +1473,8 @@ impl fmt::Debug for AssociationVersionInfo {
 }
 
 /// A structure that includes attributes that describe a document attachment.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AttachmentContent {
     /// The name of an attachment.
     ///
@@ -1482,7 +1501,8 @@ pub struct AttachmentContent {
 
 /// The `AttachmentHashType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AttachmentHashType {
     /// `Sha256`.
     #[serde(rename = "Sha256")]
@@ -1524,7 +1544,8 @@ impl FromStr for AttachmentHashType {
 }
 
 /// An attribute of an attachment, such as the attachment name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AttachmentInformation {
     /// The name of the attachment.
     ///
@@ -1535,7 +1556,8 @@ pub struct AttachmentInformation {
 
 /// Identifying information about a document attachment, including the file name and a key-value
 /// pair that identifies the location of an attachment to a document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AttachmentsSource {
     /// The key of a key-value pair that identifies the location of an attachment to a document.
     #[serde(rename = "Key", default, skip_serializing_if = "Option::is_none")]
@@ -1572,7 +1594,8 @@ pub struct AttachmentsSource {
 
 /// The `AttachmentsSourceKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AttachmentsSourceKey {
     /// `SourceUrl`.
     #[serde(rename = "SourceUrl")]
@@ -1628,7 +1651,8 @@ impl FromStr for AttachmentsSourceKey {
 }
 
 /// Detailed information about the current state of an individual Automation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationExecution {
     /// The execution ID.
     ///
@@ -1849,7 +1873,8 @@ pub struct AutomationExecution {
 
 /// A filter used to match specific automation executions. This is used to limit the scope of
 /// Automation execution information returned.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AutomationExecutionFilter {
     /// One or more keys to limit the results.
     #[serde(rename = "Key")]
@@ -1863,7 +1888,8 @@ pub struct AutomationExecutionFilter {
 
 /// The `AutomationExecutionFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AutomationExecutionFilterKey {
     /// `DocumentNamePrefix`.
     #[serde(rename = "DocumentNamePrefix")]
@@ -1973,7 +1999,8 @@ impl FromStr for AutomationExecutionFilterKey {
 }
 
 /// Information about the optional inputs that can be specified for an automation execution preview.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AutomationExecutionInputs {
     /// Information about parameters that can be specified for the preview operation.
     ///
@@ -2025,7 +2052,8 @@ pub struct AutomationExecutionInputs {
 }
 
 /// Details about a specific Automation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationExecutionMetadata {
     /// The execution ID.
     ///
@@ -2215,7 +2243,8 @@ pub struct AutomationExecutionMetadata {
 }
 
 /// Information about the results of the execution preview.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutomationExecutionPreview {
     /// Information about the type of impact a runbook step would have on a resource.
     ///
@@ -2251,7 +2280,8 @@ pub struct AutomationExecutionPreview {
 
 /// The `AutomationExecutionStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AutomationExecutionStatus {
     /// `Pending`.
     #[serde(rename = "Pending")]
@@ -2404,7 +2434,8 @@ impl FromStr for AutomationExecutionStatus {
 
 /// The `AutomationSubtype` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AutomationSubtype {
     /// `ChangeRequest`.
     #[serde(rename = "ChangeRequest")]
@@ -2455,7 +2486,8 @@ impl FromStr for AutomationSubtype {
 
 /// The `AutomationType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AutomationType {
     /// `CrossAccount`.
     #[serde(rename = "CrossAccount")]
@@ -2502,7 +2534,8 @@ impl FromStr for AutomationType {
 }
 
 /// Defines the basic information about a patch baseline override.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BaselineOverride {
     /// The operating system rule used by the patch baseline override.
     #[serde(
@@ -2585,7 +2618,8 @@ pub struct BaselineOverride {
 
 /// The `CalendarState` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CalendarState {
     /// `OPEN`.
     #[serde(rename = "OPEN")]
@@ -2655,7 +2689,8 @@ pub struct CloudWatchOutputConfig {
 }
 
 /// Describes a command request.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Command {
     /// A unique identifier for this command.
     ///
@@ -2887,7 +2922,8 @@ impl fmt::Debug for Command {
 ///
 /// > **Note:** A managed node ID can't be specified when a command status is `Pending` because the command
 /// > hasn't run on the node yet.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CommandFilter {
     /// The name of the filter.
     ///
@@ -2949,7 +2985,8 @@ pub struct CommandFilter {
 
 /// The `CommandFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum CommandFilterKey {
     /// `InvokedAfter`.
     #[serde(rename = "InvokedAfter")]
@@ -3021,7 +3058,8 @@ impl FromStr for CommandFilterKey {
 /// runs `SendCommand` against three managed nodes, then a command invocation is created for each
 /// requested managed node ID. A command invocation returns status and detail information about a
 /// command you ran.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CommandInvocation {
     /// The command against which this invocation was requested.
     ///
@@ -3155,7 +3193,8 @@ pub struct CommandInvocation {
 
 /// The `CommandInvocationStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CommandInvocationStatus {
     /// `Pending`.
     #[serde(rename = "Pending")]
@@ -3241,7 +3280,8 @@ impl FromStr for CommandInvocationStatus {
 }
 
 /// Describes plugin details.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CommandPlugin {
     /// The name of the plugin. Must be one of the following: `aws:updateAgent`, `aws:domainjoin`, `aws:applications`, `aws:runPowerShellScript`, `aws:psmodule`, `aws:cloudWatch`, `aws:runShellScript`,
     /// or `aws:updateSSMAgent`.
@@ -3376,7 +3416,8 @@ pub struct CommandPlugin {
 
 /// The `CommandPluginStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CommandPluginStatus {
     /// `Pending`.
     #[serde(rename = "Pending")]
@@ -3451,7 +3492,8 @@ impl FromStr for CommandPluginStatus {
 
 /// The `CommandStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CommandStatus {
     /// `Pending`.
     #[serde(rename = "Pending")]
@@ -3559,7 +3601,8 @@ pub struct ComplianceExecutionSummary {
 
 /// Information about the compliance as defined by the resource type. For example, for a patch
 /// resource type, `Items` includes information about the PatchSeverity, Classification, and so on.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ComplianceItem {
     /// The compliance type. For example, Association (for a State Manager association), Patch, or
     /// Custom:`string` are all valid compliance types.
@@ -3618,7 +3661,8 @@ pub struct ComplianceItem {
 }
 
 /// Information about a compliance item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ComplianceItemEntry {
     /// The compliance item ID. For example, if the compliance item is a Windows patch, the ID could be
     /// the number of the KB article.
@@ -3647,7 +3691,8 @@ pub struct ComplianceItemEntry {
 
 /// The `ComplianceQueryOperatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ComplianceQueryOperatorType {
     /// `EQUAL`.
     #[serde(rename = "EQUAL")]
@@ -3841,7 +3886,8 @@ impl FromStr for ComplianceStatus {
 }
 
 /// One or more filters. Use a filter to return a more specific list of results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ComplianceStringFilter {
     /// The name of the filter.
     ///
@@ -3860,7 +3906,8 @@ pub struct ComplianceStringFilter {
 }
 
 /// A summary of compliance information by compliance type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ComplianceSummaryItem {
     /// The type of compliance item. For example, the compliance type can be Association, Patch, or
     /// Custom:string.
@@ -3886,7 +3933,8 @@ pub struct ComplianceSummaryItem {
 
 /// The `ComplianceUploadType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ComplianceUploadType {
     /// `COMPLETE`.
     #[serde(rename = "COMPLETE")]
@@ -3934,7 +3982,8 @@ impl FromStr for ComplianceUploadType {
 
 /// A summary of resources that are compliant. The summary is organized according to the resource
 /// count for each compliance type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CompliantSummary {
     /// The total number of resources that are compliant.
     ///
@@ -3952,7 +4001,8 @@ pub struct CompliantSummary {
 
 /// The `ConnectionStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ConnectionStatus {
     /// `connected`.
     #[serde(rename = "connected")]
@@ -4231,7 +4281,8 @@ impl fmt::Debug for CreateAssociationBatchRequestEntry {
 
 /// The temporary security credentials, which include an access key ID, a secret access key, and a
 /// security (or session) token.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Credentials {
     /// The access key ID that identifies the temporary security credentials.
     ///
@@ -4265,7 +4316,8 @@ impl fmt::Debug for Credentials {
 }
 
 /// Filter for the DescribeActivation API.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeActivationsFilter {
     /// The name of the filter.
     #[serde(rename = "FilterKey", default, skip_serializing_if = "Option::is_none")]
@@ -4277,7 +4329,8 @@ pub struct DescribeActivationsFilter {
 
 /// The `DescribeActivationsFilterKeys` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DescribeActivationsFilterKeys {
     /// `ActivationIds`.
     #[serde(rename = "ActivationIds")]
@@ -4333,7 +4386,8 @@ impl FromStr for DescribeActivationsFilterKeys {
 }
 
 /// A default version of a document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentDefaultVersionDescription {
     /// The name of the document.
     ///
@@ -4357,7 +4411,8 @@ pub struct DocumentDefaultVersionDescription {
 }
 
 /// Describes an Amazon Web Services Systems Manager document (SSM document).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentDescription {
     /// The SHA1 hash of the document, which you can use for verification.
     #[serde(rename = "Sha1", default, skip_serializing_if = "Option::is_none")]
@@ -4518,7 +4573,8 @@ pub struct DocumentDescription {
 }
 
 /// This data type is deprecated. Instead, use DocumentKeyValuesFilter.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DocumentFilter {
     /// The name of the filter.
     #[serde(rename = "key")]
@@ -4532,7 +4588,8 @@ pub struct DocumentFilter {
 
 /// The `DocumentFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentFilterKey {
     /// `Name`.
     #[serde(rename = "Name")]
@@ -4695,7 +4752,8 @@ impl FromStr for DocumentHashType {
 }
 
 /// Describes the name of a SSM document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentIdentifier {
     /// The name of the SSM document.
     ///
@@ -4820,7 +4878,8 @@ pub struct DocumentIdentifier {
 /// call the `list-documents` command:
 ///
 /// `aws ssm list-documents --filters Key=tag:region,Values=east,west Key=Owner,Values=Self`
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DocumentKeyValuesFilter {
     /// The name of the filter key.
     ///
@@ -4836,7 +4895,8 @@ pub struct DocumentKeyValuesFilter {
 
 /// The `DocumentMetadataEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentMetadataEnum {
     /// `DocumentReviews`.
     #[serde(rename = "DocumentReviews")]
@@ -4878,7 +4938,8 @@ impl FromStr for DocumentMetadataEnum {
 }
 
 /// Details about the response to a document review request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentMetadataResponseInfo {
     /// Details about a reviewer's response to a document review request.
     #[serde(
@@ -4891,7 +4952,8 @@ pub struct DocumentMetadataResponseInfo {
 
 /// Parameters specified in a Systems Manager document that run on the server when the command is
 /// run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentParameter {
     /// The name of the parameter.
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
@@ -4911,7 +4973,8 @@ pub struct DocumentParameter {
 
 /// The `DocumentParameterType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DocumentParameterType {
     /// `String`.
     #[serde(rename = "String")]
@@ -4962,7 +5025,8 @@ impl FromStr for DocumentParameterType {
 
 /// The `DocumentPermissionType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentPermissionType {
     /// `Share`.
     #[serde(rename = "Share")]
@@ -5031,7 +5095,8 @@ pub struct DocumentRequires {
 
 /// The `DocumentReviewAction` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentReviewAction {
     /// `SendForReview`.
     #[serde(rename = "SendForReview")]
@@ -5151,7 +5216,8 @@ impl FromStr for DocumentReviewCommentType {
 }
 
 /// Information about a reviewer's response to a document review request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentReviewerResponseSource {
     /// The date and time that a reviewer entered a response to a document review request.
     #[serde(rename = "CreateTime", default, skip_serializing_if = "Option::is_none")]
@@ -5181,7 +5247,8 @@ pub struct DocumentReviewerResponseSource {
 }
 
 /// Information about a document approval review.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DocumentReviews {
     /// The action to take on a document approval review request.
     #[serde(rename = "Action")]
@@ -5195,7 +5262,8 @@ pub struct DocumentReviews {
 
 /// The status of a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DocumentStatus {
     /// `Creating`.
     #[serde(rename = "Creating")]
@@ -5404,7 +5472,8 @@ impl FromStr for DocumentType {
 }
 
 /// Version information about the document.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentVersionInfo {
     /// The document name.
     ///
@@ -5464,7 +5533,8 @@ pub struct DocumentVersionInfo {
 /// the patch in a particular patch baseline. The approval state includes information about whether
 /// the patch is currently approved, due to be approved by a rule, explicitly approved, or
 /// explicitly rejected and the date the patch was or will be approved.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct EffectivePatch {
     /// Provides metadata for a patch, including information such as the KB ID, severity, classification
     /// and a URL for where more information can be obtained about the patch.
@@ -5479,7 +5549,8 @@ pub struct EffectivePatch {
 
 /// Information about the inputs for an execution preview.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ExecutionInputs {
     /// Information about the optional inputs that can be specified for an automation execution preview.
     #[serde(rename = "Automation")]
@@ -5536,7 +5607,8 @@ impl FromStr for ExecutionMode {
 
 /// Information about the changes that would be made if an execution were run.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExecutionPreview {
     /// Information about the changes that would be made if an Automation workflow were run.
     #[serde(rename = "Automation")]
@@ -5545,7 +5617,8 @@ pub enum ExecutionPreview {
 
 /// The `ExecutionPreviewStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExecutionPreviewStatus {
     /// `Pending`.
     #[serde(rename = "Pending")]
@@ -5608,7 +5681,8 @@ impl FromStr for ExecutionPreviewStatus {
 
 /// The `ExternalAlarmState` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExternalAlarmState {
     /// `UNKNOWN`.
     #[serde(rename = "UNKNOWN")]
@@ -5655,7 +5729,8 @@ impl FromStr for ExternalAlarmState {
 }
 
 /// Describes a failed association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FailedCreateAssociation {
     /// The association.
     #[serde(rename = "Entry", default, skip_serializing_if = "Option::is_none")]
@@ -5669,7 +5744,8 @@ pub struct FailedCreateAssociation {
 }
 
 /// Information about an Automation failure.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FailureDetails {
     /// The stage of the Automation execution when the failure occurred. The stages include the
     /// following: InputValidation, PreVerification, Invocation, PostVerification.
@@ -5688,7 +5764,8 @@ pub struct FailureDetails {
 
 /// The `Fault` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum Fault {
     /// `Client`.
     #[serde(rename = "Client")]
@@ -5743,7 +5820,8 @@ impl FromStr for Fault {
 /// that can manage your Systems Manager resources. Currently, `OpsItemGroup` is the only resource
 /// that supports Systems Manager resource policies. The resource policy for `OpsItemGroup` enables
 /// Amazon Web Services accounts to view and interact with OpsCenter operational work items (OpsItems).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetResourcePoliciesResponseEntry {
     /// A policy ID.
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
@@ -5764,7 +5842,8 @@ pub struct GetResourcePoliciesResponseEntry {
 
 /// The `ImpactType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ImpactType {
     /// `Mutating`.
     #[serde(rename = "Mutating")]
@@ -5820,7 +5899,8 @@ impl FromStr for ImpactType {
 }
 
 /// Status information about the aggregated associations.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceAggregatedAssociationOverview {
     /// Detailed status information about the aggregated associations.
     #[serde(rename = "DetailedStatus", default, skip_serializing_if = "Option::is_none")]
@@ -5835,7 +5915,8 @@ pub struct InstanceAggregatedAssociationOverview {
 }
 
 /// One or more association documents on the managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceAssociation {
     /// The association ID.
     ///
@@ -5875,7 +5956,8 @@ pub struct InstanceAssociationOutputLocation {
 }
 
 /// The URL of S3 bucket where you want to store the results of this request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceAssociationOutputUrl {
     /// The URL of S3 bucket where you want to store the results of this request.
     #[serde(rename = "S3OutputUrl", default, skip_serializing_if = "Option::is_none")]
@@ -5883,7 +5965,8 @@ pub struct InstanceAssociationOutputUrl {
 }
 
 /// Status information about the association.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceAssociationStatusInfo {
     /// The association ID.
     ///
@@ -5956,7 +6039,8 @@ pub struct InstanceAssociationStatusInfo {
 }
 
 /// Details about a specific managed node.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceInfo {
     /// The type of agent installed on the node.
     ///
@@ -6027,7 +6111,8 @@ impl fmt::Debug for InstanceInfo {
 }
 
 /// Describes a filter for a specific list of managed nodes.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceInformation {
     /// The managed node ID.
     ///
@@ -6201,7 +6286,8 @@ impl fmt::Debug for InstanceInformation {
 /// Use this operation instead of the
 /// DescribeInstanceInformationRequest$InstanceInformationFilterList method. The `InstanceInformationFilterList`
 /// method is a legacy method and doesn't support tags.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InstanceInformationFilter {
     /// The name of the filter.
     #[serde(rename = "key")]
@@ -6215,7 +6301,8 @@ pub struct InstanceInformationFilter {
 
 /// The `InstanceInformationFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstanceInformationFilterKey {
     /// `InstanceIds`.
     #[serde(rename = "InstanceIds")]
@@ -6301,7 +6388,8 @@ impl FromStr for InstanceInformationFilterKey {
 }
 
 /// The filters to describe or get information about your managed nodes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InstanceInformationStringFilter {
     /// The filter key name to describe your managed nodes.
     ///
@@ -6329,7 +6417,8 @@ pub struct InstanceInformationStringFilter {
 /// Defines the high-level patch compliance state for a managed node, providing information about
 /// the number of installed, missing, not applicable, and failed patches along with metadata about
 /// the operation when this information was gathered for the managed node.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstancePatchState {
     /// The ID of the managed node the high-level patch compliance information was collected for.
     ///
@@ -6557,7 +6646,8 @@ impl fmt::Debug for InstancePatchState {
 /// - Value for `Key`: `FailedCount`
 /// - Value for `Type`: `GreaterThan`
 /// - Value for `Values`: `3`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InstancePatchStateFilter {
     /// The key for the filter. Supported values include the following:
     ///
@@ -6585,7 +6675,8 @@ pub struct InstancePatchStateFilter {
 
 /// The `InstancePatchStateOperatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstancePatchStateOperatorType {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -6647,7 +6738,8 @@ impl FromStr for InstancePatchStateOperatorType {
 }
 
 /// An object containing various properties of a managed node.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InstanceProperty {
     /// The value of the EC2 `Name` tag associated with the node. If a `Name` tag hasn't been applied to
     /// the node, this value is blank.
@@ -6834,7 +6926,8 @@ impl fmt::Debug for InstanceProperty {
 
 /// Describes a filter for a specific list of managed nodes. You can filter node information by
 /// using tags. You specify tags by using a key-value mapping.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InstancePropertyFilter {
     /// The name of the filter.
     #[serde(rename = "key")]
@@ -6848,7 +6941,8 @@ pub struct InstancePropertyFilter {
 
 /// The `InstancePropertyFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstancePropertyFilterKey {
     /// `InstanceIds`.
     #[serde(rename = "InstanceIds")]
@@ -6941,7 +7035,8 @@ impl FromStr for InstancePropertyFilterKey {
 
 /// The `InstancePropertyFilterOperator` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstancePropertyFilterOperator {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -7009,7 +7104,8 @@ impl FromStr for InstancePropertyFilterOperator {
 }
 
 /// The filters to describe or get information about your managed nodes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InstancePropertyStringFilter {
     /// The filter key name to describe your managed nodes.
     ///
@@ -7027,7 +7123,8 @@ pub struct InstancePropertyStringFilter {
 }
 
 /// Specifies the inventory type and attribute for the aggregation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InventoryAggregator {
     /// The inventory type and attribute name for aggregation.
     ///
@@ -7049,7 +7146,8 @@ pub struct InventoryAggregator {
 
 /// The `InventoryAttributeDataType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum InventoryAttributeDataType {
     /// `string`.
     #[serde(rename = "string")]
@@ -7100,7 +7198,8 @@ impl FromStr for InventoryAttributeDataType {
 
 /// The `InventoryDeletionStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum InventoryDeletionStatus {
     /// `InProgress`.
     #[serde(rename = "InProgress")]
@@ -7150,7 +7249,8 @@ impl FromStr for InventoryDeletionStatus {
 }
 
 /// Status information returned by the `DeleteInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryDeletionStatusItem {
     /// The deletion ID returned by the `DeleteInventory` operation.
     ///
@@ -7197,7 +7297,8 @@ pub struct InventoryDeletionStatusItem {
 }
 
 /// Information about the delete operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryDeletionSummary {
     /// The total number of items to delete. This count doesn't change during the delete operation.
     ///
@@ -7215,7 +7316,8 @@ pub struct InventoryDeletionSummary {
 }
 
 /// Either a count, remaining count, or a version number in a delete inventory summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryDeletionSummaryItem {
     /// The inventory type version.
     ///
@@ -7257,7 +7359,8 @@ pub struct InventoryDeletionSummaryItem {
 /// `--filters Key=AWS:InstanceInformation.PlatformVersion,Values=2023,Type=BeginWith`
 ///
 /// `--filters Key=AWS:InstanceInformation.ResourceType,Values=EC2Instance,Type=Equal`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InventoryFilter {
     /// The name of the filter key.
     ///
@@ -7279,7 +7382,8 @@ pub struct InventoryFilter {
 
 /// A user-defined set of one or more filters on which to aggregate inventory data. Groups return a
 /// count of resources that match and don't match the specified criteria.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InventoryGroup {
     /// The name of the group.
     ///
@@ -7296,7 +7400,8 @@ pub struct InventoryGroup {
 }
 
 /// Information collected from managed nodes based on your inventory policy document
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct InventoryItem {
     /// The name of the inventory type. Default inventory item type names start with `AWS`. Custom
     /// inventory type names will start with Custom. Default inventory item types include the following: `AWS:AWSComponent`, `AWS:Application`, `AWS:InstanceInformation`, `AWS:Network`,
@@ -7337,7 +7442,8 @@ pub struct InventoryItem {
 }
 
 /// Attributes are the entries within the inventory item content. It contains name and value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryItemAttribute {
     /// Name of the inventory item attribute.
     #[serde(rename = "Name")]
@@ -7348,7 +7454,8 @@ pub struct InventoryItemAttribute {
 }
 
 /// The inventory item schema definition. Users can use this to compose inventory query filters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryItemSchema {
     /// The name of the inventory type. Default inventory item type names start with Amazon Web
     /// Services. Custom inventory type names will start with Custom. Default inventory item types
@@ -7375,7 +7482,8 @@ pub struct InventoryItemSchema {
 
 /// The `InventoryQueryOperatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InventoryQueryOperatorType {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -7449,7 +7557,8 @@ impl FromStr for InventoryQueryOperatorType {
 }
 
 /// Inventory query results.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryResultEntity {
     /// ID of the inventory result entity. For example, for managed node inventory the result will be
     /// the managed node ID. For EC2 instance inventory, the result will be the instance ID.
@@ -7461,7 +7570,8 @@ pub struct InventoryResultEntity {
 }
 
 /// The inventory result item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InventoryResultItem {
     /// The name of the inventory result item type.
     ///
@@ -7494,7 +7604,8 @@ pub struct InventoryResultItem {
 
 /// The `InventorySchemaDeleteOption` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InventorySchemaDeleteOption {
     /// `DisableSchema`.
     #[serde(rename = "DisableSchema")]
@@ -7545,7 +7656,8 @@ impl FromStr for InventorySchemaDeleteOption {
 
 /// The `LastResourceDataSyncStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum LastResourceDataSyncStatus {
     /// `Successful`.
     #[serde(rename = "Successful")]
@@ -7664,7 +7776,8 @@ pub struct MaintenanceWindowAutomationParameters {
 }
 
 /// Describes the information about an execution of a maintenance window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowExecution {
     /// The ID of the maintenance window.
     ///
@@ -7698,7 +7811,8 @@ pub struct MaintenanceWindowExecution {
 
 /// The `MaintenanceWindowExecutionStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum MaintenanceWindowExecutionStatus {
     /// `PENDING`.
     #[serde(rename = "PENDING")]
@@ -7784,7 +7898,8 @@ impl FromStr for MaintenanceWindowExecutionStatus {
 }
 
 /// Information about a task execution performed as part of a maintenance window execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowExecutionTaskIdentity {
     /// The ID of the maintenance window execution that ran the task.
     ///
@@ -7846,7 +7961,8 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
 
 /// Describes the information about a task invocation for a particular target as part of a task
 /// execution performed as part of a maintenance window execution.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     /// The ID of the maintenance window execution that ran the task.
     ///
@@ -7943,7 +8059,8 @@ impl fmt::Debug for MaintenanceWindowExecutionTaskInvocationIdentity {
 /// - DescribeMaintenanceWindows
 /// - DescribeMaintenanceWindowTargets
 /// - DescribeMaintenanceWindowTasks
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MaintenanceWindowFilter {
     /// The name of the filter.
     ///
@@ -7958,7 +8075,8 @@ pub struct MaintenanceWindowFilter {
 }
 
 /// Information about the maintenance window.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowIdentity {
     /// The ID of the maintenance window.
     ///
@@ -8048,7 +8166,8 @@ impl fmt::Debug for MaintenanceWindowIdentity {
 }
 
 /// The maintenance window to which the specified target belongs.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowIdentityForTarget {
     /// The ID of the maintenance window.
     ///
@@ -8338,7 +8457,8 @@ impl fmt::Debug for MaintenanceWindowStepFunctionsParameters {
 }
 
 /// The target registered with the maintenance window.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowTarget {
     /// The ID of the maintenance window to register the target with.
     ///
@@ -8403,7 +8523,8 @@ impl fmt::Debug for MaintenanceWindowTarget {
 }
 
 /// Information about a task defined for a maintenance window.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MaintenanceWindowTask {
     /// The ID of the maintenance window where the task is registered.
     ///
@@ -8694,7 +8815,8 @@ impl FromStr for MaintenanceWindowTaskType {
 
 /// The `ManagedStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ManagedStatus {
     /// `All`.
     #[serde(rename = "All")]
@@ -8760,7 +8882,8 @@ pub struct MetadataValue {
 }
 
 /// Details about an individual managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Node {
     /// The UTC timestamp for when the managed node data was last captured.
     #[serde(rename = "CaptureTime", default, skip_serializing_if = "Option::is_none")]
@@ -8784,7 +8907,8 @@ pub struct Node {
 }
 
 /// One or more aggregators for viewing counts of nodes using different dimensions.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct NodeAggregator {
     /// The aggregator type for limiting a node summary. Currently, only `Count` is supported.
     #[serde(rename = "AggregatorType")]
@@ -8804,7 +8928,8 @@ pub struct NodeAggregator {
 
 /// The `NodeAggregatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeAggregatorType {
     /// `Count`.
     #[serde(rename = "Count")]
@@ -8847,7 +8972,8 @@ impl FromStr for NodeAggregatorType {
 
 /// The `NodeAttributeName` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeAttributeName {
     /// `AgentVersion`.
     #[serde(rename = "AgentVersion")]
@@ -8921,7 +9047,8 @@ impl FromStr for NodeAttributeName {
 }
 
 /// The filters for the operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct NodeFilter {
     /// The name of the filter.
     #[serde(rename = "Key")]
@@ -8939,7 +9066,8 @@ pub struct NodeFilter {
 
 /// The `NodeFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeFilterKey {
     /// `AgentType`.
     #[serde(rename = "AgentType")]
@@ -9068,7 +9196,8 @@ impl FromStr for NodeFilterKey {
 
 /// The `NodeFilterOperatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeFilterOperatorType {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -9124,7 +9253,8 @@ impl FromStr for NodeFilterOperatorType {
 }
 
 /// Information about ownership of a managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct NodeOwnerInfo {
     /// The ID of the Amazon Web Services account that owns the managed node.
     ///
@@ -9157,7 +9287,8 @@ pub struct NodeOwnerInfo {
 
 /// Information about a managed node's type.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum NodeType {
     /// Information about a specific managed node.
     #[serde(rename = "Instance")]
@@ -9166,7 +9297,8 @@ pub enum NodeType {
 
 /// The `NodeTypeName` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeTypeName {
     /// `Instance`.
     #[serde(rename = "Instance")]
@@ -9209,7 +9341,8 @@ impl FromStr for NodeTypeName {
 
 /// A summary of resources that aren't compliant. The summary is organized according to resource
 /// type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct NonCompliantSummary {
     /// The total number of compliance items that aren't compliant.
     ///
@@ -9512,7 +9645,8 @@ impl FromStr for OperatingSystem {
 
 /// One or more aggregators for viewing counts of OpsData using different dimensions such as `Source`, `CreatedTime`,
 /// or `Source and CreatedTime`, to name a few.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsAggregator {
     /// Either a `Range` or `Count` aggregator for limiting an OpsData summary.
     ///
@@ -9547,7 +9681,8 @@ pub struct OpsAggregator {
 }
 
 /// The result of the query.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsEntity {
     /// The query ID.
     #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
@@ -9558,7 +9693,8 @@ pub struct OpsEntity {
 }
 
 /// The OpsData summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsEntityItem {
     /// The time the OpsData was captured.
     ///
@@ -9573,7 +9709,8 @@ pub struct OpsEntityItem {
 }
 
 /// A filter for viewing OpsData summaries.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsFilter {
     /// The name of the filter.
     ///
@@ -9592,7 +9729,8 @@ pub struct OpsFilter {
 
 /// The `OpsFilterOperatorType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsFilterOperatorType {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -9681,7 +9819,8 @@ impl FromStr for OpsFilterOperatorType {
 /// have to navigate across multiple console pages during your investigation. For more information,
 /// see [Amazon Web Services Systems Manager OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter.html>)
 /// in the *Amazon Web Services Systems Manager User Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItem {
     /// The ARN of the Amazon Web Services account that created the OpsItem.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
@@ -9890,7 +10029,8 @@ pub struct OpsItemDataValue {
 
 /// Describes a filter for a specific list of OpsItem events. You can filter event information by
 /// using tags. You specify tags by using a key-value pair mapping.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsItemEventFilter {
     /// The name of the filter key. Currently, the only supported value is `OpsItemId`.
     #[serde(rename = "Key")]
@@ -9907,7 +10047,8 @@ pub struct OpsItemEventFilter {
 
 /// The `OpsItemEventFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemEventFilterKey {
     /// `OpsItemId`.
     #[serde(rename = "OpsItemId")]
@@ -9950,7 +10091,8 @@ impl FromStr for OpsItemEventFilterKey {
 
 /// The `OpsItemEventFilterOperator` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemEventFilterOperator {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -9992,7 +10134,8 @@ impl FromStr for OpsItemEventFilterOperator {
 }
 
 /// Summary information about an OpsItem event or that associated an OpsItem with a related item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemEventSummary {
     /// The ID of the OpsItem.
     #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]
@@ -10018,7 +10161,8 @@ pub struct OpsItemEventSummary {
 }
 
 /// Describes an OpsItem filter.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsItemFilter {
     /// The name of the filter.
     #[serde(rename = "Key")]
@@ -10033,7 +10177,8 @@ pub struct OpsItemFilter {
 
 /// The `OpsItemFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemFilterKey {
     /// `Status`.
     #[serde(rename = "Status")]
@@ -10298,7 +10443,8 @@ impl FromStr for OpsItemFilterKey {
 
 /// The `OpsItemFilterOperator` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemFilterOperator {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -10360,7 +10506,8 @@ impl FromStr for OpsItemFilterOperator {
 }
 
 /// Information about the user or resource that created an OpsItem event.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemIdentity {
     /// The Amazon Resource Name (ARN) of the IAM entity that created the OpsItem event.
     #[serde(rename = "Arn", default, skip_serializing_if = "Option::is_none")]
@@ -10377,7 +10524,8 @@ pub struct OpsItemNotification {
 }
 
 /// Summary information about related-item resources for an OpsItem.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemRelatedItemSummary {
     /// The OpsItem ID.
     ///
@@ -10419,7 +10567,8 @@ pub struct OpsItemRelatedItemSummary {
 }
 
 /// Describes a filter for a specific list of related-item resources.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsItemRelatedItemsFilter {
     /// The name of the filter key. Supported values include `ResourceUri`, `ResourceType`, or `AssociationId`.
     #[serde(rename = "Key")]
@@ -10434,7 +10583,8 @@ pub struct OpsItemRelatedItemsFilter {
 
 /// The `OpsItemRelatedItemsFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemRelatedItemsFilterKey {
     /// `ResourceType`.
     #[serde(rename = "ResourceType")]
@@ -10491,7 +10641,8 @@ impl FromStr for OpsItemRelatedItemsFilterKey {
 
 /// The `OpsItemRelatedItemsFilterOperator` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemRelatedItemsFilterOperator {
     /// `Equal`.
     #[serde(rename = "Equal")]
@@ -10692,7 +10843,8 @@ impl FromStr for OpsItemStatus {
 }
 
 /// A count of OpsItems.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsItemSummary {
     /// The Amazon Resource Name (ARN) of the IAM entity that created the OpsItem.
     #[serde(rename = "CreatedBy", default, skip_serializing_if = "Option::is_none")]
@@ -10791,7 +10943,8 @@ pub struct OpsItemSummary {
 }
 
 /// Operational metadata for an application in Application Manager.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OpsMetadata {
     /// The ID of the Application Manager application.
     ///
@@ -10823,7 +10976,8 @@ pub struct OpsMetadata {
 }
 
 /// A filter to limit the number of OpsMetadata objects displayed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsMetadataFilter {
     /// A filter key.
     ///
@@ -10838,7 +10992,8 @@ pub struct OpsMetadataFilter {
 }
 
 /// The OpsItem data type to return.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct OpsResultAttribute {
     /// Name of the data type. Valid value: `AWS:OpsItem`, `AWS:EC2InstanceInformation`, `AWS:OpsItemTrendline`,
     /// or `AWS:ComplianceSummary`.
@@ -10849,7 +11004,8 @@ pub struct OpsResultAttribute {
 }
 
 /// Information about the source where the association execution details are stored.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OutputSource {
     /// The ID of the output source, for example the URL of an S3 bucket.
     ///
@@ -10866,7 +11022,8 @@ pub struct OutputSource {
 }
 
 /// An Amazon Web Services Systems Manager parameter in Parameter Store.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Parameter {
     /// The name of the parameter.
     ///
@@ -10940,7 +11097,8 @@ impl fmt::Debug for Parameter {
 }
 
 /// Information about parameter usage.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterHistory {
     /// The name of the parameter.
     ///
@@ -11034,7 +11192,8 @@ impl fmt::Debug for ParameterHistory {
 }
 
 /// One or more policies assigned to a parameter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterInlinePolicy {
     /// The JSON text of the policy.
     #[serde(rename = "PolicyText", default, skip_serializing_if = "Option::is_none")]
@@ -11051,7 +11210,8 @@ pub struct ParameterInlinePolicy {
 
 /// Metadata includes information like the Amazon Resource Name (ARN) of the last user to update the
 /// parameter and the date and time the parameter was last used.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParameterMetadata {
     /// The parameter name.
     ///
@@ -11115,7 +11275,8 @@ pub struct ParameterMetadata {
 }
 
 /// One or more filters. Use a filter to return a more specific list of results.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ParameterStringFilter {
     /// The name of the filter.
     ///
@@ -11265,7 +11426,8 @@ impl FromStr for ParameterType {
 }
 
 /// This data type is deprecated. Instead, use ParameterStringFilter.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ParametersFilter {
     /// The name of the filter.
     #[serde(rename = "Key")]
@@ -11279,7 +11441,8 @@ pub struct ParametersFilter {
 
 /// The `ParametersFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ParametersFilterKey {
     /// `Name`.
     #[serde(rename = "Name")]
@@ -11335,7 +11498,8 @@ impl FromStr for ParametersFilterKey {
 }
 
 /// A detailed status of the parent step.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParentStepDetails {
     /// The unique ID of a step execution.
     #[serde(
@@ -11361,7 +11525,8 @@ pub struct ParentStepDetails {
 }
 
 /// Represents metadata about a patch.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Patch {
     /// The ID of the patch. Applies to Windows patches only.
     ///
@@ -11499,7 +11664,8 @@ impl FromStr for PatchAction {
 }
 
 /// Defines the basic information about a patch baseline.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PatchBaselineIdentity {
     /// The ID of the patch baseline.
     ///
@@ -11538,7 +11704,8 @@ pub struct PatchBaselineIdentity {
 
 /// Information about the state of a patch on a particular managed node as it relates to the patch
 /// baseline used to patch the node.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PatchComplianceData {
     /// The title of the patch.
     #[serde(rename = "Title")]
@@ -11572,7 +11739,8 @@ pub struct PatchComplianceData {
 
 /// The `PatchComplianceDataState` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PatchComplianceDataState {
     /// `INSTALLED`.
     #[serde(rename = "INSTALLED")]
@@ -11785,7 +11953,8 @@ impl FromStr for PatchComplianceStatus {
 
 /// The `PatchDeploymentStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PatchDeploymentStatus {
     /// `APPROVED`.
     #[serde(rename = "APPROVED")]
@@ -12043,7 +12212,8 @@ impl FromStr for PatchFilterKey {
 }
 
 /// The mapping between a patch group and the patch baseline the patch group is registered with.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PatchGroupPatchBaselineMapping {
     /// The name of the patch group registered with the patch baseline.
     ///
@@ -12061,7 +12231,8 @@ pub struct PatchGroupPatchBaselineMapping {
 
 /// The `PatchOperationType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PatchOperationType {
     /// `Scan`.
     #[serde(rename = "Scan")]
@@ -12115,7 +12286,8 @@ impl FromStr for PatchOperationType {
 /// - DescribeInstancePatches
 /// - DescribePatchBaselines
 /// - DescribePatchGroups
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PatchOrchestratorFilter {
     /// The key for the filter.
     ///
@@ -12131,7 +12303,8 @@ pub struct PatchOrchestratorFilter {
 
 /// The `PatchProperty` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum PatchProperty {
     /// `PRODUCT`.
     #[serde(rename = "PRODUCT")]
@@ -12293,7 +12466,8 @@ pub struct PatchRuleGroup {
 
 /// The `PatchSet` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum PatchSet {
     /// `OS`.
     #[serde(rename = "OS")]
@@ -12396,7 +12570,8 @@ impl fmt::Debug for PatchSource {
 }
 
 /// Information about the approval status of a patch.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PatchStatus {
     /// The approval status of a patch.
     #[serde(
@@ -12419,7 +12594,8 @@ pub struct PatchStatus {
 
 /// The `PingStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PingStatus {
     /// `Online`.
     #[serde(rename = "Online")]
@@ -12476,7 +12652,8 @@ impl FromStr for PingStatus {
 
 /// The `PlatformType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PlatformType {
     /// `Windows`.
     #[serde(rename = "Windows")]
@@ -12533,7 +12710,8 @@ impl FromStr for PlatformType {
 
 /// An aggregate of step execution statuses displayed in the Amazon Web Services Systems Manager
 /// console for a multi-Region and multi-account Automation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ProgressCounters {
     /// The total number of steps run in all specified Amazon Web Services Regions and Amazon Web
     /// Services accounts for the current Automation execution.
@@ -12569,7 +12747,8 @@ pub struct ProgressCounters {
 
 /// The `RebootOption` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum RebootOption {
     /// `RebootIfNeeded`.
     #[serde(rename = "RebootIfNeeded")]
@@ -12616,7 +12795,8 @@ impl FromStr for RebootOption {
 }
 
 /// Reserved for internal use.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RegistrationMetadataItem {
     /// Reserved for internal use.
     ///
@@ -12641,7 +12821,8 @@ pub struct RelatedOpsItem {
 }
 
 /// Information about targets that resolved during the Automation execution.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResolvedTargets {
     /// A list of parameter values sent to targets that resolved during the Automation execution.
     #[serde(
@@ -12658,7 +12839,8 @@ pub struct ResolvedTargets {
 }
 
 /// Compliance summary information for a specific resource.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceComplianceSummaryItem {
     /// The compliance type.
     ///
@@ -12750,7 +12932,8 @@ pub struct ResourceDataSyncDestinationDataSharing {
 
 /// Information about a resource data sync configuration, including its current status and last
 /// successful sync.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncItem {
     /// The name of the resource data sync.
     ///
@@ -12900,7 +13083,8 @@ impl FromStr for ResourceDataSyncS3Format {
 }
 
 /// Information about the source of the data included in the resource data sync.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ResourceDataSyncSource {
     /// The type of data source for the resource data sync. `SourceType` is either `AwsOrganizations` (if an organization is present in Organizations)
     /// or `SingleAccountMultiRegions`.
@@ -12947,7 +13131,8 @@ pub struct ResourceDataSyncSource {
 /// `InvalidOrganizationalUnit` (You specified or selected an invalid unit in the resource data sync configuration.)
 ///
 /// `TrustedAccessDisabled` (You disabled Systems Manager access in the organization in Organizations.)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceDataSyncSourceWithState {
     /// The type of data source for the resource data sync. `SourceType` is either `AwsOrganizations` (if an organization is present in Organizations)
     /// or `singleAccountMultiRegions`.
@@ -13002,7 +13187,8 @@ pub struct ResourceDataSyncSourceWithState {
 
 /// The `ResourceType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ResourceType {
     /// `ManagedInstance`.
     #[serde(rename = "ManagedInstance")]
@@ -13053,7 +13239,8 @@ impl FromStr for ResourceType {
 
 /// The `ResourceTypeForTagging` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ResourceTypeForTagging {
     /// `Document`.
     #[serde(rename = "Document")]
@@ -13145,7 +13332,8 @@ impl FromStr for ResourceTypeForTagging {
 }
 
 /// The inventory item result attribute.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ResultAttribute {
     /// Name of the inventory item type. Valid value: `AWS:InstanceInformation`. Default Value: `AWS:InstanceInformation`.
     ///
@@ -13155,7 +13343,8 @@ pub struct ResultAttribute {
 }
 
 /// Information about the result of a document review request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReviewInformation {
     /// The time that the reviewer took action on the document review request.
     #[serde(rename = "ReviewedTime", default, skip_serializing_if = "Option::is_none")]
@@ -13172,7 +13361,8 @@ pub struct ReviewInformation {
 
 /// The `ReviewStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ReviewStatus {
     /// `APPROVED`.
     #[serde(rename = "APPROVED")]
@@ -13335,7 +13525,8 @@ pub struct S3OutputLocation {
 
 /// A URL for the Amazon Web Services Systems Manager (Systems Manager) bucket where you want to
 /// store the results of this request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct S3OutputUrl {
     /// A URL for an S3 bucket where you want to store the results of this request.
     #[serde(rename = "OutputUrl", default, skip_serializing_if = "Option::is_none")]
@@ -13343,7 +13534,8 @@ pub struct S3OutputUrl {
 }
 
 /// Information about a scheduled execution for a maintenance window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ScheduledWindowExecution {
     /// The ID of the maintenance window to be run.
     ///
@@ -13375,7 +13567,8 @@ pub struct ScheduledWindowExecution {
 /// UpdateServiceSetting API operation to change the default setting. Or, use the
 /// ResetServiceSetting to change the value back to the original value defined by the Amazon Web
 /// Services service team.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ServiceSetting {
     /// The ID of the service setting.
     ///
@@ -13417,7 +13610,8 @@ pub struct ServiceSetting {
 }
 
 /// Information about a Session Manager connection to a managed node.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Session {
     /// The ID of the session.
     ///
@@ -13478,7 +13672,8 @@ pub struct Session {
 }
 
 /// Describes a filter for Session Manager information.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SessionFilter {
     /// The name of the filter.
     #[serde(rename = "key")]
@@ -13509,7 +13704,8 @@ pub struct SessionFilter {
 
 /// The `SessionFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum SessionFilterKey {
     /// `InvokedAfter`.
     #[serde(rename = "InvokedAfter")]
@@ -13589,7 +13785,8 @@ impl FromStr for SessionFilterKey {
 }
 
 /// Reserved for future use.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SessionManagerOutputUrl {
     /// Reserved for future use.
     ///
@@ -13609,7 +13806,8 @@ pub struct SessionManagerOutputUrl {
 
 /// The `SessionState` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum SessionState {
     /// `Active`.
     #[serde(rename = "Active")]
@@ -13657,7 +13855,8 @@ impl FromStr for SessionState {
 
 /// The `SessionStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum SessionStatus {
     /// `Connected`.
     #[serde(rename = "Connected")]
@@ -13731,7 +13930,8 @@ impl FromStr for SessionStatus {
 }
 
 /// The number of managed nodes found for each patch severity level defined in the request filter.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SeveritySummary {
     /// The total number of resources or compliance items that have a severity level of `Critical`.
     /// Critical severity is determined by the organization that published the compliance items.
@@ -13773,7 +13973,8 @@ pub struct SeveritySummary {
 
 /// The `SignalType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum SignalType {
     /// `Approve`.
     #[serde(rename = "Approve")]
@@ -13848,7 +14049,8 @@ impl FromStr for SignalType {
 
 /// The `SourceType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum SourceType {
     /// `AWS::EC2::Instance`.
     #[serde(rename = "AWS::EC2::Instance")]
@@ -13904,7 +14106,8 @@ impl FromStr for SourceType {
 }
 
 /// Detailed information about an the execution state of an Automation step.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StepExecution {
     /// The name of this execution step.
     #[serde(rename = "StepName", default, skip_serializing_if = "Option::is_none")]
@@ -14024,7 +14227,8 @@ pub struct StepExecution {
 }
 
 /// A filter to limit the amount of step execution information returned by the call.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StepExecutionFilter {
     /// One or more keys to limit the results.
     #[serde(rename = "Key")]
@@ -14038,7 +14242,8 @@ pub struct StepExecutionFilter {
 
 /// The `StepExecutionFilterKey` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum StepExecutionFilterKey {
     /// `StartTimeBefore`.
     #[serde(rename = "StartTimeBefore")]
@@ -14131,7 +14336,8 @@ impl FromStr for StepExecutionFilterKey {
 
 /// The `StopType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum StopType {
     /// `Complete`.
     #[serde(rename = "Complete")]
@@ -14360,7 +14566,8 @@ pub struct TargetLocation {
 
 /// Information about the resources that would be included in the actual runbook execution, if it
 /// were to be run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TargetPreview {
     /// The number of resources of a certain type included in an execution preview.
     ///

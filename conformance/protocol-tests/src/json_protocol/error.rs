@@ -3,12 +3,13 @@
 
 use crate::json_protocol::types::{ComplexNestedErrorData, KitchenSink};
 use crate::runtime::{ErrorShape, Fault};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// This error is thrown when a request is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ComplexError {
     #[serde(rename = "TopLevel", default, skip_serializing_if = "Option::is_none")]
     pub top_level: Option<String>,
@@ -35,7 +36,8 @@ impl ErrorShape for ComplexError {
 }
 
 /// The `ErrorWithMembers` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ErrorWithMembers {
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
@@ -76,7 +78,8 @@ impl ErrorShape for ErrorWithMembers {
 }
 
 /// The `ErrorWithoutMembers` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ErrorWithoutMembers {}
 
 impl fmt::Display for ErrorWithoutMembers {
@@ -99,7 +102,8 @@ impl ErrorShape for ErrorWithoutMembers {
 
 /// This error has test cases that test some of the dark corners of Amazon service framework
 /// history. It should only be implemented by clients.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FooError {}
 
 impl fmt::Display for FooError {
@@ -121,7 +125,8 @@ impl ErrorShape for FooError {
 }
 
 /// This error is thrown when an invalid greeting value is provided.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidGreeting {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

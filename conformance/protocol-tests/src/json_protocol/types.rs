@@ -8,7 +8,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The `ComplexNestedErrorData` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ComplexNestedErrorData {
     #[serde(rename = "Foo", default, skip_serializing_if = "Option::is_none")]
     pub foo: Option<String>,

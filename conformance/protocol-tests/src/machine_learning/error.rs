@@ -2,11 +2,12 @@
 //! The errors the operations can return.
 
 use crate::runtime::{ErrorShape, Fault};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `InternalServerException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InternalServerException {
     /// Length: 0 to 2048.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -37,7 +38,8 @@ impl ErrorShape for InternalServerException {
 }
 
 /// The `InvalidInputException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidInputException {
     /// Length: 0 to 2048.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -68,7 +70,8 @@ impl ErrorShape for InvalidInputException {
 }
 
 /// The `LimitExceededException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct LimitExceededException {
     /// Length: 0 to 2048.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +102,8 @@ impl ErrorShape for LimitExceededException {
 }
 
 /// The `PredictorNotMountedException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PredictorNotMountedException {
     /// Length: 0 to 2048.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -128,7 +132,8 @@ impl ErrorShape for PredictorNotMountedException {
 }
 
 /// The `ResourceNotFoundException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceNotFoundException {
     /// Length: 0 to 2048.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]

@@ -2,14 +2,15 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 /// The `DetailsAttributes` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DetailsAttributes {
     /// `PredictiveModelType`.
     #[serde(rename = "PredictiveModelType")]
@@ -59,7 +60,8 @@ impl FromStr for DetailsAttributes {
 }
 
 /// The `Prediction` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Prediction {
     /// Length: at least 1.
     #[serde(rename = "predictedLabel", default, skip_serializing_if = "Option::is_none")]

@@ -3,12 +3,13 @@
 
 use crate::rest_json_validation::types::ValidationExceptionField;
 use crate::runtime::{ErrorShape, Fault};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// A standard error for input validation failures. This should be thrown by services when a member
 /// of the input structure falls outside of the modeled or documented constraints.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ValidationException {
     /// A summary of the validation failure.
     #[serde(rename = "message")]

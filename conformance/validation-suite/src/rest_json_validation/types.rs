@@ -8,7 +8,8 @@ use std::str::FromStr;
 
 /// The `EnumString` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum EnumString {
     /// `abc`.
     #[serde(rename = "abc")]
@@ -71,7 +72,8 @@ impl FromStr for EnumString {
 
 /// The `EnumUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum EnumUnion {
     #[serde(rename = "first")]
     First(EnumString),
@@ -80,7 +82,8 @@ pub enum EnumUnion {
 }
 
 /// The `MissingKeyStructure` shape.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MissingKeyStructure {
     #[serde(rename = "hi")]
     pub hi: String,
@@ -88,7 +91,8 @@ pub struct MissingKeyStructure {
 
 /// The `PatternUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum PatternUnion {
     /// Pattern: `^[a-m]+$`.
     #[serde(rename = "first")]
@@ -100,7 +104,8 @@ pub enum PatternUnion {
 
 /// The `PatternUnionOverride` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum PatternUnionOverride {
     /// Pattern: `^[g-m]+$`.
     #[serde(rename = "first")]
@@ -112,7 +117,8 @@ pub enum PatternUnionOverride {
 
 /// The `RecursiveEnumString` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum RecursiveEnumString {
     /// `abc`.
     #[serde(rename = "abc")]
@@ -160,7 +166,8 @@ impl FromStr for RecursiveEnumString {
 
 /// The `RecursiveUnionOne` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum RecursiveUnionOne {
     #[serde(rename = "string")]
     String(RecursiveEnumString),
@@ -170,7 +177,8 @@ pub enum RecursiveUnionOne {
 
 /// The `RecursiveUnionTwo` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum RecursiveUnionTwo {
     #[serde(rename = "string")]
     String(RecursiveEnumString),
@@ -180,7 +188,8 @@ pub enum RecursiveUnionTwo {
 
 /// The `FooEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum FooEnum {
     /// `Foo`.
     #[serde(rename = "Foo")]
@@ -249,7 +258,8 @@ impl FromStr for FooEnum {
 
 /// The `FooUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum FooUnion {
     #[serde(rename = "string")]
     String(String),
@@ -258,14 +268,16 @@ pub enum FooUnion {
 }
 
 /// The `GreetingStruct` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GreetingStruct {
     #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
     pub hi: Option<String>,
 }
 
 /// Describes one specific validation failure for an input member.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ValidationExceptionField {
     /// A JSONPointer expression to the structure member whose value failed to satisfy the modeled
     /// constraints.

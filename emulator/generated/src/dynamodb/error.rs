@@ -3,13 +3,14 @@
 
 use crate::dynamodb::types::{AttributeValue, CancellationReason};
 use crate::runtime::{ErrorShape, Fault};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
 /// There is another ongoing conflicting backup control plane operation on the table. The backup is
 /// either being created, deleted or restored to a table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BackupInUseException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -37,7 +38,8 @@ impl ErrorShape for BackupInUseException {
 }
 
 /// Backup not found for the given BackupARN.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BackupNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -65,7 +67,8 @@ impl ErrorShape for BackupNotFoundException {
 }
 
 /// A condition specified in the operation could not be evaluated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ConditionalCheckFailedException {
     /// The conditional request failed.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +102,8 @@ impl ErrorShape for ConditionalCheckFailedException {
 }
 
 /// Backups have not yet been enabled for this table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContinuousBackupsUnavailableException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -130,7 +134,8 @@ impl ErrorShape for ContinuousBackupsUnavailableException {
 
 /// There was an attempt to insert an item with the same primary key as an item that already exists
 /// in the DynamoDB table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DuplicateItemException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -158,7 +163,8 @@ impl ErrorShape for DuplicateItemException {
 }
 
 /// There was a conflict when writing to the specified S3 bucket.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExportConflictException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -186,7 +192,8 @@ impl ErrorShape for ExportConflictException {
 }
 
 /// The specified export was not found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExportNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -214,7 +221,8 @@ impl ErrorShape for ExportNotFoundException {
 }
 
 /// The specified global table already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalTableAlreadyExistsException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -242,7 +250,8 @@ impl ErrorShape for GlobalTableAlreadyExistsException {
 }
 
 /// The specified global table does not exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalTableNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -271,7 +280,8 @@ impl ErrorShape for GlobalTableNotFoundException {
 
 /// DynamoDB rejected the request because you retried a request with a different payload but with an
 /// idempotent token that was already used.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct IdempotentParameterMismatchException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -302,7 +312,8 @@ impl ErrorShape for IdempotentParameterMismatchException {
 
 /// There was a conflict when importing from the specified S3 source. This can occur when the
 /// current import conflicts with a previous import request that had the same client token.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ImportConflictException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -330,7 +341,8 @@ impl ErrorShape for ImportConflictException {
 }
 
 /// The specified import was not found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ImportNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -358,7 +370,8 @@ impl ErrorShape for ImportNotFoundException {
 }
 
 /// The operation tried to access a nonexistent index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct IndexNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -386,7 +399,8 @@ impl ErrorShape for IndexNotFoundException {
 }
 
 /// An error occurred on the server side.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InternalServerError {
     /// The server encountered an internal error trying to fulfill the request.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -415,7 +429,8 @@ impl ErrorShape for InternalServerError {
 }
 
 /// The `InvalidEndpointException` shape.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidEndpointException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -443,7 +458,8 @@ impl ErrorShape for InvalidEndpointException {
 }
 
 /// The specified `ExportTime` is outside of the point in time recovery window.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidExportTimeException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -472,7 +488,8 @@ impl ErrorShape for InvalidExportTimeException {
 
 /// An invalid restore time was specified. RestoreDateTime must be between
 /// EarliestRestorableDateTime and LatestRestorableDateTime.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidRestoreTimeException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -501,7 +518,8 @@ impl ErrorShape for InvalidRestoreTimeException {
 
 /// An item collection is too large. This exception is only returned for tables that have one or
 /// more local secondary indexes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ItemCollectionSizeLimitExceededException {
     /// The total size of an item collection has exceeded the maximum limit of 10 gigabytes.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -550,7 +568,8 @@ impl ErrorShape for ItemCollectionSizeLimitExceededException {
 ///
 /// More than 2 processes are reading from the same streams shard at the same time. Exceeding this
 /// limit may result in request throttling.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct LimitExceededException {
     /// Too many operations for a given subscriber.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -579,7 +598,8 @@ impl ErrorShape for LimitExceededException {
 }
 
 /// Point in time recovery has not yet been enabled for this source table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PointInTimeRecoveryUnavailableException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -612,7 +632,8 @@ impl ErrorShape for PointInTimeRecoveryUnavailableException {
 ///
 /// If you specified an `ExpectedRevisionId`, it's possible that a policy is present for the
 /// resource but its revision ID didn't match the expected value.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PolicyNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -644,7 +665,8 @@ impl ErrorShape for PolicyNotFoundException {
 /// queue is too large to finish. Reduce the frequency of requests and use exponential backoff. For
 /// more information, go to [Error Retries and Exponential Backoff](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Programming.Errors.html#Programming.Errors.RetryAndBackoff>)
 /// in the *Amazon DynamoDB Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ProvisionedThroughputExceededException {
     /// You exceeded your maximum allowed provisioned throughput.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -675,7 +697,8 @@ impl ErrorShape for ProvisionedThroughputExceededException {
 }
 
 /// The specified replica is already part of the global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaAlreadyExistsException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -703,7 +726,8 @@ impl ErrorShape for ReplicaAlreadyExistsException {
 }
 
 /// The specified replica is no longer part of the global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -732,7 +756,8 @@ impl ErrorShape for ReplicaNotFoundException {
 
 /// The request was rejected because one or more items in the request are being modified by a
 /// request in another Region.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicatedWriteConflictException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -761,7 +786,8 @@ impl ErrorShape for ReplicatedWriteConflictException {
 
 /// Throughput exceeds the current throughput quota for your account. Please contact [Amazon Web Services Support](<https://aws.amazon.com/support>)
 /// to request a quota increase.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RequestLimitExceeded {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -795,7 +821,8 @@ impl ErrorShape for RequestLimitExceeded {
 /// - You tried to update a resource that was already being updated.
 ///
 /// When appropriate, wait for the ongoing update to complete and attempt the request again.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceInUseException {
     /// The resource which is being attempted to be changed is in use.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -825,7 +852,8 @@ impl ErrorShape for ResourceInUseException {
 
 /// The operation tried to access a nonexistent table or index. The resource might not be specified
 /// correctly, or its status might not be `ACTIVE`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceNotFoundException {
     /// The resource which is being requested does not exist.
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
@@ -854,7 +882,8 @@ impl ErrorShape for ResourceNotFoundException {
 }
 
 /// A target table with the specified name already exists.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableAlreadyExistsException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -882,7 +911,8 @@ impl ErrorShape for TableAlreadyExistsException {
 }
 
 /// A target table with the specified name is either being created or deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableInUseException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -911,7 +941,8 @@ impl ErrorShape for TableInUseException {
 
 /// A source table with the name `TableName` does not currently exist within the subscriber's
 /// account or the subscriber is operating in the wrong Amazon Web Services Region.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1029,7 +1060,8 @@ impl ErrorShape for TableNotFoundException {
 ///     - Nesting Levels have exceeded supported limits.
 ///     - The document path provided in the update expression is invalid for update.
 ///     - The provided expression refers to an attribute that does not exist in the item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TransactionCanceledException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1066,7 +1098,8 @@ impl ErrorShape for TransactionCanceledException {
 }
 
 /// Operation was rejected because there is an ongoing transaction for the item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TransactionConflictException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -1121,7 +1154,8 @@ impl ErrorShape for TransactionConflictException {
 /// - 3500-4500 third attempt
 /// - 4500-6500 third sleep/delay (500 \* 2^2)
 /// - 6500-7500 fourth attempt (this can trigger inline recovery since 5 seconds have elapsed since the first attempt reached TC)
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TransactionInProgressException {
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -59,7 +59,8 @@ impl FromStr for ApproximateCreationDateTimePrecision {
 }
 
 /// Contains details of a table archival operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ArchivalSummary {
     /// The date and time when table archival was initiated by DynamoDB, in UNIX epoch time format.
     #[serde(
@@ -89,7 +90,8 @@ pub struct ArchivalSummary {
 
 /// The `AttributeAction` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AttributeAction {
     /// `ADD`.
     #[serde(rename = "ADD")]
@@ -238,7 +240,8 @@ pub enum AttributeValue {
 /// Attribute values cannot be null; string and binary type attributes must have lengths greater
 /// than zero; and set type attributes must not be empty. Requests with empty values will be
 /// rejected with a `ValidationException` exception.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AttributeValueUpdate {
     /// Represents the data for an attribute.
     ///
@@ -304,7 +307,8 @@ pub struct AttributeValueUpdate {
 }
 
 /// Represents the properties of the scaling policy.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutoScalingPolicyDescription {
     /// The name of the scaling policy.
     ///
@@ -323,7 +327,8 @@ pub struct AutoScalingPolicyDescription {
 }
 
 /// Represents the auto scaling policy to be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AutoScalingPolicyUpdate {
     /// The name of the scaling policy.
     ///
@@ -336,7 +341,8 @@ pub struct AutoScalingPolicyUpdate {
 }
 
 /// Represents the auto scaling settings for a global table or global secondary index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutoScalingSettingsDescription {
     /// The minimum capacity units that a global table or global secondary index should be scaled down
     /// to.
@@ -374,7 +380,8 @@ pub struct AutoScalingSettingsDescription {
 
 /// Represents the auto scaling settings to be modified for a global table or global secondary
 /// index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AutoScalingSettingsUpdate {
     /// The minimum capacity units that a global table or global secondary index should be scaled down
     /// to.
@@ -414,7 +421,8 @@ pub struct AutoScalingSettingsUpdate {
 }
 
 /// Represents the properties of a target tracking scaling policy.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// Indicates whether scale in by the target tracking policy is disabled. If the value is true,
     /// scale in is disabled and the target tracking policy won't remove capacity from the scalable
@@ -450,7 +458,8 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
 }
 
 /// Represents the settings of a target tracking scaling policy that will be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// Indicates whether scale in by the target tracking policy is disabled. If the value is true,
     /// scale in is disabled and the target tracking policy won't remove capacity from the scalable
@@ -486,7 +495,8 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
 }
 
 /// Contains the description of the backup created for the table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BackupDescription {
     /// Contains the details of the backup created for the table.
     #[serde(rename = "BackupDetails", default, skip_serializing_if = "Option::is_none")]
@@ -509,7 +519,8 @@ pub struct BackupDescription {
 }
 
 /// Contains the details of the backup created for the table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BackupDetails {
     /// ARN associated with the backup.
     ///
@@ -558,7 +569,8 @@ pub struct BackupDetails {
 
 /// The `BackupStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum BackupStatus {
     /// `CREATING`.
     #[serde(rename = "CREATING")]
@@ -614,7 +626,8 @@ impl FromStr for BackupStatus {
 }
 
 /// Contains details for the backup.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BackupSummary {
     /// Name of the table.
     ///
@@ -681,7 +694,8 @@ pub struct BackupSummary {
 
 /// The `BackupType` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum BackupType {
     /// `USER`.
     #[serde(rename = "USER")]
@@ -738,7 +752,8 @@ impl FromStr for BackupType {
 
 /// The `BackupTypeFilter` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum BackupTypeFilter {
     /// `USER`.
     #[serde(rename = "USER")]
@@ -800,7 +815,8 @@ impl FromStr for BackupTypeFilter {
 }
 
 /// An error associated with a statement in a PartiQL batch that was run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchStatementError {
     /// The error code associated with the failed PartiQL batch statement.
     #[serde(rename = "Code", default, skip_serializing_if = "Option::is_none")]
@@ -818,7 +834,8 @@ pub struct BatchStatementError {
 
 /// The `BatchStatementErrorCodeEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum BatchStatementErrorCodeEnum {
     /// `ConditionalCheckFailed`.
     #[serde(rename = "ConditionalCheckFailed")]
@@ -924,7 +941,8 @@ impl FromStr for BatchStatementErrorCodeEnum {
 }
 
 /// A PartiQL batch statement request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BatchStatementRequest {
     /// A valid PartiQL statement.
     ///
@@ -956,7 +974,8 @@ pub struct BatchStatementRequest {
 }
 
 /// A PartiQL batch statement response..
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchStatementResponse {
     /// The error associated with a failed PartiQL batch statement.
     #[serde(rename = "Error", default, skip_serializing_if = "Option::is_none")]
@@ -1026,7 +1045,8 @@ impl FromStr for BillingMode {
 ///
 /// > **Note:** You may need to switch to on-demand mode at least once in order to return a `BillingModeSummary`
 /// > response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BillingModeSummary {
     /// Controls how you are charged for read and write throughput and how you manage capacity. This
     /// setting can be changed later.
@@ -1050,7 +1070,8 @@ pub struct BillingModeSummary {
 /// cancelled. The values of the list are ordered according to the ordering of the `TransactWriteItems`
 /// request parameter. If no error occurred for the associated item an error with a Null code and
 /// Null message will be present.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CancellationReason {
     /// Item in the request which caused the transaction to get cancelled.
     ///
@@ -1066,7 +1087,8 @@ pub struct CancellationReason {
 }
 
 /// Represents the amount of provisioned throughput capacity consumed on a table or an index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Capacity {
     /// The total number of read capacity units consumed on a table or an index.
     #[serde(
@@ -1096,7 +1118,8 @@ pub struct Capacity {
 
 /// The `ComparisonOperator` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ComparisonOperator {
     /// `EQ`.
     #[serde(rename = "EQ")]
@@ -1223,7 +1246,8 @@ impl FromStr for ComparisonOperator {
 ///   the desired values.
 /// - For a `Scan` operation, `Condition` is used in a `ScanFilter`, which evaluates the scan results
 ///   and returns only the desired values.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Condition {
     /// One or more values to evaluate against the supplied attribute. The number of values in the list
     /// depends on the `ComparisonOperator` being used.
@@ -1349,7 +1373,8 @@ pub struct Condition {
 
 /// Represents a request to perform a check that an item exists or to check the condition of
 /// specific attributes of the item.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ConditionCheck {
     /// The primary key of the item to be checked. Each element consists of an attribute name and a
     /// value for that attribute.
@@ -1401,7 +1426,8 @@ pub struct ConditionCheck {
 
 /// The `ConditionalOperator` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ConditionalOperator {
     /// `AND`.
     #[serde(rename = "AND")]
@@ -1452,7 +1478,8 @@ impl FromStr for ConditionalOperator {
 /// operation. `ConsumedCapacity` is only returned if the request asked for it. For more
 /// information, see [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>)
 /// in the *Amazon DynamoDB Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ConsumedCapacity {
     /// The name of the table that was affected by the operation. If you had specified the Amazon
     /// Resource Name (ARN) of a table in the input, you'll see the table ARN in the response.
@@ -1508,7 +1535,8 @@ pub struct ConsumedCapacity {
 }
 
 /// Represents the continuous backups and point in time recovery settings on the table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContinuousBackupsDescription {
     /// `ContinuousBackupsStatus` can be one of the following states: ENABLED, DISABLED
     #[serde(rename = "ContinuousBackupsStatus")]
@@ -1524,7 +1552,8 @@ pub struct ContinuousBackupsDescription {
 
 /// The `ContinuousBackupsStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ContinuousBackupsStatus {
     /// `ENABLED`.
     #[serde(rename = "ENABLED")]
@@ -1575,7 +1604,8 @@ impl FromStr for ContinuousBackupsStatus {
 
 /// The `ContributorInsightsAction` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ContributorInsightsAction {
     /// `ENABLE`.
     #[serde(rename = "ENABLE")]
@@ -1626,7 +1656,8 @@ impl FromStr for ContributorInsightsAction {
 
 /// The `ContributorInsightsStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ContributorInsightsStatus {
     /// `ENABLING`.
     #[serde(rename = "ENABLING")]
@@ -1694,7 +1725,8 @@ impl FromStr for ContributorInsightsStatus {
 }
 
 /// Represents a Contributor Insights summary entry.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContributorInsightsSummary {
     /// Name of the table associated with the summary.
     ///
@@ -1717,7 +1749,8 @@ pub struct ContributorInsightsSummary {
 }
 
 /// Represents a new global secondary index to be added to an existing table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateGlobalSecondaryIndexAction {
     /// The name of the global secondary index to be created.
     ///
@@ -1759,7 +1792,8 @@ pub struct CreateGlobalSecondaryIndexAction {
 }
 
 /// Represents a replica to be added.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateReplicaAction {
     /// The Region of the replica to be added.
     #[serde(rename = "RegionName")]
@@ -1767,7 +1801,8 @@ pub struct CreateReplicaAction {
 }
 
 /// Represents a replica to be created.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateReplicationGroupMemberAction {
     /// The Region where the new replica will be created.
     #[serde(rename = "RegionName")]
@@ -1831,7 +1866,8 @@ pub struct CsvOptions {
 }
 
 /// Represents a request to perform a `DeleteItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Delete {
     /// The primary key of the item to be deleted. Each element consists of an attribute name and a
     /// value for that attribute.
@@ -1881,7 +1917,8 @@ pub struct Delete {
 }
 
 /// Represents a global secondary index to be deleted from an existing table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteGlobalSecondaryIndexAction {
     /// The name of the global secondary index to be deleted.
     ///
@@ -1891,7 +1928,8 @@ pub struct DeleteGlobalSecondaryIndexAction {
 }
 
 /// Represents a replica to be removed.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteReplicaAction {
     /// The Region of the replica to be removed.
     #[serde(rename = "RegionName")]
@@ -1899,7 +1937,8 @@ pub struct DeleteReplicaAction {
 }
 
 /// Represents a replica to be deleted.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteReplicationGroupMemberAction {
     /// The Region where the replica exists.
     #[serde(rename = "RegionName")]
@@ -1920,7 +1959,8 @@ pub struct DeleteRequest {
 
 /// The `DestinationStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DestinationStatus {
     /// `ENABLING`.
     #[serde(rename = "ENABLING")]
@@ -2009,7 +2049,8 @@ pub struct EnableKinesisStreamingConfiguration {
 }
 
 /// An endpoint information details.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Endpoint {
     /// IP address of the endpoint.
     #[serde(rename = "Address")]
@@ -2037,7 +2078,8 @@ pub struct Endpoint {
 /// `Value` and `Exists` are incompatible with `AttributeValueList` and `ComparisonOperator`. Note
 /// that if you use both sets of parameters at once, DynamoDB will return a `ValidationException`
 /// exception.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ExpectedAttributeValue {
     /// Represents the data for the expected attribute.
     ///
@@ -2194,7 +2236,8 @@ pub struct ExpectedAttributeValue {
 }
 
 /// Represents the properties of the exported table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExportDescription {
     /// The Amazon Resource Name (ARN) of the table export.
     ///
@@ -2344,7 +2387,8 @@ impl FromStr for ExportFormat {
 
 /// The `ExportStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExportStatus {
     /// `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
@@ -2400,7 +2444,8 @@ impl FromStr for ExportStatus {
 }
 
 /// Summary information about an export task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExportSummary {
     /// The Amazon Resource Name (ARN) of the export.
     ///
@@ -2518,7 +2563,8 @@ impl FromStr for ExportViewType {
 }
 
 /// Represents a failure a contributor insights operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct FailureException {
     /// Exception name.
     #[serde(rename = "ExceptionName", default, skip_serializing_if = "Option::is_none")]
@@ -2533,7 +2579,8 @@ pub struct FailureException {
 }
 
 /// Specifies an item and related attribute values to retrieve in a `TransactGetItem` object.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Get {
     /// A map of attribute names to `AttributeValue` objects that specifies the primary key of the item
     /// to retrieve.
@@ -2626,7 +2673,8 @@ pub struct GlobalSecondaryIndex {
 
 /// Represents the auto scaling settings of a global secondary index for a global table that will be
 /// modified.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GlobalSecondaryIndexAutoScalingUpdate {
     /// The name of the global secondary index.
     ///
@@ -2646,7 +2694,8 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
 }
 
 /// Represents the properties of a global secondary index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalSecondaryIndexDescription {
     /// The name of the global secondary index.
     ///
@@ -2732,7 +2781,8 @@ pub struct GlobalSecondaryIndexDescription {
 }
 
 /// Represents the properties of a global secondary index for the table when the backup was created.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalSecondaryIndexInfo {
     /// The name of the global secondary index.
     ///
@@ -2783,7 +2833,8 @@ pub struct GlobalSecondaryIndexInfo {
 /// - A new global secondary index to be added to an existing table.
 /// - New provisioned throughput parameters for an existing global secondary index.
 /// - An existing global secondary index to be removed from an existing table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GlobalSecondaryIndexUpdate {
     /// The name of an existing global secondary index, along with new provisioned throughput settings
     /// to be applied to that index.
@@ -2804,7 +2855,8 @@ pub struct GlobalSecondaryIndexUpdate {
 }
 
 /// The description of the warm throughput value on a global secondary index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// Represents warm throughput read units per second value for a global secondary index.
     ///
@@ -2831,7 +2883,8 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
 }
 
 /// Represents the properties of a global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalTable {
     /// The global table name.
     ///
@@ -2852,7 +2905,8 @@ pub struct GlobalTable {
 }
 
 /// Contains details about the global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalTableDescription {
     /// The Regions where the global table has replicas.
     #[serde(
@@ -2895,7 +2949,8 @@ pub struct GlobalTableDescription {
 }
 
 /// Represents the settings of a global secondary index for a global table that will be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// The name of the global secondary index. The name must be unique among all other indexes on this
     /// table.
@@ -2925,7 +2980,8 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
 
 /// The `GlobalTableStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum GlobalTableStatus {
     /// `CREATING`.
     #[serde(rename = "CREATING")]
@@ -2988,7 +3044,8 @@ impl FromStr for GlobalTableStatus {
 
 /// The `ImportStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ImportStatus {
     /// `IN_PROGRESS`.
     #[serde(rename = "IN_PROGRESS")]
@@ -3056,7 +3113,8 @@ impl FromStr for ImportStatus {
 }
 
 /// Summary information about the source file for the import.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ImportSummary {
     /// The Amazon Resource Number (ARN) corresponding to the import request.
     ///
@@ -3096,7 +3154,8 @@ pub struct ImportSummary {
 }
 
 /// Represents the properties of the table being imported into.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ImportTableDescription {
     /// The Amazon Resource Number (ARN) corresponding to the import request.
     ///
@@ -3219,7 +3278,8 @@ pub struct IncrementalExportSpecification {
 
 /// The `IndexStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum IndexStatus {
     /// `CREATING`.
     #[serde(rename = "CREATING")]
@@ -3406,7 +3466,8 @@ pub struct InputFormatOptions {
 /// Information about item collections, if any, that were affected by the operation. `ItemCollectionMetrics`
 /// is only returned if the request asked for it. If the table does not have any local secondary
 /// indexes, this information is not returned in the response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ItemCollectionMetrics {
     /// The partition key value of the item collection. This value is the same as the partition key
     /// value of the item.
@@ -3435,7 +3496,8 @@ pub struct ItemCollectionMetrics {
 }
 
 /// Details for the requested item.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ItemResponse {
     /// Map of attribute data consisting of the data type and attribute value.
     ///
@@ -3606,7 +3668,8 @@ pub struct KeysAndAttributes {
 }
 
 /// Describes a Kinesis data stream destination.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KinesisDataStreamDestination {
     /// The ARN for a specific Kinesis data stream.
     ///
@@ -3639,7 +3702,8 @@ pub struct KinesisDataStreamDestination {
 }
 
 /// The input of the `DisableKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct KinesisStreamingDestinationInput {
     /// The name of the DynamoDB table. You can also provide the Amazon Resource Name (ARN) of the table
     /// in this parameter.
@@ -3664,7 +3728,8 @@ pub struct KinesisStreamingDestinationInput {
 }
 
 /// The output of the `DisableKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KinesisStreamingDestinationOutput {
     /// The name of the table being modified.
     ///
@@ -3695,7 +3760,8 @@ pub struct KinesisStreamingDestinationOutput {
 }
 
 /// Represents the properties of a local secondary index.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct LocalSecondaryIndex {
     /// The name of the local secondary index. The name must be unique among all other indexes on this
     /// table.
@@ -3728,7 +3794,8 @@ pub struct LocalSecondaryIndex {
 }
 
 /// Represents the properties of a local secondary index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct LocalSecondaryIndexDescription {
     /// Represents the name of the local secondary index.
     ///
@@ -3771,7 +3838,8 @@ pub struct LocalSecondaryIndexDescription {
 }
 
 /// Represents the properties of a local secondary index for the table when the backup was created.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct LocalSecondaryIndexInfo {
     /// Represents the name of the local secondary index.
     ///
@@ -3895,7 +3963,8 @@ pub struct OnDemandThroughputOverride {
 }
 
 /// Represents a PartiQL statement that uses parameters.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ParameterizedStatement {
     /// A PartiQL statement that uses parameters.
     ///
@@ -3924,7 +3993,8 @@ pub struct ParameterizedStatement {
 }
 
 /// The description of the point in time settings applied to the table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PointInTimeRecoveryDescription {
     /// The current state of point in time recovery:
     ///
@@ -3965,7 +4035,8 @@ pub struct PointInTimeRecoveryDescription {
 }
 
 /// Represents the settings used to enable point in time recovery.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PointInTimeRecoverySpecification {
     /// Indicates whether point in time recovery is enabled (true) or disabled (false) on the table.
     #[serde(rename = "PointInTimeRecoveryEnabled")]
@@ -3985,7 +4056,8 @@ pub struct PointInTimeRecoverySpecification {
 
 /// The `PointInTimeRecoveryStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PointInTimeRecoveryStatus {
     /// `ENABLED`.
     #[serde(rename = "ENABLED")]
@@ -4150,7 +4222,8 @@ pub struct ProvisionedThroughput {
 
 /// Represents the provisioned throughput settings for the table, consisting of read and write
 /// capacity units, along with data about increases and decreases.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ProvisionedThroughputDescription {
     /// The date and time of the last provisioned throughput increase for this table.
     #[serde(
@@ -4216,7 +4289,8 @@ pub struct ProvisionedThroughputOverride {
 }
 
 /// Represents a request to perform a `PutItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Put {
     /// A map of attribute name to attribute values, representing the primary key of the item to be
     /// written by `PutItem`. All of the table's primary key attributes must be specified, and their
@@ -4289,7 +4363,8 @@ pub struct Replica {
 }
 
 /// Represents the auto scaling settings of the replica.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaAutoScalingDescription {
     /// The Region where the replica exists.
     #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
@@ -4332,7 +4407,8 @@ pub struct ReplicaAutoScalingDescription {
 }
 
 /// Represents the auto scaling settings of a replica that will be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicaAutoScalingUpdate {
     /// The Region where the replica exists.
     #[serde(rename = "RegionName")]
@@ -4359,7 +4435,8 @@ pub struct ReplicaAutoScalingUpdate {
 }
 
 /// Contains the details of the replica.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaDescription {
     /// The name of the Region.
     #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
@@ -4443,7 +4520,8 @@ pub struct ReplicaDescription {
 }
 
 /// Represents the properties of a replica global secondary index.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicaGlobalSecondaryIndex {
     /// The name of the global secondary index.
     ///
@@ -4469,7 +4547,8 @@ pub struct ReplicaGlobalSecondaryIndex {
 }
 
 /// Represents the auto scaling configuration for a replica global secondary index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     /// The name of the global secondary index.
     ///
@@ -4507,7 +4586,8 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
 
 /// Represents the auto scaling settings of a global secondary index for a replica that will be
 /// modified.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     /// The name of the global secondary index.
     ///
@@ -4525,7 +4605,8 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
 }
 
 /// Represents the properties of a replica global secondary index.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaGlobalSecondaryIndexDescription {
     /// The name of the global secondary index.
     ///
@@ -4553,7 +4634,8 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
 }
 
 /// Represents the properties of a global secondary index.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// The name of the global secondary index. The name must be unique among all other indexes on this
     /// table.
@@ -4608,7 +4690,8 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
 }
 
 /// Represents the settings of a global secondary index for a global table that will be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// The name of the global secondary index. The name must be unique among all other indexes on this
     /// table.
@@ -4637,7 +4720,8 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
 }
 
 /// Represents the properties of a replica.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReplicaSettingsDescription {
     /// The Region name of the replica.
     #[serde(rename = "RegionName")]
@@ -4716,7 +4800,8 @@ pub struct ReplicaSettingsDescription {
 }
 
 /// Represents the settings for a global table in a Region that will be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicaSettingsUpdate {
     /// The Region of the replica to be added.
     #[serde(rename = "RegionName")]
@@ -4763,7 +4848,8 @@ pub struct ReplicaSettingsUpdate {
 
 /// The `ReplicaStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ReplicaStatus {
     /// `CREATING`.
     #[serde(rename = "CREATING")]
@@ -4851,7 +4937,8 @@ impl FromStr for ReplicaStatus {
 /// - A new replica to be added to an existing global table.
 /// - New parameters for an existing replica.
 /// - An existing replica to be removed from an existing global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicaUpdate {
     /// The parameters required for creating a replica on an existing global table.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -4872,7 +4959,8 @@ pub struct ReplicaUpdate {
 ///
 /// > **Note:** When you manually remove a table or global table replica, you do not automatically remove any
 /// > associated scalable targets, scaling policies, or CloudWatch alarms.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReplicationGroupUpdate {
     /// The parameters required for creating a replica for the table.
     #[serde(rename = "Create", default, skip_serializing_if = "Option::is_none")]
@@ -4886,7 +4974,8 @@ pub struct ReplicationGroupUpdate {
 }
 
 /// Contains details for the restore.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RestoreSummary {
     /// The Amazon Resource Name (ARN) of the backup from which the table was restored.
     ///
@@ -4922,7 +5011,8 @@ pub struct RestoreSummary {
 /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
 /// - `NONE` - No `ConsumedCapacity` details are included in the response.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnConsumedCapacity {
     /// `INDEXES`.
     #[serde(rename = "INDEXES")]
@@ -4979,7 +5069,8 @@ impl FromStr for ReturnConsumedCapacity {
 
 /// The `ReturnItemCollectionMetrics` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnItemCollectionMetrics {
     /// `SIZE`.
     #[serde(rename = "SIZE")]
@@ -5027,7 +5118,8 @@ impl FromStr for ReturnItemCollectionMetrics {
 
 /// The `ReturnValue` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnValue {
     /// `NONE`.
     #[serde(rename = "NONE")]
@@ -5096,7 +5188,8 @@ impl FromStr for ReturnValue {
 
 /// The `ReturnValuesOnConditionCheckFailure` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnValuesOnConditionCheckFailure {
     /// `ALL_OLD`.
     #[serde(rename = "ALL_OLD")]
@@ -5215,7 +5308,8 @@ impl FromStr for S3SseAlgorithm {
 }
 
 /// The description of the server-side encryption status on the specified table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SseDescription {
     /// Represents the current state of server-side encryption. The only supported values are:
     ///
@@ -5272,7 +5366,8 @@ pub struct SseSpecification {
 
 /// The `SSEStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum SseStatus {
     /// `ENABLING`.
     #[serde(rename = "ENABLING")]
@@ -5442,7 +5537,8 @@ impl FromStr for ScalarAttributeType {
 
 /// The `Select` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum Select {
     /// `ALL_ATTRIBUTES`.
     #[serde(rename = "ALL_ATTRIBUTES")]
@@ -5504,7 +5600,8 @@ impl FromStr for Select {
 }
 
 /// Contains the details of the table when the backup was created.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SourceTableDetails {
     /// The name of the table for which the backup was created.
     ///
@@ -5561,7 +5658,8 @@ pub struct SourceTableDetails {
 
 /// Contains the details of the features enabled on the table when the backup was created. For
 /// example, LSIs, GSIs, streams, TTL.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SourceTableFeatureDetails {
     /// Represents the LSI properties for the table when the backup was created. It includes the
     /// IndexName, KeySchema and Projection for the LSIs on the table at the time of backup.
@@ -5681,7 +5779,8 @@ impl FromStr for StreamViewType {
 }
 
 /// Represents the auto scaling configuration for a global table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableAutoScalingDescription {
     /// The name of the table.
     ///
@@ -5753,7 +5852,8 @@ impl FromStr for TableClass {
 }
 
 /// Contains details of the table class.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableClassSummary {
     /// The table class of the specified table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
     #[serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")]
@@ -5822,7 +5922,8 @@ pub struct TableCreationParameters {
 }
 
 /// Represents the properties of a table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableDescription {
     /// An array of `AttributeDefinition` objects. Each of these objects describes one attribute in the
     /// table and index key schema.
@@ -6100,7 +6201,8 @@ pub struct TableDescription {
 
 /// The `TableStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum TableStatus {
     /// `CREATING`.
     #[serde(rename = "CREATING")]
@@ -6185,7 +6287,8 @@ impl FromStr for TableStatus {
 
 /// Represents the warm throughput value (in read units per second and write units per second) of
 /// the base table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TableWarmThroughputDescription {
     /// Represents the base table's warm throughput value in read units per second.
     ///
@@ -6237,7 +6340,8 @@ pub struct Tag {
 }
 
 /// The description of the Time to Live (TTL) status on the specified table.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TimeToLiveDescription {
     /// The TTL status for the table.
     #[serde(
@@ -6268,7 +6372,8 @@ pub struct TimeToLiveSpecification {
 
 /// The `TimeToLiveStatus` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum TimeToLiveStatus {
     /// `ENABLING`.
     #[serde(rename = "ENABLING")]
@@ -6330,7 +6435,8 @@ impl FromStr for TimeToLiveStatus {
 }
 
 /// Specifies an item to be retrieved as part of the transaction.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TransactGetItem {
     /// Contains the primary key that identifies the item to get, together with the name of the table
     /// that contains the item, and optionally the specific attributes of the item to retrieve.
@@ -6340,7 +6446,8 @@ pub struct TransactGetItem {
 
 /// A list of requests that can perform update, put, delete, or check operations on multiple items
 /// in one or more tables atomically.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TransactWriteItem {
     /// A request to perform a check item operation.
     #[serde(rename = "ConditionCheck", default, skip_serializing_if = "Option::is_none")]
@@ -6357,7 +6464,8 @@ pub struct TransactWriteItem {
 }
 
 /// Represents a request to perform an `UpdateItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct Update {
     /// The primary key of the item to be updated. Each element consists of an attribute name and a
     /// value for that attribute.
@@ -6411,7 +6519,8 @@ pub struct Update {
 }
 
 /// Represents the new provisioned throughput settings to be applied to a global secondary index.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateGlobalSecondaryIndexAction {
     /// The name of the global secondary index to be updated.
     ///
@@ -6457,7 +6566,8 @@ pub struct UpdateKinesisStreamingConfiguration {
 }
 
 /// Represents a replica to be modified.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateReplicationGroupMemberAction {
     /// The Region where the replica exists.
     #[serde(rename = "RegionName")]

@@ -2,11 +2,12 @@
 //! The errors the operations can return.
 
 use crate::runtime::{ErrorShape, Fault};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Two or more batch entries in the request have the same `Id`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchEntryIdsNotDistinct {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -37,7 +38,8 @@ impl ErrorShape for BatchEntryIdsNotDistinct {
 }
 
 /// The length of all the messages put together is more than the limit.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchRequestTooLong {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -68,7 +70,8 @@ impl ErrorShape for BatchRequestTooLong {
 }
 
 /// The batch request doesn't contain any entries.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct EmptyBatchRequest {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -99,7 +102,8 @@ impl ErrorShape for EmptyBatchRequest {
 }
 
 /// The specified ID is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAddress {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -128,7 +132,8 @@ impl ErrorShape for InvalidAddress {
 }
 
 /// The specified attribute doesn't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAttributeName {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -157,7 +162,8 @@ impl ErrorShape for InvalidAttributeName {
 }
 
 /// A queue attribute value is invalid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidAttributeValue {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -186,7 +192,8 @@ impl ErrorShape for InvalidAttributeValue {
 }
 
 /// The `Id` of a batch entry in a batch request doesn't abide by the specification.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidBatchEntryId {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -219,7 +226,8 @@ impl ErrorShape for InvalidBatchEntryId {
 /// The specified receipt handle isn't valid for the current version.
 ///
 /// **Deprecated.**
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidIdFormat {}
 
 impl fmt::Display for InvalidIdFormat {
@@ -242,7 +250,8 @@ impl ErrorShape for InvalidIdFormat {
 }
 
 /// The message contains characters outside the allowed set.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidMessageContents {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -271,7 +280,8 @@ impl ErrorShape for InvalidMessageContents {
 }
 
 /// The request was not made over HTTPS or did not use SigV4 for signing.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct InvalidSecurity {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -300,7 +310,8 @@ impl ErrorShape for InvalidSecurity {
 }
 
 /// The caller doesn't have the required KMS access.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsAccessDenied {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -329,7 +340,8 @@ impl ErrorShape for KmsAccessDenied {
 }
 
 /// The request was denied due to request throttling.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsDisabled {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -362,7 +374,8 @@ impl ErrorShape for KmsDisabled {
 /// - The KeyUsage value of the KMS key is incompatible with the API operation.
 /// - The encryption algorithm or signing algorithm specified for the operation is incompatible with
 ///   the type of key material in the KMS key (KeySpec).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsInvalidKeyUsage {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -392,7 +405,8 @@ impl ErrorShape for KmsInvalidKeyUsage {
 
 /// The request was rejected because the state of the specified resource is not valid for this
 /// request.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsInvalidState {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -421,7 +435,8 @@ impl ErrorShape for KmsInvalidState {
 }
 
 /// The request was rejected because the specified entity or resource could not be found.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsNotFound {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -451,7 +466,8 @@ impl ErrorShape for KmsNotFound {
 
 /// The request was rejected because the specified key policy isn't syntactically or semantically
 /// correct.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsOptInRequired {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -480,7 +496,8 @@ impl ErrorShape for KmsOptInRequired {
 }
 
 /// Amazon Web Services KMS throttles requests for the following conditions.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct KmsThrottled {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -509,7 +526,8 @@ impl ErrorShape for KmsThrottled {
 }
 
 /// The specified message isn't in flight.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct MessageNotInflight {}
 
 impl fmt::Display for MessageNotInflight {
@@ -536,7 +554,8 @@ impl ErrorShape for MessageNotInflight {
 /// The specified action violates a limit. For example, `ReceiveMessage` returns this error if the
 /// maximum number of in flight messages is reached and `AddPermission` returns this error if the
 /// maximum number of permissions for the queue is reached.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct OverLimit {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -566,7 +585,8 @@ impl ErrorShape for OverLimit {
 
 /// Indicates that the specified queue previously received a `PurgeQueue` request within the last 60
 /// seconds (the time it can take to delete the messages in the queue).
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PurgeQueueInProgress {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -598,7 +618,8 @@ impl ErrorShape for PurgeQueueInProgress {
 
 /// You must wait 60 seconds after deleting a queue before you can create another queue with the
 /// same name.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct QueueDeletedRecently {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -629,7 +650,8 @@ impl ErrorShape for QueueDeletedRecently {
 }
 
 /// Ensure that the `QueueUrl` is correct and that the queue has not been deleted.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct QueueDoesNotExist {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -661,7 +683,8 @@ impl ErrorShape for QueueDoesNotExist {
 
 /// A queue with this name already exists. Amazon SQS returns this error only if the request
 /// includes attributes whose values differ from those of the existing queue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct QueueNameExists {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -690,7 +713,8 @@ impl ErrorShape for QueueNameExists {
 }
 
 /// The specified receipt handle isn't valid.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReceiptHandleIsInvalid {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -724,7 +748,8 @@ impl ErrorShape for ReceiptHandleIsInvalid {
 /// - Ensure that the request rate is within the Amazon SQS limits for sending messages. For more
 ///   information, see [Amazon SQS quotas](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-quotas.html#quotas-requests>)
 ///   in the *Amazon SQS Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RequestThrottled {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -753,7 +778,8 @@ impl ErrorShape for RequestThrottled {
 }
 
 /// One or more specified resources don't exist.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResourceNotFoundException {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -785,7 +811,8 @@ impl ErrorShape for ResourceNotFoundException {
 /// entries you can include in a single [SendMessageBatch](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html>), [DeleteMessageBatch](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteMessageBatch.html>),
 /// or [ChangeMessageVisibilityBatch](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibilityBatch.html>)
 /// request is 10.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TooManyEntriesInBatchRequest {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
@@ -816,7 +843,8 @@ impl ErrorShape for TooManyEntriesInBatchRequest {
 }
 
 /// Error code 400. Unsupported operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnsupportedOperation {
     #[serde(rename = "message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,

@@ -8,7 +8,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// Gives a detailed description of the result of an action on each entry in the request.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchResultErrorEntry {
     /// The `Id` of an entry in a batch request.
     #[serde(rename = "Id")]
@@ -27,7 +28,8 @@ pub struct BatchResultErrorEntry {
 }
 
 /// Encloses a receipt handle and an entry ID for each message in `ChangeMessageVisibilityBatch.`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChangeMessageVisibilityBatchRequestEntry {
     /// An identifier for this particular receipt handle used to communicate the result.
     ///
@@ -50,7 +52,8 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
 }
 
 /// Encloses the `Id` of an entry in `ChangeMessageVisibilityBatch.`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ChangeMessageVisibilityBatchResultEntry {
     /// Represents a message whose visibility timeout has been changed successfully.
     #[serde(rename = "Id")]
@@ -58,7 +61,8 @@ pub struct ChangeMessageVisibilityBatchResultEntry {
 }
 
 /// Encloses a receipt handle and an identifier for it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteMessageBatchRequestEntry {
     /// The identifier for this particular receipt handle. This is used to communicate the result.
     ///
@@ -74,7 +78,8 @@ pub struct DeleteMessageBatchRequestEntry {
 }
 
 /// Encloses the `Id` of an entry in `DeleteMessageBatch.`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteMessageBatchResultEntry {
     /// Represents a successfully deleted message.
     #[serde(rename = "Id")]
@@ -82,7 +87,8 @@ pub struct DeleteMessageBatchResultEntry {
 }
 
 /// Contains the details of a message movement task.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListMessageMoveTasksResultEntry {
     /// An identifier associated with a message movement task. When this field is returned in the
     /// response of the `ListMessageMoveTasks` action, it is only populated for tasks that are in
@@ -135,7 +141,8 @@ pub struct ListMessageMoveTasksResultEntry {
 }
 
 /// An Amazon SQS message.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct Message {
     /// A unique identifier for the message. A `MessageId`is considered unique across all Amazon Web
     /// Services accounts for an extended period of time.
@@ -326,7 +333,8 @@ impl FromStr for MessageSystemAttributeName {
 
 /// The `MessageSystemAttributeNameForSends` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum MessageSystemAttributeNameForSends {
     /// `AWSTraceHeader`.
     #[serde(rename = "AWSTraceHeader")]
@@ -373,7 +381,8 @@ impl FromStr for MessageSystemAttributeNameForSends {
 /// has the same restrictions on the content as the message body. For more information, see `SendMessage.`
 ///
 /// `Name`, `type`, `value` and the message body must not be empty or null.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MessageSystemAttributeValue {
     /// Strings are Unicode with UTF-8 binary encoding. For a list of code values, see [ASCII Printable Characters](<http://en.wikipedia.org/wiki/ASCII#ASCII_printable_characters>).
     #[serde(rename = "StringValue", default, skip_serializing_if = "Option::is_none")]
@@ -585,7 +594,8 @@ impl FromStr for QueueAttributeName {
 }
 
 /// Contains the details of a single Amazon SQS message along with an `Id`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SendMessageBatchRequestEntry {
     /// An identifier for a message in this batch used to communicate the result.
     ///
@@ -698,7 +708,8 @@ pub struct SendMessageBatchRequestEntry {
 }
 
 /// Encloses a `MessageId` for a successfully-enqueued message in a `SendMessageBatch.`
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendMessageBatchResultEntry {
     /// An identifier for the message in this batch.
     #[serde(rename = "Id")]

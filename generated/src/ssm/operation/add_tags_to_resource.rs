@@ -75,7 +75,8 @@ impl Operation for AddTagsToResource {
 }
 
 /// The input of the `AddTagsToResource` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddTagsToResourceRequest {
     /// Specifies the type of resource you are tagging.
     ///
@@ -117,7 +118,8 @@ pub struct AddTagsToResourceRequest {
 }
 
 /// The output of the `AddTagsToResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AddTagsToResourceResult {}
 
 /// The errors `AddTagsToResource` can return.

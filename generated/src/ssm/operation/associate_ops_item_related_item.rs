@@ -35,7 +35,8 @@ impl Operation for AssociateOpsItemRelatedItem {
 }
 
 /// The input of the `AssociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AssociateOpsItemRelatedItemRequest {
     /// The ID of the OpsItem to which you want to associate a resource as a related item.
     ///
@@ -61,7 +62,8 @@ pub struct AssociateOpsItemRelatedItemRequest {
 }
 
 /// The output of the `AssociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AssociateOpsItemRelatedItemResponse {
     /// The association ID.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]

@@ -29,7 +29,8 @@ impl Operation for CancelCommand {
 }
 
 /// The input of the `CancelCommand` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CancelCommandRequest {
     /// The ID of the command you want to cancel.
     ///
@@ -46,7 +47,8 @@ pub struct CancelCommandRequest {
 
 /// Whether or not the command was successfully canceled. There is no guarantee that a request can
 /// be canceled.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CancelCommandResult {}
 
 /// The errors `CancelCommand` can return.

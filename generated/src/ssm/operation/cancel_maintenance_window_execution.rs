@@ -32,7 +32,8 @@ impl Operation for CancelMaintenanceWindowExecution {
 }
 
 /// The input of the `CancelMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CancelMaintenanceWindowExecutionRequest {
     /// The ID of the maintenance window execution to stop.
     ///
@@ -42,7 +43,8 @@ pub struct CancelMaintenanceWindowExecutionRequest {
 }
 
 /// The output of the `CancelMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CancelMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution that has been stopped.
     ///

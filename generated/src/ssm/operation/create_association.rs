@@ -54,7 +54,8 @@ impl Operation for CreateAssociation {
 }
 
 /// The input of the `CreateAssociation` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateAssociationRequest {
     /// The name of the SSM Command document or Automation runbook that contains the configuration
     /// information for the managed node.
@@ -333,7 +334,8 @@ impl fmt::Debug for CreateAssociationRequest {
 }
 
 /// The output of the `CreateAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateAssociationResult {
     /// Information about the association.
     #[serde(

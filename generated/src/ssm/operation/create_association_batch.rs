@@ -50,7 +50,8 @@ impl Operation for CreateAssociationBatch {
 }
 
 /// The input of the `CreateAssociationBatch` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateAssociationBatchRequest {
     /// One or more associations.
     ///
@@ -77,7 +78,8 @@ pub struct CreateAssociationBatchRequest {
 }
 
 /// The output of the `CreateAssociationBatch` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateAssociationBatchResult {
     /// Information about the associations that succeeded.
     #[serde(rename = "Successful", default, skip_serializing_if = "Option::is_none")]

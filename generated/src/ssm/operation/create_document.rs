@@ -39,7 +39,8 @@ impl Operation for CreateDocument {
 }
 
 /// The input of the `CreateDocument` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateDocumentRequest {
     /// The content for the new SSM document in JSON or YAML format. The content of the document must
     /// not exceed 64KB. This quota also includes the content specified for input parameters at runtime.
@@ -134,7 +135,8 @@ pub struct CreateDocumentRequest {
 }
 
 /// The output of the `CreateDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateDocumentResult {
     /// Information about the SSM document.
     #[serde(

@@ -42,7 +42,8 @@ impl Operation for CreateMaintenanceWindow {
 }
 
 /// The input of the `CreateMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateMaintenanceWindowRequest {
     /// The name of the maintenance window.
     ///
@@ -158,7 +159,8 @@ impl fmt::Debug for CreateMaintenanceWindowRequest {
 }
 
 /// The output of the `CreateMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateMaintenanceWindowResult {
     /// The ID of the created maintenance window.
     ///

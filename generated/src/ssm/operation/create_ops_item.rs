@@ -44,7 +44,8 @@ impl Operation for CreateOpsItem {
 }
 
 /// The input of the `CreateOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateOpsItemRequest {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
     ///
@@ -180,7 +181,8 @@ pub struct CreateOpsItemRequest {
 }
 
 /// The output of the `CreateOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateOpsItemResponse {
     /// The ID of the OpsItem.
     #[serde(rename = "OpsItemId", default, skip_serializing_if = "Option::is_none")]

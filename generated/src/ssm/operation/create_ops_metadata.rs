@@ -35,7 +35,8 @@ impl Operation for CreateOpsMetadata {
 }
 
 /// The input of the `CreateOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateOpsMetadataRequest {
     /// A resource ID for a new Application Manager application.
     ///
@@ -62,7 +63,8 @@ pub struct CreateOpsMetadataRequest {
 }
 
 /// The output of the `CreateOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateOpsMetadataResult {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object or blob created by the call.
     ///

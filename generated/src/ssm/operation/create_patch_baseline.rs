@@ -39,7 +39,8 @@ impl Operation for CreatePatchBaseline {
 }
 
 /// The input of the `CreatePatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreatePatchBaselineRequest {
     /// Defines the operating system the patch baseline applies to. The default value is `WINDOWS`.
     #[serde(
@@ -182,7 +183,8 @@ pub struct CreatePatchBaselineRequest {
 }
 
 /// The output of the `CreatePatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreatePatchBaselineResult {
     /// The ID of the created patch baseline.
     ///

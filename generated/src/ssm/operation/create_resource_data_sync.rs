@@ -73,7 +73,8 @@ impl Operation for CreateResourceDataSync {
 }
 
 /// The input of the `CreateResourceDataSync` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateResourceDataSyncRequest {
     /// A name for the configuration.
     ///
@@ -101,7 +102,8 @@ pub struct CreateResourceDataSyncRequest {
 }
 
 /// The output of the `CreateResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateResourceDataSyncResult {}
 
 /// The errors `CreateResourceDataSync` can return.

@@ -31,7 +31,8 @@ impl Operation for DeleteActivation {
 }
 
 /// The input of the `DeleteActivation` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteActivationRequest {
     /// The ID of the activation that you want to delete.
     ///
@@ -41,7 +42,8 @@ pub struct DeleteActivationRequest {
 }
 
 /// The output of the `DeleteActivation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteActivationResult {}
 
 /// The errors `DeleteActivation` can return.

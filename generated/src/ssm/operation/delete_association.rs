@@ -40,7 +40,8 @@ impl Operation for DeleteAssociation {
 }
 
 /// The input of the `DeleteAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteAssociationRequest {
     /// The name of the SSM document.
     ///
@@ -66,7 +67,8 @@ pub struct DeleteAssociationRequest {
 }
 
 /// The output of the `DeleteAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteAssociationResult {}
 
 /// The errors `DeleteAssociation` can return.

@@ -36,7 +36,8 @@ impl Operation for DeleteDocument {
 }
 
 /// The input of the `DeleteDocument` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteDocumentRequest {
     /// The name of the document.
     ///
@@ -69,7 +70,8 @@ pub struct DeleteDocumentRequest {
 }
 
 /// The output of the `DeleteDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteDocumentResult {}
 
 /// The errors `DeleteDocument` can return.

@@ -31,7 +31,8 @@ impl Operation for DeleteInventory {
 }
 
 /// The input of the `DeleteInventory` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteInventoryRequest {
     /// The name of the custom inventory type for which you want to delete either all previously
     /// collected data or the inventory type itself.
@@ -71,7 +72,8 @@ pub struct DeleteInventoryRequest {
 }
 
 /// The output of the `DeleteInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteInventoryResult {
     /// Every `DeleteInventory` operation is assigned a unique ID. This option returns a unique ID. You
     /// can use this ID to query the status of a delete operation. This option is useful for ensuring

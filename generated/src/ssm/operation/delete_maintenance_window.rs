@@ -27,7 +27,8 @@ impl Operation for DeleteMaintenanceWindow {
 }
 
 /// The input of the `DeleteMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteMaintenanceWindowRequest {
     /// The ID of the maintenance window to delete.
     ///
@@ -37,7 +38,8 @@ pub struct DeleteMaintenanceWindowRequest {
 }
 
 /// The output of the `DeleteMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteMaintenanceWindowResult {
     /// The ID of the deleted maintenance window.
     ///

@@ -55,7 +55,8 @@ impl Operation for DeleteOpsItem {
 }
 
 /// The input of the `DeleteOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteOpsItemRequest {
     /// The ID of the OpsItem that you want to delete.
     ///
@@ -65,7 +66,8 @@ pub struct DeleteOpsItemRequest {
 }
 
 /// The output of the `DeleteOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteOpsItemResponse {}
 
 /// The errors `DeleteOpsItem` can return.

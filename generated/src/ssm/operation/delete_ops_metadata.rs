@@ -28,7 +28,8 @@ impl Operation for DeleteOpsMetadata {
 }
 
 /// The input of the `DeleteOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteOpsMetadataRequest {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to delete.
     ///
@@ -38,7 +39,8 @@ pub struct DeleteOpsMetadataRequest {
 }
 
 /// The output of the `DeleteOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteOpsMetadataResult {}
 
 /// The errors `DeleteOpsMetadata` can return.

@@ -27,7 +27,8 @@ impl Operation for DeleteParameter {
 }
 
 /// The input of the `DeleteParameter` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteParameterRequest {
     /// The name of the parameter to delete.
     ///
@@ -39,7 +40,8 @@ pub struct DeleteParameterRequest {
 }
 
 /// The output of the `DeleteParameter` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteParameterResult {}
 
 /// The errors `DeleteParameter` can return.

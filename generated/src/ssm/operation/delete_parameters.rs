@@ -27,7 +27,8 @@ impl Operation for DeleteParameters {
 }
 
 /// The input of the `DeleteParameters` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteParametersRequest {
     /// The names of the parameters to delete. After deleting a parameter, wait for at least 30 seconds
     /// to create a parameter with the same name.
@@ -40,7 +41,8 @@ pub struct DeleteParametersRequest {
 }
 
 /// The output of the `DeleteParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteParametersResult {
     /// The names of the deleted parameters.
     ///

@@ -27,7 +27,8 @@ impl Operation for DeletePatchBaseline {
 }
 
 /// The input of the `DeletePatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeletePatchBaselineRequest {
     /// The ID of the patch baseline to delete.
     ///
@@ -37,7 +38,8 @@ pub struct DeletePatchBaselineRequest {
 }
 
 /// The output of the `DeletePatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeletePatchBaselineResult {
     /// The ID of the deleted patch baseline.
     ///

@@ -34,7 +34,8 @@ impl Operation for DeleteResourceDataSync {
 }
 
 /// The input of the `DeleteResourceDataSync` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteResourceDataSyncRequest {
     /// The name of the configuration to delete.
     ///
@@ -49,7 +50,8 @@ pub struct DeleteResourceDataSyncRequest {
 }
 
 /// The output of the `DeleteResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteResourceDataSyncResult {}
 
 /// The errors `DeleteResourceDataSync` can return.

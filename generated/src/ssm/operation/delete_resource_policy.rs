@@ -49,7 +49,8 @@ impl Operation for DeleteResourcePolicy {
 }
 
 /// The input of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteResourcePolicyRequest {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
     ///
@@ -66,7 +67,8 @@ pub struct DeleteResourcePolicyRequest {
 }
 
 /// The output of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteResourcePolicyResponse {}
 
 /// The errors `DeleteResourcePolicy` can return.

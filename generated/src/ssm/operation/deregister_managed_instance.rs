@@ -39,7 +39,8 @@ impl Operation for DeregisterManagedInstance {
 }
 
 /// The input of the `DeregisterManagedInstance` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeregisterManagedInstanceRequest {
     /// The ID assigned to the managed node when you registered it using the activation process.
     ///
@@ -49,7 +50,8 @@ pub struct DeregisterManagedInstanceRequest {
 }
 
 /// The output of the `DeregisterManagedInstance` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeregisterManagedInstanceResult {}
 
 /// The errors `DeregisterManagedInstance` can return.

@@ -28,7 +28,8 @@ impl Operation for DeregisterPatchBaselineForPatchGroup {
 }
 
 /// The input of the `DeregisterPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeregisterPatchBaselineForPatchGroupRequest {
     /// The ID of the patch baseline to deregister the patch group from.
     ///
@@ -43,7 +44,8 @@ pub struct DeregisterPatchBaselineForPatchGroupRequest {
 }
 
 /// The output of the `DeregisterPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeregisterPatchBaselineForPatchGroupResult {
     /// The ID of the patch baseline the patch group was deregistered from.
     ///

@@ -30,7 +30,8 @@ impl Operation for DeregisterTargetFromMaintenanceWindow {
 }
 
 /// The input of the `DeregisterTargetFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeregisterTargetFromMaintenanceWindowRequest {
     /// The ID of the maintenance window the target should be removed from.
     ///
@@ -50,7 +51,8 @@ pub struct DeregisterTargetFromMaintenanceWindowRequest {
 }
 
 /// The output of the `DeregisterTargetFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeregisterTargetFromMaintenanceWindowResult {
     /// The ID of the maintenance window the target was removed from.
     ///

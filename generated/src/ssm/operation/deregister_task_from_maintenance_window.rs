@@ -28,7 +28,8 @@ impl Operation for DeregisterTaskFromMaintenanceWindow {
 }
 
 /// The input of the `DeregisterTaskFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeregisterTaskFromMaintenanceWindowRequest {
     /// The ID of the maintenance window the task should be removed from.
     ///
@@ -43,7 +44,8 @@ pub struct DeregisterTaskFromMaintenanceWindowRequest {
 }
 
 /// The output of the `DeregisterTaskFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeregisterTaskFromMaintenanceWindowResult {
     /// The ID of the maintenance window the task was removed from.
     ///

@@ -30,7 +30,8 @@ impl Operation for DescribeActivations {
 }
 
 /// The input of the `DescribeActivations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeActivationsRequest {
     /// A filter to view information about your activations.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -47,7 +48,8 @@ pub struct DescribeActivationsRequest {
 }
 
 /// The output of the `DescribeActivations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeActivationsResult {
     /// A list of activations for your Amazon Web Services account.
     #[serde(rename = "ActivationList", default, skip_serializing_if = "Option::is_none")]

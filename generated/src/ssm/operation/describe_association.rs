@@ -33,7 +33,8 @@ impl Operation for DescribeAssociation {
 }
 
 /// The input of the `DescribeAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeAssociationRequest {
     /// The name of the SSM document.
     ///
@@ -65,7 +66,8 @@ pub struct DescribeAssociationRequest {
 }
 
 /// The output of the `DescribeAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAssociationResult {
     /// Information about the association.
     #[serde(

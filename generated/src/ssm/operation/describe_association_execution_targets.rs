@@ -32,7 +32,8 @@ impl Operation for DescribeAssociationExecutionTargets {
 }
 
 /// The input of the `DescribeAssociationExecutionTargets` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeAssociationExecutionTargetsRequest {
     /// The association ID that includes the execution for which you want to view details.
     ///
@@ -67,7 +68,8 @@ pub struct DescribeAssociationExecutionTargetsRequest {
 }
 
 /// The output of the `DescribeAssociationExecutionTargets` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAssociationExecutionTargetsResult {
     /// Information about the execution.
     #[serde(

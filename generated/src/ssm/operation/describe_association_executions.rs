@@ -28,7 +28,8 @@ impl Operation for DescribeAssociationExecutions {
 }
 
 /// The input of the `DescribeAssociationExecutions` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeAssociationExecutionsRequest {
     /// The association ID for which you want to view execution history details.
     ///
@@ -58,7 +59,8 @@ pub struct DescribeAssociationExecutionsRequest {
 }
 
 /// The output of the `DescribeAssociationExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAssociationExecutionsResult {
     /// A list of the executions for the specified association ID.
     #[serde(

@@ -30,7 +30,8 @@ impl Operation for DescribeAutomationExecutions {
 }
 
 /// The input of the `DescribeAutomationExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeAutomationExecutionsRequest {
     /// Filters used to limit the scope of executions that are requested.
     ///
@@ -49,7 +50,8 @@ pub struct DescribeAutomationExecutionsRequest {
 }
 
 /// The output of the `DescribeAutomationExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAutomationExecutionsResult {
     /// The list of details about each automation execution which has occurred which matches the filter
     /// specification, if any.

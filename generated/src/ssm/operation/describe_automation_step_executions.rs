@@ -32,7 +32,8 @@ impl Operation for DescribeAutomationStepExecutions {
 }
 
 /// The input of the `DescribeAutomationStepExecutions` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeAutomationStepExecutionsRequest {
     /// The Automation execution ID for which you want step execution descriptions.
     ///
@@ -59,7 +60,8 @@ pub struct DescribeAutomationStepExecutionsRequest {
 }
 
 /// The output of the `DescribeAutomationStepExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAutomationStepExecutionsResult {
     /// A list of details about the current state of all steps that make up an execution.
     #[serde(rename = "StepExecutions", default, skip_serializing_if = "Option::is_none")]

@@ -34,7 +34,8 @@ impl Operation for DescribeAvailablePatches {
 }
 
 /// The input of the `DescribeAvailablePatches` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeAvailablePatchesRequest {
     /// Each element in the array is a structure containing a key-value pair.
     ///
@@ -122,7 +123,8 @@ pub struct DescribeAvailablePatchesRequest {
 }
 
 /// The output of the `DescribeAvailablePatches` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAvailablePatchesResult {
     /// An array of patches. Each entry in the array is a patch structure.
     #[serde(rename = "Patches", default, skip_serializing_if = "Option::is_none")]

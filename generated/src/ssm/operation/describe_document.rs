@@ -26,7 +26,8 @@ impl Operation for DescribeDocument {
 }
 
 /// The input of the `DescribeDocument` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeDocumentRequest {
     /// The name of the SSM document.
     ///
@@ -55,7 +56,8 @@ pub struct DescribeDocumentRequest {
 }
 
 /// The output of the `DescribeDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeDocumentResult {
     /// Information about the SSM document.
     #[serde(rename = "Document", default, skip_serializing_if = "Option::is_none")]

@@ -35,7 +35,8 @@ impl Operation for DescribeDocumentPermission {
 }
 
 /// The input of the `DescribeDocumentPermission` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeDocumentPermissionRequest {
     /// The name of the document for which you are the owner.
     ///
@@ -57,7 +58,8 @@ pub struct DescribeDocumentPermissionRequest {
 }
 
 /// The output of the `DescribeDocumentPermission` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeDocumentPermissionResponse {
     /// The account IDs that have permission to use this document. The ID can be either an Amazon Web
     /// Services account number or `all`.

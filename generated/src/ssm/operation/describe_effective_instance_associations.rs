@@ -29,7 +29,8 @@ impl Operation for DescribeEffectiveInstanceAssociations {
 }
 
 /// The input of the `DescribeEffectiveInstanceAssociations` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeEffectiveInstanceAssociationsRequest {
     /// The managed node ID for which you want to view all associations.
     ///
@@ -48,7 +49,8 @@ pub struct DescribeEffectiveInstanceAssociationsRequest {
 }
 
 /// The output of the `DescribeEffectiveInstanceAssociations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeEffectiveInstanceAssociationsResult {
     /// The associations for the requested managed node.
     #[serde(rename = "Associations", default, skip_serializing_if = "Option::is_none")]

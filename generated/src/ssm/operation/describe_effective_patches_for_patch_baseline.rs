@@ -34,7 +34,8 @@ impl Operation for DescribeEffectivePatchesForPatchBaseline {
 }
 
 /// The input of the `DescribeEffectivePatchesForPatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeEffectivePatchesForPatchBaselineRequest {
     /// The ID of the patch baseline to retrieve the effective patches for.
     ///
@@ -52,7 +53,8 @@ pub struct DescribeEffectivePatchesForPatchBaselineRequest {
 }
 
 /// The output of the `DescribeEffectivePatchesForPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeEffectivePatchesForPatchBaselineResult {
     /// An array of patches and patch status.
     #[serde(

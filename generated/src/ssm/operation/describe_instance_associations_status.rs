@@ -29,7 +29,8 @@ impl Operation for DescribeInstanceAssociationsStatus {
 }
 
 /// The input of the `DescribeInstanceAssociationsStatus` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInstanceAssociationsStatusRequest {
     /// The managed node IDs for which you want association status information.
     ///
@@ -48,7 +49,8 @@ pub struct DescribeInstanceAssociationsStatusRequest {
 }
 
 /// The output of the `DescribeInstanceAssociationsStatus` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstanceAssociationsStatusResult {
     /// Status information about the association.
     #[serde(

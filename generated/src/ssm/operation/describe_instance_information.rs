@@ -53,7 +53,8 @@ impl Operation for DescribeInstanceInformation {
 }
 
 /// The input of the `DescribeInstanceInformation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInstanceInformationRequest {
     /// This is a legacy method. We recommend that you don't use this method. Instead, use the `Filters`
     /// data type. `Filters` enables you to return node information by filtering based on tags applied
@@ -88,7 +89,8 @@ pub struct DescribeInstanceInformationRequest {
 }
 
 /// The output of the `DescribeInstanceInformation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstanceInformationResult {
     /// The managed node information list.
     #[serde(

@@ -28,7 +28,8 @@ impl Operation for DescribeInstancePatchStates {
 }
 
 /// The input of the `DescribeInstancePatchStates` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInstancePatchStatesRequest {
     /// The ID of the managed node for which patch state information should be retrieved.
     ///
@@ -46,7 +47,8 @@ pub struct DescribeInstancePatchStatesRequest {
 }
 
 /// The output of the `DescribeInstancePatchStates` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstancePatchStatesResult {
     /// The high-level patch state for the requested managed nodes.
     #[serde(

@@ -29,7 +29,8 @@ impl Operation for DescribeInstancePatchStatesForPatchGroup {
 }
 
 /// The input of the `DescribeInstancePatchStatesForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInstancePatchStatesForPatchGroupRequest {
     /// The name of the patch group for which the patch state information should be retrieved.
     ///
@@ -56,7 +57,8 @@ pub struct DescribeInstancePatchStatesForPatchGroupRequest {
 }
 
 /// The output of the `DescribeInstancePatchStatesForPatchGroup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstancePatchStatesForPatchGroupResult {
     /// The high-level patch state for the requested managed nodes.
     ///

@@ -32,7 +32,8 @@ impl Operation for DescribeInstancePatches {
 }
 
 /// The input of the `DescribeInstancePatches` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInstancePatchesRequest {
     /// The ID of the managed node whose patch state information should be retrieved.
     ///
@@ -73,7 +74,8 @@ pub struct DescribeInstancePatchesRequest {
 }
 
 /// The output of the `DescribeInstancePatches` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstancePatchesResult {
     /// Each entry in the array is a structure containing:
     ///

@@ -35,7 +35,8 @@ impl Operation for DescribeInstanceProperties {
 }
 
 /// The input of the `DescribeInstanceProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInstancePropertiesRequest {
     /// An array of instance property filters.
     ///
@@ -67,7 +68,8 @@ pub struct DescribeInstancePropertiesRequest {
 }
 
 /// The output of the `DescribeInstanceProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstancePropertiesResult {
     /// Properties for the managed instances.
     #[serde(

@@ -30,7 +30,8 @@ impl Operation for DescribeInventoryDeletions {
 }
 
 /// The input of the `DescribeInventoryDeletions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeInventoryDeletionsRequest {
     /// Specify the delete inventory ID for which you want information. This ID was returned by the `DeleteInventory`
     /// operation.
@@ -50,7 +51,8 @@ pub struct DescribeInventoryDeletionsRequest {
 }
 
 /// The output of the `DescribeInventoryDeletions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInventoryDeletionsResult {
     /// A list of status items for deleted inventory.
     #[serde(

@@ -33,7 +33,8 @@ impl Operation for DescribeMaintenanceWindowExecutionTaskInvocations {
 }
 
 /// The input of the `DescribeMaintenanceWindowExecutionTaskInvocations` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
     /// The ID of the maintenance window execution the task is part of.
     ///
@@ -64,7 +65,8 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutionTaskInvocations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     /// Information about the task invocation results per invocation.
     #[serde(

@@ -29,7 +29,8 @@ impl Operation for DescribeMaintenanceWindowExecutionTasks {
 }
 
 /// The input of the `DescribeMaintenanceWindowExecutionTasks` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowExecutionTasksRequest {
     /// The ID of the maintenance window execution whose task executions should be retrieved.
     ///
@@ -55,7 +56,8 @@ pub struct DescribeMaintenanceWindowExecutionTasksRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutionTasks` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTasksResult {
     /// Information about the task executions.
     #[serde(

@@ -33,7 +33,8 @@ impl Operation for DescribeMaintenanceWindowExecutions {
 }
 
 /// The input of the `DescribeMaintenanceWindowExecutions` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowExecutionsRequest {
     /// The ID of the maintenance window whose executions should be retrieved.
     ///
@@ -61,7 +62,8 @@ pub struct DescribeMaintenanceWindowExecutionsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionsResult {
     /// Information about the maintenance window executions.
     #[serde(

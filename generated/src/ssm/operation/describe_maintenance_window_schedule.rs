@@ -32,7 +32,8 @@ impl Operation for DescribeMaintenanceWindowSchedule {
 }
 
 /// The input of the `DescribeMaintenanceWindowSchedule` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowScheduleRequest {
     /// The ID of the maintenance window to retrieve information about.
     ///
@@ -65,7 +66,8 @@ pub struct DescribeMaintenanceWindowScheduleRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowSchedule` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowScheduleResult {
     /// Information about maintenance window executions scheduled for the specified time range.
     #[serde(

@@ -29,7 +29,8 @@ impl Operation for DescribeMaintenanceWindowTargets {
 }
 
 /// The input of the `DescribeMaintenanceWindowTargets` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowTargetsRequest {
     /// The ID of the maintenance window whose targets should be retrieved.
     ///
@@ -54,7 +55,8 @@ pub struct DescribeMaintenanceWindowTargetsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowTargets` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowTargetsResult {
     /// Information about the targets in the maintenance window.
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]

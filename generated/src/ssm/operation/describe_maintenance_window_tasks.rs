@@ -38,7 +38,8 @@ impl Operation for DescribeMaintenanceWindowTasks {
 }
 
 /// The input of the `DescribeMaintenanceWindowTasks` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowTasksRequest {
     /// The ID of the maintenance window whose tasks should be retrieved.
     ///
@@ -63,7 +64,8 @@ pub struct DescribeMaintenanceWindowTasksRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowTasks` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowTasksResult {
     /// Information about the tasks in the maintenance window.
     #[serde(rename = "Tasks", default, skip_serializing_if = "Option::is_none")]

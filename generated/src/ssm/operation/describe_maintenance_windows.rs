@@ -28,7 +28,8 @@ impl Operation for DescribeMaintenanceWindows {
 }
 
 /// The input of the `DescribeMaintenanceWindows` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowsRequest {
     /// Optional filters used to narrow down the scope of the returned maintenance windows. Supported
     /// filter keys are `Name` and `Enabled`. For example, `Name=MyMaintenanceWindow` and `Enabled=True`.
@@ -48,7 +49,8 @@ pub struct DescribeMaintenanceWindowsRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindows` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsResult {
     /// Information about the maintenance windows.
     #[serde(

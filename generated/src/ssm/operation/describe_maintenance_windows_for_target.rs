@@ -33,7 +33,8 @@ impl Operation for DescribeMaintenanceWindowsForTarget {
 }
 
 /// The input of the `DescribeMaintenanceWindowsForTarget` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeMaintenanceWindowsForTargetRequest {
     /// The managed node ID or key-value pair to retrieve information about.
     ///
@@ -55,7 +56,8 @@ pub struct DescribeMaintenanceWindowsForTargetRequest {
 }
 
 /// The output of the `DescribeMaintenanceWindowsForTarget` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsForTargetResult {
     /// Information about the maintenance window targets and tasks a managed node is associated with.
     #[serde(

@@ -40,7 +40,8 @@ impl Operation for DescribeOpsItems {
 }
 
 /// The input of the `DescribeOpsItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeOpsItemsRequest {
     /// One or more filters to limit the response.
     ///
@@ -106,7 +107,8 @@ pub struct DescribeOpsItemsRequest {
 }
 
 /// The output of the `DescribeOpsItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeOpsItemsResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

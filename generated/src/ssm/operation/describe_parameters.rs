@@ -63,7 +63,8 @@ impl Operation for DescribeParameters {
 }
 
 /// The input of the `DescribeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeParametersRequest {
     /// This data type is deprecated. Instead, use `ParameterFilters`.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +100,8 @@ pub struct DescribeParametersRequest {
 }
 
 /// The output of the `DescribeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeParametersResult {
     /// Parameters returned by the request.
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]

@@ -28,7 +28,8 @@ impl Operation for DescribePatchBaselines {
 }
 
 /// The input of the `DescribePatchBaselines` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribePatchBaselinesRequest {
     /// Each element in the array is a structure containing a key-value pair.
     ///
@@ -58,7 +59,8 @@ pub struct DescribePatchBaselinesRequest {
 }
 
 /// The output of the `DescribePatchBaselines` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribePatchBaselinesResult {
     /// An array of `PatchBaselineIdentity` elements.
     #[serde(

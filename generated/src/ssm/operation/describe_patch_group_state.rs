@@ -27,7 +27,8 @@ impl Operation for DescribePatchGroupState {
 }
 
 /// The input of the `DescribePatchGroupState` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribePatchGroupStateRequest {
     /// The name of the patch group whose patch snapshot should be retrieved.
     ///
@@ -37,7 +38,8 @@ pub struct DescribePatchGroupStateRequest {
 }
 
 /// The output of the `DescribePatchGroupState` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribePatchGroupStateResult {
     /// The number of managed nodes in the patch group.
     ///

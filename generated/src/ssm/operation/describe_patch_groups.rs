@@ -28,7 +28,8 @@ impl Operation for DescribePatchGroups {
 }
 
 /// The input of the `DescribePatchGroups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribePatchGroupsRequest {
     /// The maximum number of patch groups to return (per page).
     ///
@@ -55,7 +56,8 @@ pub struct DescribePatchGroupsRequest {
 }
 
 /// The output of the `DescribePatchGroups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribePatchGroupsResult {
     /// Each entry in the array contains:
     ///

@@ -109,7 +109,8 @@ impl Operation for DescribePatchProperties {
 }
 
 /// The input of the `DescribePatchProperties` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribePatchPropertiesRequest {
     /// The operating system type for which to list patches.
     #[serde(rename = "OperatingSystem")]
@@ -133,7 +134,8 @@ pub struct DescribePatchPropertiesRequest {
 }
 
 /// The output of the `DescribePatchProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribePatchPropertiesResult {
     /// A list of the properties for patches matching the filter request parameters.
     ///

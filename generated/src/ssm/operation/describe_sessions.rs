@@ -28,7 +28,8 @@ impl Operation for DescribeSessions {
 }
 
 /// The input of the `DescribeSessions` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeSessionsRequest {
     /// The session status to retrieve a list of sessions for. For example, "Active".
     #[serde(rename = "State")]
@@ -50,7 +51,8 @@ pub struct DescribeSessionsRequest {
 }
 
 /// The output of the `DescribeSessions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeSessionsResponse {
     /// A list of sessions meeting the request parameters.
     #[serde(rename = "Sessions", default, skip_serializing_if = "Option::is_none")]

@@ -35,7 +35,8 @@ impl Operation for DisassociateOpsItemRelatedItem {
 }
 
 /// The input of the `DisassociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DisassociateOpsItemRelatedItemRequest {
     /// The ID of the OpsItem for which you want to delete an association between the OpsItem and a
     /// related item.
@@ -50,7 +51,8 @@ pub struct DisassociateOpsItemRelatedItemRequest {
 }
 
 /// The output of the `DisassociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DisassociateOpsItemRelatedItemResponse {}
 
 /// The errors `DisassociateOpsItemRelatedItem` can return.

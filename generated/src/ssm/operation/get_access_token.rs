@@ -29,7 +29,8 @@ impl Operation for GetAccessToken {
 }
 
 /// The input of the `GetAccessToken` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetAccessTokenRequest {
     /// The ID of a just-in-time node access request.
     ///
@@ -39,7 +40,8 @@ pub struct GetAccessTokenRequest {
 }
 
 /// The output of the `GetAccessToken` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetAccessTokenResponse {
     /// The temporary security credentials which can be used to start just-in-time node access sessions.
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]

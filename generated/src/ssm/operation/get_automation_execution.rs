@@ -28,7 +28,8 @@ impl Operation for GetAutomationExecution {
 }
 
 /// The input of the `GetAutomationExecution` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetAutomationExecutionRequest {
     /// The unique identifier for an existing automation execution to examine. The execution ID is
     /// returned by StartAutomationExecution when the execution of an Automation runbook is initiated.
@@ -39,7 +40,8 @@ pub struct GetAutomationExecutionRequest {
 }
 
 /// The output of the `GetAutomationExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetAutomationExecutionResult {
     /// Detailed information about the current state of an automation execution.
     #[serde(

@@ -51,7 +51,8 @@ impl Operation for GetCalendarState {
 }
 
 /// The input of the `GetCalendarState` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetCalendarStateRequest {
     /// The names of Amazon Resource Names (ARNs) of the Systems Manager documents (SSM documents) that
     /// represent the calendar entries for which you want to get the state.
@@ -64,7 +65,8 @@ pub struct GetCalendarStateRequest {
 }
 
 /// The output of the `GetCalendarState` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetCalendarStateResponse {
     /// The state of the calendar. An `OPEN` calendar indicates that actions are allowed to proceed, and
     /// a `CLOSED` calendar indicates that actions aren't allowed to proceed.

@@ -47,7 +47,8 @@ impl Operation for GetCommandInvocation {
 }
 
 /// The input of the `GetCommandInvocation` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetCommandInvocationRequest {
     /// (Required) The parent command ID of the invocation plugin.
     ///
@@ -77,7 +78,8 @@ pub struct GetCommandInvocationRequest {
 }
 
 /// The output of the `GetCommandInvocation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetCommandInvocationResult {
     /// The parent command ID of the invocation plugin.
     ///

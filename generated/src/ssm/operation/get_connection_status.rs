@@ -30,7 +30,8 @@ impl Operation for GetConnectionStatus {
 }
 
 /// The input of the `GetConnectionStatus` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetConnectionStatusRequest {
     /// The managed node ID.
     ///
@@ -40,7 +41,8 @@ pub struct GetConnectionStatusRequest {
 }
 
 /// The output of the `GetConnectionStatus` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetConnectionStatusResponse {
     /// The ID of the managed node to check connection status.
     ///

@@ -38,7 +38,8 @@ impl Operation for GetDefaultPatchBaseline {
 }
 
 /// The input of the `GetDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetDefaultPatchBaselineRequest {
     /// Returns the default patch baseline for the specified operating system.
     #[serde(
@@ -50,7 +51,8 @@ pub struct GetDefaultPatchBaselineRequest {
 }
 
 /// The output of the `GetDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetDefaultPatchBaselineResult {
     /// The ID of the default patch baseline.
     ///

@@ -47,7 +47,8 @@ impl Operation for GetDeployablePatchSnapshotForInstance {
 }
 
 /// The input of the `GetDeployablePatchSnapshotForInstance` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetDeployablePatchSnapshotForInstanceRequest {
     /// The ID of the managed node for which the appropriate patch snapshot should be retrieved.
     ///
@@ -77,7 +78,8 @@ pub struct GetDeployablePatchSnapshotForInstanceRequest {
 }
 
 /// The output of the `GetDeployablePatchSnapshotForInstance` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetDeployablePatchSnapshotForInstanceResult {
     /// The managed node ID.
     ///

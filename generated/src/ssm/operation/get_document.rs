@@ -29,7 +29,8 @@ impl Operation for GetDocument {
 }
 
 /// The input of the `GetDocument` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetDocumentRequest {
     /// The name of the SSM document.
     ///
@@ -58,7 +59,8 @@ pub struct GetDocumentRequest {
 }
 
 /// The output of the `GetDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetDocumentResult {
     /// The name of the SSM document.
     ///

@@ -30,7 +30,8 @@ impl Operation for GetExecutionPreview {
 }
 
 /// The input of the `GetExecutionPreview` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetExecutionPreviewRequest {
     /// The ID of the existing execution preview.
     ///
@@ -40,7 +41,8 @@ pub struct GetExecutionPreviewRequest {
 }
 
 /// The output of the `GetExecutionPreview` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetExecutionPreviewResponse {
     /// The generated ID for the existing execution preview.
     ///

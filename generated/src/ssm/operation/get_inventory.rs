@@ -32,7 +32,8 @@ impl Operation for GetInventory {
 }
 
 /// The input of the `GetInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetInventoryRequest {
     /// One or more filters. Use a filter to return a more specific list of results.
     ///
@@ -67,7 +68,8 @@ pub struct GetInventoryRequest {
 }
 
 /// The output of the `GetInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetInventoryResult {
     /// Collection of inventory entities such as a collection of managed node inventory.
     #[serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")]

@@ -28,7 +28,8 @@ impl Operation for GetInventorySchema {
 }
 
 /// The input of the `GetInventorySchema` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetInventorySchemaRequest {
     /// The type of inventory item to return.
     ///
@@ -57,7 +58,8 @@ pub struct GetInventorySchemaRequest {
 }
 
 /// The output of the `GetInventorySchema` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetInventorySchemaResult {
     /// Inventory schemas returned by the request.
     #[serde(rename = "Schemas", default, skip_serializing_if = "Option::is_none")]

@@ -27,7 +27,8 @@ impl Operation for GetMaintenanceWindow {
 }
 
 /// The input of the `GetMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetMaintenanceWindowRequest {
     /// The ID of the maintenance window for which you want to retrieve information.
     ///
@@ -37,7 +38,8 @@ pub struct GetMaintenanceWindowRequest {
 }
 
 /// The output of the `GetMaintenanceWindow` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowResult {
     /// The ID of the created maintenance window.
     ///

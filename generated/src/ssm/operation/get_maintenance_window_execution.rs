@@ -28,7 +28,8 @@ impl Operation for GetMaintenanceWindowExecution {
 }
 
 /// The input of the `GetMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetMaintenanceWindowExecutionRequest {
     /// The ID of the maintenance window execution that includes the task.
     ///
@@ -38,7 +39,8 @@ pub struct GetMaintenanceWindowExecutionRequest {
 }
 
 /// The output of the `GetMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution.
     ///

@@ -33,7 +33,8 @@ impl Operation for GetMaintenanceWindowExecutionTask {
 }
 
 /// The input of the `GetMaintenanceWindowExecutionTask` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetMaintenanceWindowExecutionTaskRequest {
     /// The ID of the maintenance window execution that includes the task.
     ///
@@ -48,7 +49,8 @@ pub struct GetMaintenanceWindowExecutionTaskRequest {
 }
 
 /// The output of the `GetMaintenanceWindowExecutionTask` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskResult {
     /// The ID of the maintenance window execution that includes the task.
     ///

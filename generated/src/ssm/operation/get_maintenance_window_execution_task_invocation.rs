@@ -29,7 +29,8 @@ impl Operation for GetMaintenanceWindowExecutionTaskInvocation {
 }
 
 /// The input of the `GetMaintenanceWindowExecutionTaskInvocation` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetMaintenanceWindowExecutionTaskInvocationRequest {
     /// The ID of the maintenance window execution for which the task is a part.
     ///
@@ -49,7 +50,8 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationRequest {
 }
 
 /// The output of the `GetMaintenanceWindowExecutionTaskInvocation` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     /// The maintenance window execution ID.
     ///

@@ -49,7 +49,8 @@ impl Operation for GetMaintenanceWindowTask {
 }
 
 /// The input of the `GetMaintenanceWindowTask` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetMaintenanceWindowTaskRequest {
     /// The maintenance window ID that includes the task to retrieve.
     ///
@@ -64,7 +65,8 @@ pub struct GetMaintenanceWindowTaskRequest {
 }
 
 /// The output of the `GetMaintenanceWindowTask` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetMaintenanceWindowTaskResult {
     /// The retrieved maintenance window ID.
     ///

@@ -42,7 +42,8 @@ impl Operation for GetOpsItem {
 }
 
 /// The input of the `GetOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetOpsItemRequest {
     /// The ID of the OpsItem that you want to get.
     ///
@@ -57,7 +58,8 @@ pub struct GetOpsItemRequest {
 }
 
 /// The output of the `GetOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetOpsItemResponse {
     /// The OpsItem.
     #[serde(rename = "OpsItem", default, skip_serializing_if = "Option::is_none")]

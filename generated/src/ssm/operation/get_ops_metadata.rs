@@ -30,7 +30,8 @@ impl Operation for GetOpsMetadata {
 }
 
 /// The input of the `GetOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetOpsMetadataRequest {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to view.
     ///
@@ -49,7 +50,8 @@ pub struct GetOpsMetadataRequest {
 }
 
 /// The output of the `GetOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetOpsMetadataResult {
     /// The resource ID of the Application Manager application.
     ///

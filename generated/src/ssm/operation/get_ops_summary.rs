@@ -35,7 +35,8 @@ impl Operation for GetOpsSummary {
 }
 
 /// The input of the `GetOpsSummary` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetOpsSummaryRequest {
     /// Specify the name of a resource data sync to get.
     ///
@@ -73,7 +74,8 @@ pub struct GetOpsSummaryRequest {
 }
 
 /// The output of the `GetOpsSummary` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetOpsSummaryResult {
     /// The list of aggregated details and filtered OpsData.
     #[serde(rename = "Entities", default, skip_serializing_if = "Option::is_none")]

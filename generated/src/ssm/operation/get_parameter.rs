@@ -40,7 +40,8 @@ impl Operation for GetParameter {
 }
 
 /// The input of the `GetParameter` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetParameterRequest {
     /// The name or Amazon Resource Name (ARN) of the parameter that you want to query. For parameters
     /// shared with you from another account, you must use the full ARN.
@@ -60,7 +61,8 @@ pub struct GetParameterRequest {
 }
 
 /// The output of the `GetParameter` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetParameterResult {
     /// Information about a parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]

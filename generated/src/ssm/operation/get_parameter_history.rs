@@ -46,7 +46,8 @@ impl Operation for GetParameterHistory {
 }
 
 /// The input of the `GetParameterHistory` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetParameterHistoryRequest {
     /// The name or Amazon Resource Name (ARN) of the parameter for which you want to review history.
     /// For parameters shared with you from another account, you must use the full ARN.
@@ -70,7 +71,8 @@ pub struct GetParameterHistoryRequest {
 }
 
 /// The output of the `GetParameterHistory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetParameterHistoryResult {
     /// A list of parameters returned by the request.
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]

@@ -38,7 +38,8 @@ impl Operation for GetParameters {
 }
 
 /// The input of the `GetParameters` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetParametersRequest {
     /// The names or Amazon Resource Names (ARNs) of the parameters that you want to query. For
     /// parameters shared with you from another account, you must use the full ARNs.
@@ -60,7 +61,8 @@ pub struct GetParametersRequest {
 }
 
 /// The output of the `GetParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetParametersResult {
     /// A list of details for a parameter.
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]

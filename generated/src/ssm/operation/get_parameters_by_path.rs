@@ -53,7 +53,8 @@ impl Operation for GetParametersByPath {
 }
 
 /// The input of the `GetParametersByPath` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetParametersByPathRequest {
     /// The hierarchy for the parameter. Hierarchies start with a forward slash (/). The hierarchy is
     /// the parameter name except the last part of the parameter. For the API call to succeed, the last
@@ -98,7 +99,8 @@ pub struct GetParametersByPathRequest {
 }
 
 /// The output of the `GetParametersByPath` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetParametersByPathResult {
     /// A list of parameters found in the specified hierarchy.
     #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]

@@ -29,7 +29,8 @@ impl Operation for GetPatchBaseline {
 }
 
 /// The input of the `GetPatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetPatchBaselineRequest {
     /// The ID of the patch baseline to retrieve.
     ///
@@ -43,7 +44,8 @@ pub struct GetPatchBaselineRequest {
 }
 
 /// The output of the `GetPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetPatchBaselineResult {
     /// The ID of the retrieved patch baseline.
     ///

@@ -28,7 +28,8 @@ impl Operation for GetPatchBaselineForPatchGroup {
 }
 
 /// The input of the `GetPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetPatchBaselineForPatchGroupRequest {
     /// The name of the patch group whose patch baseline should be retrieved.
     ///
@@ -45,7 +46,8 @@ pub struct GetPatchBaselineForPatchGroupRequest {
 }
 
 /// The output of the `GetPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetPatchBaselineForPatchGroupResult {
     /// The ID of the patch baseline that should be used for the patch group.
     ///

@@ -31,7 +31,8 @@ impl Operation for GetResourcePolicies {
 }
 
 /// The input of the `GetResourcePolicies` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetResourcePoliciesRequest {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
     ///
@@ -50,7 +51,8 @@ pub struct GetResourcePoliciesRequest {
 }
 
 /// The output of the `GetResourcePolicies` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetResourcePoliciesResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

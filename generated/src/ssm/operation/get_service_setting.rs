@@ -52,7 +52,8 @@ impl Operation for GetServiceSetting {
 }
 
 /// The request body of the GetServiceSetting API operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetServiceSettingRequest {
     /// The ID of the service setting to get. The setting ID can be one of the following.
     ///
@@ -73,7 +74,8 @@ pub struct GetServiceSettingRequest {
 }
 
 /// The query result body of the GetServiceSetting API operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetServiceSettingResult {
     /// The query result of the current service setting.
     #[serde(rename = "ServiceSetting", default, skip_serializing_if = "Option::is_none")]

@@ -74,7 +74,8 @@ impl Operation for LabelParameterVersion {
 }
 
 /// The input of the `LabelParameterVersion` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct LabelParameterVersionRequest {
     /// The parameter name on which you want to attach one or more labels.
     ///
@@ -99,7 +100,8 @@ pub struct LabelParameterVersionRequest {
 }
 
 /// The output of the `LabelParameterVersion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct LabelParameterVersionResult {
     /// The label doesn't meet the requirements. For information about parameter label requirements, see [Working with parameter labels](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.

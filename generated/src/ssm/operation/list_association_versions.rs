@@ -28,7 +28,8 @@ impl Operation for ListAssociationVersions {
 }
 
 /// The input of the `ListAssociationVersions` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListAssociationVersionsRequest {
     /// The association ID for which you want to view all versions.
     ///
@@ -47,7 +48,8 @@ pub struct ListAssociationVersionsRequest {
 }
 
 /// The output of the `ListAssociationVersions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListAssociationVersionsResult {
     /// Information about all versions of the association for the specified association ID.
     ///

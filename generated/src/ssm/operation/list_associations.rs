@@ -32,7 +32,8 @@ impl Operation for ListAssociations {
 }
 
 /// The input of the `ListAssociations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListAssociationsRequest {
     /// One or more filters. Use a filter to return a more specific list of results.
     ///
@@ -59,7 +60,8 @@ pub struct ListAssociationsRequest {
 }
 
 /// The output of the `ListAssociations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListAssociationsResult {
     /// The associations.
     #[serde(rename = "Associations", default, skip_serializing_if = "Option::is_none")]

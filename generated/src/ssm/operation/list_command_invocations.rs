@@ -37,7 +37,8 @@ impl Operation for ListCommandInvocations {
 }
 
 /// The input of the `ListCommandInvocations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListCommandInvocationsRequest {
     /// (Optional) The invocations for a specific command ID.
     ///
@@ -72,7 +73,8 @@ pub struct ListCommandInvocationsRequest {
 }
 
 /// The output of the `ListCommandInvocations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListCommandInvocationsResult {
     /// (Optional) A list of all invocations.
     #[serde(

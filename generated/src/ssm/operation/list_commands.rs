@@ -29,7 +29,8 @@ impl Operation for ListCommands {
 }
 
 /// The input of the `ListCommands` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListCommandsRequest {
     /// (Optional) If provided, lists only the specified command.
     ///
@@ -61,7 +62,8 @@ pub struct ListCommandsRequest {
 }
 
 /// The output of the `ListCommands` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListCommandsResult {
     /// (Optional) The list of commands requested by the user.
     #[serde(rename = "Commands", default, skip_serializing_if = "Option::is_none")]

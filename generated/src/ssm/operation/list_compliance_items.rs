@@ -35,7 +35,8 @@ impl Operation for ListComplianceItems {
 }
 
 /// The input of the `ListComplianceItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListComplianceItemsRequest {
     /// One or more compliance filters. Use a filter to return a more specific list of results.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -64,7 +65,8 @@ pub struct ListComplianceItemsRequest {
 }
 
 /// The output of the `ListComplianceItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListComplianceItemsResult {
     /// A list of compliance information for the specified resource ID.
     #[serde(

@@ -32,7 +32,8 @@ impl Operation for ListComplianceSummaries {
 }
 
 /// The input of the `ListComplianceSummaries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListComplianceSummariesRequest {
     /// One or more compliance or inventory filters. Use a filter to return a more specific list of
     /// results.
@@ -51,7 +52,8 @@ pub struct ListComplianceSummariesRequest {
 }
 
 /// The output of the `ListComplianceSummaries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListComplianceSummariesResult {
     /// A list of compliant and non-compliant summary counts based on compliance types. For example,
     /// this call returns State Manager associations, patches, or custom compliance types according to

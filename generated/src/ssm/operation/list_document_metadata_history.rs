@@ -36,7 +36,8 @@ impl Operation for ListDocumentMetadataHistory {
 }
 
 /// The input of the `ListDocumentMetadataHistory` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListDocumentMetadataHistoryRequest {
     /// The name of the change template.
     ///
@@ -67,7 +68,8 @@ pub struct ListDocumentMetadataHistoryRequest {
 }
 
 /// The output of the `ListDocumentMetadataHistory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListDocumentMetadataHistoryResponse {
     /// The name of the change template.
     ///

@@ -28,7 +28,8 @@ impl Operation for ListDocumentVersions {
 }
 
 /// The input of the `ListDocumentVersions` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListDocumentVersionsRequest {
     /// The name of the document. You can specify an Amazon Resource Name (ARN).
     ///
@@ -47,7 +48,8 @@ pub struct ListDocumentVersionsRequest {
 }
 
 /// The output of the `ListDocumentVersions` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListDocumentVersionsResult {
     /// The document versions.
     ///

@@ -28,7 +28,8 @@ impl Operation for ListDocuments {
 }
 
 /// The input of the `ListDocuments` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListDocumentsRequest {
     /// This data type is deprecated. Instead, use `Filters`.
     ///
@@ -63,7 +64,8 @@ pub struct ListDocumentsRequest {
 }
 
 /// The output of the `ListDocuments` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListDocumentsResult {
     /// The names of the SSM documents.
     #[serde(

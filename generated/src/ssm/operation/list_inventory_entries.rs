@@ -32,7 +32,8 @@ impl Operation for ListInventoryEntries {
 }
 
 /// The input of the `ListInventoryEntries` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListInventoryEntriesRequest {
     /// The managed node ID for which you want inventory information.
     ///
@@ -61,7 +62,8 @@ pub struct ListInventoryEntriesRequest {
 }
 
 /// The output of the `ListInventoryEntries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListInventoryEntriesResult {
     /// The type of inventory item returned by the request.
     ///

@@ -29,7 +29,8 @@ impl Operation for ListNodes {
 }
 
 /// The input of the `ListNodes` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListNodesRequest {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
     ///
@@ -58,7 +59,8 @@ pub struct ListNodesRequest {
 }
 
 /// The output of the `ListNodes` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListNodesResult {
     /// A list of managed nodes that match the specified filter criteria.
     ///

@@ -32,7 +32,8 @@ impl Operation for ListNodesSummary {
 }
 
 /// The input of the `ListNodesSummary` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListNodesSummaryRequest {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
     ///
@@ -70,7 +71,8 @@ pub struct ListNodesSummaryRequest {
 }
 
 /// The output of the `ListNodesSummary` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListNodesSummaryResult {
     /// A collection of objects reporting information about your managed nodes, such as the count of
     /// nodes by operating system.

@@ -35,7 +35,8 @@ impl Operation for ListOpsItemEvents {
 }
 
 /// The input of the `ListOpsItemEvents` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListOpsItemEventsRequest {
     /// One or more OpsItem filters. Use a filter to return a more specific list of results.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -52,7 +53,8 @@ pub struct ListOpsItemEventsRequest {
 }
 
 /// The output of the `ListOpsItemEvents` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListOpsItemEventsResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -30,7 +30,8 @@ impl Operation for ListOpsItemRelatedItems {
 }
 
 /// The input of the `ListOpsItemRelatedItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListOpsItemRelatedItemsRequest {
     /// The ID of the OpsItem for which you want to list all related-item resources.
     ///
@@ -52,7 +53,8 @@ pub struct ListOpsItemRelatedItemsRequest {
 }
 
 /// The output of the `ListOpsItemRelatedItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListOpsItemRelatedItemsResponse {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -28,7 +28,8 @@ impl Operation for ListOpsMetadata {
 }
 
 /// The input of the `ListOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListOpsMetadataRequest {
     /// One or more filters to limit the number of OpsMetadata objects returned by the call.
     ///
@@ -47,7 +48,8 @@ pub struct ListOpsMetadataRequest {
 }
 
 /// The output of the `ListOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListOpsMetadataResult {
     /// Returns a list of OpsMetadata objects.
     ///

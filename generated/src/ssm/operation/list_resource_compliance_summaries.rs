@@ -32,7 +32,8 @@ impl Operation for ListResourceComplianceSummaries {
 }
 
 /// The input of the `ListResourceComplianceSummaries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListResourceComplianceSummariesRequest {
     /// One or more filters. Use a filter to return a more specific list of results.
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
@@ -49,7 +50,8 @@ pub struct ListResourceComplianceSummariesRequest {
 }
 
 /// The output of the `ListResourceComplianceSummaries` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListResourceComplianceSummariesResult {
     /// A summary count for specified or targeted managed nodes. Summary count includes information
     /// about compliant and non-compliant State Manager associations, patch status, or custom items

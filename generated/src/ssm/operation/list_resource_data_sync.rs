@@ -44,7 +44,8 @@ impl Operation for ListResourceDataSync {
 }
 
 /// The input of the `ListResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListResourceDataSyncRequest {
     /// View a list of resource data syncs according to the sync type. Specify `SyncToDestination` to
     /// view resource data syncs that synchronize data to an Amazon S3 bucket. Specify `SyncFromSource`
@@ -65,7 +66,8 @@ pub struct ListResourceDataSyncRequest {
 }
 
 /// The output of the `ListResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListResourceDataSyncResult {
     /// A list of your current resource data sync configurations and their statuses.
     #[serde(

@@ -32,7 +32,8 @@ impl Operation for ListTagsForResource {
 }
 
 /// The input of the `ListTagsForResource` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListTagsForResourceRequest {
     /// Returns a list of tags for a specific resource type.
     #[serde(rename = "ResourceType")]
@@ -43,7 +44,8 @@ pub struct ListTagsForResourceRequest {
 }
 
 /// The output of the `ListTagsForResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListTagsForResourceResult {
     /// A list of tags.
     ///

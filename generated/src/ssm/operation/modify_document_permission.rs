@@ -37,7 +37,8 @@ impl Operation for ModifyDocumentPermission {
 }
 
 /// The input of the `ModifyDocumentPermission` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ModifyDocumentPermissionRequest {
     /// The name of the document that you want to share.
     ///
@@ -84,7 +85,8 @@ pub struct ModifyDocumentPermissionRequest {
 }
 
 /// The output of the `ModifyDocumentPermission` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ModifyDocumentPermissionResponse {}
 
 /// The errors `ModifyDocumentPermission` can return.

@@ -94,7 +94,8 @@ impl Operation for PutComplianceItems {
 }
 
 /// The input of the `PutComplianceItems` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutComplianceItemsRequest {
     /// Specify an ID for this resource. For a managed node, this is the node ID.
     ///
@@ -149,7 +150,8 @@ pub struct PutComplianceItemsRequest {
 }
 
 /// The output of the `PutComplianceItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutComplianceItemsResult {}
 
 /// The errors `PutComplianceItems` can return.

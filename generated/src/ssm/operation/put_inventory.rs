@@ -35,7 +35,8 @@ impl Operation for PutInventory {
 }
 
 /// The input of the `PutInventory` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutInventoryRequest {
     /// An managed node ID where you want to add or update inventory items.
     ///
@@ -50,7 +51,8 @@ pub struct PutInventoryRequest {
 }
 
 /// The output of the `PutInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutInventoryResult {
     /// Information about the request.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]

@@ -33,7 +33,8 @@ impl Operation for PutParameter {
 }
 
 /// The input of the `PutParameter` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutParameterRequest {
     /// The fully qualified name of the parameter that you want to create or update.
     ///
@@ -257,7 +258,8 @@ impl fmt::Debug for PutParameterRequest {
 }
 
 /// The output of the `PutParameter` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutParameterResult {
     /// The new version number of a parameter. If you edit a parameter value, Parameter Store
     /// automatically creates a new version and assigns this new version a unique ID. You can reference

@@ -84,7 +84,8 @@ impl Operation for PutResourcePolicy {
 }
 
 /// The input of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutResourcePolicyRequest {
     /// Amazon Resource Name (ARN) of the resource to which you want to attach a policy.
     ///
@@ -106,7 +107,8 @@ pub struct PutResourcePolicyRequest {
 }
 
 /// The output of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutResourcePolicyResponse {
     /// The policy ID. To update a policy, you must specify `PolicyId` and `PolicyHash`.
     #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]

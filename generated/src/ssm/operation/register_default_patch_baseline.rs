@@ -35,7 +35,8 @@ impl Operation for RegisterDefaultPatchBaseline {
 }
 
 /// The input of the `RegisterDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RegisterDefaultPatchBaselineRequest {
     /// The ID of the patch baseline that should be the default patch baseline.
     ///
@@ -45,7 +46,8 @@ pub struct RegisterDefaultPatchBaselineRequest {
 }
 
 /// The output of the `RegisterDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RegisterDefaultPatchBaselineResult {
     /// The ID of the default patch baseline.
     ///

@@ -31,7 +31,8 @@ impl Operation for RegisterPatchBaselineForPatchGroup {
 }
 
 /// The input of the `RegisterPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RegisterPatchBaselineForPatchGroupRequest {
     /// The ID of the patch baseline to register with the patch group.
     ///
@@ -46,7 +47,8 @@ pub struct RegisterPatchBaselineForPatchGroupRequest {
 }
 
 /// The output of the `RegisterPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RegisterPatchBaselineForPatchGroupResult {
     /// The ID of the patch baseline the patch group was registered with.
     ///

@@ -32,7 +32,8 @@ impl Operation for RegisterTargetWithMaintenanceWindow {
 }
 
 /// The input of the `RegisterTargetWithMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RegisterTargetWithMaintenanceWindowRequest {
     /// The ID of the maintenance window the target should be registered with.
     ///
@@ -124,7 +125,8 @@ impl fmt::Debug for RegisterTargetWithMaintenanceWindowRequest {
 }
 
 /// The output of the `RegisterTargetWithMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RegisterTargetWithMaintenanceWindowResult {
     /// The ID of the target definition in this maintenance window.
     ///

@@ -37,7 +37,8 @@ impl Operation for RegisterTaskWithMaintenanceWindow {
 }
 
 /// The input of the `RegisterTaskWithMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// The ID of the maintenance window the task should be added to.
     ///
@@ -209,7 +210,8 @@ impl fmt::Debug for RegisterTaskWithMaintenanceWindowRequest {
 }
 
 /// The output of the `RegisterTaskWithMaintenanceWindow` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RegisterTaskWithMaintenanceWindowResult {
     /// The ID of the task in the maintenance window.
     ///

@@ -30,7 +30,8 @@ impl Operation for RemoveTagsFromResource {
 }
 
 /// The input of the `RemoveTagsFromResource` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RemoveTagsFromResourceRequest {
     /// The type of resource from which you want to remove a tag.
     ///
@@ -68,7 +69,8 @@ pub struct RemoveTagsFromResourceRequest {
 }
 
 /// The output of the `RemoveTagsFromResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RemoveTagsFromResourceResult {}
 
 /// The errors `RemoveTagsFromResource` can return.

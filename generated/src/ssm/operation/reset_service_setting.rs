@@ -56,7 +56,8 @@ impl Operation for ResetServiceSetting {
 }
 
 /// The request body of the ResetServiceSetting API operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ResetServiceSettingRequest {
     /// The Amazon Resource Name (ARN) of the service setting to reset. The setting ID can be one of the
     /// following.
@@ -78,7 +79,8 @@ pub struct ResetServiceSettingRequest {
 }
 
 /// The result body of the ResetServiceSetting API operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResetServiceSettingResult {
     /// The current, effective service setting after calling the ResetServiceSetting API operation.
     #[serde(rename = "ServiceSetting", default, skip_serializing_if = "Option::is_none")]

@@ -33,7 +33,8 @@ impl Operation for ResumeSession {
 }
 
 /// The input of the `ResumeSession` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ResumeSessionRequest {
     /// The ID of the disconnected session to resume.
     ///
@@ -43,7 +44,8 @@ pub struct ResumeSessionRequest {
 }
 
 /// The output of the `ResumeSession` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResumeSessionResponse {
     /// The ID of the session.
     ///

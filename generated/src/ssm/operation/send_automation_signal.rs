@@ -34,7 +34,8 @@ impl Operation for SendAutomationSignal {
 }
 
 /// The input of the `SendAutomationSignal` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SendAutomationSignalRequest {
     /// The unique identifier for an existing Automation execution that you want to send the signal to.
     ///
@@ -67,7 +68,8 @@ pub struct SendAutomationSignalRequest {
 }
 
 /// The output of the `SendAutomationSignal` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendAutomationSignalResult {}
 
 /// The errors `SendAutomationSignal` can return.

@@ -34,7 +34,8 @@ impl Operation for SendCommand {
 }
 
 /// The input of the `SendCommand` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SendCommandRequest {
     /// The IDs of the managed nodes where the command should run. Specifying managed node IDs is most
     /// useful when you are targeting a limited number of managed nodes, though you can specify up to 50
@@ -226,7 +227,8 @@ impl fmt::Debug for SendCommandRequest {
 }
 
 /// The output of the `SendCommand` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendCommandResult {
     /// The request as it was received by Systems Manager. Also provides the command ID which can be
     /// used future references to this request.

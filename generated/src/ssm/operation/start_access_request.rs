@@ -31,7 +31,8 @@ impl Operation for StartAccessRequest {
 }
 
 /// The input of the `StartAccessRequest` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StartAccessRequestRequest {
     /// A brief description explaining why you are requesting access to the node.
     ///
@@ -51,7 +52,8 @@ pub struct StartAccessRequestRequest {
 }
 
 /// The output of the `StartAccessRequest` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartAccessRequestResponse {
     /// The ID of the access request.
     ///

@@ -29,7 +29,8 @@ impl Operation for StartAssociationsOnce {
 }
 
 /// The input of the `StartAssociationsOnce` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StartAssociationsOnceRequest {
     /// The association IDs that you want to run immediately and only one time.
     ///
@@ -39,7 +40,8 @@ pub struct StartAssociationsOnceRequest {
 }
 
 /// The output of the `StartAssociationsOnce` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartAssociationsOnceResult {}
 
 /// The errors `StartAssociationsOnce` can return.

@@ -33,7 +33,8 @@ impl Operation for StartAutomationExecution {
 }
 
 /// The input of the `StartAutomationExecution` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StartAutomationExecutionRequest {
     /// The name of the SSM document to run. This can be a public document or a custom document. To run
     /// a shared document belonging to another account, specify the document ARN. For more information
@@ -168,7 +169,8 @@ pub struct StartAutomationExecutionRequest {
 }
 
 /// The output of the `StartAutomationExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartAutomationExecutionResult {
     /// The unique ID of a newly scheduled automation execution.
     ///

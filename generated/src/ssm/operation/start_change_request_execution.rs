@@ -43,7 +43,8 @@ impl Operation for StartChangeRequestExecution {
 }
 
 /// The input of the `StartChangeRequestExecution` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StartChangeRequestExecutionRequest {
     /// The date and time specified in the change request to run the Automation runbooks.
     ///
@@ -141,7 +142,8 @@ pub struct StartChangeRequestExecutionRequest {
 }
 
 /// The output of the `StartChangeRequestExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartChangeRequestExecutionResult {
     /// The unique ID of a runbook workflow operation. (A runbook workflow is a type of Automation operation.)
     ///

@@ -46,7 +46,8 @@ impl Operation for StartSession {
 }
 
 /// The input of the `StartSession` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StartSessionRequest {
     /// The managed node to connect to for the session.
     ///
@@ -79,7 +80,8 @@ pub struct StartSessionRequest {
 }
 
 /// The output of the `StartSession` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartSessionResponse {
     /// The ID of the session.
     ///

@@ -31,7 +31,8 @@ impl Operation for StopAutomationExecution {
 }
 
 /// The input of the `StopAutomationExecution` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StopAutomationExecutionRequest {
     /// The execution ID of the Automation to stop.
     ///
@@ -45,7 +46,8 @@ pub struct StopAutomationExecutionRequest {
 }
 
 /// The output of the `StopAutomationExecution` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StopAutomationExecutionResult {}
 
 /// The errors `StopAutomationExecution` can return.

@@ -27,7 +27,8 @@ impl Operation for TerminateSession {
 }
 
 /// The input of the `TerminateSession` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TerminateSessionRequest {
     /// The ID of the session to terminate.
     ///
@@ -37,7 +38,8 @@ pub struct TerminateSessionRequest {
 }
 
 /// The output of the `TerminateSession` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TerminateSessionResponse {
     /// The ID of the session that has been terminated.
     ///

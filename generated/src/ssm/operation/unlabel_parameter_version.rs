@@ -37,7 +37,8 @@ impl Operation for UnlabelParameterVersion {
 }
 
 /// The input of the `UnlabelParameterVersion` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UnlabelParameterVersionRequest {
     /// The name of the parameter from which you want to delete one or more labels.
     ///
@@ -58,7 +59,8 @@ pub struct UnlabelParameterVersionRequest {
 }
 
 /// The output of the `UnlabelParameterVersion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnlabelParameterVersionResult {
     /// A list of all labels deleted from the parameter.
     ///

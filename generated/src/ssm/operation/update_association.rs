@@ -63,7 +63,8 @@ impl Operation for UpdateAssociation {
 }
 
 /// The input of the `UpdateAssociation` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateAssociationRequest {
     /// The ID of the association you want to update.
     ///
@@ -346,7 +347,8 @@ impl fmt::Debug for UpdateAssociationRequest {
 }
 
 /// The output of the `UpdateAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateAssociationResult {
     /// The description of the association that was updated.
     #[serde(

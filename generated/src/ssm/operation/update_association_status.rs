@@ -41,7 +41,8 @@ impl Operation for UpdateAssociationStatus {
 }
 
 /// The input of the `UpdateAssociationStatus` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateAssociationStatusRequest {
     /// The name of the SSM document.
     ///
@@ -59,7 +60,8 @@ pub struct UpdateAssociationStatusRequest {
 }
 
 /// The output of the `UpdateAssociationStatus` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateAssociationStatusResult {
     /// Information about the association.
     #[serde(

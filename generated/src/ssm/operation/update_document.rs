@@ -31,7 +31,8 @@ impl Operation for UpdateDocument {
 }
 
 /// The input of the `UpdateDocument` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateDocumentRequest {
     /// A valid JSON or YAML string.
     ///
@@ -87,7 +88,8 @@ pub struct UpdateDocumentRequest {
 }
 
 /// The output of the `UpdateDocument` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateDocumentResult {
     /// A description of the document that was updated.
     #[serde(

@@ -37,7 +37,8 @@ impl Operation for UpdateDocumentDefaultVersion {
 }
 
 /// The input of the `UpdateDocumentDefaultVersion` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateDocumentDefaultVersionRequest {
     /// The name of a custom document that you want to set as the default version.
     ///
@@ -52,7 +53,8 @@ pub struct UpdateDocumentDefaultVersionRequest {
 }
 
 /// The output of the `UpdateDocumentDefaultVersion` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateDocumentDefaultVersionResult {
     /// The description of a custom document that you want to set as the default version.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]

@@ -39,7 +39,8 @@ impl Operation for UpdateDocumentMetadata {
 }
 
 /// The input of the `UpdateDocumentMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateDocumentMetadataRequest {
     /// The name of the change template for which a version's metadata is to be updated.
     ///
@@ -61,7 +62,8 @@ pub struct UpdateDocumentMetadataRequest {
 }
 
 /// The output of the `UpdateDocumentMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateDocumentMetadataResponse {}
 
 /// The errors `UpdateDocumentMetadata` can return.

@@ -39,7 +39,8 @@ impl Operation for UpdateMaintenanceWindow {
 }
 
 /// The input of the `UpdateMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateMaintenanceWindowRequest {
     /// The ID of the maintenance window to update.
     ///
@@ -146,7 +147,8 @@ impl fmt::Debug for UpdateMaintenanceWindowRequest {
 }
 
 /// The output of the `UpdateMaintenanceWindow` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowResult {
     /// The ID of the created maintenance window.
     ///

@@ -48,7 +48,8 @@ impl Operation for UpdateMaintenanceWindowTarget {
 }
 
 /// The input of the `UpdateMaintenanceWindowTarget` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateMaintenanceWindowTargetRequest {
     /// The maintenance window ID with which to modify the target.
     ///
@@ -107,7 +108,8 @@ impl fmt::Debug for UpdateMaintenanceWindowTargetRequest {
 }
 
 /// The output of the `UpdateMaintenanceWindowTarget` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTargetResult {
     /// The maintenance window ID specified in the update request.
     ///

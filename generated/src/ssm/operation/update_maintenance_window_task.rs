@@ -83,7 +83,8 @@ impl Operation for UpdateMaintenanceWindowTask {
 }
 
 /// The input of the `UpdateMaintenanceWindowTask` operation.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateMaintenanceWindowTaskRequest {
     /// The maintenance window ID that contains the task to modify.
     ///
@@ -262,7 +263,8 @@ impl fmt::Debug for UpdateMaintenanceWindowTaskRequest {
 }
 
 /// The output of the `UpdateMaintenanceWindowTask` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTaskResult {
     /// The ID of the maintenance window that was updated.
     ///

@@ -31,7 +31,8 @@ impl Operation for UpdateManagedInstanceRole {
 }
 
 /// The input of the `UpdateManagedInstanceRole` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateManagedInstanceRoleRequest {
     /// The ID of the managed node where you want to update the role.
     ///
@@ -51,7 +52,8 @@ pub struct UpdateManagedInstanceRoleRequest {
 }
 
 /// The output of the `UpdateManagedInstanceRole` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateManagedInstanceRoleResult {}
 
 /// The errors `UpdateManagedInstanceRole` can return.

@@ -47,7 +47,8 @@ impl Operation for UpdateOpsItem {
 }
 
 /// The input of the `UpdateOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateOpsItemRequest {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
     ///
@@ -159,7 +160,8 @@ pub struct UpdateOpsItemRequest {
 }
 
 /// The output of the `UpdateOpsItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateOpsItemResponse {}
 
 /// The errors `UpdateOpsItem` can return.

@@ -33,7 +33,8 @@ impl Operation for UpdateOpsMetadata {
 }
 
 /// The input of the `UpdateOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateOpsMetadataRequest {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object to update.
     ///
@@ -57,7 +58,8 @@ pub struct UpdateOpsMetadataRequest {
 }
 
 /// The output of the `UpdateOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateOpsMetadataResult {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object that was updated.
     ///

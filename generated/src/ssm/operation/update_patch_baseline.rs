@@ -37,7 +37,8 @@ impl Operation for UpdatePatchBaseline {
 }
 
 /// The input of the `UpdatePatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdatePatchBaselineRequest {
     /// The ID of the patch baseline to update.
     ///
@@ -163,7 +164,8 @@ pub struct UpdatePatchBaselineRequest {
 }
 
 /// The output of the `UpdatePatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdatePatchBaselineResult {
     /// The ID of the deleted patch baseline.
     ///

@@ -43,7 +43,8 @@ impl Operation for UpdateResourceDataSync {
 }
 
 /// The input of the `UpdateResourceDataSync` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateResourceDataSyncRequest {
     /// The name of the resource data sync you want to update.
     ///
@@ -61,7 +62,8 @@ pub struct UpdateResourceDataSyncRequest {
 }
 
 /// The output of the `UpdateResourceDataSync` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateResourceDataSyncResult {}
 
 /// The errors `UpdateResourceDataSync` can return.

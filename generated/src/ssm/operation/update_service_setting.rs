@@ -53,7 +53,8 @@ impl Operation for UpdateServiceSetting {
 }
 
 /// The request body of the UpdateServiceSetting API operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateServiceSettingRequest {
     /// The Amazon Resource Name (ARN) of the service setting to update. For example, `arn:aws:ssm:us-east-1:111122223333:servicesetting/ssm/parameter-store/high-throughput-enabled`.
     /// The setting ID can be one of the following.
@@ -96,7 +97,8 @@ pub struct UpdateServiceSettingRequest {
 }
 
 /// The result body of the UpdateServiceSetting API operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateServiceSettingResult {}
 
 /// The errors `UpdateServiceSetting` can return.

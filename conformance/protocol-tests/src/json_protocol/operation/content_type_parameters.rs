@@ -28,14 +28,16 @@ impl Operation for ContentTypeParameters {
 }
 
 /// The input of the `ContentTypeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ContentTypeParametersInput {
     #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<i32>,
 }
 
 /// The output of the `ContentTypeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContentTypeParametersOutput {}
 
 /// The errors `ContentTypeParameters` can return.

@@ -5,7 +5,7 @@ use crate::json_protocol::validation::DATETIME_OFFSETS_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `DatetimeOffsets` operation.
@@ -22,7 +22,8 @@ impl Operation for DatetimeOffsets {
 }
 
 /// The output of the `DatetimeOffsets` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DatetimeOffsetsOutput {
     /// Written as RFC 3339 text.
     #[serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")]

@@ -5,7 +5,7 @@ use crate::json_protocol::validation::HOST_LABEL_INPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `EndpointWithHostLabelOperation` operation.
@@ -22,7 +22,8 @@ impl Operation for EndpointWithHostLabelOperation {
 }
 
 /// The input of the `EndpointWithHostLabelOperation` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct HostLabelInput {
     #[serde(rename = "label")]
     pub label: String,

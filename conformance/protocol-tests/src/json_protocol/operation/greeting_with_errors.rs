@@ -11,7 +11,7 @@ use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// This operation has three possible return values: 1. A successful response in the form of
@@ -31,7 +31,8 @@ impl Operation for GreetingWithErrors {
 }
 
 /// The output of the `GreetingWithErrors` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GreetingWithErrorsOutput {
     #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,

@@ -5,7 +5,7 @@ use crate::json_protocol::validation::PUT_WITH_CONTENT_ENCODING_INPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `PutWithContentEncoding` operation.
@@ -22,7 +22,8 @@ impl Operation for PutWithContentEncoding {
 }
 
 /// The input of the `PutWithContentEncoding` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutWithContentEncodingInput {
     #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
     pub encoding: Option<String>,

@@ -28,7 +28,8 @@ impl Operation for Predict {
 }
 
 /// The input of the `Predict` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PredictInput {
     /// Length: 1 to 64. Pattern: `^[a-zA-Z0-9_.-]+$`.
     #[serde(rename = "MLModelId")]
@@ -40,7 +41,8 @@ pub struct PredictInput {
 }
 
 /// The output of the `Predict` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PredictOutput {
     #[serde(rename = "Prediction", default, skip_serializing_if = "Option::is_none")]
     pub prediction: Option<Prediction>,

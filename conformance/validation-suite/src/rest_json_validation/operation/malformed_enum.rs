@@ -7,7 +7,7 @@ use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,7 +25,8 @@ impl Operation for MalformedEnum {
 }
 
 /// The input of the `MalformedEnum` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MalformedEnumInput {
     #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
     pub string: Option<EnumString>,

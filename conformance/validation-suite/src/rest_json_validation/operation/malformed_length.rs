@@ -6,7 +6,7 @@ use crate::rest_json_validation::validation::MALFORMED_LENGTH_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Blob, Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -24,7 +24,8 @@ impl Operation for MalformedLength {
 }
 
 /// The input of the `MalformedLength` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MalformedLengthInput {
     /// Length in bytes: 2 to 8.
     #[serde(rename = "blob", default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@ use crate::rest_json_validation::validation::MALFORMED_RANGE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedRange` operation.
@@ -23,7 +23,8 @@ impl Operation for MalformedRange {
 }
 
 /// The input of the `MalformedRange` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MalformedRangeInput {
     /// Range: 2 to 8.
     #[serde(rename = "byte", default, skip_serializing_if = "Option::is_none")]

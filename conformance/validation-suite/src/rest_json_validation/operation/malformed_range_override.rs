@@ -6,7 +6,7 @@ use crate::rest_json_validation::validation::MALFORMED_RANGE_OVERRIDE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedRangeOverride` operation.
@@ -23,7 +23,8 @@ impl Operation for MalformedRangeOverride {
 }
 
 /// The input of the `MalformedRangeOverride` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MalformedRangeOverrideInput {
     /// Range: 4 to 6.
     #[serde(rename = "byte", default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,7 @@ use crate::rest_json_validation::validation::MALFORMED_REQUIRED_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedRequired` operation.
@@ -23,7 +23,8 @@ impl Operation for MalformedRequired {
 }
 
 /// The input of the `MalformedRequired` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MalformedRequiredInput {
     #[serde(rename = "string")]
     pub string: String,

@@ -11,7 +11,7 @@ use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{
     Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError,
 };
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedUniqueItems` operation.
@@ -28,7 +28,8 @@ impl Operation for MalformedUniqueItems {
 }
 
 /// The input of the `MalformedUniqueItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct MalformedUniqueItemsInput {
     /// Items are unique.
     #[serde(rename = "blobList", default, skip_serializing_if = "Option::is_none")]

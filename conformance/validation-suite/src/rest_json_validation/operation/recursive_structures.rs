@@ -7,7 +7,7 @@ use crate::rest_json_validation::validation::RECURSIVE_STRUCTURES_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `RecursiveStructures` operation.
@@ -24,7 +24,8 @@ impl Operation for RecursiveStructures {
 }
 
 /// The input of the `RecursiveStructures` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RecursiveStructuresInput {
     #[serde(rename = "union", default, skip_serializing_if = "Option::is_none")]
     pub union: Option<RecursiveUnionOne>,

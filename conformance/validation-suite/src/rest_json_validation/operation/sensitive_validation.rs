@@ -6,7 +6,7 @@ use crate::rest_json_validation::validation::SENSITIVE_VALIDATION_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Redacted, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// The `SensitiveValidation` operation.
@@ -23,7 +23,8 @@ impl Operation for SensitiveValidation {
 }
 
 /// The input of the `SensitiveValidation` operation.
-#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SensitiveValidationInput {
     /// Pattern: `^[a-m]+$`. Sensitive: `Debug` never prints it.
     #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]

@@ -51,7 +51,8 @@ impl Operation for BatchExecuteStatement {
 }
 
 /// The input of the `BatchExecuteStatement` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BatchExecuteStatementInput {
     /// The list of PartiQL statements representing the batch to run.
     ///
@@ -78,7 +79,8 @@ pub struct BatchExecuteStatementInput {
 }
 
 /// The output of the `BatchExecuteStatement` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchExecuteStatementOutput {
     /// The response to each PartiQL statement in the batch. The values of the list are ordered
     /// according to the ordering of the request statements.

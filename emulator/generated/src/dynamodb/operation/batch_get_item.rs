@@ -121,7 +121,8 @@ impl Operation for BatchGetItem {
 }
 
 /// Represents the input of a `BatchGetItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BatchGetItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a map that describes one or
     /// more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem`
@@ -198,7 +199,8 @@ pub struct BatchGetItemInput {
 }
 
 /// Represents the output of a `BatchGetItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchGetItemOutput {
     /// A map of table name or table ARN to a list of items. Each object in `Responses` consists of a
     /// table name or ARN, along with a map of attribute data consisting of the data type and attribute

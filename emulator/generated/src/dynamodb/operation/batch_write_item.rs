@@ -160,7 +160,8 @@ impl Operation for BatchWriteItem {
 }
 
 /// Represents the input of a `BatchWriteItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BatchWriteItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a list of operations to be
     /// performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
@@ -216,7 +217,8 @@ pub struct BatchWriteItemInput {
 }
 
 /// Represents the output of a `BatchWriteItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct BatchWriteItemOutput {
     /// A map of tables and requests against those tables that were not processed. The `UnprocessedItems`
     /// value is in the same form as `RequestItems`, so you can provide this value directly to a

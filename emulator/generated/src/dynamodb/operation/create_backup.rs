@@ -78,7 +78,8 @@ impl Operation for CreateBackup {
 }
 
 /// The input of the `CreateBackup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateBackupInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
@@ -94,7 +95,8 @@ pub struct CreateBackupInput {
 }
 
 /// The output of the `CreateBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
     #[serde(rename = "BackupDetails", default, skip_serializing_if = "Option::is_none")]

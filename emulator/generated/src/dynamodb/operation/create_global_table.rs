@@ -103,7 +103,8 @@ impl Operation for CreateGlobalTable {
 }
 
 /// The input of the `CreateGlobalTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateGlobalTableInput {
     /// The global table name.
     ///
@@ -116,7 +117,8 @@ pub struct CreateGlobalTableInput {
 }
 
 /// The output of the `CreateGlobalTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateGlobalTableOutput {
     /// Contains the details of the global table.
     #[serde(

@@ -61,7 +61,8 @@ impl Operation for CreateTable {
 }
 
 /// Represents the input of a `CreateTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes.
     #[serde(rename = "AttributeDefinitions")]
@@ -251,7 +252,8 @@ pub struct CreateTableInput {
 }
 
 /// Represents the output of a `CreateTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateTableOutput {
     /// Represents the properties of the table.
     #[serde(

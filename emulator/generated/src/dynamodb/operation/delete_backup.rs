@@ -33,7 +33,8 @@ impl Operation for DeleteBackup {
 }
 
 /// The input of the `DeleteBackup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteBackupInput {
     /// The ARN associated with the backup.
     ///
@@ -43,7 +44,8 @@ pub struct DeleteBackupInput {
 }
 
 /// The output of the `DeleteBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
     #[serde(

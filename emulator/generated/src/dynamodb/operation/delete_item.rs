@@ -56,7 +56,8 @@ impl Operation for DeleteItem {
 }
 
 /// Represents the input of a `DeleteItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteItemInput {
     /// The name of the table from which to delete the item. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
@@ -223,7 +224,8 @@ pub struct DeleteItemInput {
 }
 
 /// Represents the output of a `DeleteItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteItemOutput {
     /// A map of attribute names to `AttributeValue` objects, representing the item as it appeared
     /// before the `DeleteItem` operation. This map appears in the response only if `ReturnValues` was

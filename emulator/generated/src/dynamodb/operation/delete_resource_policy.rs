@@ -56,7 +56,8 @@ impl Operation for DeleteResourcePolicy {
 }
 
 /// The input of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed.
     /// The resources you can specify include tables and streams. If you remove the policy of a table,
@@ -80,7 +81,8 @@ pub struct DeleteResourcePolicyInput {
 }
 
 /// The output of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs,
     /// make sure to always use string comparison logic.

@@ -65,7 +65,8 @@ impl Operation for DeleteTable {
 }
 
 /// Represents the input of a `DeleteTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteTableInput {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
@@ -76,7 +77,8 @@ pub struct DeleteTableInput {
 }
 
 /// Represents the output of a `DeleteTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteTableOutput {
     /// Represents the properties of a table.
     #[serde(

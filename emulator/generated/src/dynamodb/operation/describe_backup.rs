@@ -32,7 +32,8 @@ impl Operation for DescribeBackup {
 }
 
 /// The input of the `DescribeBackup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeBackupInput {
     /// The Amazon Resource Name (ARN) associated with the backup.
     ///
@@ -42,7 +43,8 @@ pub struct DescribeBackupInput {
 }
 
 /// The output of the `DescribeBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
     #[serde(

@@ -52,7 +52,8 @@ impl Operation for DescribeContinuousBackups {
 }
 
 /// The input of the `DescribeContinuousBackups` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeContinuousBackupsInput {
     /// Name of the table for which the customer wants to check the continuous backups and point in time
     /// recovery settings.
@@ -65,7 +66,8 @@ pub struct DescribeContinuousBackupsInput {
 }
 
 /// The output of the `DescribeContinuousBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
     #[serde(

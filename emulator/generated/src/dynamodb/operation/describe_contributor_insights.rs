@@ -28,7 +28,8 @@ impl Operation for DescribeContributorInsights {
 }
 
 /// The input of the `DescribeContributorInsights` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeContributorInsightsInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
@@ -44,7 +45,8 @@ pub struct DescribeContributorInsightsInput {
 }
 
 /// The output of the `DescribeContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeContributorInsightsOutput {
     /// The name of the table being described.
     ///

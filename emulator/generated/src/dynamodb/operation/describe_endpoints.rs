@@ -29,11 +29,13 @@ impl Operation for DescribeEndpoints {
 }
 
 /// The input of the `DescribeEndpoints` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeEndpointsRequest {}
 
 /// The output of the `DescribeEndpoints` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeEndpointsResponse {
     /// List of endpoints.
     #[serde(rename = "Endpoints")]

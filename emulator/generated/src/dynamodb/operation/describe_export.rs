@@ -28,7 +28,8 @@ impl Operation for DescribeExport {
 }
 
 /// The input of the `DescribeExport` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeExportInput {
     /// The Amazon Resource Name (ARN) associated with the export.
     ///
@@ -38,7 +39,8 @@ pub struct DescribeExportInput {
 }
 
 /// The output of the `DescribeExport` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
     #[serde(

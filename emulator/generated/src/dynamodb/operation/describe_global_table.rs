@@ -48,7 +48,8 @@ impl Operation for DescribeGlobalTable {
 }
 
 /// The input of the `DescribeGlobalTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeGlobalTableInput {
     /// The name of the global table.
     ///
@@ -58,7 +59,8 @@ pub struct DescribeGlobalTableInput {
 }
 
 /// The output of the `DescribeGlobalTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeGlobalTableOutput {
     /// Contains the details of the global table.
     #[serde(

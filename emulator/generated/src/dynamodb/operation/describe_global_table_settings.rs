@@ -48,7 +48,8 @@ impl Operation for DescribeGlobalTableSettings {
 }
 
 /// The input of the `DescribeGlobalTableSettings` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeGlobalTableSettingsInput {
     /// The name of the global table to describe.
     ///
@@ -58,7 +59,8 @@ pub struct DescribeGlobalTableSettingsInput {
 }
 
 /// The output of the `DescribeGlobalTableSettings` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeGlobalTableSettingsOutput {
     /// The name of the global table.
     ///

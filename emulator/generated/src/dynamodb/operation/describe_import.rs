@@ -26,7 +26,8 @@ impl Operation for DescribeImport {
 }
 
 /// The input of the `DescribeImport` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeImportInput {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
     ///
@@ -36,7 +37,8 @@ pub struct DescribeImportInput {
 }
 
 /// The output of the `DescribeImport` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeImportOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The
     /// import parameters include import status, how many items were processed, and how many errors were

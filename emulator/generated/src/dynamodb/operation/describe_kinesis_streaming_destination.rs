@@ -31,7 +31,8 @@ impl Operation for DescribeKinesisStreamingDestination {
 }
 
 /// The input of the `DescribeKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of
     /// the table in this parameter.
@@ -42,7 +43,8 @@ pub struct DescribeKinesisStreamingDestinationInput {
 }
 
 /// The output of the `DescribeKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeKinesisStreamingDestinationOutput {
     /// The name of the table being described.
     ///

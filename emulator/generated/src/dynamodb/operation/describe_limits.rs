@@ -111,11 +111,13 @@ impl Operation for DescribeLimits {
 }
 
 /// Represents the input of a `DescribeLimits` operation. Has no content.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeLimitsInput {}
 
 /// Represents the output of a `DescribeLimits` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeLimitsOutput {
     /// The maximum total read capacity units that your account allows you to provision across all of
     /// your tables in this Region.

@@ -44,7 +44,8 @@ impl Operation for DescribeTable {
 }
 
 /// Represents the input of a `DescribeTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeTableInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
@@ -55,7 +56,8 @@ pub struct DescribeTableInput {
 }
 
 /// Represents the output of a `DescribeTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeTableOutput {
     /// The properties of the table.
     #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]

@@ -32,7 +32,8 @@ impl Operation for DescribeTableReplicaAutoScaling {
 }
 
 /// The input of the `DescribeTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
@@ -43,7 +44,8 @@ pub struct DescribeTableReplicaAutoScalingInput {
 }
 
 /// The output of the `DescribeTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// Represents the auto scaling properties of the table.
     #[serde(

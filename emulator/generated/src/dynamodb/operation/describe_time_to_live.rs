@@ -30,7 +30,8 @@ impl Operation for DescribeTimeToLive {
 }
 
 /// The input of the `DescribeTimeToLive` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DescribeTimeToLiveInput {
     /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of
     /// the table in this parameter.
@@ -41,7 +42,8 @@ pub struct DescribeTimeToLiveInput {
 }
 
 /// The output of the `DescribeTimeToLive` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeTimeToLiveOutput {
     /// The description of the Time to Live (TTL) status on the specified table.
     #[serde(

@@ -56,7 +56,8 @@ impl Operation for ExecuteStatement {
 }
 
 /// The input of the `ExecuteStatement` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ExecuteStatementInput {
     /// The PartiQL statement representing the operation to run.
     ///
@@ -122,7 +123,8 @@ pub struct ExecuteStatementInput {
 }
 
 /// The output of the `ExecuteStatement` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExecuteStatementOutput {
     /// If a read operation was used, this property will contain the result of the read operation; a map
     /// of attribute names and their values. For the write operations this value will be empty.

@@ -45,7 +45,8 @@ impl Operation for ExecuteTransaction {
 }
 
 /// The input of the `ExecuteTransaction` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ExecuteTransactionInput {
     /// The list of PartiQL statements representing the transaction to run.
     ///
@@ -73,7 +74,8 @@ pub struct ExecuteTransactionInput {
 }
 
 /// The output of the `ExecuteTransaction` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExecuteTransactionOutput {
     /// The response to a PartiQL transaction.
     ///

@@ -37,7 +37,8 @@ impl Operation for ExportTableToPointInTime {
 }
 
 /// The input of the `ExportTableToPointInTime` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ExportTableToPointInTimeInput {
     /// The Amazon Resource Name (ARN) associated with the table to export.
     ///
@@ -109,7 +110,8 @@ pub struct ExportTableToPointInTimeInput {
 }
 
 /// The output of the `ExportTableToPointInTime` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExportTableToPointInTimeOutput {
     /// Contains a description of the table export.
     #[serde(

@@ -45,7 +45,8 @@ impl Operation for GetItem {
 }
 
 /// Represents the input of a `GetItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetItemInput {
     /// The name of the table containing the requested item. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
@@ -147,7 +148,8 @@ pub struct GetItemInput {
 }
 
 /// Represents the output of a `GetItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetItemOutput {
     /// A map of attribute names to `AttributeValue` objects, as specified by `ProjectionExpression`.
     ///

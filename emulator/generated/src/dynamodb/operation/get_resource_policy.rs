@@ -72,7 +72,8 @@ impl Operation for GetResourcePolicy {
 }
 
 /// The input of the `GetResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The
     /// resources you can specify include tables and streams.
@@ -83,7 +84,8 @@ pub struct GetResourcePolicyInput {
 }
 
 /// The output of the `GetResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetResourcePolicyOutput {
     /// The resource-based policy document attached to the resource, which can be a table or stream, in
     /// JSON format.

@@ -31,7 +31,8 @@ impl Operation for ImportTable {
 }
 
 /// The input of the `ImportTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ImportTableInput {
     /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple
     /// identical calls have the same effect as one single call.
@@ -73,7 +74,8 @@ pub struct ImportTableInput {
 }
 
 /// The output of the `ImportTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ImportTableOutput {
     /// Represents the properties of the table created for the import, and parameters of the import. The
     /// import parameters include import status, how many items were processed, and how many errors were

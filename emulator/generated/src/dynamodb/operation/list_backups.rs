@@ -48,7 +48,8 @@ impl Operation for ListBackups {
 }
 
 /// The input of the `ListBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListBackupsInput {
     /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon
     /// Resource Name (ARN) of the table in this parameter.
@@ -99,7 +100,8 @@ pub struct ListBackupsInput {
 }
 
 /// The output of the `ListBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListBackupsOutput {
     /// List of `BackupSummary` objects.
     #[serde(

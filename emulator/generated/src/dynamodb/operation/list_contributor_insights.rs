@@ -28,7 +28,8 @@ impl Operation for ListContributorInsights {
 }
 
 /// The input of the `ListContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
@@ -47,7 +48,8 @@ pub struct ListContributorInsightsInput {
 }
 
 /// The output of the `ListContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListContributorInsightsOutput {
     /// A list of ContributorInsightsSummary.
     #[serde(

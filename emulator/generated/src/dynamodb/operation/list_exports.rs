@@ -26,7 +26,8 @@ impl Operation for ListExports {
 }
 
 /// The input of the `ListExports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListExportsInput {
     /// The Amazon Resource Name (ARN) associated with the exported table.
     ///
@@ -45,7 +46,8 @@ pub struct ListExportsInput {
 }
 
 /// The output of the `ListExports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListExportsOutput {
     /// A list of `ExportSummary` objects.
     #[serde(

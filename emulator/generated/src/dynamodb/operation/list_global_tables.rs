@@ -44,7 +44,8 @@ impl Operation for ListGlobalTables {
 }
 
 /// The input of the `ListGlobalTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListGlobalTablesInput {
     /// The first global table name that this operation will evaluate.
     ///
@@ -71,7 +72,8 @@ pub struct ListGlobalTablesInput {
 }
 
 /// The output of the `ListGlobalTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListGlobalTablesOutput {
     /// List of global table names.
     #[serde(rename = "GlobalTables", default, skip_serializing_if = "Option::is_none")]

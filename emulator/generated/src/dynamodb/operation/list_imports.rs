@@ -26,7 +26,8 @@ impl Operation for ListImports {
 }
 
 /// The input of the `ListImports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListImportsInput {
     /// The Amazon Resource Name (ARN) associated with the table that was imported to.
     ///
@@ -47,7 +48,8 @@ pub struct ListImportsInput {
 }
 
 /// The output of the `ListImports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListImportsOutput {
     /// A list of `ImportSummary` objects.
     #[serde(

@@ -27,7 +27,8 @@ impl Operation for ListTables {
 }
 
 /// Represents the input of a `ListTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListTablesInput {
     /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName`
     /// in a previous operation, so that you can obtain the next page of results.
@@ -47,7 +48,8 @@ pub struct ListTablesInput {
 }
 
 /// Represents the output of a `ListTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListTablesOutput {
     /// The names of the tables associated with the current account at the current endpoint. The maximum
     /// size of this array is 100.

@@ -38,7 +38,8 @@ impl Operation for ListTagsOfResource {
 }
 
 /// The input of the `ListTagsOfResource` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListTagsOfResourceInput {
     /// The Amazon DynamoDB resource with tags to be listed. This value is an Amazon Resource Name (ARN).
     ///
@@ -52,7 +53,8 @@ pub struct ListTagsOfResourceInput {
 }
 
 /// The output of the `ListTagsOfResource` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListTagsOfResourceOutput {
     /// The tags currently associated with the Amazon DynamoDB resource.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]

@@ -76,7 +76,8 @@ impl Operation for PutItem {
 }
 
 /// Represents the input of a `PutItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutItemInput {
     /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN)
     /// of the table in this parameter.
@@ -258,7 +259,8 @@ pub struct PutItemInput {
 }
 
 /// Represents the output of a `PutItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutItemOutput {
     /// The attribute values as they appeared before the `PutItem` operation, but only if `ReturnValues`
     /// is specified as `ALL_OLD` in the request. Each element consists of an attribute name and an

@@ -52,7 +52,8 @@ impl Operation for PutResourcePolicy {
 }
 
 /// The input of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached.
     /// The resources you can specify include tables and streams.
@@ -103,7 +104,8 @@ pub struct PutResourcePolicyInput {
 }
 
 /// The output of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutResourcePolicyOutput {
     /// A unique string that represents the revision ID of the policy. If you're comparing revision IDs,
     /// make sure to always use string comparison logic.

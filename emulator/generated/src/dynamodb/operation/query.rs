@@ -114,7 +114,8 @@ impl Operation for Query {
 }
 
 /// Represents the input of a `Query` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct QueryInput {
     /// The name of the table containing the requested items. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
@@ -414,7 +415,8 @@ pub struct QueryInput {
 }
 
 /// Represents the output of a `Query` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct QueryOutput {
     /// An array of item attributes that match the query criteria. Each element in this array consists
     /// of an attribute name and the value for that attribute.

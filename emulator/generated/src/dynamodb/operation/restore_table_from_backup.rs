@@ -59,7 +59,8 @@ impl Operation for RestoreTableFromBackup {
 }
 
 /// The input of the `RestoreTableFromBackup` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RestoreTableFromBackupInput {
     /// The name of the new table to which the backup must be restored.
     ///
@@ -121,7 +122,8 @@ pub struct RestoreTableFromBackupInput {
 }
 
 /// The output of the `RestoreTableFromBackup` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RestoreTableFromBackupOutput {
     /// The description of the table created from an existing backup.
     #[serde(

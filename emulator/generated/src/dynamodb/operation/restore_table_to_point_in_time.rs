@@ -87,7 +87,8 @@ impl Operation for RestoreTableToPointInTime {
 }
 
 /// The input of the `RestoreTableToPointInTime` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RestoreTableToPointInTimeInput {
     /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).
     ///
@@ -173,7 +174,8 @@ pub struct RestoreTableToPointInTimeInput {
 }
 
 /// The output of the `RestoreTableToPointInTime` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RestoreTableToPointInTimeOutput {
     /// Represents the properties of a table.
     #[serde(

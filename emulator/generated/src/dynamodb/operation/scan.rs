@@ -104,7 +104,8 @@ impl Operation for Scan {
 }
 
 /// Represents the input of a `Scan` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ScanInput {
     /// The name of the table containing the requested items or if you provide `IndexName`, the name of
     /// the table to which that index belongs.
@@ -362,7 +363,8 @@ pub struct ScanInput {
 }
 
 /// Represents the output of a `Scan` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ScanOutput {
     /// An array of item attributes that match the scan criteria. Each element in this array consists of
     /// an attribute name and the value for that attribute.

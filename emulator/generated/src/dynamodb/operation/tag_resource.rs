@@ -25,7 +25,7 @@ use crate::dynamodb::validation::TAG_RESOURCE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these
@@ -55,7 +55,8 @@ impl Operation for TagResource {
 }
 
 /// The input of the `TagResource` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TagResourceInput {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon
     /// Resource Name (ARN).

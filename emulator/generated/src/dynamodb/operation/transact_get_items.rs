@@ -56,7 +56,8 @@ impl Operation for TransactGetItems {
 }
 
 /// The input of the `TransactGetItems` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TransactGetItemsInput {
     /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get`
     /// structure.
@@ -75,7 +76,8 @@ pub struct TransactGetItemsInput {
 }
 
 /// The output of the `TransactGetItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TransactGetItemsOutput {
     /// If the *ReturnConsumedCapacity* value was `TOTAL`, this is an array of `ConsumedCapacity`
     /// objects, one for each table addressed by `TransactGetItem` objects in the *TransactItems*

@@ -111,7 +111,8 @@ impl Operation for TransactWriteItems {
 }
 
 /// The input of the `TransactWriteItems` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TransactWriteItemsInput {
     /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`,
     /// or `Delete` object. These can operate on items in different tables, but the tables must reside
@@ -174,7 +175,8 @@ pub struct TransactWriteItemsInput {
 }
 
 /// The output of the `TransactWriteItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TransactWriteItemsOutput {
     /// The capacity units consumed by the entire `TransactWriteItems` operation. The values of the list
     /// are ordered according to the ordering of the `TransactItems` request parameter.

@@ -23,7 +23,7 @@ use crate::dynamodb::validation::UNTAG_RESOURCE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource`
@@ -52,7 +52,8 @@ impl Operation for UntagResource {
 }
 
 /// The input of the `UntagResource` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UntagResourceInput {
     /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
     ///

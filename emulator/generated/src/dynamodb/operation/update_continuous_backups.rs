@@ -53,7 +53,8 @@ impl Operation for UpdateContinuousBackups {
 }
 
 /// The input of the `UpdateContinuousBackups` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateContinuousBackupsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
@@ -67,7 +68,8 @@ pub struct UpdateContinuousBackupsInput {
 }
 
 /// The output of the `UpdateContinuousBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
     #[serde(

@@ -38,7 +38,8 @@ impl Operation for UpdateContributorInsights {
 }
 
 /// The input of the `UpdateContributorInsights` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
@@ -57,7 +58,8 @@ pub struct UpdateContributorInsightsInput {
 }
 
 /// The output of the `UpdateContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateContributorInsightsOutput {
     /// The name of the table.
     ///

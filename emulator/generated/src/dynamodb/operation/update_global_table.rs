@@ -83,7 +83,8 @@ impl Operation for UpdateGlobalTable {
 }
 
 /// The input of the `UpdateGlobalTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateGlobalTableInput {
     /// The global table name.
     ///
@@ -96,7 +97,8 @@ pub struct UpdateGlobalTableInput {
 }
 
 /// The output of the `UpdateGlobalTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateGlobalTableOutput {
     /// Contains the details of the global table.
     #[serde(

@@ -54,7 +54,8 @@ impl Operation for UpdateGlobalTableSettings {
 }
 
 /// The input of the `UpdateGlobalTableSettings` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateGlobalTableSettingsInput {
     /// The name of the global table
     ///
@@ -115,7 +116,8 @@ pub struct UpdateGlobalTableSettingsInput {
 }
 
 /// The output of the `UpdateGlobalTableSettings` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateGlobalTableSettingsOutput {
     /// The name of the global table.
     ///

@@ -46,7 +46,8 @@ impl Operation for UpdateItem {
 }
 
 /// Represents the input of an `UpdateItem` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateItemInput {
     /// The name of the table containing the item to update. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
@@ -295,7 +296,8 @@ pub struct UpdateItemInput {
 }
 
 /// Represents the output of an `UpdateItem` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateItemOutput {
     /// A map of attribute values as they appear before or after the `UpdateItem` operation, as
     /// determined by the `ReturnValues` parameter.

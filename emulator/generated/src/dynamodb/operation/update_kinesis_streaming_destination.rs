@@ -32,7 +32,8 @@ impl Operation for UpdateKinesisStreamingDestination {
 }
 
 /// The input of the `UpdateKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the
     /// table in this parameter.
@@ -57,7 +58,8 @@ pub struct UpdateKinesisStreamingDestinationInput {
 }
 
 /// The output of the `UpdateKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateKinesisStreamingDestinationOutput {
     /// The table name for the Kinesis streaming destination output.
     ///

@@ -61,7 +61,8 @@ impl Operation for UpdateTable {
 }
 
 /// Represents the input of an `UpdateTable` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding
     /// a new global secondary index to the table, `AttributeDefinitions` must include the key
@@ -184,7 +185,8 @@ pub struct UpdateTableInput {
 }
 
 /// Represents the output of an `UpdateTable` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateTableOutput {
     /// Represents the properties of the table.
     #[serde(

@@ -38,7 +38,8 @@ impl Operation for UpdateTableReplicaAutoScaling {
 }
 
 /// The input of the `UpdateTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// Represents the auto scaling settings of the global secondary indexes of the replica to be
     /// updated.
@@ -76,7 +77,8 @@ pub struct UpdateTableReplicaAutoScalingInput {
 }
 
 /// The output of the `UpdateTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// Returns information about the auto scaling settings of a table with replicas.
     #[serde(

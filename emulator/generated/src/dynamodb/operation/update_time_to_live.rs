@@ -73,7 +73,8 @@ impl Operation for UpdateTimeToLive {
 }
 
 /// Represents the input of an `UpdateTimeToLive` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UpdateTimeToLiveInput {
     /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of
     /// the table in this parameter.
@@ -87,7 +88,8 @@ pub struct UpdateTimeToLiveInput {
 }
 
 /// The output of the `UpdateTimeToLive` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateTimeToLiveOutput {
     /// Represents the output of an `UpdateTimeToLive` operation.
     #[serde(

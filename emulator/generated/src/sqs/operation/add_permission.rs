@@ -28,7 +28,7 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::ADD_PERMISSION_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Adds a permission to a queue for a specific [principal](<https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P>).
@@ -62,7 +62,8 @@ impl Operation for AddPermission {
 }
 
 /// The input of the `AddPermission` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct AddPermissionRequest {
     /// The URL of the Amazon SQS queue to which permissions are added.
     ///

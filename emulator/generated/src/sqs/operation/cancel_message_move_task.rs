@@ -46,7 +46,8 @@ impl Operation for CancelMessageMoveTask {
 }
 
 /// The input of the `CancelMessageMoveTask` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CancelMessageMoveTaskRequest {
     /// An identifier associated with a message movement task.
     #[serde(rename = "TaskHandle")]
@@ -54,7 +55,8 @@ pub struct CancelMessageMoveTaskRequest {
 }
 
 /// The output of the `CancelMessageMoveTask` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CancelMessageMoveTaskResult {
     /// The approximate number of messages already moved to the destination queue.
     ///

@@ -55,7 +55,7 @@ use crate::sqs::error::{
     ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::CHANGE_MESSAGE_VISIBILITY_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Changes the visibility timeout of a specified message in a queue to a new value. The default
@@ -116,7 +116,8 @@ impl Operation for ChangeMessageVisibility {
 }
 
 /// The input of the `ChangeMessageVisibility` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChangeMessageVisibilityRequest {
     /// The URL of the Amazon SQS queue whose message's visibility is changed.
     ///

@@ -45,7 +45,8 @@ impl Operation for ChangeMessageVisibilityBatch {
 }
 
 /// The input of the `ChangeMessageVisibilityBatch` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ChangeMessageVisibilityBatchRequest {
     /// The URL of the Amazon SQS queue whose messages' visibility is changed.
     ///
@@ -59,7 +60,8 @@ pub struct ChangeMessageVisibilityBatchRequest {
 
 /// For each message in the batch, the response contains a `ChangeMessageVisibilityBatchResultEntry`
 /// tag if the message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ChangeMessageVisibilityBatchResult {
     /// A list of `ChangeMessageVisibilityBatchResultEntry` items.
     #[serde(rename = "Successful")]

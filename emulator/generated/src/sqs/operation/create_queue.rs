@@ -98,7 +98,8 @@ impl Operation for CreateQueue {
 }
 
 /// The input of the `CreateQueue` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreateQueueRequest {
     /// The name of the new queue. The following limits apply to this name:
     ///
@@ -255,7 +256,8 @@ pub struct CreateQueueRequest {
 }
 
 /// Returns the `QueueUrl` attribute of the created queue.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateQueueResult {
     /// The URL of the created Amazon SQS queue.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]

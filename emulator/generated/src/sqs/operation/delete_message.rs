@@ -27,7 +27,7 @@ use crate::sqs::error::{
     ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::DELETE_MESSAGE_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle`
@@ -60,7 +60,8 @@ impl Operation for DeleteMessage {
 }
 
 /// The input of the `DeleteMessage` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteMessageRequest {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     ///

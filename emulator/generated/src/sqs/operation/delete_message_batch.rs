@@ -40,7 +40,8 @@ impl Operation for DeleteMessageBatch {
 }
 
 /// The input of the `DeleteMessageBatch` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteMessageBatchRequest {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     ///
@@ -54,7 +55,8 @@ pub struct DeleteMessageBatchRequest {
 
 /// For each message in the batch, the response contains a `DeleteMessageBatchResultEntry` tag if
 /// the message is deleted or a `BatchResultErrorEntry` tag if the message can't be deleted.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteMessageBatchResult {
     /// A list of `DeleteMessageBatchResultEntry` items.
     #[serde(rename = "Successful")]

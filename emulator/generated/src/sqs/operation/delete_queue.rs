@@ -26,7 +26,7 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::DELETE_QUEUE_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Deletes the queue specified by the `QueueUrl`, regardless of the queue's contents.
@@ -58,7 +58,8 @@ impl Operation for DeleteQueue {
 }
 
 /// The input of the `DeleteQueue` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct DeleteQueueRequest {
     /// The URL of the Amazon SQS queue to delete.
     ///

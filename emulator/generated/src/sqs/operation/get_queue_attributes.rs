@@ -36,7 +36,8 @@ impl Operation for GetQueueAttributes {
 }
 
 /// The input of the `GetQueueAttributes` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetQueueAttributesRequest {
     /// The URL of the Amazon SQS queue whose attribute information is retrieved.
     ///
@@ -161,7 +162,8 @@ pub struct GetQueueAttributesRequest {
 }
 
 /// A list of returned queue attributes.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetQueueAttributesResult {
     /// A map of attributes to their respective values.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]

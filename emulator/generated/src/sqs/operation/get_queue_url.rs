@@ -43,7 +43,8 @@ impl Operation for GetQueueUrl {
 
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web
 /// Services account ID.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetQueueUrlRequest {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80
     /// characters long and can include alphanumeric characters, hyphens (-), and underscores (\_).
@@ -63,7 +64,8 @@ pub struct GetQueueUrlRequest {
 
 /// For more information, see [Interpreting Responses](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html>)
 /// in the *Amazon SQS Developer Guide*.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetQueueUrlResult {
     /// The URL of the queue.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]

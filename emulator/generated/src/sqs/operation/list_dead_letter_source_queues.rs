@@ -52,7 +52,8 @@ impl Operation for ListDeadLetterSourceQueues {
 }
 
 /// The input of the `ListDeadLetterSourceQueues` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListDeadLetterSourceQueuesRequest {
     /// The URL of a dead-letter queue.
     ///
@@ -69,7 +70,8 @@ pub struct ListDeadLetterSourceQueuesRequest {
 }
 
 /// A list of your dead letter source queues.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListDeadLetterSourceQueuesResult {
     /// A list of source queue URLs that have the `RedrivePolicy` queue attribute configured with a
     /// dead-letter queue.

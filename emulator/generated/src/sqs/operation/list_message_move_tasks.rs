@@ -43,7 +43,8 @@ impl Operation for ListMessageMoveTasks {
 }
 
 /// The input of the `ListMessageMoveTasks` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListMessageMoveTasksRequest {
     /// The ARN of the queue whose message movement tasks are to be listed.
     #[serde(rename = "SourceArn")]
@@ -55,7 +56,8 @@ pub struct ListMessageMoveTasksRequest {
 }
 
 /// The output of the `ListMessageMoveTasks` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListMessageMoveTasksResult {
     /// A list of message movement tasks and their attributes.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]

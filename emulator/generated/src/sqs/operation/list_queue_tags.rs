@@ -37,7 +37,8 @@ impl Operation for ListQueueTags {
 }
 
 /// The input of the `ListQueueTags` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListQueueTagsRequest {
     /// The URL of the queue.
     #[serde(rename = "QueueUrl")]
@@ -45,7 +46,8 @@ pub struct ListQueueTagsRequest {
 }
 
 /// The output of the `ListQueueTags` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListQueueTagsResult {
     /// The list of all tags added to the specified queue.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]

@@ -49,7 +49,8 @@ impl Operation for ListQueues {
 }
 
 /// The input of the `ListQueues` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ListQueuesRequest {
     /// A string to use for filtering the list results. Only those queues whose name begins with the
     /// specified string are returned.
@@ -71,7 +72,8 @@ pub struct ListQueuesRequest {
 }
 
 /// A list of your queues.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListQueuesResult {
     /// A list of queue URLs, up to 1,000 entries, or the value of `MaxResults` that you sent in the
     /// request.

@@ -23,7 +23,7 @@ use crate::sqs::error::{
     RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::PURGE_QUEUE_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL`
@@ -52,7 +52,8 @@ impl Operation for PurgeQueue {
 }
 
 /// The input of the `PurgeQueue` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct PurgeQueueRequest {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
     ///

@@ -90,7 +90,8 @@ impl Operation for ReceiveMessage {
 }
 
 /// Retrieves one or more messages from a specified queue.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct ReceiveMessageRequest {
     /// The URL of the Amazon SQS queue from which messages are received.
     ///
@@ -266,7 +267,8 @@ pub struct ReceiveMessageRequest {
 }
 
 /// A list of received messages.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ReceiveMessageResult {
     /// A list of messages.
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]

@@ -17,7 +17,7 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::REMOVE_PERMISSION_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
@@ -40,7 +40,8 @@ impl Operation for RemovePermission {
 }
 
 /// The input of the `RemovePermission` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct RemovePermissionRequest {
     /// The URL of the Amazon SQS queue from which permissions are removed.
     ///

@@ -52,7 +52,8 @@ impl Operation for SendMessage {
 }
 
 /// The input of the `SendMessage` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SendMessageRequest {
     /// The URL of the Amazon SQS queue to which a message is sent.
     ///
@@ -171,7 +172,8 @@ pub struct SendMessageRequest {
 }
 
 /// The `MD5OfMessageBody` and `MessageId` elements.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendMessageResult {
     /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify
     /// that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before

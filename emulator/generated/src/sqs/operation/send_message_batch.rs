@@ -78,7 +78,8 @@ impl Operation for SendMessageBatch {
 }
 
 /// The input of the `SendMessageBatch` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SendMessageBatchRequest {
     /// The URL of the Amazon SQS queue to which batched messages are sent.
     ///
@@ -92,7 +93,8 @@ pub struct SendMessageBatchRequest {
 
 /// For each message in the batch, the response contains a `SendMessageBatchResultEntry` tag if the
 /// message succeeds or a `BatchResultErrorEntry` tag if the message fails.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendMessageBatchResult {
     /// A list of `SendMessageBatchResultEntry` items.
     #[serde(rename = "Successful")]

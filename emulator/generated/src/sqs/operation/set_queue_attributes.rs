@@ -24,7 +24,7 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::SET_QUEUE_ATTRIBUTES_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -54,7 +54,8 @@ impl Operation for SetQueueAttributes {
 }
 
 /// The input of the `SetQueueAttributes` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct SetQueueAttributesRequest {
     /// The URL of the Amazon SQS queue whose attributes are set.
     ///

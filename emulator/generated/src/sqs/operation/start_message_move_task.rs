@@ -50,7 +50,8 @@ impl Operation for StartMessageMoveTask {
 }
 
 /// The input of the `StartMessageMoveTask` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct StartMessageMoveTaskRequest {
     /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only
     /// ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs
@@ -76,7 +77,8 @@ pub struct StartMessageMoveTaskRequest {
 }
 
 /// The output of the `StartMessageMoveTask` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartMessageMoveTaskResult {
     /// An identifier associated with a message movement task. You can use this identifier to cancel a
     /// specified message movement task using the `CancelMessageMoveTask` action.

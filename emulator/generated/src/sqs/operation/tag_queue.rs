@@ -25,7 +25,7 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::TAG_QUEUE_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -57,7 +57,8 @@ impl Operation for TagQueue {
 }
 
 /// The input of the `TagQueue` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct TagQueueRequest {
     /// The URL of the queue.
     #[serde(rename = "QueueUrl")]

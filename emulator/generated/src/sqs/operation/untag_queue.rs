@@ -15,7 +15,7 @@ use crate::sqs::error::{
     UnsupportedOperation,
 };
 use crate::sqs::validation::UNTAG_QUEUE_REQUEST;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::fmt;
 
 /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html>)
@@ -36,7 +36,8 @@ impl Operation for UntagQueue {
 }
 
 /// The input of the `UntagQueue` operation.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct UntagQueueRequest {
     /// The URL of the queue.
     #[serde(rename = "QueueUrl")]

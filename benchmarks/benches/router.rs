@@ -1,0 +1,95 @@
+//! The generated router in process, bytes in and bytes out, on one core:
+//! both seed operations valid and invalid (a handler answering the seed's
+//! responses), and an operation the handler does not implement.
+//!
+//! `cargo bench -p benchmarks --bench router`; each time is one request, so
+//! a million requests a second is 1 µs.
+
+use std::task::{Context, Poll, Waker};
+
+use divan::{Bencher, black_box};
+use generated::runtime::context::RequestContext;
+use generated::runtime::service::Router;
+use generated::ssm::operation::deregister_task_from_maintenance_window::{
+    DeregisterTaskFromMaintenanceWindowError, DeregisterTaskFromMaintenanceWindowRequest,
+    DeregisterTaskFromMaintenanceWindowResult,
+};
+use generated::ssm::operation::get_maintenance_window_execution_task::{
+    GetMaintenanceWindowExecutionTaskError, GetMaintenanceWindowExecutionTaskRequest,
+    GetMaintenanceWindowExecutionTaskResult,
+};
+use generated::ssm::service::{AmazonSsm, AmazonSsmRouter};
+
+fn main() {
+    divan::main();
+}
+
+const GET_TASK: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.request.json");
+const GET_TASK_INVALID: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.invalid-request.json");
+const DEREGISTER: &[u8] = include_bytes!("../fixtures/DeregisterTaskFromMaintenanceWindow.request.json");
+const DEREGISTER_INVALID: &[u8] =
+    include_bytes!("../fixtures/DeregisterTaskFromMaintenanceWindow.invalid-request.json");
+const GET_TASK_RESPONSE: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.response.json");
+
+/// Answers the two seed operations with the seeds' responses.
+struct Seeds {
+    execution: GetMaintenanceWindowExecutionTaskResult,
+}
+
+impl AmazonSsm for Seeds {
+    async fn get_maintenance_window_execution_task(
+        &self,
+        _context: &RequestContext,
+        _input: GetMaintenanceWindowExecutionTaskRequest,
+    ) -> Result<GetMaintenanceWindowExecutionTaskResult, GetMaintenanceWindowExecutionTaskError> {
+        Ok(self.execution.clone())
+    }
+
+    async fn deregister_task_from_maintenance_window(
+        &self,
+        _context: &RequestContext,
+        input: DeregisterTaskFromMaintenanceWindowRequest,
+    ) -> Result<DeregisterTaskFromMaintenanceWindowResult, DeregisterTaskFromMaintenanceWindowError> {
+        Ok(DeregisterTaskFromMaintenanceWindowResult {
+            window_id: Some(input.window_id),
+            window_task_id: Some(input.window_task_id),
+        })
+    }
+}
+
+fn router() -> AmazonSsmRouter<Seeds> {
+    let execution = serde_json::from_slice(GET_TASK_RESPONSE).expect("the fixture is an execution task");
+    AmazonSsmRouter::new(Seeds { execution })
+}
+
+/// Runs a routing future to completion: nothing here waits on I/O.
+fn block_on<F: Future>(future: F) -> F::Output {
+    let mut future = std::pin::pin!(future);
+    let mut cx = Context::from_waker(Waker::noop());
+    loop {
+        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
+            return output;
+        }
+    }
+}
+
+/// (case, X-Amz-Target, body, expected status)
+const CASES: &[(&str, &str, &[u8], u16)] = &[
+    ("get_task", "AmazonSSM.GetMaintenanceWindowExecutionTask", GET_TASK, 200),
+    ("get_task_invalid", "AmazonSSM.GetMaintenanceWindowExecutionTask", GET_TASK_INVALID, 400),
+    ("deregister", "AmazonSSM.DeregisterTaskFromMaintenanceWindow", DEREGISTER, 200),
+    ("deregister_invalid", "AmazonSSM.DeregisterTaskFromMaintenanceWindow", DEREGISTER_INVALID, 400),
+    ("unimplemented", "AmazonSSM.ListDocuments", b"{}", 501),
+];
+
+#[divan::bench(args = ["get_task", "get_task_invalid", "deregister", "deregister_invalid", "unimplemented"])]
+fn route(bencher: Bencher, case: &str) {
+    let router = router();
+    let &(_, target, body, status) = CASES.iter().find(|(name, ..)| *name == case).unwrap();
+    let response = block_on(router.route(RequestContext::default(), Some(target), body));
+    assert_eq!(response.status, status, "{case}: {}", String::from_utf8_lossy(&response.body));
+    bencher.bench(|| {
+        let response = block_on(router.route(RequestContext::default(), Some(black_box(target)), black_box(body)));
+        black_box(response.body.len())
+    });
+}
