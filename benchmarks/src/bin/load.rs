@@ -48,15 +48,18 @@ fn main() -> ExitCode {
     ExitCode::SUCCESS
 }
 
-/// Sends `request` until `deadline` on one connection: (200s, errors).
-fn drive(address: &str, request: &[u8], deadline: Instant) -> (u64, u64) {
-    let Ok(stream) = TcpStream::connect(address) else { return (0, 1) };
+/// One connection's reader and writer.
+fn connect(address: &str) -> Option<(BufReader<TcpStream>, TcpStream)> {
+    let stream = TcpStream::connect(address).ok()?;
     let _ = stream.set_nodelay(true);
-    let mut writer = match stream.try_clone() {
-        Ok(writer) => writer,
-        Err(_) => return (0, 1),
-    };
-    let mut reader = BufReader::new(stream);
+    let writer = stream.try_clone().ok()?;
+    Some((BufReader::new(stream), writer))
+}
+
+/// Sends `request` until `deadline` on one connection (a new one whenever
+/// the server closes it, as servers without keep-alive do): (200s, errors).
+fn drive(address: &str, request: &[u8], deadline: Instant) -> (u64, u64) {
+    let Some((mut reader, mut writer)) = connect(address) else { return (0, 1) };
     let (mut ok, mut errors) = (0, 0);
     let mut line = String::new();
     let mut body = Vec::new();
@@ -70,6 +73,7 @@ fn drive(address: &str, request: &[u8], deadline: Instant) -> (u64, u64) {
         }
         let success = line.split(' ').nth(1) == Some("200");
         let mut length = 0usize;
+        let mut close = false;
         loop {
             line.clear();
             if reader.read_line(&mut line).unwrap_or(0) == 0 {
@@ -82,6 +86,8 @@ fn drive(address: &str, request: &[u8], deadline: Instant) -> (u64, u64) {
             if let Some((name, value)) = header.split_once(':') {
                 if name.eq_ignore_ascii_case("content-length") {
                     length = value.trim().parse().unwrap_or(0);
+                } else if name.eq_ignore_ascii_case("connection") && value.trim().eq_ignore_ascii_case("close") {
+                    close = true;
                 }
             }
         }
@@ -93,6 +99,12 @@ fn drive(address: &str, request: &[u8], deadline: Instant) -> (u64, u64) {
             ok += 1;
         } else {
             errors += 1;
+        }
+        if close {
+            match connect(address) {
+                Some(connection) => (reader, writer) = connection,
+                None => return (ok, errors + 1),
+            }
         }
     }
     (ok, errors)
