@@ -7,6 +7,7 @@
 
 use std::task::{Context, Poll, Waker};
 
+use benchmarks::{DEREGISTER, DEREGISTER_INVALID, GET_TASK, GET_TASK_INVALID, GET_TASK_RESPONSE};
 use divan::{Bencher, black_box};
 use generated::runtime::context::RequestContext;
 use generated::runtime::service::Router;
@@ -23,13 +24,6 @@ use generated::ssm::service::{AmazonSsm, AmazonSsmRouter};
 fn main() {
     divan::main();
 }
-
-const GET_TASK: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.request.json");
-const GET_TASK_INVALID: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.invalid-request.json");
-const DEREGISTER: &[u8] = include_bytes!("../fixtures/DeregisterTaskFromMaintenanceWindow.request.json");
-const DEREGISTER_INVALID: &[u8] =
-    include_bytes!("../fixtures/DeregisterTaskFromMaintenanceWindow.invalid-request.json");
-const GET_TASK_RESPONSE: &[u8] = include_bytes!("../fixtures/GetMaintenanceWindowExecutionTask.response.json");
 
 /// Answers the two seed operations with the seeds' responses.
 struct Seeds {
