@@ -89,7 +89,10 @@ fn sensitive_task_parameters_never_print() {
     // Non-sensitive members still print.
     assert!(printed.contains("AWS-RunPatchBaseline"), "{printed}");
     let value = &result.task_parameters.as_ref().unwrap()[0]["Operation"];
-    assert_eq!(format!("{value:?}"), "MaintenanceWindowTaskParameterValueExpression { values: *** Sensitive Data Redacted *** }");
+    assert_eq!(
+        format!("{value:?}"),
+        "MaintenanceWindowTaskParameterValueExpression { values: *** Sensitive Data Redacted *** }"
+    );
 }
 
 #[test]
@@ -106,7 +109,9 @@ fn deregister_task_from_maintenance_window_request_and_response() {
 
 #[test]
 fn required_members_are_required() {
-    let missing = serde_json::from_value::<DeregisterTaskFromMaintenanceWindowRequest>(json!({"WindowId": "mw-0c50858d01abcdef0"}));
+    let missing = serde_json::from_value::<DeregisterTaskFromMaintenanceWindowRequest>(
+        json!({"WindowId": "mw-0c50858d01abcdef0"}),
+    );
     assert!(missing.unwrap_err().to_string().contains("missing field `WindowTaskId`"));
 }
 

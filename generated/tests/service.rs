@@ -35,7 +35,10 @@ impl AmazonSsm for OnlyDeregister {
         if input.window_task_id.starts_with("ffffffff") {
             return Err(DoesNotExistException { message: Some("no such task".into()) }.into());
         }
-        Ok(DeregisterTaskFromMaintenanceWindowResult { window_id: Some(input.window_id), window_task_id: Some(input.window_task_id) })
+        Ok(DeregisterTaskFromMaintenanceWindowResult {
+            window_id: Some(input.window_id),
+            window_task_id: Some(input.window_task_id),
+        })
     }
 }
 
@@ -143,9 +146,16 @@ fn a_namespace_before_the_service_name_routes_too() {
 #[test]
 fn unimplemented_operations_answer_not_implemented() {
     let router = AmazonSsmRouter::new(OnlyDeregister::default());
-    let (response, body) = call(&router, Some("AmazonSSM.CreateMaintenanceWindow"), r#"{"Name": "nightly", "Schedule": "rate(1 day)", "Duration": 2, "Cutoff": 1, "AllowUnassociatedTargets": true}"#);
+    let (response, body) = call(
+        &router,
+        Some("AmazonSSM.CreateMaintenanceWindow"),
+        r#"{"Name": "nightly", "Schedule": "rate(1 day)", "Duration": 2, "Cutoff": 1, "AllowUnassociatedTargets": true}"#,
+    );
     assert_eq!(response.status, 501, "{body}");
-    assert_eq!(body, json!({"__type": "NotImplemented", "message": "CreateMaintenanceWindow is not implemented by this server"}));
+    assert_eq!(
+        body,
+        json!({"__type": "NotImplemented", "message": "CreateMaintenanceWindow is not implemented by this server"})
+    );
 }
 
 #[test]

@@ -85,42 +85,277 @@ fn outside_cases() -> Vec<Outside> {
     let case = |name, schema, body, path, message| Outside { name, schema, body, path, message };
     let response = get_response;
     vec![
-        case("TaskId one short", input, with(get_request(), "/TaskId", Some(json!(&UUID[1..]))), "/TaskId", length(35, "/TaskId", &between(36, 36))),
-        case("TaskId one long", input, with(get_request(), "/TaskId", Some(json!(format!("{UUID}a")))), "/TaskId", length(37, "/TaskId", &between(36, 36))),
-        case("TaskId not hex", input, with(get_request(), "/TaskId", Some(json!("0c9ac961-dafd-4a94-b6c7-1bef3EXAMPLE"))), "/TaskId", constraint("/TaskId", &uuid_pattern)),
-        case("TaskId missing", input, with(get_request(), "/TaskId", None), "/TaskId", constraint("/TaskId", "Member must not be null")),
-        case("WindowExecutionId null", input, with(get_request(), "/WindowExecutionId", Some(Value::Null)), "/WindowExecutionId", constraint("/WindowExecutionId", "Member must not be null")),
-        case("WindowExecutionId one short", input, with(get_request(), "/WindowExecutionId", Some(json!(&UUID[..35]))), "/WindowExecutionId", length(35, "/WindowExecutionId", &between(36, 36))),
-        case("WindowExecutionId not hex", input, with(get_request(), "/WindowExecutionId", Some(json!("b40a588d-32a7-4ea7-9a6b-b4efEXAMPLE0"))), "/WindowExecutionId", constraint("/WindowExecutionId", &uuid_pattern)),
-        case("WindowId one short", dereg_input, with(deregister_request(), "/WindowId", Some(json!(&WINDOW_ID[..19]))), "/WindowId", length(19, "/WindowId", &between(20, 20))),
-        case("WindowId one long", dereg_input, with(deregister_request(), "/WindowId", Some(json!(format!("{WINDOW_ID}0")))), "/WindowId", length(21, "/WindowId", &between(20, 20))),
-        case("WindowId upper-case hex", dereg_input, with(deregister_request(), "/WindowId", Some(json!("mw-0C50858D01ABCDEF0"))), "/WindowId", constraint("/WindowId", r"Member must satisfy regular expression pattern: ^mw-[0-9a-f]{17}$")),
-        case("WindowTaskId not hex", dereg_input, with(deregister_request(), "/WindowTaskId", Some(json!("50772993-c6b5-4a2a-8d04-7bfd7EXAMPLE"))), "/WindowTaskId", constraint("/WindowTaskId", &uuid_pattern)),
-        case("TaskExecutionId one long", output, with(response(), "/TaskExecutionId", Some(json!(format!("{UUID}0")))), "/TaskExecutionId", length(37, "/TaskExecutionId", &between(36, 36))),
-        case("MaxConcurrency empty", output, with(response(), "/MaxConcurrency", Some(json!(""))), "/MaxConcurrency", length(0, "/MaxConcurrency", &between(1, 7))),
-        case("MaxConcurrency eight long", output, with(response(), "/MaxConcurrency", Some(json!("12345678"))), "/MaxConcurrency", length(8, "/MaxConcurrency", &between(1, 7))),
-        case("MaxConcurrency zero", output, with(response(), "/MaxConcurrency", Some(json!("0"))), "/MaxConcurrency", constraint("/MaxConcurrency", r"Member must satisfy regular expression pattern: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")),
-        case("MaxConcurrency 101%", output, with(response(), "/MaxConcurrency", Some(json!("101%"))), "/MaxConcurrency", constraint("/MaxConcurrency", r"Member must satisfy regular expression pattern: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$")),
-        case("MaxErrors empty", output, with(response(), "/MaxErrors", Some(json!(""))), "/MaxErrors", length(0, "/MaxErrors", &between(1, 7))),
-        case("MaxErrors eight long", output, with(response(), "/MaxErrors", Some(json!("10000000"))), "/MaxErrors", length(8, "/MaxErrors", &between(1, 7))),
-        case("MaxErrors 00", output, with(response(), "/MaxErrors", Some(json!("00"))), "/MaxErrors", constraint("/MaxErrors", r"Member must satisfy regular expression pattern: ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$")),
-        case("StatusDetails 251 long", output, with(response(), "/StatusDetails", Some(json!("x".repeat(251)))), "/StatusDetails", length(251, "/StatusDetails", &between(0, 250))),
-        case("TaskArn empty", output, with(response(), "/TaskArn", Some(json!(""))), "/TaskArn", length(0, "/TaskArn", &between(1, 1600))),
-        case("TaskArn 1601 long", output, with(response(), "/TaskArn", Some(json!("a".repeat(1601)))), "/TaskArn", length(1601, "/TaskArn", &between(1, 1600))),
-        case("Priority below 0", output, with(response(), "/Priority", Some(json!(-1))), "/Priority", constraint("/Priority", "Member must be greater than or equal to 0")),
-        case("Status unknown", output, with(response(), "/Status", Some(json!("RUNNING"))), "/Status", constraint("/Status", "Member must satisfy enum value set: [PENDING, IN_PROGRESS, SUCCESS, FAILED, TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING]")),
-        case("Type unknown", output, with(response(), "/Type", Some(json!("run_command"))), "/Type", constraint("/Type", "Member must satisfy enum value set: [RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA]")),
-        case("TriggeredAlarms empty", output, with(response(), "/TriggeredAlarms", Some(json!([]))), "/TriggeredAlarms", length(0, "/TriggeredAlarms", &between(1, 1))),
-        case("TriggeredAlarms two", output, with(response(), "/TriggeredAlarms", Some(json!([{"Name": "a", "State": "ALARM"}, {"Name": "b", "State": "UNKNOWN"}]))), "/TriggeredAlarms", length(2, "/TriggeredAlarms", &between(1, 1))),
-        case("TriggeredAlarms state unknown", output, with(response(), "/TriggeredAlarms/0/State", Some(json!("OK"))), "/TriggeredAlarms/0/State", constraint("/TriggeredAlarms/0/State", "Member must satisfy enum value set: [UNKNOWN, ALARM]")),
-        case("TriggeredAlarms name blank", output, with(response(), "/TriggeredAlarms/0/Name", Some(json!("   "))), "/TriggeredAlarms/0/Name", constraint("/TriggeredAlarms/0/Name", r"Member must satisfy regular expression pattern: ^(?!\s*$).+$")),
-        case("TriggeredAlarms name 256 long", output, with(response(), "/TriggeredAlarms/0/Name", Some(json!("a".repeat(256)))), "/TriggeredAlarms/0/Name", length(256, "/TriggeredAlarms/0/Name", &between(1, 255))),
-        case("Alarms missing", output, with(response(), "/AlarmConfiguration/Alarms", None), "/AlarmConfiguration/Alarms", constraint("/AlarmConfiguration/Alarms", "Member must not be null")),
-        case("Alarms two", output, with(response(), "/AlarmConfiguration/Alarms", Some(json!([{"Name": "a"}, {"Name": "b"}]))), "/AlarmConfiguration/Alarms", length(2, "/AlarmConfiguration/Alarms", &between(1, 1))),
-        case("task parameter key empty", output, with(response(), "/TaskParameters/0", Some(json!({"": {"Values": ["x"]}}))), "/TaskParameters/0", length(0, "/TaskParameters/0", &between(1, 255))),
-        case("task parameter key 256 long", output, with(response(), "/TaskParameters/0", Some(json!({"k".repeat(256): {"Values": ["x"]}}))), "/TaskParameters/0", length(256, "/TaskParameters/0", &between(1, 255))),
-        case("task parameter value empty", output, with(response(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!(""))), "/TaskParameters/0/aws:InstanceId/Values/2", length(0, "/TaskParameters/0/aws:InstanceId/Values/2", &between(1, 255))),
-        case("task parameter value 256 long", output, with(response(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!("v".repeat(256)))), "/TaskParameters/0/aws:InstanceId/Values/2", length(256, "/TaskParameters/0/aws:InstanceId/Values/2", &between(1, 255))),
+        case(
+            "TaskId one short",
+            input,
+            with(get_request(), "/TaskId", Some(json!(&UUID[1..]))),
+            "/TaskId",
+            length(35, "/TaskId", &between(36, 36)),
+        ),
+        case(
+            "TaskId one long",
+            input,
+            with(get_request(), "/TaskId", Some(json!(format!("{UUID}a")))),
+            "/TaskId",
+            length(37, "/TaskId", &between(36, 36)),
+        ),
+        case(
+            "TaskId not hex",
+            input,
+            with(get_request(), "/TaskId", Some(json!("0c9ac961-dafd-4a94-b6c7-1bef3EXAMPLE"))),
+            "/TaskId",
+            constraint("/TaskId", &uuid_pattern),
+        ),
+        case(
+            "TaskId missing",
+            input,
+            with(get_request(), "/TaskId", None),
+            "/TaskId",
+            constraint("/TaskId", "Member must not be null"),
+        ),
+        case(
+            "WindowExecutionId null",
+            input,
+            with(get_request(), "/WindowExecutionId", Some(Value::Null)),
+            "/WindowExecutionId",
+            constraint("/WindowExecutionId", "Member must not be null"),
+        ),
+        case(
+            "WindowExecutionId one short",
+            input,
+            with(get_request(), "/WindowExecutionId", Some(json!(&UUID[..35]))),
+            "/WindowExecutionId",
+            length(35, "/WindowExecutionId", &between(36, 36)),
+        ),
+        case(
+            "WindowExecutionId not hex",
+            input,
+            with(get_request(), "/WindowExecutionId", Some(json!("b40a588d-32a7-4ea7-9a6b-b4efEXAMPLE0"))),
+            "/WindowExecutionId",
+            constraint("/WindowExecutionId", &uuid_pattern),
+        ),
+        case(
+            "WindowId one short",
+            dereg_input,
+            with(deregister_request(), "/WindowId", Some(json!(&WINDOW_ID[..19]))),
+            "/WindowId",
+            length(19, "/WindowId", &between(20, 20)),
+        ),
+        case(
+            "WindowId one long",
+            dereg_input,
+            with(deregister_request(), "/WindowId", Some(json!(format!("{WINDOW_ID}0")))),
+            "/WindowId",
+            length(21, "/WindowId", &between(20, 20)),
+        ),
+        case(
+            "WindowId upper-case hex",
+            dereg_input,
+            with(deregister_request(), "/WindowId", Some(json!("mw-0C50858D01ABCDEF0"))),
+            "/WindowId",
+            constraint("/WindowId", r"Member must satisfy regular expression pattern: ^mw-[0-9a-f]{17}$"),
+        ),
+        case(
+            "WindowTaskId not hex",
+            dereg_input,
+            with(deregister_request(), "/WindowTaskId", Some(json!("50772993-c6b5-4a2a-8d04-7bfd7EXAMPLE"))),
+            "/WindowTaskId",
+            constraint("/WindowTaskId", &uuid_pattern),
+        ),
+        case(
+            "TaskExecutionId one long",
+            output,
+            with(response(), "/TaskExecutionId", Some(json!(format!("{UUID}0")))),
+            "/TaskExecutionId",
+            length(37, "/TaskExecutionId", &between(36, 36)),
+        ),
+        case(
+            "MaxConcurrency empty",
+            output,
+            with(response(), "/MaxConcurrency", Some(json!(""))),
+            "/MaxConcurrency",
+            length(0, "/MaxConcurrency", &between(1, 7)),
+        ),
+        case(
+            "MaxConcurrency eight long",
+            output,
+            with(response(), "/MaxConcurrency", Some(json!("12345678"))),
+            "/MaxConcurrency",
+            length(8, "/MaxConcurrency", &between(1, 7)),
+        ),
+        case(
+            "MaxConcurrency zero",
+            output,
+            with(response(), "/MaxConcurrency", Some(json!("0"))),
+            "/MaxConcurrency",
+            constraint(
+                "/MaxConcurrency",
+                r"Member must satisfy regular expression pattern: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
+            ),
+        ),
+        case(
+            "MaxConcurrency 101%",
+            output,
+            with(response(), "/MaxConcurrency", Some(json!("101%"))),
+            "/MaxConcurrency",
+            constraint(
+                "/MaxConcurrency",
+                r"Member must satisfy regular expression pattern: ^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
+            ),
+        ),
+        case(
+            "MaxErrors empty",
+            output,
+            with(response(), "/MaxErrors", Some(json!(""))),
+            "/MaxErrors",
+            length(0, "/MaxErrors", &between(1, 7)),
+        ),
+        case(
+            "MaxErrors eight long",
+            output,
+            with(response(), "/MaxErrors", Some(json!("10000000"))),
+            "/MaxErrors",
+            length(8, "/MaxErrors", &between(1, 7)),
+        ),
+        case(
+            "MaxErrors 00",
+            output,
+            with(response(), "/MaxErrors", Some(json!("00"))),
+            "/MaxErrors",
+            constraint(
+                "/MaxErrors",
+                r"Member must satisfy regular expression pattern: ^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$",
+            ),
+        ),
+        case(
+            "StatusDetails 251 long",
+            output,
+            with(response(), "/StatusDetails", Some(json!("x".repeat(251)))),
+            "/StatusDetails",
+            length(251, "/StatusDetails", &between(0, 250)),
+        ),
+        case(
+            "TaskArn empty",
+            output,
+            with(response(), "/TaskArn", Some(json!(""))),
+            "/TaskArn",
+            length(0, "/TaskArn", &between(1, 1600)),
+        ),
+        case(
+            "TaskArn 1601 long",
+            output,
+            with(response(), "/TaskArn", Some(json!("a".repeat(1601)))),
+            "/TaskArn",
+            length(1601, "/TaskArn", &between(1, 1600)),
+        ),
+        case(
+            "Priority below 0",
+            output,
+            with(response(), "/Priority", Some(json!(-1))),
+            "/Priority",
+            constraint("/Priority", "Member must be greater than or equal to 0"),
+        ),
+        case(
+            "Status unknown",
+            output,
+            with(response(), "/Status", Some(json!("RUNNING"))),
+            "/Status",
+            constraint(
+                "/Status",
+                "Member must satisfy enum value set: [PENDING, IN_PROGRESS, SUCCESS, FAILED, TIMED_OUT, CANCELLING, CANCELLED, SKIPPED_OVERLAPPING]",
+            ),
+        ),
+        case(
+            "Type unknown",
+            output,
+            with(response(), "/Type", Some(json!("run_command"))),
+            "/Type",
+            constraint(
+                "/Type",
+                "Member must satisfy enum value set: [RUN_COMMAND, AUTOMATION, STEP_FUNCTIONS, LAMBDA]",
+            ),
+        ),
+        case(
+            "TriggeredAlarms empty",
+            output,
+            with(response(), "/TriggeredAlarms", Some(json!([]))),
+            "/TriggeredAlarms",
+            length(0, "/TriggeredAlarms", &between(1, 1)),
+        ),
+        case(
+            "TriggeredAlarms two",
+            output,
+            with(
+                response(),
+                "/TriggeredAlarms",
+                Some(json!([{"Name": "a", "State": "ALARM"}, {"Name": "b", "State": "UNKNOWN"}])),
+            ),
+            "/TriggeredAlarms",
+            length(2, "/TriggeredAlarms", &between(1, 1)),
+        ),
+        case(
+            "TriggeredAlarms state unknown",
+            output,
+            with(response(), "/TriggeredAlarms/0/State", Some(json!("OK"))),
+            "/TriggeredAlarms/0/State",
+            constraint("/TriggeredAlarms/0/State", "Member must satisfy enum value set: [UNKNOWN, ALARM]"),
+        ),
+        case(
+            "TriggeredAlarms name blank",
+            output,
+            with(response(), "/TriggeredAlarms/0/Name", Some(json!("   "))),
+            "/TriggeredAlarms/0/Name",
+            constraint("/TriggeredAlarms/0/Name", r"Member must satisfy regular expression pattern: ^(?!\s*$).+$"),
+        ),
+        case(
+            "TriggeredAlarms name 256 long",
+            output,
+            with(response(), "/TriggeredAlarms/0/Name", Some(json!("a".repeat(256)))),
+            "/TriggeredAlarms/0/Name",
+            length(256, "/TriggeredAlarms/0/Name", &between(1, 255)),
+        ),
+        case(
+            "Alarms missing",
+            output,
+            with(response(), "/AlarmConfiguration/Alarms", None),
+            "/AlarmConfiguration/Alarms",
+            constraint("/AlarmConfiguration/Alarms", "Member must not be null"),
+        ),
+        case(
+            "Alarms two",
+            output,
+            with(response(), "/AlarmConfiguration/Alarms", Some(json!([{"Name": "a"}, {"Name": "b"}]))),
+            "/AlarmConfiguration/Alarms",
+            length(2, "/AlarmConfiguration/Alarms", &between(1, 1)),
+        ),
+        case(
+            "task parameter key empty",
+            output,
+            with(response(), "/TaskParameters/0", Some(json!({"": {"Values": ["x"]}}))),
+            "/TaskParameters/0",
+            length(0, "/TaskParameters/0", &between(1, 255)),
+        ),
+        case(
+            "task parameter key 256 long",
+            output,
+            with(response(), "/TaskParameters/0", Some(json!({"k".repeat(256): {"Values": ["x"]}}))),
+            "/TaskParameters/0",
+            length(256, "/TaskParameters/0", &between(1, 255)),
+        ),
+        case(
+            "task parameter value empty",
+            output,
+            with(response(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!(""))),
+            "/TaskParameters/0/aws:InstanceId/Values/2",
+            length(0, "/TaskParameters/0/aws:InstanceId/Values/2", &between(1, 255)),
+        ),
+        case(
+            "task parameter value 256 long",
+            output,
+            with(response(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!("v".repeat(256)))),
+            "/TaskParameters/0/aws:InstanceId/Values/2",
+            length(256, "/TaskParameters/0/aws:InstanceId/Values/2", &between(1, 255)),
+        ),
     ]
 }
 
@@ -146,8 +381,16 @@ fn inside_cases() -> Vec<(&'static str, &'static Structure, Value)> {
         ("every Type", output, with(r(), "/Type", Some(json!("LAMBDA")))),
         ("alarm name with a space first", output, with(r(), "/TriggeredAlarms/0/Name", Some(json!(" a")))),
         ("alarm name 255 long", output, with(r(), "/TriggeredAlarms/0/Name", Some(json!("a".repeat(255))))),
-        ("task parameter key 255 long", output, with(r(), "/TaskParameters/0", Some(json!({"k".repeat(255): {"Values": ["x"]}})))),
-        ("task parameter value 255 long", output, with(r(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!("v".repeat(255))))),
+        (
+            "task parameter key 255 long",
+            output,
+            with(r(), "/TaskParameters/0", Some(json!({"k".repeat(255): {"Values": ["x"]}}))),
+        ),
+        (
+            "task parameter value 255 long",
+            output,
+            with(r(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!("v".repeat(255)))),
+        ),
         ("no optional members", output, json!({})),
     ]
 }
@@ -241,9 +484,21 @@ fn every_violation_is_reported_in_model_order() {
     let paths: Vec<&str> = error.field_list.iter().map(|f| f.path.as_str()).collect();
     assert_eq!(
         paths,
-        ["/WindowExecutionId", "/TaskExecutionId", "/Priority", "/MaxErrors", "/Status", "/TriggeredAlarms/0/Name", "/TriggeredAlarms/0/State"]
+        [
+            "/WindowExecutionId",
+            "/TaskExecutionId",
+            "/Priority",
+            "/MaxErrors",
+            "/Status",
+            "/TriggeredAlarms/0/Name",
+            "/TriggeredAlarms/0/State"
+        ]
     );
-    assert!(error.message.starts_with("7 validation errors detected. Value with length 1 at '/WindowExecutionId'"), "{}", error.message);
+    assert!(
+        error.message.starts_with("7 validation errors detected. Value with length 1 at '/WindowExecutionId'"),
+        "{}",
+        error.message
+    );
 }
 
 #[test]
@@ -258,7 +513,11 @@ fn violations_are_capped() {
 #[test]
 fn values_are_never_echoed() {
     let secret = "s3cr3t-value-that-must-not-leak";
-    let body = with(get_response(), "/TaskParameters/0/aws:InstanceId/Values/2", Some(json!(format!("{secret}{}", "x".repeat(300)))));
+    let body = with(
+        get_response(),
+        "/TaskParameters/0/aws:InstanceId/Values/2",
+        Some(json!(format!("{secret}{}", "x".repeat(300)))),
+    );
     let error = outcome(Get::OUTPUT_SCHEMA, &body).unwrap_err();
     assert!(!format!("{error:?} {error}").contains(secret));
 }
@@ -277,7 +536,9 @@ fn malformed_bodies_are_not_validation_errors() {
     }
     let priority = with(get_response(), "/Priority", Some(json!(4_294_967_296i64)));
     match validate::validate(Get::OUTPUT_SCHEMA, &priority) {
-        Err(Rejection::Malformed(e)) => assert_eq!(e.to_string(), "expected a whole number that fits a 32-bit integer at '/Priority'"),
+        Err(Rejection::Malformed(e)) => {
+            assert_eq!(e.to_string(), "expected a whole number that fits a 32-bit integer at '/Priority'")
+        }
         other => panic!("{other:?}"),
     }
     // An empty body is an empty object.

@@ -186,6 +186,8 @@ fn lint_document_and_test(out: &Path, behaviour: &str) -> Output {
     let cargo = |args: &[&str], rustdocflags: Option<&str>| {
         let mut command = Command::new(env!("CARGO"));
         command.args(args).current_dir(out).env("CARGO_TARGET_DIR", &target).env("RUSTFLAGS", "-Dwarnings");
+        // As in the workspace: line tables only, to keep the disk a clean run needs small.
+        command.env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
         if let Some(flags) = rustdocflags {
             command.env("RUSTDOCFLAGS", flags);
         }
@@ -256,6 +258,8 @@ fn a_second_service_from_botocore() {
     ] {
         let mut command = Command::new(env!("CARGO"));
         command.args(args).current_dir(&out).env("CARGO_TARGET_DIR", &target).env("RUSTFLAGS", "-Dwarnings");
+        // As in the workspace: line tables only, to keep the disk a clean run needs small.
+        command.env("CARGO_PROFILE_DEV_DEBUG", "line-tables-only");
         if let Some(flags) = rustdocflags {
             command.env("RUSTDOCFLAGS", flags);
         }

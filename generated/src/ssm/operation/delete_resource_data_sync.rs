@@ -9,12 +9,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, ResourceDataSyncInvalidConfigurationException,
-    ResourceDataSyncNotFoundException,
+    InternalServerError, ResourceDataSyncInvalidConfigurationException, ResourceDataSyncNotFoundException,
 };
-use crate::ssm::validation::{
-    DELETE_RESOURCE_DATA_SYNC_REQUEST, DELETE_RESOURCE_DATA_SYNC_RESULT,
-};
+use crate::ssm::validation::{DELETE_RESOURCE_DATA_SYNC_REQUEST, DELETE_RESOURCE_DATA_SYNC_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -61,9 +58,7 @@ pub enum DeleteResourceDataSyncError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
     /// The specified sync configuration is invalid.
-    ResourceDataSyncInvalidConfigurationException(
-        ResourceDataSyncInvalidConfigurationException,
-    ),
+    ResourceDataSyncInvalidConfigurationException(ResourceDataSyncInvalidConfigurationException),
     /// The specified sync name wasn't found.
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
     /// An error the model does not list for this operation, such as the
@@ -76,12 +71,8 @@ impl DeleteResourceDataSyncError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => {
-                modelled_error(protocol, error)
-            }
-            Self::ResourceDataSyncNotFoundException(error) => {
-                modelled_error(protocol, error)
-            }
+            Self::ResourceDataSyncInvalidConfigurationException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -91,9 +82,7 @@ impl fmt::Display for DeleteResourceDataSyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => {
-                fmt::Display::fmt(error, f)
-            }
+            Self::ResourceDataSyncInvalidConfigurationException(error) => fmt::Display::fmt(error, f),
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
@@ -108,8 +97,7 @@ impl From<InternalServerError> for DeleteResourceDataSyncError {
     }
 }
 
-impl From<ResourceDataSyncInvalidConfigurationException>
-for DeleteResourceDataSyncError {
+impl From<ResourceDataSyncInvalidConfigurationException> for DeleteResourceDataSyncError {
     fn from(error: ResourceDataSyncInvalidConfigurationException) -> Self {
         Self::ResourceDataSyncInvalidConfigurationException(error)
     }

@@ -28,9 +28,8 @@
 //! - Provisioned read and write capacity
 
 use crate::dynamodb::error::{
-    BackupInUseException, ContinuousBackupsUnavailableException, InternalServerError,
-    InvalidEndpointException, LimitExceededException, TableInUseException,
-    TableNotFoundException,
+    BackupInUseException, ContinuousBackupsUnavailableException, InternalServerError, InvalidEndpointException,
+    LimitExceededException, TableInUseException, TableNotFoundException,
 };
 use crate::dynamodb::types::BackupDetails;
 use crate::dynamodb::validation::{CREATE_BACKUP_INPUT, CREATE_BACKUP_OUTPUT};
@@ -131,9 +130,7 @@ impl CreateBackupError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::BackupInUseException(error) => modelled_error(protocol, error),
-            Self::ContinuousBackupsUnavailableException(error) => {
-                modelled_error(protocol, error)
-            }
+            Self::ContinuousBackupsUnavailableException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
@@ -148,9 +145,7 @@ impl fmt::Display for CreateBackupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BackupInUseException(error) => fmt::Display::fmt(error, f),
-            Self::ContinuousBackupsUnavailableException(error) => {
-                fmt::Display::fmt(error, f)
-            }
+            Self::ContinuousBackupsUnavailableException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
