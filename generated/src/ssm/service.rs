@@ -2,19 +2,24 @@
 //! The `AmazonSSM` service as a trait, and its awsJson1.1 router.
 
 use crate::runtime::context::RequestContext;
-use crate::runtime::http::{BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call};
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name, output_response, rejection_response,
-    unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
 use crate::ssm::operation::add_tags_to_resource::{
     AddTagsToResourceError, AddTagsToResourceRequest, AddTagsToResourceResult,
 };
 use crate::ssm::operation::associate_ops_item_related_item::{
-    AssociateOpsItemRelatedItemError, AssociateOpsItemRelatedItemRequest, AssociateOpsItemRelatedItemResponse,
+    AssociateOpsItemRelatedItemError, AssociateOpsItemRelatedItemRequest,
+    AssociateOpsItemRelatedItemResponse,
 };
-use crate::ssm::operation::cancel_command::{CancelCommandError, CancelCommandRequest, CancelCommandResult};
+use crate::ssm::operation::cancel_command::{
+    CancelCommandError, CancelCommandRequest, CancelCommandResult,
+};
 use crate::ssm::operation::cancel_maintenance_window_execution::{
     CancelMaintenanceWindowExecutionError, CancelMaintenanceWindowExecutionRequest,
     CancelMaintenanceWindowExecutionResult,
@@ -26,13 +31,19 @@ use crate::ssm::operation::create_association::{
     CreateAssociationError, CreateAssociationRequest, CreateAssociationResult,
 };
 use crate::ssm::operation::create_association_batch::{
-    CreateAssociationBatchError, CreateAssociationBatchRequest, CreateAssociationBatchResult,
+    CreateAssociationBatchError, CreateAssociationBatchRequest,
+    CreateAssociationBatchResult,
 };
-use crate::ssm::operation::create_document::{CreateDocumentError, CreateDocumentRequest, CreateDocumentResult};
+use crate::ssm::operation::create_document::{
+    CreateDocumentError, CreateDocumentRequest, CreateDocumentResult,
+};
 use crate::ssm::operation::create_maintenance_window::{
-    CreateMaintenanceWindowError, CreateMaintenanceWindowRequest, CreateMaintenanceWindowResult,
+    CreateMaintenanceWindowError, CreateMaintenanceWindowRequest,
+    CreateMaintenanceWindowResult,
 };
-use crate::ssm::operation::create_ops_item::{CreateOpsItemError, CreateOpsItemRequest, CreateOpsItemResponse};
+use crate::ssm::operation::create_ops_item::{
+    CreateOpsItemError, CreateOpsItemRequest, CreateOpsItemResponse,
+};
 use crate::ssm::operation::create_ops_metadata::{
     CreateOpsMetadataError, CreateOpsMetadataRequest, CreateOpsMetadataResult,
 };
@@ -40,7 +51,8 @@ use crate::ssm::operation::create_patch_baseline::{
     CreatePatchBaselineError, CreatePatchBaselineRequest, CreatePatchBaselineResult,
 };
 use crate::ssm::operation::create_resource_data_sync::{
-    CreateResourceDataSyncError, CreateResourceDataSyncRequest, CreateResourceDataSyncResult,
+    CreateResourceDataSyncError, CreateResourceDataSyncRequest,
+    CreateResourceDataSyncResult,
 };
 use crate::ssm::operation::delete_activation::{
     DeleteActivationError, DeleteActivationRequest, DeleteActivationResult,
@@ -48,16 +60,25 @@ use crate::ssm::operation::delete_activation::{
 use crate::ssm::operation::delete_association::{
     DeleteAssociationError, DeleteAssociationRequest, DeleteAssociationResult,
 };
-use crate::ssm::operation::delete_document::{DeleteDocumentError, DeleteDocumentRequest, DeleteDocumentResult};
-use crate::ssm::operation::delete_inventory::{DeleteInventoryError, DeleteInventoryRequest, DeleteInventoryResult};
-use crate::ssm::operation::delete_maintenance_window::{
-    DeleteMaintenanceWindowError, DeleteMaintenanceWindowRequest, DeleteMaintenanceWindowResult,
+use crate::ssm::operation::delete_document::{
+    DeleteDocumentError, DeleteDocumentRequest, DeleteDocumentResult,
 };
-use crate::ssm::operation::delete_ops_item::{DeleteOpsItemError, DeleteOpsItemRequest, DeleteOpsItemResponse};
+use crate::ssm::operation::delete_inventory::{
+    DeleteInventoryError, DeleteInventoryRequest, DeleteInventoryResult,
+};
+use crate::ssm::operation::delete_maintenance_window::{
+    DeleteMaintenanceWindowError, DeleteMaintenanceWindowRequest,
+    DeleteMaintenanceWindowResult,
+};
+use crate::ssm::operation::delete_ops_item::{
+    DeleteOpsItemError, DeleteOpsItemRequest, DeleteOpsItemResponse,
+};
 use crate::ssm::operation::delete_ops_metadata::{
     DeleteOpsMetadataError, DeleteOpsMetadataRequest, DeleteOpsMetadataResult,
 };
-use crate::ssm::operation::delete_parameter::{DeleteParameterError, DeleteParameterRequest, DeleteParameterResult};
+use crate::ssm::operation::delete_parameter::{
+    DeleteParameterError, DeleteParameterRequest, DeleteParameterResult,
+};
 use crate::ssm::operation::delete_parameters::{
     DeleteParametersError, DeleteParametersRequest, DeleteParametersResult,
 };
@@ -65,20 +86,24 @@ use crate::ssm::operation::delete_patch_baseline::{
     DeletePatchBaselineError, DeletePatchBaselineRequest, DeletePatchBaselineResult,
 };
 use crate::ssm::operation::delete_resource_data_sync::{
-    DeleteResourceDataSyncError, DeleteResourceDataSyncRequest, DeleteResourceDataSyncResult,
+    DeleteResourceDataSyncError, DeleteResourceDataSyncRequest,
+    DeleteResourceDataSyncResult,
 };
 use crate::ssm::operation::delete_resource_policy::{
     DeleteResourcePolicyError, DeleteResourcePolicyRequest, DeleteResourcePolicyResponse,
 };
 use crate::ssm::operation::deregister_managed_instance::{
-    DeregisterManagedInstanceError, DeregisterManagedInstanceRequest, DeregisterManagedInstanceResult,
+    DeregisterManagedInstanceError, DeregisterManagedInstanceRequest,
+    DeregisterManagedInstanceResult,
 };
 use crate::ssm::operation::deregister_patch_baseline_for_patch_group::{
-    DeregisterPatchBaselineForPatchGroupError, DeregisterPatchBaselineForPatchGroupRequest,
+    DeregisterPatchBaselineForPatchGroupError,
+    DeregisterPatchBaselineForPatchGroupRequest,
     DeregisterPatchBaselineForPatchGroupResult,
 };
 use crate::ssm::operation::deregister_target_from_maintenance_window::{
-    DeregisterTargetFromMaintenanceWindowError, DeregisterTargetFromMaintenanceWindowRequest,
+    DeregisterTargetFromMaintenanceWindowError,
+    DeregisterTargetFromMaintenanceWindowRequest,
     DeregisterTargetFromMaintenanceWindowResult,
 };
 use crate::ssm::operation::deregister_task_from_maintenance_window::{
@@ -96,30 +121,36 @@ use crate::ssm::operation::describe_association_execution_targets::{
     DescribeAssociationExecutionTargetsResult,
 };
 use crate::ssm::operation::describe_association_executions::{
-    DescribeAssociationExecutionsError, DescribeAssociationExecutionsRequest, DescribeAssociationExecutionsResult,
+    DescribeAssociationExecutionsError, DescribeAssociationExecutionsRequest,
+    DescribeAssociationExecutionsResult,
 };
 use crate::ssm::operation::describe_automation_executions::{
-    DescribeAutomationExecutionsError, DescribeAutomationExecutionsRequest, DescribeAutomationExecutionsResult,
+    DescribeAutomationExecutionsError, DescribeAutomationExecutionsRequest,
+    DescribeAutomationExecutionsResult,
 };
 use crate::ssm::operation::describe_automation_step_executions::{
     DescribeAutomationStepExecutionsError, DescribeAutomationStepExecutionsRequest,
     DescribeAutomationStepExecutionsResult,
 };
 use crate::ssm::operation::describe_available_patches::{
-    DescribeAvailablePatchesError, DescribeAvailablePatchesRequest, DescribeAvailablePatchesResult,
+    DescribeAvailablePatchesError, DescribeAvailablePatchesRequest,
+    DescribeAvailablePatchesResult,
 };
 use crate::ssm::operation::describe_document::{
     DescribeDocumentError, DescribeDocumentRequest, DescribeDocumentResult,
 };
 use crate::ssm::operation::describe_document_permission::{
-    DescribeDocumentPermissionError, DescribeDocumentPermissionRequest, DescribeDocumentPermissionResponse,
+    DescribeDocumentPermissionError, DescribeDocumentPermissionRequest,
+    DescribeDocumentPermissionResponse,
 };
 use crate::ssm::operation::describe_effective_instance_associations::{
-    DescribeEffectiveInstanceAssociationsError, DescribeEffectiveInstanceAssociationsRequest,
+    DescribeEffectiveInstanceAssociationsError,
+    DescribeEffectiveInstanceAssociationsRequest,
     DescribeEffectiveInstanceAssociationsResult,
 };
 use crate::ssm::operation::describe_effective_patches_for_patch_baseline::{
-    DescribeEffectivePatchesForPatchBaselineError, DescribeEffectivePatchesForPatchBaselineRequest,
+    DescribeEffectivePatchesForPatchBaselineError,
+    DescribeEffectivePatchesForPatchBaselineRequest,
     DescribeEffectivePatchesForPatchBaselineResult,
 };
 use crate::ssm::operation::describe_instance_associations_status::{
@@ -127,30 +158,38 @@ use crate::ssm::operation::describe_instance_associations_status::{
     DescribeInstanceAssociationsStatusResult,
 };
 use crate::ssm::operation::describe_instance_information::{
-    DescribeInstanceInformationError, DescribeInstanceInformationRequest, DescribeInstanceInformationResult,
+    DescribeInstanceInformationError, DescribeInstanceInformationRequest,
+    DescribeInstanceInformationResult,
 };
 use crate::ssm::operation::describe_instance_patch_states::{
-    DescribeInstancePatchStatesError, DescribeInstancePatchStatesRequest, DescribeInstancePatchStatesResult,
+    DescribeInstancePatchStatesError, DescribeInstancePatchStatesRequest,
+    DescribeInstancePatchStatesResult,
 };
 use crate::ssm::operation::describe_instance_patch_states_for_patch_group::{
-    DescribeInstancePatchStatesForPatchGroupError, DescribeInstancePatchStatesForPatchGroupRequest,
+    DescribeInstancePatchStatesForPatchGroupError,
+    DescribeInstancePatchStatesForPatchGroupRequest,
     DescribeInstancePatchStatesForPatchGroupResult,
 };
 use crate::ssm::operation::describe_instance_patches::{
-    DescribeInstancePatchesError, DescribeInstancePatchesRequest, DescribeInstancePatchesResult,
+    DescribeInstancePatchesError, DescribeInstancePatchesRequest,
+    DescribeInstancePatchesResult,
 };
 use crate::ssm::operation::describe_instance_properties::{
-    DescribeInstancePropertiesError, DescribeInstancePropertiesRequest, DescribeInstancePropertiesResult,
+    DescribeInstancePropertiesError, DescribeInstancePropertiesRequest,
+    DescribeInstancePropertiesResult,
 };
 use crate::ssm::operation::describe_inventory_deletions::{
-    DescribeInventoryDeletionsError, DescribeInventoryDeletionsRequest, DescribeInventoryDeletionsResult,
+    DescribeInventoryDeletionsError, DescribeInventoryDeletionsRequest,
+    DescribeInventoryDeletionsResult,
 };
 use crate::ssm::operation::describe_maintenance_window_execution_task_invocations::{
-    DescribeMaintenanceWindowExecutionTaskInvocationsError, DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
+    DescribeMaintenanceWindowExecutionTaskInvocationsError,
+    DescribeMaintenanceWindowExecutionTaskInvocationsRequest,
     DescribeMaintenanceWindowExecutionTaskInvocationsResult,
 };
 use crate::ssm::operation::describe_maintenance_window_execution_tasks::{
-    DescribeMaintenanceWindowExecutionTasksError, DescribeMaintenanceWindowExecutionTasksRequest,
+    DescribeMaintenanceWindowExecutionTasksError,
+    DescribeMaintenanceWindowExecutionTasksRequest,
     DescribeMaintenanceWindowExecutionTasksResult,
 };
 use crate::ssm::operation::describe_maintenance_window_executions::{
@@ -166,10 +205,12 @@ use crate::ssm::operation::describe_maintenance_window_targets::{
     DescribeMaintenanceWindowTargetsResult,
 };
 use crate::ssm::operation::describe_maintenance_window_tasks::{
-    DescribeMaintenanceWindowTasksError, DescribeMaintenanceWindowTasksRequest, DescribeMaintenanceWindowTasksResult,
+    DescribeMaintenanceWindowTasksError, DescribeMaintenanceWindowTasksRequest,
+    DescribeMaintenanceWindowTasksResult,
 };
 use crate::ssm::operation::describe_maintenance_windows::{
-    DescribeMaintenanceWindowsError, DescribeMaintenanceWindowsRequest, DescribeMaintenanceWindowsResult,
+    DescribeMaintenanceWindowsError, DescribeMaintenanceWindowsRequest,
+    DescribeMaintenanceWindowsResult,
 };
 use crate::ssm::operation::describe_maintenance_windows_for_target::{
     DescribeMaintenanceWindowsForTargetError, DescribeMaintenanceWindowsForTargetRequest,
@@ -182,26 +223,33 @@ use crate::ssm::operation::describe_parameters::{
     DescribeParametersError, DescribeParametersRequest, DescribeParametersResult,
 };
 use crate::ssm::operation::describe_patch_baselines::{
-    DescribePatchBaselinesError, DescribePatchBaselinesRequest, DescribePatchBaselinesResult,
+    DescribePatchBaselinesError, DescribePatchBaselinesRequest,
+    DescribePatchBaselinesResult,
 };
 use crate::ssm::operation::describe_patch_group_state::{
-    DescribePatchGroupStateError, DescribePatchGroupStateRequest, DescribePatchGroupStateResult,
+    DescribePatchGroupStateError, DescribePatchGroupStateRequest,
+    DescribePatchGroupStateResult,
 };
 use crate::ssm::operation::describe_patch_groups::{
     DescribePatchGroupsError, DescribePatchGroupsRequest, DescribePatchGroupsResult,
 };
 use crate::ssm::operation::describe_patch_properties::{
-    DescribePatchPropertiesError, DescribePatchPropertiesRequest, DescribePatchPropertiesResult,
+    DescribePatchPropertiesError, DescribePatchPropertiesRequest,
+    DescribePatchPropertiesResult,
 };
 use crate::ssm::operation::describe_sessions::{
     DescribeSessionsError, DescribeSessionsRequest, DescribeSessionsResponse,
 };
 use crate::ssm::operation::disassociate_ops_item_related_item::{
-    DisassociateOpsItemRelatedItemError, DisassociateOpsItemRelatedItemRequest, DisassociateOpsItemRelatedItemResponse,
+    DisassociateOpsItemRelatedItemError, DisassociateOpsItemRelatedItemRequest,
+    DisassociateOpsItemRelatedItemResponse,
 };
-use crate::ssm::operation::get_access_token::{GetAccessTokenError, GetAccessTokenRequest, GetAccessTokenResponse};
+use crate::ssm::operation::get_access_token::{
+    GetAccessTokenError, GetAccessTokenRequest, GetAccessTokenResponse,
+};
 use crate::ssm::operation::get_automation_execution::{
-    GetAutomationExecutionError, GetAutomationExecutionRequest, GetAutomationExecutionResult,
+    GetAutomationExecutionError, GetAutomationExecutionRequest,
+    GetAutomationExecutionResult,
 };
 use crate::ssm::operation::get_calendar_state::{
     GetCalendarStateError, GetCalendarStateRequest, GetCalendarStateResponse,
@@ -213,17 +261,23 @@ use crate::ssm::operation::get_connection_status::{
     GetConnectionStatusError, GetConnectionStatusRequest, GetConnectionStatusResponse,
 };
 use crate::ssm::operation::get_default_patch_baseline::{
-    GetDefaultPatchBaselineError, GetDefaultPatchBaselineRequest, GetDefaultPatchBaselineResult,
+    GetDefaultPatchBaselineError, GetDefaultPatchBaselineRequest,
+    GetDefaultPatchBaselineResult,
 };
 use crate::ssm::operation::get_deployable_patch_snapshot_for_instance::{
-    GetDeployablePatchSnapshotForInstanceError, GetDeployablePatchSnapshotForInstanceRequest,
+    GetDeployablePatchSnapshotForInstanceError,
+    GetDeployablePatchSnapshotForInstanceRequest,
     GetDeployablePatchSnapshotForInstanceResult,
 };
-use crate::ssm::operation::get_document::{GetDocumentError, GetDocumentRequest, GetDocumentResult};
+use crate::ssm::operation::get_document::{
+    GetDocumentError, GetDocumentRequest, GetDocumentResult,
+};
 use crate::ssm::operation::get_execution_preview::{
     GetExecutionPreviewError, GetExecutionPreviewRequest, GetExecutionPreviewResponse,
 };
-use crate::ssm::operation::get_inventory::{GetInventoryError, GetInventoryRequest, GetInventoryResult};
+use crate::ssm::operation::get_inventory::{
+    GetInventoryError, GetInventoryRequest, GetInventoryResult,
+};
 use crate::ssm::operation::get_inventory_schema::{
     GetInventorySchemaError, GetInventorySchemaRequest, GetInventorySchemaResult,
 };
@@ -231,27 +285,40 @@ use crate::ssm::operation::get_maintenance_window::{
     GetMaintenanceWindowError, GetMaintenanceWindowRequest, GetMaintenanceWindowResult,
 };
 use crate::ssm::operation::get_maintenance_window_execution::{
-    GetMaintenanceWindowExecutionError, GetMaintenanceWindowExecutionRequest, GetMaintenanceWindowExecutionResult,
+    GetMaintenanceWindowExecutionError, GetMaintenanceWindowExecutionRequest,
+    GetMaintenanceWindowExecutionResult,
 };
 use crate::ssm::operation::get_maintenance_window_execution_task::{
     GetMaintenanceWindowExecutionTaskError, GetMaintenanceWindowExecutionTaskRequest,
     GetMaintenanceWindowExecutionTaskResult,
 };
 use crate::ssm::operation::get_maintenance_window_execution_task_invocation::{
-    GetMaintenanceWindowExecutionTaskInvocationError, GetMaintenanceWindowExecutionTaskInvocationRequest,
+    GetMaintenanceWindowExecutionTaskInvocationError,
+    GetMaintenanceWindowExecutionTaskInvocationRequest,
     GetMaintenanceWindowExecutionTaskInvocationResult,
 };
 use crate::ssm::operation::get_maintenance_window_task::{
-    GetMaintenanceWindowTaskError, GetMaintenanceWindowTaskRequest, GetMaintenanceWindowTaskResult,
+    GetMaintenanceWindowTaskError, GetMaintenanceWindowTaskRequest,
+    GetMaintenanceWindowTaskResult,
 };
-use crate::ssm::operation::get_ops_item::{GetOpsItemError, GetOpsItemRequest, GetOpsItemResponse};
-use crate::ssm::operation::get_ops_metadata::{GetOpsMetadataError, GetOpsMetadataRequest, GetOpsMetadataResult};
-use crate::ssm::operation::get_ops_summary::{GetOpsSummaryError, GetOpsSummaryRequest, GetOpsSummaryResult};
-use crate::ssm::operation::get_parameter::{GetParameterError, GetParameterRequest, GetParameterResult};
+use crate::ssm::operation::get_ops_item::{
+    GetOpsItemError, GetOpsItemRequest, GetOpsItemResponse,
+};
+use crate::ssm::operation::get_ops_metadata::{
+    GetOpsMetadataError, GetOpsMetadataRequest, GetOpsMetadataResult,
+};
+use crate::ssm::operation::get_ops_summary::{
+    GetOpsSummaryError, GetOpsSummaryRequest, GetOpsSummaryResult,
+};
+use crate::ssm::operation::get_parameter::{
+    GetParameterError, GetParameterRequest, GetParameterResult,
+};
 use crate::ssm::operation::get_parameter_history::{
     GetParameterHistoryError, GetParameterHistoryRequest, GetParameterHistoryResult,
 };
-use crate::ssm::operation::get_parameters::{GetParametersError, GetParametersRequest, GetParametersResult};
+use crate::ssm::operation::get_parameters::{
+    GetParametersError, GetParametersRequest, GetParametersResult,
+};
 use crate::ssm::operation::get_parameters_by_path::{
     GetParametersByPathError, GetParametersByPathRequest, GetParametersByPathResult,
 };
@@ -259,7 +326,8 @@ use crate::ssm::operation::get_patch_baseline::{
     GetPatchBaselineError, GetPatchBaselineRequest, GetPatchBaselineResult,
 };
 use crate::ssm::operation::get_patch_baseline_for_patch_group::{
-    GetPatchBaselineForPatchGroupError, GetPatchBaselineForPatchGroupRequest, GetPatchBaselineForPatchGroupResult,
+    GetPatchBaselineForPatchGroupError, GetPatchBaselineForPatchGroupRequest,
+    GetPatchBaselineForPatchGroupResult,
 };
 use crate::ssm::operation::get_resource_policies::{
     GetResourcePoliciesError, GetResourcePoliciesRequest, GetResourcePoliciesResponse,
@@ -271,32 +339,42 @@ use crate::ssm::operation::label_parameter_version::{
     LabelParameterVersionError, LabelParameterVersionRequest, LabelParameterVersionResult,
 };
 use crate::ssm::operation::list_association_versions::{
-    ListAssociationVersionsError, ListAssociationVersionsRequest, ListAssociationVersionsResult,
+    ListAssociationVersionsError, ListAssociationVersionsRequest,
+    ListAssociationVersionsResult,
 };
 use crate::ssm::operation::list_associations::{
     ListAssociationsError, ListAssociationsRequest, ListAssociationsResult,
 };
 use crate::ssm::operation::list_command_invocations::{
-    ListCommandInvocationsError, ListCommandInvocationsRequest, ListCommandInvocationsResult,
+    ListCommandInvocationsError, ListCommandInvocationsRequest,
+    ListCommandInvocationsResult,
 };
-use crate::ssm::operation::list_commands::{ListCommandsError, ListCommandsRequest, ListCommandsResult};
+use crate::ssm::operation::list_commands::{
+    ListCommandsError, ListCommandsRequest, ListCommandsResult,
+};
 use crate::ssm::operation::list_compliance_items::{
     ListComplianceItemsError, ListComplianceItemsRequest, ListComplianceItemsResult,
 };
 use crate::ssm::operation::list_compliance_summaries::{
-    ListComplianceSummariesError, ListComplianceSummariesRequest, ListComplianceSummariesResult,
+    ListComplianceSummariesError, ListComplianceSummariesRequest,
+    ListComplianceSummariesResult,
 };
 use crate::ssm::operation::list_document_metadata_history::{
-    ListDocumentMetadataHistoryError, ListDocumentMetadataHistoryRequest, ListDocumentMetadataHistoryResponse,
+    ListDocumentMetadataHistoryError, ListDocumentMetadataHistoryRequest,
+    ListDocumentMetadataHistoryResponse,
 };
 use crate::ssm::operation::list_document_versions::{
     ListDocumentVersionsError, ListDocumentVersionsRequest, ListDocumentVersionsResult,
 };
-use crate::ssm::operation::list_documents::{ListDocumentsError, ListDocumentsRequest, ListDocumentsResult};
+use crate::ssm::operation::list_documents::{
+    ListDocumentsError, ListDocumentsRequest, ListDocumentsResult,
+};
 use crate::ssm::operation::list_inventory_entries::{
     ListInventoryEntriesError, ListInventoryEntriesRequest, ListInventoryEntriesResult,
 };
-use crate::ssm::operation::list_nodes::{ListNodesError, ListNodesRequest, ListNodesResult};
+use crate::ssm::operation::list_nodes::{
+    ListNodesError, ListNodesRequest, ListNodesResult,
+};
 use crate::ssm::operation::list_nodes_summary::{
     ListNodesSummaryError, ListNodesSummaryRequest, ListNodesSummaryResult,
 };
@@ -304,11 +382,15 @@ use crate::ssm::operation::list_ops_item_events::{
     ListOpsItemEventsError, ListOpsItemEventsRequest, ListOpsItemEventsResponse,
 };
 use crate::ssm::operation::list_ops_item_related_items::{
-    ListOpsItemRelatedItemsError, ListOpsItemRelatedItemsRequest, ListOpsItemRelatedItemsResponse,
+    ListOpsItemRelatedItemsError, ListOpsItemRelatedItemsRequest,
+    ListOpsItemRelatedItemsResponse,
 };
-use crate::ssm::operation::list_ops_metadata::{ListOpsMetadataError, ListOpsMetadataRequest, ListOpsMetadataResult};
+use crate::ssm::operation::list_ops_metadata::{
+    ListOpsMetadataError, ListOpsMetadataRequest, ListOpsMetadataResult,
+};
 use crate::ssm::operation::list_resource_compliance_summaries::{
-    ListResourceComplianceSummariesError, ListResourceComplianceSummariesRequest, ListResourceComplianceSummariesResult,
+    ListResourceComplianceSummariesError, ListResourceComplianceSummariesRequest,
+    ListResourceComplianceSummariesResult,
 };
 use crate::ssm::operation::list_resource_data_sync::{
     ListResourceDataSyncError, ListResourceDataSyncRequest, ListResourceDataSyncResult,
@@ -317,18 +399,24 @@ use crate::ssm::operation::list_tags_for_resource::{
     ListTagsForResourceError, ListTagsForResourceRequest, ListTagsForResourceResult,
 };
 use crate::ssm::operation::modify_document_permission::{
-    ModifyDocumentPermissionError, ModifyDocumentPermissionRequest, ModifyDocumentPermissionResponse,
+    ModifyDocumentPermissionError, ModifyDocumentPermissionRequest,
+    ModifyDocumentPermissionResponse,
 };
 use crate::ssm::operation::put_compliance_items::{
     PutComplianceItemsError, PutComplianceItemsRequest, PutComplianceItemsResult,
 };
-use crate::ssm::operation::put_inventory::{PutInventoryError, PutInventoryRequest, PutInventoryResult};
-use crate::ssm::operation::put_parameter::{PutParameterError, PutParameterRequest, PutParameterResult};
+use crate::ssm::operation::put_inventory::{
+    PutInventoryError, PutInventoryRequest, PutInventoryResult,
+};
+use crate::ssm::operation::put_parameter::{
+    PutParameterError, PutParameterRequest, PutParameterResult,
+};
 use crate::ssm::operation::put_resource_policy::{
     PutResourcePolicyError, PutResourcePolicyRequest, PutResourcePolicyResponse,
 };
 use crate::ssm::operation::register_default_patch_baseline::{
-    RegisterDefaultPatchBaselineError, RegisterDefaultPatchBaselineRequest, RegisterDefaultPatchBaselineResult,
+    RegisterDefaultPatchBaselineError, RegisterDefaultPatchBaselineRequest,
+    RegisterDefaultPatchBaselineResult,
 };
 use crate::ssm::operation::register_patch_baseline_for_patch_group::{
     RegisterPatchBaselineForPatchGroupError, RegisterPatchBaselineForPatchGroupRequest,
@@ -343,16 +431,21 @@ use crate::ssm::operation::register_task_with_maintenance_window::{
     RegisterTaskWithMaintenanceWindowResult,
 };
 use crate::ssm::operation::remove_tags_from_resource::{
-    RemoveTagsFromResourceError, RemoveTagsFromResourceRequest, RemoveTagsFromResourceResult,
+    RemoveTagsFromResourceError, RemoveTagsFromResourceRequest,
+    RemoveTagsFromResourceResult,
 };
 use crate::ssm::operation::reset_service_setting::{
     ResetServiceSettingError, ResetServiceSettingRequest, ResetServiceSettingResult,
 };
-use crate::ssm::operation::resume_session::{ResumeSessionError, ResumeSessionRequest, ResumeSessionResponse};
+use crate::ssm::operation::resume_session::{
+    ResumeSessionError, ResumeSessionRequest, ResumeSessionResponse,
+};
 use crate::ssm::operation::send_automation_signal::{
     SendAutomationSignalError, SendAutomationSignalRequest, SendAutomationSignalResult,
 };
-use crate::ssm::operation::send_command::{SendCommandError, SendCommandRequest, SendCommandResult};
+use crate::ssm::operation::send_command::{
+    SendCommandError, SendCommandRequest, SendCommandResult,
+};
 use crate::ssm::operation::start_access_request::{
     StartAccessRequestError, StartAccessRequestRequest, StartAccessRequestResponse,
 };
@@ -360,50 +453,68 @@ use crate::ssm::operation::start_associations_once::{
     StartAssociationsOnceError, StartAssociationsOnceRequest, StartAssociationsOnceResult,
 };
 use crate::ssm::operation::start_automation_execution::{
-    StartAutomationExecutionError, StartAutomationExecutionRequest, StartAutomationExecutionResult,
+    StartAutomationExecutionError, StartAutomationExecutionRequest,
+    StartAutomationExecutionResult,
 };
 use crate::ssm::operation::start_change_request_execution::{
-    StartChangeRequestExecutionError, StartChangeRequestExecutionRequest, StartChangeRequestExecutionResult,
+    StartChangeRequestExecutionError, StartChangeRequestExecutionRequest,
+    StartChangeRequestExecutionResult,
 };
 use crate::ssm::operation::start_execution_preview::{
-    StartExecutionPreviewError, StartExecutionPreviewRequest, StartExecutionPreviewResponse,
+    StartExecutionPreviewError, StartExecutionPreviewRequest,
+    StartExecutionPreviewResponse,
 };
-use crate::ssm::operation::start_session::{StartSessionError, StartSessionRequest, StartSessionResponse};
+use crate::ssm::operation::start_session::{
+    StartSessionError, StartSessionRequest, StartSessionResponse,
+};
 use crate::ssm::operation::stop_automation_execution::{
-    StopAutomationExecutionError, StopAutomationExecutionRequest, StopAutomationExecutionResult,
+    StopAutomationExecutionError, StopAutomationExecutionRequest,
+    StopAutomationExecutionResult,
 };
 use crate::ssm::operation::terminate_session::{
     TerminateSessionError, TerminateSessionRequest, TerminateSessionResponse,
 };
 use crate::ssm::operation::unlabel_parameter_version::{
-    UnlabelParameterVersionError, UnlabelParameterVersionRequest, UnlabelParameterVersionResult,
+    UnlabelParameterVersionError, UnlabelParameterVersionRequest,
+    UnlabelParameterVersionResult,
 };
 use crate::ssm::operation::update_association::{
     UpdateAssociationError, UpdateAssociationRequest, UpdateAssociationResult,
 };
 use crate::ssm::operation::update_association_status::{
-    UpdateAssociationStatusError, UpdateAssociationStatusRequest, UpdateAssociationStatusResult,
+    UpdateAssociationStatusError, UpdateAssociationStatusRequest,
+    UpdateAssociationStatusResult,
 };
-use crate::ssm::operation::update_document::{UpdateDocumentError, UpdateDocumentRequest, UpdateDocumentResult};
+use crate::ssm::operation::update_document::{
+    UpdateDocumentError, UpdateDocumentRequest, UpdateDocumentResult,
+};
 use crate::ssm::operation::update_document_default_version::{
-    UpdateDocumentDefaultVersionError, UpdateDocumentDefaultVersionRequest, UpdateDocumentDefaultVersionResult,
+    UpdateDocumentDefaultVersionError, UpdateDocumentDefaultVersionRequest,
+    UpdateDocumentDefaultVersionResult,
 };
 use crate::ssm::operation::update_document_metadata::{
-    UpdateDocumentMetadataError, UpdateDocumentMetadataRequest, UpdateDocumentMetadataResponse,
+    UpdateDocumentMetadataError, UpdateDocumentMetadataRequest,
+    UpdateDocumentMetadataResponse,
 };
 use crate::ssm::operation::update_maintenance_window::{
-    UpdateMaintenanceWindowError, UpdateMaintenanceWindowRequest, UpdateMaintenanceWindowResult,
+    UpdateMaintenanceWindowError, UpdateMaintenanceWindowRequest,
+    UpdateMaintenanceWindowResult,
 };
 use crate::ssm::operation::update_maintenance_window_target::{
-    UpdateMaintenanceWindowTargetError, UpdateMaintenanceWindowTargetRequest, UpdateMaintenanceWindowTargetResult,
+    UpdateMaintenanceWindowTargetError, UpdateMaintenanceWindowTargetRequest,
+    UpdateMaintenanceWindowTargetResult,
 };
 use crate::ssm::operation::update_maintenance_window_task::{
-    UpdateMaintenanceWindowTaskError, UpdateMaintenanceWindowTaskRequest, UpdateMaintenanceWindowTaskResult,
+    UpdateMaintenanceWindowTaskError, UpdateMaintenanceWindowTaskRequest,
+    UpdateMaintenanceWindowTaskResult,
 };
 use crate::ssm::operation::update_managed_instance_role::{
-    UpdateManagedInstanceRoleError, UpdateManagedInstanceRoleRequest, UpdateManagedInstanceRoleResult,
+    UpdateManagedInstanceRoleError, UpdateManagedInstanceRoleRequest,
+    UpdateManagedInstanceRoleResult,
 };
-use crate::ssm::operation::update_ops_item::{UpdateOpsItemError, UpdateOpsItemRequest, UpdateOpsItemResponse};
+use crate::ssm::operation::update_ops_item::{
+    UpdateOpsItemError, UpdateOpsItemRequest, UpdateOpsItemResponse,
+};
 use crate::ssm::operation::update_ops_metadata::{
     UpdateOpsMetadataError, UpdateOpsMetadataRequest, UpdateOpsMetadataResult,
 };
@@ -411,64 +522,90 @@ use crate::ssm::operation::update_patch_baseline::{
     UpdatePatchBaselineError, UpdatePatchBaselineRequest, UpdatePatchBaselineResult,
 };
 use crate::ssm::operation::update_resource_data_sync::{
-    UpdateResourceDataSyncError, UpdateResourceDataSyncRequest, UpdateResourceDataSyncResult,
+    UpdateResourceDataSyncError, UpdateResourceDataSyncRequest,
+    UpdateResourceDataSyncResult,
 };
 use crate::ssm::operation::update_service_setting::{
     UpdateServiceSettingError, UpdateServiceSettingRequest, UpdateServiceSettingResult,
 };
 use crate::ssm::validation::{
-    ADD_TAGS_TO_RESOURCE_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, CANCEL_COMMAND_REQUEST,
-    CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST, CREATE_ACTIVATION_REQUEST, CREATE_ASSOCIATION_BATCH_REQUEST,
-    CREATE_ASSOCIATION_REQUEST, CREATE_DOCUMENT_REQUEST, CREATE_MAINTENANCE_WINDOW_REQUEST, CREATE_OPS_ITEM_REQUEST,
-    CREATE_OPS_METADATA_REQUEST, CREATE_PATCH_BASELINE_REQUEST, CREATE_RESOURCE_DATA_SYNC_REQUEST,
-    DELETE_ACTIVATION_REQUEST, DELETE_ASSOCIATION_REQUEST, DELETE_DOCUMENT_REQUEST, DELETE_INVENTORY_REQUEST,
-    DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_OPS_ITEM_REQUEST, DELETE_OPS_METADATA_REQUEST, DELETE_PARAMETER_REQUEST,
-    DELETE_PARAMETERS_REQUEST, DELETE_PATCH_BASELINE_REQUEST, DELETE_RESOURCE_DATA_SYNC_REQUEST,
+    ADD_TAGS_TO_RESOURCE_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+    CANCEL_COMMAND_REQUEST, CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+    CREATE_ACTIVATION_REQUEST, CREATE_ASSOCIATION_BATCH_REQUEST,
+    CREATE_ASSOCIATION_REQUEST, CREATE_DOCUMENT_REQUEST,
+    CREATE_MAINTENANCE_WINDOW_REQUEST, CREATE_OPS_ITEM_REQUEST,
+    CREATE_OPS_METADATA_REQUEST, CREATE_PATCH_BASELINE_REQUEST,
+    CREATE_RESOURCE_DATA_SYNC_REQUEST, DELETE_ACTIVATION_REQUEST,
+    DELETE_ASSOCIATION_REQUEST, DELETE_DOCUMENT_REQUEST, DELETE_INVENTORY_REQUEST,
+    DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_OPS_ITEM_REQUEST,
+    DELETE_OPS_METADATA_REQUEST, DELETE_PARAMETERS_REQUEST, DELETE_PARAMETER_REQUEST,
+    DELETE_PATCH_BASELINE_REQUEST, DELETE_RESOURCE_DATA_SYNC_REQUEST,
     DELETE_RESOURCE_POLICY_REQUEST, DEREGISTER_MANAGED_INSTANCE_REQUEST,
-    DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+    DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+    DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
     DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST, DESCRIBE_ACTIVATIONS_REQUEST,
-    DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST, DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST,
-    DESCRIBE_ASSOCIATION_REQUEST, DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
-    DESCRIBE_AVAILABLE_PATCHES_REQUEST, DESCRIBE_DOCUMENT_PERMISSION_REQUEST, DESCRIBE_DOCUMENT_REQUEST,
-    DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST, DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+    DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST,
+    DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST, DESCRIBE_ASSOCIATION_REQUEST,
+    DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+    DESCRIBE_AVAILABLE_PATCHES_REQUEST, DESCRIBE_DOCUMENT_PERMISSION_REQUEST,
+    DESCRIBE_DOCUMENT_REQUEST, DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+    DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
     DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST, DESCRIBE_INSTANCE_INFORMATION_REQUEST,
-    DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST, DESCRIBE_INSTANCE_PATCH_STATES_REQUEST,
-    DESCRIBE_INSTANCE_PATCHES_REQUEST, DESCRIBE_INSTANCE_PROPERTIES_REQUEST, DESCRIBE_INVENTORY_DELETIONS_REQUEST,
+    DESCRIBE_INSTANCE_PATCHES_REQUEST,
+    DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+    DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, DESCRIBE_INSTANCE_PROPERTIES_REQUEST,
+    DESCRIBE_INVENTORY_DELETIONS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
-    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
-    DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
-    DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
-    DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, DESCRIBE_OPS_ITEMS_REQUEST, DESCRIBE_PARAMETERS_REQUEST,
-    DESCRIBE_PATCH_BASELINES_REQUEST, DESCRIBE_PATCH_GROUP_STATE_REQUEST, DESCRIBE_PATCH_GROUPS_REQUEST,
-    DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_SESSIONS_REQUEST, DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
-    GET_ACCESS_TOKEN_REQUEST, GET_AUTOMATION_EXECUTION_REQUEST, GET_CALENDAR_STATE_REQUEST,
-    GET_COMMAND_INVOCATION_REQUEST, GET_CONNECTION_STATUS_REQUEST, GET_DEFAULT_PATCH_BASELINE_REQUEST,
-    GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST, GET_DOCUMENT_REQUEST, GET_EXECUTION_PREVIEW_REQUEST,
-    GET_INVENTORY_REQUEST, GET_INVENTORY_SCHEMA_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
-    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
-    GET_MAINTENANCE_WINDOW_REQUEST, GET_MAINTENANCE_WINDOW_TASK_REQUEST, GET_OPS_ITEM_REQUEST,
-    GET_OPS_METADATA_REQUEST, GET_OPS_SUMMARY_REQUEST, GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_REQUEST,
-    GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_REQUEST, GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
-    GET_PATCH_BASELINE_REQUEST, GET_RESOURCE_POLICIES_REQUEST, GET_SERVICE_SETTING_REQUEST,
-    LABEL_PARAMETER_VERSION_REQUEST, LIST_ASSOCIATION_VERSIONS_REQUEST, LIST_ASSOCIATIONS_REQUEST,
-    LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMMANDS_REQUEST, LIST_COMPLIANCE_ITEMS_REQUEST,
-    LIST_COMPLIANCE_SUMMARIES_REQUEST, LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_VERSIONS_REQUEST,
-    LIST_DOCUMENTS_REQUEST, LIST_INVENTORY_ENTRIES_REQUEST, LIST_NODES_REQUEST, LIST_NODES_SUMMARY_REQUEST,
-    LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, LIST_OPS_METADATA_REQUEST,
-    LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST, LIST_RESOURCE_DATA_SYNC_REQUEST, LIST_TAGS_FOR_RESOURCE_REQUEST,
-    MODIFY_DOCUMENT_PERMISSION_REQUEST, PUT_COMPLIANCE_ITEMS_REQUEST, PUT_INVENTORY_REQUEST, PUT_PARAMETER_REQUEST,
-    PUT_RESOURCE_POLICY_REQUEST, REGISTER_DEFAULT_PATCH_BASELINE_REQUEST,
-    REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
-    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST, REMOVE_TAGS_FROM_RESOURCE_REQUEST, RESET_SERVICE_SETTING_REQUEST,
-    RESUME_SESSION_REQUEST, SEND_AUTOMATION_SIGNAL_REQUEST, SEND_COMMAND_REQUEST, START_ACCESS_REQUEST_REQUEST,
-    START_ASSOCIATIONS_ONCE_REQUEST, START_AUTOMATION_EXECUTION_REQUEST, START_CHANGE_REQUEST_EXECUTION_REQUEST,
-    START_EXECUTION_PREVIEW_REQUEST, START_SESSION_REQUEST, STOP_AUTOMATION_EXECUTION_REQUEST,
-    TERMINATE_SESSION_REQUEST, UNLABEL_PARAMETER_VERSION_REQUEST, UPDATE_ASSOCIATION_REQUEST,
-    UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, UPDATE_DOCUMENT_METADATA_REQUEST,
-    UPDATE_DOCUMENT_REQUEST, UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
-    UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, UPDATE_OPS_ITEM_REQUEST,
-    UPDATE_OPS_METADATA_REQUEST, UPDATE_PATCH_BASELINE_REQUEST, UPDATE_RESOURCE_DATA_SYNC_REQUEST,
-    UPDATE_SERVICE_SETTING_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, DESCRIBE_OPS_ITEMS_REQUEST,
+    DESCRIBE_PARAMETERS_REQUEST, DESCRIBE_PATCH_BASELINES_REQUEST,
+    DESCRIBE_PATCH_GROUPS_REQUEST, DESCRIBE_PATCH_GROUP_STATE_REQUEST,
+    DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_SESSIONS_REQUEST,
+    DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, GET_ACCESS_TOKEN_REQUEST,
+    GET_AUTOMATION_EXECUTION_REQUEST, GET_CALENDAR_STATE_REQUEST,
+    GET_COMMAND_INVOCATION_REQUEST, GET_CONNECTION_STATUS_REQUEST,
+    GET_DEFAULT_PATCH_BASELINE_REQUEST,
+    GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST, GET_DOCUMENT_REQUEST,
+    GET_EXECUTION_PREVIEW_REQUEST, GET_INVENTORY_REQUEST, GET_INVENTORY_SCHEMA_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST, GET_MAINTENANCE_WINDOW_REQUEST,
+    GET_MAINTENANCE_WINDOW_TASK_REQUEST, GET_OPS_ITEM_REQUEST, GET_OPS_METADATA_REQUEST,
+    GET_OPS_SUMMARY_REQUEST, GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_REQUEST,
+    GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_REQUEST,
+    GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, GET_PATCH_BASELINE_REQUEST,
+    GET_RESOURCE_POLICIES_REQUEST, GET_SERVICE_SETTING_REQUEST,
+    LABEL_PARAMETER_VERSION_REQUEST, LIST_ASSOCIATIONS_REQUEST,
+    LIST_ASSOCIATION_VERSIONS_REQUEST, LIST_COMMANDS_REQUEST,
+    LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMPLIANCE_ITEMS_REQUEST,
+    LIST_COMPLIANCE_SUMMARIES_REQUEST, LIST_DOCUMENTS_REQUEST,
+    LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_VERSIONS_REQUEST,
+    LIST_INVENTORY_ENTRIES_REQUEST, LIST_NODES_REQUEST, LIST_NODES_SUMMARY_REQUEST,
+    LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_RELATED_ITEMS_REQUEST,
+    LIST_OPS_METADATA_REQUEST, LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
+    LIST_RESOURCE_DATA_SYNC_REQUEST, LIST_TAGS_FOR_RESOURCE_REQUEST,
+    MODIFY_DOCUMENT_PERMISSION_REQUEST, PUT_COMPLIANCE_ITEMS_REQUEST,
+    PUT_INVENTORY_REQUEST, PUT_PARAMETER_REQUEST, PUT_RESOURCE_POLICY_REQUEST,
+    REGISTER_DEFAULT_PATCH_BASELINE_REQUEST,
+    REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+    REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST, REMOVE_TAGS_FROM_RESOURCE_REQUEST,
+    RESET_SERVICE_SETTING_REQUEST, RESUME_SESSION_REQUEST,
+    SEND_AUTOMATION_SIGNAL_REQUEST, SEND_COMMAND_REQUEST, START_ACCESS_REQUEST_REQUEST,
+    START_ASSOCIATIONS_ONCE_REQUEST, START_AUTOMATION_EXECUTION_REQUEST,
+    START_CHANGE_REQUEST_EXECUTION_REQUEST, START_EXECUTION_PREVIEW_REQUEST,
+    START_SESSION_REQUEST, STOP_AUTOMATION_EXECUTION_REQUEST, TERMINATE_SESSION_REQUEST,
+    UNLABEL_PARAMETER_VERSION_REQUEST, UPDATE_ASSOCIATION_REQUEST,
+    UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST,
+    UPDATE_DOCUMENT_METADATA_REQUEST, UPDATE_DOCUMENT_REQUEST,
+    UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+    UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_REQUEST,
+    UPDATE_OPS_ITEM_REQUEST, UPDATE_OPS_METADATA_REQUEST, UPDATE_PATCH_BASELINE_REQUEST,
+    UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_SERVICE_SETTING_REQUEST,
 };
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
@@ -512,7 +649,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: AddTagsToResourceRequest,
-    ) -> impl Future<Output = Result<AddTagsToResourceResult, AddTagsToResourceError>> + Send {
+    ) -> impl Future<
+        Output = Result<AddTagsToResourceResult, AddTagsToResourceError>,
+    > + Send {
         async { Err(not_implemented("AddTagsToResource")) }
     }
 
@@ -525,8 +664,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: AssociateOpsItemRelatedItemRequest,
-    ) -> impl Future<Output = Result<AssociateOpsItemRelatedItemResponse, AssociateOpsItemRelatedItemError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            AssociateOpsItemRelatedItemResponse,
+            AssociateOpsItemRelatedItemError,
+        >,
+    > + Send {
         async { Err(not_implemented("AssociateOpsItemRelatedItem")) }
     }
 
@@ -551,8 +694,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CancelMaintenanceWindowExecutionRequest,
-    ) -> impl Future<Output = Result<CancelMaintenanceWindowExecutionResult, CancelMaintenanceWindowExecutionError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            CancelMaintenanceWindowExecutionResult,
+            CancelMaintenanceWindowExecutionError,
+        >,
+    > + Send {
         async { Err(not_implemented("CancelMaintenanceWindowExecution")) }
     }
 
@@ -572,7 +719,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateActivationRequest,
-    ) -> impl Future<Output = Result<CreateActivationResult, CreateActivationError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateActivationResult, CreateActivationError>,
+    > + Send {
         async { Err(not_implemented("CreateActivation")) }
     }
 
@@ -592,7 +741,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateAssociationRequest,
-    ) -> impl Future<Output = Result<CreateAssociationResult, CreateAssociationError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateAssociationResult, CreateAssociationError>,
+    > + Send {
         async { Err(not_implemented("CreateAssociation")) }
     }
 
@@ -611,7 +762,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateAssociationBatchRequest,
-    ) -> impl Future<Output = Result<CreateAssociationBatchResult, CreateAssociationBatchError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateAssociationBatchResult, CreateAssociationBatchError>,
+    > + Send {
         async { Err(not_implemented("CreateAssociationBatch")) }
     }
 
@@ -642,7 +795,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateMaintenanceWindowRequest,
-    ) -> impl Future<Output = Result<CreateMaintenanceWindowResult, CreateMaintenanceWindowError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateMaintenanceWindowResult, CreateMaintenanceWindowError>,
+    > + Send {
         async { Err(not_implemented("CreateMaintenanceWindow")) }
     }
 
@@ -673,7 +828,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateOpsMetadataRequest,
-    ) -> impl Future<Output = Result<CreateOpsMetadataResult, CreateOpsMetadataError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateOpsMetadataResult, CreateOpsMetadataError>,
+    > + Send {
         async { Err(not_implemented("CreateOpsMetadata")) }
     }
 
@@ -687,7 +844,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreatePatchBaselineRequest,
-    ) -> impl Future<Output = Result<CreatePatchBaselineResult, CreatePatchBaselineError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreatePatchBaselineResult, CreatePatchBaselineError>,
+    > + Send {
         async { Err(not_implemented("CreatePatchBaseline")) }
     }
 
@@ -719,7 +878,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateResourceDataSyncRequest,
-    ) -> impl Future<Output = Result<CreateResourceDataSyncResult, CreateResourceDataSyncError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateResourceDataSyncResult, CreateResourceDataSyncError>,
+    > + Send {
         async { Err(not_implemented("CreateResourceDataSync")) }
     }
 
@@ -732,7 +893,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteActivationRequest,
-    ) -> impl Future<Output = Result<DeleteActivationResult, DeleteActivationError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteActivationResult, DeleteActivationError>,
+    > + Send {
         async { Err(not_implemented("DeleteActivation")) }
     }
 
@@ -749,7 +912,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteAssociationRequest,
-    ) -> impl Future<Output = Result<DeleteAssociationResult, DeleteAssociationError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteAssociationResult, DeleteAssociationError>,
+    > + Send {
         async { Err(not_implemented("DeleteAssociation")) }
     }
 
@@ -776,7 +941,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteInventoryRequest,
-    ) -> impl Future<Output = Result<DeleteInventoryResult, DeleteInventoryError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteInventoryResult, DeleteInventoryError>,
+    > + Send {
         async { Err(not_implemented("DeleteInventory")) }
     }
 
@@ -787,7 +954,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteMaintenanceWindowRequest,
-    ) -> impl Future<Output = Result<DeleteMaintenanceWindowResult, DeleteMaintenanceWindowError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteMaintenanceWindowResult, DeleteMaintenanceWindowError>,
+    > + Send {
         async { Err(not_implemented("DeleteMaintenanceWindow")) }
     }
 
@@ -824,7 +993,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteOpsMetadataRequest,
-    ) -> impl Future<Output = Result<DeleteOpsMetadataResult, DeleteOpsMetadataError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteOpsMetadataResult, DeleteOpsMetadataError>,
+    > + Send {
         async { Err(not_implemented("DeleteOpsMetadata")) }
     }
 
@@ -836,7 +1007,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteParameterRequest,
-    ) -> impl Future<Output = Result<DeleteParameterResult, DeleteParameterError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteParameterResult, DeleteParameterError>,
+    > + Send {
         async { Err(not_implemented("DeleteParameter")) }
     }
 
@@ -848,7 +1021,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteParametersRequest,
-    ) -> impl Future<Output = Result<DeleteParametersResult, DeleteParametersError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteParametersResult, DeleteParametersError>,
+    > + Send {
         async { Err(not_implemented("DeleteParameters")) }
     }
 
@@ -859,7 +1034,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeletePatchBaselineRequest,
-    ) -> impl Future<Output = Result<DeletePatchBaselineResult, DeletePatchBaselineError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeletePatchBaselineResult, DeletePatchBaselineError>,
+    > + Send {
         async { Err(not_implemented("DeletePatchBaseline")) }
     }
 
@@ -872,7 +1049,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteResourceDataSyncRequest,
-    ) -> impl Future<Output = Result<DeleteResourceDataSyncResult, DeleteResourceDataSyncError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteResourceDataSyncResult, DeleteResourceDataSyncError>,
+    > + Send {
         async { Err(not_implemented("DeleteResourceDataSync")) }
     }
 
@@ -892,7 +1071,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteResourcePolicyRequest,
-    ) -> impl Future<Output = Result<DeleteResourcePolicyResponse, DeleteResourcePolicyError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteResourcePolicyResponse, DeleteResourcePolicyError>,
+    > + Send {
         async { Err(not_implemented("DeleteResourcePolicy")) }
     }
 
@@ -909,7 +1090,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeregisterManagedInstanceRequest,
-    ) -> impl Future<Output = Result<DeregisterManagedInstanceResult, DeregisterManagedInstanceError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeregisterManagedInstanceResult, DeregisterManagedInstanceError>,
+    > + Send {
         async { Err(not_implemented("DeregisterManagedInstance")) }
     }
 
@@ -921,7 +1104,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DeregisterPatchBaselineForPatchGroupRequest,
     ) -> impl Future<
-        Output = Result<DeregisterPatchBaselineForPatchGroupResult, DeregisterPatchBaselineForPatchGroupError>,
+        Output = Result<
+            DeregisterPatchBaselineForPatchGroupResult,
+            DeregisterPatchBaselineForPatchGroupError,
+        >,
     > + Send {
         async { Err(not_implemented("DeregisterPatchBaselineForPatchGroup")) }
     }
@@ -934,7 +1120,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DeregisterTargetFromMaintenanceWindowRequest,
     ) -> impl Future<
-        Output = Result<DeregisterTargetFromMaintenanceWindowResult, DeregisterTargetFromMaintenanceWindowError>,
+        Output = Result<
+            DeregisterTargetFromMaintenanceWindowResult,
+            DeregisterTargetFromMaintenanceWindowError,
+        >,
     > + Send {
         async { Err(not_implemented("DeregisterTargetFromMaintenanceWindow")) }
     }
@@ -947,7 +1136,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DeregisterTaskFromMaintenanceWindowRequest,
     ) -> impl Future<
-        Output = Result<DeregisterTaskFromMaintenanceWindowResult, DeregisterTaskFromMaintenanceWindowError>,
+        Output = Result<
+            DeregisterTaskFromMaintenanceWindowResult,
+            DeregisterTaskFromMaintenanceWindowError,
+        >,
     > + Send {
         async { Err(not_implemented("DeregisterTaskFromMaintenanceWindow")) }
     }
@@ -961,7 +1153,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeActivationsRequest,
-    ) -> impl Future<Output = Result<DescribeActivationsResult, DescribeActivationsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeActivationsResult, DescribeActivationsError>,
+    > + Send {
         async { Err(not_implemented("DescribeActivations")) }
     }
 
@@ -974,7 +1168,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeAssociationRequest,
-    ) -> impl Future<Output = Result<DescribeAssociationResult, DescribeAssociationError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeAssociationResult, DescribeAssociationError>,
+    > + Send {
         async { Err(not_implemented("DescribeAssociation")) }
     }
 
@@ -986,7 +1182,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeAssociationExecutionTargetsRequest,
     ) -> impl Future<
-        Output = Result<DescribeAssociationExecutionTargetsResult, DescribeAssociationExecutionTargetsError>,
+        Output = Result<
+            DescribeAssociationExecutionTargetsResult,
+            DescribeAssociationExecutionTargetsError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeAssociationExecutionTargets")) }
     }
@@ -998,8 +1197,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeAssociationExecutionsRequest,
-    ) -> impl Future<Output = Result<DescribeAssociationExecutionsResult, DescribeAssociationExecutionsError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeAssociationExecutionsResult,
+            DescribeAssociationExecutionsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeAssociationExecutions")) }
     }
 
@@ -1010,8 +1213,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeAutomationExecutionsRequest,
-    ) -> impl Future<Output = Result<DescribeAutomationExecutionsResult, DescribeAutomationExecutionsError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeAutomationExecutionsResult,
+            DescribeAutomationExecutionsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeAutomationExecutions")) }
     }
 
@@ -1022,8 +1229,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeAutomationStepExecutionsRequest,
-    ) -> impl Future<Output = Result<DescribeAutomationStepExecutionsResult, DescribeAutomationStepExecutionsError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeAutomationStepExecutionsResult,
+            DescribeAutomationStepExecutionsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeAutomationStepExecutions")) }
     }
 
@@ -1037,7 +1248,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeAvailablePatchesRequest,
-    ) -> impl Future<Output = Result<DescribeAvailablePatchesResult, DescribeAvailablePatchesError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeAvailablePatchesResult, DescribeAvailablePatchesError>,
+    > + Send {
         async { Err(not_implemented("DescribeAvailablePatches")) }
     }
 
@@ -1048,7 +1261,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeDocumentRequest,
-    ) -> impl Future<Output = Result<DescribeDocumentResult, DescribeDocumentError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeDocumentResult, DescribeDocumentError>,
+    > + Send {
         async { Err(not_implemented("DescribeDocument")) }
     }
 
@@ -1061,7 +1276,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeDocumentPermissionRequest,
-    ) -> impl Future<Output = Result<DescribeDocumentPermissionResponse, DescribeDocumentPermissionError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeDocumentPermissionResponse,
+            DescribeDocumentPermissionError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeDocumentPermission")) }
     }
 
@@ -1073,7 +1293,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeEffectiveInstanceAssociationsRequest,
     ) -> impl Future<
-        Output = Result<DescribeEffectiveInstanceAssociationsResult, DescribeEffectiveInstanceAssociationsError>,
+        Output = Result<
+            DescribeEffectiveInstanceAssociationsResult,
+            DescribeEffectiveInstanceAssociationsError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeEffectiveInstanceAssociations")) }
     }
@@ -1087,7 +1310,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeEffectivePatchesForPatchBaselineRequest,
     ) -> impl Future<
-        Output = Result<DescribeEffectivePatchesForPatchBaselineResult, DescribeEffectivePatchesForPatchBaselineError>,
+        Output = Result<
+            DescribeEffectivePatchesForPatchBaselineResult,
+            DescribeEffectivePatchesForPatchBaselineError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeEffectivePatchesForPatchBaseline")) }
     }
@@ -1099,8 +1325,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeInstanceAssociationsStatusRequest,
-    ) -> impl Future<Output = Result<DescribeInstanceAssociationsStatusResult, DescribeInstanceAssociationsStatusError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstanceAssociationsStatusResult,
+            DescribeInstanceAssociationsStatusError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeInstanceAssociationsStatus")) }
     }
 
@@ -1121,7 +1351,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeInstanceInformationRequest,
-    ) -> impl Future<Output = Result<DescribeInstanceInformationResult, DescribeInstanceInformationError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstanceInformationResult,
+            DescribeInstanceInformationError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeInstanceInformation")) }
     }
 
@@ -1132,7 +1367,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeInstancePatchStatesRequest,
-    ) -> impl Future<Output = Result<DescribeInstancePatchStatesResult, DescribeInstancePatchStatesError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstancePatchStatesResult,
+            DescribeInstancePatchStatesError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeInstancePatchStates")) }
     }
 
@@ -1144,7 +1384,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeInstancePatchStatesForPatchGroupRequest,
     ) -> impl Future<
-        Output = Result<DescribeInstancePatchStatesForPatchGroupResult, DescribeInstancePatchStatesForPatchGroupError>,
+        Output = Result<
+            DescribeInstancePatchStatesForPatchGroupResult,
+            DescribeInstancePatchStatesForPatchGroupError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeInstancePatchStatesForPatchGroup")) }
     }
@@ -1157,7 +1400,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeInstancePatchesRequest,
-    ) -> impl Future<Output = Result<DescribeInstancePatchesResult, DescribeInstancePatchesError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeInstancePatchesResult, DescribeInstancePatchesError>,
+    > + Send {
         async { Err(not_implemented("DescribeInstancePatches")) }
     }
 
@@ -1169,7 +1414,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeInstancePropertiesRequest,
-    ) -> impl Future<Output = Result<DescribeInstancePropertiesResult, DescribeInstancePropertiesError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeInstancePropertiesResult,
+            DescribeInstancePropertiesError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeInstanceProperties")) }
     }
 
@@ -1180,7 +1430,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeInventoryDeletionsRequest,
-    ) -> impl Future<Output = Result<DescribeInventoryDeletionsResult, DescribeInventoryDeletionsError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeInventoryDeletionsResult,
+            DescribeInventoryDeletionsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeInventoryDeletions")) }
     }
 
@@ -1198,7 +1453,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
             DescribeMaintenanceWindowExecutionTaskInvocationsError,
         >,
     > + Send {
-        async { Err(not_implemented("DescribeMaintenanceWindowExecutionTaskInvocations")) }
+        async {
+            Err(not_implemented("DescribeMaintenanceWindowExecutionTaskInvocations"))
+        }
     }
 
     /// For a given maintenance window execution, lists the tasks that were run.
@@ -1209,7 +1466,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowExecutionTasksRequest,
     ) -> impl Future<
-        Output = Result<DescribeMaintenanceWindowExecutionTasksResult, DescribeMaintenanceWindowExecutionTasksError>,
+        Output = Result<
+            DescribeMaintenanceWindowExecutionTasksResult,
+            DescribeMaintenanceWindowExecutionTasksError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindowExecutionTasks")) }
     }
@@ -1224,7 +1484,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowExecutionsRequest,
     ) -> impl Future<
-        Output = Result<DescribeMaintenanceWindowExecutionsResult, DescribeMaintenanceWindowExecutionsError>,
+        Output = Result<
+            DescribeMaintenanceWindowExecutionsResult,
+            DescribeMaintenanceWindowExecutionsError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindowExecutions")) }
     }
@@ -1236,8 +1499,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowScheduleRequest,
-    ) -> impl Future<Output = Result<DescribeMaintenanceWindowScheduleResult, DescribeMaintenanceWindowScheduleError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowScheduleResult,
+            DescribeMaintenanceWindowScheduleError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindowSchedule")) }
     }
 
@@ -1248,8 +1515,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowTargetsRequest,
-    ) -> impl Future<Output = Result<DescribeMaintenanceWindowTargetsResult, DescribeMaintenanceWindowTargetsError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowTargetsResult,
+            DescribeMaintenanceWindowTargetsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindowTargets")) }
     }
 
@@ -1265,8 +1536,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowTasksRequest,
-    ) -> impl Future<Output = Result<DescribeMaintenanceWindowTasksResult, DescribeMaintenanceWindowTasksError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowTasksResult,
+            DescribeMaintenanceWindowTasksError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindowTasks")) }
     }
 
@@ -1277,7 +1552,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowsRequest,
-    ) -> impl Future<Output = Result<DescribeMaintenanceWindowsResult, DescribeMaintenanceWindowsError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeMaintenanceWindowsResult,
+            DescribeMaintenanceWindowsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindows")) }
     }
 
@@ -1290,7 +1570,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeMaintenanceWindowsForTargetRequest,
     ) -> impl Future<
-        Output = Result<DescribeMaintenanceWindowsForTargetResult, DescribeMaintenanceWindowsForTargetError>,
+        Output = Result<
+            DescribeMaintenanceWindowsForTargetResult,
+            DescribeMaintenanceWindowsForTargetError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeMaintenanceWindowsForTarget")) }
     }
@@ -1309,7 +1592,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeOpsItemsRequest,
-    ) -> impl Future<Output = Result<DescribeOpsItemsResponse, DescribeOpsItemsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeOpsItemsResponse, DescribeOpsItemsError>,
+    > + Send {
         async { Err(not_implemented("DescribeOpsItems")) }
     }
 
@@ -1337,7 +1622,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeParametersRequest,
-    ) -> impl Future<Output = Result<DescribeParametersResult, DescribeParametersError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeParametersResult, DescribeParametersError>,
+    > + Send {
         async { Err(not_implemented("DescribeParameters")) }
     }
 
@@ -1348,7 +1635,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribePatchBaselinesRequest,
-    ) -> impl Future<Output = Result<DescribePatchBaselinesResult, DescribePatchBaselinesError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribePatchBaselinesResult, DescribePatchBaselinesError>,
+    > + Send {
         async { Err(not_implemented("DescribePatchBaselines")) }
     }
 
@@ -1359,7 +1648,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribePatchGroupStateRequest,
-    ) -> impl Future<Output = Result<DescribePatchGroupStateResult, DescribePatchGroupStateError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribePatchGroupStateResult, DescribePatchGroupStateError>,
+    > + Send {
         async { Err(not_implemented("DescribePatchGroupState")) }
     }
 
@@ -1370,7 +1661,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribePatchGroupsRequest,
-    ) -> impl Future<Output = Result<DescribePatchGroupsResult, DescribePatchGroupsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribePatchGroupsResult, DescribePatchGroupsError>,
+    > + Send {
         async { Err(not_implemented("DescribePatchGroups")) }
     }
 
@@ -1421,7 +1714,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribePatchPropertiesRequest,
-    ) -> impl Future<Output = Result<DescribePatchPropertiesResult, DescribePatchPropertiesError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribePatchPropertiesResult, DescribePatchPropertiesError>,
+    > + Send {
         async { Err(not_implemented("DescribePatchProperties")) }
     }
 
@@ -1433,7 +1728,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeSessionsRequest,
-    ) -> impl Future<Output = Result<DescribeSessionsResponse, DescribeSessionsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeSessionsResponse, DescribeSessionsError>,
+    > + Send {
         async { Err(not_implemented("DescribeSessions")) }
     }
 
@@ -1446,8 +1743,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DisassociateOpsItemRelatedItemRequest,
-    ) -> impl Future<Output = Result<DisassociateOpsItemRelatedItemResponse, DisassociateOpsItemRelatedItemError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DisassociateOpsItemRelatedItemResponse,
+            DisassociateOpsItemRelatedItemError,
+        >,
+    > + Send {
         async { Err(not_implemented("DisassociateOpsItemRelatedItem")) }
     }
 
@@ -1458,7 +1759,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetAccessTokenRequest,
-    ) -> impl Future<Output = Result<GetAccessTokenResponse, GetAccessTokenError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetAccessTokenResponse, GetAccessTokenError>,
+    > + Send {
         async { Err(not_implemented("GetAccessToken")) }
     }
 
@@ -1469,7 +1772,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetAutomationExecutionRequest,
-    ) -> impl Future<Output = Result<GetAutomationExecutionResult, GetAutomationExecutionError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetAutomationExecutionResult, GetAutomationExecutionError>,
+    > + Send {
         async { Err(not_implemented("GetAutomationExecution")) }
     }
 
@@ -1491,7 +1796,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetCalendarStateRequest,
-    ) -> impl Future<Output = Result<GetCalendarStateResponse, GetCalendarStateError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetCalendarStateResponse, GetCalendarStateError>,
+    > + Send {
         async { Err(not_implemented("GetCalendarState")) }
     }
 
@@ -1510,7 +1817,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetCommandInvocationRequest,
-    ) -> impl Future<Output = Result<GetCommandInvocationResult, GetCommandInvocationError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetCommandInvocationResult, GetCommandInvocationError>,
+    > + Send {
         async { Err(not_implemented("GetCommandInvocation")) }
     }
 
@@ -1522,7 +1831,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetConnectionStatusRequest,
-    ) -> impl Future<Output = Result<GetConnectionStatusResponse, GetConnectionStatusError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetConnectionStatusResponse, GetConnectionStatusError>,
+    > + Send {
         async { Err(not_implemented("GetConnectionStatus")) }
     }
 
@@ -1538,7 +1849,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetDefaultPatchBaselineRequest,
-    ) -> impl Future<Output = Result<GetDefaultPatchBaselineResult, GetDefaultPatchBaselineError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetDefaultPatchBaselineResult, GetDefaultPatchBaselineError>,
+    > + Send {
         async { Err(not_implemented("GetDefaultPatchBaseline")) }
     }
 
@@ -1558,7 +1871,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: GetDeployablePatchSnapshotForInstanceRequest,
     ) -> impl Future<
-        Output = Result<GetDeployablePatchSnapshotForInstanceResult, GetDeployablePatchSnapshotForInstanceError>,
+        Output = Result<
+            GetDeployablePatchSnapshotForInstanceResult,
+            GetDeployablePatchSnapshotForInstanceError,
+        >,
     > + Send {
         async { Err(not_implemented("GetDeployablePatchSnapshotForInstance")) }
     }
@@ -1582,7 +1898,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetExecutionPreviewRequest,
-    ) -> impl Future<Output = Result<GetExecutionPreviewResponse, GetExecutionPreviewError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetExecutionPreviewResponse, GetExecutionPreviewError>,
+    > + Send {
         async { Err(not_implemented("GetExecutionPreview")) }
     }
 
@@ -1605,7 +1923,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetInventorySchemaRequest,
-    ) -> impl Future<Output = Result<GetInventorySchemaResult, GetInventorySchemaError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetInventorySchemaResult, GetInventorySchemaError>,
+    > + Send {
         async { Err(not_implemented("GetInventorySchema")) }
     }
 
@@ -1616,7 +1936,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetMaintenanceWindowRequest,
-    ) -> impl Future<Output = Result<GetMaintenanceWindowResult, GetMaintenanceWindowError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetMaintenanceWindowResult, GetMaintenanceWindowError>,
+    > + Send {
         async { Err(not_implemented("GetMaintenanceWindow")) }
     }
 
@@ -1627,8 +1949,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetMaintenanceWindowExecutionRequest,
-    ) -> impl Future<Output = Result<GetMaintenanceWindowExecutionResult, GetMaintenanceWindowExecutionError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            GetMaintenanceWindowExecutionResult,
+            GetMaintenanceWindowExecutionError,
+        >,
+    > + Send {
         async { Err(not_implemented("GetMaintenanceWindowExecution")) }
     }
 
@@ -1639,8 +1965,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetMaintenanceWindowExecutionTaskRequest,
-    ) -> impl Future<Output = Result<GetMaintenanceWindowExecutionTaskResult, GetMaintenanceWindowExecutionTaskError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            GetMaintenanceWindowExecutionTaskResult,
+            GetMaintenanceWindowExecutionTaskError,
+        >,
+    > + Send {
         async { Err(not_implemented("GetMaintenanceWindowExecutionTask")) }
     }
 
@@ -1675,7 +2005,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetMaintenanceWindowTaskRequest,
-    ) -> impl Future<Output = Result<GetMaintenanceWindowTaskResult, GetMaintenanceWindowTaskError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetMaintenanceWindowTaskResult, GetMaintenanceWindowTaskError>,
+    > + Send {
         async { Err(not_implemented("GetMaintenanceWindowTask")) }
     }
 
@@ -1754,7 +2086,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetParameterHistoryRequest,
-    ) -> impl Future<Output = Result<GetParameterHistoryResult, GetParameterHistoryError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetParameterHistoryResult, GetParameterHistoryError>,
+    > + Send {
         async { Err(not_implemented("GetParameterHistory")) }
     }
 
@@ -1793,7 +2127,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetParametersByPathRequest,
-    ) -> impl Future<Output = Result<GetParametersByPathResult, GetParametersByPathError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetParametersByPathResult, GetParametersByPathError>,
+    > + Send {
         async { Err(not_implemented("GetParametersByPath")) }
     }
 
@@ -1804,7 +2140,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetPatchBaselineRequest,
-    ) -> impl Future<Output = Result<GetPatchBaselineResult, GetPatchBaselineError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetPatchBaselineResult, GetPatchBaselineError>,
+    > + Send {
         async { Err(not_implemented("GetPatchBaseline")) }
     }
 
@@ -1815,8 +2153,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetPatchBaselineForPatchGroupRequest,
-    ) -> impl Future<Output = Result<GetPatchBaselineForPatchGroupResult, GetPatchBaselineForPatchGroupError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            GetPatchBaselineForPatchGroupResult,
+            GetPatchBaselineForPatchGroupError,
+        >,
+    > + Send {
         async { Err(not_implemented("GetPatchBaselineForPatchGroup")) }
     }
 
@@ -1827,7 +2169,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetResourcePoliciesRequest,
-    ) -> impl Future<Output = Result<GetResourcePoliciesResponse, GetResourcePoliciesError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetResourcePoliciesResponse, GetResourcePoliciesError>,
+    > + Send {
         async { Err(not_implemented("GetResourcePolicies")) }
     }
 
@@ -1851,7 +2195,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetServiceSettingRequest,
-    ) -> impl Future<Output = Result<GetServiceSettingResult, GetServiceSettingError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetServiceSettingResult, GetServiceSettingError>,
+    > + Send {
         async { Err(not_implemented("GetServiceSetting")) }
     }
 
@@ -1884,7 +2230,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: LabelParameterVersionRequest,
-    ) -> impl Future<Output = Result<LabelParameterVersionResult, LabelParameterVersionError>> + Send {
+    ) -> impl Future<
+        Output = Result<LabelParameterVersionResult, LabelParameterVersionError>,
+    > + Send {
         async { Err(not_implemented("LabelParameterVersion")) }
     }
 
@@ -1895,7 +2243,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListAssociationVersionsRequest,
-    ) -> impl Future<Output = Result<ListAssociationVersionsResult, ListAssociationVersionsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListAssociationVersionsResult, ListAssociationVersionsError>,
+    > + Send {
         async { Err(not_implemented("ListAssociationVersions")) }
     }
 
@@ -1909,7 +2259,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListAssociationsRequest,
-    ) -> impl Future<Output = Result<ListAssociationsResult, ListAssociationsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListAssociationsResult, ListAssociationsError>,
+    > + Send {
         async { Err(not_implemented("ListAssociations")) }
     }
 
@@ -1923,7 +2275,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListCommandInvocationsRequest,
-    ) -> impl Future<Output = Result<ListCommandInvocationsResult, ListCommandInvocationsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListCommandInvocationsResult, ListCommandInvocationsError>,
+    > + Send {
         async { Err(not_implemented("ListCommandInvocations")) }
     }
 
@@ -1947,7 +2301,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListComplianceItemsRequest,
-    ) -> impl Future<Output = Result<ListComplianceItemsResult, ListComplianceItemsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListComplianceItemsResult, ListComplianceItemsError>,
+    > + Send {
         async { Err(not_implemented("ListComplianceItems")) }
     }
 
@@ -1960,7 +2316,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListComplianceSummariesRequest,
-    ) -> impl Future<Output = Result<ListComplianceSummariesResult, ListComplianceSummariesError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListComplianceSummariesResult, ListComplianceSummariesError>,
+    > + Send {
         async { Err(not_implemented("ListComplianceSummaries")) }
     }
 
@@ -1974,8 +2332,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListDocumentMetadataHistoryRequest,
-    ) -> impl Future<Output = Result<ListDocumentMetadataHistoryResponse, ListDocumentMetadataHistoryError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            ListDocumentMetadataHistoryResponse,
+            ListDocumentMetadataHistoryError,
+        >,
+    > + Send {
         async { Err(not_implemented("ListDocumentMetadataHistory")) }
     }
 
@@ -1986,7 +2348,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListDocumentVersionsRequest,
-    ) -> impl Future<Output = Result<ListDocumentVersionsResult, ListDocumentVersionsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListDocumentVersionsResult, ListDocumentVersionsError>,
+    > + Send {
         async { Err(not_implemented("ListDocumentVersions")) }
     }
 
@@ -2009,7 +2373,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListInventoryEntriesRequest,
-    ) -> impl Future<Output = Result<ListInventoryEntriesResult, ListInventoryEntriesError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListInventoryEntriesResult, ListInventoryEntriesError>,
+    > + Send {
         async { Err(not_implemented("ListInventoryEntries")) }
     }
 
@@ -2032,7 +2398,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListNodesSummaryRequest,
-    ) -> impl Future<Output = Result<ListNodesSummaryResult, ListNodesSummaryError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListNodesSummaryResult, ListNodesSummaryError>,
+    > + Send {
         async { Err(not_implemented("ListNodesSummary")) }
     }
 
@@ -2045,7 +2413,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListOpsItemEventsRequest,
-    ) -> impl Future<Output = Result<ListOpsItemEventsResponse, ListOpsItemEventsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListOpsItemEventsResponse, ListOpsItemEventsError>,
+    > + Send {
         async { Err(not_implemented("ListOpsItemEvents")) }
     }
 
@@ -2057,7 +2427,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListOpsItemRelatedItemsRequest,
-    ) -> impl Future<Output = Result<ListOpsItemRelatedItemsResponse, ListOpsItemRelatedItemsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListOpsItemRelatedItemsResponse, ListOpsItemRelatedItemsError>,
+    > + Send {
         async { Err(not_implemented("ListOpsItemRelatedItems")) }
     }
 
@@ -2069,7 +2441,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListOpsMetadataRequest,
-    ) -> impl Future<Output = Result<ListOpsMetadataResult, ListOpsMetadataError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListOpsMetadataResult, ListOpsMetadataError>,
+    > + Send {
         async { Err(not_implemented("ListOpsMetadata")) }
     }
 
@@ -2082,8 +2456,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListResourceComplianceSummariesRequest,
-    ) -> impl Future<Output = Result<ListResourceComplianceSummariesResult, ListResourceComplianceSummariesError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            ListResourceComplianceSummariesResult,
+            ListResourceComplianceSummariesError,
+        >,
+    > + Send {
         async { Err(not_implemented("ListResourceComplianceSummaries")) }
     }
 
@@ -2101,7 +2479,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListResourceDataSyncRequest,
-    ) -> impl Future<Output = Result<ListResourceDataSyncResult, ListResourceDataSyncError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListResourceDataSyncResult, ListResourceDataSyncError>,
+    > + Send {
         async { Err(not_implemented("ListResourceDataSync")) }
     }
 
@@ -2114,7 +2494,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListTagsForResourceRequest,
-    ) -> impl Future<Output = Result<ListTagsForResourceResult, ListTagsForResourceError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListTagsForResourceResult, ListTagsForResourceError>,
+    > + Send {
         async { Err(not_implemented("ListTagsForResource")) }
     }
 
@@ -2128,7 +2510,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ModifyDocumentPermissionRequest,
-    ) -> impl Future<Output = Result<ModifyDocumentPermissionResponse, ModifyDocumentPermissionError>> + Send {
+    ) -> impl Future<
+        Output = Result<ModifyDocumentPermissionResponse, ModifyDocumentPermissionError>,
+    > + Send {
         async { Err(not_implemented("ModifyDocumentPermission")) }
     }
 
@@ -2170,7 +2554,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: PutComplianceItemsRequest,
-    ) -> impl Future<Output = Result<PutComplianceItemsResult, PutComplianceItemsError>> + Send {
+    ) -> impl Future<
+        Output = Result<PutComplianceItemsResult, PutComplianceItemsError>,
+    > + Send {
         async { Err(not_implemented("PutComplianceItems")) }
     }
 
@@ -2231,7 +2617,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: PutResourcePolicyRequest,
-    ) -> impl Future<Output = Result<PutResourcePolicyResponse, PutResourcePolicyError>> + Send {
+    ) -> impl Future<
+        Output = Result<PutResourcePolicyResponse, PutResourcePolicyError>,
+    > + Send {
         async { Err(not_implemented("PutResourcePolicy")) }
     }
 
@@ -2246,8 +2634,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: RegisterDefaultPatchBaselineRequest,
-    ) -> impl Future<Output = Result<RegisterDefaultPatchBaselineResult, RegisterDefaultPatchBaselineError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            RegisterDefaultPatchBaselineResult,
+            RegisterDefaultPatchBaselineError,
+        >,
+    > + Send {
         async { Err(not_implemented("RegisterDefaultPatchBaseline")) }
     }
 
@@ -2258,8 +2650,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: RegisterPatchBaselineForPatchGroupRequest,
-    ) -> impl Future<Output = Result<RegisterPatchBaselineForPatchGroupResult, RegisterPatchBaselineForPatchGroupError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            RegisterPatchBaselineForPatchGroupResult,
+            RegisterPatchBaselineForPatchGroupError,
+        >,
+    > + Send {
         async { Err(not_implemented("RegisterPatchBaselineForPatchGroup")) }
     }
 
@@ -2271,7 +2667,10 @@ pub trait AmazonSsm: Send + Sync + 'static {
         _context: &RequestContext,
         _input: RegisterTargetWithMaintenanceWindowRequest,
     ) -> impl Future<
-        Output = Result<RegisterTargetWithMaintenanceWindowResult, RegisterTargetWithMaintenanceWindowError>,
+        Output = Result<
+            RegisterTargetWithMaintenanceWindowResult,
+            RegisterTargetWithMaintenanceWindowError,
+        >,
     > + Send {
         async { Err(not_implemented("RegisterTargetWithMaintenanceWindow")) }
     }
@@ -2283,8 +2682,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: RegisterTaskWithMaintenanceWindowRequest,
-    ) -> impl Future<Output = Result<RegisterTaskWithMaintenanceWindowResult, RegisterTaskWithMaintenanceWindowError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            RegisterTaskWithMaintenanceWindowResult,
+            RegisterTaskWithMaintenanceWindowError,
+        >,
+    > + Send {
         async { Err(not_implemented("RegisterTaskWithMaintenanceWindow")) }
     }
 
@@ -2295,7 +2698,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: RemoveTagsFromResourceRequest,
-    ) -> impl Future<Output = Result<RemoveTagsFromResourceResult, RemoveTagsFromResourceError>> + Send {
+    ) -> impl Future<
+        Output = Result<RemoveTagsFromResourceResult, RemoveTagsFromResourceError>,
+    > + Send {
         async { Err(not_implemented("RemoveTagsFromResource")) }
     }
 
@@ -2320,7 +2725,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ResetServiceSettingRequest,
-    ) -> impl Future<Output = Result<ResetServiceSettingResult, ResetServiceSettingError>> + Send {
+    ) -> impl Future<
+        Output = Result<ResetServiceSettingResult, ResetServiceSettingError>,
+    > + Send {
         async { Err(not_implemented("ResetServiceSetting")) }
     }
 
@@ -2347,7 +2754,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: SendAutomationSignalRequest,
-    ) -> impl Future<Output = Result<SendAutomationSignalResult, SendAutomationSignalError>> + Send {
+    ) -> impl Future<
+        Output = Result<SendAutomationSignalResult, SendAutomationSignalError>,
+    > + Send {
         async { Err(not_implemented("SendAutomationSignal")) }
     }
 
@@ -2369,7 +2778,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StartAccessRequestRequest,
-    ) -> impl Future<Output = Result<StartAccessRequestResponse, StartAccessRequestError>> + Send {
+    ) -> impl Future<
+        Output = Result<StartAccessRequestResponse, StartAccessRequestError>,
+    > + Send {
         async { Err(not_implemented("StartAccessRequest")) }
     }
 
@@ -2381,7 +2792,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StartAssociationsOnceRequest,
-    ) -> impl Future<Output = Result<StartAssociationsOnceResult, StartAssociationsOnceError>> + Send {
+    ) -> impl Future<
+        Output = Result<StartAssociationsOnceResult, StartAssociationsOnceError>,
+    > + Send {
         async { Err(not_implemented("StartAssociationsOnce")) }
     }
 
@@ -2392,7 +2805,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StartAutomationExecutionRequest,
-    ) -> impl Future<Output = Result<StartAutomationExecutionResult, StartAutomationExecutionError>> + Send {
+    ) -> impl Future<
+        Output = Result<StartAutomationExecutionResult, StartAutomationExecutionError>,
+    > + Send {
         async { Err(not_implemented("StartAutomationExecution")) }
     }
 
@@ -2407,7 +2822,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StartChangeRequestExecutionRequest,
-    ) -> impl Future<Output = Result<StartChangeRequestExecutionResult, StartChangeRequestExecutionError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            StartChangeRequestExecutionResult,
+            StartChangeRequestExecutionError,
+        >,
+    > + Send {
         async { Err(not_implemented("StartChangeRequestExecution")) }
     }
 
@@ -2419,7 +2839,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StartExecutionPreviewRequest,
-    ) -> impl Future<Output = Result<StartExecutionPreviewResponse, StartExecutionPreviewError>> + Send {
+    ) -> impl Future<
+        Output = Result<StartExecutionPreviewResponse, StartExecutionPreviewError>,
+    > + Send {
         async { Err(not_implemented("StartExecutionPreview")) }
     }
 
@@ -2451,7 +2873,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StopAutomationExecutionRequest,
-    ) -> impl Future<Output = Result<StopAutomationExecutionResult, StopAutomationExecutionError>> + Send {
+    ) -> impl Future<
+        Output = Result<StopAutomationExecutionResult, StopAutomationExecutionError>,
+    > + Send {
         async { Err(not_implemented("StopAutomationExecution")) }
     }
 
@@ -2463,7 +2887,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: TerminateSessionRequest,
-    ) -> impl Future<Output = Result<TerminateSessionResponse, TerminateSessionError>> + Send {
+    ) -> impl Future<
+        Output = Result<TerminateSessionResponse, TerminateSessionError>,
+    > + Send {
         async { Err(not_implemented("TerminateSession")) }
     }
 
@@ -2478,7 +2904,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UnlabelParameterVersionRequest,
-    ) -> impl Future<Output = Result<UnlabelParameterVersionResult, UnlabelParameterVersionError>> + Send {
+    ) -> impl Future<
+        Output = Result<UnlabelParameterVersionResult, UnlabelParameterVersionError>,
+    > + Send {
         async { Err(not_implemented("UnlabelParameterVersion")) }
     }
 
@@ -2503,7 +2931,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateAssociationRequest,
-    ) -> impl Future<Output = Result<UpdateAssociationResult, UpdateAssociationError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateAssociationResult, UpdateAssociationError>,
+    > + Send {
         async { Err(not_implemented("UpdateAssociation")) }
     }
 
@@ -2519,7 +2949,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateAssociationStatusRequest,
-    ) -> impl Future<Output = Result<UpdateAssociationStatusResult, UpdateAssociationStatusError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateAssociationStatusResult, UpdateAssociationStatusError>,
+    > + Send {
         async { Err(not_implemented("UpdateAssociationStatus")) }
     }
 
@@ -2544,8 +2976,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateDocumentDefaultVersionRequest,
-    ) -> impl Future<Output = Result<UpdateDocumentDefaultVersionResult, UpdateDocumentDefaultVersionError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            UpdateDocumentDefaultVersionResult,
+            UpdateDocumentDefaultVersionError,
+        >,
+    > + Send {
         async { Err(not_implemented("UpdateDocumentDefaultVersion")) }
     }
 
@@ -2560,7 +2996,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateDocumentMetadataRequest,
-    ) -> impl Future<Output = Result<UpdateDocumentMetadataResponse, UpdateDocumentMetadataError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateDocumentMetadataResponse, UpdateDocumentMetadataError>,
+    > + Send {
         async { Err(not_implemented("UpdateDocumentMetadata")) }
     }
 
@@ -2577,7 +3015,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateMaintenanceWindowRequest,
-    ) -> impl Future<Output = Result<UpdateMaintenanceWindowResult, UpdateMaintenanceWindowError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateMaintenanceWindowResult, UpdateMaintenanceWindowError>,
+    > + Send {
         async { Err(not_implemented("UpdateMaintenanceWindow")) }
     }
 
@@ -2598,8 +3038,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateMaintenanceWindowTargetRequest,
-    ) -> impl Future<Output = Result<UpdateMaintenanceWindowTargetResult, UpdateMaintenanceWindowTargetError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            UpdateMaintenanceWindowTargetResult,
+            UpdateMaintenanceWindowTargetError,
+        >,
+    > + Send {
         async { Err(not_implemented("UpdateMaintenanceWindowTarget")) }
     }
 
@@ -2635,7 +3079,12 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateMaintenanceWindowTaskRequest,
-    ) -> impl Future<Output = Result<UpdateMaintenanceWindowTaskResult, UpdateMaintenanceWindowTaskError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            UpdateMaintenanceWindowTaskResult,
+            UpdateMaintenanceWindowTaskError,
+        >,
+    > + Send {
         async { Err(not_implemented("UpdateMaintenanceWindowTask")) }
     }
 
@@ -2648,7 +3097,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateManagedInstanceRoleRequest,
-    ) -> impl Future<Output = Result<UpdateManagedInstanceRoleResult, UpdateManagedInstanceRoleError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateManagedInstanceRoleResult, UpdateManagedInstanceRoleError>,
+    > + Send {
         async { Err(not_implemented("UpdateManagedInstanceRole")) }
     }
 
@@ -2678,7 +3129,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateOpsMetadataRequest,
-    ) -> impl Future<Output = Result<UpdateOpsMetadataResult, UpdateOpsMetadataError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateOpsMetadataResult, UpdateOpsMetadataError>,
+    > + Send {
         async { Err(not_implemented("UpdateOpsMetadata")) }
     }
 
@@ -2692,7 +3145,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdatePatchBaselineRequest,
-    ) -> impl Future<Output = Result<UpdatePatchBaselineResult, UpdatePatchBaselineError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdatePatchBaselineResult, UpdatePatchBaselineError>,
+    > + Send {
         async { Err(not_implemented("UpdatePatchBaseline")) }
     }
 
@@ -2709,7 +3164,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateResourceDataSyncRequest,
-    ) -> impl Future<Output = Result<UpdateResourceDataSyncResult, UpdateResourceDataSyncError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateResourceDataSyncResult, UpdateResourceDataSyncError>,
+    > + Send {
         async { Err(not_implemented("UpdateResourceDataSync")) }
     }
 
@@ -2733,7 +3190,9 @@ pub trait AmazonSsm: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateServiceSettingRequest,
-    ) -> impl Future<Output = Result<UpdateServiceSettingResult, UpdateServiceSettingError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateServiceSettingResult, UpdateServiceSettingError>,
+    > + Send {
         async { Err(not_implemented("UpdateServiceSetting")) }
     }
 }
@@ -2748,7 +3207,9 @@ pub struct AmazonSsmRouter<S> {
 
 impl<S> Clone for AmazonSsmRouter<S> {
     fn clone(&self) -> Self {
-        Self { service: self.service.clone() }
+        Self {
+            service: self.service.clone(),
+        }
     }
 }
 
@@ -2765,7 +3226,13 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
 
     /// Parses and validates the body, calls the operation's method and
     /// serialises its result.
-    async fn dispatch(&self, context: &RequestContext, operation: &str, target: Option<&str>, body: &[u8]) -> Response {
+    async fn dispatch(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         match operation {
             "AddTagsToResource" => {
                 let input = match parse(&ADD_TAGS_TO_RESOURCE_REQUEST, body) {
@@ -2782,7 +3249,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.associate_ops_item_related_item(context, input).await {
+                match self.service.associate_ops_item_related_item(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2798,11 +3266,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "CancelMaintenanceWindowExecution" => {
-                let input = match parse(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST, body) {
+                let input = match parse(
+                    &CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.cancel_maintenance_window_execution(context, input).await {
+                match self
+                    .service
+                    .cancel_maintenance_window_execution(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3028,31 +3503,52 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DeregisterPatchBaselineForPatchGroup" => {
-                let input = match parse(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, body) {
+                let input = match parse(
+                    &DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.deregister_patch_baseline_for_patch_group(context, input).await {
+                match self
+                    .service
+                    .deregister_patch_baseline_for_patch_group(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeregisterTargetFromMaintenanceWindow" => {
-                let input = match parse(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST, body) {
+                let input = match parse(
+                    &DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.deregister_target_from_maintenance_window(context, input).await {
+                match self
+                    .service
+                    .deregister_target_from_maintenance_window(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DeregisterTaskFromMaintenanceWindow" => {
-                let input = match parse(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST, body) {
+                let input = match parse(
+                    &DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.deregister_task_from_maintenance_window(context, input).await {
+                match self
+                    .service
+                    .deregister_task_from_maintenance_window(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3078,11 +3574,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DescribeAssociationExecutionTargets" => {
-                let input = match parse(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_association_execution_targets(context, input).await {
+                match self
+                    .service
+                    .describe_association_execution_targets(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3092,7 +3595,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_association_executions(context, input).await {
+                match self.service.describe_association_executions(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3108,11 +3612,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DescribeAutomationStepExecutions" => {
-                let input = match parse(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_automation_step_executions(context, input).await {
+                match self
+                    .service
+                    .describe_automation_step_executions(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3148,31 +3659,52 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DescribeEffectiveInstanceAssociations" => {
-                let input = match parse(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_effective_instance_associations(context, input).await {
+                match self
+                    .service
+                    .describe_effective_instance_associations(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeEffectivePatchesForPatchBaseline" => {
-                let input = match parse(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_effective_patches_for_patch_baseline(context, input).await {
+                match self
+                    .service
+                    .describe_effective_patches_for_patch_baseline(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeInstanceAssociationsStatus" => {
-                let input = match parse(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_instance_associations_status(context, input).await {
+                match self
+                    .service
+                    .describe_instance_associations_status(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3198,11 +3730,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DescribeInstancePatchStatesForPatchGroup" => {
-                let input = match parse(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_instance_patch_states_for_patch_group(context, input).await {
+                match self
+                    .service
+                    .describe_instance_patch_states_for_patch_group(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3238,61 +3777,106 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DescribeMaintenanceWindowExecutionTaskInvocations" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_window_execution_task_invocations(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_window_execution_task_invocations(
+                        context,
+                        input,
+                    )
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowExecutionTasks" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_window_execution_tasks(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_window_execution_tasks(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowExecutions" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_window_executions(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_window_executions(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowSchedule" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_window_schedule(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_window_schedule(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowTargets" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_window_targets(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_window_targets(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "DescribeMaintenanceWindowTasks" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_window_tasks(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_window_tasks(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3308,11 +3892,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DescribeMaintenanceWindowsForTarget" => {
-                let input = match parse(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST, body) {
+                let input = match parse(
+                    &DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_maintenance_windows_for_target(context, input).await {
+                match self
+                    .service
+                    .describe_maintenance_windows_for_target(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3388,11 +3979,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "DisassociateOpsItemRelatedItem" => {
-                let input = match parse(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, body) {
+                let input = match parse(
+                    &DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.disassociate_ops_item_related_item(context, input).await {
+                match self
+                    .service
+                    .disassociate_ops_item_related_item(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3458,11 +4056,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "GetDeployablePatchSnapshotForInstance" => {
-                let input = match parse(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST, body) {
+                let input = match parse(
+                    &GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_deployable_patch_snapshot_for_instance(context, input).await {
+                match self
+                    .service
+                    .get_deployable_patch_snapshot_for_instance(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3518,31 +4123,49 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "GetMaintenanceWindowExecution" => {
-                let input = match parse(&GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST, body) {
+                let input = match parse(
+                    &GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_maintenance_window_execution(context, input).await {
+                match self.service.get_maintenance_window_execution(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindowExecutionTask" => {
-                let input = match parse(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST, body) {
+                let input = match parse(
+                    &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_maintenance_window_execution_task(context, input).await {
+                match self
+                    .service
+                    .get_maintenance_window_execution_task(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "GetMaintenanceWindowExecutionTaskInvocation" => {
-                let input = match parse(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST, body) {
+                let input = match parse(
+                    &GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_maintenance_window_execution_task_invocation(context, input).await {
+                match self
+                    .service
+                    .get_maintenance_window_execution_task_invocation(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3638,11 +4261,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "GetPatchBaselineForPatchGroup" => {
-                let input = match parse(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, body) {
+                let input = match parse(
+                    &GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.get_patch_baseline_for_patch_group(context, input).await {
+                match self
+                    .service
+                    .get_patch_baseline_for_patch_group(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3828,11 +4458,18 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "ListResourceComplianceSummaries" => {
-                let input = match parse(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST, body) {
+                let input = match parse(
+                    &LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.list_resource_compliance_summaries(context, input).await {
+                match self
+                    .service
+                    .list_resource_compliance_summaries(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -3912,37 +4549,59 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.register_default_patch_baseline(context, input).await {
+                match self.service.register_default_patch_baseline(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterPatchBaselineForPatchGroup" => {
-                let input = match parse(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, body) {
+                let input = match parse(
+                    &REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.register_patch_baseline_for_patch_group(context, input).await {
+                match self
+                    .service
+                    .register_patch_baseline_for_patch_group(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterTargetWithMaintenanceWindow" => {
-                let input = match parse(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST, body) {
+                let input = match parse(
+                    &REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.register_target_with_maintenance_window(context, input).await {
+                match self
+                    .service
+                    .register_target_with_maintenance_window(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "RegisterTaskWithMaintenanceWindow" => {
-                let input = match parse(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST, body) {
+                let input = match parse(
+                    &REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.register_task_with_maintenance_window(context, input).await {
+                match self
+                    .service
+                    .register_task_with_maintenance_window(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4122,7 +4781,8 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_document_default_version(context, input).await {
+                match self.service.update_document_default_version(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4148,11 +4808,15 @@ impl<S: AmazonSsm> AmazonSsmRouter<S> {
                 }
             }
             "UpdateMaintenanceWindowTarget" => {
-                let input = match parse(&UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST, body) {
+                let input = match parse(
+                    &UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_maintenance_window_target(context, input).await {
+                match self.service.update_maintenance_window_target(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -4241,7 +4905,12 @@ impl<S: AmazonSsm> Router for AmazonSsmRouter<S> {
         "AmazonSSM"
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "AmazonSSM") else {
             return unknown_operation(PROTOCOL, target);
         };

@@ -8,7 +8,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The `AccessRequestStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AccessRequestStatus {
     /// `Approved`.
@@ -30,8 +31,13 @@ pub enum AccessRequestStatus {
 
 impl AccessRequestStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [AccessRequestStatus] =
-        &[Self::Approved, Self::Rejected, Self::Revoked, Self::Expired, Self::Pending];
+    pub const VALUES: &'static [AccessRequestStatus] = &[
+        Self::Approved,
+        Self::Rejected,
+        Self::Revoked,
+        Self::Expired,
+        Self::Pending,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -61,13 +67,19 @@ impl FromStr for AccessRequestStatus {
             "Revoked" => Ok(Self::Revoked),
             "Expired" => Ok(Self::Expired),
             "Pending" => Ok(Self::Pending),
-            _ => Err(UnknownEnumValue { enum_name: "AccessRequestStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AccessRequestStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `AccessType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AccessType {
     /// `Standard`.
@@ -104,7 +116,12 @@ impl FromStr for AccessType {
         match value {
             "Standard" => Ok(Self::Standard),
             "JustInTime" => Ok(Self::JustInTime),
-            _ => Err(UnknownEnumValue { enum_name: "AccessType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AccessType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -122,7 +139,11 @@ pub struct AccountSharingInfo {
     /// The version of the current document shared with the account.
     ///
     /// Length: 0 to 8. Pattern: `^([$]LATEST|[$]DEFAULT|[$]ALL)$`.
-    #[serde(rename = "SharedDocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SharedDocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shared_document_version: Option<String>,
 }
 
@@ -145,7 +166,11 @@ pub struct Activation {
     /// A name for the managed node when it is created.
     ///
     /// Length: 0 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "DefaultInstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DefaultInstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_instance_name: Option<String>,
     /// The Identity and Access Management (IAM) role to assign to the managed node.
     ///
@@ -155,12 +180,20 @@ pub struct Activation {
     /// The maximum number of managed nodes that can be registered using this activation.
     ///
     /// Range: 1 to 1000.
-    #[serde(rename = "RegistrationLimit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegistrationLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub registration_limit: Option<i32>,
     /// The number of managed nodes already registered with this activation.
     ///
     /// Range: 1 to 1000.
-    #[serde(rename = "RegistrationsCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegistrationsCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub registrations_count: Option<i32>,
     /// The date when this activation can no longer be used to register managed nodes.
     #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
@@ -246,7 +279,11 @@ pub struct Association {
     /// The association version.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// The version of the document used in the association. If you change a document version for a
     /// State Manager association, Systems Manager immediately runs the association unless you
@@ -259,7 +296,11 @@ pub struct Association {
     /// > shared form another account, you must set the document version to `default`.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The managed nodes targeted by the request to create an association. You can target all managed
     /// nodes in an Amazon Web Services account by specifying the `InstanceIds` key with a value of `*`.
@@ -268,7 +309,11 @@ pub struct Association {
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Target>>,
     /// The date on which the association was last run.
-    #[serde(rename = "LastExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_execution_date: Option<Timestamp>,
     /// Information about the association.
     #[serde(rename = "Overview", default, skip_serializing_if = "Option::is_none")]
@@ -277,12 +322,20 @@ pub struct Association {
     /// Coordinated Universal Time (UTC).
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_expression: Option<String>,
     /// The association name.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
     /// Number of days to wait after the scheduled day to run an association.
     ///
@@ -305,7 +358,8 @@ pub struct Association {
 }
 
 /// The `AssociationComplianceSeverity` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum AssociationComplianceSeverity {
     /// `CRITICAL`.
     #[serde(rename = "CRITICAL")]
@@ -326,8 +380,13 @@ pub enum AssociationComplianceSeverity {
 
 impl AssociationComplianceSeverity {
     /// Every value, in model order.
-    pub const VALUES: &'static [AssociationComplianceSeverity] =
-        &[Self::Critical, Self::High, Self::Medium, Self::Low, Self::Unspecified];
+    pub const VALUES: &'static [AssociationComplianceSeverity] = &[
+        Self::Critical,
+        Self::High,
+        Self::Medium,
+        Self::Low,
+        Self::Unspecified,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -357,7 +416,12 @@ impl FromStr for AssociationComplianceSeverity {
             "MEDIUM" => Ok(Self::Medium),
             "LOW" => Ok(Self::Low),
             "UNSPECIFIED" => Ok(Self::Unspecified),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationComplianceSeverity", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationComplianceSeverity",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -379,13 +443,21 @@ pub struct AssociationDescription {
     /// The association version.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// The date when the association was made.
     #[serde(rename = "Date", default, skip_serializing_if = "Option::is_none")]
     pub date: Option<Timestamp>,
     /// The date when the association was last updated.
-    #[serde(rename = "LastUpdateAssociationDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastUpdateAssociationDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_update_association_date: Option<Timestamp>,
     /// The association status.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -396,14 +468,22 @@ pub struct AssociationDescription {
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// Choose the parameter that will define how your automation will branch out. This target is
     /// required for associations that use an Automation runbook and target resources by using rate
     /// controls. Automation is a tool in Amazon Web Services Systems Manager.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "AutomationTargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationTargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_target_parameter_name: Option<String>,
     /// A description of the parameters for a document.
     ///
@@ -423,21 +503,37 @@ pub struct AssociationDescription {
     /// A cron expression that specifies a schedule when the association runs.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_expression: Option<String>,
     /// An S3 bucket where you want to store the output details of the request.
     #[serde(rename = "OutputLocation", default, skip_serializing_if = "Option::is_none")]
     pub output_location: Option<InstanceAssociationOutputLocation>,
     /// The date on which the association was last run.
-    #[serde(rename = "LastExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_execution_date: Option<Timestamp>,
     /// The last date on which the association was successfully run.
-    #[serde(rename = "LastSuccessfulExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastSuccessfulExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_successful_execution_date: Option<Timestamp>,
     /// The association name.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
     /// The number of errors that are allowed before the system stops sending requests to run the
     /// association on additional targets. You can specify either an absolute number of errors, for
@@ -467,7 +563,11 @@ pub struct AssociationDescription {
     #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// The severity level that is assigned to the association.
-    #[serde(rename = "ComplianceSeverity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceSeverity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_severity: Option<AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO`
     /// mode, the system uses the status of the association execution to determine the compliance
@@ -500,7 +600,11 @@ pub struct AssociationDescription {
     /// to run the association.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Number of days to wait after the scheduled day to run an association.
     ///
@@ -521,19 +625,31 @@ pub struct AssociationDescription {
     #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarm that was invoked during the association.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role
     /// and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html>)
     /// will be used by default.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(rename = "AssociationDispatchAssumeRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDispatchAssumeRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_dispatch_assume_role: Option<String>,
 }
 
@@ -548,14 +664,20 @@ impl fmt::Debug for AssociationDescription {
             .field("status", &self.status)
             .field("overview", &self.overview)
             .field("document_version", &self.document_version)
-            .field("automation_target_parameter_name", &self.automation_target_parameter_name)
+            .field(
+                "automation_target_parameter_name",
+                &self.automation_target_parameter_name,
+            )
             .field("parameters", &Redacted)
             .field("association_id", &self.association_id)
             .field("targets", &self.targets)
             .field("schedule_expression", &self.schedule_expression)
             .field("output_location", &self.output_location)
             .field("last_execution_date", &self.last_execution_date)
-            .field("last_successful_execution_date", &self.last_successful_execution_date)
+            .field(
+                "last_successful_execution_date",
+                &self.last_successful_execution_date,
+            )
             .field("association_name", &self.association_name)
             .field("max_errors", &self.max_errors)
             .field("max_concurrency", &self.max_concurrency)
@@ -569,7 +691,10 @@ impl fmt::Debug for AssociationDescription {
             .field("target_maps", &self.target_maps)
             .field("alarm_configuration", &self.alarm_configuration)
             .field("triggered_alarms", &self.triggered_alarms)
-            .field("association_dispatch_assume_role", &self.association_dispatch_assume_role)
+            .field(
+                "association_dispatch_assume_role",
+                &self.association_dispatch_assume_role,
+            )
             .finish()
     }
 }
@@ -586,7 +711,11 @@ pub struct AssociationExecution {
     /// The association version.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// The execution ID for the association.
     ///
@@ -603,18 +732,34 @@ pub struct AssociationExecution {
     #[serde(rename = "CreatedTime", default, skip_serializing_if = "Option::is_none")]
     pub created_time: Option<Timestamp>,
     /// The date of the last execution.
-    #[serde(rename = "LastExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_execution_date: Option<Timestamp>,
     /// An aggregate status of the resources in the execution based on the status type.
-    #[serde(rename = "ResourceCountByStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResourceCountByStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_count_by_status: Option<String>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarms that were invoked by the association.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 
@@ -636,7 +781,8 @@ pub struct AssociationExecutionFilter {
 }
 
 /// The `AssociationExecutionFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationExecutionFilterKey {
     /// `ExecutionId`.
@@ -652,7 +798,11 @@ pub enum AssociationExecutionFilterKey {
 
 impl AssociationExecutionFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [AssociationExecutionFilterKey] = &[Self::ExecutionId, Self::Status, Self::CreatedTime];
+    pub const VALUES: &'static [AssociationExecutionFilterKey] = &[
+        Self::ExecutionId,
+        Self::Status,
+        Self::CreatedTime,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -678,7 +828,12 @@ impl FromStr for AssociationExecutionFilterKey {
             "ExecutionId" => Ok(Self::ExecutionId),
             "Status" => Ok(Self::Status),
             "CreatedTime" => Ok(Self::CreatedTime),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationExecutionFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationExecutionFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -695,7 +850,11 @@ pub struct AssociationExecutionTarget {
     /// The association version.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// The execution ID.
     ///
@@ -719,7 +878,11 @@ pub struct AssociationExecutionTarget {
     #[serde(rename = "DetailedStatus", default, skip_serializing_if = "Option::is_none")]
     pub detailed_status: Option<String>,
     /// The date of the last execution.
-    #[serde(rename = "LastExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_execution_date: Option<Timestamp>,
     /// The location where the association details are saved.
     #[serde(rename = "OutputSource", default, skip_serializing_if = "Option::is_none")]
@@ -741,7 +904,8 @@ pub struct AssociationExecutionTargetsFilter {
 }
 
 /// The `AssociationExecutionTargetsFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationExecutionTargetsFilterKey {
     /// `Status`.
@@ -757,8 +921,11 @@ pub enum AssociationExecutionTargetsFilterKey {
 
 impl AssociationExecutionTargetsFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [AssociationExecutionTargetsFilterKey] =
-        &[Self::Status, Self::ResourceId, Self::ResourceType];
+    pub const VALUES: &'static [AssociationExecutionTargetsFilterKey] = &[
+        Self::Status,
+        Self::ResourceId,
+        Self::ResourceType,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -784,7 +951,12 @@ impl FromStr for AssociationExecutionTargetsFilterKey {
             "Status" => Ok(Self::Status),
             "ResourceId" => Ok(Self::ResourceId),
             "ResourceType" => Ok(Self::ResourceType),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationExecutionTargetsFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationExecutionTargetsFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -806,7 +978,8 @@ pub struct AssociationFilter {
 }
 
 /// The `AssociationFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationFilterKey {
     /// `InstanceId`.
@@ -882,13 +1055,19 @@ impl FromStr for AssociationFilterKey {
             "LastExecutedAfter" => Ok(Self::LastExecutedAfter),
             "AssociationName" => Ok(Self::AssociationName),
             "ResourceGroupName" => Ok(Self::ResourceGroupName),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `AssociationFilterOperatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AssociationFilterOperatorType {
     /// `EQUAL`.
@@ -904,7 +1083,11 @@ pub enum AssociationFilterOperatorType {
 
 impl AssociationFilterOperatorType {
     /// Every value, in model order.
-    pub const VALUES: &'static [AssociationFilterOperatorType] = &[Self::Equal, Self::LessThan, Self::GreaterThan];
+    pub const VALUES: &'static [AssociationFilterOperatorType] = &[
+        Self::Equal,
+        Self::LessThan,
+        Self::GreaterThan,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -930,7 +1113,12 @@ impl FromStr for AssociationFilterOperatorType {
             "EQUAL" => Ok(Self::Equal),
             "LESS_THAN" => Ok(Self::LessThan),
             "GREATER_THAN" => Ok(Self::GreaterThan),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationFilterOperatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationFilterOperatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -948,7 +1136,11 @@ pub struct AssociationOverview {
     /// Returns the number of targets for the association status. For example, if you created an
     /// association with two managed nodes, and one of them was successful, this would return the count
     /// of managed nodes by status.
-    #[serde(rename = "AssociationStatusAggregatedCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationStatusAggregatedCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_status_aggregated_count: Option<BTreeMap<String, i32>>,
 }
 
@@ -974,7 +1166,8 @@ pub struct AssociationStatus {
 }
 
 /// The `AssociationStatusName` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum AssociationStatusName {
     /// `Pending`.
     #[serde(rename = "Pending")]
@@ -989,7 +1182,11 @@ pub enum AssociationStatusName {
 
 impl AssociationStatusName {
     /// Every value, in model order.
-    pub const VALUES: &'static [AssociationStatusName] = &[Self::Pending, Self::Success, Self::Failed];
+    pub const VALUES: &'static [AssociationStatusName] = &[
+        Self::Pending,
+        Self::Success,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1015,13 +1212,19 @@ impl FromStr for AssociationStatusName {
             "Pending" => Ok(Self::Pending),
             "Success" => Ok(Self::Success),
             "Failed" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationStatusName", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationStatusName",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `AssociationSyncCompliance` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum AssociationSyncCompliance {
     /// `AUTO`.
     #[serde(rename = "AUTO")]
@@ -1057,7 +1260,12 @@ impl FromStr for AssociationSyncCompliance {
         match value {
             "AUTO" => Ok(Self::Auto),
             "MANUAL" => Ok(Self::Manual),
-            _ => Err(UnknownEnumValue { enum_name: "AssociationSyncCompliance", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AssociationSyncCompliance",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1074,7 +1282,11 @@ pub struct AssociationVersionInfo {
     /// The association version.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// The date the association version was created.
     #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
@@ -1088,7 +1300,11 @@ pub struct AssociationVersionInfo {
     /// association version was created.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// Parameters specified when the association version was created.
     ///
@@ -1104,7 +1320,11 @@ pub struct AssociationVersionInfo {
     /// created.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_expression: Option<String>,
     /// The location in Amazon S3 specified for the association when the association version was
     /// created.
@@ -1113,7 +1333,11 @@ pub struct AssociationVersionInfo {
     /// The name specified for the association version when the association version was created.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
     /// The number of errors that are allowed before the system stops sending requests to run the
     /// association on additional targets. You can specify either an absolute number of errors, for
@@ -1143,7 +1367,11 @@ pub struct AssociationVersionInfo {
     #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// The severity level that is assigned to the association.
-    #[serde(rename = "ComplianceSeverity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceSeverity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_severity: Option<AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO`
     /// mode, the system uses the status of the association execution to determine the compliance
@@ -1176,7 +1404,11 @@ pub struct AssociationVersionInfo {
     /// to run the association when this association version was created.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Number of days to wait after the scheduled day to run an association.
     ///
@@ -1201,7 +1433,11 @@ pub struct AssociationVersionInfo {
     /// will be used by default.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(rename = "AssociationDispatchAssumeRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDispatchAssumeRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_dispatch_assume_role: Option<String>,
 }
 
@@ -1228,7 +1464,10 @@ impl fmt::Debug for AssociationVersionInfo {
             .field("schedule_offset", &self.schedule_offset)
             .field("duration", &self.duration)
             .field("target_maps", &self.target_maps)
-            .field("association_dispatch_assume_role", &self.association_dispatch_assume_role)
+            .field(
+                "association_dispatch_assume_role",
+                &self.association_dispatch_assume_role,
+            )
             .finish()
     }
 }
@@ -1261,7 +1500,8 @@ pub struct AttachmentContent {
 }
 
 /// The `AttachmentHashType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AttachmentHashType {
     /// `Sha256`.
@@ -1293,7 +1533,12 @@ impl FromStr for AttachmentHashType {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Sha256" => Ok(Self::Sha256),
-            _ => Err(UnknownEnumValue { enum_name: "AttachmentHashType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AttachmentHashType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1348,7 +1593,8 @@ pub struct AttachmentsSource {
 }
 
 /// The `AttachmentsSourceKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AttachmentsSourceKey {
     /// `SourceUrl`.
@@ -1364,7 +1610,11 @@ pub enum AttachmentsSourceKey {
 
 impl AttachmentsSourceKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [AttachmentsSourceKey] = &[Self::SourceUrl, Self::S3FileUrl, Self::AttachmentReference];
+    pub const VALUES: &'static [AttachmentsSourceKey] = &[
+        Self::SourceUrl,
+        Self::S3FileUrl,
+        Self::AttachmentReference,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1390,7 +1640,12 @@ impl FromStr for AttachmentsSourceKey {
             "SourceUrl" => Ok(Self::SourceUrl),
             "S3FileUrl" => Ok(Self::S3FileUrl),
             "AttachmentReference" => Ok(Self::AttachmentReference),
-            _ => Err(UnknownEnumValue { enum_name: "AttachmentsSourceKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AttachmentsSourceKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1402,7 +1657,11 @@ pub struct AutomationExecution {
     /// The execution ID.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_id: Option<String>,
     /// The name of the Automation runbook used during the execution.
     ///
@@ -1412,16 +1671,32 @@ pub struct AutomationExecution {
     /// The version of the document to use during execution.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The time the execution started.
-    #[serde(rename = "ExecutionStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_start_time: Option<Timestamp>,
     /// The time the execution finished.
-    #[serde(rename = "ExecutionEndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_end_time: Option<Timestamp>,
     /// The execution status of the Automation.
-    #[serde(rename = "AutomationExecutionStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_status: Option<AutomationExecutionStatus>,
     /// A list of details about the current state of all steps that comprise an execution. An Automation
     /// runbook contains a list of steps that are run in order.
@@ -1454,13 +1729,21 @@ pub struct AutomationExecution {
     /// The AutomationExecutionId of the parent automation.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "ParentAutomationExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParentAutomationExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_automation_execution_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the user who ran the automation.
     #[serde(rename = "ExecutedBy", default, skip_serializing_if = "Option::is_none")]
     pub executed_by: Option<String>,
     /// The name of the step that is currently running.
-    #[serde(rename = "CurrentStepName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentStepName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step_name: Option<String>,
     /// The action of the step that is currently running.
     #[serde(rename = "CurrentAction", default, skip_serializing_if = "Option::is_none")]
@@ -1468,7 +1751,11 @@ pub struct AutomationExecution {
     /// The parameter name.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "TargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_parameter_name: Option<String>,
     /// The specified targets.
     ///
@@ -1481,7 +1768,11 @@ pub struct AutomationExecution {
     #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// A list of resolved targets in the rate control execution.
-    #[serde(rename = "ResolvedTargets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResolvedTargets",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolved_targets: Option<ResolvedTargets>,
     /// The `MaxConcurrency` value specified by the user when the execution started.
     ///
@@ -1500,28 +1791,52 @@ pub struct AutomationExecution {
     /// want to run the Automation.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// An aggregate of step execution statuses displayed in the Amazon Web Services Systems Manager
     /// console for a multi-Region and multi-account Automation execution.
-    #[serde(rename = "ProgressCounters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProgressCounters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub progress_counters: Option<ProgressCounters>,
     /// The details for the CloudWatch alarm applied to your automation.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarm that was invoked by the automation.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
     /// A publicly accessible URL for a file that contains the `TargetLocations` body. Currently, only
     /// files in presigned Amazon S3 buckets are supported
     ///
     /// Pattern: `^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3(\.[a-z\d-]{9,16})?\.amazonaws\.com\/.{1,2000}$`.
-    #[serde(rename = "TargetLocationsURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationsURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations_url: Option<String>,
     /// The subtype of the Automation operation. Currently, the only supported value is `ChangeRequest`.
-    #[serde(rename = "AutomationSubtype", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationSubtype",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_subtype: Option<AutomationSubtype>,
     /// The date and time the Automation operation is scheduled to start.
     #[serde(rename = "ScheduledTime", default, skip_serializing_if = "Option::is_none")]
@@ -1543,7 +1858,11 @@ pub struct AutomationExecution {
     /// The name of the Change Manager change request.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "ChangeRequestName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChangeRequestName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub change_request_name: Option<String>,
     /// Variables defined for the automation.
     ///
@@ -1568,7 +1887,8 @@ pub struct AutomationExecutionFilter {
 }
 
 /// The `AutomationExecutionFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AutomationExecutionFilterKey {
     /// `DocumentNamePrefix`.
@@ -1668,7 +1988,12 @@ impl FromStr for AutomationExecutionFilterKey {
             "TargetResourceGroup" => Ok(Self::TargetResourceGroup),
             "AutomationSubtype" => Ok(Self::AutomationSubtype),
             "OpsItemId" => Ok(Self::OpsItemId),
-            _ => Err(UnknownEnumValue { enum_name: "AutomationExecutionFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AutomationExecutionFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1686,7 +2011,11 @@ pub struct AutomationExecutionInputs {
     /// Required if you specify targets.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "TargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_parameter_name: Option<String>,
     /// Information about the resources that would be included in the actual runbook execution, if it
     /// were to be run. Both Targets and TargetMaps can't be specified together.
@@ -1704,13 +2033,21 @@ pub struct AutomationExecutionInputs {
     /// the Automation execution preview operation.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// A publicly accessible URL for a file that contains the `TargetLocations` body. Currently, only
     /// files in presigned Amazon S3 buckets are supported.
     ///
     /// Pattern: `^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3(\.[a-z\d-]{9,16})?\.amazonaws\.com\/.{1,2000}$`.
-    #[serde(rename = "TargetLocationsURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationsURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations_url: Option<String>,
 }
 
@@ -1721,7 +2058,11 @@ pub struct AutomationExecutionMetadata {
     /// The execution ID.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_id: Option<String>,
     /// The name of the Automation runbook used during execution.
     ///
@@ -1731,16 +2072,32 @@ pub struct AutomationExecutionMetadata {
     /// The document version used during the execution.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The status of the execution.
-    #[serde(rename = "AutomationExecutionStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_status: Option<AutomationExecutionStatus>,
     /// The time the execution started.
-    #[serde(rename = "ExecutionStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_start_time: Option<Timestamp>,
     /// The time the execution finished. This isn't populated if the execution is still in progress.
-    #[serde(rename = "ExecutionEndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_end_time: Option<Timestamp>,
     /// The IAM role ARN of the user who ran the automation.
     #[serde(rename = "ExecutedBy", default, skip_serializing_if = "Option::is_none")]
@@ -1759,10 +2116,18 @@ pub struct AutomationExecutionMetadata {
     /// The execution ID of the parent automation.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "ParentAutomationExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParentAutomationExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_automation_execution_id: Option<String>,
     /// The name of the step that is currently running.
-    #[serde(rename = "CurrentStepName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CurrentStepName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub current_step_name: Option<String>,
     /// The action of the step that is currently running.
     #[serde(rename = "CurrentAction", default, skip_serializing_if = "Option::is_none")]
@@ -1773,7 +2138,11 @@ pub struct AutomationExecutionMetadata {
     /// The list of execution outputs as defined in the Automation runbook.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "TargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_parameter_name: Option<String>,
     /// The targets defined by the user when starting the automation.
     ///
@@ -1786,7 +2155,11 @@ pub struct AutomationExecutionMetadata {
     #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// A list of targets that resolved during the execution.
-    #[serde(rename = "ResolvedTargets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResolvedTargets",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resolved_targets: Option<ResolvedTargets>,
     /// The `MaxConcurrency` value specified by the user when starting the automation.
     ///
@@ -1808,21 +2181,37 @@ pub struct AutomationExecutionMetadata {
     #[serde(rename = "AutomationType", default, skip_serializing_if = "Option::is_none")]
     pub automation_type: Option<AutomationType>,
     /// The details for the CloudWatch alarm applied to your automation.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarm that was invoked by the automation.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
     /// A publicly accessible URL for a file that contains the `TargetLocations` body. Currently, only
     /// files in presigned Amazon S3 buckets are supported
     ///
     /// Pattern: `^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3(\.[a-z\d-]{9,16})?\.amazonaws\.com\/.{1,2000}$`.
-    #[serde(rename = "TargetLocationsURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationsURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations_url: Option<String>,
     /// The subtype of the Automation operation. Currently, the only supported value is `ChangeRequest`.
-    #[serde(rename = "AutomationSubtype", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationSubtype",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_subtype: Option<AutomationSubtype>,
     /// The date and time the Automation operation is scheduled to start.
     #[serde(rename = "ScheduledTime", default, skip_serializing_if = "Option::is_none")]
@@ -1845,7 +2234,11 @@ pub struct AutomationExecutionMetadata {
     /// The name of the Change Manager change request.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "ChangeRequestName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChangeRequestName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub change_request_name: Option<String>,
 }
 
@@ -1886,7 +2279,8 @@ pub struct AutomationExecutionPreview {
 }
 
 /// The `AutomationExecutionStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AutomationExecutionStatus {
     /// `Pending`.
@@ -2028,13 +2422,19 @@ impl FromStr for AutomationExecutionStatus {
             "CompletedWithSuccess" => Ok(Self::CompletedWithSuccess),
             "CompletedWithFailure" => Ok(Self::CompletedWithFailure),
             "Exited" => Ok(Self::Exited),
-            _ => Err(UnknownEnumValue { enum_name: "AutomationExecutionStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AutomationExecutionStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `AutomationSubtype` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AutomationSubtype {
     /// `ChangeRequest`.
@@ -2047,7 +2447,10 @@ pub enum AutomationSubtype {
 
 impl AutomationSubtype {
     /// Every value, in model order.
-    pub const VALUES: &'static [AutomationSubtype] = &[Self::ChangeRequest, Self::AccessRequest];
+    pub const VALUES: &'static [AutomationSubtype] = &[
+        Self::ChangeRequest,
+        Self::AccessRequest,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2071,13 +2474,19 @@ impl FromStr for AutomationSubtype {
         match value {
             "ChangeRequest" => Ok(Self::ChangeRequest),
             "AccessRequest" => Ok(Self::AccessRequest),
-            _ => Err(UnknownEnumValue { enum_name: "AutomationSubtype", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AutomationSubtype",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `AutomationType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum AutomationType {
     /// `CrossAccount`.
@@ -2114,7 +2523,12 @@ impl FromStr for AutomationType {
         match value {
             "CrossAccount" => Ok(Self::CrossAccount),
             "Local" => Ok(Self::Local),
-            _ => Err(UnknownEnumValue { enum_name: "AutomationType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AutomationType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2124,7 +2538,11 @@ impl FromStr for AutomationType {
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct BaselineOverride {
     /// The operating system rule used by the patch baseline override.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
     /// A set of patch filters, typically used for approval rules.
     #[serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")]
@@ -2138,11 +2556,19 @@ pub struct BaselineOverride {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "ApprovedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches: Option<Vec<String>>,
     /// Defines the compliance level for approved patches. When an approved patch is reported as
     /// missing, this value describes the severity of the compliance violation.
-    #[serde(rename = "ApprovedPatchesComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// A list of explicitly rejected patches for the baseline.
     ///
@@ -2150,12 +2576,20 @@ pub struct BaselineOverride {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "RejectedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action for Patch Manager to take on patches included in the `RejectedPackages` list. A patch
     /// can be allowed only if it is a dependency of another package, or blocked entirely along with
     /// packages that include it as a dependency.
-    #[serde(rename = "RejectedPatchesAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatchesAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches_action: Option<PatchAction>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
@@ -2174,12 +2608,17 @@ pub struct BaselineOverride {
     /// option is specified when the `CreatePatchBaseline` or `UpdatePatchBaseline` commands are run.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(rename = "AvailableSecurityUpdatesComplianceStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AvailableSecurityUpdatesComplianceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
 }
 
 /// The `CalendarState` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CalendarState {
     /// `OPEN`.
@@ -2216,7 +2655,12 @@ impl FromStr for CalendarState {
         match value {
             "OPEN" => Ok(Self::Open),
             "CLOSED" => Ok(Self::Closed),
-            _ => Err(UnknownEnumValue { enum_name: "CalendarState", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "CalendarState",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2231,7 +2675,11 @@ pub struct CloudWatchOutputConfig {
     /// `aws/ssm/SystemsManagerDocumentName`
     ///
     /// Length: 1 to 512.
-    #[serde(rename = "CloudWatchLogGroupName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchLogGroupName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_log_group_name: Option<String>,
     /// Enables Systems Manager to send command output to CloudWatch Logs.
     ///
@@ -2257,7 +2705,11 @@ pub struct Command {
     /// The Systems Manager document (SSM document) version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// User-specified information about the command, such as a brief description of what the command
     /// should do.
@@ -2288,7 +2740,11 @@ pub struct Command {
     #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<Target>>,
     /// The date and time the command was requested.
-    #[serde(rename = "RequestedDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RequestedDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requested_date_time: Option<Timestamp>,
     /// The status of the command.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -2332,13 +2788,21 @@ pub struct Command {
     /// when issuing the command.
     ///
     /// Length: 3 to 63.
-    #[serde(rename = "OutputS3BucketName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3BucketName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_bucket_name: Option<String>,
     /// The S3 directory path inside the bucket where the responses to the command executions should be
     /// stored. This was requested when issuing the command.
     ///
     /// Length: 0 to 500.
-    #[serde(rename = "OutputS3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3KeyPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_key_prefix: Option<String>,
     /// The maximum number of managed nodes that are allowed to run the command at the same time. You
     /// can specify a number of managed nodes, such as 10, or a percentage of nodes, such as 10%. The
@@ -2384,11 +2848,19 @@ pub struct Command {
     #[serde(rename = "ServiceRole", default, skip_serializing_if = "Option::is_none")]
     pub service_role: Option<String>,
     /// Configurations for sending notifications about command status changes.
-    #[serde(rename = "NotificationConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_config: Option<NotificationConfig>,
     /// Amazon CloudWatch Logs information where you want Amazon Web Services Systems Manager to send
     /// the command output.
-    #[serde(rename = "CloudWatchOutputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchOutputConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
     /// The `TimeoutSeconds` value specified for a command.
     ///
@@ -2396,12 +2868,20 @@ pub struct Command {
     #[serde(rename = "TimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
     pub timeout_seconds: Option<i32>,
     /// The details for the CloudWatch alarm applied to your command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarm that was invoked by the command.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 
@@ -2504,7 +2984,8 @@ pub struct CommandFilter {
 }
 
 /// The `CommandFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum CommandFilterKey {
     /// `InvokedAfter`.
@@ -2526,8 +3007,13 @@ pub enum CommandFilterKey {
 
 impl CommandFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [CommandFilterKey] =
-        &[Self::InvokedAfter, Self::InvokedBefore, Self::Status, Self::ExecutionStage, Self::DocumentName];
+    pub const VALUES: &'static [CommandFilterKey] = &[
+        Self::InvokedAfter,
+        Self::InvokedBefore,
+        Self::Status,
+        Self::ExecutionStage,
+        Self::DocumentName,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2557,7 +3043,12 @@ impl FromStr for CommandFilterKey {
             "Status" => Ok(Self::Status),
             "ExecutionStage" => Ok(Self::ExecutionStage),
             "DocumentName" => Ok(Self::DocumentName),
-            _ => Err(UnknownEnumValue { enum_name: "CommandFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "CommandFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2599,10 +3090,18 @@ pub struct CommandInvocation {
     /// The Systems Manager document (SSM document) version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The time and date the request was sent to this managed node.
-    #[serde(rename = "RequestedDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RequestedDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub requested_date_time: Option<Timestamp>,
     /// Whether or not the invocation succeeded, failed, or is pending.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -2651,12 +3150,20 @@ pub struct CommandInvocation {
     /// bucket was defined for the parent command. For an invocation, `StandardOutputUrl` is populated
     /// if there is just one plugin defined for the command, and the S3 bucket was defined for the
     /// command.
-    #[serde(rename = "StandardOutputUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardOutputUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_output_url: Option<String>,
     /// The URL to the plugin's StdErr file in Amazon Simple Storage Service (Amazon S3), if the S3
     /// bucket was defined for the parent command. For an invocation, `StandardErrorUrl` is populated if
     /// there is just one plugin defined for the command, and the S3 bucket was defined for the command.
-    #[serde(rename = "StandardErrorUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardErrorUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_error_url: Option<String>,
     /// Plugins processed by the command.
     #[serde(rename = "CommandPlugins", default, skip_serializing_if = "Option::is_none")]
@@ -2668,16 +3175,25 @@ pub struct CommandInvocation {
     pub service_role: Option<String>,
     /// Configurations for sending notifications about command status changes on a per managed node
     /// basis.
-    #[serde(rename = "NotificationConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_config: Option<NotificationConfig>,
     /// Amazon CloudWatch Logs information where you want Amazon Web Services Systems Manager to send
     /// the command output.
-    #[serde(rename = "CloudWatchOutputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchOutputConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
 }
 
 /// The `CommandInvocationStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CommandInvocationStatus {
     /// `Pending`.
@@ -2753,7 +3269,12 @@ impl FromStr for CommandInvocationStatus {
             "TimedOut" => Ok(Self::TimedOut),
             "Failed" => Ok(Self::Failed),
             "Cancelling" => Ok(Self::Cancelling),
-            _ => Err(UnknownEnumValue { enum_name: "CommandInvocationStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "CommandInvocationStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2810,11 +3331,19 @@ pub struct CommandPlugin {
     #[serde(rename = "ResponseCode", default)]
     pub response_code: i32,
     /// The time the plugin started running.
-    #[serde(rename = "ResponseStartDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResponseStartDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_start_date_time: Option<Timestamp>,
     /// The time the plugin stopped running. Could stop prematurely if, for example, a cancel command
     /// was sent.
-    #[serde(rename = "ResponseFinishDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResponseFinishDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub response_finish_date_time: Option<Timestamp>,
     /// Output of the plugin execution.
     ///
@@ -2823,11 +3352,19 @@ pub struct CommandPlugin {
     pub output: Option<String>,
     /// The URL for the complete text written by the plugin to stdout in Amazon S3. If the S3 bucket for
     /// the command wasn't specified, then this string is empty.
-    #[serde(rename = "StandardOutputUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardOutputUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_output_url: Option<String>,
     /// The URL for the complete text written by the plugin to stderr. If execution isn't yet complete,
     /// then this string is empty.
-    #[serde(rename = "StandardErrorUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardErrorUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_error_url: Option<String>,
     /// (Deprecated) You can no longer specify this parameter. The system ignores it. Instead, Amazon
     /// Web Services Systems Manager automatically determines the S3 bucket region.
@@ -2849,7 +3386,11 @@ pub struct CommandPlugin {
     /// `awsrunShellScript` is the name of the plugin.
     ///
     /// Length: 3 to 63.
-    #[serde(rename = "OutputS3BucketName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3BucketName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_bucket_name: Option<String>,
     /// The S3 directory path inside the bucket where the responses to the command executions should be
     /// stored. This was requested when issuing the command. For example, in the following response:
@@ -2865,12 +3406,17 @@ pub struct CommandPlugin {
     /// `awsrunShellScript` is the name of the plugin.
     ///
     /// Length: 0 to 500.
-    #[serde(rename = "OutputS3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3KeyPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_key_prefix: Option<String>,
 }
 
 /// The `CommandPluginStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CommandPluginStatus {
     /// `Pending`.
@@ -2895,8 +3441,14 @@ pub enum CommandPluginStatus {
 
 impl CommandPluginStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [CommandPluginStatus] =
-        &[Self::Pending, Self::InProgress, Self::Success, Self::TimedOut, Self::Cancelled, Self::Failed];
+    pub const VALUES: &'static [CommandPluginStatus] = &[
+        Self::Pending,
+        Self::InProgress,
+        Self::Success,
+        Self::TimedOut,
+        Self::Cancelled,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2928,13 +3480,19 @@ impl FromStr for CommandPluginStatus {
             "TimedOut" => Ok(Self::TimedOut),
             "Cancelled" => Ok(Self::Cancelled),
             "Failed" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "CommandPluginStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "CommandPluginStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `CommandStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum CommandStatus {
     /// `Pending`.
@@ -3004,7 +3562,12 @@ impl FromStr for CommandStatus {
             "Failed" => Ok(Self::Failed),
             "TimedOut" => Ok(Self::TimedOut),
             "Cancelling" => Ok(Self::Cancelling),
-            _ => Err(UnknownEnumValue { enum_name: "CommandStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "CommandStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3084,7 +3647,11 @@ pub struct ComplianceItem {
     /// > association was executed on the managed node. State Manager updates compliance status for all
     /// > associations on an instance whenever any association executes, which means multiple associations
     /// > may show the same execution time even if they were executed at different times.
-    #[serde(rename = "ExecutionSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_summary: Option<ComplianceExecutionSummary>,
     /// A "Key": "Value" tag combination for the compliance item.
     ///
@@ -3123,7 +3690,8 @@ pub struct ComplianceItemEntry {
 }
 
 /// The `ComplianceQueryOperatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ComplianceQueryOperatorType {
     /// `EQUAL`.
@@ -3145,8 +3713,13 @@ pub enum ComplianceQueryOperatorType {
 
 impl ComplianceQueryOperatorType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ComplianceQueryOperatorType] =
-        &[Self::Equal, Self::NotEqual, Self::BeginWith, Self::LessThan, Self::GreaterThan];
+    pub const VALUES: &'static [ComplianceQueryOperatorType] = &[
+        Self::Equal,
+        Self::NotEqual,
+        Self::BeginWith,
+        Self::LessThan,
+        Self::GreaterThan,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3176,13 +3749,19 @@ impl FromStr for ComplianceQueryOperatorType {
             "BEGIN_WITH" => Ok(Self::BeginWith),
             "LESS_THAN" => Ok(Self::LessThan),
             "GREATER_THAN" => Ok(Self::GreaterThan),
-            _ => Err(UnknownEnumValue { enum_name: "ComplianceQueryOperatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ComplianceQueryOperatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ComplianceSeverity` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ComplianceSeverity {
     /// `CRITICAL`.
     #[serde(rename = "CRITICAL")]
@@ -3206,8 +3785,14 @@ pub enum ComplianceSeverity {
 
 impl ComplianceSeverity {
     /// Every value, in model order.
-    pub const VALUES: &'static [ComplianceSeverity] =
-        &[Self::Critical, Self::High, Self::Medium, Self::Low, Self::Informational, Self::Unspecified];
+    pub const VALUES: &'static [ComplianceSeverity] = &[
+        Self::Critical,
+        Self::High,
+        Self::Medium,
+        Self::Low,
+        Self::Informational,
+        Self::Unspecified,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3239,13 +3824,19 @@ impl FromStr for ComplianceSeverity {
             "LOW" => Ok(Self::Low),
             "INFORMATIONAL" => Ok(Self::Informational),
             "UNSPECIFIED" => Ok(Self::Unspecified),
-            _ => Err(UnknownEnumValue { enum_name: "ComplianceSeverity", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ComplianceSeverity",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ComplianceStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ComplianceStatus {
     /// `COMPLIANT`.
     #[serde(rename = "COMPLIANT")]
@@ -3257,7 +3848,10 @@ pub enum ComplianceStatus {
 
 impl ComplianceStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ComplianceStatus] = &[Self::Compliant, Self::NonCompliant];
+    pub const VALUES: &'static [ComplianceStatus] = &[
+        Self::Compliant,
+        Self::NonCompliant,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3281,7 +3875,12 @@ impl FromStr for ComplianceStatus {
         match value {
             "COMPLIANT" => Ok(Self::Compliant),
             "NON_COMPLIANT" => Ok(Self::NonCompliant),
-            _ => Err(UnknownEnumValue { enum_name: "ComplianceStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ComplianceStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3317,15 +3916,24 @@ pub struct ComplianceSummaryItem {
     #[serde(rename = "ComplianceType", default, skip_serializing_if = "Option::is_none")]
     pub compliance_type: Option<String>,
     /// A list of COMPLIANT items for the specified compliance type.
-    #[serde(rename = "CompliantSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CompliantSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliant_summary: Option<CompliantSummary>,
     /// A list of NON_COMPLIANT items for the specified compliance type.
-    #[serde(rename = "NonCompliantSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NonCompliantSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub non_compliant_summary: Option<NonCompliantSummary>,
 }
 
 /// The `ComplianceUploadType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ComplianceUploadType {
     /// `COMPLETE`.
@@ -3362,7 +3970,12 @@ impl FromStr for ComplianceUploadType {
         match value {
             "COMPLETE" => Ok(Self::Complete),
             "PARTIAL" => Ok(Self::Partial),
-            _ => Err(UnknownEnumValue { enum_name: "ComplianceUploadType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ComplianceUploadType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3378,12 +3991,17 @@ pub struct CompliantSummary {
     #[serde(rename = "CompliantCount", default)]
     pub compliant_count: i32,
     /// A summary of the compliance severity by compliance type.
-    #[serde(rename = "SeveritySummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SeveritySummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub severity_summary: Option<SeveritySummary>,
 }
 
 /// The `ConnectionStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ConnectionStatus {
     /// `connected`.
@@ -3396,7 +4014,10 @@ pub enum ConnectionStatus {
 
 impl ConnectionStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ConnectionStatus] = &[Self::Connected, Self::NotConnected];
+    pub const VALUES: &'static [ConnectionStatus] = &[
+        Self::Connected,
+        Self::NotConnected,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3420,7 +4041,12 @@ impl FromStr for ConnectionStatus {
         match value {
             "connected" => Ok(Self::Connected),
             "notconnected" => Ok(Self::NotConnected),
-            _ => Err(UnknownEnumValue { enum_name: "ConnectionStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ConnectionStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3471,12 +4097,20 @@ pub struct CreateAssociationBatchRequestEntry {
     /// Web Services Systems Manager.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "AutomationTargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationTargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_target_parameter_name: Option<String>,
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The managed nodes targeted by the request.
     ///
@@ -3486,7 +4120,11 @@ pub struct CreateAssociationBatchRequestEntry {
     /// A cron expression that specifies a schedule when the association runs.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_expression: Option<String>,
     /// An S3 bucket where you want to store the results of this request.
     #[serde(rename = "OutputLocation", default, skip_serializing_if = "Option::is_none")]
@@ -3494,7 +4132,11 @@ pub struct CreateAssociationBatchRequestEntry {
     /// Specify a descriptive name for the association.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
     /// The number of errors that are allowed before the system stops sending requests to run the
     /// association on additional targets. You can specify either an absolute number of errors, for
@@ -3524,7 +4166,11 @@ pub struct CreateAssociationBatchRequestEntry {
     #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// The severity level to assign to the association.
-    #[serde(rename = "ComplianceSeverity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceSeverity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_severity: Option<AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO`
     /// mode, the system uses the status of the association execution to determine the compliance
@@ -3562,7 +4208,11 @@ pub struct CreateAssociationBatchRequestEntry {
     /// Use this action to create an association in multiple Regions and multiple accounts.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Number of days to wait after the scheduled day to run an association.
     ///
@@ -3591,7 +4241,11 @@ pub struct CreateAssociationBatchRequestEntry {
     #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 
@@ -3601,7 +4255,10 @@ impl fmt::Debug for CreateAssociationBatchRequestEntry {
             .field("name", &self.name)
             .field("instance_id", &self.instance_id)
             .field("parameters", &Redacted)
-            .field("automation_target_parameter_name", &self.automation_target_parameter_name)
+            .field(
+                "automation_target_parameter_name",
+                &self.automation_target_parameter_name,
+            )
             .field("document_version", &self.document_version)
             .field("targets", &self.targets)
             .field("schedule_expression", &self.schedule_expression)
@@ -3671,7 +4328,8 @@ pub struct DescribeActivationsFilter {
 }
 
 /// The `DescribeActivationsFilterKeys` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DescribeActivationsFilterKeys {
     /// `ActivationIds`.
@@ -3687,8 +4345,11 @@ pub enum DescribeActivationsFilterKeys {
 
 impl DescribeActivationsFilterKeys {
     /// Every value, in model order.
-    pub const VALUES: &'static [DescribeActivationsFilterKeys] =
-        &[Self::ActivationIds, Self::DefaultInstanceName, Self::IamRole];
+    pub const VALUES: &'static [DescribeActivationsFilterKeys] = &[
+        Self::ActivationIds,
+        Self::DefaultInstanceName,
+        Self::IamRole,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3714,7 +4375,12 @@ impl FromStr for DescribeActivationsFilterKeys {
             "ActivationIds" => Ok(Self::ActivationIds),
             "DefaultInstanceName" => Ok(Self::DefaultInstanceName),
             "IamRole" => Ok(Self::IamRole),
-            _ => Err(UnknownEnumValue { enum_name: "DescribeActivationsFilterKeys", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DescribeActivationsFilterKeys",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3736,7 +4402,11 @@ pub struct DocumentDefaultVersionDescription {
     /// The default version of the artifact associated with the document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "DefaultVersionName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DefaultVersionName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_version_name: Option<String>,
 }
 
@@ -3787,12 +4457,20 @@ pub struct DocumentDescription {
     /// A message returned by Amazon Web Services Systems Manager that explains the `Status` value. For
     /// example, a `Failed` status might be explained by the `StatusInformation` message, "The specified
     /// S3 bucket doesn't exist. Verify that the URL of the S3 bucket is correct."
-    #[serde(rename = "StatusInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_information: Option<String>,
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// A description of the document.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
@@ -3837,7 +4515,11 @@ pub struct DocumentDescription {
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Details about the document attachments, including names, locations, sizes, and so on.
-    #[serde(rename = "AttachmentsInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttachmentsInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attachments_information: Option<Vec<AttachmentInformation>>,
     /// A list of SSM documents required by a document. For example, an `ApplicationConfiguration`
     /// document requires an `ApplicationConfigurationSchema` document.
@@ -3851,17 +4533,29 @@ pub struct DocumentDescription {
     /// Details about the review of a document.
     ///
     /// Items: at least 1.
-    #[serde(rename = "ReviewInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReviewInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub review_information: Option<Vec<ReviewInformation>>,
     /// The version of the document currently approved for use in the organization.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "ApprovedVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_version: Option<String>,
     /// The version of the document that is currently under review.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "PendingReviewVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PendingReviewVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub pending_review_version: Option<String>,
     /// The current status of the review.
     #[serde(rename = "ReviewStatus", default, skip_serializing_if = "Option::is_none")]
@@ -3893,7 +4587,8 @@ pub struct DocumentFilter {
 }
 
 /// The `DocumentFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentFilterKey {
     /// `Name`.
@@ -3912,8 +4607,12 @@ pub enum DocumentFilterKey {
 
 impl DocumentFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [DocumentFilterKey] =
-        &[Self::Name, Self::Owner, Self::PlatformTypes, Self::DocumentType];
+    pub const VALUES: &'static [DocumentFilterKey] = &[
+        Self::Name,
+        Self::Owner,
+        Self::PlatformTypes,
+        Self::DocumentType,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3941,13 +4640,19 @@ impl FromStr for DocumentFilterKey {
             "Owner" => Ok(Self::Owner),
             "PlatformTypes" => Ok(Self::PlatformTypes),
             "DocumentType" => Ok(Self::DocumentType),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `DocumentFormat` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum DocumentFormat {
     /// `YAML`.
     #[serde(rename = "YAML")]
@@ -3988,13 +4693,19 @@ impl FromStr for DocumentFormat {
             "YAML" => Ok(Self::Yaml),
             "JSON" => Ok(Self::Json),
             "TEXT" => Ok(Self::Text),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentFormat", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentFormat",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `DocumentHashType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum DocumentHashType {
     /// `Sha256`.
     #[serde(rename = "Sha256")]
@@ -4030,7 +4741,12 @@ impl FromStr for DocumentHashType {
         match value {
             "Sha256" => Ok(Self::Sha256),
             "Sha1" => Ok(Self::Sha1),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentHashType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentHashType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4068,7 +4784,11 @@ pub struct DocumentIdentifier {
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The document type.
     #[serde(rename = "DocumentType", default, skip_serializing_if = "Option::is_none")]
@@ -4174,7 +4894,8 @@ pub struct DocumentKeyValuesFilter {
 }
 
 /// The `DocumentMetadataEnum` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentMetadataEnum {
     /// `DocumentReviews`.
@@ -4206,7 +4927,12 @@ impl FromStr for DocumentMetadataEnum {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "DocumentReviews" => Ok(Self::DocumentReviews),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentMetadataEnum", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentMetadataEnum",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4216,7 +4942,11 @@ impl FromStr for DocumentMetadataEnum {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DocumentMetadataResponseInfo {
     /// Details about a reviewer's response to a document review request.
-    #[serde(rename = "ReviewerResponse", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReviewerResponse",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub reviewer_response: Option<Vec<DocumentReviewerResponseSource>>,
 }
 
@@ -4242,7 +4972,8 @@ pub struct DocumentParameter {
 }
 
 /// The `DocumentParameterType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DocumentParameterType {
     /// `String`.
@@ -4255,7 +4986,10 @@ pub enum DocumentParameterType {
 
 impl DocumentParameterType {
     /// Every value, in model order.
-    pub const VALUES: &'static [DocumentParameterType] = &[Self::String, Self::StringList];
+    pub const VALUES: &'static [DocumentParameterType] = &[
+        Self::String,
+        Self::StringList,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4279,13 +5013,19 @@ impl FromStr for DocumentParameterType {
         match value {
             "String" => Ok(Self::String),
             "StringList" => Ok(Self::StringList),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentParameterType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentParameterType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `DocumentPermissionType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentPermissionType {
     /// `Share`.
@@ -4317,7 +5057,12 @@ impl FromStr for DocumentPermissionType {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Share" => Ok(Self::Share),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentPermissionType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentPermissionType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4349,7 +5094,8 @@ pub struct DocumentRequires {
 }
 
 /// The `DocumentReviewAction` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum DocumentReviewAction {
     /// `SendForReview`.
@@ -4368,8 +5114,12 @@ pub enum DocumentReviewAction {
 
 impl DocumentReviewAction {
     /// Every value, in model order.
-    pub const VALUES: &'static [DocumentReviewAction] =
-        &[Self::SendForReview, Self::UpdateReview, Self::Approve, Self::Reject];
+    pub const VALUES: &'static [DocumentReviewAction] = &[
+        Self::SendForReview,
+        Self::UpdateReview,
+        Self::Approve,
+        Self::Reject,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4397,7 +5147,12 @@ impl FromStr for DocumentReviewAction {
             "UpdateReview" => Ok(Self::UpdateReview),
             "Approve" => Ok(Self::Approve),
             "Reject" => Ok(Self::Reject),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentReviewAction", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentReviewAction",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4418,7 +5173,8 @@ pub struct DocumentReviewCommentSource {
 }
 
 /// The `DocumentReviewCommentType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum DocumentReviewCommentType {
     /// `Comment`.
     #[serde(rename = "Comment")]
@@ -4449,7 +5205,12 @@ impl FromStr for DocumentReviewCommentType {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Comment" => Ok(Self::Comment),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentReviewCommentType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentReviewCommentType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4500,7 +5261,8 @@ pub struct DocumentReviews {
 }
 
 /// The status of a document.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DocumentStatus {
     /// `Creating`.
@@ -4522,8 +5284,13 @@ pub enum DocumentStatus {
 
 impl DocumentStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [DocumentStatus] =
-        &[Self::Creating, Self::Active, Self::Updating, Self::Deleting, Self::Failed];
+    pub const VALUES: &'static [DocumentStatus] = &[
+        Self::Creating,
+        Self::Active,
+        Self::Updating,
+        Self::Deleting,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4553,13 +5320,19 @@ impl FromStr for DocumentStatus {
             "Updating" => Ok(Self::Updating),
             "Deleting" => Ok(Self::Deleting),
             "Failed" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `DocumentType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum DocumentType {
     /// `Command`.
     #[serde(rename = "Command")]
@@ -4688,7 +5461,12 @@ impl FromStr for DocumentType {
             "QuickSetup" => Ok(Self::QuickSetup),
             "ManualApprovalPolicy" => Ok(Self::ManualApprovalPolicy),
             "AutoApprovalPolicy" => Ok(Self::AutoApprovalPolicy),
-            _ => Err(UnknownEnumValue { enum_name: "DocumentType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DocumentType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4711,7 +5489,11 @@ pub struct DocumentVersionInfo {
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The version of the artifact associated with the document. For example, 12.6. This value is
     /// unique across all versions of a document, and can't be changed.
@@ -4736,7 +5518,11 @@ pub struct DocumentVersionInfo {
     /// A message returned by Amazon Web Services Systems Manager that explains the `Status` value. For
     /// example, a `Failed` status might be explained by the `StatusInformation` message, "The specified
     /// S3 bucket doesn't exist. Verify that the URL of the S3 bucket is correct."
-    #[serde(rename = "StatusInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_information: Option<String>,
     /// The current status of the approval review for the latest version of the document.
     #[serde(rename = "ReviewStatus", default, skip_serializing_if = "Option::is_none")]
@@ -4772,7 +5558,8 @@ pub enum ExecutionInputs {
 }
 
 /// The `ExecutionMode` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ExecutionMode {
     /// `Auto`.
     #[serde(rename = "Auto")]
@@ -4808,7 +5595,12 @@ impl FromStr for ExecutionMode {
         match value {
             "Auto" => Ok(Self::Auto),
             "Interactive" => Ok(Self::Interactive),
-            _ => Err(UnknownEnumValue { enum_name: "ExecutionMode", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExecutionMode",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4824,7 +5616,8 @@ pub enum ExecutionPreview {
 }
 
 /// The `ExecutionPreviewStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExecutionPreviewStatus {
     /// `Pending`.
@@ -4843,8 +5636,12 @@ pub enum ExecutionPreviewStatus {
 
 impl ExecutionPreviewStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ExecutionPreviewStatus] =
-        &[Self::Pending, Self::InProgress, Self::Success, Self::Failed];
+    pub const VALUES: &'static [ExecutionPreviewStatus] = &[
+        Self::Pending,
+        Self::InProgress,
+        Self::Success,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4872,13 +5669,19 @@ impl FromStr for ExecutionPreviewStatus {
             "InProgress" => Ok(Self::InProgress),
             "Success" => Ok(Self::Success),
             "Failed" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "ExecutionPreviewStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExecutionPreviewStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ExternalAlarmState` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExternalAlarmState {
     /// `UNKNOWN`.
@@ -4915,7 +5718,12 @@ impl FromStr for ExternalAlarmState {
         match value {
             "UNKNOWN" => Ok(Self::Unknown),
             "ALARM" => Ok(Self::Alarm),
-            _ => Err(UnknownEnumValue { enum_name: "ExternalAlarmState", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExternalAlarmState",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4955,7 +5763,8 @@ pub struct FailureDetails {
 }
 
 /// The `Fault` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum Fault {
     /// `Client`.
@@ -4997,7 +5806,12 @@ impl FromStr for Fault {
             "Client" => Ok(Self::Client),
             "Server" => Ok(Self::Server),
             "Unknown" => Ok(Self::Unknown),
-            _ => Err(UnknownEnumValue { enum_name: "Fault", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "Fault",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -5027,7 +5841,8 @@ pub struct GetResourcePoliciesResponseEntry {
 }
 
 /// The `ImpactType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ImpactType {
     /// `Mutating`.
@@ -5043,7 +5858,11 @@ pub enum ImpactType {
 
 impl ImpactType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ImpactType] = &[Self::Mutating, Self::NonMutating, Self::Undetermined];
+    pub const VALUES: &'static [ImpactType] = &[
+        Self::Mutating,
+        Self::NonMutating,
+        Self::Undetermined,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -5069,7 +5888,12 @@ impl FromStr for ImpactType {
             "Mutating" => Ok(Self::Mutating),
             "NonMutating" => Ok(Self::NonMutating),
             "Undetermined" => Ok(Self::Undetermined),
-            _ => Err(UnknownEnumValue { enum_name: "ImpactType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ImpactType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -5082,7 +5906,11 @@ pub struct InstanceAggregatedAssociationOverview {
     #[serde(rename = "DetailedStatus", default, skip_serializing_if = "Option::is_none")]
     pub detailed_status: Option<String>,
     /// The number of associations for the managed nodes.
-    #[serde(rename = "InstanceAssociationStatusAggregatedCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceAssociationStatusAggregatedCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_association_status_aggregated_count: Option<BTreeMap<String, i32>>,
 }
 
@@ -5108,7 +5936,11 @@ pub struct InstanceAssociation {
     /// Version information for the association on the managed node.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
 }
 
@@ -5149,12 +5981,20 @@ pub struct InstanceAssociationStatusInfo {
     /// The association document versions.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The version of the association applied to the managed node.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// The managed node ID where the association was created.
     ///
@@ -5173,7 +6013,11 @@ pub struct InstanceAssociationStatusInfo {
     /// Summary information about association execution.
     ///
     /// Length: 1 to 512.
-    #[serde(rename = "ExecutionSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_summary: Option<String>,
     /// An error code returned by the request to create the association.
     ///
@@ -5186,7 +6030,11 @@ pub struct InstanceAssociationStatusInfo {
     /// The name of the association applied to the managed node.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
 }
 
@@ -5233,7 +6081,11 @@ pub struct InstanceInfo {
     /// The version of the OS platform running on your managed node.
     ///
     /// Length: 0 to 120.
-    #[serde(rename = "PlatformVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlatformVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub platform_version: Option<String>,
     /// The type of instance, either an EC2 instance or another supported machine type in a hybrid
     /// fleet.
@@ -5273,7 +6125,11 @@ pub struct InstanceInformation {
     #[serde(rename = "PingStatus", default, skip_serializing_if = "Option::is_none")]
     pub ping_status: Option<PingStatus>,
     /// The date and time when the agent last pinged the Systems Manager service.
-    #[serde(rename = "LastPingDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastPingDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_ping_date_time: Option<Timestamp>,
     /// The version of SSM Agent running on your Linux managed node.
     ///
@@ -5284,7 +6140,11 @@ pub struct InstanceInformation {
     /// field doesn't indicate whether or not the latest version is installed on Windows managed nodes,
     /// because some older versions of Windows Server use the EC2Config service to process Systems
     /// Manager requests.
-    #[serde(rename = "IsLatestVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IsLatestVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub is_latest_version: Option<bool>,
     /// The operating system platform type.
     #[serde(rename = "PlatformType", default, skip_serializing_if = "Option::is_none")]
@@ -5293,7 +6153,11 @@ pub struct InstanceInformation {
     #[serde(rename = "PlatformName", default, skip_serializing_if = "Option::is_none")]
     pub platform_name: Option<String>,
     /// The version of the OS platform running on your managed node.
-    #[serde(rename = "PlatformVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlatformVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub platform_version: Option<String>,
     /// The activation ID created by Amazon Web Services Systems Manager when the server or virtual
     /// machine (VM) was registered.
@@ -5314,7 +6178,11 @@ pub struct InstanceInformation {
     #[serde(rename = "IamRole", default, skip_serializing_if = "Option::is_none")]
     pub iam_role: Option<String>,
     /// The date the server or VM was registered with Amazon Web Services as a managed node.
-    #[serde(rename = "RegistrationDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegistrationDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub registration_date: Option<Timestamp>,
     /// The type of instance. Instances are either EC2 instances or managed instances.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
@@ -5341,16 +6209,32 @@ pub struct InstanceInformation {
     #[serde(rename = "ComputerName", default, skip_serializing_if = "Option::is_none")]
     pub computer_name: Option<String>,
     /// The status of the association.
-    #[serde(rename = "AssociationStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_status: Option<String>,
     /// The date the association was last run.
-    #[serde(rename = "LastAssociationExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastAssociationExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_association_execution_date: Option<Timestamp>,
     /// The last date the association was successfully run.
-    #[serde(rename = "LastSuccessfulAssociationExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastSuccessfulAssociationExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_successful_association_execution_date: Option<Timestamp>,
     /// Information about the association.
-    #[serde(rename = "AssociationOverview", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationOverview",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_overview: Option<InstanceAggregatedAssociationOverview>,
     /// The ID of the source resource. For IoT Greengrass devices, `SourceId` is the Thing name.
     ///
@@ -5381,8 +6265,14 @@ impl fmt::Debug for InstanceInformation {
             .field("ip_address", &Redacted)
             .field("computer_name", &self.computer_name)
             .field("association_status", &self.association_status)
-            .field("last_association_execution_date", &self.last_association_execution_date)
-            .field("last_successful_association_execution_date", &self.last_successful_association_execution_date)
+            .field(
+                "last_association_execution_date",
+                &self.last_association_execution_date,
+            )
+            .field(
+                "last_successful_association_execution_date",
+                &self.last_successful_association_execution_date,
+            )
             .field("association_overview", &self.association_overview)
             .field("source_id", &self.source_id)
             .field("source_type", &self.source_type)
@@ -5410,7 +6300,8 @@ pub struct InstanceInformationFilter {
 }
 
 /// The `InstanceInformationFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstanceInformationFilterKey {
     /// `InstanceIds`.
@@ -5486,7 +6377,12 @@ impl FromStr for InstanceInformationFilterKey {
             "IamRole" => Ok(Self::IamRole),
             "ResourceType" => Ok(Self::ResourceType),
             "AssociationStatus" => Ok(Self::AssociationStatus),
-            _ => Err(UnknownEnumValue { enum_name: "InstanceInformationFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InstanceInformationFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -5554,12 +6450,20 @@ pub struct InstancePatchState {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Length: 1 to 256. Pattern: `^https://.+$|^s3://([^/]+)/(.*?([^/]+))$`.
-    #[serde(rename = "InstallOverrideList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstallOverrideList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub install_override_list: Option<String>,
     /// Placeholder information. This field will always be empty in the current release of the service.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// The number of patches from the patch baseline that are installed on the managed node.
     ///
@@ -5574,7 +6478,11 @@ pub struct InstancePatchState {
     pub installed_other_count: i32,
     /// The number of patches installed by Patch Manager since the last time the managed node was
     /// rebooted.
-    #[serde(rename = "InstalledPendingRebootCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstalledPendingRebootCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub installed_pending_reboot_count: Option<i32>,
     /// The number of patches installed on a managed node that are specified in a `RejectedPatches`
     /// list. Patches with a status of `InstalledRejected` were typically installed before they were
@@ -5582,7 +6490,11 @@ pub struct InstancePatchState {
     ///
     /// > **Note:** If `ALLOW_AS_DEPENDENCY` is the specified option for `RejectedPatchesAction`, the value of `InstalledRejectedCount`
     /// > will always be `0` (zero).
-    #[serde(rename = "InstalledRejectedCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstalledRejectedCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub installed_rejected_count: Option<i32>,
     /// The number of patches from the patch baseline that are applicable for the managed node but
     /// aren't currently installed.
@@ -5598,7 +6510,11 @@ pub struct InstancePatchState {
     pub failed_count: i32,
     /// The number of patches beyond the supported limit of `NotApplicableCount` that aren't reported by
     /// name to Inventory. Inventory is a tool in Amazon Web Services Systems Manager.
-    #[serde(rename = "UnreportedNotApplicableCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnreportedNotApplicableCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unreported_not_applicable_count: Option<i32>,
     /// The number of patches from the patch baseline that aren't applicable for the managed node and
     /// therefore aren't installed on the node. This number may be truncated if the list of patch names
@@ -5612,7 +6528,11 @@ pub struct InstancePatchState {
     /// released before the specified auto-approval period was over.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(rename = "AvailableSecurityUpdateCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AvailableSecurityUpdateCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_security_update_count: Option<i32>,
     /// The time the most recent patching operation was started on the managed node.
     #[serde(rename = "OperationStartTime")]
@@ -5628,7 +6548,11 @@ pub struct InstancePatchState {
     pub operation: PatchOperationType,
     /// The time of the last attempt to patch the managed node with `NoReboot` specified as the reboot
     /// option.
-    #[serde(rename = "LastNoRebootInstallOperationTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastNoRebootInstallOperationTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_no_reboot_install_operation_time: Option<Timestamp>,
     /// Indicates the reboot option specified in the patch baseline.
     ///
@@ -5646,16 +6570,28 @@ pub struct InstancePatchState {
     /// patch baseline aren't installed. These patches might be missing, have failed installation, were
     /// rejected, or were installed but awaiting a required managed node reboot. The status of these
     /// managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "CriticalNonCompliantCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CriticalNonCompliantCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub critical_non_compliant_count: Option<i32>,
     /// The number of patches per node that are specified as `Security` in a patch advisory aren't
     /// installed. These patches might be missing, have failed installation, were rejected, or were
     /// installed but awaiting a required managed node reboot. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "SecurityNonCompliantCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SecurityNonCompliantCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub security_non_compliant_count: Option<i32>,
     /// The number of patches per node that are specified as other than `Critical` or `Security` but
     /// aren't compliant with the patch baseline. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "OtherNonCompliantCount", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OtherNonCompliantCount",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub other_non_compliant_count: Option<i32>,
 }
 
@@ -5670,17 +6606,29 @@ impl fmt::Debug for InstancePatchState {
             .field("owner_information", &Redacted)
             .field("installed_count", &self.installed_count)
             .field("installed_other_count", &self.installed_other_count)
-            .field("installed_pending_reboot_count", &self.installed_pending_reboot_count)
+            .field(
+                "installed_pending_reboot_count",
+                &self.installed_pending_reboot_count,
+            )
             .field("installed_rejected_count", &self.installed_rejected_count)
             .field("missing_count", &self.missing_count)
             .field("failed_count", &self.failed_count)
-            .field("unreported_not_applicable_count", &self.unreported_not_applicable_count)
+            .field(
+                "unreported_not_applicable_count",
+                &self.unreported_not_applicable_count,
+            )
             .field("not_applicable_count", &self.not_applicable_count)
-            .field("available_security_update_count", &self.available_security_update_count)
+            .field(
+                "available_security_update_count",
+                &self.available_security_update_count,
+            )
             .field("operation_start_time", &self.operation_start_time)
             .field("operation_end_time", &self.operation_end_time)
             .field("operation", &self.operation)
-            .field("last_no_reboot_install_operation_time", &self.last_no_reboot_install_operation_time)
+            .field(
+                "last_no_reboot_install_operation_time",
+                &self.last_no_reboot_install_operation_time,
+            )
             .field("reboot_option", &self.reboot_option)
             .field("critical_non_compliant_count", &self.critical_non_compliant_count)
             .field("security_non_compliant_count", &self.security_non_compliant_count)
@@ -5726,7 +6674,8 @@ pub struct InstancePatchStateFilter {
 }
 
 /// The `InstancePatchStateOperatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstancePatchStateOperatorType {
     /// `Equal`.
@@ -5745,8 +6694,12 @@ pub enum InstancePatchStateOperatorType {
 
 impl InstancePatchStateOperatorType {
     /// Every value, in model order.
-    pub const VALUES: &'static [InstancePatchStateOperatorType] =
-        &[Self::Equal, Self::NotEqual, Self::LessThan, Self::GreaterThan];
+    pub const VALUES: &'static [InstancePatchStateOperatorType] = &[
+        Self::Equal,
+        Self::NotEqual,
+        Self::LessThan,
+        Self::GreaterThan,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -5774,7 +6727,12 @@ impl FromStr for InstancePatchStateOperatorType {
             "NotEqual" => Ok(Self::NotEqual),
             "LessThan" => Ok(Self::LessThan),
             "GreaterThan" => Ok(Self::GreaterThan),
-            _ => Err(UnknownEnumValue { enum_name: "InstancePatchStateOperatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InstancePatchStateOperatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -5834,7 +6792,11 @@ pub struct InstanceProperty {
     #[serde(rename = "PingStatus", default, skip_serializing_if = "Option::is_none")]
     pub ping_status: Option<PingStatus>,
     /// The date and time when the SSM Agent last pinged the Systems Manager service.
-    #[serde(rename = "LastPingDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastPingDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_ping_date_time: Option<Timestamp>,
     /// The version of SSM Agent running on your managed node.
     ///
@@ -5853,7 +6815,11 @@ pub struct InstanceProperty {
     /// The version of the OS platform running on your managed node.
     ///
     /// Length: 0 to 120.
-    #[serde(rename = "PlatformVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlatformVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub platform_version: Option<String>,
     /// The activation ID created by Systems Manager when the server or virtual machine (VM) was
     /// registered
@@ -5867,7 +6833,11 @@ pub struct InstanceProperty {
     #[serde(rename = "IamRole", default, skip_serializing_if = "Option::is_none")]
     pub iam_role: Option<String>,
     /// The date the node was registered with Systems Manager.
-    #[serde(rename = "RegistrationDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegistrationDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub registration_date: Option<Timestamp>,
     /// The type of managed node.
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
@@ -5878,16 +6848,32 @@ pub struct InstanceProperty {
     #[serde(rename = "ComputerName", default, skip_serializing_if = "Option::is_none")]
     pub computer_name: Option<String>,
     /// The status of the State Manager association applied to the managed node.
-    #[serde(rename = "AssociationStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_status: Option<String>,
     /// The date the association was last run.
-    #[serde(rename = "LastAssociationExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastAssociationExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_association_execution_date: Option<Timestamp>,
     /// The last date the association was successfully run.
-    #[serde(rename = "LastSuccessfulAssociationExecutionDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastSuccessfulAssociationExecutionDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_successful_association_execution_date: Option<Timestamp>,
     /// Status information about the aggregated associations.
-    #[serde(rename = "AssociationOverview", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationOverview",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_overview: Option<InstanceAggregatedAssociationOverview>,
     /// The ID of the source resource.
     ///
@@ -5923,8 +6909,14 @@ impl fmt::Debug for InstanceProperty {
             .field("resource_type", &self.resource_type)
             .field("computer_name", &self.computer_name)
             .field("association_status", &self.association_status)
-            .field("last_association_execution_date", &self.last_association_execution_date)
-            .field("last_successful_association_execution_date", &self.last_successful_association_execution_date)
+            .field(
+                "last_association_execution_date",
+                &self.last_association_execution_date,
+            )
+            .field(
+                "last_successful_association_execution_date",
+                &self.last_successful_association_execution_date,
+            )
             .field("association_overview", &self.association_overview)
             .field("source_id", &self.source_id)
             .field("source_type", &self.source_type)
@@ -5948,7 +6940,8 @@ pub struct InstancePropertyFilter {
 }
 
 /// The `InstancePropertyFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstancePropertyFilterKey {
     /// `InstanceIds`.
@@ -6030,13 +7023,19 @@ impl FromStr for InstancePropertyFilterKey {
             "IamRole" => Ok(Self::IamRole),
             "ResourceType" => Ok(Self::ResourceType),
             "AssociationStatus" => Ok(Self::AssociationStatus),
-            _ => Err(UnknownEnumValue { enum_name: "InstancePropertyFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InstancePropertyFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `InstancePropertyFilterOperator` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InstancePropertyFilterOperator {
     /// `Equal`.
@@ -6058,8 +7057,13 @@ pub enum InstancePropertyFilterOperator {
 
 impl InstancePropertyFilterOperator {
     /// Every value, in model order.
-    pub const VALUES: &'static [InstancePropertyFilterOperator] =
-        &[Self::Equal, Self::NotEqual, Self::BeginWith, Self::LessThan, Self::GreaterThan];
+    pub const VALUES: &'static [InstancePropertyFilterOperator] = &[
+        Self::Equal,
+        Self::NotEqual,
+        Self::BeginWith,
+        Self::LessThan,
+        Self::GreaterThan,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -6089,7 +7093,12 @@ impl FromStr for InstancePropertyFilterOperator {
             "BeginWith" => Ok(Self::BeginWith),
             "LessThan" => Ok(Self::LessThan),
             "GreaterThan" => Ok(Self::GreaterThan),
-            _ => Err(UnknownEnumValue { enum_name: "InstancePropertyFilterOperator", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InstancePropertyFilterOperator",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -6136,7 +7145,8 @@ pub struct InventoryAggregator {
 }
 
 /// The `InventoryAttributeDataType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum InventoryAttributeDataType {
     /// `string`.
@@ -6149,7 +7159,10 @@ pub enum InventoryAttributeDataType {
 
 impl InventoryAttributeDataType {
     /// Every value, in model order.
-    pub const VALUES: &'static [InventoryAttributeDataType] = &[Self::String, Self::Number];
+    pub const VALUES: &'static [InventoryAttributeDataType] = &[
+        Self::String,
+        Self::Number,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -6173,13 +7186,19 @@ impl FromStr for InventoryAttributeDataType {
         match value {
             "string" => Ok(Self::String),
             "number" => Ok(Self::Number),
-            _ => Err(UnknownEnumValue { enum_name: "InventoryAttributeDataType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InventoryAttributeDataType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `InventoryDeletionStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum InventoryDeletionStatus {
     /// `InProgress`.
@@ -6192,7 +7211,10 @@ pub enum InventoryDeletionStatus {
 
 impl InventoryDeletionStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [InventoryDeletionStatus] = &[Self::InProgress, Self::Complete];
+    pub const VALUES: &'static [InventoryDeletionStatus] = &[
+        Self::InProgress,
+        Self::Complete,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -6216,7 +7238,12 @@ impl FromStr for InventoryDeletionStatus {
         match value {
             "InProgress" => Ok(Self::InProgress),
             "Complete" => Ok(Self::Complete),
-            _ => Err(UnknownEnumValue { enum_name: "InventoryDeletionStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InventoryDeletionStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -6236,20 +7263,36 @@ pub struct InventoryDeletionStatusItem {
     #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
     pub type_name: Option<String>,
     /// The UTC timestamp when the delete operation started.
-    #[serde(rename = "DeletionStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletionStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_start_time: Option<Timestamp>,
     /// The status of the operation. Possible values are InProgress and Complete.
     #[serde(rename = "LastStatus", default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<InventoryDeletionStatus>,
     /// Information about the status.
-    #[serde(rename = "LastStatusMessage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastStatusMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_status_message: Option<String>,
     /// Information about the delete operation. For more information about this summary, see [Understanding the delete inventory summary](<https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-custom.html#delete-custom-inventory>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "DeletionSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletionSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_summary: Option<InventoryDeletionSummary>,
     /// The UTC timestamp of when the last status report.
-    #[serde(rename = "LastStatusUpdateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastStatusUpdateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_status_update_time: Option<Timestamp>,
 }
 
@@ -6438,7 +7481,8 @@ pub struct InventoryItemSchema {
 }
 
 /// The `InventoryQueryOperatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InventoryQueryOperatorType {
     /// `Equal`.
@@ -6463,8 +7507,14 @@ pub enum InventoryQueryOperatorType {
 
 impl InventoryQueryOperatorType {
     /// Every value, in model order.
-    pub const VALUES: &'static [InventoryQueryOperatorType] =
-        &[Self::Equal, Self::NotEqual, Self::BeginWith, Self::LessThan, Self::GreaterThan, Self::Exists];
+    pub const VALUES: &'static [InventoryQueryOperatorType] = &[
+        Self::Equal,
+        Self::NotEqual,
+        Self::BeginWith,
+        Self::LessThan,
+        Self::GreaterThan,
+        Self::Exists,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -6496,7 +7546,12 @@ impl FromStr for InventoryQueryOperatorType {
             "LessThan" => Ok(Self::LessThan),
             "GreaterThan" => Ok(Self::GreaterThan),
             "Exists" => Ok(Self::Exists),
-            _ => Err(UnknownEnumValue { enum_name: "InventoryQueryOperatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InventoryQueryOperatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -6548,7 +7603,8 @@ pub struct InventoryResultItem {
 }
 
 /// The `InventorySchemaDeleteOption` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum InventorySchemaDeleteOption {
     /// `DisableSchema`.
@@ -6561,7 +7617,10 @@ pub enum InventorySchemaDeleteOption {
 
 impl InventorySchemaDeleteOption {
     /// Every value, in model order.
-    pub const VALUES: &'static [InventorySchemaDeleteOption] = &[Self::DisableSchema, Self::DeleteSchema];
+    pub const VALUES: &'static [InventorySchemaDeleteOption] = &[
+        Self::DisableSchema,
+        Self::DeleteSchema,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -6585,13 +7644,19 @@ impl FromStr for InventorySchemaDeleteOption {
         match value {
             "DisableSchema" => Ok(Self::DisableSchema),
             "DeleteSchema" => Ok(Self::DeleteSchema),
-            _ => Err(UnknownEnumValue { enum_name: "InventorySchemaDeleteOption", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InventorySchemaDeleteOption",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `LastResourceDataSyncStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum LastResourceDataSyncStatus {
     /// `Successful`.
@@ -6607,7 +7672,11 @@ pub enum LastResourceDataSyncStatus {
 
 impl LastResourceDataSyncStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [LastResourceDataSyncStatus] = &[Self::Successful, Self::Failed, Self::InProgress];
+    pub const VALUES: &'static [LastResourceDataSyncStatus] = &[
+        Self::Successful,
+        Self::Failed,
+        Self::InProgress,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -6633,7 +7702,12 @@ impl FromStr for LastResourceDataSyncStatus {
             "Successful" => Ok(Self::Successful),
             "Failed" => Ok(Self::Failed),
             "InProgress" => Ok(Self::InProgress),
-            _ => Err(UnknownEnumValue { enum_name: "LastResourceDataSyncStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "LastResourceDataSyncStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -6671,7 +7745,11 @@ pub struct MaintenanceWindowAutomationParameters {
     /// The version of an Automation runbook to use during task execution.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The parameters for the `AUTOMATION` task.
     ///
@@ -6709,7 +7787,11 @@ pub struct MaintenanceWindowExecution {
     /// The ID of the maintenance window execution.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
     /// The status of the execution.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -6728,7 +7810,8 @@ pub struct MaintenanceWindowExecution {
 }
 
 /// The `MaintenanceWindowExecutionStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum MaintenanceWindowExecutionStatus {
     /// `PENDING`.
@@ -6804,7 +7887,12 @@ impl FromStr for MaintenanceWindowExecutionStatus {
             "CANCELLING" => Ok(Self::Cancelling),
             "CANCELLED" => Ok(Self::Cancelled),
             "SKIPPED_OVERLAPPING" => Ok(Self::SkippedOverlapping),
-            _ => Err(UnknownEnumValue { enum_name: "MaintenanceWindowExecutionStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MaintenanceWindowExecutionStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -6816,12 +7904,20 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     /// The ID of the maintenance window execution that ran the task.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
     /// The ID of the specific task execution in the maintenance window execution.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_execution_id: Option<String>,
     /// The status of the task execution.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -6846,12 +7942,20 @@ pub struct MaintenanceWindowExecutionTaskIdentity {
     #[serde(rename = "TaskType", default, skip_serializing_if = "Option::is_none")]
     pub task_type: Option<MaintenanceWindowTaskType>,
     /// The details for the CloudWatch alarm applied to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarm that was invoked by the maintenance window task.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 
@@ -6863,12 +7967,20 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     /// The ID of the maintenance window execution that ran the task.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
     /// The ID of the specific task execution in the maintenance window execution.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_execution_id: Option<String>,
     /// The ID of the task invocation.
     ///
@@ -6906,7 +8018,11 @@ pub struct MaintenanceWindowExecutionTaskInvocationIdentity {
     /// invocation.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// The ID of the target definition in this maintenance window the invocation was performed for.
     ///
@@ -7000,7 +8116,11 @@ pub struct MaintenanceWindowIdentity {
     pub schedule: Option<String>,
     /// The time zone that the scheduled maintenance window executions are based on, in Internet
     /// Assigned Numbers Authority (IANA) format.
-    #[serde(rename = "ScheduleTimezone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleTimezone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait to run a maintenance window after the scheduled cron expression date
     /// and time.
@@ -7018,7 +8138,11 @@ pub struct MaintenanceWindowIdentity {
     pub start_date: Option<String>,
     /// The next time the maintenance window will actually run, taking into account any specified times
     /// for the maintenance window to become active or inactive.
-    #[serde(rename = "NextExecutionTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextExecutionTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_execution_time: Option<String>,
 }
 
@@ -7110,7 +8234,8 @@ impl fmt::Debug for MaintenanceWindowLambdaParameters {
 }
 
 /// The `MaintenanceWindowResourceType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum MaintenanceWindowResourceType {
     /// `INSTANCE`.
     #[serde(rename = "INSTANCE")]
@@ -7122,7 +8247,10 @@ pub enum MaintenanceWindowResourceType {
 
 impl MaintenanceWindowResourceType {
     /// Every value, in model order.
-    pub const VALUES: &'static [MaintenanceWindowResourceType] = &[Self::Instance, Self::ResourceGroup];
+    pub const VALUES: &'static [MaintenanceWindowResourceType] = &[
+        Self::Instance,
+        Self::ResourceGroup,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7146,7 +8274,12 @@ impl FromStr for MaintenanceWindowResourceType {
         match value {
             "INSTANCE" => Ok(Self::Instance),
             "RESOURCE_GROUP" => Ok(Self::ResourceGroup),
-            _ => Err(UnknownEnumValue { enum_name: "MaintenanceWindowResourceType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MaintenanceWindowResourceType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -7177,7 +8310,11 @@ pub struct MaintenanceWindowRunCommandParameters {
     #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
     /// Configuration options for sending command output to Amazon CloudWatch Logs.
-    #[serde(rename = "CloudWatchOutputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchOutputConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
     /// The SHA-256 or SHA-1 hash created by the system when the document was created. SHA-1 hashes have
     /// been deprecated.
@@ -7186,7 +8323,11 @@ pub struct MaintenanceWindowRunCommandParameters {
     #[serde(rename = "DocumentHash", default, skip_serializing_if = "Option::is_none")]
     pub document_hash: Option<String>,
     /// SHA-256 or SHA-1. SHA-1 hashes have been deprecated.
-    #[serde(rename = "DocumentHashType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentHashType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_hash_type: Option<DocumentHashType>,
     /// The Amazon Web Services Systems Manager document (SSM document) version to use in the request.
     /// You can specify `$DEFAULT`, `$LATEST`, or a specific version number. If you run commands by
@@ -7201,21 +8342,37 @@ pub struct MaintenanceWindowRunCommandParameters {
     /// `--document-version "3"`
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// Configurations for sending notifications about command status changes on a per-managed node
     /// basis.
-    #[serde(rename = "NotificationConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_config: Option<NotificationConfig>,
     /// The name of the Amazon Simple Storage Service (Amazon S3) bucket.
     ///
     /// Length: 3 to 63.
-    #[serde(rename = "OutputS3BucketName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3BucketName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_bucket_name: Option<String>,
     /// The S3 bucket subfolder.
     ///
     /// Length: 0 to 500.
-    #[serde(rename = "OutputS3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3KeyPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_key_prefix: Option<String>,
     /// The parameters for the `RUN_COMMAND` task execution.
     ///
@@ -7333,7 +8490,11 @@ pub struct MaintenanceWindowTarget {
     /// raised while running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// The name for the maintenance window target.
     ///
@@ -7400,7 +8561,9 @@ pub struct MaintenanceWindowTask {
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub task_parameters: Option<
+        BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+    >,
     /// The priority of the task in the maintenance window. The lower the number, the higher the
     /// priority. Tasks that have the same priority are scheduled in parallel.
     ///
@@ -7469,7 +8632,11 @@ pub struct MaintenanceWindowTask {
     #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The details for the CloudWatch alarm applied to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 
@@ -7496,7 +8663,8 @@ impl fmt::Debug for MaintenanceWindowTask {
 }
 
 /// The `MaintenanceWindowTaskCutoffBehavior` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum MaintenanceWindowTaskCutoffBehavior {
     /// `CONTINUE_TASK`.
     #[serde(rename = "CONTINUE_TASK")]
@@ -7508,7 +8676,10 @@ pub enum MaintenanceWindowTaskCutoffBehavior {
 
 impl MaintenanceWindowTaskCutoffBehavior {
     /// Every value, in model order.
-    pub const VALUES: &'static [MaintenanceWindowTaskCutoffBehavior] = &[Self::ContinueTask, Self::CancelTask];
+    pub const VALUES: &'static [MaintenanceWindowTaskCutoffBehavior] = &[
+        Self::ContinueTask,
+        Self::CancelTask,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7532,7 +8703,12 @@ impl FromStr for MaintenanceWindowTaskCutoffBehavior {
         match value {
             "CONTINUE_TASK" => Ok(Self::ContinueTask),
             "CANCEL_TASK" => Ok(Self::CancelTask),
-            _ => Err(UnknownEnumValue { enum_name: "MaintenanceWindowTaskCutoffBehavior", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MaintenanceWindowTaskCutoffBehavior",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -7568,12 +8744,15 @@ pub struct MaintenanceWindowTaskParameterValueExpression {
 
 impl fmt::Debug for MaintenanceWindowTaskParameterValueExpression {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MaintenanceWindowTaskParameterValueExpression").field("values", &Redacted).finish()
+        f.debug_struct("MaintenanceWindowTaskParameterValueExpression")
+            .field("values", &Redacted)
+            .finish()
     }
 }
 
 /// The `MaintenanceWindowTaskType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum MaintenanceWindowTaskType {
     /// `RUN_COMMAND`.
     #[serde(rename = "RUN_COMMAND")]
@@ -7591,8 +8770,12 @@ pub enum MaintenanceWindowTaskType {
 
 impl MaintenanceWindowTaskType {
     /// Every value, in model order.
-    pub const VALUES: &'static [MaintenanceWindowTaskType] =
-        &[Self::RunCommand, Self::Automation, Self::StepFunctions, Self::Lambda];
+    pub const VALUES: &'static [MaintenanceWindowTaskType] = &[
+        Self::RunCommand,
+        Self::Automation,
+        Self::StepFunctions,
+        Self::Lambda,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7620,13 +8803,19 @@ impl FromStr for MaintenanceWindowTaskType {
             "AUTOMATION" => Ok(Self::Automation),
             "STEP_FUNCTIONS" => Ok(Self::StepFunctions),
             "LAMBDA" => Ok(Self::Lambda),
-            _ => Err(UnknownEnumValue { enum_name: "MaintenanceWindowTaskType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MaintenanceWindowTaskType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ManagedStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ManagedStatus {
     /// `All`.
@@ -7642,7 +8831,11 @@ pub enum ManagedStatus {
 
 impl ManagedStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ManagedStatus] = &[Self::All, Self::Managed, Self::Unmanaged];
+    pub const VALUES: &'static [ManagedStatus] = &[
+        Self::All,
+        Self::Managed,
+        Self::Unmanaged,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -7668,7 +8861,12 @@ impl FromStr for ManagedStatus {
             "All" => Ok(Self::All),
             "Managed" => Ok(Self::Managed),
             "Unmanaged" => Ok(Self::Unmanaged),
-            _ => Err(UnknownEnumValue { enum_name: "ManagedStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ManagedStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -7729,7 +8927,8 @@ pub struct NodeAggregator {
 }
 
 /// The `NodeAggregatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeAggregatorType {
     /// `Count`.
@@ -7761,13 +8960,19 @@ impl FromStr for NodeAggregatorType {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Count" => Ok(Self::Count),
-            _ => Err(UnknownEnumValue { enum_name: "NodeAggregatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NodeAggregatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `NodeAttributeName` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeAttributeName {
     /// `AgentVersion`.
@@ -7831,7 +9036,12 @@ impl FromStr for NodeAttributeName {
             "PlatformVersion" => Ok(Self::PlatformVersion),
             "Region" => Ok(Self::Region),
             "ResourceType" => Ok(Self::ResourceType),
-            _ => Err(UnknownEnumValue { enum_name: "NodeAttributeName", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NodeAttributeName",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -7855,7 +9065,8 @@ pub struct NodeFilter {
 }
 
 /// The `NodeFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeFilterKey {
     /// `AgentType`.
@@ -7973,13 +9184,19 @@ impl FromStr for NodeFilterKey {
             "OrganizationalUnitPath" => Ok(Self::OrganizationalUnitPath),
             "Region" => Ok(Self::Region),
             "AccountId" => Ok(Self::AccountId),
-            _ => Err(UnknownEnumValue { enum_name: "NodeFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NodeFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `NodeFilterOperatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeFilterOperatorType {
     /// `Equal`.
@@ -7995,7 +9212,11 @@ pub enum NodeFilterOperatorType {
 
 impl NodeFilterOperatorType {
     /// Every value, in model order.
-    pub const VALUES: &'static [NodeFilterOperatorType] = &[Self::Equal, Self::NotEqual, Self::BeginWith];
+    pub const VALUES: &'static [NodeFilterOperatorType] = &[
+        Self::Equal,
+        Self::NotEqual,
+        Self::BeginWith,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -8021,7 +9242,12 @@ impl FromStr for NodeFilterOperatorType {
             "Equal" => Ok(Self::Equal),
             "NotEqual" => Ok(Self::NotEqual),
             "BeginWith" => Ok(Self::BeginWith),
-            _ => Err(UnknownEnumValue { enum_name: "NodeFilterOperatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NodeFilterOperatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -8038,7 +9264,11 @@ pub struct NodeOwnerInfo {
     /// The ID of the organization unit (OU) that the account is part of.
     ///
     /// Length: 1 to 68. Pattern: `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`.
-    #[serde(rename = "OrganizationalUnitId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrganizationalUnitId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub organizational_unit_id: Option<String>,
     /// The path for the organizational unit (OU) that owns the managed node. The path for the OU is
     /// built using the IDs of the organization, root, and all OUs in the path down to and including the
@@ -8047,7 +9277,11 @@ pub struct NodeOwnerInfo {
     /// `o-a1b2c3d4e5/r-f6g7h8i9j0example/ou-ghi0-awsccccc/ou-jkl0-awsddddd/`
     ///
     /// Length: 1 to 512.
-    #[serde(rename = "OrganizationalUnitPath", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrganizationalUnitPath",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub organizational_unit_path: Option<String>,
 }
 
@@ -8062,7 +9296,8 @@ pub enum NodeType {
 }
 
 /// The `NodeTypeName` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum NodeTypeName {
     /// `Instance`.
@@ -8094,7 +9329,12 @@ impl FromStr for NodeTypeName {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Instance" => Ok(Self::Instance),
-            _ => Err(UnknownEnumValue { enum_name: "NodeTypeName", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NodeTypeName",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -8110,7 +9350,11 @@ pub struct NonCompliantSummary {
     #[serde(rename = "NonCompliantCount", default)]
     pub non_compliant_count: i32,
     /// A summary of the non-compliance severity by compliance type
-    #[serde(rename = "SeveritySummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SeveritySummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub severity_summary: Option<SeveritySummary>,
 }
 
@@ -8119,24 +9363,37 @@ pub struct NonCompliantSummary {
 pub struct NotificationConfig {
     /// An Amazon Resource Name (ARN) for an Amazon Simple Notification Service (Amazon SNS) topic. Run
     /// Command pushes notifications about command status changes to this topic.
-    #[serde(rename = "NotificationArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_arn: Option<String>,
     /// The different events for which you can receive notifications. To learn more about these events,
     /// see [Monitoring Systems Manager status changes using Amazon SNS notifications](<https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "NotificationEvents", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationEvents",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_events: Option<Vec<NotificationEvent>>,
     /// The type of notification.
     ///
     /// - `Command`: Receive notification when the status of a command changes.
     /// - `Invocation`: For commands sent to multiple managed nodes, receive notification on a per-node
     ///   basis when the status of a command changes.
-    #[serde(rename = "NotificationType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_type: Option<NotificationType>,
 }
 
 /// The `NotificationEvent` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum NotificationEvent {
     /// `All`.
     #[serde(rename = "All")]
@@ -8160,8 +9417,14 @@ pub enum NotificationEvent {
 
 impl NotificationEvent {
     /// Every value, in model order.
-    pub const VALUES: &'static [NotificationEvent] =
-        &[Self::All, Self::InProgress, Self::Success, Self::TimedOut, Self::Cancelled, Self::Failed];
+    pub const VALUES: &'static [NotificationEvent] = &[
+        Self::All,
+        Self::InProgress,
+        Self::Success,
+        Self::TimedOut,
+        Self::Cancelled,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -8193,13 +9456,19 @@ impl FromStr for NotificationEvent {
             "TimedOut" => Ok(Self::TimedOut),
             "Cancelled" => Ok(Self::Cancelled),
             "Failed" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "NotificationEvent", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NotificationEvent",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `NotificationType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum NotificationType {
     /// `Command`.
     #[serde(rename = "Command")]
@@ -8235,13 +9504,19 @@ impl FromStr for NotificationType {
         match value {
             "Command" => Ok(Self::Command),
             "Invocation" => Ok(Self::Invocation),
-            _ => Err(UnknownEnumValue { enum_name: "NotificationType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "NotificationType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `OperatingSystem` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum OperatingSystem {
     /// `WINDOWS`.
     #[serde(rename = "WINDOWS")]
@@ -8358,7 +9633,12 @@ impl FromStr for OperatingSystem {
             "ROCKY_LINUX" => Ok(Self::RockyLinux),
             "ALMA_LINUX" => Ok(Self::AlmaLinux),
             "AMAZON_LINUX_2023" => Ok(Self::AmazonLinux2023),
-            _ => Err(UnknownEnumValue { enum_name: "OperatingSystem", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OperatingSystem",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -8448,7 +9728,8 @@ pub struct OpsFilter {
 }
 
 /// The `OpsFilterOperatorType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsFilterOperatorType {
     /// `Equal`.
@@ -8473,8 +9754,14 @@ pub enum OpsFilterOperatorType {
 
 impl OpsFilterOperatorType {
     /// Every value, in model order.
-    pub const VALUES: &'static [OpsFilterOperatorType] =
-        &[Self::Equal, Self::NotEqual, Self::BeginWith, Self::LessThan, Self::GreaterThan, Self::Exists];
+    pub const VALUES: &'static [OpsFilterOperatorType] = &[
+        Self::Equal,
+        Self::NotEqual,
+        Self::BeginWith,
+        Self::LessThan,
+        Self::GreaterThan,
+        Self::Exists,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -8506,7 +9793,12 @@ impl FromStr for OpsFilterOperatorType {
             "LessThan" => Ok(Self::LessThan),
             "GreaterThan" => Ok(Self::GreaterThan),
             "Exists" => Ok(Self::Exists),
-            _ => Err(UnknownEnumValue { enum_name: "OpsFilterOperatorType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsFilterOperatorType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -8559,7 +9851,11 @@ pub struct OpsItem {
     #[serde(rename = "LastModifiedBy", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<String>,
     /// The date and time the OpsItem was last updated.
-    #[serde(rename = "LastModifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_time: Option<Timestamp>,
     /// The Amazon Resource Name (ARN) of an Amazon Simple Notification Service (Amazon SNS) topic where
     /// notifications are sent when this OpsItem is edited or changed.
@@ -8573,7 +9869,11 @@ pub struct OpsItem {
     /// One or more OpsItems that share something in common with the current OpsItem. For example,
     /// related OpsItems can include OpsItems with similar error messages, impacted resources, or
     /// statuses for the impacted resource.
-    #[serde(rename = "RelatedOpsItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RelatedOpsItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub related_ops_items: Option<Vec<RelatedOpsItem>>,
     /// The OpsItem status. For more information, see [Editing OpsItem details](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-working-with-OpsItems-editing-details.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
@@ -8617,7 +9917,11 @@ pub struct OpsItem {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Each key: Length: 1 to 128. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "OperationalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperationalData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operational_data: Option<BTreeMap<String, OpsItemDataValue>>,
     /// An OpsItem category. Category options include: Availability, Cost, Performance, Recovery,
     /// Security.
@@ -8631,14 +9935,22 @@ pub struct OpsItem {
     #[serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// The time a runbook workflow started. Currently reported only for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "ActualStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActualStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actual_start_time: Option<Timestamp>,
     /// The time a runbook workflow ended. Currently reported only for the OpsItem type `/aws/changerequest`.
     #[serde(rename = "ActualEndTime", default, skip_serializing_if = "Option::is_none")]
     pub actual_end_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to start. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "PlannedStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlannedStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub planned_start_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to end. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
@@ -8652,7 +9964,8 @@ pub struct OpsItem {
 }
 
 /// The `OpsItemDataType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum OpsItemDataType {
     /// `SearchableString`.
     #[serde(rename = "SearchableString")]
@@ -8664,7 +9977,10 @@ pub enum OpsItemDataType {
 
 impl OpsItemDataType {
     /// Every value, in model order.
-    pub const VALUES: &'static [OpsItemDataType] = &[Self::SearchableString, Self::String];
+    pub const VALUES: &'static [OpsItemDataType] = &[
+        Self::SearchableString,
+        Self::String,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -8688,7 +10004,12 @@ impl FromStr for OpsItemDataType {
         match value {
             "SearchableString" => Ok(Self::SearchableString),
             "String" => Ok(Self::String),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemDataType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemDataType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -8725,7 +10046,8 @@ pub struct OpsItemEventFilter {
 }
 
 /// The `OpsItemEventFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemEventFilterKey {
     /// `OpsItemId`.
@@ -8757,13 +10079,19 @@ impl FromStr for OpsItemEventFilterKey {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "OpsItemId" => Ok(Self::OpsItemId),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemEventFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemEventFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `OpsItemEventFilterOperator` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemEventFilterOperator {
     /// `Equal`.
@@ -8795,7 +10123,12 @@ impl FromStr for OpsItemEventFilterOperator {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Equal" => Ok(Self::Equal),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemEventFilterOperator", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemEventFilterOperator",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -8843,7 +10176,8 @@ pub struct OpsItemFilter {
 }
 
 /// The `OpsItemFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemFilterKey {
     /// `Status`.
@@ -9038,7 +10372,9 @@ impl OpsItemFilterKey {
             Self::ChangeRequestApproverArn => "ChangeRequestByApproverArn",
             Self::ChangeRequestApproverName => "ChangeRequestByApproverName",
             Self::ChangeRequestTemplate => "ChangeRequestByTemplate",
-            Self::ChangeRequestTargetsResourceGroup => "ChangeRequestByTargetsResourceGroup",
+            Self::ChangeRequestTargetsResourceGroup => {
+                "ChangeRequestByTargetsResourceGroup"
+            }
             Self::InsightType => "InsightByType",
             Self::AccountId => "AccountId",
         }
@@ -9090,16 +10426,24 @@ impl FromStr for OpsItemFilterKey {
             "ChangeRequestByApproverArn" => Ok(Self::ChangeRequestApproverArn),
             "ChangeRequestByApproverName" => Ok(Self::ChangeRequestApproverName),
             "ChangeRequestByTemplate" => Ok(Self::ChangeRequestTemplate),
-            "ChangeRequestByTargetsResourceGroup" => Ok(Self::ChangeRequestTargetsResourceGroup),
+            "ChangeRequestByTargetsResourceGroup" => {
+                Ok(Self::ChangeRequestTargetsResourceGroup)
+            }
             "InsightByType" => Ok(Self::InsightType),
             "AccountId" => Ok(Self::AccountId),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `OpsItemFilterOperator` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemFilterOperator {
     /// `Equal`.
@@ -9118,8 +10462,12 @@ pub enum OpsItemFilterOperator {
 
 impl OpsItemFilterOperator {
     /// Every value, in model order.
-    pub const VALUES: &'static [OpsItemFilterOperator] =
-        &[Self::Equal, Self::Contains, Self::GreaterThan, Self::LessThan];
+    pub const VALUES: &'static [OpsItemFilterOperator] = &[
+        Self::Equal,
+        Self::Contains,
+        Self::GreaterThan,
+        Self::LessThan,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -9147,7 +10495,12 @@ impl FromStr for OpsItemFilterOperator {
             "Contains" => Ok(Self::Contains),
             "GreaterThan" => Ok(Self::GreaterThan),
             "LessThan" => Ok(Self::LessThan),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemFilterOperator", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemFilterOperator",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -9186,7 +10539,11 @@ pub struct OpsItemRelatedItemSummary {
     #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
     /// The association type.
-    #[serde(rename = "AssociationType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_type: Option<String>,
     /// The Amazon Resource Name (ARN) of the related-item resource.
     #[serde(rename = "ResourceUri", default, skip_serializing_if = "Option::is_none")]
@@ -9201,7 +10558,11 @@ pub struct OpsItemRelatedItemSummary {
     #[serde(rename = "LastModifiedBy", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<OpsItemIdentity>,
     /// The time the related-item association was last updated.
-    #[serde(rename = "LastModifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_time: Option<Timestamp>,
 }
 
@@ -9221,7 +10582,8 @@ pub struct OpsItemRelatedItemsFilter {
 }
 
 /// The `OpsItemRelatedItemsFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemRelatedItemsFilterKey {
     /// `ResourceType`.
@@ -9237,8 +10599,11 @@ pub enum OpsItemRelatedItemsFilterKey {
 
 impl OpsItemRelatedItemsFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [OpsItemRelatedItemsFilterKey] =
-        &[Self::ResourceType, Self::AssociationId, Self::ResourceUri];
+    pub const VALUES: &'static [OpsItemRelatedItemsFilterKey] = &[
+        Self::ResourceType,
+        Self::AssociationId,
+        Self::ResourceUri,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -9264,13 +10629,19 @@ impl FromStr for OpsItemRelatedItemsFilterKey {
             "ResourceType" => Ok(Self::ResourceType),
             "AssociationId" => Ok(Self::AssociationId),
             "ResourceUri" => Ok(Self::ResourceUri),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemRelatedItemsFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemRelatedItemsFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `OpsItemRelatedItemsFilterOperator` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum OpsItemRelatedItemsFilterOperator {
     /// `Equal`.
@@ -9302,13 +10673,19 @@ impl FromStr for OpsItemRelatedItemsFilterOperator {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "Equal" => Ok(Self::Equal),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemRelatedItemsFilterOperator", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemRelatedItemsFilterOperator",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `OpsItemStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum OpsItemStatus {
     /// `Open`.
     #[serde(rename = "Open")]
@@ -9455,7 +10832,12 @@ impl FromStr for OpsItemStatus {
             "Revoked" => Ok(Self::Revoked),
             "Rejected" => Ok(Self::Rejected),
             "Closed" => Ok(Self::Closed),
-            _ => Err(UnknownEnumValue { enum_name: "OpsItemStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "OpsItemStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -9474,7 +10856,11 @@ pub struct OpsItemSummary {
     #[serde(rename = "LastModifiedBy", default, skip_serializing_if = "Option::is_none")]
     pub last_modified_by: Option<String>,
     /// The date and time the OpsItem was last updated.
-    #[serde(rename = "LastModifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_time: Option<Timestamp>,
     /// The importance of this OpsItem in relation to other OpsItems in the system.
     ///
@@ -9502,7 +10888,11 @@ pub struct OpsItemSummary {
     /// Operational data is custom data that provides useful reference details about the OpsItem.
     ///
     /// Each key: Length: 1 to 128. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "OperationalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperationalData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operational_data: Option<BTreeMap<String, OpsItemDataValue>>,
     /// A list of OpsItems by category.
     ///
@@ -9529,14 +10919,22 @@ pub struct OpsItemSummary {
     #[serde(rename = "OpsItemType", default, skip_serializing_if = "Option::is_none")]
     pub ops_item_type: Option<String>,
     /// The time a runbook workflow started. Currently reported only for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "ActualStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActualStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actual_start_time: Option<Timestamp>,
     /// The time a runbook workflow ended. Currently reported only for the OpsItem type `/aws/changerequest`.
     #[serde(rename = "ActualEndTime", default, skip_serializing_if = "Option::is_none")]
     pub actual_end_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to start. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "PlannedStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlannedStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub planned_start_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to end. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
@@ -9559,10 +10957,18 @@ pub struct OpsMetadata {
     #[serde(rename = "OpsMetadataArn", default, skip_serializing_if = "Option::is_none")]
     pub ops_metadata_arn: Option<String>,
     /// The date the OpsMetadata object was last updated.
-    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_date: Option<Timestamp>,
     /// The user name who last updated the OpsMetadata object.
-    #[serde(rename = "LastModifiedUser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_user: Option<String>,
     /// The date the OpsMetadata objects was created.
     #[serde(rename = "CreationDate", default, skip_serializing_if = "Option::is_none")]
@@ -9607,7 +11013,11 @@ pub struct OutputSource {
     #[serde(rename = "OutputSourceId", default, skip_serializing_if = "Option::is_none")]
     pub output_source_id: Option<String>,
     /// The type of source where the association execution details are stored, for example, Amazon S3.
-    #[serde(rename = "OutputSourceType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputSourceType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_source_type: Option<String>,
 }
 
@@ -9654,7 +11064,11 @@ pub struct Parameter {
     #[serde(rename = "SourceResult", default, skip_serializing_if = "Option::is_none")]
     pub source_result: Option<String>,
     /// Date the parameter was last changed or updated and the parameter version was created.
-    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_date: Option<Timestamp>,
     /// The Amazon Resource Name (ARN) of the parameter.
     #[serde(rename = "ARN", default, skip_serializing_if = "Option::is_none")]
@@ -9701,10 +11115,18 @@ pub struct ParameterHistory {
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Date the parameter was last changed or updated.
-    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_date: Option<Timestamp>,
     /// Amazon Resource Name (ARN) of the Amazon Web Services user who last changed the parameter.
-    #[serde(rename = "LastModifiedUser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_user: Option<String>,
     /// Information about the parameter.
     ///
@@ -9809,10 +11231,18 @@ pub struct ParameterMetadata {
     #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Date the parameter was last changed or updated.
-    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_date: Option<Timestamp>,
     /// Amazon Resource Name (ARN) of the Amazon Web Services user who last changed the parameter.
-    #[serde(rename = "LastModifiedUser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_user: Option<String>,
     /// Description of the parameter actions.
     ///
@@ -9882,7 +11312,8 @@ pub struct ParameterStringFilter {
 }
 
 /// The `ParameterTier` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ParameterTier {
     /// `Standard`.
     #[serde(rename = "Standard")]
@@ -9897,7 +11328,11 @@ pub enum ParameterTier {
 
 impl ParameterTier {
     /// Every value, in model order.
-    pub const VALUES: &'static [ParameterTier] = &[Self::Standard, Self::Advanced, Self::IntelligentTiering];
+    pub const VALUES: &'static [ParameterTier] = &[
+        Self::Standard,
+        Self::Advanced,
+        Self::IntelligentTiering,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -9923,13 +11358,19 @@ impl FromStr for ParameterTier {
             "Standard" => Ok(Self::Standard),
             "Advanced" => Ok(Self::Advanced),
             "Intelligent-Tiering" => Ok(Self::IntelligentTiering),
-            _ => Err(UnknownEnumValue { enum_name: "ParameterTier", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ParameterTier",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ParameterType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ParameterType {
     /// `String`.
     #[serde(rename = "String")]
@@ -9944,7 +11385,11 @@ pub enum ParameterType {
 
 impl ParameterType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ParameterType] = &[Self::String, Self::StringList, Self::SecureString];
+    pub const VALUES: &'static [ParameterType] = &[
+        Self::String,
+        Self::StringList,
+        Self::SecureString,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -9970,7 +11415,12 @@ impl FromStr for ParameterType {
             "String" => Ok(Self::String),
             "StringList" => Ok(Self::StringList),
             "SecureString" => Ok(Self::SecureString),
-            _ => Err(UnknownEnumValue { enum_name: "ParameterType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ParameterType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -9990,7 +11440,8 @@ pub struct ParametersFilter {
 }
 
 /// The `ParametersFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ParametersFilterKey {
     /// `Name`.
@@ -10006,7 +11457,11 @@ pub enum ParametersFilterKey {
 
 impl ParametersFilterKey {
     /// Every value, in model order.
-    pub const VALUES: &'static [ParametersFilterKey] = &[Self::Name, Self::Type, Self::KeyId];
+    pub const VALUES: &'static [ParametersFilterKey] = &[
+        Self::Name,
+        Self::Type,
+        Self::KeyId,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -10032,7 +11487,12 @@ impl FromStr for ParametersFilterKey {
             "Name" => Ok(Self::Name),
             "Type" => Ok(Self::Type),
             "KeyId" => Ok(Self::KeyId),
-            _ => Err(UnknownEnumValue { enum_name: "ParametersFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ParametersFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -10042,7 +11502,11 @@ impl FromStr for ParametersFilterKey {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ParentStepDetails {
     /// The unique ID of a step execution.
-    #[serde(rename = "StepExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StepExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub step_execution_id: Option<String>,
     /// The name of the step.
     #[serde(rename = "StepName", default, skip_serializing_if = "Option::is_none")]
@@ -10152,7 +11616,8 @@ pub struct Patch {
 }
 
 /// The `PatchAction` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum PatchAction {
     /// `ALLOW_AS_DEPENDENCY`.
     #[serde(rename = "ALLOW_AS_DEPENDENCY")]
@@ -10188,7 +11653,12 @@ impl FromStr for PatchAction {
         match value {
             "ALLOW_AS_DEPENDENCY" => Ok(Self::AllowAsDependency),
             "BLOCK" => Ok(Self::Block),
-            _ => Err(UnknownEnumValue { enum_name: "PatchAction", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchAction",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -10208,12 +11678,20 @@ pub struct PatchBaselineIdentity {
     #[serde(rename = "BaselineName", default, skip_serializing_if = "Option::is_none")]
     pub baseline_name: Option<String>,
     /// Defines the operating system the patch baseline applies to. The default value is `WINDOWS`.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
     /// The description of the patch baseline.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "BaselineDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BaselineDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub baseline_description: Option<String>,
     /// Indicates whether this is the default baseline. Amazon Web Services Systems Manager supports
     /// creating multiple default patch baselines. For example, you can create a default patch baseline
@@ -10260,7 +11738,8 @@ pub struct PatchComplianceData {
 }
 
 /// The `PatchComplianceDataState` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PatchComplianceDataState {
     /// `INSTALLED`.
@@ -10336,13 +11815,19 @@ impl FromStr for PatchComplianceDataState {
             "NOT_APPLICABLE" => Ok(Self::NotApplicable),
             "FAILED" => Ok(Self::Failed),
             "AVAILABLE_SECURITY_UPDATE" => Ok(Self::AvailableSecurityUpdate),
-            _ => Err(UnknownEnumValue { enum_name: "PatchComplianceDataState", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchComplianceDataState",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `PatchComplianceLevel` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum PatchComplianceLevel {
     /// `CRITICAL`.
     #[serde(rename = "CRITICAL")]
@@ -10366,8 +11851,14 @@ pub enum PatchComplianceLevel {
 
 impl PatchComplianceLevel {
     /// Every value, in model order.
-    pub const VALUES: &'static [PatchComplianceLevel] =
-        &[Self::Critical, Self::High, Self::Medium, Self::Low, Self::Informational, Self::Unspecified];
+    pub const VALUES: &'static [PatchComplianceLevel] = &[
+        Self::Critical,
+        Self::High,
+        Self::Medium,
+        Self::Low,
+        Self::Informational,
+        Self::Unspecified,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -10399,13 +11890,19 @@ impl FromStr for PatchComplianceLevel {
             "LOW" => Ok(Self::Low),
             "INFORMATIONAL" => Ok(Self::Informational),
             "UNSPECIFIED" => Ok(Self::Unspecified),
-            _ => Err(UnknownEnumValue { enum_name: "PatchComplianceLevel", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchComplianceLevel",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `PatchComplianceStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum PatchComplianceStatus {
     /// `COMPLIANT`.
     #[serde(rename = "COMPLIANT")]
@@ -10417,7 +11914,10 @@ pub enum PatchComplianceStatus {
 
 impl PatchComplianceStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [PatchComplianceStatus] = &[Self::Compliant, Self::NonCompliant];
+    pub const VALUES: &'static [PatchComplianceStatus] = &[
+        Self::Compliant,
+        Self::NonCompliant,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -10441,13 +11941,19 @@ impl FromStr for PatchComplianceStatus {
         match value {
             "COMPLIANT" => Ok(Self::Compliant),
             "NON_COMPLIANT" => Ok(Self::NonCompliant),
-            _ => Err(UnknownEnumValue { enum_name: "PatchComplianceStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchComplianceStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `PatchDeploymentStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PatchDeploymentStatus {
     /// `APPROVED`.
@@ -10466,8 +11972,12 @@ pub enum PatchDeploymentStatus {
 
 impl PatchDeploymentStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [PatchDeploymentStatus] =
-        &[Self::Approved, Self::PendingApproval, Self::ExplicitApproved, Self::ExplicitRejected];
+    pub const VALUES: &'static [PatchDeploymentStatus] = &[
+        Self::Approved,
+        Self::PendingApproval,
+        Self::ExplicitApproved,
+        Self::ExplicitRejected,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -10495,7 +12005,12 @@ impl FromStr for PatchDeploymentStatus {
             "PENDING_APPROVAL" => Ok(Self::PendingApproval),
             "EXPLICIT_APPROVED" => Ok(Self::ExplicitApproved),
             "EXPLICIT_REJECTED" => Ok(Self::ExplicitRejected),
-            _ => Err(UnknownEnumValue { enum_name: "PatchDeploymentStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchDeploymentStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -10544,7 +12059,8 @@ pub struct PatchFilterGroup {
 }
 
 /// The `PatchFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum PatchFilterKey {
     /// `ARCH`.
     #[serde(rename = "ARCH")]
@@ -10685,7 +12201,12 @@ impl FromStr for PatchFilterKey {
             "SEVERITY" => Ok(Self::Severity),
             "SECURITY" => Ok(Self::Security),
             "VERSION" => Ok(Self::Version),
-            _ => Err(UnknownEnumValue { enum_name: "PatchFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -10700,12 +12221,17 @@ pub struct PatchGroupPatchBaselineMapping {
     #[serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")]
     pub patch_group: Option<String>,
     /// The patch baseline the patch group is registered with.
-    #[serde(rename = "BaselineIdentity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BaselineIdentity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub baseline_identity: Option<PatchBaselineIdentity>,
 }
 
 /// The `PatchOperationType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PatchOperationType {
     /// `Scan`.
@@ -10742,7 +12268,12 @@ impl FromStr for PatchOperationType {
         match value {
             "Scan" => Ok(Self::Scan),
             "Install" => Ok(Self::Install),
-            _ => Err(UnknownEnumValue { enum_name: "PatchOperationType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchOperationType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -10771,7 +12302,8 @@ pub struct PatchOrchestratorFilter {
 }
 
 /// The `PatchProperty` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum PatchProperty {
     /// `PRODUCT`.
@@ -10835,7 +12367,12 @@ impl FromStr for PatchProperty {
             "MSRC_SEVERITY" => Ok(Self::PatchMsrcSeverity),
             "PRIORITY" => Ok(Self::PatchPriority),
             "SEVERITY" => Ok(Self::PatchSeverity),
-            _ => Err(UnknownEnumValue { enum_name: "PatchProperty", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchProperty",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -10847,7 +12384,11 @@ pub struct PatchRule {
     #[serde(rename = "PatchFilterGroup")]
     pub patch_filter_group: PatchFilterGroup,
     /// A compliance severity level for all approved patches in a patch baseline.
-    #[serde(rename = "ComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_level: Option<PatchComplianceLevel>,
     /// The number of days after the release date of each patch matched by the rule that the patch is
     /// marked as approved in the patch baseline. For example, a value of `7` means that patches are
@@ -10869,7 +12410,11 @@ pub struct PatchRule {
     /// > in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Range: 0 to 360.
-    #[serde(rename = "ApproveAfterDays", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApproveAfterDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approve_after_days: Option<i32>,
     /// The cutoff date for auto approval of released patches. Any patches released on or before this
     /// date are installed automatically.
@@ -10892,12 +12437,20 @@ pub struct PatchRule {
     /// > in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Length: 1 to 10.
-    #[serde(rename = "ApproveUntilDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApproveUntilDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approve_until_date: Option<String>,
     /// For managed nodes identified by the approval rule filters, enables a patch baseline to apply
     /// non-security updates available in the specified repository. The default value is `false`.
     /// Applies to Linux managed nodes only.
-    #[serde(rename = "EnableNonSecurity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EnableNonSecurity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub enable_non_security: Option<bool>,
 }
 
@@ -10912,7 +12465,8 @@ pub struct PatchRuleGroup {
 }
 
 /// The `PatchSet` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum PatchSet {
     /// `OS`.
@@ -10949,7 +12503,12 @@ impl FromStr for PatchSet {
         match value {
             "OS" => Ok(Self::Os),
             "APPLICATION" => Ok(Self::Application),
-            _ => Err(UnknownEnumValue { enum_name: "PatchSet", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PatchSet",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -11015,10 +12574,18 @@ impl fmt::Debug for PatchSource {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PatchStatus {
     /// The approval status of a patch.
-    #[serde(rename = "DeploymentStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeploymentStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deployment_status: Option<PatchDeploymentStatus>,
     /// The compliance severity level for a patch.
-    #[serde(rename = "ComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_level: Option<PatchComplianceLevel>,
     /// The date the patch was approved (or will be approved if the status is `PENDING_APPROVAL`).
     #[serde(rename = "ApprovalDate", default, skip_serializing_if = "Option::is_none")]
@@ -11026,7 +12593,8 @@ pub struct PatchStatus {
 }
 
 /// The `PingStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PingStatus {
     /// `Online`.
@@ -11042,7 +12610,11 @@ pub enum PingStatus {
 
 impl PingStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [PingStatus] = &[Self::Online, Self::ConnectionLost, Self::Inactive];
+    pub const VALUES: &'static [PingStatus] = &[
+        Self::Online,
+        Self::ConnectionLost,
+        Self::Inactive,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -11068,13 +12640,19 @@ impl FromStr for PingStatus {
             "Online" => Ok(Self::Online),
             "ConnectionLost" => Ok(Self::ConnectionLost),
             "Inactive" => Ok(Self::Inactive),
-            _ => Err(UnknownEnumValue { enum_name: "PingStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PingStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `PlatformType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PlatformType {
     /// `Windows`.
@@ -11090,7 +12668,11 @@ pub enum PlatformType {
 
 impl PlatformType {
     /// Every value, in model order.
-    pub const VALUES: &'static [PlatformType] = &[Self::Windows, Self::Linux, Self::MacOs];
+    pub const VALUES: &'static [PlatformType] = &[
+        Self::Windows,
+        Self::Linux,
+        Self::MacOs,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -11116,7 +12698,12 @@ impl FromStr for PlatformType {
             "Windows" => Ok(Self::Windows),
             "Linux" => Ok(Self::Linux),
             "MacOS" => Ok(Self::MacOs),
-            _ => Err(UnknownEnumValue { enum_name: "PlatformType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PlatformType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -11159,7 +12746,8 @@ pub struct ProgressCounters {
 }
 
 /// The `RebootOption` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum RebootOption {
     /// `RebootIfNeeded`.
@@ -11196,7 +12784,12 @@ impl FromStr for RebootOption {
         match value {
             "RebootIfNeeded" => Ok(Self::RebootIfNeeded),
             "NoReboot" => Ok(Self::NoReboot),
-            _ => Err(UnknownEnumValue { enum_name: "RebootOption", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "RebootOption",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -11232,7 +12825,11 @@ pub struct RelatedOpsItem {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ResolvedTargets {
     /// A list of parameter values sent to targets that resolved during the Automation execution.
-    #[serde(rename = "ParameterValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParameterValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parameter_values: Option<Vec<String>>,
     /// A boolean value indicating whether the resolved target list is truncated.
     ///
@@ -11264,16 +12861,32 @@ pub struct ResourceComplianceSummaryItem {
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ComplianceStatus>,
     /// The highest severity item found for the resource. The resource is compliant for this item.
-    #[serde(rename = "OverallSeverity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OverallSeverity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub overall_severity: Option<ComplianceSeverity>,
     /// Information about the execution.
-    #[serde(rename = "ExecutionSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_summary: Option<ComplianceExecutionSummary>,
     /// A list of items that are compliant for the resource.
-    #[serde(rename = "CompliantSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CompliantSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliant_summary: Option<CompliantSummary>,
     /// A list of items that aren't compliant for the resource.
-    #[serde(rename = "NonCompliantSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NonCompliantSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub non_compliant_summary: Option<NonCompliantSummary>,
 }
 
@@ -11292,7 +12905,11 @@ pub struct ResourceDataSyncAwsOrganizationsSource {
     /// The Organizations organization units included in the sync.
     ///
     /// Items: 1 to 1000.
-    #[serde(rename = "OrganizationalUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrganizationalUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub organizational_units: Option<Vec<ResourceDataSyncOrganizationalUnit>>,
 }
 
@@ -11305,7 +12922,11 @@ pub struct ResourceDataSyncDestinationDataSharing {
     /// The sharing data type. Only `Organization` is supported.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "DestinationDataSharingType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationDataSharingType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_data_sharing_type: Option<String>,
 }
 
@@ -11336,19 +12957,35 @@ pub struct ResourceDataSyncItem {
     #[serde(rename = "LastSyncTime", default, skip_serializing_if = "Option::is_none")]
     pub last_sync_time: Option<Timestamp>,
     /// The last time the sync operations returned a status of `SUCCESSFUL` (UTC).
-    #[serde(rename = "LastSuccessfulSyncTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastSuccessfulSyncTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_successful_sync_time: Option<Timestamp>,
     /// The date and time the resource data sync was changed.
-    #[serde(rename = "SyncLastModifiedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SyncLastModifiedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_last_modified_time: Option<Timestamp>,
     /// The status reported by the last sync.
     #[serde(rename = "LastStatus", default, skip_serializing_if = "Option::is_none")]
     pub last_status: Option<LastResourceDataSyncStatus>,
     /// The date and time the configuration was created (UTC).
-    #[serde(rename = "SyncCreatedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SyncCreatedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sync_created_time: Option<Timestamp>,
     /// The status message details reported by the last sync.
-    #[serde(rename = "LastSyncStatusMessage", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastSyncStatusMessage",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_sync_status_message: Option<String>,
 }
 
@@ -11358,7 +12995,11 @@ pub struct ResourceDataSyncOrganizationalUnit {
     /// The Organizations unit ID data source for the sync.
     ///
     /// Length: 1 to 128. Pattern: `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`.
-    #[serde(rename = "OrganizationalUnitId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OrganizationalUnitId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub organizational_unit_id: Option<String>,
 }
 
@@ -11390,12 +13031,17 @@ pub struct ResourceDataSyncS3Destination {
     #[serde(rename = "AWSKMSKeyARN", default, skip_serializing_if = "Option::is_none")]
     pub aws_kms_key_arn: Option<String>,
     /// Enables destination data sharing. By default, this field is `null`.
-    #[serde(rename = "DestinationDataSharing", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationDataSharing",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_data_sharing: Option<ResourceDataSyncDestinationDataSharing>,
 }
 
 /// The `ResourceDataSyncS3Format` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ResourceDataSyncS3Format {
     /// `JsonSerDe`.
     #[serde(rename = "JsonSerDe")]
@@ -11426,7 +13072,12 @@ impl FromStr for ResourceDataSyncS3Format {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "JsonSerDe" => Ok(Self::JsonSerDe),
-            _ => Err(UnknownEnumValue { enum_name: "ResourceDataSyncS3Format", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ResourceDataSyncS3Format",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -11443,7 +13094,11 @@ pub struct ResourceDataSyncSource {
     pub source_type: String,
     /// Information about the `AwsOrganizationsSource` resource data sync source. A sync source of this
     /// type can synchronize data from Organizations.
-    #[serde(rename = "AwsOrganizationsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AwsOrganizationsSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub aws_organizations_source: Option<ResourceDataSyncAwsOrganizationsSource>,
     /// The `SyncSource` Amazon Web Services Regions included in the resource data sync.
     ///
@@ -11486,7 +13141,11 @@ pub struct ResourceDataSyncSourceWithState {
     #[serde(rename = "SourceType", default, skip_serializing_if = "Option::is_none")]
     pub source_type: Option<String>,
     /// The field name in `SyncSource` for the `ResourceDataSyncAwsOrganizationsSource` type.
-    #[serde(rename = "AwsOrganizationsSource", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AwsOrganizationsSource",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub aws_organizations_source: Option<ResourceDataSyncAwsOrganizationsSource>,
     /// The `SyncSource` Amazon Web Services Regions included in the resource data sync.
     ///
@@ -11527,7 +13186,8 @@ pub struct ResourceDataSyncSourceWithState {
 }
 
 /// The `ResourceType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ResourceType {
     /// `ManagedInstance`.
@@ -11540,7 +13200,10 @@ pub enum ResourceType {
 
 impl ResourceType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ResourceType] = &[Self::ManagedInstance, Self::Ec2Instance];
+    pub const VALUES: &'static [ResourceType] = &[
+        Self::ManagedInstance,
+        Self::Ec2Instance,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -11564,13 +13227,19 @@ impl FromStr for ResourceType {
         match value {
             "ManagedInstance" => Ok(Self::ManagedInstance),
             "EC2Instance" => Ok(Self::Ec2Instance),
-            _ => Err(UnknownEnumValue { enum_name: "ResourceType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ResourceType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ResourceTypeForTagging` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ResourceTypeForTagging {
     /// `Document`.
@@ -11652,7 +13321,12 @@ impl FromStr for ResourceTypeForTagging {
             "OpsMetadata" => Ok(Self::OpsMetadata),
             "Automation" => Ok(Self::Automation),
             "Association" => Ok(Self::Association),
-            _ => Err(UnknownEnumValue { enum_name: "ResourceTypeForTagging", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ResourceTypeForTagging",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -11686,7 +13360,8 @@ pub struct ReviewInformation {
 }
 
 /// The `ReviewStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ReviewStatus {
     /// `APPROVED`.
@@ -11705,7 +13380,12 @@ pub enum ReviewStatus {
 
 impl ReviewStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ReviewStatus] = &[Self::Approved, Self::NotReviewed, Self::Pending, Self::Rejected];
+    pub const VALUES: &'static [ReviewStatus] = &[
+        Self::Approved,
+        Self::NotReviewed,
+        Self::Pending,
+        Self::Rejected,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -11733,7 +13413,12 @@ impl FromStr for ReviewStatus {
             "NOT_REVIEWED" => Ok(Self::NotReviewed),
             "PENDING" => Ok(Self::Pending),
             "REJECTED" => Ok(Self::Rejected),
-            _ => Err(UnknownEnumValue { enum_name: "ReviewStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ReviewStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -11752,7 +13437,11 @@ pub struct Runbook {
     /// The version of the Automation runbook used in a runbook workflow.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The key-value map of execution parameters, which were supplied when calling `StartChangeRequestExecution`.
     ///
@@ -11763,7 +13452,11 @@ pub struct Runbook {
     /// Required if you specify `Targets`.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "TargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_parameter_name: Option<String>,
     /// A key-value mapping to target resources that the runbook operation performs tasks on. Required
     /// if you specify `TargetParameterName`.
@@ -11794,7 +13487,11 @@ pub struct Runbook {
     /// the current Runbook operation.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
 }
 
@@ -11809,12 +13506,20 @@ pub struct S3OutputLocation {
     /// The name of the S3 bucket.
     ///
     /// Length: 3 to 63.
-    #[serde(rename = "OutputS3BucketName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3BucketName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_bucket_name: Option<String>,
     /// The S3 bucket subfolder.
     ///
     /// Length: 0 to 500.
-    #[serde(rename = "OutputS3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3KeyPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_key_prefix: Option<String>,
 }
 
@@ -11876,11 +13581,19 @@ pub struct ServiceSetting {
     #[serde(rename = "SettingValue", default, skip_serializing_if = "Option::is_none")]
     pub setting_value: Option<String>,
     /// The last time the service setting was modified.
-    #[serde(rename = "LastModifiedDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedDate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_date: Option<Timestamp>,
     /// The ARN of the last modified user. This field is populated only if the setting value was
     /// overwritten.
-    #[serde(rename = "LastModifiedUser", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastModifiedUser",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_modified_user: Option<String>,
     /// The ARN of the service setting.
     #[serde(rename = "ARN", default, skip_serializing_if = "Option::is_none")]
@@ -11946,7 +13659,11 @@ pub struct Session {
     /// The maximum duration of a session before it terminates.
     ///
     /// Length: 1 to 4. Pattern: `^([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)$`.
-    #[serde(rename = "MaxSessionDuration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxSessionDuration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_session_duration: Option<String>,
     /// `Standard` access type is the default for Session Manager sessions. `JustInTime` is the access
     /// type for [Just-in-time node access](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-just-in-time-node-access.html>).
@@ -11986,7 +13703,8 @@ pub struct SessionFilter {
 }
 
 /// The `SessionFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum SessionFilterKey {
     /// `InvokedAfter`.
@@ -12056,7 +13774,12 @@ impl FromStr for SessionFilterKey {
             "Status" => Ok(Self::Status),
             "SessionId" => Ok(Self::SessionId),
             "AccessType" => Ok(Self::AccessType),
-            _ => Err(UnknownEnumValue { enum_name: "SessionFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SessionFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -12073,12 +13796,17 @@ pub struct SessionManagerOutputUrl {
     /// Reserved for future use.
     ///
     /// Length: 1 to 2083.
-    #[serde(rename = "CloudWatchOutputUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchOutputUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_output_url: Option<String>,
 }
 
 /// The `SessionState` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum SessionState {
     /// `Active`.
@@ -12115,13 +13843,19 @@ impl FromStr for SessionState {
         match value {
             "Active" => Ok(Self::Active),
             "History" => Ok(Self::History),
-            _ => Err(UnknownEnumValue { enum_name: "SessionState", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SessionState",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `SessionStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum SessionStatus {
     /// `Connected`.
@@ -12146,8 +13880,14 @@ pub enum SessionStatus {
 
 impl SessionStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [SessionStatus] =
-        &[Self::Connected, Self::Connecting, Self::Disconnected, Self::Terminated, Self::Terminating, Self::Failed];
+    pub const VALUES: &'static [SessionStatus] = &[
+        Self::Connected,
+        Self::Connecting,
+        Self::Disconnected,
+        Self::Terminated,
+        Self::Terminating,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -12179,7 +13919,12 @@ impl FromStr for SessionStatus {
             "Terminated" => Ok(Self::Terminated),
             "Terminating" => Ok(Self::Terminating),
             "Failed" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "SessionStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SessionStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -12227,7 +13972,8 @@ pub struct SeveritySummary {
 }
 
 /// The `SignalType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum SignalType {
     /// `Approve`.
@@ -12252,8 +13998,14 @@ pub enum SignalType {
 
 impl SignalType {
     /// Every value, in model order.
-    pub const VALUES: &'static [SignalType] =
-        &[Self::Approve, Self::Reject, Self::StartStep, Self::StopStep, Self::Resume, Self::Revoke];
+    pub const VALUES: &'static [SignalType] = &[
+        Self::Approve,
+        Self::Reject,
+        Self::StartStep,
+        Self::StopStep,
+        Self::Resume,
+        Self::Revoke,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -12285,13 +14037,19 @@ impl FromStr for SignalType {
             "StopStep" => Ok(Self::StopStep),
             "Resume" => Ok(Self::Resume),
             "Revoke" => Ok(Self::Revoke),
-            _ => Err(UnknownEnumValue { enum_name: "SignalType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SignalType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `SourceType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum SourceType {
     /// `AWS::EC2::Instance`.
@@ -12307,7 +14065,11 @@ pub enum SourceType {
 
 impl SourceType {
     /// Every value, in model order.
-    pub const VALUES: &'static [SourceType] = &[Self::AwsEc2Instance, Self::AwsIoTThing, Self::AwsSsmManagedInstance];
+    pub const VALUES: &'static [SourceType] = &[
+        Self::AwsEc2Instance,
+        Self::AwsIoTThing,
+        Self::AwsSsmManagedInstance,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -12333,7 +14095,12 @@ impl FromStr for SourceType {
             "AWS::EC2::Instance" => Ok(Self::AwsEc2Instance),
             "AWS::IoT::Thing" => Ok(Self::AwsIoTThing),
             "AWS::SSM::ManagedInstance" => Ok(Self::AwsSsmManagedInstance),
-            _ => Err(UnknownEnumValue { enum_name: "SourceType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SourceType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -12361,11 +14128,19 @@ pub struct StepExecution {
     pub max_attempts: Option<i32>,
     /// If a step has begun execution, this contains the time the step started. If the step is in
     /// Pending status, this field isn't populated.
-    #[serde(rename = "ExecutionStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_start_time: Option<Timestamp>,
     /// If a step has finished execution, this contains the time the execution ended. If the step hasn't
     /// yet concluded, this field isn't populated.
-    #[serde(rename = "ExecutionEndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_end_time: Option<Timestamp>,
     /// The execution status for this step.
     #[serde(rename = "StepStatus", default, skip_serializing_if = "Option::is_none")]
@@ -12391,12 +14166,20 @@ pub struct StepExecution {
     #[serde(rename = "FailureDetails", default, skip_serializing_if = "Option::is_none")]
     pub failure_details: Option<FailureDetails>,
     /// The unique ID of a step execution.
-    #[serde(rename = "StepExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StepExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub step_execution_id: Option<String>,
     /// A user-specified list of parameters to override when running a step.
     ///
     /// Entries: 1 to 200. Each key: Length: 1 to 50. Each value: Items: 0 to 50. Each item: Length: 1 to 512.
-    #[serde(rename = "OverriddenParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OverriddenParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub overridden_parameters: Option<BTreeMap<String, Vec<String>>>,
     /// The flag which can be used to end automation no matter whether the step succeeds or fails.
     #[serde(rename = "IsEnd", default, skip_serializing_if = "Option::is_none")]
@@ -12428,10 +14211,18 @@ pub struct StepExecution {
     /// The CloudWatch alarms that were invoked by the automation.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
     /// Information about the parent step.
-    #[serde(rename = "ParentStepDetails", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParentStepDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parent_step_details: Option<ParentStepDetails>,
 }
 
@@ -12450,7 +14241,8 @@ pub struct StepExecutionFilter {
 }
 
 /// The `StepExecutionFilterKey` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum StepExecutionFilterKey {
     /// `StartTimeBefore`.
@@ -12532,13 +14324,19 @@ impl FromStr for StepExecutionFilterKey {
             "ParentStepExecutionId" => Ok(Self::ParentStepExecutionId),
             "ParentStepIteration" => Ok(Self::ParentStepIteration),
             "ParentStepIteratorValue" => Ok(Self::ParentStepIteratorValue),
-            _ => Err(UnknownEnumValue { enum_name: "StepExecutionFilterKey", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "StepExecutionFilterKey",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `StopType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum StopType {
     /// `Complete`.
@@ -12575,7 +14373,12 @@ impl FromStr for StopType {
         match value {
             "Complete" => Ok(Self::Complete),
             "Cancel" => Ok(Self::Cancel),
-            _ => Err(UnknownEnumValue { enum_name: "StopType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "StopType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -12677,23 +14480,39 @@ pub struct TargetLocation {
     /// run the Automation concurrently. `TargetLocationMaxConcurrency` has a default value of 1.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "TargetLocationMaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationMaxConcurrency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_location_max_concurrency: Option<String>,
     /// The maximum number of errors allowed before the system stops queueing additional Automation
     /// executions for the currently running Automation. `TargetLocationMaxErrors` has a default value
     /// of 0.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "TargetLocationMaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationMaxErrors",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_location_max_errors: Option<String>,
     /// The Automation execution role used by the currently running Automation. If not specified, the
     /// default value is `AWS-SystemsManager-AutomationExecutionRole`.
     ///
     /// Length: 1 to 64. Pattern: `^[\w+=,.@/-]+$`.
-    #[serde(rename = "ExecutionRoleName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionRoleName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_role_name: Option<String>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(rename = "TargetLocationAlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationAlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_location_alarm_configuration: Option<AlarmConfiguration>,
     /// Indicates whether to include child organizational units (OUs) that are children of the targeted
     /// OUs. The default is `false`.
@@ -12706,7 +14525,11 @@ pub struct TargetLocation {
     /// Amazon Web Services accounts or organizational units to exclude as expanded targets.
     ///
     /// Items: 1 to 5000. Each item: Length: 6 to 68. Pattern: `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})|(\d{12})$`.
-    #[serde(rename = "ExcludeAccounts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExcludeAccounts",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclude_accounts: Option<Vec<String>>,
     /// A list of key-value mappings to target resources. If you specify values for this data type, you
     /// must also specify a value for `TargetParameterName`.
@@ -12722,14 +14545,22 @@ pub struct TargetLocation {
     /// supplied.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "TargetsMaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetsMaxConcurrency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub targets_max_concurrency: Option<String>,
     /// The maximum number of errors that are allowed before the system stops running the automation on
     /// additional targets. This `TargetsMaxErrors` parameter takes precedence over the `StartAutomationExecution:MaxErrors`
     /// parameter if both are supplied.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "TargetsMaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetsMaxErrors",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub targets_max_errors: Option<String>,
 }
 

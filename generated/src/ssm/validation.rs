@@ -2,8 +2,8 @@
 //! The constraints of every operation input and output, as tables for [`crate::runtime::validate`].
 
 use crate::runtime::validate::{
-    Bound, Enum, IntegerKind, IntegerRules, Length, List, Map, Member, Pattern, Range, Schema, StringRules, Structure,
-    TimestampFormat, Union,
+    Bound, Enum, IntegerKind, IntegerRules, Length, List, Map, Member, Pattern, Range,
+    Schema, StringRules, Structure, TimestampFormat, Union,
 };
 
 /// The constraints of `AccessRequestStatus`.
@@ -31,7 +31,11 @@ pub static ACCOUNT_SHARING_INFO: Structure = Structure {
         Member {
             name: "AccountId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ACCOUNT_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACCOUNT_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "SharedDocumentVersion",
@@ -52,12 +56,20 @@ pub static ACTIVATION: Structure = Structure {
         Member {
             name: "ActivationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ACTIVATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DefaultInstanceName",
@@ -71,7 +83,11 @@ pub static ACTIVATION: Structure = Structure {
         Member {
             name: "IamRole",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "RegistrationLimit",
@@ -80,7 +96,10 @@ pub static ACTIVATION: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 1.0, text: "1" }),
-                    max: Some(Bound { value: 1000.0, text: "1000" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
                 }),
                 values: None,
             }),
@@ -92,15 +111,34 @@ pub static ACTIVATION: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 1.0, text: "1" }),
-                    max: Some(Bound { value: 1000.0, text: "1000" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
                 }),
                 values: None,
             }),
         },
-        Member { name: "ExpirationDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Expired", required: false, schema: Schema::Boolean },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "ExpirationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Expired",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
@@ -108,39 +146,64 @@ pub static ACTIVATION: Structure = Structure {
 pub static ADD_TAGS_TO_RESOURCE_REQUEST: Structure = Structure {
     name: "AddTagsToResourceRequest",
     members: &[
-        Member { name: "ResourceType", required: true, schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING) },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
+        },
         Member {
             name: "ResourceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Tags", required: true, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: true,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
 /// The constraints of `AddTagsToResourceResult`.
-pub static ADD_TAGS_TO_RESOURCE_RESULT: Structure = Structure { name: "AddTagsToResourceResult", members: &[] };
+pub static ADD_TAGS_TO_RESOURCE_RESULT: Structure = Structure {
+    name: "AddTagsToResourceResult",
+    members: &[],
+};
 
 /// The constraints of `Alarm`.
 pub static ALARM: Structure = Structure {
     name: "Alarm",
-    members: &[Member {
-        name: "Name",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 255)),
-            pattern: Some(&ALARM_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `AlarmConfiguration`.
 pub static ALARM_CONFIGURATION: Structure = Structure {
     name: "AlarmConfiguration",
     members: &[
-        Member { name: "IgnorePollAlarmFailure", required: false, schema: Schema::Boolean },
-        Member { name: "Alarms", required: true, schema: Schema::List(&ALARM_LIST) },
+        Member {
+            name: "IgnorePollAlarmFailure",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Alarms",
+            required: true,
+            schema: Schema::List(&ALARM_LIST),
+        },
     ],
 };
 
@@ -157,7 +220,11 @@ pub static ALARM_STATE_INFORMATION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "State", required: true, schema: Schema::Enum(&EXTERNAL_ALARM_STATE) },
+        Member {
+            name: "State",
+            required: true,
+            schema: Schema::Enum(&EXTERNAL_ALARM_STATE),
+        },
     ],
 };
 
@@ -168,22 +235,38 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationType",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceType",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceUri",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -191,11 +274,17 @@ pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
 /// The constraints of `AssociateOpsItemRelatedItemResponse`.
 pub static ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE: Structure = Structure {
     name: "AssociateOpsItemRelatedItemResponse",
-    members: &[Member {
-        name: "AssociationId",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "AssociationId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `Association`.
@@ -205,17 +294,29 @@ pub static ASSOCIATION: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -235,13 +336,29 @@ pub static ASSOCIATION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "LastExecutionDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Overview", required: false, schema: Schema::Structure(&ASSOCIATION_OVERVIEW) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Overview",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_OVERVIEW),
+        },
         Member {
             name: "ScheduleExpression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationName",
@@ -276,7 +393,11 @@ pub static ASSOCIATION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
     ],
 };
 
@@ -296,12 +417,20 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -312,14 +441,26 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Date", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "Date",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastUpdateAssociationDate",
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "Status", required: false, schema: Schema::Structure(&ASSOCIATION_STATUS) },
-        Member { name: "Overview", required: false, schema: Schema::Structure(&ASSOCIATION_OVERVIEW) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_STATUS),
+        },
+        Member {
+            name: "Overview",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_OVERVIEW),
+        },
         Member {
             name: "DocumentVersion",
             required: false,
@@ -332,26 +473,50 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
         Member {
             name: "AutomationTargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "ScheduleExpression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputLocation",
             required: false,
             schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_LOCATION),
         },
-        Member { name: "LastExecutionDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastSuccessfulExecutionDate",
             required: false,
@@ -384,11 +549,31 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ComplianceSeverity", required: false, schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY) },
-        Member { name: "SyncCompliance", required: false, schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE) },
-        Member { name: "ApplyOnlyAtCronInterval", required: false, schema: Schema::Boolean },
-        Member { name: "CalendarNames", required: false, schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST) },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
         Member {
             name: "ScheduleOffset",
             required: false,
@@ -413,9 +598,21 @@ pub static ASSOCIATION_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
         Member {
             name: "AssociationDispatchAssumeRole",
             required: false,
@@ -435,7 +632,11 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -449,27 +650,59 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
         Member {
             name: "ExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Status",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DetailedStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "LastExecutionDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ResourceCountByStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
     ],
 };
 
@@ -477,13 +710,25 @@ pub static ASSOCIATION_EXECUTION: Structure = Structure {
 pub static ASSOCIATION_EXECUTION_FILTER: Structure = Structure {
     name: "AssociationExecutionFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&ASSOCIATION_EXECUTION_FILTER_KEY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_EXECUTION_FILTER_KEY),
+        },
         Member {
             name: "Value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: true, schema: Schema::Enum(&ASSOCIATION_FILTER_OPERATOR_TYPE) },
+        Member {
+            name: "Type",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_FILTER_OPERATOR_TYPE),
+        },
     ],
 };
 
@@ -503,7 +748,11 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -517,30 +766,58 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
         Member {
             name: "ExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "ResourceId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Status",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DetailedStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "LastExecutionDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "OutputSource", required: false, schema: Schema::Structure(&OUTPUT_SOURCE) },
+        Member {
+            name: "LastExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OutputSource",
+            required: false,
+            schema: Schema::Structure(&OUTPUT_SOURCE),
+        },
     ],
 };
 
@@ -548,11 +825,19 @@ pub static ASSOCIATION_EXECUTION_TARGET: Structure = Structure {
 pub static ASSOCIATION_EXECUTION_TARGETS_FILTER: Structure = Structure {
     name: "AssociationExecutionTargetsFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY),
+        },
         Member {
             name: "Value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -570,11 +855,19 @@ pub static ASSOCIATION_EXECUTION_TARGETS_FILTER_KEY: Enum = Enum {
 pub static ASSOCIATION_FILTER: Structure = Structure {
     name: "AssociationFilter",
     members: &[
-        Member { name: "key", required: true, schema: Schema::Enum(&ASSOCIATION_FILTER_KEY) },
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_FILTER_KEY),
+        },
         Member {
             name: "value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -613,12 +906,20 @@ pub static ASSOCIATION_OVERVIEW: Structure = Structure {
         Member {
             name: "Status",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DetailedStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationStatusAggregatedCount",
@@ -632,17 +933,33 @@ pub static ASSOCIATION_OVERVIEW: Structure = Structure {
 pub static ASSOCIATION_STATUS: Structure = Structure {
     name: "AssociationStatus",
     members: &[
-        Member { name: "Date", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Name", required: true, schema: Schema::Enum(&ASSOCIATION_STATUS_NAME) },
+        Member {
+            name: "Date",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::Enum(&ASSOCIATION_STATUS_NAME),
+        },
         Member {
             name: "Message",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AdditionalInfo",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -672,7 +989,11 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -683,11 +1004,19 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -698,12 +1027,24 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "ScheduleExpression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputLocation",
@@ -737,11 +1078,31 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ComplianceSeverity", required: false, schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY) },
-        Member { name: "SyncCompliance", required: false, schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE) },
-        Member { name: "ApplyOnlyAtCronInterval", required: false, schema: Schema::Boolean },
-        Member { name: "CalendarNames", required: false, schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST) },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
         Member {
             name: "ScheduleOffset",
             required: false,
@@ -766,7 +1127,11 @@ pub static ASSOCIATION_VERSION_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
         Member {
             name: "AssociationDispatchAssumeRole",
             required: false,
@@ -795,42 +1160,77 @@ pub static ATTACHMENT_CONTENT: Structure = Structure {
         Member {
             name: "Size",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "Hash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "HashType", required: false, schema: Schema::Enum(&ATTACHMENT_HASH_TYPE) },
+        Member {
+            name: "HashType",
+            required: false,
+            schema: Schema::Enum(&ATTACHMENT_HASH_TYPE),
+        },
         Member {
             name: "Url",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `AttachmentHashType`.
-pub static ATTACHMENT_HASH_TYPE: Enum =
-    Enum { name: "AttachmentHashType", values: &["Sha256"], listed: "[Sha256]", length: None, pattern: None };
+pub static ATTACHMENT_HASH_TYPE: Enum = Enum {
+    name: "AttachmentHashType",
+    values: &["Sha256"],
+    listed: "[Sha256]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `AttachmentInformation`.
 pub static ATTACHMENT_INFORMATION: Structure = Structure {
     name: "AttachmentInformation",
-    members: &[Member {
-        name: "Name",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_NAME_PATTERN), values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Name",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `AttachmentsSource`.
 pub static ATTACHMENTS_SOURCE: Structure = Structure {
     name: "AttachmentsSource",
     members: &[
-        Member { name: "Key", required: false, schema: Schema::Enum(&ATTACHMENTS_SOURCE_KEY) },
-        Member { name: "Values", required: false, schema: Schema::List(&ATTACHMENTS_SOURCE_VALUES) },
+        Member {
+            name: "Key",
+            required: false,
+            schema: Schema::Enum(&ATTACHMENTS_SOURCE_KEY),
+        },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&ATTACHMENTS_SOURCE_VALUES),
+        },
         Member {
             name: "Name",
             required: false,
@@ -859,7 +1259,11 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "AutomationExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentName",
@@ -884,50 +1288,110 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "ExecutionEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExecutionEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "AutomationExecutionStatus",
             required: false,
             schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
         },
-        Member { name: "StepExecutions", required: false, schema: Schema::List(&STEP_EXECUTION_LIST) },
-        Member { name: "StepExecutionsTruncated", required: false, schema: Schema::Boolean },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
-        Member { name: "Outputs", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "StepExecutions",
+            required: false,
+            schema: Schema::List(&STEP_EXECUTION_LIST),
+        },
+        Member {
+            name: "StepExecutionsTruncated",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
+        Member {
+            name: "Outputs",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
         Member {
             name: "FailureMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Mode", required: false, schema: Schema::Enum(&EXECUTION_MODE) },
+        Member {
+            name: "Mode",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_MODE),
+        },
         Member {
             name: "ParentAutomationExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExecutedBy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CurrentStepName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CurrentAction",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "ResolvedTargets", required: false, schema: Schema::Structure(&RESOLVED_TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "ResolvedTargets",
+            required: false,
+            schema: Schema::Structure(&RESOLVED_TARGETS),
+        },
         Member {
             name: "MaxConcurrency",
             required: false,
@@ -949,12 +1413,32 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
         Member {
             name: "Target",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
-        Member { name: "ProgressCounters", required: false, schema: Schema::Structure(&PROGRESS_COUNTERS) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
+        Member {
+            name: "ProgressCounters",
+            required: false,
+            schema: Schema::Structure(&PROGRESS_COUNTERS),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
         Member {
             name: "TargetLocationsURL",
             required: false,
@@ -964,25 +1448,53 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AutomationSubtype", required: false, schema: Schema::Enum(&AUTOMATION_SUBTYPE) },
-        Member { name: "ScheduledTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Runbooks", required: false, schema: Schema::List(&RUNBOOKS) },
+        Member {
+            name: "AutomationSubtype",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_SUBTYPE),
+        },
+        Member {
+            name: "ScheduledTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Runbooks",
+            required: false,
+            schema: Schema::List(&RUNBOOKS),
+        },
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ChangeRequestName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Variables", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Variables",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
     ],
 };
 
@@ -990,8 +1502,16 @@ pub static AUTOMATION_EXECUTION: Structure = Structure {
 pub static AUTOMATION_EXECUTION_FILTER: Structure = Structure {
     name: "AutomationExecutionFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&AUTOMATION_EXECUTION_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_VALUE_LIST) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&AUTOMATION_EXECUTION_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_VALUE_LIST),
+        },
     ],
 };
 
@@ -1021,15 +1541,35 @@ pub static AUTOMATION_EXECUTION_FILTER_KEY: Enum = Enum {
 pub static AUTOMATION_EXECUTION_INPUTS: Structure = Structure {
     name: "AutomationExecutionInputs",
     members: &[
-        Member { name: "Parameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
         Member {
             name: "TargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
         Member {
             name: "TargetLocationsURL",
             required: false,
@@ -1049,7 +1589,11 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         Member {
             name: "AutomationExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentName",
@@ -1079,47 +1623,99 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "ExecutionEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExecutionEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ExecutedBy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "LogFile",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Outputs", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
-        Member { name: "Mode", required: false, schema: Schema::Enum(&EXECUTION_MODE) },
+        Member {
+            name: "Outputs",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
+        Member {
+            name: "Mode",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_MODE),
+        },
         Member {
             name: "ParentAutomationExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CurrentStepName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CurrentAction",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "ResolvedTargets", required: false, schema: Schema::Structure(&RESOLVED_TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "ResolvedTargets",
+            required: false,
+            schema: Schema::Structure(&RESOLVED_TARGETS),
+        },
         Member {
             name: "MaxConcurrency",
             required: false,
@@ -1141,11 +1737,27 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
         Member {
             name: "Target",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AutomationType", required: false, schema: Schema::Enum(&AUTOMATION_TYPE) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "AutomationType",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_TYPE),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
         Member {
             name: "TargetLocationsURL",
             required: false,
@@ -1155,23 +1767,47 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AutomationSubtype", required: false, schema: Schema::Enum(&AUTOMATION_SUBTYPE) },
-        Member { name: "ScheduledTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Runbooks", required: false, schema: Schema::List(&RUNBOOKS) },
+        Member {
+            name: "AutomationSubtype",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_SUBTYPE),
+        },
+        Member {
+            name: "ScheduledTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Runbooks",
+            required: false,
+            schema: Schema::List(&RUNBOOKS),
+        },
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ChangeRequestName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1180,13 +1816,29 @@ pub static AUTOMATION_EXECUTION_METADATA: Structure = Structure {
 pub static AUTOMATION_EXECUTION_PREVIEW: Structure = Structure {
     name: "AutomationExecutionPreview",
     members: &[
-        Member { name: "StepPreviews", required: false, schema: Schema::Map(&STEP_PREVIEW_MAP) },
-        Member { name: "Regions", required: false, schema: Schema::List(&REGION_LIST) },
-        Member { name: "TargetPreviews", required: false, schema: Schema::List(&TARGET_PREVIEW_LIST) },
+        Member {
+            name: "StepPreviews",
+            required: false,
+            schema: Schema::Map(&STEP_PREVIEW_MAP),
+        },
+        Member {
+            name: "Regions",
+            required: false,
+            schema: Schema::List(&REGION_LIST),
+        },
+        Member {
+            name: "TargetPreviews",
+            required: false,
+            schema: Schema::List(&TARGET_PREVIEW_LIST),
+        },
         Member {
             name: "TotalAccounts",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1242,19 +1894,51 @@ pub static AUTOMATION_TYPE: Enum = Enum {
 pub static BASELINE_OVERRIDE: Structure = Structure {
     name: "BaselineOverride",
     members: &[
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
-        Member { name: "GlobalFilters", required: false, schema: Schema::Structure(&PATCH_FILTER_GROUP) },
-        Member { name: "ApprovalRules", required: false, schema: Schema::Structure(&PATCH_RULE_GROUP) },
-        Member { name: "ApprovedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
         Member {
             name: "ApprovedPatchesComplianceLevel",
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
-        Member { name: "RejectedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
-        Member { name: "RejectedPatchesAction", required: false, schema: Schema::Enum(&PATCH_ACTION) },
-        Member { name: "ApprovedPatchesEnableNonSecurity", required: false, schema: Schema::Boolean },
-        Member { name: "Sources", required: false, schema: Schema::List(&PATCH_SOURCE_LIST) },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(&PATCH_SOURCE_LIST),
+        },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
             required: false,
@@ -1264,8 +1948,13 @@ pub static BASELINE_OVERRIDE: Structure = Structure {
 };
 
 /// The constraints of `CalendarState`.
-pub static CALENDAR_STATE: Enum =
-    Enum { name: "CalendarState", values: &["OPEN", "CLOSED"], listed: "[OPEN, CLOSED]", length: None, pattern: None };
+pub static CALENDAR_STATE: Enum = Enum {
+    name: "CalendarState",
+    values: &["OPEN", "CLOSED"],
+    listed: "[OPEN, CLOSED]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `CancelCommandRequest`.
 pub static CANCEL_COMMAND_REQUEST: Structure = Structure {
@@ -1274,41 +1963,56 @@ pub static CANCEL_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "CommandId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "InstanceIds", required: false, schema: Schema::List(&INSTANCE_ID_LIST) },
+        Member {
+            name: "InstanceIds",
+            required: false,
+            schema: Schema::List(&INSTANCE_ID_LIST),
+        },
     ],
 };
 
 /// The constraints of `CancelCommandResult`.
-pub static CANCEL_COMMAND_RESULT: Structure = Structure { name: "CancelCommandResult", members: &[] };
+pub static CANCEL_COMMAND_RESULT: Structure = Structure {
+    name: "CancelCommandResult",
+    members: &[],
+};
 
 /// The constraints of `CancelMaintenanceWindowExecutionRequest`.
 pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Structure = Structure {
     name: "CancelMaintenanceWindowExecutionRequest",
-    members: &[Member {
-        name: "WindowExecutionId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CancelMaintenanceWindowExecutionResult`.
 pub static CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
     name: "CancelMaintenanceWindowExecutionResult",
-    members: &[Member {
-        name: "WindowExecutionId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CloudWatchOutputConfig`.
@@ -1318,9 +2022,17 @@ pub static CLOUD_WATCH_OUTPUT_CONFIG: Structure = Structure {
         Member {
             name: "CloudWatchLogGroupName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 512)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CloudWatchOutputEnabled", required: false, schema: Schema::Boolean },
+        Member {
+            name: "CloudWatchOutputEnabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -1331,7 +2043,11 @@ pub static COMMAND: Structure = Structure {
         Member {
             name: "CommandId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentName",
@@ -1354,33 +2070,77 @@ pub static COMMAND: Structure = Structure {
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ExpiresAfter", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
-        Member { name: "InstanceIds", required: false, schema: Schema::List(&INSTANCE_ID_LIST) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "RequestedDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&COMMAND_STATUS) },
+        Member {
+            name: "ExpiresAfter",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
+        Member {
+            name: "InstanceIds",
+            required: false,
+            schema: Schema::List(&INSTANCE_ID_LIST),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "RequestedDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3Region",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 20)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3BucketName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 63)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxConcurrency",
@@ -1403,29 +2163,53 @@ pub static COMMAND: Structure = Structure {
         Member {
             name: "TargetCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "CompletedCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ErrorCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "DeliveryTimedOutCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ServiceRole",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "NotificationConfig", required: false, schema: Schema::Structure(&NOTIFICATION_CONFIG) },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
         Member {
             name: "CloudWatchOutputConfig",
             required: false,
@@ -1438,13 +2222,24 @@ pub static COMMAND: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 30.0, text: "30" }),
-                    max: Some(Bound { value: 2592000.0, text: "2592000" }),
+                    max: Some(Bound {
+                        value: 2592000.0,
+                        text: "2592000",
+                    }),
                 }),
                 values: None,
             }),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
     ],
 };
 
@@ -1452,11 +2247,19 @@ pub static COMMAND: Structure = Structure {
 pub static COMMAND_FILTER: Structure = Structure {
     name: "CommandFilter",
     members: &[
-        Member { name: "key", required: true, schema: Schema::Enum(&COMMAND_FILTER_KEY) },
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&COMMAND_FILTER_KEY),
+        },
         Member {
             name: "value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1464,7 +2267,13 @@ pub static COMMAND_FILTER: Structure = Structure {
 /// The constraints of `CommandFilterKey`.
 pub static COMMAND_FILTER_KEY: Enum = Enum {
     name: "CommandFilterKey",
-    values: &["InvokedAfter", "InvokedBefore", "Status", "ExecutionStage", "DocumentName"],
+    values: &[
+        "InvokedAfter",
+        "InvokedBefore",
+        "Status",
+        "ExecutionStage",
+        "DocumentName",
+    ],
     listed: "[InvokedAfter, InvokedBefore, Status, ExecutionStage, DocumentName]",
     length: None,
     pattern: None,
@@ -1477,22 +2286,38 @@ pub static COMMAND_INVOCATION: Structure = Structure {
         Member {
             name: "CommandId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentName",
@@ -1512,35 +2337,71 @@ pub static COMMAND_INVOCATION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "RequestedDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&COMMAND_INVOCATION_STATUS) },
+        Member {
+            name: "RequestedDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_INVOCATION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TraceOutput",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 2500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 2500)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardOutputUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardErrorUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CommandPlugins", required: false, schema: Schema::List(&COMMAND_PLUGIN_LIST) },
+        Member {
+            name: "CommandPlugins",
+            required: false,
+            schema: Schema::List(&COMMAND_PLUGIN_LIST),
+        },
         Member {
             name: "ServiceRole",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "NotificationConfig", required: false, schema: Schema::Structure(&NOTIFICATION_CONFIG) },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
         Member {
             name: "CloudWatchOutputConfig",
             required: false,
@@ -1552,7 +2413,16 @@ pub static COMMAND_INVOCATION: Structure = Structure {
 /// The constraints of `CommandInvocationStatus`.
 pub static COMMAND_INVOCATION_STATUS: Enum = Enum {
     name: "CommandInvocationStatus",
-    values: &["Pending", "InProgress", "Delayed", "Success", "Cancelled", "TimedOut", "Failed", "Cancelling"],
+    values: &[
+        "Pending",
+        "InProgress",
+        "Delayed",
+        "Success",
+        "Cancelled",
+        "TimedOut",
+        "Failed",
+        "Cancelling",
+    ],
     listed: "[Pending, InProgress, Delayed, Success, Cancelled, TimedOut, Failed, Cancelling]",
     length: None,
     pattern: None,
@@ -1565,18 +2435,34 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(4)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&COMMAND_PLUGIN_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_PLUGIN_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResponseCode",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResponseStartDateTime",
@@ -1591,32 +2477,56 @@ pub static COMMAND_PLUGIN: Structure = Structure {
         Member {
             name: "Output",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 2500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 2500)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardOutputUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardErrorUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3Region",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 20)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3BucketName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 63)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1633,7 +2543,15 @@ pub static COMMAND_PLUGIN_STATUS: Enum = Enum {
 /// The constraints of `CommandStatus`.
 pub static COMMAND_STATUS: Enum = Enum {
     name: "CommandStatus",
-    values: &["Pending", "InProgress", "Success", "Cancelled", "Failed", "TimedOut", "Cancelling"],
+    values: &[
+        "Pending",
+        "InProgress",
+        "Success",
+        "Cancelled",
+        "Failed",
+        "TimedOut",
+        "Cancelling",
+    ],
     listed: "[Pending, InProgress, Success, Cancelled, Failed, TimedOut, Cancelling]",
     length: None,
     pattern: None,
@@ -1643,16 +2561,28 @@ pub static COMMAND_STATUS: Enum = Enum {
 pub static COMPLIANCE_EXECUTION_SUMMARY: Structure = Structure {
     name: "ComplianceExecutionSummary",
     members: &[
-        Member { name: "ExecutionTime", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExecutionTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExecutionType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1673,27 +2603,59 @@ pub static COMPLIANCE_ITEM: Structure = Structure {
         Member {
             name: "ResourceType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Id",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Title",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&COMPLIANCE_STATUS) },
-        Member { name: "Severity", required: false, schema: Schema::Enum(&COMPLIANCE_SEVERITY) },
-        Member { name: "ExecutionSummary", required: false, schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY) },
-        Member { name: "Details", required: false, schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "Severity",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "ExecutionSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS),
+        },
     ],
 };
 
@@ -1704,16 +2666,36 @@ pub static COMPLIANCE_ITEM_ENTRY: Structure = Structure {
         Member {
             name: "Id",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Title",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Severity", required: true, schema: Schema::Enum(&COMPLIANCE_SEVERITY) },
-        Member { name: "Status", required: true, schema: Schema::Enum(&COMPLIANCE_STATUS) },
-        Member { name: "Details", required: false, schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS) },
+        Member {
+            name: "Severity",
+            required: true,
+            schema: Schema::Enum(&COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "Status",
+            required: true,
+            schema: Schema::Enum(&COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Map(&COMPLIANCE_ITEM_DETAILS),
+        },
     ],
 };
 
@@ -1751,10 +2733,22 @@ pub static COMPLIANCE_STRING_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 200)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: false, schema: Schema::List(&COMPLIANCE_STRING_FILTER_VALUE_LIST) },
-        Member { name: "Type", required: false, schema: Schema::Enum(&COMPLIANCE_QUERY_OPERATOR_TYPE) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_VALUE_LIST),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_QUERY_OPERATOR_TYPE),
+        },
     ],
 };
 
@@ -1771,8 +2765,16 @@ pub static COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "CompliantSummary", required: false, schema: Schema::Structure(&COMPLIANT_SUMMARY) },
-        Member { name: "NonCompliantSummary", required: false, schema: Schema::Structure(&NON_COMPLIANT_SUMMARY) },
+        Member {
+            name: "CompliantSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANT_SUMMARY),
+        },
+        Member {
+            name: "NonCompliantSummary",
+            required: false,
+            schema: Schema::Structure(&NON_COMPLIANT_SUMMARY),
+        },
     ],
 };
 
@@ -1792,9 +2794,17 @@ pub static COMPLIANT_SUMMARY: Structure = Structure {
         Member {
             name: "CompliantCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "SeveritySummary", required: false, schema: Schema::Structure(&SEVERITY_SUMMARY) },
+        Member {
+            name: "SeveritySummary",
+            required: false,
+            schema: Schema::Structure(&SEVERITY_SUMMARY),
+        },
     ],
 };
 
@@ -1814,7 +2824,11 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DefaultInstanceName",
@@ -1828,7 +2842,11 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
         Member {
             name: "IamRole",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "RegistrationLimit",
@@ -1837,14 +2855,29 @@ pub static CREATE_ACTIVATION_REQUEST: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 1.0, text: "1" }),
-                    max: Some(Bound { value: 1000.0, text: "1000" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
                 }),
                 values: None,
             }),
         },
-        Member { name: "ExpirationDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "RegistrationMetadata", required: false, schema: Schema::List(&REGISTRATION_METADATA_LIST) },
+        Member {
+            name: "ExpirationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "RegistrationMetadata",
+            required: false,
+            schema: Schema::List(&REGISTRATION_METADATA_LIST),
+        },
     ],
 };
 
@@ -1855,12 +2888,20 @@ pub static CREATE_ACTIVATION_RESULT: Structure = Structure {
         Member {
             name: "ActivationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ACTIVATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "ActivationCode",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(20, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1869,7 +2910,11 @@ pub static CREATE_ACTIVATION_RESULT: Structure = Structure {
 pub static CREATE_ASSOCIATION_BATCH_REQUEST: Structure = Structure {
     name: "CreateAssociationBatchRequest",
     members: &[
-        Member { name: "Entries", required: true, schema: Schema::List(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES) },
+        Member {
+            name: "Entries",
+            required: true,
+            schema: Schema::List(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES),
+        },
         Member {
             name: "AssociationDispatchAssumeRole",
             required: false,
@@ -1889,18 +2934,34 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
         Member {
             name: "AutomationTargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -1911,11 +2972,19 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "ScheduleExpression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputLocation",
@@ -1949,11 +3018,31 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ComplianceSeverity", required: false, schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY) },
-        Member { name: "SyncCompliance", required: false, schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE) },
-        Member { name: "ApplyOnlyAtCronInterval", required: false, schema: Schema::Boolean },
-        Member { name: "CalendarNames", required: false, schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST) },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
         Member {
             name: "ScheduleOffset",
             required: false,
@@ -1978,8 +3067,16 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
@@ -1987,8 +3084,16 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY: Structure = Structure {
 pub static CREATE_ASSOCIATION_BATCH_RESULT: Structure = Structure {
     name: "CreateAssociationBatchResult",
     members: &[
-        Member { name: "Successful", required: false, schema: Schema::List(&ASSOCIATION_DESCRIPTION_LIST) },
-        Member { name: "Failed", required: false, schema: Schema::List(&FAILED_CREATE_ASSOCIATION_LIST) },
+        Member {
+            name: "Successful",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_DESCRIPTION_LIST),
+        },
+        Member {
+            name: "Failed",
+            required: false,
+            schema: Schema::List(&FAILED_CREATE_ASSOCIATION_LIST),
+        },
     ],
 };
 
@@ -1999,7 +3104,11 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -2013,14 +3122,30 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "ScheduleExpression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputLocation",
@@ -2039,7 +3164,11 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "AutomationTargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxErrors",
@@ -2059,11 +3188,31 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ComplianceSeverity", required: false, schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY) },
-        Member { name: "SyncCompliance", required: false, schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE) },
-        Member { name: "ApplyOnlyAtCronInterval", required: false, schema: Schema::Boolean },
-        Member { name: "CalendarNames", required: false, schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST) },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
         Member {
             name: "ScheduleOffset",
             required: false,
@@ -2088,9 +3237,21 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
         Member {
             name: "AssociationDispatchAssumeRole",
             required: false,
@@ -2106,11 +3267,13 @@ pub static CREATE_ASSOCIATION_REQUEST: Structure = Structure {
 /// The constraints of `CreateAssociationResult`.
 pub static CREATE_ASSOCIATION_RESULT: Structure = Structure {
     name: "CreateAssociationResult",
-    members: &[Member {
-        name: "AssociationDescription",
-        required: false,
-        schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `CreateDocumentRequest`.
@@ -2120,10 +3283,22 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Content",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Requires", required: false, schema: Schema::List(&DOCUMENT_REQUIRES_LIST) },
-        Member { name: "Attachments", required: false, schema: Schema::List(&ATTACHMENTS_SOURCE_LIST) },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
+        },
+        Member {
+            name: "Attachments",
+            required: false,
+            schema: Schema::List(&ATTACHMENTS_SOURCE_LIST),
+        },
         Member {
             name: "Name",
             required: true,
@@ -2151,8 +3326,16 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentType", required: false, schema: Schema::Enum(&DOCUMENT_TYPE) },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
         Member {
             name: "TargetType",
             required: false,
@@ -2162,18 +3345,24 @@ pub static CREATE_DOCUMENT_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
 /// The constraints of `CreateDocumentResult`.
 pub static CREATE_DOCUMENT_RESULT: Structure = Structure {
     name: "CreateDocumentResult",
-    members: &[Member {
-        name: "DocumentDescription",
-        required: false,
-        schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "DocumentDescription",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `CreateMaintenanceWindowRequest`.
@@ -2192,27 +3381,47 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StartDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "EndDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Schedule",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleTimezone",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleOffset",
@@ -2250,28 +3459,42 @@ pub static CREATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AllowUnassociatedTargets", required: true, schema: Schema::Boolean },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: true,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
 /// The constraints of `CreateMaintenanceWindowResult`.
 pub static CREATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     name: "CreateMaintenanceWindowResult",
-    members: &[Member {
-        name: "WindowId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 20)),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CreateOpsItemRequest`.
@@ -2290,10 +3513,22 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "OpsItemType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OperationalData", required: false, schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA) },
-        Member { name: "Notifications", required: false, schema: Schema::List(&OPS_ITEM_NOTIFICATIONS) },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
+        },
+        Member {
+            name: "Notifications",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
+        },
         Member {
             name: "Priority",
             required: false,
@@ -2306,7 +3541,11 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "RelatedOpsItems", required: false, schema: Schema::List(&RELATED_OPS_ITEMS) },
+        Member {
+            name: "RelatedOpsItems",
+            required: false,
+            schema: Schema::List(&RELATED_OPS_ITEMS),
+        },
         Member {
             name: "Source",
             required: true,
@@ -2325,7 +3564,11 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
         Member {
             name: "Category",
             required: false,
@@ -2344,10 +3587,26 @@ pub static CREATE_OPS_ITEM_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ActualStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ActualEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "AccountId",
             required: false,
@@ -2367,7 +3626,11 @@ pub static CREATE_OPS_ITEM_RESPONSE: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OpsItemArn",
@@ -2394,30 +3657,44 @@ pub static CREATE_OPS_METADATA_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Metadata", required: false, schema: Schema::Map(&METADATA_MAP) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Metadata",
+            required: false,
+            schema: Schema::Map(&METADATA_MAP),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
 /// The constraints of `CreateOpsMetadataResult`.
 pub static CREATE_OPS_METADATA_RESULT: Structure = Structure {
     name: "CreateOpsMetadataResult",
-    members: &[Member {
-        name: "OpsMetadataArn",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 1011)),
-            pattern: Some(&OPS_METADATA_ARN_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CreatePatchBaselineRequest`.
 pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
     name: "CreatePatchBaselineRequest",
     members: &[
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
         Member {
             name: "Name",
             required: true,
@@ -2427,23 +3704,55 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "GlobalFilters", required: false, schema: Schema::Structure(&PATCH_FILTER_GROUP) },
-        Member { name: "ApprovalRules", required: false, schema: Schema::Structure(&PATCH_RULE_GROUP) },
-        Member { name: "ApprovedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
         Member {
             name: "ApprovedPatchesComplianceLevel",
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
-        Member { name: "ApprovedPatchesEnableNonSecurity", required: false, schema: Schema::Boolean },
-        Member { name: "RejectedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
-        Member { name: "RejectedPatchesAction", required: false, schema: Schema::Enum(&PATCH_ACTION) },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Sources", required: false, schema: Schema::List(&PATCH_SOURCE_LIST) },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(&PATCH_SOURCE_LIST),
+        },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
             required: false,
@@ -2452,24 +3761,34 @@ pub static CREATE_PATCH_BASELINE_REQUEST: Structure = Structure {
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
 /// The constraints of `CreatePatchBaselineResult`.
 pub static CREATE_PATCH_BASELINE_RESULT: Structure = Structure {
     name: "CreatePatchBaselineResult",
-    members: &[Member {
-        name: "BaselineId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 128)),
-            pattern: Some(&BASELINE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CreateResourceDataSyncRequest`.
@@ -2479,7 +3798,11 @@ pub static CREATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         Member {
             name: "SyncName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "S3Destination",
@@ -2489,15 +3812,25 @@ pub static CREATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         Member {
             name: "SyncType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "SyncSource", required: false, schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE) },
+        Member {
+            name: "SyncSource",
+            required: false,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE),
+        },
     ],
 };
 
 /// The constraints of `CreateResourceDataSyncResult`.
-pub static CREATE_RESOURCE_DATA_SYNC_RESULT: Structure =
-    Structure { name: "CreateResourceDataSyncResult", members: &[] };
+pub static CREATE_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "CreateResourceDataSyncResult",
+    members: &[],
+};
 
 /// The constraints of `Credentials`.
 pub static CREDENTIALS: Structure = Structure {
@@ -2515,29 +3848,50 @@ pub static CREDENTIALS: Structure = Structure {
         Member {
             name: "SecretAccessKey",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SessionToken",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ExpirationTime", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExpirationTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
 /// The constraints of `DeleteActivationRequest`.
 pub static DELETE_ACTIVATION_REQUEST: Structure = Structure {
     name: "DeleteActivationRequest",
-    members: &[Member {
-        name: "ActivationId",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: Some(&ACTIVATION_ID_PATTERN), values: None }),
-    }],
+    members: &[
+        Member {
+            name: "ActivationId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteActivationResult`.
-pub static DELETE_ACTIVATION_RESULT: Structure = Structure { name: "DeleteActivationResult", members: &[] };
+pub static DELETE_ACTIVATION_RESULT: Structure = Structure {
+    name: "DeleteActivationResult",
+    members: &[],
+};
 
 /// The constraints of `DeleteAssociationRequest`.
 pub static DELETE_ASSOCIATION_REQUEST: Structure = Structure {
@@ -2546,23 +3900,38 @@ pub static DELETE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `DeleteAssociationResult`.
-pub static DELETE_ASSOCIATION_RESULT: Structure = Structure { name: "DeleteAssociationResult", members: &[] };
+pub static DELETE_ASSOCIATION_RESULT: Structure = Structure {
+    name: "DeleteAssociationResult",
+    members: &[],
+};
 
 /// The constraints of `DeleteDocumentRequest`.
 pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
@@ -2595,12 +3964,19 @@ pub static DELETE_DOCUMENT_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Force", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Force",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
 /// The constraints of `DeleteDocumentResult`.
-pub static DELETE_DOCUMENT_RESULT: Structure = Structure { name: "DeleteDocumentResult", members: &[] };
+pub static DELETE_DOCUMENT_RESULT: Structure = Structure {
+    name: "DeleteDocumentResult",
+    members: &[],
+};
 
 /// The constraints of `DeleteInventoryRequest`.
 pub static DELETE_INVENTORY_REQUEST: Structure = Structure {
@@ -2615,12 +3991,24 @@ pub static DELETE_INVENTORY_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "SchemaDeleteOption", required: false, schema: Schema::Enum(&INVENTORY_SCHEMA_DELETE_OPTION) },
-        Member { name: "DryRun", required: false, schema: Schema::Boolean },
+        Member {
+            name: "SchemaDeleteOption",
+            required: false,
+            schema: Schema::Enum(&INVENTORY_SCHEMA_DELETE_OPTION),
+        },
+        Member {
+            name: "DryRun",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&UUID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
         },
     ],
 };
@@ -2632,7 +4020,11 @@ pub static DELETE_INVENTORY_RESULT: Structure = Structure {
         Member {
             name: "DeletionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&UUID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "TypeName",
@@ -2643,122 +4035,171 @@ pub static DELETE_INVENTORY_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DeletionSummary", required: false, schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY) },
+        Member {
+            name: "DeletionSummary",
+            required: false,
+            schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY),
+        },
     ],
 };
 
 /// The constraints of `DeleteMaintenanceWindowRequest`.
 pub static DELETE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     name: "DeleteMaintenanceWindowRequest",
-    members: &[Member {
-        name: "WindowId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 20)),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteMaintenanceWindowResult`.
 pub static DELETE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     name: "DeleteMaintenanceWindowResult",
-    members: &[Member {
-        name: "WindowId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 20)),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteOpsItemRequest`.
 pub static DELETE_OPS_ITEM_REQUEST: Structure = Structure {
     name: "DeleteOpsItemRequest",
-    members: &[Member {
-        name: "OpsItemId",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
-    }],
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteOpsItemResponse`.
-pub static DELETE_OPS_ITEM_RESPONSE: Structure = Structure { name: "DeleteOpsItemResponse", members: &[] };
+pub static DELETE_OPS_ITEM_RESPONSE: Structure = Structure {
+    name: "DeleteOpsItemResponse",
+    members: &[],
+};
 
 /// The constraints of `DeleteOpsMetadataRequest`.
 pub static DELETE_OPS_METADATA_REQUEST: Structure = Structure {
     name: "DeleteOpsMetadataRequest",
-    members: &[Member {
-        name: "OpsMetadataArn",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 1011)),
-            pattern: Some(&OPS_METADATA_ARN_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteOpsMetadataResult`.
-pub static DELETE_OPS_METADATA_RESULT: Structure = Structure { name: "DeleteOpsMetadataResult", members: &[] };
+pub static DELETE_OPS_METADATA_RESULT: Structure = Structure {
+    name: "DeleteOpsMetadataResult",
+    members: &[],
+};
 
 /// The constraints of `DeleteParameterRequest`.
 pub static DELETE_PARAMETER_REQUEST: Structure = Structure {
     name: "DeleteParameterRequest",
-    members: &[Member {
-        name: "Name",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Name",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteParameterResult`.
-pub static DELETE_PARAMETER_RESULT: Structure = Structure { name: "DeleteParameterResult", members: &[] };
+pub static DELETE_PARAMETER_RESULT: Structure = Structure {
+    name: "DeleteParameterResult",
+    members: &[],
+};
 
 /// The constraints of `DeleteParametersRequest`.
 pub static DELETE_PARAMETERS_REQUEST: Structure = Structure {
     name: "DeleteParametersRequest",
-    members: &[Member { name: "Names", required: true, schema: Schema::List(&PARAMETER_NAME_LIST) }],
+    members: &[
+        Member {
+            name: "Names",
+            required: true,
+            schema: Schema::List(&PARAMETER_NAME_LIST),
+        },
+    ],
 };
 
 /// The constraints of `DeleteParametersResult`.
 pub static DELETE_PARAMETERS_RESULT: Structure = Structure {
     name: "DeleteParametersResult",
     members: &[
-        Member { name: "DeletedParameters", required: false, schema: Schema::List(&PARAMETER_NAME_LIST) },
-        Member { name: "InvalidParameters", required: false, schema: Schema::List(&PARAMETER_NAME_LIST) },
+        Member {
+            name: "DeletedParameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_NAME_LIST),
+        },
+        Member {
+            name: "InvalidParameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_NAME_LIST),
+        },
     ],
 };
 
 /// The constraints of `DeletePatchBaselineRequest`.
 pub static DELETE_PATCH_BASELINE_REQUEST: Structure = Structure {
     name: "DeletePatchBaselineRequest",
-    members: &[Member {
-        name: "BaselineId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 128)),
-            pattern: Some(&BASELINE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeletePatchBaselineResult`.
 pub static DELETE_PATCH_BASELINE_RESULT: Structure = Structure {
     name: "DeletePatchBaselineResult",
-    members: &[Member {
-        name: "BaselineId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 128)),
-            pattern: Some(&BASELINE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteResourceDataSyncRequest`.
@@ -2768,19 +4209,29 @@ pub static DELETE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         Member {
             name: "SyncName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SyncType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `DeleteResourceDataSyncResult`.
-pub static DELETE_RESOURCE_DATA_SYNC_RESULT: Structure =
-    Structure { name: "DeleteResourceDataSyncResult", members: &[] };
+pub static DELETE_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "DeleteResourceDataSyncResult",
+    members: &[],
+};
 
 /// The constraints of `DeleteResourcePolicyRequest`.
 pub static DELETE_RESOURCE_POLICY_REQUEST: Structure = Structure {
@@ -2798,37 +4249,51 @@ pub static DELETE_RESOURCE_POLICY_REQUEST: Structure = Structure {
         Member {
             name: "PolicyId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PolicyHash",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `DeleteResourcePolicyResponse`.
-pub static DELETE_RESOURCE_POLICY_RESPONSE: Structure =
-    Structure { name: "DeleteResourcePolicyResponse", members: &[] };
+pub static DELETE_RESOURCE_POLICY_RESPONSE: Structure = Structure {
+    name: "DeleteResourcePolicyResponse",
+    members: &[],
+};
 
 /// The constraints of `DeregisterManagedInstanceRequest`.
 pub static DEREGISTER_MANAGED_INSTANCE_REQUEST: Structure = Structure {
     name: "DeregisterManagedInstanceRequest",
-    members: &[Member {
-        name: "InstanceId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 124)),
-            pattern: Some(&MANAGED_INSTANCE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "InstanceId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 124)),
+                pattern: Some(&MANAGED_INSTANCE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeregisterManagedInstanceResult`.
-pub static DEREGISTER_MANAGED_INSTANCE_RESULT: Structure =
-    Structure { name: "DeregisterManagedInstanceResult", members: &[] };
+pub static DEREGISTER_MANAGED_INSTANCE_RESULT: Structure = Structure {
+    name: "DeregisterManagedInstanceResult",
+    members: &[],
+};
 
 /// The constraints of `DeregisterPatchBaselineForPatchGroupRequest`.
 pub static DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
@@ -2902,7 +4367,11 @@ pub static DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST: Structure = Struct
                 values: None,
             }),
         },
-        Member { name: "Safe", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Safe",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -2985,8 +4454,16 @@ pub static DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT: Structure = Structure
 pub static DESCRIBE_ACTIVATIONS_FILTER: Structure = Structure {
     name: "DescribeActivationsFilter",
     members: &[
-        Member { name: "FilterKey", required: false, schema: Schema::Enum(&DESCRIBE_ACTIVATIONS_FILTER_KEYS) },
-        Member { name: "FilterValues", required: false, schema: Schema::List(&STRING_LIST) },
+        Member {
+            name: "FilterKey",
+            required: false,
+            schema: Schema::Enum(&DESCRIBE_ACTIVATIONS_FILTER_KEYS),
+        },
+        Member {
+            name: "FilterValues",
+            required: false,
+            schema: Schema::List(&STRING_LIST),
+        },
     ],
 };
 
@@ -3003,7 +4480,11 @@ pub static DESCRIBE_ACTIVATIONS_FILTER_KEYS: Enum = Enum {
 pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
     name: "DescribeActivationsRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&DESCRIBE_ACTIVATIONS_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&DESCRIBE_ACTIVATIONS_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3019,7 +4500,11 @@ pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3028,11 +4513,19 @@ pub static DESCRIBE_ACTIVATIONS_REQUEST: Structure = Structure {
 pub static DESCRIBE_ACTIVATIONS_RESULT: Structure = Structure {
     name: "DescribeActivationsResult",
     members: &[
-        Member { name: "ActivationList", required: false, schema: Schema::List(&ACTIVATION_LIST) },
+        Member {
+            name: "ActivationList",
+            required: false,
+            schema: Schema::List(&ACTIVATION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3044,14 +4537,26 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
         Member {
             name: "AssociationId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "ExecutionId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3067,7 +4572,11 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST: Structure = Structure
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3084,7 +4593,11 @@ pub static DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT: Structure = Structure 
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3096,9 +4609,17 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "AssociationId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&ASSOCIATION_EXECUTION_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_EXECUTION_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3114,7 +4635,11 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3123,11 +4648,19 @@ pub static DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST: Structure = Structure {
 pub static DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT: Structure = Structure {
     name: "DescribeAssociationExecutionsResult",
     members: &[
-        Member { name: "AssociationExecutions", required: false, schema: Schema::List(&ASSOCIATION_EXECUTIONS_LIST) },
+        Member {
+            name: "AssociationExecutions",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_EXECUTIONS_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3139,17 +4672,29 @@ pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -3166,18 +4711,24 @@ pub static DESCRIBE_ASSOCIATION_REQUEST: Structure = Structure {
 /// The constraints of `DescribeAssociationResult`.
 pub static DESCRIBE_ASSOCIATION_RESULT: Structure = Structure {
     name: "DescribeAssociationResult",
-    members: &[Member {
-        name: "AssociationDescription",
-        required: false,
-        schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeAutomationExecutionsRequest`.
 pub static DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST: Structure = Structure {
     name: "DescribeAutomationExecutionsRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&AUTOMATION_EXECUTION_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3193,7 +4744,11 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3210,7 +4765,11 @@ pub static DESCRIBE_AUTOMATION_EXECUTIONS_RESULT: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3222,13 +4781,25 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
         Member {
             name: "AutomationExecutionId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&STEP_EXECUTION_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&STEP_EXECUTION_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3242,7 +4813,11 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReverseOrder", required: false, schema: Schema::Boolean },
+        Member {
+            name: "ReverseOrder",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -3250,11 +4825,19 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST: Structure = Structure {
 pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT: Structure = Structure {
     name: "DescribeAutomationStepExecutionsResult",
     members: &[
-        Member { name: "StepExecutions", required: false, schema: Schema::List(&STEP_EXECUTION_LIST) },
+        Member {
+            name: "StepExecutions",
+            required: false,
+            schema: Schema::List(&STEP_EXECUTION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3263,7 +4846,11 @@ pub static DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT: Structure = Structure {
 pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
     name: "DescribeAvailablePatchesRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3279,7 +4866,11 @@ pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3288,11 +4879,19 @@ pub static DESCRIBE_AVAILABLE_PATCHES_REQUEST: Structure = Structure {
 pub static DESCRIBE_AVAILABLE_PATCHES_RESULT: Structure = Structure {
     name: "DescribeAvailablePatchesResult",
     members: &[
-        Member { name: "Patches", required: false, schema: Schema::List(&PATCH_LIST) },
+        Member {
+            name: "Patches",
+            required: false,
+            schema: Schema::List(&PATCH_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3310,7 +4909,11 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "PermissionType", required: true, schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE) },
+        Member {
+            name: "PermissionType",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3326,7 +4929,11 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3335,12 +4942,24 @@ pub static DESCRIBE_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
 pub static DESCRIBE_DOCUMENT_PERMISSION_RESPONSE: Structure = Structure {
     name: "DescribeDocumentPermissionResponse",
     members: &[
-        Member { name: "AccountIds", required: false, schema: Schema::List(&ACCOUNT_ID_LIST) },
-        Member { name: "AccountSharingInfoList", required: false, schema: Schema::List(&ACCOUNT_SHARING_INFO_LIST) },
+        Member {
+            name: "AccountIds",
+            required: false,
+            schema: Schema::List(&ACCOUNT_ID_LIST),
+        },
+        Member {
+            name: "AccountSharingInfoList",
+            required: false,
+            schema: Schema::List(&ACCOUNT_SHARING_INFO_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3352,7 +4971,11 @@ pub static DESCRIBE_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -3378,7 +5001,13 @@ pub static DESCRIBE_DOCUMENT_REQUEST: Structure = Structure {
 /// The constraints of `DescribeDocumentResult`.
 pub static DESCRIBE_DOCUMENT_RESULT: Structure = Structure {
     name: "DescribeDocumentResult",
-    members: &[Member { name: "Document", required: false, schema: Schema::Structure(&DOCUMENT_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "Document",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeEffectiveInstanceAssociationsRequest`.
@@ -3388,7 +5017,11 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structu
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3405,7 +5038,11 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structu
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3414,11 +5051,19 @@ pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST: Structure = Structu
 pub static DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT: Structure = Structure {
     name: "DescribeEffectiveInstanceAssociationsResult",
     members: &[
-        Member { name: "Associations", required: false, schema: Schema::List(&INSTANCE_ASSOCIATION_LIST) },
+        Member {
+            name: "Associations",
+            required: false,
+            schema: Schema::List(&INSTANCE_ASSOCIATION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3451,7 +5096,11 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST: Structure = St
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3460,11 +5109,19 @@ pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST: Structure = St
 pub static DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT: Structure = Structure {
     name: "DescribeEffectivePatchesForPatchBaselineResult",
     members: &[
-        Member { name: "EffectivePatches", required: false, schema: Schema::List(&EFFECTIVE_PATCH_LIST) },
+        Member {
+            name: "EffectivePatches",
+            required: false,
+            schema: Schema::List(&EFFECTIVE_PATCH_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3476,7 +5133,11 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST: Structure = Structure 
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3493,7 +5154,11 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST: Structure = Structure 
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3510,7 +5175,11 @@ pub static DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3524,7 +5193,11 @@ pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
             required: false,
             schema: Schema::List(&INSTANCE_INFORMATION_FILTER_LIST),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&INSTANCE_INFORMATION_STRING_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&INSTANCE_INFORMATION_STRING_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3540,7 +5213,11 @@ pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3549,11 +5226,19 @@ pub static DESCRIBE_INSTANCE_INFORMATION_REQUEST: Structure = Structure {
 pub static DESCRIBE_INSTANCE_INFORMATION_RESULT: Structure = Structure {
     name: "DescribeInstanceInformationResult",
     members: &[
-        Member { name: "InstanceInformationList", required: false, schema: Schema::List(&INSTANCE_INFORMATION_LIST) },
+        Member {
+            name: "InstanceInformationList",
+            required: false,
+            schema: Schema::List(&INSTANCE_INFORMATION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3571,11 +5256,19 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = S
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3596,11 +5289,19 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST: Structure = S
 pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT: Structure = Structure {
     name: "DescribeInstancePatchStatesForPatchGroupResult",
     members: &[
-        Member { name: "InstancePatchStates", required: false, schema: Schema::List(&INSTANCE_PATCH_STATES_LIST) },
+        Member {
+            name: "InstancePatchStates",
+            required: false,
+            schema: Schema::List(&INSTANCE_PATCH_STATES_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3609,11 +5310,19 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT: Structure = St
 pub static DESCRIBE_INSTANCE_PATCH_STATES_REQUEST: Structure = Structure {
     name: "DescribeInstancePatchStatesRequest",
     members: &[
-        Member { name: "InstanceIds", required: true, schema: Schema::List(&INSTANCE_ID_LIST) },
+        Member {
+            name: "InstanceIds",
+            required: true,
+            schema: Schema::List(&INSTANCE_ID_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3634,11 +5343,19 @@ pub static DESCRIBE_INSTANCE_PATCH_STATES_REQUEST: Structure = Structure {
 pub static DESCRIBE_INSTANCE_PATCH_STATES_RESULT: Structure = Structure {
     name: "DescribeInstancePatchStatesResult",
     members: &[
-        Member { name: "InstancePatchStates", required: false, schema: Schema::List(&INSTANCE_PATCH_STATE_LIST) },
+        Member {
+            name: "InstancePatchStates",
+            required: false,
+            schema: Schema::List(&INSTANCE_PATCH_STATE_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3650,13 +5367,25 @@ pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3677,11 +5406,19 @@ pub static DESCRIBE_INSTANCE_PATCHES_REQUEST: Structure = Structure {
 pub static DESCRIBE_INSTANCE_PATCHES_RESULT: Structure = Structure {
     name: "DescribeInstancePatchesResult",
     members: &[
-        Member { name: "Patches", required: false, schema: Schema::List(&PATCH_COMPLIANCE_DATA_LIST) },
+        Member {
+            name: "Patches",
+            required: false,
+            schema: Schema::List(&PATCH_COMPLIANCE_DATA_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3707,7 +5444,10 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 5.0, text: "5" }),
-                    max: Some(Bound { value: 1000.0, text: "1000" }),
+                    max: Some(Bound {
+                        value: 1000.0,
+                        text: "1000",
+                    }),
                 }),
                 values: None,
             }),
@@ -3715,7 +5455,11 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3724,11 +5468,19 @@ pub static DESCRIBE_INSTANCE_PROPERTIES_REQUEST: Structure = Structure {
 pub static DESCRIBE_INSTANCE_PROPERTIES_RESULT: Structure = Structure {
     name: "DescribeInstancePropertiesResult",
     members: &[
-        Member { name: "InstanceProperties", required: false, schema: Schema::List(&INSTANCE_PROPERTIES) },
+        Member {
+            name: "InstanceProperties",
+            required: false,
+            schema: Schema::List(&INSTANCE_PROPERTIES),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3740,12 +5492,20 @@ pub static DESCRIBE_INVENTORY_DELETIONS_REQUEST: Structure = Structure {
         Member {
             name: "DeletionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&UUID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -3766,11 +5526,19 @@ pub static DESCRIBE_INVENTORY_DELETIONS_REQUEST: Structure = Structure {
 pub static DESCRIBE_INVENTORY_DELETIONS_RESULT: Structure = Structure {
     name: "DescribeInventoryDeletionsResult",
     members: &[
-        Member { name: "InventoryDeletions", required: false, schema: Schema::List(&INVENTORY_DELETIONS_LIST) },
+        Member {
+            name: "InventoryDeletions",
+            required: false,
+            schema: Schema::List(&INVENTORY_DELETIONS_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3797,7 +5565,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3813,7 +5585,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST: Struc
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3825,12 +5601,18 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT: Struct
         Member {
             name: "WindowExecutionTaskInvocationIdentities",
             required: false,
-            schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST),
+            schema: Schema::List(
+                &MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY_LIST,
+            ),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3848,7 +5630,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Stru
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3864,7 +5650,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST: Structure = Stru
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3881,7 +5671,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT: Structure = Struc
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3899,7 +5693,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -3915,7 +5713,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3924,11 +5726,19 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST: Structure = Structure
 pub static DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT: Structure = Structure {
     name: "DescribeMaintenanceWindowExecutionsResult",
     members: &[
-        Member { name: "WindowExecutions", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_LIST) },
+        Member {
+            name: "WindowExecutions",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3946,22 +5756,41 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "ResourceType", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE) },
-        Member { name: "Filters", required: false, schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3978,7 +5807,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3996,7 +5829,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4012,7 +5849,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4021,11 +5862,19 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST: Structure = Structure {
 pub static DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT: Structure = Structure {
     name: "DescribeMaintenanceWindowTargetsResult",
     members: &[
-        Member { name: "Targets", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_TARGET_LIST) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_TARGET_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4043,7 +5892,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4059,7 +5912,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4068,11 +5925,19 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST: Structure = Structure {
 pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Structure = Structure {
     name: "DescribeMaintenanceWindowTasksResult",
     members: &[
-        Member { name: "Tasks", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_TASK_LIST) },
+        Member {
+            name: "Tasks",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_TASK_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4081,21 +5946,36 @@ pub static DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT: Structure = Structure {
 pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST: Structure = Structure {
     name: "DescribeMaintenanceWindowsForTargetRequest",
     members: &[
-        Member { name: "Targets", required: true, schema: Schema::List(&TARGETS) },
-        Member { name: "ResourceType", required: true, schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE) },
+        Member {
+            name: "Targets",
+            required: true,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
         Member {
             name: "MaxResults",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4112,7 +5992,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Structure = Structure
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4121,7 +6005,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT: Structure = Structure
 pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
     name: "DescribeMaintenanceWindowsRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4137,7 +6025,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4146,11 +6038,19 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_REQUEST: Structure = Structure {
 pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Structure = Structure {
     name: "DescribeMaintenanceWindowsResult",
     members: &[
-        Member { name: "WindowIdentities", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_IDENTITY_LIST) },
+        Member {
+            name: "WindowIdentities",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_IDENTITY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4159,7 +6059,11 @@ pub static DESCRIBE_MAINTENANCE_WINDOWS_RESULT: Structure = Structure {
 pub static DESCRIBE_OPS_ITEMS_REQUEST: Structure = Structure {
     name: "DescribeOpsItemsRequest",
     members: &[
-        Member { name: "OpsItemFilters", required: false, schema: Schema::List(&OPS_ITEM_FILTERS) },
+        Member {
+            name: "OpsItemFilters",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_FILTERS),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4175,7 +6079,11 @@ pub static DESCRIBE_OPS_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4187,9 +6095,17 @@ pub static DESCRIBE_OPS_ITEMS_RESPONSE: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OpsItemSummaries", required: false, schema: Schema::List(&OPS_ITEM_SUMMARIES) },
+        Member {
+            name: "OpsItemSummaries",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_SUMMARIES),
+        },
     ],
 };
 
@@ -4197,8 +6113,16 @@ pub static DESCRIBE_OPS_ITEMS_RESPONSE: Structure = Structure {
 pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
     name: "DescribeParametersRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&PARAMETERS_FILTER_LIST) },
-        Member { name: "ParameterFilters", required: false, schema: Schema::List(&PARAMETER_STRING_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&PARAMETERS_FILTER_LIST),
+        },
+        Member {
+            name: "ParameterFilters",
+            required: false,
+            schema: Schema::List(&PARAMETER_STRING_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4214,9 +6138,17 @@ pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Shared", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Shared",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -4224,11 +6156,19 @@ pub static DESCRIBE_PARAMETERS_REQUEST: Structure = Structure {
 pub static DESCRIBE_PARAMETERS_RESULT: Structure = Structure {
     name: "DescribeParametersResult",
     members: &[
-        Member { name: "Parameters", required: false, schema: Schema::List(&PARAMETER_METADATA_LIST) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_METADATA_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4237,7 +6177,11 @@ pub static DESCRIBE_PARAMETERS_RESULT: Structure = Structure {
 pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
     name: "DescribePatchBaselinesRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4253,7 +6197,11 @@ pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4262,11 +6210,19 @@ pub static DESCRIBE_PATCH_BASELINES_REQUEST: Structure = Structure {
 pub static DESCRIBE_PATCH_BASELINES_RESULT: Structure = Structure {
     name: "DescribePatchBaselinesResult",
     members: &[
-        Member { name: "BaselineIdentities", required: false, schema: Schema::List(&PATCH_BASELINE_IDENTITY_LIST) },
+        Member {
+            name: "BaselineIdentities",
+            required: false,
+            schema: Schema::List(&PATCH_BASELINE_IDENTITY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4274,15 +6230,17 @@ pub static DESCRIBE_PATCH_BASELINES_RESULT: Structure = Structure {
 /// The constraints of `DescribePatchGroupStateRequest`.
 pub static DESCRIBE_PATCH_GROUP_STATE_REQUEST: Structure = Structure {
     name: "DescribePatchGroupStateRequest",
-    members: &[Member {
-        name: "PatchGroup",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 256)),
-            pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "PatchGroup",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: Some(&DEFAULT_INSTANCE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribePatchGroupStateResult`.
@@ -4292,67 +6250,119 @@ pub static DESCRIBE_PATCH_GROUP_STATE_RESULT: Structure = Structure {
         Member {
             name: "Instances",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithInstalledPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithInstalledOtherPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithInstalledPendingRebootPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithInstalledRejectedPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithMissingPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithFailedPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithNotApplicablePatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithUnreportedNotApplicablePatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithCriticalNonCompliantPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithSecurityNonCompliantPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithOtherNonCompliantPatches",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstancesWithAvailableSecurityUpdates",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4373,11 +6383,19 @@ pub static DESCRIBE_PATCH_GROUPS_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4386,11 +6404,19 @@ pub static DESCRIBE_PATCH_GROUPS_REQUEST: Structure = Structure {
 pub static DESCRIBE_PATCH_GROUPS_RESULT: Structure = Structure {
     name: "DescribePatchGroupsResult",
     members: &[
-        Member { name: "Mappings", required: false, schema: Schema::List(&PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST) },
+        Member {
+            name: "Mappings",
+            required: false,
+            schema: Schema::List(&PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4399,9 +6425,21 @@ pub static DESCRIBE_PATCH_GROUPS_RESULT: Structure = Structure {
 pub static DESCRIBE_PATCH_PROPERTIES_REQUEST: Structure = Structure {
     name: "DescribePatchPropertiesRequest",
     members: &[
-        Member { name: "OperatingSystem", required: true, schema: Schema::Enum(&OPERATING_SYSTEM) },
-        Member { name: "Property", required: true, schema: Schema::Enum(&PATCH_PROPERTY) },
-        Member { name: "PatchSet", required: false, schema: Schema::Enum(&PATCH_SET) },
+        Member {
+            name: "OperatingSystem",
+            required: true,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "Property",
+            required: true,
+            schema: Schema::Enum(&PATCH_PROPERTY),
+        },
+        Member {
+            name: "PatchSet",
+            required: false,
+            schema: Schema::Enum(&PATCH_SET),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4417,7 +6455,11 @@ pub static DESCRIBE_PATCH_PROPERTIES_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4426,11 +6468,19 @@ pub static DESCRIBE_PATCH_PROPERTIES_REQUEST: Structure = Structure {
 pub static DESCRIBE_PATCH_PROPERTIES_RESULT: Structure = Structure {
     name: "DescribePatchPropertiesResult",
     members: &[
-        Member { name: "Properties", required: false, schema: Schema::List(&PATCH_PROPERTIES_LIST) },
+        Member {
+            name: "Properties",
+            required: false,
+            schema: Schema::List(&PATCH_PROPERTIES_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4439,7 +6489,11 @@ pub static DESCRIBE_PATCH_PROPERTIES_RESULT: Structure = Structure {
 pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
     name: "DescribeSessionsRequest",
     members: &[
-        Member { name: "State", required: true, schema: Schema::Enum(&SESSION_STATE) },
+        Member {
+            name: "State",
+            required: true,
+            schema: Schema::Enum(&SESSION_STATE),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -4455,9 +6509,17 @@ pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&SESSION_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&SESSION_FILTER_LIST),
+        },
     ],
 };
 
@@ -4465,11 +6527,19 @@ pub static DESCRIBE_SESSIONS_REQUEST: Structure = Structure {
 pub static DESCRIBE_SESSIONS_RESPONSE: Structure = Structure {
     name: "DescribeSessionsResponse",
     members: &[
-        Member { name: "Sessions", required: false, schema: Schema::List(&SESSION_LIST) },
+        Member {
+            name: "Sessions",
+            required: false,
+            schema: Schema::List(&SESSION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4481,19 +6551,29 @@ pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `DisassociateOpsItemRelatedItemResponse`.
-pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE: Structure =
-    Structure { name: "DisassociateOpsItemRelatedItemResponse", members: &[] };
+pub static DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE: Structure = Structure {
+    name: "DisassociateOpsItemRelatedItemResponse",
+    members: &[],
+};
 
 /// The constraints of `DocumentDefaultVersionDescription`.
 pub static DOCUMENT_DEFAULT_VERSION_DESCRIPTION: Structure = Structure {
@@ -4536,18 +6616,34 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "Sha1",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Hash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "HashType", required: false, schema: Schema::Enum(&DOCUMENT_HASH_TYPE) },
+        Member {
+            name: "HashType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
+        },
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DisplayName",
@@ -4570,14 +6666,30 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "Owner",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&DOCUMENT_STATUS) },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_STATUS),
+        },
         Member {
             name: "StatusInformation",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -4591,11 +6703,27 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::List(&DOCUMENT_PARAMETER_LIST) },
-        Member { name: "PlatformTypes", required: false, schema: Schema::List(&PLATFORM_TYPE_LIST) },
-        Member { name: "DocumentType", required: false, schema: Schema::Enum(&DOCUMENT_TYPE) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&DOCUMENT_PARAMETER_LIST),
+        },
+        Member {
+            name: "PlatformTypes",
+            required: false,
+            schema: Schema::List(&PLATFORM_TYPE_LIST),
+        },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
         Member {
             name: "SchemaVersion",
             required: false,
@@ -4623,7 +6751,11 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
         Member {
             name: "TargetType",
             required: false,
@@ -4633,15 +6765,35 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "AttachmentsInformation", required: false, schema: Schema::List(&ATTACHMENT_INFORMATION_LIST) },
-        Member { name: "Requires", required: false, schema: Schema::List(&DOCUMENT_REQUIRES_LIST) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "AttachmentsInformation",
+            required: false,
+            schema: Schema::List(&ATTACHMENT_INFORMATION_LIST),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
+        },
         Member {
             name: "Author",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ReviewInformation", required: false, schema: Schema::List(&REVIEW_INFORMATION_LIST) },
+        Member {
+            name: "ReviewInformation",
+            required: false,
+            schema: Schema::List(&REVIEW_INFORMATION_LIST),
+        },
         Member {
             name: "ApprovedVersion",
             required: false,
@@ -4660,9 +6812,21 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReviewStatus", required: false, schema: Schema::Enum(&REVIEW_STATUS) },
-        Member { name: "Category", required: false, schema: Schema::List(&CATEGORY_LIST) },
-        Member { name: "CategoryEnum", required: false, schema: Schema::List(&CATEGORY_ENUM_LIST) },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+        Member {
+            name: "Category",
+            required: false,
+            schema: Schema::List(&CATEGORY_LIST),
+        },
+        Member {
+            name: "CategoryEnum",
+            required: false,
+            schema: Schema::List(&CATEGORY_ENUM_LIST),
+        },
     ],
 };
 
@@ -4670,11 +6834,19 @@ pub static DOCUMENT_DESCRIPTION: Structure = Structure {
 pub static DOCUMENT_FILTER: Structure = Structure {
     name: "DocumentFilter",
     members: &[
-        Member { name: "key", required: true, schema: Schema::Enum(&DOCUMENT_FILTER_KEY) },
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_FILTER_KEY),
+        },
         Member {
             name: "value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4713,9 +6885,17 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "DisplayName",
             required: false,
@@ -4728,7 +6908,11 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
         Member {
             name: "Owner",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "VersionName",
@@ -4739,7 +6923,11 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "PlatformTypes", required: false, schema: Schema::List(&PLATFORM_TYPE_LIST) },
+        Member {
+            name: "PlatformTypes",
+            required: false,
+            schema: Schema::List(&PLATFORM_TYPE_LIST),
+        },
         Member {
             name: "DocumentVersion",
             required: false,
@@ -4749,7 +6937,11 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentType", required: false, schema: Schema::Enum(&DOCUMENT_TYPE) },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
         Member {
             name: "SchemaVersion",
             required: false,
@@ -4759,7 +6951,11 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
         Member {
             name: "TargetType",
             required: false,
@@ -4769,13 +6965,29 @@ pub static DOCUMENT_IDENTIFIER: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "Requires", required: false, schema: Schema::List(&DOCUMENT_REQUIRES_LIST) },
-        Member { name: "ReviewStatus", required: false, schema: Schema::Enum(&REVIEW_STATUS) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
         Member {
             name: "Author",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4787,9 +6999,17 @@ pub static DOCUMENT_KEY_VALUES_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: false, schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_VALUES) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_VALUES),
+        },
     ],
 };
 
@@ -4805,11 +7025,13 @@ pub static DOCUMENT_METADATA_ENUM: Enum = Enum {
 /// The constraints of `DocumentMetadataResponseInfo`.
 pub static DOCUMENT_METADATA_RESPONSE_INFO: Structure = Structure {
     name: "DocumentMetadataResponseInfo",
-    members: &[Member {
-        name: "ReviewerResponse",
-        required: false,
-        schema: Schema::List(&DOCUMENT_REVIEWER_RESPONSE_LIST),
-    }],
+    members: &[
+        Member {
+            name: "ReviewerResponse",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REVIEWER_RESPONSE_LIST),
+        },
+    ],
 };
 
 /// The constraints of `DocumentParameter`.
@@ -4819,18 +7041,34 @@ pub static DOCUMENT_PARAMETER: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&DOCUMENT_PARAMETER_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_PARAMETER_TYPE),
+        },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DefaultValue",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4845,8 +7083,13 @@ pub static DOCUMENT_PARAMETER_TYPE: Enum = Enum {
 };
 
 /// The constraints of `DocumentPermissionType`.
-pub static DOCUMENT_PERMISSION_TYPE: Enum =
-    Enum { name: "DocumentPermissionType", values: &["Share"], listed: "[Share]", length: None, pattern: None };
+pub static DOCUMENT_PERMISSION_TYPE: Enum = Enum {
+    name: "DocumentPermissionType",
+    values: &["Share"],
+    listed: "[Share]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `DocumentRequires`.
 pub static DOCUMENT_REQUIRES: Structure = Structure {
@@ -4855,7 +7098,11 @@ pub static DOCUMENT_REQUIRES: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Version",
@@ -4900,7 +7147,11 @@ pub static DOCUMENT_REVIEW_ACTION: Enum = Enum {
 pub static DOCUMENT_REVIEW_COMMENT_SOURCE: Structure = Structure {
     name: "DocumentReviewCommentSource",
     members: &[
-        Member { name: "Type", required: false, schema: Schema::Enum(&DOCUMENT_REVIEW_COMMENT_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_REVIEW_COMMENT_TYPE),
+        },
         Member {
             name: "Content",
             required: false,
@@ -4914,17 +7165,38 @@ pub static DOCUMENT_REVIEW_COMMENT_SOURCE: Structure = Structure {
 };
 
 /// The constraints of `DocumentReviewCommentType`.
-pub static DOCUMENT_REVIEW_COMMENT_TYPE: Enum =
-    Enum { name: "DocumentReviewCommentType", values: &["Comment"], listed: "[Comment]", length: None, pattern: None };
+pub static DOCUMENT_REVIEW_COMMENT_TYPE: Enum = Enum {
+    name: "DocumentReviewCommentType",
+    values: &["Comment"],
+    listed: "[Comment]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `DocumentReviewerResponseSource`.
 pub static DOCUMENT_REVIEWER_RESPONSE_SOURCE: Structure = Structure {
     name: "DocumentReviewerResponseSource",
     members: &[
-        Member { name: "CreateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "UpdatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ReviewStatus", required: false, schema: Schema::Enum(&REVIEW_STATUS) },
-        Member { name: "Comment", required: false, schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST) },
+        Member {
+            name: "CreateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "UpdatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST),
+        },
         Member {
             name: "Reviewer",
             required: false,
@@ -4941,8 +7213,16 @@ pub static DOCUMENT_REVIEWER_RESPONSE_SOURCE: Structure = Structure {
 pub static DOCUMENT_REVIEWS: Structure = Structure {
     name: "DocumentReviews",
     members: &[
-        Member { name: "Action", required: true, schema: Schema::Enum(&DOCUMENT_REVIEW_ACTION) },
-        Member { name: "Comment", required: false, schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST) },
+        Member {
+            name: "Action",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_REVIEW_ACTION),
+        },
+        Member {
+            name: "Comment",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REVIEW_COMMENT_LIST),
+        },
     ],
 };
 
@@ -5022,16 +7302,40 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "IsDefaultVersion", required: false, schema: Schema::Boolean },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&DOCUMENT_STATUS) },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "IsDefaultVersion",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_STATUS),
+        },
         Member {
             name: "StatusInformation",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ReviewStatus", required: false, schema: Schema::Enum(&REVIEW_STATUS) },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
     ],
 };
 
@@ -5039,15 +7343,29 @@ pub static DOCUMENT_VERSION_INFO: Structure = Structure {
 pub static EFFECTIVE_PATCH: Structure = Structure {
     name: "EffectivePatch",
     members: &[
-        Member { name: "Patch", required: false, schema: Schema::Structure(&PATCH) },
-        Member { name: "PatchStatus", required: false, schema: Schema::Structure(&PATCH_STATUS) },
+        Member {
+            name: "Patch",
+            required: false,
+            schema: Schema::Structure(&PATCH),
+        },
+        Member {
+            name: "PatchStatus",
+            required: false,
+            schema: Schema::Structure(&PATCH_STATUS),
+        },
     ],
 };
 
 /// The constraints of `ExecutionInputs`.
 pub static EXECUTION_INPUTS: Union = Union {
     name: "ExecutionInputs",
-    members: &[Member { name: "Automation", required: false, schema: Schema::Structure(&AUTOMATION_EXECUTION_INPUTS) }],
+    members: &[
+        Member {
+            name: "Automation",
+            required: false,
+            schema: Schema::Structure(&AUTOMATION_EXECUTION_INPUTS),
+        },
+    ],
 };
 
 /// The constraints of `ExecutionMode`.
@@ -5062,11 +7380,13 @@ pub static EXECUTION_MODE: Enum = Enum {
 /// The constraints of `ExecutionPreview`.
 pub static EXECUTION_PREVIEW: Union = Union {
     name: "ExecutionPreview",
-    members: &[Member {
-        name: "Automation",
-        required: false,
-        schema: Schema::Structure(&AUTOMATION_EXECUTION_PREVIEW),
-    }],
+    members: &[
+        Member {
+            name: "Automation",
+            required: false,
+            schema: Schema::Structure(&AUTOMATION_EXECUTION_PREVIEW),
+        },
+    ],
 };
 
 /// The constraints of `ExecutionPreviewStatus`.
@@ -5091,13 +7411,25 @@ pub static EXTERNAL_ALARM_STATE: Enum = Enum {
 pub static FAILED_CREATE_ASSOCIATION: Structure = Structure {
     name: "FailedCreateAssociation",
     members: &[
-        Member { name: "Entry", required: false, schema: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY) },
+        Member {
+            name: "Entry",
+            required: false,
+            schema: Schema::Structure(&CREATE_ASSOCIATION_BATCH_REQUEST_ENTRY),
+        },
         Member {
             name: "Message",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Fault", required: false, schema: Schema::Enum(&FAULT) },
+        Member {
+            name: "Fault",
+            required: false,
+            schema: Schema::Enum(&FAULT),
+        },
     ],
 };
 
@@ -5108,14 +7440,26 @@ pub static FAILURE_DETAILS: Structure = Structure {
         Member {
             name: "FailureStage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Details", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
     ],
 };
 
@@ -5131,51 +7475,81 @@ pub static FAULT: Enum = Enum {
 /// The constraints of `GetAccessTokenRequest`.
 pub static GET_ACCESS_TOKEN_REQUEST: Structure = Structure {
     name: "GetAccessTokenRequest",
-    members: &[Member {
-        name: "AccessRequestId",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
-    }],
+    members: &[
+        Member {
+            name: "AccessRequestId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetAccessTokenResponse`.
 pub static GET_ACCESS_TOKEN_RESPONSE: Structure = Structure {
     name: "GetAccessTokenResponse",
     members: &[
-        Member { name: "Credentials", required: false, schema: Schema::Structure(&CREDENTIALS) },
-        Member { name: "AccessRequestStatus", required: false, schema: Schema::Enum(&ACCESS_REQUEST_STATUS) },
+        Member {
+            name: "Credentials",
+            required: false,
+            schema: Schema::Structure(&CREDENTIALS),
+        },
+        Member {
+            name: "AccessRequestStatus",
+            required: false,
+            schema: Schema::Enum(&ACCESS_REQUEST_STATUS),
+        },
     ],
 };
 
 /// The constraints of `GetAutomationExecutionRequest`.
 pub static GET_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
     name: "GetAutomationExecutionRequest",
-    members: &[Member {
-        name: "AutomationExecutionId",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetAutomationExecutionResult`.
 pub static GET_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
     name: "GetAutomationExecutionResult",
-    members: &[Member {
-        name: "AutomationExecution",
-        required: false,
-        schema: Schema::Structure(&AUTOMATION_EXECUTION),
-    }],
+    members: &[
+        Member {
+            name: "AutomationExecution",
+            required: false,
+            schema: Schema::Structure(&AUTOMATION_EXECUTION),
+        },
+    ],
 };
 
 /// The constraints of `GetCalendarStateRequest`.
 pub static GET_CALENDAR_STATE_REQUEST: Structure = Structure {
     name: "GetCalendarStateRequest",
     members: &[
-        Member { name: "CalendarNames", required: true, schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST) },
+        Member {
+            name: "CalendarNames",
+            required: true,
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
+        },
         Member {
             name: "AtTime",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5184,16 +7558,28 @@ pub static GET_CALENDAR_STATE_REQUEST: Structure = Structure {
 pub static GET_CALENDAR_STATE_RESPONSE: Structure = Structure {
     name: "GetCalendarStateResponse",
     members: &[
-        Member { name: "State", required: false, schema: Schema::Enum(&CALENDAR_STATE) },
+        Member {
+            name: "State",
+            required: false,
+            schema: Schema::Enum(&CALENDAR_STATE),
+        },
         Member {
             name: "AtTime",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextTransitionTime",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5205,17 +7591,29 @@ pub static GET_COMMAND_INVOCATION_REQUEST: Structure = Structure {
         Member {
             name: "CommandId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "PluginName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(4)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5227,17 +7625,29 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         Member {
             name: "CommandId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentName",
@@ -5260,12 +7670,20 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         Member {
             name: "PluginName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(4)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResponseCode",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExecutionStartDateTime",
@@ -5294,11 +7712,19 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&COMMAND_INVOCATION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMMAND_INVOCATION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardOutputContent",
@@ -5312,17 +7738,29 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
         Member {
             name: "StandardOutputUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardErrorContent",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 8000)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 8000)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StandardErrorUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CloudWatchOutputConfig",
@@ -5335,11 +7773,17 @@ pub static GET_COMMAND_INVOCATION_RESULT: Structure = Structure {
 /// The constraints of `GetConnectionStatusRequest`.
 pub static GET_CONNECTION_STATUS_REQUEST: Structure = Structure {
     name: "GetConnectionStatusRequest",
-    members: &[Member {
-        name: "Target",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 400)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Target",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetConnectionStatusResponse`.
@@ -5349,16 +7793,30 @@ pub static GET_CONNECTION_STATUS_RESPONSE: Structure = Structure {
         Member {
             name: "Target",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 400)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&CONNECTION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&CONNECTION_STATUS),
+        },
     ],
 };
 
 /// The constraints of `GetDefaultPatchBaselineRequest`.
 pub static GET_DEFAULT_PATCH_BASELINE_REQUEST: Structure = Structure {
     name: "GetDefaultPatchBaselineRequest",
-    members: &[Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) }],
+    members: &[
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+    ],
 };
 
 /// The constraints of `GetDefaultPatchBaselineResult`.
@@ -5374,7 +7832,11 @@ pub static GET_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
     ],
 };
 
@@ -5385,7 +7847,11 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST: Structure = Struc
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "SnapshotId",
@@ -5396,8 +7862,16 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST: Structure = Struc
                 values: None,
             }),
         },
-        Member { name: "BaselineOverride", required: false, schema: Schema::Structure(&BASELINE_OVERRIDE) },
-        Member { name: "UseS3DualStackEndpoint", required: false, schema: Schema::Boolean },
+        Member {
+            name: "BaselineOverride",
+            required: false,
+            schema: Schema::Structure(&BASELINE_OVERRIDE),
+        },
+        Member {
+            name: "UseS3DualStackEndpoint",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -5408,7 +7882,11 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Struct
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "SnapshotId",
@@ -5422,12 +7900,20 @@ pub static GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT: Structure = Struct
         Member {
             name: "SnapshotDownloadUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Product",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5439,7 +7925,11 @@ pub static GET_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "VersionName",
@@ -5459,7 +7949,11 @@ pub static GET_DOCUMENT_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
     ],
 };
 
@@ -5470,9 +7964,17 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "DisplayName",
             required: false,
@@ -5500,37 +8002,71 @@ pub static GET_DOCUMENT_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&DOCUMENT_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_STATUS),
+        },
         Member {
             name: "StatusInformation",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Content",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "DocumentType", required: false, schema: Schema::Enum(&DOCUMENT_TYPE) },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
-        Member { name: "Requires", required: false, schema: Schema::List(&DOCUMENT_REQUIRES_LIST) },
-        Member { name: "AttachmentsContent", required: false, schema: Schema::List(&ATTACHMENT_CONTENT_LIST) },
-        Member { name: "ReviewStatus", required: false, schema: Schema::Enum(&REVIEW_STATUS) },
+        Member {
+            name: "DocumentType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_TYPE),
+        },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
+        Member {
+            name: "Requires",
+            required: false,
+            schema: Schema::List(&DOCUMENT_REQUIRES_LIST),
+        },
+        Member {
+            name: "AttachmentsContent",
+            required: false,
+            schema: Schema::List(&ATTACHMENT_CONTENT_LIST),
+        },
+        Member {
+            name: "ReviewStatus",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
     ],
 };
 
 /// The constraints of `GetExecutionPreviewRequest`.
 pub static GET_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
     name: "GetExecutionPreviewRequest",
-    members: &[Member {
-        name: "ExecutionPreviewId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "ExecutionPreviewId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetExecutionPreviewResponse`.
@@ -5546,14 +8082,30 @@ pub static GET_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "EndedAt", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&EXECUTION_PREVIEW_STATUS) },
+        Member {
+            name: "EndedAt",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_PREVIEW_STATUS),
+        },
         Member {
             name: "StatusMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ExecutionPreview", required: false, schema: Schema::Union(&EXECUTION_PREVIEW) },
+        Member {
+            name: "ExecutionPreview",
+            required: false,
+            schema: Schema::Union(&EXECUTION_PREVIEW),
+        },
     ],
 };
 
@@ -5561,13 +8113,29 @@ pub static GET_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
 pub static GET_INVENTORY_REQUEST: Structure = Structure {
     name: "GetInventoryRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&INVENTORY_FILTER_LIST) },
-        Member { name: "Aggregators", required: false, schema: Schema::List(&INVENTORY_AGGREGATOR_LIST) },
-        Member { name: "ResultAttributes", required: false, schema: Schema::List(&RESULT_ATTRIBUTE_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&INVENTORY_FILTER_LIST),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(&INVENTORY_AGGREGATOR_LIST),
+        },
+        Member {
+            name: "ResultAttributes",
+            required: false,
+            schema: Schema::List(&RESULT_ATTRIBUTE_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -5588,11 +8156,19 @@ pub static GET_INVENTORY_REQUEST: Structure = Structure {
 pub static GET_INVENTORY_RESULT: Structure = Structure {
     name: "GetInventoryResult",
     members: &[
-        Member { name: "Entities", required: false, schema: Schema::List(&INVENTORY_RESULT_ENTITY_LIST) },
+        Member {
+            name: "Entities",
+            required: false,
+            schema: Schema::List(&INVENTORY_RESULT_ENTITY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5604,12 +8180,20 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
         Member {
             name: "TypeName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -5623,8 +8207,16 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Aggregator", required: false, schema: Schema::Boolean },
-        Member { name: "SubType", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Aggregator",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "SubType",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -5632,11 +8224,19 @@ pub static GET_INVENTORY_SCHEMA_REQUEST: Structure = Structure {
 pub static GET_INVENTORY_SCHEMA_RESULT: Structure = Structure {
     name: "GetInventorySchemaResult",
     members: &[
-        Member { name: "Schemas", required: false, schema: Schema::List(&INVENTORY_ITEM_SCHEMA_RESULT_LIST) },
+        Member {
+            name: "Schemas",
+            required: false,
+            schema: Schema::List(&INVENTORY_ITEM_SCHEMA_RESULT_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5644,15 +8244,17 @@ pub static GET_INVENTORY_SCHEMA_RESULT: Structure = Structure {
 /// The constraints of `GetMaintenanceWindowExecutionRequest`.
 pub static GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST: Structure = Structure {
     name: "GetMaintenanceWindowExecutionRequest",
-    members: &[Member {
-        name: "WindowExecutionId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowExecutionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetMaintenanceWindowExecutionResult`.
@@ -5668,15 +8270,35 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TaskIds", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS) },
+        Member {
+            name: "TaskIds",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -5748,31 +8370,67 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT: Structure = 
         Member {
             name: "ExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskType", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "WindowTargetId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -5827,14 +8485,26 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
         Member {
             name: "TaskArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ServiceRole",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
         Member {
             name: "TaskParameters",
             required: false,
@@ -5845,7 +8515,10 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -5867,31 +8540,57 @@ pub static GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
     ],
 };
 
 /// The constraints of `GetMaintenanceWindowRequest`.
 pub static GET_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
     name: "GetMaintenanceWindowRequest",
-    members: &[Member {
-        name: "WindowId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 20)),
-            pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 20)),
+                pattern: Some(&MAINTENANCE_WINDOW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetMaintenanceWindowResult`.
@@ -5919,27 +8618,47 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StartDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "EndDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Schedule",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleTimezone",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleOffset",
@@ -5956,7 +8675,11 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         Member {
             name: "NextExecutionTime",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Duration",
@@ -5982,10 +8705,26 @@ pub static GET_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AllowUnassociatedTargets", required: false, schema: Schema::Boolean },
-        Member { name: "Enabled", required: false, schema: Schema::Boolean },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -6036,19 +8775,39 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "TaskArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskType", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
-        Member { name: "TaskParameters", required: false, schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS) },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+        },
         Member {
             name: "TaskInvocationParameters",
             required: false,
@@ -6059,7 +8818,10 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -6081,7 +8843,11 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "LoggingInfo", required: false, schema: Schema::Structure(&LOGGING_INFO) },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
         Member {
             name: "Name",
             required: false,
@@ -6094,14 +8860,22 @@ pub static GET_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CutoffBehavior",
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
@@ -6112,7 +8886,11 @@ pub static GET_OPS_ITEM_REQUEST: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "OpsItemArn",
@@ -6129,7 +8907,13 @@ pub static GET_OPS_ITEM_REQUEST: Structure = Structure {
 /// The constraints of `GetOpsItemResponse`.
 pub static GET_OPS_ITEM_RESPONSE: Structure = Structure {
     name: "GetOpsItemResponse",
-    members: &[Member { name: "OpsItem", required: false, schema: Schema::Structure(&OPS_ITEM) }],
+    members: &[
+        Member {
+            name: "OpsItem",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM),
+        },
+    ],
 };
 
 /// The constraints of `GetOpsMetadataRequest`.
@@ -6160,7 +8944,11 @@ pub static GET_OPS_METADATA_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6178,11 +8966,19 @@ pub static GET_OPS_METADATA_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Metadata", required: false, schema: Schema::Map(&METADATA_MAP) },
+        Member {
+            name: "Metadata",
+            required: false,
+            schema: Schema::Map(&METADATA_MAP),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6194,15 +8990,35 @@ pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
         Member {
             name: "SyncName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&OPS_FILTER_LIST) },
-        Member { name: "Aggregators", required: false, schema: Schema::List(&OPS_AGGREGATOR_LIST) },
-        Member { name: "ResultAttributes", required: false, schema: Schema::List(&OPS_RESULT_ATTRIBUTE_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&OPS_FILTER_LIST),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(&OPS_AGGREGATOR_LIST),
+        },
+        Member {
+            name: "ResultAttributes",
+            required: false,
+            schema: Schema::List(&OPS_RESULT_ATTRIBUTE_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -6223,11 +9039,19 @@ pub static GET_OPS_SUMMARY_REQUEST: Structure = Structure {
 pub static GET_OPS_SUMMARY_RESULT: Structure = Structure {
     name: "GetOpsSummaryResult",
     members: &[
-        Member { name: "Entities", required: false, schema: Schema::List(&OPS_ENTITY_LIST) },
+        Member {
+            name: "Entities",
+            required: false,
+            schema: Schema::List(&OPS_ENTITY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6239,9 +9063,17 @@ pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "WithDecryption", required: false, schema: Schema::Boolean },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -6257,7 +9089,11 @@ pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6266,11 +9102,19 @@ pub static GET_PARAMETER_HISTORY_REQUEST: Structure = Structure {
 pub static GET_PARAMETER_HISTORY_RESULT: Structure = Structure {
     name: "GetParameterHistoryResult",
     members: &[
-        Member { name: "Parameters", required: false, schema: Schema::List(&PARAMETER_HISTORY_LIST) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_HISTORY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6282,16 +9126,30 @@ pub static GET_PARAMETER_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "WithDecryption", required: false, schema: Schema::Boolean },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
 /// The constraints of `GetParameterResult`.
 pub static GET_PARAMETER_RESULT: Structure = Structure {
     name: "GetParameterResult",
-    members: &[Member { name: "Parameter", required: false, schema: Schema::Structure(&PARAMETER) }],
+    members: &[
+        Member {
+            name: "Parameter",
+            required: false,
+            schema: Schema::Structure(&PARAMETER),
+        },
+    ],
 };
 
 /// The constraints of `GetParametersByPathRequest`.
@@ -6301,11 +9159,27 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
         Member {
             name: "Path",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Recursive", required: false, schema: Schema::Boolean },
-        Member { name: "ParameterFilters", required: false, schema: Schema::List(&PARAMETER_STRING_FILTER_LIST) },
-        Member { name: "WithDecryption", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Recursive",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ParameterFilters",
+            required: false,
+            schema: Schema::List(&PARAMETER_STRING_FILTER_LIST),
+        },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -6321,7 +9195,11 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6330,11 +9208,19 @@ pub static GET_PARAMETERS_BY_PATH_REQUEST: Structure = Structure {
 pub static GET_PARAMETERS_BY_PATH_RESULT: Structure = Structure {
     name: "GetParametersByPathResult",
     members: &[
-        Member { name: "Parameters", required: false, schema: Schema::List(&PARAMETER_LIST) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6343,8 +9229,16 @@ pub static GET_PARAMETERS_BY_PATH_RESULT: Structure = Structure {
 pub static GET_PARAMETERS_REQUEST: Structure = Structure {
     name: "GetParametersRequest",
     members: &[
-        Member { name: "Names", required: true, schema: Schema::List(&PARAMETER_NAME_LIST) },
-        Member { name: "WithDecryption", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Names",
+            required: true,
+            schema: Schema::List(&PARAMETER_NAME_LIST),
+        },
+        Member {
+            name: "WithDecryption",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -6352,8 +9246,16 @@ pub static GET_PARAMETERS_REQUEST: Structure = Structure {
 pub static GET_PARAMETERS_RESULT: Structure = Structure {
     name: "GetParametersResult",
     members: &[
-        Member { name: "Parameters", required: false, schema: Schema::List(&PARAMETER_LIST) },
-        Member { name: "InvalidParameters", required: false, schema: Schema::List(&PARAMETER_NAME_LIST) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_LIST),
+        },
+        Member {
+            name: "InvalidParameters",
+            required: false,
+            schema: Schema::List(&PARAMETER_NAME_LIST),
+        },
     ],
 };
 
@@ -6370,7 +9272,11 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
     ],
 };
 
@@ -6396,22 +9302,28 @@ pub static GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
     ],
 };
 
 /// The constraints of `GetPatchBaselineRequest`.
 pub static GET_PATCH_BASELINE_REQUEST: Structure = Structure {
     name: "GetPatchBaselineRequest",
-    members: &[Member {
-        name: "BaselineId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 128)),
-            pattern: Some(&BASELINE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetPatchBaselineResult`.
@@ -6436,27 +9348,75 @@ pub static GET_PATCH_BASELINE_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
-        Member { name: "GlobalFilters", required: false, schema: Schema::Structure(&PATCH_FILTER_GROUP) },
-        Member { name: "ApprovalRules", required: false, schema: Schema::Structure(&PATCH_RULE_GROUP) },
-        Member { name: "ApprovedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
         Member {
             name: "ApprovedPatchesComplianceLevel",
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
-        Member { name: "ApprovedPatchesEnableNonSecurity", required: false, schema: Schema::Boolean },
-        Member { name: "RejectedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
-        Member { name: "RejectedPatchesAction", required: false, schema: Schema::Enum(&PATCH_ACTION) },
-        Member { name: "PatchGroups", required: false, schema: Schema::List(&PATCH_GROUP_LIST) },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "PatchGroups",
+            required: false,
+            schema: Schema::List(&PATCH_GROUP_LIST),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Sources", required: false, schema: Schema::List(&PATCH_SOURCE_LIST) },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(&PATCH_SOURCE_LIST),
+        },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
             required: false,
@@ -6481,7 +9441,11 @@ pub static GET_RESOURCE_POLICIES_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -6505,9 +9469,17 @@ pub static GET_RESOURCE_POLICIES_RESPONSE: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Policies", required: false, schema: Schema::List(&GET_RESOURCE_POLICIES_RESPONSE_ENTRIES) },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::List(&GET_RESOURCE_POLICIES_RESPONSE_ENTRIES),
+        },
     ],
 };
 
@@ -6518,17 +9490,29 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRY: Structure = Structure {
         Member {
             name: "PolicyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PolicyHash",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Policy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ALARM_NAME_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
         },
     ],
 };
@@ -6536,17 +9520,29 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRY: Structure = Structure {
 /// The constraints of `GetServiceSettingRequest`.
 pub static GET_SERVICE_SETTING_REQUEST: Structure = Structure {
     name: "GetServiceSettingRequest",
-    members: &[Member {
-        name: "SettingId",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1000)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "SettingId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetServiceSettingResult`.
 pub static GET_SERVICE_SETTING_RESULT: Structure = Structure {
     name: "GetServiceSettingResult",
-    members: &[Member { name: "ServiceSetting", required: false, schema: Schema::Structure(&SERVICE_SETTING) }],
+    members: &[
+        Member {
+            name: "ServiceSetting",
+            required: false,
+            schema: Schema::Structure(&SERVICE_SETTING),
+        },
+    ],
 };
 
 /// The constraints of `ImpactType`.
@@ -6565,7 +9561,11 @@ pub static INSTANCE_AGGREGATED_ASSOCIATION_OVERVIEW: Structure = Structure {
         Member {
             name: "DetailedStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceAssociationStatusAggregatedCount",
@@ -6582,17 +9582,29 @@ pub static INSTANCE_ASSOCIATION: Structure = Structure {
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Content",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationVersion",
@@ -6609,13 +9621,25 @@ pub static INSTANCE_ASSOCIATION: Structure = Structure {
 /// The constraints of `InstanceAssociationOutputLocation`.
 pub static INSTANCE_ASSOCIATION_OUTPUT_LOCATION: Structure = Structure {
     name: "InstanceAssociationOutputLocation",
-    members: &[Member { name: "S3Location", required: false, schema: Schema::Structure(&S3_OUTPUT_LOCATION) }],
+    members: &[
+        Member {
+            name: "S3Location",
+            required: false,
+            schema: Schema::Structure(&S3_OUTPUT_LOCATION),
+        },
+    ],
 };
 
 /// The constraints of `InstanceAssociationOutputUrl`.
 pub static INSTANCE_ASSOCIATION_OUTPUT_URL: Structure = Structure {
     name: "InstanceAssociationOutputUrl",
-    members: &[Member { name: "S3OutputUrl", required: false, schema: Schema::Structure(&S3_OUTPUT_URL) }],
+    members: &[
+        Member {
+            name: "S3OutputUrl",
+            required: false,
+            schema: Schema::Structure(&S3_OUTPUT_URL),
+        },
+    ],
 };
 
 /// The constraints of `InstanceAssociationStatusInfo`.
@@ -6625,12 +9649,20 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -6653,30 +9685,58 @@ pub static INSTANCE_ASSOCIATION_STATUS_INFO: Structure = Structure {
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "ExecutionDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExecutionDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Status",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DetailedStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExecutionSummary",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 512)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ErrorCode",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 10)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 10)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OutputUrl", required: false, schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_URL) },
+        Member {
+            name: "OutputUrl",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_ASSOCIATION_OUTPUT_URL),
+        },
         Member {
             name: "AssociationName",
             required: false,
@@ -6696,41 +9756,81 @@ pub static INSTANCE_INFO: Structure = Structure {
         Member {
             name: "AgentType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AgentVersion",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&AGENT_VERSION_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AGENT_VERSION_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "ComputerName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceStatus",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IpAddress",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 46)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 46)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ManagedStatus", required: false, schema: Schema::Enum(&MANAGED_STATUS) },
-        Member { name: "PlatformType", required: false, schema: Schema::Enum(&PLATFORM_TYPE) },
+        Member {
+            name: "ManagedStatus",
+            required: false,
+            schema: Schema::Enum(&MANAGED_STATUS),
+        },
+        Member {
+            name: "PlatformType",
+            required: false,
+            schema: Schema::Enum(&PLATFORM_TYPE),
+        },
         Member {
             name: "PlatformName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PlatformVersion",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ResourceType", required: false, schema: Schema::Enum(&RESOURCE_TYPE) },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&RESOURCE_TYPE),
+        },
     ],
 };
 
@@ -6741,58 +9841,122 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "PingStatus", required: false, schema: Schema::Enum(&PING_STATUS) },
-        Member { name: "LastPingDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "PingStatus",
+            required: false,
+            schema: Schema::Enum(&PING_STATUS),
+        },
+        Member {
+            name: "LastPingDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "AgentVersion",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&AGENT_VERSION_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AGENT_VERSION_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "IsLatestVersion", required: false, schema: Schema::Boolean },
-        Member { name: "PlatformType", required: false, schema: Schema::Enum(&PLATFORM_TYPE) },
+        Member {
+            name: "IsLatestVersion",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "PlatformType",
+            required: false,
+            schema: Schema::Enum(&PLATFORM_TYPE),
+        },
         Member {
             name: "PlatformName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PlatformVersion",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ActivationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ACTIVATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "IamRole",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "RegistrationDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ResourceType", required: false, schema: Schema::Enum(&RESOURCE_TYPE) },
+        Member {
+            name: "RegistrationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&RESOURCE_TYPE),
+        },
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IPAddress",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 46)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 46)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ComputerName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "LastAssociationExecutionDate",
@@ -6818,7 +9982,11 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "SourceType", required: false, schema: Schema::Enum(&SOURCE_TYPE) },
+        Member {
+            name: "SourceType",
+            required: false,
+            schema: Schema::Enum(&SOURCE_TYPE),
+        },
     ],
 };
 
@@ -6826,8 +9994,16 @@ pub static INSTANCE_INFORMATION: Structure = Structure {
 pub static INSTANCE_INFORMATION_FILTER: Structure = Structure {
     name: "InstanceInformationFilter",
     members: &[
-        Member { name: "key", required: true, schema: Schema::Enum(&INSTANCE_INFORMATION_FILTER_KEY) },
-        Member { name: "valueSet", required: true, schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET) },
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&INSTANCE_INFORMATION_FILTER_KEY),
+        },
+        Member {
+            name: "valueSet",
+            required: true,
+            schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET),
+        },
     ],
 };
 
@@ -6856,9 +10032,17 @@ pub static INSTANCE_INFORMATION_STRING_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: true, schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET) },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&INSTANCE_INFORMATION_FILTER_VALUE_SET),
+        },
     ],
 };
 
@@ -6869,7 +10053,11 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "PatchGroup",
@@ -6910,76 +10098,144 @@ pub static INSTANCE_PATCH_STATE: Structure = Structure {
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstalledCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstalledOtherCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstalledPendingRebootCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstalledRejectedCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "MissingCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailedCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "UnreportedNotApplicableCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "NotApplicableCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "AvailableSecurityUpdateCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "OperationStartTime", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "OperationEndTime", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Operation", required: true, schema: Schema::Enum(&PATCH_OPERATION_TYPE) },
+        Member {
+            name: "OperationStartTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "OperationEndTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Operation",
+            required: true,
+            schema: Schema::Enum(&PATCH_OPERATION_TYPE),
+        },
         Member {
             name: "LastNoRebootInstallOperationTime",
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "RebootOption", required: false, schema: Schema::Enum(&REBOOT_OPTION) },
+        Member {
+            name: "RebootOption",
+            required: false,
+            schema: Schema::Enum(&REBOOT_OPTION),
+        },
         Member {
             name: "CriticalNonCompliantCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "SecurityNonCompliantCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "OtherNonCompliantCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -6991,10 +10247,22 @@ pub static INSTANCE_PATCH_STATE_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 200)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: true, schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_VALUES) },
-        Member { name: "Type", required: true, schema: Schema::Enum(&INSTANCE_PATCH_STATE_OPERATOR_TYPE) },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&INSTANCE_PATCH_STATE_FILTER_VALUES),
+        },
+        Member {
+            name: "Type",
+            required: true,
+            schema: Schema::Enum(&INSTANCE_PATCH_STATE_OPERATOR_TYPE),
+        },
     ],
 };
 
@@ -7014,87 +10282,171 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceRole",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KeyName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceState",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Architecture",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IPAddress",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 46)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 46)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "LaunchTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PingStatus", required: false, schema: Schema::Enum(&PING_STATUS) },
-        Member { name: "LastPingDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LaunchTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PingStatus",
+            required: false,
+            schema: Schema::Enum(&PING_STATUS),
+        },
+        Member {
+            name: "LastPingDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "AgentVersion",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&AGENT_VERSION_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&AGENT_VERSION_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "PlatformType", required: false, schema: Schema::Enum(&PLATFORM_TYPE) },
+        Member {
+            name: "PlatformType",
+            required: false,
+            schema: Schema::Enum(&PLATFORM_TYPE),
+        },
         Member {
             name: "PlatformName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PlatformVersion",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 120)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 120)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ActivationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ACTIVATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ACTIVATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "IamRole",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "RegistrationDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "RegistrationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ResourceType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ComputerName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "LastAssociationExecutionDate",
@@ -7120,7 +10472,11 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "SourceType", required: false, schema: Schema::Enum(&SOURCE_TYPE) },
+        Member {
+            name: "SourceType",
+            required: false,
+            schema: Schema::Enum(&SOURCE_TYPE),
+        },
     ],
 };
 
@@ -7128,8 +10484,16 @@ pub static INSTANCE_PROPERTY: Structure = Structure {
 pub static INSTANCE_PROPERTY_FILTER: Structure = Structure {
     name: "InstancePropertyFilter",
     members: &[
-        Member { name: "key", required: true, schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_KEY) },
-        Member { name: "valueSet", required: true, schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET) },
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_KEY),
+        },
+        Member {
+            name: "valueSet",
+            required: true,
+            schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET),
+        },
     ],
 };
 
@@ -7174,8 +10538,16 @@ pub static INSTANCE_PROPERTY_STRING_FILTER: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Values", required: true, schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET) },
-        Member { name: "Operator", required: false, schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_OPERATOR) },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&INSTANCE_PROPERTY_FILTER_VALUE_SET),
+        },
+        Member {
+            name: "Operator",
+            required: false,
+            schema: Schema::Enum(&INSTANCE_PROPERTY_FILTER_OPERATOR),
+        },
     ],
 };
 
@@ -7186,10 +10558,22 @@ pub static INVENTORY_AGGREGATOR: Structure = Structure {
         Member {
             name: "Expression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1000)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Aggregators", required: false, schema: Schema::List(&INVENTORY_AGGREGATOR_LIST) },
-        Member { name: "Groups", required: false, schema: Schema::List(&INVENTORY_GROUP_LIST) },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(&INVENTORY_AGGREGATOR_LIST),
+        },
+        Member {
+            name: "Groups",
+            required: false,
+            schema: Schema::List(&INVENTORY_GROUP_LIST),
+        },
     ],
 };
 
@@ -7218,7 +10602,11 @@ pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
         Member {
             name: "DeletionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&UUID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&UUID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "TypeName",
@@ -7229,14 +10617,30 @@ pub static INVENTORY_DELETION_STATUS_ITEM: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DeletionStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "LastStatus", required: false, schema: Schema::Enum(&INVENTORY_DELETION_STATUS) },
+        Member {
+            name: "DeletionStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastStatus",
+            required: false,
+            schema: Schema::Enum(&INVENTORY_DELETION_STATUS),
+        },
         Member {
             name: "LastStatusMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "DeletionSummary", required: false, schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY) },
+        Member {
+            name: "DeletionSummary",
+            required: false,
+            schema: Schema::Structure(&INVENTORY_DELETION_SUMMARY),
+        },
         Member {
             name: "LastStatusUpdateTime",
             required: false,
@@ -7252,14 +10656,26 @@ pub static INVENTORY_DELETION_SUMMARY: Structure = Structure {
         Member {
             name: "TotalCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "RemainingCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "SummaryItems", required: false, schema: Schema::List(&INVENTORY_DELETION_SUMMARY_ITEMS) },
+        Member {
+            name: "SummaryItems",
+            required: false,
+            schema: Schema::List(&INVENTORY_DELETION_SUMMARY_ITEMS),
+        },
     ],
 };
 
@@ -7279,12 +10695,20 @@ pub static INVENTORY_DELETION_SUMMARY_ITEM: Structure = Structure {
         Member {
             name: "Count",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "RemainingCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7296,10 +10720,22 @@ pub static INVENTORY_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 200)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: true, schema: Schema::List(&INVENTORY_FILTER_VALUE_LIST) },
-        Member { name: "Type", required: false, schema: Schema::Enum(&INVENTORY_QUERY_OPERATOR_TYPE) },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&INVENTORY_FILTER_VALUE_LIST),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&INVENTORY_QUERY_OPERATOR_TYPE),
+        },
     ],
 };
 
@@ -7310,9 +10746,17 @@ pub static INVENTORY_GROUP: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 200)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: true, schema: Schema::List(&INVENTORY_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: true,
+            schema: Schema::List(&INVENTORY_FILTER_LIST),
+        },
     ],
 };
 
@@ -7350,10 +10794,22 @@ pub static INVENTORY_ITEM: Structure = Structure {
         Member {
             name: "ContentHash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Content", required: false, schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST) },
-        Member { name: "Context", required: false, schema: Schema::Map(&INVENTORY_ITEM_CONTENT_CONTEXT) },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
+        },
+        Member {
+            name: "Context",
+            required: false,
+            schema: Schema::Map(&INVENTORY_ITEM_CONTENT_CONTEXT),
+        },
     ],
 };
 
@@ -7364,9 +10820,17 @@ pub static INVENTORY_ITEM_ATTRIBUTE: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "DataType", required: true, schema: Schema::Enum(&INVENTORY_ATTRIBUTE_DATA_TYPE) },
+        Member {
+            name: "DataType",
+            required: true,
+            schema: Schema::Enum(&INVENTORY_ATTRIBUTE_DATA_TYPE),
+        },
     ],
 };
 
@@ -7392,11 +10856,19 @@ pub static INVENTORY_ITEM_SCHEMA: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Attributes", required: true, schema: Schema::List(&INVENTORY_ITEM_ATTRIBUTE_LIST) },
+        Member {
+            name: "Attributes",
+            required: true,
+            schema: Schema::List(&INVENTORY_ITEM_ATTRIBUTE_LIST),
+        },
         Member {
             name: "DisplayName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7417,9 +10889,17 @@ pub static INVENTORY_RESULT_ENTITY: Structure = Structure {
         Member {
             name: "Id",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Data", required: false, schema: Schema::Map(&INVENTORY_RESULT_ITEM_MAP) },
+        Member {
+            name: "Data",
+            required: false,
+            schema: Schema::Map(&INVENTORY_RESULT_ITEM_MAP),
+        },
     ],
 };
 
@@ -7457,9 +10937,17 @@ pub static INVENTORY_RESULT_ITEM: Structure = Structure {
         Member {
             name: "ContentHash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Content", required: true, schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST) },
+        Member {
+            name: "Content",
+            required: true,
+            schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
+        },
     ],
 };
 
@@ -7479,14 +10967,26 @@ pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ParameterVersion",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "Labels", required: true, schema: Schema::List(&PARAMETER_LABEL_LIST) },
+        Member {
+            name: "Labels",
+            required: true,
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
+        },
     ],
 };
 
@@ -7494,11 +10994,19 @@ pub static LABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
 pub static LABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
     name: "LabelParameterVersionResult",
     members: &[
-        Member { name: "InvalidLabels", required: false, schema: Schema::List(&PARAMETER_LABEL_LIST) },
+        Member {
+            name: "InvalidLabels",
+            required: false,
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
+        },
         Member {
             name: "ParameterVersion",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7519,7 +11027,11 @@ pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
         Member {
             name: "AssociationId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7536,7 +11048,11 @@ pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7545,11 +11061,19 @@ pub static LIST_ASSOCIATION_VERSIONS_REQUEST: Structure = Structure {
 pub static LIST_ASSOCIATION_VERSIONS_RESULT: Structure = Structure {
     name: "ListAssociationVersionsResult",
     members: &[
-        Member { name: "AssociationVersions", required: false, schema: Schema::List(&ASSOCIATION_VERSION_LIST) },
+        Member {
+            name: "AssociationVersions",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_VERSION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7558,7 +11082,11 @@ pub static LIST_ASSOCIATION_VERSIONS_RESULT: Structure = Structure {
 pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
     name: "ListAssociationsRequest",
     members: &[
-        Member { name: "AssociationFilterList", required: false, schema: Schema::List(&ASSOCIATION_FILTER_LIST) },
+        Member {
+            name: "AssociationFilterList",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -7574,7 +11102,11 @@ pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7583,11 +11115,19 @@ pub static LIST_ASSOCIATIONS_REQUEST: Structure = Structure {
 pub static LIST_ASSOCIATIONS_RESULT: Structure = Structure {
     name: "ListAssociationsResult",
     members: &[
-        Member { name: "Associations", required: false, schema: Schema::List(&ASSOCIATION_LIST) },
+        Member {
+            name: "Associations",
+            required: false,
+            schema: Schema::List(&ASSOCIATION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7599,12 +11139,20 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         Member {
             name: "CommandId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7621,10 +11169,22 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&COMMAND_FILTER_LIST) },
-        Member { name: "Details", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&COMMAND_FILTER_LIST),
+        },
+        Member {
+            name: "Details",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -7632,11 +11192,19 @@ pub static LIST_COMMAND_INVOCATIONS_REQUEST: Structure = Structure {
 pub static LIST_COMMAND_INVOCATIONS_RESULT: Structure = Structure {
     name: "ListCommandInvocationsResult",
     members: &[
-        Member { name: "CommandInvocations", required: false, schema: Schema::List(&COMMAND_INVOCATION_LIST) },
+        Member {
+            name: "CommandInvocations",
+            required: false,
+            schema: Schema::List(&COMMAND_INVOCATION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7648,12 +11216,20 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         Member {
             name: "CommandId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7670,9 +11246,17 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&COMMAND_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&COMMAND_FILTER_LIST),
+        },
     ],
 };
 
@@ -7680,11 +11264,19 @@ pub static LIST_COMMANDS_REQUEST: Structure = Structure {
 pub static LIST_COMMANDS_RESULT: Structure = Structure {
     name: "ListCommandsResult",
     members: &[
-        Member { name: "Commands", required: false, schema: Schema::List(&COMMAND_LIST) },
+        Member {
+            name: "Commands",
+            required: false,
+            schema: Schema::List(&COMMAND_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7693,13 +11285,29 @@ pub static LIST_COMMANDS_RESULT: Structure = Structure {
 pub static LIST_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
     name: "ListComplianceItemsRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST) },
-        Member { name: "ResourceIds", required: false, schema: Schema::List(&COMPLIANCE_RESOURCE_ID_LIST) },
-        Member { name: "ResourceTypes", required: false, schema: Schema::List(&COMPLIANCE_RESOURCE_TYPE_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
+        },
+        Member {
+            name: "ResourceIds",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_RESOURCE_ID_LIST),
+        },
+        Member {
+            name: "ResourceTypes",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_RESOURCE_TYPE_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7720,11 +11328,19 @@ pub static LIST_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
 pub static LIST_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
     name: "ListComplianceItemsResult",
     members: &[
-        Member { name: "ComplianceItems", required: false, schema: Schema::List(&COMPLIANCE_ITEM_LIST) },
+        Member {
+            name: "ComplianceItems",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_ITEM_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7733,11 +11349,19 @@ pub static LIST_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
 pub static LIST_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
     name: "ListComplianceSummariesRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7758,11 +11382,19 @@ pub static LIST_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
 pub static LIST_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
     name: "ListComplianceSummariesResult",
     members: &[
-        Member { name: "ComplianceSummaryItems", required: false, schema: Schema::List(&COMPLIANCE_SUMMARY_ITEM_LIST) },
+        Member {
+            name: "ComplianceSummaryItems",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_SUMMARY_ITEM_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7789,11 +11421,19 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Metadata", required: true, schema: Schema::Enum(&DOCUMENT_METADATA_ENUM) },
+        Member {
+            name: "Metadata",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_METADATA_ENUM),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7835,13 +11475,25 @@ pub static LIST_DOCUMENT_METADATA_HISTORY_RESPONSE: Structure = Structure {
         Member {
             name: "Author",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Metadata", required: false, schema: Schema::Structure(&DOCUMENT_METADATA_RESPONSE_INFO) },
+        Member {
+            name: "Metadata",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_METADATA_RESPONSE_INFO),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7853,7 +11505,11 @@ pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7870,7 +11526,11 @@ pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7879,11 +11539,19 @@ pub static LIST_DOCUMENT_VERSIONS_REQUEST: Structure = Structure {
 pub static LIST_DOCUMENT_VERSIONS_RESULT: Structure = Structure {
     name: "ListDocumentVersionsResult",
     members: &[
-        Member { name: "DocumentVersions", required: false, schema: Schema::List(&DOCUMENT_VERSION_LIST) },
+        Member {
+            name: "DocumentVersions",
+            required: false,
+            schema: Schema::List(&DOCUMENT_VERSION_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7892,8 +11560,16 @@ pub static LIST_DOCUMENT_VERSIONS_RESULT: Structure = Structure {
 pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
     name: "ListDocumentsRequest",
     members: &[
-        Member { name: "DocumentFilterList", required: false, schema: Schema::List(&DOCUMENT_FILTER_LIST) },
-        Member { name: "Filters", required: false, schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_LIST) },
+        Member {
+            name: "DocumentFilterList",
+            required: false,
+            schema: Schema::List(&DOCUMENT_FILTER_LIST),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&DOCUMENT_KEY_VALUES_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -7909,7 +11585,11 @@ pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7918,11 +11598,19 @@ pub static LIST_DOCUMENTS_REQUEST: Structure = Structure {
 pub static LIST_DOCUMENTS_RESULT: Structure = Structure {
     name: "ListDocumentsResult",
     members: &[
-        Member { name: "DocumentIdentifiers", required: false, schema: Schema::List(&DOCUMENT_IDENTIFIER_LIST) },
+        Member {
+            name: "DocumentIdentifiers",
+            required: false,
+            schema: Schema::List(&DOCUMENT_IDENTIFIER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -7934,7 +11622,11 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "TypeName",
@@ -7945,11 +11637,19 @@ pub static LIST_INVENTORY_ENTRIES_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&INVENTORY_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&INVENTORY_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -7982,7 +11682,11 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
         Member {
             name: "InstanceId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "SchemaVersion",
@@ -8002,11 +11706,19 @@ pub static LIST_INVENTORY_ENTRIES_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Entries", required: false, schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST) },
+        Member {
+            name: "Entries",
+            required: false,
+            schema: Schema::List(&INVENTORY_ITEM_ENTRY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8018,13 +11730,25 @@ pub static LIST_NODES_REQUEST: Structure = Structure {
         Member {
             name: "SyncName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&NODE_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&NODE_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -8045,11 +11769,19 @@ pub static LIST_NODES_REQUEST: Structure = Structure {
 pub static LIST_NODES_RESULT: Structure = Structure {
     name: "ListNodesResult",
     members: &[
-        Member { name: "Nodes", required: false, schema: Schema::List(&NODE_LIST) },
+        Member {
+            name: "Nodes",
+            required: false,
+            schema: Schema::List(&NODE_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8061,14 +11793,30 @@ pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
         Member {
             name: "SyncName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&NODE_FILTER_LIST) },
-        Member { name: "Aggregators", required: true, schema: Schema::List(&NODE_AGGREGATOR_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&NODE_FILTER_LIST),
+        },
+        Member {
+            name: "Aggregators",
+            required: true,
+            schema: Schema::List(&NODE_AGGREGATOR_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -8089,11 +11837,19 @@ pub static LIST_NODES_SUMMARY_REQUEST: Structure = Structure {
 pub static LIST_NODES_SUMMARY_RESULT: Structure = Structure {
     name: "ListNodesSummaryResult",
     members: &[
-        Member { name: "Summary", required: false, schema: Schema::List(&NODE_SUMMARY_LIST) },
+        Member {
+            name: "Summary",
+            required: false,
+            schema: Schema::List(&NODE_SUMMARY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8102,7 +11858,11 @@ pub static LIST_NODES_SUMMARY_RESULT: Structure = Structure {
 pub static LIST_OPS_ITEM_EVENTS_REQUEST: Structure = Structure {
     name: "ListOpsItemEventsRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&OPS_ITEM_EVENT_FILTERS) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_EVENT_FILTERS),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -8118,7 +11878,11 @@ pub static LIST_OPS_ITEM_EVENTS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8130,9 +11894,17 @@ pub static LIST_OPS_ITEM_EVENTS_RESPONSE: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Summaries", required: false, schema: Schema::List(&OPS_ITEM_EVENT_SUMMARIES) },
+        Member {
+            name: "Summaries",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_EVENT_SUMMARIES),
+        },
     ],
 };
 
@@ -8143,9 +11915,17 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Filters", required: false, schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTERS) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTERS),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -8161,7 +11941,11 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8173,9 +11957,17 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Summaries", required: false, schema: Schema::List(&OPS_ITEM_RELATED_ITEM_SUMMARIES) },
+        Member {
+            name: "Summaries",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_RELATED_ITEM_SUMMARIES),
+        },
     ],
 };
 
@@ -8183,7 +11975,11 @@ pub static LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE: Structure = Structure {
 pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
     name: "ListOpsMetadataRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&OPS_METADATA_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&OPS_METADATA_FILTER_LIST),
+        },
         Member {
             name: "MaxResults",
             required: false,
@@ -8199,7 +11995,11 @@ pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8208,11 +12008,19 @@ pub static LIST_OPS_METADATA_REQUEST: Structure = Structure {
 pub static LIST_OPS_METADATA_RESULT: Structure = Structure {
     name: "ListOpsMetadataResult",
     members: &[
-        Member { name: "OpsMetadataList", required: false, schema: Schema::List(&OPS_METADATA_LIST) },
+        Member {
+            name: "OpsMetadataList",
+            required: false,
+            schema: Schema::List(&OPS_METADATA_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8221,11 +12029,19 @@ pub static LIST_OPS_METADATA_RESULT: Structure = Structure {
 pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST: Structure = Structure {
     name: "ListResourceComplianceSummariesRequest",
     members: &[
-        Member { name: "Filters", required: false, schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST) },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&COMPLIANCE_STRING_FILTER_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -8254,7 +12070,11 @@ pub static LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8266,12 +12086,20 @@ pub static LIST_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         Member {
             name: "SyncType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -8292,11 +12120,19 @@ pub static LIST_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
 pub static LIST_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
     name: "ListResourceDataSyncResult",
     members: &[
-        Member { name: "ResourceDataSyncItems", required: false, schema: Schema::List(&RESOURCE_DATA_SYNC_ITEM_LIST) },
+        Member {
+            name: "ResourceDataSyncItems",
+            required: false,
+            schema: Schema::List(&RESOURCE_DATA_SYNC_ITEM_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8305,11 +12141,19 @@ pub static LIST_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
 pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Structure = Structure {
     name: "ListTagsForResourceRequest",
     members: &[
-        Member { name: "ResourceType", required: true, schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING) },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
+        },
         Member {
             name: "ResourceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8317,7 +12161,13 @@ pub static LIST_TAGS_FOR_RESOURCE_REQUEST: Structure = Structure {
 /// The constraints of `ListTagsForResourceResult`.
 pub static LIST_TAGS_FOR_RESOURCE_RESULT: Structure = Structure {
     name: "ListTagsForResourceResult",
-    members: &[Member { name: "TagList", required: false, schema: Schema::List(&TAG_LIST) }],
+    members: &[
+        Member {
+            name: "TagList",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+    ],
 };
 
 /// The constraints of `LoggingInfo`.
@@ -8327,17 +12177,29 @@ pub static LOGGING_INFO: Structure = Structure {
         Member {
             name: "S3BucketName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 63)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "S3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "S3Region",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 20)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8355,7 +12217,11 @@ pub static MAINTENANCE_WINDOW_AUTOMATION_PARAMETERS: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
     ],
 };
 
@@ -8381,14 +12247,30 @@ pub static MAINTENANCE_WINDOW_EXECUTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -8432,22 +12314,54 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_IDENTITY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "TaskArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskType", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
     ],
 };
 
@@ -8485,31 +12399,67 @@ pub static MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_IDENTITY: Structure = St
         Member {
             name: "ExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskType", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
+        Member {
+            name: "TaskType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
         Member {
             name: "Parameters",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_EXECUTION_STATUS),
+        },
         Member {
             name: "StatusDetails",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 250)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 250)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "WindowTargetId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8521,9 +12471,17 @@ pub static MAINTENANCE_WINDOW_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: false, schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_VALUES) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_FILTER_VALUES),
+        },
     ],
 };
 
@@ -8552,9 +12510,17 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Enabled", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "Duration",
             required: false,
@@ -8582,12 +12548,20 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         Member {
             name: "Schedule",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleTimezone",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleOffset",
@@ -8604,17 +12578,29 @@ pub static MAINTENANCE_WINDOW_IDENTITY: Structure = Structure {
         Member {
             name: "EndDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StartDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextExecutionTime",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8651,14 +12637,26 @@ pub static MAINTENANCE_WINDOW_LAMBDA_PARAMETERS: Structure = Structure {
         Member {
             name: "ClientContext",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 8000)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 8000)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Qualifier",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Payload", required: false, schema: Schema::Blob(Some(Length::between(0, 4096))) },
+        Member {
+            name: "Payload",
+            required: false,
+            schema: Schema::Blob(Some(Length::between(0, 4096))),
+        },
     ],
 };
 
@@ -8678,7 +12676,11 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CloudWatchOutputConfig",
@@ -8688,9 +12690,17 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
         Member {
             name: "DocumentHash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "DocumentHashType", required: false, schema: Schema::Enum(&DOCUMENT_HASH_TYPE) },
+        Member {
+            name: "DocumentHashType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
+        },
         Member {
             name: "DocumentVersion",
             required: false,
@@ -8700,22 +12710,42 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "NotificationConfig", required: false, schema: Schema::Structure(&NOTIFICATION_CONFIG) },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
         Member {
             name: "OutputS3BucketName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 63)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TimeoutSeconds",
@@ -8724,7 +12754,10 @@ pub static MAINTENANCE_WINDOW_RUN_COMMAND_PARAMETERS: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 30.0, text: "30" }),
-                    max: Some(Bound { value: 2592000.0, text: "2592000" }),
+                    max: Some(Bound {
+                        value: 2592000.0,
+                        text: "2592000",
+                    }),
                 }),
                 values: None,
             }),
@@ -8739,12 +12772,20 @@ pub static MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS: Structure = Structure {
         Member {
             name: "Input",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 4096)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 80)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 80)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8771,12 +12812,24 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ResourceType", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "ResourceType",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Name",
@@ -8790,7 +12843,11 @@ pub static MAINTENANCE_WINDOW_TARGET: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -8820,25 +12877,52 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         Member {
             name: "TaskArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TaskParameters", required: false, schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+        },
         Member {
             name: "Priority",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "LoggingInfo", required: false, schema: Schema::Structure(&LOGGING_INFO) },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxConcurrency",
@@ -8870,14 +12954,22 @@ pub static MAINTENANCE_WINDOW_TASK: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CutoffBehavior",
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
@@ -8909,18 +13001,24 @@ pub static MAINTENANCE_WINDOW_TASK_INVOCATION_PARAMETERS: Structure = Structure 
             required: false,
             schema: Schema::Structure(&MAINTENANCE_WINDOW_STEP_FUNCTIONS_PARAMETERS),
         },
-        Member { name: "Lambda", required: false, schema: Schema::Structure(&MAINTENANCE_WINDOW_LAMBDA_PARAMETERS) },
+        Member {
+            name: "Lambda",
+            required: false,
+            schema: Schema::Structure(&MAINTENANCE_WINDOW_LAMBDA_PARAMETERS),
+        },
     ],
 };
 
 /// The constraints of `MaintenanceWindowTaskParameterValueExpression`.
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION: Structure = Structure {
     name: "MaintenanceWindowTaskParameterValueExpression",
-    members: &[Member {
-        name: "Values",
-        required: false,
-        schema: Schema::List(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST),
-    }],
+    members: &[
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST),
+        },
+    ],
 };
 
 /// The constraints of `MaintenanceWindowTaskType`.
@@ -8944,11 +13042,17 @@ pub static MANAGED_STATUS: Enum = Enum {
 /// The constraints of `MetadataValue`.
 pub static METADATA_VALUE: Structure = Structure {
     name: "MetadataValue",
-    members: &[Member {
-        name: "Value",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 4096)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ModifyDocumentPermissionRequest`.
@@ -8964,9 +13068,21 @@ pub static MODIFY_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "PermissionType", required: true, schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE) },
-        Member { name: "AccountIdsToAdd", required: false, schema: Schema::List(&ACCOUNT_ID_LIST) },
-        Member { name: "AccountIdsToRemove", required: false, schema: Schema::List(&ACCOUNT_ID_LIST) },
+        Member {
+            name: "PermissionType",
+            required: true,
+            schema: Schema::Enum(&DOCUMENT_PERMISSION_TYPE),
+        },
+        Member {
+            name: "AccountIdsToAdd",
+            required: false,
+            schema: Schema::List(&ACCOUNT_ID_LIST),
+        },
+        Member {
+            name: "AccountIdsToRemove",
+            required: false,
+            schema: Schema::List(&ACCOUNT_ID_LIST),
+        },
         Member {
             name: "SharedDocumentVersion",
             required: false,
@@ -8980,26 +13096,48 @@ pub static MODIFY_DOCUMENT_PERMISSION_REQUEST: Structure = Structure {
 };
 
 /// The constraints of `ModifyDocumentPermissionResponse`.
-pub static MODIFY_DOCUMENT_PERMISSION_RESPONSE: Structure =
-    Structure { name: "ModifyDocumentPermissionResponse", members: &[] };
+pub static MODIFY_DOCUMENT_PERMISSION_RESPONSE: Structure = Structure {
+    name: "ModifyDocumentPermissionResponse",
+    members: &[],
+};
 
 /// The constraints of `Node`.
 pub static NODE: Structure = Structure {
     name: "Node",
     members: &[
-        Member { name: "CaptureTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CaptureTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Id",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Owner", required: false, schema: Schema::Structure(&NODE_OWNER_INFO) },
+        Member {
+            name: "Owner",
+            required: false,
+            schema: Schema::Structure(&NODE_OWNER_INFO),
+        },
         Member {
             name: "Region",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "NodeType", required: false, schema: Schema::Union(&NODE_TYPE) },
+        Member {
+            name: "NodeType",
+            required: false,
+            schema: Schema::Union(&NODE_TYPE),
+        },
     ],
 };
 
@@ -9007,21 +13145,49 @@ pub static NODE: Structure = Structure {
 pub static NODE_AGGREGATOR: Structure = Structure {
     name: "NodeAggregator",
     members: &[
-        Member { name: "AggregatorType", required: true, schema: Schema::Enum(&NODE_AGGREGATOR_TYPE) },
-        Member { name: "TypeName", required: true, schema: Schema::Enum(&NODE_TYPE_NAME) },
-        Member { name: "AttributeName", required: true, schema: Schema::Enum(&NODE_ATTRIBUTE_NAME) },
-        Member { name: "Aggregators", required: false, schema: Schema::List(&NODE_AGGREGATOR_LIST) },
+        Member {
+            name: "AggregatorType",
+            required: true,
+            schema: Schema::Enum(&NODE_AGGREGATOR_TYPE),
+        },
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::Enum(&NODE_TYPE_NAME),
+        },
+        Member {
+            name: "AttributeName",
+            required: true,
+            schema: Schema::Enum(&NODE_ATTRIBUTE_NAME),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(&NODE_AGGREGATOR_LIST),
+        },
     ],
 };
 
 /// The constraints of `NodeAggregatorType`.
-pub static NODE_AGGREGATOR_TYPE: Enum =
-    Enum { name: "NodeAggregatorType", values: &["Count"], listed: "[Count]", length: None, pattern: None };
+pub static NODE_AGGREGATOR_TYPE: Enum = Enum {
+    name: "NodeAggregatorType",
+    values: &["Count"],
+    listed: "[Count]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `NodeAttributeName`.
 pub static NODE_ATTRIBUTE_NAME: Enum = Enum {
     name: "NodeAttributeName",
-    values: &["AgentVersion", "PlatformName", "PlatformType", "PlatformVersion", "Region", "ResourceType"],
+    values: &[
+        "AgentVersion",
+        "PlatformName",
+        "PlatformType",
+        "PlatformVersion",
+        "Region",
+        "ResourceType",
+    ],
     listed: "[AgentVersion, PlatformName, PlatformType, PlatformVersion, Region, ResourceType]",
     length: None,
     pattern: None,
@@ -9031,9 +13197,21 @@ pub static NODE_ATTRIBUTE_NAME: Enum = Enum {
 pub static NODE_FILTER: Structure = Structure {
     name: "NodeFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&NODE_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&NODE_FILTER_VALUE_LIST) },
-        Member { name: "Type", required: false, schema: Schema::Enum(&NODE_FILTER_OPERATOR_TYPE) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&NODE_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&NODE_FILTER_VALUE_LIST),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&NODE_FILTER_OPERATOR_TYPE),
+        },
     ],
 };
 
@@ -9096,7 +13274,11 @@ pub static NODE_OWNER_INFO: Structure = Structure {
         Member {
             name: "OrganizationalUnitPath",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 512)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 512)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -9104,12 +13286,23 @@ pub static NODE_OWNER_INFO: Structure = Structure {
 /// The constraints of `NodeType`.
 pub static NODE_TYPE: Union = Union {
     name: "NodeType",
-    members: &[Member { name: "Instance", required: false, schema: Schema::Structure(&INSTANCE_INFO) }],
+    members: &[
+        Member {
+            name: "Instance",
+            required: false,
+            schema: Schema::Structure(&INSTANCE_INFO),
+        },
+    ],
 };
 
 /// The constraints of `NodeTypeName`.
-pub static NODE_TYPE_NAME: Enum =
-    Enum { name: "NodeTypeName", values: &["Instance"], listed: "[Instance]", length: None, pattern: None };
+pub static NODE_TYPE_NAME: Enum = Enum {
+    name: "NodeTypeName",
+    values: &["Instance"],
+    listed: "[Instance]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `NonCompliantSummary`.
 pub static NON_COMPLIANT_SUMMARY: Structure = Structure {
@@ -9118,9 +13311,17 @@ pub static NON_COMPLIANT_SUMMARY: Structure = Structure {
         Member {
             name: "NonCompliantCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "SeveritySummary", required: false, schema: Schema::Structure(&SEVERITY_SUMMARY) },
+        Member {
+            name: "SeveritySummary",
+            required: false,
+            schema: Schema::Structure(&SEVERITY_SUMMARY),
+        },
     ],
 };
 
@@ -9131,10 +13332,22 @@ pub static NOTIFICATION_CONFIG: Structure = Structure {
         Member {
             name: "NotificationArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "NotificationEvents", required: false, schema: Schema::List(&NOTIFICATION_EVENT_LIST) },
-        Member { name: "NotificationType", required: false, schema: Schema::Enum(&NOTIFICATION_TYPE) },
+        Member {
+            name: "NotificationEvents",
+            required: false,
+            schema: Schema::List(&NOTIFICATION_EVENT_LIST),
+        },
+        Member {
+            name: "NotificationType",
+            required: false,
+            schema: Schema::Enum(&NOTIFICATION_TYPE),
+        },
     ],
 };
 
@@ -9206,11 +13419,27 @@ pub static OPS_AGGREGATOR: Structure = Structure {
         Member {
             name: "AttributeName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: false, schema: Schema::Map(&OPS_AGGREGATOR_VALUE_MAP) },
-        Member { name: "Filters", required: false, schema: Schema::List(&OPS_FILTER_LIST) },
-        Member { name: "Aggregators", required: false, schema: Schema::List(&OPS_AGGREGATOR_LIST) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::Map(&OPS_AGGREGATOR_VALUE_MAP),
+        },
+        Member {
+            name: "Filters",
+            required: false,
+            schema: Schema::List(&OPS_FILTER_LIST),
+        },
+        Member {
+            name: "Aggregators",
+            required: false,
+            schema: Schema::List(&OPS_AGGREGATOR_LIST),
+        },
     ],
 };
 
@@ -9221,9 +13450,17 @@ pub static OPS_ENTITY: Structure = Structure {
         Member {
             name: "Id",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Data", required: false, schema: Schema::Map(&OPS_ENTITY_ITEM_MAP) },
+        Member {
+            name: "Data",
+            required: false,
+            schema: Schema::Map(&OPS_ENTITY_ITEM_MAP),
+        },
     ],
 };
 
@@ -9240,7 +13477,11 @@ pub static OPS_ENTITY_ITEM: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Content", required: false, schema: Schema::List(&OPS_ENTITY_ITEM_ENTRY_LIST) },
+        Member {
+            name: "Content",
+            required: false,
+            schema: Schema::List(&OPS_ENTITY_ITEM_ENTRY_LIST),
+        },
     ],
 };
 
@@ -9251,10 +13492,22 @@ pub static OPS_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 200)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 200)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: true, schema: Schema::List(&OPS_FILTER_VALUE_LIST) },
-        Member { name: "Type", required: false, schema: Schema::Enum(&OPS_FILTER_OPERATOR_TYPE) },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&OPS_FILTER_VALUE_LIST),
+        },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&OPS_FILTER_OPERATOR_TYPE),
+        },
     ],
 };
 
@@ -9274,14 +13527,26 @@ pub static OPS_ITEM: Structure = Structure {
         Member {
             name: "CreatedBy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OpsItemType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Description",
             required: false,
@@ -9294,10 +13559,22 @@ pub static OPS_ITEM: Structure = Structure {
         Member {
             name: "LastModifiedBy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "LastModifiedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Notifications", required: false, schema: Schema::List(&OPS_ITEM_NOTIFICATIONS) },
+        Member {
+            name: "LastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Notifications",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
+        },
         Member {
             name: "Priority",
             required: false,
@@ -9310,17 +13587,33 @@ pub static OPS_ITEM: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "RelatedOpsItems", required: false, schema: Schema::List(&RELATED_OPS_ITEMS) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&OPS_ITEM_STATUS) },
+        Member {
+            name: "RelatedOpsItems",
+            required: false,
+            schema: Schema::List(&RELATED_OPS_ITEMS),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_STATUS),
+        },
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Version",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Title",
@@ -9340,7 +13633,11 @@ pub static OPS_ITEM: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperationalData", required: false, schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA) },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
+        },
         Member {
             name: "Category",
             required: false,
@@ -9359,10 +13656,26 @@ pub static OPS_ITEM: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ActualStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ActualEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "OpsItemArn",
             required: false,
@@ -9397,7 +13710,11 @@ pub static OPS_ITEM_DATA_VALUE: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&OPS_ITEM_DATA_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_DATA_TYPE),
+        },
     ],
 };
 
@@ -9405,19 +13722,41 @@ pub static OPS_ITEM_DATA_VALUE: Structure = Structure {
 pub static OPS_ITEM_EVENT_FILTER: Structure = Structure {
     name: "OpsItemEventFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&OPS_ITEM_EVENT_FILTER_VALUES) },
-        Member { name: "Operator", required: true, schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_OPERATOR) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&OPS_ITEM_EVENT_FILTER_VALUES),
+        },
+        Member {
+            name: "Operator",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_EVENT_FILTER_OPERATOR),
+        },
     ],
 };
 
 /// The constraints of `OpsItemEventFilterKey`.
-pub static OPS_ITEM_EVENT_FILTER_KEY: Enum =
-    Enum { name: "OpsItemEventFilterKey", values: &["OpsItemId"], listed: "[OpsItemId]", length: None, pattern: None };
+pub static OPS_ITEM_EVENT_FILTER_KEY: Enum = Enum {
+    name: "OpsItemEventFilterKey",
+    values: &["OpsItemId"],
+    listed: "[OpsItemId]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `OpsItemEventFilterOperator`.
-pub static OPS_ITEM_EVENT_FILTER_OPERATOR: Enum =
-    Enum { name: "OpsItemEventFilterOperator", values: &["Equal"], listed: "[Equal]", length: None, pattern: None };
+pub static OPS_ITEM_EVENT_FILTER_OPERATOR: Enum = Enum {
+    name: "OpsItemEventFilterOperator",
+    values: &["Equal"],
+    listed: "[Equal]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `OpsItemEventSummary`.
 pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
@@ -9426,30 +13765,58 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "EventId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Source",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DetailType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Detail",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreatedBy", required: false, schema: Schema::Structure(&OPS_ITEM_IDENTITY) },
-        Member { name: "CreatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedBy",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM_IDENTITY),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -9457,9 +13824,21 @@ pub static OPS_ITEM_EVENT_SUMMARY: Structure = Structure {
 pub static OPS_ITEM_FILTER: Structure = Structure {
     name: "OpsItemFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&OPS_ITEM_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&OPS_ITEM_FILTER_VALUES) },
-        Member { name: "Operator", required: true, schema: Schema::Enum(&OPS_ITEM_FILTER_OPERATOR) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&OPS_ITEM_FILTER_VALUES),
+        },
+        Member {
+            name: "Operator",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_FILTER_OPERATOR),
+        },
     ],
 };
 
@@ -9522,21 +13901,33 @@ pub static OPS_ITEM_FILTER_OPERATOR: Enum = Enum {
 /// The constraints of `OpsItemIdentity`.
 pub static OPS_ITEM_IDENTITY: Structure = Structure {
     name: "OpsItemIdentity",
-    members: &[Member {
-        name: "Arn",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Arn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `OpsItemNotification`.
 pub static OPS_ITEM_NOTIFICATION: Structure = Structure {
     name: "OpsItemNotification",
-    members: &[Member {
-        name: "Arn",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Arn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `OpsItemRelatedItemSummary`.
@@ -9546,32 +13937,68 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "AssociationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AssociationType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceUri",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreatedBy", required: false, schema: Schema::Structure(&OPS_ITEM_IDENTITY) },
-        Member { name: "CreatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "LastModifiedBy", required: false, schema: Schema::Structure(&OPS_ITEM_IDENTITY) },
-        Member { name: "LastModifiedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedBy",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM_IDENTITY),
+        },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "LastModifiedBy",
+            required: false,
+            schema: Schema::Structure(&OPS_ITEM_IDENTITY),
+        },
+        Member {
+            name: "LastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -9579,9 +14006,21 @@ pub static OPS_ITEM_RELATED_ITEM_SUMMARY: Structure = Structure {
 pub static OPS_ITEM_RELATED_ITEMS_FILTER: Structure = Structure {
     name: "OpsItemRelatedItemsFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTER_VALUES) },
-        Member { name: "Operator", required: true, schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_OPERATOR) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&OPS_ITEM_RELATED_ITEMS_FILTER_VALUES),
+        },
+        Member {
+            name: "Operator",
+            required: true,
+            schema: Schema::Enum(&OPS_ITEM_RELATED_ITEMS_FILTER_OPERATOR),
+        },
     ],
 };
 
@@ -9640,15 +14079,31 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         Member {
             name: "CreatedBy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastModifiedBy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "LastModifiedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastModifiedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Priority",
             required: false,
@@ -9670,11 +14125,19 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&OPS_ITEM_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_STATUS),
+        },
         Member {
             name: "OpsItemId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Title",
@@ -9685,7 +14148,11 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperationalData", required: false, schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA) },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
+        },
         Member {
             name: "Category",
             required: false,
@@ -9707,12 +14174,32 @@ pub static OPS_ITEM_SUMMARY: Structure = Structure {
         Member {
             name: "OpsItemType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ActualStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ActualEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -9738,13 +14225,25 @@ pub static OPS_METADATA: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "LastModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastModifiedUser",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreationDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "CreationDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -9761,22 +14260,28 @@ pub static OPS_METADATA_FILTER: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Values", required: true, schema: Schema::List(&OPS_METADATA_FILTER_VALUE_LIST) },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&OPS_METADATA_FILTER_VALUE_LIST),
+        },
     ],
 };
 
 /// The constraints of `OpsResultAttribute`.
 pub static OPS_RESULT_ATTRIBUTE: Structure = Structure {
     name: "OpsResultAttribute",
-    members: &[Member {
-        name: "TypeName",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 100)),
-            pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `OutputSource`.
@@ -9786,12 +14291,20 @@ pub static OUTPUT_SOURCE: Structure = Structure {
         Member {
             name: "OutputSourceId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputSourceType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -9803,39 +14316,75 @@ pub static PARAMETER: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&PARAMETER_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
         Member {
             name: "Value",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Version",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "Selector",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SourceResult",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "LastModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ARN",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DataType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -9847,9 +14396,17 @@ pub static PARAMETER_HISTORY: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&PARAMETER_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
         Member {
             name: "KeyId",
             required: false,
@@ -9859,39 +14416,79 @@ pub static PARAMETER_HISTORY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "LastModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastModifiedUser",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Value",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AllowedPattern",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Version",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "Labels", required: false, schema: Schema::List(&PARAMETER_LABEL_LIST) },
-        Member { name: "Tier", required: false, schema: Schema::Enum(&PARAMETER_TIER) },
-        Member { name: "Policies", required: false, schema: Schema::List(&PARAMETER_POLICY_LIST) },
+        Member {
+            name: "Labels",
+            required: false,
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
+        },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::List(&PARAMETER_POLICY_LIST),
+        },
         Member {
             name: "DataType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -9903,17 +14500,29 @@ pub static PARAMETER_INLINE_POLICY: Structure = Structure {
         Member {
             name: "PolicyText",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PolicyType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PolicyStatus",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -9925,14 +14534,26 @@ pub static PARAMETER_METADATA: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ARN",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&PARAMETER_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
         Member {
             name: "KeyId",
             required: false,
@@ -9942,33 +14563,65 @@ pub static PARAMETER_METADATA: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "LastModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastModifiedUser",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AllowedPattern",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Version",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "Tier", required: false, schema: Schema::Enum(&PARAMETER_TIER) },
-        Member { name: "Policies", required: false, schema: Schema::List(&PARAMETER_POLICY_LIST) },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
+        Member {
+            name: "Policies",
+            required: false,
+            schema: Schema::List(&PARAMETER_POLICY_LIST),
+        },
         Member {
             name: "DataType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -9989,9 +14642,17 @@ pub static PARAMETER_STRING_FILTER: Structure = Structure {
         Member {
             name: "Option",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 10)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 10)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: false, schema: Schema::List(&PARAMETER_STRING_FILTER_VALUE_LIST) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&PARAMETER_STRING_FILTER_VALUE_LIST),
+        },
     ],
 };
 
@@ -10017,8 +14678,16 @@ pub static PARAMETER_TYPE: Enum = Enum {
 pub static PARAMETERS_FILTER: Structure = Structure {
     name: "ParametersFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&PARAMETERS_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&PARAMETERS_FILTER_VALUE_LIST) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&PARAMETERS_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&PARAMETERS_FILTER_VALUE_LIST),
+        },
     ],
 };
 
@@ -10038,12 +14707,20 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
         Member {
             name: "StepExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StepName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Action",
@@ -10057,12 +14734,20 @@ pub static PARENT_STEP_DETAILS: Structure = Structure {
         Member {
             name: "Iteration",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "IteratorValue",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10074,101 +14759,193 @@ pub static PATCH: Structure = Structure {
         Member {
             name: "Id",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ReleaseDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ReleaseDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Title",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ContentUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Vendor",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProductFamily",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Product",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Classification",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MsrcSeverity",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KbNumber",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MsrcNumber",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Language",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AdvisoryIds", required: false, schema: Schema::List(&PATCH_ADVISORY_ID_LIST) },
-        Member { name: "BugzillaIds", required: false, schema: Schema::List(&PATCH_BUGZILLA_ID_LIST) },
-        Member { name: "CVEIds", required: false, schema: Schema::List(&PATCH_CVE_ID_LIST) },
+        Member {
+            name: "AdvisoryIds",
+            required: false,
+            schema: Schema::List(&PATCH_ADVISORY_ID_LIST),
+        },
+        Member {
+            name: "BugzillaIds",
+            required: false,
+            schema: Schema::List(&PATCH_BUGZILLA_ID_LIST),
+        },
+        Member {
+            name: "CVEIds",
+            required: false,
+            schema: Schema::List(&PATCH_CVE_ID_LIST),
+        },
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Epoch",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "Version",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Release",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Arch",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Severity",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Repository",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10204,13 +14981,25 @@ pub static PATCH_BASELINE_IDENTITY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
         Member {
             name: "BaselineDescription",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "DefaultBaseline", required: false, schema: Schema::Boolean },
+        Member {
+            name: "DefaultBaseline",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -10221,29 +15010,57 @@ pub static PATCH_COMPLIANCE_DATA: Structure = Structure {
         Member {
             name: "Title",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KBId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Classification",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Severity",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "State", required: true, schema: Schema::Enum(&PATCH_COMPLIANCE_DATA_STATE) },
-        Member { name: "InstalledTime", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "State",
+            required: true,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_DATA_STATE),
+        },
+        Member {
+            name: "InstalledTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "CVEIds",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10297,15 +15114,29 @@ pub static PATCH_DEPLOYMENT_STATUS: Enum = Enum {
 pub static PATCH_FILTER: Structure = Structure {
     name: "PatchFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&PATCH_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&PATCH_FILTER_VALUE_LIST) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&PATCH_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&PATCH_FILTER_VALUE_LIST),
+        },
     ],
 };
 
 /// The constraints of `PatchFilterGroup`.
 pub static PATCH_FILTER_GROUP: Structure = Structure {
     name: "PatchFilterGroup",
-    members: &[Member { name: "PatchFilters", required: true, schema: Schema::List(&PATCH_FILTER_LIST) }],
+    members: &[
+        Member {
+            name: "PatchFilters",
+            required: true,
+            schema: Schema::List(&PATCH_FILTER_LIST),
+        },
+    ],
 };
 
 /// The constraints of `PatchFilterKey`.
@@ -10350,7 +15181,11 @@ pub static PATCH_GROUP_PATCH_BASELINE_MAPPING: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "BaselineIdentity", required: false, schema: Schema::Structure(&PATCH_BASELINE_IDENTITY) },
+        Member {
+            name: "BaselineIdentity",
+            required: false,
+            schema: Schema::Structure(&PATCH_BASELINE_IDENTITY),
+        },
     ],
 };
 
@@ -10370,16 +15205,31 @@ pub static PATCH_ORCHESTRATOR_FILTER: Structure = Structure {
         Member {
             name: "Key",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Values", required: false, schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_VALUES) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&PATCH_ORCHESTRATOR_FILTER_VALUES),
+        },
     ],
 };
 
 /// The constraints of `PatchProperty`.
 pub static PATCH_PROPERTY: Enum = Enum {
     name: "PatchProperty",
-    values: &["PRODUCT", "PRODUCT_FAMILY", "CLASSIFICATION", "MSRC_SEVERITY", "PRIORITY", "SEVERITY"],
+    values: &[
+        "PRODUCT",
+        "PRODUCT_FAMILY",
+        "CLASSIFICATION",
+        "MSRC_SEVERITY",
+        "PRIORITY",
+        "SEVERITY",
+    ],
     listed: "[PRODUCT, PRODUCT_FAMILY, CLASSIFICATION, MSRC_SEVERITY, PRIORITY, SEVERITY]",
     length: None,
     pattern: None,
@@ -10389,8 +15239,16 @@ pub static PATCH_PROPERTY: Enum = Enum {
 pub static PATCH_RULE: Structure = Structure {
     name: "PatchRule",
     members: &[
-        Member { name: "PatchFilterGroup", required: true, schema: Schema::Structure(&PATCH_FILTER_GROUP) },
-        Member { name: "ComplianceLevel", required: false, schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL) },
+        Member {
+            name: "PatchFilterGroup",
+            required: true,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
         Member {
             name: "ApproveAfterDays",
             required: false,
@@ -10406,21 +15264,40 @@ pub static PATCH_RULE: Structure = Structure {
         Member {
             name: "ApproveUntilDate",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 10)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 10)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "EnableNonSecurity", required: false, schema: Schema::Boolean },
+        Member {
+            name: "EnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
 /// The constraints of `PatchRuleGroup`.
 pub static PATCH_RULE_GROUP: Structure = Structure {
     name: "PatchRuleGroup",
-    members: &[Member { name: "PatchRules", required: true, schema: Schema::List(&PATCH_RULE_LIST) }],
+    members: &[
+        Member {
+            name: "PatchRules",
+            required: true,
+            schema: Schema::List(&PATCH_RULE_LIST),
+        },
+    ],
 };
 
 /// The constraints of `PatchSet`.
-pub static PATCH_SET: Enum =
-    Enum { name: "PatchSet", values: &["OS", "APPLICATION"], listed: "[OS, APPLICATION]", length: None, pattern: None };
+pub static PATCH_SET: Enum = Enum {
+    name: "PatchSet",
+    values: &["OS", "APPLICATION"],
+    listed: "[OS, APPLICATION]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `PatchSource`.
 pub static PATCH_SOURCE: Structure = Structure {
@@ -10435,11 +15312,19 @@ pub static PATCH_SOURCE: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Products", required: true, schema: Schema::List(&PATCH_SOURCE_PRODUCT_LIST) },
+        Member {
+            name: "Products",
+            required: true,
+            schema: Schema::List(&PATCH_SOURCE_PRODUCT_LIST),
+        },
         Member {
             name: "Configuration",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10448,9 +15333,21 @@ pub static PATCH_SOURCE: Structure = Structure {
 pub static PATCH_STATUS: Structure = Structure {
     name: "PatchStatus",
     members: &[
-        Member { name: "DeploymentStatus", required: false, schema: Schema::Enum(&PATCH_DEPLOYMENT_STATUS) },
-        Member { name: "ComplianceLevel", required: false, schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL) },
-        Member { name: "ApprovalDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "DeploymentStatus",
+            required: false,
+            schema: Schema::Enum(&PATCH_DEPLOYMENT_STATUS),
+        },
+        Member {
+            name: "ComplianceLevel",
+            required: false,
+            schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
+        },
+        Member {
+            name: "ApprovalDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -10479,27 +15376,47 @@ pub static PROGRESS_COUNTERS: Structure = Structure {
         Member {
             name: "TotalSteps",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "SuccessSteps",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailedSteps",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "CancelledSteps",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "TimedOutSteps",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10511,12 +15428,20 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
         Member {
             name: "ResourceId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceType",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ComplianceType",
@@ -10527,19 +15452,38 @@ pub static PUT_COMPLIANCE_ITEMS_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ExecutionSummary", required: true, schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY) },
-        Member { name: "Items", required: true, schema: Schema::List(&COMPLIANCE_ITEM_ENTRY_LIST) },
+        Member {
+            name: "ExecutionSummary",
+            required: true,
+            schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
+        },
+        Member {
+            name: "Items",
+            required: true,
+            schema: Schema::List(&COMPLIANCE_ITEM_ENTRY_LIST),
+        },
         Member {
             name: "ItemContentHash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "UploadType", required: false, schema: Schema::Enum(&COMPLIANCE_UPLOAD_TYPE) },
+        Member {
+            name: "UploadType",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_UPLOAD_TYPE),
+        },
     ],
 };
 
 /// The constraints of `PutComplianceItemsResult`.
-pub static PUT_COMPLIANCE_ITEMS_RESULT: Structure = Structure { name: "PutComplianceItemsResult", members: &[] };
+pub static PUT_COMPLIANCE_ITEMS_RESULT: Structure = Structure {
+    name: "PutComplianceItemsResult",
+    members: &[],
+};
 
 /// The constraints of `PutInventoryRequest`.
 pub static PUT_INVENTORY_REQUEST: Structure = Structure {
@@ -10548,20 +15492,34 @@ pub static PUT_INVENTORY_REQUEST: Structure = Structure {
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Items", required: true, schema: Schema::List(&INVENTORY_ITEM_LIST) },
+        Member {
+            name: "Items",
+            required: true,
+            schema: Schema::List(&INVENTORY_ITEM_LIST),
+        },
     ],
 };
 
 /// The constraints of `PutInventoryResult`.
 pub static PUT_INVENTORY_RESULT: Structure = Structure {
     name: "PutInventoryResult",
-    members: &[Member {
-        name: "Message",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Message",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `PutParameterRequest`.
@@ -10571,19 +15529,35 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Value",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&PARAMETER_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TYPE),
+        },
         Member {
             name: "KeyId",
             required: false,
@@ -10593,23 +15567,47 @@ pub static PUT_PARAMETER_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Overwrite", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Overwrite",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "AllowedPattern",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "Tier", required: false, schema: Schema::Enum(&PARAMETER_TIER) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
         Member {
             name: "Policies",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 4096)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DataType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10621,9 +15619,17 @@ pub static PUT_PARAMETER_RESULT: Structure = Structure {
         Member {
             name: "Version",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "Tier", required: false, schema: Schema::Enum(&PARAMETER_TIER) },
+        Member {
+            name: "Tier",
+            required: false,
+            schema: Schema::Enum(&PARAMETER_TIER),
+        },
     ],
 };
 
@@ -10643,17 +15649,29 @@ pub static PUT_RESOURCE_POLICY_REQUEST: Structure = Structure {
         Member {
             name: "Policy",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ALARM_NAME_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ALARM_NAME_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "PolicyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PolicyHash",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10665,12 +15683,20 @@ pub static PUT_RESOURCE_POLICY_RESPONSE: Structure = Structure {
         Member {
             name: "PolicyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PolicyHash",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10687,29 +15713,33 @@ pub static REBOOT_OPTION: Enum = Enum {
 /// The constraints of `RegisterDefaultPatchBaselineRequest`.
 pub static REGISTER_DEFAULT_PATCH_BASELINE_REQUEST: Structure = Structure {
     name: "RegisterDefaultPatchBaselineRequest",
-    members: &[Member {
-        name: "BaselineId",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 128)),
-            pattern: Some(&BASELINE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `RegisterDefaultPatchBaselineResult`.
 pub static REGISTER_DEFAULT_PATCH_BASELINE_RESULT: Structure = Structure {
     name: "RegisterDefaultPatchBaselineResult",
-    members: &[Member {
-        name: "BaselineId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(20, 128)),
-            pattern: Some(&BASELINE_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "BaselineId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(20, 128)),
+                pattern: Some(&BASELINE_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `RegisterPatchBaselineForPatchGroupRequest`.
@@ -10775,12 +15805,24 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
                 values: None,
             }),
         },
-        Member { name: "ResourceType", required: true, schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE) },
-        Member { name: "Targets", required: true, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_RESOURCE_TYPE),
+        },
+        Member {
+            name: "Targets",
+            required: true,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Name",
@@ -10794,12 +15836,20 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -10807,15 +15857,17 @@ pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structur
 /// The constraints of `RegisterTargetWithMaintenanceWindowResult`.
 pub static REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     name: "RegisterTargetWithMaintenanceWindowResult",
-    members: &[Member {
-        name: "WindowTargetId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowTargetId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `RegisterTaskWithMaintenanceWindowRequest`.
@@ -10831,19 +15883,39 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "TaskArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskType", required: true, schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE) },
-        Member { name: "TaskParameters", required: false, schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS) },
+        Member {
+            name: "TaskType",
+            required: true,
+            schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_TYPE),
+        },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+        },
         Member {
             name: "TaskInvocationParameters",
             required: false,
@@ -10854,7 +15926,10 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -10876,7 +15951,11 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
                 values: None,
             }),
         },
-        Member { name: "LoggingInfo", required: false, schema: Schema::Structure(&LOGGING_INFO) },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
         Member {
             name: "Name",
             required: false,
@@ -10889,34 +15968,48 @@ pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST: Structure = Structure 
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CutoffBehavior",
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
 /// The constraints of `RegisterTaskWithMaintenanceWindowResult`.
 pub static REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
     name: "RegisterTaskWithMaintenanceWindowResult",
-    members: &[Member {
-        name: "WindowTaskId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "WindowTaskId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&MAINTENANCE_WINDOW_EXECUTION_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `RegistrationMetadataItem`.
@@ -10947,53 +16040,93 @@ pub static REGISTRATION_METADATA_ITEM: Structure = Structure {
 /// The constraints of `RelatedOpsItem`.
 pub static RELATED_OPS_ITEM: Structure = Structure {
     name: "RelatedOpsItem",
-    members: &[Member {
-        name: "OpsItemId",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "OpsItemId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `RemoveTagsFromResourceRequest`.
 pub static REMOVE_TAGS_FROM_RESOURCE_REQUEST: Structure = Structure {
     name: "RemoveTagsFromResourceRequest",
     members: &[
-        Member { name: "ResourceType", required: true, schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING) },
+        Member {
+            name: "ResourceType",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_TYPE_FOR_TAGGING),
+        },
         Member {
             name: "ResourceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TagKeys", required: true, schema: Schema::List(&KEY_LIST) },
+        Member {
+            name: "TagKeys",
+            required: true,
+            schema: Schema::List(&KEY_LIST),
+        },
     ],
 };
 
 /// The constraints of `RemoveTagsFromResourceResult`.
-pub static REMOVE_TAGS_FROM_RESOURCE_RESULT: Structure =
-    Structure { name: "RemoveTagsFromResourceResult", members: &[] };
+pub static REMOVE_TAGS_FROM_RESOURCE_RESULT: Structure = Structure {
+    name: "RemoveTagsFromResourceResult",
+    members: &[],
+};
 
 /// The constraints of `ResetServiceSettingRequest`.
 pub static RESET_SERVICE_SETTING_REQUEST: Structure = Structure {
     name: "ResetServiceSettingRequest",
-    members: &[Member {
-        name: "SettingId",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1000)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "SettingId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ResetServiceSettingResult`.
 pub static RESET_SERVICE_SETTING_RESULT: Structure = Structure {
     name: "ResetServiceSettingResult",
-    members: &[Member { name: "ServiceSetting", required: false, schema: Schema::Structure(&SERVICE_SETTING) }],
+    members: &[
+        Member {
+            name: "ServiceSetting",
+            required: false,
+            schema: Schema::Structure(&SERVICE_SETTING),
+        },
+    ],
 };
 
 /// The constraints of `ResolvedTargets`.
 pub static RESOLVED_TARGETS: Structure = Structure {
     name: "ResolvedTargets",
     members: &[
-        Member { name: "ParameterValues", required: false, schema: Schema::List(&TARGET_PARAMETER_LIST) },
-        Member { name: "Truncated", required: false, schema: Schema::Boolean },
+        Member {
+            name: "ParameterValues",
+            required: false,
+            schema: Schema::List(&TARGET_PARAMETER_LIST),
+        },
+        Member {
+            name: "Truncated",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -11013,18 +16146,46 @@ pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM: Structure = Structure {
         Member {
             name: "ResourceType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ResourceId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&COMPLIANCE_STATUS) },
-        Member { name: "OverallSeverity", required: false, schema: Schema::Enum(&COMPLIANCE_SEVERITY) },
-        Member { name: "ExecutionSummary", required: false, schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY) },
-        Member { name: "CompliantSummary", required: false, schema: Schema::Structure(&COMPLIANT_SUMMARY) },
-        Member { name: "NonCompliantSummary", required: false, schema: Schema::Structure(&NON_COMPLIANT_SUMMARY) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_STATUS),
+        },
+        Member {
+            name: "OverallSeverity",
+            required: false,
+            schema: Schema::Enum(&COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "ExecutionSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANCE_EXECUTION_SUMMARY),
+        },
+        Member {
+            name: "CompliantSummary",
+            required: false,
+            schema: Schema::Structure(&COMPLIANT_SUMMARY),
+        },
+        Member {
+            name: "NonCompliantSummary",
+            required: false,
+            schema: Schema::Structure(&NON_COMPLIANT_SUMMARY),
+        },
     ],
 };
 
@@ -11035,7 +16196,11 @@ pub static RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE: Structure = Structure {
         Member {
             name: "OrganizationSourceType",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OrganizationalUnits",
@@ -11048,11 +16213,17 @@ pub static RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE: Structure = Structure {
 /// The constraints of `ResourceDataSyncDestinationDataSharing`.
 pub static RESOURCE_DATA_SYNC_DESTINATION_DATA_SHARING: Structure = Structure {
     name: "ResourceDataSyncDestinationDataSharing",
-    members: &[Member {
-        name: "DestinationDataSharingType",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "DestinationDataSharingType",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ResourceDataSyncItem`.
@@ -11062,12 +16233,20 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
         Member {
             name: "SyncName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SyncType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SyncSource",
@@ -11079,7 +16258,11 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_S3_DESTINATION),
         },
-        Member { name: "LastSyncTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastSyncTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastSuccessfulSyncTime",
             required: false,
@@ -11090,12 +16273,24 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "LastStatus", required: false, schema: Schema::Enum(&LAST_RESOURCE_DATA_SYNC_STATUS) },
-        Member { name: "SyncCreatedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastStatus",
+            required: false,
+            schema: Schema::Enum(&LAST_RESOURCE_DATA_SYNC_STATUS),
+        },
+        Member {
+            name: "SyncCreatedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastSyncStatusMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11103,15 +16298,17 @@ pub static RESOURCE_DATA_SYNC_ITEM: Structure = Structure {
 /// The constraints of `ResourceDataSyncOrganizationalUnit`.
 pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT: Structure = Structure {
     name: "ResourceDataSyncOrganizationalUnit",
-    members: &[Member {
-        name: "OrganizationalUnitId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 128)),
-            pattern: Some(&NODE_ORGANIZATIONAL_UNIT_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "OrganizationalUnitId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: Some(&NODE_ORGANIZATIONAL_UNIT_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ResourceDataSyncS3Destination`.
@@ -11121,18 +16318,34 @@ pub static RESOURCE_DATA_SYNC_S3_DESTINATION: Structure = Structure {
         Member {
             name: "BucketName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Prefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "SyncFormat", required: true, schema: Schema::Enum(&RESOURCE_DATA_SYNC_S3_FORMAT) },
+        Member {
+            name: "SyncFormat",
+            required: true,
+            schema: Schema::Enum(&RESOURCE_DATA_SYNC_S3_FORMAT),
+        },
         Member {
             name: "Region",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AWSKMSKeyARN",
@@ -11167,16 +16380,32 @@ pub static RESOURCE_DATA_SYNC_SOURCE: Structure = Structure {
         Member {
             name: "SourceType",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AwsOrganizationsSource",
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE),
         },
-        Member { name: "SourceRegions", required: true, schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST) },
-        Member { name: "IncludeFutureRegions", required: false, schema: Schema::Boolean },
-        Member { name: "EnableAllOpsDataSources", required: false, schema: Schema::Boolean },
+        Member {
+            name: "SourceRegions",
+            required: true,
+            schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST),
+        },
+        Member {
+            name: "IncludeFutureRegions",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "EnableAllOpsDataSources",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -11187,21 +16416,41 @@ pub static RESOURCE_DATA_SYNC_SOURCE_WITH_STATE: Structure = Structure {
         Member {
             name: "SourceType",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "AwsOrganizationsSource",
             required: false,
             schema: Schema::Structure(&RESOURCE_DATA_SYNC_AWS_ORGANIZATIONS_SOURCE),
         },
-        Member { name: "SourceRegions", required: false, schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST) },
-        Member { name: "IncludeFutureRegions", required: false, schema: Schema::Boolean },
+        Member {
+            name: "SourceRegions",
+            required: false,
+            schema: Schema::List(&RESOURCE_DATA_SYNC_SOURCE_REGION_LIST),
+        },
+        Member {
+            name: "IncludeFutureRegions",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "State",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "EnableAllOpsDataSources", required: false, schema: Schema::Boolean },
+        Member {
+            name: "EnableAllOpsDataSources",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -11236,25 +16485,33 @@ pub static RESOURCE_TYPE_FOR_TAGGING: Enum = Enum {
 /// The constraints of `ResultAttribute`.
 pub static RESULT_ATTRIBUTE: Structure = Structure {
     name: "ResultAttribute",
-    members: &[Member {
-        name: "TypeName",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 100)),
-            pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "TypeName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 100)),
+                pattern: Some(&INVENTORY_ITEM_TYPE_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ResumeSessionRequest`.
 pub static RESUME_SESSION_REQUEST: Structure = Structure {
     name: "ResumeSessionRequest",
-    members: &[Member {
-        name: "SessionId",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 96)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "SessionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ResumeSessionResponse`.
@@ -11264,17 +16521,29 @@ pub static RESUME_SESSION_RESPONSE: Structure = Structure {
         Member {
             name: "SessionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 96)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TokenValue",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 300)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 300)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StreamUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11283,8 +16552,16 @@ pub static RESUME_SESSION_RESPONSE: Structure = Structure {
 pub static REVIEW_INFORMATION: Structure = Structure {
     name: "ReviewInformation",
     members: &[
-        Member { name: "ReviewedTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&REVIEW_STATUS) },
+        Member {
+            name: "ReviewedTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&REVIEW_STATUS),
+        },
         Member {
             name: "Reviewer",
             required: false,
@@ -11313,7 +16590,11 @@ pub static RUNBOOK: Structure = Structure {
         Member {
             name: "DocumentName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -11324,14 +16605,30 @@ pub static RUNBOOK: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
         Member {
             name: "TargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
         Member {
             name: "MaxConcurrency",
             required: false,
@@ -11350,7 +16647,11 @@ pub static RUNBOOK: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
     ],
 };
 
@@ -11361,17 +16662,29 @@ pub static S3_OUTPUT_LOCATION: Structure = Structure {
         Member {
             name: "OutputS3Region",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 20)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3BucketName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 63)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11379,11 +16692,17 @@ pub static S3_OUTPUT_LOCATION: Structure = Structure {
 /// The constraints of `S3OutputUrl`.
 pub static S3_OUTPUT_URL: Structure = Structure {
     name: "S3OutputUrl",
-    members: &[Member {
-        name: "OutputUrl",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "OutputUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ScheduledWindowExecution`.
@@ -11411,7 +16730,11 @@ pub static SCHEDULED_WINDOW_EXECUTION: Structure = Structure {
         Member {
             name: "ExecutionTime",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11423,26 +16746,53 @@ pub static SEND_AUTOMATION_SIGNAL_REQUEST: Structure = Structure {
         Member {
             name: "AutomationExecutionId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "SignalType", required: true, schema: Schema::Enum(&SIGNAL_TYPE) },
-        Member { name: "Payload", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "SignalType",
+            required: true,
+            schema: Schema::Enum(&SIGNAL_TYPE),
+        },
+        Member {
+            name: "Payload",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
     ],
 };
 
 /// The constraints of `SendAutomationSignalResult`.
-pub static SEND_AUTOMATION_SIGNAL_RESULT: Structure = Structure { name: "SendAutomationSignalResult", members: &[] };
+pub static SEND_AUTOMATION_SIGNAL_RESULT: Structure = Structure {
+    name: "SendAutomationSignalResult",
+    members: &[],
+};
 
 /// The constraints of `SendCommandRequest`.
 pub static SEND_COMMAND_REQUEST: Structure = Structure {
     name: "SendCommandRequest",
     members: &[
-        Member { name: "InstanceIds", required: false, schema: Schema::List(&INSTANCE_ID_LIST) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "InstanceIds",
+            required: false,
+            schema: Schema::List(&INSTANCE_ID_LIST),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "DocumentName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -11456,9 +16806,17 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "DocumentHash",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "DocumentHashType", required: false, schema: Schema::Enum(&DOCUMENT_HASH_TYPE) },
+        Member {
+            name: "DocumentHashType",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_HASH_TYPE),
+        },
         Member {
             name: "TimeoutSeconds",
             required: false,
@@ -11466,7 +16824,10 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 30.0, text: "30" }),
-                    max: Some(Bound { value: 2592000.0, text: "2592000" }),
+                    max: Some(Bound {
+                        value: 2592000.0,
+                        text: "2592000",
+                    }),
                 }),
                 values: None,
             }),
@@ -11474,23 +16835,43 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "Comment",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 100)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 100)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
         Member {
             name: "OutputS3Region",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 20)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 20)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3BucketName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(3, 63)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 63)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputS3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 500)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 500)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxConcurrency",
@@ -11513,22 +16894,40 @@ pub static SEND_COMMAND_REQUEST: Structure = Structure {
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "NotificationConfig", required: false, schema: Schema::Structure(&NOTIFICATION_CONFIG) },
+        Member {
+            name: "NotificationConfig",
+            required: false,
+            schema: Schema::Structure(&NOTIFICATION_CONFIG),
+        },
         Member {
             name: "CloudWatchOutputConfig",
             required: false,
             schema: Schema::Structure(&CLOUD_WATCH_OUTPUT_CONFIG),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
 /// The constraints of `SendCommandResult`.
 pub static SEND_COMMAND_RESULT: Structure = Structure {
     name: "SendCommandResult",
-    members: &[Member { name: "Command", required: false, schema: Schema::Structure(&COMMAND) }],
+    members: &[
+        Member {
+            name: "Command",
+            required: false,
+            schema: Schema::Structure(&COMMAND),
+        },
+    ],
 };
 
 /// The constraints of `ServiceSetting`.
@@ -11538,28 +16937,52 @@ pub static SERVICE_SETTING: Structure = Structure {
         Member {
             name: "SettingId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1000)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SettingValue",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 4096)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "LastModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "LastModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "LastModifiedUser",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ARN",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Status",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11571,16 +16994,36 @@ pub static SESSION: Structure = Structure {
         Member {
             name: "SessionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 96)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Target",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 400)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&SESSION_STATUS) },
-        Member { name: "StartDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&SESSION_STATUS),
+        },
+        Member {
+            name: "StartDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "DocumentName",
             required: false,
@@ -11593,7 +17036,11 @@ pub static SESSION: Structure = Structure {
         Member {
             name: "Owner",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Reason",
@@ -11607,9 +17054,17 @@ pub static SESSION: Structure = Structure {
         Member {
             name: "Details",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OutputUrl", required: false, schema: Schema::Structure(&SESSION_MANAGER_OUTPUT_URL) },
+        Member {
+            name: "OutputUrl",
+            required: false,
+            schema: Schema::Structure(&SESSION_MANAGER_OUTPUT_URL),
+        },
         Member {
             name: "MaxSessionDuration",
             required: false,
@@ -11619,7 +17074,11 @@ pub static SESSION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AccessType", required: false, schema: Schema::Enum(&ACCESS_TYPE) },
+        Member {
+            name: "AccessType",
+            required: false,
+            schema: Schema::Enum(&ACCESS_TYPE),
+        },
     ],
 };
 
@@ -11627,11 +17086,19 @@ pub static SESSION: Structure = Structure {
 pub static SESSION_FILTER: Structure = Structure {
     name: "SessionFilter",
     members: &[
-        Member { name: "key", required: true, schema: Schema::Enum(&SESSION_FILTER_KEY) },
+        Member {
+            name: "key",
+            required: true,
+            schema: Schema::Enum(&SESSION_FILTER_KEY),
+        },
         Member {
             name: "value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 400)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11639,7 +17106,15 @@ pub static SESSION_FILTER: Structure = Structure {
 /// The constraints of `SessionFilterKey`.
 pub static SESSION_FILTER_KEY: Enum = Enum {
     name: "SessionFilterKey",
-    values: &["InvokedAfter", "InvokedBefore", "Target", "Owner", "Status", "SessionId", "AccessType"],
+    values: &[
+        "InvokedAfter",
+        "InvokedBefore",
+        "Target",
+        "Owner",
+        "Status",
+        "SessionId",
+        "AccessType",
+    ],
     listed: "[InvokedAfter, InvokedBefore, Target, Owner, Status, SessionId, AccessType]",
     length: None,
     pattern: None,
@@ -11652,12 +17127,20 @@ pub static SESSION_MANAGER_OUTPUT_URL: Structure = Structure {
         Member {
             name: "S3OutputUrl",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2083)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2083)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CloudWatchOutputUrl",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2083)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2083)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11674,7 +17157,14 @@ pub static SESSION_STATE: Enum = Enum {
 /// The constraints of `SessionStatus`.
 pub static SESSION_STATUS: Enum = Enum {
     name: "SessionStatus",
-    values: &["Connected", "Connecting", "Disconnected", "Terminated", "Terminating", "Failed"],
+    values: &[
+        "Connected",
+        "Connecting",
+        "Disconnected",
+        "Terminated",
+        "Terminating",
+        "Failed",
+    ],
     listed: "[Connected, Connecting, Disconnected, Terminated, Terminating, Failed]",
     length: None,
     pattern: None,
@@ -11687,32 +17177,56 @@ pub static SEVERITY_SUMMARY: Structure = Structure {
         Member {
             name: "CriticalCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "HighCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "MediumCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "LowCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "InformationalCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "UnspecifiedCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -11742,31 +17256,58 @@ pub static START_ACCESS_REQUEST_REQUEST: Structure = Structure {
         Member {
             name: "Reason",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: true, schema: Schema::List(&TARGETS) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Targets",
+            required: true,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
 /// The constraints of `StartAccessRequestResponse`.
 pub static START_ACCESS_REQUEST_RESPONSE: Structure = Structure {
     name: "StartAccessRequestResponse",
-    members: &[Member {
-        name: "AccessRequestId",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
-    }],
+    members: &[
+        Member {
+            name: "AccessRequestId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `StartAssociationsOnceRequest`.
 pub static START_ASSOCIATIONS_ONCE_REQUEST: Structure = Structure {
     name: "StartAssociationsOnceRequest",
-    members: &[Member { name: "AssociationIds", required: true, schema: Schema::List(&ASSOCIATION_ID_LIST) }],
+    members: &[
+        Member {
+            name: "AssociationIds",
+            required: true,
+            schema: Schema::List(&ASSOCIATION_ID_LIST),
+        },
+    ],
 };
 
 /// The constraints of `StartAssociationsOnceResult`.
-pub static START_ASSOCIATIONS_ONCE_RESULT: Structure = Structure { name: "StartAssociationsOnceResult", members: &[] };
+pub static START_ASSOCIATIONS_ONCE_RESULT: Structure = Structure {
+    name: "StartAssociationsOnceResult",
+    members: &[],
+};
 
 /// The constraints of `StartAutomationExecutionRequest`.
 pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
@@ -11775,7 +17316,11 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "DocumentName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -11786,7 +17331,11 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
         Member {
             name: "ClientToken",
             required: false,
@@ -11796,14 +17345,30 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Mode", required: false, schema: Schema::Enum(&EXECUTION_MODE) },
+        Member {
+            name: "Mode",
+            required: false,
+            schema: Schema::Enum(&EXECUTION_MODE),
+        },
         Member {
             name: "TargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
         Member {
             name: "MaxConcurrency",
             required: false,
@@ -11822,9 +17387,21 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
         Member {
             name: "TargetLocationsURL",
             required: false,
@@ -11840,22 +17417,36 @@ pub static START_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
 /// The constraints of `StartAutomationExecutionResult`.
 pub static START_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
     name: "StartAutomationExecutionResult",
-    members: &[Member {
-        name: "AutomationExecutionId",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `StartChangeRequestExecutionRequest`.
 pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
     name: "StartChangeRequestExecutionRequest",
     members: &[
-        Member { name: "ScheduledTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ScheduledTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "DocumentName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "DocumentVersion",
@@ -11866,11 +17457,19 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
         Member {
             name: "ChangeRequestName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ClientToken",
@@ -11881,10 +17480,26 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AutoApprove", required: false, schema: Schema::Boolean },
-        Member { name: "Runbooks", required: true, schema: Schema::List(&RUNBOOKS) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "ScheduledEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "AutoApprove",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Runbooks",
+            required: true,
+            schema: Schema::List(&RUNBOOKS),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "ScheduledEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ChangeDetails",
             required: false,
@@ -11900,11 +17515,17 @@ pub static START_CHANGE_REQUEST_EXECUTION_REQUEST: Structure = Structure {
 /// The constraints of `StartChangeRequestExecutionResult`.
 pub static START_CHANGE_REQUEST_EXECUTION_RESULT: Structure = Structure {
     name: "StartChangeRequestExecutionResult",
-    members: &[Member {
-        name: "AutomationExecutionId",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "AutomationExecutionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `StartExecutionPreviewRequest`.
@@ -11929,22 +17550,28 @@ pub static START_EXECUTION_PREVIEW_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ExecutionInputs", required: false, schema: Schema::Union(&EXECUTION_INPUTS) },
+        Member {
+            name: "ExecutionInputs",
+            required: false,
+            schema: Schema::Union(&EXECUTION_INPUTS),
+        },
     ],
 };
 
 /// The constraints of `StartExecutionPreviewResponse`.
 pub static START_EXECUTION_PREVIEW_RESPONSE: Structure = Structure {
     name: "StartExecutionPreviewResponse",
-    members: &[Member {
-        name: "ExecutionPreviewId",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(36, 36)),
-            pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "ExecutionPreviewId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: Some(&EXECUTION_PREVIEW_ID_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `StartSessionRequest`.
@@ -11954,12 +17581,20 @@ pub static START_SESSION_REQUEST: Structure = Structure {
         Member {
             name: "Target",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 400)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 400)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DocumentName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Reason",
@@ -11970,7 +17605,11 @@ pub static START_SESSION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&SESSION_MANAGER_PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&SESSION_MANAGER_PARAMETERS),
+        },
     ],
 };
 
@@ -11981,17 +17620,29 @@ pub static START_SESSION_RESPONSE: Structure = Structure {
         Member {
             name: "SessionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 96)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TokenValue",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 300)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 300)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StreamUrl",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -12003,7 +17654,11 @@ pub static STEP_EXECUTION: Structure = Structure {
         Member {
             name: "StepName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Action",
@@ -12017,61 +17672,145 @@ pub static STEP_EXECUTION: Structure = Structure {
         Member {
             name: "TimeoutSeconds",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "OnFailure",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxAttempts",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExecutionStartTime",
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "ExecutionEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "StepStatus", required: false, schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS) },
+        Member {
+            name: "ExecutionEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "StepStatus",
+            required: false,
+            schema: Schema::Enum(&AUTOMATION_EXECUTION_STATUS),
+        },
         Member {
             name: "ResponseCode",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Inputs", required: false, schema: Schema::Map(&NORMAL_STRING_MAP) },
-        Member { name: "Outputs", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
+        Member {
+            name: "Inputs",
+            required: false,
+            schema: Schema::Map(&NORMAL_STRING_MAP),
+        },
+        Member {
+            name: "Outputs",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
         Member {
             name: "Response",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "FailureDetails", required: false, schema: Schema::Structure(&FAILURE_DETAILS) },
+        Member {
+            name: "FailureDetails",
+            required: false,
+            schema: Schema::Structure(&FAILURE_DETAILS),
+        },
         Member {
             name: "StepExecutionId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OverriddenParameters", required: false, schema: Schema::Map(&AUTOMATION_PARAMETER_MAP) },
-        Member { name: "IsEnd", required: false, schema: Schema::Boolean },
+        Member {
+            name: "OverriddenParameters",
+            required: false,
+            schema: Schema::Map(&AUTOMATION_PARAMETER_MAP),
+        },
+        Member {
+            name: "IsEnd",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "NextStep",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "IsCritical", required: false, schema: Schema::Boolean },
-        Member { name: "ValidNextSteps", required: false, schema: Schema::List(&VALID_NEXT_STEP_LIST) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
-        Member { name: "TargetLocation", required: false, schema: Schema::Structure(&TARGET_LOCATION) },
-        Member { name: "TriggeredAlarms", required: false, schema: Schema::List(&ALARM_STATE_INFORMATION_LIST) },
-        Member { name: "ParentStepDetails", required: false, schema: Schema::Structure(&PARENT_STEP_DETAILS) },
+        Member {
+            name: "IsCritical",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ValidNextSteps",
+            required: false,
+            schema: Schema::List(&VALID_NEXT_STEP_LIST),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
+        Member {
+            name: "TargetLocation",
+            required: false,
+            schema: Schema::Structure(&TARGET_LOCATION),
+        },
+        Member {
+            name: "TriggeredAlarms",
+            required: false,
+            schema: Schema::List(&ALARM_STATE_INFORMATION_LIST),
+        },
+        Member {
+            name: "ParentStepDetails",
+            required: false,
+            schema: Schema::Structure(&PARENT_STEP_DETAILS),
+        },
     ],
 };
 
@@ -12079,8 +17818,16 @@ pub static STEP_EXECUTION: Structure = Structure {
 pub static STEP_EXECUTION_FILTER: Structure = Structure {
     name: "StepExecutionFilter",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Enum(&STEP_EXECUTION_FILTER_KEY) },
-        Member { name: "Values", required: true, schema: Schema::List(&STEP_EXECUTION_FILTER_VALUE_LIST) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Enum(&STEP_EXECUTION_FILTER_KEY),
+        },
+        Member {
+            name: "Values",
+            required: true,
+            schema: Schema::List(&STEP_EXECUTION_FILTER_VALUE_LIST),
+        },
     ],
 };
 
@@ -12110,15 +17857,25 @@ pub static STOP_AUTOMATION_EXECUTION_REQUEST: Structure = Structure {
         Member {
             name: "AutomationExecutionId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(36, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(36, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Type", required: false, schema: Schema::Enum(&STOP_TYPE) },
+        Member {
+            name: "Type",
+            required: false,
+            schema: Schema::Enum(&STOP_TYPE),
+        },
     ],
 };
 
 /// The constraints of `StopAutomationExecutionResult`.
-pub static STOP_AUTOMATION_EXECUTION_RESULT: Structure =
-    Structure { name: "StopAutomationExecutionResult", members: &[] };
+pub static STOP_AUTOMATION_EXECUTION_RESULT: Structure = Structure {
+    name: "StopAutomationExecutionResult",
+    members: &[],
+};
 
 /// The constraints of `StopType`.
 pub static STOP_TYPE: Enum = Enum {
@@ -12167,7 +17924,11 @@ pub static TARGET: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Values", required: false, schema: Schema::List(&TARGET_VALUES) },
+        Member {
+            name: "Values",
+            required: false,
+            schema: Schema::List(&TARGET_VALUES),
+        },
     ],
 };
 
@@ -12175,8 +17936,16 @@ pub static TARGET: Structure = Structure {
 pub static TARGET_LOCATION: Structure = Structure {
     name: "TargetLocation",
     members: &[
-        Member { name: "Accounts", required: false, schema: Schema::List(&ACCOUNTS) },
-        Member { name: "Regions", required: false, schema: Schema::List(&REGIONS) },
+        Member {
+            name: "Accounts",
+            required: false,
+            schema: Schema::List(&ACCOUNTS),
+        },
+        Member {
+            name: "Regions",
+            required: false,
+            schema: Schema::List(&REGIONS),
+        },
         Member {
             name: "TargetLocationMaxConcurrency",
             required: false,
@@ -12209,9 +17978,21 @@ pub static TARGET_LOCATION: Structure = Structure {
             required: false,
             schema: Schema::Structure(&ALARM_CONFIGURATION),
         },
-        Member { name: "IncludeChildOrganizationUnits", required: false, schema: Schema::Boolean },
-        Member { name: "ExcludeAccounts", required: false, schema: Schema::List(&EXCLUDE_ACCOUNTS) },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "IncludeChildOrganizationUnits",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ExcludeAccounts",
+            required: false,
+            schema: Schema::List(&EXCLUDE_ACCOUNTS),
+        },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "TargetsMaxConcurrency",
             required: false,
@@ -12240,12 +18021,20 @@ pub static TARGET_PREVIEW: Structure = Structure {
         Member {
             name: "Count",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "TargetType",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -12253,21 +18042,33 @@ pub static TARGET_PREVIEW: Structure = Structure {
 /// The constraints of `TerminateSessionRequest`.
 pub static TERMINATE_SESSION_REQUEST: Structure = Structure {
     name: "TerminateSessionRequest",
-    members: &[Member {
-        name: "SessionId",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 96)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "SessionId",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `TerminateSessionResponse`.
 pub static TERMINATE_SESSION_RESPONSE: Structure = Structure {
     name: "TerminateSessionResponse",
-    members: &[Member {
-        name: "SessionId",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 96)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "SessionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 96)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `UnlabelParameterVersionRequest`.
@@ -12277,14 +18078,26 @@ pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ParameterVersion",
             required: true,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "Labels", required: true, schema: Schema::List(&PARAMETER_LABEL_LIST) },
+        Member {
+            name: "Labels",
+            required: true,
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
+        },
     ],
 };
 
@@ -12292,8 +18105,16 @@ pub static UNLABEL_PARAMETER_VERSION_REQUEST: Structure = Structure {
 pub static UNLABEL_PARAMETER_VERSION_RESULT: Structure = Structure {
     name: "UnlabelParameterVersionResult",
     members: &[
-        Member { name: "RemovedLabels", required: false, schema: Schema::List(&PARAMETER_LABEL_LIST) },
-        Member { name: "InvalidLabels", required: false, schema: Schema::List(&PARAMETER_LABEL_LIST) },
+        Member {
+            name: "RemovedLabels",
+            required: false,
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
+        },
+        Member {
+            name: "InvalidLabels",
+            required: false,
+            schema: Schema::List(&PARAMETER_LABEL_LIST),
+        },
     ],
 };
 
@@ -12304,9 +18125,17 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "AssociationId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&ASSOCIATION_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::Map(&PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::Map(&PARAMETERS),
+        },
         Member {
             name: "DocumentVersion",
             required: false,
@@ -12319,7 +18148,11 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "ScheduleExpression",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "OutputLocation",
@@ -12329,9 +18162,17 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "AssociationName",
             required: false,
@@ -12353,7 +18194,11 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
         Member {
             name: "AutomationTargetParameterName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 50)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxErrors",
@@ -12373,11 +18218,31 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ComplianceSeverity", required: false, schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY) },
-        Member { name: "SyncCompliance", required: false, schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE) },
-        Member { name: "ApplyOnlyAtCronInterval", required: false, schema: Schema::Boolean },
-        Member { name: "CalendarNames", required: false, schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST) },
-        Member { name: "TargetLocations", required: false, schema: Schema::List(&TARGET_LOCATIONS) },
+        Member {
+            name: "ComplianceSeverity",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_COMPLIANCE_SEVERITY),
+        },
+        Member {
+            name: "SyncCompliance",
+            required: false,
+            schema: Schema::Enum(&ASSOCIATION_SYNC_COMPLIANCE),
+        },
+        Member {
+            name: "ApplyOnlyAtCronInterval",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "CalendarNames",
+            required: false,
+            schema: Schema::List(&CALENDAR_NAME_OR_ARN_LIST),
+        },
+        Member {
+            name: "TargetLocations",
+            required: false,
+            schema: Schema::List(&TARGET_LOCATIONS),
+        },
         Member {
             name: "ScheduleOffset",
             required: false,
@@ -12402,8 +18267,16 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TargetMaps", required: false, schema: Schema::List(&TARGET_MAPS) },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "TargetMaps",
+            required: false,
+            schema: Schema::List(&TARGET_MAPS),
+        },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
         Member {
             name: "AssociationDispatchAssumeRole",
             required: false,
@@ -12419,11 +18292,13 @@ pub static UPDATE_ASSOCIATION_REQUEST: Structure = Structure {
 /// The constraints of `UpdateAssociationResult`.
 pub static UPDATE_ASSOCIATION_RESULT: Structure = Structure {
     name: "UpdateAssociationResult",
-    members: &[Member {
-        name: "AssociationDescription",
-        required: false,
-        schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateAssociationStatusRequest`.
@@ -12433,25 +18308,39 @@ pub static UPDATE_ASSOCIATION_STATUS_REQUEST: Structure = Structure {
         Member {
             name: "Name",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&DOCUMENT_ARN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&DOCUMENT_ARN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "InstanceId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&INSTANCE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "AssociationStatus", required: true, schema: Schema::Structure(&ASSOCIATION_STATUS) },
+        Member {
+            name: "AssociationStatus",
+            required: true,
+            schema: Schema::Structure(&ASSOCIATION_STATUS),
+        },
     ],
 };
 
 /// The constraints of `UpdateAssociationStatusResult`.
 pub static UPDATE_ASSOCIATION_STATUS_RESULT: Structure = Structure {
     name: "UpdateAssociationStatusResult",
-    members: &[Member {
-        name: "AssociationDescription",
-        required: false,
-        schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "AssociationDescription",
+            required: false,
+            schema: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateDocumentDefaultVersionRequest`.
@@ -12482,11 +18371,13 @@ pub static UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST: Structure = Structure {
 /// The constraints of `UpdateDocumentDefaultVersionResult`.
 pub static UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT: Structure = Structure {
     name: "UpdateDocumentDefaultVersionResult",
-    members: &[Member {
-        name: "Description",
-        required: false,
-        schema: Schema::Structure(&DOCUMENT_DEFAULT_VERSION_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "Description",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DEFAULT_VERSION_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateDocumentMetadataRequest`.
@@ -12511,13 +18402,19 @@ pub static UPDATE_DOCUMENT_METADATA_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentReviews", required: true, schema: Schema::Structure(&DOCUMENT_REVIEWS) },
+        Member {
+            name: "DocumentReviews",
+            required: true,
+            schema: Schema::Structure(&DOCUMENT_REVIEWS),
+        },
     ],
 };
 
 /// The constraints of `UpdateDocumentMetadataResponse`.
-pub static UPDATE_DOCUMENT_METADATA_RESPONSE: Structure =
-    Structure { name: "UpdateDocumentMetadataResponse", members: &[] };
+pub static UPDATE_DOCUMENT_METADATA_RESPONSE: Structure = Structure {
+    name: "UpdateDocumentMetadataResponse",
+    members: &[],
+};
 
 /// The constraints of `UpdateDocumentRequest`.
 pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
@@ -12526,9 +18423,17 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
         Member {
             name: "Content",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(1)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Attachments", required: false, schema: Schema::List(&ATTACHMENTS_SOURCE_LIST) },
+        Member {
+            name: "Attachments",
+            required: false,
+            schema: Schema::List(&ATTACHMENTS_SOURCE_LIST),
+        },
         Member {
             name: "Name",
             required: true,
@@ -12565,7 +18470,11 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DocumentFormat", required: false, schema: Schema::Enum(&DOCUMENT_FORMAT) },
+        Member {
+            name: "DocumentFormat",
+            required: false,
+            schema: Schema::Enum(&DOCUMENT_FORMAT),
+        },
         Member {
             name: "TargetType",
             required: false,
@@ -12581,11 +18490,13 @@ pub static UPDATE_DOCUMENT_REQUEST: Structure = Structure {
 /// The constraints of `UpdateDocumentResult`.
 pub static UPDATE_DOCUMENT_RESULT: Structure = Structure {
     name: "UpdateDocumentResult",
-    members: &[Member {
-        name: "DocumentDescription",
-        required: false,
-        schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "DocumentDescription",
+            required: false,
+            schema: Schema::Structure(&DOCUMENT_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateMaintenanceWindowRequest`.
@@ -12613,27 +18524,47 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StartDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "EndDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Schedule",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleTimezone",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleOffset",
@@ -12671,9 +18602,21 @@ pub static UPDATE_MAINTENANCE_WINDOW_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AllowUnassociatedTargets", required: false, schema: Schema::Boolean },
-        Member { name: "Enabled", required: false, schema: Schema::Boolean },
-        Member { name: "Replace", required: false, schema: Schema::Boolean },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -12702,27 +18645,47 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StartDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "EndDate",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Schedule",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleTimezone",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScheduleOffset",
@@ -12760,8 +18723,16 @@ pub static UPDATE_MAINTENANCE_WINDOW_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AllowUnassociatedTargets", required: false, schema: Schema::Boolean },
-        Member { name: "Enabled", required: false, schema: Schema::Boolean },
+        Member {
+            name: "AllowUnassociatedTargets",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -12787,11 +18758,19 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Name",
@@ -12805,9 +18784,17 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Replace", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -12833,11 +18820,19 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "OwnerInformation",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Name",
@@ -12851,7 +18846,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -12878,18 +18877,34 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "TaskArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskParameters", required: false, schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS) },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+        },
         Member {
             name: "TaskInvocationParameters",
             required: false,
@@ -12900,7 +18915,10 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -12922,7 +18940,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "LoggingInfo", required: false, schema: Schema::Structure(&LOGGING_INFO) },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
         Member {
             name: "Name",
             required: false,
@@ -12935,15 +18957,27 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Replace", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "CutoffBehavior",
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
@@ -12969,18 +19003,34 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Targets", required: false, schema: Schema::List(&TARGETS) },
+        Member {
+            name: "Targets",
+            required: false,
+            schema: Schema::List(&TARGETS),
+        },
         Member {
             name: "TaskArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1600)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1600)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ServiceRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TaskParameters", required: false, schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS) },
+        Member {
+            name: "TaskParameters",
+            required: false,
+            schema: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+        },
         Member {
             name: "TaskInvocationParameters",
             required: false,
@@ -12991,7 +19041,10 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -13013,7 +19066,11 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "LoggingInfo", required: false, schema: Schema::Structure(&LOGGING_INFO) },
+        Member {
+            name: "LoggingInfo",
+            required: false,
+            schema: Schema::Structure(&LOGGING_INFO),
+        },
         Member {
             name: "Name",
             required: false,
@@ -13026,14 +19083,22 @@ pub static UPDATE_MAINTENANCE_WINDOW_TASK_RESULT: Structure = Structure {
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CutoffBehavior",
             required: false,
             schema: Schema::Enum(&MAINTENANCE_WINDOW_TASK_CUTOFF_BEHAVIOR),
         },
-        Member { name: "AlarmConfiguration", required: false, schema: Schema::Structure(&ALARM_CONFIGURATION) },
+        Member {
+            name: "AlarmConfiguration",
+            required: false,
+            schema: Schema::Structure(&ALARM_CONFIGURATION),
+        },
     ],
 };
 
@@ -13053,14 +19118,20 @@ pub static UPDATE_MANAGED_INSTANCE_ROLE_REQUEST: Structure = Structure {
         Member {
             name: "IamRole",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `UpdateManagedInstanceRoleResult`.
-pub static UPDATE_MANAGED_INSTANCE_ROLE_RESULT: Structure =
-    Structure { name: "UpdateManagedInstanceRoleResult", members: &[] };
+pub static UPDATE_MANAGED_INSTANCE_ROLE_RESULT: Structure = Structure {
+    name: "UpdateManagedInstanceRoleResult",
+    members: &[],
+};
 
 /// The constraints of `UpdateOpsItemRequest`.
 pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
@@ -13075,9 +19146,21 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperationalData", required: false, schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA) },
-        Member { name: "OperationalDataToDelete", required: false, schema: Schema::List(&OPS_ITEM_OPS_DATA_KEYS_LIST) },
-        Member { name: "Notifications", required: false, schema: Schema::List(&OPS_ITEM_NOTIFICATIONS) },
+        Member {
+            name: "OperationalData",
+            required: false,
+            schema: Schema::Map(&OPS_ITEM_OPERATIONAL_DATA),
+        },
+        Member {
+            name: "OperationalDataToDelete",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_OPS_DATA_KEYS_LIST),
+        },
+        Member {
+            name: "Notifications",
+            required: false,
+            schema: Schema::List(&OPS_ITEM_NOTIFICATIONS),
+        },
         Member {
             name: "Priority",
             required: false,
@@ -13090,12 +19173,24 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "RelatedOpsItems", required: false, schema: Schema::List(&RELATED_OPS_ITEMS) },
-        Member { name: "Status", required: false, schema: Schema::Enum(&OPS_ITEM_STATUS) },
+        Member {
+            name: "RelatedOpsItems",
+            required: false,
+            schema: Schema::List(&RELATED_OPS_ITEMS),
+        },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&OPS_ITEM_STATUS),
+        },
         Member {
             name: "OpsItemId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&OPS_ITEM_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&OPS_ITEM_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "Title",
@@ -13124,10 +19219,26 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ActualStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ActualEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedStartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "PlannedEndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ActualStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ActualEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedStartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "PlannedEndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "OpsItemArn",
             required: false,
@@ -13141,7 +19252,10 @@ pub static UPDATE_OPS_ITEM_REQUEST: Structure = Structure {
 };
 
 /// The constraints of `UpdateOpsItemResponse`.
-pub static UPDATE_OPS_ITEM_RESPONSE: Structure = Structure { name: "UpdateOpsItemResponse", members: &[] };
+pub static UPDATE_OPS_ITEM_RESPONSE: Structure = Structure {
+    name: "UpdateOpsItemResponse",
+    members: &[],
+};
 
 /// The constraints of `UpdateOpsMetadataRequest`.
 pub static UPDATE_OPS_METADATA_REQUEST: Structure = Structure {
@@ -13156,23 +19270,33 @@ pub static UPDATE_OPS_METADATA_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "MetadataToUpdate", required: false, schema: Schema::Map(&METADATA_MAP) },
-        Member { name: "KeysToDelete", required: false, schema: Schema::List(&METADATA_KEYS_TO_DELETE_LIST) },
+        Member {
+            name: "MetadataToUpdate",
+            required: false,
+            schema: Schema::Map(&METADATA_MAP),
+        },
+        Member {
+            name: "KeysToDelete",
+            required: false,
+            schema: Schema::List(&METADATA_KEYS_TO_DELETE_LIST),
+        },
     ],
 };
 
 /// The constraints of `UpdateOpsMetadataResult`.
 pub static UPDATE_OPS_METADATA_RESULT: Structure = Structure {
     name: "UpdateOpsMetadataResult",
-    members: &[Member {
-        name: "OpsMetadataArn",
-        required: false,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(1, 1011)),
-            pattern: Some(&OPS_METADATA_ARN_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "OpsMetadataArn",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1011)),
+                pattern: Some(&OPS_METADATA_ARN_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `UpdatePatchBaselineRequest`.
@@ -13197,29 +19321,65 @@ pub static UPDATE_PATCH_BASELINE_REQUEST: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "GlobalFilters", required: false, schema: Schema::Structure(&PATCH_FILTER_GROUP) },
-        Member { name: "ApprovalRules", required: false, schema: Schema::Structure(&PATCH_RULE_GROUP) },
-        Member { name: "ApprovedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
         Member {
             name: "ApprovedPatchesComplianceLevel",
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
-        Member { name: "ApprovedPatchesEnableNonSecurity", required: false, schema: Schema::Boolean },
-        Member { name: "RejectedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
-        Member { name: "RejectedPatchesAction", required: false, schema: Schema::Enum(&PATCH_ACTION) },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Sources", required: false, schema: Schema::List(&PATCH_SOURCE_LIST) },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(&PATCH_SOURCE_LIST),
+        },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_STATUS),
         },
-        Member { name: "Replace", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Replace",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -13245,26 +19405,70 @@ pub static UPDATE_PATCH_BASELINE_RESULT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "OperatingSystem", required: false, schema: Schema::Enum(&OPERATING_SYSTEM) },
-        Member { name: "GlobalFilters", required: false, schema: Schema::Structure(&PATCH_FILTER_GROUP) },
-        Member { name: "ApprovalRules", required: false, schema: Schema::Structure(&PATCH_RULE_GROUP) },
-        Member { name: "ApprovedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
+        Member {
+            name: "OperatingSystem",
+            required: false,
+            schema: Schema::Enum(&OPERATING_SYSTEM),
+        },
+        Member {
+            name: "GlobalFilters",
+            required: false,
+            schema: Schema::Structure(&PATCH_FILTER_GROUP),
+        },
+        Member {
+            name: "ApprovalRules",
+            required: false,
+            schema: Schema::Structure(&PATCH_RULE_GROUP),
+        },
+        Member {
+            name: "ApprovedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
         Member {
             name: "ApprovedPatchesComplianceLevel",
             required: false,
             schema: Schema::Enum(&PATCH_COMPLIANCE_LEVEL),
         },
-        Member { name: "ApprovedPatchesEnableNonSecurity", required: false, schema: Schema::Boolean },
-        Member { name: "RejectedPatches", required: false, schema: Schema::List(&PATCH_ID_LIST) },
-        Member { name: "RejectedPatchesAction", required: false, schema: Schema::Enum(&PATCH_ACTION) },
-        Member { name: "CreatedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ModifiedDate", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ApprovedPatchesEnableNonSecurity",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RejectedPatches",
+            required: false,
+            schema: Schema::List(&PATCH_ID_LIST),
+        },
+        Member {
+            name: "RejectedPatchesAction",
+            required: false,
+            schema: Schema::Enum(&PATCH_ACTION),
+        },
+        Member {
+            name: "CreatedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ModifiedDate",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "Description",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Sources", required: false, schema: Schema::List(&PATCH_SOURCE_LIST) },
+        Member {
+            name: "Sources",
+            required: false,
+            schema: Schema::List(&PATCH_SOURCE_LIST),
+        },
         Member {
             name: "AvailableSecurityUpdatesComplianceStatus",
             required: false,
@@ -13280,20 +19484,34 @@ pub static UPDATE_RESOURCE_DATA_SYNC_REQUEST: Structure = Structure {
         Member {
             name: "SyncName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SyncType",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 64)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "SyncSource", required: true, schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE) },
+        Member {
+            name: "SyncSource",
+            required: true,
+            schema: Schema::Structure(&RESOURCE_DATA_SYNC_SOURCE),
+        },
     ],
 };
 
 /// The constraints of `UpdateResourceDataSyncResult`.
-pub static UPDATE_RESOURCE_DATA_SYNC_RESULT: Structure =
-    Structure { name: "UpdateResourceDataSyncResult", members: &[] };
+pub static UPDATE_RESOURCE_DATA_SYNC_RESULT: Structure = Structure {
+    name: "UpdateResourceDataSyncResult",
+    members: &[],
+};
 
 /// The constraints of `UpdateServiceSettingRequest`.
 pub static UPDATE_SERVICE_SETTING_REQUEST: Structure = Structure {
@@ -13302,46 +19520,77 @@ pub static UPDATE_SERVICE_SETTING_REQUEST: Structure = Structure {
         Member {
             name: "SettingId",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1000)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1000)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SettingValue",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 4096)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 4096)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `UpdateServiceSettingResult`.
-pub static UPDATE_SERVICE_SETTING_RESULT: Structure = Structure { name: "UpdateServiceSettingResult", members: &[] };
+pub static UPDATE_SERVICE_SETTING_RESULT: Structure = Structure {
+    name: "UpdateServiceSettingResult",
+    members: &[],
+};
 
 /// The constraints of `AccountIdList`.
 pub static ACCOUNT_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: Some(&ACCOUNT_ID_PATTERN), values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&ACCOUNT_ID_PATTERN),
+        values: None,
+    }),
     length: Some(Length::between(0, 20)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `AccountSharingInfoList`.
-pub static ACCOUNT_SHARING_INFO_LIST: List =
-    List { member: Schema::Structure(&ACCOUNT_SHARING_INFO), length: None, unique: false, sparse: false };
+pub static ACCOUNT_SHARING_INFO_LIST: List = List {
+    member: Schema::Structure(&ACCOUNT_SHARING_INFO),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `Accounts`.
 pub static ACCOUNTS: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `ActivationList`.
-pub static ACTIVATION_LIST: List =
-    List { member: Schema::Structure(&ACTIVATION), length: None, unique: false, sparse: false };
+pub static ACTIVATION_LIST: List = List {
+    member: Schema::Structure(&ACTIVATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AlarmList`.
-pub static ALARM_LIST: List =
-    List { member: Schema::Structure(&ALARM), length: Some(Length::between(1, 1)), unique: false, sparse: false };
+pub static ALARM_LIST: List = List {
+    member: Schema::Structure(&ALARM),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AlarmStateInformationList`.
 pub static ALARM_STATE_INFORMATION_LIST: List = List {
@@ -13352,8 +19601,12 @@ pub static ALARM_STATE_INFORMATION_LIST: List = List {
 };
 
 /// The constraints of `AssociationDescriptionList`.
-pub static ASSOCIATION_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&ASSOCIATION_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static ASSOCIATION_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AssociationExecutionFilterList`.
 pub static ASSOCIATION_EXECUTION_FILTER_LIST: List = List {
@@ -13372,12 +19625,20 @@ pub static ASSOCIATION_EXECUTION_TARGETS_FILTER_LIST: List = List {
 };
 
 /// The constraints of `AssociationExecutionTargetsList`.
-pub static ASSOCIATION_EXECUTION_TARGETS_LIST: List =
-    List { member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGET), length: None, unique: false, sparse: false };
+pub static ASSOCIATION_EXECUTION_TARGETS_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_EXECUTION_TARGET),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AssociationExecutionsList`.
-pub static ASSOCIATION_EXECUTIONS_LIST: List =
-    List { member: Schema::Structure(&ASSOCIATION_EXECUTION), length: None, unique: false, sparse: false };
+pub static ASSOCIATION_EXECUTIONS_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AssociationFilterList`.
 pub static ASSOCIATION_FILTER_LIST: List = List {
@@ -13389,20 +19650,36 @@ pub static ASSOCIATION_FILTER_LIST: List = List {
 
 /// The constraints of `AssociationIdList`.
 pub static ASSOCIATION_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: Some(&ASSOCIATION_ID_PATTERN), values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&ASSOCIATION_ID_PATTERN),
+        values: None,
+    }),
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `AssociationList`.
-pub static ASSOCIATION_LIST: List =
-    List { member: Schema::Structure(&ASSOCIATION), length: None, unique: false, sparse: false };
+pub static ASSOCIATION_LIST: List = List {
+    member: Schema::Structure(&ASSOCIATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AssociationStatusAggregatedCount`.
 pub static ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
@@ -13416,12 +19693,20 @@ pub static ASSOCIATION_VERSION_LIST: List = List {
 };
 
 /// The constraints of `AttachmentContentList`.
-pub static ATTACHMENT_CONTENT_LIST: List =
-    List { member: Schema::Structure(&ATTACHMENT_CONTENT), length: None, unique: false, sparse: false };
+pub static ATTACHMENT_CONTENT_LIST: List = List {
+    member: Schema::Structure(&ATTACHMENT_CONTENT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AttachmentInformationList`.
-pub static ATTACHMENT_INFORMATION_LIST: List =
-    List { member: Schema::Structure(&ATTACHMENT_INFORMATION), length: None, unique: false, sparse: false };
+pub static ATTACHMENT_INFORMATION_LIST: List = List {
+    member: Schema::Structure(&ATTACHMENT_INFORMATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AttachmentsSourceList`.
 pub static ATTACHMENTS_SOURCE_LIST: List = List {
@@ -13433,7 +19718,11 @@ pub static ATTACHMENTS_SOURCE_LIST: List = List {
 
 /// The constraints of `AttachmentsSourceValues`.
 pub static ATTACHMENTS_SOURCE_VALUES: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
@@ -13449,19 +19738,31 @@ pub static AUTOMATION_EXECUTION_FILTER_LIST: List = List {
 
 /// The constraints of `AutomationExecutionFilterValueList`.
 pub static AUTOMATION_EXECUTION_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 150)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 150)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `AutomationExecutionMetadataList`.
-pub static AUTOMATION_EXECUTION_METADATA_LIST: List =
-    List { member: Schema::Structure(&AUTOMATION_EXECUTION_METADATA), length: None, unique: false, sparse: false };
+pub static AUTOMATION_EXECUTION_METADATA_LIST: List = List {
+    member: Schema::Structure(&AUTOMATION_EXECUTION_METADATA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AutomationParameterMap`.
 pub static AUTOMATION_PARAMETER_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&AUTOMATION_PARAMETER_VALUE_LIST),
     length: Some(Length::between(1, 200)),
     sparse: false,
@@ -13469,7 +19770,11 @@ pub static AUTOMATION_PARAMETER_MAP: Map = Map {
 
 /// The constraints of `AutomationParameterValueList`.
 pub static AUTOMATION_PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 512)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 512)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
@@ -13477,7 +19782,11 @@ pub static AUTOMATION_PARAMETER_VALUE_LIST: List = List {
 
 /// The constraints of `CalendarNameOrARNList`.
 pub static CALENDAR_NAME_OR_ARN_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -13485,7 +19794,11 @@ pub static CALENDAR_NAME_OR_ARN_LIST: List = List {
 
 /// The constraints of `CategoryEnumList`.
 pub static CATEGORY_ENUM_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 128)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 3)),
     unique: false,
     sparse: false,
@@ -13493,7 +19806,11 @@ pub static CATEGORY_ENUM_LIST: List = List {
 
 /// The constraints of `CategoryList`.
 pub static CATEGORY_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(0, 128)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 128)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 3)),
     unique: false,
     sparse: false,
@@ -13508,21 +19825,41 @@ pub static COMMAND_FILTER_LIST: List = List {
 };
 
 /// The constraints of `CommandInvocationList`.
-pub static COMMAND_INVOCATION_LIST: List =
-    List { member: Schema::Structure(&COMMAND_INVOCATION), length: None, unique: false, sparse: false };
+pub static COMMAND_INVOCATION_LIST: List = List {
+    member: Schema::Structure(&COMMAND_INVOCATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `CommandList`.
-pub static COMMAND_LIST: List =
-    List { member: Schema::Structure(&COMMAND), length: None, unique: false, sparse: false };
+pub static COMMAND_LIST: List = List {
+    member: Schema::Structure(&COMMAND),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `CommandPluginList`.
-pub static COMMAND_PLUGIN_LIST: List =
-    List { member: Schema::Structure(&COMMAND_PLUGIN), length: None, unique: false, sparse: false };
+pub static COMMAND_PLUGIN_LIST: List = List {
+    member: Schema::Structure(&COMMAND_PLUGIN),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ComplianceItemDetails`.
 pub static COMPLIANCE_ITEM_DETAILS: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
@@ -13536,12 +19873,20 @@ pub static COMPLIANCE_ITEM_ENTRY_LIST: List = List {
 };
 
 /// The constraints of `ComplianceItemList`.
-pub static COMPLIANCE_ITEM_LIST: List =
-    List { member: Schema::Structure(&COMPLIANCE_ITEM), length: None, unique: false, sparse: false };
+pub static COMPLIANCE_ITEM_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ComplianceResourceIdList`.
 pub static COMPLIANCE_RESOURCE_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
@@ -13549,27 +19894,43 @@ pub static COMPLIANCE_RESOURCE_ID_LIST: List = List {
 
 /// The constraints of `ComplianceResourceTypeList`.
 pub static COMPLIANCE_RESOURCE_TYPE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `ComplianceStringFilterList`.
-pub static COMPLIANCE_STRING_FILTER_LIST: List =
-    List { member: Schema::Structure(&COMPLIANCE_STRING_FILTER), length: None, unique: false, sparse: false };
+pub static COMPLIANCE_STRING_FILTER_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_STRING_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ComplianceStringFilterValueList`.
 pub static COMPLIANCE_STRING_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `ComplianceSummaryItemList`.
-pub static COMPLIANCE_SUMMARY_ITEM_LIST: List =
-    List { member: Schema::Structure(&COMPLIANCE_SUMMARY_ITEM), length: None, unique: false, sparse: false };
+pub static COMPLIANCE_SUMMARY_ITEM_LIST: List = List {
+    member: Schema::Structure(&COMPLIANCE_SUMMARY_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `CreateAssociationBatchRequestEntries`.
 pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES: List = List {
@@ -13580,8 +19941,12 @@ pub static CREATE_ASSOCIATION_BATCH_REQUEST_ENTRIES: List = List {
 };
 
 /// The constraints of `DescribeActivationsFilterList`.
-pub static DESCRIBE_ACTIVATIONS_FILTER_LIST: List =
-    List { member: Schema::Structure(&DESCRIBE_ACTIVATIONS_FILTER), length: None, unique: false, sparse: false };
+pub static DESCRIBE_ACTIVATIONS_FILTER_LIST: List = List {
+    member: Schema::Structure(&DESCRIBE_ACTIVATIONS_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `DocumentFilterList`.
 pub static DOCUMENT_FILTER_LIST: List = List {
@@ -13592,8 +19957,12 @@ pub static DOCUMENT_FILTER_LIST: List = List {
 };
 
 /// The constraints of `DocumentIdentifierList`.
-pub static DOCUMENT_IDENTIFIER_LIST: List =
-    List { member: Schema::Structure(&DOCUMENT_IDENTIFIER), length: None, unique: false, sparse: false };
+pub static DOCUMENT_IDENTIFIER_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_IDENTIFIER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `DocumentKeyValuesFilterList`.
 pub static DOCUMENT_KEY_VALUES_FILTER_LIST: List = List {
@@ -13605,15 +19974,23 @@ pub static DOCUMENT_KEY_VALUES_FILTER_LIST: List = List {
 
 /// The constraints of `DocumentKeyValuesFilterValues`.
 pub static DOCUMENT_KEY_VALUES_FILTER_VALUES: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `DocumentParameterList`.
-pub static DOCUMENT_PARAMETER_LIST: List =
-    List { member: Schema::Structure(&DOCUMENT_PARAMETER), length: None, unique: false, sparse: false };
+pub static DOCUMENT_PARAMETER_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_PARAMETER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `DocumentRequiresList`.
 pub static DOCUMENT_REQUIRES_LIST: List = List {
@@ -13632,8 +20009,12 @@ pub static DOCUMENT_REVIEW_COMMENT_LIST: List = List {
 };
 
 /// The constraints of `DocumentReviewerResponseList`.
-pub static DOCUMENT_REVIEWER_RESPONSE_LIST: List =
-    List { member: Schema::Structure(&DOCUMENT_REVIEWER_RESPONSE_SOURCE), length: None, unique: false, sparse: false };
+pub static DOCUMENT_REVIEWER_RESPONSE_LIST: List = List {
+    member: Schema::Structure(&DOCUMENT_REVIEWER_RESPONSE_SOURCE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `DocumentVersionList`.
 pub static DOCUMENT_VERSION_LIST: List = List {
@@ -13644,8 +20025,12 @@ pub static DOCUMENT_VERSION_LIST: List = List {
 };
 
 /// The constraints of `EffectivePatchList`.
-pub static EFFECTIVE_PATCH_LIST: List =
-    List { member: Schema::Structure(&EFFECTIVE_PATCH), length: None, unique: false, sparse: false };
+pub static EFFECTIVE_PATCH_LIST: List = List {
+    member: Schema::Structure(&EFFECTIVE_PATCH),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ExcludeAccounts`.
 pub static EXCLUDE_ACCOUNTS: List = List {
@@ -13660,8 +20045,12 @@ pub static EXCLUDE_ACCOUNTS: List = List {
 };
 
 /// The constraints of `FailedCreateAssociationList`.
-pub static FAILED_CREATE_ASSOCIATION_LIST: List =
-    List { member: Schema::Structure(&FAILED_CREATE_ASSOCIATION), length: None, unique: false, sparse: false };
+pub static FAILED_CREATE_ASSOCIATION_LIST: List = List {
+    member: Schema::Structure(&FAILED_CREATE_ASSOCIATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `GetResourcePoliciesResponseEntries`.
 pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRIES: List = List {
@@ -13672,24 +20061,44 @@ pub static GET_RESOURCE_POLICIES_RESPONSE_ENTRIES: List = List {
 };
 
 /// The constraints of `InstanceAssociationList`.
-pub static INSTANCE_ASSOCIATION_LIST: List =
-    List { member: Schema::Structure(&INSTANCE_ASSOCIATION), length: None, unique: false, sparse: false };
+pub static INSTANCE_ASSOCIATION_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_ASSOCIATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InstanceAssociationStatusAggregatedCount`.
 pub static INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `InstanceAssociationStatusInfos`.
-pub static INSTANCE_ASSOCIATION_STATUS_INFOS: List =
-    List { member: Schema::Structure(&INSTANCE_ASSOCIATION_STATUS_INFO), length: None, unique: false, sparse: false };
+pub static INSTANCE_ASSOCIATION_STATUS_INFOS: List = List {
+    member: Schema::Structure(&INSTANCE_ASSOCIATION_STATUS_INFO),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InstanceIdList`.
 pub static INSTANCE_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: Some(&INSTANCE_ID_PATTERN), values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&INSTANCE_ID_PATTERN),
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
@@ -13705,15 +20114,23 @@ pub static INSTANCE_INFORMATION_FILTER_LIST: List = List {
 
 /// The constraints of `InstanceInformationFilterValueSet`.
 pub static INSTANCE_INFORMATION_FILTER_VALUE_SET: List = List {
-    member: Schema::String(StringRules { length: Some(Length::at_least(1)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::at_least(1)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 100)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `InstanceInformationList`.
-pub static INSTANCE_INFORMATION_LIST: List =
-    List { member: Schema::Structure(&INSTANCE_INFORMATION), length: None, unique: false, sparse: false };
+pub static INSTANCE_INFORMATION_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_INFORMATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InstanceInformationStringFilterList`.
 pub static INSTANCE_INFORMATION_STRING_FILTER_LIST: List = List {
@@ -13733,15 +20150,23 @@ pub static INSTANCE_PATCH_STATE_FILTER_LIST: List = List {
 
 /// The constraints of `InstancePatchStateFilterValues`.
 pub static INSTANCE_PATCH_STATE_FILTER_VALUES: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 1)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `InstancePatchStateList`.
-pub static INSTANCE_PATCH_STATE_LIST: List =
-    List { member: Schema::Structure(&INSTANCE_PATCH_STATE), length: None, unique: false, sparse: false };
+pub static INSTANCE_PATCH_STATE_LIST: List = List {
+    member: Schema::Structure(&INSTANCE_PATCH_STATE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InstancePatchStatesList`.
 pub static INSTANCE_PATCH_STATES_LIST: List = List {
@@ -13752,8 +20177,12 @@ pub static INSTANCE_PATCH_STATES_LIST: List = List {
 };
 
 /// The constraints of `InstanceProperties`.
-pub static INSTANCE_PROPERTIES: List =
-    List { member: Schema::Structure(&INSTANCE_PROPERTY), length: None, unique: false, sparse: false };
+pub static INSTANCE_PROPERTIES: List = List {
+    member: Schema::Structure(&INSTANCE_PROPERTY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InstancePropertyFilterList`.
 pub static INSTANCE_PROPERTY_FILTER_LIST: List = List {
@@ -13792,12 +20221,20 @@ pub static INVENTORY_AGGREGATOR_LIST: List = List {
 };
 
 /// The constraints of `InventoryDeletionSummaryItems`.
-pub static INVENTORY_DELETION_SUMMARY_ITEMS: List =
-    List { member: Schema::Structure(&INVENTORY_DELETION_SUMMARY_ITEM), length: None, unique: false, sparse: false };
+pub static INVENTORY_DELETION_SUMMARY_ITEMS: List = List {
+    member: Schema::Structure(&INVENTORY_DELETION_SUMMARY_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InventoryDeletionsList`.
-pub static INVENTORY_DELETIONS_LIST: List =
-    List { member: Schema::Structure(&INVENTORY_DELETION_STATUS_ITEM), length: None, unique: false, sparse: false };
+pub static INVENTORY_DELETIONS_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_DELETION_STATUS_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InventoryFilterList`.
 pub static INVENTORY_FILTER_LIST: List = List {
@@ -13809,7 +20246,11 @@ pub static INVENTORY_FILTER_LIST: List = List {
 
 /// The constraints of `InventoryFilterValueList`.
 pub static INVENTORY_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
@@ -13833,16 +20274,32 @@ pub static INVENTORY_ITEM_ATTRIBUTE_LIST: List = List {
 
 /// The constraints of `InventoryItemContentContext`.
 pub static INVENTORY_ITEM_CONTENT_CONTEXT: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     sparse: false,
 };
 
 /// The constraints of `InventoryItemEntry`.
 pub static INVENTORY_ITEM_ENTRY: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     sparse: false,
 };
@@ -13864,16 +20321,28 @@ pub static INVENTORY_ITEM_LIST: List = List {
 };
 
 /// The constraints of `InventoryItemSchemaResultList`.
-pub static INVENTORY_ITEM_SCHEMA_RESULT_LIST: List =
-    List { member: Schema::Structure(&INVENTORY_ITEM_SCHEMA), length: None, unique: false, sparse: false };
+pub static INVENTORY_ITEM_SCHEMA_RESULT_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_ITEM_SCHEMA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InventoryResultEntityList`.
-pub static INVENTORY_RESULT_ENTITY_LIST: List =
-    List { member: Schema::Structure(&INVENTORY_RESULT_ENTITY), length: None, unique: false, sparse: false };
+pub static INVENTORY_RESULT_ENTITY_LIST: List = List {
+    member: Schema::Structure(&INVENTORY_RESULT_ENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `InventoryResultItemMap`.
 pub static INVENTORY_RESULT_ITEM_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&INVENTORY_RESULT_ITEM),
     length: None,
     sparse: false,
@@ -13892,8 +20361,12 @@ pub static KEY_LIST: List = List {
 };
 
 /// The constraints of `MaintenanceWindowExecutionList`.
-pub static MAINTENANCE_WINDOW_EXECUTION_LIST: List =
-    List { member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION), length: None, unique: false, sparse: false };
+pub static MAINTENANCE_WINDOW_EXECUTION_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MaintenanceWindowExecutionTaskIdList`.
 pub static MAINTENANCE_WINDOW_EXECUTION_TASK_ID_LIST: List = List {
@@ -13933,27 +20406,47 @@ pub static MAINTENANCE_WINDOW_FILTER_LIST: List = List {
 
 /// The constraints of `MaintenanceWindowFilterValues`.
 pub static MAINTENANCE_WINDOW_FILTER_VALUES: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `MaintenanceWindowIdentityList`.
-pub static MAINTENANCE_WINDOW_IDENTITY_LIST: List =
-    List { member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY), length: None, unique: false, sparse: false };
+pub static MAINTENANCE_WINDOW_IDENTITY_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_IDENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MaintenanceWindowTargetList`.
-pub static MAINTENANCE_WINDOW_TARGET_LIST: List =
-    List { member: Schema::Structure(&MAINTENANCE_WINDOW_TARGET), length: None, unique: false, sparse: false };
+pub static MAINTENANCE_WINDOW_TARGET_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_TARGET),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MaintenanceWindowTaskList`.
-pub static MAINTENANCE_WINDOW_TASK_LIST: List =
-    List { member: Schema::Structure(&MAINTENANCE_WINDOW_TASK), length: None, unique: false, sparse: false };
+pub static MAINTENANCE_WINDOW_TASK_LIST: List = List {
+    member: Schema::Structure(&MAINTENANCE_WINDOW_TASK),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MaintenanceWindowTaskParameterValueList`.
 pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -13961,15 +20454,23 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_LIST: List = List {
 
 /// The constraints of `MaintenanceWindowTaskParameters`.
 pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `MaintenanceWindowTaskParametersList`.
-pub static MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST: List =
-    List { member: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS), length: None, unique: false, sparse: false };
+pub static MAINTENANCE_WINDOW_TASK_PARAMETERS_LIST: List = List {
+    member: Schema::Map(&MAINTENANCE_WINDOW_TASK_PARAMETERS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MaintenanceWindowsForTargetList`.
 pub static MAINTENANCE_WINDOWS_FOR_TARGET_LIST: List = List {
@@ -14012,8 +20513,12 @@ pub static NODE_AGGREGATOR_LIST: List = List {
 };
 
 /// The constraints of `NodeFilterList`.
-pub static NODE_FILTER_LIST: List =
-    List { member: Schema::Structure(&NODE_FILTER), length: Some(Length::between(1, 5)), unique: false, sparse: false };
+pub static NODE_FILTER_LIST: List = List {
+    member: Schema::Structure(&NODE_FILTER),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `NodeFilterValueList`.
 pub static NODE_FILTER_VALUE_LIST: List = List {
@@ -14028,32 +20533,60 @@ pub static NODE_FILTER_VALUE_LIST: List = List {
 };
 
 /// The constraints of `NodeList`.
-pub static NODE_LIST: List =
-    List { member: Schema::Structure(&NODE), length: Some(Length::between(0, 50)), unique: false, sparse: false };
+pub static NODE_LIST: List = List {
+    member: Schema::Structure(&NODE),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `NodeSummary`.
 pub static NODE_SUMMARY: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 3)),
     sparse: false,
 };
 
 /// The constraints of `NodeSummaryList`.
-pub static NODE_SUMMARY_LIST: List =
-    List { member: Schema::Map(&NODE_SUMMARY), length: Some(Length::between(0, 50)), unique: false, sparse: false };
+pub static NODE_SUMMARY_LIST: List = List {
+    member: Schema::Map(&NODE_SUMMARY),
+    length: Some(Length::between(0, 50)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `NormalStringMap`.
 pub static NORMAL_STRING_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `NotificationEventList`.
-pub static NOTIFICATION_EVENT_LIST: List =
-    List { member: Schema::Enum(&NOTIFICATION_EVENT), length: None, unique: false, sparse: false };
+pub static NOTIFICATION_EVENT_LIST: List = List {
+    member: Schema::Enum(&NOTIFICATION_EVENT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsAggregatorList`.
 pub static OPS_AGGREGATOR_LIST: List = List {
@@ -14065,16 +20598,32 @@ pub static OPS_AGGREGATOR_LIST: List = List {
 
 /// The constraints of `OpsAggregatorValueMap`.
 pub static OPS_AGGREGATOR_VALUE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 32)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 2048)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 32)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 2048)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 5)),
     sparse: false,
 };
 
 /// The constraints of `OpsEntityItemEntry`.
 pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     sparse: false,
 };
@@ -14089,23 +20638,39 @@ pub static OPS_ENTITY_ITEM_ENTRY_LIST: List = List {
 
 /// The constraints of `OpsEntityItemMap`.
 pub static OPS_ENTITY_ITEM_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&OPS_ENTITY_ITEM),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `OpsEntityList`.
-pub static OPS_ENTITY_LIST: List =
-    List { member: Schema::Structure(&OPS_ENTITY), length: None, unique: false, sparse: false };
+pub static OPS_ENTITY_LIST: List = List {
+    member: Schema::Structure(&OPS_ENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsFilterList`.
-pub static OPS_FILTER_LIST: List =
-    List { member: Schema::Structure(&OPS_FILTER), length: Some(Length::between(1, 5)), unique: false, sparse: false };
+pub static OPS_FILTER_LIST: List = List {
+    member: Schema::Structure(&OPS_FILTER),
+    length: Some(Length::between(1, 5)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsFilterValueList`.
 pub static OPS_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 256)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 40)),
     unique: false,
     sparse: false,
@@ -14124,28 +20689,48 @@ pub static OPS_ITEM_EVENT_FILTER_VALUES: List = List {
 };
 
 /// The constraints of `OpsItemEventFilters`.
-pub static OPS_ITEM_EVENT_FILTERS: List =
-    List { member: Schema::Structure(&OPS_ITEM_EVENT_FILTER), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_EVENT_FILTERS: List = List {
+    member: Schema::Structure(&OPS_ITEM_EVENT_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsItemEventSummaries`.
-pub static OPS_ITEM_EVENT_SUMMARIES: List =
-    List { member: Schema::Structure(&OPS_ITEM_EVENT_SUMMARY), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_EVENT_SUMMARIES: List = List {
+    member: Schema::Structure(&OPS_ITEM_EVENT_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsItemFilterValues`.
 pub static OPS_ITEM_FILTER_VALUES: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `OpsItemFilters`.
-pub static OPS_ITEM_FILTERS: List =
-    List { member: Schema::Structure(&OPS_ITEM_FILTER), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_FILTERS: List = List {
+    member: Schema::Structure(&OPS_ITEM_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsItemNotifications`.
-pub static OPS_ITEM_NOTIFICATIONS: List =
-    List { member: Schema::Structure(&OPS_ITEM_NOTIFICATION), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_NOTIFICATIONS: List = List {
+    member: Schema::Structure(&OPS_ITEM_NOTIFICATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsItemOperationalData`.
 pub static OPS_ITEM_OPERATIONAL_DATA: Map = Map {
@@ -14161,31 +20746,51 @@ pub static OPS_ITEM_OPERATIONAL_DATA: Map = Map {
 
 /// The constraints of `OpsItemOpsDataKeysList`.
 pub static OPS_ITEM_OPS_DATA_KEYS_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `OpsItemRelatedItemSummaries`.
-pub static OPS_ITEM_RELATED_ITEM_SUMMARIES: List =
-    List { member: Schema::Structure(&OPS_ITEM_RELATED_ITEM_SUMMARY), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_RELATED_ITEM_SUMMARIES: List = List {
+    member: Schema::Structure(&OPS_ITEM_RELATED_ITEM_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsItemRelatedItemsFilterValues`.
 pub static OPS_ITEM_RELATED_ITEMS_FILTER_VALUES: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `OpsItemRelatedItemsFilters`.
-pub static OPS_ITEM_RELATED_ITEMS_FILTERS: List =
-    List { member: Schema::Structure(&OPS_ITEM_RELATED_ITEMS_FILTER), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_RELATED_ITEMS_FILTERS: List = List {
+    member: Schema::Structure(&OPS_ITEM_RELATED_ITEMS_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsItemSummaries`.
-pub static OPS_ITEM_SUMMARIES: List =
-    List { member: Schema::Structure(&OPS_ITEM_SUMMARY), length: None, unique: false, sparse: false };
+pub static OPS_ITEM_SUMMARIES: List = List {
+    member: Schema::Structure(&OPS_ITEM_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `OpsMetadataFilterList`.
 pub static OPS_METADATA_FILTER_LIST: List = List {
@@ -14197,7 +20802,11 @@ pub static OPS_METADATA_FILTER_LIST: List = List {
 
 /// The constraints of `OpsMetadataFilterValueList`.
 pub static OPS_METADATA_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
@@ -14220,44 +20829,76 @@ pub static OPS_RESULT_ATTRIBUTE_LIST: List = List {
 };
 
 /// The constraints of `ParameterHistoryList`.
-pub static PARAMETER_HISTORY_LIST: List =
-    List { member: Schema::Structure(&PARAMETER_HISTORY), length: None, unique: false, sparse: false };
+pub static PARAMETER_HISTORY_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_HISTORY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ParameterLabelList`.
 pub static PARAMETER_LABEL_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `ParameterList`.
-pub static PARAMETER_LIST: List =
-    List { member: Schema::Structure(&PARAMETER), length: None, unique: false, sparse: false };
+pub static PARAMETER_LIST: List = List {
+    member: Schema::Structure(&PARAMETER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ParameterMetadataList`.
-pub static PARAMETER_METADATA_LIST: List =
-    List { member: Schema::Structure(&PARAMETER_METADATA), length: None, unique: false, sparse: false };
+pub static PARAMETER_METADATA_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_METADATA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ParameterNameList`.
 pub static PARAMETER_NAME_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 2048)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `ParameterPolicyList`.
-pub static PARAMETER_POLICY_LIST: List =
-    List { member: Schema::Structure(&PARAMETER_INLINE_POLICY), length: None, unique: false, sparse: false };
+pub static PARAMETER_POLICY_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_INLINE_POLICY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ParameterStringFilterList`.
-pub static PARAMETER_STRING_FILTER_LIST: List =
-    List { member: Schema::Structure(&PARAMETER_STRING_FILTER), length: None, unique: false, sparse: false };
+pub static PARAMETER_STRING_FILTER_LIST: List = List {
+    member: Schema::Structure(&PARAMETER_STRING_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ParameterStringFilterValueList`.
 pub static PARAMETER_STRING_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
@@ -14265,7 +20906,11 @@ pub static PARAMETER_STRING_FILTER_VALUE_LIST: List = List {
 
 /// The constraints of `ParameterValueList`.
 pub static PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -14273,19 +20918,31 @@ pub static PARAMETER_VALUE_LIST: List = List {
 
 /// The constraints of `Parameters`.
 pub static PARAMETERS: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&PARAMETER_VALUE_LIST),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `ParametersFilterList`.
-pub static PARAMETERS_FILTER_LIST: List =
-    List { member: Schema::Structure(&PARAMETERS_FILTER), length: None, unique: false, sparse: false };
+pub static PARAMETERS_FILTER_LIST: List = List {
+    member: Schema::Structure(&PARAMETERS_FILTER),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ParametersFilterValueList`.
 pub static PARAMETERS_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
@@ -14293,19 +20950,31 @@ pub static PARAMETERS_FILTER_VALUE_LIST: List = List {
 
 /// The constraints of `PatchAdvisoryIdList`.
 pub static PATCH_ADVISORY_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `PatchBaselineIdentityList`.
-pub static PATCH_BASELINE_IDENTITY_LIST: List =
-    List { member: Schema::Structure(&PATCH_BASELINE_IDENTITY), length: None, unique: false, sparse: false };
+pub static PATCH_BASELINE_IDENTITY_LIST: List = List {
+    member: Schema::Structure(&PATCH_BASELINE_IDENTITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PatchBugzillaIdList`.
 pub static PATCH_BUGZILLA_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -14313,15 +20982,23 @@ pub static PATCH_BUGZILLA_ID_LIST: List = List {
 
 /// The constraints of `PatchCVEIdList`.
 pub static PATCH_CVE_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `PatchComplianceDataList`.
-pub static PATCH_COMPLIANCE_DATA_LIST: List =
-    List { member: Schema::Structure(&PATCH_COMPLIANCE_DATA), length: None, unique: false, sparse: false };
+pub static PATCH_COMPLIANCE_DATA_LIST: List = List {
+    member: Schema::Structure(&PATCH_COMPLIANCE_DATA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PatchFilterList`.
 pub static PATCH_FILTER_LIST: List = List {
@@ -14333,7 +21010,11 @@ pub static PATCH_FILTER_LIST: List = List {
 
 /// The constraints of `PatchFilterValueList`.
 pub static PATCH_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
@@ -14352,19 +21033,32 @@ pub static PATCH_GROUP_LIST: List = List {
 };
 
 /// The constraints of `PatchGroupPatchBaselineMappingList`.
-pub static PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST: List =
-    List { member: Schema::Structure(&PATCH_GROUP_PATCH_BASELINE_MAPPING), length: None, unique: false, sparse: false };
+pub static PATCH_GROUP_PATCH_BASELINE_MAPPING_LIST: List = List {
+    member: Schema::Structure(&PATCH_GROUP_PATCH_BASELINE_MAPPING),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PatchIdList`.
 pub static PATCH_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 100)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 100)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `PatchList`.
-pub static PATCH_LIST: List = List { member: Schema::Structure(&PATCH), length: None, unique: false, sparse: false };
+pub static PATCH_LIST: List = List {
+    member: Schema::Structure(&PATCH),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PatchOrchestratorFilterList`.
 pub static PATCH_ORCHESTRATOR_FILTER_LIST: List = List {
@@ -14376,27 +21070,47 @@ pub static PATCH_ORCHESTRATOR_FILTER_LIST: List = List {
 
 /// The constraints of `PatchOrchestratorFilterValues`.
 pub static PATCH_ORCHESTRATOR_FILTER_VALUES: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 256)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 256)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `PatchPropertiesList`.
-pub static PATCH_PROPERTIES_LIST: List =
-    List { member: Schema::Map(&PATCH_PROPERTY_ENTRY), length: None, unique: false, sparse: false };
+pub static PATCH_PROPERTIES_LIST: List = List {
+    member: Schema::Map(&PATCH_PROPERTY_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PatchPropertyEntry`.
 pub static PATCH_PROPERTY_ENTRY: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 4096)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 4096)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `PatchRuleList`.
-pub static PATCH_RULE_LIST: List =
-    List { member: Schema::Structure(&PATCH_RULE), length: Some(Length::between(0, 10)), unique: false, sparse: false };
+pub static PATCH_RULE_LIST: List = List {
+    member: Schema::Structure(&PATCH_RULE),
+    length: Some(Length::between(0, 10)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PatchSourceList`.
 pub static PATCH_SOURCE_LIST: List = List {
@@ -14408,19 +21122,31 @@ pub static PATCH_SOURCE_LIST: List = List {
 
 /// The constraints of `PatchSourceProductList`.
 pub static PATCH_SOURCE_PRODUCT_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 128)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `PlatformTypeList`.
-pub static PLATFORM_TYPE_LIST: List =
-    List { member: Schema::Enum(&PLATFORM_TYPE), length: None, unique: false, sparse: false };
+pub static PLATFORM_TYPE_LIST: List = List {
+    member: Schema::Enum(&PLATFORM_TYPE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `RegionList`.
 pub static REGION_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
@@ -14428,27 +21154,47 @@ pub static REGION_LIST: List = List {
 
 /// The constraints of `Regions`.
 pub static REGIONS: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 50)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `RegistrationMetadataList`.
-pub static REGISTRATION_METADATA_LIST: List =
-    List { member: Schema::Structure(&REGISTRATION_METADATA_ITEM), length: None, unique: false, sparse: false };
+pub static REGISTRATION_METADATA_LIST: List = List {
+    member: Schema::Structure(&REGISTRATION_METADATA_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `RelatedOpsItems`.
-pub static RELATED_OPS_ITEMS: List =
-    List { member: Schema::Structure(&RELATED_OPS_ITEM), length: None, unique: false, sparse: false };
+pub static RELATED_OPS_ITEMS: List = List {
+    member: Schema::Structure(&RELATED_OPS_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ResourceComplianceSummaryItemList`.
-pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM_LIST: List =
-    List { member: Schema::Structure(&RESOURCE_COMPLIANCE_SUMMARY_ITEM), length: None, unique: false, sparse: false };
+pub static RESOURCE_COMPLIANCE_SUMMARY_ITEM_LIST: List = List {
+    member: Schema::Structure(&RESOURCE_COMPLIANCE_SUMMARY_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ResourceDataSyncItemList`.
-pub static RESOURCE_DATA_SYNC_ITEM_LIST: List =
-    List { member: Schema::Structure(&RESOURCE_DATA_SYNC_ITEM), length: None, unique: false, sparse: false };
+pub static RESOURCE_DATA_SYNC_ITEM_LIST: List = List {
+    member: Schema::Structure(&RESOURCE_DATA_SYNC_ITEM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ResourceDataSyncOrganizationalUnitList`.
 pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT_LIST: List = List {
@@ -14460,7 +21206,11 @@ pub static RESOURCE_DATA_SYNC_ORGANIZATIONAL_UNIT_LIST: List = List {
 
 /// The constraints of `ResourceDataSyncSourceRegionList`.
 pub static RESOURCE_DATA_SYNC_SOURCE_REGION_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 64)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 64)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -14483,12 +21233,20 @@ pub static REVIEW_INFORMATION_LIST: List = List {
 };
 
 /// The constraints of `Runbooks`.
-pub static RUNBOOKS: List =
-    List { member: Schema::Structure(&RUNBOOK), length: Some(Length::between(1, 1)), unique: false, sparse: false };
+pub static RUNBOOKS: List = List {
+    member: Schema::Structure(&RUNBOOK),
+    length: Some(Length::between(1, 1)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ScheduledWindowExecutionList`.
-pub static SCHEDULED_WINDOW_EXECUTION_LIST: List =
-    List { member: Schema::Structure(&SCHEDULED_WINDOW_EXECUTION), length: None, unique: false, sparse: false };
+pub static SCHEDULED_WINDOW_EXECUTION_LIST: List = List {
+    member: Schema::Structure(&SCHEDULED_WINDOW_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `SessionFilterList`.
 pub static SESSION_FILTER_LIST: List = List {
@@ -14499,12 +21257,20 @@ pub static SESSION_FILTER_LIST: List = List {
 };
 
 /// The constraints of `SessionList`.
-pub static SESSION_LIST: List =
-    List { member: Schema::Structure(&SESSION), length: None, unique: false, sparse: false };
+pub static SESSION_LIST: List = List {
+    member: Schema::Structure(&SESSION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `SessionManagerParameterValueList`.
 pub static SESSION_MANAGER_PARAMETER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 65535)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 65535)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -14512,7 +21278,11 @@ pub static SESSION_MANAGER_PARAMETER_VALUE_LIST: List = List {
 
 /// The constraints of `SessionManagerParameters`.
 pub static SESSION_MANAGER_PARAMETERS: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&SESSION_MANAGER_PARAMETER_VALUE_LIST),
     length: None,
     sparse: false,
@@ -14528,35 +21298,55 @@ pub static STEP_EXECUTION_FILTER_LIST: List = List {
 
 /// The constraints of `StepExecutionFilterValueList`.
 pub static STEP_EXECUTION_FILTER_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 150)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 150)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 10)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `StepExecutionList`.
-pub static STEP_EXECUTION_LIST: List =
-    List { member: Schema::Structure(&STEP_EXECUTION), length: None, unique: false, sparse: false };
+pub static STEP_EXECUTION_LIST: List = List {
+    member: Schema::Structure(&STEP_EXECUTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `StepPreviewMap`.
 pub static STEP_PREVIEW_MAP: Map = Map {
     key: Schema::Enum(&IMPACT_TYPE),
-    value: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+    value: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `StringList`.
 pub static STRING_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `TagList`.
-pub static TAG_LIST: List =
-    List { member: Schema::Structure(&TAG), length: Some(Length::between(0, 1000)), unique: false, sparse: false };
+pub static TAG_LIST: List = List {
+    member: Schema::Structure(&TAG),
+    length: Some(Length::between(0, 1000)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `TargetLocations`.
 pub static TARGET_LOCATIONS: List = List {
@@ -14568,7 +21358,11 @@ pub static TARGET_LOCATIONS: List = List {
 
 /// The constraints of `TargetMap`.
 pub static TARGET_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&TARGET_MAP_VALUE_LIST),
     length: Some(Length::between(1, 20)),
     sparse: false,
@@ -14576,19 +21370,31 @@ pub static TARGET_MAP: Map = Map {
 
 /// The constraints of `TargetMapValueList`.
 pub static TARGET_MAP_VALUE_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 50)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 50)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 25)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `TargetMaps`.
-pub static TARGET_MAPS: List =
-    List { member: Schema::Map(&TARGET_MAP), length: Some(Length::between(0, 300)), unique: false, sparse: false };
+pub static TARGET_MAPS: List = List {
+    member: Schema::Map(&TARGET_MAP),
+    length: Some(Length::between(0, 300)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `TargetParameterList`.
 pub static TARGET_PARAMETER_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -14604,19 +21410,31 @@ pub static TARGET_PREVIEW_LIST: List = List {
 
 /// The constraints of `TargetValues`.
 pub static TARGET_VALUES: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(0, 50)),
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `Targets`.
-pub static TARGETS: List =
-    List { member: Schema::Structure(&TARGET), length: Some(Length::between(0, 5)), unique: false, sparse: false };
+pub static TARGETS: List = List {
+    member: Schema::Structure(&TARGET),
+    length: Some(Length::between(0, 5)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ValidNextStepList`.
 pub static VALID_NEXT_STEP_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 65535)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 65535)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -14629,42 +21447,65 @@ pub static INVENTORY_ITEM_CAPTURE_TIME_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^(?!\s*$).+$`.
-pub static ALARM_NAME_PATTERN: Pattern = Pattern::backtracking("^(?!\\s*$).+$", "^(?!\\s*$).+$", "");
+pub static ALARM_NAME_PATTERN: Pattern = Pattern::backtracking(
+    "^(?!\\s*$).+$",
+    "^(?!\\s*$).+$",
+    "",
+);
 
 /// `^(?i)all|[0-9]{12}$`.
-pub static ACCOUNT_ID_PATTERN: Pattern = Pattern::linear("^(?i)all|[0-9]{12}$", "^[aA][lL][lL]|[0-9]{12}$");
+pub static ACCOUNT_ID_PATTERN: Pattern = Pattern::linear(
+    "^(?i)all|[0-9]{12}$",
+    "^[aA][lL][lL]|[0-9]{12}$",
+);
 
 /// `^(AWS|Custom):.*$`.
-pub static INVENTORY_ITEM_TYPE_NAME_PATTERN: Pattern =
-    Pattern::linear("^(AWS|Custom):.*$", "^(?:AWS|Custom):[^\\n\\r\\u{2028}\\u{2029}]*$");
+pub static INVENTORY_ITEM_TYPE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^(AWS|Custom):.*$",
+    "^(?:AWS|Custom):[^\\n\\r\\u{2028}\\u{2029}]*$",
+);
 
 /// `^([$]LATEST)|([1-9][0-9]*)$`.
-pub static ASSOCIATION_VERSION_PATTERN: Pattern =
-    Pattern::linear("^([$]LATEST)|([1-9][0-9]*)$", "^(?:[\\$]LATEST)|(?:[1-9][0-9]*)$");
+pub static ASSOCIATION_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([$]LATEST)|([1-9][0-9]*)$",
+    "^(?:[\\$]LATEST)|(?:[1-9][0-9]*)$",
+);
 
 /// `^([$]LATEST|[$]DEFAULT|[$]ALL)$`.
-pub static SHARED_DOCUMENT_VERSION_PATTERN: Pattern =
-    Pattern::linear("^([$]LATEST|[$]DEFAULT|[$]ALL)$", "^(?:[\\$]LATEST|[\\$]DEFAULT|[\\$]ALL)$");
+pub static SHARED_DOCUMENT_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([$]LATEST|[$]DEFAULT|[$]ALL)$",
+    "^(?:[\\$]LATEST|[\\$]DEFAULT|[\\$]ALL)$",
+);
 
 /// `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-pub static DOCUMENT_VERSION_PATTERN: Pattern =
-    Pattern::linear("^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$", "^(?:[\\$]LATEST|[\\$]DEFAULT|^[1-9][0-9]*$)$");
+pub static DOCUMENT_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$",
+    "^(?:[\\$]LATEST|[\\$]DEFAULT|^[1-9][0-9]*$)$",
+);
 
 /// `^([0-9]+)\.([0-9]+)$`.
-pub static DOCUMENT_SCHEMA_VERSION_PATTERN: Pattern =
-    Pattern::linear("^([0-9]+)\\.([0-9]+)$", "^(?:[0-9]+)\\.(?:[0-9]+)$");
+pub static DOCUMENT_SCHEMA_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([0-9]+)\\.([0-9]+)$",
+    "^(?:[0-9]+)\\.(?:[0-9]+)$",
+);
 
 /// `^([0-9]{1,6})(\.[0-9]{1,6})$`.
-pub static INVENTORY_ITEM_SCHEMA_VERSION_PATTERN: Pattern =
-    Pattern::linear("^([0-9]{1,6})(\\.[0-9]{1,6})$", "^(?:[0-9]{1,6})(?:\\.[0-9]{1,6})$");
+pub static INVENTORY_ITEM_SCHEMA_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^([0-9]{1,6})(\\.[0-9]{1,6})$",
+    "^(?:[0-9]{1,6})(?:\\.[0-9]{1,6})$",
+);
 
 /// `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-pub static MAX_ERRORS_PATTERN: Pattern =
-    Pattern::linear("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$", "^(?:[1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$");
+pub static MAX_ERRORS_PATTERN: Pattern = Pattern::linear(
+    "^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$",
+    "^(?:[1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$",
+);
 
 /// `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-pub static MAX_CONCURRENCY_PATTERN: Pattern =
-    Pattern::linear("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$", "^(?:[1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$");
+pub static MAX_CONCURRENCY_PATTERN: Pattern = Pattern::linear(
+    "^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
+    "^(?:[1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$",
+);
 
 /// `^([1-9]|[1-9][0-9]|[1-9][0-9][0-9]|1[0-4][0-3][0-9]|1440)$`.
 pub static MAX_SESSION_DURATION_PATTERN: Pattern = Pattern::linear(
@@ -14680,14 +21521,22 @@ pub static STRING_DATE_TIME_PATTERN: Pattern = Pattern::backtracking(
 );
 
 /// `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-pub static DEFAULT_INSTANCE_NAME_PATTERN: Pattern =
-    Pattern::linear("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$", "^(?:[\\p{L}\\p{Z}\\p{N}_\\.:/=\\+\\-@]*)$");
+pub static DEFAULT_INSTANCE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$",
+    "^(?:[\\p{L}\\p{Z}\\p{N}_\\.:/=\\+\\-@]*)$",
+);
 
 /// `^([a-zA-Z0-9:/_-]+)$`.
-pub static PARAMETER_KEY_ID_PATTERN: Pattern = Pattern::linear("^([a-zA-Z0-9:/_-]+)$", "^(?:[a-zA-Z0-9:/_\\-]+)$");
+pub static PARAMETER_KEY_ID_PATTERN: Pattern = Pattern::linear(
+    "^([a-zA-Z0-9:/_-]+)$",
+    "^(?:[a-zA-Z0-9:/_\\-]+)$",
+);
 
 /// `^(^[1-9][0-9]*$)$`.
-pub static DOCUMENT_VERSION_NUMBER_PATTERN: Pattern = Pattern::linear("^(^[1-9][0-9]*$)$", "^(?:^[1-9][0-9]*$)$");
+pub static DOCUMENT_VERSION_NUMBER_PATTERN: Pattern = Pattern::linear(
+    "^(^[1-9][0-9]*$)$",
+    "^(?:^[1-9][0-9]*$)$",
+);
 
 /// `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
 pub static INSTANCE_ID_PATTERN: Pattern = Pattern::linear(
@@ -14702,7 +21551,10 @@ pub static MANAGED_INSTANCE_ID_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^(oi)-[0-9a-f]{12}$`.
-pub static OPS_ITEM_ID_PATTERN: Pattern = Pattern::linear("^(oi)-[0-9a-f]{12}$", "^(?:oi)\\-[0-9a-f]{12}$");
+pub static OPS_ITEM_ID_PATTERN: Pattern = Pattern::linear(
+    "^(oi)-[0-9a-f]{12}$",
+    "^(?:oi)\\-[0-9a-f]{12}$",
+);
 
 /// `^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32})|(\d{12})$`.
 pub static EXCLUDE_ACCOUNT_PATTERN: Pattern = Pattern::linear(
@@ -14711,21 +21563,36 @@ pub static EXCLUDE_ACCOUNT_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^(range|count|sum)$`.
-pub static OPS_AGGREGATOR_TYPE_PATTERN: Pattern = Pattern::linear("^(range|count|sum)$", "^(?:range|count|sum)$");
+pub static OPS_AGGREGATOR_TYPE_PATTERN: Pattern = Pattern::linear(
+    "^(range|count|sum)$",
+    "^(?:range|count|sum)$",
+);
 
 /// `^.{1,100000}$`.
-pub static INSTANCE_PROPERTY_FILTER_VALUE_PATTERN: Pattern =
-    Pattern::counted("^.{1,100000}$", "^[^\\n\\r\\u{2028}\\u{2029}]*$", 1usize, 100000usize);
+pub static INSTANCE_PROPERTY_FILTER_VALUE_PATTERN: Pattern = Pattern::counted(
+    "^.{1,100000}$",
+    "^[^\\n\\r\\u{2028}\\u{2029}]*$",
+    1usize,
+    100000usize,
+);
 
 /// `^.{1,256}$`.
-pub static SESSION_REASON_PATTERN: Pattern = Pattern::linear("^.{1,256}$", "^[^\\n\\r\\u{2028}\\u{2029}]{1,256}$");
+pub static SESSION_REASON_PATTERN: Pattern = Pattern::linear(
+    "^.{1,256}$",
+    "^[^\\n\\r\\u{2028}\\u{2029}]{1,256}$",
+);
 
 /// `^[0-9]{1,6}(\.[0-9]{1,6}){2,3}$`.
-pub static AGENT_VERSION_PATTERN: Pattern =
-    Pattern::linear("^[0-9]{1,6}(\\.[0-9]{1,6}){2,3}$", "^[0-9]{1,6}(?:\\.[0-9]{1,6}){2,3}$");
+pub static AGENT_VERSION_PATTERN: Pattern = Pattern::linear(
+    "^[0-9]{1,6}(\\.[0-9]{1,6}){2,3}$",
+    "^[0-9]{1,6}(?:\\.[0-9]{1,6}){2,3}$",
+);
 
 /// `^[0-9]{12}$`.
-pub static OPS_ITEM_ACCOUNT_ID_PATTERN: Pattern = Pattern::linear("^[0-9]{12}$", "^[0-9]{12}$");
+pub static OPS_ITEM_ACCOUNT_ID_PATTERN: Pattern = Pattern::linear(
+    "^[0-9]{12}$",
+    "^[0-9]{12}$",
+);
 
 /// `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
 pub static ASSOCIATION_ID_PATTERN: Pattern = Pattern::linear(
@@ -14764,11 +21631,16 @@ pub static OPS_ITEM_DESCRIPTION_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^[\w+=,.@/-]+$`.
-pub static EXECUTION_ROLE_NAME_PATTERN: Pattern = Pattern::linear("^[\\w+=,.@/-]+$", "^[0-9A-Za-z_\\+=,\\.@/\\-]+$");
+pub static EXECUTION_ROLE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[\\w+=,.@/-]+$",
+    "^[0-9A-Za-z_\\+=,\\.@/\\-]+$",
+);
 
 /// `^[\w\.\-\:\/ ]*$`.
-pub static DOCUMENT_DISPLAY_NAME_PATTERN: Pattern =
-    Pattern::linear("^[\\w\\.\\-\\:\\/ ]*$", "^[0-9A-Za-z_\\.\\-:/\\u{20}]*$");
+pub static DOCUMENT_DISPLAY_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[\\w\\.\\-\\:\\/ ]*$",
+    "^[0-9A-Za-z_\\.\\-:/\\u{20}]*$",
+);
 
 /// `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
 pub static UUID_PATTERN: Pattern = Pattern::linear(
@@ -14783,35 +21655,58 @@ pub static EXECUTION_PREVIEW_ID_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^[a-zA-Z0-9:_-]*$`.
-pub static SOURCE_ID_PATTERN: Pattern = Pattern::linear("^[a-zA-Z0-9:_-]*$", "^[a-zA-Z0-9:_\\-]*$");
+pub static SOURCE_ID_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9:_-]*$",
+    "^[a-zA-Z0-9:_\\-]*$",
+);
 
 /// `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-pub static DOCUMENT_ARN_PATTERN: Pattern =
-    Pattern::linear("^[a-zA-Z0-9_\\-.:/]{3,128}$", "^[a-zA-Z0-9_\\-\\.:/]{3,128}$");
+pub static DOCUMENT_ARN_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.:/]{3,128}$",
+    "^[a-zA-Z0-9_\\-\\.:/]{3,128}$",
+);
 
 /// `^[a-zA-Z0-9_\-.]{1,128}$`.
-pub static DOCUMENT_VERSION_NAME_PATTERN: Pattern =
-    Pattern::linear("^[a-zA-Z0-9_\\-.]{1,128}$", "^[a-zA-Z0-9_\\-\\.]{1,128}$");
+pub static DOCUMENT_VERSION_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.]{1,128}$",
+    "^[a-zA-Z0-9_\\-\\.]{1,128}$",
+);
 
 /// `^[a-zA-Z0-9_\-.]{3,128}$`.
-pub static ASSOCIATION_NAME_PATTERN: Pattern =
-    Pattern::linear("^[a-zA-Z0-9_\\-.]{3,128}$", "^[a-zA-Z0-9_\\-\\.]{3,128}$");
+pub static ASSOCIATION_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.]{3,128}$",
+    "^[a-zA-Z0-9_\\-\\.]{3,128}$",
+);
 
 /// `^[a-zA-Z0-9_\-.]{3,50}$`.
-pub static PATCH_SOURCE_NAME_PATTERN: Pattern =
-    Pattern::linear("^[a-zA-Z0-9_\\-.]{3,50}$", "^[a-zA-Z0-9_\\-\\.]{3,50}$");
+pub static PATCH_SOURCE_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-.]{3,50}$",
+    "^[a-zA-Z0-9_\\-\\.]{3,50}$",
+);
 
 /// `^[a-zA-Z0-9_\-:/]{20,128}$`.
-pub static BASELINE_ID_PATTERN: Pattern = Pattern::linear("^[a-zA-Z0-9_\\-:/]{20,128}$", "^[a-zA-Z0-9_\\-:/]{20,128}$");
+pub static BASELINE_ID_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_\\-:/]{20,128}$",
+    "^[a-zA-Z0-9_\\-:/]{20,128}$",
+);
 
 /// `^\/[\w\.\-\:\/]*$`.
-pub static TARGET_TYPE_PATTERN: Pattern = Pattern::linear("^\\/[\\w\\.\\-\\:\\/]*$", "^/[0-9A-Za-z_\\.\\-:/]*$");
+pub static TARGET_TYPE_PATTERN: Pattern = Pattern::linear(
+    "^\\/[\\w\\.\\-\\:\\/]*$",
+    "^/[0-9A-Za-z_\\.\\-:/]*$",
+);
 
 /// `^\w{16,128}$`.
-pub static ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern::linear("^\\w{16,128}$", "^[0-9A-Za-z_]{16,128}$");
+pub static ACCESS_KEY_ID_TYPE_PATTERN: Pattern = Pattern::linear(
+    "^\\w{16,128}$",
+    "^[0-9A-Za-z_]{16,128}$",
+);
 
 /// `^arn:`.
-pub static RESOURCE_DATA_SYNC_AWS_KMS_KEY_ARN_PATTERN: Pattern = Pattern::linear("^arn:", "^arn:");
+pub static RESOURCE_DATA_SYNC_AWS_KMS_KEY_ARN_PATTERN: Pattern = Pattern::linear(
+    "^arn:",
+    "^arn:",
+);
 
 /// `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[0-9]{12}:opsitem`.
 pub static OPS_ITEM_ARN_PATTERN: Pattern = Pattern::linear(
@@ -14832,7 +21727,10 @@ pub static ASSOCIATION_DISPATCH_ASSUME_ROLE_ARN_PATTERN: Pattern = Pattern::line
 );
 
 /// `^aws:[a-zA-Z]{3,25}$`.
-pub static AUTOMATION_ACTION_NAME_PATTERN: Pattern = Pattern::linear("^aws:[a-zA-Z]{3,25}$", "^aws:[a-zA-Z]{3,25}$");
+pub static AUTOMATION_ACTION_NAME_PATTERN: Pattern = Pattern::linear(
+    "^aws:[a-zA-Z]{3,25}$",
+    "^aws:[a-zA-Z]{3,25}$",
+);
 
 /// `^https://.+$|^s3://([^/]+)/(.*?([^/]+))$`.
 pub static INSTALL_OVERRIDE_LIST_PATTERN: Pattern = Pattern::linear(
@@ -14847,11 +21745,16 @@ pub static TARGET_LOCATIONS_URL_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^mw-[0-9a-f]{17}$`.
-pub static MAINTENANCE_WINDOW_ID_PATTERN: Pattern = Pattern::linear("^mw-[0-9a-f]{17}$", "^mw\\-[0-9a-f]{17}$");
+pub static MAINTENANCE_WINDOW_ID_PATTERN: Pattern = Pattern::linear(
+    "^mw-[0-9a-f]{17}$",
+    "^mw\\-[0-9a-f]{17}$",
+);
 
 /// `^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$`.
-pub static NODE_ORGANIZATIONAL_UNIT_ID_PATTERN: Pattern =
-    Pattern::linear("^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$", "^ou\\-[0-9a-z]{4,32}\\-[a-z0-9]{8,32}$");
+pub static NODE_ORGANIZATIONAL_UNIT_ID_PATTERN: Pattern = Pattern::linear(
+    "^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$",
+    "^ou\\-[0-9a-z]{4,32}\\-[a-z0-9]{8,32}$",
+);
 
 /// `^tag:.+|Name|Type|KeyId|Path|Label|Tier|DataType$`.
 pub static PARAMETER_STRING_FILTER_KEY_PATTERN: Pattern = Pattern::linear(
@@ -14865,7 +21768,9 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "AddTagsToResource" => Some(&ADD_TAGS_TO_RESOURCE_REQUEST),
         "AssociateOpsItemRelatedItem" => Some(&ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST),
         "CancelCommand" => Some(&CANCEL_COMMAND_REQUEST),
-        "CancelMaintenanceWindowExecution" => Some(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST),
+        "CancelMaintenanceWindowExecution" => {
+            Some(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST)
+        }
         "CreateActivation" => Some(&CREATE_ACTIVATION_REQUEST),
         "CreateAssociation" => Some(&CREATE_ASSOCIATION_REQUEST),
         "CreateAssociationBatch" => Some(&CREATE_ASSOCIATION_BATCH_REQUEST),
@@ -14888,37 +21793,67 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "DeleteResourceDataSync" => Some(&DELETE_RESOURCE_DATA_SYNC_REQUEST),
         "DeleteResourcePolicy" => Some(&DELETE_RESOURCE_POLICY_REQUEST),
         "DeregisterManagedInstance" => Some(&DEREGISTER_MANAGED_INSTANCE_REQUEST),
-        "DeregisterPatchBaselineForPatchGroup" => Some(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST),
-        "DeregisterTargetFromMaintenanceWindow" => Some(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST),
-        "DeregisterTaskFromMaintenanceWindow" => Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST),
+        "DeregisterPatchBaselineForPatchGroup" => {
+            Some(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST)
+        }
+        "DeregisterTargetFromMaintenanceWindow" => {
+            Some(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST)
+        }
+        "DeregisterTaskFromMaintenanceWindow" => {
+            Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST)
+        }
         "DescribeActivations" => Some(&DESCRIBE_ACTIVATIONS_REQUEST),
         "DescribeAssociation" => Some(&DESCRIBE_ASSOCIATION_REQUEST),
-        "DescribeAssociationExecutionTargets" => Some(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST),
+        "DescribeAssociationExecutionTargets" => {
+            Some(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST)
+        }
         "DescribeAssociationExecutions" => Some(&DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST),
         "DescribeAutomationExecutions" => Some(&DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST),
-        "DescribeAutomationStepExecutions" => Some(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST),
+        "DescribeAutomationStepExecutions" => {
+            Some(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST)
+        }
         "DescribeAvailablePatches" => Some(&DESCRIBE_AVAILABLE_PATCHES_REQUEST),
         "DescribeDocument" => Some(&DESCRIBE_DOCUMENT_REQUEST),
         "DescribeDocumentPermission" => Some(&DESCRIBE_DOCUMENT_PERMISSION_REQUEST),
-        "DescribeEffectiveInstanceAssociations" => Some(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST),
-        "DescribeEffectivePatchesForPatchBaseline" => Some(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST),
-        "DescribeInstanceAssociationsStatus" => Some(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST),
+        "DescribeEffectiveInstanceAssociations" => {
+            Some(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST)
+        }
+        "DescribeEffectivePatchesForPatchBaseline" => {
+            Some(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST)
+        }
+        "DescribeInstanceAssociationsStatus" => {
+            Some(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST)
+        }
         "DescribeInstanceInformation" => Some(&DESCRIBE_INSTANCE_INFORMATION_REQUEST),
         "DescribeInstancePatchStates" => Some(&DESCRIBE_INSTANCE_PATCH_STATES_REQUEST),
-        "DescribeInstancePatchStatesForPatchGroup" => Some(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST),
+        "DescribeInstancePatchStatesForPatchGroup" => {
+            Some(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST)
+        }
         "DescribeInstancePatches" => Some(&DESCRIBE_INSTANCE_PATCHES_REQUEST),
         "DescribeInstanceProperties" => Some(&DESCRIBE_INSTANCE_PROPERTIES_REQUEST),
         "DescribeInventoryDeletions" => Some(&DESCRIBE_INVENTORY_DELETIONS_REQUEST),
         "DescribeMaintenanceWindowExecutionTaskInvocations" => {
             Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST)
         }
-        "DescribeMaintenanceWindowExecutionTasks" => Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST),
-        "DescribeMaintenanceWindowExecutions" => Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST),
-        "DescribeMaintenanceWindowSchedule" => Some(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST),
-        "DescribeMaintenanceWindowTargets" => Some(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST),
-        "DescribeMaintenanceWindowTasks" => Some(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST),
+        "DescribeMaintenanceWindowExecutionTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST)
+        }
+        "DescribeMaintenanceWindowExecutions" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST)
+        }
+        "DescribeMaintenanceWindowSchedule" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST)
+        }
+        "DescribeMaintenanceWindowTargets" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST)
+        }
+        "DescribeMaintenanceWindowTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST)
+        }
         "DescribeMaintenanceWindows" => Some(&DESCRIBE_MAINTENANCE_WINDOWS_REQUEST),
-        "DescribeMaintenanceWindowsForTarget" => Some(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST),
+        "DescribeMaintenanceWindowsForTarget" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST)
+        }
         "DescribeOpsItems" => Some(&DESCRIBE_OPS_ITEMS_REQUEST),
         "DescribeParameters" => Some(&DESCRIBE_PARAMETERS_REQUEST),
         "DescribePatchBaselines" => Some(&DESCRIBE_PATCH_BASELINES_REQUEST),
@@ -14926,21 +21861,29 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "DescribePatchGroups" => Some(&DESCRIBE_PATCH_GROUPS_REQUEST),
         "DescribePatchProperties" => Some(&DESCRIBE_PATCH_PROPERTIES_REQUEST),
         "DescribeSessions" => Some(&DESCRIBE_SESSIONS_REQUEST),
-        "DisassociateOpsItemRelatedItem" => Some(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST),
+        "DisassociateOpsItemRelatedItem" => {
+            Some(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST)
+        }
         "GetAccessToken" => Some(&GET_ACCESS_TOKEN_REQUEST),
         "GetAutomationExecution" => Some(&GET_AUTOMATION_EXECUTION_REQUEST),
         "GetCalendarState" => Some(&GET_CALENDAR_STATE_REQUEST),
         "GetCommandInvocation" => Some(&GET_COMMAND_INVOCATION_REQUEST),
         "GetConnectionStatus" => Some(&GET_CONNECTION_STATUS_REQUEST),
         "GetDefaultPatchBaseline" => Some(&GET_DEFAULT_PATCH_BASELINE_REQUEST),
-        "GetDeployablePatchSnapshotForInstance" => Some(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST),
+        "GetDeployablePatchSnapshotForInstance" => {
+            Some(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST)
+        }
         "GetDocument" => Some(&GET_DOCUMENT_REQUEST),
         "GetExecutionPreview" => Some(&GET_EXECUTION_PREVIEW_REQUEST),
         "GetInventory" => Some(&GET_INVENTORY_REQUEST),
         "GetInventorySchema" => Some(&GET_INVENTORY_SCHEMA_REQUEST),
         "GetMaintenanceWindow" => Some(&GET_MAINTENANCE_WINDOW_REQUEST),
-        "GetMaintenanceWindowExecution" => Some(&GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST),
-        "GetMaintenanceWindowExecutionTask" => Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST),
+        "GetMaintenanceWindowExecution" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST)
+        }
+        "GetMaintenanceWindowExecutionTask" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST)
+        }
         "GetMaintenanceWindowExecutionTaskInvocation" => {
             Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST)
         }
@@ -14953,7 +21896,9 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "GetParameters" => Some(&GET_PARAMETERS_REQUEST),
         "GetParametersByPath" => Some(&GET_PARAMETERS_BY_PATH_REQUEST),
         "GetPatchBaseline" => Some(&GET_PATCH_BASELINE_REQUEST),
-        "GetPatchBaselineForPatchGroup" => Some(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST),
+        "GetPatchBaselineForPatchGroup" => {
+            Some(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST)
+        }
         "GetResourcePolicies" => Some(&GET_RESOURCE_POLICIES_REQUEST),
         "GetServiceSetting" => Some(&GET_SERVICE_SETTING_REQUEST),
         "LabelParameterVersion" => Some(&LABEL_PARAMETER_VERSION_REQUEST),
@@ -14972,7 +21917,9 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "ListOpsItemEvents" => Some(&LIST_OPS_ITEM_EVENTS_REQUEST),
         "ListOpsItemRelatedItems" => Some(&LIST_OPS_ITEM_RELATED_ITEMS_REQUEST),
         "ListOpsMetadata" => Some(&LIST_OPS_METADATA_REQUEST),
-        "ListResourceComplianceSummaries" => Some(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST),
+        "ListResourceComplianceSummaries" => {
+            Some(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST)
+        }
         "ListResourceDataSync" => Some(&LIST_RESOURCE_DATA_SYNC_REQUEST),
         "ListTagsForResource" => Some(&LIST_TAGS_FOR_RESOURCE_REQUEST),
         "ModifyDocumentPermission" => Some(&MODIFY_DOCUMENT_PERMISSION_REQUEST),
@@ -14981,9 +21928,15 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "PutParameter" => Some(&PUT_PARAMETER_REQUEST),
         "PutResourcePolicy" => Some(&PUT_RESOURCE_POLICY_REQUEST),
         "RegisterDefaultPatchBaseline" => Some(&REGISTER_DEFAULT_PATCH_BASELINE_REQUEST),
-        "RegisterPatchBaselineForPatchGroup" => Some(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST),
-        "RegisterTargetWithMaintenanceWindow" => Some(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST),
-        "RegisterTaskWithMaintenanceWindow" => Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST),
+        "RegisterPatchBaselineForPatchGroup" => {
+            Some(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST)
+        }
+        "RegisterTargetWithMaintenanceWindow" => {
+            Some(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST)
+        }
+        "RegisterTaskWithMaintenanceWindow" => {
+            Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST)
+        }
         "RemoveTagsFromResource" => Some(&REMOVE_TAGS_FROM_RESOURCE_REQUEST),
         "ResetServiceSetting" => Some(&RESET_SERVICE_SETTING_REQUEST),
         "ResumeSession" => Some(&RESUME_SESSION_REQUEST),
@@ -15004,7 +21957,9 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "UpdateDocumentDefaultVersion" => Some(&UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST),
         "UpdateDocumentMetadata" => Some(&UPDATE_DOCUMENT_METADATA_REQUEST),
         "UpdateMaintenanceWindow" => Some(&UPDATE_MAINTENANCE_WINDOW_REQUEST),
-        "UpdateMaintenanceWindowTarget" => Some(&UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST),
+        "UpdateMaintenanceWindowTarget" => {
+            Some(&UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST)
+        }
         "UpdateMaintenanceWindowTask" => Some(&UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST),
         "UpdateManagedInstanceRole" => Some(&UPDATE_MANAGED_INSTANCE_ROLE_REQUEST),
         "UpdateOpsItem" => Some(&UPDATE_OPS_ITEM_REQUEST),
@@ -15022,7 +21977,9 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "AddTagsToResource" => Some(&ADD_TAGS_TO_RESOURCE_RESULT),
         "AssociateOpsItemRelatedItem" => Some(&ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE),
         "CancelCommand" => Some(&CANCEL_COMMAND_RESULT),
-        "CancelMaintenanceWindowExecution" => Some(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT),
+        "CancelMaintenanceWindowExecution" => {
+            Some(&CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT)
+        }
         "CreateActivation" => Some(&CREATE_ACTIVATION_RESULT),
         "CreateAssociation" => Some(&CREATE_ASSOCIATION_RESULT),
         "CreateAssociationBatch" => Some(&CREATE_ASSOCIATION_BATCH_RESULT),
@@ -15045,37 +22002,67 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "DeleteResourceDataSync" => Some(&DELETE_RESOURCE_DATA_SYNC_RESULT),
         "DeleteResourcePolicy" => Some(&DELETE_RESOURCE_POLICY_RESPONSE),
         "DeregisterManagedInstance" => Some(&DEREGISTER_MANAGED_INSTANCE_RESULT),
-        "DeregisterPatchBaselineForPatchGroup" => Some(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT),
-        "DeregisterTargetFromMaintenanceWindow" => Some(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT),
-        "DeregisterTaskFromMaintenanceWindow" => Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT),
+        "DeregisterPatchBaselineForPatchGroup" => {
+            Some(&DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT)
+        }
+        "DeregisterTargetFromMaintenanceWindow" => {
+            Some(&DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT)
+        }
+        "DeregisterTaskFromMaintenanceWindow" => {
+            Some(&DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT)
+        }
         "DescribeActivations" => Some(&DESCRIBE_ACTIVATIONS_RESULT),
         "DescribeAssociation" => Some(&DESCRIBE_ASSOCIATION_RESULT),
-        "DescribeAssociationExecutionTargets" => Some(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT),
+        "DescribeAssociationExecutionTargets" => {
+            Some(&DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT)
+        }
         "DescribeAssociationExecutions" => Some(&DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT),
         "DescribeAutomationExecutions" => Some(&DESCRIBE_AUTOMATION_EXECUTIONS_RESULT),
-        "DescribeAutomationStepExecutions" => Some(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT),
+        "DescribeAutomationStepExecutions" => {
+            Some(&DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT)
+        }
         "DescribeAvailablePatches" => Some(&DESCRIBE_AVAILABLE_PATCHES_RESULT),
         "DescribeDocument" => Some(&DESCRIBE_DOCUMENT_RESULT),
         "DescribeDocumentPermission" => Some(&DESCRIBE_DOCUMENT_PERMISSION_RESPONSE),
-        "DescribeEffectiveInstanceAssociations" => Some(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT),
-        "DescribeEffectivePatchesForPatchBaseline" => Some(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT),
-        "DescribeInstanceAssociationsStatus" => Some(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT),
+        "DescribeEffectiveInstanceAssociations" => {
+            Some(&DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT)
+        }
+        "DescribeEffectivePatchesForPatchBaseline" => {
+            Some(&DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT)
+        }
+        "DescribeInstanceAssociationsStatus" => {
+            Some(&DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT)
+        }
         "DescribeInstanceInformation" => Some(&DESCRIBE_INSTANCE_INFORMATION_RESULT),
         "DescribeInstancePatchStates" => Some(&DESCRIBE_INSTANCE_PATCH_STATES_RESULT),
-        "DescribeInstancePatchStatesForPatchGroup" => Some(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT),
+        "DescribeInstancePatchStatesForPatchGroup" => {
+            Some(&DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT)
+        }
         "DescribeInstancePatches" => Some(&DESCRIBE_INSTANCE_PATCHES_RESULT),
         "DescribeInstanceProperties" => Some(&DESCRIBE_INSTANCE_PROPERTIES_RESULT),
         "DescribeInventoryDeletions" => Some(&DESCRIBE_INVENTORY_DELETIONS_RESULT),
         "DescribeMaintenanceWindowExecutionTaskInvocations" => {
             Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT)
         }
-        "DescribeMaintenanceWindowExecutionTasks" => Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT),
-        "DescribeMaintenanceWindowExecutions" => Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT),
-        "DescribeMaintenanceWindowSchedule" => Some(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT),
-        "DescribeMaintenanceWindowTargets" => Some(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT),
-        "DescribeMaintenanceWindowTasks" => Some(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT),
+        "DescribeMaintenanceWindowExecutionTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT)
+        }
+        "DescribeMaintenanceWindowExecutions" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT)
+        }
+        "DescribeMaintenanceWindowSchedule" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT)
+        }
+        "DescribeMaintenanceWindowTargets" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT)
+        }
+        "DescribeMaintenanceWindowTasks" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT)
+        }
         "DescribeMaintenanceWindows" => Some(&DESCRIBE_MAINTENANCE_WINDOWS_RESULT),
-        "DescribeMaintenanceWindowsForTarget" => Some(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT),
+        "DescribeMaintenanceWindowsForTarget" => {
+            Some(&DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT)
+        }
         "DescribeOpsItems" => Some(&DESCRIBE_OPS_ITEMS_RESPONSE),
         "DescribeParameters" => Some(&DESCRIBE_PARAMETERS_RESULT),
         "DescribePatchBaselines" => Some(&DESCRIBE_PATCH_BASELINES_RESULT),
@@ -15083,22 +22070,30 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "DescribePatchGroups" => Some(&DESCRIBE_PATCH_GROUPS_RESULT),
         "DescribePatchProperties" => Some(&DESCRIBE_PATCH_PROPERTIES_RESULT),
         "DescribeSessions" => Some(&DESCRIBE_SESSIONS_RESPONSE),
-        "DisassociateOpsItemRelatedItem" => Some(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE),
+        "DisassociateOpsItemRelatedItem" => {
+            Some(&DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE)
+        }
         "GetAccessToken" => Some(&GET_ACCESS_TOKEN_RESPONSE),
         "GetAutomationExecution" => Some(&GET_AUTOMATION_EXECUTION_RESULT),
         "GetCalendarState" => Some(&GET_CALENDAR_STATE_RESPONSE),
         "GetCommandInvocation" => Some(&GET_COMMAND_INVOCATION_RESULT),
         "GetConnectionStatus" => Some(&GET_CONNECTION_STATUS_RESPONSE),
         "GetDefaultPatchBaseline" => Some(&GET_DEFAULT_PATCH_BASELINE_RESULT),
-        "GetDeployablePatchSnapshotForInstance" => Some(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT),
+        "GetDeployablePatchSnapshotForInstance" => {
+            Some(&GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT)
+        }
         "GetDocument" => Some(&GET_DOCUMENT_RESULT),
         "GetExecutionPreview" => Some(&GET_EXECUTION_PREVIEW_RESPONSE),
         "GetInventory" => Some(&GET_INVENTORY_RESULT),
         "GetInventorySchema" => Some(&GET_INVENTORY_SCHEMA_RESULT),
         "GetMaintenanceWindow" => Some(&GET_MAINTENANCE_WINDOW_RESULT),
         "GetMaintenanceWindowExecution" => Some(&GET_MAINTENANCE_WINDOW_EXECUTION_RESULT),
-        "GetMaintenanceWindowExecutionTask" => Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT),
-        "GetMaintenanceWindowExecutionTaskInvocation" => Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT),
+        "GetMaintenanceWindowExecutionTask" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT)
+        }
+        "GetMaintenanceWindowExecutionTaskInvocation" => {
+            Some(&GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT)
+        }
         "GetMaintenanceWindowTask" => Some(&GET_MAINTENANCE_WINDOW_TASK_RESULT),
         "GetOpsItem" => Some(&GET_OPS_ITEM_RESPONSE),
         "GetOpsMetadata" => Some(&GET_OPS_METADATA_RESULT),
@@ -15108,7 +22103,9 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "GetParameters" => Some(&GET_PARAMETERS_RESULT),
         "GetParametersByPath" => Some(&GET_PARAMETERS_BY_PATH_RESULT),
         "GetPatchBaseline" => Some(&GET_PATCH_BASELINE_RESULT),
-        "GetPatchBaselineForPatchGroup" => Some(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT),
+        "GetPatchBaselineForPatchGroup" => {
+            Some(&GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT)
+        }
         "GetResourcePolicies" => Some(&GET_RESOURCE_POLICIES_RESPONSE),
         "GetServiceSetting" => Some(&GET_SERVICE_SETTING_RESULT),
         "LabelParameterVersion" => Some(&LABEL_PARAMETER_VERSION_RESULT),
@@ -15127,7 +22124,9 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "ListOpsItemEvents" => Some(&LIST_OPS_ITEM_EVENTS_RESPONSE),
         "ListOpsItemRelatedItems" => Some(&LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE),
         "ListOpsMetadata" => Some(&LIST_OPS_METADATA_RESULT),
-        "ListResourceComplianceSummaries" => Some(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT),
+        "ListResourceComplianceSummaries" => {
+            Some(&LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT)
+        }
         "ListResourceDataSync" => Some(&LIST_RESOURCE_DATA_SYNC_RESULT),
         "ListTagsForResource" => Some(&LIST_TAGS_FOR_RESOURCE_RESULT),
         "ModifyDocumentPermission" => Some(&MODIFY_DOCUMENT_PERMISSION_RESPONSE),
@@ -15136,9 +22135,15 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "PutParameter" => Some(&PUT_PARAMETER_RESULT),
         "PutResourcePolicy" => Some(&PUT_RESOURCE_POLICY_RESPONSE),
         "RegisterDefaultPatchBaseline" => Some(&REGISTER_DEFAULT_PATCH_BASELINE_RESULT),
-        "RegisterPatchBaselineForPatchGroup" => Some(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT),
-        "RegisterTargetWithMaintenanceWindow" => Some(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT),
-        "RegisterTaskWithMaintenanceWindow" => Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT),
+        "RegisterPatchBaselineForPatchGroup" => {
+            Some(&REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT)
+        }
+        "RegisterTargetWithMaintenanceWindow" => {
+            Some(&REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT)
+        }
+        "RegisterTaskWithMaintenanceWindow" => {
+            Some(&REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT)
+        }
         "RemoveTagsFromResource" => Some(&REMOVE_TAGS_FROM_RESOURCE_RESULT),
         "ResetServiceSetting" => Some(&RESET_SERVICE_SETTING_RESULT),
         "ResumeSession" => Some(&RESUME_SESSION_RESPONSE),

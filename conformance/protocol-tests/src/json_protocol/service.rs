@@ -4,20 +4,30 @@
 use crate::json_protocol::operation::content_type_parameters::{
     ContentTypeParametersError, ContentTypeParametersInput, ContentTypeParametersOutput,
 };
-use crate::json_protocol::operation::datetime_offsets::{DatetimeOffsetsError, DatetimeOffsetsOutput};
+use crate::json_protocol::operation::datetime_offsets::{
+    DatetimeOffsetsError, DatetimeOffsetsOutput,
+};
 use crate::json_protocol::operation::empty_operation::EmptyOperationError;
 use crate::json_protocol::operation::endpoint_operation::EndpointOperationError;
 use crate::json_protocol::operation::endpoint_with_host_label_operation::{
     EndpointWithHostLabelOperationError, HostLabelInput,
 };
-use crate::json_protocol::operation::fractional_seconds::{FractionalSecondsError, FractionalSecondsOutput};
-use crate::json_protocol::operation::greeting_with_errors::{GreetingWithErrorsError, GreetingWithErrorsOutput};
+use crate::json_protocol::operation::fractional_seconds::{
+    FractionalSecondsError, FractionalSecondsOutput,
+};
+use crate::json_protocol::operation::greeting_with_errors::{
+    GreetingWithErrorsError, GreetingWithErrorsOutput,
+};
 use crate::json_protocol::operation::host_with_path_operation::HostWithPathOperationError;
 use crate::json_protocol::operation::json_enums::{JsonEnumsError, JsonEnumsInputOutput};
-use crate::json_protocol::operation::json_int_enums::{JsonIntEnumsError, JsonIntEnumsInputOutput};
+use crate::json_protocol::operation::json_int_enums::{
+    JsonIntEnumsError, JsonIntEnumsInputOutput,
+};
 use crate::json_protocol::operation::json_unions::{JsonUnionsError, UnionInputOutput};
 use crate::json_protocol::operation::kitchen_sink_operation::KitchenSinkOperationError;
-use crate::json_protocol::operation::null_operation::{NullOperationError, NullOperationInputOutput};
+use crate::json_protocol::operation::null_operation::{
+    NullOperationError, NullOperationInputOutput,
+};
 use crate::json_protocol::operation::operation_with_optional_input_output::{
     OperationWithOptionalInputOutputError, OperationWithOptionalInputOutputInput,
     OperationWithOptionalInputOutputOutput,
@@ -36,17 +46,21 @@ use crate::json_protocol::operation::sparse_nulls_operation::{
 };
 use crate::json_protocol::types::KitchenSink;
 use crate::json_protocol::validation::{
-    CONTENT_TYPE_PARAMETERS_INPUT, HOST_LABEL_INPUT, JSON_ENUMS_INPUT_OUTPUT, JSON_INT_ENUMS_INPUT_OUTPUT,
-    KITCHEN_SINK, NULL_OPERATION_INPUT_OUTPUT, OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
-    PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT, PUT_WITH_CONTENT_ENCODING_INPUT, SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT,
-    SPARSE_NULLS_OPERATION_INPUT_OUTPUT, UNION_INPUT_OUTPUT,
+    CONTENT_TYPE_PARAMETERS_INPUT, HOST_LABEL_INPUT, JSON_ENUMS_INPUT_OUTPUT,
+    JSON_INT_ENUMS_INPUT_OUTPUT, KITCHEN_SINK, NULL_OPERATION_INPUT_OUTPUT,
+    OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
+    PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT, PUT_WITH_CONTENT_ENCODING_INPUT,
+    SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT, SPARSE_NULLS_OPERATION_INPUT_OUTPUT,
+    UNION_INPUT_OUTPUT,
 };
 use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
-use crate::runtime::http::{BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call};
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name, output_response, rejection_response,
-    unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::{UNIT, parse};
 use std::clone::Clone;
@@ -69,7 +83,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ContentTypeParametersInput,
-    ) -> impl Future<Output = Result<ContentTypeParametersOutput, ContentTypeParametersError>> + Send {
+    ) -> impl Future<
+        Output = Result<ContentTypeParametersOutput, ContentTypeParametersError>,
+    > + Send {
         async { Err(not_implemented("ContentTypeParameters")) }
     }
 
@@ -80,7 +96,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: Unit,
-    ) -> impl Future<Output = Result<DatetimeOffsetsOutput, DatetimeOffsetsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DatetimeOffsetsOutput, DatetimeOffsetsError>,
+    > + Send {
         async { Err(not_implemented("DatetimeOffsets")) }
     }
 
@@ -124,7 +142,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: Unit,
-    ) -> impl Future<Output = Result<FractionalSecondsOutput, FractionalSecondsError>> + Send {
+    ) -> impl Future<
+        Output = Result<FractionalSecondsOutput, FractionalSecondsError>,
+    > + Send {
         async { Err(not_implemented("FractionalSeconds")) }
     }
 
@@ -138,7 +158,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: Unit,
-    ) -> impl Future<Output = Result<GreetingWithErrorsOutput, GreetingWithErrorsError>> + Send {
+    ) -> impl Future<
+        Output = Result<GreetingWithErrorsOutput, GreetingWithErrorsError>,
+    > + Send {
         async { Err(not_implemented("GreetingWithErrors")) }
     }
 
@@ -171,7 +193,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: JsonIntEnumsInputOutput,
-    ) -> impl Future<Output = Result<JsonIntEnumsInputOutput, JsonIntEnumsError>> + Send {
+    ) -> impl Future<
+        Output = Result<JsonIntEnumsInputOutput, JsonIntEnumsError>,
+    > + Send {
         async { Err(not_implemented("JsonIntEnums")) }
     }
 
@@ -204,7 +228,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: NullOperationInputOutput,
-    ) -> impl Future<Output = Result<NullOperationInputOutput, NullOperationError>> + Send {
+    ) -> impl Future<
+        Output = Result<NullOperationInputOutput, NullOperationError>,
+    > + Send {
         async { Err(not_implemented("NullOperation")) }
     }
 
@@ -215,8 +241,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: OperationWithOptionalInputOutputInput,
-    ) -> impl Future<Output = Result<OperationWithOptionalInputOutputOutput, OperationWithOptionalInputOutputError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            OperationWithOptionalInputOutputOutput,
+            OperationWithOptionalInputOutputError,
+        >,
+    > + Send {
         async { Err(not_implemented("OperationWithOptionalInputOutput")) }
     }
 
@@ -227,7 +257,12 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: PutAndGetInlineDocumentsInputOutput,
-    ) -> impl Future<Output = Result<PutAndGetInlineDocumentsInputOutput, PutAndGetInlineDocumentsError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            PutAndGetInlineDocumentsInputOutput,
+            PutAndGetInlineDocumentsError,
+        >,
+    > + Send {
         async { Err(not_implemented("PutAndGetInlineDocuments")) }
     }
 
@@ -249,7 +284,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: SimpleScalarPropertiesInputOutput,
-    ) -> impl Future<Output = Result<SimpleScalarPropertiesInputOutput, SimpleScalarPropertiesError>> + Send {
+    ) -> impl Future<
+        Output = Result<SimpleScalarPropertiesInputOutput, SimpleScalarPropertiesError>,
+    > + Send {
         async { Err(not_implemented("SimpleScalarProperties")) }
     }
 
@@ -260,7 +297,9 @@ pub trait JsonProtocol: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: SparseNullsOperationInputOutput,
-    ) -> impl Future<Output = Result<SparseNullsOperationInputOutput, SparseNullsOperationError>> + Send {
+    ) -> impl Future<
+        Output = Result<SparseNullsOperationInputOutput, SparseNullsOperationError>,
+    > + Send {
         async { Err(not_implemented("SparseNullsOperation")) }
     }
 }
@@ -275,7 +314,9 @@ pub struct JsonProtocolRouter<S> {
 
 impl<S> Clone for JsonProtocolRouter<S> {
     fn clone(&self) -> Self {
-        Self { service: self.service.clone() }
+        Self {
+            service: self.service.clone(),
+        }
     }
 }
 
@@ -292,7 +333,13 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
 
     /// Parses and validates the body, calls the operation's method and
     /// serialises its result.
-    async fn dispatch(&self, context: &RequestContext, operation: &str, target: Option<&str>, body: &[u8]) -> Response {
+    async fn dispatch(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         match operation {
             "ContentTypeParameters" => {
                 let input = match parse(&CONTENT_TYPE_PARAMETERS_INPUT, body) {
@@ -339,7 +386,11 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.endpoint_with_host_label_operation(context, input).await {
+                match self
+                    .service
+                    .endpoint_with_host_label_operation(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -425,17 +476,27 @@ impl<S: JsonProtocol> JsonProtocolRouter<S> {
                 }
             }
             "OperationWithOptionalInputOutput" => {
-                let input = match parse(&OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT, body) {
+                let input = match parse(
+                    &OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.operation_with_optional_input_output(context, input).await {
+                match self
+                    .service
+                    .operation_with_optional_input_output(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
             }
             "PutAndGetInlineDocuments" => {
-                let input = match parse(&PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT, body) {
+                let input = match parse(
+                    &PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
@@ -488,7 +549,12 @@ impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
         "JsonProtocol"
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "JsonProtocol") else {
             return unknown_operation(PROTOCOL, target);
         };

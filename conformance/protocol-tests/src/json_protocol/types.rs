@@ -43,18 +43,30 @@ pub struct KitchenSink {
     )]
     pub float: Option<f32>,
     /// Written as an HTTP date.
-    #[serde(rename = "HttpdateTimestamp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "HttpdateTimestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub httpdate_timestamp: Option<HttpDate>,
     #[serde(rename = "Integer", default, skip_serializing_if = "Option::is_none")]
     pub integer: Option<i32>,
     /// Written as RFC 3339 text.
-    #[serde(rename = "Iso8601Timestamp", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "Iso8601Timestamp",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub iso8601_timestamp: Option<DateTime>,
     #[serde(rename = "JsonValue", default, skip_serializing_if = "Option::is_none")]
     pub json_value: Option<String>,
     #[serde(rename = "ListOfLists", default, skip_serializing_if = "Option::is_none")]
     pub list_of_lists: Option<Vec<Vec<String>>>,
-    #[serde(rename = "ListOfMapsOfStrings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ListOfMapsOfStrings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub list_of_maps_of_strings: Option<Vec<BTreeMap<String, String>>>,
     #[serde(rename = "ListOfStrings", default, skip_serializing_if = "Option::is_none")]
     pub list_of_strings: Option<Vec<String>>,
@@ -62,7 +74,11 @@ pub struct KitchenSink {
     pub list_of_structs: Option<Vec<SimpleStruct>>,
     #[serde(rename = "Long", default, skip_serializing_if = "Option::is_none")]
     pub long: Option<i64>,
-    #[serde(rename = "MapOfListsOfStrings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MapOfListsOfStrings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub map_of_lists_of_strings: Option<BTreeMap<String, Vec<String>>>,
     #[serde(rename = "MapOfMaps", default, skip_serializing_if = "Option::is_none")]
     pub map_of_maps: Option<BTreeMap<String, BTreeMap<String, String>>>,
@@ -74,13 +90,21 @@ pub struct KitchenSink {
     pub recursive_list: Option<Vec<KitchenSink>>,
     #[serde(rename = "RecursiveMap", default, skip_serializing_if = "Option::is_none")]
     pub recursive_map: Option<BTreeMap<String, KitchenSink>>,
-    #[serde(rename = "RecursiveStruct", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RecursiveStruct",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recursive_struct: Option<Box<KitchenSink>>,
     #[serde(rename = "SimpleStruct", default, skip_serializing_if = "Option::is_none")]
     pub simple_struct: Option<SimpleStruct>,
     #[serde(rename = "String", default, skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
-    #[serde(rename = "StructWithJsonName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StructWithJsonName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub struct_with_json_name: Option<StructWithJsonName>,
     #[serde(rename = "Timestamp", default, skip_serializing_if = "Option::is_none")]
     pub timestamp: Option<Timestamp>,
@@ -127,7 +151,8 @@ pub struct StructWithJsonName {
 }
 
 /// The `FooEnum` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum FooEnum {
     /// `Foo`.
     #[serde(rename = "Foo")]
@@ -148,7 +173,13 @@ pub enum FooEnum {
 
 impl FooEnum {
     /// Every value, in model order.
-    pub const VALUES: &'static [FooEnum] = &[Self::Foo, Self::Baz, Self::Bar, Self::One, Self::Zero];
+    pub const VALUES: &'static [FooEnum] = &[
+        Self::Foo,
+        Self::Baz,
+        Self::Bar,
+        Self::One,
+        Self::Zero,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -178,7 +209,12 @@ impl FromStr for FooEnum {
             "Bar" => Ok(Self::Bar),
             "1" => Ok(Self::One),
             "0" => Ok(Self::Zero),
-            _ => Err(UnknownEnumValue { enum_name: "FooEnum", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "FooEnum",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }

@@ -2,68 +2,128 @@
 //! The constraints of every operation input and output, as tables for [`crate::runtime::validate`].
 
 use crate::runtime::validate::{
-    AllowedValues, Enum, FloatRules, IntegerKind, IntegerRules, List, Map, Member, Schema, StringRules, Structure,
-    TimestampFormat, UNIT, Union,
+    AllowedValues, Enum, FloatRules, IntegerKind, IntegerRules, List, Map, Member,
+    Schema, StringRules, Structure, TimestampFormat, UNIT, Union,
 };
 
 /// The constraints of `ContentTypeParametersInput`.
 pub static CONTENT_TYPE_PARAMETERS_INPUT: Structure = Structure {
     name: "ContentTypeParametersInput",
-    members: &[Member {
-        name: "value",
-        required: false,
-        schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "value",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ContentTypeParametersOutput`.
-pub static CONTENT_TYPE_PARAMETERS_OUTPUT: Structure = Structure { name: "ContentTypeParametersOutput", members: &[] };
+pub static CONTENT_TYPE_PARAMETERS_OUTPUT: Structure = Structure {
+    name: "ContentTypeParametersOutput",
+    members: &[],
+};
 
 /// The constraints of `DatetimeOffsetsOutput`.
 pub static DATETIME_OFFSETS_OUTPUT: Structure = Structure {
     name: "DatetimeOffsetsOutput",
-    members: &[Member { name: "datetime", required: false, schema: Schema::Timestamp(TimestampFormat::DateTime) }],
+    members: &[
+        Member {
+            name: "datetime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+    ],
 };
 
 /// The constraints of `EmptyStruct`.
-pub static EMPTY_STRUCT: Structure = Structure { name: "EmptyStruct", members: &[] };
+pub static EMPTY_STRUCT: Structure = Structure {
+    name: "EmptyStruct",
+    members: &[],
+};
 
 /// The constraints of `FractionalSecondsOutput`.
 pub static FRACTIONAL_SECONDS_OUTPUT: Structure = Structure {
     name: "FractionalSecondsOutput",
-    members: &[Member { name: "datetime", required: false, schema: Schema::Timestamp(TimestampFormat::DateTime) }],
+    members: &[
+        Member {
+            name: "datetime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
+    ],
 };
 
 /// The constraints of `GreetingWithErrorsOutput`.
 pub static GREETING_WITH_ERRORS_OUTPUT: Structure = Structure {
     name: "GreetingWithErrorsOutput",
-    members: &[Member {
-        name: "greeting",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "greeting",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `HostLabelInput`.
 pub static HOST_LABEL_INPUT: Structure = Structure {
     name: "HostLabelInput",
-    members: &[Member {
-        name: "label",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "label",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `JsonEnumsInputOutput`.
 pub static JSON_ENUMS_INPUT_OUTPUT: Structure = Structure {
     name: "JsonEnumsInputOutput",
     members: &[
-        Member { name: "fooEnum1", required: false, schema: Schema::Enum(&FOO_ENUM) },
-        Member { name: "fooEnum2", required: false, schema: Schema::Enum(&FOO_ENUM) },
-        Member { name: "fooEnum3", required: false, schema: Schema::Enum(&FOO_ENUM) },
-        Member { name: "fooEnumList", required: false, schema: Schema::List(&FOO_ENUM_LIST) },
-        Member { name: "fooEnumSet", required: false, schema: Schema::List(&FOO_ENUM_SET) },
-        Member { name: "fooEnumMap", required: false, schema: Schema::Map(&FOO_ENUM_MAP) },
+        Member {
+            name: "fooEnum1",
+            required: false,
+            schema: Schema::Enum(&FOO_ENUM),
+        },
+        Member {
+            name: "fooEnum2",
+            required: false,
+            schema: Schema::Enum(&FOO_ENUM),
+        },
+        Member {
+            name: "fooEnum3",
+            required: false,
+            schema: Schema::Enum(&FOO_ENUM),
+        },
+        Member {
+            name: "fooEnumList",
+            required: false,
+            schema: Schema::List(&FOO_ENUM_LIST),
+        },
+        Member {
+            name: "fooEnumSet",
+            required: false,
+            schema: Schema::List(&FOO_ENUM_SET),
+        },
+        Member {
+            name: "fooEnumMap",
+            required: false,
+            schema: Schema::Map(&FOO_ENUM_MAP),
+        },
     ],
 };
 
@@ -77,7 +137,12 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
                 range: None,
-                values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+                values: Some(
+                    &AllowedValues {
+                        values: &["1", "2", "3"],
+                        listed: "[1, 2, 3]",
+                    },
+                ),
             }),
         },
         Member {
@@ -86,7 +151,12 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
                 range: None,
-                values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+                values: Some(
+                    &AllowedValues {
+                        values: &["1", "2", "3"],
+                        listed: "[1, 2, 3]",
+                    },
+                ),
             }),
         },
         Member {
@@ -95,12 +165,29 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
                 range: None,
-                values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+                values: Some(
+                    &AllowedValues {
+                        values: &["1", "2", "3"],
+                        listed: "[1, 2, 3]",
+                    },
+                ),
             }),
         },
-        Member { name: "intEnumList", required: false, schema: Schema::List(&INTEGER_ENUM_LIST) },
-        Member { name: "intEnumSet", required: false, schema: Schema::List(&INTEGER_ENUM_SET) },
-        Member { name: "intEnumMap", required: false, schema: Schema::Map(&INTEGER_ENUM_MAP) },
+        Member {
+            name: "intEnumList",
+            required: false,
+            schema: Schema::List(&INTEGER_ENUM_LIST),
+        },
+        Member {
+            name: "intEnumSet",
+            required: false,
+            schema: Schema::List(&INTEGER_ENUM_SET),
+        },
+        Member {
+            name: "intEnumMap",
+            required: false,
+            schema: Schema::Map(&INTEGER_ENUM_MAP),
+        },
     ],
 };
 
@@ -108,48 +195,152 @@ pub static JSON_INT_ENUMS_INPUT_OUTPUT: Structure = Structure {
 pub static KITCHEN_SINK: Structure = Structure {
     name: "KitchenSink",
     members: &[
-        Member { name: "Blob", required: false, schema: Schema::Blob(None) },
-        Member { name: "Boolean", required: false, schema: Schema::Boolean },
-        Member { name: "Double", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "EmptyStruct", required: false, schema: Schema::Structure(&EMPTY_STRUCT) },
-        Member { name: "Float", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "HttpdateTimestamp", required: false, schema: Schema::Timestamp(TimestampFormat::HttpDate) },
+        Member {
+            name: "Blob",
+            required: false,
+            schema: Schema::Blob(None),
+        },
+        Member {
+            name: "Boolean",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "Double",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "EmptyStruct",
+            required: false,
+            schema: Schema::Structure(&EMPTY_STRUCT),
+        },
+        Member {
+            name: "Float",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "HttpdateTimestamp",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::HttpDate),
+        },
         Member {
             name: "Integer",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "Iso8601Timestamp", required: false, schema: Schema::Timestamp(TimestampFormat::DateTime) },
+        Member {
+            name: "Iso8601Timestamp",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::DateTime),
+        },
         Member {
             name: "JsonValue",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ListOfLists", required: false, schema: Schema::List(&LIST_OF_LIST_OF_STRINGS) },
-        Member { name: "ListOfMapsOfStrings", required: false, schema: Schema::List(&LIST_OF_MAPS_OF_STRINGS) },
-        Member { name: "ListOfStrings", required: false, schema: Schema::List(&LIST_OF_STRINGS) },
-        Member { name: "ListOfStructs", required: false, schema: Schema::List(&LIST_OF_STRUCTS) },
+        Member {
+            name: "ListOfLists",
+            required: false,
+            schema: Schema::List(&LIST_OF_LIST_OF_STRINGS),
+        },
+        Member {
+            name: "ListOfMapsOfStrings",
+            required: false,
+            schema: Schema::List(&LIST_OF_MAPS_OF_STRINGS),
+        },
+        Member {
+            name: "ListOfStrings",
+            required: false,
+            schema: Schema::List(&LIST_OF_STRINGS),
+        },
+        Member {
+            name: "ListOfStructs",
+            required: false,
+            schema: Schema::List(&LIST_OF_STRUCTS),
+        },
         Member {
             name: "Long",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "MapOfListsOfStrings", required: false, schema: Schema::Map(&MAP_OF_LISTS_OF_STRINGS) },
-        Member { name: "MapOfMaps", required: false, schema: Schema::Map(&MAP_OF_MAP_OF_STRINGS) },
-        Member { name: "MapOfStrings", required: false, schema: Schema::Map(&MAP_OF_STRINGS) },
-        Member { name: "MapOfStructs", required: false, schema: Schema::Map(&MAP_OF_STRUCTS) },
-        Member { name: "RecursiveList", required: false, schema: Schema::List(&LIST_OF_KITCHEN_SINKS) },
-        Member { name: "RecursiveMap", required: false, schema: Schema::Map(&MAP_OF_KITCHEN_SINKS) },
-        Member { name: "RecursiveStruct", required: false, schema: Schema::Structure(&KITCHEN_SINK) },
-        Member { name: "SimpleStruct", required: false, schema: Schema::Structure(&SIMPLE_STRUCT) },
+        Member {
+            name: "MapOfListsOfStrings",
+            required: false,
+            schema: Schema::Map(&MAP_OF_LISTS_OF_STRINGS),
+        },
+        Member {
+            name: "MapOfMaps",
+            required: false,
+            schema: Schema::Map(&MAP_OF_MAP_OF_STRINGS),
+        },
+        Member {
+            name: "MapOfStrings",
+            required: false,
+            schema: Schema::Map(&MAP_OF_STRINGS),
+        },
+        Member {
+            name: "MapOfStructs",
+            required: false,
+            schema: Schema::Map(&MAP_OF_STRUCTS),
+        },
+        Member {
+            name: "RecursiveList",
+            required: false,
+            schema: Schema::List(&LIST_OF_KITCHEN_SINKS),
+        },
+        Member {
+            name: "RecursiveMap",
+            required: false,
+            schema: Schema::Map(&MAP_OF_KITCHEN_SINKS),
+        },
+        Member {
+            name: "RecursiveStruct",
+            required: false,
+            schema: Schema::Structure(&KITCHEN_SINK),
+        },
+        Member {
+            name: "SimpleStruct",
+            required: false,
+            schema: Schema::Structure(&SIMPLE_STRUCT),
+        },
         Member {
             name: "String",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "StructWithJsonName", required: false, schema: Schema::Structure(&STRUCT_WITH_JSON_NAME) },
-        Member { name: "Timestamp", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "UnixTimestamp", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StructWithJsonName",
+            required: false,
+            schema: Schema::Structure(&STRUCT_WITH_JSON_NAME),
+        },
+        Member {
+            name: "Timestamp",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "UnixTimestamp",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -160,57 +351,117 @@ pub static MY_UNION: Union = Union {
         Member {
             name: "stringValue",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "booleanValue", required: false, schema: Schema::Boolean },
+        Member {
+            name: "booleanValue",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "numberValue",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "blobValue", required: false, schema: Schema::Blob(None) },
-        Member { name: "timestampValue", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "enumValue", required: false, schema: Schema::Enum(&FOO_ENUM) },
-        Member { name: "listValue", required: false, schema: Schema::List(&STRING_LIST) },
-        Member { name: "mapValue", required: false, schema: Schema::Map(&STRING_MAP) },
-        Member { name: "structureValue", required: false, schema: Schema::Structure(&GREETING_STRUCT) },
+        Member {
+            name: "blobValue",
+            required: false,
+            schema: Schema::Blob(None),
+        },
+        Member {
+            name: "timestampValue",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "enumValue",
+            required: false,
+            schema: Schema::Enum(&FOO_ENUM),
+        },
+        Member {
+            name: "listValue",
+            required: false,
+            schema: Schema::List(&STRING_LIST),
+        },
+        Member {
+            name: "mapValue",
+            required: false,
+            schema: Schema::Map(&STRING_MAP),
+        },
+        Member {
+            name: "structureValue",
+            required: false,
+            schema: Schema::Structure(&GREETING_STRUCT),
+        },
     ],
 };
 
 /// The constraints of `NullOperationInputOutput`.
 pub static NULL_OPERATION_INPUT_OUTPUT: Structure = Structure {
     name: "NullOperationInputOutput",
-    members: &[Member {
-        name: "string",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "string",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `OperationWithOptionalInputOutputInput`.
 pub static OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT: Structure = Structure {
     name: "OperationWithOptionalInputOutputInput",
-    members: &[Member {
-        name: "Value",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `OperationWithOptionalInputOutputOutput`.
 pub static OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT: Structure = Structure {
     name: "OperationWithOptionalInputOutputOutput",
-    members: &[Member {
-        name: "Value",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `PutAndGetInlineDocumentsInputOutput`.
 pub static PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT: Structure = Structure {
     name: "PutAndGetInlineDocumentsInputOutput",
-    members: &[Member { name: "inlineDocument", required: false, schema: Schema::Document }],
+    members: &[
+        Member {
+            name: "inlineDocument",
+            required: false,
+            schema: Schema::Document,
+        },
+    ],
 };
 
 /// The constraints of `PutWithContentEncodingInput`.
@@ -220,12 +471,20 @@ pub static PUT_WITH_CONTENT_ENCODING_INPUT: Structure = Structure {
         Member {
             name: "encoding",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "data",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -234,44 +493,78 @@ pub static PUT_WITH_CONTENT_ENCODING_INPUT: Structure = Structure {
 pub static SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT: Structure = Structure {
     name: "SimpleScalarPropertiesInputOutput",
     members: &[
-        Member { name: "floatValue", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "doubleValue", required: false, schema: Schema::Float(FloatRules { range: None }) },
+        Member {
+            name: "floatValue",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "doubleValue",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
     ],
 };
 
 /// The constraints of `SimpleStruct`.
 pub static SIMPLE_STRUCT: Structure = Structure {
     name: "SimpleStruct",
-    members: &[Member {
-        name: "Value",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `SparseNullsOperationInputOutput`.
 pub static SPARSE_NULLS_OPERATION_INPUT_OUTPUT: Structure = Structure {
     name: "SparseNullsOperationInputOutput",
     members: &[
-        Member { name: "sparseStringList", required: false, schema: Schema::List(&SPARSE_STRING_LIST) },
-        Member { name: "sparseStringMap", required: false, schema: Schema::Map(&SPARSE_STRING_MAP) },
+        Member {
+            name: "sparseStringList",
+            required: false,
+            schema: Schema::List(&SPARSE_STRING_LIST),
+        },
+        Member {
+            name: "sparseStringMap",
+            required: false,
+            schema: Schema::Map(&SPARSE_STRING_MAP),
+        },
     ],
 };
 
 /// The constraints of `StructWithJsonName`.
 pub static STRUCT_WITH_JSON_NAME: Structure = Structure {
     name: "StructWithJsonName",
-    members: &[Member {
-        name: "Value",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `UnionInputOutput`.
 pub static UNION_INPUT_OUTPUT: Structure = Structure {
     name: "UnionInputOutput",
-    members: &[Member { name: "contents", required: false, schema: Schema::Union(&MY_UNION) }],
+    members: &[
+        Member {
+            name: "contents",
+            required: false,
+            schema: Schema::Union(&MY_UNION),
+        },
+    ],
 };
 
 /// The constraints of `FooEnum`.
@@ -286,40 +579,70 @@ pub static FOO_ENUM: Enum = Enum {
 /// The constraints of `GreetingStruct`.
 pub static GREETING_STRUCT: Structure = Structure {
     name: "GreetingStruct",
-    members: &[Member {
-        name: "hi",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "hi",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ListOfKitchenSinks`.
-pub static LIST_OF_KITCHEN_SINKS: List =
-    List { member: Schema::Structure(&KITCHEN_SINK), length: None, unique: false, sparse: false };
+pub static LIST_OF_KITCHEN_SINKS: List = List {
+    member: Schema::Structure(&KITCHEN_SINK),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ListOfListOfStrings`.
-pub static LIST_OF_LIST_OF_STRINGS: List =
-    List { member: Schema::List(&LIST_OF_STRINGS), length: None, unique: false, sparse: false };
+pub static LIST_OF_LIST_OF_STRINGS: List = List {
+    member: Schema::List(&LIST_OF_STRINGS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ListOfMapsOfStrings`.
-pub static LIST_OF_MAPS_OF_STRINGS: List =
-    List { member: Schema::Map(&MAP_OF_STRINGS), length: None, unique: false, sparse: false };
+pub static LIST_OF_MAPS_OF_STRINGS: List = List {
+    member: Schema::Map(&MAP_OF_STRINGS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ListOfStrings`.
 pub static LIST_OF_STRINGS: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `ListOfStructs`.
-pub static LIST_OF_STRUCTS: List =
-    List { member: Schema::Structure(&SIMPLE_STRUCT), length: None, unique: false, sparse: false };
+pub static LIST_OF_STRUCTS: List = List {
+    member: Schema::Structure(&SIMPLE_STRUCT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MapOfKitchenSinks`.
 pub static MAP_OF_KITCHEN_SINKS: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&KITCHEN_SINK),
     length: None,
     sparse: false,
@@ -327,7 +650,11 @@ pub static MAP_OF_KITCHEN_SINKS: Map = Map {
 
 /// The constraints of `MapOfListsOfStrings`.
 pub static MAP_OF_LISTS_OF_STRINGS: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&LIST_OF_STRINGS),
     length: None,
     sparse: false,
@@ -335,7 +662,11 @@ pub static MAP_OF_LISTS_OF_STRINGS: Map = Map {
 
 /// The constraints of `MapOfMapOfStrings`.
 pub static MAP_OF_MAP_OF_STRINGS: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Map(&MAP_OF_STRINGS),
     length: None,
     sparse: false,
@@ -343,40 +674,71 @@ pub static MAP_OF_MAP_OF_STRINGS: Map = Map {
 
 /// The constraints of `MapOfStrings`.
 pub static MAP_OF_STRINGS: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `MapOfStructs`.
 pub static MAP_OF_STRUCTS: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&SIMPLE_STRUCT),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `FooEnumList`.
-pub static FOO_ENUM_LIST: List = List { member: Schema::Enum(&FOO_ENUM), length: None, unique: false, sparse: false };
+pub static FOO_ENUM_LIST: List = List {
+    member: Schema::Enum(&FOO_ENUM),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `FooEnumMap`.
 pub static FOO_ENUM_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Enum(&FOO_ENUM),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `FooEnumSet`.
-pub static FOO_ENUM_SET: List = List { member: Schema::Enum(&FOO_ENUM), length: None, unique: true, sparse: false };
+pub static FOO_ENUM_SET: List = List {
+    member: Schema::Enum(&FOO_ENUM),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `IntegerEnumList`.
 pub static INTEGER_ENUM_LIST: List = List {
     member: Schema::Integer(IntegerRules {
         kind: IntegerKind::Integer,
         range: None,
-        values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
     }),
     length: None,
     unique: false,
@@ -385,11 +747,20 @@ pub static INTEGER_ENUM_LIST: List = List {
 
 /// The constraints of `IntegerEnumMap`.
 pub static INTEGER_ENUM_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Integer(IntegerRules {
         kind: IntegerKind::Integer,
         range: None,
-        values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
     }),
     length: None,
     sparse: false,
@@ -400,7 +771,12 @@ pub static INTEGER_ENUM_SET: List = List {
     member: Schema::Integer(IntegerRules {
         kind: IntegerKind::Integer,
         range: None,
-        values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
     }),
     length: None,
     unique: true,
@@ -409,7 +785,11 @@ pub static INTEGER_ENUM_SET: List = List {
 
 /// The constraints of `SparseStringList`.
 pub static SPARSE_STRING_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: true,
@@ -417,15 +797,27 @@ pub static SPARSE_STRING_LIST: List = List {
 
 /// The constraints of `SparseStringMap`.
 pub static SPARSE_STRING_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: true,
 };
 
 /// The constraints of `StringList`.
 pub static STRING_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -433,8 +825,16 @@ pub static STRING_LIST: List = List {
 
 /// The constraints of `StringMap`.
 pub static STRING_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
@@ -455,7 +855,9 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "JsonUnions" => Some(&UNION_INPUT_OUTPUT),
         "KitchenSinkOperation" => Some(&KITCHEN_SINK),
         "NullOperation" => Some(&NULL_OPERATION_INPUT_OUTPUT),
-        "OperationWithOptionalInputOutput" => Some(&OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT),
+        "OperationWithOptionalInputOutput" => {
+            Some(&OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT)
+        }
         "PutAndGetInlineDocuments" => Some(&PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT),
         "PutWithContentEncoding" => Some(&PUT_WITH_CONTENT_ENCODING_INPUT),
         "SimpleScalarProperties" => Some(&SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT),
@@ -480,7 +882,9 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "JsonUnions" => Some(&UNION_INPUT_OUTPUT),
         "KitchenSinkOperation" => Some(&KITCHEN_SINK),
         "NullOperation" => Some(&NULL_OPERATION_INPUT_OUTPUT),
-        "OperationWithOptionalInputOutput" => Some(&OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT),
+        "OperationWithOptionalInputOutput" => {
+            Some(&OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT)
+        }
         "PutAndGetInlineDocuments" => Some(&PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT),
         "PutWithContentEncoding" => Some(&UNIT),
         "SimpleScalarProperties" => Some(&SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT),

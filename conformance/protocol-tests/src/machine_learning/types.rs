@@ -8,7 +8,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The `DetailsAttributes` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DetailsAttributes {
     /// `PredictiveModelType`.
@@ -21,7 +22,10 @@ pub enum DetailsAttributes {
 
 impl DetailsAttributes {
     /// Every value, in model order.
-    pub const VALUES: &'static [DetailsAttributes] = &[Self::PredictiveModelType, Self::Algorithm];
+    pub const VALUES: &'static [DetailsAttributes] = &[
+        Self::PredictiveModelType,
+        Self::Algorithm,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -45,7 +49,12 @@ impl FromStr for DetailsAttributes {
         match value {
             "PredictiveModelType" => Ok(Self::PredictiveModelType),
             "Algorithm" => Ok(Self::Algorithm),
-            _ => Err(UnknownEnumValue { enum_name: "DetailsAttributes", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DetailsAttributes",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -65,7 +74,11 @@ pub struct Prediction {
     )]
     pub predicted_value: Option<f32>,
     /// Each key: Length: at least 1.
-    #[serde(rename = "predictedScores", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "predictedScores",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub predicted_scores: Option<BTreeMap<String, f32>>,
     /// Each value: Length: at least 1.
     #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]

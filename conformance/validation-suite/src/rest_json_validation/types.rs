@@ -7,7 +7,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The `EnumString` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum EnumString {
     /// `abc`.
@@ -26,7 +27,12 @@ pub enum EnumString {
 
 impl EnumString {
     /// Every value, in model order.
-    pub const VALUES: &'static [EnumString] = &[Self::Abc, Self::Def, Self::Ghi, Self::Jkl];
+    pub const VALUES: &'static [EnumString] = &[
+        Self::Abc,
+        Self::Def,
+        Self::Ghi,
+        Self::Jkl,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -54,7 +60,12 @@ impl FromStr for EnumString {
             "def" => Ok(Self::Def),
             "ghi" => Ok(Self::Ghi),
             "jkl" => Ok(Self::Jkl),
-            _ => Err(UnknownEnumValue { enum_name: "EnumString", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "EnumString",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -105,7 +116,8 @@ pub enum PatternUnionOverride {
 }
 
 /// The `RecursiveEnumString` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum RecursiveEnumString {
     /// `abc`.
@@ -142,7 +154,12 @@ impl FromStr for RecursiveEnumString {
         match value {
             "abc" => Ok(Self::Abc),
             "def" => Ok(Self::Def),
-            _ => Err(UnknownEnumValue { enum_name: "RecursiveEnumString", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "RecursiveEnumString",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -170,7 +187,8 @@ pub enum RecursiveUnionTwo {
 }
 
 /// The `FooEnum` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum FooEnum {
     /// `Foo`.
@@ -192,7 +210,13 @@ pub enum FooEnum {
 
 impl FooEnum {
     /// Every value, in model order.
-    pub const VALUES: &'static [FooEnum] = &[Self::Foo, Self::Baz, Self::Bar, Self::One, Self::Zero];
+    pub const VALUES: &'static [FooEnum] = &[
+        Self::Foo,
+        Self::Baz,
+        Self::Bar,
+        Self::One,
+        Self::Zero,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -222,7 +246,12 @@ impl FromStr for FooEnum {
             "Bar" => Ok(Self::Bar),
             "1" => Ok(Self::One),
             "0" => Ok(Self::Zero),
-            _ => Err(UnknownEnumValue { enum_name: "FooEnum", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "FooEnum",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }

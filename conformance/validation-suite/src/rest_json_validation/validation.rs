@@ -2,8 +2,8 @@
 //! The constraints of every operation input and output, as tables for [`crate::runtime::validate`].
 
 use crate::runtime::validate::{
-    AllowedValues, Bound, Enum, FloatRules, IntegerKind, IntegerRules, Length, List, Map, Member, Pattern, Range,
-    Schema, StringRules, Structure, TimestampFormat, UNIT, Union,
+    AllowedValues, Bound, Enum, FloatRules, IntegerKind, IntegerRules, Length, List, Map,
+    Member, Pattern, Range, Schema, StringRules, Structure, TimestampFormat, UNIT, Union,
 };
 
 /// The constraints of `EnumString`.
@@ -19,8 +19,16 @@ pub static ENUM_STRING: Enum = Enum {
 pub static ENUM_UNION: Union = Union {
     name: "EnumUnion",
     members: &[
-        Member { name: "first", required: false, schema: Schema::Enum(&ENUM_STRING) },
-        Member { name: "second", required: false, schema: Schema::Enum(&ENUM_STRING) },
+        Member {
+            name: "first",
+            required: false,
+            schema: Schema::Enum(&ENUM_STRING),
+        },
+        Member {
+            name: "second",
+            required: false,
+            schema: Schema::Enum(&ENUM_STRING),
+        },
     ],
 };
 
@@ -28,19 +36,40 @@ pub static ENUM_UNION: Union = Union {
 pub static MALFORMED_ENUM_INPUT: Structure = Structure {
     name: "MalformedEnumInput",
     members: &[
-        Member { name: "string", required: false, schema: Schema::Enum(&ENUM_STRING) },
+        Member {
+            name: "string",
+            required: false,
+            schema: Schema::Enum(&ENUM_STRING),
+        },
         Member {
             name: "stringWithEnumTrait",
             required: false,
             schema: Schema::String(StringRules {
                 length: None,
                 pattern: None,
-                values: Some(&AllowedValues { values: &["abc", "def", "ghi"], listed: "[abc, def]" }),
+                values: Some(
+                    &AllowedValues {
+                        values: &["abc", "def", "ghi"],
+                        listed: "[abc, def]",
+                    },
+                ),
             }),
         },
-        Member { name: "list", required: false, schema: Schema::List(&ENUM_LIST) },
-        Member { name: "map", required: false, schema: Schema::Map(&ENUM_MAP) },
-        Member { name: "union", required: false, schema: Schema::Union(&ENUM_UNION) },
+        Member {
+            name: "list",
+            required: false,
+            schema: Schema::List(&ENUM_LIST),
+        },
+        Member {
+            name: "map",
+            required: false,
+            schema: Schema::Map(&ENUM_MAP),
+        },
+        Member {
+            name: "union",
+            required: false,
+            schema: Schema::Union(&ENUM_UNION),
+        },
     ],
 };
 
@@ -48,24 +77,48 @@ pub static MALFORMED_ENUM_INPUT: Structure = Structure {
 pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
     name: "MalformedLengthInput",
     members: &[
-        Member { name: "blob", required: false, schema: Schema::Blob(Some(Length::between(2, 8))) },
+        Member {
+            name: "blob",
+            required: false,
+            schema: Schema::Blob(Some(Length::between(2, 8))),
+        },
         Member {
             name: "string",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(2, 8)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(2, 8)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "minString",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(2)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(2)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "maxString",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_most(8)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_most(8)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "list", required: false, schema: Schema::List(&LENGTH_LIST) },
-        Member { name: "map", required: false, schema: Schema::Map(&LENGTH_MAP) },
+        Member {
+            name: "list",
+            required: false,
+            schema: Schema::List(&LENGTH_LIST),
+        },
+        Member {
+            name: "map",
+            required: false,
+            schema: Schema::Map(&LENGTH_MAP),
+        },
     ],
 };
 
@@ -73,45 +126,69 @@ pub static MALFORMED_LENGTH_INPUT: Structure = Structure {
 pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
     name: "MalformedLengthOverrideInput",
     members: &[
-        Member { name: "blob", required: false, schema: Schema::Blob(Some(Length::between(4, 6))) },
+        Member {
+            name: "blob",
+            required: false,
+            schema: Schema::Blob(Some(Length::between(4, 6))),
+        },
         Member {
             name: "string",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(4, 6)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(4, 6)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "minString",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_least(4)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_least(4)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "maxString",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::at_most(6)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::at_most(6)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "list",
             required: false,
-            schema: Schema::List(&List {
-                member: Schema::String(StringRules {
-                    length: Some(Length::between(2, 8)),
-                    pattern: None,
-                    values: None,
-                }),
-                length: Some(Length::between(4, 6)),
-                unique: false,
-                sparse: false,
-            }),
+            schema: Schema::List(
+                &List {
+                    member: Schema::String(StringRules {
+                        length: Some(Length::between(2, 8)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    length: Some(Length::between(4, 6)),
+                    unique: false,
+                    sparse: false,
+                },
+            ),
         },
         Member {
             name: "map",
             required: false,
-            schema: Schema::Map(&Map {
-                key: Schema::String(StringRules { length: Some(Length::between(2, 8)), pattern: None, values: None }),
-                value: Schema::List(&LENGTH_LIST),
-                length: Some(Length::between(4, 6)),
-                sparse: false,
-            }),
+            schema: Schema::Map(
+                &Map {
+                    key: Schema::String(StringRules {
+                        length: Some(Length::between(2, 8)),
+                        pattern: None,
+                        values: None,
+                    }),
+                    value: Schema::List(&LENGTH_LIST),
+                    length: Some(Length::between(4, 6)),
+                    sparse: false,
+                },
+            ),
         },
     ],
 };
@@ -119,11 +196,17 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
 /// The constraints of `MalformedLengthQueryStringInput`.
 pub static MALFORMED_LENGTH_QUERY_STRING_INPUT: Structure = Structure {
     name: "MalformedLengthQueryStringInput",
-    members: &[Member {
-        name: "string",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(2, 8)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "string",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(2, 8)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `MalformedPatternInput`.
@@ -133,16 +216,36 @@ pub static MALFORMED_PATTERN_INPUT: Structure = Structure {
         Member {
             name: "string",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&PATTERN_STRING_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "evilString",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&EVIL_STRING_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&EVIL_STRING_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "list", required: false, schema: Schema::List(&PATTERN_LIST) },
-        Member { name: "map", required: false, schema: Schema::Map(&PATTERN_MAP) },
-        Member { name: "union", required: false, schema: Schema::Union(&PATTERN_UNION) },
+        Member {
+            name: "list",
+            required: false,
+            schema: Schema::List(&PATTERN_LIST),
+        },
+        Member {
+            name: "map",
+            required: false,
+            schema: Schema::Map(&PATTERN_MAP),
+        },
+        Member {
+            name: "union",
+            required: false,
+            schema: Schema::Union(&PATTERN_UNION),
+        },
     ],
 };
 
@@ -159,9 +262,21 @@ pub static MALFORMED_PATTERN_OVERRIDE_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "list", required: false, schema: Schema::List(&PATTERN_LIST_OVERRIDE) },
-        Member { name: "map", required: false, schema: Schema::Map(&PATTERN_MAP_OVERRIDE) },
-        Member { name: "union", required: false, schema: Schema::Union(&PATTERN_UNION_OVERRIDE) },
+        Member {
+            name: "list",
+            required: false,
+            schema: Schema::List(&PATTERN_LIST_OVERRIDE),
+        },
+        Member {
+            name: "map",
+            required: false,
+            schema: Schema::Map(&PATTERN_MAP_OVERRIDE),
+        },
+        Member {
+            name: "union",
+            required: false,
+            schema: Schema::Union(&PATTERN_UNION_OVERRIDE),
+        },
     ],
 };
 
@@ -186,7 +301,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
-                range: Some(Range { min: Some(Bound { value: 2.0, text: "2" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 2.0, text: "2" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -195,7 +313,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
-                range: Some(Range { min: None, max: Some(Bound { value: 8.0, text: "8" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 8.0, text: "8" }),
+                }),
                 values: None,
             }),
         },
@@ -216,7 +337,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
-                range: Some(Range { min: Some(Bound { value: 2.0, text: "2" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 2.0, text: "2" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -225,7 +349,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
-                range: Some(Range { min: None, max: Some(Bound { value: 8.0, text: "8" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 8.0, text: "8" }),
+                }),
                 values: None,
             }),
         },
@@ -246,7 +373,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 2.0, text: "2" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 2.0, text: "2" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -255,7 +385,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: None, max: Some(Bound { value: 8.0, text: "8" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 8.0, text: "8" }),
+                }),
                 values: None,
             }),
         },
@@ -276,7 +409,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 2.0, text: "2" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 2.0, text: "2" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -285,7 +421,10 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: None, max: Some(Bound { value: 8.0, text: "8" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 8.0, text: "8" }),
+                }),
                 values: None,
             }),
         },
@@ -303,14 +442,20 @@ pub static MALFORMED_RANGE_INPUT: Structure = Structure {
             name: "minFloat",
             required: false,
             schema: Schema::Float(FloatRules {
-                range: Some(Range { min: Some(Bound { value: 2.2, text: "2.2" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 2.2, text: "2.2" }),
+                    max: None,
+                }),
             }),
         },
         Member {
             name: "maxFloat",
             required: false,
             schema: Schema::Float(FloatRules {
-                range: Some(Range { min: None, max: Some(Bound { value: 8.8, text: "8.8" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 8.8, text: "8.8" }),
+                }),
             }),
         },
     ],
@@ -337,7 +482,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
-                range: Some(Range { min: Some(Bound { value: 4.0, text: "4" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 4.0, text: "4" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -346,7 +494,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Byte,
-                range: Some(Range { min: None, max: Some(Bound { value: 6.0, text: "6" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
                 values: None,
             }),
         },
@@ -367,7 +518,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
-                range: Some(Range { min: Some(Bound { value: 4.0, text: "4" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 4.0, text: "4" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -376,7 +530,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Short,
-                range: Some(Range { min: None, max: Some(Bound { value: 6.0, text: "6" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
                 values: None,
             }),
         },
@@ -397,7 +554,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 4.0, text: "4" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 4.0, text: "4" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -406,7 +566,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: None, max: Some(Bound { value: 6.0, text: "6" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
                 values: None,
             }),
         },
@@ -427,7 +590,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 4.0, text: "4" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 4.0, text: "4" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -436,7 +602,10 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: None, max: Some(Bound { value: 6.0, text: "6" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 6.0, text: "6" }),
+                }),
                 values: None,
             }),
         },
@@ -454,14 +623,20 @@ pub static MALFORMED_RANGE_OVERRIDE_INPUT: Structure = Structure {
             name: "minFloat",
             required: false,
             schema: Schema::Float(FloatRules {
-                range: Some(Range { min: Some(Bound { value: 4.4, text: "4.4" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 4.4, text: "4.4" }),
+                    max: None,
+                }),
             }),
         },
         Member {
             name: "maxFloat",
             required: false,
             schema: Schema::Float(FloatRules {
-                range: Some(Range { min: None, max: Some(Bound { value: 6.6, text: "6.6" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 6.6, text: "6.6" }),
+                }),
             }),
         },
     ],
@@ -474,17 +649,29 @@ pub static MALFORMED_REQUIRED_INPUT: Structure = Structure {
         Member {
             name: "string",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "stringInQuery",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "stringInHeader",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -493,33 +680,103 @@ pub static MALFORMED_REQUIRED_INPUT: Structure = Structure {
 pub static MALFORMED_UNIQUE_ITEMS_INPUT: Structure = Structure {
     name: "MalformedUniqueItemsInput",
     members: &[
-        Member { name: "blobList", required: false, schema: Schema::List(&BLOB_SET) },
-        Member { name: "booleanList", required: false, schema: Schema::List(&BOOLEAN_SET) },
-        Member { name: "stringList", required: false, schema: Schema::List(&STRING_SET) },
-        Member { name: "byteList", required: false, schema: Schema::List(&BYTE_SET) },
-        Member { name: "shortList", required: false, schema: Schema::List(&SHORT_SET) },
-        Member { name: "integerList", required: false, schema: Schema::List(&INTEGER_SET) },
-        Member { name: "longList", required: false, schema: Schema::List(&LONG_SET) },
-        Member { name: "timestampList", required: false, schema: Schema::List(&TIMESTAMP_SET) },
-        Member { name: "dateTimeList", required: false, schema: Schema::List(&DATE_TIME_SET) },
-        Member { name: "httpDateList", required: false, schema: Schema::List(&HTTP_DATE_SET) },
-        Member { name: "enumList", required: false, schema: Schema::List(&FOO_ENUM_SET) },
-        Member { name: "intEnumList", required: false, schema: Schema::List(&INTEGER_ENUM_SET) },
-        Member { name: "listList", required: false, schema: Schema::List(&LIST_SET) },
-        Member { name: "structureList", required: false, schema: Schema::List(&STRUCTURE_SET) },
-        Member { name: "structureListWithNoKey", required: false, schema: Schema::List(&STRUCTURE_SET_WITH_NO_KEY) },
-        Member { name: "unionList", required: false, schema: Schema::List(&UNION_SET) },
+        Member {
+            name: "blobList",
+            required: false,
+            schema: Schema::List(&BLOB_SET),
+        },
+        Member {
+            name: "booleanList",
+            required: false,
+            schema: Schema::List(&BOOLEAN_SET),
+        },
+        Member {
+            name: "stringList",
+            required: false,
+            schema: Schema::List(&STRING_SET),
+        },
+        Member {
+            name: "byteList",
+            required: false,
+            schema: Schema::List(&BYTE_SET),
+        },
+        Member {
+            name: "shortList",
+            required: false,
+            schema: Schema::List(&SHORT_SET),
+        },
+        Member {
+            name: "integerList",
+            required: false,
+            schema: Schema::List(&INTEGER_SET),
+        },
+        Member {
+            name: "longList",
+            required: false,
+            schema: Schema::List(&LONG_SET),
+        },
+        Member {
+            name: "timestampList",
+            required: false,
+            schema: Schema::List(&TIMESTAMP_SET),
+        },
+        Member {
+            name: "dateTimeList",
+            required: false,
+            schema: Schema::List(&DATE_TIME_SET),
+        },
+        Member {
+            name: "httpDateList",
+            required: false,
+            schema: Schema::List(&HTTP_DATE_SET),
+        },
+        Member {
+            name: "enumList",
+            required: false,
+            schema: Schema::List(&FOO_ENUM_SET),
+        },
+        Member {
+            name: "intEnumList",
+            required: false,
+            schema: Schema::List(&INTEGER_ENUM_SET),
+        },
+        Member {
+            name: "listList",
+            required: false,
+            schema: Schema::List(&LIST_SET),
+        },
+        Member {
+            name: "structureList",
+            required: false,
+            schema: Schema::List(&STRUCTURE_SET),
+        },
+        Member {
+            name: "structureListWithNoKey",
+            required: false,
+            schema: Schema::List(&STRUCTURE_SET_WITH_NO_KEY),
+        },
+        Member {
+            name: "unionList",
+            required: false,
+            schema: Schema::List(&UNION_SET),
+        },
     ],
 };
 
 /// The constraints of `MissingKeyStructure`.
 pub static MISSING_KEY_STRUCTURE: Structure = Structure {
     name: "MissingKeyStructure",
-    members: &[Member {
-        name: "hi",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "hi",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `PatternUnion`.
@@ -529,12 +786,20 @@ pub static PATTERN_UNION: Union = Union {
         Member {
             name: "first",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&PATTERN_STRING_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "second",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&PATTERN_STRING_PATTERN),
+                values: None,
+            }),
         },
     ],
 };
@@ -565,21 +830,40 @@ pub static PATTERN_UNION_OVERRIDE: Union = Union {
 };
 
 /// The constraints of `RecursiveEnumString`.
-pub static RECURSIVE_ENUM_STRING: Enum =
-    Enum { name: "RecursiveEnumString", values: &["abc", "def"], listed: "[abc, def]", length: None, pattern: None };
+pub static RECURSIVE_ENUM_STRING: Enum = Enum {
+    name: "RecursiveEnumString",
+    values: &["abc", "def"],
+    listed: "[abc, def]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `RecursiveStructuresInput`.
 pub static RECURSIVE_STRUCTURES_INPUT: Structure = Structure {
     name: "RecursiveStructuresInput",
-    members: &[Member { name: "union", required: false, schema: Schema::Union(&RECURSIVE_UNION_ONE) }],
+    members: &[
+        Member {
+            name: "union",
+            required: false,
+            schema: Schema::Union(&RECURSIVE_UNION_ONE),
+        },
+    ],
 };
 
 /// The constraints of `RecursiveUnionOne`.
 pub static RECURSIVE_UNION_ONE: Union = Union {
     name: "RecursiveUnionOne",
     members: &[
-        Member { name: "string", required: false, schema: Schema::Enum(&RECURSIVE_ENUM_STRING) },
-        Member { name: "union", required: false, schema: Schema::Union(&RECURSIVE_UNION_TWO) },
+        Member {
+            name: "string",
+            required: false,
+            schema: Schema::Enum(&RECURSIVE_ENUM_STRING),
+        },
+        Member {
+            name: "union",
+            required: false,
+            schema: Schema::Union(&RECURSIVE_UNION_TWO),
+        },
     ],
 };
 
@@ -587,19 +871,33 @@ pub static RECURSIVE_UNION_ONE: Union = Union {
 pub static RECURSIVE_UNION_TWO: Union = Union {
     name: "RecursiveUnionTwo",
     members: &[
-        Member { name: "string", required: false, schema: Schema::Enum(&RECURSIVE_ENUM_STRING) },
-        Member { name: "union", required: false, schema: Schema::Union(&RECURSIVE_UNION_ONE) },
+        Member {
+            name: "string",
+            required: false,
+            schema: Schema::Enum(&RECURSIVE_ENUM_STRING),
+        },
+        Member {
+            name: "union",
+            required: false,
+            schema: Schema::Union(&RECURSIVE_UNION_ONE),
+        },
     ],
 };
 
 /// The constraints of `SensitiveValidationInput`.
 pub static SENSITIVE_VALIDATION_INPUT: Structure = Structure {
     name: "SensitiveValidationInput",
-    members: &[Member {
-        name: "string",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
-    }],
+    members: &[
+        Member {
+            name: "string",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&PATTERN_STRING_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `FooEnum`.
@@ -618,12 +916,20 @@ pub static FOO_UNION: Union = Union {
         Member {
             name: "string",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "integer",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -631,23 +937,42 @@ pub static FOO_UNION: Union = Union {
 /// The constraints of `GreetingStruct`.
 pub static GREETING_STRUCT: Structure = Structure {
     name: "GreetingStruct",
-    members: &[Member {
-        name: "hi",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "hi",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `EnumList`.
-pub static ENUM_LIST: List = List { member: Schema::Enum(&ENUM_STRING), length: None, unique: false, sparse: false };
+pub static ENUM_LIST: List = List {
+    member: Schema::Enum(&ENUM_STRING),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `EnumMap`.
-pub static ENUM_MAP: Map =
-    Map { key: Schema::Enum(&ENUM_STRING), value: Schema::Enum(&ENUM_STRING), length: None, sparse: false };
+pub static ENUM_MAP: Map = Map {
+    key: Schema::Enum(&ENUM_STRING),
+    value: Schema::Enum(&ENUM_STRING),
+    length: None,
+    sparse: false,
+};
 
 /// The constraints of `LengthList`.
 pub static LENGTH_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(2, 8)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(2, 8)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(2, 8)),
     unique: false,
     sparse: false,
@@ -655,7 +980,11 @@ pub static LENGTH_LIST: List = List {
 
 /// The constraints of `LengthMap`.
 pub static LENGTH_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(2, 8)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(2, 8)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&LENGTH_LIST),
     length: Some(Length::between(2, 8)),
     sparse: false,
@@ -663,7 +992,11 @@ pub static LENGTH_MAP: Map = Map {
 
 /// The constraints of `PatternList`.
 pub static PATTERN_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN),
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -671,7 +1004,11 @@ pub static PATTERN_LIST: List = List {
 
 /// The constraints of `PatternListOverride`.
 pub static PATTERN_LIST_OVERRIDE: List = List {
-    member: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN_2), values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN_2),
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -679,55 +1016,107 @@ pub static PATTERN_LIST_OVERRIDE: List = List {
 
 /// The constraints of `PatternMap`.
 pub static PATTERN_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
-    value: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN), values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN),
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN),
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `PatternMapOverride`.
 pub static PATTERN_MAP_OVERRIDE: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN_2), values: None }),
-    value: Schema::String(StringRules { length: None, pattern: Some(&PATTERN_STRING_PATTERN_2), values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN_2),
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: Some(&PATTERN_STRING_PATTERN_2),
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `StructureSetWithNoKey`.
-pub static STRUCTURE_SET_WITH_NO_KEY: List =
-    List { member: Schema::Structure(&MISSING_KEY_STRUCTURE), length: None, unique: true, sparse: false };
+pub static STRUCTURE_SET_WITH_NO_KEY: List = List {
+    member: Schema::Structure(&MISSING_KEY_STRUCTURE),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `BlobSet`.
-pub static BLOB_SET: List = List { member: Schema::Blob(None), length: None, unique: true, sparse: false };
+pub static BLOB_SET: List = List {
+    member: Schema::Blob(None),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `BooleanSet`.
-pub static BOOLEAN_SET: List = List { member: Schema::Boolean, length: None, unique: true, sparse: false };
+pub static BOOLEAN_SET: List = List {
+    member: Schema::Boolean,
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `ByteSet`.
 pub static BYTE_SET: List = List {
-    member: Schema::Integer(IntegerRules { kind: IntegerKind::Byte, range: None, values: None }),
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Byte,
+        range: None,
+        values: None,
+    }),
     length: None,
     unique: true,
     sparse: false,
 };
 
 /// The constraints of `DateTimeSet`.
-pub static DATE_TIME_SET: List =
-    List { member: Schema::Timestamp(TimestampFormat::DateTime), length: None, unique: true, sparse: false };
+pub static DATE_TIME_SET: List = List {
+    member: Schema::Timestamp(TimestampFormat::DateTime),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `FooEnumSet`.
-pub static FOO_ENUM_SET: List = List { member: Schema::Enum(&FOO_ENUM), length: None, unique: true, sparse: false };
+pub static FOO_ENUM_SET: List = List {
+    member: Schema::Enum(&FOO_ENUM),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `HttpDateSet`.
-pub static HTTP_DATE_SET: List =
-    List { member: Schema::Timestamp(TimestampFormat::HttpDate), length: None, unique: true, sparse: false };
+pub static HTTP_DATE_SET: List = List {
+    member: Schema::Timestamp(TimestampFormat::HttpDate),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `IntegerEnumSet`.
 pub static INTEGER_ENUM_SET: List = List {
     member: Schema::Integer(IntegerRules {
         kind: IntegerKind::Integer,
         range: None,
-        values: Some(&AllowedValues { values: &["1", "2", "3"], listed: "[1, 2, 3]" }),
+        values: Some(
+            &AllowedValues {
+                values: &["1", "2", "3"],
+                listed: "[1, 2, 3]",
+            },
+        ),
     }),
     length: None,
     unique: true,
@@ -736,18 +1125,31 @@ pub static INTEGER_ENUM_SET: List = List {
 
 /// The constraints of `IntegerSet`.
 pub static INTEGER_SET: List = List {
-    member: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Integer,
+        range: None,
+        values: None,
+    }),
     length: None,
     unique: true,
     sparse: false,
 };
 
 /// The constraints of `ListSet`.
-pub static LIST_SET: List = List { member: Schema::List(&STRING_LIST), length: None, unique: true, sparse: false };
+pub static LIST_SET: List = List {
+    member: Schema::List(&STRING_LIST),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `LongSet`.
 pub static LONG_SET: List = List {
-    member: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Long,
+        range: None,
+        values: None,
+    }),
     length: None,
     unique: true,
     sparse: false,
@@ -755,7 +1157,11 @@ pub static LONG_SET: List = List {
 
 /// The constraints of `ShortSet`.
 pub static SHORT_SET: List = List {
-    member: Schema::Integer(IntegerRules { kind: IntegerKind::Short, range: None, values: None }),
+    member: Schema::Integer(IntegerRules {
+        kind: IntegerKind::Short,
+        range: None,
+        values: None,
+    }),
     length: None,
     unique: true,
     sparse: false,
@@ -763,7 +1169,11 @@ pub static SHORT_SET: List = List {
 
 /// The constraints of `StringList`.
 pub static STRING_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -771,25 +1181,45 @@ pub static STRING_LIST: List = List {
 
 /// The constraints of `StringSet`.
 pub static STRING_SET: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: true,
     sparse: false,
 };
 
 /// The constraints of `StructureSet`.
-pub static STRUCTURE_SET: List =
-    List { member: Schema::Structure(&GREETING_STRUCT), length: None, unique: true, sparse: false };
+pub static STRUCTURE_SET: List = List {
+    member: Schema::Structure(&GREETING_STRUCT),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `TimestampSet`.
-pub static TIMESTAMP_SET: List =
-    List { member: Schema::Timestamp(TimestampFormat::EpochSeconds), length: None, unique: true, sparse: false };
+pub static TIMESTAMP_SET: List = List {
+    member: Schema::Timestamp(TimestampFormat::EpochSeconds),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// The constraints of `UnionSet`.
-pub static UNION_SET: List = List { member: Schema::Union(&FOO_UNION), length: None, unique: true, sparse: false };
+pub static UNION_SET: List = List {
+    member: Schema::Union(&FOO_UNION),
+    length: None,
+    unique: true,
+    sparse: false,
+};
 
 /// `^([0-9]+)+$`.
-pub static EVIL_STRING_PATTERN: Pattern = Pattern::linear("^([0-9]+)+$", "^(?:[0-9]+)+$");
+pub static EVIL_STRING_PATTERN: Pattern = Pattern::linear(
+    "^([0-9]+)+$",
+    "^(?:[0-9]+)+$",
+);
 
 /// `^[a-m]+$`.
 pub static PATTERN_STRING_PATTERN: Pattern = Pattern::linear("^[a-m]+$", "^[a-m]+$");

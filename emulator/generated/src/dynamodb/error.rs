@@ -1068,7 +1068,11 @@ pub struct TransactionCanceledException {
     /// A list of cancellation reasons.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "CancellationReasons", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CancellationReasons",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cancellation_reasons: Option<Vec<CancellationReason>>,
 }
 

@@ -4,45 +4,73 @@
 use crate::dynamodb::operation::batch_execute_statement::{
     BatchExecuteStatementError, BatchExecuteStatementInput, BatchExecuteStatementOutput,
 };
-use crate::dynamodb::operation::batch_get_item::{BatchGetItemError, BatchGetItemInput, BatchGetItemOutput};
-use crate::dynamodb::operation::batch_write_item::{BatchWriteItemError, BatchWriteItemInput, BatchWriteItemOutput};
-use crate::dynamodb::operation::create_backup::{CreateBackupError, CreateBackupInput, CreateBackupOutput};
+use crate::dynamodb::operation::batch_get_item::{
+    BatchGetItemError, BatchGetItemInput, BatchGetItemOutput,
+};
+use crate::dynamodb::operation::batch_write_item::{
+    BatchWriteItemError, BatchWriteItemInput, BatchWriteItemOutput,
+};
+use crate::dynamodb::operation::create_backup::{
+    CreateBackupError, CreateBackupInput, CreateBackupOutput,
+};
 use crate::dynamodb::operation::create_global_table::{
     CreateGlobalTableError, CreateGlobalTableInput, CreateGlobalTableOutput,
 };
-use crate::dynamodb::operation::create_table::{CreateTableError, CreateTableInput, CreateTableOutput};
-use crate::dynamodb::operation::delete_backup::{DeleteBackupError, DeleteBackupInput, DeleteBackupOutput};
-use crate::dynamodb::operation::delete_item::{DeleteItemError, DeleteItemInput, DeleteItemOutput};
+use crate::dynamodb::operation::create_table::{
+    CreateTableError, CreateTableInput, CreateTableOutput,
+};
+use crate::dynamodb::operation::delete_backup::{
+    DeleteBackupError, DeleteBackupInput, DeleteBackupOutput,
+};
+use crate::dynamodb::operation::delete_item::{
+    DeleteItemError, DeleteItemInput, DeleteItemOutput,
+};
 use crate::dynamodb::operation::delete_resource_policy::{
     DeleteResourcePolicyError, DeleteResourcePolicyInput, DeleteResourcePolicyOutput,
 };
-use crate::dynamodb::operation::delete_table::{DeleteTableError, DeleteTableInput, DeleteTableOutput};
-use crate::dynamodb::operation::describe_backup::{DescribeBackupError, DescribeBackupInput, DescribeBackupOutput};
+use crate::dynamodb::operation::delete_table::{
+    DeleteTableError, DeleteTableInput, DeleteTableOutput,
+};
+use crate::dynamodb::operation::describe_backup::{
+    DescribeBackupError, DescribeBackupInput, DescribeBackupOutput,
+};
 use crate::dynamodb::operation::describe_continuous_backups::{
-    DescribeContinuousBackupsError, DescribeContinuousBackupsInput, DescribeContinuousBackupsOutput,
+    DescribeContinuousBackupsError, DescribeContinuousBackupsInput,
+    DescribeContinuousBackupsOutput,
 };
 use crate::dynamodb::operation::describe_contributor_insights::{
-    DescribeContributorInsightsError, DescribeContributorInsightsInput, DescribeContributorInsightsOutput,
+    DescribeContributorInsightsError, DescribeContributorInsightsInput,
+    DescribeContributorInsightsOutput,
 };
 use crate::dynamodb::operation::describe_endpoints::{
     DescribeEndpointsError, DescribeEndpointsRequest, DescribeEndpointsResponse,
 };
-use crate::dynamodb::operation::describe_export::{DescribeExportError, DescribeExportInput, DescribeExportOutput};
+use crate::dynamodb::operation::describe_export::{
+    DescribeExportError, DescribeExportInput, DescribeExportOutput,
+};
 use crate::dynamodb::operation::describe_global_table::{
     DescribeGlobalTableError, DescribeGlobalTableInput, DescribeGlobalTableOutput,
 };
 use crate::dynamodb::operation::describe_global_table_settings::{
-    DescribeGlobalTableSettingsError, DescribeGlobalTableSettingsInput, DescribeGlobalTableSettingsOutput,
+    DescribeGlobalTableSettingsError, DescribeGlobalTableSettingsInput,
+    DescribeGlobalTableSettingsOutput,
 };
-use crate::dynamodb::operation::describe_import::{DescribeImportError, DescribeImportInput, DescribeImportOutput};
+use crate::dynamodb::operation::describe_import::{
+    DescribeImportError, DescribeImportInput, DescribeImportOutput,
+};
 use crate::dynamodb::operation::describe_kinesis_streaming_destination::{
     DescribeKinesisStreamingDestinationError, DescribeKinesisStreamingDestinationInput,
     DescribeKinesisStreamingDestinationOutput,
 };
-use crate::dynamodb::operation::describe_limits::{DescribeLimitsError, DescribeLimitsInput, DescribeLimitsOutput};
-use crate::dynamodb::operation::describe_table::{DescribeTableError, DescribeTableInput, DescribeTableOutput};
+use crate::dynamodb::operation::describe_limits::{
+    DescribeLimitsError, DescribeLimitsInput, DescribeLimitsOutput,
+};
+use crate::dynamodb::operation::describe_table::{
+    DescribeTableError, DescribeTableInput, DescribeTableOutput,
+};
 use crate::dynamodb::operation::describe_table_replica_auto_scaling::{
-    DescribeTableReplicaAutoScalingError, DescribeTableReplicaAutoScalingInput, DescribeTableReplicaAutoScalingOutput,
+    DescribeTableReplicaAutoScalingError, DescribeTableReplicaAutoScalingInput,
+    DescribeTableReplicaAutoScalingOutput,
 };
 use crate::dynamodb::operation::describe_time_to_live::{
     DescribeTimeToLiveError, DescribeTimeToLiveInput, DescribeTimeToLiveOutput,
@@ -56,23 +84,35 @@ use crate::dynamodb::operation::execute_transaction::{
     ExecuteTransactionError, ExecuteTransactionInput, ExecuteTransactionOutput,
 };
 use crate::dynamodb::operation::export_table_to_point_in_time::{
-    ExportTableToPointInTimeError, ExportTableToPointInTimeInput, ExportTableToPointInTimeOutput,
+    ExportTableToPointInTimeError, ExportTableToPointInTimeInput,
+    ExportTableToPointInTimeOutput,
 };
 use crate::dynamodb::operation::get_item::{GetItemError, GetItemInput, GetItemOutput};
 use crate::dynamodb::operation::get_resource_policy::{
     GetResourcePolicyError, GetResourcePolicyInput, GetResourcePolicyOutput,
 };
-use crate::dynamodb::operation::import_table::{ImportTableError, ImportTableInput, ImportTableOutput};
-use crate::dynamodb::operation::list_backups::{ListBackupsError, ListBackupsInput, ListBackupsOutput};
-use crate::dynamodb::operation::list_contributor_insights::{
-    ListContributorInsightsError, ListContributorInsightsInput, ListContributorInsightsOutput,
+use crate::dynamodb::operation::import_table::{
+    ImportTableError, ImportTableInput, ImportTableOutput,
 };
-use crate::dynamodb::operation::list_exports::{ListExportsError, ListExportsInput, ListExportsOutput};
+use crate::dynamodb::operation::list_backups::{
+    ListBackupsError, ListBackupsInput, ListBackupsOutput,
+};
+use crate::dynamodb::operation::list_contributor_insights::{
+    ListContributorInsightsError, ListContributorInsightsInput,
+    ListContributorInsightsOutput,
+};
+use crate::dynamodb::operation::list_exports::{
+    ListExportsError, ListExportsInput, ListExportsOutput,
+};
 use crate::dynamodb::operation::list_global_tables::{
     ListGlobalTablesError, ListGlobalTablesInput, ListGlobalTablesOutput,
 };
-use crate::dynamodb::operation::list_imports::{ListImportsError, ListImportsInput, ListImportsOutput};
-use crate::dynamodb::operation::list_tables::{ListTablesError, ListTablesInput, ListTablesOutput};
+use crate::dynamodb::operation::list_imports::{
+    ListImportsError, ListImportsInput, ListImportsOutput,
+};
+use crate::dynamodb::operation::list_tables::{
+    ListTablesError, ListTablesInput, ListTablesOutput,
+};
 use crate::dynamodb::operation::list_tags_of_resource::{
     ListTagsOfResourceError, ListTagsOfResourceInput, ListTagsOfResourceOutput,
 };
@@ -82,10 +122,12 @@ use crate::dynamodb::operation::put_resource_policy::{
 };
 use crate::dynamodb::operation::query::{QueryError, QueryInput, QueryOutput};
 use crate::dynamodb::operation::restore_table_from_backup::{
-    RestoreTableFromBackupError, RestoreTableFromBackupInput, RestoreTableFromBackupOutput,
+    RestoreTableFromBackupError, RestoreTableFromBackupInput,
+    RestoreTableFromBackupOutput,
 };
 use crate::dynamodb::operation::restore_table_to_point_in_time::{
-    RestoreTableToPointInTimeError, RestoreTableToPointInTimeInput, RestoreTableToPointInTimeOutput,
+    RestoreTableToPointInTimeError, RestoreTableToPointInTimeInput,
+    RestoreTableToPointInTimeOutput,
 };
 use crate::dynamodb::operation::scan::{ScanError, ScanInput, ScanOutput};
 use crate::dynamodb::operation::tag_resource::{TagResourceError, TagResourceInput};
@@ -97,54 +139,71 @@ use crate::dynamodb::operation::transact_write_items::{
 };
 use crate::dynamodb::operation::untag_resource::{UntagResourceError, UntagResourceInput};
 use crate::dynamodb::operation::update_continuous_backups::{
-    UpdateContinuousBackupsError, UpdateContinuousBackupsInput, UpdateContinuousBackupsOutput,
+    UpdateContinuousBackupsError, UpdateContinuousBackupsInput,
+    UpdateContinuousBackupsOutput,
 };
 use crate::dynamodb::operation::update_contributor_insights::{
-    UpdateContributorInsightsError, UpdateContributorInsightsInput, UpdateContributorInsightsOutput,
+    UpdateContributorInsightsError, UpdateContributorInsightsInput,
+    UpdateContributorInsightsOutput,
 };
 use crate::dynamodb::operation::update_global_table::{
     UpdateGlobalTableError, UpdateGlobalTableInput, UpdateGlobalTableOutput,
 };
 use crate::dynamodb::operation::update_global_table_settings::{
-    UpdateGlobalTableSettingsError, UpdateGlobalTableSettingsInput, UpdateGlobalTableSettingsOutput,
+    UpdateGlobalTableSettingsError, UpdateGlobalTableSettingsInput,
+    UpdateGlobalTableSettingsOutput,
 };
-use crate::dynamodb::operation::update_item::{UpdateItemError, UpdateItemInput, UpdateItemOutput};
+use crate::dynamodb::operation::update_item::{
+    UpdateItemError, UpdateItemInput, UpdateItemOutput,
+};
 use crate::dynamodb::operation::update_kinesis_streaming_destination::{
     UpdateKinesisStreamingDestinationError, UpdateKinesisStreamingDestinationInput,
     UpdateKinesisStreamingDestinationOutput,
 };
-use crate::dynamodb::operation::update_table::{UpdateTableError, UpdateTableInput, UpdateTableOutput};
+use crate::dynamodb::operation::update_table::{
+    UpdateTableError, UpdateTableInput, UpdateTableOutput,
+};
 use crate::dynamodb::operation::update_table_replica_auto_scaling::{
-    UpdateTableReplicaAutoScalingError, UpdateTableReplicaAutoScalingInput, UpdateTableReplicaAutoScalingOutput,
+    UpdateTableReplicaAutoScalingError, UpdateTableReplicaAutoScalingInput,
+    UpdateTableReplicaAutoScalingOutput,
 };
 use crate::dynamodb::operation::update_time_to_live::{
     UpdateTimeToLiveError, UpdateTimeToLiveInput, UpdateTimeToLiveOutput,
 };
-use crate::dynamodb::types::{KinesisStreamingDestinationInput, KinesisStreamingDestinationOutput};
+use crate::dynamodb::types::{
+    KinesisStreamingDestinationInput, KinesisStreamingDestinationOutput,
+};
 use crate::dynamodb::validation::{
-    BATCH_EXECUTE_STATEMENT_INPUT, BATCH_GET_ITEM_INPUT, BATCH_WRITE_ITEM_INPUT, CREATE_BACKUP_INPUT,
-    CREATE_GLOBAL_TABLE_INPUT, CREATE_TABLE_INPUT, DELETE_BACKUP_INPUT, DELETE_ITEM_INPUT,
-    DELETE_RESOURCE_POLICY_INPUT, DELETE_TABLE_INPUT, DESCRIBE_BACKUP_INPUT, DESCRIBE_CONTINUOUS_BACKUPS_INPUT,
-    DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_ENDPOINTS_REQUEST, DESCRIBE_EXPORT_INPUT,
-    DESCRIBE_GLOBAL_TABLE_INPUT, DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, DESCRIBE_IMPORT_INPUT,
-    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, DESCRIBE_LIMITS_INPUT, DESCRIBE_TABLE_INPUT,
-    DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT, DESCRIBE_TIME_TO_LIVE_INPUT, EXECUTE_STATEMENT_INPUT,
-    EXECUTE_TRANSACTION_INPUT, EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, GET_ITEM_INPUT, GET_RESOURCE_POLICY_INPUT,
-    IMPORT_TABLE_INPUT, KINESIS_STREAMING_DESTINATION_INPUT, LIST_BACKUPS_INPUT, LIST_CONTRIBUTOR_INSIGHTS_INPUT,
-    LIST_EXPORTS_INPUT, LIST_GLOBAL_TABLES_INPUT, LIST_IMPORTS_INPUT, LIST_TABLES_INPUT, LIST_TAGS_OF_RESOURCE_INPUT,
-    PUT_ITEM_INPUT, PUT_RESOURCE_POLICY_INPUT, QUERY_INPUT, RESTORE_TABLE_FROM_BACKUP_INPUT,
-    RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, SCAN_INPUT, TAG_RESOURCE_INPUT, TRANSACT_GET_ITEMS_INPUT,
-    TRANSACT_WRITE_ITEMS_INPUT, UNTAG_RESOURCE_INPUT, UPDATE_CONTINUOUS_BACKUPS_INPUT,
-    UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, UPDATE_GLOBAL_TABLE_INPUT, UPDATE_GLOBAL_TABLE_SETTINGS_INPUT,
-    UPDATE_ITEM_INPUT, UPDATE_KINESIS_STREAMING_DESTINATION_INPUT, UPDATE_TABLE_INPUT,
+    BATCH_EXECUTE_STATEMENT_INPUT, BATCH_GET_ITEM_INPUT, BATCH_WRITE_ITEM_INPUT,
+    CREATE_BACKUP_INPUT, CREATE_GLOBAL_TABLE_INPUT, CREATE_TABLE_INPUT,
+    DELETE_BACKUP_INPUT, DELETE_ITEM_INPUT, DELETE_RESOURCE_POLICY_INPUT,
+    DELETE_TABLE_INPUT, DESCRIBE_BACKUP_INPUT, DESCRIBE_CONTINUOUS_BACKUPS_INPUT,
+    DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_ENDPOINTS_REQUEST,
+    DESCRIBE_EXPORT_INPUT, DESCRIBE_GLOBAL_TABLE_INPUT,
+    DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, DESCRIBE_IMPORT_INPUT,
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, DESCRIBE_LIMITS_INPUT,
+    DESCRIBE_TABLE_INPUT, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT,
+    DESCRIBE_TIME_TO_LIVE_INPUT, EXECUTE_STATEMENT_INPUT, EXECUTE_TRANSACTION_INPUT,
+    EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, GET_ITEM_INPUT, GET_RESOURCE_POLICY_INPUT,
+    IMPORT_TABLE_INPUT, KINESIS_STREAMING_DESTINATION_INPUT, LIST_BACKUPS_INPUT,
+    LIST_CONTRIBUTOR_INSIGHTS_INPUT, LIST_EXPORTS_INPUT, LIST_GLOBAL_TABLES_INPUT,
+    LIST_IMPORTS_INPUT, LIST_TABLES_INPUT, LIST_TAGS_OF_RESOURCE_INPUT, PUT_ITEM_INPUT,
+    PUT_RESOURCE_POLICY_INPUT, QUERY_INPUT, RESTORE_TABLE_FROM_BACKUP_INPUT,
+    RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, SCAN_INPUT, TAG_RESOURCE_INPUT,
+    TRANSACT_GET_ITEMS_INPUT, TRANSACT_WRITE_ITEMS_INPUT, UNTAG_RESOURCE_INPUT,
+    UPDATE_CONTINUOUS_BACKUPS_INPUT, UPDATE_CONTRIBUTOR_INSIGHTS_INPUT,
+    UPDATE_GLOBAL_TABLE_INPUT, UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, UPDATE_ITEM_INPUT,
+    UPDATE_KINESIS_STREAMING_DESTINATION_INPUT, UPDATE_TABLE_INPUT,
     UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TIME_TO_LIVE_INPUT,
 };
 use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
-use crate::runtime::http::{BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call};
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name, output_response, rejection_response,
-    unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
 use std::clone::Clone;
@@ -176,7 +235,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: BatchExecuteStatementInput,
-    ) -> impl Future<Output = Result<BatchExecuteStatementOutput, BatchExecuteStatementError>> + Send {
+    ) -> impl Future<
+        Output = Result<BatchExecuteStatementOutput, BatchExecuteStatementError>,
+    > + Send {
         async { Err(not_implemented("BatchExecuteStatement")) }
     }
 
@@ -388,7 +449,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CreateGlobalTableInput,
-    ) -> impl Future<Output = Result<CreateGlobalTableOutput, CreateGlobalTableError>> + Send {
+    ) -> impl Future<
+        Output = Result<CreateGlobalTableOutput, CreateGlobalTableError>,
+    > + Send {
         async { Err(not_implemented("CreateGlobalTable")) }
     }
 
@@ -471,7 +534,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteResourcePolicyInput,
-    ) -> impl Future<Output = Result<DeleteResourcePolicyOutput, DeleteResourcePolicyError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteResourcePolicyOutput, DeleteResourcePolicyError>,
+    > + Send {
         async { Err(not_implemented("DeleteResourcePolicy")) }
     }
 
@@ -535,7 +600,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeContinuousBackupsInput,
-    ) -> impl Future<Output = Result<DescribeContinuousBackupsOutput, DescribeContinuousBackupsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeContinuousBackupsOutput, DescribeContinuousBackupsError>,
+    > + Send {
         async { Err(not_implemented("DescribeContinuousBackups")) }
     }
 
@@ -546,7 +613,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeContributorInsightsInput,
-    ) -> impl Future<Output = Result<DescribeContributorInsightsOutput, DescribeContributorInsightsError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeContributorInsightsOutput,
+            DescribeContributorInsightsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeContributorInsights")) }
     }
 
@@ -558,7 +630,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeEndpointsRequest,
-    ) -> impl Future<Output = Result<DescribeEndpointsResponse, DescribeEndpointsError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeEndpointsResponse, DescribeEndpointsError>,
+    > + Send {
         async { Err(not_implemented("DescribeEndpoints")) }
     }
 
@@ -589,7 +663,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeGlobalTableInput,
-    ) -> impl Future<Output = Result<DescribeGlobalTableOutput, DescribeGlobalTableError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeGlobalTableOutput, DescribeGlobalTableError>,
+    > + Send {
         async { Err(not_implemented("DescribeGlobalTable")) }
     }
 
@@ -609,7 +685,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeGlobalTableSettingsInput,
-    ) -> impl Future<Output = Result<DescribeGlobalTableSettingsOutput, DescribeGlobalTableSettingsError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            DescribeGlobalTableSettingsOutput,
+            DescribeGlobalTableSettingsError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeGlobalTableSettings")) }
     }
 
@@ -632,7 +713,10 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         _context: &RequestContext,
         _input: DescribeKinesisStreamingDestinationInput,
     ) -> impl Future<
-        Output = Result<DescribeKinesisStreamingDestinationOutput, DescribeKinesisStreamingDestinationError>,
+        Output = Result<
+            DescribeKinesisStreamingDestinationOutput,
+            DescribeKinesisStreamingDestinationError,
+        >,
     > + Send {
         async { Err(not_implemented("DescribeKinesisStreamingDestination")) }
     }
@@ -719,8 +803,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeTableReplicaAutoScalingInput,
-    ) -> impl Future<Output = Result<DescribeTableReplicaAutoScalingOutput, DescribeTableReplicaAutoScalingError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            DescribeTableReplicaAutoScalingOutput,
+            DescribeTableReplicaAutoScalingError,
+        >,
+    > + Send {
         async { Err(not_implemented("DescribeTableReplicaAutoScaling")) }
     }
 
@@ -731,7 +819,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DescribeTimeToLiveInput,
-    ) -> impl Future<Output = Result<DescribeTimeToLiveOutput, DescribeTimeToLiveError>> + Send {
+    ) -> impl Future<
+        Output = Result<DescribeTimeToLiveOutput, DescribeTimeToLiveError>,
+    > + Send {
         async { Err(not_implemented("DescribeTimeToLive")) }
     }
 
@@ -743,8 +833,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: KinesisStreamingDestinationInput,
-    ) -> impl Future<Output = Result<KinesisStreamingDestinationOutput, DisableKinesisStreamingDestinationError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            KinesisStreamingDestinationOutput,
+            DisableKinesisStreamingDestinationError,
+        >,
+    > + Send {
         async { Err(not_implemented("DisableKinesisStreamingDestination")) }
     }
 
@@ -757,8 +851,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: KinesisStreamingDestinationInput,
-    ) -> impl Future<Output = Result<KinesisStreamingDestinationOutput, EnableKinesisStreamingDestinationError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            KinesisStreamingDestinationOutput,
+            EnableKinesisStreamingDestinationError,
+        >,
+    > + Send {
         async { Err(not_implemented("EnableKinesisStreamingDestination")) }
     }
 
@@ -780,7 +878,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ExecuteStatementInput,
-    ) -> impl Future<Output = Result<ExecuteStatementOutput, ExecuteStatementError>> + Send {
+    ) -> impl Future<
+        Output = Result<ExecuteStatementOutput, ExecuteStatementError>,
+    > + Send {
         async { Err(not_implemented("ExecuteStatement")) }
     }
 
@@ -797,7 +897,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ExecuteTransactionInput,
-    ) -> impl Future<Output = Result<ExecuteTransactionOutput, ExecuteTransactionError>> + Send {
+    ) -> impl Future<
+        Output = Result<ExecuteTransactionOutput, ExecuteTransactionError>,
+    > + Send {
         async { Err(not_implemented("ExecuteTransaction")) }
     }
 
@@ -809,7 +911,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ExportTableToPointInTimeInput,
-    ) -> impl Future<Output = Result<ExportTableToPointInTimeOutput, ExportTableToPointInTimeError>> + Send {
+    ) -> impl Future<
+        Output = Result<ExportTableToPointInTimeOutput, ExportTableToPointInTimeError>,
+    > + Send {
         async { Err(not_implemented("ExportTableToPointInTime")) }
     }
 
@@ -860,7 +964,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetResourcePolicyInput,
-    ) -> impl Future<Output = Result<GetResourcePolicyOutput, GetResourcePolicyError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetResourcePolicyOutput, GetResourcePolicyError>,
+    > + Send {
         async { Err(not_implemented("GetResourcePolicy")) }
     }
 
@@ -904,7 +1010,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListContributorInsightsInput,
-    ) -> impl Future<Output = Result<ListContributorInsightsOutput, ListContributorInsightsError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListContributorInsightsOutput, ListContributorInsightsError>,
+    > + Send {
         async { Err(not_implemented("ListContributorInsights")) }
     }
 
@@ -935,7 +1043,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListGlobalTablesInput,
-    ) -> impl Future<Output = Result<ListGlobalTablesOutput, ListGlobalTablesError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListGlobalTablesOutput, ListGlobalTablesError>,
+    > + Send {
         async { Err(not_implemented("ListGlobalTables")) }
     }
 
@@ -973,7 +1083,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListTagsOfResourceInput,
-    ) -> impl Future<Output = Result<ListTagsOfResourceOutput, ListTagsOfResourceError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListTagsOfResourceOutput, ListTagsOfResourceError>,
+    > + Send {
         async { Err(not_implemented("ListTagsOfResource")) }
     }
 
@@ -1027,7 +1139,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: PutResourcePolicyInput,
-    ) -> impl Future<Output = Result<PutResourcePolicyOutput, PutResourcePolicyError>> + Send {
+    ) -> impl Future<
+        Output = Result<PutResourcePolicyOutput, PutResourcePolicyError>,
+    > + Send {
         async { Err(not_implemented("PutResourcePolicy")) }
     }
 
@@ -1101,7 +1215,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: RestoreTableFromBackupInput,
-    ) -> impl Future<Output = Result<RestoreTableFromBackupOutput, RestoreTableFromBackupError>> + Send {
+    ) -> impl Future<
+        Output = Result<RestoreTableFromBackupOutput, RestoreTableFromBackupError>,
+    > + Send {
         async { Err(not_implemented("RestoreTableFromBackup")) }
     }
 
@@ -1138,7 +1254,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: RestoreTableToPointInTimeInput,
-    ) -> impl Future<Output = Result<RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError>> + Send {
+    ) -> impl Future<
+        Output = Result<RestoreTableToPointInTimeOutput, RestoreTableToPointInTimeError>,
+    > + Send {
         async { Err(not_implemented("RestoreTableToPointInTime")) }
     }
 
@@ -1231,7 +1349,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: TransactGetItemsInput,
-    ) -> impl Future<Output = Result<TransactGetItemsOutput, TransactGetItemsError>> + Send {
+    ) -> impl Future<
+        Output = Result<TransactGetItemsOutput, TransactGetItemsError>,
+    > + Send {
         async { Err(not_implemented("TransactGetItems")) }
     }
 
@@ -1279,7 +1399,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: TransactWriteItemsInput,
-    ) -> impl Future<Output = Result<TransactWriteItemsOutput, TransactWriteItemsError>> + Send {
+    ) -> impl Future<
+        Output = Result<TransactWriteItemsOutput, TransactWriteItemsError>,
+    > + Send {
         async { Err(not_implemented("TransactWriteItems")) }
     }
 
@@ -1323,7 +1445,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateContinuousBackupsInput,
-    ) -> impl Future<Output = Result<UpdateContinuousBackupsOutput, UpdateContinuousBackupsError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateContinuousBackupsOutput, UpdateContinuousBackupsError>,
+    > + Send {
         async { Err(not_implemented("UpdateContinuousBackups")) }
     }
 
@@ -1339,7 +1463,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateContributorInsightsInput,
-    ) -> impl Future<Output = Result<UpdateContributorInsightsOutput, UpdateContributorInsightsError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateContributorInsightsOutput, UpdateContributorInsightsError>,
+    > + Send {
         async { Err(not_implemented("UpdateContributorInsights")) }
     }
 
@@ -1377,7 +1503,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateGlobalTableInput,
-    ) -> impl Future<Output = Result<UpdateGlobalTableOutput, UpdateGlobalTableError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateGlobalTableOutput, UpdateGlobalTableError>,
+    > + Send {
         async { Err(not_implemented("UpdateGlobalTable")) }
     }
 
@@ -1397,7 +1525,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateGlobalTableSettingsInput,
-    ) -> impl Future<Output = Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateGlobalTableSettingsOutput, UpdateGlobalTableSettingsError>,
+    > + Send {
         async { Err(not_implemented("UpdateGlobalTableSettings")) }
     }
 
@@ -1424,8 +1554,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateKinesisStreamingDestinationInput,
-    ) -> impl Future<Output = Result<UpdateKinesisStreamingDestinationOutput, UpdateKinesisStreamingDestinationError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            UpdateKinesisStreamingDestinationOutput,
+            UpdateKinesisStreamingDestinationError,
+        >,
+    > + Send {
         async { Err(not_implemented("UpdateKinesisStreamingDestination")) }
     }
 
@@ -1463,8 +1597,12 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateTableReplicaAutoScalingInput,
-    ) -> impl Future<Output = Result<UpdateTableReplicaAutoScalingOutput, UpdateTableReplicaAutoScalingError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            UpdateTableReplicaAutoScalingOutput,
+            UpdateTableReplicaAutoScalingError,
+        >,
+    > + Send {
         async { Err(not_implemented("UpdateTableReplicaAutoScaling")) }
     }
 
@@ -1497,7 +1635,9 @@ pub trait DynamoDb20120810: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: UpdateTimeToLiveInput,
-    ) -> impl Future<Output = Result<UpdateTimeToLiveOutput, UpdateTimeToLiveError>> + Send {
+    ) -> impl Future<
+        Output = Result<UpdateTimeToLiveOutput, UpdateTimeToLiveError>,
+    > + Send {
         async { Err(not_implemented("UpdateTimeToLive")) }
     }
 }
@@ -1512,7 +1652,9 @@ pub struct DynamoDb20120810Router<S> {
 
 impl<S> Clone for DynamoDb20120810Router<S> {
     fn clone(&self) -> Self {
-        Self { service: self.service.clone() }
+        Self {
+            service: self.service.clone(),
+        }
     }
 }
 
@@ -1529,7 +1671,13 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
 
     /// Parses and validates the body, calls the operation's method and
     /// serialises its result.
-    async fn dispatch(&self, context: &RequestContext, operation: &str, target: Option<&str>, body: &[u8]) -> Response {
+    async fn dispatch(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         match operation {
             "BatchExecuteStatement" => {
                 let input = match parse(&BATCH_EXECUTE_STATEMENT_INPUT, body) {
@@ -1712,11 +1860,18 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                 }
             }
             "DescribeKinesisStreamingDestination" => {
-                let input = match parse(&DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, body) {
+                let input = match parse(
+                    &DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_kinesis_streaming_destination(context, input).await {
+                match self
+                    .service
+                    .describe_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1742,11 +1897,18 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                 }
             }
             "DescribeTableReplicaAutoScaling" => {
-                let input = match parse(&DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT, body) {
+                let input = match parse(
+                    &DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.describe_table_replica_auto_scaling(context, input).await {
+                match self
+                    .service
+                    .describe_table_replica_auto_scaling(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1766,7 +1928,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.disable_kinesis_streaming_destination(context, input).await {
+                match self
+                    .service
+                    .disable_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -1776,7 +1942,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.enable_kinesis_streaming_destination(context, input).await {
+                match self
+                    .service
+                    .enable_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2062,11 +2232,18 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                 }
             }
             "UpdateKinesisStreamingDestination" => {
-                let input = match parse(&UPDATE_KINESIS_STREAMING_DESTINATION_INPUT, body) {
+                let input = match parse(
+                    &UPDATE_KINESIS_STREAMING_DESTINATION_INPUT,
+                    body,
+                ) {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_kinesis_streaming_destination(context, input).await {
+                match self
+                    .service
+                    .update_kinesis_streaming_destination(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2086,7 +2263,11 @@ impl<S: DynamoDb20120810> DynamoDb20120810Router<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.update_table_replica_auto_scaling(context, input).await {
+                match self
+                    .service
+                    .update_table_replica_auto_scaling(context, input)
+                    .await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -2115,7 +2296,12 @@ impl<S: DynamoDb20120810> Router for DynamoDb20120810Router<S> {
         "DynamoDB_20120810"
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "DynamoDB_20120810") else {
             return unknown_operation(PROTOCOL, target);
         };

@@ -8,7 +8,8 @@ use std::fmt;
 use std::str::FromStr;
 
 /// The `ApproximateCreationDateTimePrecision` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ApproximateCreationDateTimePrecision {
     /// `MILLISECOND`.
     #[serde(rename = "MILLISECOND")]
@@ -20,7 +21,10 @@ pub enum ApproximateCreationDateTimePrecision {
 
 impl ApproximateCreationDateTimePrecision {
     /// Every value, in model order.
-    pub const VALUES: &'static [ApproximateCreationDateTimePrecision] = &[Self::Millisecond, Self::Microsecond];
+    pub const VALUES: &'static [ApproximateCreationDateTimePrecision] = &[
+        Self::Millisecond,
+        Self::Microsecond,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -44,7 +48,12 @@ impl FromStr for ApproximateCreationDateTimePrecision {
         match value {
             "MILLISECOND" => Ok(Self::Millisecond),
             "MICROSECOND" => Ok(Self::Microsecond),
-            _ => Err(UnknownEnumValue { enum_name: "ApproximateCreationDateTimePrecision", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ApproximateCreationDateTimePrecision",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -54,7 +63,11 @@ impl FromStr for ApproximateCreationDateTimePrecision {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ArchivalSummary {
     /// The date and time when table archival was initiated by DynamoDB, in UNIX epoch time format.
-    #[serde(rename = "ArchivalDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ArchivalDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub archival_date_time: Option<Timestamp>,
     /// The reason DynamoDB archived the table. Currently, the only possible value is:
     ///
@@ -67,12 +80,17 @@ pub struct ArchivalSummary {
     /// delete the original table.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "ArchivalBackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ArchivalBackupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub archival_backup_arn: Option<String>,
 }
 
 /// The `AttributeAction` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum AttributeAction {
     /// `ADD`.
@@ -114,7 +132,12 @@ impl FromStr for AttributeAction {
             "ADD" => Ok(Self::Add),
             "PUT" => Ok(Self::Put),
             "DELETE" => Ok(Self::Delete),
-            _ => Err(UnknownEnumValue { enum_name: "AttributeAction", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "AttributeAction",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -293,9 +316,14 @@ pub struct AutoScalingPolicyDescription {
     #[serde(rename = "PolicyName", default, skip_serializing_if = "Option::is_none")]
     pub policy_name: Option<String>,
     /// Represents a target tracking scaling policy configuration.
-    #[serde(rename = "TargetTrackingScalingPolicyConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub target_tracking_scaling_policy_configuration:
-        Option<AutoScalingTargetTrackingScalingPolicyConfigurationDescription>,
+    #[serde(
+        rename = "TargetTrackingScalingPolicyConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub target_tracking_scaling_policy_configuration: Option<
+        AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
+    >,
 }
 
 /// Represents the auto scaling policy to be modified.
@@ -328,13 +356,25 @@ pub struct AutoScalingSettingsDescription {
     #[serde(rename = "MaximumUnits", default, skip_serializing_if = "Option::is_none")]
     pub maximum_units: Option<i64>,
     /// Disabled auto scaling for this global table or global secondary index.
-    #[serde(rename = "AutoScalingDisabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoScalingDisabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_scaling_disabled: Option<bool>,
     /// Role ARN used for configuring the auto scaling policy.
-    #[serde(rename = "AutoScalingRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoScalingRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_scaling_role_arn: Option<String>,
     /// Information about the scaling policies.
-    #[serde(rename = "ScalingPolicies", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScalingPolicies",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scaling_policies: Option<Vec<AutoScalingPolicyDescription>>,
 }
 
@@ -355,16 +395,28 @@ pub struct AutoScalingSettingsUpdate {
     #[serde(rename = "MaximumUnits", default, skip_serializing_if = "Option::is_none")]
     pub maximum_units: Option<i64>,
     /// Disabled auto scaling for this global table or global secondary index.
-    #[serde(rename = "AutoScalingDisabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoScalingDisabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_scaling_disabled: Option<bool>,
     /// Role ARN used for configuring auto scaling policy.
     ///
     /// Length: 1 to 1600. Pattern: `^[\u0020-\uD7FF\uE000-\uFFFD\uD800\uDC00-\uDBFF\uDFFF\r\n\t]*$`.
-    #[serde(rename = "AutoScalingRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutoScalingRoleArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub auto_scaling_role_arn: Option<String>,
     /// The scaling policy to apply for scaling target global table or global secondary index capacity
     /// units.
-    #[serde(rename = "ScalingPolicyUpdate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScalingPolicyUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scaling_policy_update: Option<AutoScalingPolicyUpdate>,
 }
 
@@ -383,13 +435,21 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
     /// has expired. You should scale in conservatively to protect your application's availability.
     /// However, if another alarm triggers a scale out policy during the cooldown period after a
     /// scale-in, application auto scaling scales out your scalable target immediately.
-    #[serde(rename = "ScaleInCooldown", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScaleInCooldown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_cooldown: Option<i32>,
     /// The amount of time, in seconds, after a scale out activity completes before another scale out
     /// activity can start. While the cooldown period is in effect, the capacity that has been added by
     /// the previous scale out event that initiated the cooldown is calculated as part of the desired
     /// capacity for the next scale out. You should continuously (but not excessively) scale out.
-    #[serde(rename = "ScaleOutCooldown", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScaleOutCooldown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_out_cooldown: Option<i32>,
     /// The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360
     /// to 2e360 (Base 2).
@@ -412,13 +472,21 @@ pub struct AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
     /// has expired. You should scale in conservatively to protect your application's availability.
     /// However, if another alarm triggers a scale out policy during the cooldown period after a
     /// scale-in, application auto scaling scales out your scalable target immediately.
-    #[serde(rename = "ScaleInCooldown", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScaleInCooldown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_in_cooldown: Option<i32>,
     /// The amount of time, in seconds, after a scale out activity completes before another scale out
     /// activity can start. While the cooldown period is in effect, the capacity that has been added by
     /// the previous scale out event that initiated the cooldown is calculated as part of the desired
     /// capacity for the next scale out. You should continuously (but not excessively) scale out.
-    #[serde(rename = "ScaleOutCooldown", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScaleOutCooldown",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scale_out_cooldown: Option<i32>,
     /// The target value for the metric. The range is 8.515920e-109 to 1.174271e+108 (Base 10) or 2e-360
     /// to 2e360 (Base 2).
@@ -434,11 +502,19 @@ pub struct BackupDescription {
     #[serde(rename = "BackupDetails", default, skip_serializing_if = "Option::is_none")]
     pub backup_details: Option<BackupDetails>,
     /// Contains the details of the table when the backup was created.
-    #[serde(rename = "SourceTableDetails", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SourceTableDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_table_details: Option<SourceTableDetails>,
     /// Contains the details of the features enabled on the table when the backup was created. For
     /// example, LSIs, GSIs, streams, TTL.
-    #[serde(rename = "SourceTableFeatureDetails", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SourceTableFeatureDetails",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_table_feature_details: Option<SourceTableFeatureDetails>,
 }
 
@@ -460,7 +536,11 @@ pub struct BackupDetails {
     /// changes might not be reflected in this value.
     ///
     /// Range: at least 0.
-    #[serde(rename = "BackupSizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_size_bytes: Option<i64>,
     /// Backup can be in one of the following states: CREATING, ACTIVE, DELETED.
     #[serde(rename = "BackupStatus")]
@@ -479,12 +559,17 @@ pub struct BackupDetails {
     pub backup_creation_date_time: Timestamp,
     /// Time at which the automatic on-demand backup created by DynamoDB will expire. This `SYSTEM`
     /// on-demand backup expires automatically 35 days after its creation.
-    #[serde(rename = "BackupExpiryDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupExpiryDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_expiry_date_time: Option<Timestamp>,
 }
 
 /// The `BackupStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum BackupStatus {
     /// `CREATING`.
@@ -500,7 +585,11 @@ pub enum BackupStatus {
 
 impl BackupStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [BackupStatus] = &[Self::Creating, Self::Deleted, Self::Available];
+    pub const VALUES: &'static [BackupStatus] = &[
+        Self::Creating,
+        Self::Deleted,
+        Self::Available,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -526,7 +615,12 @@ impl FromStr for BackupStatus {
             "CREATING" => Ok(Self::Creating),
             "DELETED" => Ok(Self::Deleted),
             "AVAILABLE" => Ok(Self::Available),
-            _ => Err(UnknownEnumValue { enum_name: "BackupStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "BackupStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -561,11 +655,19 @@ pub struct BackupSummary {
     #[serde(rename = "BackupName", default, skip_serializing_if = "Option::is_none")]
     pub backup_name: Option<String>,
     /// Time at which the backup was created.
-    #[serde(rename = "BackupCreationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupCreationDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_creation_date_time: Option<Timestamp>,
     /// Time at which the automatic on-demand backup created by DynamoDB will expire. This `SYSTEM`
     /// on-demand backup expires automatically 35 days after its creation.
-    #[serde(rename = "BackupExpiryDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupExpiryDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_expiry_date_time: Option<Timestamp>,
     /// Backup can be in one of the following states: CREATING, ACTIVE, DELETED.
     #[serde(rename = "BackupStatus", default, skip_serializing_if = "Option::is_none")]
@@ -582,12 +684,17 @@ pub struct BackupSummary {
     /// Size of the backup in bytes.
     ///
     /// Range: at least 0.
-    #[serde(rename = "BackupSizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_size_bytes: Option<i64>,
 }
 
 /// The `BackupType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum BackupType {
     /// `USER`.
@@ -603,7 +710,11 @@ pub enum BackupType {
 
 impl BackupType {
     /// Every value, in model order.
-    pub const VALUES: &'static [BackupType] = &[Self::User, Self::System, Self::AwsBackup];
+    pub const VALUES: &'static [BackupType] = &[
+        Self::User,
+        Self::System,
+        Self::AwsBackup,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -629,13 +740,19 @@ impl FromStr for BackupType {
             "USER" => Ok(Self::User),
             "SYSTEM" => Ok(Self::System),
             "AWS_BACKUP" => Ok(Self::AwsBackup),
-            _ => Err(UnknownEnumValue { enum_name: "BackupType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "BackupType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `BackupTypeFilter` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum BackupTypeFilter {
     /// `USER`.
@@ -654,7 +771,12 @@ pub enum BackupTypeFilter {
 
 impl BackupTypeFilter {
     /// Every value, in model order.
-    pub const VALUES: &'static [BackupTypeFilter] = &[Self::User, Self::System, Self::AwsBackup, Self::All];
+    pub const VALUES: &'static [BackupTypeFilter] = &[
+        Self::User,
+        Self::System,
+        Self::AwsBackup,
+        Self::All,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -682,7 +804,12 @@ impl FromStr for BackupTypeFilter {
             "SYSTEM" => Ok(Self::System),
             "AWS_BACKUP" => Ok(Self::AwsBackup),
             "ALL" => Ok(Self::All),
-            _ => Err(UnknownEnumValue { enum_name: "BackupTypeFilter", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "BackupTypeFilter",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -706,7 +833,8 @@ pub struct BatchStatementError {
 }
 
 /// The `BatchStatementErrorCodeEnum` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum BatchStatementErrorCodeEnum {
     /// `ConditionalCheckFailed`.
@@ -790,7 +918,9 @@ impl FromStr for BatchStatementErrorCodeEnum {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "ConditionalCheckFailed" => Ok(Self::ConditionalCheckFailed),
-            "ItemCollectionSizeLimitExceeded" => Ok(Self::ItemCollectionSizeLimitExceeded),
+            "ItemCollectionSizeLimitExceeded" => {
+                Ok(Self::ItemCollectionSizeLimitExceeded)
+            }
             "RequestLimitExceeded" => Ok(Self::RequestLimitExceeded),
             "ValidationError" => Ok(Self::ValidationError),
             "ProvisionedThroughputExceeded" => Ok(Self::ProvisionedThroughputExceeded),
@@ -800,7 +930,12 @@ impl FromStr for BatchStatementErrorCodeEnum {
             "ResourceNotFound" => Ok(Self::ResourceNotFound),
             "AccessDenied" => Ok(Self::AccessDenied),
             "DuplicateItem" => Ok(Self::DuplicateItem),
-            _ => Err(UnknownEnumValue { enum_name: "BatchStatementErrorCodeEnum", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "BatchStatementErrorCodeEnum",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -828,8 +963,14 @@ pub struct BatchStatementRequest {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// A PartiQL batch statement response..
@@ -852,7 +993,8 @@ pub struct BatchStatementResponse {
 }
 
 /// The `BillingMode` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum BillingMode {
     /// `PROVISIONED`.
     #[serde(rename = "PROVISIONED")]
@@ -888,7 +1030,12 @@ impl FromStr for BillingMode {
         match value {
             "PROVISIONED" => Ok(Self::Provisioned),
             "PAY_PER_REQUEST" => Ok(Self::PayPerRequest),
-            _ => Err(UnknownEnumValue { enum_name: "BillingMode", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "BillingMode",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -911,7 +1058,11 @@ pub struct BillingModeSummary {
     #[serde(rename = "BillingMode", default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
     /// Represents the time when `PAY_PER_REQUEST` was last set as the read/write capacity mode.
-    #[serde(rename = "LastUpdateToPayPerRequestDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastUpdateToPayPerRequestDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_update_to_pay_per_request_date_time: Option<Timestamp>,
 }
 
@@ -966,7 +1117,8 @@ pub struct Capacity {
 }
 
 /// The `ComparisonOperator` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ComparisonOperator {
     /// `EQ`.
@@ -1072,7 +1224,12 @@ impl FromStr for ComparisonOperator {
             "CONTAINS" => Ok(Self::Contains),
             "NOT_CONTAINS" => Ok(Self::NotContains),
             "BEGINS_WITH" => Ok(Self::BeginsWith),
-            _ => Err(UnknownEnumValue { enum_name: "ComparisonOperator", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ComparisonOperator",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1103,7 +1260,11 @@ pub struct Condition {
     ///
     /// For Binary, DynamoDB treats each byte of the binary data as unsigned when it compares binary
     /// values.
-    #[serde(rename = "AttributeValueList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributeValueList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attribute_value_list: Option<Vec<AttributeValue>>,
     /// A comparator for evaluating attributes. For example, equals, greater than, less than, etc.
     ///
@@ -1236,21 +1397,36 @@ pub struct ConditionCheck {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression. For more information, see [Condition expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.ConditionExpressions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `ConditionCheck`
     /// condition fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and
     /// ALL_OLD.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// The `ConditionalOperator` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ConditionalOperator {
     /// `AND`.
@@ -1287,7 +1463,12 @@ impl FromStr for ConditionalOperator {
         match value {
             "AND" => Ok(Self::And),
             "OR" => Ok(Self::Or),
-            _ => Err(UnknownEnumValue { enum_name: "ConditionalOperator", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ConditionalOperator",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1336,12 +1517,20 @@ pub struct ConsumedCapacity {
     /// The amount of throughput consumed on each local index affected by the operation.
     ///
     /// Each key: Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "LocalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_secondary_indexes: Option<BTreeMap<String, Capacity>>,
     /// The amount of throughput consumed on each global index affected by the operation.
     ///
     /// Each key: Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<BTreeMap<String, Capacity>>,
 }
 
@@ -1353,12 +1542,17 @@ pub struct ContinuousBackupsDescription {
     #[serde(rename = "ContinuousBackupsStatus")]
     pub continuous_backups_status: ContinuousBackupsStatus,
     /// The description of the point in time recovery settings applied to the table.
-    #[serde(rename = "PointInTimeRecoveryDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PointInTimeRecoveryDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub point_in_time_recovery_description: Option<PointInTimeRecoveryDescription>,
 }
 
 /// The `ContinuousBackupsStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ContinuousBackupsStatus {
     /// `ENABLED`.
@@ -1371,7 +1565,10 @@ pub enum ContinuousBackupsStatus {
 
 impl ContinuousBackupsStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ContinuousBackupsStatus] = &[Self::Enabled, Self::Disabled];
+    pub const VALUES: &'static [ContinuousBackupsStatus] = &[
+        Self::Enabled,
+        Self::Disabled,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1395,13 +1592,19 @@ impl FromStr for ContinuousBackupsStatus {
         match value {
             "ENABLED" => Ok(Self::Enabled),
             "DISABLED" => Ok(Self::Disabled),
-            _ => Err(UnknownEnumValue { enum_name: "ContinuousBackupsStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ContinuousBackupsStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ContributorInsightsAction` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ContributorInsightsAction {
     /// `ENABLE`.
@@ -1414,7 +1617,10 @@ pub enum ContributorInsightsAction {
 
 impl ContributorInsightsAction {
     /// Every value, in model order.
-    pub const VALUES: &'static [ContributorInsightsAction] = &[Self::Enable, Self::Disable];
+    pub const VALUES: &'static [ContributorInsightsAction] = &[
+        Self::Enable,
+        Self::Disable,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1438,13 +1644,19 @@ impl FromStr for ContributorInsightsAction {
         match value {
             "ENABLE" => Ok(Self::Enable),
             "DISABLE" => Ok(Self::Disable),
-            _ => Err(UnknownEnumValue { enum_name: "ContributorInsightsAction", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ContributorInsightsAction",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ContributorInsightsStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ContributorInsightsStatus {
     /// `ENABLING`.
@@ -1466,8 +1678,13 @@ pub enum ContributorInsightsStatus {
 
 impl ContributorInsightsStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ContributorInsightsStatus] =
-        &[Self::Enabling, Self::Enabled, Self::Disabling, Self::Disabled, Self::Failed];
+    pub const VALUES: &'static [ContributorInsightsStatus] = &[
+        Self::Enabling,
+        Self::Enabled,
+        Self::Disabling,
+        Self::Disabled,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1497,7 +1714,12 @@ impl FromStr for ContributorInsightsStatus {
             "DISABLING" => Ok(Self::Disabling),
             "DISABLED" => Ok(Self::Disabled),
             "FAILED" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "ContributorInsightsStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ContributorInsightsStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1518,7 +1740,11 @@ pub struct ContributorInsightsSummary {
     pub index_name: Option<String>,
     /// Describes the current status for contributor insights for the given table and index, if
     /// applicable.
-    #[serde(rename = "ContributorInsightsStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContributorInsightsStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
 }
 
@@ -1545,11 +1771,19 @@ pub struct CreateGlobalSecondaryIndexAction {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// The maximum number of read and write units for the global secondary index being created. If you
     /// use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the warm throughput value (in read units per second and write units per second) when
     /// creating a secondary index.
@@ -1580,20 +1814,36 @@ pub struct CreateReplicationGroupMemberAction {
     pub kms_master_key_id: Option<String>,
     /// Replica-specific provisioned throughput. If not specified, uses the source table's provisioned
     /// throughput settings.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// The maximum on-demand throughput settings for the specified replica table being created. You can
     /// only modify `MaxReadRequestUnits`, because you can't modify `MaxWriteRequestUnits` for
     /// individual replica tables.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// Replica-specific global secondary index settings.
     ///
     /// Items: at least 1.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
     /// Replica-specific table class. If not specified, uses the source table's table class.
-    #[serde(rename = "TableClassOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableClassOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_class_override: Option<TableClass>,
 }
 
@@ -1632,20 +1882,38 @@ pub struct Delete {
     #[serde(rename = "TableName")]
     pub table_name: String,
     /// A condition that must be satisfied in order for a conditional delete to succeed.
-    #[serde(rename = "ConditionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `Delete` condition
     /// fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL_OLD.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// Represents a global secondary index to be deleted from an existing table.
@@ -1690,7 +1958,8 @@ pub struct DeleteRequest {
 }
 
 /// The `DestinationStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum DestinationStatus {
     /// `ENABLING`.
@@ -1715,8 +1984,14 @@ pub enum DestinationStatus {
 
 impl DestinationStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [DestinationStatus] =
-        &[Self::Enabling, Self::Active, Self::Disabling, Self::Disabled, Self::EnableFailed, Self::Updating];
+    pub const VALUES: &'static [DestinationStatus] = &[
+        Self::Enabling,
+        Self::Active,
+        Self::Disabling,
+        Self::Disabled,
+        Self::EnableFailed,
+        Self::Updating,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -1748,7 +2023,12 @@ impl FromStr for DestinationStatus {
             "DISABLED" => Ok(Self::Disabled),
             "ENABLE_FAILED" => Ok(Self::EnableFailed),
             "UPDATING" => Ok(Self::Updating),
-            _ => Err(UnknownEnumValue { enum_name: "DestinationStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "DestinationStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -1758,8 +2038,14 @@ impl FromStr for DestinationStatus {
 pub struct EnableKinesisStreamingConfiguration {
     /// Toggle for the precision of Kinesis data stream timestamp. The values are either `MILLISECOND`
     /// or `MICROSECOND`.
-    #[serde(rename = "ApproximateCreationDateTimePrecision", default, skip_serializing_if = "Option::is_none")]
-    pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
+    #[serde(
+        rename = "ApproximateCreationDateTimePrecision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub approximate_creation_date_time_precision: Option<
+        ApproximateCreationDateTimePrecision,
+    >,
 }
 
 /// An endpoint information details.
@@ -1921,7 +2207,11 @@ pub struct ExpectedAttributeValue {
     ///   contains an `AttributeValue` element of a different type than the one provided in the request,
     ///   the value does not match. For example, `{"S":"6"}` does not compare to `{"N":"6"}`. Also, `{"N":"6"}`
     ///   does not compare to `{"NS":["6", "2", "1"]}`
-    #[serde(rename = "ComparisonOperator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComparisonOperator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub comparison_operator: Option<ComparisonOperator>,
     /// One or more values to evaluate against the supplied attribute. The number of values in the list
     /// depends on the `ComparisonOperator` being used.
@@ -1937,7 +2227,11 @@ pub struct ExpectedAttributeValue {
     ///
     /// For information on specifying data types in JSON, see [JSON Data Format](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataFormat.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "AttributeValueList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributeValueList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attribute_value_list: Option<Vec<AttributeValue>>,
 }
 
@@ -2020,7 +2314,11 @@ pub struct ExportDescription {
     /// The billable size of the table export.
     ///
     /// Range: at least 0.
-    #[serde(rename = "BilledSizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BilledSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billed_size_bytes: Option<i64>,
     /// The number of items exported.
     ///
@@ -2031,12 +2329,17 @@ pub struct ExportDescription {
     #[serde(rename = "ExportType", default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<ExportType>,
     /// Optional object containing the parameters specific to an incremental export.
-    #[serde(rename = "IncrementalExportSpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IncrementalExportSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
 /// The `ExportFormat` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ExportFormat {
     /// `DYNAMODB_JSON`.
     #[serde(rename = "DYNAMODB_JSON")]
@@ -2072,13 +2375,19 @@ impl FromStr for ExportFormat {
         match value {
             "DYNAMODB_JSON" => Ok(Self::DynamodbJson),
             "ION" => Ok(Self::Ion),
-            _ => Err(UnknownEnumValue { enum_name: "ExportFormat", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExportFormat",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ExportStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ExportStatus {
     /// `IN_PROGRESS`.
@@ -2094,7 +2403,11 @@ pub enum ExportStatus {
 
 impl ExportStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ExportStatus] = &[Self::InProgress, Self::Completed, Self::Failed];
+    pub const VALUES: &'static [ExportStatus] = &[
+        Self::InProgress,
+        Self::Completed,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2120,7 +2433,12 @@ impl FromStr for ExportStatus {
             "IN_PROGRESS" => Ok(Self::InProgress),
             "COMPLETED" => Ok(Self::Completed),
             "FAILED" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "ExportStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExportStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2143,7 +2461,8 @@ pub struct ExportSummary {
 }
 
 /// The `ExportType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ExportType {
     /// `FULL_EXPORT`.
     #[serde(rename = "FULL_EXPORT")]
@@ -2155,7 +2474,10 @@ pub enum ExportType {
 
 impl ExportType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ExportType] = &[Self::FullExport, Self::IncrementalExport];
+    pub const VALUES: &'static [ExportType] = &[
+        Self::FullExport,
+        Self::IncrementalExport,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2179,13 +2501,19 @@ impl FromStr for ExportType {
         match value {
             "FULL_EXPORT" => Ok(Self::FullExport),
             "INCREMENTAL_EXPORT" => Ok(Self::IncrementalExport),
-            _ => Err(UnknownEnumValue { enum_name: "ExportType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExportType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ExportViewType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ExportViewType {
     /// `NEW_IMAGE`.
     #[serde(rename = "NEW_IMAGE")]
@@ -2197,7 +2525,10 @@ pub enum ExportViewType {
 
 impl ExportViewType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ExportViewType] = &[Self::NewImage, Self::NewAndOldImages];
+    pub const VALUES: &'static [ExportViewType] = &[
+        Self::NewImage,
+        Self::NewAndOldImages,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2221,7 +2552,12 @@ impl FromStr for ExportViewType {
         match value {
             "NEW_IMAGE" => Ok(Self::NewImage),
             "NEW_AND_OLD_IMAGES" => Ok(Self::NewAndOldImages),
-            _ => Err(UnknownEnumValue { enum_name: "ExportViewType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ExportViewType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2234,7 +2570,11 @@ pub struct FailureException {
     #[serde(rename = "ExceptionName", default, skip_serializing_if = "Option::is_none")]
     pub exception_name: Option<String>,
     /// Description of the failure.
-    #[serde(rename = "ExceptionDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExceptionDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exception_description: Option<String>,
 }
 
@@ -2258,12 +2598,20 @@ pub struct Get {
     /// table. The attributes in the expression must be separated by commas. If no attribute names are
     /// specified, then all attributes of the specified item are returned. If any of the requested
     /// attributes are not found, they do not appear in the result.
-    #[serde(rename = "ProjectionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub projection_expression: Option<String>,
     /// One or more substitution tokens for attribute names in the ProjectionExpression parameter.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
 }
 
@@ -2302,11 +2650,19 @@ pub struct GlobalSecondaryIndex {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// The maximum number of read and write units for the specified global secondary index. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the warm throughput value (in read units per second and write units per second) for
     /// the specified secondary index. If you use this parameter, you must specify `ReadUnitsPerSecond`, `WriteUnitsPerSecond`,
@@ -2327,8 +2683,14 @@ pub struct GlobalSecondaryIndexAutoScalingUpdate {
     pub index_name: Option<String>,
     /// Represents the auto scaling settings to be modified for a global table or global secondary
     /// index.
-    #[serde(rename = "ProvisionedWriteCapacityAutoScalingUpdate", default, skip_serializing_if = "Option::is_none")]
-    pub provisioned_write_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
+    #[serde(
+        rename = "ProvisionedWriteCapacityAutoScalingUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_write_capacity_auto_scaling_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
 }
 
 /// Represents the properties of a global secondary index.
@@ -2387,7 +2749,11 @@ pub struct GlobalSecondaryIndexDescription {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
     /// The total size of the specified index, in bytes. DynamoDB updates this value approximately every
     /// six hours. Recent changes might not be reflected in this value.
@@ -2402,7 +2768,11 @@ pub struct GlobalSecondaryIndexDescription {
     pub index_arn: Option<String>,
     /// The maximum number of read and write units for the specified global secondary index. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the warm throughput value (in read units per second and write units per second) for
     /// the specified secondary index.
@@ -2442,11 +2812,19 @@ pub struct GlobalSecondaryIndexInfo {
     #[serde(rename = "Projection", default, skip_serializing_if = "Option::is_none")]
     pub projection: Option<Projection>,
     /// Represents the provisioned throughput settings for the specified global secondary index.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 
@@ -2483,12 +2861,20 @@ pub struct GlobalSecondaryIndexWarmThroughputDescription {
     /// Represents warm throughput read units per second value for a global secondary index.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ReadUnitsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReadUnitsPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub read_units_per_second: Option<i64>,
     /// Represents warm throughput write units per second value for a global secondary index.
     ///
     /// Range: at least 1.
-    #[serde(rename = "WriteUnitsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WriteUnitsPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub write_units_per_second: Option<i64>,
     /// Represents the warm throughput status being created or updated on a global secondary index. The
     /// status can only be `UPDATING` or `ACTIVE`.
@@ -2503,10 +2889,18 @@ pub struct GlobalTable {
     /// The global table name.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_name: Option<String>,
     /// The Regions where the global table has replicas.
-    #[serde(rename = "ReplicationGroup", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicationGroup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_group: Option<Vec<Replica>>,
 }
 
@@ -2515,13 +2909,21 @@ pub struct GlobalTable {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GlobalTableDescription {
     /// The Regions where the global table has replicas.
-    #[serde(rename = "ReplicationGroup", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicationGroup",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replication_group: Option<Vec<ReplicaDescription>>,
     /// The unique identifier of the global table.
     #[serde(rename = "GlobalTableArn", default, skip_serializing_if = "Option::is_none")]
     pub global_table_arn: Option<String>,
     /// The creation time of the global table.
-    #[serde(rename = "CreationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreationDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_date_time: Option<Timestamp>,
     /// The current state of the global table:
     ///
@@ -2529,12 +2931,20 @@ pub struct GlobalTableDescription {
     /// - `UPDATING` - The global table is being updated.
     /// - `DELETING` - The global table is being deleted.
     /// - `ACTIVE` - The global table is ready for use.
-    #[serde(rename = "GlobalTableStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_status: Option<GlobalTableStatus>,
     /// The global table name.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_name: Option<String>,
 }
 
@@ -2551,7 +2961,11 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
     ///
     /// Range: at least 1.
-    #[serde(rename = "ProvisionedWriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_write_capacity_units: Option<i64>,
     /// Auto scaling settings for managing a global secondary index's write capacity units.
     #[serde(
@@ -2559,11 +2973,14 @@ pub struct GlobalTableGlobalSecondaryIndexSettingsUpdate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provisioned_write_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
+    pub provisioned_write_capacity_auto_scaling_settings_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
 }
 
 /// The `GlobalTableStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum GlobalTableStatus {
     /// `CREATING`.
@@ -2582,7 +2999,12 @@ pub enum GlobalTableStatus {
 
 impl GlobalTableStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [GlobalTableStatus] = &[Self::Creating, Self::Active, Self::Deleting, Self::Updating];
+    pub const VALUES: &'static [GlobalTableStatus] = &[
+        Self::Creating,
+        Self::Active,
+        Self::Deleting,
+        Self::Updating,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2610,13 +3032,19 @@ impl FromStr for GlobalTableStatus {
             "ACTIVE" => Ok(Self::Active),
             "DELETING" => Ok(Self::Deleting),
             "UPDATING" => Ok(Self::Updating),
-            _ => Err(UnknownEnumValue { enum_name: "GlobalTableStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "GlobalTableStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ImportStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ImportStatus {
     /// `IN_PROGRESS`.
@@ -2638,8 +3066,13 @@ pub enum ImportStatus {
 
 impl ImportStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [ImportStatus] =
-        &[Self::InProgress, Self::Completed, Self::Cancelling, Self::Cancelled, Self::Failed];
+    pub const VALUES: &'static [ImportStatus] = &[
+        Self::InProgress,
+        Self::Completed,
+        Self::Cancelling,
+        Self::Cancelled,
+        Self::Failed,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2669,7 +3102,12 @@ impl FromStr for ImportStatus {
             "CANCELLING" => Ok(Self::Cancelling),
             "CANCELLED" => Ok(Self::Cancelled),
             "FAILED" => Ok(Self::Failed),
-            _ => Err(UnknownEnumValue { enum_name: "ImportStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ImportStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2698,7 +3136,11 @@ pub struct ImportSummary {
     /// The Amazon Resource Number (ARN) of the Cloudwatch Log Group associated with this import task.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "CloudWatchLogGroupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchLogGroupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_log_group_arn: Option<String>,
     /// The format of the source data. Valid values are `CSV`, `DYNAMODB_JSON` or `ION`.
     #[serde(rename = "InputFormat", default, skip_serializing_if = "Option::is_none")]
@@ -2751,21 +3193,37 @@ pub struct ImportTableDescription {
     /// The Amazon Resource Number (ARN) of the Cloudwatch Log Group associated with the target table.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "CloudWatchLogGroupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchLogGroupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_log_group_arn: Option<String>,
     /// The format of the source data going into the target table.
     #[serde(rename = "InputFormat", default, skip_serializing_if = "Option::is_none")]
     pub input_format: Option<InputFormat>,
     /// The format options for the data that was imported into the target table. There is one value,
     /// CsvOption.
-    #[serde(rename = "InputFormatOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InputFormatOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_format_options: Option<InputFormatOptions>,
     /// The compression options for the data that has been imported into the target table. The values
     /// are NONE, GZIP, or ZSTD.
-    #[serde(rename = "InputCompressionType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InputCompressionType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_compression_type: Option<InputCompressionType>,
     /// The parameters for the new table that is being imported into.
-    #[serde(rename = "TableCreationParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableCreationParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_creation_parameters: Option<TableCreationParameters>,
     /// The time when this import task started.
     #[serde(rename = "StartTime", default, skip_serializing_if = "Option::is_none")]
@@ -2774,7 +3232,11 @@ pub struct ImportTableDescription {
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<Timestamp>,
     /// The total size of data processed from the source file, in Bytes.
-    #[serde(rename = "ProcessedSizeBytes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProcessedSizeBytes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub processed_size_bytes: Option<i64>,
     /// The total number of items processed from the source file.
     ///
@@ -2815,7 +3277,8 @@ pub struct IncrementalExportSpecification {
 }
 
 /// The `IndexStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum IndexStatus {
     /// `CREATING`.
@@ -2834,7 +3297,12 @@ pub enum IndexStatus {
 
 impl IndexStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [IndexStatus] = &[Self::Creating, Self::Updating, Self::Deleting, Self::Active];
+    pub const VALUES: &'static [IndexStatus] = &[
+        Self::Creating,
+        Self::Updating,
+        Self::Deleting,
+        Self::Active,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2862,13 +3330,19 @@ impl FromStr for IndexStatus {
             "UPDATING" => Ok(Self::Updating),
             "DELETING" => Ok(Self::Deleting),
             "ACTIVE" => Ok(Self::Active),
-            _ => Err(UnknownEnumValue { enum_name: "IndexStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "IndexStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `InputCompressionType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum InputCompressionType {
     /// `GZIP`.
     #[serde(rename = "GZIP")]
@@ -2883,7 +3357,11 @@ pub enum InputCompressionType {
 
 impl InputCompressionType {
     /// Every value, in model order.
-    pub const VALUES: &'static [InputCompressionType] = &[Self::Gzip, Self::Zstd, Self::None];
+    pub const VALUES: &'static [InputCompressionType] = &[
+        Self::Gzip,
+        Self::Zstd,
+        Self::None,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2909,13 +3387,19 @@ impl FromStr for InputCompressionType {
             "GZIP" => Ok(Self::Gzip),
             "ZSTD" => Ok(Self::Zstd),
             "NONE" => Ok(Self::None),
-            _ => Err(UnknownEnumValue { enum_name: "InputCompressionType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InputCompressionType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `InputFormat` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum InputFormat {
     /// `DYNAMODB_JSON`.
     #[serde(rename = "DYNAMODB_JSON")]
@@ -2930,7 +3414,11 @@ pub enum InputFormat {
 
 impl InputFormat {
     /// Every value, in model order.
-    pub const VALUES: &'static [InputFormat] = &[Self::DynamodbJson, Self::Ion, Self::Csv];
+    pub const VALUES: &'static [InputFormat] = &[
+        Self::DynamodbJson,
+        Self::Ion,
+        Self::Csv,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -2956,7 +3444,12 @@ impl FromStr for InputFormat {
             "DYNAMODB_JSON" => Ok(Self::DynamodbJson),
             "ION" => Ok(Self::Ion),
             "CSV" => Ok(Self::Csv),
-            _ => Err(UnknownEnumValue { enum_name: "InputFormat", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "InputFormat",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -2980,7 +3473,11 @@ pub struct ItemCollectionMetrics {
     /// value of the item.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "ItemCollectionKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ItemCollectionKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub item_collection_key: Option<BTreeMap<String, AttributeValue>>,
     /// An estimate of item collection size, in gigabytes. This value is a two-element array containing
     /// a lower bound and an upper bound for the estimate. The estimate includes the size of all the
@@ -2990,7 +3487,11 @@ pub struct ItemCollectionMetrics {
     ///
     /// The estimate is subject to change over time; therefore, do not rely on the precision or accuracy
     /// of the estimate.
-    #[serde(rename = "SizeEstimateRangeGB", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SizeEstimateRangeGB",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub size_estimate_range_gb: Option<Vec<f64>>,
 }
 
@@ -3040,7 +3541,8 @@ pub struct KeySchemaElement {
 }
 
 /// The `KeyType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum KeyType {
     /// `HASH`.
     #[serde(rename = "HASH")]
@@ -3076,7 +3578,12 @@ impl FromStr for KeyType {
         match value {
             "HASH" => Ok(Self::Hash),
             "RANGE" => Ok(Self::Range),
-            _ => Err(UnknownEnumValue { enum_name: "KeyType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "KeyType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3098,7 +3605,11 @@ pub struct KeysAndAttributes {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(rename = "AttributesToGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributesToGet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes_to_get: Option<Vec<String>>,
     /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used;
     /// otherwise, an eventually consistent read is used.
@@ -3113,7 +3624,11 @@ pub struct KeysAndAttributes {
     ///
     /// For more information, see [Accessing Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProjectionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub projection_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
     /// cases for using `ExpressionAttributeNames`:
@@ -3144,7 +3659,11 @@ pub struct KeysAndAttributes {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
 }
 
@@ -3158,14 +3677,28 @@ pub struct KinesisDataStreamDestination {
     #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// The current status of replication.
-    #[serde(rename = "DestinationStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_status: Option<DestinationStatus>,
     /// The human-readable string that corresponds to the replica status.
-    #[serde(rename = "DestinationStatusDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationStatusDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_status_description: Option<String>,
     /// The precision of the Kinesis data stream timestamp. The values are either `MILLISECOND` or `MICROSECOND`.
-    #[serde(rename = "ApproximateCreationDateTimePrecision", default, skip_serializing_if = "Option::is_none")]
-    pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
+    #[serde(
+        rename = "ApproximateCreationDateTimePrecision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub approximate_creation_date_time_precision: Option<
+        ApproximateCreationDateTimePrecision,
+    >,
 }
 
 /// The input of the `DisableKinesisStreamingDestination` operation.
@@ -3184,8 +3717,14 @@ pub struct KinesisStreamingDestinationInput {
     #[serde(rename = "StreamArn")]
     pub stream_arn: String,
     /// The source for the Kinesis streaming information that is being enabled.
-    #[serde(rename = "EnableKinesisStreamingConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub enable_kinesis_streaming_configuration: Option<EnableKinesisStreamingConfiguration>,
+    #[serde(
+        rename = "EnableKinesisStreamingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_kinesis_streaming_configuration: Option<
+        EnableKinesisStreamingConfiguration,
+    >,
 }
 
 /// The output of the `DisableKinesisStreamingDestination` operation.
@@ -3203,11 +3742,21 @@ pub struct KinesisStreamingDestinationOutput {
     #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// The current status of the replication.
-    #[serde(rename = "DestinationStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_status: Option<DestinationStatus>,
     /// The destination for the Kinesis streaming information that is being enabled.
-    #[serde(rename = "EnableKinesisStreamingConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub enable_kinesis_streaming_configuration: Option<EnableKinesisStreamingConfiguration>,
+    #[serde(
+        rename = "EnableKinesisStreamingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub enable_kinesis_streaming_configuration: Option<
+        EnableKinesisStreamingConfiguration,
+    >,
 }
 
 /// Represents the properties of a local secondary index.
@@ -3322,7 +3871,8 @@ pub struct LocalSecondaryIndexInfo {
 }
 
 /// The `MultiRegionConsistency` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum MultiRegionConsistency {
     /// `EVENTUAL`.
     #[serde(rename = "EVENTUAL")]
@@ -3334,7 +3884,10 @@ pub enum MultiRegionConsistency {
 
 impl MultiRegionConsistency {
     /// Every value, in model order.
-    pub const VALUES: &'static [MultiRegionConsistency] = &[Self::Eventual, Self::Strong];
+    pub const VALUES: &'static [MultiRegionConsistency] = &[
+        Self::Eventual,
+        Self::Strong,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3358,7 +3911,12 @@ impl FromStr for MultiRegionConsistency {
         match value {
             "EVENTUAL" => Ok(Self::Eventual),
             "STRONG" => Ok(Self::Strong),
-            _ => Err(UnknownEnumValue { enum_name: "MultiRegionConsistency", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MultiRegionConsistency",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3372,14 +3930,22 @@ pub struct OnDemandThroughput {
     /// To specify a maximum `OnDemandThroughput` on your table, set the value of `MaxReadRequestUnits`
     /// as greater than or equal to 1. To remove the maximum `OnDemandThroughput` that is currently set
     /// on your table, set the value of `MaxReadRequestUnits` to -1.
-    #[serde(rename = "MaxReadRequestUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxReadRequestUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_read_request_units: Option<i64>,
     /// Maximum number of write request units for the specified table.
     ///
     /// To specify a maximum `OnDemandThroughput` on your table, set the value of `MaxWriteRequestUnits`
     /// as greater than or equal to 1. To remove the maximum `OnDemandThroughput` that is currently set
     /// on your table, set the value of `MaxWriteRequestUnits` to -1.
-    #[serde(rename = "MaxWriteRequestUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxWriteRequestUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_write_request_units: Option<i64>,
 }
 
@@ -3388,7 +3954,11 @@ pub struct OnDemandThroughput {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct OnDemandThroughputOverride {
     /// Maximum number of read request units for the specified replica table.
-    #[serde(rename = "MaxReadRequestUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxReadRequestUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_read_request_units: Option<i64>,
 }
 
@@ -3412,8 +3982,14 @@ pub struct ParameterizedStatement {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// The description of the point in time settings applied to the table.
@@ -3424,21 +4000,37 @@ pub struct PointInTimeRecoveryDescription {
     ///
     /// - `ENABLED` - Point in time recovery is enabled.
     /// - `DISABLED` - Point in time recovery is disabled.
-    #[serde(rename = "PointInTimeRecoveryStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PointInTimeRecoveryStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub point_in_time_recovery_status: Option<PointInTimeRecoveryStatus>,
     /// The number of preceding days for which continuous backups are taken and maintained. Your table
     /// data is only recoverable to any point-in-time from within the configured recovery period. This
     /// parameter is optional. If no value is provided, the value will default to 35.
     ///
     /// Range: 1 to 35.
-    #[serde(rename = "RecoveryPeriodInDays", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RecoveryPeriodInDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recovery_period_in_days: Option<i32>,
     /// Specifies the earliest point in time you can restore your table to. You can restore your table
     /// to any point in time during the last 35 days.
-    #[serde(rename = "EarliestRestorableDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EarliestRestorableDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub earliest_restorable_date_time: Option<Timestamp>,
     /// `LatestRestorableDateTime` is typically 5 minutes before the current time.
-    #[serde(rename = "LatestRestorableDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LatestRestorableDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latest_restorable_date_time: Option<Timestamp>,
 }
 
@@ -3454,12 +4046,17 @@ pub struct PointInTimeRecoverySpecification {
     /// parameter is optional. If no value is provided, the value will default to 35.
     ///
     /// Range: 1 to 35.
-    #[serde(rename = "RecoveryPeriodInDays", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RecoveryPeriodInDays",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub recovery_period_in_days: Option<i32>,
 }
 
 /// The `PointInTimeRecoveryStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum PointInTimeRecoveryStatus {
     /// `ENABLED`.
@@ -3472,7 +4069,10 @@ pub enum PointInTimeRecoveryStatus {
 
 impl PointInTimeRecoveryStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [PointInTimeRecoveryStatus] = &[Self::Enabled, Self::Disabled];
+    pub const VALUES: &'static [PointInTimeRecoveryStatus] = &[
+        Self::Enabled,
+        Self::Disabled,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3496,7 +4096,12 @@ impl FromStr for PointInTimeRecoveryStatus {
         match value {
             "ENABLED" => Ok(Self::Enabled),
             "DISABLED" => Ok(Self::Disabled),
-            _ => Err(UnknownEnumValue { enum_name: "PointInTimeRecoveryStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "PointInTimeRecoveryStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3523,12 +4128,17 @@ pub struct Projection {
     /// different indexes, this counts as two distinct attributes when determining the total.
     ///
     /// Items: 1 to 20. Each item: Length: 1 to 255.
-    #[serde(rename = "NonKeyAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NonKeyAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub non_key_attributes: Option<Vec<String>>,
 }
 
 /// The `ProjectionType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ProjectionType {
     /// `ALL`.
     #[serde(rename = "ALL")]
@@ -3543,7 +4153,11 @@ pub enum ProjectionType {
 
 impl ProjectionType {
     /// Every value, in model order.
-    pub const VALUES: &'static [ProjectionType] = &[Self::All, Self::KeysOnly, Self::Include];
+    pub const VALUES: &'static [ProjectionType] = &[
+        Self::All,
+        Self::KeysOnly,
+        Self::Include,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -3569,7 +4183,12 @@ impl FromStr for ProjectionType {
             "ALL" => Ok(Self::All),
             "KEYS_ONLY" => Ok(Self::KeysOnly),
             "INCLUDE" => Ok(Self::Include),
-            _ => Err(UnknownEnumValue { enum_name: "ProjectionType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ProjectionType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -3607,29 +4226,49 @@ pub struct ProvisionedThroughput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ProvisionedThroughputDescription {
     /// The date and time of the last provisioned throughput increase for this table.
-    #[serde(rename = "LastIncreaseDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastIncreaseDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_increase_date_time: Option<Timestamp>,
     /// The date and time of the last provisioned throughput decrease for this table.
-    #[serde(rename = "LastDecreaseDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastDecreaseDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_decrease_date_time: Option<Timestamp>,
     /// The number of provisioned throughput decreases for this table during this UTC calendar day. For
     /// current maximums on provisioned throughput decreases, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Range: at least 1.
-    #[serde(rename = "NumberOfDecreasesToday", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NumberOfDecreasesToday",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub number_of_decreases_today: Option<i64>,
     /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`.
     /// Eventually consistent reads require less effort than strongly consistent reads, so a setting of 50 `ReadCapacityUnits`
     /// per second provides 100 eventually consistent `ReadCapacityUnits` per second.
     ///
     /// Range: at least 0.
-    #[serde(rename = "ReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub read_capacity_units: Option<i64>,
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`.
     ///
     /// Range: at least 0.
-    #[serde(rename = "WriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub write_capacity_units: Option<i64>,
 }
 
@@ -3641,7 +4280,11 @@ pub struct ProvisionedThroughputOverride {
     /// settings.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub read_capacity_units: Option<i64>,
 }
 
@@ -3664,20 +4307,38 @@ pub struct Put {
     #[serde(rename = "TableName")]
     pub table_name: String,
     /// A condition that must be satisfied in order for a conditional update to succeed.
-    #[serde(rename = "ConditionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `Put` condition
     /// fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL_OLD.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// Represents a request to perform a `PutItem` operation on an item.
@@ -3709,22 +4370,32 @@ pub struct ReplicaAutoScalingDescription {
     #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
     pub region_name: Option<String>,
     /// Replica-specific global secondary index auto scaling settings.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
-    pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>>,
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_indexes: Option<
+        Vec<ReplicaGlobalSecondaryIndexAutoScalingDescription>,
+    >,
     /// Represents the auto scaling settings for a global table or global secondary index.
     #[serde(
         rename = "ReplicaProvisionedReadCapacityAutoScalingSettings",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    pub replica_provisioned_read_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
     /// Represents the auto scaling settings for a global table or global secondary index.
     #[serde(
         rename = "ReplicaProvisionedWriteCapacityAutoScalingSettings",
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    pub replica_provisioned_write_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
     /// The current state of the replica:
     ///
     /// - `CREATING` - The replica is being created.
@@ -3743,8 +4414,14 @@ pub struct ReplicaAutoScalingUpdate {
     #[serde(rename = "RegionName")]
     pub region_name: String,
     /// Represents the auto scaling settings of global secondary indexes that will be modified.
-    #[serde(rename = "ReplicaGlobalSecondaryIndexUpdates", default, skip_serializing_if = "Option::is_none")]
-    pub replica_global_secondary_index_updates: Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingUpdate>>,
+    #[serde(
+        rename = "ReplicaGlobalSecondaryIndexUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_global_secondary_index_updates: Option<
+        Vec<ReplicaGlobalSecondaryIndexAutoScalingUpdate>,
+    >,
     /// Represents the auto scaling settings to be modified for a global table or global secondary
     /// index.
     #[serde(
@@ -3752,7 +4429,9 @@ pub struct ReplicaAutoScalingUpdate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_read_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
+    pub replica_provisioned_read_capacity_auto_scaling_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
 }
 
 /// Contains the details of the replica.
@@ -3782,33 +4461,61 @@ pub struct ReplicaDescription {
     #[serde(rename = "ReplicaStatus", default, skip_serializing_if = "Option::is_none")]
     pub replica_status: Option<ReplicaStatus>,
     /// Detailed information about the replica status.
-    #[serde(rename = "ReplicaStatusDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaStatusDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_status_description: Option<String>,
     /// Specifies the progress of a Create, Update, or Delete action on the replica as a percentage.
-    #[serde(rename = "ReplicaStatusPercentProgress", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaStatusPercentProgress",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_status_percent_progress: Option<String>,
     /// The KMS key of the replica that will be used for KMS encryption.
     #[serde(rename = "KMSMasterKeyId", default, skip_serializing_if = "Option::is_none")]
     pub kms_master_key_id: Option<String>,
     /// Replica-specific provisioned throughput. If not described, uses the source table's provisioned
     /// throughput settings.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// Overrides the maximum on-demand throughput settings for the specified replica table.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// Represents the warm throughput value for this replica.
     #[serde(rename = "WarmThroughput", default, skip_serializing_if = "Option::is_none")]
     pub warm_throughput: Option<TableWarmThroughputDescription>,
     /// Replica-specific global secondary index settings.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndexDescription>>,
     /// The time at which the replica was first detected as inaccessible. To determine cause of
     /// inaccessibility check the `ReplicaStatus` property.
-    #[serde(rename = "ReplicaInaccessibleDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaInaccessibleDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_inaccessible_date_time: Option<Timestamp>,
     /// Contains details of the table class.
-    #[serde(rename = "ReplicaTableClassSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaTableClassSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
 
@@ -3823,11 +4530,19 @@ pub struct ReplicaGlobalSecondaryIndex {
     pub index_name: String,
     /// Replica table GSI-specific provisioned throughput. If not specified, uses the source table GSI's
     /// read capacity settings.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// Overrides the maximum on-demand throughput settings for the specified global secondary index in
     /// the specified replica table.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
 }
 
@@ -3850,11 +4565,23 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingDescription {
     #[serde(rename = "IndexStatus", default, skip_serializing_if = "Option::is_none")]
     pub index_status: Option<IndexStatus>,
     /// Represents the auto scaling settings for a global table or global secondary index.
-    #[serde(rename = "ProvisionedReadCapacityAutoScalingSettings", default, skip_serializing_if = "Option::is_none")]
-    pub provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    #[serde(
+        rename = "ProvisionedReadCapacityAutoScalingSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_read_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
     /// Represents the auto scaling settings for a global table or global secondary index.
-    #[serde(rename = "ProvisionedWriteCapacityAutoScalingSettings", default, skip_serializing_if = "Option::is_none")]
-    pub provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    #[serde(
+        rename = "ProvisionedWriteCapacityAutoScalingSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_write_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
 }
 
 /// Represents the auto scaling settings of a global secondary index for a replica that will be
@@ -3869,7 +4596,11 @@ pub struct ReplicaGlobalSecondaryIndexAutoScalingUpdate {
     pub index_name: Option<String>,
     /// Represents the auto scaling settings to be modified for a global table or global secondary
     /// index.
-    #[serde(rename = "ProvisionedReadCapacityAutoScalingUpdate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedReadCapacityAutoScalingUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_read_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
 }
 
@@ -3883,11 +4614,19 @@ pub struct ReplicaGlobalSecondaryIndexDescription {
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// If not described, uses the source table GSI's read capacity settings.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// Overrides the maximum on-demand throughput for the specified global secondary index in the
     /// specified replica table.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// Represents the warm throughput of the global secondary index for this replica.
     #[serde(rename = "WarmThroughput", default, skip_serializing_if = "Option::is_none")]
@@ -3915,19 +4654,39 @@ pub struct ReplicaGlobalSecondaryIndexSettingsDescription {
     /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ProvisionedReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_read_capacity_units: Option<i64>,
     /// Auto scaling settings for a global secondary index replica's read capacity units.
-    #[serde(rename = "ProvisionedReadCapacityAutoScalingSettings", default, skip_serializing_if = "Option::is_none")]
-    pub provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    #[serde(
+        rename = "ProvisionedReadCapacityAutoScalingSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_read_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ProvisionedWriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_write_capacity_units: Option<i64>,
     /// Auto scaling settings for a global secondary index replica's write capacity units.
-    #[serde(rename = "ProvisionedWriteCapacityAutoScalingSettings", default, skip_serializing_if = "Option::is_none")]
-    pub provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    #[serde(
+        rename = "ProvisionedWriteCapacityAutoScalingSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_write_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
 }
 
 /// Represents the settings of a global secondary index for a global table that will be modified.
@@ -3943,7 +4702,11 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
     /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ProvisionedReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_read_capacity_units: Option<i64>,
     /// Auto scaling settings for managing a global secondary index replica's read capacity units.
     #[serde(
@@ -3951,7 +4714,9 @@ pub struct ReplicaGlobalSecondaryIndexSettingsUpdate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub provisioned_read_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
+    pub provisioned_read_capacity_auto_scaling_settings_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
 }
 
 /// Represents the properties of a replica.
@@ -3970,14 +4735,22 @@ pub struct ReplicaSettingsDescription {
     #[serde(rename = "ReplicaStatus", default, skip_serializing_if = "Option::is_none")]
     pub replica_status: Option<ReplicaStatus>,
     /// The read/write capacity mode of the replica.
-    #[serde(rename = "ReplicaBillingModeSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaBillingModeSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_billing_mode_summary: Option<BillingModeSummary>,
     /// The maximum number of strongly consistent reads consumed per second before DynamoDB returns a `ThrottlingException`.
     /// For more information, see [Specifying Read and Write Requirements](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Range: at least 0.
-    #[serde(rename = "ReplicaProvisionedReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaProvisionedReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_provisioned_read_capacity_units: Option<i64>,
     /// Auto scaling settings for a global table replica's read capacity units.
     #[serde(
@@ -3985,13 +4758,19 @@ pub struct ReplicaSettingsDescription {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_read_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    pub replica_provisioned_read_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException`.
     /// For more information, see [Specifying Read and Write Requirements](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/WorkingWithTables.html#ProvisionedThroughput>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Range: at least 0.
-    #[serde(rename = "ReplicaProvisionedWriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaProvisionedWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_provisioned_write_capacity_units: Option<i64>,
     /// Auto scaling settings for a global table replica's write capacity units.
     #[serde(
@@ -3999,12 +4778,24 @@ pub struct ReplicaSettingsDescription {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_write_capacity_auto_scaling_settings: Option<AutoScalingSettingsDescription>,
+    pub replica_provisioned_write_capacity_auto_scaling_settings: Option<
+        AutoScalingSettingsDescription,
+    >,
     /// Replica global secondary index settings for the global table.
-    #[serde(rename = "ReplicaGlobalSecondaryIndexSettings", default, skip_serializing_if = "Option::is_none")]
-    pub replica_global_secondary_index_settings: Option<Vec<ReplicaGlobalSecondaryIndexSettingsDescription>>,
+    #[serde(
+        rename = "ReplicaGlobalSecondaryIndexSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_global_secondary_index_settings: Option<
+        Vec<ReplicaGlobalSecondaryIndexSettingsDescription>,
+    >,
     /// Contains details of the table class.
-    #[serde(rename = "ReplicaTableClassSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaTableClassSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_table_class_summary: Option<TableClassSummary>,
 }
 
@@ -4020,7 +4811,11 @@ pub struct ReplicaSettingsUpdate {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ReplicaProvisionedReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaProvisionedReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_provisioned_read_capacity_units: Option<i64>,
     /// Auto scaling settings for managing a global table replica's read capacity units.
     #[serde(
@@ -4028,19 +4823,32 @@ pub struct ReplicaSettingsUpdate {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub replica_provisioned_read_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
+    pub replica_provisioned_read_capacity_auto_scaling_settings_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
     /// Represents the settings of a global secondary index for a global table that will be modified.
     ///
     /// Items: 1 to 20.
-    #[serde(rename = "ReplicaGlobalSecondaryIndexSettingsUpdate", default, skip_serializing_if = "Option::is_none")]
-    pub replica_global_secondary_index_settings_update: Option<Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>>,
+    #[serde(
+        rename = "ReplicaGlobalSecondaryIndexSettingsUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub replica_global_secondary_index_settings_update: Option<
+        Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>,
+    >,
     /// Replica-specific table class. If not specified, uses the source table's table class.
-    #[serde(rename = "ReplicaTableClass", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaTableClass",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_table_class: Option<TableClass>,
 }
 
 /// The `ReplicaStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum ReplicaStatus {
     /// `CREATING`.
@@ -4087,7 +4895,9 @@ impl ReplicaStatus {
             Self::Deleting => "DELETING",
             Self::Active => "ACTIVE",
             Self::RegionDisabled => "REGION_DISABLED",
-            Self::InaccessibleEncryptionCredentials => "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+            Self::InaccessibleEncryptionCredentials => {
+                "INACCESSIBLE_ENCRYPTION_CREDENTIALS"
+            }
         }
     }
 }
@@ -4109,8 +4919,15 @@ impl FromStr for ReplicaStatus {
             "DELETING" => Ok(Self::Deleting),
             "ACTIVE" => Ok(Self::Active),
             "REGION_DISABLED" => Ok(Self::RegionDisabled),
-            "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => Ok(Self::InaccessibleEncryptionCredentials),
-            _ => Err(UnknownEnumValue { enum_name: "ReplicaStatus", value: value.to_string() }),
+            "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
+                Ok(Self::InaccessibleEncryptionCredentials)
+            }
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ReplicaStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4163,7 +4980,11 @@ pub struct RestoreSummary {
     /// The Amazon Resource Name (ARN) of the backup from which the table was restored.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "SourceBackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SourceBackupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_backup_arn: Option<String>,
     /// The ARN of the source table of the backup that is being restored.
     ///
@@ -4189,7 +5010,8 @@ pub struct RestoreSummary {
 ///   table(s).
 /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
 /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnConsumedCapacity {
     /// `INDEXES`.
@@ -4205,7 +5027,11 @@ pub enum ReturnConsumedCapacity {
 
 impl ReturnConsumedCapacity {
     /// Every value, in model order.
-    pub const VALUES: &'static [ReturnConsumedCapacity] = &[Self::Indexes, Self::Total, Self::None];
+    pub const VALUES: &'static [ReturnConsumedCapacity] = &[
+        Self::Indexes,
+        Self::Total,
+        Self::None,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4231,13 +5057,19 @@ impl FromStr for ReturnConsumedCapacity {
             "INDEXES" => Ok(Self::Indexes),
             "TOTAL" => Ok(Self::Total),
             "NONE" => Ok(Self::None),
-            _ => Err(UnknownEnumValue { enum_name: "ReturnConsumedCapacity", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ReturnConsumedCapacity",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ReturnItemCollectionMetrics` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnItemCollectionMetrics {
     /// `SIZE`.
@@ -4274,13 +5106,19 @@ impl FromStr for ReturnItemCollectionMetrics {
         match value {
             "SIZE" => Ok(Self::Size),
             "NONE" => Ok(Self::None),
-            _ => Err(UnknownEnumValue { enum_name: "ReturnItemCollectionMetrics", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ReturnItemCollectionMetrics",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ReturnValue` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnValue {
     /// `NONE`.
@@ -4302,8 +5140,13 @@ pub enum ReturnValue {
 
 impl ReturnValue {
     /// Every value, in model order.
-    pub const VALUES: &'static [ReturnValue] =
-        &[Self::None, Self::AllOld, Self::UpdatedOld, Self::AllNew, Self::UpdatedNew];
+    pub const VALUES: &'static [ReturnValue] = &[
+        Self::None,
+        Self::AllOld,
+        Self::UpdatedOld,
+        Self::AllNew,
+        Self::UpdatedNew,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4333,13 +5176,19 @@ impl FromStr for ReturnValue {
             "UPDATED_OLD" => Ok(Self::UpdatedOld),
             "ALL_NEW" => Ok(Self::AllNew),
             "UPDATED_NEW" => Ok(Self::UpdatedNew),
-            _ => Err(UnknownEnumValue { enum_name: "ReturnValue", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ReturnValue",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ReturnValuesOnConditionCheckFailure` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum ReturnValuesOnConditionCheckFailure {
     /// `ALL_OLD`.
@@ -4352,7 +5201,10 @@ pub enum ReturnValuesOnConditionCheckFailure {
 
 impl ReturnValuesOnConditionCheckFailure {
     /// Every value, in model order.
-    pub const VALUES: &'static [ReturnValuesOnConditionCheckFailure] = &[Self::AllOld, Self::None];
+    pub const VALUES: &'static [ReturnValuesOnConditionCheckFailure] = &[
+        Self::AllOld,
+        Self::None,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4376,7 +5228,12 @@ impl FromStr for ReturnValuesOnConditionCheckFailure {
         match value {
             "ALL_OLD" => Ok(Self::AllOld),
             "NONE" => Ok(Self::None),
-            _ => Err(UnknownEnumValue { enum_name: "ReturnValuesOnConditionCheckFailure", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ReturnValuesOnConditionCheckFailure",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4403,7 +5260,8 @@ pub struct S3BucketSource {
 }
 
 /// The `S3SseAlgorithm` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum S3SseAlgorithm {
     /// `AES256`.
     #[serde(rename = "AES256")]
@@ -4439,7 +5297,12 @@ impl FromStr for S3SseAlgorithm {
         match value {
             "AES256" => Ok(Self::Aes256),
             "KMS" => Ok(Self::Kms),
-            _ => Err(UnknownEnumValue { enum_name: "S3SseAlgorithm", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "S3SseAlgorithm",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4461,13 +5324,21 @@ pub struct SseDescription {
     #[serde(rename = "SSEType", default, skip_serializing_if = "Option::is_none")]
     pub sse_type: Option<SseType>,
     /// The KMS key ARN used for the KMS encryption.
-    #[serde(rename = "KMSMasterKeyArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "KMSMasterKeyArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kms_master_key_arn: Option<String>,
     /// Indicates the time, in UNIX epoch date format, when DynamoDB detected that the table's KMS key
     /// was inaccessible. This attribute will automatically be cleared when DynamoDB detects that the
     /// table's KMS key is accessible again. DynamoDB will initiate the table archival process when
     /// table's KMS key remains inaccessible for more than seven days from this date.
-    #[serde(rename = "InaccessibleEncryptionDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InaccessibleEncryptionDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inaccessible_encryption_date_time: Option<Timestamp>,
 }
 
@@ -4494,7 +5365,8 @@ pub struct SseSpecification {
 }
 
 /// The `SSEStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum SseStatus {
     /// `ENABLING`.
@@ -4516,8 +5388,13 @@ pub enum SseStatus {
 
 impl SseStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [SseStatus] =
-        &[Self::Enabling, Self::Enabled, Self::Disabling, Self::Disabled, Self::Updating];
+    pub const VALUES: &'static [SseStatus] = &[
+        Self::Enabling,
+        Self::Enabled,
+        Self::Disabling,
+        Self::Disabled,
+        Self::Updating,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4547,13 +5424,19 @@ impl FromStr for SseStatus {
             "DISABLING" => Ok(Self::Disabling),
             "DISABLED" => Ok(Self::Disabled),
             "UPDATING" => Ok(Self::Updating),
-            _ => Err(UnknownEnumValue { enum_name: "SSEStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SSEStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `SSEType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum SseType {
     /// `AES256`.
     #[serde(rename = "AES256")]
@@ -4589,13 +5472,19 @@ impl FromStr for SseType {
         match value {
             "AES256" => Ok(Self::Aes256),
             "KMS" => Ok(Self::Kms),
-            _ => Err(UnknownEnumValue { enum_name: "SSEType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "SSEType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `ScalarAttributeType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum ScalarAttributeType {
     /// `S`.
     #[serde(rename = "S")]
@@ -4636,13 +5525,19 @@ impl FromStr for ScalarAttributeType {
             "S" => Ok(Self::S),
             "N" => Ok(Self::N),
             "B" => Ok(Self::B),
-            _ => Err(UnknownEnumValue { enum_name: "ScalarAttributeType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "ScalarAttributeType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `Select` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum Select {
     /// `ALL_ATTRIBUTES`.
@@ -4661,8 +5556,12 @@ pub enum Select {
 
 impl Select {
     /// Every value, in model order.
-    pub const VALUES: &'static [Select] =
-        &[Self::AllAttributes, Self::AllProjectedAttributes, Self::SpecificAttributes, Self::Count];
+    pub const VALUES: &'static [Select] = &[
+        Self::AllAttributes,
+        Self::AllProjectedAttributes,
+        Self::SpecificAttributes,
+        Self::Count,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4690,7 +5589,12 @@ impl FromStr for Select {
             "ALL_PROJECTED_ATTRIBUTES" => Ok(Self::AllProjectedAttributes),
             "SPECIFIC_ATTRIBUTES" => Ok(Self::SpecificAttributes),
             "COUNT" => Ok(Self::Count),
-            _ => Err(UnknownEnumValue { enum_name: "Select", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "Select",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4730,7 +5634,11 @@ pub struct SourceTableDetails {
     pub provisioned_throughput: ProvisionedThroughput,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Number of items in the table. Note that this is an approximate value.
     ///
@@ -4755,18 +5663,34 @@ pub struct SourceTableDetails {
 pub struct SourceTableFeatureDetails {
     /// Represents the LSI properties for the table when the backup was created. It includes the
     /// IndexName, KeySchema and Projection for the LSIs on the table at the time of backup.
-    #[serde(rename = "LocalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexInfo>>,
     /// Represents the GSI properties for the table when the backup was created. It includes the
     /// IndexName, KeySchema, Projection, and ProvisionedThroughput for the GSIs on the table at the
     /// time of backup.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexInfo>>,
     /// Stream settings on the table when the backup was created.
-    #[serde(rename = "StreamDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StreamDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stream_description: Option<StreamSpecification>,
     /// Time to Live settings on the table when the backup was created.
-    #[serde(rename = "TimeToLiveDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeToLiveDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
     /// The description of the server-side encryption status on the table when the backup was created.
     #[serde(rename = "SSEDescription", default, skip_serializing_if = "Option::is_none")]
@@ -4792,7 +5716,8 @@ pub struct StreamSpecification {
 }
 
 /// The `StreamViewType` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum StreamViewType {
     /// `NEW_IMAGE`.
     #[serde(rename = "NEW_IMAGE")]
@@ -4810,8 +5735,12 @@ pub enum StreamViewType {
 
 impl StreamViewType {
     /// Every value, in model order.
-    pub const VALUES: &'static [StreamViewType] =
-        &[Self::NewImage, Self::OldImage, Self::NewAndOldImages, Self::KeysOnly];
+    pub const VALUES: &'static [StreamViewType] = &[
+        Self::NewImage,
+        Self::OldImage,
+        Self::NewAndOldImages,
+        Self::KeysOnly,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4839,7 +5768,12 @@ impl FromStr for StreamViewType {
             "OLD_IMAGE" => Ok(Self::OldImage),
             "NEW_AND_OLD_IMAGES" => Ok(Self::NewAndOldImages),
             "KEYS_ONLY" => Ok(Self::KeysOnly),
-            _ => Err(UnknownEnumValue { enum_name: "StreamViewType", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "StreamViewType",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4867,7 +5801,8 @@ pub struct TableAutoScalingDescription {
 }
 
 /// The `TableClass` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum TableClass {
     /// `STANDARD`.
     #[serde(rename = "STANDARD")]
@@ -4879,7 +5814,10 @@ pub enum TableClass {
 
 impl TableClass {
     /// Every value, in model order.
-    pub const VALUES: &'static [TableClass] = &[Self::Standard, Self::StandardInfrequentAccess];
+    pub const VALUES: &'static [TableClass] = &[
+        Self::Standard,
+        Self::StandardInfrequentAccess,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -4903,7 +5841,12 @@ impl FromStr for TableClass {
         match value {
             "STANDARD" => Ok(Self::Standard),
             "STANDARD_INFREQUENT_ACCESS" => Ok(Self::StandardInfrequentAccess),
-            _ => Err(UnknownEnumValue { enum_name: "TableClass", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "TableClass",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -4916,7 +5859,11 @@ pub struct TableClassSummary {
     #[serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")]
     pub table_class: Option<TableClass>,
     /// The date and time at which the table class was last updated.
-    #[serde(rename = "LastUpdateDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastUpdateDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_update_date_time: Option<Timestamp>,
 }
 
@@ -4944,17 +5891,33 @@ pub struct TableCreationParameters {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the settings used to enable server-side encryption.
-    #[serde(rename = "SSESpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SSESpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_specification: Option<SseSpecification>,
     /// The Global Secondary Indexes (GSI) of the table to be created as part of the import operation.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
 }
 
@@ -4969,7 +5932,11 @@ pub struct TableDescription {
     ///
     /// - `AttributeName` - The name of the attribute.
     /// - `AttributeType` - The data type for the attribute.
-    #[serde(rename = "AttributeDefinitions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributeDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// The name of the table.
     ///
@@ -5015,11 +5982,19 @@ pub struct TableDescription {
     pub table_status: Option<TableStatus>,
     /// The date and time when the table was created, in [UNIX epoch time](<http://www.epochconverter.com/>)
     /// format.
-    #[serde(rename = "CreationDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CreationDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub creation_date_time: Option<Timestamp>,
     /// The provisioned throughput settings for the table, consisting of read and write capacity units,
     /// along with data about increases and decreases.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughputDescription>,
     /// The total size of the specified table, in bytes. DynamoDB updates this value approximately every
     /// six hours. Recent changes might not be reflected in this value.
@@ -5038,7 +6013,11 @@ pub struct TableDescription {
     #[serde(rename = "TableId", default, skip_serializing_if = "Option::is_none")]
     pub table_id: Option<String>,
     /// Contains the details for the read/write capacity mode.
-    #[serde(rename = "BillingModeSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BillingModeSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_mode_summary: Option<BillingModeSummary>,
     /// Represents one or more local secondary indexes on the table. Each index is scoped to a given
     /// partition key value. Tables with one or more local secondary indexes are subject to an item
@@ -5069,7 +6048,11 @@ pub struct TableDescription {
     ///   approximately every six hours. Recent changes might not be reflected in this value.
     ///
     /// If the table is in the `DELETING` state, no information about indexes will be returned.
-    #[serde(rename = "LocalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndexDescription>>,
     /// The global secondary indexes, if any, on the table. Each index is scoped to a given partition
     /// key value. Each element is composed of:
@@ -5113,10 +6096,18 @@ pub struct TableDescription {
     ///   consisting of read and write capacity units, along with data about increases and decreases.
     ///
     /// If the table is in the `DELETING` state, no information about indexes will be returned.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndexDescription>>,
     /// The current DynamoDB Streams configuration for the table.
-    #[serde(rename = "StreamSpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StreamSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stream_specification: Option<StreamSpecification>,
     /// A timestamp, in ISO 8601 format, for this stream.
     ///
@@ -5127,16 +6118,28 @@ pub struct TableDescription {
     /// - Amazon Web Services customer ID
     /// - Table name
     /// - `StreamLabel`
-    #[serde(rename = "LatestStreamLabel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LatestStreamLabel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latest_stream_label: Option<String>,
     /// The Amazon Resource Name (ARN) that uniquely identifies the latest stream for this table.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "LatestStreamArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LatestStreamArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub latest_stream_arn: Option<String>,
     /// Represents the version of [global tables](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GlobalTables.html>)
     /// in use, if the table is replicated across Amazon Web Services Regions.
-    #[serde(rename = "GlobalTableVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_version: Option<String>,
     /// Represents replicas of the table.
     #[serde(rename = "Replicas", default, skip_serializing_if = "Option::is_none")]
@@ -5148,17 +6151,33 @@ pub struct TableDescription {
     #[serde(rename = "SSEDescription", default, skip_serializing_if = "Option::is_none")]
     pub sse_description: Option<SseDescription>,
     /// Contains information about the table archive.
-    #[serde(rename = "ArchivalSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ArchivalSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub archival_summary: Option<ArchivalSummary>,
     /// Contains details of the table class.
-    #[serde(rename = "TableClassSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableClassSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_class_summary: Option<TableClassSummary>,
     /// Indicates whether deletion protection is enabled (true) or disabled (false) on the table.
-    #[serde(rename = "DeletionProtectionEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletionProtectionEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_protection_enabled: Option<bool>,
     /// The maximum number of read and write units for the specified on-demand table. If you use this
     /// parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Describes the warm throughput value of the base table.
     #[serde(rename = "WarmThroughput", default, skip_serializing_if = "Option::is_none")]
@@ -5172,12 +6191,17 @@ pub struct TableDescription {
     ///   > available in preview mode. For more information, see [Global tables multi-Region strong consistency](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PreviewFeatures.html#multi-region-strong-consistency-gt>).
     ///
     /// If you don't specify this field, the global table consistency mode defaults to `EVENTUAL`.
-    #[serde(rename = "MultiRegionConsistency", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MultiRegionConsistency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multi_region_consistency: Option<MultiRegionConsistency>,
 }
 
 /// The `TableStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum TableStatus {
     /// `CREATING`.
@@ -5222,7 +6246,9 @@ impl TableStatus {
             Self::Updating => "UPDATING",
             Self::Deleting => "DELETING",
             Self::Active => "ACTIVE",
-            Self::InaccessibleEncryptionCredentials => "INACCESSIBLE_ENCRYPTION_CREDENTIALS",
+            Self::InaccessibleEncryptionCredentials => {
+                "INACCESSIBLE_ENCRYPTION_CREDENTIALS"
+            }
             Self::Archiving => "ARCHIVING",
             Self::Archived => "ARCHIVED",
         }
@@ -5244,10 +6270,17 @@ impl FromStr for TableStatus {
             "UPDATING" => Ok(Self::Updating),
             "DELETING" => Ok(Self::Deleting),
             "ACTIVE" => Ok(Self::Active),
-            "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => Ok(Self::InaccessibleEncryptionCredentials),
+            "INACCESSIBLE_ENCRYPTION_CREDENTIALS" => {
+                Ok(Self::InaccessibleEncryptionCredentials)
+            }
             "ARCHIVING" => Ok(Self::Archiving),
             "ARCHIVED" => Ok(Self::Archived),
-            _ => Err(UnknownEnumValue { enum_name: "TableStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "TableStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -5260,12 +6293,20 @@ pub struct TableWarmThroughputDescription {
     /// Represents the base table's warm throughput value in read units per second.
     ///
     /// Range: at least 1.
-    #[serde(rename = "ReadUnitsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReadUnitsPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub read_units_per_second: Option<i64>,
     /// Represents the base table's warm throughput value in write units per second.
     ///
     /// Range: at least 1.
-    #[serde(rename = "WriteUnitsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WriteUnitsPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub write_units_per_second: Option<i64>,
     /// Represents warm throughput value of the base table..
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -5303,7 +6344,11 @@ pub struct Tag {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct TimeToLiveDescription {
     /// The TTL status for the table.
-    #[serde(rename = "TimeToLiveStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeToLiveStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_live_status: Option<TimeToLiveStatus>,
     /// The name of the TTL attribute for items in the table.
     ///
@@ -5326,7 +6371,8 @@ pub struct TimeToLiveSpecification {
 }
 
 /// The `TimeToLiveStatus` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub enum TimeToLiveStatus {
     /// `ENABLING`.
@@ -5345,7 +6391,12 @@ pub enum TimeToLiveStatus {
 
 impl TimeToLiveStatus {
     /// Every value, in model order.
-    pub const VALUES: &'static [TimeToLiveStatus] = &[Self::Enabling, Self::Disabling, Self::Enabled, Self::Disabled];
+    pub const VALUES: &'static [TimeToLiveStatus] = &[
+        Self::Enabling,
+        Self::Disabling,
+        Self::Enabled,
+        Self::Disabled,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -5373,7 +6424,12 @@ impl FromStr for TimeToLiveStatus {
             "DISABLING" => Ok(Self::Disabling),
             "ENABLED" => Ok(Self::Enabled),
             "DISABLED" => Ok(Self::Disabled),
-            _ => Err(UnknownEnumValue { enum_name: "TimeToLiveStatus", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "TimeToLiveStatus",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -5428,20 +6484,38 @@ pub struct Update {
     #[serde(rename = "TableName")]
     pub table_name: String,
     /// A condition that must be satisfied in order for a conditional update to succeed.
-    #[serde(rename = "ConditionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// Use `ReturnValuesOnConditionCheckFailure` to get the item attributes if the `Update` condition
     /// fails. For `ReturnValuesOnConditionCheckFailure`, the valid values are: NONE and ALL_OLD.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// Represents the new provisioned throughput settings to be applied to a global secondary index.
@@ -5457,11 +6531,19 @@ pub struct UpdateGlobalSecondaryIndexAction {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// Updates the maximum number of read and write units for the specified global secondary index. If
     /// you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the warm throughput value of the new provisioned throughput settings to be applied to
     /// a global secondary index.
@@ -5473,8 +6555,14 @@ pub struct UpdateGlobalSecondaryIndexAction {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct UpdateKinesisStreamingConfiguration {
     /// Enables updating the precision of Kinesis data stream timestamp.
-    #[serde(rename = "ApproximateCreationDateTimePrecision", default, skip_serializing_if = "Option::is_none")]
-    pub approximate_creation_date_time_precision: Option<ApproximateCreationDateTimePrecision>,
+    #[serde(
+        rename = "ApproximateCreationDateTimePrecision",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub approximate_creation_date_time_precision: Option<
+        ApproximateCreationDateTimePrecision,
+    >,
 }
 
 /// Represents a replica to be modified.
@@ -5491,18 +6579,34 @@ pub struct UpdateReplicationGroupMemberAction {
     pub kms_master_key_id: Option<String>,
     /// Replica-specific provisioned throughput. If not specified, uses the source table's provisioned
     /// throughput settings.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughputOverride>,
     /// Overrides the maximum on-demand throughput for the replica table.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughputOverride>,
     /// Replica-specific global secondary index settings.
     ///
     /// Items: at least 1.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<ReplicaGlobalSecondaryIndex>>,
     /// Replica-specific table class. If not specified, uses the source table's table class.
-    #[serde(rename = "TableClassOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableClassOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_class_override: Option<TableClass>,
 }
 
@@ -5512,10 +6616,18 @@ pub struct UpdateReplicationGroupMemberAction {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct WarmThroughput {
     /// Represents the number of read operations your base table can instantaneously support.
-    #[serde(rename = "ReadUnitsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReadUnitsPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub read_units_per_second: Option<i64>,
     /// Represents the number of write operations your base table can instantaneously support.
-    #[serde(rename = "WriteUnitsPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WriteUnitsPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub write_units_per_second: Option<i64>,
 }
 

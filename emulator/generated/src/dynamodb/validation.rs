@@ -2,8 +2,8 @@
 //! The constraints of every operation input and output, as tables for [`crate::runtime::validate`].
 
 use crate::runtime::validate::{
-    Bound, Enum, FloatRules, IntegerKind, IntegerRules, Length, List, Map, Member, Pattern, Range, Schema, StringRules,
-    Structure, TimestampFormat, UNIT, Union,
+    Bound, Enum, FloatRules, IntegerKind, IntegerRules, Length, List, Map, Member,
+    Pattern, Range, Schema, StringRules, Structure, TimestampFormat, UNIT, Union,
 };
 
 /// The constraints of `ApproximateCreationDateTimePrecision`.
@@ -19,11 +19,19 @@ pub static APPROXIMATE_CREATION_DATE_TIME_PRECISION: Enum = Enum {
 pub static ARCHIVAL_SUMMARY: Structure = Structure {
     name: "ArchivalSummary",
     members: &[
-        Member { name: "ArchivalDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ArchivalDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ArchivalReason",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ArchivalBackupArn",
@@ -53,9 +61,17 @@ pub static ATTRIBUTE_DEFINITION: Structure = Structure {
         Member {
             name: "AttributeName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AttributeType", required: true, schema: Schema::Enum(&SCALAR_ATTRIBUTE_TYPE) },
+        Member {
+            name: "AttributeType",
+            required: true,
+            schema: Schema::Enum(&SCALAR_ATTRIBUTE_TYPE),
+        },
     ],
 };
 
@@ -66,21 +82,61 @@ pub static ATTRIBUTE_VALUE: Union = Union {
         Member {
             name: "S",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "N",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "B", required: false, schema: Schema::Blob(None) },
-        Member { name: "SS", required: false, schema: Schema::List(&STRING_SET_ATTRIBUTE_VALUE) },
-        Member { name: "NS", required: false, schema: Schema::List(&NUMBER_SET_ATTRIBUTE_VALUE) },
-        Member { name: "BS", required: false, schema: Schema::List(&BINARY_SET_ATTRIBUTE_VALUE) },
-        Member { name: "M", required: false, schema: Schema::Map(&MAP_ATTRIBUTE_VALUE) },
-        Member { name: "L", required: false, schema: Schema::List(&LIST_ATTRIBUTE_VALUE) },
-        Member { name: "NULL", required: false, schema: Schema::Boolean },
-        Member { name: "BOOL", required: false, schema: Schema::Boolean },
+        Member {
+            name: "B",
+            required: false,
+            schema: Schema::Blob(None),
+        },
+        Member {
+            name: "SS",
+            required: false,
+            schema: Schema::List(&STRING_SET_ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "NS",
+            required: false,
+            schema: Schema::List(&NUMBER_SET_ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "BS",
+            required: false,
+            schema: Schema::List(&BINARY_SET_ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "M",
+            required: false,
+            schema: Schema::Map(&MAP_ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "L",
+            required: false,
+            schema: Schema::List(&LIST_ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "NULL",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "BOOL",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -88,8 +144,16 @@ pub static ATTRIBUTE_VALUE: Union = Union {
 pub static ATTRIBUTE_VALUE_UPDATE: Structure = Structure {
     name: "AttributeValueUpdate",
     members: &[
-        Member { name: "Value", required: false, schema: Schema::Union(&ATTRIBUTE_VALUE) },
-        Member { name: "Action", required: false, schema: Schema::Enum(&ATTRIBUTE_ACTION) },
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::Union(&ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "Action",
+            required: false,
+            schema: Schema::Enum(&ATTRIBUTE_ACTION),
+        },
     ],
 };
 
@@ -109,7 +173,9 @@ pub static AUTO_SCALING_POLICY_DESCRIPTION: Structure = Structure {
         Member {
             name: "TargetTrackingScalingPolicyConfiguration",
             required: false,
-            schema: Schema::Structure(&AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION),
+            schema: Schema::Structure(
+                &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION,
+            ),
         },
     ],
 };
@@ -130,7 +196,9 @@ pub static AUTO_SCALING_POLICY_UPDATE: Structure = Structure {
         Member {
             name: "TargetTrackingScalingPolicyConfiguration",
             required: true,
-            schema: Schema::Structure(&AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE),
+            schema: Schema::Structure(
+                &AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE,
+            ),
         },
     ],
 };
@@ -144,7 +212,10 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -153,15 +224,26 @@ pub static AUTO_SCALING_SETTINGS_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "AutoScalingDisabled", required: false, schema: Schema::Boolean },
+        Member {
+            name: "AutoScalingDisabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "AutoScalingRoleArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScalingPolicies",
@@ -180,7 +262,10 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -189,11 +274,18 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "AutoScalingDisabled", required: false, schema: Schema::Boolean },
+        Member {
+            name: "AutoScalingDisabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "AutoScalingRoleArn",
             required: false,
@@ -203,7 +295,11 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ScalingPolicyUpdate", required: false, schema: Schema::Structure(&AUTO_SCALING_POLICY_UPDATE) },
+        Member {
+            name: "ScalingPolicyUpdate",
+            required: false,
+            schema: Schema::Structure(&AUTO_SCALING_POLICY_UPDATE),
+        },
     ],
 };
 
@@ -211,18 +307,34 @@ pub static AUTO_SCALING_SETTINGS_UPDATE: Structure = Structure {
 pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION: Structure = Structure {
     name: "AutoScalingTargetTrackingScalingPolicyConfigurationDescription",
     members: &[
-        Member { name: "DisableScaleIn", required: false, schema: Schema::Boolean },
+        Member {
+            name: "DisableScaleIn",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ScaleInCooldown",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScaleOutCooldown",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "TargetValue", required: true, schema: Schema::Float(FloatRules { range: None }) },
+        Member {
+            name: "TargetValue",
+            required: true,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
     ],
 };
 
@@ -230,18 +342,34 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_DESCRIPTION
 pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE: Structure = Structure {
     name: "AutoScalingTargetTrackingScalingPolicyConfigurationUpdate",
     members: &[
-        Member { name: "DisableScaleIn", required: false, schema: Schema::Boolean },
+        Member {
+            name: "DisableScaleIn",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ScaleInCooldown",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScaleOutCooldown",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "TargetValue", required: true, schema: Schema::Float(FloatRules { range: None }) },
+        Member {
+            name: "TargetValue",
+            required: true,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
     ],
 };
 
@@ -249,8 +377,16 @@ pub static AUTO_SCALING_TARGET_TRACKING_SCALING_POLICY_CONFIGURATION_UPDATE: Str
 pub static BACKUP_DESCRIPTION: Structure = Structure {
     name: "BackupDescription",
     members: &[
-        Member { name: "BackupDetails", required: false, schema: Schema::Structure(&BACKUP_DETAILS) },
-        Member { name: "SourceTableDetails", required: false, schema: Schema::Structure(&SOURCE_TABLE_DETAILS) },
+        Member {
+            name: "BackupDetails",
+            required: false,
+            schema: Schema::Structure(&BACKUP_DETAILS),
+        },
+        Member {
+            name: "SourceTableDetails",
+            required: false,
+            schema: Schema::Structure(&SOURCE_TABLE_DETAILS),
+        },
         Member {
             name: "SourceTableFeatureDetails",
             required: false,
@@ -286,12 +422,23 @@ pub static BACKUP_DETAILS: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "BackupStatus", required: true, schema: Schema::Enum(&BACKUP_STATUS) },
-        Member { name: "BackupType", required: true, schema: Schema::Enum(&BACKUP_TYPE) },
+        Member {
+            name: "BackupStatus",
+            required: true,
+            schema: Schema::Enum(&BACKUP_STATUS),
+        },
+        Member {
+            name: "BackupType",
+            required: true,
+            schema: Schema::Enum(&BACKUP_TYPE),
+        },
         Member {
             name: "BackupCreationDateTime",
             required: true,
@@ -330,12 +477,20 @@ pub static BACKUP_SUMMARY: Structure = Structure {
         Member {
             name: "TableId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&TABLE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TABLE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "BackupArn",
@@ -365,14 +520,25 @@ pub static BACKUP_SUMMARY: Structure = Structure {
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "BackupStatus", required: false, schema: Schema::Enum(&BACKUP_STATUS) },
-        Member { name: "BackupType", required: false, schema: Schema::Enum(&BACKUP_TYPE) },
+        Member {
+            name: "BackupStatus",
+            required: false,
+            schema: Schema::Enum(&BACKUP_STATUS),
+        },
+        Member {
+            name: "BackupType",
+            required: false,
+            schema: Schema::Enum(&BACKUP_TYPE),
+        },
         Member {
             name: "BackupSizeBytes",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -401,8 +567,16 @@ pub static BACKUP_TYPE_FILTER: Enum = Enum {
 pub static BATCH_EXECUTE_STATEMENT_INPUT: Structure = Structure {
     name: "BatchExecuteStatementInput",
     members: &[
-        Member { name: "Statements", required: true, schema: Schema::List(&PARTI_QL_BATCH_REQUEST) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "Statements",
+            required: true,
+            schema: Schema::List(&PARTI_QL_BATCH_REQUEST),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
     ],
 };
 
@@ -410,8 +584,16 @@ pub static BATCH_EXECUTE_STATEMENT_INPUT: Structure = Structure {
 pub static BATCH_EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
     name: "BatchExecuteStatementOutput",
     members: &[
-        Member { name: "Responses", required: false, schema: Schema::List(&PARTI_QL_BATCH_RESPONSE) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE) },
+        Member {
+            name: "Responses",
+            required: false,
+            schema: Schema::List(&PARTI_QL_BATCH_RESPONSE),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
+        },
     ],
 };
 
@@ -419,8 +601,16 @@ pub static BATCH_EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
 pub static BATCH_GET_ITEM_INPUT: Structure = Structure {
     name: "BatchGetItemInput",
     members: &[
-        Member { name: "RequestItems", required: true, schema: Schema::Map(&BATCH_GET_REQUEST_MAP) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "RequestItems",
+            required: true,
+            schema: Schema::Map(&BATCH_GET_REQUEST_MAP),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
     ],
 };
 
@@ -428,9 +618,21 @@ pub static BATCH_GET_ITEM_INPUT: Structure = Structure {
 pub static BATCH_GET_ITEM_OUTPUT: Structure = Structure {
     name: "BatchGetItemOutput",
     members: &[
-        Member { name: "Responses", required: false, schema: Schema::Map(&BATCH_GET_RESPONSE_MAP) },
-        Member { name: "UnprocessedKeys", required: false, schema: Schema::Map(&BATCH_GET_REQUEST_MAP) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE) },
+        Member {
+            name: "Responses",
+            required: false,
+            schema: Schema::Map(&BATCH_GET_RESPONSE_MAP),
+        },
+        Member {
+            name: "UnprocessedKeys",
+            required: false,
+            schema: Schema::Map(&BATCH_GET_REQUEST_MAP),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
+        },
     ],
 };
 
@@ -438,13 +640,25 @@ pub static BATCH_GET_ITEM_OUTPUT: Structure = Structure {
 pub static BATCH_STATEMENT_ERROR: Structure = Structure {
     name: "BatchStatementError",
     members: &[
-        Member { name: "Code", required: false, schema: Schema::Enum(&BATCH_STATEMENT_ERROR_CODE_ENUM) },
+        Member {
+            name: "Code",
+            required: false,
+            schema: Schema::Enum(&BATCH_STATEMENT_ERROR_CODE_ENUM),
+        },
         Member {
             name: "Message",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Item", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) },
+        Member {
+            name: "Item",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
     ],
 };
 
@@ -476,10 +690,22 @@ pub static BATCH_STATEMENT_REQUEST: Structure = Structure {
         Member {
             name: "Statement",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 8192)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 8192)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS) },
-        Member { name: "ConsistentRead", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS),
+        },
+        Member {
+            name: "ConsistentRead",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
             required: false,
@@ -492,7 +718,11 @@ pub static BATCH_STATEMENT_REQUEST: Structure = Structure {
 pub static BATCH_STATEMENT_RESPONSE: Structure = Structure {
     name: "BatchStatementResponse",
     members: &[
-        Member { name: "Error", required: false, schema: Schema::Structure(&BATCH_STATEMENT_ERROR) },
+        Member {
+            name: "Error",
+            required: false,
+            schema: Schema::Structure(&BATCH_STATEMENT_ERROR),
+        },
         Member {
             name: "TableName",
             required: false,
@@ -502,7 +732,11 @@ pub static BATCH_STATEMENT_RESPONSE: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Item", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) },
+        Member {
+            name: "Item",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
     ],
 };
 
@@ -510,8 +744,16 @@ pub static BATCH_STATEMENT_RESPONSE: Structure = Structure {
 pub static BATCH_WRITE_ITEM_INPUT: Structure = Structure {
     name: "BatchWriteItemInput",
     members: &[
-        Member { name: "RequestItems", required: true, schema: Schema::Map(&BATCH_WRITE_ITEM_REQUEST_MAP) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "RequestItems",
+            required: true,
+            schema: Schema::Map(&BATCH_WRITE_ITEM_REQUEST_MAP),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ReturnItemCollectionMetrics",
             required: false,
@@ -524,13 +766,21 @@ pub static BATCH_WRITE_ITEM_INPUT: Structure = Structure {
 pub static BATCH_WRITE_ITEM_OUTPUT: Structure = Structure {
     name: "BatchWriteItemOutput",
     members: &[
-        Member { name: "UnprocessedItems", required: false, schema: Schema::Map(&BATCH_WRITE_ITEM_REQUEST_MAP) },
+        Member {
+            name: "UnprocessedItems",
+            required: false,
+            schema: Schema::Map(&BATCH_WRITE_ITEM_REQUEST_MAP),
+        },
         Member {
             name: "ItemCollectionMetrics",
             required: false,
             schema: Schema::Map(&ITEM_COLLECTION_METRICS_PER_TABLE),
         },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE) },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
+        },
     ],
 };
 
@@ -547,7 +797,11 @@ pub static BILLING_MODE: Enum = Enum {
 pub static BILLING_MODE_SUMMARY: Structure = Structure {
     name: "BillingModeSummary",
     members: &[
-        Member { name: "BillingMode", required: false, schema: Schema::Enum(&BILLING_MODE) },
+        Member {
+            name: "BillingMode",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
         Member {
             name: "LastUpdateToPayPerRequestDateTime",
             required: false,
@@ -560,9 +814,21 @@ pub static BILLING_MODE_SUMMARY: Structure = Structure {
 pub static CAPACITY: Structure = Structure {
     name: "Capacity",
     members: &[
-        Member { name: "ReadCapacityUnits", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "WriteCapacityUnits", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "CapacityUnits", required: false, schema: Schema::Float(FloatRules { range: None }) },
+        Member {
+            name: "ReadCapacityUnits",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "WriteCapacityUnits",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "CapacityUnits",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
     ],
 };
 
@@ -593,8 +859,16 @@ pub static COMPARISON_OPERATOR: Enum = Enum {
 pub static CONDITION: Structure = Structure {
     name: "Condition",
     members: &[
-        Member { name: "AttributeValueList", required: false, schema: Schema::List(&ATTRIBUTE_VALUE_LIST) },
-        Member { name: "ComparisonOperator", required: true, schema: Schema::Enum(&COMPARISON_OPERATOR) },
+        Member {
+            name: "AttributeValueList",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_VALUE_LIST),
+        },
+        Member {
+            name: "ComparisonOperator",
+            required: true,
+            schema: Schema::Enum(&COMPARISON_OPERATOR),
+        },
     ],
 };
 
@@ -602,16 +876,28 @@ pub static CONDITION: Structure = Structure {
 pub static CONDITION_CHECK: Structure = Structure {
     name: "ConditionCheck",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ConditionExpression",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -632,8 +918,13 @@ pub static CONDITION_CHECK: Structure = Structure {
 };
 
 /// The constraints of `ConditionalOperator`.
-pub static CONDITIONAL_OPERATOR: Enum =
-    Enum { name: "ConditionalOperator", values: &["AND", "OR"], listed: "[AND, OR]", length: None, pattern: None };
+pub static CONDITIONAL_OPERATOR: Enum = Enum {
+    name: "ConditionalOperator",
+    values: &["AND", "OR"],
+    listed: "[AND, OR]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `ConsumedCapacity`.
 pub static CONSUMED_CAPACITY: Structure = Structure {
@@ -642,13 +933,37 @@ pub static CONSUMED_CAPACITY: Structure = Structure {
         Member {
             name: "TableName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CapacityUnits", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "ReadCapacityUnits", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "WriteCapacityUnits", required: false, schema: Schema::Float(FloatRules { range: None }) },
-        Member { name: "Table", required: false, schema: Schema::Structure(&CAPACITY) },
-        Member { name: "LocalSecondaryIndexes", required: false, schema: Schema::Map(&SECONDARY_INDEXES_CAPACITY_MAP) },
+        Member {
+            name: "CapacityUnits",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "ReadCapacityUnits",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "WriteCapacityUnits",
+            required: false,
+            schema: Schema::Float(FloatRules { range: None }),
+        },
+        Member {
+            name: "Table",
+            required: false,
+            schema: Schema::Structure(&CAPACITY),
+        },
+        Member {
+            name: "LocalSecondaryIndexes",
+            required: false,
+            schema: Schema::Map(&SECONDARY_INDEXES_CAPACITY_MAP),
+        },
         Member {
             name: "GlobalSecondaryIndexes",
             required: false,
@@ -661,7 +976,11 @@ pub static CONSUMED_CAPACITY: Structure = Structure {
 pub static CONTINUOUS_BACKUPS_DESCRIPTION: Structure = Structure {
     name: "ContinuousBackupsDescription",
     members: &[
-        Member { name: "ContinuousBackupsStatus", required: true, schema: Schema::Enum(&CONTINUOUS_BACKUPS_STATUS) },
+        Member {
+            name: "ContinuousBackupsStatus",
+            required: true,
+            schema: Schema::Enum(&CONTINUOUS_BACKUPS_STATUS),
+        },
         Member {
             name: "PointInTimeRecoveryDescription",
             required: false,
@@ -734,7 +1053,11 @@ pub static CREATE_BACKUP_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "BackupName",
@@ -751,7 +1074,13 @@ pub static CREATE_BACKUP_INPUT: Structure = Structure {
 /// The constraints of `CreateBackupOutput`.
 pub static CREATE_BACKUP_OUTPUT: Structure = Structure {
     name: "CreateBackupOutput",
-    members: &[Member { name: "BackupDetails", required: false, schema: Schema::Structure(&BACKUP_DETAILS) }],
+    members: &[
+        Member {
+            name: "BackupDetails",
+            required: false,
+            schema: Schema::Structure(&BACKUP_DETAILS),
+        },
+    ],
 };
 
 /// The constraints of `CreateGlobalSecondaryIndexAction`.
@@ -767,11 +1096,31 @@ pub static CREATE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: true, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: true, schema: Schema::Structure(&PROJECTION) },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
-        Member { name: "WarmThroughput", required: false, schema: Schema::Structure(&WARM_THROUGHPUT) },
+        Member {
+            name: "KeySchema",
+            required: true,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: true,
+            schema: Schema::Structure(&PROJECTION),
+        },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
+        Member {
+            name: "WarmThroughput",
+            required: false,
+            schema: Schema::Structure(&WARM_THROUGHPUT),
+        },
     ],
 };
 
@@ -788,28 +1137,40 @@ pub static CREATE_GLOBAL_TABLE_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReplicationGroup", required: true, schema: Schema::List(&REPLICA_LIST) },
+        Member {
+            name: "ReplicationGroup",
+            required: true,
+            schema: Schema::List(&REPLICA_LIST),
+        },
     ],
 };
 
 /// The constraints of `CreateGlobalTableOutput`.
 pub static CREATE_GLOBAL_TABLE_OUTPUT: Structure = Structure {
     name: "CreateGlobalTableOutput",
-    members: &[Member {
-        name: "GlobalTableDescription",
-        required: false,
-        schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "GlobalTableDescription",
+            required: false,
+            schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `CreateReplicaAction`.
 pub static CREATE_REPLICA_ACTION: Structure = Structure {
     name: "CreateReplicaAction",
-    members: &[Member {
-        name: "RegionName",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "RegionName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CreateReplicationGroupMemberAction`.
@@ -819,12 +1180,20 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
         Member {
             name: "RegionName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KMSMasterKeyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProvisionedThroughputOverride",
@@ -841,7 +1210,11 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_LIST),
         },
-        Member { name: "TableClassOverride", required: false, schema: Schema::Enum(&TABLE_CLASS) },
+        Member {
+            name: "TableClassOverride",
+            required: false,
+            schema: Schema::Enum(&TABLE_CLASS),
+        },
     ],
 };
 
@@ -849,36 +1222,102 @@ pub static CREATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
 pub static CREATE_TABLE_INPUT: Structure = Structure {
     name: "CreateTableInput",
     members: &[
-        Member { name: "AttributeDefinitions", required: true, schema: Schema::List(&ATTRIBUTE_DEFINITIONS) },
+        Member {
+            name: "AttributeDefinitions",
+            required: true,
+            schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
+        },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "KeySchema", required: true, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "LocalSecondaryIndexes", required: false, schema: Schema::List(&LOCAL_SECONDARY_INDEX_LIST) },
-        Member { name: "GlobalSecondaryIndexes", required: false, schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST) },
-        Member { name: "BillingMode", required: false, schema: Schema::Enum(&BILLING_MODE) },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "StreamSpecification", required: false, schema: Schema::Structure(&STREAM_SPECIFICATION) },
-        Member { name: "SSESpecification", required: false, schema: Schema::Structure(&SSE_SPECIFICATION) },
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
-        Member { name: "TableClass", required: false, schema: Schema::Enum(&TABLE_CLASS) },
-        Member { name: "DeletionProtectionEnabled", required: false, schema: Schema::Boolean },
-        Member { name: "WarmThroughput", required: false, schema: Schema::Structure(&WARM_THROUGHPUT) },
+        Member {
+            name: "KeySchema",
+            required: true,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "LocalSecondaryIndexes",
+            required: false,
+            schema: Schema::List(&LOCAL_SECONDARY_INDEX_LIST),
+        },
+        Member {
+            name: "GlobalSecondaryIndexes",
+            required: false,
+            schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST),
+        },
+        Member {
+            name: "BillingMode",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "StreamSpecification",
+            required: false,
+            schema: Schema::Structure(&STREAM_SPECIFICATION),
+        },
+        Member {
+            name: "SSESpecification",
+            required: false,
+            schema: Schema::Structure(&SSE_SPECIFICATION),
+        },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
+        Member {
+            name: "TableClass",
+            required: false,
+            schema: Schema::Enum(&TABLE_CLASS),
+        },
+        Member {
+            name: "DeletionProtectionEnabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "WarmThroughput",
+            required: false,
+            schema: Schema::Structure(&WARM_THROUGHPUT),
+        },
         Member {
             name: "ResourcePolicy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
     ],
 };
 
 /// The constraints of `CreateTableOutput`.
 pub static CREATE_TABLE_OUTPUT: Structure = Structure {
     name: "CreateTableOutput",
-    members: &[Member { name: "TableDescription", required: false, schema: Schema::Structure(&TABLE_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "TableDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `CsvOptions`.
@@ -894,7 +1333,11 @@ pub static CSV_OPTIONS: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "HeaderList", required: false, schema: Schema::List(&CSV_HEADER_LIST) },
+        Member {
+            name: "HeaderList",
+            required: false,
+            schema: Schema::List(&CSV_HEADER_LIST),
+        },
     ],
 };
 
@@ -902,16 +1345,28 @@ pub static CSV_OPTIONS: Structure = Structure {
 pub static DELETE: Structure = Structure {
     name: "Delete",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -934,31 +1389,45 @@ pub static DELETE: Structure = Structure {
 /// The constraints of `DeleteBackupInput`.
 pub static DELETE_BACKUP_INPUT: Structure = Structure {
     name: "DeleteBackupInput",
-    members: &[Member {
-        name: "BackupArn",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(37, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "BackupArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(37, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteBackupOutput`.
 pub static DELETE_BACKUP_OUTPUT: Structure = Structure {
     name: "DeleteBackupOutput",
-    members: &[Member { name: "BackupDescription", required: false, schema: Schema::Structure(&BACKUP_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "BackupDescription",
+            required: false,
+            schema: Schema::Structure(&BACKUP_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DeleteGlobalSecondaryIndexAction`.
 pub static DELETE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
     name: "DeleteGlobalSecondaryIndexAction",
-    members: &[Member {
-        name: "IndexName",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(3, 255)),
-            pattern: Some(&BACKUP_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "IndexName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 255)),
+                pattern: Some(&BACKUP_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteItemInput`.
@@ -968,13 +1437,37 @@ pub static DELETE_ITEM_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
-        Member { name: "Expected", required: false, schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP) },
-        Member { name: "ConditionalOperator", required: false, schema: Schema::Enum(&CONDITIONAL_OPERATOR) },
-        Member { name: "ReturnValues", required: false, schema: Schema::Enum(&RETURN_VALUE) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "Expected",
+            required: false,
+            schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ConditionalOperator",
+            required: false,
+            schema: Schema::Enum(&CONDITIONAL_OPERATOR),
+        },
+        Member {
+            name: "ReturnValues",
+            required: false,
+            schema: Schema::Enum(&RETURN_VALUE),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ReturnItemCollectionMetrics",
             required: false,
@@ -983,7 +1476,11 @@ pub static DELETE_ITEM_INPUT: Structure = Structure {
         Member {
             name: "ConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -1007,35 +1504,67 @@ pub static DELETE_ITEM_INPUT: Structure = Structure {
 pub static DELETE_ITEM_OUTPUT: Structure = Structure {
     name: "DeleteItemOutput",
     members: &[
-        Member { name: "Attributes", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
-        Member { name: "ItemCollectionMetrics", required: false, schema: Schema::Structure(&ITEM_COLLECTION_METRICS) },
+        Member {
+            name: "Attributes",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
+        Member {
+            name: "ItemCollectionMetrics",
+            required: false,
+            schema: Schema::Structure(&ITEM_COLLECTION_METRICS),
+        },
     ],
 };
 
 /// The constraints of `DeleteReplicaAction`.
 pub static DELETE_REPLICA_ACTION: Structure = Structure {
     name: "DeleteReplicaAction",
-    members: &[Member {
-        name: "RegionName",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "RegionName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteReplicationGroupMemberAction`.
 pub static DELETE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
     name: "DeleteReplicationGroupMemberAction",
-    members: &[Member {
-        name: "RegionName",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "RegionName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteRequest`.
-pub static DELETE_REQUEST: Structure =
-    Structure { name: "DeleteRequest", members: &[Member { name: "Key", required: true, schema: Schema::Map(&KEY) }] };
+pub static DELETE_REQUEST: Structure = Structure {
+    name: "DeleteRequest",
+    members: &[
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
+    ],
+};
 
 /// The constraints of `DeleteResourcePolicyInput`.
 pub static DELETE_RESOURCE_POLICY_INPUT: Structure = Structure {
@@ -1044,12 +1573,20 @@ pub static DELETE_RESOURCE_POLICY_INPUT: Structure = Structure {
         Member {
             name: "ResourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1283)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1283)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpectedRevisionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1057,63 +1594,101 @@ pub static DELETE_RESOURCE_POLICY_INPUT: Structure = Structure {
 /// The constraints of `DeleteResourcePolicyOutput`.
 pub static DELETE_RESOURCE_POLICY_OUTPUT: Structure = Structure {
     name: "DeleteResourcePolicyOutput",
-    members: &[Member {
-        name: "RevisionId",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "RevisionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteTableInput`.
 pub static DELETE_TABLE_INPUT: Structure = Structure {
     name: "DeleteTableInput",
-    members: &[Member {
-        name: "TableName",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteTableOutput`.
 pub static DELETE_TABLE_OUTPUT: Structure = Structure {
     name: "DeleteTableOutput",
-    members: &[Member { name: "TableDescription", required: false, schema: Schema::Structure(&TABLE_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "TableDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeBackupInput`.
 pub static DESCRIBE_BACKUP_INPUT: Structure = Structure {
     name: "DescribeBackupInput",
-    members: &[Member {
-        name: "BackupArn",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(37, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "BackupArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(37, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeBackupOutput`.
 pub static DESCRIBE_BACKUP_OUTPUT: Structure = Structure {
     name: "DescribeBackupOutput",
-    members: &[Member { name: "BackupDescription", required: false, schema: Schema::Structure(&BACKUP_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "BackupDescription",
+            required: false,
+            schema: Schema::Structure(&BACKUP_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeContinuousBackupsInput`.
 pub static DESCRIBE_CONTINUOUS_BACKUPS_INPUT: Structure = Structure {
     name: "DescribeContinuousBackupsInput",
-    members: &[Member {
-        name: "TableName",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeContinuousBackupsOutput`.
 pub static DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT: Structure = Structure {
     name: "DescribeContinuousBackupsOutput",
-    members: &[Member {
-        name: "ContinuousBackupsDescription",
-        required: false,
-        schema: Schema::Structure(&CONTINUOUS_BACKUPS_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "ContinuousBackupsDescription",
+            required: false,
+            schema: Schema::Structure(&CONTINUOUS_BACKUPS_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeContributorInsightsInput`.
@@ -1123,7 +1698,11 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IndexName",
@@ -1174,71 +1753,102 @@ pub static DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "FailureException", required: false, schema: Schema::Structure(&FAILURE_EXCEPTION) },
+        Member {
+            name: "FailureException",
+            required: false,
+            schema: Schema::Structure(&FAILURE_EXCEPTION),
+        },
     ],
 };
 
 /// The constraints of `DescribeEndpointsRequest`.
-pub static DESCRIBE_ENDPOINTS_REQUEST: Structure = Structure { name: "DescribeEndpointsRequest", members: &[] };
+pub static DESCRIBE_ENDPOINTS_REQUEST: Structure = Structure {
+    name: "DescribeEndpointsRequest",
+    members: &[],
+};
 
 /// The constraints of `DescribeEndpointsResponse`.
 pub static DESCRIBE_ENDPOINTS_RESPONSE: Structure = Structure {
     name: "DescribeEndpointsResponse",
-    members: &[Member { name: "Endpoints", required: true, schema: Schema::List(&ENDPOINTS) }],
+    members: &[
+        Member {
+            name: "Endpoints",
+            required: true,
+            schema: Schema::List(&ENDPOINTS),
+        },
+    ],
 };
 
 /// The constraints of `DescribeExportInput`.
 pub static DESCRIBE_EXPORT_INPUT: Structure = Structure {
     name: "DescribeExportInput",
-    members: &[Member {
-        name: "ExportArn",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(37, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "ExportArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(37, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeExportOutput`.
 pub static DESCRIBE_EXPORT_OUTPUT: Structure = Structure {
     name: "DescribeExportOutput",
-    members: &[Member { name: "ExportDescription", required: false, schema: Schema::Structure(&EXPORT_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "ExportDescription",
+            required: false,
+            schema: Schema::Structure(&EXPORT_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeGlobalTableInput`.
 pub static DESCRIBE_GLOBAL_TABLE_INPUT: Structure = Structure {
     name: "DescribeGlobalTableInput",
-    members: &[Member {
-        name: "GlobalTableName",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(3, 255)),
-            pattern: Some(&BACKUP_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "GlobalTableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 255)),
+                pattern: Some(&BACKUP_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeGlobalTableOutput`.
 pub static DESCRIBE_GLOBAL_TABLE_OUTPUT: Structure = Structure {
     name: "DescribeGlobalTableOutput",
-    members: &[Member {
-        name: "GlobalTableDescription",
-        required: false,
-        schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "GlobalTableDescription",
+            required: false,
+            schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeGlobalTableSettingsInput`.
 pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
     name: "DescribeGlobalTableSettingsInput",
-    members: &[Member {
-        name: "GlobalTableName",
-        required: true,
-        schema: Schema::String(StringRules {
-            length: Some(Length::between(3, 255)),
-            pattern: Some(&BACKUP_NAME_PATTERN),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "GlobalTableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(3, 255)),
+                pattern: Some(&BACKUP_NAME_PATTERN),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeGlobalTableSettingsOutput`.
@@ -1254,38 +1864,56 @@ pub static DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReplicaSettings", required: false, schema: Schema::List(&REPLICA_SETTINGS_DESCRIPTION_LIST) },
+        Member {
+            name: "ReplicaSettings",
+            required: false,
+            schema: Schema::List(&REPLICA_SETTINGS_DESCRIPTION_LIST),
+        },
     ],
 };
 
 /// The constraints of `DescribeImportInput`.
 pub static DESCRIBE_IMPORT_INPUT: Structure = Structure {
     name: "DescribeImportInput",
-    members: &[Member {
-        name: "ImportArn",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(37, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "ImportArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(37, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeImportOutput`.
 pub static DESCRIBE_IMPORT_OUTPUT: Structure = Structure {
     name: "DescribeImportOutput",
-    members: &[Member {
-        name: "ImportTableDescription",
-        required: true,
-        schema: Schema::Structure(&IMPORT_TABLE_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "ImportTableDescription",
+            required: true,
+            schema: Schema::Structure(&IMPORT_TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeKinesisStreamingDestinationInput`.
 pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
     name: "DescribeKinesisStreamingDestinationInput",
-    members: &[Member {
-        name: "TableName",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeKinesisStreamingDestinationOutput`.
@@ -1310,7 +1938,10 @@ pub static DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure 
 };
 
 /// The constraints of `DescribeLimitsInput`.
-pub static DESCRIBE_LIMITS_INPUT: Structure = Structure { name: "DescribeLimitsInput", members: &[] };
+pub static DESCRIBE_LIMITS_INPUT: Structure = Structure {
+    name: "DescribeLimitsInput",
+    members: &[],
+};
 
 /// The constraints of `DescribeLimitsOutput`.
 pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
@@ -1321,7 +1952,10 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1330,7 +1964,10 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1339,7 +1976,10 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1348,7 +1988,10 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1358,63 +2001,98 @@ pub static DESCRIBE_LIMITS_OUTPUT: Structure = Structure {
 /// The constraints of `DescribeTableInput`.
 pub static DESCRIBE_TABLE_INPUT: Structure = Structure {
     name: "DescribeTableInput",
-    members: &[Member {
-        name: "TableName",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeTableOutput`.
 pub static DESCRIBE_TABLE_OUTPUT: Structure = Structure {
     name: "DescribeTableOutput",
-    members: &[Member { name: "Table", required: false, schema: Schema::Structure(&TABLE_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "Table",
+            required: false,
+            schema: Schema::Structure(&TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeTableReplicaAutoScalingInput`.
 pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT: Structure = Structure {
     name: "DescribeTableReplicaAutoScalingInput",
-    members: &[Member {
-        name: "TableName",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeTableReplicaAutoScalingOutput`.
 pub static DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: Structure = Structure {
     name: "DescribeTableReplicaAutoScalingOutput",
-    members: &[Member {
-        name: "TableAutoScalingDescription",
-        required: false,
-        schema: Schema::Structure(&TABLE_AUTO_SCALING_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "TableAutoScalingDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_AUTO_SCALING_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DescribeTimeToLiveInput`.
 pub static DESCRIBE_TIME_TO_LIVE_INPUT: Structure = Structure {
     name: "DescribeTimeToLiveInput",
-    members: &[Member {
-        name: "TableName",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TableName",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DescribeTimeToLiveOutput`.
 pub static DESCRIBE_TIME_TO_LIVE_OUTPUT: Structure = Structure {
     name: "DescribeTimeToLiveOutput",
-    members: &[Member {
-        name: "TimeToLiveDescription",
-        required: false,
-        schema: Schema::Structure(&TIME_TO_LIVE_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "TimeToLiveDescription",
+            required: false,
+            schema: Schema::Structure(&TIME_TO_LIVE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `DestinationStatus`.
 pub static DESTINATION_STATUS: Enum = Enum {
     name: "DestinationStatus",
-    values: &["ENABLING", "ACTIVE", "DISABLING", "DISABLED", "ENABLE_FAILED", "UPDATING"],
+    values: &[
+        "ENABLING",
+        "ACTIVE",
+        "DISABLING",
+        "DISABLED",
+        "ENABLE_FAILED",
+        "UPDATING",
+    ],
     listed: "[ENABLING, ACTIVE, DISABLING, DISABLED, ENABLE_FAILED, UPDATING]",
     length: None,
     pattern: None,
@@ -1423,11 +2101,13 @@ pub static DESTINATION_STATUS: Enum = Enum {
 /// The constraints of `EnableKinesisStreamingConfiguration`.
 pub static ENABLE_KINESIS_STREAMING_CONFIGURATION: Structure = Structure {
     name: "EnableKinesisStreamingConfiguration",
-    members: &[Member {
-        name: "ApproximateCreationDateTimePrecision",
-        required: false,
-        schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
-    }],
+    members: &[
+        Member {
+            name: "ApproximateCreationDateTimePrecision",
+            required: false,
+            schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
+        },
+    ],
 };
 
 /// The constraints of `Endpoint`.
@@ -1437,12 +2117,20 @@ pub static ENDPOINT: Structure = Structure {
         Member {
             name: "Address",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "CachePeriodInMinutes",
             required: true,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1454,10 +2142,22 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
         Member {
             name: "Statement",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 8192)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 8192)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS) },
-        Member { name: "ConsistentRead", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS),
+        },
+        Member {
+            name: "ConsistentRead",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "NextToken",
             required: false,
@@ -1467,13 +2167,20 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "Limit",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1489,7 +2196,11 @@ pub static EXECUTE_STATEMENT_INPUT: Structure = Structure {
 pub static EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
     name: "ExecuteStatementOutput",
     members: &[
-        Member { name: "Items", required: false, schema: Schema::List(&ITEM_LIST) },
+        Member {
+            name: "Items",
+            required: false,
+            schema: Schema::List(&ITEM_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
@@ -1499,8 +2210,16 @@ pub static EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
-        Member { name: "LastEvaluatedKey", required: false, schema: Schema::Map(&KEY) },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
+        Member {
+            name: "LastEvaluatedKey",
+            required: false,
+            schema: Schema::Map(&KEY),
+        },
     ],
 };
 
@@ -1508,13 +2227,25 @@ pub static EXECUTE_STATEMENT_OUTPUT: Structure = Structure {
 pub static EXECUTE_TRANSACTION_INPUT: Structure = Structure {
     name: "ExecuteTransactionInput",
     members: &[
-        Member { name: "TransactStatements", required: true, schema: Schema::List(&PARAMETERIZED_STATEMENTS) },
+        Member {
+            name: "TransactStatements",
+            required: true,
+            schema: Schema::List(&PARAMETERIZED_STATEMENTS),
+        },
         Member {
             name: "ClientRequestToken",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
     ],
 };
 
@@ -1522,8 +2253,16 @@ pub static EXECUTE_TRANSACTION_INPUT: Structure = Structure {
 pub static EXECUTE_TRANSACTION_OUTPUT: Structure = Structure {
     name: "ExecuteTransactionOutput",
     members: &[
-        Member { name: "Responses", required: false, schema: Schema::List(&ITEM_RESPONSE_LIST) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE) },
+        Member {
+            name: "Responses",
+            required: false,
+            schema: Schema::List(&ITEM_RESPONSE_LIST),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
+        },
     ],
 };
 
@@ -1531,10 +2270,26 @@ pub static EXECUTE_TRANSACTION_OUTPUT: Structure = Structure {
 pub static EXPECTED_ATTRIBUTE_VALUE: Structure = Structure {
     name: "ExpectedAttributeValue",
     members: &[
-        Member { name: "Value", required: false, schema: Schema::Union(&ATTRIBUTE_VALUE) },
-        Member { name: "Exists", required: false, schema: Schema::Boolean },
-        Member { name: "ComparisonOperator", required: false, schema: Schema::Enum(&COMPARISON_OPERATOR) },
-        Member { name: "AttributeValueList", required: false, schema: Schema::List(&ATTRIBUTE_VALUE_LIST) },
+        Member {
+            name: "Value",
+            required: false,
+            schema: Schema::Union(&ATTRIBUTE_VALUE),
+        },
+        Member {
+            name: "Exists",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ComparisonOperator",
+            required: false,
+            schema: Schema::Enum(&COMPARISON_OPERATOR),
+        },
+        Member {
+            name: "AttributeValueList",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_VALUE_LIST),
+        },
     ],
 };
 
@@ -1551,29 +2306,61 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ExportStatus", required: false, schema: Schema::Enum(&EXPORT_STATUS) },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExportStatus",
+            required: false,
+            schema: Schema::Enum(&EXPORT_STATUS),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ExportManifest",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&TABLE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TABLE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "ExportTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExportTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&CLIENT_TOKEN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&CLIENT_TOKEN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "S3Bucket",
@@ -1587,36 +2374,67 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
         Member {
             name: "S3BucketOwner",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&S3_BUCKET_OWNER_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&S3_BUCKET_OWNER_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "S3Prefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "S3SseAlgorithm", required: false, schema: Schema::Enum(&S3_SSE_ALGORITHM) },
+        Member {
+            name: "S3SseAlgorithm",
+            required: false,
+            schema: Schema::Enum(&S3_SSE_ALGORITHM),
+        },
         Member {
             name: "S3SseKmsKeyId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureCode",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ExportFormat", required: false, schema: Schema::Enum(&EXPORT_FORMAT) },
+        Member {
+            name: "ExportFormat",
+            required: false,
+            schema: Schema::Enum(&EXPORT_FORMAT),
+        },
         Member {
             name: "BilledSizeBytes",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1625,11 +2443,18 @@ pub static EXPORT_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "ExportType", required: false, schema: Schema::Enum(&EXPORT_TYPE) },
+        Member {
+            name: "ExportType",
+            required: false,
+            schema: Schema::Enum(&EXPORT_TYPE),
+        },
         Member {
             name: "IncrementalExportSpecification",
             required: false,
@@ -1669,8 +2494,16 @@ pub static EXPORT_SUMMARY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ExportStatus", required: false, schema: Schema::Enum(&EXPORT_STATUS) },
-        Member { name: "ExportType", required: false, schema: Schema::Enum(&EXPORT_TYPE) },
+        Member {
+            name: "ExportStatus",
+            required: false,
+            schema: Schema::Enum(&EXPORT_STATUS),
+        },
+        Member {
+            name: "ExportType",
+            required: false,
+            schema: Schema::Enum(&EXPORT_TYPE),
+        },
     ],
 };
 
@@ -1681,13 +2514,25 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         Member {
             name: "TableArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ExportTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "ExportTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&CLIENT_TOKEN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&CLIENT_TOKEN_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "S3Bucket",
@@ -1701,21 +2546,45 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         Member {
             name: "S3BucketOwner",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&S3_BUCKET_OWNER_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&S3_BUCKET_OWNER_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "S3Prefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "S3SseAlgorithm", required: false, schema: Schema::Enum(&S3_SSE_ALGORITHM) },
+        Member {
+            name: "S3SseAlgorithm",
+            required: false,
+            schema: Schema::Enum(&S3_SSE_ALGORITHM),
+        },
         Member {
             name: "S3SseKmsKeyId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 2048)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 2048)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ExportFormat", required: false, schema: Schema::Enum(&EXPORT_FORMAT) },
-        Member { name: "ExportType", required: false, schema: Schema::Enum(&EXPORT_TYPE) },
+        Member {
+            name: "ExportFormat",
+            required: false,
+            schema: Schema::Enum(&EXPORT_FORMAT),
+        },
+        Member {
+            name: "ExportType",
+            required: false,
+            schema: Schema::Enum(&EXPORT_TYPE),
+        },
         Member {
             name: "IncrementalExportSpecification",
             required: false,
@@ -1727,7 +2596,13 @@ pub static EXPORT_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
 /// The constraints of `ExportTableToPointInTimeOutput`.
 pub static EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT: Structure = Structure {
     name: "ExportTableToPointInTimeOutput",
-    members: &[Member { name: "ExportDescription", required: false, schema: Schema::Structure(&EXPORT_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "ExportDescription",
+            required: false,
+            schema: Schema::Structure(&EXPORT_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `ExportType`.
@@ -1755,12 +2630,20 @@ pub static FAILURE_EXCEPTION: Structure = Structure {
         Member {
             name: "ExceptionName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExceptionDescription",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1769,16 +2652,28 @@ pub static FAILURE_EXCEPTION: Structure = Structure {
 pub static GET: Structure = Structure {
     name: "Get",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProjectionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -1795,16 +2690,40 @@ pub static GET_ITEM_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
-        Member { name: "AttributesToGet", required: false, schema: Schema::List(&ATTRIBUTE_NAME_LIST) },
-        Member { name: "ConsistentRead", required: false, schema: Schema::Boolean },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "AttributesToGet",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_NAME_LIST),
+        },
+        Member {
+            name: "ConsistentRead",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ProjectionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -1818,19 +2737,33 @@ pub static GET_ITEM_INPUT: Structure = Structure {
 pub static GET_ITEM_OUTPUT: Structure = Structure {
     name: "GetItemOutput",
     members: &[
-        Member { name: "Item", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
+        Member {
+            name: "Item",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
     ],
 };
 
 /// The constraints of `GetResourcePolicyInput`.
 pub static GET_RESOURCE_POLICY_INPUT: Structure = Structure {
     name: "GetResourcePolicyInput",
-    members: &[Member {
-        name: "ResourceArn",
-        required: true,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 1283)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "ResourceArn",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1283)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetResourcePolicyOutput`.
@@ -1840,12 +2773,20 @@ pub static GET_RESOURCE_POLICY_OUTPUT: Structure = Structure {
         Member {
             name: "Policy",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "RevisionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -1863,11 +2804,31 @@ pub static GLOBAL_SECONDARY_INDEX: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: true, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: true, schema: Schema::Structure(&PROJECTION) },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
-        Member { name: "WarmThroughput", required: false, schema: Schema::Structure(&WARM_THROUGHPUT) },
+        Member {
+            name: "KeySchema",
+            required: true,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: true,
+            schema: Schema::Structure(&PROJECTION),
+        },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
+        Member {
+            name: "WarmThroughput",
+            required: false,
+            schema: Schema::Structure(&WARM_THROUGHPUT),
+        },
     ],
 };
 
@@ -1905,10 +2866,26 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: false, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: false, schema: Schema::Structure(&PROJECTION) },
-        Member { name: "IndexStatus", required: false, schema: Schema::Enum(&INDEX_STATUS) },
-        Member { name: "Backfilling", required: false, schema: Schema::Boolean },
+        Member {
+            name: "KeySchema",
+            required: false,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: false,
+            schema: Schema::Structure(&PROJECTION),
+        },
+        Member {
+            name: "IndexStatus",
+            required: false,
+            schema: Schema::Enum(&INDEX_STATUS),
+        },
+        Member {
+            name: "Backfilling",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ProvisionedThroughput",
             required: false,
@@ -1917,23 +2894,41 @@ pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         Member {
             name: "IndexSizeBytes",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ItemCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "IndexArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
         Member {
             name: "WarmThroughput",
             required: false,
-            schema: Schema::Structure(&GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION),
+            schema: Schema::Structure(
+                &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION,
+            ),
         },
     ],
 };
@@ -1951,10 +2946,26 @@ pub static GLOBAL_SECONDARY_INDEX_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: false, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: false, schema: Schema::Structure(&PROJECTION) },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
+        Member {
+            name: "KeySchema",
+            required: false,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: false,
+            schema: Schema::Structure(&PROJECTION),
+        },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
     ],
 };
 
@@ -1962,9 +2973,21 @@ pub static GLOBAL_SECONDARY_INDEX_INFO: Structure = Structure {
 pub static GLOBAL_SECONDARY_INDEX_UPDATE: Structure = Structure {
     name: "GlobalSecondaryIndexUpdate",
     members: &[
-        Member { name: "Update", required: false, schema: Schema::Structure(&UPDATE_GLOBAL_SECONDARY_INDEX_ACTION) },
-        Member { name: "Create", required: false, schema: Schema::Structure(&CREATE_GLOBAL_SECONDARY_INDEX_ACTION) },
-        Member { name: "Delete", required: false, schema: Schema::Structure(&DELETE_GLOBAL_SECONDARY_INDEX_ACTION) },
+        Member {
+            name: "Update",
+            required: false,
+            schema: Schema::Structure(&UPDATE_GLOBAL_SECONDARY_INDEX_ACTION),
+        },
+        Member {
+            name: "Create",
+            required: false,
+            schema: Schema::Structure(&CREATE_GLOBAL_SECONDARY_INDEX_ACTION),
+        },
+        Member {
+            name: "Delete",
+            required: false,
+            schema: Schema::Structure(&DELETE_GLOBAL_SECONDARY_INDEX_ACTION),
+        },
     ],
 };
 
@@ -1977,7 +3000,10 @@ pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: Structure = Struc
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -1986,11 +3012,18 @@ pub static GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION: Structure = Struc
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&INDEX_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&INDEX_STATUS),
+        },
     ],
 };
 
@@ -2007,7 +3040,11 @@ pub static GLOBAL_TABLE: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReplicationGroup", required: false, schema: Schema::List(&REPLICA_LIST) },
+        Member {
+            name: "ReplicationGroup",
+            required: false,
+            schema: Schema::List(&REPLICA_LIST),
+        },
     ],
 };
 
@@ -2015,14 +3052,30 @@ pub static GLOBAL_TABLE: Structure = Structure {
 pub static GLOBAL_TABLE_DESCRIPTION: Structure = Structure {
     name: "GlobalTableDescription",
     members: &[
-        Member { name: "ReplicationGroup", required: false, schema: Schema::List(&REPLICA_DESCRIPTION_LIST) },
+        Member {
+            name: "ReplicationGroup",
+            required: false,
+            schema: Schema::List(&REPLICA_DESCRIPTION_LIST),
+        },
         Member {
             name: "GlobalTableArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "CreationDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "GlobalTableStatus", required: false, schema: Schema::Enum(&GLOBAL_TABLE_STATUS) },
+        Member {
+            name: "CreationDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "GlobalTableStatus",
+            required: false,
+            schema: Schema::Enum(&GLOBAL_TABLE_STATUS),
+        },
         Member {
             name: "GlobalTableName",
             required: false,
@@ -2053,7 +3106,10 @@ pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Stru
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -2096,21 +3152,49 @@ pub static IMPORT_SUMMARY: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ImportStatus", required: false, schema: Schema::Enum(&IMPORT_STATUS) },
+        Member {
+            name: "ImportStatus",
+            required: false,
+            schema: Schema::Enum(&IMPORT_STATUS),
+        },
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "S3BucketSource", required: false, schema: Schema::Structure(&S3_BUCKET_SOURCE) },
+        Member {
+            name: "S3BucketSource",
+            required: false,
+            schema: Schema::Structure(&S3_BUCKET_SOURCE),
+        },
         Member {
             name: "CloudWatchLogGroupArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "InputFormat", required: false, schema: Schema::Enum(&INPUT_FORMAT) },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "InputFormat",
+            required: false,
+            schema: Schema::Enum(&INPUT_FORMAT),
+        },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
     ],
 };
 
@@ -2127,58 +3211,112 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ImportStatus", required: false, schema: Schema::Enum(&IMPORT_STATUS) },
+        Member {
+            name: "ImportStatus",
+            required: false,
+            schema: Schema::Enum(&IMPORT_STATUS),
+        },
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&TABLE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TABLE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&CLIENT_TOKEN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&CLIENT_TOKEN_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "S3BucketSource", required: false, schema: Schema::Structure(&S3_BUCKET_SOURCE) },
+        Member {
+            name: "S3BucketSource",
+            required: false,
+            schema: Schema::Structure(&S3_BUCKET_SOURCE),
+        },
         Member {
             name: "ErrorCount",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
         Member {
             name: "CloudWatchLogGroupArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "InputFormat", required: false, schema: Schema::Enum(&INPUT_FORMAT) },
-        Member { name: "InputFormatOptions", required: false, schema: Schema::Structure(&INPUT_FORMAT_OPTIONS) },
-        Member { name: "InputCompressionType", required: false, schema: Schema::Enum(&INPUT_COMPRESSION_TYPE) },
+        Member {
+            name: "InputFormat",
+            required: false,
+            schema: Schema::Enum(&INPUT_FORMAT),
+        },
+        Member {
+            name: "InputFormatOptions",
+            required: false,
+            schema: Schema::Structure(&INPUT_FORMAT_OPTIONS),
+        },
+        Member {
+            name: "InputCompressionType",
+            required: false,
+            schema: Schema::Enum(&INPUT_COMPRESSION_TYPE),
+        },
         Member {
             name: "TableCreationParameters",
             required: false,
             schema: Schema::Structure(&TABLE_CREATION_PARAMETERS),
         },
-        Member { name: "StartTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "EndTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "StartTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "EndTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ProcessedSizeBytes",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProcessedItemCount",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -2187,19 +3325,30 @@ pub static IMPORT_TABLE_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
         Member {
             name: "FailureCode",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureMessage",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2211,12 +3360,32 @@ pub static IMPORT_TABLE_INPUT: Structure = Structure {
         Member {
             name: "ClientToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&CLIENT_TOKEN_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&CLIENT_TOKEN_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "S3BucketSource", required: true, schema: Schema::Structure(&S3_BUCKET_SOURCE) },
-        Member { name: "InputFormat", required: true, schema: Schema::Enum(&INPUT_FORMAT) },
-        Member { name: "InputFormatOptions", required: false, schema: Schema::Structure(&INPUT_FORMAT_OPTIONS) },
-        Member { name: "InputCompressionType", required: false, schema: Schema::Enum(&INPUT_COMPRESSION_TYPE) },
+        Member {
+            name: "S3BucketSource",
+            required: true,
+            schema: Schema::Structure(&S3_BUCKET_SOURCE),
+        },
+        Member {
+            name: "InputFormat",
+            required: true,
+            schema: Schema::Enum(&INPUT_FORMAT),
+        },
+        Member {
+            name: "InputFormatOptions",
+            required: false,
+            schema: Schema::Structure(&INPUT_FORMAT_OPTIONS),
+        },
+        Member {
+            name: "InputCompressionType",
+            required: false,
+            schema: Schema::Enum(&INPUT_COMPRESSION_TYPE),
+        },
         Member {
             name: "TableCreationParameters",
             required: true,
@@ -2228,20 +3397,34 @@ pub static IMPORT_TABLE_INPUT: Structure = Structure {
 /// The constraints of `ImportTableOutput`.
 pub static IMPORT_TABLE_OUTPUT: Structure = Structure {
     name: "ImportTableOutput",
-    members: &[Member {
-        name: "ImportTableDescription",
-        required: true,
-        schema: Schema::Structure(&IMPORT_TABLE_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "ImportTableDescription",
+            required: true,
+            schema: Schema::Structure(&IMPORT_TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `IncrementalExportSpecification`.
 pub static INCREMENTAL_EXPORT_SPECIFICATION: Structure = Structure {
     name: "IncrementalExportSpecification",
     members: &[
-        Member { name: "ExportFromTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ExportToTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "ExportViewType", required: false, schema: Schema::Enum(&EXPORT_VIEW_TYPE) },
+        Member {
+            name: "ExportFromTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExportToTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "ExportViewType",
+            required: false,
+            schema: Schema::Enum(&EXPORT_VIEW_TYPE),
+        },
     ],
 };
 
@@ -2275,14 +3458,24 @@ pub static INPUT_FORMAT: Enum = Enum {
 /// The constraints of `InputFormatOptions`.
 pub static INPUT_FORMAT_OPTIONS: Structure = Structure {
     name: "InputFormatOptions",
-    members: &[Member { name: "Csv", required: false, schema: Schema::Structure(&CSV_OPTIONS) }],
+    members: &[
+        Member {
+            name: "Csv",
+            required: false,
+            schema: Schema::Structure(&CSV_OPTIONS),
+        },
+    ],
 };
 
 /// The constraints of `ItemCollectionMetrics`.
 pub static ITEM_COLLECTION_METRICS: Structure = Structure {
     name: "ItemCollectionMetrics",
     members: &[
-        Member { name: "ItemCollectionKey", required: false, schema: Schema::Map(&ITEM_COLLECTION_KEY_ATTRIBUTE_MAP) },
+        Member {
+            name: "ItemCollectionKey",
+            required: false,
+            schema: Schema::Map(&ITEM_COLLECTION_KEY_ATTRIBUTE_MAP),
+        },
         Member {
             name: "SizeEstimateRangeGB",
             required: false,
@@ -2294,7 +3487,13 @@ pub static ITEM_COLLECTION_METRICS: Structure = Structure {
 /// The constraints of `ItemResponse`.
 pub static ITEM_RESPONSE: Structure = Structure {
     name: "ItemResponse",
-    members: &[Member { name: "Item", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) }],
+    members: &[
+        Member {
+            name: "Item",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
+    ],
 };
 
 /// The constraints of `KeySchemaElement`.
@@ -2304,27 +3503,56 @@ pub static KEY_SCHEMA_ELEMENT: Structure = Structure {
         Member {
             name: "AttributeName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "KeyType", required: true, schema: Schema::Enum(&KEY_TYPE) },
+        Member {
+            name: "KeyType",
+            required: true,
+            schema: Schema::Enum(&KEY_TYPE),
+        },
     ],
 };
 
 /// The constraints of `KeyType`.
-pub static KEY_TYPE: Enum =
-    Enum { name: "KeyType", values: &["HASH", "RANGE"], listed: "[HASH, RANGE]", length: None, pattern: None };
+pub static KEY_TYPE: Enum = Enum {
+    name: "KeyType",
+    values: &["HASH", "RANGE"],
+    listed: "[HASH, RANGE]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `KeysAndAttributes`.
 pub static KEYS_AND_ATTRIBUTES: Structure = Structure {
     name: "KeysAndAttributes",
     members: &[
-        Member { name: "Keys", required: true, schema: Schema::List(&KEY_LIST) },
-        Member { name: "AttributesToGet", required: false, schema: Schema::List(&ATTRIBUTE_NAME_LIST) },
-        Member { name: "ConsistentRead", required: false, schema: Schema::Boolean },
+        Member {
+            name: "Keys",
+            required: true,
+            schema: Schema::List(&KEY_LIST),
+        },
+        Member {
+            name: "AttributesToGet",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_NAME_LIST),
+        },
+        Member {
+            name: "ConsistentRead",
+            required: false,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "ProjectionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -2347,11 +3575,19 @@ pub static KINESIS_DATA_STREAM_DESTINATION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DestinationStatus", required: false, schema: Schema::Enum(&DESTINATION_STATUS) },
+        Member {
+            name: "DestinationStatus",
+            required: false,
+            schema: Schema::Enum(&DESTINATION_STATUS),
+        },
         Member {
             name: "DestinationStatusDescription",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ApproximateCreationDateTimePrecision",
@@ -2368,7 +3604,11 @@ pub static KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StreamArn",
@@ -2409,7 +3649,11 @@ pub static KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DestinationStatus", required: false, schema: Schema::Enum(&DESTINATION_STATUS) },
+        Member {
+            name: "DestinationStatus",
+            required: false,
+            schema: Schema::Enum(&DESTINATION_STATUS),
+        },
         Member {
             name: "EnableKinesisStreamingConfiguration",
             required: false,
@@ -2425,7 +3669,11 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Limit",
@@ -2458,7 +3706,11 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "BackupType", required: false, schema: Schema::Enum(&BACKUP_TYPE_FILTER) },
+        Member {
+            name: "BackupType",
+            required: false,
+            schema: Schema::Enum(&BACKUP_TYPE_FILTER),
+        },
     ],
 };
 
@@ -2466,7 +3718,11 @@ pub static LIST_BACKUPS_INPUT: Structure = Structure {
 pub static LIST_BACKUPS_OUTPUT: Structure = Structure {
     name: "ListBackupsOutput",
     members: &[
-        Member { name: "BackupSummaries", required: false, schema: Schema::List(&BACKUP_SUMMARIES) },
+        Member {
+            name: "BackupSummaries",
+            required: false,
+            schema: Schema::List(&BACKUP_SUMMARIES),
+        },
         Member {
             name: "LastEvaluatedBackupArn",
             required: false,
@@ -2486,19 +3742,30 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: None, max: Some(Bound { value: 100.0, text: "100" }) }),
+                range: Some(Range {
+                    min: None,
+                    max: Some(Bound { value: 100.0, text: "100" }),
+                }),
                 values: None,
             }),
         },
@@ -2517,7 +3784,11 @@ pub static LIST_CONTRIBUTOR_INSIGHTS_OUTPUT: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2529,7 +3800,11 @@ pub static LIST_EXPORTS_INPUT: Structure = Structure {
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
@@ -2546,7 +3821,11 @@ pub static LIST_EXPORTS_INPUT: Structure = Structure {
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2555,11 +3834,19 @@ pub static LIST_EXPORTS_INPUT: Structure = Structure {
 pub static LIST_EXPORTS_OUTPUT: Structure = Structure {
     name: "ListExportsOutput",
     members: &[
-        Member { name: "ExportSummaries", required: false, schema: Schema::List(&EXPORT_SUMMARIES) },
+        Member {
+            name: "ExportSummaries",
+            required: false,
+            schema: Schema::List(&EXPORT_SUMMARIES),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2582,14 +3869,21 @@ pub static LIST_GLOBAL_TABLES_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
         Member {
             name: "RegionName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2598,7 +3892,11 @@ pub static LIST_GLOBAL_TABLES_INPUT: Structure = Structure {
 pub static LIST_GLOBAL_TABLES_OUTPUT: Structure = Structure {
     name: "ListGlobalTablesOutput",
     members: &[
-        Member { name: "GlobalTables", required: false, schema: Schema::List(&GLOBAL_TABLE_LIST) },
+        Member {
+            name: "GlobalTables",
+            required: false,
+            schema: Schema::List(&GLOBAL_TABLE_LIST),
+        },
         Member {
             name: "LastEvaluatedGlobalTableName",
             required: false,
@@ -2618,7 +3916,11 @@ pub static LIST_IMPORTS_INPUT: Structure = Structure {
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PageSize",
@@ -2648,7 +3950,11 @@ pub static LIST_IMPORTS_INPUT: Structure = Structure {
 pub static LIST_IMPORTS_OUTPUT: Structure = Structure {
     name: "ListImportsOutput",
     members: &[
-        Member { name: "ImportSummaryList", required: false, schema: Schema::List(&IMPORT_SUMMARY_LIST) },
+        Member {
+            name: "ImportSummaryList",
+            required: false,
+            schema: Schema::List(&IMPORT_SUMMARY_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
@@ -2693,7 +3999,11 @@ pub static LIST_TABLES_INPUT: Structure = Structure {
 pub static LIST_TABLES_OUTPUT: Structure = Structure {
     name: "ListTablesOutput",
     members: &[
-        Member { name: "TableNames", required: false, schema: Schema::List(&TABLE_NAME_LIST) },
+        Member {
+            name: "TableNames",
+            required: false,
+            schema: Schema::List(&TABLE_NAME_LIST),
+        },
         Member {
             name: "LastEvaluatedTableName",
             required: false,
@@ -2713,12 +4023,20 @@ pub static LIST_TAGS_OF_RESOURCE_INPUT: Structure = Structure {
         Member {
             name: "ResourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1283)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1283)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2727,11 +4045,19 @@ pub static LIST_TAGS_OF_RESOURCE_INPUT: Structure = Structure {
 pub static LIST_TAGS_OF_RESOURCE_OUTPUT: Structure = Structure {
     name: "ListTagsOfResourceOutput",
     members: &[
-        Member { name: "Tags", required: false, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::List(&TAG_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2749,8 +4075,16 @@ pub static LOCAL_SECONDARY_INDEX: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: true, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: true, schema: Schema::Structure(&PROJECTION) },
+        Member {
+            name: "KeySchema",
+            required: true,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: true,
+            schema: Schema::Structure(&PROJECTION),
+        },
     ],
 };
 
@@ -2767,22 +4101,42 @@ pub static LOCAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: false, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: false, schema: Schema::Structure(&PROJECTION) },
+        Member {
+            name: "KeySchema",
+            required: false,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: false,
+            schema: Schema::Structure(&PROJECTION),
+        },
         Member {
             name: "IndexSizeBytes",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ItemCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "IndexArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2800,8 +4154,16 @@ pub static LOCAL_SECONDARY_INDEX_INFO: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: false, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "Projection", required: false, schema: Schema::Structure(&PROJECTION) },
+        Member {
+            name: "KeySchema",
+            required: false,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "Projection",
+            required: false,
+            schema: Schema::Structure(&PROJECTION),
+        },
     ],
 };
 
@@ -2821,12 +4183,20 @@ pub static ON_DEMAND_THROUGHPUT: Structure = Structure {
         Member {
             name: "MaxReadRequestUnits",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxWriteRequestUnits",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -2834,11 +4204,17 @@ pub static ON_DEMAND_THROUGHPUT: Structure = Structure {
 /// The constraints of `OnDemandThroughputOverride`.
 pub static ON_DEMAND_THROUGHPUT_OVERRIDE: Structure = Structure {
     name: "OnDemandThroughputOverride",
-    members: &[Member {
-        name: "MaxReadRequestUnits",
-        required: false,
-        schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "MaxReadRequestUnits",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ParameterizedStatement`.
@@ -2848,9 +4224,17 @@ pub static PARAMETERIZED_STATEMENT: Structure = Structure {
         Member {
             name: "Statement",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 8192)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 8192)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Parameters", required: false, schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS) },
+        Member {
+            name: "Parameters",
+            required: false,
+            schema: Schema::List(&PREPARED_STATEMENT_PARAMETERS),
+        },
         Member {
             name: "ReturnValuesOnConditionCheckFailure",
             required: false,
@@ -2897,7 +4281,11 @@ pub static POINT_IN_TIME_RECOVERY_DESCRIPTION: Structure = Structure {
 pub static POINT_IN_TIME_RECOVERY_SPECIFICATION: Structure = Structure {
     name: "PointInTimeRecoverySpecification",
     members: &[
-        Member { name: "PointInTimeRecoveryEnabled", required: true, schema: Schema::Boolean },
+        Member {
+            name: "PointInTimeRecoveryEnabled",
+            required: true,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "RecoveryPeriodInDays",
             required: false,
@@ -2926,8 +4314,16 @@ pub static POINT_IN_TIME_RECOVERY_STATUS: Enum = Enum {
 pub static PROJECTION: Structure = Structure {
     name: "Projection",
     members: &[
-        Member { name: "ProjectionType", required: false, schema: Schema::Enum(&PROJECTION_TYPE) },
-        Member { name: "NonKeyAttributes", required: false, schema: Schema::List(&NON_KEY_ATTRIBUTE_NAME_LIST) },
+        Member {
+            name: "ProjectionType",
+            required: false,
+            schema: Schema::Enum(&PROJECTION_TYPE),
+        },
+        Member {
+            name: "NonKeyAttributes",
+            required: false,
+            schema: Schema::List(&NON_KEY_ATTRIBUTE_NAME_LIST),
+        },
     ],
 };
 
@@ -2949,7 +4345,10 @@ pub static PROVISIONED_THROUGHPUT: Structure = Structure {
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -2958,7 +4357,10 @@ pub static PROVISIONED_THROUGHPUT: Structure = Structure {
             required: true,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -2984,7 +4386,10 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -2993,7 +4398,10 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3002,7 +4410,10 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3012,31 +4423,48 @@ pub static PROVISIONED_THROUGHPUT_DESCRIPTION: Structure = Structure {
 /// The constraints of `ProvisionedThroughputOverride`.
 pub static PROVISIONED_THROUGHPUT_OVERRIDE: Structure = Structure {
     name: "ProvisionedThroughputOverride",
-    members: &[Member {
-        name: "ReadCapacityUnits",
-        required: false,
-        schema: Schema::Integer(IntegerRules {
-            kind: IntegerKind::Long,
-            range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
-            values: None,
-        }),
-    }],
+    members: &[
+        Member {
+            name: "ReadCapacityUnits",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `Put`.
 pub static PUT: Structure = Structure {
     name: "Put",
     members: &[
-        Member { name: "Item", required: true, schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP) },
+        Member {
+            name: "Item",
+            required: true,
+            schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP),
+        },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -3063,22 +4491,50 @@ pub static PUT_ITEM_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Item", required: true, schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP) },
-        Member { name: "Expected", required: false, schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP) },
-        Member { name: "ReturnValues", required: false, schema: Schema::Enum(&RETURN_VALUE) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "Item",
+            required: true,
+            schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "Expected",
+            required: false,
+            schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ReturnValues",
+            required: false,
+            schema: Schema::Enum(&RETURN_VALUE),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ReturnItemCollectionMetrics",
             required: false,
             schema: Schema::Enum(&RETURN_ITEM_COLLECTION_METRICS),
         },
-        Member { name: "ConditionalOperator", required: false, schema: Schema::Enum(&CONDITIONAL_OPERATOR) },
+        Member {
+            name: "ConditionalOperator",
+            required: false,
+            schema: Schema::Enum(&CONDITIONAL_OPERATOR),
+        },
         Member {
             name: "ConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -3102,16 +4558,34 @@ pub static PUT_ITEM_INPUT: Structure = Structure {
 pub static PUT_ITEM_OUTPUT: Structure = Structure {
     name: "PutItemOutput",
     members: &[
-        Member { name: "Attributes", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
-        Member { name: "ItemCollectionMetrics", required: false, schema: Schema::Structure(&ITEM_COLLECTION_METRICS) },
+        Member {
+            name: "Attributes",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
+        Member {
+            name: "ItemCollectionMetrics",
+            required: false,
+            schema: Schema::Structure(&ITEM_COLLECTION_METRICS),
+        },
     ],
 };
 
 /// The constraints of `PutRequest`.
 pub static PUT_REQUEST: Structure = Structure {
     name: "PutRequest",
-    members: &[Member { name: "Item", required: true, schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP) }],
+    members: &[
+        Member {
+            name: "Item",
+            required: true,
+            schema: Schema::Map(&PUT_ITEM_INPUT_ATTRIBUTE_MAP),
+        },
+    ],
 };
 
 /// The constraints of `PutResourcePolicyInput`.
@@ -3121,30 +4595,52 @@ pub static PUT_RESOURCE_POLICY_INPUT: Structure = Structure {
         Member {
             name: "ResourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1283)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1283)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Policy",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpectedRevisionId",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ConfirmRemoveSelfResourceAccess", required: false, schema: Schema::Boolean },
+        Member {
+            name: "ConfirmRemoveSelfResourceAccess",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
 /// The constraints of `PutResourcePolicyOutput`.
 pub static PUT_RESOURCE_POLICY_OUTPUT: Structure = Structure {
     name: "PutResourcePolicyOutput",
-    members: &[Member {
-        name: "RevisionId",
-        required: false,
-        schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "RevisionId",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `QueryInput`.
@@ -3154,7 +4650,11 @@ pub static QUERY_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IndexName",
@@ -3165,38 +4665,89 @@ pub static QUERY_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "Select", required: false, schema: Schema::Enum(&SELECT) },
-        Member { name: "AttributesToGet", required: false, schema: Schema::List(&ATTRIBUTE_NAME_LIST) },
+        Member {
+            name: "Select",
+            required: false,
+            schema: Schema::Enum(&SELECT),
+        },
+        Member {
+            name: "AttributesToGet",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_NAME_LIST),
+        },
         Member {
             name: "Limit",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "ConsistentRead", required: false, schema: Schema::Boolean },
-        Member { name: "KeyConditions", required: false, schema: Schema::Map(&KEY_CONDITIONS) },
-        Member { name: "QueryFilter", required: false, schema: Schema::Map(&FILTER_CONDITION_MAP) },
-        Member { name: "ConditionalOperator", required: false, schema: Schema::Enum(&CONDITIONAL_OPERATOR) },
-        Member { name: "ScanIndexForward", required: false, schema: Schema::Boolean },
-        Member { name: "ExclusiveStartKey", required: false, schema: Schema::Map(&KEY) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "ConsistentRead",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "KeyConditions",
+            required: false,
+            schema: Schema::Map(&KEY_CONDITIONS),
+        },
+        Member {
+            name: "QueryFilter",
+            required: false,
+            schema: Schema::Map(&FILTER_CONDITION_MAP),
+        },
+        Member {
+            name: "ConditionalOperator",
+            required: false,
+            schema: Schema::Enum(&CONDITIONAL_OPERATOR),
+        },
+        Member {
+            name: "ScanIndexForward",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "ExclusiveStartKey",
+            required: false,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ProjectionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FilterExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KeyConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -3215,30 +4766,56 @@ pub static QUERY_INPUT: Structure = Structure {
 pub static QUERY_OUTPUT: Structure = Structure {
     name: "QueryOutput",
     members: &[
-        Member { name: "Items", required: false, schema: Schema::List(&ITEM_LIST) },
+        Member {
+            name: "Items",
+            required: false,
+            schema: Schema::List(&ITEM_LIST),
+        },
         Member {
             name: "Count",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScannedCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "LastEvaluatedKey", required: false, schema: Schema::Map(&KEY) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
+        Member {
+            name: "LastEvaluatedKey",
+            required: false,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
     ],
 };
 
 /// The constraints of `Replica`.
 pub static REPLICA: Structure = Structure {
     name: "Replica",
-    members: &[Member {
-        name: "RegionName",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "RegionName",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ReplicaAutoScalingDescription`.
@@ -3248,12 +4825,18 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION: Structure = Structure {
         Member {
             name: "RegionName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "GlobalSecondaryIndexes",
             required: false,
-            schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST),
+            schema: Schema::List(
+                &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST,
+            ),
         },
         Member {
             name: "ReplicaProvisionedReadCapacityAutoScalingSettings",
@@ -3265,7 +4848,11 @@ pub static REPLICA_AUTO_SCALING_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_DESCRIPTION),
         },
-        Member { name: "ReplicaStatus", required: false, schema: Schema::Enum(&REPLICA_STATUS) },
+        Member {
+            name: "ReplicaStatus",
+            required: false,
+            schema: Schema::Enum(&REPLICA_STATUS),
+        },
     ],
 };
 
@@ -3276,12 +4863,18 @@ pub static REPLICA_AUTO_SCALING_UPDATE: Structure = Structure {
         Member {
             name: "RegionName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReplicaGlobalSecondaryIndexUpdates",
             required: false,
-            schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST),
+            schema: Schema::List(
+                &REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST,
+            ),
         },
         Member {
             name: "ReplicaProvisionedReadCapacityAutoScalingUpdate",
@@ -3298,23 +4891,43 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
         Member {
             name: "RegionName",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ReplicaStatus", required: false, schema: Schema::Enum(&REPLICA_STATUS) },
+        Member {
+            name: "ReplicaStatus",
+            required: false,
+            schema: Schema::Enum(&REPLICA_STATUS),
+        },
         Member {
             name: "ReplicaStatusDescription",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReplicaStatusPercentProgress",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KMSMasterKeyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProvisionedThroughputOverride",
@@ -3341,7 +4954,11 @@ pub static REPLICA_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "ReplicaTableClassSummary", required: false, schema: Schema::Structure(&TABLE_CLASS_SUMMARY) },
+        Member {
+            name: "ReplicaTableClassSummary",
+            required: false,
+            schema: Schema::Structure(&TABLE_CLASS_SUMMARY),
+        },
     ],
 };
 
@@ -3384,7 +5001,11 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION: Structure = 
                 values: None,
             }),
         },
-        Member { name: "IndexStatus", required: false, schema: Schema::Enum(&INDEX_STATUS) },
+        Member {
+            name: "IndexStatus",
+            required: false,
+            schema: Schema::Enum(&INDEX_STATUS),
+        },
         Member {
             name: "ProvisionedReadCapacityAutoScalingSettings",
             required: false,
@@ -3445,7 +5066,9 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_DESCRIPTION: Structure = Structure {
         Member {
             name: "WarmThroughput",
             required: false,
-            schema: Schema::Structure(&GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION),
+            schema: Schema::Structure(
+                &GLOBAL_SECONDARY_INDEX_WARM_THROUGHPUT_DESCRIPTION,
+            ),
         },
     ],
 };
@@ -3463,13 +5086,20 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: Structure = Stru
                 values: None,
             }),
         },
-        Member { name: "IndexStatus", required: false, schema: Schema::Enum(&INDEX_STATUS) },
+        Member {
+            name: "IndexStatus",
+            required: false,
+            schema: Schema::Enum(&INDEX_STATUS),
+        },
         Member {
             name: "ProvisionedReadCapacityUnits",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3483,7 +5113,10 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION: Structure = Stru
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3513,7 +5146,10 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE: Structure = Structure
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3532,16 +5168,31 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
         Member {
             name: "RegionName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "ReplicaStatus", required: false, schema: Schema::Enum(&REPLICA_STATUS) },
-        Member { name: "ReplicaBillingModeSummary", required: false, schema: Schema::Structure(&BILLING_MODE_SUMMARY) },
+        Member {
+            name: "ReplicaStatus",
+            required: false,
+            schema: Schema::Enum(&REPLICA_STATUS),
+        },
+        Member {
+            name: "ReplicaBillingModeSummary",
+            required: false,
+            schema: Schema::Structure(&BILLING_MODE_SUMMARY),
+        },
         Member {
             name: "ReplicaProvisionedReadCapacityUnits",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3555,7 +5206,10 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3567,9 +5221,15 @@ pub static REPLICA_SETTINGS_DESCRIPTION: Structure = Structure {
         Member {
             name: "ReplicaGlobalSecondaryIndexSettings",
             required: false,
-            schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST),
+            schema: Schema::List(
+                &REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_DESCRIPTION_LIST,
+            ),
         },
-        Member { name: "ReplicaTableClassSummary", required: false, schema: Schema::Structure(&TABLE_CLASS_SUMMARY) },
+        Member {
+            name: "ReplicaTableClassSummary",
+            required: false,
+            schema: Schema::Structure(&TABLE_CLASS_SUMMARY),
+        },
     ],
 };
 
@@ -3580,14 +5240,21 @@ pub static REPLICA_SETTINGS_UPDATE: Structure = Structure {
         Member {
             name: "RegionName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReplicaProvisionedReadCapacityUnits",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -3601,7 +5268,11 @@ pub static REPLICA_SETTINGS_UPDATE: Structure = Structure {
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST),
         },
-        Member { name: "ReplicaTableClass", required: false, schema: Schema::Enum(&TABLE_CLASS) },
+        Member {
+            name: "ReplicaTableClass",
+            required: false,
+            schema: Schema::Enum(&TABLE_CLASS),
+        },
     ],
 };
 
@@ -3626,8 +5297,16 @@ pub static REPLICA_STATUS: Enum = Enum {
 pub static REPLICA_UPDATE: Structure = Structure {
     name: "ReplicaUpdate",
     members: &[
-        Member { name: "Create", required: false, schema: Schema::Structure(&CREATE_REPLICA_ACTION) },
-        Member { name: "Delete", required: false, schema: Schema::Structure(&DELETE_REPLICA_ACTION) },
+        Member {
+            name: "Create",
+            required: false,
+            schema: Schema::Structure(&CREATE_REPLICA_ACTION),
+        },
+        Member {
+            name: "Delete",
+            required: false,
+            schema: Schema::Structure(&DELETE_REPLICA_ACTION),
+        },
     ],
 };
 
@@ -3635,9 +5314,21 @@ pub static REPLICA_UPDATE: Structure = Structure {
 pub static REPLICATION_GROUP_UPDATE: Structure = Structure {
     name: "ReplicationGroupUpdate",
     members: &[
-        Member { name: "Create", required: false, schema: Schema::Structure(&CREATE_REPLICATION_GROUP_MEMBER_ACTION) },
-        Member { name: "Update", required: false, schema: Schema::Structure(&UPDATE_REPLICATION_GROUP_MEMBER_ACTION) },
-        Member { name: "Delete", required: false, schema: Schema::Structure(&DELETE_REPLICATION_GROUP_MEMBER_ACTION) },
+        Member {
+            name: "Create",
+            required: false,
+            schema: Schema::Structure(&CREATE_REPLICATION_GROUP_MEMBER_ACTION),
+        },
+        Member {
+            name: "Update",
+            required: false,
+            schema: Schema::Structure(&UPDATE_REPLICATION_GROUP_MEMBER_ACTION),
+        },
+        Member {
+            name: "Delete",
+            required: false,
+            schema: Schema::Structure(&DELETE_REPLICATION_GROUP_MEMBER_ACTION),
+        },
     ],
 };
 
@@ -3657,10 +5348,22 @@ pub static RESTORE_SUMMARY: Structure = Structure {
         Member {
             name: "SourceTableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "RestoreDateTime", required: true, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "RestoreInProgress", required: true, schema: Schema::Boolean },
+        Member {
+            name: "RestoreDateTime",
+            required: true,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "RestoreInProgress",
+            required: true,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -3686,7 +5389,11 @@ pub static RESTORE_TABLE_FROM_BACKUP_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "BillingModeOverride", required: false, schema: Schema::Enum(&BILLING_MODE) },
+        Member {
+            name: "BillingModeOverride",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
         Member {
             name: "GlobalSecondaryIndexOverride",
             required: false,
@@ -3707,14 +5414,24 @@ pub static RESTORE_TABLE_FROM_BACKUP_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
-        Member { name: "SSESpecificationOverride", required: false, schema: Schema::Structure(&SSE_SPECIFICATION) },
+        Member {
+            name: "SSESpecificationOverride",
+            required: false,
+            schema: Schema::Structure(&SSE_SPECIFICATION),
+        },
     ],
 };
 
 /// The constraints of `RestoreTableFromBackupOutput`.
 pub static RESTORE_TABLE_FROM_BACKUP_OUTPUT: Structure = Structure {
     name: "RestoreTableFromBackupOutput",
-    members: &[Member { name: "TableDescription", required: false, schema: Schema::Structure(&TABLE_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "TableDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `RestoreTableToPointInTimeInput`.
@@ -3724,7 +5441,11 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
         Member {
             name: "SourceTableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SourceTableName",
@@ -3744,9 +5465,21 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "UseLatestRestorableTime", required: false, schema: Schema::Boolean },
-        Member { name: "RestoreDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
-        Member { name: "BillingModeOverride", required: false, schema: Schema::Enum(&BILLING_MODE) },
+        Member {
+            name: "UseLatestRestorableTime",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "RestoreDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
+        Member {
+            name: "BillingModeOverride",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
         Member {
             name: "GlobalSecondaryIndexOverride",
             required: false,
@@ -3767,14 +5500,24 @@ pub static RESTORE_TABLE_TO_POINT_IN_TIME_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
         },
-        Member { name: "SSESpecificationOverride", required: false, schema: Schema::Structure(&SSE_SPECIFICATION) },
+        Member {
+            name: "SSESpecificationOverride",
+            required: false,
+            schema: Schema::Structure(&SSE_SPECIFICATION),
+        },
     ],
 };
 
 /// The constraints of `RestoreTableToPointInTimeOutput`.
 pub static RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT: Structure = Structure {
     name: "RestoreTableToPointInTimeOutput",
-    members: &[Member { name: "TableDescription", required: false, schema: Schema::Structure(&TABLE_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "TableDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `ReturnConsumedCapacity`.
@@ -3820,7 +5563,11 @@ pub static S3_BUCKET_SOURCE: Structure = Structure {
         Member {
             name: "S3BucketOwner",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&S3_BUCKET_OWNER_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&S3_BUCKET_OWNER_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "S3Bucket",
@@ -3834,25 +5581,46 @@ pub static S3_BUCKET_SOURCE: Structure = Structure {
         Member {
             name: "S3KeyPrefix",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
 
 /// The constraints of `S3SseAlgorithm`.
-pub static S3_SSE_ALGORITHM: Enum =
-    Enum { name: "S3SseAlgorithm", values: &["AES256", "KMS"], listed: "[AES256, KMS]", length: None, pattern: None };
+pub static S3_SSE_ALGORITHM: Enum = Enum {
+    name: "S3SseAlgorithm",
+    values: &["AES256", "KMS"],
+    listed: "[AES256, KMS]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `SSEDescription`.
 pub static SSE_DESCRIPTION: Structure = Structure {
     name: "SSEDescription",
     members: &[
-        Member { name: "Status", required: false, schema: Schema::Enum(&SSE_STATUS) },
-        Member { name: "SSEType", required: false, schema: Schema::Enum(&SSE_TYPE) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&SSE_STATUS),
+        },
+        Member {
+            name: "SSEType",
+            required: false,
+            schema: Schema::Enum(&SSE_TYPE),
+        },
         Member {
             name: "KMSMasterKeyArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "InaccessibleEncryptionDateTime",
@@ -3866,12 +5634,24 @@ pub static SSE_DESCRIPTION: Structure = Structure {
 pub static SSE_SPECIFICATION: Structure = Structure {
     name: "SSESpecification",
     members: &[
-        Member { name: "Enabled", required: false, schema: Schema::Boolean },
-        Member { name: "SSEType", required: false, schema: Schema::Enum(&SSE_TYPE) },
+        Member {
+            name: "Enabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "SSEType",
+            required: false,
+            schema: Schema::Enum(&SSE_TYPE),
+        },
         Member {
             name: "KMSMasterKeyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -3886,12 +5666,22 @@ pub static SSE_STATUS: Enum = Enum {
 };
 
 /// The constraints of `SSEType`.
-pub static SSE_TYPE: Enum =
-    Enum { name: "SSEType", values: &["AES256", "KMS"], listed: "[AES256, KMS]", length: None, pattern: None };
+pub static SSE_TYPE: Enum = Enum {
+    name: "SSEType",
+    values: &["AES256", "KMS"],
+    listed: "[AES256, KMS]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `ScalarAttributeType`.
-pub static SCALAR_ATTRIBUTE_TYPE: Enum =
-    Enum { name: "ScalarAttributeType", values: &["S", "N", "B"], listed: "[S, N, B]", length: None, pattern: None };
+pub static SCALAR_ATTRIBUTE_TYPE: Enum = Enum {
+    name: "ScalarAttributeType",
+    values: &["S", "N", "B"],
+    listed: "[S, N, B]",
+    length: None,
+    pattern: None,
+};
 
 /// The constraints of `ScanInput`.
 pub static SCAN_INPUT: Structure = Structure {
@@ -3900,7 +5690,11 @@ pub static SCAN_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IndexName",
@@ -3911,21 +5705,48 @@ pub static SCAN_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AttributesToGet", required: false, schema: Schema::List(&ATTRIBUTE_NAME_LIST) },
+        Member {
+            name: "AttributesToGet",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_NAME_LIST),
+        },
         Member {
             name: "Limit",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Integer,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "Select", required: false, schema: Schema::Enum(&SELECT) },
-        Member { name: "ScanFilter", required: false, schema: Schema::Map(&FILTER_CONDITION_MAP) },
-        Member { name: "ConditionalOperator", required: false, schema: Schema::Enum(&CONDITIONAL_OPERATOR) },
-        Member { name: "ExclusiveStartKey", required: false, schema: Schema::Map(&KEY) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "Select",
+            required: false,
+            schema: Schema::Enum(&SELECT),
+        },
+        Member {
+            name: "ScanFilter",
+            required: false,
+            schema: Schema::Map(&FILTER_CONDITION_MAP),
+        },
+        Member {
+            name: "ConditionalOperator",
+            required: false,
+            schema: Schema::Enum(&CONDITIONAL_OPERATOR),
+        },
+        Member {
+            name: "ExclusiveStartKey",
+            required: false,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "TotalSegments",
             required: false,
@@ -3933,7 +5754,10 @@ pub static SCAN_INPUT: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 1.0, text: "1" }),
-                    max: Some(Bound { value: 1000000.0, text: "1000000" }),
+                    max: Some(Bound {
+                        value: 1000000.0,
+                        text: "1000000",
+                    }),
                 }),
                 values: None,
             }),
@@ -3945,7 +5769,10 @@ pub static SCAN_INPUT: Structure = Structure {
                 kind: IntegerKind::Integer,
                 range: Some(Range {
                     min: Some(Bound { value: 0.0, text: "0" }),
-                    max: Some(Bound { value: 999999.0, text: "999999" }),
+                    max: Some(Bound {
+                        value: 999999.0,
+                        text: "999999",
+                    }),
                 }),
                 values: None,
             }),
@@ -3953,12 +5780,20 @@ pub static SCAN_INPUT: Structure = Structure {
         Member {
             name: "ProjectionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "FilterExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -3970,7 +5805,11 @@ pub static SCAN_INPUT: Structure = Structure {
             required: false,
             schema: Schema::Map(&EXPRESSION_ATTRIBUTE_VALUE_MAP),
         },
-        Member { name: "ConsistentRead", required: false, schema: Schema::Boolean },
+        Member {
+            name: "ConsistentRead",
+            required: false,
+            schema: Schema::Boolean,
+        },
     ],
 };
 
@@ -3978,26 +5817,51 @@ pub static SCAN_INPUT: Structure = Structure {
 pub static SCAN_OUTPUT: Structure = Structure {
     name: "ScanOutput",
     members: &[
-        Member { name: "Items", required: false, schema: Schema::List(&ITEM_LIST) },
+        Member {
+            name: "Items",
+            required: false,
+            schema: Schema::List(&ITEM_LIST),
+        },
         Member {
             name: "Count",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ScannedCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "LastEvaluatedKey", required: false, schema: Schema::Map(&KEY) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
+        Member {
+            name: "LastEvaluatedKey",
+            required: false,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
     ],
 };
 
 /// The constraints of `Select`.
 pub static SELECT: Enum = Enum {
     name: "Select",
-    values: &["ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", "SPECIFIC_ATTRIBUTES", "COUNT"],
+    values: &[
+        "ALL_ATTRIBUTES",
+        "ALL_PROJECTED_ATTRIBUTES",
+        "SPECIFIC_ATTRIBUTES",
+        "COUNT",
+    ],
     listed: "[ALL_ATTRIBUTES, ALL_PROJECTED_ATTRIBUTES, SPECIFIC_ATTRIBUTES, COUNT]",
     length: None,
     pattern: None,
@@ -4019,36 +5883,67 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
         Member {
             name: "TableId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&TABLE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TABLE_ID_PATTERN),
+                values: None,
+            }),
         },
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableSizeBytes",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "KeySchema", required: true, schema: Schema::List(&KEY_SCHEMA) },
+        Member {
+            name: "KeySchema",
+            required: true,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
         Member {
             name: "TableCreationDateTime",
             required: true,
             schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
         },
-        Member { name: "ProvisionedThroughput", required: true, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
+        Member {
+            name: "ProvisionedThroughput",
+            required: true,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
         Member {
             name: "ItemCount",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 0.0, text: "0" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 0.0, text: "0" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "BillingMode", required: false, schema: Schema::Enum(&BILLING_MODE) },
+        Member {
+            name: "BillingMode",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
     ],
 };
 
@@ -4056,11 +5951,31 @@ pub static SOURCE_TABLE_DETAILS: Structure = Structure {
 pub static SOURCE_TABLE_FEATURE_DETAILS: Structure = Structure {
     name: "SourceTableFeatureDetails",
     members: &[
-        Member { name: "LocalSecondaryIndexes", required: false, schema: Schema::List(&LOCAL_SECONDARY_INDEXES) },
-        Member { name: "GlobalSecondaryIndexes", required: false, schema: Schema::List(&GLOBAL_SECONDARY_INDEXES) },
-        Member { name: "StreamDescription", required: false, schema: Schema::Structure(&STREAM_SPECIFICATION) },
-        Member { name: "TimeToLiveDescription", required: false, schema: Schema::Structure(&TIME_TO_LIVE_DESCRIPTION) },
-        Member { name: "SSEDescription", required: false, schema: Schema::Structure(&SSE_DESCRIPTION) },
+        Member {
+            name: "LocalSecondaryIndexes",
+            required: false,
+            schema: Schema::List(&LOCAL_SECONDARY_INDEXES),
+        },
+        Member {
+            name: "GlobalSecondaryIndexes",
+            required: false,
+            schema: Schema::List(&GLOBAL_SECONDARY_INDEXES),
+        },
+        Member {
+            name: "StreamDescription",
+            required: false,
+            schema: Schema::Structure(&STREAM_SPECIFICATION),
+        },
+        Member {
+            name: "TimeToLiveDescription",
+            required: false,
+            schema: Schema::Structure(&TIME_TO_LIVE_DESCRIPTION),
+        },
+        Member {
+            name: "SSEDescription",
+            required: false,
+            schema: Schema::Structure(&SSE_DESCRIPTION),
+        },
     ],
 };
 
@@ -4068,8 +5983,16 @@ pub static SOURCE_TABLE_FEATURE_DETAILS: Structure = Structure {
 pub static STREAM_SPECIFICATION: Structure = Structure {
     name: "StreamSpecification",
     members: &[
-        Member { name: "StreamEnabled", required: true, schema: Schema::Boolean },
-        Member { name: "StreamViewType", required: false, schema: Schema::Enum(&STREAM_VIEW_TYPE) },
+        Member {
+            name: "StreamEnabled",
+            required: true,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "StreamViewType",
+            required: false,
+            schema: Schema::Enum(&STREAM_VIEW_TYPE),
+        },
     ],
 };
 
@@ -4095,8 +6018,16 @@ pub static TABLE_AUTO_SCALING_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "TableStatus", required: false, schema: Schema::Enum(&TABLE_STATUS) },
-        Member { name: "Replicas", required: false, schema: Schema::List(&REPLICA_AUTO_SCALING_DESCRIPTION_LIST) },
+        Member {
+            name: "TableStatus",
+            required: false,
+            schema: Schema::Enum(&TABLE_STATUS),
+        },
+        Member {
+            name: "Replicas",
+            required: false,
+            schema: Schema::List(&REPLICA_AUTO_SCALING_DESCRIPTION_LIST),
+        },
     ],
 };
 
@@ -4113,7 +6044,11 @@ pub static TABLE_CLASS: Enum = Enum {
 pub static TABLE_CLASS_SUMMARY: Structure = Structure {
     name: "TableClassSummary",
     members: &[
-        Member { name: "TableClass", required: false, schema: Schema::Enum(&TABLE_CLASS) },
+        Member {
+            name: "TableClass",
+            required: false,
+            schema: Schema::Enum(&TABLE_CLASS),
+        },
         Member {
             name: "LastUpdateDateTime",
             required: false,
@@ -4135,13 +6070,41 @@ pub static TABLE_CREATION_PARAMETERS: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "AttributeDefinitions", required: true, schema: Schema::List(&ATTRIBUTE_DEFINITIONS) },
-        Member { name: "KeySchema", required: true, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "BillingMode", required: false, schema: Schema::Enum(&BILLING_MODE) },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
-        Member { name: "SSESpecification", required: false, schema: Schema::Structure(&SSE_SPECIFICATION) },
-        Member { name: "GlobalSecondaryIndexes", required: false, schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST) },
+        Member {
+            name: "AttributeDefinitions",
+            required: true,
+            schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
+        },
+        Member {
+            name: "KeySchema",
+            required: true,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "BillingMode",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
+        Member {
+            name: "SSESpecification",
+            required: false,
+            schema: Schema::Structure(&SSE_SPECIFICATION),
+        },
+        Member {
+            name: "GlobalSecondaryIndexes",
+            required: false,
+            schema: Schema::List(&GLOBAL_SECONDARY_INDEX_LIST),
+        },
     ],
 };
 
@@ -4149,7 +6112,11 @@ pub static TABLE_CREATION_PARAMETERS: Structure = Structure {
 pub static TABLE_DESCRIPTION: Structure = Structure {
     name: "TableDescription",
     members: &[
-        Member { name: "AttributeDefinitions", required: false, schema: Schema::List(&ATTRIBUTE_DEFINITIONS) },
+        Member {
+            name: "AttributeDefinitions",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
+        },
         Member {
             name: "TableName",
             required: false,
@@ -4159,9 +6126,21 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "KeySchema", required: false, schema: Schema::List(&KEY_SCHEMA) },
-        Member { name: "TableStatus", required: false, schema: Schema::Enum(&TABLE_STATUS) },
-        Member { name: "CreationDateTime", required: false, schema: Schema::Timestamp(TimestampFormat::EpochSeconds) },
+        Member {
+            name: "KeySchema",
+            required: false,
+            schema: Schema::List(&KEY_SCHEMA),
+        },
+        Member {
+            name: "TableStatus",
+            required: false,
+            schema: Schema::Enum(&TABLE_STATUS),
+        },
+        Member {
+            name: "CreationDateTime",
+            required: false,
+            schema: Schema::Timestamp(TimestampFormat::EpochSeconds),
+        },
         Member {
             name: "ProvisionedThroughput",
             required: false,
@@ -4170,24 +6149,44 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         Member {
             name: "TableSizeBytes",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ItemCount",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: Some(&TABLE_ID_PATTERN), values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: Some(&TABLE_ID_PATTERN),
+                values: None,
+            }),
         },
-        Member { name: "BillingModeSummary", required: false, schema: Schema::Structure(&BILLING_MODE_SUMMARY) },
+        Member {
+            name: "BillingModeSummary",
+            required: false,
+            schema: Schema::Structure(&BILLING_MODE_SUMMARY),
+        },
         Member {
             name: "LocalSecondaryIndexes",
             required: false,
@@ -4198,11 +6197,19 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST),
         },
-        Member { name: "StreamSpecification", required: false, schema: Schema::Structure(&STREAM_SPECIFICATION) },
+        Member {
+            name: "StreamSpecification",
+            required: false,
+            schema: Schema::Structure(&STREAM_SPECIFICATION),
+        },
         Member {
             name: "LatestStreamLabel",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "LatestStreamArn",
@@ -4216,21 +6223,57 @@ pub static TABLE_DESCRIPTION: Structure = Structure {
         Member {
             name: "GlobalTableVersion",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Replicas", required: false, schema: Schema::List(&REPLICA_DESCRIPTION_LIST) },
-        Member { name: "RestoreSummary", required: false, schema: Schema::Structure(&RESTORE_SUMMARY) },
-        Member { name: "SSEDescription", required: false, schema: Schema::Structure(&SSE_DESCRIPTION) },
-        Member { name: "ArchivalSummary", required: false, schema: Schema::Structure(&ARCHIVAL_SUMMARY) },
-        Member { name: "TableClassSummary", required: false, schema: Schema::Structure(&TABLE_CLASS_SUMMARY) },
-        Member { name: "DeletionProtectionEnabled", required: false, schema: Schema::Boolean },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
+        Member {
+            name: "Replicas",
+            required: false,
+            schema: Schema::List(&REPLICA_DESCRIPTION_LIST),
+        },
+        Member {
+            name: "RestoreSummary",
+            required: false,
+            schema: Schema::Structure(&RESTORE_SUMMARY),
+        },
+        Member {
+            name: "SSEDescription",
+            required: false,
+            schema: Schema::Structure(&SSE_DESCRIPTION),
+        },
+        Member {
+            name: "ArchivalSummary",
+            required: false,
+            schema: Schema::Structure(&ARCHIVAL_SUMMARY),
+        },
+        Member {
+            name: "TableClassSummary",
+            required: false,
+            schema: Schema::Structure(&TABLE_CLASS_SUMMARY),
+        },
+        Member {
+            name: "DeletionProtectionEnabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
         Member {
             name: "WarmThroughput",
             required: false,
             schema: Schema::Structure(&TABLE_WARM_THROUGHPUT_DESCRIPTION),
         },
-        Member { name: "MultiRegionConsistency", required: false, schema: Schema::Enum(&MULTI_REGION_CONSISTENCY) },
+        Member {
+            name: "MultiRegionConsistency",
+            required: false,
+            schema: Schema::Enum(&MULTI_REGION_CONSISTENCY),
+        },
     ],
 };
 
@@ -4260,7 +6303,10 @@ pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -4269,11 +6315,18 @@ pub static TABLE_WARM_THROUGHPUT_DESCRIPTION: Structure = Structure {
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
-        Member { name: "Status", required: false, schema: Schema::Enum(&TABLE_STATUS) },
+        Member {
+            name: "Status",
+            required: false,
+            schema: Schema::Enum(&TABLE_STATUS),
+        },
     ],
 };
 
@@ -4284,12 +6337,20 @@ pub static TAG: Structure = Structure {
         Member {
             name: "Key",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 128)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Value",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(0, 256)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(0, 256)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4301,9 +6362,17 @@ pub static TAG_RESOURCE_INPUT: Structure = Structure {
         Member {
             name: "ResourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1283)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1283)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Tags", required: true, schema: Schema::List(&TAG_LIST) },
+        Member {
+            name: "Tags",
+            required: true,
+            schema: Schema::List(&TAG_LIST),
+        },
     ],
 };
 
@@ -4311,11 +6380,19 @@ pub static TAG_RESOURCE_INPUT: Structure = Structure {
 pub static TIME_TO_LIVE_DESCRIPTION: Structure = Structure {
     name: "TimeToLiveDescription",
     members: &[
-        Member { name: "TimeToLiveStatus", required: false, schema: Schema::Enum(&TIME_TO_LIVE_STATUS) },
+        Member {
+            name: "TimeToLiveStatus",
+            required: false,
+            schema: Schema::Enum(&TIME_TO_LIVE_STATUS),
+        },
         Member {
             name: "AttributeName",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4324,11 +6401,19 @@ pub static TIME_TO_LIVE_DESCRIPTION: Structure = Structure {
 pub static TIME_TO_LIVE_SPECIFICATION: Structure = Structure {
     name: "TimeToLiveSpecification",
     members: &[
-        Member { name: "Enabled", required: true, schema: Schema::Boolean },
+        Member {
+            name: "Enabled",
+            required: true,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "AttributeName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 255)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4345,15 +6430,29 @@ pub static TIME_TO_LIVE_STATUS: Enum = Enum {
 /// The constraints of `TransactGetItem`.
 pub static TRANSACT_GET_ITEM: Structure = Structure {
     name: "TransactGetItem",
-    members: &[Member { name: "Get", required: true, schema: Schema::Structure(&GET) }],
+    members: &[
+        Member {
+            name: "Get",
+            required: true,
+            schema: Schema::Structure(&GET),
+        },
+    ],
 };
 
 /// The constraints of `TransactGetItemsInput`.
 pub static TRANSACT_GET_ITEMS_INPUT: Structure = Structure {
     name: "TransactGetItemsInput",
     members: &[
-        Member { name: "TransactItems", required: true, schema: Schema::List(&TRANSACT_GET_ITEM_LIST) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "TransactItems",
+            required: true,
+            schema: Schema::List(&TRANSACT_GET_ITEM_LIST),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
     ],
 };
 
@@ -4361,8 +6460,16 @@ pub static TRANSACT_GET_ITEMS_INPUT: Structure = Structure {
 pub static TRANSACT_GET_ITEMS_OUTPUT: Structure = Structure {
     name: "TransactGetItemsOutput",
     members: &[
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE) },
-        Member { name: "Responses", required: false, schema: Schema::List(&ITEM_RESPONSE_LIST) },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
+        },
+        Member {
+            name: "Responses",
+            required: false,
+            schema: Schema::List(&ITEM_RESPONSE_LIST),
+        },
     ],
 };
 
@@ -4370,10 +6477,26 @@ pub static TRANSACT_GET_ITEMS_OUTPUT: Structure = Structure {
 pub static TRANSACT_WRITE_ITEM: Structure = Structure {
     name: "TransactWriteItem",
     members: &[
-        Member { name: "ConditionCheck", required: false, schema: Schema::Structure(&CONDITION_CHECK) },
-        Member { name: "Put", required: false, schema: Schema::Structure(&PUT) },
-        Member { name: "Delete", required: false, schema: Schema::Structure(&DELETE) },
-        Member { name: "Update", required: false, schema: Schema::Structure(&UPDATE) },
+        Member {
+            name: "ConditionCheck",
+            required: false,
+            schema: Schema::Structure(&CONDITION_CHECK),
+        },
+        Member {
+            name: "Put",
+            required: false,
+            schema: Schema::Structure(&PUT),
+        },
+        Member {
+            name: "Delete",
+            required: false,
+            schema: Schema::Structure(&DELETE),
+        },
+        Member {
+            name: "Update",
+            required: false,
+            schema: Schema::Structure(&UPDATE),
+        },
     ],
 };
 
@@ -4381,8 +6504,16 @@ pub static TRANSACT_WRITE_ITEM: Structure = Structure {
 pub static TRANSACT_WRITE_ITEMS_INPUT: Structure = Structure {
     name: "TransactWriteItemsInput",
     members: &[
-        Member { name: "TransactItems", required: true, schema: Schema::List(&TRANSACT_WRITE_ITEM_LIST) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "TransactItems",
+            required: true,
+            schema: Schema::List(&TRANSACT_WRITE_ITEM_LIST),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ReturnItemCollectionMetrics",
             required: false,
@@ -4391,7 +6522,11 @@ pub static TRANSACT_WRITE_ITEMS_INPUT: Structure = Structure {
         Member {
             name: "ClientRequestToken",
             required: false,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 36)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 36)),
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4400,7 +6535,11 @@ pub static TRANSACT_WRITE_ITEMS_INPUT: Structure = Structure {
 pub static TRANSACT_WRITE_ITEMS_OUTPUT: Structure = Structure {
     name: "TransactWriteItemsOutput",
     members: &[
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE) },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::List(&CONSUMED_CAPACITY_MULTIPLE),
+        },
         Member {
             name: "ItemCollectionMetrics",
             required: false,
@@ -4416,9 +6555,17 @@ pub static UNTAG_RESOURCE_INPUT: Structure = Structure {
         Member {
             name: "ResourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1283)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1283)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TagKeys", required: true, schema: Schema::List(&TAG_KEY_LIST) },
+        Member {
+            name: "TagKeys",
+            required: true,
+            schema: Schema::List(&TAG_KEY_LIST),
+        },
     ],
 };
 
@@ -4426,21 +6573,37 @@ pub static UNTAG_RESOURCE_INPUT: Structure = Structure {
 pub static UPDATE: Structure = Structure {
     name: "Update",
     members: &[
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
         Member {
             name: "UpdateExpression",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -4467,7 +6630,11 @@ pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "PointInTimeRecoverySpecification",
@@ -4480,11 +6647,13 @@ pub static UPDATE_CONTINUOUS_BACKUPS_INPUT: Structure = Structure {
 /// The constraints of `UpdateContinuousBackupsOutput`.
 pub static UPDATE_CONTINUOUS_BACKUPS_OUTPUT: Structure = Structure {
     name: "UpdateContinuousBackupsOutput",
-    members: &[Member {
-        name: "ContinuousBackupsDescription",
-        required: false,
-        schema: Schema::Structure(&CONTINUOUS_BACKUPS_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "ContinuousBackupsDescription",
+            required: false,
+            schema: Schema::Structure(&CONTINUOUS_BACKUPS_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateContributorInsightsInput`.
@@ -4494,7 +6663,11 @@ pub static UPDATE_CONTRIBUTOR_INSIGHTS_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "IndexName",
@@ -4556,9 +6729,21 @@ pub static UPDATE_GLOBAL_SECONDARY_INDEX_ACTION: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
-        Member { name: "WarmThroughput", required: false, schema: Schema::Structure(&WARM_THROUGHPUT) },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
+        Member {
+            name: "WarmThroughput",
+            required: false,
+            schema: Schema::Structure(&WARM_THROUGHPUT),
+        },
     ],
 };
 
@@ -4575,18 +6760,24 @@ pub static UPDATE_GLOBAL_TABLE_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReplicaUpdates", required: true, schema: Schema::List(&REPLICA_UPDATE_LIST) },
+        Member {
+            name: "ReplicaUpdates",
+            required: true,
+            schema: Schema::List(&REPLICA_UPDATE_LIST),
+        },
     ],
 };
 
 /// The constraints of `UpdateGlobalTableOutput`.
 pub static UPDATE_GLOBAL_TABLE_OUTPUT: Structure = Structure {
     name: "UpdateGlobalTableOutput",
-    members: &[Member {
-        name: "GlobalTableDescription",
-        required: false,
-        schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "GlobalTableDescription",
+            required: false,
+            schema: Schema::Structure(&GLOBAL_TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateGlobalTableSettingsInput`.
@@ -4602,13 +6793,20 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "GlobalTableBillingMode", required: false, schema: Schema::Enum(&BILLING_MODE) },
+        Member {
+            name: "GlobalTableBillingMode",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
         Member {
             name: "GlobalTableProvisionedWriteCapacityUnits",
             required: false,
             schema: Schema::Integer(IntegerRules {
                 kind: IntegerKind::Long,
-                range: Some(Range { min: Some(Bound { value: 1.0, text: "1" }), max: None }),
+                range: Some(Range {
+                    min: Some(Bound { value: 1.0, text: "1" }),
+                    max: None,
+                }),
                 values: None,
             }),
         },
@@ -4620,9 +6818,15 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_INPUT: Structure = Structure {
         Member {
             name: "GlobalTableGlobalSecondaryIndexSettingsUpdate",
             required: false,
-            schema: Schema::List(&GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST),
+            schema: Schema::List(
+                &GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST,
+            ),
         },
-        Member { name: "ReplicaSettingsUpdate", required: false, schema: Schema::List(&REPLICA_SETTINGS_UPDATE_LIST) },
+        Member {
+            name: "ReplicaSettingsUpdate",
+            required: false,
+            schema: Schema::List(&REPLICA_SETTINGS_UPDATE_LIST),
+        },
     ],
 };
 
@@ -4639,7 +6843,11 @@ pub static UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "ReplicaSettings", required: false, schema: Schema::List(&REPLICA_SETTINGS_DESCRIPTION_LIST) },
+        Member {
+            name: "ReplicaSettings",
+            required: false,
+            schema: Schema::List(&REPLICA_SETTINGS_DESCRIPTION_LIST),
+        },
     ],
 };
 
@@ -4650,14 +6858,42 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Key", required: true, schema: Schema::Map(&KEY) },
-        Member { name: "AttributeUpdates", required: false, schema: Schema::Map(&ATTRIBUTE_UPDATES) },
-        Member { name: "Expected", required: false, schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP) },
-        Member { name: "ConditionalOperator", required: false, schema: Schema::Enum(&CONDITIONAL_OPERATOR) },
-        Member { name: "ReturnValues", required: false, schema: Schema::Enum(&RETURN_VALUE) },
-        Member { name: "ReturnConsumedCapacity", required: false, schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY) },
+        Member {
+            name: "Key",
+            required: true,
+            schema: Schema::Map(&KEY),
+        },
+        Member {
+            name: "AttributeUpdates",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_UPDATES),
+        },
+        Member {
+            name: "Expected",
+            required: false,
+            schema: Schema::Map(&EXPECTED_ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ConditionalOperator",
+            required: false,
+            schema: Schema::Enum(&CONDITIONAL_OPERATOR),
+        },
+        Member {
+            name: "ReturnValues",
+            required: false,
+            schema: Schema::Enum(&RETURN_VALUE),
+        },
+        Member {
+            name: "ReturnConsumedCapacity",
+            required: false,
+            schema: Schema::Enum(&RETURN_CONSUMED_CAPACITY),
+        },
         Member {
             name: "ReturnItemCollectionMetrics",
             required: false,
@@ -4666,12 +6902,20 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
         Member {
             name: "UpdateExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ConditionExpression",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ExpressionAttributeNames",
@@ -4695,20 +6939,34 @@ pub static UPDATE_ITEM_INPUT: Structure = Structure {
 pub static UPDATE_ITEM_OUTPUT: Structure = Structure {
     name: "UpdateItemOutput",
     members: &[
-        Member { name: "Attributes", required: false, schema: Schema::Map(&ATTRIBUTE_MAP) },
-        Member { name: "ConsumedCapacity", required: false, schema: Schema::Structure(&CONSUMED_CAPACITY) },
-        Member { name: "ItemCollectionMetrics", required: false, schema: Schema::Structure(&ITEM_COLLECTION_METRICS) },
+        Member {
+            name: "Attributes",
+            required: false,
+            schema: Schema::Map(&ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "ConsumedCapacity",
+            required: false,
+            schema: Schema::Structure(&CONSUMED_CAPACITY),
+        },
+        Member {
+            name: "ItemCollectionMetrics",
+            required: false,
+            schema: Schema::Structure(&ITEM_COLLECTION_METRICS),
+        },
     ],
 };
 
 /// The constraints of `UpdateKinesisStreamingConfiguration`.
 pub static UPDATE_KINESIS_STREAMING_CONFIGURATION: Structure = Structure {
     name: "UpdateKinesisStreamingConfiguration",
-    members: &[Member {
-        name: "ApproximateCreationDateTimePrecision",
-        required: false,
-        schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
-    }],
+    members: &[
+        Member {
+            name: "ApproximateCreationDateTimePrecision",
+            required: false,
+            schema: Schema::Enum(&APPROXIMATE_CREATION_DATE_TIME_PRECISION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateKinesisStreamingDestinationInput`.
@@ -4718,7 +6976,11 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StreamArn",
@@ -4759,7 +7021,11 @@ pub static UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT: Structure = Structure {
                 values: None,
             }),
         },
-        Member { name: "DestinationStatus", required: false, schema: Schema::Enum(&DESTINATION_STATUS) },
+        Member {
+            name: "DestinationStatus",
+            required: false,
+            schema: Schema::Enum(&DESTINATION_STATUS),
+        },
         Member {
             name: "UpdateKinesisStreamingConfiguration",
             required: false,
@@ -4775,12 +7041,20 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
         Member {
             name: "RegionName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "KMSMasterKeyId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProvisionedThroughputOverride",
@@ -4797,7 +7071,11 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
             required: false,
             schema: Schema::List(&REPLICA_GLOBAL_SECONDARY_INDEX_LIST),
         },
-        Member { name: "TableClassOverride", required: false, schema: Schema::Enum(&TABLE_CLASS) },
+        Member {
+            name: "TableClassOverride",
+            required: false,
+            schema: Schema::Enum(&TABLE_CLASS),
+        },
     ],
 };
 
@@ -4805,34 +7083,88 @@ pub static UPDATE_REPLICATION_GROUP_MEMBER_ACTION: Structure = Structure {
 pub static UPDATE_TABLE_INPUT: Structure = Structure {
     name: "UpdateTableInput",
     members: &[
-        Member { name: "AttributeDefinitions", required: false, schema: Schema::List(&ATTRIBUTE_DEFINITIONS) },
+        Member {
+            name: "AttributeDefinitions",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_DEFINITIONS),
+        },
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "BillingMode", required: false, schema: Schema::Enum(&BILLING_MODE) },
-        Member { name: "ProvisionedThroughput", required: false, schema: Schema::Structure(&PROVISIONED_THROUGHPUT) },
+        Member {
+            name: "BillingMode",
+            required: false,
+            schema: Schema::Enum(&BILLING_MODE),
+        },
+        Member {
+            name: "ProvisionedThroughput",
+            required: false,
+            schema: Schema::Structure(&PROVISIONED_THROUGHPUT),
+        },
         Member {
             name: "GlobalSecondaryIndexUpdates",
             required: false,
             schema: Schema::List(&GLOBAL_SECONDARY_INDEX_UPDATE_LIST),
         },
-        Member { name: "StreamSpecification", required: false, schema: Schema::Structure(&STREAM_SPECIFICATION) },
-        Member { name: "SSESpecification", required: false, schema: Schema::Structure(&SSE_SPECIFICATION) },
-        Member { name: "ReplicaUpdates", required: false, schema: Schema::List(&REPLICATION_GROUP_UPDATE_LIST) },
-        Member { name: "TableClass", required: false, schema: Schema::Enum(&TABLE_CLASS) },
-        Member { name: "DeletionProtectionEnabled", required: false, schema: Schema::Boolean },
-        Member { name: "MultiRegionConsistency", required: false, schema: Schema::Enum(&MULTI_REGION_CONSISTENCY) },
-        Member { name: "OnDemandThroughput", required: false, schema: Schema::Structure(&ON_DEMAND_THROUGHPUT) },
-        Member { name: "WarmThroughput", required: false, schema: Schema::Structure(&WARM_THROUGHPUT) },
+        Member {
+            name: "StreamSpecification",
+            required: false,
+            schema: Schema::Structure(&STREAM_SPECIFICATION),
+        },
+        Member {
+            name: "SSESpecification",
+            required: false,
+            schema: Schema::Structure(&SSE_SPECIFICATION),
+        },
+        Member {
+            name: "ReplicaUpdates",
+            required: false,
+            schema: Schema::List(&REPLICATION_GROUP_UPDATE_LIST),
+        },
+        Member {
+            name: "TableClass",
+            required: false,
+            schema: Schema::Enum(&TABLE_CLASS),
+        },
+        Member {
+            name: "DeletionProtectionEnabled",
+            required: false,
+            schema: Schema::Boolean,
+        },
+        Member {
+            name: "MultiRegionConsistency",
+            required: false,
+            schema: Schema::Enum(&MULTI_REGION_CONSISTENCY),
+        },
+        Member {
+            name: "OnDemandThroughput",
+            required: false,
+            schema: Schema::Structure(&ON_DEMAND_THROUGHPUT),
+        },
+        Member {
+            name: "WarmThroughput",
+            required: false,
+            schema: Schema::Structure(&WARM_THROUGHPUT),
+        },
     ],
 };
 
 /// The constraints of `UpdateTableOutput`.
 pub static UPDATE_TABLE_OUTPUT: Structure = Structure {
     name: "UpdateTableOutput",
-    members: &[Member { name: "TableDescription", required: false, schema: Schema::Structure(&TABLE_DESCRIPTION) }],
+    members: &[
+        Member {
+            name: "TableDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateTableReplicaAutoScalingInput`.
@@ -4847,25 +7179,35 @@ pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ProvisionedWriteCapacityAutoScalingUpdate",
             required: false,
             schema: Schema::Structure(&AUTO_SCALING_SETTINGS_UPDATE),
         },
-        Member { name: "ReplicaUpdates", required: false, schema: Schema::List(&REPLICA_AUTO_SCALING_UPDATE_LIST) },
+        Member {
+            name: "ReplicaUpdates",
+            required: false,
+            schema: Schema::List(&REPLICA_AUTO_SCALING_UPDATE_LIST),
+        },
     ],
 };
 
 /// The constraints of `UpdateTableReplicaAutoScalingOutput`.
 pub static UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT: Structure = Structure {
     name: "UpdateTableReplicaAutoScalingOutput",
-    members: &[Member {
-        name: "TableAutoScalingDescription",
-        required: false,
-        schema: Schema::Structure(&TABLE_AUTO_SCALING_DESCRIPTION),
-    }],
+    members: &[
+        Member {
+            name: "TableAutoScalingDescription",
+            required: false,
+            schema: Schema::Structure(&TABLE_AUTO_SCALING_DESCRIPTION),
+        },
+    ],
 };
 
 /// The constraints of `UpdateTimeToLiveInput`.
@@ -4875,7 +7217,11 @@ pub static UPDATE_TIME_TO_LIVE_INPUT: Structure = Structure {
         Member {
             name: "TableName",
             required: true,
-            schema: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: Some(Length::between(1, 1024)),
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "TimeToLiveSpecification",
@@ -4888,11 +7234,13 @@ pub static UPDATE_TIME_TO_LIVE_INPUT: Structure = Structure {
 /// The constraints of `UpdateTimeToLiveOutput`.
 pub static UPDATE_TIME_TO_LIVE_OUTPUT: Structure = Structure {
     name: "UpdateTimeToLiveOutput",
-    members: &[Member {
-        name: "TimeToLiveSpecification",
-        required: false,
-        schema: Schema::Structure(&TIME_TO_LIVE_SPECIFICATION),
-    }],
+    members: &[
+        Member {
+            name: "TimeToLiveSpecification",
+            required: false,
+            schema: Schema::Structure(&TIME_TO_LIVE_SPECIFICATION),
+        },
+    ],
 };
 
 /// The constraints of `WarmThroughput`.
@@ -4902,12 +7250,20 @@ pub static WARM_THROUGHPUT: Structure = Structure {
         Member {
             name: "ReadUnitsPerSecond",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "WriteUnitsPerSecond",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -4916,18 +7272,34 @@ pub static WARM_THROUGHPUT: Structure = Structure {
 pub static WRITE_REQUEST: Structure = Structure {
     name: "WriteRequest",
     members: &[
-        Member { name: "PutRequest", required: false, schema: Schema::Structure(&PUT_REQUEST) },
-        Member { name: "DeleteRequest", required: false, schema: Schema::Structure(&DELETE_REQUEST) },
+        Member {
+            name: "PutRequest",
+            required: false,
+            schema: Schema::Structure(&PUT_REQUEST),
+        },
+        Member {
+            name: "DeleteRequest",
+            required: false,
+            schema: Schema::Structure(&DELETE_REQUEST),
+        },
     ],
 };
 
 /// The constraints of `AttributeDefinitions`.
-pub static ATTRIBUTE_DEFINITIONS: List =
-    List { member: Schema::Structure(&ATTRIBUTE_DEFINITION), length: None, unique: false, sparse: false };
+pub static ATTRIBUTE_DEFINITIONS: List = List {
+    member: Schema::Structure(&ATTRIBUTE_DEFINITION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AttributeMap`.
 pub static ATTRIBUTE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
@@ -4935,7 +7307,11 @@ pub static ATTRIBUTE_MAP: Map = Map {
 
 /// The constraints of `AttributeNameList`.
 pub static ATTRIBUTE_NAME_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::at_least(1)),
     unique: false,
     sparse: false,
@@ -4943,27 +7319,47 @@ pub static ATTRIBUTE_NAME_LIST: List = List {
 
 /// The constraints of `AttributeUpdates`.
 pub static ATTRIBUTE_UPDATES: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&ATTRIBUTE_VALUE_UPDATE),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `AttributeValueList`.
-pub static ATTRIBUTE_VALUE_LIST: List =
-    List { member: Schema::Union(&ATTRIBUTE_VALUE), length: None, unique: false, sparse: false };
+pub static ATTRIBUTE_VALUE_LIST: List = List {
+    member: Schema::Union(&ATTRIBUTE_VALUE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `AutoScalingPolicyDescriptionList`.
-pub static AUTO_SCALING_POLICY_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&AUTO_SCALING_POLICY_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static AUTO_SCALING_POLICY_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&AUTO_SCALING_POLICY_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `BackupSummaries`.
-pub static BACKUP_SUMMARIES: List =
-    List { member: Schema::Structure(&BACKUP_SUMMARY), length: None, unique: false, sparse: false };
+pub static BACKUP_SUMMARIES: List = List {
+    member: Schema::Structure(&BACKUP_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `BatchGetRequestMap`.
 pub static BATCH_GET_REQUEST_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&KEYS_AND_ATTRIBUTES),
     length: Some(Length::between(1, 100)),
     sparse: false,
@@ -4971,7 +7367,11 @@ pub static BATCH_GET_REQUEST_MAP: Map = Map {
 
 /// The constraints of `BatchGetResponseMap`.
 pub static BATCH_GET_RESPONSE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&ITEM_LIST),
     length: None,
     sparse: false,
@@ -4979,19 +7379,31 @@ pub static BATCH_GET_RESPONSE_MAP: Map = Map {
 
 /// The constraints of `BatchWriteItemRequestMap`.
 pub static BATCH_WRITE_ITEM_REQUEST_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&WRITE_REQUESTS),
     length: Some(Length::between(1, 25)),
     sparse: false,
 };
 
 /// The constraints of `BinarySetAttributeValue`.
-pub static BINARY_SET_ATTRIBUTE_VALUE: List =
-    List { member: Schema::Blob(None), length: None, unique: false, sparse: false };
+pub static BINARY_SET_ATTRIBUTE_VALUE: List = List {
+    member: Schema::Blob(None),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ConsumedCapacityMultiple`.
-pub static CONSUMED_CAPACITY_MULTIPLE: List =
-    List { member: Schema::Structure(&CONSUMED_CAPACITY), length: None, unique: false, sparse: false };
+pub static CONSUMED_CAPACITY_MULTIPLE: List = List {
+    member: Schema::Structure(&CONSUMED_CAPACITY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ContributorInsightsRuleList`.
 pub static CONTRIBUTOR_INSIGHTS_RULE_LIST: List = List {
@@ -5006,8 +7418,12 @@ pub static CONTRIBUTOR_INSIGHTS_RULE_LIST: List = List {
 };
 
 /// The constraints of `ContributorInsightsSummaries`.
-pub static CONTRIBUTOR_INSIGHTS_SUMMARIES: List =
-    List { member: Schema::Structure(&CONTRIBUTOR_INSIGHTS_SUMMARY), length: None, unique: false, sparse: false };
+pub static CONTRIBUTOR_INSIGHTS_SUMMARIES: List = List {
+    member: Schema::Structure(&CONTRIBUTOR_INSIGHTS_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `CsvHeaderList`.
 pub static CSV_HEADER_LIST: List = List {
@@ -5022,31 +7438,56 @@ pub static CSV_HEADER_LIST: List = List {
 };
 
 /// The constraints of `Endpoints`.
-pub static ENDPOINTS: List = List { member: Schema::Structure(&ENDPOINT), length: None, unique: false, sparse: false };
+pub static ENDPOINTS: List = List {
+    member: Schema::Structure(&ENDPOINT),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ExpectedAttributeMap`.
 pub static EXPECTED_ATTRIBUTE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&EXPECTED_ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `ExportSummaries`.
-pub static EXPORT_SUMMARIES: List =
-    List { member: Schema::Structure(&EXPORT_SUMMARY), length: None, unique: false, sparse: false };
+pub static EXPORT_SUMMARIES: List = List {
+    member: Schema::Structure(&EXPORT_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ExpressionAttributeNameMap`.
 pub static EXPRESSION_ATTRIBUTE_NAME_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `ExpressionAttributeValueMap`.
 pub static EXPRESSION_ATTRIBUTE_VALUE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
@@ -5054,7 +7495,11 @@ pub static EXPRESSION_ATTRIBUTE_VALUE_MAP: Map = Map {
 
 /// The constraints of `FilterConditionMap`.
 pub static FILTER_CONDITION_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&CONDITION),
     length: None,
     sparse: false,
@@ -5069,20 +7514,36 @@ pub static GLOBAL_SECONDARY_INDEX_AUTO_SCALING_UPDATE_LIST: List = List {
 };
 
 /// The constraints of `GlobalSecondaryIndexDescriptionList`.
-pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&GLOBAL_SECONDARY_INDEX_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static GLOBAL_SECONDARY_INDEX_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&GLOBAL_SECONDARY_INDEX_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `GlobalSecondaryIndexList`.
-pub static GLOBAL_SECONDARY_INDEX_LIST: List =
-    List { member: Schema::Structure(&GLOBAL_SECONDARY_INDEX), length: None, unique: false, sparse: false };
+pub static GLOBAL_SECONDARY_INDEX_LIST: List = List {
+    member: Schema::Structure(&GLOBAL_SECONDARY_INDEX),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `GlobalSecondaryIndexUpdateList`.
-pub static GLOBAL_SECONDARY_INDEX_UPDATE_LIST: List =
-    List { member: Schema::Structure(&GLOBAL_SECONDARY_INDEX_UPDATE), length: None, unique: false, sparse: false };
+pub static GLOBAL_SECONDARY_INDEX_UPDATE_LIST: List = List {
+    member: Schema::Structure(&GLOBAL_SECONDARY_INDEX_UPDATE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `GlobalSecondaryIndexes`.
-pub static GLOBAL_SECONDARY_INDEXES: List =
-    List { member: Schema::Structure(&GLOBAL_SECONDARY_INDEX_INFO), length: None, unique: false, sparse: false };
+pub static GLOBAL_SECONDARY_INDEXES: List = List {
+    member: Schema::Structure(&GLOBAL_SECONDARY_INDEX_INFO),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `GlobalTableGlobalSecondaryIndexSettingsUpdateList`.
 pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: List = List {
@@ -5093,39 +7554,68 @@ pub static GLOBAL_TABLE_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: List = List
 };
 
 /// The constraints of `GlobalTableList`.
-pub static GLOBAL_TABLE_LIST: List =
-    List { member: Schema::Structure(&GLOBAL_TABLE), length: None, unique: false, sparse: false };
+pub static GLOBAL_TABLE_LIST: List = List {
+    member: Schema::Structure(&GLOBAL_TABLE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ImportSummaryList`.
-pub static IMPORT_SUMMARY_LIST: List =
-    List { member: Schema::Structure(&IMPORT_SUMMARY), length: None, unique: false, sparse: false };
+pub static IMPORT_SUMMARY_LIST: List = List {
+    member: Schema::Structure(&IMPORT_SUMMARY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ItemCollectionKeyAttributeMap`.
 pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `ItemCollectionMetricsMultiple`.
-pub static ITEM_COLLECTION_METRICS_MULTIPLE: List =
-    List { member: Schema::Structure(&ITEM_COLLECTION_METRICS), length: None, unique: false, sparse: false };
+pub static ITEM_COLLECTION_METRICS_MULTIPLE: List = List {
+    member: Schema::Structure(&ITEM_COLLECTION_METRICS),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ItemCollectionMetricsPerTable`.
 pub static ITEM_COLLECTION_METRICS_PER_TABLE: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(1, 1024)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(1, 1024)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::List(&ITEM_COLLECTION_METRICS_MULTIPLE),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `ItemCollectionSizeEstimateRange`.
-pub static ITEM_COLLECTION_SIZE_ESTIMATE_RANGE: List =
-    List { member: Schema::Float(FloatRules { range: None }), length: None, unique: false, sparse: false };
+pub static ITEM_COLLECTION_SIZE_ESTIMATE_RANGE: List = List {
+    member: Schema::Float(FloatRules { range: None }),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ItemList`.
-pub static ITEM_LIST: List = List { member: Schema::Map(&ATTRIBUTE_MAP), length: None, unique: false, sparse: false };
+pub static ITEM_LIST: List = List {
+    member: Schema::Map(&ATTRIBUTE_MAP),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ItemResponseList`.
 pub static ITEM_RESPONSE_LIST: List = List {
@@ -5137,7 +7627,11 @@ pub static ITEM_RESPONSE_LIST: List = List {
 
 /// The constraints of `Key`.
 pub static KEY: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
@@ -5145,15 +7639,23 @@ pub static KEY: Map = Map {
 
 /// The constraints of `KeyConditions`.
 pub static KEY_CONDITIONS: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&CONDITION),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `KeyList`.
-pub static KEY_LIST: List =
-    List { member: Schema::Map(&KEY), length: Some(Length::between(1, 100)), unique: false, sparse: false };
+pub static KEY_LIST: List = List {
+    member: Schema::Map(&KEY),
+    length: Some(Length::between(1, 100)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `KeySchema`.
 pub static KEY_SCHEMA: List = List {
@@ -5164,28 +7666,52 @@ pub static KEY_SCHEMA: List = List {
 };
 
 /// The constraints of `KinesisDataStreamDestinations`.
-pub static KINESIS_DATA_STREAM_DESTINATIONS: List =
-    List { member: Schema::Structure(&KINESIS_DATA_STREAM_DESTINATION), length: None, unique: false, sparse: false };
+pub static KINESIS_DATA_STREAM_DESTINATIONS: List = List {
+    member: Schema::Structure(&KINESIS_DATA_STREAM_DESTINATION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ListAttributeValue`.
-pub static LIST_ATTRIBUTE_VALUE: List =
-    List { member: Schema::Union(&ATTRIBUTE_VALUE), length: None, unique: false, sparse: false };
+pub static LIST_ATTRIBUTE_VALUE: List = List {
+    member: Schema::Union(&ATTRIBUTE_VALUE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `LocalSecondaryIndexDescriptionList`.
-pub static LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&LOCAL_SECONDARY_INDEX_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static LOCAL_SECONDARY_INDEX_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&LOCAL_SECONDARY_INDEX_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `LocalSecondaryIndexList`.
-pub static LOCAL_SECONDARY_INDEX_LIST: List =
-    List { member: Schema::Structure(&LOCAL_SECONDARY_INDEX), length: None, unique: false, sparse: false };
+pub static LOCAL_SECONDARY_INDEX_LIST: List = List {
+    member: Schema::Structure(&LOCAL_SECONDARY_INDEX),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `LocalSecondaryIndexes`.
-pub static LOCAL_SECONDARY_INDEXES: List =
-    List { member: Schema::Structure(&LOCAL_SECONDARY_INDEX_INFO), length: None, unique: false, sparse: false };
+pub static LOCAL_SECONDARY_INDEXES: List = List {
+    member: Schema::Structure(&LOCAL_SECONDARY_INDEX_INFO),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MapAttributeValue`.
 pub static MAP_ATTRIBUTE_VALUE: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
@@ -5193,7 +7719,11 @@ pub static MAP_ATTRIBUTE_VALUE: Map = Map {
 
 /// The constraints of `NonKeyAttributeNameList`.
 pub static NON_KEY_ATTRIBUTE_NAME_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 255)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 255)),
+        pattern: None,
+        values: None,
+    }),
     length: Some(Length::between(1, 20)),
     unique: false,
     sparse: false,
@@ -5201,7 +7731,11 @@ pub static NON_KEY_ATTRIBUTE_NAME_LIST: List = List {
 
 /// The constraints of `NumberSetAttributeValue`.
 pub static NUMBER_SET_ATTRIBUTE_VALUE: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -5224,24 +7758,40 @@ pub static PARTI_QL_BATCH_REQUEST: List = List {
 };
 
 /// The constraints of `PartiQLBatchResponse`.
-pub static PARTI_QL_BATCH_RESPONSE: List =
-    List { member: Schema::Structure(&BATCH_STATEMENT_RESPONSE), length: None, unique: false, sparse: false };
+pub static PARTI_QL_BATCH_RESPONSE: List = List {
+    member: Schema::Structure(&BATCH_STATEMENT_RESPONSE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PreparedStatementParameters`.
-pub static PREPARED_STATEMENT_PARAMETERS: List =
-    List { member: Schema::Union(&ATTRIBUTE_VALUE), length: Some(Length::at_least(1)), unique: false, sparse: false };
+pub static PREPARED_STATEMENT_PARAMETERS: List = List {
+    member: Schema::Union(&ATTRIBUTE_VALUE),
+    length: Some(Length::at_least(1)),
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `PutItemInputAttributeMap`.
 pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: Some(Length::between(0, 65535)), pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: Some(Length::between(0, 65535)),
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `ReplicaAutoScalingDescriptionList`.
-pub static REPLICA_AUTO_SCALING_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&REPLICA_AUTO_SCALING_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static REPLICA_AUTO_SCALING_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&REPLICA_AUTO_SCALING_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ReplicaAutoScalingUpdateList`.
 pub static REPLICA_AUTO_SCALING_UPDATE_LIST: List = List {
@@ -5252,8 +7802,12 @@ pub static REPLICA_AUTO_SCALING_UPDATE_LIST: List = List {
 };
 
 /// The constraints of `ReplicaDescriptionList`.
-pub static REPLICA_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&REPLICA_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static REPLICA_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&REPLICA_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ReplicaGlobalSecondaryIndexAutoScalingDescriptionList`.
 pub static REPLICA_GLOBAL_SECONDARY_INDEX_AUTO_SCALING_DESCRIPTION_LIST: List = List {
@@ -5304,12 +7858,20 @@ pub static REPLICA_GLOBAL_SECONDARY_INDEX_SETTINGS_UPDATE_LIST: List = List {
 };
 
 /// The constraints of `ReplicaList`.
-pub static REPLICA_LIST: List =
-    List { member: Schema::Structure(&REPLICA), length: None, unique: false, sparse: false };
+pub static REPLICA_LIST: List = List {
+    member: Schema::Structure(&REPLICA),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ReplicaSettingsDescriptionList`.
-pub static REPLICA_SETTINGS_DESCRIPTION_LIST: List =
-    List { member: Schema::Structure(&REPLICA_SETTINGS_DESCRIPTION), length: None, unique: false, sparse: false };
+pub static REPLICA_SETTINGS_DESCRIPTION_LIST: List = List {
+    member: Schema::Structure(&REPLICA_SETTINGS_DESCRIPTION),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ReplicaSettingsUpdateList`.
 pub static REPLICA_SETTINGS_UPDATE_LIST: List = List {
@@ -5320,8 +7882,12 @@ pub static REPLICA_SETTINGS_UPDATE_LIST: List = List {
 };
 
 /// The constraints of `ReplicaUpdateList`.
-pub static REPLICA_UPDATE_LIST: List =
-    List { member: Schema::Structure(&REPLICA_UPDATE), length: None, unique: false, sparse: false };
+pub static REPLICA_UPDATE_LIST: List = List {
+    member: Schema::Structure(&REPLICA_UPDATE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ReplicationGroupUpdateList`.
 pub static REPLICATION_GROUP_UPDATE_LIST: List = List {
@@ -5345,7 +7911,11 @@ pub static SECONDARY_INDEXES_CAPACITY_MAP: Map = Map {
 
 /// The constraints of `StringSetAttributeValue`.
 pub static STRING_SET_ATTRIBUTE_VALUE: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -5365,14 +7935,23 @@ pub static TABLE_NAME_LIST: List = List {
 
 /// The constraints of `TagKeyList`.
 pub static TAG_KEY_LIST: List = List {
-    member: Schema::String(StringRules { length: Some(Length::between(1, 128)), pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: Some(Length::between(1, 128)),
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `TagList`.
-pub static TAG_LIST: List = List { member: Schema::Structure(&TAG), length: None, unique: false, sparse: false };
+pub static TAG_LIST: List = List {
+    member: Schema::Structure(&TAG),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `TransactGetItemList`.
 pub static TRANSACT_GET_ITEM_LIST: List = List {
@@ -5399,13 +7978,22 @@ pub static WRITE_REQUESTS: List = List {
 };
 
 /// `^([0-9a-f]{16})+$`.
-pub static IMPORT_NEXT_TOKEN_PATTERN: Pattern = Pattern::linear("^([0-9a-f]{16})+$", "^(?:[0-9a-f]{16})+$");
+pub static IMPORT_NEXT_TOKEN_PATTERN: Pattern = Pattern::linear(
+    "^([0-9a-f]{16})+$",
+    "^(?:[0-9a-f]{16})+$",
+);
 
 /// `^[,;:|\t ]$`.
-pub static CSV_DELIMITER_PATTERN: Pattern = Pattern::linear("^[,;:|\\t ]$", "^[,;:\\|\\u{9}\\u{20}]$");
+pub static CSV_DELIMITER_PATTERN: Pattern = Pattern::linear(
+    "^[,;:|\\t ]$",
+    "^[,;:\\|\\u{9}\\u{20}]$",
+);
 
 /// `^[0-9]{12}$`.
-pub static S3_BUCKET_OWNER_PATTERN: Pattern = Pattern::linear("^[0-9]{12}$", "^[0-9]{12}$");
+pub static S3_BUCKET_OWNER_PATTERN: Pattern = Pattern::linear(
+    "^[0-9]{12}$",
+    "^[0-9]{12}$",
+);
 
 /// `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
 pub static TABLE_ID_PATTERN: Pattern = Pattern::linear(
@@ -5426,21 +8014,31 @@ pub static AUTO_SCALING_ROLE_ARN_PATTERN: Pattern = Pattern::linear(
 );
 
 /// `^[\x20-\x21\x23-\x2B\x2D-\x7E]*$`.
-pub static CSV_HEADER_PATTERN: Pattern =
-    Pattern::linear("^[\\x20-\\x21\\x23-\\x2B\\x2D-\\x7E]*$", "^[\\u{20}-!\\#-\\+\\--\\~]*$");
+pub static CSV_HEADER_PATTERN: Pattern = Pattern::linear(
+    "^[\\x20-\\x21\\x23-\\x2B\\x2D-\\x7E]*$",
+    "^[\\u{20}-!\\#-\\+\\--\\~]*$",
+);
 
 /// `^[^\$]+$`.
 pub static CLIENT_TOKEN_PATTERN: Pattern = Pattern::linear("^[^\\$]+$", "^[^\\$]+$");
 
 /// `^[a-z0-9A-Z]+[\.\-\w]*[a-z0-9A-Z]+$`.
-pub static S3_BUCKET_PATTERN: Pattern =
-    Pattern::linear("^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$", "^[a-z0-9A-Z]+[\\.\\-0-9A-Za-z_]*[a-z0-9A-Z]+$");
+pub static S3_BUCKET_PATTERN: Pattern = Pattern::linear(
+    "^[a-z0-9A-Z]+[\\.\\-\\w]*[a-z0-9A-Z]+$",
+    "^[a-z0-9A-Z]+[\\.\\-0-9A-Za-z_]*[a-z0-9A-Z]+$",
+);
 
 /// `^[a-zA-Z0-9_.-]+$`.
-pub static BACKUP_NAME_PATTERN: Pattern = Pattern::linear("^[a-zA-Z0-9_.-]+$", "^[a-zA-Z0-9_\\.\\-]+$");
+pub static BACKUP_NAME_PATTERN: Pattern = Pattern::linear(
+    "^[a-zA-Z0-9_.-]+$",
+    "^[a-zA-Z0-9_\\.\\-]+$",
+);
 
 /// `^\p{Print}+$`.
-pub static AUTO_SCALING_POLICY_NAME_PATTERN: Pattern = Pattern::linear("^\\p{Print}+$", "^[\\u{20}-\\~]+$");
+pub static AUTO_SCALING_POLICY_NAME_PATTERN: Pattern = Pattern::linear(
+    "^\\p{Print}+$",
+    "^[\\u{20}-\\~]+$",
+);
 
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
@@ -5463,12 +8061,18 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "DescribeGlobalTable" => Some(&DESCRIBE_GLOBAL_TABLE_INPUT),
         "DescribeGlobalTableSettings" => Some(&DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT),
         "DescribeImport" => Some(&DESCRIBE_IMPORT_INPUT),
-        "DescribeKinesisStreamingDestination" => Some(&DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT),
+        "DescribeKinesisStreamingDestination" => {
+            Some(&DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT)
+        }
         "DescribeLimits" => Some(&DESCRIBE_LIMITS_INPUT),
         "DescribeTable" => Some(&DESCRIBE_TABLE_INPUT),
-        "DescribeTableReplicaAutoScaling" => Some(&DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT),
+        "DescribeTableReplicaAutoScaling" => {
+            Some(&DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT)
+        }
         "DescribeTimeToLive" => Some(&DESCRIBE_TIME_TO_LIVE_INPUT),
-        "DisableKinesisStreamingDestination" => Some(&KINESIS_STREAMING_DESTINATION_INPUT),
+        "DisableKinesisStreamingDestination" => {
+            Some(&KINESIS_STREAMING_DESTINATION_INPUT)
+        }
         "EnableKinesisStreamingDestination" => Some(&KINESIS_STREAMING_DESTINATION_INPUT),
         "ExecuteStatement" => Some(&EXECUTE_STATEMENT_INPUT),
         "ExecuteTransaction" => Some(&EXECUTE_TRANSACTION_INPUT),
@@ -5498,7 +8102,9 @@ pub fn input_schema(operation: &str) -> Option<&'static Structure> {
         "UpdateGlobalTable" => Some(&UPDATE_GLOBAL_TABLE_INPUT),
         "UpdateGlobalTableSettings" => Some(&UPDATE_GLOBAL_TABLE_SETTINGS_INPUT),
         "UpdateItem" => Some(&UPDATE_ITEM_INPUT),
-        "UpdateKinesisStreamingDestination" => Some(&UPDATE_KINESIS_STREAMING_DESTINATION_INPUT),
+        "UpdateKinesisStreamingDestination" => {
+            Some(&UPDATE_KINESIS_STREAMING_DESTINATION_INPUT)
+        }
         "UpdateTable" => Some(&UPDATE_TABLE_INPUT),
         "UpdateTableReplicaAutoScaling" => Some(&UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT),
         "UpdateTimeToLive" => Some(&UPDATE_TIME_TO_LIVE_INPUT),
@@ -5527,13 +8133,21 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "DescribeGlobalTable" => Some(&DESCRIBE_GLOBAL_TABLE_OUTPUT),
         "DescribeGlobalTableSettings" => Some(&DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT),
         "DescribeImport" => Some(&DESCRIBE_IMPORT_OUTPUT),
-        "DescribeKinesisStreamingDestination" => Some(&DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT),
+        "DescribeKinesisStreamingDestination" => {
+            Some(&DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT)
+        }
         "DescribeLimits" => Some(&DESCRIBE_LIMITS_OUTPUT),
         "DescribeTable" => Some(&DESCRIBE_TABLE_OUTPUT),
-        "DescribeTableReplicaAutoScaling" => Some(&DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT),
+        "DescribeTableReplicaAutoScaling" => {
+            Some(&DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT)
+        }
         "DescribeTimeToLive" => Some(&DESCRIBE_TIME_TO_LIVE_OUTPUT),
-        "DisableKinesisStreamingDestination" => Some(&KINESIS_STREAMING_DESTINATION_OUTPUT),
-        "EnableKinesisStreamingDestination" => Some(&KINESIS_STREAMING_DESTINATION_OUTPUT),
+        "DisableKinesisStreamingDestination" => {
+            Some(&KINESIS_STREAMING_DESTINATION_OUTPUT)
+        }
+        "EnableKinesisStreamingDestination" => {
+            Some(&KINESIS_STREAMING_DESTINATION_OUTPUT)
+        }
         "ExecuteStatement" => Some(&EXECUTE_STATEMENT_OUTPUT),
         "ExecuteTransaction" => Some(&EXECUTE_TRANSACTION_OUTPUT),
         "ExportTableToPointInTime" => Some(&EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT),
@@ -5562,9 +8176,13 @@ pub fn output_schema(operation: &str) -> Option<&'static Structure> {
         "UpdateGlobalTable" => Some(&UPDATE_GLOBAL_TABLE_OUTPUT),
         "UpdateGlobalTableSettings" => Some(&UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT),
         "UpdateItem" => Some(&UPDATE_ITEM_OUTPUT),
-        "UpdateKinesisStreamingDestination" => Some(&UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT),
+        "UpdateKinesisStreamingDestination" => {
+            Some(&UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT)
+        }
         "UpdateTable" => Some(&UPDATE_TABLE_OUTPUT),
-        "UpdateTableReplicaAutoScaling" => Some(&UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT),
+        "UpdateTableReplicaAutoScaling" => {
+            Some(&UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT)
+        }
         "UpdateTimeToLive" => Some(&UPDATE_TIME_TO_LIVE_OUTPUT),
         _ => None,
     }

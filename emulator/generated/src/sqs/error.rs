@@ -28,7 +28,9 @@ impl ErrorShape for BatchEntryIdsNotDistinct {
     const NAME: &'static str = "BatchEntryIdsNotDistinct";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.BatchEntryIdsNotDistinct");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.BatchEntryIdsNotDistinct",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -58,7 +60,9 @@ impl ErrorShape for BatchRequestTooLong {
     const NAME: &'static str = "BatchRequestTooLong";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.BatchRequestTooLong");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.BatchRequestTooLong",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -88,7 +92,9 @@ impl ErrorShape for EmptyBatchRequest {
     const NAME: &'static str = "EmptyBatchRequest";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.EmptyBatchRequest");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.EmptyBatchRequest",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -208,7 +214,9 @@ impl ErrorShape for InvalidBatchEntryId {
     const NAME: &'static str = "InvalidBatchEntryId";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.InvalidBatchEntryId");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.InvalidBatchEntryId",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -534,7 +542,9 @@ impl ErrorShape for MessageNotInflight {
     const NAME: &'static str = "MessageNotInflight";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.MessageNotInflight");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.MessageNotInflight",
+    );
 
     fn message(&self) -> Option<&str> {
         None
@@ -597,7 +607,9 @@ impl ErrorShape for PurgeQueueInProgress {
     const NAME: &'static str = "PurgeQueueInProgress";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 403;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.PurgeQueueInProgress");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.PurgeQueueInProgress",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -628,7 +640,9 @@ impl ErrorShape for QueueDeletedRecently {
     const NAME: &'static str = "QueueDeletedRecently";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.QueueDeletedRecently");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.QueueDeletedRecently",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -658,7 +672,9 @@ impl ErrorShape for QueueDoesNotExist {
     const NAME: &'static str = "QueueDoesNotExist";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.NonExistentQueue");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.NonExistentQueue",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -817,7 +833,9 @@ impl ErrorShape for TooManyEntriesInBatchRequest {
     const NAME: &'static str = "TooManyEntriesInBatchRequest";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.TooManyEntriesInBatchRequest");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.TooManyEntriesInBatchRequest",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()
@@ -847,7 +865,9 @@ impl ErrorShape for UnsupportedOperation {
     const NAME: &'static str = "UnsupportedOperation";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
-    const QUERY_CODE: Option<&'static str> = Some("AWS.SimpleQueueService.UnsupportedOperation");
+    const QUERY_CODE: Option<&'static str> = Some(
+        "AWS.SimpleQueueService.UnsupportedOperation",
+    );
 
     fn message(&self) -> Option<&str> {
         self.message.as_deref()

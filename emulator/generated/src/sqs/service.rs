@@ -3,21 +3,28 @@
 
 use crate::runtime::Unit;
 use crate::runtime::context::RequestContext;
-use crate::runtime::http::{BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call};
+use crate::runtime::http::{
+    BoxError, HttpBody, HttpResponse, Request, ResponseFuture, Service, call,
+};
 use crate::runtime::service::{
-    AwsJson, Response, Router, contain_panics, not_implemented, operation_name, output_response, rejection_response,
-    unknown_operation,
+    AwsJson, Response, Router, contain_panics, not_implemented, operation_name,
+    output_response, rejection_response, unknown_operation,
 };
 use crate::runtime::validate::parse;
 use crate::sqs::operation::add_permission::{AddPermissionError, AddPermissionRequest};
 use crate::sqs::operation::cancel_message_move_task::{
     CancelMessageMoveTaskError, CancelMessageMoveTaskRequest, CancelMessageMoveTaskResult,
 };
-use crate::sqs::operation::change_message_visibility::{ChangeMessageVisibilityError, ChangeMessageVisibilityRequest};
-use crate::sqs::operation::change_message_visibility_batch::{
-    ChangeMessageVisibilityBatchError, ChangeMessageVisibilityBatchRequest, ChangeMessageVisibilityBatchResult,
+use crate::sqs::operation::change_message_visibility::{
+    ChangeMessageVisibilityError, ChangeMessageVisibilityRequest,
 };
-use crate::sqs::operation::create_queue::{CreateQueueError, CreateQueueRequest, CreateQueueResult};
+use crate::sqs::operation::change_message_visibility_batch::{
+    ChangeMessageVisibilityBatchError, ChangeMessageVisibilityBatchRequest,
+    ChangeMessageVisibilityBatchResult,
+};
+use crate::sqs::operation::create_queue::{
+    CreateQueueError, CreateQueueRequest, CreateQueueResult,
+};
 use crate::sqs::operation::delete_message::{DeleteMessageError, DeleteMessageRequest};
 use crate::sqs::operation::delete_message_batch::{
     DeleteMessageBatchError, DeleteMessageBatchRequest, DeleteMessageBatchResult,
@@ -26,35 +33,53 @@ use crate::sqs::operation::delete_queue::{DeleteQueueError, DeleteQueueRequest};
 use crate::sqs::operation::get_queue_attributes::{
     GetQueueAttributesError, GetQueueAttributesRequest, GetQueueAttributesResult,
 };
-use crate::sqs::operation::get_queue_url::{GetQueueUrlError, GetQueueUrlRequest, GetQueueUrlResult};
+use crate::sqs::operation::get_queue_url::{
+    GetQueueUrlError, GetQueueUrlRequest, GetQueueUrlResult,
+};
 use crate::sqs::operation::list_dead_letter_source_queues::{
-    ListDeadLetterSourceQueuesError, ListDeadLetterSourceQueuesRequest, ListDeadLetterSourceQueuesResult,
+    ListDeadLetterSourceQueuesError, ListDeadLetterSourceQueuesRequest,
+    ListDeadLetterSourceQueuesResult,
 };
 use crate::sqs::operation::list_message_move_tasks::{
     ListMessageMoveTasksError, ListMessageMoveTasksRequest, ListMessageMoveTasksResult,
 };
-use crate::sqs::operation::list_queue_tags::{ListQueueTagsError, ListQueueTagsRequest, ListQueueTagsResult};
-use crate::sqs::operation::list_queues::{ListQueuesError, ListQueuesRequest, ListQueuesResult};
+use crate::sqs::operation::list_queue_tags::{
+    ListQueueTagsError, ListQueueTagsRequest, ListQueueTagsResult,
+};
+use crate::sqs::operation::list_queues::{
+    ListQueuesError, ListQueuesRequest, ListQueuesResult,
+};
 use crate::sqs::operation::purge_queue::{PurgeQueueError, PurgeQueueRequest};
-use crate::sqs::operation::receive_message::{ReceiveMessageError, ReceiveMessageRequest, ReceiveMessageResult};
-use crate::sqs::operation::remove_permission::{RemovePermissionError, RemovePermissionRequest};
-use crate::sqs::operation::send_message::{SendMessageError, SendMessageRequest, SendMessageResult};
+use crate::sqs::operation::receive_message::{
+    ReceiveMessageError, ReceiveMessageRequest, ReceiveMessageResult,
+};
+use crate::sqs::operation::remove_permission::{
+    RemovePermissionError, RemovePermissionRequest,
+};
+use crate::sqs::operation::send_message::{
+    SendMessageError, SendMessageRequest, SendMessageResult,
+};
 use crate::sqs::operation::send_message_batch::{
     SendMessageBatchError, SendMessageBatchRequest, SendMessageBatchResult,
 };
-use crate::sqs::operation::set_queue_attributes::{SetQueueAttributesError, SetQueueAttributesRequest};
+use crate::sqs::operation::set_queue_attributes::{
+    SetQueueAttributesError, SetQueueAttributesRequest,
+};
 use crate::sqs::operation::start_message_move_task::{
     StartMessageMoveTaskError, StartMessageMoveTaskRequest, StartMessageMoveTaskResult,
 };
 use crate::sqs::operation::tag_queue::{TagQueueError, TagQueueRequest};
 use crate::sqs::operation::untag_queue::{UntagQueueError, UntagQueueRequest};
 use crate::sqs::validation::{
-    ADD_PERMISSION_REQUEST, CANCEL_MESSAGE_MOVE_TASK_REQUEST, CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST,
-    CHANGE_MESSAGE_VISIBILITY_REQUEST, CREATE_QUEUE_REQUEST, DELETE_MESSAGE_BATCH_REQUEST, DELETE_MESSAGE_REQUEST,
-    DELETE_QUEUE_REQUEST, GET_QUEUE_ATTRIBUTES_REQUEST, GET_QUEUE_URL_REQUEST, LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST,
-    LIST_MESSAGE_MOVE_TASKS_REQUEST, LIST_QUEUE_TAGS_REQUEST, LIST_QUEUES_REQUEST, PURGE_QUEUE_REQUEST,
-    RECEIVE_MESSAGE_REQUEST, REMOVE_PERMISSION_REQUEST, SEND_MESSAGE_BATCH_REQUEST, SEND_MESSAGE_REQUEST,
-    SET_QUEUE_ATTRIBUTES_REQUEST, START_MESSAGE_MOVE_TASK_REQUEST, TAG_QUEUE_REQUEST, UNTAG_QUEUE_REQUEST,
+    ADD_PERMISSION_REQUEST, CANCEL_MESSAGE_MOVE_TASK_REQUEST,
+    CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, CHANGE_MESSAGE_VISIBILITY_REQUEST,
+    CREATE_QUEUE_REQUEST, DELETE_MESSAGE_BATCH_REQUEST, DELETE_MESSAGE_REQUEST,
+    DELETE_QUEUE_REQUEST, GET_QUEUE_ATTRIBUTES_REQUEST, GET_QUEUE_URL_REQUEST,
+    LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, LIST_MESSAGE_MOVE_TASKS_REQUEST,
+    LIST_QUEUES_REQUEST, LIST_QUEUE_TAGS_REQUEST, PURGE_QUEUE_REQUEST,
+    RECEIVE_MESSAGE_REQUEST, REMOVE_PERMISSION_REQUEST, SEND_MESSAGE_BATCH_REQUEST,
+    SEND_MESSAGE_REQUEST, SET_QUEUE_ATTRIBUTES_REQUEST, START_MESSAGE_MOVE_TASK_REQUEST,
+    TAG_QUEUE_REQUEST, UNTAG_QUEUE_REQUEST,
 };
 use std::clone::Clone;
 use std::convert::{Infallible, Into};
@@ -111,7 +136,9 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: CancelMessageMoveTaskRequest,
-    ) -> impl Future<Output = Result<CancelMessageMoveTaskResult, CancelMessageMoveTaskError>> + Send {
+    ) -> impl Future<
+        Output = Result<CancelMessageMoveTaskResult, CancelMessageMoveTaskError>,
+    > + Send {
         async { Err(not_implemented("CancelMessageMoveTask")) }
     }
 
@@ -182,8 +209,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ChangeMessageVisibilityBatchRequest,
-    ) -> impl Future<Output = Result<ChangeMessageVisibilityBatchResult, ChangeMessageVisibilityBatchError>> + Send
-    {
+    ) -> impl Future<
+        Output = Result<
+            ChangeMessageVisibilityBatchResult,
+            ChangeMessageVisibilityBatchError,
+        >,
+    > + Send {
         async { Err(not_implemented("ChangeMessageVisibilityBatch")) }
     }
 
@@ -270,7 +301,9 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: DeleteMessageBatchRequest,
-    ) -> impl Future<Output = Result<DeleteMessageBatchResult, DeleteMessageBatchError>> + Send {
+    ) -> impl Future<
+        Output = Result<DeleteMessageBatchResult, DeleteMessageBatchError>,
+    > + Send {
         async { Err(not_implemented("DeleteMessageBatch")) }
     }
 
@@ -310,7 +343,9 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: GetQueueAttributesRequest,
-    ) -> impl Future<Output = Result<GetQueueAttributesResult, GetQueueAttributesError>> + Send {
+    ) -> impl Future<
+        Output = Result<GetQueueAttributesResult, GetQueueAttributesError>,
+    > + Send {
         async { Err(not_implemented("GetQueueAttributes")) }
     }
 
@@ -350,7 +385,12 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListDeadLetterSourceQueuesRequest,
-    ) -> impl Future<Output = Result<ListDeadLetterSourceQueuesResult, ListDeadLetterSourceQueuesError>> + Send {
+    ) -> impl Future<
+        Output = Result<
+            ListDeadLetterSourceQueuesResult,
+            ListDeadLetterSourceQueuesError,
+        >,
+    > + Send {
         async { Err(not_implemented("ListDeadLetterSourceQueues")) }
     }
 
@@ -367,7 +407,9 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: ListMessageMoveTasksRequest,
-    ) -> impl Future<Output = Result<ListMessageMoveTasksResult, ListMessageMoveTasksError>> + Send {
+    ) -> impl Future<
+        Output = Result<ListMessageMoveTasksResult, ListMessageMoveTasksError>,
+    > + Send {
         async { Err(not_implemented("ListMessageMoveTasks")) }
     }
 
@@ -538,7 +580,9 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: SendMessageBatchRequest,
-    ) -> impl Future<Output = Result<SendMessageBatchResult, SendMessageBatchError>> + Send {
+    ) -> impl Future<
+        Output = Result<SendMessageBatchResult, SendMessageBatchError>,
+    > + Send {
         async { Err(not_implemented("SendMessageBatch")) }
     }
 
@@ -582,7 +626,9 @@ pub trait AmazonSqs: Send + Sync + 'static {
         &self,
         _context: &RequestContext,
         _input: StartMessageMoveTaskRequest,
-    ) -> impl Future<Output = Result<StartMessageMoveTaskResult, StartMessageMoveTaskError>> + Send {
+    ) -> impl Future<
+        Output = Result<StartMessageMoveTaskResult, StartMessageMoveTaskError>,
+    > + Send {
         async { Err(not_implemented("StartMessageMoveTask")) }
     }
 
@@ -637,7 +683,9 @@ pub struct AmazonSqsRouter<S> {
 
 impl<S> Clone for AmazonSqsRouter<S> {
     fn clone(&self) -> Self {
-        Self { service: self.service.clone() }
+        Self {
+            service: self.service.clone(),
+        }
     }
 }
 
@@ -654,7 +702,13 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
 
     /// Parses and validates the body, calls the operation's method and
     /// serialises its result.
-    async fn dispatch(&self, context: &RequestContext, operation: &str, target: Option<&str>, body: &[u8]) -> Response {
+    async fn dispatch(
+        &self,
+        context: &RequestContext,
+        operation: &str,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         match operation {
             "AddPermission" => {
                 let input = match parse(&ADD_PERMISSION_REQUEST, body) {
@@ -691,7 +745,8 @@ impl<S: AmazonSqs> AmazonSqsRouter<S> {
                     Ok(input) => input,
                     Err(rejection) => return rejection_response(PROTOCOL, rejection),
                 };
-                match self.service.change_message_visibility_batch(context, input).await {
+                match self.service.change_message_visibility_batch(context, input).await
+                {
                     Ok(output) => output_response(PROTOCOL, &output),
                     Err(error) => error.response(PROTOCOL),
                 }
@@ -900,7 +955,12 @@ impl<S: AmazonSqs> Router for AmazonSqsRouter<S> {
         "AmazonSQS"
     }
 
-    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+    async fn route(
+        &self,
+        context: RequestContext,
+        target: Option<&str>,
+        body: &[u8],
+    ) -> Response {
         let Some(operation) = operation_name(target, "AmazonSQS") else {
             return unknown_operation(PROTOCOL, target);
         };

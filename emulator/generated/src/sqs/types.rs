@@ -43,7 +43,11 @@ pub struct ChangeMessageVisibilityBatchRequestEntry {
     #[serde(rename = "ReceiptHandle")]
     pub receipt_handle: String,
     /// The new value (in seconds) for the message's visibility timeout.
-    #[serde(rename = "VisibilityTimeout", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VisibilityTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub visibility_timeout: Option<i32>,
 }
 
@@ -106,7 +110,11 @@ pub struct ListMessageMoveTasksResultEntry {
     /// The number of messages to be moved per second (the message movement rate), if it has been
     /// specified in the `StartMessageMoveTask` request. If a `MaxNumberOfMessagesPerSecond` has not
     /// been specified in the `StartMessageMoveTask` request, this field value will be NULL.
-    #[serde(rename = "MaxNumberOfMessagesPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxNumberOfMessagesPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_number_of_messages_per_second: Option<i32>,
     /// The approximate number of messages already moved to the destination queue.
     ///
@@ -116,7 +124,11 @@ pub struct ListMessageMoveTasksResultEntry {
     /// The number of messages to be moved from the source queue. This number is obtained at the time of
     /// starting the message movement task and is only included after the message movement task is
     /// selected to start.
-    #[serde(rename = "ApproximateNumberOfMessagesToMove", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApproximateNumberOfMessagesToMove",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approximate_number_of_messages_to_move: Option<i64>,
     /// The task failure reason (only included if the task status is FAILED).
     #[serde(rename = "FailureReason", default, skip_serializing_if = "Option::is_none")]
@@ -165,11 +177,19 @@ pub struct Message {
     /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to
     /// verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
     /// creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(rename = "MD5OfMessageAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MD5OfMessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5_of_message_attributes: Option<String>,
     /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "MessageAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_attributes: Option<BTreeMap<String, MessageAttributeValue>>,
 }
 
@@ -188,10 +208,18 @@ pub struct MessageAttributeValue {
     #[serde(rename = "BinaryValue", default, skip_serializing_if = "Option::is_none")]
     pub binary_value: Option<Blob>,
     /// Not implemented. Reserved for future use.
-    #[serde(rename = "StringListValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StringListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub string_list_values: Option<Vec<String>>,
     /// Not implemented. Reserved for future use.
-    #[serde(rename = "BinaryListValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BinaryListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binary_list_values: Option<Vec<Blob>>,
     /// Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the `Number`
     /// data type, you must use `StringValue`.
@@ -203,7 +231,8 @@ pub struct MessageAttributeValue {
 }
 
 /// The `MessageSystemAttributeName` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum MessageSystemAttributeName {
     /// `All`.
     #[serde(rename = "All")]
@@ -284,19 +313,27 @@ impl FromStr for MessageSystemAttributeName {
             "SenderId" => Ok(Self::SenderId),
             "SentTimestamp" => Ok(Self::SentTimestamp),
             "ApproximateReceiveCount" => Ok(Self::ApproximateReceiveCount),
-            "ApproximateFirstReceiveTimestamp" => Ok(Self::ApproximateFirstReceiveTimestamp),
+            "ApproximateFirstReceiveTimestamp" => {
+                Ok(Self::ApproximateFirstReceiveTimestamp)
+            }
             "SequenceNumber" => Ok(Self::SequenceNumber),
             "MessageDeduplicationId" => Ok(Self::MessageDeduplicationId),
             "MessageGroupId" => Ok(Self::MessageGroupId),
             "AWSTraceHeader" => Ok(Self::AwsTraceHeader),
             "DeadLetterQueueSourceArn" => Ok(Self::DeadLetterQueueSourceArn),
-            _ => Err(UnknownEnumValue { enum_name: "MessageSystemAttributeName", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MessageSystemAttributeName",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
 
 /// The `MessageSystemAttributeNameForSends` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Deserialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub enum MessageSystemAttributeNameForSends {
     /// `AWSTraceHeader`.
@@ -306,7 +343,9 @@ pub enum MessageSystemAttributeNameForSends {
 
 impl MessageSystemAttributeNameForSends {
     /// Every value, in model order.
-    pub const VALUES: &'static [MessageSystemAttributeNameForSends] = &[Self::AwsTraceHeader];
+    pub const VALUES: &'static [MessageSystemAttributeNameForSends] = &[
+        Self::AwsTraceHeader,
+    ];
 
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &'static str {
@@ -328,7 +367,12 @@ impl FromStr for MessageSystemAttributeNameForSends {
     fn from_str(value: &str) -> Result<Self, Self::Err> {
         match value {
             "AWSTraceHeader" => Ok(Self::AwsTraceHeader),
-            _ => Err(UnknownEnumValue { enum_name: "MessageSystemAttributeNameForSends", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "MessageSystemAttributeNameForSends",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -348,10 +392,18 @@ pub struct MessageSystemAttributeValue {
     #[serde(rename = "BinaryValue", default, skip_serializing_if = "Option::is_none")]
     pub binary_value: Option<Blob>,
     /// Not implemented. Reserved for future use.
-    #[serde(rename = "StringListValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StringListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub string_list_values: Option<Vec<String>>,
     /// Not implemented. Reserved for future use.
-    #[serde(rename = "BinaryListValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BinaryListValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub binary_list_values: Option<Vec<Blob>>,
     /// Amazon SQS supports the following logical data types: `String`, `Number`, and `Binary`. For the `Number`
     /// data type, you must use `StringValue`.
@@ -363,7 +415,8 @@ pub struct MessageSystemAttributeValue {
 }
 
 /// The `QueueAttributeName` shape.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Serialize, Deserialize)]
 pub enum QueueAttributeName {
     /// `All`.
     #[serde(rename = "All")]
@@ -469,11 +522,15 @@ impl QueueAttributeName {
             Self::MaximumMessageSize => "MaximumMessageSize",
             Self::MessageRetentionPeriod => "MessageRetentionPeriod",
             Self::ApproximateNumberOfMessages => "ApproximateNumberOfMessages",
-            Self::ApproximateNumberOfMessagesNotVisible => "ApproximateNumberOfMessagesNotVisible",
+            Self::ApproximateNumberOfMessagesNotVisible => {
+                "ApproximateNumberOfMessagesNotVisible"
+            }
             Self::CreatedTimestamp => "CreatedTimestamp",
             Self::LastModifiedTimestamp => "LastModifiedTimestamp",
             Self::QueueArn => "QueueArn",
-            Self::ApproximateNumberOfMessagesDelayed => "ApproximateNumberOfMessagesDelayed",
+            Self::ApproximateNumberOfMessagesDelayed => {
+                "ApproximateNumberOfMessagesDelayed"
+            }
             Self::DelaySeconds => "DelaySeconds",
             Self::ReceiveMessageWaitTimeSeconds => "ReceiveMessageWaitTimeSeconds",
             Self::RedrivePolicy => "RedrivePolicy",
@@ -506,11 +563,15 @@ impl FromStr for QueueAttributeName {
             "MaximumMessageSize" => Ok(Self::MaximumMessageSize),
             "MessageRetentionPeriod" => Ok(Self::MessageRetentionPeriod),
             "ApproximateNumberOfMessages" => Ok(Self::ApproximateNumberOfMessages),
-            "ApproximateNumberOfMessagesNotVisible" => Ok(Self::ApproximateNumberOfMessagesNotVisible),
+            "ApproximateNumberOfMessagesNotVisible" => {
+                Ok(Self::ApproximateNumberOfMessagesNotVisible)
+            }
             "CreatedTimestamp" => Ok(Self::CreatedTimestamp),
             "LastModifiedTimestamp" => Ok(Self::LastModifiedTimestamp),
             "QueueArn" => Ok(Self::QueueArn),
-            "ApproximateNumberOfMessagesDelayed" => Ok(Self::ApproximateNumberOfMessagesDelayed),
+            "ApproximateNumberOfMessagesDelayed" => {
+                Ok(Self::ApproximateNumberOfMessagesDelayed)
+            }
             "DelaySeconds" => Ok(Self::DelaySeconds),
             "ReceiveMessageWaitTimeSeconds" => Ok(Self::ReceiveMessageWaitTimeSeconds),
             "RedrivePolicy" => Ok(Self::RedrivePolicy),
@@ -522,7 +583,12 @@ impl FromStr for QueueAttributeName {
             "FifoThroughputLimit" => Ok(Self::FifoThroughputLimit),
             "RedriveAllowPolicy" => Ok(Self::RedriveAllowPolicy),
             "SqsManagedSseEnabled" => Ok(Self::SqsManagedSseEnabled),
-            _ => Err(UnknownEnumValue { enum_name: "QueueAttributeName", value: value.to_string() }),
+            _ => {
+                Err(UnknownEnumValue {
+                    enum_name: "QueueAttributeName",
+                    value: value.to_string(),
+                })
+            }
         }
     }
 }
@@ -553,7 +619,11 @@ pub struct SendMessageBatchRequestEntry {
     pub delay_seconds: Option<i32>,
     /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "MessageAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_attributes: Option<BTreeMap<String, MessageAttributeValue>>,
     /// The message system attribute to send Each message system attribute consists of a `Name`, `Type`,
     /// and `Value`.
@@ -561,8 +631,14 @@ pub struct SendMessageBatchRequestEntry {
     /// > **Important:** - Currently, the only supported message system attribute is `AWSTraceHeader`. Its type must be `String`
     /// >   and its value must be a correctly formatted X-Ray trace header string.
     /// > - The size of a message system attribute doesn't count towards the total size of a message.
-    #[serde(rename = "MessageSystemAttributes", default, skip_serializing_if = "Option::is_none")]
-    pub message_system_attributes: Option<BTreeMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
+    #[serde(
+        rename = "MessageSystemAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_system_attributes: Option<
+        BTreeMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>,
+    >,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///
     /// The token used for deduplication of messages within a 5-minute minimum deduplication interval.
@@ -601,7 +677,11 @@ pub struct SendMessageBatchRequestEntry {
     ///
     /// For best practices of using `MessageDeduplicationId`, see [Using the MessageDeduplicationId Property](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "MessageDeduplicationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageDeduplicationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_deduplication_id: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///
@@ -645,12 +725,20 @@ pub struct SendMessageBatchResultEntry {
     /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to
     /// verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
     /// creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(rename = "MD5OfMessageAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MD5OfMessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5_of_message_attributes: Option<String>,
     /// An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute
     /// to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message
     /// before creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(rename = "MD5OfMessageSystemAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MD5OfMessageSystemAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5_of_message_system_attributes: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///

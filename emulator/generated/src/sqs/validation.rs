@@ -2,7 +2,8 @@
 //! The constraints of every operation input and output, as tables for [`crate::runtime::validate`].
 
 use crate::runtime::validate::{
-    Enum, IntegerKind, IntegerRules, List, Map, Member, Schema, StringRules, Structure, UNIT,
+    Enum, IntegerKind, IntegerRules, List, Map, Member, Schema, StringRules, Structure,
+    UNIT,
 };
 
 /// The constraints of `AddPermissionRequest`.
@@ -12,15 +13,31 @@ pub static ADD_PERMISSION_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Label",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AWSAccountIds", required: true, schema: Schema::List(&AWS_ACCOUNT_ID_LIST) },
-        Member { name: "Actions", required: true, schema: Schema::List(&ACTION_NAME_LIST) },
+        Member {
+            name: "AWSAccountIds",
+            required: true,
+            schema: Schema::List(&AWS_ACCOUNT_ID_LIST),
+        },
+        Member {
+            name: "Actions",
+            required: true,
+            schema: Schema::List(&ACTION_NAME_LIST),
+        },
     ],
 };
 
@@ -31,18 +48,34 @@ pub static BATCH_RESULT_ERROR_ENTRY: Structure = Structure {
         Member {
             name: "Id",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "SenderFault", required: true, schema: Schema::Boolean },
+        Member {
+            name: "SenderFault",
+            required: true,
+            schema: Schema::Boolean,
+        },
         Member {
             name: "Code",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Message",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -50,21 +83,33 @@ pub static BATCH_RESULT_ERROR_ENTRY: Structure = Structure {
 /// The constraints of `CancelMessageMoveTaskRequest`.
 pub static CANCEL_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
     name: "CancelMessageMoveTaskRequest",
-    members: &[Member {
-        name: "TaskHandle",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TaskHandle",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `CancelMessageMoveTaskResult`.
 pub static CANCEL_MESSAGE_MOVE_TASK_RESULT: Structure = Structure {
     name: "CancelMessageMoveTaskResult",
-    members: &[Member {
-        name: "ApproximateNumberOfMessagesMoved",
-        required: false,
-        schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "ApproximateNumberOfMessagesMoved",
+            required: false,
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ChangeMessageVisibilityBatchRequest`.
@@ -74,7 +119,11 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Entries",
@@ -91,17 +140,29 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY: Structure = Structure 
         Member {
             name: "Id",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReceiptHandle",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "VisibilityTimeout",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -115,18 +176,28 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT: Structure = Structure {
             required: true,
             schema: Schema::List(&CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST),
         },
-        Member { name: "Failed", required: true, schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST) },
+        Member {
+            name: "Failed",
+            required: true,
+            schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
+        },
     ],
 };
 
 /// The constraints of `ChangeMessageVisibilityBatchResultEntry`.
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY: Structure = Structure {
     name: "ChangeMessageVisibilityBatchResultEntry",
-    members: &[Member {
-        name: "Id",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Id",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ChangeMessageVisibilityRequest`.
@@ -136,17 +207,29 @@ pub static CHANGE_MESSAGE_VISIBILITY_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReceiptHandle",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "VisibilityTimeout",
             required: true,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -158,21 +241,39 @@ pub static CREATE_QUEUE_REQUEST: Structure = Structure {
         Member {
             name: "QueueName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Attributes", required: false, schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP) },
-        Member { name: "tags", required: false, schema: Schema::Map(&TAG_MAP) },
+        Member {
+            name: "Attributes",
+            required: false,
+            schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP),
+        },
+        Member {
+            name: "tags",
+            required: false,
+            schema: Schema::Map(&TAG_MAP),
+        },
     ],
 };
 
 /// The constraints of `CreateQueueResult`.
 pub static CREATE_QUEUE_RESULT: Structure = Structure {
     name: "CreateQueueResult",
-    members: &[Member {
-        name: "QueueUrl",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "QueueUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteMessageBatchRequest`.
@@ -182,9 +283,17 @@ pub static DELETE_MESSAGE_BATCH_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Entries", required: true, schema: Schema::List(&DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST) },
+        Member {
+            name: "Entries",
+            required: true,
+            schema: Schema::List(&DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST),
+        },
     ],
 };
 
@@ -195,12 +304,20 @@ pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "Id",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReceiptHandle",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -209,19 +326,33 @@ pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
 pub static DELETE_MESSAGE_BATCH_RESULT: Structure = Structure {
     name: "DeleteMessageBatchResult",
     members: &[
-        Member { name: "Successful", required: true, schema: Schema::List(&DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST) },
-        Member { name: "Failed", required: true, schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST) },
+        Member {
+            name: "Successful",
+            required: true,
+            schema: Schema::List(&DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST),
+        },
+        Member {
+            name: "Failed",
+            required: true,
+            schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
+        },
     ],
 };
 
 /// The constraints of `DeleteMessageBatchResultEntry`.
 pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
     name: "DeleteMessageBatchResultEntry",
-    members: &[Member {
-        name: "Id",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "Id",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `DeleteMessageRequest`.
@@ -231,12 +362,20 @@ pub static DELETE_MESSAGE_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReceiptHandle",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -244,11 +383,17 @@ pub static DELETE_MESSAGE_REQUEST: Structure = Structure {
 /// The constraints of `DeleteQueueRequest`.
 pub static DELETE_QUEUE_REQUEST: Structure = Structure {
     name: "DeleteQueueRequest",
-    members: &[Member {
-        name: "QueueUrl",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "QueueUrl",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `GetQueueAttributesRequest`.
@@ -258,16 +403,30 @@ pub static GET_QUEUE_ATTRIBUTES_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AttributeNames", required: false, schema: Schema::List(&ATTRIBUTE_NAME_LIST) },
+        Member {
+            name: "AttributeNames",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_NAME_LIST),
+        },
     ],
 };
 
 /// The constraints of `GetQueueAttributesResult`.
 pub static GET_QUEUE_ATTRIBUTES_RESULT: Structure = Structure {
     name: "GetQueueAttributesResult",
-    members: &[Member { name: "Attributes", required: false, schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP) }],
+    members: &[
+        Member {
+            name: "Attributes",
+            required: false,
+            schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP),
+        },
+    ],
 };
 
 /// The constraints of `GetQueueUrlRequest`.
@@ -277,12 +436,20 @@ pub static GET_QUEUE_URL_REQUEST: Structure = Structure {
         Member {
             name: "QueueName",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "QueueOwnerAWSAccountId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -290,11 +457,17 @@ pub static GET_QUEUE_URL_REQUEST: Structure = Structure {
 /// The constraints of `GetQueueUrlResult`.
 pub static GET_QUEUE_URL_RESULT: Structure = Structure {
     name: "GetQueueUrlResult",
-    members: &[Member {
-        name: "QueueUrl",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "QueueUrl",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ListDeadLetterSourceQueuesRequest`.
@@ -304,17 +477,29 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -323,11 +508,19 @@ pub static LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST: Structure = Structure {
 pub static LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT: Structure = Structure {
     name: "ListDeadLetterSourceQueuesResult",
     members: &[
-        Member { name: "queueUrls", required: true, schema: Schema::List(&QUEUE_URL_LIST) },
+        Member {
+            name: "queueUrls",
+            required: true,
+            schema: Schema::List(&QUEUE_URL_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -339,12 +532,20 @@ pub static LIST_MESSAGE_MOVE_TASKS_REQUEST: Structure = Structure {
         Member {
             name: "SourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -352,11 +553,13 @@ pub static LIST_MESSAGE_MOVE_TASKS_REQUEST: Structure = Structure {
 /// The constraints of `ListMessageMoveTasksResult`.
 pub static LIST_MESSAGE_MOVE_TASKS_RESULT: Structure = Structure {
     name: "ListMessageMoveTasksResult",
-    members: &[Member {
-        name: "Results",
-        required: false,
-        schema: Schema::List(&LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST),
-    }],
+    members: &[
+        Member {
+            name: "Results",
+            required: false,
+            schema: Schema::List(&LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST),
+        },
+    ],
 };
 
 /// The constraints of `ListMessageMoveTasksResultEntry`.
@@ -366,47 +569,83 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
         Member {
             name: "TaskHandle",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Status",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SourceArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DestinationArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxNumberOfMessagesPerSecond",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ApproximateNumberOfMessagesMoved",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ApproximateNumberOfMessagesToMove",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "FailureReason",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "StartedTimestamp",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Long, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Long,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -414,17 +653,29 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY: Structure = Structure {
 /// The constraints of `ListQueueTagsRequest`.
 pub static LIST_QUEUE_TAGS_REQUEST: Structure = Structure {
     name: "ListQueueTagsRequest",
-    members: &[Member {
-        name: "QueueUrl",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "QueueUrl",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `ListQueueTagsResult`.
 pub static LIST_QUEUE_TAGS_RESULT: Structure = Structure {
     name: "ListQueueTagsResult",
-    members: &[Member { name: "Tags", required: false, schema: Schema::Map(&TAG_MAP) }],
+    members: &[
+        Member {
+            name: "Tags",
+            required: false,
+            schema: Schema::Map(&TAG_MAP),
+        },
+    ],
 };
 
 /// The constraints of `ListQueuesRequest`.
@@ -434,17 +685,29 @@ pub static LIST_QUEUES_REQUEST: Structure = Structure {
         Member {
             name: "QueueNamePrefix",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxResults",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -453,11 +716,19 @@ pub static LIST_QUEUES_REQUEST: Structure = Structure {
 pub static LIST_QUEUES_RESULT: Structure = Structure {
     name: "ListQueuesResult",
     members: &[
-        Member { name: "QueueUrls", required: false, schema: Schema::List(&QUEUE_URL_LIST) },
+        Member {
+            name: "QueueUrls",
+            required: false,
+            schema: Schema::List(&QUEUE_URL_LIST),
+        },
         Member {
             name: "NextToken",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -469,30 +740,58 @@ pub static MESSAGE: Structure = Structure {
         Member {
             name: "MessageId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReceiptHandle",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MD5OfBody",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Body",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Attributes", required: false, schema: Schema::Map(&MESSAGE_SYSTEM_ATTRIBUTE_MAP) },
+        Member {
+            name: "Attributes",
+            required: false,
+            schema: Schema::Map(&MESSAGE_SYSTEM_ATTRIBUTE_MAP),
+        },
         Member {
             name: "MD5OfMessageAttributes",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "MessageAttributes", required: false, schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP) },
+        Member {
+            name: "MessageAttributes",
+            required: false,
+            schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP),
+        },
     ],
 };
 
@@ -503,15 +802,35 @@ pub static MESSAGE_ATTRIBUTE_VALUE: Structure = Structure {
         Member {
             name: "StringValue",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "BinaryValue", required: false, schema: Schema::Blob(None) },
-        Member { name: "StringListValues", required: false, schema: Schema::List(&STRING_LIST) },
-        Member { name: "BinaryListValues", required: false, schema: Schema::List(&BINARY_LIST) },
+        Member {
+            name: "BinaryValue",
+            required: false,
+            schema: Schema::Blob(None),
+        },
+        Member {
+            name: "StringListValues",
+            required: false,
+            schema: Schema::List(&STRING_LIST),
+        },
+        Member {
+            name: "BinaryListValues",
+            required: false,
+            schema: Schema::List(&BINARY_LIST),
+        },
         Member {
             name: "DataType",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -552,15 +871,35 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_VALUE: Structure = Structure {
         Member {
             name: "StringValue",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "BinaryValue", required: false, schema: Schema::Blob(None) },
-        Member { name: "StringListValues", required: false, schema: Schema::List(&STRING_LIST) },
-        Member { name: "BinaryListValues", required: false, schema: Schema::List(&BINARY_LIST) },
+        Member {
+            name: "BinaryValue",
+            required: false,
+            schema: Schema::Blob(None),
+        },
+        Member {
+            name: "StringListValues",
+            required: false,
+            schema: Schema::List(&STRING_LIST),
+        },
+        Member {
+            name: "BinaryListValues",
+            required: false,
+            schema: Schema::List(&BINARY_LIST),
+        },
         Member {
             name: "DataType",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -568,11 +907,17 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_VALUE: Structure = Structure {
 /// The constraints of `PurgeQueueRequest`.
 pub static PURGE_QUEUE_REQUEST: Structure = Structure {
     name: "PurgeQueueRequest",
-    members: &[Member {
-        name: "QueueUrl",
-        required: true,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "QueueUrl",
+            required: true,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `QueueAttributeName`.
@@ -614,34 +959,62 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "AttributeNames", required: false, schema: Schema::List(&ATTRIBUTE_NAME_LIST) },
+        Member {
+            name: "AttributeNames",
+            required: false,
+            schema: Schema::List(&ATTRIBUTE_NAME_LIST),
+        },
         Member {
             name: "MessageSystemAttributeNames",
             required: false,
             schema: Schema::List(&MESSAGE_SYSTEM_ATTRIBUTE_LIST),
         },
-        Member { name: "MessageAttributeNames", required: false, schema: Schema::List(&MESSAGE_ATTRIBUTE_NAME_LIST) },
+        Member {
+            name: "MessageAttributeNames",
+            required: false,
+            schema: Schema::List(&MESSAGE_ATTRIBUTE_NAME_LIST),
+        },
         Member {
             name: "MaxNumberOfMessages",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "VisibilityTimeout",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "WaitTimeSeconds",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
         Member {
             name: "ReceiveRequestAttemptId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -649,7 +1022,13 @@ pub static RECEIVE_MESSAGE_REQUEST: Structure = Structure {
 /// The constraints of `ReceiveMessageResult`.
 pub static RECEIVE_MESSAGE_RESULT: Structure = Structure {
     name: "ReceiveMessageResult",
-    members: &[Member { name: "Messages", required: false, schema: Schema::List(&MESSAGE_LIST) }],
+    members: &[
+        Member {
+            name: "Messages",
+            required: false,
+            schema: Schema::List(&MESSAGE_LIST),
+        },
+    ],
 };
 
 /// The constraints of `RemovePermissionRequest`.
@@ -659,12 +1038,20 @@ pub static REMOVE_PERMISSION_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "Label",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -676,9 +1063,17 @@ pub static SEND_MESSAGE_BATCH_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Entries", required: true, schema: Schema::List(&SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST) },
+        Member {
+            name: "Entries",
+            required: true,
+            schema: Schema::List(&SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST),
+        },
     ],
 };
 
@@ -689,19 +1084,35 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "Id",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MessageBody",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DelaySeconds",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "MessageAttributes", required: false, schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP) },
+        Member {
+            name: "MessageAttributes",
+            required: false,
+            schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP),
+        },
         Member {
             name: "MessageSystemAttributes",
             required: false,
@@ -710,12 +1121,20 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
         Member {
             name: "MessageDeduplicationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MessageGroupId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -724,8 +1143,16 @@ pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY: Structure = Structure {
 pub static SEND_MESSAGE_BATCH_RESULT: Structure = Structure {
     name: "SendMessageBatchResult",
     members: &[
-        Member { name: "Successful", required: true, schema: Schema::List(&SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST) },
-        Member { name: "Failed", required: true, schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST) },
+        Member {
+            name: "Successful",
+            required: true,
+            schema: Schema::List(&SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST),
+        },
+        Member {
+            name: "Failed",
+            required: true,
+            schema: Schema::List(&BATCH_RESULT_ERROR_ENTRY_LIST),
+        },
     ],
 };
 
@@ -736,32 +1163,56 @@ pub static SEND_MESSAGE_BATCH_RESULT_ENTRY: Structure = Structure {
         Member {
             name: "Id",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MessageId",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MD5OfMessageBody",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MD5OfMessageAttributes",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MD5OfMessageSystemAttributes",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SequenceNumber",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -773,19 +1224,35 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MessageBody",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DelaySeconds",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
-        Member { name: "MessageAttributes", required: false, schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP) },
+        Member {
+            name: "MessageAttributes",
+            required: false,
+            schema: Schema::Map(&MESSAGE_BODY_ATTRIBUTE_MAP),
+        },
         Member {
             name: "MessageSystemAttributes",
             required: false,
@@ -794,12 +1261,20 @@ pub static SEND_MESSAGE_REQUEST: Structure = Structure {
         Member {
             name: "MessageDeduplicationId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MessageGroupId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -811,27 +1286,47 @@ pub static SEND_MESSAGE_RESULT: Structure = Structure {
         Member {
             name: "MD5OfMessageBody",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MD5OfMessageAttributes",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MD5OfMessageSystemAttributes",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MessageId",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "SequenceNumber",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -843,9 +1338,17 @@ pub static SET_QUEUE_ATTRIBUTES_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Attributes", required: true, schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP) },
+        Member {
+            name: "Attributes",
+            required: true,
+            schema: Schema::Map(&QUEUE_ATTRIBUTE_MAP),
+        },
     ],
 };
 
@@ -856,17 +1359,29 @@ pub static START_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
         Member {
             name: "SourceArn",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "DestinationArn",
             required: false,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
         Member {
             name: "MaxNumberOfMessagesPerSecond",
             required: false,
-            schema: Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None }),
+            schema: Schema::Integer(IntegerRules {
+                kind: IntegerKind::Integer,
+                range: None,
+                values: None,
+            }),
         },
     ],
 };
@@ -874,11 +1389,17 @@ pub static START_MESSAGE_MOVE_TASK_REQUEST: Structure = Structure {
 /// The constraints of `StartMessageMoveTaskResult`.
 pub static START_MESSAGE_MOVE_TASK_RESULT: Structure = Structure {
     name: "StartMessageMoveTaskResult",
-    members: &[Member {
-        name: "TaskHandle",
-        required: false,
-        schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    }],
+    members: &[
+        Member {
+            name: "TaskHandle",
+            required: false,
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
+        },
+    ],
 };
 
 /// The constraints of `TagQueueRequest`.
@@ -888,9 +1409,17 @@ pub static TAG_QUEUE_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "Tags", required: true, schema: Schema::Map(&TAG_MAP) },
+        Member {
+            name: "Tags",
+            required: true,
+            schema: Schema::Map(&TAG_MAP),
+        },
     ],
 };
 
@@ -901,15 +1430,27 @@ pub static UNTAG_QUEUE_REQUEST: Structure = Structure {
         Member {
             name: "QueueUrl",
             required: true,
-            schema: Schema::String(StringRules { length: None, pattern: None, values: None }),
+            schema: Schema::String(StringRules {
+                length: None,
+                pattern: None,
+                values: None,
+            }),
         },
-        Member { name: "TagKeys", required: true, schema: Schema::List(&TAG_KEY_LIST) },
+        Member {
+            name: "TagKeys",
+            required: true,
+            schema: Schema::List(&TAG_KEY_LIST),
+        },
     ],
 };
 
 /// The constraints of `AWSAccountIdList`.
 pub static AWS_ACCOUNT_ID_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -917,22 +1458,39 @@ pub static AWS_ACCOUNT_ID_LIST: List = List {
 
 /// The constraints of `ActionNameList`.
 pub static ACTION_NAME_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `AttributeNameList`.
-pub static ATTRIBUTE_NAME_LIST: List =
-    List { member: Schema::Enum(&QUEUE_ATTRIBUTE_NAME), length: None, unique: false, sparse: false };
+pub static ATTRIBUTE_NAME_LIST: List = List {
+    member: Schema::Enum(&QUEUE_ATTRIBUTE_NAME),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `BatchResultErrorEntryList`.
-pub static BATCH_RESULT_ERROR_ENTRY_LIST: List =
-    List { member: Schema::Structure(&BATCH_RESULT_ERROR_ENTRY), length: None, unique: false, sparse: false };
+pub static BATCH_RESULT_ERROR_ENTRY_LIST: List = List {
+    member: Schema::Structure(&BATCH_RESULT_ERROR_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `BinaryList`.
-pub static BINARY_LIST: List = List { member: Schema::Blob(None), length: None, unique: false, sparse: false };
+pub static BINARY_LIST: List = List {
+    member: Schema::Blob(None),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ChangeMessageVisibilityBatchRequestEntryList`.
 pub static CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST_ENTRY_LIST: List = List {
@@ -951,12 +1509,20 @@ pub static CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT_ENTRY_LIST: List = List {
 };
 
 /// The constraints of `DeleteMessageBatchRequestEntryList`.
-pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST: List =
-    List { member: Schema::Structure(&DELETE_MESSAGE_BATCH_REQUEST_ENTRY), length: None, unique: false, sparse: false };
+pub static DELETE_MESSAGE_BATCH_REQUEST_ENTRY_LIST: List = List {
+    member: Schema::Structure(&DELETE_MESSAGE_BATCH_REQUEST_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `DeleteMessageBatchResultEntryList`.
-pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST: List =
-    List { member: Schema::Structure(&DELETE_MESSAGE_BATCH_RESULT_ENTRY), length: None, unique: false, sparse: false };
+pub static DELETE_MESSAGE_BATCH_RESULT_ENTRY_LIST: List = List {
+    member: Schema::Structure(&DELETE_MESSAGE_BATCH_RESULT_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `ListMessageMoveTasksResultEntryList`.
 pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST: List = List {
@@ -968,7 +1534,11 @@ pub static LIST_MESSAGE_MOVE_TASKS_RESULT_ENTRY_LIST: List = List {
 
 /// The constraints of `MessageAttributeNameList`.
 pub static MESSAGE_ATTRIBUTE_NAME_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -976,7 +1546,11 @@ pub static MESSAGE_ATTRIBUTE_NAME_LIST: List = List {
 
 /// The constraints of `MessageBodyAttributeMap`.
 pub static MESSAGE_BODY_ATTRIBUTE_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     value: Schema::Structure(&MESSAGE_ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
@@ -991,17 +1565,29 @@ pub static MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP: Map = Map {
 };
 
 /// The constraints of `MessageList`.
-pub static MESSAGE_LIST: List =
-    List { member: Schema::Structure(&MESSAGE), length: None, unique: false, sparse: false };
+pub static MESSAGE_LIST: List = List {
+    member: Schema::Structure(&MESSAGE),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MessageSystemAttributeList`.
-pub static MESSAGE_SYSTEM_ATTRIBUTE_LIST: List =
-    List { member: Schema::Enum(&MESSAGE_SYSTEM_ATTRIBUTE_NAME), length: None, unique: false, sparse: false };
+pub static MESSAGE_SYSTEM_ATTRIBUTE_LIST: List = List {
+    member: Schema::Enum(&MESSAGE_SYSTEM_ATTRIBUTE_NAME),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `MessageSystemAttributeMap`.
 pub static MESSAGE_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     key: Schema::Enum(&MESSAGE_SYSTEM_ATTRIBUTE_NAME),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
@@ -1009,30 +1595,50 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_MAP: Map = Map {
 /// The constraints of `QueueAttributeMap`.
 pub static QUEUE_ATTRIBUTE_MAP: Map = Map {
     key: Schema::Enum(&QUEUE_ATTRIBUTE_NAME),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };
 
 /// The constraints of `QueueUrlList`.
 pub static QUEUE_URL_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
 };
 
 /// The constraints of `SendMessageBatchRequestEntryList`.
-pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST: List =
-    List { member: Schema::Structure(&SEND_MESSAGE_BATCH_REQUEST_ENTRY), length: None, unique: false, sparse: false };
+pub static SEND_MESSAGE_BATCH_REQUEST_ENTRY_LIST: List = List {
+    member: Schema::Structure(&SEND_MESSAGE_BATCH_REQUEST_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `SendMessageBatchResultEntryList`.
-pub static SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST: List =
-    List { member: Schema::Structure(&SEND_MESSAGE_BATCH_RESULT_ENTRY), length: None, unique: false, sparse: false };
+pub static SEND_MESSAGE_BATCH_RESULT_ENTRY_LIST: List = List {
+    member: Schema::Structure(&SEND_MESSAGE_BATCH_RESULT_ENTRY),
+    length: None,
+    unique: false,
+    sparse: false,
+};
 
 /// The constraints of `StringList`.
 pub static STRING_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -1040,7 +1646,11 @@ pub static STRING_LIST: List = List {
 
 /// The constraints of `TagKeyList`.
 pub static TAG_KEY_LIST: List = List {
-    member: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    member: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     unique: false,
     sparse: false,
@@ -1048,8 +1658,16 @@ pub static TAG_KEY_LIST: List = List {
 
 /// The constraints of `TagMap`.
 pub static TAG_MAP: Map = Map {
-    key: Schema::String(StringRules { length: None, pattern: None, values: None }),
-    value: Schema::String(StringRules { length: None, pattern: None, values: None }),
+    key: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
+    value: Schema::String(StringRules {
+        length: None,
+        pattern: None,
+        values: None,
+    }),
     length: None,
     sparse: false,
 };

@@ -30,7 +30,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidResourceId, InvalidResourceType, TooManyTagsError, TooManyUpdates,
+    InternalServerError, InvalidResourceId, InvalidResourceType, TooManyTagsError,
+    TooManyUpdates,
 };
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
 use crate::ssm::validation::{ADD_TAGS_TO_RESOURCE_REQUEST, ADD_TAGS_TO_RESOURCE_RESULT};

@@ -9,10 +9,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException, OpsItemLimitExceededException,
-    OpsItemNotFoundException, OpsItemRelatedItemAlreadyExistsException,
+    InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
+    OpsItemLimitExceededException, OpsItemNotFoundException,
+    OpsItemRelatedItemAlreadyExistsException,
 };
-use crate::ssm::validation::{ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE};
+use crate::ssm::validation::{
+    ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -94,10 +97,14 @@ impl AssociateOpsItemRelatedItemError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::OpsItemConflictException(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
-            Self::OpsItemRelatedItemAlreadyExistsException(error) => modelled_error(protocol, error),
+            Self::OpsItemRelatedItemAlreadyExistsException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -111,7 +118,9 @@ impl fmt::Display for AssociateOpsItemRelatedItemError {
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemLimitExceededException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::OpsItemRelatedItemAlreadyExistsException(error) => fmt::Display::fmt(error, f),
+            Self::OpsItemRelatedItemAlreadyExistsException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
@@ -149,7 +158,8 @@ impl From<OpsItemNotFoundException> for AssociateOpsItemRelatedItemError {
     }
 }
 
-impl From<OpsItemRelatedItemAlreadyExistsException> for AssociateOpsItemRelatedItemError {
+impl From<OpsItemRelatedItemAlreadyExistsException>
+for AssociateOpsItemRelatedItemError {
     fn from(error: OpsItemRelatedItemAlreadyExistsException) -> Self {
         Self::OpsItemRelatedItemAlreadyExistsException(error)
     }

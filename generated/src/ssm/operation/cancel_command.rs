@@ -7,7 +7,9 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{DuplicateInstanceId, InternalServerError, InvalidCommandId, InvalidInstanceId};
+use crate::ssm::error::{
+    DuplicateInstanceId, InternalServerError, InvalidCommandId, InvalidInstanceId,
+};
 use crate::ssm::validation::{CANCEL_COMMAND_REQUEST, CANCEL_COMMAND_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;

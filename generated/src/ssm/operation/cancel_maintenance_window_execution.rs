@@ -9,7 +9,10 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
-use crate::ssm::validation::{CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST, CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT};
+use crate::ssm::validation::{
+    CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
+    CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -46,7 +49,11 @@ pub struct CancelMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution that has been stopped.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
 }
 

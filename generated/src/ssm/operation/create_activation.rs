@@ -61,7 +61,11 @@ pub struct CreateActivationRequest {
     /// > **Important:** Don't enter personally identifiable information in this field.
     ///
     /// Length: 0 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "DefaultInstanceName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DefaultInstanceName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub default_instance_name: Option<String>,
     /// The name of the Identity and Access Management (IAM) role that you want to assign to the managed
     /// node. This IAM role must provide AssumeRole permissions for the Amazon Web Services Systems
@@ -76,7 +80,11 @@ pub struct CreateActivationRequest {
     /// Specify the maximum number of managed nodes you want to register. The default value is `1`.
     ///
     /// Range: 1 to 1000.
-    #[serde(rename = "RegistrationLimit", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegistrationLimit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub registration_limit: Option<i32>,
     /// The date by which this activation request should expire, in timestamp format, such as "2024-07-07T00:00:00".
     /// You can specify a date up to 30 days in advance. If you don't provide an expiration date, the
@@ -106,7 +114,11 @@ pub struct CreateActivationRequest {
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// Reserved for internal use.
-    #[serde(rename = "RegistrationMetadata", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RegistrationMetadata",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub registration_metadata: Option<Vec<RegistrationMetadataItem>>,
 }
 

@@ -16,13 +16,15 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
-    AssociationAlreadyExists, AssociationLimitExceeded, InternalServerError, InvalidDocument, InvalidDocumentVersion,
-    InvalidInstanceId, InvalidOutputLocation, InvalidParameters, InvalidSchedule, InvalidTag, InvalidTarget,
-    InvalidTargetMaps, UnsupportedPlatformType,
+    AssociationAlreadyExists, AssociationLimitExceeded, InternalServerError,
+    InvalidDocument, InvalidDocumentVersion, InvalidInstanceId, InvalidOutputLocation,
+    InvalidParameters, InvalidSchedule, InvalidTag, InvalidTarget, InvalidTargetMaps,
+    UnsupportedPlatformType,
 };
 use crate::ssm::types::{
-    AlarmConfiguration, AssociationComplianceSeverity, AssociationDescription, AssociationSyncCompliance,
-    InstanceAssociationOutputLocation, Tag, Target, TargetLocation,
+    AlarmConfiguration, AssociationComplianceSeverity, AssociationDescription,
+    AssociationSyncCompliance, InstanceAssociationOutputLocation, Tag, Target,
+    TargetLocation,
 };
 use crate::ssm::validation::{CREATE_ASSOCIATION_REQUEST, CREATE_ASSOCIATION_RESULT};
 use serde::{Deserialize, Serialize};
@@ -86,7 +88,11 @@ pub struct CreateAssociationRequest {
     /// > shared form another account, you must set the document version to `default`.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The managed node ID.
     ///
@@ -116,7 +122,11 @@ pub struct CreateAssociationRequest {
     /// A cron expression when the association will be applied to the targets.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_expression: Option<String>,
     /// An Amazon Simple Storage Service (Amazon S3) bucket where you want to store the output details
     /// of the request.
@@ -125,14 +135,22 @@ pub struct CreateAssociationRequest {
     /// Specify a descriptive name for the association.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
     /// Choose the parameter that will define how your automation will branch out. This target is
     /// required for associations that use an Automation runbook and target resources by using rate
     /// controls. Automation is a tool in Amazon Web Services Systems Manager.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "AutomationTargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationTargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_target_parameter_name: Option<String>,
     /// The number of errors that are allowed before the system stops sending requests to run the
     /// association on additional targets. You can specify either an absolute number of errors, for
@@ -162,7 +180,11 @@ pub struct CreateAssociationRequest {
     #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// The severity level to assign to the association.
-    #[serde(rename = "ComplianceSeverity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceSeverity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_severity: Option<AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO`
     /// mode, the system uses the status of the association execution to determine the compliance
@@ -203,7 +225,11 @@ pub struct CreateAssociationRequest {
     /// > **Note:** The `IncludeChildOrganizationUnits` parameter is not supported by State Manager.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Number of days to wait after the scheduled day to run an association. For example, if you
     /// specified a cron schedule of `cron(0 0 ? * THU#2 *)`, you could specify an offset of 3 to run
@@ -247,7 +273,11 @@ pub struct CreateAssociationRequest {
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role
     /// and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html>)
@@ -260,7 +290,11 @@ pub struct CreateAssociationRequest {
     /// > service-linked role may require updates in the future to continue functioning properly.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(rename = "AssociationDispatchAssumeRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDispatchAssumeRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_dispatch_assume_role: Option<String>,
 }
 
@@ -275,7 +309,10 @@ impl fmt::Debug for CreateAssociationRequest {
             .field("schedule_expression", &self.schedule_expression)
             .field("output_location", &self.output_location)
             .field("association_name", &self.association_name)
-            .field("automation_target_parameter_name", &self.automation_target_parameter_name)
+            .field(
+                "automation_target_parameter_name",
+                &self.automation_target_parameter_name,
+            )
             .field("max_errors", &self.max_errors)
             .field("max_concurrency", &self.max_concurrency)
             .field("compliance_severity", &self.compliance_severity)
@@ -288,7 +325,10 @@ impl fmt::Debug for CreateAssociationRequest {
             .field("target_maps", &self.target_maps)
             .field("tags", &self.tags)
             .field("alarm_configuration", &self.alarm_configuration)
-            .field("association_dispatch_assume_role", &self.association_dispatch_assume_role)
+            .field(
+                "association_dispatch_assume_role",
+                &self.association_dispatch_assume_role,
+            )
             .finish()
     }
 }
@@ -298,7 +338,11 @@ impl fmt::Debug for CreateAssociationRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateAssociationResult {
     /// Information about the association.
-    #[serde(rename = "AssociationDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_description: Option<AssociationDescription>,
 }
 

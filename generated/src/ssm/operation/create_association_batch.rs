@@ -15,12 +15,16 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AssociationLimitExceeded, DuplicateInstanceId, InternalServerError, InvalidDocument, InvalidDocumentVersion,
-    InvalidInstanceId, InvalidOutputLocation, InvalidParameters, InvalidSchedule, InvalidTarget, InvalidTargetMaps,
-    UnsupportedPlatformType,
+    AssociationLimitExceeded, DuplicateInstanceId, InternalServerError, InvalidDocument,
+    InvalidDocumentVersion, InvalidInstanceId, InvalidOutputLocation, InvalidParameters,
+    InvalidSchedule, InvalidTarget, InvalidTargetMaps, UnsupportedPlatformType,
 };
-use crate::ssm::types::{AssociationDescription, CreateAssociationBatchRequestEntry, FailedCreateAssociation};
-use crate::ssm::validation::{CREATE_ASSOCIATION_BATCH_REQUEST, CREATE_ASSOCIATION_BATCH_RESULT};
+use crate::ssm::types::{
+    AssociationDescription, CreateAssociationBatchRequestEntry, FailedCreateAssociation,
+};
+use crate::ssm::validation::{
+    CREATE_ASSOCIATION_BATCH_REQUEST, CREATE_ASSOCIATION_BATCH_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -65,7 +69,11 @@ pub struct CreateAssociationBatchRequest {
     /// > service-linked role may require updates in the future to continue functioning properly.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(rename = "AssociationDispatchAssumeRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDispatchAssumeRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_dispatch_assume_role: Option<String>,
 }
 

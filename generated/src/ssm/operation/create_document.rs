@@ -10,10 +10,14 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    DocumentAlreadyExists, DocumentLimitExceeded, InternalServerError, InvalidDocumentContent,
-    InvalidDocumentSchemaVersion, MaxDocumentSizeExceeded, NoLongerSupportedException, TooManyUpdates,
+    DocumentAlreadyExists, DocumentLimitExceeded, InternalServerError,
+    InvalidDocumentContent, InvalidDocumentSchemaVersion, MaxDocumentSizeExceeded,
+    NoLongerSupportedException, TooManyUpdates,
 };
-use crate::ssm::types::{AttachmentsSource, DocumentDescription, DocumentFormat, DocumentRequires, DocumentType, Tag};
+use crate::ssm::types::{
+    AttachmentsSource, DocumentDescription, DocumentFormat, DocumentRequires,
+    DocumentType, Tag,
+};
 use crate::ssm::validation::{CREATE_DOCUMENT_REQUEST, CREATE_DOCUMENT_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -135,7 +139,11 @@ pub struct CreateDocumentRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateDocumentResult {
     /// Information about the SSM document.
-    #[serde(rename = "DocumentDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_description: Option<DocumentDescription>,
 }
 

@@ -12,9 +12,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
-use crate::ssm::error::{IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException};
+use crate::ssm::error::{
+    IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
+};
 use crate::ssm::types::Tag;
-use crate::ssm::validation::{CREATE_MAINTENANCE_WINDOW_REQUEST, CREATE_MAINTENANCE_WINDOW_RESULT};
+use crate::ssm::validation::{
+    CREATE_MAINTENANCE_WINDOW_REQUEST, CREATE_MAINTENANCE_WINDOW_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -74,7 +78,11 @@ pub struct CreateMaintenanceWindowRequest {
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(rename = "ScheduleTimezone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleTimezone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait after the date and time specified by a cron expression before running
     /// the maintenance window.
@@ -182,7 +190,9 @@ impl CreateMaintenanceWindowError {
         match self {
             Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

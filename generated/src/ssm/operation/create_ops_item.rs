@@ -14,8 +14,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException, OpsItemInvalidParameterException,
-    OpsItemLimitExceededException,
+    InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException,
+    OpsItemInvalidParameterException, OpsItemLimitExceededException,
 };
 use crate::ssm::types::{OpsItemDataValue, OpsItemNotification, RelatedOpsItem, Tag};
 use crate::ssm::validation::{CREATE_OPS_ITEM_REQUEST, CREATE_OPS_ITEM_RESPONSE};
@@ -90,7 +90,11 @@ pub struct CreateOpsItemRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Each key: Length: 1 to 128. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "OperationalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperationalData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operational_data: Option<BTreeMap<String, OpsItemDataValue>>,
     /// The Amazon Resource Name (ARN) of an SNS topic where notifications are sent when this OpsItem is
     /// edited or changed.
@@ -104,7 +108,11 @@ pub struct CreateOpsItemRequest {
     /// One or more OpsItems that share something in common with the current OpsItems. For example,
     /// related OpsItems can include OpsItems with similar error messages, impacted resources, or
     /// statuses for the impacted resource.
-    #[serde(rename = "RelatedOpsItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RelatedOpsItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub related_ops_items: Option<Vec<RelatedOpsItem>>,
     /// The origin of the OpsItem, such as Amazon EC2 or Systems Manager.
     ///
@@ -142,14 +150,22 @@ pub struct CreateOpsItemRequest {
     #[serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// The time a runbook workflow started. Currently reported only for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "ActualStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActualStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actual_start_time: Option<Timestamp>,
     /// The time a runbook workflow ended. Currently reported only for the OpsItem type `/aws/changerequest`.
     #[serde(rename = "ActualEndTime", default, skip_serializing_if = "Option::is_none")]
     pub actual_end_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to start. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "PlannedStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlannedStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub planned_start_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to end. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
@@ -204,7 +220,9 @@ impl CreateOpsItemError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::OpsItemAccessDeniedException(error) => modelled_error(protocol, error),
             Self::OpsItemAlreadyExistsException(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }

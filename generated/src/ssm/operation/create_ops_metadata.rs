@@ -9,8 +9,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsMetadataAlreadyExistsException, OpsMetadataInvalidArgumentException,
-    OpsMetadataLimitExceededException, OpsMetadataTooManyUpdatesException,
+    InternalServerError, OpsMetadataAlreadyExistsException,
+    OpsMetadataInvalidArgumentException, OpsMetadataLimitExceededException,
+    OpsMetadataTooManyUpdatesException,
 };
 use crate::ssm::types::{MetadataValue, Tag};
 use crate::ssm::validation::{CREATE_OPS_METADATA_REQUEST, CREATE_OPS_METADATA_RESULT};
@@ -96,10 +97,18 @@ impl CreateOpsMetadataError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsMetadataAlreadyExistsException(error) => modelled_error(protocol, error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(protocol, error),
-            Self::OpsMetadataLimitExceededException(error) => modelled_error(protocol, error),
-            Self::OpsMetadataTooManyUpdatesException(error) => modelled_error(protocol, error),
+            Self::OpsMetadataAlreadyExistsException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataTooManyUpdatesException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -110,9 +119,13 @@ impl fmt::Display for CreateOpsMetadataError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::OpsMetadataAlreadyExistsException(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataInvalidArgumentException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::OpsMetadataLimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataTooManyUpdatesException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataTooManyUpdatesException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -9,12 +9,16 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException};
-use crate::ssm::types::{
-    OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus, PatchFilterGroup, PatchRuleGroup,
-    PatchSource, Tag,
+use crate::ssm::error::{
+    IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
 };
-use crate::ssm::validation::{CREATE_PATCH_BASELINE_REQUEST, CREATE_PATCH_BASELINE_RESULT};
+use crate::ssm::types::{
+    OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus,
+    PatchFilterGroup, PatchRuleGroup, PatchSource, Tag,
+};
+use crate::ssm::validation::{
+    CREATE_PATCH_BASELINE_REQUEST, CREATE_PATCH_BASELINE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -39,7 +43,11 @@ impl Operation for CreatePatchBaseline {
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct CreatePatchBaselineRequest {
     /// Defines the operating system the patch baseline applies to. The default value is `WINDOWS`.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
     /// The name of the patch baseline.
     ///
@@ -62,15 +70,27 @@ pub struct CreatePatchBaselineRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "ApprovedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches: Option<Vec<String>>,
     /// Defines the compliance level for approved patches. When an approved patch is reported as
     /// missing, this value describes the severity of the compliance violation. The default value is `UNSPECIFIED`.
-    #[serde(rename = "ApprovedPatchesComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
-    #[serde(rename = "ApprovedPatchesEnableNonSecurity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesEnableNonSecurity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_enable_non_security: Option<bool>,
     /// A list of explicitly rejected patches for the baseline.
     ///
@@ -78,7 +98,11 @@ pub struct CreatePatchBaselineRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "RejectedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action for Patch Manager to take on patches included in the `RejectedPackages` list.
     ///
@@ -105,7 +129,11 @@ pub struct CreatePatchBaselineRequest {
     ///   - If an update attempts to install a dependency package that is now rejected by the baseline, when
     ///     previous versions of the package were not rejected, the package being updated is reported as `MISSING`
     ///     for `SCAN` operations and as `FAILED` for `INSTALL` operations.
-    #[serde(rename = "RejectedPatchesAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatchesAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches_action: Option<PatchAction>,
     /// A description of the patch baseline.
     ///
@@ -128,7 +156,11 @@ pub struct CreatePatchBaselineRequest {
     /// be released but never installed.
     ///
     /// Supported for Windows Server managed nodes only.
-    #[serde(rename = "AvailableSecurityUpdatesComplianceStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AvailableSecurityUpdatesComplianceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
     /// User-provided idempotency token.
     ///
@@ -182,7 +214,9 @@ impl CreatePatchBaselineError {
         match self {
             Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

@@ -28,11 +28,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, ResourceDataSyncAlreadyExistsException, ResourceDataSyncCountExceededException,
-    ResourceDataSyncInvalidConfigurationException,
+    InternalServerError, ResourceDataSyncAlreadyExistsException,
+    ResourceDataSyncCountExceededException, ResourceDataSyncInvalidConfigurationException,
 };
 use crate::ssm::types::{ResourceDataSyncS3Destination, ResourceDataSyncSource};
-use crate::ssm::validation::{CREATE_RESOURCE_DATA_SYNC_REQUEST, CREATE_RESOURCE_DATA_SYNC_RESULT};
+use crate::ssm::validation::{
+    CREATE_RESOURCE_DATA_SYNC_REQUEST, CREATE_RESOURCE_DATA_SYNC_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -115,7 +117,9 @@ pub enum CreateResourceDataSyncError {
     /// You have exceeded the allowed maximum sync configurations.
     ResourceDataSyncCountExceededException(ResourceDataSyncCountExceededException),
     /// The specified sync configuration is invalid.
-    ResourceDataSyncInvalidConfigurationException(ResourceDataSyncInvalidConfigurationException),
+    ResourceDataSyncInvalidConfigurationException(
+        ResourceDataSyncInvalidConfigurationException,
+    ),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.
     Unmodelled(UnmodelledError),
@@ -126,9 +130,15 @@ impl CreateResourceDataSyncError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncAlreadyExistsException(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncCountExceededException(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncAlreadyExistsException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncCountExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -138,9 +148,15 @@ impl fmt::Display for CreateResourceDataSyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncAlreadyExistsException(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncCountExceededException(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => fmt::Display::fmt(error, f),
+            Self::ResourceDataSyncAlreadyExistsException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::ResourceDataSyncCountExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
@@ -166,7 +182,8 @@ impl From<ResourceDataSyncCountExceededException> for CreateResourceDataSyncErro
     }
 }
 
-impl From<ResourceDataSyncInvalidConfigurationException> for CreateResourceDataSyncError {
+impl From<ResourceDataSyncInvalidConfigurationException>
+for CreateResourceDataSyncError {
     fn from(error: ResourceDataSyncInvalidConfigurationException) -> Self {
         Self::ResourceDataSyncInvalidConfigurationException(error)
     }

@@ -8,7 +8,9 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidActivation, InvalidActivationId, TooManyUpdates};
+use crate::ssm::error::{
+    InternalServerError, InvalidActivation, InvalidActivationId, TooManyUpdates,
+};
 use crate::ssm::validation::{DELETE_ACTIVATION_REQUEST, DELETE_ACTIVATION_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -13,7 +13,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId, TooManyUpdates,
+    AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
+    TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_ASSOCIATION_REQUEST, DELETE_ASSOCIATION_RESULT};
 use serde::{Deserialize, Serialize};

@@ -11,7 +11,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AssociatedInstances, InternalServerError, InvalidDocument, InvalidDocumentOperation, TooManyUpdates,
+    AssociatedInstances, InternalServerError, InvalidDocument, InvalidDocumentOperation,
+    TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_DOCUMENT_REQUEST, DELETE_DOCUMENT_RESULT};
 use serde::{Deserialize, Serialize};
@@ -47,7 +48,11 @@ pub struct DeleteDocumentRequest {
     /// document are deleted.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The version name of the document that you want to delete. If not provided, all versions of the
     /// document are deleted.

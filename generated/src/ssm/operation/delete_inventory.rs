@@ -8,8 +8,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidDeleteInventoryParametersException, InvalidInventoryRequestException,
-    InvalidOptionException, InvalidTypeNameException,
+    InternalServerError, InvalidDeleteInventoryParametersException,
+    InvalidInventoryRequestException, InvalidOptionException, InvalidTypeNameException,
 };
 use crate::ssm::types::{InventoryDeletionSummary, InventorySchemaDeleteOption};
 use crate::ssm::validation::{DELETE_INVENTORY_REQUEST, DELETE_INVENTORY_RESULT};
@@ -50,7 +50,11 @@ pub struct DeleteInventoryRequest {
     ///
     /// DeleteSchema: This option deletes the specified custom type from the Inventory service. You can
     /// recreate the schema later, if you want.
-    #[serde(rename = "SchemaDeleteOption", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SchemaDeleteOption",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schema_delete_option: Option<InventorySchemaDeleteOption>,
     /// Use this option to view a summary of the deletion request without deleting any data or the data
     /// type. This option is useful when you only want to understand what will be deleted. Once you
@@ -85,7 +89,11 @@ pub struct DeleteInventoryResult {
     pub type_name: Option<String>,
     /// A summary of the delete operation. For more information about this summary, see [Deleting custom inventory](<https://docs.aws.amazon.com/systems-manager/latest/userguide/inventory-custom.html#delete-custom-inventory-summary>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "DeletionSummary", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletionSummary",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_summary: Option<InventoryDeletionSummary>,
 }
 
@@ -113,8 +121,12 @@ impl DeleteInventoryError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::InvalidDeleteInventoryParametersException(error) => modelled_error(protocol, error),
-            Self::InvalidInventoryRequestException(error) => modelled_error(protocol, error),
+            Self::InvalidDeleteInventoryParametersException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::InvalidInventoryRequestException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidOptionException(error) => modelled_error(protocol, error),
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -126,7 +138,9 @@ impl fmt::Display for DeleteInventoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::InvalidDeleteInventoryParametersException(error) => fmt::Display::fmt(error, f),
+            Self::InvalidDeleteInventoryParametersException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InvalidInventoryRequestException(error) => fmt::Display::fmt(error, f),
             Self::InvalidOptionException(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),

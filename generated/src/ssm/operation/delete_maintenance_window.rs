@@ -7,7 +7,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
-use crate::ssm::validation::{DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_MAINTENANCE_WINDOW_RESULT};
+use crate::ssm::validation::{
+    DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_MAINTENANCE_WINDOW_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -88,7 +88,9 @@ impl DeleteOpsItemError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

@@ -6,7 +6,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException, OpsMetadataNotFoundException};
+use crate::ssm::error::{
+    InternalServerError, OpsMetadataInvalidArgumentException,
+    OpsMetadataNotFoundException,
+};
 use crate::ssm::validation::{DELETE_OPS_METADATA_REQUEST, DELETE_OPS_METADATA_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -60,7 +63,9 @@ impl DeleteOpsMetadataError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(protocol, error),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsMetadataNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -71,7 +76,9 @@ impl fmt::Display for DeleteOpsMetadataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataInvalidArgumentException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::OpsMetadataNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

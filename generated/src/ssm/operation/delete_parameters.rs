@@ -47,12 +47,20 @@ pub struct DeleteParametersResult {
     /// The names of the deleted parameters.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(rename = "DeletedParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletedParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deleted_parameters: Option<Vec<String>>,
     /// The names of parameters that weren't deleted because the parameters aren't valid.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(rename = "InvalidParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InvalidParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub invalid_parameters: Option<Vec<String>>,
 }
 

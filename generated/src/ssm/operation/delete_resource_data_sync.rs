@@ -9,9 +9,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, ResourceDataSyncInvalidConfigurationException, ResourceDataSyncNotFoundException,
+    InternalServerError, ResourceDataSyncInvalidConfigurationException,
+    ResourceDataSyncNotFoundException,
 };
-use crate::ssm::validation::{DELETE_RESOURCE_DATA_SYNC_REQUEST, DELETE_RESOURCE_DATA_SYNC_RESULT};
+use crate::ssm::validation::{
+    DELETE_RESOURCE_DATA_SYNC_REQUEST, DELETE_RESOURCE_DATA_SYNC_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -58,7 +61,9 @@ pub enum DeleteResourceDataSyncError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
     /// The specified sync configuration is invalid.
-    ResourceDataSyncInvalidConfigurationException(ResourceDataSyncInvalidConfigurationException),
+    ResourceDataSyncInvalidConfigurationException(
+        ResourceDataSyncInvalidConfigurationException,
+    ),
     /// The specified sync name wasn't found.
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
     /// An error the model does not list for this operation, such as the
@@ -71,8 +76,12 @@ impl DeleteResourceDataSyncError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -82,7 +91,9 @@ impl fmt::Display for DeleteResourceDataSyncError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => fmt::Display::fmt(error, f),
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
@@ -97,7 +108,8 @@ impl From<InternalServerError> for DeleteResourceDataSyncError {
     }
 }
 
-impl From<ResourceDataSyncInvalidConfigurationException> for DeleteResourceDataSyncError {
+impl From<ResourceDataSyncInvalidConfigurationException>
+for DeleteResourceDataSyncError {
     fn from(error: ResourceDataSyncInvalidConfigurationException) -> Self {
         Self::ResourceDataSyncInvalidConfigurationException(error)
     }

@@ -16,10 +16,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, MalformedResourcePolicyDocumentException, ResourceNotFoundException,
-    ResourcePolicyConflictException, ResourcePolicyInvalidParameterException, ResourcePolicyNotFoundException,
+    InternalServerError, MalformedResourcePolicyDocumentException,
+    ResourceNotFoundException, ResourcePolicyConflictException,
+    ResourcePolicyInvalidParameterException, ResourcePolicyNotFoundException,
 };
-use crate::ssm::validation::{DELETE_RESOURCE_POLICY_REQUEST, DELETE_RESOURCE_POLICY_RESPONSE};
+use crate::ssm::validation::{
+    DELETE_RESOURCE_POLICY_REQUEST, DELETE_RESOURCE_POLICY_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -94,11 +97,19 @@ impl DeleteResourcePolicyError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::MalformedResourcePolicyDocumentException(error) => modelled_error(protocol, error),
+            Self::MalformedResourcePolicyDocumentException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyConflictException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyInvalidParameterException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourcePolicyConflictException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -108,10 +119,14 @@ impl fmt::Display for DeleteResourcePolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::MalformedResourcePolicyDocumentException(error) => fmt::Display::fmt(error, f),
+            Self::MalformedResourcePolicyDocumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ResourcePolicyConflictException(error) => fmt::Display::fmt(error, f),
-            Self::ResourcePolicyInvalidParameterException(error) => fmt::Display::fmt(error, f),
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ResourcePolicyNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

@@ -13,7 +13,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
-use crate::ssm::validation::{DEREGISTER_MANAGED_INSTANCE_REQUEST, DEREGISTER_MANAGED_INSTANCE_RESULT};
+use crate::ssm::validation::{
+    DEREGISTER_MANAGED_INSTANCE_REQUEST, DEREGISTER_MANAGED_INSTANCE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

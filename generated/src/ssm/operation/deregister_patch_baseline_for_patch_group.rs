@@ -8,7 +8,8 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId};
 use crate::ssm::validation::{
-    DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
+    DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+    DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;

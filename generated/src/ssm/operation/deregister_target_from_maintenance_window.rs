@@ -6,9 +6,12 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{DoesNotExistException, InternalServerError, TargetInUseException};
+use crate::ssm::error::{
+    DoesNotExistException, InternalServerError, TargetInUseException,
+};
 use crate::ssm::validation::{
-    DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST, DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT,
+    DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
+    DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;

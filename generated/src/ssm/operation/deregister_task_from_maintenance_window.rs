@@ -8,7 +8,8 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
-    DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST, DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT,
+    DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_REQUEST,
+    DEREGISTER_TASK_FROM_MAINTENANCE_WINDOW_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;

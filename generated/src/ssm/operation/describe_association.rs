@@ -9,7 +9,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AssociationDoesNotExist, InternalServerError, InvalidAssociationVersion, InvalidDocument, InvalidInstanceId,
+    AssociationDoesNotExist, InternalServerError, InvalidAssociationVersion,
+    InvalidDocument, InvalidInstanceId,
 };
 use crate::ssm::types::AssociationDescription;
 use crate::ssm::validation::{DESCRIBE_ASSOCIATION_REQUEST, DESCRIBE_ASSOCIATION_RESULT};
@@ -56,7 +57,11 @@ pub struct DescribeAssociationRequest {
     /// ListAssociationVersions.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
 }
 
@@ -65,7 +70,11 @@ pub struct DescribeAssociationRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAssociationResult {
     /// Information about the association.
-    #[serde(rename = "AssociationDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_description: Option<AssociationDescription>,
 }
 

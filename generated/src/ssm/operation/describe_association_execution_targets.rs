@@ -7,11 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AssociationDoesNotExist, AssociationExecutionDoesNotExist, InternalServerError, InvalidNextToken,
+    AssociationDoesNotExist, AssociationExecutionDoesNotExist, InternalServerError,
+    InvalidNextToken,
 };
 use crate::ssm::types::{AssociationExecutionTarget, AssociationExecutionTargetsFilter};
 use crate::ssm::validation::{
-    DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST, DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT,
+    DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_REQUEST,
+    DESCRIBE_ASSOCIATION_EXECUTION_TARGETS_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -70,7 +72,11 @@ pub struct DescribeAssociationExecutionTargetsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAssociationExecutionTargetsResult {
     /// Information about the execution.
-    #[serde(rename = "AssociationExecutionTargets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationExecutionTargets",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_execution_targets: Option<Vec<AssociationExecutionTarget>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -99,7 +105,9 @@ impl DescribeAssociationExecutionTargetsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
-            Self::AssociationExecutionDoesNotExist(error) => modelled_error(protocol, error),
+            Self::AssociationExecutionDoesNotExist(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -127,7 +135,8 @@ impl From<AssociationDoesNotExist> for DescribeAssociationExecutionTargetsError 
     }
 }
 
-impl From<AssociationExecutionDoesNotExist> for DescribeAssociationExecutionTargetsError {
+impl From<AssociationExecutionDoesNotExist>
+for DescribeAssociationExecutionTargetsError {
     fn from(error: AssociationExecutionDoesNotExist) -> Self {
         Self::AssociationExecutionDoesNotExist(error)
     }

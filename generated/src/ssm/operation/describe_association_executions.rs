@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
 use crate::ssm::types::{AssociationExecution, AssociationExecutionFilter};
-use crate::ssm::validation::{DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST, DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST, DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -61,7 +63,11 @@ pub struct DescribeAssociationExecutionsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeAssociationExecutionsResult {
     /// A list of the executions for the specified association ID.
-    #[serde(rename = "AssociationExecutions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationExecutions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_executions: Option<Vec<AssociationExecution>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

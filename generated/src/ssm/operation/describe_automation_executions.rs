@@ -6,9 +6,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidFilterValue, InvalidNextToken};
+use crate::ssm::error::{
+    InternalServerError, InvalidFilterKey, InvalidFilterValue, InvalidNextToken,
+};
 use crate::ssm::types::{AutomationExecutionFilter, AutomationExecutionMetadata};
-use crate::ssm::validation::{DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_EXECUTIONS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_AUTOMATION_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_EXECUTIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -51,7 +55,11 @@ pub struct DescribeAutomationExecutionsRequest {
 pub struct DescribeAutomationExecutionsResult {
     /// The list of details about each automation execution which has occurred which matches the filter
     /// specification, if any.
-    #[serde(rename = "AutomationExecutionMetadataList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionMetadataList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_metadata_list: Option<Vec<AutomationExecutionMetadata>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

@@ -7,10 +7,14 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AutomationExecutionNotFoundException, InternalServerError, InvalidFilterKey, InvalidFilterValue, InvalidNextToken,
+    AutomationExecutionNotFoundException, InternalServerError, InvalidFilterKey,
+    InvalidFilterValue, InvalidNextToken,
 };
 use crate::ssm::types::{StepExecution, StepExecutionFilter};
-use crate::ssm::validation::{DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST, DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
+    DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -91,7 +95,9 @@ impl DescribeAutomationStepExecutionsError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(protocol, error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidFilterValue(error) => modelled_error(protocol, error),
@@ -104,7 +110,9 @@ impl DescribeAutomationStepExecutionsError {
 impl fmt::Display for DescribeAutomationStepExecutionsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::AutomationExecutionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterValue(error) => fmt::Display::fmt(error, f),
@@ -116,7 +124,8 @@ impl fmt::Display for DescribeAutomationStepExecutionsError {
 
 impl std::error::Error for DescribeAutomationStepExecutionsError {}
 
-impl From<AutomationExecutionNotFoundException> for DescribeAutomationStepExecutionsError {
+impl From<AutomationExecutionNotFoundException>
+for DescribeAutomationStepExecutionsError {
     fn from(error: AutomationExecutionNotFoundException) -> Self {
         Self::AutomationExecutionNotFoundException(error)
     }

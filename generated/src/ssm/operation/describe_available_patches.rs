@@ -11,7 +11,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{Patch, PatchOrchestratorFilter};
-use crate::ssm::validation::{DESCRIBE_AVAILABLE_PATCHES_REQUEST, DESCRIBE_AVAILABLE_PATCHES_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_AVAILABLE_PATCHES_REQUEST, DESCRIBE_AVAILABLE_PATCHES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -41,7 +41,11 @@ pub struct DescribeDocumentRequest {
     /// version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// An optional field specifying the version of the artifact associated with the document. For
     /// example, 12.6. This value is unique across all versions of a document, and can't be changed.

@@ -9,10 +9,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidDocument, InvalidDocumentOperation, InvalidNextToken, InvalidPermissionType,
+    InternalServerError, InvalidDocument, InvalidDocumentOperation, InvalidNextToken,
+    InvalidPermissionType,
 };
 use crate::ssm::types::{AccountSharingInfo, DocumentPermissionType};
-use crate::ssm::validation::{DESCRIBE_DOCUMENT_PERMISSION_REQUEST, DESCRIBE_DOCUMENT_PERMISSION_RESPONSE};
+use crate::ssm::validation::{
+    DESCRIBE_DOCUMENT_PERMISSION_REQUEST, DESCRIBE_DOCUMENT_PERMISSION_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -66,7 +69,11 @@ pub struct DescribeDocumentPermissionResponse {
     pub account_ids: Option<Vec<String>>,
     /// A list of Amazon Web Services accounts where the current document is shared and the version
     /// shared with each account.
-    #[serde(rename = "AccountSharingInfoList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccountSharingInfoList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_sharing_info_list: Option<Vec<AccountSharingInfo>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

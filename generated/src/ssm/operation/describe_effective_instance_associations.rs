@@ -9,7 +9,8 @@ use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId, InvalidNextToken};
 use crate::ssm::types::InstanceAssociation;
 use crate::ssm::validation::{
-    DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST, DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT,
+    DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_REQUEST,
+    DESCRIBE_EFFECTIVE_INSTANCE_ASSOCIATIONS_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;

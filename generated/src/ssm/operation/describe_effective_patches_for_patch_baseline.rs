@@ -7,10 +7,14 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId, UnsupportedOperatingSystem};
+use crate::ssm::error::{
+    DoesNotExistException, InternalServerError, InvalidResourceId,
+    UnsupportedOperatingSystem,
+};
 use crate::ssm::types::EffectivePatch;
 use crate::ssm::validation::{
-    DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST, DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT,
+    DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
+    DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -53,7 +57,11 @@ pub struct DescribeEffectivePatchesForPatchBaselineRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeEffectivePatchesForPatchBaselineResult {
     /// An array of patches and patch status.
-    #[serde(rename = "EffectivePatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "EffectivePatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub effective_patches: Option<Vec<EffectivePatch>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

@@ -9,7 +9,8 @@ use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId, InvalidNextToken};
 use crate::ssm::types::InstanceAssociationStatusInfo;
 use crate::ssm::validation::{
-    DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST, DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT,
+    DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_REQUEST,
+    DESCRIBE_INSTANCE_ASSOCIATIONS_STATUS_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -52,7 +53,11 @@ pub struct DescribeInstanceAssociationsStatusRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstanceAssociationsStatusResult {
     /// Status information about the association.
-    #[serde(rename = "InstanceAssociationStatusInfos", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceAssociationStatusInfos",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_association_status_infos: Option<Vec<InstanceAssociationStatusInfo>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

@@ -17,10 +17,15 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidFilterKey, InvalidInstanceId, InvalidInstanceInformationFilterValue, InvalidNextToken,
+    InternalServerError, InvalidFilterKey, InvalidInstanceId,
+    InvalidInstanceInformationFilterValue, InvalidNextToken,
 };
-use crate::ssm::types::{InstanceInformation, InstanceInformationFilter, InstanceInformationStringFilter};
-use crate::ssm::validation::{DESCRIBE_INSTANCE_INFORMATION_REQUEST, DESCRIBE_INSTANCE_INFORMATION_RESULT};
+use crate::ssm::types::{
+    InstanceInformation, InstanceInformationFilter, InstanceInformationStringFilter,
+};
+use crate::ssm::validation::{
+    DESCRIBE_INSTANCE_INFORMATION_REQUEST, DESCRIBE_INSTANCE_INFORMATION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -58,7 +63,11 @@ pub struct DescribeInstanceInformationRequest {
     /// > **Note:** Attempting to use `InstanceInformationFilterList` and `Filters` leads to an exception error.
     ///
     /// Items: at least 0.
-    #[serde(rename = "InstanceInformationFilterList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceInformationFilterList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_information_filter_list: Option<Vec<InstanceInformationFilter>>,
     /// One or more filters. Use a filter to return a more specific list of managed nodes. You can
     /// filter based on tags applied to your managed nodes. Tag filters can't be combined with other
@@ -84,7 +93,11 @@ pub struct DescribeInstanceInformationRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstanceInformationResult {
     /// The managed node information list.
-    #[serde(rename = "InstanceInformationList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceInformationList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_information_list: Option<Vec<InstanceInformation>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
@@ -118,7 +131,9 @@ impl DescribeInstanceInformationError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
-            Self::InvalidInstanceInformationFilterValue(error) => modelled_error(protocol, error),
+            Self::InvalidInstanceInformationFilterValue(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -131,7 +146,9 @@ impl fmt::Display for DescribeInstanceInformationError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
-            Self::InvalidInstanceInformationFilterValue(error) => fmt::Display::fmt(error, f),
+            Self::InvalidInstanceInformationFilterValue(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

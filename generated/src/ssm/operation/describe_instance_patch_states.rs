@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::types::InstancePatchState;
-use crate::ssm::validation::{DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, DESCRIBE_INSTANCE_PATCH_STATES_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_INSTANCE_PATCH_STATES_REQUEST, DESCRIBE_INSTANCE_PATCH_STATES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -49,7 +51,11 @@ pub struct DescribeInstancePatchStatesRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstancePatchStatesResult {
     /// The high-level patch state for the requested managed nodes.
-    #[serde(rename = "InstancePatchStates", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancePatchStates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_patch_states: Option<Vec<InstancePatchState>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

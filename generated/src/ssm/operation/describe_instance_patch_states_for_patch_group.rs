@@ -9,7 +9,8 @@ use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{InstancePatchState, InstancePatchStateFilter};
 use crate::ssm::validation::{
-    DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST, DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT,
+    DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
+    DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -62,7 +63,11 @@ pub struct DescribeInstancePatchStatesForPatchGroupResult {
     /// The high-level patch state for the requested managed nodes.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "InstancePatchStates", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancePatchStates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_patch_states: Option<Vec<InstancePatchState>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

@@ -7,9 +7,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken};
+use crate::ssm::error::{
+    InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
+};
 use crate::ssm::types::{PatchComplianceData, PatchOrchestratorFilter};
-use crate::ssm::validation::{DESCRIBE_INSTANCE_PATCHES_REQUEST, DESCRIBE_INSTANCE_PATCHES_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_INSTANCE_PATCHES_REQUEST, DESCRIBE_INSTANCE_PATCHES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

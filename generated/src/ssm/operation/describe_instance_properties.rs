@@ -8,11 +8,15 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidActivationId, InvalidDocument, InvalidFilterKey, InvalidInstanceId,
-    InvalidInstancePropertyFilterValue, InvalidNextToken,
+    InternalServerError, InvalidActivationId, InvalidDocument, InvalidFilterKey,
+    InvalidInstanceId, InvalidInstancePropertyFilterValue, InvalidNextToken,
 };
-use crate::ssm::types::{InstanceProperty, InstancePropertyFilter, InstancePropertyStringFilter};
-use crate::ssm::validation::{DESCRIBE_INSTANCE_PROPERTIES_REQUEST, DESCRIBE_INSTANCE_PROPERTIES_RESULT};
+use crate::ssm::types::{
+    InstanceProperty, InstancePropertyFilter, InstancePropertyStringFilter,
+};
+use crate::ssm::validation::{
+    DESCRIBE_INSTANCE_PROPERTIES_REQUEST, DESCRIBE_INSTANCE_PROPERTIES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -37,12 +41,20 @@ pub struct DescribeInstancePropertiesRequest {
     /// An array of instance property filters.
     ///
     /// Items: 1 to 40.
-    #[serde(rename = "InstancePropertyFilterList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancePropertyFilterList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_property_filter_list: Option<Vec<InstancePropertyFilter>>,
     /// The request filters to use with the operator.
     ///
     /// Items: 1 to 40.
-    #[serde(rename = "FiltersWithOperator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FiltersWithOperator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filters_with_operator: Option<Vec<InstancePropertyStringFilter>>,
     /// The maximum number of items to return for the call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
@@ -60,7 +72,11 @@ pub struct DescribeInstancePropertiesRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInstancePropertiesResult {
     /// Properties for the managed instances.
-    #[serde(rename = "InstanceProperties", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstanceProperties",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instance_properties: Option<Vec<InstanceProperty>>,
     /// The token for the next set of properties to return. Use this token to get the next set of
     /// results.
@@ -100,7 +116,9 @@ impl DescribeInstancePropertiesError {
             Self::InvalidDocument(error) => modelled_error(protocol, error),
             Self::InvalidFilterKey(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
-            Self::InvalidInstancePropertyFilterValue(error) => modelled_error(protocol, error),
+            Self::InvalidInstancePropertyFilterValue(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -115,7 +133,9 @@ impl fmt::Display for DescribeInstancePropertiesError {
             Self::InvalidDocument(error) => fmt::Display::fmt(error, f),
             Self::InvalidFilterKey(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
-            Self::InvalidInstancePropertyFilterValue(error) => fmt::Display::fmt(error, f),
+            Self::InvalidInstancePropertyFilterValue(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

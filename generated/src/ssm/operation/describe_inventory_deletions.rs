@@ -6,9 +6,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidDeletionIdException, InvalidNextToken};
+use crate::ssm::error::{
+    InternalServerError, InvalidDeletionIdException, InvalidNextToken,
+};
 use crate::ssm::types::InventoryDeletionStatusItem;
-use crate::ssm::validation::{DESCRIBE_INVENTORY_DELETIONS_REQUEST, DESCRIBE_INVENTORY_DELETIONS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_INVENTORY_DELETIONS_REQUEST, DESCRIBE_INVENTORY_DELETIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -51,7 +55,11 @@ pub struct DescribeInventoryDeletionsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeInventoryDeletionsResult {
     /// A list of status items for deleted inventory.
-    #[serde(rename = "InventoryDeletions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InventoryDeletions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub inventory_deletions: Option<Vec<InventoryDeletionStatusItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

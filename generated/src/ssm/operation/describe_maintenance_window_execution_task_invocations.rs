@@ -8,7 +8,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
-use crate::ssm::types::{MaintenanceWindowExecutionTaskInvocationIdentity, MaintenanceWindowFilter};
+use crate::ssm::types::{
+    MaintenanceWindowExecutionTaskInvocationIdentity, MaintenanceWindowFilter,
+};
 use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT,
@@ -67,8 +69,14 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     /// Information about the task invocation results per invocation.
-    #[serde(rename = "WindowExecutionTaskInvocationIdentities", default, skip_serializing_if = "Option::is_none")]
-    pub window_execution_task_invocation_identities: Option<Vec<MaintenanceWindowExecutionTaskInvocationIdentity>>,
+    #[serde(
+        rename = "WindowExecutionTaskInvocationIdentities",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub window_execution_task_invocation_identities: Option<
+        Vec<MaintenanceWindowExecutionTaskInvocationIdentity>,
+    >,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -111,13 +119,15 @@ impl fmt::Display for DescribeMaintenanceWindowExecutionTaskInvocationsError {
 
 impl std::error::Error for DescribeMaintenanceWindowExecutionTaskInvocationsError {}
 
-impl From<DoesNotExistException> for DescribeMaintenanceWindowExecutionTaskInvocationsError {
+impl From<DoesNotExistException>
+for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn from(error: DoesNotExistException) -> Self {
         Self::DoesNotExistException(error)
     }
 }
 
-impl From<InternalServerError> for DescribeMaintenanceWindowExecutionTaskInvocationsError {
+impl From<InternalServerError>
+for DescribeMaintenanceWindowExecutionTaskInvocationsError {
     fn from(error: InternalServerError) -> Self {
         Self::InternalServerError(error)
     }

@@ -9,7 +9,8 @@ use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowExecutionTaskIdentity, MaintenanceWindowFilter};
 use crate::ssm::validation::{
-    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASKS_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -59,8 +60,14 @@ pub struct DescribeMaintenanceWindowExecutionTasksRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTasksResult {
     /// Information about the task executions.
-    #[serde(rename = "WindowExecutionTaskIdentities", default, skip_serializing_if = "Option::is_none")]
-    pub window_execution_task_identities: Option<Vec<MaintenanceWindowExecutionTaskIdentity>>,
+    #[serde(
+        rename = "WindowExecutionTaskIdentities",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub window_execution_task_identities: Option<
+        Vec<MaintenanceWindowExecutionTaskIdentity>,
+    >,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

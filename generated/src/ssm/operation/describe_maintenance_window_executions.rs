@@ -11,7 +11,8 @@ use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{MaintenanceWindowExecution, MaintenanceWindowFilter};
 use crate::ssm::validation::{
-    DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -65,7 +66,11 @@ pub struct DescribeMaintenanceWindowExecutionsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionsResult {
     /// Information about the maintenance window executions.
-    #[serde(rename = "WindowExecutions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_executions: Option<Vec<MaintenanceWindowExecution>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

@@ -7,9 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
-use crate::ssm::types::{MaintenanceWindowResourceType, PatchOrchestratorFilter, ScheduledWindowExecution, Target};
+use crate::ssm::types::{
+    MaintenanceWindowResourceType, PatchOrchestratorFilter, ScheduledWindowExecution,
+    Target,
+};
 use crate::ssm::validation::{
-    DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT,
+    DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -66,7 +70,11 @@ pub struct DescribeMaintenanceWindowScheduleRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowScheduleResult {
     /// Information about maintenance window executions scheduled for the specified time range.
-    #[serde(rename = "ScheduledWindowExecutions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduledWindowExecutions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scheduled_window_executions: Option<Vec<ScheduledWindowExecution>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

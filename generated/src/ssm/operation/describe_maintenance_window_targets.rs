@@ -8,7 +8,10 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowTarget};
-use crate::ssm::validation::{DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_MAINTENANCE_WINDOW_TARGETS_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOW_TARGETS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -13,7 +13,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowTask};
-use crate::ssm::validation::{DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_MAINTENANCE_WINDOW_TASKS_REQUEST, DESCRIBE_MAINTENANCE_WINDOW_TASKS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{MaintenanceWindowFilter, MaintenanceWindowIdentity};
-use crate::ssm::validation::{DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, DESCRIBE_MAINTENANCE_WINDOWS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_MAINTENANCE_WINDOWS_REQUEST, DESCRIBE_MAINTENANCE_WINDOWS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -51,7 +53,11 @@ pub struct DescribeMaintenanceWindowsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsResult {
     /// Information about the maintenance windows.
-    #[serde(rename = "WindowIdentities", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowIdentities",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_identities: Option<Vec<MaintenanceWindowIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

@@ -8,9 +8,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
-use crate::ssm::types::{MaintenanceWindowIdentityForTarget, MaintenanceWindowResourceType, Target};
+use crate::ssm::types::{
+    MaintenanceWindowIdentityForTarget, MaintenanceWindowResourceType, Target,
+};
 use crate::ssm::validation::{
-    DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST, DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT,
+    DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
+    DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -57,7 +60,11 @@ pub struct DescribeMaintenanceWindowsForTargetRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsForTargetResult {
     /// Information about the maintenance window targets and tasks a managed node is associated with.
-    #[serde(rename = "WindowIdentities", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowIdentities",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_identities: Option<Vec<MaintenanceWindowIdentityForTarget>>,
     /// The token for the next set of items to return. (You use this token in the next call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -114,7 +114,11 @@ pub struct DescribeOpsItemsResponse {
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
     /// A list of OpsItems.
-    #[serde(rename = "OpsItemSummaries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OpsItemSummaries",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ops_item_summaries: Option<Vec<OpsItemSummary>>,
 }
 

@@ -24,7 +24,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue, InvalidNextToken,
+    InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
+    InvalidNextToken,
 };
 use crate::ssm::types::{ParameterMetadata, ParameterStringFilter, ParametersFilter};
 use crate::ssm::validation::{DESCRIBE_PARAMETERS_REQUEST, DESCRIBE_PARAMETERS_RESULT};
@@ -69,7 +70,11 @@ pub struct DescribeParametersRequest {
     #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
     pub filters: Option<Vec<ParametersFilter>>,
     /// Filters to limit the request results.
-    #[serde(rename = "ParameterFilters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParameterFilters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parameter_filters: Option<Vec<ParameterStringFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.

@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{PatchBaselineIdentity, PatchOrchestratorFilter};
-use crate::ssm::validation::{DESCRIBE_PATCH_BASELINES_REQUEST, DESCRIBE_PATCH_BASELINES_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_PATCH_BASELINES_REQUEST, DESCRIBE_PATCH_BASELINES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -61,7 +63,11 @@ pub struct DescribePatchBaselinesRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribePatchBaselinesResult {
     /// An array of `PatchBaselineIdentity` elements.
-    #[serde(rename = "BaselineIdentities", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BaselineIdentities",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub baseline_identities: Option<Vec<PatchBaselineIdentity>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

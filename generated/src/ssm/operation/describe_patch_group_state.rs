@@ -7,7 +7,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
-use crate::ssm::validation::{DESCRIBE_PATCH_GROUP_STATE_REQUEST, DESCRIBE_PATCH_GROUP_STATE_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_PATCH_GROUP_STATE_REQUEST, DESCRIBE_PATCH_GROUP_STATE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -56,7 +58,11 @@ pub struct DescribePatchGroupStateResult {
     pub instances_with_installed_other_patches: i32,
     /// The number of managed nodes with patches installed by Patch Manager that haven't been rebooted
     /// after the patch installation. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "InstancesWithInstalledPendingRebootPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithInstalledPendingRebootPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_installed_pending_reboot_patches: Option<i32>,
     /// The number of managed nodes with patches installed that are specified in a `RejectedPatches`
     /// list. Patches with a status of `INSTALLED_REJECTED` were typically installed before they were
@@ -64,7 +70,11 @@ pub struct DescribePatchGroupStateResult {
     ///
     /// > **Note:** If `ALLOW_AS_DEPENDENCY` is the specified option for `RejectedPatchesAction`, the value of `InstancesWithInstalledRejectedPatches`
     /// > will always be `0` (zero).
-    #[serde(rename = "InstancesWithInstalledRejectedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithInstalledRejectedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_installed_rejected_patches: Option<i32>,
     /// The number of managed nodes with missing patches from the patch baseline.
     ///
@@ -84,29 +94,49 @@ pub struct DescribePatchGroupStateResult {
     /// The number of managed nodes with `NotApplicable` patches beyond the supported limit, which
     /// aren't reported by name to Inventory. Inventory is a tool in Amazon Web Services Systems
     /// Manager.
-    #[serde(rename = "InstancesWithUnreportedNotApplicablePatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithUnreportedNotApplicablePatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_unreported_not_applicable_patches: Option<i32>,
     /// The number of managed nodes where patches that are specified as `Critical` for compliance
     /// reporting in the patch baseline aren't installed. These patches might be missing, have failed
     /// installation, were rejected, or were installed but awaiting a required managed node reboot. The
     /// status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "InstancesWithCriticalNonCompliantPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithCriticalNonCompliantPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_critical_non_compliant_patches: Option<i32>,
     /// The number of managed nodes where patches that are specified as `Security` in a patch advisory
     /// aren't installed. These patches might be missing, have failed installation, were rejected, or
     /// were installed but awaiting a required managed node reboot. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "InstancesWithSecurityNonCompliantPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithSecurityNonCompliantPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_security_non_compliant_patches: Option<i32>,
     /// The number of managed nodes with patches installed that are specified as other than `Critical`
     /// or `Security` but aren't compliant with the patch baseline. The status of these managed nodes is `NON_COMPLIANT`.
-    #[serde(rename = "InstancesWithOtherNonCompliantPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithOtherNonCompliantPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_other_non_compliant_patches: Option<i32>,
     /// The number of managed nodes for which security-related patches are available but not approved
     /// because because they didn't meet the patch baseline requirements. For example, an updated
     /// version of a patch might have been released before the specified auto-approval period was over.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(rename = "InstancesWithAvailableSecurityUpdates", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InstancesWithAvailableSecurityUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub instances_with_available_security_updates: Option<i32>,
 }
 

@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{PatchGroupPatchBaselineMapping, PatchOrchestratorFilter};
-use crate::ssm::validation::{DESCRIBE_PATCH_GROUPS_REQUEST, DESCRIBE_PATCH_GROUPS_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_PATCH_GROUPS_REQUEST, DESCRIBE_PATCH_GROUPS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

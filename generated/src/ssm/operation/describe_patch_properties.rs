@@ -48,7 +48,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{OperatingSystem, PatchProperty, PatchSet};
-use crate::ssm::validation::{DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_PATCH_PROPERTIES_RESULT};
+use crate::ssm::validation::{
+    DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_PATCH_PROPERTIES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

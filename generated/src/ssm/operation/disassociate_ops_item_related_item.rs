@@ -9,10 +9,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException, OpsItemNotFoundException,
-    OpsItemRelatedItemAssociationNotFoundException,
+    InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
+    OpsItemNotFoundException, OpsItemRelatedItemAssociationNotFoundException,
 };
-use crate::ssm::validation::{DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE};
+use crate::ssm::validation::{
+    DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
+    DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -65,7 +68,9 @@ pub enum DisassociateOpsItemRelatedItemError {
     /// The specified OpsItem ID doesn't exist.
     OpsItemNotFoundException(OpsItemNotFoundException),
     /// The association wasn't found using the parameters you specified in the call.
-    OpsItemRelatedItemAssociationNotFoundException(OpsItemRelatedItemAssociationNotFoundException),
+    OpsItemRelatedItemAssociationNotFoundException(
+        OpsItemRelatedItemAssociationNotFoundException,
+    ),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.
     Unmodelled(UnmodelledError),
@@ -77,9 +82,13 @@ impl DisassociateOpsItemRelatedItemError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::OpsItemConflictException(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
-            Self::OpsItemRelatedItemAssociationNotFoundException(error) => modelled_error(protocol, error),
+            Self::OpsItemRelatedItemAssociationNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -92,7 +101,9 @@ impl fmt::Display for DisassociateOpsItemRelatedItemError {
             Self::OpsItemConflictException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemInvalidParameterException(error) => fmt::Display::fmt(error, f),
             Self::OpsItemNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::OpsItemRelatedItemAssociationNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::OpsItemRelatedItemAssociationNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }
@@ -124,7 +135,8 @@ impl From<OpsItemNotFoundException> for DisassociateOpsItemRelatedItemError {
     }
 }
 
-impl From<OpsItemRelatedItemAssociationNotFoundException> for DisassociateOpsItemRelatedItemError {
+impl From<OpsItemRelatedItemAssociationNotFoundException>
+for DisassociateOpsItemRelatedItemError {
     fn from(error: OpsItemRelatedItemAssociationNotFoundException) -> Self {
         Self::OpsItemRelatedItemAssociationNotFoundException(error)
     }

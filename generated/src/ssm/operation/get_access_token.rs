@@ -7,7 +7,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AccessDeniedException, InternalServerError, ResourceNotFoundException, ThrottlingException, ValidationException,
+    AccessDeniedException, InternalServerError, ResourceNotFoundException,
+    ThrottlingException, ValidationException,
 };
 use crate::ssm::types::{AccessRequestStatus, Credentials};
 use crate::ssm::validation::{GET_ACCESS_TOKEN_REQUEST, GET_ACCESS_TOKEN_RESPONSE};
@@ -46,7 +47,11 @@ pub struct GetAccessTokenResponse {
     #[serde(rename = "Credentials", default, skip_serializing_if = "Option::is_none")]
     pub credentials: Option<Credentials>,
     /// The status of the access request.
-    #[serde(rename = "AccessRequestStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccessRequestStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_request_status: Option<AccessRequestStatus>,
 }
 

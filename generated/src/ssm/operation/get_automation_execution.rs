@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AutomationExecutionNotFoundException, InternalServerError};
 use crate::ssm::types::AutomationExecution;
-use crate::ssm::validation::{GET_AUTOMATION_EXECUTION_REQUEST, GET_AUTOMATION_EXECUTION_RESULT};
+use crate::ssm::validation::{
+    GET_AUTOMATION_EXECUTION_REQUEST, GET_AUTOMATION_EXECUTION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -42,7 +44,11 @@ pub struct GetAutomationExecutionRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct GetAutomationExecutionResult {
     /// Detailed information about the current state of an automation execution.
-    #[serde(rename = "AutomationExecution", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecution",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution: Option<AutomationExecution>,
 }
 
@@ -63,7 +69,9 @@ impl GetAutomationExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(protocol, error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -73,7 +81,9 @@ impl GetAutomationExecutionError {
 impl fmt::Display for GetAutomationExecutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::AutomationExecutionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

@@ -17,7 +17,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentType, UnsupportedCalendarException};
+use crate::ssm::error::{
+    InternalServerError, InvalidDocument, InvalidDocumentType,
+    UnsupportedCalendarException,
+};
 use crate::ssm::types::CalendarState;
 use crate::ssm::validation::{GET_CALENDAR_STATE_REQUEST, GET_CALENDAR_STATE_RESPONSE};
 use serde::{Deserialize, Serialize};
@@ -76,7 +79,11 @@ pub struct GetCalendarStateResponse {
     /// The time, as an [ISO 8601](<https://en.wikipedia.org/wiki/ISO_8601>) string, that the calendar
     /// state will change. If the current calendar state is `OPEN`, `NextTransitionTime` indicates when
     /// the calendar state changes to `CLOSED`, and vice-versa.
-    #[serde(rename = "NextTransitionTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextTransitionTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_transition_time: Option<String>,
 }
 

@@ -15,10 +15,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidCommandId, InvalidInstanceId, InvalidPluginName, InvocationDoesNotExist,
+    InternalServerError, InvalidCommandId, InvalidInstanceId, InvalidPluginName,
+    InvocationDoesNotExist,
 };
 use crate::ssm::types::{CloudWatchOutputConfig, CommandInvocationStatus};
-use crate::ssm::validation::{GET_COMMAND_INVOCATION_REQUEST, GET_COMMAND_INVOCATION_RESULT};
+use crate::ssm::validation::{
+    GET_COMMAND_INVOCATION_REQUEST, GET_COMMAND_INVOCATION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -103,7 +106,11 @@ pub struct GetCommandInvocationResult {
     /// The Systems Manager document (SSM document) version used in the request.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The name of the plugin, or *step name*, for which details are reported. For example, `aws:RunShellScript`
     /// is a plugin.
@@ -126,12 +133,20 @@ pub struct GetCommandInvocationResult {
     /// If the plugin hasn't started to run, the string is empty.
     ///
     /// Pattern: `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
-    #[serde(rename = "ExecutionStartDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionStartDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_start_date_time: Option<String>,
     /// Duration since `ExecutionStartDateTime`.
     ///
     /// Pattern: `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
-    #[serde(rename = "ExecutionElapsedTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionElapsedTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_elapsed_time: Option<String>,
     /// The date and time the plugin finished running. Date and time are written in ISO 8601 format. For
     /// example, June 7, 2017 is represented as 2017-06-7. The following sample Amazon Web Services CLI
@@ -142,7 +157,11 @@ pub struct GetCommandInvocationResult {
     /// If the plugin hasn't started to run, the string is empty.
     ///
     /// Pattern: `^([\-]?\d{4}(?!\d{2}\b))((-?)((0[1-9]|1[0-2])(\3([12]\d|0[1-9]|3[01]))?|W([0-4]\d|5[0-2])(-?[1-7])?|(00[1-9]|0[1-9]\d|[12]\d{2}|3([0-5]\d|6[1-6])))([T\s]((([01]\d|2[0-3])((:?)[0-5]\d)?|24\:?00)([\.,]\d(?!:))?)?(\17[0-5]\d([\.,]\d)?)?([zZ]|([\-])([01]\d|2[0-3]):?([0-5]\d)?)?)?)?$`.
-    #[serde(rename = "ExecutionEndDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionEndDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_end_date_time: Option<String>,
     /// The status of this invocation plugin. This status can be different than `StatusDetails`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -186,24 +205,44 @@ pub struct GetCommandInvocationResult {
     /// running, if `ExecutionStatus` is neither Succeeded nor Failed, then this string is empty.
     ///
     /// Length: 0 to 24000.
-    #[serde(rename = "StandardOutputContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardOutputContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_output_content: Option<String>,
     /// The URL for the complete text written by the plugin to `stdout` in Amazon Simple Storage Service (Amazon S3).
     /// If an S3 bucket wasn't specified, then this string is empty.
-    #[serde(rename = "StandardOutputUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardOutputUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_output_url: Option<String>,
     /// The first 8,000 characters written by the plugin to `stderr`. If the command hasn't finished
     /// running, then this string is empty.
     ///
     /// Length: 0 to 8000.
-    #[serde(rename = "StandardErrorContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardErrorContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_error_content: Option<String>,
     /// The URL for the complete text written by the plugin to `stderr`. If the command hasn't finished
     /// running, then this string is empty.
-    #[serde(rename = "StandardErrorUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StandardErrorUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub standard_error_url: Option<String>,
     /// Amazon CloudWatch Logs information where Systems Manager sent the command output.
-    #[serde(rename = "CloudWatchOutputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchOutputConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
 }
 

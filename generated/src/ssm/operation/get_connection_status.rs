@@ -9,7 +9,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::ConnectionStatus;
-use crate::ssm::validation::{GET_CONNECTION_STATUS_REQUEST, GET_CONNECTION_STATUS_RESPONSE};
+use crate::ssm::validation::{
+    GET_CONNECTION_STATUS_REQUEST, GET_CONNECTION_STATUS_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -13,7 +13,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::OperatingSystem;
-use crate::ssm::validation::{GET_DEFAULT_PATCH_BASELINE_REQUEST, GET_DEFAULT_PATCH_BASELINE_RESULT};
+use crate::ssm::validation::{
+    GET_DEFAULT_PATCH_BASELINE_REQUEST, GET_DEFAULT_PATCH_BASELINE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -40,7 +42,11 @@ impl Operation for GetDefaultPatchBaseline {
 #[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
 pub struct GetDefaultPatchBaselineRequest {
     /// Returns the default patch baseline for the specified operating system.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
 }
 
@@ -54,7 +60,11 @@ pub struct GetDefaultPatchBaselineResult {
     #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
     pub baseline_id: Option<String>,
     /// The operating system for the returned patch baseline.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
 }
 

@@ -14,10 +14,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, UnsupportedFeatureRequiredException, UnsupportedOperatingSystem};
+use crate::ssm::error::{
+    InternalServerError, UnsupportedFeatureRequiredException, UnsupportedOperatingSystem,
+};
 use crate::ssm::types::BaselineOverride;
 use crate::ssm::validation::{
-    GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST, GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT,
+    GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
+    GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -58,7 +61,11 @@ pub struct GetDeployablePatchSnapshotForInstanceRequest {
     #[serde(rename = "SnapshotId")]
     pub snapshot_id: String,
     /// Defines the basic information about a patch baseline override.
-    #[serde(rename = "BaselineOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BaselineOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub baseline_override: Option<BaselineOverride>,
     /// Specifies whether to use S3 dualstack endpoints for the patch snapshot download URL. Set to `true`
     /// to receive a presigned URL that supports both IPv4 and IPv6 connectivity. Set to `false` to use
@@ -86,7 +93,11 @@ pub struct GetDeployablePatchSnapshotForInstanceResult {
     pub snapshot_id: Option<String>,
     /// A pre-signed Amazon Simple Storage Service (Amazon S3) URL that can be used to download the
     /// patch snapshot.
-    #[serde(rename = "SnapshotDownloadUrl", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SnapshotDownloadUrl",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub snapshot_download_url: Option<String>,
     /// Returns the specific operating system (for example Windows Server 2012 or Amazon Linux 2015.09)
     /// on the managed node for the specified patch snapshot.
@@ -114,7 +125,9 @@ impl GetDeployablePatchSnapshotForInstanceError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::UnsupportedFeatureRequiredException(error) => modelled_error(protocol, error),
+            Self::UnsupportedFeatureRequiredException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::UnsupportedOperatingSystem(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -125,7 +138,9 @@ impl fmt::Display for GetDeployablePatchSnapshotForInstanceError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::UnsupportedFeatureRequiredException(error) => fmt::Display::fmt(error, f),
+            Self::UnsupportedFeatureRequiredException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::UnsupportedOperatingSystem(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
@@ -140,7 +155,8 @@ impl From<InternalServerError> for GetDeployablePatchSnapshotForInstanceError {
     }
 }
 
-impl From<UnsupportedFeatureRequiredException> for GetDeployablePatchSnapshotForInstanceError {
+impl From<UnsupportedFeatureRequiredException>
+for GetDeployablePatchSnapshotForInstanceError {
     fn from(error: UnsupportedFeatureRequiredException) -> Self {
         Self::UnsupportedFeatureRequiredException(error)
     }

@@ -8,7 +8,8 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
 use crate::ssm::types::{
-    AttachmentContent, DocumentFormat, DocumentRequires, DocumentStatus, DocumentType, ReviewStatus,
+    AttachmentContent, DocumentFormat, DocumentRequires, DocumentStatus, DocumentType,
+    ReviewStatus,
 };
 use crate::ssm::validation::{GET_DOCUMENT_REQUEST, GET_DOCUMENT_RESULT};
 use serde::{Deserialize, Serialize};
@@ -45,7 +46,11 @@ pub struct GetDocumentRequest {
     /// The document version for which you want information.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// Returns the document in the specified format. The document format can be either JSON or YAML.
     /// JSON is the default format.
@@ -80,7 +85,11 @@ pub struct GetDocumentResult {
     /// The document version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The status of the SSM document, such as `Creating`, `Active`, `Updating`, `Failed`, and `Deleting`.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
@@ -88,7 +97,11 @@ pub struct GetDocumentResult {
     /// A message returned by Amazon Web Services Systems Manager that explains the `Status` value. For
     /// example, a `Failed` status might be explained by the `StatusInformation` message, "The specified
     /// S3 bucket doesn't exist. Verify that the URL of the S3 bucket is correct."
-    #[serde(rename = "StatusInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StatusInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub status_information: Option<String>,
     /// The contents of the SSM document.
     ///
@@ -108,7 +121,11 @@ pub struct GetDocumentResult {
     #[serde(rename = "Requires", default, skip_serializing_if = "Option::is_none")]
     pub requires: Option<Vec<DocumentRequires>>,
     /// A description of the document attachments, including names, locations, sizes, and so on.
-    #[serde(rename = "AttachmentsContent", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttachmentsContent",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attachments_content: Option<Vec<AttachmentContent>>,
     /// The current review status of a new custom Systems Manager document (SSM document) created by a
     /// member of your organization, or of the latest version of an existing SSM document.

@@ -9,7 +9,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceNotFoundException};
 use crate::ssm::types::{ExecutionPreview, ExecutionPreviewStatus};
-use crate::ssm::validation::{GET_EXECUTION_PREVIEW_REQUEST, GET_EXECUTION_PREVIEW_RESPONSE};
+use crate::ssm::validation::{
+    GET_EXECUTION_PREVIEW_REQUEST, GET_EXECUTION_PREVIEW_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -45,7 +47,11 @@ pub struct GetExecutionPreviewResponse {
     /// The generated ID for the existing execution preview.
     ///
     /// Length: exactly 36. Pattern: `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    #[serde(rename = "ExecutionPreviewId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionPreviewId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_preview_id: Option<String>,
     /// A UTC timestamp indicating when the execution preview operation ended.
     #[serde(rename = "EndedAt", default, skip_serializing_if = "Option::is_none")]
@@ -57,7 +63,11 @@ pub struct GetExecutionPreviewResponse {
     #[serde(rename = "StatusMessage", default, skip_serializing_if = "Option::is_none")]
     pub status_message: Option<String>,
     /// Information about the changes that would be made if an execution were run.
-    #[serde(rename = "ExecutionPreview", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExecutionPreview",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub execution_preview: Option<ExecutionPreview>,
 }
 

@@ -7,10 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidInventoryGroupException, InvalidNextToken,
-    InvalidResultAttributeException, InvalidTypeNameException,
+    InternalServerError, InvalidAggregatorException, InvalidFilter,
+    InvalidInventoryGroupException, InvalidNextToken, InvalidResultAttributeException,
+    InvalidTypeNameException,
 };
-use crate::ssm::types::{InventoryAggregator, InventoryFilter, InventoryResultEntity, ResultAttribute};
+use crate::ssm::types::{
+    InventoryAggregator, InventoryFilter, InventoryResultEntity, ResultAttribute,
+};
 use crate::ssm::validation::{GET_INVENTORY_REQUEST, GET_INVENTORY_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -47,7 +50,11 @@ pub struct GetInventoryRequest {
     /// The list of inventory item types to return.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "ResultAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResultAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result_attributes: Option<Vec<ResultAttribute>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -103,9 +110,13 @@ impl GetInventoryError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidAggregatorException(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
-            Self::InvalidInventoryGroupException(error) => modelled_error(protocol, error),
+            Self::InvalidInventoryGroupException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
-            Self::InvalidResultAttributeException(error) => modelled_error(protocol, error),
+            Self::InvalidResultAttributeException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }

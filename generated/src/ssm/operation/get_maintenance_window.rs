@@ -7,7 +7,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
-use crate::ssm::validation::{GET_MAINTENANCE_WINDOW_REQUEST, GET_MAINTENANCE_WINDOW_RESULT};
+use crate::ssm::validation::{
+    GET_MAINTENANCE_WINDOW_REQUEST, GET_MAINTENANCE_WINDOW_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -71,7 +73,11 @@ pub struct GetMaintenanceWindowResult {
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(rename = "ScheduleTimezone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleTimezone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait to run a maintenance window after the scheduled cron expression date
     /// and time.
@@ -81,7 +87,11 @@ pub struct GetMaintenanceWindowResult {
     pub schedule_offset: Option<i32>,
     /// The next time the maintenance window will actually run, taking into account any specified times
     /// for the maintenance window to become active or inactive.
-    #[serde(rename = "NextExecutionTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NextExecutionTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub next_execution_time: Option<String>,
     /// The duration of the maintenance window in hours.
     ///

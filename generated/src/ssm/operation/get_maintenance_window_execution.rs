@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::MaintenanceWindowExecutionStatus;
-use crate::ssm::validation::{GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_RESULT};
+use crate::ssm::validation::{
+    GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -43,7 +45,11 @@ pub struct GetMaintenanceWindowExecutionResult {
     /// The ID of the maintenance window execution.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
     /// The ID of the task executions from the maintenance window execution.
     ///

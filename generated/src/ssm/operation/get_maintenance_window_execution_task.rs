@@ -12,7 +12,8 @@ use crate::ssm::types::{
     MaintenanceWindowTaskParameterValueExpression, MaintenanceWindowTaskType,
 };
 use crate::ssm::validation::{
-    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,12 +55,20 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     /// The ID of the maintenance window execution that includes the task.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
     /// The ID of the specific task execution in the maintenance window task that was retrieved.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_execution_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the task that ran.
     ///
@@ -86,7 +95,9 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     ///
     /// Each item: Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<Vec<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>>,
+    pub task_parameters: Option<
+        Vec<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    >,
     /// The priority of the task.
     ///
     /// Range: at least 0. Defaults to `0`.
@@ -118,12 +129,20 @@ pub struct GetMaintenanceWindowExecutionTaskResult {
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<Timestamp>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// The CloudWatch alarms that were invoked by the maintenance window task.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "TriggeredAlarms", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TriggeredAlarms",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub triggered_alarms: Option<Vec<AlarmStateInformation>>,
 }
 

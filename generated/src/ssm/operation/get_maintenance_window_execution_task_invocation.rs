@@ -9,7 +9,8 @@ use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowExecutionStatus, MaintenanceWindowTaskType};
 use crate::ssm::validation::{
-    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
+    GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -55,12 +56,20 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     /// The maintenance window execution ID.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WindowExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub window_execution_id: Option<String>,
     /// The task execution ID.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_execution_id: Option<String>,
     /// The invocation ID.
     ///
@@ -96,7 +105,11 @@ pub struct GetMaintenanceWindowExecutionTaskInvocationResult {
     /// raised while running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// The maintenance window target ID.
     ///

@@ -16,10 +16,13 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
-    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior, MaintenanceWindowTaskInvocationParameters,
+    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior,
+    MaintenanceWindowTaskInvocationParameters,
     MaintenanceWindowTaskParameterValueExpression, MaintenanceWindowTaskType, Target,
 };
-use crate::ssm::validation::{GET_MAINTENANCE_WINDOW_TASK_REQUEST, GET_MAINTENANCE_WINDOW_TASK_RESULT};
+use crate::ssm::validation::{
+    GET_MAINTENANCE_WINDOW_TASK_REQUEST, GET_MAINTENANCE_WINDOW_TASK_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -111,9 +114,15 @@ pub struct GetMaintenanceWindowTaskResult {
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub task_parameters: Option<
+        BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+    >,
     /// The parameters to pass to the task when it runs.
-    #[serde(rename = "TaskInvocationParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskInvocationParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The priority of the task when it runs. The lower the number, the higher the priority. Tasks that
     /// have the same priority are scheduled in parallel.
@@ -166,7 +175,11 @@ pub struct GetMaintenanceWindowTaskResult {
     #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 

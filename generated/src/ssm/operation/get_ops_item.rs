@@ -13,7 +13,9 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, OpsItemAccessDeniedException, OpsItemNotFoundException};
+use crate::ssm::error::{
+    InternalServerError, OpsItemAccessDeniedException, OpsItemNotFoundException,
+};
 use crate::ssm::types::OpsItem;
 use crate::ssm::validation::{GET_OPS_ITEM_REQUEST, GET_OPS_ITEM_RESPONSE};
 use serde::{Deserialize, Serialize};

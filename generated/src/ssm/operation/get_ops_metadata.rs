@@ -6,7 +6,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException, OpsMetadataNotFoundException};
+use crate::ssm::error::{
+    InternalServerError, OpsMetadataInvalidArgumentException,
+    OpsMetadataNotFoundException,
+};
 use crate::ssm::types::MetadataValue;
 use crate::ssm::validation::{GET_OPS_METADATA_REQUEST, GET_OPS_METADATA_RESULT};
 use serde::{Deserialize, Serialize};
@@ -85,7 +88,9 @@ impl GetOpsMetadataError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(protocol, error),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsMetadataNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -96,7 +101,9 @@ impl fmt::Display for GetOpsMetadataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataInvalidArgumentException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::OpsMetadataNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

@@ -10,8 +10,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken, InvalidTypeNameException,
-    ResourceDataSyncNotFoundException,
+    InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
+    InvalidTypeNameException, ResourceDataSyncNotFoundException,
 };
 use crate::ssm::types::{OpsAggregator, OpsEntity, OpsFilter, OpsResultAttribute};
 use crate::ssm::validation::{GET_OPS_SUMMARY_REQUEST, GET_OPS_SUMMARY_RESULT};
@@ -56,7 +56,11 @@ pub struct GetOpsSummaryRequest {
     /// The OpsData data type to return.
     ///
     /// Items: at least 1.
-    #[serde(rename = "ResultAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResultAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub result_attributes: Option<Vec<OpsResultAttribute>>,
     /// A token to start the list. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -111,7 +115,9 @@ impl GetOpsSummaryError {
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

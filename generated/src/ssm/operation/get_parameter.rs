@@ -12,7 +12,9 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidKeyId, ParameterNotFound, ParameterVersionNotFound};
+use crate::ssm::error::{
+    InternalServerError, InvalidKeyId, ParameterNotFound, ParameterVersionNotFound,
+};
 use crate::ssm::types::Parameter;
 use crate::ssm::validation::{GET_PARAMETER_REQUEST, GET_PARAMETER_RESULT};
 use serde::{Deserialize, Serialize};

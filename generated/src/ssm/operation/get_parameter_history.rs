@@ -14,9 +14,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidKeyId, InvalidNextToken, ParameterNotFound};
+use crate::ssm::error::{
+    InternalServerError, InvalidKeyId, InvalidNextToken, ParameterNotFound,
+};
 use crate::ssm::types::ParameterHistory;
-use crate::ssm::validation::{GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_HISTORY_RESULT};
+use crate::ssm::validation::{
+    GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_HISTORY_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -70,7 +70,11 @@ pub struct GetParametersResult {
     /// A list of parameters that aren't formatted correctly or don't run during an execution.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(rename = "InvalidParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InvalidParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub invalid_parameters: Option<Vec<String>>,
 }
 

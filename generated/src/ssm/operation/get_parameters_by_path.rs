@@ -18,10 +18,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue, InvalidKeyId, InvalidNextToken,
+    InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
+    InvalidKeyId, InvalidNextToken,
 };
 use crate::ssm::types::{Parameter, ParameterStringFilter};
-use crate::ssm::validation::{GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_BY_PATH_RESULT};
+use crate::ssm::validation::{
+    GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_BY_PATH_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -75,7 +78,11 @@ pub struct GetParametersByPathRequest {
     /// >
     /// > The following `Key` values aren't supported for `GetParametersByPath`: `tag`, `DataType`, `Name`, `Path`,
     /// > and `Tier`.
-    #[serde(rename = "ParameterFilters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParameterFilters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parameter_filters: Option<Vec<ParameterStringFilter>>,
     /// Retrieve all parameters in a hierarchy with their value decrypted.
     #[serde(rename = "WithDecryption", default, skip_serializing_if = "Option::is_none")]

@@ -8,8 +8,8 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
 use crate::ssm::types::{
-    OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus, PatchFilterGroup, PatchRuleGroup,
-    PatchSource,
+    OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus,
+    PatchFilterGroup, PatchRuleGroup, PatchSource,
 };
 use crate::ssm::validation::{GET_PATCH_BASELINE_REQUEST, GET_PATCH_BASELINE_RESULT};
 use serde::{Deserialize, Serialize};
@@ -58,7 +58,11 @@ pub struct GetPatchBaselineResult {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// Returns the operating system specified for the patch baseline.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
     /// A set of global filters used to exclude patches from the baseline.
     #[serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")]
@@ -69,24 +73,44 @@ pub struct GetPatchBaselineResult {
     /// A list of explicitly approved patches for the baseline.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "ApprovedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches: Option<Vec<String>>,
     /// Returns the specified compliance severity level for approved patches in the patch baseline.
-    #[serde(rename = "ApprovedPatchesComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
-    #[serde(rename = "ApprovedPatchesEnableNonSecurity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesEnableNonSecurity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_enable_non_security: Option<bool>,
     /// A list of explicitly rejected patches for the baseline.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "RejectedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action specified to take on patches included in the `RejectedPatches` list. A patch can be
     /// allowed only if it is a dependency of another package, or blocked entirely along with packages
     /// that include it as a dependency.
-    #[serde(rename = "RejectedPatchesAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatchesAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches_action: Option<PatchAction>,
     /// Patch groups included in the patch baseline.
     ///
@@ -115,7 +139,11 @@ pub struct GetPatchBaselineResult {
     /// commands are run.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(rename = "AvailableSecurityUpdatesComplianceStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AvailableSecurityUpdatesComplianceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
 }
 

@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::OperatingSystem;
-use crate::ssm::validation::{GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT};
+use crate::ssm::validation::{
+    GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -35,7 +37,11 @@ pub struct GetPatchBaselineForPatchGroupRequest {
     #[serde(rename = "PatchGroup")]
     pub patch_group: String,
     /// Returns the operating system rule specified for patch groups using the patch baseline.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
 }
 
@@ -54,7 +60,11 @@ pub struct GetPatchBaselineForPatchGroupResult {
     #[serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")]
     pub patch_group: Option<String>,
     /// The operating system rule specified for patch groups using the patch baseline.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
 }
 

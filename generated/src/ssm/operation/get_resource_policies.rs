@@ -6,9 +6,14 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, ResourceNotFoundException, ResourcePolicyInvalidParameterException};
+use crate::ssm::error::{
+    InternalServerError, ResourceNotFoundException,
+    ResourcePolicyInvalidParameterException,
+};
 use crate::ssm::types::GetResourcePoliciesResponseEntry;
-use crate::ssm::validation::{GET_RESOURCE_POLICIES_REQUEST, GET_RESOURCE_POLICIES_RESPONSE};
+use crate::ssm::validation::{
+    GET_RESOURCE_POLICIES_REQUEST, GET_RESOURCE_POLICIES_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -78,7 +83,9 @@ impl GetResourcePoliciesError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -89,7 +96,9 @@ impl fmt::Display for GetResourcePoliciesError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::ResourcePolicyInvalidParameterException(error) => fmt::Display::fmt(error, f),
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -29,10 +29,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, ParameterNotFound, ParameterVersionLabelLimitExceeded, ParameterVersionNotFound,
-    TooManyUpdates,
+    InternalServerError, ParameterNotFound, ParameterVersionLabelLimitExceeded,
+    ParameterVersionNotFound, TooManyUpdates,
 };
-use crate::ssm::validation::{LABEL_PARAMETER_VERSION_REQUEST, LABEL_PARAMETER_VERSION_RESULT};
+use crate::ssm::validation::{
+    LABEL_PARAMETER_VERSION_REQUEST, LABEL_PARAMETER_VERSION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -84,7 +86,11 @@ pub struct LabelParameterVersionRequest {
     pub name: String,
     /// The specific version of the parameter on which you want to attach one or more labels. If no
     /// version is specified, the system attaches the label to the latest version.
-    #[serde(rename = "ParameterVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ParameterVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub parameter_version: Option<i64>,
     /// One or more labels to attach to the specified parameter version.
     ///
@@ -135,7 +141,9 @@ impl LabelParameterVersionError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::ParameterNotFound(error) => modelled_error(protocol, error),
-            Self::ParameterVersionLabelLimitExceeded(error) => modelled_error(protocol, error),
+            Self::ParameterVersionLabelLimitExceeded(error) => {
+                modelled_error(protocol, error)
+            }
             Self::ParameterVersionNotFound(error) => modelled_error(protocol, error),
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -148,7 +156,9 @@ impl fmt::Display for LabelParameterVersionError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ParameterNotFound(error) => fmt::Display::fmt(error, f),
-            Self::ParameterVersionLabelLimitExceeded(error) => fmt::Display::fmt(error, f),
+            Self::ParameterVersionLabelLimitExceeded(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ParameterVersionNotFound(error) => fmt::Display::fmt(error, f),
             Self::TooManyUpdates(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),

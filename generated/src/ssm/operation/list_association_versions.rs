@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
 use crate::ssm::types::AssociationVersionInfo;
-use crate::ssm::validation::{LIST_ASSOCIATION_VERSIONS_REQUEST, LIST_ASSOCIATION_VERSIONS_RESULT};
+use crate::ssm::validation::{
+    LIST_ASSOCIATION_VERSIONS_REQUEST, LIST_ASSOCIATION_VERSIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,7 +54,11 @@ pub struct ListAssociationVersionsResult {
     /// Information about all versions of the association for the specified association ID.
     ///
     /// Items: at least 1.
-    #[serde(rename = "AssociationVersions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_versions: Option<Vec<AssociationVersionInfo>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

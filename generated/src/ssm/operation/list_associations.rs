@@ -42,7 +42,11 @@ pub struct ListAssociationsRequest {
     /// > Target Attributes `ResourceGroup` or `Tags` aren't returned.
     ///
     /// Items: at least 1.
-    #[serde(rename = "AssociationFilterList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationFilterList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_filter_list: Option<Vec<AssociationFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.

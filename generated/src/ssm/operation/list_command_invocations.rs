@@ -9,9 +9,14 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId, InvalidNextToken};
+use crate::ssm::error::{
+    InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId,
+    InvalidNextToken,
+};
 use crate::ssm::types::{CommandFilter, CommandInvocation};
-use crate::ssm::validation::{LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMMAND_INVOCATIONS_RESULT};
+use crate::ssm::validation::{
+    LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMMAND_INVOCATIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -72,7 +77,11 @@ pub struct ListCommandInvocationsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListCommandInvocationsResult {
     /// (Optional) A list of all invocations.
-    #[serde(rename = "CommandInvocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CommandInvocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub command_invocations: Option<Vec<CommandInvocation>>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -6,7 +6,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId, InvalidNextToken};
+use crate::ssm::error::{
+    InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId,
+    InvalidNextToken,
+};
 use crate::ssm::types::{Command, CommandFilter};
 use crate::ssm::validation::{LIST_COMMANDS_REQUEST, LIST_COMMANDS_RESULT};
 use serde::{Deserialize, Serialize};

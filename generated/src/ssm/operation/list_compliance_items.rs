@@ -8,9 +8,14 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken, InvalidResourceId, InvalidResourceType};
+use crate::ssm::error::{
+    InternalServerError, InvalidFilter, InvalidNextToken, InvalidResourceId,
+    InvalidResourceType,
+};
 use crate::ssm::types::{ComplianceItem, ComplianceStringFilter};
-use crate::ssm::validation::{LIST_COMPLIANCE_ITEMS_REQUEST, LIST_COMPLIANCE_ITEMS_RESULT};
+use crate::ssm::validation::{
+    LIST_COMPLIANCE_ITEMS_REQUEST, LIST_COMPLIANCE_ITEMS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -64,7 +69,11 @@ pub struct ListComplianceItemsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListComplianceItemsResult {
     /// A list of compliance information for the specified resource ID.
-    #[serde(rename = "ComplianceItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_items: Option<Vec<ComplianceItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -10,7 +10,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{ComplianceStringFilter, ComplianceSummaryItem};
-use crate::ssm::validation::{LIST_COMPLIANCE_SUMMARIES_REQUEST, LIST_COMPLIANCE_SUMMARIES_RESULT};
+use crate::ssm::validation::{
+    LIST_COMPLIANCE_SUMMARIES_REQUEST, LIST_COMPLIANCE_SUMMARIES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -56,7 +58,11 @@ pub struct ListComplianceSummariesResult {
     /// A list of compliant and non-compliant summary counts based on compliance types. For example,
     /// this call returns State Manager associations, patches, or custom compliance types according to
     /// the filter criteria that you specified.
-    #[serde(rename = "ComplianceSummaryItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceSummaryItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_summary_items: Option<Vec<ComplianceSummaryItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

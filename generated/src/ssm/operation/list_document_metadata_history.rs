@@ -9,9 +9,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion, InvalidNextToken};
+use crate::ssm::error::{
+    InternalServerError, InvalidDocument, InvalidDocumentVersion, InvalidNextToken,
+};
 use crate::ssm::types::{DocumentMetadataEnum, DocumentMetadataResponseInfo};
-use crate::ssm::validation::{LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_METADATA_HISTORY_RESPONSE};
+use crate::ssm::validation::{
+    LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_METADATA_HISTORY_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -43,7 +47,11 @@ pub struct ListDocumentMetadataHistoryRequest {
     /// The version of the change template.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The type of data for which details are being requested. Currently, the only supported value is `DocumentReviews`.
     #[serde(rename = "Metadata")]
@@ -71,7 +79,11 @@ pub struct ListDocumentMetadataHistoryResponse {
     /// The version of the change template.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The user ID of the person in the organization who requested the review of the change template.
     #[serde(rename = "Author", default, skip_serializing_if = "Option::is_none")]

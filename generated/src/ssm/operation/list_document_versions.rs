@@ -8,7 +8,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidNextToken};
 use crate::ssm::types::DocumentVersionInfo;
-use crate::ssm::validation::{LIST_DOCUMENT_VERSIONS_REQUEST, LIST_DOCUMENT_VERSIONS_RESULT};
+use crate::ssm::validation::{
+    LIST_DOCUMENT_VERSIONS_REQUEST, LIST_DOCUMENT_VERSIONS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -52,7 +54,11 @@ pub struct ListDocumentVersionsResult {
     /// The document versions.
     ///
     /// Items: at least 1.
-    #[serde(rename = "DocumentVersions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_versions: Option<Vec<DocumentVersionInfo>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

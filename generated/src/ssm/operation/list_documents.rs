@@ -34,7 +34,11 @@ pub struct ListDocumentsRequest {
     /// This data type is deprecated. Instead, use `Filters`.
     ///
     /// Items: at least 1.
-    #[serde(rename = "DocumentFilterList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentFilterList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_filter_list: Option<Vec<DocumentFilter>>,
     /// One or more `DocumentKeyValuesFilter` objects. Use a filter to return a more specific list of
     /// results. For keys, you can specify one or more key-value pair tags that have been applied to a
@@ -64,7 +68,11 @@ pub struct ListDocumentsRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListDocumentsResult {
     /// The names of the SSM documents.
-    #[serde(rename = "DocumentIdentifiers", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentIdentifiers",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_identifiers: Option<Vec<DocumentIdentifier>>,
     /// The token to use when requesting the next set of items. If there are no additional items to
     /// return, the string is empty.

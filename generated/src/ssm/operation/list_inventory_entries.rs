@@ -7,10 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken, InvalidTypeNameException,
+    InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
+    InvalidTypeNameException,
 };
 use crate::ssm::types::InventoryFilter;
-use crate::ssm::validation::{LIST_INVENTORY_ENTRIES_REQUEST, LIST_INVENTORY_ENTRIES_RESULT};
+use crate::ssm::validation::{
+    LIST_INVENTORY_ENTRIES_REQUEST, LIST_INVENTORY_ENTRIES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;

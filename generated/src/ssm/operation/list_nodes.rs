@@ -7,8 +7,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidFilter, InvalidNextToken, ResourceDataSyncNotFoundException,
-    UnsupportedOperationException,
+    InternalServerError, InvalidFilter, InvalidNextToken,
+    ResourceDataSyncNotFoundException, UnsupportedOperationException,
 };
 use crate::ssm::types::{Node, NodeFilter};
 use crate::ssm::validation::{LIST_NODES_REQUEST, LIST_NODES_RESULT};
@@ -99,7 +99,9 @@ impl ListNodesError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::UnsupportedOperationException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }

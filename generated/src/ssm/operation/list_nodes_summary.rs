@@ -115,7 +115,9 @@ impl ListNodesSummaryError {
             Self::InvalidAggregatorException(error) => modelled_error(protocol, error),
             Self::InvalidFilter(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::UnsupportedOperationException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }

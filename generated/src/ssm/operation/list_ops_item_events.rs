@@ -9,10 +9,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsItemInvalidParameterException, OpsItemLimitExceededException, OpsItemNotFoundException,
+    InternalServerError, OpsItemInvalidParameterException, OpsItemLimitExceededException,
+    OpsItemNotFoundException,
 };
 use crate::ssm::types::{OpsItemEventFilter, OpsItemEventSummary};
-use crate::ssm::validation::{LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_EVENTS_RESPONSE};
+use crate::ssm::validation::{
+    LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_EVENTS_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -83,7 +86,9 @@ impl ListOpsItemEventsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),

@@ -9,7 +9,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::types::{OpsItemRelatedItemSummary, OpsItemRelatedItemsFilter};
-use crate::ssm::validation::{LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE};
+use crate::ssm::validation::{
+    LIST_OPS_ITEM_RELATED_ITEMS_REQUEST, LIST_OPS_ITEM_RELATED_ITEMS_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -80,7 +82,9 @@ impl ListOpsItemRelatedItemsError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

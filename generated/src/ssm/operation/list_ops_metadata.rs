@@ -54,7 +54,11 @@ pub struct ListOpsMetadataResult {
     /// Returns a list of OpsMetadata objects.
     ///
     /// Items: 1 to 50.
-    #[serde(rename = "OpsMetadataList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OpsMetadataList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub ops_metadata_list: Option<Vec<OpsMetadata>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -79,7 +83,9 @@ impl ListOpsMetadataError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(protocol, error),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -89,7 +95,9 @@ impl fmt::Display for ListOpsMetadataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataInvalidArgumentException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -10,7 +10,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{ComplianceStringFilter, ResourceComplianceSummaryItem};
-use crate::ssm::validation::{LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST, LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT};
+use crate::ssm::validation::{
+    LIST_RESOURCE_COMPLIANCE_SUMMARIES_REQUEST, LIST_RESOURCE_COMPLIANCE_SUMMARIES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -54,7 +56,11 @@ pub struct ListResourceComplianceSummariesResult {
     /// A summary count for specified or targeted managed nodes. Summary count includes information
     /// about compliant and non-compliant State Manager associations, patch status, or custom items
     /// according to the filter criteria that you specify.
-    #[serde(rename = "ResourceComplianceSummaryItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResourceComplianceSummaryItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_compliance_summary_items: Option<Vec<ResourceComplianceSummaryItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

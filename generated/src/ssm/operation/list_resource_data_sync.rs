@@ -13,9 +13,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidNextToken, ResourceDataSyncInvalidConfigurationException};
+use crate::ssm::error::{
+    InternalServerError, InvalidNextToken, ResourceDataSyncInvalidConfigurationException,
+};
 use crate::ssm::types::ResourceDataSyncItem;
-use crate::ssm::validation::{LIST_RESOURCE_DATA_SYNC_REQUEST, LIST_RESOURCE_DATA_SYNC_RESULT};
+use crate::ssm::validation::{
+    LIST_RESOURCE_DATA_SYNC_REQUEST, LIST_RESOURCE_DATA_SYNC_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -66,7 +70,11 @@ pub struct ListResourceDataSyncRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListResourceDataSyncResult {
     /// A list of your current resource data sync configurations and their statuses.
-    #[serde(rename = "ResourceDataSyncItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ResourceDataSyncItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub resource_data_sync_items: Option<Vec<ResourceDataSyncItem>>,
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
@@ -82,7 +90,9 @@ pub enum ListResourceDataSyncError {
     /// The specified token isn't valid.
     InvalidNextToken(InvalidNextToken),
     /// The specified sync configuration is invalid.
-    ResourceDataSyncInvalidConfigurationException(ResourceDataSyncInvalidConfigurationException),
+    ResourceDataSyncInvalidConfigurationException(
+        ResourceDataSyncInvalidConfigurationException,
+    ),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.
     Unmodelled(UnmodelledError),
@@ -94,7 +104,9 @@ impl ListResourceDataSyncError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidNextToken(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -105,7 +117,9 @@ impl fmt::Display for ListResourceDataSyncError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidNextToken(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => fmt::Display::fmt(error, f),
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -10,7 +10,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId, InvalidResourceType};
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
-use crate::ssm::validation::{LIST_TAGS_FOR_RESOURCE_REQUEST, LIST_TAGS_FOR_RESOURCE_RESULT};
+use crate::ssm::validation::{
+    LIST_TAGS_FOR_RESOURCE_REQUEST, LIST_TAGS_FOR_RESOURCE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

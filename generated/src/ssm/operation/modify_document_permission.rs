@@ -10,10 +10,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    DocumentLimitExceeded, DocumentPermissionLimit, InternalServerError, InvalidDocument, InvalidPermissionType,
+    DocumentLimitExceeded, DocumentPermissionLimit, InternalServerError, InvalidDocument,
+    InvalidPermissionType,
 };
 use crate::ssm::types::DocumentPermissionType;
-use crate::ssm::validation::{MODIFY_DOCUMENT_PERMISSION_REQUEST, MODIFY_DOCUMENT_PERMISSION_RESPONSE};
+use crate::ssm::validation::{
+    MODIFY_DOCUMENT_PERMISSION_REQUEST, MODIFY_DOCUMENT_PERMISSION_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -50,7 +53,11 @@ pub struct ModifyDocumentPermissionRequest {
     /// parameter.
     ///
     /// Items: 0 to 20. Each item: Pattern: `^(?i)all|[0-9]{12}$`.
-    #[serde(rename = "AccountIdsToAdd", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccountIdsToAdd",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_ids_to_add: Option<Vec<String>>,
     /// The Amazon Web Services users that should no longer have access to the document. The Amazon Web
     /// Services user can either be a group of account IDs or *All*. This action has a higher priority
@@ -59,13 +66,21 @@ pub struct ModifyDocumentPermissionRequest {
     /// parameter.
     ///
     /// Items: 0 to 20. Each item: Pattern: `^(?i)all|[0-9]{12}$`.
-    #[serde(rename = "AccountIdsToRemove", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccountIdsToRemove",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_ids_to_remove: Option<Vec<String>>,
     /// (Optional) The version of the document to share. If it isn't specified, the system choose the `Default`
     /// version to share.
     ///
     /// Length: 0 to 8. Pattern: `^([$]LATEST|[$]DEFAULT|[$]ALL)$`.
-    #[serde(rename = "SharedDocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SharedDocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub shared_document_version: Option<String>,
 }
 

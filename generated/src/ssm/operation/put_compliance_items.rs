@@ -38,10 +38,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    ComplianceTypeCountLimitExceededException, InternalServerError, InvalidItemContentException, InvalidResourceId,
-    InvalidResourceType, ItemSizeLimitExceededException, TotalSizeLimitExceededException,
+    ComplianceTypeCountLimitExceededException, InternalServerError,
+    InvalidItemContentException, InvalidResourceId, InvalidResourceType,
+    ItemSizeLimitExceededException, TotalSizeLimitExceededException,
 };
-use crate::ssm::types::{ComplianceExecutionSummary, ComplianceItemEntry, ComplianceUploadType};
+use crate::ssm::types::{
+    ComplianceExecutionSummary, ComplianceItemEntry, ComplianceUploadType,
+};
 use crate::ssm::validation::{PUT_COMPLIANCE_ITEMS_REQUEST, PUT_COMPLIANCE_ITEMS_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -127,7 +130,11 @@ pub struct PutComplianceItemsRequest {
     /// information is ignored.
     ///
     /// Length: 0 to 256.
-    #[serde(rename = "ItemContentHash", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ItemContentHash",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub item_content_hash: Option<String>,
     /// The mode for uploading compliance items. You can specify `COMPLETE` or `PARTIAL`. In `COMPLETE`
     /// mode, the system overwrites all existing compliance information for the resource. You must
@@ -174,13 +181,19 @@ impl PutComplianceItemsError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ComplianceTypeCountLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ComplianceTypeCountLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidItemContentException(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
             Self::InvalidResourceType(error) => modelled_error(protocol, error),
-            Self::ItemSizeLimitExceededException(error) => modelled_error(protocol, error),
-            Self::TotalSizeLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ItemSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::TotalSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -189,7 +202,9 @@ impl PutComplianceItemsError {
 impl fmt::Display for PutComplianceItemsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ComplianceTypeCountLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ComplianceTypeCountLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidItemContentException(error) => fmt::Display::fmt(error, f),
             Self::InvalidResourceId(error) => fmt::Display::fmt(error, f),

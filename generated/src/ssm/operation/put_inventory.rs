@@ -9,8 +9,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     CustomSchemaCountLimitExceededException, InternalServerError, InvalidInstanceId,
-    InvalidInventoryItemContextException, InvalidItemContentException, InvalidTypeNameException,
-    ItemContentMismatchException, ItemSizeLimitExceededException, SubTypeCountLimitExceededException,
+    InvalidInventoryItemContextException, InvalidItemContentException,
+    InvalidTypeNameException, ItemContentMismatchException,
+    ItemSizeLimitExceededException, SubTypeCountLimitExceededException,
     TotalSizeLimitExceededException, UnsupportedInventoryItemContextException,
     UnsupportedInventorySchemaVersionException,
 };
@@ -85,7 +86,9 @@ pub enum PutInventoryError {
     /// The `Context` attribute that you specified for the `InventoryItem` isn't allowed for this inventory type.
     UnsupportedInventoryItemContextException(UnsupportedInventoryItemContextException),
     /// Inventory item type schema version has to match supported versions in the service.
-    UnsupportedInventorySchemaVersionException(UnsupportedInventorySchemaVersionException),
+    UnsupportedInventorySchemaVersionException(
+        UnsupportedInventorySchemaVersionException,
+    ),
     /// An error the model does not list for this operation, such as the
     /// `ValidationException` or `ThrottlingException` AWS services share.
     Unmodelled(UnmodelledError),
@@ -95,18 +98,32 @@ impl PutInventoryError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::CustomSchemaCountLimitExceededException(error) => modelled_error(protocol, error),
+            Self::CustomSchemaCountLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidInstanceId(error) => modelled_error(protocol, error),
-            Self::InvalidInventoryItemContextException(error) => modelled_error(protocol, error),
+            Self::InvalidInventoryItemContextException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidItemContentException(error) => modelled_error(protocol, error),
             Self::InvalidTypeNameException(error) => modelled_error(protocol, error),
             Self::ItemContentMismatchException(error) => modelled_error(protocol, error),
-            Self::ItemSizeLimitExceededException(error) => modelled_error(protocol, error),
-            Self::SubTypeCountLimitExceededException(error) => modelled_error(protocol, error),
-            Self::TotalSizeLimitExceededException(error) => modelled_error(protocol, error),
-            Self::UnsupportedInventoryItemContextException(error) => modelled_error(protocol, error),
-            Self::UnsupportedInventorySchemaVersionException(error) => modelled_error(protocol, error),
+            Self::ItemSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::SubTypeCountLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::TotalSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::UnsupportedInventoryItemContextException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::UnsupportedInventorySchemaVersionException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -115,18 +132,28 @@ impl PutInventoryError {
 impl fmt::Display for PutInventoryError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::CustomSchemaCountLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::CustomSchemaCountLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidInstanceId(error) => fmt::Display::fmt(error, f),
-            Self::InvalidInventoryItemContextException(error) => fmt::Display::fmt(error, f),
+            Self::InvalidInventoryItemContextException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InvalidItemContentException(error) => fmt::Display::fmt(error, f),
             Self::InvalidTypeNameException(error) => fmt::Display::fmt(error, f),
             Self::ItemContentMismatchException(error) => fmt::Display::fmt(error, f),
             Self::ItemSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::SubTypeCountLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::SubTypeCountLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::TotalSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::UnsupportedInventoryItemContextException(error) => fmt::Display::fmt(error, f),
-            Self::UnsupportedInventorySchemaVersionException(error) => fmt::Display::fmt(error, f),
+            Self::UnsupportedInventoryItemContextException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::UnsupportedInventorySchemaVersionException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -7,10 +7,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
-    HierarchyLevelLimitExceededException, HierarchyTypeMismatchException, IncompatiblePolicyException,
-    InternalServerError, InvalidAllowedPatternException, InvalidKeyId, InvalidPolicyAttributeException,
-    InvalidPolicyTypeException, ParameterAlreadyExists, ParameterLimitExceeded, ParameterMaxVersionLimitExceeded,
-    ParameterPatternMismatchException, PoliciesLimitExceededException, TooManyUpdates, UnsupportedParameterType,
+    HierarchyLevelLimitExceededException, HierarchyTypeMismatchException,
+    IncompatiblePolicyException, InternalServerError, InvalidAllowedPatternException,
+    InvalidKeyId, InvalidPolicyAttributeException, InvalidPolicyTypeException,
+    ParameterAlreadyExists, ParameterLimitExceeded, ParameterMaxVersionLimitExceeded,
+    ParameterPatternMismatchException, PoliciesLimitExceededException, TooManyUpdates,
+    UnsupportedParameterType,
 };
 use crate::ssm::types::{ParameterTier, ParameterType, Tag};
 use crate::ssm::validation::{PUT_PARAMETER_REQUEST, PUT_PARAMETER_RESULT};
@@ -316,19 +318,33 @@ impl PutParameterError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::HierarchyLevelLimitExceededException(error) => modelled_error(protocol, error),
-            Self::HierarchyTypeMismatchException(error) => modelled_error(protocol, error),
+            Self::HierarchyLevelLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::HierarchyTypeMismatchException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::IncompatiblePolicyException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::InvalidAllowedPatternException(error) => modelled_error(protocol, error),
+            Self::InvalidAllowedPatternException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidKeyId(error) => modelled_error(protocol, error),
-            Self::InvalidPolicyAttributeException(error) => modelled_error(protocol, error),
+            Self::InvalidPolicyAttributeException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidPolicyTypeException(error) => modelled_error(protocol, error),
             Self::ParameterAlreadyExists(error) => modelled_error(protocol, error),
             Self::ParameterLimitExceeded(error) => modelled_error(protocol, error),
-            Self::ParameterMaxVersionLimitExceeded(error) => modelled_error(protocol, error),
-            Self::ParameterPatternMismatchException(error) => modelled_error(protocol, error),
-            Self::PoliciesLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ParameterMaxVersionLimitExceeded(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ParameterPatternMismatchException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::PoliciesLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::TooManyUpdates(error) => modelled_error(protocol, error),
             Self::UnsupportedParameterType(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -339,7 +355,9 @@ impl PutParameterError {
 impl fmt::Display for PutParameterError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::HierarchyLevelLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::HierarchyLevelLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::HierarchyTypeMismatchException(error) => fmt::Display::fmt(error, f),
             Self::IncompatiblePolicyException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),

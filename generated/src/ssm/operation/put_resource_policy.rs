@@ -34,8 +34,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, MalformedResourcePolicyDocumentException, ResourceNotFoundException,
-    ResourcePolicyConflictException, ResourcePolicyInvalidParameterException, ResourcePolicyLimitExceededException,
+    InternalServerError, MalformedResourcePolicyDocumentException,
+    ResourceNotFoundException, ResourcePolicyConflictException,
+    ResourcePolicyInvalidParameterException, ResourcePolicyLimitExceededException,
     ResourcePolicyNotFoundException,
 };
 use crate::ssm::validation::{PUT_RESOURCE_POLICY_REQUEST, PUT_RESOURCE_POLICY_RESPONSE};
@@ -145,12 +146,22 @@ impl PutResourcePolicyError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::MalformedResourcePolicyDocumentException(error) => modelled_error(protocol, error),
+            Self::MalformedResourcePolicyDocumentException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyConflictException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyInvalidParameterException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyLimitExceededException(error) => modelled_error(protocol, error),
-            Self::ResourcePolicyNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourcePolicyConflictException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourcePolicyNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -160,11 +171,17 @@ impl fmt::Display for PutResourcePolicyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::MalformedResourcePolicyDocumentException(error) => fmt::Display::fmt(error, f),
+            Self::MalformedResourcePolicyDocumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::ResourcePolicyConflictException(error) => fmt::Display::fmt(error, f),
-            Self::ResourcePolicyInvalidParameterException(error) => fmt::Display::fmt(error, f),
-            Self::ResourcePolicyLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ResourcePolicyInvalidParameterException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::ResourcePolicyLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ResourcePolicyNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

@@ -11,7 +11,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
-use crate::ssm::validation::{REGISTER_DEFAULT_PATCH_BASELINE_REQUEST, REGISTER_DEFAULT_PATCH_BASELINE_RESULT};
+use crate::ssm::validation::{
+    REGISTER_DEFAULT_PATCH_BASELINE_REQUEST, REGISTER_DEFAULT_PATCH_BASELINE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -7,11 +7,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AlreadyExistsException, DoesNotExistException, InternalServerError, InvalidResourceId,
-    ResourceLimitExceededException,
+    AlreadyExistsException, DoesNotExistException, InternalServerError,
+    InvalidResourceId, ResourceLimitExceededException,
 };
 use crate::ssm::validation::{
-    REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
+    REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
+    REGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -88,7 +89,9 @@ impl RegisterPatchBaselineForPatchGroupError {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidResourceId(error) => modelled_error(protocol, error),
-            Self::ResourceLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

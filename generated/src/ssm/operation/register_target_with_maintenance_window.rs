@@ -7,11 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
-    DoesNotExistException, IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
+    DoesNotExistException, IdempotentParameterMismatch, InternalServerError,
+    ResourceLimitExceededException,
 };
 use crate::ssm::types::{MaintenanceWindowResourceType, Target};
 use crate::ssm::validation::{
-    REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST, REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT,
+    REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
+    REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -85,7 +87,11 @@ pub struct RegisterTargetWithMaintenanceWindowRequest {
     /// running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// An optional name for the target.
     ///
@@ -153,7 +159,9 @@ impl RegisterTargetWithMaintenanceWindowError {
             Self::DoesNotExistException(error) => modelled_error(protocol, error),
             Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

@@ -7,15 +7,17 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
-    DoesNotExistException, FeatureNotAvailableException, IdempotentParameterMismatch, InternalServerError,
-    ResourceLimitExceededException,
+    DoesNotExistException, FeatureNotAvailableException, IdempotentParameterMismatch,
+    InternalServerError, ResourceLimitExceededException,
 };
 use crate::ssm::types::{
-    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior, MaintenanceWindowTaskInvocationParameters,
+    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior,
+    MaintenanceWindowTaskInvocationParameters,
     MaintenanceWindowTaskParameterValueExpression, MaintenanceWindowTaskType, Target,
 };
 use crate::ssm::validation::{
-    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST, REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT,
+    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
+    REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -90,10 +92,16 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub task_parameters: Option<
+        BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+    >,
     /// The parameters that the task should use during execution. Populate only the fields that match
     /// the task type. All other fields should be empty.
-    #[serde(rename = "TaskInvocationParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskInvocationParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The priority of the task in the maintenance window, the lower the number the higher the
     /// priority. Tasks in a maintenance window are scheduled in priority order with tasks that have the
@@ -170,7 +178,11 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The CloudWatch alarm you want to apply to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 
@@ -235,7 +247,9 @@ impl RegisterTaskWithMaintenanceWindowError {
             Self::FeatureNotAvailableException(error) => modelled_error(protocol, error),
             Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceLimitExceededException(error) => modelled_error(protocol, error),
+            Self::ResourceLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }

@@ -6,9 +6,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidResourceId, InvalidResourceType, TooManyUpdates};
+use crate::ssm::error::{
+    InternalServerError, InvalidResourceId, InvalidResourceType, TooManyUpdates,
+};
 use crate::ssm::types::ResourceTypeForTagging;
-use crate::ssm::validation::{REMOVE_TAGS_FROM_RESOURCE_REQUEST, REMOVE_TAGS_FROM_RESOURCE_RESULT};
+use crate::ssm::validation::{
+    REMOVE_TAGS_FROM_RESOURCE_REQUEST, REMOVE_TAGS_FROM_RESOURCE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -22,7 +22,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::types::ServiceSetting;
-use crate::ssm::validation::{RESET_SERVICE_SETTING_REQUEST, RESET_SERVICE_SETTING_RESULT};
+use crate::ssm::validation::{
+    RESET_SERVICE_SETTING_REQUEST, RESET_SERVICE_SETTING_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

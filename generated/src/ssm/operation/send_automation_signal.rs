@@ -8,11 +8,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AutomationExecutionNotFoundException, AutomationStepNotFoundException, InternalServerError,
-    InvalidAutomationSignalException,
+    AutomationExecutionNotFoundException, AutomationStepNotFoundException,
+    InternalServerError, InvalidAutomationSignalException,
 };
 use crate::ssm::types::SignalType;
-use crate::ssm::validation::{SEND_AUTOMATION_SIGNAL_REQUEST, SEND_AUTOMATION_SIGNAL_RESULT};
+use crate::ssm::validation::{
+    SEND_AUTOMATION_SIGNAL_REQUEST, SEND_AUTOMATION_SIGNAL_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -91,10 +93,16 @@ impl SendAutomationSignalError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(protocol, error),
-            Self::AutomationStepNotFoundException(error) => modelled_error(protocol, error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationStepNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::InvalidAutomationSignalException(error) => modelled_error(protocol, error),
+            Self::InvalidAutomationSignalException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -103,7 +111,9 @@ impl SendAutomationSignalError {
 impl fmt::Display for SendAutomationSignalError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::AutomationExecutionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::AutomationStepNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidAutomationSignalException(error) => fmt::Display::fmt(error, f),

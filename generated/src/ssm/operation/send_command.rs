@@ -7,12 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
-    DuplicateInstanceId, InternalServerError, InvalidDocument, InvalidDocumentVersion, InvalidInstanceId,
-    InvalidNotificationConfig, InvalidOutputFolder, InvalidParameters, InvalidRole, MaxDocumentSizeExceeded,
-    UnsupportedPlatformType,
+    DuplicateInstanceId, InternalServerError, InvalidDocument, InvalidDocumentVersion,
+    InvalidInstanceId, InvalidNotificationConfig, InvalidOutputFolder, InvalidParameters,
+    InvalidRole, MaxDocumentSizeExceeded, UnsupportedPlatformType,
 };
 use crate::ssm::types::{
-    AlarmConfiguration, CloudWatchOutputConfig, Command, DocumentHashType, NotificationConfig, Target,
+    AlarmConfiguration, CloudWatchOutputConfig, Command, DocumentHashType,
+    NotificationConfig, Target,
 };
 use crate::ssm::validation::{SEND_COMMAND_REQUEST, SEND_COMMAND_RESULT};
 use serde::{Deserialize, Serialize};
@@ -89,7 +90,11 @@ pub struct SendCommandRequest {
     /// \--document-version "3"
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The Sha256 or Sha1 hash created by the system when the document was created.
     ///
@@ -101,7 +106,11 @@ pub struct SendCommandRequest {
     /// Sha256 or Sha1.
     ///
     /// > **Note:** Sha1 hashes have been deprecated.
-    #[serde(rename = "DocumentHashType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentHashType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_hash_type: Option<DocumentHashType>,
     /// If this time is reached and the command hasn't already started running, it won't run.
     ///
@@ -128,12 +137,20 @@ pub struct SendCommandRequest {
     /// The name of the S3 bucket where command execution responses should be stored.
     ///
     /// Length: 3 to 63.
-    #[serde(rename = "OutputS3BucketName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3BucketName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_bucket_name: Option<String>,
     /// The directory structure within the S3 bucket where the responses should be stored.
     ///
     /// Length: 0 to 500.
-    #[serde(rename = "OutputS3KeyPrefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OutputS3KeyPrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub output_s3_key_prefix: Option<String>,
     /// (Optional) The maximum number of managed nodes that are allowed to run the command at the same
     /// time. You can specify a number such as 10 or a percentage such as 10%. The default value is `50`.
@@ -161,14 +178,26 @@ pub struct SendCommandRequest {
     #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
     pub service_role_arn: Option<String>,
     /// Configurations for sending notifications.
-    #[serde(rename = "NotificationConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "NotificationConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub notification_config: Option<NotificationConfig>,
     /// Enables Amazon Web Services Systems Manager to send Run Command output to Amazon CloudWatch
     /// Logs. Run Command is a tool in Amazon Web Services Systems Manager.
-    #[serde(rename = "CloudWatchOutputConfig", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "CloudWatchOutputConfig",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
     /// The CloudWatch alarm you want to apply to your command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 

@@ -7,11 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AccessDeniedException, InternalServerError, ResourceNotFoundException, ServiceQuotaExceededException,
-    ThrottlingException, ValidationException,
+    AccessDeniedException, InternalServerError, ResourceNotFoundException,
+    ServiceQuotaExceededException, ThrottlingException, ValidationException,
 };
 use crate::ssm::types::{Tag, Target};
-use crate::ssm::validation::{START_ACCESS_REQUEST_REQUEST, START_ACCESS_REQUEST_RESPONSE};
+use crate::ssm::validation::{
+    START_ACCESS_REQUEST_REQUEST, START_ACCESS_REQUEST_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -56,7 +58,11 @@ pub struct StartAccessRequestResponse {
     /// The ID of the access request.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "AccessRequestId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccessRequestId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub access_request_id: Option<String>,
 }
 

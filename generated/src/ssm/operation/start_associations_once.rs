@@ -8,7 +8,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InvalidAssociation};
-use crate::ssm::validation::{START_ASSOCIATIONS_ONCE_REQUEST, START_ASSOCIATIONS_ONCE_RESULT};
+use crate::ssm::validation::{
+    START_ASSOCIATIONS_ONCE_REQUEST, START_ASSOCIATIONS_ONCE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -8,11 +8,13 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationDefinitionNotFoundException, AutomationDefinitionVersionNotFoundException,
-    AutomationExecutionLimitExceededException, IdempotentParameterMismatch, InternalServerError,
-    InvalidAutomationExecutionParametersException, InvalidTarget,
+    AutomationExecutionLimitExceededException, IdempotentParameterMismatch,
+    InternalServerError, InvalidAutomationExecutionParametersException, InvalidTarget,
 };
 use crate::ssm::types::{AlarmConfiguration, ExecutionMode, Tag, Target, TargetLocation};
-use crate::ssm::validation::{START_AUTOMATION_EXECUTION_REQUEST, START_AUTOMATION_EXECUTION_RESULT};
+use crate::ssm::validation::{
+    START_AUTOMATION_EXECUTION_REQUEST, START_AUTOMATION_EXECUTION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -45,7 +47,11 @@ pub struct StartAutomationExecutionRequest {
     /// The version of the Automation runbook to use for this execution.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// A key-value map of execution parameters, which match the declared parameters in the Automation
     /// runbook.
@@ -67,7 +73,11 @@ pub struct StartAutomationExecutionRequest {
     /// Required if you specify targets.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "TargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_parameter_name: Option<String>,
     /// A key-value mapping to target resources. Required if you specify TargetParameterName.
     ///
@@ -117,7 +127,11 @@ pub struct StartAutomationExecutionRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Optional metadata that you assign to a resource. You can specify a maximum of five tags for an
     /// automation. Tags enable you to categorize a resource in different ways, such as by purpose,
@@ -136,13 +150,21 @@ pub struct StartAutomationExecutionRequest {
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<Tag>>,
     /// The CloudWatch alarm you want to apply to your automation.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// Specify a publicly accessible URL for a file that contains the `TargetLocations` body.
     /// Currently, only files in presigned Amazon S3 buckets are supported.
     ///
     /// Pattern: `^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3(\.[a-z\d-]{9,16})?\.amazonaws\.com\/.{1,2000}$`.
-    #[serde(rename = "TargetLocationsURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocationsURL",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations_url: Option<String>,
 }
 
@@ -153,7 +175,11 @@ pub struct StartAutomationExecutionResult {
     /// The unique ID of a newly scheduled automation execution.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_id: Option<String>,
 }
 
@@ -164,7 +190,9 @@ pub enum StartAutomationExecutionError {
     /// An Automation runbook with the specified name couldn't be found.
     AutomationDefinitionNotFoundException(AutomationDefinitionNotFoundException),
     /// An Automation runbook with the specified name and version couldn't be found.
-    AutomationDefinitionVersionNotFoundException(AutomationDefinitionVersionNotFoundException),
+    AutomationDefinitionVersionNotFoundException(
+        AutomationDefinitionVersionNotFoundException,
+    ),
     /// The number of simultaneously running Automation executions exceeded the allowable limit.
     AutomationExecutionLimitExceededException(AutomationExecutionLimitExceededException),
     /// Error returned when an idempotent operation is retried and the parameters don't match the original call to the API with the same idempotency token.
@@ -172,7 +200,9 @@ pub enum StartAutomationExecutionError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
     /// The supplied parameters for invoking the specified Automation runbook are incorrect.
-    InvalidAutomationExecutionParametersException(InvalidAutomationExecutionParametersException),
+    InvalidAutomationExecutionParametersException(
+        InvalidAutomationExecutionParametersException,
+    ),
     /// The target isn't valid or doesn't exist.
     InvalidTarget(InvalidTarget),
     /// An error the model does not list for this operation, such as the
@@ -184,12 +214,20 @@ impl StartAutomationExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationDefinitionNotFoundException(error) => modelled_error(protocol, error),
-            Self::AutomationDefinitionVersionNotFoundException(error) => modelled_error(protocol, error),
-            Self::AutomationExecutionLimitExceededException(error) => modelled_error(protocol, error),
+            Self::AutomationDefinitionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationDefinitionVersionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationExecutionLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::InvalidAutomationExecutionParametersException(error) => modelled_error(protocol, error),
+            Self::InvalidAutomationExecutionParametersException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InvalidTarget(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -199,12 +237,20 @@ impl StartAutomationExecutionError {
 impl fmt::Display for StartAutomationExecutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AutomationDefinitionNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::AutomationDefinitionVersionNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::AutomationExecutionLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::AutomationDefinitionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::AutomationDefinitionVersionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::AutomationExecutionLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::IdempotentParameterMismatch(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::InvalidAutomationExecutionParametersException(error) => fmt::Display::fmt(error, f),
+            Self::InvalidAutomationExecutionParametersException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InvalidTarget(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
@@ -219,7 +265,8 @@ impl From<AutomationDefinitionNotFoundException> for StartAutomationExecutionErr
     }
 }
 
-impl From<AutomationDefinitionVersionNotFoundException> for StartAutomationExecutionError {
+impl From<AutomationDefinitionVersionNotFoundException>
+for StartAutomationExecutionError {
     fn from(error: AutomationDefinitionVersionNotFoundException) -> Self {
         Self::AutomationDefinitionVersionNotFoundException(error)
     }
@@ -243,7 +290,8 @@ impl From<InternalServerError> for StartAutomationExecutionError {
     }
 }
 
-impl From<InvalidAutomationExecutionParametersException> for StartAutomationExecutionError {
+impl From<InvalidAutomationExecutionParametersException>
+for StartAutomationExecutionError {
     fn from(error: InvalidAutomationExecutionParametersException) -> Self {
         Self::InvalidAutomationExecutionParametersException(error)
     }

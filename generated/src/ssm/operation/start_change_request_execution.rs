@@ -12,12 +12,15 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
     AutomationDefinitionNotApprovedException, AutomationDefinitionNotFoundException,
-    AutomationDefinitionVersionNotFoundException, AutomationExecutionLimitExceededException,
-    IdempotentParameterMismatch, InternalServerError, InvalidAutomationExecutionParametersException,
+    AutomationDefinitionVersionNotFoundException,
+    AutomationExecutionLimitExceededException, IdempotentParameterMismatch,
+    InternalServerError, InvalidAutomationExecutionParametersException,
     NoLongerSupportedException,
 };
 use crate::ssm::types::{Runbook, Tag};
-use crate::ssm::validation::{START_CHANGE_REQUEST_EXECUTION_REQUEST, START_CHANGE_REQUEST_EXECUTION_RESULT};
+use crate::ssm::validation::{
+    START_CHANGE_REQUEST_EXECUTION_REQUEST, START_CHANGE_REQUEST_EXECUTION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -57,7 +60,11 @@ pub struct StartChangeRequestExecutionRequest {
     /// The version of the change template document to run during the runbook workflow.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// A key-value map of parameters that match the declared parameters in the change template
     /// document.
@@ -68,7 +75,11 @@ pub struct StartChangeRequestExecutionRequest {
     /// The name of the change request associated with the runbook workflow to be run.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "ChangeRequestName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ChangeRequestName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub change_request_name: Option<String>,
     /// The user-provided idempotency token. The token must be unique, is case insensitive, enforces the
     /// UUID format, and can't be reused.
@@ -116,7 +127,11 @@ pub struct StartChangeRequestExecutionRequest {
     pub tags: Option<Vec<Tag>>,
     /// The time that the requester expects the runbook workflow related to the change request to
     /// complete. The time is an estimate only that the requester provides for reviewers.
-    #[serde(rename = "ScheduledEndTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduledEndTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scheduled_end_time: Option<Timestamp>,
     /// User-provided details about the change. If no details are provided, content specified in the **Template
     /// information** section of the associated change template is added.
@@ -133,7 +148,11 @@ pub struct StartChangeRequestExecutionResult {
     /// The unique ID of a runbook workflow operation. (A runbook workflow is a type of Automation operation.)
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationExecutionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_execution_id: Option<String>,
 }
 
@@ -146,7 +165,9 @@ pub enum StartChangeRequestExecutionError {
     /// An Automation runbook with the specified name couldn't be found.
     AutomationDefinitionNotFoundException(AutomationDefinitionNotFoundException),
     /// An Automation runbook with the specified name and version couldn't be found.
-    AutomationDefinitionVersionNotFoundException(AutomationDefinitionVersionNotFoundException),
+    AutomationDefinitionVersionNotFoundException(
+        AutomationDefinitionVersionNotFoundException,
+    ),
     /// The number of simultaneously running Automation executions exceeded the allowable limit.
     AutomationExecutionLimitExceededException(AutomationExecutionLimitExceededException),
     /// Error returned when an idempotent operation is retried and the parameters don't match the original call to the API with the same idempotency token.
@@ -154,7 +175,9 @@ pub enum StartChangeRequestExecutionError {
     /// An error occurred on the server side.
     InternalServerError(InternalServerError),
     /// The supplied parameters for invoking the specified Automation runbook are incorrect.
-    InvalidAutomationExecutionParametersException(InvalidAutomationExecutionParametersException),
+    InvalidAutomationExecutionParametersException(
+        InvalidAutomationExecutionParametersException,
+    ),
     /// The requested operation is no longer supported by Systems Manager.
     NoLongerSupportedException(NoLongerSupportedException),
     /// An error the model does not list for this operation, such as the
@@ -166,13 +189,23 @@ impl StartChangeRequestExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationDefinitionNotApprovedException(error) => modelled_error(protocol, error),
-            Self::AutomationDefinitionNotFoundException(error) => modelled_error(protocol, error),
-            Self::AutomationDefinitionVersionNotFoundException(error) => modelled_error(protocol, error),
-            Self::AutomationExecutionLimitExceededException(error) => modelled_error(protocol, error),
+            Self::AutomationDefinitionNotApprovedException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationDefinitionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationDefinitionVersionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::AutomationExecutionLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::IdempotentParameterMismatch(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::InvalidAutomationExecutionParametersException(error) => modelled_error(protocol, error),
+            Self::InvalidAutomationExecutionParametersException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::NoLongerSupportedException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -182,13 +215,23 @@ impl StartChangeRequestExecutionError {
 impl fmt::Display for StartChangeRequestExecutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AutomationDefinitionNotApprovedException(error) => fmt::Display::fmt(error, f),
-            Self::AutomationDefinitionNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::AutomationDefinitionVersionNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::AutomationExecutionLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::AutomationDefinitionNotApprovedException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::AutomationDefinitionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::AutomationDefinitionVersionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::AutomationExecutionLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::IdempotentParameterMismatch(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::InvalidAutomationExecutionParametersException(error) => fmt::Display::fmt(error, f),
+            Self::InvalidAutomationExecutionParametersException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::NoLongerSupportedException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
@@ -197,7 +240,8 @@ impl fmt::Display for StartChangeRequestExecutionError {
 
 impl std::error::Error for StartChangeRequestExecutionError {}
 
-impl From<AutomationDefinitionNotApprovedException> for StartChangeRequestExecutionError {
+impl From<AutomationDefinitionNotApprovedException>
+for StartChangeRequestExecutionError {
     fn from(error: AutomationDefinitionNotApprovedException) -> Self {
         Self::AutomationDefinitionNotApprovedException(error)
     }
@@ -209,13 +253,15 @@ impl From<AutomationDefinitionNotFoundException> for StartChangeRequestExecution
     }
 }
 
-impl From<AutomationDefinitionVersionNotFoundException> for StartChangeRequestExecutionError {
+impl From<AutomationDefinitionVersionNotFoundException>
+for StartChangeRequestExecutionError {
     fn from(error: AutomationDefinitionVersionNotFoundException) -> Self {
         Self::AutomationDefinitionVersionNotFoundException(error)
     }
 }
 
-impl From<AutomationExecutionLimitExceededException> for StartChangeRequestExecutionError {
+impl From<AutomationExecutionLimitExceededException>
+for StartChangeRequestExecutionError {
     fn from(error: AutomationExecutionLimitExceededException) -> Self {
         Self::AutomationExecutionLimitExceededException(error)
     }
@@ -233,7 +279,8 @@ impl From<InternalServerError> for StartChangeRequestExecutionError {
     }
 }
 
-impl From<InvalidAutomationExecutionParametersException> for StartChangeRequestExecutionError {
+impl From<InvalidAutomationExecutionParametersException>
+for StartChangeRequestExecutionError {
     fn from(error: InvalidAutomationExecutionParametersException) -> Self {
         Self::InvalidAutomationExecutionParametersException(error)
     }

@@ -7,10 +7,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AutomationExecutionNotFoundException, InternalServerError, InvalidAutomationStatusUpdateException,
+    AutomationExecutionNotFoundException, InternalServerError,
+    InvalidAutomationStatusUpdateException,
 };
 use crate::ssm::types::StopType;
-use crate::ssm::validation::{STOP_AUTOMATION_EXECUTION_REQUEST, STOP_AUTOMATION_EXECUTION_RESULT};
+use crate::ssm::validation::{
+    STOP_AUTOMATION_EXECUTION_REQUEST, STOP_AUTOMATION_EXECUTION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -66,9 +69,13 @@ impl StopAutomationExecutionError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => modelled_error(protocol, error),
+            Self::AutomationExecutionNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::InvalidAutomationStatusUpdateException(error) => modelled_error(protocol, error),
+            Self::InvalidAutomationStatusUpdateException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -77,9 +84,13 @@ impl StopAutomationExecutionError {
 impl fmt::Display for StopAutomationExecutionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::AutomationExecutionNotFoundException(error) => fmt::Display::fmt(error, f),
+            Self::AutomationExecutionNotFoundException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::InvalidAutomationStatusUpdateException(error) => fmt::Display::fmt(error, f),
+            Self::InvalidAutomationStatusUpdateException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

@@ -10,8 +10,12 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, ParameterNotFound, ParameterVersionNotFound, TooManyUpdates};
-use crate::ssm::validation::{UNLABEL_PARAMETER_VERSION_REQUEST, UNLABEL_PARAMETER_VERSION_RESULT};
+use crate::ssm::error::{
+    InternalServerError, ParameterNotFound, ParameterVersionNotFound, TooManyUpdates,
+};
+use crate::ssm::validation::{
+    UNLABEL_PARAMETER_VERSION_REQUEST, UNLABEL_PARAMETER_VERSION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

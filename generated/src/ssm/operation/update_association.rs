@@ -21,13 +21,14 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
-    AssociationDoesNotExist, AssociationVersionLimitExceeded, InternalServerError, InvalidAssociationVersion,
-    InvalidDocument, InvalidDocumentVersion, InvalidOutputLocation, InvalidParameters, InvalidSchedule, InvalidTarget,
+    AssociationDoesNotExist, AssociationVersionLimitExceeded, InternalServerError,
+    InvalidAssociationVersion, InvalidDocument, InvalidDocumentVersion,
+    InvalidOutputLocation, InvalidParameters, InvalidSchedule, InvalidTarget,
     InvalidTargetMaps, InvalidUpdate, TooManyUpdates,
 };
 use crate::ssm::types::{
-    AlarmConfiguration, AssociationComplianceSeverity, AssociationDescription, AssociationSyncCompliance,
-    InstanceAssociationOutputLocation, Target, TargetLocation,
+    AlarmConfiguration, AssociationComplianceSeverity, AssociationDescription,
+    AssociationSyncCompliance, InstanceAssociationOutputLocation, Target, TargetLocation,
 };
 use crate::ssm::validation::{UPDATE_ASSOCIATION_REQUEST, UPDATE_ASSOCIATION_RESULT};
 use serde::{Deserialize, Serialize};
@@ -85,12 +86,20 @@ pub struct UpdateAssociationRequest {
     /// > shared form another account, you must set the document version to `default`.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The cron expression used to schedule the association that you want to update.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "ScheduleExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_expression: Option<String>,
     /// An S3 bucket where you want to store the results of this request.
     #[serde(rename = "OutputLocation", default, skip_serializing_if = "Option::is_none")]
@@ -124,21 +133,33 @@ pub struct UpdateAssociationRequest {
     /// The name of the association that you want to update.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "AssociationName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_name: Option<String>,
     /// This parameter is provided for concurrency control purposes. You must specify the latest
     /// association version in the service. If you want to ensure that this request succeeds, either
     /// specify `$LATEST`, or omit this parameter.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(rename = "AssociationVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_version: Option<String>,
     /// Choose the parameter that will define how your automation will branch out. This target is
     /// required for associations that use an Automation runbook and target resources by using rate
     /// controls. Automation is a tool in Amazon Web Services Systems Manager.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "AutomationTargetParameterName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AutomationTargetParameterName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub automation_target_parameter_name: Option<String>,
     /// The number of errors that are allowed before the system stops sending requests to run the
     /// association on additional targets. You can specify either an absolute number of errors, for
@@ -168,7 +189,11 @@ pub struct UpdateAssociationRequest {
     #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
     pub max_concurrency: Option<String>,
     /// The severity level to assign to the association.
-    #[serde(rename = "ComplianceSeverity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ComplianceSeverity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub compliance_severity: Option<AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO`
     /// mode, the system uses the status of the association execution to determine the compliance
@@ -221,7 +246,11 @@ pub struct UpdateAssociationRequest {
     /// > **Note:** The `IncludeChildOrganizationUnits` parameter is not supported by State Manager.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TargetLocations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TargetLocations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Number of days to wait after the scheduled day to run an association. For example, if you
     /// specified a cron schedule of `cron(0 0 ? * THU#2 *)`, you could specify an offset of 3 to run
@@ -257,7 +286,11 @@ pub struct UpdateAssociationRequest {
     #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role
     /// and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html>)
@@ -270,7 +303,11 @@ pub struct UpdateAssociationRequest {
     /// > service-linked role may require updates in the future to continue functioning properly.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(rename = "AssociationDispatchAssumeRole", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDispatchAssumeRole",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_dispatch_assume_role: Option<String>,
 }
 
@@ -286,7 +323,10 @@ impl fmt::Debug for UpdateAssociationRequest {
             .field("targets", &self.targets)
             .field("association_name", &self.association_name)
             .field("association_version", &self.association_version)
-            .field("automation_target_parameter_name", &self.automation_target_parameter_name)
+            .field(
+                "automation_target_parameter_name",
+                &self.automation_target_parameter_name,
+            )
             .field("max_errors", &self.max_errors)
             .field("max_concurrency", &self.max_concurrency)
             .field("compliance_severity", &self.compliance_severity)
@@ -298,7 +338,10 @@ impl fmt::Debug for UpdateAssociationRequest {
             .field("duration", &self.duration)
             .field("target_maps", &self.target_maps)
             .field("alarm_configuration", &self.alarm_configuration)
-            .field("association_dispatch_assume_role", &self.association_dispatch_assume_role)
+            .field(
+                "association_dispatch_assume_role",
+                &self.association_dispatch_assume_role,
+            )
             .finish()
     }
 }
@@ -308,7 +351,11 @@ impl fmt::Debug for UpdateAssociationRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateAssociationResult {
     /// The description of the association that was updated.
-    #[serde(rename = "AssociationDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_description: Option<AssociationDescription>,
 }
 
@@ -352,7 +399,9 @@ impl UpdateAssociationError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::AssociationDoesNotExist(error) => modelled_error(protocol, error),
-            Self::AssociationVersionLimitExceeded(error) => modelled_error(protocol, error),
+            Self::AssociationVersionLimitExceeded(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidAssociationVersion(error) => modelled_error(protocol, error),
             Self::InvalidDocument(error) => modelled_error(protocol, error),

@@ -12,10 +12,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId, StatusUnchanged, TooManyUpdates,
+    AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
+    StatusUnchanged, TooManyUpdates,
 };
 use crate::ssm::types::{AssociationDescription, AssociationStatus};
-use crate::ssm::validation::{UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_ASSOCIATION_STATUS_RESULT};
+use crate::ssm::validation::{
+    UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_ASSOCIATION_STATUS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -61,7 +64,11 @@ pub struct UpdateAssociationStatusRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateAssociationStatusResult {
     /// Information about the association.
-    #[serde(rename = "AssociationDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AssociationDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub association_description: Option<AssociationDescription>,
 }
 

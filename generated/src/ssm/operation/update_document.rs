@@ -7,9 +7,10 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    DocumentVersionLimitExceeded, DuplicateDocumentContent, DuplicateDocumentVersionName, InternalServerError,
-    InvalidDocument, InvalidDocumentContent, InvalidDocumentOperation, InvalidDocumentSchemaVersion,
-    InvalidDocumentVersion, MaxDocumentSizeExceeded,
+    DocumentVersionLimitExceeded, DuplicateDocumentContent, DuplicateDocumentVersionName,
+    InternalServerError, InvalidDocument, InvalidDocumentContent,
+    InvalidDocumentOperation, InvalidDocumentSchemaVersion, InvalidDocumentVersion,
+    MaxDocumentSizeExceeded,
 };
 use crate::ssm::types::{AttachmentsSource, DocumentDescription, DocumentFormat};
 use crate::ssm::validation::{UPDATE_DOCUMENT_REQUEST, UPDATE_DOCUMENT_RESULT};
@@ -69,7 +70,11 @@ pub struct UpdateDocumentRequest {
     /// > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// Specify the document format for the new document version. Systems Manager supports JSON and YAML
     /// documents. JSON is the default format.
@@ -87,7 +92,11 @@ pub struct UpdateDocumentRequest {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateDocumentResult {
     /// A description of the document that was updated.
-    #[serde(rename = "DocumentDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_description: Option<DocumentDescription>,
 }
 

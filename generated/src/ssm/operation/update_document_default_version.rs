@@ -9,9 +9,14 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentSchemaVersion, InvalidDocumentVersion};
+use crate::ssm::error::{
+    InternalServerError, InvalidDocument, InvalidDocumentSchemaVersion,
+    InvalidDocumentVersion,
+};
 use crate::ssm::types::DocumentDefaultVersionDescription;
-use crate::ssm::validation::{UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT};
+use crate::ssm::validation::{
+    UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -11,10 +11,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, InvalidDocument, InvalidDocumentOperation, InvalidDocumentVersion, TooManyUpdates,
+    InternalServerError, InvalidDocument, InvalidDocumentOperation,
+    InvalidDocumentVersion, TooManyUpdates,
 };
 use crate::ssm::types::DocumentReviews;
-use crate::ssm::validation::{UPDATE_DOCUMENT_METADATA_REQUEST, UPDATE_DOCUMENT_METADATA_RESPONSE};
+use crate::ssm::validation::{
+    UPDATE_DOCUMENT_METADATA_REQUEST, UPDATE_DOCUMENT_METADATA_RESPONSE,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -47,7 +50,11 @@ pub struct UpdateDocumentMetadataRequest {
     /// The version of a change template in which to update approval metadata.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DocumentVersion",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub document_version: Option<String>,
     /// The change template review details to update.
     #[serde(rename = "DocumentReviews")]

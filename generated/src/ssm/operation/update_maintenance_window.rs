@@ -13,7 +13,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
-use crate::ssm::validation::{UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_RESULT};
+use crate::ssm::validation::{
+    UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -77,7 +79,11 @@ pub struct UpdateMaintenanceWindowRequest {
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(rename = "ScheduleTimezone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleTimezone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait after the date and time specified by a cron expression before running
     /// the maintenance window.
@@ -105,7 +111,11 @@ pub struct UpdateMaintenanceWindowRequest {
     pub cutoff: Option<i32>,
     /// Whether targets must be registered with the maintenance window before tasks can be defined for
     /// those targets.
-    #[serde(rename = "AllowUnassociatedTargets", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AllowUnassociatedTargets",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub allow_unassociated_targets: Option<bool>,
     /// Whether the maintenance window is enabled.
     #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
@@ -172,7 +182,11 @@ pub struct UpdateMaintenanceWindowResult {
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(rename = "ScheduleTimezone", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScheduleTimezone",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait to run a maintenance window after the scheduled cron expression date
     /// and time.

@@ -18,7 +18,9 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::Target;
-use crate::ssm::validation::{UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT};
+use crate::ssm::validation::{
+    UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -68,7 +70,11 @@ pub struct UpdateMaintenanceWindowTargetRequest {
     /// running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// A name for the update.
     ///
@@ -123,7 +129,11 @@ pub struct UpdateMaintenanceWindowTargetResult {
     /// The updated owner.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "OwnerInformation", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OwnerInformation",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub owner_information: Option<String>,
     /// The updated name.
     ///

@@ -33,10 +33,13 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
-    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior, MaintenanceWindowTaskInvocationParameters,
+    AlarmConfiguration, LoggingInfo, MaintenanceWindowTaskCutoffBehavior,
+    MaintenanceWindowTaskInvocationParameters,
     MaintenanceWindowTaskParameterValueExpression, Target,
 };
-use crate::ssm::validation::{UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MAINTENANCE_WINDOW_TASK_RESULT};
+use crate::ssm::validation::{
+    UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MAINTENANCE_WINDOW_TASK_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -136,7 +139,9 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub task_parameters: Option<
+        BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+    >,
     /// The parameters that the task should use during execution. Populate only the fields that match
     /// the task type. All other fields should be empty.
     ///
@@ -146,7 +151,11 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// > Command task, you specified `TaskInvocationParameters` values for `Comment`, `NotificationConfig`,
     /// > and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName`
     /// > value, the values for `Comment` and `NotificationConfig` are removed.
-    #[serde(rename = "TaskInvocationParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskInvocationParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The new task priority to specify. The lower the number, the higher the priority. Tasks that have
     /// the same priority are scheduled in parallel.
@@ -222,7 +231,11 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The CloudWatch alarm you want to apply to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 
@@ -294,9 +307,15 @@ pub struct UpdateMaintenanceWindowTaskResult {
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
     #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
-    pub task_parameters: Option<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+    pub task_parameters: Option<
+        BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+    >,
     /// The updated parameter values.
-    #[serde(rename = "TaskInvocationParameters", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TaskInvocationParameters",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The updated priority value.
     ///
@@ -337,7 +356,11 @@ pub struct UpdateMaintenanceWindowTaskResult {
     #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The details for the CloudWatch alarm you applied to your maintenance window task.
-    #[serde(rename = "AlarmConfiguration", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AlarmConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
 

@@ -9,7 +9,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
-use crate::ssm::validation::{UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_RESULT};
+use crate::ssm::validation::{
+    UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

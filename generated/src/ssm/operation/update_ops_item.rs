@@ -14,10 +14,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException, OpsItemConflictException,
-    OpsItemInvalidParameterException, OpsItemLimitExceededException, OpsItemNotFoundException,
+    InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException,
+    OpsItemConflictException, OpsItemInvalidParameterException,
+    OpsItemLimitExceededException, OpsItemNotFoundException,
 };
-use crate::ssm::types::{OpsItemDataValue, OpsItemNotification, OpsItemStatus, RelatedOpsItem};
+use crate::ssm::types::{
+    OpsItemDataValue, OpsItemNotification, OpsItemStatus, RelatedOpsItem,
+};
 use crate::ssm::validation::{UPDATE_OPS_ITEM_REQUEST, UPDATE_OPS_ITEM_RESPONSE};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -72,10 +75,18 @@ pub struct UpdateOpsItemRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Each key: Length: 1 to 128. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "OperationalData", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperationalData",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operational_data: Option<BTreeMap<String, OpsItemDataValue>>,
     /// Keys that you want to remove from the OperationalData map.
-    #[serde(rename = "OperationalDataToDelete", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperationalDataToDelete",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operational_data_to_delete: Option<Vec<String>>,
     /// The Amazon Resource Name (ARN) of an SNS topic where notifications are sent when this OpsItem is
     /// edited or changed.
@@ -89,7 +100,11 @@ pub struct UpdateOpsItemRequest {
     /// One or more OpsItems that share something in common with the current OpsItems. For example,
     /// related OpsItems can include OpsItems with similar error messages, impacted resources, or
     /// statuses for the impacted resource.
-    #[serde(rename = "RelatedOpsItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RelatedOpsItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub related_ops_items: Option<Vec<RelatedOpsItem>>,
     /// The OpsItem status. For more information, see [Editing OpsItem details](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-working-with-OpsItems-editing-details.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
@@ -116,14 +131,22 @@ pub struct UpdateOpsItemRequest {
     #[serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<String>,
     /// The time a runbook workflow started. Currently reported only for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "ActualStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ActualStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub actual_start_time: Option<Timestamp>,
     /// The time a runbook workflow ended. Currently reported only for the OpsItem type `/aws/changerequest`.
     #[serde(rename = "ActualEndTime", default, skip_serializing_if = "Option::is_none")]
     pub actual_end_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to start. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "PlannedStartTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "PlannedStartTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub planned_start_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to end. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
@@ -172,7 +195,9 @@ impl UpdateOpsItemError {
             Self::OpsItemAccessDeniedException(error) => modelled_error(protocol, error),
             Self::OpsItemAlreadyExistsException(error) => modelled_error(protocol, error),
             Self::OpsItemConflictException(error) => modelled_error(protocol, error),
-            Self::OpsItemInvalidParameterException(error) => modelled_error(protocol, error),
+            Self::OpsItemInvalidParameterException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsItemLimitExceededException(error) => modelled_error(protocol, error),
             Self::OpsItemNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),

@@ -8,8 +8,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, OpsMetadataInvalidArgumentException, OpsMetadataKeyLimitExceededException,
-    OpsMetadataNotFoundException, OpsMetadataTooManyUpdatesException,
+    InternalServerError, OpsMetadataInvalidArgumentException,
+    OpsMetadataKeyLimitExceededException, OpsMetadataNotFoundException,
+    OpsMetadataTooManyUpdatesException,
 };
 use crate::ssm::types::MetadataValue;
 use crate::ssm::validation::{UPDATE_OPS_METADATA_REQUEST, UPDATE_OPS_METADATA_RESULT};
@@ -43,7 +44,11 @@ pub struct UpdateOpsMetadataRequest {
     /// Metadata to add to an OpsMetadata object.
     ///
     /// Entries: 1 to 5. Each key: Length: 1 to 256. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "MetadataToUpdate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MetadataToUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub metadata_to_update: Option<BTreeMap<String, MetadataValue>>,
     /// The metadata keys to delete from the OpsMetadata object.
     ///
@@ -87,10 +92,16 @@ impl UpdateOpsMetadataError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::OpsMetadataInvalidArgumentException(error) => modelled_error(protocol, error),
-            Self::OpsMetadataKeyLimitExceededException(error) => modelled_error(protocol, error),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::OpsMetadataKeyLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::OpsMetadataNotFoundException(error) => modelled_error(protocol, error),
-            Self::OpsMetadataTooManyUpdatesException(error) => modelled_error(protocol, error),
+            Self::OpsMetadataTooManyUpdatesException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -100,10 +111,16 @@ impl fmt::Display for UpdateOpsMetadataError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataInvalidArgumentException(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataKeyLimitExceededException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataInvalidArgumentException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::OpsMetadataKeyLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::OpsMetadataNotFoundException(error) => fmt::Display::fmt(error, f),
-            Self::OpsMetadataTooManyUpdatesException(error) => fmt::Display::fmt(error, f),
+            Self::OpsMetadataTooManyUpdatesException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
     }

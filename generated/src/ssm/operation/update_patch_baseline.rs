@@ -11,10 +11,12 @@ use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
-    OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus, PatchFilterGroup, PatchRuleGroup,
-    PatchSource,
+    OperatingSystem, PatchAction, PatchComplianceLevel, PatchComplianceStatus,
+    PatchFilterGroup, PatchRuleGroup, PatchSource,
 };
-use crate::ssm::validation::{UPDATE_PATCH_BASELINE_REQUEST, UPDATE_PATCH_BASELINE_RESULT};
+use crate::ssm::validation::{
+    UPDATE_PATCH_BASELINE_REQUEST, UPDATE_PATCH_BASELINE_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -64,14 +66,26 @@ pub struct UpdatePatchBaselineRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "ApprovedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches: Option<Vec<String>>,
     /// Assigns a new compliance severity level to an existing patch baseline.
-    #[serde(rename = "ApprovedPatchesComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
-    #[serde(rename = "ApprovedPatchesEnableNonSecurity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesEnableNonSecurity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_enable_non_security: Option<bool>,
     /// A list of explicitly rejected patches for the baseline.
     ///
@@ -79,7 +93,11 @@ pub struct UpdatePatchBaselineRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "RejectedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action for Patch Manager to take on patches included in the `RejectedPackages` list.
     ///
@@ -106,7 +124,11 @@ pub struct UpdatePatchBaselineRequest {
     ///   - If an update attempts to install a dependency package that is now rejected by the baseline, when
     ///     previous versions of the package were not rejected, the package being updated is reported as `MISSING`
     ///     for `SCAN` operations and as `FAILED` for `INSTALL` operations.
-    #[serde(rename = "RejectedPatchesAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatchesAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches_action: Option<PatchAction>,
     /// A description of the patch baseline.
     ///
@@ -129,7 +151,11 @@ pub struct UpdatePatchBaselineRequest {
     /// be released but never installed.
     ///
     /// Supported for Windows Server managed nodes only.
-    #[serde(rename = "AvailableSecurityUpdatesComplianceStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AvailableSecurityUpdatesComplianceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
     /// If True, then all fields that are required by the CreatePatchBaseline operation are also
     /// required for this API request. Optional fields that aren't specified are set to null.
@@ -152,7 +178,11 @@ pub struct UpdatePatchBaselineResult {
     #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The operating system rule used by the updated patch baseline.
-    #[serde(rename = "OperatingSystem", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OperatingSystem",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub operating_system: Option<OperatingSystem>,
     /// A set of global filters used to exclude patches from the baseline.
     #[serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")]
@@ -163,24 +193,44 @@ pub struct UpdatePatchBaselineResult {
     /// A list of explicitly approved patches for the baseline.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "ApprovedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches: Option<Vec<String>>,
     /// The compliance severity level assigned to the patch baseline after the update completed.
-    #[serde(rename = "ApprovedPatchesComplianceLevel", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesComplianceLevel",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
-    #[serde(rename = "ApprovedPatchesEnableNonSecurity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ApprovedPatchesEnableNonSecurity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub approved_patches_enable_non_security: Option<bool>,
     /// A list of explicitly rejected patches for the baseline.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(rename = "RejectedPatches", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatches",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action specified to take on patches included in the `RejectedPatches` list. A patch can be
     /// allowed only if it is a dependency of another package, or blocked entirely along with packages
     /// that include it as a dependency.
-    #[serde(rename = "RejectedPatchesAction", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RejectedPatchesAction",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub rejected_patches_action: Option<PatchAction>,
     /// The date when the patch baseline was created.
     #[serde(rename = "CreatedDate", default, skip_serializing_if = "Option::is_none")]
@@ -204,7 +254,11 @@ pub struct UpdatePatchBaselineResult {
     /// commands are run.
     ///
     /// Applies to Windows Server managed nodes only.
-    #[serde(rename = "AvailableSecurityUpdatesComplianceStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AvailableSecurityUpdatesComplianceStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
 }
 

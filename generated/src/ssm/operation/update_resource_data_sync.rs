@@ -13,11 +13,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
-    InternalServerError, ResourceDataSyncConflictException, ResourceDataSyncInvalidConfigurationException,
-    ResourceDataSyncNotFoundException,
+    InternalServerError, ResourceDataSyncConflictException,
+    ResourceDataSyncInvalidConfigurationException, ResourceDataSyncNotFoundException,
 };
 use crate::ssm::types::ResourceDataSyncSource;
-use crate::ssm::validation::{UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_RESOURCE_DATA_SYNC_RESULT};
+use crate::ssm::validation::{
+    UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_RESOURCE_DATA_SYNC_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -73,7 +75,9 @@ pub enum UpdateResourceDataSyncError {
     /// Another `UpdateResourceDataSync` request is being processed.
     ResourceDataSyncConflictException(ResourceDataSyncConflictException),
     /// The specified sync configuration is invalid.
-    ResourceDataSyncInvalidConfigurationException(ResourceDataSyncInvalidConfigurationException),
+    ResourceDataSyncInvalidConfigurationException(
+        ResourceDataSyncInvalidConfigurationException,
+    ),
     /// The specified sync name wasn't found.
     ResourceDataSyncNotFoundException(ResourceDataSyncNotFoundException),
     /// An error the model does not list for this operation, such as the
@@ -86,9 +90,15 @@ impl UpdateResourceDataSyncError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncConflictException(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => modelled_error(protocol, error),
-            Self::ResourceDataSyncNotFoundException(error) => modelled_error(protocol, error),
+            Self::ResourceDataSyncConflictException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ResourceDataSyncNotFoundException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -99,7 +109,9 @@ impl fmt::Display for UpdateResourceDataSyncError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::ResourceDataSyncConflictException(error) => fmt::Display::fmt(error, f),
-            Self::ResourceDataSyncInvalidConfigurationException(error) => fmt::Display::fmt(error, f),
+            Self::ResourceDataSyncInvalidConfigurationException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ResourceDataSyncNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }
@@ -120,7 +132,8 @@ impl From<ResourceDataSyncConflictException> for UpdateResourceDataSyncError {
     }
 }
 
-impl From<ResourceDataSyncInvalidConfigurationException> for UpdateResourceDataSyncError {
+impl From<ResourceDataSyncInvalidConfigurationException>
+for UpdateResourceDataSyncError {
     fn from(error: ResourceDataSyncInvalidConfigurationException) -> Self {
         Self::ResourceDataSyncInvalidConfigurationException(error)
     }

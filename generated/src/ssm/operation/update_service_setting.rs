@@ -20,7 +20,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
-use crate::ssm::validation::{UPDATE_SERVICE_SETTING_REQUEST, UPDATE_SERVICE_SETTING_RESULT};
+use crate::ssm::validation::{
+    UPDATE_SERVICE_SETTING_REQUEST, UPDATE_SERVICE_SETTING_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

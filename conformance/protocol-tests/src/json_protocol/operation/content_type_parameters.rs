@@ -4,7 +4,9 @@
 //! The example tests how servers must support requests containing a \`Content-Type\` header with
 //! parameters.
 
-use crate::json_protocol::validation::{CONTENT_TYPE_PARAMETERS_INPUT, CONTENT_TYPE_PARAMETERS_OUTPUT};
+use crate::json_protocol::validation::{
+    CONTENT_TYPE_PARAMETERS_INPUT, CONTENT_TYPE_PARAMETERS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};

@@ -2,7 +2,8 @@
 //! The `OperationWithOptionalInputOutput` operation.
 
 use crate::json_protocol::validation::{
-    OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT, OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT,
+    OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_INPUT,
+    OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;

@@ -26,10 +26,18 @@ impl Operation for SparseNullsOperation {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SparseNullsOperationInputOutput {
     /// Entries may be null.
-    #[serde(rename = "sparseStringList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sparseStringList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sparse_string_list: Option<Vec<Option<String>>>,
     /// Entries may be null.
-    #[serde(rename = "sparseStringMap", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "sparseStringMap",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
 }
 

@@ -2,8 +2,8 @@
 //! The `Predict` operation.
 
 use crate::machine_learning::error::{
-    InternalServerException, InvalidInputException, LimitExceededException, PredictorNotMountedException,
-    ResourceNotFoundException,
+    InternalServerException, InvalidInputException, LimitExceededException,
+    PredictorNotMountedException, ResourceNotFoundException,
 };
 use crate::machine_learning::types::Prediction;
 use crate::machine_learning::validation::{PREDICT_INPUT, PREDICT_OUTPUT};

@@ -31,7 +31,11 @@ pub struct MalformedEnumInput {
     #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
     pub string: Option<EnumString>,
     /// One of `abc`, `def`, `ghi`.
-    #[serde(rename = "stringWithEnumTrait", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "stringWithEnumTrait",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub string_with_enum_trait: Option<String>,
     #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
     pub list: Option<Vec<EnumString>>,

@@ -2,11 +2,15 @@
 //! The `MalformedUniqueItems` operation.
 
 use crate::rest_json_validation::error::ValidationException;
-use crate::rest_json_validation::types::{FooEnum, FooUnion, GreetingStruct, MissingKeyStructure};
+use crate::rest_json_validation::types::{
+    FooEnum, FooUnion, GreetingStruct, MissingKeyStructure,
+};
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
-use crate::runtime::{Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError};
+use crate::runtime::{
+    Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError,
+};
 use serde::Deserialize;
 use std::fmt;
 
@@ -70,7 +74,11 @@ pub struct MalformedUniqueItemsInput {
     #[serde(rename = "structureList", default, skip_serializing_if = "Option::is_none")]
     pub structure_list: Option<Vec<GreetingStruct>>,
     /// Items are unique.
-    #[serde(rename = "structureListWithNoKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "structureListWithNoKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub structure_list_with_no_key: Option<Vec<MissingKeyStructure>>,
     /// Items are unique.
     #[serde(rename = "unionList", default, skip_serializing_if = "Option::is_none")]

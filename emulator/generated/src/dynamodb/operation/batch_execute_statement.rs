@@ -14,8 +14,13 @@
 //! > field of the `BatchStatementResponse` for each statement.
 
 use crate::dynamodb::error::{InternalServerError, RequestLimitExceeded};
-use crate::dynamodb::types::{BatchStatementRequest, BatchStatementResponse, ConsumedCapacity, ReturnConsumedCapacity};
-use crate::dynamodb::validation::{BATCH_EXECUTE_STATEMENT_INPUT, BATCH_EXECUTE_STATEMENT_OUTPUT};
+use crate::dynamodb::types::{
+    BatchStatementRequest, BatchStatementResponse, ConsumedCapacity,
+    ReturnConsumedCapacity,
+};
+use crate::dynamodb::validation::{
+    BATCH_EXECUTE_STATEMENT_INPUT, BATCH_EXECUTE_STATEMENT_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -65,7 +70,11 @@ pub struct BatchExecuteStatementInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
@@ -79,7 +88,11 @@ pub struct BatchExecuteStatementOutput {
     pub responses: Option<Vec<BatchStatementResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered
     /// according to the ordering of the statements.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 

@@ -48,10 +48,13 @@
 //! in the *Amazon DynamoDB Developer Guide*.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, ProvisionedThroughputExceededException, RequestLimitExceeded,
+    InternalServerError, InvalidEndpointException,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
     ResourceNotFoundException,
 };
-use crate::dynamodb::types::{AttributeValue, ConsumedCapacity, KeysAndAttributes, ReturnConsumedCapacity};
+use crate::dynamodb::types::{
+    AttributeValue, ConsumedCapacity, KeysAndAttributes, ReturnConsumedCapacity,
+};
 use crate::dynamodb::validation::{BATCH_GET_ITEM_INPUT, BATCH_GET_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
@@ -187,7 +190,11 @@ pub struct BatchGetItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
@@ -220,7 +227,11 @@ pub struct BatchGetItemOutput {
     /// map.
     ///
     /// Entries: 1 to 100. Each key: Length: 1 to 1024.
-    #[serde(rename = "UnprocessedKeys", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnprocessedKeys",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unprocessed_keys: Option<BTreeMap<String, KeysAndAttributes>>,
     /// The read capacity units consumed by the entire `BatchGetItem` operation.
     ///
@@ -228,7 +239,11 @@ pub struct BatchGetItemOutput {
     ///
     /// - `TableName` - The table that consumed the provisioned throughput.
     /// - `CapacityUnits` - The total number of capacity units consumed.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
@@ -257,7 +272,9 @@ impl BatchGetItemError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -270,7 +287,9 @@ impl fmt::Display for BatchGetItemError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),

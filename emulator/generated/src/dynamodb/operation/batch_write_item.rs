@@ -67,11 +67,13 @@
 //!   is 2048 bytes and for a sort key, the limit is 1024 bytes.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, ItemCollectionSizeLimitExceededException,
-    ProvisionedThroughputExceededException, RequestLimitExceeded, ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException,
+    ItemCollectionSizeLimitExceededException, ProvisionedThroughputExceededException,
+    RequestLimitExceeded, ResourceNotFoundException,
 };
 use crate::dynamodb::types::{
-    ConsumedCapacity, ItemCollectionMetrics, ReturnConsumedCapacity, ReturnItemCollectionMetrics, WriteRequest,
+    ConsumedCapacity, ItemCollectionMetrics, ReturnConsumedCapacity,
+    ReturnItemCollectionMetrics, WriteRequest,
 };
 use crate::dynamodb::validation::{BATCH_WRITE_ITEM_INPUT, BATCH_WRITE_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -197,12 +199,20 @@ pub struct BatchWriteItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections, if any, that were modified during the operation are returned
     /// in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(rename = "ReturnItemCollectionMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
 }
 
@@ -238,7 +248,11 @@ pub struct BatchWriteItemOutput {
     /// map.
     ///
     /// Entries: 1 to 25. Each key: Length: 1 to 1024. Each value: Items: 1 to 25.
-    #[serde(rename = "UnprocessedItems", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UnprocessedItems",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub unprocessed_items: Option<BTreeMap<String, Vec<WriteRequest>>>,
     /// A list of tables that were processed by `BatchWriteItem` and, for each table, information about
     /// any item collections that were affected by individual `DeleteItem` or `PutItem` operations.
@@ -257,7 +271,11 @@ pub struct BatchWriteItemOutput {
     ///   of the estimate.
     ///
     /// Each key: Length: 1 to 1024.
-    #[serde(rename = "ItemCollectionMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
     /// The capacity units consumed by the entire `BatchWriteItem` operation.
     ///
@@ -265,7 +283,11 @@ pub struct BatchWriteItemOutput {
     ///
     /// - `TableName` - The table that consumed the provisioned throughput.
     /// - `CapacityUnits` - The total number of capacity units consumed.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
@@ -296,8 +318,12 @@ impl BatchWriteItemError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ItemCollectionSizeLimitExceededException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ItemCollectionSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -310,8 +336,12 @@ impl fmt::Display for BatchWriteItemError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ItemCollectionSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ItemCollectionSizeLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),

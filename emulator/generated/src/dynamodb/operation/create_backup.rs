@@ -28,8 +28,9 @@
 //! - Provisioned read and write capacity
 
 use crate::dynamodb::error::{
-    BackupInUseException, ContinuousBackupsUnavailableException, InternalServerError, InvalidEndpointException,
-    LimitExceededException, TableInUseException, TableNotFoundException,
+    BackupInUseException, ContinuousBackupsUnavailableException, InternalServerError,
+    InvalidEndpointException, LimitExceededException, TableInUseException,
+    TableNotFoundException,
 };
 use crate::dynamodb::types::BackupDetails;
 use crate::dynamodb::validation::{CREATE_BACKUP_INPUT, CREATE_BACKUP_OUTPUT};
@@ -130,7 +131,9 @@ impl CreateBackupError {
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
             Self::BackupInUseException(error) => modelled_error(protocol, error),
-            Self::ContinuousBackupsUnavailableException(error) => modelled_error(protocol, error),
+            Self::ContinuousBackupsUnavailableException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
@@ -145,7 +148,9 @@ impl fmt::Display for CreateBackupError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::BackupInUseException(error) => fmt::Display::fmt(error, f),
-            Self::ContinuousBackupsUnavailableException(error) => fmt::Display::fmt(error, f),
+            Self::ContinuousBackupsUnavailableException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),

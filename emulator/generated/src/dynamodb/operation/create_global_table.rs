@@ -41,8 +41,8 @@
 //! > capacity units to matching secondary indexes across your global table.
 
 use crate::dynamodb::error::{
-    GlobalTableAlreadyExistsException, InternalServerError, InvalidEndpointException, LimitExceededException,
-    TableNotFoundException,
+    GlobalTableAlreadyExistsException, InternalServerError, InvalidEndpointException,
+    LimitExceededException, TableNotFoundException,
 };
 use crate::dynamodb::types::{GlobalTableDescription, Replica};
 use crate::dynamodb::validation::{CREATE_GLOBAL_TABLE_INPUT, CREATE_GLOBAL_TABLE_OUTPUT};
@@ -121,7 +121,11 @@ pub struct CreateGlobalTableInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateGlobalTableOutput {
     /// Contains the details of the global table.
-    #[serde(rename = "GlobalTableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
 
@@ -148,7 +152,9 @@ impl CreateGlobalTableError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::GlobalTableAlreadyExistsException(error) => modelled_error(protocol, error),
+            Self::GlobalTableAlreadyExistsException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),

@@ -18,11 +18,13 @@
 //! You can use the `DescribeTable` action to check the table status.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException,
 };
 use crate::dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, LocalSecondaryIndex, OnDemandThroughput,
-    ProvisionedThroughput, SseSpecification, StreamSpecification, TableClass, TableDescription, Tag, WarmThroughput,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement,
+    LocalSecondaryIndex, OnDemandThroughput, ProvisionedThroughput, SseSpecification,
+    StreamSpecification, TableClass, TableDescription, Tag, WarmThroughput,
 };
 use crate::dynamodb::validation::{CREATE_TABLE_INPUT, CREATE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -127,7 +129,11 @@ pub struct CreateTableInput {
     ///     secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all
     ///     of the secondary indexes, must not exceed 100. If you project the same attribute into two
     ///     different indexes, this counts as two distinct attributes when determining the total.
-    #[serde(rename = "LocalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndex>>,
     /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global
     /// secondary index in the array includes the following:
@@ -150,7 +156,11 @@ pub struct CreateTableInput {
     ///     different indexes, this counts as two distinct attributes when determining the total.
     /// - `ProvisionedThroughput` - The provisioned throughput settings for the global secondary index,
     ///   consisting of read and write capacity units.
-    #[serde(rename = "GlobalSecondaryIndexes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
     /// Controls how you are charged for read and write throughput and how you manage capacity. This
     /// setting can be changed later.
@@ -169,7 +179,11 @@ pub struct CreateTableInput {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// The settings for DynamoDB Streams on the table. These settings consist of:
     ///
@@ -182,10 +196,18 @@ pub struct CreateTableInput {
     ///   - `OLD_IMAGE` - The entire item, as it appeared before it was modified, is written to the stream.
     ///   - `NEW_AND_OLD_IMAGES` - Both the new and the old item images of the item are written to the
     ///     stream.
-    #[serde(rename = "StreamSpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StreamSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stream_specification: Option<StreamSpecification>,
     /// Represents the settings used to enable server-side encryption.
-    #[serde(rename = "SSESpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SSESpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_specification: Option<SseSpecification>,
     /// A list of key-value pairs to label the table. For more information, see [Tagging for DynamoDB](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>).
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
@@ -194,7 +216,11 @@ pub struct CreateTableInput {
     #[serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")]
     pub table_class: Option<TableClass>,
     /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-    #[serde(rename = "DeletionProtectionEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletionProtectionEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_protection_enabled: Option<bool>,
     /// Represents the warm throughput (in read units per second and write units per second) for
     /// creating a table.
@@ -217,7 +243,11 @@ pub struct CreateTableInput {
     /// Sets the maximum number of read and write units for the specified table in on-demand capacity
     /// mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`,
     /// or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
 }
 
@@ -226,7 +256,11 @@ pub struct CreateTableInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateTableOutput {
     /// Represents the properties of the table.
-    #[serde(rename = "TableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_description: Option<TableDescription>,
 }
 

@@ -6,8 +6,8 @@
 //! You can call `DeleteBackup` at a maximum rate of 10 times per second.
 
 use crate::dynamodb::error::{
-    BackupInUseException, BackupNotFoundException, InternalServerError, InvalidEndpointException,
-    LimitExceededException,
+    BackupInUseException, BackupNotFoundException, InternalServerError,
+    InvalidEndpointException, LimitExceededException,
 };
 use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DELETE_BACKUP_INPUT, DELETE_BACKUP_OUTPUT};
@@ -48,7 +48,11 @@ pub struct DeleteBackupInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteBackupOutput {
     /// Contains the description of the backup created for the table.
-    #[serde(rename = "BackupDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_description: Option<BackupDescription>,
 }
 

@@ -17,10 +17,12 @@
 //! > Wait for a few seconds, and then try the `GetResourcePolicy` request again.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, PolicyNotFoundException,
-    ResourceInUseException, ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    PolicyNotFoundException, ResourceInUseException, ResourceNotFoundException,
 };
-use crate::dynamodb::validation::{DELETE_RESOURCE_POLICY_INPUT, DELETE_RESOURCE_POLICY_OUTPUT};
+use crate::dynamodb::validation::{
+    DELETE_RESOURCE_POLICY_INPUT, DELETE_RESOURCE_POLICY_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -70,7 +72,11 @@ pub struct DeleteResourcePolicyInput {
     /// if there's no policy attached to the resource, the request will fail and return a `PolicyNotFoundException`.
     ///
     /// Length: 1 to 255.
-    #[serde(rename = "ExpectedRevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpectedRevisionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_revision_id: Option<String>,
 }
 

@@ -22,8 +22,8 @@
 //! Use the `DescribeTable` action to check the status of the table.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DELETE_TABLE_INPUT, DELETE_TABLE_OUTPUT};
@@ -81,7 +81,11 @@ pub struct DeleteTableInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteTableOutput {
     /// Represents the properties of a table.
-    #[serde(rename = "TableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_description: Option<TableDescription>,
 }
 

@@ -5,7 +5,9 @@
 //!
 //! You can call `DescribeBackup` at a maximum rate of 10 times per second.
 
-use crate::dynamodb::error::{BackupNotFoundException, InternalServerError, InvalidEndpointException};
+use crate::dynamodb::error::{
+    BackupNotFoundException, InternalServerError, InvalidEndpointException,
+};
 use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DESCRIBE_BACKUP_INPUT, DESCRIBE_BACKUP_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -45,7 +47,11 @@ pub struct DescribeBackupInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeBackupOutput {
     /// Contains the description of the backup created for the table.
-    #[serde(rename = "BackupDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_description: Option<BackupDescription>,
 }
 

@@ -14,9 +14,13 @@
 //!
 //! You can call `DescribeContinuousBackups` at a maximum rate of 10 times per second.
 
-use crate::dynamodb::error::{InternalServerError, InvalidEndpointException, TableNotFoundException};
+use crate::dynamodb::error::{
+    InternalServerError, InvalidEndpointException, TableNotFoundException,
+};
 use crate::dynamodb::types::ContinuousBackupsDescription;
-use crate::dynamodb::validation::{DESCRIBE_CONTINUOUS_BACKUPS_INPUT, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT};
+use crate::dynamodb::validation::{
+    DESCRIBE_CONTINUOUS_BACKUPS_INPUT, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -66,7 +70,11 @@ pub struct DescribeContinuousBackupsInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
-    #[serde(rename = "ContinuousBackupsDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContinuousBackupsDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 

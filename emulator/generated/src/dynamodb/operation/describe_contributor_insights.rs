@@ -5,7 +5,9 @@
 
 use crate::dynamodb::error::{InternalServerError, ResourceNotFoundException};
 use crate::dynamodb::types::{ContributorInsightsStatus, FailureException};
-use crate::dynamodb::validation::{DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT};
+use crate::dynamodb::validation::{
+    DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
@@ -59,13 +61,25 @@ pub struct DescribeContributorInsightsOutput {
     /// List of names of the associated contributor insights rules.
     ///
     /// Each item: Pattern: `^[A-Za-z0-9][A-Za-z0-9\-\_\.]{0,126}[A-Za-z0-9]$`.
-    #[serde(rename = "ContributorInsightsRuleList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContributorInsightsRuleList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contributor_insights_rule_list: Option<Vec<String>>,
     /// Current status of contributor insights.
-    #[serde(rename = "ContributorInsightsStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContributorInsightsStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
     /// Timestamp of the last time the status was changed.
-    #[serde(rename = "LastUpdateDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastUpdateDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_update_date_time: Option<Timestamp>,
     /// Returns information about the last failure that was encountered.
     ///
@@ -80,7 +94,11 @@ pub struct DescribeContributorInsightsOutput {
     ///   insufficient permissions.
     /// - InternalServerError - Failed to create Amazon CloudWatch Contributor Insights rules. Please
     ///   retry request.
-    #[serde(rename = "FailureException", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FailureException",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub failure_exception: Option<FailureException>,
 }
 

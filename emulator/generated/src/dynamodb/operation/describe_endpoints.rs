@@ -5,7 +5,9 @@
 //! see [Internetwork traffic privacy](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/inter-network-traffic-privacy.html#inter-network-traffic-DescribeEndpoints>).
 
 use crate::dynamodb::types::Endpoint;
-use crate::dynamodb::validation::{DESCRIBE_ENDPOINTS_REQUEST, DESCRIBE_ENDPOINTS_RESPONSE};
+use crate::dynamodb::validation::{
+    DESCRIBE_ENDPOINTS_REQUEST, DESCRIBE_ENDPOINTS_RESPONSE,
+};
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};

@@ -3,7 +3,9 @@
 //!
 //! Describes an existing table export.
 
-use crate::dynamodb::error::{ExportNotFoundException, InternalServerError, LimitExceededException};
+use crate::dynamodb::error::{
+    ExportNotFoundException, InternalServerError, LimitExceededException,
+};
 use crate::dynamodb::types::ExportDescription;
 use crate::dynamodb::validation::{DESCRIBE_EXPORT_INPUT, DESCRIBE_EXPORT_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -41,7 +43,11 @@ pub struct DescribeExportInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeExportOutput {
     /// Represents the properties of the export.
-    #[serde(rename = "ExportDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExportDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub export_description: Option<ExportDescription>,
 }
 

@@ -12,9 +12,13 @@
 //! > To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current),
 //! > see [Upgrading global tables](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html>).
 
-use crate::dynamodb::error::{GlobalTableNotFoundException, InternalServerError, InvalidEndpointException};
+use crate::dynamodb::error::{
+    GlobalTableNotFoundException, InternalServerError, InvalidEndpointException,
+};
 use crate::dynamodb::types::GlobalTableDescription;
-use crate::dynamodb::validation::{DESCRIBE_GLOBAL_TABLE_INPUT, DESCRIBE_GLOBAL_TABLE_OUTPUT};
+use crate::dynamodb::validation::{
+    DESCRIBE_GLOBAL_TABLE_INPUT, DESCRIBE_GLOBAL_TABLE_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -59,7 +63,11 @@ pub struct DescribeGlobalTableInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeGlobalTableOutput {
     /// Contains the details of the global table.
-    #[serde(rename = "GlobalTableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
 

@@ -12,9 +12,13 @@
 //! > To update existing global tables from version 2017.11.29 (Legacy) to version 2019.11.21 (Current),
 //! > see [Upgrading global tables](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html>).
 
-use crate::dynamodb::error::{GlobalTableNotFoundException, InternalServerError, InvalidEndpointException};
+use crate::dynamodb::error::{
+    GlobalTableNotFoundException, InternalServerError, InvalidEndpointException,
+};
 use crate::dynamodb::types::ReplicaSettingsDescription;
-use crate::dynamodb::validation::{DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT};
+use crate::dynamodb::validation::{
+    DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -61,10 +65,18 @@ pub struct DescribeGlobalTableSettingsOutput {
     /// The name of the global table.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
-    #[serde(rename = "ReplicaSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 

@@ -3,10 +3,13 @@
 //!
 //! Returns information about the status of Kinesis streaming.
 
-use crate::dynamodb::error::{InternalServerError, InvalidEndpointException, ResourceNotFoundException};
+use crate::dynamodb::error::{
+    InternalServerError, InvalidEndpointException, ResourceNotFoundException,
+};
 use crate::dynamodb::types::KinesisDataStreamDestination;
 use crate::dynamodb::validation::{
-    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT, DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT,
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_INPUT,
+    DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
@@ -49,7 +52,11 @@ pub struct DescribeKinesisStreamingDestinationOutput {
     #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
     pub table_name: Option<String>,
     /// The list of replica structures for the table being described.
-    #[serde(rename = "KinesisDataStreamDestinations", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "KinesisDataStreamDestinations",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
 }
 

@@ -123,27 +123,43 @@ pub struct DescribeLimitsOutput {
     /// your tables in this Region.
     ///
     /// Range: at least 1.
-    #[serde(rename = "AccountMaxReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccountMaxReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_max_read_capacity_units: Option<i64>,
     /// The maximum total write capacity units that your account allows you to provision across all of
     /// your tables in this Region.
     ///
     /// Range: at least 1.
-    #[serde(rename = "AccountMaxWriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AccountMaxWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub account_max_write_capacity_units: Option<i64>,
     /// The maximum read capacity units that your account allows you to provision for a new table that
     /// you are creating in this Region, including the read capacity units provisioned for its global
     /// secondary indexes (GSIs).
     ///
     /// Range: at least 1.
-    #[serde(rename = "TableMaxReadCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableMaxReadCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_max_read_capacity_units: Option<i64>,
     /// The maximum write capacity units that your account allows you to provision for a new table that
     /// you are creating in this Region, including the write capacity units provisioned for its global
     /// secondary indexes (GSIs).
     ///
     /// Range: at least 1.
-    #[serde(rename = "TableMaxWriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableMaxWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_max_write_capacity_units: Option<i64>,
 }
 

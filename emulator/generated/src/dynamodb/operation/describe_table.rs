@@ -11,7 +11,9 @@
 //! > consistent query, and the metadata for your table might not be available at that moment. Wait
 //! > for a few seconds, and then try the `DescribeTable` request again.
 
-use crate::dynamodb::error::{InternalServerError, InvalidEndpointException, ResourceNotFoundException};
+use crate::dynamodb::error::{
+    InternalServerError, InvalidEndpointException, ResourceNotFoundException,
+};
 use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DESCRIBE_TABLE_INPUT, DESCRIBE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};

@@ -48,7 +48,11 @@ pub struct DescribeTableReplicaAutoScalingInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeTableReplicaAutoScalingOutput {
     /// Represents the auto scaling properties of the table.
-    #[serde(rename = "TableAutoScalingDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableAutoScalingDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 

@@ -3,9 +3,13 @@
 //!
 //! Gives a description of the Time to Live (TTL) status on the specified table.
 
-use crate::dynamodb::error::{InternalServerError, InvalidEndpointException, ResourceNotFoundException};
+use crate::dynamodb::error::{
+    InternalServerError, InvalidEndpointException, ResourceNotFoundException,
+};
 use crate::dynamodb::types::TimeToLiveDescription;
-use crate::dynamodb::validation::{DESCRIBE_TIME_TO_LIVE_INPUT, DESCRIBE_TIME_TO_LIVE_OUTPUT};
+use crate::dynamodb::validation::{
+    DESCRIBE_TIME_TO_LIVE_INPUT, DESCRIBE_TIME_TO_LIVE_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -42,7 +46,11 @@ pub struct DescribeTimeToLiveInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DescribeTimeToLiveOutput {
     /// The description of the Time to Live (TTL) status on the specified table.
-    #[serde(rename = "TimeToLiveDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeToLiveDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
 }
 

@@ -5,11 +5,15 @@
 //! deleting either of the resources.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
-use crate::dynamodb::types::{KinesisStreamingDestinationInput, KinesisStreamingDestinationOutput};
-use crate::dynamodb::validation::{KINESIS_STREAMING_DESTINATION_INPUT, KINESIS_STREAMING_DESTINATION_OUTPUT};
+use crate::dynamodb::types::{
+    KinesisStreamingDestinationInput, KinesisStreamingDestinationOutput,
+};
+use crate::dynamodb::validation::{
+    KINESIS_STREAMING_DESTINATION_INPUT, KINESIS_STREAMING_DESTINATION_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};

@@ -16,11 +16,12 @@
 
 use crate::dynamodb::error::{
     ConditionalCheckFailedException, DuplicateItemException, InternalServerError,
-    ItemCollectionSizeLimitExceededException, ProvisionedThroughputExceededException, RequestLimitExceeded,
-    ResourceNotFoundException, TransactionConflictException,
+    ItemCollectionSizeLimitExceededException, ProvisionedThroughputExceededException,
+    RequestLimitExceeded, ResourceNotFoundException, TransactionConflictException,
 };
 use crate::dynamodb::types::{
-    AttributeValue, ConsumedCapacity, ReturnConsumedCapacity, ReturnValuesOnConditionCheckFailure,
+    AttributeValue, ConsumedCapacity, ReturnConsumedCapacity,
+    ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{EXECUTE_STATEMENT_INPUT, EXECUTE_STATEMENT_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -88,7 +89,11 @@ pub struct ExecuteStatementInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If
     /// DynamoDB processes the number of items up to the limit while processing the results, it stops
@@ -107,8 +112,14 @@ pub struct ExecuteStatementInput {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// The output of the `ExecuteStatement` operation.
@@ -133,7 +144,11 @@ pub struct ExecuteStatementOutput {
     /// operation. `ConsumedCapacity` is only returned if the request asked for it. For more
     /// information, see [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// The primary key of the item where the operation stopped, inclusive of the previous result set.
     /// Use this value to start a new operation, excluding this value in the new request. If `LastEvaluatedKey`
@@ -143,7 +158,11 @@ pub struct ExecuteStatementOutput {
     /// when `LastEvaluatedKey` is empty.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "LastEvaluatedKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastEvaluatedKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_evaluated_key: Option<BTreeMap<String, AttributeValue>>,
 }
 
@@ -176,11 +195,17 @@ impl ExecuteStatementError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ConditionalCheckFailedException(error) => modelled_error(protocol, error),
+            Self::ConditionalCheckFailedException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::DuplicateItemException(error) => modelled_error(protocol, error),
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ItemCollectionSizeLimitExceededException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ItemCollectionSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionConflictException(error) => modelled_error(protocol, error),
@@ -195,8 +220,12 @@ impl fmt::Display for ExecuteStatementError {
             Self::ConditionalCheckFailedException(error) => fmt::Display::fmt(error, f),
             Self::DuplicateItemException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::ItemCollectionSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ItemCollectionSizeLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionConflictException(error) => fmt::Display::fmt(error, f),

@@ -10,10 +10,14 @@
 //! > API.
 
 use crate::dynamodb::error::{
-    IdempotentParameterMismatchException, InternalServerError, ProvisionedThroughputExceededException,
-    RequestLimitExceeded, ResourceNotFoundException, TransactionCanceledException, TransactionInProgressException,
+    IdempotentParameterMismatchException, InternalServerError,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
+    ResourceNotFoundException, TransactionCanceledException,
+    TransactionInProgressException,
 };
-use crate::dynamodb::types::{ConsumedCapacity, ItemResponse, ParameterizedStatement, ReturnConsumedCapacity};
+use crate::dynamodb::types::{
+    ConsumedCapacity, ItemResponse, ParameterizedStatement, ReturnConsumedCapacity,
+};
 use crate::dynamodb::validation::{EXECUTE_TRANSACTION_INPUT, EXECUTE_TRANSACTION_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
@@ -52,12 +56,20 @@ pub struct ExecuteTransactionInput {
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
     ///
     /// Length: 1 to 36. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientRequestToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientRequestToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_request_token: Option<String>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response. For more information, see [TransactGetItems](<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html>)
     /// and [TransactWriteItems](<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html>).
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
@@ -72,7 +84,11 @@ pub struct ExecuteTransactionOutput {
     pub responses: Option<Vec<ItemResponse>>,
     /// The capacity units consumed by the entire operation. The values of the list are ordered
     /// according to the ordering of the statements.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
 }
 
@@ -103,13 +119,19 @@ impl ExecuteTransactionError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::IdempotentParameterMismatchException(error) => modelled_error(protocol, error),
+            Self::IdempotentParameterMismatchException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionCanceledException(error) => modelled_error(protocol, error),
-            Self::TransactionInProgressException(error) => modelled_error(protocol, error),
+            Self::TransactionInProgressException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -118,9 +140,13 @@ impl ExecuteTransactionError {
 impl fmt::Display for ExecuteTransactionError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::IdempotentParameterMismatchException(error) => fmt::Display::fmt(error, f),
+            Self::IdempotentParameterMismatchException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionCanceledException(error) => fmt::Display::fmt(error, f),

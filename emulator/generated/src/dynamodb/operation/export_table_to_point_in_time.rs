@@ -5,13 +5,17 @@
 //! can export data from any time within the point in time recovery window.
 
 use crate::dynamodb::error::{
-    ExportConflictException, InternalServerError, InvalidExportTimeException, LimitExceededException,
-    PointInTimeRecoveryUnavailableException, TableNotFoundException,
+    ExportConflictException, InternalServerError, InvalidExportTimeException,
+    LimitExceededException, PointInTimeRecoveryUnavailableException,
+    TableNotFoundException,
 };
 use crate::dynamodb::types::{
-    ExportDescription, ExportFormat, ExportType, IncrementalExportSpecification, S3SseAlgorithm,
+    ExportDescription, ExportFormat, ExportType, IncrementalExportSpecification,
+    S3SseAlgorithm,
 };
-use crate::dynamodb::validation::{EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT};
+use crate::dynamodb::validation::{
+    EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
@@ -97,7 +101,11 @@ pub struct ExportTableToPointInTimeInput {
     #[serde(rename = "ExportType", default, skip_serializing_if = "Option::is_none")]
     pub export_type: Option<ExportType>,
     /// Optional object containing the parameters specific to an incremental export.
-    #[serde(rename = "IncrementalExportSpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "IncrementalExportSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
 }
 
@@ -106,7 +114,11 @@ pub struct ExportTableToPointInTimeInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ExportTableToPointInTimeOutput {
     /// Contains a description of the table export.
-    #[serde(rename = "ExportDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExportDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub export_description: Option<ExportDescription>,
 }
 
@@ -139,7 +151,9 @@ impl ExportTableToPointInTimeError {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidExportTimeException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
-            Self::PointInTimeRecoveryUnavailableException(error) => modelled_error(protocol, error),
+            Self::PointInTimeRecoveryUnavailableException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
@@ -153,7 +167,9 @@ impl fmt::Display for ExportTableToPointInTimeError {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidExportTimeException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::PointInTimeRecoveryUnavailableException(error) => fmt::Display::fmt(error, f),
+            Self::PointInTimeRecoveryUnavailableException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),
         }

@@ -11,7 +11,8 @@
 //! value.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, ProvisionedThroughputExceededException, RequestLimitExceeded,
+    InternalServerError, InvalidEndpointException,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
     ResourceNotFoundException,
 };
 use crate::dynamodb::types::{AttributeValue, ConsumedCapacity, ReturnConsumedCapacity};
@@ -67,7 +68,11 @@ pub struct GetItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(rename = "AttributesToGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributesToGet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes_to_get: Option<Vec<String>>,
     /// Determines the read consistency model: If set to `true`, then the operation uses strongly
     /// consistent reads; otherwise, the operation uses eventually consistent reads.
@@ -84,7 +89,11 @@ pub struct GetItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// A string that identifies one or more attributes to retrieve from the table. These attributes can
     /// include scalars, sets, or elements of a JSON document. The attributes in the expression must be
@@ -95,7 +104,11 @@ pub struct GetItemInput {
     ///
     /// For more information, see [Specifying Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProjectionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub projection_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
     /// cases for using `ExpressionAttributeNames`:
@@ -126,7 +139,11 @@ pub struct GetItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
 }
 
@@ -144,7 +161,11 @@ pub struct GetItemOutput {
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unit consumption for read operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
@@ -173,7 +194,9 @@ impl GetItemError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -186,7 +209,9 @@ impl fmt::Display for GetItemError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),

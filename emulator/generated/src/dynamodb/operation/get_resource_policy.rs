@@ -26,7 +26,8 @@
 //! request will always be applied to all requests for that table.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, PolicyNotFoundException, ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, PolicyNotFoundException,
+    ResourceNotFoundException,
 };
 use crate::dynamodb::validation::{GET_RESOURCE_POLICY_INPUT, GET_RESOURCE_POLICY_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};

@@ -3,10 +3,12 @@
 //!
 //! Imports table data from an S3 bucket.
 
-use crate::dynamodb::error::{ImportConflictException, LimitExceededException, ResourceInUseException};
+use crate::dynamodb::error::{
+    ImportConflictException, LimitExceededException, ResourceInUseException,
+};
 use crate::dynamodb::types::{
-    ImportTableDescription, InputCompressionType, InputFormat, InputFormatOptions, S3BucketSource,
-    TableCreationParameters,
+    ImportTableDescription, InputCompressionType, InputFormat, InputFormatOptions,
+    S3BucketSource, TableCreationParameters,
 };
 use crate::dynamodb::validation::{IMPORT_TABLE_INPUT, IMPORT_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -53,10 +55,18 @@ pub struct ImportTableInput {
     #[serde(rename = "InputFormat")]
     pub input_format: InputFormat,
     /// Additional properties that specify how the input is formatted,
-    #[serde(rename = "InputFormatOptions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InputFormatOptions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_format_options: Option<InputFormatOptions>,
     /// Type of compression to be used on the input coming from the imported table.
-    #[serde(rename = "InputCompressionType", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "InputCompressionType",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub input_compression_type: Option<InputCompressionType>,
     /// Parameters for the table to import the data into.
     #[serde(rename = "TableCreationParameters")]

@@ -63,10 +63,18 @@ pub struct ListBackupsInput {
     #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<i32>,
     /// Only backups created after this time are listed. `TimeRangeLowerBound` is inclusive.
-    #[serde(rename = "TimeRangeLowerBound", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeRangeLowerBound",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_range_lower_bound: Option<Timestamp>,
     /// Only backups created before this time are listed. `TimeRangeUpperBound` is exclusive.
-    #[serde(rename = "TimeRangeUpperBound", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeRangeUpperBound",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_range_upper_bound: Option<Timestamp>,
     /// `LastEvaluatedBackupArn` is the Amazon Resource Name (ARN) of the backup last evaluated when the
     /// current page of results was returned, inclusive of the current page of results. This value may
@@ -74,7 +82,11 @@ pub struct ListBackupsInput {
     /// the next page of results.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "ExclusiveStartBackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExclusiveStartBackupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclusive_start_backup_arn: Option<String>,
     /// The backups from the table specified by `BackupType` are listed.
     ///
@@ -92,7 +104,11 @@ pub struct ListBackupsInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListBackupsOutput {
     /// List of `BackupSummary` objects.
-    #[serde(rename = "BackupSummaries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BackupSummaries",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub backup_summaries: Option<Vec<BackupSummary>>,
     /// The ARN of the backup last evaluated when the current page of results was returned, inclusive of
     /// the current page of results. This value may be specified as the `ExclusiveStartBackupArn` of a
@@ -106,7 +122,11 @@ pub struct ListBackupsOutput {
     /// is returned.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "LastEvaluatedBackupArn", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastEvaluatedBackupArn",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_evaluated_backup_arn: Option<String>,
 }
 

@@ -5,7 +5,9 @@
 
 use crate::dynamodb::error::{InternalServerError, ResourceNotFoundException};
 use crate::dynamodb::types::ContributorInsightsSummary;
-use crate::dynamodb::validation::{LIST_CONTRIBUTOR_INSIGHTS_INPUT, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT};
+use crate::dynamodb::validation::{
+    LIST_CONTRIBUTOR_INSIGHTS_INPUT, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -50,7 +52,11 @@ pub struct ListContributorInsightsInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListContributorInsightsOutput {
     /// A list of ContributorInsightsSummary.
-    #[serde(rename = "ContributorInsightsSummaries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContributorInsightsSummaries",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contributor_insights_summaries: Option<Vec<ContributorInsightsSummary>>,
     /// A token to go to the next page if there is one.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

@@ -50,7 +50,11 @@ pub struct ListExportsInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListExportsOutput {
     /// A list of `ExportSummary` objects.
-    #[serde(rename = "ExportSummaries", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExportSummaries",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub export_summaries: Option<Vec<ExportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListExports`
     /// again, with `NextToken` set to this value.

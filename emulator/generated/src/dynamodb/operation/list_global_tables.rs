@@ -50,7 +50,11 @@ pub struct ListGlobalTablesInput {
     /// The first global table name that this operation will evaluate.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "ExclusiveStartGlobalTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExclusiveStartGlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclusive_start_global_table_name: Option<String>,
     /// The maximum number of table names to return, if the parameter is not specified DynamoDB defaults
     /// to 100.
@@ -77,7 +81,11 @@ pub struct ListGlobalTablesOutput {
     /// Last evaluated global table name.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "LastEvaluatedGlobalTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastEvaluatedGlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_evaluated_global_table_name: Option<String>,
 }
 

@@ -52,7 +52,11 @@ pub struct ListImportsInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ListImportsOutput {
     /// A list of `ImportSummary` objects.
-    #[serde(rename = "ImportSummaryList", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ImportSummaryList",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub import_summary_list: Option<Vec<ImportSummary>>,
     /// If this value is returned, there are additional results to be displayed. To retrieve them, call `ListImports`
     /// again, with `NextToken` set to this value.

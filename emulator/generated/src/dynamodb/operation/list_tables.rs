@@ -34,7 +34,11 @@ pub struct ListTablesInput {
     /// in a previous operation, so that you can obtain the next page of results.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "ExclusiveStartTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExclusiveStartTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclusive_start_table_name: Option<String>,
     /// A maximum number of table names to return. If this parameter is not specified, the limit is 100.
     ///
@@ -63,7 +67,11 @@ pub struct ListTablesOutput {
     /// are no more table names to be retrieved.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "LastEvaluatedTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastEvaluatedTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_evaluated_table_name: Option<String>,
 }
 

@@ -7,9 +7,13 @@
 //! For an overview on tagging DynamoDB resources, see [Tagging for DynamoDB](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>)
 //! in the *Amazon DynamoDB Developer Guide*.
 
-use crate::dynamodb::error::{InternalServerError, InvalidEndpointException, ResourceNotFoundException};
+use crate::dynamodb::error::{
+    InternalServerError, InvalidEndpointException, ResourceNotFoundException,
+};
 use crate::dynamodb::types::Tag;
-use crate::dynamodb::validation::{LIST_TAGS_OF_RESOURCE_INPUT, LIST_TAGS_OF_RESOURCE_OUTPUT};
+use crate::dynamodb::validation::{
+    LIST_TAGS_OF_RESOURCE_INPUT, LIST_TAGS_OF_RESOURCE_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};

@@ -16,8 +16,8 @@
 //! > at that moment. Wait for a few seconds, and then try the `GetResourcePolicy` request again.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, PolicyNotFoundException,
-    ResourceInUseException, ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    PolicyNotFoundException, ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::validation::{PUT_RESOURCE_POLICY_INPUT, PUT_RESOURCE_POLICY_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -89,7 +89,11 @@ pub struct PutResourcePolicyInput {
     /// the revision ID.
     ///
     /// Length: 1 to 255.
-    #[serde(rename = "ExpectedRevisionId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpectedRevisionId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expected_revision_id: Option<String>,
     /// Set this parameter to `true` to confirm that you want to remove your permissions to change the
     /// policy of this resource in the future.

@@ -44,11 +44,13 @@
 //! reads only, so do not specify `ConsistentRead` when querying a global secondary index.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, ProvisionedThroughputExceededException, RequestLimitExceeded,
+    InternalServerError, InvalidEndpointException,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
     ResourceNotFoundException,
 };
 use crate::dynamodb::types::{
-    AttributeValue, Condition, ConditionalOperator, ConsumedCapacity, ReturnConsumedCapacity, Select,
+    AttributeValue, Condition, ConditionalOperator, ConsumedCapacity,
+    ReturnConsumedCapacity, Select,
 };
 use crate::dynamodb::validation::{QUERY_INPUT, QUERY_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -168,7 +170,11 @@ pub struct QueryInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(rename = "AttributesToGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributesToGet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes_to_get: Option<Vec<String>>,
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If
     /// DynamoDB processes the number of items up to the limit while processing the results, it stops
@@ -203,7 +209,11 @@ pub struct QueryInput {
     pub query_filter: Option<BTreeMap<String, Condition>>,
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConditionalOperator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionalOperator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// Specifies the order for index traversal: If `true` (default), the traversal is performed in
     /// ascending order; if `false`, the traversal is performed in descending order.
@@ -217,7 +227,11 @@ pub struct QueryInput {
     /// stored (by sort key value). This is the default behavior. If `ScanIndexForward` is `false`,
     /// DynamoDB reads the results in reverse order by sort key value, and then returns the results to
     /// the client.
-    #[serde(rename = "ScanIndexForward", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ScanIndexForward",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub scan_index_forward: Option<bool>,
     /// The primary key of the first item that this operation will evaluate. Use the value that was
     /// returned for `LastEvaluatedKey` in the previous operation.
@@ -226,7 +240,11 @@ pub struct QueryInput {
     /// allowed.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "ExclusiveStartKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExclusiveStartKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclusive_start_key: Option<BTreeMap<String, AttributeValue>>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -239,7 +257,11 @@ pub struct QueryInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// A string that identifies one or more attributes to retrieve from the table. These attributes can
     /// include scalars, sets, or elements of a JSON document. The attributes in the expression must be
@@ -250,7 +272,11 @@ pub struct QueryInput {
     ///
     /// For more information, see [Accessing Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProjectionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub projection_expression: Option<String>,
     /// A string that contains conditions that DynamoDB applies after the `Query` operation, but before
     /// the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not
@@ -264,7 +290,11 @@ pub struct QueryInput {
     ///
     /// For more information, see [Filter Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "FilterExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FilterExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filter_expression: Option<String>,
     /// The condition that specifies the key values for items to be retrieved by the `Query` action.
     ///
@@ -317,7 +347,11 @@ pub struct QueryInput {
     ///
     /// For more information on `ExpressionAttributeNames` and `ExpressionAttributeValues`, see [Using Placeholders for Attribute Names and Values](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ExpressionPlaceholders.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "KeyConditionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "KeyConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub key_condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
     /// cases for using `ExpressionAttributeNames`:
@@ -348,7 +382,11 @@ pub struct QueryInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
     ///
@@ -368,7 +406,11 @@ pub struct QueryInput {
     ///
     /// For more information on expression attribute values, see [Specifying Conditions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
 }
 
@@ -414,14 +456,22 @@ pub struct QueryOutput {
     /// is empty.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "LastEvaluatedKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastEvaluatedKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_evaluated_key: Option<BTreeMap<String, AttributeValue>>,
     /// The capacity units consumed by the `Query` operation. The data returned includes the total
     /// provisioned throughput consumed, along with statistics for the table and any indexes involved in
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unit consumption for read operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
@@ -450,7 +500,9 @@ impl QueryError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -463,7 +515,9 @@ impl fmt::Display for QueryError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),

@@ -16,14 +16,17 @@
 //! - Time to Live (TTL) settings
 
 use crate::dynamodb::error::{
-    BackupInUseException, BackupNotFoundException, InternalServerError, InvalidEndpointException,
-    LimitExceededException, TableAlreadyExistsException, TableInUseException,
+    BackupInUseException, BackupNotFoundException, InternalServerError,
+    InvalidEndpointException, LimitExceededException, TableAlreadyExistsException,
+    TableInUseException,
 };
 use crate::dynamodb::types::{
-    BillingMode, GlobalSecondaryIndex, LocalSecondaryIndex, OnDemandThroughput, ProvisionedThroughput,
-    SseSpecification, TableDescription,
+    BillingMode, GlobalSecondaryIndex, LocalSecondaryIndex, OnDemandThroughput,
+    ProvisionedThroughput, SseSpecification, TableDescription,
 };
-use crate::dynamodb::validation::{RESTORE_TABLE_FROM_BACKUP_INPUT, RESTORE_TABLE_FROM_BACKUP_OUTPUT};
+use crate::dynamodb::validation::{
+    RESTORE_TABLE_FROM_BACKUP_INPUT, RESTORE_TABLE_FROM_BACKUP_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -70,27 +73,51 @@ pub struct RestoreTableFromBackupInput {
     #[serde(rename = "BackupArn")]
     pub backup_arn: String,
     /// The billing mode of the restored table.
-    #[serde(rename = "BillingModeOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BillingModeOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_mode_override: Option<BillingMode>,
     /// List of global secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(rename = "GlobalSecondaryIndexOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
     /// List of local secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(rename = "LocalSecondaryIndexOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSecondaryIndexOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
     /// Provisioned throughput settings for the restored table.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// The new server-side encryption settings for the restored table.
-    #[serde(rename = "SSESpecificationOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SSESpecificationOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_specification_override: Option<SseSpecification>,
 }
 
@@ -99,7 +126,11 @@ pub struct RestoreTableFromBackupInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RestoreTableFromBackupOutput {
     /// The description of the table created from an existing backup.
-    #[serde(rename = "TableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_description: Option<TableDescription>,
 }
 

@@ -30,14 +30,17 @@
 //! - Point in time recovery settings
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, InvalidRestoreTimeException, LimitExceededException,
-    PointInTimeRecoveryUnavailableException, TableAlreadyExistsException, TableInUseException, TableNotFoundException,
+    InternalServerError, InvalidEndpointException, InvalidRestoreTimeException,
+    LimitExceededException, PointInTimeRecoveryUnavailableException,
+    TableAlreadyExistsException, TableInUseException, TableNotFoundException,
 };
 use crate::dynamodb::types::{
-    BillingMode, GlobalSecondaryIndex, LocalSecondaryIndex, OnDemandThroughput, ProvisionedThroughput,
-    SseSpecification, TableDescription,
+    BillingMode, GlobalSecondaryIndex, LocalSecondaryIndex, OnDemandThroughput,
+    ProvisionedThroughput, SseSpecification, TableDescription,
 };
-use crate::dynamodb::validation::{RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT};
+use crate::dynamodb::validation::{
+    RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
@@ -95,7 +98,11 @@ pub struct RestoreTableToPointInTimeInput {
     /// Name of the source table that is being restored.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "SourceTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SourceTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub source_table_name: Option<String>,
     /// The name of the new table to which it must be restored to.
     ///
@@ -104,33 +111,65 @@ pub struct RestoreTableToPointInTimeInput {
     pub target_table_name: String,
     /// Restore the table to the latest possible time. `LatestRestorableDateTime` is typically 5 minutes
     /// before the current time.
-    #[serde(rename = "UseLatestRestorableTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UseLatestRestorableTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub use_latest_restorable_time: Option<bool>,
     /// Time in the past to restore the table to.
-    #[serde(rename = "RestoreDateTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "RestoreDateTime",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub restore_date_time: Option<Timestamp>,
     /// The billing mode of the restored table.
-    #[serde(rename = "BillingModeOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "BillingModeOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub billing_mode_override: Option<BillingMode>,
     /// List of global secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(rename = "GlobalSecondaryIndexOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
     /// List of local secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(rename = "LocalSecondaryIndexOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LocalSecondaryIndexOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
     /// Provisioned throughput settings for the restored table.
-    #[serde(rename = "ProvisionedThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(rename = "OnDemandThroughputOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughputOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// The new server-side encryption settings for the restored table.
-    #[serde(rename = "SSESpecificationOverride", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SSESpecificationOverride",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_specification_override: Option<SseSpecification>,
 }
 
@@ -139,7 +178,11 @@ pub struct RestoreTableToPointInTimeInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RestoreTableToPointInTimeOutput {
     /// Represents the properties of a table.
-    #[serde(rename = "TableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_description: Option<TableDescription>,
 }
 
@@ -176,7 +219,9 @@ impl RestoreTableToPointInTimeError {
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::InvalidRestoreTimeException(error) => modelled_error(protocol, error),
             Self::LimitExceededException(error) => modelled_error(protocol, error),
-            Self::PointInTimeRecoveryUnavailableException(error) => modelled_error(protocol, error),
+            Self::PointInTimeRecoveryUnavailableException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::TableAlreadyExistsException(error) => modelled_error(protocol, error),
             Self::TableInUseException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
@@ -192,7 +237,9 @@ impl fmt::Display for RestoreTableToPointInTimeError {
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::InvalidRestoreTimeException(error) => fmt::Display::fmt(error, f),
             Self::LimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::PointInTimeRecoveryUnavailableException(error) => fmt::Display::fmt(error, f),
+            Self::PointInTimeRecoveryUnavailableException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::TableAlreadyExistsException(error) => fmt::Display::fmt(error, f),
             Self::TableInUseException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),

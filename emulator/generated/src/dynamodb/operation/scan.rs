@@ -39,11 +39,13 @@
 //! > scan see a consistent snapshot of the table when the scan operation was requested.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, ProvisionedThroughputExceededException, RequestLimitExceeded,
+    InternalServerError, InvalidEndpointException,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
     ResourceNotFoundException,
 };
 use crate::dynamodb::types::{
-    AttributeValue, Condition, ConditionalOperator, ConsumedCapacity, ReturnConsumedCapacity, Select,
+    AttributeValue, Condition, ConditionalOperator, ConsumedCapacity,
+    ReturnConsumedCapacity, Select,
 };
 use crate::dynamodb::validation::{SCAN_INPUT, SCAN_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -123,7 +125,11 @@ pub struct ScanInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(rename = "AttributesToGet", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributesToGet",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attributes_to_get: Option<Vec<String>>,
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If
     /// DynamoDB processes the number of items up to the limit while processing the results, it stops
@@ -182,7 +188,11 @@ pub struct ScanInput {
     pub scan_filter: Option<BTreeMap<String, Condition>>,
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConditionalOperator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionalOperator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// The primary key of the first item that this operation will evaluate. Use the value that was
     /// returned for `LastEvaluatedKey` in the previous operation.
@@ -194,7 +204,11 @@ pub struct ScanInput {
     /// segment whose previous `Scan` returned the corresponding value of `LastEvaluatedKey`.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "ExclusiveStartKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExclusiveStartKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub exclusive_start_key: Option<BTreeMap<String, AttributeValue>>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -207,7 +221,11 @@ pub struct ScanInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// For a parallel `Scan` request, `TotalSegments` represents the total number of segments into
     /// which the `Scan` operation will be divided. The value of `TotalSegments` corresponds to the
@@ -249,7 +267,11 @@ pub struct ScanInput {
     ///
     /// For more information, see [Specifying Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ProjectionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProjectionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub projection_expression: Option<String>,
     /// A string that contains conditions that DynamoDB applies after the `Scan` operation, but before
     /// the data is returned to you. Items that do not satisfy the `FilterExpression` criteria are not
@@ -260,7 +282,11 @@ pub struct ScanInput {
     ///
     /// For more information, see [Filter Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "FilterExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "FilterExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub filter_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
     /// cases for using `ExpressionAttributeNames`:
@@ -291,7 +317,11 @@ pub struct ScanInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
     ///
@@ -311,7 +341,11 @@ pub struct ScanInput {
     ///
     /// For more information on expression attribute values, see [Condition Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// A Boolean value that determines the read consistency model during the scan:
     ///
@@ -370,14 +404,22 @@ pub struct ScanOutput {
     /// is empty.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "LastEvaluatedKey", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "LastEvaluatedKey",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub last_evaluated_key: Option<BTreeMap<String, AttributeValue>>,
     /// The capacity units consumed by the `Scan` operation. The data returned includes the total
     /// provisioned throughput consumed, along with statistics for the table and any indexes involved in
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unit consumption for read operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#read-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
 }
 
@@ -406,7 +448,9 @@ impl ScanError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
@@ -419,7 +463,9 @@ impl fmt::Display for ScanError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::Unmodelled(error) => fmt::Display::fmt(error, f),

@@ -17,8 +17,8 @@
 //! in the *Amazon DynamoDB Developer Guide*.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::types::Tag;
 use crate::dynamodb::validation::TAG_RESOURCE_INPUT;

@@ -16,10 +16,13 @@
 //! - The aggregate size of the items in the transaction exceeded 4 MB.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, ProvisionedThroughputExceededException, RequestLimitExceeded,
+    InternalServerError, InvalidEndpointException,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
     ResourceNotFoundException, TransactionCanceledException,
 };
-use crate::dynamodb::types::{ConsumedCapacity, ItemResponse, ReturnConsumedCapacity, TransactGetItem};
+use crate::dynamodb::types::{
+    ConsumedCapacity, ItemResponse, ReturnConsumedCapacity, TransactGetItem,
+};
 use crate::dynamodb::validation::{TRANSACT_GET_ITEMS_INPUT, TRANSACT_GET_ITEMS_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
@@ -64,7 +67,11 @@ pub struct TransactGetItemsInput {
     pub transact_items: Vec<TransactGetItem>,
     /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE`
     /// prevents that information from being returned. No other value is valid.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
 }
 
@@ -76,7 +83,11 @@ pub struct TransactGetItemsOutput {
     /// objects, one for each table addressed by `TransactGetItem` objects in the *TransactItems*
     /// parameter. These `ConsumedCapacity` objects report the read-capacity units consumed by the `TransactGetItems`
     /// call in that table.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// An ordered array of up to 100 `ItemResponse` objects, each of which corresponds to the `TransactGetItem`
     /// object in the same position in the *TransactItems* array. Each `ItemResponse` object contains a
@@ -118,7 +129,9 @@ impl TransactGetItemsError {
         match self {
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionCanceledException(error) => modelled_error(protocol, error),
@@ -132,7 +145,9 @@ impl fmt::Display for TransactGetItemsError {
         match self {
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionCanceledException(error) => fmt::Display::fmt(error, f),

@@ -42,13 +42,17 @@
 
 use crate::dynamodb::error::{
     IdempotentParameterMismatchException, InternalServerError, InvalidEndpointException,
-    ProvisionedThroughputExceededException, RequestLimitExceeded, ResourceNotFoundException,
-    TransactionCanceledException, TransactionInProgressException,
+    ProvisionedThroughputExceededException, RequestLimitExceeded,
+    ResourceNotFoundException, TransactionCanceledException,
+    TransactionInProgressException,
 };
 use crate::dynamodb::types::{
-    ConsumedCapacity, ItemCollectionMetrics, ReturnConsumedCapacity, ReturnItemCollectionMetrics, TransactWriteItem,
+    ConsumedCapacity, ItemCollectionMetrics, ReturnConsumedCapacity,
+    ReturnItemCollectionMetrics, TransactWriteItem,
 };
-use crate::dynamodb::validation::{TRANSACT_WRITE_ITEMS_INPUT, TRANSACT_WRITE_ITEMS_OUTPUT};
+use crate::dynamodb::validation::{
+    TRANSACT_WRITE_ITEMS_INPUT, TRANSACT_WRITE_ITEMS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -129,12 +133,20 @@ pub struct TransactWriteItemsInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections (if any), that were modified during the operation and are
     /// returned in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(rename = "ReturnItemCollectionMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// Providing a `ClientRequestToken` makes the call to `TransactWriteItems` idempotent, meaning that
     /// multiple identical calls have the same effect as one single call.
@@ -154,7 +166,11 @@ pub struct TransactWriteItemsInput {
     /// idempotency window, DynamoDB returns an `IdempotentParameterMismatch` exception.
     ///
     /// Length: 1 to 36. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientRequestToken", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ClientRequestToken",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub client_request_token: Option<String>,
 }
 
@@ -164,14 +180,22 @@ pub struct TransactWriteItemsInput {
 pub struct TransactWriteItemsOutput {
     /// The capacity units consumed by the entire `TransactWriteItems` operation. The values of the list
     /// are ordered according to the ordering of the `TransactItems` request parameter.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
     /// A list of tables that were processed by `TransactWriteItems` and, for each table, information
     /// about any item collections that were affected by individual `UpdateItem`, `PutItem`, or `DeleteItem`
     /// operations.
     ///
     /// Each key: Length: 1 to 1024.
-    #[serde(rename = "ItemCollectionMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
 }
 
@@ -204,14 +228,20 @@ impl TransactWriteItemsError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::IdempotentParameterMismatchException(error) => modelled_error(protocol, error),
+            Self::IdempotentParameterMismatchException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionCanceledException(error) => modelled_error(protocol, error),
-            Self::TransactionInProgressException(error) => modelled_error(protocol, error),
+            Self::TransactionInProgressException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::Unmodelled(error) => unmodelled_error(protocol, error),
         }
     }
@@ -220,10 +250,14 @@ impl TransactWriteItemsError {
 impl fmt::Display for TransactWriteItemsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::IdempotentParameterMismatchException(error) => fmt::Display::fmt(error, f),
+            Self::IdempotentParameterMismatchException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),
             Self::TransactionCanceledException(error) => fmt::Display::fmt(error, f),

@@ -16,8 +16,8 @@
 //! in the *Amazon DynamoDB Developer Guide*.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::validation::UNTAG_RESOURCE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};

@@ -14,10 +14,15 @@
 //! between 1 and 35 days.
 
 use crate::dynamodb::error::{
-    ContinuousBackupsUnavailableException, InternalServerError, InvalidEndpointException, TableNotFoundException,
+    ContinuousBackupsUnavailableException, InternalServerError, InvalidEndpointException,
+    TableNotFoundException,
 };
-use crate::dynamodb::types::{ContinuousBackupsDescription, PointInTimeRecoverySpecification};
-use crate::dynamodb::validation::{UPDATE_CONTINUOUS_BACKUPS_INPUT, UPDATE_CONTINUOUS_BACKUPS_OUTPUT};
+use crate::dynamodb::types::{
+    ContinuousBackupsDescription, PointInTimeRecoverySpecification,
+};
+use crate::dynamodb::validation::{
+    UPDATE_CONTINUOUS_BACKUPS_INPUT, UPDATE_CONTINUOUS_BACKUPS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -67,7 +72,11 @@ pub struct UpdateContinuousBackupsInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateContinuousBackupsOutput {
     /// Represents the continuous backups and point in time recovery settings on the table.
-    #[serde(rename = "ContinuousBackupsDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContinuousBackupsDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
 }
 
@@ -92,7 +101,9 @@ impl UpdateContinuousBackupsError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ContinuousBackupsUnavailableException(error) => modelled_error(protocol, error),
+            Self::ContinuousBackupsUnavailableException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
             Self::TableNotFoundException(error) => modelled_error(protocol, error),
@@ -104,7 +115,9 @@ impl UpdateContinuousBackupsError {
 impl fmt::Display for UpdateContinuousBackupsError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Self::ContinuousBackupsUnavailableException(error) => fmt::Display::fmt(error, f),
+            Self::ContinuousBackupsUnavailableException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
             Self::TableNotFoundException(error) => fmt::Display::fmt(error, f),

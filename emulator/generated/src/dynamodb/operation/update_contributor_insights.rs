@@ -10,7 +10,9 @@
 
 use crate::dynamodb::error::{InternalServerError, ResourceNotFoundException};
 use crate::dynamodb::types::{ContributorInsightsAction, ContributorInsightsStatus};
-use crate::dynamodb::validation::{UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT};
+use crate::dynamodb::validation::{
+    UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -70,7 +72,11 @@ pub struct UpdateContributorInsightsOutput {
     #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
     pub index_name: Option<String>,
     /// The status of contributor insights
-    #[serde(rename = "ContributorInsightsStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ContributorInsightsStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
 }
 

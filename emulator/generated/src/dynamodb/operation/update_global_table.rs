@@ -31,8 +31,8 @@
 //! - The global secondary indexes must have the same provisioned and maximum write capacity units.
 
 use crate::dynamodb::error::{
-    GlobalTableNotFoundException, InternalServerError, InvalidEndpointException, ReplicaAlreadyExistsException,
-    ReplicaNotFoundException, TableNotFoundException,
+    GlobalTableNotFoundException, InternalServerError, InvalidEndpointException,
+    ReplicaAlreadyExistsException, ReplicaNotFoundException, TableNotFoundException,
 };
 use crate::dynamodb::types::{GlobalTableDescription, ReplicaUpdate};
 use crate::dynamodb::validation::{UPDATE_GLOBAL_TABLE_INPUT, UPDATE_GLOBAL_TABLE_OUTPUT};
@@ -101,7 +101,11 @@ pub struct UpdateGlobalTableInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateGlobalTableOutput {
     /// Contains the details of the global table.
-    #[serde(rename = "GlobalTableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_description: Option<GlobalTableDescription>,
 }
 

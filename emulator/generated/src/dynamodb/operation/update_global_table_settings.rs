@@ -13,14 +13,18 @@
 //! > see [Upgrading global tables](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_upgrade.html>).
 
 use crate::dynamodb::error::{
-    GlobalTableNotFoundException, IndexNotFoundException, InternalServerError, InvalidEndpointException,
-    LimitExceededException, ReplicaNotFoundException, ResourceInUseException,
+    GlobalTableNotFoundException, IndexNotFoundException, InternalServerError,
+    InvalidEndpointException, LimitExceededException, ReplicaNotFoundException,
+    ResourceInUseException,
 };
 use crate::dynamodb::types::{
-    AutoScalingSettingsUpdate, BillingMode, GlobalTableGlobalSecondaryIndexSettingsUpdate, ReplicaSettingsDescription,
+    AutoScalingSettingsUpdate, BillingMode,
+    GlobalTableGlobalSecondaryIndexSettingsUpdate, ReplicaSettingsDescription,
     ReplicaSettingsUpdate,
 };
-use crate::dynamodb::validation::{UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT};
+use crate::dynamodb::validation::{
+    UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -65,12 +69,20 @@ pub struct UpdateGlobalTableSettingsInput {
     ///   the billing mode to [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>).
     /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for unpredictable workloads. `PAY_PER_REQUEST`
     ///   sets the billing mode to [On-demand capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>).
-    #[serde(rename = "GlobalTableBillingMode", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableBillingMode",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_billing_mode: Option<BillingMode>,
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
     ///
     /// Range: at least 1.
-    #[serde(rename = "GlobalTableProvisionedWriteCapacityUnits", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableProvisionedWriteCapacityUnits",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_provisioned_write_capacity_units: Option<i64>,
     /// Auto scaling settings for managing provisioned write capacity for the global table.
     #[serde(
@@ -78,7 +90,9 @@ pub struct UpdateGlobalTableSettingsInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub global_table_provisioned_write_capacity_auto_scaling_settings_update: Option<AutoScalingSettingsUpdate>,
+    pub global_table_provisioned_write_capacity_auto_scaling_settings_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
     /// Represents the settings of a global secondary index for a global table that will be modified.
     ///
     /// Items: 1 to 20.
@@ -87,11 +101,17 @@ pub struct UpdateGlobalTableSettingsInput {
         default,
         skip_serializing_if = "Option::is_none"
     )]
-    pub global_table_global_secondary_index_settings_update: Option<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>>,
+    pub global_table_global_secondary_index_settings_update: Option<
+        Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>,
+    >,
     /// Represents the settings for a global table in a Region that will be modified.
     ///
     /// Items: 1 to 50.
-    #[serde(rename = "ReplicaSettingsUpdate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaSettingsUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_settings_update: Option<Vec<ReplicaSettingsUpdate>>,
 }
 
@@ -102,10 +122,18 @@ pub struct UpdateGlobalTableSettingsOutput {
     /// The name of the global table.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalTableName",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_table_name: Option<String>,
     /// The Region-specific settings for the global table.
-    #[serde(rename = "ReplicaSettings", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReplicaSettings",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
 }
 

@@ -10,13 +10,14 @@
 
 use crate::dynamodb::error::{
     ConditionalCheckFailedException, InternalServerError, InvalidEndpointException,
-    ItemCollectionSizeLimitExceededException, ProvisionedThroughputExceededException, ReplicatedWriteConflictException,
-    RequestLimitExceeded, ResourceNotFoundException, TransactionConflictException,
+    ItemCollectionSizeLimitExceededException, ProvisionedThroughputExceededException,
+    ReplicatedWriteConflictException, RequestLimitExceeded, ResourceNotFoundException,
+    TransactionConflictException,
 };
 use crate::dynamodb::types::{
-    AttributeValue, AttributeValueUpdate, ConditionalOperator, ConsumedCapacity, ExpectedAttributeValue,
-    ItemCollectionMetrics, ReturnConsumedCapacity, ReturnItemCollectionMetrics, ReturnValue,
-    ReturnValuesOnConditionCheckFailure,
+    AttributeValue, AttributeValueUpdate, ConditionalOperator, ConsumedCapacity,
+    ExpectedAttributeValue, ItemCollectionMetrics, ReturnConsumedCapacity,
+    ReturnItemCollectionMetrics, ReturnValue, ReturnValuesOnConditionCheckFailure,
 };
 use crate::dynamodb::validation::{UPDATE_ITEM_INPUT, UPDATE_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -68,7 +69,11 @@ pub struct UpdateItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "AttributeUpdates", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributeUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attribute_updates: Option<BTreeMap<String, AttributeValueUpdate>>,
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
@@ -78,7 +83,11 @@ pub struct UpdateItemInput {
     pub expected: Option<BTreeMap<String, ExpectedAttributeValue>>,
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConditionalOperator", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionalOperator",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// Use `ReturnValues` if you want to get the item attributes as they appear before or after they
     /// are successfully updated. For `UpdateItem`, the valid values are:
@@ -112,12 +121,20 @@ pub struct UpdateItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(rename = "ReturnConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections, if any, that were modified during the operation are returned
     /// in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(rename = "ReturnItemCollectionMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReturnItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// An expression that defines one or more attributes to be updated, the action to be performed on
     /// them, and new values for them.
@@ -179,7 +196,11 @@ pub struct UpdateItemInput {
     ///
     /// For more information on update expressions, see [Modifying Items and Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Modifying.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "UpdateExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "UpdateExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub update_expression: Option<String>,
     /// A condition that must be satisfied in order for a conditional update to succeed.
     ///
@@ -193,7 +214,11 @@ pub struct UpdateItemInput {
     ///
     /// For more information about condition expressions, see [Specifying Conditions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConditionExpression", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConditionExpression",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
     /// cases for using `ExpressionAttributeNames`:
@@ -224,7 +249,11 @@ pub struct UpdateItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(rename = "ExpressionAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
     ///
@@ -244,7 +273,11 @@ pub struct UpdateItemInput {
     ///
     /// For more information on expression attribute values, see [Condition Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ExpressionAttributeValues", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ExpressionAttributeValues",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed
     /// a condition check.
@@ -252,8 +285,14 @@ pub struct UpdateItemInput {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(rename = "ReturnValuesOnConditionCheckFailure", default, skip_serializing_if = "Option::is_none")]
-    pub return_values_on_condition_check_failure: Option<ReturnValuesOnConditionCheckFailure>,
+    #[serde(
+        rename = "ReturnValuesOnConditionCheckFailure",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub return_values_on_condition_check_failure: Option<
+        ReturnValuesOnConditionCheckFailure,
+    >,
 }
 
 /// Represents the output of an `UpdateItem` operation.
@@ -274,7 +313,11 @@ pub struct UpdateItemOutput {
     /// the operation. `ConsumedCapacity` is only returned if the `ReturnConsumedCapacity` parameter was
     /// specified. For more information, see [Capacity unity consumption for write operations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/read-write-operations.html#write-operation-consumption>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "ConsumedCapacity", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ConsumedCapacity",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub consumed_capacity: Option<ConsumedCapacity>,
     /// Information about item collections, if any, that were affected by the `UpdateItem` operation. `ItemCollectionMetrics`
     /// is only returned if the `ReturnItemCollectionMetrics` parameter was specified. If the table does
@@ -292,7 +335,11 @@ pub struct UpdateItemOutput {
     ///
     ///   The estimate is subject to change over time; therefore, do not rely on the precision or accuracy
     ///   of the estimate.
-    #[serde(rename = "ItemCollectionMetrics", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ItemCollectionMetrics",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
 }
 
@@ -327,12 +374,20 @@ impl UpdateItemError {
     /// The error as an awsJson response: its members, `__type` and status.
     pub fn response(&self, protocol: AwsJson) -> Response {
         match self {
-            Self::ConditionalCheckFailedException(error) => modelled_error(protocol, error),
+            Self::ConditionalCheckFailedException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::InternalServerError(error) => modelled_error(protocol, error),
             Self::InvalidEndpointException(error) => modelled_error(protocol, error),
-            Self::ItemCollectionSizeLimitExceededException(error) => modelled_error(protocol, error),
-            Self::ProvisionedThroughputExceededException(error) => modelled_error(protocol, error),
-            Self::ReplicatedWriteConflictException(error) => modelled_error(protocol, error),
+            Self::ItemCollectionSizeLimitExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ProvisionedThroughputExceededException(error) => {
+                modelled_error(protocol, error)
+            }
+            Self::ReplicatedWriteConflictException(error) => {
+                modelled_error(protocol, error)
+            }
             Self::RequestLimitExceeded(error) => modelled_error(protocol, error),
             Self::ResourceNotFoundException(error) => modelled_error(protocol, error),
             Self::TransactionConflictException(error) => modelled_error(protocol, error),
@@ -347,8 +402,12 @@ impl fmt::Display for UpdateItemError {
             Self::ConditionalCheckFailedException(error) => fmt::Display::fmt(error, f),
             Self::InternalServerError(error) => fmt::Display::fmt(error, f),
             Self::InvalidEndpointException(error) => fmt::Display::fmt(error, f),
-            Self::ItemCollectionSizeLimitExceededException(error) => fmt::Display::fmt(error, f),
-            Self::ProvisionedThroughputExceededException(error) => fmt::Display::fmt(error, f),
+            Self::ItemCollectionSizeLimitExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
+            Self::ProvisionedThroughputExceededException(error) => {
+                fmt::Display::fmt(error, f)
+            }
             Self::ReplicatedWriteConflictException(error) => fmt::Display::fmt(error, f),
             Self::RequestLimitExceeded(error) => fmt::Display::fmt(error, f),
             Self::ResourceNotFoundException(error) => fmt::Display::fmt(error, f),

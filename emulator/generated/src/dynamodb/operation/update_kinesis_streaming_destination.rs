@@ -4,12 +4,13 @@
 //! The command to update the Kinesis stream destination.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::types::{DestinationStatus, UpdateKinesisStreamingConfiguration};
 use crate::dynamodb::validation::{
-    UPDATE_KINESIS_STREAMING_DESTINATION_INPUT, UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT,
+    UPDATE_KINESIS_STREAMING_DESTINATION_INPUT,
+    UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
@@ -46,8 +47,14 @@ pub struct UpdateKinesisStreamingDestinationInput {
     #[serde(rename = "StreamArn")]
     pub stream_arn: String,
     /// The command to update the Kinesis stream configuration.
-    #[serde(rename = "UpdateKinesisStreamingConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub update_kinesis_streaming_configuration: Option<UpdateKinesisStreamingConfiguration>,
+    #[serde(
+        rename = "UpdateKinesisStreamingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_kinesis_streaming_configuration: Option<
+        UpdateKinesisStreamingConfiguration,
+    >,
 }
 
 /// The output of the `UpdateKinesisStreamingDestination` operation.
@@ -65,11 +72,21 @@ pub struct UpdateKinesisStreamingDestinationOutput {
     #[serde(rename = "StreamArn", default, skip_serializing_if = "Option::is_none")]
     pub stream_arn: Option<String>,
     /// The status of the attempt to update the Kinesis streaming destination output.
-    #[serde(rename = "DestinationStatus", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DestinationStatus",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub destination_status: Option<DestinationStatus>,
     /// The command to update the Kinesis streaming destination configuration.
-    #[serde(rename = "UpdateKinesisStreamingConfiguration", default, skip_serializing_if = "Option::is_none")]
-    pub update_kinesis_streaming_configuration: Option<UpdateKinesisStreamingConfiguration>,
+    #[serde(
+        rename = "UpdateKinesisStreamingConfiguration",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub update_kinesis_streaming_configuration: Option<
+        UpdateKinesisStreamingConfiguration,
+    >,
 }
 
 /// The errors `UpdateKinesisStreamingDestination` can return.

@@ -18,13 +18,13 @@
 //! table returns to the `ACTIVE` state, the `UpdateTable` operation is complete.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndexUpdate, MultiRegionConsistency, OnDemandThroughput,
-    ProvisionedThroughput, ReplicationGroupUpdate, SseSpecification, StreamSpecification, TableClass, TableDescription,
-    WarmThroughput,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndexUpdate, MultiRegionConsistency,
+    OnDemandThroughput, ProvisionedThroughput, ReplicationGroupUpdate, SseSpecification,
+    StreamSpecification, TableClass, TableDescription, WarmThroughput,
 };
 use crate::dynamodb::validation::{UPDATE_TABLE_INPUT, UPDATE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
@@ -67,7 +67,11 @@ pub struct UpdateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding
     /// a new global secondary index to the table, `AttributeDefinitions` must include the key
     /// element(s) of the new index.
-    #[serde(rename = "AttributeDefinitions", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "AttributeDefinitions",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
@@ -87,7 +91,11 @@ pub struct UpdateTableInput {
     #[serde(rename = "BillingMode", default, skip_serializing_if = "Option::is_none")]
     pub billing_mode: Option<BillingMode>,
     /// The new provisioned throughput settings for the specified table or index.
-    #[serde(rename = "ProvisionedThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ProvisionedThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// An array of one or more global secondary indexes for the table. For each index in the array, you
     /// can request one action:
@@ -100,16 +108,28 @@ pub struct UpdateTableInput {
     ///
     /// For more information, see [Managing Global Secondary Indexes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(rename = "GlobalSecondaryIndexUpdates", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "GlobalSecondaryIndexUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexUpdate>>,
     /// Represents the DynamoDB Streams configuration for the table.
     ///
     /// > **Note:** You receive a `ValidationException` if you try to enable a stream on a table that already has a
     /// > stream, or if you try to disable a stream on a table that doesn't have a stream.
-    #[serde(rename = "StreamSpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "StreamSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub stream_specification: Option<StreamSpecification>,
     /// The new server-side encryption settings for the specified table.
-    #[serde(rename = "SSESpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "SSESpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub sse_specification: Option<SseSpecification>,
     /// A list of replica update actions (create, delete, or update) for the table.
     ///
@@ -122,7 +142,11 @@ pub struct UpdateTableInput {
     #[serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")]
     pub table_class: Option<TableClass>,
     /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-    #[serde(rename = "DeletionProtectionEnabled", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "DeletionProtectionEnabled",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub deletion_protection_enabled: Option<bool>,
     /// Specifies the consistency mode for a new global table. This parameter is only valid when you
     /// create a global table by specifying one or more [Create](<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html#DDB-Type-ReplicationGroupUpdate-Create>)
@@ -139,12 +163,20 @@ pub struct UpdateTableInput {
     ///   > available in preview mode. For more information, see [Global tables multi-Region strong consistency](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PreviewFeatures.html#multi-region-strong-consistency-gt>).
     ///
     /// If you don't specify this parameter, the global table consistency mode defaults to `EVENTUAL`.
-    #[serde(rename = "MultiRegionConsistency", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MultiRegionConsistency",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub multi_region_consistency: Option<MultiRegionConsistency>,
     /// Updates the maximum number of read and write units for the specified table in on-demand capacity
     /// mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`,
     /// or both.
-    #[serde(rename = "OnDemandThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "OnDemandThroughput",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the warm throughput (in read units per second and write units per second) for
     /// updating a table.
@@ -157,7 +189,11 @@ pub struct UpdateTableInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateTableOutput {
     /// Represents the properties of the table.
-    #[serde(rename = "TableDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_description: Option<TableDescription>,
 }
 

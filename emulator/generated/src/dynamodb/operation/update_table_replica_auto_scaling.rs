@@ -6,13 +6,16 @@
 //! > **Important:** For global tables, this operation only applies to global tables using Version 2019.11.21 (Current version).
 
 use crate::dynamodb::error::{
-    InternalServerError, LimitExceededException, ResourceInUseException, ResourceNotFoundException,
+    InternalServerError, LimitExceededException, ResourceInUseException,
+    ResourceNotFoundException,
 };
 use crate::dynamodb::types::{
-    AutoScalingSettingsUpdate, GlobalSecondaryIndexAutoScalingUpdate, ReplicaAutoScalingUpdate,
-    TableAutoScalingDescription,
+    AutoScalingSettingsUpdate, GlobalSecondaryIndexAutoScalingUpdate,
+    ReplicaAutoScalingUpdate, TableAutoScalingDescription,
 };
-use crate::dynamodb::validation::{UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT};
+use crate::dynamodb::validation::{
+    UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
+};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
@@ -42,8 +45,14 @@ pub struct UpdateTableReplicaAutoScalingInput {
     /// updated.
     ///
     /// Items: at least 1.
-    #[serde(rename = "GlobalSecondaryIndexUpdates", default, skip_serializing_if = "Option::is_none")]
-    pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexAutoScalingUpdate>>,
+    #[serde(
+        rename = "GlobalSecondaryIndexUpdates",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub global_secondary_index_updates: Option<
+        Vec<GlobalSecondaryIndexAutoScalingUpdate>,
+    >,
     /// The name of the global table to be updated. You can also provide the Amazon Resource Name (ARN)
     /// of the table in this parameter.
     ///
@@ -52,8 +61,14 @@ pub struct UpdateTableReplicaAutoScalingInput {
     pub table_name: String,
     /// Represents the auto scaling settings to be modified for a global table or global secondary
     /// index.
-    #[serde(rename = "ProvisionedWriteCapacityAutoScalingUpdate", default, skip_serializing_if = "Option::is_none")]
-    pub provisioned_write_capacity_auto_scaling_update: Option<AutoScalingSettingsUpdate>,
+    #[serde(
+        rename = "ProvisionedWriteCapacityAutoScalingUpdate",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub provisioned_write_capacity_auto_scaling_update: Option<
+        AutoScalingSettingsUpdate,
+    >,
     /// Represents the auto scaling settings of replicas of the table that will be modified.
     ///
     /// Items: at least 1.
@@ -66,7 +81,11 @@ pub struct UpdateTableReplicaAutoScalingInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateTableReplicaAutoScalingOutput {
     /// Returns information about the auto scaling settings of a table with replicas.
-    #[serde(rename = "TableAutoScalingDescription", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TableAutoScalingDescription",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
 }
 

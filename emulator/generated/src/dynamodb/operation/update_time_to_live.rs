@@ -26,8 +26,8 @@
 //! in the Amazon DynamoDB Developer Guide.
 
 use crate::dynamodb::error::{
-    InternalServerError, InvalidEndpointException, LimitExceededException, ResourceInUseException,
-    ResourceNotFoundException,
+    InternalServerError, InvalidEndpointException, LimitExceededException,
+    ResourceInUseException, ResourceNotFoundException,
 };
 use crate::dynamodb::types::TimeToLiveSpecification;
 use crate::dynamodb::validation::{UPDATE_TIME_TO_LIVE_INPUT, UPDATE_TIME_TO_LIVE_OUTPUT};
@@ -92,7 +92,11 @@ pub struct UpdateTimeToLiveInput {
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateTimeToLiveOutput {
     /// Represents the output of an `UpdateTimeToLive` operation.
-    #[serde(rename = "TimeToLiveSpecification", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "TimeToLiveSpecification",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
 }
 

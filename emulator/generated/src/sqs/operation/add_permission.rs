@@ -24,7 +24,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, OverLimit, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, OverLimit, QueueDoesNotExist, RequestThrottled,
+    UnsupportedOperation,
 };
 use crate::sqs::validation::ADD_PERMISSION_REQUEST;
 use serde::Deserialize;

@@ -15,9 +15,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException, UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
+    UnsupportedOperation,
 };
-use crate::sqs::validation::{CANCEL_MESSAGE_MOVE_TASK_REQUEST, CANCEL_MESSAGE_MOVE_TASK_RESULT};
+use crate::sqs::validation::{
+    CANCEL_MESSAGE_MOVE_TASK_REQUEST, CANCEL_MESSAGE_MOVE_TASK_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -51,8 +51,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, MessageNotInflight, QueueDoesNotExist, ReceiptHandleIsInvalid, RequestThrottled,
-    UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, MessageNotInflight, QueueDoesNotExist,
+    ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::CHANGE_MESSAGE_VISIBILITY_REQUEST;
 use serde::Deserialize;

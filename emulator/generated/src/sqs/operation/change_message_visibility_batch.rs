@@ -12,13 +12,17 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId, InvalidSecurity,
-    QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest, UnsupportedOperation,
+    BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
+    InvalidSecurity, QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest,
+    UnsupportedOperation,
 };
 use crate::sqs::types::{
-    BatchResultErrorEntry, ChangeMessageVisibilityBatchRequestEntry, ChangeMessageVisibilityBatchResultEntry,
+    BatchResultErrorEntry, ChangeMessageVisibilityBatchRequestEntry,
+    ChangeMessageVisibilityBatchResultEntry,
 };
-use crate::sqs::validation::{CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT};
+use crate::sqs::validation::{
+    CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

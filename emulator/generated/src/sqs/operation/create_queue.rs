@@ -41,8 +41,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity, QueueDeletedRecently,
-    QueueNameExists, RequestThrottled, UnsupportedOperation,
+    InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity,
+    QueueDeletedRecently, QueueNameExists, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::{CREATE_QUEUE_REQUEST, CREATE_QUEUE_RESULT};

@@ -23,8 +23,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidIdFormat, InvalidSecurity, QueueDoesNotExist, ReceiptHandleIsInvalid, RequestThrottled,
-    UnsupportedOperation,
+    InvalidAddress, InvalidIdFormat, InvalidSecurity, QueueDoesNotExist,
+    ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::DELETE_MESSAGE_REQUEST;
 use serde::Deserialize;

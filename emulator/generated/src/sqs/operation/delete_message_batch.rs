@@ -11,10 +11,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId, InvalidSecurity,
-    QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest, UnsupportedOperation,
+    BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
+    InvalidSecurity, QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest,
+    UnsupportedOperation,
 };
-use crate::sqs::types::{BatchResultErrorEntry, DeleteMessageBatchRequestEntry, DeleteMessageBatchResultEntry};
+use crate::sqs::types::{
+    BatchResultErrorEntry, DeleteMessageBatchRequestEntry, DeleteMessageBatchResultEntry,
+};
 use crate::sqs::validation::{DELETE_MESSAGE_BATCH_REQUEST, DELETE_MESSAGE_BATCH_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -21,7 +21,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use crate::sqs::error::{InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled, UnsupportedOperation};
+use crate::sqs::error::{
+    InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
+    UnsupportedOperation,
+};
 use crate::sqs::validation::DELETE_QUEUE_REQUEST;
 use serde::Deserialize;
 use std::fmt;

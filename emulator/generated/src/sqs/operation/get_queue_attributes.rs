@@ -10,7 +10,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidAttributeName, InvalidSecurity, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
+    InvalidAddress, InvalidAttributeName, InvalidSecurity, QueueDoesNotExist,
+    RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::{GET_QUEUE_ATTRIBUTES_REQUEST, GET_QUEUE_ATTRIBUTES_RESULT};

@@ -13,7 +13,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::sqs::error::{InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled, UnsupportedOperation};
+use crate::sqs::error::{
+    InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
+    UnsupportedOperation,
+};
 use crate::sqs::validation::{GET_QUEUE_URL_REQUEST, GET_QUEUE_URL_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -51,7 +54,11 @@ pub struct GetQueueUrlRequest {
     /// (Optional) The Amazon Web Services account ID of the account that created the queue. This is
     /// only required when you are attempting to access a queue owned by another Amazon Web Services
     /// account.
-    #[serde(rename = "QueueOwnerAWSAccountId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QueueOwnerAWSAccountId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub queue_owner_aws_account_id: Option<String>,
 }
 

@@ -17,8 +17,13 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::sqs::error::{InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled, UnsupportedOperation};
-use crate::sqs::validation::{LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT};
+use crate::sqs::error::{
+    InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
+    UnsupportedOperation,
+};
+use crate::sqs::validation::{
+    LIST_DEAD_LETTER_SOURCE_QUEUES_REQUEST, LIST_DEAD_LETTER_SOURCE_QUEUES_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

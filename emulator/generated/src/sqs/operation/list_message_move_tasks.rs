@@ -13,10 +13,13 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException, UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
+    UnsupportedOperation,
 };
 use crate::sqs::types::ListMessageMoveTasksResultEntry;
-use crate::sqs::validation::{LIST_MESSAGE_MOVE_TASKS_REQUEST, LIST_MESSAGE_MOVE_TASKS_RESULT};
+use crate::sqs::validation::{
+    LIST_MESSAGE_MOVE_TASKS_REQUEST, LIST_MESSAGE_MOVE_TASKS_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 

@@ -10,7 +10,10 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::sqs::error::{InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled, UnsupportedOperation};
+use crate::sqs::error::{
+    InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
+    UnsupportedOperation,
+};
 use crate::sqs::validation::{LIST_QUEUE_TAGS_REQUEST, LIST_QUEUE_TAGS_RESULT};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -17,7 +17,9 @@
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
-use crate::sqs::error::{InvalidAddress, InvalidSecurity, RequestThrottled, UnsupportedOperation};
+use crate::sqs::error::{
+    InvalidAddress, InvalidSecurity, RequestThrottled, UnsupportedOperation,
+};
 use crate::sqs::validation::{LIST_QUEUES_REQUEST, LIST_QUEUES_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -54,7 +56,11 @@ pub struct ListQueuesRequest {
     /// specified string are returned.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueNamePrefix", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "QueueNamePrefix",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub queue_name_prefix: Option<String>,
     /// Pagination token to request the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]

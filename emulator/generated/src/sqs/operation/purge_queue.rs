@@ -19,7 +19,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, PurgeQueueInProgress, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, PurgeQueueInProgress, QueueDoesNotExist,
+    RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::PURGE_QUEUE_REQUEST;
 use serde::Deserialize;

@@ -37,8 +37,9 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage, KmsInvalidState, KmsNotFound,
-    KmsOptInRequired, KmsThrottled, OverLimit, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage,
+    KmsInvalidState, KmsNotFound, KmsOptInRequired, KmsThrottled, OverLimit,
+    QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::types::{Message, MessageSystemAttributeName, QueueAttributeName};
 use crate::sqs::validation::{RECEIVE_MESSAGE_REQUEST, RECEIVE_MESSAGE_RESULT};
@@ -144,7 +145,11 @@ pub struct ReceiveMessageRequest {
     /// - `MessageGroupId` – Returns the value provided by the producer that calls the `SendMessage`
     ///   action. Messages with the same `MessageGroupId` are returned in sequence.
     /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
-    #[serde(rename = "MessageSystemAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageSystemAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_system_attribute_names: Option<Vec<MessageSystemAttributeName>>,
     /// The name of the message attribute, where *N* is the index.
     ///
@@ -157,11 +162,19 @@ pub struct ReceiveMessageRequest {
     /// When using `ReceiveMessage`, you can send a list of attribute names to receive, or you can
     /// return all of the attributes by specifying `All` or `.*` in your request. You can also use all
     /// message attributes starting with a prefix, for example `bar.*`.
-    #[serde(rename = "MessageAttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageAttributeNames",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_attribute_names: Option<Vec<String>>,
     /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned).
     /// Valid values: 1 to 10. Default: 1.
-    #[serde(rename = "MaxNumberOfMessages", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxNumberOfMessages",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_number_of_messages: Option<i32>,
     /// The duration (in seconds) that the received messages are hidden from subsequent retrieve
     /// requests after being retrieved by a `ReceiveMessage` request. If not specified, the default
@@ -185,7 +198,11 @@ pub struct ReceiveMessageRequest {
     ///
     /// For more information, see [Visibility Timeout](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "VisibilityTimeout", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "VisibilityTimeout",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub visibility_timeout: Option<i32>,
     /// The duration (in seconds) for which the call waits for a message to arrive in the queue before
     /// returning. If a message is available, the call returns sooner than `WaitTimeSeconds`. If no
@@ -198,7 +215,11 @@ pub struct ReceiveMessageRequest {
     /// > transport settings using the [NettyNioAsyncHttpClient](<https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.html>)
     /// > for asynchronous clients, or the [ApacheHttpClient](<https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/apache/ApacheHttpClient.html>)
     /// > for synchronous clients.
-    #[serde(rename = "WaitTimeSeconds", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "WaitTimeSeconds",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub wait_time_seconds: Option<i32>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///
@@ -237,7 +258,11 @@ pub struct ReceiveMessageRequest {
     ///
     /// For best practices of using `ReceiveRequestAttemptId`, see [Using the ReceiveRequestAttemptId Request Parameter](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-receiverequestattemptid-request-parameter.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "ReceiveRequestAttemptId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "ReceiveRequestAttemptId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub receive_request_attempt_id: Option<String>,
 }
 

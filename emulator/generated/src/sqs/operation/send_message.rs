@@ -16,11 +16,14 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidMessageContents, InvalidSecurity, KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage,
-    KmsInvalidState, KmsNotFound, KmsOptInRequired, KmsThrottled, QueueDoesNotExist, RequestThrottled,
-    UnsupportedOperation,
+    InvalidAddress, InvalidMessageContents, InvalidSecurity, KmsAccessDenied,
+    KmsDisabled, KmsInvalidKeyUsage, KmsInvalidState, KmsNotFound, KmsOptInRequired,
+    KmsThrottled, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
 };
-use crate::sqs::types::{MessageAttributeValue, MessageSystemAttributeNameForSends, MessageSystemAttributeValue};
+use crate::sqs::types::{
+    MessageAttributeValue, MessageSystemAttributeNameForSends,
+    MessageSystemAttributeValue,
+};
 use crate::sqs::validation::{SEND_MESSAGE_REQUEST, SEND_MESSAGE_RESULT};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -80,7 +83,11 @@ pub struct SendMessageRequest {
     pub delay_seconds: Option<i32>,
     /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "MessageAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_attributes: Option<BTreeMap<String, MessageAttributeValue>>,
     /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`,
     /// and `Value`.
@@ -88,8 +95,14 @@ pub struct SendMessageRequest {
     /// > **Important:** - Currently, the only supported message system attribute is `AWSTraceHeader`. Its type must be `String`
     /// >   and its value must be a correctly formatted X-Ray trace header string.
     /// > - The size of a message system attribute doesn't count towards the total size of a message.
-    #[serde(rename = "MessageSystemAttributes", default, skip_serializing_if = "Option::is_none")]
-    pub message_system_attributes: Option<BTreeMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>>,
+    #[serde(
+        rename = "MessageSystemAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub message_system_attributes: Option<
+        BTreeMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>,
+    >,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///
     /// The token used for deduplication of sent messages. If a message with a particular `MessageDeduplicationId`
@@ -128,7 +141,11 @@ pub struct SendMessageRequest {
     ///
     /// For best practices of using `MessageDeduplicationId`, see [Using the MessageDeduplicationId Property](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "MessageDeduplicationId", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MessageDeduplicationId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub message_deduplication_id: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
     ///
@@ -161,17 +178,29 @@ pub struct SendMessageResult {
     /// An MD5 digest of the non-URL-encoded message body string. You can use this attribute to verify
     /// that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
     /// creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(rename = "MD5OfMessageBody", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MD5OfMessageBody",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5_of_message_body: Option<String>,
     /// An MD5 digest of the non-URL-encoded message attribute string. You can use this attribute to
     /// verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message before
     /// creating the MD5 digest. For information about MD5, see [RFC1321](<https://www.ietf.org/rfc/rfc1321.txt>).
-    #[serde(rename = "MD5OfMessageAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MD5OfMessageAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5_of_message_attributes: Option<String>,
     /// An MD5 digest of the non-URL-encoded message system attribute string. You can use this attribute
     /// to verify that Amazon SQS received the message correctly. Amazon SQS URL-decodes the message
     /// before creating the MD5 digest.
-    #[serde(rename = "MD5OfMessageSystemAttributes", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MD5OfMessageSystemAttributes",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub md5_of_message_system_attributes: Option<String>,
     /// An attribute containing the `MessageId` of the message sent to the queue. For more information,
     /// see [Queue and Message Identifiers](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-message-identifiers.html>)

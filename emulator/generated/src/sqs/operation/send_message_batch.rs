@@ -29,11 +29,15 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    BatchEntryIdsNotDistinct, BatchRequestTooLong, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
-    InvalidSecurity, KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage, KmsInvalidState, KmsNotFound, KmsOptInRequired,
-    KmsThrottled, QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest, UnsupportedOperation,
+    BatchEntryIdsNotDistinct, BatchRequestTooLong, EmptyBatchRequest, InvalidAddress,
+    InvalidBatchEntryId, InvalidSecurity, KmsAccessDenied, KmsDisabled,
+    KmsInvalidKeyUsage, KmsInvalidState, KmsNotFound, KmsOptInRequired, KmsThrottled,
+    QueueDoesNotExist, RequestThrottled, TooManyEntriesInBatchRequest,
+    UnsupportedOperation,
 };
-use crate::sqs::types::{BatchResultErrorEntry, SendMessageBatchRequestEntry, SendMessageBatchResultEntry};
+use crate::sqs::types::{
+    BatchResultErrorEntry, SendMessageBatchRequestEntry, SendMessageBatchResultEntry,
+};
 use crate::sqs::validation::{SEND_MESSAGE_BATCH_REQUEST, SEND_MESSAGE_BATCH_RESULT};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -19,8 +19,8 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity, OverLimit, QueueDoesNotExist,
-    RequestThrottled, UnsupportedOperation,
+    InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity,
+    OverLimit, QueueDoesNotExist, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::SET_QUEUE_ATTRIBUTES_REQUEST;

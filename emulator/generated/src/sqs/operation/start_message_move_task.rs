@@ -17,9 +17,12 @@ use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_erro
 use crate::runtime::validate::Structure;
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
-    InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException, UnsupportedOperation,
+    InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
+    UnsupportedOperation,
 };
-use crate::sqs::validation::{START_MESSAGE_MOVE_TASK_REQUEST, START_MESSAGE_MOVE_TASK_RESULT};
+use crate::sqs::validation::{
+    START_MESSAGE_MOVE_TASK_REQUEST, START_MESSAGE_MOVE_TASK_RESULT,
+};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -65,7 +68,11 @@ pub struct StartMessageMoveTaskRequest {
     /// field to define a fixed message movement rate. The maximum value for messages per second is 500.
     /// If this field is left blank, the system will optimize the rate based on the queue message
     /// backlog size, which may vary throughout the duration of the message movement task.
-    #[serde(rename = "MaxNumberOfMessagesPerSecond", default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        rename = "MaxNumberOfMessagesPerSecond",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
     pub max_number_of_messages_per_second: Option<i32>,
 }
 
