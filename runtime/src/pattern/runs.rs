@@ -45,9 +45,57 @@ impl AsciiSet {
     }
 }
 
-/// An anchored sequence of runs.
+/// An anchored sequence of runs, as it is matched: consecutive runs of
+/// fixed length (`mw-`, the hex groups of a UUID) merged into one class
+/// per position, checked in one branch-free pass.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(super) struct Runs(Vec<Run>);
+pub(super) struct Runs(Vec<Part>);
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Part {
+    /// Exactly one character of each position's class, in order.
+    Fixed(Fixed),
+    /// A run of variable length.
+    Run(Run),
+}
+
+/// Fixed-length runs merged: each position's class is a bit, and a table
+/// by byte holds the classes each byte is in, so a position costs two
+/// loads and an `and`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Fixed {
+    /// By byte: a bit per class that has it.
+    classes_of: Box<[u32; 256]>,
+    /// By position: its class's bit.
+    class_at: Box<[u32]>,
+}
+
+impl Fixed {
+    /// The runs as one part, if they have few enough distinct classes.
+    fn of(runs: &[Run]) -> Option<Fixed> {
+        let mut distinct: Vec<AsciiSet> = Vec::new();
+        let mut class_at = Vec::new();
+        for run in runs {
+            let index = match distinct.iter().position(|class| *class == run.class) {
+                Some(index) => index,
+                None => {
+                    distinct.push(run.class);
+                    distinct.len() - 1
+                }
+            };
+            class_at.extend(std::iter::repeat_n(1u32.checked_shl(u32::try_from(index).ok()?)?, run.min as usize));
+        }
+        let mut classes_of = Box::new([0u32; 256]);
+        for (bit, class) in distinct.iter().enumerate() {
+            for byte in 0..128u8 {
+                if class.contains(byte) {
+                    classes_of[usize::from(byte)] |= 1 << bit;
+                }
+            }
+        }
+        Some(Fixed { classes_of, class_at: class_at.into_boxed_slice() })
+    }
+}
 
 impl Runs {
     /// The runs `pattern` (the regex crate's syntax) consists of, if it is
@@ -66,7 +114,7 @@ impl Runs {
         }
         let decided = runs.windows(2).all(|pair| pair[0].min == pair[0].max || pair[0].class.disjoint(pair[1].class));
         let next_required = runs.windows(2).all(|pair| pair[0].min == pair[0].max || pair[1].min > 0);
-        (decided && next_required && !runs.is_empty()).then_some(Runs(runs))
+        (decided && next_required && !runs.is_empty()).then(|| Runs(parts(runs)))
     }
 
     /// Whether `text` is exactly these runs.
@@ -74,28 +122,57 @@ impl Runs {
     pub(super) fn is_match(&self, text: &str) -> bool {
         let bytes = text.as_bytes();
         let mut at = 0;
-        for run in &self.0 {
-            if run.min == run.max {
-                // A fixed run: exactly that many, no search for its end.
-                let Some(slice) = bytes.get(at..at + run.min as usize) else { return false };
-                // Branch-free: a short run's end is not worth predicting.
-                if !slice.iter().fold(true, |all, &byte| all & run.table[usize::from(byte)]) {
-                    return false;
+        for part in &self.0 {
+            match part {
+                Part::Fixed(fixed) => {
+                    let Some(slice) = bytes.get(at..at + fixed.class_at.len()) else { return false };
+                    // Branch-free: a short run's end is not worth predicting.
+                    let all = slice
+                        .iter()
+                        .zip(fixed.class_at.iter())
+                        .fold(true, |all, (&byte, &class)| all & (fixed.classes_of[usize::from(byte)] & class != 0));
+                    if !all {
+                        return false;
+                    }
+                    at += slice.len();
                 }
-                at += slice.len();
-                continue;
-            }
-            let start = at;
-            let end = bytes.len().min(start.saturating_add(run.max as usize));
-            while at < end && run.table[usize::from(bytes[at])] {
-                at += 1;
-            }
-            if at - start < run.min as usize {
-                return false;
+                Part::Run(run) => {
+                    let start = at;
+                    let end = bytes.len().min(start.saturating_add(run.max as usize));
+                    while at < end && run.table[usize::from(bytes[at])] {
+                        at += 1;
+                    }
+                    if at - start < run.min as usize {
+                        return false;
+                    }
+                }
             }
         }
         at == bytes.len()
     }
+}
+
+/// `runs` as matched: consecutive fixed-length runs merged.
+fn parts(runs: Vec<Run>) -> Vec<Part> {
+    let mut parts = Vec::new();
+    let mut fixed: Vec<Run> = Vec::new();
+    let flush = |fixed: &mut Vec<Run>, parts: &mut Vec<Part>| match Fixed::of(fixed) {
+        Some(merged) if !fixed.is_empty() => {
+            parts.push(Part::Fixed(merged));
+            fixed.clear();
+        }
+        _ => parts.extend(fixed.drain(..).map(Part::Run)),
+    };
+    for run in runs {
+        if run.min == run.max && run.min <= 64 {
+            fixed.push(run);
+        } else {
+            flush(&mut fixed, &mut parts);
+            parts.push(Part::Run(run));
+        }
+    }
+    flush(&mut fixed, &mut parts);
+    parts
 }
 
 /// Appends the runs of one item of the pattern's concatenation.

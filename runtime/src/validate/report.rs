@@ -378,9 +378,31 @@ fn escape_into(path: &mut String, segment: &str) {
 }
 
 /// The number of code points in `text` (what `@length` counts for
-/// strings): its bytes that do not continue a UTF-8 sequence. A plain loop
-/// the compiler vectorises; `chars().count()` costs more on short ids.
+/// strings). Ids and names are ASCII, which std checks a word at a time;
+/// otherwise, the bytes that do not continue a UTF-8 sequence, counted in
+/// byte-wide lanes (a `usize` per byte vectorised four bytes at a time).
 #[inline]
 fn code_points(text: &str) -> usize {
-    text.bytes().filter(|&byte| (byte as i8) >= -0x40).count()
+    if text.is_ascii() {
+        return text.len();
+    }
+    let mut count = 0;
+    for chunk in text.as_bytes().chunks(255) {
+        let starts: u8 = chunk.iter().map(|&byte| u8::from((byte as i8) >= -0x40)).sum();
+        count += usize::from(starts);
+    }
+    count
+}
+
+#[cfg(test)]
+mod tests {
+    use super::code_points;
+
+    #[test]
+    fn code_points_are_counted_as_chars_counts_them() {
+        let long = "é".repeat(300) + &"a".repeat(300) + "😀";
+        for text in ["", "mw-0c50858d010123456", "é", "aé😀b", "\u{7f}\u{80}", long.as_str()] {
+            assert_eq!(code_points(text), text.chars().count(), "{text:?}");
+        }
+    }
 }
