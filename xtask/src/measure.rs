@@ -1,5 +1,7 @@
-//! `cargo xtask measure`: the generated crate's size and build time next to
-//! aws-sdk-ssm's, measured the same way in one sitting.
+//! `cargo xtask measure [--corpus DIR]`: the generated crate's size and
+//! build time next to aws-sdk-ssm's, measured the same way in one sitting;
+//! codegen on the full SSM model; and, given a directory of AWS models,
+//! import plus generate of every awsJson model in it (the sweep, in memory).
 //!
 //! Each crate's own build time is measured with its dependencies already
 //! built: `cargo build -p <crate>` after `cargo clean -p <crate>`, for the
@@ -74,7 +76,23 @@ fn sdk_project(root: &Path) -> Result<(PathBuf, PathBuf), String> {
     Ok((dir, source))
 }
 
-pub fn measure(root: &Path) -> Result<String, String> {
+/// Import plus generate of every awsJson model under `corpus`, in process
+/// (as `cargo xtask sweep --protocol awsJson` does): the wall time of one
+/// run, the models that generated, and the models tried.
+fn sweep_time(corpus: &Path, root: &Path) -> Result<(Duration, usize, usize), String> {
+    let options = codegen::sweep::Options {
+        protocols: Some(codegen::sweep::parse_protocols("awsJson")?),
+        keep_files: false,
+        runtime: codegen::RuntimeSource::Path(root.join("runtime").display().to_string()),
+    };
+    let start = Instant::now();
+    let sweep = codegen::sweep::sweep(corpus, &options, &|_| {}).map_err(|e| format!("{}: {e}", corpus.display()))?;
+    let elapsed = start.elapsed();
+    let generated = sweep.count(codegen::sweep::Outcome::Ok);
+    Ok((elapsed, generated, sweep.rows.len()))
+}
+
+pub fn measure(root: &Path, corpus: Option<&Path>) -> Result<String, String> {
     // Codegen wall time on the full model, in process: median of 5.
     let target = codegen::workspace_targets().into_iter().next().expect("the product's target");
     let mut times = Vec::new();
@@ -84,6 +102,8 @@ pub fn measure(root: &Path) -> Result<String, String> {
         times.push(start.elapsed());
     }
     let codegen_time = median(times);
+
+    let sweep = corpus.map(|corpus| sweep_time(corpus, root)).transpose()?;
 
     let ours = (
         rust_lines(&root.join("generated/src")),
@@ -104,6 +124,16 @@ pub fn measure(root: &Path) -> Result<String, String> {
         "cargo xtask codegen, whole SSM model (in process, median of 5): {:.0} ms\n\n",
         codegen_time.as_secs_f64() * 1000.0
     ));
+    if cfg!(debug_assertions) {
+        out.push_str("(a debug xtask: time codegen with `cargo run --release -p xtask -- measure`)\n\n");
+    }
+    match sweep {
+        Some((time, generated, tried)) => out.push_str(&format!(
+            "import and generate, every awsJson model of the corpus (one run): {:.1} s, {generated} of {tried} generated\n\n",
+            time.as_secs_f64()
+        )),
+        None => out.push_str("(the corpus sweep is timed with `--corpus DIR`, a directory of AWS models)\n\n"),
+    }
     out.push_str("| crate | lines of Rust | debug build (median of 3) | release build |\n| --- | --- | --- | --- |\n");
     out.push_str(&format!(
         "| generated (ours, 146 operations) | {} | {} | {} (median of 3) |\n",

@@ -256,6 +256,15 @@ mod tests {
         assert!(matches("^arn:aws:[a-z0-9\\-]+:[0-9]{12}$", "arn:aws:ssm-x:123456789012"));
         assert!(!matches("^arn:aws:[a-z0-9\\-]+:[0-9]{12}$", "arn:aws::123456789012"));
         assert!(matches("^[0-9]*$", ""));
+        // More distinct classes than a merged part has bits: matched run by run.
+        let letters = "^abcdefghijklmnopqrstuvwxyzABCDEFGHIJ[0-9]+$";
+        assert!(matches(letters, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ42"));
+        assert!(!matches(letters, "abcdefghijklmnopqrstuvwxyzABCDEFGHIj42"));
+        // Fixed runs around a variable one, each merged part checked in place.
+        let mixed = "^ab-[0-9]{3}_[a-z]+-[0-9a-f]{2}$";
+        assert!(matches(mixed, "ab-123_xyz-0f"));
+        assert!(!matches(mixed, "ab-123_xyz-0g"));
+        assert!(!matches(mixed, "ab-12_xyz-0f"));
     }
 
     #[test]
