@@ -11,6 +11,8 @@ mod placeholder;
 mod report;
 mod walk;
 
+use std::fmt::Write as _;
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -198,7 +200,10 @@ pub struct ValidationExceptionField {
 impl ValidationException {
     fn new(field_list: Vec<ValidationExceptionField>) -> Self {
         let count = field_list.len();
-        let mut message = format!("{count} validation error{} detected. ", if count == 1 { "" } else { "s" });
+        let length = field_list.iter().map(|field| field.message.len() + 2).sum::<usize>() + 32;
+        let mut message = String::with_capacity(length);
+        let plural = if count == 1 { "" } else { "s" };
+        let _ = write!(message, "{count} validation error{plural} detected. ");
         for (i, field) in field_list.iter().enumerate() {
             if i > 0 {
                 message.push_str("; ");

@@ -141,7 +141,7 @@ impl Report {
 
     /// The JSON Pointer of the value being checked.
     fn path(&self) -> String {
-        let mut path = String::new();
+        let mut path = String::with_capacity(64);
         for segment in self.segments.iter() {
             path.push('/');
             match *segment {
@@ -176,9 +176,12 @@ impl Report {
     /// at the map, and ordered with the key's entry (`key`).
     fn violation_ordered(&mut self, key: Option<&str>, length: Option<usize>, constraint: fmt::Arguments<'_>) {
         let path = self.path();
-        let message = match length {
-            Some(n) => format!("Value with length {n} at '{path}' failed to satisfy constraint: {constraint}"),
-            None => format!("Value at '{path}' failed to satisfy constraint: {constraint}"),
+        // Sized once: a message is the path and a constraint's text (a
+        // pattern's can be long), and growing it copied it several times.
+        let mut message = String::with_capacity(path.len() + 160);
+        let _ = match length {
+            Some(n) => write!(message, "Value with length {n} at '{path}' failed to satisfy constraint: {constraint}"),
+            None => write!(message, "Value at '{path}' failed to satisfy constraint: {constraint}"),
         };
         let order = self.order(key);
         self.found.push(Found { order, field: ValidationExceptionField { path, message } });
