@@ -81,6 +81,9 @@ fn reachable(service: &Service) -> BTreeSet<String> {
     seen
 }
 
+/// The named shapes `t` holds through lists and maps. Unlike the direction
+/// pass's walk, event streams are not followed: their events are not
+/// validated.
 fn named_in(t: &TypeRef, out: &mut Vec<String>) {
     match &t.ty {
         Type::Named(id) => out.push(id.clone()),

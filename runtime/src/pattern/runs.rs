@@ -164,6 +164,7 @@ fn parts(runs: Vec<Run>) -> Vec<Part> {
         _ => parts.extend(fixed.drain(..).map(Part::Run)),
     };
     for run in runs {
+        // Longer fixed runs stay runs: a class per position is memory per character.
         if run.min == run.max && run.min <= 64 {
             fixed.push(run);
         } else {
