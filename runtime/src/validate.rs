@@ -275,22 +275,34 @@ pub fn validate(schema: &Structure, input: &Value) -> Result<(), Rejection> {
 pub fn parse<T: DeserializeOwned>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let mut report = Report::default();
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut jiter = jiter::Jiter::new(body);
     let checked = checked::Checked {
-        de: &mut de,
-        schema: Schema::Structure(schema),
+        jiter: &mut jiter,
         report: &mut report,
+        schema: Schema::Structure(schema),
         null: checked::Null::Allowed,
+        depth: 0,
     };
-    let parsed = T::deserialize(checked).and_then(|value| de.end().map(|()| value));
+    let parsed = T::deserialize(checked).and_then(|value| jiter.finish().map_err(checked::json_error).map(|()| value));
     match (report.take_malformed(), parsed) {
         (Some(malformed), _) => Err(Rejection::Malformed(malformed)),
         (None, Ok(value)) => report.finish().map(|()| value).map_err(Rejection::Invalid),
-        (None, Err(e)) if e.is_syntax() || e.is_eof() => Err(malformed(format!("the body is not valid JSON: {e}"))),
+        (None, Err(checked::Stop::Json { reason, index })) => {
+            let (line, column) = line_and_column(body, index);
+            Err(malformed(format!("the body is not valid JSON: {reason} at line {line} column {column}")))
+        }
         // A refusal of the type's own that no check caught (a duplicate
         // member, say); its text may quote the input, so it is not sent.
         (None, Err(_)) => Err(malformed("the body does not fit the input".to_string())),
     }
+}
+
+/// The line and column (both from 1) of byte `index` of `text`.
+fn line_and_column(text: &[u8], index: usize) -> (usize, usize) {
+    let before = &text[..index.min(text.len())];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let column = before.iter().rev().take_while(|&&b| b != b'\n').count() + 1;
+    (line, column)
 }
 
 fn malformed(message: String) -> Rejection {

@@ -1,398 +1,110 @@
 //! One pass from request bytes to a typed, validated input.
 //!
-//! [`Checked`] wraps serde_json's deserializer and walks the operation's
-//! schema alongside the input type's own `Deserialize`: every value the
-//! type reads is checked on its way through (lengths, patterns, ranges,
-//! enum values, required members), with no intermediate `serde_json::Value`
-//! and no allocation for a valid value beyond what the type itself keeps.
+//! [`Checked`] is a serde deserializer that reads the body with jiter, a
+//! pull parser, and knows the operation's schema: the input type's own
+//! `Deserialize` asks for values, and each is checked as it is read
+//! (lengths, patterns, ranges, enum values, required members) before the
+//! type sees it. There is no intermediate `serde_json::Value`, no second
+//! deserializer underneath, and no allocation for a valid value beyond
+//! what the type itself keeps.
 //!
 //! A violation does not stop the parse: it is recorded, and where the type
 //! could not be built from what was sent (a required member missing or
 //! null, an enum value it does not know) a placeholder of the right shape
 //! is handed to it instead, so that the rest of the body is still checked.
 //! The typed value is dropped whenever anything was recorded. A malformed
-//! body (not JSON, a wrong JSON type, an integer that does not fit) stops
-//! the parse at once.
+//! body (not JSON, a wrong JSON type, an integer that does not fit, nesting
+//! deeper than [`MAX_DEPTH`]) stops the parse at once.
 
 use std::fmt;
-use std::marker::PhantomData;
 
-use serde::Deserialize;
+use jiter::{Jiter, JiterError, JiterResult, Peek};
 use serde::de::value::{BorrowedStrDeserializer, StrDeserializer};
-use serde::de::{
-    self, DeserializeSeed, Deserializer, EnumAccess, IgnoredAny, MapAccess, SeqAccess, VariantAccess, Visitor,
-};
+use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqAccess, VariantAccess, Visitor};
 
 use super::placeholder::Placeholder;
 use super::report::Report;
 use super::walk::{all_unique, fits};
-use super::{Enum, List, Map, Schema, Structure, Union, describe};
+use super::{Enum, List, Map, Member, Schema, Structure, TimestampFormat, Union, describe};
 
-/// A deserializer that checks what is read from `de` against `schema`.
-pub(super) struct Checked<'r, D> {
-    pub(super) de: D,
-    pub(super) schema: Schema,
-    pub(super) report: &'r mut Report,
-    /// What a null here means to a type that is not an `Option`.
-    pub(super) null: Null,
+/// Objects and arrays nest at most this deep (serde_json's own limit): the
+/// parse recurses, and a hostile body must not exhaust the stack.
+pub(super) const MAX_DEPTH: u32 = 128;
+
+/// Why a parse stopped: the body is not JSON, or is malformed, or does not
+/// fit the input type. [`super::parse`] turns it into a [`super::Rejection`].
+#[derive(Debug)]
+pub(super) enum Stop {
+    /// The body is not JSON: jiter's reason, and the byte offset.
+    Json { reason: String, index: usize },
+    /// The body is malformed, and the report says where and why.
+    Recorded,
+    /// The input type refused a value for a reason of its own (a member
+    /// sent twice, say); its text may quote the input.
+    Refused(String),
+}
+
+impl fmt::Display for Stop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Stop::Json { reason, index } => write!(f, "{reason} at byte {index}"),
+            Stop::Recorded => f.write_str("the body is malformed"),
+            Stop::Refused(message) => f.write_str(message),
+        }
+    }
+}
+
+impl std::error::Error for Stop {}
+
+impl de::Error for Stop {
+    fn custom<T: fmt::Display>(message: T) -> Self {
+        Stop::Refused(message.to_string())
+    }
+}
+
+/// jiter's error as ours.
+pub(super) fn json_error(e: JiterError) -> Stop {
+    Stop::Json { reason: e.error_type.to_string(), index: e.index }
+}
+
+/// jiter's result as ours.
+#[inline]
+fn json<T>(result: JiterResult<T>) -> Result<T, Stop> {
+    result.map_err(json_error)
 }
 
 /// Records `message` as the malformation here (unless a deeper one was)
-/// and makes the error that stops the parse.
-fn malformed<E: de::Error>(report: &mut Report, message: impl Into<String>) -> E {
-    E::custom(&report.malformed(message).message)
+/// and stops the parse.
+fn malformed(report: &mut Report, message: impl Into<String>) -> Stop {
+    report.malformed(message);
+    Stop::Recorded
 }
 
 /// The error for a value of the wrong JSON type for `schema`.
-fn mismatch<E: de::Error>(report: &mut Report, schema: &Schema) -> E {
+fn mismatch(report: &mut Report, schema: &Schema) -> Stop {
     malformed(report, describe(schema))
-}
-
-impl<'de, D: Deserializer<'de>> Deserializer<'de> for Checked<'_, D> {
-    type Error = D::Error;
-
-    #[inline]
-    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        match self.schema {
-            Schema::Document => self.de.deserialize_any(visitor),
-            Schema::Union(union) => {
-                self.de.deserialize_any(UnionVisit { visitor, union, report: self.report, null: self.null })
-            }
-            schema => self.de.deserialize_any(Visit { visitor, schema, report: self.report, null: self.null }),
-        }
-    }
-
-    // Which method the type called does not matter: the schema says what
-    // the value must be, and `deserialize_any` checks it against that.
-    serde::forward_to_deserialize_any! {
-        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
-        seq tuple tuple_struct map struct identifier
-    }
-
-    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        match self.schema {
-            Schema::Document => self.de.deserialize_option(visitor),
-            schema => self.de.deserialize_option(Optional { visitor, schema, report: self.report }),
-        }
-    }
-
-    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, D::Error> {
-        visitor.visit_newtype_struct(self)
-    }
-
-    fn deserialize_enum<V: Visitor<'de>>(
-        self,
-        name: &'static str,
-        variants: &'static [&'static str],
-        visitor: V,
-    ) -> Result<V::Value, D::Error> {
-        match self.schema {
-            Schema::Enum(schema) => {
-                self.de.deserialize_any(EnumVisit { visitor, schema, report: self.report, null: self.null })
-            }
-            Schema::Union(union) => {
-                self.de.deserialize_any(UnionVisit { visitor, union, report: self.report, null: self.null })
-            }
-            Schema::Document => self.de.deserialize_enum(name, variants, visitor),
-            schema => Err(mismatch(self.report, &schema)),
-        }
-    }
-
-    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
-        self.de.deserialize_ignored_any(visitor)
-    }
-
-    fn is_human_readable(&self) -> bool {
-        self.de.is_human_readable()
-    }
-}
-
-/// `deserialize_option`'s visitor: null is `None`, anything else is checked.
-struct Optional<'r, V> {
-    visitor: V,
-    schema: Schema,
-    report: &'r mut Report,
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for Optional<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.visitor.expecting(f)
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<V::Value, E> {
-        self.visitor.visit_none()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        self.visitor.visit_none()
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<V::Value, D::Error> {
-        self.visitor.visit_some(Checked { de, schema: self.schema, report: self.report, null: Null::Allowed })
-    }
-}
-
-/// The visitor for a value of `schema`: checks what serde_json found, then
-/// hands it to the type's own visitor.
-struct Visit<'r, V> {
-    visitor: V,
-    schema: Schema,
-    report: &'r mut Report,
-    null: Null,
 }
 
 /// `result`, of a value handed to the type's visitor; if the type refused
 /// it (a timestamp out of range, bad base64), the body is malformed there.
-fn handed<T, E>(report: &mut Report, schema: &Schema, result: Result<T, E>) -> Result<T, E> {
+#[inline]
+fn handed<T>(report: &mut Report, schema: &Schema, result: Result<T, Stop>) -> Result<T, Stop> {
     if result.is_err() {
         report.malformed(describe(schema));
     }
     result
 }
 
-impl<V> Visit<'_, V> {
-    fn check_integer<E: de::Error>(&mut self, n: Option<i64>) -> Result<(), E> {
-        let Schema::Integer(rules) = self.schema else { unreachable!("only called for integers") };
-        let Some(n) = n.filter(|n| fits(rules.kind, *n)) else { return Err(mismatch(self.report, &self.schema)) };
-        if let Some(values) = rules.values {
-            if !self.report.check_int_enum(values, n) {
-                return Ok(());
-            }
-        }
-        if let Some(range) = &rules.range {
-            self.report.check_range(range, n as f64);
-        }
-        Ok(())
-    }
-
-    fn check_number<E: de::Error>(&mut self, number: f64) -> Result<(), E> {
-        match self.schema {
-            Schema::Float(rules) => {
-                if let Some(range) = &rules.range {
-                    self.report.check_range(range, number);
-                }
-                Ok(())
-            }
-            Schema::Timestamp(super::TimestampFormat::EpochSeconds) => Ok(()),
-            schema => Err(mismatch(self.report, &schema)),
-        }
-    }
-
-    #[inline]
-    fn check_text<E: de::Error>(&mut self, text: &str) -> Result<(), E> {
-        match self.schema {
-            Schema::String(rules) => self.report.check_string(&rules, text),
-            Schema::Enum(schema) => {
-                self.report.check_enum(schema, text);
-            }
-            Schema::Float(_) if crate::float::non_finite(text).is_some() => {}
-            Schema::Timestamp(super::TimestampFormat::DateTime | super::TimestampFormat::HttpDate) => {}
-            Schema::Blob(length) => {
-                if let Some(length) = &length {
-                    self.report.check_length(length, base64_decoded_len(text));
-                }
-            }
-            schema => return Err(mismatch(self.report, &schema)),
-        }
-        Ok(())
-    }
-}
-
-/// The length of what base64 `text` decodes to, if it is valid (if it is
-/// not, the blob's own parse says so).
-fn base64_decoded_len(text: &str) -> usize {
-    let padding = text.bytes().rev().take_while(|&b| b == b'=').count().min(2);
-    (text.len() / 4 * 3).saturating_sub(padding)
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for Visit<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.visitor.expecting(f)
-    }
-
-    fn visit_bool<E: de::Error>(self, value: bool) -> Result<V::Value, E> {
-        match self.schema {
-            Schema::Boolean => handed(self.report, &self.schema, self.visitor.visit_bool(value)),
-            schema => Err(mismatch(self.report, &schema)),
-        }
-    }
-
-    fn visit_i64<E: de::Error>(mut self, value: i64) -> Result<V::Value, E> {
-        match self.schema {
-            Schema::Integer(_) => self.check_integer(Some(value))?,
-            _ => self.check_number(value as f64)?,
-        }
-        handed(self.report, &self.schema, self.visitor.visit_i64(value))
-    }
-
-    fn visit_u64<E: de::Error>(mut self, value: u64) -> Result<V::Value, E> {
-        match self.schema {
-            Schema::Integer(_) => self.check_integer(i64::try_from(value).ok())?,
-            _ => self.check_number(value as f64)?,
-        }
-        handed(self.report, &self.schema, self.visitor.visit_u64(value))
-    }
-
-    fn visit_f64<E: de::Error>(mut self, value: f64) -> Result<V::Value, E> {
-        match self.schema {
-            Schema::Integer(_) => return Err(mismatch(self.report, &self.schema)),
-            _ => self.check_number(value)?,
-        }
-        handed(self.report, &self.schema, self.visitor.visit_f64(value))
-    }
-
-    #[inline]
-    fn visit_str<E: de::Error>(mut self, value: &str) -> Result<V::Value, E> {
-        self.check_text(value)?;
-        handed(self.report, &self.schema, self.visitor.visit_str(value))
-    }
-
-    #[inline]
-    fn visit_borrowed_str<E: de::Error>(mut self, value: &'de str) -> Result<V::Value, E> {
-        self.check_text(value)?;
-        handed(self.report, &self.schema, self.visitor.visit_borrowed_str(value))
-    }
-
-    #[inline]
-    fn visit_string<E: de::Error>(mut self, value: String) -> Result<V::Value, E> {
-        self.check_text(&value)?;
-        handed(self.report, &self.schema, self.visitor.visit_string(value))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        match self.null {
-            Null::Missing => {
-                self.report.missing();
-                Placeholder::new(self.schema).deserialize_any(self.visitor)
-            }
-            Null::Malformed(message) => Err(malformed(self.report, message)),
-            Null::Allowed => Err(mismatch(self.report, &self.schema)),
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<V::Value, A::Error> {
-        let Schema::List(list) = self.schema else { return Err(mismatch(self.report, &self.schema)) };
-        if list.unique {
-            return unique_list(self.visitor, list, seq, self.report);
-        }
-        let mut count = 0;
-        let value = self.visitor.visit_seq(Items { seq, list, report: &mut *self.report, count: &mut count })?;
-        if let Some(length) = &list.length {
-            self.report.check_length(length, count);
-        }
-        Ok(value)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<V::Value, A::Error> {
-        match self.schema {
-            Schema::Structure(structure) => self.visitor.visit_map(Members::new(map, structure, self.report)),
-            Schema::Map(schema) => {
-                let mut count = 0;
-                let entries = Entries { map, schema, report: &mut *self.report, count: &mut count, entry: None };
-                let value = self.visitor.visit_map(entries)?;
-                if let Some(length) = &schema.length {
-                    self.report.check_length(length, count);
-                }
-                Ok(value)
-            }
-            Schema::Unit => self.visitor.visit_map(Empty { map, report: self.report }),
-            schema => Err(mismatch(self.report, &schema)),
-        }
-    }
-}
-
-/// A `@uniqueItems` list: its items are read as JSON values first, to be
-/// compared as the walk compares them, then read into the type from those.
-/// Such lists are rare, and small.
-fn unique_list<'de, V: Visitor<'de>, A: SeqAccess<'de>>(
-    visitor: V,
-    list: &'static List,
-    mut seq: A,
-    report: &mut Report,
-) -> Result<V::Value, A::Error> {
-    let mut items = Vec::new();
-    while let Some(item) = seq.next_element::<serde_json::Value>()? {
-        items.push(item);
-    }
-    if let Some(length) = &list.length {
-        report.check_length(length, items.len());
-    }
-    if !all_unique(&items) {
-        report.not_unique();
-    }
-    let mut count = 0;
-    let seq = Items {
-        seq: Buffered { items: items.into_iter(), error: PhantomData::<A::Error> },
-        list,
-        report,
-        count: &mut count,
-    };
-    visitor.visit_seq(seq)
-}
-
-/// Buffered list items, read again as a sequence.
-struct Buffered<E> {
-    items: std::vec::IntoIter<serde_json::Value>,
-    error: PhantomData<E>,
-}
-
-impl<'de, E: de::Error> SeqAccess<'de> for Buffered<E> {
-    type Error = E;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, E> {
-        match self.items.next() {
-            Some(item) => seed.deserialize(item).map(Some).map_err(E::custom),
-            None => Ok(None),
-        }
-    }
-}
-
-/// A list's items, each checked against the list's member at its index.
-struct Items<'r, 'c, A> {
-    seq: A,
-    list: &'static List,
-    report: &'r mut Report,
-    count: &'c mut usize,
-}
-
-impl<'de, A: SeqAccess<'de>> SeqAccess<'de> for Items<'_, '_, A> {
-    type Error = A::Error;
-
-    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, A::Error> {
-        let mark = self.report.push_index(*self.count);
-        let item = Item { seed, list: self.list, report: &mut *self.report };
-        let result = self.seq.next_element_seed(item);
-        self.report.pop(mark);
-        if let Ok(Some(_)) = result {
-            *self.count += 1;
-        }
-        result
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.seq.size_hint()
-    }
-}
-
-/// One list item: null only in a `@sparse` list.
-struct Item<'r, T> {
-    seed: T,
-    list: &'static List,
-    report: &'r mut Report,
-}
-
-impl<'de, T: DeserializeSeed<'de>> DeserializeSeed<'de> for Item<'_, T> {
-    type Value = T::Value;
-
-    #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<T::Value, D::Error> {
-        let null = if self.list.sparse { Null::Allowed } else { Null::Malformed("null is not allowed in this list") };
-        self.seed.deserialize(Checked { de, schema: self.list.member, report: self.report, null })
-    }
+/// A deserializer of the value at the parser's position, checked against
+/// `schema`.
+pub(super) struct Checked<'a, 'de> {
+    pub(super) jiter: &'a mut Jiter<'de>,
+    pub(super) report: &'a mut Report,
+    pub(super) schema: Schema,
+    /// What a null here means to a type that is not an `Option`.
+    pub(super) null: Null,
+    /// How many objects and arrays enclose the value.
+    pub(super) depth: u32,
 }
 
 /// What a null means to a type that is not an `Option` (an `Option` reads
@@ -407,20 +119,490 @@ pub(super) enum Null {
     Malformed(&'static str),
 }
 
-/// A value read by the type it is for, with `null`'s meaning.
-struct ValueSeed<'r, T> {
-    seed: T,
-    schema: Schema,
-    report: &'r mut Report,
-    null: Null,
+impl<'a, 'de> Checked<'a, 'de> {
+    /// Entering an object or array: one level deeper, if that is allowed.
+    fn enter(&mut self) -> Result<u32, Stop> {
+        if self.depth >= MAX_DEPTH {
+            return Err(malformed(
+                self.report,
+                format!("the body nests objects and arrays more than {MAX_DEPTH} deep"),
+            ));
+        }
+        Ok(self.depth + 1)
+    }
+
+    /// A null where the type wants a value: what `null` says it means.
+    fn null_value<V: Visitor<'de>>(self, visitor: V, enum_type: bool) -> Result<V::Value, Stop> {
+        json(self.jiter.known_null())?;
+        match self.null {
+            Null::Missing => {
+                self.report.missing();
+                let placeholder = Placeholder::new(self.schema);
+                if enum_type {
+                    placeholder.deserialize_enum("", &[], visitor)
+                } else {
+                    placeholder.deserialize_any(visitor)
+                }
+            }
+            Null::Malformed(message) => Err(malformed(self.report, message)),
+            Null::Allowed => Err(mismatch(self.report, &self.schema)),
+        }
+    }
+
+    /// A value that is not JSON at all, or of the wrong JSON type.
+    fn wrong<T>(self, peek: Peek) -> Result<T, Stop> {
+        // jiter says why a value that does not even start right is not JSON.
+        if !matches!(peek, Peek::True | Peek::False | Peek::String | Peek::Array | Peek::Object) && !peek.is_num() {
+            json(self.jiter.known_skip(peek))?;
+        }
+        Err(mismatch(self.report, &self.schema))
+    }
+
+    /// A value of any schema but a document, union or enum.
+    fn value<V: Visitor<'de>>(mut self, peek: Peek, visitor: V) -> Result<V::Value, Stop> {
+        let schema = self.schema;
+        match peek {
+            Peek::Null => self.null_value(visitor, false),
+            Peek::True | Peek::False => match schema {
+                Schema::Boolean => {
+                    let value = json(self.jiter.known_bool(peek))?;
+                    handed(self.report, &schema, visitor.visit_bool(value))
+                }
+                _ => self.wrong(peek),
+            },
+            Peek::String => {
+                let text = json(self.jiter.known_str())?;
+                check_text(self.report, &schema, text)?;
+                handed(self.report, &schema, visitor.visit_str(text))
+            }
+            Peek::Array => match schema {
+                Schema::List(list) => {
+                    let depth = self.enter()?;
+                    if list.unique {
+                        return unique_list(self.jiter, self.report, list, depth, visitor);
+                    }
+                    let mut count = 0;
+                    let items = Items {
+                        jiter: &mut *self.jiter,
+                        report: &mut *self.report,
+                        list,
+                        depth,
+                        count: &mut count,
+                        started: false,
+                    };
+                    let value = visitor.visit_seq(items)?;
+                    if let Some(length) = &list.length {
+                        self.report.check_length(length, count);
+                    }
+                    Ok(value)
+                }
+                _ => self.wrong(peek),
+            },
+            Peek::Object => match schema {
+                Schema::Structure(structure) => {
+                    let depth = self.enter()?;
+                    visitor.visit_map(Members::new(self.jiter, self.report, structure, depth))
+                }
+                Schema::Map(map) => {
+                    let depth = self.enter()?;
+                    let mut count = 0;
+                    let entries = Entries {
+                        jiter: &mut *self.jiter,
+                        report: &mut *self.report,
+                        map,
+                        depth,
+                        count: &mut count,
+                        started: false,
+                        entry: None,
+                    };
+                    let value = visitor.visit_map(entries)?;
+                    if let Some(length) = &map.length {
+                        self.report.check_length(length, count);
+                    }
+                    Ok(value)
+                }
+                Schema::Unit => {
+                    if json(self.jiter.known_object())?.is_some() {
+                        return Err(mismatch(self.report, &schema));
+                    }
+                    visitor.visit_map(Ended)
+                }
+                _ => self.wrong(peek),
+            },
+            _ if peek.is_num() => self.number(visitor),
+            _ => self.wrong(peek),
+        }
+    }
+
+    /// A number: integers must be whole and fit their kind; floats and
+    /// epoch-seconds timestamps take any.
+    fn number<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+        let schema = self.schema;
+        let bytes = json(self.jiter.next_number_bytes())?;
+        // jiter has checked the syntax: ASCII digits, sign, point, exponent.
+        let text = std::str::from_utf8(bytes).unwrap_or_default();
+        let whole = !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+        let report = self.report;
+        match schema {
+            Schema::Integer(rules) => {
+                let Some(n) = text.parse::<i64>().ok().filter(|n| whole && fits(rules.kind, *n)) else {
+                    return Err(mismatch(report, &schema));
+                };
+                let in_enum = rules.values.is_none_or(|values| report.check_int_enum(values, n));
+                if let (true, Some(range)) = (in_enum, &rules.range) {
+                    report.check_range(range, n as f64);
+                }
+                handed(report, &schema, visitor.visit_i64(n))
+            }
+            Schema::Float(_) | Schema::Timestamp(TimestampFormat::EpochSeconds) => {
+                let integer = if whole { text.parse::<i64>().ok() } else { None };
+                let number = match integer {
+                    Some(n) => n as f64,
+                    None => {
+                        text.parse::<f64>().ok().filter(|n| n.is_finite()).ok_or_else(|| mismatch(report, &schema))?
+                    }
+                };
+                if let Schema::Float(rules) = schema {
+                    if let Some(range) = &rules.range {
+                        report.check_range(range, number);
+                    }
+                }
+                let result = match integer {
+                    Some(n) => visitor.visit_i64(n),
+                    None => visitor.visit_f64(number),
+                };
+                handed(report, &schema, result)
+            }
+            _ => Err(mismatch(report, &schema)),
+        }
+    }
+
+    /// A document: any JSON value, handed to the type as serde_json reads it.
+    fn document<V: Visitor<'de>>(self, peek: Peek, visitor: V) -> Result<V::Value, Stop> {
+        let (depth, start) = (self.depth, self.jiter.current_index());
+        let raw = skip_raw(self.jiter, peek)?;
+        let mut de = serde_json::Deserializer::from_slice(raw);
+        // The document's own nesting counts towards the body's.
+        if depth + nesting(raw) > MAX_DEPTH {
+            return Err(malformed(
+                self.report,
+                format!("the body nests objects and arrays more than {MAX_DEPTH} deep"),
+            ));
+        }
+        de.deserialize_any(visitor).map_err(|e| {
+            if e.is_syntax() || e.is_eof() {
+                // jiter skipped it, so this is what serde_json checks on top: UTF-8.
+                Stop::Json { reason: format!("{e} (of the document here)"), index: start }
+            } else {
+                malformed(self.report, describe(&Schema::Document))
+            }
+        })
+    }
+
+    /// An enum's value: checked, then handed to the type's enum visitor
+    /// (one that is not a value is handed over as the first value).
+    fn enumeration<V: Visitor<'de>>(self, peek: Peek, schema: &'static Enum, visitor: V) -> Result<V::Value, Stop> {
+        match peek {
+            Peek::String => {
+                let text = json(self.jiter.known_str())?;
+                let handed = if self.report.check_enum(schema, text) {
+                    text
+                } else {
+                    schema.values.first().copied().unwrap_or(text)
+                };
+                visitor.visit_enum(StrDeserializer::<Stop>::new(handed))
+            }
+            Peek::Null => self.null_value(visitor, true),
+            _ => self.wrong(peek),
+        }
+    }
+
+    /// A union's object: exactly one member set (null members count as
+    /// unset), handed to the type's enum visitor as that variant.
+    fn union<V: Visitor<'de>>(mut self, peek: Peek, union: &'static Union, visitor: V) -> Result<V::Value, Stop> {
+        match peek {
+            Peek::Object => {}
+            Peek::Null => return self.null_value(visitor, true),
+            _ => return self.wrong(peek),
+        }
+        let depth = self.enter()?;
+        let (jiter, report) = (self.jiter, self.report);
+        let exactly_one = || format!("union {} must have exactly one member set", union.name);
+        let mut key = json(jiter.known_object())?.map(|name| member_index(union.members, name));
+        let value = loop {
+            let index = match key {
+                None => return Err(malformed(report, exactly_one())),
+                Some(Err(unknown)) => {
+                    return Err(malformed(report, format!("union {} has no member `{unknown}`", union.name)));
+                }
+                Some(Ok(index)) => index,
+            };
+            if json(jiter.peek())? == Peek::Null {
+                // That member is null: unset.
+                json(jiter.known_null())?;
+                key = json(jiter.next_key())?.map(|name| member_index(union.members, name));
+                continue;
+            }
+            let member = &union.members[index];
+            let mark = report.push_member(member.name, index);
+            let read = visitor.visit_enum(Variant { jiter: &mut *jiter, report: &mut *report, member, depth });
+            report.pop(mark);
+            break read?;
+        };
+        // Any further member must be null.
+        while json(jiter.next_key())?.is_some() {
+            if json(jiter.peek())? != Peek::Null {
+                return Err(malformed(report, exactly_one()));
+            }
+            json(jiter.known_null())?;
+        }
+        Ok(value)
+    }
 }
 
-impl<'de, T: DeserializeSeed<'de>> DeserializeSeed<'de> for ValueSeed<'_, T> {
-    type Value = T::Value;
+/// The member named `name`'s place in `members`, or the name if there is
+/// none such.
+fn member_index(members: &[Member], name: &str) -> Result<usize, String> {
+    members.iter().position(|member| member.name == name).ok_or_else(|| name.to_string())
+}
+
+/// Checks a string value against `schema`.
+#[inline]
+fn check_text(report: &mut Report, schema: &Schema, text: &str) -> Result<(), Stop> {
+    match schema {
+        Schema::String(rules) => report.check_string(rules, text),
+        Schema::Enum(schema) => {
+            report.check_enum(schema, text);
+        }
+        Schema::Float(_) if crate::float::non_finite(text).is_some() => {}
+        Schema::Timestamp(TimestampFormat::DateTime | TimestampFormat::HttpDate) => {}
+        Schema::Blob(length) => {
+            if let Some(length) = length {
+                report.check_length(length, base64_decoded_len(text));
+            }
+        }
+        schema => return Err(mismatch(report, schema)),
+    }
+    Ok(())
+}
+
+/// The length of what base64 `text` decodes to, if it is valid (if it is
+/// not, the blob's own parse says so).
+fn base64_decoded_len(text: &str) -> usize {
+    let padding = text.bytes().rev().take_while(|&b| b == b'=').count().min(2);
+    (text.len() / 4 * 3).saturating_sub(padding)
+}
+
+/// Skips the value at the parser's position: its JSON text.
+fn skip_raw<'de>(jiter: &mut Jiter<'de>, peek: Peek) -> Result<&'de [u8], Stop> {
+    let start = jiter.current_index();
+    json(jiter.known_skip(peek))?;
+    Ok(jiter.slice_to_current(start))
+}
+
+/// How deep the objects and arrays of JSON text `raw` nest (brackets in
+/// strings are not counted).
+fn nesting(raw: &[u8]) -> u32 {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0u32, 0u32, false, false);
+    for &b in raw {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}
+
+impl<'de> Deserializer<'de> for Checked<'_, 'de> {
+    type Error = Stop;
 
     #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<T::Value, D::Error> {
-        self.seed.deserialize(Checked { de, schema: self.schema, report: self.report, null: self.null })
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+        let peek = json(self.jiter.peek())?;
+        match self.schema {
+            Schema::Document => self.document(peek, visitor),
+            Schema::Union(union) => self.union(peek, union, visitor),
+            _ => self.value(peek, visitor),
+        }
+    }
+
+    // Which method the type called does not matter: the schema says what
+    // the value must be, and `deserialize_any` reads it as that.
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf unit unit_struct
+        seq tuple tuple_struct map struct identifier
+    }
+
+    #[inline]
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+        if json(self.jiter.peek())? == Peek::Null {
+            json(self.jiter.known_null())?;
+            return visitor.visit_none();
+        }
+        visitor.visit_some(Checked { null: Null::Allowed, ..self })
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(self, _: &'static str, visitor: V) -> Result<V::Value, Stop> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        name: &'static str,
+        variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Stop> {
+        let peek = json(self.jiter.peek())?;
+        match self.schema {
+            Schema::Enum(schema) => self.enumeration(peek, schema, visitor),
+            Schema::Union(union) => self.union(peek, union, visitor),
+            Schema::Document => {
+                let raw = skip_raw(self.jiter, peek)?;
+                let mut de = serde_json::Deserializer::from_slice(raw);
+                de.deserialize_enum(name, variants, visitor).map_err(|_| mismatch(self.report, &Schema::Document))
+            }
+            schema => Err(mismatch(self.report, &schema)),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+        Skip(self.jiter).deserialize_ignored_any(visitor)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        true
+    }
+}
+
+/// A value the type ignores (a member the model does not have): skipped.
+struct Skip<'a, 'de>(&'a mut Jiter<'de>);
+
+impl<'de> Deserializer<'de> for Skip<'_, 'de> {
+    type Error = Stop;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
+        json(self.0.next_skip())?;
+        visitor.visit_unit()
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+        unit_struct newtype_struct seq tuple tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+/// A list's items, each checked against the list's member at its index.
+struct Items<'a, 'c, 'de> {
+    jiter: &'a mut Jiter<'de>,
+    report: &'a mut Report,
+    list: &'static List,
+    depth: u32,
+    count: &'c mut usize,
+    started: bool,
+}
+
+/// What null means for an item of `list`: only a `@sparse` list has them.
+fn item_null(list: &List) -> Null {
+    if list.sparse { Null::Allowed } else { Null::Malformed("null is not allowed in this list") }
+}
+
+impl<'de> SeqAccess<'de> for Items<'_, '_, 'de> {
+    type Error = Stop;
+
+    #[inline]
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Stop> {
+        let next = if self.started { self.jiter.array_step() } else { self.jiter.known_array() };
+        self.started = true;
+        if json(next)?.is_none() {
+            return Ok(None);
+        }
+        let mark = self.report.push_index(*self.count);
+        let item = Checked {
+            jiter: &mut *self.jiter,
+            report: &mut *self.report,
+            schema: self.list.member,
+            null: item_null(self.list),
+            depth: self.depth,
+        };
+        let value = seed.deserialize(item)?;
+        self.report.pop(mark);
+        *self.count += 1;
+        Ok(Some(value))
+    }
+}
+
+/// A `@uniqueItems` list: its items are read as JSON values first, to be
+/// compared as the walk compares them, then read into the type from their
+/// text. Such lists are rare, and small.
+fn unique_list<'de, V: Visitor<'de>>(
+    jiter: &mut Jiter<'de>,
+    report: &mut Report,
+    list: &'static List,
+    depth: u32,
+    visitor: V,
+) -> Result<V::Value, Stop> {
+    let mut raws = Vec::new();
+    let mut next = json(jiter.known_array())?;
+    while let Some(peek) = next {
+        raws.push(skip_raw(jiter, peek)?);
+        next = json(jiter.array_step())?;
+    }
+    let mut items = Vec::with_capacity(raws.len());
+    for raw in &raws {
+        let item = serde_json::from_slice::<serde_json::Value>(raw)
+            .map_err(|e| Stop::Json { reason: e.to_string(), index: jiter.current_index() })?;
+        items.push(item);
+    }
+    if let Some(length) = &list.length {
+        report.check_length(length, items.len());
+    }
+    if !all_unique(&items) {
+        report.not_unique();
+    }
+    visitor.visit_seq(Buffered { raws: raws.into_iter(), report, list, depth, count: 0 })
+}
+
+/// A unique list's items, read again from their text.
+struct Buffered<'a, 'de> {
+    raws: std::vec::IntoIter<&'de [u8]>,
+    report: &'a mut Report,
+    list: &'static List,
+    depth: u32,
+    count: usize,
+}
+
+impl<'de> SeqAccess<'de> for Buffered<'_, 'de> {
+    type Error = Stop;
+
+    fn next_element_seed<T: DeserializeSeed<'de>>(&mut self, seed: T) -> Result<Option<T::Value>, Stop> {
+        let Some(raw) = self.raws.next() else { return Ok(None) };
+        let mut jiter = Jiter::new(raw);
+        let mark = self.report.push_index(self.count);
+        let item = Checked {
+            jiter: &mut jiter,
+            report: &mut *self.report,
+            schema: self.list.member,
+            null: item_null(self.list),
+            depth: self.depth,
+        };
+        let value = seed.deserialize(item)?;
+        self.report.pop(mark);
+        self.count += 1;
+        Ok(Some(value))
     }
 }
 
@@ -453,78 +635,31 @@ impl Seen {
 /// A structure's members: each sent member is checked against its schema;
 /// required members that were not sent are reported at the end, and
 /// handed to the type as placeholders so that it can still be built.
-struct Members<'r, A> {
-    map: A,
+struct Members<'a, 'de> {
+    jiter: &'a mut Jiter<'de>,
+    report: &'a mut Report,
     structure: &'static Structure,
-    report: &'r mut Report,
+    depth: u32,
     seen: Seen,
     /// The member whose value is next: its index, and whether it is a
     /// missing member's placeholder.
     next: Option<(usize, bool)>,
+    /// The object's first key has been read.
+    started: bool,
     /// The body's members are all read; `missing` walks the model's.
     ended: bool,
     missing: usize,
 }
 
-impl<'r, A> Members<'r, A> {
-    fn new(map: A, structure: &'static Structure, report: &'r mut Report) -> Self {
+impl<'a, 'de> Members<'a, 'de> {
+    fn new(jiter: &'a mut Jiter<'de>, report: &'a mut Report, structure: &'static Structure, depth: u32) -> Self {
         let seen = Seen::new(structure.members.len());
-        Members { map, structure, report, seen, next: None, ended: false, missing: 0 }
-    }
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Members<'_, A> {
-    type Error = A::Error;
-
-    #[inline]
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let members = self.structure.members;
-        let mut seed = Some(seed);
-        if !self.ended {
-            match self.map.next_key_seed(MemberName { seed: &mut seed, members })? {
-                Some((key, index)) => {
-                    if let Some(index) = index {
-                        self.seen.set(index);
-                    }
-                    self.next = index.map(|index| (index, false));
-                    return Ok(Some(key));
-                }
-                None => self.ended = true,
-            }
-        }
-        match seed {
-            Some(seed) => self.next_missing(seed),
-            None => Ok(None),
-        }
+        Members { jiter, report, structure, depth, seen, next: None, started: false, ended: false, missing: 0 }
     }
 
-    #[inline]
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        let Some((index, placeholder)) = self.next.take() else {
-            // A member the model does not have: the type ignores it.
-            return self.map.next_value_seed(seed);
-        };
-        let member = &self.structure.members[index];
-        if placeholder {
-            return seed.deserialize(Placeholder::new(member.schema));
-        }
-        let mark = self.report.push_member(member.name, index);
-        let null = if member.required { Null::Missing } else { Null::Allowed };
-        let value = ValueSeed { seed, schema: member.schema, report: &mut *self.report, null };
-        let result = self.map.next_value_seed(value);
-        self.report.pop(mark);
-        result
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.map.size_hint()
-    }
-}
-
-impl<'de, A: MapAccess<'de>> Members<'_, A> {
     /// The next required member that was not sent: reported, and handed to
     /// the type under its name, its value a placeholder.
-    fn next_missing<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
+    fn next_missing<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
         let members = self.structure.members;
         while self.missing < members.len() {
             let index = self.missing;
@@ -542,108 +677,77 @@ impl<'de, A: MapAccess<'de>> Members<'_, A> {
     }
 }
 
-/// A member's name: handed to the type's field visitor, and looked up in
-/// the model. The seed stays in its slot until a name is read, so that the
-/// end of the object leaves it for the missing members.
-struct MemberName<'s, K> {
-    seed: &'s mut Option<K>,
-    members: &'static [super::Member],
-}
-
-impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for MemberName<'_, K> {
-    type Value = (K::Value, Option<usize>);
+impl<'de> MapAccess<'de> for Members<'_, 'de> {
+    type Error = Stop;
 
     #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        de.deserialize_str(self)
-    }
-}
-
-impl<'de, K: DeserializeSeed<'de>> MemberName<'_, K> {
-    fn seed(&mut self) -> K {
-        self.seed.take().expect("a member name is read once")
-    }
-}
-
-impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for MemberName<'_, K> {
-    type Value = (K::Value, Option<usize>);
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a member name")
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
+        if !self.ended {
+            let key = if self.started { self.jiter.next_key() } else { self.jiter.known_object() };
+            self.started = true;
+            match json(key)? {
+                Some(name) => {
+                    let index = self.structure.members.iter().position(|member| member.name == name);
+                    if let Some(index) = index {
+                        self.seen.set(index);
+                    }
+                    self.next = index.map(|index| (index, false));
+                    return seed.deserialize(StrDeserializer::new(name)).map(Some);
+                }
+                None => self.ended = true,
+            }
+        }
+        self.next_missing(seed)
     }
 
     #[inline]
-    fn visit_str<E: de::Error>(mut self, name: &str) -> Result<Self::Value, E> {
-        let index = self.members.iter().position(|member| member.name == name);
-        Ok((self.seed().deserialize(StrDeserializer::new(name))?, index))
-    }
-
-    #[inline]
-    fn visit_borrowed_str<E: de::Error>(mut self, name: &'de str) -> Result<Self::Value, E> {
-        let index = self.members.iter().position(|member| member.name == name);
-        Ok((self.seed().deserialize(BorrowedStrDeserializer::new(name))?, index))
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
+        let Some((index, placeholder)) = self.next.take() else {
+            // A member the model does not have: the type ignores it.
+            return seed.deserialize(Skip(self.jiter));
+        };
+        let member = &self.structure.members[index];
+        if placeholder {
+            return seed.deserialize(Placeholder::new(member.schema));
+        }
+        let mark = self.report.push_member(member.name, index);
+        let null = if member.required { Null::Missing } else { Null::Allowed };
+        let value = Checked {
+            jiter: &mut *self.jiter,
+            report: &mut *self.report,
+            schema: member.schema,
+            null,
+            depth: self.depth,
+        };
+        let result = seed.deserialize(value);
+        self.report.pop(mark);
+        result
     }
 }
 
 /// A map's entries: each key checked (reported at the map, ordered with
 /// its entry) and each value checked at its key.
-struct Entries<'r, 'c, A> {
-    map: A,
-    schema: &'static Map,
-    report: &'r mut Report,
+struct Entries<'a, 'c, 'de> {
+    jiter: &'a mut Jiter<'de>,
+    report: &'a mut Report,
+    map: &'static Map,
+    depth: u32,
     count: &'c mut usize,
+    started: bool,
     /// Where the entry whose key was read began in the path.
     entry: Option<super::report::Mark>,
 }
 
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Entries<'_, '_, A> {
-    type Error = A::Error;
+impl<'de> MapAccess<'de> for Entries<'_, '_, 'de> {
+    type Error = Stop;
 
     #[inline]
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, A::Error> {
-        let key = Key { seed, schema: self.schema.key, report: &mut *self.report, entry: &mut self.entry };
-        self.map.next_key_seed(key)
-    }
-
-    #[inline]
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        let null = if self.schema.sparse { Null::Allowed } else { Null::Malformed("null is not allowed in this map") };
-        let value = ValueSeed { seed, schema: self.schema.value, report: &mut *self.report, null };
-        let result = self.map.next_value_seed(value);
-        if let Some(mark) = self.entry.take() {
-            self.report.pop(mark);
-        }
-        *self.count += 1;
-        result
-    }
-
-    fn size_hint(&self) -> Option<usize> {
-        self.map.size_hint()
-    }
-}
-
-/// A map key: checked, entered in the path, then handed to the type (an
-/// enum key that is not one of the values is handed over as the first).
-struct Key<'r, 'm, K> {
-    seed: K,
-    schema: Schema,
-    report: &'r mut Report,
-    entry: &'m mut Option<super::report::Mark>,
-}
-
-impl<'de, K: DeserializeSeed<'de>> DeserializeSeed<'de> for Key<'_, '_, K> {
-    type Value = K::Value;
-
-    #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<K::Value, D::Error> {
-        de.deserialize_str(self)
-    }
-}
-
-impl<'de, K: DeserializeSeed<'de>> Key<'_, '_, K> {
-    /// Checks `key`; the text to hand the type.
-    fn check<'k>(&mut self, key: &'k str) -> &'k str {
-        let handed = match self.schema {
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Stop> {
+        let key = if self.started { self.jiter.next_key() } else { self.jiter.known_object() };
+        self.started = true;
+        let Some(key) = json(key)? else { return Ok(None) };
+        // An enum key that is not one of the values is handed over as the first.
+        let handed = match self.map.key {
             Schema::String(rules) => {
                 self.report.check_key_string(&rules, key);
                 key
@@ -657,288 +761,138 @@ impl<'de, K: DeserializeSeed<'de>> Key<'_, '_, K> {
             }
             _ => key,
         };
-        *self.entry = Some(self.report.push_key(key));
-        handed
-    }
-}
-
-impl<'de, K: DeserializeSeed<'de>> Visitor<'de> for Key<'_, '_, K> {
-    type Value = K::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a map key")
+        self.entry = Some(self.report.push_key(key));
+        seed.deserialize(StrDeserializer::new(handed)).map(Some)
     }
 
     #[inline]
-    fn visit_str<E: de::Error>(mut self, key: &str) -> Result<K::Value, E> {
-        let handed = self.check(key);
-        self.seed.deserialize(StrDeserializer::new(handed))
-    }
-
-    #[inline]
-    fn visit_borrowed_str<E: de::Error>(mut self, key: &'de str) -> Result<K::Value, E> {
-        let handed = self.check(key);
-        self.seed.deserialize(BorrowedStrDeserializer::new(handed))
-    }
-}
-
-/// An object that must be empty (the unit type).
-struct Empty<'r, A> {
-    map: A,
-    report: &'r mut Report,
-}
-
-impl<'de, A: MapAccess<'de>> MapAccess<'de> for Empty<'_, A> {
-    type Error = A::Error;
-
-    #[inline]
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Result<Option<K::Value>, A::Error> {
-        match self.map.next_key::<IgnoredAny>()? {
-            None => Ok(None),
-            Some(_) => Err(mismatch(self.report, &Schema::Unit)),
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, Stop> {
+        let null = if self.map.sparse { Null::Allowed } else { Null::Malformed("null is not allowed in this map") };
+        let value = Checked {
+            jiter: &mut *self.jiter,
+            report: &mut *self.report,
+            schema: self.map.value,
+            null,
+            depth: self.depth,
+        };
+        let result = seed.deserialize(value);
+        if let Some(mark) = self.entry.take() {
+            self.report.pop(mark);
         }
+        *self.count += 1;
+        result
+    }
+}
+
+/// An object already read to its end (the unit type's, which must be empty).
+struct Ended;
+
+impl<'de> MapAccess<'de> for Ended {
+    type Error = Stop;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, _: K) -> Result<Option<K::Value>, Stop> {
+        Ok(None)
     }
 
-    #[inline]
-    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _: V) -> Result<V::Value, A::Error> {
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, _: V) -> Result<V::Value, Stop> {
         unreachable!("an empty object has no values")
     }
 }
 
-/// An enum's value: checked, then handed to the type's enum visitor (one
-/// that is not a value is handed over as the first value).
-struct EnumVisit<'r, V> {
-    visitor: V,
-    schema: &'static Enum,
-    report: &'r mut Report,
-    null: Null,
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for EnumVisit<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-
-    #[inline]
-    fn visit_str<E: de::Error>(self, text: &str) -> Result<V::Value, E> {
-        let handed = if self.report.check_enum(self.schema, text) {
-            text
-        } else {
-            self.schema.values.first().copied().unwrap_or(text)
-        };
-        self.visitor.visit_enum(StrDeserializer::new(handed))
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<V::Value, E> {
-        Err(mismatch(self.report, &Schema::Enum(self.schema)))
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<V::Value, E> {
-        Err(mismatch(self.report, &Schema::Enum(self.schema)))
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<V::Value, E> {
-        Err(mismatch(self.report, &Schema::Enum(self.schema)))
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<V::Value, E> {
-        Err(mismatch(self.report, &Schema::Enum(self.schema)))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        let schema = Schema::Enum(self.schema);
-        match self.null {
-            Null::Missing => {
-                self.report.missing();
-                Placeholder::new(schema).deserialize_enum("", &[], self.visitor)
-            }
-            Null::Malformed(message) => Err(malformed(self.report, message)),
-            Null::Allowed => Err(mismatch(self.report, &schema)),
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<V::Value, A::Error> {
-        Err(mismatch(self.report, &Schema::Enum(self.schema)))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<V::Value, A::Error> {
-        Err(mismatch(self.report, &Schema::Enum(self.schema)))
-    }
-}
-
-/// A union's object: exactly one member set (null members count as unset),
-/// handed to the type's enum visitor as that variant.
-struct UnionVisit<'r, V> {
-    visitor: V,
-    union: &'static Union,
-    report: &'r mut Report,
-    null: Null,
-}
-
-impl<'de, V: Visitor<'de>> UnionVisit<'_, V> {
-    fn not_an_object<E: de::Error>(self) -> Result<V::Value, E> {
-        Err(mismatch(self.report, &Schema::Union(self.union)))
-    }
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for UnionVisit<'_, V> {
-    type Value = V::Value;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a JSON object for union {}", self.union.name)
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<V::Value, A::Error> {
-        let union = self.union;
-        let exactly_one = || format!("union {} must have exactly one member set", union.name);
-        let mut visitor = self.visitor;
-        let report = self.report;
-        let value = loop {
-            let Some(name) = map.next_key::<std::borrow::Cow<'de, str>>()? else {
-                return Err(malformed(report, exactly_one()));
-            };
-            let Some(index) = union.members.iter().position(|member| member.name == name) else {
-                return Err(malformed(report, format!("union {} has no member `{name}`", union.name)));
-            };
-            let member = &union.members[index];
-            let mark = report.push_member(member.name, index);
-            let seed = UnionMember { visitor, member, report: &mut *report };
-            let read = map.next_value_seed(seed);
-            report.pop(mark);
-            match read? {
-                Ok(value) => break value,
-                // That member was null: unset.
-                Err(unused) => visitor = unused,
-            }
-        };
-        // Any further member must be null.
-        while map.next_key::<IgnoredAny>()?.is_some() {
-            if map.next_value::<Option<IgnoredAny>>()?.is_some() {
-                return Err(malformed(report, exactly_one()));
-            }
-        }
-        Ok(value)
-    }
-
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<V::Value, E> {
-        self.not_an_object()
-    }
-
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<V::Value, E> {
-        self.not_an_object()
-    }
-
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<V::Value, E> {
-        self.not_an_object()
-    }
-
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<V::Value, E> {
-        self.not_an_object()
-    }
-
-    #[inline]
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<V::Value, E> {
-        self.not_an_object()
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<V::Value, E> {
-        let schema = Schema::Union(self.union);
-        match self.null {
-            Null::Missing => {
-                self.report.missing();
-                Placeholder::new(schema).deserialize_enum("", &[], self.visitor)
-            }
-            Null::Malformed(message) => Err(malformed(self.report, message)),
-            Null::Allowed => self.not_an_object(),
-        }
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<V::Value, A::Error> {
-        self.not_an_object()
-    }
-}
-
-/// A union member's value: null gives the type's visitor back unused;
-/// anything else is read as that variant.
-struct UnionMember<'r, V> {
-    visitor: V,
-    member: &'static super::Member,
-    report: &'r mut Report,
-}
-
-impl<'de, V: Visitor<'de>> DeserializeSeed<'de> for UnionMember<'_, V> {
-    type Value = Result<V::Value, V>;
-
-    #[inline]
-    fn deserialize<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        de.deserialize_option(self)
-    }
-}
-
-impl<'de, V: Visitor<'de>> Visitor<'de> for UnionMember<'_, V> {
-    type Value = Result<V::Value, V>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&describe(&self.member.schema))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(self.visitor))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Err(self.visitor))
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, de: D) -> Result<Self::Value, D::Error> {
-        let variant = Variant { de, member: self.member, report: self.report };
-        self.visitor.visit_enum(variant).map(Ok)
-    }
-}
-
 /// The one set member of a union, as the type's enum access.
-struct Variant<'r, D> {
-    de: D,
-    member: &'static super::Member,
-    report: &'r mut Report,
+struct Variant<'a, 'de> {
+    jiter: &'a mut Jiter<'de>,
+    report: &'a mut Report,
+    member: &'static Member,
+    depth: u32,
 }
 
-impl<'de, 'r, D: Deserializer<'de>> EnumAccess<'de> for Variant<'r, D> {
-    type Error = D::Error;
+impl<'a, 'de> Variant<'a, 'de> {
+    fn value(self) -> Checked<'a, 'de> {
+        Checked {
+            jiter: self.jiter,
+            report: self.report,
+            schema: self.member.schema,
+            null: Null::Allowed,
+            depth: self.depth,
+        }
+    }
+}
+
+impl<'de> EnumAccess<'de> for Variant<'_, 'de> {
+    type Error = Stop;
     type Variant = Self;
 
-    fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), D::Error> {
-        let variant = seed.deserialize(BorrowedStrDeserializer::<D::Error>::new(self.member.name))?;
+    fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), Stop> {
+        let variant = seed.deserialize(BorrowedStrDeserializer::<Stop>::new(self.member.name))?;
         Ok((variant, self))
     }
 }
 
-impl<'de, D: Deserializer<'de>> VariantAccess<'de> for Variant<'_, D> {
-    type Error = D::Error;
+impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
+    type Error = Stop;
 
-    fn unit_variant(self) -> Result<(), D::Error> {
-        IgnoredAny::deserialize(Checked {
-            de: self.de,
-            schema: self.member.schema,
-            report: self.report,
-            null: Null::Allowed,
-        })
-        .map(drop)
+    fn unit_variant(self) -> Result<(), Stop> {
+        json(self.jiter.next_skip())
     }
 
-    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, D::Error> {
-        seed.deserialize(Checked { de: self.de, schema: self.member.schema, report: self.report, null: Null::Allowed })
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Stop> {
+        seed.deserialize(self.value())
     }
 
-    fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, D::Error> {
-        Checked { de: self.de, schema: self.member.schema, report: self.report, null: Null::Allowed }
-            .deserialize_any(visitor)
+    fn tuple_variant<V: Visitor<'de>>(self, _: usize, visitor: V) -> Result<V::Value, Stop> {
+        self.value().deserialize_any(visitor)
     }
 
-    fn struct_variant<V: Visitor<'de>>(self, _: &'static [&'static str], visitor: V) -> Result<V::Value, D::Error> {
-        Checked { de: self.de, schema: self.member.schema, report: self.report, null: Null::Allowed }
-            .deserialize_any(visitor)
+    fn struct_variant<V: Visitor<'de>>(self, _: &'static [&'static str], visitor: V) -> Result<V::Value, Stop> {
+        self.value().deserialize_any(visitor)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    use super::super::{List, Member, Rejection, Schema, Structure, parse};
+
+    /// A list of lists of lists, without end.
+    static NESTED: List = List { member: Schema::List(&NESTED), length: None, unique: false, sparse: false };
+    static INPUT: Structure =
+        Structure { name: "Input", members: &[Member { name: "a", required: false, schema: Schema::List(&NESTED) }] };
+    static DOCUMENT: Structure =
+        Structure { name: "Input", members: &[Member { name: "d", required: false, schema: Schema::Document }] };
+
+    fn nested(depth: usize) -> Vec<u8> {
+        format!(r#"{{"a": {}{}}}"#, "[".repeat(depth), "]".repeat(depth)).into_bytes()
+    }
+
+    #[test]
+    fn nesting_is_limited_without_exhausting_the_stack() {
+        assert!(parse::<Value>(&INPUT, &nested(100)).is_ok());
+        for depth in [128, 1_000, 1_000_000] {
+            match parse::<Value>(&INPUT, &nested(depth)) {
+                Err(Rejection::Malformed(e)) => assert!(e.message.contains("more than 128 deep"), "{e}"),
+                other => panic!("{other:?}"),
+            }
+        }
+        // Documents too, though they are read as a whole.
+        let deep_document = format!(r#"{{"d": {}1{}}}"#, "[".repeat(150), "]".repeat(150));
+        assert!(matches!(parse::<Value>(&DOCUMENT, deep_document.as_bytes()), Err(Rejection::Malformed(_))));
+        let document = format!(r#"{{"d": {}1{}}}"#, "[".repeat(50), "]".repeat(50));
+        assert!(parse::<Value>(&DOCUMENT, document.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn not_json_says_where() {
+        match parse::<Value>(&INPUT, b"{\n  \"a\": [[],]\n}") {
+            Err(Rejection::Malformed(e)) => {
+                assert!(e.message.starts_with("the body is not valid JSON: "), "{e}");
+                assert!(e.message.ends_with("at line 2 column 12"), "{e}");
+            }
+            other => panic!("{other:?}"),
+        }
+        for body in [&b"{} {}"[..], b"{\"a\": [] ", b"{\"a\": nul}", b"\xff", b"{\"a\": \"\xff\"}"] {
+            assert!(matches!(parse::<Value>(&INPUT, body), Err(Rejection::Malformed(_))), "{body:?}");
+        }
     }
 }
