@@ -17,7 +17,6 @@ pub mod protocol;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use serde::de::DeserializeOwned;
 use serde_json::Value;
 use validation_suite::rest_json_validation::operation::{
     malformed_enum::MalformedEnum, malformed_length::MalformedLength,
@@ -132,12 +131,17 @@ fn run_case(case: &Value) -> Outcome {
 }
 
 /// Reads `body` in one pass into `O`'s typed input, as routers do; the
-/// input as JSON when it is accepted.
+/// input as JSON when it is accepted. The runtime's two readers, the
+/// generated one routers use and the checked serde deserializer, must
+/// agree on every case to the letter.
 fn parse_as<O: Operation>(body: &[u8]) -> Result<Value, Rejection>
 where
-    O::Input: DeserializeOwned + serde::Serialize,
+    O::Input: validate::Read + serde::de::DeserializeOwned + serde::Serialize,
 {
-    validate::parse::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap())
+    let generated = validate::parse::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap());
+    let serde = validate::deserialize::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap());
+    assert_eq!(generated, serde, "the two readers disagree on {}", String::from_utf8_lossy(body));
+    generated
 }
 
 /// [`parse_as`] for the operation named `operation`.

@@ -8,6 +8,7 @@
 
 mod checked;
 mod placeholder;
+mod read;
 mod report;
 mod walk;
 
@@ -18,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::pattern::Pattern;
+pub use read::{Key, Object, Read, Reader, Stop, UnionObject};
 use report::Report;
 
 /// At most this many violations are reported; validation stops there.
@@ -271,23 +273,34 @@ pub fn validate(schema: &Structure, input: &Value) -> Result<(), Rejection> {
 /// Reads a JSON body (empty counts as `{}`) into `T`, checking it against
 /// `schema` as it goes: one pass, every violation collected (in model
 /// order, at most [`MAX_VIOLATIONS`]), or the first way in which the body
-/// is malformed.
-pub fn parse<T: DeserializeOwned>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
+/// is malformed. `T` is a generated input type, whose [`Read`] reads it
+/// straight from the parser.
+pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
+    // A value that could not be built left a violation in the report.
+    run(body, |r| read::read(r, schema)).and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
+}
+
+/// As [`parse`], for any type serde can build (an output type, say): the
+/// same checks, through serde's visitors.
+pub fn deserialize<T: DeserializeOwned>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
+    run(body, |r| {
+        let value = r.serde(Schema::Structure(schema))?;
+        checked::json(r.jiter.finish())?;
+        Ok(value)
+    })
+}
+
+/// Runs `read` over `body` and tells what it found.
+fn run<T>(body: &[u8], read: impl FnOnce(&mut Reader<'_>) -> Result<T, Stop>) -> Result<T, Rejection> {
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let mut report = Report::default();
-    let mut jiter = jiter::Jiter::new(body);
-    let checked = checked::Checked {
-        jiter: &mut jiter,
-        report: &mut report,
-        schema: Schema::Structure(schema),
-        null: checked::Null::Allowed,
-        depth: 0,
-    };
-    let parsed = T::deserialize(checked).and_then(|value| jiter.finish().map_err(checked::json_error).map(|()| value));
+    let mut reader = Reader::new(body);
+    let parsed = read(&mut reader);
+    let report = &mut reader.report;
     match (report.take_malformed(), parsed) {
         (Some(malformed), _) => Err(Rejection::Malformed(malformed)),
         (None, Ok(value)) => report.finish().map(|()| value).map_err(Rejection::Invalid),
-        (None, Err(checked::Stop::Json { reason, index })) => {
+        (None, Err(Stop::Json(json))) => {
+            let (reason, index) = *json;
             let (line, column) = line_and_column(body, index);
             Err(malformed(format!("the body is not valid JSON: {reason} at line {line} column {column}")))
         }

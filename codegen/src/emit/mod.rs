@@ -5,6 +5,7 @@ mod doc;
 mod files;
 mod model;
 mod operation;
+mod read;
 mod rust;
 mod service;
 mod validation;

@@ -18,7 +18,9 @@ pub const FULL_SERDE: &str = "full-serde";
 fn serde_derives(cx: &FileCx<'_>, shape: &Shape) -> (Vec<TokenStream>, Option<TokenStream>) {
     let mut derived = Vec::new();
     let mut gated = Vec::new();
-    for (needed, item) in [(shape.direction.written, "serde::Serialize"), (shape.direction.read, "serde::Deserialize")]
+    // A server reads through the generated `Read` impls: `Deserialize` is
+    // for everyone else, under the feature.
+    for (needed, item) in [(shape.direction.written, "serde::Serialize"), (false, "serde::Deserialize")]
     {
         if needed {
             derived.push(cx.item(item));
@@ -29,6 +31,16 @@ fn serde_derives(cx: &FileCx<'_>, shape: &Shape) -> (Vec<TokenStream>, Option<To
     }
     let gated = (!gated.is_empty()).then(|| quote! { #[cfg_attr(feature = #FULL_SERDE, derive(#(#gated),*))] });
     (derived, gated)
+}
+
+/// A `#[serde(..)]` attribute: under the feature when no serde derive of
+/// the shape is active without it.
+fn serde_attr(shape: &Shape, parts: TokenStream) -> TokenStream {
+    if shape.direction.written {
+        quote! { #[serde(#parts)] }
+    } else {
+        quote! { #[cfg_attr(feature = #FULL_SERDE, serde(#parts))] }
+    }
 }
 
 /// The `types.rs` and `error.rs` files of a service, when it has such shapes.
@@ -53,11 +65,13 @@ pub fn modules(service: &Service) -> Vec<(&'static str, TokenStream)> {
 
 /// The Rust items of one shape.
 pub fn shape(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
-    match &shape.kind {
+    let items = match &shape.kind {
         ShapeKind::Structure(s) => structure(cx, shape, s),
         ShapeKind::Union(members) => union(cx, shape, members),
         ShapeKind::Enum(_) => enumeration(cx, shape),
-    }
+    };
+    let read = super::read::read_impl(cx, shape);
+    quote! { #items #read }
 }
 
 fn shape_docs(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
@@ -135,7 +149,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
             let with = if m.is_optional() { "crate::runtime::float::option" } else { "crate::runtime::float" };
             parts.push(quote! { with = #with });
         }
-        let serde = quote! { #[serde(#(#parts),*)] };
+        let serde = serde_attr(shape, quote! { #(#parts),* });
         quote! { #docs #serde pub #field: #ty }
     });
     let fields: Vec<TokenStream> = fields.collect();
@@ -303,9 +317,11 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
             ty = quote! { #boxed<#ty> };
         }
         if matches!(m.ty.ty, Type::Float | Type::Double) {
-            quote! { #docs #[serde(rename = #wire, with = "crate::runtime::float")] #variant(#ty) }
+            let serde = serde_attr(shape, quote! { rename = #wire, with = "crate::runtime::float" });
+            quote! { #docs #serde #variant(#ty) }
         } else {
-            quote! { #docs #[serde(rename = #wire)] #variant(#ty) }
+            let serde = serde_attr(shape, quote! { rename = #wire });
+            quote! { #docs #serde #variant(#ty) }
         }
     });
     let variants: Vec<TokenStream> = variants.collect();
@@ -362,6 +378,7 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let wire_name = &shape.name;
     let variants: Vec<_> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wire_values: Vec<&String> = values.iter().map(|v| &v.value).collect();
+    let variant_serde: Vec<TokenStream> = wire_values.iter().map(|wire| serde_attr(shape, quote! { rename = #wire })).collect();
     let variant_docs = values.iter().map(|v| {
         let mut lines = vec![format!("{}.", doc::code(&v.value))];
         if !v.docs.is_empty() {
@@ -394,7 +411,7 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
         #[derive(#(#serde),*)]
         #gated_serde
         pub enum #name {
-            #( #variant_docs #[serde(rename = #wire_values)] #variants, )*
+            #( #variant_docs #variant_serde #variants, )*
         }
 
         impl #name {

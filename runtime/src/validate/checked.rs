@@ -34,22 +34,23 @@ pub(super) const MAX_DEPTH: u32 = 128;
 /// Why a parse stopped: the body is not JSON, or is malformed, or does not
 /// fit the input type. [`super::parse`] turns it into a [`super::Rejection`].
 #[derive(Debug)]
-pub(super) enum Stop {
-    /// The body is not JSON: jiter's reason, and the byte offset.
-    Json { reason: String, index: usize },
+pub enum Stop {
+    /// The body is not JSON: the reason, and the byte offset (boxed: a
+    /// small error keeps every `Result` of the parse small).
+    Json(Box<(String, usize)>),
     /// The body is malformed, and the report says where and why.
     Recorded,
     /// The input type refused a value for a reason of its own (a member
-    /// sent twice, say); its text may quote the input.
-    Refused(String),
+    /// sent twice, say); its text may quote the input, so it is not kept.
+    Refused,
 }
 
 impl fmt::Display for Stop {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Stop::Json { reason, index } => write!(f, "{reason} at byte {index}"),
+            Stop::Json(json) => write!(f, "{} at byte {}", json.0, json.1),
             Stop::Recorded => f.write_str("the body is malformed"),
-            Stop::Refused(message) => f.write_str(message),
+            Stop::Refused => f.write_str("the input type refused a value"),
         }
     }
 }
@@ -57,19 +58,19 @@ impl fmt::Display for Stop {
 impl std::error::Error for Stop {}
 
 impl de::Error for Stop {
-    fn custom<T: fmt::Display>(message: T) -> Self {
-        Stop::Refused(message.to_string())
+    fn custom<T: fmt::Display>(_: T) -> Self {
+        Stop::Refused
     }
 }
 
 /// jiter's error as ours.
 pub(super) fn json_error(e: JiterError) -> Stop {
-    Stop::Json { reason: e.error_type.to_string(), index: e.index }
+    Stop::Json(Box::new((e.error_type.to_string(), e.index)))
 }
 
 /// jiter's result as ours.
 #[inline]
-fn json<T>(result: JiterResult<T>) -> Result<T, Stop> {
+pub(super) fn json<T>(result: JiterResult<T>) -> Result<T, Stop> {
     result.map_err(json_error)
 }
 
@@ -292,7 +293,7 @@ impl<'a, 'de> Checked<'a, 'de> {
         de.deserialize_any(visitor).map_err(|e| {
             if e.is_syntax() || e.is_eof() {
                 // jiter skipped it, so this is what serde_json checks on top: UTF-8.
-                Stop::Json { reason: format!("{e} (of the document here)"), index: start }
+                Stop::Json(Box::new((format!("{e} (of the document here)"), start)))
             } else {
                 malformed(self.report, describe(&Schema::Document))
             }
@@ -564,7 +565,7 @@ fn unique_list<'de, V: Visitor<'de>>(
     let mut items = Vec::with_capacity(raws.len());
     for raw in &raws {
         let item = serde_json::from_slice::<serde_json::Value>(raw)
-            .map_err(|e| Stop::Json { reason: e.to_string(), index: jiter.current_index() })?;
+            .map_err(|e| Stop::Json(Box::new((e.to_string(), jiter.current_index()))))?;
         items.push(item);
     }
     if let Some(length) = &list.length {
@@ -853,7 +854,7 @@ impl<'de> VariantAccess<'de> for Variant<'_, 'de> {
 mod tests {
     use serde_json::Value;
 
-    use super::super::{List, Member, Rejection, Schema, Structure, parse};
+    use super::super::{List, Member, Rejection, Schema, Structure, deserialize as parse};
 
     /// A list of lists of lists, without end.
     static NESTED: List = List { member: Schema::List(&NESTED), length: None, unique: false, sparse: false };

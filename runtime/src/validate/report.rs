@@ -135,6 +135,12 @@ impl Report {
     /// Returns to `mark`.
     #[inline]
     pub(super) fn pop(&mut self, mark: Mark) {
+        // The common case, a member or item within the inline segments:
+        // no keys to drop, nothing spilled.
+        if self.segments.len <= Segments::INLINE && mark.keys == self.keys.len() {
+            self.segments.len = mark.segments;
+            return;
+        }
         self.segments.truncate(mark.segments);
         self.keys.truncate(mark.keys);
     }

@@ -2,6 +2,7 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
+use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
@@ -59,6 +60,20 @@ impl FromStr for DetailsAttributes {
     }
 }
 
+#[cfg(feature = "full-serde")]
+impl Read for DetailsAttributes {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Key for DetailsAttributes {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
 /// The `Prediction` shape.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -83,4 +98,47 @@ pub struct Prediction {
     /// Each value: Length: at least 1.
     #[serde(rename = "details", default, skip_serializing_if = "Option::is_none")]
     pub details: Option<BTreeMap<DetailsAttributes, String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for Prediction {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<f32> = None;
+        let mut member_2: Option<BTreeMap<String, f32>> = None;
+        let mut member_3: Option<BTreeMap<DetailsAttributes, String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "predictedLabel" => Option::Some(0),
+                    "predictedValue" => Option::Some(1),
+                    "predictedScores" => Option::Some(2),
+                    "details" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                predicted_label: member_0,
+                predicted_value: member_1,
+                predicted_scores: member_2,
+                details: member_3,
+            }),
+        )
+    }
 }

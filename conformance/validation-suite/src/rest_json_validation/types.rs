@@ -2,26 +2,27 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
-use serde::{Deserialize, Serialize};
+use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
+use serde::Serialize;
 use std::fmt;
 use std::str::FromStr;
 
 /// The `EnumString` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive()]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum EnumString {
     /// `abc`.
-    #[serde(rename = "abc")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "abc"))]
     Abc,
     /// `def`.
-    #[serde(rename = "def")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "def"))]
     Def,
     /// `ghi`.
-    #[serde(rename = "ghi")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ghi"))]
     Ghi,
     /// `jkl`.
-    #[serde(rename = "jkl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "jkl"))]
     Jkl,
 }
 
@@ -70,61 +71,175 @@ impl FromStr for EnumString {
     }
 }
 
+impl Read for EnumString {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for EnumString {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
 /// The `EnumUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum EnumUnion {
-    #[serde(rename = "first")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "first"))]
     First(EnumString),
-    #[serde(rename = "second")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "second"))]
     Second(EnumString),
 }
 
+impl Read for EnumUnion {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Option::Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "first" => Option::Some(0),
+                    "second" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::First),
+                1 => union.value(reader, 1)?.map(Self::Second),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
+}
+
 /// The `MissingKeyStructure` shape.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MissingKeyStructure {
-    #[serde(rename = "hi")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "hi"))]
     pub hi: String,
+}
+
+impl Read for MissingKeyStructure {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "hi" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { hi: member_0 }))
+    }
 }
 
 /// The `PatternUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PatternUnion {
     /// Pattern: `^[a-m]+$`.
-    #[serde(rename = "first")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "first"))]
     First(String),
     /// Pattern: `^[a-m]+$`.
-    #[serde(rename = "second")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "second"))]
     Second(String),
+}
+
+impl Read for PatternUnion {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Option::Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "first" => Option::Some(0),
+                    "second" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::First),
+                1 => union.value(reader, 1)?.map(Self::Second),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
 }
 
 /// The `PatternUnionOverride` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum PatternUnionOverride {
     /// Pattern: `^[g-m]+$`.
-    #[serde(rename = "first")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "first"))]
     First(String),
     /// Pattern: `^[g-m]+$`.
-    #[serde(rename = "second")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "second"))]
     Second(String),
+}
+
+impl Read for PatternUnionOverride {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Option::Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "first" => Option::Some(0),
+                    "second" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::First),
+                1 => union.value(reader, 1)?.map(Self::Second),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
 }
 
 /// The `RecursiveEnumString` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive()]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum RecursiveEnumString {
     /// `abc`.
-    #[serde(rename = "abc")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "abc"))]
     Abc,
     /// `def`.
-    #[serde(rename = "def")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "def"))]
     Def,
 }
 
@@ -164,47 +279,109 @@ impl FromStr for RecursiveEnumString {
     }
 }
 
+impl Read for RecursiveEnumString {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for RecursiveEnumString {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
 /// The `RecursiveUnionOne` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum RecursiveUnionOne {
-    #[serde(rename = "string")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(RecursiveEnumString),
-    #[serde(rename = "union")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "union"))]
     Union(Box<RecursiveUnionTwo>),
+}
+
+impl Read for RecursiveUnionOne {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Option::Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "union" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::String),
+                1 => union.value(reader, 1)?.map(Self::Union),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
 }
 
 /// The `RecursiveUnionTwo` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum RecursiveUnionTwo {
-    #[serde(rename = "string")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(RecursiveEnumString),
-    #[serde(rename = "union")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "union"))]
     Union(Box<RecursiveUnionOne>),
+}
+
+impl Read for RecursiveUnionTwo {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Option::Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "union" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::String),
+                1 => union.value(reader, 1)?.map(Self::Union),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
 }
 
 /// The `FooEnum` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-#[derive(Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive()]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum FooEnum {
     /// `Foo`.
-    #[serde(rename = "Foo")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Foo"))]
     Foo,
     /// `Baz`.
-    #[serde(rename = "Baz")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Baz"))]
     Baz,
     /// `Bar`.
-    #[serde(rename = "Bar")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Bar"))]
     Bar,
     /// `1`.
-    #[serde(rename = "1")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "1"))]
     One,
     /// `0`.
-    #[serde(rename = "0")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "0"))]
     Zero,
 }
 
@@ -256,23 +433,89 @@ impl FromStr for FooEnum {
     }
 }
 
+impl Read for FooEnum {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        reader.enumeration(schema)
+    }
+}
+
+impl Key for FooEnum {
+    fn from_key(text: String) -> Option<Self> {
+        text.parse().ok()
+    }
+}
+
 /// The `FooUnion` shape.
 #[allow(clippy::large_enum_variant)]
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub enum FooUnion {
-    #[serde(rename = "string")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     String(String),
-    #[serde(rename = "integer")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "integer"))]
     Integer(i32),
 }
 
+impl Read for FooUnion {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut union = reader.union(schema)?;
+        let mut value = None;
+        while let Option::Some(index) = union
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "integer" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            value = match index {
+                0 => union.value(reader, 0)?.map(Self::String),
+                1 => union.value(reader, 1)?.map(Self::Integer),
+                _ => None,
+            };
+        }
+        union.end(reader)?;
+        Ok(value)
+    }
+}
+
 /// The `GreetingStruct` shape.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GreetingStruct {
-    #[serde(rename = "hi", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "hi", default, skip_serializing_if = "Option::is_none")
+    )]
     pub hi: Option<String>,
+}
+
+impl Read for GreetingStruct {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "hi" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { hi: member_0 }))
+    }
 }
 
 /// Describes one specific validation failure for an input member.

@@ -27,7 +27,7 @@
 //! in the *Amazon EC2 User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidResourceId, InvalidResourceType, TooManyTagsError,
@@ -35,7 +35,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
 use crate::ssm::validation::{ADD_TAGS_TO_RESOURCE_REQUEST, ADD_TAGS_TO_RESOURCE_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Adds or overwrites one or more tags for the specified resource. *Tags* are metadata that you can
@@ -75,14 +75,14 @@ impl Operation for AddTagsToResource {
 }
 
 /// The input of the `AddTagsToResource` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddTagsToResourceRequest {
     /// Specifies the type of resource you are tagging.
     ///
     /// > **Note:** The `ManagedInstance` type for this API operation is for on-premises managed nodes. You must
     /// > specify the name of the managed node in the following format: `mi-ID_number`. For example, `mi-1a2b3c4d5e6f`.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: ResourceTypeForTagging,
     /// The resource ID you want to tag.
     ///
@@ -106,21 +106,75 @@ pub struct AddTagsToResourceRequest {
     ///
     /// > **Note:** The `ManagedInstance` type for this API operation is only for on-premises managed nodes. You
     /// > must specify the name of the managed node in the following format: `mi-ID_number`. For example, `mi-1a2b3c4d5e6f`.
-    #[serde(rename = "ResourceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceId"))]
     pub resource_id: String,
     /// One or more tags. The value parameter is required.
     ///
     /// > **Important:** Don't enter personally identifiable information in this field.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Tags"))]
     pub tags: Vec<Tag>,
+}
+
+impl Read for AddTagsToResourceRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ResourceTypeForTagging> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceType" => Option::Some(0),
+                    "ResourceId" => Option::Some(1),
+                    "Tags" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_type: member_0,
+                resource_id: member_1,
+                tags: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `AddTagsToResource` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct AddTagsToResourceResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for AddTagsToResourceResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `AddTagsToResource` can return.
 #[allow(clippy::large_enum_variant)]

@@ -6,7 +6,7 @@
 //! tools in Amazon Web Services Systems Manager.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
@@ -16,7 +16,7 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     ASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST, ASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Associates a related item to a Systems Manager OpsCenter OpsItem. For example, you can associate
@@ -35,17 +35,17 @@ impl Operation for AssociateOpsItemRelatedItem {
 }
 
 /// The input of the `AssociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AssociateOpsItemRelatedItemRequest {
     /// The ID of the OpsItem to which you want to associate a resource as a related item.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "OpsItemId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OpsItemId"))]
     pub ops_item_id: String,
     /// The type of association that you want to create between an OpsItem and a resource. OpsCenter
     /// supports `IsParentOf` and `RelatesTo` association types.
-    #[serde(rename = "AssociationType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AssociationType"))]
     pub association_type: String,
     /// The type of resource that you want to associate with an OpsItem. OpsCenter supports the
     /// following types:
@@ -53,12 +53,58 @@ pub struct AssociateOpsItemRelatedItemRequest {
     /// `AWS::SSMIncidents::IncidentRecord`: an Incident Manager incident.
     ///
     /// `AWS::SSM::Document`: a Systems Manager (SSM) document.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: String,
     /// The Amazon Resource Name (ARN) of the Amazon Web Services resource that you want to associate
     /// with the OpsItem.
-    #[serde(rename = "ResourceUri")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceUri"))]
     pub resource_uri: String,
+}
+
+impl Read for AssociateOpsItemRelatedItemRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItemId" => Option::Some(0),
+                    "AssociationType" => Option::Some(1),
+                    "ResourceType" => Option::Some(2),
+                    "ResourceUri" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 15)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                ops_item_id: member_0,
+                association_type: member_1,
+                resource_type: member_2,
+                resource_uri: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `AssociateOpsItemRelatedItem` operation.
@@ -68,6 +114,33 @@ pub struct AssociateOpsItemRelatedItemResponse {
     /// The association ID.
     #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
     pub association_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for AssociateOpsItemRelatedItemResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { association_id: member_0 }))
+    }
 }
 
 /// The errors `AssociateOpsItemRelatedItem` can return.

@@ -5,13 +5,13 @@
 //! command will be terminated and the underlying process stopped.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DuplicateInstanceId, InternalServerError, InvalidCommandId, InvalidInstanceId,
 };
 use crate::ssm::validation::{CANCEL_COMMAND_REQUEST, CANCEL_COMMAND_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Attempts to cancel the command specified by the Command ID. There is no guarantee that the
@@ -29,20 +29,58 @@ impl Operation for CancelCommand {
 }
 
 /// The input of the `CancelCommand` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CancelCommandRequest {
     /// The ID of the command you want to cancel.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "CommandId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "CommandId"))]
     pub command_id: String,
     /// (Optional) A list of managed node IDs on which you want to cancel the command. If not provided,
     /// the command is canceled on every node on which it was requested.
     ///
     /// Items: 0 to 50. Each item: Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_ids: Option<Vec<String>>,
+}
+
+impl Read for CancelCommandRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CommandId" => Option::Some(0),
+                    "InstanceIds" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                command_id: member_0,
+                instance_ids: member_1,
+            }),
+        )
+    }
 }
 
 /// Whether or not the command was successfully canceled. There is no guarantee that a request can
@@ -50,6 +88,19 @@ pub struct CancelCommandRequest {
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CancelCommandResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for CancelCommandResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `CancelCommand` can return.
 #[allow(clippy::large_enum_variant)]

@@ -6,14 +6,14 @@
 //! completion.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
     CANCEL_MAINTENANCE_WINDOW_EXECUTION_REQUEST,
     CANCEL_MAINTENANCE_WINDOW_EXECUTION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Stops a maintenance window execution that is already in progress and cancels any tasks in the
@@ -32,14 +32,45 @@ impl Operation for CancelMaintenanceWindowExecution {
 }
 
 /// The input of the `CancelMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CancelMaintenanceWindowExecutionRequest {
     /// The ID of the maintenance window execution to stop.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowExecutionId"))]
     pub window_execution_id: String,
+}
+
+impl Read for CancelMaintenanceWindowExecutionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `CancelMaintenanceWindowExecution` operation.
@@ -55,6 +86,37 @@ pub struct CancelMaintenanceWindowExecutionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub window_execution_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CancelMaintenanceWindowExecutionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `CancelMaintenanceWindowExecution` can return.

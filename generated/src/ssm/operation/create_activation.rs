@@ -13,12 +13,12 @@
 //! > VMs that are configured for Systems Manager are all called *managed nodes*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidParameters};
 use crate::ssm::types::{RegistrationMetadataItem, Tag};
 use crate::ssm::validation::{CREATE_ACTIVATION_REQUEST, CREATE_ACTIVATION_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Generates an activation code and activation ID you can use to register your on-premises servers,
@@ -44,15 +44,18 @@ impl Operation for CreateActivation {
 }
 
 /// The input of the `CreateActivation` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateActivationRequest {
     /// A user-defined description of the resource that you want to register with Systems Manager.
     ///
     /// > **Important:** Don't enter personally identifiable information in this field.
     ///
     /// Length: 0 to 256.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The name of the registered, managed node as it will appear in the Amazon Web Services Systems
     /// Manager console or when you use the Amazon Web Services command line tools to list Systems
@@ -61,10 +64,13 @@ pub struct CreateActivationRequest {
     /// > **Important:** Don't enter personally identifiable information in this field.
     ///
     /// Length: 0 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(
-        rename = "DefaultInstanceName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DefaultInstanceName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub default_instance_name: Option<String>,
     /// The name of the Identity and Access Management (IAM) role that you want to assign to the managed
@@ -75,21 +81,31 @@ pub struct CreateActivationRequest {
     /// > **Note:** You can't specify an IAM service-linked role for this parameter. You must create a unique role.
     ///
     /// Length: 0 to 64.
-    #[serde(rename = "IamRole")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "IamRole"))]
     pub iam_role: String,
     /// Specify the maximum number of managed nodes you want to register. The default value is `1`.
     ///
     /// Range: 1 to 1000.
-    #[serde(
-        rename = "RegistrationLimit",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RegistrationLimit",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub registration_limit: Option<i32>,
     /// The date by which this activation request should expire, in timestamp format, such as "2024-07-07T00:00:00".
     /// You can specify a date up to 30 days in advance. If you don't provide an expiration date, the
     /// activation code expires in 24 hours.
-    #[serde(rename = "ExpirationDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpirationDate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub expiration_date: Option<Timestamp>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in
     /// different ways, such as by purpose, owner, or environment. For example, you might want to tag an
@@ -111,15 +127,76 @@ pub struct CreateActivationRequest {
     /// managed nodes, see RemoveTagsFromResource.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Reserved for internal use.
-    #[serde(
-        rename = "RegistrationMetadata",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RegistrationMetadata",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub registration_metadata: Option<Vec<RegistrationMetadataItem>>,
+}
+
+impl Read for CreateActivationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<Timestamp> = None;
+        let mut member_5: Option<Vec<Tag>> = None;
+        let mut member_6: Option<Vec<RegistrationMetadataItem>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Description" => Option::Some(0),
+                    "DefaultInstanceName" => Option::Some(1),
+                    "IamRole" => Option::Some(2),
+                    "RegistrationLimit" => Option::Some(3),
+                    "ExpirationDate" => Option::Some(4),
+                    "Tags" => Option::Some(5),
+                    "RegistrationMetadata" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 4)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                description: member_0,
+                default_instance_name: member_1,
+                iam_role: member_2,
+                registration_limit: member_3,
+                expiration_date: member_4,
+                tags: member_5,
+                registration_metadata: member_6,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateActivation` operation.
@@ -138,6 +215,41 @@ pub struct CreateActivationResult {
     /// Length: 20 to 250.
     #[serde(rename = "ActivationCode", default, skip_serializing_if = "Option::is_none")]
     pub activation_code: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateActivationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ActivationId" => Option::Some(0),
+                    "ActivationCode" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                activation_id: member_0,
+                activation_code: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `CreateActivation` can return.

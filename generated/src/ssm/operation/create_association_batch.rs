@@ -12,7 +12,7 @@
 //! system returns the AssociationAlreadyExists exception.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationLimitExceeded, DuplicateInstanceId, InternalServerError, InvalidDocument,
@@ -25,7 +25,7 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     CREATE_ASSOCIATION_BATCH_REQUEST, CREATE_ASSOCIATION_BATCH_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Associates the specified Amazon Web Services Systems Manager document (SSM document) with the
@@ -50,13 +50,13 @@ impl Operation for CreateAssociationBatch {
 }
 
 /// The input of the `CreateAssociationBatch` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateAssociationBatchRequest {
     /// One or more associations.
     ///
     /// Items: at least 1.
-    #[serde(rename = "Entries")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Entries"))]
     pub entries: Vec<CreateAssociationBatchRequestEntry>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role
     /// and call required APIs when dispatching configurations to nodes. If not specified, [service-linked role for Systems Manager](<https://docs.aws.amazon.com/systems-manager/latest/userguide/using-service-linked-roles.html>)
@@ -69,12 +69,50 @@ pub struct CreateAssociationBatchRequest {
     /// > service-linked role may require updates in the future to continue functioning properly.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(
-        rename = "AssociationDispatchAssumeRole",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationDispatchAssumeRole",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_dispatch_assume_role: Option<String>,
+}
+
+impl Read for CreateAssociationBatchRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<CreateAssociationBatchRequestEntry>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Entries" => Option::Some(0),
+                    "AssociationDispatchAssumeRole" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                entries: member_0,
+                association_dispatch_assume_role: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateAssociationBatch` operation.
@@ -87,6 +125,41 @@ pub struct CreateAssociationBatchResult {
     /// Information about the associations that failed.
     #[serde(rename = "Failed", default, skip_serializing_if = "Option::is_none")]
     pub failed: Option<Vec<FailedCreateAssociation>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateAssociationBatchResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<AssociationDescription>> = None;
+        let mut member_1: Option<Vec<FailedCreateAssociation>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Successful" => Option::Some(0),
+                    "Failed" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                successful: member_0,
+                failed: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `CreateAssociationBatch` can return.

@@ -7,7 +7,7 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DocumentAlreadyExists, DocumentLimitExceeded, InternalServerError,
@@ -19,7 +19,7 @@ use crate::ssm::types::{
     DocumentType, Tag,
 };
 use crate::ssm::validation::{CREATE_DOCUMENT_REQUEST, CREATE_DOCUMENT_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Creates a Amazon Web Services Systems Manager (SSM document). An SSM document defines the
@@ -39,8 +39,8 @@ impl Operation for CreateDocument {
 }
 
 /// The input of the `CreateDocument` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateDocumentRequest {
     /// The content for the new SSM document in JSON or YAML format. The content of the document must
     /// not exceed 64KB. This quota also includes the content specified for input parameters at runtime.
@@ -54,7 +54,7 @@ pub struct CreateDocumentRequest {
     /// - [Create an SSM document (API)](<https://docs.aws.amazon.com/systems-manager/latest/userguide/documents-using.html#create-ssm-document-api>)
     ///
     /// Length: at least 1.
-    #[serde(rename = "Content")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Content"))]
     pub content: String,
     /// A list of SSM documents required by a document. This parameter is used exclusively by AppConfig.
     /// When a user creates an AppConfig configuration in an SSM document, the user must also specify a
@@ -64,12 +64,18 @@ pub struct CreateDocumentRequest {
     /// in the *AppConfig User Guide*.
     ///
     /// Items: at least 1.
-    #[serde(rename = "Requires", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Requires", default, skip_serializing_if = "Option::is_none")
+    )]
     pub requires: Option<Vec<DocumentRequires>>,
     /// A list of key-value pairs that describe attachments to a version of a document.
     ///
     /// Items: 0 to 20.
-    #[serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attachments: Option<Vec<AttachmentsSource>>,
     /// A name for the SSM document.
     ///
@@ -84,31 +90,47 @@ pub struct CreateDocumentRequest {
     /// > - `AWSSupport`
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// An optional field where you can specify a friendly name for the SSM document. This value can
     /// differ for each version of the document. You can update this value at a later time using the
     /// UpdateDocument operation.
     ///
     /// Length: 0 to 1024. Pattern: `^[\w\.\-\:\/ ]*$`.
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub display_name: Option<String>,
     /// An optional field specifying the version of the artifact you are creating with the document. For
     /// example, `Release12.1`. This value is unique across all versions of a document, and can't be
     /// changed.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_name: Option<String>,
     /// The type of document to create.
     ///
     /// > **Note:** The `DeploymentStrategy` document type is an internal-use-only document type reserved for
     /// > AppConfig.
-    #[serde(rename = "DocumentType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DocumentType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_type: Option<DocumentType>,
     /// Specify the document format for the request. The document format can be JSON, YAML, or TEXT.
     /// JSON is the default format.
-    #[serde(rename = "DocumentFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentFormat",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub document_format: Option<DocumentFormat>,
     /// Specify a target type to define the kinds of resources the document can run on. For example, to
     /// run a document on EC2 instances, specify the following value: `/AWS::EC2::Instance`. If you
@@ -117,7 +139,10 @@ pub struct CreateDocumentRequest {
     /// in the *CloudFormation User Guide*.
     ///
     /// Length: 0 to 200. Pattern: `^\/[\w\.\-\:\/]*$`.
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_type: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in
     /// different ways, such as by purpose, owner, or environment. For example, you might want to tag an
@@ -130,8 +155,79 @@ pub struct CreateDocumentRequest {
     /// > **Note:** To add tags to an existing SSM document, use the AddTagsToResource operation.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl Read for CreateDocumentRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<DocumentRequires>> = None;
+        let mut member_2: Option<Vec<AttachmentsSource>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<DocumentType> = None;
+        let mut member_7: Option<DocumentFormat> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Content" => Option::Some(0),
+                    "Requires" => Option::Some(1),
+                    "Attachments" => Option::Some(2),
+                    "Name" => Option::Some(3),
+                    "DisplayName" => Option::Some(4),
+                    "VersionName" => Option::Some(5),
+                    "DocumentType" => Option::Some(6),
+                    "DocumentFormat" => Option::Some(7),
+                    "TargetType" => Option::Some(8),
+                    "Tags" => Option::Some(9),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 9)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                content: member_0,
+                requires: member_1,
+                attachments: member_2,
+                name: member_3,
+                display_name: member_4,
+                version_name: member_5,
+                document_type: member_6,
+                document_format: member_7,
+                target_type: member_8,
+                tags: member_9,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateDocument` operation.
@@ -145,6 +241,37 @@ pub struct CreateDocumentResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub document_description: Option<DocumentDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateDocumentResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<DocumentDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DocumentDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                document_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `CreateDocument` can return.

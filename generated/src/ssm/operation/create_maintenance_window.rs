@@ -10,7 +10,7 @@
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     IdempotentParameterMismatch, InternalServerError, ResourceLimitExceededException,
@@ -19,7 +19,7 @@ use crate::ssm::types::Tag;
 use crate::ssm::validation::{
     CREATE_MAINTENANCE_WINDOW_REQUEST, CREATE_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Creates a new maintenance window.
@@ -42,19 +42,22 @@ impl Operation for CreateMaintenanceWindow {
 }
 
 /// The input of the `CreateMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateMaintenanceWindowRequest {
     /// The name of the maintenance window.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// An optional description for the maintenance window. We recommend specifying a description to
     /// help you organize your maintenance windows.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The date and time, in ISO-8601 Extended format, for when you want the maintenance window to
     /// become active. `StartDate` allows you to delay activation of the maintenance window until the
@@ -62,26 +65,35 @@ pub struct CreateMaintenanceWindowRequest {
     ///
     /// > **Note:** When using a rate schedule, if you provide a start date that occurs in the past, the current
     /// > date and time are used as the start date.
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<String>,
     /// The date and time, in ISO-8601 Extended format, for when you want the maintenance window to
     /// become inactive. `EndDate` allows you to set a date and time in the future when the maintenance
     /// window will no longer run.
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<String>,
     /// The schedule of the maintenance window in the form of a cron or rate expression.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "Schedule")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Schedule"))]
     pub schedule: String,
     /// The time zone that the scheduled maintenance window executions are based on, in Internet
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(
-        rename = "ScheduleTimezone",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleTimezone",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait after the date and time specified by a cron expression before running
@@ -95,18 +107,25 @@ pub struct CreateMaintenanceWindowRequest {
     /// If the schedule offset is `2`, the maintenance window won't run until two days later.
     ///
     /// Range: 1 to 6.
-    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleOffset",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub schedule_offset: Option<i32>,
     /// The duration of the maintenance window in hours.
     ///
     /// Range: 1 to 24.
-    #[serde(rename = "Duration")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Duration"))]
     pub duration: i32,
     /// The number of hours before the end of the maintenance window that Amazon Web Services Systems
     /// Manager stops scheduling new tasks for execution.
     ///
     /// Range: 0 to 23. Defaults to `0`.
-    #[serde(rename = "Cutoff", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Cutoff", default))]
     pub cutoff: i32,
     /// Enables a maintenance window task to run on managed nodes, even if you haven't registered those
     /// nodes as targets. If enabled, then you must specify the unregistered managed nodes (by node ID)
@@ -116,12 +135,18 @@ pub struct CreateMaintenanceWindowRequest {
     /// register a task with the maintenance window.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "AllowUnassociatedTargets", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AllowUnassociatedTargets", default)
+    )]
     pub allow_unassociated_targets: bool,
     /// User-provided idempotency token.
     ///
     /// Length: 1 to 64. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in
     /// different ways, such as by purpose, owner, or environment. For example, you might want to tag a
@@ -135,7 +160,10 @@ pub struct CreateMaintenanceWindowRequest {
     /// > **Note:** To add tags to an existing maintenance window, use the AddTagsToResource operation.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
 }
 
@@ -158,6 +186,85 @@ impl fmt::Debug for CreateMaintenanceWindowRequest {
     }
 }
 
+impl Read for CreateMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<bool> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "Description" => Option::Some(1),
+                    "StartDate" => Option::Some(2),
+                    "EndDate" => Option::Some(3),
+                    "Schedule" => Option::Some(4),
+                    "ScheduleTimezone" => Option::Some(5),
+                    "ScheduleOffset" => Option::Some(6),
+                    "Duration" => Option::Some(7),
+                    "Cutoff" => Option::Some(8),
+                    "AllowUnassociatedTargets" => Option::Some(9),
+                    "ClientToken" => Option::Some(10),
+                    "Tags" => Option::Some(11),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 913)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        let Option::Some(member_7) = member_7 else { return Ok(None) };
+        let Option::Some(member_8) = member_8 else { return Ok(None) };
+        let Option::Some(member_9) = member_9 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                description: member_1,
+                start_date: member_2,
+                end_date: member_3,
+                schedule: member_4,
+                schedule_timezone: member_5,
+                schedule_offset: member_6,
+                duration: member_7,
+                cutoff: member_8,
+                allow_unassociated_targets: member_9,
+                client_token: member_10,
+                tags: member_11,
+            }),
+        )
+    }
+}
+
 /// The output of the `CreateMaintenanceWindow` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -167,6 +274,33 @@ pub struct CreateMaintenanceWindowResult {
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { window_id: member_0 }))
+    }
 }
 
 /// The errors `CreateMaintenanceWindow` can return.

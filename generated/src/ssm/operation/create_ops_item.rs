@@ -11,7 +11,7 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemAccessDeniedException, OpsItemAlreadyExistsException,
@@ -19,7 +19,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{OpsItemDataValue, OpsItemNotification, RelatedOpsItem, Tag};
 use crate::ssm::validation::{CREATE_OPS_ITEM_REQUEST, CREATE_OPS_ITEM_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -44,8 +44,8 @@ impl Operation for CreateOpsItem {
 }
 
 /// The input of the `CreateOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateOpsItemRequest {
     /// User-defined text that contains information about the OpsItem, in Markdown format.
     ///
@@ -53,7 +53,7 @@ pub struct CreateOpsItemRequest {
     /// > issue.
     ///
     /// Length: 1 to 2048. Pattern: `^[\s\S]*\S[\s\S]*$`.
-    #[serde(rename = "Description")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Description"))]
     pub description: String,
     /// The type of OpsItem to create. Systems Manager supports the following types of OpsItems:
     ///
@@ -70,7 +70,10 @@ pub struct CreateOpsItemRequest {
     ///
     ///   > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
     ///   > customers can continue to use the service as normal. For more information, see [Amazon Web Services Systems Manager Change Manager availability change](<https://docs.aws.amazon.com/systems-manager/latest/userguide/change-manager-availability-change.html>).
-    #[serde(rename = "OpsItemType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItemType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item_type: Option<String>,
     /// Operational data is custom data that provides useful reference details about the OpsItem. For
     /// example, you can specify log files, error strings, license keys, troubleshooting tips, or other
@@ -90,28 +93,40 @@ pub struct CreateOpsItemRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Each key: Length: 1 to 128. Pattern: `^(?!\s*$).+$`.
-    #[serde(
-        rename = "OperationalData",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OperationalData",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub operational_data: Option<BTreeMap<String, OpsItemDataValue>>,
     /// The Amazon Resource Name (ARN) of an SNS topic where notifications are sent when this OpsItem is
     /// edited or changed.
-    #[serde(rename = "Notifications", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Notifications", default, skip_serializing_if = "Option::is_none")
+    )]
     pub notifications: Option<Vec<OpsItemNotification>>,
     /// The importance of this OpsItem in relation to other OpsItems in the system.
     ///
     /// Range: 1 to 5.
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")
+    )]
     pub priority: Option<i32>,
     /// One or more OpsItems that share something in common with the current OpsItems. For example,
     /// related OpsItems can include OpsItems with similar error messages, impacted resources, or
     /// statuses for the impacted resource.
-    #[serde(
-        rename = "RelatedOpsItems",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RelatedOpsItems",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub related_ops_items: Option<Vec<RelatedOpsItem>>,
     /// The origin of the OpsItem, such as Amazon EC2 or Systems Manager.
@@ -119,12 +134,12 @@ pub struct CreateOpsItemRequest {
     /// > **Note:** The source name can't contain the following strings: `aws`, `amazon`, and `amzn`.
     ///
     /// Length: 1 to 128. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Source")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Source"))]
     pub source: String,
     /// A short heading that describes the nature of the OpsItem and the impacted resource.
     ///
     /// Length: 1 to 1024. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Title")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Title"))]
     pub title: String,
     /// Optional metadata that you assign to a resource.
     ///
@@ -137,47 +152,168 @@ pub struct CreateOpsItemRequest {
     /// > AddTagsToResource operation.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
     /// Specify a category to assign to an OpsItem.
     ///
     /// Length: 1 to 64. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Category", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Category", default, skip_serializing_if = "Option::is_none")
+    )]
     pub category: Option<String>,
     /// Specify a severity to assign to an OpsItem.
     ///
     /// Length: 1 to 64. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Severity", default, skip_serializing_if = "Option::is_none")
+    )]
     pub severity: Option<String>,
     /// The time a runbook workflow started. Currently reported only for the OpsItem type `/aws/changerequest`.
-    #[serde(
-        rename = "ActualStartTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ActualStartTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub actual_start_time: Option<Timestamp>,
     /// The time a runbook workflow ended. Currently reported only for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "ActualEndTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ActualEndTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub actual_end_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to start. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
-    #[serde(
-        rename = "PlannedStartTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "PlannedStartTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub planned_start_time: Option<Timestamp>,
     /// The time specified in a change request for a runbook workflow to end. Currently supported only
     /// for the OpsItem type `/aws/changerequest`.
-    #[serde(rename = "PlannedEndTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "PlannedEndTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub planned_end_time: Option<Timestamp>,
     /// The target Amazon Web Services account where you want to create an OpsItem. To make this call,
     /// your account must be configured to work with OpsItems across accounts. For more information, see [Set up OpsCenter](<https://docs.aws.amazon.com/systems-manager/latest/userguide/OpsCenter-setup.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Pattern: `^[0-9]{12}$`.
-    #[serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AccountId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub account_id: Option<String>,
+}
+
+impl Read for CreateOpsItemRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<BTreeMap<String, OpsItemDataValue>> = None;
+        let mut member_3: Option<Vec<OpsItemNotification>> = None;
+        let mut member_4: Option<i32> = None;
+        let mut member_5: Option<Vec<RelatedOpsItem>> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<Vec<Tag>> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<Timestamp> = None;
+        let mut member_12: Option<Timestamp> = None;
+        let mut member_13: Option<Timestamp> = None;
+        let mut member_14: Option<Timestamp> = None;
+        let mut member_15: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Description" => Option::Some(0),
+                    "OpsItemType" => Option::Some(1),
+                    "OperationalData" => Option::Some(2),
+                    "Notifications" => Option::Some(3),
+                    "Priority" => Option::Some(4),
+                    "RelatedOpsItems" => Option::Some(5),
+                    "Source" => Option::Some(6),
+                    "Title" => Option::Some(7),
+                    "Tags" => Option::Some(8),
+                    "Category" => Option::Some(9),
+                    "Severity" => Option::Some(10),
+                    "ActualStartTime" => Option::Some(11),
+                    "ActualEndTime" => Option::Some(12),
+                    "PlannedStartTime" => Option::Some(13),
+                    "PlannedEndTime" => Option::Some(14),
+                    "AccountId" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 193)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_6) = member_6 else { return Ok(None) };
+        let Option::Some(member_7) = member_7 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                description: member_0,
+                ops_item_type: member_1,
+                operational_data: member_2,
+                notifications: member_3,
+                priority: member_4,
+                related_ops_items: member_5,
+                source: member_6,
+                title: member_7,
+                tags: member_8,
+                category: member_9,
+                severity: member_10,
+                actual_start_time: member_11,
+                actual_end_time: member_12,
+                planned_start_time: member_13,
+                planned_end_time: member_14,
+                account_id: member_15,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateOpsItem` operation.
@@ -192,6 +328,41 @@ pub struct CreateOpsItemResponse {
     /// Length: 20 to 2048. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[0-9]{12}:opsitem`.
     #[serde(rename = "OpsItemArn", default, skip_serializing_if = "Option::is_none")]
     pub ops_item_arn: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateOpsItemResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItemId" => Option::Some(0),
+                    "OpsItemArn" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                ops_item_id: member_0,
+                ops_item_arn: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `CreateOpsItem` can return.

@@ -6,7 +6,7 @@
 //! application type.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataAlreadyExistsException,
@@ -15,7 +15,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{MetadataValue, Tag};
 use crate::ssm::validation::{CREATE_OPS_METADATA_REQUEST, CREATE_OPS_METADATA_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -35,18 +35,21 @@ impl Operation for CreateOpsMetadata {
 }
 
 /// The input of the `CreateOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateOpsMetadataRequest {
     /// A resource ID for a new Application Manager application.
     ///
     /// Length: 1 to 1024. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "ResourceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceId"))]
     pub resource_id: String,
     /// Metadata for a new Application Manager application.
     ///
     /// Entries: 1 to 5. Each key: Length: 1 to 256. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Metadata", default, skip_serializing_if = "Option::is_none")
+    )]
     pub metadata: Option<BTreeMap<String, MetadataValue>>,
     /// Optional metadata that you assign to a resource. You can specify a maximum of five tags for an
     /// OpsMetadata object. Tags enable you to categorize a resource in different ways, such as by
@@ -58,8 +61,50 @@ pub struct CreateOpsMetadataRequest {
     /// - `Key=Region,Value=us-east-2`
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl Read for CreateOpsMetadataRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, MetadataValue>> = None;
+        let mut member_2: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceId" => Option::Some(0),
+                    "Metadata" => Option::Some(1),
+                    "Tags" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_id: member_0,
+                metadata: member_1,
+                tags: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateOpsMetadata` operation.
@@ -71,6 +116,33 @@ pub struct CreateOpsMetadataResult {
     /// Length: 1 to 1011. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
     #[serde(rename = "OpsMetadataArn", default, skip_serializing_if = "Option::is_none")]
     pub ops_metadata_arn: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateOpsMetadataResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsMetadataArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { ops_metadata_arn: member_0 }))
+    }
 }
 
 /// The errors `CreateOpsMetadata` can return.

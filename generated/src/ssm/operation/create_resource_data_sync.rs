@@ -25,7 +25,7 @@
 //! > Amazon S3 bucket by creating a restrictive bucket policy.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncAlreadyExistsException,
@@ -35,7 +35,7 @@ use crate::ssm::types::{ResourceDataSyncS3Destination, ResourceDataSyncSource};
 use crate::ssm::validation::{
     CREATE_RESOURCE_DATA_SYNC_REQUEST, CREATE_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// A resource data sync helps you view data from multiple sources in a single location. Amazon Web
@@ -73,17 +73,20 @@ impl Operation for CreateResourceDataSync {
 }
 
 /// The input of the `CreateResourceDataSync` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateResourceDataSyncRequest {
     /// A name for the configuration.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SyncName"))]
     pub sync_name: String,
     /// Amazon S3 configuration details for the sync. This parameter is required if the `SyncType` value
     /// is SyncToDestination.
-    #[serde(rename = "S3Destination", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "S3Destination", default, skip_serializing_if = "Option::is_none")
+    )]
     pub s3_destination: Option<ResourceDataSyncS3Destination>,
     /// Specify `SyncToDestination` to create a resource data sync that synchronizes data to an S3
     /// bucket for Inventory. If you specify `SyncToDestination`, you must provide a value for `S3Destination`.
@@ -93,18 +96,80 @@ pub struct CreateResourceDataSyncRequest {
     /// The default value is `SyncToDestination`.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_type: Option<String>,
     /// Specify information about the data sources to synchronize. This parameter is required if the `SyncType`
     /// value is SyncFromSource.
-    #[serde(rename = "SyncSource", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncSource", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_source: Option<ResourceDataSyncSource>,
+}
+
+impl Read for CreateResourceDataSyncRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<ResourceDataSyncS3Destination> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<ResourceDataSyncSource> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SyncName" => Option::Some(0),
+                    "S3Destination" => Option::Some(1),
+                    "SyncType" => Option::Some(2),
+                    "SyncSource" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                sync_name: member_0,
+                s3_destination: member_1,
+                sync_type: member_2,
+                sync_source: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateResourceDataSync` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct CreateResourceDataSyncResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateResourceDataSyncResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `CreateResourceDataSync` can return.
 #[allow(clippy::large_enum_variant)]

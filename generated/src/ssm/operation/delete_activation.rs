@@ -6,13 +6,13 @@
 //! de-register managed nodes. You must manually de-register managed nodes.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidActivation, InvalidActivationId, TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_ACTIVATION_REQUEST, DELETE_ACTIVATION_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes an activation. You aren't required to delete an activation. If you delete an activation,
@@ -31,20 +31,60 @@ impl Operation for DeleteActivation {
 }
 
 /// The input of the `DeleteActivation` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteActivationRequest {
     /// The ID of the activation that you want to delete.
     ///
     /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    #[serde(rename = "ActivationId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ActivationId"))]
     pub activation_id: String,
+}
+
+impl Read for DeleteActivationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ActivationId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { activation_id: member_0 }))
+    }
 }
 
 /// The output of the `DeleteActivation` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteActivationResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteActivationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteActivation` can return.
 #[allow(clippy::large_enum_variant)]

@@ -10,14 +10,14 @@
 //! must create a new document with the desired configuration and associate it with the node.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
     TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_ASSOCIATION_REQUEST, DELETE_ASSOCIATION_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Disassociates the specified Amazon Web Services Systems Manager document (SSM document) from the
@@ -40,13 +40,16 @@ impl Operation for DeleteAssociation {
 }
 
 /// The input of the `DeleteAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteAssociationRequest {
     /// The name of the SSM document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The managed node ID.
     ///
@@ -57,19 +60,76 @@ pub struct DeleteAssociationRequest {
     /// > or `ScheduleExpression`. To use these parameters, you must use the `Targets` parameter.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// The association ID that you want to delete.
     ///
     /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub association_id: Option<String>,
+}
+
+impl Read for DeleteAssociationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "AssociationId" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                instance_id: member_1,
+                association_id: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeleteAssociation` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteAssociationResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteAssociationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteAssociation` can return.
 #[allow(clippy::large_enum_variant)]

@@ -8,14 +8,14 @@
 //! managed nodes that are associated with the document.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociatedInstances, InternalServerError, InvalidDocument, InvalidDocumentOperation,
     TooManyUpdates,
 };
 use crate::ssm::validation::{DELETE_DOCUMENT_REQUEST, DELETE_DOCUMENT_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes the Amazon Web Services Systems Manager document (SSM document) and all managed node
@@ -36,43 +36,105 @@ impl Operation for DeleteDocument {
 }
 
 /// The input of the `DeleteDocument` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteDocumentRequest {
     /// The name of the document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The version of the document that you want to delete. If not provided, all versions of the
     /// document are deleted.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The version name of the document that you want to delete. If not provided, all versions of the
     /// document are deleted.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_name: Option<String>,
     /// Some SSM document types require that you specify a `Force` flag before you can delete the
     /// document. For example, you must specify a `Force` flag to delete a document of type `ApplicationConfigurationSchema`.
     /// You can restrict access to the `Force` flag in an Identity and Access Management (IAM) policy.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "Force", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Force", default))]
     pub force: bool,
+}
+
+impl Read for DeleteDocumentRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "VersionName" => Option::Some(2),
+                    "Force" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                document_version: member_1,
+                version_name: member_2,
+                force: member_3.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The output of the `DeleteDocument` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteDocumentResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteDocumentResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteDocument` can return.
 #[allow(clippy::large_enum_variant)]

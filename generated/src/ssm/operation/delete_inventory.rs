@@ -5,7 +5,7 @@
 //! custom inventory type is also referred to as deleting a custom inventory schema.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDeleteInventoryParametersException,
@@ -13,7 +13,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{InventoryDeletionSummary, InventorySchemaDeleteOption};
 use crate::ssm::validation::{DELETE_INVENTORY_REQUEST, DELETE_INVENTORY_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Delete a custom inventory type or the data associated with a custom Inventory type. Deleting a
@@ -31,14 +31,14 @@ impl Operation for DeleteInventory {
 }
 
 /// The input of the `DeleteInventory` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteInventoryRequest {
     /// The name of the custom inventory type for which you want to delete either all previously
     /// collected data or the inventory type itself.
     ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TypeName"))]
     pub type_name: String,
     /// Use the `SchemaDeleteOption` to delete a custom inventory type (schema). If you don't choose
     /// this option, the system only deletes existing inventory data associated with the custom
@@ -50,10 +50,13 @@ pub struct DeleteInventoryRequest {
     ///
     /// DeleteSchema: This option deletes the specified custom type from the Inventory service. You can
     /// recreate the schema later, if you want.
-    #[serde(
-        rename = "SchemaDeleteOption",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SchemaDeleteOption",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub schema_delete_option: Option<InventorySchemaDeleteOption>,
     /// Use this option to view a summary of the deletion request without deleting any data or the data
@@ -62,13 +65,59 @@ pub struct DeleteInventoryRequest {
     /// without specifying the `DryRun` option.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "DryRun", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DryRun", default))]
     pub dry_run: bool,
     /// User-provided idempotency token.
     ///
     /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
+}
+
+impl Read for DeleteInventoryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<InventorySchemaDeleteOption> = None;
+        let mut member_2: Option<bool> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TypeName" => Option::Some(0),
+                    "SchemaDeleteOption" => Option::Some(1),
+                    "DryRun" => Option::Some(2),
+                    "ClientToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                type_name: member_0,
+                schema_delete_option: member_1,
+                dry_run: member_2.unwrap_or_default(),
+                client_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeleteInventory` operation.
@@ -95,6 +144,45 @@ pub struct DeleteInventoryResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub deletion_summary: Option<InventoryDeletionSummary>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteInventoryResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<InventoryDeletionSummary> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DeletionId" => Option::Some(0),
+                    "TypeName" => Option::Some(1),
+                    "DeletionSummary" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                deletion_id: member_0,
+                type_name: member_1,
+                deletion_summary: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `DeleteInventory` can return.

@@ -4,13 +4,13 @@
 //! Deletes a maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{
     DELETE_MAINTENANCE_WINDOW_REQUEST, DELETE_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes a maintenance window.
@@ -27,14 +27,41 @@ impl Operation for DeleteMaintenanceWindow {
 }
 
 /// The input of the `DeleteMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteMaintenanceWindowRequest {
     /// The ID of the maintenance window to delete.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
+}
+
+impl Read for DeleteMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { window_id: member_0 }))
+    }
 }
 
 /// The output of the `DeleteMaintenanceWindow` operation.
@@ -46,6 +73,33 @@ pub struct DeleteMaintenanceWindowResult {
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
     #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
     pub window_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { window_id: member_0 }))
+    }
 }
 
 /// The errors `DeleteMaintenanceWindow` can return.

@@ -19,11 +19,11 @@
 //! >   in the *Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsItemInvalidParameterException};
 use crate::ssm::validation::{DELETE_OPS_ITEM_REQUEST, DELETE_OPS_ITEM_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Delete an OpsItem. You must have permission in Identity and Access Management (IAM) to delete an
@@ -55,20 +55,60 @@ impl Operation for DeleteOpsItem {
 }
 
 /// The input of the `DeleteOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteOpsItemRequest {
     /// The ID of the OpsItem that you want to delete.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "OpsItemId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OpsItemId"))]
     pub ops_item_id: String,
+}
+
+impl Read for DeleteOpsItemRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItemId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { ops_item_id: member_0 }))
+    }
 }
 
 /// The output of the `DeleteOpsItem` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteOpsItemResponse {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteOpsItemResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteOpsItem` can return.
 #[allow(clippy::large_enum_variant)]

@@ -4,14 +4,14 @@
 //! Delete OpsMetadata related to an application.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataInvalidArgumentException,
     OpsMetadataNotFoundException,
 };
 use crate::ssm::validation::{DELETE_OPS_METADATA_REQUEST, DELETE_OPS_METADATA_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Delete OpsMetadata related to an application.
@@ -28,20 +28,60 @@ impl Operation for DeleteOpsMetadata {
 }
 
 /// The input of the `DeleteOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteOpsMetadataRequest {
     /// The Amazon Resource Name (ARN) of an OpsMetadata Object to delete.
     ///
     /// Length: 1 to 1011. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
-    #[serde(rename = "OpsMetadataArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OpsMetadataArn"))]
     pub ops_metadata_arn: String,
+}
+
+impl Read for DeleteOpsMetadataRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsMetadataArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { ops_metadata_arn: member_0 }))
+    }
 }
 
 /// The output of the `DeleteOpsMetadata` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteOpsMetadataResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteOpsMetadataResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteOpsMetadata` can return.
 #[allow(clippy::large_enum_variant)]

@@ -5,11 +5,11 @@
 //! create a parameter with the same name.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ParameterNotFound};
 use crate::ssm::validation::{DELETE_PARAMETER_REQUEST, DELETE_PARAMETER_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Delete a parameter from the system. After deleting a parameter, wait for at least 30 seconds to
@@ -27,22 +27,62 @@ impl Operation for DeleteParameter {
 }
 
 /// The input of the `DeleteParameter` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteParameterRequest {
     /// The name of the parameter to delete.
     ///
     /// > **Note:** You can't enter the Amazon Resource Name (ARN) for a parameter, only the parameter name itself.
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
+}
+
+impl Read for DeleteParameterRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { name: member_0 }))
+    }
 }
 
 /// The output of the `DeleteParameter` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteParameterResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteParameterResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteParameter` can return.
 #[allow(clippy::large_enum_variant)]

@@ -5,11 +5,11 @@
 //! a parameter with the same name.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{DELETE_PARAMETERS_REQUEST, DELETE_PARAMETERS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Delete a list of parameters. After deleting a parameter, wait for at least 30 seconds to create
@@ -27,8 +27,8 @@ impl Operation for DeleteParameters {
 }
 
 /// The input of the `DeleteParameters` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteParametersRequest {
     /// The names of the parameters to delete. After deleting a parameter, wait for at least 30 seconds
     /// to create a parameter with the same name.
@@ -36,8 +36,35 @@ pub struct DeleteParametersRequest {
     /// > **Note:** You can't enter the Amazon Resource Name (ARN) for a parameter, only the parameter name itself.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(rename = "Names")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Names"))]
     pub names: Vec<String>,
+}
+
+impl Read for DeleteParametersRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Names" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { names: member_0 }))
+    }
 }
 
 /// The output of the `DeleteParameters` operation.
@@ -62,6 +89,41 @@ pub struct DeleteParametersResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub invalid_parameters: Option<Vec<String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteParametersResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DeletedParameters" => Option::Some(0),
+                    "InvalidParameters" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                deleted_parameters: member_0,
+                invalid_parameters: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DeleteParameters` can return.

@@ -4,13 +4,13 @@
 //! Deletes a patch baseline.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceInUseException};
 use crate::ssm::validation::{
     DELETE_PATCH_BASELINE_REQUEST, DELETE_PATCH_BASELINE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes a patch baseline.
@@ -27,14 +27,41 @@ impl Operation for DeletePatchBaseline {
 }
 
 /// The input of the `DeletePatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeletePatchBaselineRequest {
     /// The ID of the patch baseline to delete.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BaselineId"))]
     pub baseline_id: String,
+}
+
+impl Read for DeletePatchBaselineRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { baseline_id: member_0 }))
+    }
 }
 
 /// The output of the `DeletePatchBaseline` operation.
@@ -46,6 +73,33 @@ pub struct DeletePatchBaselineResult {
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
     #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
     pub baseline_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeletePatchBaselineResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { baseline_id: member_0 }))
+    }
 }
 
 /// The errors `DeletePatchBaseline` can return.

@@ -6,7 +6,7 @@
 //! doesn't delete data.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncInvalidConfigurationException,
@@ -15,7 +15,7 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     DELETE_RESOURCE_DATA_SYNC_REQUEST, DELETE_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes a resource data sync configuration. After the configuration is deleted, changes to data
@@ -34,25 +34,76 @@ impl Operation for DeleteResourceDataSync {
 }
 
 /// The input of the `DeleteResourceDataSync` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteResourceDataSyncRequest {
     /// The name of the configuration to delete.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SyncName"))]
     pub sync_name: String,
     /// Specify the type of resource data sync to delete.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_type: Option<String>,
+}
+
+impl Read for DeleteResourceDataSyncRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SyncName" => Option::Some(0),
+                    "SyncType" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                sync_name: member_0,
+                sync_type: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeleteResourceDataSync` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteResourceDataSyncResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteResourceDataSyncResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteResourceDataSync` can return.
 #[allow(clippy::large_enum_variant)]

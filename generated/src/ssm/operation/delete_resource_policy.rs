@@ -13,7 +13,7 @@
 //!   in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, MalformedResourcePolicyDocumentException,
@@ -23,7 +23,7 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     DELETE_RESOURCE_POLICY_REQUEST, DELETE_RESOURCE_POLICY_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes a Systems Manager resource policy. A resource policy helps you to define the IAM entity (for example, an Amazon Web Services account)
@@ -49,27 +49,81 @@ impl Operation for DeleteResourcePolicy {
 }
 
 /// The input of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteResourcePolicyRequest {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
     ///
     /// Length: 20 to 2048.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// The policy ID.
-    #[serde(rename = "PolicyId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PolicyId"))]
     pub policy_id: String,
     /// ID of the current policy version. The hash helps to prevent multiple calls from attempting to
     /// overwrite a policy.
-    #[serde(rename = "PolicyHash")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PolicyHash"))]
     pub policy_hash: String,
+}
+
+impl Read for DeleteResourcePolicyRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "PolicyId" => Option::Some(1),
+                    "PolicyHash" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                policy_id: member_1,
+                policy_hash: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeleteResourcePolicy` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeleteResourcePolicyResponse {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteResourcePolicyResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeleteResourcePolicy` can return.
 #[allow(clippy::large_enum_variant)]

@@ -10,13 +10,13 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
     DEREGISTER_MANAGED_INSTANCE_REQUEST, DEREGISTER_MANAGED_INSTANCE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Removes the server or virtual machine from the list of registered servers.
@@ -39,20 +39,60 @@ impl Operation for DeregisterManagedInstance {
 }
 
 /// The input of the `DeregisterManagedInstance` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeregisterManagedInstanceRequest {
     /// The ID assigned to the managed node when you registered it using the activation process.
     ///
     /// Length: 20 to 124. Pattern: `^(^mi-[0-9a-f]{17}$)|(^eks_c:[0-9A-Za-z][A-Za-z0-9\-_]{0,99}_\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
+}
+
+impl Read for DeregisterManagedInstanceRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { instance_id: member_0 }))
+    }
 }
 
 /// The output of the `DeregisterManagedInstance` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DeregisterManagedInstanceResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeregisterManagedInstanceResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DeregisterManagedInstance` can return.
 #[allow(clippy::large_enum_variant)]

@@ -4,14 +4,14 @@
 //! Removes a patch group from a patch baseline.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId};
 use crate::ssm::validation::{
     DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST,
     DEREGISTER_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Removes a patch group from a patch baseline.
@@ -28,19 +28,55 @@ impl Operation for DeregisterPatchBaselineForPatchGroup {
 }
 
 /// The input of the `DeregisterPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeregisterPatchBaselineForPatchGroupRequest {
     /// The ID of the patch baseline to deregister the patch group from.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BaselineId"))]
     pub baseline_id: String,
     /// The name of the patch group that should be deregistered from the patch baseline.
     ///
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "PatchGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PatchGroup"))]
     pub patch_group: String,
+}
+
+impl Read for DeregisterPatchBaselineForPatchGroupRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "PatchGroup" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                patch_group: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeregisterPatchBaselineForPatchGroup` operation.
@@ -57,6 +93,41 @@ pub struct DeregisterPatchBaselineForPatchGroupResult {
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
     #[serde(rename = "PatchGroup", default, skip_serializing_if = "Option::is_none")]
     pub patch_group: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeregisterPatchBaselineForPatchGroupResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "PatchGroup" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                patch_group: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DeregisterPatchBaselineForPatchGroup` can return.

@@ -4,7 +4,7 @@
 //! Removes a target from a maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, InternalServerError, TargetInUseException,
@@ -13,7 +13,7 @@ use crate::ssm::validation::{
     DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_REQUEST,
     DEREGISTER_TARGET_FROM_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Removes a target from a maintenance window.
@@ -30,24 +30,67 @@ impl Operation for DeregisterTargetFromMaintenanceWindow {
 }
 
 /// The input of the `DeregisterTargetFromMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeregisterTargetFromMaintenanceWindowRequest {
     /// The ID of the maintenance window the target should be removed from.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The ID of the target definition to remove.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTargetId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowTargetId"))]
     pub window_target_id: String,
     /// The system checks if the target is being referenced by a task. If the target is being
     /// referenced, the system returns an error and doesn't deregister the target from the maintenance
     /// window.
-    #[serde(rename = "Safe", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Safe", default, skip_serializing_if = "Option::is_none")
+    )]
     pub safe: Option<bool>,
+}
+
+impl Read for DeregisterTargetFromMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTargetId" => Option::Some(1),
+                    "Safe" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_target_id: member_1,
+                safe: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeregisterTargetFromMaintenanceWindow` operation.
@@ -64,6 +107,41 @@ pub struct DeregisterTargetFromMaintenanceWindowResult {
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
     #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeregisterTargetFromMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTargetId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_target_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DeregisterTargetFromMaintenanceWindow` can return.

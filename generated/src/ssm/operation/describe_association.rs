@@ -6,7 +6,7 @@
 //! the association ID.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidAssociationVersion,
@@ -14,7 +14,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::AssociationDescription;
 use crate::ssm::validation::{DESCRIBE_ASSOCIATION_REQUEST, DESCRIBE_ASSOCIATION_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Describes the association for the specified target or managed node. If you created the
@@ -33,23 +33,32 @@ impl Operation for DescribeAssociation {
 }
 
 /// The input of the `DescribeAssociation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAssociationRequest {
     /// The name of the SSM document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The managed node ID.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// The association ID for which you want information.
     ///
     /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AssociationId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub association_id: Option<String>,
     /// Specify the association version to retrieve. To view the latest version, either specify `$LATEST`
     /// for this parameter, or omit this parameter. To view a list of all associations for a managed
@@ -57,12 +66,57 @@ pub struct DescribeAssociationRequest {
     /// ListAssociationVersions.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(
-        rename = "AssociationVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_version: Option<String>,
+}
+
+impl Read for DescribeAssociationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "AssociationId" => Option::Some(2),
+                    "AssociationVersion" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                instance_id: member_1,
+                association_id: member_2,
+                association_version: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeAssociation` operation.
@@ -76,6 +130,37 @@ pub struct DescribeAssociationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub association_description: Option<AssociationDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeAssociationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<AssociationDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                association_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeAssociation` can return.

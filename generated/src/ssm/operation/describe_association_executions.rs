@@ -4,14 +4,14 @@
 //! Views all executions for a specific association ID.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InternalServerError, InvalidNextToken};
 use crate::ssm::types::{AssociationExecution, AssociationExecutionFilter};
 use crate::ssm::validation::{
     DESCRIBE_ASSOCIATION_EXECUTIONS_REQUEST, DESCRIBE_ASSOCIATION_EXECUTIONS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Views all executions for a specific association ID.
@@ -28,13 +28,13 @@ impl Operation for DescribeAssociationExecutions {
 }
 
 /// The input of the `DescribeAssociationExecutions` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAssociationExecutionsRequest {
     /// The association ID for which you want to view execution history details.
     ///
     /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "AssociationId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AssociationId"))]
     pub association_id: String,
     /// Filters for the request. You can specify the following filters and values.
     ///
@@ -45,17 +45,69 @@ pub struct DescribeAssociationExecutionsRequest {
     /// CreatedTime (EQUAL, GREATER_THAN, LESS_THAN)
     ///
     /// Items: at least 1.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<AssociationExecutionFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeAssociationExecutionsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<AssociationExecutionFilter>> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationId" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                association_id: member_0,
+                filters: member_1,
+                max_results: member_2,
+                next_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeAssociationExecutions` operation.
@@ -72,6 +124,41 @@ pub struct DescribeAssociationExecutionsResult {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeAssociationExecutionsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<AssociationExecution>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationExecutions" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                association_executions: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeAssociationExecutions` can return.

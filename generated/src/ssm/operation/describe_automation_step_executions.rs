@@ -4,7 +4,7 @@
 //! Information about all active and terminated step executions in an Automation workflow.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, InternalServerError, InvalidFilterKey,
@@ -15,7 +15,7 @@ use crate::ssm::validation::{
     DESCRIBE_AUTOMATION_STEP_EXECUTIONS_REQUEST,
     DESCRIBE_AUTOMATION_STEP_EXECUTIONS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Information about all active and terminated step executions in an Automation workflow.
@@ -32,31 +32,90 @@ impl Operation for DescribeAutomationStepExecutions {
 }
 
 /// The input of the `DescribeAutomationStepExecutions` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeAutomationStepExecutionsRequest {
     /// The Automation execution ID for which you want step execution descriptions.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AutomationExecutionId"))]
     pub automation_execution_id: String,
     /// One or more filters to limit the number of step executions returned by the request.
     ///
     /// Items: 1 to 6.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<StepExecutionFilter>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// Indicates whether to list step executions in reverse order by start time. The default value is 'false'.
-    #[serde(rename = "ReverseOrder", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReverseOrder", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reverse_order: Option<bool>,
+}
+
+impl Read for DescribeAutomationStepExecutionsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<StepExecutionFilter>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecutionId" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    "MaxResults" => Option::Some(3),
+                    "ReverseOrder" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                automation_execution_id: member_0,
+                filters: member_1,
+                next_token: member_2,
+                max_results: member_3,
+                reverse_order: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeAutomationStepExecutions` operation.
@@ -70,6 +129,41 @@ pub struct DescribeAutomationStepExecutionsResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeAutomationStepExecutionsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<StepExecution>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "StepExecutions" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                step_executions: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeAutomationStepExecutions` can return.

@@ -4,12 +4,12 @@
 //! Describes the specified Amazon Web Services Systems Manager document (SSM document).
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
 use crate::ssm::types::DocumentDescription;
 use crate::ssm::validation::{DESCRIBE_DOCUMENT_REQUEST, DESCRIBE_DOCUMENT_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Describes the specified Amazon Web Services Systems Manager document (SSM document).
@@ -26,8 +26,8 @@ impl Operation for DescribeDocument {
 }
 
 /// The input of the `DescribeDocument` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeDocumentRequest {
     /// The name of the SSM document.
     ///
@@ -35,24 +35,69 @@ pub struct DescribeDocumentRequest {
     /// > the full Amazon Resource Name (ARN) of the document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The document version for which you want information. Can be a specific version or the default
     /// version.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// An optional field specifying the version of the artifact associated with the document. For
     /// example, 12.6. This value is unique across all versions of a document, and can't be changed.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_name: Option<String>,
+}
+
+impl Read for DescribeDocumentRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "VersionName" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                document_version: member_1,
+                version_name: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeDocument` operation.
@@ -62,6 +107,33 @@ pub struct DescribeDocumentResult {
     /// Information about the SSM document.
     #[serde(rename = "Document", default, skip_serializing_if = "Option::is_none")]
     pub document: Option<DocumentDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeDocumentResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<DocumentDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Document" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { document: member_0 }))
+    }
 }
 
 /// The errors `DescribeDocument` can return.

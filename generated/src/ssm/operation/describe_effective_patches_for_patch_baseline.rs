@@ -5,7 +5,7 @@
 //! patch baseline. Applies to patch baselines for Windows only.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, InternalServerError, InvalidResourceId,
@@ -16,7 +16,7 @@ use crate::ssm::validation::{
     DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_REQUEST,
     DESCRIBE_EFFECTIVE_PATCHES_FOR_PATCH_BASELINE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the current effective patches (the patch and the approval state) for the specified
@@ -34,22 +34,67 @@ impl Operation for DescribeEffectivePatchesForPatchBaseline {
 }
 
 /// The input of the `DescribeEffectivePatchesForPatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeEffectivePatchesForPatchBaselineRequest {
     /// The ID of the patch baseline to retrieve the effective patches for.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BaselineId"))]
     pub baseline_id: String,
     /// The maximum number of patches to return (per page).
     ///
     /// Range: 1 to 100.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeEffectivePatchesForPatchBaselineRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "MaxResults" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                max_results: member_1,
+                next_token: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeEffectivePatchesForPatchBaseline` operation.
@@ -67,6 +112,41 @@ pub struct DescribeEffectivePatchesForPatchBaselineResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeEffectivePatchesForPatchBaselineResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<EffectivePatch>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "EffectivePatches" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                effective_patches: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeEffectivePatchesForPatchBaseline` can return.

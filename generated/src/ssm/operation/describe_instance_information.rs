@@ -14,7 +14,7 @@
 //! > assigned to an on-premises managed node.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidInstanceId,
@@ -26,7 +26,7 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     DESCRIBE_INSTANCE_INFORMATION_REQUEST, DESCRIBE_INSTANCE_INFORMATION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Provides information about one or more of your managed nodes, including the operating system
@@ -53,8 +53,8 @@ impl Operation for DescribeInstanceInformation {
 }
 
 /// The input of the `DescribeInstanceInformation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstanceInformationRequest {
     /// This is a legacy method. We recommend that you don't use this method. Instead, use the `Filters`
     /// data type. `Filters` enables you to return node information by filtering based on tags applied
@@ -63,10 +63,13 @@ pub struct DescribeInstanceInformationRequest {
     /// > **Note:** Attempting to use `InstanceInformationFilterList` and `Filters` leads to an exception error.
     ///
     /// Items: at least 0.
-    #[serde(
-        rename = "InstanceInformationFilterList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InstanceInformationFilterList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub instance_information_filter_list: Option<Vec<InstanceInformationFilter>>,
     /// One or more filters. Use a filter to return a more specific list of managed nodes. You can
@@ -75,17 +78,68 @@ pub struct DescribeInstanceInformationRequest {
     /// deprecated.
     ///
     /// Items: at least 0.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<InstanceInformationStringFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results. The default value is 10 items.
     ///
     /// Range: 5 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeInstanceInformationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<InstanceInformationFilter>> = None;
+        let mut member_1: Option<Vec<InstanceInformationStringFilter>> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceInformationFilterList" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                instance_information_filter_list: member_0,
+                filters: member_1,
+                max_results: member_2,
+                next_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeInstanceInformation` operation.
@@ -103,6 +157,41 @@ pub struct DescribeInstanceInformationResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeInstanceInformationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<InstanceInformation>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceInformationList" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                instance_information_list: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeInstanceInformation` can return.

@@ -4,7 +4,7 @@
 //! Retrieves the high-level patch state for the managed nodes in the specified patch group.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilter, InvalidNextToken};
 use crate::ssm::types::{InstancePatchState, InstancePatchStateFilter};
@@ -12,7 +12,7 @@ use crate::ssm::validation::{
     DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_REQUEST,
     DESCRIBE_INSTANCE_PATCH_STATES_FOR_PATCH_GROUP_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the high-level patch state for the managed nodes in the specified patch group.
@@ -29,13 +29,13 @@ impl Operation for DescribeInstancePatchStatesForPatchGroup {
 }
 
 /// The input of the `DescribeInstancePatchStatesForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstancePatchStatesForPatchGroupRequest {
     /// The name of the patch group for which the patch state information should be retrieved.
     ///
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "PatchGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PatchGroup"))]
     pub patch_group: String,
     /// Each entry in the array is a structure containing:
     ///
@@ -44,16 +44,68 @@ pub struct DescribeInstancePatchStatesForPatchGroupRequest {
     /// - Type (string "Equal", "NotEqual", "LessThan", "GreaterThan")
     ///
     /// Items: 0 to 4.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<InstancePatchStateFilter>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of patches to return (per page).
     ///
     /// Range: 10 to 100.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for DescribeInstancePatchStatesForPatchGroupRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<InstancePatchStateFilter>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "PatchGroup" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    "MaxResults" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                patch_group: member_0,
+                filters: member_1,
+                next_token: member_2,
+                max_results: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeInstancePatchStatesForPatchGroup` operation.
@@ -73,6 +125,41 @@ pub struct DescribeInstancePatchStatesForPatchGroupResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeInstancePatchStatesForPatchGroupResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<InstancePatchState>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstancePatchStates" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                instance_patch_states: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeInstancePatchStatesForPatchGroup` can return.

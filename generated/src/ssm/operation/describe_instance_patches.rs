@@ -5,7 +5,7 @@
 //! to the patch baseline being used for the node.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
@@ -14,7 +14,7 @@ use crate::ssm::types::{PatchComplianceData, PatchOrchestratorFilter};
 use crate::ssm::validation::{
     DESCRIBE_INSTANCE_PATCHES_REQUEST, DESCRIBE_INSTANCE_PATCHES_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about the patches on the specified managed node and their state relative
@@ -32,13 +32,13 @@ impl Operation for DescribeInstancePatches {
 }
 
 /// The input of the `DescribeInstancePatches` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeInstancePatchesRequest {
     /// The ID of the managed node whose patch state information should be retrieved.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// Each element in the array is a structure containing a key-value pair.
     ///
@@ -61,16 +61,68 @@ pub struct DescribeInstancePatchesRequest {
     ///   in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<PatchOrchestratorFilter>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of patches to return (per page).
     ///
     /// Range: 10 to 100.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for DescribeInstancePatchesRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<PatchOrchestratorFilter>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    "MaxResults" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                instance_id: member_0,
+                filters: member_1,
+                next_token: member_2,
+                max_results: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeInstancePatches` operation.
@@ -92,6 +144,41 @@ pub struct DescribeInstancePatchesResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeInstancePatchesResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<PatchComplianceData>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Patches" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                patches: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeInstancePatches` can return.

@@ -5,7 +5,7 @@
 //! maintenance window execution.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
@@ -15,7 +15,7 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATIONS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the individual task executions (one per target) for a particular task run as part of a
@@ -33,35 +33,92 @@ impl Operation for DescribeMaintenanceWindowExecutionTaskInvocations {
 }
 
 /// The input of the `DescribeMaintenanceWindowExecutionTaskInvocations` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
     /// The ID of the maintenance window execution the task is part of.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowExecutionId"))]
     pub window_execution_id: String,
     /// The ID of the specific task in the maintenance window task that should be retrieved.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TaskId"))]
     pub task_id: String,
     /// Optional filters used to scope down the returned task invocations. The supported filter key is `STATUS`
     /// with the corresponding values `PENDING`, `IN_PROGRESS`, `SUCCESS`, `FAILED`, `TIMED_OUT`, `CANCELLING`,
     /// and `CANCELLED`.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 10 to 100.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<MaintenanceWindowFilter>> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    "TaskId" => Option::Some(1),
+                    "Filters" => Option::Some(2),
+                    "MaxResults" => Option::Some(3),
+                    "NextToken" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+                task_id: member_1,
+                filters: member_2,
+                max_results: member_3,
+                next_token: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutionTaskInvocations` operation.
@@ -81,6 +138,43 @@ pub struct DescribeMaintenanceWindowExecutionTaskInvocationsResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<
+            Vec<MaintenanceWindowExecutionTaskInvocationIdentity>,
+        > = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionTaskInvocationIdentities" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_execution_task_invocation_identities: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeMaintenanceWindowExecutionTaskInvocations` can return.

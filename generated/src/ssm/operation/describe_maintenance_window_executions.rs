@@ -6,7 +6,7 @@
 //! with the maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{MaintenanceWindowExecution, MaintenanceWindowFilter};
@@ -14,7 +14,7 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_EXECUTIONS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Lists the executions of a maintenance window. This includes information about when the
@@ -33,13 +33,13 @@ impl Operation for DescribeMaintenanceWindowExecutions {
 }
 
 /// The input of the `DescribeMaintenanceWindowExecutions` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowExecutionsRequest {
     /// The ID of the maintenance window whose executions should be retrieved.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// Each entry in the array is a structure containing:
     ///
@@ -48,17 +48,69 @@ pub struct DescribeMaintenanceWindowExecutionsRequest {
     ///   strings in a valid ISO 8601 date/time format, such as `2024-11-04T05:00:00Z`.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<MaintenanceWindowFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 10 to 100.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeMaintenanceWindowExecutionsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<MaintenanceWindowFilter>> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                filters: member_1,
+                max_results: member_2,
+                next_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeMaintenanceWindowExecutions` operation.
@@ -76,6 +128,41 @@ pub struct DescribeMaintenanceWindowExecutionsResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeMaintenanceWindowExecutionsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<MaintenanceWindowExecution>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutions" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_executions: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeMaintenanceWindowExecutions` can return.

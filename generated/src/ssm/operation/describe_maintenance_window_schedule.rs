@@ -4,7 +4,7 @@
 //! Retrieves information about upcoming executions of a maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
@@ -15,7 +15,7 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOW_SCHEDULE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about upcoming executions of a maintenance window.
@@ -32,37 +32,105 @@ impl Operation for DescribeMaintenanceWindowSchedule {
 }
 
 /// The input of the `DescribeMaintenanceWindowSchedule` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowScheduleRequest {
     /// The ID of the maintenance window to retrieve information about.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "WindowId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub window_id: Option<String>,
     /// The managed node ID or key-value pair to retrieve information about.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The type of resource you want to retrieve information about. For example, `INSTANCE`.
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_type: Option<MaintenanceWindowResourceType>,
     /// Filters used to limit the range of results. For example, you can limit maintenance window
     /// executions to only those scheduled before or after a certain date and time.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<PatchOrchestratorFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: at least 1.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeMaintenanceWindowScheduleRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<Target>> = None;
+        let mut member_2: Option<MaintenanceWindowResourceType> = None;
+        let mut member_3: Option<Vec<PatchOrchestratorFilter>> = None;
+        let mut member_4: Option<i32> = None;
+        let mut member_5: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "Targets" => Option::Some(1),
+                    "ResourceType" => Option::Some(2),
+                    "Filters" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    "NextToken" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                targets: member_1,
+                resource_type: member_2,
+                filters: member_3,
+                max_results: member_4,
+                next_token: member_5,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeMaintenanceWindowSchedule` operation.
@@ -79,6 +147,41 @@ pub struct DescribeMaintenanceWindowScheduleResult {
     /// The token for the next set of items to return. (You use this token in the next call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeMaintenanceWindowScheduleResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ScheduledWindowExecution>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ScheduledWindowExecutions" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                scheduled_window_executions: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeMaintenanceWindowSchedule` can return.

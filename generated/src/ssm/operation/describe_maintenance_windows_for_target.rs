@@ -5,7 +5,7 @@
 //! associated with.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{
@@ -15,7 +15,7 @@ use crate::ssm::validation::{
     DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_REQUEST,
     DESCRIBE_MAINTENANCE_WINDOWS_FOR_TARGET_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about the maintenance window targets or tasks that a managed node is
@@ -33,26 +33,76 @@ impl Operation for DescribeMaintenanceWindowsForTarget {
 }
 
 /// The input of the `DescribeMaintenanceWindowsForTarget` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeMaintenanceWindowsForTargetRequest {
     /// The managed node ID or key-value pair to retrieve information about.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Targets"))]
     pub targets: Vec<Target>,
     /// The type of resource you want to retrieve information about. For example, `INSTANCE`.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: MaintenanceWindowResourceType,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: at least 1.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeMaintenanceWindowsForTargetRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Target>> = None;
+        let mut member_1: Option<MaintenanceWindowResourceType> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Targets" => Option::Some(0),
+                    "ResourceType" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                targets: member_0,
+                resource_type: member_1,
+                max_results: member_2,
+                next_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeMaintenanceWindowsForTarget` operation.
@@ -69,6 +119,41 @@ pub struct DescribeMaintenanceWindowsForTargetResult {
     /// The token for the next set of items to return. (You use this token in the next call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeMaintenanceWindowsForTargetResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<MaintenanceWindowIdentityForTarget>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowIdentities" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_identities: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeMaintenanceWindowsForTarget` can return.

@@ -11,12 +11,12 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{OpsItemFilter, OpsItemSummary};
 use crate::ssm::validation::{DESCRIBE_OPS_ITEMS_REQUEST, DESCRIBE_OPS_ITEMS_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Query a set of OpsItems. You must have permission in Identity and Access Management (IAM) to
@@ -40,8 +40,8 @@ impl Operation for DescribeOpsItems {
 }
 
 /// The input of the `DescribeOpsItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeOpsItemsRequest {
     /// One or more filters to limit the response.
     ///
@@ -93,17 +93,68 @@ pub struct DescribeOpsItemsRequest {
     ///
     /// \*\*If you filter the response by using the OperationalData operator, specify a key-value pair
     /// by using the following JSON format: {"key":"key_name","value":"a_value"}
-    #[serde(rename = "OpsItemFilters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OpsItemFilters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub ops_item_filters: Option<Vec<OpsItemFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribeOpsItemsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<OpsItemFilter>> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItemFilters" => Option::Some(0),
+                    "MaxResults" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                ops_item_filters: member_0,
+                max_results: member_1,
+                next_token: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeOpsItems` operation.
@@ -120,6 +171,41 @@ pub struct DescribeOpsItemsResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub ops_item_summaries: Option<Vec<OpsItemSummary>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeOpsItemsResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<OpsItemSummary>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "NextToken" => Option::Some(0),
+                    "OpsItemSummaries" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                next_token: member_0,
+                ops_item_summaries: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeOpsItems` can return.

@@ -21,7 +21,7 @@
 //! > retrieves whatever the original key alias was referencing.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
@@ -29,7 +29,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{ParameterMetadata, ParameterStringFilter, ParametersFilter};
 use crate::ssm::validation::{DESCRIBE_PARAMETERS_REQUEST, DESCRIBE_PARAMETERS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Lists the parameters in your Amazon Web Services account or the parameters shared with you when
@@ -63,27 +63,39 @@ impl Operation for DescribeParameters {
 }
 
 /// The input of the `DescribeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeParametersRequest {
     /// This data type is deprecated. Instead, use `ParameterFilters`.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<ParametersFilter>>,
     /// Filters to limit the request results.
-    #[serde(
-        rename = "ParameterFilters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ParameterFilters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub parameter_filters: Option<Vec<ParameterStringFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// Lists parameters that are shared with you.
     ///
@@ -95,8 +107,57 @@ pub struct DescribeParametersRequest {
     /// >
     /// > For more information about sharing parameters, see [Working with shared parameters](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-shared-parameters.html>)
     /// > in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "Shared", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Shared", default, skip_serializing_if = "Option::is_none")
+    )]
     pub shared: Option<bool>,
+}
+
+impl Read for DescribeParametersRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ParametersFilter>> = None;
+        let mut member_1: Option<Vec<ParameterStringFilter>> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Filters" => Option::Some(0),
+                    "ParameterFilters" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "Shared" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                filters: member_0,
+                parameter_filters: member_1,
+                max_results: member_2,
+                next_token: member_3,
+                shared: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeParameters` operation.
@@ -109,6 +170,41 @@ pub struct DescribeParametersResult {
     /// The token to use when requesting the next set of items.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeParametersResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ParameterMetadata>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Parameters" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                parameters: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeParameters` can return.

@@ -4,13 +4,13 @@
 //! Returns high-level aggregated patch compliance state information for a patch group.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken};
 use crate::ssm::validation::{
     DESCRIBE_PATCH_GROUP_STATE_REQUEST, DESCRIBE_PATCH_GROUP_STATE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns high-level aggregated patch compliance state information for a patch group.
@@ -27,14 +27,41 @@ impl Operation for DescribePatchGroupState {
 }
 
 /// The input of the `DescribePatchGroupState` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribePatchGroupStateRequest {
     /// The name of the patch group whose patch snapshot should be retrieved.
     ///
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "PatchGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PatchGroup"))]
     pub patch_group: String,
+}
+
+impl Read for DescribePatchGroupStateRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "PatchGroup" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { patch_group: member_0 }))
+    }
 }
 
 /// The output of the `DescribePatchGroupState` operation.
@@ -138,6 +165,85 @@ pub struct DescribePatchGroupStateResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub instances_with_available_security_updates: Option<i32>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribePatchGroupStateResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i32> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<i32> = None;
+        let mut member_5: Option<i32> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<i32> = None;
+        let mut member_10: Option<i32> = None;
+        let mut member_11: Option<i32> = None;
+        let mut member_12: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Instances" => Option::Some(0),
+                    "InstancesWithInstalledPatches" => Option::Some(1),
+                    "InstancesWithInstalledOtherPatches" => Option::Some(2),
+                    "InstancesWithInstalledPendingRebootPatches" => Option::Some(3),
+                    "InstancesWithInstalledRejectedPatches" => Option::Some(4),
+                    "InstancesWithMissingPatches" => Option::Some(5),
+                    "InstancesWithFailedPatches" => Option::Some(6),
+                    "InstancesWithNotApplicablePatches" => Option::Some(7),
+                    "InstancesWithUnreportedNotApplicablePatches" => Option::Some(8),
+                    "InstancesWithCriticalNonCompliantPatches" => Option::Some(9),
+                    "InstancesWithSecurityNonCompliantPatches" => Option::Some(10),
+                    "InstancesWithOtherNonCompliantPatches" => Option::Some(11),
+                    "InstancesWithAvailableSecurityUpdates" => Option::Some(12),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                instances: member_0.unwrap_or_default(),
+                instances_with_installed_patches: member_1.unwrap_or_default(),
+                instances_with_installed_other_patches: member_2.unwrap_or_default(),
+                instances_with_installed_pending_reboot_patches: member_3,
+                instances_with_installed_rejected_patches: member_4,
+                instances_with_missing_patches: member_5.unwrap_or_default(),
+                instances_with_failed_patches: member_6.unwrap_or_default(),
+                instances_with_not_applicable_patches: member_7.unwrap_or_default(),
+                instances_with_unreported_not_applicable_patches: member_8,
+                instances_with_critical_non_compliant_patches: member_9,
+                instances_with_security_non_compliant_patches: member_10,
+                instances_with_other_non_compliant_patches: member_11,
+                instances_with_available_security_updates: member_12,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribePatchGroupState` can return.

@@ -44,14 +44,14 @@
 //!   Valid properties: `PRODUCT` \| `PRODUCT_FAMILY` \| `CLASSIFICATION` \| `MSRC_SEVERITY`
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::{OperatingSystem, PatchProperty, PatchSet};
 use crate::ssm::validation::{
     DESCRIBE_PATCH_PROPERTIES_REQUEST, DESCRIBE_PATCH_PROPERTIES_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -109,28 +109,85 @@ impl Operation for DescribePatchProperties {
 }
 
 /// The input of the `DescribePatchProperties` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribePatchPropertiesRequest {
     /// The operating system type for which to list patches.
-    #[serde(rename = "OperatingSystem")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OperatingSystem"))]
     pub operating_system: OperatingSystem,
     /// The patch property for which you want to view patch details.
-    #[serde(rename = "Property")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Property"))]
     pub property: PatchProperty,
     /// Indicates whether to list patches for the Windows operating system or for applications released
     /// by Microsoft. Not applicable for the Linux or macOS operating systems.
-    #[serde(rename = "PatchSet", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PatchSet", default, skip_serializing_if = "Option::is_none")
+    )]
     pub patch_set: Option<PatchSet>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for DescribePatchPropertiesRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<OperatingSystem> = None;
+        let mut member_1: Option<PatchProperty> = None;
+        let mut member_2: Option<PatchSet> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OperatingSystem" => Option::Some(0),
+                    "Property" => Option::Some(1),
+                    "PatchSet" => Option::Some(2),
+                    "MaxResults" => Option::Some(3),
+                    "NextToken" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                operating_system: member_0,
+                property: member_1,
+                patch_set: member_2,
+                max_results: member_3,
+                next_token: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribePatchProperties` operation.
@@ -145,6 +202,41 @@ pub struct DescribePatchPropertiesResult {
     /// The token for the next set of items to return. (You use this token in the next call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribePatchPropertiesResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BTreeMap<String, String>>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Properties" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                properties: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribePatchProperties` can return.

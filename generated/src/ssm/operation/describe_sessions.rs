@@ -5,12 +5,12 @@
 //! from the past 30 days.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{Session, SessionFilter, SessionState};
 use crate::ssm::validation::{DESCRIBE_SESSIONS_REQUEST, DESCRIBE_SESSIONS_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves a list of all active sessions (both connected and disconnected) or terminated sessions
@@ -28,26 +28,78 @@ impl Operation for DescribeSessions {
 }
 
 /// The input of the `DescribeSessions` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeSessionsRequest {
     /// The session status to retrieve a list of sessions for. For example, "Active".
-    #[serde(rename = "State")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "State"))]
     pub state: SessionState,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 200.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// One or more filters to limit the type of sessions returned by the request.
     ///
     /// Items: 1 to 6.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<SessionFilter>>,
+}
+
+impl Read for DescribeSessionsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<SessionState> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<Vec<SessionFilter>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "State" => Option::Some(0),
+                    "MaxResults" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    "Filters" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                state: member_0,
+                max_results: member_1,
+                next_token: member_2,
+                filters: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeSessions` operation.
@@ -60,6 +112,41 @@ pub struct DescribeSessionsResponse {
     /// The token for the next set of items to return. (You received this token from a previous call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeSessionsResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Session>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Sessions" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                sessions: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeSessions` can return.

@@ -6,7 +6,7 @@
 //! Web Services Systems Manager.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemConflictException, OpsItemInvalidParameterException,
@@ -16,7 +16,7 @@ use crate::ssm::validation::{
     DISASSOCIATE_OPS_ITEM_RELATED_ITEM_REQUEST,
     DISASSOCIATE_OPS_ITEM_RELATED_ITEM_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes the association between an OpsItem and a related item. For example, this API operation
@@ -35,25 +35,74 @@ impl Operation for DisassociateOpsItemRelatedItem {
 }
 
 /// The input of the `DisassociateOpsItemRelatedItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DisassociateOpsItemRelatedItemRequest {
     /// The ID of the OpsItem for which you want to delete an association between the OpsItem and a
     /// related item.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "OpsItemId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OpsItemId"))]
     pub ops_item_id: String,
     /// The ID of the association for which you want to delete an association between the OpsItem and a
     /// related item.
-    #[serde(rename = "AssociationId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AssociationId"))]
     pub association_id: String,
+}
+
+impl Read for DisassociateOpsItemRelatedItemRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItemId" => Option::Some(0),
+                    "AssociationId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                ops_item_id: member_0,
+                association_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `DisassociateOpsItemRelatedItem` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct DisassociateOpsItemRelatedItemResponse {}
+
+#[cfg(feature = "full-serde")]
+impl Read for DisassociateOpsItemRelatedItemResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `DisassociateOpsItemRelatedItem` can return.
 #[allow(clippy::large_enum_variant)]

@@ -4,7 +4,7 @@
 //! Returns a credentials set to be used with just-in-time node access.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AccessDeniedException, InternalServerError, ResourceNotFoundException,
@@ -12,7 +12,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{AccessRequestStatus, Credentials};
 use crate::ssm::validation::{GET_ACCESS_TOKEN_REQUEST, GET_ACCESS_TOKEN_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns a credentials set to be used with just-in-time node access.
@@ -29,14 +29,45 @@ impl Operation for GetAccessToken {
 }
 
 /// The input of the `GetAccessToken` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetAccessTokenRequest {
     /// The ID of a just-in-time node access request.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "AccessRequestId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AccessRequestId"))]
     pub access_request_id: String,
+}
+
+impl Read for GetAccessTokenRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AccessRequestId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                access_request_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetAccessToken` operation.
@@ -53,6 +84,41 @@ pub struct GetAccessTokenResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_request_status: Option<AccessRequestStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetAccessTokenResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Credentials> = None;
+        let mut member_1: Option<AccessRequestStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Credentials" => Option::Some(0),
+                    "AccessRequestStatus" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                credentials: member_0,
+                access_request_status: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetAccessToken` can return.

@@ -4,14 +4,14 @@
 //! Get detailed information about a particular Automation execution.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AutomationExecutionNotFoundException, InternalServerError};
 use crate::ssm::types::AutomationExecution;
 use crate::ssm::validation::{
     GET_AUTOMATION_EXECUTION_REQUEST, GET_AUTOMATION_EXECUTION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Get detailed information about a particular Automation execution.
@@ -28,15 +28,46 @@ impl Operation for GetAutomationExecution {
 }
 
 /// The input of the `GetAutomationExecution` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetAutomationExecutionRequest {
     /// The unique identifier for an existing automation execution to examine. The execution ID is
     /// returned by StartAutomationExecution when the execution of an Automation runbook is initiated.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AutomationExecutionId"))]
     pub automation_execution_id: String,
+}
+
+impl Read for GetAutomationExecutionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecutionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                automation_execution_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetAutomationExecution` operation.
@@ -50,6 +81,37 @@ pub struct GetAutomationExecutionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub automation_execution: Option<AutomationExecution>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetAutomationExecutionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<AutomationExecution> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecution" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                automation_execution: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `GetAutomationExecution` can return.

@@ -15,7 +15,7 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentType,
@@ -23,7 +23,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::CalendarState;
 use crate::ssm::validation::{GET_CALENDAR_STATE_REQUEST, GET_CALENDAR_STATE_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Gets the state of a Amazon Web Services Systems Manager change calendar at the current time or a
@@ -51,17 +51,55 @@ impl Operation for GetCalendarState {
 }
 
 /// The input of the `GetCalendarState` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetCalendarStateRequest {
     /// The names of Amazon Resource Names (ARNs) of the Systems Manager documents (SSM documents) that
     /// represent the calendar entries for which you want to get the state.
-    #[serde(rename = "CalendarNames")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "CalendarNames"))]
     pub calendar_names: Vec<String>,
     /// (Optional) The specific time for which you want to get calendar state information, in [ISO 8601](<https://en.wikipedia.org/wiki/ISO_8601>)
     /// format. If you don't specify a value or `AtTime`, the current time is used.
-    #[serde(rename = "AtTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "AtTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub at_time: Option<String>,
+}
+
+impl Read for GetCalendarStateRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CalendarNames" => Option::Some(0),
+                    "AtTime" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                calendar_names: member_0,
+                at_time: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetCalendarState` operation.
@@ -85,6 +123,45 @@ pub struct GetCalendarStateResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub next_transition_time: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetCalendarStateResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<CalendarState> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "State" => Option::Some(0),
+                    "AtTime" => Option::Some(1),
+                    "NextTransitionTime" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                state: member_0,
+                at_time: member_1,
+                next_transition_time: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `GetCalendarState` can return.

@@ -12,7 +12,7 @@
 //! command execution status across managed nodes, use ListCommands.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidInstanceId, InvalidPluginName,
@@ -22,7 +22,7 @@ use crate::ssm::types::{CloudWatchOutputConfig, CommandInvocationStatus};
 use crate::ssm::validation::{
     GET_COMMAND_INVOCATION_REQUEST, GET_COMMAND_INVOCATION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns detailed information about command execution for an invocation or plugin. The Run
@@ -47,20 +47,20 @@ impl Operation for GetCommandInvocation {
 }
 
 /// The input of the `GetCommandInvocation` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetCommandInvocationRequest {
     /// (Required) The parent command ID of the invocation plugin.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "CommandId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "CommandId"))]
     pub command_id: String,
     /// (Required) The ID of the managed node targeted by the command. A *managed node* can be an Amazon
     /// Elastic Compute Cloud (Amazon EC2) instance, edge device, and on-premises server or VM in your
     /// hybrid environment that is configured for Amazon Web Services Systems Manager.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// The name of the step for which you want detailed results. If the document contains only one
     /// step, you can omit the name and details for that step. If the document contains more than one
@@ -73,8 +73,51 @@ pub struct GetCommandInvocationRequest {
     /// list.
     ///
     /// Length: at least 4.
-    #[serde(rename = "PluginName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PluginName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub plugin_name: Option<String>,
+}
+
+impl Read for GetCommandInvocationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CommandId" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "PluginName" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                command_id: member_0,
+                instance_id: member_1,
+                plugin_name: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetCommandInvocation` operation.
@@ -244,6 +287,101 @@ pub struct GetCommandInvocationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetCommandInvocationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<CommandInvocationStatus> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<String> = None;
+        let mut member_15: Option<String> = None;
+        let mut member_16: Option<CloudWatchOutputConfig> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CommandId" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "Comment" => Option::Some(2),
+                    "DocumentName" => Option::Some(3),
+                    "DocumentVersion" => Option::Some(4),
+                    "PluginName" => Option::Some(5),
+                    "ResponseCode" => Option::Some(6),
+                    "ExecutionStartDateTime" => Option::Some(7),
+                    "ExecutionElapsedTime" => Option::Some(8),
+                    "ExecutionEndDateTime" => Option::Some(9),
+                    "Status" => Option::Some(10),
+                    "StatusDetails" => Option::Some(11),
+                    "StandardOutputContent" => Option::Some(12),
+                    "StandardOutputUrl" => Option::Some(13),
+                    "StandardErrorContent" => Option::Some(14),
+                    "StandardErrorUrl" => Option::Some(15),
+                    "CloudWatchOutputConfig" => Option::Some(16),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                16 => member_16 = object.value(reader, 16)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                command_id: member_0,
+                instance_id: member_1,
+                comment: member_2,
+                document_name: member_3,
+                document_version: member_4,
+                plugin_name: member_5,
+                response_code: member_6.unwrap_or_default(),
+                execution_start_date_time: member_7,
+                execution_elapsed_time: member_8,
+                execution_end_date_time: member_9,
+                status: member_10,
+                status_details: member_11,
+                standard_output_content: member_12,
+                standard_output_url: member_13,
+                standard_error_content: member_14,
+                standard_error_url: member_15,
+                cloud_watch_output_config: member_16,
+            }),
+        )
+    }
 }
 
 /// The errors `GetCommandInvocation` can return.

@@ -5,14 +5,14 @@
 //! running and ready to receive Session Manager connections.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::ConnectionStatus;
 use crate::ssm::validation::{
     GET_CONNECTION_STATUS_REQUEST, GET_CONNECTION_STATUS_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the Session Manager connection status for a managed node to determine whether it is
@@ -30,14 +30,41 @@ impl Operation for GetConnectionStatus {
 }
 
 /// The input of the `GetConnectionStatus` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetConnectionStatusRequest {
     /// The managed node ID.
     ///
     /// Length: 1 to 400.
-    #[serde(rename = "Target")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Target"))]
     pub target: String,
+}
+
+impl Read for GetConnectionStatusRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Target" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { target: member_0 }))
+    }
 }
 
 /// The output of the `GetConnectionStatus` operation.
@@ -52,6 +79,41 @@ pub struct GetConnectionStatusResponse {
     /// The status of the connection to the managed node.
     #[serde(rename = "Status", default, skip_serializing_if = "Option::is_none")]
     pub status: Option<ConnectionStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetConnectionStatusResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<ConnectionStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Target" => Option::Some(0),
+                    "Status" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                target: member_0,
+                status: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetConnectionStatus` can return.

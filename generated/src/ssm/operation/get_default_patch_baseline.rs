@@ -9,14 +9,14 @@
 //! returned.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::OperatingSystem;
 use crate::ssm::validation::{
     GET_DEFAULT_PATCH_BASELINE_REQUEST, GET_DEFAULT_PATCH_BASELINE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the default patch baseline. Amazon Web Services Systems Manager supports creating
@@ -38,16 +38,45 @@ impl Operation for GetDefaultPatchBaseline {
 }
 
 /// The input of the `GetDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetDefaultPatchBaselineRequest {
     /// Returns the default patch baseline for the specified operating system.
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OperatingSystem",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub operating_system: Option<OperatingSystem>,
+}
+
+impl Read for GetDefaultPatchBaselineRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<OperatingSystem> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OperatingSystem" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { operating_system: member_0 }))
+    }
 }
 
 /// The output of the `GetDefaultPatchBaseline` operation.
@@ -66,6 +95,41 @@ pub struct GetDefaultPatchBaselineResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub operating_system: Option<OperatingSystem>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetDefaultPatchBaselineResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<OperatingSystem> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "OperatingSystem" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                operating_system: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetDefaultPatchBaseline` can return.

@@ -12,7 +12,7 @@
 //! > document or the `AWS-RunPowerShellScript` document.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, UnsupportedFeatureRequiredException, UnsupportedOperatingSystem,
@@ -22,7 +22,7 @@ use crate::ssm::validation::{
     GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_REQUEST,
     GET_DEPLOYABLE_PATCH_SNAPSHOT_FOR_INSTANCE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the current snapshot for the patch baseline the managed node uses. This API is
@@ -47,24 +47,27 @@ impl Operation for GetDeployablePatchSnapshotForInstance {
 }
 
 /// The input of the `GetDeployablePatchSnapshotForInstance` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetDeployablePatchSnapshotForInstanceRequest {
     /// The ID of the managed node for which the appropriate patch snapshot should be retrieved.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// The snapshot ID provided by the user when running `AWS-RunPatchBaseline`.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "SnapshotId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SnapshotId"))]
     pub snapshot_id: String,
     /// Defines the basic information about a patch baseline override.
-    #[serde(
-        rename = "BaselineOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BaselineOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub baseline_override: Option<BaselineOverride>,
     /// Specifies whether to use S3 dualstack endpoints for the patch snapshot download URL. Set to `true`
@@ -73,8 +76,55 @@ pub struct GetDeployablePatchSnapshotForInstanceRequest {
     /// in IPv6-only environments.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "UseS3DualStackEndpoint", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "UseS3DualStackEndpoint", default)
+    )]
     pub use_s3_dual_stack_endpoint: bool,
+}
+
+impl Read for GetDeployablePatchSnapshotForInstanceRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<BaselineOverride> = None;
+        let mut member_3: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    "SnapshotId" => Option::Some(1),
+                    "BaselineOverride" => Option::Some(2),
+                    "UseS3DualStackEndpoint" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                instance_id: member_0,
+                snapshot_id: member_1,
+                baseline_override: member_2,
+                use_s3_dual_stack_endpoint: member_3.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The output of the `GetDeployablePatchSnapshotForInstance` operation.
@@ -103,6 +153,49 @@ pub struct GetDeployablePatchSnapshotForInstanceResult {
     /// on the managed node for the specified patch snapshot.
     #[serde(rename = "Product", default, skip_serializing_if = "Option::is_none")]
     pub product: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetDeployablePatchSnapshotForInstanceResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    "SnapshotId" => Option::Some(1),
+                    "SnapshotDownloadUrl" => Option::Some(2),
+                    "Product" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                instance_id: member_0,
+                snapshot_id: member_1,
+                snapshot_download_url: member_2,
+                product: member_3,
+            }),
+        )
+    }
 }
 
 /// The errors `GetDeployablePatchSnapshotForInstance` can return.

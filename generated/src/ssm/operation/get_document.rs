@@ -4,7 +4,7 @@
 //! Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, InvalidDocumentVersion};
 use crate::ssm::types::{
@@ -12,7 +12,7 @@ use crate::ssm::types::{
     ReviewStatus,
 };
 use crate::ssm::validation::{GET_DOCUMENT_REQUEST, GET_DOCUMENT_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Gets the contents of the specified Amazon Web Services Systems Manager document (SSM document).
@@ -29,33 +29,89 @@ impl Operation for GetDocument {
 }
 
 /// The input of the `GetDocument` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetDocumentRequest {
     /// The name of the SSM document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// An optional field specifying the version of the artifact associated with the document. For
     /// example, 12.6. This value is unique across all versions of a document and can't be changed.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_name: Option<String>,
     /// The document version for which you want information.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// Returns the document in the specified format. The document format can be either JSON or YAML.
     /// JSON is the default format.
-    #[serde(rename = "DocumentFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentFormat",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub document_format: Option<DocumentFormat>,
+}
+
+impl Read for GetDocumentRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<DocumentFormat> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "VersionName" => Option::Some(1),
+                    "DocumentVersion" => Option::Some(2),
+                    "DocumentFormat" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                version_name: member_1,
+                document_version: member_2,
+                document_format: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetDocument` operation.
@@ -136,6 +192,85 @@ pub struct GetDocumentResult {
     /// Only one version of an SSM document can be in review, or PENDING, at a time.
     #[serde(rename = "ReviewStatus", default, skip_serializing_if = "Option::is_none")]
     pub review_status: Option<ReviewStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetDocumentResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Timestamp> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<DocumentStatus> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<DocumentType> = None;
+        let mut member_9: Option<DocumentFormat> = None;
+        let mut member_10: Option<Vec<DocumentRequires>> = None;
+        let mut member_11: Option<Vec<AttachmentContent>> = None;
+        let mut member_12: Option<ReviewStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "CreatedDate" => Option::Some(1),
+                    "DisplayName" => Option::Some(2),
+                    "VersionName" => Option::Some(3),
+                    "DocumentVersion" => Option::Some(4),
+                    "Status" => Option::Some(5),
+                    "StatusInformation" => Option::Some(6),
+                    "Content" => Option::Some(7),
+                    "DocumentType" => Option::Some(8),
+                    "DocumentFormat" => Option::Some(9),
+                    "Requires" => Option::Some(10),
+                    "AttachmentsContent" => Option::Some(11),
+                    "ReviewStatus" => Option::Some(12),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                created_date: member_1,
+                display_name: member_2,
+                version_name: member_3,
+                document_version: member_4,
+                status: member_5,
+                status_information: member_6,
+                content: member_7,
+                document_type: member_8,
+                document_format: member_9,
+                requires: member_10,
+                attachments_content: member_11,
+                review_status: member_12,
+            }),
+        )
+    }
 }
 
 /// The errors `GetDocument` can return.

@@ -5,14 +5,14 @@
 //! specified Automation runbook would have on the targeted resources.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ResourceNotFoundException};
 use crate::ssm::types::{ExecutionPreview, ExecutionPreviewStatus};
 use crate::ssm::validation::{
     GET_EXECUTION_PREVIEW_REQUEST, GET_EXECUTION_PREVIEW_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Initiates the process of retrieving an existing preview that shows the effects that running a
@@ -30,14 +30,45 @@ impl Operation for GetExecutionPreview {
 }
 
 /// The input of the `GetExecutionPreview` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetExecutionPreviewRequest {
     /// The ID of the existing execution preview.
     ///
     /// Length: exactly 36. Pattern: `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    #[serde(rename = "ExecutionPreviewId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ExecutionPreviewId"))]
     pub execution_preview_id: String,
+}
+
+impl Read for GetExecutionPreviewRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExecutionPreviewId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                execution_preview_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetExecutionPreview` operation.
@@ -69,6 +100,53 @@ pub struct GetExecutionPreviewResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub execution_preview: Option<ExecutionPreview>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetExecutionPreviewResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Timestamp> = None;
+        let mut member_2: Option<ExecutionPreviewStatus> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<ExecutionPreview> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExecutionPreviewId" => Option::Some(0),
+                    "EndedAt" => Option::Some(1),
+                    "Status" => Option::Some(2),
+                    "StatusMessage" => Option::Some(3),
+                    "ExecutionPreview" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                execution_preview_id: member_0,
+                ended_at: member_1,
+                status: member_2,
+                status_message: member_3,
+                execution_preview: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `GetExecutionPreview` can return.

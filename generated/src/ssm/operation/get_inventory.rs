@@ -4,7 +4,7 @@
 //! Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter,
@@ -15,7 +15,7 @@ use crate::ssm::types::{
     InventoryAggregator, InventoryFilter, InventoryResultEntity, ResultAttribute,
 };
 use crate::ssm::validation::{GET_INVENTORY_REQUEST, GET_INVENTORY_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Query inventory information. This includes managed node status, such as `Stopped` or `Terminated`.
@@ -32,39 +32,100 @@ impl Operation for GetInventory {
 }
 
 /// The input of the `GetInventory` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetInventoryRequest {
     /// One or more filters. Use a filter to return a more specific list of results.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<InventoryFilter>>,
     /// Returns counts of inventory types based on one or more expressions. For example, if you
     /// aggregate by using an expression that uses the `AWS:InstanceInformation.PlatformType` type, you
     /// can see a count of how many Windows and Linux managed nodes exist in your inventoried fleet.
     ///
     /// Items: 1 to 10.
-    #[serde(rename = "Aggregators", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Aggregators", default, skip_serializing_if = "Option::is_none")
+    )]
     pub aggregators: Option<Vec<InventoryAggregator>>,
     /// The list of inventory item types to return.
     ///
     /// Items: exactly 1.
-    #[serde(
-        rename = "ResultAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ResultAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub result_attributes: Option<Vec<ResultAttribute>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for GetInventoryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<InventoryFilter>> = None;
+        let mut member_1: Option<Vec<InventoryAggregator>> = None;
+        let mut member_2: Option<Vec<ResultAttribute>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Filters" => Option::Some(0),
+                    "Aggregators" => Option::Some(1),
+                    "ResultAttributes" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                filters: member_0,
+                aggregators: member_1,
+                result_attributes: member_2,
+                next_token: member_3,
+                max_results: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetInventory` operation.
@@ -78,6 +139,41 @@ pub struct GetInventoryResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetInventoryResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<InventoryResultEntity>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Entities" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                entities: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetInventory` can return.

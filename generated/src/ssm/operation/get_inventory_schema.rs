@@ -5,12 +5,12 @@
 //! specific Inventory item type.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidNextToken, InvalidTypeNameException};
 use crate::ssm::types::InventoryItemSchema;
 use crate::ssm::validation::{GET_INVENTORY_SCHEMA_REQUEST, GET_INVENTORY_SCHEMA_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Return a list of inventory type names for the account, or return a list of attribute names for a
@@ -28,33 +28,91 @@ impl Operation for GetInventorySchema {
 }
 
 /// The input of the `GetInventorySchema` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetInventorySchemaRequest {
     /// The type of inventory item to return.
     ///
     /// Length: 0 to 100.
-    #[serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TypeName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub type_name: Option<String>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 50 to 200.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// Returns inventory schemas that support aggregation. For example, this call returns the `AWS:InstanceInformation`
     /// type, because it supports aggregation based on the `PlatformName`, `PlatformType`, and `PlatformVersion`
     /// attributes.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "Aggregator", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Aggregator", default))]
     pub aggregator: bool,
     /// Returns the sub-type schema for a specified inventory type.
-    #[serde(rename = "SubType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SubType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sub_type: Option<bool>,
+}
+
+impl Read for GetInventorySchemaRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<bool> = None;
+        let mut member_4: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TypeName" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "Aggregator" => Option::Some(3),
+                    "SubType" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                type_name: member_0,
+                next_token: member_1,
+                max_results: member_2,
+                aggregator: member_3.unwrap_or_default(),
+                sub_type: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetInventorySchema` operation.
@@ -68,6 +126,41 @@ pub struct GetInventorySchemaResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetInventorySchemaResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<InventoryItemSchema>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Schemas" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                schemas: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetInventorySchema` can return.

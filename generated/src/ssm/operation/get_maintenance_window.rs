@@ -4,13 +4,13 @@
 //! Retrieves a maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_REQUEST, GET_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves a maintenance window.
@@ -27,14 +27,41 @@ impl Operation for GetMaintenanceWindow {
 }
 
 /// The input of the `GetMaintenanceWindow` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowRequest {
     /// The ID of the maintenance window for which you want to retrieve information.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
+}
+
+impl Read for GetMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { window_id: member_0 }))
+    }
 }
 
 /// The output of the `GetMaintenanceWindow` operation.
@@ -142,6 +169,93 @@ impl fmt::Debug for GetMaintenanceWindowResult {
             .field("created_date", &self.created_date)
             .field("modified_date", &self.modified_date)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<i32> = None;
+        let mut member_10: Option<i32> = None;
+        let mut member_11: Option<bool> = None;
+        let mut member_12: Option<bool> = None;
+        let mut member_13: Option<Timestamp> = None;
+        let mut member_14: Option<Timestamp> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "Name" => Option::Some(1),
+                    "Description" => Option::Some(2),
+                    "StartDate" => Option::Some(3),
+                    "EndDate" => Option::Some(4),
+                    "Schedule" => Option::Some(5),
+                    "ScheduleTimezone" => Option::Some(6),
+                    "ScheduleOffset" => Option::Some(7),
+                    "NextExecutionTime" => Option::Some(8),
+                    "Duration" => Option::Some(9),
+                    "Cutoff" => Option::Some(10),
+                    "AllowUnassociatedTargets" => Option::Some(11),
+                    "Enabled" => Option::Some(12),
+                    "CreatedDate" => Option::Some(13),
+                    "ModifiedDate" => Option::Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                name: member_1,
+                description: member_2,
+                start_date: member_3,
+                end_date: member_4,
+                schedule: member_5,
+                schedule_timezone: member_6,
+                schedule_offset: member_7,
+                next_execution_time: member_8,
+                duration: member_9,
+                cutoff: member_10.unwrap_or_default(),
+                allow_unassociated_targets: member_11.unwrap_or_default(),
+                enabled: member_12.unwrap_or_default(),
+                created_date: member_13,
+                modified_date: member_14,
+            }),
+        )
     }
 }
 

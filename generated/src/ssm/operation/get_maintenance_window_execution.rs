@@ -4,14 +4,14 @@
 //! Retrieves details about a specific a maintenance window execution.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::MaintenanceWindowExecutionStatus;
 use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_EXECUTION_REQUEST, GET_MAINTENANCE_WINDOW_EXECUTION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves details about a specific a maintenance window execution.
@@ -28,14 +28,45 @@ impl Operation for GetMaintenanceWindowExecution {
 }
 
 /// The input of the `GetMaintenanceWindowExecution` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionRequest {
     /// The ID of the maintenance window execution that includes the task.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowExecutionId"))]
     pub window_execution_id: String,
+}
+
+impl Read for GetMaintenanceWindowExecutionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetMaintenanceWindowExecution` operation.
@@ -70,6 +101,57 @@ pub struct GetMaintenanceWindowExecutionResult {
     /// The time the maintenance window finished running.
     #[serde(rename = "EndTime", default, skip_serializing_if = "Option::is_none")]
     pub end_time: Option<Timestamp>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetMaintenanceWindowExecutionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        let mut member_2: Option<MaintenanceWindowExecutionStatus> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<Timestamp> = None;
+        let mut member_5: Option<Timestamp> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    "TaskIds" => Option::Some(1),
+                    "Status" => Option::Some(2),
+                    "StatusDetails" => Option::Some(3),
+                    "StartTime" => Option::Some(4),
+                    "EndTime" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+                task_ids: member_1,
+                status: member_2,
+                status_details: member_3,
+                start_time: member_4,
+                end_time: member_5,
+            }),
+        )
+    }
 }
 
 /// The errors `GetMaintenanceWindowExecution` can return.

@@ -4,7 +4,7 @@
 //! Retrieves the details about a specific task run as part of a maintenance window execution.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
@@ -15,7 +15,7 @@ use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_REQUEST,
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -33,19 +33,55 @@ impl Operation for GetMaintenanceWindowExecutionTask {
 }
 
 /// The input of the `GetMaintenanceWindowExecutionTask` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskRequest {
     /// The ID of the maintenance window execution that includes the task.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowExecutionId"))]
     pub window_execution_id: String,
     /// The ID of the specific task execution in the maintenance window task that should be retrieved.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TaskId"))]
     pub task_id: String,
+}
+
+impl Read for GetMaintenanceWindowExecutionTaskRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    "TaskId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+                task_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetMaintenanceWindowExecutionTask` operation.
@@ -165,6 +201,95 @@ impl fmt::Debug for GetMaintenanceWindowExecutionTaskResult {
             .field("alarm_configuration", &self.alarm_configuration)
             .field("triggered_alarms", &self.triggered_alarms)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetMaintenanceWindowExecutionTaskResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<MaintenanceWindowTaskType> = None;
+        let mut member_5: Option<
+            Vec<BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>>,
+        > = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<MaintenanceWindowExecutionStatus> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<Timestamp> = None;
+        let mut member_12: Option<Timestamp> = None;
+        let mut member_13: Option<AlarmConfiguration> = None;
+        let mut member_14: Option<Vec<AlarmStateInformation>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    "TaskExecutionId" => Option::Some(1),
+                    "TaskArn" => Option::Some(2),
+                    "ServiceRole" => Option::Some(3),
+                    "Type" => Option::Some(4),
+                    "TaskParameters" => Option::Some(5),
+                    "Priority" => Option::Some(6),
+                    "MaxConcurrency" => Option::Some(7),
+                    "MaxErrors" => Option::Some(8),
+                    "Status" => Option::Some(9),
+                    "StatusDetails" => Option::Some(10),
+                    "StartTime" => Option::Some(11),
+                    "EndTime" => Option::Some(12),
+                    "AlarmConfiguration" => Option::Some(13),
+                    "TriggeredAlarms" => Option::Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+                task_execution_id: member_1,
+                task_arn: member_2,
+                service_role: member_3,
+                r#type: member_4,
+                task_parameters: member_5,
+                priority: member_6.unwrap_or_default(),
+                max_concurrency: member_7,
+                max_errors: member_8,
+                status: member_9,
+                status_details: member_10,
+                start_time: member_11,
+                end_time: member_12,
+                alarm_configuration: member_13,
+                triggered_alarms: member_14,
+            }),
+        )
     }
 }
 

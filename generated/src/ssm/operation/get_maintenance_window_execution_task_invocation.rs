@@ -4,7 +4,7 @@
 //! Retrieves information about a specific task running on a specific target.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{MaintenanceWindowExecutionStatus, MaintenanceWindowTaskType};
@@ -12,7 +12,7 @@ use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_REQUEST,
     GET_MAINTENANCE_WINDOW_EXECUTION_TASK_INVOCATION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about a specific task running on a specific target.
@@ -29,24 +29,65 @@ impl Operation for GetMaintenanceWindowExecutionTaskInvocation {
 }
 
 /// The input of the `GetMaintenanceWindowExecutionTaskInvocation` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowExecutionTaskInvocationRequest {
     /// The ID of the maintenance window execution for which the task is a part.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowExecutionId"))]
     pub window_execution_id: String,
     /// The ID of the specific task in the maintenance window task that should be retrieved.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "TaskId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TaskId"))]
     pub task_id: String,
     /// The invocation ID to retrieve.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "InvocationId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InvocationId"))]
     pub invocation_id: String,
+}
+
+impl Read for GetMaintenanceWindowExecutionTaskInvocationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    "TaskId" => Option::Some(1),
+                    "InvocationId" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+                task_id: member_1,
+                invocation_id: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetMaintenanceWindowExecutionTaskInvocation` operation.
@@ -134,6 +175,81 @@ impl fmt::Debug for GetMaintenanceWindowExecutionTaskInvocationResult {
             .field("owner_information", &Redacted)
             .field("window_target_id", &self.window_target_id)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetMaintenanceWindowExecutionTaskInvocationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<MaintenanceWindowTaskType> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<MaintenanceWindowExecutionStatus> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<Timestamp> = None;
+        let mut member_9: Option<Timestamp> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowExecutionId" => Option::Some(0),
+                    "TaskExecutionId" => Option::Some(1),
+                    "InvocationId" => Option::Some(2),
+                    "ExecutionId" => Option::Some(3),
+                    "TaskType" => Option::Some(4),
+                    "Parameters" => Option::Some(5),
+                    "Status" => Option::Some(6),
+                    "StatusDetails" => Option::Some(7),
+                    "StartTime" => Option::Some(8),
+                    "EndTime" => Option::Some(9),
+                    "OwnerInformation" => Option::Some(10),
+                    "WindowTargetId" => Option::Some(11),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_execution_id: member_0,
+                task_execution_id: member_1,
+                invocation_id: member_2,
+                execution_id: member_3,
+                task_type: member_4,
+                parameters: member_5,
+                status: member_6,
+                status_details: member_7,
+                start_time: member_8,
+                end_time: member_9,
+                owner_information: member_10,
+                window_target_id: member_11,
+            }),
+        )
     }
 }
 

@@ -12,7 +12,7 @@
 //! DescribeMaintenanceWindowTasks command.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
@@ -23,7 +23,7 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     GET_MAINTENANCE_WINDOW_TASK_REQUEST, GET_MAINTENANCE_WINDOW_TASK_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -49,19 +49,55 @@ impl Operation for GetMaintenanceWindowTask {
 }
 
 /// The input of the `GetMaintenanceWindowTask` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetMaintenanceWindowTaskRequest {
     /// The maintenance window ID that includes the task to retrieve.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The maintenance window task ID to retrieve.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTaskId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowTaskId"))]
     pub window_task_id: String,
+}
+
+impl Read for GetMaintenanceWindowTaskRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTaskId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_task_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetMaintenanceWindowTask` operation.
@@ -203,6 +239,99 @@ impl fmt::Debug for GetMaintenanceWindowTaskResult {
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetMaintenanceWindowTaskResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<Target>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<MaintenanceWindowTaskType> = None;
+        let mut member_6: Option<
+            BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+        > = None;
+        let mut member_7: Option<MaintenanceWindowTaskInvocationParameters> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<LoggingInfo> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<MaintenanceWindowTaskCutoffBehavior> = None;
+        let mut member_15: Option<AlarmConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTaskId" => Option::Some(1),
+                    "Targets" => Option::Some(2),
+                    "TaskArn" => Option::Some(3),
+                    "ServiceRoleArn" => Option::Some(4),
+                    "TaskType" => Option::Some(5),
+                    "TaskParameters" => Option::Some(6),
+                    "TaskInvocationParameters" => Option::Some(7),
+                    "Priority" => Option::Some(8),
+                    "MaxConcurrency" => Option::Some(9),
+                    "MaxErrors" => Option::Some(10),
+                    "LoggingInfo" => Option::Some(11),
+                    "Name" => Option::Some(12),
+                    "Description" => Option::Some(13),
+                    "CutoffBehavior" => Option::Some(14),
+                    "AlarmConfiguration" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_task_id: member_1,
+                targets: member_2,
+                task_arn: member_3,
+                service_role_arn: member_4,
+                task_type: member_5,
+                task_parameters: member_6,
+                task_invocation_parameters: member_7,
+                priority: member_8.unwrap_or_default(),
+                max_concurrency: member_9,
+                max_errors: member_10,
+                logging_info: member_11,
+                name: member_12,
+                description: member_13,
+                cutoff_behavior: member_14,
+                alarm_configuration: member_15,
+            }),
+        )
     }
 }
 

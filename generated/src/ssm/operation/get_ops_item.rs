@@ -11,14 +11,14 @@
 //! in the *Amazon Web Services Systems Manager User Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemAccessDeniedException, OpsItemNotFoundException,
 };
 use crate::ssm::types::OpsItem;
 use crate::ssm::validation::{GET_OPS_ITEM_REQUEST, GET_OPS_ITEM_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Get information about an OpsItem by using the ID. You must have permission in Identity and
@@ -42,19 +42,57 @@ impl Operation for GetOpsItem {
 }
 
 /// The input of the `GetOpsItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOpsItemRequest {
     /// The ID of the OpsItem that you want to get.
     ///
     /// Pattern: `^(oi)-[0-9a-f]{12}$`.
-    #[serde(rename = "OpsItemId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OpsItemId"))]
     pub ops_item_id: String,
     /// The OpsItem Amazon Resource Name (ARN).
     ///
     /// Length: 20 to 2048. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[0-9]{12}:opsitem`.
-    #[serde(rename = "OpsItemArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "OpsItemArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub ops_item_arn: Option<String>,
+}
+
+impl Read for GetOpsItemRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItemId" => Option::Some(0),
+                    "OpsItemArn" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                ops_item_id: member_0,
+                ops_item_arn: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetOpsItem` operation.
@@ -64,6 +102,33 @@ pub struct GetOpsItemResponse {
     /// The OpsItem.
     #[serde(rename = "OpsItem", default, skip_serializing_if = "Option::is_none")]
     pub ops_item: Option<OpsItem>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetOpsItemResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<OpsItem> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsItem" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { ops_item: member_0 }))
+    }
 }
 
 /// The errors `GetOpsItem` can return.

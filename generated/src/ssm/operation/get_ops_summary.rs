@@ -7,7 +7,7 @@
 //! configured to report OpsData to Amazon Web Services Systems Manager Explorer.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
@@ -15,7 +15,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{OpsAggregator, OpsEntity, OpsFilter, OpsResultAttribute};
 use crate::ssm::validation::{GET_OPS_SUMMARY_REQUEST, GET_OPS_SUMMARY_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// View a summary of operations metadata (OpsData) based on specified filters and aggregators.
@@ -35,42 +35,110 @@ impl Operation for GetOpsSummary {
 }
 
 /// The input of the `GetOpsSummary` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetOpsSummaryRequest {
     /// Specify the name of a resource data sync to get.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_name: Option<String>,
     /// Optional filters used to scope down the returned OpsData.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<OpsFilter>>,
     /// Optional aggregators that return counts of OpsData based on one or more expressions.
     ///
     /// Items: 1 to 12.
-    #[serde(rename = "Aggregators", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Aggregators", default, skip_serializing_if = "Option::is_none")
+    )]
     pub aggregators: Option<Vec<OpsAggregator>>,
     /// The OpsData data type to return.
     ///
     /// Items: at least 1.
-    #[serde(
-        rename = "ResultAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ResultAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub result_attributes: Option<Vec<OpsResultAttribute>>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for GetOpsSummaryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<OpsFilter>> = None;
+        let mut member_2: Option<Vec<OpsAggregator>> = None;
+        let mut member_3: Option<Vec<OpsResultAttribute>> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SyncName" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "Aggregators" => Option::Some(2),
+                    "ResultAttributes" => Option::Some(3),
+                    "NextToken" => Option::Some(4),
+                    "MaxResults" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                sync_name: member_0,
+                filters: member_1,
+                aggregators: member_2,
+                result_attributes: member_3,
+                next_token: member_4,
+                max_results: member_5,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetOpsSummary` operation.
@@ -83,6 +151,41 @@ pub struct GetOpsSummaryResult {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetOpsSummaryResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<OpsEntity>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Entities" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                entities: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetOpsSummary` can return.

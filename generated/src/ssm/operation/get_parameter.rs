@@ -10,14 +10,14 @@
 //! > **Note:** To get information about more than one parameter at a time, use the GetParameters operation.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidKeyId, ParameterNotFound, ParameterVersionNotFound,
 };
 use crate::ssm::types::Parameter;
 use crate::ssm::validation::{GET_PARAMETER_REQUEST, GET_PARAMETER_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Get information about a single parameter by specifying the parameter name.
@@ -40,8 +40,8 @@ impl Operation for GetParameter {
 }
 
 /// The input of the `GetParameter` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParameterRequest {
     /// The name or Amazon Resource Name (ARN) of the parameter that you want to query. For parameters
     /// shared with you from another account, you must use the full ARN.
@@ -52,12 +52,54 @@ pub struct GetParameterRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// Return decrypted values for secure string parameters. This flag is ignored for `String` and `StringList`
     /// parameter types.
-    #[serde(rename = "WithDecryption", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WithDecryption",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub with_decryption: Option<bool>,
+}
+
+impl Read for GetParameterRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "WithDecryption" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                with_decryption: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetParameter` operation.
@@ -67,6 +109,33 @@ pub struct GetParameterResult {
     /// Information about a parameter.
     #[serde(rename = "Parameter", default, skip_serializing_if = "Option::is_none")]
     pub parameter: Option<Parameter>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetParameterResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Parameter> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Parameter" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { parameter: member_0 }))
+    }
 }
 
 /// The errors `GetParameter` can return.

@@ -12,7 +12,7 @@
 //! > retrieves whatever the original key alias was referencing.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidKeyId, InvalidNextToken, ParameterNotFound,
@@ -21,7 +21,7 @@ use crate::ssm::types::ParameterHistory;
 use crate::ssm::validation::{
     GET_PARAMETER_HISTORY_REQUEST, GET_PARAMETER_HISTORY_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the history of all changes to a parameter.
@@ -46,28 +46,84 @@ impl Operation for GetParameterHistory {
 }
 
 /// The input of the `GetParameterHistory` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParameterHistoryRequest {
     /// The name or Amazon Resource Name (ARN) of the parameter for which you want to review history.
     /// For parameters shared with you from another account, you must use the full ARN.
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// Return decrypted values for secure string parameters. This flag is ignored for `String` and `StringList`
     /// parameter types.
-    #[serde(rename = "WithDecryption", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WithDecryption",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub with_decryption: Option<bool>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for GetParameterHistoryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<bool> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "WithDecryption" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                with_decryption: member_1,
+                max_results: member_2,
+                next_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetParameterHistory` operation.
@@ -81,6 +137,41 @@ pub struct GetParameterHistoryResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetParameterHistoryResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ParameterHistory>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Parameters" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                parameters: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetParameterHistory` can return.

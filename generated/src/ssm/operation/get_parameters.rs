@@ -10,12 +10,12 @@
 //! characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidKeyId};
 use crate::ssm::types::Parameter;
 use crate::ssm::validation::{GET_PARAMETERS_REQUEST, GET_PARAMETERS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Get information about one or more parameters by specifying multiple parameter names.
@@ -38,8 +38,8 @@ impl Operation for GetParameters {
 }
 
 /// The input of the `GetParameters` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParametersRequest {
     /// The names or Amazon Resource Names (ARNs) of the parameters that you want to query. For
     /// parameters shared with you from another account, you must use the full ARNs.
@@ -52,12 +52,54 @@ pub struct GetParametersRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 2048.
-    #[serde(rename = "Names")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Names"))]
     pub names: Vec<String>,
     /// Return decrypted secure string value. Return decrypted values for secure string parameters. This
     /// flag is ignored for `String` and `StringList` parameter types.
-    #[serde(rename = "WithDecryption", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WithDecryption",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub with_decryption: Option<bool>,
+}
+
+impl Read for GetParametersRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Names" => Option::Some(0),
+                    "WithDecryption" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                names: member_0,
+                with_decryption: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetParameters` operation.
@@ -76,6 +118,41 @@ pub struct GetParametersResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub invalid_parameters: Option<Vec<String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetParametersResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Parameter>> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Parameters" => Option::Some(0),
+                    "InvalidParameters" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                parameters: member_0,
+                invalid_parameters: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetParameters` can return.

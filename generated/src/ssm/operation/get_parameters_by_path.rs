@@ -15,7 +15,7 @@
 //! characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilterKey, InvalidFilterOption, InvalidFilterValue,
@@ -25,7 +25,7 @@ use crate::ssm::types::{Parameter, ParameterStringFilter};
 use crate::ssm::validation::{
     GET_PARAMETERS_BY_PATH_REQUEST, GET_PARAMETERS_BY_PATH_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieve information about one or more parameters under a specified level in a hierarchy.
@@ -53,8 +53,8 @@ impl Operation for GetParametersByPath {
 }
 
 /// The input of the `GetParametersByPath` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetParametersByPathRequest {
     /// The hierarchy for the parameter. Hierarchies start with a forward slash (/). The hierarchy is
     /// the parameter name except the last part of the parameter. For the API call to succeed, the last
@@ -62,7 +62,7 @@ pub struct GetParametersByPathRequest {
     /// of 15 levels. Here is an example of a hierarchy: `/Finance/Prod/IAD/WinServ2016/license33`
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Path")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Path"))]
     pub path: String,
     /// Retrieve all parameters within a hierarchy.
     ///
@@ -70,7 +70,10 @@ pub struct GetParametersByPathRequest {
     /// > if a user has permission to access path `/a`, then the user can also access `/a/b`. Even if a
     /// > user has explicitly been denied access in IAM for parameter `/a/b`, they can still call the
     /// > GetParametersByPath API operation recursively for `/a` and view `/a/b`.
-    #[serde(rename = "Recursive", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Recursive", default, skip_serializing_if = "Option::is_none")
+    )]
     pub recursive: Option<bool>,
     /// Filters to limit the request results.
     ///
@@ -78,24 +81,91 @@ pub struct GetParametersByPathRequest {
     /// >
     /// > The following `Key` values aren't supported for `GetParametersByPath`: `tag`, `DataType`, `Name`, `Path`,
     /// > and `Tier`.
-    #[serde(
-        rename = "ParameterFilters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ParameterFilters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub parameter_filters: Option<Vec<ParameterStringFilter>>,
     /// Retrieve all parameters in a hierarchy with their value decrypted.
-    #[serde(rename = "WithDecryption", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WithDecryption",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub with_decryption: Option<bool>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 10.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for GetParametersByPathRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<bool> = None;
+        let mut member_2: Option<Vec<ParameterStringFilter>> = None;
+        let mut member_3: Option<bool> = None;
+        let mut member_4: Option<i32> = None;
+        let mut member_5: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Path" => Option::Some(0),
+                    "Recursive" => Option::Some(1),
+                    "ParameterFilters" => Option::Some(2),
+                    "WithDecryption" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    "NextToken" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                path: member_0,
+                recursive: member_1,
+                parameter_filters: member_2,
+                with_decryption: member_3,
+                max_results: member_4,
+                next_token: member_5,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetParametersByPath` operation.
@@ -108,6 +178,41 @@ pub struct GetParametersByPathResult {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetParametersByPathResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Parameter>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Parameters" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                parameters: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetParametersByPath` can return.

@@ -4,7 +4,7 @@
 //! Retrieves information about a patch baseline.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
 use crate::ssm::types::{
@@ -12,7 +12,7 @@ use crate::ssm::types::{
     PatchFilterGroup, PatchRuleGroup, PatchSource,
 };
 use crate::ssm::validation::{GET_PATCH_BASELINE_REQUEST, GET_PATCH_BASELINE_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves information about a patch baseline.
@@ -29,8 +29,8 @@ impl Operation for GetPatchBaseline {
 }
 
 /// The input of the `GetPatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPatchBaselineRequest {
     /// The ID of the patch baseline to retrieve.
     ///
@@ -39,8 +39,35 @@ pub struct GetPatchBaselineRequest {
     /// > specify `arn:aws:ssm:us-east-2:733109147000:patchbaseline/pb-0e392de35e7c563b7` instead of `pb-0e392de35e7c563b7`.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BaselineId"))]
     pub baseline_id: String,
+}
+
+impl Read for GetPatchBaselineRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { baseline_id: member_0 }))
+    }
 }
 
 /// The output of the `GetPatchBaseline` operation.
@@ -145,6 +172,97 @@ pub struct GetPatchBaselineResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetPatchBaselineResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<OperatingSystem> = None;
+        let mut member_3: Option<PatchFilterGroup> = None;
+        let mut member_4: Option<PatchRuleGroup> = None;
+        let mut member_5: Option<Vec<String>> = None;
+        let mut member_6: Option<PatchComplianceLevel> = None;
+        let mut member_7: Option<bool> = None;
+        let mut member_8: Option<Vec<String>> = None;
+        let mut member_9: Option<PatchAction> = None;
+        let mut member_10: Option<Vec<String>> = None;
+        let mut member_11: Option<Timestamp> = None;
+        let mut member_12: Option<Timestamp> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<Vec<PatchSource>> = None;
+        let mut member_15: Option<PatchComplianceStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "Name" => Option::Some(1),
+                    "OperatingSystem" => Option::Some(2),
+                    "GlobalFilters" => Option::Some(3),
+                    "ApprovalRules" => Option::Some(4),
+                    "ApprovedPatches" => Option::Some(5),
+                    "ApprovedPatchesComplianceLevel" => Option::Some(6),
+                    "ApprovedPatchesEnableNonSecurity" => Option::Some(7),
+                    "RejectedPatches" => Option::Some(8),
+                    "RejectedPatchesAction" => Option::Some(9),
+                    "PatchGroups" => Option::Some(10),
+                    "CreatedDate" => Option::Some(11),
+                    "ModifiedDate" => Option::Some(12),
+                    "Description" => Option::Some(13),
+                    "Sources" => Option::Some(14),
+                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                name: member_1,
+                operating_system: member_2,
+                global_filters: member_3,
+                approval_rules: member_4,
+                approved_patches: member_5,
+                approved_patches_compliance_level: member_6,
+                approved_patches_enable_non_security: member_7,
+                rejected_patches: member_8,
+                rejected_patches_action: member_9,
+                patch_groups: member_10,
+                created_date: member_11,
+                modified_date: member_12,
+                description: member_13,
+                sources: member_14,
+                available_security_updates_compliance_status: member_15,
+            }),
+        )
+    }
 }
 
 /// The errors `GetPatchBaseline` can return.

@@ -4,14 +4,14 @@
 //! Retrieves the patch baseline that should be used for the specified patch group.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::types::OperatingSystem;
 use crate::ssm::validation::{
     GET_PATCH_BASELINE_FOR_PATCH_GROUP_REQUEST, GET_PATCH_BASELINE_FOR_PATCH_GROUP_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves the patch baseline that should be used for the specified patch group.
@@ -28,21 +28,59 @@ impl Operation for GetPatchBaselineForPatchGroup {
 }
 
 /// The input of the `GetPatchBaselineForPatchGroup` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetPatchBaselineForPatchGroupRequest {
     /// The name of the patch group whose patch baseline should be retrieved.
     ///
     /// Length: 1 to 256. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "PatchGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PatchGroup"))]
     pub patch_group: String,
     /// Returns the operating system rule specified for patch groups using the patch baseline.
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OperatingSystem",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub operating_system: Option<OperatingSystem>,
+}
+
+impl Read for GetPatchBaselineForPatchGroupRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<OperatingSystem> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "PatchGroup" => Option::Some(0),
+                    "OperatingSystem" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                patch_group: member_0,
+                operating_system: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetPatchBaselineForPatchGroup` operation.
@@ -66,6 +104,45 @@ pub struct GetPatchBaselineForPatchGroupResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub operating_system: Option<OperatingSystem>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetPatchBaselineForPatchGroupResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<OperatingSystem> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "PatchGroup" => Option::Some(1),
+                    "OperatingSystem" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                patch_group: member_1,
+                operating_system: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `GetPatchBaselineForPatchGroup` can return.

@@ -4,7 +4,7 @@
 //! Returns an array of the `Policy` object.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceNotFoundException,
@@ -14,7 +14,7 @@ use crate::ssm::types::GetResourcePoliciesResponseEntry;
 use crate::ssm::validation::{
     GET_RESOURCE_POLICIES_REQUEST, GET_RESOURCE_POLICIES_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns an array of the `Policy` object.
@@ -31,23 +31,68 @@ impl Operation for GetResourcePolicies {
 }
 
 /// The input of the `GetResourcePolicies` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetResourcePoliciesRequest {
     /// Amazon Resource Name (ARN) of the resource to which the policies are attached.
     ///
     /// Length: 20 to 2048.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for GetResourcePoliciesRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                next_token: member_1,
+                max_results: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `GetResourcePolicies` operation.
@@ -60,6 +105,41 @@ pub struct GetResourcePoliciesResponse {
     /// An array of the `Policy` object.
     #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
     pub policies: Option<Vec<GetResourcePoliciesResponseEntry>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetResourcePoliciesResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<GetResourcePoliciesResponseEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "NextToken" => Option::Some(0),
+                    "Policies" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                next_token: member_0,
+                policies: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetResourcePolicies` can return.

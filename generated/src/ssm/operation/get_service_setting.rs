@@ -17,12 +17,12 @@
 //! Query the current service setting for the Amazon Web Services account.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound};
 use crate::ssm::types::ServiceSetting;
 use crate::ssm::validation::{GET_SERVICE_SETTING_REQUEST, GET_SERVICE_SETTING_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
@@ -52,8 +52,8 @@ impl Operation for GetServiceSetting {
 }
 
 /// The request body of the GetServiceSetting API operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetServiceSettingRequest {
     /// The ID of the service setting to get. The setting ID can be one of the following.
     ///
@@ -69,8 +69,35 @@ pub struct GetServiceSettingRequest {
     /// - `/ssm/parameter-store/high-throughput-enabled`
     ///
     /// Length: 1 to 1000.
-    #[serde(rename = "SettingId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SettingId"))]
     pub setting_id: String,
+}
+
+impl Read for GetServiceSettingRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SettingId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { setting_id: member_0 }))
+    }
 }
 
 /// The query result body of the GetServiceSetting API operation.
@@ -80,6 +107,33 @@ pub struct GetServiceSettingResult {
     /// The query result of the current service setting.
     #[serde(rename = "ServiceSetting", default, skip_serializing_if = "Option::is_none")]
     pub service_setting: Option<ServiceSetting>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetServiceSettingResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ServiceSetting> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ServiceSetting" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { service_setting: member_0 }))
+    }
 }
 
 /// The errors `GetServiceSetting` can return.

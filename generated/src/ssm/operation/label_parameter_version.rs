@@ -26,7 +26,7 @@
 //!   characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ParameterNotFound, ParameterVersionLabelLimitExceeded,
@@ -35,7 +35,7 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     LABEL_PARAMETER_VERSION_REQUEST, LABEL_PARAMETER_VERSION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// A parameter label is a user-defined alias to help you manage different versions of a parameter.
@@ -74,29 +74,72 @@ impl Operation for LabelParameterVersion {
 }
 
 /// The input of the `LabelParameterVersion` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct LabelParameterVersionRequest {
     /// The parameter name on which you want to attach one or more labels.
     ///
     /// > **Note:** You can't enter the Amazon Resource Name (ARN) for a parameter, only the parameter name itself.
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The specific version of the parameter on which you want to attach one or more labels. If no
     /// version is specified, the system attaches the label to the latest version.
-    #[serde(
-        rename = "ParameterVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ParameterVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub parameter_version: Option<i64>,
     /// One or more labels to attach to the specified parameter version.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 100.
-    #[serde(rename = "Labels")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Labels"))]
     pub labels: Vec<String>,
+}
+
+impl Read for LabelParameterVersionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i64> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "ParameterVersion" => Option::Some(1),
+                    "Labels" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 5)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                parameter_version: member_1,
+                labels: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `LabelParameterVersion` operation.
@@ -114,6 +157,41 @@ pub struct LabelParameterVersionResult {
     /// Defaults to `0`.
     #[serde(rename = "ParameterVersion", default)]
     pub parameter_version: i64,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for LabelParameterVersionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<i64> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InvalidLabels" => Option::Some(0),
+                    "ParameterVersion" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                invalid_labels: member_0,
+                parameter_version: member_1.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The errors `LabelParameterVersion` can return.

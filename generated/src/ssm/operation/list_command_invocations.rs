@@ -7,7 +7,7 @@
 //! requested managed node ID. `ListCommandInvocations` provide status about command execution.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId,
@@ -17,7 +17,7 @@ use crate::ssm::types::{CommandFilter, CommandInvocation};
 use crate::ssm::validation::{
     LIST_COMMAND_INVOCATIONS_REQUEST, LIST_COMMAND_INVOCATIONS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// An invocation is copy of a command sent to a specific managed node. A command can apply to one
@@ -37,39 +37,104 @@ impl Operation for ListCommandInvocations {
 }
 
 /// The input of the `ListCommandInvocations` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListCommandInvocationsRequest {
     /// (Optional) The invocations for a specific command ID.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "CommandId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CommandId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: Option<String>,
     /// (Optional) The command execution details for a specific managed node ID.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// (Optional) The maximum number of items to return for this call. The call also returns a token
     /// that you can specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// (Optional) One or more filters. Use a filter to return a more specific list of results.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<CommandFilter>>,
     /// (Optional) If set this returns the response of the command executions and any command output.
     /// The default value is `false`.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "Details", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Details", default))]
     pub details: bool,
+}
+
+impl Read for ListCommandInvocationsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<Vec<CommandFilter>> = None;
+        let mut member_5: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CommandId" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "Filters" => Option::Some(4),
+                    "Details" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                command_id: member_0,
+                instance_id: member_1,
+                max_results: member_2,
+                next_token: member_3,
+                filters: member_4,
+                details: member_5.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The output of the `ListCommandInvocations` operation.
@@ -86,6 +151,41 @@ pub struct ListCommandInvocationsResult {
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListCommandInvocationsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<CommandInvocation>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CommandInvocations" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                command_invocations: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListCommandInvocations` can return.

@@ -4,7 +4,7 @@
 //! Lists the commands requested by users of the Amazon Web Services account.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidCommandId, InvalidFilterKey, InvalidInstanceId,
@@ -12,7 +12,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{Command, CommandFilter};
 use crate::ssm::validation::{LIST_COMMANDS_REQUEST, LIST_COMMANDS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Lists the commands requested by users of the Amazon Web Services account.
@@ -29,13 +29,16 @@ impl Operation for ListCommands {
 }
 
 /// The input of the `ListCommands` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListCommandsRequest {
     /// (Optional) If provided, lists only the specified command.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "CommandId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CommandId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub command_id: Option<String>,
     /// (Optional) Lists commands issued against this managed node ID.
     ///
@@ -43,22 +46,80 @@ pub struct ListCommandsRequest {
     /// > This is because the command hasn't reached the managed node yet.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_id: Option<String>,
     /// (Optional) The maximum number of items to return for this call. The call also returns a token
     /// that you can specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// (Optional) One or more filters. Use a filter to return a more specific list of results.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<CommandFilter>>,
+}
+
+impl Read for ListCommandsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<Vec<CommandFilter>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "CommandId" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "Filters" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                command_id: member_0,
+                instance_id: member_1,
+                max_results: member_2,
+                next_token: member_3,
+                filters: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListCommands` operation.
@@ -71,6 +132,41 @@ pub struct ListCommandsResult {
     /// (Optional) The token for the next set of items to return. (You received this token from a previous call.)
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListCommandsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Command>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Commands" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                commands: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListCommands` can return.

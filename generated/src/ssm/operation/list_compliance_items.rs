@@ -6,7 +6,7 @@
 //! depend on the criteria specified in the filter.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidNextToken, InvalidResourceId,
@@ -16,7 +16,7 @@ use crate::ssm::types::{ComplianceItem, ComplianceStringFilter};
 use crate::ssm::validation::{
     LIST_COMPLIANCE_ITEMS_REQUEST, LIST_COMPLIANCE_ITEMS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// For a specified resource ID, this API operation returns a list of compliance statuses for
@@ -35,33 +35,94 @@ impl Operation for ListComplianceItems {
 }
 
 /// The input of the `ListComplianceItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListComplianceItemsRequest {
     /// One or more compliance filters. Use a filter to return a more specific list of results.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<ComplianceStringFilter>>,
     /// The ID for the resources from which to get compliance information. Currently, you can only
     /// specify one resource ID.
     ///
     /// Items: at least 1. Each item: Length: 1 to 100.
-    #[serde(rename = "ResourceIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceIds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_ids: Option<Vec<String>>,
     /// The type of resource from which to get compliance information. Currently, the only supported
     /// resource type is `ManagedInstance`.
     ///
     /// Items: at least 1. Each item: Length: 1 to 50.
-    #[serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ResourceTypes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub resource_types: Option<Vec<String>>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for ListComplianceItemsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ComplianceStringFilter>> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Filters" => Option::Some(0),
+                    "ResourceIds" => Option::Some(1),
+                    "ResourceTypes" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                filters: member_0,
+                resource_ids: member_1,
+                resource_types: member_2,
+                next_token: member_3,
+                max_results: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListComplianceItems` operation.
@@ -78,6 +139,41 @@ pub struct ListComplianceItemsResult {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListComplianceItemsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ComplianceItem>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ComplianceItems" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                compliance_items: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListComplianceItems` can return.

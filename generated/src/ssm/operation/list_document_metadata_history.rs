@@ -7,7 +7,7 @@
 //! Information about approval reviews for a version of a change template in Change Manager.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentVersion, InvalidNextToken,
@@ -16,7 +16,7 @@ use crate::ssm::types::{DocumentMetadataEnum, DocumentMetadataResponseInfo};
 use crate::ssm::validation::{
     LIST_DOCUMENT_METADATA_HISTORY_REQUEST, LIST_DOCUMENT_METADATA_HISTORY_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
@@ -36,35 +36,92 @@ impl Operation for ListDocumentMetadataHistory {
 }
 
 /// The input of the `ListDocumentMetadataHistory` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListDocumentMetadataHistoryRequest {
     /// The name of the change template.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The version of the change template.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The type of data for which details are being requested. Currently, the only supported value is `DocumentReviews`.
-    #[serde(rename = "Metadata")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Metadata"))]
     pub metadata: DocumentMetadataEnum,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for ListDocumentMetadataHistoryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<DocumentMetadataEnum> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "Metadata" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 5)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                document_version: member_1,
+                metadata: member_2,
+                next_token: member_3,
+                max_results: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListDocumentMetadataHistory` operation.
@@ -95,6 +152,53 @@ pub struct ListDocumentMetadataHistoryResponse {
     /// specify in a subsequent call to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListDocumentMetadataHistoryResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<DocumentMetadataResponseInfo> = None;
+        let mut member_4: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "Author" => Option::Some(2),
+                    "Metadata" => Option::Some(3),
+                    "NextToken" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                document_version: member_1,
+                author: member_2,
+                metadata: member_3,
+                next_token: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `ListDocumentMetadataHistory` can return.

@@ -5,12 +5,12 @@
 //! Amazon Web Services Region. You can limit the results of this request by using a filter.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidFilterKey, InvalidNextToken};
 use crate::ssm::types::{DocumentFilter, DocumentIdentifier, DocumentKeyValuesFilter};
 use crate::ssm::validation::{LIST_DOCUMENTS_REQUEST, LIST_DOCUMENTS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns all Systems Manager (SSM) documents in the current Amazon Web Services account and
@@ -28,16 +28,19 @@ impl Operation for ListDocuments {
 }
 
 /// The input of the `ListDocuments` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListDocumentsRequest {
     /// This data type is deprecated. Instead, use `Filters`.
     ///
     /// Items: at least 1.
-    #[serde(
-        rename = "DocumentFilterList",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentFilterList",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_filter_list: Option<Vec<DocumentFilter>>,
     /// One or more `DocumentKeyValuesFilter` objects. Use a filter to return a more specific list of
@@ -50,17 +53,68 @@ pub struct ListDocumentsRequest {
     /// > tag values. For example: `Key=tag:tagName,Values=valueName1,valueName2`
     ///
     /// Items: 0 to 6.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<DocumentKeyValuesFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for ListDocumentsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<DocumentFilter>> = None;
+        let mut member_1: Option<Vec<DocumentKeyValuesFilter>> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DocumentFilterList" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                document_filter_list: member_0,
+                filters: member_1,
+                max_results: member_2,
+                next_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListDocuments` operation.
@@ -78,6 +132,41 @@ pub struct ListDocumentsResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListDocumentsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<DocumentIdentifier>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DocumentIdentifiers" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                document_identifiers: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListDocuments` can return.

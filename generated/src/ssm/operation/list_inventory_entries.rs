@@ -4,7 +4,7 @@
 //! A list of inventory items returned by the request.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidFilter, InvalidInstanceId, InvalidNextToken,
@@ -14,7 +14,7 @@ use crate::ssm::types::InventoryFilter;
 use crate::ssm::validation::{
     LIST_INVENTORY_ENTRIES_REQUEST, LIST_INVENTORY_ENTRIES_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -32,33 +32,90 @@ impl Operation for ListInventoryEntries {
 }
 
 /// The input of the `ListInventoryEntries` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListInventoryEntriesRequest {
     /// The managed node ID for which you want inventory information.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// The type of inventory item for which you want information.
     ///
     /// Length: 1 to 100. Pattern: `^(AWS|Custom):.*$`.
-    #[serde(rename = "TypeName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TypeName"))]
     pub type_name: String,
     /// One or more filters. Use a filter to return a more specific list of results.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<InventoryFilter>>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for ListInventoryEntriesRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<InventoryFilter>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    "TypeName" => Option::Some(1),
+                    "Filters" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                instance_id: member_0,
+                type_name: member_1,
+                filters: member_2,
+                next_token: member_3,
+                max_results: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListInventoryEntries` operation.
@@ -94,6 +151,57 @@ pub struct ListInventoryEntriesResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListInventoryEntriesResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<Vec<BTreeMap<String, String>>> = None;
+        let mut member_5: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TypeName" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "SchemaVersion" => Option::Some(2),
+                    "CaptureTime" => Option::Some(3),
+                    "Entries" => Option::Some(4),
+                    "NextToken" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                type_name: member_0,
+                instance_id: member_1,
+                schema_version: member_2,
+                capture_time: member_3,
+                entries: member_4,
+                next_token: member_5,
+            }),
+        )
+    }
 }
 
 /// The errors `ListInventoryEntries` can return.

@@ -5,7 +5,7 @@
 //! specify. Results are grouped by the input aggregator you specify.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidAggregatorException, InvalidFilter, InvalidNextToken,
@@ -13,7 +13,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{NodeAggregator, NodeFilter};
 use crate::ssm::validation::{LIST_NODES_SUMMARY_REQUEST, LIST_NODES_SUMMARY_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -32,8 +32,8 @@ impl Operation for ListNodesSummary {
 }
 
 /// The input of the `ListNodesSummary` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListNodesSummaryRequest {
     /// The name of the Amazon Web Services managed resource data sync to retrieve information about.
     ///
@@ -43,31 +43,90 @@ pub struct ListNodesSummaryRequest {
     /// For single account/single-Region configurations, the parameter is not required.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "SyncName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sync_name: Option<String>,
     /// One or more filters. Use a filter to generate a summary that matches your specified filter
     /// criteria.
     ///
     /// Items: 1 to 5.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<NodeFilter>>,
     /// Specify one or more aggregators to return a count of managed nodes that match that expression.
     /// For example, a count of managed nodes by operating system.
     ///
     /// Items: 1 to 2.
-    #[serde(rename = "Aggregators")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Aggregators"))]
     pub aggregators: Vec<NodeAggregator>,
     /// The token for the next set of items to return. (You received this token from a previous call.)
     /// The call also returns a token that you can specify in a subsequent call to get the next set of
     /// results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for ListNodesSummaryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<NodeFilter>> = None;
+        let mut member_2: Option<Vec<NodeAggregator>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SyncName" => Option::Some(0),
+                    "Filters" => Option::Some(1),
+                    "Aggregators" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "MaxResults" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 4)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                sync_name: member_0,
+                filters: member_1,
+                aggregators: member_2,
+                next_token: member_3,
+                max_results: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListNodesSummary` operation.
@@ -84,6 +143,41 @@ pub struct ListNodesSummaryResult {
     /// return, the string is empty.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListNodesSummaryResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BTreeMap<String, String>>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Summary" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                summary: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListNodesSummary` can return.

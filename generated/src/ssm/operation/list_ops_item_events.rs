@@ -6,7 +6,7 @@
 //! specifying a filter.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsItemInvalidParameterException, OpsItemLimitExceededException,
@@ -16,7 +16,7 @@ use crate::ssm::types::{OpsItemEventFilter, OpsItemEventSummary};
 use crate::ssm::validation::{
     LIST_OPS_ITEM_EVENTS_REQUEST, LIST_OPS_ITEM_EVENTS_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of all OpsItem events in the current Amazon Web Services Region and Amazon Web
@@ -35,21 +35,68 @@ impl Operation for ListOpsItemEvents {
 }
 
 /// The input of the `ListOpsItemEvents` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOpsItemEventsRequest {
     /// One or more OpsItem filters. Use a filter to return a more specific list of results.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<OpsItemEventFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for ListOpsItemEventsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<OpsItemEventFilter>> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Filters" => Option::Some(0),
+                    "MaxResults" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                filters: member_0,
+                max_results: member_1,
+                next_token: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListOpsItemEvents` operation.
@@ -62,6 +109,41 @@ pub struct ListOpsItemEventsResponse {
     /// A list of event information for the specified OpsItems.
     #[serde(rename = "Summaries", default, skip_serializing_if = "Option::is_none")]
     pub summaries: Option<Vec<OpsItemEventSummary>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListOpsItemEventsResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<OpsItemEventSummary>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "NextToken" => Option::Some(0),
+                    "Summaries" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                next_token: member_0,
+                summaries: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListOpsItemEvents` can return.

@@ -5,12 +5,12 @@
 //! Manager OpsMetadata objects or blobs.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, OpsMetadataInvalidArgumentException};
 use crate::ssm::types::{OpsMetadata, OpsMetadataFilter};
 use crate::ssm::validation::{LIST_OPS_METADATA_REQUEST, LIST_OPS_METADATA_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Amazon Web Services Systems Manager calls this API operation when displaying all Application
@@ -28,23 +28,70 @@ impl Operation for ListOpsMetadata {
 }
 
 /// The input of the `ListOpsMetadata` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListOpsMetadataRequest {
     /// One or more filters to limit the number of OpsMetadata objects returned by the call.
     ///
     /// Items: 0 to 10.
-    #[serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Filters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub filters: Option<Vec<OpsMetadataFilter>>,
     /// The maximum number of items to return for this call. The call also returns a token that you can
     /// specify in a subsequent call to get the next set of results.
     ///
     /// Range: 1 to 50.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
     /// A token to start the list. Use this token to get the next set of results.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for ListOpsMetadataRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<OpsMetadataFilter>> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Filters" => Option::Some(0),
+                    "MaxResults" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                filters: member_0,
+                max_results: member_1,
+                next_token: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListOpsMetadata` operation.
@@ -63,6 +110,41 @@ pub struct ListOpsMetadataResult {
     /// The token for the next set of items to return. Use this token to get the next set of results.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListOpsMetadataResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<OpsMetadata>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsMetadataList" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                ops_metadata_list: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListOpsMetadata` can return.

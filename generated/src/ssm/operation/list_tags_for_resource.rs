@@ -6,14 +6,14 @@
 //! For information about the ID format for each supported resource type, see AddTagsToResource.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidResourceId, InvalidResourceType};
 use crate::ssm::types::{ResourceTypeForTagging, Tag};
 use crate::ssm::validation::{
     LIST_TAGS_FOR_RESOURCE_REQUEST, LIST_TAGS_FOR_RESOURCE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of the tags assigned to the specified resource.
@@ -32,15 +32,51 @@ impl Operation for ListTagsForResource {
 }
 
 /// The input of the `ListTagsForResource` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTagsForResourceRequest {
     /// Returns a list of tags for a specific resource type.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: ResourceTypeForTagging,
     /// The resource ID for which you want to see a list of tags.
-    #[serde(rename = "ResourceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceId"))]
     pub resource_id: String,
+}
+
+impl Read for ListTagsForResourceRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ResourceTypeForTagging> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceType" => Option::Some(0),
+                    "ResourceId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_type: member_0,
+                resource_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListTagsForResource` operation.
@@ -52,6 +88,33 @@ pub struct ListTagsForResourceResult {
     /// Items: 0 to 1000.
     #[serde(rename = "TagList", default, skip_serializing_if = "Option::is_none")]
     pub tag_list: Option<Vec<Tag>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListTagsForResourceResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TagList" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { tag_list: member_0 }))
+    }
 }
 
 /// The errors `ListTagsForResource` can return.

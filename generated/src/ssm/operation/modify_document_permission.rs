@@ -7,7 +7,7 @@
 //! account ID.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DocumentLimitExceeded, DocumentPermissionLimit, InternalServerError, InvalidDocument,
@@ -17,7 +17,7 @@ use crate::ssm::types::DocumentPermissionType;
 use crate::ssm::validation::{
     MODIFY_DOCUMENT_PERMISSION_REQUEST, MODIFY_DOCUMENT_PERMISSION_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Shares a Amazon Web Services Systems Manager document (SSM document)publicly or privately. If
@@ -37,26 +37,29 @@ impl Operation for ModifyDocumentPermission {
 }
 
 /// The input of the `ModifyDocumentPermission` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ModifyDocumentPermissionRequest {
     /// The name of the document that you want to share.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The permission type for the document. The permission type can be *Share*.
-    #[serde(rename = "PermissionType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PermissionType"))]
     pub permission_type: DocumentPermissionType,
     /// The Amazon Web Services users that should have access to the document. The account IDs can
     /// either be a group of account IDs or *All*. You must specify a value for this parameter or the `AccountIdsToRemove`
     /// parameter.
     ///
     /// Items: 0 to 20. Each item: Pattern: `^(?i)all|[0-9]{12}$`.
-    #[serde(
-        rename = "AccountIdsToAdd",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccountIdsToAdd",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub account_ids_to_add: Option<Vec<String>>,
     /// The Amazon Web Services users that should no longer have access to the document. The Amazon Web
@@ -66,28 +69,95 @@ pub struct ModifyDocumentPermissionRequest {
     /// parameter.
     ///
     /// Items: 0 to 20. Each item: Pattern: `^(?i)all|[0-9]{12}$`.
-    #[serde(
-        rename = "AccountIdsToRemove",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AccountIdsToRemove",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub account_ids_to_remove: Option<Vec<String>>,
     /// (Optional) The version of the document to share. If it isn't specified, the system choose the `Default`
     /// version to share.
     ///
     /// Length: 0 to 8. Pattern: `^([$]LATEST|[$]DEFAULT|[$]ALL)$`.
-    #[serde(
-        rename = "SharedDocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SharedDocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub shared_document_version: Option<String>,
+}
+
+impl Read for ModifyDocumentPermissionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<DocumentPermissionType> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<Vec<String>> = None;
+        let mut member_4: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "PermissionType" => Option::Some(1),
+                    "AccountIdsToAdd" => Option::Some(2),
+                    "AccountIdsToRemove" => Option::Some(3),
+                    "SharedDocumentVersion" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                permission_type: member_1,
+                account_ids_to_add: member_2,
+                account_ids_to_remove: member_3,
+                shared_document_version: member_4,
+            }),
+        )
+    }
 }
 
 /// The output of the `ModifyDocumentPermission` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ModifyDocumentPermissionResponse {}
+
+#[cfg(feature = "full-serde")]
+impl Read for ModifyDocumentPermissionResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `ModifyDocumentPermission` can return.
 #[allow(clippy::large_enum_variant)]

@@ -35,7 +35,7 @@
 //!   resource. Specify the time by using the following format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     ComplianceTypeCountLimitExceededException, InternalServerError,
@@ -46,7 +46,7 @@ use crate::ssm::types::{
     ComplianceExecutionSummary, ComplianceItemEntry, ComplianceUploadType,
 };
 use crate::ssm::validation::{PUT_COMPLIANCE_ITEMS_REQUEST, PUT_COMPLIANCE_ITEMS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Registers a compliance type and other compliance details on a designated resource. This
@@ -94,46 +94,49 @@ impl Operation for PutComplianceItems {
 }
 
 /// The input of the `PutComplianceItems` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutComplianceItemsRequest {
     /// Specify an ID for this resource. For a managed node, this is the node ID.
     ///
     /// Length: 1 to 100.
-    #[serde(rename = "ResourceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceId"))]
     pub resource_id: String,
     /// Specify the type of resource. `ManagedInstance` is currently the only supported resource type.
     ///
     /// Length: 1 to 50.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: String,
     /// Specify the compliance type. For example, specify Association (for a State Manager association),
     /// Patch, or Custom:`string`.
     ///
     /// Length: 1 to 100. Pattern: `^[A-Za-z0-9_\-]\w+|Custom:[a-zA-Z0-9_\-]\w+$`.
-    #[serde(rename = "ComplianceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ComplianceType"))]
     pub compliance_type: String,
     /// A summary of the call execution that includes an execution ID, the type of execution (for example, `Command`),
     /// and the date/time of the execution using a datetime object that is saved in the following
     /// format: `yyyy-MM-dd'T'HH:mm:ss'Z'`
-    #[serde(rename = "ExecutionSummary")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ExecutionSummary"))]
     pub execution_summary: ComplianceExecutionSummary,
     /// Information about the compliance as defined by the resource type. For example, for a patch
     /// compliance type, `Items` includes information about the PatchSeverity, Classification, and so
     /// on.
     ///
     /// Items: 0 to 10000.
-    #[serde(rename = "Items")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Items"))]
     pub items: Vec<ComplianceItemEntry>,
     /// MD5 or SHA-256 content hash. The content hash is used to determine if existing information
     /// should be overwritten or ignored. If the content hashes match, the request to put compliance
     /// information is ignored.
     ///
     /// Length: 0 to 256.
-    #[serde(
-        rename = "ItemContentHash",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ItemContentHash",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub item_content_hash: Option<String>,
     /// The mode for uploading compliance items. You can specify `COMPLETE` or `PARTIAL`. In `COMPLETE`
@@ -145,14 +148,89 @@ pub struct PutComplianceItemsRequest {
     /// use `COMPLETE` mode.
     ///
     /// > **Note:** This attribute is only valid for association compliance.
-    #[serde(rename = "UploadType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "UploadType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub upload_type: Option<ComplianceUploadType>,
+}
+
+impl Read for PutComplianceItemsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<ComplianceExecutionSummary> = None;
+        let mut member_4: Option<Vec<ComplianceItemEntry>> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<ComplianceUploadType> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceId" => Option::Some(0),
+                    "ResourceType" => Option::Some(1),
+                    "ComplianceType" => Option::Some(2),
+                    "ExecutionSummary" => Option::Some(3),
+                    "Items" => Option::Some(4),
+                    "ItemContentHash" => Option::Some(5),
+                    "UploadType" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 31)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_id: member_0,
+                resource_type: member_1,
+                compliance_type: member_2,
+                execution_summary: member_3,
+                items: member_4,
+                item_content_hash: member_5,
+                upload_type: member_6,
+            }),
+        )
+    }
 }
 
 /// The output of the `PutComplianceItems` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutComplianceItemsResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for PutComplianceItemsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `PutComplianceItems` can return.
 #[allow(clippy::large_enum_variant)]

@@ -5,7 +5,7 @@
 //! item, if it doesn't already exist, or updates an inventory item, if it does exist.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     CustomSchemaCountLimitExceededException, InternalServerError, InvalidInstanceId,
@@ -17,7 +17,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::InventoryItem;
 use crate::ssm::validation::{PUT_INVENTORY_REQUEST, PUT_INVENTORY_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Bulk update custom inventory items on one or more managed nodes. The request adds an inventory
@@ -35,19 +35,55 @@ impl Operation for PutInventory {
 }
 
 /// The input of the `PutInventory` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutInventoryRequest {
     /// An managed node ID where you want to add or update inventory items.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// The inventory items that you want to add or update on managed nodes.
     ///
     /// Items: 1 to 30.
-    #[serde(rename = "Items")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Items"))]
     pub items: Vec<InventoryItem>,
+}
+
+impl Read for PutInventoryRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<InventoryItem>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    "Items" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                instance_id: member_0,
+                items: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `PutInventory` operation.
@@ -57,6 +93,33 @@ pub struct PutInventoryResult {
     /// Information about the request.
     #[serde(rename = "Message", default, skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PutInventoryResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Message" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { message: member_0 }))
+    }
 }
 
 /// The errors `PutInventory` can return.

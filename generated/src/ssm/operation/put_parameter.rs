@@ -4,7 +4,7 @@
 //! Create or update a parameter in Parameter Store.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     HierarchyLevelLimitExceededException, HierarchyTypeMismatchException,
@@ -16,7 +16,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{ParameterTier, ParameterType, Tag};
 use crate::ssm::validation::{PUT_PARAMETER_REQUEST, PUT_PARAMETER_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Create or update a parameter in Parameter Store.
@@ -33,8 +33,8 @@ impl Operation for PutParameter {
 }
 
 /// The input of the `PutParameter` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutParameterRequest {
     /// The fully qualified name of the parameter that you want to create or update.
     ///
@@ -71,14 +71,17 @@ pub struct PutParameterRequest {
     /// > US East (Ohio) Region: `arn:aws:ssm:us-east-2:111122223333:parameter/`.
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// Information about the parameter that you want to add to the system. Optional but recommended.
     ///
     /// > **Important:** Don't enter personally identifiable information in this field.
     ///
     /// Length: 0 to 1024.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The parameter value that you want to add to the system. Standard parameters have a value limit
     /// of 4 KB. Advanced parameters have a value limit of 8 KB.
@@ -87,7 +90,7 @@ pub struct PutParameterRequest {
     /// > values wrapped in double brackets `{{}}` or `{{ssm:parameter-name}}` in a parameter value.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Value")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Value"))]
     pub value: String,
     /// The type of parameter that you want to create.
     ///
@@ -99,7 +102,10 @@ pub struct PutParameterRequest {
     ///
     /// > **Important:** Specifying a parameter type isn't required when updating a parameter. You must specify a
     /// > parameter type when creating a parameter.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<ParameterType>,
     /// The Key Management Service (KMS) ID that you want to use to encrypt a parameter. Use a custom
     /// key for better security. Required for parameters that use the `SecureString` data type.
@@ -110,16 +116,29 @@ pub struct PutParameterRequest {
     /// - To use a custom KMS key, choose the `SecureString` data type with the `Key ID` parameter.
     ///
     /// Length: 1 to 256. Pattern: `^([a-zA-Z0-9:/_-]+)$`.
-    #[serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "KeyId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub key_id: Option<String>,
     /// Overwrite an existing parameter. The default value is `false`.
-    #[serde(rename = "Overwrite", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Overwrite", default, skip_serializing_if = "Option::is_none")
+    )]
     pub overwrite: Option<bool>,
     /// A regular expression used to validate the parameter value. For example, for String types with
     /// values restricted to numbers, you can specify the following: AllowedPattern=^\\d+$
     ///
     /// Length: 0 to 1024.
-    #[serde(rename = "AllowedPattern", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AllowedPattern",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub allowed_pattern: Option<String>,
     /// Optional metadata that you assign to a resource. Tags enable you to categorize a resource in
     /// different ways, such as by purpose, owner, or environment. For example, you might want to tag a
@@ -134,7 +153,10 @@ pub struct PutParameterRequest {
     /// > **Note:** To add tags to an existing Systems Manager parameter, use the AddTagsToResource operation.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The parameter tier to assign to a parameter.
     ///
@@ -187,7 +209,10 @@ pub struct PutParameterRequest {
     ///
     /// For more information about configuring the default tier option, see [Specifying a default parameter tier](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html#ps-default-tier>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tier: Option<ParameterTier>,
     /// One or more policies to apply to a parameter. This operation takes a JSON array. Parameter
     /// Store, a tool in Amazon Web Services Systems Manager supports the following policy types:
@@ -209,7 +234,10 @@ pub struct PutParameterRequest {
     /// information about parameter policies, see [Assigning parameter policies](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html>).
     ///
     /// Length: 1 to 4096.
-    #[serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Policies", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policies: Option<String>,
     /// The data type for a `String` parameter. Supported data types include plain text and Amazon
     /// Machine Image (AMI) IDs.
@@ -235,7 +263,10 @@ pub struct PutParameterRequest {
     /// > For more information about AMI format validation , see [Native parameter support for Amazon Machine Image IDs](<https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-ec2-aliases.html>).
     ///
     /// Length: 0 to 128.
-    #[serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DataType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub data_type: Option<String>,
 }
 
@@ -257,6 +288,78 @@ impl fmt::Debug for PutParameterRequest {
     }
 }
 
+impl Read for PutParameterRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<ParameterType> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<bool> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<Vec<Tag>> = None;
+        let mut member_8: Option<ParameterTier> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "Description" => Option::Some(1),
+                    "Value" => Option::Some(2),
+                    "Type" => Option::Some(3),
+                    "KeyId" => Option::Some(4),
+                    "Overwrite" => Option::Some(5),
+                    "AllowedPattern" => Option::Some(6),
+                    "Tags" => Option::Some(7),
+                    "Tier" => Option::Some(8),
+                    "Policies" => Option::Some(9),
+                    "DataType" => Option::Some(10),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 5)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                description: member_1,
+                value: member_2,
+                r#type: member_3,
+                key_id: member_4,
+                overwrite: member_5,
+                allowed_pattern: member_6,
+                tags: member_7,
+                tier: member_8,
+                policies: member_9,
+                data_type: member_10,
+            }),
+        )
+    }
+}
+
 /// The output of the `PutParameter` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -273,6 +376,41 @@ pub struct PutParameterResult {
     /// The tier assigned to the parameter.
     #[serde(rename = "Tier", default, skip_serializing_if = "Option::is_none")]
     pub tier: Option<ParameterTier>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PutParameterResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i64> = None;
+        let mut member_1: Option<ParameterTier> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Version" => Option::Some(0),
+                    "Tier" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                version: member_0.unwrap_or_default(),
+                tier: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `PutParameter` can return.

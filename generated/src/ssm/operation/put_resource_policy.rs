@@ -31,7 +31,7 @@
 //!   > in the *Amazon Web Services Systems Manager User Guide*
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, MalformedResourcePolicyDocumentException,
@@ -40,7 +40,7 @@ use crate::ssm::error::{
     ResourcePolicyNotFoundException,
 };
 use crate::ssm::validation::{PUT_RESOURCE_POLICY_REQUEST, PUT_RESOURCE_POLICY_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Creates or updates a Systems Manager resource policy. A resource policy helps you to define the
@@ -84,26 +84,76 @@ impl Operation for PutResourcePolicy {
 }
 
 /// The input of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutResourcePolicyRequest {
     /// Amazon Resource Name (ARN) of the resource to which you want to attach a policy.
     ///
     /// Length: 20 to 2048.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// A policy you want to associate with a resource.
     ///
     /// Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "Policy")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Policy"))]
     pub policy: String,
     /// The policy ID.
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PolicyId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policy_id: Option<String>,
     /// ID of the current policy version. The hash helps to prevent a situation where multiple users
     /// attempt to overwrite a policy. You must provide this hash when updating or deleting a policy.
-    #[serde(rename = "PolicyHash", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PolicyHash", default, skip_serializing_if = "Option::is_none")
+    )]
     pub policy_hash: Option<String>,
+}
+
+impl Read for PutResourcePolicyRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "Policy" => Option::Some(1),
+                    "PolicyId" => Option::Some(2),
+                    "PolicyHash" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                policy: member_1,
+                policy_id: member_2,
+                policy_hash: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `PutResourcePolicy` operation.
@@ -116,6 +166,41 @@ pub struct PutResourcePolicyResponse {
     /// ID of the current policy version.
     #[serde(rename = "PolicyHash", default, skip_serializing_if = "Option::is_none")]
     pub policy_hash: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PutResourcePolicyResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "PolicyId" => Option::Some(0),
+                    "PolicyHash" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                policy_id: member_0,
+                policy_hash: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `PutResourcePolicy` can return.

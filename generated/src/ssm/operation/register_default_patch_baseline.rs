@@ -8,13 +8,13 @@
 //! specify `arn:aws:ssm:us-east-2:733109147000:patchbaseline/pb-0574b43a65ea646ed` instead of `pb-0574b43a65ea646ed`.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError, InvalidResourceId};
 use crate::ssm::validation::{
     REGISTER_DEFAULT_PATCH_BASELINE_REQUEST, REGISTER_DEFAULT_PATCH_BASELINE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Defines the default patch baseline for the relevant operating system.
@@ -35,14 +35,41 @@ impl Operation for RegisterDefaultPatchBaseline {
 }
 
 /// The input of the `RegisterDefaultPatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RegisterDefaultPatchBaselineRequest {
     /// The ID of the patch baseline that should be the default patch baseline.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BaselineId"))]
     pub baseline_id: String,
+}
+
+impl Read for RegisterDefaultPatchBaselineRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { baseline_id: member_0 }))
+    }
 }
 
 /// The output of the `RegisterDefaultPatchBaseline` operation.
@@ -54,6 +81,33 @@ pub struct RegisterDefaultPatchBaselineResult {
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
     #[serde(rename = "BaselineId", default, skip_serializing_if = "Option::is_none")]
     pub baseline_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for RegisterDefaultPatchBaselineResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { baseline_id: member_0 }))
+    }
 }
 
 /// The errors `RegisterDefaultPatchBaseline` can return.

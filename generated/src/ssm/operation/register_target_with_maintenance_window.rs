@@ -4,7 +4,7 @@
 //! Registers a target with a maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, IdempotentParameterMismatch, InternalServerError,
@@ -15,7 +15,7 @@ use crate::ssm::validation::{
     REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_REQUEST,
     REGISTER_TARGET_WITH_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Registers a target with a maintenance window.
@@ -32,16 +32,16 @@ impl Operation for RegisterTargetWithMaintenanceWindow {
 }
 
 /// The input of the `RegisterTargetWithMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RegisterTargetWithMaintenanceWindowRequest {
     /// The ID of the maintenance window the target should be registered with.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The type of target being registered with the maintenance window.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: MaintenanceWindowResourceType,
     /// The targets to register with the maintenance window. In other words, the managed nodes to run
     /// commands on when the maintenance window runs.
@@ -81,32 +81,44 @@ pub struct RegisterTargetWithMaintenanceWindowRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Targets"))]
     pub targets: Vec<Target>,
     /// User-provided value that will be included in any Amazon CloudWatch Events events raised while
     /// running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(
-        rename = "OwnerInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OwnerInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub owner_information: Option<String>,
     /// An optional name for the target.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// An optional description for the target.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// User-provided idempotency token.
     ///
     /// Length: 1 to 64. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
 }
 
@@ -124,6 +136,63 @@ impl fmt::Debug for RegisterTargetWithMaintenanceWindowRequest {
     }
 }
 
+impl Read for RegisterTargetWithMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<MaintenanceWindowResourceType> = None;
+        let mut member_2: Option<Vec<Target>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "ResourceType" => Option::Some(1),
+                    "Targets" => Option::Some(2),
+                    "OwnerInformation" => Option::Some(3),
+                    "Name" => Option::Some(4),
+                    "Description" => Option::Some(5),
+                    "ClientToken" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                resource_type: member_1,
+                targets: member_2,
+                owner_information: member_3,
+                name: member_4,
+                description: member_5,
+                client_token: member_6,
+            }),
+        )
+    }
+}
+
 /// The output of the `RegisterTargetWithMaintenanceWindow` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -133,6 +202,33 @@ pub struct RegisterTargetWithMaintenanceWindowResult {
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
     #[serde(rename = "WindowTargetId", default, skip_serializing_if = "Option::is_none")]
     pub window_target_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for RegisterTargetWithMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowTargetId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { window_target_id: member_0 }))
+    }
 }
 
 /// The errors `RegisterTargetWithMaintenanceWindow` can return.

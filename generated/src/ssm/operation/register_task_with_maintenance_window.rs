@@ -4,7 +4,7 @@
 //! Adds a new task to a maintenance window.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     DoesNotExistException, FeatureNotAvailableException, IdempotentParameterMismatch,
@@ -19,7 +19,7 @@ use crate::ssm::validation::{
     REGISTER_TASK_WITH_MAINTENANCE_WINDOW_REQUEST,
     REGISTER_TASK_WITH_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -37,13 +37,13 @@ impl Operation for RegisterTaskWithMaintenanceWindow {
 }
 
 /// The input of the `RegisterTaskWithMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// The ID of the maintenance window the task should be added to.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The targets (either managed nodes or maintenance window targets).
     ///
@@ -61,12 +61,15 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// `Key=WindowTargetIds,Values=<window-target-id-1>,<window-target-id-2>`
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The ARN of the task to run.
     ///
     /// Length: 1 to 1600.
-    #[serde(rename = "TaskArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TaskArn"))]
     pub task_arn: String,
     /// The Amazon Resource Name (ARN) of the IAM service role for Amazon Web Services Systems Manager
     /// to assume when running a maintenance window task. If you do not specify a service role ARN,
@@ -78,10 +81,17 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// provide only the permissions needed for your particular maintenance window tasks. For more
     /// information, see [Setting up Maintenance Windows](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-maintenance-permissions.html>)
     /// in the in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ServiceRoleArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub service_role_arn: Option<String>,
     /// The type of task being registered.
-    #[serde(rename = "TaskType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TaskType"))]
     pub task_type: MaintenanceWindowTaskType,
     /// The parameters that should be passed to the task when it is run.
     ///
@@ -91,16 +101,26 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// > see MaintenanceWindowTaskInvocationParameters.
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
-    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub task_parameters: Option<
         BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
     >,
     /// The parameters that the task should use during execution. Populate only the fields that match
     /// the task type. All other fields should be empty.
-    #[serde(
-        rename = "TaskInvocationParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskInvocationParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The priority of the task in the maintenance window, the lower the number the higher the
@@ -108,7 +128,10 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// same priority scheduled in parallel.
     ///
     /// Range: at least 0.
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")
+    )]
     pub priority: Option<i32>,
     /// The maximum number of targets this task can be run for, in parallel.
     ///
@@ -121,7 +144,14 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// > running of your task.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The maximum number of errors allowed before this task stops being scheduled.
     ///
@@ -134,7 +164,10 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// > running of your task.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// A structure containing information about an Amazon Simple Storage Service (Amazon S3) bucket to
     /// write managed node-level logs to.
@@ -144,22 +177,34 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     /// > the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems
     /// > Manager handles these options for the supported maintenance window task types, see
     /// > MaintenanceWindowTaskInvocationParameters.
-    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logging_info: Option<LoggingInfo>,
     /// An optional name for the task.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// An optional description for the task.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// User-provided idempotency token.
     ///
     /// Length: 1 to 64. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// Indicates whether tasks should continue to run after the cutoff time specified in the
     /// maintenance windows is reached.
@@ -175,13 +220,23 @@ pub struct RegisterTaskWithMaintenanceWindowRequest {
     ///     guarantee that the command will be terminated and the underlying process stopped.
     ///
     ///   The status for tasks that are not completed is `TIMED_OUT`.
-    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CutoffBehavior",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The CloudWatch alarm you want to apply to your maintenance window task.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
@@ -209,6 +264,101 @@ impl fmt::Debug for RegisterTaskWithMaintenanceWindowRequest {
     }
 }
 
+impl Read for RegisterTaskWithMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<Target>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<MaintenanceWindowTaskType> = None;
+        let mut member_5: Option<
+            BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+        > = None;
+        let mut member_6: Option<MaintenanceWindowTaskInvocationParameters> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<LoggingInfo> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<MaintenanceWindowTaskCutoffBehavior> = None;
+        let mut member_15: Option<AlarmConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "Targets" => Option::Some(1),
+                    "TaskArn" => Option::Some(2),
+                    "ServiceRoleArn" => Option::Some(3),
+                    "TaskType" => Option::Some(4),
+                    "TaskParameters" => Option::Some(5),
+                    "TaskInvocationParameters" => Option::Some(6),
+                    "Priority" => Option::Some(7),
+                    "MaxConcurrency" => Option::Some(8),
+                    "MaxErrors" => Option::Some(9),
+                    "LoggingInfo" => Option::Some(10),
+                    "Name" => Option::Some(11),
+                    "Description" => Option::Some(12),
+                    "ClientToken" => Option::Some(13),
+                    "CutoffBehavior" => Option::Some(14),
+                    "AlarmConfiguration" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 21)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                targets: member_1,
+                task_arn: member_2,
+                service_role_arn: member_3,
+                task_type: member_4,
+                task_parameters: member_5,
+                task_invocation_parameters: member_6,
+                priority: member_7,
+                max_concurrency: member_8,
+                max_errors: member_9,
+                logging_info: member_10,
+                name: member_11,
+                description: member_12,
+                client_token: member_13,
+                cutoff_behavior: member_14,
+                alarm_configuration: member_15,
+            }),
+        )
+    }
+}
+
 /// The output of the `RegisterTaskWithMaintenanceWindow` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -218,6 +368,33 @@ pub struct RegisterTaskWithMaintenanceWindowResult {
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
     #[serde(rename = "WindowTaskId", default, skip_serializing_if = "Option::is_none")]
     pub window_task_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for RegisterTaskWithMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowTaskId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { window_task_id: member_0 }))
+    }
 }
 
 /// The errors `RegisterTaskWithMaintenanceWindow` can return.

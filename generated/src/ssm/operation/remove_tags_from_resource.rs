@@ -4,7 +4,7 @@
 //! Removes tag keys from the specified resource.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidResourceId, InvalidResourceType, TooManyUpdates,
@@ -13,7 +13,7 @@ use crate::ssm::types::ResourceTypeForTagging;
 use crate::ssm::validation::{
     REMOVE_TAGS_FROM_RESOURCE_REQUEST, REMOVE_TAGS_FROM_RESOURCE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Removes tag keys from the specified resource.
@@ -30,14 +30,14 @@ impl Operation for RemoveTagsFromResource {
 }
 
 /// The input of the `RemoveTagsFromResource` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemoveTagsFromResourceRequest {
     /// The type of resource from which you want to remove a tag.
     ///
     /// > **Note:** The `ManagedInstance` type for this API operation is only for on-premises managed nodes. Specify
     /// > the name of the managed node in the following format: `mi-ID_number`. For example, `mi-1a2b3c4d5e6f`.
-    #[serde(rename = "ResourceType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceType"))]
     pub resource_type: ResourceTypeForTagging,
     /// The ID of the resource from which you want to remove tags. For example:
     ///
@@ -59,19 +59,73 @@ pub struct RemoveTagsFromResourceRequest {
     /// > **Note:** The `ManagedInstance` type for this API operation is only for on-premises managed nodes. Specify
     /// > the name of the managed node in the following format: mi-ID_number. For example,
     /// > mi-1a2b3c4d5e6f.
-    #[serde(rename = "ResourceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceId"))]
     pub resource_id: String,
     /// Tag keys that you want to remove from the specified resource.
     ///
     /// Each item: Length: 1 to 128. Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    #[serde(rename = "TagKeys")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TagKeys"))]
     pub tag_keys: Vec<String>,
+}
+
+impl Read for RemoveTagsFromResourceRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ResourceTypeForTagging> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceType" => Option::Some(0),
+                    "ResourceId" => Option::Some(1),
+                    "TagKeys" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_type: member_0,
+                resource_id: member_1,
+                tag_keys: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `RemoveTagsFromResource` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct RemoveTagsFromResourceResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for RemoveTagsFromResourceResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `RemoveTagsFromResource` can return.
 #[allow(clippy::large_enum_variant)]

@@ -18,14 +18,14 @@
 //! Services service team.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::types::ServiceSetting;
 use crate::ssm::validation::{
     RESET_SERVICE_SETTING_REQUEST, RESET_SERVICE_SETTING_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
@@ -56,8 +56,8 @@ impl Operation for ResetServiceSetting {
 }
 
 /// The request body of the ResetServiceSetting API operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResetServiceSettingRequest {
     /// The Amazon Resource Name (ARN) of the service setting to reset. The setting ID can be one of the
     /// following.
@@ -74,8 +74,35 @@ pub struct ResetServiceSettingRequest {
     /// - `/ssm/parameter-store/high-throughput-enabled`
     ///
     /// Length: 1 to 1000.
-    #[serde(rename = "SettingId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SettingId"))]
     pub setting_id: String,
+}
+
+impl Read for ResetServiceSettingRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SettingId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { setting_id: member_0 }))
+    }
 }
 
 /// The result body of the ResetServiceSetting API operation.
@@ -85,6 +112,33 @@ pub struct ResetServiceSettingResult {
     /// The current, effective service setting after calling the ResetServiceSetting API operation.
     #[serde(rename = "ServiceSetting", default, skip_serializing_if = "Option::is_none")]
     pub service_setting: Option<ServiceSetting>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ResetServiceSettingResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ServiceSetting> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ServiceSetting" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { service_setting: member_0 }))
+    }
 }
 
 /// The errors `ResetServiceSetting` can return.

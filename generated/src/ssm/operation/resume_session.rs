@@ -8,11 +8,11 @@
 //! > intermittent network issues. It isn't intended for any other use.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{RESUME_SESSION_REQUEST, RESUME_SESSION_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Reconnects a session to a managed node after it has been disconnected. Connections can be
@@ -33,14 +33,41 @@ impl Operation for ResumeSession {
 }
 
 /// The input of the `ResumeSession` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ResumeSessionRequest {
     /// The ID of the disconnected session to resume.
     ///
     /// Length: 1 to 96.
-    #[serde(rename = "SessionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SessionId"))]
     pub session_id: String,
+}
+
+impl Read for ResumeSessionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SessionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { session_id: member_0 }))
+    }
 }
 
 /// The output of the `ResumeSession` operation.
@@ -69,6 +96,45 @@ pub struct ResumeSessionResponse {
     /// **session-id** represents the ID of a Session Manager session, such as `1a2b3c4dEXAMPLE`.
     #[serde(rename = "StreamUrl", default, skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ResumeSessionResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SessionId" => Option::Some(0),
+                    "TokenValue" => Option::Some(1),
+                    "StreamUrl" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                session_id: member_0,
+                token_value: member_1,
+                stream_url: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `ResumeSession` can return.

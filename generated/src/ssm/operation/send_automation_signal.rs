@@ -5,7 +5,7 @@
 //! execution.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, AutomationStepNotFoundException,
@@ -15,7 +15,7 @@ use crate::ssm::types::SignalType;
 use crate::ssm::validation::{
     SEND_AUTOMATION_SIGNAL_REQUEST, SEND_AUTOMATION_SIGNAL_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -34,16 +34,16 @@ impl Operation for SendAutomationSignal {
 }
 
 /// The input of the `SendAutomationSignal` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendAutomationSignalRequest {
     /// The unique identifier for an existing Automation execution that you want to send the signal to.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AutomationExecutionId"))]
     pub automation_execution_id: String,
     /// The type of signal to send to an Automation execution.
-    #[serde(rename = "SignalType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SignalType"))]
     pub signal_type: SignalType,
     /// The data sent with the signal. The data schema depends on the type of signal used in the
     /// request.
@@ -63,14 +63,70 @@ pub struct SendAutomationSignalRequest {
     /// `StepExecutionId="97fff367-fc5a-4299-aed8-0123456789ab"`
     ///
     /// Entries: 1 to 200. Each key: Length: 1 to 50. Each value: Items: 0 to 50. Each item: Length: 1 to 512.
-    #[serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Payload", default, skip_serializing_if = "Option::is_none")
+    )]
     pub payload: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl Read for SendAutomationSignalRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<SignalType> = None;
+        let mut member_2: Option<BTreeMap<String, Vec<String>>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecutionId" => Option::Some(0),
+                    "SignalType" => Option::Some(1),
+                    "Payload" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                automation_execution_id: member_0,
+                signal_type: member_1,
+                payload: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `SendAutomationSignal` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SendAutomationSignalResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for SendAutomationSignalResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `SendAutomationSignal` can return.
 #[allow(clippy::large_enum_variant)]

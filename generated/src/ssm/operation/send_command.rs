@@ -4,7 +4,7 @@
 //! Runs commands on one or more managed nodes.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     DuplicateInstanceId, InternalServerError, InvalidDocument, InvalidDocumentVersion,
@@ -16,7 +16,7 @@ use crate::ssm::types::{
     NotificationConfig, Target,
 };
 use crate::ssm::validation::{SEND_COMMAND_REQUEST, SEND_COMMAND_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -34,8 +34,8 @@ impl Operation for SendCommand {
 }
 
 /// The input of the `SendCommand` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendCommandRequest {
     /// The IDs of the managed nodes where the command should run. Specifying managed node IDs is most
     /// useful when you are targeting a limited number of managed nodes, though you can specify up to 50
@@ -50,7 +50,10 @@ pub struct SendCommandRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "InstanceIds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub instance_ids: Option<Vec<String>>,
     /// An array of search criteria that targets managed nodes using a `Key,Value` combination that you
     /// specify. Specifying targets is most useful when you want to send a command to a large number of
@@ -64,7 +67,10 @@ pub struct SendCommandRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The name of the Amazon Web Services Systems Manager document (SSM document) to run. This can be
     /// a public document or a custom document. To run a shared document belonging to another account,
@@ -76,7 +82,7 @@ pub struct SendCommandRequest {
     /// > error.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "DocumentName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DocumentName"))]
     pub document_name: String,
     /// The SSM document version to use in the request. You can specify $DEFAULT, $LATEST, or a specific
     /// version number. If you run commands by using the Command Line Interface (Amazon Web Services CLI),
@@ -90,10 +96,13 @@ pub struct SendCommandRequest {
     /// \--document-version "3"
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The Sha256 or Sha1 hash created by the system when the document was created.
@@ -101,55 +110,87 @@ pub struct SendCommandRequest {
     /// > **Note:** Sha1 hashes have been deprecated.
     ///
     /// Length: 0 to 256.
-    #[serde(rename = "DocumentHash", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DocumentHash", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_hash: Option<String>,
     /// Sha256 or Sha1.
     ///
     /// > **Note:** Sha1 hashes have been deprecated.
-    #[serde(
-        rename = "DocumentHashType",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentHashType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_hash_type: Option<DocumentHashType>,
     /// If this time is reached and the command hasn't already started running, it won't run.
     ///
     /// Range: 30 to 2592000.
-    #[serde(rename = "TimeoutSeconds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TimeoutSeconds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub timeout_seconds: Option<i32>,
     /// User-specified information about the command, such as a brief description of what the command
     /// should do.
     ///
     /// Length: 0 to 100.
-    #[serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Comment", default, skip_serializing_if = "Option::is_none")
+    )]
     pub comment: Option<String>,
     /// The required and optional parameters specified in the document being run.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<BTreeMap<String, Vec<String>>>,
     /// (Deprecated) You can no longer specify this parameter. The system ignores it. Instead, Systems
     /// Manager automatically determines the Amazon Web Services Region of the S3 bucket.
     ///
     /// Length: 3 to 20.
-    #[serde(rename = "OutputS3Region", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OutputS3Region",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub output_s3_region: Option<String>,
     /// The name of the S3 bucket where command execution responses should be stored.
     ///
     /// Length: 3 to 63.
-    #[serde(
-        rename = "OutputS3BucketName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OutputS3BucketName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub output_s3_bucket_name: Option<String>,
     /// The directory structure within the S3 bucket where the responses should be stored.
     ///
     /// Length: 0 to 500.
-    #[serde(
-        rename = "OutputS3KeyPrefix",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OutputS3KeyPrefix",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub output_s3_key_prefix: Option<String>,
     /// (Optional) The maximum number of managed nodes that are allowed to run the command at the same
@@ -158,7 +199,14 @@ pub struct SendCommandRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The maximum number of errors allowed without the command failing. When the command fails one
     /// more time beyond the value of `MaxErrors`, the systems stops sending the command to additional
@@ -167,7 +215,10 @@ pub struct SendCommandRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// The ARN of the Identity and Access Management (IAM) service role to use to publish Amazon Simple
     /// Notification Service (Amazon SNS) notifications for Run Command commands.
@@ -175,28 +226,44 @@ pub struct SendCommandRequest {
     /// This role must provide the `sns:Publish` permission for your notification topic. For information
     /// about creating and using this service role, see [Monitoring Systems Manager status changes using Amazon SNS notifications](<https://docs.aws.amazon.com/systems-manager/latest/userguide/monitoring-sns-notifications.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ServiceRoleArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub service_role_arn: Option<String>,
     /// Configurations for sending notifications.
-    #[serde(
-        rename = "NotificationConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "NotificationConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub notification_config: Option<NotificationConfig>,
     /// Enables Amazon Web Services Systems Manager to send Run Command output to Amazon CloudWatch
     /// Logs. Run Command is a tool in Amazon Web Services Systems Manager.
-    #[serde(
-        rename = "CloudWatchOutputConfig",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CloudWatchOutputConfig",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub cloud_watch_output_config: Option<CloudWatchOutputConfig>,
     /// The CloudWatch alarm you want to apply to your command.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
@@ -226,6 +293,105 @@ impl fmt::Debug for SendCommandRequest {
     }
 }
 
+impl Read for SendCommandRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<Vec<Target>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<DocumentHashType> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<BTreeMap<String, Vec<String>>> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<String> = None;
+        let mut member_15: Option<NotificationConfig> = None;
+        let mut member_16: Option<CloudWatchOutputConfig> = None;
+        let mut member_17: Option<AlarmConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceIds" => Option::Some(0),
+                    "Targets" => Option::Some(1),
+                    "DocumentName" => Option::Some(2),
+                    "DocumentVersion" => Option::Some(3),
+                    "DocumentHash" => Option::Some(4),
+                    "DocumentHashType" => Option::Some(5),
+                    "TimeoutSeconds" => Option::Some(6),
+                    "Comment" => Option::Some(7),
+                    "Parameters" => Option::Some(8),
+                    "OutputS3Region" => Option::Some(9),
+                    "OutputS3BucketName" => Option::Some(10),
+                    "OutputS3KeyPrefix" => Option::Some(11),
+                    "MaxConcurrency" => Option::Some(12),
+                    "MaxErrors" => Option::Some(13),
+                    "ServiceRoleArn" => Option::Some(14),
+                    "NotificationConfig" => Option::Some(15),
+                    "CloudWatchOutputConfig" => Option::Some(16),
+                    "AlarmConfiguration" => Option::Some(17),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                16 => member_16 = object.value(reader, 16)?,
+                17 => member_17 = object.value(reader, 17)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 4)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                instance_ids: member_0,
+                targets: member_1,
+                document_name: member_2,
+                document_version: member_3,
+                document_hash: member_4,
+                document_hash_type: member_5,
+                timeout_seconds: member_6,
+                comment: member_7,
+                parameters: member_8,
+                output_s3_region: member_9,
+                output_s3_bucket_name: member_10,
+                output_s3_key_prefix: member_11,
+                max_concurrency: member_12,
+                max_errors: member_13,
+                service_role_arn: member_14,
+                notification_config: member_15,
+                cloud_watch_output_config: member_16,
+                alarm_configuration: member_17,
+            }),
+        )
+    }
+}
+
 /// The output of the `SendCommand` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -234,6 +400,33 @@ pub struct SendCommandResult {
     /// used future references to this request.
     #[serde(rename = "Command", default, skip_serializing_if = "Option::is_none")]
     pub command: Option<Command>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for SendCommandResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Command> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Command" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { command: member_0 }))
+    }
 }
 
 /// The errors `SendCommand` can return.

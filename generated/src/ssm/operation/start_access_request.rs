@@ -4,7 +4,7 @@
 //! Starts the workflow for just-in-time node access sessions.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AccessDeniedException, InternalServerError, ResourceNotFoundException,
@@ -14,7 +14,7 @@ use crate::ssm::types::{Tag, Target};
 use crate::ssm::validation::{
     START_ACCESS_REQUEST_REQUEST, START_ACCESS_REQUEST_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Starts the workflow for just-in-time node access sessions.
@@ -31,24 +31,67 @@ impl Operation for StartAccessRequest {
 }
 
 /// The input of the `StartAccessRequest` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartAccessRequestRequest {
     /// A brief description explaining why you are requesting access to the node.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "Reason")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Reason"))]
     pub reason: String,
     /// The node you are requesting access to.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Targets"))]
     pub targets: Vec<Target>,
     /// Key-value pairs of metadata you want to assign to the access request.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
+}
+
+impl Read for StartAccessRequestRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<Target>> = None;
+        let mut member_2: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Reason" => Option::Some(0),
+                    "Targets" => Option::Some(1),
+                    "Tags" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                reason: member_0,
+                targets: member_1,
+                tags: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `StartAccessRequest` operation.
@@ -64,6 +107,37 @@ pub struct StartAccessRequestResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub access_request_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartAccessRequestResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AccessRequestId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                access_request_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `StartAccessRequest` can return.

@@ -5,13 +5,13 @@
 //! troubleshooting associations.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{AssociationDoesNotExist, InvalidAssociation};
 use crate::ssm::validation::{
     START_ASSOCIATIONS_ONCE_REQUEST, START_ASSOCIATIONS_ONCE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Runs an association immediately and only one time. This operation can be helpful when
@@ -29,20 +29,60 @@ impl Operation for StartAssociationsOnce {
 }
 
 /// The input of the `StartAssociationsOnce` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartAssociationsOnceRequest {
     /// The association IDs that you want to run immediately and only one time.
     ///
     /// Items: 1 to 10. Each item: Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "AssociationIds")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AssociationIds"))]
     pub association_ids: Vec<String>,
+}
+
+impl Read for StartAssociationsOnceRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationIds" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { association_ids: member_0 }))
+    }
 }
 
 /// The output of the `StartAssociationsOnce` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StartAssociationsOnceResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartAssociationsOnceResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `StartAssociationsOnce` can return.
 #[allow(clippy::large_enum_variant)]

@@ -4,7 +4,7 @@
 //! Initiates execution of an Automation runbook.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationDefinitionNotFoundException, AutomationDefinitionVersionNotFoundException,
@@ -15,7 +15,7 @@ use crate::ssm::types::{AlarmConfiguration, ExecutionMode, Tag, Target, TargetLo
 use crate::ssm::validation::{
     START_AUTOMATION_EXECUTION_REQUEST, START_AUTOMATION_EXECUTION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -33,8 +33,8 @@ impl Operation for StartAutomationExecution {
 }
 
 /// The input of the `StartAutomationExecution` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartAutomationExecutionRequest {
     /// The name of the SSM document to run. This can be a public document or a custom document. To run
     /// a shared document belonging to another account, specify the document ARN. For more information
@@ -42,41 +42,56 @@ pub struct StartAutomationExecutionRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "DocumentName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DocumentName"))]
     pub document_name: String,
     /// The version of the Automation runbook to use for this execution.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// A key-value map of execution parameters, which match the declared parameters in the Automation
     /// runbook.
     ///
     /// Entries: 1 to 200. Each key: Length: 1 to 50. Each value: Items: 0 to 50. Each item: Length: 1 to 512.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<BTreeMap<String, Vec<String>>>,
     /// User-provided idempotency token. The token must be unique, is case insensitive, enforces the
     /// UUID format, and can't be reused.
     ///
     /// Length: exactly 36. Pattern: `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// The execution mode of the automation. Valid modes include the following: Auto and Interactive.
     /// The default mode is Auto.
-    #[serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Mode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub mode: Option<ExecutionMode>,
     /// The name of the parameter used as the target resource for the rate-controlled execution.
     /// Required if you specify targets.
     ///
     /// Length: 1 to 50.
-    #[serde(
-        rename = "TargetParameterName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TargetParameterName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub target_parameter_name: Option<String>,
     /// A key-value mapping to target resources. Required if you specify TargetParameterName.
@@ -85,13 +100,19 @@ pub struct StartAutomationExecutionRequest {
     /// takes precedence.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// A key-value mapping of document parameters to target resources. Both Targets and TargetMaps
     /// can't be specified together.
     ///
     /// Items: 0 to 300. Each item: Entries: 1 to 20. Each key: Length: 1 to 50. Each value: Items: 0 to 25. Each item: Length: 1 to 50.
-    #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// The maximum number of targets allowed to run this task in parallel. You can specify a number,
     /// such as 10, or a percentage, such as 10%. The default value is `10`.
@@ -100,7 +121,14 @@ pub struct StartAutomationExecutionRequest {
     /// takes precedence.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The number of errors that are allowed before the system stops running the automation on
     /// additional targets. You can specify either an absolute number of errors, for example 10, or a
@@ -119,7 +147,10 @@ pub struct StartAutomationExecutionRequest {
     /// takes precedence.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// A location is a combination of Amazon Web Services Regions and/or Amazon Web Services accounts
     /// where you want to run the automation. Use this operation to start an automation in multiple
@@ -127,10 +158,13 @@ pub struct StartAutomationExecutionRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 1 to 100.
-    #[serde(
-        rename = "TargetLocations",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TargetLocations",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Optional metadata that you assign to a resource. You can specify a maximum of five tags for an
@@ -147,25 +181,117 @@ pub struct StartAutomationExecutionRequest {
     /// > tags to an existing automation configuration.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The CloudWatch alarm you want to apply to your automation.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// Specify a publicly accessible URL for a file that contains the `TargetLocations` body.
     /// Currently, only files in presigned Amazon S3 buckets are supported.
     ///
     /// Pattern: `^https:\/\/[-a-zA-Z0-9@:%._\+~#=]{1,253}\.s3(\.[a-z\d-]{9,16})?\.amazonaws\.com\/.{1,2000}$`.
-    #[serde(
-        rename = "TargetLocationsURL",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TargetLocationsURL",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub target_locations_url: Option<String>,
+}
+
+impl Read for StartAutomationExecutionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<BTreeMap<String, Vec<String>>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<ExecutionMode> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<Vec<Target>> = None;
+        let mut member_7: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<Vec<TargetLocation>> = None;
+        let mut member_11: Option<Vec<Tag>> = None;
+        let mut member_12: Option<AlarmConfiguration> = None;
+        let mut member_13: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DocumentName" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "Parameters" => Option::Some(2),
+                    "ClientToken" => Option::Some(3),
+                    "Mode" => Option::Some(4),
+                    "TargetParameterName" => Option::Some(5),
+                    "Targets" => Option::Some(6),
+                    "TargetMaps" => Option::Some(7),
+                    "MaxConcurrency" => Option::Some(8),
+                    "MaxErrors" => Option::Some(9),
+                    "TargetLocations" => Option::Some(10),
+                    "Tags" => Option::Some(11),
+                    "AlarmConfiguration" => Option::Some(12),
+                    "TargetLocationsURL" => Option::Some(13),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                document_name: member_0,
+                document_version: member_1,
+                parameters: member_2,
+                client_token: member_3,
+                mode: member_4,
+                target_parameter_name: member_5,
+                targets: member_6,
+                target_maps: member_7,
+                max_concurrency: member_8,
+                max_errors: member_9,
+                target_locations: member_10,
+                tags: member_11,
+                alarm_configuration: member_12,
+                target_locations_url: member_13,
+            }),
+        )
+    }
 }
 
 /// The output of the `StartAutomationExecution` operation.
@@ -181,6 +307,37 @@ pub struct StartAutomationExecutionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub automation_execution_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartAutomationExecutionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecutionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                automation_execution_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `StartAutomationExecution` can return.

@@ -8,7 +8,7 @@
 //! request run only after all required approvals for the change request have been received.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{
     AutomationDefinitionNotApprovedException, AutomationDefinitionNotFoundException,
@@ -21,7 +21,7 @@ use crate::ssm::types::{Runbook, Tag};
 use crate::ssm::validation::{
     START_CHANGE_REQUEST_EXECUTION_REQUEST, START_CHANGE_REQUEST_EXECUTION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -43,49 +43,64 @@ impl Operation for StartChangeRequestExecution {
 }
 
 /// The input of the `StartChangeRequestExecution` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartChangeRequestExecutionRequest {
     /// The date and time specified in the change request to run the Automation runbooks.
     ///
     /// > **Note:** The Automation runbooks specified for the runbook workflow can't run until all required
     /// > approvals for the change request have been received.
-    #[serde(rename = "ScheduledTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ScheduledTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub scheduled_time: Option<Timestamp>,
     /// The name of the change template document to run during the runbook workflow.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "DocumentName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DocumentName"))]
     pub document_name: String,
     /// The version of the change template document to run during the runbook workflow.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// A key-value map of parameters that match the declared parameters in the change template
     /// document.
     ///
     /// Entries: 1 to 200. Each key: Length: 1 to 50. Each value: Items: 0 to 50. Each item: Length: 1 to 512.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<BTreeMap<String, Vec<String>>>,
     /// The name of the change request associated with the runbook workflow to be run.
     ///
     /// Length: 1 to 1024.
-    #[serde(
-        rename = "ChangeRequestName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ChangeRequestName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub change_request_name: Option<String>,
     /// The user-provided idempotency token. The token must be unique, is case insensitive, enforces the
     /// UUID format, and can't be reused.
     ///
     /// Length: exactly 36. Pattern: `^[a-fA-F0-9]{8}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{4}-[a-fA-F0-9]{12}$`.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// Indicates whether the change request can be approved automatically without the need for manual
     /// approvals.
@@ -98,7 +113,7 @@ pub struct StartChangeRequestExecutionRequest {
     /// > request to run. If they don't, the change won't be processed until the calendar state is again `OPEN`.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "AutoApprove", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AutoApprove", default))]
     pub auto_approve: bool,
     /// Information about the Automation runbooks that are run during the runbook workflow.
     ///
@@ -106,7 +121,7 @@ pub struct StartChangeRequestExecutionRequest {
     /// > approvals for the change request have been received.
     ///
     /// Items: exactly 1.
-    #[serde(rename = "Runbooks")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Runbooks"))]
     pub runbooks: Vec<Runbook>,
     /// Optional metadata that you assign to a resource. You can specify a maximum of five tags for a
     /// change request. Tags enable you to categorize a resource in different ways, such as by purpose,
@@ -123,22 +138,103 @@ pub struct StartChangeRequestExecutionRequest {
     /// > tags to an existing change request configuration.
     ///
     /// Items: 0 to 1000.
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The time that the requester expects the runbook workflow related to the change request to
     /// complete. The time is an estimate only that the requester provides for reviewers.
-    #[serde(
-        rename = "ScheduledEndTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduledEndTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub scheduled_end_time: Option<Timestamp>,
     /// User-provided details about the change. If no details are provided, content specified in the **Template
     /// information** section of the associated change template is added.
     ///
     /// Length: 1 to 32768.
-    #[serde(rename = "ChangeDetails", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ChangeDetails", default, skip_serializing_if = "Option::is_none")
+    )]
     pub change_details: Option<String>,
+}
+
+impl Read for StartChangeRequestExecutionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Timestamp> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<BTreeMap<String, Vec<String>>> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<bool> = None;
+        let mut member_7: Option<Vec<Runbook>> = None;
+        let mut member_8: Option<Vec<Tag>> = None;
+        let mut member_9: Option<Timestamp> = None;
+        let mut member_10: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ScheduledTime" => Option::Some(0),
+                    "DocumentName" => Option::Some(1),
+                    "DocumentVersion" => Option::Some(2),
+                    "Parameters" => Option::Some(3),
+                    "ChangeRequestName" => Option::Some(4),
+                    "ClientToken" => Option::Some(5),
+                    "AutoApprove" => Option::Some(6),
+                    "Runbooks" => Option::Some(7),
+                    "Tags" => Option::Some(8),
+                    "ScheduledEndTime" => Option::Some(9),
+                    "ChangeDetails" => Option::Some(10),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 130)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_7) = member_7 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                scheduled_time: member_0,
+                document_name: member_1,
+                document_version: member_2,
+                parameters: member_3,
+                change_request_name: member_4,
+                client_token: member_5,
+                auto_approve: member_6.unwrap_or_default(),
+                runbooks: member_7,
+                tags: member_8,
+                scheduled_end_time: member_9,
+                change_details: member_10,
+            }),
+        )
+    }
 }
 
 /// The output of the `StartChangeRequestExecution` operation.
@@ -154,6 +250,37 @@ pub struct StartChangeRequestExecutionResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub automation_execution_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartChangeRequestExecutionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecutionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                automation_execution_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `StartChangeRequestExecution` can return.

@@ -5,14 +5,14 @@
 //! Automation runbook would have on the targeted resources.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ValidationException};
 use crate::ssm::types::ExecutionInputs;
 use crate::ssm::validation::{
     START_EXECUTION_PREVIEW_REQUEST, START_EXECUTION_PREVIEW_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Initiates the process of creating a preview showing the effects that running a specified
@@ -30,31 +30,76 @@ impl Operation for StartExecutionPreview {
 }
 
 /// The input of the `StartExecutionPreview` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartExecutionPreviewRequest {
     /// The name of the Automation runbook to run. The result of the execution preview indicates what
     /// the impact would be of running this runbook.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "DocumentName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DocumentName"))]
     pub document_name: String,
     /// The version of the Automation runbook to run. The default value is `$DEFAULT`.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// Information about the inputs that can be specified for the preview operation.
-    #[serde(
-        rename = "ExecutionInputs",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExecutionInputs",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub execution_inputs: Option<ExecutionInputs>,
+}
+
+impl Read for StartExecutionPreviewRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<ExecutionInputs> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DocumentName" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "ExecutionInputs" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                document_name: member_0,
+                document_version: member_1,
+                execution_inputs: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `StartExecutionPreview` operation.
@@ -70,6 +115,37 @@ pub struct StartExecutionPreviewResponse {
         skip_serializing_if = "Option::is_none"
     )]
     pub execution_preview_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartExecutionPreviewResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExecutionPreviewId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                execution_preview_id: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `StartExecutionPreview` can return.

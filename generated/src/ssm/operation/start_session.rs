@@ -14,11 +14,11 @@
 //! > Amazon Web Services Tools for PowerShell on Windows local machines.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidDocument, TargetNotConnected};
 use crate::ssm::validation::{START_SESSION_REQUEST, START_SESSION_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -46,13 +46,13 @@ impl Operation for StartSession {
 }
 
 /// The input of the `StartSession` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartSessionRequest {
     /// The managed node to connect to for the session.
     ///
     /// Length: 1 to 400.
-    #[serde(rename = "Target")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Target"))]
     pub target: String,
     /// The name of the SSM document you want to use to define the type of session, input parameters, or
     /// preferences for the session. For example, `SSM-SessionManagerRunShell`. You can call the
@@ -62,21 +62,73 @@ pub struct StartSessionRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "DocumentName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DocumentName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub document_name: Option<String>,
     /// The reason for connecting to the instance. This value is included in the details for the Amazon
     /// CloudWatch Events event created when you start the session.
     ///
     /// Length: 1 to 256. Pattern: `^.{1,256}$`.
-    #[serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Reason", default, skip_serializing_if = "Option::is_none")
+    )]
     pub reason: Option<String>,
     /// The values you want to specify for the parameters defined in the Session document. For more
     /// information about these parameters, see [Create a Session Manager preferences document](<https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-preferences-cli.html>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Each key: Length: 1 to 255. Each value: Each item: Length: 1 to 65535.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl Read for StartSessionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<BTreeMap<String, Vec<String>>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Target" => Option::Some(0),
+                    "DocumentName" => Option::Some(1),
+                    "Reason" => Option::Some(2),
+                    "Parameters" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                target: member_0,
+                document_name: member_1,
+                reason: member_2,
+                parameters: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `StartSession` operation.
@@ -106,6 +158,45 @@ pub struct StartSessionResponse {
     /// **session-id** represents the ID of a Session Manager session, such as `1a2b3c4dEXAMPLE`.
     #[serde(rename = "StreamUrl", default, skip_serializing_if = "Option::is_none")]
     pub stream_url: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartSessionResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SessionId" => Option::Some(0),
+                    "TokenValue" => Option::Some(1),
+                    "StreamUrl" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                session_id: member_0,
+                token_value: member_1,
+                stream_url: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `StartSession` can return.

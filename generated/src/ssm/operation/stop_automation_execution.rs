@@ -4,7 +4,7 @@
 //! Stop an Automation that is currently running.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AutomationExecutionNotFoundException, InternalServerError,
@@ -14,7 +14,7 @@ use crate::ssm::types::StopType;
 use crate::ssm::validation::{
     STOP_AUTOMATION_EXECUTION_REQUEST, STOP_AUTOMATION_EXECUTION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Stop an Automation that is currently running.
@@ -31,24 +31,75 @@ impl Operation for StopAutomationExecution {
 }
 
 /// The input of the `StopAutomationExecution` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StopAutomationExecutionRequest {
     /// The execution ID of the Automation to stop.
     ///
     /// Length: exactly 36.
-    #[serde(rename = "AutomationExecutionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AutomationExecutionId"))]
     pub automation_execution_id: String,
     /// The stop request type. Valid types include the following: Cancel and Complete. The default type
     /// is Cancel.
-    #[serde(rename = "Type", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Type", default, skip_serializing_if = "Option::is_none")
+    )]
     pub r#type: Option<StopType>,
+}
+
+impl Read for StopAutomationExecutionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<StopType> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AutomationExecutionId" => Option::Some(0),
+                    "Type" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                automation_execution_id: member_0,
+                r#type: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `StopAutomationExecution` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct StopAutomationExecutionResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for StopAutomationExecutionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `StopAutomationExecution` can return.
 #[allow(clippy::large_enum_variant)]

@@ -5,11 +5,11 @@
 //! SSM Agent on the managed node. A terminated session can't be resumed.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::InternalServerError;
 use crate::ssm::validation::{TERMINATE_SESSION_REQUEST, TERMINATE_SESSION_RESPONSE};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Permanently ends a session and closes the data connection between the Session Manager client and
@@ -27,14 +27,41 @@ impl Operation for TerminateSession {
 }
 
 /// The input of the `TerminateSession` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TerminateSessionRequest {
     /// The ID of the session to terminate.
     ///
     /// Length: 1 to 96.
-    #[serde(rename = "SessionId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SessionId"))]
     pub session_id: String,
+}
+
+impl Read for TerminateSessionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SessionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { session_id: member_0 }))
+    }
 }
 
 /// The output of the `TerminateSession` operation.
@@ -46,6 +73,33 @@ pub struct TerminateSessionResponse {
     /// Length: 1 to 96.
     #[serde(rename = "SessionId", default, skip_serializing_if = "Option::is_none")]
     pub session_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for TerminateSessionResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SessionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { session_id: member_0 }))
+    }
 }
 
 /// The errors `TerminateSession` can return.

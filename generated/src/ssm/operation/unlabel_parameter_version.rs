@@ -8,7 +8,7 @@
 //! characters, the request fails with a `ValidationException` error.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ParameterNotFound, ParameterVersionNotFound, TooManyUpdates,
@@ -16,7 +16,7 @@ use crate::ssm::error::{
 use crate::ssm::validation::{
     UNLABEL_PARAMETER_VERSION_REQUEST, UNLABEL_PARAMETER_VERSION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Remove a label or labels from a parameter.
@@ -37,25 +37,66 @@ impl Operation for UnlabelParameterVersion {
 }
 
 /// The input of the `UnlabelParameterVersion` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UnlabelParameterVersionRequest {
     /// The name of the parameter from which you want to delete one or more labels.
     ///
     /// > **Note:** You can't enter the Amazon Resource Name (ARN) for a parameter, only the parameter name itself.
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The specific version of the parameter which you want to delete one or more labels from. If it
     /// isn't present, the call will fail.
-    #[serde(rename = "ParameterVersion")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ParameterVersion"))]
     pub parameter_version: i64,
     /// One or more labels to delete from the specified parameter version.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 100.
-    #[serde(rename = "Labels")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Labels"))]
     pub labels: Vec<String>,
+}
+
+impl Read for UnlabelParameterVersionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i64> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "ParameterVersion" => Option::Some(1),
+                    "Labels" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                parameter_version: member_1,
+                labels: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UnlabelParameterVersion` operation.
@@ -72,6 +113,41 @@ pub struct UnlabelParameterVersionResult {
     /// Items: 1 to 10. Each item: Length: 1 to 100.
     #[serde(rename = "InvalidLabels", default, skip_serializing_if = "Option::is_none")]
     pub invalid_labels: Option<Vec<String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UnlabelParameterVersionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "RemovedLabels" => Option::Some(0),
+                    "InvalidLabels" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                removed_labels: member_0,
+                invalid_labels: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `UnlabelParameterVersion` can return.

@@ -18,7 +18,7 @@
 //! > schedule run.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, AssociationVersionLimitExceeded, InternalServerError,
@@ -31,7 +31,7 @@ use crate::ssm::types::{
     AssociationSyncCompliance, InstanceAssociationOutputLocation, Target, TargetLocation,
 };
 use crate::ssm::validation::{UPDATE_ASSOCIATION_REQUEST, UPDATE_ASSOCIATION_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -63,19 +63,22 @@ impl Operation for UpdateAssociation {
 }
 
 /// The input of the `UpdateAssociation` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateAssociationRequest {
     /// The ID of the association you want to update.
     ///
     /// Pattern: `^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "AssociationId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AssociationId"))]
     pub association_id: String,
     /// The parameters you want to update for the association. If you create a parameter using Parameter
     /// Store, a tool in Amazon Web Services Systems Manager, you can reference the parameter using `{{ssm:parameter-name}}`.
     ///
     /// Sensitive: `Debug` never prints it.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<BTreeMap<String, Vec<String>>>,
     /// The document version you want update for the association.
     ///
@@ -86,23 +89,36 @@ pub struct UpdateAssociationRequest {
     /// > shared form another account, you must set the document version to `default`.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The cron expression used to schedule the association that you want to update.
     ///
     /// Length: 1 to 256.
-    #[serde(
-        rename = "ScheduleExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub schedule_expression: Option<String>,
     /// An S3 bucket where you want to store the results of this request.
-    #[serde(rename = "OutputLocation", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OutputLocation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub output_location: Option<InstanceAssociationOutputLocation>,
     /// The name of the SSM Command document or Automation runbook that contains the configuration
     /// information for the managed node.
@@ -123,20 +139,29 @@ pub struct UpdateAssociationRequest {
     /// only need to specify the document name. For example, `AWS-ApplyPatchBaseline` or `My-Document`.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The targets of the association.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The name of the association that you want to update.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(
-        rename = "AssociationName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_name: Option<String>,
     /// This parameter is provided for concurrency control purposes. You must specify the latest
@@ -144,10 +169,13 @@ pub struct UpdateAssociationRequest {
     /// specify `$LATEST`, or omit this parameter.
     ///
     /// Pattern: `^([$]LATEST)|([1-9][0-9]*)$`.
-    #[serde(
-        rename = "AssociationVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_version: Option<String>,
     /// Choose the parameter that will define how your automation will branch out. This target is
@@ -155,10 +183,13 @@ pub struct UpdateAssociationRequest {
     /// controls. Automation is a tool in Amazon Web Services Systems Manager.
     ///
     /// Length: 1 to 50.
-    #[serde(
-        rename = "AutomationTargetParameterName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AutomationTargetParameterName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub automation_target_parameter_name: Option<String>,
     /// The number of errors that are allowed before the system stops sending requests to run the
@@ -175,7 +206,10 @@ pub struct UpdateAssociationRequest {
     /// one at a time.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// The maximum number of targets allowed to run the association at the same time. You can specify a
     /// number, for example 10, or a percentage of the target set, for example 10%. The default value is 100%,
@@ -186,13 +220,23 @@ pub struct UpdateAssociationRequest {
     /// managed node will process its association within the limit specified for `MaxConcurrency`.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The severity level to assign to the association.
-    #[serde(
-        rename = "ComplianceSeverity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ComplianceSeverity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub compliance_severity: Option<AssociationComplianceSeverity>,
     /// The mode for generating association compliance. You can specify `AUTO` or `MANUAL`. In `AUTO`
@@ -206,7 +250,14 @@ pub struct UpdateAssociationRequest {
     /// operation.
     ///
     /// By default, all associations use `AUTO` mode.
-    #[serde(rename = "SyncCompliance", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SyncCompliance",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub sync_compliance: Option<AssociationSyncCompliance>,
     /// By default, when you update an association, the system runs it immediately after it is updated
     /// and then according to the schedule you specified. Specify `true` for `ApplyOnlyAtCronInterval`
@@ -231,13 +282,19 @@ pub struct UpdateAssociationRequest {
     /// run immediately after updating it and according to the interval specified.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "ApplyOnlyAtCronInterval", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ApplyOnlyAtCronInterval", default)
+    )]
     pub apply_only_at_cron_interval: bool,
     /// The names or Amazon Resource Names (ARNs) of the Change Calendar type documents you want to gate
     /// your associations under. The associations only run when that change calendar is open. For more
     /// information, see [Amazon Web Services Systems Manager Change Calendar](<https://docs.aws.amazon.com/systems-manager/latest/userguide/systems-manager-change-calendar>)
     /// in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "CalendarNames", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "CalendarNames", default, skip_serializing_if = "Option::is_none")
+    )]
     pub calendar_names: Option<Vec<String>>,
     /// A location is a combination of Amazon Web Services Regions and Amazon Web Services accounts
     /// where you want to run the association. Use this action to update an association in multiple
@@ -246,10 +303,13 @@ pub struct UpdateAssociationRequest {
     /// > **Note:** The `IncludeChildOrganizationUnits` parameter is not supported by State Manager.
     ///
     /// Items: 1 to 100.
-    #[serde(
-        rename = "TargetLocations",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TargetLocations",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub target_locations: Option<Vec<TargetLocation>>,
     /// Number of days to wait after the scheduled day to run an association. For example, if you
@@ -262,7 +322,14 @@ pub struct UpdateAssociationRequest {
     /// > system not to run an association immediately after you create it.
     ///
     /// Range: 1 to 6.
-    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleOffset",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub schedule_offset: Option<i32>,
     /// The number of hours the association can run before it is canceled. Duration applies to
     /// associations that are currently running, and any pending and in progress commands on all
@@ -277,19 +344,28 @@ pub struct UpdateAssociationRequest {
     ///   doesn't run immediately after it is updated, but only according to the specified schedule.
     ///
     /// Range: 1 to 24.
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")
+    )]
     pub duration: Option<i32>,
     /// A key-value mapping of document parameters to target resources. Both Targets and TargetMaps
     /// can't be specified together.
     ///
     /// Items: 0 to 300. Each item: Entries: 1 to 20. Each key: Length: 1 to 50. Each value: Items: 0 to 25. Each item: Length: 1 to 50.
-    #[serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TargetMaps", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_maps: Option<Vec<BTreeMap<String, Vec<String>>>>,
     /// The details for the CloudWatch alarm you want to apply to an automation or command.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
     /// A role used by association to take actions on your behalf. State Manager will assume this role
@@ -303,10 +379,13 @@ pub struct UpdateAssociationRequest {
     /// > service-linked role may require updates in the future to continue functioning properly.
     ///
     /// Length: 1 to 512. Pattern: `^arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+$`.
-    #[serde(
-        rename = "AssociationDispatchAssumeRole",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AssociationDispatchAssumeRole",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub association_dispatch_assume_role: Option<String>,
 }
@@ -346,6 +425,121 @@ impl fmt::Debug for UpdateAssociationRequest {
     }
 }
 
+impl Read for UpdateAssociationRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, Vec<String>>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<InstanceAssociationOutputLocation> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<Vec<Target>> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<String> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<AssociationComplianceSeverity> = None;
+        let mut member_13: Option<AssociationSyncCompliance> = None;
+        let mut member_14: Option<bool> = None;
+        let mut member_15: Option<Vec<String>> = None;
+        let mut member_16: Option<Vec<TargetLocation>> = None;
+        let mut member_17: Option<i32> = None;
+        let mut member_18: Option<i32> = None;
+        let mut member_19: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
+        let mut member_20: Option<AlarmConfiguration> = None;
+        let mut member_21: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationId" => Option::Some(0),
+                    "Parameters" => Option::Some(1),
+                    "DocumentVersion" => Option::Some(2),
+                    "ScheduleExpression" => Option::Some(3),
+                    "OutputLocation" => Option::Some(4),
+                    "Name" => Option::Some(5),
+                    "Targets" => Option::Some(6),
+                    "AssociationName" => Option::Some(7),
+                    "AssociationVersion" => Option::Some(8),
+                    "AutomationTargetParameterName" => Option::Some(9),
+                    "MaxErrors" => Option::Some(10),
+                    "MaxConcurrency" => Option::Some(11),
+                    "ComplianceSeverity" => Option::Some(12),
+                    "SyncCompliance" => Option::Some(13),
+                    "ApplyOnlyAtCronInterval" => Option::Some(14),
+                    "CalendarNames" => Option::Some(15),
+                    "TargetLocations" => Option::Some(16),
+                    "ScheduleOffset" => Option::Some(17),
+                    "Duration" => Option::Some(18),
+                    "TargetMaps" => Option::Some(19),
+                    "AlarmConfiguration" => Option::Some(20),
+                    "AssociationDispatchAssumeRole" => Option::Some(21),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                16 => member_16 = object.value(reader, 16)?,
+                17 => member_17 = object.value(reader, 17)?,
+                18 => member_18 = object.value(reader, 18)?,
+                19 => member_19 = object.value(reader, 19)?,
+                20 => member_20 = object.value(reader, 20)?,
+                21 => member_21 = object.value(reader, 21)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                association_id: member_0,
+                parameters: member_1,
+                document_version: member_2,
+                schedule_expression: member_3,
+                output_location: member_4,
+                name: member_5,
+                targets: member_6,
+                association_name: member_7,
+                association_version: member_8,
+                automation_target_parameter_name: member_9,
+                max_errors: member_10,
+                max_concurrency: member_11,
+                compliance_severity: member_12,
+                sync_compliance: member_13,
+                apply_only_at_cron_interval: member_14.unwrap_or_default(),
+                calendar_names: member_15,
+                target_locations: member_16,
+                schedule_offset: member_17,
+                duration: member_18,
+                target_maps: member_19,
+                alarm_configuration: member_20,
+                association_dispatch_assume_role: member_21,
+            }),
+        )
+    }
+}
+
 /// The output of the `UpdateAssociation` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
@@ -357,6 +551,37 @@ pub struct UpdateAssociationResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub association_description: Option<AssociationDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateAssociationResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<AssociationDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                association_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateAssociation` can return.

@@ -9,7 +9,7 @@
 //! the `InstanceId` legacy parameter.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     AssociationDoesNotExist, InternalServerError, InvalidDocument, InvalidInstanceId,
@@ -19,7 +19,7 @@ use crate::ssm::types::{AssociationDescription, AssociationStatus};
 use crate::ssm::validation::{
     UPDATE_ASSOCIATION_STATUS_REQUEST, UPDATE_ASSOCIATION_STATUS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Updates the status of the Amazon Web Services Systems Manager document (SSM document) associated
@@ -41,22 +41,63 @@ impl Operation for UpdateAssociationStatus {
 }
 
 /// The input of the `UpdateAssociationStatus` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateAssociationStatusRequest {
     /// The name of the SSM document.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The managed node ID.
     ///
     /// Pattern: `^(^i-(\w{8}|\w{17})$)|(^mi-\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// The association status.
-    #[serde(rename = "AssociationStatus")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AssociationStatus"))]
     pub association_status: AssociationStatus,
+}
+
+impl Read for UpdateAssociationStatusRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<AssociationStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "InstanceId" => Option::Some(1),
+                    "AssociationStatus" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                instance_id: member_1,
+                association_status: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateAssociationStatus` operation.
@@ -70,6 +111,37 @@ pub struct UpdateAssociationStatusResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub association_description: Option<AssociationDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateAssociationStatusResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<AssociationDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AssociationDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                association_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateAssociationStatus` can return.

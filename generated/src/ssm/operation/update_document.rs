@@ -4,7 +4,7 @@
 //! Updates one or more values for an SSM document.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     DocumentVersionLimitExceeded, DuplicateDocumentContent, DuplicateDocumentVersionName,
@@ -14,7 +14,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::{AttachmentsSource, DocumentDescription, DocumentFormat};
 use crate::ssm::validation::{UPDATE_DOCUMENT_REQUEST, UPDATE_DOCUMENT_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Updates one or more values for an SSM document.
@@ -31,36 +31,45 @@ impl Operation for UpdateDocument {
 }
 
 /// The input of the `UpdateDocument` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateDocumentRequest {
     /// A valid JSON or YAML string.
     ///
     /// Length: at least 1.
-    #[serde(rename = "Content")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Content"))]
     pub content: String,
     /// A list of key-value pairs that describe attachments to a version of a document.
     ///
     /// Items: 0 to 20.
-    #[serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attachments", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attachments: Option<Vec<AttachmentsSource>>,
     /// The name of the SSM document that you want to update.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The friendly name of the SSM document that you want to update. This value can differ for each
     /// version of the document. If you don't specify a value for this parameter in your request, the
     /// existing value is applied to the new document version.
     ///
     /// Length: 0 to 1024. Pattern: `^[\w\.\-\:\/ ]*$`.
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DisplayName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub display_name: Option<String>,
     /// An optional field specifying the version of the artifact you are updating with the document. For
     /// example, 12.6. This value is unique across all versions of a document, and can't be changed.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    #[serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "VersionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub version_name: Option<String>,
     /// The version of the document that you want to update. Currently, Systems Manager supports
     /// updating only the latest version of the document. You can specify the version number of the
@@ -70,21 +79,94 @@ pub struct UpdateDocumentRequest {
     /// > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// Specify the document format for the new document version. Systems Manager supports JSON and YAML
     /// documents. JSON is the default format.
-    #[serde(rename = "DocumentFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentFormat",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub document_format: Option<DocumentFormat>,
     /// Specify a new target type for the document.
     ///
     /// Length: 0 to 200. Pattern: `^\/[\w\.\-\:\/]*$`.
-    #[serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TargetType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub target_type: Option<String>,
+}
+
+impl Read for UpdateDocumentRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<AttachmentsSource>> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<DocumentFormat> = None;
+        let mut member_7: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Content" => Option::Some(0),
+                    "Attachments" => Option::Some(1),
+                    "Name" => Option::Some(2),
+                    "DisplayName" => Option::Some(3),
+                    "VersionName" => Option::Some(4),
+                    "DocumentVersion" => Option::Some(5),
+                    "DocumentFormat" => Option::Some(6),
+                    "TargetType" => Option::Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 5)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                content: member_0,
+                attachments: member_1,
+                name: member_2,
+                display_name: member_3,
+                version_name: member_4,
+                document_version: member_5,
+                document_format: member_6,
+                target_type: member_7,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateDocument` operation.
@@ -98,6 +180,37 @@ pub struct UpdateDocumentResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub document_description: Option<DocumentDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateDocumentResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<DocumentDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "DocumentDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                document_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateDocument` can return.

@@ -7,7 +7,7 @@
 //! > runs the association unless you previously specifed the `apply-only-at-cron-interval` parameter.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentSchemaVersion,
@@ -17,7 +17,7 @@ use crate::ssm::types::DocumentDefaultVersionDescription;
 use crate::ssm::validation::{
     UPDATE_DOCUMENT_DEFAULT_VERSION_REQUEST, UPDATE_DOCUMENT_DEFAULT_VERSION_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Set the default version of a document.
@@ -37,19 +37,55 @@ impl Operation for UpdateDocumentDefaultVersion {
 }
 
 /// The input of the `UpdateDocumentDefaultVersion` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateDocumentDefaultVersionRequest {
     /// The name of a custom document that you want to set as the default version.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The version of a custom document that you want to set as the default version.
     ///
     /// Pattern: `^(^[1-9][0-9]*$)$`.
-    #[serde(rename = "DocumentVersion")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DocumentVersion"))]
     pub document_version: String,
+}
+
+impl Read for UpdateDocumentDefaultVersionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                document_version: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateDocumentDefaultVersion` operation.
@@ -59,6 +95,33 @@ pub struct UpdateDocumentDefaultVersionResult {
     /// The description of a custom document that you want to set as the default version.
     #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
     pub description: Option<DocumentDefaultVersionDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateDocumentDefaultVersionResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<DocumentDefaultVersionDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Description" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { description: member_0 }))
+    }
 }
 
 /// The errors `UpdateDocumentDefaultVersion` can return.

@@ -8,7 +8,7 @@
 //! Change Manager.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, InvalidDocument, InvalidDocumentOperation,
@@ -18,7 +18,7 @@ use crate::ssm::types::DocumentReviews;
 use crate::ssm::validation::{
     UPDATE_DOCUMENT_METADATA_REQUEST, UPDATE_DOCUMENT_METADATA_RESPONSE,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// > **Important:** Amazon Web Services Systems Manager Change Manager is no longer open to new customers. Existing
@@ -39,32 +39,88 @@ impl Operation for UpdateDocumentMetadata {
 }
 
 /// The input of the `UpdateDocumentMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateDocumentMetadataRequest {
     /// The name of the change template for which a version's metadata is to be updated.
     ///
     /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Name"))]
     pub name: String,
     /// The version of a change template in which to update approval metadata.
     ///
     /// Pattern: `^([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)$`.
-    #[serde(
-        rename = "DocumentVersion",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DocumentVersion",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub document_version: Option<String>,
     /// The change template review details to update.
-    #[serde(rename = "DocumentReviews")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "DocumentReviews"))]
     pub document_reviews: DocumentReviews,
+}
+
+impl Read for UpdateDocumentMetadataRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<DocumentReviews> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Name" => Option::Some(0),
+                    "DocumentVersion" => Option::Some(1),
+                    "DocumentReviews" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 5)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                name: member_0,
+                document_version: member_1,
+                document_reviews: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateDocumentMetadata` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateDocumentMetadataResponse {}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateDocumentMetadataResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `UpdateDocumentMetadata` can return.
 #[allow(clippy::large_enum_variant)]

@@ -10,13 +10,13 @@
 //! > is one hour, no maintenance window tasks can start after 5 PM.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::validation::{
     UPDATE_MAINTENANCE_WINDOW_REQUEST, UPDATE_MAINTENANCE_WINDOW_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Updates an existing maintenance window. Only specified parameters are modified.
@@ -39,23 +39,29 @@ impl Operation for UpdateMaintenanceWindow {
 }
 
 /// The input of the `UpdateMaintenanceWindow` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowRequest {
     /// The ID of the maintenance window to update.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The name of the maintenance window.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// An optional description for the update request.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// The date and time, in ISO-8601 Extended format, for when you want the maintenance window to
     /// become active. `StartDate` allows you to delay activation of the maintenance window until the
@@ -63,26 +69,38 @@ pub struct UpdateMaintenanceWindowRequest {
     ///
     /// > **Note:** When using a rate schedule, if you provide a start date that occurs in the past, the current
     /// > date and time are used as the start date.
-    #[serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "StartDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub start_date: Option<String>,
     /// The date and time, in ISO-8601 Extended format, for when you want the maintenance window to
     /// become inactive. `EndDate` allows you to set a date and time in the future when the maintenance
     /// window will no longer run.
-    #[serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "EndDate", default, skip_serializing_if = "Option::is_none")
+    )]
     pub end_date: Option<String>,
     /// The schedule of the maintenance window in the form of a cron or rate expression.
     ///
     /// Length: 1 to 256.
-    #[serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Schedule", default, skip_serializing_if = "Option::is_none")
+    )]
     pub schedule: Option<String>,
     /// The time zone that the scheduled maintenance window executions are based on, in Internet
     /// Assigned Numbers Authority (IANA) format. For example: "America/Los_Angeles", "UTC", or "Asia/Seoul".
     /// For more information, see the [Time Zone Database](<https://www.iana.org/time-zones>) on the
     /// IANA website.
-    #[serde(
-        rename = "ScheduleTimezone",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleTimezone",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub schedule_timezone: Option<String>,
     /// The number of days to wait after the date and time specified by a cron expression before running
@@ -96,33 +114,55 @@ pub struct UpdateMaintenanceWindowRequest {
     /// If the schedule offset is `2`, the maintenance window won't run until two days later.
     ///
     /// Range: 1 to 6.
-    #[serde(rename = "ScheduleOffset", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScheduleOffset",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub schedule_offset: Option<i32>,
     /// The duration of the maintenance window in hours.
     ///
     /// Range: 1 to 24.
-    #[serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Duration", default, skip_serializing_if = "Option::is_none")
+    )]
     pub duration: Option<i32>,
     /// The number of hours before the end of the maintenance window that Amazon Web Services Systems
     /// Manager stops scheduling new tasks for execution.
     ///
     /// Range: 0 to 23.
-    #[serde(rename = "Cutoff", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Cutoff", default, skip_serializing_if = "Option::is_none")
+    )]
     pub cutoff: Option<i32>,
     /// Whether targets must be registered with the maintenance window before tasks can be defined for
     /// those targets.
-    #[serde(
-        rename = "AllowUnassociatedTargets",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AllowUnassociatedTargets",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub allow_unassociated_targets: Option<bool>,
     /// Whether the maintenance window is enabled.
-    #[serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Enabled", default, skip_serializing_if = "Option::is_none")
+    )]
     pub enabled: Option<bool>,
     /// If `True`, then all fields that are required by the CreateMaintenanceWindow operation are also
     /// required for this API request. Optional fields that aren't specified are set to null.
-    #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub replace: Option<bool>,
 }
 
@@ -143,6 +183,85 @@ impl fmt::Debug for UpdateMaintenanceWindowRequest {
             .field("enabled", &self.enabled)
             .field("replace", &self.replace)
             .finish()
+    }
+}
+
+impl Read for UpdateMaintenanceWindowRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<i32> = None;
+        let mut member_10: Option<bool> = None;
+        let mut member_11: Option<bool> = None;
+        let mut member_12: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "Name" => Option::Some(1),
+                    "Description" => Option::Some(2),
+                    "StartDate" => Option::Some(3),
+                    "EndDate" => Option::Some(4),
+                    "Schedule" => Option::Some(5),
+                    "ScheduleTimezone" => Option::Some(6),
+                    "ScheduleOffset" => Option::Some(7),
+                    "Duration" => Option::Some(8),
+                    "Cutoff" => Option::Some(9),
+                    "AllowUnassociatedTargets" => Option::Some(10),
+                    "Enabled" => Option::Some(11),
+                    "Replace" => Option::Some(12),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                name: member_1,
+                description: member_2,
+                start_date: member_3,
+                end_date: member_4,
+                schedule: member_5,
+                schedule_timezone: member_6,
+                schedule_offset: member_7,
+                duration: member_8,
+                cutoff: member_9,
+                allow_unassociated_targets: member_10,
+                enabled: member_11,
+                replace: member_12,
+            }),
+        )
     }
 }
 
@@ -234,6 +353,81 @@ impl fmt::Debug for UpdateMaintenanceWindowResult {
             .field("allow_unassociated_targets", &self.allow_unassociated_targets)
             .field("enabled", &self.enabled)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateMaintenanceWindowResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<i32> = None;
+        let mut member_10: Option<bool> = None;
+        let mut member_11: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "Name" => Option::Some(1),
+                    "Description" => Option::Some(2),
+                    "StartDate" => Option::Some(3),
+                    "EndDate" => Option::Some(4),
+                    "Schedule" => Option::Some(5),
+                    "ScheduleTimezone" => Option::Some(6),
+                    "ScheduleOffset" => Option::Some(7),
+                    "Duration" => Option::Some(8),
+                    "Cutoff" => Option::Some(9),
+                    "AllowUnassociatedTargets" => Option::Some(10),
+                    "Enabled" => Option::Some(11),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                name: member_1,
+                description: member_2,
+                start_date: member_3,
+                end_date: member_4,
+                schedule: member_5,
+                schedule_timezone: member_6,
+                schedule_offset: member_7,
+                duration: member_8,
+                cutoff: member_9.unwrap_or_default(),
+                allow_unassociated_targets: member_10.unwrap_or_default(),
+                enabled: member_11.unwrap_or_default(),
+            }),
+        )
     }
 }
 

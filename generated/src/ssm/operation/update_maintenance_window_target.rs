@@ -14,14 +14,14 @@
 //! > **Note:** If a parameter is null, then the corresponding field isn't modified.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::Target;
 use crate::ssm::validation::{
     UPDATE_MAINTENANCE_WINDOW_TARGET_REQUEST, UPDATE_MAINTENANCE_WINDOW_TARGET_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Modifies the target of an existing maintenance window. You can change the following:
@@ -48,48 +48,63 @@ impl Operation for UpdateMaintenanceWindowTarget {
 }
 
 /// The input of the `UpdateMaintenanceWindowTarget` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTargetRequest {
     /// The maintenance window ID with which to modify the target.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The target ID to modify.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTargetId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowTargetId"))]
     pub window_target_id: String,
     /// The targets to add or replace.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// User-provided value that will be included in any Amazon CloudWatch Events events raised while
     /// running tasks for these targets in this maintenance window.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(
-        rename = "OwnerInformation",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OwnerInformation",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub owner_information: Option<String>,
     /// A name for the update.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// An optional description for the update.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// If `True`, then all fields that are required by the RegisterTargetWithMaintenanceWindow
     /// operation are also required for this API request. Optional fields that aren't specified are set
     /// to null.
-    #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub replace: Option<bool>,
 }
 
@@ -104,6 +119,62 @@ impl fmt::Debug for UpdateMaintenanceWindowTargetRequest {
             .field("description", &Redacted)
             .field("replace", &self.replace)
             .finish()
+    }
+}
+
+impl Read for UpdateMaintenanceWindowTargetRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<Target>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTargetId" => Option::Some(1),
+                    "Targets" => Option::Some(2),
+                    "OwnerInformation" => Option::Some(3),
+                    "Name" => Option::Some(4),
+                    "Description" => Option::Some(5),
+                    "Replace" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_target_id: member_1,
+                targets: member_2,
+                owner_information: member_3,
+                name: member_4,
+                description: member_5,
+                replace: member_6,
+            }),
+        )
     }
 }
 
@@ -157,6 +228,57 @@ impl fmt::Debug for UpdateMaintenanceWindowTargetResult {
             .field("name", &self.name)
             .field("description", &Redacted)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateMaintenanceWindowTargetResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<Target>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTargetId" => Option::Some(1),
+                    "Targets" => Option::Some(2),
+                    "OwnerInformation" => Option::Some(3),
+                    "Name" => Option::Some(4),
+                    "Description" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_target_id: member_1,
+                targets: member_2,
+                owner_information: member_3,
+                name: member_4,
+                description: member_5,
+            }),
+        )
     }
 }
 

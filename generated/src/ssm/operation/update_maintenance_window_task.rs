@@ -29,7 +29,7 @@
 //! > value, the values for `Comment` and `NotificationConfig` are removed.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Redacted, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
@@ -40,7 +40,7 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     UPDATE_MAINTENANCE_WINDOW_TASK_REQUEST, UPDATE_MAINTENANCE_WINDOW_TASK_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -83,18 +83,18 @@ impl Operation for UpdateMaintenanceWindowTask {
 }
 
 /// The input of the `UpdateMaintenanceWindowTask` operation.
-#[derive(Clone, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateMaintenanceWindowTaskRequest {
     /// The maintenance window ID that contains the task to modify.
     ///
     /// Length: exactly 20. Pattern: `^mw-[0-9a-f]{17}$`.
-    #[serde(rename = "WindowId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowId"))]
     pub window_id: String,
     /// The task ID to modify.
     ///
     /// Length: exactly 36. Pattern: `^[0-9a-fA-F]{8}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{4}\-[0-9a-fA-F]{12}$`.
-    #[serde(rename = "WindowTaskId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "WindowTaskId"))]
     pub window_task_id: String,
     /// The targets (either managed nodes or tags) to modify. Managed nodes are specified using the
     /// format `Key=instanceids,Values=instanceID_1,instanceID_2`. Tags are specified using the format `Key=tag_name,Values=tag_value`.
@@ -105,12 +105,18 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// > in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 5.
-    #[serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Targets", default, skip_serializing_if = "Option::is_none")
+    )]
     pub targets: Option<Vec<Target>>,
     /// The task ARN to modify.
     ///
     /// Length: 1 to 1600.
-    #[serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TaskArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub task_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM service role for Amazon Web Services Systems Manager
     /// to assume when running a maintenance window task. If you do not specify a service role ARN,
@@ -122,7 +128,14 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// provide only the permissions needed for your particular maintenance window tasks. For more
     /// information, see [Setting up Maintenance Windows](<https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-maintenance-permissions.html>)
     /// in the in the *Amazon Web Services Systems Manager User Guide*.
-    #[serde(rename = "ServiceRoleArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ServiceRoleArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub service_role_arn: Option<String>,
     /// The parameters to modify.
     ///
@@ -138,7 +151,14 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// Value: an array of strings, each string is between 1 and 255 characters
     ///
     /// Each key: Length: 1 to 255. Sensitive: `Debug` never prints it.
-    #[serde(rename = "TaskParameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub task_parameters: Option<
         BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
     >,
@@ -151,17 +171,23 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// > Command task, you specified `TaskInvocationParameters` values for `Comment`, `NotificationConfig`,
     /// > and `OutputS3BucketName`. If you update the maintenance window task and specify only a different `OutputS3BucketName`
     /// > value, the values for `Comment` and `NotificationConfig` are removed.
-    #[serde(
-        rename = "TaskInvocationParameters",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TaskInvocationParameters",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub task_invocation_parameters: Option<MaintenanceWindowTaskInvocationParameters>,
     /// The new task priority to specify. The lower the number, the higher the priority. Tasks that have
     /// the same priority are scheduled in parallel.
     ///
     /// Range: at least 0.
-    #[serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Priority", default, skip_serializing_if = "Option::is_none")
+    )]
     pub priority: Option<i32>,
     /// The new `MaxConcurrency` value you want to specify. `MaxConcurrency` is the number of targets
     /// that are allowed to run this task, in parallel.
@@ -175,7 +201,14 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// > running of your task.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    #[serde(rename = "MaxConcurrency", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxConcurrency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub max_concurrency: Option<String>,
     /// The new `MaxErrors` value to specify. `MaxErrors` is the maximum number of errors that are
     /// allowed before the task stops being scheduled.
@@ -189,7 +222,10 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// > running of your task.
     ///
     /// Length: 1 to 7. Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    #[serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxErrors", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_errors: Option<String>,
     /// The new logging location in Amazon S3 to specify.
     ///
@@ -198,21 +234,33 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     /// > the `TaskInvocationParameters` structure. For information about how Amazon Web Services Systems
     /// > Manager handles these options for the supported maintenance window task types, see
     /// > MaintenanceWindowTaskInvocationParameters.
-    #[serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "LoggingInfo", default, skip_serializing_if = "Option::is_none")
+    )]
     pub logging_info: Option<LoggingInfo>,
     /// The new task name to specify.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// The new task description to specify.
     ///
     /// Length: 1 to 128. Sensitive: `Debug` never prints it.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// If True, then all fields that are required by the RegisterTaskWithMaintenanceWindow operation
     /// are also required for this API request. Optional fields that aren't specified are set to null.
-    #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub replace: Option<bool>,
     /// Indicates whether tasks should continue to run after the cutoff time specified in the
     /// maintenance windows is reached.
@@ -228,13 +276,23 @@ pub struct UpdateMaintenanceWindowTaskRequest {
     ///     guarantee that the command will be terminated and the underlying process stopped.
     ///
     ///   The status for tasks that are not completed is `TIMED_OUT`.
-    #[serde(rename = "CutoffBehavior", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "CutoffBehavior",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub cutoff_behavior: Option<MaintenanceWindowTaskCutoffBehavior>,
     /// The CloudWatch alarm you want to apply to your maintenance window task.
-    #[serde(
-        rename = "AlarmConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AlarmConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub alarm_configuration: Option<AlarmConfiguration>,
 }
@@ -259,6 +317,100 @@ impl fmt::Debug for UpdateMaintenanceWindowTaskRequest {
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
             .finish()
+    }
+}
+
+impl Read for UpdateMaintenanceWindowTaskRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<Target>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<
+            BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+        > = None;
+        let mut member_6: Option<MaintenanceWindowTaskInvocationParameters> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<LoggingInfo> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<bool> = None;
+        let mut member_14: Option<MaintenanceWindowTaskCutoffBehavior> = None;
+        let mut member_15: Option<AlarmConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTaskId" => Option::Some(1),
+                    "Targets" => Option::Some(2),
+                    "TaskArn" => Option::Some(3),
+                    "ServiceRoleArn" => Option::Some(4),
+                    "TaskParameters" => Option::Some(5),
+                    "TaskInvocationParameters" => Option::Some(6),
+                    "Priority" => Option::Some(7),
+                    "MaxConcurrency" => Option::Some(8),
+                    "MaxErrors" => Option::Some(9),
+                    "LoggingInfo" => Option::Some(10),
+                    "Name" => Option::Some(11),
+                    "Description" => Option::Some(12),
+                    "Replace" => Option::Some(13),
+                    "CutoffBehavior" => Option::Some(14),
+                    "AlarmConfiguration" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_task_id: member_1,
+                targets: member_2,
+                task_arn: member_3,
+                service_role_arn: member_4,
+                task_parameters: member_5,
+                task_invocation_parameters: member_6,
+                priority: member_7,
+                max_concurrency: member_8,
+                max_errors: member_9,
+                logging_info: member_10,
+                name: member_11,
+                description: member_12,
+                replace: member_13,
+                cutoff_behavior: member_14,
+                alarm_configuration: member_15,
+            }),
+        )
     }
 }
 
@@ -383,6 +535,95 @@ impl fmt::Debug for UpdateMaintenanceWindowTaskResult {
             .field("cutoff_behavior", &self.cutoff_behavior)
             .field("alarm_configuration", &self.alarm_configuration)
             .finish()
+    }
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateMaintenanceWindowTaskResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<Target>> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<
+            BTreeMap<String, MaintenanceWindowTaskParameterValueExpression>,
+        > = None;
+        let mut member_6: Option<MaintenanceWindowTaskInvocationParameters> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<LoggingInfo> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<MaintenanceWindowTaskCutoffBehavior> = None;
+        let mut member_14: Option<AlarmConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "WindowId" => Option::Some(0),
+                    "WindowTaskId" => Option::Some(1),
+                    "Targets" => Option::Some(2),
+                    "TaskArn" => Option::Some(3),
+                    "ServiceRoleArn" => Option::Some(4),
+                    "TaskParameters" => Option::Some(5),
+                    "TaskInvocationParameters" => Option::Some(6),
+                    "Priority" => Option::Some(7),
+                    "MaxConcurrency" => Option::Some(8),
+                    "MaxErrors" => Option::Some(9),
+                    "LoggingInfo" => Option::Some(10),
+                    "Name" => Option::Some(11),
+                    "Description" => Option::Some(12),
+                    "CutoffBehavior" => Option::Some(13),
+                    "AlarmConfiguration" => Option::Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                window_id: member_0,
+                window_task_id: member_1,
+                targets: member_2,
+                task_arn: member_3,
+                service_role_arn: member_4,
+                task_parameters: member_5,
+                task_invocation_parameters: member_6,
+                priority: member_7.unwrap_or_default(),
+                max_concurrency: member_8,
+                max_errors: member_9,
+                logging_info: member_10,
+                name: member_11,
+                description: member_12,
+                cutoff_behavior: member_13,
+                alarm_configuration: member_14,
+            }),
+        )
     }
 }
 

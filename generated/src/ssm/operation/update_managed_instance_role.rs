@@ -6,13 +6,13 @@
 //! nodes during the activation process. For more information, see CreateActivation.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, InvalidInstanceId};
 use crate::ssm::validation::{
     UPDATE_MANAGED_INSTANCE_ROLE_REQUEST, UPDATE_MANAGED_INSTANCE_ROLE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Changes the Identity and Access Management (IAM) role that is assigned to the on-premises
@@ -31,13 +31,13 @@ impl Operation for UpdateManagedInstanceRole {
 }
 
 /// The input of the `UpdateManagedInstanceRole` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateManagedInstanceRoleRequest {
     /// The ID of the managed node where you want to update the role.
     ///
     /// Length: 20 to 124. Pattern: `^(^mi-[0-9a-f]{17}$)|(^eks_c:[0-9A-Za-z][A-Za-z0-9\-_]{0,99}_\w{17}$)$`.
-    #[serde(rename = "InstanceId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InstanceId"))]
     pub instance_id: String,
     /// The name of the Identity and Access Management (IAM) role that you want to assign to the managed
     /// node. This IAM role must provide AssumeRole permissions for the Amazon Web Services Systems
@@ -47,14 +47,63 @@ pub struct UpdateManagedInstanceRoleRequest {
     /// > **Note:** You can't specify an IAM service-linked role for this parameter. You must create a unique role.
     ///
     /// Length: 0 to 64.
-    #[serde(rename = "IamRole")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "IamRole"))]
     pub iam_role: String,
+}
+
+impl Read for UpdateManagedInstanceRoleRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "InstanceId" => Option::Some(0),
+                    "IamRole" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                instance_id: member_0,
+                iam_role: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateManagedInstanceRole` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateManagedInstanceRoleResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateManagedInstanceRoleResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `UpdateManagedInstanceRole` can return.
 #[allow(clippy::large_enum_variant)]

@@ -5,7 +5,7 @@
 //! Application Manager.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, OpsMetadataInvalidArgumentException,
@@ -14,7 +14,7 @@ use crate::ssm::error::{
 };
 use crate::ssm::types::MetadataValue;
 use crate::ssm::validation::{UPDATE_OPS_METADATA_REQUEST, UPDATE_OPS_METADATA_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -33,28 +33,73 @@ impl Operation for UpdateOpsMetadata {
 }
 
 /// The input of the `UpdateOpsMetadata` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateOpsMetadataRequest {
     /// The Amazon Resource Name (ARN) of the OpsMetadata Object to update.
     ///
     /// Length: 1 to 1011. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
-    #[serde(rename = "OpsMetadataArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "OpsMetadataArn"))]
     pub ops_metadata_arn: String,
     /// Metadata to add to an OpsMetadata object.
     ///
     /// Entries: 1 to 5. Each key: Length: 1 to 256. Pattern: `^(?!\s*$).+$`.
-    #[serde(
-        rename = "MetadataToUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MetadataToUpdate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub metadata_to_update: Option<BTreeMap<String, MetadataValue>>,
     /// The metadata keys to delete from the OpsMetadata object.
     ///
     /// Items: 1 to 10. Each item: Length: 1 to 256. Pattern: `^(?!\s*$).+$`.
-    #[serde(rename = "KeysToDelete", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "KeysToDelete", default, skip_serializing_if = "Option::is_none")
+    )]
     pub keys_to_delete: Option<Vec<String>>,
+}
+
+impl Read for UpdateOpsMetadataRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, MetadataValue>> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsMetadataArn" => Option::Some(0),
+                    "MetadataToUpdate" => Option::Some(1),
+                    "KeysToDelete" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                ops_metadata_arn: member_0,
+                metadata_to_update: member_1,
+                keys_to_delete: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateOpsMetadata` operation.
@@ -66,6 +111,33 @@ pub struct UpdateOpsMetadataResult {
     /// Length: 1 to 1011. Pattern: `^arn:(aws[a-zA-Z-]*)?:ssm:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:opsmetadata\/([a-zA-Z0-9-_\.\/]*)$`.
     #[serde(rename = "OpsMetadataArn", default, skip_serializing_if = "Option::is_none")]
     pub ops_metadata_arn: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateOpsMetadataResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "OpsMetadataArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { ops_metadata_arn: member_0 }))
+    }
 }
 
 /// The errors `UpdateOpsMetadata` can return.

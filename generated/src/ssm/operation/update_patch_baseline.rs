@@ -7,7 +7,7 @@
 //! > system type, see PatchFilter.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
 use crate::ssm::error::{DoesNotExistException, InternalServerError};
 use crate::ssm::types::{
@@ -17,7 +17,7 @@ use crate::ssm::types::{
 use crate::ssm::validation::{
     UPDATE_PATCH_BASELINE_REQUEST, UPDATE_PATCH_BASELINE_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Modifies an existing patch baseline. Fields not specified in the request are left unchanged.
@@ -37,28 +37,37 @@ impl Operation for UpdatePatchBaseline {
 }
 
 /// The input of the `UpdatePatchBaseline` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdatePatchBaselineRequest {
     /// The ID of the patch baseline to update.
     ///
     /// Length: 20 to 128. Pattern: `^[a-zA-Z0-9_\-:/]{20,128}$`.
-    #[serde(rename = "BaselineId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BaselineId"))]
     pub baseline_id: String,
     /// The name of the patch baseline.
     ///
     /// Length: 3 to 128. Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    #[serde(rename = "Name", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Name", default, skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<String>,
     /// A set of global filters used to include patches in the baseline.
     ///
     /// > **Important:** The `GlobalFilters` parameter can be configured only by using the CLI or an Amazon Web Services
     /// > SDK. It can't be configured from the Patch Manager console, and its value isn't displayed in the
     /// > console.
-    #[serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "GlobalFilters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub global_filters: Option<PatchFilterGroup>,
     /// A set of rules used to include patches in the baseline.
-    #[serde(rename = "ApprovalRules", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ApprovalRules", default, skip_serializing_if = "Option::is_none")
+    )]
     pub approval_rules: Option<PatchRuleGroup>,
     /// A list of explicitly approved patches for the baseline.
     ///
@@ -66,25 +75,34 @@ pub struct UpdatePatchBaselineRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(
-        rename = "ApprovedPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApprovedPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub approved_patches: Option<Vec<String>>,
     /// Assigns a new compliance severity level to an existing patch baseline.
-    #[serde(
-        rename = "ApprovedPatchesComplianceLevel",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApprovedPatchesComplianceLevel",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub approved_patches_compliance_level: Option<PatchComplianceLevel>,
     /// Indicates whether the list of approved patches includes non-security updates that should be
     /// applied to the managed nodes. The default value is `false`. Applies to Linux managed nodes only.
-    #[serde(
-        rename = "ApprovedPatchesEnableNonSecurity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ApprovedPatchesEnableNonSecurity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub approved_patches_enable_non_security: Option<bool>,
     /// A list of explicitly rejected patches for the baseline.
@@ -93,10 +111,13 @@ pub struct UpdatePatchBaselineRequest {
     /// in the *Amazon Web Services Systems Manager User Guide*.
     ///
     /// Items: 0 to 50. Each item: Length: 1 to 100.
-    #[serde(
-        rename = "RejectedPatches",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RejectedPatches",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub rejected_patches: Option<Vec<String>>,
     /// The action for Patch Manager to take on patches included in the `RejectedPackages` list.
@@ -124,22 +145,31 @@ pub struct UpdatePatchBaselineRequest {
     ///   - If an update attempts to install a dependency package that is now rejected by the baseline, when
     ///     previous versions of the package were not rejected, the package being updated is reported as `MISSING`
     ///     for `SCAN` operations and as `FAILED` for `INSTALL` operations.
-    #[serde(
-        rename = "RejectedPatchesAction",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RejectedPatchesAction",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub rejected_patches_action: Option<PatchAction>,
     /// A description of the patch baseline.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "Description", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Description", default, skip_serializing_if = "Option::is_none")
+    )]
     pub description: Option<String>,
     /// Information about the patches to use to update the managed nodes, including target operating
     /// systems and source repositories. Applies to Linux managed nodes only.
     ///
     /// Items: 0 to 20.
-    #[serde(rename = "Sources", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Sources", default, skip_serializing_if = "Option::is_none")
+    )]
     pub sources: Option<Vec<PatchSource>>,
     /// Indicates the status to be assigned to security patches that are available but not approved
     /// because they don't meet the installation criteria specified in the patch baseline.
@@ -151,16 +181,101 @@ pub struct UpdatePatchBaselineRequest {
     /// be released but never installed.
     ///
     /// Supported for Windows Server managed nodes only.
-    #[serde(
-        rename = "AvailableSecurityUpdatesComplianceStatus",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AvailableSecurityUpdatesComplianceStatus",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
     /// If True, then all fields that are required by the CreatePatchBaseline operation are also
     /// required for this API request. Optional fields that aren't specified are set to null.
-    #[serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Replace", default, skip_serializing_if = "Option::is_none")
+    )]
     pub replace: Option<bool>,
+}
+
+impl Read for UpdatePatchBaselineRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<PatchFilterGroup> = None;
+        let mut member_3: Option<PatchRuleGroup> = None;
+        let mut member_4: Option<Vec<String>> = None;
+        let mut member_5: Option<PatchComplianceLevel> = None;
+        let mut member_6: Option<bool> = None;
+        let mut member_7: Option<Vec<String>> = None;
+        let mut member_8: Option<PatchAction> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<Vec<PatchSource>> = None;
+        let mut member_11: Option<PatchComplianceStatus> = None;
+        let mut member_12: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "Name" => Option::Some(1),
+                    "GlobalFilters" => Option::Some(2),
+                    "ApprovalRules" => Option::Some(3),
+                    "ApprovedPatches" => Option::Some(4),
+                    "ApprovedPatchesComplianceLevel" => Option::Some(5),
+                    "ApprovedPatchesEnableNonSecurity" => Option::Some(6),
+                    "RejectedPatches" => Option::Some(7),
+                    "RejectedPatchesAction" => Option::Some(8),
+                    "Description" => Option::Some(9),
+                    "Sources" => Option::Some(10),
+                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(11),
+                    "Replace" => Option::Some(12),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                name: member_1,
+                global_filters: member_2,
+                approval_rules: member_3,
+                approved_patches: member_4,
+                approved_patches_compliance_level: member_5,
+                approved_patches_enable_non_security: member_6,
+                rejected_patches: member_7,
+                rejected_patches_action: member_8,
+                description: member_9,
+                sources: member_10,
+                available_security_updates_compliance_status: member_11,
+                replace: member_12,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdatePatchBaseline` operation.
@@ -260,6 +375,93 @@ pub struct UpdatePatchBaselineResult {
         skip_serializing_if = "Option::is_none"
     )]
     pub available_security_updates_compliance_status: Option<PatchComplianceStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdatePatchBaselineResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<OperatingSystem> = None;
+        let mut member_3: Option<PatchFilterGroup> = None;
+        let mut member_4: Option<PatchRuleGroup> = None;
+        let mut member_5: Option<Vec<String>> = None;
+        let mut member_6: Option<PatchComplianceLevel> = None;
+        let mut member_7: Option<bool> = None;
+        let mut member_8: Option<Vec<String>> = None;
+        let mut member_9: Option<PatchAction> = None;
+        let mut member_10: Option<Timestamp> = None;
+        let mut member_11: Option<Timestamp> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<Vec<PatchSource>> = None;
+        let mut member_14: Option<PatchComplianceStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BaselineId" => Option::Some(0),
+                    "Name" => Option::Some(1),
+                    "OperatingSystem" => Option::Some(2),
+                    "GlobalFilters" => Option::Some(3),
+                    "ApprovalRules" => Option::Some(4),
+                    "ApprovedPatches" => Option::Some(5),
+                    "ApprovedPatchesComplianceLevel" => Option::Some(6),
+                    "ApprovedPatchesEnableNonSecurity" => Option::Some(7),
+                    "RejectedPatches" => Option::Some(8),
+                    "RejectedPatchesAction" => Option::Some(9),
+                    "CreatedDate" => Option::Some(10),
+                    "ModifiedDate" => Option::Some(11),
+                    "Description" => Option::Some(12),
+                    "Sources" => Option::Some(13),
+                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                baseline_id: member_0,
+                name: member_1,
+                operating_system: member_2,
+                global_filters: member_3,
+                approval_rules: member_4,
+                approved_patches: member_5,
+                approved_patches_compliance_level: member_6,
+                approved_patches_enable_non_security: member_7,
+                rejected_patches: member_8,
+                rejected_patches_action: member_9,
+                created_date: member_10,
+                modified_date: member_11,
+                description: member_12,
+                sources: member_13,
+                available_security_updates_compliance_status: member_14,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdatePatchBaseline` can return.

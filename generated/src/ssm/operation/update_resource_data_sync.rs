@@ -10,7 +10,7 @@
 //! > **Note:** This API operation only supports a resource data sync that was created with a SyncFromSource `SyncType`.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{
     InternalServerError, ResourceDataSyncConflictException,
@@ -20,7 +20,7 @@ use crate::ssm::types::ResourceDataSyncSource;
 use crate::ssm::validation::{
     UPDATE_RESOURCE_DATA_SYNC_REQUEST, UPDATE_RESOURCE_DATA_SYNC_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Update a resource data sync. After you create a resource data sync for a Region, you can't
@@ -43,28 +43,82 @@ impl Operation for UpdateResourceDataSync {
 }
 
 /// The input of the `UpdateResourceDataSync` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateResourceDataSyncRequest {
     /// The name of the resource data sync you want to update.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SyncName"))]
     pub sync_name: String,
     /// The type of resource data sync. The supported `SyncType` is SyncFromSource.
     ///
     /// Length: 1 to 64.
-    #[serde(rename = "SyncType")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SyncType"))]
     pub sync_type: String,
     /// Specify information about the data sources to synchronize.
-    #[serde(rename = "SyncSource")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SyncSource"))]
     pub sync_source: ResourceDataSyncSource,
+}
+
+impl Read for UpdateResourceDataSyncRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<ResourceDataSyncSource> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SyncName" => Option::Some(0),
+                    "SyncType" => Option::Some(1),
+                    "SyncSource" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                sync_name: member_0,
+                sync_type: member_1,
+                sync_source: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateResourceDataSync` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateResourceDataSyncResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateResourceDataSyncResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `UpdateResourceDataSync` can return.
 #[allow(clippy::large_enum_variant)]

@@ -17,13 +17,13 @@
 //! Update the service setting for the account.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::ssm::error::{InternalServerError, ServiceSettingNotFound, TooManyUpdates};
 use crate::ssm::validation::{
     UPDATE_SERVICE_SETTING_REQUEST, UPDATE_SERVICE_SETTING_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// `ServiceSetting` is an account-level setting for an Amazon Web Services service. This setting
@@ -53,8 +53,8 @@ impl Operation for UpdateServiceSetting {
 }
 
 /// The request body of the UpdateServiceSetting API operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateServiceSettingRequest {
     /// The Amazon Resource Name (ARN) of the service setting to update. For example, `arn:aws:ssm:us-east-1:111122223333:servicesetting/ssm/parameter-store/high-throughput-enabled`.
     /// The setting ID can be one of the following.
@@ -75,7 +75,7 @@ pub struct UpdateServiceSettingRequest {
     /// > individuals to configure or modify the Default Host Management Configuration.
     ///
     /// Length: 1 to 1000.
-    #[serde(rename = "SettingId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SettingId"))]
     pub setting_id: String,
     /// The new value to specify for the service setting. The following list specifies the available
     /// values for each setting.
@@ -92,14 +92,63 @@ pub struct UpdateServiceSettingRequest {
     /// - For `/ssm/parameter-store/high-throughput-enabled`, enter `true` or `false`.
     ///
     /// Length: 1 to 4096.
-    #[serde(rename = "SettingValue")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SettingValue"))]
     pub setting_value: String,
+}
+
+impl Read for UpdateServiceSettingRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SettingId" => Option::Some(0),
+                    "SettingValue" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                setting_id: member_0,
+                setting_value: member_1,
+            }),
+        )
+    }
 }
 
 /// The result body of the UpdateServiceSetting API operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UpdateServiceSettingResult {}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateServiceSettingResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `UpdateServiceSetting` can return.
 #[allow(clippy::large_enum_variant)]

@@ -8,9 +8,9 @@ use crate::json_protocol::validation::{
     CONTENT_TYPE_PARAMETERS_INPUT, CONTENT_TYPE_PARAMETERS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The example tests how servers must support requests containing a \`Content-Type\` header with
@@ -28,17 +28,59 @@ impl Operation for ContentTypeParameters {
 }
 
 /// The input of the `ContentTypeParameters` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ContentTypeParametersInput {
-    #[serde(rename = "value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "value", default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<i32>,
+}
+
+impl Read for ContentTypeParametersInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "value" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { value: member_0 }))
+    }
 }
 
 /// The output of the `ContentTypeParameters` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct ContentTypeParametersOutput {}
+
+#[cfg(feature = "full-serde")]
+impl Read for ContentTypeParametersOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The errors `ContentTypeParameters` can return.
 #[allow(clippy::large_enum_variant)]

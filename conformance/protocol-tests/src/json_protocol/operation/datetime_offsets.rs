@@ -3,7 +3,7 @@
 
 use crate::json_protocol::validation::DATETIME_OFFSETS_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use serde::Serialize;
 use std::fmt;
@@ -28,6 +28,33 @@ pub struct DatetimeOffsetsOutput {
     /// Written as RFC 3339 text.
     #[serde(rename = "datetime", default, skip_serializing_if = "Option::is_none")]
     pub datetime: Option<DateTime>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DatetimeOffsetsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<DateTime> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "datetime" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { datetime: member_0 }))
+    }
 }
 
 /// The errors `DatetimeOffsets` can return.

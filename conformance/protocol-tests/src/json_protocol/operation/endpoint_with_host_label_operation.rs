@@ -3,9 +3,8 @@
 
 use crate::json_protocol::validation::HOST_LABEL_INPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `EndpointWithHostLabelOperation` operation.
@@ -22,11 +21,38 @@ impl Operation for EndpointWithHostLabelOperation {
 }
 
 /// The input of the `EndpointWithHostLabelOperation` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct HostLabelInput {
-    #[serde(rename = "label")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "label"))]
     pub label: String,
+}
+
+impl Read for HostLabelInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "label" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { label: member_0 }))
+    }
 }
 
 /// The errors `EndpointWithHostLabelOperation` can return.

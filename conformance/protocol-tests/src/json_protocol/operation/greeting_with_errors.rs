@@ -9,7 +9,7 @@
 use crate::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;
 use std::fmt;
@@ -36,6 +36,33 @@ impl Operation for GreetingWithErrors {
 pub struct GreetingWithErrorsOutput {
     #[serde(rename = "greeting", default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GreetingWithErrorsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "greeting" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { greeting: member_0 }))
+    }
 }
 
 /// The errors `GreetingWithErrors` can return.

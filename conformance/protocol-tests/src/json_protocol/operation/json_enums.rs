@@ -6,9 +6,9 @@
 use crate::json_protocol::types::FooEnum;
 use crate::json_protocol::validation::JSON_ENUMS_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -26,7 +26,8 @@ impl Operation for JsonEnums {
 }
 
 /// The input of the `JsonEnums` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct JsonEnumsInputOutput {
     #[serde(rename = "fooEnum1", default, skip_serializing_if = "Option::is_none")]
     pub foo_enum1: Option<FooEnum>,
@@ -41,6 +42,56 @@ pub struct JsonEnumsInputOutput {
     pub foo_enum_set: Option<Vec<FooEnum>>,
     #[serde(rename = "fooEnumMap", default, skip_serializing_if = "Option::is_none")]
     pub foo_enum_map: Option<BTreeMap<String, FooEnum>>,
+}
+
+impl Read for JsonEnumsInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<FooEnum> = None;
+        let mut member_1: Option<FooEnum> = None;
+        let mut member_2: Option<FooEnum> = None;
+        let mut member_3: Option<Vec<FooEnum>> = None;
+        let mut member_4: Option<Vec<FooEnum>> = None;
+        let mut member_5: Option<BTreeMap<String, FooEnum>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "fooEnum1" => Option::Some(0),
+                    "fooEnum2" => Option::Some(1),
+                    "fooEnum3" => Option::Some(2),
+                    "fooEnumList" => Option::Some(3),
+                    "fooEnumSet" => Option::Some(4),
+                    "fooEnumMap" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                foo_enum1: member_0,
+                foo_enum2: member_1,
+                foo_enum3: member_2,
+                foo_enum_list: member_3,
+                foo_enum_set: member_4,
+                foo_enum_map: member_5,
+            }),
+        )
+    }
 }
 
 /// The errors `JsonEnums` can return.

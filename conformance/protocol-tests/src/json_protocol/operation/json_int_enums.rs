@@ -5,9 +5,9 @@
 
 use crate::json_protocol::validation::JSON_INT_ENUMS_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,7 +25,8 @@ impl Operation for JsonIntEnums {
 }
 
 /// The input of the `JsonIntEnums` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct JsonIntEnumsInputOutput {
     /// One of `1`, `2`, `3`.
     #[serde(rename = "intEnum1", default, skip_serializing_if = "Option::is_none")]
@@ -45,6 +46,56 @@ pub struct JsonIntEnumsInputOutput {
     /// Each value: One of `1`, `2`, `3`.
     #[serde(rename = "intEnumMap", default, skip_serializing_if = "Option::is_none")]
     pub int_enum_map: Option<BTreeMap<String, i32>>,
+}
+
+impl Read for JsonIntEnumsInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i32> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<Vec<i32>> = None;
+        let mut member_4: Option<Vec<i32>> = None;
+        let mut member_5: Option<BTreeMap<String, i32>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "intEnum1" => Option::Some(0),
+                    "intEnum2" => Option::Some(1),
+                    "intEnum3" => Option::Some(2),
+                    "intEnumList" => Option::Some(3),
+                    "intEnumSet" => Option::Some(4),
+                    "intEnumMap" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                int_enum1: member_0,
+                int_enum2: member_1,
+                int_enum3: member_2,
+                int_enum_list: member_3,
+                int_enum_set: member_4,
+                int_enum_map: member_5,
+            }),
+        )
+    }
 }
 
 /// The errors `JsonIntEnums` can return.

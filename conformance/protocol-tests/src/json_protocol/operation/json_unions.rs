@@ -6,9 +6,9 @@
 use crate::json_protocol::types::MyUnion;
 use crate::json_protocol::validation::UNION_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// This operation uses unions for inputs and outputs.
@@ -25,11 +25,38 @@ impl Operation for JsonUnions {
 }
 
 /// A shared structure that contains a single union member.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct UnionInputOutput {
     /// A union with a representative set of types for members.
     #[serde(rename = "contents", default, skip_serializing_if = "Option::is_none")]
     pub contents: Option<MyUnion>,
+}
+
+impl Read for UnionInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<MyUnion> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "contents" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { contents: member_0 }))
+    }
 }
 
 /// The errors `JsonUnions` can return.

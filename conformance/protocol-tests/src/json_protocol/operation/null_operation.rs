@@ -3,9 +3,9 @@
 
 use crate::json_protocol::validation::NULL_OPERATION_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `NullOperation` operation.
@@ -22,10 +22,37 @@ impl Operation for NullOperation {
 }
 
 /// The input of the `NullOperation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct NullOperationInputOutput {
     #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
     pub string: Option<String>,
+}
+
+impl Read for NullOperationInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { string: member_0 }))
+    }
 }
 
 /// The errors `NullOperation` can return.

@@ -6,9 +6,9 @@ use crate::json_protocol::validation::{
     OPERATION_WITH_OPTIONAL_INPUT_OUTPUT_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `OperationWithOptionalInputOutput` operation.
@@ -25,11 +25,40 @@ impl Operation for OperationWithOptionalInputOutput {
 }
 
 /// The input of the `OperationWithOptionalInputOutput` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct OperationWithOptionalInputOutputInput {
-    #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Value", default, skip_serializing_if = "Option::is_none")
+    )]
     pub value: Option<String>,
+}
+
+impl Read for OperationWithOptionalInputOutputInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Value" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { value: member_0 }))
+    }
 }
 
 /// The output of the `OperationWithOptionalInputOutput` operation.
@@ -38,6 +67,33 @@ pub struct OperationWithOptionalInputOutputInput {
 pub struct OperationWithOptionalInputOutputOutput {
     #[serde(rename = "Value", default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for OperationWithOptionalInputOutputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Value" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { value: member_0 }))
+    }
 }
 
 /// The errors `OperationWithOptionalInputOutput` can return.

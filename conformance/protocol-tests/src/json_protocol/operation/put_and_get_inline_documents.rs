@@ -5,9 +5,9 @@
 
 use crate::json_protocol::validation::PUT_AND_GET_INLINE_DOCUMENTS_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Document, Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// This example serializes an inline document as part of the payload.
@@ -24,10 +24,37 @@ impl Operation for PutAndGetInlineDocuments {
 }
 
 /// The input of the `PutAndGetInlineDocuments` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct PutAndGetInlineDocumentsInputOutput {
     #[serde(rename = "inlineDocument", default, skip_serializing_if = "Option::is_none")]
     pub inline_document: Option<Document>,
+}
+
+impl Read for PutAndGetInlineDocumentsInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Document> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "inlineDocument" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { inline_document: member_0 }))
+    }
 }
 
 /// The errors `PutAndGetInlineDocuments` can return.

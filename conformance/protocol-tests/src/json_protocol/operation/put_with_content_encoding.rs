@@ -3,9 +3,8 @@
 
 use crate::json_protocol::validation::PUT_WITH_CONTENT_ENCODING_INPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `PutWithContentEncoding` operation.
@@ -22,13 +21,53 @@ impl Operation for PutWithContentEncoding {
 }
 
 /// The input of the `PutWithContentEncoding` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutWithContentEncodingInput {
-    #[serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "encoding", default, skip_serializing_if = "Option::is_none")
+    )]
     pub encoding: Option<String>,
-    #[serde(rename = "data", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "data", default, skip_serializing_if = "Option::is_none")
+    )]
     pub data: Option<String>,
+}
+
+impl Read for PutWithContentEncodingInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "encoding" => Option::Some(0),
+                    "data" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                encoding: member_0,
+                data: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `PutWithContentEncoding` can return.

@@ -3,9 +3,9 @@
 
 use crate::json_protocol::validation::SIMPLE_SCALAR_PROPERTIES_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `SimpleScalarProperties` operation.
@@ -22,7 +22,8 @@ impl Operation for SimpleScalarProperties {
 }
 
 /// The input of the `SimpleScalarProperties` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SimpleScalarPropertiesInputOutput {
     #[serde(
         rename = "floatValue",
@@ -38,6 +39,40 @@ pub struct SimpleScalarPropertiesInputOutput {
         with = "crate::runtime::float::option"
     )]
     pub double_value: Option<f64>,
+}
+
+impl Read for SimpleScalarPropertiesInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<f32> = None;
+        let mut member_1: Option<f64> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "floatValue" => Option::Some(0),
+                    "doubleValue" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                float_value: member_0,
+                double_value: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `SimpleScalarProperties` can return.

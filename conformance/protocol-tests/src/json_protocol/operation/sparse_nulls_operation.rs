@@ -3,9 +3,9 @@
 
 use crate::json_protocol::validation::SPARSE_NULLS_OPERATION_INPUT_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -23,7 +23,8 @@ impl Operation for SparseNullsOperation {
 }
 
 /// The input of the `SparseNullsOperation` operation.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Deserialize))]
 pub struct SparseNullsOperationInputOutput {
     /// Entries may be null.
     #[serde(
@@ -39,6 +40,40 @@ pub struct SparseNullsOperationInputOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub sparse_string_map: Option<BTreeMap<String, Option<String>>>,
+}
+
+impl Read for SparseNullsOperationInputOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Option<String>>> = None;
+        let mut member_1: Option<BTreeMap<String, Option<String>>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "sparseStringList" => Option::Some(0),
+                    "sparseStringMap" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                sparse_string_list: member_0,
+                sparse_string_map: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `SparseNullsOperation` can return.

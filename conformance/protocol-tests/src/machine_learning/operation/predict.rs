@@ -8,9 +8,9 @@ use crate::machine_learning::error::{
 use crate::machine_learning::types::Prediction;
 use crate::machine_learning::validation::{PREDICT_INPUT, PREDICT_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -28,16 +28,57 @@ impl Operation for Predict {
 }
 
 /// The input of the `Predict` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PredictInput {
     /// Length: 1 to 64. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "MLModelId")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "MLModelId"))]
     pub ml_model_id: String,
-    #[serde(rename = "Record")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Record"))]
     pub record: BTreeMap<String, String>,
-    #[serde(rename = "PredictEndpoint")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "PredictEndpoint"))]
     pub predict_endpoint: String,
+}
+
+impl Read for PredictInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, String>> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "MLModelId" => Option::Some(0),
+                    "Record" => Option::Some(1),
+                    "PredictEndpoint" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                ml_model_id: member_0,
+                record: member_1,
+                predict_endpoint: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `Predict` operation.
@@ -46,6 +87,33 @@ pub struct PredictInput {
 pub struct PredictOutput {
     #[serde(rename = "Prediction", default, skip_serializing_if = "Option::is_none")]
     pub prediction: Option<Prediction>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PredictOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Prediction> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Prediction" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { prediction: member_0 }))
+    }
 }
 
 /// The errors `Predict` can return.

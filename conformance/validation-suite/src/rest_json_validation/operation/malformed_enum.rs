@@ -5,9 +5,8 @@ use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::{EnumString, EnumUnion};
 use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,24 +24,85 @@ impl Operation for MalformedEnum {
 }
 
 /// The input of the `MalformedEnum` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedEnumInput {
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<EnumString>,
     /// One of `abc`, `def`, `ghi`.
-    #[serde(
-        rename = "stringWithEnumTrait",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "stringWithEnumTrait",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub string_with_enum_trait: Option<String>,
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "list", default, skip_serializing_if = "Option::is_none")
+    )]
     pub list: Option<Vec<EnumString>>,
-    #[serde(rename = "map", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "map", default, skip_serializing_if = "Option::is_none")
+    )]
     pub map: Option<BTreeMap<EnumString, EnumString>>,
-    #[serde(rename = "union", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "union", default, skip_serializing_if = "Option::is_none")
+    )]
     pub union: Option<EnumUnion>,
+}
+
+impl Read for MalformedEnumInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<EnumString> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<EnumString>> = None;
+        let mut member_3: Option<BTreeMap<EnumString, EnumString>> = None;
+        let mut member_4: Option<EnumUnion> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "stringWithEnumTrait" => Option::Some(1),
+                    "list" => Option::Some(2),
+                    "map" => Option::Some(3),
+                    "union" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                string: member_0,
+                string_with_enum_trait: member_1,
+                list: member_2,
+                map: member_3,
+                union: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedEnum` can return.

@@ -4,9 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_LENGTH_OVERRIDE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Blob, Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -24,27 +23,95 @@ impl Operation for MalformedLengthOverride {
 }
 
 /// The input of the `MalformedLengthOverride` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedLengthOverrideInput {
     /// Length in bytes: 4 to 6.
-    #[serde(rename = "blob", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "blob", default, skip_serializing_if = "Option::is_none")
+    )]
     pub blob: Option<Blob>,
     /// Length: 4 to 6.
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<String>,
     /// Length: at least 4.
-    #[serde(rename = "minString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "minString", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_string: Option<String>,
     /// Length: at most 6.
-    #[serde(rename = "maxString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxString", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_string: Option<String>,
     /// Items: 4 to 6. Each item: Length: 2 to 8.
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "list", default, skip_serializing_if = "Option::is_none")
+    )]
     pub list: Option<Vec<String>>,
     /// Entries: 4 to 6. Each key: Length: 2 to 8. Each value: Items: 2 to 8. Each item: Length: 2 to 8.
-    #[serde(rename = "map", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "map", default, skip_serializing_if = "Option::is_none")
+    )]
     pub map: Option<BTreeMap<String, Vec<String>>>,
+}
+
+impl Read for MalformedLengthOverrideInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Blob> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<Vec<String>> = None;
+        let mut member_5: Option<BTreeMap<String, Vec<String>>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "blob" => Option::Some(0),
+                    "string" => Option::Some(1),
+                    "minString" => Option::Some(2),
+                    "maxString" => Option::Some(3),
+                    "list" => Option::Some(4),
+                    "map" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                blob: member_0,
+                string: member_1,
+                min_string: member_2,
+                max_string: member_3,
+                list: member_4,
+                map: member_5,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedLengthOverride` can return.

@@ -4,9 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_LENGTH_QUERY_STRING_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedLengthQueryString` operation.
@@ -23,12 +22,41 @@ impl Operation for MalformedLengthQueryString {
 }
 
 /// The input of the `MalformedLengthQueryString` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedLengthQueryStringInput {
     /// Length: 2 to 8.
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<String>,
+}
+
+impl Read for MalformedLengthQueryStringInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { string: member_0 }))
+    }
 }
 
 /// The errors `MalformedLengthQueryString` can return.

@@ -5,9 +5,8 @@ use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::PatternUnion;
 use crate::rest_json_validation::validation::MALFORMED_PATTERN_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,23 +24,84 @@ impl Operation for MalformedPattern {
 }
 
 /// The input of the `MalformedPattern` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedPatternInput {
     /// Pattern: `^[a-m]+$`.
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<String>,
     /// Pattern: `^([0-9]+)+$`.
-    #[serde(rename = "evilString", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "evilString", default, skip_serializing_if = "Option::is_none")
+    )]
     pub evil_string: Option<String>,
     /// Each item: Pattern: `^[a-m]+$`.
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "list", default, skip_serializing_if = "Option::is_none")
+    )]
     pub list: Option<Vec<String>>,
     /// Each key: Pattern: `^[a-m]+$`. Each value: Pattern: `^[a-m]+$`.
-    #[serde(rename = "map", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "map", default, skip_serializing_if = "Option::is_none")
+    )]
     pub map: Option<BTreeMap<String, String>>,
-    #[serde(rename = "union", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "union", default, skip_serializing_if = "Option::is_none")
+    )]
     pub union: Option<PatternUnion>,
+}
+
+impl Read for MalformedPatternInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<BTreeMap<String, String>> = None;
+        let mut member_4: Option<PatternUnion> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "evilString" => Option::Some(1),
+                    "list" => Option::Some(2),
+                    "map" => Option::Some(3),
+                    "union" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                string: member_0,
+                evil_string: member_1,
+                list: member_2,
+                map: member_3,
+                union: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedPattern` can return.

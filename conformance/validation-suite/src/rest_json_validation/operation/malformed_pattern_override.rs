@@ -5,9 +5,8 @@ use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::PatternUnionOverride;
 use crate::rest_json_validation::validation::MALFORMED_PATTERN_OVERRIDE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -25,20 +24,74 @@ impl Operation for MalformedPatternOverride {
 }
 
 /// The input of the `MalformedPatternOverride` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedPatternOverrideInput {
     /// Pattern: `^[g-m]+$`.
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<String>,
     /// Each item: Pattern: `^[g-m]+$`.
-    #[serde(rename = "list", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "list", default, skip_serializing_if = "Option::is_none")
+    )]
     pub list: Option<Vec<String>>,
     /// Each key: Pattern: `^[g-m]+$`. Each value: Pattern: `^[g-m]+$`.
-    #[serde(rename = "map", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "map", default, skip_serializing_if = "Option::is_none")
+    )]
     pub map: Option<BTreeMap<String, String>>,
-    #[serde(rename = "union", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "union", default, skip_serializing_if = "Option::is_none")
+    )]
     pub union: Option<PatternUnionOverride>,
+}
+
+impl Read for MalformedPatternOverrideInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        let mut member_2: Option<BTreeMap<String, String>> = None;
+        let mut member_3: Option<PatternUnionOverride> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "list" => Option::Some(1),
+                    "map" => Option::Some(2),
+                    "union" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                string: member_0,
+                list: member_1,
+                map: member_2,
+                union: member_3,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedPatternOverride` can return.

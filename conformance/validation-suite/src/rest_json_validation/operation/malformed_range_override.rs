@@ -4,9 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_RANGE_OVERRIDE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedRangeOverride` operation.
@@ -23,69 +22,200 @@ impl Operation for MalformedRangeOverride {
 }
 
 /// The input of the `MalformedRangeOverride` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedRangeOverrideInput {
     /// Range: 4 to 6.
-    #[serde(rename = "byte", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "byte", default, skip_serializing_if = "Option::is_none")
+    )]
     pub byte: Option<i8>,
     /// Range: at least 4.
-    #[serde(rename = "minByte", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "minByte", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_byte: Option<i8>,
     /// Range: at most 6.
-    #[serde(rename = "maxByte", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxByte", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_byte: Option<i8>,
     /// Range: 4 to 6.
-    #[serde(rename = "short", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "short", default, skip_serializing_if = "Option::is_none")
+    )]
     pub short: Option<i16>,
     /// Range: at least 4.
-    #[serde(rename = "minShort", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "minShort", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_short: Option<i16>,
     /// Range: at most 6.
-    #[serde(rename = "maxShort", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxShort", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_short: Option<i16>,
     /// Range: 4 to 6.
-    #[serde(rename = "integer", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integer", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer: Option<i32>,
     /// Range: at least 4.
-    #[serde(rename = "minInteger", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "minInteger", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_integer: Option<i32>,
     /// Range: at most 6.
-    #[serde(rename = "maxInteger", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxInteger", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_integer: Option<i32>,
     /// Range: 4 to 6.
-    #[serde(rename = "long", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "long", default, skip_serializing_if = "Option::is_none")
+    )]
     pub long: Option<i64>,
     /// Range: at least 4.
-    #[serde(rename = "minLong", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "minLong", default, skip_serializing_if = "Option::is_none")
+    )]
     pub min_long: Option<i64>,
     /// Range: at most 6.
-    #[serde(rename = "maxLong", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "maxLong", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_long: Option<i64>,
     /// Range: 4.4 to 6.6.
-    #[serde(
-        rename = "float",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "float",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub float: Option<f32>,
     /// Range: at least 4.4.
-    #[serde(
-        rename = "minFloat",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "minFloat",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub min_float: Option<f32>,
     /// Range: at most 6.6.
-    #[serde(
-        rename = "maxFloat",
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::runtime::float::option"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "maxFloat",
+            default,
+            skip_serializing_if = "Option::is_none",
+            with = "crate::runtime::float::option"
+        )
     )]
     pub max_float: Option<f32>,
+}
+
+impl Read for MalformedRangeOverrideInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i8> = None;
+        let mut member_1: Option<i8> = None;
+        let mut member_2: Option<i8> = None;
+        let mut member_3: Option<i16> = None;
+        let mut member_4: Option<i16> = None;
+        let mut member_5: Option<i16> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<i64> = None;
+        let mut member_10: Option<i64> = None;
+        let mut member_11: Option<i64> = None;
+        let mut member_12: Option<f32> = None;
+        let mut member_13: Option<f32> = None;
+        let mut member_14: Option<f32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "byte" => Option::Some(0),
+                    "minByte" => Option::Some(1),
+                    "maxByte" => Option::Some(2),
+                    "short" => Option::Some(3),
+                    "minShort" => Option::Some(4),
+                    "maxShort" => Option::Some(5),
+                    "integer" => Option::Some(6),
+                    "minInteger" => Option::Some(7),
+                    "maxInteger" => Option::Some(8),
+                    "long" => Option::Some(9),
+                    "minLong" => Option::Some(10),
+                    "maxLong" => Option::Some(11),
+                    "float" => Option::Some(12),
+                    "minFloat" => Option::Some(13),
+                    "maxFloat" => Option::Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                byte: member_0,
+                min_byte: member_1,
+                max_byte: member_2,
+                short: member_3,
+                min_short: member_4,
+                max_short: member_5,
+                integer: member_6,
+                min_integer: member_7,
+                max_integer: member_8,
+                long: member_9,
+                min_long: member_10,
+                max_long: member_11,
+                float: member_12,
+                min_float: member_13,
+                max_float: member_14,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedRangeOverride` can return.

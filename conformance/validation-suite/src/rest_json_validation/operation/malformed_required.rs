@@ -4,9 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_REQUIRED_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedRequired` operation.
@@ -23,15 +22,56 @@ impl Operation for MalformedRequired {
 }
 
 /// The input of the `MalformedRequired` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedRequiredInput {
-    #[serde(rename = "string")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "string"))]
     pub string: String,
-    #[serde(rename = "stringInQuery")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stringInQuery"))]
     pub string_in_query: String,
-    #[serde(rename = "stringInHeader")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "stringInHeader"))]
     pub string_in_header: String,
+}
+
+impl Read for MalformedRequiredInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    "stringInQuery" => Option::Some(1),
+                    "stringInHeader" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                string: member_0,
+                string_in_query: member_1,
+                string_in_header: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedRequired` can return.

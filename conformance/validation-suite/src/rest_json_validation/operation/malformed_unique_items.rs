@@ -7,11 +7,10 @@ use crate::rest_json_validation::types::{
 };
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{
     Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError,
 };
-use serde::Deserialize;
 use std::fmt;
 
 /// The `MalformedUniqueItems` operation.
@@ -28,61 +27,199 @@ impl Operation for MalformedUniqueItems {
 }
 
 /// The input of the `MalformedUniqueItems` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct MalformedUniqueItemsInput {
     /// Items are unique.
-    #[serde(rename = "blobList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "blobList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub blob_list: Option<Vec<Blob>>,
     /// Items are unique.
-    #[serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "booleanList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub boolean_list: Option<Vec<bool>>,
     /// Items are unique.
-    #[serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "stringList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string_list: Option<Vec<String>>,
     /// Items are unique.
-    #[serde(rename = "byteList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "byteList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub byte_list: Option<Vec<i8>>,
     /// Items are unique.
-    #[serde(rename = "shortList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "shortList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub short_list: Option<Vec<i16>>,
     /// Items are unique.
-    #[serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "integerList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub integer_list: Option<Vec<i32>>,
     /// Items are unique.
-    #[serde(rename = "longList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "longList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub long_list: Option<Vec<i64>>,
     /// Items are unique.
-    #[serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "timestampList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub timestamp_list: Option<Vec<Timestamp>>,
     /// Items are unique. Each item: Written as RFC 3339 text.
-    #[serde(rename = "dateTimeList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "dateTimeList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub date_time_list: Option<Vec<DateTime>>,
     /// Items are unique. Each item: Written as an HTTP date.
-    #[serde(rename = "httpDateList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "httpDateList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub http_date_list: Option<Vec<HttpDate>>,
     /// Items are unique.
-    #[serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "enumList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub enum_list: Option<Vec<FooEnum>>,
     /// Items are unique. Each item: One of `1`, `2`, `3`.
-    #[serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "intEnumList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub int_enum_list: Option<Vec<i32>>,
     /// Items are unique.
-    #[serde(rename = "listList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "listList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub list_list: Option<Vec<Vec<String>>>,
     /// Items are unique.
-    #[serde(rename = "structureList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "structureList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub structure_list: Option<Vec<GreetingStruct>>,
     /// Items are unique.
-    #[serde(
-        rename = "structureListWithNoKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "structureListWithNoKey",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub structure_list_with_no_key: Option<Vec<MissingKeyStructure>>,
     /// Items are unique.
-    #[serde(rename = "unionList", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "unionList", default, skip_serializing_if = "Option::is_none")
+    )]
     pub union_list: Option<Vec<FooUnion>>,
+}
+
+impl Read for MalformedUniqueItemsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Blob>> = None;
+        let mut member_1: Option<Vec<bool>> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<Vec<i8>> = None;
+        let mut member_4: Option<Vec<i16>> = None;
+        let mut member_5: Option<Vec<i32>> = None;
+        let mut member_6: Option<Vec<i64>> = None;
+        let mut member_7: Option<Vec<Timestamp>> = None;
+        let mut member_8: Option<Vec<DateTime>> = None;
+        let mut member_9: Option<Vec<HttpDate>> = None;
+        let mut member_10: Option<Vec<FooEnum>> = None;
+        let mut member_11: Option<Vec<i32>> = None;
+        let mut member_12: Option<Vec<Vec<String>>> = None;
+        let mut member_13: Option<Vec<GreetingStruct>> = None;
+        let mut member_14: Option<Vec<MissingKeyStructure>> = None;
+        let mut member_15: Option<Vec<FooUnion>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "blobList" => Option::Some(0),
+                    "booleanList" => Option::Some(1),
+                    "stringList" => Option::Some(2),
+                    "byteList" => Option::Some(3),
+                    "shortList" => Option::Some(4),
+                    "integerList" => Option::Some(5),
+                    "longList" => Option::Some(6),
+                    "timestampList" => Option::Some(7),
+                    "dateTimeList" => Option::Some(8),
+                    "httpDateList" => Option::Some(9),
+                    "enumList" => Option::Some(10),
+                    "intEnumList" => Option::Some(11),
+                    "listList" => Option::Some(12),
+                    "structureList" => Option::Some(13),
+                    "structureListWithNoKey" => Option::Some(14),
+                    "unionList" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                blob_list: member_0,
+                boolean_list: member_1,
+                string_list: member_2,
+                byte_list: member_3,
+                short_list: member_4,
+                integer_list: member_5,
+                long_list: member_6,
+                timestamp_list: member_7,
+                date_time_list: member_8,
+                http_date_list: member_9,
+                enum_list: member_10,
+                int_enum_list: member_11,
+                list_list: member_12,
+                structure_list: member_13,
+                structure_list_with_no_key: member_14,
+                union_list: member_15,
+            }),
+        )
+    }
 }
 
 /// The errors `MalformedUniqueItems` can return.

@@ -5,9 +5,8 @@ use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::RecursiveUnionOne;
 use crate::rest_json_validation::validation::RECURSIVE_STRUCTURES_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `RecursiveStructures` operation.
@@ -24,11 +23,40 @@ impl Operation for RecursiveStructures {
 }
 
 /// The input of the `RecursiveStructures` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RecursiveStructuresInput {
-    #[serde(rename = "union", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "union", default, skip_serializing_if = "Option::is_none")
+    )]
     pub union: Option<RecursiveUnionOne>,
+}
+
+impl Read for RecursiveStructuresInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<RecursiveUnionOne> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "union" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { union: member_0 }))
+    }
 }
 
 /// The errors `RecursiveStructures` can return.

@@ -4,9 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::SENSITIVE_VALIDATION_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Redacted, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// The `SensitiveValidation` operation.
@@ -23,17 +22,46 @@ impl Operation for SensitiveValidation {
 }
 
 /// The input of the `SensitiveValidation` operation.
-#[derive(Clone, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SensitiveValidationInput {
     /// Pattern: `^[a-m]+$`. Sensitive: `Debug` never prints it.
-    #[serde(rename = "string", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "string", default, skip_serializing_if = "Option::is_none")
+    )]
     pub string: Option<String>,
 }
 
 impl fmt::Debug for SensitiveValidationInput {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SensitiveValidationInput").field("string", &Redacted).finish()
+    }
+}
+
+impl Read for SensitiveValidationInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { string: member_0 }))
     }
 }
 

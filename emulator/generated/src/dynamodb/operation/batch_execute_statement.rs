@@ -22,9 +22,9 @@ use crate::dynamodb::validation::{
     BATCH_EXECUTE_STATEMENT_INPUT, BATCH_EXECUTE_STATEMENT_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// This operation allows you to perform batch reads or writes on data stored in DynamoDB, using
@@ -51,13 +51,13 @@ impl Operation for BatchExecuteStatement {
 }
 
 /// The input of the `BatchExecuteStatement` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchExecuteStatementInput {
     /// The list of PartiQL statements representing the batch to run.
     ///
     /// Items: 1 to 25.
-    #[serde(rename = "Statements")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Statements"))]
     pub statements: Vec<BatchStatementRequest>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -70,12 +70,50 @@ pub struct BatchExecuteStatementInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+}
+
+impl Read for BatchExecuteStatementInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BatchStatementRequest>> = None;
+        let mut member_1: Option<ReturnConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Statements" => Option::Some(0),
+                    "ReturnConsumedCapacity" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                statements: member_0,
+                return_consumed_capacity: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `BatchExecuteStatement` operation.
@@ -94,6 +132,41 @@ pub struct BatchExecuteStatementOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for BatchExecuteStatementOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BatchStatementResponse>> = None;
+        let mut member_1: Option<Vec<ConsumedCapacity>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Responses" => Option::Some(0),
+                    "ConsumedCapacity" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                responses: member_0,
+                consumed_capacity: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `BatchExecuteStatement` can return.

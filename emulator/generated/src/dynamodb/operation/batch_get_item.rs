@@ -57,9 +57,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{BATCH_GET_ITEM_INPUT, BATCH_GET_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -121,8 +121,8 @@ impl Operation for BatchGetItem {
 }
 
 /// Represents the input of a `BatchGetItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchGetItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a map that describes one or
     /// more items to retrieve from that table. Each table name or ARN can be used only once per `BatchGetItem`
@@ -177,7 +177,7 @@ pub struct BatchGetItemInput {
     ///   in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Entries: 1 to 100. Each key: Length: 1 to 1024.
-    #[serde(rename = "RequestItems")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "RequestItems"))]
     pub request_items: BTreeMap<String, KeysAndAttributes>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -190,12 +190,50 @@ pub struct BatchGetItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+}
+
+impl Read for BatchGetItemInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, KeysAndAttributes>> = None;
+        let mut member_1: Option<ReturnConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "RequestItems" => Option::Some(0),
+                    "ReturnConsumedCapacity" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                request_items: member_0,
+                return_consumed_capacity: member_1,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `BatchGetItem` operation.
@@ -245,6 +283,47 @@ pub struct BatchGetItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for BatchGetItemOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<
+            BTreeMap<String, Vec<BTreeMap<String, AttributeValue>>>,
+        > = None;
+        let mut member_1: Option<BTreeMap<String, KeysAndAttributes>> = None;
+        let mut member_2: Option<Vec<ConsumedCapacity>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Responses" => Option::Some(0),
+                    "UnprocessedKeys" => Option::Some(1),
+                    "ConsumedCapacity" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                responses: member_0,
+                unprocessed_keys: member_1,
+                consumed_capacity: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `BatchGetItem` can return.

@@ -77,9 +77,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{BATCH_WRITE_ITEM_INPUT, BATCH_WRITE_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -160,8 +160,8 @@ impl Operation for BatchWriteItem {
 }
 
 /// Represents the input of a `BatchWriteItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct BatchWriteItemInput {
     /// A map of one or more table names or table ARNs and, for each table, a list of operations to be
     /// performed (`DeleteRequest` or `PutRequest`). Each element in the map consists of the following:
@@ -186,7 +186,7 @@ pub struct BatchWriteItemInput {
     ///     attributes must match those of the schema in the table's attribute definition.
     ///
     /// Entries: 1 to 25. Each key: Length: 1 to 1024. Each value: Items: 1 to 25.
-    #[serde(rename = "RequestItems")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "RequestItems"))]
     pub request_items: BTreeMap<String, Vec<WriteRequest>>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -199,21 +199,66 @@ pub struct BatchWriteItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections, if any, that were modified during the operation are returned
     /// in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
+}
+
+impl Read for BatchWriteItemInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, Vec<WriteRequest>>> = None;
+        let mut member_1: Option<ReturnConsumedCapacity> = None;
+        let mut member_2: Option<ReturnItemCollectionMetrics> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "RequestItems" => Option::Some(0),
+                    "ReturnConsumedCapacity" => Option::Some(1),
+                    "ReturnItemCollectionMetrics" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                request_items: member_0,
+                return_consumed_capacity: member_1,
+                return_item_collection_metrics: member_2,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `BatchWriteItem` operation.
@@ -289,6 +334,45 @@ pub struct BatchWriteItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for BatchWriteItemOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, Vec<WriteRequest>>> = None;
+        let mut member_1: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>> = None;
+        let mut member_2: Option<Vec<ConsumedCapacity>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "UnprocessedItems" => Option::Some(0),
+                    "ItemCollectionMetrics" => Option::Some(1),
+                    "ConsumedCapacity" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                unprocessed_items: member_0,
+                item_collection_metrics: member_1,
+                consumed_capacity: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `BatchWriteItem` can return.

@@ -35,9 +35,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::BackupDetails;
 use crate::dynamodb::validation::{CREATE_BACKUP_INPUT, CREATE_BACKUP_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Creates a backup for an existing table.
@@ -78,20 +78,56 @@ impl Operation for CreateBackup {
 }
 
 /// The input of the `CreateBackup` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateBackupInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// Specified name for the backup.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "BackupName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BackupName"))]
     pub backup_name: String,
+}
+
+impl Read for CreateBackupInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "BackupName" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                backup_name: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateBackup` operation.
@@ -101,6 +137,33 @@ pub struct CreateBackupOutput {
     /// Contains the details of the backup created for the table.
     #[serde(rename = "BackupDetails", default, skip_serializing_if = "Option::is_none")]
     pub backup_details: Option<BackupDetails>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateBackupOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BackupDetails> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BackupDetails" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { backup_details: member_0 }))
+    }
 }
 
 /// The errors `CreateBackup` can return.

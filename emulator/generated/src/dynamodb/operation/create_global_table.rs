@@ -47,9 +47,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::{GlobalTableDescription, Replica};
 use crate::dynamodb::validation::{CREATE_GLOBAL_TABLE_INPUT, CREATE_GLOBAL_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Creates a global table from an existing table. A global table creates a replication relationship
@@ -103,17 +103,53 @@ impl Operation for CreateGlobalTable {
 }
 
 /// The input of the `CreateGlobalTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateGlobalTableInput {
     /// The global table name.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "GlobalTableName"))]
     pub global_table_name: String,
     /// The Regions where the global table needs to be created.
-    #[serde(rename = "ReplicationGroup")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ReplicationGroup"))]
     pub replication_group: Vec<Replica>,
+}
+
+impl Read for CreateGlobalTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<Replica>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    "ReplicationGroup" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+                replication_group: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `CreateGlobalTable` operation.
@@ -127,6 +163,37 @@ pub struct CreateGlobalTableOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_table_description: Option<GlobalTableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateGlobalTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<GlobalTableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                global_table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `CreateGlobalTable` can return.

@@ -28,9 +28,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{CREATE_TABLE_INPUT, CREATE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `CreateTable` operation adds a new table to your account. In an Amazon Web Services account,
@@ -61,17 +61,17 @@ impl Operation for CreateTable {
 }
 
 /// Represents the input of a `CreateTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes.
-    #[serde(rename = "AttributeDefinitions")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AttributeDefinitions"))]
     pub attribute_definitions: Vec<AttributeDefinition>,
     /// The name of the table to create. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// Specifies the attributes that make up the primary key for a table or an index. The attributes in `KeySchema`
     /// must also be defined in the `AttributeDefinitions` array. For more information, see [Data Model](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/DataModel.html>)
@@ -104,7 +104,7 @@ pub struct CreateTableInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: 1 to 2.
-    #[serde(rename = "KeySchema")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "KeySchema"))]
     pub key_schema: Vec<KeySchemaElement>,
     /// One or more local secondary indexes (the maximum is 5) to be created on the table. Each index is
     /// scoped to a given partition key value. There is a 10 GB size limit per partition key value;
@@ -129,10 +129,13 @@ pub struct CreateTableInput {
     ///     secondary index. The total count of attributes provided in `NonKeyAttributes`, summed across all
     ///     of the secondary indexes, must not exceed 100. If you project the same attribute into two
     ///     different indexes, this counts as two distinct attributes when determining the total.
-    #[serde(
-        rename = "LocalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LocalSecondaryIndexes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub local_secondary_indexes: Option<Vec<LocalSecondaryIndex>>,
     /// One or more global secondary indexes (the maximum is 20) to be created on the table. Each global
@@ -156,10 +159,13 @@ pub struct CreateTableInput {
     ///     different indexes, this counts as two distinct attributes when determining the total.
     /// - `ProvisionedThroughput` - The provisioned throughput settings for the global secondary index,
     ///   consisting of read and write capacity units.
-    #[serde(
-        rename = "GlobalSecondaryIndexes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalSecondaryIndexes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_secondary_indexes: Option<Vec<GlobalSecondaryIndex>>,
     /// Controls how you are charged for read and write throughput and how you manage capacity. This
@@ -169,7 +175,10 @@ pub struct CreateTableInput {
     ///   the billing mode to [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>).
     /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for unpredictable workloads. `PAY_PER_REQUEST`
     ///   sets the billing mode to [On-demand capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>).
-    #[serde(rename = "BillingMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BillingMode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_mode: Option<BillingMode>,
     /// Represents the provisioned throughput settings for a specified table or index. The settings can
     /// be modified using the `UpdateTable` operation.
@@ -179,10 +188,13 @@ pub struct CreateTableInput {
     ///
     /// For current minimum and maximum provisioned throughput values, see [Service, Account, and Table Quotas](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Limits.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProvisionedThroughput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// The settings for DynamoDB Streams on the table. These settings consist of:
@@ -196,35 +208,57 @@ pub struct CreateTableInput {
     ///   - `OLD_IMAGE` - The entire item, as it appeared before it was modified, is written to the stream.
     ///   - `NEW_AND_OLD_IMAGES` - Both the new and the old item images of the item are written to the
     ///     stream.
-    #[serde(
-        rename = "StreamSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StreamSpecification",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub stream_specification: Option<StreamSpecification>,
     /// Represents the settings used to enable server-side encryption.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SSESpecification",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sse_specification: Option<SseSpecification>,
     /// A list of key-value pairs to label the table. For more information, see [Tagging for DynamoDB](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Tagging.html>).
-    #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<Vec<Tag>>,
     /// The table class of the new table. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
-    #[serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_class: Option<TableClass>,
     /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DeletionProtectionEnabled",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub deletion_protection_enabled: Option<bool>,
     /// Represents the warm throughput (in read units per second and write units per second) for
     /// creating a table.
-    #[serde(rename = "WarmThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WarmThroughput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub warm_throughput: Option<WarmThroughput>,
     /// An Amazon Web Services resource-based policy document in JSON format that will be attached to
     /// the table.
@@ -238,17 +272,116 @@ pub struct CreateTableInput {
     ///
     /// > **Note:** You need to specify the `CreateTable` and `PutResourcePolicy` IAM actions for authorizing a user
     /// > to create a table with a resource-based policy.
-    #[serde(rename = "ResourcePolicy", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ResourcePolicy",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub resource_policy: Option<String>,
     /// Sets the maximum number of read and write units for the specified table in on-demand capacity
     /// mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`,
     /// or both.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OnDemandThroughput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
+}
+
+impl Read for CreateTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<AttributeDefinition>> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<KeySchemaElement>> = None;
+        let mut member_3: Option<Vec<LocalSecondaryIndex>> = None;
+        let mut member_4: Option<Vec<GlobalSecondaryIndex>> = None;
+        let mut member_5: Option<BillingMode> = None;
+        let mut member_6: Option<ProvisionedThroughput> = None;
+        let mut member_7: Option<StreamSpecification> = None;
+        let mut member_8: Option<SseSpecification> = None;
+        let mut member_9: Option<Vec<Tag>> = None;
+        let mut member_10: Option<TableClass> = None;
+        let mut member_11: Option<bool> = None;
+        let mut member_12: Option<WarmThroughput> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<OnDemandThroughput> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AttributeDefinitions" => Option::Some(0),
+                    "TableName" => Option::Some(1),
+                    "KeySchema" => Option::Some(2),
+                    "LocalSecondaryIndexes" => Option::Some(3),
+                    "GlobalSecondaryIndexes" => Option::Some(4),
+                    "BillingMode" => Option::Some(5),
+                    "ProvisionedThroughput" => Option::Some(6),
+                    "StreamSpecification" => Option::Some(7),
+                    "SSESpecification" => Option::Some(8),
+                    "Tags" => Option::Some(9),
+                    "TableClass" => Option::Some(10),
+                    "DeletionProtectionEnabled" => Option::Some(11),
+                    "WarmThroughput" => Option::Some(12),
+                    "ResourcePolicy" => Option::Some(13),
+                    "OnDemandThroughput" => Option::Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                attribute_definitions: member_0,
+                table_name: member_1,
+                key_schema: member_2,
+                local_secondary_indexes: member_3,
+                global_secondary_indexes: member_4,
+                billing_mode: member_5,
+                provisioned_throughput: member_6,
+                stream_specification: member_7,
+                sse_specification: member_8,
+                tags: member_9,
+                table_class: member_10,
+                deletion_protection_enabled: member_11,
+                warm_throughput: member_12,
+                resource_policy: member_13,
+                on_demand_throughput: member_14,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `CreateTable` operation.
@@ -262,6 +395,37 @@ pub struct CreateTableOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_description: Option<TableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `CreateTable` can return.

@@ -12,9 +12,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::BackupDescription;
 use crate::dynamodb::validation::{DELETE_BACKUP_INPUT, DELETE_BACKUP_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes an existing backup of a table.
@@ -33,14 +33,41 @@ impl Operation for DeleteBackup {
 }
 
 /// The input of the `DeleteBackup` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteBackupInput {
     /// The ARN associated with the backup.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "BackupArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BackupArn"))]
     pub backup_arn: String,
+}
+
+impl Read for DeleteBackupInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BackupArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { backup_arn: member_0 }))
+    }
 }
 
 /// The output of the `DeleteBackup` operation.
@@ -54,6 +81,37 @@ pub struct DeleteBackupOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub backup_description: Option<BackupDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteBackupOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BackupDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BackupDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                backup_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DeleteBackup` can return.

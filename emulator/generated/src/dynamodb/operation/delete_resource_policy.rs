@@ -24,9 +24,9 @@ use crate::dynamodb::validation::{
     DELETE_RESOURCE_POLICY_INPUT, DELETE_RESOURCE_POLICY_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes the resource-based policy attached to the resource, which can be a table or stream.
@@ -56,8 +56,8 @@ impl Operation for DeleteResourcePolicy {
 }
 
 /// The input of the `DeleteResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource from which the policy will be removed.
     /// The resources you can specify include tables and streams. If you remove the policy of a table,
@@ -65,19 +65,57 @@ pub struct DeleteResourcePolicyInput {
     /// This is because index permissions are defined in the table's policy.
     ///
     /// Length: 1 to 1283.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// A string value that you can use to conditionally delete your policy. When you provide an
     /// expected revision ID, if the revision ID of the existing policy on the resource doesn't match or
     /// if there's no policy attached to the resource, the request will fail and return a `PolicyNotFoundException`.
     ///
     /// Length: 1 to 255.
-    #[serde(
-        rename = "ExpectedRevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpectedRevisionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expected_revision_id: Option<String>,
+}
+
+impl Read for DeleteResourcePolicyInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "ExpectedRevisionId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                expected_revision_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `DeleteResourcePolicy` operation.
@@ -92,6 +130,33 @@ pub struct DeleteResourcePolicyOutput {
     /// Length: 1 to 255.
     #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteResourcePolicyOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "RevisionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { revision_id: member_0 }))
+    }
 }
 
 /// The errors `DeleteResourcePolicy` can return.

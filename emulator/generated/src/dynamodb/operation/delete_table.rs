@@ -28,9 +28,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DELETE_TABLE_INPUT, DELETE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `DeleteTable` operation deletes a table and all of its items. After a `DeleteTable` request,
@@ -65,15 +65,42 @@ impl Operation for DeleteTable {
 }
 
 /// Represents the input of a `DeleteTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteTableInput {
     /// The name of the table to delete. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
+}
+
+impl Read for DeleteTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { table_name: member_0 }))
+    }
 }
 
 /// Represents the output of a `DeleteTable` operation.
@@ -87,6 +114,37 @@ pub struct DeleteTableOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_description: Option<TableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DeleteTable` can return.

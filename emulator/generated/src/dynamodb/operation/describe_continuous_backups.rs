@@ -22,9 +22,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_CONTINUOUS_BACKUPS_INPUT, DESCRIBE_CONTINUOUS_BACKUPS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Checks the status of continuous backups and point in time recovery on the specified table.
@@ -52,8 +52,8 @@ impl Operation for DescribeContinuousBackups {
 }
 
 /// The input of the `DescribeContinuousBackups` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeContinuousBackupsInput {
     /// Name of the table for which the customer wants to check the continuous backups and point in time
     /// recovery settings.
@@ -61,8 +61,35 @@ pub struct DescribeContinuousBackupsInput {
     /// You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
+}
+
+impl Read for DescribeContinuousBackupsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { table_name: member_0 }))
+    }
 }
 
 /// The output of the `DescribeContinuousBackups` operation.
@@ -76,6 +103,37 @@ pub struct DescribeContinuousBackupsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeContinuousBackupsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ContinuousBackupsDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ContinuousBackupsDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                continuous_backups_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeContinuousBackups` can return.

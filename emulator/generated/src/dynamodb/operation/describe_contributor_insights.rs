@@ -9,9 +9,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_CONTRIBUTOR_INSIGHTS_INPUT, DESCRIBE_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns information about contributor insights for a given table or global secondary index.
@@ -28,20 +28,58 @@ impl Operation for DescribeContributorInsights {
 }
 
 /// The input of the `DescribeContributorInsights` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeContributorInsightsInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// The name of the global secondary index to describe, if applicable.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub index_name: Option<String>,
+}
+
+impl Read for DescribeContributorInsightsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "IndexName" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                index_name: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeContributorInsights` operation.
@@ -100,6 +138,57 @@ pub struct DescribeContributorInsightsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub failure_exception: Option<FailureException>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeContributorInsightsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<ContributorInsightsStatus> = None;
+        let mut member_4: Option<Timestamp> = None;
+        let mut member_5: Option<FailureException> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "IndexName" => Option::Some(1),
+                    "ContributorInsightsRuleList" => Option::Some(2),
+                    "ContributorInsightsStatus" => Option::Some(3),
+                    "LastUpdateDateTime" => Option::Some(4),
+                    "FailureException" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                index_name: member_1,
+                contributor_insights_rule_list: member_2,
+                contributor_insights_status: member_3,
+                last_update_date_time: member_4,
+                failure_exception: member_5,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeContributorInsights` can return.

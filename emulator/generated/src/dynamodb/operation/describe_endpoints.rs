@@ -9,9 +9,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_ENDPOINTS_REQUEST, DESCRIBE_ENDPOINTS_RESPONSE,
 };
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns the regional endpoint information. For more information on policy permissions, please
@@ -29,9 +29,21 @@ impl Operation for DescribeEndpoints {
 }
 
 /// The input of the `DescribeEndpoints` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeEndpointsRequest {}
+
+impl Read for DescribeEndpointsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// The output of the `DescribeEndpoints` operation.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -40,6 +52,34 @@ pub struct DescribeEndpointsResponse {
     /// List of endpoints.
     #[serde(rename = "Endpoints")]
     pub endpoints: Vec<Endpoint>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeEndpointsResponse {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Endpoint>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Endpoints" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { endpoints: member_0 }))
+    }
 }
 
 /// The errors `DescribeEndpoints` can return.

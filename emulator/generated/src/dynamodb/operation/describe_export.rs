@@ -9,9 +9,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::ExportDescription;
 use crate::dynamodb::validation::{DESCRIBE_EXPORT_INPUT, DESCRIBE_EXPORT_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Describes an existing table export.
@@ -28,14 +28,41 @@ impl Operation for DescribeExport {
 }
 
 /// The input of the `DescribeExport` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeExportInput {
     /// The Amazon Resource Name (ARN) associated with the export.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "ExportArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ExportArn"))]
     pub export_arn: String,
+}
+
+impl Read for DescribeExportInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExportArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { export_arn: member_0 }))
+    }
 }
 
 /// The output of the `DescribeExport` operation.
@@ -49,6 +76,37 @@ pub struct DescribeExportOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub export_description: Option<ExportDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeExportOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ExportDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExportDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                export_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeExport` can return.

@@ -20,9 +20,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_GLOBAL_TABLE_INPUT, DESCRIBE_GLOBAL_TABLE_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns information about the specified global table.
@@ -48,14 +48,45 @@ impl Operation for DescribeGlobalTable {
 }
 
 /// The input of the `DescribeGlobalTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeGlobalTableInput {
     /// The name of the global table.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "GlobalTableName"))]
     pub global_table_name: String,
+}
+
+impl Read for DescribeGlobalTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeGlobalTable` operation.
@@ -69,6 +100,37 @@ pub struct DescribeGlobalTableOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_table_description: Option<GlobalTableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeGlobalTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<GlobalTableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                global_table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeGlobalTable` can return.

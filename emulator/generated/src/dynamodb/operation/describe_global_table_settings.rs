@@ -20,9 +20,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_GLOBAL_TABLE_SETTINGS_INPUT, DESCRIBE_GLOBAL_TABLE_SETTINGS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Describes Region-specific settings for a global table.
@@ -48,14 +48,45 @@ impl Operation for DescribeGlobalTableSettings {
 }
 
 /// The input of the `DescribeGlobalTableSettings` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeGlobalTableSettingsInput {
     /// The name of the global table to describe.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "GlobalTableName"))]
     pub global_table_name: String,
+}
+
+impl Read for DescribeGlobalTableSettingsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+            }),
+        )
+    }
 }
 
 /// The output of the `DescribeGlobalTableSettings` operation.
@@ -78,6 +109,41 @@ pub struct DescribeGlobalTableSettingsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeGlobalTableSettingsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<ReplicaSettingsDescription>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    "ReplicaSettings" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+                replica_settings: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeGlobalTableSettings` can return.

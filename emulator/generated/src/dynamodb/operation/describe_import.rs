@@ -7,9 +7,9 @@ use crate::dynamodb::error::ImportNotFoundException;
 use crate::dynamodb::types::ImportTableDescription;
 use crate::dynamodb::validation::{DESCRIBE_IMPORT_INPUT, DESCRIBE_IMPORT_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Represents the properties of the import.
@@ -26,14 +26,41 @@ impl Operation for DescribeImport {
 }
 
 /// The input of the `DescribeImport` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeImportInput {
     /// The Amazon Resource Name (ARN) associated with the table you're importing to.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "ImportArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ImportArn"))]
     pub import_arn: String,
+}
+
+impl Read for DescribeImportInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ImportArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { import_arn: member_0 }))
+    }
 }
 
 /// The output of the `DescribeImport` operation.
@@ -45,6 +72,38 @@ pub struct DescribeImportOutput {
     /// encountered.
     #[serde(rename = "ImportTableDescription")]
     pub import_table_description: ImportTableDescription,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeImportOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ImportTableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ImportTableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                import_table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeImport` can return.

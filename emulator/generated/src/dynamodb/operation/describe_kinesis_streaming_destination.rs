@@ -12,9 +12,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns information about the status of Kinesis streaming.
@@ -31,15 +31,42 @@ impl Operation for DescribeKinesisStreamingDestination {
 }
 
 /// The input of the `DescribeKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeKinesisStreamingDestinationInput {
     /// The name of the table being described. You can also provide the Amazon Resource Name (ARN) of
     /// the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
+}
+
+impl Read for DescribeKinesisStreamingDestinationInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { table_name: member_0 }))
+    }
 }
 
 /// The output of the `DescribeKinesisStreamingDestination` operation.
@@ -58,6 +85,41 @@ pub struct DescribeKinesisStreamingDestinationOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub kinesis_data_stream_destinations: Option<Vec<KinesisDataStreamDestination>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeKinesisStreamingDestinationOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<KinesisDataStreamDestination>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "KinesisDataStreamDestinations" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                kinesis_data_stream_destinations: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeKinesisStreamingDestination` can return.

@@ -49,9 +49,9 @@
 use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::validation::{DESCRIBE_LIMITS_INPUT, DESCRIBE_LIMITS_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns the current provisioned-capacity quotas for your Amazon Web Services account in a
@@ -111,9 +111,21 @@ impl Operation for DescribeLimits {
 }
 
 /// Represents the input of a `DescribeLimits` operation. Has no content.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeLimitsInput {}
+
+impl Read for DescribeLimitsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self {}))
+    }
+}
 
 /// Represents the output of a `DescribeLimits` operation.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -161,6 +173,49 @@ pub struct DescribeLimitsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_max_write_capacity_units: Option<i64>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeLimitsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i64> = None;
+        let mut member_1: Option<i64> = None;
+        let mut member_2: Option<i64> = None;
+        let mut member_3: Option<i64> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AccountMaxReadCapacityUnits" => Option::Some(0),
+                    "AccountMaxWriteCapacityUnits" => Option::Some(1),
+                    "TableMaxReadCapacityUnits" => Option::Some(2),
+                    "TableMaxWriteCapacityUnits" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                account_max_read_capacity_units: member_0,
+                account_max_write_capacity_units: member_1,
+                table_max_read_capacity_units: member_2,
+                table_max_write_capacity_units: member_3,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeLimits` can return.

@@ -17,9 +17,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::TableDescription;
 use crate::dynamodb::validation::{DESCRIBE_TABLE_INPUT, DESCRIBE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns information about the table, including the current status of the table, when it was
@@ -44,15 +44,42 @@ impl Operation for DescribeTable {
 }
 
 /// Represents the input of a `DescribeTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeTableInput {
     /// The name of the table to describe. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
+}
+
+impl Read for DescribeTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { table_name: member_0 }))
+    }
 }
 
 /// Represents the output of a `DescribeTable` operation.
@@ -62,6 +89,33 @@ pub struct DescribeTableOutput {
     /// The properties of the table.
     #[serde(rename = "Table", default, skip_serializing_if = "Option::is_none")]
     pub table: Option<TableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Table" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { table: member_0 }))
+    }
 }
 
 /// The errors `DescribeTable` can return.

@@ -11,9 +11,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_TABLE_REPLICA_AUTO_SCALING_INPUT, DESCRIBE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Describes auto scaling settings across replicas of the global table at once.
@@ -32,15 +32,42 @@ impl Operation for DescribeTableReplicaAutoScaling {
 }
 
 /// The input of the `DescribeTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeTableReplicaAutoScalingInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
+}
+
+impl Read for DescribeTableReplicaAutoScalingInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { table_name: member_0 }))
+    }
 }
 
 /// The output of the `DescribeTableReplicaAutoScaling` operation.
@@ -54,6 +81,37 @@ pub struct DescribeTableReplicaAutoScalingOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeTableReplicaAutoScalingOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableAutoScalingDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableAutoScalingDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_auto_scaling_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeTableReplicaAutoScaling` can return.

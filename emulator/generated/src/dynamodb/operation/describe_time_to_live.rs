@@ -11,9 +11,9 @@ use crate::dynamodb::validation::{
     DESCRIBE_TIME_TO_LIVE_INPUT, DESCRIBE_TIME_TO_LIVE_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Gives a description of the Time to Live (TTL) status on the specified table.
@@ -30,15 +30,42 @@ impl Operation for DescribeTimeToLive {
 }
 
 /// The input of the `DescribeTimeToLive` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DescribeTimeToLiveInput {
     /// The name of the table to be described. You can also provide the Amazon Resource Name (ARN) of
     /// the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
+}
+
+impl Read for DescribeTimeToLiveInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { table_name: member_0 }))
+    }
 }
 
 /// The output of the `DescribeTimeToLive` operation.
@@ -52,6 +79,37 @@ pub struct DescribeTimeToLiveOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub time_to_live_description: Option<TimeToLiveDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DescribeTimeToLiveOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TimeToLiveDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TimeToLiveDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                time_to_live_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `DescribeTimeToLive` can return.

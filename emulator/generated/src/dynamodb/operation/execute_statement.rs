@@ -25,9 +25,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{EXECUTE_STATEMENT_INPUT, EXECUTE_STATEMENT_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -56,27 +56,40 @@ impl Operation for ExecuteStatement {
 }
 
 /// The input of the `ExecuteStatement` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExecuteStatementInput {
     /// The PartiQL statement representing the operation to run.
     ///
     /// Length: 1 to 8192.
-    #[serde(rename = "Statement")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Statement"))]
     pub statement: String,
     /// The parameters for the PartiQL statement, if any.
     ///
     /// Items: at least 1.
-    #[serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Parameters", default, skip_serializing_if = "Option::is_none")
+    )]
     pub parameters: Option<Vec<AttributeValue>>,
     /// The consistency of a read operation. If set to `true`, then a strongly consistent read is used;
     /// otherwise, an eventually consistent read is used.
-    #[serde(rename = "ConsistentRead", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsistentRead",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub consistent_read: Option<bool>,
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
     ///
     /// Length: 1 to 32768.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -89,10 +102,13 @@ pub struct ExecuteStatementInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If
@@ -104,7 +120,10 @@ pub struct ExecuteStatementInput {
     /// operation to continue the operation.
     ///
     /// Range: at least 1.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<i32>,
     /// An optional parameter that returns the item attributes for an `ExecuteStatement` operation that
     /// failed a condition check.
@@ -112,14 +131,72 @@ pub struct ExecuteStatementInput {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnValuesOnConditionCheckFailure",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
+}
+
+impl Read for ExecuteStatementInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<AttributeValue>> = None;
+        let mut member_2: Option<bool> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<ReturnConsumedCapacity> = None;
+        let mut member_5: Option<i32> = None;
+        let mut member_6: Option<ReturnValuesOnConditionCheckFailure> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Statement" => Option::Some(0),
+                    "Parameters" => Option::Some(1),
+                    "ConsistentRead" => Option::Some(2),
+                    "NextToken" => Option::Some(3),
+                    "ReturnConsumedCapacity" => Option::Some(4),
+                    "Limit" => Option::Some(5),
+                    "ReturnValuesOnConditionCheckFailure" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                statement: member_0,
+                parameters: member_1,
+                consistent_read: member_2,
+                next_token: member_3,
+                return_consumed_capacity: member_4,
+                limit: member_5,
+                return_values_on_condition_check_failure: member_6,
+            }),
+        )
+    }
 }
 
 /// The output of the `ExecuteStatement` operation.
@@ -164,6 +241,49 @@ pub struct ExecuteStatementOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_evaluated_key: Option<BTreeMap<String, AttributeValue>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ExecuteStatementOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BTreeMap<String, AttributeValue>>> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<ConsumedCapacity> = None;
+        let mut member_3: Option<BTreeMap<String, AttributeValue>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Items" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    "ConsumedCapacity" => Option::Some(2),
+                    "LastEvaluatedKey" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                items: member_0,
+                next_token: member_1,
+                consumed_capacity: member_2,
+                last_evaluated_key: member_3,
+            }),
+        )
+    }
 }
 
 /// The errors `ExecuteStatement` can return.

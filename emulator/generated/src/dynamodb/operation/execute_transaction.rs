@@ -20,9 +20,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{EXECUTE_TRANSACTION_INPUT, EXECUTE_TRANSACTION_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// This operation allows you to perform transactional reads or writes on data stored in DynamoDB,
@@ -45,32 +45,77 @@ impl Operation for ExecuteTransaction {
 }
 
 /// The input of the `ExecuteTransaction` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExecuteTransactionInput {
     /// The list of PartiQL statements representing the transaction to run.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TransactStatements")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TransactStatements"))]
     pub transact_statements: Vec<ParameterizedStatement>,
     /// Set this value to get remaining results, if `NextToken` was returned in the statement response.
     ///
     /// Length: 1 to 36. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ClientRequestToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub client_request_token: Option<String>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response. For more information, see [TransactGetItems](<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactGetItems.html>)
     /// and [TransactWriteItems](<https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TransactWriteItems.html>).
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+}
+
+impl Read for ExecuteTransactionInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ParameterizedStatement>> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<ReturnConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TransactStatements" => Option::Some(0),
+                    "ClientRequestToken" => Option::Some(1),
+                    "ReturnConsumedCapacity" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                transact_statements: member_0,
+                client_request_token: member_1,
+                return_consumed_capacity: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `ExecuteTransaction` operation.
@@ -90,6 +135,41 @@ pub struct ExecuteTransactionOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<Vec<ConsumedCapacity>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ExecuteTransactionOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ItemResponse>> = None;
+        let mut member_1: Option<Vec<ConsumedCapacity>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Responses" => Option::Some(0),
+                    "ConsumedCapacity" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                responses: member_0,
+                consumed_capacity: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ExecuteTransaction` can return.

@@ -17,9 +17,9 @@ use crate::dynamodb::validation::{
     EXPORT_TABLE_TO_POINT_IN_TIME_INPUT, EXPORT_TABLE_TO_POINT_IN_TIME_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Exports table data to an S3 bucket. The table must have point in time recovery enabled, and you
@@ -37,17 +37,20 @@ impl Operation for ExportTableToPointInTime {
 }
 
 /// The input of the `ExportTableToPointInTime` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ExportTableToPointInTimeInput {
     /// The Amazon Resource Name (ARN) associated with the table to export.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableArn"))]
     pub table_arn: String,
     /// Time in the past from which to export table data, counted in seconds from the start of the Unix
     /// epoch. The table export will be a snapshot of the table's state at this point in time.
-    #[serde(rename = "ExportTime", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ExportTime", default, skip_serializing_if = "Option::is_none")
+    )]
     pub export_time: Option<Timestamp>,
     /// Providing a `ClientToken` makes the call to `ExportTableToPointInTimeInput` idempotent, meaning
     /// that multiple identical calls have the same effect as one single call.
@@ -61,52 +64,152 @@ pub struct ExportTableToPointInTimeInput {
     /// idempotency window, DynamoDB returns an `ImportConflictException`.
     ///
     /// Pattern: `^[^\$]+$`. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// The name of the Amazon S3 bucket to export the snapshot to.
     ///
     /// Length: 0 to 255. Pattern: `^[a-z0-9A-Z]+[\.\-\w]*[a-z0-9A-Z]+$`.
-    #[serde(rename = "S3Bucket")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "S3Bucket"))]
     pub s3_bucket: String,
     /// The ID of the Amazon Web Services account that owns the bucket the export will be stored in.
     ///
     /// > **Note:** S3BucketOwner is a required parameter when exporting to a S3 bucket in another account.
     ///
     /// Pattern: `^[0-9]{12}$`.
-    #[serde(rename = "S3BucketOwner", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "S3BucketOwner", default, skip_serializing_if = "Option::is_none")
+    )]
     pub s3_bucket_owner: Option<String>,
     /// The Amazon S3 bucket prefix to use as the file name and path of the exported snapshot.
     ///
     /// Length: 0 to 1024.
-    #[serde(rename = "S3Prefix", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "S3Prefix", default, skip_serializing_if = "Option::is_none")
+    )]
     pub s3_prefix: Option<String>,
     /// Type of encryption used on the bucket where export data will be stored. Valid values for `S3SseAlgorithm`
     /// are:
     ///
     /// - `AES256` - server-side encryption with Amazon S3 managed keys
     /// - `KMS` - server-side encryption with KMS managed keys
-    #[serde(rename = "S3SseAlgorithm", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "S3SseAlgorithm",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub s3_sse_algorithm: Option<S3SseAlgorithm>,
     /// The ID of the KMS managed key used to encrypt the S3 bucket where export data will be stored (if applicable).
     ///
     /// Length: 1 to 2048.
-    #[serde(rename = "S3SseKmsKeyId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "S3SseKmsKeyId", default, skip_serializing_if = "Option::is_none")
+    )]
     pub s3_sse_kms_key_id: Option<String>,
     /// The format for the exported data. Valid values for `ExportFormat` are `DYNAMODB_JSON` or `ION`.
-    #[serde(rename = "ExportFormat", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ExportFormat", default, skip_serializing_if = "Option::is_none")
+    )]
     pub export_format: Option<ExportFormat>,
     /// Choice of whether to execute as a full export or incremental export. Valid values are
     /// FULL_EXPORT or INCREMENTAL_EXPORT. The default value is FULL_EXPORT. If INCREMENTAL_EXPORT is
     /// provided, the IncrementalExportSpecification must also be used.
-    #[serde(rename = "ExportType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ExportType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub export_type: Option<ExportType>,
     /// Optional object containing the parameters specific to an incremental export.
-    #[serde(
-        rename = "IncrementalExportSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "IncrementalExportSpecification",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub incremental_export_specification: Option<IncrementalExportSpecification>,
+}
+
+impl Read for ExportTableToPointInTimeInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Timestamp> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<S3SseAlgorithm> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<ExportFormat> = None;
+        let mut member_9: Option<ExportType> = None;
+        let mut member_10: Option<IncrementalExportSpecification> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableArn" => Option::Some(0),
+                    "ExportTime" => Option::Some(1),
+                    "ClientToken" => Option::Some(2),
+                    "S3Bucket" => Option::Some(3),
+                    "S3BucketOwner" => Option::Some(4),
+                    "S3Prefix" => Option::Some(5),
+                    "S3SseAlgorithm" => Option::Some(6),
+                    "S3SseKmsKeyId" => Option::Some(7),
+                    "ExportFormat" => Option::Some(8),
+                    "ExportType" => Option::Some(9),
+                    "IncrementalExportSpecification" => Option::Some(10),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 9)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_arn: member_0,
+                export_time: member_1,
+                client_token: member_2,
+                s3_bucket: member_3,
+                s3_bucket_owner: member_4,
+                s3_prefix: member_5,
+                s3_sse_algorithm: member_6,
+                s3_sse_kms_key_id: member_7,
+                export_format: member_8,
+                export_type: member_9,
+                incremental_export_specification: member_10,
+            }),
+        )
+    }
 }
 
 /// The output of the `ExportTableToPointInTime` operation.
@@ -120,6 +223,37 @@ pub struct ExportTableToPointInTimeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub export_description: Option<ExportDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ExportTableToPointInTimeOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ExportDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExportDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                export_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `ExportTableToPointInTime` can return.

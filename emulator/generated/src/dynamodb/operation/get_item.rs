@@ -18,9 +18,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::{AttributeValue, ConsumedCapacity, ReturnConsumedCapacity};
 use crate::dynamodb::validation::{GET_ITEM_INPUT, GET_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -45,14 +45,14 @@ impl Operation for GetItem {
 }
 
 /// Represents the input of a `GetItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetItemInput {
     /// The name of the table containing the requested item. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// A map of attribute names to `AttributeValue` objects, representing the primary key of the item
     /// to retrieve.
@@ -62,21 +62,31 @@ pub struct GetItemInput {
     /// must provide values for both the partition key and the sort key.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Key")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Key"))]
     pub key: BTreeMap<String, AttributeValue>,
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributesToGet",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub attributes_to_get: Option<Vec<String>>,
     /// Determines the read consistency model: If set to `true`, then the operation uses strongly
     /// consistent reads; otherwise, the operation uses eventually consistent reads.
-    #[serde(rename = "ConsistentRead", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsistentRead",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub consistent_read: Option<bool>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -89,10 +99,13 @@ pub struct GetItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// A string that identifies one or more attributes to retrieve from the table. These attributes can
@@ -104,10 +117,13 @@ pub struct GetItemInput {
     ///
     /// For more information, see [Specifying Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProjectionExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub projection_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
@@ -139,12 +155,71 @@ pub struct GetItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
+}
+
+impl Read for GetItemInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<bool> = None;
+        let mut member_4: Option<ReturnConsumedCapacity> = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<BTreeMap<String, String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "Key" => Option::Some(1),
+                    "AttributesToGet" => Option::Some(2),
+                    "ConsistentRead" => Option::Some(3),
+                    "ReturnConsumedCapacity" => Option::Some(4),
+                    "ProjectionExpression" => Option::Some(5),
+                    "ExpressionAttributeNames" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                key: member_1,
+                attributes_to_get: member_2,
+                consistent_read: member_3,
+                return_consumed_capacity: member_4,
+                projection_expression: member_5,
+                expression_attribute_names: member_6,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `GetItem` operation.
@@ -167,6 +242,41 @@ pub struct GetItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetItemOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_1: Option<ConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Item" => Option::Some(0),
+                    "ConsumedCapacity" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                item: member_0,
+                consumed_capacity: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetItem` can return.

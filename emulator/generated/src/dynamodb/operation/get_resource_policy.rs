@@ -31,9 +31,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::validation::{GET_RESOURCE_POLICY_INPUT, GET_RESOURCE_POLICY_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns the resource-based policy document attached to the resource, which can be a table or
@@ -72,15 +72,42 @@ impl Operation for GetResourcePolicy {
 }
 
 /// The input of the `GetResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy is attached. The
     /// resources you can specify include tables and streams.
     ///
     /// Length: 1 to 1283.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
+}
+
+impl Read for GetResourcePolicyInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { resource_arn: member_0 }))
+    }
 }
 
 /// The output of the `GetResourcePolicy` operation.
@@ -97,6 +124,41 @@ pub struct GetResourcePolicyOutput {
     /// Length: 1 to 255.
     #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetResourcePolicyOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Policy" => Option::Some(0),
+                    "RevisionId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                policy: member_0,
+                revision_id: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `GetResourcePolicy` can return.

@@ -12,9 +12,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{IMPORT_TABLE_INPUT, IMPORT_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Imports table data from an S3 bucket.
@@ -31,8 +31,8 @@ impl Operation for ImportTable {
 }
 
 /// The input of the `ImportTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ImportTableInput {
     /// Providing a `ClientToken` makes the call to `ImportTableInput` idempotent, meaning that multiple
     /// identical calls have the same effect as one single call.
@@ -46,31 +46,93 @@ pub struct ImportTableInput {
     /// idempotency window, DynamoDB returns an `IdempotentParameterMismatch` exception.
     ///
     /// Pattern: `^[^\$]+$`. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ClientToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub client_token: Option<String>,
     /// The S3 bucket that provides the source for the import.
-    #[serde(rename = "S3BucketSource")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "S3BucketSource"))]
     pub s3_bucket_source: S3BucketSource,
     /// The format of the source data. Valid values for `ImportFormat` are `CSV`, `DYNAMODB_JSON` or `ION`.
-    #[serde(rename = "InputFormat")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "InputFormat"))]
     pub input_format: InputFormat,
     /// Additional properties that specify how the input is formatted,
-    #[serde(
-        rename = "InputFormatOptions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InputFormatOptions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub input_format_options: Option<InputFormatOptions>,
     /// Type of compression to be used on the input coming from the imported table.
-    #[serde(
-        rename = "InputCompressionType",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "InputCompressionType",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub input_compression_type: Option<InputCompressionType>,
     /// Parameters for the table to import the data into.
-    #[serde(rename = "TableCreationParameters")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableCreationParameters"))]
     pub table_creation_parameters: TableCreationParameters,
+}
+
+impl Read for ImportTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<S3BucketSource> = None;
+        let mut member_2: Option<InputFormat> = None;
+        let mut member_3: Option<InputFormatOptions> = None;
+        let mut member_4: Option<InputCompressionType> = None;
+        let mut member_5: Option<TableCreationParameters> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ClientToken" => Option::Some(0),
+                    "S3BucketSource" => Option::Some(1),
+                    "InputFormat" => Option::Some(2),
+                    "InputFormatOptions" => Option::Some(3),
+                    "InputCompressionType" => Option::Some(4),
+                    "TableCreationParameters" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 38)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Option::Some(member_5) = member_5 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                client_token: member_0,
+                s3_bucket_source: member_1,
+                input_format: member_2,
+                input_format_options: member_3,
+                input_compression_type: member_4,
+                table_creation_parameters: member_5,
+            }),
+        )
+    }
 }
 
 /// The output of the `ImportTable` operation.
@@ -82,6 +144,38 @@ pub struct ImportTableOutput {
     /// encountered.
     #[serde(rename = "ImportTableDescription")]
     pub import_table_description: ImportTableDescription,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ImportTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ImportTableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ImportTableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                import_table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `ImportTable` can return.

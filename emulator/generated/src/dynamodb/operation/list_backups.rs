@@ -18,9 +18,9 @@ use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::types::{BackupSummary, BackupTypeFilter};
 use crate::dynamodb::validation::{LIST_BACKUPS_INPUT, LIST_BACKUPS_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// List DynamoDB backups that are associated with an Amazon Web Services account and weren't made
@@ -48,32 +48,44 @@ impl Operation for ListBackups {
 }
 
 /// The input of the `ListBackups` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListBackupsInput {
     /// Lists the backups from the table specified in `TableName`. You can also provide the Amazon
     /// Resource Name (ARN) of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_name: Option<String>,
     /// Maximum number of backups to return at once.
     ///
     /// Range: 1 to 100.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<i32>,
     /// Only backups created after this time are listed. `TimeRangeLowerBound` is inclusive.
-    #[serde(
-        rename = "TimeRangeLowerBound",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TimeRangeLowerBound",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub time_range_lower_bound: Option<Timestamp>,
     /// Only backups created before this time are listed. `TimeRangeUpperBound` is exclusive.
-    #[serde(
-        rename = "TimeRangeUpperBound",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "TimeRangeUpperBound",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub time_range_upper_bound: Option<Timestamp>,
     /// `LastEvaluatedBackupArn` is the Amazon Resource Name (ARN) of the backup last evaluated when the
@@ -82,10 +94,13 @@ pub struct ListBackupsInput {
     /// the next page of results.
     ///
     /// Length: 37 to 1024.
-    #[serde(
-        rename = "ExclusiveStartBackupArn",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExclusiveStartBackupArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub exclusive_start_backup_arn: Option<String>,
     /// The backups from the table specified by `BackupType` are listed.
@@ -95,8 +110,61 @@ pub struct ListBackupsInput {
     /// - `USER` - On-demand backup created by you. (The default setting if no other backup types are specified.)
     /// - `SYSTEM` - On-demand backup automatically created by DynamoDB.
     /// - `ALL` - All types of on-demand backups (USER and SYSTEM).
-    #[serde(rename = "BackupType", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BackupType", default, skip_serializing_if = "Option::is_none")
+    )]
     pub backup_type: Option<BackupTypeFilter>,
+}
+
+impl Read for ListBackupsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<Timestamp> = None;
+        let mut member_3: Option<Timestamp> = None;
+        let mut member_4: Option<String> = None;
+        let mut member_5: Option<BackupTypeFilter> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "Limit" => Option::Some(1),
+                    "TimeRangeLowerBound" => Option::Some(2),
+                    "TimeRangeUpperBound" => Option::Some(3),
+                    "ExclusiveStartBackupArn" => Option::Some(4),
+                    "BackupType" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                limit: member_1,
+                time_range_lower_bound: member_2,
+                time_range_upper_bound: member_3,
+                exclusive_start_backup_arn: member_4,
+                backup_type: member_5,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListBackups` operation.
@@ -128,6 +196,41 @@ pub struct ListBackupsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_evaluated_backup_arn: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListBackupsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BackupSummary>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "BackupSummaries" => Option::Some(0),
+                    "LastEvaluatedBackupArn" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                backup_summaries: member_0,
+                last_evaluated_backup_arn: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListBackups` can return.

@@ -9,9 +9,9 @@ use crate::dynamodb::validation::{
     LIST_CONTRIBUTOR_INSIGHTS_INPUT, LIST_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns a list of ContributorInsightsSummary for a table and all its global secondary indexes.
@@ -28,23 +28,67 @@ impl Operation for ListContributorInsights {
 }
 
 /// The input of the `ListContributorInsights` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_name: Option<String>,
     /// A token to for the desired page, if there is one.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
     /// Maximum number of results to return per page.
     ///
     /// Range: at most 100. Defaults to `0`.
-    #[serde(rename = "MaxResults", default)]
+    #[cfg_attr(feature = "full-serde", serde(rename = "MaxResults", default))]
     pub max_results: i32,
+}
+
+impl Read for ListContributorInsightsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    "MaxResults" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                next_token: member_1,
+                max_results: member_2.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The output of the `ListContributorInsights` operation.
@@ -61,6 +105,41 @@ pub struct ListContributorInsightsOutput {
     /// A token to go to the next page if there is one.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListContributorInsightsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ContributorInsightsSummary>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ContributorInsightsSummaries" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                contributor_insights_summaries: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListContributorInsights` can return.

@@ -16,9 +16,9 @@ use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::types::GlobalTable;
 use crate::dynamodb::validation::{LIST_GLOBAL_TABLES_INPUT, LIST_GLOBAL_TABLES_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Lists all global tables that have a replica in the specified Region.
@@ -44,16 +44,19 @@ impl Operation for ListGlobalTables {
 }
 
 /// The input of the `ListGlobalTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListGlobalTablesInput {
     /// The first global table name that this operation will evaluate.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(
-        rename = "ExclusiveStartGlobalTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExclusiveStartGlobalTableName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub exclusive_start_global_table_name: Option<String>,
     /// The maximum number of table names to return, if the parameter is not specified DynamoDB defaults
@@ -64,11 +67,55 @@ pub struct ListGlobalTablesInput {
     /// to apply in a subsequent operation to the `ExclusiveStartGlobalTableName` parameter.
     ///
     /// Range: at least 1.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<i32>,
     /// Lists the global tables in a specific Region.
-    #[serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "RegionName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub region_name: Option<String>,
+}
+
+impl Read for ListGlobalTablesInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExclusiveStartGlobalTableName" => Option::Some(0),
+                    "Limit" => Option::Some(1),
+                    "RegionName" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                exclusive_start_global_table_name: member_0,
+                limit: member_1,
+                region_name: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListGlobalTables` operation.
@@ -87,6 +134,41 @@ pub struct ListGlobalTablesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_evaluated_global_table_name: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListGlobalTablesOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<GlobalTable>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTables" => Option::Some(0),
+                    "LastEvaluatedGlobalTableName" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                global_tables: member_0,
+                last_evaluated_global_table_name: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListGlobalTables` can return.

@@ -7,9 +7,9 @@ use crate::dynamodb::error::LimitExceededException;
 use crate::dynamodb::types::ImportSummary;
 use crate::dynamodb::validation::{LIST_IMPORTS_INPUT, LIST_IMPORTS_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Lists completed imports within the past 90 days.
@@ -26,25 +26,72 @@ impl Operation for ListImports {
 }
 
 /// The input of the `ListImports` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListImportsInput {
     /// The Amazon Resource Name (ARN) associated with the table that was imported to.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableArn", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_arn: Option<String>,
     /// The number of `ImportSummary`objects returned in a single page.
     ///
     /// Range: 1 to 25.
-    #[serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PageSize", default, skip_serializing_if = "Option::is_none")
+    )]
     pub page_size: Option<i32>,
     /// An optional string that, if supplied, must be copied from the output of a previous call to `ListImports`.
     /// When provided in this manner, the API fetches the next page of results.
     ///
     /// Length: 112 to 1024. Pattern: `^([0-9a-f]{16})+$`.
-    #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")
+    )]
     pub next_token: Option<String>,
+}
+
+impl Read for ListImportsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableArn" => Option::Some(0),
+                    "PageSize" => Option::Some(1),
+                    "NextToken" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_arn: member_0,
+                page_size: member_1,
+                next_token: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListImports` operation.
@@ -64,6 +111,41 @@ pub struct ListImportsOutput {
     /// Length: 112 to 1024. Pattern: `^([0-9a-f]{16})+$`.
     #[serde(rename = "NextToken", default, skip_serializing_if = "Option::is_none")]
     pub next_token: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListImportsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ImportSummary>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ImportSummaryList" => Option::Some(0),
+                    "NextToken" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                import_summary_list: member_0,
+                next_token: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListImports` can return.

@@ -7,9 +7,9 @@
 use crate::dynamodb::error::{InternalServerError, InvalidEndpointException};
 use crate::dynamodb::validation::{LIST_TABLES_INPUT, LIST_TABLES_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Returns an array of table names associated with the current account and endpoint. The output
@@ -27,24 +27,64 @@ impl Operation for ListTables {
 }
 
 /// Represents the input of a `ListTables` operation.
-#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListTablesInput {
     /// The first table name that this operation will evaluate. Use the value that was returned for `LastEvaluatedTableName`
     /// in a previous operation, so that you can obtain the next page of results.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(
-        rename = "ExclusiveStartTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExclusiveStartTableName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub exclusive_start_table_name: Option<String>,
     /// A maximum number of table names to return. If this parameter is not specified, the limit is 100.
     ///
     /// Range: 1 to 100.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<i32>,
+}
+
+impl Read for ListTablesInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ExclusiveStartTableName" => Option::Some(0),
+                    "Limit" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                exclusive_start_table_name: member_0,
+                limit: member_1,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `ListTables` operation.
@@ -73,6 +113,41 @@ pub struct ListTablesOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub last_evaluated_table_name: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListTablesOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<String>> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableNames" => Option::Some(0),
+                    "LastEvaluatedTableName" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_names: member_0,
+                last_evaluated_table_name: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ListTables` can return.

@@ -36,9 +36,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{PUT_ITEM_INPUT, PUT_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -76,14 +76,14 @@ impl Operation for PutItem {
 }
 
 /// Represents the input of a `PutItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutItemInput {
     /// The name of the table to contain the item. You can also provide the Amazon Resource Name (ARN)
     /// of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// A map of attribute name/value pairs, one for each attribute. Only the primary key attributes are
     /// required; you can optionally provide other attribute name-value pairs for the item.
@@ -105,13 +105,16 @@ pub struct PutItemInput {
     /// Each element in the `Item` map is an `AttributeValue` object.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Item")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Item"))]
     pub item: BTreeMap<String, AttributeValue>,
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub expected: Option<BTreeMap<String, ExpectedAttributeValue>>,
     /// Use `ReturnValues` if you want to get the item attributes as they appeared before they were
     /// updated with the `PutItem` request. For `PutItem`, the valid values are:
@@ -129,7 +132,10 @@ pub struct PutItemInput {
     ///
     /// > **Note:** The `ReturnValues` parameter is used by several DynamoDB operations; however, `PutItem` does not
     /// > recognize any values other than `NONE` or `ALL_OLD`.
-    #[serde(rename = "ReturnValues", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReturnValues", default, skip_serializing_if = "Option::is_none")
+    )]
     pub return_values: Option<ReturnValue>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -142,27 +148,36 @@ pub struct PutItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections, if any, that were modified during the operation are returned
     /// in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConditionalOperator",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// A condition that must be satisfied in order for a conditional `PutItem` operation to succeed.
@@ -177,10 +192,13 @@ pub struct PutItemInput {
     ///
     /// For more information on condition expressions, see [Condition Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConditionExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
@@ -212,10 +230,13 @@ pub struct PutItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
@@ -236,10 +257,13 @@ pub struct PutItemInput {
     ///
     /// For more information on expression attribute values, see [Condition Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeValues",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// An optional parameter that returns the item attributes for a `PutItem` operation that failed a
@@ -248,14 +272,89 @@ pub struct PutItemInput {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnValuesOnConditionCheckFailure",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
+}
+
+impl Read for PutItemInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_2: Option<BTreeMap<String, ExpectedAttributeValue>> = None;
+        let mut member_3: Option<ReturnValue> = None;
+        let mut member_4: Option<ReturnConsumedCapacity> = None;
+        let mut member_5: Option<ReturnItemCollectionMetrics> = None;
+        let mut member_6: Option<ConditionalOperator> = None;
+        let mut member_7: Option<String> = None;
+        let mut member_8: Option<BTreeMap<String, String>> = None;
+        let mut member_9: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_10: Option<ReturnValuesOnConditionCheckFailure> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "Item" => Option::Some(1),
+                    "Expected" => Option::Some(2),
+                    "ReturnValues" => Option::Some(3),
+                    "ReturnConsumedCapacity" => Option::Some(4),
+                    "ReturnItemCollectionMetrics" => Option::Some(5),
+                    "ConditionalOperator" => Option::Some(6),
+                    "ConditionExpression" => Option::Some(7),
+                    "ExpressionAttributeNames" => Option::Some(8),
+                    "ExpressionAttributeValues" => Option::Some(9),
+                    "ReturnValuesOnConditionCheckFailure" => Option::Some(10),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                item: member_1,
+                expected: member_2,
+                return_values: member_3,
+                return_consumed_capacity: member_4,
+                return_item_collection_metrics: member_5,
+                conditional_operator: member_6,
+                condition_expression: member_7,
+                expression_attribute_names: member_8,
+                expression_attribute_values: member_9,
+                return_values_on_condition_check_failure: member_10,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `PutItem` operation.
@@ -302,6 +401,45 @@ pub struct PutItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PutItemOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_1: Option<ConsumedCapacity> = None;
+        let mut member_2: Option<ItemCollectionMetrics> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Attributes" => Option::Some(0),
+                    "ConsumedCapacity" => Option::Some(1),
+                    "ItemCollectionMetrics" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                attributes: member_0,
+                consumed_capacity: member_1,
+                item_collection_metrics: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `PutItem` can return.

@@ -21,9 +21,9 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::validation::{PUT_RESOURCE_POLICY_INPUT, PUT_RESOURCE_POLICY_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Attaches a resource-based policy document to the resource, which can be a table or stream. When
@@ -52,8 +52,8 @@ impl Operation for PutResourcePolicy {
 }
 
 /// The input of the `PutResourcePolicy` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PutResourcePolicyInput {
     /// The Amazon Resource Name (ARN) of the DynamoDB resource to which the policy will be attached.
     /// The resources you can specify include tables and streams.
@@ -65,7 +65,7 @@ pub struct PutResourcePolicyInput {
     /// multiple `Statement` fields in your policy document.
     ///
     /// Length: 1 to 1283.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// An Amazon Web Services resource-based policy document in JSON format.
     ///
@@ -76,7 +76,7 @@ pub struct PutResourcePolicyInput {
     ///   error.
     ///
     /// For a full list of all considerations that apply while attaching a resource-based policy, see [Resource-based policy considerations](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/rbac-considerations.html>).
-    #[serde(rename = "Policy")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Policy"))]
     pub policy: String,
     /// A string value that you can use to conditionally update your policy. You can provide the
     /// revision ID of your existing policy to make mutating requests against that policy.
@@ -89,18 +89,68 @@ pub struct PutResourcePolicyInput {
     /// the revision ID.
     ///
     /// Length: 1 to 255.
-    #[serde(
-        rename = "ExpectedRevisionId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpectedRevisionId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expected_revision_id: Option<String>,
     /// Set this parameter to `true` to confirm that you want to remove your permissions to change the
     /// policy of this resource in the future.
     ///
     /// Defaults to `false`.
-    #[serde(rename = "ConfirmRemoveSelfResourceAccess", default)]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ConfirmRemoveSelfResourceAccess", default)
+    )]
     pub confirm_remove_self_resource_access: bool,
+}
+
+impl Read for PutResourcePolicyInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "Policy" => Option::Some(1),
+                    "ExpectedRevisionId" => Option::Some(2),
+                    "ConfirmRemoveSelfResourceAccess" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                policy: member_1,
+                expected_revision_id: member_2,
+                confirm_remove_self_resource_access: member_3.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The output of the `PutResourcePolicy` operation.
@@ -113,6 +163,33 @@ pub struct PutResourcePolicyOutput {
     /// Length: 1 to 255.
     #[serde(rename = "RevisionId", default, skip_serializing_if = "Option::is_none")]
     pub revision_id: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for PutResourcePolicyOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "RevisionId" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { revision_id: member_0 }))
+    }
 }
 
 /// The errors `PutResourcePolicy` can return.

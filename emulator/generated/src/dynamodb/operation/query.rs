@@ -54,9 +54,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{QUERY_INPUT, QUERY_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -114,20 +114,23 @@ impl Operation for Query {
 }
 
 /// Represents the input of a `Query` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct QueryInput {
     /// The name of the table containing the requested items. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// The name of an index to query. This index can be any local secondary index or global secondary
     /// index on the table. Note that if you use the `IndexName` parameter, you must also provide `TableName.`
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub index_name: Option<String>,
     /// The attributes to be returned in the result. You can retrieve all item attributes, specific item
     /// attributes, the count of matching items, or in the case of an index, some or all of the
@@ -164,16 +167,22 @@ pub struct QueryInput {
     ///
     /// > **Note:** If you use the `ProjectionExpression` parameter, then the value for `Select` can only be `SPECIFIC_ATTRIBUTES`.
     /// > Any other value for `Select` will return an error.
-    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Select", default, skip_serializing_if = "Option::is_none")
+    )]
     pub select: Option<Select>,
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributesToGet",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub attributes_to_get: Option<Vec<String>>,
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If
@@ -186,33 +195,52 @@ pub struct QueryInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Range: at least 1.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<i32>,
     /// Determines the read consistency model: If set to `true`, then the operation uses strongly
     /// consistent reads; otherwise, the operation uses eventually consistent reads.
     ///
     /// Strongly consistent reads are not supported on global secondary indexes. If you query a global
     /// secondary index with `ConsistentRead` set to `true`, you will receive a `ValidationException`.
-    #[serde(rename = "ConsistentRead", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsistentRead",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub consistent_read: Option<bool>,
     /// This is a legacy parameter. Use `KeyConditionExpression` instead. For more information, see [KeyConditions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.KeyConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "KeyConditions", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "KeyConditions", default, skip_serializing_if = "Option::is_none")
+    )]
     pub key_conditions: Option<BTreeMap<String, Condition>>,
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [QueryFilter](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.QueryFilter.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "QueryFilter", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "QueryFilter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub query_filter: Option<BTreeMap<String, Condition>>,
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConditionalOperator",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// Specifies the order for index traversal: If `true` (default), the traversal is performed in
@@ -227,10 +255,13 @@ pub struct QueryInput {
     /// stored (by sort key value). This is the default behavior. If `ScanIndexForward` is `false`,
     /// DynamoDB reads the results in reverse order by sort key value, and then returns the results to
     /// the client.
-    #[serde(
-        rename = "ScanIndexForward",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ScanIndexForward",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub scan_index_forward: Option<bool>,
     /// The primary key of the first item that this operation will evaluate. Use the value that was
@@ -240,10 +271,13 @@ pub struct QueryInput {
     /// allowed.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(
-        rename = "ExclusiveStartKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExclusiveStartKey",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub exclusive_start_key: Option<BTreeMap<String, AttributeValue>>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
@@ -257,10 +291,13 @@ pub struct QueryInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// A string that identifies one or more attributes to retrieve from the table. These attributes can
@@ -272,10 +309,13 @@ pub struct QueryInput {
     ///
     /// For more information, see [Accessing Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProjectionExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub projection_expression: Option<String>,
     /// A string that contains conditions that DynamoDB applies after the `Query` operation, but before
@@ -290,10 +330,13 @@ pub struct QueryInput {
     ///
     /// For more information, see [Filter Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Query.FilterExpression.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "FilterExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "FilterExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub filter_expression: Option<String>,
     /// The condition that specifies the key values for items to be retrieved by the `Query` action.
@@ -347,10 +390,13 @@ pub struct QueryInput {
     ///
     /// For more information on `ExpressionAttributeNames` and `ExpressionAttributeValues`, see [Using Placeholders for Attribute Names and Values](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/ExpressionPlaceholders.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "KeyConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "KeyConditionExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub key_condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
@@ -382,10 +428,13 @@ pub struct QueryInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
@@ -406,12 +455,110 @@ pub struct QueryInput {
     ///
     /// For more information on expression attribute values, see [Specifying Conditions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeValues",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
+}
+
+impl Read for QueryInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Select> = None;
+        let mut member_3: Option<Vec<String>> = None;
+        let mut member_4: Option<i32> = None;
+        let mut member_5: Option<bool> = None;
+        let mut member_6: Option<BTreeMap<String, Condition>> = None;
+        let mut member_7: Option<BTreeMap<String, Condition>> = None;
+        let mut member_8: Option<ConditionalOperator> = None;
+        let mut member_9: Option<bool> = None;
+        let mut member_10: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_11: Option<ReturnConsumedCapacity> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<String> = None;
+        let mut member_14: Option<String> = None;
+        let mut member_15: Option<BTreeMap<String, String>> = None;
+        let mut member_16: Option<BTreeMap<String, AttributeValue>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "IndexName" => Option::Some(1),
+                    "Select" => Option::Some(2),
+                    "AttributesToGet" => Option::Some(3),
+                    "Limit" => Option::Some(4),
+                    "ConsistentRead" => Option::Some(5),
+                    "KeyConditions" => Option::Some(6),
+                    "QueryFilter" => Option::Some(7),
+                    "ConditionalOperator" => Option::Some(8),
+                    "ScanIndexForward" => Option::Some(9),
+                    "ExclusiveStartKey" => Option::Some(10),
+                    "ReturnConsumedCapacity" => Option::Some(11),
+                    "ProjectionExpression" => Option::Some(12),
+                    "FilterExpression" => Option::Some(13),
+                    "KeyConditionExpression" => Option::Some(14),
+                    "ExpressionAttributeNames" => Option::Some(15),
+                    "ExpressionAttributeValues" => Option::Some(16),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                16 => member_16 = object.value(reader, 16)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                index_name: member_1,
+                select: member_2,
+                attributes_to_get: member_3,
+                limit: member_4,
+                consistent_read: member_5,
+                key_conditions: member_6,
+                query_filter: member_7,
+                conditional_operator: member_8,
+                scan_index_forward: member_9,
+                exclusive_start_key: member_10,
+                return_consumed_capacity: member_11,
+                projection_expression: member_12,
+                filter_expression: member_13,
+                key_condition_expression: member_14,
+                expression_attribute_names: member_15,
+                expression_attribute_values: member_16,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `Query` operation.
@@ -473,6 +620,53 @@ pub struct QueryOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for QueryOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BTreeMap<String, AttributeValue>>> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_4: Option<ConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Items" => Option::Some(0),
+                    "Count" => Option::Some(1),
+                    "ScannedCount" => Option::Some(2),
+                    "LastEvaluatedKey" => Option::Some(3),
+                    "ConsumedCapacity" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                items: member_0,
+                count: member_1.unwrap_or_default(),
+                scanned_count: member_2.unwrap_or_default(),
+                last_evaluated_key: member_3,
+                consumed_capacity: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `Query` can return.

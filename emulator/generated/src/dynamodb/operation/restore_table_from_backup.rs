@@ -28,9 +28,9 @@ use crate::dynamodb::validation::{
     RESTORE_TABLE_FROM_BACKUP_INPUT, RESTORE_TABLE_FROM_BACKUP_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Creates a new table from an existing backup. Any number of users can execute up to 50 concurrent
@@ -59,66 +59,144 @@ impl Operation for RestoreTableFromBackup {
 }
 
 /// The input of the `RestoreTableFromBackup` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestoreTableFromBackupInput {
     /// The name of the new table to which the backup must be restored.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TargetTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TargetTableName"))]
     pub target_table_name: String,
     /// The Amazon Resource Name (ARN) associated with the backup.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "BackupArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "BackupArn"))]
     pub backup_arn: String,
     /// The billing mode of the restored table.
-    #[serde(
-        rename = "BillingModeOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BillingModeOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_mode_override: Option<BillingMode>,
     /// List of global secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(
-        rename = "GlobalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalSecondaryIndexOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
     /// List of local secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(
-        rename = "LocalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LocalSecondaryIndexOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
     /// Provisioned throughput settings for the restored table.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProvisionedThroughputOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OnDemandThroughputOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// The new server-side encryption settings for the restored table.
-    #[serde(
-        rename = "SSESpecificationOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SSESpecificationOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sse_specification_override: Option<SseSpecification>,
+}
+
+impl Read for RestoreTableFromBackupInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<BillingMode> = None;
+        let mut member_3: Option<Vec<GlobalSecondaryIndex>> = None;
+        let mut member_4: Option<Vec<LocalSecondaryIndex>> = None;
+        let mut member_5: Option<ProvisionedThroughput> = None;
+        let mut member_6: Option<OnDemandThroughput> = None;
+        let mut member_7: Option<SseSpecification> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TargetTableName" => Option::Some(0),
+                    "BackupArn" => Option::Some(1),
+                    "BillingModeOverride" => Option::Some(2),
+                    "GlobalSecondaryIndexOverride" => Option::Some(3),
+                    "LocalSecondaryIndexOverride" => Option::Some(4),
+                    "ProvisionedThroughputOverride" => Option::Some(5),
+                    "OnDemandThroughputOverride" => Option::Some(6),
+                    "SSESpecificationOverride" => Option::Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                target_table_name: member_0,
+                backup_arn: member_1,
+                billing_mode_override: member_2,
+                global_secondary_index_override: member_3,
+                local_secondary_index_override: member_4,
+                provisioned_throughput_override: member_5,
+                on_demand_throughput_override: member_6,
+                sse_specification_override: member_7,
+            }),
+        )
+    }
 }
 
 /// The output of the `RestoreTableFromBackup` operation.
@@ -132,6 +210,37 @@ pub struct RestoreTableFromBackupOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_description: Option<TableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for RestoreTableFromBackupOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `RestoreTableFromBackup` can return.

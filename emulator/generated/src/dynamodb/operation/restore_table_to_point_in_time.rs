@@ -42,9 +42,9 @@ use crate::dynamodb::validation::{
     RESTORE_TABLE_TO_POINT_IN_TIME_INPUT, RESTORE_TABLE_TO_POINT_IN_TIME_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, Timestamp, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Restores the specified table to the specified point in time within `EarliestRestorableDateTime`
@@ -87,90 +87,195 @@ impl Operation for RestoreTableToPointInTime {
 }
 
 /// The input of the `RestoreTableToPointInTime` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RestoreTableToPointInTimeInput {
     /// The DynamoDB table that will be restored. This value is an Amazon Resource Name (ARN).
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "SourceTableArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SourceTableArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub source_table_arn: Option<String>,
     /// Name of the source table that is being restored.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(
-        rename = "SourceTableName",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SourceTableName",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub source_table_name: Option<String>,
     /// The name of the new table to which it must be restored to.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "TargetTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TargetTableName"))]
     pub target_table_name: String,
     /// Restore the table to the latest possible time. `LatestRestorableDateTime` is typically 5 minutes
     /// before the current time.
-    #[serde(
-        rename = "UseLatestRestorableTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "UseLatestRestorableTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub use_latest_restorable_time: Option<bool>,
     /// Time in the past to restore the table to.
-    #[serde(
-        rename = "RestoreDateTime",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "RestoreDateTime",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub restore_date_time: Option<Timestamp>,
     /// The billing mode of the restored table.
-    #[serde(
-        rename = "BillingModeOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "BillingModeOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub billing_mode_override: Option<BillingMode>,
     /// List of global secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(
-        rename = "GlobalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalSecondaryIndexOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_secondary_index_override: Option<Vec<GlobalSecondaryIndex>>,
     /// List of local secondary indexes for the restored table. The indexes provided should match
     /// existing secondary indexes. You can choose to exclude some or all of the indexes at the time of
     /// restore.
-    #[serde(
-        rename = "LocalSecondaryIndexOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "LocalSecondaryIndexOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub local_secondary_index_override: Option<Vec<LocalSecondaryIndex>>,
     /// Provisioned throughput settings for the restored table.
-    #[serde(
-        rename = "ProvisionedThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProvisionedThroughputOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provisioned_throughput_override: Option<ProvisionedThroughput>,
     /// Sets the maximum number of read and write units for the specified on-demand table. If you use
     /// this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`, or both.
-    #[serde(
-        rename = "OnDemandThroughputOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OnDemandThroughputOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub on_demand_throughput_override: Option<OnDemandThroughput>,
     /// The new server-side encryption settings for the restored table.
-    #[serde(
-        rename = "SSESpecificationOverride",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SSESpecificationOverride",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sse_specification_override: Option<SseSpecification>,
+}
+
+impl Read for RestoreTableToPointInTimeInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<bool> = None;
+        let mut member_4: Option<Timestamp> = None;
+        let mut member_5: Option<BillingMode> = None;
+        let mut member_6: Option<Vec<GlobalSecondaryIndex>> = None;
+        let mut member_7: Option<Vec<LocalSecondaryIndex>> = None;
+        let mut member_8: Option<ProvisionedThroughput> = None;
+        let mut member_9: Option<OnDemandThroughput> = None;
+        let mut member_10: Option<SseSpecification> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SourceTableArn" => Option::Some(0),
+                    "SourceTableName" => Option::Some(1),
+                    "TargetTableName" => Option::Some(2),
+                    "UseLatestRestorableTime" => Option::Some(3),
+                    "RestoreDateTime" => Option::Some(4),
+                    "BillingModeOverride" => Option::Some(5),
+                    "GlobalSecondaryIndexOverride" => Option::Some(6),
+                    "LocalSecondaryIndexOverride" => Option::Some(7),
+                    "ProvisionedThroughputOverride" => Option::Some(8),
+                    "OnDemandThroughputOverride" => Option::Some(9),
+                    "SSESpecificationOverride" => Option::Some(10),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 4)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                source_table_arn: member_0,
+                source_table_name: member_1,
+                target_table_name: member_2,
+                use_latest_restorable_time: member_3,
+                restore_date_time: member_4,
+                billing_mode_override: member_5,
+                global_secondary_index_override: member_6,
+                local_secondary_index_override: member_7,
+                provisioned_throughput_override: member_8,
+                on_demand_throughput_override: member_9,
+                sse_specification_override: member_10,
+            }),
+        )
+    }
 }
 
 /// The output of the `RestoreTableToPointInTime` operation.
@@ -184,6 +289,37 @@ pub struct RestoreTableToPointInTimeOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_description: Option<TableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for RestoreTableToPointInTimeOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `RestoreTableToPointInTime` can return.

@@ -49,9 +49,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{SCAN_INPUT, SCAN_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -104,8 +104,8 @@ impl Operation for Scan {
 }
 
 /// Represents the input of a `Scan` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ScanInput {
     /// The name of the table containing the requested items or if you provide `IndexName`, the name of
     /// the table to which that index belongs.
@@ -113,22 +113,28 @@ pub struct ScanInput {
     /// You can also provide the Amazon Resource Name (ARN) of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// The name of a secondary index to scan. This index can be any local secondary index or global
     /// secondary index. Note that if you use the `IndexName` parameter, you must also provide `TableName`.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub index_name: Option<String>,
     /// This is a legacy parameter. Use `ProjectionExpression` instead. For more information, see [AttributesToGet](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributesToGet.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Items: at least 1. Each item: Length: 0 to 65535.
-    #[serde(
-        rename = "AttributesToGet",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributesToGet",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub attributes_to_get: Option<Vec<String>>,
     /// The maximum number of items to evaluate (not necessarily the number of matching items). If
@@ -141,7 +147,10 @@ pub struct ScanInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Range: at least 1.
-    #[serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Limit", default, skip_serializing_if = "Option::is_none")
+    )]
     pub limit: Option<i32>,
     /// The attributes to be returned in the result. You can retrieve all item attributes, specific item
     /// attributes, the count of matching items, or in the case of an index, some or all of the
@@ -178,20 +187,29 @@ pub struct ScanInput {
     ///
     /// > **Note:** If you use the `ProjectionExpression` parameter, then the value for `Select` can only be `SPECIFIC_ATTRIBUTES`.
     /// > Any other value for `Select` will return an error.
-    #[serde(rename = "Select", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Select", default, skip_serializing_if = "Option::is_none")
+    )]
     pub select: Option<Select>,
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ScanFilter](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ScanFilter.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "ScanFilter", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ScanFilter", default, skip_serializing_if = "Option::is_none")
+    )]
     pub scan_filter: Option<BTreeMap<String, Condition>>,
     /// This is a legacy parameter. Use `FilterExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConditionalOperator",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// The primary key of the first item that this operation will evaluate. Use the value that was
@@ -204,10 +222,13 @@ pub struct ScanInput {
     /// segment whose previous `Scan` returned the corresponding value of `LastEvaluatedKey`.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(
-        rename = "ExclusiveStartKey",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExclusiveStartKey",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub exclusive_start_key: Option<BTreeMap<String, AttributeValue>>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
@@ -221,10 +242,13 @@ pub struct ScanInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// For a parallel `Scan` request, `TotalSegments` represents the total number of segments into
@@ -239,7 +263,10 @@ pub struct ScanInput {
     /// If you specify `TotalSegments`, you must also specify `Segment`.
     ///
     /// Range: 1 to 1000000.
-    #[serde(rename = "TotalSegments", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TotalSegments", default, skip_serializing_if = "Option::is_none")
+    )]
     pub total_segments: Option<i32>,
     /// For a parallel `Scan` request, `Segment` identifies an individual segment to be scanned by an
     /// application worker.
@@ -256,7 +283,10 @@ pub struct ScanInput {
     /// If you provide `Segment`, you must also provide `TotalSegments`.
     ///
     /// Range: 0 to 999999.
-    #[serde(rename = "Segment", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Segment", default, skip_serializing_if = "Option::is_none")
+    )]
     pub segment: Option<i32>,
     /// A string that identifies one or more attributes to retrieve from the specified table or index.
     /// These attributes can include scalars, sets, or elements of a JSON document. The attributes in
@@ -267,10 +297,13 @@ pub struct ScanInput {
     ///
     /// For more information, see [Specifying Item Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.AccessingItemAttributes.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ProjectionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProjectionExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub projection_expression: Option<String>,
     /// A string that contains conditions that DynamoDB applies after the `Scan` operation, but before
@@ -282,10 +315,13 @@ pub struct ScanInput {
     ///
     /// For more information, see [Filter Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Scan.html#Scan.FilterExpression>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "FilterExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "FilterExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub filter_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
@@ -317,10 +353,13 @@ pub struct ScanInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
@@ -341,10 +380,13 @@ pub struct ScanInput {
     ///
     /// For more information on expression attribute values, see [Condition Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeValues",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// A Boolean value that determines the read consistency model during the scan:
@@ -358,8 +400,106 @@ pub struct ScanInput {
     ///
     /// The `ConsistentRead` parameter is not supported on global secondary indexes. If you scan a
     /// global secondary index with `ConsistentRead` set to true, you will receive a `ValidationException`.
-    #[serde(rename = "ConsistentRead", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConsistentRead",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub consistent_read: Option<bool>,
+}
+
+impl Read for ScanInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<i32> = None;
+        let mut member_4: Option<Select> = None;
+        let mut member_5: Option<BTreeMap<String, Condition>> = None;
+        let mut member_6: Option<ConditionalOperator> = None;
+        let mut member_7: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_8: Option<ReturnConsumedCapacity> = None;
+        let mut member_9: Option<i32> = None;
+        let mut member_10: Option<i32> = None;
+        let mut member_11: Option<String> = None;
+        let mut member_12: Option<String> = None;
+        let mut member_13: Option<BTreeMap<String, String>> = None;
+        let mut member_14: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_15: Option<bool> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "IndexName" => Option::Some(1),
+                    "AttributesToGet" => Option::Some(2),
+                    "Limit" => Option::Some(3),
+                    "Select" => Option::Some(4),
+                    "ScanFilter" => Option::Some(5),
+                    "ConditionalOperator" => Option::Some(6),
+                    "ExclusiveStartKey" => Option::Some(7),
+                    "ReturnConsumedCapacity" => Option::Some(8),
+                    "TotalSegments" => Option::Some(9),
+                    "Segment" => Option::Some(10),
+                    "ProjectionExpression" => Option::Some(11),
+                    "FilterExpression" => Option::Some(12),
+                    "ExpressionAttributeNames" => Option::Some(13),
+                    "ExpressionAttributeValues" => Option::Some(14),
+                    "ConsistentRead" => Option::Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                index_name: member_1,
+                attributes_to_get: member_2,
+                limit: member_3,
+                select: member_4,
+                scan_filter: member_5,
+                conditional_operator: member_6,
+                exclusive_start_key: member_7,
+                return_consumed_capacity: member_8,
+                total_segments: member_9,
+                segment: member_10,
+                projection_expression: member_11,
+                filter_expression: member_12,
+                expression_attribute_names: member_13,
+                expression_attribute_values: member_14,
+                consistent_read: member_15,
+            }),
+        )
+    }
 }
 
 /// Represents the output of a `Scan` operation.
@@ -421,6 +561,53 @@ pub struct ScanOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub consumed_capacity: Option<ConsumedCapacity>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ScanOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<BTreeMap<String, AttributeValue>>> = None;
+        let mut member_1: Option<i32> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_4: Option<ConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Items" => Option::Some(0),
+                    "Count" => Option::Some(1),
+                    "ScannedCount" => Option::Some(2),
+                    "LastEvaluatedKey" => Option::Some(3),
+                    "ConsumedCapacity" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                items: member_0,
+                count: member_1.unwrap_or_default(),
+                scanned_count: member_2.unwrap_or_default(),
+                last_evaluated_key: member_3,
+                consumed_capacity: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `Scan` can return.

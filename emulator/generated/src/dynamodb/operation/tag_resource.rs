@@ -23,9 +23,8 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::Tag;
 use crate::dynamodb::validation::TAG_RESOURCE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// Associate a set of tags with an Amazon DynamoDB resource. You can then activate these
@@ -55,18 +54,54 @@ impl Operation for TagResource {
 }
 
 /// The input of the `TagResource` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TagResourceInput {
     /// Identifies the Amazon DynamoDB resource to which tags should be added. This value is an Amazon
     /// Resource Name (ARN).
     ///
     /// Length: 1 to 1283.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// The tags to be assigned to the Amazon DynamoDB resource.
-    #[serde(rename = "Tags")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Tags"))]
     pub tags: Vec<Tag>,
+}
+
+impl Read for TagResourceInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<Tag>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "Tags" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                tags: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `TagResource` can return.

@@ -25,9 +25,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{TRANSACT_GET_ITEMS_INPUT, TRANSACT_GET_ITEMS_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// `TransactGetItems` is a synchronous operation that atomically retrieves multiple items from one
@@ -56,23 +56,61 @@ impl Operation for TransactGetItems {
 }
 
 /// The input of the `TransactGetItems` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactGetItemsInput {
     /// An ordered array of up to 100 `TransactGetItem` objects, each of which contains a `Get`
     /// structure.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TransactItems")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TransactItems"))]
     pub transact_items: Vec<TransactGetItem>,
     /// A value of `TOTAL` causes consumed capacity information to be returned, and a value of `NONE`
     /// prevents that information from being returned. No other value is valid.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
+}
+
+impl Read for TransactGetItemsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<TransactGetItem>> = None;
+        let mut member_1: Option<ReturnConsumedCapacity> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TransactItems" => Option::Some(0),
+                    "ReturnConsumedCapacity" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                transact_items: member_0,
+                return_consumed_capacity: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `TransactGetItems` operation.
@@ -100,6 +138,41 @@ pub struct TransactGetItemsOutput {
     /// Items: 1 to 100.
     #[serde(rename = "Responses", default, skip_serializing_if = "Option::is_none")]
     pub responses: Option<Vec<ItemResponse>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for TransactGetItemsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ConsumedCapacity>> = None;
+        let mut member_1: Option<Vec<ItemResponse>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ConsumedCapacity" => Option::Some(0),
+                    "Responses" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                consumed_capacity: member_0,
+                responses: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `TransactGetItems` can return.

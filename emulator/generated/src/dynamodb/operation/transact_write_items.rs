@@ -54,9 +54,9 @@ use crate::dynamodb::validation::{
     TRANSACT_WRITE_ITEMS_INPUT, TRANSACT_WRITE_ITEMS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -111,8 +111,8 @@ impl Operation for TransactWriteItems {
 }
 
 /// The input of the `TransactWriteItems` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct TransactWriteItemsInput {
     /// An ordered array of up to 100 `TransactWriteItem` objects, each of which contains a `ConditionCheck`, `Put`, `Update`,
     /// or `Delete` object. These can operate on items in different tables, but the tables must reside
@@ -120,7 +120,7 @@ pub struct TransactWriteItemsInput {
     /// item.
     ///
     /// Items: 1 to 100.
-    #[serde(rename = "TransactItems")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TransactItems"))]
     pub transact_items: Vec<TransactWriteItem>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -133,19 +133,25 @@ pub struct TransactWriteItemsInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections (if any), that were modified during the operation and are
     /// returned in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// Providing a `ClientRequestToken` makes the call to `TransactWriteItems` idempotent, meaning that
@@ -166,12 +172,58 @@ pub struct TransactWriteItemsInput {
     /// idempotency window, DynamoDB returns an `IdempotentParameterMismatch` exception.
     ///
     /// Length: 1 to 36. An idempotency token: repeating a request with the same token must not repeat its effect.
-    #[serde(
-        rename = "ClientRequestToken",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ClientRequestToken",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub client_request_token: Option<String>,
+}
+
+impl Read for TransactWriteItemsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<TransactWriteItem>> = None;
+        let mut member_1: Option<ReturnConsumedCapacity> = None;
+        let mut member_2: Option<ReturnItemCollectionMetrics> = None;
+        let mut member_3: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TransactItems" => Option::Some(0),
+                    "ReturnConsumedCapacity" => Option::Some(1),
+                    "ReturnItemCollectionMetrics" => Option::Some(2),
+                    "ClientRequestToken" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                transact_items: member_0,
+                return_consumed_capacity: member_1,
+                return_item_collection_metrics: member_2,
+                client_request_token: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `TransactWriteItems` operation.
@@ -197,6 +249,41 @@ pub struct TransactWriteItemsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub item_collection_metrics: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for TransactWriteItemsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ConsumedCapacity>> = None;
+        let mut member_1: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ConsumedCapacity" => Option::Some(0),
+                    "ItemCollectionMetrics" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                consumed_capacity: member_0,
+                item_collection_metrics: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `TransactWriteItems` can return.

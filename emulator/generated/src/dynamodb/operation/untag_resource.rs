@@ -21,9 +21,8 @@ use crate::dynamodb::error::{
 };
 use crate::dynamodb::validation::UNTAG_RESOURCE_INPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
-use serde::Deserialize;
 use std::fmt;
 
 /// Removes the association of tags from an Amazon DynamoDB resource. You can call `UntagResource`
@@ -52,20 +51,56 @@ impl Operation for UntagResource {
 }
 
 /// The input of the `UntagResource` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UntagResourceInput {
     /// The DynamoDB resource that the tags will be removed from. This value is an Amazon Resource Name (ARN).
     ///
     /// Length: 1 to 1283.
-    #[serde(rename = "ResourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ResourceArn"))]
     pub resource_arn: String,
     /// A list of tag keys. Existing tags of the resource whose keys are members of this list will be
     /// removed from the DynamoDB resource.
     ///
     /// Each item: Length: 1 to 128.
-    #[serde(rename = "TagKeys")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TagKeys"))]
     pub tag_keys: Vec<String>,
+}
+
+impl Read for UntagResourceInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ResourceArn" => Option::Some(0),
+                    "TagKeys" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                resource_arn: member_0,
+                tag_keys: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `UntagResource` can return.

@@ -24,9 +24,9 @@ use crate::dynamodb::validation::{
     UPDATE_CONTINUOUS_BACKUPS_INPUT, UPDATE_CONTINUOUS_BACKUPS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// `UpdateContinuousBackups` enables or disables point in time recovery for the specified table. A
@@ -53,18 +53,57 @@ impl Operation for UpdateContinuousBackups {
 }
 
 /// The input of the `UpdateContinuousBackups` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateContinuousBackupsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// Represents the settings used to enable point in time recovery.
-    #[serde(rename = "PointInTimeRecoverySpecification")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "PointInTimeRecoverySpecification")
+    )]
     pub point_in_time_recovery_specification: PointInTimeRecoverySpecification,
+}
+
+impl Read for UpdateContinuousBackupsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<PointInTimeRecoverySpecification> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "PointInTimeRecoverySpecification" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                point_in_time_recovery_specification: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateContinuousBackups` operation.
@@ -78,6 +117,37 @@ pub struct UpdateContinuousBackupsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub continuous_backups_description: Option<ContinuousBackupsDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateContinuousBackupsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<ContinuousBackupsDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ContinuousBackupsDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                continuous_backups_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateContinuousBackups` can return.

@@ -14,9 +14,9 @@ use crate::dynamodb::validation::{
     UPDATE_CONTRIBUTOR_INSIGHTS_INPUT, UPDATE_CONTRIBUTOR_INSIGHTS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Updates the status for contributor insights for a specific table or index. CloudWatch
@@ -38,23 +38,66 @@ impl Operation for UpdateContributorInsights {
 }
 
 /// The input of the `UpdateContributorInsights` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateContributorInsightsInput {
     /// The name of the table. You can also provide the Amazon Resource Name (ARN) of the table in this
     /// parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// The global secondary index name, if applicable.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "IndexName", default, skip_serializing_if = "Option::is_none")
+    )]
     pub index_name: Option<String>,
     /// Represents the contributor insights action.
-    #[serde(rename = "ContributorInsightsAction")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ContributorInsightsAction"))]
     pub contributor_insights_action: ContributorInsightsAction,
+}
+
+impl Read for UpdateContributorInsightsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<ContributorInsightsAction> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "IndexName" => Option::Some(1),
+                    "ContributorInsightsAction" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 5)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                index_name: member_1,
+                contributor_insights_action: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateContributorInsights` operation.
@@ -78,6 +121,45 @@ pub struct UpdateContributorInsightsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub contributor_insights_status: Option<ContributorInsightsStatus>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateContributorInsightsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<ContributorInsightsStatus> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "IndexName" => Option::Some(1),
+                    "ContributorInsightsStatus" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                index_name: member_1,
+                contributor_insights_status: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateContributorInsights` can return.

@@ -37,9 +37,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::{GlobalTableDescription, ReplicaUpdate};
 use crate::dynamodb::validation::{UPDATE_GLOBAL_TABLE_INPUT, UPDATE_GLOBAL_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Adds or removes replicas in the specified global table. The global table must already exist to
@@ -83,17 +83,53 @@ impl Operation for UpdateGlobalTable {
 }
 
 /// The input of the `UpdateGlobalTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGlobalTableInput {
     /// The global table name.
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "GlobalTableName"))]
     pub global_table_name: String,
     /// A list of Regions that should be added or removed from the global table.
-    #[serde(rename = "ReplicaUpdates")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ReplicaUpdates"))]
     pub replica_updates: Vec<ReplicaUpdate>,
+}
+
+impl Read for UpdateGlobalTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<ReplicaUpdate>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    "ReplicaUpdates" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+                replica_updates: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateGlobalTable` operation.
@@ -107,6 +143,37 @@ pub struct UpdateGlobalTableOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub global_table_description: Option<GlobalTableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateGlobalTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<GlobalTableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                global_table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateGlobalTable` can return.

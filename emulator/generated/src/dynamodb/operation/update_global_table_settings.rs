@@ -26,9 +26,9 @@ use crate::dynamodb::validation::{
     UPDATE_GLOBAL_TABLE_SETTINGS_INPUT, UPDATE_GLOBAL_TABLE_SETTINGS_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Updates settings for a global table.
@@ -54,13 +54,13 @@ impl Operation for UpdateGlobalTableSettings {
 }
 
 /// The input of the `UpdateGlobalTableSettings` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateGlobalTableSettingsInput {
     /// The name of the global table
     ///
     /// Length: 3 to 255. Pattern: `^[a-zA-Z0-9_.-]+$`.
-    #[serde(rename = "GlobalTableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "GlobalTableName"))]
     pub global_table_name: String,
     /// The billing mode of the global table. If `GlobalTableBillingMode` is not specified, the global
     /// table defaults to `PROVISIONED` capacity billing mode.
@@ -69,26 +69,35 @@ pub struct UpdateGlobalTableSettingsInput {
     ///   the billing mode to [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>).
     /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for unpredictable workloads. `PAY_PER_REQUEST`
     ///   sets the billing mode to [On-demand capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>).
-    #[serde(
-        rename = "GlobalTableBillingMode",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableBillingMode",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_billing_mode: Option<BillingMode>,
     /// The maximum number of writes consumed per second before DynamoDB returns a `ThrottlingException.`
     ///
     /// Range: at least 1.
-    #[serde(
-        rename = "GlobalTableProvisionedWriteCapacityUnits",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableProvisionedWriteCapacityUnits",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_provisioned_write_capacity_units: Option<i64>,
     /// Auto scaling settings for managing provisioned write capacity for the global table.
-    #[serde(
-        rename = "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_provisioned_write_capacity_auto_scaling_settings_update: Option<
         AutoScalingSettingsUpdate,
@@ -96,10 +105,13 @@ pub struct UpdateGlobalTableSettingsInput {
     /// Represents the settings of a global secondary index for a global table that will be modified.
     ///
     /// Items: 1 to 20.
-    #[serde(
-        rename = "GlobalTableGlobalSecondaryIndexSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalTableGlobalSecondaryIndexSettingsUpdate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_table_global_secondary_index_settings_update: Option<
         Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>,
@@ -107,12 +119,68 @@ pub struct UpdateGlobalTableSettingsInput {
     /// Represents the settings for a global table in a Region that will be modified.
     ///
     /// Items: 1 to 50.
-    #[serde(
-        rename = "ReplicaSettingsUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReplicaSettingsUpdate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub replica_settings_update: Option<Vec<ReplicaSettingsUpdate>>,
+}
+
+impl Read for UpdateGlobalTableSettingsInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BillingMode> = None;
+        let mut member_2: Option<i64> = None;
+        let mut member_3: Option<AutoScalingSettingsUpdate> = None;
+        let mut member_4: Option<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>> = None;
+        let mut member_5: Option<Vec<ReplicaSettingsUpdate>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    "GlobalTableBillingMode" => Option::Some(1),
+                    "GlobalTableProvisionedWriteCapacityUnits" => Option::Some(2),
+                    "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate" => {
+                        Option::Some(3)
+                    }
+                    "GlobalTableGlobalSecondaryIndexSettingsUpdate" => Option::Some(4),
+                    "ReplicaSettingsUpdate" => Option::Some(5),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+                global_table_billing_mode: member_1,
+                global_table_provisioned_write_capacity_units: member_2,
+                global_table_provisioned_write_capacity_auto_scaling_settings_update: member_3,
+                global_table_global_secondary_index_settings_update: member_4,
+                replica_settings_update: member_5,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateGlobalTableSettings` operation.
@@ -135,6 +203,41 @@ pub struct UpdateGlobalTableSettingsOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub replica_settings: Option<Vec<ReplicaSettingsDescription>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateGlobalTableSettingsOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<ReplicaSettingsDescription>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalTableName" => Option::Some(0),
+                    "ReplicaSettings" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                global_table_name: member_0,
+                replica_settings: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateGlobalTableSettings` can return.

@@ -21,9 +21,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{UPDATE_ITEM_INPUT, UPDATE_ITEM_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -46,14 +46,14 @@ impl Operation for UpdateItem {
 }
 
 /// Represents the input of an `UpdateItem` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateItemInput {
     /// The name of the table containing the item to update. You can also provide the Amazon Resource
     /// Name (ARN) of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// The primary key of the item to be updated. Each element consists of an attribute name and a
     /// value for that attribute.
@@ -63,30 +63,39 @@ pub struct UpdateItemInput {
     /// must provide values for both the partition key and the sort key.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Key")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Key"))]
     pub key: BTreeMap<String, AttributeValue>,
     /// This is a legacy parameter. Use `UpdateExpression` instead. For more information, see [AttributeUpdates](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.AttributeUpdates.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(
-        rename = "AttributeUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributeUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub attribute_updates: Option<BTreeMap<String, AttributeValueUpdate>>,
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [Expected](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.Expected.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each key: Length: 0 to 65535.
-    #[serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Expected", default, skip_serializing_if = "Option::is_none")
+    )]
     pub expected: Option<BTreeMap<String, ExpectedAttributeValue>>,
     /// This is a legacy parameter. Use `ConditionExpression` instead. For more information, see [ConditionalOperator](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/LegacyConditionalParameters.ConditionalOperator.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConditionalOperator",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConditionalOperator",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub conditional_operator: Option<ConditionalOperator>,
     /// Use `ReturnValues` if you want to get the item attributes as they appear before or after they
@@ -108,7 +117,10 @@ pub struct UpdateItemInput {
     /// consumed.
     ///
     /// The values returned are strongly consistent.
-    #[serde(rename = "ReturnValues", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "ReturnValues", default, skip_serializing_if = "Option::is_none")
+    )]
     pub return_values: Option<ReturnValue>,
     /// Determines the level of detail about either provisioned or on-demand throughput consumption that
     /// is returned in the response:
@@ -121,19 +133,25 @@ pub struct UpdateItemInput {
     ///   table(s).
     /// - `TOTAL` - The response includes only the aggregate `ConsumedCapacity` for the operation.
     /// - `NONE` - No `ConsumedCapacity` details are included in the response.
-    #[serde(
-        rename = "ReturnConsumedCapacity",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnConsumedCapacity",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_consumed_capacity: Option<ReturnConsumedCapacity>,
     /// Determines whether item collection metrics are returned. If set to `SIZE`, the response includes
     /// statistics about item collections, if any, that were modified during the operation are returned
     /// in the response. If set to `NONE` (the default), no statistics are returned.
-    #[serde(
-        rename = "ReturnItemCollectionMetrics",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnItemCollectionMetrics",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_item_collection_metrics: Option<ReturnItemCollectionMetrics>,
     /// An expression that defines one or more attributes to be updated, the action to be performed on
@@ -196,10 +214,13 @@ pub struct UpdateItemInput {
     ///
     /// For more information on update expressions, see [Modifying Items and Attributes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.Modifying.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "UpdateExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "UpdateExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub update_expression: Option<String>,
     /// A condition that must be satisfied in order for a conditional update to succeed.
@@ -214,10 +235,13 @@ pub struct UpdateItemInput {
     ///
     /// For more information about condition expressions, see [Specifying Conditions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ConditionExpression",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ConditionExpression",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub condition_expression: Option<String>,
     /// One or more substitution tokens for attribute names in an expression. The following are some use
@@ -249,10 +273,13 @@ pub struct UpdateItemInput {
     /// in the *Amazon DynamoDB Developer Guide*.
     ///
     /// Each value: Length: 0 to 65535.
-    #[serde(
-        rename = "ExpressionAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_names: Option<BTreeMap<String, String>>,
     /// One or more values that can be substituted in an expression.
@@ -273,10 +300,13 @@ pub struct UpdateItemInput {
     ///
     /// For more information on expression attribute values, see [Condition Expressions](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Expressions.SpecifyingConditions.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "ExpressionAttributeValues",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ExpressionAttributeValues",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub expression_attribute_values: Option<BTreeMap<String, AttributeValue>>,
     /// An optional parameter that returns the item attributes for an `UpdateItem` operation that failed
@@ -285,14 +315,97 @@ pub struct UpdateItemInput {
     /// There is no additional cost associated with requesting a return value aside from the small
     /// network and processing overhead of receiving a larger response. No read capacity units are
     /// consumed.
-    #[serde(
-        rename = "ReturnValuesOnConditionCheckFailure",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReturnValuesOnConditionCheckFailure",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub return_values_on_condition_check_failure: Option<
         ReturnValuesOnConditionCheckFailure,
     >,
+}
+
+impl Read for UpdateItemInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_2: Option<BTreeMap<String, AttributeValueUpdate>> = None;
+        let mut member_3: Option<BTreeMap<String, ExpectedAttributeValue>> = None;
+        let mut member_4: Option<ConditionalOperator> = None;
+        let mut member_5: Option<ReturnValue> = None;
+        let mut member_6: Option<ReturnConsumedCapacity> = None;
+        let mut member_7: Option<ReturnItemCollectionMetrics> = None;
+        let mut member_8: Option<String> = None;
+        let mut member_9: Option<String> = None;
+        let mut member_10: Option<BTreeMap<String, String>> = None;
+        let mut member_11: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_12: Option<ReturnValuesOnConditionCheckFailure> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "Key" => Option::Some(1),
+                    "AttributeUpdates" => Option::Some(2),
+                    "Expected" => Option::Some(3),
+                    "ConditionalOperator" => Option::Some(4),
+                    "ReturnValues" => Option::Some(5),
+                    "ReturnConsumedCapacity" => Option::Some(6),
+                    "ReturnItemCollectionMetrics" => Option::Some(7),
+                    "UpdateExpression" => Option::Some(8),
+                    "ConditionExpression" => Option::Some(9),
+                    "ExpressionAttributeNames" => Option::Some(10),
+                    "ExpressionAttributeValues" => Option::Some(11),
+                    "ReturnValuesOnConditionCheckFailure" => Option::Some(12),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                key: member_1,
+                attribute_updates: member_2,
+                expected: member_3,
+                conditional_operator: member_4,
+                return_values: member_5,
+                return_consumed_capacity: member_6,
+                return_item_collection_metrics: member_7,
+                update_expression: member_8,
+                condition_expression: member_9,
+                expression_attribute_names: member_10,
+                expression_attribute_values: member_11,
+                return_values_on_condition_check_failure: member_12,
+            }),
+        )
+    }
 }
 
 /// Represents the output of an `UpdateItem` operation.
@@ -341,6 +454,45 @@ pub struct UpdateItemOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub item_collection_metrics: Option<ItemCollectionMetrics>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateItemOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
+        let mut member_1: Option<ConsumedCapacity> = None;
+        let mut member_2: Option<ItemCollectionMetrics> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Attributes" => Option::Some(0),
+                    "ConsumedCapacity" => Option::Some(1),
+                    "ItemCollectionMetrics" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                attributes: member_0,
+                consumed_capacity: member_1,
+                item_collection_metrics: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateItem` can return.

@@ -13,9 +13,9 @@ use crate::dynamodb::validation::{
     UPDATE_KINESIS_STREAMING_DESTINATION_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The command to update the Kinesis stream destination.
@@ -32,29 +32,72 @@ impl Operation for UpdateKinesisStreamingDestination {
 }
 
 /// The input of the `UpdateKinesisStreamingDestination` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateKinesisStreamingDestinationInput {
     /// The table name for the Kinesis streaming destination input. You can also provide the ARN of the
     /// table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// The Amazon Resource Name (ARN) for the Kinesis stream input.
     ///
     /// Length: 37 to 1024.
-    #[serde(rename = "StreamArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "StreamArn"))]
     pub stream_arn: String,
     /// The command to update the Kinesis stream configuration.
-    #[serde(
-        rename = "UpdateKinesisStreamingConfiguration",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "UpdateKinesisStreamingConfiguration",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
     >,
+}
+
+impl Read for UpdateKinesisStreamingDestinationInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<UpdateKinesisStreamingConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "StreamArn" => Option::Some(1),
+                    "UpdateKinesisStreamingConfiguration" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                stream_arn: member_1,
+                update_kinesis_streaming_configuration: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateKinesisStreamingDestination` operation.
@@ -87,6 +130,49 @@ pub struct UpdateKinesisStreamingDestinationOutput {
     pub update_kinesis_streaming_configuration: Option<
         UpdateKinesisStreamingConfiguration,
     >,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateKinesisStreamingDestinationOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<DestinationStatus> = None;
+        let mut member_3: Option<UpdateKinesisStreamingConfiguration> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "StreamArn" => Option::Some(1),
+                    "DestinationStatus" => Option::Some(2),
+                    "UpdateKinesisStreamingConfiguration" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                stream_arn: member_1,
+                destination_status: member_2,
+                update_kinesis_streaming_configuration: member_3,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateKinesisStreamingDestination` can return.

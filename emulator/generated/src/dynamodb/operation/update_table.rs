@@ -28,9 +28,9 @@ use crate::dynamodb::types::{
 };
 use crate::dynamodb::validation::{UPDATE_TABLE_INPUT, UPDATE_TABLE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Modifies the provisioned throughput settings, global secondary indexes, or DynamoDB Streams
@@ -61,23 +61,26 @@ impl Operation for UpdateTable {
 }
 
 /// Represents the input of an `UpdateTable` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateTableInput {
     /// An array of attributes that describe the key schema for the table and indexes. If you are adding
     /// a new global secondary index to the table, `AttributeDefinitions` must include the key
     /// element(s) of the new index.
-    #[serde(
-        rename = "AttributeDefinitions",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributeDefinitions",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub attribute_definitions: Option<Vec<AttributeDefinition>>,
     /// The name of the table to be updated. You can also provide the Amazon Resource Name (ARN) of the
     /// table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// Controls how you are charged for read and write throughput and how you manage capacity. When
     /// switching from pay-per-request to provisioned capacity, initial provisioned capacity values must
@@ -88,13 +91,19 @@ pub struct UpdateTableInput {
     ///   the billing mode to [Provisioned capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/provisioned-capacity-mode.html>).
     /// - `PAY_PER_REQUEST` - We recommend using `PAY_PER_REQUEST` for unpredictable workloads. `PAY_PER_REQUEST`
     ///   sets the billing mode to [On-demand capacity mode](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/on-demand-capacity-mode.html>).
-    #[serde(rename = "BillingMode", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "BillingMode", default, skip_serializing_if = "Option::is_none")
+    )]
     pub billing_mode: Option<BillingMode>,
     /// The new provisioned throughput settings for the specified table or index.
-    #[serde(
-        rename = "ProvisionedThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProvisionedThroughput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provisioned_throughput: Option<ProvisionedThroughput>,
     /// An array of one or more global secondary indexes for the table. For each index in the array, you
@@ -108,27 +117,36 @@ pub struct UpdateTableInput {
     ///
     /// For more information, see [Managing Global Secondary Indexes](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/GSI.OnlineOps.html>)
     /// in the *Amazon DynamoDB Developer Guide*.
-    #[serde(
-        rename = "GlobalSecondaryIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalSecondaryIndexUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_secondary_index_updates: Option<Vec<GlobalSecondaryIndexUpdate>>,
     /// Represents the DynamoDB Streams configuration for the table.
     ///
     /// > **Note:** You receive a `ValidationException` if you try to enable a stream on a table that already has a
     /// > stream, or if you try to disable a stream on a table that doesn't have a stream.
-    #[serde(
-        rename = "StreamSpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "StreamSpecification",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub stream_specification: Option<StreamSpecification>,
     /// The new server-side encryption settings for the specified table.
-    #[serde(
-        rename = "SSESpecification",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "SSESpecification",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub sse_specification: Option<SseSpecification>,
     /// A list of replica update actions (create, delete, or update) for the table.
@@ -136,16 +154,29 @@ pub struct UpdateTableInput {
     /// > **Note:** For global tables, this property only applies to global tables using Version 2019.11.21 (Current version).
     ///
     /// Items: at least 1.
-    #[serde(rename = "ReplicaUpdates", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReplicaUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub replica_updates: Option<Vec<ReplicationGroupUpdate>>,
     /// The table class of the table to be updated. Valid values are `STANDARD` and `STANDARD_INFREQUENT_ACCESS`.
-    #[serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "TableClass", default, skip_serializing_if = "Option::is_none")
+    )]
     pub table_class: Option<TableClass>,
     /// Indicates whether deletion protection is to be enabled (true) or disabled (false) on the table.
-    #[serde(
-        rename = "DeletionProtectionEnabled",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DeletionProtectionEnabled",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub deletion_protection_enabled: Option<bool>,
     /// Specifies the consistency mode for a new global table. This parameter is only valid when you
@@ -163,25 +194,117 @@ pub struct UpdateTableInput {
     ///   > available in preview mode. For more information, see [Global tables multi-Region strong consistency](<https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/PreviewFeatures.html#multi-region-strong-consistency-gt>).
     ///
     /// If you don't specify this parameter, the global table consistency mode defaults to `EVENTUAL`.
-    #[serde(
-        rename = "MultiRegionConsistency",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MultiRegionConsistency",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub multi_region_consistency: Option<MultiRegionConsistency>,
     /// Updates the maximum number of read and write units for the specified table in on-demand capacity
     /// mode. If you use this parameter, you must specify `MaxReadRequestUnits`, `MaxWriteRequestUnits`,
     /// or both.
-    #[serde(
-        rename = "OnDemandThroughput",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "OnDemandThroughput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub on_demand_throughput: Option<OnDemandThroughput>,
     /// Represents the warm throughput (in read units per second and write units per second) for
     /// updating a table.
-    #[serde(rename = "WarmThroughput", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WarmThroughput",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub warm_throughput: Option<WarmThroughput>,
+}
+
+impl Read for UpdateTableInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<AttributeDefinition>> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<BillingMode> = None;
+        let mut member_3: Option<ProvisionedThroughput> = None;
+        let mut member_4: Option<Vec<GlobalSecondaryIndexUpdate>> = None;
+        let mut member_5: Option<StreamSpecification> = None;
+        let mut member_6: Option<SseSpecification> = None;
+        let mut member_7: Option<Vec<ReplicationGroupUpdate>> = None;
+        let mut member_8: Option<TableClass> = None;
+        let mut member_9: Option<bool> = None;
+        let mut member_10: Option<MultiRegionConsistency> = None;
+        let mut member_11: Option<OnDemandThroughput> = None;
+        let mut member_12: Option<WarmThroughput> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "AttributeDefinitions" => Option::Some(0),
+                    "TableName" => Option::Some(1),
+                    "BillingMode" => Option::Some(2),
+                    "ProvisionedThroughput" => Option::Some(3),
+                    "GlobalSecondaryIndexUpdates" => Option::Some(4),
+                    "StreamSpecification" => Option::Some(5),
+                    "SSESpecification" => Option::Some(6),
+                    "ReplicaUpdates" => Option::Some(7),
+                    "TableClass" => Option::Some(8),
+                    "DeletionProtectionEnabled" => Option::Some(9),
+                    "MultiRegionConsistency" => Option::Some(10),
+                    "OnDemandThroughput" => Option::Some(11),
+                    "WarmThroughput" => Option::Some(12),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 2)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                attribute_definitions: member_0,
+                table_name: member_1,
+                billing_mode: member_2,
+                provisioned_throughput: member_3,
+                global_secondary_index_updates: member_4,
+                stream_specification: member_5,
+                sse_specification: member_6,
+                replica_updates: member_7,
+                table_class: member_8,
+                deletion_protection_enabled: member_9,
+                multi_region_consistency: member_10,
+                on_demand_throughput: member_11,
+                warm_throughput: member_12,
+            }),
+        )
+    }
 }
 
 /// Represents the output of an `UpdateTable` operation.
@@ -195,6 +318,37 @@ pub struct UpdateTableOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_description: Option<TableDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateTableOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateTable` can return.

@@ -17,9 +17,9 @@ use crate::dynamodb::validation::{
     UPDATE_TABLE_REPLICA_AUTO_SCALING_INPUT, UPDATE_TABLE_REPLICA_AUTO_SCALING_OUTPUT,
 };
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Updates auto scaling settings on your global tables at once.
@@ -38,17 +38,20 @@ impl Operation for UpdateTableReplicaAutoScaling {
 }
 
 /// The input of the `UpdateTableReplicaAutoScaling` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateTableReplicaAutoScalingInput {
     /// Represents the auto scaling settings of the global secondary indexes of the replica to be
     /// updated.
     ///
     /// Items: at least 1.
-    #[serde(
-        rename = "GlobalSecondaryIndexUpdates",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "GlobalSecondaryIndexUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub global_secondary_index_updates: Option<
         Vec<GlobalSecondaryIndexAutoScalingUpdate>,
@@ -57,14 +60,17 @@ pub struct UpdateTableReplicaAutoScalingInput {
     /// of the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// Represents the auto scaling settings to be modified for a global table or global secondary
     /// index.
-    #[serde(
-        rename = "ProvisionedWriteCapacityAutoScalingUpdate",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ProvisionedWriteCapacityAutoScalingUpdate",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub provisioned_write_capacity_auto_scaling_update: Option<
         AutoScalingSettingsUpdate,
@@ -72,8 +78,58 @@ pub struct UpdateTableReplicaAutoScalingInput {
     /// Represents the auto scaling settings of replicas of the table that will be modified.
     ///
     /// Items: at least 1.
-    #[serde(rename = "ReplicaUpdates", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReplicaUpdates",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub replica_updates: Option<Vec<ReplicaAutoScalingUpdate>>,
+}
+
+impl Read for UpdateTableReplicaAutoScalingInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<GlobalSecondaryIndexAutoScalingUpdate>> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<AutoScalingSettingsUpdate> = None;
+        let mut member_3: Option<Vec<ReplicaAutoScalingUpdate>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "GlobalSecondaryIndexUpdates" => Option::Some(0),
+                    "TableName" => Option::Some(1),
+                    "ProvisionedWriteCapacityAutoScalingUpdate" => Option::Some(2),
+                    "ReplicaUpdates" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 2)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                global_secondary_index_updates: member_0,
+                table_name: member_1,
+                provisioned_write_capacity_auto_scaling_update: member_2,
+                replica_updates: member_3,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateTableReplicaAutoScaling` operation.
@@ -87,6 +143,37 @@ pub struct UpdateTableReplicaAutoScalingOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub table_auto_scaling_description: Option<TableAutoScalingDescription>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateTableReplicaAutoScalingOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TableAutoScalingDescription> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableAutoScalingDescription" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                table_auto_scaling_description: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateTableReplicaAutoScaling` can return.

@@ -32,9 +32,9 @@ use crate::dynamodb::error::{
 use crate::dynamodb::types::TimeToLiveSpecification;
 use crate::dynamodb::validation::{UPDATE_TIME_TO_LIVE_INPUT, UPDATE_TIME_TO_LIVE_OUTPUT};
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `UpdateTimeToLive` method enables or disables Time to Live (TTL) for the specified table. A
@@ -73,18 +73,54 @@ impl Operation for UpdateTimeToLive {
 }
 
 /// Represents the input of an `UpdateTimeToLive` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UpdateTimeToLiveInput {
     /// The name of the table to be configured. You can also provide the Amazon Resource Name (ARN) of
     /// the table in this parameter.
     ///
     /// Length: 1 to 1024.
-    #[serde(rename = "TableName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TableName"))]
     pub table_name: String,
     /// Represents the settings used to enable or disable Time to Live for the specified table.
-    #[serde(rename = "TimeToLiveSpecification")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TimeToLiveSpecification"))]
     pub time_to_live_specification: TimeToLiveSpecification,
+}
+
+impl Read for UpdateTimeToLiveInput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<TimeToLiveSpecification> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TableName" => Option::Some(0),
+                    "TimeToLiveSpecification" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                table_name: member_0,
+                time_to_live_specification: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `UpdateTimeToLive` operation.
@@ -98,6 +134,37 @@ pub struct UpdateTimeToLiveOutput {
         skip_serializing_if = "Option::is_none"
     )]
     pub time_to_live_specification: Option<TimeToLiveSpecification>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for UpdateTimeToLiveOutput {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<TimeToLiveSpecification> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TimeToLiveSpecification" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                time_to_live_specification: member_0,
+            }),
+        )
+    }
 }
 
 /// The errors `UpdateTimeToLive` can return.

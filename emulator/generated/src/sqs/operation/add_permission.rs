@@ -21,14 +21,13 @@
 //! > in the *Amazon SQS Developer Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, OverLimit, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
 };
 use crate::sqs::validation::ADD_PERMISSION_REQUEST;
-use serde::Deserialize;
 use std::fmt;
 
 /// Adds a permission to a queue for a specific [principal](<https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P>).
@@ -62,24 +61,24 @@ impl Operation for AddPermission {
 }
 
 /// The input of the `AddPermission` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct AddPermissionRequest {
     /// The URL of the Amazon SQS queue to which permissions are added.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// The unique identification of the permission you're setting (for example, `AliceSendMessage`).
     /// Maximum 80 characters. Allowed characters include alphanumeric characters, hyphens (`-`), and
     /// underscores (`_`).
-    #[serde(rename = "Label")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Label"))]
     pub label: String,
     /// The Amazon Web Services account numbers of the [principals](<https://docs.aws.amazon.com/general/latest/gr/glos-chap.html#P>)
     /// who are to receive permission. For information about locating the Amazon Web Services account
     /// identification, see [Your Amazon Web Services Identifiers](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-making-api-requests.html#sqs-api-request-authentication>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "AWSAccountIds")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "AWSAccountIds"))]
     pub aws_account_ids: Vec<String>,
     /// The action the client wants to allow for the specified principal. Valid values: the name of any
     /// action or `*`.
@@ -90,8 +89,54 @@ pub struct AddPermissionRequest {
     /// Specifying `SendMessage`, `DeleteMessage`, or `ChangeMessageVisibility` for `ActionName.n` also
     /// grants permissions for the corresponding batch versions of those actions: `SendMessageBatch`, `DeleteMessageBatch`,
     /// and `ChangeMessageVisibilityBatch`.
-    #[serde(rename = "Actions")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Actions"))]
     pub actions: Vec<String>,
+}
+
+impl Read for AddPermissionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "Label" => Option::Some(1),
+                    "AWSAccountIds" => Option::Some(2),
+                    "Actions" => Option::Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 15)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                label: member_1,
+                aws_account_ids: member_2,
+                actions: member_3,
+            }),
+        )
+    }
 }
 
 /// The errors `AddPermission` can return.

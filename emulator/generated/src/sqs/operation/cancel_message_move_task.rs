@@ -12,7 +12,7 @@
 //! > - Only one active message movement task is supported per queue at any given time.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
@@ -21,7 +21,7 @@ use crate::sqs::error::{
 use crate::sqs::validation::{
     CANCEL_MESSAGE_MOVE_TASK_REQUEST, CANCEL_MESSAGE_MOVE_TASK_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Cancels a specified message movement task. A message movement can only be cancelled when the
@@ -46,12 +46,39 @@ impl Operation for CancelMessageMoveTask {
 }
 
 /// The input of the `CancelMessageMoveTask` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CancelMessageMoveTaskRequest {
     /// An identifier associated with a message movement task.
-    #[serde(rename = "TaskHandle")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TaskHandle"))]
     pub task_handle: String,
+}
+
+impl Read for CancelMessageMoveTaskRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TaskHandle" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { task_handle: member_0 }))
+    }
 }
 
 /// The output of the `CancelMessageMoveTask` operation.
@@ -63,6 +90,37 @@ pub struct CancelMessageMoveTaskResult {
     /// Defaults to `0`.
     #[serde(rename = "ApproximateNumberOfMessagesMoved", default)]
     pub approximate_number_of_messages_moved: i64,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CancelMessageMoveTaskResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i64> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "ApproximateNumberOfMessagesMoved" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                approximate_number_of_messages_moved: member_0.unwrap_or_default(),
+            }),
+        )
+    }
 }
 
 /// The errors `CancelMessageMoveTask` can return.

@@ -48,14 +48,13 @@
 //! > time the message is received.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, MessageNotInflight, QueueDoesNotExist,
     ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::CHANGE_MESSAGE_VISIBILITY_REQUEST;
-use serde::Deserialize;
 use std::fmt;
 
 /// Changes the visibility timeout of a specified message in a queue to a new value. The default
@@ -116,22 +115,63 @@ impl Operation for ChangeMessageVisibility {
 }
 
 /// The input of the `ChangeMessageVisibility` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ChangeMessageVisibilityRequest {
     /// The URL of the Amazon SQS queue whose message's visibility is changed.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// The receipt handle associated with the message, whose visibility timeout is changed. This
     /// parameter is returned by the `ReceiveMessage` action.
-    #[serde(rename = "ReceiptHandle")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ReceiptHandle"))]
     pub receipt_handle: String,
     /// The new value for the message's visibility timeout (in seconds). Values range: `0` to `43200`.
     /// Maximum: 12 hours.
-    #[serde(rename = "VisibilityTimeout")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "VisibilityTimeout"))]
     pub visibility_timeout: i32,
+}
+
+impl Read for ChangeMessageVisibilityRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "ReceiptHandle" => Option::Some(1),
+                    "VisibilityTimeout" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 7)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                receipt_handle: member_1,
+                visibility_timeout: member_2,
+            }),
+        )
+    }
 }
 
 /// The errors `ChangeMessageVisibility` can return.

@@ -9,7 +9,7 @@
 //! > you should check for batch errors even when the call returns an HTTP status code of `200`.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
@@ -23,7 +23,7 @@ use crate::sqs::types::{
 use crate::sqs::validation::{
     CHANGE_MESSAGE_VISIBILITY_BATCH_REQUEST, CHANGE_MESSAGE_VISIBILITY_BATCH_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Changes the visibility timeout of multiple messages. This is a batch version of `ChangeMessageVisibility.`
@@ -45,17 +45,53 @@ impl Operation for ChangeMessageVisibilityBatch {
 }
 
 /// The input of the `ChangeMessageVisibilityBatch` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ChangeMessageVisibilityBatchRequest {
     /// The URL of the Amazon SQS queue whose messages' visibility is changed.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// Lists the receipt handles of the messages for which the visibility timeout must be changed.
-    #[serde(rename = "Entries")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Entries"))]
     pub entries: Vec<ChangeMessageVisibilityBatchRequestEntry>,
+}
+
+impl Read for ChangeMessageVisibilityBatchRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<ChangeMessageVisibilityBatchRequestEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "Entries" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                entries: member_1,
+            }),
+        )
+    }
 }
 
 /// For each message in the batch, the response contains a `ChangeMessageVisibilityBatchResultEntry`
@@ -69,6 +105,43 @@ pub struct ChangeMessageVisibilityBatchResult {
     /// A list of `BatchResultErrorEntry` items.
     #[serde(rename = "Failed")]
     pub failed: Vec<BatchResultErrorEntry>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ChangeMessageVisibilityBatchResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ChangeMessageVisibilityBatchResultEntry>> = None;
+        let mut member_1: Option<Vec<BatchResultErrorEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Successful" => Option::Some(0),
+                    "Failed" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                successful: member_0,
+                failed: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `ChangeMessageVisibilityBatch` can return.

@@ -38,7 +38,7 @@
 //! > in the *Amazon SQS Developer Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity,
@@ -46,7 +46,7 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::{CREATE_QUEUE_REQUEST, CREATE_QUEUE_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -98,8 +98,8 @@ impl Operation for CreateQueue {
 }
 
 /// The input of the `CreateQueue` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct CreateQueueRequest {
     /// The name of the new queue. The following limits apply to this name:
     ///
@@ -108,7 +108,7 @@ pub struct CreateQueueRequest {
     /// - A FIFO queue name must end with the `.fifo` suffix.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueName"))]
     pub queue_name: String,
     /// A map of attributes with their corresponding values.
     ///
@@ -231,7 +231,10 @@ pub struct CreateQueueRequest {
     ///
     /// For information on throughput quotas, see [Quotas related to messages](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")
+    )]
     pub attributes: Option<BTreeMap<QueueAttributeName, String>>,
     /// Add cost allocation tags to the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html>)
     /// in the *Amazon SQS Developer Guide*.
@@ -251,8 +254,50 @@ pub struct CreateQueueRequest {
     /// >
     /// > Cross-account permissions don't apply to this action. For more information, see [Grant cross-account permissions to a role and a username](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-customer-managed-policy-examples.html#grant-cross-account-permissions-to-role-and-user-name>)
     /// > in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "tags", default, skip_serializing_if = "Option::is_none")
+    )]
     pub tags: Option<BTreeMap<String, String>>,
+}
+
+impl Read for CreateQueueRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<QueueAttributeName, String>> = None;
+        let mut member_2: Option<BTreeMap<String, String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueName" => Option::Some(0),
+                    "Attributes" => Option::Some(1),
+                    "tags" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_name: member_0,
+                attributes: member_1,
+                tags: member_2,
+            }),
+        )
+    }
 }
 
 /// Returns the `QueueUrl` attribute of the created queue.
@@ -262,6 +307,33 @@ pub struct CreateQueueResult {
     /// The URL of the created Amazon SQS queue.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for CreateQueueResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { queue_url: member_0 }))
+    }
 }
 
 /// The errors `CreateQueue` can return.

@@ -20,14 +20,13 @@
 //! > idempotent, so that receiving a message more than once does not cause issues.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidIdFormat, InvalidSecurity, QueueDoesNotExist,
     ReceiptHandleIsInvalid, RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::DELETE_MESSAGE_REQUEST;
-use serde::Deserialize;
 use std::fmt;
 
 /// Deletes the specified message from the specified queue. To select the message to delete, use the `ReceiptHandle`
@@ -60,17 +59,53 @@ impl Operation for DeleteMessage {
 }
 
 /// The input of the `DeleteMessage` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteMessageRequest {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// The receipt handle associated with the message to delete.
-    #[serde(rename = "ReceiptHandle")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "ReceiptHandle"))]
     pub receipt_handle: String,
+}
+
+impl Read for DeleteMessageRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "ReceiptHandle" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                receipt_handle: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DeleteMessage` can return.

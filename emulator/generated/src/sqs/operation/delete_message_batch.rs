@@ -8,7 +8,7 @@
 //! > you should check for batch errors even when the call returns an HTTP status code of `200`.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     BatchEntryIdsNotDistinct, EmptyBatchRequest, InvalidAddress, InvalidBatchEntryId,
@@ -19,7 +19,7 @@ use crate::sqs::types::{
     BatchResultErrorEntry, DeleteMessageBatchRequestEntry, DeleteMessageBatchResultEntry,
 };
 use crate::sqs::validation::{DELETE_MESSAGE_BATCH_REQUEST, DELETE_MESSAGE_BATCH_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Deletes up to ten messages from the specified queue. This is a batch version of `DeleteMessage.`
@@ -40,17 +40,53 @@ impl Operation for DeleteMessageBatch {
 }
 
 /// The input of the `DeleteMessageBatch` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct DeleteMessageBatchRequest {
     /// The URL of the Amazon SQS queue from which messages are deleted.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// Lists the receipt handles for the messages to be deleted.
-    #[serde(rename = "Entries")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Entries"))]
     pub entries: Vec<DeleteMessageBatchRequestEntry>,
+}
+
+impl Read for DeleteMessageBatchRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<DeleteMessageBatchRequestEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "Entries" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                entries: member_1,
+            }),
+        )
+    }
 }
 
 /// For each message in the batch, the response contains a `DeleteMessageBatchResultEntry` tag if
@@ -64,6 +100,43 @@ pub struct DeleteMessageBatchResult {
     /// A list of `BatchResultErrorEntry` items.
     #[serde(rename = "Failed")]
     pub failed: Vec<BatchResultErrorEntry>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for DeleteMessageBatchResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<DeleteMessageBatchResultEntry>> = None;
+        let mut member_1: Option<Vec<BatchResultErrorEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Successful" => Option::Some(0),
+                    "Failed" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                successful: member_0,
+                failed: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `DeleteMessageBatch` can return.

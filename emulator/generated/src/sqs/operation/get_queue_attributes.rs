@@ -7,7 +7,7 @@
 //! > you can check whether `QueueName` ends with the `.fifo` suffix.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidAttributeName, InvalidSecurity, QueueDoesNotExist,
@@ -15,7 +15,7 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::{GET_QUEUE_ATTRIBUTES_REQUEST, GET_QUEUE_ATTRIBUTES_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -36,13 +36,13 @@ impl Operation for GetQueueAttributes {
 }
 
 /// The input of the `GetQueueAttributes` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetQueueAttributesRequest {
     /// The URL of the Amazon SQS queue whose attribute information is retrieved.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// A list of attributes for which to retrieve information.
     ///
@@ -157,8 +157,50 @@ pub struct GetQueueAttributesRequest {
     ///
     /// For information on throughput quotas, see [Quotas related to messages](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "AttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
+}
+
+impl Read for GetQueueAttributesRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<QueueAttributeName>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "AttributeNames" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                attribute_names: member_1,
+            }),
+        )
+    }
 }
 
 /// A list of returned queue attributes.
@@ -168,6 +210,33 @@ pub struct GetQueueAttributesResult {
     /// A map of attributes to their respective values.
     #[serde(rename = "Attributes", default, skip_serializing_if = "Option::is_none")]
     pub attributes: Option<BTreeMap<QueueAttributeName, String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetQueueAttributesResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<QueueAttributeName, String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Attributes" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { attributes: member_0 }))
+    }
 }
 
 /// The errors `GetQueueAttributes` can return.

@@ -11,14 +11,14 @@
 //! in the *Amazon SQS Developer Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
 };
 use crate::sqs::validation::{GET_QUEUE_URL_REQUEST, GET_QUEUE_URL_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// The `GetQueueUrl` API returns the URL of an existing Amazon SQS queue. This is useful when you
@@ -43,23 +43,61 @@ impl Operation for GetQueueUrl {
 
 /// Retrieves the URL of an existing queue based on its name and, optionally, the Amazon Web
 /// Services account ID.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct GetQueueUrlRequest {
     /// (Required) The name of the queue for which you want to fetch the URL. The name can be up to 80
     /// characters long and can include alphanumeric characters, hyphens (-), and underscores (\_).
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueName")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueName"))]
     pub queue_name: String,
     /// (Optional) The Amazon Web Services account ID of the account that created the queue. This is
     /// only required when you are attempting to access a queue owned by another Amazon Web Services
     /// account.
-    #[serde(
-        rename = "QueueOwnerAWSAccountId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "QueueOwnerAWSAccountId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub queue_owner_aws_account_id: Option<String>,
+}
+
+impl Read for GetQueueUrlRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueName" => Option::Some(0),
+                    "QueueOwnerAWSAccountId" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_name: member_0,
+                queue_owner_aws_account_id: member_1,
+            }),
+        )
+    }
 }
 
 /// For more information, see [Interpreting Responses](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-responses.html>)
@@ -70,6 +108,33 @@ pub struct GetQueueUrlResult {
     /// The URL of the queue.
     #[serde(rename = "QueueUrl", default, skip_serializing_if = "Option::is_none")]
     pub queue_url: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for GetQueueUrlResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { queue_url: member_0 }))
+    }
 }
 
 /// The errors `GetQueueUrl` can return.

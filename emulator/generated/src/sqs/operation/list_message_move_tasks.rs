@@ -10,7 +10,7 @@
 //! > - Only one active message movement task is supported per queue at any given time.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
@@ -20,7 +20,7 @@ use crate::sqs::types::ListMessageMoveTasksResultEntry;
 use crate::sqs::validation::{
     LIST_MESSAGE_MOVE_TASKS_REQUEST, LIST_MESSAGE_MOVE_TASKS_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Gets the most recent message movement tasks (up to 10) under a specific source queue.
@@ -43,16 +43,54 @@ impl Operation for ListMessageMoveTasks {
 }
 
 /// The input of the `ListMessageMoveTasks` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListMessageMoveTasksRequest {
     /// The ARN of the queue whose message movement tasks are to be listed.
-    #[serde(rename = "SourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SourceArn"))]
     pub source_arn: String,
     /// The maximum number of results to include in the response. The default is 1, which provides the
     /// most recent message movement task. The upper limit is 10.
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "MaxResults", default, skip_serializing_if = "Option::is_none")
+    )]
     pub max_results: Option<i32>,
+}
+
+impl Read for ListMessageMoveTasksRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SourceArn" => Option::Some(0),
+                    "MaxResults" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                source_arn: member_0,
+                max_results: member_1,
+            }),
+        )
+    }
 }
 
 /// The output of the `ListMessageMoveTasks` operation.
@@ -62,6 +100,33 @@ pub struct ListMessageMoveTasksResult {
     /// A list of message movement tasks and their attributes.
     #[serde(rename = "Results", default, skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<ListMessageMoveTasksResultEntry>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListMessageMoveTasksResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<ListMessageMoveTasksResultEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Results" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { results: member_0 }))
+    }
 }
 
 /// The errors `ListMessageMoveTasks` can return.

@@ -8,14 +8,14 @@
 //! > in the *Amazon SQS Developer Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
 };
 use crate::sqs::validation::{LIST_QUEUE_TAGS_REQUEST, LIST_QUEUE_TAGS_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -37,12 +37,39 @@ impl Operation for ListQueueTags {
 }
 
 /// The input of the `ListQueueTags` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ListQueueTagsRequest {
     /// The URL of the queue.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
+}
+
+impl Read for ListQueueTagsRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { queue_url: member_0 }))
+    }
 }
 
 /// The output of the `ListQueueTags` operation.
@@ -52,6 +79,33 @@ pub struct ListQueueTagsResult {
     /// The list of all tags added to the specified queue.
     #[serde(rename = "Tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ListQueueTagsResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<BTreeMap<String, String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Tags" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { tags: member_0 }))
+    }
 }
 
 /// The errors `ListQueueTags` can return.

@@ -16,14 +16,13 @@
 //! being purged.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, PurgeQueueInProgress, QueueDoesNotExist,
     RequestThrottled, UnsupportedOperation,
 };
 use crate::sqs::validation::PURGE_QUEUE_REQUEST;
-use serde::Deserialize;
 use std::fmt;
 
 /// Deletes available messages in a queue (including in-flight messages) specified by the `QueueURL`
@@ -52,14 +51,41 @@ impl Operation for PurgeQueue {
 }
 
 /// The input of the `PurgeQueue` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct PurgeQueueRequest {
     /// The URL of the queue from which the `PurgeQueue` action deletes messages.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
+}
+
+impl Read for PurgeQueueRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Option::Some(Self { queue_url: member_0 }))
+    }
 }
 
 /// The errors `PurgeQueue` can return.

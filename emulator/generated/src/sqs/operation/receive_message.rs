@@ -34,7 +34,7 @@
 //! > recommend that you structure your code so that it can handle new attributes gracefully.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, KmsAccessDenied, KmsDisabled, KmsInvalidKeyUsage,
@@ -43,7 +43,7 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::{Message, MessageSystemAttributeName, QueueAttributeName};
 use crate::sqs::validation::{RECEIVE_MESSAGE_REQUEST, RECEIVE_MESSAGE_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Retrieves one or more messages (up to 10), from the specified queue. Using the `WaitTimeSeconds`
@@ -90,13 +90,13 @@ impl Operation for ReceiveMessage {
 }
 
 /// Retrieves one or more messages from a specified queue.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct ReceiveMessageRequest {
     /// The URL of the Amazon SQS queue from which messages are received.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// > **Important:** This parameter has been discontinued but will be supported for backward compatibility. To
     /// > provide attribute names, you are encouraged to use `MessageSystemAttributeNames`.
@@ -123,7 +123,14 @@ pub struct ReceiveMessageRequest {
     /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
     ///
     /// **Deprecated.**
-    #[serde(rename = "AttributeNames", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "AttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub attribute_names: Option<Vec<QueueAttributeName>>,
     /// A list of attributes that need to be returned along with each message. These attributes include:
     ///
@@ -145,10 +152,13 @@ pub struct ReceiveMessageRequest {
     /// - `MessageGroupId` – Returns the value provided by the producer that calls the `SendMessage`
     ///   action. Messages with the same `MessageGroupId` are returned in sequence.
     /// - `SequenceNumber` – Returns the value provided by Amazon SQS.
-    #[serde(
-        rename = "MessageSystemAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageSystemAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub message_system_attribute_names: Option<Vec<MessageSystemAttributeName>>,
     /// The name of the message attribute, where *N* is the index.
@@ -162,18 +172,24 @@ pub struct ReceiveMessageRequest {
     /// When using `ReceiveMessage`, you can send a list of attribute names to receive, or you can
     /// return all of the attributes by specifying `All` or `.*` in your request. You can also use all
     /// message attributes starting with a prefix, for example `bar.*`.
-    #[serde(
-        rename = "MessageAttributeNames",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageAttributeNames",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub message_attribute_names: Option<Vec<String>>,
     /// The maximum number of messages to return. Amazon SQS never returns more messages than this value (however, fewer messages might be returned).
     /// Valid values: 1 to 10. Default: 1.
-    #[serde(
-        rename = "MaxNumberOfMessages",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxNumberOfMessages",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub max_number_of_messages: Option<i32>,
     /// The duration (in seconds) that the received messages are hidden from subsequent retrieve
@@ -198,10 +214,13 @@ pub struct ReceiveMessageRequest {
     ///
     /// For more information, see [Visibility Timeout](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-visibility-timeout.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(
-        rename = "VisibilityTimeout",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "VisibilityTimeout",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub visibility_timeout: Option<i32>,
     /// The duration (in seconds) for which the call waits for a message to arrive in the queue before
@@ -215,10 +234,13 @@ pub struct ReceiveMessageRequest {
     /// > transport settings using the [NettyNioAsyncHttpClient](<https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/nio/netty/NettyNioAsyncHttpClient.html>)
     /// > for asynchronous clients, or the [ApacheHttpClient](<https://sdk.amazonaws.com/java/api/latest/software/amazon/awssdk/http/apache/ApacheHttpClient.html>)
     /// > for synchronous clients.
-    #[serde(
-        rename = "WaitTimeSeconds",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "WaitTimeSeconds",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub wait_time_seconds: Option<i32>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
@@ -258,12 +280,74 @@ pub struct ReceiveMessageRequest {
     ///
     /// For best practices of using `ReceiveRequestAttemptId`, see [Using the ReceiveRequestAttemptId Request Parameter](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-receiverequestattemptid-request-parameter.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(
-        rename = "ReceiveRequestAttemptId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "ReceiveRequestAttemptId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub receive_request_attempt_id: Option<String>,
+}
+
+impl Read for ReceiveMessageRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<QueueAttributeName>> = None;
+        let mut member_2: Option<Vec<MessageSystemAttributeName>> = None;
+        let mut member_3: Option<Vec<String>> = None;
+        let mut member_4: Option<i32> = None;
+        let mut member_5: Option<i32> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "AttributeNames" => Option::Some(1),
+                    "MessageSystemAttributeNames" => Option::Some(2),
+                    "MessageAttributeNames" => Option::Some(3),
+                    "MaxNumberOfMessages" => Option::Some(4),
+                    "VisibilityTimeout" => Option::Some(5),
+                    "WaitTimeSeconds" => Option::Some(6),
+                    "ReceiveRequestAttemptId" => Option::Some(7),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                attribute_names: member_1,
+                message_system_attribute_names: member_2,
+                message_attribute_names: member_3,
+                max_number_of_messages: member_4,
+                visibility_timeout: member_5,
+                wait_time_seconds: member_6,
+                receive_request_attempt_id: member_7,
+            }),
+        )
+    }
 }
 
 /// A list of received messages.
@@ -273,6 +357,33 @@ pub struct ReceiveMessageResult {
     /// A list of messages.
     #[serde(rename = "Messages", default, skip_serializing_if = "Option::is_none")]
     pub messages: Option<Vec<Message>>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for ReceiveMessageResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Message>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Messages" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { messages: member_0 }))
+    }
 }
 
 /// The errors `ReceiveMessage` can return.

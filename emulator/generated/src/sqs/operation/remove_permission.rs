@@ -10,14 +10,13 @@
 //! >   and `SetQueueAttributes` actions in your IAM policy.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
 };
 use crate::sqs::validation::REMOVE_PERMISSION_REQUEST;
-use serde::Deserialize;
 use std::fmt;
 
 /// Revokes any permissions in the queue policy that matches the specified `Label` parameter.
@@ -40,18 +39,54 @@ impl Operation for RemovePermission {
 }
 
 /// The input of the `RemovePermission` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct RemovePermissionRequest {
     /// The URL of the Amazon SQS queue from which permissions are removed.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// The identification of the permission to remove. This is the label added using the `AddPermission`
     /// action.
-    #[serde(rename = "Label")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Label"))]
     pub label: String,
+}
+
+impl Read for RemovePermissionRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "Label" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                label: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `RemovePermission` can return.

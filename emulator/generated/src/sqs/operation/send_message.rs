@@ -13,7 +13,7 @@
 //! > message in the queue, as long as the message body contains at least one valid character.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidMessageContents, InvalidSecurity, KmsAccessDenied,
@@ -25,7 +25,7 @@ use crate::sqs::types::{
     MessageSystemAttributeValue,
 };
 use crate::sqs::validation::{SEND_MESSAGE_REQUEST, SEND_MESSAGE_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -52,13 +52,13 @@ impl Operation for SendMessage {
 }
 
 /// The input of the `SendMessage` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendMessageRequest {
     /// The URL of the Amazon SQS queue to which a message is sent.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// The message to send. The minimum size is one character. The maximum size is 256 KiB.
     ///
@@ -70,7 +70,7 @@ pub struct SendMessageRequest {
     /// > Amazon SQS does not throw an exception or completely reject the message if it contains invalid
     /// > characters. Instead, it replaces those invalid characters with `U+FFFD` before storing the
     /// > message in the queue, as long as the message body contains at least one valid character.
-    #[serde(rename = "MessageBody")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "MessageBody"))]
     pub message_body: String,
     /// The length of time, in seconds, for which to delay a specific message. Valid values: 0 to 900.
     /// Maximum: 15 minutes. Messages with a positive `DelaySeconds` value become available for
@@ -79,14 +79,20 @@ pub struct SendMessageRequest {
     ///
     /// > **Note:** When you set `FifoQueue`, you can't set `DelaySeconds` per message. You can set this parameter
     /// > only on a queue level.
-    #[serde(rename = "DelaySeconds", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(rename = "DelaySeconds", default, skip_serializing_if = "Option::is_none")
+    )]
     pub delay_seconds: Option<i32>,
     /// Each message attribute consists of a `Name`, `Type`, and `Value`. For more information, see [Amazon SQS message attributes](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-metadata.html#sqs-message-attributes>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(
-        rename = "MessageAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub message_attributes: Option<BTreeMap<String, MessageAttributeValue>>,
     /// The message system attribute to send. Each message system attribute consists of a `Name`, `Type`,
@@ -95,10 +101,13 @@ pub struct SendMessageRequest {
     /// > **Important:** - Currently, the only supported message system attribute is `AWSTraceHeader`. Its type must be `String`
     /// >   and its value must be a correctly formatted X-Ray trace header string.
     /// > - The size of a message system attribute doesn't count towards the total size of a message.
-    #[serde(
-        rename = "MessageSystemAttributes",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageSystemAttributes",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub message_system_attributes: Option<
         BTreeMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>,
@@ -141,10 +150,13 @@ pub struct SendMessageRequest {
     ///
     /// For best practices of using `MessageDeduplicationId`, see [Using the MessageDeduplicationId Property](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/using-messagededuplicationid-property.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(
-        rename = "MessageDeduplicationId",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageDeduplicationId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub message_deduplication_id: Option<String>,
     /// This parameter applies only to FIFO (first-in-first-out) queues.
@@ -167,8 +179,73 @@ pub struct SendMessageRequest {
     /// in the *Amazon SQS Developer Guide*.
     ///
     /// > **Important:** `MessageGroupId` is required for FIFO queues. You can't use it for Standard queues.
-    #[serde(rename = "MessageGroupId", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MessageGroupId",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub message_group_id: Option<String>,
+}
+
+impl Read for SendMessageRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        let mut member_3: Option<BTreeMap<String, MessageAttributeValue>> = None;
+        let mut member_4: Option<
+            BTreeMap<MessageSystemAttributeNameForSends, MessageSystemAttributeValue>,
+        > = None;
+        let mut member_5: Option<String> = None;
+        let mut member_6: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "MessageBody" => Option::Some(1),
+                    "DelaySeconds" => Option::Some(2),
+                    "MessageAttributes" => Option::Some(3),
+                    "MessageSystemAttributes" => Option::Some(4),
+                    "MessageDeduplicationId" => Option::Some(5),
+                    "MessageGroupId" => Option::Some(6),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                message_body: member_1,
+                delay_seconds: member_2,
+                message_attributes: member_3,
+                message_system_attributes: member_4,
+                message_deduplication_id: member_5,
+                message_group_id: member_6,
+            }),
+        )
+    }
 }
 
 /// The `MD5OfMessageBody` and `MessageId` elements.
@@ -215,6 +292,53 @@ pub struct SendMessageResult {
     /// particular `MessageGroupId`.
     #[serde(rename = "SequenceNumber", default, skip_serializing_if = "Option::is_none")]
     pub sequence_number: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for SendMessageResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        let mut member_3: Option<String> = None;
+        let mut member_4: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "MD5OfMessageBody" => Option::Some(0),
+                    "MD5OfMessageAttributes" => Option::Some(1),
+                    "MD5OfMessageSystemAttributes" => Option::Some(2),
+                    "MessageId" => Option::Some(3),
+                    "SequenceNumber" => Option::Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Option::Some(Self {
+                md5_of_message_body: member_0,
+                md5_of_message_attributes: member_1,
+                md5_of_message_system_attributes: member_2,
+                message_id: member_3,
+                sequence_number: member_4,
+            }),
+        )
+    }
 }
 
 /// The errors `SendMessage` can return.

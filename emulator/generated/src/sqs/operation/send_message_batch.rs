@@ -26,7 +26,7 @@
 //! value for the queue.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     BatchEntryIdsNotDistinct, BatchRequestTooLong, EmptyBatchRequest, InvalidAddress,
@@ -39,7 +39,7 @@ use crate::sqs::types::{
     BatchResultErrorEntry, SendMessageBatchRequestEntry, SendMessageBatchResultEntry,
 };
 use crate::sqs::validation::{SEND_MESSAGE_BATCH_REQUEST, SEND_MESSAGE_BATCH_RESULT};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// You can use `SendMessageBatch` to send up to 10 messages to the specified queue by assigning
@@ -78,17 +78,53 @@ impl Operation for SendMessageBatch {
 }
 
 /// The input of the `SendMessageBatch` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SendMessageBatchRequest {
     /// The URL of the Amazon SQS queue to which batched messages are sent.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// A list of `SendMessageBatchRequestEntry` items.
-    #[serde(rename = "Entries")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Entries"))]
     pub entries: Vec<SendMessageBatchRequestEntry>,
+}
+
+impl Read for SendMessageBatchRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<SendMessageBatchRequestEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "Entries" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                entries: member_1,
+            }),
+        )
+    }
 }
 
 /// For each message in the batch, the response contains a `SendMessageBatchResultEntry` tag if the
@@ -103,6 +139,43 @@ pub struct SendMessageBatchResult {
     /// enqueued.
     #[serde(rename = "Failed")]
     pub failed: Vec<BatchResultErrorEntry>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for SendMessageBatchResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<SendMessageBatchResultEntry>> = None;
+        let mut member_1: Option<Vec<BatchResultErrorEntry>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "Successful" => Option::Some(0),
+                    "Failed" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                successful: member_0,
+                failed: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `SendMessageBatch` can return.

@@ -16,7 +16,7 @@
 //! >   and `SetQueueAttributes` actions in your IAM policy.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidAttributeName, InvalidAttributeValue, InvalidSecurity,
@@ -24,7 +24,6 @@ use crate::sqs::error::{
 };
 use crate::sqs::types::QueueAttributeName;
 use crate::sqs::validation::SET_QUEUE_ATTRIBUTES_REQUEST;
-use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -54,13 +53,13 @@ impl Operation for SetQueueAttributes {
 }
 
 /// The input of the `SetQueueAttributes` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct SetQueueAttributesRequest {
     /// The URL of the Amazon SQS queue whose attributes are set.
     ///
     /// Queue URLs and names are case-sensitive.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// A map of attributes to set.
     ///
@@ -175,8 +174,44 @@ pub struct SetQueueAttributesRequest {
     ///
     /// For information on throughput quotas, see [Quotas related to messages](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/quotas-messages.html>)
     /// in the *Amazon SQS Developer Guide*.
-    #[serde(rename = "Attributes")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "Attributes"))]
     pub attributes: BTreeMap<QueueAttributeName, String>,
+}
+
+impl Read for SetQueueAttributesRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<BTreeMap<QueueAttributeName, String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "Attributes" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                attributes: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `SetQueueAttributes` can return.

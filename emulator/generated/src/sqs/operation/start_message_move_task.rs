@@ -14,7 +14,7 @@
 //! > - Only one active message movement task is supported per queue at any given time.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::Structure;
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure};
 use crate::runtime::{Operation, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, RequestThrottled, ResourceNotFoundException,
@@ -23,7 +23,7 @@ use crate::sqs::error::{
 use crate::sqs::validation::{
     START_MESSAGE_MOVE_TASK_REQUEST, START_MESSAGE_MOVE_TASK_RESULT,
 };
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// Starts an asynchronous task to move messages from a specified source queue to a specified
@@ -50,30 +50,79 @@ impl Operation for StartMessageMoveTask {
 }
 
 /// The input of the `StartMessageMoveTask` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct StartMessageMoveTaskRequest {
     /// The ARN of the queue that contains the messages to be moved to another queue. Currently, only
     /// ARNs of dead-letter queues (DLQs) whose sources are other Amazon SQS queues are accepted. DLQs
     /// whose sources are non-SQS queues, such as Lambda or Amazon SNS topics, are not currently
     /// supported.
-    #[serde(rename = "SourceArn")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "SourceArn"))]
     pub source_arn: String,
     /// The ARN of the queue that receives the moved messages. You can use this field to specify the
     /// destination queue where you would like to redrive messages. If this field is left blank, the
     /// messages will be redriven back to their respective original source queues.
-    #[serde(rename = "DestinationArn", default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "DestinationArn",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub destination_arn: Option<String>,
     /// The number of messages to be moved per second (the message movement rate). You can use this
     /// field to define a fixed message movement rate. The maximum value for messages per second is 500.
     /// If this field is left blank, the system will optimize the rate based on the queue message
     /// backlog size, which may vary throughout the duration of the message movement task.
-    #[serde(
-        rename = "MaxNumberOfMessagesPerSecond",
-        default,
-        skip_serializing_if = "Option::is_none"
+    #[cfg_attr(
+        feature = "full-serde",
+        serde(
+            rename = "MaxNumberOfMessagesPerSecond",
+            default,
+            skip_serializing_if = "Option::is_none"
+        )
     )]
     pub max_number_of_messages_per_second: Option<i32>,
+}
+
+impl Read for StartMessageMoveTaskRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<i32> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "SourceArn" => Option::Some(0),
+                    "DestinationArn" => Option::Some(1),
+                    "MaxNumberOfMessagesPerSecond" => Option::Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 1)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                source_arn: member_0,
+                destination_arn: member_1,
+                max_number_of_messages_per_second: member_2,
+            }),
+        )
+    }
 }
 
 /// The output of the `StartMessageMoveTask` operation.
@@ -84,6 +133,33 @@ pub struct StartMessageMoveTaskResult {
     /// specified message movement task using the `CancelMessageMoveTask` action.
     #[serde(rename = "TaskHandle", default, skip_serializing_if = "Option::is_none")]
     pub task_handle: Option<String>,
+}
+
+#[cfg(feature = "full-serde")]
+impl Read for StartMessageMoveTaskResult {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "TaskHandle" => Option::Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Option::Some(Self { task_handle: member_0 }))
+    }
 }
 
 /// The errors `StartMessageMoveTask` can return.

@@ -8,14 +8,13 @@
 //! > in the *Amazon SQS Developer Guide*.
 
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Structure, UNIT};
+use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use crate::sqs::error::{
     InvalidAddress, InvalidSecurity, QueueDoesNotExist, RequestThrottled,
     UnsupportedOperation,
 };
 use crate::sqs::validation::UNTAG_QUEUE_REQUEST;
-use serde::Deserialize;
 use std::fmt;
 
 /// Remove cost allocation tags from the specified Amazon SQS queue. For an overview, see [Tagging Your Amazon SQS Queues](<https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-queue-tags.html>)
@@ -36,15 +35,51 @@ impl Operation for UntagQueue {
 }
 
 /// The input of the `UntagQueue` operation.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-#[cfg_attr(feature = "full-serde", derive(::serde::Serialize))]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "full-serde", derive(::serde::Serialize, ::serde::Deserialize))]
 pub struct UntagQueueRequest {
     /// The URL of the queue.
-    #[serde(rename = "QueueUrl")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "QueueUrl"))]
     pub queue_url: String,
     /// The list of tags to be removed from the specified queue.
-    #[serde(rename = "TagKeys")]
+    #[cfg_attr(feature = "full-serde", serde(rename = "TagKeys"))]
     pub tag_keys: Vec<String>,
+}
+
+impl Read for UntagQueueRequest {
+    fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        while let Option::Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "QueueUrl" => Option::Some(0),
+                    "TagKeys" => Option::Some(1),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 3)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        Ok(
+            Option::Some(Self {
+                queue_url: member_0,
+                tag_keys: member_1,
+            }),
+        )
+    }
 }
 
 /// The errors `UntagQueue` can return.

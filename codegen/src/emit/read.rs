@@ -1,0 +1,188 @@
+//! Generated readers: `impl runtime::validate::Read` for every shape a
+//! server reads, so that a request body becomes a typed, validated input in
+//! one pass with no serde visitor in between.
+//!
+//! A structure's reader loops over the object's members, matching each key
+//! once against the structure's static table (its members in the order of
+//! `validation.rs`), and reads each value with its member's schema. Unions
+//! and enums are read through the runtime's checked serde deserializer.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::model::FULL_SERDE;
+use super::rust::{FileCx, ident};
+use crate::ir::{Member, Shape, ShapeKind, Structure, Type};
+
+/// The `Read` impl of `shape`, if it has a validation table: for the
+/// shapes a server reads always, for the others (outputs, read by clients
+/// and proxies) under the `full-serde` feature, which they need for their
+/// placeholders.
+pub fn read_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+    if !cx.service.validation.shapes.contains_key(&shape.id) {
+        return None;
+    }
+    let gate = (!shape.direction.read).then(|| quote! { #[cfg(feature = #FULL_SERDE)] });
+    let name = ident(&shape.rust_name);
+    let (read, reader, schema, stop) = (
+        cx.runtime("validate::Read"),
+        cx.runtime("validate::Reader"),
+        cx.runtime("validate::Schema"),
+        cx.runtime("validate::Stop"),
+    );
+    let result = cx.std("result::Result");
+    let option = cx.std("option::Option");
+    // Enums may key maps.
+    let key = matches!(shape.kind, ShapeKind::Enum(_)).then(|| {
+        let (key, string) = (cx.runtime("validate::Key"), cx.std("string::String"));
+        quote! {
+            #gate
+            impl #key for #name {
+                fn from_key(text: #string) -> #option<Self> {
+                    text.parse().ok()
+                }
+            }
+        }
+    });
+    let body = match &shape.kind {
+        ShapeKind::Structure(s) => structure(cx, s),
+        ShapeKind::Enum(_) => quote! { reader.enumeration(schema) },
+        ShapeKind::Union(members) => union(cx, members),
+    };
+    Some(quote! {
+        #gate
+        impl #read for #name {
+            fn read(reader: &mut #reader<'_>, schema: #schema) -> #result<#option<Self>, #stop> {
+                #body
+            }
+        }
+        #key
+    })
+}
+
+/// A structure's reader: `member_N` holds what was read of table member N.
+fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
+    let ok = cx.std("result::Result::Ok");
+    let option = cx.std("option::Option");
+    let none = cx.std("option::Option::None");
+    let default = cx.std("default::Default");
+    // Event streams travel outside the JSON document: they have no place
+    // in the table, and the type gets an empty one.
+    let in_table: Vec<&Member> = s.members.iter().filter(|m| !matches!(m.ty.ty, Type::EventStream(_))).collect();
+    let local = |index: usize| ident(&format!("member_{index}"));
+    let declarations = in_table.iter().enumerate().map(|(index, m)| {
+        let local = local(index);
+        let ty = value_type(cx, m);
+        quote! { let mut #local: #option<#ty> = #none; }
+    });
+    let arms = in_table.iter().enumerate().map(|(index, _)| {
+        let local = local(index);
+        let index = Literal::usize_unsuffixed(index);
+        quote! { #index => #local = object.value(reader, #index)?, }
+    });
+    let names = in_table.iter().enumerate().map(|(index, m)| {
+        let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
+        quote! { #name => #option::Some(#index), }
+    });
+    let lookup = if in_table.is_empty() {
+        quote! { |_| #none }
+    } else {
+        quote! { |name| match name { #(#names)* _ => #none } }
+    };
+    let required = in_table.iter().enumerate().take(128).filter(|(_, m)| m.required).fold(0u128, |mask, (i, _)| mask | 1 << i);
+    let required = Literal::u128_unsuffixed(required);
+    let mut position = 0;
+    let fields = s.members.iter().map(|m| {
+        let field = ident(&m.rust_name);
+        if matches!(m.ty.ty, Type::EventStream(_)) {
+            return quote! { #field: #default::default() };
+        }
+        let index = position;
+        position += 1;
+        let local = local(index);
+        let index = Literal::usize_unsuffixed(index);
+        let _ = index;
+        let value = if m.required || m.is_optional() {
+            quote! { #local }
+        } else if let Some(function) = &m.default_fn {
+            let function = ident(function);
+            quote! { #local.unwrap_or_else(Self::#function) }
+        } else {
+            quote! { #local.unwrap_or_default() }
+        };
+        quote! { #field: #value }
+    });
+    let fields: Vec<TokenStream> = fields.collect();
+    let unwraps = in_table.iter().enumerate().filter(|(_, m)| m.required).map(|(index, _)| {
+        let local = local(index);
+        quote! { let #option::Some(#local) = #local else { return #ok(#none) }; }
+    });
+    let matched = (!in_table.is_empty()).then(|| {
+        quote! {
+            match index {
+                #(#arms)*
+                _ => object.skip(reader)?,
+            }
+        }
+    });
+    // With no members in the table, every key is one the model does not have.
+    let read_members = match matched {
+        Some(matched) => quote! {
+            while let #option::Some(index) = object.next(reader, #lookup)? {
+                #matched
+            }
+        },
+        None => quote! { while object.next(reader, #lookup)?.is_some() {} },
+    };
+    quote! {
+        let mut object = reader.object(schema)?;
+        #(#declarations)*
+        #read_members
+        object.end(reader, #required)?;
+        // A member that could not be built, or a required one that is
+        // absent, leaves the structure unbuilt (the violation is recorded).
+        if !object.built() {
+            return #ok(#none);
+        }
+        #(#unwraps)*
+        #ok(#option::Some(Self { #(#fields),* }))
+    }
+}
+
+/// The type a member's value is read as: the field's, without the `Option`
+/// of an optional member.
+fn value_type(cx: &FileCx<'_>, m: &Member) -> TokenStream {
+    let ty = cx.ty(&m.ty);
+    if m.boxed {
+        let boxed = cx.std("boxed::Box");
+        quote! { #boxed<#ty> }
+    } else {
+        ty
+    }
+}
+
+/// A union's reader: the one member set, as its variant.
+fn union(cx: &FileCx<'_>, members: &[Member]) -> TokenStream {
+    let (ok, option, none) = (cx.std("result::Result::Ok"), cx.std("option::Option"), cx.std("option::Option::None"));
+    let names = members.iter().enumerate().map(|(index, m)| {
+        let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
+        quote! { #name => #option::Some(#index), }
+    });
+    let arms = members.iter().enumerate().map(|(index, m)| {
+        let variant = ident(&m.rust_name);
+        let index = Literal::usize_unsuffixed(index);
+        quote! { #index => union.value(reader, #index)?.map(Self::#variant), }
+    });
+    quote! {
+        let mut union = reader.union(schema)?;
+        let mut value = #none;
+        while let #option::Some(index) = union.next(reader, |name| match name { #(#names)* _ => #none })? {
+            value = match index {
+                #(#arms)*
+                _ => #none,
+            };
+        }
+        union.end(reader)?;
+        #ok(value)
+    }
+}

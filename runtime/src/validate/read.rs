@@ -1,0 +1,587 @@
+//! Generated readers: request bytes to a typed, validated input with no
+//! serde visitor in between.
+//!
+//! The generated crate implements [`Read`] for every structure a server
+//! reads: a loop over the object's members that matches each key once and
+//! reads its value straight from the parser, checked against the member's
+//! schema. Strings, numbers, booleans and lists of them are read here
+//! directly; what is rarer (timestamps, blobs, documents, maps, enums,
+//! unions, `@uniqueItems` lists) goes through the checked serde
+//! deserializer ([`Reader::serde`]), which keeps exactly the same rules.
+
+use std::collections::BTreeMap;
+
+use jiter::{Jiter, Peek};
+use serde::de::DeserializeOwned;
+
+use super::checked::{self, Checked, MAX_DEPTH, Null, json};
+
+use super::report::Report;
+use super::walk::fits;
+use super::{List, Schema, Structure, describe};
+use crate::{Blob, DateTime, Document, HttpDate, Timestamp, Unit};
+
+pub use checked::Stop;
+
+/// A type that can be read from a request body, checked against a schema
+/// as it is read. Implemented by the generated crate for the structures a
+/// server reads, and here for the types they hold.
+pub trait Read: Sized {
+    /// Reads the value at the reader's position, which is not null (the
+    /// member, list or map that holds it decides what null means). `None`
+    /// when it was read to its end but cannot be built: a violation that
+    /// leaves it without a value (a required member missing, an enum value
+    /// the type does not have) is recorded, and the whole input will be
+    /// refused, so nothing stands in for it.
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop>;
+}
+
+/// The parser and the violations found so far.
+pub struct Reader<'j> {
+    pub(super) jiter: Jiter<'j>,
+    pub(super) report: Report,
+    /// How many objects and arrays enclose the value at the position.
+    depth: u32,
+}
+
+impl<'j> Reader<'j> {
+    pub(super) fn new(body: &'j [u8]) -> Self {
+        Reader { jiter: Jiter::new(body), report: Report::default(), depth: 0 }
+    }
+
+    /// The value at the position, read through the checked serde
+    /// deserializer.
+    pub fn serde<T: DeserializeOwned>(&mut self, schema: Schema) -> Result<T, Stop> {
+        let checked =
+            Checked { jiter: &mut self.jiter, report: &mut self.report, schema, null: Null::Allowed, depth: self.depth };
+        T::deserialize(checked)
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Result<Peek, Stop> {
+        json(self.jiter.peek())
+    }
+
+    /// A value of the wrong JSON type for `schema` (or not JSON at all).
+    fn wrong<T>(&mut self, peek: Peek, schema: &Schema) -> Result<T, Stop> {
+        if !matches!(peek, Peek::Null | Peek::True | Peek::False | Peek::String | Peek::Array | Peek::Object)
+            && !peek.is_num()
+        {
+            json(self.jiter.known_skip(peek))?;
+        }
+        Err(self.malformed(describe(schema)))
+    }
+
+    fn malformed(&mut self, message: impl Into<String>) -> Stop {
+        self.report.malformed(message);
+        Stop::Recorded
+    }
+
+    /// One level deeper, into an object or array.
+    #[inline]
+    fn enter(&mut self) -> Result<(), Stop> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.malformed(format!("the body nests objects and arrays more than {MAX_DEPTH} deep")));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// The object of structure `schema` at the position: its members are
+    /// read with [`Object::next`] and [`Object::value`].
+    #[inline]
+    pub fn object(&mut self, schema: Schema) -> Result<Object, Stop> {
+        let Schema::Structure(structure) = schema else { return Err(self.malformed(describe(&schema))) };
+        let peek = self.peek()?;
+        if peek != Peek::Object {
+            return self.wrong(peek, &schema);
+        }
+        self.enter()?;
+        Ok(Object { structure, seen: Seen::new(structure.members.len()), started: false, broken: false })
+    }
+
+    /// A number's text, and whether it is whole (no point, no exponent).
+    fn number(&mut self) -> Result<(&str, bool), Stop> {
+        let bytes = json(self.jiter.next_number_bytes())?;
+        let whole = !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+        // jiter has checked the syntax: ASCII digits, sign, point, exponent.
+        Ok((std::str::from_utf8(bytes).unwrap_or_default(), whole))
+    }
+
+    /// An integer of `schema`, checked.
+    fn integer(&mut self, schema: Schema) -> Result<i64, Stop> {
+        let peek = self.peek()?;
+        let Schema::Integer(rules) = schema else { return self.wrong(peek, &schema) };
+        if !peek.is_num() {
+            return self.wrong(peek, &schema);
+        }
+        let (text, whole) = self.number()?;
+        let Some(n) = text.parse::<i64>().ok().filter(|n| whole && fits(rules.kind, *n)) else {
+            return Err(self.malformed(describe(&schema)));
+        };
+        let in_enum = rules.values.is_none_or(|values| self.report.check_int_enum(values, n));
+        if let (true, Some(range)) = (in_enum, &rules.range) {
+            self.report.check_range(range, n as f64);
+        }
+        Ok(n)
+    }
+
+    /// A float of `schema`, checked: a number, or awsJson's strings for
+    /// the non-finite values.
+    fn float(&mut self, schema: Schema) -> Result<f64, Stop> {
+        let peek = self.peek()?;
+        let Schema::Float(rules) = schema else { return self.wrong(peek, &schema) };
+        let number = if peek.is_num() {
+            let (text, _) = self.number()?;
+            match text.parse::<f64>().ok().filter(|n| n.is_finite()) {
+                Some(n) => n,
+                None => return Err(self.malformed(describe(&schema))),
+            }
+        } else if peek == Peek::String {
+            let text = json(self.jiter.known_str())?;
+            match crate::float::non_finite(text) {
+                Some(n) => n,
+                None => return Err(self.malformed(describe(&schema))),
+            }
+        } else {
+            return self.wrong(peek, &schema);
+        };
+        if let Some(range) = &rules.range {
+            self.report.check_range(range, number);
+        }
+        Ok(number)
+    }
+}
+
+impl Reader<'_> {
+    /// A value of enum `schema`, checked; `None` for one the type does not
+    /// have (the violation is recorded).
+    pub fn enumeration<T: std::str::FromStr>(&mut self, schema: Schema) -> Result<Option<T>, Stop> {
+        let peek = self.peek()?;
+        let (Schema::Enum(table), Peek::String) = (schema, peek) else { return self.wrong(peek, &schema) };
+        let text = json(self.jiter.known_str())?;
+        self.report.check_enum(table, text);
+        Ok(text.parse().ok())
+    }
+
+    /// The object of union `schema` at the position: exactly one member
+    /// set (null members count as unset).
+    pub fn union(&mut self, schema: Schema) -> Result<UnionObject, Stop> {
+        let Schema::Union(union) = schema else { return Err(self.malformed(describe(&schema))) };
+        let peek = self.peek()?;
+        if peek != Peek::Object {
+            return self.wrong(peek, &schema);
+        }
+        self.enter()?;
+        Ok(UnionObject { union, started: false, set: false })
+    }
+}
+
+/// A union's object being read.
+pub struct UnionObject {
+    union: &'static super::Union,
+    started: bool,
+    /// A member has been read.
+    set: bool,
+}
+
+impl UnionObject {
+    fn exactly_one(&self, r: &mut Reader<'_>) -> Stop {
+        r.malformed(format!("union {} must have exactly one member set", self.union.name))
+    }
+
+    /// The member whose value is next (its index, by `lookup` of its name);
+    /// null members are skipped, and only one may be anything else.
+    pub fn next(&mut self, r: &mut Reader<'_>, lookup: impl Fn(&str) -> Option<usize>) -> Result<Option<usize>, Stop> {
+        loop {
+            let key = if self.started { r.jiter.next_key() } else { r.jiter.known_object() };
+            self.started = true;
+            let Some(name) = json(key)? else { return Ok(None) };
+            let index = match lookup(name) {
+                Some(index) => Some(index),
+                None if self.set => None,
+                None => {
+                    let message = format!("union {} has no member `{name}`", self.union.name);
+                    return Err(r.malformed(message));
+                }
+            };
+            if r.peek()? == Peek::Null {
+                json(r.jiter.known_null())?;
+                continue;
+            }
+            match index {
+                Some(index) if !self.set => {
+                    self.set = true;
+                    return Ok(Some(index));
+                }
+                _ => return Err(self.exactly_one(r)),
+            }
+        }
+    }
+
+    /// The value of member `index`; `None` if it cannot be built.
+    pub fn value<T: Read>(&self, r: &mut Reader<'_>, index: usize) -> Result<Option<T>, Stop> {
+        let member = &self.union.members[index];
+        let mark = r.report.push_member(member.name, index);
+        let value = T::read(r, member.schema)?;
+        r.report.pop(mark);
+        Ok(value)
+    }
+
+    /// The end of the object: one member must have been set.
+    pub fn end(&self, r: &mut Reader<'_>) -> Result<(), Stop> {
+        if !self.set {
+            return Err(self.exactly_one(r));
+        }
+        r.depth -= 1;
+        Ok(())
+    }
+}
+
+/// Which members of a structure were sent; a bit per member.
+struct Seen {
+    first: u128,
+    rest: Vec<bool>,
+}
+
+impl Seen {
+    #[inline]
+    fn new(members: usize) -> Self {
+        Seen { first: 0, rest: if members > 128 { vec![false; members - 128] } else { Vec::new() } }
+    }
+
+    /// Marks member `index` sent; false if it already was.
+    #[inline]
+    fn set(&mut self, index: usize) -> bool {
+        match index.checked_sub(128) {
+            None => {
+                let was = self.first & (1 << index) != 0;
+                self.first |= 1 << index;
+                !was
+            }
+            Some(rest) => !std::mem::replace(&mut self.rest[rest], true),
+        }
+    }
+
+    #[inline]
+    fn get(&self, index: usize) -> bool {
+        match index.checked_sub(128) {
+            None => self.first & (1 << index) != 0,
+            Some(rest) => self.rest[rest],
+        }
+    }
+}
+
+/// A structure's object being read.
+pub struct Object {
+    structure: &'static Structure,
+    seen: Seen,
+    started: bool,
+    /// A member's value could not be built.
+    broken: bool,
+}
+
+impl Object {
+    /// The next member the model has (its index in the structure's
+    /// members, by `lookup` of its name), its value to be read next;
+    /// members the model does not have are skipped.
+    #[inline]
+    pub fn next(&mut self, r: &mut Reader<'_>, lookup: impl Fn(&str) -> Option<usize>) -> Result<Option<usize>, Stop> {
+        loop {
+            let key = if self.started { r.jiter.next_key() } else { r.jiter.known_object() };
+            self.started = true;
+            let Some(name) = json(key)? else { return Ok(None) };
+            let Some(index) = lookup(name) else {
+                json(r.jiter.next_skip())?;
+                continue;
+            };
+            if !self.seen.set(index) {
+                // As serde refuses it: the body does not fit the input.
+                return Err(Stop::Refused);
+            }
+            return Ok(Some(index));
+        }
+    }
+
+    /// The value of member `index`: `None` when it is null (a violation if
+    /// the member is required) or cannot be built ([`Object::built`] is
+    /// then false).
+    #[inline]
+    pub fn value<T: Read>(&mut self, r: &mut Reader<'_>, index: usize) -> Result<Option<T>, Stop> {
+        let member = &self.structure.members[index];
+        let mark = r.report.push_member(member.name, index);
+        let value = if r.peek()? == Peek::Null {
+            json(r.jiter.known_null())?;
+            if member.required {
+                r.report.missing();
+            }
+            None
+        } else {
+            let value = T::read(r, member.schema)?;
+            self.broken |= value.is_none();
+            value
+        };
+        r.report.pop(mark);
+        Ok(value)
+    }
+
+    /// Whether every member's value that was sent could be built.
+    #[inline]
+    pub fn built(&self) -> bool {
+        !self.broken
+    }
+
+    /// The end of the object: required members that were not sent are
+    /// violations. `required` has a bit set for each of the first 128
+    /// members that is required, so that a body with all of them sent
+    /// costs one comparison.
+    #[inline]
+    pub fn end(&self, r: &mut Reader<'_>, required: u128) -> Result<(), Stop> {
+        r.depth -= 1;
+        if self.seen.first & required == required && self.seen.rest.is_empty() {
+            return Ok(());
+        }
+        for (index, member) in self.structure.members.iter().enumerate() {
+            if member.required && !self.seen.get(index) {
+                let mark = r.report.push_member(member.name, index);
+                r.report.missing();
+                r.report.pop(mark);
+            }
+        }
+        Ok(())
+    }
+
+    /// Skips the value of a member the type does not hold (an event stream).
+    pub fn skip(&self, r: &mut Reader<'_>) -> Result<(), Stop> {
+        json(r.jiter.next_skip())
+    }
+}
+
+impl Read for String {
+    #[inline]
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let peek = r.peek()?;
+        if peek != Peek::String || !matches!(schema, Schema::String(_)) {
+            return r.wrong(peek, &schema);
+        }
+        let text = json(r.jiter.known_str())?;
+        if let Schema::String(rules) = &schema {
+            r.report.check_string(rules, text);
+        }
+        Ok(Some(text.to_owned()))
+    }
+}
+
+impl Read for bool {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let peek = r.peek()?;
+        if !matches!(peek, Peek::True | Peek::False) || !matches!(schema, Schema::Boolean) {
+            return r.wrong(peek, &schema);
+        }
+        json(r.jiter.known_bool(peek)).map(Some)
+    }
+}
+
+macro_rules! read_integer {
+    ($($ty:ty),*) => {$(
+        impl Read for $ty {
+            fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+                let n = r.integer(schema)?;
+                // The schema's kind is the type's: it fits.
+                <$ty>::try_from(n).map(Some).map_err(|_| r.malformed(describe(&schema)))
+            }
+        }
+    )*};
+}
+
+read_integer!(i8, i16, i32, i64);
+
+impl Read for f64 {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        r.float(schema).map(Some)
+    }
+}
+
+impl Read for f32 {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        r.float(schema).map(|n| Some(n as f32))
+    }
+}
+
+impl<T: Read> Read for Option<T> {
+    /// A `@sparse` list's item or map's value: null is `None`.
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        if r.peek()? == Peek::Null {
+            json(r.jiter.known_null())?;
+            return Ok(Some(None));
+        }
+        T::read(r, schema).map(|value| value.map(Some))
+    }
+}
+
+impl<T: Read> Read for Box<T> {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        T::read(r, schema).map(|value| value.map(Box::new))
+    }
+}
+
+impl<T: Read> Read for Vec<T> {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let peek = r.peek()?;
+        let list = match schema {
+            Schema::List(list) if peek == Peek::Array => list,
+            _ => return r.wrong(peek, &schema),
+        };
+        r.enter()?;
+        let (items, built) = if list.unique { unique_items(r, list)? } else { items(r, list)? };
+        r.depth -= 1;
+        Ok(built.then_some(items))
+    }
+}
+
+/// A list's items, each read against the list's member at its index; and
+/// whether all could be built.
+fn items<T: Read>(r: &mut Reader<'_>, list: &'static List) -> Result<(Vec<T>, bool), Stop> {
+    let mut items = Vec::new();
+    let (mut count, mut built) = (0, true);
+    let mut next = json(r.jiter.known_array())?;
+    while let Some(peek) = next {
+        let mark = r.report.push_index(count);
+        if peek == Peek::Null && !list.sparse {
+            return Err(r.malformed("null is not allowed in this list"));
+        }
+        match T::read(r, list.member)? {
+            Some(item) => items.push(item),
+            None => built = false,
+        }
+        r.report.pop(mark);
+        count += 1;
+        next = json(r.jiter.array_step())?;
+    }
+    if let Some(length) = &list.length {
+        r.report.check_length(length, count);
+    }
+    Ok((items, built))
+}
+
+/// A `@uniqueItems` list: its items are compared as JSON values first (as
+/// the walk compares them), then each is read from its own text. Such
+/// lists are rare, and small.
+fn unique_items<'j, T: Read>(r: &mut Reader<'j>, list: &'static List) -> Result<(Vec<T>, bool), Stop> {
+    let mut raws: Vec<&'j [u8]> = Vec::new();
+    let mut next = json(r.jiter.known_array())?;
+    while let Some(peek) = next {
+        let start = r.jiter.current_index();
+        json(r.jiter.known_skip(peek))?;
+        raws.push(r.jiter.slice_to_current(start));
+        next = json(r.jiter.array_step())?;
+    }
+    let mut values = Vec::with_capacity(raws.len());
+    for raw in &raws {
+        let value = serde_json::from_slice::<serde_json::Value>(raw)
+            .map_err(|e| Stop::Json(Box::new((e.to_string(), r.jiter.current_index()))))?;
+        values.push(value);
+    }
+    if let Some(length) = &list.length {
+        r.report.check_length(length, values.len());
+    }
+    if !super::walk::all_unique(&values) {
+        r.report.not_unique();
+    }
+    let mut items = Vec::with_capacity(raws.len());
+    let mut built = true;
+    for (index, raw) in raws.into_iter().enumerate() {
+        // Each item is read by a parser of its own text, the report shared.
+        let outer = std::mem::replace(&mut r.jiter, Jiter::new(raw));
+        let mark = r.report.push_index(index);
+        let item = if r.peek()? == Peek::Null && !list.sparse {
+            Err(r.malformed("null is not allowed in this list"))
+        } else {
+            T::read(r, list.member)
+        };
+        r.report.pop(mark);
+        r.jiter = outer;
+        match item? {
+            Some(item) => items.push(item),
+            None => built = false,
+        }
+    }
+    Ok((items, built))
+}
+
+/// Types read through the checked serde deserializer (the runtime's own).
+macro_rules! read_by_serde {
+    ($($ty:ty),*) => {$(
+        impl Read for $ty {
+            fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+                r.serde(schema).map(Some)
+            }
+        }
+    )*};
+}
+
+read_by_serde!(Timestamp, DateTime, HttpDate, Blob, Document, Unit);
+
+/// A map key type: a string, or an enum (the generated crate implements it).
+pub trait Key: Ord + Sized {
+    /// The key sent as `text`, already checked against its schema; `None`
+    /// for an enum value it does not have (a violation already recorded).
+    fn from_key(text: String) -> Option<Self>;
+}
+
+impl Key for String {
+    fn from_key(text: String) -> Option<Self> {
+        Some(text)
+    }
+}
+
+impl<K: Key, V: Read> Read for BTreeMap<K, V> {
+    fn read(r: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
+        let peek = r.peek()?;
+        let map = match schema {
+            Schema::Map(map) if peek == Peek::Object => map,
+            _ => return r.wrong(peek, &schema),
+        };
+        r.enter()?;
+        let mut entries = BTreeMap::new();
+        let (mut count, mut built) = (0, true);
+        let mut key = json(r.jiter.known_object())?.map(str::to_owned);
+        while let Some(text) = key {
+            // A key's violations are reported at the map, ordered with its entry.
+            match &map.key {
+                Schema::String(rules) => r.report.check_key_string(rules, &text),
+                Schema::Enum(table) => {
+                    r.report.check_key_enum(table, &text);
+                }
+                _ => {}
+            }
+            let mark = r.report.push_key(&text);
+            if r.peek()? == Peek::Null && !map.sparse {
+                return Err(r.malformed("null is not allowed in this map"));
+            }
+            let value = V::read(r, map.value)?;
+            r.report.pop(mark);
+            match (K::from_key(text), value) {
+                (Some(key), Some(value)) => {
+                    entries.insert(key, value);
+                }
+                _ => built = false,
+            }
+            count += 1;
+            key = json(r.jiter.next_key())?.map(str::to_owned);
+        }
+        r.depth -= 1;
+        if let Some(length) = &map.length {
+            r.report.check_length(length, count);
+        }
+        Ok(built.then_some(entries))
+    }
+}
+
+/// `T` read from `body` against `schema`; see [`super::parse`].
+#[inline]
+pub(super) fn read<T: Read>(r: &mut Reader<'_>, schema: &'static Structure) -> Result<Option<T>, Stop> {
+    let value = T::read(r, Schema::Structure(schema))?;
+    json(r.jiter.finish())?;
+    Ok(value)
+}
