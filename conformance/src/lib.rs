@@ -138,8 +138,10 @@ fn parse_as<O: Operation>(body: &[u8]) -> Result<Value, Rejection>
 where
     O::Input: validate::Read + serde::de::DeserializeOwned + serde::Serialize,
 {
-    let generated = validate::parse::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap());
-    let serde = validate::deserialize::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap());
+    let generated =
+        validate::parse::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap());
+    let serde =
+        validate::deserialize::<O::Input>(O::INPUT_SCHEMA, body).map(|input| serde_json::to_value(input).unwrap());
     assert_eq!(generated, serde, "the two readers disagree on {}", String::from_utf8_lossy(body));
     generated
 }

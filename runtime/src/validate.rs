@@ -277,7 +277,8 @@ pub fn validate(schema: &Structure, input: &Value) -> Result<(), Rejection> {
 /// straight from the parser.
 pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
     // A value that could not be built left a violation in the report.
-    run(body, |r| read::read(r, schema)).and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
+    run(body, |r| read::read(r, schema))
+        .and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
 }
 
 /// As [`parse`], for any type serde can build (an output type, say): the

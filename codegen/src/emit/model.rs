@@ -20,8 +20,7 @@ fn serde_derives(cx: &FileCx<'_>, shape: &Shape) -> (Vec<TokenStream>, Option<To
     let mut gated = Vec::new();
     // A server reads through the generated `Read` impls: `Deserialize` is
     // for everyone else, under the feature.
-    for (needed, item) in [(shape.direction.written, "serde::Serialize"), (false, "serde::Deserialize")]
-    {
+    for (needed, item) in [(shape.direction.written, "serde::Serialize"), (false, "serde::Deserialize")] {
         if needed {
             derived.push(cx.item(item));
         } else {
@@ -378,7 +377,8 @@ fn enumeration(cx: &FileCx<'_>, shape: &Shape) -> TokenStream {
     let wire_name = &shape.name;
     let variants: Vec<_> = values.iter().map(|v| ident(&v.rust_name)).collect();
     let wire_values: Vec<&String> = values.iter().map(|v| &v.value).collect();
-    let variant_serde: Vec<TokenStream> = wire_values.iter().map(|wire| serde_attr(shape, quote! { rename = #wire })).collect();
+    let variant_serde: Vec<TokenStream> =
+        wire_values.iter().map(|wire| serde_attr(shape, quote! { rename = #wire })).collect();
     let variant_docs = values.iter().map(|v| {
         let mut lines = vec![format!("{}.", doc::code(&v.value))];
         if !v.docs.is_empty() {

@@ -89,7 +89,8 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     } else {
         quote! { |name| match name { #(#names)* _ => #none } }
     };
-    let required = in_table.iter().enumerate().take(128).filter(|(_, m)| m.required).fold(0u128, |mask, (i, _)| mask | 1 << i);
+    let required =
+        in_table.iter().enumerate().take(128).filter(|(_, m)| m.required).fold(0u128, |mask, (i, _)| mask | 1 << i);
     let required = Literal::u128_unsuffixed(required);
     let mut position = 0;
     let fields = s.members.iter().map(|m| {

@@ -52,8 +52,13 @@ impl<'j> Reader<'j> {
     /// The value at the position, read through the checked serde
     /// deserializer.
     pub fn serde<T: DeserializeOwned>(&mut self, schema: Schema) -> Result<T, Stop> {
-        let checked =
-            Checked { jiter: &mut self.jiter, report: &mut self.report, schema, null: Null::Allowed, depth: self.depth };
+        let checked = Checked {
+            jiter: &mut self.jiter,
+            report: &mut self.report,
+            schema,
+            null: Null::Allowed,
+            depth: self.depth,
+        };
         T::deserialize(checked)
     }
 
