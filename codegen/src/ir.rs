@@ -273,6 +273,12 @@ pub struct Member {
 }
 
 impl Member {
+    /// Whether the member travels in the JSON document: event streams do
+    /// not, so they have no place in validation tables or readers.
+    pub fn in_document(&self) -> bool {
+        !matches!(self.ty.ty, Type::EventStream(_))
+    }
+
     /// Whether the Rust field is an `Option`: neither required nor defaulted.
     pub fn is_optional(&self) -> bool {
         !self.required && self.default.is_none()

@@ -116,7 +116,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         }
         // The serde attribute, built from its parts.
         let mut parts = vec![quote! { rename = #wire }];
-        if matches!(m.ty.ty, Type::EventStream(_)) {
+        if !m.in_document() {
             // Events travel outside the JSON document.
             parts.push(quote! { skip });
         } else if m.is_optional() {

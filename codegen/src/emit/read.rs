@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::model::FULL_SERDE;
 use super::rust::{FileCx, ident};
-use crate::ir::{Member, Shape, ShapeKind, Structure, Type};
+use crate::ir::{Member, Shape, ShapeKind, Structure};
 
 /// The `Read` impl of `shape`, if it has a validation table: for the
 /// shapes a server reads always, for the others (outputs, read by clients
@@ -68,7 +68,7 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     let default = cx.std("default::Default");
     // Event streams travel outside the JSON document: they have no place
     // in the table, and the type gets an empty one.
-    let in_table: Vec<&Member> = s.members.iter().filter(|m| !matches!(m.ty.ty, Type::EventStream(_))).collect();
+    let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
     let local = |index: usize| ident(&format!("member_{index}"));
     let declarations = in_table.iter().enumerate().map(|(index, m)| {
         let local = local(index);
@@ -91,18 +91,20 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     };
     let required =
         in_table.iter().enumerate().take(128).filter(|(_, m)| m.required).fold(0u128, |mask, (i, _)| mask | 1 << i);
-    let required = Literal::u128_unsuffixed(required);
+    // In binary, so that a reader sees which members are required.
+    let required: TokenStream = if required == 0 {
+        quote! { 0 }
+    } else {
+        format!("0b{required:b}").parse().expect("a binary literal")
+    };
     let mut position = 0;
     let fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
-        if matches!(m.ty.ty, Type::EventStream(_)) {
+        if !m.in_document() {
             return quote! { #field: #default::default() };
         }
-        let index = position;
+        let local = local(position);
         position += 1;
-        let local = local(index);
-        let index = Literal::usize_unsuffixed(index);
-        let _ = index;
         let value = if m.required || m.is_optional() {
             quote! { #local }
         } else if let Some(function) = &m.default_fn {

@@ -45,11 +45,8 @@ pub fn module(service: &Service) -> TokenStream {
             ShapeKind::Structure(s) => {
                 let ty = emitter.validate_type("Structure");
                 // Event streams travel outside the JSON document.
-                let members = s
-                    .members
-                    .iter()
-                    .filter(|m| !matches!(m.ty.ty, Type::EventStream(_)))
-                    .map(|m| emitter.member(&m.name, m.required, &m.ty));
+                let members =
+                    s.members.iter().filter(|m| m.in_document()).map(|m| emitter.member(&m.name, m.required, &m.ty));
                 quote! { #docs pub static #name: #ty = #ty { name: #wire, members: &[#(#members),*] }; }
             }
             ShapeKind::Union(members) => {

@@ -373,7 +373,7 @@ impl Read for Alarm {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -422,7 +422,7 @@ impl Read for AlarmConfiguration {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }
@@ -472,7 +472,7 @@ impl Read for AlarmStateInformation {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1342,7 +1342,7 @@ impl Read for AssociationExecutionFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1578,7 +1578,7 @@ impl Read for AssociationExecutionTargetsFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1700,7 +1700,7 @@ impl Read for AssociationFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1994,7 +1994,7 @@ impl Read for AssociationStatus {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3205,7 +3205,7 @@ impl Read for AutomationExecutionFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -4930,7 +4930,7 @@ impl Read for CommandFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -5806,7 +5806,7 @@ impl Read for ComplianceExecutionSummary {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6013,7 +6013,7 @@ impl Read for ComplianceItemEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 12)?;
+        object.end(reader, 0b1100)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6882,7 +6882,7 @@ impl Read for CreateAssociationBatchRequestEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6978,7 +6978,7 @@ impl Read for Credentials {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 15)?;
+        object.end(reader, 0b1111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -7527,7 +7527,7 @@ impl Read for DocumentFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8354,7 +8354,7 @@ impl Read for DocumentRequires {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8668,7 +8668,7 @@ impl Read for DocumentReviews {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -10489,7 +10489,7 @@ impl Read for InstanceInformationFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -10652,7 +10652,7 @@ impl Read for InstanceInformationStringFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -10975,7 +10975,7 @@ impl Read for InstancePatchState {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 229383)?;
+        object.end(reader, 0b111000000000000111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11075,7 +11075,7 @@ impl Read for InstancePatchStateFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11522,7 +11522,7 @@ impl Read for InstancePropertyFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11771,7 +11771,7 @@ impl Read for InstancePropertyStringFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12280,7 +12280,7 @@ impl Read for InventoryFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12336,7 +12336,7 @@ impl Read for InventoryGroup {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12435,7 +12435,7 @@ impl Read for InventoryItem {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12489,7 +12489,7 @@ impl Read for InventoryItemAttribute {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12559,7 +12559,7 @@ impl Read for InventoryItemSchema {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12776,7 +12776,7 @@ impl Read for InventoryResultItem {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 19)?;
+        object.end(reader, 0b10011)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12983,7 +12983,7 @@ impl Read for LoggingInfo {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }
@@ -15094,7 +15094,7 @@ impl Read for NodeAggregator {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -15301,7 +15301,7 @@ impl Read for NodeFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -16361,7 +16361,7 @@ impl Read for OpsFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -16894,7 +16894,7 @@ impl Read for OpsItemEventFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -17144,7 +17144,7 @@ impl Read for OpsItemFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -17738,7 +17738,7 @@ impl Read for OpsItemRelatedItemsFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -18365,7 +18365,7 @@ impl Read for OpsMetadataFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -18410,7 +18410,7 @@ impl Read for OpsResultAttribute {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -19048,7 +19048,7 @@ impl Read for ParameterStringFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -19238,7 +19238,7 @@ impl Read for ParametersFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -19826,7 +19826,7 @@ impl Read for PatchComplianceData {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 63)?;
+        object.end(reader, 0b111111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -20237,7 +20237,7 @@ impl Read for PatchFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -20281,7 +20281,7 @@ impl Read for PatchFilterGroup {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -20831,7 +20831,7 @@ impl Read for PatchRule {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -20877,7 +20877,7 @@ impl Read for PatchRuleGroup {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -21028,7 +21028,7 @@ impl Read for PatchSource {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -21435,7 +21435,7 @@ impl Read for RegistrationMetadataItem {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -21479,7 +21479,7 @@ impl Read for RelatedOpsItem {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -21697,7 +21697,7 @@ impl Read for ResourceDataSyncAwsOrganizationsSource {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -22000,7 +22000,7 @@ impl Read for ResourceDataSyncS3Destination {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 13)?;
+        object.end(reader, 0b1101)?;
         if !object.built() {
             return Ok(None);
         }
@@ -22152,7 +22152,7 @@ impl Read for ResourceDataSyncSource {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }
@@ -22485,7 +22485,7 @@ impl Read for ResultAttribute {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -22743,7 +22743,7 @@ impl Read for Runbook {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -23223,7 +23223,7 @@ impl Read for SessionFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -24070,7 +24070,7 @@ impl Read for StepExecutionFilter {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -24292,7 +24292,7 @@ impl Read for Tag {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

@@ -25,7 +25,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, EnumAccess, MapAccess, SeqA
 use super::placeholder::Placeholder;
 use super::report::Report;
 use super::walk::{all_unique, fits};
-use super::{Enum, List, Map, Member, Schema, Structure, TimestampFormat, Union, describe};
+use super::{Enum, IntegerRules, List, Map, Member, Schema, Structure, TimestampFormat, Union, describe};
 
 /// Objects and arrays nest at most this deep (serde_json's own limit): the
 /// parse recurses, and a hostile body must not exhaust the stack.
@@ -86,6 +86,44 @@ fn mismatch(report: &mut Report, schema: &Schema) -> Stop {
     malformed(report, describe(schema))
 }
 
+/// The error for a value of the wrong JSON type for `schema`, or for one
+/// that does not even start as JSON does (jiter says why).
+pub(super) fn wrong_type(jiter: &mut Jiter<'_>, report: &mut Report, peek: Peek, schema: &Schema) -> Stop {
+    // A null is skipped too: jiter checks that it is spelled `null`.
+    if !matches!(peek, Peek::True | Peek::False | Peek::String | Peek::Array | Peek::Object) && !peek.is_num() {
+        if let Err(e) = json(jiter.known_skip(peek)) {
+            return e;
+        }
+    }
+    mismatch(report, schema)
+}
+
+/// The error for objects and arrays nested deeper than [`MAX_DEPTH`].
+pub(super) fn too_deep(report: &mut Report) -> Stop {
+    malformed(report, format!("the body nests objects and arrays more than {MAX_DEPTH} deep"))
+}
+
+/// The number at the parser's position: its text, and whether it is whole
+/// (no point, no exponent).
+pub(super) fn number_text<'j>(jiter: &'j mut Jiter<'_>) -> Result<(&'j str, bool), Stop> {
+    let bytes = json(jiter.next_number_bytes())?;
+    let whole = !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+    // jiter has checked the syntax: ASCII digits, sign, point, exponent.
+    Ok((std::str::from_utf8(bytes).unwrap_or_default(), whole))
+}
+
+/// An integer's text checked against `rules`: `None` if it is not a whole
+/// number that fits the kind (the body is malformed); otherwise its value,
+/// with any violation of its `intEnum` values or range recorded.
+pub(super) fn checked_integer(report: &mut Report, rules: &IntegerRules, text: &str, whole: bool) -> Option<i64> {
+    let n = text.parse::<i64>().ok().filter(|n| whole && fits(rules.kind, *n))?;
+    let in_enum = rules.values.is_none_or(|values| report.check_int_enum(values, n));
+    if let (true, Some(range)) = (in_enum, &rules.range) {
+        report.check_range(range, n as f64);
+    }
+    Some(n)
+}
+
 /// `result`, of a value handed to the type's visitor; if the type refused
 /// it (a timestamp out of range, bad base64), the body is malformed there.
 #[inline]
@@ -124,10 +162,7 @@ impl<'a, 'de> Checked<'a, 'de> {
     /// Entering an object or array: one level deeper, if that is allowed.
     fn enter(&mut self) -> Result<u32, Stop> {
         if self.depth >= MAX_DEPTH {
-            return Err(malformed(
-                self.report,
-                format!("the body nests objects and arrays more than {MAX_DEPTH} deep"),
-            ));
+            return Err(too_deep(self.report));
         }
         Ok(self.depth + 1)
     }
@@ -152,11 +187,7 @@ impl<'a, 'de> Checked<'a, 'de> {
 
     /// A value that is not JSON at all, or of the wrong JSON type.
     fn wrong<T>(self, peek: Peek) -> Result<T, Stop> {
-        // jiter says why a value that does not even start right is not JSON.
-        if !matches!(peek, Peek::True | Peek::False | Peek::String | Peek::Array | Peek::Object) && !peek.is_num() {
-            json(self.jiter.known_skip(peek))?;
-        }
-        Err(mismatch(self.report, &self.schema))
+        Err(wrong_type(self.jiter, self.report, peek, &self.schema))
     }
 
     /// A value of any schema but a document, union or enum.
@@ -239,20 +270,13 @@ impl<'a, 'de> Checked<'a, 'de> {
     /// epoch-seconds timestamps take any.
     fn number<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Stop> {
         let schema = self.schema;
-        let bytes = json(self.jiter.next_number_bytes())?;
-        // jiter has checked the syntax: ASCII digits, sign, point, exponent.
-        let text = std::str::from_utf8(bytes).unwrap_or_default();
-        let whole = !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
+        let (text, whole) = number_text(self.jiter)?;
         let report = self.report;
         match schema {
             Schema::Integer(rules) => {
-                let Some(n) = text.parse::<i64>().ok().filter(|n| whole && fits(rules.kind, *n)) else {
+                let Some(n) = checked_integer(report, &rules, text, whole) else {
                     return Err(mismatch(report, &schema));
                 };
-                let in_enum = rules.values.is_none_or(|values| report.check_int_enum(values, n));
-                if let (true, Some(range)) = (in_enum, &rules.range) {
-                    report.check_range(range, n as f64);
-                }
                 handed(report, &schema, visitor.visit_i64(n))
             }
             Schema::Float(_) | Schema::Timestamp(TimestampFormat::EpochSeconds) => {
@@ -285,10 +309,7 @@ impl<'a, 'de> Checked<'a, 'de> {
         let mut de = serde_json::Deserializer::from_slice(raw);
         // The document's own nesting counts towards the body's.
         if depth + nesting(raw) > MAX_DEPTH {
-            return Err(malformed(
-                self.report,
-                format!("the body nests objects and arrays more than {MAX_DEPTH} deep"),
-            ));
+            return Err(too_deep(self.report));
         }
         de.deserialize_any(visitor).map_err(|e| {
             if e.is_syntax() || e.is_eof() {
@@ -608,24 +629,32 @@ impl<'de> SeqAccess<'de> for Buffered<'_, 'de> {
 }
 
 /// Which members of a structure were sent; a bit per member.
-struct Seen {
-    first: u128,
-    rest: Vec<bool>,
+pub(super) struct Seen {
+    pub(super) first: u128,
+    pub(super) rest: Vec<bool>,
 }
 
 impl Seen {
-    fn new(members: usize) -> Self {
+    #[inline]
+    pub(super) fn new(members: usize) -> Self {
         Seen { first: 0, rest: if members > 128 { vec![false; members - 128] } else { Vec::new() } }
     }
 
-    fn set(&mut self, index: usize) {
+    /// Marks member `index` sent; false if it already was.
+    #[inline]
+    pub(super) fn set(&mut self, index: usize) -> bool {
         match index.checked_sub(128) {
-            None => self.first |= 1 << index,
-            Some(rest) => self.rest[rest] = true,
+            None => {
+                let was = self.first & (1 << index) != 0;
+                self.first |= 1 << index;
+                !was
+            }
+            Some(rest) => !std::mem::replace(&mut self.rest[rest], true),
         }
     }
 
-    fn get(&self, index: usize) -> bool {
+    #[inline]
+    pub(super) fn get(&self, index: usize) -> bool {
         match index.checked_sub(128) {
             None => self.first & (1 << index) != 0,
             Some(rest) => self.rest[rest],

@@ -1,23 +1,21 @@
 //! Generated readers: request bytes to a typed, validated input with no
 //! serde visitor in between.
 //!
-//! The generated crate implements [`Read`] for every structure a server
-//! reads: a loop over the object's members that matches each key once and
-//! reads its value straight from the parser, checked against the member's
-//! schema. Strings, numbers, booleans and lists of them are read here
-//! directly; what is rarer (timestamps, blobs, documents, maps, enums,
-//! unions, `@uniqueItems` lists) goes through the checked serde
-//! deserializer ([`Reader::serde`]), which keeps exactly the same rules.
+//! The generated crate implements [`Read`] for every structure, union and
+//! enum a server reads: a structure's reader is a loop over the object's
+//! members that matches each key once and reads its value straight from
+//! the parser, checked against the member's schema. Strings, numbers,
+//! booleans, lists, maps and `Option`s are read here; timestamps, blobs,
+//! documents and the unit type go through the checked serde deserializer
+//! ([`Reader::serde`]), which keeps exactly the same rules.
 
 use std::collections::BTreeMap;
 
 use jiter::{Jiter, Peek};
 use serde::de::DeserializeOwned;
 
-use super::checked::{self, Checked, MAX_DEPTH, Null, json};
-
+use super::checked::{self, Checked, Null, Seen, checked_integer, json, number_text, too_deep, wrong_type};
 use super::report::Report;
-use super::walk::fits;
 use super::{List, Schema, Structure, describe};
 use crate::{Blob, DateTime, Document, HttpDate, Timestamp, Unit};
 
@@ -69,12 +67,7 @@ impl<'j> Reader<'j> {
 
     /// A value of the wrong JSON type for `schema` (or not JSON at all).
     fn wrong<T>(&mut self, peek: Peek, schema: &Schema) -> Result<T, Stop> {
-        if !matches!(peek, Peek::Null | Peek::True | Peek::False | Peek::String | Peek::Array | Peek::Object)
-            && !peek.is_num()
-        {
-            json(self.jiter.known_skip(peek))?;
-        }
-        Err(self.malformed(describe(schema)))
+        Err(wrong_type(&mut self.jiter, &mut self.report, peek, schema))
     }
 
     fn malformed(&mut self, message: impl Into<String>) -> Stop {
@@ -85,8 +78,8 @@ impl<'j> Reader<'j> {
     /// One level deeper, into an object or array.
     #[inline]
     fn enter(&mut self) -> Result<(), Stop> {
-        if self.depth >= MAX_DEPTH {
-            return Err(self.malformed(format!("the body nests objects and arrays more than {MAX_DEPTH} deep")));
+        if self.depth >= checked::MAX_DEPTH {
+            return Err(too_deep(&mut self.report));
         }
         self.depth += 1;
         Ok(())
@@ -105,14 +98,6 @@ impl<'j> Reader<'j> {
         Ok(Object { structure, seen: Seen::new(structure.members.len()), started: false, broken: false })
     }
 
-    /// A number's text, and whether it is whole (no point, no exponent).
-    fn number(&mut self) -> Result<(&str, bool), Stop> {
-        let bytes = json(self.jiter.next_number_bytes())?;
-        let whole = !bytes.iter().any(|b| matches!(b, b'.' | b'e' | b'E'));
-        // jiter has checked the syntax: ASCII digits, sign, point, exponent.
-        Ok((std::str::from_utf8(bytes).unwrap_or_default(), whole))
-    }
-
     /// An integer of `schema`, checked.
     fn integer(&mut self, schema: Schema) -> Result<i64, Stop> {
         let peek = self.peek()?;
@@ -120,15 +105,11 @@ impl<'j> Reader<'j> {
         if !peek.is_num() {
             return self.wrong(peek, &schema);
         }
-        let (text, whole) = self.number()?;
-        let Some(n) = text.parse::<i64>().ok().filter(|n| whole && fits(rules.kind, *n)) else {
-            return Err(self.malformed(describe(&schema)));
-        };
-        let in_enum = rules.values.is_none_or(|values| self.report.check_int_enum(values, n));
-        if let (true, Some(range)) = (in_enum, &rules.range) {
-            self.report.check_range(range, n as f64);
+        let (text, whole) = number_text(&mut self.jiter)?;
+        match checked_integer(&mut self.report, &rules, text, whole) {
+            Some(n) => Ok(n),
+            None => Err(self.malformed(describe(&schema))),
         }
-        Ok(n)
     }
 
     /// A float of `schema`, checked: a number, or awsJson's strings for
@@ -137,7 +118,7 @@ impl<'j> Reader<'j> {
         let peek = self.peek()?;
         let Schema::Float(rules) = schema else { return self.wrong(peek, &schema) };
         let number = if peek.is_num() {
-            let (text, _) = self.number()?;
+            let (text, _) = number_text(&mut self.jiter)?;
             match text.parse::<f64>().ok().filter(|n| n.is_finite()) {
                 Some(n) => n,
                 None => return Err(self.malformed(describe(&schema))),
@@ -243,40 +224,6 @@ impl UnionObject {
     }
 }
 
-/// Which members of a structure were sent; a bit per member.
-struct Seen {
-    first: u128,
-    rest: Vec<bool>,
-}
-
-impl Seen {
-    #[inline]
-    fn new(members: usize) -> Self {
-        Seen { first: 0, rest: if members > 128 { vec![false; members - 128] } else { Vec::new() } }
-    }
-
-    /// Marks member `index` sent; false if it already was.
-    #[inline]
-    fn set(&mut self, index: usize) -> bool {
-        match index.checked_sub(128) {
-            None => {
-                let was = self.first & (1 << index) != 0;
-                self.first |= 1 << index;
-                !was
-            }
-            Some(rest) => !std::mem::replace(&mut self.rest[rest], true),
-        }
-    }
-
-    #[inline]
-    fn get(&self, index: usize) -> bool {
-        match index.checked_sub(128) {
-            None => self.first & (1 << index) != 0,
-            Some(rest) => self.rest[rest],
-        }
-    }
-}
-
 /// A structure's object being read.
 pub struct Object {
     structure: &'static Structure,
@@ -356,7 +303,9 @@ impl Object {
         Ok(())
     }
 
-    /// Skips the value of a member the type does not hold (an event stream).
+    /// Skips the value of the member just named. Every index [`Object::next`]
+    /// gives has its own arm in a generated reader; this is the arm for the
+    /// others, which a `match` on an index must have.
     pub fn skip(&self, r: &mut Reader<'_>) -> Result<(), Stop> {
         json(r.jiter.next_skip())
     }

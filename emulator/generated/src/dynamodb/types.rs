@@ -246,7 +246,7 @@ impl Read for AttributeDefinition {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -590,7 +590,7 @@ impl Read for AutoScalingPolicyUpdate {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }
@@ -857,7 +857,7 @@ impl Read for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 8)?;
+        object.end(reader, 0b1000)?;
         if !object.built() {
             return Ok(None);
         }
@@ -953,7 +953,7 @@ impl Read for AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 8)?;
+        object.end(reader, 0b1000)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1118,7 +1118,7 @@ impl Read for BackupDetails {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 59)?;
+        object.end(reader, 0b111011)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1747,7 +1747,7 @@ impl Read for BatchStatementRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -2323,7 +2323,7 @@ impl Read for Condition {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }
@@ -2432,7 +2432,7 @@ impl Read for ConditionCheck {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -2667,7 +2667,7 @@ impl Read for ContinuousBackupsDescription {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3047,7 +3047,7 @@ impl Read for CreateGlobalSecondaryIndexAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3094,7 +3094,7 @@ impl Read for CreateReplicaAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3202,7 +3202,7 @@ impl Read for CreateReplicationGroupMemberAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3369,7 +3369,7 @@ impl Read for Delete {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3417,7 +3417,7 @@ impl Read for DeleteGlobalSecondaryIndexAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3453,7 +3453,7 @@ impl Read for DeleteReplicaAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3489,7 +3489,7 @@ impl Read for DeleteReplicationGroupMemberAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3529,7 +3529,7 @@ impl Read for DeleteRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -3710,7 +3710,7 @@ impl Read for Endpoint {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -4603,7 +4603,7 @@ impl Read for Get {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -4710,7 +4710,7 @@ impl Read for GlobalSecondaryIndex {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -5395,7 +5395,7 @@ impl Read for GlobalTableGlobalSecondaryIndexSettingsUpdate {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6352,7 +6352,7 @@ impl Read for KeySchemaElement {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6538,7 +6538,7 @@ impl Read for KeysAndAttributes {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6685,7 +6685,7 @@ impl Read for KinesisStreamingDestinationInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -6834,7 +6834,7 @@ impl Read for LocalSecondaryIndex {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -7249,7 +7249,7 @@ impl Read for ParameterizedStatement {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -7393,7 +7393,7 @@ impl Read for PointInTimeRecoverySpecification {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -7657,7 +7657,7 @@ impl Read for ProvisionedThroughput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -7916,7 +7916,7 @@ impl Read for Put {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -7967,7 +7967,7 @@ impl Read for PutRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8166,7 +8166,7 @@ impl Read for ReplicaAutoScalingUpdate {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8394,7 +8394,7 @@ impl Read for ReplicaGlobalSecondaryIndex {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8712,7 +8712,7 @@ impl Read for ReplicaGlobalSecondaryIndexSettingsDescription {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8790,7 +8790,7 @@ impl Read for ReplicaGlobalSecondaryIndexSettingsUpdate {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -8932,7 +8932,7 @@ impl Read for ReplicaSettingsDescription {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -9044,7 +9044,7 @@ impl Read for ReplicaSettingsUpdate {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -9343,7 +9343,7 @@ impl Read for RestoreSummary {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 12)?;
+        object.end(reader, 0b1100)?;
         if !object.built() {
             return Ok(None);
         }
@@ -9693,7 +9693,7 @@ impl Read for S3BucketSource {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }
@@ -10298,7 +10298,7 @@ impl Read for SourceTableDetails {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 115)?;
+        object.end(reader, 0b1110011)?;
         if !object.built() {
             return Ok(None);
         }
@@ -10452,7 +10452,7 @@ impl Read for StreamSpecification {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -10812,7 +10812,7 @@ impl Read for TableCreationParameters {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11458,7 +11458,7 @@ impl Read for Tag {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11561,7 +11561,7 @@ impl Read for TimeToLiveSpecification {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11682,7 +11682,7 @@ impl Read for TransactGetItem {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11871,7 +11871,7 @@ impl Read for Update {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -11965,7 +11965,7 @@ impl Read for UpdateGlobalSecondaryIndexAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -12123,7 +12123,7 @@ impl Read for UpdateReplicationGroupMemberAction {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

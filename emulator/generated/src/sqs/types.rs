@@ -56,7 +56,7 @@ impl Read for BatchResultErrorEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }
@@ -125,7 +125,7 @@ impl Read for ChangeMessageVisibilityBatchRequestEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -169,7 +169,7 @@ impl Read for ChangeMessageVisibilityBatchResultEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -216,7 +216,7 @@ impl Read for DeleteMessageBatchRequestEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -259,7 +259,7 @@ impl Read for DeleteMessageBatchResultEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -561,7 +561,7 @@ impl Read for MessageAttributeValue {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 16)?;
+        object.end(reader, 0b10000)?;
         if !object.built() {
             return Ok(None);
         }
@@ -829,7 +829,7 @@ impl Read for MessageSystemAttributeValue {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 16)?;
+        object.end(reader, 0b10000)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1209,7 +1209,7 @@ impl Read for SendMessageBatchRequestEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -1306,7 +1306,7 @@ impl Read for SendMessageBatchResultEntry {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }

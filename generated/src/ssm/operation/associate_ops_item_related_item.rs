@@ -88,7 +88,7 @@ impl Read for AssociateOpsItemRelatedItemRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 15)?;
+        object.end(reader, 0b1111)?;
         if !object.built() {
             return Ok(None);
         }

@@ -180,7 +180,7 @@ impl Read for CreateActivationRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 4)?;
+        object.end(reader, 0b100)?;
         if !object.built() {
             return Ok(None);
         }

@@ -237,7 +237,7 @@ impl Read for CreateMaintenanceWindowRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 913)?;
+        object.end(reader, 0b1110010001)?;
         if !object.built() {
             return Ok(None);
         }

@@ -286,7 +286,7 @@ impl Read for CreateOpsItemRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 193)?;
+        object.end(reader, 0b11000001)?;
         if !object.built() {
             return Ok(None);
         }

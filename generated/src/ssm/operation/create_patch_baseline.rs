@@ -278,7 +278,7 @@ impl Read for CreatePatchBaselineRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }

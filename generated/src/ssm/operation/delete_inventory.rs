@@ -104,7 +104,7 @@ impl Read for DeleteInventoryRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

@@ -90,7 +90,7 @@ impl Read for DeleteResourcePolicyRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }

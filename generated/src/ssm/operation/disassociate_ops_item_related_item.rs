@@ -71,7 +71,7 @@ impl Read for DisassociateOpsItemRelatedItemRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

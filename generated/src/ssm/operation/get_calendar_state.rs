@@ -88,7 +88,7 @@ impl Read for GetCalendarStateRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

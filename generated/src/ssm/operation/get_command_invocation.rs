@@ -104,7 +104,7 @@ impl Read for GetCommandInvocationRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

@@ -91,7 +91,7 @@ impl Read for GetServiceSettingRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

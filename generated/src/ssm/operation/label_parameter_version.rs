@@ -126,7 +126,7 @@ impl Read for LabelParameterVersionRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }

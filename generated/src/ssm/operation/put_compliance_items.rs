@@ -191,7 +191,7 @@ impl Read for PutComplianceItemsRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 31)?;
+        object.end(reader, 0b11111)?;
         if !object.built() {
             return Ok(None);
         }

@@ -336,7 +336,7 @@ impl Read for PutParameterRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }

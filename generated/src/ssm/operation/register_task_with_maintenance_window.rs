@@ -329,7 +329,7 @@ impl Read for RegisterTaskWithMaintenanceWindowRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 21)?;
+        object.end(reader, 0b10101)?;
         if !object.built() {
             return Ok(None);
         }

@@ -94,7 +94,7 @@ impl Read for SendAutomationSignalRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

@@ -362,7 +362,7 @@ impl Read for SendCommandRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 4)?;
+        object.end(reader, 0b100)?;
         if !object.built() {
             return Ok(None);
         }

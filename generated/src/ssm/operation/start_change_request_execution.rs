@@ -213,7 +213,7 @@ impl Read for StartChangeRequestExecutionRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 130)?;
+        object.end(reader, 0b10000010)?;
         if !object.built() {
             return Ok(None);
         }

@@ -115,7 +115,7 @@ impl Read for StartSessionRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

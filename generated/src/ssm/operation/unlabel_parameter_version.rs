@@ -82,7 +82,7 @@ impl Read for UnlabelParameterVersionRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 7)?;
+        object.end(reader, 0b111)?;
         if !object.built() {
             return Ok(None);
         }

@@ -148,7 +148,7 @@ impl Read for UpdateDocumentRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }

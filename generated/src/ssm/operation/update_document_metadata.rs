@@ -88,7 +88,7 @@ impl Read for UpdateDocumentMetadataRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }

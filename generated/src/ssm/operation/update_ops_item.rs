@@ -271,7 +271,7 @@ impl Read for UpdateOpsItemRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 128)?;
+        object.end(reader, 0b10000000)?;
         if !object.built() {
             return Ok(None);
         }

@@ -137,7 +137,7 @@ impl Read for CreateGlobalTableInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

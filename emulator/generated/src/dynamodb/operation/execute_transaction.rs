@@ -103,7 +103,7 @@ impl Read for ExecuteTransactionInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

@@ -188,7 +188,7 @@ impl Read for ExportTableToPointInTimeInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 9)?;
+        object.end(reader, 0b1001)?;
         if !object.built() {
             return Ok(None);
         }

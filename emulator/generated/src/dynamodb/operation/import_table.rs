@@ -115,7 +115,7 @@ impl Read for ImportTableInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 38)?;
+        object.end(reader, 0b100110)?;
         if !object.built() {
             return Ok(None);
         }
@@ -165,7 +165,7 @@ impl Read for ImportTableOutput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

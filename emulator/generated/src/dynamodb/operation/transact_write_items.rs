@@ -210,7 +210,7 @@ impl Read for TransactWriteItemsInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

@@ -84,7 +84,7 @@ impl Read for UpdateContributorInsightsInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 5)?;
+        object.end(reader, 0b101)?;
         if !object.built() {
             return Ok(None);
         }

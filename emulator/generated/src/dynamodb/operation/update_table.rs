@@ -282,7 +282,7 @@ impl Read for UpdateTableInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }

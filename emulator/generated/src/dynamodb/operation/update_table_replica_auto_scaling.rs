@@ -116,7 +116,7 @@ impl Read for UpdateTableReplicaAutoScalingInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 2)?;
+        object.end(reader, 0b10)?;
         if !object.built() {
             return Ok(None);
         }

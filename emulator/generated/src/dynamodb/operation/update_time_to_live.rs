@@ -108,7 +108,7 @@ impl Read for UpdateTimeToLiveInput {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

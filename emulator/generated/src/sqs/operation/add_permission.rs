@@ -120,7 +120,7 @@ impl Read for AddPermissionRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 15)?;
+        object.end(reader, 0b1111)?;
         if !object.built() {
             return Ok(None);
         }

@@ -79,7 +79,7 @@ impl Read for ChangeMessageVisibilityBatchRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -129,7 +129,7 @@ impl Read for ChangeMessageVisibilityBatchResult {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

@@ -74,7 +74,7 @@ impl Read for DeleteMessageBatchRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }
@@ -124,7 +124,7 @@ impl Read for DeleteMessageBatchResult {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 3)?;
+        object.end(reader, 0b11)?;
         if !object.built() {
             return Ok(None);
         }

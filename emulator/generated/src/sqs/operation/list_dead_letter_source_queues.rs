@@ -99,7 +99,7 @@ impl Read for ListDeadLetterSourceQueuesRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
@@ -150,7 +150,7 @@ impl Read for ListDeadLetterSourceQueuesResult {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }

@@ -63,7 +63,7 @@ impl Read for ListQueueTagsRequest {
                 _ => object.skip(reader)?,
             }
         }
-        object.end(reader, 1)?;
+        object.end(reader, 0b1)?;
         if !object.built() {
             return Ok(None);
         }
