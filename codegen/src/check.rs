@@ -12,13 +12,15 @@ use crate::ast;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::load::LoadedModel;
-use crate::pattern::Pattern;
+use crate::pattern::{Pattern, PatternError, Patterns};
 use crate::shape_id;
 use crate::traits::{self, Rule};
 
-/// Runs every check; the result holds errors and warnings.
-pub fn check(model: &LoadedModel) -> Diagnostics {
-    let mut checker = Checker { model, out: Diagnostics::default(), trait_shapes: BTreeSet::new() };
+/// Runs every check: errors and warnings, and every pattern that parsed
+/// (each source parsed once, for lowering to use).
+pub fn check(model: &LoadedModel) -> (Diagnostics, Patterns) {
+    let mut checker =
+        Checker { model, out: Diagnostics::default(), trait_shapes: BTreeSet::new(), patterns: BTreeMap::new() };
     checker.trait_shapes = model
         .shapes
         .iter()
@@ -30,7 +32,8 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
         checker.check_shape(id, &loaded.file, &loaded.shape);
     }
     checker.out.sort();
-    checker.out
+    let patterns = checker.patterns.into_iter().filter_map(|(source, parsed)| Some((source, parsed.ok()?))).collect();
+    (checker.out, patterns)
 }
 
 struct Checker<'a> {
@@ -38,6 +41,8 @@ struct Checker<'a> {
     out: Diagnostics,
     /// Shapes marked `@trait`: custom traits the model defines for itself.
     trait_shapes: BTreeSet<String>,
+    /// Each pattern source met so far, parsed (many members share one).
+    patterns: BTreeMap<String, Result<Pattern, PatternError>>,
 }
 
 /// Where a finding is: the file and the shape (or member) id.
@@ -494,9 +499,10 @@ impl<'a> Checker<'a> {
                 }
             }
             "smithy.api#pattern" => match value.as_str() {
-                Some(source) => match Pattern::parse(source) {
+                Some(source) => match self.patterns.entry(source.to_string()).or_insert_with(|| Pattern::parse(source))
+                {
                     Ok(pattern) => {
-                        for warning in pattern.warnings {
+                        for warning in pattern.warnings.clone() {
                             self.out.push(
                                 Diagnostic::warning(format!("pattern {source:?} {warning}"))
                                     .in_file(site.file)

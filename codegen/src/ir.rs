@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use serde_json::{Number, Value};
 
 use crate::ast::Traits;
-use crate::pattern::Pattern;
+use crate::pattern::{Pattern, Patterns};
 
 /// One service: a Smithy service shape and everything its operations reach.
 #[derive(Clone, Debug)]
@@ -48,6 +48,9 @@ pub struct Service {
     /// The statics of `validation.rs`, planned by the validation pass and
     /// named by the name pass.
     pub validation: Validation,
+    /// Every `@pattern` of the model, by its source: parsed once, by the
+    /// checker.
+    pub patterns: Patterns,
 }
 
 impl Service {

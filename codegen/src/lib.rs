@@ -177,12 +177,12 @@ pub fn load_service_files(dir: &Path, files: &SpecFiles) -> Result<(ir::Service,
 
 /// Checks and lowers a loaded model.
 fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostics> {
-    let diagnostics = check::check(model);
+    let (diagnostics, patterns) = check::check(model);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
     let module = module_name(dir)?;
-    let mut service = lower::lower(model, &module)?;
+    let mut service = lower::lower(model, &module, patterns)?;
     let mut diagnostics = diagnostics;
     diagnostics.extend(passes::run(&mut service)?);
     Ok((service, diagnostics))

@@ -12,10 +12,11 @@ use crate::docs;
 use crate::ir::{self, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef};
 use crate::kind::{Kind, UNIT};
 use crate::load::LoadedModel;
+use crate::pattern::Patterns;
 use crate::shape_id;
 
 /// Builds the IR of the model's service, to be generated into `module`.
-pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnostics> {
+pub fn lower(model: &LoadedModel, module: &str, patterns: Patterns) -> Result<ir::Service, Diagnostics> {
     let Some((service_id, service)) = model.shapes.iter().find(|(_, s)| s.shape.kind == "service") else {
         return Err(Diagnostic::error("the spec defines no service shape").in_file(&model.dir).into());
     };
@@ -86,6 +87,7 @@ pub fn lower(model: &LoadedModel, module: &str) -> Result<ir::Service, Diagnosti
         router_name: String::new(),
         type_scope: BTreeSet::new(),
         validation: ir::Validation::default(),
+        patterns,
     })
 }
 

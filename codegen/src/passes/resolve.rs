@@ -7,7 +7,7 @@ use crate::ast::Traits;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::ir::{Bounds, Constraints, Default, Member, Service, ShapeKind, TimestampFormat, Type, TypeRef};
 use crate::kind::{Kind, UNIT, prelude_shape};
-use crate::pattern::Pattern;
+use crate::pattern::Patterns;
 
 pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
     let mut diagnostics = Diagnostics::default();
@@ -20,7 +20,7 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
             ShapeKind::Structure(s) => &s.members,
             ShapeKind::Union(members) => members,
             ShapeKind::Enum(_) => {
-                enums.push((id.clone(), constraints(&Traits::new(), Some(&shape.traits))));
+                enums.push((id.clone(), constraints(&service.patterns, &Traits::new(), Some(&shape.traits))));
                 continue;
             }
         };
@@ -98,7 +98,7 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
         let (kind, _) = prelude_shape(target).expect("the checker refuses dangling targets");
         (simple_type(kind), None)
     };
-    let mut constraints = constraints(traits, target_traits);
+    let mut constraints = constraints(&service.patterns, traits, target_traits);
     constraints.values = service.targets.get(target).and_then(|t| t.values.clone());
     // A member's @timestampFormat replaces its target's.
     let ty = match ty {
@@ -142,7 +142,7 @@ const CONSTRAINT_TRAITS: &[&str] =
 
 /// The constraints at a place: each of the place's own constraint traits
 /// replaces the target's trait of the same name.
-fn constraints(own: &Traits, target: Option<&Traits>) -> Constraints {
+fn constraints(patterns: &Patterns, own: &Traits, target: Option<&Traits>) -> Constraints {
     let get = |id: &str| own.get(id).or_else(|| target.and_then(|t| t.get(id)));
     let bounds = |value: &Value| Bounds {
         min: value.get("min").and_then(|v| v.as_number().cloned()),
@@ -151,7 +151,7 @@ fn constraints(own: &Traits, target: Option<&Traits>) -> Constraints {
     Constraints {
         length: get("smithy.api#length").map(bounds),
         range: get("smithy.api#range").map(bounds),
-        pattern: get("smithy.api#pattern").and_then(Value::as_str).map(|p| Pattern::parse(p).expect("checked")),
+        pattern: get("smithy.api#pattern").and_then(Value::as_str).map(|p| patterns[p].clone()),
         unique_items: get("smithy.api#uniqueItems").is_some(),
         values: None,
     }

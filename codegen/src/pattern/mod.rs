@@ -60,6 +60,9 @@ pub enum Engine {
     Backtracking,
 }
 
+/// Parsed patterns by their source.
+pub type Patterns = std::collections::BTreeMap<String, Pattern>;
+
 /// Why a pattern was refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PatternError {
