@@ -297,6 +297,8 @@ pub struct TypeRef {
     pub constraints: Constraints,
     /// For lists and maps: `@sparse`, so entries may be null.
     pub sparse: bool,
+    /// The place or its target is marked `@sensitive`.
+    pub sensitive: bool,
     /// Whether the place adds no constraint trait of its own, so that the
     /// constraints are exactly its target's (and can be shared with every
     /// other such place).

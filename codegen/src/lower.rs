@@ -245,6 +245,7 @@ impl Lowering<'_> {
                 ty: Type::Unresolved,
                 constraints: Constraints::default(),
                 sparse: false,
+                sensitive: false,
                 target_constraints: false,
             },
             required: member.traits.contains_key("smithy.api#required"),

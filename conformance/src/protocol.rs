@@ -268,6 +268,7 @@ impl Service {
         Request::builder()
             .method("POST")
             .uri("/")
+            .header("Host", "localhost")
             .header("Content-Type", "application/x-amz-json-1.1")
             .header("X-Amz-Target", format!("{}.{operation}", self.prefix()))
             .body(ResponseBody::from(body.to_string()))
@@ -292,6 +293,11 @@ impl Service {
 fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
     let mut request =
         Request::builder().method(case["method"].as_str().unwrap_or("POST")).uri(case["uri"].as_str().unwrap_or("/"));
+    // Every HTTP/1.1 request names its host; the test's own, if it gives one.
+    if !case["headers"].as_object().is_some_and(|headers| headers.keys().any(|name| name.eq_ignore_ascii_case("host")))
+    {
+        request = request.header("Host", case["host"].as_str().unwrap_or("localhost"));
+    }
     for (name, value) in case["headers"].as_object().into_iter().flatten() {
         request = request.header(name, value.as_str().unwrap_or_default());
     }

@@ -1,7 +1,11 @@
 //! The generated awsJson1.1 router, without HTTP: routing, wire errors,
 //! unimplemented operations and panicking handlers.
 
+mod common;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
+
+use common::block_on;
 
 use generated::runtime::context::RequestContext;
 use generated::runtime::service::{Response, Router};
@@ -39,18 +43,6 @@ impl AmazonSsm for OnlyDeregister {
             window_id: Some(input.window_id),
             window_task_id: Some(input.window_task_id),
         })
-    }
-}
-
-/// A minimal executor: the router's futures never wait on I/O.
-fn block_on<F: std::future::Future>(future: F) -> F::Output {
-    use std::task::{Context, Poll, Waker};
-    let mut future = std::pin::pin!(future);
-    let mut cx = Context::from_waker(Waker::noop());
-    loop {
-        if let Poll::Ready(output) = future.as_mut().poll(&mut cx) {
-            return output;
-        }
     }
 }
 

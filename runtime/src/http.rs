@@ -14,9 +14,10 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
+use bytes::Buf;
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::{BodyExt, Full};
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
@@ -66,22 +67,16 @@ where
         "request",
         request_id = %request_id,
         operation = operation.map_or("", |(_, operation)| operation),
-        target = target.as_deref().unwrap_or(""),
+        target = target.as_deref().and_then(crate::service::shown_target).unwrap_or(""),
     );
-    let protocol = router.protocol();
+    let protocol = target.as_deref().map_or(router.protocol(), |target| router.protocol_of(target));
     let response = async {
-        if parts.method != Method::POST {
-            return error(protocol, 405, "MethodNotAllowedException", "awsJson requests are POSTs");
+        if let Err(refusal) = check_head(&parts, protocol, operation.is_some()) {
+            return refusal;
         }
-        let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
-        let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
-        if declared.is_some_and(|length: u64| length > limit as u64) {
-            return too_large(protocol, limit);
-        }
-        let body = match Limited::new(body, limit).collect().await {
-            Ok(collected) => collected.to_bytes(),
-            Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => return too_large(protocol, limit),
-            Err(_) => return error(protocol, 400, "SerializationException", "the request body could not be read"),
+        let body = match read_body(&parts, body, protocol).await {
+            Ok(body) => body,
+            Err(refusal) => return refusal,
         };
         let context = RequestContext::new(request_id.clone(), parts.headers, parts.extensions);
         let response = router.route(context, target.as_deref(), &body).await;
@@ -91,6 +86,83 @@ where
     .instrument(span)
     .await;
     into_http(response, &request_id)
+}
+
+/// What awsJson asks of a request's head, checked before its body is
+/// read: a POST to `/` with a `Host`, one `X-Amz-Target`, the protocol's
+/// media type and no content coding (no awsJson model AWS publishes has
+/// `@requestCompression`). The media type is the `served` service's: a
+/// target no service serves is an unknown operation, whatever its type.
+fn check_head(parts: &http::request::Parts, protocol: AwsJson, served: bool) -> Result<(), Response> {
+    if parts.method != Method::POST {
+        return Err(error(protocol, 405, "MethodNotAllowedException", "awsJson requests are POSTs"));
+    }
+    if parts.uri.path() != "/" {
+        return Err(error(protocol, 404, "UnknownOperationException", "awsJson requests are sent to /"));
+    }
+    if !parts.headers.contains_key(http::header::HOST) && parts.uri.authority().is_none() {
+        return Err(error(protocol, 400, "BadRequestException", "the request has no Host header"));
+    }
+    if parts.headers.get_all("x-amz-target").iter().nth(1).is_some() {
+        let text = "the request has more than one X-Amz-Target header";
+        return Err(error(protocol, 400, "UnknownOperationException", text));
+    }
+    let media_type = parts.headers.get(http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).map(|value| {
+        // Parameters (`; charset=utf-8`) do not change the type.
+        value.split(';').next().unwrap_or_default().trim()
+    });
+    if served && !media_type.is_some_and(|media_type| media_type.eq_ignore_ascii_case(protocol.content_type())) {
+        let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
+        return Err(error(protocol, 415, "UnsupportedMediaTypeException", &text));
+    }
+    let encodings = parts.headers.get_all(http::header::CONTENT_ENCODING);
+    let encoded = encodings.iter().any(|value| {
+        value
+            .to_str()
+            .map_or(true, |value| value.split(',').any(|coding| !coding.trim().eq_ignore_ascii_case("identity")))
+    });
+    if encoded {
+        let text = "request bodies are not accepted with a Content-Encoding";
+        return Err(error(protocol, 415, "UnsupportedMediaTypeException", text));
+    }
+    Ok(())
+}
+
+/// The body of the request with `parts`, read whole into one buffer of at
+/// most the [`BodyLimit`]; or the protocol's refusal (413 for a body over
+/// the limit, declared or sent). Each chunk is copied and let go as it
+/// arrives: collecting the chunks kept the buffer each was read into, so
+/// a body sent a byte per chunk held some forty times its length.
+pub(crate) async fn read_body<B>(parts: &http::request::Parts, body: B, protocol: AwsJson) -> Result<Vec<u8>, Response>
+where
+    B: http_body::Body,
+{
+    let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+    let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
+    if declared.is_some_and(|length: u64| length > limit as u64) {
+        return Err(too_large(protocol, limit));
+    }
+    // The declared length sizes the buffer, within reason: a client may
+    // declare a length and send nothing.
+    let expected = declared.map_or(0, |length| length.min(64 << 10) as usize);
+    let mut buffer = Vec::with_capacity(expected);
+    let mut body = std::pin::pin!(body);
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(error(protocol, 400, "SerializationException", "the request body could not be read"));
+        };
+        let Ok(mut data) = frame.into_data() else { continue };
+        if data.remaining() > limit - buffer.len() {
+            return Err(too_large(protocol, limit));
+        }
+        while data.has_remaining() {
+            let chunk = data.chunk();
+            buffer.extend_from_slice(chunk);
+            let read = chunk.len();
+            data.advance(read);
+        }
+    }
+    Ok(buffer)
 }
 
 /// [`handle`] as a `tower::Service::call` future, for generated routers.
@@ -166,6 +238,10 @@ impl std::fmt::Debug for Services {
 impl Router for Services {
     fn protocol(&self) -> AwsJson {
         self.routers.first().map_or(AwsJson::V1_1, |router| router.aws_json())
+    }
+
+    fn protocol_of(&self, target: &str) -> AwsJson {
+        self.find(target).map_or(self.protocol(), |router| router.aws_json())
     }
 
     fn target_prefix(&self) -> &'static str {

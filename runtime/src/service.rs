@@ -70,6 +70,13 @@ pub trait Router: Send + Sync + 'static {
     /// [`Router::route`], such as a server's own errors).
     fn protocol(&self) -> AwsJson;
 
+    /// The protocol of the service `target` (an `X-Amz-Target`) names: one
+    /// router may hold services of both awsJson versions.
+    fn protocol_of(&self, target: &str) -> AwsJson {
+        let _ = target;
+        self.protocol()
+    }
+
     /// The service's name as `X-Amz-Target` gives it, before `.<Operation>`.
     fn target_prefix(&self) -> &'static str;
 
@@ -174,12 +181,22 @@ pub fn rejection_response(protocol: AwsJson, rejection: Rejection) -> Response {
 }
 
 /// `UnknownOperationException` for a missing or unknown `X-Amz-Target`.
+/// The target is named only if it looks like one ([`shown_target`]).
 pub fn unknown_operation(protocol: AwsJson, target: Option<&str>) -> Response {
-    let text = match target {
-        Some(target) => format!("unknown operation {target:?}"),
+    let text = match target.map(shown_target) {
+        Some(Some(target)) => format!("unknown operation {target:?}"),
+        Some(None) => "the X-Amz-Target header names no operation".to_string(),
         None => "missing X-Amz-Target header".to_string(),
     };
     error_response(protocol, 400, "UnknownOperationException", message(&text))
+}
+
+/// `target` (an `X-Amz-Target`), if it may be repeated in a response or a
+/// log: a service and operation name, at most 128 letters, digits, `.`,
+/// `_` and `-`. Anything else is the client's own text, not echoed.
+pub fn shown_target(target: &str) -> Option<&str> {
+    let name = |byte: u8| byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-');
+    (!target.is_empty() && target.len() <= 128 && target.bytes().all(name)).then_some(target)
 }
 
 /// `InternalFailure`: the handler failed in a way the model does not describe.

@@ -20,12 +20,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use bytes::Bytes;
 use hmac::{Hmac, Mac};
 use http::request::Parts;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
-use crate::http::{BodyLimit, BoxError, DEFAULT_BODY_LIMIT, HttpResponse, ResponseFuture, into_http};
+use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body};
 use crate::service::{AwsJson, error_response};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -365,7 +365,7 @@ impl<S, C> tower_layer::Layer<S> for SigV4Layer<C> {
 }
 
 /// A service behind SigV4 verification: it reads the body (within the
-/// request's [`BodyLimit`]), verifies the signature and passes the request
+/// request's [`BodyLimit`](crate::http::BodyLimit)), verifies the signature and passes the request
 /// on with a [`Caller`] extension and the body read, or answers the refusal.
 #[derive(Clone)]
 pub struct SigV4<S, C> {
@@ -400,24 +400,13 @@ where
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let protocol = protocol_of(&parts);
-            let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
             let refuse = |parts: &Parts, response: crate::service::Response| {
                 let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
                 Ok(into_http(response, &id))
             };
-            let body = match Limited::new(body, limit).collect().await {
-                Ok(collected) => collected.to_bytes(),
-                Err(e) if e.downcast_ref::<LengthLimitError>().is_some() => {
-                    let mut fields = Map::new();
-                    let text = format!("request bodies are limited to {limit} bytes");
-                    fields.insert("message".to_string(), Value::String(text));
-                    return refuse(&parts, error_response(protocol, 413, "RequestEntityTooLargeException", fields));
-                }
-                Err(_) => {
-                    let mut fields = Map::new();
-                    fields.insert("message".to_string(), "the request body could not be read".into());
-                    return refuse(&parts, error_response(protocol, 400, "SerializationException", fields));
-                }
+            let body = match read_body(&parts, body, protocol).await {
+                Ok(body) => Bytes::from(body),
+                Err(refusal) => return refuse(&parts, refusal),
             };
             match verify(&parts, &body, &*credentials, SystemTime::now(), max_skew) {
                 Ok(caller) => {

@@ -20,6 +20,7 @@ use serde_json::Value;
 
 pub use crate::pattern::Pattern;
 pub use read::{Key, Object, Read, Reader, Stop, UnionObject};
+pub use report::REDACTED_KEY;
 use report::Report;
 
 /// At most this many violations are reported; validation stops there.
@@ -176,6 +177,9 @@ pub struct Map {
     pub length: Option<Length>,
     /// `@sparse`: values may be null.
     pub sparse: bool,
+    /// The keys are `@sensitive` (the key's shape, the map or the member
+    /// holding it is marked): paths show [`REDACTED_KEY`] in their place.
+    pub sensitive_keys: bool,
 }
 
 /// The input of an operation that takes none.
@@ -199,8 +203,25 @@ pub struct ValidationExceptionField {
     pub message: String,
 }
 
+/// A `ValidationException`'s body is at most about this many bytes,
+/// whatever the input: violations past it are not listed, as those past
+/// [`MAX_VIOLATIONS`] are not (every path is bounded too, so each
+/// violation's share is).
+pub const MAX_VALIDATION_BODY_BYTES: usize = 48 << 10;
+
 impl ValidationException {
-    fn new(field_list: Vec<ValidationExceptionField>) -> Self {
+    fn new(mut field_list: Vec<ValidationExceptionField>) -> Self {
+        // A field is in the body twice: itself, and its message in the
+        // exception's. At least one is always listed.
+        let mut size = 64;
+        let fits = field_list
+            .iter()
+            .take_while(|field| {
+                size += json_len(&field.path) + 2 * json_len(&field.message) + 40;
+                size <= MAX_VALIDATION_BODY_BYTES
+            })
+            .count();
+        field_list.truncate(fits.max(1));
         let count = field_list.len();
         let length = field_list.iter().map(|field| field.message.len() + 2).sum::<usize>() + 32;
         let mut message = String::with_capacity(length);
@@ -214,6 +235,17 @@ impl ValidationException {
         }
         ValidationException { message, field_list }
     }
+}
+
+/// At most how many bytes `text` takes as a JSON string's contents.
+fn json_len(text: &str) -> usize {
+    text.bytes()
+        .map(|byte| match byte {
+            b'"' | b'\\' => 2,
+            0..0x20 => 6,
+            _ => 1,
+        })
+        .sum()
 }
 
 impl std::fmt::Display for ValidationException {

@@ -1,6 +1,6 @@
 //! The HTTP layer over a hand-written router: request ids, the context a
-//! handler sees, method and size checks, and several services behind one
-//! `tower::Service`.
+//! handler sees, the checks of a request's head and size, and several
+//! services behind one `tower::Service`.
 
 use std::convert::Infallible;
 
@@ -46,8 +46,16 @@ impl Router for Echo {
 #[derive(Clone, Copy)]
 struct Identity(&'static str);
 
+/// An awsJson 1.1 request for `target`, as SDKs send one.
 fn request(target: &str) -> http::request::Builder {
-    http::Request::post("/").header("x-amz-target", target)
+    request_as(target, AwsJson::V1_1)
+}
+
+fn request_as(target: &str, protocol: AwsJson) -> http::request::Builder {
+    http::Request::post("/")
+        .header("host", "localhost")
+        .header("x-amz-target", target)
+        .header("content-type", protocol.content_type())
 }
 
 async fn parts(response: HttpResponse) -> (u16, http::HeaderMap, Value) {
@@ -108,10 +116,12 @@ async fn every_error_carries_a_request_id_too() {
 async fn several_services_share_one_tower_service() {
     let services =
         Services::new().with(echo("AmazonSSM")).with(Echo { prefix: "DynamoDB_20120810", protocol: AwsJson::V1_0 });
-    for (target, service) in
-        [("AmazonSSM.GetParameter", "AmazonSSM"), ("DynamoDB_20120810.PutItem", "DynamoDB_20120810")]
-    {
-        let req = request(target).body(Full::new(Bytes::new())).unwrap();
+    for (target, service, protocol) in [
+        ("AmazonSSM.GetParameter", "AmazonSSM", AwsJson::V1_1),
+        ("DynamoDB_20120810.PutItem", "DynamoDB_20120810", AwsJson::V1_0),
+    ] {
+        // Each service's own media type.
+        let req = request_as(target, protocol).body(Full::new(Bytes::new())).unwrap();
         let response: Result<HttpResponse, Infallible> = services.clone().oneshot(req).await;
         let (status, _, body) = parts(response.unwrap()).await;
         assert_eq!((status, body["service"].as_str()), (200, Some(service)), "{target}");
@@ -121,4 +131,70 @@ async fn several_services_share_one_tower_service() {
     assert_eq!((status, body["__type"].as_str()), (400, Some("UnknownOperationException")));
     // In the first service's protocol.
     assert_eq!(headers["content-type"], "application/x-amz-json-1.1");
+}
+
+#[tokio::test]
+async fn a_head_awsjson_does_not_allow_is_refused_before_the_body_is_read() {
+    let body = || Full::new(Bytes::from_static(b"{}"));
+    let cases: Vec<(&str, http::Request<Full<Bytes>>, u16, &str)> = vec![
+        (
+            "a path other than /",
+            http::Request::post("/admin")
+                .header("host", "localhost")
+                .header("x-amz-target", "Echo.Op")
+                .header("content-type", "application/x-amz-json-1.1")
+                .body(body())
+                .unwrap(),
+            404,
+            "UnknownOperationException",
+        ),
+        (
+            "no Host",
+            http::Request::post("/")
+                .header("x-amz-target", "Echo.Op")
+                .header("content-type", "application/x-amz-json-1.1")
+                .body(body())
+                .unwrap(),
+            400,
+            "BadRequestException",
+        ),
+        (
+            "two targets",
+            request("Echo.Op").header("x-amz-target", "Echo.Other").body(body()).unwrap(),
+            400,
+            "UnknownOperationException",
+        ),
+        (
+            "no Content-Type",
+            http::Request::post("/").header("host", "x").header("x-amz-target", "Echo.Op").body(body()).unwrap(),
+            415,
+            "UnsupportedMediaTypeException",
+        ),
+        (
+            "plain JSON",
+            request_as("Echo.Op", AwsJson::V1_0).body(body()).unwrap(),
+            415,
+            "UnsupportedMediaTypeException",
+        ),
+        (
+            "a gzipped body",
+            request("Echo.Op").header("content-encoding", "gzip").body(body()).unwrap(),
+            415,
+            "UnsupportedMediaTypeException",
+        ),
+    ];
+    for (what, req, status, type_name) in cases {
+        let (got, _, body) = parts(handle(&echo("Echo"), req).await).await;
+        assert_eq!((got, body["__type"].as_str()), (status, Some(type_name)), "{what}");
+    }
+    // Parameters and case do not change the media type; identity is no coding.
+    let req = http::Request::post("/?x=1")
+        .header("host", "localhost")
+        .header("x-amz-target", "Echo.Op")
+        .header("content-type", "Application/X-Amz-Json-1.1; charset=utf-8")
+        .header("content-encoding", "identity")
+        .body(body())
+        .unwrap();
+    let (status, _, _) = parts(handle(&echo("Echo"), req).await).await;
+    assert_eq!(status, 200);
 }

@@ -91,8 +91,9 @@ async fn an_idle_connection_is_closed_and_the_handler_sees_its_peer() {
     let config = ServerConfig { idle_timeout: Duration::from_millis(500), ..ServerConfig::default() };
     let address = start(config).await;
     let mut stream = TcpStream::connect(address).await.unwrap();
-    let request =
-        format!("POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 2\r\n\r\n{{}}");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 2\r\n\r\n{{}}"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let started = Instant::now();
     let mut response = Vec::new();
@@ -145,7 +146,9 @@ async fn the_idle_and_header_timeouts_are_separate() {
     };
     let address = start(config).await;
     let mut stream = TcpStream::connect(address).await.unwrap();
-    let head = format!("POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 2\r\n\r\n");
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 2\r\n\r\n"
+    );
     assert!(!trickle(&mut stream, head.as_bytes(), Duration::from_millis(20)).await, "cut off while sending");
     stream.write_all(b"{}").await.unwrap();
     let mut response = Vec::new();
@@ -163,8 +166,9 @@ async fn a_handler_slower_than_both_timeouts_still_answers() {
     };
     let address = start(config).await;
     let mut stream = TcpStream::connect(address).await.unwrap();
-    let request =
-        format!("POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: Peer.Slow\r\nContent-Length: 2\r\n\r\n{{}}");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Slow\r\nContent-Length: 2\r\n\r\n{{}}"
+    );
     stream.write_all(request.as_bytes()).await.unwrap();
     let started = Instant::now();
     let mut response = Vec::new();
@@ -173,4 +177,121 @@ async fn a_handler_slower_than_both_timeouts_still_answers() {
     assert!(text.starts_with("HTTP/1.1 200"), "{text}");
     // Answered after the handler's 1.5 s, then closed after 300 ms idle.
     assert!(started.elapsed() >= Duration::from_millis(1700), "{:?}", started.elapsed());
+}
+
+/// One request on a fresh connection: the response's text.
+async fn request(address: std::net::SocketAddr) -> String {
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await.unwrap().unwrap();
+    String::from_utf8_lossy(&response).into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idle_and_stalled_connections_cannot_keep_a_client_out() {
+    let config = ServerConfig { max_connections: 8, ..ServerConfig::default() };
+    let address = start(config).await;
+    // Eight connections take every place: half idle, half stalled in a head.
+    let mut hogs = Vec::new();
+    for i in 0..8 {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        if i % 2 == 1 {
+            stream.write_all(b"POST / HTTP/1.1\r\nHost: x\r\n").await.unwrap();
+        }
+        hogs.push(stream);
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Each newcomer is served in the place of the quietest hog, and stays.
+    let mut newcomers = Vec::new();
+    for _ in 0..3 {
+        let started = Instant::now();
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 2\r\n\r\n{{}}"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        while !response.ends_with(b"}") {
+            let mut chunk = [0; 1024];
+            let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut chunk)).await.unwrap().unwrap();
+            assert!(read > 0, "closed: {}", String::from_utf8_lossy(&response));
+            response.extend_from_slice(&chunk[..read]);
+        }
+        assert!(response.starts_with(b"HTTP/1.1 200"), "{}", String::from_utf8_lossy(&response));
+        assert!(started.elapsed() < Duration::from_secs(2), "{:?}", started.elapsed());
+        newcomers.push(stream);
+    }
+    // The three quiet longest were closed, oldest first; the others are open.
+    let mut closed = Vec::new();
+    for (i, hog) in hogs.iter_mut().enumerate() {
+        let mut byte = [0; 1];
+        if let Ok(read) = tokio::time::timeout(Duration::from_millis(100), hog.read(&mut byte)).await {
+            assert!(matches!(read, Ok(0) | Err(_)), "a hog got data: {read:?}");
+            closed.push(i);
+        }
+    }
+    assert_eq!(closed, [0, 1, 2]);
+    // A connection that ends frees its place: the next client closes no one.
+    drop(newcomers);
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert!(request(address).await.starts_with("HTTP/1.1 200"));
+    for hog in &mut hogs[3..] {
+        let mut byte = [0; 1];
+        let still_open = tokio::time::timeout(Duration::from_millis(50), hog.read(&mut byte)).await.is_err();
+        assert!(still_open);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_ends_within_the_grace_period_with_a_request_half_sent() {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let config = ServerConfig { grace_period: Duration::from_millis(500), ..ServerConfig::default() };
+    let server = tokio::spawn(serve(PeerService, listener, config, async {
+        let _ = stopped.await;
+    }));
+    // A head that never ends, and a body that never comes.
+    let mut half_head = TcpStream::connect(address).await.unwrap();
+    half_head.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nX-Amz-Tar").await.unwrap();
+    let mut half_body = TcpStream::connect(address).await.unwrap();
+    half_body.write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 10\r\n\r\n{").await.unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+
+    let started = Instant::now();
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(3), server).await.expect("serve returns").unwrap().unwrap();
+    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+    assert!(TcpStream::connect(address).await.is_err(), "the listener is closed");
+    for mut stream in [half_head, half_body] {
+        let mut rest = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(1), stream.read_to_end(&mut rest)).await;
+        assert!(read.is_ok(), "the connection was dropped");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_past_the_bound_in_flight_wait_their_turn() {
+    let config = ServerConfig { max_requests_in_flight: 1, ..ServerConfig::default() };
+    let address = start(config).await;
+    let slow = tokio::spawn(async move {
+        let mut stream = TcpStream::connect(address).await.unwrap();
+        let request = format!(
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Slow\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{{}}"
+        );
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).await.unwrap();
+    });
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The slow request (1.5 s) holds the only place: this one waits for it.
+    let started = Instant::now();
+    let text = request(address).await;
+    assert!(text.starts_with("HTTP/1.1 200"), "{text}");
+    assert!(started.elapsed() >= Duration::from_millis(1000), "{:?}", started.elapsed());
+    slow.await.unwrap();
 }

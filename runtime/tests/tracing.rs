@@ -31,7 +31,12 @@ impl Router for Echo {
 }
 
 fn request(target: &str) -> http::Request<Full<Bytes>> {
-    http::Request::post("/").header("x-amz-target", target).body(Full::new(Bytes::from_static(b"{}"))).unwrap()
+    http::Request::post("/")
+        .header("host", "localhost")
+        .header("content-type", "application/x-amz-json-1.1")
+        .header("x-amz-target", target)
+        .body(Full::new(Bytes::from_static(b"{}")))
+        .unwrap()
 }
 
 /// What a `tracing` subscriber writes, for one test.

@@ -66,7 +66,7 @@ async fn an_axum_app_mounts_the_router_behind_a_layer() {
     // An operation left unimplemented, through axum too.
     let body = r#"{"Name":"a"}"#;
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: AmazonSSM.GetParameter\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AmazonSSM.GetParameter\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     let response = exchange(address, &request).await;

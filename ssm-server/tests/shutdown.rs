@@ -38,7 +38,7 @@ async fn requests_in_flight_finish_before_the_server_stops() {
     let body = r#"{"Name": "nightly", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true}"#;
     let mut stream = TcpStream::connect(address).await.unwrap();
     let request = format!(
-        "POST / HTTP/1.1\r\nHost: {address}\r\nX-Amz-Target: AmazonSSM.CreateMaintenanceWindow\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: AmazonSSM.CreateMaintenanceWindow\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
         body.len()
     );
     stream.write_all(request.as_bytes()).await.unwrap();

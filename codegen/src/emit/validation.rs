@@ -262,8 +262,12 @@ impl Emitter<'_> {
             }
             Type::Map(key, value) => {
                 let map = self.validate_type("Map");
+                // Keys of a sensitive map are as secret as keys of a sensitive type.
+                let sensitive_keys = t.sensitive || key.sensitive;
                 let (key, value) = (self.schema(key), self.schema(value));
-                quote! { #map { key: #key, value: #value, length: #length, sparse: #sparse } }
+                quote! {
+                    #map { key: #key, value: #value, length: #length, sparse: #sparse, sensitive_keys: #sensitive_keys }
+                }
             }
             _ => unreachable!("a list or map"),
         }

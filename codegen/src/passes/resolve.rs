@@ -115,8 +115,15 @@ fn type_ref(service: &Service, target: &str, traits: &Traits) -> TypeRef {
         ty => ty,
     };
     let sparse = service.targets.get(target).is_some_and(|t| t.traits.contains_key("smithy.api#sparse"));
-    let target_constraints = !CONSTRAINT_TRAITS.iter().any(|id| traits.contains_key(*id));
-    TypeRef { target: target.to_string(), ty, constraints, sparse, target_constraints }
+    let own_sensitive = traits.contains_key(SENSITIVE);
+    let sensitive = own_sensitive
+        || match service.targets.get(target) {
+            Some(shape) => shape.traits.contains_key(SENSITIVE),
+            None => service.shapes.get(target).is_some_and(|shape| shape.sensitive),
+        };
+    // A place marked `@sensitive` itself differs from its target's tables.
+    let target_constraints = !own_sensitive && !CONSTRAINT_TRAITS.iter().any(|id| traits.contains_key(*id));
+    TypeRef { target: target.to_string(), ty, constraints, sparse, sensitive, target_constraints }
 }
 
 fn simple_type(kind: Kind) -> Type {
@@ -135,6 +142,8 @@ fn simple_type(kind: Kind) -> Type {
         other => unreachable!("the checker refuses {other} targets"),
     }
 }
+
+const SENSITIVE: &str = "smithy.api#sensitive";
 
 /// The traits a place may override its target's with.
 const CONSTRAINT_TRAITS: &[&str] =

@@ -19682,6 +19682,7 @@ pub static ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `AssociationVersionList`.
@@ -19766,6 +19767,7 @@ pub static AUTOMATION_PARAMETER_MAP: Map = Map {
     value: Schema::List(&AUTOMATION_PARAMETER_VALUE_LIST),
     length: Some(Length::between(1, 200)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `AutomationParameterValueList`.
@@ -19862,6 +19864,7 @@ pub static COMPLIANCE_ITEM_DETAILS: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ComplianceItemEntryList`.
@@ -20082,6 +20085,7 @@ pub static INSTANCE_ASSOCIATION_STATUS_AGGREGATED_COUNT: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `InstanceAssociationStatusInfos`.
@@ -20286,6 +20290,7 @@ pub static INVENTORY_ITEM_CONTENT_CONTEXT: Map = Map {
     }),
     length: Some(Length::between(0, 50)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `InventoryItemEntry`.
@@ -20302,6 +20307,7 @@ pub static INVENTORY_ITEM_ENTRY: Map = Map {
     }),
     length: Some(Length::between(0, 50)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `InventoryItemEntryList`.
@@ -20346,6 +20352,7 @@ pub static INVENTORY_RESULT_ITEM_MAP: Map = Map {
     value: Schema::Structure(&INVENTORY_RESULT_ITEM),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `KeyList`.
@@ -20462,6 +20469,7 @@ pub static MAINTENANCE_WINDOW_TASK_PARAMETERS: Map = Map {
     value: Schema::Structure(&MAINTENANCE_WINDOW_TASK_PARAMETER_VALUE_EXPRESSION),
     length: None,
     sparse: false,
+    sensitive_keys: true,
 };
 
 /// The constraints of `MaintenanceWindowTaskParametersList`.
@@ -20502,6 +20510,7 @@ pub static METADATA_MAP: Map = Map {
     value: Schema::Structure(&METADATA_VALUE),
     length: Some(Length::between(1, 5)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `NodeAggregatorList`.
@@ -20554,6 +20563,7 @@ pub static NODE_SUMMARY: Map = Map {
     }),
     length: Some(Length::between(0, 3)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `NodeSummaryList`.
@@ -20578,6 +20588,7 @@ pub static NORMAL_STRING_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `NotificationEventList`.
@@ -20610,6 +20621,7 @@ pub static OPS_AGGREGATOR_VALUE_MAP: Map = Map {
     }),
     length: Some(Length::between(0, 5)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `OpsEntityItemEntry`.
@@ -20626,6 +20638,7 @@ pub static OPS_ENTITY_ITEM_ENTRY: Map = Map {
     }),
     length: Some(Length::between(0, 50)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `OpsEntityItemEntryList`.
@@ -20646,6 +20659,7 @@ pub static OPS_ENTITY_ITEM_MAP: Map = Map {
     value: Schema::Structure(&OPS_ENTITY_ITEM),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `OpsEntityList`.
@@ -20742,6 +20756,7 @@ pub static OPS_ITEM_OPERATIONAL_DATA: Map = Map {
     value: Schema::Structure(&OPS_ITEM_DATA_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `OpsItemOpsDataKeysList`.
@@ -20926,6 +20941,7 @@ pub static PARAMETERS: Map = Map {
     value: Schema::List(&PARAMETER_VALUE_LIST),
     length: None,
     sparse: false,
+    sensitive_keys: true,
 };
 
 /// The constraints of `ParametersFilterList`.
@@ -21102,6 +21118,7 @@ pub static PATCH_PROPERTY_ENTRY: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `PatchRuleList`.
@@ -21286,6 +21303,7 @@ pub static SESSION_MANAGER_PARAMETERS: Map = Map {
     value: Schema::List(&SESSION_MANAGER_PARAMETER_VALUE_LIST),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `StepExecutionFilterList`.
@@ -21326,6 +21344,7 @@ pub static STEP_PREVIEW_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `StringList`.
@@ -21366,6 +21385,7 @@ pub static TARGET_MAP: Map = Map {
     value: Schema::List(&TARGET_MAP_VALUE_LIST),
     length: Some(Length::between(1, 20)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `TargetMapValueList`.

@@ -20,6 +20,8 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::time::{Instant, Sleep};
 
+use super::connections::Watch;
+
 /// Counts a connection's requests between the service's call and its
 /// answer; shared by the connection's I/O and its service.
 #[derive(Clone, Debug, Default)]
@@ -52,6 +54,11 @@ impl InFlight {
         if self.0.open.load(Ordering::Acquire) == 0 {
             waker.wake_by_ref();
         }
+    }
+
+    /// Whether a request is in flight.
+    pub(super) fn busy(&self) -> bool {
+        self.0.open.load(Ordering::Acquire) > 0
     }
 
     /// Whether a request is in flight, and how many have started.
@@ -87,10 +94,12 @@ enum Phase {
 
 /// A connection's I/O with the deadlines applied to its reads: a read that
 /// is still waiting when the deadline passes fails with `TimedOut`, and
-/// hyper closes the connection.
+/// hyper closes the connection. A read also fails once the server has
+/// chosen the connection to close, to make room for another.
 pub(super) struct Deadlines<I> {
     io: I,
     in_flight: InFlight,
+    watch: Arc<Watch>,
     idle_timeout: Duration,
     header_read_timeout: Duration,
     phase: Phase,
@@ -103,11 +112,18 @@ pub(super) struct Deadlines<I> {
 }
 
 impl<I> Deadlines<I> {
-    pub(super) fn new(io: I, in_flight: InFlight, idle_timeout: Duration, header_read_timeout: Duration) -> Self {
+    pub(super) fn new(
+        io: I,
+        in_flight: InFlight,
+        watch: Arc<Watch>,
+        idle_timeout: Duration,
+        header_read_timeout: Duration,
+    ) -> Self {
         let now = Instant::now();
         Deadlines {
             io,
             in_flight,
+            watch,
             idle_timeout,
             header_read_timeout,
             phase: Phase::Idle(now),
@@ -125,8 +141,13 @@ impl<I> Deadlines<I> {
         if busy {
             self.phase = Phase::Busy;
         } else if answered_since {
-            self.phase = Phase::Idle(Instant::now());
+            self.idle_from(Instant::now());
         }
+    }
+
+    fn idle_from(&mut self, now: Instant) {
+        self.phase = Phase::Idle(now);
+        self.watch.quiet_since(now);
     }
 
     /// Ready when the phase's deadline has passed.
@@ -152,7 +173,7 @@ impl<I> Deadlines<I> {
     /// Writing (the tail of a response) is activity, not idling.
     fn wrote(&mut self, written: usize) {
         if written > 0 && matches!(self.phase, Phase::Idle(_)) {
-            self.phase = Phase::Idle(Instant::now());
+            self.idle_from(Instant::now());
         }
     }
 }
@@ -160,6 +181,9 @@ impl<I> Deadlines<I> {
 impl<I: AsyncRead + Unpin> AsyncRead for Deadlines<I> {
     fn poll_read(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let this = self.get_mut();
+        if this.watch.closing() {
+            return Poll::Ready(Err(closed()));
+        }
         this.observe();
         let before = buf.filled().len();
         match Pin::new(&mut this.io).poll_read(cx, buf) {
@@ -170,9 +194,14 @@ impl<I: AsyncRead + Unpin> AsyncRead for Deadlines<I> {
                 Poll::Ready(Ok(()))
             }
             Poll::Ready(Err(e)) => Poll::Ready(Err(e)),
+            Poll::Pending if this.watch.closing_or_wake(cx.waker()) => Poll::Ready(Err(closed())),
             Poll::Pending => this.poll_deadline(cx).map(Err),
         }
     }
+}
+
+fn closed() -> io::Error {
+    io::Error::new(io::ErrorKind::ConnectionAborted, "the connection was closed to make room for another")
 }
 
 impl<I: AsyncWrite + Unpin> AsyncWrite for Deadlines<I> {

@@ -354,8 +354,9 @@ impl<'a, 'de> Checked<'a, 'de> {
         let value = loop {
             let index = match key {
                 None => return Err(malformed(report, exactly_one())),
-                Some(Err(unknown)) => {
-                    return Err(malformed(report, format!("union {} has no member `{unknown}`", union.name)));
+                Some(Err(())) => {
+                    // Not named: the name is the client's, of any length.
+                    return Err(malformed(report, format!("union {} has no member of the name sent", union.name)));
                 }
                 Some(Ok(index)) => index,
             };
@@ -382,10 +383,9 @@ impl<'a, 'de> Checked<'a, 'de> {
     }
 }
 
-/// The member named `name`'s place in `members`, or the name if there is
-/// none such.
-fn member_index(members: &[Member], name: &str) -> Result<usize, String> {
-    members.iter().position(|member| member.name == name).ok_or_else(|| name.to_string())
+/// The member named `name`'s place in `members`.
+fn member_index(members: &[Member], name: &str) -> Result<usize, ()> {
+    members.iter().position(|member| member.name == name).ok_or(())
 }
 
 /// Checks a string value against `schema`.
@@ -791,7 +791,7 @@ impl<'de> MapAccess<'de> for Entries<'_, '_, 'de> {
             }
             _ => key,
         };
-        self.entry = Some(self.report.push_key(key));
+        self.entry = Some(self.report.push_key(key, self.map.sensitive_keys));
         seed.deserialize(StrDeserializer::new(handed)).map(Some)
     }
 

@@ -187,7 +187,8 @@ impl UnionObject {
                 Some(index) => Some(index),
                 None if self.set => None,
                 None => {
-                    let message = format!("union {} has no member `{name}`", self.union.name);
+                    // Not named: the name is the client's, of any length.
+                    let message = format!("union {} has no member of the name sent", self.union.name);
                     return Err(r.malformed(message));
                 }
             };
@@ -509,7 +510,7 @@ impl<K: Key, V: Read> Read for BTreeMap<K, V> {
                 }
                 _ => {}
             }
-            let mark = r.report.push_key(&text);
+            let mark = r.report.push_key(&text, map.sensitive_keys);
             if r.peek()? == Peek::Null && !map.sparse {
                 return Err(r.malformed("null is not allowed in this map"));
             }
@@ -517,7 +518,11 @@ impl<K: Key, V: Read> Read for BTreeMap<K, V> {
             r.report.pop(mark);
             match (K::from_key(text), value) {
                 (Some(key), Some(value)) => {
-                    entries.insert(key, value);
+                    // A key sent twice: which value was meant is unknowable,
+                    // so the body is refused, as for a member sent twice.
+                    if entries.insert(key, value).is_some() {
+                        return Err(r.malformed("the map has a key more than once"));
+                    }
                 }
                 _ => built = false,
             }

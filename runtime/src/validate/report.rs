@@ -18,9 +18,25 @@ use super::{
 enum Step {
     /// A structure member (by its place in the model) or a list item.
     Index(u32),
-    /// A map entry, by its key.
-    Key(Box<str>),
+    /// A map entry, by its key: the key's first [`ORDER_KEY_BYTES`] bytes,
+    /// then the entry's place in the body's text (which only decides
+    /// between long keys that begin alike). A key sent once can thus not
+    /// be copied, or compared, in full for each violation under it.
+    Key(Box<str>, u32),
 }
+
+/// How much of a map key orders the violations under it.
+const ORDER_KEY_BYTES: usize = 256;
+
+/// A map key shows at most this many bytes in a path, then an ellipsis.
+pub(super) const PATH_KEY_BYTES: usize = 64;
+
+/// A path longer than this many bytes keeps its first and last segments
+/// and shows an ellipsis for those between.
+pub(super) const PATH_BYTES: usize = 512;
+
+/// What a path shows in place of a `@sensitive` map key.
+pub const REDACTED_KEY: &str = "*redacted*";
 
 /// One step of the path to the value being checked. The JSON Pointer is
 /// only written out when a violation is found, so a valid body costs no
@@ -31,8 +47,9 @@ enum Segment {
     Member(&'static str, u32),
     /// A list item.
     Item(u32),
-    /// A map entry: its key is `keys[start..end]`.
-    Key(u32, u32),
+    /// A map entry, the `entry`th the body has: its key is
+    /// `keys[start..end]`; `sensitive` keys are never shown.
+    Key { start: u32, end: u32, entry: u32, sensitive: bool },
 }
 
 /// A place in the path to return to ([`Report::pop`]).
@@ -90,6 +107,8 @@ pub(super) struct Report {
     segments: Segments,
     /// The keys of the map entries in `segments`, one after another.
     keys: String,
+    /// How many map entries have been entered.
+    entries: u32,
     found: Vec<Found>,
     /// The first way in which the body is malformed, where it was found.
     malformed: Option<MalformedInput>,
@@ -123,12 +142,15 @@ impl Report {
         mark
     }
 
-    /// Enters the map entry `key`.
-    pub(super) fn push_key(&mut self, key: &str) -> Mark {
+    /// Enters the map entry `key`; a `sensitive` key is ordered by but
+    /// never shown in a path ([`REDACTED_KEY`] is).
+    pub(super) fn push_key(&mut self, key: &str, sensitive: bool) -> Mark {
         let mark = self.mark();
         let start = self.keys.len() as u32;
         self.keys.push_str(key);
-        self.segments.push(Segment::Key(start, self.keys.len() as u32));
+        let entry = self.entries;
+        self.entries += 1;
+        self.segments.push(Segment::Key { start, end: self.keys.len() as u32, entry, sensitive });
         mark
     }
 
@@ -145,9 +167,13 @@ impl Report {
         self.keys.truncate(mark.keys);
     }
 
-    /// The JSON Pointer of the value being checked.
+    /// The JSON Pointer of the value being checked, bounded whatever the
+    /// input: keys of at most [`PATH_KEY_BYTES`], sensitive ones redacted,
+    /// and at most [`PATH_BYTES`] in all, the middle segments elided.
     fn path(&self) -> String {
         let mut path = String::with_capacity(64);
+        // Where each segment ends; only needed if the path grows too long.
+        let mut ends = Vec::new();
         for segment in self.segments.iter() {
             path.push('/');
             match *segment {
@@ -155,10 +181,19 @@ impl Report {
                 Segment::Item(index) => {
                     let _ = write!(path, "{index}");
                 }
-                Segment::Key(start, end) => escape_into(&mut path, &self.keys[start as usize..end as usize]),
+                Segment::Key { sensitive: true, .. } => path.push_str(REDACTED_KEY),
+                Segment::Key { start, end, sensitive: false, .. } => {
+                    let key = &self.keys[start as usize..end as usize];
+                    let shown = truncate(key, PATH_KEY_BYTES);
+                    escape_into(&mut path, shown);
+                    if shown.len() < key.len() {
+                        path.push('…');
+                    }
+                }
             }
+            ends.push(path.len());
         }
-        path
+        if path.len() > PATH_BYTES { elide(&path, &ends) } else { path }
     }
 
     /// The current place's sort key, and `key` after it when given.
@@ -168,11 +203,14 @@ impl Report {
             .iter()
             .map(|segment| match *segment {
                 Segment::Member(_, index) | Segment::Item(index) => Step::Index(index),
-                Segment::Key(start, end) => Step::Key(self.keys[start as usize..end as usize].into()),
+                Segment::Key { start, end, entry, .. } => {
+                    Step::Key(truncate(&self.keys[start as usize..end as usize], ORDER_KEY_BYTES).into(), entry)
+                }
             })
             .collect();
         if let Some(key) = key {
-            order.push(Step::Key(key.into()));
+            // The entry whose key this is comes next.
+            order.push(Step::Key(truncate(key, ORDER_KEY_BYTES).into(), self.entries));
         }
         order
     }
@@ -371,6 +409,37 @@ impl Report {
     }
 }
 
+/// The longest start of `text` of at most `max` bytes that ends on a
+/// character's boundary.
+fn truncate(text: &str, max: usize) -> &str {
+    if text.len() <= max {
+        return text;
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// `path` (whose segments end at `ends`) shortened to at most about
+/// [`PATH_BYTES`]: the first segments and the last, whole, with `/…` for
+/// those between.
+fn elide(path: &str, ends: &[usize]) -> String {
+    let half = PATH_BYTES / 2;
+    // The first segments that fit in half the room (at least the first).
+    let head = ends.iter().copied().take_while(|&end| end <= half).last().unwrap_or(ends[0].min(half));
+    // The last segments that fit in the other half.
+    let before_last = ends.len().checked_sub(2).map_or(0, |i| ends[i]);
+    let tail = ends.iter().copied().rev().skip(1).take_while(|&end| path.len() - end <= half).last();
+    let tail = tail.unwrap_or(before_last).max(head);
+    let mut short = String::with_capacity(head + 4 + path.len() - tail);
+    short.push_str(truncate(&path[..head], half));
+    short.push_str("/…");
+    short.push_str(&path[tail..]);
+    short
+}
+
 /// Appends `segment` to a JSON Pointer, escaped.
 fn escape_into(path: &mut String, segment: &str) {
     if !segment.contains(['~', '/']) {
@@ -405,7 +474,45 @@ fn code_points(text: &str) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::code_points;
+    use super::{PATH_BYTES, PATH_KEY_BYTES, REDACTED_KEY, Report, code_points};
+
+    /// The path of a report entered `depth` maps deep, each key `key`.
+    fn path_under_keys(key: &str, depth: usize, sensitive: bool) -> String {
+        let mut report = Report::default();
+        report.push_member("Top", 0);
+        for _ in 0..depth {
+            report.push_key(key, sensitive);
+        }
+        report.push_index(7);
+        report.path()
+    }
+
+    #[test]
+    fn a_long_key_is_cut_short_with_an_ellipsis() {
+        let key = "é".repeat(1000);
+        let path = path_under_keys(&key, 1, false);
+        // Cut on a character's boundary: 32 two-byte characters.
+        assert_eq!(path, format!("/Top/{}…/7", "é".repeat(PATH_KEY_BYTES / 2)));
+        assert_eq!(path_under_keys("a/b~c", 1, false), "/Top/a~1b~0c/7");
+    }
+
+    #[test]
+    fn a_sensitive_key_is_never_shown() {
+        assert_eq!(path_under_keys("password", 2, true), format!("/Top/{REDACTED_KEY}/{REDACTED_KEY}/7"));
+    }
+
+    #[test]
+    fn a_deep_path_keeps_its_ends_and_elides_the_middle() {
+        let key = "k".repeat(500);
+        let path = path_under_keys(&key, 128, false);
+        assert!(path.len() <= PATH_BYTES + 8, "{} bytes", path.len());
+        let segment = format!("{}…", "k".repeat(PATH_KEY_BYTES));
+        assert!(path.starts_with(&format!("/Top/{segment}/")), "{path}");
+        assert!(path.ends_with(&format!("/{segment}/7")), "{path}");
+        assert!(path.contains("/…/"), "{path}");
+        // Short paths are left whole.
+        assert_eq!(path_under_keys("k", 3, false), "/Top/k/k/k/7");
+    }
 
     #[test]
     fn code_points_are_counted_as_chars_counts_them() {

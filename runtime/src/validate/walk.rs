@@ -51,7 +51,7 @@ fn union(report: &mut Report, schema: &Union, value: &Value) -> Checked {
         return Err(malformed(report, format!("union {} must have exactly one member set", schema.name)));
     };
     let Some(index) = schema.members.iter().position(|m| m.name == name) else {
-        return Err(malformed(report, format!("union {} has no member `{name}`", schema.name)));
+        return Err(malformed(report, format!("union {} has no member of the name sent", schema.name)));
     };
     let member = &schema.members[index];
     let mark = report.push_member(member.name, index);
@@ -188,7 +188,7 @@ fn map(report: &mut Report, schema: &Map, value: &Value) -> Checked {
             }
             _ => {}
         }
-        let mark = report.push_key(key);
+        let mark = report.push_key(key, schema.sensitive_keys);
         let checked = match entry {
             Value::Null if schema.sparse => Ok(()),
             Value::Null => Err(malformed(report, "null is not allowed in this map".into())),

@@ -646,6 +646,7 @@ pub static MAP_OF_KITCHEN_SINKS: Map = Map {
     value: Schema::Structure(&KITCHEN_SINK),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `MapOfListsOfStrings`.
@@ -658,6 +659,7 @@ pub static MAP_OF_LISTS_OF_STRINGS: Map = Map {
     value: Schema::List(&LIST_OF_STRINGS),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `MapOfMapOfStrings`.
@@ -670,6 +672,7 @@ pub static MAP_OF_MAP_OF_STRINGS: Map = Map {
     value: Schema::Map(&MAP_OF_STRINGS),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `MapOfStrings`.
@@ -686,6 +689,7 @@ pub static MAP_OF_STRINGS: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `MapOfStructs`.
@@ -698,6 +702,7 @@ pub static MAP_OF_STRUCTS: Map = Map {
     value: Schema::Structure(&SIMPLE_STRUCT),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `FooEnumList`.
@@ -718,6 +723,7 @@ pub static FOO_ENUM_MAP: Map = Map {
     value: Schema::Enum(&FOO_ENUM),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `FooEnumSet`.
@@ -764,6 +770,7 @@ pub static INTEGER_ENUM_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `IntegerEnumSet`.
@@ -809,6 +816,7 @@ pub static SPARSE_STRING_MAP: Map = Map {
     }),
     length: None,
     sparse: true,
+    sensitive_keys: false,
 };
 
 /// The constraints of `StringList`.
@@ -837,6 +845,7 @@ pub static STRING_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of an operation's input, by operation name.

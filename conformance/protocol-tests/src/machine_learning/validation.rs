@@ -97,6 +97,7 @@ pub static DETAILS_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `Record`.
@@ -113,6 +114,7 @@ pub static RECORD: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ScoreValuePerLabelMap`.
@@ -125,6 +127,7 @@ pub static SCORE_VALUE_PER_LABEL_MAP: Map = Map {
     value: Schema::Float(FloatRules { range: None }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// `^[a-zA-Z0-9_.-]+$`.

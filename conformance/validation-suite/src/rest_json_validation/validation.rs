@@ -187,6 +187,7 @@ pub static MALFORMED_LENGTH_OVERRIDE_INPUT: Structure = Structure {
                     value: Schema::List(&LENGTH_LIST),
                     length: Some(Length::between(4, 6)),
                     sparse: false,
+                    sensitive_keys: false,
                 },
             ),
         },
@@ -964,6 +965,7 @@ pub static ENUM_MAP: Map = Map {
     value: Schema::Enum(&ENUM_STRING),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `LengthList`.
@@ -988,6 +990,7 @@ pub static LENGTH_MAP: Map = Map {
     value: Schema::List(&LENGTH_LIST),
     length: Some(Length::between(2, 8)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `PatternList`.
@@ -1028,6 +1031,7 @@ pub static PATTERN_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `PatternMapOverride`.
@@ -1044,6 +1048,7 @@ pub static PATTERN_MAP_OVERRIDE: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `StructureSetWithNoKey`.

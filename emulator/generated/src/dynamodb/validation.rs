@@ -7303,6 +7303,7 @@ pub static ATTRIBUTE_MAP: Map = Map {
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `AttributeNameList`.
@@ -7327,6 +7328,7 @@ pub static ATTRIBUTE_UPDATES: Map = Map {
     value: Schema::Structure(&ATTRIBUTE_VALUE_UPDATE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `AttributeValueList`.
@@ -7363,6 +7365,7 @@ pub static BATCH_GET_REQUEST_MAP: Map = Map {
     value: Schema::Structure(&KEYS_AND_ATTRIBUTES),
     length: Some(Length::between(1, 100)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `BatchGetResponseMap`.
@@ -7375,6 +7378,7 @@ pub static BATCH_GET_RESPONSE_MAP: Map = Map {
     value: Schema::List(&ITEM_LIST),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `BatchWriteItemRequestMap`.
@@ -7387,6 +7391,7 @@ pub static BATCH_WRITE_ITEM_REQUEST_MAP: Map = Map {
     value: Schema::List(&WRITE_REQUESTS),
     length: Some(Length::between(1, 25)),
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `BinarySetAttributeValue`.
@@ -7455,6 +7460,7 @@ pub static EXPECTED_ATTRIBUTE_MAP: Map = Map {
     value: Schema::Structure(&EXPECTED_ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ExportSummaries`.
@@ -7479,6 +7485,7 @@ pub static EXPRESSION_ATTRIBUTE_NAME_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ExpressionAttributeValueMap`.
@@ -7491,6 +7498,7 @@ pub static EXPRESSION_ATTRIBUTE_VALUE_MAP: Map = Map {
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `FilterConditionMap`.
@@ -7503,6 +7511,7 @@ pub static FILTER_CONDITION_MAP: Map = Map {
     value: Schema::Structure(&CONDITION),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `GlobalSecondaryIndexAutoScalingUpdateList`.
@@ -7579,6 +7588,7 @@ pub static ITEM_COLLECTION_KEY_ATTRIBUTE_MAP: Map = Map {
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ItemCollectionMetricsMultiple`.
@@ -7599,6 +7609,7 @@ pub static ITEM_COLLECTION_METRICS_PER_TABLE: Map = Map {
     value: Schema::List(&ITEM_COLLECTION_METRICS_MULTIPLE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ItemCollectionSizeEstimateRange`.
@@ -7635,6 +7646,7 @@ pub static KEY: Map = Map {
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `KeyConditions`.
@@ -7647,6 +7659,7 @@ pub static KEY_CONDITIONS: Map = Map {
     value: Schema::Structure(&CONDITION),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `KeyList`.
@@ -7715,6 +7728,7 @@ pub static MAP_ATTRIBUTE_VALUE: Map = Map {
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `NonKeyAttributeNameList`.
@@ -7783,6 +7797,7 @@ pub static PUT_ITEM_INPUT_ATTRIBUTE_MAP: Map = Map {
     value: Schema::Union(&ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `ReplicaAutoScalingDescriptionList`.
@@ -7907,6 +7922,7 @@ pub static SECONDARY_INDEXES_CAPACITY_MAP: Map = Map {
     value: Schema::Structure(&CAPACITY),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `StringSetAttributeValue`.

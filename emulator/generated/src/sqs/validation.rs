@@ -1554,6 +1554,7 @@ pub static MESSAGE_BODY_ATTRIBUTE_MAP: Map = Map {
     value: Schema::Structure(&MESSAGE_ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `MessageBodySystemAttributeMap`.
@@ -1562,6 +1563,7 @@ pub static MESSAGE_BODY_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     value: Schema::Structure(&MESSAGE_SYSTEM_ATTRIBUTE_VALUE),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `MessageList`.
@@ -1590,6 +1592,7 @@ pub static MESSAGE_SYSTEM_ATTRIBUTE_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `QueueAttributeMap`.
@@ -1602,6 +1605,7 @@ pub static QUEUE_ATTRIBUTE_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of `QueueUrlList`.
@@ -1670,6 +1674,7 @@ pub static TAG_MAP: Map = Map {
     }),
     length: None,
     sparse: false,
+    sensitive_keys: false,
 };
 
 /// The constraints of an operation's input, by operation name.
