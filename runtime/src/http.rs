@@ -24,7 +24,10 @@ use tracing::Instrument;
 use crate::context::{RequestContext, RequestId};
 use crate::service::{AwsJson, Response, Router, error_response, unknown_operation};
 
+mod hosts;
+
 pub use ::http::Request;
+pub use hosts::AllowedHosts;
 pub use http_body::Body as HttpBody;
 pub use tower_service::Service;
 
@@ -89,7 +92,8 @@ where
 }
 
 /// What awsJson asks of a request's head, checked before its body is
-/// read: a POST to `/` with a `Host`, one `X-Amz-Target`, the protocol's
+/// read: a POST to `/` with a `Host` (one the [`AllowedHosts`] extension
+/// allows, if the request has it), one `X-Amz-Target`, the protocol's
 /// media type and no content coding (no awsJson model AWS publishes has
 /// `@requestCompression`). The media type is the `served` service's: a
 /// target no service serves is an unknown operation, whatever its type.
@@ -100,8 +104,16 @@ fn check_head(parts: &http::request::Parts, protocol: AwsJson, served: bool) -> 
     if parts.uri.path() != "/" {
         return Err(error(protocol, 404, "UnknownOperationException", "awsJson requests are sent to /"));
     }
-    if !parts.headers.contains_key(http::header::HOST) && parts.uri.authority().is_none() {
-        return Err(error(protocol, 400, "BadRequestException", "the request has no Host header"));
+    let host = match parts.headers.get(http::header::HOST) {
+        Some(host) => host.to_str().ok(),
+        None => parts.uri.authority().map(|authority| authority.as_str()),
+    };
+    let Some(host) = host else {
+        return Err(error(protocol, 400, "BadRequestException", "the request has no readable Host header"));
+    };
+    if parts.extensions.get::<AllowedHosts>().is_some_and(|allowed| !allowed.allows(host)) {
+        let text = "this server answers only requests for the hosts it allows (loopback ones, and any it was given)";
+        return Err(error(protocol, 403, "AccessDeniedException", text));
     }
     if parts.headers.get_all("x-amz-target").iter().nth(1).is_some() {
         let text = "the request has more than one X-Amz-Target header";

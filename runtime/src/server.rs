@@ -31,7 +31,7 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 
 use crate::context::PeerAddr;
-use crate::http::{BodyLimit, DEFAULT_BODY_LIMIT};
+use crate::http::{AllowedHosts, BodyLimit, DEFAULT_BODY_LIMIT};
 use connections::Connections;
 use deadline::{Deadlines, InFlight};
 
@@ -65,6 +65,11 @@ pub struct ServerConfig {
     /// On shutdown, how long requests in flight have to finish before
     /// their connections are dropped.
     pub grace_period: Duration,
+    /// The hosts requests may name (`Host`); others are refused with 403.
+    /// `None` answers any. A server that does not authenticate its callers
+    /// should allow loopback hosts only ([`AllowedHosts::loopback`]), so
+    /// that a web page cannot call it through DNS rebinding.
+    pub allowed_hosts: Option<AllowedHosts>,
 }
 
 impl Default for ServerConfig {
@@ -72,7 +77,8 @@ impl Default for ServerConfig {
     /// headers, hyper's default; connections up to the open-file limit,
     /// less room for the process's other files ([`default_max_connections`]);
     /// 1,024 requests in flight; bodies over 256 KiB large, one fewer at
-    /// once than the machine has cores (at least one); 10 s of grace.
+    /// once than the machine has cores (at least one); 10 s of grace; any
+    /// host.
     fn default() -> Self {
         ServerConfig {
             max_body_bytes: DEFAULT_BODY_LIMIT,
@@ -84,6 +90,7 @@ impl Default for ServerConfig {
             large_requests_at_once: std::thread::available_parallelism()
                 .map_or(1, |n| n.get().saturating_sub(1).max(1)),
             grace_period: Duration::from_secs(10),
+            allowed_hosts: None,
         }
     }
 }
@@ -110,7 +117,8 @@ fn open_file_limit() -> Option<usize> {
 /// Serves `service` on `listener` until `shutdown` completes; then closes
 /// the listener, lets requests in flight finish for the grace period and
 /// drops the connections left. Each request carries its peer's address
-/// ([`PeerAddr`]) and the body limit ([`BodyLimit`]) in its extensions.
+/// ([`PeerAddr`]), the body limit ([`BodyLimit`]) and the hosts allowed
+/// ([`AllowedHosts`], if any) in its extensions.
 pub async fn serve<S, B>(
     service: S,
     listener: TcpListener,
@@ -134,6 +142,7 @@ where
         in_flight: Arc::new(Semaphore::new(config.max_requests_in_flight.max(1))),
         large_body_bytes: config.large_body_bytes as u64,
         large: Arc::new(Semaphore::new(config.large_requests_at_once.max(1))),
+        hosts: config.allowed_hosts.clone(),
     };
     let mut tasks = JoinSet::new();
     let mut backoff = Backoff::default();
@@ -230,6 +239,7 @@ struct Limits {
     large_body_bytes: u64,
     /// One permit per large request that may be read and handled at once.
     large: Arc<Semaphore>,
+    hosts: Option<AllowedHosts>,
 }
 
 impl Limits {
@@ -281,6 +291,9 @@ where
     fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
         request.extensions_mut().insert(self.peer);
         request.extensions_mut().insert(self.limits.body);
+        if let Some(hosts) = &self.limits.hosts {
+            request.extensions_mut().insert(hosts.clone());
+        }
         let in_flight = self.in_flight.start();
         let limits = self.limits.clone();
         // The service was readied for this call: it answers it, and a

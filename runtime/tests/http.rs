@@ -5,7 +5,7 @@
 use std::convert::Infallible;
 
 use awsgen_runtime::context::{RequestContext, RequestId};
-use awsgen_runtime::http::{BodyLimit, HttpResponse, Services, handle};
+use awsgen_runtime::http::{AllowedHosts, BodyLimit, HttpResponse, Services, handle};
 use awsgen_runtime::service::{AwsJson, Response, Router, operation_name, unknown_operation};
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -197,4 +197,20 @@ async fn a_head_awsjson_does_not_allow_is_refused_before_the_body_is_read() {
         .unwrap();
     let (status, _, _) = parts(handle(&echo("Echo"), req).await).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn only_the_hosts_allowed_are_answered() {
+    let hosts = AllowedHosts::loopback().and("emulator.internal");
+    for (host, status) in [("localhost:4566", 200), ("emulator.internal", 200), ("evil.example:4566", 403)] {
+        let mut req = http::Request::post("/")
+            .header("host", host)
+            .header("x-amz-target", "Echo.Op")
+            .header("content-type", "application/x-amz-json-1.1")
+            .body(Full::new(Bytes::from_static(b"{}")))
+            .unwrap();
+        req.extensions_mut().insert(hosts.clone());
+        let (got, _, body) = parts(handle(&echo("Echo"), req).await).await;
+        assert_eq!(got, status, "{host}: {body}");
+    }
 }

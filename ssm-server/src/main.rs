@@ -6,6 +6,7 @@ mod store;
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
+use generated::runtime::http::AllowedHosts;
 use generated::runtime::server::{ServerConfig, serve};
 use generated::runtime::sigv4::SigV4Layer;
 use generated::ssm::service::AmazonSsmRouter;
@@ -13,6 +14,7 @@ use tokio::net::TcpListener;
 
 const USAGE: &str = "\
 usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials KEY_ID:SECRET ...]
+                  [--allow-host NAME ...]
 
   --port PORT        the port to listen on (default 4566; 0 picks a free one)
   --host HOST        the address to listen on (default 127.0.0.1)
@@ -20,7 +22,15 @@ usage: ssm-server [--port PORT] [--host HOST] [--executions FILE] [--credentials
                      serve (default: fixtures/executions.json, built in)
   --credentials KEY_ID:SECRET
                      verify requests' SigV4 signatures, accepting this access key
-                     (repeatable); without it, any caller is accepted";
+                     (repeatable); without it, any caller is accepted, and only
+                     requests for loopback hosts are answered (no web page can
+                     call the server through DNS rebinding)
+  --allow-host NAME  without --credentials, answer requests for this host name
+                     or address too (repeatable)
+  --max-windows N    maintenance windows the account may have (default 50,
+                     AWS's quota); past it, ResourceLimitExceededException
+  --max-tasks-per-window N
+                     tasks a window may have (default 20, AWS's quota)";
 
 const DEFAULT_EXECUTIONS: &str = include_str!("../fixtures/executions.json");
 
@@ -29,12 +39,25 @@ fn main() -> ExitCode {
     let mut host = "127.0.0.1".to_string();
     let mut executions = DEFAULT_EXECUTIONS.to_string();
     let mut credentials = BTreeMap::new();
+    let mut hosts = AllowedHosts::loopback();
+    let mut quotas = store::Quotas::default();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         let value = args.next();
         match (arg.as_str(), value) {
             ("--port", Some(value)) => port = value,
             ("--host", Some(value)) => host = value,
+            ("--allow-host", Some(value)) => hosts = hosts.and(&value),
+            ("--max-windows" | "--max-tasks-per-window", Some(value)) => {
+                let Ok(n) = value.parse::<usize>() else {
+                    eprintln!("error: {arg} takes a number, not {value:?}");
+                    return ExitCode::from(2);
+                };
+                match arg.as_str() {
+                    "--max-windows" => quotas.windows = n,
+                    _ => quotas.tasks_per_window = n,
+                }
+            }
             ("--credentials", Some(pair)) => match pair.split_once(':') {
                 Some((key, secret)) if !key.is_empty() && !secret.is_empty() => {
                     credentials.insert(key.to_string(), secret.to_string());
@@ -57,7 +80,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    let service = match store::InMemorySsm::new(&executions) {
+    let service = match store::InMemorySsm::new(&executions, quotas) {
         Ok(service) => service,
         Err(e) => {
             eprintln!("error: the executions fixture: {e}");
@@ -80,8 +103,12 @@ fn main() -> ExitCode {
         };
         let router = AmazonSsmRouter::new(service);
         let served = if credentials.is_empty() {
-            eprintln!("accepting any caller: requests are not authenticated (--credentials turns SigV4 on)");
-            serve(router, listener, ServerConfig::default(), shutdown).await
+            eprintln!(
+                "accepting any caller: requests are not authenticated (--credentials turns SigV4 on); \
+                 answering requests for loopback hosts only (--allow-host adds others)"
+            );
+            let config = ServerConfig { allowed_hosts: Some(hosts), ..ServerConfig::default() };
+            serve(router, listener, config, shutdown).await
         } else {
             eprintln!("verifying SigV4 signatures for {} access key(s)", credentials.len());
             let verified = tower_layer::Layer::layer(&SigV4Layer::new(credentials), router);

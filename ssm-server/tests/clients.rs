@@ -55,11 +55,15 @@ impl Server {
 
     /// One raw HTTP/1.1 request: (status, JSON body).
     fn raw(&self, method: &str, target: Option<&str>, body: &[u8]) -> (u16, Value) {
+        self.raw_for(&self.address, method, target, body)
+    }
+
+    /// One raw HTTP/1.1 request naming `host`: (status, JSON body).
+    fn raw_for(&self, host: &str, method: &str, target: Option<&str>, body: &[u8]) -> (u16, Value) {
         let mut stream = TcpStream::connect(&self.address).unwrap();
         let target = target.map(|t| format!("X-Amz-Target: {t}\r\n")).unwrap_or_default();
         let head = format!(
-            "{method} / HTTP/1.1\r\nHost: {}\r\nContent-Type: application/x-amz-json-1.1; charset=utf-8\r\n{target}Content-Length: {}\r\nConnection: close\r\n\r\n",
-            self.address,
+            "{method} / HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-amz-json-1.1; charset=utf-8\r\n{target}Content-Length: {}\r\nConnection: close\r\n\r\n",
             body.len()
         );
         stream.write_all(head.as_bytes()).unwrap();
@@ -215,7 +219,8 @@ fn sigv4_with_awscli_and_boto3() {
 
 #[test]
 fn boto3_session() {
-    let server = Server::start();
+    // Its burst of 64 windows is past AWS's default quota of 50.
+    let server = Server::start_with(&["--max-windows", "100"]);
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/clients/boto3_session.py");
     let output = Command::new("python3").arg(script).arg(&server.url).output().expect("python3 is installed");
     assert!(
@@ -250,4 +255,60 @@ fn what_no_client_sends() {
         br#"{"Name": "after", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true}"#,
     );
     assert_eq!(status, 200, "{body}");
+}
+
+#[test]
+fn without_credentials_only_loopback_hosts_are_answered() {
+    let create = br#"{"Name": "nightly", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true}"#;
+    let target = Some("AmazonSSM.CreateMaintenanceWindow");
+    let server = Server::start_with(&["--allow-host", "ssm.internal"]);
+    // A page at evil.example whose name was rebound to 127.0.0.1.
+    let (status, body) = server.raw_for("evil.example:4566", "POST", target, create);
+    assert_eq!((status, body["__type"].as_str()), (403, Some("AccessDeniedException")), "{body}");
+    for host in ["localhost:4566", "127.0.0.1", "[::1]:4566", "ssm.internal:4566"] {
+        let (status, body) = server.raw_for(host, "POST", target, create);
+        assert_eq!(status, 200, "{host}: {body}");
+    }
+}
+
+#[test]
+fn client_tokens_and_quotas_as_ssm_has_them() {
+    let server = Server::start_with(&["--max-windows", "2", "--max-tasks-per-window", "1"]);
+    let create = |name: &str, token: &str| {
+        let body = format!(
+            r#"{{"Name": "{name}", "Schedule": "rate(1 day)", "Duration": 1, "Cutoff": 0, "AllowUnassociatedTargets": true, "ClientToken": "{token}"}}"#
+        );
+        server.raw("POST", Some("AmazonSSM.CreateMaintenanceWindow"), body.as_bytes())
+    };
+    // A retry with the same token and parameters gets the same window.
+    let (status, first) = create("nightly", "token-1");
+    assert_eq!(status, 200, "{first}");
+    let (_, again) = create("nightly", "token-1");
+    assert_eq!(again["WindowId"], first["WindowId"]);
+    // The same token with other parameters is a mismatch.
+    let (status, body) = create("weekly", "token-1");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("IdempotentParameterMismatch")), "{body}");
+    // Two windows is this server's quota.
+    assert_eq!(create("weekly", "token-2").0, 200);
+    let (status, body) = create("monthly", "token-3");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("ResourceLimitExceededException")), "{body}");
+
+    let window = first["WindowId"].as_str().unwrap();
+    let register = |arn: &str, token: &str| {
+        let body = format!(
+            r#"{{"WindowId": "{window}", "TaskArn": "{arn}", "TaskType": "RUN_COMMAND", "ClientToken": "{token}"}}"#
+        );
+        server.raw("POST", Some("AmazonSSM.RegisterTaskWithMaintenanceWindow"), body.as_bytes())
+    };
+    let (status, task) = register("AWS-RunShellScript", "task-1");
+    assert_eq!(status, 200, "{task}");
+    assert_eq!(register("AWS-RunShellScript", "task-1").1["WindowTaskId"], task["WindowTaskId"]);
+    let (status, body) = register("AWS-RunPatchBaseline", "task-1");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("IdempotentParameterMismatch")), "{body}");
+    let (status, body) = register("AWS-RunPatchBaseline", "task-2");
+    assert_eq!((status, body["__type"].as_str()), (400, Some("ResourceLimitExceededException")), "{body}");
+    // Deregistering makes room.
+    let deregister = format!(r#"{{"WindowId": "{window}", "WindowTaskId": {}}}"#, task["WindowTaskId"]);
+    assert_eq!(server.raw("POST", Some("AmazonSSM.DeregisterTaskFromMaintenanceWindow"), deregister.as_bytes()).0, 200);
+    assert_eq!(register("AWS-RunPatchBaseline", "task-2").0, 200);
 }

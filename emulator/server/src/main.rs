@@ -17,7 +17,7 @@ use std::process::ExitCode;
 use std::time::SystemTime;
 
 use emulator_generated::runtime::Timestamp;
-use emulator_generated::runtime::http::Services;
+use emulator_generated::runtime::http::{AllowedHosts, Services};
 use emulator_generated::runtime::server::{ServerConfig, serve};
 use tokio::net::TcpListener;
 
@@ -34,10 +34,14 @@ const ACCOUNT_ID: &str = "000000000000";
 const REGION: &str = "us-east-1";
 
 const USAGE: &str = "\
-usage: emulator [--port PORT] [--host HOST]
+usage: emulator [--port PORT] [--host HOST] [--allow-host NAME ...]
 
-  --port PORT  the port to listen on (default 4566; 0 picks a free one)
-  --host HOST  the address to listen on (default 127.0.0.1)
+  --port PORT        the port to listen on (default 4566; 0 picks a free one)
+  --host HOST        the address to listen on (default 127.0.0.1)
+  --allow-host NAME  answer requests for this host name or address too
+                     (repeatable); by default only loopback ones are answered,
+                     so that no web page can call the emulator through DNS
+                     rebinding
 
 Prints `emulator listening on http://<address>`, then serves DynamoDB, SQS
 and SSM there until Ctrl-C.";
@@ -45,11 +49,14 @@ and SSM there until Ctrl-C.";
 fn main() -> ExitCode {
     let mut port = "4566".to_string();
     let mut host = "127.0.0.1".to_string();
+    // It authenticates no one: loopback hosts only, and those allowed.
+    let mut hosts = AllowedHosts::loopback();
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match (arg.as_str(), args.next()) {
             ("--port", Some(value)) => port = value,
             ("--host", Some(value)) => host = value,
+            ("--allow-host", Some(value)) => hosts = hosts.and(&value),
             _ => {
                 eprintln!("{USAGE}");
                 return ExitCode::from(2);
@@ -63,10 +70,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    runtime.block_on(run(&host, &port))
+    runtime.block_on(run(&host, &port, hosts))
 }
 
-async fn run(host: &str, port: &str) -> ExitCode {
+async fn run(host: &str, port: &str, hosts: AllowedHosts) -> ExitCode {
     let listener = match TcpListener::bind(format!("{host}:{port}")).await {
         Ok(listener) => listener,
         Err(e) => {
@@ -96,7 +103,8 @@ async fn run(host: &str, port: &str) -> ExitCode {
         .with(AmazonSsmRouter::new(Ssm::new()));
     println!("emulator listening on {url}");
     // Ctrl-C stops the server once the requests in flight are answered.
-    match serve(services, listener, ServerConfig::default(), interrupted).await {
+    let config = ServerConfig { allowed_hosts: Some(hosts), ..ServerConfig::default() };
+    match serve(services, listener, config, interrupted).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");
