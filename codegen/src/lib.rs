@@ -101,7 +101,8 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
     };
     vec![
         // generated/tests read JSON and snapshot validation bodies with
-        // insta, and round-trip the seeds' samples through every type.
+        // insta, round-trip the seeds' samples through every type, and throw
+        // proptest's arbitrary inputs at every operation.
         target(
             "specs",
             "generated",
@@ -109,6 +110,7 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
             &[
                 ("generated", r#"{ path = ".", features = ["full-serde"] }"#),
                 ("insta", r#""1.43.1""#),
+                ("proptest", r#"{ version = "1.6.0", default-features = false, features = ["std"] }"#),
                 ("serde_json", r#""1.0.140""#),
             ],
         ),

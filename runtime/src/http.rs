@@ -148,6 +148,7 @@ fn check_head(parts: &http::request::Parts, protocol: AwsJson, served: bool) -> 
 pub(crate) async fn read_body<B>(parts: &http::request::Parts, body: B, protocol: AwsJson) -> Result<Vec<u8>, Response>
 where
     B: http_body::Body,
+    B::Error: Into<BoxError>,
 {
     let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
     let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
@@ -160,9 +161,7 @@ where
     let mut buffer = Vec::with_capacity(expected);
     let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else {
-            return Err(error(protocol, 400, "SerializationException", "the request body could not be read"));
-        };
+        let frame = frame.map_err(|e| unreadable(protocol, e.into()))?;
         let Ok(mut data) = frame.into_data() else { continue };
         if data.remaining() > limit - buffer.len() {
             return Err(too_large(protocol, limit));
@@ -175,6 +174,17 @@ where
         }
     }
     Ok(buffer)
+}
+
+/// The refusal of a body that could not be read: 408 if the server's
+/// deadline for it passed, 400 otherwise.
+fn unreadable(protocol: AwsJson, e: BoxError) -> Response {
+    #[cfg(feature = "server")]
+    if let Some(timed_out) = e.downcast_ref::<crate::server::BodyTimedOut>() {
+        return error(protocol, 408, "RequestTimeoutException", &timed_out.to_string());
+    }
+    drop(e);
+    error(protocol, 400, "SerializationException", "the request body could not be read")
 }
 
 /// [`handle`] as a `tower::Service::call` future, for generated routers.

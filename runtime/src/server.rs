@@ -11,8 +11,11 @@
 //! from small requests. Shutdown stops accepting at once and ends within
 //! its grace period, whatever the clients do.
 
+mod body;
 mod connections;
 mod deadline;
+
+pub use body::{BodyTimedOut, RequestBody};
 
 use std::convert::Infallible;
 use std::future::Future;
@@ -47,6 +50,9 @@ pub struct ServerConfig {
     /// How long a request's headers may take, from their first byte to
     /// their end; a client that trickles them is cut off.
     pub header_read_timeout: Duration,
+    /// How long a request's body may take to arrive, from when it is
+    /// first read; then it is refused (408) and the connection closed.
+    pub body_read_timeout: Duration,
     /// How many connections may be open at once. A new one past it is
     /// given the room of the connection that has been quiet (idle, or
     /// still sending a request's head) longest; if every connection has a
@@ -74,7 +80,7 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     /// 8 MiB bodies; 60 s idle, as AWS's load balancers allow; 30 s for the
-    /// headers, hyper's default; connections up to the open-file limit,
+    /// headers, hyper's default; 60 s for a body; connections up to the open-file limit,
     /// less room for the process's other files ([`default_max_connections`]);
     /// 1,024 requests in flight; bodies over 256 KiB large, one fewer at
     /// once than the machine has cores (at least one); 10 s of grace; any
@@ -84,6 +90,7 @@ impl Default for ServerConfig {
             max_body_bytes: DEFAULT_BODY_LIMIT,
             idle_timeout: Duration::from_secs(60),
             header_read_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(60),
             max_connections: default_max_connections(),
             max_requests_in_flight: 1024,
             large_body_bytes: 256 << 10,
@@ -126,7 +133,7 @@ pub async fn serve<S, B>(
     shutdown: impl Future<Output = ()>,
 ) -> std::io::Result<()>
 where
-    S: tower_service::Service<http::Request<Incoming>, Response = http::Response<B>, Error = Infallible>
+    S: tower_service::Service<http::Request<RequestBody>, Response = http::Response<B>, Error = Infallible>
         + Clone
         + Send
         + 'static,
@@ -143,6 +150,7 @@ where
         large_body_bytes: config.large_body_bytes as u64,
         large: Arc::new(Semaphore::new(config.large_requests_at_once.max(1))),
         hosts: config.allowed_hosts.clone(),
+        body_read_timeout: config.body_read_timeout,
     };
     let mut tasks = JoinSet::new();
     let mut backoff = Backoff::default();
@@ -240,6 +248,7 @@ struct Limits {
     /// One permit per large request that may be read and handled at once.
     large: Arc<Semaphore>,
     hosts: Option<AllowedHosts>,
+    body_read_timeout: Duration,
 }
 
 impl Limits {
@@ -274,21 +283,22 @@ type Answer<S, B> = Pin<
     >,
 >;
 
-impl<S, B> tower_service::Service<http::Request<B>> for PerConnection<S>
+impl<S> tower_service::Service<http::Request<Incoming>> for PerConnection<S>
 where
-    S: tower_service::Service<http::Request<B>> + Clone + Send + 'static,
+    S: tower_service::Service<http::Request<RequestBody>> + Clone + Send + 'static,
     S::Future: Send + 'static,
-    B: Send + 'static,
 {
     type Response = S::Response;
     type Error = S::Error;
-    type Future = Answer<S, http::Request<B>>;
+    type Future = Answer<S, http::Request<RequestBody>>;
 
     fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), S::Error>> {
         self.inner.poll_ready(cx)
     }
 
-    fn call(&mut self, mut request: http::Request<B>) -> Self::Future {
+    fn call(&mut self, request: http::Request<Incoming>) -> Self::Future {
+        let timeout = self.limits.body_read_timeout;
+        let mut request = request.map(|body| RequestBody::new(body, timeout));
         request.extensions_mut().insert(self.peer);
         request.extensions_mut().insert(self.limits.body);
         if let Some(hosts) = &self.limits.hosts {

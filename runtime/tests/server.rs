@@ -295,3 +295,21 @@ async fn requests_past_the_bound_in_flight_wait_their_turn() {
     assert!(started.elapsed() >= Duration::from_millis(1000), "{:?}", started.elapsed());
     slow.await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_that_does_not_arrive_in_time_is_refused() {
+    let config = ServerConfig { body_read_timeout: Duration::from_millis(500), ..ServerConfig::default() };
+    let address = start(config).await;
+    let mut stream = TcpStream::connect(address).await.unwrap();
+    let head = format!(
+        "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Type: application/x-amz-json-1.1\r\nX-Amz-Target: Peer.Op\r\nContent-Length: 10\r\n\r\n{{"
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let started = Instant::now();
+    let mut response = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut response)).await.unwrap().unwrap();
+    let text = String::from_utf8_lossy(&response);
+    assert!(text.starts_with("HTTP/1.1 408"), "{text}");
+    assert!(text.contains("RequestTimeoutException"), "{text}");
+    assert!(started.elapsed() >= Duration::from_millis(400), "{:?}", started.elapsed());
+}

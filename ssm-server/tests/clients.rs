@@ -2,9 +2,11 @@
 //! awscli and boto3 (installed by `.ci/run`), and raw HTTP for what no
 //! client sends.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 
 use serde_json::Value;
 
@@ -20,16 +22,7 @@ impl Server {
     }
 
     fn start_with(args: &[&str]) -> Server {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ssm-server"))
-            .args(["--port", "0"])
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the server starts");
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("ssm-server listening on ").unwrap_or_else(|| panic!("{line}")).to_string();
+        let (child, url) = common::spawn(args);
         let address = url.trim_start_matches("http://").to_string();
         Server { child, url, address }
     }

@@ -103,7 +103,14 @@ pub fn module(service: &Service) -> TokenStream {
         quote! { match operation { #(#arms,)* _ => #none } }
     };
     let (inputs, outputs) = (lookup(&|op| &op.input), lookup(&|op| &op.output));
+    let names = service.operations.iter().map(|op| &op.name);
     items.push(quote! {
+        /// The service's operations by name, in name order: the names the
+        /// lookups below take.
+        pub fn operation_names() -> &'static [&'static str] {
+            &[#(#names),*]
+        }
+
         /// The constraints of an operation's input, by operation name.
         pub fn input_schema(operation: &str) -> #option<&'static #structure> {
             #inputs

@@ -848,6 +848,31 @@ pub static STRING_MAP: Map = Map {
     sensitive_keys: false,
 };
 
+/// The service's operations by name, in name order: the names the
+/// lookups below take.
+pub fn operation_names() -> &'static [&'static str] {
+    &[
+        "ContentTypeParameters",
+        "DatetimeOffsets",
+        "EmptyOperation",
+        "EndpointOperation",
+        "EndpointWithHostLabelOperation",
+        "FractionalSeconds",
+        "GreetingWithErrors",
+        "HostWithPathOperation",
+        "JsonEnums",
+        "JsonIntEnums",
+        "JsonUnions",
+        "KitchenSinkOperation",
+        "NullOperation",
+        "OperationWithOptionalInputOutput",
+        "PutAndGetInlineDocuments",
+        "PutWithContentEncoding",
+        "SimpleScalarProperties",
+        "SparseNullsOperation",
+    ]
+}
+
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {

@@ -136,6 +136,12 @@ pub static ENTITY_ID_PATTERN: Pattern = Pattern::linear(
     "^[a-zA-Z0-9_\\.\\-]+$",
 );
 
+/// The service's operations by name, in name order: the names the
+/// lookups below take.
+pub fn operation_names() -> &'static [&'static str] {
+    &["Predict"]
+}
+
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {

@@ -1232,6 +1232,25 @@ pub static PATTERN_STRING_PATTERN: Pattern = Pattern::linear("^[a-m]+$", "^[a-m]
 /// `^[g-m]+$`.
 pub static PATTERN_STRING_PATTERN_2: Pattern = Pattern::linear("^[g-m]+$", "^[g-m]+$");
 
+/// The service's operations by name, in name order: the names the
+/// lookups below take.
+pub fn operation_names() -> &'static [&'static str] {
+    &[
+        "MalformedEnum",
+        "MalformedLength",
+        "MalformedLengthOverride",
+        "MalformedLengthQueryString",
+        "MalformedPattern",
+        "MalformedPatternOverride",
+        "MalformedRange",
+        "MalformedRangeOverride",
+        "MalformedRequired",
+        "MalformedUniqueItems",
+        "RecursiveStructures",
+        "SensitiveValidation",
+    ]
+}
+
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {

@@ -1677,6 +1677,36 @@ pub static TAG_MAP: Map = Map {
     sensitive_keys: false,
 };
 
+/// The service's operations by name, in name order: the names the
+/// lookups below take.
+pub fn operation_names() -> &'static [&'static str] {
+    &[
+        "AddPermission",
+        "CancelMessageMoveTask",
+        "ChangeMessageVisibility",
+        "ChangeMessageVisibilityBatch",
+        "CreateQueue",
+        "DeleteMessage",
+        "DeleteMessageBatch",
+        "DeleteQueue",
+        "GetQueueAttributes",
+        "GetQueueUrl",
+        "ListDeadLetterSourceQueues",
+        "ListMessageMoveTasks",
+        "ListQueueTags",
+        "ListQueues",
+        "PurgeQueue",
+        "ReceiveMessage",
+        "RemovePermission",
+        "SendMessage",
+        "SendMessageBatch",
+        "SetQueueAttributes",
+        "StartMessageMoveTask",
+        "TagQueue",
+        "UntagQueue",
+    ]
+}
+
 /// The constraints of an operation's input, by operation name.
 pub fn input_schema(operation: &str) -> Option<&'static Structure> {
     match operation {
