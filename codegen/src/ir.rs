@@ -132,6 +132,8 @@ pub struct Operation {
     /// the name pass.
     pub unmodelled_variant: String,
     pub deprecated: bool,
+    /// `@requestCompression` lists gzip: the request body may come gzipped.
+    pub gzip_requests: bool,
     /// Set when the input or output has an event stream member: such
     /// operations get their types and a trait method, but are not served.
     pub event_stream: Option<EventStream>,

@@ -51,6 +51,12 @@ pub fn lower(model: &LoadedModel, module: &str, patterns: Patterns) -> Result<ir
             error_enum: String::new(),
             unmodelled_variant: String::new(),
             deprecated: op.shape.traits.contains_key("smithy.api#deprecated"),
+            gzip_requests: op
+                .shape
+                .traits
+                .get("smithy.api#requestCompression")
+                .and_then(|value| value.get("encodings")?.as_array())
+                .is_some_and(|encodings| encodings.iter().any(|encoding| encoding == "gzip")),
             event_stream,
         });
     }

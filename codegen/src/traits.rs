@@ -50,6 +50,7 @@ const NUMBERS: &[Kind] = &[
 ];
 const STRUCTURES: &[Kind] = &[Kind::Structure];
 const SERVICES: &[Kind] = &[Kind::Service];
+const OPERATIONS: &[Kind] = &[Kind::Operation];
 /// `@streaming` on a union (an event stream) or a blob (a byte stream).
 const STREAMS: &[Kind] = &[Kind::Union, Kind::Blob];
 const LISTS: &[Kind] = &[Kind::List];
@@ -86,6 +87,8 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         // awsJson protocols ignore it; the checker refuses it for others.
         "smithy.api#jsonName" => Supported(MembersOf(STRUCTURES)),
         "smithy.api#idempotencyToken" => Supported(MembersOf(STRUCTURES)),
+        // Its operations' bodies may come gzipped: the router decodes them.
+        "smithy.api#requestCompression" => Supported(ShapesOf(OPERATIONS)),
         "smithy.api#deprecated" => Supported(Anywhere),
         "smithy.api#title" => Supported(ShapesOf(SERVICES)),
         "aws.api#service" => Supported(ShapesOf(SERVICES)),
@@ -126,7 +129,6 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         | "smithy.api#readonly"
         | "smithy.api#retryable"
         | "smithy.api#paginated"
-        | "smithy.api#requestCompression"
         | "smithy.api#auth"
         | "smithy.api#optionalAuth"
         | "smithy.api#httpBasicAuth"

@@ -74,10 +74,16 @@ where
     );
     let protocol = target.as_deref().map_or(router.protocol(), |target| router.protocol_of(target));
     let response = async {
-        if let Err(refusal) = check_head(&parts, protocol, operation.is_some()) {
-            return refusal;
-        }
+        let gzip_allowed = target.as_deref().is_some_and(|target| router.accepts_gzip(target));
+        let gzipped = match check_head(&parts, protocol, operation.is_some(), gzip_allowed) {
+            Ok(gzipped) => gzipped,
+            Err(refusal) => return refusal,
+        };
         let body = match read_body(&parts, body, protocol).await {
+            Ok(body) if gzipped => match gunzip(&parts, &body, protocol) {
+                Ok(body) => body,
+                Err(refusal) => return refusal,
+            },
             Ok(body) => body,
             Err(refusal) => return refusal,
         };
@@ -94,10 +100,16 @@ where
 /// What awsJson asks of a request's head, checked before its body is
 /// read: a POST to `/` with a `Host` (one the [`AllowedHosts`] extension
 /// allows, if the request has it), one `X-Amz-Target`, the protocol's
-/// media type and no content coding (no awsJson model AWS publishes has
-/// `@requestCompression`). The media type is the `served` service's: a
-/// target no service serves is an unknown operation, whatever its type.
-fn check_head(parts: &http::request::Parts, protocol: AwsJson, served: bool) -> Result<(), Response> {
+/// media type and no content coding but gzip where `gzip_allowed` (the
+/// operation has `@requestCompression`); whether the body is gzipped. The
+/// media type is the `served` service's: a target no service serves is an
+/// unknown operation, whatever its type.
+fn check_head(
+    parts: &http::request::Parts,
+    protocol: AwsJson,
+    served: bool,
+    gzip_allowed: bool,
+) -> Result<bool, Response> {
     if parts.method != Method::POST {
         return Err(error(protocol, 405, "MethodNotAllowedException", "awsJson requests are POSTs"));
     }
@@ -127,17 +139,38 @@ fn check_head(parts: &http::request::Parts, protocol: AwsJson, served: bool) -> 
         let text = format!("requests are sent with Content-Type: {}", protocol.content_type());
         return Err(error(protocol, 415, "UnsupportedMediaTypeException", &text));
     }
-    let encodings = parts.headers.get_all(http::header::CONTENT_ENCODING);
-    let encoded = encodings.iter().any(|value| {
-        value
-            .to_str()
-            .map_or(true, |value| value.split(',').any(|coding| !coding.trim().eq_ignore_ascii_case("identity")))
-    });
-    if encoded {
-        let text = "request bodies are not accepted with a Content-Encoding";
-        return Err(error(protocol, 415, "UnsupportedMediaTypeException", text));
+    // The codings applied, in order, identity aside.
+    let mut codings = Vec::new();
+    for value in parts.headers.get_all(http::header::CONTENT_ENCODING) {
+        let Ok(value) = value.to_str() else { return Err(unsupported_coding(protocol)) };
+        let applied = value.split(',').map(str::trim).filter(|coding| !coding.eq_ignore_ascii_case("identity"));
+        codings.extend(applied.map(str::to_ascii_lowercase));
     }
-    Ok(())
+    match codings.as_slice() {
+        [] => Ok(false),
+        [gzip] if gzip == "gzip" && gzip_allowed => Ok(true),
+        _ => Err(unsupported_coding(protocol)),
+    }
+}
+
+fn unsupported_coding(protocol: AwsJson) -> Response {
+    let text = "the request's Content-Encoding is not accepted for this operation";
+    error(protocol, 415, "UnsupportedMediaTypeException", text)
+}
+
+/// `body` gzip-decoded, within the [`BodyLimit`] of the request with
+/// `parts` (so a small body that inflates to gigabytes is refused as
+/// soon as it passes the limit).
+fn gunzip(parts: &http::request::Parts, body: &[u8], protocol: AwsJson) -> Result<Vec<u8>, Response> {
+    use std::io::Read as _;
+    let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+    let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
+    let read = flate2::read::MultiGzDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut decoded);
+    match read {
+        Err(_) => Err(error(protocol, 400, "SerializationException", "the request body is not valid gzip")),
+        Ok(_) if decoded.len() > limit => Err(too_large(protocol, limit)),
+        Ok(_) => Ok(decoded),
+    }
 }
 
 /// The body of the request with `parts`, read whole into one buffer of at
@@ -266,6 +299,10 @@ impl Router for Services {
         self.find(target).map_or(self.protocol(), |router| router.aws_json())
     }
 
+    fn accepts_gzip(&self, target: &str) -> bool {
+        self.find(target).is_some_and(|router| router.gzip(target))
+    }
+
     fn target_prefix(&self) -> &'static str {
         ""
     }
@@ -307,6 +344,7 @@ trait DynRouter: Send + Sync + 'static {
     fn aws_json(&self) -> AwsJson;
     fn prefix(&self) -> &'static str;
     fn serves_target(&self, target: &str) -> bool;
+    fn gzip(&self, target: &str) -> bool;
     fn route_boxed<'a>(
         &'a self,
         context: RequestContext,
@@ -326,6 +364,10 @@ impl<R: Router> DynRouter for R {
 
     fn serves_target(&self, target: &str) -> bool {
         self.serves(target)
+    }
+
+    fn gzip(&self, target: &str) -> bool {
+        self.accepts_gzip(target)
     }
 
     fn route_boxed<'a>(

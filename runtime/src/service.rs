@@ -77,6 +77,14 @@ pub trait Router: Send + Sync + 'static {
         self.protocol()
     }
 
+    /// Whether the body of a request for `target` (an `X-Amz-Target`) may
+    /// come gzipped (`Content-Encoding: gzip`): its operation has
+    /// `@requestCompression` in the model.
+    fn accepts_gzip(&self, target: &str) -> bool {
+        let _ = target;
+        false
+    }
+
     /// The service's name as `X-Amz-Target` gives it, before `.<Operation>`.
     fn target_prefix(&self) -> &'static str;
 

@@ -214,3 +214,56 @@ async fn only_the_hosts_allowed_are_answered() {
         assert_eq!(got, status, "{host}: {body}");
     }
 }
+
+/// [`Echo`], whose `Zipped` operation has `@requestCompression`.
+struct Zipping(Echo);
+
+impl Router for Zipping {
+    fn protocol(&self) -> AwsJson {
+        self.0.protocol()
+    }
+
+    fn target_prefix(&self) -> &'static str {
+        self.0.target_prefix()
+    }
+
+    fn accepts_gzip(&self, target: &str) -> bool {
+        operation_name(Some(target), "Echo") == Some("Zipped")
+    }
+
+    async fn route(&self, context: RequestContext, target: Option<&str>, body: &[u8]) -> Response {
+        self.0.route(context, target, body).await
+    }
+}
+
+fn gzip(bytes: &[u8]) -> Bytes {
+    use std::io::Write as _;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).unwrap();
+    Bytes::from(encoder.finish().unwrap())
+}
+
+#[tokio::test]
+async fn gzipped_bodies_are_read_where_the_model_has_request_compression() {
+    let router = Zipping(echo("Echo"));
+    let zipped =
+        |target: &str, body: Bytes| request(target).header("content-encoding", "gzip").body(Full::new(body)).unwrap();
+    let (status, _, body) = parts(handle(&router, zipped("Echo.Zipped", gzip(br#"{"a": 1}"#))).await).await;
+    assert_eq!((status, body["body"].as_str()), (200, Some(r#"{"a": 1}"#)));
+    // Only there.
+    let (status, _, body) = parts(handle(&router, zipped("Echo.Plain", gzip(b"{}"))).await).await;
+    assert_eq!((status, body["__type"].as_str()), (415, Some("UnsupportedMediaTypeException")));
+    // Not gzip at all.
+    let (status, _, body) = parts(handle(&router, zipped("Echo.Zipped", Bytes::from_static(b"{}"))).await).await;
+    assert_eq!((status, body["__type"].as_str()), (400, Some("SerializationException")));
+    // 9 MiB of zeros in a few KiB: refused once it passes the 8 MiB limit.
+    let bomb = gzip(&vec![0; 9 << 20]);
+    assert!(bomb.len() < 64 << 10);
+    let (status, _, body) = parts(handle(&router, zipped("Echo.Zipped", bomb)).await).await;
+    assert_eq!((status, body["__type"].as_str()), (413, Some("RequestEntityTooLargeException")));
+    // Two codings are one too many.
+    let twice =
+        request("Echo.Zipped").header("content-encoding", "gzip, gzip").body(Full::new(gzip(&gzip(b"{}")))).unwrap();
+    let (status, _, _) = parts(handle(&router, twice).await).await;
+    assert_eq!(status, 415);
+}

@@ -128,6 +128,20 @@ pub fn module(service: &Service) -> TokenStream {
     }]);
 
     let name = &service.name;
+    // Only services with `@requestCompression` operations say which.
+    let gzipped: Vec<&str> = service
+        .operations
+        .iter()
+        .filter(|op| op.gzip_requests && op.event_stream.is_none())
+        .map(|op| op.name.as_str())
+        .collect();
+    let gzip = (!gzipped.is_empty()).then(|| {
+        quote! {
+            fn accepts_gzip(&self, target: &str) -> bool {
+                #operation_name(#some(target), #name).is_some_and(|operation| matches!(operation, #(#gzipped)|*))
+            }
+        }
+    });
     let mut trait_docs = vec![format!("The {} service: implement the operations you serve.", doc::code(name))];
     trait_docs.push(String::new());
     trait_docs.push(format!(
@@ -212,6 +226,8 @@ pub fn module(service: &Service) -> TokenStream {
             fn target_prefix(&self) -> &'static str {
                 #name
             }
+
+            #gzip
 
             async fn route(&self, context: #context, target: #option<&str>, body: &[u8]) -> #response {
                 let #some(operation) = #operation_name(target, #name) else {

@@ -549,6 +549,11 @@ impl<S: JsonProtocol> Router for JsonProtocolRouter<S> {
         "JsonProtocol"
     }
 
+    fn accepts_gzip(&self, target: &str) -> bool {
+        operation_name(Some(target), "JsonProtocol")
+            .is_some_and(|operation| matches!(operation, "PutWithContentEncoding"))
+    }
+
     async fn route(
         &self,
         context: RequestContext,
