@@ -311,6 +311,10 @@ impl<'a, 'de> Checked<'a, 'de> {
         if depth + nesting(raw) > MAX_DEPTH {
             return Err(too_deep(self.report));
         }
+        // As everywhere in a body: which of two values was meant is unknowable.
+        if has_a_key_twice(raw) {
+            return Err(malformed(self.report, "an object in the document has a key more than once"));
+        }
         de.deserialize_any(visitor).map_err(|e| {
             if e.is_syntax() || e.is_eof() {
                 // jiter skipped it, so this is what serde_json checks on top: UTF-8.
@@ -420,6 +424,43 @@ fn skip_raw<'de>(jiter: &mut Jiter<'de>, peek: Peek) -> Result<&'de [u8], Stop> 
     let start = jiter.current_index();
     json(jiter.known_skip(peek))?;
     Ok(jiter.slice_to_current(start))
+}
+
+/// Whether an object in JSON text `raw` (skipped whole by jiter, so
+/// well formed, and nested within the limit) has a key more than once.
+fn has_a_key_twice(raw: &[u8]) -> bool {
+    fn value(jiter: &mut Jiter<'_>, peek: Peek) -> jiter::JiterResult<bool> {
+        match peek {
+            Peek::Object => {
+                let mut keys = std::collections::HashSet::new();
+                let mut key = jiter.known_object()?.map(str::to_owned);
+                while let Some(name) = key {
+                    if !keys.insert(name) {
+                        return Ok(true);
+                    }
+                    let peek = jiter.peek()?;
+                    if value(jiter, peek)? {
+                        return Ok(true);
+                    }
+                    key = jiter.next_key()?.map(str::to_owned);
+                }
+                Ok(false)
+            }
+            Peek::Array => {
+                let mut next = jiter.known_array()?;
+                while let Some(peek) = next {
+                    if value(jiter, peek)? {
+                        return Ok(true);
+                    }
+                    next = jiter.array_step()?;
+                }
+                Ok(false)
+            }
+            _ => jiter.known_skip(peek).map(|()| false),
+        }
+    }
+    let mut jiter = Jiter::new(raw);
+    jiter.peek().and_then(|peek| value(&mut jiter, peek)).unwrap_or(false)
 }
 
 /// How deep the objects and arrays of JSON text `raw` nest (brackets in
@@ -910,6 +951,20 @@ mod tests {
         assert!(matches!(parse::<Value>(&DOCUMENT, deep_document.as_bytes()), Err(Rejection::Malformed(_))));
         let document = format!(r#"{{"d": {}1{}}}"#, "[".repeat(50), "]".repeat(50));
         assert!(parse::<Value>(&DOCUMENT, document.as_bytes()).is_ok());
+    }
+
+    #[test]
+    fn a_key_twice_anywhere_in_a_document_is_refused() {
+        for document in [r#"{"a": 1, "a": 2}"#, r#"[{"x": {"b": [], "b": null}}]"#] {
+            let body = format!(r#"{{"d": {document}}}"#);
+            match parse::<Value>(&DOCUMENT, body.as_bytes()) {
+                Err(Rejection::Malformed(e)) => assert!(e.message.contains("more than once"), "{e}"),
+                other => panic!("{document}: {other:?}"),
+            }
+        }
+        // The same key in different objects is no repetition.
+        let body = r#"{"d": [{"a": 1}, {"a": 2, "b": {"a": 3}}]}"#;
+        assert!(parse::<Value>(&DOCUMENT, body.as_bytes()).is_ok());
     }
 
     #[test]
