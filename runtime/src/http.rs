@@ -51,9 +51,20 @@ pub const DEFAULT_BODY_LIMIT: usize = 8 << 20;
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BodyLimit(pub usize);
 
-/// Handles one awsJson request with `router`: checks the method and the
-/// body's size, reads the body, routes it with a [`RequestContext`] and
-/// returns the response, with `x-amzn-requestid`. Never panics.
+/// The body limit of the request with `parts`.
+fn body_limit(parts: &http::request::Parts) -> usize {
+    parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0)
+}
+
+/// The body length `headers` declare (`Content-Length`), if they do.
+pub(crate) fn declared_length(headers: &http::HeaderMap) -> Option<u64> {
+    headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok())
+}
+
+/// Handles one awsJson request with `router`: checks its head as awsJson
+/// requires, reads the body within its limit (gunzipping it where the
+/// operation allows), routes it with a [`RequestContext`] and returns the
+/// response, with `x-amzn-requestid`. Never panics.
 pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
 where
     R: Router + ?Sized,
@@ -163,7 +174,7 @@ fn unsupported_coding(protocol: AwsJson) -> Response {
 /// soon as it passes the limit).
 fn gunzip(parts: &http::request::Parts, body: &[u8], protocol: AwsJson) -> Result<Vec<u8>, Response> {
     use std::io::Read as _;
-    let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
+    let limit = body_limit(parts);
     let mut decoded = Vec::with_capacity(body.len().saturating_mul(4).min(limit));
     let read = flate2::read::MultiGzDecoder::new(body).take(limit as u64 + 1).read_to_end(&mut decoded);
     match read {
@@ -183,9 +194,9 @@ where
     B: http_body::Body,
     B::Error: Into<BoxError>,
 {
-    let limit = parts.extensions.get::<BodyLimit>().map_or(DEFAULT_BODY_LIMIT, |limit| limit.0);
-    let declared = parts.headers.get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse().ok());
-    if declared.is_some_and(|length: u64| length > limit as u64) {
+    let limit = body_limit(parts);
+    let declared = declared_length(&parts.headers);
+    if declared.is_some_and(|length| length > limit as u64) {
         return Err(too_large(protocol, limit));
     }
     // The declared length sizes the buffer, within reason: a client may

@@ -6,9 +6,9 @@
 //!
 //! Every resource a client can make it hold is bounded ([`ServerConfig`]):
 //! connections (the quietest is closed to make room for a new one), time
-//! to send a request's head, time idle, bytes of body, requests in flight,
-//! and large bodies handled at once, so that they cannot take every worker
-//! from small requests. Shutdown stops accepting at once and ends within
+//! to send a request's head or its body, time idle, bytes of body, requests
+//! in flight, and large bodies handled at once, so that they cannot take
+//! every worker from small requests. Shutdown stops accepting at once and ends within
 //! its grace period, whatever the clients do.
 
 mod body;
@@ -80,11 +80,11 @@ pub struct ServerConfig {
 
 impl Default for ServerConfig {
     /// 8 MiB bodies; 60 s idle, as AWS's load balancers allow; 30 s for the
-    /// headers, hyper's default; 60 s for a body; connections up to the open-file limit,
-    /// less room for the process's other files ([`default_max_connections`]);
-    /// 1,024 requests in flight; bodies over 256 KiB large, one fewer at
-    /// once than the machine has cores (at least one); 10 s of grace; any
-    /// host.
+    /// headers, hyper's default; 60 s for a body; connections up to the
+    /// open-file limit, less room for the process's other files
+    /// ([`default_max_connections`]); 1,024 requests in flight; bodies over
+    /// 256 KiB large, one fewer at once than the machine has cores (at least
+    /// one); 10 s of grace; any host.
     fn default() -> Self {
         ServerConfig {
             max_body_bytes: DEFAULT_BODY_LIMIT,
@@ -187,13 +187,8 @@ where
         };
         let in_flight = InFlight::default();
         let (place, watch) = connections.open(room, in_flight.clone());
-        let service = PerConnection {
-            inner: service.clone(),
-            peer: PeerAddr(peer),
-            limits: limits.clone(),
-            in_flight: in_flight.clone(),
-        };
-        let io = Deadlines::new(stream, in_flight, watch, config.idle_timeout, config.header_read_timeout);
+        let service = PerConnection { inner: service.clone(), peer: PeerAddr(peer), limits: limits.clone(), in_flight };
+        let io = Deadlines::new(stream, watch, config.idle_timeout, config.header_read_timeout);
         // The deadlines above replace hyper's header-read timeout.
         let connection = http1::Builder::new()
             .header_read_timeout(None)
@@ -214,10 +209,18 @@ where
 }
 
 /// Whether a failed `accept` says the process is out of something that
-/// only time (or closing connections) gives back.
+/// only time (or closing connections) gives back: files or memory.
 fn out_of_resources(error: &io::Error) -> bool {
-    // EMFILE, ENFILE, ENOBUFS, ENOMEM on Linux and the BSDs alike.
-    matches!(error.raw_os_error(), Some(23 | 24 | 55 | 105 | 12)) || error.kind() == io::ErrorKind::OutOfMemory
+    #[cfg(unix)]
+    {
+        use rustix::io::Errno;
+        // Each platform's own numbers, which differ (ENOBUFS is 105 on Linux, 55 on the BSDs).
+        let errno = Errno::from_io_error(error);
+        if errno.is_some_and(|errno| [Errno::MFILE, Errno::NFILE, Errno::NOBUFS, Errno::NOMEM].contains(&errno)) {
+            return true;
+        }
+    }
+    error.kind() == io::ErrorKind::OutOfMemory
 }
 
 /// How long to wait after a failed accept: from 5 ms, doubling to 1 s.
@@ -255,9 +258,7 @@ impl Limits {
     /// Whether `request` declares a large body, or does not declare its
     /// length (chunked): it may be as long as the body limit allows.
     fn large<B>(&self, request: &http::Request<B>) -> bool {
-        let declared =
-            request.headers().get(http::header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-        match declared {
+        match crate::http::declared_length(request.headers()) {
             Some(length) => length > self.large_body_bytes,
             // A body with no length given (chunked) may be as long as any.
             None => request.headers().contains_key(http::header::TRANSFER_ENCODING),

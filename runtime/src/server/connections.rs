@@ -52,6 +52,11 @@ impl Watch {
         self.quiet_since.store(millis, Ordering::Relaxed);
     }
 
+    /// The connection's requests in flight.
+    pub(super) fn in_flight(&self) -> &InFlight {
+        &self.in_flight
+    }
+
     /// Whether the connection has been chosen to close.
     pub(super) fn closing(&self) -> bool {
         self.closing.load(Ordering::Acquire)

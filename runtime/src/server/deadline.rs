@@ -98,7 +98,8 @@ enum Phase {
 /// chosen the connection to close, to make room for another.
 pub(super) struct Deadlines<I> {
     io: I,
-    in_flight: InFlight,
+    /// The connection as the server's registry sees it: its requests in
+    /// flight, and whether it was chosen to close.
     watch: Arc<Watch>,
     idle_timeout: Duration,
     header_read_timeout: Duration,
@@ -112,17 +113,10 @@ pub(super) struct Deadlines<I> {
 }
 
 impl<I> Deadlines<I> {
-    pub(super) fn new(
-        io: I,
-        in_flight: InFlight,
-        watch: Arc<Watch>,
-        idle_timeout: Duration,
-        header_read_timeout: Duration,
-    ) -> Self {
+    pub(super) fn new(io: I, watch: Arc<Watch>, idle_timeout: Duration, header_read_timeout: Duration) -> Self {
         let now = Instant::now();
         Deadlines {
             io,
-            in_flight,
             watch,
             idle_timeout,
             header_read_timeout,
@@ -135,7 +129,7 @@ impl<I> Deadlines<I> {
 
     /// Brings the phase up to date with the requests in flight.
     fn observe(&mut self) {
-        let (busy, started) = self.in_flight.read();
+        let (busy, started) = self.watch.in_flight().read();
         let answered_since = started != self.started || matches!(self.phase, Phase::Busy);
         self.started = started;
         if busy {
@@ -156,7 +150,7 @@ impl<I> Deadlines<I> {
             Phase::Idle(since) => (since + self.idle_timeout, "the connection was idle too long"),
             Phase::Head(since) => (since + self.header_read_timeout, "the request's headers took too long"),
             Phase::Busy => {
-                self.in_flight.park(cx.waker());
+                self.watch.in_flight().park(cx.waker());
                 return Poll::Pending;
             }
         };

@@ -35,6 +35,9 @@ pub(super) const PATH_KEY_BYTES: usize = 64;
 /// and shows an ellipsis for those between.
 pub(super) const PATH_BYTES: usize = 512;
 
+// A key is kept only as far as sort keys read it, so paths must read less.
+const _: () = assert!(PATH_KEY_BYTES <= ORDER_KEY_BYTES);
+
 /// What a path shows in place of a `@sensitive` map key.
 pub const REDACTED_KEY: &str = "*redacted*";
 
@@ -47,9 +50,10 @@ enum Segment {
     Member(&'static str, u32),
     /// A list item.
     Item(u32),
-    /// A map entry, the `entry`th the body has: its key is
-    /// `keys[start..end]`; `sensitive` keys are never shown.
-    Key { start: u32, end: u32, entry: u32, sensitive: bool },
+    /// A map entry, the `entry`th the body has: its key's first
+    /// [`ORDER_KEY_BYTES`] are `keys[start..end]`, and `cut` says whether
+    /// there were more; `sensitive` keys are never shown.
+    Key { start: u32, end: u32, entry: u32, cut: bool, sensitive: bool },
 }
 
 /// A place in the path to return to ([`Report::pop`]).
@@ -105,7 +109,8 @@ impl Default for Segments {
 #[derive(Default)]
 pub(super) struct Report {
     segments: Segments,
-    /// The keys of the map entries in `segments`, one after another.
+    /// The keys of the map entries in `segments` (as much of each as paths
+    /// and sort keys use), one after another.
     keys: String,
     /// How many map entries have been entered.
     entries: u32,
@@ -147,10 +152,13 @@ impl Report {
     pub(super) fn push_key(&mut self, key: &str, sensitive: bool) -> Mark {
         let mark = self.mark();
         let start = self.keys.len() as u32;
-        self.keys.push_str(key);
-        let entry = self.entries;
+        // No more of a key is kept than a path or a sort key uses: a huge
+        // key is not copied again here.
+        let kept = truncate(key, ORDER_KEY_BYTES);
+        self.keys.push_str(kept);
+        let (entry, cut) = (self.entries, kept.len() < key.len());
         self.entries += 1;
-        self.segments.push(Segment::Key { start, end: self.keys.len() as u32, entry, sensitive });
+        self.segments.push(Segment::Key { start, end: self.keys.len() as u32, entry, cut, sensitive });
         mark
     }
 
@@ -182,11 +190,11 @@ impl Report {
                     let _ = write!(path, "{index}");
                 }
                 Segment::Key { sensitive: true, .. } => path.push_str(REDACTED_KEY),
-                Segment::Key { start, end, sensitive: false, .. } => {
+                Segment::Key { start, end, cut, sensitive: false, .. } => {
                     let key = &self.keys[start as usize..end as usize];
                     let shown = truncate(key, PATH_KEY_BYTES);
                     escape_into(&mut path, shown);
-                    if shown.len() < key.len() {
+                    if cut || shown.len() < key.len() {
                         path.push('…');
                     }
                 }
@@ -204,7 +212,7 @@ impl Report {
             .map(|segment| match *segment {
                 Segment::Member(_, index) | Segment::Item(index) => Step::Index(index),
                 Segment::Key { start, end, entry, .. } => {
-                    Step::Key(truncate(&self.keys[start as usize..end as usize], ORDER_KEY_BYTES).into(), entry)
+                    Step::Key(self.keys[start as usize..end as usize].into(), entry)
                 }
             })
             .collect();
