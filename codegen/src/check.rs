@@ -502,7 +502,7 @@ impl<'a> Checker<'a> {
                 Some(source) => match self.patterns.entry(source.to_string()).or_insert_with(|| Pattern::parse(source))
                 {
                     Ok(pattern) => {
-                        for warning in pattern.warnings.clone() {
+                        for warning in &pattern.warnings {
                             self.out.push(
                                 Diagnostic::warning(format!("pattern {source:?} {warning}"))
                                     .in_file(site.file)

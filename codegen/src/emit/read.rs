@@ -22,7 +22,15 @@ pub fn read_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
     if !cx.service.validation.shapes.contains_key(&shape.id) {
         return None;
     }
-    let gate = (!shape.direction.read).then(|| quote! { #[cfg(feature = #FULL_SERDE)] });
+    if shape.direction.read {
+        Some(impls(cx, shape, None))
+    } else {
+        Some(cx.under_full_serde(|| impls(cx, shape, Some(quote! { #[cfg(feature = #FULL_SERDE)] }))))
+    }
+}
+
+/// The `Read` impl of `shape` (and `Key`, for an enum), each under `gate`.
+fn impls(cx: &FileCx<'_>, shape: &Shape, gate: Option<TokenStream>) -> TokenStream {
     let name = ident(&shape.rust_name);
     let (read, reader, schema, stop) = (
         cx.runtime("validate::Read"),
@@ -49,7 +57,7 @@ pub fn read_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
         ShapeKind::Enum(_) => quote! { reader.enumeration(schema) },
         ShapeKind::Union(members) => union(cx, members),
     };
-    Some(quote! {
+    quote! {
         #gate
         impl #read for #name {
             fn read(reader: &mut #reader<'_>, schema: #schema) -> #result<#option<Self>, #stop> {
@@ -57,14 +65,14 @@ pub fn read_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
             }
         }
         #key
-    })
+    }
 }
 
 /// A structure's reader: `member_N` holds what was read of table member N.
 fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     let ok = cx.std("result::Result::Ok");
     let option = cx.std("option::Option");
-    let none = cx.std("option::Option::None");
+    let (some, none) = cx.some_none();
     let default = cx.std("default::Default");
     // Event streams travel outside the JSON document: they have no place
     // in the table, and the type gets an empty one.
@@ -82,7 +90,7 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     });
     let names = in_table.iter().enumerate().map(|(index, m)| {
         let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
-        quote! { #name => #option::Some(#index), }
+        quote! { #name => #some(#index), }
     });
     let lookup = if in_table.is_empty() {
         quote! { |_| #none }
@@ -118,7 +126,7 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     let fields: Vec<TokenStream> = fields.collect();
     let unwraps = in_table.iter().enumerate().filter(|(_, m)| m.required).map(|(index, _)| {
         let local = local(index);
-        quote! { let #option::Some(#local) = #local else { return #ok(#none) }; }
+        quote! { let #some(#local) = #local else { return #ok(#none) }; }
     });
     let matched = (!in_table.is_empty()).then(|| {
         quote! {
@@ -131,7 +139,7 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
     // With no members in the table, every key is one the model does not have.
     let read_members = match matched {
         Some(matched) => quote! {
-            while let #option::Some(index) = object.next(reader, #lookup)? {
+            while let #some(index) = object.next(reader, #lookup)? {
                 #matched
             }
         },
@@ -148,7 +156,7 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
             return #ok(#none);
         }
         #(#unwraps)*
-        #ok(#option::Some(Self { #(#fields),* }))
+        #ok(#some(Self { #(#fields),* }))
     }
 }
 
@@ -166,10 +174,11 @@ fn value_type(cx: &FileCx<'_>, m: &Member) -> TokenStream {
 
 /// A union's reader: the one member set, as its variant.
 fn union(cx: &FileCx<'_>, members: &[Member]) -> TokenStream {
-    let (ok, option, none) = (cx.std("result::Result::Ok"), cx.std("option::Option"), cx.std("option::Option::None"));
+    let ok = cx.std("result::Result::Ok");
+    let (some, none) = cx.some_none();
     let names = members.iter().enumerate().map(|(index, m)| {
         let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
-        quote! { #name => #option::Some(#index), }
+        quote! { #name => #some(#index), }
     });
     let arms = members.iter().enumerate().map(|(index, m)| {
         let variant = ident(&m.rust_name);
@@ -179,7 +188,7 @@ fn union(cx: &FileCx<'_>, members: &[Member]) -> TokenStream {
     quote! {
         let mut union = reader.union(schema)?;
         let mut value = #none;
-        while let #option::Some(index) = union.next(reader, |name| match name { #(#names)* _ => #none })? {
+        while let #some(index) = union.next(reader, |name| match name { #(#names)* _ => #none })? {
             value = match index {
                 #(#arms)*
                 _ => #none,

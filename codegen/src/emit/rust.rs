@@ -6,6 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
+use super::model::FULL_SERDE;
 use crate::ir::{Placement, Service, TimestampFormat, Type, TypeRef};
 
 /// std items in the prelude (edition 2024): named without an import.
@@ -47,8 +48,18 @@ pub struct FileCx<'a> {
     /// so their names count too.
     scope: &'a BTreeSet<String>,
     statics: &'a BTreeSet<String>,
-    /// Module path -> names imported from it.
-    imports: RefCell<BTreeMap<String, BTreeSet<String>>>,
+    imports: RefCell<Imports>,
+}
+
+/// What a file imports: module path -> names.
+#[derive(Default)]
+struct Imports {
+    always: BTreeMap<String, BTreeSet<String>>,
+    /// Names only code under the `full-serde` feature uses: imported under
+    /// it too, or they would be unused without it.
+    full_serde: BTreeMap<String, BTreeSet<String>>,
+    /// Code being emitted is under the feature.
+    under_full_serde: bool,
 }
 
 impl<'a> FileCx<'a> {
@@ -58,7 +69,7 @@ impl<'a> FileCx<'a> {
             here: Some(here),
             scope: &service.type_scope,
             statics: &service.validation.scope,
-            imports: RefCell::new(BTreeMap::new()),
+            imports: RefCell::default(),
         }
     }
 
@@ -69,7 +80,7 @@ impl<'a> FileCx<'a> {
             here: None,
             scope: &service.type_scope,
             statics: &service.validation.scope,
-            imports: RefCell::new(BTreeMap::new()),
+            imports: RefCell::default(),
         }
     }
 
@@ -80,13 +91,24 @@ impl<'a> FileCx<'a> {
             here: None,
             scope: &service.validation.scope,
             statics: &service.validation.scope,
-            imports: RefCell::new(BTreeMap::new()),
+            imports: RefCell::default(),
         }
     }
 
     /// Records that the file uses `name` from `path`.
     pub fn import(&self, path: &str, name: &str) {
-        self.imports.borrow_mut().entry(path.to_string()).or_default().insert(name.to_string());
+        let mut imports = self.imports.borrow_mut();
+        let map = if imports.under_full_serde { &mut imports.full_serde } else { &mut imports.always };
+        map.entry(path.to_string()).or_default().insert(name.to_string());
+    }
+
+    /// `emit`'s result, for code under `#[cfg(feature = "full-serde")]`:
+    /// what only it imports is imported under the feature too.
+    pub fn under_full_serde<T>(&self, emit: impl FnOnce() -> T) -> T {
+        self.imports.borrow_mut().under_full_serde = true;
+        let emitted = emit();
+        self.imports.borrow_mut().under_full_serde = false;
+        emitted
     }
 
     /// An item of std, serde or the runtime, by its path (`std::fmt::Display`,
@@ -196,18 +218,30 @@ impl<'a> FileCx<'a> {
         }
     }
 
-    /// The `use` lines for everything recorded so far.
+    /// The `use` lines for everything recorded so far: those only code
+    /// under `full-serde` needs under the feature, after the others.
     pub fn uses(&self) -> TokenStream {
         let imports = self.imports.borrow();
+        let line = |path: &str, names: Vec<&String>| match names.as_slice() {
+            [name] => format!("use {path}::{name};"),
+            _ => format!("use {path}::{{{}}};", names.iter().map(|name| name.as_str()).collect::<Vec<_>>().join(", ")),
+        };
         // Sorted as rustfmt sorts them: by the whole line.
-        let mut lines: Vec<String> = imports
+        let mut lines: Vec<String> =
+            imports.always.iter().map(|(path, names)| line(path, names.iter().collect())).collect();
+        lines.sort();
+        let mut gated: Vec<String> = imports
+            .full_serde
             .iter()
-            .map(|(path, names)| match names.len() {
-                1 => format!("use {path}::{};", names.first().unwrap()),
-                _ => format!("use {path}::{{{}}};", names.iter().cloned().collect::<Vec<_>>().join(", ")),
+            .filter_map(|(path, names)| {
+                let always = imports.always.get(path);
+                let only: Vec<&String> =
+                    names.iter().filter(|name| always.is_none_or(|a| !a.contains(*name))).collect();
+                (!only.is_empty()).then(|| format!("#[cfg(feature = \"{FULL_SERDE}\")] {}", line(path, only)))
             })
             .collect();
-        lines.sort();
+        gated.sort();
+        lines.extend(gated);
         lines.concat().parse().expect("use lines are valid Rust")
     }
 }

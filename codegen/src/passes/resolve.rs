@@ -52,7 +52,7 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
 
 fn resolve_member(service: &Service, member: &mut Member) -> Result<(), String> {
     member.ty = type_ref(service, &member.ty.target, &member.traits);
-    member.sensitive = member.traits.contains_key("smithy.api#sensitive") || is_sensitive(service, &member.ty);
+    member.sensitive = is_sensitive(&member.ty);
     let default = match member.traits.get("smithy.api#default") {
         // `@default(null)` cancels the target's default.
         Some(Value::Null) => None,
@@ -168,15 +168,11 @@ fn constraints(patterns: &Patterns, own: &Traits, target: Option<&Traits>) -> Co
 
 /// Whether a value of this type can hold data marked `@sensitive` that a
 /// derived `Debug` would print (named types redact their own).
-fn is_sensitive(service: &Service, ty: &TypeRef) -> bool {
-    let marked = match service.targets.get(&ty.target) {
-        Some(target) => target.traits.contains_key("smithy.api#sensitive"),
-        None => service.shapes.get(&ty.target).is_some_and(|s| s.sensitive),
-    };
-    marked
+fn is_sensitive(ty: &TypeRef) -> bool {
+    ty.sensitive
         || match &ty.ty {
-            Type::List(member) => is_sensitive(service, member),
-            Type::Map(key, value) => is_sensitive(service, key) || is_sensitive(service, value),
+            Type::List(member) => is_sensitive(member),
+            Type::Map(key, value) => is_sensitive(key) || is_sensitive(value),
             _ => false,
         }
 }

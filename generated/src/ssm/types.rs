@@ -182,12 +182,12 @@ impl Read for AccountSharingInfo {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccountId" => Option::Some(0),
-                    "SharedDocumentVersion" => Option::Some(1),
+                    "AccountId" => Some(0),
+                    "SharedDocumentVersion" => Some(1),
                     _ => None,
                 },
             )?
@@ -203,7 +203,7 @@ impl Read for AccountSharingInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 account_id: member_0,
                 shared_document_version: member_1,
             }),
@@ -291,20 +291,20 @@ impl Read for Activation {
         let mut member_7: Option<bool> = None;
         let mut member_8: Option<Timestamp> = None;
         let mut member_9: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ActivationId" => Option::Some(0),
-                    "Description" => Option::Some(1),
-                    "DefaultInstanceName" => Option::Some(2),
-                    "IamRole" => Option::Some(3),
-                    "RegistrationLimit" => Option::Some(4),
-                    "RegistrationsCount" => Option::Some(5),
-                    "ExpirationDate" => Option::Some(6),
-                    "Expired" => Option::Some(7),
-                    "CreatedDate" => Option::Some(8),
-                    "Tags" => Option::Some(9),
+                    "ActivationId" => Some(0),
+                    "Description" => Some(1),
+                    "DefaultInstanceName" => Some(2),
+                    "IamRole" => Some(3),
+                    "RegistrationLimit" => Some(4),
+                    "RegistrationsCount" => Some(5),
+                    "ExpirationDate" => Some(6),
+                    "Expired" => Some(7),
+                    "CreatedDate" => Some(8),
+                    "Tags" => Some(9),
                     _ => None,
                 },
             )?
@@ -328,7 +328,7 @@ impl Read for Activation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 activation_id: member_0,
                 description: member_1,
                 default_instance_name: member_2,
@@ -359,11 +359,11 @@ impl Read for Alarm {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
+                    "Name" => Some(0),
                     _ => None,
                 },
             )?
@@ -377,8 +377,8 @@ impl Read for Alarm {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { name: member_0 }))
     }
 }
 
@@ -406,12 +406,12 @@ impl Read for AlarmConfiguration {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<bool> = None;
         let mut member_1: Option<Vec<Alarm>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IgnorePollAlarmFailure" => Option::Some(0),
-                    "Alarms" => Option::Some(1),
+                    "IgnorePollAlarmFailure" => Some(0),
+                    "Alarms" => Some(1),
                     _ => None,
                 },
             )?
@@ -426,9 +426,9 @@ impl Read for AlarmConfiguration {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ignore_poll_alarm_failure: member_0.unwrap_or_default(),
                 alarms: member_1,
             }),
@@ -456,12 +456,12 @@ impl Read for AlarmStateInformation {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<ExternalAlarmState> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "State" => Option::Some(1),
+                    "Name" => Some(0),
+                    "State" => Some(1),
                     _ => None,
                 },
             )?
@@ -476,10 +476,10 @@ impl Read for AlarmStateInformation {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 state: member_1,
             }),
@@ -606,23 +606,23 @@ impl Read for Association {
         let mut member_10: Option<i32> = None;
         let mut member_11: Option<i32> = None;
         let mut member_12: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "AssociationId" => Option::Some(2),
-                    "AssociationVersion" => Option::Some(3),
-                    "DocumentVersion" => Option::Some(4),
-                    "Targets" => Option::Some(5),
-                    "LastExecutionDate" => Option::Some(6),
-                    "Overview" => Option::Some(7),
-                    "ScheduleExpression" => Option::Some(8),
-                    "AssociationName" => Option::Some(9),
-                    "ScheduleOffset" => Option::Some(10),
-                    "Duration" => Option::Some(11),
-                    "TargetMaps" => Option::Some(12),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "AssociationId" => Some(2),
+                    "AssociationVersion" => Some(3),
+                    "DocumentVersion" => Some(4),
+                    "Targets" => Some(5),
+                    "LastExecutionDate" => Some(6),
+                    "Overview" => Some(7),
+                    "ScheduleExpression" => Some(8),
+                    "AssociationName" => Some(9),
+                    "ScheduleOffset" => Some(10),
+                    "Duration" => Some(11),
+                    "TargetMaps" => Some(12),
                     _ => None,
                 },
             )?
@@ -649,7 +649,7 @@ impl Read for Association {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 association_id: member_2,
@@ -1057,40 +1057,40 @@ impl Read for AssociationDescription {
         let mut member_27: Option<AlarmConfiguration> = None;
         let mut member_28: Option<Vec<AlarmStateInformation>> = None;
         let mut member_29: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "AssociationVersion" => Option::Some(2),
-                    "Date" => Option::Some(3),
-                    "LastUpdateAssociationDate" => Option::Some(4),
-                    "Status" => Option::Some(5),
-                    "Overview" => Option::Some(6),
-                    "DocumentVersion" => Option::Some(7),
-                    "AutomationTargetParameterName" => Option::Some(8),
-                    "Parameters" => Option::Some(9),
-                    "AssociationId" => Option::Some(10),
-                    "Targets" => Option::Some(11),
-                    "ScheduleExpression" => Option::Some(12),
-                    "OutputLocation" => Option::Some(13),
-                    "LastExecutionDate" => Option::Some(14),
-                    "LastSuccessfulExecutionDate" => Option::Some(15),
-                    "AssociationName" => Option::Some(16),
-                    "MaxErrors" => Option::Some(17),
-                    "MaxConcurrency" => Option::Some(18),
-                    "ComplianceSeverity" => Option::Some(19),
-                    "SyncCompliance" => Option::Some(20),
-                    "ApplyOnlyAtCronInterval" => Option::Some(21),
-                    "CalendarNames" => Option::Some(22),
-                    "TargetLocations" => Option::Some(23),
-                    "ScheduleOffset" => Option::Some(24),
-                    "Duration" => Option::Some(25),
-                    "TargetMaps" => Option::Some(26),
-                    "AlarmConfiguration" => Option::Some(27),
-                    "TriggeredAlarms" => Option::Some(28),
-                    "AssociationDispatchAssumeRole" => Option::Some(29),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "AssociationVersion" => Some(2),
+                    "Date" => Some(3),
+                    "LastUpdateAssociationDate" => Some(4),
+                    "Status" => Some(5),
+                    "Overview" => Some(6),
+                    "DocumentVersion" => Some(7),
+                    "AutomationTargetParameterName" => Some(8),
+                    "Parameters" => Some(9),
+                    "AssociationId" => Some(10),
+                    "Targets" => Some(11),
+                    "ScheduleExpression" => Some(12),
+                    "OutputLocation" => Some(13),
+                    "LastExecutionDate" => Some(14),
+                    "LastSuccessfulExecutionDate" => Some(15),
+                    "AssociationName" => Some(16),
+                    "MaxErrors" => Some(17),
+                    "MaxConcurrency" => Some(18),
+                    "ComplianceSeverity" => Some(19),
+                    "SyncCompliance" => Some(20),
+                    "ApplyOnlyAtCronInterval" => Some(21),
+                    "CalendarNames" => Some(22),
+                    "TargetLocations" => Some(23),
+                    "ScheduleOffset" => Some(24),
+                    "Duration" => Some(25),
+                    "TargetMaps" => Some(26),
+                    "AlarmConfiguration" => Some(27),
+                    "TriggeredAlarms" => Some(28),
+                    "AssociationDispatchAssumeRole" => Some(29),
                     _ => None,
                 },
             )?
@@ -1134,7 +1134,7 @@ impl Read for AssociationDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 association_version: member_2,
@@ -1248,20 +1248,20 @@ impl Read for AssociationExecution {
         let mut member_7: Option<String> = None;
         let mut member_8: Option<AlarmConfiguration> = None;
         let mut member_9: Option<Vec<AlarmStateInformation>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "AssociationVersion" => Option::Some(1),
-                    "ExecutionId" => Option::Some(2),
-                    "Status" => Option::Some(3),
-                    "DetailedStatus" => Option::Some(4),
-                    "CreatedTime" => Option::Some(5),
-                    "LastExecutionDate" => Option::Some(6),
-                    "ResourceCountByStatus" => Option::Some(7),
-                    "AlarmConfiguration" => Option::Some(8),
-                    "TriggeredAlarms" => Option::Some(9),
+                    "AssociationId" => Some(0),
+                    "AssociationVersion" => Some(1),
+                    "ExecutionId" => Some(2),
+                    "Status" => Some(3),
+                    "DetailedStatus" => Some(4),
+                    "CreatedTime" => Some(5),
+                    "LastExecutionDate" => Some(6),
+                    "ResourceCountByStatus" => Some(7),
+                    "AlarmConfiguration" => Some(8),
+                    "TriggeredAlarms" => Some(9),
                     _ => None,
                 },
             )?
@@ -1285,7 +1285,7 @@ impl Read for AssociationExecution {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 association_version: member_1,
                 execution_id: member_2,
@@ -1324,13 +1324,13 @@ impl Read for AssociationExecutionFilter {
         let mut member_0: Option<AssociationExecutionFilterKey> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<AssociationFilterOperatorType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Value" => Option::Some(1),
-                    "Type" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Value" => Some(1),
+                    "Type" => Some(2),
                     _ => None,
                 },
             )?
@@ -1346,11 +1346,11 @@ impl Read for AssociationExecutionFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
                 r#type: member_2,
@@ -1493,19 +1493,19 @@ impl Read for AssociationExecutionTarget {
         let mut member_6: Option<String> = None;
         let mut member_7: Option<Timestamp> = None;
         let mut member_8: Option<OutputSource> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "AssociationVersion" => Option::Some(1),
-                    "ExecutionId" => Option::Some(2),
-                    "ResourceId" => Option::Some(3),
-                    "ResourceType" => Option::Some(4),
-                    "Status" => Option::Some(5),
-                    "DetailedStatus" => Option::Some(6),
-                    "LastExecutionDate" => Option::Some(7),
-                    "OutputSource" => Option::Some(8),
+                    "AssociationId" => Some(0),
+                    "AssociationVersion" => Some(1),
+                    "ExecutionId" => Some(2),
+                    "ResourceId" => Some(3),
+                    "ResourceType" => Some(4),
+                    "Status" => Some(5),
+                    "DetailedStatus" => Some(6),
+                    "LastExecutionDate" => Some(7),
+                    "OutputSource" => Some(8),
                     _ => None,
                 },
             )?
@@ -1528,7 +1528,7 @@ impl Read for AssociationExecutionTarget {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 association_version: member_1,
                 execution_id: member_2,
@@ -1562,12 +1562,12 @@ impl Read for AssociationExecutionTargetsFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AssociationExecutionTargetsFilterKey> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Value" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Value" => Some(1),
                     _ => None,
                 },
             )?
@@ -1582,10 +1582,10 @@ impl Read for AssociationExecutionTargetsFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -1684,12 +1684,12 @@ impl Read for AssociationFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AssociationFilterKey> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "key" => Option::Some(0),
-                    "value" => Option::Some(1),
+                    "key" => Some(0),
+                    "value" => Some(1),
                     _ => None,
                 },
             )?
@@ -1704,10 +1704,10 @@ impl Read for AssociationFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -1913,13 +1913,13 @@ impl Read for AssociationOverview {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<BTreeMap<String, i32>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Status" => Option::Some(0),
-                    "DetailedStatus" => Option::Some(1),
-                    "AssociationStatusAggregatedCount" => Option::Some(2),
+                    "Status" => Some(0),
+                    "DetailedStatus" => Some(1),
+                    "AssociationStatusAggregatedCount" => Some(2),
                     _ => None,
                 },
             )?
@@ -1936,7 +1936,7 @@ impl Read for AssociationOverview {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 status: member_0,
                 detailed_status: member_1,
                 association_status_aggregated_count: member_2,
@@ -1974,14 +1974,14 @@ impl Read for AssociationStatus {
         let mut member_1: Option<AssociationStatusName> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Date" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "Message" => Option::Some(2),
-                    "AdditionalInfo" => Option::Some(3),
+                    "Date" => Some(0),
+                    "Name" => Some(1),
+                    "Message" => Some(2),
+                    "AdditionalInfo" => Some(3),
                     _ => None,
                 },
             )?
@@ -1998,11 +1998,11 @@ impl Read for AssociationStatus {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 date: member_0,
                 name: member_1,
                 message: member_2,
@@ -2370,31 +2370,31 @@ impl Read for AssociationVersionInfo {
         let mut member_18: Option<i32> = None;
         let mut member_19: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
         let mut member_20: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "AssociationVersion" => Option::Some(1),
-                    "CreatedDate" => Option::Some(2),
-                    "Name" => Option::Some(3),
-                    "DocumentVersion" => Option::Some(4),
-                    "Parameters" => Option::Some(5),
-                    "Targets" => Option::Some(6),
-                    "ScheduleExpression" => Option::Some(7),
-                    "OutputLocation" => Option::Some(8),
-                    "AssociationName" => Option::Some(9),
-                    "MaxErrors" => Option::Some(10),
-                    "MaxConcurrency" => Option::Some(11),
-                    "ComplianceSeverity" => Option::Some(12),
-                    "SyncCompliance" => Option::Some(13),
-                    "ApplyOnlyAtCronInterval" => Option::Some(14),
-                    "CalendarNames" => Option::Some(15),
-                    "TargetLocations" => Option::Some(16),
-                    "ScheduleOffset" => Option::Some(17),
-                    "Duration" => Option::Some(18),
-                    "TargetMaps" => Option::Some(19),
-                    "AssociationDispatchAssumeRole" => Option::Some(20),
+                    "AssociationId" => Some(0),
+                    "AssociationVersion" => Some(1),
+                    "CreatedDate" => Some(2),
+                    "Name" => Some(3),
+                    "DocumentVersion" => Some(4),
+                    "Parameters" => Some(5),
+                    "Targets" => Some(6),
+                    "ScheduleExpression" => Some(7),
+                    "OutputLocation" => Some(8),
+                    "AssociationName" => Some(9),
+                    "MaxErrors" => Some(10),
+                    "MaxConcurrency" => Some(11),
+                    "ComplianceSeverity" => Some(12),
+                    "SyncCompliance" => Some(13),
+                    "ApplyOnlyAtCronInterval" => Some(14),
+                    "CalendarNames" => Some(15),
+                    "TargetLocations" => Some(16),
+                    "ScheduleOffset" => Some(17),
+                    "Duration" => Some(18),
+                    "TargetMaps" => Some(19),
+                    "AssociationDispatchAssumeRole" => Some(20),
                     _ => None,
                 },
             )?
@@ -2429,7 +2429,7 @@ impl Read for AssociationVersionInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 association_version: member_1,
                 created_date: member_2,
@@ -2492,15 +2492,15 @@ impl Read for AttachmentContent {
         let mut member_2: Option<String> = None;
         let mut member_3: Option<AttachmentHashType> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Size" => Option::Some(1),
-                    "Hash" => Option::Some(2),
-                    "HashType" => Option::Some(3),
-                    "Url" => Option::Some(4),
+                    "Name" => Some(0),
+                    "Size" => Some(1),
+                    "Hash" => Some(2),
+                    "HashType" => Some(3),
+                    "Url" => Some(4),
                     _ => None,
                 },
             )?
@@ -2519,7 +2519,7 @@ impl Read for AttachmentContent {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 size: member_1.unwrap_or_default(),
                 hash: member_2,
@@ -2604,11 +2604,11 @@ impl Read for AttachmentInformation {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
+                    "Name" => Some(0),
                     _ => None,
                 },
             )?
@@ -2622,7 +2622,7 @@ impl Read for AttachmentInformation {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { name: member_0 }))
+        Ok(Some(Self { name: member_0 }))
     }
 }
 
@@ -2679,13 +2679,13 @@ impl Read for AttachmentsSource {
         let mut member_0: Option<AttachmentsSourceKey> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Name" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Name" => Some(2),
                     _ => None,
                 },
             )?
@@ -2702,7 +2702,7 @@ impl Read for AttachmentsSource {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 name: member_2,
@@ -3041,45 +3041,45 @@ impl Read for AutomationExecution {
         let mut member_32: Option<String> = None;
         let mut member_33: Option<String> = None;
         let mut member_34: Option<BTreeMap<String, Vec<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
-                    "DocumentName" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "ExecutionStartTime" => Option::Some(3),
-                    "ExecutionEndTime" => Option::Some(4),
-                    "AutomationExecutionStatus" => Option::Some(5),
-                    "StepExecutions" => Option::Some(6),
-                    "StepExecutionsTruncated" => Option::Some(7),
-                    "Parameters" => Option::Some(8),
-                    "Outputs" => Option::Some(9),
-                    "FailureMessage" => Option::Some(10),
-                    "Mode" => Option::Some(11),
-                    "ParentAutomationExecutionId" => Option::Some(12),
-                    "ExecutedBy" => Option::Some(13),
-                    "CurrentStepName" => Option::Some(14),
-                    "CurrentAction" => Option::Some(15),
-                    "TargetParameterName" => Option::Some(16),
-                    "Targets" => Option::Some(17),
-                    "TargetMaps" => Option::Some(18),
-                    "ResolvedTargets" => Option::Some(19),
-                    "MaxConcurrency" => Option::Some(20),
-                    "MaxErrors" => Option::Some(21),
-                    "Target" => Option::Some(22),
-                    "TargetLocations" => Option::Some(23),
-                    "ProgressCounters" => Option::Some(24),
-                    "AlarmConfiguration" => Option::Some(25),
-                    "TriggeredAlarms" => Option::Some(26),
-                    "TargetLocationsURL" => Option::Some(27),
-                    "AutomationSubtype" => Option::Some(28),
-                    "ScheduledTime" => Option::Some(29),
-                    "Runbooks" => Option::Some(30),
-                    "OpsItemId" => Option::Some(31),
-                    "AssociationId" => Option::Some(32),
-                    "ChangeRequestName" => Option::Some(33),
-                    "Variables" => Option::Some(34),
+                    "AutomationExecutionId" => Some(0),
+                    "DocumentName" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "ExecutionStartTime" => Some(3),
+                    "ExecutionEndTime" => Some(4),
+                    "AutomationExecutionStatus" => Some(5),
+                    "StepExecutions" => Some(6),
+                    "StepExecutionsTruncated" => Some(7),
+                    "Parameters" => Some(8),
+                    "Outputs" => Some(9),
+                    "FailureMessage" => Some(10),
+                    "Mode" => Some(11),
+                    "ParentAutomationExecutionId" => Some(12),
+                    "ExecutedBy" => Some(13),
+                    "CurrentStepName" => Some(14),
+                    "CurrentAction" => Some(15),
+                    "TargetParameterName" => Some(16),
+                    "Targets" => Some(17),
+                    "TargetMaps" => Some(18),
+                    "ResolvedTargets" => Some(19),
+                    "MaxConcurrency" => Some(20),
+                    "MaxErrors" => Some(21),
+                    "Target" => Some(22),
+                    "TargetLocations" => Some(23),
+                    "ProgressCounters" => Some(24),
+                    "AlarmConfiguration" => Some(25),
+                    "TriggeredAlarms" => Some(26),
+                    "TargetLocationsURL" => Some(27),
+                    "AutomationSubtype" => Some(28),
+                    "ScheduledTime" => Some(29),
+                    "Runbooks" => Some(30),
+                    "OpsItemId" => Some(31),
+                    "AssociationId" => Some(32),
+                    "ChangeRequestName" => Some(33),
+                    "Variables" => Some(34),
                     _ => None,
                 },
             )?
@@ -3128,7 +3128,7 @@ impl Read for AutomationExecution {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
                 document_name: member_1,
                 document_version: member_2,
@@ -3189,12 +3189,12 @@ impl Read for AutomationExecutionFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AutomationExecutionFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -3209,10 +3209,10 @@ impl Read for AutomationExecutionFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -3424,16 +3424,16 @@ impl Read for AutomationExecutionInputs {
         let mut member_3: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
         let mut member_4: Option<Vec<TargetLocation>> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Parameters" => Option::Some(0),
-                    "TargetParameterName" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "TargetMaps" => Option::Some(3),
-                    "TargetLocations" => Option::Some(4),
-                    "TargetLocationsURL" => Option::Some(5),
+                    "Parameters" => Some(0),
+                    "TargetParameterName" => Some(1),
+                    "Targets" => Some(2),
+                    "TargetMaps" => Some(3),
+                    "TargetLocations" => Some(4),
+                    "TargetLocationsURL" => Some(5),
                     _ => None,
                 },
             )?
@@ -3453,7 +3453,7 @@ impl Read for AutomationExecutionInputs {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 parameters: member_0,
                 target_parameter_name: member_1,
                 targets: member_2,
@@ -3691,41 +3691,41 @@ impl Read for AutomationExecutionMetadata {
         let mut member_28: Option<String> = None;
         let mut member_29: Option<String> = None;
         let mut member_30: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
-                    "DocumentName" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "AutomationExecutionStatus" => Option::Some(3),
-                    "ExecutionStartTime" => Option::Some(4),
-                    "ExecutionEndTime" => Option::Some(5),
-                    "ExecutedBy" => Option::Some(6),
-                    "LogFile" => Option::Some(7),
-                    "Outputs" => Option::Some(8),
-                    "Mode" => Option::Some(9),
-                    "ParentAutomationExecutionId" => Option::Some(10),
-                    "CurrentStepName" => Option::Some(11),
-                    "CurrentAction" => Option::Some(12),
-                    "FailureMessage" => Option::Some(13),
-                    "TargetParameterName" => Option::Some(14),
-                    "Targets" => Option::Some(15),
-                    "TargetMaps" => Option::Some(16),
-                    "ResolvedTargets" => Option::Some(17),
-                    "MaxConcurrency" => Option::Some(18),
-                    "MaxErrors" => Option::Some(19),
-                    "Target" => Option::Some(20),
-                    "AutomationType" => Option::Some(21),
-                    "AlarmConfiguration" => Option::Some(22),
-                    "TriggeredAlarms" => Option::Some(23),
-                    "TargetLocationsURL" => Option::Some(24),
-                    "AutomationSubtype" => Option::Some(25),
-                    "ScheduledTime" => Option::Some(26),
-                    "Runbooks" => Option::Some(27),
-                    "OpsItemId" => Option::Some(28),
-                    "AssociationId" => Option::Some(29),
-                    "ChangeRequestName" => Option::Some(30),
+                    "AutomationExecutionId" => Some(0),
+                    "DocumentName" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "AutomationExecutionStatus" => Some(3),
+                    "ExecutionStartTime" => Some(4),
+                    "ExecutionEndTime" => Some(5),
+                    "ExecutedBy" => Some(6),
+                    "LogFile" => Some(7),
+                    "Outputs" => Some(8),
+                    "Mode" => Some(9),
+                    "ParentAutomationExecutionId" => Some(10),
+                    "CurrentStepName" => Some(11),
+                    "CurrentAction" => Some(12),
+                    "FailureMessage" => Some(13),
+                    "TargetParameterName" => Some(14),
+                    "Targets" => Some(15),
+                    "TargetMaps" => Some(16),
+                    "ResolvedTargets" => Some(17),
+                    "MaxConcurrency" => Some(18),
+                    "MaxErrors" => Some(19),
+                    "Target" => Some(20),
+                    "AutomationType" => Some(21),
+                    "AlarmConfiguration" => Some(22),
+                    "TriggeredAlarms" => Some(23),
+                    "TargetLocationsURL" => Some(24),
+                    "AutomationSubtype" => Some(25),
+                    "ScheduledTime" => Some(26),
+                    "Runbooks" => Some(27),
+                    "OpsItemId" => Some(28),
+                    "AssociationId" => Some(29),
+                    "ChangeRequestName" => Some(30),
                     _ => None,
                 },
             )?
@@ -3770,7 +3770,7 @@ impl Read for AutomationExecutionMetadata {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
                 document_name: member_1,
                 document_version: member_2,
@@ -3851,14 +3851,14 @@ impl Read for AutomationExecutionPreview {
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<Vec<TargetPreview>> = None;
         let mut member_3: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StepPreviews" => Option::Some(0),
-                    "Regions" => Option::Some(1),
-                    "TargetPreviews" => Option::Some(2),
-                    "TotalAccounts" => Option::Some(3),
+                    "StepPreviews" => Some(0),
+                    "Regions" => Some(1),
+                    "TargetPreviews" => Some(2),
+                    "TotalAccounts" => Some(3),
                     _ => None,
                 },
             )?
@@ -3876,7 +3876,7 @@ impl Read for AutomationExecutionPreview {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 step_previews: member_0,
                 regions: member_1,
                 target_previews: member_2,
@@ -4309,20 +4309,20 @@ impl Read for BaselineOverride {
         let mut member_7: Option<bool> = None;
         let mut member_8: Option<Vec<PatchSource>> = None;
         let mut member_9: Option<PatchComplianceStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OperatingSystem" => Option::Some(0),
-                    "GlobalFilters" => Option::Some(1),
-                    "ApprovalRules" => Option::Some(2),
-                    "ApprovedPatches" => Option::Some(3),
-                    "ApprovedPatchesComplianceLevel" => Option::Some(4),
-                    "RejectedPatches" => Option::Some(5),
-                    "RejectedPatchesAction" => Option::Some(6),
-                    "ApprovedPatchesEnableNonSecurity" => Option::Some(7),
-                    "Sources" => Option::Some(8),
-                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(9),
+                    "OperatingSystem" => Some(0),
+                    "GlobalFilters" => Some(1),
+                    "ApprovalRules" => Some(2),
+                    "ApprovedPatches" => Some(3),
+                    "ApprovedPatchesComplianceLevel" => Some(4),
+                    "RejectedPatches" => Some(5),
+                    "RejectedPatchesAction" => Some(6),
+                    "ApprovedPatchesEnableNonSecurity" => Some(7),
+                    "Sources" => Some(8),
+                    "AvailableSecurityUpdatesComplianceStatus" => Some(9),
                     _ => None,
                 },
             )?
@@ -4346,7 +4346,7 @@ impl Read for BaselineOverride {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 operating_system: member_0,
                 global_filters: member_1,
                 approval_rules: member_2,
@@ -4454,12 +4454,12 @@ impl Read for CloudWatchOutputConfig {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CloudWatchLogGroupName" => Option::Some(0),
-                    "CloudWatchOutputEnabled" => Option::Some(1),
+                    "CloudWatchLogGroupName" => Some(0),
+                    "CloudWatchOutputEnabled" => Some(1),
                     _ => None,
                 },
             )?
@@ -4475,7 +4475,7 @@ impl Read for CloudWatchOutputConfig {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 cloud_watch_log_group_name: member_0,
                 cloud_watch_output_enabled: member_1.unwrap_or_default(),
             }),
@@ -4743,36 +4743,36 @@ impl Read for Command {
         let mut member_23: Option<i32> = None;
         let mut member_24: Option<AlarmConfiguration> = None;
         let mut member_25: Option<Vec<AlarmStateInformation>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "DocumentName" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "Comment" => Option::Some(3),
-                    "ExpiresAfter" => Option::Some(4),
-                    "Parameters" => Option::Some(5),
-                    "InstanceIds" => Option::Some(6),
-                    "Targets" => Option::Some(7),
-                    "RequestedDateTime" => Option::Some(8),
-                    "Status" => Option::Some(9),
-                    "StatusDetails" => Option::Some(10),
-                    "OutputS3Region" => Option::Some(11),
-                    "OutputS3BucketName" => Option::Some(12),
-                    "OutputS3KeyPrefix" => Option::Some(13),
-                    "MaxConcurrency" => Option::Some(14),
-                    "MaxErrors" => Option::Some(15),
-                    "TargetCount" => Option::Some(16),
-                    "CompletedCount" => Option::Some(17),
-                    "ErrorCount" => Option::Some(18),
-                    "DeliveryTimedOutCount" => Option::Some(19),
-                    "ServiceRole" => Option::Some(20),
-                    "NotificationConfig" => Option::Some(21),
-                    "CloudWatchOutputConfig" => Option::Some(22),
-                    "TimeoutSeconds" => Option::Some(23),
-                    "AlarmConfiguration" => Option::Some(24),
-                    "TriggeredAlarms" => Option::Some(25),
+                    "CommandId" => Some(0),
+                    "DocumentName" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "Comment" => Some(3),
+                    "ExpiresAfter" => Some(4),
+                    "Parameters" => Some(5),
+                    "InstanceIds" => Some(6),
+                    "Targets" => Some(7),
+                    "RequestedDateTime" => Some(8),
+                    "Status" => Some(9),
+                    "StatusDetails" => Some(10),
+                    "OutputS3Region" => Some(11),
+                    "OutputS3BucketName" => Some(12),
+                    "OutputS3KeyPrefix" => Some(13),
+                    "MaxConcurrency" => Some(14),
+                    "MaxErrors" => Some(15),
+                    "TargetCount" => Some(16),
+                    "CompletedCount" => Some(17),
+                    "ErrorCount" => Some(18),
+                    "DeliveryTimedOutCount" => Some(19),
+                    "ServiceRole" => Some(20),
+                    "NotificationConfig" => Some(21),
+                    "CloudWatchOutputConfig" => Some(22),
+                    "TimeoutSeconds" => Some(23),
+                    "AlarmConfiguration" => Some(24),
+                    "TriggeredAlarms" => Some(25),
                     _ => None,
                 },
             )?
@@ -4812,7 +4812,7 @@ impl Read for Command {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 document_name: member_1,
                 document_version: member_2,
@@ -4914,12 +4914,12 @@ impl Read for CommandFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<CommandFilterKey> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "key" => Option::Some(0),
-                    "value" => Option::Some(1),
+                    "key" => Some(0),
+                    "value" => Some(1),
                     _ => None,
                 },
             )?
@@ -4934,10 +4934,10 @@ impl Read for CommandFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -5185,26 +5185,26 @@ impl Read for CommandInvocation {
         let mut member_13: Option<String> = None;
         let mut member_14: Option<NotificationConfig> = None;
         let mut member_15: Option<CloudWatchOutputConfig> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "InstanceName" => Option::Some(2),
-                    "Comment" => Option::Some(3),
-                    "DocumentName" => Option::Some(4),
-                    "DocumentVersion" => Option::Some(5),
-                    "RequestedDateTime" => Option::Some(6),
-                    "Status" => Option::Some(7),
-                    "StatusDetails" => Option::Some(8),
-                    "TraceOutput" => Option::Some(9),
-                    "StandardOutputUrl" => Option::Some(10),
-                    "StandardErrorUrl" => Option::Some(11),
-                    "CommandPlugins" => Option::Some(12),
-                    "ServiceRole" => Option::Some(13),
-                    "NotificationConfig" => Option::Some(14),
-                    "CloudWatchOutputConfig" => Option::Some(15),
+                    "CommandId" => Some(0),
+                    "InstanceId" => Some(1),
+                    "InstanceName" => Some(2),
+                    "Comment" => Some(3),
+                    "DocumentName" => Some(4),
+                    "DocumentVersion" => Some(5),
+                    "RequestedDateTime" => Some(6),
+                    "Status" => Some(7),
+                    "StatusDetails" => Some(8),
+                    "TraceOutput" => Some(9),
+                    "StandardOutputUrl" => Some(10),
+                    "StandardErrorUrl" => Some(11),
+                    "CommandPlugins" => Some(12),
+                    "ServiceRole" => Some(13),
+                    "NotificationConfig" => Some(14),
+                    "CloudWatchOutputConfig" => Some(15),
                     _ => None,
                 },
             )?
@@ -5234,7 +5234,7 @@ impl Read for CommandInvocation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 instance_id: member_1,
                 instance_name: member_2,
@@ -5509,22 +5509,22 @@ impl Read for CommandPlugin {
         let mut member_9: Option<String> = None;
         let mut member_10: Option<String> = None;
         let mut member_11: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Status" => Option::Some(1),
-                    "StatusDetails" => Option::Some(2),
-                    "ResponseCode" => Option::Some(3),
-                    "ResponseStartDateTime" => Option::Some(4),
-                    "ResponseFinishDateTime" => Option::Some(5),
-                    "Output" => Option::Some(6),
-                    "StandardOutputUrl" => Option::Some(7),
-                    "StandardErrorUrl" => Option::Some(8),
-                    "OutputS3Region" => Option::Some(9),
-                    "OutputS3BucketName" => Option::Some(10),
-                    "OutputS3KeyPrefix" => Option::Some(11),
+                    "Name" => Some(0),
+                    "Status" => Some(1),
+                    "StatusDetails" => Some(2),
+                    "ResponseCode" => Some(3),
+                    "ResponseStartDateTime" => Some(4),
+                    "ResponseFinishDateTime" => Some(5),
+                    "Output" => Some(6),
+                    "StandardOutputUrl" => Some(7),
+                    "StandardErrorUrl" => Some(8),
+                    "OutputS3Region" => Some(9),
+                    "OutputS3BucketName" => Some(10),
+                    "OutputS3KeyPrefix" => Some(11),
                     _ => None,
                 },
             )?
@@ -5550,7 +5550,7 @@ impl Read for CommandPlugin {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 status: member_1,
                 status_details: member_2,
@@ -5788,13 +5788,13 @@ impl Read for ComplianceExecutionSummary {
         let mut member_0: Option<Timestamp> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExecutionTime" => Option::Some(0),
-                    "ExecutionId" => Option::Some(1),
-                    "ExecutionType" => Option::Some(2),
+                    "ExecutionTime" => Some(0),
+                    "ExecutionId" => Some(1),
+                    "ExecutionType" => Some(2),
                     _ => None,
                 },
             )?
@@ -5810,9 +5810,9 @@ impl Read for ComplianceExecutionSummary {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 execution_time: member_0,
                 execution_id: member_1,
                 execution_type: member_2,
@@ -5895,19 +5895,19 @@ impl Read for ComplianceItem {
         let mut member_6: Option<ComplianceSeverity> = None;
         let mut member_7: Option<ComplianceExecutionSummary> = None;
         let mut member_8: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ComplianceType" => Option::Some(0),
-                    "ResourceType" => Option::Some(1),
-                    "ResourceId" => Option::Some(2),
-                    "Id" => Option::Some(3),
-                    "Title" => Option::Some(4),
-                    "Status" => Option::Some(5),
-                    "Severity" => Option::Some(6),
-                    "ExecutionSummary" => Option::Some(7),
-                    "Details" => Option::Some(8),
+                    "ComplianceType" => Some(0),
+                    "ResourceType" => Some(1),
+                    "ResourceId" => Some(2),
+                    "Id" => Some(3),
+                    "Title" => Some(4),
+                    "Status" => Some(5),
+                    "Severity" => Some(6),
+                    "ExecutionSummary" => Some(7),
+                    "Details" => Some(8),
                     _ => None,
                 },
             )?
@@ -5930,7 +5930,7 @@ impl Read for ComplianceItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 compliance_type: member_0,
                 resource_type: member_1,
                 resource_id: member_2,
@@ -5991,15 +5991,15 @@ impl Read for ComplianceItemEntry {
         let mut member_2: Option<ComplianceSeverity> = None;
         let mut member_3: Option<ComplianceStatus> = None;
         let mut member_4: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "Title" => Option::Some(1),
-                    "Severity" => Option::Some(2),
-                    "Status" => Option::Some(3),
-                    "Details" => Option::Some(4),
+                    "Id" => Some(0),
+                    "Title" => Some(1),
+                    "Severity" => Some(2),
+                    "Status" => Some(3),
+                    "Details" => Some(4),
                     _ => None,
                 },
             )?
@@ -6017,10 +6017,10 @@ impl Read for ComplianceItemEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 title: member_1,
                 severity: member_2,
@@ -6300,13 +6300,13 @@ impl Read for ComplianceStringFilter {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<ComplianceQueryOperatorType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Type" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Type" => Some(2),
                     _ => None,
                 },
             )?
@@ -6323,7 +6323,7 @@ impl Read for ComplianceStringFilter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 r#type: member_2,
@@ -6365,13 +6365,13 @@ impl Read for ComplianceSummaryItem {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<CompliantSummary> = None;
         let mut member_2: Option<NonCompliantSummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ComplianceType" => Option::Some(0),
-                    "CompliantSummary" => Option::Some(1),
-                    "NonCompliantSummary" => Option::Some(2),
+                    "ComplianceType" => Some(0),
+                    "CompliantSummary" => Some(1),
+                    "NonCompliantSummary" => Some(2),
                     _ => None,
                 },
             )?
@@ -6388,7 +6388,7 @@ impl Read for ComplianceSummaryItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 compliance_type: member_0,
                 compliant_summary: member_1,
                 non_compliant_summary: member_2,
@@ -6483,12 +6483,12 @@ impl Read for CompliantSummary {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i32> = None;
         let mut member_1: Option<SeveritySummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CompliantCount" => Option::Some(0),
-                    "SeveritySummary" => Option::Some(1),
+                    "CompliantCount" => Some(0),
+                    "SeveritySummary" => Some(1),
                     _ => None,
                 },
             )?
@@ -6504,7 +6504,7 @@ impl Read for CompliantSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 compliant_count: member_0.unwrap_or_default(),
                 severity_summary: member_1,
             }),
@@ -6830,30 +6830,30 @@ impl Read for CreateAssociationBatchRequestEntry {
         let mut member_17: Option<i32> = None;
         let mut member_18: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
         let mut member_19: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "Parameters" => Option::Some(2),
-                    "AutomationTargetParameterName" => Option::Some(3),
-                    "DocumentVersion" => Option::Some(4),
-                    "Targets" => Option::Some(5),
-                    "ScheduleExpression" => Option::Some(6),
-                    "OutputLocation" => Option::Some(7),
-                    "AssociationName" => Option::Some(8),
-                    "MaxErrors" => Option::Some(9),
-                    "MaxConcurrency" => Option::Some(10),
-                    "ComplianceSeverity" => Option::Some(11),
-                    "SyncCompliance" => Option::Some(12),
-                    "ApplyOnlyAtCronInterval" => Option::Some(13),
-                    "CalendarNames" => Option::Some(14),
-                    "TargetLocations" => Option::Some(15),
-                    "ScheduleOffset" => Option::Some(16),
-                    "Duration" => Option::Some(17),
-                    "TargetMaps" => Option::Some(18),
-                    "AlarmConfiguration" => Option::Some(19),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "Parameters" => Some(2),
+                    "AutomationTargetParameterName" => Some(3),
+                    "DocumentVersion" => Some(4),
+                    "Targets" => Some(5),
+                    "ScheduleExpression" => Some(6),
+                    "OutputLocation" => Some(7),
+                    "AssociationName" => Some(8),
+                    "MaxErrors" => Some(9),
+                    "MaxConcurrency" => Some(10),
+                    "ComplianceSeverity" => Some(11),
+                    "SyncCompliance" => Some(12),
+                    "ApplyOnlyAtCronInterval" => Some(13),
+                    "CalendarNames" => Some(14),
+                    "TargetLocations" => Some(15),
+                    "ScheduleOffset" => Some(16),
+                    "Duration" => Some(17),
+                    "TargetMaps" => Some(18),
+                    "AlarmConfiguration" => Some(19),
                     _ => None,
                 },
             )?
@@ -6886,9 +6886,9 @@ impl Read for CreateAssociationBatchRequestEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 parameters: member_2,
@@ -6958,14 +6958,14 @@ impl Read for Credentials {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccessKeyId" => Option::Some(0),
-                    "SecretAccessKey" => Option::Some(1),
-                    "SessionToken" => Option::Some(2),
-                    "ExpirationTime" => Option::Some(3),
+                    "AccessKeyId" => Some(0),
+                    "SecretAccessKey" => Some(1),
+                    "SessionToken" => Some(2),
+                    "ExpirationTime" => Some(3),
                     _ => None,
                 },
             )?
@@ -6982,12 +6982,12 @@ impl Read for Credentials {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 access_key_id: member_0,
                 secret_access_key: member_1,
                 session_token: member_2,
@@ -7020,12 +7020,12 @@ impl Read for DescribeActivationsFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DescribeActivationsFilterKeys> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "FilterKey" => Option::Some(0),
-                    "FilterValues" => Option::Some(1),
+                    "FilterKey" => Some(0),
+                    "FilterValues" => Some(1),
                     _ => None,
                 },
             )?
@@ -7041,7 +7041,7 @@ impl Read for DescribeActivationsFilter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filter_key: member_0,
                 filter_values: member_1,
             }),
@@ -7151,13 +7151,13 @@ impl Read for DocumentDefaultVersionDescription {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DefaultVersion" => Option::Some(1),
-                    "DefaultVersionName" => Option::Some(2),
+                    "Name" => Some(0),
+                    "DefaultVersion" => Some(1),
+                    "DefaultVersionName" => Some(2),
                     _ => None,
                 },
             )?
@@ -7174,7 +7174,7 @@ impl Read for DocumentDefaultVersionDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 default_version: member_1,
                 default_version_name: member_2,
@@ -7379,40 +7379,40 @@ impl Read for DocumentDescription {
         let mut member_27: Option<ReviewStatus> = None;
         let mut member_28: Option<Vec<String>> = None;
         let mut member_29: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Sha1" => Option::Some(0),
-                    "Hash" => Option::Some(1),
-                    "HashType" => Option::Some(2),
-                    "Name" => Option::Some(3),
-                    "DisplayName" => Option::Some(4),
-                    "VersionName" => Option::Some(5),
-                    "Owner" => Option::Some(6),
-                    "CreatedDate" => Option::Some(7),
-                    "Status" => Option::Some(8),
-                    "StatusInformation" => Option::Some(9),
-                    "DocumentVersion" => Option::Some(10),
-                    "Description" => Option::Some(11),
-                    "Parameters" => Option::Some(12),
-                    "PlatformTypes" => Option::Some(13),
-                    "DocumentType" => Option::Some(14),
-                    "SchemaVersion" => Option::Some(15),
-                    "LatestVersion" => Option::Some(16),
-                    "DefaultVersion" => Option::Some(17),
-                    "DocumentFormat" => Option::Some(18),
-                    "TargetType" => Option::Some(19),
-                    "Tags" => Option::Some(20),
-                    "AttachmentsInformation" => Option::Some(21),
-                    "Requires" => Option::Some(22),
-                    "Author" => Option::Some(23),
-                    "ReviewInformation" => Option::Some(24),
-                    "ApprovedVersion" => Option::Some(25),
-                    "PendingReviewVersion" => Option::Some(26),
-                    "ReviewStatus" => Option::Some(27),
-                    "Category" => Option::Some(28),
-                    "CategoryEnum" => Option::Some(29),
+                    "Sha1" => Some(0),
+                    "Hash" => Some(1),
+                    "HashType" => Some(2),
+                    "Name" => Some(3),
+                    "DisplayName" => Some(4),
+                    "VersionName" => Some(5),
+                    "Owner" => Some(6),
+                    "CreatedDate" => Some(7),
+                    "Status" => Some(8),
+                    "StatusInformation" => Some(9),
+                    "DocumentVersion" => Some(10),
+                    "Description" => Some(11),
+                    "Parameters" => Some(12),
+                    "PlatformTypes" => Some(13),
+                    "DocumentType" => Some(14),
+                    "SchemaVersion" => Some(15),
+                    "LatestVersion" => Some(16),
+                    "DefaultVersion" => Some(17),
+                    "DocumentFormat" => Some(18),
+                    "TargetType" => Some(19),
+                    "Tags" => Some(20),
+                    "AttachmentsInformation" => Some(21),
+                    "Requires" => Some(22),
+                    "Author" => Some(23),
+                    "ReviewInformation" => Some(24),
+                    "ApprovedVersion" => Some(25),
+                    "PendingReviewVersion" => Some(26),
+                    "ReviewStatus" => Some(27),
+                    "Category" => Some(28),
+                    "CategoryEnum" => Some(29),
                     _ => None,
                 },
             )?
@@ -7456,7 +7456,7 @@ impl Read for DocumentDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sha1: member_0,
                 hash: member_1,
                 hash_type: member_2,
@@ -7511,12 +7511,12 @@ impl Read for DocumentFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentFilterKey> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "key" => Option::Some(0),
-                    "value" => Option::Some(1),
+                    "key" => Some(0),
+                    "value" => Some(1),
                     _ => None,
                 },
             )?
@@ -7531,10 +7531,10 @@ impl Read for DocumentFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -7840,25 +7840,25 @@ impl Read for DocumentIdentifier {
         let mut member_12: Option<Vec<DocumentRequires>> = None;
         let mut member_13: Option<ReviewStatus> = None;
         let mut member_14: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "CreatedDate" => Option::Some(1),
-                    "DisplayName" => Option::Some(2),
-                    "Owner" => Option::Some(3),
-                    "VersionName" => Option::Some(4),
-                    "PlatformTypes" => Option::Some(5),
-                    "DocumentVersion" => Option::Some(6),
-                    "DocumentType" => Option::Some(7),
-                    "SchemaVersion" => Option::Some(8),
-                    "DocumentFormat" => Option::Some(9),
-                    "TargetType" => Option::Some(10),
-                    "Tags" => Option::Some(11),
-                    "Requires" => Option::Some(12),
-                    "ReviewStatus" => Option::Some(13),
-                    "Author" => Option::Some(14),
+                    "Name" => Some(0),
+                    "CreatedDate" => Some(1),
+                    "DisplayName" => Some(2),
+                    "Owner" => Some(3),
+                    "VersionName" => Some(4),
+                    "PlatformTypes" => Some(5),
+                    "DocumentVersion" => Some(6),
+                    "DocumentType" => Some(7),
+                    "SchemaVersion" => Some(8),
+                    "DocumentFormat" => Some(9),
+                    "TargetType" => Some(10),
+                    "Tags" => Some(11),
+                    "Requires" => Some(12),
+                    "ReviewStatus" => Some(13),
+                    "Author" => Some(14),
                     _ => None,
                 },
             )?
@@ -7887,7 +7887,7 @@ impl Read for DocumentIdentifier {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 created_date: member_1,
                 display_name: member_2,
@@ -7985,12 +7985,12 @@ impl Read for DocumentKeyValuesFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -8006,7 +8006,7 @@ impl Read for DocumentKeyValuesFilter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -8088,11 +8088,11 @@ impl Read for DocumentMetadataResponseInfo {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<DocumentReviewerResponseSource>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReviewerResponse" => Option::Some(0),
+                    "ReviewerResponse" => Some(0),
                     _ => None,
                 },
             )?
@@ -8107,7 +8107,7 @@ impl Read for DocumentMetadataResponseInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 reviewer_response: member_0,
             }),
         )
@@ -8143,14 +8143,14 @@ impl Read for DocumentParameter {
         let mut member_1: Option<DocumentParameterType> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Type" => Option::Some(1),
-                    "Description" => Option::Some(2),
-                    "DefaultValue" => Option::Some(3),
+                    "Name" => Some(0),
+                    "Type" => Some(1),
+                    "Description" => Some(2),
+                    "DefaultValue" => Some(3),
                     _ => None,
                 },
             )?
@@ -8168,7 +8168,7 @@ impl Read for DocumentParameter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 r#type: member_1,
                 description: member_2,
@@ -8334,14 +8334,14 @@ impl Read for DocumentRequires {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Version" => Option::Some(1),
-                    "RequireType" => Option::Some(2),
-                    "VersionName" => Option::Some(3),
+                    "Name" => Some(0),
+                    "Version" => Some(1),
+                    "RequireType" => Some(2),
+                    "VersionName" => Some(3),
                     _ => None,
                 },
             )?
@@ -8358,9 +8358,9 @@ impl Read for DocumentRequires {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 version: member_1,
                 require_type: member_2,
@@ -8467,12 +8467,12 @@ impl Read for DocumentReviewCommentSource {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentReviewCommentType> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Type" => Option::Some(0),
-                    "Content" => Option::Some(1),
+                    "Type" => Some(0),
+                    "Content" => Some(1),
                     _ => None,
                 },
             )?
@@ -8488,7 +8488,7 @@ impl Read for DocumentReviewCommentSource {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 r#type: member_0,
                 content: member_1,
             }),
@@ -8592,15 +8592,15 @@ impl Read for DocumentReviewerResponseSource {
         let mut member_2: Option<ReviewStatus> = None;
         let mut member_3: Option<Vec<DocumentReviewCommentSource>> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CreateTime" => Option::Some(0),
-                    "UpdatedTime" => Option::Some(1),
-                    "ReviewStatus" => Option::Some(2),
-                    "Comment" => Option::Some(3),
-                    "Reviewer" => Option::Some(4),
+                    "CreateTime" => Some(0),
+                    "UpdatedTime" => Some(1),
+                    "ReviewStatus" => Some(2),
+                    "Comment" => Some(3),
+                    "Reviewer" => Some(4),
                     _ => None,
                 },
             )?
@@ -8619,7 +8619,7 @@ impl Read for DocumentReviewerResponseSource {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 create_time: member_0,
                 updated_time: member_1,
                 review_status: member_2,
@@ -8652,12 +8652,12 @@ impl Read for DocumentReviews {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentReviewAction> = None;
         let mut member_1: Option<Vec<DocumentReviewCommentSource>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Action" => Option::Some(0),
-                    "Comment" => Option::Some(1),
+                    "Action" => Some(0),
+                    "Comment" => Some(1),
                     _ => None,
                 },
             )?
@@ -8672,9 +8672,9 @@ impl Read for DocumentReviews {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 action: member_0,
                 comment: member_1,
             }),
@@ -8992,20 +8992,20 @@ impl Read for DocumentVersionInfo {
         let mut member_7: Option<DocumentStatus> = None;
         let mut member_8: Option<String> = None;
         let mut member_9: Option<ReviewStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DisplayName" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "VersionName" => Option::Some(3),
-                    "CreatedDate" => Option::Some(4),
-                    "IsDefaultVersion" => Option::Some(5),
-                    "DocumentFormat" => Option::Some(6),
-                    "Status" => Option::Some(7),
-                    "StatusInformation" => Option::Some(8),
-                    "ReviewStatus" => Option::Some(9),
+                    "Name" => Some(0),
+                    "DisplayName" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "VersionName" => Some(3),
+                    "CreatedDate" => Some(4),
+                    "IsDefaultVersion" => Some(5),
+                    "DocumentFormat" => Some(6),
+                    "Status" => Some(7),
+                    "StatusInformation" => Some(8),
+                    "ReviewStatus" => Some(9),
                     _ => None,
                 },
             )?
@@ -9029,7 +9029,7 @@ impl Read for DocumentVersionInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 display_name: member_1,
                 document_version: member_2,
@@ -9069,12 +9069,12 @@ impl Read for EffectivePatch {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Patch> = None;
         let mut member_1: Option<PatchStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Patch" => Option::Some(0),
-                    "PatchStatus" => Option::Some(1),
+                    "Patch" => Some(0),
+                    "PatchStatus" => Some(1),
                     _ => None,
                 },
             )?
@@ -9090,7 +9090,7 @@ impl Read for EffectivePatch {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patch: member_0,
                 patch_status: member_1,
             }),
@@ -9112,11 +9112,11 @@ impl Read for ExecutionInputs {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "Automation" => Option::Some(0),
+                    "Automation" => Some(0),
                     _ => None,
                 },
             )?
@@ -9207,11 +9207,11 @@ impl Read for ExecutionPreview {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "Automation" => Option::Some(0),
+                    "Automation" => Some(0),
                     _ => None,
                 },
             )?
@@ -9389,13 +9389,13 @@ impl Read for FailedCreateAssociation {
         let mut member_0: Option<CreateAssociationBatchRequestEntry> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Fault> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Entry" => Option::Some(0),
-                    "Message" => Option::Some(1),
-                    "Fault" => Option::Some(2),
+                    "Entry" => Some(0),
+                    "Message" => Some(1),
+                    "Fault" => Some(2),
                     _ => None,
                 },
             )?
@@ -9412,7 +9412,7 @@ impl Read for FailedCreateAssociation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 entry: member_0,
                 message: member_1,
                 fault: member_2,
@@ -9447,13 +9447,13 @@ impl Read for FailureDetails {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<BTreeMap<String, Vec<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "FailureStage" => Option::Some(0),
-                    "FailureType" => Option::Some(1),
-                    "Details" => Option::Some(2),
+                    "FailureStage" => Some(0),
+                    "FailureType" => Some(1),
+                    "Details" => Some(2),
                     _ => None,
                 },
             )?
@@ -9470,7 +9470,7 @@ impl Read for FailureDetails {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 failure_stage: member_0,
                 failure_type: member_1,
                 details: member_2,
@@ -9578,13 +9578,13 @@ impl Read for GetResourcePoliciesResponseEntry {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PolicyId" => Option::Some(0),
-                    "PolicyHash" => Option::Some(1),
-                    "Policy" => Option::Some(2),
+                    "PolicyId" => Some(0),
+                    "PolicyHash" => Some(1),
+                    "Policy" => Some(2),
                     _ => None,
                 },
             )?
@@ -9601,7 +9601,7 @@ impl Read for GetResourcePoliciesResponseEntry {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 policy_id: member_0,
                 policy_hash: member_1,
                 policy: member_2,
@@ -9704,12 +9704,12 @@ impl Read for InstanceAggregatedAssociationOverview {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, i32>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DetailedStatus" => Option::Some(0),
-                    "InstanceAssociationStatusAggregatedCount" => Option::Some(1),
+                    "DetailedStatus" => Some(0),
+                    "InstanceAssociationStatusAggregatedCount" => Some(1),
                     _ => None,
                 },
             )?
@@ -9725,7 +9725,7 @@ impl Read for InstanceAggregatedAssociationOverview {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 detailed_status: member_0,
                 instance_association_status_aggregated_count: member_1,
             }),
@@ -9771,14 +9771,14 @@ impl Read for InstanceAssociation {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "Content" => Option::Some(2),
-                    "AssociationVersion" => Option::Some(3),
+                    "AssociationId" => Some(0),
+                    "InstanceId" => Some(1),
+                    "Content" => Some(2),
+                    "AssociationVersion" => Some(3),
                     _ => None,
                 },
             )?
@@ -9796,7 +9796,7 @@ impl Read for InstanceAssociation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 instance_id: member_1,
                 content: member_2,
@@ -9822,11 +9822,11 @@ impl Read for InstanceAssociationOutputLocation {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<S3OutputLocation> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "S3Location" => Option::Some(0),
+                    "S3Location" => Some(0),
                     _ => None,
                 },
             )?
@@ -9840,7 +9840,7 @@ impl Read for InstanceAssociationOutputLocation {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { s3_location: member_0 }))
+        Ok(Some(Self { s3_location: member_0 }))
     }
 }
 
@@ -9858,11 +9858,11 @@ impl Read for InstanceAssociationOutputUrl {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<S3OutputUrl> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "S3OutputUrl" => Option::Some(0),
+                    "S3OutputUrl" => Some(0),
                     _ => None,
                 },
             )?
@@ -9876,7 +9876,7 @@ impl Read for InstanceAssociationOutputUrl {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { s3_output_url: member_0 }))
+        Ok(Some(Self { s3_output_url: member_0 }))
     }
 }
 
@@ -9970,22 +9970,22 @@ impl Read for InstanceAssociationStatusInfo {
         let mut member_9: Option<String> = None;
         let mut member_10: Option<InstanceAssociationOutputUrl> = None;
         let mut member_11: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "AssociationVersion" => Option::Some(3),
-                    "InstanceId" => Option::Some(4),
-                    "ExecutionDate" => Option::Some(5),
-                    "Status" => Option::Some(6),
-                    "DetailedStatus" => Option::Some(7),
-                    "ExecutionSummary" => Option::Some(8),
-                    "ErrorCode" => Option::Some(9),
-                    "OutputUrl" => Option::Some(10),
-                    "AssociationName" => Option::Some(11),
+                    "AssociationId" => Some(0),
+                    "Name" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "AssociationVersion" => Some(3),
+                    "InstanceId" => Some(4),
+                    "ExecutionDate" => Some(5),
+                    "Status" => Some(6),
+                    "DetailedStatus" => Some(7),
+                    "ExecutionSummary" => Some(8),
+                    "ErrorCode" => Some(9),
+                    "OutputUrl" => Some(10),
+                    "AssociationName" => Some(11),
                     _ => None,
                 },
             )?
@@ -10011,7 +10011,7 @@ impl Read for InstanceAssociationStatusInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 name: member_1,
                 document_version: member_2,
@@ -10115,20 +10115,20 @@ impl Read for InstanceInfo {
         let mut member_7: Option<String> = None;
         let mut member_8: Option<String> = None;
         let mut member_9: Option<ResourceType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AgentType" => Option::Some(0),
-                    "AgentVersion" => Option::Some(1),
-                    "ComputerName" => Option::Some(2),
-                    "InstanceStatus" => Option::Some(3),
-                    "IpAddress" => Option::Some(4),
-                    "ManagedStatus" => Option::Some(5),
-                    "PlatformType" => Option::Some(6),
-                    "PlatformName" => Option::Some(7),
-                    "PlatformVersion" => Option::Some(8),
-                    "ResourceType" => Option::Some(9),
+                    "AgentType" => Some(0),
+                    "AgentVersion" => Some(1),
+                    "ComputerName" => Some(2),
+                    "InstanceStatus" => Some(3),
+                    "IpAddress" => Some(4),
+                    "ManagedStatus" => Some(5),
+                    "PlatformType" => Some(6),
+                    "PlatformName" => Some(7),
+                    "PlatformVersion" => Some(8),
+                    "ResourceType" => Some(9),
                     _ => None,
                 },
             )?
@@ -10152,7 +10152,7 @@ impl Read for InstanceInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 agent_type: member_0,
                 agent_version: member_1,
                 computer_name: member_2,
@@ -10363,31 +10363,31 @@ impl Read for InstanceInformation {
         let mut member_18: Option<InstanceAggregatedAssociationOverview> = None;
         let mut member_19: Option<String> = None;
         let mut member_20: Option<SourceType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "PingStatus" => Option::Some(1),
-                    "LastPingDateTime" => Option::Some(2),
-                    "AgentVersion" => Option::Some(3),
-                    "IsLatestVersion" => Option::Some(4),
-                    "PlatformType" => Option::Some(5),
-                    "PlatformName" => Option::Some(6),
-                    "PlatformVersion" => Option::Some(7),
-                    "ActivationId" => Option::Some(8),
-                    "IamRole" => Option::Some(9),
-                    "RegistrationDate" => Option::Some(10),
-                    "ResourceType" => Option::Some(11),
-                    "Name" => Option::Some(12),
-                    "IPAddress" => Option::Some(13),
-                    "ComputerName" => Option::Some(14),
-                    "AssociationStatus" => Option::Some(15),
-                    "LastAssociationExecutionDate" => Option::Some(16),
-                    "LastSuccessfulAssociationExecutionDate" => Option::Some(17),
-                    "AssociationOverview" => Option::Some(18),
-                    "SourceId" => Option::Some(19),
-                    "SourceType" => Option::Some(20),
+                    "InstanceId" => Some(0),
+                    "PingStatus" => Some(1),
+                    "LastPingDateTime" => Some(2),
+                    "AgentVersion" => Some(3),
+                    "IsLatestVersion" => Some(4),
+                    "PlatformType" => Some(5),
+                    "PlatformName" => Some(6),
+                    "PlatformVersion" => Some(7),
+                    "ActivationId" => Some(8),
+                    "IamRole" => Some(9),
+                    "RegistrationDate" => Some(10),
+                    "ResourceType" => Some(11),
+                    "Name" => Some(12),
+                    "IPAddress" => Some(13),
+                    "ComputerName" => Some(14),
+                    "AssociationStatus" => Some(15),
+                    "LastAssociationExecutionDate" => Some(16),
+                    "LastSuccessfulAssociationExecutionDate" => Some(17),
+                    "AssociationOverview" => Some(18),
+                    "SourceId" => Some(19),
+                    "SourceType" => Some(20),
                     _ => None,
                 },
             )?
@@ -10422,7 +10422,7 @@ impl Read for InstanceInformation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 ping_status: member_1,
                 last_ping_date_time: member_2,
@@ -10473,12 +10473,12 @@ impl Read for InstanceInformationFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<InstanceInformationFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "key" => Option::Some(0),
-                    "valueSet" => Option::Some(1),
+                    "key" => Some(0),
+                    "valueSet" => Some(1),
                     _ => None,
                 },
             )?
@@ -10493,10 +10493,10 @@ impl Read for InstanceInformationFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value_set: member_1,
             }),
@@ -10636,12 +10636,12 @@ impl Read for InstanceInformationStringFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -10656,10 +10656,10 @@ impl Read for InstanceInformationStringFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -10917,33 +10917,33 @@ impl Read for InstancePatchState {
         let mut member_20: Option<i32> = None;
         let mut member_21: Option<i32> = None;
         let mut member_22: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "PatchGroup" => Option::Some(1),
-                    "BaselineId" => Option::Some(2),
-                    "SnapshotId" => Option::Some(3),
-                    "InstallOverrideList" => Option::Some(4),
-                    "OwnerInformation" => Option::Some(5),
-                    "InstalledCount" => Option::Some(6),
-                    "InstalledOtherCount" => Option::Some(7),
-                    "InstalledPendingRebootCount" => Option::Some(8),
-                    "InstalledRejectedCount" => Option::Some(9),
-                    "MissingCount" => Option::Some(10),
-                    "FailedCount" => Option::Some(11),
-                    "UnreportedNotApplicableCount" => Option::Some(12),
-                    "NotApplicableCount" => Option::Some(13),
-                    "AvailableSecurityUpdateCount" => Option::Some(14),
-                    "OperationStartTime" => Option::Some(15),
-                    "OperationEndTime" => Option::Some(16),
-                    "Operation" => Option::Some(17),
-                    "LastNoRebootInstallOperationTime" => Option::Some(18),
-                    "RebootOption" => Option::Some(19),
-                    "CriticalNonCompliantCount" => Option::Some(20),
-                    "SecurityNonCompliantCount" => Option::Some(21),
-                    "OtherNonCompliantCount" => Option::Some(22),
+                    "InstanceId" => Some(0),
+                    "PatchGroup" => Some(1),
+                    "BaselineId" => Some(2),
+                    "SnapshotId" => Some(3),
+                    "InstallOverrideList" => Some(4),
+                    "OwnerInformation" => Some(5),
+                    "InstalledCount" => Some(6),
+                    "InstalledOtherCount" => Some(7),
+                    "InstalledPendingRebootCount" => Some(8),
+                    "InstalledRejectedCount" => Some(9),
+                    "MissingCount" => Some(10),
+                    "FailedCount" => Some(11),
+                    "UnreportedNotApplicableCount" => Some(12),
+                    "NotApplicableCount" => Some(13),
+                    "AvailableSecurityUpdateCount" => Some(14),
+                    "OperationStartTime" => Some(15),
+                    "OperationEndTime" => Some(16),
+                    "Operation" => Some(17),
+                    "LastNoRebootInstallOperationTime" => Some(18),
+                    "RebootOption" => Some(19),
+                    "CriticalNonCompliantCount" => Some(20),
+                    "SecurityNonCompliantCount" => Some(21),
+                    "OtherNonCompliantCount" => Some(22),
                     _ => None,
                 },
             )?
@@ -10979,14 +10979,14 @@ impl Read for InstancePatchState {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_15) = member_15 else { return Ok(None) };
-        let Option::Some(member_16) = member_16 else { return Ok(None) };
-        let Option::Some(member_17) = member_17 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_15) = member_15 else { return Ok(None) };
+        let Some(member_16) = member_16 else { return Ok(None) };
+        let Some(member_17) = member_17 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 patch_group: member_1,
                 baseline_id: member_2,
@@ -11057,13 +11057,13 @@ impl Read for InstancePatchStateFilter {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<InstancePatchStateOperatorType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Type" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Type" => Some(2),
                     _ => None,
                 },
             )?
@@ -11079,11 +11079,11 @@ impl Read for InstancePatchStateFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 r#type: member_2,
@@ -11385,36 +11385,36 @@ impl Read for InstanceProperty {
         let mut member_23: Option<InstanceAggregatedAssociationOverview> = None;
         let mut member_24: Option<String> = None;
         let mut member_25: Option<SourceType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "InstanceType" => Option::Some(2),
-                    "InstanceRole" => Option::Some(3),
-                    "KeyName" => Option::Some(4),
-                    "InstanceState" => Option::Some(5),
-                    "Architecture" => Option::Some(6),
-                    "IPAddress" => Option::Some(7),
-                    "LaunchTime" => Option::Some(8),
-                    "PingStatus" => Option::Some(9),
-                    "LastPingDateTime" => Option::Some(10),
-                    "AgentVersion" => Option::Some(11),
-                    "PlatformType" => Option::Some(12),
-                    "PlatformName" => Option::Some(13),
-                    "PlatformVersion" => Option::Some(14),
-                    "ActivationId" => Option::Some(15),
-                    "IamRole" => Option::Some(16),
-                    "RegistrationDate" => Option::Some(17),
-                    "ResourceType" => Option::Some(18),
-                    "ComputerName" => Option::Some(19),
-                    "AssociationStatus" => Option::Some(20),
-                    "LastAssociationExecutionDate" => Option::Some(21),
-                    "LastSuccessfulAssociationExecutionDate" => Option::Some(22),
-                    "AssociationOverview" => Option::Some(23),
-                    "SourceId" => Option::Some(24),
-                    "SourceType" => Option::Some(25),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "InstanceType" => Some(2),
+                    "InstanceRole" => Some(3),
+                    "KeyName" => Some(4),
+                    "InstanceState" => Some(5),
+                    "Architecture" => Some(6),
+                    "IPAddress" => Some(7),
+                    "LaunchTime" => Some(8),
+                    "PingStatus" => Some(9),
+                    "LastPingDateTime" => Some(10),
+                    "AgentVersion" => Some(11),
+                    "PlatformType" => Some(12),
+                    "PlatformName" => Some(13),
+                    "PlatformVersion" => Some(14),
+                    "ActivationId" => Some(15),
+                    "IamRole" => Some(16),
+                    "RegistrationDate" => Some(17),
+                    "ResourceType" => Some(18),
+                    "ComputerName" => Some(19),
+                    "AssociationStatus" => Some(20),
+                    "LastAssociationExecutionDate" => Some(21),
+                    "LastSuccessfulAssociationExecutionDate" => Some(22),
+                    "AssociationOverview" => Some(23),
+                    "SourceId" => Some(24),
+                    "SourceType" => Some(25),
                     _ => None,
                 },
             )?
@@ -11454,7 +11454,7 @@ impl Read for InstanceProperty {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 instance_type: member_2,
@@ -11506,12 +11506,12 @@ impl Read for InstancePropertyFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<InstancePropertyFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "key" => Option::Some(0),
-                    "valueSet" => Option::Some(1),
+                    "key" => Some(0),
+                    "valueSet" => Some(1),
                     _ => None,
                 },
             )?
@@ -11526,10 +11526,10 @@ impl Read for InstancePropertyFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value_set: member_1,
             }),
@@ -11753,13 +11753,13 @@ impl Read for InstancePropertyStringFilter {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<InstancePropertyFilterOperator> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Operator" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Operator" => Some(2),
                     _ => None,
                 },
             )?
@@ -11775,10 +11775,10 @@ impl Read for InstancePropertyStringFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 operator: member_2,
@@ -11824,13 +11824,13 @@ impl Read for InventoryAggregator {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<InventoryAggregator>> = None;
         let mut member_2: Option<Vec<InventoryGroup>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Expression" => Option::Some(0),
-                    "Aggregators" => Option::Some(1),
-                    "Groups" => Option::Some(2),
+                    "Expression" => Some(0),
+                    "Aggregators" => Some(1),
+                    "Groups" => Some(2),
                     _ => None,
                 },
             )?
@@ -11847,7 +11847,7 @@ impl Read for InventoryAggregator {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 expression: member_0,
                 aggregators: member_1,
                 groups: member_2,
@@ -12047,17 +12047,17 @@ impl Read for InventoryDeletionStatusItem {
         let mut member_4: Option<String> = None;
         let mut member_5: Option<InventoryDeletionSummary> = None;
         let mut member_6: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DeletionId" => Option::Some(0),
-                    "TypeName" => Option::Some(1),
-                    "DeletionStartTime" => Option::Some(2),
-                    "LastStatus" => Option::Some(3),
-                    "LastStatusMessage" => Option::Some(4),
-                    "DeletionSummary" => Option::Some(5),
-                    "LastStatusUpdateTime" => Option::Some(6),
+                    "DeletionId" => Some(0),
+                    "TypeName" => Some(1),
+                    "DeletionStartTime" => Some(2),
+                    "LastStatus" => Some(3),
+                    "LastStatusMessage" => Some(4),
+                    "DeletionSummary" => Some(5),
+                    "LastStatusUpdateTime" => Some(6),
                     _ => None,
                 },
             )?
@@ -12078,7 +12078,7 @@ impl Read for InventoryDeletionStatusItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 deletion_id: member_0,
                 type_name: member_1,
                 deletion_start_time: member_2,
@@ -12117,13 +12117,13 @@ impl Read for InventoryDeletionSummary {
         let mut member_0: Option<i32> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<Vec<InventoryDeletionSummaryItem>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TotalCount" => Option::Some(0),
-                    "RemainingCount" => Option::Some(1),
-                    "SummaryItems" => Option::Some(2),
+                    "TotalCount" => Some(0),
+                    "RemainingCount" => Some(1),
+                    "SummaryItems" => Some(2),
                     _ => None,
                 },
             )?
@@ -12140,7 +12140,7 @@ impl Read for InventoryDeletionSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 total_count: member_0.unwrap_or_default(),
                 remaining_count: member_1.unwrap_or_default(),
                 summary_items: member_2,
@@ -12177,13 +12177,13 @@ impl Read for InventoryDeletionSummaryItem {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Version" => Option::Some(0),
-                    "Count" => Option::Some(1),
-                    "RemainingCount" => Option::Some(2),
+                    "Version" => Some(0),
+                    "Count" => Some(1),
+                    "RemainingCount" => Some(2),
                     _ => None,
                 },
             )?
@@ -12200,7 +12200,7 @@ impl Read for InventoryDeletionSummaryItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 version: member_0,
                 count: member_1.unwrap_or_default(),
                 remaining_count: member_2.unwrap_or_default(),
@@ -12262,13 +12262,13 @@ impl Read for InventoryFilter {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<InventoryQueryOperatorType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Type" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Type" => Some(2),
                     _ => None,
                 },
             )?
@@ -12284,10 +12284,10 @@ impl Read for InventoryFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 r#type: member_2,
@@ -12320,12 +12320,12 @@ impl Read for InventoryGroup {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<InventoryFilter>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Filters" => Option::Some(1),
+                    "Name" => Some(0),
+                    "Filters" => Some(1),
                     _ => None,
                 },
             )?
@@ -12340,10 +12340,10 @@ impl Read for InventoryGroup {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 filters: member_1,
             }),
@@ -12411,16 +12411,16 @@ impl Read for InventoryItem {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<BTreeMap<String, String>>> = None;
         let mut member_5: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
-                    "SchemaVersion" => Option::Some(1),
-                    "CaptureTime" => Option::Some(2),
-                    "ContentHash" => Option::Some(3),
-                    "Content" => Option::Some(4),
-                    "Context" => Option::Some(5),
+                    "TypeName" => Some(0),
+                    "SchemaVersion" => Some(1),
+                    "CaptureTime" => Some(2),
+                    "ContentHash" => Some(3),
+                    "Content" => Some(4),
+                    "Context" => Some(5),
                     _ => None,
                 },
             )?
@@ -12439,11 +12439,11 @@ impl Read for InventoryItem {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 type_name: member_0,
                 schema_version: member_1,
                 capture_time: member_2,
@@ -12473,12 +12473,12 @@ impl Read for InventoryItemAttribute {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<InventoryAttributeDataType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DataType" => Option::Some(1),
+                    "Name" => Some(0),
+                    "DataType" => Some(1),
                     _ => None,
                 },
             )?
@@ -12493,10 +12493,10 @@ impl Read for InventoryItemAttribute {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 data_type: member_1,
             }),
@@ -12539,14 +12539,14 @@ impl Read for InventoryItemSchema {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Vec<InventoryItemAttribute>> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
-                    "Version" => Option::Some(1),
-                    "Attributes" => Option::Some(2),
-                    "DisplayName" => Option::Some(3),
+                    "TypeName" => Some(0),
+                    "Version" => Some(1),
+                    "Attributes" => Some(2),
+                    "DisplayName" => Some(3),
                     _ => None,
                 },
             )?
@@ -12563,10 +12563,10 @@ impl Read for InventoryItemSchema {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 type_name: member_0,
                 version: member_1,
                 attributes: member_2,
@@ -12683,12 +12683,12 @@ impl Read for InventoryResultEntity {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, InventoryResultItem>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "Data" => Option::Some(1),
+                    "Id" => Some(0),
+                    "Data" => Some(1),
                     _ => None,
                 },
             )?
@@ -12704,7 +12704,7 @@ impl Read for InventoryResultEntity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 data: member_1,
             }),
@@ -12754,15 +12754,15 @@ impl Read for InventoryResultItem {
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<BTreeMap<String, String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
-                    "SchemaVersion" => Option::Some(1),
-                    "CaptureTime" => Option::Some(2),
-                    "ContentHash" => Option::Some(3),
-                    "Content" => Option::Some(4),
+                    "TypeName" => Some(0),
+                    "SchemaVersion" => Some(1),
+                    "CaptureTime" => Some(2),
+                    "ContentHash" => Some(3),
+                    "Content" => Some(4),
                     _ => None,
                 },
             )?
@@ -12780,11 +12780,11 @@ impl Read for InventoryResultItem {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 type_name: member_0,
                 schema_version: member_1,
                 capture_time: member_2,
@@ -12965,13 +12965,13 @@ impl Read for LoggingInfo {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "S3BucketName" => Option::Some(0),
-                    "S3KeyPrefix" => Option::Some(1),
-                    "S3Region" => Option::Some(2),
+                    "S3BucketName" => Some(0),
+                    "S3KeyPrefix" => Some(1),
+                    "S3Region" => Some(2),
                     _ => None,
                 },
             )?
@@ -12987,10 +12987,10 @@ impl Read for LoggingInfo {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 s3_bucket_name: member_0,
                 s3_key_prefix: member_1,
                 s3_region: member_2,
@@ -13041,12 +13041,12 @@ impl Read for MaintenanceWindowAutomationParameters {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, Vec<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentVersion" => Option::Some(0),
-                    "Parameters" => Option::Some(1),
+                    "DocumentVersion" => Some(0),
+                    "Parameters" => Some(1),
                     _ => None,
                 },
             )?
@@ -13062,7 +13062,7 @@ impl Read for MaintenanceWindowAutomationParameters {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_version: member_0,
                 parameters: member_1,
             }),
@@ -13114,16 +13114,16 @@ impl Read for MaintenanceWindowExecution {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Timestamp> = None;
         let mut member_5: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowExecutionId" => Option::Some(1),
-                    "Status" => Option::Some(2),
-                    "StatusDetails" => Option::Some(3),
-                    "StartTime" => Option::Some(4),
-                    "EndTime" => Option::Some(5),
+                    "WindowId" => Some(0),
+                    "WindowExecutionId" => Some(1),
+                    "Status" => Some(2),
+                    "StatusDetails" => Some(3),
+                    "StartTime" => Some(4),
+                    "EndTime" => Some(5),
                     _ => None,
                 },
             )?
@@ -13143,7 +13143,7 @@ impl Read for MaintenanceWindowExecution {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_execution_id: member_1,
                 status: member_2,
@@ -13333,20 +13333,20 @@ impl Read for MaintenanceWindowExecutionTaskIdentity {
         let mut member_7: Option<MaintenanceWindowTaskType> = None;
         let mut member_8: Option<AlarmConfiguration> = None;
         let mut member_9: Option<Vec<AlarmStateInformation>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskExecutionId" => Option::Some(1),
-                    "Status" => Option::Some(2),
-                    "StatusDetails" => Option::Some(3),
-                    "StartTime" => Option::Some(4),
-                    "EndTime" => Option::Some(5),
-                    "TaskArn" => Option::Some(6),
-                    "TaskType" => Option::Some(7),
-                    "AlarmConfiguration" => Option::Some(8),
-                    "TriggeredAlarms" => Option::Some(9),
+                    "WindowExecutionId" => Some(0),
+                    "TaskExecutionId" => Some(1),
+                    "Status" => Some(2),
+                    "StatusDetails" => Some(3),
+                    "StartTime" => Some(4),
+                    "EndTime" => Some(5),
+                    "TaskArn" => Some(6),
+                    "TaskType" => Some(7),
+                    "AlarmConfiguration" => Some(8),
+                    "TriggeredAlarms" => Some(9),
                     _ => None,
                 },
             )?
@@ -13370,7 +13370,7 @@ impl Read for MaintenanceWindowExecutionTaskIdentity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_execution_id: member_1,
                 status: member_2,
@@ -13493,22 +13493,22 @@ impl Read for MaintenanceWindowExecutionTaskInvocationIdentity {
         let mut member_9: Option<Timestamp> = None;
         let mut member_10: Option<String> = None;
         let mut member_11: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskExecutionId" => Option::Some(1),
-                    "InvocationId" => Option::Some(2),
-                    "ExecutionId" => Option::Some(3),
-                    "TaskType" => Option::Some(4),
-                    "Parameters" => Option::Some(5),
-                    "Status" => Option::Some(6),
-                    "StatusDetails" => Option::Some(7),
-                    "StartTime" => Option::Some(8),
-                    "EndTime" => Option::Some(9),
-                    "OwnerInformation" => Option::Some(10),
-                    "WindowTargetId" => Option::Some(11),
+                    "WindowExecutionId" => Some(0),
+                    "TaskExecutionId" => Some(1),
+                    "InvocationId" => Some(2),
+                    "ExecutionId" => Some(3),
+                    "TaskType" => Some(4),
+                    "Parameters" => Some(5),
+                    "Status" => Some(6),
+                    "StatusDetails" => Some(7),
+                    "StartTime" => Some(8),
+                    "EndTime" => Some(9),
+                    "OwnerInformation" => Some(10),
+                    "WindowTargetId" => Some(11),
                     _ => None,
                 },
             )?
@@ -13534,7 +13534,7 @@ impl Read for MaintenanceWindowExecutionTaskInvocationIdentity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_execution_id: member_1,
                 invocation_id: member_2,
@@ -13587,12 +13587,12 @@ impl Read for MaintenanceWindowFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -13608,7 +13608,7 @@ impl Read for MaintenanceWindowFilter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -13723,22 +13723,22 @@ impl Read for MaintenanceWindowIdentity {
         let mut member_9: Option<String> = None;
         let mut member_10: Option<String> = None;
         let mut member_11: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "Description" => Option::Some(2),
-                    "Enabled" => Option::Some(3),
-                    "Duration" => Option::Some(4),
-                    "Cutoff" => Option::Some(5),
-                    "Schedule" => Option::Some(6),
-                    "ScheduleTimezone" => Option::Some(7),
-                    "ScheduleOffset" => Option::Some(8),
-                    "EndDate" => Option::Some(9),
-                    "StartDate" => Option::Some(10),
-                    "NextExecutionTime" => Option::Some(11),
+                    "WindowId" => Some(0),
+                    "Name" => Some(1),
+                    "Description" => Some(2),
+                    "Enabled" => Some(3),
+                    "Duration" => Some(4),
+                    "Cutoff" => Some(5),
+                    "Schedule" => Some(6),
+                    "ScheduleTimezone" => Some(7),
+                    "ScheduleOffset" => Some(8),
+                    "EndDate" => Some(9),
+                    "StartDate" => Some(10),
+                    "NextExecutionTime" => Some(11),
                     _ => None,
                 },
             )?
@@ -13764,7 +13764,7 @@ impl Read for MaintenanceWindowIdentity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 name: member_1,
                 description: member_2,
@@ -13804,12 +13804,12 @@ impl Read for MaintenanceWindowIdentityForTarget {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Name" => Option::Some(1),
+                    "WindowId" => Some(0),
+                    "Name" => Some(1),
                     _ => None,
                 },
             )?
@@ -13825,7 +13825,7 @@ impl Read for MaintenanceWindowIdentityForTarget {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 name: member_1,
             }),
@@ -13892,13 +13892,13 @@ impl Read for MaintenanceWindowLambdaParameters {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Blob> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ClientContext" => Option::Some(0),
-                    "Qualifier" => Option::Some(1),
-                    "Payload" => Option::Some(2),
+                    "ClientContext" => Some(0),
+                    "Qualifier" => Some(1),
+                    "Payload" => Some(2),
                     _ => None,
                 },
             )?
@@ -13915,7 +13915,7 @@ impl Read for MaintenanceWindowLambdaParameters {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 client_context: member_0,
                 qualifier: member_1,
                 payload: member_2,
@@ -14135,21 +14135,21 @@ impl Read for MaintenanceWindowRunCommandParameters {
         let mut member_8: Option<BTreeMap<String, Vec<String>>> = None;
         let mut member_9: Option<String> = None;
         let mut member_10: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Comment" => Option::Some(0),
-                    "CloudWatchOutputConfig" => Option::Some(1),
-                    "DocumentHash" => Option::Some(2),
-                    "DocumentHashType" => Option::Some(3),
-                    "DocumentVersion" => Option::Some(4),
-                    "NotificationConfig" => Option::Some(5),
-                    "OutputS3BucketName" => Option::Some(6),
-                    "OutputS3KeyPrefix" => Option::Some(7),
-                    "Parameters" => Option::Some(8),
-                    "ServiceRoleArn" => Option::Some(9),
-                    "TimeoutSeconds" => Option::Some(10),
+                    "Comment" => Some(0),
+                    "CloudWatchOutputConfig" => Some(1),
+                    "DocumentHash" => Some(2),
+                    "DocumentHashType" => Some(3),
+                    "DocumentVersion" => Some(4),
+                    "NotificationConfig" => Some(5),
+                    "OutputS3BucketName" => Some(6),
+                    "OutputS3KeyPrefix" => Some(7),
+                    "Parameters" => Some(8),
+                    "ServiceRoleArn" => Some(9),
+                    "TimeoutSeconds" => Some(10),
                     _ => None,
                 },
             )?
@@ -14174,7 +14174,7 @@ impl Read for MaintenanceWindowRunCommandParameters {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 comment: member_0,
                 cloud_watch_output_config: member_1,
                 document_hash: member_2,
@@ -14237,12 +14237,12 @@ impl Read for MaintenanceWindowStepFunctionsParameters {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Input" => Option::Some(0),
-                    "Name" => Option::Some(1),
+                    "Input" => Some(0),
+                    "Name" => Some(1),
                     _ => None,
                 },
             )?
@@ -14258,7 +14258,7 @@ impl Read for MaintenanceWindowStepFunctionsParameters {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 input: member_0,
                 name: member_1,
             }),
@@ -14343,17 +14343,17 @@ impl Read for MaintenanceWindowTarget {
         let mut member_4: Option<String> = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTargetId" => Option::Some(1),
-                    "ResourceType" => Option::Some(2),
-                    "Targets" => Option::Some(3),
-                    "OwnerInformation" => Option::Some(4),
-                    "Name" => Option::Some(5),
-                    "Description" => Option::Some(6),
+                    "WindowId" => Some(0),
+                    "WindowTargetId" => Some(1),
+                    "ResourceType" => Some(2),
+                    "Targets" => Some(3),
+                    "OwnerInformation" => Some(4),
+                    "Name" => Some(5),
+                    "Description" => Some(6),
                     _ => None,
                 },
             )?
@@ -14374,7 +14374,7 @@ impl Read for MaintenanceWindowTarget {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_target_id: member_1,
                 resource_type: member_2,
@@ -14548,25 +14548,25 @@ impl Read for MaintenanceWindowTask {
         let mut member_12: Option<String> = None;
         let mut member_13: Option<MaintenanceWindowTaskCutoffBehavior> = None;
         let mut member_14: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
-                    "TaskArn" => Option::Some(2),
-                    "Type" => Option::Some(3),
-                    "Targets" => Option::Some(4),
-                    "TaskParameters" => Option::Some(5),
-                    "Priority" => Option::Some(6),
-                    "LoggingInfo" => Option::Some(7),
-                    "ServiceRoleArn" => Option::Some(8),
-                    "MaxConcurrency" => Option::Some(9),
-                    "MaxErrors" => Option::Some(10),
-                    "Name" => Option::Some(11),
-                    "Description" => Option::Some(12),
-                    "CutoffBehavior" => Option::Some(13),
-                    "AlarmConfiguration" => Option::Some(14),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
+                    "TaskArn" => Some(2),
+                    "Type" => Some(3),
+                    "Targets" => Some(4),
+                    "TaskParameters" => Some(5),
+                    "Priority" => Some(6),
+                    "LoggingInfo" => Some(7),
+                    "ServiceRoleArn" => Some(8),
+                    "MaxConcurrency" => Some(9),
+                    "MaxErrors" => Some(10),
+                    "Name" => Some(11),
+                    "Description" => Some(12),
+                    "CutoffBehavior" => Some(13),
+                    "AlarmConfiguration" => Some(14),
                     _ => None,
                 },
             )?
@@ -14595,7 +14595,7 @@ impl Read for MaintenanceWindowTask {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
                 task_arn: member_2,
@@ -14705,14 +14705,14 @@ impl Read for MaintenanceWindowTaskInvocationParameters {
         let mut member_1: Option<MaintenanceWindowAutomationParameters> = None;
         let mut member_2: Option<MaintenanceWindowStepFunctionsParameters> = None;
         let mut member_3: Option<MaintenanceWindowLambdaParameters> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RunCommand" => Option::Some(0),
-                    "Automation" => Option::Some(1),
-                    "StepFunctions" => Option::Some(2),
-                    "Lambda" => Option::Some(3),
+                    "RunCommand" => Some(0),
+                    "Automation" => Some(1),
+                    "StepFunctions" => Some(2),
+                    "Lambda" => Some(3),
                     _ => None,
                 },
             )?
@@ -14730,7 +14730,7 @@ impl Read for MaintenanceWindowTaskInvocationParameters {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 run_command: member_0,
                 automation: member_1,
                 step_functions: member_2,
@@ -14765,11 +14765,11 @@ impl Read for MaintenanceWindowTaskParameterValueExpression {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Values" => Option::Some(0),
+                    "Values" => Some(0),
                     _ => None,
                 },
             )?
@@ -14783,7 +14783,7 @@ impl Read for MaintenanceWindowTaskParameterValueExpression {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { values: member_0 }))
+        Ok(Some(Self { values: member_0 }))
     }
 }
 
@@ -14950,11 +14950,11 @@ impl Read for MetadataValue {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
+                    "Value" => Some(0),
                     _ => None,
                 },
             )?
@@ -14968,7 +14968,7 @@ impl Read for MetadataValue {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { value: member_0 }))
+        Ok(Some(Self { value: member_0 }))
     }
 }
 
@@ -15006,15 +15006,15 @@ impl Read for Node {
         let mut member_2: Option<NodeOwnerInfo> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<NodeType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CaptureTime" => Option::Some(0),
-                    "Id" => Option::Some(1),
-                    "Owner" => Option::Some(2),
-                    "Region" => Option::Some(3),
-                    "NodeType" => Option::Some(4),
+                    "CaptureTime" => Some(0),
+                    "Id" => Some(1),
+                    "Owner" => Some(2),
+                    "Region" => Some(3),
+                    "NodeType" => Some(4),
                     _ => None,
                 },
             )?
@@ -15033,7 +15033,7 @@ impl Read for Node {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 capture_time: member_0,
                 id: member_1,
                 owner: member_2,
@@ -15074,14 +15074,14 @@ impl Read for NodeAggregator {
         let mut member_1: Option<NodeTypeName> = None;
         let mut member_2: Option<NodeAttributeName> = None;
         let mut member_3: Option<Vec<NodeAggregator>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AggregatorType" => Option::Some(0),
-                    "TypeName" => Option::Some(1),
-                    "AttributeName" => Option::Some(2),
-                    "Aggregators" => Option::Some(3),
+                    "AggregatorType" => Some(0),
+                    "TypeName" => Some(1),
+                    "AttributeName" => Some(2),
+                    "Aggregators" => Some(3),
                     _ => None,
                 },
             )?
@@ -15098,11 +15098,11 @@ impl Read for NodeAggregator {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 aggregator_type: member_0,
                 type_name: member_1,
                 attribute_name: member_2,
@@ -15283,13 +15283,13 @@ impl Read for NodeFilter {
         let mut member_0: Option<NodeFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<NodeFilterOperatorType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Type" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Type" => Some(2),
                     _ => None,
                 },
             )?
@@ -15305,10 +15305,10 @@ impl Read for NodeFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 r#type: member_2,
@@ -15569,13 +15569,13 @@ impl Read for NodeOwnerInfo {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccountId" => Option::Some(0),
-                    "OrganizationalUnitId" => Option::Some(1),
-                    "OrganizationalUnitPath" => Option::Some(2),
+                    "AccountId" => Some(0),
+                    "OrganizationalUnitId" => Some(1),
+                    "OrganizationalUnitPath" => Some(2),
                     _ => None,
                 },
             )?
@@ -15592,7 +15592,7 @@ impl Read for NodeOwnerInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 account_id: member_0,
                 organizational_unit_id: member_1,
                 organizational_unit_path: member_2,
@@ -15616,11 +15616,11 @@ impl Read for NodeType {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "Instance" => Option::Some(0),
+                    "Instance" => Some(0),
                     _ => None,
                 },
             )?
@@ -15716,12 +15716,12 @@ impl Read for NonCompliantSummary {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i32> = None;
         let mut member_1: Option<SeveritySummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "NonCompliantCount" => Option::Some(0),
-                    "SeveritySummary" => Option::Some(1),
+                    "NonCompliantCount" => Some(0),
+                    "SeveritySummary" => Some(1),
                     _ => None,
                 },
             )?
@@ -15737,7 +15737,7 @@ impl Read for NonCompliantSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 non_compliant_count: member_0.unwrap_or_default(),
                 severity_summary: member_1,
             }),
@@ -15785,13 +15785,13 @@ impl Read for NotificationConfig {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<NotificationEvent>> = None;
         let mut member_2: Option<NotificationType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "NotificationArn" => Option::Some(0),
-                    "NotificationEvents" => Option::Some(1),
-                    "NotificationType" => Option::Some(2),
+                    "NotificationArn" => Some(0),
+                    "NotificationEvents" => Some(1),
+                    "NotificationType" => Some(2),
                     _ => None,
                 },
             )?
@@ -15808,7 +15808,7 @@ impl Read for NotificationConfig {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 notification_arn: member_0,
                 notification_events: member_1,
                 notification_type: member_2,
@@ -16176,16 +16176,16 @@ impl Read for OpsAggregator {
         let mut member_3: Option<BTreeMap<String, String>> = None;
         let mut member_4: Option<Vec<OpsFilter>> = None;
         let mut member_5: Option<Vec<OpsAggregator>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AggregatorType" => Option::Some(0),
-                    "TypeName" => Option::Some(1),
-                    "AttributeName" => Option::Some(2),
-                    "Values" => Option::Some(3),
-                    "Filters" => Option::Some(4),
-                    "Aggregators" => Option::Some(5),
+                    "AggregatorType" => Some(0),
+                    "TypeName" => Some(1),
+                    "AttributeName" => Some(2),
+                    "Values" => Some(3),
+                    "Filters" => Some(4),
+                    "Aggregators" => Some(5),
                     _ => None,
                 },
             )?
@@ -16205,7 +16205,7 @@ impl Read for OpsAggregator {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 aggregator_type: member_0,
                 type_name: member_1,
                 attribute_name: member_2,
@@ -16235,12 +16235,12 @@ impl Read for OpsEntity {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, OpsEntityItem>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "Data" => Option::Some(1),
+                    "Id" => Some(0),
+                    "Data" => Some(1),
                     _ => None,
                 },
             )?
@@ -16256,7 +16256,7 @@ impl Read for OpsEntity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 data: member_1,
             }),
@@ -16286,12 +16286,12 @@ impl Read for OpsEntityItem {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<BTreeMap<String, String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CaptureTime" => Option::Some(0),
-                    "Content" => Option::Some(1),
+                    "CaptureTime" => Some(0),
+                    "Content" => Some(1),
                     _ => None,
                 },
             )?
@@ -16307,7 +16307,7 @@ impl Read for OpsEntityItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 capture_time: member_0,
                 content: member_1,
             }),
@@ -16343,13 +16343,13 @@ impl Read for OpsFilter {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<OpsFilterOperatorType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Type" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Type" => Some(2),
                     _ => None,
                 },
             )?
@@ -16365,10 +16365,10 @@ impl Read for OpsFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 r#type: member_2,
@@ -16651,32 +16651,32 @@ impl Read for OpsItem {
         let mut member_19: Option<Timestamp> = None;
         let mut member_20: Option<Timestamp> = None;
         let mut member_21: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CreatedBy" => Option::Some(0),
-                    "OpsItemType" => Option::Some(1),
-                    "CreatedTime" => Option::Some(2),
-                    "Description" => Option::Some(3),
-                    "LastModifiedBy" => Option::Some(4),
-                    "LastModifiedTime" => Option::Some(5),
-                    "Notifications" => Option::Some(6),
-                    "Priority" => Option::Some(7),
-                    "RelatedOpsItems" => Option::Some(8),
-                    "Status" => Option::Some(9),
-                    "OpsItemId" => Option::Some(10),
-                    "Version" => Option::Some(11),
-                    "Title" => Option::Some(12),
-                    "Source" => Option::Some(13),
-                    "OperationalData" => Option::Some(14),
-                    "Category" => Option::Some(15),
-                    "Severity" => Option::Some(16),
-                    "ActualStartTime" => Option::Some(17),
-                    "ActualEndTime" => Option::Some(18),
-                    "PlannedStartTime" => Option::Some(19),
-                    "PlannedEndTime" => Option::Some(20),
-                    "OpsItemArn" => Option::Some(21),
+                    "CreatedBy" => Some(0),
+                    "OpsItemType" => Some(1),
+                    "CreatedTime" => Some(2),
+                    "Description" => Some(3),
+                    "LastModifiedBy" => Some(4),
+                    "LastModifiedTime" => Some(5),
+                    "Notifications" => Some(6),
+                    "Priority" => Some(7),
+                    "RelatedOpsItems" => Some(8),
+                    "Status" => Some(9),
+                    "OpsItemId" => Some(10),
+                    "Version" => Some(11),
+                    "Title" => Some(12),
+                    "Source" => Some(13),
+                    "OperationalData" => Some(14),
+                    "Category" => Some(15),
+                    "Severity" => Some(16),
+                    "ActualStartTime" => Some(17),
+                    "ActualEndTime" => Some(18),
+                    "PlannedStartTime" => Some(19),
+                    "PlannedEndTime" => Some(20),
+                    "OpsItemArn" => Some(21),
                     _ => None,
                 },
             )?
@@ -16712,7 +16712,7 @@ impl Read for OpsItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 created_by: member_0,
                 ops_item_type: member_1,
                 created_time: member_2,
@@ -16823,12 +16823,12 @@ impl Read for OpsItemDataValue {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<OpsItemDataType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
-                    "Type" => Option::Some(1),
+                    "Value" => Some(0),
+                    "Type" => Some(1),
                     _ => None,
                 },
             )?
@@ -16844,7 +16844,7 @@ impl Read for OpsItemDataValue {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 value: member_0,
                 r#type: member_1,
             }),
@@ -16876,13 +16876,13 @@ impl Read for OpsItemEventFilter {
         let mut member_0: Option<OpsItemEventFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<OpsItemEventFilterOperator> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Operator" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Operator" => Some(2),
                     _ => None,
                 },
             )?
@@ -16898,11 +16898,11 @@ impl Read for OpsItemEventFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 operator: member_2,
@@ -17061,17 +17061,17 @@ impl Read for OpsItemEventSummary {
         let mut member_4: Option<String> = None;
         let mut member_5: Option<OpsItemIdentity> = None;
         let mut member_6: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "EventId" => Option::Some(1),
-                    "Source" => Option::Some(2),
-                    "DetailType" => Option::Some(3),
-                    "Detail" => Option::Some(4),
-                    "CreatedBy" => Option::Some(5),
-                    "CreatedTime" => Option::Some(6),
+                    "OpsItemId" => Some(0),
+                    "EventId" => Some(1),
+                    "Source" => Some(2),
+                    "DetailType" => Some(3),
+                    "Detail" => Some(4),
+                    "CreatedBy" => Some(5),
+                    "CreatedTime" => Some(6),
                     _ => None,
                 },
             )?
@@ -17092,7 +17092,7 @@ impl Read for OpsItemEventSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 event_id: member_1,
                 source: member_2,
@@ -17126,13 +17126,13 @@ impl Read for OpsItemFilter {
         let mut member_0: Option<OpsItemFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<OpsItemFilterOperator> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Operator" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Operator" => Some(2),
                     _ => None,
                 },
             )?
@@ -17148,11 +17148,11 @@ impl Read for OpsItemFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 operator: member_2,
@@ -17535,11 +17535,11 @@ impl Read for OpsItemIdentity {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Arn" => Option::Some(0),
+                    "Arn" => Some(0),
                     _ => None,
                 },
             )?
@@ -17553,7 +17553,7 @@ impl Read for OpsItemIdentity {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { arn: member_0 }))
+        Ok(Some(Self { arn: member_0 }))
     }
 }
 
@@ -17571,11 +17571,11 @@ impl Read for OpsItemNotification {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Arn" => Option::Some(0),
+                    "Arn" => Some(0),
                     _ => None,
                 },
             )?
@@ -17589,7 +17589,7 @@ impl Read for OpsItemNotification {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { arn: member_0 }))
+        Ok(Some(Self { arn: member_0 }))
     }
 }
 
@@ -17649,19 +17649,19 @@ impl Read for OpsItemRelatedItemSummary {
         let mut member_6: Option<Timestamp> = None;
         let mut member_7: Option<OpsItemIdentity> = None;
         let mut member_8: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "AssociationId" => Option::Some(1),
-                    "ResourceType" => Option::Some(2),
-                    "AssociationType" => Option::Some(3),
-                    "ResourceUri" => Option::Some(4),
-                    "CreatedBy" => Option::Some(5),
-                    "CreatedTime" => Option::Some(6),
-                    "LastModifiedBy" => Option::Some(7),
-                    "LastModifiedTime" => Option::Some(8),
+                    "OpsItemId" => Some(0),
+                    "AssociationId" => Some(1),
+                    "ResourceType" => Some(2),
+                    "AssociationType" => Some(3),
+                    "ResourceUri" => Some(4),
+                    "CreatedBy" => Some(5),
+                    "CreatedTime" => Some(6),
+                    "LastModifiedBy" => Some(7),
+                    "LastModifiedTime" => Some(8),
                     _ => None,
                 },
             )?
@@ -17684,7 +17684,7 @@ impl Read for OpsItemRelatedItemSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 association_id: member_1,
                 resource_type: member_2,
@@ -17720,13 +17720,13 @@ impl Read for OpsItemRelatedItemsFilter {
         let mut member_0: Option<OpsItemRelatedItemsFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<OpsItemRelatedItemsFilterOperator> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
-                    "Operator" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
+                    "Operator" => Some(2),
                     _ => None,
                 },
             )?
@@ -17742,11 +17742,11 @@ impl Read for OpsItemRelatedItemsFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
                 operator: member_2,
@@ -18174,27 +18174,27 @@ impl Read for OpsItemSummary {
         let mut member_14: Option<Timestamp> = None;
         let mut member_15: Option<Timestamp> = None;
         let mut member_16: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CreatedBy" => Option::Some(0),
-                    "CreatedTime" => Option::Some(1),
-                    "LastModifiedBy" => Option::Some(2),
-                    "LastModifiedTime" => Option::Some(3),
-                    "Priority" => Option::Some(4),
-                    "Source" => Option::Some(5),
-                    "Status" => Option::Some(6),
-                    "OpsItemId" => Option::Some(7),
-                    "Title" => Option::Some(8),
-                    "OperationalData" => Option::Some(9),
-                    "Category" => Option::Some(10),
-                    "Severity" => Option::Some(11),
-                    "OpsItemType" => Option::Some(12),
-                    "ActualStartTime" => Option::Some(13),
-                    "ActualEndTime" => Option::Some(14),
-                    "PlannedStartTime" => Option::Some(15),
-                    "PlannedEndTime" => Option::Some(16),
+                    "CreatedBy" => Some(0),
+                    "CreatedTime" => Some(1),
+                    "LastModifiedBy" => Some(2),
+                    "LastModifiedTime" => Some(3),
+                    "Priority" => Some(4),
+                    "Source" => Some(5),
+                    "Status" => Some(6),
+                    "OpsItemId" => Some(7),
+                    "Title" => Some(8),
+                    "OperationalData" => Some(9),
+                    "Category" => Some(10),
+                    "Severity" => Some(11),
+                    "OpsItemType" => Some(12),
+                    "ActualStartTime" => Some(13),
+                    "ActualEndTime" => Some(14),
+                    "PlannedStartTime" => Some(15),
+                    "PlannedEndTime" => Some(16),
                     _ => None,
                 },
             )?
@@ -18225,7 +18225,7 @@ impl Read for OpsItemSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 created_by: member_0,
                 created_time: member_1,
                 last_modified_by: member_2,
@@ -18290,15 +18290,15 @@ impl Read for OpsMetadata {
         let mut member_2: Option<Timestamp> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceId" => Option::Some(0),
-                    "OpsMetadataArn" => Option::Some(1),
-                    "LastModifiedDate" => Option::Some(2),
-                    "LastModifiedUser" => Option::Some(3),
-                    "CreationDate" => Option::Some(4),
+                    "ResourceId" => Some(0),
+                    "OpsMetadataArn" => Some(1),
+                    "LastModifiedDate" => Some(2),
+                    "LastModifiedUser" => Some(3),
+                    "CreationDate" => Some(4),
                     _ => None,
                 },
             )?
@@ -18317,7 +18317,7 @@ impl Read for OpsMetadata {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_id: member_0,
                 ops_metadata_arn: member_1,
                 last_modified_date: member_2,
@@ -18349,12 +18349,12 @@ impl Read for OpsMetadataFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -18369,10 +18369,10 @@ impl Read for OpsMetadataFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -18396,11 +18396,11 @@ impl Read for OpsResultAttribute {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
+                    "TypeName" => Some(0),
                     _ => None,
                 },
             )?
@@ -18414,8 +18414,8 @@ impl Read for OpsResultAttribute {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { type_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { type_name: member_0 }))
     }
 }
 
@@ -18443,12 +18443,12 @@ impl Read for OutputSource {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OutputSourceId" => Option::Some(0),
-                    "OutputSourceType" => Option::Some(1),
+                    "OutputSourceId" => Some(0),
+                    "OutputSourceType" => Some(1),
                     _ => None,
                 },
             )?
@@ -18464,7 +18464,7 @@ impl Read for OutputSource {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 output_source_id: member_0,
                 output_source_type: member_1,
             }),
@@ -18560,19 +18560,19 @@ impl Read for Parameter {
         let mut member_6: Option<Timestamp> = None;
         let mut member_7: Option<String> = None;
         let mut member_8: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Type" => Option::Some(1),
-                    "Value" => Option::Some(2),
-                    "Version" => Option::Some(3),
-                    "Selector" => Option::Some(4),
-                    "SourceResult" => Option::Some(5),
-                    "LastModifiedDate" => Option::Some(6),
-                    "ARN" => Option::Some(7),
-                    "DataType" => Option::Some(8),
+                    "Name" => Some(0),
+                    "Type" => Some(1),
+                    "Value" => Some(2),
+                    "Version" => Some(3),
+                    "Selector" => Some(4),
+                    "SourceResult" => Some(5),
+                    "LastModifiedDate" => Some(6),
+                    "ARN" => Some(7),
+                    "DataType" => Some(8),
                     _ => None,
                 },
             )?
@@ -18595,7 +18595,7 @@ impl Read for Parameter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 r#type: member_1,
                 value: member_2,
@@ -18722,23 +18722,23 @@ impl Read for ParameterHistory {
         let mut member_10: Option<ParameterTier> = None;
         let mut member_11: Option<Vec<ParameterInlinePolicy>> = None;
         let mut member_12: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Type" => Option::Some(1),
-                    "KeyId" => Option::Some(2),
-                    "LastModifiedDate" => Option::Some(3),
-                    "LastModifiedUser" => Option::Some(4),
-                    "Description" => Option::Some(5),
-                    "Value" => Option::Some(6),
-                    "AllowedPattern" => Option::Some(7),
-                    "Version" => Option::Some(8),
-                    "Labels" => Option::Some(9),
-                    "Tier" => Option::Some(10),
-                    "Policies" => Option::Some(11),
-                    "DataType" => Option::Some(12),
+                    "Name" => Some(0),
+                    "Type" => Some(1),
+                    "KeyId" => Some(2),
+                    "LastModifiedDate" => Some(3),
+                    "LastModifiedUser" => Some(4),
+                    "Description" => Some(5),
+                    "Value" => Some(6),
+                    "AllowedPattern" => Some(7),
+                    "Version" => Some(8),
+                    "Labels" => Some(9),
+                    "Tier" => Some(10),
+                    "Policies" => Some(11),
+                    "DataType" => Some(12),
                     _ => None,
                 },
             )?
@@ -18765,7 +18765,7 @@ impl Read for ParameterHistory {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 r#type: member_1,
                 key_id: member_2,
@@ -18808,13 +18808,13 @@ impl Read for ParameterInlinePolicy {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PolicyText" => Option::Some(0),
-                    "PolicyType" => Option::Some(1),
-                    "PolicyStatus" => Option::Some(2),
+                    "PolicyText" => Some(0),
+                    "PolicyType" => Some(1),
+                    "PolicyStatus" => Some(2),
                     _ => None,
                 },
             )?
@@ -18831,7 +18831,7 @@ impl Read for ParameterInlinePolicy {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 policy_text: member_0,
                 policy_type: member_1,
                 policy_status: member_2,
@@ -18922,22 +18922,22 @@ impl Read for ParameterMetadata {
         let mut member_9: Option<ParameterTier> = None;
         let mut member_10: Option<Vec<ParameterInlinePolicy>> = None;
         let mut member_11: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "ARN" => Option::Some(1),
-                    "Type" => Option::Some(2),
-                    "KeyId" => Option::Some(3),
-                    "LastModifiedDate" => Option::Some(4),
-                    "LastModifiedUser" => Option::Some(5),
-                    "Description" => Option::Some(6),
-                    "AllowedPattern" => Option::Some(7),
-                    "Version" => Option::Some(8),
-                    "Tier" => Option::Some(9),
-                    "Policies" => Option::Some(10),
-                    "DataType" => Option::Some(11),
+                    "Name" => Some(0),
+                    "ARN" => Some(1),
+                    "Type" => Some(2),
+                    "KeyId" => Some(3),
+                    "LastModifiedDate" => Some(4),
+                    "LastModifiedUser" => Some(5),
+                    "Description" => Some(6),
+                    "AllowedPattern" => Some(7),
+                    "Version" => Some(8),
+                    "Tier" => Some(9),
+                    "Policies" => Some(10),
+                    "DataType" => Some(11),
                     _ => None,
                 },
             )?
@@ -18963,7 +18963,7 @@ impl Read for ParameterMetadata {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 arn: member_1,
                 r#type: member_2,
@@ -19030,13 +19030,13 @@ impl Read for ParameterStringFilter {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Option" => Option::Some(1),
-                    "Values" => Option::Some(2),
+                    "Key" => Some(0),
+                    "Option" => Some(1),
+                    "Values" => Some(2),
                     _ => None,
                 },
             )?
@@ -19052,9 +19052,9 @@ impl Read for ParameterStringFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 option: member_1,
                 values: member_2,
@@ -19222,12 +19222,12 @@ impl Read for ParametersFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ParametersFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -19242,10 +19242,10 @@ impl Read for ParametersFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -19359,15 +19359,15 @@ impl Read for ParentStepDetails {
         let mut member_2: Option<String> = None;
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StepExecutionId" => Option::Some(0),
-                    "StepName" => Option::Some(1),
-                    "Action" => Option::Some(2),
-                    "Iteration" => Option::Some(3),
-                    "IteratorValue" => Option::Some(4),
+                    "StepExecutionId" => Some(0),
+                    "StepName" => Some(1),
+                    "Action" => Some(2),
+                    "Iteration" => Some(3),
+                    "IteratorValue" => Some(4),
                     _ => None,
                 },
             )?
@@ -19386,7 +19386,7 @@ impl Read for ParentStepDetails {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 step_execution_id: member_0,
                 step_name: member_1,
                 action: member_2,
@@ -19515,33 +19515,33 @@ impl Read for Patch {
         let mut member_20: Option<String> = None;
         let mut member_21: Option<String> = None;
         let mut member_22: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "ReleaseDate" => Option::Some(1),
-                    "Title" => Option::Some(2),
-                    "Description" => Option::Some(3),
-                    "ContentUrl" => Option::Some(4),
-                    "Vendor" => Option::Some(5),
-                    "ProductFamily" => Option::Some(6),
-                    "Product" => Option::Some(7),
-                    "Classification" => Option::Some(8),
-                    "MsrcSeverity" => Option::Some(9),
-                    "KbNumber" => Option::Some(10),
-                    "MsrcNumber" => Option::Some(11),
-                    "Language" => Option::Some(12),
-                    "AdvisoryIds" => Option::Some(13),
-                    "BugzillaIds" => Option::Some(14),
-                    "CVEIds" => Option::Some(15),
-                    "Name" => Option::Some(16),
-                    "Epoch" => Option::Some(17),
-                    "Version" => Option::Some(18),
-                    "Release" => Option::Some(19),
-                    "Arch" => Option::Some(20),
-                    "Severity" => Option::Some(21),
-                    "Repository" => Option::Some(22),
+                    "Id" => Some(0),
+                    "ReleaseDate" => Some(1),
+                    "Title" => Some(2),
+                    "Description" => Some(3),
+                    "ContentUrl" => Some(4),
+                    "Vendor" => Some(5),
+                    "ProductFamily" => Some(6),
+                    "Product" => Some(7),
+                    "Classification" => Some(8),
+                    "MsrcSeverity" => Some(9),
+                    "KbNumber" => Some(10),
+                    "MsrcNumber" => Some(11),
+                    "Language" => Some(12),
+                    "AdvisoryIds" => Some(13),
+                    "BugzillaIds" => Some(14),
+                    "CVEIds" => Some(15),
+                    "Name" => Some(16),
+                    "Epoch" => Some(17),
+                    "Version" => Some(18),
+                    "Release" => Some(19),
+                    "Arch" => Some(20),
+                    "Severity" => Some(21),
+                    "Repository" => Some(22),
                     _ => None,
                 },
             )?
@@ -19578,7 +19578,7 @@ impl Read for Patch {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 release_date: member_1,
                 title: member_2,
@@ -19716,15 +19716,15 @@ impl Read for PatchBaselineIdentity {
         let mut member_2: Option<OperatingSystem> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "BaselineName" => Option::Some(1),
-                    "OperatingSystem" => Option::Some(2),
-                    "BaselineDescription" => Option::Some(3),
-                    "DefaultBaseline" => Option::Some(4),
+                    "BaselineId" => Some(0),
+                    "BaselineName" => Some(1),
+                    "OperatingSystem" => Some(2),
+                    "BaselineDescription" => Some(3),
+                    "DefaultBaseline" => Some(4),
                     _ => None,
                 },
             )?
@@ -19743,7 +19743,7 @@ impl Read for PatchBaselineIdentity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 baseline_name: member_1,
                 operating_system: member_2,
@@ -19800,17 +19800,17 @@ impl Read for PatchComplianceData {
         let mut member_4: Option<PatchComplianceDataState> = None;
         let mut member_5: Option<Timestamp> = None;
         let mut member_6: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Title" => Option::Some(0),
-                    "KBId" => Option::Some(1),
-                    "Classification" => Option::Some(2),
-                    "Severity" => Option::Some(3),
-                    "State" => Option::Some(4),
-                    "InstalledTime" => Option::Some(5),
-                    "CVEIds" => Option::Some(6),
+                    "Title" => Some(0),
+                    "KBId" => Some(1),
+                    "Classification" => Some(2),
+                    "Severity" => Some(3),
+                    "State" => Some(4),
+                    "InstalledTime" => Some(5),
+                    "CVEIds" => Some(6),
                     _ => None,
                 },
             )?
@@ -19830,14 +19830,14 @@ impl Read for PatchComplianceData {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
-        let Option::Some(member_5) = member_5 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_5) = member_5 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 title: member_0,
                 kb_id: member_1,
                 classification: member_2,
@@ -20221,12 +20221,12 @@ impl Read for PatchFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<PatchFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -20241,10 +20241,10 @@ impl Read for PatchFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -20267,11 +20267,11 @@ impl Read for PatchFilterGroup {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<PatchFilter>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchFilters" => Option::Some(0),
+                    "PatchFilters" => Some(0),
                     _ => None,
                 },
             )?
@@ -20285,8 +20285,8 @@ impl Read for PatchFilterGroup {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { patch_filters: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { patch_filters: member_0 }))
     }
 }
 
@@ -20480,12 +20480,12 @@ impl Read for PatchGroupPatchBaselineMapping {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<PatchBaselineIdentity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchGroup" => Option::Some(0),
-                    "BaselineIdentity" => Option::Some(1),
+                    "PatchGroup" => Some(0),
+                    "BaselineIdentity" => Some(1),
                     _ => None,
                 },
             )?
@@ -20501,7 +20501,7 @@ impl Read for PatchGroupPatchBaselineMapping {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patch_group: member_0,
                 baseline_identity: member_1,
             }),
@@ -20606,12 +20606,12 @@ impl Read for PatchOrchestratorFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -20627,7 +20627,7 @@ impl Read for PatchOrchestratorFilter {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -20809,15 +20809,15 @@ impl Read for PatchRule {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchFilterGroup" => Option::Some(0),
-                    "ComplianceLevel" => Option::Some(1),
-                    "ApproveAfterDays" => Option::Some(2),
-                    "ApproveUntilDate" => Option::Some(3),
-                    "EnableNonSecurity" => Option::Some(4),
+                    "PatchFilterGroup" => Some(0),
+                    "ComplianceLevel" => Some(1),
+                    "ApproveAfterDays" => Some(2),
+                    "ApproveUntilDate" => Some(3),
+                    "EnableNonSecurity" => Some(4),
                     _ => None,
                 },
             )?
@@ -20835,9 +20835,9 @@ impl Read for PatchRule {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patch_filter_group: member_0,
                 compliance_level: member_1,
                 approve_after_days: member_2,
@@ -20863,11 +20863,11 @@ impl Read for PatchRuleGroup {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<PatchRule>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchRules" => Option::Some(0),
+                    "PatchRules" => Some(0),
                     _ => None,
                 },
             )?
@@ -20881,8 +20881,8 @@ impl Read for PatchRuleGroup {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { patch_rules: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { patch_rules: member_0 }))
     }
 }
 
@@ -21010,13 +21010,13 @@ impl Read for PatchSource {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Products" => Option::Some(1),
-                    "Configuration" => Option::Some(2),
+                    "Name" => Some(0),
+                    "Products" => Some(1),
+                    "Configuration" => Some(2),
                     _ => None,
                 },
             )?
@@ -21032,11 +21032,11 @@ impl Read for PatchSource {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 products: member_1,
                 configuration: member_2,
@@ -21075,13 +21075,13 @@ impl Read for PatchStatus {
         let mut member_0: Option<PatchDeploymentStatus> = None;
         let mut member_1: Option<PatchComplianceLevel> = None;
         let mut member_2: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DeploymentStatus" => Option::Some(0),
-                    "ComplianceLevel" => Option::Some(1),
-                    "ApprovalDate" => Option::Some(2),
+                    "DeploymentStatus" => Some(0),
+                    "ComplianceLevel" => Some(1),
+                    "ApprovalDate" => Some(2),
                     _ => None,
                 },
             )?
@@ -21098,7 +21098,7 @@ impl Read for PatchStatus {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 deployment_status: member_0,
                 compliance_level: member_1,
                 approval_date: member_2,
@@ -21297,15 +21297,15 @@ impl Read for ProgressCounters {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TotalSteps" => Option::Some(0),
-                    "SuccessSteps" => Option::Some(1),
-                    "FailedSteps" => Option::Some(2),
-                    "CancelledSteps" => Option::Some(3),
-                    "TimedOutSteps" => Option::Some(4),
+                    "TotalSteps" => Some(0),
+                    "SuccessSteps" => Some(1),
+                    "FailedSteps" => Some(2),
+                    "CancelledSteps" => Some(3),
+                    "TimedOutSteps" => Some(4),
                     _ => None,
                 },
             )?
@@ -21324,7 +21324,7 @@ impl Read for ProgressCounters {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 total_steps: member_0.unwrap_or_default(),
                 success_steps: member_1.unwrap_or_default(),
                 failed_steps: member_2.unwrap_or_default(),
@@ -21419,12 +21419,12 @@ impl Read for RegistrationMetadataItem {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Value" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Value" => Some(1),
                     _ => None,
                 },
             )?
@@ -21439,10 +21439,10 @@ impl Read for RegistrationMetadataItem {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -21465,11 +21465,11 @@ impl Read for RelatedOpsItem {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
+                    "OpsItemId" => Some(0),
                     _ => None,
                 },
             )?
@@ -21483,8 +21483,8 @@ impl Read for RelatedOpsItem {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { ops_item_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { ops_item_id: member_0 }))
     }
 }
 
@@ -21512,12 +21512,12 @@ impl Read for ResolvedTargets {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ParameterValues" => Option::Some(0),
-                    "Truncated" => Option::Some(1),
+                    "ParameterValues" => Some(0),
+                    "Truncated" => Some(1),
                     _ => None,
                 },
             )?
@@ -21533,7 +21533,7 @@ impl Read for ResolvedTargets {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 parameter_values: member_0,
                 truncated: member_1.unwrap_or_default(),
             }),
@@ -21605,18 +21605,18 @@ impl Read for ResourceComplianceSummaryItem {
         let mut member_5: Option<ComplianceExecutionSummary> = None;
         let mut member_6: Option<CompliantSummary> = None;
         let mut member_7: Option<NonCompliantSummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ComplianceType" => Option::Some(0),
-                    "ResourceType" => Option::Some(1),
-                    "ResourceId" => Option::Some(2),
-                    "Status" => Option::Some(3),
-                    "OverallSeverity" => Option::Some(4),
-                    "ExecutionSummary" => Option::Some(5),
-                    "CompliantSummary" => Option::Some(6),
-                    "NonCompliantSummary" => Option::Some(7),
+                    "ComplianceType" => Some(0),
+                    "ResourceType" => Some(1),
+                    "ResourceId" => Some(2),
+                    "Status" => Some(3),
+                    "OverallSeverity" => Some(4),
+                    "ExecutionSummary" => Some(5),
+                    "CompliantSummary" => Some(6),
+                    "NonCompliantSummary" => Some(7),
                     _ => None,
                 },
             )?
@@ -21638,7 +21638,7 @@ impl Read for ResourceComplianceSummaryItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 compliance_type: member_0,
                 resource_type: member_1,
                 resource_id: member_2,
@@ -21681,12 +21681,12 @@ impl Read for ResourceDataSyncAwsOrganizationsSource {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<ResourceDataSyncOrganizationalUnit>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OrganizationSourceType" => Option::Some(0),
-                    "OrganizationalUnits" => Option::Some(1),
+                    "OrganizationSourceType" => Some(0),
+                    "OrganizationalUnits" => Some(1),
                     _ => None,
                 },
             )?
@@ -21701,9 +21701,9 @@ impl Read for ResourceDataSyncAwsOrganizationsSource {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 organization_source_type: member_0,
                 organizational_units: member_1,
             }),
@@ -21733,11 +21733,11 @@ impl Read for ResourceDataSyncDestinationDataSharing {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DestinationDataSharingType" => Option::Some(0),
+                    "DestinationDataSharingType" => Some(0),
                     _ => None,
                 },
             )?
@@ -21752,7 +21752,7 @@ impl Read for ResourceDataSyncDestinationDataSharing {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 destination_data_sharing_type: member_0,
             }),
         )
@@ -21832,20 +21832,20 @@ impl Read for ResourceDataSyncItem {
         let mut member_7: Option<LastResourceDataSyncStatus> = None;
         let mut member_8: Option<Timestamp> = None;
         let mut member_9: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "SyncType" => Option::Some(1),
-                    "SyncSource" => Option::Some(2),
-                    "S3Destination" => Option::Some(3),
-                    "LastSyncTime" => Option::Some(4),
-                    "LastSuccessfulSyncTime" => Option::Some(5),
-                    "SyncLastModifiedTime" => Option::Some(6),
-                    "LastStatus" => Option::Some(7),
-                    "SyncCreatedTime" => Option::Some(8),
-                    "LastSyncStatusMessage" => Option::Some(9),
+                    "SyncName" => Some(0),
+                    "SyncType" => Some(1),
+                    "SyncSource" => Some(2),
+                    "S3Destination" => Some(3),
+                    "LastSyncTime" => Some(4),
+                    "LastSuccessfulSyncTime" => Some(5),
+                    "SyncLastModifiedTime" => Some(6),
+                    "LastStatus" => Some(7),
+                    "SyncCreatedTime" => Some(8),
+                    "LastSyncStatusMessage" => Some(9),
                     _ => None,
                 },
             )?
@@ -21869,7 +21869,7 @@ impl Read for ResourceDataSyncItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 sync_type: member_1,
                 sync_source: member_2,
@@ -21904,11 +21904,11 @@ impl Read for ResourceDataSyncOrganizationalUnit {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OrganizationalUnitId" => Option::Some(0),
+                    "OrganizationalUnitId" => Some(0),
                     _ => None,
                 },
             )?
@@ -21923,7 +21923,7 @@ impl Read for ResourceDataSyncOrganizationalUnit {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 organizational_unit_id: member_0,
             }),
         )
@@ -21976,16 +21976,16 @@ impl Read for ResourceDataSyncS3Destination {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<ResourceDataSyncDestinationDataSharing> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BucketName" => Option::Some(0),
-                    "Prefix" => Option::Some(1),
-                    "SyncFormat" => Option::Some(2),
-                    "Region" => Option::Some(3),
-                    "AWSKMSKeyARN" => Option::Some(4),
-                    "DestinationDataSharing" => Option::Some(5),
+                    "BucketName" => Some(0),
+                    "Prefix" => Some(1),
+                    "SyncFormat" => Some(2),
+                    "Region" => Some(3),
+                    "AWSKMSKeyARN" => Some(4),
+                    "DestinationDataSharing" => Some(5),
                     _ => None,
                 },
             )?
@@ -22004,11 +22004,11 @@ impl Read for ResourceDataSyncS3Destination {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 bucket_name: member_0,
                 prefix: member_1,
                 sync_format: member_2,
@@ -22130,15 +22130,15 @@ impl Read for ResourceDataSyncSource {
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<bool> = None;
         let mut member_4: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SourceType" => Option::Some(0),
-                    "AwsOrganizationsSource" => Option::Some(1),
-                    "SourceRegions" => Option::Some(2),
-                    "IncludeFutureRegions" => Option::Some(3),
-                    "EnableAllOpsDataSources" => Option::Some(4),
+                    "SourceType" => Some(0),
+                    "AwsOrganizationsSource" => Some(1),
+                    "SourceRegions" => Some(2),
+                    "IncludeFutureRegions" => Some(3),
+                    "EnableAllOpsDataSources" => Some(4),
                     _ => None,
                 },
             )?
@@ -22156,10 +22156,10 @@ impl Read for ResourceDataSyncSource {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 source_type: member_0,
                 aws_organizations_source: member_1,
                 source_regions: member_2,
@@ -22243,16 +22243,16 @@ impl Read for ResourceDataSyncSourceWithState {
         let mut member_3: Option<bool> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SourceType" => Option::Some(0),
-                    "AwsOrganizationsSource" => Option::Some(1),
-                    "SourceRegions" => Option::Some(2),
-                    "IncludeFutureRegions" => Option::Some(3),
-                    "State" => Option::Some(4),
-                    "EnableAllOpsDataSources" => Option::Some(5),
+                    "SourceType" => Some(0),
+                    "AwsOrganizationsSource" => Some(1),
+                    "SourceRegions" => Some(2),
+                    "IncludeFutureRegions" => Some(3),
+                    "State" => Some(4),
+                    "EnableAllOpsDataSources" => Some(5),
                     _ => None,
                 },
             )?
@@ -22272,7 +22272,7 @@ impl Read for ResourceDataSyncSourceWithState {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 source_type: member_0,
                 aws_organizations_source: member_1,
                 source_regions: member_2,
@@ -22471,11 +22471,11 @@ impl Read for ResultAttribute {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
+                    "TypeName" => Some(0),
                     _ => None,
                 },
             )?
@@ -22489,8 +22489,8 @@ impl Read for ResultAttribute {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { type_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { type_name: member_0 }))
     }
 }
 
@@ -22518,13 +22518,13 @@ impl Read for ReviewInformation {
         let mut member_0: Option<Timestamp> = None;
         let mut member_1: Option<ReviewStatus> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReviewedTime" => Option::Some(0),
-                    "Status" => Option::Some(1),
-                    "Reviewer" => Option::Some(2),
+                    "ReviewedTime" => Some(0),
+                    "Status" => Some(1),
+                    "Reviewer" => Some(2),
                     _ => None,
                 },
             )?
@@ -22541,7 +22541,7 @@ impl Read for ReviewInformation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 reviewed_time: member_0,
                 status: member_1,
                 reviewer: member_2,
@@ -22713,19 +22713,19 @@ impl Read for Runbook {
         let mut member_6: Option<String> = None;
         let mut member_7: Option<String> = None;
         let mut member_8: Option<Vec<TargetLocation>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentName" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "Parameters" => Option::Some(2),
-                    "TargetParameterName" => Option::Some(3),
-                    "Targets" => Option::Some(4),
-                    "TargetMaps" => Option::Some(5),
-                    "MaxConcurrency" => Option::Some(6),
-                    "MaxErrors" => Option::Some(7),
-                    "TargetLocations" => Option::Some(8),
+                    "DocumentName" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "Parameters" => Some(2),
+                    "TargetParameterName" => Some(3),
+                    "Targets" => Some(4),
+                    "TargetMaps" => Some(5),
+                    "MaxConcurrency" => Some(6),
+                    "MaxErrors" => Some(7),
+                    "TargetLocations" => Some(8),
                     _ => None,
                 },
             )?
@@ -22747,9 +22747,9 @@ impl Read for Runbook {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_name: member_0,
                 document_version: member_1,
                 parameters: member_2,
@@ -22799,13 +22799,13 @@ impl Read for S3OutputLocation {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OutputS3Region" => Option::Some(0),
-                    "OutputS3BucketName" => Option::Some(1),
-                    "OutputS3KeyPrefix" => Option::Some(2),
+                    "OutputS3Region" => Some(0),
+                    "OutputS3BucketName" => Some(1),
+                    "OutputS3KeyPrefix" => Some(2),
                     _ => None,
                 },
             )?
@@ -22822,7 +22822,7 @@ impl Read for S3OutputLocation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 output_s3_region: member_0,
                 output_s3_bucket_name: member_1,
                 output_s3_key_prefix: member_2,
@@ -22846,11 +22846,11 @@ impl Read for S3OutputUrl {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OutputUrl" => Option::Some(0),
+                    "OutputUrl" => Some(0),
                     _ => None,
                 },
             )?
@@ -22864,7 +22864,7 @@ impl Read for S3OutputUrl {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { output_url: member_0 }))
+        Ok(Some(Self { output_url: member_0 }))
     }
 }
 
@@ -22894,13 +22894,13 @@ impl Read for ScheduledWindowExecution {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "ExecutionTime" => Option::Some(2),
+                    "WindowId" => Some(0),
+                    "Name" => Some(1),
+                    "ExecutionTime" => Some(2),
                     _ => None,
                 },
             )?
@@ -22917,7 +22917,7 @@ impl Read for ScheduledWindowExecution {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 name: member_1,
                 execution_time: member_2,
@@ -22993,16 +22993,16 @@ impl Read for ServiceSetting {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SettingId" => Option::Some(0),
-                    "SettingValue" => Option::Some(1),
-                    "LastModifiedDate" => Option::Some(2),
-                    "LastModifiedUser" => Option::Some(3),
-                    "ARN" => Option::Some(4),
-                    "Status" => Option::Some(5),
+                    "SettingId" => Some(0),
+                    "SettingValue" => Some(1),
+                    "LastModifiedDate" => Some(2),
+                    "LastModifiedUser" => Some(3),
+                    "ARN" => Some(4),
+                    "Status" => Some(5),
                     _ => None,
                 },
             )?
@@ -23022,7 +23022,7 @@ impl Read for ServiceSetting {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 setting_id: member_0,
                 setting_value: member_1,
                 last_modified_date: member_2,
@@ -23112,22 +23112,22 @@ impl Read for Session {
         let mut member_9: Option<SessionManagerOutputUrl> = None;
         let mut member_10: Option<String> = None;
         let mut member_11: Option<AccessType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SessionId" => Option::Some(0),
-                    "Target" => Option::Some(1),
-                    "Status" => Option::Some(2),
-                    "StartDate" => Option::Some(3),
-                    "EndDate" => Option::Some(4),
-                    "DocumentName" => Option::Some(5),
-                    "Owner" => Option::Some(6),
-                    "Reason" => Option::Some(7),
-                    "Details" => Option::Some(8),
-                    "OutputUrl" => Option::Some(9),
-                    "MaxSessionDuration" => Option::Some(10),
-                    "AccessType" => Option::Some(11),
+                    "SessionId" => Some(0),
+                    "Target" => Some(1),
+                    "Status" => Some(2),
+                    "StartDate" => Some(3),
+                    "EndDate" => Some(4),
+                    "DocumentName" => Some(5),
+                    "Owner" => Some(6),
+                    "Reason" => Some(7),
+                    "Details" => Some(8),
+                    "OutputUrl" => Some(9),
+                    "MaxSessionDuration" => Some(10),
+                    "AccessType" => Some(11),
                     _ => None,
                 },
             )?
@@ -23153,7 +23153,7 @@ impl Read for Session {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 session_id: member_0,
                 target: member_1,
                 status: member_2,
@@ -23207,12 +23207,12 @@ impl Read for SessionFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<SessionFilterKey> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "key" => Option::Some(0),
-                    "value" => Option::Some(1),
+                    "key" => Some(0),
+                    "value" => Some(1),
                     _ => None,
                 },
             )?
@@ -23227,10 +23227,10 @@ impl Read for SessionFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -23358,12 +23358,12 @@ impl Read for SessionManagerOutputUrl {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "S3OutputUrl" => Option::Some(0),
-                    "CloudWatchOutputUrl" => Option::Some(1),
+                    "S3OutputUrl" => Some(0),
+                    "CloudWatchOutputUrl" => Some(1),
                     _ => None,
                 },
             )?
@@ -23379,7 +23379,7 @@ impl Read for SessionManagerOutputUrl {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 s3_output_url: member_0,
                 cloud_watch_output_url: member_1,
             }),
@@ -23590,16 +23590,16 @@ impl Read for SeveritySummary {
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<i32> = None;
         let mut member_5: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CriticalCount" => Option::Some(0),
-                    "HighCount" => Option::Some(1),
-                    "MediumCount" => Option::Some(2),
-                    "LowCount" => Option::Some(3),
-                    "InformationalCount" => Option::Some(4),
-                    "UnspecifiedCount" => Option::Some(5),
+                    "CriticalCount" => Some(0),
+                    "HighCount" => Some(1),
+                    "MediumCount" => Some(2),
+                    "LowCount" => Some(3),
+                    "InformationalCount" => Some(4),
+                    "UnspecifiedCount" => Some(5),
                     _ => None,
                 },
             )?
@@ -23619,7 +23619,7 @@ impl Read for SeveritySummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 critical_count: member_0.unwrap_or_default(),
                 high_count: member_1.unwrap_or_default(),
                 medium_count: member_2.unwrap_or_default(),
@@ -23940,34 +23940,34 @@ impl Read for StepExecution {
         let mut member_21: Option<TargetLocation> = None;
         let mut member_22: Option<Vec<AlarmStateInformation>> = None;
         let mut member_23: Option<ParentStepDetails> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StepName" => Option::Some(0),
-                    "Action" => Option::Some(1),
-                    "TimeoutSeconds" => Option::Some(2),
-                    "OnFailure" => Option::Some(3),
-                    "MaxAttempts" => Option::Some(4),
-                    "ExecutionStartTime" => Option::Some(5),
-                    "ExecutionEndTime" => Option::Some(6),
-                    "StepStatus" => Option::Some(7),
-                    "ResponseCode" => Option::Some(8),
-                    "Inputs" => Option::Some(9),
-                    "Outputs" => Option::Some(10),
-                    "Response" => Option::Some(11),
-                    "FailureMessage" => Option::Some(12),
-                    "FailureDetails" => Option::Some(13),
-                    "StepExecutionId" => Option::Some(14),
-                    "OverriddenParameters" => Option::Some(15),
-                    "IsEnd" => Option::Some(16),
-                    "NextStep" => Option::Some(17),
-                    "IsCritical" => Option::Some(18),
-                    "ValidNextSteps" => Option::Some(19),
-                    "Targets" => Option::Some(20),
-                    "TargetLocation" => Option::Some(21),
-                    "TriggeredAlarms" => Option::Some(22),
-                    "ParentStepDetails" => Option::Some(23),
+                    "StepName" => Some(0),
+                    "Action" => Some(1),
+                    "TimeoutSeconds" => Some(2),
+                    "OnFailure" => Some(3),
+                    "MaxAttempts" => Some(4),
+                    "ExecutionStartTime" => Some(5),
+                    "ExecutionEndTime" => Some(6),
+                    "StepStatus" => Some(7),
+                    "ResponseCode" => Some(8),
+                    "Inputs" => Some(9),
+                    "Outputs" => Some(10),
+                    "Response" => Some(11),
+                    "FailureMessage" => Some(12),
+                    "FailureDetails" => Some(13),
+                    "StepExecutionId" => Some(14),
+                    "OverriddenParameters" => Some(15),
+                    "IsEnd" => Some(16),
+                    "NextStep" => Some(17),
+                    "IsCritical" => Some(18),
+                    "ValidNextSteps" => Some(19),
+                    "Targets" => Some(20),
+                    "TargetLocation" => Some(21),
+                    "TriggeredAlarms" => Some(22),
+                    "ParentStepDetails" => Some(23),
                     _ => None,
                 },
             )?
@@ -24005,7 +24005,7 @@ impl Read for StepExecution {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 step_name: member_0,
                 action: member_1,
                 timeout_seconds: member_2,
@@ -24054,12 +24054,12 @@ impl Read for StepExecutionFilter {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<StepExecutionFilterKey> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -24074,10 +24074,10 @@ impl Read for StepExecutionFilter {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -24276,12 +24276,12 @@ impl Read for Tag {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Value" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Value" => Some(1),
                     _ => None,
                 },
             )?
@@ -24296,10 +24296,10 @@ impl Read for Tag {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -24374,12 +24374,12 @@ impl Read for Target {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Values" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Values" => Some(1),
                     _ => None,
                 },
             )?
@@ -24395,7 +24395,7 @@ impl Read for Target {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 values: member_1,
             }),
@@ -24520,21 +24520,21 @@ impl Read for TargetLocation {
         let mut member_8: Option<Vec<Target>> = None;
         let mut member_9: Option<String> = None;
         let mut member_10: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Accounts" => Option::Some(0),
-                    "Regions" => Option::Some(1),
-                    "TargetLocationMaxConcurrency" => Option::Some(2),
-                    "TargetLocationMaxErrors" => Option::Some(3),
-                    "ExecutionRoleName" => Option::Some(4),
-                    "TargetLocationAlarmConfiguration" => Option::Some(5),
-                    "IncludeChildOrganizationUnits" => Option::Some(6),
-                    "ExcludeAccounts" => Option::Some(7),
-                    "Targets" => Option::Some(8),
-                    "TargetsMaxConcurrency" => Option::Some(9),
-                    "TargetsMaxErrors" => Option::Some(10),
+                    "Accounts" => Some(0),
+                    "Regions" => Some(1),
+                    "TargetLocationMaxConcurrency" => Some(2),
+                    "TargetLocationMaxErrors" => Some(3),
+                    "ExecutionRoleName" => Some(4),
+                    "TargetLocationAlarmConfiguration" => Some(5),
+                    "IncludeChildOrganizationUnits" => Some(6),
+                    "ExcludeAccounts" => Some(7),
+                    "Targets" => Some(8),
+                    "TargetsMaxConcurrency" => Some(9),
+                    "TargetsMaxErrors" => Some(10),
                     _ => None,
                 },
             )?
@@ -24559,7 +24559,7 @@ impl Read for TargetLocation {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 accounts: member_0,
                 regions: member_1,
                 target_location_max_concurrency: member_2,
@@ -24597,12 +24597,12 @@ impl Read for TargetPreview {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i32> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Count" => Option::Some(0),
-                    "TargetType" => Option::Some(1),
+                    "Count" => Some(0),
+                    "TargetType" => Some(1),
                     _ => None,
                 },
             )?
@@ -24618,7 +24618,7 @@ impl Read for TargetPreview {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 count: member_0.unwrap_or_default(),
                 target_type: member_1,
             }),

@@ -29,7 +29,7 @@ impl Read for EmptyStruct {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 
@@ -156,36 +156,36 @@ impl Read for KitchenSink {
         let mut member_23: Option<StructWithJsonName> = None;
         let mut member_24: Option<Timestamp> = None;
         let mut member_25: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Blob" => Option::Some(0),
-                    "Boolean" => Option::Some(1),
-                    "Double" => Option::Some(2),
-                    "EmptyStruct" => Option::Some(3),
-                    "Float" => Option::Some(4),
-                    "HttpdateTimestamp" => Option::Some(5),
-                    "Integer" => Option::Some(6),
-                    "Iso8601Timestamp" => Option::Some(7),
-                    "JsonValue" => Option::Some(8),
-                    "ListOfLists" => Option::Some(9),
-                    "ListOfMapsOfStrings" => Option::Some(10),
-                    "ListOfStrings" => Option::Some(11),
-                    "ListOfStructs" => Option::Some(12),
-                    "Long" => Option::Some(13),
-                    "MapOfListsOfStrings" => Option::Some(14),
-                    "MapOfMaps" => Option::Some(15),
-                    "MapOfStrings" => Option::Some(16),
-                    "MapOfStructs" => Option::Some(17),
-                    "RecursiveList" => Option::Some(18),
-                    "RecursiveMap" => Option::Some(19),
-                    "RecursiveStruct" => Option::Some(20),
-                    "SimpleStruct" => Option::Some(21),
-                    "String" => Option::Some(22),
-                    "StructWithJsonName" => Option::Some(23),
-                    "Timestamp" => Option::Some(24),
-                    "UnixTimestamp" => Option::Some(25),
+                    "Blob" => Some(0),
+                    "Boolean" => Some(1),
+                    "Double" => Some(2),
+                    "EmptyStruct" => Some(3),
+                    "Float" => Some(4),
+                    "HttpdateTimestamp" => Some(5),
+                    "Integer" => Some(6),
+                    "Iso8601Timestamp" => Some(7),
+                    "JsonValue" => Some(8),
+                    "ListOfLists" => Some(9),
+                    "ListOfMapsOfStrings" => Some(10),
+                    "ListOfStrings" => Some(11),
+                    "ListOfStructs" => Some(12),
+                    "Long" => Some(13),
+                    "MapOfListsOfStrings" => Some(14),
+                    "MapOfMaps" => Some(15),
+                    "MapOfStrings" => Some(16),
+                    "MapOfStructs" => Some(17),
+                    "RecursiveList" => Some(18),
+                    "RecursiveMap" => Some(19),
+                    "RecursiveStruct" => Some(20),
+                    "SimpleStruct" => Some(21),
+                    "String" => Some(22),
+                    "StructWithJsonName" => Some(23),
+                    "Timestamp" => Some(24),
+                    "UnixTimestamp" => Some(25),
                     _ => None,
                 },
             )?
@@ -225,7 +225,7 @@ impl Read for KitchenSink {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 blob: member_0,
                 boolean: member_1,
                 double: member_2,
@@ -286,19 +286,19 @@ impl Read for MyUnion {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "stringValue" => Option::Some(0),
-                    "booleanValue" => Option::Some(1),
-                    "numberValue" => Option::Some(2),
-                    "blobValue" => Option::Some(3),
-                    "timestampValue" => Option::Some(4),
-                    "enumValue" => Option::Some(5),
-                    "listValue" => Option::Some(6),
-                    "mapValue" => Option::Some(7),
-                    "structureValue" => Option::Some(8),
+                    "stringValue" => Some(0),
+                    "booleanValue" => Some(1),
+                    "numberValue" => Some(2),
+                    "blobValue" => Some(3),
+                    "timestampValue" => Some(4),
+                    "enumValue" => Some(5),
+                    "listValue" => Some(6),
+                    "mapValue" => Some(7),
+                    "structureValue" => Some(8),
                     _ => None,
                 },
             )?
@@ -333,11 +333,11 @@ impl Read for SimpleStruct {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
+                    "Value" => Some(0),
                     _ => None,
                 },
             )?
@@ -351,7 +351,7 @@ impl Read for SimpleStruct {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { value: member_0 }))
+        Ok(Some(Self { value: member_0 }))
     }
 }
 
@@ -367,11 +367,11 @@ impl Read for StructWithJsonName {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
+                    "Value" => Some(0),
                     _ => None,
                 },
             )?
@@ -385,7 +385,7 @@ impl Read for StructWithJsonName {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { value: member_0 }))
+        Ok(Some(Self { value: member_0 }))
     }
 }
 
@@ -483,11 +483,11 @@ impl Read for GreetingStruct {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "hi" => Option::Some(0),
+                    "hi" => Some(0),
                     _ => None,
                 },
             )?
@@ -501,6 +501,6 @@ impl Read for GreetingStruct {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { hi: member_0 }))
+        Ok(Some(Self { hi: member_0 }))
     }
 }

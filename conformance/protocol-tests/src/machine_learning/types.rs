@@ -2,11 +2,13 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
-use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+
+#[cfg(feature = "full-serde")]
+use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 
 /// The `DetailsAttributes` shape.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -108,14 +110,14 @@ impl Read for Prediction {
         let mut member_1: Option<f32> = None;
         let mut member_2: Option<BTreeMap<String, f32>> = None;
         let mut member_3: Option<BTreeMap<DetailsAttributes, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "predictedLabel" => Option::Some(0),
-                    "predictedValue" => Option::Some(1),
-                    "predictedScores" => Option::Some(2),
-                    "details" => Option::Some(3),
+                    "predictedLabel" => Some(0),
+                    "predictedValue" => Some(1),
+                    "predictedScores" => Some(2),
+                    "details" => Some(3),
                     _ => None,
                 },
             )?
@@ -133,7 +135,7 @@ impl Read for Prediction {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 predicted_label: member_0,
                 predicted_value: member_1,
                 predicted_scores: member_2,

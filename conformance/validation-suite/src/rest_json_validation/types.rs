@@ -98,12 +98,12 @@ impl Read for EnumUnion {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "first" => Option::Some(0),
-                    "second" => Option::Some(1),
+                    "first" => Some(0),
+                    "second" => Some(1),
                     _ => None,
                 },
             )?
@@ -131,11 +131,11 @@ impl Read for MissingKeyStructure {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "hi" => Option::Some(0),
+                    "hi" => Some(0),
                     _ => None,
                 },
             )?
@@ -149,8 +149,8 @@ impl Read for MissingKeyStructure {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { hi: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { hi: member_0 }))
     }
 }
 
@@ -171,12 +171,12 @@ impl Read for PatternUnion {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "first" => Option::Some(0),
-                    "second" => Option::Some(1),
+                    "first" => Some(0),
+                    "second" => Some(1),
                     _ => None,
                 },
             )?
@@ -209,12 +209,12 @@ impl Read for PatternUnionOverride {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "first" => Option::Some(0),
-                    "second" => Option::Some(1),
+                    "first" => Some(0),
+                    "second" => Some(1),
                     _ => None,
                 },
             )?
@@ -306,12 +306,12 @@ impl Read for RecursiveUnionOne {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "union" => Option::Some(1),
+                    "string" => Some(0),
+                    "union" => Some(1),
                     _ => None,
                 },
             )?
@@ -342,12 +342,12 @@ impl Read for RecursiveUnionTwo {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "union" => Option::Some(1),
+                    "string" => Some(0),
+                    "union" => Some(1),
                     _ => None,
                 },
             )?
@@ -460,12 +460,12 @@ impl Read for FooUnion {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "integer" => Option::Some(1),
+                    "string" => Some(0),
+                    "integer" => Some(1),
                     _ => None,
                 },
             )?
@@ -496,11 +496,11 @@ impl Read for GreetingStruct {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "hi" => Option::Some(0),
+                    "hi" => Some(0),
                     _ => None,
                 },
             )?
@@ -514,7 +514,7 @@ impl Read for GreetingStruct {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { hi: member_0 }))
+        Ok(Some(Self { hi: member_0 }))
     }
 }
 

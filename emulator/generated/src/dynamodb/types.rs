@@ -109,13 +109,13 @@ impl Read for ArchivalSummary {
         let mut member_0: Option<Timestamp> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ArchivalDateTime" => Option::Some(0),
-                    "ArchivalReason" => Option::Some(1),
-                    "ArchivalBackupArn" => Option::Some(2),
+                    "ArchivalDateTime" => Some(0),
+                    "ArchivalReason" => Some(1),
+                    "ArchivalBackupArn" => Some(2),
                     _ => None,
                 },
             )?
@@ -132,7 +132,7 @@ impl Read for ArchivalSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 archival_date_time: member_0,
                 archival_reason: member_1,
                 archival_backup_arn: member_2,
@@ -230,12 +230,12 @@ impl Read for AttributeDefinition {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<ScalarAttributeType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AttributeName" => Option::Some(0),
-                    "AttributeType" => Option::Some(1),
+                    "AttributeName" => Some(0),
+                    "AttributeType" => Some(1),
                     _ => None,
                 },
             )?
@@ -250,10 +250,10 @@ impl Read for AttributeDefinition {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attribute_name: member_0,
                 attribute_type: member_1,
             }),
@@ -338,20 +338,20 @@ impl Read for AttributeValue {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut union = reader.union(schema)?;
         let mut value = None;
-        while let Option::Some(index) = union
+        while let Some(index) = union
             .next(
                 reader,
                 |name| match name {
-                    "S" => Option::Some(0),
-                    "N" => Option::Some(1),
-                    "B" => Option::Some(2),
-                    "SS" => Option::Some(3),
-                    "NS" => Option::Some(4),
-                    "BS" => Option::Some(5),
-                    "M" => Option::Some(6),
-                    "L" => Option::Some(7),
-                    "NULL" => Option::Some(8),
-                    "BOOL" => Option::Some(9),
+                    "S" => Some(0),
+                    "N" => Some(1),
+                    "B" => Some(2),
+                    "SS" => Some(3),
+                    "NS" => Some(4),
+                    "BS" => Some(5),
+                    "M" => Some(6),
+                    "L" => Some(7),
+                    "NULL" => Some(8),
+                    "BOOL" => Some(9),
                     _ => None,
                 },
             )?
@@ -461,12 +461,12 @@ impl Read for AttributeValueUpdate {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AttributeValue> = None;
         let mut member_1: Option<AttributeAction> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
-                    "Action" => Option::Some(1),
+                    "Value" => Some(0),
+                    "Action" => Some(1),
                     _ => None,
                 },
             )?
@@ -482,7 +482,7 @@ impl Read for AttributeValueUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 value: member_0,
                 action: member_1,
             }),
@@ -518,12 +518,12 @@ impl Read for AutoScalingPolicyDescription {
         let mut member_1: Option<
             AutoScalingTargetTrackingScalingPolicyConfigurationDescription,
         > = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PolicyName" => Option::Some(0),
-                    "TargetTrackingScalingPolicyConfiguration" => Option::Some(1),
+                    "PolicyName" => Some(0),
+                    "TargetTrackingScalingPolicyConfiguration" => Some(1),
                     _ => None,
                 },
             )?
@@ -539,7 +539,7 @@ impl Read for AutoScalingPolicyDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 policy_name: member_0,
                 target_tracking_scaling_policy_configuration: member_1,
             }),
@@ -574,12 +574,12 @@ impl Read for AutoScalingPolicyUpdate {
         let mut member_1: Option<
             AutoScalingTargetTrackingScalingPolicyConfigurationUpdate,
         > = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PolicyName" => Option::Some(0),
-                    "TargetTrackingScalingPolicyConfiguration" => Option::Some(1),
+                    "PolicyName" => Some(0),
+                    "TargetTrackingScalingPolicyConfiguration" => Some(1),
                     _ => None,
                 },
             )?
@@ -594,9 +594,9 @@ impl Read for AutoScalingPolicyUpdate {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 policy_name: member_0,
                 target_tracking_scaling_policy_configuration: member_1,
             }),
@@ -651,15 +651,15 @@ impl Read for AutoScalingSettingsDescription {
         let mut member_2: Option<bool> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<AutoScalingPolicyDescription>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MinimumUnits" => Option::Some(0),
-                    "MaximumUnits" => Option::Some(1),
-                    "AutoScalingDisabled" => Option::Some(2),
-                    "AutoScalingRoleArn" => Option::Some(3),
-                    "ScalingPolicies" => Option::Some(4),
+                    "MinimumUnits" => Some(0),
+                    "MaximumUnits" => Some(1),
+                    "AutoScalingDisabled" => Some(2),
+                    "AutoScalingRoleArn" => Some(3),
+                    "ScalingPolicies" => Some(4),
                     _ => None,
                 },
             )?
@@ -678,7 +678,7 @@ impl Read for AutoScalingSettingsDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 minimum_units: member_0,
                 maximum_units: member_1,
                 auto_scaling_disabled: member_2,
@@ -754,15 +754,15 @@ impl Read for AutoScalingSettingsUpdate {
         let mut member_2: Option<bool> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<AutoScalingPolicyUpdate> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MinimumUnits" => Option::Some(0),
-                    "MaximumUnits" => Option::Some(1),
-                    "AutoScalingDisabled" => Option::Some(2),
-                    "AutoScalingRoleArn" => Option::Some(3),
-                    "ScalingPolicyUpdate" => Option::Some(4),
+                    "MinimumUnits" => Some(0),
+                    "MaximumUnits" => Some(1),
+                    "AutoScalingDisabled" => Some(2),
+                    "AutoScalingRoleArn" => Some(3),
+                    "ScalingPolicyUpdate" => Some(4),
                     _ => None,
                 },
             )?
@@ -781,7 +781,7 @@ impl Read for AutoScalingSettingsUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 minimum_units: member_0,
                 maximum_units: member_1,
                 auto_scaling_disabled: member_2,
@@ -837,14 +837,14 @@ impl Read for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<f64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DisableScaleIn" => Option::Some(0),
-                    "ScaleInCooldown" => Option::Some(1),
-                    "ScaleOutCooldown" => Option::Some(2),
-                    "TargetValue" => Option::Some(3),
+                    "DisableScaleIn" => Some(0),
+                    "ScaleInCooldown" => Some(1),
+                    "ScaleOutCooldown" => Some(2),
+                    "TargetValue" => Some(3),
                     _ => None,
                 },
             )?
@@ -861,9 +861,9 @@ impl Read for AutoScalingTargetTrackingScalingPolicyConfigurationDescription {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 disable_scale_in: member_0,
                 scale_in_cooldown: member_1,
                 scale_out_cooldown: member_2,
@@ -933,14 +933,14 @@ impl Read for AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<f64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DisableScaleIn" => Option::Some(0),
-                    "ScaleInCooldown" => Option::Some(1),
-                    "ScaleOutCooldown" => Option::Some(2),
-                    "TargetValue" => Option::Some(3),
+                    "DisableScaleIn" => Some(0),
+                    "ScaleInCooldown" => Some(1),
+                    "ScaleOutCooldown" => Some(2),
+                    "TargetValue" => Some(3),
                     _ => None,
                 },
             )?
@@ -957,9 +957,9 @@ impl Read for AutoScalingTargetTrackingScalingPolicyConfigurationUpdate {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 disable_scale_in: member_0,
                 scale_in_cooldown: member_1,
                 scale_out_cooldown: member_2,
@@ -1000,13 +1000,13 @@ impl Read for BackupDescription {
         let mut member_0: Option<BackupDetails> = None;
         let mut member_1: Option<SourceTableDetails> = None;
         let mut member_2: Option<SourceTableFeatureDetails> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BackupDetails" => Option::Some(0),
-                    "SourceTableDetails" => Option::Some(1),
-                    "SourceTableFeatureDetails" => Option::Some(2),
+                    "BackupDetails" => Some(0),
+                    "SourceTableDetails" => Some(1),
+                    "SourceTableFeatureDetails" => Some(2),
                     _ => None,
                 },
             )?
@@ -1023,7 +1023,7 @@ impl Read for BackupDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 backup_details: member_0,
                 source_table_details: member_1,
                 source_table_feature_details: member_2,
@@ -1092,17 +1092,17 @@ impl Read for BackupDetails {
         let mut member_4: Option<BackupType> = None;
         let mut member_5: Option<Timestamp> = None;
         let mut member_6: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BackupArn" => Option::Some(0),
-                    "BackupName" => Option::Some(1),
-                    "BackupSizeBytes" => Option::Some(2),
-                    "BackupStatus" => Option::Some(3),
-                    "BackupType" => Option::Some(4),
-                    "BackupCreationDateTime" => Option::Some(5),
-                    "BackupExpiryDateTime" => Option::Some(6),
+                    "BackupArn" => Some(0),
+                    "BackupName" => Some(1),
+                    "BackupSizeBytes" => Some(2),
+                    "BackupStatus" => Some(3),
+                    "BackupType" => Some(4),
+                    "BackupCreationDateTime" => Some(5),
+                    "BackupExpiryDateTime" => Some(6),
                     _ => None,
                 },
             )?
@@ -1122,13 +1122,13 @@ impl Read for BackupDetails {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
-        let Option::Some(member_5) = member_5 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_5) = member_5 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 backup_arn: member_0,
                 backup_name: member_1,
                 backup_size_bytes: member_2,
@@ -1294,20 +1294,20 @@ impl Read for BackupSummary {
         let mut member_7: Option<BackupStatus> = None;
         let mut member_8: Option<BackupType> = None;
         let mut member_9: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "TableId" => Option::Some(1),
-                    "TableArn" => Option::Some(2),
-                    "BackupArn" => Option::Some(3),
-                    "BackupName" => Option::Some(4),
-                    "BackupCreationDateTime" => Option::Some(5),
-                    "BackupExpiryDateTime" => Option::Some(6),
-                    "BackupStatus" => Option::Some(7),
-                    "BackupType" => Option::Some(8),
-                    "BackupSizeBytes" => Option::Some(9),
+                    "TableName" => Some(0),
+                    "TableId" => Some(1),
+                    "TableArn" => Some(2),
+                    "BackupArn" => Some(3),
+                    "BackupName" => Some(4),
+                    "BackupCreationDateTime" => Some(5),
+                    "BackupExpiryDateTime" => Some(6),
+                    "BackupStatus" => Some(7),
+                    "BackupType" => Some(8),
+                    "BackupSizeBytes" => Some(9),
                     _ => None,
                 },
             )?
@@ -1331,7 +1331,7 @@ impl Read for BackupSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 table_id: member_1,
                 table_arn: member_2,
@@ -1520,13 +1520,13 @@ impl Read for BatchStatementError {
         let mut member_0: Option<BatchStatementErrorCodeEnum> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Code" => Option::Some(0),
-                    "Message" => Option::Some(1),
-                    "Item" => Option::Some(2),
+                    "Code" => Some(0),
+                    "Message" => Some(1),
+                    "Item" => Some(2),
                     _ => None,
                 },
             )?
@@ -1543,7 +1543,7 @@ impl Read for BatchStatementError {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 code: member_0,
                 message: member_1,
                 item: member_2,
@@ -1727,14 +1727,14 @@ impl Read for BatchStatementRequest {
         let mut member_1: Option<Vec<AttributeValue>> = None;
         let mut member_2: Option<bool> = None;
         let mut member_3: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Statement" => Option::Some(0),
-                    "Parameters" => Option::Some(1),
-                    "ConsistentRead" => Option::Some(2),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(3),
+                    "Statement" => Some(0),
+                    "Parameters" => Some(1),
+                    "ConsistentRead" => Some(2),
+                    "ReturnValuesOnConditionCheckFailure" => Some(3),
                     _ => None,
                 },
             )?
@@ -1751,9 +1751,9 @@ impl Read for BatchStatementRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 statement: member_0,
                 parameters: member_1,
                 consistent_read: member_2,
@@ -1789,13 +1789,13 @@ impl Read for BatchStatementResponse {
         let mut member_0: Option<BatchStatementError> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Error" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "Item" => Option::Some(2),
+                    "Error" => Some(0),
+                    "TableName" => Some(1),
+                    "Item" => Some(2),
                     _ => None,
                 },
             )?
@@ -1812,7 +1812,7 @@ impl Read for BatchStatementResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 error: member_0,
                 table_name: member_1,
                 item: member_2,
@@ -1914,12 +1914,12 @@ impl Read for BillingModeSummary {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BillingMode> = None;
         let mut member_1: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BillingMode" => Option::Some(0),
-                    "LastUpdateToPayPerRequestDateTime" => Option::Some(1),
+                    "BillingMode" => Some(0),
+                    "LastUpdateToPayPerRequestDateTime" => Some(1),
                     _ => None,
                 },
             )?
@@ -1935,7 +1935,7 @@ impl Read for BillingModeSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 billing_mode: member_0,
                 last_update_to_pay_per_request_date_time: member_1,
             }),
@@ -2000,13 +2000,13 @@ impl Read for Capacity {
         let mut member_0: Option<f64> = None;
         let mut member_1: Option<f64> = None;
         let mut member_2: Option<f64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReadCapacityUnits" => Option::Some(0),
-                    "WriteCapacityUnits" => Option::Some(1),
-                    "CapacityUnits" => Option::Some(2),
+                    "ReadCapacityUnits" => Some(0),
+                    "WriteCapacityUnits" => Some(1),
+                    "CapacityUnits" => Some(2),
                     _ => None,
                 },
             )?
@@ -2023,7 +2023,7 @@ impl Read for Capacity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 read_capacity_units: member_0,
                 write_capacity_units: member_1,
                 capacity_units: member_2,
@@ -2307,12 +2307,12 @@ impl Read for Condition {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<AttributeValue>> = None;
         let mut member_1: Option<ComparisonOperator> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AttributeValueList" => Option::Some(0),
-                    "ComparisonOperator" => Option::Some(1),
+                    "AttributeValueList" => Some(0),
+                    "ComparisonOperator" => Some(1),
                     _ => None,
                 },
             )?
@@ -2327,9 +2327,9 @@ impl Read for Condition {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attribute_value_list: member_0,
                 comparison_operator: member_1,
             }),
@@ -2408,16 +2408,16 @@ impl Read for ConditionCheck {
         let mut member_3: Option<BTreeMap<String, String>> = None;
         let mut member_4: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_5: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "ConditionExpression" => Option::Some(2),
-                    "ExpressionAttributeNames" => Option::Some(3),
-                    "ExpressionAttributeValues" => Option::Some(4),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(5),
+                    "Key" => Some(0),
+                    "TableName" => Some(1),
+                    "ConditionExpression" => Some(2),
+                    "ExpressionAttributeNames" => Some(3),
+                    "ExpressionAttributeValues" => Some(4),
+                    "ReturnValuesOnConditionCheckFailure" => Some(5),
                     _ => None,
                 },
             )?
@@ -2436,11 +2436,11 @@ impl Read for ConditionCheck {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 table_name: member_1,
                 condition_expression: member_2,
@@ -2585,17 +2585,17 @@ impl Read for ConsumedCapacity {
         let mut member_4: Option<Capacity> = None;
         let mut member_5: Option<BTreeMap<String, Capacity>> = None;
         let mut member_6: Option<BTreeMap<String, Capacity>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "CapacityUnits" => Option::Some(1),
-                    "ReadCapacityUnits" => Option::Some(2),
-                    "WriteCapacityUnits" => Option::Some(3),
-                    "Table" => Option::Some(4),
-                    "LocalSecondaryIndexes" => Option::Some(5),
-                    "GlobalSecondaryIndexes" => Option::Some(6),
+                    "TableName" => Some(0),
+                    "CapacityUnits" => Some(1),
+                    "ReadCapacityUnits" => Some(2),
+                    "WriteCapacityUnits" => Some(3),
+                    "Table" => Some(4),
+                    "LocalSecondaryIndexes" => Some(5),
+                    "GlobalSecondaryIndexes" => Some(6),
                     _ => None,
                 },
             )?
@@ -2616,7 +2616,7 @@ impl Read for ConsumedCapacity {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 capacity_units: member_1,
                 read_capacity_units: member_2,
@@ -2651,12 +2651,12 @@ impl Read for ContinuousBackupsDescription {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ContinuousBackupsStatus> = None;
         let mut member_1: Option<PointInTimeRecoveryDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ContinuousBackupsStatus" => Option::Some(0),
-                    "PointInTimeRecoveryDescription" => Option::Some(1),
+                    "ContinuousBackupsStatus" => Some(0),
+                    "PointInTimeRecoveryDescription" => Some(1),
                     _ => None,
                 },
             )?
@@ -2671,9 +2671,9 @@ impl Read for ContinuousBackupsDescription {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 continuous_backups_status: member_0,
                 point_in_time_recovery_description: member_1,
             }),
@@ -2926,13 +2926,13 @@ impl Read for ContributorInsightsSummary {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ContributorInsightsStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
-                    "ContributorInsightsStatus" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
+                    "ContributorInsightsStatus" => Some(2),
                     _ => None,
                 },
             )?
@@ -2949,7 +2949,7 @@ impl Read for ContributorInsightsSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
                 contributor_insights_status: member_2,
@@ -3023,16 +3023,16 @@ impl Read for CreateGlobalSecondaryIndexAction {
         let mut member_3: Option<ProvisionedThroughput> = None;
         let mut member_4: Option<OnDemandThroughput> = None;
         let mut member_5: Option<WarmThroughput> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
-                    "ProvisionedThroughput" => Option::Some(3),
-                    "OnDemandThroughput" => Option::Some(4),
-                    "WarmThroughput" => Option::Some(5),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
+                    "ProvisionedThroughput" => Some(3),
+                    "OnDemandThroughput" => Some(4),
+                    "WarmThroughput" => Some(5),
                     _ => None,
                 },
             )?
@@ -3051,11 +3051,11 @@ impl Read for CreateGlobalSecondaryIndexAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -3080,11 +3080,11 @@ impl Read for CreateReplicaAction {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
+                    "RegionName" => Some(0),
                     _ => None,
                 },
             )?
@@ -3098,8 +3098,8 @@ impl Read for CreateReplicaAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { region_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { region_name: member_0 }))
     }
 }
 
@@ -3178,16 +3178,16 @@ impl Read for CreateReplicationGroupMemberAction {
         let mut member_3: Option<OnDemandThroughputOverride> = None;
         let mut member_4: Option<Vec<ReplicaGlobalSecondaryIndex>> = None;
         let mut member_5: Option<TableClass> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "KMSMasterKeyId" => Option::Some(1),
-                    "ProvisionedThroughputOverride" => Option::Some(2),
-                    "OnDemandThroughputOverride" => Option::Some(3),
-                    "GlobalSecondaryIndexes" => Option::Some(4),
-                    "TableClassOverride" => Option::Some(5),
+                    "RegionName" => Some(0),
+                    "KMSMasterKeyId" => Some(1),
+                    "ProvisionedThroughputOverride" => Some(2),
+                    "OnDemandThroughputOverride" => Some(3),
+                    "GlobalSecondaryIndexes" => Some(4),
+                    "TableClassOverride" => Some(5),
                     _ => None,
                 },
             )?
@@ -3206,9 +3206,9 @@ impl Read for CreateReplicationGroupMemberAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 kms_master_key_id: member_1,
                 provisioned_throughput_override: member_2,
@@ -3244,12 +3244,12 @@ impl Read for CsvOptions {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Delimiter" => Option::Some(0),
-                    "HeaderList" => Option::Some(1),
+                    "Delimiter" => Some(0),
+                    "HeaderList" => Some(1),
                     _ => None,
                 },
             )?
@@ -3265,7 +3265,7 @@ impl Read for CsvOptions {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 delimiter: member_0,
                 header_list: member_1,
             }),
@@ -3345,16 +3345,16 @@ impl Read for Delete {
         let mut member_3: Option<BTreeMap<String, String>> = None;
         let mut member_4: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_5: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "ConditionExpression" => Option::Some(2),
-                    "ExpressionAttributeNames" => Option::Some(3),
-                    "ExpressionAttributeValues" => Option::Some(4),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(5),
+                    "Key" => Some(0),
+                    "TableName" => Some(1),
+                    "ConditionExpression" => Some(2),
+                    "ExpressionAttributeNames" => Some(3),
+                    "ExpressionAttributeValues" => Some(4),
+                    "ReturnValuesOnConditionCheckFailure" => Some(5),
                     _ => None,
                 },
             )?
@@ -3373,10 +3373,10 @@ impl Read for Delete {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 table_name: member_1,
                 condition_expression: member_2,
@@ -3403,11 +3403,11 @@ impl Read for DeleteGlobalSecondaryIndexAction {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
+                    "IndexName" => Some(0),
                     _ => None,
                 },
             )?
@@ -3421,8 +3421,8 @@ impl Read for DeleteGlobalSecondaryIndexAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { index_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { index_name: member_0 }))
     }
 }
 
@@ -3439,11 +3439,11 @@ impl Read for DeleteReplicaAction {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
+                    "RegionName" => Some(0),
                     _ => None,
                 },
             )?
@@ -3457,8 +3457,8 @@ impl Read for DeleteReplicaAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { region_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { region_name: member_0 }))
     }
 }
 
@@ -3475,11 +3475,11 @@ impl Read for DeleteReplicationGroupMemberAction {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
+                    "RegionName" => Some(0),
                     _ => None,
                 },
             )?
@@ -3493,8 +3493,8 @@ impl Read for DeleteReplicationGroupMemberAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { region_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { region_name: member_0 }))
     }
 }
 
@@ -3515,11 +3515,11 @@ impl Read for DeleteRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
+                    "Key" => Some(0),
                     _ => None,
                 },
             )?
@@ -3533,8 +3533,8 @@ impl Read for DeleteRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { key: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { key: member_0 }))
     }
 }
 
@@ -3648,11 +3648,11 @@ impl Read for EnableKinesisStreamingConfiguration {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ApproximateCreationDateTimePrecision> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ApproximateCreationDateTimePrecision" => Option::Some(0),
+                    "ApproximateCreationDateTimePrecision" => Some(0),
                     _ => None,
                 },
             )?
@@ -3667,7 +3667,7 @@ impl Read for EnableKinesisStreamingConfiguration {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 approximate_creation_date_time_precision: member_0,
             }),
         )
@@ -3694,12 +3694,12 @@ impl Read for Endpoint {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Address" => Option::Some(0),
-                    "CachePeriodInMinutes" => Option::Some(1),
+                    "Address" => Some(0),
+                    "CachePeriodInMinutes" => Some(1),
                     _ => None,
                 },
             )?
@@ -3714,10 +3714,10 @@ impl Read for Endpoint {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 address: member_0,
                 cache_period_in_minutes: member_1,
             }),
@@ -3917,14 +3917,14 @@ impl Read for ExpectedAttributeValue {
         let mut member_1: Option<bool> = None;
         let mut member_2: Option<ComparisonOperator> = None;
         let mut member_3: Option<Vec<AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
-                    "Exists" => Option::Some(1),
-                    "ComparisonOperator" => Option::Some(2),
-                    "AttributeValueList" => Option::Some(3),
+                    "Value" => Some(0),
+                    "Exists" => Some(1),
+                    "ComparisonOperator" => Some(2),
+                    "AttributeValueList" => Some(3),
                     _ => None,
                 },
             )?
@@ -3942,7 +3942,7 @@ impl Read for ExpectedAttributeValue {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 value: member_0,
                 exists: member_1,
                 comparison_operator: member_2,
@@ -4079,31 +4079,31 @@ impl Read for ExportDescription {
         let mut member_18: Option<i64> = None;
         let mut member_19: Option<ExportType> = None;
         let mut member_20: Option<IncrementalExportSpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportArn" => Option::Some(0),
-                    "ExportStatus" => Option::Some(1),
-                    "StartTime" => Option::Some(2),
-                    "EndTime" => Option::Some(3),
-                    "ExportManifest" => Option::Some(4),
-                    "TableArn" => Option::Some(5),
-                    "TableId" => Option::Some(6),
-                    "ExportTime" => Option::Some(7),
-                    "ClientToken" => Option::Some(8),
-                    "S3Bucket" => Option::Some(9),
-                    "S3BucketOwner" => Option::Some(10),
-                    "S3Prefix" => Option::Some(11),
-                    "S3SseAlgorithm" => Option::Some(12),
-                    "S3SseKmsKeyId" => Option::Some(13),
-                    "FailureCode" => Option::Some(14),
-                    "FailureMessage" => Option::Some(15),
-                    "ExportFormat" => Option::Some(16),
-                    "BilledSizeBytes" => Option::Some(17),
-                    "ItemCount" => Option::Some(18),
-                    "ExportType" => Option::Some(19),
-                    "IncrementalExportSpecification" => Option::Some(20),
+                    "ExportArn" => Some(0),
+                    "ExportStatus" => Some(1),
+                    "StartTime" => Some(2),
+                    "EndTime" => Some(3),
+                    "ExportManifest" => Some(4),
+                    "TableArn" => Some(5),
+                    "TableId" => Some(6),
+                    "ExportTime" => Some(7),
+                    "ClientToken" => Some(8),
+                    "S3Bucket" => Some(9),
+                    "S3BucketOwner" => Some(10),
+                    "S3Prefix" => Some(11),
+                    "S3SseAlgorithm" => Some(12),
+                    "S3SseKmsKeyId" => Some(13),
+                    "FailureCode" => Some(14),
+                    "FailureMessage" => Some(15),
+                    "ExportFormat" => Some(16),
+                    "BilledSizeBytes" => Some(17),
+                    "ItemCount" => Some(18),
+                    "ExportType" => Some(19),
+                    "IncrementalExportSpecification" => Some(20),
                     _ => None,
                 },
             )?
@@ -4138,7 +4138,7 @@ impl Read for ExportDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 export_arn: member_0,
                 export_status: member_1,
                 start_time: member_2,
@@ -4322,13 +4322,13 @@ impl Read for ExportSummary {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<ExportStatus> = None;
         let mut member_2: Option<ExportType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportArn" => Option::Some(0),
-                    "ExportStatus" => Option::Some(1),
-                    "ExportType" => Option::Some(2),
+                    "ExportArn" => Some(0),
+                    "ExportStatus" => Some(1),
+                    "ExportType" => Some(2),
                     _ => None,
                 },
             )?
@@ -4345,7 +4345,7 @@ impl Read for ExportSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 export_arn: member_0,
                 export_status: member_1,
                 export_type: member_2,
@@ -4504,12 +4504,12 @@ impl Read for FailureException {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExceptionName" => Option::Some(0),
-                    "ExceptionDescription" => Option::Some(1),
+                    "ExceptionName" => Some(0),
+                    "ExceptionDescription" => Some(1),
                     _ => None,
                 },
             )?
@@ -4525,7 +4525,7 @@ impl Read for FailureException {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 exception_name: member_0,
                 exception_description: member_1,
             }),
@@ -4583,14 +4583,14 @@ impl Read for Get {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "ProjectionExpression" => Option::Some(2),
-                    "ExpressionAttributeNames" => Option::Some(3),
+                    "Key" => Some(0),
+                    "TableName" => Some(1),
+                    "ProjectionExpression" => Some(2),
+                    "ExpressionAttributeNames" => Some(3),
                     _ => None,
                 },
             )?
@@ -4607,10 +4607,10 @@ impl Read for Get {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 table_name: member_1,
                 projection_expression: member_2,
@@ -4686,16 +4686,16 @@ impl Read for GlobalSecondaryIndex {
         let mut member_3: Option<ProvisionedThroughput> = None;
         let mut member_4: Option<OnDemandThroughput> = None;
         let mut member_5: Option<WarmThroughput> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
-                    "ProvisionedThroughput" => Option::Some(3),
-                    "OnDemandThroughput" => Option::Some(4),
-                    "WarmThroughput" => Option::Some(5),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
+                    "ProvisionedThroughput" => Some(3),
+                    "OnDemandThroughput" => Some(4),
+                    "WarmThroughput" => Some(5),
                     _ => None,
                 },
             )?
@@ -4714,11 +4714,11 @@ impl Read for GlobalSecondaryIndex {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -4763,12 +4763,12 @@ impl Read for GlobalSecondaryIndexAutoScalingUpdate {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<AutoScalingSettingsUpdate> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedWriteCapacityAutoScalingUpdate" => Option::Some(1),
+                    "IndexName" => Some(0),
+                    "ProvisionedWriteCapacityAutoScalingUpdate" => Some(1),
                     _ => None,
                 },
             )?
@@ -4784,7 +4784,7 @@ impl Read for GlobalSecondaryIndexAutoScalingUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_write_capacity_auto_scaling_update: member_1,
             }),
@@ -4894,21 +4894,21 @@ impl Read for GlobalSecondaryIndexDescription {
         let mut member_8: Option<String> = None;
         let mut member_9: Option<OnDemandThroughput> = None;
         let mut member_10: Option<GlobalSecondaryIndexWarmThroughputDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
-                    "IndexStatus" => Option::Some(3),
-                    "Backfilling" => Option::Some(4),
-                    "ProvisionedThroughput" => Option::Some(5),
-                    "IndexSizeBytes" => Option::Some(6),
-                    "ItemCount" => Option::Some(7),
-                    "IndexArn" => Option::Some(8),
-                    "OnDemandThroughput" => Option::Some(9),
-                    "WarmThroughput" => Option::Some(10),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
+                    "IndexStatus" => Some(3),
+                    "Backfilling" => Some(4),
+                    "ProvisionedThroughput" => Some(5),
+                    "IndexSizeBytes" => Some(6),
+                    "ItemCount" => Some(7),
+                    "IndexArn" => Some(8),
+                    "OnDemandThroughput" => Some(9),
+                    "WarmThroughput" => Some(10),
                     _ => None,
                 },
             )?
@@ -4933,7 +4933,7 @@ impl Read for GlobalSecondaryIndexDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -5007,15 +5007,15 @@ impl Read for GlobalSecondaryIndexInfo {
         let mut member_2: Option<Projection> = None;
         let mut member_3: Option<ProvisionedThroughput> = None;
         let mut member_4: Option<OnDemandThroughput> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
-                    "ProvisionedThroughput" => Option::Some(3),
-                    "OnDemandThroughput" => Option::Some(4),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
+                    "ProvisionedThroughput" => Some(3),
+                    "OnDemandThroughput" => Some(4),
                     _ => None,
                 },
             )?
@@ -5034,7 +5034,7 @@ impl Read for GlobalSecondaryIndexInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -5086,13 +5086,13 @@ impl Read for GlobalSecondaryIndexUpdate {
         let mut member_0: Option<UpdateGlobalSecondaryIndexAction> = None;
         let mut member_1: Option<CreateGlobalSecondaryIndexAction> = None;
         let mut member_2: Option<DeleteGlobalSecondaryIndexAction> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Update" => Option::Some(0),
-                    "Create" => Option::Some(1),
-                    "Delete" => Option::Some(2),
+                    "Update" => Some(0),
+                    "Create" => Some(1),
+                    "Delete" => Some(2),
                     _ => None,
                 },
             )?
@@ -5109,7 +5109,7 @@ impl Read for GlobalSecondaryIndexUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 update: member_0,
                 create: member_1,
                 delete: member_2,
@@ -5153,13 +5153,13 @@ impl Read for GlobalSecondaryIndexWarmThroughputDescription {
         let mut member_0: Option<i64> = None;
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<IndexStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReadUnitsPerSecond" => Option::Some(0),
-                    "WriteUnitsPerSecond" => Option::Some(1),
-                    "Status" => Option::Some(2),
+                    "ReadUnitsPerSecond" => Some(0),
+                    "WriteUnitsPerSecond" => Some(1),
+                    "Status" => Some(2),
                     _ => None,
                 },
             )?
@@ -5176,7 +5176,7 @@ impl Read for GlobalSecondaryIndexWarmThroughputDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 read_units_per_second: member_0,
                 write_units_per_second: member_1,
                 status: member_2,
@@ -5213,12 +5213,12 @@ impl Read for GlobalTable {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<Replica>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
-                    "ReplicationGroup" => Option::Some(1),
+                    "GlobalTableName" => Some(0),
+                    "ReplicationGroup" => Some(1),
                     _ => None,
                 },
             )?
@@ -5234,7 +5234,7 @@ impl Read for GlobalTable {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
                 replication_group: member_1,
             }),
@@ -5295,15 +5295,15 @@ impl Read for GlobalTableDescription {
         let mut member_2: Option<Timestamp> = None;
         let mut member_3: Option<GlobalTableStatus> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReplicationGroup" => Option::Some(0),
-                    "GlobalTableArn" => Option::Some(1),
-                    "CreationDateTime" => Option::Some(2),
-                    "GlobalTableStatus" => Option::Some(3),
-                    "GlobalTableName" => Option::Some(4),
+                    "ReplicationGroup" => Some(0),
+                    "GlobalTableArn" => Some(1),
+                    "CreationDateTime" => Some(2),
+                    "GlobalTableStatus" => Some(3),
+                    "GlobalTableName" => Some(4),
                     _ => None,
                 },
             )?
@@ -5322,7 +5322,7 @@ impl Read for GlobalTableDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 replication_group: member_0,
                 global_table_arn: member_1,
                 creation_date_time: member_2,
@@ -5375,15 +5375,13 @@ impl Read for GlobalTableGlobalSecondaryIndexSettingsUpdate {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<AutoScalingSettingsUpdate> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedWriteCapacityUnits" => Option::Some(1),
-                    "ProvisionedWriteCapacityAutoScalingSettingsUpdate" => {
-                        Option::Some(2)
-                    }
+                    "IndexName" => Some(0),
+                    "ProvisionedWriteCapacityUnits" => Some(1),
+                    "ProvisionedWriteCapacityAutoScalingSettingsUpdate" => Some(2),
                     _ => None,
                 },
             )?
@@ -5399,9 +5397,9 @@ impl Read for GlobalTableGlobalSecondaryIndexSettingsUpdate {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_write_capacity_units: member_1,
                 provisioned_write_capacity_auto_scaling_settings_update: member_2,
@@ -5625,18 +5623,18 @@ impl Read for ImportSummary {
         let mut member_5: Option<InputFormat> = None;
         let mut member_6: Option<Timestamp> = None;
         let mut member_7: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ImportArn" => Option::Some(0),
-                    "ImportStatus" => Option::Some(1),
-                    "TableArn" => Option::Some(2),
-                    "S3BucketSource" => Option::Some(3),
-                    "CloudWatchLogGroupArn" => Option::Some(4),
-                    "InputFormat" => Option::Some(5),
-                    "StartTime" => Option::Some(6),
-                    "EndTime" => Option::Some(7),
+                    "ImportArn" => Some(0),
+                    "ImportStatus" => Some(1),
+                    "TableArn" => Some(2),
+                    "S3BucketSource" => Some(3),
+                    "CloudWatchLogGroupArn" => Some(4),
+                    "InputFormat" => Some(5),
+                    "StartTime" => Some(6),
+                    "EndTime" => Some(7),
                     _ => None,
                 },
             )?
@@ -5658,7 +5656,7 @@ impl Read for ImportSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 import_arn: member_0,
                 import_status: member_1,
                 table_arn: member_2,
@@ -5798,29 +5796,29 @@ impl Read for ImportTableDescription {
         let mut member_16: Option<i64> = None;
         let mut member_17: Option<String> = None;
         let mut member_18: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ImportArn" => Option::Some(0),
-                    "ImportStatus" => Option::Some(1),
-                    "TableArn" => Option::Some(2),
-                    "TableId" => Option::Some(3),
-                    "ClientToken" => Option::Some(4),
-                    "S3BucketSource" => Option::Some(5),
-                    "ErrorCount" => Option::Some(6),
-                    "CloudWatchLogGroupArn" => Option::Some(7),
-                    "InputFormat" => Option::Some(8),
-                    "InputFormatOptions" => Option::Some(9),
-                    "InputCompressionType" => Option::Some(10),
-                    "TableCreationParameters" => Option::Some(11),
-                    "StartTime" => Option::Some(12),
-                    "EndTime" => Option::Some(13),
-                    "ProcessedSizeBytes" => Option::Some(14),
-                    "ProcessedItemCount" => Option::Some(15),
-                    "ImportedItemCount" => Option::Some(16),
-                    "FailureCode" => Option::Some(17),
-                    "FailureMessage" => Option::Some(18),
+                    "ImportArn" => Some(0),
+                    "ImportStatus" => Some(1),
+                    "TableArn" => Some(2),
+                    "TableId" => Some(3),
+                    "ClientToken" => Some(4),
+                    "S3BucketSource" => Some(5),
+                    "ErrorCount" => Some(6),
+                    "CloudWatchLogGroupArn" => Some(7),
+                    "InputFormat" => Some(8),
+                    "InputFormatOptions" => Some(9),
+                    "InputCompressionType" => Some(10),
+                    "TableCreationParameters" => Some(11),
+                    "StartTime" => Some(12),
+                    "EndTime" => Some(13),
+                    "ProcessedSizeBytes" => Some(14),
+                    "ProcessedItemCount" => Some(15),
+                    "ImportedItemCount" => Some(16),
+                    "FailureCode" => Some(17),
+                    "FailureMessage" => Some(18),
                     _ => None,
                 },
             )?
@@ -5853,7 +5851,7 @@ impl Read for ImportTableDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 import_arn: member_0,
                 import_status: member_1,
                 table_arn: member_2,
@@ -5905,13 +5903,13 @@ impl Read for IncrementalExportSpecification {
         let mut member_0: Option<Timestamp> = None;
         let mut member_1: Option<Timestamp> = None;
         let mut member_2: Option<ExportViewType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportFromTime" => Option::Some(0),
-                    "ExportToTime" => Option::Some(1),
-                    "ExportViewType" => Option::Some(2),
+                    "ExportFromTime" => Some(0),
+                    "ExportToTime" => Some(1),
+                    "ExportViewType" => Some(2),
                     _ => None,
                 },
             )?
@@ -5928,7 +5926,7 @@ impl Read for IncrementalExportSpecification {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 export_from_time: member_0,
                 export_to_time: member_1,
                 export_view_type: member_2,
@@ -6169,11 +6167,11 @@ impl Read for InputFormatOptions {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<CsvOptions> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Csv" => Option::Some(0),
+                    "Csv" => Some(0),
                     _ => None,
                 },
             )?
@@ -6187,7 +6185,7 @@ impl Read for InputFormatOptions {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { csv: member_0 }))
+        Ok(Some(Self { csv: member_0 }))
     }
 }
 
@@ -6229,12 +6227,12 @@ impl Read for ItemCollectionMetrics {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_1: Option<Vec<f64>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ItemCollectionKey" => Option::Some(0),
-                    "SizeEstimateRangeGB" => Option::Some(1),
+                    "ItemCollectionKey" => Some(0),
+                    "SizeEstimateRangeGB" => Some(1),
                     _ => None,
                 },
             )?
@@ -6250,7 +6248,7 @@ impl Read for ItemCollectionMetrics {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 item_collection_key: member_0,
                 size_estimate_range_gb: member_1,
             }),
@@ -6274,11 +6272,11 @@ impl Read for ItemResponse {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Item" => Option::Some(0),
+                    "Item" => Some(0),
                     _ => None,
                 },
             )?
@@ -6292,7 +6290,7 @@ impl Read for ItemResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { item: member_0 }))
+        Ok(Some(Self { item: member_0 }))
     }
 }
 
@@ -6336,12 +6334,12 @@ impl Read for KeySchemaElement {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<KeyType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AttributeName" => Option::Some(0),
-                    "KeyType" => Option::Some(1),
+                    "AttributeName" => Some(0),
+                    "KeyType" => Some(1),
                     _ => None,
                 },
             )?
@@ -6356,10 +6354,10 @@ impl Read for KeySchemaElement {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attribute_name: member_0,
                 key_type: member_1,
             }),
@@ -6516,15 +6514,15 @@ impl Read for KeysAndAttributes {
         let mut member_2: Option<bool> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Keys" => Option::Some(0),
-                    "AttributesToGet" => Option::Some(1),
-                    "ConsistentRead" => Option::Some(2),
-                    "ProjectionExpression" => Option::Some(3),
-                    "ExpressionAttributeNames" => Option::Some(4),
+                    "Keys" => Some(0),
+                    "AttributesToGet" => Some(1),
+                    "ConsistentRead" => Some(2),
+                    "ProjectionExpression" => Some(3),
+                    "ExpressionAttributeNames" => Some(4),
                     _ => None,
                 },
             )?
@@ -6542,9 +6540,9 @@ impl Read for KeysAndAttributes {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 keys: member_0,
                 attributes_to_get: member_1,
                 consistent_read: member_2,
@@ -6597,14 +6595,14 @@ impl Read for KinesisDataStreamDestination {
         let mut member_1: Option<DestinationStatus> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<ApproximateCreationDateTimePrecision> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StreamArn" => Option::Some(0),
-                    "DestinationStatus" => Option::Some(1),
-                    "DestinationStatusDescription" => Option::Some(2),
-                    "ApproximateCreationDateTimePrecision" => Option::Some(3),
+                    "StreamArn" => Some(0),
+                    "DestinationStatus" => Some(1),
+                    "DestinationStatusDescription" => Some(2),
+                    "ApproximateCreationDateTimePrecision" => Some(3),
                     _ => None,
                 },
             )?
@@ -6622,7 +6620,7 @@ impl Read for KinesisDataStreamDestination {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 stream_arn: member_0,
                 destination_status: member_1,
                 destination_status_description: member_2,
@@ -6667,13 +6665,13 @@ impl Read for KinesisStreamingDestinationInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<EnableKinesisStreamingConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "StreamArn" => Option::Some(1),
-                    "EnableKinesisStreamingConfiguration" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "StreamArn" => Some(1),
+                    "EnableKinesisStreamingConfiguration" => Some(2),
                     _ => None,
                 },
             )?
@@ -6689,10 +6687,10 @@ impl Read for KinesisStreamingDestinationInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 stream_arn: member_1,
                 enable_kinesis_streaming_configuration: member_2,
@@ -6741,14 +6739,14 @@ impl Read for KinesisStreamingDestinationOutput {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<DestinationStatus> = None;
         let mut member_3: Option<EnableKinesisStreamingConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "StreamArn" => Option::Some(1),
-                    "DestinationStatus" => Option::Some(2),
-                    "EnableKinesisStreamingConfiguration" => Option::Some(3),
+                    "TableName" => Some(0),
+                    "StreamArn" => Some(1),
+                    "DestinationStatus" => Some(2),
+                    "EnableKinesisStreamingConfiguration" => Some(3),
                     _ => None,
                 },
             )?
@@ -6766,7 +6764,7 @@ impl Read for KinesisStreamingDestinationOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 stream_arn: member_1,
                 destination_status: member_2,
@@ -6816,13 +6814,13 @@ impl Read for LocalSecondaryIndex {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<KeySchemaElement>> = None;
         let mut member_2: Option<Projection> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
                     _ => None,
                 },
             )?
@@ -6838,11 +6836,11 @@ impl Read for LocalSecondaryIndex {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -6905,16 +6903,16 @@ impl Read for LocalSecondaryIndexDescription {
         let mut member_3: Option<i64> = None;
         let mut member_4: Option<i64> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
-                    "IndexSizeBytes" => Option::Some(3),
-                    "ItemCount" => Option::Some(4),
-                    "IndexArn" => Option::Some(5),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
+                    "IndexSizeBytes" => Some(3),
+                    "ItemCount" => Some(4),
+                    "IndexArn" => Some(5),
                     _ => None,
                 },
             )?
@@ -6934,7 +6932,7 @@ impl Read for LocalSecondaryIndexDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -6986,13 +6984,13 @@ impl Read for LocalSecondaryIndexInfo {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<KeySchemaElement>> = None;
         let mut member_2: Option<Projection> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "KeySchema" => Option::Some(1),
-                    "Projection" => Option::Some(2),
+                    "IndexName" => Some(0),
+                    "KeySchema" => Some(1),
+                    "Projection" => Some(2),
                     _ => None,
                 },
             )?
@@ -7009,7 +7007,7 @@ impl Read for LocalSecondaryIndexInfo {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 key_schema: member_1,
                 projection: member_2,
@@ -7116,12 +7114,12 @@ impl Read for OnDemandThroughput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
         let mut member_1: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MaxReadRequestUnits" => Option::Some(0),
-                    "MaxWriteRequestUnits" => Option::Some(1),
+                    "MaxReadRequestUnits" => Some(0),
+                    "MaxWriteRequestUnits" => Some(1),
                     _ => None,
                 },
             )?
@@ -7137,7 +7135,7 @@ impl Read for OnDemandThroughput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 max_read_request_units: member_0,
                 max_write_request_units: member_1,
             }),
@@ -7163,11 +7161,11 @@ impl Read for OnDemandThroughputOverride {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MaxReadRequestUnits" => Option::Some(0),
+                    "MaxReadRequestUnits" => Some(0),
                     _ => None,
                 },
             )?
@@ -7182,7 +7180,7 @@ impl Read for OnDemandThroughputOverride {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 max_read_request_units: member_0,
             }),
         )
@@ -7231,13 +7229,13 @@ impl Read for ParameterizedStatement {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<AttributeValue>> = None;
         let mut member_2: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Statement" => Option::Some(0),
-                    "Parameters" => Option::Some(1),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(2),
+                    "Statement" => Some(0),
+                    "Parameters" => Some(1),
+                    "ReturnValuesOnConditionCheckFailure" => Some(2),
                     _ => None,
                 },
             )?
@@ -7253,9 +7251,9 @@ impl Read for ParameterizedStatement {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 statement: member_0,
                 parameters: member_1,
                 return_values_on_condition_check_failure: member_2,
@@ -7314,14 +7312,14 @@ impl Read for PointInTimeRecoveryDescription {
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<Timestamp> = None;
         let mut member_3: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PointInTimeRecoveryStatus" => Option::Some(0),
-                    "RecoveryPeriodInDays" => Option::Some(1),
-                    "EarliestRestorableDateTime" => Option::Some(2),
-                    "LatestRestorableDateTime" => Option::Some(3),
+                    "PointInTimeRecoveryStatus" => Some(0),
+                    "RecoveryPeriodInDays" => Some(1),
+                    "EarliestRestorableDateTime" => Some(2),
+                    "LatestRestorableDateTime" => Some(3),
                     _ => None,
                 },
             )?
@@ -7339,7 +7337,7 @@ impl Read for PointInTimeRecoveryDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 point_in_time_recovery_status: member_0,
                 recovery_period_in_days: member_1,
                 earliest_restorable_date_time: member_2,
@@ -7377,12 +7375,12 @@ impl Read for PointInTimeRecoverySpecification {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<bool> = None;
         let mut member_1: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PointInTimeRecoveryEnabled" => Option::Some(0),
-                    "RecoveryPeriodInDays" => Option::Some(1),
+                    "PointInTimeRecoveryEnabled" => Some(0),
+                    "RecoveryPeriodInDays" => Some(1),
                     _ => None,
                 },
             )?
@@ -7397,9 +7395,9 @@ impl Read for PointInTimeRecoverySpecification {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 point_in_time_recovery_enabled: member_0,
                 recovery_period_in_days: member_1,
             }),
@@ -7509,12 +7507,12 @@ impl Read for Projection {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ProjectionType> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ProjectionType" => Option::Some(0),
-                    "NonKeyAttributes" => Option::Some(1),
+                    "ProjectionType" => Some(0),
+                    "NonKeyAttributes" => Some(1),
                     _ => None,
                 },
             )?
@@ -7530,7 +7528,7 @@ impl Read for Projection {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 projection_type: member_0,
                 non_key_attributes: member_1,
             }),
@@ -7641,12 +7639,12 @@ impl Read for ProvisionedThroughput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
         let mut member_1: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReadCapacityUnits" => Option::Some(0),
-                    "WriteCapacityUnits" => Option::Some(1),
+                    "ReadCapacityUnits" => Some(0),
+                    "WriteCapacityUnits" => Some(1),
                     _ => None,
                 },
             )?
@@ -7661,10 +7659,10 @@ impl Read for ProvisionedThroughput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 read_capacity_units: member_0,
                 write_capacity_units: member_1,
             }),
@@ -7733,15 +7731,15 @@ impl Read for ProvisionedThroughputDescription {
         let mut member_2: Option<i64> = None;
         let mut member_3: Option<i64> = None;
         let mut member_4: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "LastIncreaseDateTime" => Option::Some(0),
-                    "LastDecreaseDateTime" => Option::Some(1),
-                    "NumberOfDecreasesToday" => Option::Some(2),
-                    "ReadCapacityUnits" => Option::Some(3),
-                    "WriteCapacityUnits" => Option::Some(4),
+                    "LastIncreaseDateTime" => Some(0),
+                    "LastDecreaseDateTime" => Some(1),
+                    "NumberOfDecreasesToday" => Some(2),
+                    "ReadCapacityUnits" => Some(3),
+                    "WriteCapacityUnits" => Some(4),
                     _ => None,
                 },
             )?
@@ -7760,7 +7758,7 @@ impl Read for ProvisionedThroughputDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 last_increase_date_time: member_0,
                 last_decrease_date_time: member_1,
                 number_of_decreases_today: member_2,
@@ -7792,11 +7790,11 @@ impl Read for ProvisionedThroughputOverride {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReadCapacityUnits" => Option::Some(0),
+                    "ReadCapacityUnits" => Some(0),
                     _ => None,
                 },
             )?
@@ -7811,7 +7809,7 @@ impl Read for ProvisionedThroughputOverride {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 read_capacity_units: member_0,
             }),
         )
@@ -7892,16 +7890,16 @@ impl Read for Put {
         let mut member_3: Option<BTreeMap<String, String>> = None;
         let mut member_4: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_5: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Item" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "ConditionExpression" => Option::Some(2),
-                    "ExpressionAttributeNames" => Option::Some(3),
-                    "ExpressionAttributeValues" => Option::Some(4),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(5),
+                    "Item" => Some(0),
+                    "TableName" => Some(1),
+                    "ConditionExpression" => Some(2),
+                    "ExpressionAttributeNames" => Some(3),
+                    "ExpressionAttributeValues" => Some(4),
+                    "ReturnValuesOnConditionCheckFailure" => Some(5),
                     _ => None,
                 },
             )?
@@ -7920,10 +7918,10 @@ impl Read for Put {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 item: member_0,
                 table_name: member_1,
                 condition_expression: member_2,
@@ -7953,11 +7951,11 @@ impl Read for PutRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Item" => Option::Some(0),
+                    "Item" => Some(0),
                     _ => None,
                 },
             )?
@@ -7971,8 +7969,8 @@ impl Read for PutRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { item: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { item: member_0 }))
     }
 }
 
@@ -7989,11 +7987,11 @@ impl Read for Replica {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
+                    "RegionName" => Some(0),
                     _ => None,
                 },
             )?
@@ -8007,7 +8005,7 @@ impl Read for Replica {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { region_name: member_0 }))
+        Ok(Some(Self { region_name: member_0 }))
     }
 }
 
@@ -8066,19 +8064,15 @@ impl Read for ReplicaAutoScalingDescription {
         let mut member_2: Option<AutoScalingSettingsDescription> = None;
         let mut member_3: Option<AutoScalingSettingsDescription> = None;
         let mut member_4: Option<ReplicaStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "GlobalSecondaryIndexes" => Option::Some(1),
-                    "ReplicaProvisionedReadCapacityAutoScalingSettings" => {
-                        Option::Some(2)
-                    }
-                    "ReplicaProvisionedWriteCapacityAutoScalingSettings" => {
-                        Option::Some(3)
-                    }
-                    "ReplicaStatus" => Option::Some(4),
+                    "RegionName" => Some(0),
+                    "GlobalSecondaryIndexes" => Some(1),
+                    "ReplicaProvisionedReadCapacityAutoScalingSettings" => Some(2),
+                    "ReplicaProvisionedWriteCapacityAutoScalingSettings" => Some(3),
+                    "ReplicaStatus" => Some(4),
                     _ => None,
                 },
             )?
@@ -8097,7 +8091,7 @@ impl Read for ReplicaAutoScalingDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 global_secondary_indexes: member_1,
                 replica_provisioned_read_capacity_auto_scaling_settings: member_2,
@@ -8148,13 +8142,13 @@ impl Read for ReplicaAutoScalingUpdate {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<ReplicaGlobalSecondaryIndexAutoScalingUpdate>> = None;
         let mut member_2: Option<AutoScalingSettingsUpdate> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "ReplicaGlobalSecondaryIndexUpdates" => Option::Some(1),
-                    "ReplicaProvisionedReadCapacityAutoScalingUpdate" => Option::Some(2),
+                    "RegionName" => Some(0),
+                    "ReplicaGlobalSecondaryIndexUpdates" => Some(1),
+                    "ReplicaProvisionedReadCapacityAutoScalingUpdate" => Some(2),
                     _ => None,
                 },
             )?
@@ -8170,9 +8164,9 @@ impl Read for ReplicaAutoScalingUpdate {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 replica_global_secondary_index_updates: member_1,
                 replica_provisioned_read_capacity_auto_scaling_update: member_2,
@@ -8281,21 +8275,21 @@ impl Read for ReplicaDescription {
         let mut member_8: Option<Vec<ReplicaGlobalSecondaryIndexDescription>> = None;
         let mut member_9: Option<Timestamp> = None;
         let mut member_10: Option<TableClassSummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "ReplicaStatus" => Option::Some(1),
-                    "ReplicaStatusDescription" => Option::Some(2),
-                    "ReplicaStatusPercentProgress" => Option::Some(3),
-                    "KMSMasterKeyId" => Option::Some(4),
-                    "ProvisionedThroughputOverride" => Option::Some(5),
-                    "OnDemandThroughputOverride" => Option::Some(6),
-                    "WarmThroughput" => Option::Some(7),
-                    "GlobalSecondaryIndexes" => Option::Some(8),
-                    "ReplicaInaccessibleDateTime" => Option::Some(9),
-                    "ReplicaTableClassSummary" => Option::Some(10),
+                    "RegionName" => Some(0),
+                    "ReplicaStatus" => Some(1),
+                    "ReplicaStatusDescription" => Some(2),
+                    "ReplicaStatusPercentProgress" => Some(3),
+                    "KMSMasterKeyId" => Some(4),
+                    "ProvisionedThroughputOverride" => Some(5),
+                    "OnDemandThroughputOverride" => Some(6),
+                    "WarmThroughput" => Some(7),
+                    "GlobalSecondaryIndexes" => Some(8),
+                    "ReplicaInaccessibleDateTime" => Some(9),
+                    "ReplicaTableClassSummary" => Some(10),
                     _ => None,
                 },
             )?
@@ -8320,7 +8314,7 @@ impl Read for ReplicaDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 replica_status: member_1,
                 replica_status_description: member_2,
@@ -8376,13 +8370,13 @@ impl Read for ReplicaGlobalSecondaryIndex {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<ProvisionedThroughputOverride> = None;
         let mut member_2: Option<OnDemandThroughputOverride> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedThroughputOverride" => Option::Some(1),
-                    "OnDemandThroughputOverride" => Option::Some(2),
+                    "IndexName" => Some(0),
+                    "ProvisionedThroughputOverride" => Some(1),
+                    "OnDemandThroughputOverride" => Some(2),
                     _ => None,
                 },
             )?
@@ -8398,9 +8392,9 @@ impl Read for ReplicaGlobalSecondaryIndex {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_throughput_override: member_1,
                 on_demand_throughput_override: member_2,
@@ -8455,14 +8449,14 @@ impl Read for ReplicaGlobalSecondaryIndexAutoScalingDescription {
         let mut member_1: Option<IndexStatus> = None;
         let mut member_2: Option<AutoScalingSettingsDescription> = None;
         let mut member_3: Option<AutoScalingSettingsDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "IndexStatus" => Option::Some(1),
-                    "ProvisionedReadCapacityAutoScalingSettings" => Option::Some(2),
-                    "ProvisionedWriteCapacityAutoScalingSettings" => Option::Some(3),
+                    "IndexName" => Some(0),
+                    "IndexStatus" => Some(1),
+                    "ProvisionedReadCapacityAutoScalingSettings" => Some(2),
+                    "ProvisionedWriteCapacityAutoScalingSettings" => Some(3),
                     _ => None,
                 },
             )?
@@ -8480,7 +8474,7 @@ impl Read for ReplicaGlobalSecondaryIndexAutoScalingDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 index_status: member_1,
                 provisioned_read_capacity_auto_scaling_settings: member_2,
@@ -8521,12 +8515,12 @@ impl Read for ReplicaGlobalSecondaryIndexAutoScalingUpdate {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<AutoScalingSettingsUpdate> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedReadCapacityAutoScalingUpdate" => Option::Some(1),
+                    "IndexName" => Some(0),
+                    "ProvisionedReadCapacityAutoScalingUpdate" => Some(1),
                     _ => None,
                 },
             )?
@@ -8542,7 +8536,7 @@ impl Read for ReplicaGlobalSecondaryIndexAutoScalingUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_read_capacity_auto_scaling_update: member_1,
             }),
@@ -8587,14 +8581,14 @@ impl Read for ReplicaGlobalSecondaryIndexDescription {
         let mut member_1: Option<ProvisionedThroughputOverride> = None;
         let mut member_2: Option<OnDemandThroughputOverride> = None;
         let mut member_3: Option<GlobalSecondaryIndexWarmThroughputDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedThroughputOverride" => Option::Some(1),
-                    "OnDemandThroughputOverride" => Option::Some(2),
-                    "WarmThroughput" => Option::Some(3),
+                    "IndexName" => Some(0),
+                    "ProvisionedThroughputOverride" => Some(1),
+                    "OnDemandThroughputOverride" => Some(2),
+                    "WarmThroughput" => Some(3),
                     _ => None,
                 },
             )?
@@ -8612,7 +8606,7 @@ impl Read for ReplicaGlobalSecondaryIndexDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_throughput_override: member_1,
                 on_demand_throughput_override: member_2,
@@ -8688,16 +8682,16 @@ impl Read for ReplicaGlobalSecondaryIndexSettingsDescription {
         let mut member_3: Option<AutoScalingSettingsDescription> = None;
         let mut member_4: Option<i64> = None;
         let mut member_5: Option<AutoScalingSettingsDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "IndexStatus" => Option::Some(1),
-                    "ProvisionedReadCapacityUnits" => Option::Some(2),
-                    "ProvisionedReadCapacityAutoScalingSettings" => Option::Some(3),
-                    "ProvisionedWriteCapacityUnits" => Option::Some(4),
-                    "ProvisionedWriteCapacityAutoScalingSettings" => Option::Some(5),
+                    "IndexName" => Some(0),
+                    "IndexStatus" => Some(1),
+                    "ProvisionedReadCapacityUnits" => Some(2),
+                    "ProvisionedReadCapacityAutoScalingSettings" => Some(3),
+                    "ProvisionedWriteCapacityUnits" => Some(4),
+                    "ProvisionedWriteCapacityAutoScalingSettings" => Some(5),
                     _ => None,
                 },
             )?
@@ -8716,9 +8710,9 @@ impl Read for ReplicaGlobalSecondaryIndexSettingsDescription {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 index_status: member_1,
                 provisioned_read_capacity_units: member_2,
@@ -8772,13 +8766,13 @@ impl Read for ReplicaGlobalSecondaryIndexSettingsUpdate {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<AutoScalingSettingsUpdate> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedReadCapacityUnits" => Option::Some(1),
-                    "ProvisionedReadCapacityAutoScalingSettingsUpdate" => Option::Some(2),
+                    "IndexName" => Some(0),
+                    "ProvisionedReadCapacityUnits" => Some(1),
+                    "ProvisionedReadCapacityAutoScalingSettingsUpdate" => Some(2),
                     _ => None,
                 },
             )?
@@ -8794,9 +8788,9 @@ impl Read for ReplicaGlobalSecondaryIndexSettingsUpdate {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_read_capacity_units: member_1,
                 provisioned_read_capacity_auto_scaling_settings_update: member_2,
@@ -8898,23 +8892,19 @@ impl Read for ReplicaSettingsDescription {
         let mut member_6: Option<AutoScalingSettingsDescription> = None;
         let mut member_7: Option<Vec<ReplicaGlobalSecondaryIndexSettingsDescription>> = None;
         let mut member_8: Option<TableClassSummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "ReplicaStatus" => Option::Some(1),
-                    "ReplicaBillingModeSummary" => Option::Some(2),
-                    "ReplicaProvisionedReadCapacityUnits" => Option::Some(3),
-                    "ReplicaProvisionedReadCapacityAutoScalingSettings" => {
-                        Option::Some(4)
-                    }
-                    "ReplicaProvisionedWriteCapacityUnits" => Option::Some(5),
-                    "ReplicaProvisionedWriteCapacityAutoScalingSettings" => {
-                        Option::Some(6)
-                    }
-                    "ReplicaGlobalSecondaryIndexSettings" => Option::Some(7),
-                    "ReplicaTableClassSummary" => Option::Some(8),
+                    "RegionName" => Some(0),
+                    "ReplicaStatus" => Some(1),
+                    "ReplicaBillingModeSummary" => Some(2),
+                    "ReplicaProvisionedReadCapacityUnits" => Some(3),
+                    "ReplicaProvisionedReadCapacityAutoScalingSettings" => Some(4),
+                    "ReplicaProvisionedWriteCapacityUnits" => Some(5),
+                    "ReplicaProvisionedWriteCapacityAutoScalingSettings" => Some(6),
+                    "ReplicaGlobalSecondaryIndexSettings" => Some(7),
+                    "ReplicaTableClassSummary" => Some(8),
                     _ => None,
                 },
             )?
@@ -8936,9 +8926,9 @@ impl Read for ReplicaSettingsDescription {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 replica_status: member_1,
                 replica_billing_mode_summary: member_2,
@@ -9020,17 +9010,15 @@ impl Read for ReplicaSettingsUpdate {
         let mut member_2: Option<AutoScalingSettingsUpdate> = None;
         let mut member_3: Option<Vec<ReplicaGlobalSecondaryIndexSettingsUpdate>> = None;
         let mut member_4: Option<TableClass> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "ReplicaProvisionedReadCapacityUnits" => Option::Some(1),
-                    "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate" => {
-                        Option::Some(2)
-                    }
-                    "ReplicaGlobalSecondaryIndexSettingsUpdate" => Option::Some(3),
-                    "ReplicaTableClass" => Option::Some(4),
+                    "RegionName" => Some(0),
+                    "ReplicaProvisionedReadCapacityUnits" => Some(1),
+                    "ReplicaProvisionedReadCapacityAutoScalingSettingsUpdate" => Some(2),
+                    "ReplicaGlobalSecondaryIndexSettingsUpdate" => Some(3),
+                    "ReplicaTableClass" => Some(4),
                     _ => None,
                 },
             )?
@@ -9048,9 +9036,9 @@ impl Read for ReplicaSettingsUpdate {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 replica_provisioned_read_capacity_units: member_1,
                 replica_provisioned_read_capacity_auto_scaling_settings_update: member_2,
@@ -9188,12 +9176,12 @@ impl Read for ReplicaUpdate {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<CreateReplicaAction> = None;
         let mut member_1: Option<DeleteReplicaAction> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Create" => Option::Some(0),
-                    "Delete" => Option::Some(1),
+                    "Create" => Some(0),
+                    "Delete" => Some(1),
                     _ => None,
                 },
             )?
@@ -9209,7 +9197,7 @@ impl Read for ReplicaUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 create: member_0,
                 delete: member_1,
             }),
@@ -9257,13 +9245,13 @@ impl Read for ReplicationGroupUpdate {
         let mut member_0: Option<CreateReplicationGroupMemberAction> = None;
         let mut member_1: Option<UpdateReplicationGroupMemberAction> = None;
         let mut member_2: Option<DeleteReplicationGroupMemberAction> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Create" => Option::Some(0),
-                    "Update" => Option::Some(1),
-                    "Delete" => Option::Some(2),
+                    "Create" => Some(0),
+                    "Update" => Some(1),
+                    "Delete" => Some(2),
                     _ => None,
                 },
             )?
@@ -9280,7 +9268,7 @@ impl Read for ReplicationGroupUpdate {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 create: member_0,
                 update: member_1,
                 delete: member_2,
@@ -9323,14 +9311,14 @@ impl Read for RestoreSummary {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Timestamp> = None;
         let mut member_3: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SourceBackupArn" => Option::Some(0),
-                    "SourceTableArn" => Option::Some(1),
-                    "RestoreDateTime" => Option::Some(2),
-                    "RestoreInProgress" => Option::Some(3),
+                    "SourceBackupArn" => Some(0),
+                    "SourceTableArn" => Some(1),
+                    "RestoreDateTime" => Some(2),
+                    "RestoreInProgress" => Some(3),
                     _ => None,
                 },
             )?
@@ -9347,10 +9335,10 @@ impl Read for RestoreSummary {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 source_backup_arn: member_0,
                 source_table_arn: member_1,
                 restore_date_time: member_2,
@@ -9675,13 +9663,13 @@ impl Read for S3BucketSource {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "S3BucketOwner" => Option::Some(0),
-                    "S3Bucket" => Option::Some(1),
-                    "S3KeyPrefix" => Option::Some(2),
+                    "S3BucketOwner" => Some(0),
+                    "S3Bucket" => Some(1),
+                    "S3KeyPrefix" => Some(2),
                     _ => None,
                 },
             )?
@@ -9697,9 +9685,9 @@ impl Read for S3BucketSource {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 s3_bucket_owner: member_0,
                 s3_bucket: member_1,
                 s3_key_prefix: member_2,
@@ -9812,14 +9800,14 @@ impl Read for SseDescription {
         let mut member_1: Option<SseType> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Status" => Option::Some(0),
-                    "SSEType" => Option::Some(1),
-                    "KMSMasterKeyArn" => Option::Some(2),
-                    "InaccessibleEncryptionDateTime" => Option::Some(3),
+                    "Status" => Some(0),
+                    "SSEType" => Some(1),
+                    "KMSMasterKeyArn" => Some(2),
+                    "InaccessibleEncryptionDateTime" => Some(3),
                     _ => None,
                 },
             )?
@@ -9837,7 +9825,7 @@ impl Read for SseDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 status: member_0,
                 sse_type: member_1,
                 kms_master_key_arn: member_2,
@@ -9876,13 +9864,13 @@ impl Read for SseSpecification {
         let mut member_0: Option<bool> = None;
         let mut member_1: Option<SseType> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Enabled" => Option::Some(0),
-                    "SSEType" => Option::Some(1),
-                    "KMSMasterKeyId" => Option::Some(2),
+                    "Enabled" => Some(0),
+                    "SSEType" => Some(1),
+                    "KMSMasterKeyId" => Some(2),
                     _ => None,
                 },
             )?
@@ -9899,7 +9887,7 @@ impl Read for SseSpecification {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 enabled: member_0,
                 sse_type: member_1,
                 kms_master_key_id: member_2,
@@ -10266,20 +10254,20 @@ impl Read for SourceTableDetails {
         let mut member_7: Option<OnDemandThroughput> = None;
         let mut member_8: Option<i64> = None;
         let mut member_9: Option<BillingMode> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "TableId" => Option::Some(1),
-                    "TableArn" => Option::Some(2),
-                    "TableSizeBytes" => Option::Some(3),
-                    "KeySchema" => Option::Some(4),
-                    "TableCreationDateTime" => Option::Some(5),
-                    "ProvisionedThroughput" => Option::Some(6),
-                    "OnDemandThroughput" => Option::Some(7),
-                    "ItemCount" => Option::Some(8),
-                    "BillingMode" => Option::Some(9),
+                    "TableName" => Some(0),
+                    "TableId" => Some(1),
+                    "TableArn" => Some(2),
+                    "TableSizeBytes" => Some(3),
+                    "KeySchema" => Some(4),
+                    "TableCreationDateTime" => Some(5),
+                    "ProvisionedThroughput" => Some(6),
+                    "OnDemandThroughput" => Some(7),
+                    "ItemCount" => Some(8),
+                    "BillingMode" => Some(9),
                     _ => None,
                 },
             )?
@@ -10302,13 +10290,13 @@ impl Read for SourceTableDetails {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
-        let Option::Some(member_5) = member_5 else { return Ok(None) };
-        let Option::Some(member_6) = member_6 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_5) = member_5 else { return Ok(None) };
+        let Some(member_6) = member_6 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 table_id: member_1,
                 table_arn: member_2,
@@ -10374,15 +10362,15 @@ impl Read for SourceTableFeatureDetails {
         let mut member_2: Option<StreamSpecification> = None;
         let mut member_3: Option<TimeToLiveDescription> = None;
         let mut member_4: Option<SseDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "LocalSecondaryIndexes" => Option::Some(0),
-                    "GlobalSecondaryIndexes" => Option::Some(1),
-                    "StreamDescription" => Option::Some(2),
-                    "TimeToLiveDescription" => Option::Some(3),
-                    "SSEDescription" => Option::Some(4),
+                    "LocalSecondaryIndexes" => Some(0),
+                    "GlobalSecondaryIndexes" => Some(1),
+                    "StreamDescription" => Some(2),
+                    "TimeToLiveDescription" => Some(3),
+                    "SSEDescription" => Some(4),
                     _ => None,
                 },
             )?
@@ -10401,7 +10389,7 @@ impl Read for SourceTableFeatureDetails {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 local_secondary_indexes: member_0,
                 global_secondary_indexes: member_1,
                 stream_description: member_2,
@@ -10436,12 +10424,12 @@ impl Read for StreamSpecification {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<bool> = None;
         let mut member_1: Option<StreamViewType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StreamEnabled" => Option::Some(0),
-                    "StreamViewType" => Option::Some(1),
+                    "StreamEnabled" => Some(0),
+                    "StreamViewType" => Some(1),
                     _ => None,
                 },
             )?
@@ -10456,9 +10444,9 @@ impl Read for StreamSpecification {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 stream_enabled: member_0,
                 stream_view_type: member_1,
             }),
@@ -10571,13 +10559,13 @@ impl Read for TableAutoScalingDescription {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<TableStatus> = None;
         let mut member_2: Option<Vec<ReplicaAutoScalingDescription>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "TableStatus" => Option::Some(1),
-                    "Replicas" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "TableStatus" => Some(1),
+                    "Replicas" => Some(2),
                     _ => None,
                 },
             )?
@@ -10594,7 +10582,7 @@ impl Read for TableAutoScalingDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 table_status: member_1,
                 replicas: member_2,
@@ -10689,12 +10677,12 @@ impl Read for TableClassSummary {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableClass> = None;
         let mut member_1: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableClass" => Option::Some(0),
-                    "LastUpdateDateTime" => Option::Some(1),
+                    "TableClass" => Some(0),
+                    "LastUpdateDateTime" => Some(1),
                     _ => None,
                 },
             )?
@@ -10710,7 +10698,7 @@ impl Read for TableClassSummary {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_class: member_0,
                 last_update_date_time: member_1,
             }),
@@ -10784,18 +10772,18 @@ impl Read for TableCreationParameters {
         let mut member_5: Option<OnDemandThroughput> = None;
         let mut member_6: Option<SseSpecification> = None;
         let mut member_7: Option<Vec<GlobalSecondaryIndex>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "AttributeDefinitions" => Option::Some(1),
-                    "KeySchema" => Option::Some(2),
-                    "BillingMode" => Option::Some(3),
-                    "ProvisionedThroughput" => Option::Some(4),
-                    "OnDemandThroughput" => Option::Some(5),
-                    "SSESpecification" => Option::Some(6),
-                    "GlobalSecondaryIndexes" => Option::Some(7),
+                    "TableName" => Some(0),
+                    "AttributeDefinitions" => Some(1),
+                    "KeySchema" => Some(2),
+                    "BillingMode" => Some(3),
+                    "ProvisionedThroughput" => Some(4),
+                    "OnDemandThroughput" => Some(5),
+                    "SSESpecification" => Some(6),
+                    "GlobalSecondaryIndexes" => Some(7),
                     _ => None,
                 },
             )?
@@ -10816,11 +10804,11 @@ impl Read for TableCreationParameters {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 attribute_definitions: member_1,
                 key_schema: member_2,
@@ -11142,36 +11130,36 @@ impl Read for TableDescription {
         let mut member_23: Option<OnDemandThroughput> = None;
         let mut member_24: Option<TableWarmThroughputDescription> = None;
         let mut member_25: Option<MultiRegionConsistency> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AttributeDefinitions" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "KeySchema" => Option::Some(2),
-                    "TableStatus" => Option::Some(3),
-                    "CreationDateTime" => Option::Some(4),
-                    "ProvisionedThroughput" => Option::Some(5),
-                    "TableSizeBytes" => Option::Some(6),
-                    "ItemCount" => Option::Some(7),
-                    "TableArn" => Option::Some(8),
-                    "TableId" => Option::Some(9),
-                    "BillingModeSummary" => Option::Some(10),
-                    "LocalSecondaryIndexes" => Option::Some(11),
-                    "GlobalSecondaryIndexes" => Option::Some(12),
-                    "StreamSpecification" => Option::Some(13),
-                    "LatestStreamLabel" => Option::Some(14),
-                    "LatestStreamArn" => Option::Some(15),
-                    "GlobalTableVersion" => Option::Some(16),
-                    "Replicas" => Option::Some(17),
-                    "RestoreSummary" => Option::Some(18),
-                    "SSEDescription" => Option::Some(19),
-                    "ArchivalSummary" => Option::Some(20),
-                    "TableClassSummary" => Option::Some(21),
-                    "DeletionProtectionEnabled" => Option::Some(22),
-                    "OnDemandThroughput" => Option::Some(23),
-                    "WarmThroughput" => Option::Some(24),
-                    "MultiRegionConsistency" => Option::Some(25),
+                    "AttributeDefinitions" => Some(0),
+                    "TableName" => Some(1),
+                    "KeySchema" => Some(2),
+                    "TableStatus" => Some(3),
+                    "CreationDateTime" => Some(4),
+                    "ProvisionedThroughput" => Some(5),
+                    "TableSizeBytes" => Some(6),
+                    "ItemCount" => Some(7),
+                    "TableArn" => Some(8),
+                    "TableId" => Some(9),
+                    "BillingModeSummary" => Some(10),
+                    "LocalSecondaryIndexes" => Some(11),
+                    "GlobalSecondaryIndexes" => Some(12),
+                    "StreamSpecification" => Some(13),
+                    "LatestStreamLabel" => Some(14),
+                    "LatestStreamArn" => Some(15),
+                    "GlobalTableVersion" => Some(16),
+                    "Replicas" => Some(17),
+                    "RestoreSummary" => Some(18),
+                    "SSEDescription" => Some(19),
+                    "ArchivalSummary" => Some(20),
+                    "TableClassSummary" => Some(21),
+                    "DeletionProtectionEnabled" => Some(22),
+                    "OnDemandThroughput" => Some(23),
+                    "WarmThroughput" => Some(24),
+                    "MultiRegionConsistency" => Some(25),
                     _ => None,
                 },
             )?
@@ -11211,7 +11199,7 @@ impl Read for TableDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attribute_definitions: member_0,
                 table_name: member_1,
                 key_schema: member_2,
@@ -11378,13 +11366,13 @@ impl Read for TableWarmThroughputDescription {
         let mut member_0: Option<i64> = None;
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<TableStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReadUnitsPerSecond" => Option::Some(0),
-                    "WriteUnitsPerSecond" => Option::Some(1),
-                    "Status" => Option::Some(2),
+                    "ReadUnitsPerSecond" => Some(0),
+                    "WriteUnitsPerSecond" => Some(1),
+                    "Status" => Some(2),
                     _ => None,
                 },
             )?
@@ -11401,7 +11389,7 @@ impl Read for TableWarmThroughputDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 read_units_per_second: member_0,
                 write_units_per_second: member_1,
                 status: member_2,
@@ -11442,12 +11430,12 @@ impl Read for Tag {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "Value" => Option::Some(1),
+                    "Key" => Some(0),
+                    "Value" => Some(1),
                     _ => None,
                 },
             )?
@@ -11462,10 +11450,10 @@ impl Read for Tag {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 value: member_1,
             }),
@@ -11497,12 +11485,12 @@ impl Read for TimeToLiveDescription {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TimeToLiveStatus> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TimeToLiveStatus" => Option::Some(0),
-                    "AttributeName" => Option::Some(1),
+                    "TimeToLiveStatus" => Some(0),
+                    "AttributeName" => Some(1),
                     _ => None,
                 },
             )?
@@ -11518,7 +11506,7 @@ impl Read for TimeToLiveDescription {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 time_to_live_status: member_0,
                 attribute_name: member_1,
             }),
@@ -11545,12 +11533,12 @@ impl Read for TimeToLiveSpecification {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<bool> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Enabled" => Option::Some(0),
-                    "AttributeName" => Option::Some(1),
+                    "Enabled" => Some(0),
+                    "AttributeName" => Some(1),
                     _ => None,
                 },
             )?
@@ -11565,10 +11553,10 @@ impl Read for TimeToLiveSpecification {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 enabled: member_0,
                 attribute_name: member_1,
             }),
@@ -11668,11 +11656,11 @@ impl Read for TransactGetItem {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Get> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Get" => Option::Some(0),
+                    "Get" => Some(0),
                     _ => None,
                 },
             )?
@@ -11686,8 +11674,8 @@ impl Read for TransactGetItem {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { get: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { get: member_0 }))
     }
 }
 
@@ -11733,14 +11721,14 @@ impl Read for TransactWriteItem {
         let mut member_1: Option<Put> = None;
         let mut member_2: Option<Delete> = None;
         let mut member_3: Option<Update> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ConditionCheck" => Option::Some(0),
-                    "Put" => Option::Some(1),
-                    "Delete" => Option::Some(2),
-                    "Update" => Option::Some(3),
+                    "ConditionCheck" => Some(0),
+                    "Put" => Some(1),
+                    "Delete" => Some(2),
+                    "Update" => Some(3),
                     _ => None,
                 },
             )?
@@ -11758,7 +11746,7 @@ impl Read for TransactWriteItem {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 condition_check: member_0,
                 put: member_1,
                 delete: member_2,
@@ -11845,17 +11833,17 @@ impl Read for Update {
         let mut member_4: Option<BTreeMap<String, String>> = None;
         let mut member_5: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_6: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Key" => Option::Some(0),
-                    "UpdateExpression" => Option::Some(1),
-                    "TableName" => Option::Some(2),
-                    "ConditionExpression" => Option::Some(3),
-                    "ExpressionAttributeNames" => Option::Some(4),
-                    "ExpressionAttributeValues" => Option::Some(5),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(6),
+                    "Key" => Some(0),
+                    "UpdateExpression" => Some(1),
+                    "TableName" => Some(2),
+                    "ConditionExpression" => Some(3),
+                    "ExpressionAttributeNames" => Some(4),
+                    "ExpressionAttributeValues" => Some(5),
+                    "ReturnValuesOnConditionCheckFailure" => Some(6),
                     _ => None,
                 },
             )?
@@ -11875,11 +11863,11 @@ impl Read for Update {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 key: member_0,
                 update_expression: member_1,
                 table_name: member_2,
@@ -11945,14 +11933,14 @@ impl Read for UpdateGlobalSecondaryIndexAction {
         let mut member_1: Option<ProvisionedThroughput> = None;
         let mut member_2: Option<OnDemandThroughput> = None;
         let mut member_3: Option<WarmThroughput> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "IndexName" => Option::Some(0),
-                    "ProvisionedThroughput" => Option::Some(1),
-                    "OnDemandThroughput" => Option::Some(2),
-                    "WarmThroughput" => Option::Some(3),
+                    "IndexName" => Some(0),
+                    "ProvisionedThroughput" => Some(1),
+                    "OnDemandThroughput" => Some(2),
+                    "WarmThroughput" => Some(3),
                     _ => None,
                 },
             )?
@@ -11969,9 +11957,9 @@ impl Read for UpdateGlobalSecondaryIndexAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 index_name: member_0,
                 provisioned_throughput: member_1,
                 on_demand_throughput: member_2,
@@ -12000,11 +11988,11 @@ impl Read for UpdateKinesisStreamingConfiguration {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ApproximateCreationDateTimePrecision> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ApproximateCreationDateTimePrecision" => Option::Some(0),
+                    "ApproximateCreationDateTimePrecision" => Some(0),
                     _ => None,
                 },
             )?
@@ -12019,7 +12007,7 @@ impl Read for UpdateKinesisStreamingConfiguration {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 approximate_creation_date_time_precision: member_0,
             }),
         )
@@ -12099,16 +12087,16 @@ impl Read for UpdateReplicationGroupMemberAction {
         let mut member_3: Option<OnDemandThroughputOverride> = None;
         let mut member_4: Option<Vec<ReplicaGlobalSecondaryIndex>> = None;
         let mut member_5: Option<TableClass> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RegionName" => Option::Some(0),
-                    "KMSMasterKeyId" => Option::Some(1),
-                    "ProvisionedThroughputOverride" => Option::Some(2),
-                    "OnDemandThroughputOverride" => Option::Some(3),
-                    "GlobalSecondaryIndexes" => Option::Some(4),
-                    "TableClassOverride" => Option::Some(5),
+                    "RegionName" => Some(0),
+                    "KMSMasterKeyId" => Some(1),
+                    "ProvisionedThroughputOverride" => Some(2),
+                    "OnDemandThroughputOverride" => Some(3),
+                    "GlobalSecondaryIndexes" => Some(4),
+                    "TableClassOverride" => Some(5),
                     _ => None,
                 },
             )?
@@ -12127,9 +12115,9 @@ impl Read for UpdateReplicationGroupMemberAction {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 region_name: member_0,
                 kms_master_key_id: member_1,
                 provisioned_throughput_override: member_2,
@@ -12168,12 +12156,12 @@ impl Read for WarmThroughput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
         let mut member_1: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ReadUnitsPerSecond" => Option::Some(0),
-                    "WriteUnitsPerSecond" => Option::Some(1),
+                    "ReadUnitsPerSecond" => Some(0),
+                    "WriteUnitsPerSecond" => Some(1),
                     _ => None,
                 },
             )?
@@ -12189,7 +12177,7 @@ impl Read for WarmThroughput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 read_units_per_second: member_0,
                 write_units_per_second: member_1,
             }),
@@ -12216,12 +12204,12 @@ impl Read for WriteRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<PutRequest> = None;
         let mut member_1: Option<DeleteRequest> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PutRequest" => Option::Some(0),
-                    "DeleteRequest" => Option::Some(1),
+                    "PutRequest" => Some(0),
+                    "DeleteRequest" => Some(1),
                     _ => None,
                 },
             )?
@@ -12237,7 +12225,7 @@ impl Read for WriteRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 put_request: member_0,
                 delete_request: member_1,
             }),

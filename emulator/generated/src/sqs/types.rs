@@ -36,14 +36,14 @@ impl Read for BatchResultErrorEntry {
         let mut member_1: Option<bool> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "SenderFault" => Option::Some(1),
-                    "Code" => Option::Some(2),
-                    "Message" => Option::Some(3),
+                    "Id" => Some(0),
+                    "SenderFault" => Some(1),
+                    "Code" => Some(2),
+                    "Message" => Some(3),
                     _ => None,
                 },
             )?
@@ -60,11 +60,11 @@ impl Read for BatchResultErrorEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 sender_fault: member_1,
                 code: member_2,
@@ -107,13 +107,13 @@ impl Read for ChangeMessageVisibilityBatchRequestEntry {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "ReceiptHandle" => Option::Some(1),
-                    "VisibilityTimeout" => Option::Some(2),
+                    "Id" => Some(0),
+                    "ReceiptHandle" => Some(1),
+                    "VisibilityTimeout" => Some(2),
                     _ => None,
                 },
             )?
@@ -129,10 +129,10 @@ impl Read for ChangeMessageVisibilityBatchRequestEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 receipt_handle: member_1,
                 visibility_timeout: member_2,
@@ -155,11 +155,11 @@ impl Read for ChangeMessageVisibilityBatchResultEntry {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
+                    "Id" => Some(0),
                     _ => None,
                 },
             )?
@@ -173,8 +173,8 @@ impl Read for ChangeMessageVisibilityBatchResultEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { id: member_0 }))
     }
 }
 
@@ -200,12 +200,12 @@ impl Read for DeleteMessageBatchRequestEntry {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "ReceiptHandle" => Option::Some(1),
+                    "Id" => Some(0),
+                    "ReceiptHandle" => Some(1),
                     _ => None,
                 },
             )?
@@ -220,10 +220,10 @@ impl Read for DeleteMessageBatchRequestEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 receipt_handle: member_1,
             }),
@@ -245,11 +245,11 @@ impl Read for DeleteMessageBatchResultEntry {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
+                    "Id" => Some(0),
                     _ => None,
                 },
             )?
@@ -263,8 +263,8 @@ impl Read for DeleteMessageBatchResultEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { id: member_0 }))
     }
 }
 
@@ -335,19 +335,19 @@ impl Read for ListMessageMoveTasksResultEntry {
         let mut member_6: Option<i64> = None;
         let mut member_7: Option<String> = None;
         let mut member_8: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TaskHandle" => Option::Some(0),
-                    "Status" => Option::Some(1),
-                    "SourceArn" => Option::Some(2),
-                    "DestinationArn" => Option::Some(3),
-                    "MaxNumberOfMessagesPerSecond" => Option::Some(4),
-                    "ApproximateNumberOfMessagesMoved" => Option::Some(5),
-                    "ApproximateNumberOfMessagesToMove" => Option::Some(6),
-                    "FailureReason" => Option::Some(7),
-                    "StartedTimestamp" => Option::Some(8),
+                    "TaskHandle" => Some(0),
+                    "Status" => Some(1),
+                    "SourceArn" => Some(2),
+                    "DestinationArn" => Some(3),
+                    "MaxNumberOfMessagesPerSecond" => Some(4),
+                    "ApproximateNumberOfMessagesMoved" => Some(5),
+                    "ApproximateNumberOfMessagesToMove" => Some(6),
+                    "FailureReason" => Some(7),
+                    "StartedTimestamp" => Some(8),
                     _ => None,
                 },
             )?
@@ -370,7 +370,7 @@ impl Read for ListMessageMoveTasksResultEntry {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 task_handle: member_0,
                 status: member_1,
                 source_arn: member_2,
@@ -449,17 +449,17 @@ impl Read for Message {
         let mut member_4: Option<BTreeMap<MessageSystemAttributeName, String>> = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<BTreeMap<String, MessageAttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MessageId" => Option::Some(0),
-                    "ReceiptHandle" => Option::Some(1),
-                    "MD5OfBody" => Option::Some(2),
-                    "Body" => Option::Some(3),
-                    "Attributes" => Option::Some(4),
-                    "MD5OfMessageAttributes" => Option::Some(5),
-                    "MessageAttributes" => Option::Some(6),
+                    "MessageId" => Some(0),
+                    "ReceiptHandle" => Some(1),
+                    "MD5OfBody" => Some(2),
+                    "Body" => Some(3),
+                    "Attributes" => Some(4),
+                    "MD5OfMessageAttributes" => Some(5),
+                    "MessageAttributes" => Some(6),
                     _ => None,
                 },
             )?
@@ -480,7 +480,7 @@ impl Read for Message {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 message_id: member_0,
                 receipt_handle: member_1,
                 md5_of_body: member_2,
@@ -539,15 +539,15 @@ impl Read for MessageAttributeValue {
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<Vec<Blob>> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StringValue" => Option::Some(0),
-                    "BinaryValue" => Option::Some(1),
-                    "StringListValues" => Option::Some(2),
-                    "BinaryListValues" => Option::Some(3),
-                    "DataType" => Option::Some(4),
+                    "StringValue" => Some(0),
+                    "BinaryValue" => Some(1),
+                    "StringListValues" => Some(2),
+                    "BinaryListValues" => Some(3),
+                    "DataType" => Some(4),
                     _ => None,
                 },
             )?
@@ -565,9 +565,9 @@ impl Read for MessageAttributeValue {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 string_value: member_0,
                 binary_value: member_1,
                 string_list_values: member_2,
@@ -807,15 +807,15 @@ impl Read for MessageSystemAttributeValue {
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<Vec<Blob>> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StringValue" => Option::Some(0),
-                    "BinaryValue" => Option::Some(1),
-                    "StringListValues" => Option::Some(2),
-                    "BinaryListValues" => Option::Some(3),
-                    "DataType" => Option::Some(4),
+                    "StringValue" => Some(0),
+                    "BinaryValue" => Some(1),
+                    "StringListValues" => Some(2),
+                    "BinaryListValues" => Some(3),
+                    "DataType" => Some(4),
                     _ => None,
                 },
             )?
@@ -833,9 +833,9 @@ impl Read for MessageSystemAttributeValue {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 string_value: member_0,
                 binary_value: member_1,
                 string_list_values: member_2,
@@ -1183,17 +1183,17 @@ impl Read for SendMessageBatchRequestEntry {
         > = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "MessageBody" => Option::Some(1),
-                    "DelaySeconds" => Option::Some(2),
-                    "MessageAttributes" => Option::Some(3),
-                    "MessageSystemAttributes" => Option::Some(4),
-                    "MessageDeduplicationId" => Option::Some(5),
-                    "MessageGroupId" => Option::Some(6),
+                    "Id" => Some(0),
+                    "MessageBody" => Some(1),
+                    "DelaySeconds" => Some(2),
+                    "MessageAttributes" => Some(3),
+                    "MessageSystemAttributes" => Some(4),
+                    "MessageDeduplicationId" => Some(5),
+                    "MessageGroupId" => Some(6),
                     _ => None,
                 },
             )?
@@ -1213,10 +1213,10 @@ impl Read for SendMessageBatchRequestEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 message_body: member_1,
                 delay_seconds: member_2,
@@ -1282,16 +1282,16 @@ impl Read for SendMessageBatchResultEntry {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Id" => Option::Some(0),
-                    "MessageId" => Option::Some(1),
-                    "MD5OfMessageBody" => Option::Some(2),
-                    "MD5OfMessageAttributes" => Option::Some(3),
-                    "MD5OfMessageSystemAttributes" => Option::Some(4),
-                    "SequenceNumber" => Option::Some(5),
+                    "Id" => Some(0),
+                    "MessageId" => Some(1),
+                    "MD5OfMessageBody" => Some(2),
+                    "MD5OfMessageAttributes" => Some(3),
+                    "MD5OfMessageSystemAttributes" => Some(4),
+                    "SequenceNumber" => Some(5),
                     _ => None,
                 },
             )?
@@ -1310,11 +1310,11 @@ impl Read for SendMessageBatchResultEntry {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 id: member_0,
                 message_id: member_1,
                 md5_of_message_body: member_2,

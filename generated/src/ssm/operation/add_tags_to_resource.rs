@@ -123,13 +123,13 @@ impl Read for AddTagsToResourceRequest {
         let mut member_0: Option<ResourceTypeForTagging> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceType" => Option::Some(0),
-                    "ResourceId" => Option::Some(1),
-                    "Tags" => Option::Some(2),
+                    "ResourceType" => Some(0),
+                    "ResourceId" => Some(1),
+                    "Tags" => Some(2),
                     _ => None,
                 },
             )?
@@ -145,11 +145,11 @@ impl Read for AddTagsToResourceRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_type: member_0,
                 resource_id: member_1,
                 tags: member_2,
@@ -172,7 +172,7 @@ impl Read for AddTagsToResourceResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

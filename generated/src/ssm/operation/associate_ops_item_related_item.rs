@@ -68,14 +68,14 @@ impl Read for AssociateOpsItemRelatedItemRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "AssociationType" => Option::Some(1),
-                    "ResourceType" => Option::Some(2),
-                    "ResourceUri" => Option::Some(3),
+                    "OpsItemId" => Some(0),
+                    "AssociationType" => Some(1),
+                    "ResourceType" => Some(2),
+                    "ResourceUri" => Some(3),
                     _ => None,
                 },
             )?
@@ -92,12 +92,12 @@ impl Read for AssociateOpsItemRelatedItemRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 association_type: member_1,
                 resource_type: member_2,
@@ -121,11 +121,11 @@ impl Read for AssociateOpsItemRelatedItemResponse {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
+                    "AssociationId" => Some(0),
                     _ => None,
                 },
             )?
@@ -139,7 +139,7 @@ impl Read for AssociateOpsItemRelatedItemResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { association_id: member_0 }))
+        Ok(Some(Self { association_id: member_0 }))
     }
 }
 

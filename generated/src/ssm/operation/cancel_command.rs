@@ -53,12 +53,12 @@ impl Read for CancelCommandRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "InstanceIds" => Option::Some(1),
+                    "CommandId" => Some(0),
+                    "InstanceIds" => Some(1),
                     _ => None,
                 },
             )?
@@ -73,9 +73,9 @@ impl Read for CancelCommandRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 instance_ids: member_1,
             }),
@@ -98,7 +98,7 @@ impl Read for CancelCommandResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

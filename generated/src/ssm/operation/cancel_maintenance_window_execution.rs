@@ -46,11 +46,11 @@ impl Read for CancelMaintenanceWindowExecutionRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
+                    "WindowExecutionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -64,9 +64,9 @@ impl Read for CancelMaintenanceWindowExecutionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
             }),
         )
@@ -93,11 +93,11 @@ impl Read for CancelMaintenanceWindowExecutionResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
+                    "WindowExecutionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -112,7 +112,7 @@ impl Read for CancelMaintenanceWindowExecutionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
             }),
         )

@@ -154,17 +154,17 @@ impl Read for CreateActivationRequest {
         let mut member_4: Option<Timestamp> = None;
         let mut member_5: Option<Vec<Tag>> = None;
         let mut member_6: Option<Vec<RegistrationMetadataItem>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Description" => Option::Some(0),
-                    "DefaultInstanceName" => Option::Some(1),
-                    "IamRole" => Option::Some(2),
-                    "RegistrationLimit" => Option::Some(3),
-                    "ExpirationDate" => Option::Some(4),
-                    "Tags" => Option::Some(5),
-                    "RegistrationMetadata" => Option::Some(6),
+                    "Description" => Some(0),
+                    "DefaultInstanceName" => Some(1),
+                    "IamRole" => Some(2),
+                    "RegistrationLimit" => Some(3),
+                    "ExpirationDate" => Some(4),
+                    "Tags" => Some(5),
+                    "RegistrationMetadata" => Some(6),
                     _ => None,
                 },
             )?
@@ -184,9 +184,9 @@ impl Read for CreateActivationRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 description: member_0,
                 default_instance_name: member_1,
                 iam_role: member_2,
@@ -223,12 +223,12 @@ impl Read for CreateActivationResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ActivationId" => Option::Some(0),
-                    "ActivationCode" => Option::Some(1),
+                    "ActivationId" => Some(0),
+                    "ActivationCode" => Some(1),
                     _ => None,
                 },
             )?
@@ -244,7 +244,7 @@ impl Read for CreateActivationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 activation_id: member_0,
                 activation_code: member_1,
             }),

@@ -437,32 +437,32 @@ impl Read for CreateAssociationRequest {
         let mut member_19: Option<Vec<Tag>> = None;
         let mut member_20: Option<AlarmConfiguration> = None;
         let mut member_21: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "InstanceId" => Option::Some(2),
-                    "Parameters" => Option::Some(3),
-                    "Targets" => Option::Some(4),
-                    "ScheduleExpression" => Option::Some(5),
-                    "OutputLocation" => Option::Some(6),
-                    "AssociationName" => Option::Some(7),
-                    "AutomationTargetParameterName" => Option::Some(8),
-                    "MaxErrors" => Option::Some(9),
-                    "MaxConcurrency" => Option::Some(10),
-                    "ComplianceSeverity" => Option::Some(11),
-                    "SyncCompliance" => Option::Some(12),
-                    "ApplyOnlyAtCronInterval" => Option::Some(13),
-                    "CalendarNames" => Option::Some(14),
-                    "TargetLocations" => Option::Some(15),
-                    "ScheduleOffset" => Option::Some(16),
-                    "Duration" => Option::Some(17),
-                    "TargetMaps" => Option::Some(18),
-                    "Tags" => Option::Some(19),
-                    "AlarmConfiguration" => Option::Some(20),
-                    "AssociationDispatchAssumeRole" => Option::Some(21),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "InstanceId" => Some(2),
+                    "Parameters" => Some(3),
+                    "Targets" => Some(4),
+                    "ScheduleExpression" => Some(5),
+                    "OutputLocation" => Some(6),
+                    "AssociationName" => Some(7),
+                    "AutomationTargetParameterName" => Some(8),
+                    "MaxErrors" => Some(9),
+                    "MaxConcurrency" => Some(10),
+                    "ComplianceSeverity" => Some(11),
+                    "SyncCompliance" => Some(12),
+                    "ApplyOnlyAtCronInterval" => Some(13),
+                    "CalendarNames" => Some(14),
+                    "TargetLocations" => Some(15),
+                    "ScheduleOffset" => Some(16),
+                    "Duration" => Some(17),
+                    "TargetMaps" => Some(18),
+                    "Tags" => Some(19),
+                    "AlarmConfiguration" => Some(20),
+                    "AssociationDispatchAssumeRole" => Some(21),
                     _ => None,
                 },
             )?
@@ -497,9 +497,9 @@ impl Read for CreateAssociationRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
                 instance_id: member_2,
@@ -545,11 +545,11 @@ impl Read for CreateAssociationResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AssociationDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationDescription" => Option::Some(0),
+                    "AssociationDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -564,7 +564,7 @@ impl Read for CreateAssociationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_description: member_0,
             }),
         )

@@ -85,12 +85,12 @@ impl Read for CreateAssociationBatchRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<CreateAssociationBatchRequestEntry>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Entries" => Option::Some(0),
-                    "AssociationDispatchAssumeRole" => Option::Some(1),
+                    "Entries" => Some(0),
+                    "AssociationDispatchAssumeRole" => Some(1),
                     _ => None,
                 },
             )?
@@ -105,9 +105,9 @@ impl Read for CreateAssociationBatchRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 entries: member_0,
                 association_dispatch_assume_role: member_1,
             }),
@@ -133,12 +133,12 @@ impl Read for CreateAssociationBatchResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<AssociationDescription>> = None;
         let mut member_1: Option<Vec<FailedCreateAssociation>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Successful" => Option::Some(0),
-                    "Failed" => Option::Some(1),
+                    "Successful" => Some(0),
+                    "Failed" => Some(1),
                     _ => None,
                 },
             )?
@@ -154,7 +154,7 @@ impl Read for CreateAssociationBatchResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 successful: member_0,
                 failed: member_1,
             }),

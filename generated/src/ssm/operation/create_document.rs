@@ -175,20 +175,20 @@ impl Read for CreateDocumentRequest {
         let mut member_7: Option<DocumentFormat> = None;
         let mut member_8: Option<String> = None;
         let mut member_9: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Content" => Option::Some(0),
-                    "Requires" => Option::Some(1),
-                    "Attachments" => Option::Some(2),
-                    "Name" => Option::Some(3),
-                    "DisplayName" => Option::Some(4),
-                    "VersionName" => Option::Some(5),
-                    "DocumentType" => Option::Some(6),
-                    "DocumentFormat" => Option::Some(7),
-                    "TargetType" => Option::Some(8),
-                    "Tags" => Option::Some(9),
+                    "Content" => Some(0),
+                    "Requires" => Some(1),
+                    "Attachments" => Some(2),
+                    "Name" => Some(3),
+                    "DisplayName" => Some(4),
+                    "VersionName" => Some(5),
+                    "DocumentType" => Some(6),
+                    "DocumentFormat" => Some(7),
+                    "TargetType" => Some(8),
+                    "Tags" => Some(9),
                     _ => None,
                 },
             )?
@@ -211,10 +211,10 @@ impl Read for CreateDocumentRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 content: member_0,
                 requires: member_1,
                 attachments: member_2,
@@ -248,11 +248,11 @@ impl Read for CreateDocumentResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentDescription" => Option::Some(0),
+                    "DocumentDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -267,7 +267,7 @@ impl Read for CreateDocumentResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_description: member_0,
             }),
         )

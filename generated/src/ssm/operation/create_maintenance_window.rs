@@ -201,22 +201,22 @@ impl Read for CreateMaintenanceWindowRequest {
         let mut member_9: Option<bool> = None;
         let mut member_10: Option<String> = None;
         let mut member_11: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Description" => Option::Some(1),
-                    "StartDate" => Option::Some(2),
-                    "EndDate" => Option::Some(3),
-                    "Schedule" => Option::Some(4),
-                    "ScheduleTimezone" => Option::Some(5),
-                    "ScheduleOffset" => Option::Some(6),
-                    "Duration" => Option::Some(7),
-                    "Cutoff" => Option::Some(8),
-                    "AllowUnassociatedTargets" => Option::Some(9),
-                    "ClientToken" => Option::Some(10),
-                    "Tags" => Option::Some(11),
+                    "Name" => Some(0),
+                    "Description" => Some(1),
+                    "StartDate" => Some(2),
+                    "EndDate" => Some(3),
+                    "Schedule" => Some(4),
+                    "ScheduleTimezone" => Some(5),
+                    "ScheduleOffset" => Some(6),
+                    "Duration" => Some(7),
+                    "Cutoff" => Some(8),
+                    "AllowUnassociatedTargets" => Some(9),
+                    "ClientToken" => Some(10),
+                    "Tags" => Some(11),
                     _ => None,
                 },
             )?
@@ -241,13 +241,13 @@ impl Read for CreateMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
-        let Option::Some(member_7) = member_7 else { return Ok(None) };
-        let Option::Some(member_8) = member_8 else { return Ok(None) };
-        let Option::Some(member_9) = member_9 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_7) = member_7 else { return Ok(None) };
+        let Some(member_8) = member_8 else { return Ok(None) };
+        let Some(member_9) = member_9 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 description: member_1,
                 start_date: member_2,
@@ -281,11 +281,11 @@ impl Read for CreateMaintenanceWindowResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
+                    "WindowId" => Some(0),
                     _ => None,
                 },
             )?
@@ -299,7 +299,7 @@ impl Read for CreateMaintenanceWindowResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { window_id: member_0 }))
+        Ok(Some(Self { window_id: member_0 }))
     }
 }
 

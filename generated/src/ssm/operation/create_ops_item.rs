@@ -242,26 +242,26 @@ impl Read for CreateOpsItemRequest {
         let mut member_13: Option<Timestamp> = None;
         let mut member_14: Option<Timestamp> = None;
         let mut member_15: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Description" => Option::Some(0),
-                    "OpsItemType" => Option::Some(1),
-                    "OperationalData" => Option::Some(2),
-                    "Notifications" => Option::Some(3),
-                    "Priority" => Option::Some(4),
-                    "RelatedOpsItems" => Option::Some(5),
-                    "Source" => Option::Some(6),
-                    "Title" => Option::Some(7),
-                    "Tags" => Option::Some(8),
-                    "Category" => Option::Some(9),
-                    "Severity" => Option::Some(10),
-                    "ActualStartTime" => Option::Some(11),
-                    "ActualEndTime" => Option::Some(12),
-                    "PlannedStartTime" => Option::Some(13),
-                    "PlannedEndTime" => Option::Some(14),
-                    "AccountId" => Option::Some(15),
+                    "Description" => Some(0),
+                    "OpsItemType" => Some(1),
+                    "OperationalData" => Some(2),
+                    "Notifications" => Some(3),
+                    "Priority" => Some(4),
+                    "RelatedOpsItems" => Some(5),
+                    "Source" => Some(6),
+                    "Title" => Some(7),
+                    "Tags" => Some(8),
+                    "Category" => Some(9),
+                    "Severity" => Some(10),
+                    "ActualStartTime" => Some(11),
+                    "ActualEndTime" => Some(12),
+                    "PlannedStartTime" => Some(13),
+                    "PlannedEndTime" => Some(14),
+                    "AccountId" => Some(15),
                     _ => None,
                 },
             )?
@@ -290,11 +290,11 @@ impl Read for CreateOpsItemRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_6) = member_6 else { return Ok(None) };
-        let Option::Some(member_7) = member_7 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_6) = member_6 else { return Ok(None) };
+        let Some(member_7) = member_7 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 description: member_0,
                 ops_item_type: member_1,
                 operational_data: member_2,
@@ -336,12 +336,12 @@ impl Read for CreateOpsItemResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "OpsItemArn" => Option::Some(1),
+                    "OpsItemId" => Some(0),
+                    "OpsItemArn" => Some(1),
                     _ => None,
                 },
             )?
@@ -357,7 +357,7 @@ impl Read for CreateOpsItemResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 ops_item_arn: member_1,
             }),

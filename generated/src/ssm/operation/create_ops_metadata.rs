@@ -74,13 +74,13 @@ impl Read for CreateOpsMetadataRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, MetadataValue>> = None;
         let mut member_2: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceId" => Option::Some(0),
-                    "Metadata" => Option::Some(1),
-                    "Tags" => Option::Some(2),
+                    "ResourceId" => Some(0),
+                    "Metadata" => Some(1),
+                    "Tags" => Some(2),
                     _ => None,
                 },
             )?
@@ -96,9 +96,9 @@ impl Read for CreateOpsMetadataRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_id: member_0,
                 metadata: member_1,
                 tags: member_2,
@@ -123,11 +123,11 @@ impl Read for CreateOpsMetadataResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsMetadataArn" => Option::Some(0),
+                    "OpsMetadataArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -141,7 +141,7 @@ impl Read for CreateOpsMetadataResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { ops_metadata_arn: member_0 }))
+        Ok(Some(Self { ops_metadata_arn: member_0 }))
     }
 }
 

@@ -238,24 +238,24 @@ impl Read for CreatePatchBaselineRequest {
         let mut member_11: Option<PatchComplianceStatus> = None;
         let mut member_12: Option<String> = None;
         let mut member_13: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OperatingSystem" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "GlobalFilters" => Option::Some(2),
-                    "ApprovalRules" => Option::Some(3),
-                    "ApprovedPatches" => Option::Some(4),
-                    "ApprovedPatchesComplianceLevel" => Option::Some(5),
-                    "ApprovedPatchesEnableNonSecurity" => Option::Some(6),
-                    "RejectedPatches" => Option::Some(7),
-                    "RejectedPatchesAction" => Option::Some(8),
-                    "Description" => Option::Some(9),
-                    "Sources" => Option::Some(10),
-                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(11),
-                    "ClientToken" => Option::Some(12),
-                    "Tags" => Option::Some(13),
+                    "OperatingSystem" => Some(0),
+                    "Name" => Some(1),
+                    "GlobalFilters" => Some(2),
+                    "ApprovalRules" => Some(3),
+                    "ApprovedPatches" => Some(4),
+                    "ApprovedPatchesComplianceLevel" => Some(5),
+                    "ApprovedPatchesEnableNonSecurity" => Some(6),
+                    "RejectedPatches" => Some(7),
+                    "RejectedPatchesAction" => Some(8),
+                    "Description" => Some(9),
+                    "Sources" => Some(10),
+                    "AvailableSecurityUpdatesComplianceStatus" => Some(11),
+                    "ClientToken" => Some(12),
+                    "Tags" => Some(13),
                     _ => None,
                 },
             )?
@@ -282,9 +282,9 @@ impl Read for CreatePatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 operating_system: member_0,
                 name: member_1,
                 global_filters: member_2,
@@ -320,11 +320,11 @@ impl Read for CreatePatchBaselineResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
+                    "BaselineId" => Some(0),
                     _ => None,
                 },
             )?
@@ -338,7 +338,7 @@ impl Read for CreatePatchBaselineResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { baseline_id: member_0 }))
+        Ok(Some(Self { baseline_id: member_0 }))
     }
 }
 

@@ -117,14 +117,14 @@ impl Read for CreateResourceDataSyncRequest {
         let mut member_1: Option<ResourceDataSyncS3Destination> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<ResourceDataSyncSource> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "S3Destination" => Option::Some(1),
-                    "SyncType" => Option::Some(2),
-                    "SyncSource" => Option::Some(3),
+                    "SyncName" => Some(0),
+                    "S3Destination" => Some(1),
+                    "SyncType" => Some(2),
+                    "SyncSource" => Some(3),
                     _ => None,
                 },
             )?
@@ -141,9 +141,9 @@ impl Read for CreateResourceDataSyncRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 s3_destination: member_1,
                 sync_type: member_2,
@@ -167,7 +167,7 @@ impl Read for CreateResourceDataSyncResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -45,11 +45,11 @@ impl Read for DeleteActivationRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ActivationId" => Option::Some(0),
+                    "ActivationId" => Some(0),
                     _ => None,
                 },
             )?
@@ -63,8 +63,8 @@ impl Read for DeleteActivationRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { activation_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { activation_id: member_0 }))
     }
 }
 
@@ -82,7 +82,7 @@ impl Read for DeleteActivationResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -81,13 +81,13 @@ impl Read for DeleteAssociationRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "AssociationId" => Option::Some(2),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "AssociationId" => Some(2),
                     _ => None,
                 },
             )?
@@ -104,7 +104,7 @@ impl Read for DeleteAssociationRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 association_id: member_2,
@@ -127,7 +127,7 @@ impl Read for DeleteAssociationResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

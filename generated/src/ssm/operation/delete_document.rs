@@ -82,14 +82,14 @@ impl Read for DeleteDocumentRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "VersionName" => Option::Some(2),
-                    "Force" => Option::Some(3),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "VersionName" => Some(2),
+                    "Force" => Some(3),
                     _ => None,
                 },
             )?
@@ -106,9 +106,9 @@ impl Read for DeleteDocumentRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
                 version_name: member_2,
@@ -132,7 +132,7 @@ impl Read for DeleteDocumentResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

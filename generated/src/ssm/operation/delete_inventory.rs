@@ -84,14 +84,14 @@ impl Read for DeleteInventoryRequest {
         let mut member_1: Option<InventorySchemaDeleteOption> = None;
         let mut member_2: Option<bool> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
-                    "SchemaDeleteOption" => Option::Some(1),
-                    "DryRun" => Option::Some(2),
-                    "ClientToken" => Option::Some(3),
+                    "TypeName" => Some(0),
+                    "SchemaDeleteOption" => Some(1),
+                    "DryRun" => Some(2),
+                    "ClientToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -108,9 +108,9 @@ impl Read for DeleteInventoryRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 type_name: member_0,
                 schema_delete_option: member_1,
                 dry_run: member_2.unwrap_or_default(),
@@ -153,13 +153,13 @@ impl Read for DeleteInventoryResult {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<InventoryDeletionSummary> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DeletionId" => Option::Some(0),
-                    "TypeName" => Option::Some(1),
-                    "DeletionSummary" => Option::Some(2),
+                    "DeletionId" => Some(0),
+                    "TypeName" => Some(1),
+                    "DeletionSummary" => Some(2),
                     _ => None,
                 },
             )?
@@ -176,7 +176,7 @@ impl Read for DeleteInventoryResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 deletion_id: member_0,
                 type_name: member_1,
                 deletion_summary: member_2,

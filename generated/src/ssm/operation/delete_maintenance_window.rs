@@ -41,11 +41,11 @@ impl Read for DeleteMaintenanceWindowRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
+                    "WindowId" => Some(0),
                     _ => None,
                 },
             )?
@@ -59,8 +59,8 @@ impl Read for DeleteMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { window_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { window_id: member_0 }))
     }
 }
 
@@ -80,11 +80,11 @@ impl Read for DeleteMaintenanceWindowResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
+                    "WindowId" => Some(0),
                     _ => None,
                 },
             )?
@@ -98,7 +98,7 @@ impl Read for DeleteMaintenanceWindowResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { window_id: member_0 }))
+        Ok(Some(Self { window_id: member_0 }))
     }
 }
 

@@ -69,11 +69,11 @@ impl Read for DeleteOpsItemRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
+                    "OpsItemId" => Some(0),
                     _ => None,
                 },
             )?
@@ -87,8 +87,8 @@ impl Read for DeleteOpsItemRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { ops_item_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { ops_item_id: member_0 }))
     }
 }
 
@@ -106,7 +106,7 @@ impl Read for DeleteOpsItemResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -42,11 +42,11 @@ impl Read for DeleteOpsMetadataRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsMetadataArn" => Option::Some(0),
+                    "OpsMetadataArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -60,8 +60,8 @@ impl Read for DeleteOpsMetadataRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { ops_metadata_arn: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { ops_metadata_arn: member_0 }))
     }
 }
 
@@ -79,7 +79,7 @@ impl Read for DeleteOpsMetadataResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -44,11 +44,11 @@ impl Read for DeleteParametersRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Names" => Option::Some(0),
+                    "Names" => Some(0),
                     _ => None,
                 },
             )?
@@ -62,8 +62,8 @@ impl Read for DeleteParametersRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { names: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { names: member_0 }))
     }
 }
 
@@ -97,12 +97,12 @@ impl Read for DeleteParametersResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DeletedParameters" => Option::Some(0),
-                    "InvalidParameters" => Option::Some(1),
+                    "DeletedParameters" => Some(0),
+                    "InvalidParameters" => Some(1),
                     _ => None,
                 },
             )?
@@ -118,7 +118,7 @@ impl Read for DeleteParametersResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 deleted_parameters: member_0,
                 invalid_parameters: member_1,
             }),

@@ -41,11 +41,11 @@ impl Read for DeletePatchBaselineRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
+                    "BaselineId" => Some(0),
                     _ => None,
                 },
             )?
@@ -59,8 +59,8 @@ impl Read for DeletePatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { baseline_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { baseline_id: member_0 }))
     }
 }
 
@@ -80,11 +80,11 @@ impl Read for DeletePatchBaselineResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
+                    "BaselineId" => Some(0),
                     _ => None,
                 },
             )?
@@ -98,7 +98,7 @@ impl Read for DeletePatchBaselineResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { baseline_id: member_0 }))
+        Ok(Some(Self { baseline_id: member_0 }))
     }
 }
 

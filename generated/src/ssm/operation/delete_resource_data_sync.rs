@@ -57,12 +57,12 @@ impl Read for DeleteResourceDataSyncRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "SyncType" => Option::Some(1),
+                    "SyncName" => Some(0),
+                    "SyncType" => Some(1),
                     _ => None,
                 },
             )?
@@ -77,9 +77,9 @@ impl Read for DeleteResourceDataSyncRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 sync_type: member_1,
             }),
@@ -101,7 +101,7 @@ impl Read for DeleteResourceDataSyncResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

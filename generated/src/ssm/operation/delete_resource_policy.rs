@@ -72,13 +72,13 @@ impl Read for DeleteResourcePolicyRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "PolicyId" => Option::Some(1),
-                    "PolicyHash" => Option::Some(2),
+                    "ResourceArn" => Some(0),
+                    "PolicyId" => Some(1),
+                    "PolicyHash" => Some(2),
                     _ => None,
                 },
             )?
@@ -94,11 +94,11 @@ impl Read for DeleteResourcePolicyRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 policy_id: member_1,
                 policy_hash: member_2,
@@ -121,7 +121,7 @@ impl Read for DeleteResourcePolicyResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -53,11 +53,11 @@ impl Read for DeregisterManagedInstanceRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
+                    "InstanceId" => Some(0),
                     _ => None,
                 },
             )?
@@ -71,8 +71,8 @@ impl Read for DeregisterManagedInstanceRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { instance_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { instance_id: member_0 }))
     }
 }
 
@@ -90,7 +90,7 @@ impl Read for DeregisterManagedInstanceResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

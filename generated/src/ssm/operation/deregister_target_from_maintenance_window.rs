@@ -59,13 +59,13 @@ impl Read for DeregisterTargetFromMaintenanceWindowRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTargetId" => Option::Some(1),
-                    "Safe" => Option::Some(2),
+                    "WindowId" => Some(0),
+                    "WindowTargetId" => Some(1),
+                    "Safe" => Some(2),
                     _ => None,
                 },
             )?
@@ -81,10 +81,10 @@ impl Read for DeregisterTargetFromMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_target_id: member_1,
                 safe: member_2,
@@ -115,12 +115,12 @@ impl Read for DeregisterTargetFromMaintenanceWindowResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTargetId" => Option::Some(1),
+                    "WindowId" => Some(0),
+                    "WindowTargetId" => Some(1),
                     _ => None,
                 },
             )?
@@ -136,7 +136,7 @@ impl Read for DeregisterTargetFromMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_target_id: member_1,
             }),

@@ -48,12 +48,12 @@ impl Read for DeregisterTaskFromMaintenanceWindowRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
                     _ => None,
                 },
             )?
@@ -68,10 +68,10 @@ impl Read for DeregisterTaskFromMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
             }),
@@ -101,12 +101,12 @@ impl Read for DeregisterTaskFromMaintenanceWindowResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
                     _ => None,
                 },
             )?
@@ -122,7 +122,7 @@ impl Read for DeregisterTaskFromMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
             }),

@@ -62,13 +62,13 @@ impl Read for DescribeActivationsRequest {
         let mut member_0: Option<Vec<DescribeActivationsFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -85,7 +85,7 @@ impl Read for DescribeActivationsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -112,12 +112,12 @@ impl Read for DescribeActivationsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Activation>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ActivationList" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ActivationList" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -133,7 +133,7 @@ impl Read for DescribeActivationsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 activation_list: member_0,
                 next_token: member_1,
             }),

@@ -84,14 +84,14 @@ impl Read for DescribeAssociationRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "AssociationId" => Option::Some(2),
-                    "AssociationVersion" => Option::Some(3),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "AssociationId" => Some(2),
+                    "AssociationVersion" => Some(3),
                     _ => None,
                 },
             )?
@@ -109,7 +109,7 @@ impl Read for DescribeAssociationRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 association_id: member_2,
@@ -137,11 +137,11 @@ impl Read for DescribeAssociationResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AssociationDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationDescription" => Option::Some(0),
+                    "AssociationDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -156,7 +156,7 @@ impl Read for DescribeAssociationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_description: member_0,
             }),
         )

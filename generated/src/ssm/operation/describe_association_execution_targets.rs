@@ -84,15 +84,15 @@ impl Read for DescribeAssociationExecutionTargetsRequest {
         let mut member_2: Option<Vec<AssociationExecutionTargetsFilter>> = None;
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "ExecutionId" => Option::Some(1),
-                    "Filters" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
-                    "NextToken" => Option::Some(4),
+                    "AssociationId" => Some(0),
+                    "ExecutionId" => Some(1),
+                    "Filters" => Some(2),
+                    "MaxResults" => Some(3),
+                    "NextToken" => Some(4),
                     _ => None,
                 },
             )?
@@ -110,10 +110,10 @@ impl Read for DescribeAssociationExecutionTargetsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 execution_id: member_1,
                 filters: member_2,
@@ -146,12 +146,12 @@ impl Read for DescribeAssociationExecutionTargetsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<AssociationExecutionTarget>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationExecutionTargets" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "AssociationExecutionTargets" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -167,7 +167,7 @@ impl Read for DescribeAssociationExecutionTargetsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_execution_targets: member_0,
                 next_token: member_1,
             }),

@@ -74,14 +74,14 @@ impl Read for DescribeAssociationExecutionsRequest {
         let mut member_1: Option<Vec<AssociationExecutionFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "AssociationId" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -98,9 +98,9 @@ impl Read for DescribeAssociationExecutionsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -132,12 +132,12 @@ impl Read for DescribeAssociationExecutionsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<AssociationExecution>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationExecutions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "AssociationExecutions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -153,7 +153,7 @@ impl Read for DescribeAssociationExecutionsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_executions: member_0,
                 next_token: member_1,
             }),

@@ -64,13 +64,13 @@ impl Read for DescribeAutomationExecutionsRequest {
         let mut member_0: Option<Vec<AutomationExecutionFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -87,7 +87,7 @@ impl Read for DescribeAutomationExecutionsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -120,12 +120,12 @@ impl Read for DescribeAutomationExecutionsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<AutomationExecutionMetadata>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionMetadataList" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "AutomationExecutionMetadataList" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -141,7 +141,7 @@ impl Read for DescribeAutomationExecutionsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_metadata_list: member_0,
                 next_token: member_1,
             }),

@@ -79,15 +79,15 @@ impl Read for DescribeAutomationStepExecutionsRequest {
         let mut member_2: Option<String> = None;
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
-                    "ReverseOrder" => Option::Some(4),
+                    "AutomationExecutionId" => Some(0),
+                    "Filters" => Some(1),
+                    "NextToken" => Some(2),
+                    "MaxResults" => Some(3),
+                    "ReverseOrder" => Some(4),
                     _ => None,
                 },
             )?
@@ -105,9 +105,9 @@ impl Read for DescribeAutomationStepExecutionsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
                 filters: member_1,
                 next_token: member_2,
@@ -137,12 +137,12 @@ impl Read for DescribeAutomationStepExecutionsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<StepExecution>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "StepExecutions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "StepExecutions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -158,7 +158,7 @@ impl Read for DescribeAutomationStepExecutionsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 step_executions: member_0,
                 next_token: member_1,
             }),

@@ -137,13 +137,13 @@ impl Read for DescribeAvailablePatchesRequest {
         let mut member_0: Option<Vec<PatchOrchestratorFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -160,7 +160,7 @@ impl Read for DescribeAvailablePatchesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -188,12 +188,12 @@ impl Read for DescribeAvailablePatchesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Patch>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Patches" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Patches" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -209,7 +209,7 @@ impl Read for DescribeAvailablePatchesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patches: member_0,
                 next_token: member_1,
             }),

@@ -67,13 +67,13 @@ impl Read for DescribeDocumentRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "VersionName" => Option::Some(2),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "VersionName" => Some(2),
                     _ => None,
                 },
             )?
@@ -89,9 +89,9 @@ impl Read for DescribeDocumentRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
                 version_name: member_2,
@@ -114,11 +114,11 @@ impl Read for DescribeDocumentResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Document" => Option::Some(0),
+                    "Document" => Some(0),
                     _ => None,
                 },
             )?
@@ -132,7 +132,7 @@ impl Read for DescribeDocumentResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { document: member_0 }))
+        Ok(Some(Self { document: member_0 }))
     }
 }
 

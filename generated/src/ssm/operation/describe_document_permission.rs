@@ -70,14 +70,14 @@ impl Read for DescribeDocumentPermissionRequest {
         let mut member_1: Option<DocumentPermissionType> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "PermissionType" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "Name" => Some(0),
+                    "PermissionType" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -94,10 +94,10 @@ impl Read for DescribeDocumentPermissionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 permission_type: member_1,
                 max_results: member_2,
@@ -137,13 +137,13 @@ impl Read for DescribeDocumentPermissionResponse {
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<Vec<AccountSharingInfo>> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccountIds" => Option::Some(0),
-                    "AccountSharingInfoList" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "AccountIds" => Some(0),
+                    "AccountSharingInfoList" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -160,7 +160,7 @@ impl Read for DescribeDocumentPermissionResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 account_ids: member_0,
                 account_sharing_info_list: member_1,
                 next_token: member_2,

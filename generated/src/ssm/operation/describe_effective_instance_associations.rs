@@ -60,13 +60,13 @@ impl Read for DescribeEffectiveInstanceAssociationsRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "InstanceId" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -82,9 +82,9 @@ impl Read for DescribeEffectiveInstanceAssociationsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -112,12 +112,12 @@ impl Read for DescribeEffectiveInstanceAssociationsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InstanceAssociation>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Associations" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Associations" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -133,7 +133,7 @@ impl Read for DescribeEffectiveInstanceAssociationsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 associations: member_0,
                 next_token: member_1,
             }),

@@ -64,13 +64,13 @@ impl Read for DescribeEffectivePatchesForPatchBaselineRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "BaselineId" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -86,9 +86,9 @@ impl Read for DescribeEffectivePatchesForPatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -120,12 +120,12 @@ impl Read for DescribeEffectivePatchesForPatchBaselineResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<EffectivePatch>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "EffectivePatches" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "EffectivePatches" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -141,7 +141,7 @@ impl Read for DescribeEffectivePatchesForPatchBaselineResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 effective_patches: member_0,
                 next_token: member_1,
             }),

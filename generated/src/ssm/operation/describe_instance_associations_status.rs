@@ -60,13 +60,13 @@ impl Read for DescribeInstanceAssociationsStatusRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "InstanceId" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -82,9 +82,9 @@ impl Read for DescribeInstanceAssociationsStatusRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -116,12 +116,12 @@ impl Read for DescribeInstanceAssociationsStatusResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InstanceAssociationStatusInfo>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceAssociationStatusInfos" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "InstanceAssociationStatusInfos" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -137,7 +137,7 @@ impl Read for DescribeInstanceAssociationsStatusResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_association_status_infos: member_0,
                 next_token: member_1,
             }),

@@ -107,14 +107,14 @@ impl Read for DescribeInstanceInformationRequest {
         let mut member_1: Option<Vec<InstanceInformationStringFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceInformationFilterList" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "InstanceInformationFilterList" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -132,7 +132,7 @@ impl Read for DescribeInstanceInformationRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_information_filter_list: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -165,12 +165,12 @@ impl Read for DescribeInstanceInformationResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InstanceInformation>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceInformationList" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "InstanceInformationList" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -186,7 +186,7 @@ impl Read for DescribeInstanceInformationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_information_list: member_0,
                 next_token: member_1,
             }),

@@ -58,13 +58,13 @@ impl Read for DescribeInstancePatchStatesRequest {
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceIds" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "InstanceIds" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -80,9 +80,9 @@ impl Read for DescribeInstancePatchStatesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_ids: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -114,12 +114,12 @@ impl Read for DescribeInstancePatchStatesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InstancePatchState>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstancePatchStates" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "InstancePatchStates" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -135,7 +135,7 @@ impl Read for DescribeInstancePatchStatesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_patch_states: member_0,
                 next_token: member_1,
             }),

@@ -72,14 +72,14 @@ impl Read for DescribeInstancePatchStatesForPatchGroupRequest {
         let mut member_1: Option<Vec<InstancePatchStateFilter>> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchGroup" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
+                    "PatchGroup" => Some(0),
+                    "Filters" => Some(1),
+                    "NextToken" => Some(2),
+                    "MaxResults" => Some(3),
                     _ => None,
                 },
             )?
@@ -96,9 +96,9 @@ impl Read for DescribeInstancePatchStatesForPatchGroupRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patch_group: member_0,
                 filters: member_1,
                 next_token: member_2,
@@ -133,12 +133,12 @@ impl Read for DescribeInstancePatchStatesForPatchGroupResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InstancePatchState>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstancePatchStates" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "InstancePatchStates" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -154,7 +154,7 @@ impl Read for DescribeInstancePatchStatesForPatchGroupResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_patch_states: member_0,
                 next_token: member_1,
             }),

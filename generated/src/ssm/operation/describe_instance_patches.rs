@@ -89,14 +89,14 @@ impl Read for DescribeInstancePatchesRequest {
         let mut member_1: Option<Vec<PatchOrchestratorFilter>> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
+                    "InstanceId" => Some(0),
+                    "Filters" => Some(1),
+                    "NextToken" => Some(2),
+                    "MaxResults" => Some(3),
                     _ => None,
                 },
             )?
@@ -113,9 +113,9 @@ impl Read for DescribeInstancePatchesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 filters: member_1,
                 next_token: member_2,
@@ -152,12 +152,12 @@ impl Read for DescribeInstancePatchesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<PatchComplianceData>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Patches" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Patches" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -173,7 +173,7 @@ impl Read for DescribeInstancePatchesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patches: member_0,
                 next_token: member_1,
             }),

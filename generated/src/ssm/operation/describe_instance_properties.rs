@@ -86,14 +86,14 @@ impl Read for DescribeInstancePropertiesRequest {
         let mut member_1: Option<Vec<InstancePropertyStringFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstancePropertyFilterList" => Option::Some(0),
-                    "FiltersWithOperator" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "InstancePropertyFilterList" => Some(0),
+                    "FiltersWithOperator" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -111,7 +111,7 @@ impl Read for DescribeInstancePropertiesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_property_filter_list: member_0,
                 filters_with_operator: member_1,
                 max_results: member_2,
@@ -144,12 +144,12 @@ impl Read for DescribeInstancePropertiesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InstanceProperty>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceProperties" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "InstanceProperties" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -165,7 +165,7 @@ impl Read for DescribeInstancePropertiesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_properties: member_0,
                 next_token: member_1,
             }),

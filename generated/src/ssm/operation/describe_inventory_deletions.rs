@@ -65,13 +65,13 @@ impl Read for DescribeInventoryDeletionsRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DeletionId" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "DeletionId" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -88,7 +88,7 @@ impl Read for DescribeInventoryDeletionsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 deletion_id: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -119,12 +119,12 @@ impl Read for DescribeInventoryDeletionsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InventoryDeletionStatusItem>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InventoryDeletions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "InventoryDeletions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -140,7 +140,7 @@ impl Read for DescribeInventoryDeletionsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 inventory_deletions: member_0,
                 next_token: member_1,
             }),

@@ -81,15 +81,15 @@ impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
         let mut member_2: Option<Vec<MaintenanceWindowFilter>> = None;
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskId" => Option::Some(1),
-                    "Filters" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
-                    "NextToken" => Option::Some(4),
+                    "WindowExecutionId" => Some(0),
+                    "TaskId" => Some(1),
+                    "Filters" => Some(2),
+                    "MaxResults" => Some(3),
+                    "NextToken" => Some(4),
                     _ => None,
                 },
             )?
@@ -107,10 +107,10 @@ impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_id: member_1,
                 filters: member_2,
@@ -148,12 +148,12 @@ impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
             Vec<MaintenanceWindowExecutionTaskInvocationIdentity>,
         > = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionTaskInvocationIdentities" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "WindowExecutionTaskInvocationIdentities" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -169,7 +169,7 @@ impl Read for DescribeMaintenanceWindowExecutionTaskInvocationsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_task_invocation_identities: member_0,
                 next_token: member_1,
             }),

@@ -71,14 +71,14 @@ impl Read for DescribeMaintenanceWindowExecutionTasksRequest {
         let mut member_1: Option<Vec<MaintenanceWindowFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "WindowExecutionId" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -95,9 +95,9 @@ impl Read for DescribeMaintenanceWindowExecutionTasksRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -132,12 +132,12 @@ impl Read for DescribeMaintenanceWindowExecutionTasksResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<MaintenanceWindowExecutionTaskIdentity>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionTaskIdentities" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "WindowExecutionTaskIdentities" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -153,7 +153,7 @@ impl Read for DescribeMaintenanceWindowExecutionTasksResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_task_identities: member_0,
                 next_token: member_1,
             }),

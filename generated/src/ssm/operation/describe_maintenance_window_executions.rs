@@ -77,14 +77,14 @@ impl Read for DescribeMaintenanceWindowExecutionsRequest {
         let mut member_1: Option<Vec<MaintenanceWindowFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "WindowId" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -101,9 +101,9 @@ impl Read for DescribeMaintenanceWindowExecutionsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -136,12 +136,12 @@ impl Read for DescribeMaintenanceWindowExecutionsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<MaintenanceWindowExecution>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "WindowExecutions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -157,7 +157,7 @@ impl Read for DescribeMaintenanceWindowExecutionsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_executions: member_0,
                 next_token: member_1,
             }),

@@ -92,16 +92,16 @@ impl Read for DescribeMaintenanceWindowScheduleRequest {
         let mut member_3: Option<Vec<PatchOrchestratorFilter>> = None;
         let mut member_4: Option<i32> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Targets" => Option::Some(1),
-                    "ResourceType" => Option::Some(2),
-                    "Filters" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
-                    "NextToken" => Option::Some(5),
+                    "WindowId" => Some(0),
+                    "Targets" => Some(1),
+                    "ResourceType" => Some(2),
+                    "Filters" => Some(3),
+                    "MaxResults" => Some(4),
+                    "NextToken" => Some(5),
                     _ => None,
                 },
             )?
@@ -121,7 +121,7 @@ impl Read for DescribeMaintenanceWindowScheduleRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 targets: member_1,
                 resource_type: member_2,
@@ -155,12 +155,12 @@ impl Read for DescribeMaintenanceWindowScheduleResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ScheduledWindowExecution>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ScheduledWindowExecutions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ScheduledWindowExecutions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -176,7 +176,7 @@ impl Read for DescribeMaintenanceWindowScheduleResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 scheduled_window_executions: member_0,
                 next_token: member_1,
             }),

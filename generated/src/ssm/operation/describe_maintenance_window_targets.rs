@@ -70,14 +70,14 @@ impl Read for DescribeMaintenanceWindowTargetsRequest {
         let mut member_1: Option<Vec<MaintenanceWindowFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "WindowId" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -94,9 +94,9 @@ impl Read for DescribeMaintenanceWindowTargetsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -125,12 +125,12 @@ impl Read for DescribeMaintenanceWindowTargetsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<MaintenanceWindowTarget>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Targets" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Targets" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -146,7 +146,7 @@ impl Read for DescribeMaintenanceWindowTargetsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 targets: member_0,
                 next_token: member_1,
             }),

@@ -79,14 +79,14 @@ impl Read for DescribeMaintenanceWindowTasksRequest {
         let mut member_1: Option<Vec<MaintenanceWindowFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "WindowId" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -103,9 +103,9 @@ impl Read for DescribeMaintenanceWindowTasksRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -134,12 +134,12 @@ impl Read for DescribeMaintenanceWindowTasksResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<MaintenanceWindowTask>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Tasks" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Tasks" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -155,7 +155,7 @@ impl Read for DescribeMaintenanceWindowTasksResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 tasks: member_0,
                 next_token: member_1,
             }),

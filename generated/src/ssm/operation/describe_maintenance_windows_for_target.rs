@@ -68,14 +68,14 @@ impl Read for DescribeMaintenanceWindowsForTargetRequest {
         let mut member_1: Option<MaintenanceWindowResourceType> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Targets" => Option::Some(0),
-                    "ResourceType" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "Targets" => Some(0),
+                    "ResourceType" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -92,10 +92,10 @@ impl Read for DescribeMaintenanceWindowsForTargetRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 targets: member_0,
                 resource_type: member_1,
                 max_results: member_2,
@@ -127,12 +127,12 @@ impl Read for DescribeMaintenanceWindowsForTargetResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<MaintenanceWindowIdentityForTarget>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowIdentities" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "WindowIdentities" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -148,7 +148,7 @@ impl Read for DescribeMaintenanceWindowsForTargetResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_identities: member_0,
                 next_token: member_1,
             }),

@@ -125,13 +125,13 @@ impl Read for DescribeOpsItemsRequest {
         let mut member_0: Option<Vec<OpsItemFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemFilters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "OpsItemFilters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -148,7 +148,7 @@ impl Read for DescribeOpsItemsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -179,12 +179,12 @@ impl Read for DescribeOpsItemsResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<OpsItemSummary>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "NextToken" => Option::Some(0),
-                    "OpsItemSummaries" => Option::Some(1),
+                    "NextToken" => Some(0),
+                    "OpsItemSummaries" => Some(1),
                     _ => None,
                 },
             )?
@@ -200,7 +200,7 @@ impl Read for DescribeOpsItemsResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 next_token: member_0,
                 ops_item_summaries: member_1,
             }),

@@ -122,15 +122,15 @@ impl Read for DescribeParametersRequest {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "ParameterFilters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "Shared" => Option::Some(4),
+                    "Filters" => Some(0),
+                    "ParameterFilters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
+                    "Shared" => Some(4),
                     _ => None,
                 },
             )?
@@ -149,7 +149,7 @@ impl Read for DescribeParametersRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 parameter_filters: member_1,
                 max_results: member_2,
@@ -178,12 +178,12 @@ impl Read for DescribeParametersResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ParameterMetadata>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Parameters" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Parameters" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -199,7 +199,7 @@ impl Read for DescribeParametersResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 parameters: member_0,
                 next_token: member_1,
             }),

@@ -73,13 +73,13 @@ impl Read for DescribePatchBaselinesRequest {
         let mut member_0: Option<Vec<PatchOrchestratorFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -96,7 +96,7 @@ impl Read for DescribePatchBaselinesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -128,12 +128,12 @@ impl Read for DescribePatchBaselinesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<PatchBaselineIdentity>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineIdentities" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "BaselineIdentities" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -149,7 +149,7 @@ impl Read for DescribePatchBaselinesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_identities: member_0,
                 next_token: member_1,
             }),

@@ -41,11 +41,11 @@ impl Read for DescribePatchGroupStateRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchGroup" => Option::Some(0),
+                    "PatchGroup" => Some(0),
                     _ => None,
                 },
             )?
@@ -59,8 +59,8 @@ impl Read for DescribePatchGroupStateRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { patch_group: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { patch_group: member_0 }))
     }
 }
 
@@ -184,23 +184,23 @@ impl Read for DescribePatchGroupStateResult {
         let mut member_10: Option<i32> = None;
         let mut member_11: Option<i32> = None;
         let mut member_12: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Instances" => Option::Some(0),
-                    "InstancesWithInstalledPatches" => Option::Some(1),
-                    "InstancesWithInstalledOtherPatches" => Option::Some(2),
-                    "InstancesWithInstalledPendingRebootPatches" => Option::Some(3),
-                    "InstancesWithInstalledRejectedPatches" => Option::Some(4),
-                    "InstancesWithMissingPatches" => Option::Some(5),
-                    "InstancesWithFailedPatches" => Option::Some(6),
-                    "InstancesWithNotApplicablePatches" => Option::Some(7),
-                    "InstancesWithUnreportedNotApplicablePatches" => Option::Some(8),
-                    "InstancesWithCriticalNonCompliantPatches" => Option::Some(9),
-                    "InstancesWithSecurityNonCompliantPatches" => Option::Some(10),
-                    "InstancesWithOtherNonCompliantPatches" => Option::Some(11),
-                    "InstancesWithAvailableSecurityUpdates" => Option::Some(12),
+                    "Instances" => Some(0),
+                    "InstancesWithInstalledPatches" => Some(1),
+                    "InstancesWithInstalledOtherPatches" => Some(2),
+                    "InstancesWithInstalledPendingRebootPatches" => Some(3),
+                    "InstancesWithInstalledRejectedPatches" => Some(4),
+                    "InstancesWithMissingPatches" => Some(5),
+                    "InstancesWithFailedPatches" => Some(6),
+                    "InstancesWithNotApplicablePatches" => Some(7),
+                    "InstancesWithUnreportedNotApplicablePatches" => Some(8),
+                    "InstancesWithCriticalNonCompliantPatches" => Some(9),
+                    "InstancesWithSecurityNonCompliantPatches" => Some(10),
+                    "InstancesWithOtherNonCompliantPatches" => Some(11),
+                    "InstancesWithAvailableSecurityUpdates" => Some(12),
                     _ => None,
                 },
             )?
@@ -227,7 +227,7 @@ impl Read for DescribePatchGroupStateResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instances: member_0.unwrap_or_default(),
                 instances_with_installed_patches: member_1.unwrap_or_default(),
                 instances_with_installed_other_patches: member_2.unwrap_or_default(),

@@ -70,13 +70,13 @@ impl Read for DescribePatchGroupsRequest {
         let mut member_0: Option<i32> = None;
         let mut member_1: Option<Vec<PatchOrchestratorFilter>> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MaxResults" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "MaxResults" => Some(0),
+                    "Filters" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -93,7 +93,7 @@ impl Read for DescribePatchGroupsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 max_results: member_0,
                 filters: member_1,
                 next_token: member_2,
@@ -124,12 +124,12 @@ impl Read for DescribePatchGroupsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<PatchGroupPatchBaselineMapping>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Mappings" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Mappings" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -145,7 +145,7 @@ impl Read for DescribePatchGroupsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 mappings: member_0,
                 next_token: member_1,
             }),

@@ -150,15 +150,15 @@ impl Read for DescribePatchPropertiesRequest {
         let mut member_2: Option<PatchSet> = None;
         let mut member_3: Option<i32> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OperatingSystem" => Option::Some(0),
-                    "Property" => Option::Some(1),
-                    "PatchSet" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
-                    "NextToken" => Option::Some(4),
+                    "OperatingSystem" => Some(0),
+                    "Property" => Some(1),
+                    "PatchSet" => Some(2),
+                    "MaxResults" => Some(3),
+                    "NextToken" => Some(4),
                     _ => None,
                 },
             )?
@@ -176,10 +176,10 @@ impl Read for DescribePatchPropertiesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 operating_system: member_0,
                 property: member_1,
                 patch_set: member_2,
@@ -210,12 +210,12 @@ impl Read for DescribePatchPropertiesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<BTreeMap<String, String>>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Properties" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Properties" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -231,7 +231,7 @@ impl Read for DescribePatchPropertiesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 properties: member_0,
                 next_token: member_1,
             }),

@@ -66,14 +66,14 @@ impl Read for DescribeSessionsRequest {
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<Vec<SessionFilter>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "State" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
-                    "Filters" => Option::Some(3),
+                    "State" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
+                    "Filters" => Some(3),
                     _ => None,
                 },
             )?
@@ -90,9 +90,9 @@ impl Read for DescribeSessionsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 state: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -120,12 +120,12 @@ impl Read for DescribeSessionsResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Session>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Sessions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Sessions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -141,7 +141,7 @@ impl Read for DescribeSessionsResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sessions: member_0,
                 next_token: member_1,
             }),

@@ -55,12 +55,12 @@ impl Read for DisassociateOpsItemRelatedItemRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "AssociationId" => Option::Some(1),
+                    "OpsItemId" => Some(0),
+                    "AssociationId" => Some(1),
                     _ => None,
                 },
             )?
@@ -75,10 +75,10 @@ impl Read for DisassociateOpsItemRelatedItemRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 association_id: member_1,
             }),
@@ -100,7 +100,7 @@ impl Read for DisassociateOpsItemRelatedItemResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -43,11 +43,11 @@ impl Read for GetAccessTokenRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccessRequestId" => Option::Some(0),
+                    "AccessRequestId" => Some(0),
                     _ => None,
                 },
             )?
@@ -61,9 +61,9 @@ impl Read for GetAccessTokenRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 access_request_id: member_0,
             }),
         )
@@ -92,12 +92,12 @@ impl Read for GetAccessTokenResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Credentials> = None;
         let mut member_1: Option<AccessRequestStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Credentials" => Option::Some(0),
-                    "AccessRequestStatus" => Option::Some(1),
+                    "Credentials" => Some(0),
+                    "AccessRequestStatus" => Some(1),
                     _ => None,
                 },
             )?
@@ -113,7 +113,7 @@ impl Read for GetAccessTokenResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 credentials: member_0,
                 access_request_status: member_1,
             }),

@@ -43,11 +43,11 @@ impl Read for GetAutomationExecutionRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
+                    "AutomationExecutionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -61,9 +61,9 @@ impl Read for GetAutomationExecutionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
             }),
         )
@@ -88,11 +88,11 @@ impl Read for GetAutomationExecutionResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AutomationExecution> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecution" => Option::Some(0),
+                    "AutomationExecution" => Some(0),
                     _ => None,
                 },
             )?
@@ -107,7 +107,7 @@ impl Read for GetAutomationExecutionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution: member_0,
             }),
         )

@@ -72,12 +72,12 @@ impl Read for GetCalendarStateRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CalendarNames" => Option::Some(0),
-                    "AtTime" => Option::Some(1),
+                    "CalendarNames" => Some(0),
+                    "AtTime" => Some(1),
                     _ => None,
                 },
             )?
@@ -92,9 +92,9 @@ impl Read for GetCalendarStateRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 calendar_names: member_0,
                 at_time: member_1,
             }),
@@ -132,13 +132,13 @@ impl Read for GetCalendarStateResponse {
         let mut member_0: Option<CalendarState> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "State" => Option::Some(0),
-                    "AtTime" => Option::Some(1),
-                    "NextTransitionTime" => Option::Some(2),
+                    "State" => Some(0),
+                    "AtTime" => Some(1),
+                    "NextTransitionTime" => Some(2),
                     _ => None,
                 },
             )?
@@ -155,7 +155,7 @@ impl Read for GetCalendarStateResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 state: member_0,
                 at_time: member_1,
                 next_transition_time: member_2,

@@ -86,13 +86,13 @@ impl Read for GetCommandInvocationRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "PluginName" => Option::Some(2),
+                    "CommandId" => Some(0),
+                    "InstanceId" => Some(1),
+                    "PluginName" => Some(2),
                     _ => None,
                 },
             )?
@@ -108,10 +108,10 @@ impl Read for GetCommandInvocationRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 instance_id: member_1,
                 plugin_name: member_2,
@@ -310,27 +310,27 @@ impl Read for GetCommandInvocationResult {
         let mut member_14: Option<String> = None;
         let mut member_15: Option<String> = None;
         let mut member_16: Option<CloudWatchOutputConfig> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "Comment" => Option::Some(2),
-                    "DocumentName" => Option::Some(3),
-                    "DocumentVersion" => Option::Some(4),
-                    "PluginName" => Option::Some(5),
-                    "ResponseCode" => Option::Some(6),
-                    "ExecutionStartDateTime" => Option::Some(7),
-                    "ExecutionElapsedTime" => Option::Some(8),
-                    "ExecutionEndDateTime" => Option::Some(9),
-                    "Status" => Option::Some(10),
-                    "StatusDetails" => Option::Some(11),
-                    "StandardOutputContent" => Option::Some(12),
-                    "StandardOutputUrl" => Option::Some(13),
-                    "StandardErrorContent" => Option::Some(14),
-                    "StandardErrorUrl" => Option::Some(15),
-                    "CloudWatchOutputConfig" => Option::Some(16),
+                    "CommandId" => Some(0),
+                    "InstanceId" => Some(1),
+                    "Comment" => Some(2),
+                    "DocumentName" => Some(3),
+                    "DocumentVersion" => Some(4),
+                    "PluginName" => Some(5),
+                    "ResponseCode" => Some(6),
+                    "ExecutionStartDateTime" => Some(7),
+                    "ExecutionElapsedTime" => Some(8),
+                    "ExecutionEndDateTime" => Some(9),
+                    "Status" => Some(10),
+                    "StatusDetails" => Some(11),
+                    "StandardOutputContent" => Some(12),
+                    "StandardOutputUrl" => Some(13),
+                    "StandardErrorContent" => Some(14),
+                    "StandardErrorUrl" => Some(15),
+                    "CloudWatchOutputConfig" => Some(16),
                     _ => None,
                 },
             )?
@@ -361,7 +361,7 @@ impl Read for GetCommandInvocationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 instance_id: member_1,
                 comment: member_2,

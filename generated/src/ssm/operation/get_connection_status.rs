@@ -44,11 +44,11 @@ impl Read for GetConnectionStatusRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Target" => Option::Some(0),
+                    "Target" => Some(0),
                     _ => None,
                 },
             )?
@@ -62,8 +62,8 @@ impl Read for GetConnectionStatusRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { target: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { target: member_0 }))
     }
 }
 
@@ -87,12 +87,12 @@ impl Read for GetConnectionStatusResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<ConnectionStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Target" => Option::Some(0),
-                    "Status" => Option::Some(1),
+                    "Target" => Some(0),
+                    "Status" => Some(1),
                     _ => None,
                 },
             )?
@@ -108,7 +108,7 @@ impl Read for GetConnectionStatusResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 target: member_0,
                 status: member_1,
             }),

@@ -57,11 +57,11 @@ impl Read for GetDefaultPatchBaselineRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<OperatingSystem> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OperatingSystem" => Option::Some(0),
+                    "OperatingSystem" => Some(0),
                     _ => None,
                 },
             )?
@@ -75,7 +75,7 @@ impl Read for GetDefaultPatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { operating_system: member_0 }))
+        Ok(Some(Self { operating_system: member_0 }))
     }
 }
 
@@ -103,12 +103,12 @@ impl Read for GetDefaultPatchBaselineResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<OperatingSystem> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "OperatingSystem" => Option::Some(1),
+                    "BaselineId" => Some(0),
+                    "OperatingSystem" => Some(1),
                     _ => None,
                 },
             )?
@@ -124,7 +124,7 @@ impl Read for GetDefaultPatchBaselineResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 operating_system: member_1,
             }),

@@ -90,14 +90,14 @@ impl Read for GetDeployablePatchSnapshotForInstanceRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<BaselineOverride> = None;
         let mut member_3: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "SnapshotId" => Option::Some(1),
-                    "BaselineOverride" => Option::Some(2),
-                    "UseS3DualStackEndpoint" => Option::Some(3),
+                    "InstanceId" => Some(0),
+                    "SnapshotId" => Some(1),
+                    "BaselineOverride" => Some(2),
+                    "UseS3DualStackEndpoint" => Some(3),
                     _ => None,
                 },
             )?
@@ -114,10 +114,10 @@ impl Read for GetDeployablePatchSnapshotForInstanceRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 snapshot_id: member_1,
                 baseline_override: member_2,
@@ -163,14 +163,14 @@ impl Read for GetDeployablePatchSnapshotForInstanceResult {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "SnapshotId" => Option::Some(1),
-                    "SnapshotDownloadUrl" => Option::Some(2),
-                    "Product" => Option::Some(3),
+                    "InstanceId" => Some(0),
+                    "SnapshotId" => Some(1),
+                    "SnapshotDownloadUrl" => Some(2),
+                    "Product" => Some(3),
                     _ => None,
                 },
             )?
@@ -188,7 +188,7 @@ impl Read for GetDeployablePatchSnapshotForInstanceResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 snapshot_id: member_1,
                 snapshot_download_url: member_2,

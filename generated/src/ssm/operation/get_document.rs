@@ -78,14 +78,14 @@ impl Read for GetDocumentRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<DocumentFormat> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "VersionName" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "DocumentFormat" => Option::Some(3),
+                    "Name" => Some(0),
+                    "VersionName" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "DocumentFormat" => Some(3),
                     _ => None,
                 },
             )?
@@ -102,9 +102,9 @@ impl Read for GetDocumentRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 version_name: member_1,
                 document_version: member_2,
@@ -211,23 +211,23 @@ impl Read for GetDocumentResult {
         let mut member_10: Option<Vec<DocumentRequires>> = None;
         let mut member_11: Option<Vec<AttachmentContent>> = None;
         let mut member_12: Option<ReviewStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "CreatedDate" => Option::Some(1),
-                    "DisplayName" => Option::Some(2),
-                    "VersionName" => Option::Some(3),
-                    "DocumentVersion" => Option::Some(4),
-                    "Status" => Option::Some(5),
-                    "StatusInformation" => Option::Some(6),
-                    "Content" => Option::Some(7),
-                    "DocumentType" => Option::Some(8),
-                    "DocumentFormat" => Option::Some(9),
-                    "Requires" => Option::Some(10),
-                    "AttachmentsContent" => Option::Some(11),
-                    "ReviewStatus" => Option::Some(12),
+                    "Name" => Some(0),
+                    "CreatedDate" => Some(1),
+                    "DisplayName" => Some(2),
+                    "VersionName" => Some(3),
+                    "DocumentVersion" => Some(4),
+                    "Status" => Some(5),
+                    "StatusInformation" => Some(6),
+                    "Content" => Some(7),
+                    "DocumentType" => Some(8),
+                    "DocumentFormat" => Some(9),
+                    "Requires" => Some(10),
+                    "AttachmentsContent" => Some(11),
+                    "ReviewStatus" => Some(12),
                     _ => None,
                 },
             )?
@@ -254,7 +254,7 @@ impl Read for GetDocumentResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 created_date: member_1,
                 display_name: member_2,

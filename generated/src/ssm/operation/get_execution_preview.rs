@@ -44,11 +44,11 @@ impl Read for GetExecutionPreviewRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExecutionPreviewId" => Option::Some(0),
+                    "ExecutionPreviewId" => Some(0),
                     _ => None,
                 },
             )?
@@ -62,9 +62,9 @@ impl Read for GetExecutionPreviewRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 execution_preview_id: member_0,
             }),
         )
@@ -111,15 +111,15 @@ impl Read for GetExecutionPreviewResponse {
         let mut member_2: Option<ExecutionPreviewStatus> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<ExecutionPreview> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExecutionPreviewId" => Option::Some(0),
-                    "EndedAt" => Option::Some(1),
-                    "Status" => Option::Some(2),
-                    "StatusMessage" => Option::Some(3),
-                    "ExecutionPreview" => Option::Some(4),
+                    "ExecutionPreviewId" => Some(0),
+                    "EndedAt" => Some(1),
+                    "Status" => Some(2),
+                    "StatusMessage" => Some(3),
+                    "ExecutionPreview" => Some(4),
                     _ => None,
                 },
             )?
@@ -138,7 +138,7 @@ impl Read for GetExecutionPreviewResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 execution_preview_id: member_0,
                 ended_at: member_1,
                 status: member_2,

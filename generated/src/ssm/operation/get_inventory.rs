@@ -90,15 +90,15 @@ impl Read for GetInventoryRequest {
         let mut member_2: Option<Vec<ResultAttribute>> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "Aggregators" => Option::Some(1),
-                    "ResultAttributes" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
+                    "Filters" => Some(0),
+                    "Aggregators" => Some(1),
+                    "ResultAttributes" => Some(2),
+                    "NextToken" => Some(3),
+                    "MaxResults" => Some(4),
                     _ => None,
                 },
             )?
@@ -117,7 +117,7 @@ impl Read for GetInventoryRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 aggregators: member_1,
                 result_attributes: member_2,
@@ -147,12 +147,12 @@ impl Read for GetInventoryResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InventoryResultEntity>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Entities" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Entities" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -168,7 +168,7 @@ impl Read for GetInventoryResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 entities: member_0,
                 next_token: member_1,
             }),

@@ -77,15 +77,15 @@ impl Read for GetInventorySchemaRequest {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<bool> = None;
         let mut member_4: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "Aggregator" => Option::Some(3),
-                    "SubType" => Option::Some(4),
+                    "TypeName" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
+                    "Aggregator" => Some(3),
+                    "SubType" => Some(4),
                     _ => None,
                 },
             )?
@@ -104,7 +104,7 @@ impl Read for GetInventorySchemaRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 type_name: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -134,12 +134,12 @@ impl Read for GetInventorySchemaResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<InventoryItemSchema>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Schemas" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Schemas" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -155,7 +155,7 @@ impl Read for GetInventorySchemaResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 schemas: member_0,
                 next_token: member_1,
             }),

@@ -41,11 +41,11 @@ impl Read for GetMaintenanceWindowRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
+                    "WindowId" => Some(0),
                     _ => None,
                 },
             )?
@@ -59,8 +59,8 @@ impl Read for GetMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { window_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { window_id: member_0 }))
     }
 }
 
@@ -191,25 +191,25 @@ impl Read for GetMaintenanceWindowResult {
         let mut member_12: Option<bool> = None;
         let mut member_13: Option<Timestamp> = None;
         let mut member_14: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "Description" => Option::Some(2),
-                    "StartDate" => Option::Some(3),
-                    "EndDate" => Option::Some(4),
-                    "Schedule" => Option::Some(5),
-                    "ScheduleTimezone" => Option::Some(6),
-                    "ScheduleOffset" => Option::Some(7),
-                    "NextExecutionTime" => Option::Some(8),
-                    "Duration" => Option::Some(9),
-                    "Cutoff" => Option::Some(10),
-                    "AllowUnassociatedTargets" => Option::Some(11),
-                    "Enabled" => Option::Some(12),
-                    "CreatedDate" => Option::Some(13),
-                    "ModifiedDate" => Option::Some(14),
+                    "WindowId" => Some(0),
+                    "Name" => Some(1),
+                    "Description" => Some(2),
+                    "StartDate" => Some(3),
+                    "EndDate" => Some(4),
+                    "Schedule" => Some(5),
+                    "ScheduleTimezone" => Some(6),
+                    "ScheduleOffset" => Some(7),
+                    "NextExecutionTime" => Some(8),
+                    "Duration" => Some(9),
+                    "Cutoff" => Some(10),
+                    "AllowUnassociatedTargets" => Some(11),
+                    "Enabled" => Some(12),
+                    "CreatedDate" => Some(13),
+                    "ModifiedDate" => Some(14),
                     _ => None,
                 },
             )?
@@ -238,7 +238,7 @@ impl Read for GetMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 name: member_1,
                 description: member_2,

@@ -42,11 +42,11 @@ impl Read for GetMaintenanceWindowExecutionRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
+                    "WindowExecutionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -60,9 +60,9 @@ impl Read for GetMaintenanceWindowExecutionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
             }),
         )
@@ -113,16 +113,16 @@ impl Read for GetMaintenanceWindowExecutionResult {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Timestamp> = None;
         let mut member_5: Option<Timestamp> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskIds" => Option::Some(1),
-                    "Status" => Option::Some(2),
-                    "StatusDetails" => Option::Some(3),
-                    "StartTime" => Option::Some(4),
-                    "EndTime" => Option::Some(5),
+                    "WindowExecutionId" => Some(0),
+                    "TaskIds" => Some(1),
+                    "Status" => Some(2),
+                    "StatusDetails" => Some(3),
+                    "StartTime" => Some(4),
+                    "EndTime" => Some(5),
                     _ => None,
                 },
             )?
@@ -142,7 +142,7 @@ impl Read for GetMaintenanceWindowExecutionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_ids: member_1,
                 status: member_2,

@@ -53,12 +53,12 @@ impl Read for GetMaintenanceWindowExecutionTaskRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskId" => Option::Some(1),
+                    "WindowExecutionId" => Some(0),
+                    "TaskId" => Some(1),
                     _ => None,
                 },
             )?
@@ -73,10 +73,10 @@ impl Read for GetMaintenanceWindowExecutionTaskRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_id: member_1,
             }),
@@ -225,25 +225,25 @@ impl Read for GetMaintenanceWindowExecutionTaskResult {
         let mut member_12: Option<Timestamp> = None;
         let mut member_13: Option<AlarmConfiguration> = None;
         let mut member_14: Option<Vec<AlarmStateInformation>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskExecutionId" => Option::Some(1),
-                    "TaskArn" => Option::Some(2),
-                    "ServiceRole" => Option::Some(3),
-                    "Type" => Option::Some(4),
-                    "TaskParameters" => Option::Some(5),
-                    "Priority" => Option::Some(6),
-                    "MaxConcurrency" => Option::Some(7),
-                    "MaxErrors" => Option::Some(8),
-                    "Status" => Option::Some(9),
-                    "StatusDetails" => Option::Some(10),
-                    "StartTime" => Option::Some(11),
-                    "EndTime" => Option::Some(12),
-                    "AlarmConfiguration" => Option::Some(13),
-                    "TriggeredAlarms" => Option::Some(14),
+                    "WindowExecutionId" => Some(0),
+                    "TaskExecutionId" => Some(1),
+                    "TaskArn" => Some(2),
+                    "ServiceRole" => Some(3),
+                    "Type" => Some(4),
+                    "TaskParameters" => Some(5),
+                    "Priority" => Some(6),
+                    "MaxConcurrency" => Some(7),
+                    "MaxErrors" => Some(8),
+                    "Status" => Some(9),
+                    "StatusDetails" => Some(10),
+                    "StartTime" => Some(11),
+                    "EndTime" => Some(12),
+                    "AlarmConfiguration" => Some(13),
+                    "TriggeredAlarms" => Some(14),
                     _ => None,
                 },
             )?
@@ -272,7 +272,7 @@ impl Read for GetMaintenanceWindowExecutionTaskResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_execution_id: member_1,
                 task_arn: member_2,

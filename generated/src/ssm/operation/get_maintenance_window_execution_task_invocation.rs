@@ -55,13 +55,13 @@ impl Read for GetMaintenanceWindowExecutionTaskInvocationRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskId" => Option::Some(1),
-                    "InvocationId" => Option::Some(2),
+                    "WindowExecutionId" => Some(0),
+                    "TaskId" => Some(1),
+                    "InvocationId" => Some(2),
                     _ => None,
                 },
             )?
@@ -77,11 +77,11 @@ impl Read for GetMaintenanceWindowExecutionTaskInvocationRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_id: member_1,
                 invocation_id: member_2,
@@ -194,22 +194,22 @@ impl Read for GetMaintenanceWindowExecutionTaskInvocationResult {
         let mut member_9: Option<Timestamp> = None;
         let mut member_10: Option<String> = None;
         let mut member_11: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowExecutionId" => Option::Some(0),
-                    "TaskExecutionId" => Option::Some(1),
-                    "InvocationId" => Option::Some(2),
-                    "ExecutionId" => Option::Some(3),
-                    "TaskType" => Option::Some(4),
-                    "Parameters" => Option::Some(5),
-                    "Status" => Option::Some(6),
-                    "StatusDetails" => Option::Some(7),
-                    "StartTime" => Option::Some(8),
-                    "EndTime" => Option::Some(9),
-                    "OwnerInformation" => Option::Some(10),
-                    "WindowTargetId" => Option::Some(11),
+                    "WindowExecutionId" => Some(0),
+                    "TaskExecutionId" => Some(1),
+                    "InvocationId" => Some(2),
+                    "ExecutionId" => Some(3),
+                    "TaskType" => Some(4),
+                    "Parameters" => Some(5),
+                    "Status" => Some(6),
+                    "StatusDetails" => Some(7),
+                    "StartTime" => Some(8),
+                    "EndTime" => Some(9),
+                    "OwnerInformation" => Some(10),
+                    "WindowTargetId" => Some(11),
                     _ => None,
                 },
             )?
@@ -235,7 +235,7 @@ impl Read for GetMaintenanceWindowExecutionTaskInvocationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_execution_id: member_0,
                 task_execution_id: member_1,
                 invocation_id: member_2,

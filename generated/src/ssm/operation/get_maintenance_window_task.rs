@@ -69,12 +69,12 @@ impl Read for GetMaintenanceWindowTaskRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
                     _ => None,
                 },
             )?
@@ -89,10 +89,10 @@ impl Read for GetMaintenanceWindowTaskRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
             }),
@@ -264,26 +264,26 @@ impl Read for GetMaintenanceWindowTaskResult {
         let mut member_13: Option<String> = None;
         let mut member_14: Option<MaintenanceWindowTaskCutoffBehavior> = None;
         let mut member_15: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "TaskArn" => Option::Some(3),
-                    "ServiceRoleArn" => Option::Some(4),
-                    "TaskType" => Option::Some(5),
-                    "TaskParameters" => Option::Some(6),
-                    "TaskInvocationParameters" => Option::Some(7),
-                    "Priority" => Option::Some(8),
-                    "MaxConcurrency" => Option::Some(9),
-                    "MaxErrors" => Option::Some(10),
-                    "LoggingInfo" => Option::Some(11),
-                    "Name" => Option::Some(12),
-                    "Description" => Option::Some(13),
-                    "CutoffBehavior" => Option::Some(14),
-                    "AlarmConfiguration" => Option::Some(15),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
+                    "Targets" => Some(2),
+                    "TaskArn" => Some(3),
+                    "ServiceRoleArn" => Some(4),
+                    "TaskType" => Some(5),
+                    "TaskParameters" => Some(6),
+                    "TaskInvocationParameters" => Some(7),
+                    "Priority" => Some(8),
+                    "MaxConcurrency" => Some(9),
+                    "MaxErrors" => Some(10),
+                    "LoggingInfo" => Some(11),
+                    "Name" => Some(12),
+                    "Description" => Some(13),
+                    "CutoffBehavior" => Some(14),
+                    "AlarmConfiguration" => Some(15),
                     _ => None,
                 },
             )?
@@ -313,7 +313,7 @@ impl Read for GetMaintenanceWindowTaskResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
                 targets: member_2,

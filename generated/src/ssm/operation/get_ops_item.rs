@@ -65,12 +65,12 @@ impl Read for GetOpsItemRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "OpsItemArn" => Option::Some(1),
+                    "OpsItemId" => Some(0),
+                    "OpsItemArn" => Some(1),
                     _ => None,
                 },
             )?
@@ -85,9 +85,9 @@ impl Read for GetOpsItemRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 ops_item_arn: member_1,
             }),
@@ -109,11 +109,11 @@ impl Read for GetOpsItemResponse {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<OpsItem> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItem" => Option::Some(0),
+                    "OpsItem" => Some(0),
                     _ => None,
                 },
             )?
@@ -127,7 +127,7 @@ impl Read for GetOpsItemResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { ops_item: member_0 }))
+        Ok(Some(Self { ops_item: member_0 }))
     }
 }
 

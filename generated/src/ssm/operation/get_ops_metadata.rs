@@ -61,13 +61,13 @@ impl Read for GetOpsMetadataRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsMetadataArn" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "OpsMetadataArn" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -83,9 +83,9 @@ impl Read for GetOpsMetadataRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_metadata_arn: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -120,13 +120,13 @@ impl Read for GetOpsMetadataResult {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, MetadataValue>> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceId" => Option::Some(0),
-                    "Metadata" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "ResourceId" => Some(0),
+                    "Metadata" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -143,7 +143,7 @@ impl Read for GetOpsMetadataResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_id: member_0,
                 metadata: member_1,
                 next_token: member_2,

@@ -100,16 +100,16 @@ impl Read for GetOpsSummaryRequest {
         let mut member_3: Option<Vec<OpsResultAttribute>> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "Aggregators" => Option::Some(2),
-                    "ResultAttributes" => Option::Some(3),
-                    "NextToken" => Option::Some(4),
-                    "MaxResults" => Option::Some(5),
+                    "SyncName" => Some(0),
+                    "Filters" => Some(1),
+                    "Aggregators" => Some(2),
+                    "ResultAttributes" => Some(3),
+                    "NextToken" => Some(4),
+                    "MaxResults" => Some(5),
                     _ => None,
                 },
             )?
@@ -129,7 +129,7 @@ impl Read for GetOpsSummaryRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 filters: member_1,
                 aggregators: member_2,
@@ -159,12 +159,12 @@ impl Read for GetOpsSummaryResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<OpsEntity>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Entities" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Entities" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -180,7 +180,7 @@ impl Read for GetOpsSummaryResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 entities: member_0,
                 next_token: member_1,
             }),

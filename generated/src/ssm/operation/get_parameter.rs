@@ -72,12 +72,12 @@ impl Read for GetParameterRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "WithDecryption" => Option::Some(1),
+                    "Name" => Some(0),
+                    "WithDecryption" => Some(1),
                     _ => None,
                 },
             )?
@@ -92,9 +92,9 @@ impl Read for GetParameterRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 with_decryption: member_1,
             }),
@@ -116,11 +116,11 @@ impl Read for GetParameterResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Parameter> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Parameter" => Option::Some(0),
+                    "Parameter" => Some(0),
                     _ => None,
                 },
             )?
@@ -134,7 +134,7 @@ impl Read for GetParameterResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { parameter: member_0 }))
+        Ok(Some(Self { parameter: member_0 }))
     }
 }
 

@@ -90,14 +90,14 @@ impl Read for GetParameterHistoryRequest {
         let mut member_1: Option<bool> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "WithDecryption" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "Name" => Some(0),
+                    "WithDecryption" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -114,9 +114,9 @@ impl Read for GetParameterHistoryRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 with_decryption: member_1,
                 max_results: member_2,
@@ -145,12 +145,12 @@ impl Read for GetParameterHistoryResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ParameterHistory>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Parameters" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Parameters" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -166,7 +166,7 @@ impl Read for GetParameterHistoryResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 parameters: member_0,
                 next_token: member_1,
             }),

@@ -72,12 +72,12 @@ impl Read for GetParametersRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Names" => Option::Some(0),
-                    "WithDecryption" => Option::Some(1),
+                    "Names" => Some(0),
+                    "WithDecryption" => Some(1),
                     _ => None,
                 },
             )?
@@ -92,9 +92,9 @@ impl Read for GetParametersRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 names: member_0,
                 with_decryption: member_1,
             }),
@@ -126,12 +126,12 @@ impl Read for GetParametersResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Parameter>> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Parameters" => Option::Some(0),
-                    "InvalidParameters" => Option::Some(1),
+                    "Parameters" => Some(0),
+                    "InvalidParameters" => Some(1),
                     _ => None,
                 },
             )?
@@ -147,7 +147,7 @@ impl Read for GetParametersResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 parameters: member_0,
                 invalid_parameters: member_1,
             }),

@@ -126,16 +126,16 @@ impl Read for GetParametersByPathRequest {
         let mut member_3: Option<bool> = None;
         let mut member_4: Option<i32> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Path" => Option::Some(0),
-                    "Recursive" => Option::Some(1),
-                    "ParameterFilters" => Option::Some(2),
-                    "WithDecryption" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
-                    "NextToken" => Option::Some(5),
+                    "Path" => Some(0),
+                    "Recursive" => Some(1),
+                    "ParameterFilters" => Some(2),
+                    "WithDecryption" => Some(3),
+                    "MaxResults" => Some(4),
+                    "NextToken" => Some(5),
                     _ => None,
                 },
             )?
@@ -154,9 +154,9 @@ impl Read for GetParametersByPathRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 path: member_0,
                 recursive: member_1,
                 parameter_filters: member_2,
@@ -186,12 +186,12 @@ impl Read for GetParametersByPathResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Parameter>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Parameters" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Parameters" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -207,7 +207,7 @@ impl Read for GetParametersByPathResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 parameters: member_0,
                 next_token: member_1,
             }),

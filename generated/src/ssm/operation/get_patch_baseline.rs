@@ -47,11 +47,11 @@ impl Read for GetPatchBaselineRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
+                    "BaselineId" => Some(0),
                     _ => None,
                 },
             )?
@@ -65,8 +65,8 @@ impl Read for GetPatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { baseline_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { baseline_id: member_0 }))
     }
 }
 
@@ -194,26 +194,26 @@ impl Read for GetPatchBaselineResult {
         let mut member_13: Option<String> = None;
         let mut member_14: Option<Vec<PatchSource>> = None;
         let mut member_15: Option<PatchComplianceStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "OperatingSystem" => Option::Some(2),
-                    "GlobalFilters" => Option::Some(3),
-                    "ApprovalRules" => Option::Some(4),
-                    "ApprovedPatches" => Option::Some(5),
-                    "ApprovedPatchesComplianceLevel" => Option::Some(6),
-                    "ApprovedPatchesEnableNonSecurity" => Option::Some(7),
-                    "RejectedPatches" => Option::Some(8),
-                    "RejectedPatchesAction" => Option::Some(9),
-                    "PatchGroups" => Option::Some(10),
-                    "CreatedDate" => Option::Some(11),
-                    "ModifiedDate" => Option::Some(12),
-                    "Description" => Option::Some(13),
-                    "Sources" => Option::Some(14),
-                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(15),
+                    "BaselineId" => Some(0),
+                    "Name" => Some(1),
+                    "OperatingSystem" => Some(2),
+                    "GlobalFilters" => Some(3),
+                    "ApprovalRules" => Some(4),
+                    "ApprovedPatches" => Some(5),
+                    "ApprovedPatchesComplianceLevel" => Some(6),
+                    "ApprovedPatchesEnableNonSecurity" => Some(7),
+                    "RejectedPatches" => Some(8),
+                    "RejectedPatchesAction" => Some(9),
+                    "PatchGroups" => Some(10),
+                    "CreatedDate" => Some(11),
+                    "ModifiedDate" => Some(12),
+                    "Description" => Some(13),
+                    "Sources" => Some(14),
+                    "AvailableSecurityUpdatesComplianceStatus" => Some(15),
                     _ => None,
                 },
             )?
@@ -243,7 +243,7 @@ impl Read for GetPatchBaselineResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 name: member_1,
                 operating_system: member_2,

@@ -53,12 +53,12 @@ impl Read for GetPatchBaselineForPatchGroupRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<OperatingSystem> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PatchGroup" => Option::Some(0),
-                    "OperatingSystem" => Option::Some(1),
+                    "PatchGroup" => Some(0),
+                    "OperatingSystem" => Some(1),
                     _ => None,
                 },
             )?
@@ -73,9 +73,9 @@ impl Read for GetPatchBaselineForPatchGroupRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 patch_group: member_0,
                 operating_system: member_1,
             }),
@@ -113,13 +113,13 @@ impl Read for GetPatchBaselineForPatchGroupResult {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<OperatingSystem> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "PatchGroup" => Option::Some(1),
-                    "OperatingSystem" => Option::Some(2),
+                    "BaselineId" => Some(0),
+                    "PatchGroup" => Some(1),
+                    "OperatingSystem" => Some(2),
                     _ => None,
                 },
             )?
@@ -136,7 +136,7 @@ impl Read for GetPatchBaselineForPatchGroupResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 patch_group: member_1,
                 operating_system: member_2,

@@ -62,13 +62,13 @@ impl Read for GetResourcePoliciesRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "ResourceArn" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -84,9 +84,9 @@ impl Read for GetResourcePoliciesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -113,12 +113,12 @@ impl Read for GetResourcePoliciesResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<GetResourcePoliciesResponseEntry>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "NextToken" => Option::Some(0),
-                    "Policies" => Option::Some(1),
+                    "NextToken" => Some(0),
+                    "Policies" => Some(1),
                     _ => None,
                 },
             )?
@@ -134,7 +134,7 @@ impl Read for GetResourcePoliciesResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 next_token: member_0,
                 policies: member_1,
             }),

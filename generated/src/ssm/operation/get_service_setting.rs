@@ -77,11 +77,11 @@ impl Read for GetServiceSettingRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SettingId" => Option::Some(0),
+                    "SettingId" => Some(0),
                     _ => None,
                 },
             )?
@@ -95,8 +95,8 @@ impl Read for GetServiceSettingRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { setting_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { setting_id: member_0 }))
     }
 }
 
@@ -114,11 +114,11 @@ impl Read for GetServiceSettingResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ServiceSetting> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ServiceSetting" => Option::Some(0),
+                    "ServiceSetting" => Some(0),
                     _ => None,
                 },
             )?
@@ -132,7 +132,7 @@ impl Read for GetServiceSettingResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { service_setting: member_0 }))
+        Ok(Some(Self { service_setting: member_0 }))
     }
 }
 

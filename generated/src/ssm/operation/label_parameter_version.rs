@@ -108,13 +108,13 @@ impl Read for LabelParameterVersionRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "ParameterVersion" => Option::Some(1),
-                    "Labels" => Option::Some(2),
+                    "Name" => Some(0),
+                    "ParameterVersion" => Some(1),
+                    "Labels" => Some(2),
                     _ => None,
                 },
             )?
@@ -130,10 +130,10 @@ impl Read for LabelParameterVersionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 parameter_version: member_1,
                 labels: member_2,
@@ -165,12 +165,12 @@ impl Read for LabelParameterVersionResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InvalidLabels" => Option::Some(0),
-                    "ParameterVersion" => Option::Some(1),
+                    "InvalidLabels" => Some(0),
+                    "ParameterVersion" => Some(1),
                     _ => None,
                 },
             )?
@@ -186,7 +186,7 @@ impl Read for LabelParameterVersionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 invalid_labels: member_0,
                 parameter_version: member_1.unwrap_or_default(),
             }),

@@ -59,13 +59,13 @@ impl Read for ListAssociationVersionsRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "AssociationId" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -81,9 +81,9 @@ impl Read for ListAssociationVersionsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -116,12 +116,12 @@ impl Read for ListAssociationVersionsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<AssociationVersionInfo>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationVersions" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "AssociationVersions" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -137,7 +137,7 @@ impl Read for ListAssociationVersionsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_versions: member_0,
                 next_token: member_1,
             }),

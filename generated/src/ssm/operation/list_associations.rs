@@ -74,13 +74,13 @@ impl Read for ListAssociationsRequest {
         let mut member_0: Option<Vec<AssociationFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationFilterList" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "AssociationFilterList" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -97,7 +97,7 @@ impl Read for ListAssociationsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_filter_list: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -125,12 +125,12 @@ impl Read for ListAssociationsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Association>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Associations" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Associations" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -146,7 +146,7 @@ impl Read for ListAssociationsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 associations: member_0,
                 next_token: member_1,
             }),

@@ -96,16 +96,16 @@ impl Read for ListCommandInvocationsRequest {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<CommandFilter>> = None;
         let mut member_5: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "Filters" => Option::Some(4),
-                    "Details" => Option::Some(5),
+                    "CommandId" => Some(0),
+                    "InstanceId" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
+                    "Filters" => Some(4),
+                    "Details" => Some(5),
                     _ => None,
                 },
             )?
@@ -125,7 +125,7 @@ impl Read for ListCommandInvocationsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 instance_id: member_1,
                 max_results: member_2,
@@ -159,12 +159,12 @@ impl Read for ListCommandInvocationsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<CommandInvocation>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandInvocations" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "CommandInvocations" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -180,7 +180,7 @@ impl Read for ListCommandInvocationsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_invocations: member_0,
                 next_token: member_1,
             }),

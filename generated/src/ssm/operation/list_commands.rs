@@ -84,15 +84,15 @@ impl Read for ListCommandsRequest {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<CommandFilter>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "CommandId" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "Filters" => Option::Some(4),
+                    "CommandId" => Some(0),
+                    "InstanceId" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
+                    "Filters" => Some(4),
                     _ => None,
                 },
             )?
@@ -111,7 +111,7 @@ impl Read for ListCommandsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 command_id: member_0,
                 instance_id: member_1,
                 max_results: member_2,
@@ -140,12 +140,12 @@ impl Read for ListCommandsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Command>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Commands" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Commands" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -161,7 +161,7 @@ impl Read for ListCommandsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 commands: member_0,
                 next_token: member_1,
             }),

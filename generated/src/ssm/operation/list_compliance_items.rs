@@ -87,15 +87,15 @@ impl Read for ListComplianceItemsRequest {
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "ResourceIds" => Option::Some(1),
-                    "ResourceTypes" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
+                    "Filters" => Some(0),
+                    "ResourceIds" => Some(1),
+                    "ResourceTypes" => Some(2),
+                    "NextToken" => Some(3),
+                    "MaxResults" => Some(4),
                     _ => None,
                 },
             )?
@@ -114,7 +114,7 @@ impl Read for ListComplianceItemsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 resource_ids: member_1,
                 resource_types: member_2,
@@ -147,12 +147,12 @@ impl Read for ListComplianceItemsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ComplianceItem>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ComplianceItems" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ComplianceItems" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -168,7 +168,7 @@ impl Read for ListComplianceItemsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 compliance_items: member_0,
                 next_token: member_1,
             }),

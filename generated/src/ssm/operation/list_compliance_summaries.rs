@@ -66,13 +66,13 @@ impl Read for ListComplianceSummariesRequest {
         let mut member_0: Option<Vec<ComplianceStringFilter>> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -89,7 +89,7 @@ impl Read for ListComplianceSummariesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -122,12 +122,12 @@ impl Read for ListComplianceSummariesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ComplianceSummaryItem>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ComplianceSummaryItems" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ComplianceSummaryItems" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -143,7 +143,7 @@ impl Read for ListComplianceSummariesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 compliance_summary_items: member_0,
                 next_token: member_1,
             }),

@@ -84,15 +84,15 @@ impl Read for ListDocumentMetadataHistoryRequest {
         let mut member_2: Option<DocumentMetadataEnum> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "Metadata" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "Metadata" => Some(2),
+                    "NextToken" => Some(3),
+                    "MaxResults" => Some(4),
                     _ => None,
                 },
             )?
@@ -110,10 +110,10 @@ impl Read for ListDocumentMetadataHistoryRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
                 metadata: member_2,
@@ -163,15 +163,15 @@ impl Read for ListDocumentMetadataHistoryResponse {
         let mut member_2: Option<String> = None;
         let mut member_3: Option<DocumentMetadataResponseInfo> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "Author" => Option::Some(2),
-                    "Metadata" => Option::Some(3),
-                    "NextToken" => Option::Some(4),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "Author" => Some(2),
+                    "Metadata" => Some(3),
+                    "NextToken" => Some(4),
                     _ => None,
                 },
             )?
@@ -190,7 +190,7 @@ impl Read for ListDocumentMetadataHistoryResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
                 author: member_2,

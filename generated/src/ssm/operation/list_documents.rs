@@ -82,14 +82,14 @@ impl Read for ListDocumentsRequest {
         let mut member_1: Option<Vec<DocumentKeyValuesFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentFilterList" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "DocumentFilterList" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -107,7 +107,7 @@ impl Read for ListDocumentsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_filter_list: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -140,12 +140,12 @@ impl Read for ListDocumentsResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<DocumentIdentifier>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentIdentifiers" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "DocumentIdentifiers" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -161,7 +161,7 @@ impl Read for ListDocumentsResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_identifiers: member_0,
                 next_token: member_1,
             }),

@@ -78,15 +78,15 @@ impl Read for ListInventoryEntriesRequest {
         let mut member_2: Option<Vec<InventoryFilter>> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "TypeName" => Option::Some(1),
-                    "Filters" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
+                    "InstanceId" => Some(0),
+                    "TypeName" => Some(1),
+                    "Filters" => Some(2),
+                    "NextToken" => Some(3),
+                    "MaxResults" => Some(4),
                     _ => None,
                 },
             )?
@@ -104,10 +104,10 @@ impl Read for ListInventoryEntriesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 type_name: member_1,
                 filters: member_2,
@@ -163,16 +163,16 @@ impl Read for ListInventoryEntriesResult {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<BTreeMap<String, String>>> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TypeName" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "SchemaVersion" => Option::Some(2),
-                    "CaptureTime" => Option::Some(3),
-                    "Entries" => Option::Some(4),
-                    "NextToken" => Option::Some(5),
+                    "TypeName" => Some(0),
+                    "InstanceId" => Some(1),
+                    "SchemaVersion" => Some(2),
+                    "CaptureTime" => Some(3),
+                    "Entries" => Some(4),
+                    "NextToken" => Some(5),
                     _ => None,
                 },
             )?
@@ -192,7 +192,7 @@ impl Read for ListInventoryEntriesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 type_name: member_0,
                 instance_id: member_1,
                 schema_version: member_2,

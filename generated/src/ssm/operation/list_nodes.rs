@@ -77,14 +77,14 @@ impl Read for ListNodesRequest {
         let mut member_1: Option<Vec<NodeFilter>> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
-                    "MaxResults" => Option::Some(3),
+                    "SyncName" => Some(0),
+                    "Filters" => Some(1),
+                    "NextToken" => Some(2),
+                    "MaxResults" => Some(3),
                     _ => None,
                 },
             )?
@@ -102,7 +102,7 @@ impl Read for ListNodesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 filters: member_1,
                 next_token: member_2,
@@ -133,12 +133,12 @@ impl Read for ListNodesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Node>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Nodes" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Nodes" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -154,7 +154,7 @@ impl Read for ListNodesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 nodes: member_0,
                 next_token: member_1,
             }),

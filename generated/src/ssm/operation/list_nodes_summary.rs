@@ -90,15 +90,15 @@ impl Read for ListNodesSummaryRequest {
         let mut member_2: Option<Vec<NodeAggregator>> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "Aggregators" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "MaxResults" => Option::Some(4),
+                    "SyncName" => Some(0),
+                    "Filters" => Some(1),
+                    "Aggregators" => Some(2),
+                    "NextToken" => Some(3),
+                    "MaxResults" => Some(4),
                     _ => None,
                 },
             )?
@@ -116,9 +116,9 @@ impl Read for ListNodesSummaryRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 filters: member_1,
                 aggregators: member_2,
@@ -151,12 +151,12 @@ impl Read for ListNodesSummaryResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<BTreeMap<String, String>>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Summary" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Summary" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -172,7 +172,7 @@ impl Read for ListNodesSummaryResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 summary: member_0,
                 next_token: member_1,
             }),

@@ -67,13 +67,13 @@ impl Read for ListOpsItemEventsRequest {
         let mut member_0: Option<Vec<OpsItemEventFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -90,7 +90,7 @@ impl Read for ListOpsItemEventsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -117,12 +117,12 @@ impl Read for ListOpsItemEventsResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<OpsItemEventSummary>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "NextToken" => Option::Some(0),
-                    "Summaries" => Option::Some(1),
+                    "NextToken" => Some(0),
+                    "Summaries" => Some(1),
                     _ => None,
                 },
             )?
@@ -138,7 +138,7 @@ impl Read for ListOpsItemEventsResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 next_token: member_0,
                 summaries: member_1,
             }),

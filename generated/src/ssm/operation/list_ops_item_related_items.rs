@@ -71,14 +71,14 @@ impl Read for ListOpsItemRelatedItemsRequest {
         let mut member_1: Option<Vec<OpsItemRelatedItemsFilter>> = None;
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsItemId" => Option::Some(0),
-                    "Filters" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
+                    "OpsItemId" => Some(0),
+                    "Filters" => Some(1),
+                    "MaxResults" => Some(2),
+                    "NextToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -96,7 +96,7 @@ impl Read for ListOpsItemRelatedItemsRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_item_id: member_0,
                 filters: member_1,
                 max_results: member_2,
@@ -124,12 +124,12 @@ impl Read for ListOpsItemRelatedItemsResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<OpsItemRelatedItemSummary>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "NextToken" => Option::Some(0),
-                    "Summaries" => Option::Some(1),
+                    "NextToken" => Some(0),
+                    "Summaries" => Some(1),
                     _ => None,
                 },
             )?
@@ -145,7 +145,7 @@ impl Read for ListOpsItemRelatedItemsResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 next_token: member_0,
                 summaries: member_1,
             }),

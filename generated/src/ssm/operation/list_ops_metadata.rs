@@ -62,13 +62,13 @@ impl Read for ListOpsMetadataRequest {
         let mut member_0: Option<Vec<OpsMetadataFilter>> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -85,7 +85,7 @@ impl Read for ListOpsMetadataRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -118,12 +118,12 @@ impl Read for ListOpsMetadataResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<OpsMetadata>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsMetadataList" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "OpsMetadataList" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -139,7 +139,7 @@ impl Read for ListOpsMetadataResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_metadata_list: member_0,
                 next_token: member_1,
             }),

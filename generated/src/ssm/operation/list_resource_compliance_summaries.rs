@@ -64,13 +64,13 @@ impl Read for ListResourceComplianceSummariesRequest {
         let mut member_0: Option<Vec<ComplianceStringFilter>> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Filters" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "Filters" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -87,7 +87,7 @@ impl Read for ListResourceComplianceSummariesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 filters: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -120,12 +120,12 @@ impl Read for ListResourceComplianceSummariesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ResourceComplianceSummaryItem>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceComplianceSummaryItems" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ResourceComplianceSummaryItems" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -141,7 +141,7 @@ impl Read for ListResourceComplianceSummariesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_compliance_summary_items: member_0,
                 next_token: member_1,
             }),

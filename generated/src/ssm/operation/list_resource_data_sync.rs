@@ -80,13 +80,13 @@ impl Read for ListResourceDataSyncRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncType" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "SyncType" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -103,7 +103,7 @@ impl Read for ListResourceDataSyncRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_type: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -134,12 +134,12 @@ impl Read for ListResourceDataSyncResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ResourceDataSyncItem>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceDataSyncItems" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ResourceDataSyncItems" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -155,7 +155,7 @@ impl Read for ListResourceDataSyncResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_data_sync_items: member_0,
                 next_token: member_1,
             }),

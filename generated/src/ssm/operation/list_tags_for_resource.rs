@@ -48,12 +48,12 @@ impl Read for ListTagsForResourceRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ResourceTypeForTagging> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceType" => Option::Some(0),
-                    "ResourceId" => Option::Some(1),
+                    "ResourceType" => Some(0),
+                    "ResourceId" => Some(1),
                     _ => None,
                 },
             )?
@@ -68,10 +68,10 @@ impl Read for ListTagsForResourceRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_type: member_0,
                 resource_id: member_1,
             }),
@@ -95,11 +95,11 @@ impl Read for ListTagsForResourceResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TagList" => Option::Some(0),
+                    "TagList" => Some(0),
                     _ => None,
                 },
             )?
@@ -113,7 +113,7 @@ impl Read for ListTagsForResourceResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { tag_list: member_0 }))
+        Ok(Some(Self { tag_list: member_0 }))
     }
 }
 

@@ -101,15 +101,15 @@ impl Read for ModifyDocumentPermissionRequest {
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<Vec<String>> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "PermissionType" => Option::Some(1),
-                    "AccountIdsToAdd" => Option::Some(2),
-                    "AccountIdsToRemove" => Option::Some(3),
-                    "SharedDocumentVersion" => Option::Some(4),
+                    "Name" => Some(0),
+                    "PermissionType" => Some(1),
+                    "AccountIdsToAdd" => Some(2),
+                    "AccountIdsToRemove" => Some(3),
+                    "SharedDocumentVersion" => Some(4),
                     _ => None,
                 },
             )?
@@ -127,10 +127,10 @@ impl Read for ModifyDocumentPermissionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 permission_type: member_1,
                 account_ids_to_add: member_2,
@@ -155,7 +155,7 @@ impl Read for ModifyDocumentPermissionResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

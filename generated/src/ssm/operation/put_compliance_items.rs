@@ -165,17 +165,17 @@ impl Read for PutComplianceItemsRequest {
         let mut member_4: Option<Vec<ComplianceItemEntry>> = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<ComplianceUploadType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceId" => Option::Some(0),
-                    "ResourceType" => Option::Some(1),
-                    "ComplianceType" => Option::Some(2),
-                    "ExecutionSummary" => Option::Some(3),
-                    "Items" => Option::Some(4),
-                    "ItemContentHash" => Option::Some(5),
-                    "UploadType" => Option::Some(6),
+                    "ResourceId" => Some(0),
+                    "ResourceType" => Some(1),
+                    "ComplianceType" => Some(2),
+                    "ExecutionSummary" => Some(3),
+                    "Items" => Some(4),
+                    "ItemContentHash" => Some(5),
+                    "UploadType" => Some(6),
                     _ => None,
                 },
             )?
@@ -195,13 +195,13 @@ impl Read for PutComplianceItemsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_id: member_0,
                 resource_type: member_1,
                 compliance_type: member_2,
@@ -228,7 +228,7 @@ impl Read for PutComplianceItemsResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -55,12 +55,12 @@ impl Read for PutInventoryRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<InventoryItem>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "Items" => Option::Some(1),
+                    "InstanceId" => Some(0),
+                    "Items" => Some(1),
                     _ => None,
                 },
             )?
@@ -75,10 +75,10 @@ impl Read for PutInventoryRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 items: member_1,
             }),
@@ -100,11 +100,11 @@ impl Read for PutInventoryResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Message" => Option::Some(0),
+                    "Message" => Some(0),
                     _ => None,
                 },
             )?
@@ -118,7 +118,7 @@ impl Read for PutInventoryResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { message: member_0 }))
+        Ok(Some(Self { message: member_0 }))
     }
 }
 

@@ -302,21 +302,21 @@ impl Read for PutParameterRequest {
         let mut member_8: Option<ParameterTier> = None;
         let mut member_9: Option<String> = None;
         let mut member_10: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "Description" => Option::Some(1),
-                    "Value" => Option::Some(2),
-                    "Type" => Option::Some(3),
-                    "KeyId" => Option::Some(4),
-                    "Overwrite" => Option::Some(5),
-                    "AllowedPattern" => Option::Some(6),
-                    "Tags" => Option::Some(7),
-                    "Tier" => Option::Some(8),
-                    "Policies" => Option::Some(9),
-                    "DataType" => Option::Some(10),
+                    "Name" => Some(0),
+                    "Description" => Some(1),
+                    "Value" => Some(2),
+                    "Type" => Some(3),
+                    "KeyId" => Some(4),
+                    "Overwrite" => Some(5),
+                    "AllowedPattern" => Some(6),
+                    "Tags" => Some(7),
+                    "Tier" => Some(8),
+                    "Policies" => Some(9),
+                    "DataType" => Some(10),
                     _ => None,
                 },
             )?
@@ -340,10 +340,10 @@ impl Read for PutParameterRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 description: member_1,
                 value: member_2,
@@ -384,12 +384,12 @@ impl Read for PutParameterResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
         let mut member_1: Option<ParameterTier> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Version" => Option::Some(0),
-                    "Tier" => Option::Some(1),
+                    "Version" => Some(0),
+                    "Tier" => Some(1),
                     _ => None,
                 },
             )?
@@ -405,7 +405,7 @@ impl Read for PutParameterResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 version: member_0.unwrap_or_default(),
                 tier: member_1,
             }),

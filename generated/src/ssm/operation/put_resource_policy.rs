@@ -119,14 +119,14 @@ impl Read for PutResourcePolicyRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "Policy" => Option::Some(1),
-                    "PolicyId" => Option::Some(2),
-                    "PolicyHash" => Option::Some(3),
+                    "ResourceArn" => Some(0),
+                    "Policy" => Some(1),
+                    "PolicyId" => Some(2),
+                    "PolicyHash" => Some(3),
                     _ => None,
                 },
             )?
@@ -143,10 +143,10 @@ impl Read for PutResourcePolicyRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 policy: member_1,
                 policy_id: member_2,
@@ -174,12 +174,12 @@ impl Read for PutResourcePolicyResponse {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "PolicyId" => Option::Some(0),
-                    "PolicyHash" => Option::Some(1),
+                    "PolicyId" => Some(0),
+                    "PolicyHash" => Some(1),
                     _ => None,
                 },
             )?
@@ -195,7 +195,7 @@ impl Read for PutResourcePolicyResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 policy_id: member_0,
                 policy_hash: member_1,
             }),

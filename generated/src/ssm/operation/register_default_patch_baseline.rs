@@ -49,11 +49,11 @@ impl Read for RegisterDefaultPatchBaselineRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
+                    "BaselineId" => Some(0),
                     _ => None,
                 },
             )?
@@ -67,8 +67,8 @@ impl Read for RegisterDefaultPatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { baseline_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { baseline_id: member_0 }))
     }
 }
 
@@ -88,11 +88,11 @@ impl Read for RegisterDefaultPatchBaselineResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
+                    "BaselineId" => Some(0),
                     _ => None,
                 },
             )?
@@ -106,7 +106,7 @@ impl Read for RegisterDefaultPatchBaselineResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { baseline_id: member_0 }))
+        Ok(Some(Self { baseline_id: member_0 }))
     }
 }
 

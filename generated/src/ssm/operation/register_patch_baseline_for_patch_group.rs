@@ -51,12 +51,12 @@ impl Read for RegisterPatchBaselineForPatchGroupRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "PatchGroup" => Option::Some(1),
+                    "BaselineId" => Some(0),
+                    "PatchGroup" => Some(1),
                     _ => None,
                 },
             )?
@@ -71,10 +71,10 @@ impl Read for RegisterPatchBaselineForPatchGroupRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 patch_group: member_1,
             }),
@@ -104,12 +104,12 @@ impl Read for RegisterPatchBaselineForPatchGroupResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "PatchGroup" => Option::Some(1),
+                    "BaselineId" => Some(0),
+                    "PatchGroup" => Some(1),
                     _ => None,
                 },
             )?
@@ -125,7 +125,7 @@ impl Read for RegisterPatchBaselineForPatchGroupResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 patch_group: member_1,
             }),

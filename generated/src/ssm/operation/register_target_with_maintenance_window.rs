@@ -146,17 +146,17 @@ impl Read for RegisterTargetWithMaintenanceWindowRequest {
         let mut member_4: Option<String> = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "ResourceType" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "OwnerInformation" => Option::Some(3),
-                    "Name" => Option::Some(4),
-                    "Description" => Option::Some(5),
-                    "ClientToken" => Option::Some(6),
+                    "WindowId" => Some(0),
+                    "ResourceType" => Some(1),
+                    "Targets" => Some(2),
+                    "OwnerInformation" => Some(3),
+                    "Name" => Some(4),
+                    "Description" => Some(5),
+                    "ClientToken" => Some(6),
                     _ => None,
                 },
             )?
@@ -176,11 +176,11 @@ impl Read for RegisterTargetWithMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 resource_type: member_1,
                 targets: member_2,
@@ -209,11 +209,11 @@ impl Read for RegisterTargetWithMaintenanceWindowResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowTargetId" => Option::Some(0),
+                    "WindowTargetId" => Some(0),
                     _ => None,
                 },
             )?
@@ -227,7 +227,7 @@ impl Read for RegisterTargetWithMaintenanceWindowResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { window_target_id: member_0 }))
+        Ok(Some(Self { window_target_id: member_0 }))
     }
 }
 

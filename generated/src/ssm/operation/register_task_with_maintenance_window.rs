@@ -285,26 +285,26 @@ impl Read for RegisterTaskWithMaintenanceWindowRequest {
         let mut member_13: Option<String> = None;
         let mut member_14: Option<MaintenanceWindowTaskCutoffBehavior> = None;
         let mut member_15: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Targets" => Option::Some(1),
-                    "TaskArn" => Option::Some(2),
-                    "ServiceRoleArn" => Option::Some(3),
-                    "TaskType" => Option::Some(4),
-                    "TaskParameters" => Option::Some(5),
-                    "TaskInvocationParameters" => Option::Some(6),
-                    "Priority" => Option::Some(7),
-                    "MaxConcurrency" => Option::Some(8),
-                    "MaxErrors" => Option::Some(9),
-                    "LoggingInfo" => Option::Some(10),
-                    "Name" => Option::Some(11),
-                    "Description" => Option::Some(12),
-                    "ClientToken" => Option::Some(13),
-                    "CutoffBehavior" => Option::Some(14),
-                    "AlarmConfiguration" => Option::Some(15),
+                    "WindowId" => Some(0),
+                    "Targets" => Some(1),
+                    "TaskArn" => Some(2),
+                    "ServiceRoleArn" => Some(3),
+                    "TaskType" => Some(4),
+                    "TaskParameters" => Some(5),
+                    "TaskInvocationParameters" => Some(6),
+                    "Priority" => Some(7),
+                    "MaxConcurrency" => Some(8),
+                    "MaxErrors" => Some(9),
+                    "LoggingInfo" => Some(10),
+                    "Name" => Some(11),
+                    "Description" => Some(12),
+                    "ClientToken" => Some(13),
+                    "CutoffBehavior" => Some(14),
+                    "AlarmConfiguration" => Some(15),
                     _ => None,
                 },
             )?
@@ -333,11 +333,11 @@ impl Read for RegisterTaskWithMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_4) = member_4 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_4) = member_4 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 targets: member_1,
                 task_arn: member_2,
@@ -375,11 +375,11 @@ impl Read for RegisterTaskWithMaintenanceWindowResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowTaskId" => Option::Some(0),
+                    "WindowTaskId" => Some(0),
                     _ => None,
                 },
             )?
@@ -393,7 +393,7 @@ impl Read for RegisterTaskWithMaintenanceWindowResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { window_task_id: member_0 }))
+        Ok(Some(Self { window_task_id: member_0 }))
     }
 }
 

@@ -82,11 +82,11 @@ impl Read for ResetServiceSettingRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SettingId" => Option::Some(0),
+                    "SettingId" => Some(0),
                     _ => None,
                 },
             )?
@@ -100,8 +100,8 @@ impl Read for ResetServiceSettingRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { setting_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { setting_id: member_0 }))
     }
 }
 
@@ -119,11 +119,11 @@ impl Read for ResetServiceSettingResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ServiceSetting> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ServiceSetting" => Option::Some(0),
+                    "ServiceSetting" => Some(0),
                     _ => None,
                 },
             )?
@@ -137,7 +137,7 @@ impl Read for ResetServiceSettingResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { service_setting: member_0 }))
+        Ok(Some(Self { service_setting: member_0 }))
     }
 }
 

@@ -47,11 +47,11 @@ impl Read for ResumeSessionRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SessionId" => Option::Some(0),
+                    "SessionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -65,8 +65,8 @@ impl Read for ResumeSessionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { session_id: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { session_id: member_0 }))
     }
 }
 
@@ -105,13 +105,13 @@ impl Read for ResumeSessionResponse {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SessionId" => Option::Some(0),
-                    "TokenValue" => Option::Some(1),
-                    "StreamUrl" => Option::Some(2),
+                    "SessionId" => Some(0),
+                    "TokenValue" => Some(1),
+                    "StreamUrl" => Some(2),
                     _ => None,
                 },
             )?
@@ -128,7 +128,7 @@ impl Read for ResumeSessionResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 session_id: member_0,
                 token_value: member_1,
                 stream_url: member_2,

@@ -76,13 +76,13 @@ impl Read for SendAutomationSignalRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<SignalType> = None;
         let mut member_2: Option<BTreeMap<String, Vec<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
-                    "SignalType" => Option::Some(1),
-                    "Payload" => Option::Some(2),
+                    "AutomationExecutionId" => Some(0),
+                    "SignalType" => Some(1),
+                    "Payload" => Some(2),
                     _ => None,
                 },
             )?
@@ -98,10 +98,10 @@ impl Read for SendAutomationSignalRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
                 signal_type: member_1,
                 payload: member_2,
@@ -124,7 +124,7 @@ impl Read for SendAutomationSignalResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -314,28 +314,28 @@ impl Read for SendCommandRequest {
         let mut member_15: Option<NotificationConfig> = None;
         let mut member_16: Option<CloudWatchOutputConfig> = None;
         let mut member_17: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceIds" => Option::Some(0),
-                    "Targets" => Option::Some(1),
-                    "DocumentName" => Option::Some(2),
-                    "DocumentVersion" => Option::Some(3),
-                    "DocumentHash" => Option::Some(4),
-                    "DocumentHashType" => Option::Some(5),
-                    "TimeoutSeconds" => Option::Some(6),
-                    "Comment" => Option::Some(7),
-                    "Parameters" => Option::Some(8),
-                    "OutputS3Region" => Option::Some(9),
-                    "OutputS3BucketName" => Option::Some(10),
-                    "OutputS3KeyPrefix" => Option::Some(11),
-                    "MaxConcurrency" => Option::Some(12),
-                    "MaxErrors" => Option::Some(13),
-                    "ServiceRoleArn" => Option::Some(14),
-                    "NotificationConfig" => Option::Some(15),
-                    "CloudWatchOutputConfig" => Option::Some(16),
-                    "AlarmConfiguration" => Option::Some(17),
+                    "InstanceIds" => Some(0),
+                    "Targets" => Some(1),
+                    "DocumentName" => Some(2),
+                    "DocumentVersion" => Some(3),
+                    "DocumentHash" => Some(4),
+                    "DocumentHashType" => Some(5),
+                    "TimeoutSeconds" => Some(6),
+                    "Comment" => Some(7),
+                    "Parameters" => Some(8),
+                    "OutputS3Region" => Some(9),
+                    "OutputS3BucketName" => Some(10),
+                    "OutputS3KeyPrefix" => Some(11),
+                    "MaxConcurrency" => Some(12),
+                    "MaxErrors" => Some(13),
+                    "ServiceRoleArn" => Some(14),
+                    "NotificationConfig" => Some(15),
+                    "CloudWatchOutputConfig" => Some(16),
+                    "AlarmConfiguration" => Some(17),
                     _ => None,
                 },
             )?
@@ -366,9 +366,9 @@ impl Read for SendCommandRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_ids: member_0,
                 targets: member_1,
                 document_name: member_2,
@@ -407,11 +407,11 @@ impl Read for SendCommandResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Command> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Command" => Option::Some(0),
+                    "Command" => Some(0),
                     _ => None,
                 },
             )?
@@ -425,7 +425,7 @@ impl Read for SendCommandResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { command: member_0 }))
+        Ok(Some(Self { command: member_0 }))
     }
 }
 

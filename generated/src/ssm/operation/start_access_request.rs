@@ -60,13 +60,13 @@ impl Read for StartAccessRequestRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<Target>> = None;
         let mut member_2: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Reason" => Option::Some(0),
-                    "Targets" => Option::Some(1),
-                    "Tags" => Option::Some(2),
+                    "Reason" => Some(0),
+                    "Targets" => Some(1),
+                    "Tags" => Some(2),
                     _ => None,
                 },
             )?
@@ -82,10 +82,10 @@ impl Read for StartAccessRequestRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 reason: member_0,
                 targets: member_1,
                 tags: member_2,
@@ -114,11 +114,11 @@ impl Read for StartAccessRequestResponse {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccessRequestId" => Option::Some(0),
+                    "AccessRequestId" => Some(0),
                     _ => None,
                 },
             )?
@@ -133,7 +133,7 @@ impl Read for StartAccessRequestResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 access_request_id: member_0,
             }),
         )

@@ -43,11 +43,11 @@ impl Read for StartAssociationsOnceRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationIds" => Option::Some(0),
+                    "AssociationIds" => Some(0),
                     _ => None,
                 },
             )?
@@ -61,8 +61,8 @@ impl Read for StartAssociationsOnceRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { association_ids: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { association_ids: member_0 }))
     }
 }
 
@@ -80,7 +80,7 @@ impl Read for StartAssociationsOnceResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -228,24 +228,24 @@ impl Read for StartAutomationExecutionRequest {
         let mut member_11: Option<Vec<Tag>> = None;
         let mut member_12: Option<AlarmConfiguration> = None;
         let mut member_13: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentName" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "Parameters" => Option::Some(2),
-                    "ClientToken" => Option::Some(3),
-                    "Mode" => Option::Some(4),
-                    "TargetParameterName" => Option::Some(5),
-                    "Targets" => Option::Some(6),
-                    "TargetMaps" => Option::Some(7),
-                    "MaxConcurrency" => Option::Some(8),
-                    "MaxErrors" => Option::Some(9),
-                    "TargetLocations" => Option::Some(10),
-                    "Tags" => Option::Some(11),
-                    "AlarmConfiguration" => Option::Some(12),
-                    "TargetLocationsURL" => Option::Some(13),
+                    "DocumentName" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "Parameters" => Some(2),
+                    "ClientToken" => Some(3),
+                    "Mode" => Some(4),
+                    "TargetParameterName" => Some(5),
+                    "Targets" => Some(6),
+                    "TargetMaps" => Some(7),
+                    "MaxConcurrency" => Some(8),
+                    "MaxErrors" => Some(9),
+                    "TargetLocations" => Some(10),
+                    "Tags" => Some(11),
+                    "AlarmConfiguration" => Some(12),
+                    "TargetLocationsURL" => Some(13),
                     _ => None,
                 },
             )?
@@ -272,9 +272,9 @@ impl Read for StartAutomationExecutionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_name: member_0,
                 document_version: member_1,
                 parameters: member_2,
@@ -314,11 +314,11 @@ impl Read for StartAutomationExecutionResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
+                    "AutomationExecutionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -333,7 +333,7 @@ impl Read for StartAutomationExecutionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
             }),
         )

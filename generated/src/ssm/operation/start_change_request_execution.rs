@@ -179,21 +179,21 @@ impl Read for StartChangeRequestExecutionRequest {
         let mut member_8: Option<Vec<Tag>> = None;
         let mut member_9: Option<Timestamp> = None;
         let mut member_10: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ScheduledTime" => Option::Some(0),
-                    "DocumentName" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "Parameters" => Option::Some(3),
-                    "ChangeRequestName" => Option::Some(4),
-                    "ClientToken" => Option::Some(5),
-                    "AutoApprove" => Option::Some(6),
-                    "Runbooks" => Option::Some(7),
-                    "Tags" => Option::Some(8),
-                    "ScheduledEndTime" => Option::Some(9),
-                    "ChangeDetails" => Option::Some(10),
+                    "ScheduledTime" => Some(0),
+                    "DocumentName" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "Parameters" => Some(3),
+                    "ChangeRequestName" => Some(4),
+                    "ClientToken" => Some(5),
+                    "AutoApprove" => Some(6),
+                    "Runbooks" => Some(7),
+                    "Tags" => Some(8),
+                    "ScheduledEndTime" => Some(9),
+                    "ChangeDetails" => Some(10),
                     _ => None,
                 },
             )?
@@ -217,10 +217,10 @@ impl Read for StartChangeRequestExecutionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_7) = member_7 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_7) = member_7 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 scheduled_time: member_0,
                 document_name: member_1,
                 document_version: member_2,
@@ -257,11 +257,11 @@ impl Read for StartChangeRequestExecutionResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
+                    "AutomationExecutionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -276,7 +276,7 @@ impl Read for StartChangeRequestExecutionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
             }),
         )

@@ -69,13 +69,13 @@ impl Read for StartExecutionPreviewRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ExecutionInputs> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentName" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "ExecutionInputs" => Option::Some(2),
+                    "DocumentName" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "ExecutionInputs" => Some(2),
                     _ => None,
                 },
             )?
@@ -91,9 +91,9 @@ impl Read for StartExecutionPreviewRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_name: member_0,
                 document_version: member_1,
                 execution_inputs: member_2,
@@ -122,11 +122,11 @@ impl Read for StartExecutionPreviewResponse {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExecutionPreviewId" => Option::Some(0),
+                    "ExecutionPreviewId" => Some(0),
                     _ => None,
                 },
             )?
@@ -141,7 +141,7 @@ impl Read for StartExecutionPreviewResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 execution_preview_id: member_0,
             }),
         )

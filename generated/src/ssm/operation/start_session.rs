@@ -95,14 +95,14 @@ impl Read for StartSessionRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<BTreeMap<String, Vec<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Target" => Option::Some(0),
-                    "DocumentName" => Option::Some(1),
-                    "Reason" => Option::Some(2),
-                    "Parameters" => Option::Some(3),
+                    "Target" => Some(0),
+                    "DocumentName" => Some(1),
+                    "Reason" => Some(2),
+                    "Parameters" => Some(3),
                     _ => None,
                 },
             )?
@@ -119,9 +119,9 @@ impl Read for StartSessionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 target: member_0,
                 document_name: member_1,
                 reason: member_2,
@@ -167,13 +167,13 @@ impl Read for StartSessionResponse {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SessionId" => Option::Some(0),
-                    "TokenValue" => Option::Some(1),
-                    "StreamUrl" => Option::Some(2),
+                    "SessionId" => Some(0),
+                    "TokenValue" => Some(1),
+                    "StreamUrl" => Some(2),
                     _ => None,
                 },
             )?
@@ -190,7 +190,7 @@ impl Read for StartSessionResponse {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 session_id: member_0,
                 token_value: member_1,
                 stream_url: member_2,

@@ -53,12 +53,12 @@ impl Read for StopAutomationExecutionRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<StopType> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AutomationExecutionId" => Option::Some(0),
-                    "Type" => Option::Some(1),
+                    "AutomationExecutionId" => Some(0),
+                    "Type" => Some(1),
                     _ => None,
                 },
             )?
@@ -73,9 +73,9 @@ impl Read for StopAutomationExecutionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 automation_execution_id: member_0,
                 r#type: member_1,
             }),
@@ -97,7 +97,7 @@ impl Read for StopAutomationExecutionResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

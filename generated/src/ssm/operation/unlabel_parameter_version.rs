@@ -64,13 +64,13 @@ impl Read for UnlabelParameterVersionRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "ParameterVersion" => Option::Some(1),
-                    "Labels" => Option::Some(2),
+                    "Name" => Some(0),
+                    "ParameterVersion" => Some(1),
+                    "Labels" => Some(2),
                     _ => None,
                 },
             )?
@@ -86,11 +86,11 @@ impl Read for UnlabelParameterVersionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 parameter_version: member_1,
                 labels: member_2,
@@ -121,12 +121,12 @@ impl Read for UnlabelParameterVersionResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RemovedLabels" => Option::Some(0),
-                    "InvalidLabels" => Option::Some(1),
+                    "RemovedLabels" => Some(0),
+                    "InvalidLabels" => Some(1),
                     _ => None,
                 },
             )?
@@ -142,7 +142,7 @@ impl Read for UnlabelParameterVersionResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 removed_labels: member_0,
                 invalid_labels: member_1,
             }),

@@ -450,32 +450,32 @@ impl Read for UpdateAssociationRequest {
         let mut member_19: Option<Vec<BTreeMap<String, Vec<String>>>> = None;
         let mut member_20: Option<AlarmConfiguration> = None;
         let mut member_21: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationId" => Option::Some(0),
-                    "Parameters" => Option::Some(1),
-                    "DocumentVersion" => Option::Some(2),
-                    "ScheduleExpression" => Option::Some(3),
-                    "OutputLocation" => Option::Some(4),
-                    "Name" => Option::Some(5),
-                    "Targets" => Option::Some(6),
-                    "AssociationName" => Option::Some(7),
-                    "AssociationVersion" => Option::Some(8),
-                    "AutomationTargetParameterName" => Option::Some(9),
-                    "MaxErrors" => Option::Some(10),
-                    "MaxConcurrency" => Option::Some(11),
-                    "ComplianceSeverity" => Option::Some(12),
-                    "SyncCompliance" => Option::Some(13),
-                    "ApplyOnlyAtCronInterval" => Option::Some(14),
-                    "CalendarNames" => Option::Some(15),
-                    "TargetLocations" => Option::Some(16),
-                    "ScheduleOffset" => Option::Some(17),
-                    "Duration" => Option::Some(18),
-                    "TargetMaps" => Option::Some(19),
-                    "AlarmConfiguration" => Option::Some(20),
-                    "AssociationDispatchAssumeRole" => Option::Some(21),
+                    "AssociationId" => Some(0),
+                    "Parameters" => Some(1),
+                    "DocumentVersion" => Some(2),
+                    "ScheduleExpression" => Some(3),
+                    "OutputLocation" => Some(4),
+                    "Name" => Some(5),
+                    "Targets" => Some(6),
+                    "AssociationName" => Some(7),
+                    "AssociationVersion" => Some(8),
+                    "AutomationTargetParameterName" => Some(9),
+                    "MaxErrors" => Some(10),
+                    "MaxConcurrency" => Some(11),
+                    "ComplianceSeverity" => Some(12),
+                    "SyncCompliance" => Some(13),
+                    "ApplyOnlyAtCronInterval" => Some(14),
+                    "CalendarNames" => Some(15),
+                    "TargetLocations" => Some(16),
+                    "ScheduleOffset" => Some(17),
+                    "Duration" => Some(18),
+                    "TargetMaps" => Some(19),
+                    "AlarmConfiguration" => Some(20),
+                    "AssociationDispatchAssumeRole" => Some(21),
                     _ => None,
                 },
             )?
@@ -510,9 +510,9 @@ impl Read for UpdateAssociationRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_id: member_0,
                 parameters: member_1,
                 document_version: member_2,
@@ -558,11 +558,11 @@ impl Read for UpdateAssociationResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AssociationDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationDescription" => Option::Some(0),
+                    "AssociationDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -577,7 +577,7 @@ impl Read for UpdateAssociationResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_description: member_0,
             }),
         )

@@ -65,13 +65,13 @@ impl Read for UpdateAssociationStatusRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<AssociationStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "InstanceId" => Option::Some(1),
-                    "AssociationStatus" => Option::Some(2),
+                    "Name" => Some(0),
+                    "InstanceId" => Some(1),
+                    "AssociationStatus" => Some(2),
                     _ => None,
                 },
             )?
@@ -87,11 +87,11 @@ impl Read for UpdateAssociationStatusRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 instance_id: member_1,
                 association_status: member_2,
@@ -118,11 +118,11 @@ impl Read for UpdateAssociationStatusResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<AssociationDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AssociationDescription" => Option::Some(0),
+                    "AssociationDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -137,7 +137,7 @@ impl Read for UpdateAssociationStatusResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 association_description: member_0,
             }),
         )

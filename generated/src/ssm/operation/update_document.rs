@@ -120,18 +120,18 @@ impl Read for UpdateDocumentRequest {
         let mut member_5: Option<String> = None;
         let mut member_6: Option<DocumentFormat> = None;
         let mut member_7: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Content" => Option::Some(0),
-                    "Attachments" => Option::Some(1),
-                    "Name" => Option::Some(2),
-                    "DisplayName" => Option::Some(3),
-                    "VersionName" => Option::Some(4),
-                    "DocumentVersion" => Option::Some(5),
-                    "DocumentFormat" => Option::Some(6),
-                    "TargetType" => Option::Some(7),
+                    "Content" => Some(0),
+                    "Attachments" => Some(1),
+                    "Name" => Some(2),
+                    "DisplayName" => Some(3),
+                    "VersionName" => Some(4),
+                    "DocumentVersion" => Some(5),
+                    "DocumentFormat" => Some(6),
+                    "TargetType" => Some(7),
                     _ => None,
                 },
             )?
@@ -152,10 +152,10 @@ impl Read for UpdateDocumentRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 content: member_0,
                 attachments: member_1,
                 name: member_2,
@@ -187,11 +187,11 @@ impl Read for UpdateDocumentResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "DocumentDescription" => Option::Some(0),
+                    "DocumentDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -206,7 +206,7 @@ impl Read for UpdateDocumentResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 document_description: member_0,
             }),
         )

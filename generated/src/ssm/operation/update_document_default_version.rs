@@ -57,12 +57,12 @@ impl Read for UpdateDocumentDefaultVersionRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
                     _ => None,
                 },
             )?
@@ -77,10 +77,10 @@ impl Read for UpdateDocumentDefaultVersionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
             }),
@@ -102,11 +102,11 @@ impl Read for UpdateDocumentDefaultVersionResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DocumentDefaultVersionDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Description" => Option::Some(0),
+                    "Description" => Some(0),
                     _ => None,
                 },
             )?
@@ -120,7 +120,7 @@ impl Read for UpdateDocumentDefaultVersionResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { description: member_0 }))
+        Ok(Some(Self { description: member_0 }))
     }
 }
 

@@ -70,13 +70,13 @@ impl Read for UpdateDocumentMetadataRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<DocumentReviews> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Name" => Option::Some(0),
-                    "DocumentVersion" => Option::Some(1),
-                    "DocumentReviews" => Option::Some(2),
+                    "Name" => Some(0),
+                    "DocumentVersion" => Some(1),
+                    "DocumentReviews" => Some(2),
                     _ => None,
                 },
             )?
@@ -92,10 +92,10 @@ impl Read for UpdateDocumentMetadataRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 name: member_0,
                 document_version: member_1,
                 document_reviews: member_2,
@@ -118,7 +118,7 @@ impl Read for UpdateDocumentMetadataResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

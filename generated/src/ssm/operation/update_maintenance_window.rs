@@ -202,23 +202,23 @@ impl Read for UpdateMaintenanceWindowRequest {
         let mut member_10: Option<bool> = None;
         let mut member_11: Option<bool> = None;
         let mut member_12: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "Description" => Option::Some(2),
-                    "StartDate" => Option::Some(3),
-                    "EndDate" => Option::Some(4),
-                    "Schedule" => Option::Some(5),
-                    "ScheduleTimezone" => Option::Some(6),
-                    "ScheduleOffset" => Option::Some(7),
-                    "Duration" => Option::Some(8),
-                    "Cutoff" => Option::Some(9),
-                    "AllowUnassociatedTargets" => Option::Some(10),
-                    "Enabled" => Option::Some(11),
-                    "Replace" => Option::Some(12),
+                    "WindowId" => Some(0),
+                    "Name" => Some(1),
+                    "Description" => Some(2),
+                    "StartDate" => Some(3),
+                    "EndDate" => Some(4),
+                    "Schedule" => Some(5),
+                    "ScheduleTimezone" => Some(6),
+                    "ScheduleOffset" => Some(7),
+                    "Duration" => Some(8),
+                    "Cutoff" => Some(9),
+                    "AllowUnassociatedTargets" => Some(10),
+                    "Enabled" => Some(11),
+                    "Replace" => Some(12),
                     _ => None,
                 },
             )?
@@ -244,9 +244,9 @@ impl Read for UpdateMaintenanceWindowRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 name: member_1,
                 description: member_2,
@@ -372,22 +372,22 @@ impl Read for UpdateMaintenanceWindowResult {
         let mut member_9: Option<i32> = None;
         let mut member_10: Option<bool> = None;
         let mut member_11: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "Description" => Option::Some(2),
-                    "StartDate" => Option::Some(3),
-                    "EndDate" => Option::Some(4),
-                    "Schedule" => Option::Some(5),
-                    "ScheduleTimezone" => Option::Some(6),
-                    "ScheduleOffset" => Option::Some(7),
-                    "Duration" => Option::Some(8),
-                    "Cutoff" => Option::Some(9),
-                    "AllowUnassociatedTargets" => Option::Some(10),
-                    "Enabled" => Option::Some(11),
+                    "WindowId" => Some(0),
+                    "Name" => Some(1),
+                    "Description" => Some(2),
+                    "StartDate" => Some(3),
+                    "EndDate" => Some(4),
+                    "Schedule" => Some(5),
+                    "ScheduleTimezone" => Some(6),
+                    "ScheduleOffset" => Some(7),
+                    "Duration" => Some(8),
+                    "Cutoff" => Some(9),
+                    "AllowUnassociatedTargets" => Some(10),
+                    "Enabled" => Some(11),
                     _ => None,
                 },
             )?
@@ -413,7 +413,7 @@ impl Read for UpdateMaintenanceWindowResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 name: member_1,
                 description: member_2,

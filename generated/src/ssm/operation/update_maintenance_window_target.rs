@@ -132,17 +132,17 @@ impl Read for UpdateMaintenanceWindowTargetRequest {
         let mut member_4: Option<String> = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTargetId" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "OwnerInformation" => Option::Some(3),
-                    "Name" => Option::Some(4),
-                    "Description" => Option::Some(5),
-                    "Replace" => Option::Some(6),
+                    "WindowId" => Some(0),
+                    "WindowTargetId" => Some(1),
+                    "Targets" => Some(2),
+                    "OwnerInformation" => Some(3),
+                    "Name" => Some(4),
+                    "Description" => Some(5),
+                    "Replace" => Some(6),
                     _ => None,
                 },
             )?
@@ -162,10 +162,10 @@ impl Read for UpdateMaintenanceWindowTargetRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_target_id: member_1,
                 targets: member_2,
@@ -241,16 +241,16 @@ impl Read for UpdateMaintenanceWindowTargetResult {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTargetId" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "OwnerInformation" => Option::Some(3),
-                    "Name" => Option::Some(4),
-                    "Description" => Option::Some(5),
+                    "WindowId" => Some(0),
+                    "WindowTargetId" => Some(1),
+                    "Targets" => Some(2),
+                    "OwnerInformation" => Some(3),
+                    "Name" => Some(4),
+                    "Description" => Some(5),
                     _ => None,
                 },
             )?
@@ -270,7 +270,7 @@ impl Read for UpdateMaintenanceWindowTargetResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_target_id: member_1,
                 targets: member_2,

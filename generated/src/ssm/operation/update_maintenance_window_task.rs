@@ -341,26 +341,26 @@ impl Read for UpdateMaintenanceWindowTaskRequest {
         let mut member_13: Option<bool> = None;
         let mut member_14: Option<MaintenanceWindowTaskCutoffBehavior> = None;
         let mut member_15: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "TaskArn" => Option::Some(3),
-                    "ServiceRoleArn" => Option::Some(4),
-                    "TaskParameters" => Option::Some(5),
-                    "TaskInvocationParameters" => Option::Some(6),
-                    "Priority" => Option::Some(7),
-                    "MaxConcurrency" => Option::Some(8),
-                    "MaxErrors" => Option::Some(9),
-                    "LoggingInfo" => Option::Some(10),
-                    "Name" => Option::Some(11),
-                    "Description" => Option::Some(12),
-                    "Replace" => Option::Some(13),
-                    "CutoffBehavior" => Option::Some(14),
-                    "AlarmConfiguration" => Option::Some(15),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
+                    "Targets" => Some(2),
+                    "TaskArn" => Some(3),
+                    "ServiceRoleArn" => Some(4),
+                    "TaskParameters" => Some(5),
+                    "TaskInvocationParameters" => Some(6),
+                    "Priority" => Some(7),
+                    "MaxConcurrency" => Some(8),
+                    "MaxErrors" => Some(9),
+                    "LoggingInfo" => Some(10),
+                    "Name" => Some(11),
+                    "Description" => Some(12),
+                    "Replace" => Some(13),
+                    "CutoffBehavior" => Some(14),
+                    "AlarmConfiguration" => Some(15),
                     _ => None,
                 },
             )?
@@ -389,10 +389,10 @@ impl Read for UpdateMaintenanceWindowTaskRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
                 targets: member_2,
@@ -559,25 +559,25 @@ impl Read for UpdateMaintenanceWindowTaskResult {
         let mut member_12: Option<String> = None;
         let mut member_13: Option<MaintenanceWindowTaskCutoffBehavior> = None;
         let mut member_14: Option<AlarmConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "WindowId" => Option::Some(0),
-                    "WindowTaskId" => Option::Some(1),
-                    "Targets" => Option::Some(2),
-                    "TaskArn" => Option::Some(3),
-                    "ServiceRoleArn" => Option::Some(4),
-                    "TaskParameters" => Option::Some(5),
-                    "TaskInvocationParameters" => Option::Some(6),
-                    "Priority" => Option::Some(7),
-                    "MaxConcurrency" => Option::Some(8),
-                    "MaxErrors" => Option::Some(9),
-                    "LoggingInfo" => Option::Some(10),
-                    "Name" => Option::Some(11),
-                    "Description" => Option::Some(12),
-                    "CutoffBehavior" => Option::Some(13),
-                    "AlarmConfiguration" => Option::Some(14),
+                    "WindowId" => Some(0),
+                    "WindowTaskId" => Some(1),
+                    "Targets" => Some(2),
+                    "TaskArn" => Some(3),
+                    "ServiceRoleArn" => Some(4),
+                    "TaskParameters" => Some(5),
+                    "TaskInvocationParameters" => Some(6),
+                    "Priority" => Some(7),
+                    "MaxConcurrency" => Some(8),
+                    "MaxErrors" => Some(9),
+                    "LoggingInfo" => Some(10),
+                    "Name" => Some(11),
+                    "Description" => Some(12),
+                    "CutoffBehavior" => Some(13),
+                    "AlarmConfiguration" => Some(14),
                     _ => None,
                 },
             )?
@@ -606,7 +606,7 @@ impl Read for UpdateMaintenanceWindowTaskResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 window_id: member_0,
                 window_task_id: member_1,
                 targets: member_2,

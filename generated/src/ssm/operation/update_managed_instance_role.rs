@@ -56,12 +56,12 @@ impl Read for UpdateManagedInstanceRoleRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "InstanceId" => Option::Some(0),
-                    "IamRole" => Option::Some(1),
+                    "InstanceId" => Some(0),
+                    "IamRole" => Some(1),
                     _ => None,
                 },
             )?
@@ -76,10 +76,10 @@ impl Read for UpdateManagedInstanceRoleRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 instance_id: member_0,
                 iam_role: member_1,
             }),
@@ -101,7 +101,7 @@ impl Read for UpdateManagedInstanceRoleResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -227,26 +227,26 @@ impl Read for UpdateOpsItemRequest {
         let mut member_13: Option<Timestamp> = None;
         let mut member_14: Option<Timestamp> = None;
         let mut member_15: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Description" => Option::Some(0),
-                    "OperationalData" => Option::Some(1),
-                    "OperationalDataToDelete" => Option::Some(2),
-                    "Notifications" => Option::Some(3),
-                    "Priority" => Option::Some(4),
-                    "RelatedOpsItems" => Option::Some(5),
-                    "Status" => Option::Some(6),
-                    "OpsItemId" => Option::Some(7),
-                    "Title" => Option::Some(8),
-                    "Category" => Option::Some(9),
-                    "Severity" => Option::Some(10),
-                    "ActualStartTime" => Option::Some(11),
-                    "ActualEndTime" => Option::Some(12),
-                    "PlannedStartTime" => Option::Some(13),
-                    "PlannedEndTime" => Option::Some(14),
-                    "OpsItemArn" => Option::Some(15),
+                    "Description" => Some(0),
+                    "OperationalData" => Some(1),
+                    "OperationalDataToDelete" => Some(2),
+                    "Notifications" => Some(3),
+                    "Priority" => Some(4),
+                    "RelatedOpsItems" => Some(5),
+                    "Status" => Some(6),
+                    "OpsItemId" => Some(7),
+                    "Title" => Some(8),
+                    "Category" => Some(9),
+                    "Severity" => Some(10),
+                    "ActualStartTime" => Some(11),
+                    "ActualEndTime" => Some(12),
+                    "PlannedStartTime" => Some(13),
+                    "PlannedEndTime" => Some(14),
+                    "OpsItemArn" => Some(15),
                     _ => None,
                 },
             )?
@@ -275,9 +275,9 @@ impl Read for UpdateOpsItemRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_7) = member_7 else { return Ok(None) };
+        let Some(member_7) = member_7 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 description: member_0,
                 operational_data: member_1,
                 operational_data_to_delete: member_2,
@@ -313,7 +313,7 @@ impl Read for UpdateOpsItemResponse {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -69,13 +69,13 @@ impl Read for UpdateOpsMetadataRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, MetadataValue>> = None;
         let mut member_2: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsMetadataArn" => Option::Some(0),
-                    "MetadataToUpdate" => Option::Some(1),
-                    "KeysToDelete" => Option::Some(2),
+                    "OpsMetadataArn" => Some(0),
+                    "MetadataToUpdate" => Some(1),
+                    "KeysToDelete" => Some(2),
                     _ => None,
                 },
             )?
@@ -91,9 +91,9 @@ impl Read for UpdateOpsMetadataRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ops_metadata_arn: member_0,
                 metadata_to_update: member_1,
                 keys_to_delete: member_2,
@@ -118,11 +118,11 @@ impl Read for UpdateOpsMetadataResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "OpsMetadataArn" => Option::Some(0),
+                    "OpsMetadataArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -136,7 +136,7 @@ impl Read for UpdateOpsMetadataResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { ops_metadata_arn: member_0 }))
+        Ok(Some(Self { ops_metadata_arn: member_0 }))
     }
 }
 

@@ -215,23 +215,23 @@ impl Read for UpdatePatchBaselineRequest {
         let mut member_10: Option<Vec<PatchSource>> = None;
         let mut member_11: Option<PatchComplianceStatus> = None;
         let mut member_12: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "GlobalFilters" => Option::Some(2),
-                    "ApprovalRules" => Option::Some(3),
-                    "ApprovedPatches" => Option::Some(4),
-                    "ApprovedPatchesComplianceLevel" => Option::Some(5),
-                    "ApprovedPatchesEnableNonSecurity" => Option::Some(6),
-                    "RejectedPatches" => Option::Some(7),
-                    "RejectedPatchesAction" => Option::Some(8),
-                    "Description" => Option::Some(9),
-                    "Sources" => Option::Some(10),
-                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(11),
-                    "Replace" => Option::Some(12),
+                    "BaselineId" => Some(0),
+                    "Name" => Some(1),
+                    "GlobalFilters" => Some(2),
+                    "ApprovalRules" => Some(3),
+                    "ApprovedPatches" => Some(4),
+                    "ApprovedPatchesComplianceLevel" => Some(5),
+                    "ApprovedPatchesEnableNonSecurity" => Some(6),
+                    "RejectedPatches" => Some(7),
+                    "RejectedPatchesAction" => Some(8),
+                    "Description" => Some(9),
+                    "Sources" => Some(10),
+                    "AvailableSecurityUpdatesComplianceStatus" => Some(11),
+                    "Replace" => Some(12),
                     _ => None,
                 },
             )?
@@ -257,9 +257,9 @@ impl Read for UpdatePatchBaselineRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 name: member_1,
                 global_filters: member_2,
@@ -396,25 +396,25 @@ impl Read for UpdatePatchBaselineResult {
         let mut member_12: Option<String> = None;
         let mut member_13: Option<Vec<PatchSource>> = None;
         let mut member_14: Option<PatchComplianceStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BaselineId" => Option::Some(0),
-                    "Name" => Option::Some(1),
-                    "OperatingSystem" => Option::Some(2),
-                    "GlobalFilters" => Option::Some(3),
-                    "ApprovalRules" => Option::Some(4),
-                    "ApprovedPatches" => Option::Some(5),
-                    "ApprovedPatchesComplianceLevel" => Option::Some(6),
-                    "ApprovedPatchesEnableNonSecurity" => Option::Some(7),
-                    "RejectedPatches" => Option::Some(8),
-                    "RejectedPatchesAction" => Option::Some(9),
-                    "CreatedDate" => Option::Some(10),
-                    "ModifiedDate" => Option::Some(11),
-                    "Description" => Option::Some(12),
-                    "Sources" => Option::Some(13),
-                    "AvailableSecurityUpdatesComplianceStatus" => Option::Some(14),
+                    "BaselineId" => Some(0),
+                    "Name" => Some(1),
+                    "OperatingSystem" => Some(2),
+                    "GlobalFilters" => Some(3),
+                    "ApprovalRules" => Some(4),
+                    "ApprovedPatches" => Some(5),
+                    "ApprovedPatchesComplianceLevel" => Some(6),
+                    "ApprovedPatchesEnableNonSecurity" => Some(7),
+                    "RejectedPatches" => Some(8),
+                    "RejectedPatchesAction" => Some(9),
+                    "CreatedDate" => Some(10),
+                    "ModifiedDate" => Some(11),
+                    "Description" => Some(12),
+                    "Sources" => Some(13),
+                    "AvailableSecurityUpdatesComplianceStatus" => Some(14),
                     _ => None,
                 },
             )?
@@ -443,7 +443,7 @@ impl Read for UpdatePatchBaselineResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 baseline_id: member_0,
                 name: member_1,
                 operating_system: member_2,

@@ -67,13 +67,13 @@ impl Read for UpdateResourceDataSyncRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ResourceDataSyncSource> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SyncName" => Option::Some(0),
-                    "SyncType" => Option::Some(1),
-                    "SyncSource" => Option::Some(2),
+                    "SyncName" => Some(0),
+                    "SyncType" => Some(1),
+                    "SyncSource" => Some(2),
                     _ => None,
                 },
             )?
@@ -89,11 +89,11 @@ impl Read for UpdateResourceDataSyncRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sync_name: member_0,
                 sync_type: member_1,
                 sync_source: member_2,
@@ -116,7 +116,7 @@ impl Read for UpdateResourceDataSyncResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -101,12 +101,12 @@ impl Read for UpdateServiceSettingRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SettingId" => Option::Some(0),
-                    "SettingValue" => Option::Some(1),
+                    "SettingId" => Some(0),
+                    "SettingValue" => Some(1),
                     _ => None,
                 },
             )?
@@ -121,10 +121,10 @@ impl Read for UpdateServiceSettingRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 setting_id: member_0,
                 setting_value: member_1,
             }),
@@ -146,7 +146,7 @@ impl Read for UpdateServiceSettingResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

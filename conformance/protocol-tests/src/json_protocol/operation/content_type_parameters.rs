@@ -42,11 +42,11 @@ impl Read for ContentTypeParametersInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "value" => Option::Some(0),
+                    "value" => Some(0),
                     _ => None,
                 },
             )?
@@ -60,7 +60,7 @@ impl Read for ContentTypeParametersInput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { value: member_0 }))
+        Ok(Some(Self { value: member_0 }))
     }
 }
 
@@ -78,7 +78,7 @@ impl Read for ContentTypeParametersOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 

@@ -32,11 +32,11 @@ impl Read for HostLabelInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "label" => Option::Some(0),
+                    "label" => Some(0),
                     _ => None,
                 },
             )?
@@ -50,8 +50,8 @@ impl Read for HostLabelInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { label: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { label: member_0 }))
     }
 }
 

@@ -3,10 +3,13 @@
 
 use crate::json_protocol::validation::FRACTIONAL_SECONDS_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{DateTime, Operation, Unit, UnmodelledError};
 use serde::Serialize;
 use std::fmt;
+
+#[cfg(feature = "full-serde")]
+use crate::runtime::validate::{Read, Reader, Schema, Stop};
 
 /// The `FractionalSeconds` operation.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -35,11 +38,11 @@ impl Read for FractionalSecondsOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<DateTime> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "datetime" => Option::Some(0),
+                    "datetime" => Some(0),
                     _ => None,
                 },
             )?
@@ -53,7 +56,7 @@ impl Read for FractionalSecondsOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { datetime: member_0 }))
+        Ok(Some(Self { datetime: member_0 }))
     }
 }
 

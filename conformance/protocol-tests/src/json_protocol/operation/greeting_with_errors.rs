@@ -9,10 +9,13 @@
 use crate::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
 use crate::json_protocol::validation::GREETING_WITH_ERRORS_OUTPUT;
 use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::validate::{Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use serde::Serialize;
 use std::fmt;
+
+#[cfg(feature = "full-serde")]
+use crate::runtime::validate::{Read, Reader, Schema, Stop};
 
 /// This operation has three possible return values: 1. A successful response in the form of
 /// GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations
@@ -43,11 +46,11 @@ impl Read for GreetingWithErrorsOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "greeting" => Option::Some(0),
+                    "greeting" => Some(0),
                     _ => None,
                 },
             )?
@@ -61,7 +64,7 @@ impl Read for GreetingWithErrorsOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { greeting: member_0 }))
+        Ok(Some(Self { greeting: member_0 }))
     }
 }
 

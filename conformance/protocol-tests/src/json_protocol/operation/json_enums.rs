@@ -53,16 +53,16 @@ impl Read for JsonEnumsInputOutput {
         let mut member_3: Option<Vec<FooEnum>> = None;
         let mut member_4: Option<Vec<FooEnum>> = None;
         let mut member_5: Option<BTreeMap<String, FooEnum>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "fooEnum1" => Option::Some(0),
-                    "fooEnum2" => Option::Some(1),
-                    "fooEnum3" => Option::Some(2),
-                    "fooEnumList" => Option::Some(3),
-                    "fooEnumSet" => Option::Some(4),
-                    "fooEnumMap" => Option::Some(5),
+                    "fooEnum1" => Some(0),
+                    "fooEnum2" => Some(1),
+                    "fooEnum3" => Some(2),
+                    "fooEnumList" => Some(3),
+                    "fooEnumSet" => Some(4),
+                    "fooEnumMap" => Some(5),
                     _ => None,
                 },
             )?
@@ -82,7 +82,7 @@ impl Read for JsonEnumsInputOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 foo_enum1: member_0,
                 foo_enum2: member_1,
                 foo_enum3: member_2,

@@ -57,16 +57,16 @@ impl Read for JsonIntEnumsInputOutput {
         let mut member_3: Option<Vec<i32>> = None;
         let mut member_4: Option<Vec<i32>> = None;
         let mut member_5: Option<BTreeMap<String, i32>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "intEnum1" => Option::Some(0),
-                    "intEnum2" => Option::Some(1),
-                    "intEnum3" => Option::Some(2),
-                    "intEnumList" => Option::Some(3),
-                    "intEnumSet" => Option::Some(4),
-                    "intEnumMap" => Option::Some(5),
+                    "intEnum1" => Some(0),
+                    "intEnum2" => Some(1),
+                    "intEnum3" => Some(2),
+                    "intEnumList" => Some(3),
+                    "intEnumSet" => Some(4),
+                    "intEnumMap" => Some(5),
                     _ => None,
                 },
             )?
@@ -86,7 +86,7 @@ impl Read for JsonIntEnumsInputOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 int_enum1: member_0,
                 int_enum2: member_1,
                 int_enum3: member_2,

@@ -37,11 +37,11 @@ impl Read for UnionInputOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<MyUnion> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "contents" => Option::Some(0),
+                    "contents" => Some(0),
                     _ => None,
                 },
             )?
@@ -55,7 +55,7 @@ impl Read for UnionInputOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { contents: member_0 }))
+        Ok(Some(Self { contents: member_0 }))
     }
 }
 

@@ -33,11 +33,11 @@ impl Read for NullOperationInputOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
+                    "string" => Some(0),
                     _ => None,
                 },
             )?
@@ -51,7 +51,7 @@ impl Read for NullOperationInputOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { string: member_0 }))
+        Ok(Some(Self { string: member_0 }))
     }
 }
 

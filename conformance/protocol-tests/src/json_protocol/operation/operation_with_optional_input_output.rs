@@ -39,11 +39,11 @@ impl Read for OperationWithOptionalInputOutputInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
+                    "Value" => Some(0),
                     _ => None,
                 },
             )?
@@ -57,7 +57,7 @@ impl Read for OperationWithOptionalInputOutputInput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { value: member_0 }))
+        Ok(Some(Self { value: member_0 }))
     }
 }
 
@@ -74,11 +74,11 @@ impl Read for OperationWithOptionalInputOutputOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Value" => Option::Some(0),
+                    "Value" => Some(0),
                     _ => None,
                 },
             )?
@@ -92,7 +92,7 @@ impl Read for OperationWithOptionalInputOutputOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { value: member_0 }))
+        Ok(Some(Self { value: member_0 }))
     }
 }
 

@@ -35,11 +35,11 @@ impl Read for PutAndGetInlineDocumentsInputOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Document> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "inlineDocument" => Option::Some(0),
+                    "inlineDocument" => Some(0),
                     _ => None,
                 },
             )?
@@ -53,7 +53,7 @@ impl Read for PutAndGetInlineDocumentsInputOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { inline_document: member_0 }))
+        Ok(Some(Self { inline_document: member_0 }))
     }
 }
 

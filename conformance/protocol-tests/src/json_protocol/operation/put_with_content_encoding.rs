@@ -41,12 +41,12 @@ impl Read for PutWithContentEncodingInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "encoding" => Option::Some(0),
-                    "data" => Option::Some(1),
+                    "encoding" => Some(0),
+                    "data" => Some(1),
                     _ => None,
                 },
             )?
@@ -62,7 +62,7 @@ impl Read for PutWithContentEncodingInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 encoding: member_0,
                 data: member_1,
             }),

@@ -46,12 +46,12 @@ impl Read for SimpleScalarPropertiesInputOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<f32> = None;
         let mut member_1: Option<f64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "floatValue" => Option::Some(0),
-                    "doubleValue" => Option::Some(1),
+                    "floatValue" => Some(0),
+                    "doubleValue" => Some(1),
                     _ => None,
                 },
             )?
@@ -67,7 +67,7 @@ impl Read for SimpleScalarPropertiesInputOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 float_value: member_0,
                 double_value: member_1,
             }),

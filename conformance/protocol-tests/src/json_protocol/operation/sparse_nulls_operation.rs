@@ -47,12 +47,12 @@ impl Read for SparseNullsOperationInputOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Option<String>>> = None;
         let mut member_1: Option<BTreeMap<String, Option<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "sparseStringList" => Option::Some(0),
-                    "sparseStringMap" => Option::Some(1),
+                    "sparseStringList" => Some(0),
+                    "sparseStringMap" => Some(1),
                     _ => None,
                 },
             )?
@@ -68,7 +68,7 @@ impl Read for SparseNullsOperationInputOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 sparse_string_list: member_0,
                 sparse_string_map: member_1,
             }),

@@ -46,13 +46,13 @@ impl Read for PredictInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, String>> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MLModelId" => Option::Some(0),
-                    "Record" => Option::Some(1),
-                    "PredictEndpoint" => Option::Some(2),
+                    "MLModelId" => Some(0),
+                    "Record" => Some(1),
+                    "PredictEndpoint" => Some(2),
                     _ => None,
                 },
             )?
@@ -68,11 +68,11 @@ impl Read for PredictInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 ml_model_id: member_0,
                 record: member_1,
                 predict_endpoint: member_2,
@@ -94,11 +94,11 @@ impl Read for PredictOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Prediction> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Prediction" => Option::Some(0),
+                    "Prediction" => Some(0),
                     _ => None,
                 },
             )?
@@ -112,7 +112,7 @@ impl Read for PredictOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { prediction: member_0 }))
+        Ok(Some(Self { prediction: member_0 }))
     }
 }
 

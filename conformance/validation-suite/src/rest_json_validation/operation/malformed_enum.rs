@@ -67,15 +67,15 @@ impl Read for MalformedEnumInput {
         let mut member_2: Option<Vec<EnumString>> = None;
         let mut member_3: Option<BTreeMap<EnumString, EnumString>> = None;
         let mut member_4: Option<EnumUnion> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "stringWithEnumTrait" => Option::Some(1),
-                    "list" => Option::Some(2),
-                    "map" => Option::Some(3),
-                    "union" => Option::Some(4),
+                    "string" => Some(0),
+                    "stringWithEnumTrait" => Some(1),
+                    "list" => Some(2),
+                    "map" => Some(3),
+                    "union" => Some(4),
                     _ => None,
                 },
             )?
@@ -94,7 +94,7 @@ impl Read for MalformedEnumInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 string: member_0,
                 string_with_enum_trait: member_1,
                 list: member_2,

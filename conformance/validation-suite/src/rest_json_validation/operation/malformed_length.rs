@@ -73,16 +73,16 @@ impl Read for MalformedLengthInput {
         let mut member_3: Option<String> = None;
         let mut member_4: Option<Vec<String>> = None;
         let mut member_5: Option<BTreeMap<String, Vec<String>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "blob" => Option::Some(0),
-                    "string" => Option::Some(1),
-                    "minString" => Option::Some(2),
-                    "maxString" => Option::Some(3),
-                    "list" => Option::Some(4),
-                    "map" => Option::Some(5),
+                    "blob" => Some(0),
+                    "string" => Some(1),
+                    "minString" => Some(2),
+                    "maxString" => Some(3),
+                    "list" => Some(4),
+                    "map" => Some(5),
                     _ => None,
                 },
             )?
@@ -102,7 +102,7 @@ impl Read for MalformedLengthInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 blob: member_0,
                 string: member_1,
                 min_string: member_2,

@@ -37,11 +37,11 @@ impl Read for MalformedLengthQueryStringInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
+                    "string" => Some(0),
                     _ => None,
                 },
             )?
@@ -55,7 +55,7 @@ impl Read for MalformedLengthQueryStringInput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { string: member_0 }))
+        Ok(Some(Self { string: member_0 }))
     }
 }
 

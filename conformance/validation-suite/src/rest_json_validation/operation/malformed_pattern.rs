@@ -66,15 +66,15 @@ impl Read for MalformedPatternInput {
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<BTreeMap<String, String>> = None;
         let mut member_4: Option<PatternUnion> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "evilString" => Option::Some(1),
-                    "list" => Option::Some(2),
-                    "map" => Option::Some(3),
-                    "union" => Option::Some(4),
+                    "string" => Some(0),
+                    "evilString" => Some(1),
+                    "list" => Some(2),
+                    "map" => Some(3),
+                    "union" => Some(4),
                     _ => None,
                 },
             )?
@@ -93,7 +93,7 @@ impl Read for MalformedPatternInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 string: member_0,
                 evil_string: member_1,
                 list: member_2,

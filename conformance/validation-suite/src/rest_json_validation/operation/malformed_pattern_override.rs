@@ -59,14 +59,14 @@ impl Read for MalformedPatternOverrideInput {
         let mut member_1: Option<Vec<String>> = None;
         let mut member_2: Option<BTreeMap<String, String>> = None;
         let mut member_3: Option<PatternUnionOverride> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "list" => Option::Some(1),
-                    "map" => Option::Some(2),
-                    "union" => Option::Some(3),
+                    "string" => Some(0),
+                    "list" => Some(1),
+                    "map" => Some(2),
+                    "union" => Some(3),
                     _ => None,
                 },
             )?
@@ -84,7 +84,7 @@ impl Read for MalformedPatternOverrideInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 string: member_0,
                 list: member_1,
                 map: member_2,

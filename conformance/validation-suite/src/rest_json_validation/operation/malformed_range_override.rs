@@ -150,25 +150,25 @@ impl Read for MalformedRangeOverrideInput {
         let mut member_12: Option<f32> = None;
         let mut member_13: Option<f32> = None;
         let mut member_14: Option<f32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "byte" => Option::Some(0),
-                    "minByte" => Option::Some(1),
-                    "maxByte" => Option::Some(2),
-                    "short" => Option::Some(3),
-                    "minShort" => Option::Some(4),
-                    "maxShort" => Option::Some(5),
-                    "integer" => Option::Some(6),
-                    "minInteger" => Option::Some(7),
-                    "maxInteger" => Option::Some(8),
-                    "long" => Option::Some(9),
-                    "minLong" => Option::Some(10),
-                    "maxLong" => Option::Some(11),
-                    "float" => Option::Some(12),
-                    "minFloat" => Option::Some(13),
-                    "maxFloat" => Option::Some(14),
+                    "byte" => Some(0),
+                    "minByte" => Some(1),
+                    "maxByte" => Some(2),
+                    "short" => Some(3),
+                    "minShort" => Some(4),
+                    "maxShort" => Some(5),
+                    "integer" => Some(6),
+                    "minInteger" => Some(7),
+                    "maxInteger" => Some(8),
+                    "long" => Some(9),
+                    "minLong" => Some(10),
+                    "maxLong" => Some(11),
+                    "float" => Some(12),
+                    "minFloat" => Some(13),
+                    "maxFloat" => Some(14),
                     _ => None,
                 },
             )?
@@ -197,7 +197,7 @@ impl Read for MalformedRangeOverrideInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 byte: member_0,
                 min_byte: member_1,
                 max_byte: member_2,

@@ -39,13 +39,13 @@ impl Read for MalformedRequiredInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "string" => Option::Some(0),
-                    "stringInQuery" => Option::Some(1),
-                    "stringInHeader" => Option::Some(2),
+                    "string" => Some(0),
+                    "stringInQuery" => Some(1),
+                    "stringInHeader" => Some(2),
                     _ => None,
                 },
             )?
@@ -61,11 +61,11 @@ impl Read for MalformedRequiredInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 string: member_0,
                 string_in_query: member_1,
                 string_in_header: member_2,

@@ -151,26 +151,26 @@ impl Read for MalformedUniqueItemsInput {
         let mut member_13: Option<Vec<GreetingStruct>> = None;
         let mut member_14: Option<Vec<MissingKeyStructure>> = None;
         let mut member_15: Option<Vec<FooUnion>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "blobList" => Option::Some(0),
-                    "booleanList" => Option::Some(1),
-                    "stringList" => Option::Some(2),
-                    "byteList" => Option::Some(3),
-                    "shortList" => Option::Some(4),
-                    "integerList" => Option::Some(5),
-                    "longList" => Option::Some(6),
-                    "timestampList" => Option::Some(7),
-                    "dateTimeList" => Option::Some(8),
-                    "httpDateList" => Option::Some(9),
-                    "enumList" => Option::Some(10),
-                    "intEnumList" => Option::Some(11),
-                    "listList" => Option::Some(12),
-                    "structureList" => Option::Some(13),
-                    "structureListWithNoKey" => Option::Some(14),
-                    "unionList" => Option::Some(15),
+                    "blobList" => Some(0),
+                    "booleanList" => Some(1),
+                    "stringList" => Some(2),
+                    "byteList" => Some(3),
+                    "shortList" => Some(4),
+                    "integerList" => Some(5),
+                    "longList" => Some(6),
+                    "timestampList" => Some(7),
+                    "dateTimeList" => Some(8),
+                    "httpDateList" => Some(9),
+                    "enumList" => Some(10),
+                    "intEnumList" => Some(11),
+                    "listList" => Some(12),
+                    "structureList" => Some(13),
+                    "structureListWithNoKey" => Some(14),
+                    "unionList" => Some(15),
                     _ => None,
                 },
             )?
@@ -200,7 +200,7 @@ impl Read for MalformedUniqueItemsInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 blob_list: member_0,
                 boolean_list: member_1,
                 string_list: member_2,

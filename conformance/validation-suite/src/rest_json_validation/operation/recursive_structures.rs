@@ -37,11 +37,11 @@ impl Read for RecursiveStructuresInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<RecursiveUnionOne> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "union" => Option::Some(0),
+                    "union" => Some(0),
                     _ => None,
                 },
             )?
@@ -55,7 +55,7 @@ impl Read for RecursiveStructuresInput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { union: member_0 }))
+        Ok(Some(Self { union: member_0 }))
     }
 }
 

@@ -86,12 +86,12 @@ impl Read for BatchExecuteStatementInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<BatchStatementRequest>> = None;
         let mut member_1: Option<ReturnConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Statements" => Option::Some(0),
-                    "ReturnConsumedCapacity" => Option::Some(1),
+                    "Statements" => Some(0),
+                    "ReturnConsumedCapacity" => Some(1),
                     _ => None,
                 },
             )?
@@ -106,9 +106,9 @@ impl Read for BatchExecuteStatementInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 statements: member_0,
                 return_consumed_capacity: member_1,
             }),
@@ -140,12 +140,12 @@ impl Read for BatchExecuteStatementOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<BatchStatementResponse>> = None;
         let mut member_1: Option<Vec<ConsumedCapacity>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Responses" => Option::Some(0),
-                    "ConsumedCapacity" => Option::Some(1),
+                    "Responses" => Some(0),
+                    "ConsumedCapacity" => Some(1),
                     _ => None,
                 },
             )?
@@ -161,7 +161,7 @@ impl Read for BatchExecuteStatementOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 responses: member_0,
                 consumed_capacity: member_1,
             }),

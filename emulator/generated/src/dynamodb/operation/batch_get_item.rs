@@ -206,12 +206,12 @@ impl Read for BatchGetItemInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, KeysAndAttributes>> = None;
         let mut member_1: Option<ReturnConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RequestItems" => Option::Some(0),
-                    "ReturnConsumedCapacity" => Option::Some(1),
+                    "RequestItems" => Some(0),
+                    "ReturnConsumedCapacity" => Some(1),
                     _ => None,
                 },
             )?
@@ -226,9 +226,9 @@ impl Read for BatchGetItemInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 request_items: member_0,
                 return_consumed_capacity: member_1,
             }),
@@ -294,13 +294,13 @@ impl Read for BatchGetItemOutput {
         > = None;
         let mut member_1: Option<BTreeMap<String, KeysAndAttributes>> = None;
         let mut member_2: Option<Vec<ConsumedCapacity>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Responses" => Option::Some(0),
-                    "UnprocessedKeys" => Option::Some(1),
-                    "ConsumedCapacity" => Option::Some(2),
+                    "Responses" => Some(0),
+                    "UnprocessedKeys" => Some(1),
+                    "ConsumedCapacity" => Some(2),
                     _ => None,
                 },
             )?
@@ -317,7 +317,7 @@ impl Read for BatchGetItemOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 responses: member_0,
                 unprocessed_keys: member_1,
                 consumed_capacity: member_2,

@@ -228,13 +228,13 @@ impl Read for BatchWriteItemInput {
         let mut member_0: Option<BTreeMap<String, Vec<WriteRequest>>> = None;
         let mut member_1: Option<ReturnConsumedCapacity> = None;
         let mut member_2: Option<ReturnItemCollectionMetrics> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RequestItems" => Option::Some(0),
-                    "ReturnConsumedCapacity" => Option::Some(1),
-                    "ReturnItemCollectionMetrics" => Option::Some(2),
+                    "RequestItems" => Some(0),
+                    "ReturnConsumedCapacity" => Some(1),
+                    "ReturnItemCollectionMetrics" => Some(2),
                     _ => None,
                 },
             )?
@@ -250,9 +250,9 @@ impl Read for BatchWriteItemInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 request_items: member_0,
                 return_consumed_capacity: member_1,
                 return_item_collection_metrics: member_2,
@@ -343,13 +343,13 @@ impl Read for BatchWriteItemOutput {
         let mut member_0: Option<BTreeMap<String, Vec<WriteRequest>>> = None;
         let mut member_1: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>> = None;
         let mut member_2: Option<Vec<ConsumedCapacity>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "UnprocessedItems" => Option::Some(0),
-                    "ItemCollectionMetrics" => Option::Some(1),
-                    "ConsumedCapacity" => Option::Some(2),
+                    "UnprocessedItems" => Some(0),
+                    "ItemCollectionMetrics" => Some(1),
+                    "ConsumedCapacity" => Some(2),
                     _ => None,
                 },
             )?
@@ -366,7 +366,7 @@ impl Read for BatchWriteItemOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 unprocessed_items: member_0,
                 item_collection_metrics: member_1,
                 consumed_capacity: member_2,

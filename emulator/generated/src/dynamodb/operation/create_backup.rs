@@ -99,12 +99,12 @@ impl Read for CreateBackupInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "BackupName" => Option::Some(1),
+                    "TableName" => Some(0),
+                    "BackupName" => Some(1),
                     _ => None,
                 },
             )?
@@ -119,10 +119,10 @@ impl Read for CreateBackupInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 backup_name: member_1,
             }),
@@ -144,11 +144,11 @@ impl Read for CreateBackupOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BackupDetails> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BackupDetails" => Option::Some(0),
+                    "BackupDetails" => Some(0),
                     _ => None,
                 },
             )?
@@ -162,7 +162,7 @@ impl Read for CreateBackupOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { backup_details: member_0 }))
+        Ok(Some(Self { backup_details: member_0 }))
     }
 }
 

@@ -121,12 +121,12 @@ impl Read for CreateGlobalTableInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<Replica>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
-                    "ReplicationGroup" => Option::Some(1),
+                    "GlobalTableName" => Some(0),
+                    "ReplicationGroup" => Some(1),
                     _ => None,
                 },
             )?
@@ -141,10 +141,10 @@ impl Read for CreateGlobalTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
                 replication_group: member_1,
             }),
@@ -170,11 +170,11 @@ impl Read for CreateGlobalTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<GlobalTableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableDescription" => Option::Some(0),
+                    "GlobalTableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -189,7 +189,7 @@ impl Read for CreateGlobalTableOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_description: member_0,
             }),
         )

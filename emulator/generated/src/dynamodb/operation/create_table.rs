@@ -313,25 +313,25 @@ impl Read for CreateTableInput {
         let mut member_12: Option<WarmThroughput> = None;
         let mut member_13: Option<String> = None;
         let mut member_14: Option<OnDemandThroughput> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AttributeDefinitions" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "KeySchema" => Option::Some(2),
-                    "LocalSecondaryIndexes" => Option::Some(3),
-                    "GlobalSecondaryIndexes" => Option::Some(4),
-                    "BillingMode" => Option::Some(5),
-                    "ProvisionedThroughput" => Option::Some(6),
-                    "StreamSpecification" => Option::Some(7),
-                    "SSESpecification" => Option::Some(8),
-                    "Tags" => Option::Some(9),
-                    "TableClass" => Option::Some(10),
-                    "DeletionProtectionEnabled" => Option::Some(11),
-                    "WarmThroughput" => Option::Some(12),
-                    "ResourcePolicy" => Option::Some(13),
-                    "OnDemandThroughput" => Option::Some(14),
+                    "AttributeDefinitions" => Some(0),
+                    "TableName" => Some(1),
+                    "KeySchema" => Some(2),
+                    "LocalSecondaryIndexes" => Some(3),
+                    "GlobalSecondaryIndexes" => Some(4),
+                    "BillingMode" => Some(5),
+                    "ProvisionedThroughput" => Some(6),
+                    "StreamSpecification" => Some(7),
+                    "SSESpecification" => Some(8),
+                    "Tags" => Some(9),
+                    "TableClass" => Some(10),
+                    "DeletionProtectionEnabled" => Some(11),
+                    "WarmThroughput" => Some(12),
+                    "ResourcePolicy" => Some(13),
+                    "OnDemandThroughput" => Some(14),
                     _ => None,
                 },
             )?
@@ -359,11 +359,11 @@ impl Read for CreateTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attribute_definitions: member_0,
                 table_name: member_1,
                 key_schema: member_2,
@@ -402,11 +402,11 @@ impl Read for CreateTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableDescription" => Option::Some(0),
+                    "TableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -421,7 +421,7 @@ impl Read for CreateTableOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_description: member_0,
             }),
         )

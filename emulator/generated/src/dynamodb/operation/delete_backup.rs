@@ -47,11 +47,11 @@ impl Read for DeleteBackupInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BackupArn" => Option::Some(0),
+                    "BackupArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -65,8 +65,8 @@ impl Read for DeleteBackupInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { backup_arn: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { backup_arn: member_0 }))
     }
 }
 
@@ -88,11 +88,11 @@ impl Read for DeleteBackupOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BackupDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BackupDescription" => Option::Some(0),
+                    "BackupDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -107,7 +107,7 @@ impl Read for DeleteBackupOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 backup_description: member_0,
             }),
         )

@@ -88,12 +88,12 @@ impl Read for DeleteResourcePolicyInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "ExpectedRevisionId" => Option::Some(1),
+                    "ResourceArn" => Some(0),
+                    "ExpectedRevisionId" => Some(1),
                     _ => None,
                 },
             )?
@@ -108,9 +108,9 @@ impl Read for DeleteResourcePolicyInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 expected_revision_id: member_1,
             }),
@@ -137,11 +137,11 @@ impl Read for DeleteResourcePolicyOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RevisionId" => Option::Some(0),
+                    "RevisionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -155,7 +155,7 @@ impl Read for DeleteResourcePolicyOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { revision_id: member_0 }))
+        Ok(Some(Self { revision_id: member_0 }))
     }
 }
 

@@ -69,11 +69,11 @@ impl Read for DescribeContinuousBackupsInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
+                    "TableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -87,8 +87,8 @@ impl Read for DescribeContinuousBackupsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { table_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { table_name: member_0 }))
     }
 }
 
@@ -110,11 +110,11 @@ impl Read for DescribeContinuousBackupsOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ContinuousBackupsDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ContinuousBackupsDescription" => Option::Some(0),
+                    "ContinuousBackupsDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -129,7 +129,7 @@ impl Read for DescribeContinuousBackupsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 continuous_backups_description: member_0,
             }),
         )

@@ -52,12 +52,12 @@ impl Read for DescribeContributorInsightsInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
                     _ => None,
                 },
             )?
@@ -72,9 +72,9 @@ impl Read for DescribeContributorInsightsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
             }),
@@ -150,16 +150,16 @@ impl Read for DescribeContributorInsightsOutput {
         let mut member_3: Option<ContributorInsightsStatus> = None;
         let mut member_4: Option<Timestamp> = None;
         let mut member_5: Option<FailureException> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
-                    "ContributorInsightsRuleList" => Option::Some(2),
-                    "ContributorInsightsStatus" => Option::Some(3),
-                    "LastUpdateDateTime" => Option::Some(4),
-                    "FailureException" => Option::Some(5),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
+                    "ContributorInsightsRuleList" => Some(2),
+                    "ContributorInsightsStatus" => Some(3),
+                    "LastUpdateDateTime" => Some(4),
+                    "FailureException" => Some(5),
                     _ => None,
                 },
             )?
@@ -179,7 +179,7 @@ impl Read for DescribeContributorInsightsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
                 contributor_insights_rule_list: member_2,

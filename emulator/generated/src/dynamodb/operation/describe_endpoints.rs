@@ -41,7 +41,7 @@ impl Read for DescribeEndpointsRequest {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 
@@ -59,11 +59,11 @@ impl Read for DescribeEndpointsResponse {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Endpoint>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Endpoints" => Option::Some(0),
+                    "Endpoints" => Some(0),
                     _ => None,
                 },
             )?
@@ -77,8 +77,8 @@ impl Read for DescribeEndpointsResponse {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { endpoints: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { endpoints: member_0 }))
     }
 }
 

@@ -42,11 +42,11 @@ impl Read for DescribeExportInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportArn" => Option::Some(0),
+                    "ExportArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -60,8 +60,8 @@ impl Read for DescribeExportInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { export_arn: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { export_arn: member_0 }))
     }
 }
 
@@ -83,11 +83,11 @@ impl Read for DescribeExportOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ExportDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportDescription" => Option::Some(0),
+                    "ExportDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -102,7 +102,7 @@ impl Read for DescribeExportOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 export_description: member_0,
             }),
         )

@@ -62,11 +62,11 @@ impl Read for DescribeGlobalTableInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
+                    "GlobalTableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -80,9 +80,9 @@ impl Read for DescribeGlobalTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
             }),
         )
@@ -107,11 +107,11 @@ impl Read for DescribeGlobalTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<GlobalTableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableDescription" => Option::Some(0),
+                    "GlobalTableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -126,7 +126,7 @@ impl Read for DescribeGlobalTableOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_description: member_0,
             }),
         )

@@ -62,11 +62,11 @@ impl Read for DescribeGlobalTableSettingsInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
+                    "GlobalTableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -80,9 +80,9 @@ impl Read for DescribeGlobalTableSettingsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
             }),
         )
@@ -117,12 +117,12 @@ impl Read for DescribeGlobalTableSettingsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<ReplicaSettingsDescription>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
-                    "ReplicaSettings" => Option::Some(1),
+                    "GlobalTableName" => Some(0),
+                    "ReplicaSettings" => Some(1),
                     _ => None,
                 },
             )?
@@ -138,7 +138,7 @@ impl Read for DescribeGlobalTableSettingsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
                 replica_settings: member_1,
             }),

@@ -40,11 +40,11 @@ impl Read for DescribeImportInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ImportArn" => Option::Some(0),
+                    "ImportArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -58,8 +58,8 @@ impl Read for DescribeImportInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { import_arn: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { import_arn: member_0 }))
     }
 }
 
@@ -79,11 +79,11 @@ impl Read for DescribeImportOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ImportTableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ImportTableDescription" => Option::Some(0),
+                    "ImportTableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -97,9 +97,9 @@ impl Read for DescribeImportOutput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 import_table_description: member_0,
             }),
         )

@@ -46,11 +46,11 @@ impl Read for DescribeKinesisStreamingDestinationInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
+                    "TableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -64,8 +64,8 @@ impl Read for DescribeKinesisStreamingDestinationInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { table_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { table_name: member_0 }))
     }
 }
 
@@ -93,12 +93,12 @@ impl Read for DescribeKinesisStreamingDestinationOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<KinesisDataStreamDestination>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "KinesisDataStreamDestinations" => Option::Some(1),
+                    "TableName" => Some(0),
+                    "KinesisDataStreamDestinations" => Some(1),
                     _ => None,
                 },
             )?
@@ -114,7 +114,7 @@ impl Read for DescribeKinesisStreamingDestinationOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 kinesis_data_stream_destinations: member_1,
             }),

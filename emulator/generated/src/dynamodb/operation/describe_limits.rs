@@ -123,7 +123,7 @@ impl Read for DescribeLimitsInput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self {}))
+        Ok(Some(Self {}))
     }
 }
 
@@ -183,14 +183,14 @@ impl Read for DescribeLimitsOutput {
         let mut member_1: Option<i64> = None;
         let mut member_2: Option<i64> = None;
         let mut member_3: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AccountMaxReadCapacityUnits" => Option::Some(0),
-                    "AccountMaxWriteCapacityUnits" => Option::Some(1),
-                    "TableMaxReadCapacityUnits" => Option::Some(2),
-                    "TableMaxWriteCapacityUnits" => Option::Some(3),
+                    "AccountMaxReadCapacityUnits" => Some(0),
+                    "AccountMaxWriteCapacityUnits" => Some(1),
+                    "TableMaxReadCapacityUnits" => Some(2),
+                    "TableMaxWriteCapacityUnits" => Some(3),
                     _ => None,
                 },
             )?
@@ -208,7 +208,7 @@ impl Read for DescribeLimitsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 account_max_read_capacity_units: member_0,
                 account_max_write_capacity_units: member_1,
                 table_max_read_capacity_units: member_2,

@@ -59,11 +59,11 @@ impl Read for DescribeTableInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
+                    "TableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -77,8 +77,8 @@ impl Read for DescribeTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { table_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { table_name: member_0 }))
     }
 }
 
@@ -96,11 +96,11 @@ impl Read for DescribeTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Table" => Option::Some(0),
+                    "Table" => Some(0),
                     _ => None,
                 },
             )?
@@ -114,7 +114,7 @@ impl Read for DescribeTableOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { table: member_0 }))
+        Ok(Some(Self { table: member_0 }))
     }
 }
 

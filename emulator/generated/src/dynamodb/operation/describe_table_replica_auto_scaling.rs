@@ -47,11 +47,11 @@ impl Read for DescribeTableReplicaAutoScalingInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
+                    "TableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -65,8 +65,8 @@ impl Read for DescribeTableReplicaAutoScalingInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { table_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { table_name: member_0 }))
     }
 }
 
@@ -88,11 +88,11 @@ impl Read for DescribeTableReplicaAutoScalingOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableAutoScalingDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableAutoScalingDescription" => Option::Some(0),
+                    "TableAutoScalingDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -107,7 +107,7 @@ impl Read for DescribeTableReplicaAutoScalingOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_auto_scaling_description: member_0,
             }),
         )

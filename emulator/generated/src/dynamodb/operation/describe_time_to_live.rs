@@ -45,11 +45,11 @@ impl Read for DescribeTimeToLiveInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
+                    "TableName" => Some(0),
                     _ => None,
                 },
             )?
@@ -63,8 +63,8 @@ impl Read for DescribeTimeToLiveInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { table_name: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { table_name: member_0 }))
     }
 }
 
@@ -86,11 +86,11 @@ impl Read for DescribeTimeToLiveOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TimeToLiveDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TimeToLiveDescription" => Option::Some(0),
+                    "TimeToLiveDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -105,7 +105,7 @@ impl Read for DescribeTimeToLiveOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 time_to_live_description: member_0,
             }),
         )

@@ -154,17 +154,17 @@ impl Read for ExecuteStatementInput {
         let mut member_4: Option<ReturnConsumedCapacity> = None;
         let mut member_5: Option<i32> = None;
         let mut member_6: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Statement" => Option::Some(0),
-                    "Parameters" => Option::Some(1),
-                    "ConsistentRead" => Option::Some(2),
-                    "NextToken" => Option::Some(3),
-                    "ReturnConsumedCapacity" => Option::Some(4),
-                    "Limit" => Option::Some(5),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(6),
+                    "Statement" => Some(0),
+                    "Parameters" => Some(1),
+                    "ConsistentRead" => Some(2),
+                    "NextToken" => Some(3),
+                    "ReturnConsumedCapacity" => Some(4),
+                    "Limit" => Some(5),
+                    "ReturnValuesOnConditionCheckFailure" => Some(6),
                     _ => None,
                 },
             )?
@@ -184,9 +184,9 @@ impl Read for ExecuteStatementInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 statement: member_0,
                 parameters: member_1,
                 consistent_read: member_2,
@@ -251,14 +251,14 @@ impl Read for ExecuteStatementOutput {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ConsumedCapacity> = None;
         let mut member_3: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Items" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "ConsumedCapacity" => Option::Some(2),
-                    "LastEvaluatedKey" => Option::Some(3),
+                    "Items" => Some(0),
+                    "NextToken" => Some(1),
+                    "ConsumedCapacity" => Some(2),
+                    "LastEvaluatedKey" => Some(3),
                     _ => None,
                 },
             )?
@@ -276,7 +276,7 @@ impl Read for ExecuteStatementOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 items: member_0,
                 next_token: member_1,
                 consumed_capacity: member_2,

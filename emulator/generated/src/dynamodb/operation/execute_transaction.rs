@@ -85,13 +85,13 @@ impl Read for ExecuteTransactionInput {
         let mut member_0: Option<Vec<ParameterizedStatement>> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ReturnConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TransactStatements" => Option::Some(0),
-                    "ClientRequestToken" => Option::Some(1),
-                    "ReturnConsumedCapacity" => Option::Some(2),
+                    "TransactStatements" => Some(0),
+                    "ClientRequestToken" => Some(1),
+                    "ReturnConsumedCapacity" => Some(2),
                     _ => None,
                 },
             )?
@@ -107,9 +107,9 @@ impl Read for ExecuteTransactionInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 transact_statements: member_0,
                 client_request_token: member_1,
                 return_consumed_capacity: member_2,
@@ -143,12 +143,12 @@ impl Read for ExecuteTransactionOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ItemResponse>> = None;
         let mut member_1: Option<Vec<ConsumedCapacity>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Responses" => Option::Some(0),
-                    "ConsumedCapacity" => Option::Some(1),
+                    "Responses" => Some(0),
+                    "ConsumedCapacity" => Some(1),
                     _ => None,
                 },
             )?
@@ -164,7 +164,7 @@ impl Read for ExecuteTransactionOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 responses: member_0,
                 consumed_capacity: member_1,
             }),

@@ -154,21 +154,21 @@ impl Read for ExportTableToPointInTimeInput {
         let mut member_8: Option<ExportFormat> = None;
         let mut member_9: Option<ExportType> = None;
         let mut member_10: Option<IncrementalExportSpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableArn" => Option::Some(0),
-                    "ExportTime" => Option::Some(1),
-                    "ClientToken" => Option::Some(2),
-                    "S3Bucket" => Option::Some(3),
-                    "S3BucketOwner" => Option::Some(4),
-                    "S3Prefix" => Option::Some(5),
-                    "S3SseAlgorithm" => Option::Some(6),
-                    "S3SseKmsKeyId" => Option::Some(7),
-                    "ExportFormat" => Option::Some(8),
-                    "ExportType" => Option::Some(9),
-                    "IncrementalExportSpecification" => Option::Some(10),
+                    "TableArn" => Some(0),
+                    "ExportTime" => Some(1),
+                    "ClientToken" => Some(2),
+                    "S3Bucket" => Some(3),
+                    "S3BucketOwner" => Some(4),
+                    "S3Prefix" => Some(5),
+                    "S3SseAlgorithm" => Some(6),
+                    "S3SseKmsKeyId" => Some(7),
+                    "ExportFormat" => Some(8),
+                    "ExportType" => Some(9),
+                    "IncrementalExportSpecification" => Some(10),
                     _ => None,
                 },
             )?
@@ -192,10 +192,10 @@ impl Read for ExportTableToPointInTimeInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_arn: member_0,
                 export_time: member_1,
                 client_token: member_2,
@@ -230,11 +230,11 @@ impl Read for ExportTableToPointInTimeOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ExportDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportDescription" => Option::Some(0),
+                    "ExportDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -249,7 +249,7 @@ impl Read for ExportTableToPointInTimeOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 export_description: member_0,
             }),
         )

@@ -176,17 +176,17 @@ impl Read for GetItemInput {
         let mut member_4: Option<ReturnConsumedCapacity> = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "Key" => Option::Some(1),
-                    "AttributesToGet" => Option::Some(2),
-                    "ConsistentRead" => Option::Some(3),
-                    "ReturnConsumedCapacity" => Option::Some(4),
-                    "ProjectionExpression" => Option::Some(5),
-                    "ExpressionAttributeNames" => Option::Some(6),
+                    "TableName" => Some(0),
+                    "Key" => Some(1),
+                    "AttributesToGet" => Some(2),
+                    "ConsistentRead" => Some(3),
+                    "ReturnConsumedCapacity" => Some(4),
+                    "ProjectionExpression" => Some(5),
+                    "ExpressionAttributeNames" => Some(6),
                     _ => None,
                 },
             )?
@@ -206,10 +206,10 @@ impl Read for GetItemInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 key: member_1,
                 attributes_to_get: member_2,
@@ -250,12 +250,12 @@ impl Read for GetItemOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_1: Option<ConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Item" => Option::Some(0),
-                    "ConsumedCapacity" => Option::Some(1),
+                    "Item" => Some(0),
+                    "ConsumedCapacity" => Some(1),
                     _ => None,
                 },
             )?
@@ -271,7 +271,7 @@ impl Read for GetItemOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 item: member_0,
                 consumed_capacity: member_1,
             }),

@@ -87,11 +87,11 @@ impl Read for GetResourcePolicyInput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
+                    "ResourceArn" => Some(0),
                     _ => None,
                 },
             )?
@@ -105,8 +105,8 @@ impl Read for GetResourcePolicyInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { resource_arn: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { resource_arn: member_0 }))
     }
 }
 
@@ -132,12 +132,12 @@ impl Read for GetResourcePolicyOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Policy" => Option::Some(0),
-                    "RevisionId" => Option::Some(1),
+                    "Policy" => Some(0),
+                    "RevisionId" => Some(1),
                     _ => None,
                 },
             )?
@@ -153,7 +153,7 @@ impl Read for GetResourcePolicyOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 policy: member_0,
                 revision_id: member_1,
             }),

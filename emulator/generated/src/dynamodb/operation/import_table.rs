@@ -91,16 +91,16 @@ impl Read for ImportTableInput {
         let mut member_3: Option<InputFormatOptions> = None;
         let mut member_4: Option<InputCompressionType> = None;
         let mut member_5: Option<TableCreationParameters> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ClientToken" => Option::Some(0),
-                    "S3BucketSource" => Option::Some(1),
-                    "InputFormat" => Option::Some(2),
-                    "InputFormatOptions" => Option::Some(3),
-                    "InputCompressionType" => Option::Some(4),
-                    "TableCreationParameters" => Option::Some(5),
+                    "ClientToken" => Some(0),
+                    "S3BucketSource" => Some(1),
+                    "InputFormat" => Some(2),
+                    "InputFormatOptions" => Some(3),
+                    "InputCompressionType" => Some(4),
+                    "TableCreationParameters" => Some(5),
                     _ => None,
                 },
             )?
@@ -119,11 +119,11 @@ impl Read for ImportTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_5) = member_5 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_5) = member_5 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 client_token: member_0,
                 s3_bucket_source: member_1,
                 input_format: member_2,
@@ -151,11 +151,11 @@ impl Read for ImportTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ImportTableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ImportTableDescription" => Option::Some(0),
+                    "ImportTableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -169,9 +169,9 @@ impl Read for ImportTableOutput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 import_table_description: member_0,
             }),
         )

@@ -126,16 +126,16 @@ impl Read for ListBackupsInput {
         let mut member_3: Option<Timestamp> = None;
         let mut member_4: Option<String> = None;
         let mut member_5: Option<BackupTypeFilter> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "Limit" => Option::Some(1),
-                    "TimeRangeLowerBound" => Option::Some(2),
-                    "TimeRangeUpperBound" => Option::Some(3),
-                    "ExclusiveStartBackupArn" => Option::Some(4),
-                    "BackupType" => Option::Some(5),
+                    "TableName" => Some(0),
+                    "Limit" => Some(1),
+                    "TimeRangeLowerBound" => Some(2),
+                    "TimeRangeUpperBound" => Some(3),
+                    "ExclusiveStartBackupArn" => Some(4),
+                    "BackupType" => Some(5),
                     _ => None,
                 },
             )?
@@ -155,7 +155,7 @@ impl Read for ListBackupsInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 limit: member_1,
                 time_range_lower_bound: member_2,
@@ -204,12 +204,12 @@ impl Read for ListBackupsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<BackupSummary>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "BackupSummaries" => Option::Some(0),
-                    "LastEvaluatedBackupArn" => Option::Some(1),
+                    "BackupSummaries" => Some(0),
+                    "LastEvaluatedBackupArn" => Some(1),
                     _ => None,
                 },
             )?
@@ -225,7 +225,7 @@ impl Read for ListBackupsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 backup_summaries: member_0,
                 last_evaluated_backup_arn: member_1,
             }),

@@ -59,13 +59,13 @@ impl Read for ListContributorInsightsInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -82,7 +82,7 @@ impl Read for ListContributorInsightsInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 next_token: member_1,
                 max_results: member_2.unwrap_or_default(),
@@ -113,12 +113,12 @@ impl Read for ListContributorInsightsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ContributorInsightsSummary>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ContributorInsightsSummaries" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ContributorInsightsSummaries" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -134,7 +134,7 @@ impl Read for ListContributorInsightsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 contributor_insights_summaries: member_0,
                 next_token: member_1,
             }),

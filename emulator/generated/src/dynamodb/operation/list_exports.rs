@@ -60,13 +60,13 @@ impl Read for ListExportsInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableArn" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "TableArn" => Some(0),
+                    "MaxResults" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -83,7 +83,7 @@ impl Read for ListExportsInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_arn: member_0,
                 max_results: member_1,
                 next_token: member_2,
@@ -115,12 +115,12 @@ impl Read for ListExportsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ExportSummary>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExportSummaries" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ExportSummaries" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -136,7 +136,7 @@ impl Read for ListExportsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 export_summaries: member_0,
                 next_token: member_1,
             }),

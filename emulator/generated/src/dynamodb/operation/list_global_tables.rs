@@ -86,13 +86,13 @@ impl Read for ListGlobalTablesInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExclusiveStartGlobalTableName" => Option::Some(0),
-                    "Limit" => Option::Some(1),
-                    "RegionName" => Option::Some(2),
+                    "ExclusiveStartGlobalTableName" => Some(0),
+                    "Limit" => Some(1),
+                    "RegionName" => Some(2),
                     _ => None,
                 },
             )?
@@ -109,7 +109,7 @@ impl Read for ListGlobalTablesInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 exclusive_start_global_table_name: member_0,
                 limit: member_1,
                 region_name: member_2,
@@ -142,12 +142,12 @@ impl Read for ListGlobalTablesOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<GlobalTable>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTables" => Option::Some(0),
-                    "LastEvaluatedGlobalTableName" => Option::Some(1),
+                    "GlobalTables" => Some(0),
+                    "LastEvaluatedGlobalTableName" => Some(1),
                     _ => None,
                 },
             )?
@@ -163,7 +163,7 @@ impl Read for ListGlobalTablesOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_tables: member_0,
                 last_evaluated_global_table_name: member_1,
             }),

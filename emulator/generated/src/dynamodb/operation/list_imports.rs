@@ -62,13 +62,13 @@ impl Read for ListImportsInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
         let mut member_2: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableArn" => Option::Some(0),
-                    "PageSize" => Option::Some(1),
-                    "NextToken" => Option::Some(2),
+                    "TableArn" => Some(0),
+                    "PageSize" => Some(1),
+                    "NextToken" => Some(2),
                     _ => None,
                 },
             )?
@@ -85,7 +85,7 @@ impl Read for ListImportsInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_arn: member_0,
                 page_size: member_1,
                 next_token: member_2,
@@ -119,12 +119,12 @@ impl Read for ListImportsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ImportSummary>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ImportSummaryList" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ImportSummaryList" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -140,7 +140,7 @@ impl Read for ListImportsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 import_summary_list: member_0,
                 next_token: member_1,
             }),

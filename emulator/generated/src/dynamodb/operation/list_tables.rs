@@ -58,12 +58,12 @@ impl Read for ListTablesInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ExclusiveStartTableName" => Option::Some(0),
-                    "Limit" => Option::Some(1),
+                    "ExclusiveStartTableName" => Some(0),
+                    "Limit" => Some(1),
                     _ => None,
                 },
             )?
@@ -79,7 +79,7 @@ impl Read for ListTablesInput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 exclusive_start_table_name: member_0,
                 limit: member_1,
             }),
@@ -121,12 +121,12 @@ impl Read for ListTablesOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableNames" => Option::Some(0),
-                    "LastEvaluatedTableName" => Option::Some(1),
+                    "TableNames" => Some(0),
+                    "LastEvaluatedTableName" => Some(1),
                     _ => None,
                 },
             )?
@@ -142,7 +142,7 @@ impl Read for ListTablesOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_names: member_0,
                 last_evaluated_table_name: member_1,
             }),

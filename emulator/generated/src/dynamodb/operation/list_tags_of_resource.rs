@@ -60,12 +60,12 @@ impl Read for ListTagsOfResourceInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "ResourceArn" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -80,9 +80,9 @@ impl Read for ListTagsOfResourceInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 next_token: member_1,
             }),
@@ -109,12 +109,12 @@ impl Read for ListTagsOfResourceOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Tag>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Tags" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "Tags" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -130,7 +130,7 @@ impl Read for ListTagsOfResourceOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 tags: member_0,
                 next_token: member_1,
             }),

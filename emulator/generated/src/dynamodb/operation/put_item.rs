@@ -299,21 +299,21 @@ impl Read for PutItemInput {
         let mut member_8: Option<BTreeMap<String, String>> = None;
         let mut member_9: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_10: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "Item" => Option::Some(1),
-                    "Expected" => Option::Some(2),
-                    "ReturnValues" => Option::Some(3),
-                    "ReturnConsumedCapacity" => Option::Some(4),
-                    "ReturnItemCollectionMetrics" => Option::Some(5),
-                    "ConditionalOperator" => Option::Some(6),
-                    "ConditionExpression" => Option::Some(7),
-                    "ExpressionAttributeNames" => Option::Some(8),
-                    "ExpressionAttributeValues" => Option::Some(9),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(10),
+                    "TableName" => Some(0),
+                    "Item" => Some(1),
+                    "Expected" => Some(2),
+                    "ReturnValues" => Some(3),
+                    "ReturnConsumedCapacity" => Some(4),
+                    "ReturnItemCollectionMetrics" => Some(5),
+                    "ConditionalOperator" => Some(6),
+                    "ConditionExpression" => Some(7),
+                    "ExpressionAttributeNames" => Some(8),
+                    "ExpressionAttributeValues" => Some(9),
+                    "ReturnValuesOnConditionCheckFailure" => Some(10),
                     _ => None,
                 },
             )?
@@ -337,10 +337,10 @@ impl Read for PutItemInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 item: member_1,
                 expected: member_2,
@@ -410,13 +410,13 @@ impl Read for PutItemOutput {
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_1: Option<ConsumedCapacity> = None;
         let mut member_2: Option<ItemCollectionMetrics> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Attributes" => Option::Some(0),
-                    "ConsumedCapacity" => Option::Some(1),
-                    "ItemCollectionMetrics" => Option::Some(2),
+                    "Attributes" => Some(0),
+                    "ConsumedCapacity" => Some(1),
+                    "ItemCollectionMetrics" => Some(2),
                     _ => None,
                 },
             )?
@@ -433,7 +433,7 @@ impl Read for PutItemOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attributes: member_0,
                 consumed_capacity: member_1,
                 item_collection_metrics: member_2,

@@ -116,14 +116,14 @@ impl Read for PutResourcePolicyInput {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<String> = None;
         let mut member_3: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "Policy" => Option::Some(1),
-                    "ExpectedRevisionId" => Option::Some(2),
-                    "ConfirmRemoveSelfResourceAccess" => Option::Some(3),
+                    "ResourceArn" => Some(0),
+                    "Policy" => Some(1),
+                    "ExpectedRevisionId" => Some(2),
+                    "ConfirmRemoveSelfResourceAccess" => Some(3),
                     _ => None,
                 },
             )?
@@ -140,10 +140,10 @@ impl Read for PutResourcePolicyInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 policy: member_1,
                 expected_revision_id: member_2,
@@ -170,11 +170,11 @@ impl Read for PutResourcePolicyOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "RevisionId" => Option::Some(0),
+                    "RevisionId" => Some(0),
                     _ => None,
                 },
             )?
@@ -188,7 +188,7 @@ impl Read for PutResourcePolicyOutput {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { revision_id: member_0 }))
+        Ok(Some(Self { revision_id: member_0 }))
     }
 }
 

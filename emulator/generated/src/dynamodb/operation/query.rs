@@ -486,27 +486,27 @@ impl Read for QueryInput {
         let mut member_14: Option<String> = None;
         let mut member_15: Option<BTreeMap<String, String>> = None;
         let mut member_16: Option<BTreeMap<String, AttributeValue>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
-                    "Select" => Option::Some(2),
-                    "AttributesToGet" => Option::Some(3),
-                    "Limit" => Option::Some(4),
-                    "ConsistentRead" => Option::Some(5),
-                    "KeyConditions" => Option::Some(6),
-                    "QueryFilter" => Option::Some(7),
-                    "ConditionalOperator" => Option::Some(8),
-                    "ScanIndexForward" => Option::Some(9),
-                    "ExclusiveStartKey" => Option::Some(10),
-                    "ReturnConsumedCapacity" => Option::Some(11),
-                    "ProjectionExpression" => Option::Some(12),
-                    "FilterExpression" => Option::Some(13),
-                    "KeyConditionExpression" => Option::Some(14),
-                    "ExpressionAttributeNames" => Option::Some(15),
-                    "ExpressionAttributeValues" => Option::Some(16),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
+                    "Select" => Some(2),
+                    "AttributesToGet" => Some(3),
+                    "Limit" => Some(4),
+                    "ConsistentRead" => Some(5),
+                    "KeyConditions" => Some(6),
+                    "QueryFilter" => Some(7),
+                    "ConditionalOperator" => Some(8),
+                    "ScanIndexForward" => Some(9),
+                    "ExclusiveStartKey" => Some(10),
+                    "ReturnConsumedCapacity" => Some(11),
+                    "ProjectionExpression" => Some(12),
+                    "FilterExpression" => Some(13),
+                    "KeyConditionExpression" => Some(14),
+                    "ExpressionAttributeNames" => Some(15),
+                    "ExpressionAttributeValues" => Some(16),
                     _ => None,
                 },
             )?
@@ -536,9 +536,9 @@ impl Read for QueryInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
                 select: member_2,
@@ -631,15 +631,15 @@ impl Read for QueryOutput {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_4: Option<ConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Items" => Option::Some(0),
-                    "Count" => Option::Some(1),
-                    "ScannedCount" => Option::Some(2),
-                    "LastEvaluatedKey" => Option::Some(3),
-                    "ConsumedCapacity" => Option::Some(4),
+                    "Items" => Some(0),
+                    "Count" => Some(1),
+                    "ScannedCount" => Some(2),
+                    "LastEvaluatedKey" => Some(3),
+                    "ConsumedCapacity" => Some(4),
                     _ => None,
                 },
             )?
@@ -658,7 +658,7 @@ impl Read for QueryOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 items: member_0,
                 count: member_1.unwrap_or_default(),
                 scanned_count: member_2.unwrap_or_default(),

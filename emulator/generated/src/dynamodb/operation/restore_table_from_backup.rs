@@ -150,18 +150,18 @@ impl Read for RestoreTableFromBackupInput {
         let mut member_5: Option<ProvisionedThroughput> = None;
         let mut member_6: Option<OnDemandThroughput> = None;
         let mut member_7: Option<SseSpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TargetTableName" => Option::Some(0),
-                    "BackupArn" => Option::Some(1),
-                    "BillingModeOverride" => Option::Some(2),
-                    "GlobalSecondaryIndexOverride" => Option::Some(3),
-                    "LocalSecondaryIndexOverride" => Option::Some(4),
-                    "ProvisionedThroughputOverride" => Option::Some(5),
-                    "OnDemandThroughputOverride" => Option::Some(6),
-                    "SSESpecificationOverride" => Option::Some(7),
+                    "TargetTableName" => Some(0),
+                    "BackupArn" => Some(1),
+                    "BillingModeOverride" => Some(2),
+                    "GlobalSecondaryIndexOverride" => Some(3),
+                    "LocalSecondaryIndexOverride" => Some(4),
+                    "ProvisionedThroughputOverride" => Some(5),
+                    "OnDemandThroughputOverride" => Some(6),
+                    "SSESpecificationOverride" => Some(7),
                     _ => None,
                 },
             )?
@@ -182,10 +182,10 @@ impl Read for RestoreTableFromBackupInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 target_table_name: member_0,
                 backup_arn: member_1,
                 billing_mode_override: member_2,
@@ -217,11 +217,11 @@ impl Read for RestoreTableFromBackupOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableDescription" => Option::Some(0),
+                    "TableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -236,7 +236,7 @@ impl Read for RestoreTableFromBackupOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_description: member_0,
             }),
         )

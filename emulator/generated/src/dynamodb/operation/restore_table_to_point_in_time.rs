@@ -221,21 +221,21 @@ impl Read for RestoreTableToPointInTimeInput {
         let mut member_8: Option<ProvisionedThroughput> = None;
         let mut member_9: Option<OnDemandThroughput> = None;
         let mut member_10: Option<SseSpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SourceTableArn" => Option::Some(0),
-                    "SourceTableName" => Option::Some(1),
-                    "TargetTableName" => Option::Some(2),
-                    "UseLatestRestorableTime" => Option::Some(3),
-                    "RestoreDateTime" => Option::Some(4),
-                    "BillingModeOverride" => Option::Some(5),
-                    "GlobalSecondaryIndexOverride" => Option::Some(6),
-                    "LocalSecondaryIndexOverride" => Option::Some(7),
-                    "ProvisionedThroughputOverride" => Option::Some(8),
-                    "OnDemandThroughputOverride" => Option::Some(9),
-                    "SSESpecificationOverride" => Option::Some(10),
+                    "SourceTableArn" => Some(0),
+                    "SourceTableName" => Some(1),
+                    "TargetTableName" => Some(2),
+                    "UseLatestRestorableTime" => Some(3),
+                    "RestoreDateTime" => Some(4),
+                    "BillingModeOverride" => Some(5),
+                    "GlobalSecondaryIndexOverride" => Some(6),
+                    "LocalSecondaryIndexOverride" => Some(7),
+                    "ProvisionedThroughputOverride" => Some(8),
+                    "OnDemandThroughputOverride" => Some(9),
+                    "SSESpecificationOverride" => Some(10),
                     _ => None,
                 },
             )?
@@ -259,9 +259,9 @@ impl Read for RestoreTableToPointInTimeInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 source_table_arn: member_0,
                 source_table_name: member_1,
                 target_table_name: member_2,
@@ -296,11 +296,11 @@ impl Read for RestoreTableToPointInTimeOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableDescription" => Option::Some(0),
+                    "TableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -315,7 +315,7 @@ impl Read for RestoreTableToPointInTimeOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_description: member_0,
             }),
         )

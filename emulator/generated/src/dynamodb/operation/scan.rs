@@ -430,26 +430,26 @@ impl Read for ScanInput {
         let mut member_13: Option<BTreeMap<String, String>> = None;
         let mut member_14: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_15: Option<bool> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
-                    "AttributesToGet" => Option::Some(2),
-                    "Limit" => Option::Some(3),
-                    "Select" => Option::Some(4),
-                    "ScanFilter" => Option::Some(5),
-                    "ConditionalOperator" => Option::Some(6),
-                    "ExclusiveStartKey" => Option::Some(7),
-                    "ReturnConsumedCapacity" => Option::Some(8),
-                    "TotalSegments" => Option::Some(9),
-                    "Segment" => Option::Some(10),
-                    "ProjectionExpression" => Option::Some(11),
-                    "FilterExpression" => Option::Some(12),
-                    "ExpressionAttributeNames" => Option::Some(13),
-                    "ExpressionAttributeValues" => Option::Some(14),
-                    "ConsistentRead" => Option::Some(15),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
+                    "AttributesToGet" => Some(2),
+                    "Limit" => Some(3),
+                    "Select" => Some(4),
+                    "ScanFilter" => Some(5),
+                    "ConditionalOperator" => Some(6),
+                    "ExclusiveStartKey" => Some(7),
+                    "ReturnConsumedCapacity" => Some(8),
+                    "TotalSegments" => Some(9),
+                    "Segment" => Some(10),
+                    "ProjectionExpression" => Some(11),
+                    "FilterExpression" => Some(12),
+                    "ExpressionAttributeNames" => Some(13),
+                    "ExpressionAttributeValues" => Some(14),
+                    "ConsistentRead" => Some(15),
                     _ => None,
                 },
             )?
@@ -478,9 +478,9 @@ impl Read for ScanInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
                 attributes_to_get: member_2,
@@ -572,15 +572,15 @@ impl Read for ScanOutput {
         let mut member_2: Option<i32> = None;
         let mut member_3: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_4: Option<ConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Items" => Option::Some(0),
-                    "Count" => Option::Some(1),
-                    "ScannedCount" => Option::Some(2),
-                    "LastEvaluatedKey" => Option::Some(3),
-                    "ConsumedCapacity" => Option::Some(4),
+                    "Items" => Some(0),
+                    "Count" => Some(1),
+                    "ScannedCount" => Some(2),
+                    "LastEvaluatedKey" => Some(3),
+                    "ConsumedCapacity" => Some(4),
                     _ => None,
                 },
             )?
@@ -599,7 +599,7 @@ impl Read for ScanOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 items: member_0,
                 count: member_1.unwrap_or_default(),
                 scanned_count: member_2.unwrap_or_default(),

@@ -73,12 +73,12 @@ impl Read for TagResourceInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<Tag>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ResourceArn" => Option::Some(0),
-                    "Tags" => Option::Some(1),
+                    "ResourceArn" => Some(0),
+                    "Tags" => Some(1),
                     _ => None,
                 },
             )?
@@ -93,10 +93,10 @@ impl Read for TagResourceInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 resource_arn: member_0,
                 tags: member_1,
             }),

@@ -83,12 +83,12 @@ impl Read for TransactGetItemsInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<TransactGetItem>> = None;
         let mut member_1: Option<ReturnConsumedCapacity> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TransactItems" => Option::Some(0),
-                    "ReturnConsumedCapacity" => Option::Some(1),
+                    "TransactItems" => Some(0),
+                    "ReturnConsumedCapacity" => Some(1),
                     _ => None,
                 },
             )?
@@ -103,9 +103,9 @@ impl Read for TransactGetItemsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 transact_items: member_0,
                 return_consumed_capacity: member_1,
             }),
@@ -146,12 +146,12 @@ impl Read for TransactGetItemsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ConsumedCapacity>> = None;
         let mut member_1: Option<Vec<ItemResponse>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ConsumedCapacity" => Option::Some(0),
-                    "Responses" => Option::Some(1),
+                    "ConsumedCapacity" => Some(0),
+                    "Responses" => Some(1),
                     _ => None,
                 },
             )?
@@ -167,7 +167,7 @@ impl Read for TransactGetItemsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 consumed_capacity: member_0,
                 responses: member_1,
             }),

@@ -190,14 +190,14 @@ impl Read for TransactWriteItemsInput {
         let mut member_1: Option<ReturnConsumedCapacity> = None;
         let mut member_2: Option<ReturnItemCollectionMetrics> = None;
         let mut member_3: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TransactItems" => Option::Some(0),
-                    "ReturnConsumedCapacity" => Option::Some(1),
-                    "ReturnItemCollectionMetrics" => Option::Some(2),
-                    "ClientRequestToken" => Option::Some(3),
+                    "TransactItems" => Some(0),
+                    "ReturnConsumedCapacity" => Some(1),
+                    "ReturnItemCollectionMetrics" => Some(2),
+                    "ClientRequestToken" => Some(3),
                     _ => None,
                 },
             )?
@@ -214,9 +214,9 @@ impl Read for TransactWriteItemsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 transact_items: member_0,
                 return_consumed_capacity: member_1,
                 return_item_collection_metrics: member_2,
@@ -257,12 +257,12 @@ impl Read for TransactWriteItemsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ConsumedCapacity>> = None;
         let mut member_1: Option<BTreeMap<String, Vec<ItemCollectionMetrics>>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ConsumedCapacity" => Option::Some(0),
-                    "ItemCollectionMetrics" => Option::Some(1),
+                    "ConsumedCapacity" => Some(0),
+                    "ItemCollectionMetrics" => Some(1),
                     _ => None,
                 },
             )?
@@ -278,7 +278,7 @@ impl Read for TransactWriteItemsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 consumed_capacity: member_0,
                 item_collection_metrics: member_1,
             }),

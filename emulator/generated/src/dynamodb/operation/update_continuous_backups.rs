@@ -75,12 +75,12 @@ impl Read for UpdateContinuousBackupsInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<PointInTimeRecoverySpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "PointInTimeRecoverySpecification" => Option::Some(1),
+                    "TableName" => Some(0),
+                    "PointInTimeRecoverySpecification" => Some(1),
                     _ => None,
                 },
             )?
@@ -95,10 +95,10 @@ impl Read for UpdateContinuousBackupsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 point_in_time_recovery_specification: member_1,
             }),
@@ -124,11 +124,11 @@ impl Read for UpdateContinuousBackupsOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<ContinuousBackupsDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ContinuousBackupsDescription" => Option::Some(0),
+                    "ContinuousBackupsDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -143,7 +143,7 @@ impl Read for UpdateContinuousBackupsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 continuous_backups_description: member_0,
             }),
         )

@@ -66,13 +66,13 @@ impl Read for UpdateContributorInsightsInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ContributorInsightsAction> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
-                    "ContributorInsightsAction" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
+                    "ContributorInsightsAction" => Some(2),
                     _ => None,
                 },
             )?
@@ -88,10 +88,10 @@ impl Read for UpdateContributorInsightsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
                 contributor_insights_action: member_2,
@@ -130,13 +130,13 @@ impl Read for UpdateContributorInsightsOutput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<ContributorInsightsStatus> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "IndexName" => Option::Some(1),
-                    "ContributorInsightsStatus" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "IndexName" => Some(1),
+                    "ContributorInsightsStatus" => Some(2),
                     _ => None,
                 },
             )?
@@ -153,7 +153,7 @@ impl Read for UpdateContributorInsightsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 index_name: member_1,
                 contributor_insights_status: member_2,

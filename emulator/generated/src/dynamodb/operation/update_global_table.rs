@@ -101,12 +101,12 @@ impl Read for UpdateGlobalTableInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<ReplicaUpdate>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
-                    "ReplicaUpdates" => Option::Some(1),
+                    "GlobalTableName" => Some(0),
+                    "ReplicaUpdates" => Some(1),
                     _ => None,
                 },
             )?
@@ -121,10 +121,10 @@ impl Read for UpdateGlobalTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
                 replica_updates: member_1,
             }),
@@ -150,11 +150,11 @@ impl Read for UpdateGlobalTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<GlobalTableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableDescription" => Option::Some(0),
+                    "GlobalTableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -169,7 +169,7 @@ impl Read for UpdateGlobalTableOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_description: member_0,
             }),
         )

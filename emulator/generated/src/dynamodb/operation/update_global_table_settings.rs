@@ -139,18 +139,18 @@ impl Read for UpdateGlobalTableSettingsInput {
         let mut member_3: Option<AutoScalingSettingsUpdate> = None;
         let mut member_4: Option<Vec<GlobalTableGlobalSecondaryIndexSettingsUpdate>> = None;
         let mut member_5: Option<Vec<ReplicaSettingsUpdate>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
-                    "GlobalTableBillingMode" => Option::Some(1),
-                    "GlobalTableProvisionedWriteCapacityUnits" => Option::Some(2),
+                    "GlobalTableName" => Some(0),
+                    "GlobalTableBillingMode" => Some(1),
+                    "GlobalTableProvisionedWriteCapacityUnits" => Some(2),
                     "GlobalTableProvisionedWriteCapacityAutoScalingSettingsUpdate" => {
-                        Option::Some(3)
+                        Some(3)
                     }
-                    "GlobalTableGlobalSecondaryIndexSettingsUpdate" => Option::Some(4),
-                    "ReplicaSettingsUpdate" => Option::Some(5),
+                    "GlobalTableGlobalSecondaryIndexSettingsUpdate" => Some(4),
+                    "ReplicaSettingsUpdate" => Some(5),
                     _ => None,
                 },
             )?
@@ -169,9 +169,9 @@ impl Read for UpdateGlobalTableSettingsInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
                 global_table_billing_mode: member_1,
                 global_table_provisioned_write_capacity_units: member_2,
@@ -211,12 +211,12 @@ impl Read for UpdateGlobalTableSettingsOutput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<ReplicaSettingsDescription>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalTableName" => Option::Some(0),
-                    "ReplicaSettings" => Option::Some(1),
+                    "GlobalTableName" => Some(0),
+                    "ReplicaSettings" => Some(1),
                     _ => None,
                 },
             )?
@@ -232,7 +232,7 @@ impl Read for UpdateGlobalTableSettingsOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_table_name: member_0,
                 replica_settings: member_1,
             }),

@@ -344,23 +344,23 @@ impl Read for UpdateItemInput {
         let mut member_10: Option<BTreeMap<String, String>> = None;
         let mut member_11: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_12: Option<ReturnValuesOnConditionCheckFailure> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "Key" => Option::Some(1),
-                    "AttributeUpdates" => Option::Some(2),
-                    "Expected" => Option::Some(3),
-                    "ConditionalOperator" => Option::Some(4),
-                    "ReturnValues" => Option::Some(5),
-                    "ReturnConsumedCapacity" => Option::Some(6),
-                    "ReturnItemCollectionMetrics" => Option::Some(7),
-                    "UpdateExpression" => Option::Some(8),
-                    "ConditionExpression" => Option::Some(9),
-                    "ExpressionAttributeNames" => Option::Some(10),
-                    "ExpressionAttributeValues" => Option::Some(11),
-                    "ReturnValuesOnConditionCheckFailure" => Option::Some(12),
+                    "TableName" => Some(0),
+                    "Key" => Some(1),
+                    "AttributeUpdates" => Some(2),
+                    "Expected" => Some(3),
+                    "ConditionalOperator" => Some(4),
+                    "ReturnValues" => Some(5),
+                    "ReturnConsumedCapacity" => Some(6),
+                    "ReturnItemCollectionMetrics" => Some(7),
+                    "UpdateExpression" => Some(8),
+                    "ConditionExpression" => Some(9),
+                    "ExpressionAttributeNames" => Some(10),
+                    "ExpressionAttributeValues" => Some(11),
+                    "ReturnValuesOnConditionCheckFailure" => Some(12),
                     _ => None,
                 },
             )?
@@ -386,10 +386,10 @@ impl Read for UpdateItemInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 key: member_1,
                 attribute_updates: member_2,
@@ -463,13 +463,13 @@ impl Read for UpdateItemOutput {
         let mut member_0: Option<BTreeMap<String, AttributeValue>> = None;
         let mut member_1: Option<ConsumedCapacity> = None;
         let mut member_2: Option<ItemCollectionMetrics> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Attributes" => Option::Some(0),
-                    "ConsumedCapacity" => Option::Some(1),
-                    "ItemCollectionMetrics" => Option::Some(2),
+                    "Attributes" => Some(0),
+                    "ConsumedCapacity" => Some(1),
+                    "ItemCollectionMetrics" => Some(2),
                     _ => None,
                 },
             )?
@@ -486,7 +486,7 @@ impl Read for UpdateItemOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attributes: member_0,
                 consumed_capacity: member_1,
                 item_collection_metrics: member_2,

@@ -66,13 +66,13 @@ impl Read for UpdateKinesisStreamingDestinationInput {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<UpdateKinesisStreamingConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "StreamArn" => Option::Some(1),
-                    "UpdateKinesisStreamingConfiguration" => Option::Some(2),
+                    "TableName" => Some(0),
+                    "StreamArn" => Some(1),
+                    "UpdateKinesisStreamingConfiguration" => Some(2),
                     _ => None,
                 },
             )?
@@ -88,10 +88,10 @@ impl Read for UpdateKinesisStreamingDestinationInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 stream_arn: member_1,
                 update_kinesis_streaming_configuration: member_2,
@@ -140,14 +140,14 @@ impl Read for UpdateKinesisStreamingDestinationOutput {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<DestinationStatus> = None;
         let mut member_3: Option<UpdateKinesisStreamingConfiguration> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "StreamArn" => Option::Some(1),
-                    "DestinationStatus" => Option::Some(2),
-                    "UpdateKinesisStreamingConfiguration" => Option::Some(3),
+                    "TableName" => Some(0),
+                    "StreamArn" => Some(1),
+                    "DestinationStatus" => Some(2),
+                    "UpdateKinesisStreamingConfiguration" => Some(3),
                     _ => None,
                 },
             )?
@@ -165,7 +165,7 @@ impl Read for UpdateKinesisStreamingDestinationOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 stream_arn: member_1,
                 destination_status: member_2,

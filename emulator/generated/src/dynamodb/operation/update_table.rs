@@ -244,23 +244,23 @@ impl Read for UpdateTableInput {
         let mut member_10: Option<MultiRegionConsistency> = None;
         let mut member_11: Option<OnDemandThroughput> = None;
         let mut member_12: Option<WarmThroughput> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "AttributeDefinitions" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "BillingMode" => Option::Some(2),
-                    "ProvisionedThroughput" => Option::Some(3),
-                    "GlobalSecondaryIndexUpdates" => Option::Some(4),
-                    "StreamSpecification" => Option::Some(5),
-                    "SSESpecification" => Option::Some(6),
-                    "ReplicaUpdates" => Option::Some(7),
-                    "TableClass" => Option::Some(8),
-                    "DeletionProtectionEnabled" => Option::Some(9),
-                    "MultiRegionConsistency" => Option::Some(10),
-                    "OnDemandThroughput" => Option::Some(11),
-                    "WarmThroughput" => Option::Some(12),
+                    "AttributeDefinitions" => Some(0),
+                    "TableName" => Some(1),
+                    "BillingMode" => Some(2),
+                    "ProvisionedThroughput" => Some(3),
+                    "GlobalSecondaryIndexUpdates" => Some(4),
+                    "StreamSpecification" => Some(5),
+                    "SSESpecification" => Some(6),
+                    "ReplicaUpdates" => Some(7),
+                    "TableClass" => Some(8),
+                    "DeletionProtectionEnabled" => Some(9),
+                    "MultiRegionConsistency" => Some(10),
+                    "OnDemandThroughput" => Some(11),
+                    "WarmThroughput" => Some(12),
                     _ => None,
                 },
             )?
@@ -286,9 +286,9 @@ impl Read for UpdateTableInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 attribute_definitions: member_0,
                 table_name: member_1,
                 billing_mode: member_2,
@@ -325,11 +325,11 @@ impl Read for UpdateTableOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableDescription" => Option::Some(0),
+                    "TableDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -344,7 +344,7 @@ impl Read for UpdateTableOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_description: member_0,
             }),
         )

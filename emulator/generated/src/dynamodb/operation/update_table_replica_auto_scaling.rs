@@ -96,14 +96,14 @@ impl Read for UpdateTableReplicaAutoScalingInput {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<AutoScalingSettingsUpdate> = None;
         let mut member_3: Option<Vec<ReplicaAutoScalingUpdate>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "GlobalSecondaryIndexUpdates" => Option::Some(0),
-                    "TableName" => Option::Some(1),
-                    "ProvisionedWriteCapacityAutoScalingUpdate" => Option::Some(2),
-                    "ReplicaUpdates" => Option::Some(3),
+                    "GlobalSecondaryIndexUpdates" => Some(0),
+                    "TableName" => Some(1),
+                    "ProvisionedWriteCapacityAutoScalingUpdate" => Some(2),
+                    "ReplicaUpdates" => Some(3),
                     _ => None,
                 },
             )?
@@ -120,9 +120,9 @@ impl Read for UpdateTableReplicaAutoScalingInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 global_secondary_index_updates: member_0,
                 table_name: member_1,
                 provisioned_write_capacity_auto_scaling_update: member_2,
@@ -150,11 +150,11 @@ impl Read for UpdateTableReplicaAutoScalingOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TableAutoScalingDescription> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableAutoScalingDescription" => Option::Some(0),
+                    "TableAutoScalingDescription" => Some(0),
                     _ => None,
                 },
             )?
@@ -169,7 +169,7 @@ impl Read for UpdateTableReplicaAutoScalingOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_auto_scaling_description: member_0,
             }),
         )

@@ -92,12 +92,12 @@ impl Read for UpdateTimeToLiveInput {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<TimeToLiveSpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TableName" => Option::Some(0),
-                    "TimeToLiveSpecification" => Option::Some(1),
+                    "TableName" => Some(0),
+                    "TimeToLiveSpecification" => Some(1),
                     _ => None,
                 },
             )?
@@ -112,10 +112,10 @@ impl Read for UpdateTimeToLiveInput {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 table_name: member_0,
                 time_to_live_specification: member_1,
             }),
@@ -141,11 +141,11 @@ impl Read for UpdateTimeToLiveOutput {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<TimeToLiveSpecification> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TimeToLiveSpecification" => Option::Some(0),
+                    "TimeToLiveSpecification" => Some(0),
                     _ => None,
                 },
             )?
@@ -160,7 +160,7 @@ impl Read for UpdateTimeToLiveOutput {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 time_to_live_specification: member_0,
             }),
         )

@@ -100,14 +100,14 @@ impl Read for AddPermissionRequest {
         let mut member_1: Option<String> = None;
         let mut member_2: Option<Vec<String>> = None;
         let mut member_3: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "Label" => Option::Some(1),
-                    "AWSAccountIds" => Option::Some(2),
-                    "Actions" => Option::Some(3),
+                    "QueueUrl" => Some(0),
+                    "Label" => Some(1),
+                    "AWSAccountIds" => Some(2),
+                    "Actions" => Some(3),
                     _ => None,
                 },
             )?
@@ -124,12 +124,12 @@ impl Read for AddPermissionRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
-        let Option::Some(member_3) = member_3 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_3) = member_3 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 label: member_1,
                 aws_account_ids: member_2,

@@ -58,11 +58,11 @@ impl Read for CancelMessageMoveTaskRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TaskHandle" => Option::Some(0),
+                    "TaskHandle" => Some(0),
                     _ => None,
                 },
             )?
@@ -76,8 +76,8 @@ impl Read for CancelMessageMoveTaskRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { task_handle: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { task_handle: member_0 }))
     }
 }
 
@@ -97,11 +97,11 @@ impl Read for CancelMessageMoveTaskResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<i64> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "ApproximateNumberOfMessagesMoved" => Option::Some(0),
+                    "ApproximateNumberOfMessagesMoved" => Some(0),
                     _ => None,
                 },
             )?
@@ -116,7 +116,7 @@ impl Read for CancelMessageMoveTaskResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 approximate_number_of_messages_moved: member_0.unwrap_or_default(),
             }),
         )

@@ -139,13 +139,13 @@ impl Read for ChangeMessageVisibilityRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "ReceiptHandle" => Option::Some(1),
-                    "VisibilityTimeout" => Option::Some(2),
+                    "QueueUrl" => Some(0),
+                    "ReceiptHandle" => Some(1),
+                    "VisibilityTimeout" => Some(2),
                     _ => None,
                 },
             )?
@@ -161,11 +161,11 @@ impl Read for ChangeMessageVisibilityRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
-        let Option::Some(member_2) = member_2 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 receipt_handle: member_1,
                 visibility_timeout: member_2,

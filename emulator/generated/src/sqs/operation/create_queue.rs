@@ -267,13 +267,13 @@ impl Read for CreateQueueRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<QueueAttributeName, String>> = None;
         let mut member_2: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueName" => Option::Some(0),
-                    "Attributes" => Option::Some(1),
-                    "tags" => Option::Some(2),
+                    "QueueName" => Some(0),
+                    "Attributes" => Some(1),
+                    "tags" => Some(2),
                     _ => None,
                 },
             )?
@@ -289,9 +289,9 @@ impl Read for CreateQueueRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_name: member_0,
                 attributes: member_1,
                 tags: member_2,
@@ -314,11 +314,11 @@ impl Read for CreateQueueResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
+                    "QueueUrl" => Some(0),
                     _ => None,
                 },
             )?
@@ -332,7 +332,7 @@ impl Read for CreateQueueResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { queue_url: member_0 }))
+        Ok(Some(Self { queue_url: member_0 }))
     }
 }
 

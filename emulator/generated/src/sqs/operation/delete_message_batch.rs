@@ -58,12 +58,12 @@ impl Read for DeleteMessageBatchRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<DeleteMessageBatchRequestEntry>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "Entries" => Option::Some(1),
+                    "QueueUrl" => Some(0),
+                    "Entries" => Some(1),
                     _ => None,
                 },
             )?
@@ -78,10 +78,10 @@ impl Read for DeleteMessageBatchRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 entries: member_1,
             }),
@@ -108,12 +108,12 @@ impl Read for DeleteMessageBatchResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<DeleteMessageBatchResultEntry>> = None;
         let mut member_1: Option<Vec<BatchResultErrorEntry>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Successful" => Option::Some(0),
-                    "Failed" => Option::Some(1),
+                    "Successful" => Some(0),
+                    "Failed" => Some(1),
                     _ => None,
                 },
             )?
@@ -128,10 +128,10 @@ impl Read for DeleteMessageBatchResult {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 successful: member_0,
                 failed: member_1,
             }),

@@ -71,11 +71,11 @@ impl Read for DeleteQueueRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
+                    "QueueUrl" => Some(0),
                     _ => None,
                 },
             )?
@@ -89,8 +89,8 @@ impl Read for DeleteQueueRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { queue_url: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { queue_url: member_0 }))
     }
 }
 

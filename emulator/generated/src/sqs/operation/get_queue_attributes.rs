@@ -173,12 +173,12 @@ impl Read for GetQueueAttributesRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<QueueAttributeName>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "AttributeNames" => Option::Some(1),
+                    "QueueUrl" => Some(0),
+                    "AttributeNames" => Some(1),
                     _ => None,
                 },
             )?
@@ -193,9 +193,9 @@ impl Read for GetQueueAttributesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 attribute_names: member_1,
             }),
@@ -217,11 +217,11 @@ impl Read for GetQueueAttributesResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<QueueAttributeName, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Attributes" => Option::Some(0),
+                    "Attributes" => Some(0),
                     _ => None,
                 },
             )?
@@ -235,7 +235,7 @@ impl Read for GetQueueAttributesResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { attributes: member_0 }))
+        Ok(Some(Self { attributes: member_0 }))
     }
 }
 

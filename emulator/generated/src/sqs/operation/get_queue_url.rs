@@ -70,12 +70,12 @@ impl Read for GetQueueUrlRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueName" => Option::Some(0),
-                    "QueueOwnerAWSAccountId" => Option::Some(1),
+                    "QueueName" => Some(0),
+                    "QueueOwnerAWSAccountId" => Some(1),
                     _ => None,
                 },
             )?
@@ -90,9 +90,9 @@ impl Read for GetQueueUrlRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_name: member_0,
                 queue_owner_aws_account_id: member_1,
             }),
@@ -115,11 +115,11 @@ impl Read for GetQueueUrlResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
+                    "QueueUrl" => Some(0),
                     _ => None,
                 },
             )?
@@ -133,7 +133,7 @@ impl Read for GetQueueUrlResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { queue_url: member_0 }))
+        Ok(Some(Self { queue_url: member_0 }))
     }
 }
 

@@ -81,13 +81,13 @@ impl Read for ListDeadLetterSourceQueuesRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "QueueUrl" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -103,9 +103,9 @@ impl Read for ListDeadLetterSourceQueuesRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -134,12 +134,12 @@ impl Read for ListDeadLetterSourceQueuesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "queueUrls" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "queueUrls" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -154,9 +154,9 @@ impl Read for ListDeadLetterSourceQueuesResult {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_urls: member_0,
                 next_token: member_1,
             }),

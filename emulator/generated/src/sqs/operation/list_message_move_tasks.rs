@@ -63,12 +63,12 @@ impl Read for ListMessageMoveTasksRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SourceArn" => Option::Some(0),
-                    "MaxResults" => Option::Some(1),
+                    "SourceArn" => Some(0),
+                    "MaxResults" => Some(1),
                     _ => None,
                 },
             )?
@@ -83,9 +83,9 @@ impl Read for ListMessageMoveTasksRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 source_arn: member_0,
                 max_results: member_1,
             }),
@@ -107,11 +107,11 @@ impl Read for ListMessageMoveTasksResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<ListMessageMoveTasksResultEntry>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Results" => Option::Some(0),
+                    "Results" => Some(0),
                     _ => None,
                 },
             )?
@@ -125,7 +125,7 @@ impl Read for ListMessageMoveTasksResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { results: member_0 }))
+        Ok(Some(Self { results: member_0 }))
     }
 }
 

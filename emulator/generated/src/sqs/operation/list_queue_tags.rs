@@ -49,11 +49,11 @@ impl Read for ListQueueTagsRequest {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
+                    "QueueUrl" => Some(0),
                     _ => None,
                 },
             )?
@@ -67,8 +67,8 @@ impl Read for ListQueueTagsRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        Ok(Option::Some(Self { queue_url: member_0 }))
+        let Some(member_0) = member_0 else { return Ok(None) };
+        Ok(Some(Self { queue_url: member_0 }))
     }
 }
 
@@ -86,11 +86,11 @@ impl Read for ListQueueTagsResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Tags" => Option::Some(0),
+                    "Tags" => Some(0),
                     _ => None,
                 },
             )?
@@ -104,7 +104,7 @@ impl Read for ListQueueTagsResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { tags: member_0 }))
+        Ok(Some(Self { tags: member_0 }))
     }
 }
 

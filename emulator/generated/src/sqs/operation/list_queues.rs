@@ -86,13 +86,13 @@ impl Read for ListQueuesRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueNamePrefix" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
-                    "MaxResults" => Option::Some(2),
+                    "QueueNamePrefix" => Some(0),
+                    "NextToken" => Some(1),
+                    "MaxResults" => Some(2),
                     _ => None,
                 },
             )?
@@ -109,7 +109,7 @@ impl Read for ListQueuesRequest {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_name_prefix: member_0,
                 next_token: member_1,
                 max_results: member_2,
@@ -138,12 +138,12 @@ impl Read for ListQueuesResult {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<String>> = None;
         let mut member_1: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrls" => Option::Some(0),
-                    "NextToken" => Option::Some(1),
+                    "QueueUrls" => Some(0),
+                    "NextToken" => Some(1),
                     _ => None,
                 },
             )?
@@ -159,7 +159,7 @@ impl Read for ListQueuesResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_urls: member_0,
                 next_token: member_1,
             }),

@@ -302,18 +302,18 @@ impl Read for ReceiveMessageRequest {
         let mut member_5: Option<i32> = None;
         let mut member_6: Option<i32> = None;
         let mut member_7: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "AttributeNames" => Option::Some(1),
-                    "MessageSystemAttributeNames" => Option::Some(2),
-                    "MessageAttributeNames" => Option::Some(3),
-                    "MaxNumberOfMessages" => Option::Some(4),
-                    "VisibilityTimeout" => Option::Some(5),
-                    "WaitTimeSeconds" => Option::Some(6),
-                    "ReceiveRequestAttemptId" => Option::Some(7),
+                    "QueueUrl" => Some(0),
+                    "AttributeNames" => Some(1),
+                    "MessageSystemAttributeNames" => Some(2),
+                    "MessageAttributeNames" => Some(3),
+                    "MaxNumberOfMessages" => Some(4),
+                    "VisibilityTimeout" => Some(5),
+                    "WaitTimeSeconds" => Some(6),
+                    "ReceiveRequestAttemptId" => Some(7),
                     _ => None,
                 },
             )?
@@ -334,9 +334,9 @@ impl Read for ReceiveMessageRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 attribute_names: member_1,
                 message_system_attribute_names: member_2,
@@ -364,11 +364,11 @@ impl Read for ReceiveMessageResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<Vec<Message>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "Messages" => Option::Some(0),
+                    "Messages" => Some(0),
                     _ => None,
                 },
             )?
@@ -382,7 +382,7 @@ impl Read for ReceiveMessageResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { messages: member_0 }))
+        Ok(Some(Self { messages: member_0 }))
     }
 }
 

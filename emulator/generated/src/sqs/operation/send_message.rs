@@ -202,17 +202,17 @@ impl Read for SendMessageRequest {
         > = None;
         let mut member_5: Option<String> = None;
         let mut member_6: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "MessageBody" => Option::Some(1),
-                    "DelaySeconds" => Option::Some(2),
-                    "MessageAttributes" => Option::Some(3),
-                    "MessageSystemAttributes" => Option::Some(4),
-                    "MessageDeduplicationId" => Option::Some(5),
-                    "MessageGroupId" => Option::Some(6),
+                    "QueueUrl" => Some(0),
+                    "MessageBody" => Some(1),
+                    "DelaySeconds" => Some(2),
+                    "MessageAttributes" => Some(3),
+                    "MessageSystemAttributes" => Some(4),
+                    "MessageDeduplicationId" => Some(5),
+                    "MessageGroupId" => Some(6),
                     _ => None,
                 },
             )?
@@ -232,10 +232,10 @@ impl Read for SendMessageRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 message_body: member_1,
                 delay_seconds: member_2,
@@ -303,15 +303,15 @@ impl Read for SendMessageResult {
         let mut member_2: Option<String> = None;
         let mut member_3: Option<String> = None;
         let mut member_4: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "MD5OfMessageBody" => Option::Some(0),
-                    "MD5OfMessageAttributes" => Option::Some(1),
-                    "MD5OfMessageSystemAttributes" => Option::Some(2),
-                    "MessageId" => Option::Some(3),
-                    "SequenceNumber" => Option::Some(4),
+                    "MD5OfMessageBody" => Some(0),
+                    "MD5OfMessageAttributes" => Some(1),
+                    "MD5OfMessageSystemAttributes" => Some(2),
+                    "MessageId" => Some(3),
+                    "SequenceNumber" => Some(4),
                     _ => None,
                 },
             )?
@@ -330,7 +330,7 @@ impl Read for SendMessageResult {
             return Ok(None);
         }
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 md5_of_message_body: member_0,
                 md5_of_message_attributes: member_1,
                 md5_of_message_system_attributes: member_2,

@@ -92,13 +92,13 @@ impl Read for StartMessageMoveTaskRequest {
         let mut member_0: Option<String> = None;
         let mut member_1: Option<String> = None;
         let mut member_2: Option<i32> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "SourceArn" => Option::Some(0),
-                    "DestinationArn" => Option::Some(1),
-                    "MaxNumberOfMessagesPerSecond" => Option::Some(2),
+                    "SourceArn" => Some(0),
+                    "DestinationArn" => Some(1),
+                    "MaxNumberOfMessagesPerSecond" => Some(2),
                     _ => None,
                 },
             )?
@@ -114,9 +114,9 @@ impl Read for StartMessageMoveTaskRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 source_arn: member_0,
                 destination_arn: member_1,
                 max_number_of_messages_per_second: member_2,
@@ -140,11 +140,11 @@ impl Read for StartMessageMoveTaskResult {
     fn read(reader: &mut Reader<'_>, schema: Schema) -> Result<Option<Self>, Stop> {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "TaskHandle" => Option::Some(0),
+                    "TaskHandle" => Some(0),
                     _ => None,
                 },
             )?
@@ -158,7 +158,7 @@ impl Read for StartMessageMoveTaskResult {
         if !object.built() {
             return Ok(None);
         }
-        Ok(Option::Some(Self { task_handle: member_0 }))
+        Ok(Some(Self { task_handle: member_0 }))
     }
 }
 

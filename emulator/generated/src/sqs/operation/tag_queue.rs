@@ -72,12 +72,12 @@ impl Read for TagQueueRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<BTreeMap<String, String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "Tags" => Option::Some(1),
+                    "QueueUrl" => Some(0),
+                    "Tags" => Some(1),
                     _ => None,
                 },
             )?
@@ -92,10 +92,10 @@ impl Read for TagQueueRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 tags: member_1,
             }),

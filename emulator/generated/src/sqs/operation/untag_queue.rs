@@ -51,12 +51,12 @@ impl Read for UntagQueueRequest {
         let mut object = reader.object(schema)?;
         let mut member_0: Option<String> = None;
         let mut member_1: Option<Vec<String>> = None;
-        while let Option::Some(index) = object
+        while let Some(index) = object
             .next(
                 reader,
                 |name| match name {
-                    "QueueUrl" => Option::Some(0),
-                    "TagKeys" => Option::Some(1),
+                    "QueueUrl" => Some(0),
+                    "TagKeys" => Some(1),
                     _ => None,
                 },
             )?
@@ -71,10 +71,10 @@ impl Read for UntagQueueRequest {
         if !object.built() {
             return Ok(None);
         }
-        let Option::Some(member_0) = member_0 else { return Ok(None) };
-        let Option::Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
         Ok(
-            Option::Some(Self {
+            Some(Self {
                 queue_url: member_0,
                 tag_keys: member_1,
             }),
