@@ -7,8 +7,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserialize;
 use serde::de::{self, MapAccess, Visitor};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_json::value::RawValue;
 
@@ -27,55 +28,72 @@ pub struct ModelFile<'a> {
 }
 
 /// A shape as written. Which fields are allowed depends on `type`; the
-/// checker reports fields that do not belong.
-#[derive(Clone, Debug, Default, Deserialize)]
+/// checker reports fields that do not belong. Serialises as the JSON AST
+/// writes it (empty fields left out).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Shape {
     #[serde(rename = "type")]
     pub kind: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Traits::is_empty")]
     pub traits: Traits,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub members: Option<OrderedMap<Member>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub member: Option<Member>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<Member>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<Member>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub input: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub output: Option<Target>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<Target>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub operations: Vec<Target>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub resources: Vec<Target>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub mixins: Vec<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rename: Option<BTreeMap<String, String>>,
     // Resource lifecycle fields: accepted so that a model with resources
     // loads; the checker refuses resources it would have to generate.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub identifiers: Option<BTreeMap<String, Target>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<BTreeMap<String, Target>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub create: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub put: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub read: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub update: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub delete: Option<Target>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub list: Option<Target>,
-    #[serde(default, rename = "collectionOperations")]
+    #[serde(default, rename = "collectionOperations", skip_serializing_if = "Vec::is_empty")]
     pub collection_operations: Vec<Target>,
 }
 
 /// A member of a structure, union, enum, list or map.
-#[derive(Clone, Debug, Default, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Member {
     pub target: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Traits::is_empty")]
     pub traits: Traits,
 }
 
 /// A reference to another shape: `{"target": "ns#Name"}`.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Target {
     pub target: String,
@@ -109,6 +127,16 @@ impl<V> OrderedMap<V> {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+}
+
+impl<V: Serialize> Serialize for OrderedMap<V> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
     }
 }
 

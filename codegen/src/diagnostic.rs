@@ -18,6 +18,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The spec file, when the finding belongs to one.
     pub file: Option<PathBuf>,
+    /// Where in the file, for files read as text (IDL).
+    pub position: Option<Box<Position>>,
     /// The shape id (with `$member` where relevant).
     pub shape: Option<String>,
     pub message: String,
@@ -27,7 +29,14 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(message: impl Into<String>) -> Self {
-        Diagnostic { severity: Severity::Error, file: None, shape: None, message: message.into(), help: None }
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            position: None,
+            shape: None,
+            message: message.into(),
+            help: None,
+        }
     }
 
     pub fn warning(message: impl Into<String>) -> Self {
@@ -36,6 +45,14 @@ impl Diagnostic {
 
     pub fn in_file(mut self, file: impl Into<PathBuf>) -> Self {
         self.file = Some(file.into());
+        self
+    }
+
+    /// Points at `line` and `column` (1-based, in characters) of `source`,
+    /// the text of the diagnostic's file, and quotes that line.
+    pub fn at_position(mut self, source: &str, line: usize, column: usize) -> Self {
+        let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("").trim_end_matches('\r');
+        self.position = Some(Box::new(Position { line, column, excerpt: text.to_string() }));
         self
     }
 
@@ -62,16 +79,40 @@ impl fmt::Display for Diagnostic {
         })?;
         if let Some(file) = &self.file {
             write!(f, ": {}", file.display())?;
+            if let Some(position) = &self.position {
+                write!(f, ":{}:{}", position.line, position.column)?;
+            }
         }
         if let Some(shape) = &self.shape {
             write!(f, ": {shape}")?;
         }
         write!(f, ": {}", self.message)?;
+        if let Some(position) = &self.position {
+            // The line, and a caret under the column (tabs kept, so that the
+            // caret lines up however the terminal shows them).
+            let number = position.line.to_string();
+            let pad = " ".repeat(number.len());
+            let lead: String = position
+                .excerpt
+                .chars()
+                .take(position.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            write!(f, "\n{pad} |\n{number} | {}\n{pad} | {lead}^", position.excerpt)?;
+        }
         if let Some(help) = &self.help {
             write!(f, "\n  help: {help}")?;
         }
         Ok(())
     }
+}
+
+/// A line and column in a file, and that line's text.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+    pub excerpt: String,
 }
 
 /// Every finding of one run, errors and warnings, in a stable order.
@@ -114,7 +155,7 @@ impl Diagnostics {
         self.0.sort_by(|a, b| {
             b.severity
                 .cmp(&a.severity)
-                .then_with(|| (&a.file, &a.shape, &a.message).cmp(&(&b.file, &b.shape, &b.message)))
+                .then_with(|| (&a.file, &a.position, &a.shape, &a.message).cmp(&(&b.file, &b.position, &b.shape, &b.message)))
         });
         self.0.dedup();
     }

@@ -1,17 +1,20 @@
-//! A generator of Rust crates from Smithy 2.0 JSON AST specs.
+//! A generator of Rust crates from Smithy 2.0 specs, in the IDL or the JSON AST.
 //!
-//! The pipeline: [`load`] reads a spec directory, [`check`] refuses bad
+//! The pipeline: [`load`] reads a spec directory ([`idl`] reads `.smithy`
+//! files, [`assemble`] flattens mixins and `apply`), [`check`] refuses bad
 //! models with errors that name the file and shape, [`lower`] builds the
 //! [`ir`], the [`passes`] resolve types, name things and box recursion, and
 //! [`emit`] writes the crate's files. Nothing writes to the disk: [`generate`]
 //! returns the files, and the caller writes them ([`generate_files`] does the
 //! same from spec files in memory). [`sweep`] runs many models through it.
 
+pub mod assemble;
 pub mod ast;
 pub mod check;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
+pub mod idl;
 pub mod import;
 pub mod ir;
 pub mod kind;
@@ -24,6 +27,7 @@ pub mod shape_id;
 pub mod stale;
 pub mod sweep;
 pub mod traits;
+pub mod vocabulary;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -139,8 +143,9 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     if parts.is_empty() { ".".to_string() } else { parts.join("/") }
 }
 
-/// The spec directories under `spec`: `spec` itself when it holds `*.json`
-/// files (one service), otherwise each subdirectory that does, by name.
+/// The spec directories under `spec`: `spec` itself when it holds `*.smithy`
+/// or `*.json` files (one service), otherwise each subdirectory that does,
+/// by name.
 pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     if !load::spec_files(spec)?.is_empty() {
         return Ok(vec![spec.to_path_buf()]);
@@ -156,7 +161,7 @@ pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     }
     dirs.sort();
     if dirs.is_empty() {
-        return Err(Diagnostic::error("no spec found: neither the directory nor its subdirectories hold *.json files")
+        return Err(Diagnostic::error("no spec found: neither the directory nor its subdirectories hold *.smithy or *.json files")
             .in_file(spec)
             .help("pass a service's spec directory (e.g. specs/ssm) or a directory of them (specs)")
             .into());

@@ -1,6 +1,9 @@
-//! Reads a spec directory: every `*.json` file in it, in file-name order,
-//! merged into one set of shapes that remembers which file each came from.
-//! [`load_files`] does the same for spec files held in memory.
+//! Reads a spec directory: every `*.smithy` (IDL) and `*.json` (JSON AST)
+//! file in it, in file-name order, merged into one set of shapes that
+//! remembers which file each came from, then assembled ([`crate::assemble`]:
+//! `apply`, mixins, elided members, implied trait values) into the flat
+//! model the checks read. [`load_files`] does the same for spec files held
+//! in memory.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -9,9 +12,12 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use crate::assemble::{self, Applied, Elided};
 use crate::ast::{self, ModelFile};
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::idl;
 use crate::import::SpecFiles;
+use crate::vocabulary;
 
 /// The shapes of one spec directory, before checks.
 #[derive(Debug)]
@@ -27,26 +33,38 @@ pub struct LoadedModel {
 }
 
 /// A shape and the file that defines it.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct LoadedShape {
     pub file: PathBuf,
     pub shape: ast::Shape,
+    /// Whether the file is Smithy 1.0, whose semantics assembly upgrades.
+    pub version_1: bool,
 }
 
-/// Lists the `*.json` files of a spec directory, sorted by name so that the
+/// Whether `path` is a spec file: Smithy IDL or JSON AST.
+pub fn is_spec_file(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "json" || ext == "smithy")
+}
+
+/// Whether `path` is a Smithy IDL file.
+fn is_idl(path: &Path) -> bool {
+    path.extension().is_some_and(|ext| ext == "smithy")
+}
+
+/// Lists the `*.smithy` and `*.json` files of a spec directory, sorted by name so that the
 /// result never depends on the order the file system lists them in.
 pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let entries = fs::read_dir(dir).map_err(|e| {
         Diagnostic::error(format!("cannot read the spec directory: {e}"))
             .in_file(dir)
-            .help("pass a directory that holds Smithy JSON AST files (*.json)")
+            .help("pass a directory that holds Smithy IDL (*.smithy) or JSON AST (*.json) files")
     })?;
     let mut files = Vec::new();
     for entry in entries {
         let entry =
             entry.map_err(|e| Diagnostic::error(format!("cannot list the spec directory: {e}")).in_file(dir))?;
         let path = entry.path();
-        if path.is_file() && path.extension().is_some_and(|ext| ext == "json") {
+        if path.is_file() && is_spec_file(&path) {
             files.push(path);
         }
     }
@@ -76,29 +94,99 @@ pub fn load_files(dir: &Path, files: &SpecFiles) -> Result<LoadedModel, Diagnost
 }
 
 /// Loads each file's text (or the error reading it) into one model, in the
-/// order given.
+/// order given, and assembles it.
 fn merge<'a>(
     dir: &Path,
     texts: impl ExactSizeIterator<Item = (PathBuf, Result<Cow<'a, str>, Diagnostic>)>,
 ) -> Result<LoadedModel, Diagnostics> {
     if texts.len() == 0 {
-        return Err(Diagnostic::error("the spec directory holds no *.json files")
+        return Err(Diagnostic::error("the spec directory holds no *.smithy or *.json files")
             .in_file(dir)
-            .help("put the service's Smithy 2.0 JSON AST files in this directory")
+            .help("put the service's Smithy IDL (*.smithy) or JSON AST (*.json) files in this directory")
             .into());
     }
+    load_texts(dir, texts, Some(vocabulary::shapes()))
+}
+
+/// Reads, resolves and assembles files into one model; `outside` holds the
+/// trait definitions and prelude shapes the files may use without defining
+/// them (`None` while reading those definitions themselves).
+pub fn load_texts<'a>(
+    dir: &Path,
+    texts: impl Iterator<Item = (PathBuf, Result<Cow<'a, str>, Diagnostic>)>,
+    outside: Option<&BTreeMap<String, LoadedShape>>,
+) -> Result<LoadedModel, Diagnostics> {
     let mut model =
         LoadedModel { dir: dir.to_path_buf(), files: Vec::new(), metadata: BTreeMap::new(), shapes: BTreeMap::new() };
     let mut diagnostics = Diagnostics::default();
+    let mut applies = Vec::new();
+    let mut idl_files = Vec::new();
     for (file, text) in texts {
         match text {
-            Ok(text) => {
-                load_file(&file, &text, &mut model, &mut diagnostics);
-                model.files.push(file);
-            }
+            Ok(text) if is_idl(&file) => match idl::parse(&file, &text) {
+                Ok(doc) => idl_files.push((file.clone(), text.into_owned(), doc)),
+                Err(e) => diagnostics.push(e),
+            },
+            Ok(text) => load_file(&file, &text, &mut model, &mut applies, &mut diagnostics),
             Err(e) => diagnostics.push(e),
         }
+        model.files.push(file);
     }
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+
+    // A relative shape id in an IDL file may name a shape of any file.
+    let mut defined: std::collections::BTreeSet<String> = model.shapes.keys().cloned().collect();
+    for (_, _, doc) in &idl_files {
+        defined.extend(idl::defined_ids(doc));
+    }
+    let known = |id: &str| defined.contains(id) || outside.is_some_and(|o| o.contains_key(id));
+    let mut elided = Vec::new();
+    for (file, source, doc) in &idl_files {
+        let resolved = match idl::resolve(file, source, doc, &known) {
+            Ok(resolved) => resolved,
+            Err(e) => {
+                diagnostics.push(e);
+                continue;
+            }
+        };
+        let version_1 = doc.version == idl::syntax::Version::V1;
+        for (key, value) in resolved.metadata {
+            if let Err(e) = merge_metadata(&mut model.metadata, key, value) {
+                diagnostics.push(e.in_file(file));
+            }
+        }
+        for (id, shape, pos) in resolved.shapes {
+            if let Some(existing) = model.shapes.get(&id) {
+                diagnostics.push(
+                    idl::at(file, source, pos, format!("shape is defined twice, here and in {}", existing.file.display()))
+                        .at_shape(&id)
+                        .help("keep one definition and delete the other"),
+                );
+                continue;
+            }
+            model.shapes.insert(id, LoadedShape { file: file.clone(), shape, version_1 });
+        }
+        for (target, traits, pos) in resolved.applies {
+            applies.push(Applied {
+                file: file.clone(),
+                target,
+                traits,
+                position: Some((source.clone(), pos.line, pos.column)),
+            });
+        }
+        elided.extend(
+            resolved.elided.into_iter().map(|e| Elided { file: file.clone(), elided: e, source: source.clone() }),
+        );
+    }
+    if diagnostics.has_errors() {
+        diagnostics.sort();
+        return Err(diagnostics);
+    }
+    let empty = BTreeMap::new();
+    diagnostics.extend(assemble::assemble(&mut model, applies, elided, outside.unwrap_or(&empty)));
     if diagnostics.has_errors() {
         diagnostics.sort();
         return Err(diagnostics);
@@ -106,8 +194,33 @@ fn merge<'a>(
     Ok(model)
 }
 
-/// Parses one file into `model`, recording problems in `diagnostics`.
-pub fn load_file(file: &Path, text: &str, model: &mut LoadedModel, diagnostics: &mut Diagnostics) {
+/// Merges one metadata entry as Smithy does: lists under the same key are
+/// joined, equal values are one, anything else conflicts.
+fn merge_metadata(metadata: &mut BTreeMap<String, Value>, key: String, value: Value) -> Result<(), Diagnostic> {
+    match metadata.get_mut(&key) {
+        None => {
+            metadata.insert(key, value);
+            Ok(())
+        }
+        Some(existing) if *existing == value => Ok(()),
+        Some(Value::Array(existing)) if value.is_array() => {
+            existing.extend(value.as_array().into_iter().flatten().cloned());
+            Ok(())
+        }
+        Some(_) => Err(Diagnostic::error(format!("metadata `{key}` is defined twice with different values"))
+            .help("keep one definition; only lists under one key are merged")),
+    }
+}
+
+/// Parses one JSON AST file into `model`, recording `apply` entries in
+/// `applies` and problems in `diagnostics`.
+pub fn load_file(
+    file: &Path,
+    text: &str,
+    model: &mut LoadedModel,
+    applies: &mut Vec<Applied>,
+    diagnostics: &mut Diagnostics,
+) {
     let parsed: ModelFile = match serde_json::from_str(text) {
         Ok(parsed) => parsed,
         Err(e) => {
@@ -124,21 +237,22 @@ pub fn load_file(file: &Path, text: &str, model: &mut LoadedModel, diagnostics: 
             return;
         }
     };
-    if parsed.smithy != "2.0" && parsed.smithy != "2" {
-        diagnostics.push(
-            Diagnostic::error(format!("unsupported Smithy version \"{}\"", parsed.smithy)).in_file(file).help(
-                "write models in Smithy 2.0 (\"smithy\": \"2.0\"); convert 1.0 models with Smithy's own tooling first",
-            ),
-        );
-        return;
-    }
-    for (key, value) in parsed.metadata {
-        if model.metadata.contains_key(&key) {
-            // Smithy merges some metadata (lists); the generator reads none of
-            // it, so keeping the first value is enough to stay deterministic.
-            continue;
+    let version_1 = match parsed.smithy.as_str() {
+        "2.0" | "2" => false,
+        "1.0" | "1" => true,
+        other => {
+            diagnostics.push(
+                Diagnostic::error(format!("unsupported Smithy version \"{other}\""))
+                    .in_file(file)
+                    .help("write models in Smithy 2.0 (\"smithy\": \"2.0\"); 1.0 is read too"),
+            );
+            return;
         }
-        model.metadata.insert(key, value);
+    };
+    for (key, value) in parsed.metadata {
+        if let Err(e) = merge_metadata(&mut model.metadata, key, value) {
+            diagnostics.push(e.in_file(file));
+        }
     }
     for (id, raw) in parsed.shapes.0 {
         let shape: ast::Shape = match serde_json::from_str(raw.get()) {
@@ -157,6 +271,10 @@ pub fn load_file(file: &Path, text: &str, model: &mut LoadedModel, diagnostics: 
                 continue;
             }
         };
+        if shape.kind == "apply" {
+            applies.push(Applied { file: file.to_path_buf(), target: id, traits: shape.traits, position: None });
+            continue;
+        }
         if let Some(existing) = model.shapes.get(&id) {
             diagnostics.push(
                 Diagnostic::error(format!("shape is defined twice, here and in {}", existing.file.display()))
@@ -166,7 +284,7 @@ pub fn load_file(file: &Path, text: &str, model: &mut LoadedModel, diagnostics: 
             );
             continue;
         }
-        model.shapes.insert(id, LoadedShape { file: file.to_path_buf(), shape });
+        model.shapes.insert(id, LoadedShape { file: file.to_path_buf(), shape, version_1 });
     }
 }
 
@@ -205,7 +323,7 @@ mod tests {
             shapes: BTreeMap::new(),
         };
         let mut diagnostics = Diagnostics::default();
-        load_file(Path::new("spec/a.json"), text, &mut model, &mut diagnostics);
+        load_file(Path::new("spec/a.json"), text, &mut model, &mut Vec::new(), &mut diagnostics);
         if diagnostics.has_errors() { Err(diagnostics) } else { Ok(model) }
     }
 
@@ -242,9 +360,10 @@ mod tests {
     }
 
     #[test]
-    fn smithy_1_is_refused() {
-        let err = load(r#"{"smithy": "1.0", "shapes": {}}"#).unwrap_err();
-        assert!(err.to_string().contains("unsupported Smithy version \"1.0\""), "{err}");
+    fn unknown_smithy_versions_are_refused() {
+        load(r#"{"smithy": "1.0", "shapes": {}}"#).unwrap();
+        let err = load(r#"{"smithy": "3.0", "shapes": {}}"#).unwrap_err();
+        assert!(err.to_string().contains("unsupported Smithy version \"3.0\""), "{err}");
     }
 
     #[test]
@@ -270,7 +389,7 @@ mod tests {
         assert_eq!(model.files, [PathBuf::from("svc/a.json")]);
         assert_eq!(model.shapes["a#A"].file, Path::new("svc/a.json"));
         assert!(
-            load_files(Path::new("svc"), &SpecFiles::new()).unwrap_err().to_string().contains("holds no *.json files")
+            load_files(Path::new("svc"), &SpecFiles::new()).unwrap_err().to_string().contains("holds no *.smithy or *.json files")
         );
     }
 }
