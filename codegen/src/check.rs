@@ -84,17 +84,8 @@ impl<'a> Checker<'a> {
                     .in_file(&self.model.dir)
                     .help("add the service shape (type \"service\") that lists the operations to generate"),
             ),
-            1 => {}
-            _ => {
-                for (id, loaded) in &services[1..] {
-                    self.out.push(
-                        Diagnostic::error(format!("a second service shape; {} is already defined", services[0].0))
-                            .in_file(&loaded.file)
-                            .at_shape(id.as_str())
-                            .help("put each service in a spec directory of its own"),
-                    );
-                }
-            }
+            // Several services are generated each into a module of its own.
+            _ => {}
         }
     }
 

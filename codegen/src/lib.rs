@@ -169,33 +169,55 @@ pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     Ok(dirs)
 }
 
-/// Loads, checks and lowers one service's spec directory into finished IR.
+/// Loads, checks and lowers a spec directory whose model has one service.
 /// Returns the IR and any warnings, or every error found.
 pub fn load_service(dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostics> {
-    finish(&load::load_dir(dir)?, dir)
+    one_service(dir, load_services(dir)?)
 }
 
 /// [`load_service`] for spec files held in memory, read as the files of a
 /// spec directory `dir` (which names the module and appears in messages;
 /// it need not exist).
 pub fn load_service_files(dir: &Path, files: &SpecFiles) -> Result<(ir::Service, Diagnostics), Diagnostics> {
-    finish(&load::load_files(dir, files)?, dir)
+    one_service(dir, finish(&load::load_files(dir, files)?, dir)?)
 }
 
-/// Checks and lowers a loaded model.
-fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(ir::Service, Diagnostics), Diagnostics> {
-    let (diagnostics, patterns) = check::check(model);
+/// Loads, checks and lowers every service of a spec directory's model into
+/// finished IR: one service is generated into a module named after the
+/// directory, several each into a module named after the service.
+pub fn load_services(dir: &Path) -> Result<(Vec<ir::Service>, Diagnostics), Diagnostics> {
+    finish(&load::load_dir(dir)?, dir)
+}
+
+fn one_service(dir: &Path, (mut services, warnings): (Vec<ir::Service>, Diagnostics)) -> Result<(ir::Service, Diagnostics), Diagnostics> {
+    match services.len() {
+        1 => Ok((services.remove(0), warnings)),
+        n => Err(Diagnostic::error(format!("the spec defines {n} services where one was expected"))
+            .in_file(dir)
+            .help("generate the directory with `generate`, which makes a module for each service")
+            .into()),
+    }
+}
+
+/// Checks and lowers a loaded model, each of its services.
+fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Diagnostics), Diagnostics> {
+    let (mut diagnostics, patterns) = check::check(model);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
-    let module = module_name(dir)?;
-    let mut service = lower::lower(model, &module, patterns)?;
-    let mut diagnostics = diagnostics;
-    diagnostics.extend(passes::run(&mut service)?);
-    Ok((service, diagnostics))
+    let ids: Vec<&String> = model.shapes.iter().filter(|(_, s)| s.shape.kind == "service").map(|(id, _)| id).collect();
+    let mut services = Vec::new();
+    for id in &ids {
+        let module = if ids.len() == 1 { module_name(dir)? } else { service_module_name(model, id)? };
+        let mut service = lower::lower(model, id, &module, patterns.clone())?;
+        diagnostics.extend(passes::run(&mut service)?);
+        services.push(service);
+    }
+    Ok((services, diagnostics))
 }
 
-/// The module a spec directory is generated into: its name in snake case.
+/// The module a spec directory with one service is generated into: the
+/// directory's name in snake case.
 fn module_name(dir: &Path) -> Result<String, Diagnostics> {
     let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let module = names::field_name(&name);
@@ -210,6 +232,21 @@ fn module_name(dir: &Path) -> Result<String, Diagnostics> {
     Ok(module)
 }
 
+/// The module of one of several services of a model: its shape name in
+/// snake case (`AmazonML_20141212` gives `amazon_ml_20141212`).
+fn service_module_name(model: &load::LoadedModel, id: &str) -> Result<String, Diagnostics> {
+    let name = shape_id::name(id);
+    let module = names::field_name(name);
+    if module.is_empty() || module.starts_with("r#") || module.ends_with('_') || module == "runtime" {
+        return Err(Diagnostic::error(format!("the service name `{name}` cannot be a Rust module name"))
+            .in_file(&model.shapes[id].file)
+            .at_shape(id)
+            .help("rename the service shape, or give it a spec directory of its own")
+            .into());
+    }
+    Ok(module)
+}
+
 /// Generates a crate from every service under `spec` (see [`service_dirs`]).
 /// Either every service is fine and all files are returned, or nothing is.
 pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnostics> {
@@ -217,10 +254,10 @@ pub fn generate(spec: &Path, settings: &Settings) -> Result<Generated, Diagnosti
     let mut warnings = Diagnostics::default();
     let mut errors = Diagnostics::default();
     for dir in service_dirs(spec)? {
-        match load_service(&dir) {
-            Ok((service, found)) => {
+        match load_services(&dir) {
+            Ok((found_services, found)) => {
                 warnings.extend(found);
-                services.push(service);
+                services.extend(found_services);
             }
             Err(found) => errors.extend(found),
         }

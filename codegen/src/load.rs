@@ -41,9 +41,15 @@ pub struct LoadedShape {
     pub version_1: bool,
 }
 
-/// Whether `path` is a spec file: Smithy IDL or JSON AST.
+/// A spec directory's manifest, in the form Smithy's own build tool reads:
+/// its `sources` and `imports` name more model files (or directories of
+/// them) to load with the directory's own.
+pub const MANIFEST: &str = "smithy-build.json";
+
+/// Whether `path` is a spec file: Smithy IDL or JSON AST (not a manifest).
 pub fn is_spec_file(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "json" || ext == "smithy")
+        && path.file_name().is_some_and(|name| name != MANIFEST)
 }
 
 /// Whether `path` is a Smithy IDL file.
@@ -51,9 +57,24 @@ fn is_idl(path: &Path) -> bool {
     path.extension().is_some_and(|ext| ext == "smithy")
 }
 
-/// Lists the `*.smithy` and `*.json` files of a spec directory, sorted by name so that the
-/// result never depends on the order the file system lists them in.
+/// The model files of a spec directory: its own `*.smithy` and `*.json`
+/// files, sorted by name so that the result never depends on the order the
+/// file system lists them in, then those its [`MANIFEST`] names.
 pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let mut files = own_spec_files(dir)?;
+    let manifest = dir.join(MANIFEST);
+    if manifest.is_file() {
+        for file in manifest_files(&manifest)? {
+            if !files.contains(&file) {
+                files.push(file);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// The `*.smithy` and `*.json` files directly in `dir`, by name.
+pub fn own_spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     let entries = fs::read_dir(dir).map_err(|e| {
         Diagnostic::error(format!("cannot read the spec directory: {e}"))
             .in_file(dir)
@@ -70,6 +91,75 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
     }
     files.sort();
     Ok(files)
+}
+
+/// The files a manifest's `sources` and `imports` name, in its order (a
+/// directory's files recursively, by name).
+fn manifest_files(manifest: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
+    let fail = |message: String| {
+        Diagnostic::error(message).in_file(manifest).help(
+            "a spec directory's smithy-build.json may list `sources` and `imports`: paths, relative to it, of \
+             model files or directories of them",
+        )
+    };
+    let text = fs::read_to_string(manifest).map_err(|e| fail(format!("cannot read the file: {e}")))?;
+    let value: Value = serde_json::from_str(&text).map_err(|e| fail(format!("invalid JSON: {e}")))?;
+    let Value::Object(entries) = value else { return Err(fail("the manifest must be a JSON object".into())) };
+    let base = manifest.parent().unwrap_or(Path::new("."));
+    let mut files = Vec::new();
+    for (key, value) in &entries {
+        match key.as_str() {
+            "sources" | "imports" => {
+                let paths = value.as_array().filter(|a| a.iter().all(Value::is_string));
+                let Some(paths) = paths else { return Err(fail(format!("`{key}` must be a list of paths"))) };
+                for path in paths.iter().filter_map(Value::as_str) {
+                    let path = normalize(&base.join(path));
+                    if path.is_dir() {
+                        collect_dir(&path, &mut files).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+                    } else if path.is_file() {
+                        files.push(path);
+                    } else {
+                        return Err(fail(format!("`{key}` names {}, which does not exist", path.display())));
+                    }
+                }
+            }
+            // What Smithy's build tool does with a model (projections,
+            // plugins) is not this generator's job: the model is generated
+            // as the sources define it.
+            "version" | "outputDirectory" | "projections" | "plugins" | "maven" => {}
+            other => return Err(fail(format!("unknown manifest key `{other}`"))),
+        }
+    }
+    Ok(files)
+}
+
+/// Every spec file under `dir`, recursively, by path.
+fn collect_dir(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(dir)?.map(|e| e.map(|e| e.path())).collect::<Result<_, _>>()?;
+    entries.sort();
+    for path in entries {
+        if path.is_dir() {
+            collect_dir(&path, out)?;
+        } else if is_spec_file(&path) {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// `a/b/../c` as `a/c`, so that messages name files plainly.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir if out.file_name().is_some() => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 /// Reads and merges every spec file of `dir`. Reports every problem it can
@@ -286,6 +376,17 @@ pub fn load_file(
         }
         model.shapes.insert(id, LoadedShape { file: file.to_path_buf(), shape, version_1 });
     }
+}
+
+/// A loaded model as one JSON AST document: `{"smithy": "2.0", "metadata":
+/// {...}, "shapes": {...}}`, shapes by id.
+pub fn to_json_ast(model: &LoadedModel) -> String {
+    let shapes: BTreeMap<&str, &ast::Shape> = model.shapes.iter().map(|(id, s)| (id.as_str(), &s.shape)).collect();
+    let mut document = serde_json::json!({"smithy": "2.0", "shapes": shapes});
+    if !model.metadata.is_empty() {
+        document["metadata"] = serde_json::to_value(&model.metadata).expect("metadata serialises");
+    }
+    serde_json::to_string_pretty(&document).expect("shapes serialise")
 }
 
 /// serde_json appends " at line L column C" to its messages; we print the

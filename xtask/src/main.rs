@@ -18,12 +18,12 @@ use codegen::{Generated, RuntimeSource, Settings};
 
 const USAGE: &str = "\
 usage: cargo xtask codegen [--check] [--spec DIR --out DIR [--crate-name NAME] [--runtime-path DIR | --runtime-registry]]
-       cargo xtask import (--smithy FILE | --botocore FILE) [--operations A,B] [--out DIR]
+       cargo xtask import (--smithy FILE|DIR | --botocore FILE) [--operations A,B] [--out DIR]
        cargo xtask sweep DIR [--build] [--protocol P[,P...]]
        cargo xtask conformance
        cargo xtask measure [--corpus DIR]
 
-codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
+codegen      generates Rust crates from Smithy 2.0 specs (IDL or JSON AST). Without
              --spec/--out it regenerates this workspace's crates (specs/ into
              generated/, the conformance crates, and emulator/generated).
   --spec DIR         a service's spec directory, or a directory of them
@@ -34,9 +34,9 @@ codegen      generates Rust crates from Smithy 2.0 JSON AST specs. Without
                      absolute); default: this workspace's runtime/, absolute
   --runtime-registry depend on the runtime crate by version, from a registry
   --check            write nothing; fail and list the files that are out of date
-import       brings a service model into a spec directory: a Smithy JSON AST
-             file, or a botocore service-2.json (plain or .gz) converted to
-             Smithy; the service, the operations (all, or those named) and every
+import       brings a service model into a spec directory: Smithy (a JSON AST
+             file, plain or .gz; a .smithy IDL file; or a directory of them), or
+             a botocore service-2.json (plain or .gz) converted to Smithy; the service, the operations (all, or those named) and every
              shape they reach, one file per operation plus shared.json
   --out DIR          the spec directory (default: specs/<the service's sdkId>); its
                      *.json files belong to the import, and stale ones are removed
@@ -287,10 +287,10 @@ fn import(args: &[String]) -> ExitCode {
         }
     }
     let (source, text) = match (smithy, botocore) {
-        (Some(file), None) => match read_model(&file) {
+        (Some(file), None) => match codegen::import::read_smithy(&file) {
             Ok(text) => (file, text),
             Err(e) => {
-                eprintln!("error: {}: {e}", file.display());
+                eprintln!("{e}");
                 return ExitCode::FAILURE;
             }
         },
@@ -344,7 +344,7 @@ fn import(args: &[String]) -> ExitCode {
     }
     // The directory belongs to the import: spec files it no longer makes go.
     let mut removed = 0;
-    for stale in codegen::load::spec_files(&out).unwrap_or_default() {
+    for stale in codegen::load::own_spec_files(&out).unwrap_or_default() {
         let name = stale.file_name().unwrap().to_string_lossy().into_owned();
         if !files.contains_key(&name) {
             if let Err(e) = fs::remove_file(&stale) {

@@ -15,6 +15,7 @@ pub mod lexer;
 pub mod parser;
 pub mod resolve;
 pub mod syntax;
+pub mod write;
 
 use std::path::Path;
 

@@ -18,6 +18,28 @@ use crate::shape_id;
 
 pub mod botocore;
 
+/// A Smithy model to import as JSON AST text: a JSON AST file (plain or
+/// `.gz`) as it is, or Smithy IDL (a `.smithy` file, or a directory of
+/// `.smithy` and `.json` files) read by the IDL loader, its mixins and
+/// `apply` statements resolved, and written as the JSON AST.
+pub fn read_smithy(path: &std::path::Path) -> Result<String, Diagnostics> {
+    let idl = path.is_dir() || path.extension().is_some_and(|e| e == "smithy");
+    if !idl {
+        return crate::sweep::read_model(path)
+            .map_err(|e| Diagnostic::error(format!("cannot read the file: {e}")).in_file(path).into());
+    }
+    let model = if path.is_dir() {
+        crate::load::load_dir(path)?
+    } else {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Diagnostics::from(Diagnostic::error(format!("cannot read the file: {e}")).in_file(path)))?;
+        let dir = path.parent().unwrap_or(std::path::Path::new("."));
+        let texts = [(path.to_path_buf(), Ok(std::borrow::Cow::Owned(text)))];
+        crate::load::load_texts(dir, texts.into_iter(), Some(crate::vocabulary::shapes()))?
+    };
+    Ok(crate::load::to_json_ast(&model))
+}
+
 /// Spec files by file name.
 pub type SpecFiles = BTreeMap<String, String>;
 
