@@ -1,6 +1,8 @@
 //! Makes the model Smithy's model semantics describe out of the shapes the
 //! files wrote, whichever form (IDL or JSON AST) they came in:
 //!
+//! 0. shapes of Smithy's dependency models (`smithy.framework`) that the
+//!    model refers to copied in, as Smithy's build adds its dependencies;
 //! 1. elided member targets (`$id`) from the bound resource or the mixins;
 //! 2. `apply` statements merged into their shapes and members;
 //! 3. mixins flattened into the shapes that use them (members first from
@@ -66,6 +68,7 @@ pub fn assemble(
     outside: &dyn Definitions,
 ) -> Diagnostics {
     let mut out = Diagnostics::default();
+    import_dependencies(model, outside);
     fill_elided(model, elided, outside, &mut out);
     if out.has_errors() {
         return out;
@@ -85,6 +88,36 @@ pub fn assemble(
     upgrade_v1(model, outside);
     coerce_traits(model, outside, &mut out);
     complete(model, &mut out);
+    out
+}
+
+/// Copies into the model every shape outside the prelude that it refers to
+/// but takes from the definitions (`smithy.framework#ValidationException`),
+/// with the shapes those refer to.
+fn import_dependencies(model: &mut LoadedModel, outside: &dyn Definitions) {
+    let mut stack: Vec<String> = model.shapes.values().flat_map(|s| references(&s.shape)).collect();
+    while let Some(id) = stack.pop() {
+        if model.shapes.contains_key(&id) || id.starts_with("smithy.api#") {
+            continue;
+        }
+        let Some(shape) = outside.shape(&id) else { continue };
+        stack.extend(references(shape));
+        let file = PathBuf::from(format!("<smithy>/{}", crate::shape_id::split(&id).0));
+        model.shapes.insert(id, LoadedShape { file, shape: shape.clone(), version_1: false });
+    }
+}
+
+/// The shape ids a shape refers to (not its traits').
+fn references(shape: &ast::Shape) -> Vec<String> {
+    let mut out: Vec<String> = members_of(shape).into_iter().map(|(_, m)| m.target.clone()).collect();
+    let single = [&shape.input, &shape.output, &shape.create, &shape.put, &shape.read, &shape.update, &shape.delete, &shape.list];
+    out.extend(single.into_iter().flatten().map(|t| t.target.clone()));
+    for list in [&shape.errors, &shape.operations, &shape.resources, &shape.collection_operations, &shape.mixins] {
+        out.extend(list.iter().map(|t| t.target.clone()));
+    }
+    for map in [&shape.identifiers, &shape.properties].into_iter().flatten() {
+        out.extend(map.values().map(|t| t.target.clone()));
+    }
     out
 }
 

@@ -605,18 +605,32 @@ impl<'a> Checker<'a> {
         let fits = match value {
             // `@default(null)` on a member cancels the target's default.
             Value::Null => member_of.is_some(),
+            // A document may default to any value.
+            _ if kind == Kind::Document => true,
             Value::Bool(_) => kind == Kind::Boolean,
             Value::Number(n) => match kind.integer_bounds() {
                 Some((lo, hi)) => n.as_i64().is_some_and(|n| (lo..=hi).contains(&i128::from(n))),
-                None => matches!(kind, Kind::Float | Kind::Double),
+                // Timestamps default to epoch seconds.
+                None => matches!(kind, Kind::Float | Kind::Double | Kind::Timestamp),
             },
             Value::String(s) => match kind {
                 Kind::String => true,
                 Kind::Enum => true, // the value is checked against the enum when lowering
-                Kind::Blob | Kind::Timestamp => {
+                Kind::Blob => {
+                    use base64::Engine as _;
+                    if base64::engine::general_purpose::STANDARD.decode(s).is_err() {
+                        self.out.push(site.error(
+                            format!("the @default \"{s}\" of a blob is not base64"),
+                            "write a blob's default in base64 (RFC 4648, padded): \"YWJj\" is `abc`",
+                        ));
+                        return;
+                    }
+                    true
+                }
+                Kind::Timestamp => {
                     self.out.push(site.error(
-                        format!("a @default of \"{s}\" on a {kind} is not supported yet"),
-                        "remove the default",
+                        format!("a @default of \"{s}\" on a timestamp is not supported"),
+                        "write a timestamp's default as epoch seconds (a number)",
                     ));
                     return;
                 }

@@ -397,6 +397,10 @@ pub enum Default {
     EmptyList,
     EmptyMap,
     Document(Value),
+    /// A blob's bytes (written in base64 in the model).
+    Blob(Vec<u8>),
+    /// A timestamp: seconds since the epoch and nanoseconds.
+    Timestamp(i64, u32),
 }
 
 impl Default {
@@ -408,7 +412,9 @@ impl Default {
             Default::Number(n) => n.as_f64() == Some(0.0),
             Default::String(s) => s.is_empty(),
             Default::EmptyList | Default::EmptyMap => true,
-            Default::EnumValue(_) | Default::Document(_) => false,
+            Default::Blob(bytes) => bytes.is_empty(),
+            // `Timestamp` has no `Default`: a function gives even the epoch.
+            Default::EnumValue(_) | Default::Document(_) | Default::Timestamp(..) => false,
         }
     }
 }

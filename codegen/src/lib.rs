@@ -89,8 +89,8 @@ pub struct WorkspaceTarget {
 }
 
 /// The crates generated in this workspace: the product's own (`specs/` to
-/// `generated/`), the crates Smithy's validation suite and awsJson1.1
-/// protocol tests run against, and the DynamoDB and SQS crate the emulator
+/// `generated/`), the crates Smithy's validation suite and awsJson1.0 and
+/// 1.1 protocol tests run against, and the DynamoDB and SQS crate the emulator
 /// serves (`emulator/specs/` to `emulator/generated/`).
 pub fn workspace_targets() -> Vec<WorkspaceTarget> {
     let target = |spec: &str, out: &str, crate_name: &str, dev_dependencies: &[(&str, &str)]| WorkspaceTarget {
@@ -118,13 +118,11 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
                 ("serde_json", r#""1.0.140""#),
             ],
         ),
-        target(
-            "conformance/smithy-validation/rest_json_validation",
-            "conformance/validation-suite",
-            "validation-suite",
-            &[],
-        ),
-        target("conformance/smithy-awsjson1_1/services", "conformance/protocol-tests", "protocol-tests", &[]),
+        // Smithy's validation suite and AWS JSON protocol tests, read from
+        // their IDL sources in models/smithy (each spec directory's
+        // smithy-build.json names them).
+        target("conformance/specs/rest_json_validation", "conformance/validation-suite", "validation-suite", &[]),
+        target("conformance/specs/protocol", "conformance/protocol-tests", "protocol-tests", &[]),
         // DynamoDB and SQS, whole, for the emulator's example server.
         target("emulator/specs", "emulator/generated", "emulator-generated", &[]),
     ]

@@ -41,6 +41,7 @@ pub const FILES: &[(&str, &str)] = &[
     file!("smithy-protocol-traits--smithy.protocols.rpcv2.smithy"),
     file!("smithy-rules-engine--smithy.rules.smithy"),
     file!("smithy-smoke-test-traits--smithy.test.smithy"),
+    file!("smithy-validation-model--smithy.framework.validation.smithy"),
     file!("smithy-waiters--waiters.smithy"),
 ];
 

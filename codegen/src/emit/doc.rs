@@ -125,5 +125,8 @@ fn default_text(default: &Default) -> String {
         Default::EmptyList => "[]".to_string(),
         Default::EmptyMap => "{}".to_string(),
         Default::Document(v) => v.to_string(),
+        Default::Blob(bytes) => format!("{} bytes", bytes.len()),
+        Default::Timestamp(seconds, 0) => format!("{seconds} (epoch seconds)"),
+        Default::Timestamp(seconds, nanos) => format!("{seconds}.{nanos:09} (epoch seconds)"),
     }
 }

@@ -291,13 +291,62 @@ fn default_expr(cx: &FileCx<'_>, m: &Member, default: &Default) -> TokenStream {
             let ty = cx.named(id);
             quote! { #ty::#variant }
         }
-        Default::Document(value) => {
-            let json = value.to_string();
-            quote! { ::serde_json::from_str(#json).expect("a JSON literal") }
-        }
+        Default::Document(value) => document_expr(cx, value),
         Default::EmptyList | Default::EmptyMap => {
             let default = cx.std("default::Default");
             quote! { #default::default() }
+        }
+        Default::Blob(bytes) => {
+            let blob = cx.runtime("Blob");
+            let bytes = proc_macro2::Literal::byte_string(bytes);
+            quote! { #blob::new(#bytes.as_slice()) }
+        }
+        Default::Timestamp(seconds, nanos) => {
+            let timestamp = cx.runtime("Timestamp");
+            let (seconds, nanos) =
+                (proc_macro2::Literal::i64_unsuffixed(*seconds), proc_macro2::Literal::u32_unsuffixed(*nanos));
+            quote! { #timestamp::from_parts(#seconds, #nanos).expect("a timestamp the generator checked") }
+        }
+    }
+}
+
+/// An expression that builds `value` as a `runtime::Document` (a JSON
+/// value), variant by variant, so generated code needs no JSON parser.
+fn document_expr(cx: &FileCx<'_>, value: &serde_json::Value) -> TokenStream {
+    use serde_json::Value;
+    let document = cx.runtime("Document");
+    match value {
+        Value::Null => quote! { #document::Null },
+        Value::Bool(b) => quote! { #document::Bool(#b) },
+        Value::Number(n) => {
+            let literal: TokenStream = match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => format!("{u}u64"),
+                (None, Some(i)) => format!("{i}i64"),
+                _ => format!("{:?}f64", n.as_f64().unwrap_or_default()),
+            }
+            .parse()
+            .expect("a number literal");
+            quote! { #document::from(#literal) }
+        }
+        Value::String(s) => quote! { #document::String(#s.to_string()) },
+        Value::Array(items) => {
+            let vec = cx.std("vec::Vec");
+            if items.is_empty() {
+                return quote! { #document::Array(#vec::new()) };
+            }
+            let items = items.iter().map(|v| document_expr(cx, v));
+            quote! { #document::Array(#vec::from([#(#items),*])) }
+        }
+        Value::Object(map) if map.is_empty() => {
+            let default = cx.std("default::Default");
+            quote! { #document::Object(#default::default()) }
+        }
+        Value::Object(map) => {
+            let keys = map.keys();
+            let values = map.values().map(|v| document_expr(cx, v));
+            let iterator = cx.std("iter::IntoIterator");
+            let collect = cx.std("iter::Iterator");
+            quote! { #document::Object(#collect::collect(#iterator::into_iter([#((#keys.to_string(), #values)),*]))) }
         }
     }
 }

@@ -188,6 +188,8 @@ fn target_default(service: &Service, target: &str) -> Option<Value> {
 fn default_value(service: &Service, ty: &TypeRef, value: &Value) -> Result<Default, String> {
     Ok(match (&ty.ty, value) {
         (Type::Boolean, Value::Bool(b)) => Default::Boolean(*b),
+        (Type::Timestamp(_), Value::Number(n)) => timestamp_default(n)?,
+        (Type::Document, value) => Default::Document(value.clone()),
         (_, Value::Number(n)) => Default::Number(n.clone()),
         (Type::String, Value::String(s)) => Default::String(s.clone()),
         (Type::Named(id), Value::String(s)) => {
@@ -200,7 +202,28 @@ fn default_value(service: &Service, ty: &TypeRef, value: &Value) -> Result<Defau
         }
         (Type::List(_), Value::Array(_)) => Default::EmptyList,
         (Type::Map(..), Value::Object(_)) => Default::EmptyMap,
-        (Type::Document, value) => Default::Document(value.clone()),
+        (Type::Blob, Value::String(text)) => {
+            use base64::Engine as _;
+            let bytes = base64::engine::general_purpose::STANDARD
+                .decode(text)
+                .map_err(|e| format!("@default \"{text}\" on a blob is not base64: {e}"))?;
+            Default::Blob(bytes)
+        }
         (_, value) => return Err(format!("@default {value} does not fit the member's type")),
     })
+}
+
+/// A timestamp default, written as epoch seconds (a fraction allowed).
+fn timestamp_default(n: &serde_json::Number) -> Result<Default, String> {
+    // Timestamps are kept to the microsecond, as the runtime keeps them.
+    let (seconds, nanos) = match (n.as_i64(), n.as_f64()) {
+        (Some(seconds), _) => (seconds, 0),
+        (None, Some(f)) if f.is_finite() && f.abs() < 1e15 => {
+            let seconds = f.floor();
+            let micros = ((f - seconds) * 1e6).round() as u32;
+            if micros >= 1_000_000 { (seconds as i64 + 1, 0) } else { (seconds as i64, micros * 1000) }
+        }
+        _ => return Err(format!("@default {n} is not a timestamp in epoch seconds")),
+    };
+    Ok(Default::Timestamp(seconds, nanos))
 }

@@ -3,14 +3,22 @@
 //!
 //! One module per service, and [`runtime`], the support code they share:
 //!
+//! - [`json_rpc10`]: Sample Json 1.0 Protocol Service (`JsonRpc10`, version 2020-07-14).
+//! - [`query_compatible_json_rpc10`]: Query Compatible Json 1.0 Protocol Service (`QueryCompatibleJsonRpc10`, version 2020-07-14).
 //! - [`json_protocol`]: Sample Json 1.1 Protocol Service (`JsonProtocol`, version 2018-01-01).
-//! - [`machine_learning`]: Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
+//! - [`amazon_ml_20141212`]: Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
 #![forbid(unsafe_code)]
 
 pub use ::awsgen_runtime as runtime;
+
+/// Sample Json 1.0 Protocol Service (`JsonRpc10`, version 2020-07-14).
+pub mod json_rpc10;
+
+/// Query Compatible Json 1.0 Protocol Service (`QueryCompatibleJsonRpc10`, version 2020-07-14).
+pub mod query_compatible_json_rpc10;
 
 /// Sample Json 1.1 Protocol Service (`JsonProtocol`, version 2018-01-01).
 pub mod json_protocol;
 
 /// Amazon Machine Learning (`AmazonML_20141212`, version 2014-12-12).
-pub mod machine_learning;
+pub mod amazon_ml_20141212;
