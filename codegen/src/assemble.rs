@@ -110,7 +110,16 @@ fn import_dependencies(model: &mut LoadedModel, outside: &dyn Definitions) {
 /// The shape ids a shape refers to (not its traits').
 fn references(shape: &ast::Shape) -> Vec<String> {
     let mut out: Vec<String> = members_of(shape).into_iter().map(|(_, m)| m.target.clone()).collect();
-    let single = [&shape.input, &shape.output, &shape.create, &shape.put, &shape.read, &shape.update, &shape.delete, &shape.list];
+    let single = [
+        &shape.input,
+        &shape.output,
+        &shape.create,
+        &shape.put,
+        &shape.read,
+        &shape.update,
+        &shape.delete,
+        &shape.list,
+    ];
     out.extend(single.into_iter().flatten().map(|t| t.target.clone()));
     for list in [&shape.errors, &shape.operations, &shape.resources, &shape.collection_operations, &shape.mixins] {
         out.extend(list.iter().map(|t| t.target.clone()));
@@ -153,7 +162,13 @@ fn member_mut<'a>(shape: &'a mut ast::Shape, name: &str) -> Option<&'a mut ast::
 }
 
 /// The target of member `name` of shape `id`, looking through its mixins.
-fn inherited_target(model: &LoadedModel, outside: &dyn Definitions, id: &str, name: &str, depth: usize) -> Option<String> {
+fn inherited_target(
+    model: &LoadedModel,
+    outside: &dyn Definitions,
+    id: &str,
+    name: &str,
+    depth: usize,
+) -> Option<String> {
     let shape = lookup(model, outside, id)?;
     if let Some((_, member)) = members_of(shape).into_iter().find(|(n, _)| *n == name) {
         if !member.target.is_empty() {
@@ -175,15 +190,17 @@ fn fill_elided(model: &mut LoadedModel, mut pending: Vec<Elided>, outside: &dyn 
             let x = &e.elided;
             let from_resource = x.resource.as_deref().and_then(|r| {
                 let resource = lookup(model, outside, r)?;
-                let find = |map: &Option<BTreeMap<String, Target>>| map.as_ref()?.get(&x.member).map(|t| t.target.clone());
+                let find =
+                    |map: &Option<BTreeMap<String, Target>>| map.as_ref()?.get(&x.member).map(|t| t.target.clone());
                 find(&resource.identifiers).or_else(|| find(&resource.properties))
             });
-            let target = from_resource.or_else(|| {
-                x.mixins.iter().rev().find_map(|m| inherited_target(model, outside, m, &x.member, 0))
-            });
+            let target = from_resource
+                .or_else(|| x.mixins.iter().rev().find_map(|m| inherited_target(model, outside, m, &x.member, 0)));
             match target {
                 Some(target) => {
-                    if let Some(member) = model.shapes.get_mut(&x.shape).and_then(|s| member_mut(&mut s.shape, &x.member)) {
+                    if let Some(member) =
+                        model.shapes.get_mut(&x.shape).and_then(|s| member_mut(&mut s.shape, &x.member))
+                    {
                         member.target = target;
                     }
                 }
@@ -318,9 +335,12 @@ fn flatten_mixins(model: &mut LoadedModel, outside: &dyn Definitions, out: &mut 
         } else {
             continue;
         };
-        out.push(Diagnostic::error(message).in_file(&loaded.file).at_shape(id).help(
-            "move the input, output or properties into the shapes that use the mixin",
-        ));
+        out.push(
+            Diagnostic::error(message)
+                .in_file(&loaded.file)
+                .at_shape(id)
+                .help("move the input, output or properties into the shapes that use the mixin"),
+        );
     }
     if out.has_errors() {
         return;
@@ -488,9 +508,7 @@ fn mixed(id: &str, shape: &ast::Shape, mixins: &[(String, ast::Shape)]) -> Resul
                 }
             }
         }
-        _ if shape.members.is_some() || !members.is_empty() => {
-            flat.members = Some(OrderedMap(members))
-        }
+        _ if shape.members.is_some() || !members.is_empty() => flat.members = Some(OrderedMap(members)),
         _ => {}
     }
 
@@ -575,7 +593,9 @@ fn upgrade_v1(model: &mut LoadedModel, outside: &dyn Definitions) {
             } else {
                 members_of(shape)
                     .into_iter()
-                    .filter(|(_, m)| !m.traits.contains_key("smithy.api#box") && !m.traits.contains_key("smithy.api#default"))
+                    .filter(|(_, m)| {
+                        !m.traits.contains_key("smithy.api#box") && !m.traits.contains_key("smithy.api#default")
+                    })
                     .filter_map(|(name, m)| Some((name.to_string(), primitive(model, &m.target)?)))
                     .collect()
             }
@@ -619,10 +639,12 @@ fn coerce_traits(model: &mut LoadedModel, outside: &dyn Definitions, out: &mut D
                     Some("document") => continue,
                     Some(other) => {
                         errors.push(
-                            Diagnostic::error(format!("the trait `{tid}` is applied without a value, but its value is a {other}"))
-                                .in_file(&loaded.file)
-                                .at_shape(at.clone())
-                                .help(format!("write a value: @{}(...)", tid.rsplit('#').next().unwrap_or(tid))),
+                            Diagnostic::error(format!(
+                                "the trait `{tid}` is applied without a value, but its value is a {other}"
+                            ))
+                            .in_file(&loaded.file)
+                            .at_shape(at.clone())
+                            .help(format!("write a value: @{}(...)", tid.rsplit('#').next().unwrap_or(tid))),
                         );
                         continue;
                     }
@@ -680,11 +702,13 @@ fn complete(model: &mut LoadedModel, out: &mut Diagnostics) {
             _ => None,
         };
         if let Some(message) = missing {
-            out.push(Diagnostic::error(message).in_file(&loaded.file).at_shape(id.clone()).help(match shape.kind.as_str() {
-                "map" => "a map has a `key` and a `value` member: `map M { key: String, value: String }`",
-                "list" | "set" => "a list has one `member`: `list L { member: String }`",
-                _ => "list the enum's values: `enum E { A, B }`",
-            }));
+            out.push(Diagnostic::error(message).in_file(&loaded.file).at_shape(id.clone()).help(
+                match shape.kind.as_str() {
+                    "map" => "a map has a `key` and a `value` member: `map M { key: String, value: String }`",
+                    "list" | "set" => "a list has one `member`: `list L { member: String }`",
+                    _ => "list the enum's values: `enum E { A, B }`",
+                },
+            ));
         }
     }
 }

@@ -76,16 +76,15 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// A model needs a service; several are generated each into a module
+    /// of its own.
     fn check_services(&mut self) {
-        let services: Vec<_> = self.model.shapes.iter().filter(|(_, s)| s.shape.kind == "service").collect();
-        match services.len() {
-            0 => self.out.push(
+        if !self.model.shapes.values().any(|s| s.shape.kind == "service") {
+            self.out.push(
                 Diagnostic::error("the spec defines no service shape")
                     .in_file(&self.model.dir)
                     .help("add the service shape (type \"service\") that lists the operations to generate"),
-            ),
-            // Several services are generated each into a module of its own.
-            _ => {}
+            );
         }
     }
 

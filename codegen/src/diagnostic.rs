@@ -140,6 +140,11 @@ impl Diagnostics {
         self.0.iter().filter(|d| !d.is_error())
     }
 
+    /// Changes each diagnostic in place.
+    pub fn for_each(&mut self, f: impl FnMut(&mut Diagnostic)) {
+        self.0.iter_mut().for_each(f);
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
         self.0.iter()
     }
@@ -153,9 +158,9 @@ impl Diagnostics {
     pub fn sort(&mut self) {
         // Errors first, then by place.
         self.0.sort_by(|a, b| {
-            b.severity
-                .cmp(&a.severity)
-                .then_with(|| (&a.file, &a.position, &a.shape, &a.message).cmp(&(&b.file, &b.position, &b.shape, &b.message)))
+            b.severity.cmp(&a.severity).then_with(|| {
+                (&a.file, &a.position, &a.shape, &a.message).cmp(&(&b.file, &b.position, &b.shape, &b.message))
+            })
         });
         self.0.dedup();
     }

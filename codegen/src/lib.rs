@@ -123,6 +123,8 @@ pub fn workspace_targets() -> Vec<WorkspaceTarget> {
         // smithy-build.json names them).
         target("conformance/specs/rest_json_validation", "conformance/validation-suite", "validation-suite", &[]),
         target("conformance/specs/protocol", "conformance/protocol-tests", "protocol-tests", &[]),
+        // The README's example service, written in Smithy IDL.
+        target("examples/notes/specs", "examples/notes/generated", "notes-generated", &[]),
         // DynamoDB and SQS, whole, for the emulator's example server.
         target("emulator/specs", "emulator/generated", "emulator-generated", &[]),
     ]
@@ -159,10 +161,12 @@ pub fn service_dirs(spec: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     }
     dirs.sort();
     if dirs.is_empty() {
-        return Err(Diagnostic::error("no spec found: neither the directory nor its subdirectories hold *.smithy or *.json files")
-            .in_file(spec)
-            .help("pass a service's spec directory (e.g. specs/ssm) or a directory of them (specs)")
-            .into());
+        return Err(Diagnostic::error(
+            "no spec found: neither the directory nor its subdirectories hold *.smithy or *.json files",
+        )
+        .in_file(spec)
+        .help("pass a service's spec directory (e.g. specs/ssm) or a directory of them (specs)")
+        .into());
     }
     Ok(dirs)
 }
@@ -187,7 +191,10 @@ pub fn load_services(dir: &Path) -> Result<(Vec<ir::Service>, Diagnostics), Diag
     finish(&load::load_dir(dir)?, dir)
 }
 
-fn one_service(dir: &Path, (mut services, warnings): (Vec<ir::Service>, Diagnostics)) -> Result<(ir::Service, Diagnostics), Diagnostics> {
+fn one_service(
+    dir: &Path,
+    (mut services, warnings): (Vec<ir::Service>, Diagnostics),
+) -> Result<(ir::Service, Diagnostics), Diagnostics> {
     match services.len() {
         1 => Ok((services.remove(0), warnings)),
         n => Err(Diagnostic::error(format!("the spec defines {n} services where one was expected"))
@@ -200,6 +207,7 @@ fn one_service(dir: &Path, (mut services, warnings): (Vec<ir::Service>, Diagnost
 /// Checks and lowers a loaded model, each of its services.
 fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Diagnostics), Diagnostics> {
     let (mut diagnostics, patterns) = check::check(model);
+    model.locate(&mut diagnostics);
     if diagnostics.has_errors() {
         return Err(diagnostics);
     }
@@ -207,8 +215,12 @@ fn finish(model: &load::LoadedModel, dir: &Path) -> Result<(Vec<ir::Service>, Di
     let mut services = Vec::new();
     for id in &ids {
         let module = if ids.len() == 1 { module_name(dir)? } else { service_module_name(model, id)? };
-        let mut service = lower::lower(model, id, &module, patterns.clone())?;
-        diagnostics.extend(passes::run(&mut service)?);
+        let located = |mut found: Diagnostics| {
+            model.locate(&mut found);
+            found
+        };
+        let mut service = lower::lower(model, id, &module, patterns.clone()).map_err(located)?;
+        diagnostics.extend(passes::run(&mut service).map(located).map_err(located)?);
         services.push(service);
     }
     Ok((services, diagnostics))

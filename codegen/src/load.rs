@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde_json::Value;
 
@@ -30,6 +31,25 @@ pub struct LoadedModel {
     pub metadata: BTreeMap<String, Value>,
     /// Every shape by absolute shape id.
     pub shapes: BTreeMap<String, LoadedShape>,
+    /// Where shapes and members defined in IDL files are written: by shape
+    /// or member id, the file's text and the line and column.
+    pub positions: BTreeMap<String, (Arc<str>, usize, usize)>,
+}
+
+impl LoadedModel {
+    /// Points every diagnostic about a shape or member written in IDL at
+    /// its line and column, with the line quoted.
+    pub fn locate(&self, diagnostics: &mut Diagnostics) {
+        diagnostics.for_each(|d| {
+            if d.position.is_some() {
+                return;
+            }
+            let Some(shape) = &d.shape else { return };
+            if let Some((source, line, column)) = self.positions.get(shape) {
+                *d = d.clone().at_position(source, *line, *column);
+            }
+        });
+    }
 }
 
 /// A shape and the file that defines it.
@@ -115,7 +135,8 @@ fn manifest_files(manifest: &Path) -> Result<Vec<PathBuf>, Diagnostic> {
                 for path in paths.iter().filter_map(Value::as_str) {
                     let path = normalize(&base.join(path));
                     if path.is_dir() {
-                        collect_dir(&path, &mut files).map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
+                        collect_dir(&path, &mut files)
+                            .map_err(|e| fail(format!("cannot read {}: {e}", path.display())))?;
                     } else if path.is_file() {
                         files.push(path);
                     } else {
@@ -206,8 +227,13 @@ pub fn load_texts<'a>(
     texts: impl Iterator<Item = (PathBuf, Result<Cow<'a, str>, Diagnostic>)>,
     outside: Option<&BTreeMap<String, LoadedShape>>,
 ) -> Result<LoadedModel, Diagnostics> {
-    let mut model =
-        LoadedModel { dir: dir.to_path_buf(), files: Vec::new(), metadata: BTreeMap::new(), shapes: BTreeMap::new() };
+    let mut model = LoadedModel {
+        dir: dir.to_path_buf(),
+        files: Vec::new(),
+        metadata: BTreeMap::new(),
+        shapes: BTreeMap::new(),
+        positions: BTreeMap::new(),
+    };
     let mut diagnostics = Diagnostics::default();
     let mut applies = Vec::new();
     let mut idl_files = Vec::new();
@@ -243,6 +269,10 @@ pub fn load_texts<'a>(
             }
         };
         let version_1 = doc.version == idl::syntax::Version::V1;
+        let text: Arc<str> = Arc::from(source.as_str());
+        for (id, pos) in &resolved.positions {
+            model.positions.insert(id.clone(), (text.clone(), pos.line, pos.column));
+        }
         for (key, value) in resolved.metadata {
             if let Err(e) = merge_metadata(&mut model.metadata, key, value) {
                 diagnostics.push(e.in_file(file));
@@ -251,9 +281,14 @@ pub fn load_texts<'a>(
         for (id, shape, pos) in resolved.shapes {
             if let Some(existing) = model.shapes.get(&id) {
                 diagnostics.push(
-                    idl::at(file, source, pos, format!("shape is defined twice, here and in {}", existing.file.display()))
-                        .at_shape(&id)
-                        .help("keep one definition and delete the other"),
+                    idl::at(
+                        file,
+                        source,
+                        pos,
+                        format!("shape is defined twice, here and in {}", existing.file.display()),
+                    )
+                    .at_shape(&id)
+                    .help("keep one definition and delete the other"),
                 );
                 continue;
             }
@@ -267,16 +302,20 @@ pub fn load_texts<'a>(
                 position: Some((source.clone(), pos.line, pos.column)),
             });
         }
-        elided.extend(
-            resolved.elided.into_iter().map(|e| Elided { file: file.clone(), elided: e, source: source.clone() }),
-        );
+        elided.extend(resolved.elided.into_iter().map(|e| Elided {
+            file: file.clone(),
+            elided: e,
+            source: source.clone(),
+        }));
     }
     if diagnostics.has_errors() {
         diagnostics.sort();
         return Err(diagnostics);
     }
     let empty = BTreeMap::new();
-    diagnostics.extend(assemble::assemble(&mut model, applies, elided, outside.unwrap_or(&empty)));
+    let mut assembled = assemble::assemble(&mut model, applies, elided, outside.unwrap_or(&empty));
+    model.locate(&mut assembled);
+    diagnostics.extend(assembled);
     if diagnostics.has_errors() {
         diagnostics.sort();
         return Err(diagnostics);
@@ -422,6 +461,7 @@ mod tests {
             files: vec![],
             metadata: BTreeMap::new(),
             shapes: BTreeMap::new(),
+            positions: BTreeMap::new(),
         };
         let mut diagnostics = Diagnostics::default();
         load_file(Path::new("spec/a.json"), text, &mut model, &mut Vec::new(), &mut diagnostics);
@@ -490,7 +530,10 @@ mod tests {
         assert_eq!(model.files, [PathBuf::from("svc/a.json")]);
         assert_eq!(model.shapes["a#A"].file, Path::new("svc/a.json"));
         assert!(
-            load_files(Path::new("svc"), &SpecFiles::new()).unwrap_err().to_string().contains("holds no *.smithy or *.json files")
+            load_files(Path::new("svc"), &SpecFiles::new())
+                .unwrap_err()
+                .to_string()
+                .contains("holds no *.smithy or *.json files")
         );
     }
 }

@@ -17,9 +17,17 @@ use crate::shape_id;
 
 /// Builds the IR of the model's service `service_id`, to be generated into
 /// `module`.
-pub fn lower(model: &LoadedModel, service_id: &str, module: &str, patterns: Patterns) -> Result<ir::Service, Diagnostics> {
-    let Some((service_id, service)) = model.shapes.get_key_value(service_id).filter(|(_, s)| s.shape.kind == "service") else {
-        return Err(Diagnostic::error(format!("the spec defines no service shape `{service_id}`")).in_file(&model.dir).into());
+pub fn lower(
+    model: &LoadedModel,
+    service_id: &str,
+    module: &str,
+    patterns: Patterns,
+) -> Result<ir::Service, Diagnostics> {
+    let Some((service_id, service)) = model.shapes.get_key_value(service_id).filter(|(_, s)| s.shape.kind == "service")
+    else {
+        return Err(Diagnostic::error(format!("the spec defines no service shape `{service_id}`"))
+            .in_file(&model.dir)
+            .into());
     };
     let shape = &service.shape;
     let traits = &shape.traits;

@@ -72,7 +72,8 @@ mod tests {
     #[test]
     fn definitions_load() {
         let shapes = shapes();
-        for id in ["smithy.api#String", "smithy.api#length", "aws.protocols#awsJson1_1", "smithy.test#httpRequestTests"] {
+        for id in ["smithy.api#String", "smithy.api#length", "aws.protocols#awsJson1_1", "smithy.test#httpRequestTests"]
+        {
             assert!(shapes.contains_key(id), "{id}");
         }
         // Mixins are flattened: awsJson1_1 takes HttpConfiguration's members.

@@ -184,7 +184,8 @@ fn main() -> ExitCode {
                 if ours.contains(words) {
                     same_words += 1;
                 } else {
-                    other_words.push(format!("{name}\n  Smithy: {words}\n  ours:   {}", ours.lines().next().unwrap_or("")));
+                    other_words
+                        .push(format!("{name}\n  Smithy: {words}\n  ours:   {}", ours.lines().next().unwrap_or("")));
                 }
                 if let Some((line, column)) = position {
                     let at = format!(".smithy:{line}:{column}: ");

@@ -60,7 +60,9 @@ fn every_aws_model_reads_back_from_idl() {
         match load_files(Path::new("svc"), &files) {
             Ok(idl) if comparable(&idl) == comparable(&json) => {}
             Ok(_) => failures.push(format!("{name}: read back to another model")),
-            Err(e) => failures.push(format!("{name}: {}", e.to_string().lines().take(4).collect::<Vec<_>>().join("\n"))),
+            Err(e) => {
+                failures.push(format!("{name}: {}", e.to_string().lines().take(4).collect::<Vec<_>>().join("\n")))
+            }
         }
     }
     println!("{} AWS models written as IDL ({lines} lines) and read back", paths.len());

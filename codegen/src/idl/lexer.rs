@@ -149,8 +149,20 @@ impl fmt::Display for LexError {
 pub fn tokenize(source: &str) -> Vec<Token> {
     let mut lexer = Lexer { source, bytes: source.as_bytes(), offset: 0, line: 1, column: 1, tokens: Vec::new() };
     if let Err(e) = lexer.run() {
-        lexer.tokens.push(Token { kind: Kind::Invalid(e.message), start: e.offset, end: e.offset, line: e.line, column: e.column });
-        lexer.tokens.push(Token { kind: Kind::Eof, start: source.len(), end: source.len(), line: e.line, column: e.column });
+        lexer.tokens.push(Token {
+            kind: Kind::Invalid(e.message),
+            start: e.offset,
+            end: e.offset,
+            line: e.line,
+            column: e.column,
+        });
+        lexer.tokens.push(Token {
+            kind: Kind::Eof,
+            start: source.len(),
+            end: source.len(),
+            line: e.line,
+            column: e.column,
+        });
     }
     lexer.tokens
 }
@@ -214,7 +226,8 @@ impl Lexer<'_> {
                     }
                     if self.source[start..self.offset].bytes().all(|b| b == b'_') {
                         // `_` alone is not an identifier: a letter or digit must follow.
-                        let found = self.source[self.offset..].chars().next().map_or("[EOF]".to_string(), |c| c.to_string());
+                        let found =
+                            self.source[self.offset..].chars().next().map_or("[EOF]".to_string(), |c| c.to_string());
                         return Err(self.error(format!("Expected a valid identifier character, but found '{found}'")));
                     }
                     Kind::Identifier
@@ -310,9 +323,9 @@ impl Lexer<'_> {
             }
             if !matches!(self.peek(0), Some(b'0'..=b'9')) {
                 let text = &self.source[start..self.offset];
-                return Err(at_start(
-                    format!("Invalid number '{text}': 'e', '+', and '-' must be followed by a digit"),
-                ));
+                return Err(at_start(format!(
+                    "Invalid number '{text}': 'e', '+', and '-' must be followed by a digit"
+                )));
             }
             digits(self);
         }

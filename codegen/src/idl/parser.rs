@@ -95,7 +95,10 @@ impl Parser<'_> {
         match self.kind() {
             Kind::Invalid(message) => return Err(ParseError { pos: self.pos(), message: message.clone() }),
             Kind::Error => {
-                return Err(ParseError { pos: self.pos(), message: format!("Unexpected character: '{}'", self.text()) });
+                return Err(ParseError {
+                    pos: self.pos(),
+                    message: format!("Unexpected character: '{}'", self.text()),
+                });
             }
             _ => {}
         }
@@ -381,8 +384,10 @@ impl Parser<'_> {
             // A shape id, which cannot be a key.
             return false;
         }
-        while matches!(self.tokens[i].kind, Kind::Space | Kind::Newline | Kind::Comma | Kind::Comment | Kind::DocComment(_))
-        {
+        while matches!(
+            self.tokens[i].kind,
+            Kind::Space | Kind::Newline | Kind::Comma | Kind::Comment | Kind::DocComment(_)
+        ) {
             i += 1;
         }
         self.tokens[i].kind != Kind::RParen
@@ -832,10 +837,7 @@ impl Parser<'_> {
                     body.errors = Some(errors);
                 }
                 _ => {
-                    return Err(ParseError {
-                        pos,
-                        message: format!("Unknown property {key} for {ns}#{operation}"),
-                    });
+                    return Err(ParseError { pos, message: format!("Unknown property {key} for {ns}#{operation}") });
                 }
             }
             if *self.kind() != Kind::RBrace {

@@ -32,6 +32,9 @@ pub struct Resolved {
     pub applies: Vec<(String, ast::Traits, Pos)>,
     /// Members written `$name`, whose targets come from a resource or mixin.
     pub elided: Vec<Elided>,
+    /// Where each shape and member is written: a member at its target (what
+    /// most findings about a member concern), else at its name.
+    pub positions: Vec<(String, Pos)>,
 }
 
 /// A member whose target was elided.
@@ -96,7 +99,11 @@ impl<'a> Resolver<'a> {
             let name = id.split_once('#').map_or(id.as_str(), |(_, name)| name);
             if let Some(other) = uses.insert(name, id) {
                 if other != id {
-                    return Err(error(*pos, None, format!("Cannot use name `{id}` because it conflicts with `{other}`")));
+                    return Err(error(
+                        *pos,
+                        None,
+                        format!("Cannot use name `{id}` because it conflicts with `{other}`"),
+                    ));
                 }
             }
             if !known.contains(id) {
@@ -240,7 +247,11 @@ impl<'a> Resolver<'a> {
             }
             if let Body::Properties(properties) = &def.body {
                 if let Some((_, _, pos)) = properties.iter().find(|(k, _, _)| k == "properties") {
-                    return Err(error(*pos, Some(&id), "Resource properties can only be used with Smithy version 2 or later."));
+                    return Err(error(
+                        *pos,
+                        Some(&id),
+                        "Resource properties can only be used with Smithy version 2 or later.",
+                    ));
                 }
             }
         }
@@ -277,6 +288,7 @@ impl<'a> Resolver<'a> {
                 shape.errors = body.errors.iter().flatten().map(|e| self.target_ref(e)).collect();
             }
         }
+        out.positions.push((id.clone(), def.pos));
         out.shapes.push((id, shape, def.pos));
         Ok(())
     }
@@ -293,6 +305,7 @@ impl<'a> Resolver<'a> {
         let mut resolved: Vec<(String, ast::Member)> = Vec::new();
         for m in members {
             let member_id = format!("{id}${}", m.name);
+            out.positions.push((member_id.clone(), m.target.as_ref().map_or(m.pos, |(_, pos)| *pos)));
             let mut traits = self.traits(&m.traits, m.docs.as_deref(), &member_id)?;
             if let Some((value, pos)) = &m.value {
                 let key = if is_enum { "enumValue" } else { "default" };
@@ -348,7 +361,12 @@ impl<'a> Resolver<'a> {
     }
 
     /// A service's or resource's properties into the JSON AST's fields.
-    fn properties(&self, id: &str, properties: &[(String, Node, Pos)], shape: &mut ast::Shape) -> Result<(), ResolveError> {
+    fn properties(
+        &self,
+        id: &str,
+        properties: &[(String, Node, Pos)],
+        shape: &mut ast::Shape,
+    ) -> Result<(), ResolveError> {
         let service = shape.kind == "service";
         for (key, node, pos) in properties {
             let bad = |what: &str| {
@@ -441,7 +459,10 @@ fn check_enum_value(kind: &str, value: &Node, pos: Pos, member: &str) -> Result<
         ("enum", Node::String(s)) if s.is_empty() => "enum values may not be empty".to_string(),
         ("enum", Node::String(_)) => return Ok(()),
         ("enum", other) => {
-            format!("enum members can only be assigned string values, but found: {}", super::parser::describe_node(other))
+            format!(
+                "enum members can only be assigned string values, but found: {}",
+                super::parser::describe_node(other)
+            )
         }
         (_, Node::Number(n)) if n.is_f64() => "intEnum members do not support floating point values".to_string(),
         (_, Node::Number(n)) => match n.as_i64() {

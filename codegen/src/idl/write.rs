@@ -246,7 +246,8 @@ impl Writer<'_> {
                     }
                 }
                 if let Some(rename) = &shape.rename {
-                    let entries: Vec<String> = rename.iter().map(|(k, v)| format!("{}: {}", quoted(k), quoted(v))).collect();
+                    let entries: Vec<String> =
+                        rename.iter().map(|(k, v)| format!("{}: {}", quoted(k), quoted(v))).collect();
                     property("rename", format!("{{ {} }}", entries.join(", ")));
                 }
                 for (key, value) in properties {
