@@ -26,6 +26,7 @@ pub mod pattern;
 pub mod shape_id;
 pub mod stale;
 pub mod sweep;
+pub mod trait_values;
 pub mod traits;
 pub mod vocabulary;
 

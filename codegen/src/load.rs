@@ -258,7 +258,7 @@ pub fn load_texts<'a>(
     for (_, _, doc) in &idl_files {
         defined.extend(idl::defined_ids(doc));
     }
-    let known = |id: &str| defined.contains(id) || outside.is_some_and(|o| o.contains_key(id));
+    let known = KnownIds { defined: &defined, outside };
     let mut elided = Vec::new();
     for (file, source, doc) in &idl_files {
         let resolved = match idl::resolve(file, source, doc, &known) {
@@ -321,6 +321,28 @@ pub fn load_texts<'a>(
         return Err(diagnostics);
     }
     Ok(model)
+}
+
+/// The shape ids relative ids in IDL files may resolve to: the model's and
+/// those of the definitions outside it.
+struct KnownIds<'a> {
+    defined: &'a std::collections::BTreeSet<String>,
+    outside: Option<&'a BTreeMap<String, LoadedShape>>,
+}
+
+impl idl::resolve::Known for KnownIds<'_> {
+    fn contains(&self, id: &str) -> bool {
+        self.defined.contains(id) || self.outside.is_some_and(|o| o.contains_key(id))
+    }
+
+    fn in_prelude(&self, name: &str) -> bool {
+        let id = format!("smithy.api#{name}");
+        match self.outside {
+            Some(outside) => outside.get(&id).is_some_and(|s| !s.shape.traits.contains_key("smithy.api#private")),
+            // Reading the prelude itself.
+            None => self.defined.contains(&id),
+        }
+    }
 }
 
 /// Merges one metadata entry as Smithy does: lists under the same key are

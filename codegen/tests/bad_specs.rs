@@ -240,3 +240,58 @@ fn spec_directories_must_make_module_names() {
         );
     }
 }
+
+/// Generates an IDL spec (written as `ex/spec.smithy`) that must be refused.
+fn refuse_idl(spec: &str) -> String {
+    let dir = TempDir::with_files("ex", &[("spec.smithy", spec.to_string())]);
+    let report = match codegen::generate(dir.path(), &workspace_settings()) {
+        Ok(_) => panic!("the spec was accepted:\n{spec}"),
+        Err(diagnostics) => diagnostics.to_string(),
+    };
+    report.replace(&dir.path().display().to_string(), "<dir>")
+}
+
+const IDL_SERVICE: &str = r#"$version: "2"
+namespace ex
+
+use aws.protocols#awsJson1_1
+
+@awsJson1_1
+service Svc {
+    version: "1"
+    operations: [Op]
+}
+
+operation Op {
+    input := {
+        @required
+        @length(min: 1, max: 5)
+        id: String
+    }
+}
+"#;
+
+#[test]
+fn idl_findings_point_at_the_line() {
+    let dangling = IDL_SERVICE.replace("id: String", "id: Identifier");
+    assert_eq!(
+        refuse_idl(&dangling),
+        "error: <dir>/spec.smithy:16:13: ex#OpInput$id: targets ex#Identifier, which does not exist\n   |\n16 |         id: Identifier\n   |             ^\n  help: define the target shape in a spec file of this directory, or fix the shape id"
+    );
+}
+
+#[test]
+fn trait_values_are_checked_against_their_definitions() {
+    let report = refuse_idl(&IDL_SERVICE.replace("@length(min: 1, max: 5)", "@length(min: \"1\", maxi: 5)"));
+    assert!(
+        report.contains(
+            "<dir>/spec.smithy:15:10: ex#OpInput$id: the value of @length at `/min` must be an integer, not \"1\""
+        ),
+        "{report}"
+    );
+    // A misspelt member of a trait the generator reads would drop a
+    // constraint, so it is an error too.
+    assert!(report.contains("the value of @length has no member `maxi` (its members: min, max)"), "{report}");
+    let report = refuse_idl(&format!("{IDL_SERVICE}\n@error(\"bad\")\nstructure Oops {{}}\n"));
+    assert!(report.contains("ex#Oops: the value of @error must be one of client, server, not \"bad\""), "{report}");
+}

@@ -32,8 +32,9 @@ pub struct Resolved {
     pub applies: Vec<(String, ast::Traits, Pos)>,
     /// Members written `$name`, whose targets come from a resource or mixin.
     pub elided: Vec<Elided>,
-    /// Where each shape and member is written: a member at its target (what
-    /// most findings about a member concern), else at its name.
+    /// Where each shape and member is written (a member at its target, what
+    /// most findings about a member concern, else at its name), and each
+    /// trait applied (`ns#Shape$member@smithy.api#length`).
     pub positions: Vec<(String, Pos)>,
 }
 
@@ -51,7 +52,14 @@ pub struct Elided {
 /// The shape ids of every file of the model, and of the trait vocabulary
 /// and prelude: what a relative id may resolve to.
 pub trait Known {
+    /// Whether a shape `id` (absolute) is defined.
     fn contains(&self, id: &str) -> bool;
+
+    /// Whether the prelude has a shape `name` that other namespaces may
+    /// name relatively (its `@private` shapes they may not).
+    fn in_prelude(&self, name: &str) -> bool {
+        self.contains(&format!("{PRELUDE}#{name}"))
+    }
 }
 
 impl<F: Fn(&str) -> bool> Known for F {
@@ -76,10 +84,13 @@ pub fn resolve(doc: &Document, known: &dyn Known) -> Result<Resolved, ResolveErr
         let traits = resolver.traits(&apply.traits, None, &target)?;
         out.applies.push((target, traits, apply.pos));
     }
+    out.positions.extend(resolver.trait_positions.take());
     Ok(out)
 }
 
 struct Resolver<'a> {
+    /// Where each trait is applied, by `shape@trait` (for `positions`).
+    trait_positions: std::cell::RefCell<Vec<(String, Pos)>>,
     version: Version,
     namespace: &'a str,
     /// `use` statements by the name they bring in.
@@ -124,7 +135,7 @@ impl<'a> Resolver<'a> {
                 }
             }
         }
-        Ok(Resolver { version: doc.version, namespace, uses, known })
+        Ok(Resolver { trait_positions: Default::default(), version: doc.version, namespace, uses, known })
     }
 
     fn absolute(&self, name: &str) -> String {
@@ -161,8 +172,7 @@ impl<'a> Resolver<'a> {
                 return Some(with_member(local));
             }
         }
-        let prelude = format!("{PRELUDE}#{root}");
-        self.known.contains(&prelude).then(|| with_member(prelude))
+        self.known.in_prelude(root).then(|| with_member(format!("{PRELUDE}#{root}")))
     }
 
     /// A node value as JSON; unquoted shape ids become absolute ids and
@@ -211,6 +221,7 @@ impl<'a> Resolver<'a> {
         let mut out = ast::Traits::new();
         for t in traits {
             let id = self.target(&t.id);
+            self.trait_positions.borrow_mut().push((format!("{shape}@{id}"), t.pos));
             let value = match &t.value {
                 Some(node) => self.node(node)?,
                 None => Value::Null,
