@@ -489,9 +489,11 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
-            "smithy.api#pattern" => match value.as_str() {
-                Some(source) => match self.patterns.entry(source.to_string()).or_insert_with(|| Pattern::parse(source))
-                {
+            // A value that is not a string is reported against the trait's
+            // definition.
+            "smithy.api#pattern" if value.is_string() => {
+                let source = value.as_str().unwrap_or_default();
+                match self.patterns.entry(source.to_string()).or_insert_with(|| Pattern::parse(source)) {
                     Ok(pattern) => {
                         for warning in &pattern.warnings {
                             self.out.push(
@@ -505,10 +507,8 @@ impl<'a> Checker<'a> {
                         format!("pattern {source:?} {e}"),
                         "Smithy patterns use ECMA-262 (JavaScript) syntax; fix the expression",
                     )),
-                },
-                // Not a string: reported against the trait's definition.
-                None => {}
-            },
+                }
+            }
             "smithy.api#enumValue" if kind == Kind::Enum && !value.is_string() => {
                 self.out.push(bad("must be a string on enum members"));
             }

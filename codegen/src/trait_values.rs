@@ -102,11 +102,7 @@ impl Definitions<'_> {
             ("blob", _) => fail("must be a string"),
             ("boolean", Value::Bool(_)) => {}
             ("boolean", _) => fail("must be true or false"),
-            ("byte" | "short" | "integer" | "long" | "intEnum" | "bigInteger", Value::Number(n)) => {
-                if n.is_f64() {
-                    fail("must be an integer");
-                }
-            }
+            ("byte" | "short" | "integer" | "long" | "intEnum" | "bigInteger", Value::Number(n)) if !n.is_f64() => {}
             ("byte" | "short" | "integer" | "long" | "intEnum" | "bigInteger", _) => fail("must be an integer"),
             ("float" | "double" | "bigDecimal", Value::Number(_)) => {}
             ("float" | "double" | "bigDecimal", _) => fail("must be a number"),
