@@ -370,6 +370,15 @@ fn flatten(
     let Some(loaded) = model.shapes.get(id) else { return };
     let file = loaded.file.clone();
     let mixin_ids: Vec<String> = loaded.shape.mixins.iter().map(|m| m.target.clone()).collect();
+    if visiting.len() > 256 {
+        out.push(
+            Diagnostic::error(format!("Mixins nest more than 256 deep at {id}"))
+                .in_file(&file)
+                .at_shape(id)
+                .help("flatten the chain of mixins"),
+        );
+        return;
+    }
     if visiting.iter().any(|v| v == id) {
         out.push(
             Diagnostic::error(format!("Mixin cycle: {} -> {id}", visiting.join(" -> ")))

@@ -20,7 +20,7 @@ type Result<T> = std::result::Result<T, ParseError>;
 /// Parses one file.
 pub fn parse(source: &str) -> Result<Document> {
     let tokens = tokenize(source);
-    let mut parser = Parser { source, tokens, at: 0 };
+    let mut parser = Parser { source, tokens, at: 0, depth: 0 };
     parser.document()
 }
 
@@ -55,7 +55,13 @@ struct Parser<'a> {
     source: &'a str,
     tokens: Vec<Token>,
     at: usize,
+    /// How deep the node value being read is nested.
+    depth: usize,
 }
+
+/// The deepest a node value may nest: far beyond any real trait value, and
+/// far within the stack a recursive reader needs.
+const MAX_DEPTH: usize = 256;
 
 impl Parser<'_> {
     // ---- tokens -------------------------------------------------------
@@ -241,6 +247,19 @@ impl Parser<'_> {
     // ---- nodes --------------------------------------------------------
 
     fn node_value(&mut self) -> Result<Node> {
+        if matches!(self.kind(), Kind::LBracket | Kind::LBrace) {
+            if self.depth == MAX_DEPTH {
+                return self.fail(format!("Node values may nest at most {MAX_DEPTH} levels deep"));
+            }
+            self.depth += 1;
+            let value = self.node_value_inner();
+            self.depth -= 1;
+            return value;
+        }
+        self.node_value_inner()
+    }
+
+    fn node_value_inner(&mut self) -> Result<Node> {
         match self.kind().clone() {
             Kind::LBracket => {
                 self.bump();
