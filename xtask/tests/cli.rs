@@ -267,3 +267,45 @@ fn a_second_service_from_botocore() {
         assert!(output.status.success(), "cargo {args:?}: {}", text(&output.stderr));
     }
 }
+
+#[test]
+fn import_reads_smithy_idl() {
+    let dir = scratch("idl-import");
+    let spec = dir.join("spec/notes");
+    let idl = root().join("examples/notes/specs/notes/notes.smithy");
+    let import = xtask(&[
+        "import",
+        "--smithy",
+        idl.to_str().unwrap(),
+        "--operations",
+        "GetNote,PutNote",
+        "--out",
+        spec.to_str().unwrap(),
+    ]);
+    assert!(import.status.success(), "{}", text(&import.stderr));
+    let mut files: Vec<String> =
+        std::fs::read_dir(&spec).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    files.sort();
+    assert_eq!(files, ["GetNote.json", "PutNote.json", "service.json", "shared.json"]);
+    // The mixin is flattened: PutNote's input has the note's fields.
+    let put = std::fs::read_to_string(spec.join("PutNote.json")).unwrap();
+    assert!(put.contains("\"example.notes#PutNoteInput\"") && put.contains("\"text\""), "{put}");
+    // A directory of IDL files imports the same.
+    let from_dir = xtask(&[
+        "import",
+        "--smithy",
+        idl.parent().unwrap().to_str().unwrap(),
+        "--operations",
+        "GetNote,PutNote",
+        "--out",
+        spec.to_str().unwrap(),
+    ]);
+    assert!(text(&from_dir.stdout).contains(" 0 written, 0 removed"), "{}", text(&from_dir.stdout));
+    let out = dir.join("out");
+    let generate = xtask(&["codegen", "--spec", spec.to_str().unwrap(), "--out", out.to_str().unwrap()]);
+    assert!(generate.status.success(), "{}", text(&generate.stderr));
+    let service = std::fs::read_to_string(out.join("src/notes/service.rs")).unwrap();
+    assert!(
+        service.contains("fn get_note(") && service.contains("fn put_note(") && !service.contains("fn list_notes(")
+    );
+}
