@@ -23,6 +23,7 @@ pub mod lower;
 pub mod names;
 pub mod passes;
 pub mod pattern;
+pub mod selector;
 pub mod shape_id;
 pub mod stale;
 pub mod sweep;
