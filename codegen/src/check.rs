@@ -31,7 +31,7 @@ pub fn check(model: &LoadedModel) -> (Diagnostics, Patterns) {
     for (id, loaded) in &model.shapes {
         checker.check_shape(id, &loaded.file, &loaded.shape);
     }
-    checker.out.extend(crate::trait_values::check(model));
+    checker.out.extend(crate::trait_definitions::check(model));
     checker.out.sort();
     let patterns = checker.patterns.into_iter().filter_map(|(source, parsed)| Some((source, parsed.ok()?))).collect();
     (checker.out, patterns)
@@ -419,21 +419,11 @@ impl<'a> Checker<'a> {
     fn check_traits(&mut self, site: Site<'_>, kind: Kind, member_of: Option<Kind>, traits: &ast::Traits) {
         for (trait_id, value) in traits {
             match traits::rule(trait_id) {
-                Some(Rule::Supported(applies)) => {
-                    if !traits::applies(applies, kind, member_of) {
-                        let on = match member_of {
-                            Some(container) => {
-                                format!("a member of {} (targeting {})", container.with_article(), kind.with_article())
-                            }
-                            None => format!("{} shape", kind.with_article()),
-                        };
-                        self.out.push(site.error(
-                            format!("trait {trait_id} cannot be applied to {on}"),
-                            format!("{trait_id} applies to {}; remove it or move it", traits::describe(applies)),
-                        ));
-                    } else {
-                        self.check_trait_value(site, kind, member_of, trait_id, value);
-                    }
+                // Where it may go is its definition's selector's to say
+                // (`trait_definitions`); what remains is what the generator
+                // needs of its value.
+                Some(Rule::Supported) => {
+                    self.check_trait_value(site, kind, member_of, trait_id, value);
                 }
                 Some(Rule::Ignored(_)) => {}
                 Some(Rule::Unsupported(why)) => self.out.push(site.error(

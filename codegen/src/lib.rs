@@ -27,7 +27,7 @@ pub mod selector;
 pub mod shape_id;
 pub mod stale;
 pub mod sweep;
-pub mod trait_values;
+pub mod trait_definitions;
 pub mod traits;
 pub mod vocabulary;
 

@@ -101,13 +101,13 @@ fn trait_on_the_wrong_shape_type() {
     spec["shapes"]["ex#Id"]["traits"]["smithy.api#range"] = json!({"min": 1});
     assert_eq!(
         refuse_value(spec),
-        "error: <dir>/spec.json: ex#Id: trait smithy.api#range cannot be applied to a string shape\n  \
-         help: smithy.api#range applies to intEnum, byte, short, integer, long, float, double, bigInteger, bigDecimal shapes \
-         and members that target them; remove it or move it"
+        "error: <dir>/spec.json: ex#Id: @range cannot be applied to a string shape: its definition allows only shapes \
+         matching `:test(number, member > number)`\n  help: remove the trait, or move it where smithy.api#range's \
+         definition allows"
     );
     let mut spec = valid();
     spec["shapes"]["ex#Id"]["traits"]["smithy.api#required"] = json!({});
-    assert!(refuse_value(spec).contains("ex#Id: trait smithy.api#required cannot be applied to a string shape"));
+    assert!(refuse_value(spec).contains("ex#Id: @required cannot be applied to a string shape: its definition allows only shapes matching `structure > member`"));
 }
 
 #[test]

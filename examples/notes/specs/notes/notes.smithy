@@ -86,7 +86,6 @@ structure NoteFields {
     priority: Priority = "normal"
 
     @length(max: 10)
-    @uniqueItems
     tags: TagList
 }
 
@@ -114,6 +113,8 @@ enum Priority {
 @length(min: 1, max: 32)
 string Tag
 
+/// A note's tags, each once.
+@uniqueItems
 list TagList {
     member: Tag
 }

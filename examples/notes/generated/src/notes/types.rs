@@ -17,6 +17,8 @@ pub struct Note {
     /// Defaults to `"normal"`.
     #[serde(rename = "priority", default = "Note::default_priority")]
     pub priority: Priority,
+    /// A note's tags, each once.
+    ///
     /// Items: at most 10. Items are unique. Each item: Length: 1 to 32.
     #[serde(rename = "tags", default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<Vec<String>>,

@@ -37,6 +37,8 @@ pub struct PutNoteInput {
         serde(rename = "priority", default = "PutNoteInput::default_priority")
     )]
     pub priority: Priority,
+    /// A note's tags, each once.
+    ///
     /// Items: at most 10. Items are unique. Each item: Length: 1 to 32.
     #[cfg_attr(
         feature = "full-serde",

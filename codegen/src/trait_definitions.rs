@@ -1,10 +1,15 @@
-//! Checks each trait's value against the trait's definition: the shape
+//! Checks each applied trait against the trait's definition: the shape
 //! marked `@trait` in the model, or in Smithy's built-in vocabularies
-//! ([`crate::vocabulary`]). A structure trait takes an object of its members
-//! (required ones present, no others), a list an array, a string a string
-//! (one of an enum's values), and so on down every member, so that
-//! `@length(min: "1")` or `@error("bad")` is refused where it is written,
-//! with the path to the part at fault, whichever trait it is.
+//! ([`crate::vocabulary`]).
+//!
+//! - Where it is applied: the definition's selector (`@trait(selector:
+//!   "structure > member")`, every shape when it has none) must match the
+//!   shape or member, evaluated by [`crate::selector`].
+//! - Its value: a structure trait takes an object of its members (required
+//!   ones present, no others), a list an array, a string a string (one of
+//!   an enum's values), and so on down every member, so that
+//!   `@length(min: "1")` or `@error("bad")` is refused where it is written,
+//!   with the path to the part at fault, whichever trait it is.
 
 use std::collections::BTreeMap;
 
@@ -14,29 +19,71 @@ use crate::ast;
 use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::load::{LoadedModel, LoadedShape};
+use crate::selector::Matcher;
 use crate::traits::{self, Rule};
 use crate::vocabulary;
 
-/// Every trait value of the model that does not fit its definition.
+/// Every trait of the model applied where its definition does not allow,
+/// or with a value that does not fit the definition.
 pub fn check(model: &LoadedModel) -> Diagnostics {
     let definitions = Definitions { model, vocabulary: vocabulary::shapes() };
+    let mut matcher = Matcher::new(model);
+    let mut bad_selectors: BTreeMap<&str, String> = BTreeMap::new();
     let mut out = Diagnostics::default();
     for (id, loaded) in &model.shapes {
-        let mut sites: Vec<(String, &ast::Traits)> = vec![(id.clone(), &loaded.shape.traits)];
-        sites.extend(members_of(&loaded.shape).into_iter().map(|(name, m)| (format!("{id}${name}"), &m.traits)));
-        for (site, traits) in sites {
+        let kind = loaded.shape.kind.as_str();
+        // Each site: its id, what it is (for messages), its traits, and
+        // whether its target exists (a dangling target is reported once, as
+        // such, not again as every trait's misplacement).
+        let mut sites: Vec<(String, String, &ast::Traits, bool)> =
+            vec![(id.clone(), format!("{} shape", with_article(kind)), &loaded.shape.traits, true)];
+        for (name, member) in members_of(&loaded.shape) {
+            let target = definitions.get(&member.target).map(|t| t.kind.as_str());
+            let what =
+                format!("a member of {} targeting {}", with_article(kind), target.map_or("?".into(), with_article));
+            sites.push((format!("{id}${name}"), what, &member.traits, target.is_some()));
+        }
+        for (site, what, traits, resolved) in sites {
             for (trait_id, value) in traits {
                 let Some(definition) = definitions.get(trait_id) else { continue };
+                let name = trait_id.strip_prefix("smithy.api#").unwrap_or(trait_id);
+                let position = model.positions.get(&format!("{site}@{trait_id}"));
+                let selector = definition
+                    .traits
+                    .get("smithy.api#trait")
+                    .and_then(|t| t.get("selector"))
+                    .and_then(Value::as_str)
+                    .unwrap_or("*");
+                match matcher.matches(selector, &site) {
+                    Ok(true) => {}
+                    Ok(false) if !resolved => continue,
+                    Ok(false) => {
+                        let mut diagnostic = Diagnostic::error(format!(
+                            "@{name} cannot be applied to {what}: its definition allows only shapes matching `{selector}`"
+                        ))
+                        .in_file(&loaded.file)
+                        .at_shape(site.as_str())
+                        .help(format!("remove the trait, or move it where {trait_id}'s definition allows"));
+                        if let Some((source, line, column)) = position {
+                            diagnostic = diagnostic.at_position(source, *line, *column);
+                        }
+                        out.push(diagnostic);
+                        continue;
+                    }
+                    Err(e) => {
+                        bad_selectors.entry(trait_id).or_insert(e);
+                        continue;
+                    }
+                }
                 let mut problems = Vec::new();
                 definitions.fits(definition, value, "", &mut problems, 0);
                 // Members the definition does not have are warnings, as
                 // Smithy has them (AWS publishes models with a few), except
                 // in the traits the generator reads, where a misspelt
                 // `minimum` would silently drop a constraint.
-                let read = matches!(traits::rule(trait_id), Some(Rule::Supported(_)));
+                let read = traits::rule(trait_id) == Some(Rule::Supported);
                 let (unknown, wrong): (Vec<_>, Vec<_>) =
                     problems.into_iter().partition(|(_, problem)| !read && problem.starts_with("has no member"));
-                let name = trait_id.strip_prefix("smithy.api#").unwrap_or(trait_id);
                 let help = format!("write the value as the trait's definition, {trait_id}, says");
                 for (error, (path, problem)) in
                     wrong.into_iter().map(|p| (true, p)).chain(unknown.into_iter().map(|p| (false, p)))
@@ -46,7 +93,7 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
                     let mut diagnostic = if error { Diagnostic::error(message) } else { Diagnostic::warning(message) };
                     diagnostic = diagnostic.in_file(&loaded.file).at_shape(site.as_str()).help(help.clone());
                     // In IDL, at the trait itself.
-                    if let Some((source, line, column)) = model.positions.get(&format!("{site}@{trait_id}")) {
+                    if let Some((source, line, column)) = position {
                         diagnostic = diagnostic.at_position(source, *line, *column);
                     }
                     out.push(diagnostic);
@@ -54,7 +101,23 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
             }
         }
     }
+    // A trait the model defines with a selector that does not parse.
+    for (trait_id, error) in bad_selectors {
+        let file = model.shapes.get(trait_id).map(|s| s.file.clone()).unwrap_or_default();
+        out.push(
+            Diagnostic::error(format!("the selector of trait {trait_id} is not valid: {error}"))
+                .in_file(file)
+                .at_shape(trait_id)
+                .help("see https://smithy.io/2.0/spec/selectors.html"),
+        );
+    }
     out
+}
+
+/// `a structure`, `an operation`.
+fn with_article(kind: &str) -> String {
+    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {kind}")
 }
 
 struct Definitions<'a> {
@@ -190,5 +253,28 @@ fn describe(value: &Value) -> String {
         Value::String(_) => "a string".into(),
         Value::Array(_) => "a list".into(),
         Value::Object(_) => "an object".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::traits::{self, Rule};
+    use crate::vocabulary;
+
+    /// Every trait the generator reads has a definition, so its selector
+    /// (not a list in the generator) says where it may be applied.
+    #[test]
+    fn every_trait_the_generator_reads_is_defined() {
+        let source = include_str!("traits.rs");
+        let read: Vec<&str> = source
+            .lines()
+            .filter(|line| line.trim_end().ends_with("=> Supported,"))
+            .filter_map(|line| line.split('"').nth(1))
+            .collect();
+        assert!(read.len() > 25, "{read:?}");
+        for id in read {
+            assert_eq!(traits::rule(id), Some(Rule::Supported), "{id}");
+            assert!(vocabulary::shapes().contains_key(id), "{id} has no definition");
+        }
     }
 }
