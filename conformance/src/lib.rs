@@ -1,18 +1,21 @@
-//! Smithy's malformed-request validation suite, run against the validators
-//! generated from its model (`validation-suite`, from
-//! `smithy-validation/rest_json_validation`).
+//! Smithy's malformed-request validation suite, read from its IDL sources
+//! (`models/smithy/protocol-tests/restJson1/validation/`, through the spec
+//! directory `specs/rest_json_validation` that `validation-suite` is
+//! generated from; see [`source`]) and run against the validators
+//! generated from the same model.
 //!
 //! Each case sends one request body and expects one exact
 //! `ValidationException`; the comparison is of JSON values. Every case is
 //! run both ways a body is checked: read in one pass into the operation's
 //! typed input (`validate::parse`, what routers do) and walked as a parsed
 //! JSON value (`validate::validate`); both must give the expected
-//! exception. Cases whose
-//! failing member is bound to the query string or a header, or whose
-//! operation also needs such members, cannot run against a generator for
-//! awsJson, which reads only the body: they are listed as skipped, with why.
+//! exception. Cases whose operation binds input members to the URI, query
+//! string or headers cannot run against a generator for awsJson, which
+//! reads only the body: they are listed as skipped, with why. The suite's
+//! `httpRequestTests` are requests that must be accepted.
 
 pub mod protocol;
+pub mod source;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -30,6 +33,8 @@ use validation_suite::rest_json_validation::validation::input_schema;
 use validation_suite::runtime::Operation;
 use validation_suite::runtime::validate::{self, Rejection};
 
+use crate::source::{Expected, MalformedCase, PositiveCase, name_of};
+
 /// How one case went.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -41,7 +46,8 @@ pub enum Outcome {
 /// One case and its outcome.
 #[derive(Clone, Debug)]
 pub struct CaseResult {
-    /// The case file's name without `.json` (`malformed-length`).
+    /// The stem of the source file that defines the case's operation
+    /// (`malformed-length`).
     pub file: String,
     pub id: String,
     /// A request that must be accepted, rather than a malformed one.
@@ -49,63 +55,47 @@ pub struct CaseResult {
     pub outcome: Outcome,
 }
 
-/// The folder of case files.
-pub fn cases_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("smithy-validation/cases")
+/// The spec directory the suite's cases are read from.
+pub fn spec_dir() -> PathBuf {
+    source::validation_spec()
 }
 
-/// Runs every case (negative and positive) of every file in `dir`.
+/// Runs every case (negative and positive) of the suite in `dir`, ordered
+/// by file, then operation, negative cases before positive ones.
 pub fn run(dir: &Path) -> Vec<CaseResult> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "json"))
-        .collect();
-    files.sort();
-    let mut results = Vec::new();
-    for path in files {
-        let file = path.file_stem().unwrap().to_string_lossy().into_owned();
-        let suite: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-        for case in suite["cases"].as_array().into_iter().flatten() {
-            let id = case["id"].as_str().unwrap().to_string();
-            results.push(CaseResult { file: file.clone(), id, positive: false, outcome: run_case(case) });
-        }
-        for case in suite["positive_cases"].as_array().into_iter().flatten() {
-            let id = case["id"].as_str().unwrap().to_string();
-            results.push(CaseResult { file: file.clone(), id, positive: true, outcome: run_positive_case(case) });
-        }
+    let model = source::load(dir);
+    let cases = source::validation_cases(&model).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    let mut results: Vec<(usize, CaseResult)> = Vec::new();
+    for case in &cases.malformed {
+        let outcome = run_case(case);
+        results.push((0, CaseResult { file: case.file.clone(), id: case.id.clone(), positive: false, outcome }));
     }
-    results
+    for case in &cases.positive {
+        let outcome = run_positive_case(case);
+        results.push((1, CaseResult { file: case.file.clone(), id: case.id.clone(), positive: true, outcome }));
+    }
+    // Stable: within a file and kind, the order the model lists them.
+    results.sort_by(|(a, x), (b, y)| x.file.cmp(&y.file).then(a.cmp(b)));
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
-fn operation_name(case: &Value) -> &str {
-    case["operation"].as_str().unwrap().rsplit('#').next().unwrap()
-}
+/// The suite's protocol: only its cases are run.
+const PROTOCOL: &str = "aws.protocols#restJson1";
 
-fn run_case(case: &Value) -> Outcome {
-    let binding = case["binding"].as_str().unwrap_or("body");
-    if binding != "body" {
-        let place = match binding {
-            "query" => "the query string",
-            "header" => "an HTTP header",
-            other => other,
-        };
-        return Outcome::Skipped(format!(
-            "the failing member is bound to {place}; awsJson sends every member in the body"
-        ));
+fn run_case(case: &MalformedCase) -> Outcome {
+    if case.protocol != PROTOCOL {
+        return Outcome::Skipped(format!("written for {}, not {PROTOCOL}", case.protocol));
     }
-    if case["body_only_generator_can_run"] != Value::Bool(true) {
-        return Outcome::Skipped(
-            "the operation's input also binds members to the query string and a header, which an awsJson body never carries"
-                .to_string(),
-        );
+    if let Some(why) = case.body_only_skip() {
+        return Outcome::Skipped(why);
     }
-    let operation = operation_name(case);
+    let operation = name_of(&case.operation);
     let Some(schema) = input_schema(operation) else {
         return Outcome::Failed(format!("no operation {operation} in the generated crate"));
     };
-    let expected = &case["expected_validation_exception"];
-    let body = &case["request"]["body_json"];
+    let Some(body) = &case.body_json else {
+        return Outcome::Failed(format!("the request body is not JSON: {}", case.case["request"]["body"]));
+    };
     let Some(parsed) = parse_input(operation, &serde_json::to_vec(body).unwrap()) else {
         return Outcome::Failed(format!("no typed input known for {operation}"));
     };
@@ -116,11 +106,7 @@ fn run_case(case: &Value) -> Outcome {
             Err(Rejection::Malformed(e)) => Outcome::Failed(format!("{how}, refused as malformed, not invalid: {e}")),
             Err(Rejection::Invalid(exception)) => {
                 let actual = serde_json::to_value(&exception).unwrap();
-                if &actual == expected {
-                    Outcome::Passed
-                } else {
-                    Outcome::Failed(format!("{how}, expected {expected}\n     got {actual}"))
-                }
+                matches(&case.expected, &actual).map_or(Outcome::Passed, |why| Outcome::Failed(format!("{how}, {why}")))
             }
         };
         if outcome != Outcome::Passed {
@@ -128,6 +114,23 @@ fn run_case(case: &Value) -> Outcome {
         }
     }
     Outcome::Passed
+}
+
+/// Why the exception `actual` is not what `expected` asks for, if it is not.
+fn matches(expected: &Expected, actual: &Value) -> Option<String> {
+    match expected {
+        Expected::Contents(expected) if expected == actual => None,
+        Expected::Contents(expected) => Some(format!("expected {expected}\n     got {actual}")),
+        Expected::MessageRegex(pattern) => {
+            let message = actual["message"].as_str().unwrap_or_default();
+            match regex::Regex::new(pattern) {
+                Ok(regex) if regex.is_match(message) => None,
+                Ok(_) => Some(format!("the message {message:?} does not match {pattern:?}")),
+                Err(e) => Some(format!("the case's messageRegex {pattern:?} does not compile: {e}")),
+            }
+        }
+        Expected::Unreadable(why) => Some(why.clone()),
+    }
 }
 
 /// Reads `body` in one pass into `O`'s typed input, as routers do; the
@@ -165,16 +168,18 @@ fn parse_input(operation: &str, body: &[u8]) -> Option<Result<Value, Rejection>>
     })
 }
 
-fn run_positive_case(case: &Value) -> Outcome {
-    let operation = operation_name(case);
-    let body = serde_json::to_vec(&case["body_json"]).unwrap();
-    let params = &case["params"];
-    let Some(accepted) = parse_input(operation, &body) else {
+fn run_positive_case(case: &PositiveCase) -> Outcome {
+    if case.protocol != PROTOCOL {
+        return Outcome::Skipped(format!("written for {}, not {PROTOCOL}", case.protocol));
+    }
+    let operation = name_of(&case.operation);
+    let Some(body) = &case.body_json else { return Outcome::Failed("the request body is not JSON".to_string()) };
+    let Some(accepted) = parse_input(operation, &serde_json::to_vec(body).unwrap()) else {
         return Outcome::Failed(format!("no typed input known for {operation}"));
     };
     match accepted {
-        Ok(value) if &value == params => Outcome::Passed,
-        Ok(value) => Outcome::Failed(format!("deserialised to {value}, expected {params}")),
+        Ok(value) if value == case.params => Outcome::Passed,
+        Ok(value) => Outcome::Failed(format!("deserialised to {value}, expected {}", case.params)),
         Err(e) => Outcome::Failed(format!("refused: {e}")),
     }
 }
@@ -199,7 +204,10 @@ pub fn by_file(results: &[CaseResult]) -> BTreeMap<&str, (usize, usize, usize)> 
 
 /// The report `cargo xtask conformance` prints.
 pub fn report(results: &[CaseResult]) -> String {
-    let mut out = String::from("Smithy validation suite: JSON-body cases against the generated validators\n\n");
+    let mut out = String::from(
+        "Smithy validation suite (restJson1 validation/, from the IDL sources): JSON-body cases against the \
+         generated validators\n\n",
+    );
     out.push_str(&format!("{:<24} {:>8} {:>8}\n", "file", "passed", "skipped"));
     let (mut passed, mut run, mut skipped) = (0, 0, 0);
     for (file, (p, r, s)) in by_file(results) {
@@ -212,6 +220,9 @@ pub fn report(results: &[CaseResult]) -> String {
     let positive: Vec<&CaseResult> = results.iter().filter(|r| r.positive).collect();
     let accepted = positive.iter().filter(|r| r.outcome == Outcome::Passed).count();
     out.push_str(&format!("\nvalid requests accepted: {accepted}/{}\n", positive.len()));
+    for (id, why) in source::ERRATA {
+        out.push_str(&format!("\ncorrected {id}: {why}"));
+    }
     for result in results {
         match &result.outcome {
             Outcome::Skipped(why) => out.push_str(&format!("\nskipped {} ({}): {why}", result.id, result.file)),

@@ -1,4 +1,5 @@
-//! Smithy's awsJson1.1 protocol tests, run as a server: each test is an
+//! Smithy's awsJson1.0 and awsJson1.1 protocol tests, read from Smithy's
+//! IDL sources ([`crate::source`]) and run as a server: each test is an
 //! `http::Request` handed to the generated router as a `tower::Service`,
 //! the surface a server, axum or a tower layer uses. Requests are routed
 //! into a recording implementation of the generated service trait, whose
@@ -11,35 +12,41 @@
 //! validation tables, which know every blob and timestamp format.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use http_body_util::BodyExt;
-use protocol_tests::json_protocol::error::{ComplexError, FooError, InvalidGreeting};
-use protocol_tests::json_protocol::operation::greeting_with_errors::GreetingWithErrors;
+use protocol_tests::amazon_ml_20141212::service::{AmazonMl20141212, AmazonMl20141212Router};
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
-use protocol_tests::machine_learning::service::{AmazonMl20141212, AmazonMl20141212Router};
+use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
+use protocol_tests::query_compatible_json_rpc10::service::{QueryCompatibleJsonRpc10, QueryCompatibleJsonRpc10Router};
 use protocol_tests::runtime::context::RequestContext;
 use protocol_tests::runtime::http::{HttpResponse, Request, ResponseBody, Service as _};
 use protocol_tests::runtime::service::not_implemented;
 use protocol_tests::runtime::validate::{Member, Schema, Structure, TimestampFormat};
-use protocol_tests::runtime::{Blob, Operation, Timestamp, UnmodelledError};
+use protocol_tests::runtime::{Blob, Timestamp, UnmodelledError};
 use serde_json::{Map, Value};
 
 use crate::Outcome;
+use crate::source::{self, name_of};
 
 /// One protocol test and its outcome.
 #[derive(Clone, Debug)]
 pub struct ProtocolResult {
+    /// The protocol's trait name (`awsJson1_0`).
+    pub protocol: String,
+    /// The service's shape name (`JsonRpc10`).
+    pub service: String,
     /// `request`, `response` or `error`.
     pub kind: &'static str,
     pub id: String,
     pub outcome: Outcome,
 }
 
-/// The protocol test file.
-pub fn cases_file() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("smithy-awsjson1_1/cases.json")
+/// The spec directories whose tests run: those `protocol-tests` is
+/// generated from.
+pub fn spec_dirs() -> Vec<PathBuf> {
+    source::protocol_specs()
 }
 
 /// An implementation of a generated service trait that records the input it
@@ -80,15 +87,15 @@ impl Recorder {
 }
 
 /// Implements a service trait with a [`Recorder`]; an operation may list
-/// the modelled errors (their shape names) the error tests make it answer.
+/// the modelled errors (their types) the error tests make it answer.
 macro_rules! recording {
-    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty $(, errors [$($modelled:ident),*])?;)* }) => {
+    ($trait:ident { $($method:ident($input:ty) -> $output:ty, $error:ty $(, errors [$($modelled:ty),*])?;)* }) => {
         impl $trait for Recorder {
             $(
                 async fn $method(&self, _context: &RequestContext, input: $input) -> Result<$output, $error> {
                     self.handle(stringify!($method), &input, |_name: &str, _members: Value| -> Option<$error> {
                         $($(
-                            if _name == stringify!($modelled) {
+                            if stringify!($modelled).rsplit("::").next().map(str::trim) == Some(_name) {
                                 return Some(serde_json::from_value::<$modelled>(_members).ok()?.into());
                             }
                         )*)?
@@ -100,9 +107,14 @@ macro_rules! recording {
     };
 }
 
+use protocol_tests::amazon_ml_20141212::operation as ml;
+use protocol_tests::json_protocol::error as json_error;
 use protocol_tests::json_protocol::operation as json;
 use protocol_tests::json_protocol::types::KitchenSink;
-use protocol_tests::machine_learning::operation as ml;
+use protocol_tests::json_rpc10::error as json10_error;
+use protocol_tests::json_rpc10::operation as json10;
+use protocol_tests::query_compatible_json_rpc10::error as query_compatible_error;
+use protocol_tests::query_compatible_json_rpc10::operation as query_compatible;
 use protocol_tests::runtime::Unit;
 
 recording!(JsonProtocol {
@@ -112,7 +124,7 @@ recording!(JsonProtocol {
     endpoint_operation(Unit) -> Unit, json::endpoint_operation::EndpointOperationError;
     endpoint_with_host_label_operation(json::endpoint_with_host_label_operation::HostLabelInput) -> Unit, json::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
     fractional_seconds(Unit) -> json::fractional_seconds::FractionalSecondsOutput, json::fractional_seconds::FractionalSecondsError;
-    greeting_with_errors(Unit) -> json::greeting_with_errors::GreetingWithErrorsOutput, json::greeting_with_errors::GreetingWithErrorsError, errors [ComplexError, FooError, InvalidGreeting];
+    greeting_with_errors(Unit) -> json::greeting_with_errors::GreetingWithErrorsOutput, json::greeting_with_errors::GreetingWithErrorsError, errors [json_error::ComplexError, json_error::FooError, json_error::InvalidGreeting];
     host_with_path_operation(Unit) -> Unit, json::host_with_path_operation::HostWithPathOperationError;
     json_enums(json::json_enums::JsonEnumsInputOutput) -> json::json_enums::JsonEnumsInputOutput, json::json_enums::JsonEnumsError;
     json_int_enums(json::json_int_enums::JsonIntEnumsInputOutput) -> json::json_int_enums::JsonIntEnumsInputOutput, json::json_int_enums::JsonIntEnumsError;
@@ -130,13 +142,28 @@ recording!(AmazonMl20141212 {
     predict(ml::predict::PredictInput) -> ml::predict::PredictOutput, ml::predict::PredictError;
 });
 
-/// The operation whose modelled errors include each error the error tests
-/// serialise: the tests name only the error.
-const OPERATION_OF_ERROR: &[(&str, &str)] = &[
-    ("ComplexError", GreetingWithErrors::NAME),
-    ("FooError", GreetingWithErrors::NAME),
-    ("InvalidGreeting", GreetingWithErrors::NAME),
-];
+recording!(JsonRpc10 {
+    content_type_parameters(json10::content_type_parameters::ContentTypeParametersInput) -> json10::content_type_parameters::ContentTypeParametersOutput, json10::content_type_parameters::ContentTypeParametersError;
+    empty_input_and_empty_output(json10::empty_input_and_empty_output::EmptyInputAndEmptyOutputInput) -> json10::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput, json10::empty_input_and_empty_output::EmptyInputAndEmptyOutputError;
+    endpoint_operation(Unit) -> Unit, json10::endpoint_operation::EndpointOperationError;
+    endpoint_with_host_label_operation(json10::endpoint_with_host_label_operation::EndpointWithHostLabelOperationInput) -> Unit, json10::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError;
+    greeting_with_errors(json10::greeting_with_errors::GreetingWithErrorsInput) -> json10::greeting_with_errors::GreetingWithErrorsOutput, json10::greeting_with_errors::GreetingWithErrorsError, errors [json10_error::ComplexError, json10_error::FooError, json10_error::InvalidGreeting];
+    host_with_path_operation(Unit) -> Unit, json10::host_with_path_operation::HostWithPathOperationError;
+    json_unions(json10::json_unions::JsonUnionsInput) -> json10::json_unions::JsonUnionsOutput, json10::json_unions::JsonUnionsError;
+    no_input_and_no_output(Unit) -> Unit, json10::no_input_and_no_output::NoInputAndNoOutputError;
+    no_input_and_output(Unit) -> json10::no_input_and_output::NoInputAndOutputOutput, json10::no_input_and_output::NoInputAndOutputError;
+    operation_with_defaults(json10::operation_with_defaults::OperationWithDefaultsInput) -> json10::operation_with_defaults::OperationWithDefaultsOutput, json10::operation_with_defaults::OperationWithDefaultsError;
+    operation_with_nested_structure(json10::operation_with_nested_structure::OperationWithNestedStructureInput) -> json10::operation_with_nested_structure::OperationWithNestedStructureOutput, json10::operation_with_nested_structure::OperationWithNestedStructureError;
+    operation_with_required_members(Unit) -> json10::operation_with_required_members::OperationWithRequiredMembersOutput, json10::operation_with_required_members::OperationWithRequiredMembersError;
+    operation_with_required_members_with_defaults(Unit) -> json10::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsOutput, json10::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsError;
+    put_with_content_encoding(json10::put_with_content_encoding::PutWithContentEncodingInput) -> Unit, json10::put_with_content_encoding::PutWithContentEncodingError;
+    query_incompatible_operation(Unit) -> Unit, json10::query_incompatible_operation::QueryIncompatibleOperationError;
+    simple_scalar_properties(json10::simple_scalar_properties::SimpleScalarPropertiesInput) -> json10::simple_scalar_properties::SimpleScalarPropertiesOutput, json10::simple_scalar_properties::SimpleScalarPropertiesError;
+});
+
+recording!(QueryCompatibleJsonRpc10 {
+    query_compatible_operation(Unit) -> Unit, query_compatible::query_compatible_operation::QueryCompatibleOperationError, errors [query_compatible_error::CustomCodeError, query_compatible_error::NoCustomCodeError];
+});
 
 /// A minimal executor: routing never waits on I/O.
 fn block_on<F: std::future::Future>(future: F) -> F::Output {
@@ -220,83 +247,126 @@ fn is_zero(value: &Value) -> bool {
     }
 }
 
+/// The generated routers, each over a [`Recorder`].
 enum Service {
-    Json(JsonProtocolRouter<Recorder>),
-    Ml(AmazonMl20141212Router<Recorder>),
+    JsonProtocol(JsonProtocolRouter<Recorder>),
+    AmazonMl(AmazonMl20141212Router<Recorder>),
+    JsonRpc10(JsonRpc10Router<Recorder>),
+    QueryCompatibleJsonRpc10(QueryCompatibleJsonRpc10Router<Recorder>),
+}
+
+/// Runs `$body` with `$router` bound to whichever router `$service` holds.
+macro_rules! each_router {
+    ($service:expr, $router:ident => $body:expr) => {
+        match $service {
+            Service::JsonProtocol($router) => $body,
+            Service::AmazonMl($router) => $body,
+            Service::JsonRpc10($router) => $body,
+            Service::QueryCompatibleJsonRpc10($router) => $body,
+        }
+    };
+}
+
+/// The validation tables of the operation named `$operation` in each
+/// generated module: (input, output).
+macro_rules! schemas {
+    ($module:ident, $operation:expr) => {
+        Some((
+            protocol_tests::$module::validation::input_schema($operation)?,
+            protocol_tests::$module::validation::output_schema($operation)?,
+        ))
+    };
 }
 
 impl Service {
+    /// The router of the case's service, by its shape id.
     fn for_case(case: &Value) -> Option<Service> {
-        match case["service"].as_str()? {
-            "aws.protocoltests.json#JsonProtocol" => Some(Service::Json(JsonProtocolRouter::new(Recorder::default()))),
-            "com.amazonaws.machinelearning#AmazonML_20141212" => {
-                Some(Service::Ml(AmazonMl20141212Router::new(Recorder::default())))
+        Some(match case["service"].as_str()? {
+            "aws.protocoltests.json#JsonProtocol" => {
+                Service::JsonProtocol(JsonProtocolRouter::new(Recorder::default()))
             }
-            _ => None,
-        }
+            "com.amazonaws.machinelearning#AmazonML_20141212" => {
+                Service::AmazonMl(AmazonMl20141212Router::new(Recorder::default()))
+            }
+            "aws.protocoltests.json10#JsonRpc10" => Service::JsonRpc10(JsonRpc10Router::new(Recorder::default())),
+            "aws.protocoltests.json10#QueryCompatibleJsonRpc10" => {
+                Service::QueryCompatibleJsonRpc10(QueryCompatibleJsonRpc10Router::new(Recorder::default()))
+            }
+            _ => return None,
+        })
     }
 
     fn recorder(&self) -> &Recorder {
-        match self {
-            Service::Json(r) => r.service(),
-            Service::Ml(r) => r.service(),
-        }
+        each_router!(self, router => router.service())
     }
 
     /// Hands `request` to the router as a `tower::Service`.
     fn call(&self, request: Request<ResponseBody>) -> HttpResponse {
-        let response = match self {
-            Service::Json(router) => block_on(router.clone().call(request)),
-            Service::Ml(router) => block_on(router.clone().call(request)),
-        };
+        let response = each_router!(self, router => block_on(router.clone().call(request)));
         match response {
             Ok(response) => response,
             Err(never) => match never {},
         }
     }
 
-    /// The `X-Amz-Target` prefix of the service.
-    fn prefix(&self) -> &'static str {
-        match self {
-            Service::Json(_) => "JsonProtocol",
-            Service::Ml(_) => "AmazonML_20141212",
-        }
-    }
-
-    /// An awsJson1.1 request for `operation` with `body`, as a client sends it.
-    fn request(&self, operation: &str, body: &Value) -> Request<ResponseBody> {
-        Request::builder()
-            .method("POST")
-            .uri("/")
-            .header("Host", "localhost")
-            .header("Content-Type", "application/x-amz-json-1.1")
-            .header("X-Amz-Target", format!("{}.{operation}", self.prefix()))
-            .body(ResponseBody::from(body.to_string()))
-            .expect("a valid request")
-    }
-
     fn schemas(&self, operation: &str) -> Option<(&'static Structure, &'static Structure)> {
         match self {
-            Service::Json(_) => Some((
-                protocol_tests::json_protocol::validation::input_schema(operation)?,
-                protocol_tests::json_protocol::validation::output_schema(operation)?,
-            )),
-            Service::Ml(_) => Some((
-                protocol_tests::machine_learning::validation::input_schema(operation)?,
-                protocol_tests::machine_learning::validation::output_schema(operation)?,
-            )),
+            Service::JsonProtocol(_) => schemas!(json_protocol, operation),
+            Service::AmazonMl(_) => schemas!(amazon_ml_20141212, operation),
+            Service::JsonRpc10(_) => schemas!(json_rpc10, operation),
+            Service::QueryCompatibleJsonRpc10(_) => schemas!(query_compatible_json_rpc10, operation),
         }
     }
 }
 
-/// The test's request: its method, URI, headers and body.
+/// The `Content-Type` of the case's protocol, from its trait id.
+fn content_type(case: &Value) -> Option<&'static str> {
+    match case["protocol"].as_str()? {
+        "aws.protocols#awsJson1_0" => Some("application/x-amz-json-1.0"),
+        "aws.protocols#awsJson1_1" => Some("application/x-amz-json-1.1"),
+        _ => None,
+    }
+}
+
+/// A request for `operation` with `body`, as a client of the case's
+/// service and protocol sends it: `Content-Type` by protocol version,
+/// `X-Amz-Target: <service shape name>.<operation>`.
+fn client_request(case: &Value, operation: &str, body: &Value) -> Result<Request<ResponseBody>, String> {
+    let content_type = content_type(case).ok_or_else(|| format!("no awsJson protocol {}", case["protocol"]))?;
+    let service = name_of(case["service"].as_str().unwrap_or_default());
+    Request::builder()
+        .method("POST")
+        .uri("/")
+        .header("Host", "localhost")
+        .header("Content-Type", content_type)
+        .header("X-Amz-Target", format!("{service}.{operation}"))
+        .body(ResponseBody::from(body.to_string()))
+        .map_err(|e| format!("the request: {e}"))
+}
+
+/// The test's request: its method, URI, headers and body. A request test
+/// lists the headers a request must carry, not every one it carries; where
+/// it leaves out those every awsJson request carries, `Content-Type` and
+/// `X-Amz-Target` (which names the operation), they are added as a client
+/// of the case's service and protocol sends them.
 fn case_request(case: &Value) -> Result<Request<ResponseBody>, String> {
     let mut request =
         Request::builder().method(case["method"].as_str().unwrap_or("POST")).uri(case["uri"].as_str().unwrap_or("/"));
+    let has = |header: &str| {
+        case["headers"].as_object().is_some_and(|headers| headers.keys().any(|name| name.eq_ignore_ascii_case(header)))
+    };
     // Every HTTP/1.1 request names its host; the test's own, if it gives one.
-    if !case["headers"].as_object().is_some_and(|headers| headers.keys().any(|name| name.eq_ignore_ascii_case("host")))
-    {
+    if !has("host") {
         request = request.header("Host", case["host"].as_str().unwrap_or("localhost"));
+    }
+    if !has("content-type") {
+        let content_type = content_type(case).ok_or_else(|| format!("no awsJson protocol {}", case["protocol"]))?;
+        request = request.header("Content-Type", content_type);
+    }
+    if !has("x-amz-target") {
+        let service = name_of(case["service"].as_str().unwrap_or_default());
+        let operation = name_of(case["shape"].as_str().unwrap_or_default());
+        request = request.header("X-Amz-Target", format!("{service}.{operation}"));
     }
     for (name, value) in case["headers"].as_object().into_iter().flatten() {
         request = request.header(name, value.as_str().unwrap_or_default());
@@ -312,7 +382,7 @@ fn describe(status: u16, body: &[u8]) -> String {
 
 fn run_request(case: &Value) -> Outcome {
     let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
-    let operation = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
+    let operation = name_of(case["shape"].as_str().unwrap_or_default());
     let Some((input_schema, _)) = service.schemas(operation) else {
         return Outcome::Failed(format!("no operation {operation}"));
     };
@@ -369,9 +439,19 @@ fn check_response(case: &Value, response: HttpResponse) -> Outcome {
     }
 }
 
-fn run_response(case: &Value) -> Outcome {
+/// Parameters the operation of `case` accepts as input: those of one of
+/// its request tests (one not marked for clients first), if it has any.
+fn accepted_params<'a>(case: &Value, cases: &'a [Value]) -> Option<&'a Value> {
+    let same_operation =
+        |c: &&Value| c["kind"] == "httpRequestTests" && c["service"] == case["service"] && c["shape"] == case["shape"];
+    let mut requests: Vec<&Value> = cases.iter().filter(same_operation).collect();
+    requests.sort_by_key(|c| c["appliesTo"] == "client");
+    requests.first().and_then(|c| c.get("params"))
+}
+
+fn run_response(case: &Value, cases: &[Value]) -> Outcome {
     let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
-    let operation = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
+    let operation = name_of(case["shape"].as_str().unwrap_or_default());
     let Some((input_schema, output_schema)) = service.schemas(operation) else {
         return Outcome::Failed(format!("no operation {operation}"));
     };
@@ -379,32 +459,41 @@ fn run_response(case: &Value) -> Outcome {
     let output = structure(output_schema, &params);
     *service.recorder().answer.lock().unwrap() = Some(Answer::Output(output.clone()));
     // A request the operation accepts: the output itself where input and
-    // output share a shape, otherwise an empty input.
-    let request = if std::ptr::eq(input_schema, output_schema) { output } else { Value::Object(Map::new()) };
-    check_response(case, service.call(service.request(operation, &request)))
+    // output share a shape, otherwise the parameters of one of the
+    // operation's request tests, otherwise an empty input.
+    let request = if std::ptr::eq(input_schema, output_schema) {
+        output
+    } else {
+        accepted_params(case, cases).map_or(Value::Object(Map::new()), |params| structure(input_schema, params))
+    };
+    match client_request(case, operation, &request) {
+        Ok(request) => check_response(case, service.call(request)),
+        Err(e) => Outcome::Failed(e),
+    }
 }
 
 fn run_error(case: &Value) -> Outcome {
     let Some(service) = Service::for_case(case) else { return Outcome::Failed("unknown service".into()) };
-    let name = case["shape"].as_str().unwrap().rsplit('#').next().unwrap();
-    let Some((_, operation)) = OPERATION_OF_ERROR.iter().find(|(error, _)| *error == name) else {
-        return Outcome::Failed(format!("no operation answers {name}"));
+    let name = name_of(case["shape"].as_str().unwrap_or_default());
+    // The tests name only the error: it is answered by the first operation
+    // of the service that lists it.
+    let Some(operation) = case["operation_of_error"].as_str().map(name_of) else {
+        return Outcome::Failed(format!("no operation of the service answers {name}"));
     };
     let params = case.get("params").cloned().unwrap_or(Value::Object(Map::new()));
     *service.recorder().answer.lock().unwrap() = Some(Answer::Error(name.to_string(), params));
-    check_response(case, service.call(service.request(operation, &Value::Object(Map::new()))))
+    match client_request(case, operation, &Value::Object(Map::new())) {
+        Ok(request) => check_response(case, service.call(request)),
+        Err(e) => Outcome::Failed(e),
+    }
 }
 
 /// Tests that do not say `appliesTo: client` but test what only a client does.
 const CLIENT_ONLY: &[(&str, &str)] = &[
-    (
-        "SDKAppliedContentEncoding_awsJson1_1",
-        "tests that an SDK gzips request bodies (@requestCompression); its request has no X-Amz-Target",
-    ),
-    (
-        "SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1",
-        "tests that an SDK gzips request bodies (@requestCompression); its request has no X-Amz-Target",
-    ),
+    ("SDKAppliedContentEncoding_awsJson1_0", GZIP),
+    ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0", GZIP),
+    ("SDKAppliedContentEncoding_awsJson1_1", GZIP),
+    ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1", GZIP),
     ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
     (
         "parses_the_request_id_from_the_response",
@@ -412,72 +501,145 @@ const CLIENT_ONLY: &[(&str, &str)] = &[
     ),
 ];
 
-/// Runs every test in `file`.
-pub fn run(file: &Path) -> Vec<ProtocolResult> {
-    let suite: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+/// Why the @requestCompression tests are a client's.
+const GZIP: &str = "tests that an SDK gzips request bodies (@requestCompression): the request has \
+                    `Content-Encoding: gzip` but no body, only the parameters a client would compress";
+
+/// Runs every protocol test of the services in the spec directories.
+pub fn run(dirs: &[PathBuf]) -> Vec<ProtocolResult> {
     let mut results = Vec::new();
-    for case in suite["cases"].as_array().unwrap() {
-        let kind = match (case["kind"].as_str(), case["shape_type"].as_str()) {
-            (Some("httpRequestTests"), _) => "request",
-            (_, Some("error")) => "error",
-            _ => "response",
-        };
-        let id = case["id"].as_str().unwrap().to_string();
-        let outcome = if case["appliesTo"] == "client" {
-            Outcome::Skipped("marked as a client test (how a client writes or parses)".to_string())
-        } else if let Some((_, why)) = CLIENT_ONLY.iter().find(|(skip, _)| *skip == id) {
-            Outcome::Skipped(why.to_string())
-        } else {
-            let run = || match kind {
-                "request" => run_request(case),
-                "error" => run_error(case),
-                _ => run_response(case),
-            };
-            // A harness panic is a failed case, not a crash of the run.
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-                .unwrap_or_else(|_| Outcome::Failed("the harness panicked".to_string()))
-        };
-        results.push(ProtocolResult { kind, id, outcome });
+    for dir in dirs {
+        let model = source::load(dir);
+        let cases = source::protocol_cases(&model);
+        for case in &cases {
+            results.push(run_case(case, &cases));
+        }
     }
     results
 }
 
-/// The table `cargo xtask conformance` and the test print.
-pub fn report(results: &[ProtocolResult]) -> String {
-    let mut out = String::from("Smithy awsJson1.1 protocol tests, run as a server\n\n");
-    out.push_str(&format!("{:<24} {:>8} {:>8}\n", "kind", "passed", "skipped"));
-    let mut counts: BTreeMap<&str, (usize, usize, usize)> = BTreeMap::new();
-    for r in results {
-        let entry = counts.entry(r.kind).or_default();
-        match r.outcome {
+/// Runs one case of `cases` (from [`source::protocol_cases`]), unless it
+/// tests a client.
+pub fn run_case(case: &Value, cases: &[Value]) -> ProtocolResult {
+    let kind = match (case["kind"].as_str(), case["shape_type"].as_str()) {
+        (Some("httpRequestTests"), _) => "request",
+        (_, Some("error")) => "error",
+        _ => "response",
+    };
+    let id = case["id"].as_str().unwrap_or_default().to_string();
+    let outcome = if case["appliesTo"] == "client" {
+        Outcome::Skipped(CLIENT_MARKED.to_string())
+    } else if let Some((_, why)) = CLIENT_ONLY.iter().find(|(skip, _)| *skip == id) {
+        Outcome::Skipped(why.to_string())
+    } else {
+        let run = || match kind {
+            "request" => run_request(case),
+            "error" => run_error(case),
+            _ => run_response(case, cases),
+        };
+        // A harness panic is a failed case, not a crash of the run.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|_| Outcome::Failed("the harness panicked".to_string()))
+    };
+    ProtocolResult {
+        protocol: name_of(case["protocol"].as_str().unwrap_or_default()).to_string(),
+        service: name_of(case["service"].as_str().unwrap_or_default()).to_string(),
+        kind,
+        id,
+        outcome,
+    }
+}
+
+/// Why a case marked `appliesTo: client` is skipped.
+pub const CLIENT_MARKED: &str = "marked as a client test (how a client writes or parses)";
+
+/// Counts of one protocol, or of one kind of test of it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Cases run: those not skipped.
+    pub applicable: usize,
+    pub passed: usize,
+    pub skipped: usize,
+}
+
+impl Counts {
+    fn add(&mut self, outcome: &Outcome) {
+        match outcome {
             Outcome::Passed => {
-                entry.0 += 1;
-                entry.1 += 1;
+                self.applicable += 1;
+                self.passed += 1;
             }
-            Outcome::Failed(_) => entry.1 += 1,
-            Outcome::Skipped(_) => entry.2 += 1,
+            Outcome::Failed(_) => self.applicable += 1,
+            Outcome::Skipped(_) => self.skipped += 1,
         }
     }
-    let (mut p, mut r, mut s) = (0, 0, 0);
-    for (kind, (passed, run, skipped)) in &counts {
-        out.push_str(&format!("{kind:<24} {:>8} {skipped:>8}\n", format!("{passed}/{run}")));
-        p += passed;
-        r += run;
-        s += skipped;
+}
+
+/// Counts by protocol, and by protocol and kind.
+pub fn by_protocol(results: &[ProtocolResult]) -> BTreeMap<&str, (Counts, BTreeMap<&str, Counts>)> {
+    let mut counts: BTreeMap<&str, (Counts, BTreeMap<&str, Counts>)> = BTreeMap::new();
+    for r in results {
+        let (total, kinds) = counts.entry(r.protocol.as_str()).or_default();
+        total.add(&r.outcome);
+        kinds.entry(r.kind).or_default().add(&r.outcome);
     }
-    out.push_str(&format!("{:<24} {:>8} {s:>8}\n", "total", format!("{p}/{r}")));
+    counts
+}
+
+/// The skipped cases of `protocol` by reason, in the order they ran.
+pub fn skipped<'a>(results: &'a [ProtocolResult], protocol: &str) -> BTreeMap<&'a str, Vec<&'a str>> {
     let mut by_reason: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
-    for result in results {
+    for result in results.iter().filter(|r| r.protocol == protocol) {
         if let Outcome::Skipped(why) = &result.outcome {
             by_reason.entry(why).or_default().push(&result.id);
         }
     }
-    for (why, ids) in by_reason {
-        out.push_str(&format!("\nskipped ({why}): {}\n", ids.join(", ")));
+    by_reason
+}
+
+/// The table `cargo xtask conformance` and the test print.
+pub fn report(results: &[ProtocolResult]) -> String {
+    let mut out =
+        String::from("Smithy protocol tests (awsJson1.0, awsJson1.1), run as a server against protocol-tests\n\n");
+    out.push_str(&format!("{:<12} {:<10} {:>10} {:>8}\n", "protocol", "kind", "passed", "skipped"));
+    let counts = by_protocol(results);
+    let mut all = Counts::default();
+    for (protocol, (total, kinds)) in &counts {
+        for (kind, c) in kinds {
+            out.push_str(&format!(
+                "{protocol:<12} {kind:<10} {:>10} {:>8}\n",
+                format!("{}/{}", c.passed, c.applicable),
+                c.skipped
+            ));
+        }
+        out.push_str(&format!(
+            "{protocol:<12} {:<10} {:>10} {:>8}\n",
+            "all",
+            format!("{}/{}", total.passed, total.applicable),
+            total.skipped
+        ));
+        all.applicable += total.applicable;
+        all.passed += total.passed;
+        all.skipped += total.skipped;
+    }
+    out.push_str(&format!(
+        "{:<12} {:<10} {:>10} {:>8}\n",
+        "total",
+        "",
+        format!("{}/{}", all.passed, all.applicable),
+        all.skipped
+    ));
+    for protocol in counts.keys() {
+        for (why, ids) in skipped(results, protocol) {
+            out.push_str(&format!("\n{protocol} skipped ({why}): {}\n", ids.join(", ")));
+        }
     }
     for result in results {
         if let Outcome::Failed(why) = &result.outcome {
-            out.push_str(&format!("\nFAILED {} ({}): {why}", result.id, result.kind));
+            out.push_str(&format!(
+                "\nFAILED {} ({} {} {}): {why}",
+                result.id, result.protocol, result.service, result.kind
+            ));
         }
     }
     out.push('\n');

@@ -1,21 +1,165 @@
-//! Smithy's awsJson1.1 protocol tests that apply to a server all pass; a
-//! test without libtest's harness, so that the table is printed in every
-//! `cargo test` run.
+//! Smithy's awsJson1.0 and awsJson1.1 protocol tests, read from the IDL
+//! sources: every one that applies to a server passes, and the skipped
+//! ones, each a client's, are exactly those listed here. A test without
+//! libtest's harness, so that the table is printed in every `cargo test`
+//! run.
 
+use std::collections::BTreeSet;
 use std::process::ExitCode;
 
 use conformance::Outcome;
-use conformance::protocol::{cases_file, report, run};
+use conformance::protocol::{CLIENT_MARKED, ProtocolResult, by_protocol, report, run, spec_dirs};
+
+/// What one protocol's run must give.
+struct Expected {
+    protocol: &'static str,
+    /// Cases run (all must pass).
+    applicable: usize,
+    /// Cases marked `appliesTo: client`.
+    client_marked: &'static [&'static str],
+    /// Other cases skipped, with why: they test what only a client does.
+    client_only: &'static [(&'static str, &'static str)],
+}
+
+const GZIP: &str = "tests that an SDK gzips request bodies (@requestCompression): the request has \
+                    `Content-Encoding: gzip` but no body, only the parameters a client would compress";
+
+const EXPECTED: &[Expected] = &[
+    Expected {
+        protocol: "awsJson1_0",
+        applicable: 47,
+        client_marked: &[
+            "AwsJson10HandlesEmptyOutputShape",
+            "AwsJson10HandlesUnexpectedJsonOutput",
+            "AwsJson10DeserializeIgnoreType",
+            "AwsJson10DeserializeAllowNulls",
+            "AwsJson10HostWithPath",
+            "AwsJson10ClientPopulatesDefaultValuesInInput",
+            "AwsJson10ClientSkipsTopLevelDefaultValuesInInput",
+            "AwsJson10ClientUsesExplicitlyProvidedMemberValuesOverDefaults",
+            "AwsJson10ClientUsesExplicitlyProvidedValuesInTopLevel",
+            "AwsJson10ClientIgnoresNonTopLevelDefaultsOnMembersWithClientOptional",
+            "AwsJson10ClientPopulatesDefaultsValuesWhenMissingInResponse",
+            "AwsJson10ClientIgnoresDefaultValuesIfMemberValuesArePresentInResponse",
+            "AwsJson10ClientErrorCorrectsWhenServerFailsToSerializeRequiredValues",
+            "AwsJson10ClientPopulatesNestedDefaultValuesWhenMissing",
+            "AwsJson10ClientPopulatesNestedDefaultsWhenMissingInResponseBody",
+            "AwsJson10ClientErrorCorrectsWithDefaultValuesWhenServerFailsToSerializeRequiredValues",
+            "AwsJson10FooErrorUsingXAmznErrorType",
+            "AwsJson10FooErrorUsingXAmznErrorTypeWithUri",
+            "AwsJson10FooErrorUsingXAmznErrorTypeWithUriAndNamespace",
+            "AwsJson10FooErrorUsingCode",
+            "AwsJson10FooErrorUsingCodeAndNamespace",
+            "AwsJson10FooErrorUsingCodeUriAndNamespace",
+            "AwsJson10FooErrorWithDunderType",
+            "AwsJson10FooErrorWithDunderTypeAndNamespace",
+            "AwsJson10FooErrorWithDunderTypeAndDifferentNamespace",
+            "AwsJson10FooErrorWithDunderTypeUriAndNamespace",
+            "AwsJson10FooErrorWithNestedTypeProperty",
+        ],
+        client_only: &[
+            ("SDKAppliedContentEncoding_awsJson1_0", GZIP),
+            ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0", GZIP),
+        ],
+    },
+    Expected {
+        protocol: "awsJson1_1",
+        applicable: 99,
+        client_marked: &[
+            "handles_empty_output_shape",
+            "handles_unexpected_json_output",
+            "AwsJson11StructuresDontSerializeNullValues",
+            "AwsJson11StructuresDontDeserializeNullValues",
+            "AwsJson11DeserializeIgnoreType",
+            "AwsJson11HostWithPath",
+            "AwsJson11DateTimeWithNegativeOffset",
+            "AwsJson11DateTimeWithPositiveOffset",
+            "AwsJson11DateTimeWithFractionalSeconds",
+            "AwsJson11FooErrorUsingXAmznErrorType",
+            "AwsJson11FooErrorUsingXAmznErrorTypeWithUri",
+            "AwsJson11FooErrorUsingXAmznErrorTypeWithUriAndNamespace",
+            "AwsJson11FooErrorUsingCode",
+            "AwsJson11FooErrorUsingCodeAndNamespace",
+            "AwsJson11FooErrorUsingCodeUriAndNamespace",
+            "AwsJson11FooErrorWithDunderType",
+            "AwsJson11FooErrorWithDunderTypeAndNamespace",
+            "AwsJson11FooErrorWithDunderTypeAndDifferentNamespace",
+            "AwsJson11FooErrorWithDunderTypeUriAndNamespace",
+            "AwsJson11FooErrorWithNestedTypeProperty",
+        ],
+        client_only: &[
+            ("SDKAppliedContentEncoding_awsJson1_1", GZIP),
+            ("SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1", GZIP),
+            ("MachinelearningPredictEndpoint", "tests that a client sends Predict to the endpoint given in its input"),
+            (
+                "parses_the_request_id_from_the_response",
+                "tests that a client reads x-amzn-requestid; a server makes its own (every response here is checked \
+                 for one)",
+            ),
+        ],
+    },
+];
+
+/// What is wrong with `protocol`'s results against `expected`.
+fn check(results: &[ProtocolResult], expected: &Expected, problems: &mut Vec<String>) {
+    let protocol = expected.protocol;
+    let ours: Vec<&ProtocolResult> = results.iter().filter(|r| r.protocol == protocol).collect();
+    let failed: Vec<&str> =
+        ours.iter().filter(|r| matches!(r.outcome, Outcome::Failed(_))).map(|r| r.id.as_str()).collect();
+    if !failed.is_empty() {
+        problems.push(format!("{protocol}: {} failed: {}", failed.len(), failed.join(", ")));
+    }
+    let counts = by_protocol(results).get(protocol).map(|(total, _)| *total).unwrap_or_default();
+    if counts.applicable != expected.applicable {
+        problems.push(format!("{protocol}: {} applicable cases, expected {}", counts.applicable, expected.applicable));
+    }
+    let skipped = |marked: bool| -> BTreeSet<(&str, &str)> {
+        ours.iter()
+            .filter_map(|r| match &r.outcome {
+                Outcome::Skipped(why) if (why == CLIENT_MARKED) == marked => Some((r.id.as_str(), why.as_str())),
+                _ => None,
+            })
+            .collect()
+    };
+    let marked: BTreeSet<(&str, &str)> = expected.client_marked.iter().map(|id| (*id, CLIENT_MARKED)).collect();
+    if skipped(true) != marked {
+        problems.push(format!(
+            "{protocol}: skipped as marked for clients {:?}, expected {:?}",
+            skipped(true).difference(&marked).collect::<Vec<_>>(),
+            marked.difference(&skipped(true)).collect::<Vec<_>>()
+        ));
+    }
+    let listed: BTreeSet<(&str, &str)> = expected.client_only.iter().copied().collect();
+    if skipped(false) != listed {
+        problems.push(format!("{protocol}: skipped {:#?}, expected {listed:#?}", skipped(false)));
+    }
+}
 
 fn main() -> ExitCode {
-    let results = run(&cases_file());
+    let results = run(&spec_dirs());
     print!("{}", report(&results));
-    let count = |f: fn(&Outcome) -> bool| results.iter().filter(|r| f(&r.outcome)).count();
-    let (passed, failed, skipped) = (
-        count(|o| *o == Outcome::Passed),
-        count(|o| matches!(o, Outcome::Failed(_))),
-        count(|o| matches!(o, Outcome::Skipped(_))),
-    );
-    println!("\nprotocol-tests: {passed} passed, {failed} failed, {skipped} skipped");
-    if failed == 0 && results.len() == 123 { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    let mut problems = Vec::new();
+    for expected in EXPECTED {
+        check(&results, expected, &mut problems);
+    }
+    let protocols: BTreeSet<&str> = results.iter().map(|r| r.protocol.as_str()).collect();
+    let pinned: BTreeSet<&str> = EXPECTED.iter().map(|e| e.protocol).collect();
+    if protocols != pinned {
+        problems.push(format!("protocols run {protocols:?}, expected {pinned:?}"));
+    }
+    for (protocol, (counts, _)) in by_protocol(&results) {
+        println!(
+            "\nprotocol-tests {protocol}: {} applicable, {} passed, {} failed, {} skipped",
+            counts.applicable,
+            counts.passed,
+            counts.applicable - counts.passed,
+            counts.skipped
+        );
+    }
+    if problems.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!("\nprotocol suite:\n- {}", problems.join("\n- "));
+        ExitCode::FAILURE
+    }
 }
