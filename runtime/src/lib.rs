@@ -92,8 +92,12 @@ pub enum Fault {
 
 /// A modelled error structure.
 pub trait ErrorShape: std::error::Error {
-    /// The error's shape name, sent as `__type` on the wire.
+    /// The error's shape name, sent as `__type` by awsJson1.1 services.
     const NAME: &'static str;
+    /// The error's absolute shape id (`namespace#Name`), sent as `__type` by
+    /// awsJson1.0 services, as Smithy's protocol tests require (clients read
+    /// the name after the `#`).
+    const SHAPE_ID: &'static str;
     /// Whether the caller or the service is at fault.
     const FAULT: Fault;
     /// The HTTP status the error is sent with.

@@ -141,8 +141,12 @@ pub fn error_response(protocol: AwsJson, status: u16, type_name: &str, mut field
 /// for awsQuery-compatible services, with `x-amzn-query-error:
 /// <code>;Sender` (or `;Receiver` for server faults).
 pub fn modelled_error<E: ErrorShape + Serialize>(protocol: AwsJson, error: &E) -> Response {
+    let type_name = match protocol.version {
+        JsonVersion::V1_0 => E::SHAPE_ID,
+        JsonVersion::V1_1 => E::NAME,
+    };
     let mut response = match serde_json::to_value(error) {
-        Ok(Value::Object(fields)) => error_response(protocol, E::HTTP_STATUS, E::NAME, fields),
+        Ok(Value::Object(fields)) => error_response(protocol, E::HTTP_STATUS, type_name, fields),
         _ => return internal_failure(protocol),
     };
     if let (true, Some(code)) = (protocol.query_compatible, E::QUERY_CODE) {

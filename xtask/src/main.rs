@@ -49,8 +49,9 @@ sweep        checks every model under DIR (recursively; *.json and *.json.gz,
                      (cargo build, clippy and doc, warnings denied)
   --protocol LIST    only models of these protocols (awsJson1_0, awsJson1_1,
                      restJson1, ..., or awsJson for both awsJson versions)
-conformance  runs Smithy's validation suite and awsJson1.1 protocol tests
-             against generated crates and prints the results
+conformance  runs Smithy's validation suite and awsJson1.0 and 1.1 protocol tests
+             (read from their IDL sources) against generated crates and prints
+             the results
 measure      times the generated crate's build (debug and release, its
              dependencies built) next to aws-sdk-ssm's, and codegen on the
              full SSM model (build the xtask with --release to time that)

@@ -224,6 +224,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
         } else {
             quote! { f.write_str(#wire_name) }
         };
+        let shape_id = &shape.id;
         // awsQuery-compatible services also send the error's awsQuery code.
         let query_code = cx.service.query_compatible.then(|| {
             let code = info.query_code.as_deref().unwrap_or(wire_name);
@@ -240,6 +241,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
 
             impl #error_shape for #name {
                 const NAME: &'static str = #wire_name;
+                const SHAPE_ID: &'static str = #shape_id;
                 const FAULT: #fault = #fault::#fault_variant;
                 const HTTP_STATUS: u16 = #status;
                 #query_code

@@ -454,7 +454,8 @@ fn the_wire() {
         "AmazonSQS.ReceiveMessage",
         &json!({"QueueUrl": format!("{}/000000000000/none", emulator.url)}).to_string(),
     );
-    assert_eq!((status, body["__type"].as_str()), (400, Some("QueueDoesNotExist")));
+    // awsJson1.0 names a modelled error by its shape id, as SQS itself does.
+    assert_eq!((status, body["__type"].as_str()), (400, Some("com.amazonaws.sqs#QueueDoesNotExist")));
     assert!(head.contains("x-amzn-query-error: aws.simplequeueservice.nonexistentqueue;sender"), "{head}");
     // An unimplemented operation is a 501.
     let (status, _, body) = post(&emulator.url, "1.0", "DynamoDB_20120810.Scan", r#"{"TableName": "t"}"#);

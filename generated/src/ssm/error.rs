@@ -23,6 +23,7 @@ impl std::error::Error for AccessDeniedException {}
 
 impl ErrorShape for AccessDeniedException {
     const NAME: &'static str = "AccessDeniedException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AccessDeniedException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -53,6 +54,7 @@ impl std::error::Error for AlreadyExistsException {}
 
 impl ErrorShape for AlreadyExistsException {
     const NAME: &'static str = "AlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AlreadyExistsException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -76,6 +78,7 @@ impl std::error::Error for AssociatedInstances {}
 
 impl ErrorShape for AssociatedInstances {
     const NAME: &'static str = "AssociatedInstances";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AssociatedInstances";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -99,6 +102,7 @@ impl std::error::Error for AssociationAlreadyExists {}
 
 impl ErrorShape for AssociationAlreadyExists {
     const NAME: &'static str = "AssociationAlreadyExists";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AssociationAlreadyExists";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -128,6 +132,7 @@ impl std::error::Error for AssociationDoesNotExist {}
 
 impl ErrorShape for AssociationDoesNotExist {
     const NAME: &'static str = "AssociationDoesNotExist";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AssociationDoesNotExist";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -157,6 +162,7 @@ impl std::error::Error for AssociationExecutionDoesNotExist {}
 
 impl ErrorShape for AssociationExecutionDoesNotExist {
     const NAME: &'static str = "AssociationExecutionDoesNotExist";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AssociationExecutionDoesNotExist";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -180,6 +186,7 @@ impl std::error::Error for AssociationLimitExceeded {}
 
 impl ErrorShape for AssociationLimitExceeded {
     const NAME: &'static str = "AssociationLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AssociationLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -210,6 +217,7 @@ impl std::error::Error for AssociationVersionLimitExceeded {}
 
 impl ErrorShape for AssociationVersionLimitExceeded {
     const NAME: &'static str = "AssociationVersionLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AssociationVersionLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -242,6 +250,7 @@ impl std::error::Error for AutomationDefinitionNotApprovedException {}
 
 impl ErrorShape for AutomationDefinitionNotApprovedException {
     const NAME: &'static str = "AutomationDefinitionNotApprovedException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AutomationDefinitionNotApprovedException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -273,6 +282,7 @@ impl std::error::Error for AutomationDefinitionNotFoundException {}
 
 impl ErrorShape for AutomationDefinitionNotFoundException {
     const NAME: &'static str = "AutomationDefinitionNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AutomationDefinitionNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -304,6 +314,7 @@ impl std::error::Error for AutomationDefinitionVersionNotFoundException {}
 
 impl ErrorShape for AutomationDefinitionVersionNotFoundException {
     const NAME: &'static str = "AutomationDefinitionVersionNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AutomationDefinitionVersionNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -335,6 +346,7 @@ impl std::error::Error for AutomationExecutionLimitExceededException {}
 
 impl ErrorShape for AutomationExecutionLimitExceededException {
     const NAME: &'static str = "AutomationExecutionLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AutomationExecutionLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -366,6 +378,7 @@ impl std::error::Error for AutomationExecutionNotFoundException {}
 
 impl ErrorShape for AutomationExecutionNotFoundException {
     const NAME: &'static str = "AutomationExecutionNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AutomationExecutionNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -395,6 +408,7 @@ impl std::error::Error for AutomationStepNotFoundException {}
 
 impl ErrorShape for AutomationStepNotFoundException {
     const NAME: &'static str = "AutomationStepNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#AutomationStepNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -426,6 +440,7 @@ impl std::error::Error for ComplianceTypeCountLimitExceededException {}
 
 impl ErrorShape for ComplianceTypeCountLimitExceededException {
     const NAME: &'static str = "ComplianceTypeCountLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ComplianceTypeCountLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -457,6 +472,7 @@ impl std::error::Error for CustomSchemaCountLimitExceededException {}
 
 impl ErrorShape for CustomSchemaCountLimitExceededException {
     const NAME: &'static str = "CustomSchemaCountLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#CustomSchemaCountLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -486,6 +502,7 @@ impl std::error::Error for DocumentAlreadyExists {}
 
 impl ErrorShape for DocumentAlreadyExists {
     const NAME: &'static str = "DocumentAlreadyExists";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DocumentAlreadyExists";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -515,6 +532,7 @@ impl std::error::Error for DocumentLimitExceeded {}
 
 impl ErrorShape for DocumentLimitExceeded {
     const NAME: &'static str = "DocumentLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DocumentLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -551,6 +569,7 @@ impl std::error::Error for DocumentPermissionLimit {}
 
 impl ErrorShape for DocumentPermissionLimit {
     const NAME: &'static str = "DocumentPermissionLimit";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DocumentPermissionLimit";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -580,6 +599,7 @@ impl std::error::Error for DocumentVersionLimitExceeded {}
 
 impl ErrorShape for DocumentVersionLimitExceeded {
     const NAME: &'static str = "DocumentVersionLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DocumentVersionLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -613,6 +633,7 @@ impl std::error::Error for DoesNotExistException {}
 
 impl ErrorShape for DoesNotExistException {
     const NAME: &'static str = "DoesNotExistException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DoesNotExistException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -643,6 +664,7 @@ impl std::error::Error for DuplicateDocumentContent {}
 
 impl ErrorShape for DuplicateDocumentContent {
     const NAME: &'static str = "DuplicateDocumentContent";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DuplicateDocumentContent";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -673,6 +695,7 @@ impl std::error::Error for DuplicateDocumentVersionName {}
 
 impl ErrorShape for DuplicateDocumentVersionName {
     const NAME: &'static str = "DuplicateDocumentVersionName";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DuplicateDocumentVersionName";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -696,6 +719,7 @@ impl std::error::Error for DuplicateInstanceId {}
 
 impl ErrorShape for DuplicateInstanceId {
     const NAME: &'static str = "DuplicateInstanceId";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#DuplicateInstanceId";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -726,6 +750,7 @@ impl std::error::Error for FeatureNotAvailableException {}
 
 impl ErrorShape for FeatureNotAvailableException {
     const NAME: &'static str = "FeatureNotAvailableException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#FeatureNotAvailableException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -760,6 +785,7 @@ impl std::error::Error for HierarchyLevelLimitExceededException {}
 
 impl ErrorShape for HierarchyLevelLimitExceededException {
     const NAME: &'static str = "HierarchyLevelLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#HierarchyLevelLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -794,6 +820,7 @@ impl std::error::Error for HierarchyTypeMismatchException {}
 
 impl ErrorShape for HierarchyTypeMismatchException {
     const NAME: &'static str = "HierarchyTypeMismatchException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#HierarchyTypeMismatchException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -824,6 +851,7 @@ impl std::error::Error for IdempotentParameterMismatch {}
 
 impl ErrorShape for IdempotentParameterMismatch {
     const NAME: &'static str = "IdempotentParameterMismatch";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#IdempotentParameterMismatch";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -854,6 +882,7 @@ impl std::error::Error for IncompatiblePolicyException {}
 
 impl ErrorShape for IncompatiblePolicyException {
     const NAME: &'static str = "IncompatiblePolicyException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#IncompatiblePolicyException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -883,6 +912,7 @@ impl std::error::Error for InternalServerError {}
 
 impl ErrorShape for InternalServerError {
     const NAME: &'static str = "InternalServerError";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InternalServerError";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Server;
     const HTTP_STATUS: u16 = 500;
 
@@ -913,6 +943,7 @@ impl std::error::Error for InvalidActivation {}
 
 impl ErrorShape for InvalidActivation {
     const NAME: &'static str = "InvalidActivation";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidActivation";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -943,6 +974,7 @@ impl std::error::Error for InvalidActivationId {}
 
 impl ErrorShape for InvalidActivationId {
     const NAME: &'static str = "InvalidActivationId";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidActivationId";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -973,6 +1005,7 @@ impl std::error::Error for InvalidAggregatorException {}
 
 impl ErrorShape for InvalidAggregatorException {
     const NAME: &'static str = "InvalidAggregatorException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAggregatorException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1003,6 +1036,7 @@ impl std::error::Error for InvalidAllowedPatternException {}
 
 impl ErrorShape for InvalidAllowedPatternException {
     const NAME: &'static str = "InvalidAllowedPatternException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAllowedPatternException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1032,6 +1066,7 @@ impl std::error::Error for InvalidAssociation {}
 
 impl ErrorShape for InvalidAssociation {
     const NAME: &'static str = "InvalidAssociation";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAssociation";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1063,6 +1098,7 @@ impl std::error::Error for InvalidAssociationVersion {}
 
 impl ErrorShape for InvalidAssociationVersion {
     const NAME: &'static str = "InvalidAssociationVersion";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAssociationVersion";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1096,6 +1132,7 @@ impl std::error::Error for InvalidAutomationExecutionParametersException {}
 
 impl ErrorShape for InvalidAutomationExecutionParametersException {
     const NAME: &'static str = "InvalidAutomationExecutionParametersException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAutomationExecutionParametersException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1125,6 +1162,7 @@ impl std::error::Error for InvalidAutomationSignalException {}
 
 impl ErrorShape for InvalidAutomationSignalException {
     const NAME: &'static str = "InvalidAutomationSignalException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAutomationSignalException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1156,6 +1194,7 @@ impl std::error::Error for InvalidAutomationStatusUpdateException {}
 
 impl ErrorShape for InvalidAutomationStatusUpdateException {
     const NAME: &'static str = "InvalidAutomationStatusUpdateException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidAutomationStatusUpdateException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1179,6 +1218,7 @@ impl std::error::Error for InvalidCommandId {}
 
 impl ErrorShape for InvalidCommandId {
     const NAME: &'static str = "InvalidCommandId";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidCommandId";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1211,6 +1251,7 @@ impl std::error::Error for InvalidDeleteInventoryParametersException {}
 
 impl ErrorShape for InvalidDeleteInventoryParametersException {
     const NAME: &'static str = "InvalidDeleteInventoryParametersException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDeleteInventoryParametersException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1241,6 +1282,7 @@ impl std::error::Error for InvalidDeletionIdException {}
 
 impl ErrorShape for InvalidDeletionIdException {
     const NAME: &'static str = "InvalidDeletionIdException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDeletionIdException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1272,6 +1314,7 @@ impl std::error::Error for InvalidDocument {}
 
 impl ErrorShape for InvalidDocument {
     const NAME: &'static str = "InvalidDocument";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDocument";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1302,6 +1345,7 @@ impl std::error::Error for InvalidDocumentContent {}
 
 impl ErrorShape for InvalidDocumentContent {
     const NAME: &'static str = "InvalidDocumentContent";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDocumentContent";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1332,6 +1376,7 @@ impl std::error::Error for InvalidDocumentOperation {}
 
 impl ErrorShape for InvalidDocumentOperation {
     const NAME: &'static str = "InvalidDocumentOperation";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDocumentOperation";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1361,6 +1406,7 @@ impl std::error::Error for InvalidDocumentSchemaVersion {}
 
 impl ErrorShape for InvalidDocumentSchemaVersion {
     const NAME: &'static str = "InvalidDocumentSchemaVersion";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDocumentSchemaVersion";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1391,6 +1437,7 @@ impl std::error::Error for InvalidDocumentType {}
 
 impl ErrorShape for InvalidDocumentType {
     const NAME: &'static str = "InvalidDocumentType";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDocumentType";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1420,6 +1467,7 @@ impl std::error::Error for InvalidDocumentVersion {}
 
 impl ErrorShape for InvalidDocumentVersion {
     const NAME: &'static str = "InvalidDocumentVersion";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidDocumentVersion";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1449,6 +1497,7 @@ impl std::error::Error for InvalidFilter {}
 
 impl ErrorShape for InvalidFilter {
     const NAME: &'static str = "InvalidFilter";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidFilter";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1472,6 +1521,7 @@ impl std::error::Error for InvalidFilterKey {}
 
 impl ErrorShape for InvalidFilterKey {
     const NAME: &'static str = "InvalidFilterKey";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidFilterKey";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1504,6 +1554,7 @@ impl std::error::Error for InvalidFilterOption {}
 
 impl ErrorShape for InvalidFilterOption {
     const NAME: &'static str = "InvalidFilterOption";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidFilterOption";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1533,6 +1584,7 @@ impl std::error::Error for InvalidFilterValue {}
 
 impl ErrorShape for InvalidFilterValue {
     const NAME: &'static str = "InvalidFilterValue";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidFilterValue";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1569,6 +1621,7 @@ impl std::error::Error for InvalidInstanceId {}
 
 impl ErrorShape for InvalidInstanceId {
     const NAME: &'static str = "InvalidInstanceId";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidInstanceId";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1600,6 +1653,7 @@ impl std::error::Error for InvalidInstanceInformationFilterValue {}
 
 impl ErrorShape for InvalidInstanceInformationFilterValue {
     const NAME: &'static str = "InvalidInstanceInformationFilterValue";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidInstanceInformationFilterValue";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1629,6 +1683,7 @@ impl std::error::Error for InvalidInstancePropertyFilterValue {}
 
 impl ErrorShape for InvalidInstancePropertyFilterValue {
     const NAME: &'static str = "InvalidInstancePropertyFilterValue";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidInstancePropertyFilterValue";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1658,6 +1713,7 @@ impl std::error::Error for InvalidInventoryGroupException {}
 
 impl ErrorShape for InvalidInventoryGroupException {
     const NAME: &'static str = "InvalidInventoryGroupException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidInventoryGroupException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1690,6 +1746,7 @@ impl std::error::Error for InvalidInventoryItemContextException {}
 
 impl ErrorShape for InvalidInventoryItemContextException {
     const NAME: &'static str = "InvalidInventoryItemContextException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidInventoryItemContextException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1719,6 +1776,7 @@ impl std::error::Error for InvalidInventoryRequestException {}
 
 impl ErrorShape for InvalidInventoryRequestException {
     const NAME: &'static str = "InvalidInventoryRequestException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidInventoryRequestException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1751,6 +1809,7 @@ impl std::error::Error for InvalidItemContentException {}
 
 impl ErrorShape for InvalidItemContentException {
     const NAME: &'static str = "InvalidItemContentException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidItemContentException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1780,6 +1839,7 @@ impl std::error::Error for InvalidKeyId {}
 
 impl ErrorShape for InvalidKeyId {
     const NAME: &'static str = "InvalidKeyId";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidKeyId";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1809,6 +1869,7 @@ impl std::error::Error for InvalidNextToken {}
 
 impl ErrorShape for InvalidNextToken {
     const NAME: &'static str = "InvalidNextToken";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidNextToken";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1839,6 +1900,7 @@ impl std::error::Error for InvalidNotificationConfig {}
 
 impl ErrorShape for InvalidNotificationConfig {
     const NAME: &'static str = "InvalidNotificationConfig";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidNotificationConfig";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1868,6 +1930,7 @@ impl std::error::Error for InvalidOptionException {}
 
 impl ErrorShape for InvalidOptionException {
     const NAME: &'static str = "InvalidOptionException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidOptionException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1891,6 +1954,7 @@ impl std::error::Error for InvalidOutputFolder {}
 
 impl ErrorShape for InvalidOutputFolder {
     const NAME: &'static str = "InvalidOutputFolder";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidOutputFolder";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1914,6 +1978,7 @@ impl std::error::Error for InvalidOutputLocation {}
 
 impl ErrorShape for InvalidOutputLocation {
     const NAME: &'static str = "InvalidOutputLocation";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidOutputLocation";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1944,6 +2009,7 @@ impl std::error::Error for InvalidParameters {}
 
 impl ErrorShape for InvalidParameters {
     const NAME: &'static str = "InvalidParameters";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidParameters";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1973,6 +2039,7 @@ impl std::error::Error for InvalidPermissionType {}
 
 impl ErrorShape for InvalidPermissionType {
     const NAME: &'static str = "InvalidPermissionType";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidPermissionType";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1996,6 +2063,7 @@ impl std::error::Error for InvalidPluginName {}
 
 impl ErrorShape for InvalidPluginName {
     const NAME: &'static str = "InvalidPluginName";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidPluginName";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2025,6 +2093,7 @@ impl std::error::Error for InvalidPolicyAttributeException {}
 
 impl ErrorShape for InvalidPolicyAttributeException {
     const NAME: &'static str = "InvalidPolicyAttributeException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidPolicyAttributeException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2055,6 +2124,7 @@ impl std::error::Error for InvalidPolicyTypeException {}
 
 impl ErrorShape for InvalidPolicyTypeException {
     const NAME: &'static str = "InvalidPolicyTypeException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidPolicyTypeException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2078,6 +2148,7 @@ impl std::error::Error for InvalidResourceId {}
 
 impl ErrorShape for InvalidResourceId {
     const NAME: &'static str = "InvalidResourceId";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidResourceId";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2102,6 +2173,7 @@ impl std::error::Error for InvalidResourceType {}
 
 impl ErrorShape for InvalidResourceType {
     const NAME: &'static str = "InvalidResourceType";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidResourceType";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2131,6 +2203,7 @@ impl std::error::Error for InvalidResultAttributeException {}
 
 impl ErrorShape for InvalidResultAttributeException {
     const NAME: &'static str = "InvalidResultAttributeException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidResultAttributeException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2163,6 +2236,7 @@ impl std::error::Error for InvalidRole {}
 
 impl ErrorShape for InvalidRole {
     const NAME: &'static str = "InvalidRole";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidRole";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2192,6 +2266,7 @@ impl std::error::Error for InvalidSchedule {}
 
 impl ErrorShape for InvalidSchedule {
     const NAME: &'static str = "InvalidSchedule";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidSchedule";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2221,6 +2296,7 @@ impl std::error::Error for InvalidTag {}
 
 impl ErrorShape for InvalidTag {
     const NAME: &'static str = "InvalidTag";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidTag";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2251,6 +2327,7 @@ impl std::error::Error for InvalidTarget {}
 
 impl ErrorShape for InvalidTarget {
     const NAME: &'static str = "InvalidTarget";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidTarget";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2280,6 +2357,7 @@ impl std::error::Error for InvalidTargetMaps {}
 
 impl ErrorShape for InvalidTargetMaps {
     const NAME: &'static str = "InvalidTargetMaps";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidTargetMaps";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2309,6 +2387,7 @@ impl std::error::Error for InvalidTypeNameException {}
 
 impl ErrorShape for InvalidTypeNameException {
     const NAME: &'static str = "InvalidTypeNameException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidTypeNameException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2338,6 +2417,7 @@ impl std::error::Error for InvalidUpdate {}
 
 impl ErrorShape for InvalidUpdate {
     const NAME: &'static str = "InvalidUpdate";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvalidUpdate";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2362,6 +2442,7 @@ impl std::error::Error for InvocationDoesNotExist {}
 
 impl ErrorShape for InvocationDoesNotExist {
     const NAME: &'static str = "InvocationDoesNotExist";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#InvocationDoesNotExist";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2394,6 +2475,7 @@ impl std::error::Error for ItemContentMismatchException {}
 
 impl ErrorShape for ItemContentMismatchException {
     const NAME: &'static str = "ItemContentMismatchException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ItemContentMismatchException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2426,6 +2508,7 @@ impl std::error::Error for ItemSizeLimitExceededException {}
 
 impl ErrorShape for ItemSizeLimitExceededException {
     const NAME: &'static str = "ItemSizeLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ItemSizeLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2458,6 +2541,7 @@ impl std::error::Error for MalformedResourcePolicyDocumentException {}
 
 impl ErrorShape for MalformedResourcePolicyDocumentException {
     const NAME: &'static str = "MalformedResourcePolicyDocumentException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#MalformedResourcePolicyDocumentException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2487,6 +2571,7 @@ impl std::error::Error for MaxDocumentSizeExceeded {}
 
 impl ErrorShape for MaxDocumentSizeExceeded {
     const NAME: &'static str = "MaxDocumentSizeExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#MaxDocumentSizeExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2516,6 +2601,7 @@ impl std::error::Error for NoLongerSupportedException {}
 
 impl ErrorShape for NoLongerSupportedException {
     const NAME: &'static str = "NoLongerSupportedException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#NoLongerSupportedException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2547,6 +2633,7 @@ impl std::error::Error for OpsItemAccessDeniedException {}
 
 impl ErrorShape for OpsItemAccessDeniedException {
     const NAME: &'static str = "OpsItemAccessDeniedException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemAccessDeniedException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2578,6 +2665,7 @@ impl std::error::Error for OpsItemAlreadyExistsException {}
 
 impl ErrorShape for OpsItemAlreadyExistsException {
     const NAME: &'static str = "OpsItemAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemAlreadyExistsException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2607,6 +2695,7 @@ impl std::error::Error for OpsItemConflictException {}
 
 impl ErrorShape for OpsItemConflictException {
     const NAME: &'static str = "OpsItemConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemConflictException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2638,6 +2727,7 @@ impl std::error::Error for OpsItemInvalidParameterException {}
 
 impl ErrorShape for OpsItemInvalidParameterException {
     const NAME: &'static str = "OpsItemInvalidParameterException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemInvalidParameterException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2674,6 +2764,7 @@ impl std::error::Error for OpsItemLimitExceededException {}
 
 impl ErrorShape for OpsItemLimitExceededException {
     const NAME: &'static str = "OpsItemLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2703,6 +2794,7 @@ impl std::error::Error for OpsItemNotFoundException {}
 
 impl ErrorShape for OpsItemNotFoundException {
     const NAME: &'static str = "OpsItemNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2739,6 +2831,7 @@ impl std::error::Error for OpsItemRelatedItemAlreadyExistsException {}
 
 impl ErrorShape for OpsItemRelatedItemAlreadyExistsException {
     const NAME: &'static str = "OpsItemRelatedItemAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemRelatedItemAlreadyExistsException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2771,6 +2864,7 @@ impl std::error::Error for OpsItemRelatedItemAssociationNotFoundException {}
 
 impl ErrorShape for OpsItemRelatedItemAssociationNotFoundException {
     const NAME: &'static str = "OpsItemRelatedItemAssociationNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsItemRelatedItemAssociationNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2800,6 +2894,7 @@ impl std::error::Error for OpsMetadataAlreadyExistsException {}
 
 impl ErrorShape for OpsMetadataAlreadyExistsException {
     const NAME: &'static str = "OpsMetadataAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsMetadataAlreadyExistsException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2831,6 +2926,7 @@ impl std::error::Error for OpsMetadataInvalidArgumentException {}
 
 impl ErrorShape for OpsMetadataInvalidArgumentException {
     const NAME: &'static str = "OpsMetadataInvalidArgumentException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsMetadataInvalidArgumentException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2863,6 +2959,7 @@ impl std::error::Error for OpsMetadataKeyLimitExceededException {}
 
 impl ErrorShape for OpsMetadataKeyLimitExceededException {
     const NAME: &'static str = "OpsMetadataKeyLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsMetadataKeyLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2893,6 +2990,7 @@ impl std::error::Error for OpsMetadataLimitExceededException {}
 
 impl ErrorShape for OpsMetadataLimitExceededException {
     const NAME: &'static str = "OpsMetadataLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsMetadataLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2922,6 +3020,7 @@ impl std::error::Error for OpsMetadataNotFoundException {}
 
 impl ErrorShape for OpsMetadataNotFoundException {
     const NAME: &'static str = "OpsMetadataNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsMetadataNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2951,6 +3050,7 @@ impl std::error::Error for OpsMetadataTooManyUpdatesException {}
 
 impl ErrorShape for OpsMetadataTooManyUpdatesException {
     const NAME: &'static str = "OpsMetadataTooManyUpdatesException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#OpsMetadataTooManyUpdatesException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -2980,6 +3080,7 @@ impl std::error::Error for ParameterAlreadyExists {}
 
 impl ErrorShape for ParameterAlreadyExists {
     const NAME: &'static str = "ParameterAlreadyExists";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterAlreadyExists";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3010,6 +3111,7 @@ impl std::error::Error for ParameterLimitExceeded {}
 
 impl ErrorShape for ParameterLimitExceeded {
     const NAME: &'static str = "ParameterLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3051,6 +3153,7 @@ impl std::error::Error for ParameterMaxVersionLimitExceeded {}
 
 impl ErrorShape for ParameterMaxVersionLimitExceeded {
     const NAME: &'static str = "ParameterMaxVersionLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterMaxVersionLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3083,6 +3186,7 @@ impl std::error::Error for ParameterNotFound {}
 
 impl ErrorShape for ParameterNotFound {
     const NAME: &'static str = "ParameterNotFound";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterNotFound";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3113,6 +3217,7 @@ impl std::error::Error for ParameterPatternMismatchException {}
 
 impl ErrorShape for ParameterPatternMismatchException {
     const NAME: &'static str = "ParameterPatternMismatchException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterPatternMismatchException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3142,6 +3247,7 @@ impl std::error::Error for ParameterVersionLabelLimitExceeded {}
 
 impl ErrorShape for ParameterVersionLabelLimitExceeded {
     const NAME: &'static str = "ParameterVersionLabelLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterVersionLabelLimitExceeded";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3172,6 +3278,7 @@ impl std::error::Error for ParameterVersionNotFound {}
 
 impl ErrorShape for ParameterVersionNotFound {
     const NAME: &'static str = "ParameterVersionNotFound";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ParameterVersionNotFound";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3201,6 +3308,7 @@ impl std::error::Error for PoliciesLimitExceededException {}
 
 impl ErrorShape for PoliciesLimitExceededException {
     const NAME: &'static str = "PoliciesLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#PoliciesLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3228,6 +3336,7 @@ impl std::error::Error for ResourceDataSyncAlreadyExistsException {}
 
 impl ErrorShape for ResourceDataSyncAlreadyExistsException {
     const NAME: &'static str = "ResourceDataSyncAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceDataSyncAlreadyExistsException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3257,6 +3366,7 @@ impl std::error::Error for ResourceDataSyncConflictException {}
 
 impl ErrorShape for ResourceDataSyncConflictException {
     const NAME: &'static str = "ResourceDataSyncConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceDataSyncConflictException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3288,6 +3398,7 @@ impl std::error::Error for ResourceDataSyncCountExceededException {}
 
 impl ErrorShape for ResourceDataSyncCountExceededException {
     const NAME: &'static str = "ResourceDataSyncCountExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceDataSyncCountExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3319,6 +3430,7 @@ impl std::error::Error for ResourceDataSyncInvalidConfigurationException {}
 
 impl ErrorShape for ResourceDataSyncInvalidConfigurationException {
     const NAME: &'static str = "ResourceDataSyncInvalidConfigurationException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceDataSyncInvalidConfigurationException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3354,6 +3466,7 @@ impl std::error::Error for ResourceDataSyncNotFoundException {}
 
 impl ErrorShape for ResourceDataSyncNotFoundException {
     const NAME: &'static str = "ResourceDataSyncNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceDataSyncNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3384,6 +3497,7 @@ impl std::error::Error for ResourceInUseException {}
 
 impl ErrorShape for ResourceInUseException {
     const NAME: &'static str = "ResourceInUseException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceInUseException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3417,6 +3531,7 @@ impl std::error::Error for ResourceLimitExceededException {}
 
 impl ErrorShape for ResourceLimitExceededException {
     const NAME: &'static str = "ResourceLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3446,6 +3561,7 @@ impl std::error::Error for ResourceNotFoundException {}
 
 impl ErrorShape for ResourceNotFoundException {
     const NAME: &'static str = "ResourceNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourceNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3477,6 +3593,7 @@ impl std::error::Error for ResourcePolicyConflictException {}
 
 impl ErrorShape for ResourcePolicyConflictException {
     const NAME: &'static str = "ResourcePolicyConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourcePolicyConflictException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3511,6 +3628,7 @@ impl std::error::Error for ResourcePolicyInvalidParameterException {}
 
 impl ErrorShape for ResourcePolicyInvalidParameterException {
     const NAME: &'static str = "ResourcePolicyInvalidParameterException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourcePolicyInvalidParameterException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3549,6 +3667,7 @@ impl std::error::Error for ResourcePolicyLimitExceededException {}
 
 impl ErrorShape for ResourcePolicyLimitExceededException {
     const NAME: &'static str = "ResourcePolicyLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourcePolicyLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3578,6 +3697,7 @@ impl std::error::Error for ResourcePolicyNotFoundException {}
 
 impl ErrorShape for ResourcePolicyNotFoundException {
     const NAME: &'static str = "ResourcePolicyNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ResourcePolicyNotFoundException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3617,6 +3737,7 @@ impl std::error::Error for ServiceQuotaExceededException {}
 
 impl ErrorShape for ServiceQuotaExceededException {
     const NAME: &'static str = "ServiceQuotaExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ServiceQuotaExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3647,6 +3768,7 @@ impl std::error::Error for ServiceSettingNotFound {}
 
 impl ErrorShape for ServiceSettingNotFound {
     const NAME: &'static str = "ServiceSettingNotFound";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ServiceSettingNotFound";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3670,6 +3792,7 @@ impl std::error::Error for StatusUnchanged {}
 
 impl ErrorShape for StatusUnchanged {
     const NAME: &'static str = "StatusUnchanged";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#StatusUnchanged";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3699,6 +3822,7 @@ impl std::error::Error for SubTypeCountLimitExceededException {}
 
 impl ErrorShape for SubTypeCountLimitExceededException {
     const NAME: &'static str = "SubTypeCountLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#SubTypeCountLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3729,6 +3853,7 @@ impl std::error::Error for TargetInUseException {}
 
 impl ErrorShape for TargetInUseException {
     const NAME: &'static str = "TargetInUseException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#TargetInUseException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3761,6 +3886,7 @@ impl std::error::Error for TargetNotConnected {}
 
 impl ErrorShape for TargetNotConnected {
     const NAME: &'static str = "TargetNotConnected";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#TargetNotConnected";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3793,6 +3919,7 @@ impl std::error::Error for ThrottlingException {}
 
 impl ErrorShape for ThrottlingException {
     const NAME: &'static str = "ThrottlingException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ThrottlingException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3817,6 +3944,7 @@ impl std::error::Error for TooManyTagsError {}
 
 impl ErrorShape for TooManyTagsError {
     const NAME: &'static str = "TooManyTagsError";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#TooManyTagsError";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3846,6 +3974,7 @@ impl std::error::Error for TooManyUpdates {}
 
 impl ErrorShape for TooManyUpdates {
     const NAME: &'static str = "TooManyUpdates";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#TooManyUpdates";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3875,6 +4004,7 @@ impl std::error::Error for TotalSizeLimitExceededException {}
 
 impl ErrorShape for TotalSizeLimitExceededException {
     const NAME: &'static str = "TotalSizeLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#TotalSizeLimitExceededException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3904,6 +4034,7 @@ impl std::error::Error for UnsupportedCalendarException {}
 
 impl ErrorShape for UnsupportedCalendarException {
     const NAME: &'static str = "UnsupportedCalendarException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedCalendarException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3938,6 +4069,7 @@ impl std::error::Error for UnsupportedFeatureRequiredException {}
 
 impl ErrorShape for UnsupportedFeatureRequiredException {
     const NAME: &'static str = "UnsupportedFeatureRequiredException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedFeatureRequiredException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -3973,6 +4105,7 @@ impl std::error::Error for UnsupportedInventoryItemContextException {}
 
 impl ErrorShape for UnsupportedInventoryItemContextException {
     const NAME: &'static str = "UnsupportedInventoryItemContextException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedInventoryItemContextException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -4005,6 +4138,7 @@ impl std::error::Error for UnsupportedInventorySchemaVersionException {}
 
 impl ErrorShape for UnsupportedInventorySchemaVersionException {
     const NAME: &'static str = "UnsupportedInventorySchemaVersionException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedInventorySchemaVersionException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -4035,6 +4169,7 @@ impl std::error::Error for UnsupportedOperatingSystem {}
 
 impl ErrorShape for UnsupportedOperatingSystem {
     const NAME: &'static str = "UnsupportedOperatingSystem";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedOperatingSystem";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -4065,6 +4200,7 @@ impl std::error::Error for UnsupportedOperationException {}
 
 impl ErrorShape for UnsupportedOperationException {
     const NAME: &'static str = "UnsupportedOperationException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedOperationException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -4094,6 +4230,7 @@ impl std::error::Error for UnsupportedParameterType {}
 
 impl ErrorShape for UnsupportedParameterType {
     const NAME: &'static str = "UnsupportedParameterType";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedParameterType";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -4124,6 +4261,7 @@ impl std::error::Error for UnsupportedPlatformType {}
 
 impl ErrorShape for UnsupportedPlatformType {
     const NAME: &'static str = "UnsupportedPlatformType";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#UnsupportedPlatformType";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -4156,6 +4294,7 @@ impl std::error::Error for ValidationException {}
 
 impl ErrorShape for ValidationException {
     const NAME: &'static str = "ValidationException";
+    const SHAPE_ID: &'static str = "com.amazonaws.ssm#ValidationException";
     const FAULT: crate::runtime::Fault = crate::runtime::Fault::Client;
     const HTTP_STATUS: u16 = 400;
 

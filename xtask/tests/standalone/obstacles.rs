@@ -109,7 +109,8 @@ fn unmodelled_errors_keep_their_name_and_status() {
 fn query_compatible_errors_carry_their_awsquery_code() {
     let (response, body) = call("GetThing", json!({}));
     assert_eq!(response.status, 400, "{body}");
-    assert_eq!(body, json!({"__type": "Err", "message": "no thing"}));
+    // awsJson1.0: a modelled error's type is its shape id.
+    assert_eq!(body, json!({"__type": "example.obstacles#Err", "message": "no thing"}));
     assert_eq!(header(&response, "x-amzn-query-error"), Some("Obstacles.Err;Sender"));
 }
 

@@ -29,6 +29,7 @@ impl std::error::Error for InternalServerException {}
 
 impl ErrorShape for InternalServerException {
     const NAME: &'static str = "InternalServerException";
+    const SHAPE_ID: &'static str = "com.amazonaws.machinelearning#InternalServerException";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
 
@@ -61,6 +62,7 @@ impl std::error::Error for InvalidInputException {}
 
 impl ErrorShape for InvalidInputException {
     const NAME: &'static str = "InvalidInputException";
+    const SHAPE_ID: &'static str = "com.amazonaws.machinelearning#InvalidInputException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -93,6 +95,7 @@ impl std::error::Error for LimitExceededException {}
 
 impl ErrorShape for LimitExceededException {
     const NAME: &'static str = "LimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.machinelearning#LimitExceededException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 417;
 
@@ -123,6 +126,7 @@ impl std::error::Error for PredictorNotMountedException {}
 
 impl ErrorShape for PredictorNotMountedException {
     const NAME: &'static str = "PredictorNotMountedException";
+    const SHAPE_ID: &'static str = "com.amazonaws.machinelearning#PredictorNotMountedException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -155,6 +159,7 @@ impl std::error::Error for ResourceNotFoundException {}
 
 impl ErrorShape for ResourceNotFoundException {
     const NAME: &'static str = "ResourceNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.machinelearning#ResourceNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 404;
 

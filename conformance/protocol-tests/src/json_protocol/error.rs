@@ -27,6 +27,7 @@ impl std::error::Error for ComplexError {}
 
 impl ErrorShape for ComplexError {
     const NAME: &'static str = "ComplexError";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json#ComplexError";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -69,6 +70,7 @@ impl std::error::Error for ErrorWithMembers {}
 
 impl ErrorShape for ErrorWithMembers {
     const NAME: &'static str = "ErrorWithMembers";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json#ErrorWithMembers";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -92,6 +94,7 @@ impl std::error::Error for ErrorWithoutMembers {}
 
 impl ErrorShape for ErrorWithoutMembers {
     const NAME: &'static str = "ErrorWithoutMembers";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json#ErrorWithoutMembers";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
 
@@ -116,6 +119,7 @@ impl std::error::Error for FooError {}
 
 impl ErrorShape for FooError {
     const NAME: &'static str = "FooError";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json#FooError";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
 
@@ -145,6 +149,7 @@ impl std::error::Error for InvalidGreeting {}
 
 impl ErrorShape for InvalidGreeting {
     const NAME: &'static str = "InvalidGreeting";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json#InvalidGreeting";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 

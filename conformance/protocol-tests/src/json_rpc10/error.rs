@@ -26,6 +26,7 @@ impl std::error::Error for ComplexError {}
 
 impl ErrorShape for ComplexError {
     const NAME: &'static str = "ComplexError";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json10#ComplexError";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -50,6 +51,7 @@ impl std::error::Error for FooError {}
 
 impl ErrorShape for FooError {
     const NAME: &'static str = "FooError";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json10#FooError";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
 
@@ -79,6 +81,7 @@ impl std::error::Error for InvalidGreeting {}
 
 impl ErrorShape for InvalidGreeting {
     const NAME: &'static str = "InvalidGreeting";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json10#InvalidGreeting";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 

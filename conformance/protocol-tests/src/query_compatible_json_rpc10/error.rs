@@ -26,6 +26,7 @@ impl std::error::Error for CustomCodeError {}
 
 impl ErrorShape for CustomCodeError {
     const NAME: &'static str = "CustomCodeError";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json10#CustomCodeError";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("Customized");
@@ -56,6 +57,7 @@ impl std::error::Error for NoCustomCodeError {}
 
 impl ErrorShape for NoCustomCodeError {
     const NAME: &'static str = "NoCustomCodeError";
+    const SHAPE_ID: &'static str = "aws.protocoltests.json10#NoCustomCodeError";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("NoCustomCodeError");

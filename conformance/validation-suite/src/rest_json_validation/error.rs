@@ -30,6 +30,7 @@ impl std::error::Error for ValidationException {}
 
 impl ErrorShape for ValidationException {
     const NAME: &'static str = "ValidationException";
+    const SHAPE_ID: &'static str = "smithy.framework#ValidationException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 

@@ -29,6 +29,7 @@ impl std::error::Error for BackupInUseException {}
 
 impl ErrorShape for BackupInUseException {
     const NAME: &'static str = "BackupInUseException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#BackupInUseException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -58,6 +59,7 @@ impl std::error::Error for BackupNotFoundException {}
 
 impl ErrorShape for BackupNotFoundException {
     const NAME: &'static str = "BackupNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#BackupNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -93,6 +95,7 @@ impl std::error::Error for ConditionalCheckFailedException {}
 
 impl ErrorShape for ConditionalCheckFailedException {
     const NAME: &'static str = "ConditionalCheckFailedException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ConditionalCheckFailedException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -124,6 +127,7 @@ impl std::error::Error for ContinuousBackupsUnavailableException {}
 
 impl ErrorShape for ContinuousBackupsUnavailableException {
     const NAME: &'static str = "ContinuousBackupsUnavailableException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ContinuousBackupsUnavailableException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -154,6 +158,7 @@ impl std::error::Error for DuplicateItemException {}
 
 impl ErrorShape for DuplicateItemException {
     const NAME: &'static str = "DuplicateItemException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#DuplicateItemException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -183,6 +188,7 @@ impl std::error::Error for ExportConflictException {}
 
 impl ErrorShape for ExportConflictException {
     const NAME: &'static str = "ExportConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ExportConflictException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -212,6 +218,7 @@ impl std::error::Error for ExportNotFoundException {}
 
 impl ErrorShape for ExportNotFoundException {
     const NAME: &'static str = "ExportNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ExportNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -241,6 +248,7 @@ impl std::error::Error for GlobalTableAlreadyExistsException {}
 
 impl ErrorShape for GlobalTableAlreadyExistsException {
     const NAME: &'static str = "GlobalTableAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#GlobalTableAlreadyExistsException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -270,6 +278,7 @@ impl std::error::Error for GlobalTableNotFoundException {}
 
 impl ErrorShape for GlobalTableNotFoundException {
     const NAME: &'static str = "GlobalTableNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#GlobalTableNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -302,6 +311,7 @@ impl std::error::Error for IdempotentParameterMismatchException {}
 
 impl ErrorShape for IdempotentParameterMismatchException {
     const NAME: &'static str = "IdempotentParameterMismatchException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#IdempotentParameterMismatchException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -332,6 +342,7 @@ impl std::error::Error for ImportConflictException {}
 
 impl ErrorShape for ImportConflictException {
     const NAME: &'static str = "ImportConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ImportConflictException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -361,6 +372,7 @@ impl std::error::Error for ImportNotFoundException {}
 
 impl ErrorShape for ImportNotFoundException {
     const NAME: &'static str = "ImportNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ImportNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -390,6 +402,7 @@ impl std::error::Error for IndexNotFoundException {}
 
 impl ErrorShape for IndexNotFoundException {
     const NAME: &'static str = "IndexNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#IndexNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -420,6 +433,7 @@ impl std::error::Error for InternalServerError {}
 
 impl ErrorShape for InternalServerError {
     const NAME: &'static str = "InternalServerError";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#InternalServerError";
     const FAULT: Fault = Fault::Server;
     const HTTP_STATUS: u16 = 500;
 
@@ -449,6 +463,7 @@ impl std::error::Error for InvalidEndpointException {}
 
 impl ErrorShape for InvalidEndpointException {
     const NAME: &'static str = "InvalidEndpointException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#InvalidEndpointException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 421;
 
@@ -478,6 +493,7 @@ impl std::error::Error for InvalidExportTimeException {}
 
 impl ErrorShape for InvalidExportTimeException {
     const NAME: &'static str = "InvalidExportTimeException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#InvalidExportTimeException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -508,6 +524,7 @@ impl std::error::Error for InvalidRestoreTimeException {}
 
 impl ErrorShape for InvalidRestoreTimeException {
     const NAME: &'static str = "InvalidRestoreTimeException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#InvalidRestoreTimeException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -541,6 +558,7 @@ impl std::error::Error for ItemCollectionSizeLimitExceededException {}
 
 impl ErrorShape for ItemCollectionSizeLimitExceededException {
     const NAME: &'static str = "ItemCollectionSizeLimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ItemCollectionSizeLimitExceededException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -589,6 +607,7 @@ impl std::error::Error for LimitExceededException {}
 
 impl ErrorShape for LimitExceededException {
     const NAME: &'static str = "LimitExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#LimitExceededException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -620,6 +639,7 @@ impl std::error::Error for PointInTimeRecoveryUnavailableException {}
 
 impl ErrorShape for PointInTimeRecoveryUnavailableException {
     const NAME: &'static str = "PointInTimeRecoveryUnavailableException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#PointInTimeRecoveryUnavailableException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -652,6 +672,7 @@ impl std::error::Error for PolicyNotFoundException {}
 
 impl ErrorShape for PolicyNotFoundException {
     const NAME: &'static str = "PolicyNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#PolicyNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -688,6 +709,7 @@ impl std::error::Error for ProvisionedThroughputExceededException {}
 
 impl ErrorShape for ProvisionedThroughputExceededException {
     const NAME: &'static str = "ProvisionedThroughputExceededException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ProvisionedThroughputExceededException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -717,6 +739,7 @@ impl std::error::Error for ReplicaAlreadyExistsException {}
 
 impl ErrorShape for ReplicaAlreadyExistsException {
     const NAME: &'static str = "ReplicaAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ReplicaAlreadyExistsException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -746,6 +769,7 @@ impl std::error::Error for ReplicaNotFoundException {}
 
 impl ErrorShape for ReplicaNotFoundException {
     const NAME: &'static str = "ReplicaNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ReplicaNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -776,6 +800,7 @@ impl std::error::Error for ReplicatedWriteConflictException {}
 
 impl ErrorShape for ReplicatedWriteConflictException {
     const NAME: &'static str = "ReplicatedWriteConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ReplicatedWriteConflictException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -806,6 +831,7 @@ impl std::error::Error for RequestLimitExceeded {}
 
 impl ErrorShape for RequestLimitExceeded {
     const NAME: &'static str = "RequestLimitExceeded";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#RequestLimitExceeded";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -842,6 +868,7 @@ impl std::error::Error for ResourceInUseException {}
 
 impl ErrorShape for ResourceInUseException {
     const NAME: &'static str = "ResourceInUseException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ResourceInUseException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -873,6 +900,7 @@ impl std::error::Error for ResourceNotFoundException {}
 
 impl ErrorShape for ResourceNotFoundException {
     const NAME: &'static str = "ResourceNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#ResourceNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -902,6 +930,7 @@ impl std::error::Error for TableAlreadyExistsException {}
 
 impl ErrorShape for TableAlreadyExistsException {
     const NAME: &'static str = "TableAlreadyExistsException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#TableAlreadyExistsException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -931,6 +960,7 @@ impl std::error::Error for TableInUseException {}
 
 impl ErrorShape for TableInUseException {
     const NAME: &'static str = "TableInUseException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#TableInUseException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -961,6 +991,7 @@ impl std::error::Error for TableNotFoundException {}
 
 impl ErrorShape for TableNotFoundException {
     const NAME: &'static str = "TableNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#TableNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1089,6 +1120,7 @@ impl std::error::Error for TransactionCanceledException {}
 
 impl ErrorShape for TransactionCanceledException {
     const NAME: &'static str = "TransactionCanceledException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#TransactionCanceledException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1118,6 +1150,7 @@ impl std::error::Error for TransactionConflictException {}
 
 impl ErrorShape for TransactionConflictException {
     const NAME: &'static str = "TransactionConflictException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#TransactionConflictException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
@@ -1174,6 +1207,7 @@ impl std::error::Error for TransactionInProgressException {}
 
 impl ErrorShape for TransactionInProgressException {
     const NAME: &'static str = "TransactionInProgressException";
+    const SHAPE_ID: &'static str = "com.amazonaws.dynamodb#TransactionInProgressException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 

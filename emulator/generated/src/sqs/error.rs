@@ -26,6 +26,7 @@ impl std::error::Error for BatchEntryIdsNotDistinct {}
 
 impl ErrorShape for BatchEntryIdsNotDistinct {
     const NAME: &'static str = "BatchEntryIdsNotDistinct";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#BatchEntryIdsNotDistinct";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -58,6 +59,7 @@ impl std::error::Error for BatchRequestTooLong {}
 
 impl ErrorShape for BatchRequestTooLong {
     const NAME: &'static str = "BatchRequestTooLong";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#BatchRequestTooLong";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -90,6 +92,7 @@ impl std::error::Error for EmptyBatchRequest {}
 
 impl ErrorShape for EmptyBatchRequest {
     const NAME: &'static str = "EmptyBatchRequest";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#EmptyBatchRequest";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -122,6 +125,7 @@ impl std::error::Error for InvalidAddress {}
 
 impl ErrorShape for InvalidAddress {
     const NAME: &'static str = "InvalidAddress";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidAddress";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 404;
     const QUERY_CODE: Option<&'static str> = Some("InvalidAddress");
@@ -152,6 +156,7 @@ impl std::error::Error for InvalidAttributeName {}
 
 impl ErrorShape for InvalidAttributeName {
     const NAME: &'static str = "InvalidAttributeName";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidAttributeName";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("InvalidAttributeName");
@@ -182,6 +187,7 @@ impl std::error::Error for InvalidAttributeValue {}
 
 impl ErrorShape for InvalidAttributeValue {
     const NAME: &'static str = "InvalidAttributeValue";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidAttributeValue";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("InvalidAttributeValue");
@@ -212,6 +218,7 @@ impl std::error::Error for InvalidBatchEntryId {}
 
 impl ErrorShape for InvalidBatchEntryId {
     const NAME: &'static str = "InvalidBatchEntryId";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidBatchEntryId";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -240,6 +247,7 @@ impl std::error::Error for InvalidIdFormat {}
 
 impl ErrorShape for InvalidIdFormat {
     const NAME: &'static str = "InvalidIdFormat";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidIdFormat";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("InvalidIdFormat");
@@ -270,6 +278,7 @@ impl std::error::Error for InvalidMessageContents {}
 
 impl ErrorShape for InvalidMessageContents {
     const NAME: &'static str = "InvalidMessageContents";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidMessageContents";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("InvalidMessageContents");
@@ -300,6 +309,7 @@ impl std::error::Error for InvalidSecurity {}
 
 impl ErrorShape for InvalidSecurity {
     const NAME: &'static str = "InvalidSecurity";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#InvalidSecurity";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 403;
     const QUERY_CODE: Option<&'static str> = Some("InvalidSecurity");
@@ -330,6 +340,7 @@ impl std::error::Error for KmsAccessDenied {}
 
 impl ErrorShape for KmsAccessDenied {
     const NAME: &'static str = "KmsAccessDenied";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsAccessDenied";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("KMS.AccessDeniedException");
@@ -360,6 +371,7 @@ impl std::error::Error for KmsDisabled {}
 
 impl ErrorShape for KmsDisabled {
     const NAME: &'static str = "KmsDisabled";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsDisabled";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("KMS.DisabledException");
@@ -394,6 +406,7 @@ impl std::error::Error for KmsInvalidKeyUsage {}
 
 impl ErrorShape for KmsInvalidKeyUsage {
     const NAME: &'static str = "KmsInvalidKeyUsage";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsInvalidKeyUsage";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("KMS.InvalidKeyUsageException");
@@ -425,6 +438,7 @@ impl std::error::Error for KmsInvalidState {}
 
 impl ErrorShape for KmsInvalidState {
     const NAME: &'static str = "KmsInvalidState";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsInvalidState";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("KMS.InvalidStateException");
@@ -455,6 +469,7 @@ impl std::error::Error for KmsNotFound {}
 
 impl ErrorShape for KmsNotFound {
     const NAME: &'static str = "KmsNotFound";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsNotFound";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("KMS.NotFoundException");
@@ -486,6 +501,7 @@ impl std::error::Error for KmsOptInRequired {}
 
 impl ErrorShape for KmsOptInRequired {
     const NAME: &'static str = "KmsOptInRequired";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsOptInRequired";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 403;
     const QUERY_CODE: Option<&'static str> = Some("KMS.OptInRequired");
@@ -516,6 +532,7 @@ impl std::error::Error for KmsThrottled {}
 
 impl ErrorShape for KmsThrottled {
     const NAME: &'static str = "KmsThrottled";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#KmsThrottled";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("KMS.ThrottlingException");
@@ -540,6 +557,7 @@ impl std::error::Error for MessageNotInflight {}
 
 impl ErrorShape for MessageNotInflight {
     const NAME: &'static str = "MessageNotInflight";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#MessageNotInflight";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -574,6 +592,7 @@ impl std::error::Error for OverLimit {}
 
 impl ErrorShape for OverLimit {
     const NAME: &'static str = "OverLimit";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#OverLimit";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 403;
     const QUERY_CODE: Option<&'static str> = Some("OverLimit");
@@ -605,6 +624,7 @@ impl std::error::Error for PurgeQueueInProgress {}
 
 impl ErrorShape for PurgeQueueInProgress {
     const NAME: &'static str = "PurgeQueueInProgress";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#PurgeQueueInProgress";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 403;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -638,6 +658,7 @@ impl std::error::Error for QueueDeletedRecently {}
 
 impl ErrorShape for QueueDeletedRecently {
     const NAME: &'static str = "QueueDeletedRecently";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#QueueDeletedRecently";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -670,6 +691,7 @@ impl std::error::Error for QueueDoesNotExist {}
 
 impl ErrorShape for QueueDoesNotExist {
     const NAME: &'static str = "QueueDoesNotExist";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#QueueDoesNotExist";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -703,6 +725,7 @@ impl std::error::Error for QueueNameExists {}
 
 impl ErrorShape for QueueNameExists {
     const NAME: &'static str = "QueueNameExists";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#QueueNameExists";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some("QueueAlreadyExists");
@@ -733,6 +756,7 @@ impl std::error::Error for ReceiptHandleIsInvalid {}
 
 impl ErrorShape for ReceiptHandleIsInvalid {
     const NAME: &'static str = "ReceiptHandleIsInvalid";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#ReceiptHandleIsInvalid";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 404;
     const QUERY_CODE: Option<&'static str> = Some("ReceiptHandleIsInvalid");
@@ -768,6 +792,7 @@ impl std::error::Error for RequestThrottled {}
 
 impl ErrorShape for RequestThrottled {
     const NAME: &'static str = "RequestThrottled";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#RequestThrottled";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 403;
     const QUERY_CODE: Option<&'static str> = Some("RequestThrottled");
@@ -798,6 +823,7 @@ impl std::error::Error for ResourceNotFoundException {}
 
 impl ErrorShape for ResourceNotFoundException {
     const NAME: &'static str = "ResourceNotFoundException";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#ResourceNotFoundException";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 404;
     const QUERY_CODE: Option<&'static str> = Some("ResourceNotFoundException");
@@ -831,6 +857,7 @@ impl std::error::Error for TooManyEntriesInBatchRequest {}
 
 impl ErrorShape for TooManyEntriesInBatchRequest {
     const NAME: &'static str = "TooManyEntriesInBatchRequest";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#TooManyEntriesInBatchRequest";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(
@@ -863,6 +890,7 @@ impl std::error::Error for UnsupportedOperation {}
 
 impl ErrorShape for UnsupportedOperation {
     const NAME: &'static str = "UnsupportedOperation";
+    const SHAPE_ID: &'static str = "com.amazonaws.sqs#UnsupportedOperation";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
     const QUERY_CODE: Option<&'static str> = Some(

@@ -79,7 +79,8 @@ fn notes_are_written_read_listed_and_deleted() {
     assert_eq!(server.call("DeleteNote", &json!({"id": "groceries"})), (200, json!({})));
     let (status, missing) = server.call("GetNote", &json!({"id": "groceries"}));
     assert_eq!(status, 400);
-    assert_eq!(missing, json!({"__type": "NoteNotFound", "message": "no note has the id groceries"}));
+    // awsJson1.0 names a modelled error by its shape id.
+    assert_eq!(missing, json!({"__type": "example.notes#NoteNotFound", "message": "no note has the id groceries"}));
 }
 
 #[test]

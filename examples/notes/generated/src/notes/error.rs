@@ -23,6 +23,7 @@ impl std::error::Error for NoteNotFound {}
 
 impl ErrorShape for NoteNotFound {
     const NAME: &'static str = "NoteNotFound";
+    const SHAPE_ID: &'static str = "example.notes#NoteNotFound";
     const FAULT: Fault = Fault::Client;
     const HTTP_STATUS: u16 = 400;
 
