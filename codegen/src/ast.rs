@@ -83,6 +83,20 @@ pub struct Shape {
     pub collection_operations: Vec<Target>,
 }
 
+impl Shape {
+    /// A resource's lifecycle operations, by the property that binds each.
+    pub fn lifecycle(&self) -> [(&'static str, &Option<Target>); 6] {
+        [
+            ("create", &self.create),
+            ("put", &self.put),
+            ("read", &self.read),
+            ("update", &self.update),
+            ("delete", &self.delete),
+            ("list", &self.list),
+        ]
+    }
+}
+
 /// A member of a structure, union, enum, list or map.
 #[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]

@@ -231,14 +231,7 @@ impl<'a> Checker<'a> {
     /// The operations and resources a service or resource binds: each
     /// target exists and is of the right kind.
     fn check_bindings(&mut self, site: Site<'_>, shape: &ast::Shape) {
-        let lifecycle = [
-            ("create", &shape.create),
-            ("put", &shape.put),
-            ("read", &shape.read),
-            ("update", &shape.update),
-            ("delete", &shape.delete),
-            ("list", &shape.list),
-        ];
+        let lifecycle = shape.lifecycle();
         for (field, target) in lifecycle {
             if let Some(target) = target {
                 self.check_target(Site { member: Some(field), ..site }, &target.target, "an operation", |k| {

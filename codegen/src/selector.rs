@@ -140,32 +140,6 @@ const NUMBER_TYPES: &[&str] =
     &["byte", "short", "integer", "intEnum", "long", "float", "double", "bigInteger", "bigDecimal"];
 const AGGREGATE_TYPES: &[&str] = &["list", "set", "map", "structure", "union"];
 const SERVICE_TYPES: &[&str] = &["service", "operation", "resource"];
-const SHAPE_TYPES: &[&str] = &[
-    "blob",
-    "boolean",
-    "document",
-    "string",
-    "enum",
-    "byte",
-    "short",
-    "integer",
-    "intEnum",
-    "long",
-    "float",
-    "double",
-    "bigInteger",
-    "bigDecimal",
-    "timestamp",
-    "list",
-    "set",
-    "map",
-    "structure",
-    "union",
-    "service",
-    "operation",
-    "resource",
-    "member",
-];
 
 impl TypeTest {
     fn from_name(name: &str) -> Option<TypeTest> {
@@ -176,7 +150,12 @@ impl TypeTest {
             "aggregateType" => TypeTest::AggregateType,
             "serviceType" => TypeTest::ServiceType,
             "dataType" => TypeTest::DataType,
-            _ => TypeTest::Is(SHAPE_TYPES.iter().find(|t| **t == name)?),
+            _ => TypeTest::Is(
+                [SIMPLE_TYPES, AGGREGATE_TYPES, SERVICE_TYPES, &["member"]]
+                    .into_iter()
+                    .flatten()
+                    .find(|t| **t == name)?,
+            ),
         })
     }
 

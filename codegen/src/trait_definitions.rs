@@ -188,23 +188,7 @@ impl Definitions<'_> {
             }
             ("map", _) => fail("must be an object"),
             ("structure", Value::Object(entries)) => {
-                let members = shape.members.as_ref().map(|m| m.0.as_slice()).unwrap_or_default();
-                for (key, item) in entries {
-                    match members.iter().find(|(name, _)| name == key) {
-                        Some((_, member)) => {
-                            if let Some(target) = self.get(&member.target) {
-                                self.fits(target, item, &format!("{path}/{key}"), problems, depth + 1);
-                            }
-                        }
-                        None => {
-                            let known: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
-                            problems.push((
-                                path.to_string(),
-                                format!("has no member `{key}` (its members: {})", known.join(", ")),
-                            ));
-                        }
-                    }
-                }
+                let members = self.members_fit(shape, entries, path, problems, depth);
                 for (name, member) in members {
                     if member.traits.contains_key("smithy.api#required") && !entries.contains_key(name) {
                         problems.push((path.to_string(), format!("needs its required member `{name}`")));
@@ -216,21 +200,39 @@ impl Definitions<'_> {
                 if entries.len() != 1 {
                     problems.push((path.to_string(), "must set exactly one member of the union".to_string()));
                 }
-                let members = shape.members.as_ref().map(|m| m.0.as_slice()).unwrap_or_default();
-                for (key, item) in entries {
-                    match members.iter().find(|(name, _)| name == key) {
-                        Some((_, member)) => {
-                            if let Some(target) = self.get(&member.target) {
-                                self.fits(target, item, &format!("{path}/{key}"), problems, depth + 1);
-                            }
-                        }
-                        None => problems.push((path.to_string(), format!("has no member `{key}`"))),
-                    }
-                }
+                self.members_fit(shape, entries, path, problems, depth);
             }
             ("union", _) => fail("must be an object"),
             _ => {}
         }
+    }
+
+    /// Records where the entries of an object do not fit the members of a
+    /// structure or union `shape`; returns its members.
+    fn members_fit<'s>(
+        &self,
+        shape: &'s ast::Shape,
+        entries: &serde_json::Map<String, Value>,
+        path: &str,
+        problems: &mut Vec<(String, String)>,
+        depth: usize,
+    ) -> &'s [(String, ast::Member)] {
+        let members = shape.members.as_ref().map(|m| m.0.as_slice()).unwrap_or_default();
+        for (key, item) in entries {
+            match members.iter().find(|(name, _)| name == key) {
+                Some((_, member)) => {
+                    if let Some(target) = self.get(&member.target) {
+                        self.fits(target, item, &format!("{path}/{key}"), problems, depth + 1);
+                    }
+                }
+                None => {
+                    let known: Vec<&str> = members.iter().map(|(n, _)| n.as_str()).collect();
+                    problems
+                        .push((path.to_string(), format!("has no member `{key}` (its members: {})", known.join(", "))));
+                }
+            }
+        }
+        members
     }
 
     fn target(&self, member: &Option<ast::Member>) -> Option<&ast::Shape> {

@@ -25,7 +25,12 @@ fn valid() -> Value {
 /// Generates `spec` (written as `ex/spec.json`) and returns the error report
 /// with the temporary directory replaced by `<dir>`.
 fn refuse(spec: &str) -> String {
-    let dir = TempDir::with_files("ex", &[("spec.json", spec.to_string())]);
+    refuse_file("spec.json", spec)
+}
+
+/// [`refuse`] for a spec written as `ex/<file>`.
+fn refuse_file(file: &str, spec: &str) -> String {
+    let dir = TempDir::with_files("ex", &[(file, spec.to_string())]);
     let report = match codegen::generate(dir.path(), &workspace_settings()) {
         Ok(_) => panic!("the spec was accepted:\n{spec}"),
         Err(diagnostics) => diagnostics.to_string(),
@@ -243,12 +248,7 @@ fn spec_directories_must_make_module_names() {
 
 /// Generates an IDL spec (written as `ex/spec.smithy`) that must be refused.
 fn refuse_idl(spec: &str) -> String {
-    let dir = TempDir::with_files("ex", &[("spec.smithy", spec.to_string())]);
-    let report = match codegen::generate(dir.path(), &workspace_settings()) {
-        Ok(_) => panic!("the spec was accepted:\n{spec}"),
-        Err(diagnostics) => diagnostics.to_string(),
-    };
-    report.replace(&dir.path().display().to_string(), "<dir>")
+    refuse_file("spec.smithy", spec)
 }
 
 const IDL_SERVICE: &str = r#"$version: "2"

@@ -297,23 +297,30 @@ impl Parser<'_> {
     }
 
     fn node_object(&mut self) -> Result<Node> {
+        let entries = self.object_entries()?;
+        Ok(Node::Object(entries.into_iter().map(|(key, value, _)| (key, value)).collect()))
+    }
+
+    /// `{ key: value, ... }`: each entry with where its key is; a key may
+    /// appear once.
+    fn object_entries(&mut self) -> Result<Vec<(String, Node, Pos)>> {
         self.expect(Kind::LBrace)?;
         self.ws();
-        let mut entries: Vec<(String, Node)> = Vec::new();
+        let mut entries: Vec<(String, Node, Pos)> = Vec::new();
         while *self.kind() != Kind::RBrace {
             let (key, pos) = self.object_key(OBJECT_KEY)?;
             self.ws();
             self.expect(Kind::Colon)?;
             self.ws();
             let value = self.node_value()?;
-            if entries.iter().any(|(k, _)| *k == key) {
+            if entries.iter().any(|(k, _, _)| *k == key) {
                 return Err(ParseError { pos, message: format!("Duplicate member of object: `{key}`") });
             }
-            entries.push((key, value));
+            entries.push((key, value, pos));
             self.ws();
         }
         self.bump();
-        Ok(Node::Object(entries))
+        Ok(entries)
     }
 
     /// An object key: an identifier or a quoted string. `expected` lists
@@ -597,16 +604,7 @@ impl Parser<'_> {
                 self.expected("LBRACE('{')")
             };
         }
-        let mut shape = ShapeDef {
-            kind: keyword.clone(),
-            name,
-            pos,
-            docs,
-            traits,
-            mixins: Vec::new(),
-            for_resource: None,
-            body: Body::None,
-        };
+        let mut shape = ShapeDef::new(keyword.clone(), name, pos, docs, traits);
         if AGGREGATE_TYPES.contains(&kind) {
             shape.for_resource = self.for_resource(doc)?;
         }
@@ -617,9 +615,9 @@ impl Parser<'_> {
         }
         self.ws();
         shape.body = if ENUM_TYPES.contains(&kind) {
-            Body::Members(self.enum_members()?)
+            Body::Members(self.members(doc, true)?)
         } else if AGGREGATE_TYPES.contains(&kind) {
-            Body::Members(self.members(doc)?)
+            Body::Members(self.members(doc, false)?)
         } else if ENTITY_TYPES.contains(&kind) {
             self.properties()?
         } else {
@@ -682,8 +680,9 @@ impl Parser<'_> {
         }
     }
 
-    /// `{ a: Target, $b, @trait c: Target = value }`
-    fn members(&mut self, doc: &Document) -> Result<Vec<MemberDef>> {
+    /// `{ a: Target, $b, @trait c: Target = value }`, or for an enum
+    /// (`is_enum`) `{ A, B = "b" }`.
+    fn members(&mut self, doc: &Document, is_enum: bool) -> Result<Vec<MemberDef>> {
         self.expect(Kind::LBrace)?;
         let mut docs = self.ws();
         let mut members: Vec<MemberDef> = Vec::new();
@@ -693,7 +692,9 @@ impl Parser<'_> {
             }
             let (member_docs, traits) = self.trait_statements(docs.take())?;
             let pos = self.pos();
-            let (name, target) = if *self.kind() == Kind::Dollar {
+            let (name, target) = if is_enum {
+                (self.identifier()?, None)
+            } else if *self.kind() == Kind::Dollar {
                 if doc.version == Version::V1 {
                     return self.fail("Members can only elide targets in IDL version 2 or later");
                 }
@@ -710,10 +711,11 @@ impl Parser<'_> {
                 (name, Some(self.shape_id(false)?))
             };
             let mut member = MemberDef { name, pos, docs: member_docs, traits, target, value: None };
+            // `= value` is on the member's line, and ends it.
             let save = self.at;
             self.spaces();
             if *self.kind() == Kind::Equal {
-                if doc.version == Version::V1 {
+                if !is_enum && doc.version == Version::V1 {
                     return self.fail("@default assignment is only supported in IDL version 2 or later");
                 }
                 self.bump();
@@ -729,46 +731,6 @@ impl Parser<'_> {
                 return Err(ParseError { pos, message: format!("Found conflicting member name, `{}`", member.name) });
             }
             members.push(member);
-            if *self.kind() == Kind::Eof {
-                return self.expected("RBRACE('}')");
-            }
-        }
-        self.bump();
-        Ok(members)
-    }
-
-    /// `{ A, B = "b" }`
-    fn enum_members(&mut self) -> Result<Vec<MemberDef>> {
-        self.expect(Kind::LBrace)?;
-        let mut docs = self.ws();
-        let mut members: Vec<MemberDef> = Vec::new();
-        while *self.kind() != Kind::RBrace {
-            if *self.kind() == Kind::Eof {
-                return self.expected("RBRACE('}')");
-            }
-            let (member_docs, traits) = self.trait_statements(docs.take())?;
-            let pos = self.pos();
-            let name = self.identifier()?;
-            let mut member = MemberDef { name, pos, docs: member_docs, traits, target: None, value: None };
-            let save = self.at;
-            self.spaces();
-            if *self.kind() == Kind::Equal {
-                self.bump();
-                self.spaces();
-                let value_pos = self.pos();
-                member.value = Some((self.node_value()?, value_pos));
-                docs = self.br()?;
-            } else {
-                self.at = save;
-                docs = self.ws();
-            }
-            if members.iter().any(|m| m.name == member.name) {
-                return Err(ParseError { pos, message: format!("Found conflicting member name, `{}`", member.name) });
-            }
-            members.push(member);
-            if *self.kind() == Kind::Eof {
-                return self.expected("RBRACE('}')");
-            }
         }
         self.bump();
         Ok(members)
@@ -779,23 +741,7 @@ impl Parser<'_> {
         if *self.kind() != Kind::LBrace {
             return self.expected("LBRACE('{')");
         }
-        self.bump();
-        self.ws();
-        let mut entries: Vec<(String, Node, Pos)> = Vec::new();
-        while *self.kind() != Kind::RBrace {
-            let (key, pos) = self.object_key(OBJECT_KEY)?;
-            self.ws();
-            self.expect(Kind::Colon)?;
-            self.ws();
-            let value = self.node_value()?;
-            if entries.iter().any(|(k, _, _)| *k == key) {
-                return Err(ParseError { pos, message: format!("Duplicate property `{key}`") });
-            }
-            entries.push((key, value, pos));
-            self.ws();
-        }
-        self.bump();
-        Ok(Body::Properties(entries))
+        Ok(Body::Properties(self.object_entries()?))
     }
 
     fn operation_body(&mut self, doc: &Document, operation: &str) -> Result<OperationBody> {
@@ -871,16 +817,7 @@ impl Parser<'_> {
     fn inline_structure(&mut self, doc: &Document, docs: Option<String>, name: String) -> Result<ShapeDef> {
         let pos = self.pos();
         let (docs, traits) = self.trait_statements(docs)?;
-        let mut shape = ShapeDef {
-            kind: "structure".into(),
-            name,
-            pos,
-            docs,
-            traits,
-            mixins: Vec::new(),
-            for_resource: None,
-            body: Body::None,
-        };
+        let mut shape = ShapeDef::new("structure".into(), name, pos, docs, traits);
         if self.is_identifier("for") {
             self.bump();
             self.require_space()?;
@@ -891,7 +828,7 @@ impl Parser<'_> {
             shape.mixins = self.mixin_list(doc)?;
             self.ws();
         }
-        shape.body = Body::Members(self.members(doc)?);
+        shape.body = Body::Members(self.members(doc, false)?);
         Ok(shape)
     }
 }

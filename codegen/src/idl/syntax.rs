@@ -79,6 +79,13 @@ pub struct ShapeDef {
     pub body: Body,
 }
 
+impl ShapeDef {
+    /// A shape with no mixins, resource or body yet.
+    pub fn new(kind: String, name: String, pos: Pos, docs: Option<String>, traits: Vec<TraitApp>) -> Self {
+        ShapeDef { kind, name, pos, docs, traits, mixins: Vec::new(), for_resource: None, body: Body::None }
+    }
+}
+
 /// What a shape holds after its name.
 #[derive(Clone, Debug)]
 pub enum Body {

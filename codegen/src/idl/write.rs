@@ -223,14 +223,7 @@ impl Writer<'_> {
                         property(key, format!("{{ {} }}", entries.join(", ")));
                     }
                 }
-                for (key, target) in [
-                    ("create", &shape.create),
-                    ("put", &shape.put),
-                    ("read", &shape.read),
-                    ("update", &shape.update),
-                    ("delete", &shape.delete),
-                    ("list", &shape.list),
-                ] {
+                for (key, target) in shape.lifecycle() {
                     if let Some(target) = target {
                         property(key, self.id(&target.target));
                     }

@@ -174,14 +174,7 @@ fn bound_operations<'a>(shapes: &'a Shapes<'a>, service_id: &'a str) -> Vec<&'a 
 
 /// The operations a service or resource binds, with the field that binds each.
 fn resource_bindings(shape: &ast::Shape) -> Vec<(&'static str, &String)> {
-    let lifecycle = [
-        ("create", &shape.create),
-        ("put", &shape.put),
-        ("read", &shape.read),
-        ("update", &shape.update),
-        ("delete", &shape.delete),
-        ("list", &shape.list),
-    ];
+    let lifecycle = shape.lifecycle();
     let mut out: Vec<(&'static str, &String)> =
         lifecycle.into_iter().filter_map(|(field, t)| t.as_ref().map(|t| (field, &t.target))).collect();
     out.extend(shape.operations.iter().map(|t| ("operations", &t.target)));
