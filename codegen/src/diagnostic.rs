@@ -52,7 +52,21 @@ impl Diagnostic {
     /// the text of the diagnostic's file, and quotes that line.
     pub fn at_position(mut self, source: &str, line: usize, column: usize) -> Self {
         let text = source.lines().nth(line.saturating_sub(1)).unwrap_or("").trim_end_matches('\r');
-        self.position = Some(Box::new(Position { line, column, excerpt: text.to_string() }));
+        // A long line is quoted around the column only.
+        const SIDE: usize = 60;
+        let chars: Vec<char> = text.chars().collect();
+        let at = column.saturating_sub(1).min(chars.len());
+        let (start, end) = (at.saturating_sub(SIDE), (at + SIDE).min(chars.len()));
+        let mut excerpt: String = chars[start..end].iter().collect();
+        let mut caret = at - start;
+        if start > 0 {
+            excerpt.insert(0, '…');
+            caret += 1;
+        }
+        if end < chars.len() {
+            excerpt.push('…');
+        }
+        self.position = Some(Box::new(Position { line, column, excerpt, caret }));
         self
     }
 
@@ -92,12 +106,8 @@ impl fmt::Display for Diagnostic {
             // caret lines up however the terminal shows them).
             let number = position.line.to_string();
             let pad = " ".repeat(number.len());
-            let lead: String = position
-                .excerpt
-                .chars()
-                .take(position.column.saturating_sub(1))
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
+            let lead: String =
+                position.excerpt.chars().take(position.caret).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
             write!(f, "\n{pad} |\n{number} | {}\n{pad} | {lead}^", position.excerpt)?;
         }
         if let Some(help) = &self.help {
@@ -112,7 +122,10 @@ impl fmt::Display for Diagnostic {
 pub struct Position {
     pub line: usize,
     pub column: usize,
+    /// The line, or the part of a long line around the column.
     pub excerpt: String,
+    /// Where in the excerpt the column is, in characters.
+    pub caret: usize,
 }
 
 /// Every finding of one run, errors and warnings, in a stable order.

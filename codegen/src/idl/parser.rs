@@ -19,6 +19,9 @@ type Result<T> = std::result::Result<T, ParseError>;
 
 /// Parses one file.
 pub fn parse(source: &str) -> Result<Document> {
+    // A byte-order mark is not part of the text; line 1's columns count
+    // from after it.
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
     let tokens = tokenize(source);
     let mut parser = Parser { source, tokens, at: 0, depth: 0 };
     parser.document()

@@ -162,3 +162,17 @@ fn deep_nesting_is_an_error_not_a_stack_overflow() {
     let err = load(&format!("$version: \"2\"\nnamespace a\n{chain}@mixin\nstructure M2000 {{}}\n")).unwrap_err();
     assert!(err.contains("Mixins nest more than 256 deep"), "{err}");
 }
+
+#[test]
+fn a_long_line_is_quoted_around_the_error() {
+    let long = format!("$version: \"2\"\nnamespace a\n@documentation(\"{}\") string X {{\n", "x".repeat(500));
+    let err = load(&long).unwrap_err();
+    let lines: Vec<&str> = err.lines().collect();
+    assert!(lines[0].starts_with("error: spec/a.smithy:3:529: syntax error: Expected a line break"), "{err}");
+    // The quoted part is around the column, with the caret under it.
+    assert!(lines[2].starts_with("3 | …") && lines[2].chars().count() < 140, "{err}");
+    let caret = lines[3].chars().position(|c| c == '^').unwrap();
+    assert_eq!(lines[2].chars().nth(caret), Some('{'), "{err}");
+    // A byte-order mark before `$version` is not an error.
+    load("\u{feff}$version: \"2\"\nnamespace a\nstring X\n").unwrap();
+}
