@@ -18,6 +18,8 @@ pub mod context;
 pub mod float;
 pub mod http;
 mod pattern;
+/// Routing for the HTTP-binding protocols (restJson1), by method, path and query string.
+pub mod rest;
 #[cfg(feature = "server")]
 pub mod server;
 pub mod service;
