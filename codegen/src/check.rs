@@ -32,6 +32,7 @@ pub fn check(model: &LoadedModel) -> (Diagnostics, Patterns) {
         checker.check_shape(id, &loaded.file, &loaded.shape);
     }
     checker.out.extend(crate::trait_definitions::check(model));
+    checker.out.extend(crate::http_bindings::check(model));
     checker.out.sort();
     let patterns = checker.patterns.into_iter().filter_map(|(source, parsed)| Some((source, parsed.ok()?))).collect();
     (checker.out, patterns)

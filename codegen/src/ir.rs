@@ -107,6 +107,16 @@ pub enum Protocol {
     Ec2Query,
 }
 
+impl Protocol {
+    /// Whether the protocol binds members to HTTP locations with Smithy's
+    /// HTTP binding traits (`@http`, `@httpLabel`, ...), which lowering
+    /// reads into [`Operation::http`] and [`Member::binding`]. Only
+    /// restJson1 for now; restXml will join it when it is generated.
+    pub fn binds_http(self) -> bool {
+        self == Protocol::RestJson1
+    }
+}
+
 /// Documentation as Markdown lines.
 pub type Docs = Vec<String>;
 
@@ -137,6 +147,59 @@ pub struct Operation {
     /// Set when the input or output has an event stream member: such
     /// operations get their types and a trait method, but are not served.
     pub event_stream: Option<EventStream>,
+    /// The operation's `@http` trait, for services whose protocol binds
+    /// members to HTTP ([`Protocol::binds_http`]); `None` for the others,
+    /// which ignore it.
+    pub http: Option<HttpBinding>,
+}
+
+/// An operation's `@http` trait: its method, URI pattern and success code.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HttpBinding {
+    /// The method as written (`GET`, `PUT`).
+    pub method: String,
+    /// The URI pattern as written (`/things/{id}?mode=fast`).
+    pub uri: String,
+    /// The pattern's path segments, in order; `/` has none (a trailing `/`
+    /// adds none either: it is optional).
+    pub segments: Vec<UriSegment>,
+    /// The literals of the pattern's query string, in order: a request
+    /// matches only if it has each of them.
+    pub query: Vec<QueryLiteral>,
+    /// The status code of a successful response: `code`, 200 by default.
+    pub code: u16,
+}
+
+impl HttpBinding {
+    /// The labels of the URI pattern, in order, with whether each is greedy.
+    pub fn labels(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.segments.iter().filter_map(|segment| match segment {
+            UriSegment::Literal(_) => None,
+            UriSegment::Label(name) => Some((name.as_str(), false)),
+            UriSegment::GreedyLabel(name) => Some((name.as_str(), true)),
+        })
+    }
+}
+
+/// One path segment of a URI pattern.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UriSegment {
+    /// Matched exactly, as written (not percent-decoded).
+    Literal(String),
+    /// `{name}`: one segment, bound to the input member `name`.
+    Label(String),
+    /// `{name+}`: one or more segments, `/` included, bound to the input
+    /// member `name`.
+    GreedyLabel(String),
+}
+
+/// A literal of a URI pattern's query string: `key` or `key=value`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct QueryLiteral {
+    pub key: String,
+    /// `None` for a bare key (`?key`), `Some` for `?key=value` (possibly
+    /// `Some("")` for `?key=`).
+    pub value: Option<String>,
 }
 
 /// One of an operation's errors.
@@ -275,6 +338,77 @@ pub struct Member {
     pub default_fn: Option<String>,
     pub idempotency_token: bool,
     pub deprecated: bool,
+    /// Where the member travels in an HTTP message, from its HTTP binding
+    /// trait. Set only for members of the structures that are some
+    /// operation's top-level input, output or error, in services whose
+    /// protocol binds members to HTTP ([`Protocol::binds_http`]); `Body`
+    /// everywhere else (union members, nested structures, awsJson). A
+    /// binding applies only in the roles Smithy gives it (see
+    /// [`Binding::in_role`]), and only where the structure is the message
+    /// itself: the same structure nested inside another value is all body.
+    pub binding: Binding,
+    /// `@jsonName`: the member's name in restJson1 JSON bodies, where it
+    /// replaces [`Member::name`]. Set only for restJson1 services (awsJson
+    /// ignores the trait).
+    pub json_name: Option<String>,
+}
+
+/// Where a member of an operation's input, output or error structure
+/// travels in the HTTP message (Smithy's HTTP binding traits).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Binding {
+    /// No binding trait: a member of the protocol's document in the body.
+    #[default]
+    Body,
+    /// `@httpLabel` bound to a `{name}` label of the operation's URI.
+    Label,
+    /// `@httpLabel` bound to a greedy `{name+}` label of the operation's URI.
+    GreedyLabel,
+    /// `@httpQuery("name")`: the query string parameter `name`.
+    Query(String),
+    /// `@httpQueryParams`: a map of the query string's other parameters.
+    QueryParams,
+    /// `@httpHeader("Name")`: the header `Name`.
+    Header(String),
+    /// `@httpPrefixHeaders("prefix")`: a map of the headers whose names
+    /// start with `prefix` (case-insensitively), keyed by the rest.
+    PrefixHeaders(String),
+    /// `@httpPayload`: the whole body.
+    Payload,
+    /// `@httpResponseCode`: the response's status code.
+    ResponseCode,
+}
+
+/// The role a top-level structure plays in an operation: which HTTP
+/// message it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Role {
+    /// An operation's input: the request.
+    Input,
+    /// An operation's output: the success response.
+    Output,
+    /// One of an operation's errors: an error response.
+    Error,
+}
+
+impl Binding {
+    /// Whether the binding applies to a structure in `role`: labels and
+    /// query bindings are for requests only, the response code for outputs
+    /// only; headers and payloads apply to all three.
+    pub fn applies_to(&self, role: Role) -> bool {
+        match self {
+            Binding::Label | Binding::GreedyLabel | Binding::Query(_) | Binding::QueryParams => role == Role::Input,
+            Binding::ResponseCode => role == Role::Output,
+            Binding::Body | Binding::Header(_) | Binding::PrefixHeaders(_) | Binding::Payload => true,
+        }
+    }
+
+    /// The binding in force in `role`: this one where it applies, else
+    /// `Body` (Smithy ignores the trait there, and the member travels in
+    /// the document like any other).
+    pub fn in_role(&self, role: Role) -> &Binding {
+        if self.applies_to(role) { self } else { &Binding::Body }
+    }
 }
 
 impl Member {

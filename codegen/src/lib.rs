@@ -2,7 +2,8 @@
 //!
 //! The pipeline: [`load`] reads a spec directory ([`idl`] reads `.smithy`
 //! files, [`assemble`] flattens mixins and `apply`), [`check`] refuses bad
-//! models with errors that name the file and shape, [`lower`] builds the
+//! models with errors that name the file and shape ([`http_bindings`] those
+//! of restJson1's HTTP bindings), [`lower`] builds the
 //! [`ir`], the [`passes`] resolve types, name things and box recursion, and
 //! [`emit`] writes the crate's files. Nothing writes to the disk: [`generate`]
 //! returns the files, and the caller writes them ([`generate_files`] does the
@@ -14,6 +15,7 @@ pub mod check;
 pub mod diagnostic;
 pub mod docs;
 pub mod emit;
+pub mod http_bindings;
 pub mod idl;
 pub mod import;
 pub mod ir;

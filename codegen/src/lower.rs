@@ -9,7 +9,10 @@ use crate::ast;
 use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::docs;
-use crate::ir::{self, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef};
+use crate::http_bindings;
+use crate::ir::{
+    self, Binding, Constraints, Direction, ErrorInfo, Fault, Placement, Protocol, Shape, ShapeKind, Type, TypeRef,
+};
 use crate::kind::{Kind, UNIT};
 use crate::load::LoadedModel;
 use crate::pattern::Patterns;
@@ -31,6 +34,9 @@ pub fn lower(
     };
     let shape = &service.shape;
     let traits = &shape.traits;
+    let protocol = protocol(traits);
+    // Only protocols with HTTP bindings read them; awsJson ignores them.
+    let binds_http = protocol.is_some_and(Protocol::binds_http);
     let common_errors: Vec<String> = shape.errors.iter().map(|t| t.target.clone()).collect();
 
     let mut operations = Vec::new();
@@ -67,12 +73,25 @@ pub fn lower(
                 .and_then(|value| value.get("encodings")?.as_array())
                 .is_some_and(|encodings| encodings.iter().any(|encoding| encoding == "gzip")),
             event_stream,
+            // The checker refused an @http that does not parse.
+            http: op
+                .shape
+                .traits
+                .get(http_bindings::HTTP)
+                .filter(|_| binds_http)
+                .and_then(|value| http_bindings::parse_http(value).ok()),
         });
     }
     operations.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let mut lowering =
-        Lowering { model, shapes: BTreeMap::new(), targets: BTreeMap::new(), member_uses: BTreeSet::new() };
+    let mut lowering = Lowering {
+        model,
+        shapes: BTreeMap::new(),
+        targets: BTreeMap::new(),
+        member_uses: BTreeSet::new(),
+        messages: binds_http.then(|| http_bindings::Messages::new(&operations)),
+        json_names: protocol == Some(Protocol::RestJson1),
+    };
     for op in &operations {
         for id in op.input.iter().chain(&op.output).chain(op.errors.iter().map(|e| &e.id)) {
             lowering.visit(id);
@@ -92,7 +111,7 @@ pub fn lower(
         file: service.file.clone(),
         title: traits.get("smithy.api#title").and_then(Value::as_str).map(str::to_string),
         version: shape.version.clone(),
-        protocol: protocol(traits),
+        protocol,
         query_compatible: traits.contains_key("aws.protocols#awsQueryCompatible"),
         docs: docs_of(traits),
         operations,
@@ -141,7 +160,8 @@ fn event_stream(model: &LoadedModel, structure: &str, input: bool) -> Option<ir:
     })
 }
 
-fn protocol(traits: &ast::Traits) -> Option<Protocol> {
+/// The protocol a service's traits declare (the first, if several).
+pub(crate) fn protocol(traits: &ast::Traits) -> Option<Protocol> {
     [
         ("aws.protocols#awsJson1_1", Protocol::AwsJson1_1),
         ("aws.protocols#awsJson1_0", Protocol::AwsJson1_0),
@@ -165,6 +185,10 @@ struct Lowering<'a> {
     targets: BTreeMap<String, ir::Target>,
     /// Shapes that some member targets (not only an operation).
     member_uses: BTreeSet<String>,
+    /// For protocols with HTTP bindings, the structures they apply to.
+    messages: Option<http_bindings::Messages>,
+    /// Whether `@jsonName` names members on the wire (restJson1).
+    json_names: bool,
 }
 
 impl Lowering<'_> {
@@ -195,7 +219,8 @@ impl Lowering<'_> {
         };
         match kind {
             Kind::Structure | Kind::Union => {
-                let members = members_of(shape).into_iter().map(|(name, m)| self.member(name, m)).collect();
+                let structure = (kind == Kind::Structure).then_some(id);
+                let members = members_of(shape).into_iter().map(|(name, m)| self.member(structure, name, m)).collect();
                 let lowered = if kind == Kind::Structure {
                     ShapeKind::Structure(ir::Structure { members, error: error_info(&shape.traits) })
                 } else {
@@ -242,7 +267,8 @@ impl Lowering<'_> {
         }
     }
 
-    fn member(&self, name: &str, member: &ast::Member) -> ir::Member {
+    /// A member of a union, or of the structure `structure`.
+    fn member(&self, structure: Option<&str>, name: &str, member: &ast::Member) -> ir::Member {
         // A member without docs of its own shows its target's.
         let mut docs = docs_of(&member.traits);
         if docs.is_empty() {
@@ -270,6 +296,11 @@ impl Lowering<'_> {
             default_fn: None,
             idempotency_token: member.traits.contains_key("smithy.api#idempotencyToken"),
             deprecated: member.traits.contains_key("smithy.api#deprecated"),
+            binding: match (&self.messages, structure) {
+                (Some(messages), Some(structure)) => messages.binding(structure, name, &member.traits),
+                _ => Binding::Body,
+            },
+            json_name: if self.json_names { http_bindings::json_name(&member.traits) } else { None },
         }
     }
 }

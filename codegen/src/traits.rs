@@ -17,7 +17,8 @@ pub enum Rule {
     Unsupported(&'static str),
 }
 
-const HTTP_BINDINGS: &str = "awsJson protocols send every member in the JSON body; HTTP bindings do not apply";
+const HTTP_DETAILS: &str =
+    "HTTP details no generated code acts on yet: CORS, endpoint host prefixes and labels, request checksums";
 const CLIENT_ONLY: &str = "affects clients only; a server built on the generated crate does not use it";
 const TOOLING_ONLY: &str = "metadata for tooling and documentation; no generated behaviour depends on it";
 
@@ -42,7 +43,21 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#timestampFormat" => Supported,
         "smithy.api#enum" => Supported,
         "smithy.api#sparse" => Supported,
-        // awsJson protocols ignore it; the checker refuses it for others.
+        // HTTP bindings (`crate::http_bindings`): read into the IR for
+        // restJson1 services and checked there; awsJson protocols send every
+        // member in the JSON body, and ignore them.
+        "smithy.api#http" => Supported,
+        "smithy.api#httpLabel" => Supported,
+        "smithy.api#httpQuery" => Supported,
+        "smithy.api#httpQueryParams" => Supported,
+        "smithy.api#httpHeader" => Supported,
+        "smithy.api#httpPrefixHeaders" => Supported,
+        "smithy.api#httpPayload" => Supported,
+        "smithy.api#httpResponseCode" => Supported,
+        // The member's name in restJson1 bodies, read into the IR for
+        // restJson1 services; awsJson protocols ignore it, and the checker
+        // refuses it for every other protocol, restJson1 included, until the
+        // emitters write it.
         "smithy.api#jsonName" => Supported,
         "smithy.api#idempotencyToken" => Supported,
         // Its operations' bodies may come gzipped: the router decodes them.
@@ -68,18 +83,9 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#eventHeader" | "smithy.api#eventPayload" => {
             Ignored("they lay out events inside an event stream, which is not served yet")
         }
-        "smithy.api#http"
-        | "smithy.api#httpHeader"
-        | "smithy.api#httpLabel"
-        | "smithy.api#httpPayload"
-        | "smithy.api#httpPrefixHeaders"
-        | "smithy.api#httpQuery"
-        | "smithy.api#httpQueryParams"
-        | "smithy.api#httpResponseCode"
-        | "smithy.api#httpChecksumRequired"
-        | "smithy.api#cors"
-        | "smithy.api#endpoint"
-        | "smithy.api#hostLabel" => Ignored(HTTP_BINDINGS),
+        "smithy.api#httpChecksumRequired" | "smithy.api#cors" | "smithy.api#endpoint" | "smithy.api#hostLabel" => {
+            Ignored(HTTP_DETAILS)
+        }
         "smithy.api#clientOptional" => Ignored("servers are authoritative: required members stay required"),
         "smithy.api#addedDefault" => Ignored("the default value itself is read from @default"),
         "smithy.api#idempotent"

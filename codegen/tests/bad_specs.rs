@@ -295,3 +295,454 @@ fn trait_values_are_checked_against_their_definitions() {
     let report = refuse_idl(&format!("{IDL_SERVICE}\n@error(\"bad\")\nstructure Oops {{}}\n"));
     assert!(report.contains("ex#Oops: the value of @error must be one of client, server, not \"bad\""), "{report}");
 }
+
+/// A small restJson1 service in IDL; each test breaks one HTTP binding rule.
+const REST_SERVICE: &str = r#"$version: "2"
+namespace ex
+
+use aws.protocols#restJson1
+
+@restJson1
+service Svc {
+    version: "1"
+    operations: [GetThing, PutThing]
+    errors: [Oops]
+}
+
+@readonly
+@http(method: "GET", uri: "/things/{id}")
+operation GetThing {
+    input := {
+        @required
+        @httpLabel
+        id: String
+
+        @httpQuery("q")
+        q: String
+
+        @httpHeader("X-Tag")
+        tag: String
+    }
+    output := {
+        @httpHeader("X-Tag")
+        tag: String
+
+        @httpResponseCode
+        status: Integer
+
+        name: String
+    }
+}
+
+@idempotent
+@http(method: "PUT", uri: "/things/{id}")
+operation PutThing {
+    input := {
+        @required
+        @httpLabel
+        id: String
+
+        @httpPayload
+        body: Blob
+    }
+}
+
+@error("client")
+@httpError(404)
+structure Oops {
+    @httpHeader("X-Reason")
+    reason: String
+
+    message: String
+}
+
+map Tags {
+    key: String
+    value: String
+}
+"#;
+
+/// [`REST_SERVICE`] with each `(from, to)` replacement made (each `from`
+/// must be in it).
+fn rest(edits: &[(&str, &str)]) -> String {
+    let mut spec = REST_SERVICE.to_string();
+    for (from, to) in edits {
+        assert!(spec.contains(from), "{from}");
+        spec = spec.replacen(from, to, 1);
+    }
+    spec
+}
+
+/// Loads an IDL spec that must be accepted: the service's IR and the
+/// warnings.
+fn accept_idl(spec: &str) -> (codegen::ir::Service, String) {
+    let dir = TempDir::with_files("ex", &[("spec.smithy", spec.to_string())]);
+    let (service, warnings) =
+        codegen::load_service(dir.path()).unwrap_or_else(|d| panic!("the spec was refused:\n{d}"));
+    codegen::generate(dir.path(), &workspace_settings()).unwrap_or_else(|d| panic!("the spec was refused:\n{d}"));
+    (service, warnings.to_string().replace(&dir.path().display().to_string(), "<dir>"))
+}
+
+fn member_binding(service: &codegen::ir::Service, structure: &str, member: &str) -> codegen::ir::Binding {
+    let codegen::ir::ShapeKind::Structure(s) = &service.shapes[structure].kind else { panic!("{structure}") };
+    s.members.iter().find(|m| m.name == member).unwrap_or_else(|| panic!("{member}")).binding.clone()
+}
+
+#[test]
+fn the_valid_rest_json_spec_is_accepted_with_its_bindings() {
+    use codegen::ir::{Binding, UriSegment};
+    let (service, warnings) = accept_idl(REST_SERVICE);
+    assert_eq!(warnings, "");
+    let get = service.operations.iter().find(|op| op.name == "GetThing").unwrap();
+    let http = get.http.as_ref().unwrap();
+    assert_eq!((http.method.as_str(), http.uri.as_str(), http.code), ("GET", "/things/{id}", 200));
+    assert_eq!(http.segments, [UriSegment::Literal("things".into()), UriSegment::Label("id".into())]);
+    assert_eq!(member_binding(&service, "ex#GetThingInput", "id"), Binding::Label);
+    assert_eq!(member_binding(&service, "ex#GetThingInput", "q"), Binding::Query("q".into()));
+    assert_eq!(member_binding(&service, "ex#GetThingOutput", "status"), Binding::ResponseCode);
+    assert_eq!(member_binding(&service, "ex#GetThingOutput", "name"), Binding::Body);
+    assert_eq!(member_binding(&service, "ex#PutThingInput", "body"), Binding::Payload);
+    assert_eq!(member_binding(&service, "ex#Oops", "reason"), Binding::Header("X-Reason".into()));
+
+    // awsJson ignores HTTP bindings: every member is in the body.
+    let (service, warnings) = accept_idl(&rest(&[
+        ("use aws.protocols#restJson1", "use aws.protocols#awsJson1_1"),
+        ("@restJson1", "@awsJson1_1"),
+    ]));
+    assert_eq!(warnings, "");
+    assert!(service.operations.iter().all(|op| op.http.is_none()));
+    for id in ["ex#GetThingInput", "ex#GetThingOutput", "ex#PutThingInput", "ex#Oops"] {
+        let codegen::ir::ShapeKind::Structure(s) = &service.shapes[id].kind else { panic!() };
+        assert!(s.members.iter().all(|m| m.binding == Binding::Body && m.json_name.is_none()), "{id}");
+    }
+}
+
+#[test]
+fn uri_labels_and_label_members_match() {
+    let report = refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, r#"uri: "/things/{id}/{Other}")"#)]));
+    assert!(
+        report.contains(
+            "<dir>/spec.smithy:15:11: ex#GetThing: the URI pattern `/things/{id}/{Other}` has the label `{Other}`, \
+             but its input ex#GetThingInput has no member `Other`"
+        ),
+        "{report}"
+    );
+    assert!(report.contains("help: add a @required @httpLabel member `Other` to ex#GetThingInput"), "{report}");
+
+    let report = refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, r#"uri: "/things/{ID}")"#)]));
+    assert!(
+        report.contains("has the label `{ID}`, but its input ex#GetThingInput has no member `ID` (member `id` differs in case: label names match exactly)"),
+        "{report}"
+    );
+
+    // A member the URI does not name.
+    assert_eq!(
+        refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, r#"uri: "/things")"#)])),
+        "error: <dir>/spec.smithy:19:13: ex#GetThingInput$id: has @httpLabel, but the URI pattern of ex#GetThing, \
+         `/things`, has no label `{id}`\n   |\n19 |         id: String\n   |             ^\n  help: add the label to \
+         the operation's URI pattern, or bind the member elsewhere"
+    );
+
+    // A member named like the label, without @httpLabel.
+    let report =
+        refuse_idl(&rest(&[("@required\n        @httpLabel\n        id: String", "@required\n        id: String")]));
+    assert!(
+        report.contains("ex#GetThingInput$id: is named like the label `{id}` of ex#GetThing's URI `/things/{id}`, but has no @httpLabel"),
+        "{report}"
+    );
+
+    // Label members are required and simple: their traits' selectors say so.
+    let report =
+        refuse_idl(&rest(&[("@required\n        @httpLabel\n        id: String", "@httpLabel\n        id: String")]));
+    assert!(report.contains("ex#GetThingInput$id: @httpLabel cannot be applied to a member of a structure targeting a string: its definition allows only shapes matching `structure > member[trait|required]"), "{report}");
+    let report = refuse_idl(&rest(&[("@httpLabel\n        id: String", "@httpLabel\n        id: Tags")]));
+    assert!(
+        report.contains("ex#GetThingInput$id: @httpLabel cannot be applied to a member of a structure targeting a map"),
+        "{report}"
+    );
+
+    // One input, two operations: its label is greedy in both or in neither.
+    let shared = r#"$version: "2"
+namespace ex
+
+use aws.protocols#restJson1
+
+@restJson1
+service Svc {
+    version: "1"
+    operations: [GetThing, PutThing]
+}
+
+@readonly
+@http(method: "GET", uri: "/things/{id+}")
+operation GetThing {
+    input: Shared
+}
+
+@idempotent
+@http(method: "PUT", uri: "/things/{id}")
+operation PutThing {
+    input: Shared
+}
+
+structure Shared {
+    @required
+    @httpLabel
+    id: String
+}
+"#;
+    let report = refuse_idl(shared);
+    assert!(
+        report.contains("ex#Shared$id: is bound to a greedy label by ex#GetThing but to a plain label by ex#PutThing"),
+        "{report}"
+    );
+
+    // Greedy labels bind strings.
+    let report = refuse_idl(&rest(&[
+        (r#"uri: "/things/{id}")"#, r#"uri: "/things/{id+}")"#),
+        ("@httpLabel\n        id: String", "@httpLabel\n        id: Integer"),
+    ]));
+    assert!(
+        report.contains("ex#GetThingInput$id: is bound to the greedy label `{id+}` of ex#GetThing's URI, so it must target a string, not an integer (smithy.api#Integer)"),
+        "{report}"
+    );
+}
+
+#[test]
+fn uri_patterns_are_checked() {
+    for (uri, why) in [
+        ("/things//{id}", "@http URI pattern `/things//{id}` must not have an empty path segment (`//`)"),
+        (
+            "/things/x{id}",
+            "@http URI pattern `/things/x{id}` has a segment `x{id}` that mixes a label with literal text",
+        ),
+        ("/things/{id}?", "@http URI pattern `/things/{id}?` must not end with `?`"),
+        ("/{id+}/{rest+}", "@http URI pattern `/{id+}/{rest+}` has a label `{rest+}` after the greedy label `{id+}`"),
+        ("/things/{id}?{q}", "@http URI pattern `/things/{id}?{q}` has a label in its query string (`{q}`)"),
+    ] {
+        let report = refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, &format!("uri: \"{uri}\")"))]));
+        assert!(report.contains(&format!("ex#GetThing: {why}")), "{uri}: {report}");
+    }
+    let report = refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, r#"uri: "/things/{id}", code: 1000)"#)]));
+    assert!(report.contains("ex#GetThing: @http code 1000 is not an HTTP status code (100 to 999)"), "{report}");
+    // Operations of a service have @http all or none (then nothing is bound).
+    let report = refuse_idl(&rest(&[("@idempotent\n@http(method: \"PUT\", uri: \"/things/{id}\")\n", "")]));
+    assert!(
+        report.contains("ex#PutThing: has no @http trait, but 1 other operation of ex#Svc has one: restJson1 routes requests by method and URI"),
+        "{report}"
+    );
+    let (_, warnings) = accept_idl(&rest(&[
+        ("@idempotent\n@http(method: \"PUT\", uri: \"/things/{id}\")\n", ""),
+        ("@readonly\n@http(method: \"GET\", uri: \"/things/{id}\")\n", ""),
+    ]));
+    assert!(
+        warnings.contains("ex#Svc: is a restJson1 service, but none of its operations has an @http trait"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn operations_may_not_match_the_same_requests() {
+    let spec =
+        rest(&[(r#"@http(method: "PUT", uri: "/things/{id}")"#, r#"@http(method: "GET", uri: "/things/{name}")"#)])
+            .replace("@idempotent\n", "@readonly\n")
+            .replace(
+                "        @httpLabel\n        id: String\n\n        @httpPayload",
+                "        @httpLabel\n        name: String\n\n        @httpPayload",
+            );
+    let report = refuse_idl(&spec);
+    assert!(
+        report.contains(
+            "ex#GetThing: `GET /things/{id}` matches the same requests as ex#PutThing (`GET /things/{name}`)"
+        ),
+        "{report}"
+    );
+    assert!(
+        report.contains(
+            "ex#PutThing: `GET /things/{name}` matches the same requests as ex#GetThing (`GET /things/{id}`)"
+        ),
+        "{report}"
+    );
+    // A literal segment or a query literal tells them apart; so does the method.
+    accept_idl(&spec.replace("uri: \"/things/{name}\"", "uri: \"/things/{name}?special\""));
+    accept_idl(
+        &spec
+            .replace("uri: \"/things/{name}\"", "uri: \"/things/special\"")
+            .replace("@httpLabel\n        name: String", "@httpHeader(\"X-Name\")\n        name: String"),
+    );
+    accept_idl(&spec.replace(
+        "@readonly\n@http(method: \"GET\", uri: \"/things/{name}\")",
+        "@idempotent\n@http(method: \"PUT\", uri: \"/things/{name}\")",
+    ));
+}
+
+#[test]
+fn headers_are_named_once_and_properly() {
+    let report = refuse_idl(&rest(&[(
+        "@httpResponseCode\n        status: Integer",
+        "@httpHeader(\"x-TAG\")\n        status: String",
+    )]));
+    assert!(
+        report.contains("ex#GetThingOutput$status: binds the header `x-TAG`, which member `tag` binds too (header names are case-insensitive)"),
+        "{report}"
+    );
+    let report = refuse_idl(&rest(&[("@httpHeader(\"X-Reason\")", "@httpHeader(\"X Reason\")")]));
+    assert!(report.contains("ex#Oops$reason: binds the header \"X Reason\", which is not a header name"), "{report}");
+    let report = refuse_idl(&rest(&[("@httpHeader(\"X-Reason\")", "@httpHeader(\"\")")]));
+    assert!(report.contains("ex#Oops$reason: binds the header \"\", which is not a header name"), "{report}");
+    // A header inside the prefix of the structure's prefix headers.
+    let report =
+        refuse_idl(&rest(&[("name: String\n    }", "@httpPrefixHeaders(\"x-t\")\n        tags: Tags\n    }")]));
+    assert!(
+        report.contains("ex#GetThingOutput$tag: binds the header `X-Tag`, which starts with the prefix `x-t` that member `tags` binds"),
+        "{report}"
+    );
+    // Headers target simple values or lists of them; prefix headers a map of strings.
+    let report = refuse_idl(&rest(&[(
+        "@httpHeader(\"X-Reason\")\n    reason: String",
+        "@httpHeader(\"X-Reason\")\n    reason: Tags",
+    )]));
+    assert!(
+        report.contains("ex#Oops$reason: @httpHeader cannot be applied to a member of a structure targeting a map"),
+        "{report}"
+    );
+    let report =
+        refuse_idl(&rest(&[("name: String\n    }", "@httpPrefixHeaders(\"x-t-\")\n        tags: Document\n    }")]));
+    assert!(report.contains("ex#GetThingOutput$tags: @httpPrefixHeaders cannot be applied to a member of a structure targeting a document"), "{report}");
+    // Restricted headers are discouraged: a warning.
+    let (_, warnings) = accept_idl(&rest(&[("@httpHeader(\"X-Reason\")", "@httpHeader(\"User-Agent\")")]));
+    assert!(
+        warnings.contains("ex#Oops$reason: binds the header `User-Agent`, which HTTP itself or authentication sets"),
+        "{warnings}"
+    );
+}
+
+#[test]
+fn query_parameters_are_named_once() {
+    let report = refuse_idl(&rest(&[(
+        "@httpHeader(\"X-Tag\")\n        tag: String\n    }\n    output",
+        "@httpQuery(\"q\")\n        tag: String\n    }\n    output",
+    )]));
+    assert!(
+        report.contains("ex#GetThingInput$tag: binds the query string parameter `q`, which member `q` binds too"),
+        "{report}"
+    );
+    let report = refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, r#"uri: "/things/{id}?q=1")"#)]));
+    assert!(
+        report.contains("ex#GetThingInput$q: binds the query string parameter `q`, which the URI pattern of ex#GetThing, `/things/{id}?q=1`, has as a literal"),
+        "{report}"
+    );
+    let report = refuse_idl(&rest(&[("@httpQuery(\"q\")", "@httpQuery(\"\")")]));
+    assert!(report.contains("ex#GetThingInput$q: binds a query string parameter with an empty name"), "{report}");
+    // @httpQueryParams takes a map of strings (or of lists of strings).
+    let report =
+        refuse_idl(&rest(&[("@httpQuery(\"q\")\n        q: String", "@httpQueryParams\n        q: Document")]));
+    assert!(
+        report.contains(
+            "ex#GetThingInput$q: @httpQueryParams cannot be applied to a member of a structure targeting a document"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_payload_is_the_whole_body() {
+    let report = refuse_idl(&rest(&[(
+        "@httpPayload\n        body: Blob",
+        "@httpPayload\n        body: Blob\n\n        @httpPayload\n        other: String\n\n        extra: String",
+    )]));
+    assert!(report.contains("ex#PutThingInput: has @httpPayload on members `body`, `other`, but only one member of a structure may have it"), "{report}");
+    let report = refuse_idl(&rest(&[(
+        "@httpPayload\n        body: Blob",
+        "@httpPayload\n        body: Blob\n\n        extra: String",
+    )]));
+    assert!(
+        report.contains(
+            "ex#PutThingInput: binds member `body` to the payload, so as an operation's input its other members must be \
+             bound to @httpLabel, @httpQuery, @httpQueryParams, @httpHeader or @httpPrefixHeaders, but `extra` is not"
+        ),
+        "{report}"
+    );
+    // Errors' other members are headers.
+    let report =
+        refuse_idl(&rest(&[("message: String\n}", "@httpPayload\n    message: String\n\n    code: Integer\n}")]));
+    assert!(report.contains("ex#Oops: binds member `message` to the payload, so as an operation's error its other members must be bound to @httpHeader or @httpPrefixHeaders, but `code` is not"), "{report}");
+    let report = refuse_idl(&rest(&[("@httpPayload\n        body: Blob", "@httpPayload\n        body: Tags")]));
+    assert!(
+        report.contains("ex#PutThingInput$body: is the @httpPayload but targets ex#Tags, a map: restJson1 binds only strings, enums, blobs, structures, unions and documents to the payload"),
+        "{report}"
+    );
+    // A stream is the payload.
+    let report = refuse_idl(&rest(&[
+        ("@httpPayload\n        body: Blob", "@httpHeader(\"X-Body\")\n        body: String\n\n        events: Events"),
+        ("map Tags", "@streaming\nunion Events {\n    tick: Unit\n}\n\nmap Tags"),
+    ]));
+    assert!(
+        report.contains(
+            "ex#PutThingInput$events: targets the @streaming shape ex#Events, but is not the message's @httpPayload"
+        ),
+        "{report}"
+    );
+}
+
+#[test]
+fn a_member_has_one_binding() {
+    let report = refuse_idl(&rest(&[(
+        "@httpQuery(\"q\")\n        q: String",
+        "@httpQuery(\"q\")\n        @httpHeader(\"X-Q\")\n        q: String",
+    )]));
+    assert!(
+        report.contains("ex#GetThingInput$q: has the conflicting traits @httpQuery, @httpHeader: a member is bound to one place in the message"),
+        "{report}"
+    );
+}
+
+#[test]
+fn response_codes_are_integers_of_outputs() {
+    let report = refuse_idl(&rest(&[(
+        "@httpResponseCode\n        status: Integer",
+        "@httpResponseCode\n        status: String",
+    )]));
+    assert!(report.contains("ex#GetThingOutput$status: @httpResponseCode cannot be applied to a member of a structure targeting a string"), "{report}");
+    // Not in an @input structure (the selector), ignored in errors (Smithy
+    // ignores it there, with a warning, and so does the IR).
+    let report =
+        refuse_idl(&rest(&[("@httpQuery(\"q\")\n        q: String", "@httpResponseCode\n        q: Integer")]));
+    assert!(report.contains("ex#GetThingInput$q: @httpResponseCode cannot be applied to a member of a structure targeting an integer: its definition allows only shapes matching `structure :not([trait|input]) > member :test(> integer)`"), "{report}");
+    let (service, warnings) =
+        accept_idl(&rest(&[("message: String\n}", "message: String\n\n    @httpResponseCode\n    code: Integer\n}")]));
+    assert!(
+        warnings.contains("ex#Oops$code: @httpResponseCode is ignored: it applies to operation outputs only, and ex#Oops is an operation's error only; the member travels in the body"),
+        "{warnings}"
+    );
+    let binding = member_binding(&service, "ex#Oops", "code");
+    assert_eq!(binding.in_role(codegen::ir::Role::Error), &codegen::ir::Binding::Body);
+}
+
+#[test]
+fn bindings_below_the_top_level_are_ignored() {
+    let (service, warnings) = accept_idl(&rest(&[
+        ("name: String\n    }", "name: String\n\n        detail: Detail\n    }"),
+        ("map Tags", "structure Detail {\n    @httpHeader(\"X-Detail\")\n    value: String\n}\n\nmap Tags"),
+    ]));
+    assert!(
+        warnings.contains(
+            "ex#Detail$value: @httpHeader is ignored: bindings apply to the members of an operation's input, output or \
+             error, and ex#Detail is none of ex#Svc's; the member travels in its parent's body"
+        ),
+        "{warnings}"
+    );
+    assert_eq!(member_binding(&service, "ex#Detail", "value"), codegen::ir::Binding::Body);
+}
+
+#[test]
+fn json_names_are_distinct() {
+    let report = refuse_idl(&rest(&[(
+        "name: String\n    }",
+        "name: String\n\n        @jsonName(\"name\")\n        title: String\n    }",
+    )]));
+    assert!(
+        report.contains("ex#GetThingOutput$title: has the JSON name `name`, which member `name` has too"),
+        "{report}"
+    );
+}
