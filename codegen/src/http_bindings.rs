@@ -42,6 +42,8 @@ use serde_json::Value;
 use crate::ast;
 use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use awsgen_runtime::rest::{Segment, UriPattern};
+
 use crate::ir::{self, Binding, HttpBinding, Protocol, QueryLiteral, Role, UriSegment};
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::load::LoadedModel;
@@ -92,7 +94,7 @@ pub fn parse_http(value: &Value) -> Result<HttpBinding, String> {
         return Err(format!("method {method:?} is not an HTTP method (a token such as GET or PUT)"));
     }
     let uri = value.get("uri").and_then(Value::as_str).ok_or("needs a `uri`")?;
-    let (segments, query) = parse_uri(uri).map_err(|why| format!("URI pattern `{uri}` {why}"))?;
+    let (segments, query) = parse_uri(uri).map_err(|why| format!("URI pattern `{uri}` is invalid: {why}"))?;
     let code = match value.get("code") {
         None => 200,
         Some(code) => code
@@ -104,112 +106,26 @@ pub fn parse_http(value: &Value) -> Result<HttpBinding, String> {
     Ok(HttpBinding { method: method.to_string(), uri: uri.to_string(), segments, query, code })
 }
 
-/// Parses a URI pattern into its path segments and query literals, with
-/// the rules of the specification: it starts with `/`; it has no empty
-/// segment, dot segment, fragment or trailing `?`; each label spans a
-/// whole segment, is named once, and only in the path; at most one label
-/// is greedy, and no label follows it; query literals are named once.
+/// Parses a URI pattern into its path segments and query literals, by the
+/// runtime's own parser: the grammar and its rules live once, where the
+/// generated router reads the same patterns (`awsgen_runtime::rest`).
 pub fn parse_uri(uri: &str) -> Result<(Vec<UriSegment>, Vec<QueryLiteral>), String> {
-    let Some(rest) = uri.strip_prefix('/') else { return Err("must start with `/`".into()) };
-    if uri.contains('#') {
-        return Err("must not have a fragment (`#`)".into());
-    }
-    let (path, query) = match rest.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
-        None => (rest, None),
-    };
-    if path.starts_with('/') || path.contains("//") {
-        return Err("must not have an empty path segment (`//`)".into());
-    }
-    // A trailing `/` is optional when matching, so it adds no segment.
-    let path = path.strip_suffix('/').unwrap_or(path);
-    let mut segments = Vec::new();
-    let mut names: BTreeMap<String, &str> = BTreeMap::new();
-    if !path.is_empty() {
-        for part in path.split('/') {
-            if part.is_empty() {
-                return Err("must not have an empty path segment (`//`)".into());
-            }
-            if part == "." || part == ".." {
-                return Err(format!("must not have a dot segment (`{part}`)"));
-            }
-            let segment = match part.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
-                Some(label) => {
-                    let (name, greedy) = match label.strip_suffix('+') {
-                        Some(name) => (name, true),
-                        None => (label, false),
-                    };
-                    if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                        return Err(format!("has a label `{part}` whose name is not made of letters, digits and `_`"));
-                    }
-                    if let Some(first) = names.insert(name.to_ascii_lowercase(), name) {
-                        return Err(format!("names the label `{name}` twice (as `{first}` first)"));
-                    }
-                    if greedy { UriSegment::GreedyLabel(name.into()) } else { UriSegment::Label(name.into()) }
-                }
-                None if part.contains(['{', '}']) => {
-                    return Err(format!(
-                        "has a segment `{part}` that mixes a label with literal text: a label spans a whole \
-                         segment (`/{{name}}/`)"
-                    ));
-                }
-                None if !part.chars().all(is_path_char) || !percent_encoded(part) => {
-                    return Err(format!("has a segment `{part}` with characters a URI path cannot hold"));
-                }
-                None => UriSegment::Literal(part.to_string()),
-            };
-            if let Some(UriSegment::GreedyLabel(greedy)) =
-                segments.iter().find(|s| matches!(s, UriSegment::GreedyLabel(_)))
-            {
-                if !matches!(segment, UriSegment::Literal(_)) {
-                    return Err(format!(
-                        "has a label `{part}` after the greedy label `{{{greedy}+}}`: at most one label is greedy, \
-                         and it is the last label"
-                    ));
-                }
-            }
-            segments.push(segment);
-        }
-    }
-    let mut literals: Vec<QueryLiteral> = Vec::new();
-    if let Some(query) = query {
-        if query.is_empty() {
-            return Err("must not end with `?`".into());
-        }
-        for part in query.split('&') {
-            if part.contains(['{', '}']) {
-                return Err(format!("has a label in its query string (`{part}`): labels bind path segments only"));
-            }
-            let (key, value) = match part.split_once('=') {
-                Some((key, value)) => (key, Some(value.to_string())),
-                None => (part, None),
-            };
-            if key.is_empty() {
-                return Err("has a query string literal with no name".into());
-            }
-            if !part.chars().all(|c| is_path_char(c) || c == '/' || c == '?') || !percent_encoded(part) {
-                return Err(format!("has a query string literal `{part}` with characters a URI cannot hold"));
-            }
-            if literals.iter().any(|l| l.key == key) {
-                return Err(format!("has the query string literal `{key}` twice"));
-            }
-            literals.push(QueryLiteral { key: key.to_string(), value });
-        }
-    }
-    Ok((segments, literals))
-}
-
-/// RFC 3986 `pchar`, less `%` escapes (checked by [`percent_encoded`]).
-fn is_path_char(c: char) -> bool {
-    c.is_ascii_alphanumeric() || "-._~!$&'()*+,;=:@%".contains(c)
-}
-
-/// Whether every `%` starts a `%XX` escape.
-fn percent_encoded(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    bytes.iter().enumerate().all(|(i, &b)| {
-        b != b'%' || (bytes.len() > i + 2 && bytes[i + 1].is_ascii_hexdigit() && bytes[i + 2].is_ascii_hexdigit())
-    })
+    let pattern = UriPattern::parse(uri).map_err(|e| e.problem().to_string())?;
+    let segments = pattern
+        .segments()
+        .iter()
+        .map(|segment| match segment {
+            Segment::Literal(text) => UriSegment::Literal(text.clone()),
+            Segment::Label(name) => UriSegment::Label(name.clone()),
+            Segment::GreedyLabel(name) => UriSegment::GreedyLabel(name.clone()),
+        })
+        .collect();
+    let query = pattern
+        .query_literals()
+        .iter()
+        .map(|literal| QueryLiteral { key: literal.key.clone(), value: literal.value.clone() })
+        .collect();
+    Ok((segments, query))
 }
 
 /// An RFC 9110 token: what header names and methods are made of.
@@ -866,28 +782,30 @@ mod tests {
 
     #[test]
     fn bad_uri_patterns_say_why() {
+        // The runtime's parser (`awsgen_runtime::rest::UriPattern`) words them.
         for (uri, why) in [
             ("foo", "must start with `/`"),
             ("/foo#bar", "fragment"),
             ("/foo?", "must not end with `?`"),
-            ("/a//b", "empty path segment"),
-            ("//", "empty path segment"),
-            ("/a/../b", "dot segment"),
-            ("/{foo}bar", "mixes a label with literal text"),
-            ("/{foo}/{Foo}", "names the label `Foo` twice"),
-            ("/{a+}/{b+}", "after the greedy label"),
-            ("/{a+}/x/{b}", "after the greedy label"),
-            ("/{a b}", "not made of letters"),
-            ("/{}", "not made of letters"),
-            ("/x?{a}", "label in its query string"),
-            ("/x?a&a=1", "`a` twice"),
-            ("/x?=1", "no name"),
-            ("/service/小路", "characters a URI path cannot hold"),
-            ("/100%", "characters a URI path cannot hold"),
+            ("/a//b", "path segment 2 is empty"),
+            ("//", "path segment 1 is empty"),
+            ("/a/../b", "dot-segment `..`"),
+            ("/{foo}bar", "mixes literal text and a label"),
+            ("/{foo}/{Foo}", "the same name ignoring case"),
+            ("/{a+}/{b+}", "one greedy label"),
+            ("/{a b}", "not a Smithy identifier"),
+            ("/{}", "has no name"),
+            ("/x?{a}", "labels are not allowed in the query string"),
+            ("/x?a&a=1", "`a` appears twice"),
+            ("/x?=1", "has no key"),
+            ("/service/小路", "percent-encode it"),
+            ("/100%", "not followed by two hexadecimal digits"),
         ] {
             let error = parse_uri(uri).expect_err(uri);
             assert!(error.contains(why), "{uri}: {error}");
         }
+        // Smithy 2.0 allows labels after a greedy label, where the patterns do not conflict.
+        assert!(parse_uri("/{a+}/x/{b}").is_ok());
         assert!(parse_uri("/a/%20b/{c+}/d").is_ok());
     }
 

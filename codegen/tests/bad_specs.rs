@@ -511,14 +511,14 @@ structure Shared {
 #[test]
 fn uri_patterns_are_checked() {
     for (uri, why) in [
-        ("/things//{id}", "@http URI pattern `/things//{id}` must not have an empty path segment (`//`)"),
+        ("/things//{id}", "@http URI pattern `/things//{id}` is invalid: path segment 2 is empty (`//`)"),
         (
             "/things/x{id}",
-            "@http URI pattern `/things/x{id}` has a segment `x{id}` that mixes a label with literal text",
+            "@http URI pattern `/things/x{id}` is invalid: the segment `x{id}` mixes literal text and a label",
         ),
-        ("/things/{id}?", "@http URI pattern `/things/{id}?` must not end with `?`"),
-        ("/{id+}/{rest+}", "@http URI pattern `/{id+}/{rest+}` has a label `{rest+}` after the greedy label `{id+}`"),
-        ("/things/{id}?{q}", "@http URI pattern `/things/{id}?{q}` has a label in its query string (`{q}`)"),
+        ("/things/{id}?", "@http URI pattern `/things/{id}?` is invalid: a pattern must not end with `?`"),
+        ("/{id+}/{rest+}", "@http URI pattern `/{id+}/{rest+}` is invalid: a pattern may hold one greedy label"),
+        ("/things/{id}?{q}", "@http URI pattern `/things/{id}?{q}` is invalid: labels are not allowed in the query"),
     ] {
         let report = refuse_idl(&rest(&[(r#"uri: "/things/{id}")"#, &format!("uri: \"{uri}\")"))]));
         assert!(report.contains(&format!("ex#GetThing: {why}")), "{uri}: {report}");
