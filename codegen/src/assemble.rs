@@ -18,10 +18,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::ast::{self, OrderedMap, Target, Traits};
+use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::kind::PRELUDE;
 use crate::load::{LoadedModel, LoadedShape};
@@ -36,7 +38,7 @@ pub struct Applied {
     pub target: String,
     pub traits: Traits,
     /// Where the statement is, for IDL files: its text, line and column.
-    pub position: Option<(String, usize, usize)>,
+    pub position: Option<(Arc<str>, usize, usize)>,
 }
 
 /// A member written `$name` in an IDL file.
@@ -44,7 +46,7 @@ pub struct Applied {
 pub struct Elided {
     pub file: PathBuf,
     pub elided: crate::idl::resolve::Elided,
-    pub source: String,
+    pub source: Arc<str>,
 }
 
 /// The shapes trait definitions and mixins may come from besides the
@@ -133,18 +135,6 @@ fn references(shape: &ast::Shape) -> Vec<String> {
 /// The shape `id`, from the model or, failing that, the definitions.
 fn lookup<'a>(model: &'a LoadedModel, outside: &'a dyn Definitions, id: &str) -> Option<&'a ast::Shape> {
     model.shapes.get(id).map(|s| &s.shape).or_else(|| outside.shape(id))
-}
-
-/// Every member of a shape as written, by name: members, or a list's
-/// `member`, a map's `key` and `value`.
-fn members_of(shape: &ast::Shape) -> Vec<(&str, &ast::Member)> {
-    let mut out: Vec<(&str, &ast::Member)> = shape.members.iter().flat_map(|m| m.iter()).collect();
-    for (name, member) in [("member", &shape.member), ("key", &shape.key), ("value", &shape.value)] {
-        if let Some(member) = member {
-            out.push((name, member));
-        }
-    }
-    out
 }
 
 fn member_mut<'a>(shape: &'a mut ast::Shape, name: &str) -> Option<&'a mut ast::Member> {
@@ -287,27 +277,31 @@ fn apply(model: &mut LoadedModel, applied: &Applied, outside: &dyn Definitions) 
         }
     };
     for (id, value) in &applied.traits {
-        if let Err(message) = merge_trait(traits, id, value.clone()) {
-            return Err(fail(message, "apply each trait once, or give both places the same value"));
+        if !merge_value(traits, id, value.clone()) {
+            return Err(fail(
+                format!("Conflicting `{id}` trait values"),
+                "apply each trait once, or give both places the same value",
+            ));
         }
     }
     Ok(())
 }
 
-/// Adds a trait applied a second time: equal values are one; lists join;
-/// anything else conflicts.
-fn merge_trait(traits: &mut Traits, id: &str, value: Value) -> Result<(), String> {
-    match traits.get_mut(id) {
+/// Adds `value` under `key` as Smithy merges a trait applied twice or a
+/// metadata key set twice: equal values are one, lists join, anything else
+/// conflicts (`false`).
+pub fn merge_value(map: &mut BTreeMap<String, Value>, key: &str, value: Value) -> bool {
+    match map.get_mut(key) {
         None => {
-            traits.insert(id.to_string(), value);
-            Ok(())
+            map.insert(key.to_string(), value);
+            true
         }
-        Some(existing) if *existing == value => Ok(()),
+        Some(existing) if *existing == value => true,
         Some(Value::Array(existing)) if value.is_array() => {
             existing.extend(value.as_array().into_iter().flatten().cloned());
-            Ok(())
+            true
         }
-        Some(_) => Err(format!("Conflicting `{id}` trait values")),
+        Some(_) => false,
     }
 }
 

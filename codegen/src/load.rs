@@ -46,7 +46,8 @@ impl LoadedModel {
             }
             let Some(shape) = &d.shape else { return };
             if let Some((source, line, column)) = self.positions.get(shape) {
-                *d = d.clone().at_position(source, *line, *column);
+                let placeholder = Diagnostic::error(String::new());
+                *d = std::mem::replace(d, placeholder).at_position(source, *line, *column);
             }
         });
     }
@@ -299,13 +300,13 @@ pub fn load_texts<'a>(
                 file: file.clone(),
                 target,
                 traits,
-                position: Some((source.clone(), pos.line, pos.column)),
+                position: Some((text.clone(), pos.line, pos.column)),
             });
         }
         elided.extend(resolved.elided.into_iter().map(|e| Elided {
             file: file.clone(),
             elided: e,
-            source: source.clone(),
+            source: text.clone(),
         }));
     }
     if diagnostics.has_errors() {
@@ -345,22 +346,13 @@ impl idl::resolve::Known for KnownIds<'_> {
     }
 }
 
-/// Merges one metadata entry as Smithy does: lists under the same key are
-/// joined, equal values are one, anything else conflicts.
+/// Merges one metadata entry as Smithy does (see [`assemble::merge_value`]).
 fn merge_metadata(metadata: &mut BTreeMap<String, Value>, key: String, value: Value) -> Result<(), Diagnostic> {
-    match metadata.get_mut(&key) {
-        None => {
-            metadata.insert(key, value);
-            Ok(())
-        }
-        Some(existing) if *existing == value => Ok(()),
-        Some(Value::Array(existing)) if value.is_array() => {
-            existing.extend(value.as_array().into_iter().flatten().cloned());
-            Ok(())
-        }
-        Some(_) => Err(Diagnostic::error(format!("metadata `{key}` is defined twice with different values"))
-            .help("keep one definition; only lists under one key are merged")),
+    if assemble::merge_value(metadata, &key, value) {
+        return Ok(());
     }
+    Err(Diagnostic::error(format!("metadata `{key}` is defined twice with different values"))
+        .help("keep one definition; only lists under one key are merged"))
 }
 
 /// Parses one JSON AST file into `model`, recording `apply` entries in

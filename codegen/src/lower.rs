@@ -138,8 +138,8 @@ pub fn bound_operations(model: &LoadedModel, service_id: &str) -> BTreeSet<Strin
         }
         let Some(loaded) = model.shapes.get(&id) else { continue };
         let shape = &loaded.shape;
-        let lifecycle = [&shape.create, &shape.put, &shape.read, &shape.update, &shape.delete, &shape.list];
-        let bound = lifecycle.into_iter().flatten().chain(&shape.operations).chain(&shape.collection_operations);
+        let lifecycle = shape.lifecycle().into_iter().filter_map(|(_, target)| target.as_ref());
+        let bound = lifecycle.chain(&shape.operations).chain(&shape.collection_operations);
         operations.extend(bound.map(|t| t.target.clone()));
         stack.extend(shape.resources.iter().map(|t| t.target.clone()));
     }

@@ -18,6 +18,7 @@ use serde_json::Value;
 use crate::ast;
 use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::kind::Kind;
 use crate::load::{LoadedModel, LoadedShape};
 use crate::selector::Matcher;
 use crate::traits::{self, Rule};
@@ -114,10 +115,9 @@ pub fn check(model: &LoadedModel) -> Diagnostics {
     out
 }
 
-/// `a structure`, `an operation`.
+/// `a structure`, `an operation`: a shape type with its article.
 fn with_article(kind: &str) -> String {
-    let article = if kind.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
-    format!("{article} {kind}")
+    Kind::parse(kind).map_or_else(|| kind.to_string(), Kind::with_article)
 }
 
 struct Definitions<'a> {

@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use crate::load::{self, LoadedShape};
@@ -58,11 +58,6 @@ pub fn shapes() -> &'static BTreeMap<String, LoadedShape> {
             Err(e) => panic!("Smithy's trait definitions did not load: {e}"),
         }
     })
-}
-
-/// Where the definition files are, for messages.
-pub fn source_dir() -> PathBuf {
-    PathBuf::from("models/smithy/traits")
 }
 
 #[cfg(test)]

@@ -86,42 +86,16 @@ pub fn protocols(model: &LoadedModel, service: &Shape) -> Vec<String> {
 }
 
 /// The operations `service` binds, itself and through its resources (and
-/// theirs), each once, in the order the model lists them.
-pub fn operations(model: &LoadedModel, service: &Shape) -> Vec<String> {
-    fn resource(model: &LoadedModel, id: &str, seen: &mut BTreeSet<String>, out: &mut Vec<String>) {
-        if !seen.insert(id.to_string()) {
-            return;
-        }
-        let Some(r) = shape(model, id) else { return };
-        let lifecycle = [&r.create, &r.put, &r.read, &r.update, &r.delete, &r.list];
-        let ops = lifecycle.into_iter().flatten().chain(&r.operations).chain(&r.collection_operations);
-        for op in ops {
-            if !out.contains(&op.target) {
-                out.push(op.target.clone());
-            }
-        }
-        for nested in &r.resources {
-            resource(model, &nested.target, seen, out);
-        }
-    }
-    let mut out: Vec<String> = Vec::new();
-    for op in &service.operations {
-        if !out.contains(&op.target) {
-            out.push(op.target.clone());
-        }
-    }
-    let mut seen = BTreeSet::new();
-    for r in &service.resources {
-        resource(model, &r.target, &mut seen, &mut out);
-    }
-    out
+/// theirs), each once, as the generator finds them.
+pub fn operations(model: &LoadedModel, service: &str) -> Vec<String> {
+    codegen::lower::bound_operations(model, service).into_iter().collect()
 }
 
 /// The error structures `service` or its operations list, each once.
-pub fn errors(model: &LoadedModel, service: &Shape) -> Vec<String> {
+pub fn errors(model: &LoadedModel, service_id: &str, service: &Shape) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let from_operations =
-        operations(model, service).into_iter().filter_map(|op| shape(model, &op)).flat_map(|op| op.errors.clone());
+        operations(model, service_id).into_iter().filter_map(|op| shape(model, &op)).flat_map(|op| op.errors.clone());
     for error in service.errors.iter().cloned().chain(from_operations) {
         if !out.contains(&error.target) {
             out.push(error.target);
@@ -164,8 +138,8 @@ pub fn protocol_cases(model: &LoadedModel) -> Vec<Value> {
             continue;
         }
         let protocols = protocols(model, service);
-        let operations = operations(model, service);
-        let errors = errors(model, service);
+        let operations = operations(model, service_id);
+        let errors = errors(model, service_id, service);
         let shapes = operations.iter().map(|op| (op, "operation")).chain(errors.iter().map(|e| (e, "error")));
         for (shape_id, shape_type) in shapes {
             let traits: &[&str] =
@@ -312,8 +286,8 @@ pub const ERRATA: &[(&str, &str)] = &[(
 /// `httpRequestTests` case on the operations of `model`'s services.
 pub fn validation_cases(model: &LoadedModel) -> Result<ValidationCases, String> {
     let mut bound: BTreeSet<(String, String)> = BTreeSet::new();
-    for (_, loaded) in model.shapes.iter().filter(|(_, s)| s.shape.kind == "service") {
-        for op in operations(model, &loaded.shape) {
+    for (service, _) in model.shapes.iter().filter(|(_, s)| s.shape.kind == "service") {
+        for op in operations(model, service) {
             let file = model.shapes.get(&op).map(|s| s.file.clone()).unwrap_or_default();
             let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             bound.insert((stem, op));

@@ -62,12 +62,6 @@ pub trait Known {
     }
 }
 
-impl<F: Fn(&str) -> bool> Known for F {
-    fn contains(&self, id: &str) -> bool {
-        self(id)
-    }
-}
-
 /// Resolves one file. `known` answers whether an absolute shape id is
 /// defined anywhere in the model (this file included) or its vocabulary.
 pub fn resolve(doc: &Document, known: &dyn Known) -> Result<Resolved, ResolveError> {
