@@ -14,6 +14,7 @@
 #![forbid(unsafe_code)]
 
 mod blob;
+mod byte_stream;
 pub mod context;
 pub mod float;
 pub mod http;
@@ -31,6 +32,7 @@ pub mod validate;
 use std::fmt;
 
 pub use blob::{Blob, DecodeBlobError};
+pub use byte_stream::ByteStream;
 pub use timestamp::{DateTime, HttpDate, ParseTimestampError, Timestamp};
 
 /// A Smithy `document`: untyped JSON.

@@ -1,0 +1,127 @@
+//! [`ByteStream`]: the value of a `@streaming` blob, a message body that is
+//! never buffered whole unless its holder asks.
+
+use std::fmt;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use bytes::Bytes;
+use http_body::{Body, Frame, SizeHint};
+use http_body_util::combinators::UnsyncBoxBody;
+use http_body_util::{BodyExt, Full};
+
+use crate::http::BoxError;
+
+/// A `@streaming` blob: the bytes of a request or response body as they
+/// arrive. A handler reads a request's with [`ByteStream::collect`] (or as
+/// an `http_body::Body`, frame by frame) and answers with one made from
+/// bytes ([`ByteStream::from`]) or from any body ([`ByteStream::from_body`]),
+/// which the server sends as it is produced.
+///
+/// A stream can be read once, so it is neither `Clone` nor compared; the
+/// structures that hold one are neither either.
+pub struct ByteStream {
+    body: UnsyncBoxBody<Bytes, BoxError>,
+}
+
+impl ByteStream {
+    /// A stream of `body`'s data frames.
+    pub fn from_body<B>(body: B) -> Self
+    where
+        B: Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<BoxError>,
+    {
+        ByteStream { body: body.map_err(Into::into).boxed_unsync() }
+    }
+
+    /// No bytes.
+    pub fn empty() -> Self {
+        ByteStream::from(Bytes::new())
+    }
+
+    /// Reads the whole stream into memory.
+    pub async fn collect(self) -> Result<Bytes, BoxError> {
+        Ok(self.body.collect().await?.to_bytes())
+    }
+
+    /// The stream as an `http_body::Body`.
+    pub fn into_body(self) -> UnsyncBoxBody<Bytes, BoxError> {
+        self.body
+    }
+
+    /// The stream's length, if it is known before it is read.
+    pub fn exact_len(&self) -> Option<u64> {
+        self.body.size_hint().exact()
+    }
+}
+
+impl Default for ByteStream {
+    fn default() -> Self {
+        ByteStream::empty()
+    }
+}
+
+impl From<Bytes> for ByteStream {
+    fn from(bytes: Bytes) -> Self {
+        ByteStream::from_body(Full::new(bytes))
+    }
+}
+
+impl From<Vec<u8>> for ByteStream {
+    fn from(bytes: Vec<u8>) -> Self {
+        ByteStream::from(Bytes::from(bytes))
+    }
+}
+
+impl From<&'static [u8]> for ByteStream {
+    fn from(bytes: &'static [u8]) -> Self {
+        ByteStream::from(Bytes::from_static(bytes))
+    }
+}
+
+impl From<String> for ByteStream {
+    fn from(text: String) -> Self {
+        ByteStream::from(Bytes::from(text))
+    }
+}
+
+impl fmt::Debug for ByteStream {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut out = f.debug_struct("ByteStream");
+        match self.exact_len() {
+            Some(len) => out.field("len", &len).finish(),
+            None => out.finish_non_exhaustive(),
+        }
+    }
+}
+
+impl Body for ByteStream {
+    type Data = Bytes;
+    type Error = BoxError;
+
+    fn poll_frame(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, BoxError>>> {
+        Pin::new(&mut self.body).poll_frame(cx)
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.body.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.body.size_hint()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn bytes_come_back_whole_and_their_length_is_known() {
+        let stream = ByteStream::from(b"hello".to_vec());
+        assert_eq!(stream.exact_len(), Some(5));
+        assert_eq!(format!("{stream:?}"), "ByteStream { len: 5 }");
+        assert_eq!(stream.collect().await.unwrap(), Bytes::from_static(b"hello"));
+        assert_eq!(ByteStream::default().collect().await.unwrap(), Bytes::new());
+    }
+}
