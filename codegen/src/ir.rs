@@ -54,9 +54,10 @@ pub struct Service {
 }
 
 impl Service {
-    /// Whether the service gets a trait and a router: it speaks awsJson.
+    /// Whether the service gets a trait and a router: it speaks awsJson or
+    /// restJson1.
     pub fn has_router(&self) -> bool {
-        matches!(self.protocol, Some(Protocol::AwsJson1_0 | Protocol::AwsJson1_1))
+        matches!(self.protocol, Some(Protocol::AwsJson1_0 | Protocol::AwsJson1_1 | Protocol::RestJson1))
     }
 }
 
@@ -351,6 +352,9 @@ pub struct Member {
     /// replaces [`Member::name`]. Set only for restJson1 services (awsJson
     /// ignores the trait).
     pub json_name: Option<String>,
+    /// The target's `@mediaType` (blobs and strings), set by the resolve
+    /// pass: the `Content-Type` of a payload, and a header's base64.
+    pub media_type: Option<String>,
 }
 
 /// Where a member of an operation's input, output or error structure

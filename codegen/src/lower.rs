@@ -301,6 +301,7 @@ impl Lowering<'_> {
                 _ => Binding::Body,
             },
             json_name: if self.json_names { http_bindings::json_name(&member.traits) } else { None },
+            media_type: None,
         }
     }
 }

@@ -4,16 +4,17 @@
 //! generated from; see [`source`]) and run against the validators
 //! generated from the same model.
 //!
-//! Each case sends one request body and expects one exact
-//! `ValidationException`; the comparison is of JSON values. Every case is
-//! run both ways a body is checked: read in one pass into the operation's
-//! typed input (`validate::parse`, what routers do) and walked as a parsed
-//! JSON value (`validate::validate`); both must give the expected
-//! exception. Cases whose operation binds input members to the URI, query
-//! string or headers cannot run against a generator for awsJson, which
-//! reads only the body: they are listed as skipped, with why. The suite's
-//! `httpRequestTests` are requests that must be accepted.
+//! Each case is an HTTP request (method, URI, query string, headers and
+//! body) sent to the generated restJson1 router as a `tower::Service`, and
+//! expects one response: its status, `X-Amzn-Errortype` and exact
+//! `ValidationException` body, compared as JSON values. Cases whose
+//! members are all in the body are also checked the other ways a body can
+//! be: read by the serde deserializer, and walked as a parsed JSON value
+//! (`validate::validate`); all must give the expected exception. The
+//! suite's `httpRequestTests` are requests that must be accepted, and read
+//! to their parameters.
 
+pub mod http_case;
 pub mod protocol;
 pub mod source;
 
@@ -21,6 +22,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use validation_suite::rest_json_validation::operation as ops;
 use validation_suite::rest_json_validation::operation::{
     malformed_enum::MalformedEnum, malformed_length::MalformedLength,
     malformed_length_override::MalformedLengthOverride, malformed_length_query_string::MalformedLengthQueryString,
@@ -29,9 +31,12 @@ use validation_suite::rest_json_validation::operation::{
     malformed_required::MalformedRequired, malformed_unique_items::MalformedUniqueItems,
     recursive_structures::RecursiveStructures, sensitive_validation::SensitiveValidation,
 };
+use validation_suite::rest_json_validation::service::{RestJsonValidation, RestJsonValidationRouter};
 use validation_suite::rest_json_validation::validation::input_schema;
-use validation_suite::runtime::Operation;
+use validation_suite::runtime::context::RequestContext;
+use validation_suite::runtime::http::Service as _;
 use validation_suite::runtime::validate::{self, Rejection};
+use validation_suite::runtime::{Operation, Unit};
 
 use crate::source::{Expected, MalformedCase, PositiveCase, name_of};
 
@@ -82,17 +87,76 @@ pub fn run(dir: &Path) -> Vec<CaseResult> {
 /// The suite's protocol: only its cases are run.
 const PROTOCOL: &str = "aws.protocols#restJson1";
 
+/// The suite's service: it accepts every valid input and keeps the last,
+/// as JSON.
+#[derive(Default)]
+struct Accepting {
+    input: std::sync::Mutex<Option<Value>>,
+}
+
+macro_rules! accepting {
+    ($($method:ident($input:ty) -> $error:ty;)*) => {
+        impl RestJsonValidation for Accepting {
+            $(
+                async fn $method(&self, _context: &RequestContext, input: $input) -> Result<Unit, $error> {
+                    *self.input.lock().unwrap() = Some(serde_json::to_value(&input).expect("inputs serialise"));
+                    Ok(Unit {})
+                }
+            )*
+        }
+    };
+}
+
+accepting! {
+    malformed_enum(ops::malformed_enum::MalformedEnumInput) -> ops::malformed_enum::MalformedEnumError;
+    malformed_length(ops::malformed_length::MalformedLengthInput) -> ops::malformed_length::MalformedLengthError;
+    malformed_length_override(ops::malformed_length_override::MalformedLengthOverrideInput) -> ops::malformed_length_override::MalformedLengthOverrideError;
+    malformed_length_query_string(ops::malformed_length_query_string::MalformedLengthQueryStringInput) -> ops::malformed_length_query_string::MalformedLengthQueryStringError;
+    malformed_pattern(ops::malformed_pattern::MalformedPatternInput) -> ops::malformed_pattern::MalformedPatternError;
+    malformed_pattern_override(ops::malformed_pattern_override::MalformedPatternOverrideInput) -> ops::malformed_pattern_override::MalformedPatternOverrideError;
+    malformed_range(ops::malformed_range::MalformedRangeInput) -> ops::malformed_range::MalformedRangeError;
+    malformed_range_override(ops::malformed_range_override::MalformedRangeOverrideInput) -> ops::malformed_range_override::MalformedRangeOverrideError;
+    malformed_required(ops::malformed_required::MalformedRequiredInput) -> ops::malformed_required::MalformedRequiredError;
+    malformed_unique_items(ops::malformed_unique_items::MalformedUniqueItemsInput) -> ops::malformed_unique_items::MalformedUniqueItemsError;
+    recursive_structures(ops::recursive_structures::RecursiveStructuresInput) -> ops::recursive_structures::RecursiveStructuresError;
+    sensitive_validation(ops::sensitive_validation::SensitiveValidationInput) -> ops::sensitive_validation::SensitiveValidationError;
+}
+
+/// Sends the case's request through the generated router, as a
+/// `tower::Service`: what came back, and the input the service was given.
+fn send(request: &Value) -> Result<(http_case::Answer, Option<Value>), String> {
+    let request = http_case::request_of(request)?;
+    let router = RestJsonValidationRouter::new(Accepting::default());
+    let response = match http_case::block_on(router.clone().call(request)) {
+        Ok(response) => response,
+        Err(never) => match never {},
+    };
+    let input = router.service().input.lock().unwrap().take();
+    Ok((http_case::answer(response), input))
+}
+
 fn run_case(case: &MalformedCase) -> Outcome {
     if case.protocol != PROTOCOL {
         return Outcome::Skipped(format!("written for {}, not {PROTOCOL}", case.protocol));
-    }
-    if let Some(why) = case.body_only_skip() {
-        return Outcome::Skipped(why);
     }
     let operation = name_of(&case.operation);
     let Some(schema) = input_schema(operation) else {
         return Outcome::Failed(format!("no operation {operation} in the generated crate"));
     };
+    // Through HTTP, as a client sends it.
+    match send(&case.case["request"]) {
+        Err(e) => return Outcome::Failed(e),
+        Ok((answer, _)) => {
+            if let Some(why) = http_case::mismatch(&case.case["response"], &answer) {
+                return Outcome::Failed(format!("over HTTP, {why}"));
+            }
+        }
+    }
+    // A case whose members are all in the body is checked by both body
+    // readers and the walk too: they must agree to the letter.
+    if !case.http_bound.is_empty() {
+        return Outcome::Passed;
+    }
     let Some(body) = &case.body_json else {
         return Outcome::Failed(format!("the request body is not JSON: {}", case.case["request"]["body"]));
     };
@@ -173,6 +237,17 @@ fn run_positive_case(case: &PositiveCase) -> Outcome {
         return Outcome::Skipped(format!("written for {}, not {PROTOCOL}", case.protocol));
     }
     let operation = name_of(&case.operation);
+    match send(&case.request) {
+        Err(e) => return Outcome::Failed(e),
+        Ok((answer, input)) if answer.status != 200 => {
+            let body = String::from_utf8_lossy(&answer.body);
+            return Outcome::Failed(format!("over HTTP, refused with {}: {body} (input {input:?})", answer.status));
+        }
+        Ok((_, Some(input))) if input != case.params => {
+            return Outcome::Failed(format!("over HTTP, read as {input}, expected {}", case.params));
+        }
+        Ok(_) => {}
+    }
     let Some(body) = &case.body_json else { return Outcome::Failed("the request body is not JSON".to_string()) };
     let Some(accepted) = parse_input(operation, &serde_json::to_vec(body).unwrap()) else {
         return Outcome::Failed(format!("no typed input known for {operation}"));
@@ -205,8 +280,8 @@ pub fn by_file(results: &[CaseResult]) -> BTreeMap<&str, (usize, usize, usize)> 
 /// The report `cargo xtask conformance` prints.
 pub fn report(results: &[CaseResult]) -> String {
     let mut out = String::from(
-        "Smithy validation suite (restJson1 validation/, from the IDL sources): JSON-body cases against the \
-         generated validators\n\n",
+        "Smithy validation suite (restJson1 validation/, from the IDL sources): requests sent over HTTP to the \
+         generated restJson1 router\n\n",
     );
     out.push_str(&format!("{:<24} {:>8} {:>8}\n", "file", "passed", "skipped"));
     let (mut passed, mut run, mut skipped) = (0, 0, 0);

@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
 
-use http_body_util::BodyExt;
 use protocol_tests::amazon_ml_20141212::service::{AmazonMl20141212, AmazonMl20141212Router};
 use protocol_tests::json_protocol::service::{JsonProtocol, JsonProtocolRouter};
 use protocol_tests::json_rpc10::service::{JsonRpc10, JsonRpc10Router};
@@ -404,10 +403,8 @@ fn run_request(case: &Value) -> Outcome {
 }
 
 fn body_of(response: HttpResponse) -> Vec<u8> {
-    match block_on(response.into_body().collect()) {
-        Ok(collected) => collected.to_bytes().to_vec(),
-        Err(never) => match never {},
-    }
+    // The bodies here are bytes in memory: reading them cannot fail.
+    block_on(response.into_body().into_bytes()).map(|bytes| bytes.to_vec()).unwrap_or_default()
 }
 
 fn check_response(case: &Value, response: HttpResponse) -> Outcome {

@@ -213,45 +213,6 @@ pub struct MalformedCase {
     pub http_bound: Vec<(String, String)>,
 }
 
-impl MalformedCase {
-    /// Why a generator that reads only the body (awsJson) cannot run the
-    /// case, if it cannot: the operation's input binds members to the URI,
-    /// query string or headers, which an awsJson request never carries.
-    pub fn body_only_skip(&self) -> Option<String> {
-        if self.http_bound.is_empty() {
-            return None;
-        }
-        let place = |binding: &str| {
-            HTTP_BINDINGS.iter().find(|(id, _)| *id == binding).map_or("somewhere other than the body", |(_, p)| p)
-        };
-        let failing = match &self.expected {
-            Expected::Contents(exception) => exception["fieldList"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .filter_map(|f| f["path"].as_str())
-                .filter_map(|path| path.trim_start_matches('/').split('/').next())
-                .map(str::to_string)
-                .collect(),
-            _ => Vec::new(),
-        };
-        if let Some((member, binding)) = self.http_bound.iter().find(|(m, _)| failing.contains(m)) {
-            return Some(format!(
-                "the failing member `{member}` is bound to {} (@{}); awsJson sends every member in the body",
-                place(binding),
-                name_of(binding)
-            ));
-        }
-        let bound: Vec<String> =
-            self.http_bound.iter().map(|(m, b)| format!("`{m}` to {} (@{})", place(b), name_of(b))).collect();
-        Some(format!(
-            "{}'s input also binds {}; an awsJson request carries only a body, so the case cannot be sent as written",
-            name_of(&self.operation),
-            bound.join(" and ")
-        ))
-    }
-}
-
 /// One `httpRequestTests` case on an operation of the validation suite: a
 /// request that must be accepted, with the parameters it must read to.
 #[derive(Clone, Debug)]
@@ -262,6 +223,9 @@ pub struct PositiveCase {
     pub protocol: String,
     pub params: Value,
     pub body_json: Option<Value>,
+    /// The request: the case itself (`method`, `uri`, `queryParams`,
+    /// `headers`, `body`).
+    pub request: Value,
 }
 
 /// The validation suite's cases, negative and positive, ordered by file,
@@ -314,6 +278,7 @@ pub fn validation_cases(model: &LoadedModel) -> Result<ValidationCases, String> 
                 protocol: string(case, "protocol")?,
                 params: case.get("params").cloned().unwrap_or(Value::Object(Map::new())),
                 body_json: if json { serde_json::from_str(body).ok() } else { None },
+                request: case.clone(),
             });
         }
     }

@@ -13,7 +13,7 @@ use http_body_util::{BodyExt, Full};
 use crate::http::BoxError;
 
 /// A `@streaming` blob: the bytes of a request or response body as they
-/// arrive. A handler reads a request's with [`ByteStream::collect`] (or as
+/// arrive. A handler reads a request's with [`ByteStream::into_bytes`] (or as
 /// an `http_body::Body`, frame by frame) and answers with one made from
 /// bytes ([`ByteStream::from`]) or from any body ([`ByteStream::from_body`]),
 /// which the server sends as it is produced.
@@ -40,7 +40,7 @@ impl ByteStream {
     }
 
     /// Reads the whole stream into memory.
-    pub async fn collect(self) -> Result<Bytes, BoxError> {
+    pub async fn into_bytes(self) -> Result<Bytes, BoxError> {
         Ok(self.body.collect().await?.to_bytes())
     }
 
@@ -121,7 +121,7 @@ mod tests {
         let stream = ByteStream::from(b"hello".to_vec());
         assert_eq!(stream.exact_len(), Some(5));
         assert_eq!(format!("{stream:?}"), "ByteStream { len: 5 }");
-        assert_eq!(stream.collect().await.unwrap(), Bytes::from_static(b"hello"));
-        assert_eq!(ByteStream::default().collect().await.unwrap(), Bytes::new());
+        assert_eq!(stream.into_bytes().await.unwrap(), Bytes::from_static(b"hello"));
+        assert_eq!(ByteStream::default().into_bytes().await.unwrap(), Bytes::new());
     }
 }

@@ -17,7 +17,7 @@ use std::task::{Context, Poll};
 use bytes::Buf;
 use bytes::Bytes;
 use http::{HeaderValue, Method, StatusCode};
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use serde_json::{Map, Value};
 use tracing::Instrument;
 
@@ -31,8 +31,9 @@ pub use hosts::AllowedHosts;
 pub use http_body::Body as HttpBody;
 pub use tower_service::Service;
 
-/// The body of every response.
-pub type ResponseBody = Full<Bytes>;
+/// The body of every response: bytes, or a stream (a `@streaming`
+/// payload) sent as it is produced.
+pub type ResponseBody = crate::ByteStream;
 
 /// What routers answer.
 pub type HttpResponse = http::Response<ResponseBody>;
@@ -184,12 +185,70 @@ fn gunzip(parts: &http::request::Parts, body: &[u8], protocol: AwsJson) -> Resul
     }
 }
 
+/// Why a request body was not read.
+pub(crate) enum BodyRefusal {
+    /// Longer than the limit, declared or sent.
+    TooLarge(usize),
+    /// The server's deadline for it passed.
+    #[cfg_attr(not(feature = "server"), allow(dead_code))]
+    TimedOut(String),
+    /// The connection failed while it was read.
+    Unreadable,
+}
+
+impl BodyRefusal {
+    /// The refusal as an awsJson response: 413, 408 or 400.
+    fn aws_json(self, protocol: AwsJson) -> Response {
+        match self {
+            BodyRefusal::TooLarge(limit) => too_large(protocol, limit),
+            BodyRefusal::TimedOut(text) => error(protocol, 408, "RequestTimeoutException", &text),
+            BodyRefusal::Unreadable => {
+                error(protocol, 400, "SerializationException", "the request body could not be read")
+            }
+        }
+    }
+
+    /// The refusal as a restJson1 response.
+    fn rest_json(self) -> crate::rest::Response {
+        use crate::rest::error_with_message;
+        match self {
+            BodyRefusal::TooLarge(limit) => error_with_message(
+                413,
+                "RequestEntityTooLargeException",
+                &format!("request bodies are limited to {limit} bytes"),
+            ),
+            BodyRefusal::TimedOut(text) => error_with_message(408, "RequestTimeoutException", &text),
+            BodyRefusal::Unreadable => {
+                error_with_message(400, "SerializationException", "the request body could not be read")
+            }
+        }
+    }
+}
+
 /// The body of the request with `parts`, read whole into one buffer of at
 /// most the [`BodyLimit`]; or the protocol's refusal (413 for a body over
-/// the limit, declared or sent). Each chunk is copied and let go as it
-/// arrives: collecting the chunks kept the buffer each was read into, so
-/// a body sent a byte per chunk held some forty times its length.
+/// the limit, declared or sent).
 pub(crate) async fn read_body<B>(parts: &http::request::Parts, body: B, protocol: AwsJson) -> Result<Vec<u8>, Response>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    read_limited(parts, body).await.map_err(|refusal| refusal.aws_json(protocol))
+}
+
+/// [`read_body`] for restJson1.
+pub(crate) async fn read_rest_body<B>(parts: &http::request::Parts, body: B) -> Result<Vec<u8>, crate::rest::Response>
+where
+    B: http_body::Body,
+    B::Error: Into<BoxError>,
+{
+    read_limited(parts, body).await.map_err(BodyRefusal::rest_json)
+}
+
+/// The body, within the [`BodyLimit`]. Each chunk is copied and let go as
+/// it arrives: collecting the chunks kept the buffer each was read into,
+/// so a body sent a byte per chunk held some forty times its length.
+async fn read_limited<B>(parts: &http::request::Parts, body: B) -> Result<Vec<u8>, BodyRefusal>
 where
     B: http_body::Body,
     B::Error: Into<BoxError>,
@@ -197,7 +256,7 @@ where
     let limit = body_limit(parts);
     let declared = declared_length(&parts.headers);
     if declared.is_some_and(|length| length > limit as u64) {
-        return Err(too_large(protocol, limit));
+        return Err(BodyRefusal::TooLarge(limit));
     }
     // The declared length sizes the buffer, within reason: a client may
     // declare a length and send nothing.
@@ -205,10 +264,10 @@ where
     let mut buffer = Vec::with_capacity(expected);
     let mut body = std::pin::pin!(body);
     while let Some(frame) = body.frame().await {
-        let frame = frame.map_err(|e| unreadable(protocol, e.into()))?;
+        let frame = frame.map_err(|e| unreadable(e.into()))?;
         let Ok(mut data) = frame.into_data() else { continue };
         if data.remaining() > limit - buffer.len() {
-            return Err(too_large(protocol, limit));
+            return Err(BodyRefusal::TooLarge(limit));
         }
         while data.has_remaining() {
             let chunk = data.chunk();
@@ -220,15 +279,26 @@ where
     Ok(buffer)
 }
 
-/// The refusal of a body that could not be read: 408 if the server's
-/// deadline for it passed, 400 otherwise.
-fn unreadable(protocol: AwsJson, e: BoxError) -> Response {
+/// Why a body could not be read: the server's deadline for it passed, or
+/// something else.
+fn unreadable(e: BoxError) -> BodyRefusal {
     #[cfg(feature = "server")]
     if let Some(timed_out) = e.downcast_ref::<crate::server::BodyTimedOut>() {
-        return error(protocol, 408, "RequestTimeoutException", &timed_out.to_string());
+        return BodyRefusal::TimedOut(timed_out.to_string());
     }
     drop(e);
-    error(protocol, 400, "SerializationException", "the request body could not be read")
+    BodyRefusal::Unreadable
+}
+
+/// `body` as a body of `Bytes` frames, its errors boxed: what a
+/// [`ByteStream`](crate::ByteStream) holds.
+pub(crate) fn bytes_body<B>(body: B) -> impl http_body::Body<Data = Bytes, Error = BoxError> + Send + 'static
+where
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    body.map_frame(|frame| frame.map_data(|mut data| data.copy_to_bytes(data.remaining()))).map_err(Into::into)
 }
 
 /// [`handle`] as a `tower::Service::call` future, for generated routers.
@@ -255,7 +325,7 @@ fn too_large(protocol: AwsJson, limit: usize) -> Response {
 
 /// The protocol's response as HTTP, with the request id.
 pub fn into_http(response: Response, request_id: &RequestId) -> HttpResponse {
-    let mut http = http::Response::new(Full::new(Bytes::from(response.body)));
+    let mut http = http::Response::new(crate::ByteStream::from(response.body));
     *http.status_mut() = StatusCode::from_u16(response.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let headers = http.headers_mut();
     for (name, value) in response.headers {
@@ -276,6 +346,7 @@ pub fn into_http(response: Response, request_id: &RequestId) -> HttpResponse {
 #[derive(Clone, Default)]
 pub struct Services {
     routers: Vec<Arc<dyn DynRouter>>,
+    rest: Vec<crate::rest::SharedRestRouter>,
 }
 
 impl Services {
@@ -290,6 +361,42 @@ impl Services {
         self
     }
 
+    /// These services and the restJson1 service `router`: a request that
+    /// names no awsJson service in `X-Amz-Target` goes to the first
+    /// restJson1 service with a route for its method and path.
+    pub fn with_rest<R: crate::rest::RestRouter>(mut self, router: R) -> Self {
+        self.rest.push(Arc::new(router));
+        self
+    }
+
+    /// The restJson1 router for `request`, if it is not an awsJson
+    /// request: the first with a route for it, else the first with its
+    /// path (its 405), else the first (its 404).
+    fn rest_for<B>(&self, request: &http::Request<B>) -> Option<&crate::rest::SharedRestRouter> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let target = request.headers().get("x-amz-target").and_then(|v| v.to_str().ok());
+        if target.is_some_and(|target| self.find(target).is_some()) {
+            return None;
+        }
+        let (method, uri) = (request.method().as_str(), request.uri());
+        let routes =
+            |router: &&crate::rest::SharedRestRouter| router.routes_dyn().route(method, uri.path(), uri.query());
+        let found = self.rest.iter().find(|router| routes(router).is_ok());
+        let elsewhere = || {
+            self.rest
+                .iter()
+                .find(|router| matches!(routes(router), Err(crate::rest::RouteError::MethodNotAllowed { .. })))
+        };
+        // With awsJson services too, a request no route knows is theirs to refuse.
+        match found.or_else(elsewhere) {
+            Some(router) => Some(router),
+            None if self.routers.is_empty() || target.is_none() && request.uri().path() != "/" => self.rest.first(),
+            None => None,
+        }
+    }
+
     fn find(&self, target: &str) -> Option<&dyn DynRouter> {
         self.routers.iter().map(|router| &**router).find(|router| router.serves_target(target))
     }
@@ -297,7 +404,10 @@ impl Services {
 
 impl std::fmt::Debug for Services {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list().entries(self.routers.iter().map(|router| router.prefix())).finish()
+        f.debug_struct("Services")
+            .field("aws_json", &self.routers.iter().map(|router| router.prefix()).collect::<Vec<_>>())
+            .field("rest_json", &self.rest.iter().map(|router| router.service_name_dyn()).collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -345,7 +455,10 @@ where
     }
 
     fn call(&mut self, request: http::Request<B>) -> ResponseFuture {
-        call(self.clone(), request)
+        match self.rest_for(&request) {
+            Some(router) => router.handle_boxed(request.map(|body| crate::ByteStream::from_body(bytes_body(body)))),
+            None => call(self.clone(), request),
+        }
     }
 }
 

@@ -1,5 +1,6 @@
-//! A request's method, path and query string to the operation whose `@http`
-//! trait matches it.
+//! restJson1: a request's method, path and query string to the operation
+//! whose `@http` trait matches it, its HTTP bindings both ways, and the
+//! protocol's errors.
 //!
 //! [`UriPattern`] parses and checks the `uri` of an `@http` trait;
 //! [`Router`] is built from `(method, pattern, value)` entries, refusing
@@ -110,10 +111,20 @@
 //! [`RouteError::Malformed`]: crate::rest::RouteError::Malformed
 
 mod decode;
+mod request;
+mod response;
 mod router;
+mod service;
 mod uri;
 
+pub use request::{Bound, Head, HttpInput, Location, head_document, split_list};
+pub use response::{
+    HeaderText, JSON, Response, WriteResponse, empty_response, error_response, error_with_message, internal_failure,
+    modelled_error, output_response, rejection_response, unmodelled_error,
+};
 pub use router::{BuildError, Match, RouteError, Router};
+pub(crate) use service::SharedRestRouter;
+pub use service::{NO_INPUT, Operation, RestRouter, RoutedRequest, call, contain_panics, handle};
 pub use uri::{PatternError, QueryLiteral, Segment, UriPattern};
 
 #[cfg(test)]

@@ -238,18 +238,24 @@ pub fn not_implemented<E: From<UnmodelledError>>(operation: &str) -> E {
 
 /// Runs `handle`; a panic becomes `InternalFailure`, and the server goes on.
 pub async fn contain_panics<F: Future<Output = Response>>(protocol: AwsJson, handle: F) -> Response {
-    match (CatchUnwind { inner: Box::pin(handle) }).await {
+    match catch_panic(handle).await {
         Ok(response) => response,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .copied()
-                .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
-                .unwrap_or("a panic without a message");
+        Err(what) => {
             tracing::error!(panic = what, "the handler panicked; answered InternalFailure");
             internal_failure(protocol)
         }
     }
+}
+
+/// Runs `future`, catching a panic: its message, if it has one.
+pub(crate) async fn catch_panic<F: Future>(future: F) -> Result<F::Output, String> {
+    (CatchUnwind { inner: Box::pin(future) }).await.map_err(|payload| {
+        payload
+            .downcast_ref::<&str>()
+            .map(|text| text.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "a panic without a message".to_string())
+    })
 }
 
 struct CatchUnwind<F> {

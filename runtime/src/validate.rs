@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use crate::pattern::Pattern;
-pub use read::{Key, Object, Read, Reader, Stop, UnionObject};
+pub use read::{Key, Object, Read, ReadHttp, Reader, Stop, UnionObject};
 pub use report::REDACTED_KEY;
 use report::Report;
 
@@ -313,6 +313,19 @@ pub fn parse<T: Read>(schema: &'static Structure, body: &[u8]) -> Result<T, Reje
         .and_then(|value| value.ok_or_else(|| malformed("the body does not fit the input".to_string())))
 }
 
+/// Reads an HTTP request into `T` (the input of a restJson1 operation):
+/// `head` is the JSON document the runtime made of the members bound to
+/// the request's path, query string and headers, `body` the request's
+/// body. Checked as [`parse`] checks, in one pass over each.
+pub fn parse_http<T: ReadHttp>(schema: &'static Structure, head: &[u8], body: &[u8]) -> Result<T, Rejection> {
+    let mut reader = Reader::new(head);
+    let parsed = T::read_http(&mut reader, Schema::Structure(schema), body)
+        .and_then(|value| checked::json(reader.jiter.finish()).map(|()| value));
+    let text = if reader.in_body { body } else { head };
+    conclude(&mut reader.report, text, parsed)
+        .and_then(|value| value.ok_or_else(|| malformed("the request does not fit the input".to_string())))
+}
+
 /// As [`parse`], for any type serde can build (an output type, say): the
 /// same checks, through serde's visitors.
 pub fn deserialize<T: DeserializeOwned>(schema: &'static Structure, body: &[u8]) -> Result<T, Rejection> {
@@ -328,7 +341,12 @@ fn run<T>(body: &[u8], read: impl FnOnce(&mut Reader<'_>) -> Result<T, Stop>) ->
     let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
     let mut reader = Reader::new(body);
     let parsed = read(&mut reader);
-    let report = &mut reader.report;
+    conclude(&mut reader.report, body, parsed)
+}
+
+/// What a read of `text` that ended with `parsed` found.
+fn conclude<T>(report: &mut Report, text: &[u8], parsed: Result<T, Stop>) -> Result<T, Rejection> {
+    let body = text;
     match (report.take_malformed(), parsed) {
         (Some(malformed), _) => Err(Rejection::Malformed(malformed)),
         (None, Ok(value)) => report.finish().map(|()| value).map_err(Rejection::Invalid),

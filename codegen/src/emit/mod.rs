@@ -6,6 +6,7 @@ mod files;
 mod model;
 mod operation;
 mod read;
+mod rest;
 mod rust;
 mod service;
 mod validation;

@@ -12,7 +12,7 @@ use quote::quote;
 
 use super::model::FULL_SERDE;
 use super::rust::{FileCx, ident};
-use crate::ir::{Member, Shape, ShapeKind, Structure};
+use crate::ir::{Binding, Member, Role, Shape, ShapeKind, Structure, Type};
 
 /// The `Read` impl of `shape`, if it has a validation table: for the
 /// shapes a server reads always, for the others (outputs, read by clients
@@ -70,6 +70,111 @@ fn impls(cx: &FileCx<'_>, shape: &Shape, gate: Option<TokenStream>) -> TokenStre
 
 /// A structure's reader: `member_N` holds what was read of table member N.
 fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
+    let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
+    let all: Vec<usize> = (0..in_table.len()).collect();
+    let read_members = members_loop(cx, &in_table, &all, |m| &m.name);
+    reader_body(cx, s, read_members)
+}
+
+/// The `ReadHttp` impl of a restJson1 operation's input: the members bound
+/// to the request's head from the runtime's document of them, then those
+/// of the body, or the body as the `@httpPayload` member.
+pub fn http_input(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+    let ShapeKind::Structure(s) = &shape.kind else { return None };
+    let name = ident(&shape.rust_name);
+    let (read_http, reader, schema, stop) = (
+        cx.runtime("validate::ReadHttp"),
+        cx.runtime("validate::Reader"),
+        cx.runtime("validate::Schema"),
+        cx.runtime("validate::Stop"),
+    );
+    let (result, option) = (cx.std("result::Result"), cx.std("option::Option"));
+    let in_table: Vec<&Member> = s.members.iter().filter(|m| m.in_document()).collect();
+    let mut head = Vec::new();
+    let mut body = Vec::new();
+    let mut payload = None;
+    for (index, m) in in_table.iter().enumerate() {
+        match m.binding.in_role(Role::Input) {
+            Binding::Body | Binding::ResponseCode => body.push(index),
+            Binding::Payload if is_json_payload(&m.ty.ty, cx) => payload = Some(index),
+            _ => head.push(index),
+        }
+    }
+    let read_head = members_loop(cx, &in_table, &head, |m| &m.name);
+    let read_body = match payload {
+        Some(index) => {
+            let local = ident(&format!("member_{index}"));
+            let literal = Literal::usize_unsuffixed(index);
+            quote! { #local = object.payload(reader, #literal, body)?; }
+        }
+        None => {
+            let loop_ = members_loop(cx, &in_table, &body, |m| m.json_name.as_ref().unwrap_or(&m.name));
+            quote! {
+                object.body(reader, body)?;
+                #loop_
+            }
+        }
+    };
+    let read = reader_body(cx, s, quote! { #read_head #read_body });
+    Some(quote! {
+        impl #read_http for #name {
+            fn read_http<'j>(reader: &mut #reader<'j>, schema: #schema, body: &'j [u8]) -> #result<#option<Self>, #stop> {
+                #read
+            }
+        }
+    })
+}
+
+/// Whether a payload of type `ty` is a JSON document (a structure, union
+/// or document) rather than raw bytes or text.
+pub fn is_json_payload(ty: &Type, cx: &FileCx<'_>) -> bool {
+    match ty {
+        Type::Document => true,
+        Type::Named(id) => !matches!(cx.service.shapes[id].kind, ShapeKind::Enum(_)),
+        _ => false,
+    }
+}
+
+/// The loop over an object's members that reads those of `indices` (into
+/// the table) by the key `key` gives them, and skips the others.
+fn members_loop<'m>(
+    cx: &FileCx<'_>,
+    in_table: &[&'m Member],
+    indices: &[usize],
+    key: impl Fn(&'m Member) -> &'m String,
+) -> TokenStream {
+    let (some, none) = cx.some_none();
+    let local = |index: usize| ident(&format!("member_{index}"));
+    let arms = indices.iter().map(|&index| {
+        let local = local(index);
+        let index = Literal::usize_unsuffixed(index);
+        quote! { #index => #local = object.value(reader, #index)?, }
+    });
+    let names = indices.iter().map(|&index| {
+        let (name, index) = (key(in_table[index]), Literal::usize_unsuffixed(index));
+        quote! { #name => #some(#index), }
+    });
+    let lookup = if indices.is_empty() {
+        quote! { |_| #none }
+    } else {
+        quote! { |name| match name { #(#names)* _ => #none } }
+    };
+    if indices.is_empty() {
+        // With no members to read, every key is one the model does not have.
+        return quote! { while object.next(reader, #lookup)?.is_some() {} };
+    }
+    quote! {
+        while let #some(index) = object.next(reader, #lookup)? {
+            match index {
+                #(#arms)*
+                _ => object.skip(reader)?,
+            }
+        }
+    }
+}
+
+/// A structure reader around `read_members`, which reads into `member_N`.
+fn reader_body(cx: &FileCx<'_>, s: &Structure, read_members: TokenStream) -> TokenStream {
     let ok = cx.std("result::Result::Ok");
     let option = cx.std("option::Option");
     let (some, none) = cx.some_none();
@@ -83,20 +188,6 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
         let ty = value_type(cx, m);
         quote! { let mut #local: #option<#ty> = #none; }
     });
-    let arms = in_table.iter().enumerate().map(|(index, _)| {
-        let local = local(index);
-        let index = Literal::usize_unsuffixed(index);
-        quote! { #index => #local = object.value(reader, #index)?, }
-    });
-    let names = in_table.iter().enumerate().map(|(index, m)| {
-        let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
-        quote! { #name => #some(#index), }
-    });
-    let lookup = if in_table.is_empty() {
-        quote! { |_| #none }
-    } else {
-        quote! { |name| match name { #(#names)* _ => #none } }
-    };
     let required =
         in_table.iter().enumerate().take(128).filter(|(_, m)| m.required).fold(0u128, |mask, (i, _)| mask | 1 << i);
     // In binary, so that a reader sees which members are required.
@@ -128,23 +219,6 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
         let local = local(index);
         quote! { let #some(#local) = #local else { return #ok(#none) }; }
     });
-    let matched = (!in_table.is_empty()).then(|| {
-        quote! {
-            match index {
-                #(#arms)*
-                _ => object.skip(reader)?,
-            }
-        }
-    });
-    // With no members in the table, every key is one the model does not have.
-    let read_members = match matched {
-        Some(matched) => quote! {
-            while let #some(index) = object.next(reader, #lookup)? {
-                #matched
-            }
-        },
-        None => quote! { while object.next(reader, #lookup)?.is_some() {} },
-    };
     quote! {
         let mut object = reader.object(schema)?;
         #(#declarations)*

@@ -20,12 +20,13 @@ fn aws_json(service: &Service) -> (&'static str, &'static str) {
 
 pub fn module(service: &Service) -> TokenStream {
     let cx = FileCx::without_shapes(service);
-    let (protocol_name, version) = aws_json(service);
+    let rest = super::rest::is_rest(service);
+    let (protocol_name, version) = if rest { ("restJson1", "") } else { aws_json(service) };
     let trait_ident = ident(&service.trait_name);
     let router_ident = ident(&service.router_name);
     let operation_module = |op: &crate::ir::Operation| format!("crate::{}::operation::{}", service.module, op.module);
     let (result, future) = (cx.std("result::Result"), cx.std("future::Future"));
-    let (send, sync) = (cx.std("marker::Send"), cx.std("marker::Sync"));
+    let send = cx.std("marker::Send");
     let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
     let not_implemented = cx.runtime("service::not_implemented");
     let context = cx.runtime("context::RequestContext");
@@ -68,6 +69,10 @@ pub fn module(service: &Service) -> TokenStream {
     });
     let methods: Vec<TokenStream> = methods.collect();
 
+    if rest {
+        let router = super::rest::router(&cx, service);
+        return finish(service, &cx, protocol_name, &methods, TokenStream::new(), router);
+    }
     let (parse, rejection_response) = (cx.runtime("validate::parse"), cx.runtime("service::rejection_response"));
     let output_response = cx.runtime("service::output_response");
     let arms = service.operations.iter().map(|op| {
@@ -142,15 +147,6 @@ pub fn module(service: &Service) -> TokenStream {
             }
         }
     });
-    let mut trait_docs = vec![format!("The {} service: implement the operations you serve.", doc::code(name))];
-    trait_docs.push(String::new());
-    trait_docs.push(format!(
-        "Each method takes the request's context (its id, headers and extensions) and the validated input; \
-         [`{}`] routes {protocol_name} requests to it. Methods left unimplemented answer `NotImplemented`. \
-         Implementations may hold state; they are shared by every request.",
-        service.router_name
-    ));
-    let trait_docs = doc::outer(&trait_docs);
     let router_docs = doc::outer(&[
         format!(
             "Routes {protocol_name} requests (`X-Amz-Target: {name}.<Operation>`) to an implementation of [`{}`].",
@@ -164,21 +160,11 @@ pub fn module(service: &Service) -> TokenStream {
          the service)."
             .to_string(),
     ]);
-    let module_docs =
-        doc::inner(&[format!("The {} service as a trait, and its {protocol_name} router.", doc::code(name))]);
-    let uses = cx.uses();
-    quote! {
-        #module_docs
-        #uses
-
+    let preamble = quote! {
         #protocol_docs
         pub const PROTOCOL: #aws_json = #protocol;
-
-        #trait_docs
-        pub trait #trait_ident: #send + #sync + 'static {
-            #(#methods)*
-        }
-
+    };
+    let router = quote! {
         #router_docs
         #[derive(Debug)]
         pub struct #router_ident<S> {
@@ -255,5 +241,45 @@ pub fn module(service: &Service) -> TokenStream {
                 #call(self.clone(), request)
             }
         }
+    };
+    finish(service, &cx, protocol_name, &methods, preamble, router)
+}
+
+/// The module: its docs, `preamble`, the service trait with `methods`, and `router`.
+fn finish(
+    service: &Service,
+    cx: &FileCx<'_>,
+    protocol_name: &str,
+    methods: &[TokenStream],
+    preamble: TokenStream,
+    router: TokenStream,
+) -> TokenStream {
+    let name = &service.name;
+    let trait_ident = ident(&service.trait_name);
+    let (send, sync) = (cx.std("marker::Send"), cx.std("marker::Sync"));
+    let mut trait_docs = vec![format!("The {} service: implement the operations you serve.", doc::code(name))];
+    trait_docs.push(String::new());
+    trait_docs.push(format!(
+        "Each method takes the request's context (its id, headers and extensions) and the validated input; \
+         [`{}`] routes {protocol_name} requests to it. Methods left unimplemented answer `NotImplemented`. \
+         Implementations may hold state; they are shared by every request.",
+        service.router_name
+    ));
+    let trait_docs = doc::outer(&trait_docs);
+    let module_docs =
+        doc::inner(&[format!("The {} service as a trait, and its {protocol_name} router.", doc::code(name))]);
+    let uses = cx.uses();
+    quote! {
+        #module_docs
+        #uses
+
+        #preamble
+
+        #trait_docs
+        pub trait #trait_ident: #send + #sync + 'static {
+            #(#methods)*
+        }
+
+        #router
     }
 }

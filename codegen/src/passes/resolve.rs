@@ -5,7 +5,7 @@ use serde_json::Value;
 
 use crate::ast::Traits;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::ir::{Bounds, Constraints, Default, Member, Service, ShapeKind, TimestampFormat, Type, TypeRef};
+use crate::ir::{Binding, Bounds, Constraints, Default, Member, Service, ShapeKind, TimestampFormat, Type, TypeRef};
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::pattern::Patterns;
 
@@ -52,6 +52,10 @@ pub fn run(service: &mut Service) -> Result<(), Diagnostics> {
 
 fn resolve_member(service: &Service, member: &mut Member) -> Result<(), String> {
     member.ty = type_ref(service, &member.ty.target, &member.traits);
+    let target_traits = service.targets.get(&member.ty.target).map(|t| &t.traits);
+    member.media_type =
+        target_traits.and_then(|t| t.get("smithy.api#mediaType")).and_then(Value::as_str).map(str::to_string);
+    bound_timestamp_format(service, member);
     member.sensitive = is_sensitive(&member.ty);
     let default = match member.traits.get("smithy.api#default") {
         // `@default(null)` cancels the target's default.
@@ -61,6 +65,39 @@ fn resolve_member(service: &Service, member: &mut Member) -> Result<(), String> 
     };
     member.default = default.map(|value| default_value(service, &member.ty, &value)).transpose()?;
     Ok(())
+}
+
+/// restJson1's timestamp formats outside the body: `http-date` in
+/// headers, `date-time` in labels and the query string, where neither the
+/// member nor its target (nor a list's member) says otherwise.
+fn bound_timestamp_format(service: &Service, member: &mut Member) {
+    let format = match member.binding {
+        Binding::Header(_) | Binding::PrefixHeaders(_) => TimestampFormat::HttpDate,
+        Binding::Label | Binding::GreedyLabel | Binding::Query(_) | Binding::QueryParams => TimestampFormat::DateTime,
+        _ => return,
+    };
+    const FORMAT: &str = "smithy.api#timestampFormat";
+    let explicit = |target: &str| service.targets.get(target).is_some_and(|t| t.traits.contains_key(FORMAT));
+    if member.traits.contains_key(FORMAT) {
+        return;
+    }
+    let ty = &mut member.ty;
+    match &mut ty.ty {
+        Type::Timestamp(f) if !explicit(&ty.target) => *f = format,
+        Type::List(item) | Type::Map(_, item) => {
+            let item_explicit = service
+                .targets
+                .get(&ty.target)
+                .and_then(|list| list.member.as_ref().or(list.value.as_ref()))
+                .is_some_and(|(_, traits)| traits.contains_key(FORMAT));
+            if let Type::Timestamp(f) = &mut item.ty {
+                if !item_explicit && !explicit(&item.target) {
+                    *f = format;
+                }
+            }
+        }
+        _ => {}
+    }
 }
 
 /// The type at a place that targets `target`, with `traits` (the place's own

@@ -40,11 +40,14 @@ pub struct Reader<'j> {
     pub(super) report: Report,
     /// How many objects and arrays enclose the value at the position.
     depth: u32,
+    /// Reading the request's body, after the document of its head
+    /// ([`ReadHttp`]): where a JSON error's position is counted from.
+    pub(super) in_body: bool,
 }
 
 impl<'j> Reader<'j> {
     pub(super) fn new(body: &'j [u8]) -> Self {
-        Reader { jiter: Jiter::new(body), report: Report::default(), depth: 0 }
+        Reader { jiter: Jiter::new(body), report: Report::default(), depth: 0, in_body: false }
     }
 
     /// The value at the position, read through the checked serde
@@ -304,6 +307,42 @@ impl Object {
         Ok(())
     }
 
+    /// Ends the document of the request's head (the members bound to its
+    /// path, query string and headers) and goes on to the members in
+    /// `body`, a JSON object; an empty body has none.
+    pub fn body<'j>(&mut self, r: &mut Reader<'j>, body: &'j [u8]) -> Result<(), Stop> {
+        json(r.jiter.finish())?;
+        r.in_body = true;
+        r.jiter = Jiter::new(if is_blank(body) { b"{}" } else { body });
+        let peek = r.peek()?;
+        if peek != Peek::Object {
+            return r.wrong(peek, &Schema::Structure(self.structure));
+        }
+        self.started = false;
+        Ok(())
+    }
+
+    /// Ends the document of the request's head and reads all of `body` as
+    /// the value of member `index` (`@httpPayload`); an empty body leaves
+    /// the member unset.
+    pub fn payload<'j, T: Read>(
+        &mut self,
+        r: &mut Reader<'j>,
+        index: usize,
+        body: &'j [u8],
+    ) -> Result<Option<T>, Stop> {
+        json(r.jiter.finish())?;
+        r.in_body = true;
+        if is_blank(body) {
+            r.jiter = Jiter::new(b"null");
+            json(r.jiter.next_null())?;
+            return Ok(None);
+        }
+        r.jiter = Jiter::new(body);
+        self.seen.set(index);
+        self.value(r, index)
+    }
+
     /// Skips the value of the member just named. Every index [`Object::next`]
     /// gives has its own arm in a generated reader; this is the arm for the
     /// others, which a `match` on an index must have.
@@ -535,6 +574,20 @@ impl<K: Key, V: Read> Read for BTreeMap<K, V> {
         }
         Ok(built.then_some(entries))
     }
+}
+
+/// A type read from an HTTP request (the input of a restJson1 operation):
+/// the members bound to the request's head from a document the runtime
+/// makes of them ([`crate::rest`]), then those of the body
+/// ([`Object::body`], [`Object::payload`]).
+pub trait ReadHttp: Sized {
+    /// Reads the value whose head document is at the reader's position.
+    fn read_http<'j>(r: &mut Reader<'j>, schema: Schema, body: &'j [u8]) -> Result<Option<Self>, Stop>;
+}
+
+/// Whether `body` is empty but for whitespace: no document.
+pub(crate) fn is_blank(body: &[u8]) -> bool {
+    body.iter().all(u8::is_ascii_whitespace)
 }
 
 /// `T` read from `body` against `schema`; see [`super::parse`].

@@ -2,6 +2,7 @@
 //! The errors the operations can return.
 
 use crate::rest_json_validation::types::ValidationExceptionField;
+use crate::runtime::rest::{Response, WriteResponse};
 use crate::runtime::{ErrorShape, Fault};
 use serde::Serialize;
 use std::fmt;
@@ -36,5 +37,12 @@ impl ErrorShape for ValidationException {
 
     fn message(&self) -> Option<&str> {
         Some(&self.message)
+    }
+}
+
+///Its members bound to headers go there; the rest are its JSON body.
+impl WriteResponse for ValidationException {
+    fn write_response(self, response: &mut Response) {
+        response.json_body(&self, &[]);
     }
 }

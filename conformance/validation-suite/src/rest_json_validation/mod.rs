@@ -7,6 +7,8 @@ pub mod error;
 
 pub mod operation;
 
+pub mod service;
+
 pub mod types;
 
 pub mod validation;

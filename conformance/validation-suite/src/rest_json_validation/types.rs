@@ -2,6 +2,7 @@
 //! Structures, unions and enums shared by the operations.
 
 use crate::runtime::UnknownEnumValue;
+use crate::runtime::rest::HeaderText;
 use crate::runtime::validate::{Key, Read, Reader, Schema, Stop};
 use serde::Serialize;
 use std::fmt;
@@ -80,6 +81,12 @@ impl Read for EnumString {
 impl Key for EnumString {
     fn from_key(text: String) -> Option<Self> {
         text.parse().ok()
+    }
+}
+
+impl HeaderText for EnumString {
+    fn header_text(&self) -> String {
+        self.as_str().into()
     }
 }
 
@@ -291,6 +298,12 @@ impl Key for RecursiveEnumString {
     }
 }
 
+impl HeaderText for RecursiveEnumString {
+    fn header_text(&self) -> String {
+        self.as_str().into()
+    }
+}
+
 /// The `RecursiveUnionOne` shape.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -442,6 +455,12 @@ impl Read for FooEnum {
 impl Key for FooEnum {
     fn from_key(text: String) -> Option<Self> {
         text.parse().ok()
+    }
+}
+
+impl HeaderText for FooEnum {
+    fn header_text(&self) -> String {
+        self.as_str().into()
     }
 }
 

@@ -4,8 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::{EnumString, EnumUnion};
 use crate::rest_json_validation::validation::MALFORMED_ENUM_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -105,6 +105,58 @@ impl Read for MalformedEnumInput {
     }
 }
 
+impl ReadHttp for MalformedEnumInput {
+    fn read_http<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        body: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<EnumString> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<Vec<EnumString>> = None;
+        let mut member_3: Option<BTreeMap<EnumString, EnumString>> = None;
+        let mut member_4: Option<EnumUnion> = None;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.body(reader, body)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Some(0),
+                    "stringWithEnumTrait" => Some(1),
+                    "list" => Some(2),
+                    "map" => Some(3),
+                    "union" => Some(4),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                string: member_0,
+                string_with_enum_trait: member_1,
+                list: member_2,
+                map: member_3,
+                union: member_4,
+            }),
+        )
+    }
+}
+
 /// The errors `MalformedEnum` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -117,11 +169,12 @@ pub enum MalformedEnumError {
 }
 
 impl MalformedEnumError {
-    /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, protocol: AwsJson) -> Response {
+    /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+    /// members bound to headers, and the rest as the JSON body.
+    pub fn rest_response(self) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(protocol, error),
-            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(error),
+            Self::Unmodelled(error) => unmodelled_error(&error),
         }
     }
 }

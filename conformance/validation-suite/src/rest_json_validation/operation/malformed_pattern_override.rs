@@ -4,8 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::PatternUnionOverride;
 use crate::rest_json_validation::validation::MALFORMED_PATTERN_OVERRIDE_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::collections::BTreeMap;
 use std::fmt;
@@ -94,6 +94,54 @@ impl Read for MalformedPatternOverrideInput {
     }
 }
 
+impl ReadHttp for MalformedPatternOverrideInput {
+    fn read_http<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        body: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<Vec<String>> = None;
+        let mut member_2: Option<BTreeMap<String, String>> = None;
+        let mut member_3: Option<PatternUnionOverride> = None;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.body(reader, body)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Some(0),
+                    "list" => Some(1),
+                    "map" => Some(2),
+                    "union" => Some(3),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                string: member_0,
+                list: member_1,
+                map: member_2,
+                union: member_3,
+            }),
+        )
+    }
+}
+
 /// The errors `MalformedPatternOverride` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -106,11 +154,12 @@ pub enum MalformedPatternOverrideError {
 }
 
 impl MalformedPatternOverrideError {
-    /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, protocol: AwsJson) -> Response {
+    /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+    /// members bound to headers, and the rest as the JSON body.
+    pub fn rest_response(self) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(protocol, error),
-            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(error),
+            Self::Unmodelled(error) => unmodelled_error(&error),
         }
     }
 }

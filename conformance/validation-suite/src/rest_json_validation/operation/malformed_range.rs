@@ -3,8 +3,8 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_RANGE_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;
 
@@ -218,6 +218,98 @@ impl Read for MalformedRangeInput {
     }
 }
 
+impl ReadHttp for MalformedRangeInput {
+    fn read_http<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        body: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<i8> = None;
+        let mut member_1: Option<i8> = None;
+        let mut member_2: Option<i8> = None;
+        let mut member_3: Option<i16> = None;
+        let mut member_4: Option<i16> = None;
+        let mut member_5: Option<i16> = None;
+        let mut member_6: Option<i32> = None;
+        let mut member_7: Option<i32> = None;
+        let mut member_8: Option<i32> = None;
+        let mut member_9: Option<i64> = None;
+        let mut member_10: Option<i64> = None;
+        let mut member_11: Option<i64> = None;
+        let mut member_12: Option<f32> = None;
+        let mut member_13: Option<f32> = None;
+        let mut member_14: Option<f32> = None;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.body(reader, body)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "byte" => Some(0),
+                    "minByte" => Some(1),
+                    "maxByte" => Some(2),
+                    "short" => Some(3),
+                    "minShort" => Some(4),
+                    "maxShort" => Some(5),
+                    "integer" => Some(6),
+                    "minInteger" => Some(7),
+                    "maxInteger" => Some(8),
+                    "long" => Some(9),
+                    "minLong" => Some(10),
+                    "maxLong" => Some(11),
+                    "float" => Some(12),
+                    "minFloat" => Some(13),
+                    "maxFloat" => Some(14),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                byte: member_0,
+                min_byte: member_1,
+                max_byte: member_2,
+                short: member_3,
+                min_short: member_4,
+                max_short: member_5,
+                integer: member_6,
+                min_integer: member_7,
+                max_integer: member_8,
+                long: member_9,
+                min_long: member_10,
+                max_long: member_11,
+                float: member_12,
+                min_float: member_13,
+                max_float: member_14,
+            }),
+        )
+    }
+}
+
 /// The errors `MalformedRange` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -230,11 +322,12 @@ pub enum MalformedRangeError {
 }
 
 impl MalformedRangeError {
-    /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, protocol: AwsJson) -> Response {
+    /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+    /// members bound to headers, and the rest as the JSON body.
+    pub fn rest_response(self) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(protocol, error),
-            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(error),
+            Self::Unmodelled(error) => unmodelled_error(&error),
         }
     }
 }

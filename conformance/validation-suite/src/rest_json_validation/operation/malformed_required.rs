@@ -3,8 +3,8 @@
 
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::validation::MALFORMED_REQUIRED_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;
 
@@ -74,6 +74,64 @@ impl Read for MalformedRequiredInput {
     }
 }
 
+impl ReadHttp for MalformedRequiredInput {
+    fn read_http<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        body: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<String> = None;
+        let mut member_1: Option<String> = None;
+        let mut member_2: Option<String> = None;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "stringInQuery" => Some(1),
+                    "stringInHeader" => Some(2),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.body(reader, body)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "string" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0b111)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        let Some(member_0) = member_0 else { return Ok(None) };
+        let Some(member_1) = member_1 else { return Ok(None) };
+        let Some(member_2) = member_2 else { return Ok(None) };
+        Ok(
+            Some(Self {
+                string: member_0,
+                string_in_query: member_1,
+                string_in_header: member_2,
+            }),
+        )
+    }
+}
+
 /// The errors `MalformedRequired` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -86,11 +144,12 @@ pub enum MalformedRequiredError {
 }
 
 impl MalformedRequiredError {
-    /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, protocol: AwsJson) -> Response {
+    /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+    /// members bound to headers, and the rest as the JSON body.
+    pub fn rest_response(self) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(protocol, error),
-            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(error),
+            Self::Unmodelled(error) => unmodelled_error(&error),
         }
     }
 }

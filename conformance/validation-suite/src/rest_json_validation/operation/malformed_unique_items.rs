@@ -6,8 +6,8 @@ use crate::rest_json_validation::types::{
     FooEnum, FooUnion, GreetingStruct, MissingKeyStructure,
 };
 use crate::rest_json_validation::validation::MALFORMED_UNIQUE_ITEMS_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{
     Blob, DateTime, HttpDate, Operation, Timestamp, Unit, UnmodelledError,
 };
@@ -222,6 +222,102 @@ impl Read for MalformedUniqueItemsInput {
     }
 }
 
+impl ReadHttp for MalformedUniqueItemsInput {
+    fn read_http<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        body: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<Vec<Blob>> = None;
+        let mut member_1: Option<Vec<bool>> = None;
+        let mut member_2: Option<Vec<String>> = None;
+        let mut member_3: Option<Vec<i8>> = None;
+        let mut member_4: Option<Vec<i16>> = None;
+        let mut member_5: Option<Vec<i32>> = None;
+        let mut member_6: Option<Vec<i64>> = None;
+        let mut member_7: Option<Vec<Timestamp>> = None;
+        let mut member_8: Option<Vec<DateTime>> = None;
+        let mut member_9: Option<Vec<HttpDate>> = None;
+        let mut member_10: Option<Vec<FooEnum>> = None;
+        let mut member_11: Option<Vec<i32>> = None;
+        let mut member_12: Option<Vec<Vec<String>>> = None;
+        let mut member_13: Option<Vec<GreetingStruct>> = None;
+        let mut member_14: Option<Vec<MissingKeyStructure>> = None;
+        let mut member_15: Option<Vec<FooUnion>> = None;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.body(reader, body)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "blobList" => Some(0),
+                    "booleanList" => Some(1),
+                    "stringList" => Some(2),
+                    "byteList" => Some(3),
+                    "shortList" => Some(4),
+                    "integerList" => Some(5),
+                    "longList" => Some(6),
+                    "timestampList" => Some(7),
+                    "dateTimeList" => Some(8),
+                    "httpDateList" => Some(9),
+                    "enumList" => Some(10),
+                    "intEnumList" => Some(11),
+                    "listList" => Some(12),
+                    "structureList" => Some(13),
+                    "structureListWithNoKey" => Some(14),
+                    "unionList" => Some(15),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                1 => member_1 = object.value(reader, 1)?,
+                2 => member_2 = object.value(reader, 2)?,
+                3 => member_3 = object.value(reader, 3)?,
+                4 => member_4 = object.value(reader, 4)?,
+                5 => member_5 = object.value(reader, 5)?,
+                6 => member_6 = object.value(reader, 6)?,
+                7 => member_7 = object.value(reader, 7)?,
+                8 => member_8 = object.value(reader, 8)?,
+                9 => member_9 = object.value(reader, 9)?,
+                10 => member_10 = object.value(reader, 10)?,
+                11 => member_11 = object.value(reader, 11)?,
+                12 => member_12 = object.value(reader, 12)?,
+                13 => member_13 = object.value(reader, 13)?,
+                14 => member_14 = object.value(reader, 14)?,
+                15 => member_15 = object.value(reader, 15)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(
+            Some(Self {
+                blob_list: member_0,
+                boolean_list: member_1,
+                string_list: member_2,
+                byte_list: member_3,
+                short_list: member_4,
+                integer_list: member_5,
+                long_list: member_6,
+                timestamp_list: member_7,
+                date_time_list: member_8,
+                http_date_list: member_9,
+                enum_list: member_10,
+                int_enum_list: member_11,
+                list_list: member_12,
+                structure_list: member_13,
+                structure_list_with_no_key: member_14,
+                union_list: member_15,
+            }),
+        )
+    }
+}
+
 /// The errors `MalformedUniqueItems` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -234,11 +330,12 @@ pub enum MalformedUniqueItemsError {
 }
 
 impl MalformedUniqueItemsError {
-    /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, protocol: AwsJson) -> Response {
+    /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+    /// members bound to headers, and the rest as the JSON body.
+    pub fn rest_response(self) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(protocol, error),
-            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(error),
+            Self::Unmodelled(error) => unmodelled_error(&error),
         }
     }
 }

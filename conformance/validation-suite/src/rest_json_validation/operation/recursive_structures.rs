@@ -4,8 +4,8 @@
 use crate::rest_json_validation::error::ValidationException;
 use crate::rest_json_validation::types::RecursiveUnionOne;
 use crate::rest_json_validation::validation::RECURSIVE_STRUCTURES_INPUT;
-use crate::runtime::service::{AwsJson, Response, modelled_error, unmodelled_error};
-use crate::runtime::validate::{Read, Reader, Schema, Stop, Structure, UNIT};
+use crate::runtime::rest::{Response, modelled_error, unmodelled_error};
+use crate::runtime::validate::{Read, ReadHttp, Reader, Schema, Stop, Structure, UNIT};
 use crate::runtime::{Operation, Unit, UnmodelledError};
 use std::fmt;
 
@@ -59,6 +59,38 @@ impl Read for RecursiveStructuresInput {
     }
 }
 
+impl ReadHttp for RecursiveStructuresInput {
+    fn read_http<'j>(
+        reader: &mut Reader<'j>,
+        schema: Schema,
+        body: &'j [u8],
+    ) -> Result<Option<Self>, Stop> {
+        let mut object = reader.object(schema)?;
+        let mut member_0: Option<RecursiveUnionOne> = None;
+        while object.next(reader, |_| None)?.is_some() {}
+        object.body(reader, body)?;
+        while let Some(index) = object
+            .next(
+                reader,
+                |name| match name {
+                    "union" => Some(0),
+                    _ => None,
+                },
+            )?
+        {
+            match index {
+                0 => member_0 = object.value(reader, 0)?,
+                _ => object.skip(reader)?,
+            }
+        }
+        object.end(reader, 0)?;
+        if !object.built() {
+            return Ok(None);
+        }
+        Ok(Some(Self { union: member_0 }))
+    }
+}
+
 /// The errors `RecursiveStructures` can return.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
@@ -71,11 +103,12 @@ pub enum RecursiveStructuresError {
 }
 
 impl RecursiveStructuresError {
-    /// The error as an awsJson response: its members, `__type` and status.
-    pub fn response(&self, protocol: AwsJson) -> Response {
+    /// The error as a restJson1 response: its status, `X-Amzn-Errortype`, its
+    /// members bound to headers, and the rest as the JSON body.
+    pub fn rest_response(self) -> Response {
         match self {
-            Self::ValidationException(error) => modelled_error(protocol, error),
-            Self::Unmodelled(error) => unmodelled_error(protocol, error),
+            Self::ValidationException(error) => modelled_error(error),
+            Self::Unmodelled(error) => unmodelled_error(&error),
         }
     }
 }

@@ -1,0 +1,437 @@
+//! restJson1: the HTTP bindings of operation inputs (as the runtime's
+//! `rest::HttpInput` tables), of outputs and errors (`rest::WriteResponse`
+//! impls), and the service's router by method and path.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::doc;
+use super::read::is_json_payload;
+use super::rust::{FileCx, ident};
+use super::validation::schema_static;
+use crate::ir::{Binding, Member, Operation, Role, Service, Shape, ShapeKind, Type};
+
+/// Whether `shape` is the top-level input of one of a restJson1 service's
+/// operations.
+pub fn is_http_input(service: &Service, shape: &Shape) -> bool {
+    is_rest(service) && service.operations.iter().any(|op| op.input.as_deref() == Some(shape.id.as_str()))
+}
+
+/// Whether the service speaks restJson1.
+pub fn is_rest(service: &Service) -> bool {
+    service.protocol.is_some_and(|p| p.binds_http())
+}
+
+/// The role in which `shape` is written to responses, if it is: an
+/// operation's output or one of its errors.
+fn response_role(service: &Service, shape: &Shape) -> Option<Role> {
+    if !is_rest(service) {
+        return None;
+    }
+    let ShapeKind::Structure(s) = &shape.kind else { return None };
+    if s.error.is_some() {
+        return service.operations.iter().any(|op| op.errors.iter().any(|e| e.id == shape.id)).then_some(Role::Error);
+    }
+    service.operations.iter().any(|op| op.output.as_deref() == Some(shape.id.as_str())).then_some(Role::Output)
+}
+
+/// The members of `shape` that its validation table holds, in its order.
+fn in_table(members: &[Member]) -> Vec<&Member> {
+    members.iter().filter(|m| m.in_document()).collect()
+}
+
+/// The media type of a payload member: its `@mediaType`, else the one
+/// restJson1 implies for its type.
+fn payload_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
+    if is_json_payload(&m.ty.ty, cx) {
+        return "application/json";
+    }
+    match (&m.media_type, &m.ty.ty) {
+        (Some(media_type), _) => media_type,
+        (None, Type::Blob) => "application/octet-stream",
+        _ => "text/plain",
+    }
+}
+
+/// The JSON key of a member in the body.
+fn json_key(m: &Member) -> &str {
+    m.json_name.as_deref().unwrap_or(&m.name)
+}
+
+/// The `rest::HttpInput` value of an operation's input (`None` for an
+/// operation that takes none).
+pub fn http_input(cx: &FileCx<'_>, op: &Operation) -> TokenStream {
+    let (http_input, bound, location) =
+        (cx.runtime("rest::HttpInput"), cx.runtime("rest::Bound"), cx.runtime("rest::Location"));
+    let (some, none) = cx.some_none();
+    let Some(id) = &op.input else {
+        return quote! { #http_input { bound: &[], content_type: #none } };
+    };
+    let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { unreachable!("inputs are structures") };
+    let members = in_table(&s.members);
+    let mut bound_members = Vec::new();
+    let mut in_body = false;
+    let mut content_type = None;
+    for (index, m) in members.iter().enumerate() {
+        let place = match m.binding.in_role(Role::Input) {
+            Binding::Body | Binding::ResponseCode => {
+                in_body = true;
+                continue;
+            }
+            Binding::Label | Binding::GreedyLabel => quote! { Label },
+            Binding::Query(name) => quote! { Query(#name) },
+            Binding::QueryParams => quote! { QueryParams },
+            Binding::Header(name) if m.media_type.is_some() && m.ty.ty == Type::String => {
+                quote! { EncodedHeader(#name) }
+            }
+            Binding::Header(name) => quote! { Header(#name) },
+            Binding::PrefixHeaders(prefix) => quote! { PrefixHeaders(#prefix) },
+            Binding::Payload => {
+                content_type = Some(payload_media_type(cx, m).to_string());
+                if is_json_payload(&m.ty.ty, cx) {
+                    continue;
+                }
+                quote! { RawPayload }
+            }
+        };
+        let index = Literal::usize_unsuffixed(index);
+        bound_members.push(quote! { #bound { member: #index, location: #location::#place } });
+    }
+    // A streaming payload is not in the table, but is the body.
+    if let Some(m) = s.members.iter().find(|m| !m.in_document() && m.binding.in_role(Role::Input) == &Binding::Payload)
+    {
+        content_type = Some(payload_media_type(cx, m).to_string());
+    }
+    // An input with no members at all is an empty JSON document.
+    if content_type.is_none() && (in_body || s.members.is_empty()) {
+        content_type = Some("application/json".to_string());
+    }
+    let content_type = match content_type {
+        Some(media_type) => quote! { #some(#media_type) },
+        None => quote! { #none },
+    };
+    quote! { #http_input { bound: &[#(#bound_members),*], content_type: #content_type } }
+}
+
+/// The media type of an operation's successful response body.
+fn output_media_type(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
+    let id = op.output.as_ref()?;
+    let ShapeKind::Structure(s) = &cx.service.shapes[id].kind else { return None };
+    let payload = s.members.iter().find(|m| m.binding.in_role(Role::Output) == &Binding::Payload);
+    Some(payload.map_or_else(|| "application/json".to_string(), |m| payload_media_type(cx, m).to_string()))
+}
+
+/// Whether the operation's input payload is a `@streaming` blob.
+fn streams_input(cx: &FileCx<'_>, op: &Operation) -> Option<String> {
+    let ShapeKind::Structure(s) = &cx.service.shapes[op.input.as_ref()?].kind else { return None };
+    s.members.iter().find(|m| !m.in_document() && !matches!(m.ty.ty, Type::EventStream(_))).map(|m| m.rust_name.clone())
+}
+
+/// The `WriteResponse` impl of an output or error structure of a restJson1
+/// service: its bound members to headers and the status, the rest to the
+/// body (or the payload member as the body).
+pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+    let role = response_role(cx.service, shape)?;
+    let ShapeKind::Structure(s) = &shape.kind else { return None };
+    let name = ident(&shape.rust_name);
+    let (write_response, response) = (cx.runtime("rest::WriteResponse"), cx.runtime("rest::Response"));
+    let some = cx.std("option::Option::Some");
+    let mut writes = Vec::new();
+    let mut bound_keys = Vec::new();
+    let mut payload = None;
+    for m in &s.members {
+        let field = ident(&m.rust_name);
+        let binding = m.binding.in_role(role);
+        if *binding == Binding::Body {
+            continue;
+        }
+        if *binding == Binding::Payload {
+            payload = Some(m);
+            continue;
+        }
+        bound_keys.push(json_key(m).to_string());
+        let call = match binding {
+            Binding::Header(header) => match &m.ty.ty {
+                Type::List(_) => quote! { list_header(#header, value) },
+                Type::String if m.media_type.is_some() => quote! { encoded_header(#header, value) },
+                _ => quote! { header(#header, value) },
+            },
+            Binding::PrefixHeaders(prefix) => quote! { prefix_headers(#prefix, value) },
+            Binding::ResponseCode => quote! { status(*value) },
+            _ => continue,
+        };
+        writes.push(if m.is_optional() {
+            quote! { if let #some(value) = &self.#field { response.#call; } }
+        } else {
+            quote! { let value = &self.#field; response.#call; }
+        });
+    }
+    let body = match payload {
+        None => quote! { response.json_body(&self, &[#(#bound_keys),*]); },
+        Some(m) => {
+            let field = ident(&m.rust_name);
+            let media_type = payload_media_type(cx, m);
+            let call = if !m.in_document() {
+                quote! { stream_payload(value, #media_type) }
+            } else if is_json_payload(&m.ty.ty, cx) {
+                quote! { json_payload(&value) }
+            } else {
+                match &m.ty.ty {
+                    Type::Blob => quote! { blob_payload(value, #media_type) },
+                    Type::Named(_) => quote! { text_payload(value.as_str(), #media_type) },
+                    _ => quote! { text_payload(value, #media_type) },
+                }
+            };
+            if m.is_optional() {
+                quote! { if let #some(value) = self.#field { response.#call; } }
+            } else {
+                quote! { let value = self.#field; response.#call; }
+            }
+        }
+    };
+    let docs = match role {
+        Role::Error => "Its members bound to headers go there; the rest are its JSON body.",
+        _ => "Its members bound to headers and the status go there; the rest are the body.",
+    };
+    Some(quote! {
+        #[doc = #docs]
+        impl #write_response for #name {
+            fn write_response(self, response: &mut #response) {
+                #(#writes)*
+                #body
+            }
+        }
+    })
+}
+
+/// The `HeaderText` impl of an enum of a restJson1 service: its value.
+pub fn header_text_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream> {
+    if !is_rest(cx.service) || !matches!(shape.kind, ShapeKind::Enum(_)) {
+        return None;
+    }
+    let name = ident(&shape.rust_name);
+    let (header_text, string) = (cx.runtime("rest::HeaderText"), cx.std("string::String"));
+    Some(quote! {
+        impl #header_text for #name {
+            fn header_text(&self) -> #string {
+                self.as_str().into()
+            }
+        }
+    })
+}
+
+/// The router of a restJson1 service: its operations as the runtime sees
+/// them, their routes, and the call of each.
+pub fn router(cx: &FileCx<'_>, service: &Service) -> TokenStream {
+    let trait_ident = ident(&service.trait_name);
+    let router_ident = ident(&service.router_name);
+    let name = &service.name;
+    let (operation, http_input_type, router) =
+        (cx.runtime("rest::Operation"), cx.runtime("rest::HttpInput"), cx.runtime("rest::Router"));
+    let (rest_router, routed_request, response) =
+        (cx.runtime("rest::RestRouter"), cx.runtime("rest::RoutedRequest"), cx.runtime("rest::Response"));
+    let (context, uri_pattern, once_lock) =
+        (cx.runtime("context::RequestContext"), cx.runtime("rest::UriPattern"), cx.std("sync::OnceLock"));
+    let (ok, err) = (cx.std("result::Result::Ok"), cx.std("result::Result::Err"));
+    let (some, none) = cx.some_none();
+    let count = Literal::usize_unsuffixed(service.operations.len());
+
+    let inputs = service.operations.iter().map(|op| http_input(cx, op));
+    let operations = service.operations.iter().enumerate().map(|(index, op)| {
+        let op_name = &op.name;
+        let literal = Literal::usize_unsuffixed(index);
+        let output = match output_media_type(cx, op) {
+            Some(media_type) => quote! { #some(#media_type) },
+            None => quote! { #none },
+        };
+        let streaming = streams_input(cx, op).is_some();
+        quote! {
+            #operation { name: #op_name, index: #literal, input: &HTTP_INPUTS[#literal], output: #output, streaming: #streaming }
+        }
+    });
+    let routes = service.operations.iter().enumerate().filter_map(|(index, op)| {
+        let http = op.http.as_ref()?;
+        let (method, uri) = (&http.method, &http.uri);
+        let literal = Literal::usize_unsuffixed(index);
+        Some(quote! { route(#method, #uri, #literal), })
+    });
+
+    let rejection_response = || cx.runtime("rest::rejection_response");
+    let output_response = || cx.runtime("rest::output_response");
+    let empty_response = || cx.runtime("rest::empty_response");
+    let arms = service.operations.iter().enumerate().map(|(index, op)| {
+        let method = ident(&op.module);
+        let literal = Literal::usize_unsuffixed(index);
+        let op_name = &op.name;
+        if op.event_stream.is_some() {
+            let not_implemented = cx.runtime("rest::error_with_message");
+            let why = format!("{op_name} has an event stream, which this server does not serve yet");
+            return quote! { #literal => #not_implemented(501, "NotImplemented", #why), };
+        }
+        let code = Literal::u16_unsuffixed(op.http.as_ref().map_or(200, |http| http.code));
+        let input = match &op.input {
+            Some(id) => {
+                let ty = cx.named(id);
+                let schema = schema_static(cx, Some(id));
+                let stream = streams_input(cx, op).map(|field| {
+                    let field = ident(&field);
+                    quote! { input.#field = request.take_stream(); }
+                });
+                let binding = if stream.is_some() {
+                    quote! { mut input }
+                } else {
+                    quote! { input }
+                };
+                let rejection_response = rejection_response();
+                quote! {
+                    let #binding = match request.input::<#ty>(&context, &HTTP_INPUTS[#literal], #schema) {
+                        #ok(input) => input,
+                        #err(rejection) => return #rejection_response(rejection),
+                    };
+                    #stream
+                }
+            }
+            None => {
+                let unit = cx.runtime("Unit");
+                quote! { let input = #unit {}; }
+            }
+        };
+        let success = if op.output.is_some() {
+            let output_response = output_response();
+            quote! { #ok(output) => #output_response(#code, output), }
+        } else {
+            let empty_response = empty_response();
+            quote! { #ok(_) => #empty_response(#code), }
+        };
+        quote! {
+            #literal => {
+                #input
+                match self.service.#method(&context, input).await {
+                    #success
+                    #err(error) => error.rest_response(),
+                }
+            }
+        }
+    });
+    let arms: Vec<TokenStream> = arms.collect();
+    let streaming_mut = service.operations.iter().any(|op| streams_input(cx, op).is_some());
+    let request_binding = if streaming_mut {
+        quote! { mut request }
+    } else {
+        quote! { request }
+    };
+    let internal_failure = cx.runtime("rest::internal_failure");
+
+    let (arc, clone, result) = (cx.std("sync::Arc"), cx.std("clone::Clone"), cx.std("result::Result"));
+    let (infallible, task_context, poll, send, into) = (
+        cx.std("convert::Infallible"),
+        cx.std("task::Context"),
+        cx.std("task::Poll"),
+        cx.std("marker::Send"),
+        cx.std("convert::Into"),
+    );
+    let (tower_service, request, http_body) =
+        (cx.runtime("http::Service"), cx.runtime("http::Request"), cx.runtime("http::HttpBody"));
+    let (box_error, response_future, http_response, call) = (
+        cx.runtime("http::BoxError"),
+        cx.runtime("http::ResponseFuture"),
+        cx.runtime("http::HttpResponse"),
+        cx.runtime("rest::call"),
+    );
+    let router_docs = doc::outer(&[
+        format!("Routes restJson1 requests, by method and path, to an implementation of [`{}`].", service.trait_name),
+        String::new(),
+        "It reads each request's labels, query string, headers and body into the operation's input, validates it \
+         against the model, calls the method and writes the result to the response's status, headers and body. \
+         A request no route matches is an `UnknownOperationException` (404, or 405 where another method has the \
+         path); a malformed one a `SerializationException`, an invalid one a `ValidationException`, a wrong \
+         `Content-Type` or `Accept` 415 or 406, and a panicking method an `InternalFailure`. It is a \
+         `tower::Service` over `http::Request`s, cheap to clone (clones share the service)."
+            .to_string(),
+    ]);
+    quote! {
+        /// How each operation's input is bound to its request, in the
+        /// order of [`OPERATIONS`].
+        static HTTP_INPUTS: [#http_input_type; #count] = [#(#inputs),*];
+
+        /// The service's operations, as the router calls them.
+        static OPERATIONS: [#operation; #count] = [#(#operations),*];
+
+        /// The routes of the service's operations, built on first use.
+        fn routes() -> &'static #router<&'static #operation> {
+            static ROUTES: #once_lock<#router<&'static #operation>> = #once_lock::new();
+            ROUTES.get_or_init(|| {
+                let route = |method: &'static str, uri: &str, index: usize| {
+                    let pattern: #uri_pattern = uri.parse().expect("the generator checked every URI pattern");
+                    (method, pattern, &OPERATIONS[index])
+                };
+                #router::new([#(#routes)*]).expect("the generator checked that no two routes conflict")
+            })
+        }
+
+        #router_docs
+        #[derive(Debug)]
+        pub struct #router_ident<S> {
+            service: #arc<S>,
+        }
+
+        impl<S> #clone for #router_ident<S> {
+            fn clone(&self) -> Self {
+                Self { service: self.service.clone() }
+            }
+        }
+
+        impl<S: #trait_ident> #router_ident<S> {
+            /// A router over `service`.
+            pub fn new(service: S) -> Self {
+                Self { service: #arc::new(service) }
+            }
+
+            /// The service requests are routed to.
+            pub fn service(&self) -> &S {
+                &self.service
+            }
+        }
+
+        impl<S: #trait_ident> #rest_router for #router_ident<S> {
+            fn service_name(&self) -> &'static str {
+                #name
+            }
+
+            fn routes(&self) -> &'static #router<&'static #operation> {
+                routes()
+            }
+
+            async fn call_operation(
+                &self,
+                context: #context,
+                operation: &'static #operation,
+                #request_binding: #routed_request,
+            ) -> #response {
+                match operation.index {
+                    #(#arms)*
+                    _ => #internal_failure(),
+                }
+            }
+        }
+
+        impl<S: #trait_ident, B> #tower_service<#request<B>> for #router_ident<S>
+        where
+            B: #http_body + #send + 'static,
+            B::Data: #send,
+            B::Error: #into<#box_error>,
+        {
+            type Response = #http_response;
+            type Error = #infallible;
+            type Future = #response_future;
+
+            fn poll_ready(&mut self, _: &mut #task_context<'_>) -> #poll<#result<(), #infallible>> {
+                #poll::Ready(#ok(()))
+            }
+
+            fn call(&mut self, request: #request<B>) -> #response_future {
+                #call(self.clone(), request)
+            }
+        }
+    }
+}

@@ -1,0 +1,436 @@
+//! A restJson1 request's head (path labels, query string, headers) as a
+//! JSON document of the input's bound members, read by the generated
+//! [`ReadHttp`](crate::validate::ReadHttp) impls with the body.
+//!
+//! Each bound value is converted by its member's schema, as Smithy's HTTP
+//! binding rules have it: strings as they are, numbers and booleans from
+//! their text, timestamps in their binding's format, blobs as base64, lists
+//! from repeated query parameters or comma-separated header values. The
+//! document is then read and checked like any body, so a bound member's
+//! violations carry the same JSON Pointer (`/memberName`) as a body
+//! member's. A value that does not convert (`abc` for an integer) makes
+//! the request malformed, which the protocol answers as a
+//! `SerializationException`.
+
+use std::borrow::Cow;
+use std::fmt::Write as _;
+
+use http::HeaderMap;
+
+use super::decode::percent_decode;
+use crate::validate::{MalformedInput, Schema, Structure, TimestampFormat};
+
+/// Where an input member is bound in the request (Smithy's HTTP binding
+/// traits). Members not listed travel in the body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Location {
+    /// `@httpLabel`: the URI label of the member's name.
+    Label,
+    /// `@httpQuery("name")`.
+    Query(&'static str),
+    /// `@httpQueryParams`: every query parameter, as a map.
+    QueryParams,
+    /// `@httpHeader("Name")`.
+    Header(&'static str),
+    /// `@httpHeader("Name")` on a `@mediaType` string: the value is base64.
+    EncodedHeader(&'static str),
+    /// `@httpPrefixHeaders("prefix")`: the headers whose names start with
+    /// the prefix, keyed by the rest of the name.
+    PrefixHeaders(&'static str),
+    /// `@httpPayload` on a blob or string: the body's bytes themselves.
+    RawPayload,
+}
+
+/// One bound member of an input: its index in the input's validation
+/// table and where it is in the request.
+#[derive(Clone, Copy, Debug)]
+pub struct Bound {
+    pub member: usize,
+    pub location: Location,
+}
+
+/// How an operation's input is bound to its request.
+#[derive(Debug)]
+pub struct HttpInput {
+    /// The members bound outside the body's JSON document.
+    pub bound: &'static [Bound],
+    /// The media type the body must be sent with (`application/json` for a
+    /// document); `None` when the input has nothing in the body, and then
+    /// a request may not declare one.
+    pub content_type: Option<&'static str>,
+}
+
+/// What the head document is made from.
+pub struct Head<'a> {
+    /// The route's label values, decoded, by label name.
+    pub labels: &'a [(&'a str, String)],
+    /// The request's query string, undecoded.
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    /// The body (read only by [`Location::RawPayload`] members).
+    pub body: &'a [u8],
+}
+
+/// The head document of a request for an input with `bindings` and
+/// validation table `schema`.
+pub fn head_document(bindings: &HttpInput, schema: &Structure, head: &Head<'_>) -> Result<String, MalformedInput> {
+    let mut out = String::with_capacity(64);
+    out.push('{');
+    let query = match head.query {
+        Some(query)
+            if bindings.bound.iter().any(|b| matches!(b.location, Location::Query(_) | Location::QueryParams)) =>
+        {
+            parse_query(query)?
+        }
+        _ => Vec::new(),
+    };
+    for bound in bindings.bound {
+        let member = &schema.members[bound.member];
+        let mut value = String::new();
+        let written = match bound.location {
+            Location::Label => match head.labels.iter().find(|(name, _)| *name == member.name) {
+                Some((_, text)) => scalar(&mut value, &member.schema, text).map(|()| true),
+                None => Ok(false),
+            },
+            Location::Query(name) => {
+                let values: Vec<&str> = query.iter().filter(|(k, _)| k == name).map(|(_, v)| v.as_ref()).collect();
+                values_of(&mut value, &member.schema, &values)
+            }
+            Location::QueryParams => query_map(&mut value, &member.schema, &query),
+            Location::Header(name) | Location::EncodedHeader(name) => {
+                let encoded = matches!(bound.location, Location::EncodedHeader(_));
+                header(&mut value, &member.schema, head.headers, name, encoded)
+            }
+            Location::PrefixHeaders(prefix) => prefix_headers(&mut value, &member.schema, head.headers, prefix),
+            Location::RawPayload => raw_payload(&mut value, &member.schema, head.body),
+        };
+        let written = written.map_err(|problem| MalformedInput {
+            path: format!("/{}", member.name),
+            message: format!("{} {problem}", describe_location(bound.location, member.name)),
+        })?;
+        if written {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            string(&mut out, member.name);
+            out.push(':');
+            out.push_str(&value);
+        }
+    }
+    out.push('}');
+    Ok(out)
+}
+
+/// Where a value came from, for messages.
+fn describe_location(location: Location, member: &str) -> String {
+    match location {
+        Location::Label => format!("the URI label {member:?}"),
+        Location::Query(name) => format!("the query parameter {name:?}"),
+        Location::QueryParams => "the query string".to_string(),
+        Location::Header(name) | Location::EncodedHeader(name) => format!("the header {name:?}"),
+        Location::PrefixHeaders(prefix) => format!("a header starting {prefix:?}"),
+        Location::RawPayload => "the body".to_string(),
+    }
+}
+
+/// A query string's parameters, decoded: (key, value) in order.
+type Params<'a> = Vec<(Cow<'a, str>, Cow<'a, str>)>;
+
+/// The query string's parameters, decoded (`+` is a space). A parameter
+/// without `=` has the empty value.
+fn parse_query(query: &str) -> Result<Params<'_>, MalformedInput> {
+    let mut params = Vec::new();
+    for pair in query.split('&').filter(|pair| !pair.is_empty()) {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        let decode = |text| {
+            percent_decode(text, true).map_err(|e| MalformedInput {
+                path: String::new(),
+                message: format!("the query string {}", e.describe()),
+            })
+        };
+        params.push((decode(key)?, decode(value)?));
+    }
+    Ok(params)
+}
+
+/// A bound value that is absent or present: `Ok(true)` when written.
+type Written = Result<bool, String>;
+
+/// One value of a list, or the only value of a scalar, from `values` (all
+/// a query parameter's, in order).
+fn values_of(out: &mut String, schema: &Schema, values: &[&str]) -> Written {
+    match schema {
+        Schema::List(list) => {
+            if values.is_empty() {
+                return Ok(false);
+            }
+            out.push('[');
+            for (i, text) in values.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                scalar(out, &list.member, text)?;
+            }
+            out.push(']');
+            Ok(true)
+        }
+        _ => match values.first() {
+            Some(text) => scalar(out, schema, text).map(|()| true),
+            None => Ok(false),
+        },
+    }
+}
+
+/// `@httpQueryParams`: a map of every parameter to its first value, or
+/// to all its values for a map of lists.
+fn query_map(out: &mut String, schema: &Schema, query: &[(Cow<'_, str>, Cow<'_, str>)]) -> Written {
+    let Schema::Map(map) = schema else { return Err("is bound to a value that is not a map".to_string()) };
+    if query.is_empty() {
+        return Ok(false);
+    }
+    let mut keys: Vec<&str> = Vec::new();
+    for (key, _) in query {
+        if !keys.contains(&key.as_ref()) {
+            keys.push(key);
+        }
+    }
+    out.push('{');
+    for (i, key) in keys.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        string(out, key);
+        out.push(':');
+        let values: Vec<&str> = query.iter().filter(|(k, _)| k == key).map(|(_, v)| v.as_ref()).collect();
+        values_of(out, &map.value, &values)?;
+    }
+    out.push('}');
+    Ok(true)
+}
+
+/// `@httpHeader`: the header's value (its fields joined by commas, as
+/// HTTP allows), or for a list its comma-separated items.
+fn header(out: &mut String, schema: &Schema, headers: &HeaderMap, name: &str, encoded: bool) -> Written {
+    let mut fields = headers.get_all(name).iter().peekable();
+    if fields.peek().is_none() {
+        return Ok(false);
+    }
+    let mut text = String::new();
+    for (i, field) in fields.enumerate() {
+        let field = field.to_str().map_err(|_| "is not visible ASCII text".to_string())?;
+        if i > 0 {
+            text.push_str(", ");
+        }
+        text.push_str(field);
+    }
+    match schema {
+        Schema::List(list) => {
+            let items = split_list(&text, matches!(list.member, Schema::Timestamp(TimestampFormat::HttpDate)))?;
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                scalar(out, &list.member, item)?;
+            }
+            out.push(']');
+        }
+        _ if encoded => {
+            let decoded = crate::Blob::from_base64(text.trim()).map_err(|_| "is not base64".to_string())?;
+            let decoded = String::from_utf8(decoded.into_inner()).map_err(|_| "is not base64 of UTF-8".to_string())?;
+            scalar(out, schema, &decoded)?;
+        }
+        _ => scalar(out, schema, text.trim())?,
+    }
+    Ok(true)
+}
+
+/// A header list's items (RFC 9110 section 5.6.1): split at commas outside
+/// quoted strings, each trimmed and unquoted. HTTP dates hold a comma
+/// themselves, so a list of them splits at every second comma.
+pub fn split_list(text: &str, http_dates: bool) -> Result<Vec<String>, String> {
+    if http_dates {
+        let parts: Vec<&str> = text.split(',').collect();
+        return Ok(parts.chunks(2).map(|pair| pair.join(",").trim().to_string()).collect());
+    }
+    let mut items = Vec::new();
+    let mut chars = text.chars().peekable();
+    loop {
+        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+            chars.next();
+        }
+        let mut item = String::new();
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            loop {
+                match chars.next() {
+                    Some('\\') => item.push(chars.next().ok_or("ends inside a quoted string")?),
+                    Some('"') => break,
+                    Some(c) => item.push(c),
+                    None => return Err("ends inside a quoted string".to_string()),
+                }
+            }
+            while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
+                chars.next();
+            }
+            if chars.peek().is_some_and(|c| *c != ',') {
+                return Err("has text after a quoted string".to_string());
+            }
+        } else {
+            while let Some(&c) = chars.peek() {
+                if c == ',' {
+                    break;
+                }
+                item.push(c);
+                chars.next();
+            }
+            item.truncate(item.trim_end().len());
+        }
+        items.push(item);
+        if chars.next().is_none() {
+            return Ok(items);
+        }
+    }
+}
+
+/// `@httpPrefixHeaders`: every header whose name starts with `prefix`
+/// (names are compared without case; keys are the rest, lowercase).
+fn prefix_headers(out: &mut String, schema: &Schema, headers: &HeaderMap, prefix: &str) -> Written {
+    let Schema::Map(map) = schema else { return Err("is bound to a value that is not a map".to_string()) };
+    let prefix = prefix.to_ascii_lowercase();
+    let mut any = false;
+    out.push('{');
+    for name in headers.keys() {
+        let Some(key) = name.as_str().strip_prefix(prefix.as_str()) else { continue };
+        if any {
+            out.push(',');
+        }
+        any = true;
+        string(out, key);
+        out.push(':');
+        header(out, &map.value, headers, name.as_str(), false)?;
+    }
+    out.push('}');
+    if !any {
+        out.clear();
+    }
+    Ok(any)
+}
+
+/// A blob or string `@httpPayload`: the body's bytes, as base64 or text.
+fn raw_payload(out: &mut String, schema: &Schema, body: &[u8]) -> Written {
+    if body.is_empty() {
+        return Ok(false);
+    }
+    match schema {
+        Schema::Blob(_) => string(out, &crate::Blob::new(body.to_vec()).to_base64()),
+        _ => {
+            let text = std::str::from_utf8(body).map_err(|_| "is not UTF-8 text".to_string())?;
+            scalar(out, schema, text)?;
+        }
+    }
+    Ok(true)
+}
+
+/// One value from its text in the request, as JSON of `schema`'s type.
+fn scalar(out: &mut String, schema: &Schema, text: &str) -> Result<(), String> {
+    match schema {
+        Schema::String(_) | Schema::Enum(_) | Schema::Blob(_) => string(out, text),
+        Schema::Timestamp(TimestampFormat::DateTime | TimestampFormat::HttpDate) => string(out, text),
+        Schema::Integer(_) => {
+            let digits = text.strip_prefix('-').unwrap_or(text);
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                return Err("is not a whole number".to_string());
+            }
+            // JSON has no leading zeros.
+            let trimmed = digits.trim_start_matches('0');
+            if text.starts_with('-') && !trimmed.is_empty() {
+                out.push('-');
+            }
+            out.push_str(if trimmed.is_empty() { "0" } else { trimmed });
+        }
+        Schema::Float(_) | Schema::Timestamp(TimestampFormat::EpochSeconds) => {
+            if matches!(schema, Schema::Float(_)) && matches!(text, "NaN" | "Infinity" | "-Infinity") {
+                string(out, text);
+            } else if is_decimal(text) {
+                out.push_str(text);
+            } else {
+                return Err("is not a number".to_string());
+            }
+        }
+        Schema::Boolean => match text {
+            "true" | "false" => out.push_str(text),
+            _ => return Err("is not true or false".to_string()),
+        },
+        _ => return Err("is bound to a value that cannot be sent as text".to_string()),
+    }
+    Ok(())
+}
+
+/// Whether `text` is a number as JSON writes one.
+fn is_decimal(text: &str) -> bool {
+    let bytes = text.strip_prefix('-').unwrap_or(text).as_bytes();
+    let int_end = bytes.iter().position(|b| !b.is_ascii_digit()).unwrap_or(bytes.len());
+    if int_end == 0 || (bytes[0] == b'0' && int_end > 1) {
+        return false;
+    }
+    let mut rest = &bytes[int_end..];
+    if let Some(fraction) = rest.strip_prefix(b".") {
+        let digits = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
+        if digits == 0 {
+            return false;
+        }
+        rest = &fraction[digits..];
+    }
+    if let Some(exponent) = rest.strip_prefix(b"e").or_else(|| rest.strip_prefix(b"E")) {
+        let exponent = exponent.strip_prefix(b"+").or_else(|| exponent.strip_prefix(b"-")).unwrap_or(exponent);
+        return !exponent.is_empty() && exponent.iter().all(u8::is_ascii_digit);
+    }
+    rest.is_empty()
+}
+
+/// `text` as a JSON string.
+fn string(out: &mut String, text: &str) {
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lists_split_at_commas_outside_quotes() {
+        assert_eq!(split_list("a, b,c", false).unwrap(), ["a", "b", "c"]);
+        assert_eq!(split_list(r#""b,c", "\"quoted\"", d"#, false).unwrap(), ["b,c", "\"quoted\"", "d"]);
+        assert_eq!(split_list("", false).unwrap(), [""]);
+        assert!(split_list(r#""open"#, false).is_err());
+        assert_eq!(
+            split_list("Mon, 16 Dec 2019 23:48:18 GMT, Mon, 16 Dec 2019 23:48:18 GMT", true).unwrap(),
+            ["Mon, 16 Dec 2019 23:48:18 GMT", "Mon, 16 Dec 2019 23:48:18 GMT"]
+        );
+    }
+
+    #[test]
+    fn numbers_are_json_numbers_or_refused() {
+        for good in ["0", "-1", "1.5", "1e10", "-2.5E-3"] {
+            assert!(is_decimal(good), "{good}");
+        }
+        for bad in ["", "-", "01", "1.", ".5", "0x42", "2ABC", "1e", "+1", "Infinity"] {
+            assert!(!is_decimal(bad), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,319 @@
+//! restJson1 responses: the output's bound members in headers and the
+//! status line, the rest in a JSON body or the payload; errors with
+//! `X-Amzn-Errortype`.
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use http::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use http::{HeaderMap, StatusCode};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+use crate::validate::Rejection;
+use crate::{Blob, ByteStream, DateTime, ErrorShape, HttpDate, Timestamp, UnmodelledError};
+
+/// The media type of JSON documents.
+pub const JSON: &str = "application/json";
+
+/// A restJson1 response being written by a generated
+/// [`WriteResponse`] impl.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: ByteStream,
+    /// Why the response could not be written as the output asks (a header
+    /// value no header can hold, say): it is sent as an `InternalFailure`.
+    failure: Option<String>,
+}
+
+/// A value that can be written to a restJson1 response: an operation's
+/// output or error structure. Generated for each.
+pub trait WriteResponse {
+    /// Writes the value's members to `response`, whose status is the
+    /// operation's (or the error's) to begin with.
+    fn write_response(self, response: &mut Response);
+}
+
+/// A value that can be sent as a header's text.
+pub trait HeaderText {
+    /// Whether a list's items are quoted where they hold a comma: all but
+    /// HTTP dates, which readers split at every second comma instead.
+    const QUOTED_IN_LISTS: bool = true;
+
+    /// The value as header text (before any list quoting).
+    fn header_text(&self) -> String;
+}
+
+impl HeaderText for String {
+    fn header_text(&self) -> String {
+        self.clone()
+    }
+}
+
+impl HeaderText for bool {
+    fn header_text(&self) -> String {
+        self.to_string()
+    }
+}
+
+macro_rules! integer_header_text {
+    ($($ty:ty),*) => {$(
+        impl HeaderText for $ty {
+            fn header_text(&self) -> String {
+                self.to_string()
+            }
+        }
+    )*};
+}
+
+integer_header_text!(i8, i16, i32, i64);
+
+macro_rules! float_header_text {
+    ($($ty:ty),*) => {$(
+        impl HeaderText for $ty {
+            fn header_text(&self) -> String {
+                if self.is_nan() {
+                    "NaN".to_string()
+                } else if self.is_infinite() {
+                    if *self > 0.0 { "Infinity" } else { "-Infinity" }.to_string()
+                } else {
+                    self.to_string()
+                }
+            }
+        }
+    )*};
+}
+
+float_header_text!(f32, f64);
+
+impl HeaderText for Blob {
+    fn header_text(&self) -> String {
+        self.to_base64()
+    }
+}
+
+impl HeaderText for Timestamp {
+    /// Epoch seconds (`@timestampFormat("epoch-seconds")`).
+    fn header_text(&self) -> String {
+        match serde_json::to_string(self) {
+            Ok(text) => text,
+            Err(_) => self.epoch_seconds().to_string(),
+        }
+    }
+}
+
+impl HeaderText for DateTime {
+    fn header_text(&self) -> String {
+        self.0.to_string()
+    }
+}
+
+impl HeaderText for HttpDate {
+    const QUOTED_IN_LISTS: bool = false;
+
+    fn header_text(&self) -> String {
+        self.0.to_http_date()
+    }
+}
+
+impl<T: HeaderText> HeaderText for Box<T> {
+    fn header_text(&self) -> String {
+        (**self).header_text()
+    }
+}
+
+impl Response {
+    /// An empty response with `status`.
+    pub fn new(status: u16) -> Self {
+        Response { status, headers: HeaderMap::new(), body: ByteStream::empty(), failure: None }
+    }
+
+    /// Sets the status (`@httpResponseCode`); one that is not a status
+    /// code makes the response an `InternalFailure`.
+    pub fn status(&mut self, code: i32) {
+        match u16::try_from(code).ok().filter(|code| (100..=999).contains(code)) {
+            Some(code) => self.status = code,
+            None => self.fail(format!("{code} is not an HTTP status code")),
+        }
+    }
+
+    fn fail(&mut self, why: String) {
+        self.failure.get_or_insert(why);
+    }
+
+    /// Adds a header; text no header can hold fails the response.
+    fn insert(&mut self, name: &str, text: String, append: bool) {
+        let name = match HeaderName::try_from(name) {
+            Ok(name) => name,
+            Err(_) => return self.fail(format!("{name:?} is not a header name")),
+        };
+        match HeaderValue::try_from(text) {
+            Ok(value) if append => {
+                self.headers.append(name, value);
+            }
+            Ok(value) => {
+                self.headers.insert(name, value);
+            }
+            Err(_) => self.fail(format!("the value of header {name} is not header text")),
+        }
+    }
+
+    /// `@httpHeader`: a value as the header `name`.
+    pub fn header<T: HeaderText>(&mut self, name: &str, value: &T) {
+        self.insert(name, value.header_text(), false);
+    }
+
+    /// `@httpHeader` on a `@mediaType` string: its base64.
+    pub fn encoded_header(&mut self, name: &str, value: &str) {
+        self.insert(name, Blob::new(value.as_bytes()).to_base64(), false);
+    }
+
+    /// `@httpHeader` on a list: its items, comma-separated, each quoted if
+    /// it holds a comma or a quote (HTTP dates, which hold a comma of their
+    /// own, are not: readers split them at every second comma).
+    pub fn list_header<T: HeaderText>(&mut self, name: &str, items: &[T]) {
+        let mut text = String::new();
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                text.push_str(", ");
+            }
+            let item = item.header_text();
+            if T::QUOTED_IN_LISTS && (item.contains([',', '"']) || item.starts_with(' ') || item.ends_with(' ')) {
+                text.push('"');
+                text.push_str(&item.replace('\\', "\\\\").replace('"', "\\\""));
+                text.push('"');
+            } else {
+                text.push_str(&item);
+            }
+        }
+        self.insert(name, text, false);
+    }
+
+    /// `@httpPrefixHeaders`: a header per entry, named `prefix` and its key.
+    pub fn prefix_headers<T: HeaderText>(&mut self, prefix: &str, map: &BTreeMap<String, T>) {
+        for (key, value) in map {
+            self.insert(&format!("{prefix}{key}"), value.header_text(), true);
+        }
+    }
+
+    /// The body: `value` as a JSON document, without the members named in
+    /// `bound` (those the response carries elsewhere).
+    pub fn json_body<T: Serialize>(&mut self, value: &T, bound: &[&str]) {
+        let written = if bound.is_empty() {
+            serde_json::to_vec(value)
+        } else {
+            serde_json::to_value(value).and_then(|value| match value {
+                Value::Object(mut members) => {
+                    members.retain(|name, _| !bound.contains(&name.as_str()));
+                    serde_json::to_vec(&members)
+                }
+                other => serde_json::to_vec(&other),
+            })
+        };
+        match written {
+            Ok(bytes) => self.set_body(JSON, Bytes::from(bytes)),
+            Err(e) => self.fail(format!("the body could not be written: {e}")),
+        }
+    }
+
+    /// `@httpPayload` on a structure, union or document: it is the body.
+    pub fn json_payload<T: Serialize>(&mut self, value: &T) {
+        self.json_body(value, &[]);
+    }
+
+    /// `@httpPayload` on a blob: its bytes, as `media_type`.
+    pub fn blob_payload(&mut self, value: Blob, media_type: &'static str) {
+        self.set_body(media_type, Bytes::from(value.into_inner()));
+    }
+
+    /// `@httpPayload` on a string or enum: its text, as `media_type`.
+    pub fn text_payload(&mut self, value: impl Into<String>, media_type: &'static str) {
+        self.set_body(media_type, Bytes::from(value.into().into_bytes()));
+    }
+
+    /// `@httpPayload` on a `@streaming` blob: sent as it is produced.
+    pub fn stream_payload(&mut self, value: ByteStream, media_type: &'static str) {
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        self.body = value;
+    }
+
+    fn set_body(&mut self, media_type: &'static str, bytes: Bytes) {
+        self.headers.insert(CONTENT_TYPE, HeaderValue::from_static(media_type));
+        self.body = ByteStream::from(bytes);
+    }
+
+    /// The response as HTTP (an `InternalFailure` if it failed).
+    pub fn into_http(self) -> http::Response<ByteStream> {
+        if let Some(why) = self.failure {
+            tracing::error!(why, "the response could not be written; answered InternalFailure");
+            return internal_failure().into_http();
+        }
+        let mut http = http::Response::new(self.body);
+        *http.status_mut() = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        *http.headers_mut() = self.headers;
+        http
+    }
+}
+
+/// A successful response: the operation's `code` and `output`.
+pub fn output_response<O: WriteResponse>(code: u16, output: O) -> Response {
+    let mut response = Response::new(code);
+    output.write_response(&mut response);
+    response
+}
+
+/// The response of an operation with no output: its code, no body.
+pub fn empty_response(code: u16) -> Response {
+    Response::new(code)
+}
+
+/// A modelled error: its status, `X-Amzn-Errortype` and its members.
+pub fn modelled_error<E: ErrorShape + WriteResponse>(error: E) -> Response {
+    let mut response = Response::new(E::HTTP_STATUS);
+    error.write_response(&mut response);
+    response.insert("x-amzn-errortype", E::NAME.to_string(), false);
+    response
+}
+
+/// An error the model does not list, by its name and status.
+pub fn unmodelled_error(error: &UnmodelledError) -> Response {
+    let mut fields = Map::new();
+    if let Some(message) = &error.message {
+        fields.insert("message".to_string(), Value::String(message.clone()));
+    }
+    error_response(error.status, &error.type_name, fields)
+}
+
+/// An error response: `X-Amzn-Errortype`, and `fields` as the JSON body.
+pub fn error_response(status: u16, type_name: &str, fields: Map<String, Value>) -> Response {
+    let mut response = Response::new(status);
+    response.json_body(&fields, &[]);
+    response.insert("x-amzn-errortype", type_name.to_string(), false);
+    response
+}
+
+/// An error response with a message.
+pub fn error_with_message(status: u16, type_name: &str, message: &str) -> Response {
+    let mut fields = Map::new();
+    fields.insert("message".to_string(), Value::String(message.to_string()));
+    error_response(status, type_name, fields)
+}
+
+/// A refused request: `ValidationException` with every violation, or
+/// `SerializationException` when it is malformed.
+pub fn rejection_response(rejection: Rejection) -> Response {
+    match rejection {
+        Rejection::Invalid(exception) => match serde_json::to_value(&exception) {
+            Ok(Value::Object(fields)) => error_response(400, "ValidationException", fields),
+            _ => internal_failure(),
+        },
+        Rejection::Malformed(malformed) => error_with_message(400, "SerializationException", &malformed.to_string()),
+    }
+}
+
+/// `InternalFailure`: the handler failed in a way the model does not describe.
+pub fn internal_failure() -> Response {
+    error_with_message(500, "InternalFailure", "the server failed to handle the request")
+}

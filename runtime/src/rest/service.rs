@@ -1,0 +1,246 @@
+//! restJson1 request handling that every generated router shares: routing
+//! by method and path ([`super::Router`]), the checks of the request's
+//! head the protocol asks for (`Content-Type`, `Accept`), reading the body,
+//! and panic containment. Generated routers implement [`RestRouter`].
+
+use std::future::Future;
+use std::sync::Arc;
+
+use http::header::{ACCEPT, CONTENT_TYPE};
+use tracing::Instrument;
+
+use super::request::{Head, HttpInput, head_document};
+use super::response::{Response, error_with_message, internal_failure};
+use super::{RouteError, Router};
+use crate::ByteStream;
+use crate::context::{RequestContext, RequestId};
+use crate::http::{BoxError, HttpResponse, ResponseFuture};
+use crate::validate::{self, ReadHttp, Rejection, Structure};
+
+/// What the runtime knows of an operation before it is called.
+#[derive(Debug)]
+pub struct Operation {
+    /// The operation's name.
+    pub name: &'static str,
+    /// Its place in the generated router's `match`.
+    pub index: usize,
+    /// How its input is bound to the request.
+    pub input: &'static HttpInput,
+    /// The media type of its successful responses' body, which `Accept`
+    /// must allow; `None` for an operation with no output.
+    pub output: Option<&'static str>,
+    /// The input's payload is a `@streaming` blob: the body is handed to
+    /// the operation unread.
+    pub streaming: bool,
+}
+
+/// The input of an operation with none.
+pub static NO_INPUT: HttpInput = HttpInput { bound: &[], content_type: None };
+
+/// A request routed to an operation, its head checked.
+pub struct RoutedRequest {
+    /// The route's label values, decoded.
+    pub labels: Vec<(&'static str, String)>,
+    /// The query string, undecoded.
+    pub query: Option<String>,
+    /// The body, read whole; empty for a streaming operation.
+    pub body: Vec<u8>,
+    /// The body, unread, for a streaming operation.
+    pub stream: Option<ByteStream>,
+}
+
+impl RoutedRequest {
+    /// Reads the input `T` of an operation bound by `bindings`, checked
+    /// against `schema`, from this request and `context`'s headers.
+    pub fn input<T: ReadHttp>(
+        &self,
+        context: &RequestContext,
+        bindings: &'static HttpInput,
+        schema: &'static Structure,
+    ) -> Result<T, Rejection> {
+        let head =
+            Head { labels: &self.labels, query: self.query.as_deref(), headers: context.headers(), body: &self.body };
+        let document = head_document(bindings, schema, &head).map_err(Rejection::Malformed)?;
+        // A raw payload is in the head document; JSON bodies are read as they are.
+        let raw = bindings.bound.iter().any(|b| b.location == super::Location::RawPayload);
+        let body: &[u8] = if raw { b"" } else { &self.body };
+        validate::parse_http(schema, document.as_bytes(), body)
+    }
+
+    /// The unread body of a streaming operation.
+    pub fn take_stream(&mut self) -> ByteStream {
+        self.stream.take().unwrap_or_default()
+    }
+}
+
+/// A generated restJson1 router: its routes, and the call of an operation.
+pub trait RestRouter: Clone + Send + Sync + 'static {
+    /// The service's name, for logs.
+    fn service_name(&self) -> &'static str;
+
+    /// The service's routes, built once.
+    fn routes(&self) -> &'static Router<&'static Operation>;
+
+    /// Calls `operation` with `request`; never panics (see [`contain_panics`]).
+    fn call_operation(
+        &self,
+        context: RequestContext,
+        operation: &'static Operation,
+        request: RoutedRequest,
+    ) -> impl Future<Output = Response> + Send;
+}
+
+/// Handles one restJson1 request with `router`: routes it (an unmatched
+/// one is an `UnknownOperationException`, 404, or 405 for a path that
+/// another method has), checks its `Accept` and `Content-Type`, reads its
+/// body within its limit, and calls the operation. Every response carries
+/// `x-amzn-requestid`. Never panics.
+pub async fn handle<R, B>(router: &R, request: http::Request<B>) -> HttpResponse
+where
+    R: RestRouter,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    let (parts, body) = request.into_parts();
+    let request_id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
+    let routed = router.routes().route(parts.method.as_str(), parts.uri.path(), parts.uri.query());
+    let operation_name = routed.as_ref().map_or("", |found| found.value.name);
+    let span = tracing::info_span!("request", request_id = %request_id, operation = operation_name);
+    let response = async {
+        let found = match routed {
+            Ok(found) => found,
+            Err(e) => return unroutable(&e),
+        };
+        let operation: &'static Operation = found.value;
+        if let Some(refusal) = check_head(&parts, operation) {
+            return refusal;
+        }
+        let labels = found.labels;
+        let query = parts.uri.query().map(str::to_string);
+        let (body, stream) = if operation.streaming {
+            (Vec::new(), Some(ByteStream::from_body(crate::http::bytes_body(body))))
+        } else {
+            match crate::http::read_rest_body(&parts, body).await {
+                Ok(body) => (body, None),
+                Err(refusal) => return refusal,
+            }
+        };
+        let context = RequestContext::new(request_id.clone(), parts.headers, parts.extensions);
+        let request = RoutedRequest { labels, query, body, stream };
+        let response = contain_panics(router.call_operation(context, operation, request)).await;
+        tracing::debug!(status = response.status, "answered");
+        response
+    }
+    .instrument(span)
+    .await;
+    let mut http = response.into_http();
+    if let Ok(id) = http::HeaderValue::try_from(request_id.as_str()) {
+        http.headers_mut().insert("x-amzn-requestid", id);
+    }
+    http
+}
+
+/// The answer to a request that matches no route.
+fn unroutable(e: &RouteError) -> Response {
+    let mut response = error_with_message(e.status(), "UnknownOperationException", &e.to_string());
+    if let RouteError::MethodNotAllowed { allowed } = e {
+        if let Ok(value) = http::HeaderValue::try_from(allowed.join(", ")) {
+            response.headers.insert(http::header::ALLOW, value);
+        }
+    }
+    response
+}
+
+/// The media type of a `Content-Type` or `Accept` entry: before any
+/// parameters, trimmed, lowercase.
+fn media_type(text: &str) -> String {
+    text.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// What restJson1 asks of a request's head: an `Accept` that allows the
+/// output's media type (406 otherwise), and a `Content-Type` that is the
+/// input's (415 otherwise; none at all for an input with nothing in the
+/// body, and none is needed for an empty body). The refusal, if any.
+fn check_head(parts: &http::request::Parts, operation: &Operation) -> Option<Response> {
+    if let Some(output) = operation.output {
+        for accept in parts.headers.get_all(ACCEPT) {
+            let Ok(accept) = accept.to_str() else { continue };
+            let (kind, _) = output.split_once('/').unwrap_or((output, ""));
+            let allows = |range: &str| {
+                let range = media_type(range);
+                range == output || range == "*/*" || range.strip_suffix("/*") == Some(kind)
+            };
+            if !accept.split(',').any(allows) {
+                let text = format!("the response is {output}, which the request's Accept does not allow");
+                return Some(error_with_message(406, "NotAcceptableException", &text));
+            }
+        }
+    }
+    let declared = parts.headers.get(CONTENT_TYPE).map(|value| value.to_str().map(media_type));
+    let length = crate::http::declared_length(&parts.headers);
+    match (operation.input.content_type, declared) {
+        (_, Some(Err(_))) => Some(unsupported("the request's Content-Type is not readable")),
+        (None, Some(Ok(declared))) => {
+            Some(unsupported(&format!("the operation takes no body, but the request declares {declared}")))
+        }
+        (Some(expected), Some(Ok(declared))) if declared != expected => {
+            Some(unsupported(&format!("the operation's body is {expected}, not {declared}")))
+        }
+        (Some(expected), None) if length.is_some_and(|n| n > 0) || parts.headers.contains_key("transfer-encoding") => {
+            Some(unsupported(&format!("the request has a body but no Content-Type; send {expected}")))
+        }
+        _ => None,
+    }
+}
+
+fn unsupported(text: &str) -> Response {
+    error_with_message(415, "UnsupportedMediaTypeException", text)
+}
+
+/// Runs `handle`; a panic becomes `InternalFailure`, and the server goes on.
+pub async fn contain_panics<F: Future<Output = Response>>(handle: F) -> Response {
+    match crate::service::catch_panic(handle).await {
+        Ok(response) => response,
+        Err(what) => {
+            tracing::error!(panic = what, "the handler panicked; answered InternalFailure");
+            internal_failure()
+        }
+    }
+}
+
+/// [`handle`] as a `tower::Service::call` future, for generated routers.
+pub fn call<R, B>(router: R, request: http::Request<B>) -> ResponseFuture
+where
+    R: RestRouter,
+    B: http_body::Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<BoxError>,
+{
+    Box::pin(async move { Ok(handle(&router, request).await) })
+}
+
+/// [`RestRouter`] with boxed futures, so that routers of different types
+/// can share a list ([`crate::http::Services`]).
+pub(crate) trait DynRestRouter: Send + Sync + 'static {
+    fn routes_dyn(&self) -> &'static Router<&'static Operation>;
+    fn service_name_dyn(&self) -> &'static str;
+    fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture;
+}
+
+impl<R: RestRouter> DynRestRouter for R {
+    fn routes_dyn(&self) -> &'static Router<&'static Operation> {
+        self.routes()
+    }
+
+    fn service_name_dyn(&self) -> &'static str {
+        self.service_name()
+    }
+
+    fn handle_boxed(&self, request: http::Request<ByteStream>) -> ResponseFuture {
+        call(self.clone(), request)
+    }
+}
+
+/// A shared [`DynRestRouter`].
+pub(crate) type SharedRestRouter = Arc<dyn DynRestRouter>;
