@@ -130,9 +130,13 @@ impl Response {
         Response { status, headers: HeaderMap::new(), body: ByteStream::empty(), failure: None }
     }
 
-    /// Sets the status (`@httpResponseCode`); one that is not a status
-    /// code makes the response an `InternalFailure`.
+    /// Sets the status (`@httpResponseCode`); 0, a defaulted member left
+    /// unset, keeps the operation's, and any other number that is not a
+    /// status code makes the response an `InternalFailure`.
     pub fn status(&mut self, code: i32) {
+        if code == 0 {
+            return;
+        }
         match u16::try_from(code).ok().filter(|code| (100..=999).contains(code)) {
             Some(code) => self.status = code,
             None => self.fail(format!("{code} is not an HTTP status code")),
