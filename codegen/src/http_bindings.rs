@@ -42,7 +42,7 @@ use serde_json::Value;
 use crate::ast;
 use crate::check::members_of;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use awsgen_runtime::rest::{Segment, UriPattern};
+use awsgen_runtime::rest::{BuildError, Router, Segment, UriPattern};
 
 use crate::ir::{self, Binding, HttpBinding, Protocol, QueryLiteral, Role, UriSegment};
 use crate::kind::{Kind, UNIT, prelude_shape};
@@ -699,40 +699,56 @@ impl<'a> ServiceCheck<'a, '_> {
         }
     }
 
-    /// No two operations match the same requests: the same method and host
-    /// prefix, the same segments (label names aside) and query literals.
+    /// No two operations match the same requests, by the rules of the
+    /// runtime's router (`awsgen_runtime::rest::Router`, which the generated
+    /// router builds from the same patterns): the same method, the same
+    /// segments (label names aside) and query literals. Hosts do not tell
+    /// routes apart: the router routes by method and path.
     fn check_conflicts(&mut self, operations: &[Operation<'_>]) {
-        let mut routes: BTreeMap<_, Vec<&Operation<'_>>> = BTreeMap::new();
-        for op in operations {
-            let host = op.shape.traits.get("smithy.api#endpoint").and_then(|e| e.get("hostPrefix")?.as_str());
-            let segments: Vec<UriSegment> = op
-                .http
-                .segments
-                .iter()
-                .map(|segment| match segment {
-                    UriSegment::Literal(text) => UriSegment::Literal(text.clone()),
-                    UriSegment::Label(_) => UriSegment::Label(String::new()),
-                    UriSegment::GreedyLabel(_) => UriSegment::GreedyLabel(String::new()),
-                })
-                .collect();
-            let query: BTreeSet<&QueryLiteral> = op.http.query.iter().collect();
-            routes.entry((op.http.method.as_str(), host, segments, query)).or_default().push(op);
-        }
-        for same in routes.values().filter(|ops| ops.len() > 1) {
-            for op in same {
-                let others: Vec<String> = same
-                    .iter()
-                    .filter(|other| other.id != op.id)
-                    .map(|other| format!("{} (`{} {}`)", other.id, other.http.method, other.http.uri))
-                    .collect();
+        let mut entries: Vec<(String, UriPattern, usize)> = operations
+            .iter()
+            .enumerate()
+            .filter_map(|(index, op)| Some((op.http.method.clone(), UriPattern::parse(&op.http.uri).ok()?, index)))
+            .collect();
+        // The router names the first conflict it meets: each is reported,
+        // and its later operation left out, until none is left.
+        loop {
+            let Err(BuildError::Conflict { method, first, second }) = Router::new(entries.clone()) else { return };
+            let find = |uri: &str, skip: Option<usize>| {
+                entries.iter().position(|(m, p, i)| *m == method && p.as_str() == uri && Some(*i) != skip)
+            };
+            let Some(later) = find(&second, None).and_then(|at| find(&second, Some(entries[at].2)).or(Some(at))) else {
+                return;
+            };
+            let (a, b) = match find(&first, Some(entries[later].2)) {
+                Some(earlier) => (&operations[entries[earlier].2], &operations[entries[later].2]),
+                None => return,
+            };
+            let host = |op: &Operation<'_>| {
+                op.shape
+                    .traits
+                    .get("smithy.api#endpoint")
+                    .and_then(|e| e.get("hostPrefix")?.as_str())
+                    .map(str::to_string)
+            };
+            let hosts = if host(a) != host(b) {
+                "; their @endpoint host prefixes differ, but requests are routed by method and path only"
+            } else {
+                ""
+            };
+            for (op, other) in [(a, b), (b, a)] {
                 self.error(
                     op.id,
                     None,
-                    format!("`{} {}` matches the same requests as {}", op.http.method, op.http.uri, others.join(", ")),
+                    format!(
+                        "`{} {}` matches the same requests as {} (`{} {}`){hosts}",
+                        op.http.method, op.http.uri, other.id, other.http.method, other.http.uri
+                    ),
                     "change one of the URI patterns: label names do not tell requests apart, literal segments and \
                      query literals do",
                 );
             }
+            entries.remove(later);
         }
     }
 }

@@ -574,6 +574,17 @@ fn operations_may_not_match_the_same_requests() {
         "@readonly\n@http(method: \"GET\", uri: \"/things/{name}\")",
         "@idempotent\n@http(method: \"PUT\", uri: \"/things/{name}\")",
     ));
+    // Host prefixes do not: the router routes by method and path.
+    let hosts = spec.replace(
+        "@readonly\n@http(method: \"GET\", uri: \"/things/{name}\")",
+        "@readonly\n@endpoint(hostPrefix: \"data.\")\n@http(method: \"GET\", uri: \"/things/{name}\")",
+    );
+    assert!(hosts.contains("hostPrefix"), "the spec changed: {hosts}");
+    let report = refuse_idl(&hosts);
+    assert!(
+        report.contains("their @endpoint host prefixes differ, but requests are routed by method and path only"),
+        "{report}"
+    );
 }
 
 #[test]

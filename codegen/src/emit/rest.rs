@@ -47,6 +47,7 @@ fn payload_media_type<'a>(cx: &FileCx<'_>, m: &'a Member) -> &'a str {
         return "application/json";
     }
     match (&m.media_type, &m.ty.ty) {
+        (_, Type::EventStream(_)) => "application/vnd.amazon.eventstream",
         (Some(media_type), _) => media_type,
         (None, Type::Blob) => "application/octet-stream",
         _ => "text/plain",
@@ -168,6 +169,8 @@ pub fn write_response_impl(cx: &FileCx<'_>, shape: &Shape) -> Option<TokenStream
     }
     let body = match payload {
         None => quote! { response.json_body(&self, &[#(#bound_keys),*]); },
+        // Event streams are not served (their operations answer 501).
+        Some(m) if matches!(m.ty.ty, Type::EventStream(_)) => quote! {},
         Some(m) => {
             let field = ident(&m.rust_name);
             let media_type = payload_media_type(cx, m);
