@@ -411,6 +411,83 @@ fn string(out: &mut String, text: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::validate::{IntegerKind, IntegerRules, List, Member, StringRules};
+
+    const TEXT: Schema = Schema::String(StringRules { length: None, pattern: None, values: None });
+    const INT: Schema = Schema::Integer(IntegerRules { kind: IntegerKind::Integer, range: None, values: None });
+    static TEXTS: List = List { member: TEXT, length: None, unique: false, sparse: false };
+    static DATES: List =
+        List { member: Schema::Timestamp(TimestampFormat::HttpDate), length: None, unique: false, sparse: false };
+    static INPUT: Structure = Structure {
+        name: "Input",
+        members: &[
+            Member { name: "id", required: true, schema: TEXT },
+            Member { name: "count", required: false, schema: INT },
+            Member { name: "tags", required: false, schema: Schema::List(&TEXTS) },
+            Member { name: "flag", required: false, schema: Schema::Boolean },
+            Member { name: "dates", required: false, schema: Schema::List(&DATES) },
+            Member { name: "when", required: false, schema: Schema::Timestamp(TimestampFormat::DateTime) },
+            Member {
+                name: "ratio",
+                required: false,
+                schema: Schema::Float(crate::validate::FloatRules { range: None }),
+            },
+        ],
+    };
+    static BINDINGS: HttpInput = HttpInput {
+        bound: &[
+            Bound { member: 0, location: Location::Label },
+            Bound { member: 1, location: Location::Query("count") },
+            Bound { member: 2, location: Location::Query("tag") },
+            Bound { member: 3, location: Location::Header("X-Flag") },
+            Bound { member: 4, location: Location::Header("X-Dates") },
+            Bound { member: 5, location: Location::Query("when") },
+            Bound { member: 6, location: Location::Header("X-Ratio") },
+        ],
+        content_type: None,
+    };
+
+    fn document(query: Option<&str>, headers: &[(&str, &str)]) -> Result<String, MalformedInput> {
+        let mut map = HeaderMap::new();
+        for (name, value) in headers {
+            map.append(http::HeaderName::try_from(*name).unwrap(), value.parse().unwrap());
+        }
+        let labels = [("id", "a b/c".to_string())];
+        head_document(&BINDINGS, &INPUT, &Head { labels: &labels, query, headers: &map, body: b"" })
+    }
+
+    #[test]
+    fn the_head_becomes_a_document_of_the_bound_members() {
+        let doc = document(
+            Some("count=007&tag=x&tag=y%2Cz&tag=&when=2024-01-02T03:04:05Z&other=1"),
+            &[
+                ("x-flag", "true"),
+                ("x-dates", "Mon, 16 Dec 2019 23:48:18 GMT, Tue, 17 Dec 2019 23:48:18 GMT"),
+                ("x-ratio", "NaN"),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            doc,
+            r#"{"id":"a b/c","count":7,"tags":["x","y,z",""],"flag":true,"dates":["Mon, 16 Dec 2019 23:48:18 GMT","Tue, 17 Dec 2019 23:48:18 GMT"],"when":"2024-01-02T03:04:05Z","ratio":"NaN"}"#
+        );
+        // Absent query parameters and headers leave their members out.
+        assert_eq!(document(None, &[]).unwrap(), r#"{"id":"a b/c"}"#);
+    }
+
+    #[test]
+    fn values_that_do_not_convert_are_malformed_and_say_where() {
+        for (query, headers, why) in [
+            ("count=1.5", &[][..], "the query parameter \"count\" is not a whole number"),
+            ("count=0x42", &[], "the query parameter \"count\" is not a whole number"),
+            ("", &[("x-flag", "True")], "the header \"X-Flag\" is not true or false"),
+            ("", &[("x-ratio", "Infinityx")], "the header \"X-Ratio\" is not a number"),
+            ("count=%zz", &[], "the query string has a `%` not followed by two hexadecimal digits"),
+        ] {
+            let refused = document(Some(query), headers).unwrap_err();
+            assert_eq!(refused.message, why, "{query} {headers:?}");
+        }
+    }
 
     #[test]
     fn header_lists_split_at_commas_outside_quotes() {

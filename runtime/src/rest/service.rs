@@ -244,3 +244,51 @@ impl<R: RestRouter> DynRestRouter for R {
 
 /// A shared [`DynRestRouter`].
 pub(crate) type SharedRestRouter = Arc<dyn DynRestRouter>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    static JSON_INPUT: HttpInput = HttpInput { bound: &[], content_type: Some("application/json") };
+
+    fn operation(input: &'static HttpInput, output: Option<&'static str>) -> Operation {
+        Operation { name: "Op", index: 0, input, output, streaming: false }
+    }
+
+    fn refusal(operation: &Operation, headers: &[(&str, &str)]) -> Option<(u16, String)> {
+        let mut request = http::Request::builder().method("POST").uri("/op");
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let (parts, ()) = request.body(()).unwrap().into_parts();
+        check_head(&parts, operation).map(|r| {
+            let kind = r.headers.get("x-amzn-errortype").unwrap().to_str().unwrap().to_string();
+            (r.status, kind)
+        })
+    }
+
+    #[test]
+    fn content_type_must_be_the_inputs_and_absent_without_a_body() {
+        let with_body = operation(&JSON_INPUT, None);
+        assert_eq!(refusal(&with_body, &[("content-type", "application/json; charset=utf-8")]), None);
+        assert_eq!(refusal(&with_body, &[("content-type", "Application/JSON")]), None);
+        assert_eq!(refusal(&with_body, &[]), None, "an empty body needs no media type");
+        let unsupported = Some((415, "UnsupportedMediaTypeException".to_string()));
+        assert_eq!(refusal(&with_body, &[("content-type", "application/hal+json")]), unsupported);
+        assert_eq!(refusal(&with_body, &[("content-length", "2")]), unsupported, "a body needs its media type");
+        let without_body = operation(&NO_INPUT, None);
+        assert_eq!(refusal(&without_body, &[]), None);
+        assert_eq!(refusal(&without_body, &[("content-type", "application/json")]), unsupported);
+    }
+
+    #[test]
+    fn accept_must_allow_the_outputs_media_type() {
+        let op = operation(&NO_INPUT, Some("application/json"));
+        for allowed in ["application/json", "*/*", "application/*", "text/html, application/json;q=0.9"] {
+            assert_eq!(refusal(&op, &[("accept", allowed)]), None, "{allowed}");
+        }
+        let refused = Some((406, "NotAcceptableException".to_string()));
+        assert_eq!(refusal(&op, &[("accept", "application/hal+json")]), refused);
+        assert_eq!(refusal(&operation(&NO_INPUT, None), &[("accept", "image/png")]), None, "no output, no check");
+    }
+}
