@@ -198,7 +198,7 @@ pub(crate) enum BodyRefusal {
 
 impl BodyRefusal {
     /// The refusal as an awsJson response: 413, 408 or 400.
-    fn aws_json(self, protocol: AwsJson) -> Response {
+    pub(crate) fn aws_json(self, protocol: AwsJson) -> Response {
         match self {
             BodyRefusal::TooLarge(limit) => too_large(protocol, limit),
             BodyRefusal::TimedOut(text) => error(protocol, 408, "RequestTimeoutException", &text),
@@ -209,7 +209,7 @@ impl BodyRefusal {
     }
 
     /// The refusal as a restJson1 response.
-    fn rest_json(self) -> crate::rest::Response {
+    pub(crate) fn rest_json(self) -> crate::rest::Response {
         use crate::rest::error_with_message;
         match self {
             BodyRefusal::TooLarge(limit) => error_with_message(
@@ -248,7 +248,7 @@ where
 /// The body, within the [`BodyLimit`]. Each chunk is copied and let go as
 /// it arrives: collecting the chunks kept the buffer each was read into,
 /// so a body sent a byte per chunk held some forty times its length.
-async fn read_limited<B>(parts: &http::request::Parts, body: B) -> Result<Vec<u8>, BodyRefusal>
+pub(crate) async fn read_limited<B>(parts: &http::request::Parts, body: B) -> Result<Vec<u8>, BodyRefusal>
 where
     B: http_body::Body,
     B::Error: Into<BoxError>,
@@ -321,6 +321,14 @@ fn error(protocol: AwsJson, status: u16, type_name: &str, text: &str) -> Respons
 fn too_large(protocol: AwsJson, limit: usize) -> Response {
     let text = format!("request bodies are limited to {limit} bytes");
     error(protocol, 413, "RequestEntityTooLargeException", &text)
+}
+
+/// `response` with the request id `id` (`x-amzn-requestid`).
+pub(crate) fn with_id(mut response: HttpResponse, id: &RequestId) -> HttpResponse {
+    if let Ok(id) = HeaderValue::try_from(id.as_str()) {
+        response.headers_mut().insert("x-amzn-requestid", id);
+    }
+    response
 }
 
 /// The protocol's response as HTTP, with the request id.

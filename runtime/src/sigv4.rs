@@ -25,7 +25,7 @@ use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
 
 use crate::context::RequestId;
-use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_body};
+use crate::http::{BoxError, HttpResponse, ResponseFuture, into_http, read_limited, with_id};
 use crate::service::{AwsJson, error_response};
 
 type HmacSha256 = Hmac<Sha256>;
@@ -400,13 +400,14 @@ where
         Box::pin(async move {
             let (mut parts, body) = request.into_parts();
             let protocol = protocol_of(&parts);
-            let refuse = |parts: &Parts, response: crate::service::Response| {
-                let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
-                Ok(into_http(response, &id))
-            };
-            let body = match read_body(&parts, body, protocol).await {
+            // A request without `X-Amz-Target` is a restJson1 one, refused
+            // in that protocol's form.
+            let rest = !parts.headers.contains_key("x-amz-target");
+            let id = parts.extensions.get::<RequestId>().cloned().unwrap_or_default();
+            let body = match read_limited(&parts, body).await {
                 Ok(body) => Bytes::from(body),
-                Err(refusal) => return refuse(&parts, refusal),
+                Err(refusal) if rest => return Ok(with_id(refusal.rest_json().into_http(), &id)),
+                Err(refusal) => return Ok(into_http(refusal.aws_json(protocol), &id)),
             };
             match verify(&parts, &body, &*credentials, SystemTime::now(), max_skew) {
                 Ok(caller) => {
@@ -417,7 +418,12 @@ where
                 }
                 Err(refusal) => {
                     tracing::debug!(refusal = refusal.type_name(), "signature refused");
-                    refuse(&parts, refusal.response(protocol))
+                    if rest {
+                        let response = crate::rest::error_with_message(400, refusal.type_name(), &refusal.message());
+                        Ok(with_id(response.into_http(), &id))
+                    } else {
+                        Ok(into_http(refusal.response(protocol), &id))
+                    }
                 }
             }
         })

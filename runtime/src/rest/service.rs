@@ -134,11 +134,7 @@ where
     }
     .instrument(span)
     .await;
-    let mut http = response.into_http();
-    if let Ok(id) = http::HeaderValue::try_from(request_id.as_str()) {
-        http.headers_mut().insert("x-amzn-requestid", id);
-    }
-    http
+    crate::http::with_id(response.into_http(), &request_id)
 }
 
 /// The answer to a request that matches no route.
