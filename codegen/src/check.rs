@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use crate::ast;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::ir::Protocol;
 use crate::kind::{Kind, UNIT, prelude_shape};
 use crate::load::LoadedModel;
 use crate::pattern::{Pattern, PatternError, Patterns};
@@ -299,12 +300,10 @@ impl<'a> Checker<'a> {
         Some(kind)
     }
 
-    /// Whether the service speaks awsJson1.0 or 1.1, which ignore `@jsonName`.
-    fn is_aws_json(&self) -> bool {
+    /// Whether a service of the model speaks one of `protocols`.
+    fn speaks(&self, protocols: &[Protocol]) -> bool {
         self.model.shapes.values().any(|s| {
-            s.shape.kind == "service"
-                && (s.shape.traits.contains_key("aws.protocols#awsJson1_1")
-                    || s.shape.traits.contains_key("aws.protocols#awsJson1_0"))
+            s.shape.kind == "service" && crate::lower::protocol(&s.shape.traits).is_some_and(|p| protocols.contains(&p))
         })
     }
 
@@ -511,10 +510,16 @@ impl<'a> Checker<'a> {
                 "@streaming blobs (byte streams) are not supported: awsJson has no HTTP payload to carry them",
                 "remove @streaming, or model the data as a plain blob",
             )),
-            "smithy.api#jsonName" if !self.is_aws_json() => self.out.push(site.error(
-                "@jsonName renames members on the wire, which is supported only for awsJson services (they ignore it)",
-                "remove the trait, or generate the service with an awsJson protocol",
-            )),
+            // restJson1 keys members by it; awsJson ignores it.
+            "smithy.api#jsonName"
+                if !self.speaks(&[Protocol::RestJson1, Protocol::AwsJson1_0, Protocol::AwsJson1_1]) =>
+            {
+                self.out.push(site.error(
+                    "@jsonName renames members in JSON documents, which is supported only for restJson1 services \
+                     (awsJson services ignore it)",
+                    "remove the trait, or generate the service with restJson1 or an awsJson protocol",
+                ))
+            }
             "smithy.api#default" => self.check_default(site, kind, member_of, value),
             _ => {}
         }

@@ -347,8 +347,9 @@ pub struct Member {
     /// [`Binding::in_role`]), and only where the structure is the message
     /// itself: the same structure nested inside another value is all body.
     pub binding: Binding,
-    /// `@jsonName`: the member's name in restJson1 JSON bodies, where it
-    /// replaces [`Member::name`]. Set only for restJson1 services (awsJson
+    /// `@jsonName`: the member's key in restJson1 JSON documents, where it
+    /// replaces [`Member::name`] ([`Member::json_key`]); paths in validation
+    /// errors keep the name. Set only for restJson1 services (awsJson
     /// ignores the trait).
     pub json_name: Option<String>,
 }
@@ -416,6 +417,11 @@ impl Member {
     /// not, so they have no place in validation tables or readers.
     pub fn in_document(&self) -> bool {
         !matches!(self.ty.ty, Type::EventStream(_))
+    }
+
+    /// The member's key in the JSON document: its `@jsonName`, else its name.
+    pub fn json_key(&self) -> &str {
+        self.json_name.as_deref().unwrap_or(&self.name)
     }
 
     /// Whether the Rust field is an `Option`: neither required nor defaulted.

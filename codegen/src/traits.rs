@@ -54,10 +54,9 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "smithy.api#httpPrefixHeaders" => Supported,
         "smithy.api#httpPayload" => Supported,
         "smithy.api#httpResponseCode" => Supported,
-        // The member's name in restJson1 bodies, read into the IR for
-        // restJson1 services; awsJson protocols ignore it, and the checker
-        // refuses it for every other protocol, restJson1 included, until the
-        // emitters write it.
+        // The member's key in restJson1 documents (serde's rename, the
+        // readers' keys, the validation tables' `json_name`); awsJson
+        // protocols ignore it, and the checker refuses it for the others.
         "smithy.api#jsonName" => Supported,
         "smithy.api#idempotencyToken" => Supported,
         // Its operations' bodies may come gzipped: the router decodes them.

@@ -107,7 +107,7 @@ fn structure(cx: &FileCx<'_>, shape: &Shape, s: &Structure) -> TokenStream {
     let mut default_fns = Vec::new();
     let fields = s.members.iter().map(|m| {
         let field = ident(&m.rust_name);
-        let wire = &m.name;
+        let wire = m.json_key();
         let docs = doc::outer(&doc::member(m));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {
@@ -359,7 +359,7 @@ fn union(cx: &FileCx<'_>, shape: &Shape, members: &[Member]) -> TokenStream {
     let redact = shape.sensitive || members.iter().any(|m| m.sensitive);
     let variants = members.iter().map(|m| {
         let variant = ident(&m.rust_name);
-        let wire = &m.name;
+        let wire = m.json_key();
         let docs = doc::outer(&doc::member(m));
         let mut ty = cx.ty(&m.ty);
         if m.boxed {

@@ -88,9 +88,10 @@ fn structure(cx: &FileCx<'_>, s: &Structure) -> TokenStream {
         let index = Literal::usize_unsuffixed(index);
         quote! { #index => #local = object.value(reader, #index)?, }
     });
+    // Members are matched by their keys in the document (`@jsonName`).
     let names = in_table.iter().enumerate().map(|(index, m)| {
-        let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
-        quote! { #name => #some(#index), }
+        let (key, index) = (m.json_key(), Literal::usize_unsuffixed(index));
+        quote! { #key => #some(#index), }
     });
     let lookup = if in_table.is_empty() {
         quote! { |_| #none }
@@ -177,8 +178,8 @@ fn union(cx: &FileCx<'_>, members: &[Member]) -> TokenStream {
     let ok = cx.std("result::Result::Ok");
     let (some, none) = cx.some_none();
     let names = members.iter().enumerate().map(|(index, m)| {
-        let (name, index) = (&m.name, Literal::usize_unsuffixed(index));
-        quote! { #name => #some(#index), }
+        let (key, index) = (m.json_key(), Literal::usize_unsuffixed(index));
+        quote! { #key => #some(#index), }
     });
     let arms = members.iter().enumerate().map(|(index, m)| {
         let variant = ident(&m.rust_name);
