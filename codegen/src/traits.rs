@@ -73,7 +73,8 @@ pub fn rule(trait_id: &str) -> Option<Rule> {
         "aws.protocols#awsQueryCompatible" => Supported,
         "aws.protocols#awsQueryError" => Supported,
         // On a union: an event stream. Its operations get their types and a
-        // trait method; routers answer them `NotImplemented`.
+        // trait method; routers answer them `NotImplemented`. On a blob (in
+        // restJson1 services): a byte stream, `runtime::ByteStream`.
         "smithy.api#streaming" => Supported,
 
         "smithy.api#mixin" => Ignored("mixins are flattened into the shapes that use them when the model loads"),

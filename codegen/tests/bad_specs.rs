@@ -126,7 +126,10 @@ fn unsupported_shape_types_and_traits_are_refused_not_ignored() {
     spec["shapes"]["ex#Id"]["type"] = json!("blob");
     spec["shapes"]["ex#Id"]["traits"] = json!({"smithy.api#streaming": {}});
     let report = refuse_value(spec);
-    assert!(report.contains("ex#Id: @streaming blobs (byte streams) are not supported"), "{report}");
+    assert!(
+        report.contains("ex#Id: @streaming blobs (byte streams) are supported only for restJson1 services"),
+        "{report}"
+    );
 
     // An unknown trait of Smithy's own namespace could change validation.
     let mut spec = valid();

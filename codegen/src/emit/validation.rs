@@ -181,7 +181,7 @@ impl Emitter<'_> {
         let c = &t.constraints;
         match &t.ty {
             Type::Unresolved => unreachable!("the resolve pass ran"),
-            Type::EventStream(_) => unreachable!("event streams are not validated"),
+            Type::EventStream(_) | Type::ByteStream => unreachable!("streams are not validated"),
             Type::String => {
                 let rules = self.validate_type("StringRules");
                 let length = self.length(&c.length);
